@@ -1,0 +1,126 @@
+#include "array.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "errors.h"
+
+namespace arrax {
+
+std::string Device::str() const {
+  return kind == DeviceKind::CPU ? "cpu:" + std::to_string(index) : "cuda:" + std::to_string(index);
+}
+
+Buffer::~Buffer() {
+  if (!owner && data) std::free(data);
+}
+
+std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device) {
+  auto b = std::make_shared<Buffer>();
+  // 64-byte alignment for SIMD; aligned_alloc needs a size that is a multiple of the alignment.
+  size_t rounded = (nbytes + 63) / 64 * 64;
+  b->data = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  if (!b->data) throw std::bad_alloc();
+  b->nbytes = nbytes;
+  b->device = device;
+  return b;
+}
+
+std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
+                                     bool readonly) {
+  auto b = std::make_shared<Buffer>();
+  b->data = data;
+  b->nbytes = nbytes;
+  b->owner = owner ? std::move(owner) : std::shared_ptr<void>(data, [](void*) {});
+  b->readonly = readonly;
+  return b;
+}
+
+int64_t shape_size(const Shape& shape) {
+  int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+Strides contiguous_strides(const Shape& shape, size_t itemsize) {
+  Strides s(shape.size());
+  int64_t acc = static_cast<int64_t>(itemsize);
+  for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
+    s[i] = acc;
+    acc *= std::max<int64_t>(shape[i], 1);
+  }
+  return s;
+}
+
+std::string shape_str(const Shape& shape) {
+  std::ostringstream os;
+  os << "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) os << ", ";
+    os << shape[i];
+  }
+  if (shape.size() == 1) os << ",";
+  os << ")";
+  return os.str();
+}
+
+Array Array::empty(const Shape& shape, DType dtype, Device device) {
+  for (auto d : shape)
+    if (d < 0) throw ValueError("negative dimensions are not allowed");
+  int64_t n = shape_size(shape);
+  auto buf = Buffer::allocate(static_cast<size_t>(n) * arrax::itemsize(dtype), device);
+  return Array(std::move(buf), shape, contiguous_strides(shape, arrax::itemsize(dtype)), 0, dtype);
+}
+
+Array::Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype)
+    : buffer_(std::move(buffer)),
+      shape_(std::move(shape)),
+      strides_(std::move(strides)),
+      offset_(offset),
+      dtype_(dtype) {
+  compute_size();
+}
+
+void Array::compute_size() { size_ = shape_size(shape_); }
+
+bool Array::is_c_contiguous() const {
+  if (size_ <= 1) return true;
+  int64_t acc = static_cast<int64_t>(itemsize());
+  for (int i = ndim() - 1; i >= 0; --i) {
+    if (shape_[i] == 1) continue;
+    if (strides_[i] != acc) return false;
+    acc *= shape_[i];
+  }
+  return true;
+}
+
+bool Array::is_f_contiguous() const {
+  if (size_ <= 1) return true;
+  int64_t acc = static_cast<int64_t>(itemsize());
+  for (int i = 0; i < ndim(); ++i) {
+    if (shape_[i] == 1) continue;
+    if (strides_[i] != acc) return false;
+    acc *= shape_[i];
+  }
+  return true;
+}
+
+Array Array::view(Shape shape, Strides strides, int64_t offset) const {
+  return Array(buffer_, std::move(shape), std::move(strides), offset, dtype_);
+}
+
+Array Array::contiguous(bool force) const {
+  if (!force && is_c_contiguous()) return *this;
+  Array out = Array::empty(shape_, dtype_, device());
+  copy_into(*this, out);
+  return out;
+}
+
+Array astype(const Array& src, DType dtype) {
+  Array out = Array::empty(src.shape(), dtype, src.device());
+  copy_into(src, out);
+  return out;
+}
+
+}  // namespace arrax

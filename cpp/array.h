@@ -1,0 +1,91 @@
+// Buffer and Array: a concrete, strided view of refcounted memory (DESIGN.md "Central types").
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dtype.h"
+
+namespace arrax {
+
+using Shape = std::vector<int64_t>;
+using Strides = std::vector<int64_t>;  // in bytes, as NumPy's
+
+enum class DeviceKind : uint8_t { CPU, CUDA };
+struct Device {
+  DeviceKind kind = DeviceKind::CPU;
+  int index = 0;
+  bool operator==(const Device& o) const { return kind == o.kind && index == o.index; }
+  std::string str() const;
+};
+
+// Device memory plus a deleter. External memory (a NumPy array's data) keeps its owner alive
+// through `owner`.
+struct Buffer {
+  void* data = nullptr;
+  size_t nbytes = 0;
+  Device device;
+  std::shared_ptr<void> owner;  // non-null for memory arrax did not allocate
+  bool readonly = false;
+  ~Buffer();
+  static std::shared_ptr<Buffer> allocate(size_t nbytes, Device device = {});
+  static std::shared_ptr<Buffer> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
+                                      bool readonly);
+};
+
+int64_t shape_size(const Shape& shape);
+Strides contiguous_strides(const Shape& shape, size_t itemsize);
+std::string shape_str(const Shape& shape);  // "(2, 3)" as Python prints a tuple
+
+class Array {
+ public:
+  Array() = default;
+  // A new C-contiguous array, uninitialised.
+  static Array empty(const Shape& shape, DType dtype, Device device = {});
+  Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype);
+
+  const Shape& shape() const { return shape_; }
+  const Strides& strides() const { return strides_; }
+  int64_t offset() const { return offset_; }
+  DType dtype() const { return dtype_; }
+  int ndim() const { return static_cast<int>(shape_.size()); }
+  int64_t size() const { return size_; }
+  size_t itemsize() const { return arrax::itemsize(dtype_); }
+  size_t nbytes() const { return size_ * itemsize(); }
+  const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
+  Device device() const { return buffer_ ? buffer_->device : Device{}; }
+  bool valid() const { return buffer_ != nullptr; }
+
+  char* data() const { return static_cast<char*>(buffer_->data) + offset_; }
+  template <typename T>
+  T* data_as() const {
+    return reinterpret_cast<T*>(data());
+  }
+
+  bool is_c_contiguous() const;
+  bool is_f_contiguous() const;
+  bool writeable() const { return buffer_ && !buffer_->readonly; }
+
+  // A view sharing the buffer, with new shape/strides/offset (offset relative to the buffer).
+  Array view(Shape shape, Strides strides, int64_t offset) const;
+  // A C-contiguous copy (or this array itself when it already is one and `force` is false).
+  Array contiguous(bool force = false) const;
+
+ private:
+  void compute_size();
+  std::shared_ptr<Buffer> buffer_;
+  Shape shape_;
+  Strides strides_;
+  int64_t offset_ = 0;
+  int64_t size_ = 1;
+  DType dtype_ = DType::Float32;
+};
+
+// Copies src into dst elementwise (same shape, src may broadcast with zero strides), converting
+// dtype as NumPy's unsafe casting does.
+void copy_into(const Array& src, const Array& dst);
+// src converted to dtype, as a new contiguous array (a copy even when dtypes match).
+Array astype(const Array& src, DType dtype);
+
+}  // namespace arrax

@@ -1,0 +1,138 @@
+#include "dtype.h"
+
+#include "errors.h"
+
+namespace arrax {
+namespace {
+
+struct DTypeInfo {
+  const char* name;
+  size_t size;
+  DTypeKind kind;
+};
+
+constexpr DTypeInfo kInfo[kNumDTypes] = {
+    {"bool", 1, DTypeKind::Bool},         {"int8", 1, DTypeKind::SignedInt},
+    {"int16", 2, DTypeKind::SignedInt},   {"int32", 4, DTypeKind::SignedInt},
+    {"int64", 8, DTypeKind::SignedInt},   {"uint8", 1, DTypeKind::UnsignedInt},
+    {"uint16", 2, DTypeKind::UnsignedInt}, {"uint32", 4, DTypeKind::UnsignedInt},
+    {"uint64", 8, DTypeKind::UnsignedInt}, {"float16", 2, DTypeKind::Float},
+    {"bfloat16", 2, DTypeKind::Float},    {"float32", 4, DTypeKind::Float},
+    {"float64", 8, DTypeKind::Float},     {"complex64", 8, DTypeKind::Complex},
+    {"complex128", 16, DTypeKind::Complex},
+};
+
+const DTypeInfo& info(DType dt) { return kInfo[static_cast<int>(dt)]; }
+
+DType signed_of_size(size_t size) {
+  switch (size) {
+    case 1: return DType::Int8;
+    case 2: return DType::Int16;
+    case 4: return DType::Int32;
+    default: return DType::Int64;
+  }
+}
+
+// Promotion of an integer with a float: the integer first becomes the smallest float that
+// holds it exactly (as NumPy's lattice does), then the two floats promote.
+DType promote_floats(DType a, DType b) {
+  if (a == b) return a;
+  // bfloat16 and float16 meet at float32 (neither holds the other).
+  if ((a == DType::BFloat16 && b == DType::Float16) || (a == DType::Float16 && b == DType::BFloat16))
+    return DType::Float32;
+  return itemsize(a) >= itemsize(b) ? a : b;
+}
+
+}  // namespace
+
+size_t itemsize(DType dt) { return info(dt).size; }
+const char* dtype_name(DType dt) { return info(dt).name; }
+DTypeKind dtype_kind(DType dt) { return info(dt).kind; }
+
+DType dtype_from_name(const std::string& name) {
+  for (int i = 0; i < kNumDTypes; ++i)
+    if (name == kInfo[i].name) return static_cast<DType>(i);
+  throw TypeError("dtype: data type '" + name + "' not understood");
+}
+
+DType real_dtype(DType dt) {
+  if (dt == DType::Complex64) return DType::Float32;
+  if (dt == DType::Complex128) return DType::Float64;
+  return dt;
+}
+
+DType complex_dtype(DType dt) {
+  if (is_complex(dt)) return dt;
+  DType f = is_floating(dt) ? dt : float_dtype_for(dt);
+  return f == DType::Float64 ? DType::Complex128 : DType::Complex64;
+}
+
+DType float_dtype_for(DType dt) {
+  switch (dtype_kind(dt)) {
+    case DTypeKind::Bool: return DType::Float16;
+    case DTypeKind::SignedInt:
+    case DTypeKind::UnsignedInt:
+      return itemsize(dt) == 1 ? DType::Float16 : itemsize(dt) == 2 ? DType::Float32 : DType::Float64;
+    default: return dt;
+  }
+}
+
+DType promote_types(DType a, DType b) {
+  if (a == b) return a;
+  DTypeKind ka = dtype_kind(a), kb = dtype_kind(b);
+  if (ka == DTypeKind::Bool) return b;
+  if (kb == DTypeKind::Bool) return a;
+  // Order so that `a` has the "lower" kind.
+  if (static_cast<int>(ka) > static_cast<int>(kb)) {
+    std::swap(a, b);
+    std::swap(ka, kb);
+  }
+  if (ka == kb) {
+    if (ka == DTypeKind::Float) return promote_floats(a, b);
+    return itemsize(a) >= itemsize(b) ? a : b;  // same-signedness ints, or two complex
+  }
+  if (ka == DTypeKind::SignedInt && kb == DTypeKind::UnsignedInt) {
+    if (itemsize(a) > itemsize(b)) return a;
+    if (itemsize(b) == 8) return DType::Float64;  // int64 with uint64: no integer holds both
+    return signed_of_size(itemsize(b) * 2);
+  }
+  // a is an int (or float) and b a float or complex.
+  DType af = is_complex(a) ? a : float_dtype_for(a);
+  if (kb == DTypeKind::Float) return promote_floats(af, b);
+  // b complex
+  DType breal = real_dtype(b);
+  DType r = promote_floats(is_complex(af) ? real_dtype(af) : af, breal);
+  return r == DType::Float64 ? DType::Complex128 : DType::Complex64;
+}
+
+DType default_dtype(WeakKind w) {
+  switch (w) {
+    case WeakKind::Bool: return DType::Bool;
+    case WeakKind::Int: return DType::Int64;
+    case WeakKind::Float: return DType::Float64;
+    case WeakKind::Complex: return DType::Complex128;
+    default: throw std::logic_error("default_dtype: no weak kind");
+  }
+}
+
+DType promote_with_weak(DType a, WeakKind w) {
+  DTypeKind k = dtype_kind(a);
+  switch (w) {
+    case WeakKind::None:
+    case WeakKind::Bool: return a;
+    case WeakKind::Int: return k == DTypeKind::Bool ? DType::Int64 : a;
+    case WeakKind::Float:
+      return (k == DTypeKind::Bool || k == DTypeKind::SignedInt || k == DTypeKind::UnsignedInt)
+                 ? DType::Float64
+                 : a;
+    case WeakKind::Complex:
+      if (k == DTypeKind::Complex) return a;
+      if (k == DTypeKind::Float) return a == DType::Float64 ? DType::Complex128 : DType::Complex64;
+      return DType::Complex128;
+  }
+  return a;
+}
+
+bool can_cast_safe(DType from, DType to) { return promote_types(from, to) == to; }
+
+}  // namespace arrax

@@ -1,0 +1,27 @@
+// Exception types that the bindings turn into the Python exception NumPy would raise.
+// Messages start with the name of the function that raised them.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace arrax {
+
+struct ValueError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+struct TypeError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+struct IndexError : std::out_of_range {
+  using std::out_of_range::out_of_range;
+};
+// A Python integer that does not fit the dtype it meets (NumPy raises OverflowError).
+struct OverflowError : std::overflow_error {
+  using std::overflow_error::overflow_error;
+};
+// NumPy's AxisError is a ValueError and an IndexError at once.
+struct AxisError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+}  // namespace arrax

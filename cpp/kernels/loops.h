@@ -1,0 +1,104 @@
+// Strided N-operand iteration shared by every elementwise kernel: dimensions are coalesced,
+// the innermost one becomes a tight loop, and large arrays are split over the thread pool.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "array.h"
+#include "parallel.h"
+
+namespace arrax::kernels {
+
+// An iteration space: a shape (after coalescing) and, per operand, byte strides and a base
+// pointer. Operand 0 is conventionally the output.
+template <int N>
+struct NdSpace {
+  Shape shape;                      // coalesced, innermost last; never empty (at least {1})
+  std::array<std::vector<int64_t>, N> strides;
+  std::array<char*, N> base;
+  int64_t size = 1;
+};
+
+// Builds the space for operands that all have `shape` (inputs already broadcast, possibly with
+// zero strides). Drops size-1 dimensions and merges dimensions that are contiguous for all.
+template <int N>
+NdSpace<N> make_space(const Shape& shape, const std::array<const Array*, N>& ops) {
+  NdSpace<N> sp;
+  std::vector<int> dims;
+  for (int d = 0; d < static_cast<int>(shape.size()); ++d)
+    if (shape[d] != 1) dims.push_back(d);
+  for (int k = 0; k < N; ++k) sp.base[k] = ops[k]->data();
+  Shape out_shape;
+  std::array<std::vector<int64_t>, N> st;
+  for (int d : dims) {
+    bool merge = !out_shape.empty();
+    if (merge)
+      for (int k = 0; k < N; ++k)
+        if (st[k].back() != ops[k]->strides()[d] * shape[d]) merge = false;
+    if (merge) {
+      out_shape.back() *= shape[d];
+      for (int k = 0; k < N; ++k) st[k].back() = ops[k]->strides()[d];
+    } else {
+      out_shape.push_back(shape[d]);
+      for (int k = 0; k < N; ++k) st[k].push_back(ops[k]->strides()[d]);
+    }
+  }
+  if (out_shape.empty()) {
+    out_shape.push_back(1);
+    for (int k = 0; k < N; ++k) st[k].push_back(0);
+  }
+  sp.shape = std::move(out_shape);
+  sp.strides = std::move(st);
+  sp.size = shape_size(sp.shape);
+  return sp;
+}
+
+// Calls inner(ptrs, inner_strides, n) over runs of the innermost dimension covering the flat
+// index range [begin, end) of the space.
+template <int N, typename Inner>
+void iterate_range(const NdSpace<N>& sp, int64_t begin, int64_t end, Inner&& inner) {
+  const int nd = static_cast<int>(sp.shape.size());
+  const int64_t inner_n = sp.shape[nd - 1];
+  std::array<int64_t, N> inner_strides;
+  for (int k = 0; k < N; ++k) inner_strides[k] = sp.strides[k][nd - 1];
+  // Multi-index of `begin`.
+  std::vector<int64_t> idx(nd, 0);
+  int64_t rem = begin;
+  for (int d = nd - 1; d >= 0; --d) {
+    idx[d] = rem % sp.shape[d];
+    rem /= sp.shape[d];
+  }
+  std::array<char*, N> ptr;
+  for (int k = 0; k < N; ++k) {
+    ptr[k] = sp.base[k];
+    for (int d = 0; d < nd; ++d) ptr[k] += idx[d] * sp.strides[k][d];
+  }
+  int64_t pos = begin;
+  while (pos < end) {
+    int64_t n = std::min(inner_n - idx[nd - 1], end - pos);
+    inner(ptr, inner_strides, n);
+    pos += n;
+    // Advance the multi-index by n along the innermost dimension, carrying outward.
+    for (int k = 0; k < N; ++k) ptr[k] += n * inner_strides[k];
+    idx[nd - 1] += n;
+    for (int d = nd - 1; d > 0 && idx[d] == sp.shape[d]; --d) {
+      for (int k = 0; k < N; ++k) ptr[k] += sp.strides[k][d - 1] - sp.shape[d] * sp.strides[k][d];
+      idx[d] = 0;
+      ++idx[d - 1];
+    }
+  }
+}
+
+// Runs inner over the whole space, on every core when it is large.
+template <int N, typename Inner>
+void iterate(const NdSpace<N>& sp, Inner&& inner, int64_t grain = kParallelGrain) {
+  if (sp.size == 0) return;
+  if (sp.size < 2 * grain) {
+    iterate_range(sp, 0, sp.size, inner);
+    return;
+  }
+  parallel_for(sp.size, grain, [&](int64_t b, int64_t e) { iterate_range(sp, b, e, inner); });
+}
+
+}  // namespace arrax::kernels

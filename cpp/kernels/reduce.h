@@ -1,0 +1,323 @@
+// Reduction kernels shared by reduce_*, argmax/argmin and the cumulative primitives: one
+// accumulator type and one combine function per reduction kind, and the inner loops over a
+// run of elements (contiguous or strided). Float sums are pairwise over blocks of many
+// independent SIMD lanes, as accurate as NumPy's pairwise summation; NaN propagates through
+// max/min as NumPy's maximum/minimum do; integer sums and products wrap (accumulated in uint64).
+#pragma once
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "array.h"
+#include "parallel.h"
+
+namespace arrax::kernels {
+
+enum class RedKind { Sum, Prod, Max, Min, And, Or };
+
+// The type a reduction accumulates in: bool for bool inputs (sum is OR, prod is AND), uint64
+// for integer sums/products (wrapping, as NumPy's int loops), float32 for half types.
+template <RedKind K, typename T>
+struct red_acc {
+  using type = std::conditional_t<
+      std::is_same_v<T, bool> || K == RedKind::And || K == RedKind::Or, bool,
+      std::conditional_t<is_int_v<T> && (K == RedKind::Sum || K == RedKind::Prod), uint64_t,
+                         std::conditional_t<is_half_v<T>, float, T>>>;
+};
+template <RedKind K, typename T>
+using red_acc_t = typename red_acc<K, T>::type;
+
+template <typename A>
+inline bool is_nan_v(A v) {
+  if constexpr (std::is_floating_point_v<A>)
+    return v != v;
+  else if constexpr (is_complex_v<A>)
+    return v.real() != v.real() || v.imag() != v.imag();
+  else
+    return false;
+}
+
+// Whether bool reductions of kind K behave like AND (true identity) rather than OR.
+template <RedKind K>
+constexpr bool and_like = K == RedKind::Prod || K == RedKind::Min || K == RedKind::And;
+
+template <RedKind K, typename A>
+inline A red_identity() {
+  if constexpr (std::is_same_v<A, bool>) {
+    return and_like<K>;
+  } else if constexpr (K == RedKind::Sum) {
+    // -0.0 is IEEE's additive identity: -0.0 + x == x for every x, signed zeros included.
+    if constexpr (is_complex_v<A>)
+      return A(-0.0, -0.0);
+    else if constexpr (std::is_floating_point_v<A>)
+      return A(-0.0);
+    else
+      return A(0);
+  } else if constexpr (K == RedKind::Prod) {
+    return A(1);
+  } else {
+    constexpr bool mx = K == RedKind::Max;
+    if constexpr (is_complex_v<A>) {
+      using R = typename A::value_type;
+      R inf = std::numeric_limits<R>::infinity();
+      return mx ? A(-inf, -inf) : A(inf, inf);
+    } else if constexpr (std::is_floating_point_v<A>) {
+      return mx ? -std::numeric_limits<A>::infinity() : std::numeric_limits<A>::infinity();
+    } else {
+      return mx ? std::numeric_limits<A>::lowest() : std::numeric_limits<A>::max();
+    }
+  }
+}
+
+// NumPy's ordering of complex numbers: lexicographic, real part first.
+template <typename C>
+inline bool complex_ge(C a, C b) {
+  return a.real() > b.real() || (a.real() == b.real() && a.imag() >= b.imag());
+}
+
+template <RedKind K, typename A>
+inline A red_combine(A a, A b) {
+  if constexpr (std::is_same_v<A, bool>) {
+    if constexpr (and_like<K>)
+      return a & b;
+    else
+      return a | b;
+  } else if constexpr (K == RedKind::Sum) {
+    return a + b;
+  } else if constexpr (K == RedKind::Prod) {
+    if constexpr (is_complex_v<A>)  // the textbook formula, as NumPy (no C99 Annex G fixups)
+      return A(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
+    else
+      return a * b;
+  } else if constexpr (is_complex_v<A>) {
+    if (is_nan_v(a)) return a;
+    if (is_nan_v(b)) return b;
+    return (K == RedKind::Max ? complex_ge(a, b) : complex_ge(b, a)) ? a : b;
+  } else if constexpr (std::is_floating_point_v<A>) {
+    // The first NaN wins; a written this way the compiler turns into compare + blend.
+    if constexpr (K == RedKind::Max)
+      return (a >= b || a != a) ? a : b;
+    else
+      return (a <= b || a != a) ? a : b;
+  } else {
+    if constexpr (K == RedKind::Max)
+      return a >= b ? a : b;
+    else
+      return a <= b ? a : b;
+  }
+}
+
+// Reduction of one run of n elements starting at p, stride st bytes.
+template <RedKind K, typename T, typename A = red_acc_t<K, T>>
+struct RedRun {
+  // Lanes: 128 bytes of accumulators (4 AVX2 registers) for real types.
+  static constexpr int L = sizeof(A) >= 16 ? 4 : static_cast<int>(128 / sizeof(A));
+  static constexpr int64_t B = int64_t{L} * 32;  // leaf block: 32 elements per lane
+  using Lanes = std::array<A, L>;
+
+  static Lanes leaf(const char* p, int64_t n, int64_t st) {
+    Lanes acc;
+    for (int k = 0; k < L; ++k) acc[k] = red_identity<K, A>();
+    int64_t i = 0;
+    if (st == static_cast<int64_t>(sizeof(T))) {
+      const T* x = reinterpret_cast<const T*>(p);
+      for (; i + L <= n; i += L)
+        for (int k = 0; k < L; ++k) acc[k] = red_combine<K, A>(acc[k], static_cast<A>(x[i + k]));
+      for (int k = 0; k < L; ++k)
+        if (i + k < n) acc[k] = red_combine<K, A>(acc[k], static_cast<A>(x[i + k]));
+    } else {
+      for (; i + L <= n; i += L)
+        for (int k = 0; k < L; ++k)
+          acc[k] = red_combine<K, A>(acc[k], static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
+      for (int k = 0; k < L; ++k)
+        if (i + k < n)
+          acc[k] = red_combine<K, A>(acc[k], static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
+    }
+    return acc;
+  }
+
+  // Pairwise over leaf blocks; split points are multiples of B so lane k always sees the
+  // elements with index = k (mod L).
+  static Lanes lanes(const char* p, int64_t n, int64_t st) {
+    if (n <= B) return leaf(p, n, st);
+    int64_t h = B * ((n / B + 1) / 2);
+    Lanes a = lanes(p, h, st), b = lanes(p + h * st, n - h, st);
+    for (int k = 0; k < L; ++k) a[k] = red_combine<K, A>(a[k], b[k]);
+    return a;
+  }
+
+  static A run(const char* p, int64_t n, int64_t st) {
+    if constexpr (K == RedKind::Sum && is_complex_v<T>) {
+      // A contiguous complex sum is a real sum over interleaved (re, im): even lanes hold real
+      // parts, odd lanes imaginary parts.
+      using R = typename T::value_type;
+      using RR = RedRun<RedKind::Sum, R, R>;
+      if (st == static_cast<int64_t>(sizeof(T)) && 2 * n >= RR::L) {
+        auto acc = RR::lanes(p, 2 * n, sizeof(R));
+        for (int w = RR::L / 2; w >= 2; w /= 2)
+          for (int k = 0; k < w; ++k) acc[k] += acc[k + w];
+        return A(acc[0], acc[1]);
+      }
+    }
+    if (n < L) {
+      A acc = red_identity<K, A>();
+      for (int64_t i = 0; i < n; ++i)
+        acc = red_combine<K, A>(acc, static_cast<A>(*reinterpret_cast<const T*>(p + i * st)));
+      return acc;
+    }
+    Lanes acc = lanes(p, n, st);
+    for (int w = L / 2; w >= 1; w /= 2)
+      for (int k = 0; k < w; ++k) acc[k] = red_combine<K, A>(acc[k], acc[k + w]);
+    return acc[0];
+  }
+
+  // acc[j] = combine(acc[j], x[j]) for j < n: one row of a reduction over a leading axis.
+  static void accumulate(A* acc, const char* p, int64_t n, int64_t st) {
+    if (st == static_cast<int64_t>(sizeof(T))) {
+      const T* x = reinterpret_cast<const T*>(p);
+      for (int64_t j = 0; j < n; ++j) acc[j] = red_combine<K, A>(acc[j], static_cast<A>(x[j]));
+    } else {
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] = red_combine<K, A>(acc[j], static_cast<A>(*reinterpret_cast<const T*>(p + j * st)));
+    }
+  }
+};
+
+// Accumulator -> element type: rounds once (half types), wraps (integers).
+template <typename T, typename A>
+inline T red_cast(A v) {
+  if constexpr (is_half_v<T>)
+    return T(static_cast<float>(v));
+  else
+    return static_cast<T>(v);
+}
+
+// Splits [0, n) into `parts` ranges and runs fn(part, begin, end) for each, on the pool.
+template <typename Fn>
+void parallel_parts(int64_t n, int parts, Fn&& fn) {
+  parallel_for(parts, 1, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; ++t) fn(static_cast<int>(t), n * t / parts, n * (t + 1) / parts);
+  });
+}
+
+// ---- argmax / argmin ------------------------------------------------------------------------
+
+// Whether v beats the current best: strictly greater (argmax) or less (argmin); the first NaN
+// wins and nothing beats a NaN.
+template <bool IsMax, typename V>
+inline bool arg_better(V v, V best) {
+  if constexpr (std::is_same_v<V, bool>) {
+    return IsMax ? (v && !best) : (!v && best);
+  } else {
+    if (is_nan_v(best)) return false;
+    if (is_nan_v(v)) return true;
+    if constexpr (is_complex_v<V>)
+      return IsMax ? !complex_ge(best, v) : !complex_ge(v, best);
+    else
+      return IsMax ? v > best : v < best;
+  }
+}
+
+template <typename T>
+using arg_value_t = std::conditional_t<is_half_v<T>, float, T>;
+
+// Index of the first maximum (minimum) of a run of n >= 1 elements.
+template <bool IsMax, typename T>
+int64_t arg_run(const char* p, int64_t n, int64_t st) {
+  using V = arg_value_t<T>;
+  auto at = [&](int64_t i) { return static_cast<V>(*reinterpret_cast<const T*>(p + i * st)); };
+  if constexpr ((std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)) {
+    if (st == static_cast<int64_t>(sizeof(T)) && n >= 64) {
+      // Two passes, both vectorised: the extreme value (NaN-propagating), then its first index.
+      constexpr RedKind K = IsMax ? RedKind::Max : RedKind::Min;
+      T m = RedRun<K, T, T>::run(p, n, st);
+      const T* x = reinterpret_cast<const T*>(p);
+      if (is_nan_v(m)) {
+        for (int64_t i = 0; i < n; ++i)
+          if (is_nan_v(x[i])) return i;
+      }
+      for (int64_t i = 0; i < n; ++i)
+        if (x[i] == m) return i;
+    }
+  }
+  V best = at(0);
+  int64_t bi = 0;
+  for (int64_t i = 1; i < n; ++i) {
+    V v = at(i);
+    if (arg_better<IsMax>(v, best)) {
+      best = v;
+      bi = i;
+      if (is_nan_v(v)) break;
+    }
+  }
+  return bi;
+}
+
+// ---- cumulative ops -------------------------------------------------------------------------
+
+// The accumulator of a scan: the same as a reduction's, except integers scan in their own type
+// (through its unsigned twin, so overflow wraps without undefined behaviour).
+template <RedKind K, typename T>
+using scan_acc_t = std::conditional_t<is_int_v<T>, std::make_unsigned_t<T>,
+                                      std::conditional_t<is_half_v<T>, float, T>>;
+
+template <RedKind K, typename T>
+inline auto scan_combine(scan_acc_t<K, T> a, scan_acc_t<K, T> b) {
+  using S = scan_acc_t<K, T>;
+  if constexpr (is_int_v<T> && (K == RedKind::Max || K == RedKind::Min)) {
+    T r = red_combine<K, T>(static_cast<T>(a), static_cast<T>(b));  // compare signed
+    return static_cast<S>(r);
+  } else if constexpr (is_int_v<T> && K == RedKind::Prod) {
+    // Unsigned types narrower than int promote to int: multiply in uint64 to stay defined.
+    return static_cast<S>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+  } else {
+    return static_cast<S>(red_combine<K, S>(a, b));
+  }
+}
+
+// out[i] = x[0] op ... op x[i] along a run (reversed: from the end), contiguous input/output
+// with element strides sx, so.
+template <RedKind K, typename T>
+void scan_run(const T* x, T* out, int64_t n, int64_t s, bool reverse) {
+  using S = scan_acc_t<K, T>;
+  if (n == 0) return;
+  int64_t i = reverse ? n - 1 : 0, step = reverse ? -s : s;
+  const T* px = x + i * s;
+  T* po = out + i * s;
+  S acc = static_cast<S>(*px);
+  *po = red_cast<T>(acc);
+  for (int64_t t = 1; t < n; ++t) {
+    px += step;
+    po += step;
+    acc = scan_combine<K, T>(acc, static_cast<S>(*px));
+    *po = red_cast<T>(acc);
+  }
+}
+
+// A scan along a leading axis: rows of m contiguous elements, row stride rs elements; the
+// running values live in acc (m entries), so the inner loop vectorises.
+template <RedKind K, typename T>
+void scan_cols(const T* x, T* out, int64_t n, int64_t m, int64_t rs, bool reverse,
+               scan_acc_t<K, T>* acc) {
+  using S = scan_acc_t<K, T>;
+  if (n == 0) return;
+  int64_t i = reverse ? n - 1 : 0, step = reverse ? -rs : rs;
+  const T* px = x + i * rs;
+  T* po = out + i * rs;
+  for (int64_t j = 0; j < m; ++j) {
+    acc[j] = static_cast<S>(px[j]);
+    po[j] = red_cast<T>(acc[j]);
+  }
+  for (int64_t t = 1; t < n; ++t) {
+    px += step;
+    po += step;
+    for (int64_t j = 0; j < m; ++j) {
+      acc[j] = scan_combine<K, T>(acc[j], static_cast<S>(px[j]));
+      po[j] = red_cast<T>(acc[j]);
+    }
+  }
+}
+
+}  // namespace arrax::kernels

@@ -1,0 +1,130 @@
+#include "parallel.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace arrax {
+namespace {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int n) : size_(std::max(1, n)) {
+    for (int i = 1; i < size_; ++i) workers_.emplace_back([this, i] { loop(i); });
+  }
+  ~ThreadPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      ++generation_;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  int size() const { return size_; }
+
+  // Runs task(i) for i in [0, size) with thread i doing task i; the caller does task 0.
+  void run(const std::function<void(int)>& task) {
+    std::unique_lock<std::mutex> run_lock(run_mu_);  // one parallel region at a time
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      task_ = &task;
+      pending_ = size_ - 1;
+      error_ = nullptr;
+      ++generation_;
+    }
+    cv_.notify_all();
+    try {
+      task(0);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!error_) error_ = std::current_exception();
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    task_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void loop(int index) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)>* task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (stop_) return;
+        task = task_;
+      }
+      try {
+        (*task)(index);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (--pending_ == 0) done_cv_.notify_one();
+      }
+    }
+  }
+
+  int size_;
+  std::vector<std::thread> workers_;
+  std::mutex mu_, run_mu_;
+  std::condition_variable cv_, done_cv_;
+  const std::function<void(int)>* task_ = nullptr;
+  int pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+int default_threads() {
+  if (const char* env = std::getenv("ARRAX_NUM_THREADS")) return std::max(1, std::atoi(env));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+int g_threads = default_threads();
+
+ThreadPool& pool() {
+  static ThreadPool p(g_threads);
+  return p;
+}
+
+thread_local bool t_in_parallel = false;
+
+}  // namespace
+
+int num_threads() { return g_threads; }
+void set_num_threads(int n) { g_threads = std::max(1, std::min(n, pool().size())); }
+
+void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  int threads = std::min<int64_t>(g_threads, n / std::max<int64_t>(grain, 1));
+  if (threads <= 1 || t_in_parallel) {
+    fn(0, n);
+    return;
+  }
+  ThreadPool& p = pool();
+  threads = std::min(threads, p.size());
+  int64_t chunk = (n + threads - 1) / threads;
+  p.run([&](int i) {
+    if (i >= threads) return;
+    int64_t b = i * chunk, e = std::min(n, b + chunk);
+    if (b >= e) return;
+    struct Flag {
+      Flag() { t_in_parallel = true; }
+      ~Flag() { t_in_parallel = false; }
+    } flag;
+    fn(b, e);
+  });
+}
+
+}  // namespace arrax

@@ -1,0 +1,18 @@
+// A small persistent thread pool: parallel_for splits an index range over every core.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace arrax {
+
+// Work below this many elements runs on the calling thread: waking workers costs microseconds.
+constexpr int64_t kParallelGrain = 1 << 15;
+
+int num_threads();
+void set_num_threads(int n);
+
+// Calls fn(begin, end) over disjoint chunks covering [0, n), in parallel when n >= 2 * grain.
+// Exceptions thrown by fn are rethrown on the calling thread.
+void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+
+}  // namespace arrax

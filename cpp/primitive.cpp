@@ -1,0 +1,160 @@
+#include "primitive.h"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "errors.h"
+
+namespace arrax {
+
+Params::Params(std::initializer_list<std::pair<std::string, ParamValue>> items) {
+  for (auto& kv : items) set(kv.first, kv.second);
+}
+
+Params& Params::set(const std::string& key, ParamValue v) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), key,
+                             [](const auto& kv, const std::string& k) { return kv.first < k; });
+  if (it != items_.end() && it->first == key)
+    it->second = std::move(v);
+  else
+    items_.insert(it, {key, std::move(v)});
+  return *this;
+}
+
+bool Params::has(const std::string& key) const {
+  for (auto& kv : items_)
+    if (kv.first == key) return true;
+  return false;
+}
+
+const ParamValue& Params::at(const std::string& key) const {
+  for (auto& kv : items_)
+    if (kv.first == key) return kv.second;
+  throw std::out_of_range("Params: no parameter '" + key + "'");
+}
+
+size_t Params::hash() const {
+  size_t h = 0x9e3779b97f4a7c15ULL;
+  auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  for (auto& [k, v] : items_) {
+    mix(std::hash<std::string>{}(k));
+    mix(v.index());
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+            for (auto e : x) mix(std::hash<int64_t>{}(e));
+          } else if constexpr (std::is_same_v<T, DType>) {
+            mix(static_cast<size_t>(x));
+          } else {
+            mix(std::hash<T>{}(x));
+          }
+        },
+        v);
+  }
+  return h;
+}
+
+std::string Params::str() const {
+  std::ostringstream os;
+  bool first = true;
+  for (auto& [k, v] : items_) {
+    if (!first) os << " ";
+    first = false;
+    os << k << "=";
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+            os << shape_str(x);
+          } else if constexpr (std::is_same_v<T, DType>) {
+            os << dtype_name(x);
+          } else if constexpr (std::is_same_v<T, bool>) {
+            os << (x ? "True" : "False");
+          } else {
+            os << x;
+          }
+        },
+        v);
+  }
+  return os.str();
+}
+
+std::string AbstractValue::str() const {
+  std::ostringstream os;
+  os << dtype_name(dtype) << "[";
+  for (size_t i = 0; i < shape.size(); ++i) os << (i ? "," : "") << shape[i];
+  os << "]";
+  if (weak_type) os << "{weak}";
+  return os.str();
+}
+
+namespace {
+struct Registry {
+  std::mutex mu;
+  std::deque<Primitive> records;  // deque: references stay valid as it grows
+  std::unordered_map<std::string, const Primitive*> by_name;
+};
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+thread_local Interpreter* g_current = nullptr;
+}  // namespace
+
+const Primitive& register_primitive(Primitive p) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (r.by_name.count(p.name)) throw std::logic_error("register_primitive: duplicate '" + p.name + "'");
+  r.records.push_back(std::move(p));
+  const Primitive* rec = &r.records.back();
+  r.by_name[rec->name] = rec;
+  return *rec;
+}
+
+const Primitive* find_primitive(const std::string& name) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.by_name.find(name);
+  return it == r.by_name.end() ? nullptr : it->second;
+}
+
+const Primitive& primitive(const std::string& name) {
+  const Primitive* p = find_primitive(name);
+  if (!p) throw std::logic_error("primitive: no primitive named '" + name + "'");
+  return *p;
+}
+
+std::vector<const Primitive*> all_primitives() {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  std::vector<const Primitive*> out;
+  for (auto& p : r.records) out.push_back(&p);
+  return out;
+}
+
+std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
+                                            const Params& params) {
+  if (!p.cpu_kernel) throw std::logic_error(p.name + ": no CPU kernel");
+  return p.cpu_kernel(inputs, params);
+}
+
+Interpreter& current_interpreter() {
+  static EvalInterpreter eval;
+  return g_current ? *g_current : eval;
+}
+
+InterpreterScope::InterpreterScope(Interpreter* interp) : previous_(g_current) { g_current = interp; }
+InterpreterScope::~InterpreterScope() { g_current = previous_; }
+
+std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs, const Params& params) {
+  if (p.num_inputs >= 0 && static_cast<int>(inputs.size()) != p.num_inputs)
+    throw std::logic_error(p.name + ": expected " + std::to_string(p.num_inputs) + " inputs, got " +
+                           std::to_string(inputs.size()));
+  return current_interpreter().process(p, inputs, params);
+}
+
+}  // namespace arrax

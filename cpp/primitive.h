@@ -1,0 +1,112 @@
+// The primitive registry: one record per primitive, holding every rule it has
+// (DESIGN.md "One registration per primitive"), and `bind`, which hands a primitive
+// application to the current interpreter.
+#pragma once
+#include <functional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "array.h"
+
+namespace arrax {
+
+using ParamValue = std::variant<bool, int64_t, double, std::string, DType, std::vector<int64_t>>;
+
+// A small ordered map of attributes (axes, shapes, dtypes, ...). Hashable and comparable, so
+// the jit can use it in cache keys and common-subexpression elimination.
+class Params {
+ public:
+  Params() = default;
+  Params(std::initializer_list<std::pair<std::string, ParamValue>> items);
+  Params& set(const std::string& key, ParamValue v);
+  bool has(const std::string& key) const;
+  const ParamValue& at(const std::string& key) const;  // throws std::out_of_range naming key
+  template <typename T>
+  const T& get(const std::string& key) const {
+    return std::get<T>(at(key));
+  }
+  int64_t get_int(const std::string& key) const { return get<int64_t>(key); }
+  const std::vector<int64_t>& get_ints(const std::string& key) const {
+    return get<std::vector<int64_t>>(key);
+  }
+  DType get_dtype(const std::string& key) const { return get<DType>(key); }
+  size_t hash() const;
+  bool operator==(const Params& o) const { return items_ == o.items_; }
+  std::string str() const;  // "axes=(0, 1) keepdims=True", for printing graphs
+  const std::vector<std::pair<std::string, ParamValue>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, ParamValue>> items_;  // sorted by key
+};
+
+// What tracing sees of a value.
+struct AbstractValue {
+  Shape shape;
+  DType dtype = DType::Float32;
+  bool weak_type = false;
+  Device device;
+  bool operator==(const AbstractValue& o) const {
+    return shape == o.shape && dtype == o.dtype && weak_type == o.weak_type && device == o.device;
+  }
+  std::string str() const;  // "f32[2,3]"
+};
+
+enum class FusionClass : uint8_t { Elementwise, Broadcast, Reduction, Opaque };
+
+using AbstractEvalRule =
+    std::function<std::vector<AbstractValue>(const std::vector<AbstractValue>&, const Params&)>;
+using KernelFn = std::function<std::vector<Array>(const std::vector<Array>&, const Params&)>;
+
+struct Primitive {
+  std::string name;
+  FusionClass fusion = FusionClass::Opaque;
+  int num_inputs = -1;  // -1: variadic
+  AbstractEvalRule abstract_eval;
+  KernelFn cpu_kernel;
+  // Later layers add rules here (jvp, transpose, batching, CUDA kernel); a registry test
+  // checks that every primitive has the rules it needs.
+};
+
+// Adds a primitive to the registry and returns its (stable) record.
+const Primitive& register_primitive(Primitive p);
+// The registered primitive with this name; throws std::logic_error if none.
+const Primitive& primitive(const std::string& name);
+const Primitive* find_primitive(const std::string& name);
+std::vector<const Primitive*> all_primitives();
+
+// Interpreters: `bind` hands each primitive application to the innermost one.
+class Interpreter {
+ public:
+  virtual ~Interpreter() = default;
+  virtual std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
+                                     const Params& params) = 0;
+};
+
+// Runs the kernel now: eager evaluation.
+class EvalInterpreter : public Interpreter {
+ public:
+  std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
+                             const Params& params) override;
+};
+
+Interpreter& current_interpreter();
+// Makes `interp` the current interpreter for this thread while the guard lives.
+class InterpreterScope {
+ public:
+  explicit InterpreterScope(Interpreter* interp);
+  ~InterpreterScope();
+  InterpreterScope(const InterpreterScope&) = delete;
+  InterpreterScope& operator=(const InterpreterScope&) = delete;
+
+ private:
+  Interpreter* previous_;
+};
+
+std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs, const Params& params = {});
+inline Array bind1(const Primitive& p, const std::vector<Array>& inputs, const Params& params = {}) {
+  return bind(p, inputs, params)[0];
+}
+
+}  // namespace arrax

@@ -1,0 +1,192 @@
+// Elementwise primitives: each is a functor (one per op, shared by the eager CPU kernel and,
+// later, the fused jit and CUDA kernels) plus a one-line registration.
+//
+// A functor declares:
+//   template <class T> static constexpr bool supports;  // input dtypes it has a loop for
+//   template <class T> using out_t = ...;               // optional; defaults to T
+//   template <class T> static out_t<T> apply(T x[, T y]);
+//   template <class E> static auto eigen(const E& x);   // optional SIMD path (float/double)
+//   static constexpr bool native_half = true;           // optional: no float32 compute for halves
+// Primitives are strict: inputs share one shape and one dtype. numpy_api does promotion and
+// broadcasting before binding them.
+#pragma once
+#include <cmath>
+#include <type_traits>
+
+#include "errors.h"
+#include "kernels/loops.h"
+#include "primitive.h"
+
+namespace arrax::ew {
+
+template <typename Op, typename T, typename = void>
+struct out_type {
+  using type = T;
+};
+template <typename Op, typename T>
+struct out_type<Op, T, std::void_t<typename Op::template out_t<T>>> {
+  using type = typename Op::template out_t<T>;
+};
+template <typename Op, typename T>
+using out_type_t = typename out_type<Op, T>::type;
+
+// float16/bfloat16 compute in float32 and round once, as NumPy's half loops do.
+template <typename T>
+using compute_t = std::conditional_t<is_half_v<T>, float, T>;
+
+template <typename Op, typename T, typename = void>
+struct has_eigen : std::false_type {};
+template <typename Op, typename T>
+struct has_eigen<Op, T,
+                 std::void_t<decltype(Op::eigen(std::declval<Eigen::Map<const Eigen::Array<T, -1, 1>>>()))>>
+    : std::true_type {};
+
+// A functor declaring `static constexpr bool native_half = true` gets float16/bfloat16 values as
+// they are instead of in float32 (nextafter steps in half precision).
+template <typename Op, typename = void>
+struct native_half : std::false_type {};
+template <typename Op>
+struct native_half<Op, std::void_t<decltype(Op::native_half)>> : std::bool_constant<Op::native_half> {};
+
+template <typename Op, typename T>
+inline auto apply1(T x) {
+  using Out = out_type_t<Op, T>;
+  using C = compute_t<T>;
+  if constexpr (is_half_v<T> && !native_half<Op>::value) {
+    using COut = out_type_t<Op, C>;
+    COut r = Op::template apply<C>(static_cast<C>(x));
+    if constexpr (std::is_same_v<COut, C>)
+      return static_cast<Out>(r);
+    else
+      return r;
+  } else {
+    return Op::template apply<T>(x);
+  }
+}
+
+template <typename Op, typename T>
+inline auto apply2(T x, T y) {
+  using Out = out_type_t<Op, T>;
+  using C = compute_t<T>;
+  if constexpr (is_half_v<T> && !native_half<Op>::value) {
+    using COut = out_type_t<Op, C>;
+    COut r = Op::template apply<C>(static_cast<C>(x), static_cast<C>(y));
+    if constexpr (std::is_same_v<COut, C>)
+      return static_cast<Out>(r);
+    else
+      return r;
+  } else {
+    return Op::template apply<T>(x, y);
+  }
+}
+
+template <typename Op, typename T>
+void unary_loop(const Array& x, const Array& out) {
+  using Out = out_type_t<Op, T>;
+  auto sp = kernels::make_space<2>(out.shape(), {&out, &x});
+  kernels::iterate(sp, [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+    Out* o = reinterpret_cast<Out*>(p[0]);
+    const T* a = reinterpret_cast<const T*>(p[1]);
+    if (s[0] == sizeof(Out) && s[1] == sizeof(T)) {
+      if constexpr (has_eigen<Op, T>::value) {
+        Eigen::Map<Eigen::Array<Out, -1, 1>>(o, n) = Op::eigen(Eigen::Map<const Eigen::Array<T, -1, 1>>(a, n));
+      } else {
+        for (int64_t i = 0; i < n; ++i) o[i] = apply1<Op, T>(a[i]);
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply1<Op, T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+    }
+  });
+}
+
+template <typename Op, typename T>
+void binary_loop(const Array& x, const Array& y, const Array& out) {
+  using Out = out_type_t<Op, T>;
+  auto sp = kernels::make_space<3>(out.shape(), {&out, &x, &y});
+  kernels::iterate(sp, [](const std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
+    Out* o = reinterpret_cast<Out*>(p[0]);
+    const T* a = reinterpret_cast<const T*>(p[1]);
+    const T* b = reinterpret_cast<const T*>(p[2]);
+    if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
+      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], b[i]);
+    } else if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == 0) {
+      const T bv = *b;
+      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], bv);
+    } else if (s[0] == sizeof(Out) && s[1] == 0 && s[2] == sizeof(T)) {
+      const T av = *a;
+      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(av, b[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply2<Op, T>(
+            *reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+    }
+  });
+}
+
+// The output dtype of Op on input dtype dt; throws TypeError naming the op when it has no loop.
+template <typename Op>
+DType out_dtype(const char* name, DType dt) {
+  return dispatch_dtype(dt, [&](auto tag) -> DType {
+    using T = decltype(tag);
+    if constexpr (Op::template supports<T>) {
+      return dtype_of<out_type_t<Op, T>>::value;
+    } else {
+      throw TypeError(std::string(name) + ": ufunc '" + name + "' not supported for the input type " +
+                      dtype_name(dt));
+    }
+  });
+}
+
+std::vector<AbstractValue> same_shape_abstract(const char* name, const std::vector<AbstractValue>& in);
+
+// Registers a unary elementwise primitive whose rules come from functor Op.
+template <typename Op>
+const Primitive& register_unary(const char* name) {
+  Primitive p;
+  p.name = name;
+  p.fusion = FusionClass::Elementwise;
+  p.num_inputs = 1;
+  p.abstract_eval = [name](const std::vector<AbstractValue>& in, const Params&) {
+    auto out = same_shape_abstract(name, in);
+    out[0].dtype = out_dtype<Op>(name, in[0].dtype);
+    return out;
+  };
+  p.cpu_kernel = [name](const std::vector<Array>& in, const Params&) {
+    const Array& x = in[0];
+    Array out = Array::empty(x.shape(), out_dtype<Op>(name, x.dtype()));
+    dispatch_dtype(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (Op::template supports<T>) unary_loop<Op, T>(x, out);
+    });
+    return std::vector<Array>{out};
+  };
+  return register_primitive(std::move(p));
+}
+
+template <typename Op>
+const Primitive& register_binary(const char* name) {
+  Primitive p;
+  p.name = name;
+  p.fusion = FusionClass::Elementwise;
+  p.num_inputs = 2;
+  p.abstract_eval = [name](const std::vector<AbstractValue>& in, const Params&) {
+    auto out = same_shape_abstract(name, in);
+    out[0].dtype = out_dtype<Op>(name, in[0].dtype);
+    return out;
+  };
+  p.cpu_kernel = [name](const std::vector<Array>& in, const Params&) {
+    const Array &x = in[0], &y = in[1];
+    if (x.shape() != y.shape() || x.dtype() != y.dtype())
+      throw std::logic_error(std::string(name) + ": primitive inputs must share shape and dtype");
+    Array out = Array::empty(x.shape(), out_dtype<Op>(name, x.dtype()));
+    dispatch_dtype(x.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (Op::template supports<T>) binary_loop<Op, T>(x, y, out);
+    });
+    return std::vector<Array>{out};
+  };
+  return register_primitive(std::move(p));
+}
+
+}  // namespace arrax::ew

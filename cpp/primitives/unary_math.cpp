@@ -1,0 +1,282 @@
+// Unary transcendental primitives: sqrt, cbrt, exp, exp2, expm1, log, log2, log10, log1p, the trigonometric
+// and hyperbolic functions and their inverses. Real dtypes use libm (float16/bfloat16 in float32); some
+// float32/float64 functions have a SIMD path through Eigen's packet math on contiguous runs. Complex dtypes
+// use the C99 complex functions (as NumPy does) or NumPy's own formulas where NumPy has them.
+#include <limits>
+
+#include "primitives/elementwise.h"
+
+namespace arrax::ew {
+namespace {
+
+// Runs Fn's Eigen packet function and recomputes with the scalar one (libm) the lanes that fall outside
+// [Fn::lo, Fn::hi] or are NaN: Eigen 3.4's packet math clamps or flushes there (exp underflow, log of
+// subnormals, huge arguments), while inside the ranges it stays within 2 ulp of the correctly rounded result.
+template <typename Fn>
+struct RangedPacketOp {
+  template <typename S>
+  S operator()(const S& x) const {
+    return Fn::f(x);
+  }
+  template <typename P>
+  P packetOp(const P& x) const {
+    using namespace Eigen::internal;
+    using S = typename unpacket_traits<P>::type;
+    const S lo = Fn::lo(S()), hi = Fn::hi(S());
+    P r = Fn::packet(x);
+    P ok = pand(pcmp_le(pset1<P>(lo), x), pcmp_le(x, pset1<P>(hi)));
+    if (predux_any(pandnot(ptrue(ok), ok))) {
+      constexpr int N = unpacket_traits<P>::size;
+      S xs[N], rs[N];
+      pstoreu(xs, x);
+      pstoreu(rs, r);
+      for (int i = 0; i < N; ++i)
+        if (!(xs[i] >= lo && xs[i] <= hi)) rs[i] = Fn::f(xs[i]);
+      r = ploadu<P>(rs);
+    }
+    return r;
+  }
+};
+
+}  // namespace
+}  // namespace arrax::ew
+
+namespace Eigen::internal {
+template <typename Fn>
+struct functor_traits<arrax::ew::RangedPacketOp<Fn>> {
+  enum { Cost = 40, PacketAccess = true };
+};
+}  // namespace Eigen::internal
+
+namespace arrax::ew {
+namespace {
+
+template <typename T>
+struct real_of {
+  using type = T;
+};
+template <typename R>
+struct real_of<std::complex<R>> {
+  using type = R;
+};
+
+// z with both parts multiplied by the real constant c (NumPy scales complex log2/log10/exp2 this way).
+template <typename T>
+T scale_parts(T z, long double c) {
+  using R = typename real_of<T>::type;
+  return T(z.real() * static_cast<R>(c), z.imag() * static_cast<R>(c));
+}
+
+constexpr long double kLog2E = 1.442695040888963407359924681001892137L;
+constexpr long double kLog10E = 0.434294481903251827651128918916605082L;
+constexpr long double kLn2 = 0.693147180559945309417232121458176568L;
+
+// A function family Fn (static f for real and complex scalars) as an elementwise functor.
+template <typename Fn, bool kComplex = true>
+struct MathOp {
+  template <typename T>
+  static constexpr bool supports = is_float_v<T> || (kComplex && is_complex_v<T>);
+  template <typename T>
+  static T apply(T x) {
+    return Fn::f(x);
+  }
+};
+
+// MathOp plus the SIMD path for float32 (and float64 where kDouble) contiguous runs.
+template <typename Fn, bool kDouble>
+struct VecMathOp : MathOp<Fn> {
+  template <typename E, std::enable_if_t<std::is_same_v<typename E::Scalar, float> ||
+                                             (kDouble && std::is_same_v<typename E::Scalar, double>),
+                                         int> = 0>
+  static auto eigen(const E& x) {
+    return x.unaryExpr(RangedPacketOp<Fn>());
+  }
+};
+
+struct SqrtFn {
+  template <typename T>
+  static T f(T x) {
+    return std::sqrt(x);  // real sqrt vectorizes by itself (-fno-math-errno)
+  }
+};
+struct CbrtFn {
+  template <typename T>
+  static T f(T x) {
+    return std::cbrt(x);
+  }
+};
+struct ExpFn {
+  template <typename T>
+  static T f(T x) {
+    return std::exp(x);
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::pexp(x);
+  }
+  static float lo(float) { return -87.0f; }
+  static float hi(float) { return 88.0f; }
+  static double lo(double) { return -708.0; }
+  static double hi(double) { return 709.0; }
+};
+struct Exp2Fn {
+  template <typename T>
+  static T f(T x) {
+    if constexpr (is_complex_v<T>)
+      return std::exp(scale_parts(x, kLn2));
+    else
+      return std::exp2(x);
+  }
+};
+struct Expm1Fn {
+  template <typename T>
+  static T f(T x) {
+    if constexpr (is_complex_v<T>) {
+      // NumPy's formula: expm1(a) cos(b) - 2 sin^2(b/2) + i exp(a) sin(b), accurate near 0.
+      using R = typename real_of<T>::type;
+      const R a = x.real(), b = x.imag(), s = std::sin(b / 2);
+      return T(std::expm1(a) * std::cos(b) - 2 * s * s, std::exp(a) * std::sin(b));
+    } else {
+      return std::expm1(x);
+    }
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::pexpm1(x);
+  }
+  static float lo(float) { return -87.0f; }
+  static float hi(float) { return 88.0f; }
+};
+struct LogFn {
+  template <typename T>
+  static T f(T x) {
+    return std::log(x);
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::plog(x);
+  }
+  static float lo(float) { return std::numeric_limits<float>::min(); }
+  static float hi(float) { return std::numeric_limits<float>::max(); }
+  static double lo(double) { return std::numeric_limits<double>::min(); }
+  static double hi(double) { return std::numeric_limits<double>::max(); }
+};
+struct Log2Fn {
+  template <typename T>
+  static T f(T x) {
+    if constexpr (is_complex_v<T>)
+      return scale_parts(std::log(x), kLog2E);
+    else
+      return std::log2(x);
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::plog2(x);
+  }
+  static float lo(float) { return std::numeric_limits<float>::min(); }
+  static float hi(float) { return std::numeric_limits<float>::max(); }
+  static double lo(double) { return std::numeric_limits<double>::min(); }
+  static double hi(double) { return std::numeric_limits<double>::max(); }
+};
+struct Log10Fn {
+  template <typename T>
+  static T f(T x) {
+    if constexpr (is_complex_v<T>)
+      return scale_parts(std::log(x), kLog10E);
+    else
+      return std::log10(x);
+  }
+};
+struct Log1pFn {
+  template <typename T>
+  static T f(T x) {
+    if constexpr (is_complex_v<T>) {
+      // NumPy's formula: log|1 + z| + i arg(1 + z).
+      const auto re = x.real() + 1;
+      return T(std::log(std::hypot(re, x.imag())), std::atan2(x.imag(), re));
+    } else {
+      return std::log1p(x);
+    }
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::plog1p(x);
+  }
+  static float lo(float) { return -0.99999f; }
+  static float hi(float) { return std::numeric_limits<float>::max(); }
+};
+struct SinFn {
+  template <typename T>
+  static T f(T x) {
+    return std::sin(x);
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::psin(x);
+  }
+  static float lo(float) { return -1e5f; }
+  static float hi(float) { return 1e5f; }
+};
+struct CosFn {
+  template <typename T>
+  static T f(T x) {
+    return std::cos(x);
+  }
+  template <typename P>
+  static P packet(const P& x) {
+    return Eigen::internal::pcos(x);
+  }
+  static float lo(float) { return -1e5f; }
+  static float hi(float) { return 1e5f; }
+};
+
+#define ARRAX_STD_FN(NAME, FN) \
+  struct NAME {                \
+    template <typename T>      \
+    static T f(T x) {          \
+      return std::FN(x);       \
+    }                          \
+  };
+ARRAX_STD_FN(TanFn, tan)
+ARRAX_STD_FN(AsinFn, asin)
+ARRAX_STD_FN(AcosFn, acos)
+ARRAX_STD_FN(AtanFn, atan)
+ARRAX_STD_FN(SinhFn, sinh)
+ARRAX_STD_FN(CoshFn, cosh)
+// Eigen's float tanh is up to 5 ulp off near saturation: libm instead.
+ARRAX_STD_FN(TanhFn, tanh)
+ARRAX_STD_FN(AsinhFn, asinh)
+ARRAX_STD_FN(AcoshFn, acosh)
+ARRAX_STD_FN(AtanhFn, atanh)
+#undef ARRAX_STD_FN
+
+static_assert(has_eigen<VecMathOp<ExpFn, true>, float>::value && has_eigen<VecMathOp<ExpFn, true>, double>::value &&
+                  !has_eigen<VecMathOp<SinFn, false>, double>::value &&
+                  !has_eigen<VecMathOp<SinFn, false>, float16>::value &&
+                  !has_eigen<VecMathOp<LogFn, true>, complex64>::value,
+              "SIMD paths: float32/float64 only where enabled");
+
+const Primitive& sqrt_p = register_unary<MathOp<SqrtFn>>("sqrt");
+const Primitive& cbrt_p = register_unary<MathOp<CbrtFn, false>>("cbrt");
+const Primitive& exp_p = register_unary<VecMathOp<ExpFn, true>>("exp");
+const Primitive& exp2_p = register_unary<MathOp<Exp2Fn>>("exp2");
+const Primitive& expm1_p = register_unary<VecMathOp<Expm1Fn, false>>("expm1");
+const Primitive& log_p = register_unary<VecMathOp<LogFn, true>>("log");
+const Primitive& log2_p = register_unary<VecMathOp<Log2Fn, true>>("log2");
+const Primitive& log10_p = register_unary<MathOp<Log10Fn>>("log10");
+const Primitive& log1p_p = register_unary<VecMathOp<Log1pFn, false>>("log1p");
+const Primitive& sin_p = register_unary<VecMathOp<SinFn, false>>("sin");
+const Primitive& cos_p = register_unary<VecMathOp<CosFn, false>>("cos");
+const Primitive& tan_p = register_unary<MathOp<TanFn>>("tan");
+const Primitive& asin_p = register_unary<MathOp<AsinFn>>("asin");
+const Primitive& acos_p = register_unary<MathOp<AcosFn>>("acos");
+const Primitive& atan_p = register_unary<MathOp<AtanFn>>("atan");
+const Primitive& sinh_p = register_unary<MathOp<SinhFn>>("sinh");
+const Primitive& cosh_p = register_unary<MathOp<CoshFn>>("cosh");
+const Primitive& tanh_p = register_unary<MathOp<TanhFn>>("tanh");
+const Primitive& asinh_p = register_unary<MathOp<AsinhFn>>("asinh");
+const Primitive& acosh_p = register_unary<MathOp<AcoshFn>>("acosh");
+const Primitive& atanh_p = register_unary<MathOp<AtanhFn>>("atanh");
+
+}  // namespace
+}  // namespace arrax::ew

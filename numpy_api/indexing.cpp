@@ -1,0 +1,89 @@
+#include "numpy_api/indexing.h"
+
+namespace arrax::np {
+
+Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
+  int consumed = 0, ellipses = 0;
+  for (auto& it : items) {
+    if (it.kind == IndexItem::Int || it.kind == IndexItem::Slice) ++consumed;
+    if (it.kind == IndexItem::Ellipsis) ++ellipses;
+  }
+  if (ellipses > 1) throw IndexError("an index can only have a single ellipsis ('...')");
+  if (consumed > x.ndim())
+    throw IndexError("too many indices for array: array is " + std::to_string(x.ndim()) + "-dimensional, but " +
+                     std::to_string(consumed) + " were indexed");
+  const int nd = x.ndim();
+  std::vector<int64_t> start(nd, 0), limit(x.shape()), step(nd, 1);
+  // Output shape built item by item: for each output axis, where it comes from.
+  Shape out_shape;
+  bool any_slice_change = false;
+  int dim = 0;
+  auto add_full_dims = [&](int upto) {
+    for (; dim < upto; ++dim) out_shape.push_back(x.shape()[dim]);
+  };
+  for (auto& it : items) {
+    switch (it.kind) {
+      case IndexItem::Ellipsis:
+        add_full_dims(dim + (nd - consumed));
+        break;
+      case IndexItem::NewAxis:
+        out_shape.push_back(1);
+        break;
+      case IndexItem::Int: {
+        int64_t n = x.shape()[dim];
+        int64_t i = it.index < 0 ? it.index + n : it.index;
+        if (i < 0 || i >= n)
+          throw IndexError("index " + std::to_string(it.index) + " is out of bounds for axis " + std::to_string(dim) +
+                           " with size " + std::to_string(n));
+        start[dim] = i;
+        limit[dim] = i + 1;
+        any_slice_change = true;
+        ++dim;
+        break;
+      }
+      case IndexItem::Slice: {
+        int64_t n = x.shape()[dim];
+        int64_t s = it.step.value_or(1);
+        if (s == 0) throw ValueError("slice step cannot be zero");
+        int64_t b, e;
+        // Python's slice.indices(n).
+        if (s > 0) {
+          b = it.start ? *it.start : 0;
+          e = it.stop ? *it.stop : n;
+          if (b < 0) b = std::max<int64_t>(b + n, 0);
+          if (e < 0) e = std::max<int64_t>(e + n, 0);
+          b = std::min(b, n);
+          e = std::min(e, n);
+        } else {
+          b = it.start ? *it.start : n - 1;
+          e = it.stop ? *it.stop : -1;
+          if (it.start) {
+            if (b < 0) b = std::max<int64_t>(b + n, -1);
+            b = std::min(b, n - 1);
+          }
+          if (it.stop) {
+            if (e < 0) e = std::max<int64_t>(e + n, -1);
+            e = std::min(e, n - 1);
+          }
+        }
+        start[dim] = b;
+        limit[dim] = e;
+        step[dim] = s;
+        int64_t len = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / (-s), 0);
+        if (b != 0 || e != n || s != 1) any_slice_change = true;
+        out_shape.push_back(len);
+        ++dim;
+        break;
+      }
+    }
+  }
+  add_full_dims(nd);
+  Array r = x;
+  if (any_slice_change) {
+    static const Primitive& p = primitive("slice");
+    r = bind1(p, {x}, Params{{"start_indices", start}, {"limit_indices", limit}, {"strides", step}});
+  }
+  return reshape(r, out_shape);
+}
+
+}  // namespace arrax::np

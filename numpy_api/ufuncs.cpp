@@ -1,0 +1,343 @@
+#include "numpy_api/ufuncs.h"
+
+#include <cmath>
+#include <unordered_map>
+
+namespace arrax::np {
+namespace {
+
+constexpr const char* kAll = "?bBhHiIqQefdFD";
+constexpr const char* kNumeric = "bBhHiIqQefdFD";
+constexpr const char* kReal = "bBhHiIqQefd";
+constexpr const char* kInexact = "efdFD";
+constexpr const char* kFloat = "efd";
+constexpr const char* kIntBool = "?bBhHiIqQ";
+constexpr const char* kInt = "bBhHiIqQ";
+
+DType dtype_of_char(char c) {
+  switch (c) {
+    case '?': return DType::Bool;
+    case 'b': return DType::Int8;
+    case 'B': return DType::UInt8;
+    case 'h': return DType::Int16;
+    case 'H': return DType::UInt16;
+    case 'i': return DType::Int32;
+    case 'I': return DType::UInt32;
+    case 'q': return DType::Int64;
+    case 'Q': return DType::UInt64;
+    case 'e': return DType::Float16;
+    case 'f': return DType::Float32;
+    case 'd': return DType::Float64;
+    case 'F': return DType::Complex64;
+    case 'D': return DType::Complex128;
+  }
+  throw std::logic_error("ufunc table: bad type character");
+}
+
+bool has_loop(const UfuncDef& u, DType dt) {
+  if (dt == DType::BFloat16) return u.loops.find('e') != std::string::npos;
+  for (char c : u.loops)
+    if (dtype_of_char(c) == dt) return true;
+  return false;
+}
+
+Array bind_named(const char* prim, const std::vector<Array>& in) { return bind1(primitive(prim), in); }
+
+Array ne_zero(const Array& x) {
+  if (x.dtype() == DType::Bool) return x;
+  Operand zero = scalar_operand(int64_t{0});
+  return bind_named("ne", {x, broadcast_to(convert(zero.array, x.dtype()), x.shape())});
+}
+
+Array scalar_like(double v, const Array& x) {
+  return broadcast_to(convert(scalar_operand(v).array, x.dtype()), x.shape());
+}
+
+UfuncImpl by_primitive_on_bools(const char* prim) {
+  return [prim](const std::vector<Array>& in) {
+    return std::vector<Array>{bind_named(prim, {ne_zero(in[0]), ne_zero(in[1])})};
+  };
+}
+
+UfuncImpl scale_by(double factor) {
+  return [factor](const std::vector<Array>& in) {
+    return std::vector<Array>{bind_named("mul", {in[0], scalar_like(factor, in[0])})};
+  };
+}
+
+std::vector<UfuncDef> build_table() {
+  const double deg = M_PI / 180.0, rad = 180.0 / M_PI;
+  const char* bool_sub =
+      "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` "
+      "operator, or the logical_xor function instead.";
+  const char* bool_neg =
+      "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the "
+      "logical_not function instead.";
+  auto copy_impl = [](const std::vector<Array>& in) { return std::vector<Array>{copy(in[0])}; };
+  std::vector<UfuncDef> t = {
+      // Binary arithmetic.
+      {"add", 2, 1, kAll, "add"},
+      {"subtract", 2, 1, kNumeric, "sub", {}, false, bool_sub},
+      {"multiply", 2, 1, kAll, "mul"},
+      {"divide", 2, 1, kInexact, "div", {}, true},
+      {"true_divide", 2, 1, kInexact, "div", {}, true},
+      {"floor_divide", 2, 1, kReal, "floor_div"},
+      {"remainder", 2, 1, kReal, "rem"},
+      {"mod", 2, 1, kReal, "rem"},
+      {"fmod", 2, 1, kReal, "fmod"},
+      {"divmod", 2, 2, kReal, "",
+       [](const std::vector<Array>& in) {
+         return std::vector<Array>{bind_named("floor_div", in), bind_named("rem", in)};
+       }},
+      {"power", 2, 1, kNumeric, "pow"},
+      {"pow", 2, 1, kNumeric, "pow"},
+      {"float_power", 2, 1, "dD", "pow"},
+      {"maximum", 2, 1, kAll, "max"},
+      {"minimum", 2, 1, kAll, "min"},
+      {"fmax", 2, 1, kAll, "fmax"},
+      {"fmin", 2, 1, kAll, "fmin"},
+      {"arctan2", 2, 1, kFloat, "atan2"},
+      {"atan2", 2, 1, kFloat, "atan2"},
+      {"hypot", 2, 1, kFloat, "hypot"},
+      {"copysign", 2, 1, kFloat, "copysign"},
+      {"logaddexp", 2, 1, kFloat, "logaddexp"},
+      {"logaddexp2", 2, 1, kFloat, "logaddexp2"},
+      {"nextafter", 2, 1, kFloat, "nextafter"},
+      {"heaviside", 2, 1, kFloat, "",
+       [](const std::vector<Array>& in) {
+         const Array &x = in[0], &h = in[1];
+         Array zero = scalar_like(0.0, x), one = scalar_like(1.0, x);
+         Array pos = bind_named("select", {bind_named("gt", {x, zero}), one, h});
+         // NaN stays NaN: select(x < 0, 0, select(x > 0, 1, h)) with x itself where x is NaN.
+         Array r = bind_named("select", {bind_named("lt", {x, zero}), zero, pos});
+         return std::vector<Array>{bind_named("select", {bind_named("is_nan", {x}), x, r})};
+       }},
+      // Comparisons.
+      {"equal", 2, 1, kAll, "eq"},
+      {"not_equal", 2, 1, kAll, "ne"},
+      {"less", 2, 1, kAll, "lt"},
+      {"less_equal", 2, 1, kAll, "le"},
+      {"greater", 2, 1, kAll, "gt"},
+      {"greater_equal", 2, 1, kAll, "ge"},
+      // Logical and bitwise.
+      {"logical_and", 2, 1, kAll, "", by_primitive_on_bools("and")},
+      {"logical_or", 2, 1, kAll, "", by_primitive_on_bools("or")},
+      {"logical_xor", 2, 1, kAll, "", by_primitive_on_bools("xor")},
+      {"logical_not", 1, 1, kAll, "",
+       [](const std::vector<Array>& in) { return std::vector<Array>{bind_named("not", {ne_zero(in[0])})}; }},
+      {"bitwise_and", 2, 1, kIntBool, "and"},
+      {"bitwise_or", 2, 1, kIntBool, "or"},
+      {"bitwise_xor", 2, 1, kIntBool, "xor"},
+      {"bitwise_not", 1, 1, kIntBool, "not"},
+      {"invert", 1, 1, kIntBool, "not"},
+      {"bitwise_invert", 1, 1, kIntBool, "not"},
+      {"left_shift", 2, 1, kInt, "shift_left"},
+      {"bitwise_left_shift", 2, 1, kInt, "shift_left"},
+      {"right_shift", 2, 1, kInt, "shift_right"},
+      {"bitwise_right_shift", 2, 1, kInt, "shift_right"},
+      // Unary arithmetic.
+      {"negative", 1, 1, kNumeric, "neg", {}, false, bool_neg},
+      {"positive", 1, 1, kNumeric, "", copy_impl},
+      {"absolute", 1, 1, kAll, "abs"},
+      {"abs", 1, 1, kAll, "abs"},
+      {"fabs", 1, 1, kFloat, "abs"},
+      {"sign", 1, 1, kNumeric, "sign"},
+      {"conjugate", 1, 1, kNumeric, "conj"},
+      {"conj", 1, 1, kNumeric, "conj"},
+      {"square", 1, 1, kNumeric, "",
+       [](const std::vector<Array>& in) { return std::vector<Array>{bind_named("mul", {in[0], in[0]})}; }},
+      {"reciprocal", 1, 1, kNumeric, "reciprocal"},
+      {"sqrt", 1, 1, kInexact, "sqrt"},
+      {"cbrt", 1, 1, kFloat, "cbrt"},
+      {"exp", 1, 1, kInexact, "exp"},
+      {"exp2", 1, 1, kInexact, "exp2"},
+      {"expm1", 1, 1, kInexact, "expm1"},
+      {"log", 1, 1, kInexact, "log"},
+      {"log2", 1, 1, kInexact, "log2"},
+      {"log10", 1, 1, kInexact, "log10"},
+      {"log1p", 1, 1, kInexact, "log1p"},
+      {"sin", 1, 1, kInexact, "sin"},
+      {"cos", 1, 1, kInexact, "cos"},
+      {"tan", 1, 1, kInexact, "tan"},
+      {"arcsin", 1, 1, kInexact, "asin"},
+      {"asin", 1, 1, kInexact, "asin"},
+      {"arccos", 1, 1, kInexact, "acos"},
+      {"acos", 1, 1, kInexact, "acos"},
+      {"arctan", 1, 1, kInexact, "atan"},
+      {"atan", 1, 1, kInexact, "atan"},
+      {"sinh", 1, 1, kInexact, "sinh"},
+      {"cosh", 1, 1, kInexact, "cosh"},
+      {"tanh", 1, 1, kInexact, "tanh"},
+      {"arcsinh", 1, 1, kInexact, "asinh"},
+      {"asinh", 1, 1, kInexact, "asinh"},
+      {"arccosh", 1, 1, kInexact, "acosh"},
+      {"acosh", 1, 1, kInexact, "acosh"},
+      {"arctanh", 1, 1, kInexact, "atanh"},
+      {"atanh", 1, 1, kInexact, "atanh"},
+      {"deg2rad", 1, 1, kFloat, "", scale_by(deg)},
+      {"radians", 1, 1, kFloat, "", scale_by(deg)},
+      {"rad2deg", 1, 1, kFloat, "", scale_by(rad)},
+      {"degrees", 1, 1, kFloat, "", scale_by(rad)},
+      {"floor", 1, 1, std::string("?") + kReal, "floor"},
+      {"ceil", 1, 1, std::string("?") + kReal, "ceil"},
+      {"trunc", 1, 1, std::string("?") + kReal, "trunc"},
+      {"rint", 1, 1, kInexact, "round"},
+      {"isnan", 1, 1, kAll, "is_nan"},
+      {"isinf", 1, 1, kAll, "is_inf"},
+      {"isfinite", 1, 1, kAll, "is_finite"},
+      {"signbit", 1, 1, kFloat, "signbit"},
+  };
+  return t;
+}
+
+}  // namespace
+
+const std::vector<UfuncDef>& ufunc_table() {
+  static const std::vector<UfuncDef> table = build_table();
+  return table;
+}
+
+const UfuncDef& ufunc(const std::string& name) {
+  static const std::unordered_map<std::string, const UfuncDef*> index = [] {
+    std::unordered_map<std::string, const UfuncDef*> m;
+    for (auto& u : ufunc_table()) m[u.name] = &u;
+    return m;
+  }();
+  auto it = index.find(name);
+  if (it == index.end()) throw std::logic_error("ufunc: no ufunc named '" + name + "'");
+  return *it->second;
+}
+
+namespace {
+std::string types_str(const std::vector<Operand>& inputs) {
+  std::string s = "(";
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (i) s += ", ";
+    s += std::string("dtype('") + dtype_name(inputs[i].array.dtype()) + "')";
+  }
+  return s + ")";
+}
+}  // namespace
+
+DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype) {
+  if (dtype) {
+    if (!has_loop(u, *dtype))
+      throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the dtype " + dtype_name(*dtype));
+    return *dtype;
+  }
+  DType common = result_type(inputs);
+  if (!u.bool_error.empty()) {
+    bool all_bool = true;
+    for (auto& op : inputs) all_bool = all_bool && op.array.dtype() == DType::Bool;
+    if (all_bool) throw TypeError(u.name + ": " + u.bool_error);
+  }
+  if (u.ints_to_double && !is_inexact(common)) return DType::Float64;
+  if (common == DType::BFloat16) {
+    if (has_loop(u, DType::BFloat16)) return common;
+    common = DType::Float32;
+  }
+  for (char c : u.loops) {
+    DType dt = dtype_of_char(c);
+    if (can_cast_safe(common, dt)) return dt;
+  }
+  throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the input types " + types_str(inputs) +
+                  ", and the inputs could not be safely coerced to any supported types according to the "
+                  "casting rule ''safe''");
+}
+
+std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype) {
+  if (static_cast<int>(inputs.size()) != u.nin)
+    throw TypeError(u.name + ": takes " + std::to_string(u.nin) + " input(s), got " + std::to_string(inputs.size()));
+  DType loop = resolve_loop(u, inputs, dtype);
+  std::vector<Array> args;
+  args.reserve(inputs.size());
+  if (inputs.size() == 1) {
+    args.push_back(cast_operand(inputs[0], loop, u.name.c_str()));
+  } else {
+    std::vector<Shape> shapes;
+    for (auto& op : inputs) shapes.push_back(op.array.shape());
+    bool same = true;
+    for (auto& s : shapes) same = same && s == shapes[0];
+    Shape shape = same ? shapes[0] : broadcast_shapes(u.name.c_str(), shapes);
+    for (auto& op : inputs) args.push_back(broadcast_to(cast_operand(op, loop, u.name.c_str()), shape));
+  }
+  if (u.name == "power" || u.name == "pow") {
+    // NumPy rejects integer powers with negative integer exponents.
+    if (is_integer(loop) && !is_unsigned(loop)) {
+      Array neg = bind_named("lt", {args[1], scalar_like(0.0, args[1])});
+      static const Primitive& any_p = primitive("reduce_or");
+      std::vector<int64_t> axes;
+      for (int i = 0; i < neg.ndim(); ++i) axes.push_back(i);
+      Array anyneg = bind1(any_p, {neg}, Params{{"axes", axes}});
+      if (anyneg.valid() && *anyneg.data_as<bool>())
+        throw ValueError(u.name + ": Integers to negative integer powers are not allowed.");
+    }
+  }
+  if (!u.primitive.empty()) {
+    static thread_local std::unordered_map<std::string, const Primitive*> cache;
+    auto it = cache.find(u.primitive);
+    const Primitive* p = it != cache.end() ? it->second : (cache[u.primitive] = &primitive(u.primitive));
+    return arrax::bind(*p, args);
+  }
+  return u.impl(args);
+}
+
+std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>& inputs,
+                                   const std::vector<std::optional<Array>>& out,
+                                   const std::optional<Array>& where, std::optional<DType> dtype,
+                                   const std::string& casting) {
+  std::vector<Array> results = apply_ufunc(u, inputs, dtype);
+  bool any_out = false;
+  for (auto& o : out) any_out = any_out || o.has_value();
+  if (!any_out && !where) return results;
+  std::vector<Array> final_out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    Array r = results[i];
+    if (i < out.size() && out[i]) {
+      const Array& o = *out[i];
+      if (!can_cast(r.dtype(), o.dtype(), casting))
+        throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' output from dtype('" + dtype_name(r.dtype()) +
+                        "') to dtype('" + dtype_name(o.dtype()) + "') with casting rule '" + casting + "'");
+      Shape bshape = broadcast_shapes(u.name.c_str(), {r.shape(), o.shape()});
+      if (bshape != o.shape())
+        throw ValueError(u.name + ": non-broadcastable output operand with shape " + shape_str(o.shape()) +
+                         " doesn't match the broadcast shape " + shape_str(bshape));
+      if (where) {
+        Array w = broadcast_to(*where, o.shape(), u.name.c_str());
+        Array rr = broadcast_to(convert(r, o.dtype()), o.shape());
+        r = bind_named("select", {w, rr, o});
+      }
+      assign(o, r);
+      final_out.push_back(o);
+    } else {
+      final_out.push_back(r);
+    }
+  }
+  return final_out;
+}
+
+Array ufunc1(const std::string& name, const Array& x) { return apply_ufunc(ufunc(name), {Operand(x)})[0]; }
+
+Array ufunc2(const std::string& name, const Operand& x, const Operand& y) {
+  return apply_ufunc(ufunc(name), {x, y})[0];
+}
+
+void assign(const Array& dst, const Array& src) {
+  if (!dst.writeable()) throw ValueError("assignment destination is read-only");
+  Array s = broadcast_to(src, dst.shape(), "assign");
+  // Copy through a temporary when src and dst share memory, so overlapping views behave
+  // as if the right-hand side were evaluated first (as NumPy does).
+  if (s.buffer() == dst.buffer()) s = s.contiguous(true);
+  copy_into(s, dst);
+}
+
+Array where(const Operand& cond, const Operand& x, const Operand& y) {
+  DType dt = result_type({x, y});
+  Shape shape = broadcast_shapes("where", {cond.array.shape(), x.array.shape(), y.array.shape()});
+  Array c = broadcast_to(ne_zero(cond.array), shape);
+  Array a = broadcast_to(cast_operand(x, dt, "where"), shape);
+  Array b = broadcast_to(cast_operand(y, dt, "where"), shape);
+  return bind_named("select", {c, a, b});
+}
+
+}  // namespace arrax::np

@@ -1,0 +1,50 @@
+// NumPy's ufuncs as data: one table row per ufunc, with the loop types NumPy has for it
+// (its `types` attribute, as type characters) and the primitive (or composition) computing it.
+// Type resolution follows NumPy: promote the inputs (NEP 50), then take the first loop the
+// promoted dtype casts to safely.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "numpy_api/core.h"
+
+namespace arrax::np {
+
+using UfuncImpl = std::function<std::vector<Array>(const std::vector<Array>&)>;
+
+struct UfuncDef {
+  std::string name;
+  int nin = 1;
+  int nout = 1;
+  std::string loops;       // NumPy type characters: ?bBhHiIqQefdFD (e also admits bfloat16)
+  std::string primitive;   // the primitive computing it, or empty when `impl` composes it
+  UfuncImpl impl;          // used when primitive is empty; gets inputs cast and broadcast
+  bool ints_to_double = false;  // bool/int inputs use the float64 loop (true_divide)
+  std::string bool_error;       // NumPy's TypeError message for boolean inputs, if it rejects them
+};
+
+const std::vector<UfuncDef>& ufunc_table();
+const UfuncDef& ufunc(const std::string& name);  // throws std::logic_error on unknown names
+
+// The loop dtype NumPy picks for these operands (or for an explicit dtype=); TypeError if none.
+DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype);
+// Applies the ufunc: promotion, casting, broadcasting, then the primitive.
+std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
+                               std::optional<DType> dtype = std::nullopt);
+// The same with NumPy's out= (casting="same_kind") and where= semantics; returns the outputs.
+std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>& inputs,
+                                   const std::vector<std::optional<Array>>& out,
+                                   const std::optional<Array>& where, std::optional<DType> dtype,
+                                   const std::string& casting = "same_kind");
+
+// Shorthands used across numpy_api.
+Array ufunc1(const std::string& name, const Array& x);
+Array ufunc2(const std::string& name, const Operand& x, const Operand& y);
+// Writes src into dst (a view), broadcasting src, casting unsafely (NumPy's assignment).
+void assign(const Array& dst, const Array& src);
+// select(cond, x, y) with NumPy broadcasting and promotion: numpy.where(cond, x, y).
+Array where(const Operand& cond, const Operand& x, const Operand& y);
+
+}  // namespace arrax::np

@@ -1,0 +1,10 @@
+"""arrax: a NumPy-compatible array library with a C++ engine and composable transformations.
+
+``import arrax.numpy as np`` gives NumPy's API on arrax arrays.
+"""
+
+from arrax import numpy
+from arrax._core import get_num_threads, set_num_threads
+
+__version__ = "0.1.0"
+__all__ = ["numpy", "get_num_threads", "set_num_threads", "__version__"]

@@ -1,0 +1,33 @@
+"""Dtypes: arrax uses NumPy's dtype objects and scalar types, plus ml_dtypes' bfloat16."""
+
+import numpy as _np
+
+try:
+    from ml_dtypes import bfloat16
+except ImportError:  # bfloat16 arrays then cannot be converted to NumPy
+    bfloat16 = None
+
+dtype = _np.dtype
+bool_ = _np.bool_
+int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
+uint8, uint16, uint32, uint64 = _np.uint8, _np.uint16, _np.uint32, _np.uint64
+float16, float32, float64 = _np.float16, _np.float32, _np.float64
+complex64, complex128 = _np.complex64, _np.complex128
+half, single, double = float16, float32, float64
+csingle, cdouble = complex64, complex128
+byte, ubyte, short, ushort = _np.byte, _np.ubyte, _np.short, _np.ushort
+intc, uintc, intp, uintp = _np.intc, _np.uintc, _np.intp, _np.uintp
+int_, uint = _np.int_, _np.uint
+longlong, ulonglong = _np.longlong, _np.ulonglong
+generic, number, integer, signedinteger, unsignedinteger = (
+    _np.generic,
+    _np.number,
+    _np.integer,
+    _np.signedinteger,
+    _np.unsignedinteger,
+)
+inexact, floating, complexfloating = _np.inexact, _np.floating, _np.complexfloating
+finfo, iinfo = _np.finfo, _np.iinfo
+issubdtype = _np.issubdtype
+
+__all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,184 @@
+#include "convert.h"
+
+#include <complex>
+#include <unordered_map>
+
+namespace arrax::py_convert {
+namespace {
+
+struct DTypeCache {
+  py::object np_dtype;               // numpy.dtype
+  py::object bfloat16;               // numpy.dtype(ml_dtypes.bfloat16) or None
+  py::object objs[kNumDTypes];       // numpy dtype per DType
+  std::unordered_map<PyObject*, DType> by_obj;  // dtype objects and scalar types we have seen
+};
+
+DTypeCache& cache() {
+  static DTypeCache* c = [] {
+    auto* c = new DTypeCache();
+    py::module_ np = py::module_::import("numpy");
+    c->np_dtype = np.attr("dtype");
+    try {
+      c->bfloat16 = c->np_dtype(py::module_::import("ml_dtypes").attr("bfloat16"));
+    } catch (py::error_already_set&) {
+      c->bfloat16 = py::none();
+    }
+    for (int i = 0; i < kNumDTypes; ++i) {
+      DType dt = static_cast<DType>(i);
+      c->objs[i] = dt == DType::BFloat16 ? c->bfloat16 : c->np_dtype(dtype_name(dt));
+      if (!c->objs[i].is_none()) {
+        c->by_obj[c->objs[i].ptr()] = dt;
+        c->by_obj[c->objs[i].attr("type").ptr()] = dt;
+      }
+    }
+    return c;
+  }();
+  return *c;
+}
+
+bool is_ndarray(py::handle obj) { return py::isinstance<Array>(obj); }
+
+}  // namespace
+
+DType dtype_from_py(py::handle obj) {
+  auto& c = cache();
+  auto it = c.by_obj.find(obj.ptr());
+  if (it != c.by_obj.end()) return it->second;
+  py::object d;
+  try {
+    d = c.np_dtype(obj);
+  } catch (py::error_already_set& e) {
+    throw TypeError(std::string("dtype: data type ") + py::str(py::repr(obj)).cast<std::string>() +
+                    " not understood");
+  }
+  auto it2 = c.by_obj.find(d.ptr());
+  if (it2 != c.by_obj.end()) return it2->second;
+  std::string name = py::str(d.attr("name"));
+  if (name == "longlong" || name == "int64") return DType::Int64;
+  if (name == "ulonglong" || name == "uint64") return DType::UInt64;
+  // Same kind and size as one of ours (e.g. 'intc', byte-swapped types) maps to it.
+  std::string kind = py::str(d.attr("kind"));
+  int size = d.attr("itemsize").cast<int>();
+  for (int i = 0; i < kNumDTypes; ++i) {
+    DType dt = static_cast<DType>(i);
+    if (c.objs[i].is_none() || dt == DType::BFloat16) continue;
+    if (py::str(c.objs[i].attr("kind")).cast<std::string>() == kind && static_cast<int>(itemsize(dt)) == size)
+      return dt;
+  }
+  throw TypeError("dtype: arrax does not support the data type " + std::string(py::str(d)));
+}
+
+std::optional<DType> optional_dtype(py::handle obj) {
+  if (obj.is_none()) return std::nullopt;
+  return dtype_from_py(obj);
+}
+
+py::object dtype_to_py(DType dt) {
+  auto& c = cache();
+  const py::object& o = c.objs[static_cast<int>(dt)];
+  if (o.is_none()) throw TypeError("dtype: bfloat16 needs the ml_dtypes package (pip install ml_dtypes)");
+  return o;
+}
+
+Array array_from_numpy(py::array arr) {
+  DType dt = dtype_from_py(arr.dtype());
+  if (py::str(arr.dtype().attr("byteorder")).cast<std::string>() == ">")  // byte-swapped: copy to native
+    arr = py::array(py::module_::import("numpy").attr("ascontiguousarray")(arr, dtype_to_py(dt)));
+  Shape shape(arr.shape(), arr.shape() + arr.ndim());
+  Strides strides(arr.strides(), arr.strides() + arr.ndim());
+  char* data = static_cast<char*>(const_cast<void*>(arr.data()));
+  bool readonly = !arr.writeable();
+  // The buffer starts at the lowest address any element touches, so negative strides work.
+  int64_t low = 0, high = 0;
+  for (int i = 0; i < arr.ndim(); ++i) {
+    if (shape[i] == 0) { low = high = 0; break; }
+    int64_t ext = (shape[i] - 1) * strides[i];
+    if (ext < 0) low += ext; else high += ext;
+  }
+  auto* keep = new py::object(arr);
+  std::shared_ptr<void> owner(keep, [](void* p) {
+    py::gil_scoped_acquire gil;
+    delete static_cast<py::object*>(p);
+  });
+  auto buf = Buffer::wrap(data + low, static_cast<size_t>(high - low) + itemsize(dt), owner, readonly);
+  return Array(buf, shape, strides, -low, dt);
+}
+
+py::array to_numpy(const Array& a) {
+  py::object dt = dtype_to_py(a.dtype());
+  auto* keep = new Array(a);
+  py::capsule base(keep, [](void* p) { delete static_cast<Array*>(p); });
+  std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
+  std::vector<py::ssize_t> strides(a.strides().begin(), a.strides().end());
+  py::array out(py::dtype::from_args(dt), shape, strides, a.size() ? a.data() : a.buffer()->data, base);
+  if (!a.writeable()) out.attr("flags").attr("writeable") = false;
+  return out;
+}
+
+bool try_operand_from_py(py::handle obj, np::Operand& out) {
+  if (is_ndarray(obj)) {
+    out = np::Operand(obj.cast<const Array&>());
+    return true;
+  }
+  PyObject* p = obj.ptr();
+  if (PyBool_Check(p)) {
+    out = np::scalar_operand(static_cast<bool>(p == Py_True));
+    return true;
+  }
+  if (PyLong_CheckExact(p) || (PyLong_Check(p) && !PyBool_Check(p))) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+    if (!overflow) {
+      out = np::scalar_operand(static_cast<int64_t>(v));
+      return true;
+    }
+    if (overflow > 0) {
+      unsigned long long uv = PyLong_AsUnsignedLongLong(p);
+      if (!PyErr_Occurred()) {
+        out = np::scalar_operand(static_cast<uint64_t>(uv));
+        return true;
+      }
+      PyErr_Clear();
+    }
+    throw OverflowError("Python integer " + std::string(py::str(obj)) + " out of bounds for int64");
+  }
+  if (PyFloat_Check(p)) {
+    out = np::scalar_operand(PyFloat_AS_DOUBLE(p));
+    return true;
+  }
+  if (PyComplex_Check(p)) {
+    out = np::scalar_operand(complex128(PyComplex_RealAsDouble(p), PyComplex_ImagAsDouble(p)));
+    return true;
+  }
+  if (py::isinstance<py::array>(obj)) {
+    out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(obj)));
+    return true;
+  }
+  // NumPy scalars, sequences, objects with __array__: through numpy.asarray.
+  static py::object asarray = py::module_::import("numpy").attr("asarray");
+  py::object arr;
+  try {
+    arr = asarray(obj);
+  } catch (py::error_already_set&) {
+    return false;
+  }
+  if (py::str(arr.attr("dtype").attr("kind")).cast<std::string>() == "O") return false;
+  out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(arr)));
+  return true;
+}
+
+np::Operand operand_from_py(py::handle obj) {
+  np::Operand op;
+  if (!try_operand_from_py(obj, op))
+    throw TypeError("arrax: cannot convert an object of type '" +
+                    std::string(py::str(obj.get_type().attr("__name__"))) + "' to an array");
+  return op;
+}
+
+Array array_from_py(py::handle obj, std::optional<DType> dtype) {
+  np::Operand op = operand_from_py(obj);
+  if (dtype) return np::cast_operand(op, *dtype, "asarray");
+  return op.array;
+}
+
+}  // namespace arrax::py_convert

@@ -1,0 +1,32 @@
+// Conversions between Python objects and the engine's types: dtypes (NumPy dtype objects),
+// operands (arrays, NumPy arrays, Python scalars, nested sequences) and NumPy views.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "numpy_api/core.h"
+
+namespace py = pybind11;
+
+namespace arrax::py_convert {
+
+// Anything numpy.dtype() accepts (np.float32, "int8", float, a dtype, ml_dtypes.bfloat16).
+DType dtype_from_py(py::handle obj);
+std::optional<DType> optional_dtype(py::handle obj);  // None -> nullopt
+// The numpy.dtype object for dt (ml_dtypes' bfloat16 for BFloat16).
+py::object dtype_to_py(DType dt);
+
+// An operand: arrax arrays as they are, Python scalars as weak scalars, everything else
+// through numpy.asarray (NumPy arrays are wrapped without a copy).
+np::Operand operand_from_py(py::handle obj);
+// Like operand_from_py, but returns false instead of raising for unconvertible objects
+// (so binary operators can return NotImplemented).
+bool try_operand_from_py(py::handle obj, np::Operand& out);
+// A strong array: weak scalars take their default dtype.
+Array array_from_py(py::handle obj, std::optional<DType> dtype = std::nullopt);
+// Wraps a NumPy array's memory (no copy); the NumPy array stays alive while the buffer does.
+Array array_from_numpy(py::array arr);
+// A NumPy array viewing a's memory (no copy); it keeps a's buffer alive.
+py::array to_numpy(const Array& a);
+
+}  // namespace arrax::py_convert

@@ -1,0 +1,263 @@
+// The ndarray type: attributes, operators, basic indexing, conversions to Python and NumPy.
+// Operators run in C++ so that one eager op costs little more than the kernel.
+#include <pybind11/stl.h>
+
+#include "convert.h"
+#include "numpy_api/indexing.h"
+#include "numpy_api/ufuncs.h"
+
+namespace arrax::bindings {
+
+using namespace py_convert;
+namespace {
+
+py::tuple to_tuple(const std::vector<int64_t>& v) {
+  py::tuple t(v.size());
+  for (size_t i = 0; i < v.size(); ++i) t[i] = py::int_(v[i]);
+  return t;
+}
+
+std::optional<int64_t> opt_index(py::handle h) {
+  if (h.is_none()) return std::nullopt;
+  return py::reinterpret_steal<py::object>(PyNumber_Index(h.ptr())).cast<int64_t>();
+}
+
+// Parses a basic index; returns false if the key needs advanced indexing.
+bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
+  auto parse_one = [&items](py::handle k) -> bool {
+    PyObject* p = k.ptr();
+    if (PyBool_Check(p)) return false;  // boolean scalars are advanced indices in NumPy
+    if (PyLong_Check(p)) {
+      items.push_back(np::IndexItem::integer(k.cast<int64_t>()));
+      return true;
+    }
+    if (PySlice_Check(p)) {
+      items.push_back(np::IndexItem::slice(opt_index(k.attr("start")), opt_index(k.attr("stop")),
+                                           opt_index(k.attr("step"))));
+      return true;
+    }
+    if (p == Py_Ellipsis) {
+      items.push_back(np::IndexItem::ellipsis());
+      return true;
+    }
+    if (p == Py_None) {
+      items.push_back(np::IndexItem::newaxis());
+      return true;
+    }
+    if (py::isinstance<Array>(k)) {
+      const Array& a = k.cast<const Array&>();
+      if (a.ndim() == 0 && is_integer(a.dtype())) {
+        items.push_back(np::IndexItem::integer(py::reinterpret_borrow<py::object>(k).attr("__index__")().cast<int64_t>()));
+        return true;
+      }
+      return false;
+    }
+    if (PyObject_HasAttrString(p, "__index__") && !py::isinstance<py::array>(k)) {
+      items.push_back(np::IndexItem::integer(py::reinterpret_steal<py::object>(PyNumber_Index(p)).cast<int64_t>()));
+      return true;
+    }
+    return false;
+  };
+  if (PyTuple_Check(key.ptr())) {
+    for (auto k : key)
+      if (!parse_one(k)) return false;
+    return true;
+  }
+  return parse_one(key);
+}
+
+// Advanced indices (integer arrays, boolean masks) run eagerly through NumPy on a zero-copy
+// view until the gather/scatter primitives cover them (issue #4).
+py::object numpy_key(py::handle key) {
+  if (PyTuple_Check(key.ptr())) {
+    py::list out;
+    for (auto k : key) out.append(numpy_key(k));
+    return py::tuple(out);
+  }
+  if (py::isinstance<Array>(key)) return to_numpy(key.cast<const Array&>());
+  return py::reinterpret_borrow<py::object>(key);
+}
+
+Array getitem(const Array& self, py::handle key) {
+  std::vector<np::IndexItem> items;
+  if (parse_basic_index(key, items)) return np::basic_index(self, items);
+  py::object r = to_numpy(self)[numpy_key(key)];
+  return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
+}
+
+void setitem(const Array& self, py::handle key, py::handle value) {
+  if (!self.writeable()) throw ValueError("assignment destination is read-only");
+  std::vector<np::IndexItem> items;
+  if (parse_basic_index(key, items)) {
+    Array view = np::basic_index(self, items);
+    np::Operand v = operand_from_py(value);
+    Array src = np::cast_operand(v, view.dtype(), "__setitem__");
+    // NumPy lets the value carry extra leading size-1 dimensions.
+    while (src.ndim() > view.ndim() && src.shape()[0] == 1) {
+      Shape s(src.shape().begin() + 1, src.shape().end());
+      src = np::reshape(src, s);
+    }
+    np::assign(view, src);
+    return;
+  }
+  py::object nv = to_numpy(self);
+  np::Operand v = operand_from_py(value);
+  nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
+}
+
+const np::UfuncDef& U(const char* name) { return np::ufunc(name); }
+
+// a <op> b, returning NotImplemented for operands arrax cannot convert.
+py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+  np::Operand o;
+  if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  np::Operand s(self);
+  auto r = reflected ? np::apply_ufunc(u, {o, s}) : np::apply_ufunc(u, {s, o});
+  if (r.size() == 1) return py::cast(std::move(r[0]));
+  py::tuple t(r.size());
+  for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
+  return t;
+}
+
+py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle other) {
+  const Array& self = self_obj.cast<const Array&>();
+  np::Operand o;
+  if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  np::apply_ufunc_out(u, {np::Operand(self), o}, {self}, std::nullopt, std::nullopt);
+  return self_obj;
+}
+
+py::object scalar_value(const Array& a, const char* what) {
+  if (a.size() != 1)
+    throw TypeError(std::string(what) + ": only length-1 arrays can be converted to Python scalars");
+  return to_numpy(a).attr("item")();
+}
+
+}  // namespace
+
+Array matmul_dispatch(const Array& a, const Array& b);  // defined with the linalg bindings
+
+void init_array(py::module_& m) {
+  py::class_<Array> cls(m, "ndarray", py::dynamic_attr());
+  cls.attr("__module__") = "arrax.numpy";
+  cls.attr("__array_priority__") = 100.0;
+  cls.def_property_readonly("shape", [](const Array& a) { return to_tuple(a.shape()); })
+      .def_property_readonly("ndim", &Array::ndim)
+      .def_property_readonly("size", &Array::size)
+      .def_property_readonly("dtype", [](const Array& a) { return dtype_to_py(a.dtype()); })
+      .def_property_readonly("itemsize", &Array::itemsize)
+      .def_property_readonly("nbytes", &Array::nbytes)
+      .def_property_readonly("strides", [](const Array& a) { return to_tuple(a.strides()); })
+      .def_property_readonly("device", [](const Array& a) { return a.device().str(); })
+      .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
+      .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
+      .def_property_readonly("_writeable", &Array::writeable)
+      .def_property_readonly("_owns_data", [](const Array& a) { return a.offset() == 0 && !a.buffer()->owner &&
+                                                                        a.nbytes() == a.buffer()->nbytes; })
+      .def("_shares_buffer", [](const Array& a, const Array& b) { return a.buffer() == b.buffer(); })
+      .def_property_readonly("T", [](const Array& a) {
+        std::vector<int64_t> perm;
+        for (int i = a.ndim() - 1; i >= 0; --i) perm.push_back(i);
+        return np::transpose(a, perm);
+      })
+      .def("__len__",
+           [](const Array& a) {
+             if (a.ndim() == 0) throw TypeError("len() of unsized object");
+             return a.shape()[0];
+           })
+      .def("__getitem__", &getitem)
+      .def("__setitem__", &setitem)
+      .def("__array__",
+           [](const Array& a, py::object dtype, py::object copy) -> py::object {
+             py::object arr = to_numpy(a);
+             bool want_copy = !copy.is_none() && copy.cast<bool>();
+             if (!dtype.is_none()) return arr.attr("astype")(dtype, py::arg("copy") = want_copy);
+             if (want_copy) return arr.attr("copy")();
+             return arr;
+           },
+           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def("__bool__",
+           [](const Array& a) {
+             if (a.size() != 1)
+               throw ValueError(a.size() == 0 ? "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty."
+                                              : "The truth value of an array with more than one element is "
+                                                "ambiguous. Use a.any() or a.all()");
+             return to_numpy(a).attr("__bool__")().cast<bool>();
+           })
+      .def("__float__", [](const Array& a) { return py::float_(scalar_value(a, "float()")); })
+      .def("__int__", [](const Array& a) { return py::int_(scalar_value(a, "int()")); })
+      .def("__complex__",
+           [](const Array& a) {
+             py::object v = scalar_value(a, "complex()");
+             return py::reinterpret_steal<py::object>(PyObject_CallOneArg((PyObject*)&PyComplex_Type, v.ptr()));
+           })
+      .def("__index__",
+           [](const Array& a) {
+             if (a.ndim() != 0 || !is_integer(a.dtype()))
+               throw TypeError("only integer scalar arrays can be converted to a scalar index");
+             return py::int_(scalar_value(a, "__index__"));
+           })
+      .def("item", [](const Array& a, py::args args) { return to_numpy(a).attr("item")(*args); })
+      .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
+      .def("__repr__", [](const Array& a) { return py::repr(to_numpy(a)); })
+      .def("__str__", [](const Array& a) { return py::str(to_numpy(a)); })
+      .def("__neg__", [](const Array& a) { return np::apply_ufunc(U("negative"), {np::Operand(a)})[0]; })
+      .def("__pos__", [](const Array& a) { return np::apply_ufunc(U("positive"), {np::Operand(a)})[0]; })
+      .def("__abs__", [](const Array& a) { return np::apply_ufunc(U("absolute"), {np::Operand(a)})[0]; })
+      .def("__invert__", [](const Array& a) { return np::apply_ufunc(U("invert"), {np::Operand(a)})[0]; })
+      .def("__matmul__",
+           [](const Array& a, py::handle b) -> py::object {
+             np::Operand o;
+             if (!try_operand_from_py(b, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             return py::cast(matmul_dispatch(a, o.array));
+           })
+      .def("__rmatmul__",
+           [](const Array& a, py::handle b) -> py::object {
+             np::Operand o;
+             if (!try_operand_from_py(b, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             return py::cast(matmul_dispatch(o.array, a));
+           })
+      .def("__imatmul__", [](py::object self, py::handle b) -> py::object {
+        const Array& a = self.cast<const Array&>();
+        Array r = matmul_dispatch(a, operand_from_py(b).array);
+        if (r.shape() != a.shape())
+          throw ValueError("matmul: In-place matrix multiplication requires the result shape " + shape_str(r.shape()) +
+                           " to match the operand shape " + shape_str(a.shape()));
+        if (!np::can_cast(r.dtype(), a.dtype(), "same_kind"))
+          throw TypeError(std::string("matmul: Cannot cast ufunc 'matmul' output from dtype('") + dtype_name(r.dtype()) +
+                          "') to dtype('" + dtype_name(a.dtype()) + "') with casting rule 'same_kind'");
+        np::assign(a, r);
+        return self;
+      });
+
+  // Binary operators, their reflected and in-place forms, from one table.
+  struct OpName {
+    const char* method;
+    const char* ufunc;
+  };
+  static const OpName ops[] = {
+      {"add", "add"},           {"sub", "subtract"},     {"mul", "multiply"},   {"truediv", "true_divide"},
+      {"floordiv", "floor_divide"}, {"mod", "remainder"}, {"pow", "power"},     {"and", "bitwise_and"},
+      {"or", "bitwise_or"},     {"xor", "bitwise_xor"},  {"lshift", "left_shift"}, {"rshift", "right_shift"},
+      {"divmod", "divmod"},
+  };
+  for (const auto& op : ops) {
+    const np::UfuncDef* u = &np::ufunc(op.ufunc);
+    std::string name = op.method;
+    cls.def(("__" + name + "__").c_str(),
+            [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
+    cls.def(("__r" + name + "__").c_str(),
+            [u](const Array& a, py::handle b) { return binary_op(*u, a, b, true); });
+    if (name != "divmod")
+      cls.def(("__i" + name + "__").c_str(), [u](py::object a, py::handle b) { return inplace_op(*u, a, b); });
+  }
+  static const OpName cmps[] = {{"__eq__", "equal"}, {"__ne__", "not_equal"}, {"__lt__", "less"},
+                                {"__le__", "less_equal"}, {"__gt__", "greater"}, {"__ge__", "greater_equal"}};
+  for (const auto& op : cmps) {
+    const np::UfuncDef* u = &np::ufunc(op.ufunc);
+    cls.def(op.method, [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
+  }
+  cls.attr("__hash__") = py::none();
+}
+
+}  // namespace arrax::bindings

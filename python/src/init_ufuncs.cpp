@@ -1,0 +1,103 @@
+// NumPy's ufunc objects: one `ufunc` instance per row of numpy_api's ufunc table, callable
+// with NumPy's out=, where=, dtype= and casting= keywords.
+#include <pybind11/stl.h>
+
+#include "convert.h"
+#include "numpy_api/ufuncs.h"
+
+namespace arrax::bindings {
+
+using namespace py_convert;
+namespace {
+
+py::object results_to_py(std::vector<Array> r) {
+  if (r.size() == 1) return py::cast(std::move(r[0]));
+  py::tuple t(r.size());
+  for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
+  return t;
+}
+
+Array out_array(py::handle o, const np::UfuncDef& u) {
+  if (!py::isinstance<Array>(o))
+    throw TypeError(u.name + ": return arrays must be of ArrayType (arrax.numpy.ndarray), got " +
+                    std::string(py::str(o.get_type().attr("__name__"))));
+  return o.cast<Array>();
+}
+
+py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
+  size_t nargs = args.size();
+  if (nargs < static_cast<size_t>(u.nin) || nargs > static_cast<size_t>(u.nin + u.nout))
+    throw TypeError(u.name + "() takes from " + std::to_string(u.nin) + " to " + std::to_string(u.nin + u.nout) +
+                    " positional arguments but " + std::to_string(nargs) + " were given");
+  std::vector<np::Operand> inputs;
+  inputs.reserve(u.nin);
+  for (int i = 0; i < u.nin; ++i) inputs.push_back(operand_from_py(args[i]));
+  std::vector<std::optional<Array>> outs(u.nout);
+  for (size_t i = u.nin; i < nargs; ++i)
+    if (!args[i].is_none()) outs[i - u.nin] = out_array(args[i], u);
+  std::optional<Array> where;
+  std::optional<DType> dtype;
+  std::string casting = "same_kind";
+  if (kwargs) {
+    for (auto item : kwargs) {
+      std::string key = py::str(item.first);
+      py::handle v = item.second;
+      if (key == "out") {
+        if (PyTuple_Check(v.ptr())) {
+          py::tuple t = py::reinterpret_borrow<py::tuple>(v);
+          if (static_cast<int>(t.size()) != u.nout)
+            throw ValueError(u.name + ": The 'out' tuple must have exactly " + std::to_string(u.nout) + " entries");
+          for (int i = 0; i < u.nout; ++i)
+            if (!t[i].is_none()) outs[i] = out_array(t[i], u);
+        } else if (!v.is_none()) {
+          if (u.nout != 1) throw TypeError(u.name + ": 'out' must be a tuple of arrays");
+          outs[0] = out_array(v, u);
+        }
+      } else if (key == "where") {
+        if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True)) where = np::convert(array_from_py(v), DType::Bool);
+      } else if (key == "dtype") {
+        dtype = optional_dtype(v);
+      } else if (key == "casting") {
+        casting = py::str(v);
+      } else if (key == "signature" || key == "order" || key == "subok") {
+        // Accepted for compatibility; arrax has one loop per dtype and C-ordered outputs.
+      } else {
+        throw TypeError(u.name + "() got an unexpected keyword argument '" + key + "'");
+      }
+    }
+  }
+  bool any_out = false;
+  for (auto& o : outs) any_out = any_out || o.has_value();
+  if (!any_out && !where && !dtype) return results_to_py(np::apply_ufunc(u, inputs));
+  if (dtype && casting != "unsafe") {
+    for (auto& op : inputs)
+      if (op.weak == WeakKind::None && !np::can_cast(op.array.dtype(), *dtype, casting))
+        throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' input from dtype('" +
+                        dtype_name(op.array.dtype()) + "') to dtype('" + dtype_name(*dtype) +
+                        "') with casting rule '" + casting + "'");
+  }
+  return results_to_py(np::apply_ufunc_out(u, inputs, outs, where, dtype, casting));
+}
+
+}  // namespace
+
+void init_ufuncs(py::module_& m) {
+  py::class_<np::UfuncDef> cls(m, "ufunc");
+  cls.def_property_readonly("name", [](const np::UfuncDef& u) { return u.name; })
+      .def_property_readonly("nin", [](const np::UfuncDef& u) { return u.nin; })
+      .def_property_readonly("nout", [](const np::UfuncDef& u) { return u.nout; })
+      .def_property_readonly("nargs", [](const np::UfuncDef& u) { return u.nin + u.nout; })
+      .def("__call__", &call_ufunc)
+      .def("__repr__", [](const np::UfuncDef& u) { return "<ufunc '" + u.name + "'>"; });
+  // Instances answer __name__ as NumPy's ufuncs do; setattr on the type would rename the type,
+  // so the descriptor goes straight into the type's dict.
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  PyDict_SetItemString(type->tp_dict, "__name__", cls.attr("name").ptr());
+  PyType_Modified(type);
+  py::list names;
+  for (auto& u : np::ufunc_table()) names.append(u.name);
+  m.attr("ufunc_names") = names;
+  m.def("get_ufunc", [](const std::string& name) { return &np::ufunc(name); }, py::return_value_policy::reference);
+}
+
+}  // namespace arrax::bindings

@@ -1,0 +1,41 @@
+// The extension module arrax._core: one init_* per binding file.
+#include <pybind11/pybind11.h>
+
+#include "errors.h"
+
+namespace py = pybind11;
+
+namespace arrax::bindings {
+void init_array(py::module_& m);
+void init_ufuncs(py::module_& m);
+void init_numpy(py::module_& m);
+}  // namespace arrax::bindings
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "arrax's C++ engine";
+  // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
+  static py::object axis_error = py::module_::import("numpy.exceptions").attr("AxisError");
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const arrax::AxisError& e) {
+      py::object err = axis_error(py::str(e.what()));
+      PyErr_SetObject(axis_error.ptr(), err.ptr());
+    } catch (const arrax::ValueError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const arrax::TypeError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const arrax::IndexError& e) {
+      PyErr_SetString(PyExc_IndexError, e.what());
+    } catch (const arrax::OverflowError& e) {
+      PyErr_SetString(PyExc_OverflowError, e.what());
+    } catch (const std::bad_alloc&) {
+      PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
+    } catch (const std::logic_error& e) {
+      PyErr_SetString(PyExc_RuntimeError, (std::string("arrax internal error: ") + e.what()).c_str());
+    }
+  });
+  arrax::bindings::init_array(m);
+  arrax::bindings::init_ufuncs(m);
+  arrax::bindings::init_numpy(m);
+}
