@@ -1,0 +1,83 @@
+"""Issue #2 workloads: eager NumPy-API performance. Target = max(arrax time / NumPy time)."""
+
+from __future__ import annotations
+
+from registry import f32_normal, f32_uniform, workload
+
+N_16M = 16 * 1024 * 1024
+
+
+@workload(
+    "add_16_x10k",
+    inputs=f32_normal(16, 16),
+    target=1.5,
+    description="10,000 eager `a + b` on two 16-element float32 arrays (dispatch cost)",
+    budget_s=1.0,
+)
+def add_small(xp, a, b):
+    c = None
+    for _ in range(10_000):
+        c = a + b
+    return c
+
+
+@workload(
+    "elementwise_16M",
+    inputs=f32_normal(N_16M),
+    target=0.6,
+    description="tanh(0.5*x+0.1)*exp(-x*x)+sin(x), x: 16M float32",
+    rtol=1e-4,
+    atol=1e-5,
+)
+def elementwise(xp, x):
+    return xp.tanh(0.5 * x + 0.1) * xp.exp(-x * x) + xp.sin(x)
+
+
+@workload(
+    "sum_16M",
+    inputs=f32_uniform(N_16M),
+    target=0.6,
+    description="sum of 16M float32 (uniform [0, 1))",
+    rtol=1e-4,
+)
+def sum_all(xp, x):
+    return xp.sum(x)
+
+
+@workload(
+    "sum_axis1_4096",
+    inputs=f32_uniform((4096, 4096)),
+    target=0.8,
+    description="sum over axis 1 of 4096x4096 float32",
+    rtol=1e-4,
+)
+def sum_axis1(xp, x):
+    return xp.sum(x, axis=1)
+
+
+def _matmul(xp, a, b):
+    return xp.matmul(a, b)
+
+
+for _n in (1024, 2048):
+    workload(
+        f"matmul_{_n}",
+        inputs=f32_normal((_n, _n), (_n, _n)),
+        target=1.1,
+        description=f"matmul {_n}x{_n} @ {_n}x{_n} float32",
+        rtol=1e-3,
+        atol=1e-2,
+    )(_matmul)
+
+
+@workload(
+    "transpose_copy_4096",
+    inputs=f32_normal((4096, 4096)),
+    target=1.0,
+    description="a.T.copy(), a: 4096x4096 float32",
+    per_backend={"torch": lambda xp, a: a.T.contiguous()},
+    rtol=0.0,
+    atol=0.0,
+)
+def transpose_copy(xp, a):
+    return a.T.copy()
