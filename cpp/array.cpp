@@ -44,7 +44,9 @@ int64_t shape_size(const Shape& shape) {
 }
 
 Strides contiguous_strides(const Shape& shape, size_t itemsize) {
-  Strides s(shape.size());
+  Strides s(shape.size(), 0);
+  for (auto d : shape)
+    if (d == 0) return s;  // NumPy gives an empty array zero strides
   int64_t acc = static_cast<int64_t>(itemsize);
   for (int i = static_cast<int>(shape.size()) - 1; i >= 0; --i) {
     s[i] = acc;

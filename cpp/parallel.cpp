@@ -99,8 +99,22 @@ ThreadPool& pool() {
 }
 
 thread_local bool t_in_parallel = false;
+GilHooks g_gil_hooks;
+
+// Releases the interpreter lock (if hooks are installed and it is held) for its lifetime.
+struct GilRelease {
+  void* token = nullptr;
+  GilRelease() {
+    if (g_gil_hooks.release) token = g_gil_hooks.release();
+  }
+  ~GilRelease() {
+    if (token) g_gil_hooks.reacquire(token);
+  }
+};
 
 }  // namespace
+
+void set_gil_hooks(GilHooks hooks) { g_gil_hooks = hooks; }
 
 int num_threads() { return g_threads; }
 void set_num_threads(int n) { g_threads = std::max(1, std::min(n, pool().size())); }
@@ -114,6 +128,7 @@ void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, in
   }
   ThreadPool& p = pool();
   threads = std::min(threads, p.size());
+  GilRelease nogil;
   int64_t chunk = (n + threads - 1) / threads;
   p.run([&](int i) {
     if (i >= threads) return;

@@ -15,4 +15,12 @@ void set_num_threads(int n);
 // Exceptions thrown by fn are rethrown on the calling thread.
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
+// Hooks the Python bindings install so that large parallel kernels run with the GIL released:
+// `release` returns a token (null when the caller did not hold the lock), `reacquire` takes it.
+struct GilHooks {
+  void* (*release)() = nullptr;
+  void (*reacquire)(void*) = nullptr;
+};
+void set_gil_hooks(GilHooks hooks);
+
 }  // namespace arrax

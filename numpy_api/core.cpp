@@ -86,25 +86,30 @@ Array convert(const Array& x, DType dtype) {
   return bind1(p, {x}, Params{{"new_dtype", dtype}});
 }
 
+bool weak_int_fits(const Operand& op, DType dtype) {
+  if (op.weak != WeakKind::Int || !is_integer(dtype)) return true;
+  bool big = op.array.dtype() == DType::UInt64;  // a Python int above int64's range
+  int64_t v = *op.array.data_as<int64_t>();
+  uint64_t uv = *op.array.data_as<uint64_t>();
+  return dispatch_dtype(dtype, [&](auto tag) -> bool {
+    using T = decltype(tag);
+    if constexpr (is_int_v<T>) {
+      if (big) return std::is_same_v<T, uint64_t>;
+      return v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+             (v < 0 || static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
+    }
+    return true;
+  });
+}
+
 Array cast_operand(const Operand& op, DType dtype, const char* fname) {
-  if (op.weak == WeakKind::Int && is_integer(dtype)) {
+  if (!weak_int_fits(op, dtype)) {
     // NEP 50: a Python int must fit the integer dtype it is combined with.
     bool big = op.array.dtype() == DType::UInt64;
-    int64_t v = *op.array.data_as<int64_t>();
-    uint64_t uv = *op.array.data_as<uint64_t>();
-    bool fits = dispatch_dtype(dtype, [&](auto tag) -> bool {
-      using T = decltype(tag);
-      if constexpr (is_int_v<T>) {
-        if (big) return std::numeric_limits<T>::max() >= uv && !std::is_signed_v<T> && sizeof(T) == 8;
-        return v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-               (v < 0 || static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
-      }
-      return true;
-    });
-    if (!fits)
-      throw OverflowError(std::string(fname) + ": Python integer " +
-                          (big ? std::to_string(uv) : std::to_string(v)) + " out of bounds for " +
-                          dtype_name(dtype));
+    throw OverflowError(std::string(fname) + ": Python integer " +
+                        (big ? std::to_string(*op.array.data_as<uint64_t>())
+                             : std::to_string(*op.array.data_as<int64_t>())) +
+                        " out of bounds for " + dtype_name(dtype));
   }
   return convert(op.array, dtype);
 }

@@ -34,6 +34,8 @@ Shape broadcast_shapes(const char* fname, const std::vector<Shape>& shapes);
 Array broadcast_to(const Array& x, const Shape& shape, const char* fname = "broadcast_to");
 // x converted to dtype through the convert_element_type primitive (x itself if it already is).
 Array convert(const Array& x, DType dtype);
+// Whether a weak Python int operand fits an integer dtype (always true for other operands).
+bool weak_int_fits(const Operand& op, DType dtype);
 // An operand converted to dtype; a weak Python int that does not fit raises OverflowError.
 Array cast_operand(const Operand& op, DType dtype, const char* fname);
 // numpy.can_cast(from, to, casting) for "no", "equiv", "safe", "same_kind", "unsafe".

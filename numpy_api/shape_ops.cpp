@@ -11,7 +11,9 @@
 namespace arrax::np {
 namespace {
 
-std::string prefixed(const char* fname, const std::string& msg) { return std::string(fname) + ": " + msg; }
+std::string prefixed(const char* fname, const std::string& msg) {
+  return std::string(fname) + ": " + msg;
+}
 
 // NumPy's order argument: 'C', 'F', 'A' or 'K', case-insensitive.
 char parse_order(const std::string& order, const char* fname) {
@@ -19,7 +21,8 @@ char parse_order(const std::string& order, const char* fname) {
     char c = static_cast<char>(std::toupper(static_cast<unsigned char>(order[0])));
     if (c == 'C' || c == 'F' || c == 'A' || c == 'K') return c;
   }
-  throw ValueError(prefixed(fname, "order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')"));
+  throw ValueError(
+      prefixed(fname, "order must be one of 'C', 'F', 'A', or 'K' (got '" + order + "')"));
 }
 
 // How NumPy prints a requested shape in reshape errors: no spaces, unknown dims as "newaxis",
@@ -46,8 +49,8 @@ Shape fix_unknown_dimension(const std::vector<int64_t>& req, int64_t size) {
     }
   }
   auto mismatch = [&] {
-    return ValueError("reshape: cannot reshape array of size " + std::to_string(size) + " into shape " +
-                      reshape_shape_str(req));
+    return ValueError("reshape: cannot reshape array of size " + std::to_string(size) +
+                      " into shape " + reshape_shape_str(req));
   };
   Shape shape(req.begin(), req.end());
   if (unknown >= 0) {
@@ -73,9 +76,13 @@ Array reshape_f(const Array& x, const Shape& shape) {
   return transpose(t, reversed_axes(static_cast<int64_t>(shape.size())));
 }
 
-bool f_not_c(const Array& x) { return x.is_f_contiguous() && !x.is_c_contiguous(); }
+bool f_not_c(const Array& x) {
+  return x.is_f_contiguous() && !x.is_c_contiguous();
+}
 
-bool shares_buffer(const Array& a, const Array& b) { return a.valid() && b.valid() && a.buffer() == b.buffer(); }
+bool shares_buffer(const Array& a, const Array& b) {
+  return a.valid() && b.valid() && a.buffer() == b.buffer();
+}
 
 // Inserts size-1 dimensions at the (normalised, sorted) output positions `axes`.
 Array insert_unit_dims(const Array& x, const std::vector<int64_t>& axes) {
@@ -94,23 +101,24 @@ Array insert_unit_dims(const Array& x, const std::vector<int64_t>& axes) {
 }
 
 // Normalises each axis (AxisError names `what`) and rejects repeats with `repeat_msg`.
-std::vector<int64_t> normalize_axis_tuple(const std::vector<int64_t>& axes, int64_t ndim, const std::string& what,
-                                          const std::string& repeat_msg) {
+std::vector<int64_t> normalize_axis_tuple(const std::vector<int64_t>& axes, int64_t ndim,
+                                          const std::string& what, const std::string& repeat_msg) {
   std::vector<int64_t> out;
   for (auto a : axes) out.push_back(normalize_axis(a, ndim, what.c_str()));
   std::vector<int64_t> sorted = out;
   std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw ValueError(repeat_msg);
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    throw ValueError(repeat_msg);
   return out;
 }
 
 std::string cast_error(DType from, DType to, const std::string& casting) {
-  return std::string("Cannot cast array data from dtype('") + dtype_name(from) + "') to dtype('" + dtype_name(to) +
-         "') according to the rule '" + casting + "'";
+  return std::string("Cannot cast array data from dtype('") + dtype_name(from) + "') to dtype('" +
+         dtype_name(to) + "') according to the rule '" + casting + "'";
 }
 
-Array concat_impl(const std::vector<Array>& xs, std::optional<int64_t> axis, std::optional<DType> dtype,
-                  const std::string& casting, const char* fname) {
+Array concat_impl(const std::vector<Array>& xs, std::optional<int64_t> axis,
+                  std::optional<DType> dtype, const std::string& casting, const char* fname) {
   if (xs.empty()) throw ValueError(prefixed(fname, "need at least one array to concatenate"));
   std::vector<Array> in;
   in.reserve(xs.size());
@@ -120,30 +128,35 @@ Array concat_impl(const std::vector<Array>& xs, std::optional<int64_t> axis, std
   } else {
     in = xs;
     const int64_t nd = in[0].ndim();
-    if (nd == 0) throw ValueError(prefixed(fname, "zero-dimensional arrays cannot be concatenated"));
+    if (nd == 0)
+      throw ValueError(prefixed(fname, "zero-dimensional arrays cannot be concatenated"));
     ax = normalize_axis(*axis, nd, fname);
     for (size_t i = 1; i < in.size(); ++i) {
       if (in[i].ndim() != nd)
-        throw ValueError(prefixed(fname, "all the input arrays must have same number of dimensions, but the array "
-                                         "at index 0 has " +
-                                             std::to_string(nd) + " dimension(s) and the array at index " +
-                                             std::to_string(i) + " has " + std::to_string(in[i].ndim()) +
-                                             " dimension(s)"));
+        throw ValueError(prefixed(
+            fname,
+            "all the input arrays must have same number of dimensions, but the array "
+            "at index 0 has " +
+                std::to_string(nd) + " dimension(s) and the array at index " + std::to_string(i) +
+                " has " + std::to_string(in[i].ndim()) + " dimension(s)"));
       for (int64_t d = 0; d < nd; ++d)
         if (d != ax && in[i].shape()[d] != in[0].shape()[d])
-          throw ValueError(prefixed(
-              fname, "all the input array dimensions except for the concatenation axis must match exactly, but "
-                     "along dimension " +
-                         std::to_string(d) + ", the array at index 0 has size " + std::to_string(in[0].shape()[d]) +
-                         " and the array at index " + std::to_string(i) + " has size " +
-                         std::to_string(in[i].shape()[d])));
+          throw ValueError(prefixed(fname,
+                                    "all the input array dimensions except for the concatenation "
+                                    "axis must match exactly, but "
+                                    "along dimension " +
+                                        std::to_string(d) + ", the array at index 0 has size " +
+                                        std::to_string(in[0].shape()[d]) +
+                                        " and the array at index " + std::to_string(i) +
+                                        " has size " + std::to_string(in[i].shape()[d])));
     }
   }
   DType dt;
   if (dtype) {
     dt = *dtype;
     for (auto& x : in)
-      if (!can_cast(x.dtype(), dt, casting)) throw TypeError(prefixed(fname, cast_error(x.dtype(), dt, casting)));
+      if (!can_cast(x.dtype(), dt, casting))
+        throw TypeError(prefixed(fname, cast_error(x.dtype(), dt, casting)));
   } else {
     std::vector<Operand> ops(in.begin(), in.end());
     dt = result_type(ops);
@@ -188,7 +201,8 @@ Array reshape_np(const Array& x, const std::vector<int64_t>& shape, const std::s
 Array transpose_np(const Array& x, const std::optional<std::vector<int64_t>>& axes) {
   const int64_t nd = x.ndim();
   if (!axes) return transpose(x, reversed_axes(nd));
-  if (static_cast<int64_t>(axes->size()) != nd) throw ValueError("transpose: axes don't match array");
+  if (static_cast<int64_t>(axes->size()) != nd)
+    throw ValueError("transpose: axes don't match array");
   auto perm = normalize_axis_tuple(*axes, nd, "transpose", "transpose: repeated axis in transpose");
   return transpose(x, perm);
 }
@@ -203,13 +217,16 @@ Array swapaxes(const Array& x, int64_t axis1, int64_t axis2) {
   return transpose(x, perm);
 }
 
-Array moveaxis(const Array& x, const std::vector<int64_t>& source, const std::vector<int64_t>& destination) {
+Array moveaxis(const Array& x, const std::vector<int64_t>& source,
+               const std::vector<int64_t>& destination) {
   const int64_t nd = x.ndim();
-  auto src = normalize_axis_tuple(source, nd, "moveaxis: source", "moveaxis: repeated axis in `source` argument");
+  auto src = normalize_axis_tuple(source, nd, "moveaxis: source",
+                                  "moveaxis: repeated axis in `source` argument");
   auto dst = normalize_axis_tuple(destination, nd, "moveaxis: destination",
                                   "moveaxis: repeated axis in `destination` argument");
   if (src.size() != dst.size())
-    throw ValueError("moveaxis: `source` and `destination` arguments must have the same number of elements");
+    throw ValueError(
+        "moveaxis: `source` and `destination` arguments must have the same number of elements");
   std::vector<int64_t> order;
   for (int64_t d = 0; d < nd; ++d)
     if (std::find(src.begin(), src.end(), d) == src.end()) order.push_back(d);
@@ -234,7 +251,8 @@ Array squeeze(const Array& x, const std::optional<std::vector<int64_t>>& axes) {
   auto ax = normalize_axis_tuple(*axes, x.ndim(), "squeeze", "squeeze: duplicate value in 'axis'");
   for (auto a : ax)
     if (x.shape()[a] != 1)
-      throw ValueError("squeeze: cannot select an axis to squeeze out which has size not equal to one");
+      throw ValueError(
+          "squeeze: cannot select an axis to squeeze out which has size not equal to one");
   for (int64_t d = 0; d < x.ndim(); ++d)
     if (std::find(ax.begin(), ax.end(), d) == ax.end()) shape.push_back(x.shape()[d]);
   return reshape(x, shape);
@@ -245,7 +263,9 @@ Array expand_dims(const Array& x, const std::vector<int64_t>& axes) {
   return insert_unit_dims(x, normalize_axes(axes, out_nd, "expand_dims"));
 }
 
-Array expand_dims(const Array& x, int64_t axis) { return expand_dims(x, std::vector<int64_t>{axis}); }
+Array expand_dims(const Array& x, int64_t axis) {
+  return expand_dims(x, std::vector<int64_t>{axis});
+}
 
 Array ravel(const Array& x, const std::string& order) {
   char o = parse_order(order, "ravel");
@@ -281,7 +301,8 @@ Array flatten(const Array& x, const std::string& order) {
 
 Array broadcast_to_np(const Array& x, const Shape& shape) {
   for (auto n : shape)
-    if (n < 0) throw ValueError("broadcast_to: all elements of broadcast shape must be non-negative");
+    if (n < 0)
+      throw ValueError("broadcast_to: all elements of broadcast shape must be non-negative");
   return broadcast_to(x, shape, "broadcast_to");
 }
 
@@ -294,15 +315,17 @@ std::vector<Array> broadcast_arrays(const std::vector<Array>& xs) {
   return out;
 }
 
-Array concatenate(const std::vector<Array>& xs, std::optional<int64_t> axis, std::optional<DType> dtype,
-                  const std::string& casting) {
+Array concatenate(const std::vector<Array>& xs, std::optional<int64_t> axis,
+                  std::optional<DType> dtype, const std::string& casting) {
   return concat_impl(xs, axis, dtype, casting, "concatenate");
 }
 
-Array stack(const std::vector<Array>& xs, int64_t axis, std::optional<DType> dtype, const std::string& casting) {
+Array stack(const std::vector<Array>& xs, int64_t axis, std::optional<DType> dtype,
+            const std::string& casting) {
   if (xs.empty()) throw ValueError("stack: need at least one array to stack");
   for (auto& x : xs)
-    if (x.shape() != xs[0].shape()) throw ValueError("stack: all input arrays must have the same shape");
+    if (x.shape() != xs[0].shape())
+      throw ValueError("stack: all input arrays must have the same shape");
   const int64_t ax = normalize_axis(axis, xs[0].ndim() + 1, "stack");
   std::vector<Array> expanded;
   for (auto& x : xs) expanded.push_back(insert_unit_dims(x, {ax}));
@@ -328,7 +351,9 @@ Array dstack(const std::vector<Array>& xs) {
   return concat_impl(arrs, 2, std::nullopt, "same_kind", "dstack");
 }
 
-Array atleast_1d(const Array& x) { return x.ndim() == 0 ? reshape(x, {1}) : x; }
+Array atleast_1d(const Array& x) {
+  return x.ndim() == 0 ? reshape(x, {1}) : x;
+}
 
 Array atleast_2d(const Array& x) {
   if (x.ndim() == 0) return reshape(x, {1, 1});
@@ -343,7 +368,8 @@ Array atleast_3d(const Array& x) {
   return x;
 }
 
-Array clip(const Array& x, const std::optional<Operand>& lo_in, const std::optional<Operand>& hi_in) {
+Array clip(const Array& x, const std::optional<Operand>& lo_in,
+           const std::optional<Operand>& hi_in) {
   std::optional<Operand> lo = lo_in, hi = hi_in;
   if (is_integer(x.dtype())) {
     if (lo && lo->weak == WeakKind::Int && weak_int_beyond(*lo, x.dtype(), true)) lo.reset();
@@ -360,7 +386,8 @@ Array clip(const Array& x, const std::optional<Operand>& lo_in, const std::optio
 }
 
 Array astype(const Array& x, DType dtype, bool copy, const std::string& casting) {
-  if (!can_cast(x.dtype(), dtype, casting)) throw TypeError("astype: " + cast_error(x.dtype(), dtype, casting));
+  if (!can_cast(x.dtype(), dtype, casting))
+    throw TypeError("astype: " + cast_error(x.dtype(), dtype, casting));
   if (x.dtype() == dtype) return copy ? np::copy(x) : x;
   return convert(x, dtype);
 }

@@ -21,7 +21,8 @@ Array transpose_np(const Array& x, const std::optional<std::vector<int64_t>>& ax
 // numpy.swapaxes(a, axis1, axis2).
 Array swapaxes(const Array& x, int64_t axis1, int64_t axis2);
 // numpy.moveaxis(a, source, destination) with sequences of axes.
-Array moveaxis(const Array& x, const std::vector<int64_t>& source, const std::vector<int64_t>& destination);
+Array moveaxis(const Array& x, const std::vector<int64_t>& source,
+               const std::vector<int64_t>& destination);
 // numpy.moveaxis(a, source, destination) with single axes.
 Array moveaxis(const Array& x, int64_t source, int64_t destination);
 // numpy.squeeze(a, axis=None).
@@ -41,10 +42,11 @@ std::vector<Array> broadcast_arrays(const std::vector<Array>& xs);
 // numpy.concatenate(arrays, axis=0, dtype=None, casting="same_kind"); axis=nullopt is
 // axis=None (every input flattened).
 Array concatenate(const std::vector<Array>& xs, std::optional<int64_t> axis = 0,
-                  std::optional<DType> dtype = std::nullopt, const std::string& casting = "same_kind");
+                  std::optional<DType> dtype = std::nullopt,
+                  const std::string& casting = "same_kind");
 // numpy.stack(arrays, axis=0, dtype=None, casting="same_kind").
-Array stack(const std::vector<Array>& xs, int64_t axis = 0, std::optional<DType> dtype = std::nullopt,
-            const std::string& casting = "same_kind");
+Array stack(const std::vector<Array>& xs, int64_t axis = 0,
+            std::optional<DType> dtype = std::nullopt, const std::string& casting = "same_kind");
 // numpy.hstack(tup, dtype=None, casting="same_kind").
 Array hstack(const std::vector<Array>& xs, std::optional<DType> dtype = std::nullopt,
              const std::string& casting = "same_kind");

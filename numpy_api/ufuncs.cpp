@@ -89,8 +89,8 @@ std::vector<UfuncDef> build_table() {
        [](const std::vector<Array>& in) {
          return std::vector<Array>{bind_named("floor_div", in), bind_named("rem", in)};
        }},
-      {"power", 2, 1, kNumeric, "pow"},
-      {"pow", 2, 1, kNumeric, "pow"},
+      {"power", 2, 1, kNumeric, "pow", {}, false, "", true},
+      {"pow", 2, 1, kNumeric, "pow", {}, false, "", true},
       {"float_power", 2, 1, "dD", "pow"},
       {"maximum", 2, 1, kAll, "max"},
       {"minimum", 2, 1, kAll, "min"},
@@ -113,12 +113,12 @@ std::vector<UfuncDef> build_table() {
          return std::vector<Array>{bind_named("select", {bind_named("is_nan", {x}), x, r})};
        }},
       // Comparisons.
-      {"equal", 2, 1, kAll, "eq"},
-      {"not_equal", 2, 1, kAll, "ne"},
-      {"less", 2, 1, kAll, "lt"},
-      {"less_equal", 2, 1, kAll, "le"},
-      {"greater", 2, 1, kAll, "gt"},
-      {"greater_equal", 2, 1, kAll, "ge"},
+      {"equal", 2, 1, kAll, "eq", {}, false, "", false, true},
+      {"not_equal", 2, 1, kAll, "ne", {}, false, "", false, true},
+      {"less", 2, 1, kAll, "lt", {}, false, "", false, true},
+      {"less_equal", 2, 1, kAll, "le", {}, false, "", false, true},
+      {"greater", 2, 1, kAll, "gt", {}, false, "", false, true},
+      {"greater_equal", 2, 1, kAll, "ge", {}, false, "", false, true},
       // Logical and bitwise.
       {"logical_and", 2, 1, kAll, "", by_primitive_on_bools("and")},
       {"logical_or", 2, 1, kAll, "", by_primitive_on_bools("or")},
@@ -232,13 +232,35 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
     if (all_bool) throw TypeError(u.name + ": " + u.bool_error);
   }
   if (u.ints_to_double && !is_inexact(common)) return DType::Float64;
-  if (common == DType::BFloat16) {
-    if (has_loop(u, DType::BFloat16)) return common;
-    common = DType::Float32;
+  if (common == DType::BFloat16 && has_loop(u, DType::BFloat16)) return common;
+  // NumPy's resolution: the first loop every input casts to safely. A weak Python scalar takes
+  // part only when its kind is above every array's (NEP 50), and then as result_type makes it.
+  auto kind_rank = [](DType d) {
+    switch (dtype_kind(d)) {
+      case DTypeKind::Bool: return 1;
+      case DTypeKind::SignedInt:
+      case DTypeKind::UnsignedInt: return 2;
+      case DTypeKind::Float: return 3;
+      default: return 4;
+    }
+  };
+  int strong_rank = 0;
+  for (auto& op : inputs)
+    if (op.weak == WeakKind::None) strong_rank = std::max(strong_rank, kind_rank(op.array.dtype()));
+  std::vector<DType> types;
+  for (auto& op : inputs) {
+    if (op.weak == WeakKind::None)
+      types.push_back(op.array.dtype());
+    else if (static_cast<int>(op.weak) > strong_rank)  // WeakKind: Bool=1, Int=2, Float=3, Complex=4
+      types.push_back(common);
   }
+  for (auto& t : types)
+    if (t == DType::BFloat16) t = DType::Float32;  // only the 'e' rows above take bfloat16
   for (char c : u.loops) {
     DType dt = dtype_of_char(c);
-    if (can_cast_safe(common, dt)) return dt;
+    bool ok = true;
+    for (auto t : types) ok = ok && can_cast_safe(t, dt);
+    if (ok) return dt;
   }
   throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the input types " + types_str(inputs) +
                   ", and the inputs could not be safely coerced to any supported types according to the "
@@ -248,20 +270,48 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype) {
   if (static_cast<int>(inputs.size()) != u.nin)
     throw TypeError(u.name + ": takes " + std::to_string(u.nin) + " input(s), got " + std::to_string(inputs.size()));
+  // Fast path, the common case: arrays (no Python scalars) of one dtype and one shape, with a
+  // loop for that dtype. Nothing to promote, cast or broadcast.
+  if (!dtype && !u.primitive.empty() && !u.ints_to_double && u.bool_error.empty() && !u.check_int_power) {
+    const Array& a0 = inputs[0].array;
+    bool plain = true;
+    for (auto& op : inputs)
+      plain = plain && op.weak == WeakKind::None && op.array.dtype() == a0.dtype() && op.array.shape() == a0.shape();
+    if (plain && has_loop(u, a0.dtype())) {
+      if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
+      std::vector<Array> args;
+      args.reserve(inputs.size());
+      for (auto& op : inputs) args.push_back(op.array);
+      return arrax::bind(*u.primitive_record, args);
+    }
+  }
   DType loop = resolve_loop(u, inputs, dtype);
+  if (u.comparison && is_integer(loop)) {
+    // NumPy 2 compares arrays with out-of-range Python ints exactly instead of raising.
+    bool fits = true, has_uint64 = false, fits_int64 = true;
+    for (auto& op : inputs) {
+      fits = fits && weak_int_fits(op, loop);
+      fits_int64 = fits_int64 && weak_int_fits(op, DType::Int64);
+      has_uint64 = has_uint64 || (op.weak == WeakKind::None && op.array.dtype() == DType::UInt64);
+    }
+    if (!fits) loop = fits_int64 && !has_uint64 ? DType::Int64 : DType::Float64;
+  }
+  auto cast = [&](const Operand& op) {
+    return op.weak == WeakKind::None && op.array.dtype() == loop ? op.array : cast_operand(op, loop, u.name.c_str());
+  };
   std::vector<Array> args;
   args.reserve(inputs.size());
-  if (inputs.size() == 1) {
-    args.push_back(cast_operand(inputs[0], loop, u.name.c_str()));
+  bool same_shape = true;
+  for (auto& op : inputs) same_shape = same_shape && op.array.shape() == inputs[0].array.shape();
+  if (same_shape) {
+    for (auto& op : inputs) args.push_back(cast(op));
   } else {
     std::vector<Shape> shapes;
     for (auto& op : inputs) shapes.push_back(op.array.shape());
-    bool same = true;
-    for (auto& s : shapes) same = same && s == shapes[0];
-    Shape shape = same ? shapes[0] : broadcast_shapes(u.name.c_str(), shapes);
-    for (auto& op : inputs) args.push_back(broadcast_to(cast_operand(op, loop, u.name.c_str()), shape));
+    Shape shape = broadcast_shapes(u.name.c_str(), shapes);
+    for (auto& op : inputs) args.push_back(broadcast_to(cast(op), shape));
   }
-  if (u.name == "power" || u.name == "pow") {
+  if (u.check_int_power) {
     // NumPy rejects integer powers with negative integer exponents.
     if (is_integer(loop) && !is_unsigned(loop)) {
       Array neg = bind_named("lt", {args[1], scalar_like(0.0, args[1])});
@@ -274,10 +324,8 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
     }
   }
   if (!u.primitive.empty()) {
-    static thread_local std::unordered_map<std::string, const Primitive*> cache;
-    auto it = cache.find(u.primitive);
-    const Primitive* p = it != cache.end() ? it->second : (cache[u.primitive] = &primitive(u.primitive));
-    return arrax::bind(*p, args);
+    if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
+    return arrax::bind(*u.primitive_record, args);
   }
   return u.impl(args);
 }

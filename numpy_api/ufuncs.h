@@ -23,6 +23,9 @@ struct UfuncDef {
   UfuncImpl impl;          // used when primitive is empty; gets inputs cast and broadcast
   bool ints_to_double = false;  // bool/int inputs use the float64 loop (true_divide)
   std::string bool_error;       // NumPy's TypeError message for boolean inputs, if it rejects them
+  bool check_int_power = false;  // integer loops reject negative exponents (power)
+  bool comparison = false;       // out-of-range Python ints compare instead of raising
+  mutable const Primitive* primitive_record = nullptr;  // `primitive` looked up on first use
 };
 
 const std::vector<UfuncDef>& ufunc_table();

@@ -101,4 +101,26 @@ void iterate(const NdSpace<N>& sp, Inner&& inner, int64_t grain = kParallelGrain
   parallel_for(sp.size, grain, [&](int64_t b, int64_t e) { iterate_range(sp, b, e, inner); });
 }
 
+// Fast path for the common case: every operand C-contiguous with the same shape. Calls
+// inner(ptrs, itemsizes, n) over flat chunks without building an NdSpace.
+template <int N, typename Inner>
+bool iterate_if_contiguous(const std::array<const Array*, N>& ops, Inner&& inner, int64_t grain = kParallelGrain) {
+  const Array& out = *ops[0];
+  for (int k = 0; k < N; ++k)
+    if (!ops[k]->is_c_contiguous() || ops[k]->shape() != out.shape()) return false;
+  std::array<int64_t, N> step;
+  for (int k = 0; k < N; ++k) step[k] = static_cast<int64_t>(ops[k]->itemsize());
+  const int64_t n = out.size();
+  auto run = [&](int64_t b, int64_t e) {
+    std::array<char*, N> p;
+    for (int k = 0; k < N; ++k) p[k] = ops[k]->data() + b * step[k];
+    inner(p, step, e - b);
+  };
+  if (n < 2 * grain)
+    run(0, n);
+  else
+    parallel_for(n, grain, run);
+  return true;
+}
+
 }  // namespace arrax::kernels

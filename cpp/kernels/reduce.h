@@ -4,11 +4,16 @@
 // independent SIMD lanes, as accurate as NumPy's pairwise summation; NaN propagates through
 // max/min as NumPy's maximum/minimum do; integer sums and products wrap (accumulated in uint64).
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "array.h"
 #include "parallel.h"
@@ -88,7 +93,8 @@ inline A red_combine(A a, A b) {
     return a + b;
   } else if constexpr (K == RedKind::Prod) {
     if constexpr (is_complex_v<A>)  // the textbook formula, as NumPy (no C99 Annex G fixups)
-      return A(a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real());
+      return A(a.real() * b.real() - a.imag() * b.imag(),
+               a.real() * b.imag() + a.imag() * b.real());
     else
       return a * b;
   } else if constexpr (is_complex_v<A>) {
@@ -130,17 +136,19 @@ struct RedRun {
     } else {
       for (; i + L <= n; i += L)
         for (int k = 0; k < L; ++k)
-          acc[k] = red_combine<K, A>(acc[k], static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
+          acc[k] = red_combine<K, A>(acc[k],
+                                     static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
       for (int k = 0; k < L; ++k)
         if (i + k < n)
-          acc[k] = red_combine<K, A>(acc[k], static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
+          acc[k] = red_combine<K, A>(acc[k],
+                                     static_cast<A>(*reinterpret_cast<const T*>(p + (i + k) * st)));
     }
     return acc;
   }
 
   // Pairwise over leaf blocks; split points are multiples of B so lane k always sees the
   // elements with index = k (mod L).
-  static Lanes lanes(const char* p, int64_t n, int64_t st) {
+  __attribute__((noinline)) static Lanes lanes(const char* p, int64_t n, int64_t st) {
     if (n <= B) return leaf(p, n, st);
     int64_t h = B * ((n / B + 1) / 2);
     Lanes a = lanes(p, h, st), b = lanes(p + h * st, n - h, st);
@@ -183,6 +191,20 @@ struct RedRun {
         acc[j] = red_combine<K, A>(acc[j], static_cast<A>(*reinterpret_cast<const T*>(p + j * st)));
     }
   }
+
+  // The same for four rows at once: a quarter of the loads and stores of acc.
+  static void accumulate4(A* acc, const char* const* p, int64_t n, int64_t st) {
+    auto c = [](A a, A b) { return red_combine<K, A>(a, b); };
+    if (st == static_cast<int64_t>(sizeof(T))) {
+      const T *a = reinterpret_cast<const T*>(p[0]), *b = reinterpret_cast<const T*>(p[1]),
+              *d = reinterpret_cast<const T*>(p[2]), *e = reinterpret_cast<const T*>(p[3]);
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] = c(acc[j], c(c(static_cast<A>(a[j]), static_cast<A>(b[j])),
+                             c(static_cast<A>(d[j]), static_cast<A>(e[j]))));
+    } else {
+      for (int k = 0; k < 4; ++k) accumulate(acc, p[k], n, st);
+    }
+  }
 };
 
 // Accumulator -> element type: rounds once (half types), wraps (integers).
@@ -194,12 +216,138 @@ inline T red_cast(A v) {
     return static_cast<T>(v);
 }
 
+// An uninitialised scratch array (std::vector<bool> has no data()).
+template <typename A>
+std::unique_ptr<A[]> scratch(int64_t n) {
+  return std::unique_ptr<A[]>(new A[static_cast<size_t>(std::max<int64_t>(n, 1))]);
+}
+
 // Splits [0, n) into `parts` ranges and runs fn(part, begin, end) for each, on the pool.
 template <typename Fn>
 void parallel_parts(int64_t n, int parts, Fn&& fn) {
   parallel_for(parts, 1, [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t) fn(static_cast<int>(t), n * t / parts, n * (t + 1) / parts);
   });
+}
+
+// ---- planning: which dims are reduced, in what order they are walked -------------------------
+
+// Full reductions below this many elements run on one thread.
+constexpr int64_t kSplitMin = int64_t{1} << 17;
+
+// A reduction is planned once: size-1 dims dropped, dims ordered by input stride (largest
+// first) and adjacent dims of the same kind (kept/reduced) merged. When the innermost dim is
+// reduced, outputs reduce runs along it ("rows"); when it is kept, whole rows of it are
+// accumulated into an output-sized vector ("columns").
+struct RDim {
+  int64_t n;    // extent
+  int64_t st;   // input stride, bytes
+  int64_t ost;  // output stride, elements (0 for reduced dims)
+};
+
+struct Plan {
+  std::vector<RDim> outer;  // kept dims other than j, outermost first
+  std::vector<RDim> red;    // reduced dims, outermost first
+  bool col = false;         // the innermost dim is kept: it is j
+  RDim j{1, 0, 0};
+  int64_t out_n = 1, red_n = 1;
+};
+
+inline Plan make_plan(const Array& x, const std::vector<int64_t>& axes) {
+  const int nd = x.ndim();
+  std::vector<bool> is_red(nd, false);
+  for (auto a : axes) is_red[a] = true;
+  std::vector<int64_t> ost(nd, 0);
+  int64_t acc = 1;
+  for (int d = nd - 1; d >= 0; --d)
+    if (!is_red[d]) {
+      ost[d] = acc;
+      acc *= x.shape()[d];
+    }
+  struct D {
+    RDim r;
+    bool red;
+  };
+  std::vector<D> ds;
+  for (int d = 0; d < nd; ++d)
+    if (x.shape()[d] != 1) ds.push_back({{x.shape()[d], x.strides()[d], ost[d]}, is_red[d]});
+  auto key = [](const D& d) {
+    return d.r.st == 0 ? std::numeric_limits<int64_t>::max() : std::abs(d.r.st);
+  };
+  std::stable_sort(ds.begin(), ds.end(), [&](const D& a, const D& b) { return key(a) > key(b); });
+  std::vector<D> cs;
+  for (const D& d : ds) {
+    if (!cs.empty()) {
+      D& p = cs.back();
+      if (p.red == d.red && p.r.st == d.r.st * d.r.n && (d.red || p.r.ost == d.r.ost * d.r.n)) {
+        p.r = {p.r.n * d.r.n, d.r.st, d.r.ost};
+        continue;
+      }
+    }
+    cs.push_back(d);
+  }
+  Plan pl;
+  if (!cs.empty() && !cs.back().red) {
+    pl.col = true;
+    pl.j = cs.back().r;
+    cs.pop_back();
+  }
+  for (const D& d : cs) {
+    (d.red ? pl.red : pl.outer).push_back(d.r);
+    (d.red ? pl.red_n : pl.out_n) *= d.r.n;
+  }
+  pl.out_n *= pl.j.n;
+  return pl;
+}
+
+// Calls fn(input_offset, output_offset) for the flat indices [b, e) of a nest of dims.
+template <typename Fn>
+void walk(const std::vector<RDim>& dims, int64_t b, int64_t e, Fn&& fn) {
+  if (b >= e) return;
+  const int nd = static_cast<int>(dims.size());
+  if (nd == 0) {
+    fn(int64_t{0}, int64_t{0});
+    return;
+  }
+  std::vector<int64_t> idx(nd);
+  int64_t in = 0, out = 0, rem = b;
+  for (int d = nd - 1; d >= 0; --d) {
+    idx[d] = rem % dims[d].n;
+    rem /= dims[d].n;
+    in += idx[d] * dims[d].st;
+    out += idx[d] * dims[d].ost;
+  }
+  for (int64_t t = b;;) {
+    fn(in, out);
+    if (++t == e) break;
+    for (int d = nd - 1; d >= 0; --d) {
+      in += dims[d].st;
+      out += dims[d].ost;
+      if (++idx[d] < dims[d].n) break;
+      in -= dims[d].st * dims[d].n;
+      out -= dims[d].ost * dims[d].n;
+      idx[d] = 0;
+    }
+  }
+}
+
+// Offsets of flat index o of a nest of dims.
+inline std::pair<int64_t, int64_t> offsets_of(const std::vector<RDim>& dims, int64_t o) {
+  int64_t in = 0, out = 0;
+  for (int d = static_cast<int>(dims.size()) - 1; d >= 0; --d) {
+    int64_t i = o % dims[d].n;
+    o /= dims[d].n;
+    in += i * dims[d].st;
+    out += i * dims[d].ost;
+  }
+  return {in, out};
+}
+
+inline Shape remove_axes(const Shape& s, const std::vector<int64_t>& axes) {
+  Shape r;
+  for (int64_t d = 0; d < static_cast<int64_t>(s.size()); ++d)
+    if (!std::binary_search(axes.begin(), axes.end(), d)) r.push_back(s[d]);
+  return r;
 }
 
 // ---- argmax / argmin ------------------------------------------------------------------------
@@ -230,16 +378,27 @@ int64_t arg_run(const char* p, int64_t n, int64_t st) {
   auto at = [&](int64_t i) { return static_cast<V>(*reinterpret_cast<const T*>(p + i * st)); };
   if constexpr ((std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)) {
     if (st == static_cast<int64_t>(sizeof(T)) && n >= 64) {
-      // Two passes, both vectorised: the extreme value (NaN-propagating), then its first index.
+      // One vectorised pass of block extremes (NaN-propagating); then the first index of the
+      // winning value, searched in the first block that holds it (or the first NaN).
       constexpr RedKind K = IsMax ? RedKind::Max : RedKind::Min;
-      T m = RedRun<K, T, T>::run(p, n, st);
+      constexpr int64_t BS = 4096 / sizeof(T);
       const T* x = reinterpret_cast<const T*>(p);
-      if (is_nan_v(m)) {
-        for (int64_t i = 0; i < n; ++i)
-          if (is_nan_v(x[i])) return i;
+      T best{};
+      int64_t bs = -1;
+      for (int64_t s = 0; s < n; s += BS) {
+        const int64_t len = std::min(BS, n - s);
+        T m = RedRun<K, T, T>::run(reinterpret_cast<const char*>(x + s), len, sizeof(T));
+        if (is_nan_v(m)) {
+          for (int64_t i = s;; ++i)
+            if (is_nan_v(x[i])) return i;
+        }
+        if (bs < 0 || (IsMax ? m > best : m < best)) {
+          best = m;
+          bs = s;
+        }
       }
-      for (int64_t i = 0; i < n; ++i)
-        if (x[i] == m) return i;
+      for (int64_t i = bs;; ++i)
+        if (x[i] == best) return i;
     }
   }
   V best = at(0);
@@ -259,9 +418,16 @@ int64_t arg_run(const char* p, int64_t n, int64_t st) {
 
 // The accumulator of a scan: the same as a reduction's, except integers scan in their own type
 // (through its unsigned twin, so overflow wraps without undefined behaviour).
+template <typename T, typename = void>
+struct scan_acc {
+  using type = std::conditional_t<is_half_v<T>, float, T>;
+};
+template <typename T>
+struct scan_acc<T, std::enable_if_t<is_int_v<T>>> {
+  using type = std::make_unsigned_t<T>;
+};
 template <RedKind K, typename T>
-using scan_acc_t = std::conditional_t<is_int_v<T>, std::make_unsigned_t<T>,
-                                      std::conditional_t<is_half_v<T>, float, T>>;
+using scan_acc_t = typename scan_acc<T>::type;
 
 template <RedKind K, typename T>
 inline auto scan_combine(scan_acc_t<K, T> a, scan_acc_t<K, T> b) {

@@ -153,6 +153,22 @@ struct Pow {
         e >>= 1;
       }
       return static_cast<T>(result);
+    } else if constexpr (is_complex_v<T>) {
+      using R = typename T::value_type;
+      if (b == T(0)) return T(1);
+      if (a == T(0)) return b.real() > 0 && b.imag() == 0 ? T(0) : T(NAN, NAN);
+      // Small integer exponents by repeated squaring, as NumPy does, for exact results.
+      if (b.imag() == 0 && b.real() == std::trunc(b.real()) && std::abs(b.real()) < 100) {
+        int64_t n = static_cast<int64_t>(std::abs(b.real()));
+        T result(1), base = a;
+        while (n) {
+          if (n & 1) result *= base;
+          base *= base;
+          n >>= 1;
+        }
+        return b.real() < 0 ? T(R(1)) / result : result;
+      }
+      return std::pow(a, b);
     } else {
       return std::pow(a, b);
     }

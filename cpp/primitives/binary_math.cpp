@@ -63,8 +63,8 @@ struct Logaddexp2Fn {
   }
 };
 
-// The next representable value after a toward b. For float16/bfloat16 it steps in that format (NumPy's
-// npy_half_nextafter, which works on the sign-magnitude bit pattern); equal inputs give a.
+// The next representable value after a toward b. For float16/bfloat16 it steps in that format
+// (NumPy's npy_half_nextafter, which works on the sign-magnitude bit pattern); equal inputs give a.
 struct Nextafter {
   static constexpr bool native_half = true;
   template <typename T>
@@ -73,7 +73,8 @@ struct Nextafter {
   static T apply(T a, T b) {
     if constexpr (is_half_v<T>) {
       static_assert(sizeof(T) == 2);
-      if (Eigen::numext::isnan(a) || Eigen::numext::isnan(b)) return std::numeric_limits<T>::quiet_NaN();
+      if (Eigen::numext::isnan(a) || Eigen::numext::isnan(b))
+        return std::numeric_limits<T>::quiet_NaN();
       uint16_t x, y, r;
       std::memcpy(&x, &a, 2);
       std::memcpy(&y, &b, 2);
@@ -81,13 +82,13 @@ struct Nextafter {
         r = x;
       } else if ((x & 0x7fffu) == 0) {
         r = static_cast<uint16_t>((y & 0x8000u) + 1);  // smallest subnormal with b's sign
-      } else if (!(x & 0x8000u)) {  // a > 0
+      } else if (!(x & 0x8000u)) {                     // a > 0
         r = static_cast<int16_t>(x) > static_cast<int16_t>(y) ? x - 1 : x + 1;
       } else {  // a < 0
         r = (!(y & 0x8000u) || (x & 0x7fffu) > (y & 0x7fffu)) ? x - 1 : x + 1;
       }
       T out;
-      std::memcpy(&out, &r, 2);
+      std::memcpy(static_cast<void*>(&out), &r, 2);
       return out;
     } else {
       return std::nextafter(a, b);

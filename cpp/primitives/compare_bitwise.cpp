@@ -1,30 +1,12 @@
-// Comparisons (eq, ne, lt, le, gt, ge: every dtype, bool result), logical/bitwise and, or, xor (bool and
-// integers) and shifts (integers).
+// Equality comparisons (eq, ne: every dtype, bool result), logical/bitwise and, or, xor (bool and
+// integers) and shifts (integers). The ordering comparisons are in compare_order.cpp (split for
+// compile time).
 #include <cstddef>
 
 #include "primitives/elementwise.h"
 
 namespace arrax::ew {
 namespace {
-
-// NumPy orders complex numbers lexicographically; a NaN in either imaginary part makes a comparison
-// decided by the real parts false (NumPy's CLT/CLE/CGT/CGE macros).
-template <typename T>
-bool lt(T a, T b) {
-  if constexpr (is_complex_v<T>)
-    return (a.real() < b.real() && !std::isnan(a.imag()) && !std::isnan(b.imag())) ||
-           (a.real() == b.real() && a.imag() < b.imag());
-  else
-    return a < b;
-}
-template <typename T>
-bool le(T a, T b) {
-  if constexpr (is_complex_v<T>)
-    return (a.real() < b.real() && !std::isnan(a.imag()) && !std::isnan(b.imag())) ||
-           (a.real() == b.real() && a.imag() <= b.imag());
-  else
-    return a <= b;
-}
 
 template <typename Fn>
 struct CompareOp {
@@ -49,31 +31,6 @@ struct NeFn {
     return a != b;
   }
 };
-struct LtFn {
-  template <typename T>
-  static bool f(T a, T b) {
-    return lt(a, b);
-  }
-};
-struct LeFn {
-  template <typename T>
-  static bool f(T a, T b) {
-    return le(a, b);
-  }
-};
-struct GtFn {
-  template <typename T>
-  static bool f(T a, T b) {
-    return lt(b, a);
-  }
-};
-struct GeFn {
-  template <typename T>
-  static bool f(T a, T b) {
-    return le(b, a);
-  }
-};
-
 template <typename T>
 constexpr bool int_or_bool_v = is_int_v<T> || std::is_same_v<T, bool>;
 
@@ -119,13 +76,14 @@ struct ShiftLeft {
   template <typename T>
   static T apply(T a, T b) {
     using U = std::make_unsigned_t<T>;
-    if (static_cast<size_t>(b) < sizeof(T) * 8) return static_cast<T>(static_cast<U>(static_cast<U>(a) << b));
+    if (static_cast<size_t>(b) < sizeof(T) * 8)
+      return static_cast<T>(static_cast<U>(static_cast<U>(a) << b));
     return 0;
   }
 };
 
-// NumPy's npy_rshift: arithmetic for signed types; a shift by at least the bit width (or by a negative
-// amount) gives the sign fill: -1 for negative a, 0 otherwise.
+// NumPy's npy_rshift: arithmetic for signed types; a shift by at least the bit width (or by a
+// negative amount) gives the sign fill: -1 for negative a, 0 otherwise.
 struct ShiftRight {
   template <typename T>
   static constexpr bool supports = is_int_v<T>;
@@ -140,10 +98,6 @@ struct ShiftRight {
 
 const Primitive& eq_p = register_binary<CompareOp<EqFn>>("eq");
 const Primitive& ne_p = register_binary<CompareOp<NeFn>>("ne");
-const Primitive& lt_p = register_binary<CompareOp<LtFn>>("lt");
-const Primitive& le_p = register_binary<CompareOp<LeFn>>("le");
-const Primitive& gt_p = register_binary<CompareOp<GtFn>>("gt");
-const Primitive& ge_p = register_binary<CompareOp<GeFn>>("ge");
 const Primitive& and_p = register_binary<And>("and");
 const Primitive& or_p = register_binary<Or>("or");
 const Primitive& xor_p = register_binary<Xor>("xor");

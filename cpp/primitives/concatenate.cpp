@@ -11,7 +11,8 @@ namespace {
 
 // concatenate(*inputs, dimension): inputs share dtype and rank, and their shapes agree except
 // along `dimension`, whose sizes add up in the output.
-Shape concat_shape(const std::vector<const Shape*>& shapes, const std::vector<DType>& dtypes, int64_t dim) {
+Shape concat_shape(const std::vector<const Shape*>& shapes, const std::vector<DType>& dtypes,
+                   int64_t dim) {
   if (shapes.empty()) throw ValueError("concatenate: need at least one input");
   const Shape& s0 = *shapes[0];
   const int64_t nd = static_cast<int64_t>(s0.size());
@@ -23,14 +24,15 @@ Shape concat_shape(const std::vector<const Shape*>& shapes, const std::vector<DT
   for (size_t i = 0; i < shapes.size(); ++i) {
     const Shape& s = *shapes[i];
     if (dtypes[i] != dtypes[0])
-      throw ValueError(std::string("concatenate: inputs must share one dtype, got ") + dtype_name(dtypes[0]) +
-                       " and " + dtype_name(dtypes[i]));
+      throw ValueError(std::string("concatenate: inputs must share one dtype, got ") +
+                       dtype_name(dtypes[0]) + " and " + dtype_name(dtypes[i]));
     if (s.size() != s0.size())
-      throw ValueError("concatenate: inputs must share one rank, got " + shape_str(s0) + " and " + shape_str(s));
+      throw ValueError("concatenate: inputs must share one rank, got " + shape_str(s0) + " and " +
+                       shape_str(s));
     for (int64_t d = 0; d < nd; ++d)
       if (d != dim && s[d] != s0[d])
-        throw ValueError("concatenate: shapes must agree except along dimension " + std::to_string(dim) +
-                         ", got " + shape_str(s0) + " and " + shape_str(s));
+        throw ValueError("concatenate: shapes must agree except along dimension " +
+                         std::to_string(dim) + ", got " + shape_str(s0) + " and " + shape_str(s));
     out[dim] += s[dim];
   }
   return out;
@@ -83,7 +85,8 @@ void check_rev_dims(const std::vector<int64_t>& dims, size_t ndim) {
   std::vector<bool> seen(ndim, false);
   for (auto d : dims) {
     if (d < 0 || d >= static_cast<int64_t>(ndim))
-      throw ValueError("rev: dimension " + std::to_string(d) + " out of range for rank " + std::to_string(ndim));
+      throw ValueError("rev: dimension " + std::to_string(d) + " out of range for rank " +
+                       std::to_string(ndim));
     if (seen[d]) throw ValueError("rev: repeated dimension " + std::to_string(d));
     seen[d] = true;
   }

@@ -83,8 +83,7 @@ inline auto apply2(T x, T y) {
 template <typename Op, typename T>
 void unary_loop(const Array& x, const Array& out) {
   using Out = out_type_t<Op, T>;
-  auto sp = kernels::make_space<2>(out.shape(), {&out, &x});
-  kernels::iterate(sp, [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+  auto inner = [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
     Out* o = reinterpret_cast<Out*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(T)) {
@@ -97,14 +96,15 @@ void unary_loop(const Array& x, const Array& out) {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply1<Op, T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
     }
-  });
+  };
+  if (kernels::iterate_if_contiguous<2>({&out, &x}, inner)) return;
+  kernels::iterate(kernels::make_space<2>(out.shape(), {&out, &x}), inner);
 }
 
 template <typename Op, typename T>
 void binary_loop(const Array& x, const Array& y, const Array& out) {
   using Out = out_type_t<Op, T>;
-  auto sp = kernels::make_space<3>(out.shape(), {&out, &x, &y});
-  kernels::iterate(sp, [](const std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
+  auto inner = [](const std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
     Out* o = reinterpret_cast<Out*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
     const T* b = reinterpret_cast<const T*>(p[2]);
@@ -121,7 +121,9 @@ void binary_loop(const Array& x, const Array& y, const Array& out) {
         *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply2<Op, T>(
             *reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
     }
-  });
+  };
+  if (kernels::iterate_if_contiguous<3>({&out, &x, &y}, inner)) return;
+  kernels::iterate(kernels::make_space<3>(out.shape(), {&out, &x, &y}), inner);
 }
 
 // The output dtype of Op on input dtype dt; throws TypeError naming the op when it has no loop.

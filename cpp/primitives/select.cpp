@@ -1,6 +1,6 @@
 // select(cond, on_true, on_false): the elementwise ternary choice (np.where after promotion and
-// broadcasting). cond is bool; on_true and on_false share one dtype, which the result has; all three
-// share one shape.
+// broadcasting). cond is bool; on_true and on_false share one dtype, which the result has; all
+// three share one shape.
 #include "primitives/elementwise.h"
 
 namespace arrax::ew {
@@ -22,8 +22,7 @@ struct Bytes16 {
 
 template <typename Op, typename T>
 void ternary_loop(const Array& c, const Array& a, const Array& b, const Array& out) {
-  auto sp = kernels::make_space<4>(out.shape(), {&out, &c, &a, &b});
-  kernels::iterate(sp, [](const std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
+  auto inner = [](const std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
     constexpr int64_t z = sizeof(T);
     if (s[0] == z && s[1] == 1 && s[2] == z && s[3] == z) {
       T* o = reinterpret_cast<T*>(p[0]);
@@ -33,23 +32,28 @@ void ternary_loop(const Array& c, const Array& a, const Array& b, const Array& o
       for (int64_t i = 0; i < n; ++i) o[i] = Op::apply(cv[i], av[i], bv[i]);
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<T*>(p[0] + i * s[0]) = Op::apply(*reinterpret_cast<const bool*>(p[1] + i * s[1]),
-                                                           *reinterpret_cast<const T*>(p[2] + i * s[2]),
-                                                           *reinterpret_cast<const T*>(p[3] + i * s[3]));
+        *reinterpret_cast<T*>(p[0] + i * s[0]) =
+            Op::apply(*reinterpret_cast<const bool*>(p[1] + i * s[1]),
+                      *reinterpret_cast<const T*>(p[2] + i * s[2]),
+                      *reinterpret_cast<const T*>(p[3] + i * s[3]));
     }
-  });
+  };
+  if (kernels::iterate_if_contiguous<4>({&out, &c, &a, &b}, inner)) return;
+  kernels::iterate(kernels::make_space<4>(out.shape(), {&out, &c, &a, &b}), inner);
 }
 
 std::vector<AbstractValue> select_abstract(const std::vector<AbstractValue>& in, const Params&) {
-  if (in.size() != 3) throw std::logic_error("select: takes 3 inputs, got " + std::to_string(in.size()));
+  if (in.size() != 3)
+    throw std::logic_error("select: takes 3 inputs, got " + std::to_string(in.size()));
   const AbstractValue &c = in[0], &a = in[1], &b = in[2];
   if (c.dtype != DType::Bool)
     throw TypeError(std::string("select: the condition must be bool, got ") + dtype_name(c.dtype));
   if (a.dtype != b.dtype)
-    throw TypeError("select: on_true and on_false must share one dtype, got " + a.str() + " and " + b.str());
+    throw TypeError("select: on_true and on_false must share one dtype, got " + a.str() + " and " +
+                    b.str());
   if (c.shape != a.shape || a.shape != b.shape)
-    throw ValueError("select: inputs must share one shape, got " + c.str() + ", " + a.str() + " and " +
-                     b.str());
+    throw ValueError("select: inputs must share one shape, got " + c.str() + ", " + a.str() +
+                     " and " + b.str());
   AbstractValue out = a;
   out.weak_type = a.weak_type && b.weak_type;
   return {out};
@@ -62,12 +66,23 @@ std::vector<Array> select_kernel(const std::vector<Array>& in, const Params&) {
                   {});
   Array out = Array::empty(a.shape(), a.dtype());
   switch (a.itemsize()) {
-    case 1: ternary_loop<Select, uint8_t>(c, a, b, out); break;
-    case 2: ternary_loop<Select, uint16_t>(c, a, b, out); break;
-    case 4: ternary_loop<Select, uint32_t>(c, a, b, out); break;
-    case 8: ternary_loop<Select, uint64_t>(c, a, b, out); break;
-    case 16: ternary_loop<Select, Bytes16>(c, a, b, out); break;
-    default: throw std::logic_error("select: unexpected item size");
+    case 1:
+      ternary_loop<Select, uint8_t>(c, a, b, out);
+      break;
+    case 2:
+      ternary_loop<Select, uint16_t>(c, a, b, out);
+      break;
+    case 4:
+      ternary_loop<Select, uint32_t>(c, a, b, out);
+      break;
+    case 8:
+      ternary_loop<Select, uint64_t>(c, a, b, out);
+      break;
+    case 16:
+      ternary_loop<Select, Bytes16>(c, a, b, out);
+      break;
+    default:
+      throw std::logic_error("select: unexpected item size");
   }
   return {out};
 }

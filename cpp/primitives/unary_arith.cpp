@@ -1,4 +1,5 @@
-// Unary arithmetic primitives: neg, abs, sign, conj, reciprocal, real, imag, floor, ceil, trunc, round, not.
+// Unary arithmetic primitives: neg, abs, sign, conj, reciprocal, real, imag, floor, ceil, trunc,
+// round, not.
 #include <limits>
 
 #include "primitives/elementwise.h"

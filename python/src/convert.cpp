@@ -104,6 +104,12 @@ Array array_from_numpy(py::array arr) {
   return Array(buf, shape, strides, -low, dt);
 }
 
+int64_t index_value(py::handle obj) {
+  PyObject* r = PyNumber_Index(obj.ptr());
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r).cast<int64_t>();
+}
+
 py::array to_numpy(const Array& a) {
   py::object dt = dtype_to_py(a.dtype());
   auto* keep = new Array(a);
@@ -142,11 +148,11 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
     }
     throw OverflowError("Python integer " + std::string(py::str(obj)) + " out of bounds for int64");
   }
-  if (PyFloat_Check(p)) {
+  if (PyFloat_CheckExact(p)) {  // np.float64 subclasses float but is a strong scalar
     out = np::scalar_operand(PyFloat_AS_DOUBLE(p));
     return true;
   }
-  if (PyComplex_Check(p)) {
+  if (PyComplex_CheckExact(p)) {
     out = np::scalar_operand(complex128(PyComplex_RealAsDouble(p), PyComplex_ImagAsDouble(p)));
     return true;
   }

@@ -19,7 +19,7 @@ py::tuple to_tuple(const std::vector<int64_t>& v) {
 
 std::optional<int64_t> opt_index(py::handle h) {
   if (h.is_none()) return std::nullopt;
-  return py::reinterpret_steal<py::object>(PyNumber_Index(h.ptr())).cast<int64_t>();
+  return py_convert::index_value(h);
 }
 
 // Parses a basic index; returns false if the key needs advanced indexing.
@@ -53,7 +53,7 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
       return false;
     }
     if (PyObject_HasAttrString(p, "__index__") && !py::isinstance<py::array>(k)) {
-      items.push_back(np::IndexItem::integer(py::reinterpret_steal<py::object>(PyNumber_Index(p)).cast<int64_t>()));
+      items.push_back(np::IndexItem::integer(py_convert::index_value(k)));
       return true;
     }
     return false;

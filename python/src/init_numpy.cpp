@@ -77,6 +77,8 @@ void init_numpy(py::module_& m) {
     return py::dict(py::arg("abstract_eval") = static_cast<bool>(p.abstract_eval),
                     py::arg("cpu_kernel") = static_cast<bool>(p.cpu_kernel));
   });
+  // Binds one unary primitive directly (real, imag: primitives without a ufunc row).
+  m.def("_unary_primitive", [](const std::string& name, const Array& x) { return bind1(primitive(name), {x}); });
   m.def("set_num_threads", &set_num_threads);
   m.def("get_num_threads", &num_threads);
 }

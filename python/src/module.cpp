@@ -2,6 +2,8 @@
 #include <pybind11/pybind11.h>
 
 #include "errors.h"
+#include "numpy_api/creation.h"
+#include "parallel.h"
 
 namespace py = pybind11;
 
@@ -9,6 +11,8 @@ namespace arrax::bindings {
 void init_array(py::module_& m);
 void init_ufuncs(py::module_& m);
 void init_numpy(py::module_& m);
+void init_functions(py::module_& m);
+void init_linalg(py::module_& m);
 }  // namespace arrax::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -29,13 +33,20 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetString(PyExc_IndexError, e.what());
     } catch (const arrax::OverflowError& e) {
       PyErr_SetString(PyExc_OverflowError, e.what());
+    } catch (const arrax::np::ZeroDivisionError& e) {
+      PyErr_SetString(PyExc_ZeroDivisionError, e.what());
     } catch (const std::bad_alloc&) {
       PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
     } catch (const std::logic_error& e) {
       PyErr_SetString(PyExc_RuntimeError, (std::string("arrax internal error: ") + e.what()).c_str());
     }
   });
+  // Large kernels split over the thread pool run without the GIL.
+  arrax::set_gil_hooks({[]() -> void* { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; },
+                        [](void* t) { PyEval_RestoreThread(static_cast<PyThreadState*>(t)); }});
   arrax::bindings::init_array(m);
   arrax::bindings::init_ufuncs(m);
   arrax::bindings::init_numpy(m);
+  arrax::bindings::init_functions(m);
+  arrax::bindings::init_linalg(m);
 }

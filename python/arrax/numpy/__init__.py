@@ -12,9 +12,13 @@ from arrax.numpy._ufuncs import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import ufunc  # noqa: F401
 
 ndarray = _core.ndarray
-result_type = _core.result_type
-promote_types = _core.promote_types
-can_cast = _core.can_cast
+
+# Every public function of the C++ module is an arrax.numpy function (numpy_api/ bound in
+# python/src/init_*.cpp), except the engine-level names below.
+_ENGINE_ONLY = {"ndarray", "ufunc", "get_ufunc", "ufunc_names", "asarray", "get_num_threads", "set_num_threads"}
+globals().update(
+    {name: getattr(_core, name) for name in dir(_core) if not name.startswith("_") and name not in _ENGINE_ONLY}
+)
 
 pi = _math.pi
 e = _math.e
@@ -35,6 +39,48 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     if ndmin > a.ndim:
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
     return a
+
+
+def shape(a):
+    """numpy.shape."""
+    return asarray(a).shape
+
+
+def ndim(a):
+    """numpy.ndim."""
+    return asarray(a).ndim
+
+
+def size(a, axis=None):
+    """numpy.size."""
+    a = asarray(a)
+    return a.size if axis is None else a.shape[axis]
+
+
+def real(val):
+    """numpy.real: the real part (the array itself for real dtypes)."""
+    return _core._unary_primitive("real", asarray(val))
+
+
+def imag(val):
+    """numpy.imag: the imaginary part (zeros for real dtypes)."""
+    return _core._unary_primitive("imag", asarray(val))
+
+
+def isscalar(element):
+    """numpy.isscalar: Python and NumPy scalars (not 0-d arrays)."""
+    import numpy as _np
+
+    return _np.isscalar(element)
+
+
+def iterable(y):
+    """numpy.iterable."""
+    try:
+        iter(y)
+    except TypeError:
+        return False
+    return True
 
 
 from arrax.numpy import _ndarray_methods  # noqa: E402,F401

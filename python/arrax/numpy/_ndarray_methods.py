@@ -14,7 +14,9 @@ def _anp():
 
 
 def _shape_args(shape):
-    if len(shape) == 1 and not isinstance(shape[0], int) and shape[0] is not None:
+    if len(shape) == 1 and shape[0] is None:
+        return None
+    if len(shape) == 1 and not isinstance(shape[0], int):
         try:
             return tuple(shape[0])
         except TypeError:

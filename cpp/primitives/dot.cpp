@@ -1,0 +1,312 @@
+// dot_general (JAX semantics): params lhs_contracting, rhs_contracting, lhs_batch, rhs_batch
+// (int64 vectors). Output dims: batch dims, then lhs free dims, then rhs free dims, each group
+// in operand order. Inputs share one dtype, which is also the output dtype.
+//
+// Each operand is viewed as a stack of matrices (batch, rows, cols) without copying when its
+// row dims and its col dims each merge into one strided dim and one of the two is unit-stride
+// (an Eigen Map, row- or column-major); otherwise it is copied once into that layout.
+// float32/float64/complex use Eigen's GEMM, large products split over both cores by output
+// columns (or rows); float16/bfloat16 compute in float32; integers and bool use a plain
+// vectorised loop (integers wrap, bool is OR of ANDs).
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstring>
+
+#include "errors.h"
+#include "kernels/reduce.h"
+#include "primitive.h"
+
+namespace arrax {
+namespace {
+
+struct DotDims {
+  std::vector<int64_t> lb, rb, lc, rc, lf, rf;  // batch, contracting, free dims per operand
+};
+
+std::vector<int64_t> free_dims(int64_t nd, const std::vector<int64_t>& a,
+                               const std::vector<int64_t>& b) {
+  std::vector<int64_t> r;
+  for (int64_t d = 0; d < nd; ++d)
+    if (std::find(a.begin(), a.end(), d) == a.end() && std::find(b.begin(), b.end(), d) == b.end())
+      r.push_back(d);
+  return r;
+}
+
+DotDims dot_dims(const Shape& ls, const Shape& rs, const Params& p) {
+  DotDims d{p.get_ints("lhs_batch"),
+            p.get_ints("rhs_batch"),
+            p.get_ints("lhs_contracting"),
+            p.get_ints("rhs_contracting"),
+            {},
+            {}};
+  auto fail = [&](const std::string& why) {
+    throw ValueError("dot_general: " + why + " (lhs " + shape_str(ls) + ", rhs " + shape_str(rs) +
+                     ", " + p.str() + ")");
+  };
+  if (d.lb.size() != d.rb.size()) fail("lhs_batch and rhs_batch differ in length");
+  if (d.lc.size() != d.rc.size()) fail("lhs_contracting and rhs_contracting differ in length");
+  auto check = [&](const std::vector<int64_t>& dims, const Shape& s) {
+    std::vector<bool> seen(s.size(), false);
+    for (auto x : dims) {
+      if (x < 0 || x >= static_cast<int64_t>(s.size()) || seen[x]) fail("bad dimension numbers");
+      seen[x] = true;
+    }
+  };
+  std::vector<int64_t> lall = d.lb, rall = d.rb;
+  lall.insert(lall.end(), d.lc.begin(), d.lc.end());
+  rall.insert(rall.end(), d.rc.begin(), d.rc.end());
+  check(lall, ls);
+  check(rall, rs);
+  for (size_t i = 0; i < d.lb.size(); ++i)
+    if (ls[d.lb[i]] != rs[d.rb[i]]) fail("batch dimension sizes differ");
+  for (size_t i = 0; i < d.lc.size(); ++i)
+    if (ls[d.lc[i]] != rs[d.rc[i]]) fail("contracting dimension sizes differ");
+  d.lf = free_dims(ls.size(), d.lb, d.lc);
+  d.rf = free_dims(rs.size(), d.rb, d.rc);
+  return d;
+}
+
+Shape dot_shape(const Shape& ls, const Shape& rs, const DotDims& d) {
+  Shape s;
+  for (auto x : d.lb) s.push_back(ls[x]);
+  for (auto x : d.lf) s.push_back(ls[x]);
+  for (auto x : d.rf) s.push_back(rs[x]);
+  return s;
+}
+
+int64_t prod_of(const Shape& s, const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (auto d : dims) n *= s[d];
+  return n;
+}
+
+// One operand as a stack of (rows x cols) matrices; strides in elements.
+struct Mat {
+  Array arr;
+  std::vector<int64_t> bn, bst;  // batch extents and strides
+  int64_t rows = 1, cols = 1, rs = 0, cs = 0;
+  bool row_major = true;  // cols unit-stride (else rows unit-stride)
+  int64_t ld = 0;         // the other stride
+  const char* at(int64_t b) const {
+    int64_t off = 0;
+    for (int i = static_cast<int>(bn.size()) - 1; i >= 0; --i) {
+      off += (b % bn[i]) * bst[i];
+      b /= bn[i];
+    }
+    return arr.data() + off * static_cast<int64_t>(arr.itemsize());
+  }
+};
+
+// Merges dims (in order) into one (n, stride); false when they are not evenly strided.
+bool merge_dims(const Array& x, const std::vector<int64_t>& dims, int64_t& n, int64_t& st) {
+  n = 1;
+  st = 0;
+  bool first = true;
+  for (auto d : dims) {
+    int64_t k = x.shape()[d], s = x.strides()[d] / static_cast<int64_t>(x.itemsize());
+    if (k == 1) continue;
+    if (first) {
+      n = k;
+      st = s;
+      first = false;
+    } else if (st == s * k) {
+      n *= k;
+      st = s;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool try_layout(const Array& x, const std::vector<int64_t>& b, const std::vector<int64_t>& r,
+                const std::vector<int64_t>& c, bool need_row_major, Mat& m) {
+  for (auto s : x.strides())
+    if (s % static_cast<int64_t>(x.itemsize()) != 0) return false;
+  if (!merge_dims(x, r, m.rows, m.rs) || !merge_dims(x, c, m.cols, m.cs)) return false;
+  if (m.rows > 1 && m.rs <= 0) return false;
+  if (m.cols > 1 && m.cs <= 0) return false;
+  if (m.cols == 1 || m.cs == 1) {
+    m.row_major = true;
+    m.ld = m.rows == 1 ? m.cols : m.rs;
+    if (m.rows > 1 && m.ld < m.cols) return false;
+  } else if (!need_row_major && (m.rows == 1 || m.rs == 1)) {
+    m.row_major = false;
+    m.ld = m.cols == 1 ? m.rows : m.cs;
+    if (m.cols > 1 && m.ld < m.rows) return false;
+  } else {
+    return false;
+  }
+  m.arr = x;
+  m.bn.clear();
+  m.bst.clear();
+  for (auto d : b) {
+    m.bn.push_back(x.shape()[d]);
+    m.bst.push_back(x.strides()[d] / static_cast<int64_t>(x.itemsize()));
+  }
+  return true;
+}
+
+Mat as_mat(const Array& x, const std::vector<int64_t>& b, const std::vector<int64_t>& r,
+           const std::vector<int64_t>& c, bool need_row_major) {
+  Mat m;
+  if (try_layout(x, b, r, c, need_row_major, m)) return m;
+  Shape s;
+  Strides st;
+  for (const auto* g : {&b, &r, &c})
+    for (auto d : *g) {
+      s.push_back(x.shape()[d]);
+      st.push_back(x.strides()[d]);
+    }
+  Array y = x.view(s, st, x.offset()).contiguous(true);
+  std::vector<int64_t> nb, nr, nc;
+  int64_t k = 0;
+  for (size_t i = 0; i < b.size(); ++i) nb.push_back(k++);
+  for (size_t i = 0; i < r.size(); ++i) nr.push_back(k++);
+  for (size_t i = 0; i < c.size(); ++i) nc.push_back(k++);
+  if (!try_layout(y, nb, nr, nc, need_row_major, m))
+    throw std::logic_error("dot_general: layout of a copy");
+  return m;
+}
+
+template <typename T, int Order>
+using MapT = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Order>, 0,
+                        Eigen::OuterStride<>>;
+template <typename T>
+using OutMap = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0,
+                          Eigen::OuterStride<>>;
+
+// C[r0:r1, c0:c1] = A[r0:r1, :] * B[:, c0:c1] with Eigen.
+template <typename T, int LO, int RO>
+void eigen_block(const T* a, const T* b, T* c, int64_t M, int64_t K, int64_t N, int64_t lda,
+                 int64_t ldb, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+  MapT<T, LO> A(a, M, K, Eigen::OuterStride<>(lda));
+  MapT<T, RO> B(b, K, N, Eigen::OuterStride<>(ldb));
+  OutMap<T> C(c, M, N, Eigen::OuterStride<>(N));
+  C.block(r0, c0, r1 - r0, c1 - c0).noalias() =
+      A.middleRows(r0, r1 - r0) * B.middleCols(c0, c1 - c0);
+}
+
+template <typename T>
+void eigen_gemm(const Mat& l, const Mat& r, T* out, int64_t B, int64_t M, int64_t K, int64_t N) {
+  using Fn = void (*)(const T*, const T*, T*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                      int64_t, int64_t, int64_t);
+  Fn fn;
+  if constexpr (is_complex_v<T>) {
+    fn = eigen_block<T, Eigen::RowMajor, Eigen::RowMajor>;  // complex operands come row-major
+  } else {
+    constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
+    fn = l.row_major ? (r.row_major ? eigen_block<T, R, R> : eigen_block<T, R, C>)
+                     : (r.row_major ? eigen_block<T, C, R> : eigen_block<T, C, C>);
+  }
+  const double flops = static_cast<double>(M) * N * K;
+  const int nt = num_threads();
+  auto one = [&](int64_t bi, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+    fn(reinterpret_cast<const T*>(l.at(bi)), reinterpret_cast<const T*>(r.at(bi)), out + bi * M * N,
+       M, K, N, l.ld, r.ld, r0, r1, c0, c1);
+  };
+  if (nt > 1 && flops >= (1 << 20) && (N >= 64 * nt || M >= 64 * nt)) {
+    // A big product: split its output over the cores, along the longer side.
+    for (int64_t bi = 0; bi < B; ++bi) {
+      const bool by_cols = N >= M;
+      const int64_t len = by_cols ? N : M;
+      kernels::parallel_parts(len / 16, nt, [&](int, int64_t b, int64_t e) {
+        const int64_t s = b * 16, f = e * 16 == (len / 16) * 16 ? len : e * 16;
+        if (f <= s) return;
+        if (by_cols)
+          one(bi, 0, M, s, f);
+        else
+          one(bi, s, f, 0, N);
+      });
+    }
+    return;
+  }
+  const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(65536.0 / std::max(1.0, flops)));
+  parallel_for(B, grain, [&](int64_t b, int64_t e) {
+    for (int64_t bi = b; bi < e; ++bi) one(bi, 0, M, 0, N);
+  });
+}
+
+// Integer and bool products: C[i, :] += A[i, k] * B[k, :] over row-major operands.
+template <typename T>
+void loop_gemm(const Mat& l, const Mat& r, T* out, int64_t B, int64_t M, int64_t K, int64_t N) {
+  using W = std::conditional_t<std::is_same_v<T, bool>, bool,
+                               std::conditional_t<sizeof(T) <= 4, uint32_t, uint64_t>>;
+  const double work = static_cast<double>(B) * M * N * K;
+  const int64_t grain =
+      std::max<int64_t>(1, static_cast<int64_t>(B * M * 65536.0 / std::max(1.0, work)));
+  parallel_for(B * M, grain, [&](int64_t b, int64_t e) {
+    auto acc = kernels::scratch<W>(N);
+    for (int64_t t = b; t < e; ++t) {
+      const int64_t bi = t / M, i = t % M;
+      const T* a = reinterpret_cast<const T*>(l.at(bi)) + i * l.ld;
+      const T* bm = reinterpret_cast<const T*>(r.at(bi));
+      std::fill(acc.get(), acc.get() + N, W(0));
+      for (int64_t k = 0; k < K; ++k) {
+        const T* brow = bm + k * r.ld;
+        if constexpr (std::is_same_v<T, bool>) {
+          if (!a[k]) continue;
+          for (int64_t j = 0; j < N; ++j) acc[j] |= brow[j];
+        } else {
+          const W av = static_cast<W>(a[k]);
+          for (int64_t j = 0; j < N; ++j) acc[j] += av * static_cast<W>(brow[j]);
+        }
+      }
+      T* o = out + t * N;
+      for (int64_t j = 0; j < N; ++j) o[j] = static_cast<T>(acc[j]);
+    }
+  });
+}
+
+Array dot_kernel(const Array& lhs, const Array& rhs, const Params& p) {
+  if (lhs.dtype() != rhs.dtype())
+    throw TypeError(std::string("dot_general: operands must share a dtype, got ") +
+                    dtype_name(lhs.dtype()) + " and " + dtype_name(rhs.dtype()));
+  const DotDims d = dot_dims(lhs.shape(), rhs.shape(), p);
+  const DType dt = lhs.dtype();
+  Array out = Array::empty(dot_shape(lhs.shape(), rhs.shape(), d), dt);
+  if (out.size() == 0) return out;
+  const int64_t B = prod_of(lhs.shape(), d.lb), M = prod_of(lhs.shape(), d.lf),
+                K = prod_of(lhs.shape(), d.lc), N = prod_of(rhs.shape(), d.rf);
+  if (K == 0) {
+    std::memset(out.data(), 0, out.nbytes());  // zero bits are 0 / false in every dtype
+    return out;
+  }
+  if (dt == DType::Float16 || dt == DType::BFloat16) {
+    Array r = dot_kernel(astype(lhs, DType::Float32), astype(rhs, DType::Float32), p);
+    return astype(r, dt);
+  }
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> || is_complex_v<T>) {
+      constexpr bool rm = is_complex_v<T>;
+      Mat l = as_mat(lhs, d.lb, d.lf, d.lc, rm), r = as_mat(rhs, d.rb, d.rc, d.rf, rm);
+      eigen_gemm<T>(l, r, out.data_as<T>(), B, M, K, N);
+    } else if constexpr (!is_half_v<T>) {
+      Mat l = as_mat(lhs, d.lb, d.lf, d.lc, true), r = as_mat(rhs, d.rb, d.rc, d.rf, true);
+      loop_gemm<T>(l, r, out.data_as<T>(), B, M, K, N);
+    }
+  });
+  return out;
+}
+
+const Primitive& dot_general_p = register_primitive({
+    "dot_general",
+    FusionClass::Opaque,
+    2,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      if (in[0].dtype != in[1].dtype)
+        throw TypeError(std::string("dot_general: operands must share a dtype, got ") +
+                        dtype_name(in[0].dtype) + " and " + dtype_name(in[1].dtype));
+      AbstractValue r = in[0];
+      r.shape = dot_shape(in[0].shape, in[1].shape, dot_dims(in[0].shape, in[1].shape, p));
+      r.weak_type = in[0].weak_type && in[1].weak_type;
+      return std::vector<AbstractValue>{r};
+    },
+    [](const std::vector<Array>& in, const Params& p) {
+      return std::vector<Array>{dot_kernel(in[0], in[1], p)};
+    },
+});
+
+}  // namespace
+}  // namespace arrax

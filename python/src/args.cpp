@@ -1,0 +1,75 @@
+#include "args.h"
+
+#include "numpy_api/indexing.h"
+#include "numpy_api/ufuncs.h"
+
+namespace arrax::py_args {
+
+using namespace py_convert;
+
+namespace {
+int64_t as_int(py::handle h, const char* what) {
+  if (PyFloat_Check(h.ptr()) || PyBool_Check(h.ptr()))
+    throw TypeError(std::string("'") + py::str(h.get_type().attr("__name__")).cast<std::string>() +
+                    "' object cannot be interpreted as an integer (" + what + ")");
+  return py_convert::index_value(h);
+}
+}  // namespace
+
+std::optional<std::vector<int64_t>> axes(py::handle obj) {
+  if (obj.is_none()) return std::nullopt;
+  std::vector<int64_t> out;
+  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
+    for (auto h : obj) out.push_back(as_int(h, "axis"));
+  } else {
+    out.push_back(as_int(obj, "axis"));
+  }
+  return out;
+}
+
+std::optional<int64_t> axis(py::handle obj) {
+  if (obj.is_none()) return std::nullopt;
+  if (PyTuple_Check(obj.ptr())) throw TypeError("axis: a single integer axis is required, not a tuple");
+  return as_int(obj, "axis");
+}
+
+Shape shape(py::handle obj) {
+  Shape s;
+  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
+    for (auto h : obj) s.push_back(as_int(h, "shape"));
+  } else if (py::isinstance<Array>(obj) && obj.cast<const Array&>().ndim() == 1) {
+    for (auto h : to_numpy(obj.cast<const Array&>())) s.push_back(as_int(h, "shape"));
+  } else {
+    s.push_back(as_int(obj, "shape"));
+  }
+  return s;
+}
+
+Array array(py::handle obj) { return array_from_py(obj); }
+
+std::vector<Array> arrays(py::handle seq) {
+  std::vector<Array> out;
+  if (py::isinstance<Array>(seq)) {
+    const Array& a = seq.cast<const Array&>();
+    if (a.ndim() == 0) throw TypeError("expected a sequence of arrays, got a 0-d array");
+    for (int64_t i = 0; i < a.shape()[0]; ++i)
+      out.push_back(np::basic_index(a, {np::IndexItem::integer(i)}));
+    return out;
+  }
+  for (auto h : seq) out.push_back(array_from_py(h));
+  return out;
+}
+
+py::object maybe_out(const Array& result, py::handle out, const char* fname) {
+  if (out.is_none()) return py::cast(result);
+  if (!py::isinstance<Array>(out))
+    throw TypeError(std::string(fname) + ": out must be an arrax.numpy.ndarray");
+  const Array& o = out.cast<const Array&>();
+  if (o.shape() != result.shape())
+    throw ValueError(std::string(fname) + ": output array has wrong shape " + shape_str(o.shape()) + ", expected " +
+                     shape_str(result.shape()));
+  np::assign(o, result);
+  return py::reinterpret_borrow<py::object>(out);
+}
+
+}  // namespace arrax::py_args

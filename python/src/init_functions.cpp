@@ -1,0 +1,341 @@
+// arrax.numpy's module functions that numpy_api implements: reductions, shape manipulation,
+// creation. Argument names and defaults are NumPy's.
+#include <pybind11/stl.h>
+
+#include "args.h"
+#include "numpy_api/creation.h"
+#include "numpy_api/reductions.h"
+#include "numpy_api/shape_ops.h"
+#include "numpy_api/ufuncs.h"
+
+namespace arrax::bindings {
+
+using namespace py_convert;
+namespace A = py_args;
+namespace {
+
+void require_where_true(py::handle where, const char* fname) {
+  if (!(where.ptr() == Py_True))
+    throw TypeError(std::string(fname) + ": where= is not supported by arrax yet (only where=True)");
+}
+
+std::optional<np::Operand> optional_operand(py::handle h) {
+  if (h.is_none()) return std::nullopt;
+  return operand_from_py(h);
+}
+
+DType dtype_or(py::handle h, DType dflt) { return h.is_none() ? dflt : dtype_from_py(h); }
+
+}  // namespace
+
+void init_functions(py::module_& m) {
+  using py::arg;
+  auto none = py::none();
+
+  // Reductions with dtype=.
+  auto reduce_with_dtype = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&,
+                                                                std::optional<DType>, bool)) {
+    m.def(
+        name,
+        [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
+                   py::handle initial, py::handle where) {
+          require_where_true(where, name);
+          Array r = fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims);
+          if (!initial.is_none()) {
+            const char* combine = std::string(name) == "sum" ? "add" : "multiply";
+            r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
+          }
+          return A::maybe_out(r, out, name);
+        },
+        arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("keepdims") = false,
+        arg("initial") = none, arg("where") = true);
+  };
+  reduce_with_dtype("sum", &np::sum);
+  reduce_with_dtype("prod", &np::prod);
+  m.def(
+      "mean",
+      [](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims, py::handle where) {
+        require_where_true(where, "mean");
+        return A::maybe_out(np::mean(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims), out, "mean");
+      },
+      arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("keepdims") = false,
+      arg("where") = true);
+  auto moments = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, std::optional<DType>, bool,
+                                                  double)) {
+    m.def(
+        name,
+        [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, double ddof, bool keepdims,
+                   py::handle where, py::handle mean, py::handle correction) {
+          require_where_true(where, name);
+          if (!correction.is_none()) ddof = correction.cast<double>();
+          return A::maybe_out(fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims, ddof), out, name);
+        },
+        arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("ddof") = 0,
+        arg("keepdims") = false, py::kw_only(), arg("where") = true, arg("mean") = none,
+        arg("correction") = none);
+  };
+  moments("var", &np::var);
+  moments("std", &np::std);
+  auto extreme = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, bool), const char* combine) {
+    m.def(
+        name,
+        [fn, name, combine](py::handle a, py::handle axis, py::handle out, bool keepdims, py::handle initial,
+                            py::handle where) {
+          require_where_true(where, name);
+          Array x = A::array(a);
+          if (!initial.is_none() && x.size() == 0) {
+            // NumPy: the reduction of an empty axis with an initial value is that value.
+            Array r = fn(np::concatenate({x, np::full(Shape{}, operand_from_py(initial), x.dtype())}, std::nullopt),
+                         std::nullopt, false);
+            return A::maybe_out(r, out, name);
+          }
+          Array r = fn(x, A::axes(axis), keepdims);
+          if (!initial.is_none()) r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
+          return A::maybe_out(r, out, name);
+        },
+        arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false, arg("initial") = none,
+        arg("where") = true);
+  };
+  extreme("max", &np::max, "maximum");
+  extreme("amax", &np::max, "maximum");
+  extreme("min", &np::min, "minimum");
+  extreme("amin", &np::min, "minimum");
+  auto logical = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, bool)) {
+    m.def(
+        name,
+        [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims, py::handle where) {
+          require_where_true(where, name);
+          return A::maybe_out(fn(A::array(a), A::axes(axis), keepdims), out, name);
+        },
+        arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false, py::kw_only(),
+        arg("where") = true);
+  };
+  logical("all", &np::all);
+  logical("any", &np::any);
+  auto arg_extreme = [&](const char* name, Array (*fn)(const Array&, std::optional<int64_t>, bool)) {
+    m.def(
+        name,
+        [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims) {
+          return A::maybe_out(fn(A::array(a), A::axis(axis), keepdims), out, name);
+        },
+        arg("a"), arg("axis") = none, arg("out") = none, py::kw_only(), arg("keepdims") = false);
+  };
+  arg_extreme("argmax", &np::argmax);
+  arg_extreme("argmin", &np::argmin);
+  auto scan = [&](const char* name, Array (*fn)(const Array&, std::optional<int64_t>, std::optional<DType>)) {
+    m.def(
+        name,
+        [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out) {
+          return A::maybe_out(fn(A::array(a), A::axis(axis), optional_dtype(dtype)), out, name);
+        },
+        arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none);
+  };
+  scan("cumsum", &np::cumsum);
+  scan("cumprod", &np::cumprod);
+
+  // Shape manipulation.
+  m.def(
+      "reshape",
+      [](py::handle a, py::handle shape, const std::string& order, py::handle newshape, py::handle copy) {
+        py::handle s = shape.is_none() ? newshape : shape;
+        if (s.is_none()) throw TypeError("reshape() missing required argument 'shape'");
+        std::optional<bool> c;
+        if (!copy.is_none()) c = copy.cast<bool>();
+        return np::reshape_np(A::array(a), A::shape(s), order, c);
+      },
+      arg("a"), arg("shape") = none, arg("order") = "C", py::kw_only(), arg("newshape") = none,
+      arg("copy") = none);
+  m.def(
+      "transpose", [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
+      arg("a"), arg("axes") = none);
+  m.def(
+      "permute_dims", [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
+      arg("a"), arg("axes") = none);
+  m.def(
+      "swapaxes", [](py::handle a, int64_t a1, int64_t a2) { return np::swapaxes(A::array(a), a1, a2); }, arg("a"),
+      arg("axis1"), arg("axis2"));
+  m.def(
+      "moveaxis",
+      [](py::handle a, py::handle source, py::handle destination) {
+        return np::moveaxis(A::array(a), *A::axes(source), *A::axes(destination));
+      },
+      arg("a"), arg("source"), arg("destination"));
+  m.def(
+      "squeeze", [](py::handle a, py::handle axis) { return np::squeeze(A::array(a), A::axes(axis)); }, arg("a"),
+      arg("axis") = none);
+  m.def(
+      "expand_dims", [](py::handle a, py::handle axis) { return np::expand_dims(A::array(a), *A::axes(axis)); },
+      arg("a"), arg("axis"));
+  m.def(
+      "ravel", [](py::handle a, const std::string& order) { return np::ravel(A::array(a), order); }, arg("a"),
+      arg("order") = "C");
+  m.def(
+      "flatten", [](py::handle a, const std::string& order) { return np::flatten(A::array(a), order); }, arg("a"),
+      arg("order") = "C");
+  m.def(
+      "broadcast_to", [](py::handle a, py::handle shape) { return np::broadcast_to_np(A::array(a), A::shape(shape)); },
+      arg("array"), arg("shape"));
+  m.def("broadcast_arrays", [](py::args args) {
+    std::vector<Array> xs;
+    for (auto h : args) xs.push_back(A::array(h));
+    return np::broadcast_arrays(xs);
+  });
+  m.def("broadcast_shapes", [](py::args args) {
+    std::vector<Shape> shapes;
+    for (auto h : args) shapes.push_back(A::shape(h));
+    Shape s = np::broadcast_shapes("broadcast_shapes", shapes);
+    py::tuple t(s.size());
+    for (size_t i = 0; i < s.size(); ++i) t[i] = py::int_(s[i]);
+    return t;
+  });
+  m.def(
+      "concatenate",
+      [](py::handle arrays, py::handle axis, py::handle out, py::handle dtype, const std::string& casting) {
+        return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis), optional_dtype(dtype), casting), out,
+                            "concatenate");
+      },
+      arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
+      arg("casting") = "same_kind");
+  m.def(
+      "concat",
+      [](py::handle arrays, py::handle axis) { return np::concatenate(A::arrays(arrays), A::axis(axis)); },
+      arg("arrays"), py::kw_only(), arg("axis") = 0);
+  m.def(
+      "stack",
+      [](py::handle arrays, int64_t axis, py::handle out, py::handle dtype, const std::string& casting) {
+        return A::maybe_out(np::stack(A::arrays(arrays), axis, optional_dtype(dtype), casting), out, "stack");
+      },
+      arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
+      arg("casting") = "same_kind");
+  m.def(
+      "hstack",
+      [](py::handle tup, py::handle dtype, const std::string& casting) {
+        return np::hstack(A::arrays(tup), optional_dtype(dtype), casting);
+      },
+      arg("tup"), py::kw_only(), arg("dtype") = none, arg("casting") = "same_kind");
+  m.def(
+      "vstack",
+      [](py::handle tup, py::handle dtype, const std::string& casting) {
+        return np::vstack(A::arrays(tup), optional_dtype(dtype), casting);
+      },
+      arg("tup"), py::kw_only(), arg("dtype") = none, arg("casting") = "same_kind");
+  m.def("dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
+  auto atleast = [&](const char* name, Array (*fn)(const Array&)) {
+    m.def(name, [fn](py::args args) -> py::object {
+      if (args.size() == 1) return py::cast(fn(A::array(args[0])));
+      py::tuple t(args.size());
+      for (size_t i = 0; i < args.size(); ++i) t[i] = py::cast(fn(A::array(args[i])));
+      return t;
+    });
+  };
+  atleast("atleast_1d", &np::atleast_1d);
+  atleast("atleast_2d", &np::atleast_2d);
+  atleast("atleast_3d", &np::atleast_3d);
+  m.def(
+      "clip",
+      [](py::handle a, py::handle a_min, py::handle a_max, py::handle out, py::handle min, py::handle max) {
+        py::handle lo = a_min.is_none() ? min : a_min, hi = a_max.is_none() ? max : a_max;
+        return A::maybe_out(np::clip(A::array(a), optional_operand(lo), optional_operand(hi)), out, "clip");
+      },
+      arg("a"), arg("a_min") = none, arg("a_max") = none, arg("out") = none, py::kw_only(), arg("min") = none,
+      arg("max") = none);
+  m.def(
+      "where",
+      [](py::handle cond, py::handle x, py::handle y) -> py::object {
+        if (x.is_none() && y.is_none()) return py::module_::import("arrax.numpy").attr("nonzero")(cond);
+        if (x.is_none() || y.is_none()) throw ValueError("where: either both or neither of x and y should be given");
+        return py::cast(np::where(operand_from_py(cond), operand_from_py(x), operand_from_py(y)));
+      },
+      arg("condition"), arg("x") = none, arg("y") = none);
+
+  // Creation.
+  m.def(
+      "full",
+      [](py::handle shape, py::handle fill_value, py::handle dtype, py::handle, py::handle, py::handle) {
+        return np::full(A::shape(shape), operand_from_py(fill_value), optional_dtype(dtype));
+      },
+      arg("shape"), arg("fill_value"), arg("dtype") = none, arg("order") = "C", py::kw_only(), arg("device") = none,
+      arg("like") = none);
+  auto filled = [&](const char* name, Array (*fn)(const Shape&, DType)) {
+    m.def(
+        name,
+        [fn](py::handle shape, py::handle dtype, py::handle, py::handle, py::handle) {
+          return fn(A::shape(shape), dtype_or(dtype, DType::Float64));
+        },
+        arg("shape"), arg("dtype") = none, arg("order") = "C", py::kw_only(), arg("device") = none,
+        arg("like") = none);
+  };
+  filled("zeros", &np::zeros);
+  filled("ones", &np::ones);
+  filled("empty", &np::empty);
+  m.def(
+      "full_like",
+      [](py::handle a, py::handle fill_value, py::handle dtype, py::handle, py::handle, py::handle shape, py::handle) {
+        std::optional<Shape> s;
+        if (!shape.is_none()) s = A::shape(shape);
+        return np::full_like(A::array(a), operand_from_py(fill_value), optional_dtype(dtype), s);
+      },
+      arg("a"), arg("fill_value"), arg("dtype") = none, arg("order") = "K", arg("subok") = true,
+      arg("shape") = none, py::kw_only(), arg("device") = none);
+  auto like = [&](const char* name, Array (*fn)(const Array&, std::optional<DType>, const std::optional<Shape>&)) {
+    m.def(
+        name,
+        [fn](py::handle a, py::handle dtype, py::handle, py::handle, py::handle shape, py::handle) {
+          std::optional<Shape> s;
+          if (!shape.is_none()) s = A::shape(shape);
+          return fn(A::array(a), optional_dtype(dtype), s);
+        },
+        arg("a"), arg("dtype") = none, arg("order") = "K", arg("subok") = true, arg("shape") = none, py::kw_only(),
+        arg("device") = none);
+  };
+  like("zeros_like", &np::zeros_like);
+  like("ones_like", &np::ones_like);
+  like("empty_like", &np::empty_like);
+  m.def(
+      "arange",
+      [](py::handle start, py::handle stop, py::handle step, py::handle dtype, py::handle, py::handle) {
+        return np::arange(operand_from_py(start), optional_operand(stop), optional_operand(step),
+                          optional_dtype(dtype));
+      },
+      arg("start"), arg("stop") = none, arg("step") = none, arg("dtype") = none, py::kw_only(),
+      arg("device") = none, arg("like") = none);
+  m.def(
+      "linspace",
+      [](py::handle start, py::handle stop, int64_t num, bool endpoint, bool retstep, py::handle dtype,
+         int64_t axis, py::handle) -> py::object {
+        if (retstep) {
+          auto [y, step] = np::linspace_with_step(operand_from_py(start), operand_from_py(stop), num, endpoint,
+                                                  optional_dtype(dtype), axis);
+          return py::make_tuple(y, step.ndim() == 0 ? to_numpy(step).attr("item")() : py::cast(step));
+        }
+        return py::cast(
+            np::linspace(operand_from_py(start), operand_from_py(stop), num, endpoint, optional_dtype(dtype), axis));
+      },
+      arg("start"), arg("stop"), arg("num") = 50, arg("endpoint") = true, arg("retstep") = false,
+      arg("dtype") = none, arg("axis") = 0, py::kw_only(), arg("device") = none);
+  m.def(
+      "logspace",
+      [](py::handle start, py::handle stop, int64_t num, bool endpoint, py::handle base, py::handle dtype,
+         int64_t axis) {
+        return np::logspace(operand_from_py(start), operand_from_py(stop), num, endpoint, optional_operand(base),
+                            optional_dtype(dtype), axis);
+      },
+      arg("start"), arg("stop"), arg("num") = 50, arg("endpoint") = true, arg("base") = 10.0, arg("dtype") = none,
+      arg("axis") = 0);
+  m.def(
+      "eye",
+      [](int64_t n, py::handle mm, int64_t k, py::handle dtype, py::handle, py::handle, py::handle) {
+        std::optional<int64_t> mv;
+        if (!mm.is_none()) mv = mm.cast<int64_t>();
+        return np::eye(n, mv, k, dtype_or(dtype, DType::Float64));
+      },
+      arg("N"), arg("M") = none, arg("k") = 0, arg("dtype") = none, arg("order") = "C", py::kw_only(),
+      arg("device") = none, arg("like") = none);
+  m.def(
+      "identity", [](int64_t n, py::handle dtype, py::handle) { return np::identity(n, dtype_or(dtype, DType::Float64)); },
+      arg("n"), arg("dtype") = none, py::kw_only(), arg("like") = none);
+  m.def(
+      "copy", [](py::handle a, const std::string&) { return np::copy(A::array(a)); }, arg("a"), arg("order") = "K");
+}
+
+}  // namespace arrax::bindings
