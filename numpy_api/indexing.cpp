@@ -16,10 +16,14 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
   std::vector<int64_t> start(nd, 0), limit(x.shape()), step(nd, 1);
   // Output shape built item by item: for each output axis, where it comes from.
   Shape out_shape;
+  std::vector<bool> is_new;  // per output axis: inserted by None
   bool any_slice_change = false;
   int dim = 0;
   auto add_full_dims = [&](int upto) {
-    for (; dim < upto; ++dim) out_shape.push_back(x.shape()[dim]);
+    for (; dim < upto; ++dim) {
+      out_shape.push_back(x.shape()[dim]);
+      is_new.push_back(false);
+    }
   };
   for (auto& it : items) {
     switch (it.kind) {
@@ -28,6 +32,7 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
         break;
       case IndexItem::NewAxis:
         out_shape.push_back(1);
+        is_new.push_back(true);
         break;
       case IndexItem::Int: {
         int64_t n = x.shape()[dim];
@@ -72,6 +77,7 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
         int64_t len = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / (-s), 0);
         if (b != 0 || e != n || s != 1) any_slice_change = true;
         out_shape.push_back(len);
+        is_new.push_back(false);
         ++dim;
         break;
       }
@@ -83,7 +89,19 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
     static const Primitive& p = primitive("slice");
     r = bind1(p, {x}, Params{{"start_indices", start}, {"limit_indices", limit}, {"strides", step}});
   }
-  return reshape(r, out_shape);
+  // Integer-indexed axes go away by reshape; new axes come in through broadcast_in_dim, which
+  // gives them stride 0 as NumPy does.
+  Shape kept;
+  std::vector<int64_t> bdims;
+  for (size_t i = 0; i < out_shape.size(); ++i)
+    if (!is_new[i]) {
+      kept.push_back(out_shape[i]);
+      bdims.push_back(static_cast<int64_t>(i));
+    }
+  r = reshape(r, kept);
+  if (kept.size() == out_shape.size()) return r;
+  static const Primitive& b = primitive("broadcast_in_dim");
+  return bind1(b, {r}, Params{{"shape", out_shape}, {"broadcast_dimensions", bdims}});
 }
 
 }  // namespace arrax::np

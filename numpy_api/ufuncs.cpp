@@ -120,9 +120,9 @@ std::vector<UfuncDef> build_table() {
       {"greater", 2, 1, kAll, "gt", {}, false, "", false, true},
       {"greater_equal", 2, 1, kAll, "ge", {}, false, "", false, true},
       // Logical and bitwise.
-      {"logical_and", 2, 1, kAll, "", by_primitive_on_bools("and")},
-      {"logical_or", 2, 1, kAll, "", by_primitive_on_bools("or")},
-      {"logical_xor", 2, 1, kAll, "", by_primitive_on_bools("xor")},
+      {"logical_and", 2, 1, kAll, "", by_primitive_on_bools("and"), false, "", false, true},
+      {"logical_or", 2, 1, kAll, "", by_primitive_on_bools("or"), false, "", false, true},
+      {"logical_xor", 2, 1, kAll, "", by_primitive_on_bools("xor"), false, "", false, true},
       {"logical_not", 1, 1, kAll, "",
        [](const std::vector<Array>& in) { return std::vector<Array>{bind_named("not", {ne_zero(in[0])})}; }},
       {"bitwise_and", 2, 1, kIntBool, "and"},
@@ -137,11 +137,15 @@ std::vector<UfuncDef> build_table() {
       {"bitwise_right_shift", 2, 1, kInt, "shift_right"},
       // Unary arithmetic.
       {"negative", 1, 1, kNumeric, "neg", {}, false, bool_neg},
-      {"positive", 1, 1, kNumeric, "", copy_impl},
+      {"positive", 1, 1, kNumeric, "", copy_impl, false,
+       "ufunc 'positive' did not contain a loop with signature matching types <class "
+       "'numpy.dtypes.BoolDType'> -> None"},
       {"absolute", 1, 1, kAll, "abs"},
       {"abs", 1, 1, kAll, "abs"},
       {"fabs", 1, 1, kFloat, "abs"},
-      {"sign", 1, 1, kNumeric, "sign"},
+      {"sign", 1, 1, kNumeric, "sign", {}, false,
+       "ufunc 'sign' did not contain a loop with signature matching types <class "
+       "'numpy.dtypes.BoolDType'> -> None"},
       {"conjugate", 1, 1, kNumeric, "conj"},
       {"conj", 1, 1, kNumeric, "conj"},
       {"square", 1, 1, kNumeric, "",

@@ -24,7 +24,7 @@ struct UfuncDef {
   bool ints_to_double = false;  // bool/int inputs use the float64 loop (true_divide)
   std::string bool_error;       // NumPy's TypeError message for boolean inputs, if it rejects them
   bool check_int_power = false;  // integer loops reject negative exponents (power)
-  bool comparison = false;       // out-of-range Python ints compare instead of raising
+  bool comparison = false;       // out-of-range Python ints compare (or test truth) instead of raising
   mutable const Primitive* primitive_record = nullptr;  // `primitive` looked up on first use
 };
 

@@ -156,7 +156,7 @@ struct Pow {
     } else if constexpr (is_complex_v<T>) {
       using R = typename T::value_type;
       if (b == T(0)) return T(1);
-      if (a == T(0)) return b.real() > 0 && b.imag() == 0 ? T(0) : T(NAN, NAN);
+      if (a == T(0)) return b.real() > 0 ? T(0) : T(NAN, NAN);
       // Small integer exponents by repeated squaring, as NumPy does, for exact results.
       if (b.imag() == 0 && b.real() == std::trunc(b.real()) && std::abs(b.real()) < 100) {
         int64_t n = static_cast<int64_t>(std::abs(b.real()));

@@ -205,7 +205,7 @@ void eigen_gemm(const Mat& l, const Mat& r, T* out, int64_t B, int64_t M, int64_
     fn(reinterpret_cast<const T*>(l.at(bi)), reinterpret_cast<const T*>(r.at(bi)), out + bi * M * N,
        M, K, N, l.ld, r.ld, r0, r1, c0, c1);
   };
-  if (nt > 1 && flops >= (1 << 20) && (N >= 64 * nt || M >= 64 * nt)) {
+  if (nt > 1 && flops >= (1 << 22) && (N >= 64 * nt || M >= 64 * nt)) {
     // A big product: split its output over the cores, along the longer side.
     for (int64_t bi = 0; bi < B; ++bi) {
       const bool by_cols = N >= M;

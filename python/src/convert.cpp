@@ -162,13 +162,13 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
   }
   // NumPy scalars, sequences, objects with __array__: through numpy.asarray.
   static py::object asarray = py::module_::import("numpy").attr("asarray");
-  py::object arr;
+  // NumPy's own errors (a ragged list, an int out of range) propagate as they are.
+  py::object arr = asarray(obj);
   try {
-    arr = asarray(obj);
-  } catch (py::error_already_set&) {
-    return false;
+    dtype_from_py(arr.attr("dtype"));
+  } catch (const TypeError&) {
+    return false;  // strings, objects, datetimes: not arrax dtypes
   }
-  if (py::str(arr.attr("dtype").attr("kind")).cast<std::string>() == "O") return false;
   out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(arr)));
   return true;
 }
@@ -182,6 +182,11 @@ np::Operand operand_from_py(py::handle obj) {
 }
 
 Array array_from_py(py::handle obj, std::optional<DType> dtype) {
+  if (dtype && !py::isinstance<Array>(obj) && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()))) {
+    // NumPy converts each Python element to the dtype, raising for ints out of its range.
+    static py::object asarray = py::module_::import("numpy").attr("asarray");
+    return array_from_numpy(py::array(asarray(obj, dtype_to_py(*dtype))));
+  }
   np::Operand op = operand_from_py(obj);
   if (dtype) return np::cast_operand(op, *dtype, "asarray");
   return op.array;

@@ -92,6 +92,9 @@ void setitem(const Array& self, py::handle key, py::handle value) {
     Array view = np::basic_index(self, items);
     np::Operand v = operand_from_py(value);
     Array src = np::cast_operand(v, view.dtype(), "__setitem__");
+    bool single_element = static_cast<int>(items.size()) == self.ndim();
+    for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
+    if (single_element && src.ndim() > 0) throw ValueError("setting an array element with a sequence.");
     // NumPy lets the value carry extra leading size-1 dimensions.
     while (src.ndim() > view.ndim() && src.shape()[0] == 1) {
       Shape s(src.shape().begin() + 1, src.shape().end());
@@ -128,8 +131,8 @@ py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle oth
 }
 
 py::object scalar_value(const Array& a, const char* what) {
-  if (a.size() != 1)
-    throw TypeError(std::string(what) + ": only length-1 arrays can be converted to Python scalars");
+  if (a.ndim() != 0)
+    throw TypeError(std::string(what) + ": only 0-dimensional arrays can be converted to Python scalars");
   return to_numpy(a).attr("item")();
 }
 
@@ -241,11 +244,19 @@ void init_array(py::module_& m) {
       {"or", "bitwise_or"},     {"xor", "bitwise_xor"},  {"lshift", "left_shift"}, {"rshift", "right_shift"},
       {"divmod", "divmod"},
   };
+  // NumPy's a ** 2 with a Python int 2 is square(a) (its fast scalar power), which differs from
+  // power() for booleans (int8 instead of int64).
+  cls.def("__pow__", [](const Array& a, py::handle b) -> py::object {
+    if (PyLong_CheckExact(b.ptr()) && py_convert::index_value(b) == 2)
+      return py::cast(np::apply_ufunc(U("square"), {np::Operand(a)})[0]);
+    return binary_op(U("power"), a, b, false);
+  });
   for (const auto& op : ops) {
     const np::UfuncDef* u = &np::ufunc(op.ufunc);
     std::string name = op.method;
-    cls.def(("__" + name + "__").c_str(),
-            [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
+    if (name != "pow")
+      cls.def(("__" + name + "__").c_str(),
+              [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
     cls.def(("__r" + name + "__").c_str(),
             [u](const Array& a, py::handle b) { return binary_op(*u, a, b, true); });
     if (name != "divmod")

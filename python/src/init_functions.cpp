@@ -26,6 +26,16 @@ std::optional<np::Operand> optional_operand(py::handle h) {
 
 DType dtype_or(py::handle h, DType dflt) { return h.is_none() ? dflt : dtype_from_py(h); }
 
+// The axes of a ufunc-style reduction. NumPy's ufunc.reduce accepts a plain int axis 0 or -1
+// on a 0-d array (meaning the whole array); a tuple still has to be in range.
+np::AxisArg reduce_axes(const Array& x, py::handle axis) {
+  if (x.ndim() == 0 && !axis.is_none() && !PyTuple_Check(axis.ptr()) && !PyList_Check(axis.ptr())) {
+    int64_t a = py_convert::index_value(axis);
+    if (a == 0 || a == -1) return std::nullopt;
+  }
+  return A::axes(axis);
+}
+
 }  // namespace
 
 void init_functions(py::module_& m) {
@@ -40,7 +50,8 @@ void init_functions(py::module_& m) {
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
                    py::handle initial, py::handle where) {
           require_where_true(where, name);
-          Array r = fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims);
+          Array x = A::array(a);
+          Array r = fn(x, reduce_axes(x, axis), optional_dtype(dtype), keepdims);
           if (!initial.is_none()) {
             const char* combine = std::string(name) == "sum" ? "add" : "multiply";
             r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
@@ -89,7 +100,7 @@ void init_functions(py::module_& m) {
                          std::nullopt, false);
             return A::maybe_out(r, out, name);
           }
-          Array r = fn(x, A::axes(axis), keepdims);
+          Array r = fn(x, reduce_axes(x, axis), keepdims);
           if (!initial.is_none()) r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
           return A::maybe_out(r, out, name);
         },
@@ -105,7 +116,8 @@ void init_functions(py::module_& m) {
         name,
         [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims, py::handle where) {
           require_where_true(where, name);
-          return A::maybe_out(fn(A::array(a), A::axes(axis), keepdims), out, name);
+          Array x = A::array(a);
+          return A::maybe_out(fn(x, reduce_axes(x, axis), keepdims), out, name);
         },
         arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false, py::kw_only(),
         arg("where") = true);
@@ -294,10 +306,16 @@ void init_functions(py::module_& m) {
   m.def(
       "arange",
       [](py::handle start, py::handle stop, py::handle step, py::handle dtype, py::handle, py::handle) {
+        if (start.is_none() && stop.is_none()) throw TypeError("arange() requires stop to be specified.");
+        if (start.is_none()) return np::arange(operand_from_py(stop), std::nullopt, optional_operand(step),
+                                               optional_dtype(dtype));
+        if (stop.is_none() && !step.is_none())  // arange(stop, step=...) counts from 0
+          return np::arange(np::scalar_operand(int64_t{0}), operand_from_py(start), optional_operand(step),
+                            optional_dtype(dtype));
         return np::arange(operand_from_py(start), optional_operand(stop), optional_operand(step),
                           optional_dtype(dtype));
       },
-      arg("start"), arg("stop") = none, arg("step") = none, arg("dtype") = none, py::kw_only(),
+      arg("start") = none, arg("stop") = none, arg("step") = none, arg("dtype") = none, py::kw_only(),
       arg("device") = none, arg("like") = none);
   m.def(
       "linspace",
@@ -306,7 +324,7 @@ void init_functions(py::module_& m) {
         if (retstep) {
           auto [y, step] = np::linspace_with_step(operand_from_py(start), operand_from_py(stop), num, endpoint,
                                                   optional_dtype(dtype), axis);
-          return py::make_tuple(y, step.ndim() == 0 ? to_numpy(step).attr("item")() : py::cast(step));
+          return py::make_tuple(y, step);
         }
         return py::cast(
             np::linspace(operand_from_py(start), operand_from_py(stop), num, endpoint, optional_dtype(dtype), axis));

@@ -76,7 +76,24 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
                         dtype_name(op.array.dtype()) + "') to dtype('" + dtype_name(*dtype) +
                         "') with casting rule '" + casting + "'");
   }
-  return results_to_py(np::apply_ufunc_out(u, inputs, outs, where, dtype, casting));
+  std::vector<Array> results = np::apply_ufunc_out(u, inputs, outs, where, dtype, casting);
+  // NumPy returns the out= objects themselves.
+  std::vector<py::object> objs;
+  py::object out_kw = kwargs && kwargs.contains("out") ? py::object(kwargs["out"]) : py::object(py::none());
+  for (int i = 0; i < u.nout; ++i) {
+    py::object given = py::none();
+    if (static_cast<size_t>(u.nin + i) < nargs)
+      given = args[u.nin + i];
+    else if (PyTuple_Check(out_kw.ptr()))
+      given = out_kw[py::int_(i)];
+    else if (i == 0 && !out_kw.is_none())
+      given = out_kw;
+    objs.push_back(given.is_none() ? py::cast(results[i]) : given);
+  }
+  if (objs.size() == 1) return objs[0];
+  py::tuple t(objs.size());
+  for (size_t i = 0; i < objs.size(); ++i) t[i] = objs[i];
+  return t;
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ import operator
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import (
@@ -556,6 +556,8 @@ def test_views_write_through_random(data):
         array_cases(dtypes=[np.dtype(np.int32), np.dtype(np.float64)], min_dims=1, max_dims=3)
     )
     idx = data.draw(basic_index(case.np.shape))
+    # A single element is a NumPy scalar (immutable) but an arrax 0-d view: compare only views.
+    assume(isinstance(np.zeros(case.np.shape)[idx], np.ndarray))
 
     def write(xp, a):
         v = a[idx]

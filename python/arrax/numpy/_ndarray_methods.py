@@ -62,8 +62,7 @@ def fill(self, value):
 def __iter__(self):
     if self.ndim == 0:
         raise TypeError("iteration over a 0-d array")
-    for i in range(self.shape[0]):
-        yield self[i]
+    return (self[i] for i in range(self.shape[0]))
 
 
 def __copy__(self):
