@@ -2,7 +2,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <sstream>
+
+#include <sys/mman.h>
 
 #include "errors.h"
 
@@ -12,16 +16,92 @@ std::string Device::str() const {
   return kind == DeviceKind::CPU ? "cpu:" + std::to_string(index) : "cuda:" + std::to_string(index);
 }
 
-Buffer::~Buffer() {
-  if (!owner && data) std::free(data);
+namespace {
+
+// Recently freed large buffers, kept for reuse: an eager expression over big arrays allocates
+// a same-sized temporary per operation, and reusing one skips the kernel's page faults.
+class LargeBufferCache {
+ public:
+  static constexpr size_t kLimit = size_t{512} << 20;
+  void* take(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = free_.find(bytes);
+    if (it == free_.end()) return nullptr;
+    void* p = it->second;
+    free_.erase(it);
+    cached_ -= bytes;
+    return p;
+  }
+  void give(void* p, size_t bytes) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (bytes <= kLimit) {
+        while (cached_ + bytes > kLimit && !free_.empty()) {
+          auto victim = free_.begin();  // the smallest
+          munmap(victim->second, victim->first);
+          cached_ -= victim->first;
+          free_.erase(victim);
+        }
+        free_.emplace(bytes, p);
+        cached_ += bytes;
+        return;
+      }
+    }
+    munmap(p, bytes);
+  }
+
+ private:
+  std::mutex mu_;
+  std::multimap<size_t, void*> free_;
+  size_t cached_ = 0;
+};
+
+LargeBufferCache& large_cache() {
+  static auto* cache = new LargeBufferCache();  // never destroyed: buffers may outlive statics
+  return *cache;
 }
 
-std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device) {
+}  // namespace
+
+Buffer::~Buffer() {
+  if (owner || !data) return;
+  if (mapped_bytes)
+    large_cache().give(data, mapped_bytes);
+  else
+    std::free(data);
+}
+
+std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device, bool zeroed) {
   auto b = std::make_shared<Buffer>();
-  // 64-byte alignment for SIMD; aligned_alloc needs a size that is a multiple of the alignment.
-  size_t rounded = (nbytes + 63) / 64 * 64;
-  b->data = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-  if (!b->data) throw std::bad_alloc();
+  if (nbytes >= kHugePageThreshold) {
+    // Large buffers come straight from mmap: zeroed lazily by the kernel (zeros costs nothing
+    // until touched) and backed by transparent huge pages, as NumPy's are, so the first touch
+    // costs one page fault per 2 MiB instead of per 4 KiB.
+    constexpr size_t kHuge = size_t{1} << 21;
+    size_t rounded = (nbytes + kHuge - 1) / kHuge * kHuge;
+    if (!zeroed) {
+      if (void* p = large_cache().take(rounded)) {
+        b->data = p;
+        b->mapped_bytes = rounded;
+        b->nbytes = nbytes;
+        b->device = device;
+        return b;
+      }
+    }
+    void* p = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    b->data = p;
+    b->mapped_bytes = rounded;
+  } else {
+    // 64-byte alignment for SIMD; aligned_alloc needs a size that is a multiple of it.
+    size_t rounded = (nbytes + 63) / 64 * 64;
+    b->data = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    if (!b->data) throw std::bad_alloc();
+    if (zeroed) std::memset(b->data, 0, nbytes);
+  }
   b->nbytes = nbytes;
   b->device = device;
   return b;
@@ -67,11 +147,11 @@ std::string shape_str(const Shape& shape) {
   return os.str();
 }
 
-Array Array::empty(const Shape& shape, DType dtype, Device device) {
+Array Array::empty(const Shape& shape, DType dtype, Device device, bool zeroed) {
   for (auto d : shape)
     if (d < 0) throw ValueError("negative dimensions are not allowed");
   int64_t n = shape_size(shape);
-  auto buf = Buffer::allocate(static_cast<size_t>(n) * arrax::itemsize(dtype), device);
+  auto buf = Buffer::allocate(static_cast<size_t>(n) * arrax::itemsize(dtype), device, zeroed);
   return Array(std::move(buf), shape, contiguous_strides(shape, arrax::itemsize(dtype)), 0, dtype);
 }
 

@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "dtype.h"
+#include "small_vector.h"
 
 namespace arrax {
 
-using Shape = std::vector<int64_t>;
-using Strides = std::vector<int64_t>;  // in bytes, as NumPy's
+// Inline storage for up to 6 dimensions: no heap allocation for the shapes of almost all arrays.
+using Shape = SmallVector<int64_t, 6>;
+using Strides = SmallVector<int64_t, 6>;  // in bytes, as NumPy's
 
 enum class DeviceKind : uint8_t { CPU, CUDA };
 struct Device {
@@ -28,8 +30,11 @@ struct Buffer {
   Device device;
   std::shared_ptr<void> owner;  // non-null for memory arrax did not allocate
   bool readonly = false;
+  size_t mapped_bytes = 0;  // non-zero for memory from mmap (large buffers)
   ~Buffer();
-  static std::shared_ptr<Buffer> allocate(size_t nbytes, Device device = {});
+  // Buffers of at least this many bytes are backed by huge pages.
+  static constexpr size_t kHugePageThreshold = size_t{4} << 20;
+  static std::shared_ptr<Buffer> allocate(size_t nbytes, Device device = {}, bool zeroed = false);
   static std::shared_ptr<Buffer> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
                                       bool readonly);
 };
@@ -41,8 +46,8 @@ std::string shape_str(const Shape& shape);  // "(2, 3)" as Python prints a tuple
 class Array {
  public:
   Array() = default;
-  // A new C-contiguous array, uninitialised.
-  static Array empty(const Shape& shape, DType dtype, Device device = {});
+  // A new C-contiguous array, uninitialised (or zero-filled when `zeroed`).
+  static Array empty(const Shape& shape, DType dtype, Device device = {}, bool zeroed = false);
   Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype);
 
   const Shape& shape() const { return shape_; }

@@ -144,13 +144,16 @@ Array full(const Shape& shape, const Operand& fill_value, std::optional<DType> d
 }
 
 Array zeros(const Shape& shape, DType dtype) {
-  return full(shape, scalar_operand(int64_t{0}), dtype);
+  check_shape(shape, "zeros");
+  // Eagerly a zero-filled allocation (free for large arrays: the kernel zeroes pages lazily).
+  return Array::empty(shape, dtype, {}, /*zeroed=*/true);
 }
 Array ones(const Shape& shape, DType dtype) {
   return full(shape, scalar_operand(int64_t{1}), dtype);
 }
 Array empty(const Shape& shape, DType dtype) {
-  return zeros(shape, dtype);
+  check_shape(shape, "empty");
+  return Array::empty(shape, dtype);  // uninitialised, as numpy.empty
 }
 
 Array full_like(const Array& a, const Operand& fill_value, std::optional<DType> dtype,
@@ -164,7 +167,7 @@ Array ones_like(const Array& a, std::optional<DType> dtype, const std::optional<
   return ones(shape.value_or(a.shape()), dtype.value_or(a.dtype()));
 }
 Array empty_like(const Array& a, std::optional<DType> dtype, const std::optional<Shape>& shape) {
-  return zeros_like(a, dtype, shape);
+  return empty(shape.value_or(a.shape()), dtype.value_or(a.dtype()));
 }
 
 Array arange(const Operand& start_in, const std::optional<Operand>& stop_in,
