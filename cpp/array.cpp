@@ -18,6 +18,27 @@ std::string Device::str() const {
 
 namespace {
 
+// Allocates `extra` bytes beyond what the shared_ptr control block needs: room for the data of
+// a small buffer, placed after the Buffer object (which sits inside the control block).
+template <typename T>
+struct TailAllocator {
+  using value_type = T;
+  size_t extra;
+  explicit TailAllocator(size_t e) : extra(e) {}
+  template <typename U>
+  TailAllocator(const TailAllocator<U>& o) : extra(o.extra) {}  // NOLINT
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T) + extra)); }
+  void deallocate(T* p, size_t) { ::operator delete(p); }
+  template <typename U>
+  bool operator==(const TailAllocator<U>& o) const {
+    return extra == o.extra;
+  }
+  template <typename U>
+  bool operator!=(const TailAllocator<U>& o) const {
+    return extra != o.extra;
+  }
+};
+
 // Recently freed large buffers, kept for reuse: an eager expression over big arrays allocates
 // a same-sized temporary per operation, and reusing one skips the kernel's page faults.
 class LargeBufferCache {
@@ -64,7 +85,7 @@ LargeBufferCache& large_cache() {
 }  // namespace
 
 Buffer::~Buffer() {
-  if (owner || !data) return;
+  if (owner || !data || inline_storage) return;
   if (mapped_bytes)
     large_cache().give(data, mapped_bytes);
   else
@@ -72,7 +93,8 @@ Buffer::~Buffer() {
 }
 
 std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device, bool zeroed) {
-  auto b = std::make_shared<Buffer>();
+  std::shared_ptr<Buffer> b;
+  if (nbytes > kInlineLimit) b = std::make_shared<Buffer>();
   if (nbytes >= kHugePageThreshold) {
     // Large buffers come straight from mmap: zeroed lazily by the kernel (zeros costs nothing
     // until touched) and backed by transparent huge pages, as NumPy's are, so the first touch
@@ -95,10 +117,18 @@ std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device, bool zero
 #endif
     b->data = p;
     b->mapped_bytes = rounded;
+  } else if (nbytes <= kInlineLimit) {
+    // Small buffers: the data lives in the same allocation as the Buffer and its reference
+    // counts, so a small eager op costs one malloc instead of two.
+    b = std::allocate_shared<Buffer>(TailAllocator<Buffer>(nbytes + 64));
+    auto addr = reinterpret_cast<uintptr_t>(b.get()) + sizeof(Buffer);
+    b->data = reinterpret_cast<void*>((addr + 63) / 64 * 64);
+    b->inline_storage = true;
+    if (zeroed) std::memset(b->data, 0, nbytes);
   } else {
     // 64-byte alignment for SIMD; aligned_alloc needs a size that is a multiple of it.
     size_t rounded = (nbytes + 63) / 64 * 64;
-    b->data = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+    b->data = std::aligned_alloc(64, rounded);
     if (!b->data) throw std::bad_alloc();
     if (zeroed) std::memset(b->data, 0, nbytes);
   }

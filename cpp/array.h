@@ -30,10 +30,13 @@ struct Buffer {
   Device device;
   std::shared_ptr<void> owner;  // non-null for memory arrax did not allocate
   bool readonly = false;
-  size_t mapped_bytes = 0;  // non-zero for memory from mmap (large buffers)
+  size_t mapped_bytes = 0;       // non-zero for memory from mmap (large buffers)
+  bool inline_storage = false;   // data shares the Buffer's allocation (small buffers)
   ~Buffer();
   // Buffers of at least this many bytes are backed by huge pages.
   static constexpr size_t kHugePageThreshold = size_t{4} << 20;
+  // Buffers of at most this many bytes share one allocation with their Buffer record.
+  static constexpr size_t kInlineLimit = 256;
   static std::shared_ptr<Buffer> allocate(size_t nbytes, Device device = {}, bool zeroed = false);
   static std::shared_ptr<Buffer> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
                                       bool readonly);

@@ -111,6 +111,8 @@ Array cast_operand(const Operand& op, DType dtype, const char* fname) {
                              : std::to_string(*op.array.data_as<int64_t>())) +
                         " out of bounds for " + dtype_name(dtype));
   }
+  // A Python scalar is a constant: convert its value directly rather than through a primitive.
+  if (op.weak != WeakKind::None && op.array.dtype() != dtype) return astype(op.array, dtype);
   return convert(op.array, dtype);
 }
 

@@ -251,7 +251,7 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
   int strong_rank = 0;
   for (auto& op : inputs)
     if (op.weak == WeakKind::None) strong_rank = std::max(strong_rank, kind_rank(op.array.dtype()));
-  std::vector<DType> types;
+  SmallVector<DType, 4> types;
   for (auto& op : inputs) {
     if (op.weak == WeakKind::None)
       types.push_back(op.array.dtype());
@@ -276,7 +276,8 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
     throw TypeError(u.name + ": takes " + std::to_string(u.nin) + " input(s), got " + std::to_string(inputs.size()));
   // Fast path, the common case: arrays (no Python scalars) of one dtype and one shape, with a
   // loop for that dtype. Nothing to promote, cast or broadcast.
-  if (!dtype && !u.primitive.empty() && !u.ints_to_double && u.bool_error.empty() && !u.check_int_power) {
+  if (!dtype && !u.primitive.empty() && !u.ints_to_double && !u.check_int_power &&
+      (u.bool_error.empty() || inputs[0].array.dtype() != DType::Bool)) {
     const Array& a0 = inputs[0].array;
     bool plain = true;
     for (auto& op : inputs)

@@ -51,7 +51,8 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
       return acc;
     };
     if (pl.out_n == 1 && pl.red_n >= kSplitMin && nt > 1) {
-      std::vector<A> part(nt, id);
+      auto part = kernels::scratch<A>(nt);  // not std::vector: bool partials share words
+      std::fill(part.get(), part.get() + nt, id);
       if (rout_n >= nt) {
         kernels::parallel_parts(rout_n, nt, [&](int t, int64_t b, int64_t e) {
           part[t] = reduce_at(in, b, e, 0, rin.n);

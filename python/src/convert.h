@@ -32,3 +32,9 @@ int64_t index_value(py::handle obj);
 py::array to_numpy(const Array& a);
 
 }  // namespace arrax::py_convert
+
+namespace arrax::bindings {
+// Sets the Python error NumPy would raise for a C++ exception (the module's exception
+// translator); rethrows exceptions it does not know.
+void set_python_error(std::exception_ptr p);
+}  // namespace arrax::bindings

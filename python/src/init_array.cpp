@@ -114,8 +114,12 @@ const np::UfuncDef& U(const char* name) { return np::ufunc(name); }
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-  np::Operand s(self);
-  auto r = reflected ? np::apply_ufunc(u, {o, s}) : np::apply_ufunc(u, {s, o});
+  std::vector<np::Operand> ins;
+  ins.reserve(2);
+  if (reflected) ins.push_back(std::move(o));
+  ins.emplace_back(self);
+  if (!reflected) ins.push_back(std::move(o));
+  auto r = np::apply_ufunc(u, ins);
   if (r.size() == 1) return py::cast(std::move(r[0]));
   py::tuple t(r.size());
   for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
@@ -135,6 +139,30 @@ py::object scalar_value(const Array& a, const char* what) {
     throw TypeError(std::string(what) + ": only 0-dimensional arrays can be converted to Python scalars");
   return to_numpy(a).attr("item")();
 }
+
+// Direct CPython number slots for the hottest operators. pybind11 fills nb_add and friends
+// with CPython's generic wrappers, which look `__add__` up by name and go through pybind11's
+// overload dispatcher on every call; these go straight to the ufunc.
+template <const char* Name>
+PyObject* number_slot(PyObject* a, PyObject* b) {
+  static const np::UfuncDef* u = &np::ufunc(Name);
+  try {
+    static PyTypeObject* type = reinterpret_cast<PyTypeObject*>(py::type::of<Array>().ptr());
+    bool left = Py_TYPE(a) == type || PyObject_TypeCheck(a, type);
+    py::handle self = left ? a : b, other = left ? b : a;
+    return binary_op(*u, py::cast<const Array&>(self), other, !left).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    try {
+      set_python_error(std::current_exception());
+    } catch (...) {
+      py::detail::translate_exception(std::current_exception());
+    }
+  }
+  return nullptr;
+}
+constexpr char kAdd[] = "add", kSub[] = "subtract", kMul[] = "multiply", kDiv[] = "true_divide";
 
 }  // namespace
 
@@ -204,10 +232,10 @@ void init_array(py::module_& m) {
       .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
       .def("__repr__", [](const Array& a) { return py::repr(to_numpy(a)); })
       .def("__str__", [](const Array& a) { return py::str(to_numpy(a)); })
-      .def("__neg__", [](const Array& a) { return np::apply_ufunc(U("negative"), {np::Operand(a)})[0]; })
-      .def("__pos__", [](const Array& a) { return np::apply_ufunc(U("positive"), {np::Operand(a)})[0]; })
-      .def("__abs__", [](const Array& a) { return np::apply_ufunc(U("absolute"), {np::Operand(a)})[0]; })
-      .def("__invert__", [](const Array& a) { return np::apply_ufunc(U("invert"), {np::Operand(a)})[0]; })
+      .def("__neg__", [u = &U("negative")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__pos__", [u = &U("positive")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__abs__", [u = &U("absolute")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__invert__", [u = &U("invert")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
       .def("__matmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;
@@ -269,6 +297,12 @@ void init_array(py::module_& m) {
     cls.def(op.method, [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
   }
   cls.attr("__hash__") = py::none();
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_as_number->nb_add = &number_slot<kAdd>;
+  type->tp_as_number->nb_subtract = &number_slot<kSub>;
+  type->tp_as_number->nb_multiply = &number_slot<kMul>;
+  type->tp_as_number->nb_true_divide = &number_slot<kDiv>;
+  PyType_Modified(type);
 }
 
 }  // namespace arrax::bindings

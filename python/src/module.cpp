@@ -15,32 +15,40 @@ void init_functions(py::module_& m);
 void init_linalg(py::module_& m);
 }  // namespace arrax::bindings
 
+namespace arrax::bindings {
+
+void set_python_error(std::exception_ptr p) {
+  static py::object axis_error = py::module_::import("numpy.exceptions").attr("AxisError");
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const arrax::AxisError& e) {
+    py::object err = axis_error(py::str(e.what()));
+    PyErr_SetObject(axis_error.ptr(), err.ptr());
+  } catch (const arrax::ValueError& e) {
+    PyErr_SetString(PyExc_ValueError, e.what());
+  } catch (const arrax::TypeError& e) {
+    PyErr_SetString(PyExc_TypeError, e.what());
+  } catch (const arrax::IndexError& e) {
+    PyErr_SetString(PyExc_IndexError, e.what());
+  } catch (const arrax::OverflowError& e) {
+    PyErr_SetString(PyExc_OverflowError, e.what());
+  } catch (const arrax::np::ZeroDivisionError& e) {
+    PyErr_SetString(PyExc_ZeroDivisionError, e.what());
+  } catch (const std::bad_alloc&) {
+    PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
+  } catch (const std::logic_error& e) {
+    PyErr_SetString(PyExc_RuntimeError, (std::string("arrax internal error: ") + e.what()).c_str());
+  }
+  // Anything else propagates to pybind11's own translators.
+}
+
+}  // namespace arrax::bindings
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "arrax's C++ engine";
   // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
-  static py::object axis_error = py::module_::import("numpy.exceptions").attr("AxisError");
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const arrax::AxisError& e) {
-      py::object err = axis_error(py::str(e.what()));
-      PyErr_SetObject(axis_error.ptr(), err.ptr());
-    } catch (const arrax::ValueError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const arrax::TypeError& e) {
-      PyErr_SetString(PyExc_TypeError, e.what());
-    } catch (const arrax::IndexError& e) {
-      PyErr_SetString(PyExc_IndexError, e.what());
-    } catch (const arrax::OverflowError& e) {
-      PyErr_SetString(PyExc_OverflowError, e.what());
-    } catch (const arrax::np::ZeroDivisionError& e) {
-      PyErr_SetString(PyExc_ZeroDivisionError, e.what());
-    } catch (const std::bad_alloc&) {
-      PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
-    } catch (const std::logic_error& e) {
-      PyErr_SetString(PyExc_RuntimeError, (std::string("arrax internal error: ") + e.what()).c_str());
-    }
-  });
+  // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
+  py::register_exception_translator(&arrax::bindings::set_python_error);
   // Large kernels split over the thread pool run without the GIL.
   arrax::set_gil_hooks({[]() -> void* { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; },
                         [](void* t) { PyEval_RestoreThread(static_cast<PyThreadState*>(t)); }});

@@ -351,6 +351,16 @@ TEST_CASE("numpy_api: max/min/all/any") {
   Array b = make<double>({2, 2}, {0, 1, std::nan(""), 0});
   CHECK(values(np::any(b, std::vector<int64_t>{1})) == std::vector<double>{1, 1});
   CHECK(values(np::all(b, std::vector<int64_t>{0})) == std::vector<double>{0, 0});
+  // Big bool reductions take the split (per-thread partials) path.
+  Array big = Array::empty({1 << 20}, DType::Bool);
+  std::fill(big.data_as<bool>(), big.data_as<bool>() + big.size(), false);
+  big.data_as<bool>()[900000] = true;
+  big.data_as<bool>()[3] = true;
+  CHECK(np::any(big).data_as<bool>()[0]);
+  CHECK(!np::all(big).data_as<bool>()[0]);
+  CHECK(np::max(big).data_as<bool>()[0]);
+  CHECK(np::sum(big).data_as<int64_t>()[0] == 2);
+  CHECK(np::argmax(big).data_as<int64_t>()[0] == 3);
   CHECK(np::all(Array::empty({0}, DType::Int32)).data_as<bool>()[0]);
   CHECK(!np::any(Array::empty({0}, DType::Int32)).data_as<bool>()[0]);
 }
