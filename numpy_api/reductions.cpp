@@ -99,8 +99,9 @@ Array var_impl(const Array& a, const std::vector<int64_t>& axes, DType comp, boo
   Array d = bind_named("sub", {x, broadcast_to(m, x.shape())});
   Array sq;
   if (is_complex(comp)) {
-    Array ab = bind_named("abs", {d});
-    sq = bind_named("mul", {ab, ab});
+    // NumPy's formula: the real part of d * conj(d) (more accurate than |d|^2 through abs).
+    static const Primitive& real_p = primitive("real");
+    sq = bind1(real_p, {bind_named("mul", {d, bind_named("conj", {d})})});
   } else {
     sq = bind_named("mul", {d, d});
   }

@@ -8,17 +8,6 @@
 namespace arrax::ew {
 namespace {
 
-template <typename Fn>
-struct CompareOp {
-  template <typename T>
-  static constexpr bool supports = true;
-  template <typename T>
-  using out_t = bool;
-  template <typename T>
-  static bool apply(T a, T b) {
-    return Fn::f(a, b);
-  }
-};
 struct EqFn {
   template <typename T>
   static bool f(T a, T b) {

@@ -24,17 +24,6 @@ bool le(T a, T b) {
     return a <= b;
 }
 
-template <typename Fn>
-struct CompareOp {
-  template <typename T>
-  static constexpr bool supports = true;
-  template <typename T>
-  using out_t = bool;
-  template <typename T>
-  static bool apply(T a, T b) {
-    return Fn::f(a, b);
-  }
-};
 struct LtFn {
   template <typename T>
   static bool f(T a, T b) {

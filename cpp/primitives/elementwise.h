@@ -140,6 +140,19 @@ DType out_dtype(const char* name, DType dt) {
   });
 }
 
+// A comparison functor from a predicate Fn::f(a, b): every dtype, bool output.
+template <typename Fn>
+struct CompareOp {
+  template <typename T>
+  static constexpr bool supports = true;
+  template <typename T>
+  using out_t = bool;
+  template <typename T>
+  static bool apply(T a, T b) {
+    return Fn::f(a, b);
+  }
+};
+
 std::vector<AbstractValue> same_shape_abstract(const char* name, const std::vector<AbstractValue>& in);
 
 // Registers a unary elementwise primitive whose rules come from functor Op.

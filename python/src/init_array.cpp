@@ -169,7 +169,24 @@ constexpr char kAdd[] = "add", kSub[] = "subtract", kMul[] = "multiply", kDiv[] 
 Array matmul_dispatch(const Array& a, const Array& b);  // defined with the linalg bindings
 
 void init_array(py::module_& m) {
-  py::class_<Array> cls(m, "ndarray", py::dynamic_attr());
+  py::class_<Array> cls(m, "ndarray", py::dynamic_attr(), py::buffer_protocol());
+  // PEP 3118 buffers (memoryview(a), zero-copy consumers). bfloat16 has no buffer format
+  // character; numpy.asarray reaches those arrays through __array__ instead.
+  cls.def_buffer([](const Array& a) -> py::buffer_info {
+    std::string format = dispatch_dtype(a.dtype(), [](auto tag) -> std::string {
+      using T = decltype(tag);
+      if constexpr (std::is_same_v<T, float16>)
+        return "e";
+      else if constexpr (std::is_same_v<T, bfloat16>)
+        throw py::buffer_error("ndarray: bfloat16 arrays do not support the buffer protocol");
+      else
+        return py::format_descriptor<T>::format();
+    });
+    std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
+    std::vector<py::ssize_t> strides(a.strides().begin(), a.strides().end());
+    return py::buffer_info(a.size() ? a.data() : a.buffer()->data, static_cast<py::ssize_t>(a.itemsize()), format,
+                           a.ndim(), shape, strides, !a.writeable());
+  });
   cls.attr("__module__") = "arrax.numpy";
   cls.attr("__array_priority__") = 100.0;
   cls.def_property_readonly("shape", [](const Array& a) { return to_tuple(a.shape()); })
