@@ -11,7 +11,8 @@ Workloads live in benchmarks/workloads_*.py (see registry.py for how to add one)
 workload the inputs are made once with NumPy (seed 0) and converted for each backend; each
 backend runs one warm-up call whose result is checked against NumPy's, then the backends are
 timed round-robin (arrax, numpy, jax, ...) until the time budget is spent, so that machine noise
-hits all of them alike. The table shows median times, arrax/peer ratios and the target from the
+hits all of them alike; each timed call follows an untimed call of the same backend, so that a
+peer's still-spinning worker threads (OpenBLAS) do not slow the next one down. The table shows median times, arrax/peer ratios and the target from the
 issue (arrax/baseline must be <= target). Results go to benchmarks/results/latest.json.
 """
 
@@ -238,7 +239,7 @@ def run_workload(w: Workload, backends: list[Backend], args: argparse.Namespace,
         rounds = args.repeats
     else:
         rounds = int(budget * len(thunks) / max(round_time, 1e-9))
-        rounds = max(3 if args.quick else 5, min(rounds, 30 if args.quick else 200))
+        rounds = max(3 if args.quick else 5, min(rounds // 2, 30 if args.quick else 200))
 
     times: dict[str, list[float]] = {name: [] for name in thunks}
     progress.set(f"{w.name}: {rounds} rounds x {len(thunks)} backends")
@@ -249,6 +250,10 @@ def run_workload(w: Workload, backends: list[Backend], args: argparse.Namespace,
         for _ in range(rounds):
             for name, thunk in thunks.items():
                 bk = next(b for b in active if b.name == name)
+                # One untimed call first: a peer's worker threads keep spinning for a while
+                # after its call returns (OpenBLAS does), which would tax whoever runs next.
+                _, out = time_once(thunk, bk.sync)
+                del out
                 dt, out = time_once(thunk, bk.sync)
                 del out
                 times[name].append(dt)

@@ -121,7 +121,18 @@ py::array to_numpy(const Array& a) {
   return out;
 }
 
+const Array* exact_array(PyObject* obj) {
+  static PyTypeObject* type = reinterpret_cast<PyTypeObject*>(py::type::of<Array>().ptr());
+  if (Py_TYPE(obj) != type) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(obj);
+  return static_cast<const Array*>(inst->get_value_and_holder().value_ptr());
+}
+
 bool try_operand_from_py(py::handle obj, np::Operand& out) {
+  if (const Array* a = exact_array(obj.ptr())) {
+    out = np::Operand(*a);
+    return true;
+  }
   if (is_ndarray(obj)) {
     out = np::Operand(obj.cast<const Array&>());
     return true;

@@ -26,6 +26,10 @@ bool try_operand_from_py(py::handle obj, np::Operand& out);
 Array array_from_py(py::handle obj, std::optional<DType> dtype = std::nullopt);
 // Wraps a NumPy array's memory (no copy); the NumPy array stays alive while the buffer does.
 Array array_from_numpy(py::array arr);
+// The Array inside an arrax.numpy.ndarray object of exactly that type (no subclass), read
+// straight from the pybind11 instance; nullptr for anything else. The operators' fast path.
+const Array* exact_array(PyObject* obj);
+
 // operator.index(obj) as an int64; the Python error (TypeError, OverflowError) propagates.
 int64_t index_value(py::handle obj);
 // A NumPy array viewing a's memory (no copy); it keeps a's buffer alive.

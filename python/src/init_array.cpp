@@ -150,7 +150,8 @@ PyObject* number_slot(PyObject* a, PyObject* b) {
     static PyTypeObject* type = reinterpret_cast<PyTypeObject*>(py::type::of<Array>().ptr());
     bool left = Py_TYPE(a) == type || PyObject_TypeCheck(a, type);
     py::handle self = left ? a : b, other = left ? b : a;
-    return binary_op(*u, py::cast<const Array&>(self), other, !left).release().ptr();
+    const Array* s = py_convert::exact_array(self.ptr());
+    return binary_op(*u, s ? *s : py::cast<const Array&>(self), other, !left).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
   } catch (...) {

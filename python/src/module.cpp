@@ -13,6 +13,7 @@ void init_ufuncs(py::module_& m);
 void init_numpy(py::module_& m);
 void init_functions(py::module_& m);
 void init_linalg(py::module_& m);
+void init_random(py::module_& m);
 }  // namespace arrax::bindings
 
 namespace arrax::bindings {
@@ -57,4 +58,5 @@ PYBIND11_MODULE(_core, m) {
   arrax::bindings::init_numpy(m);
   arrax::bindings::init_functions(m);
   arrax::bindings::init_linalg(m);
+  arrax::bindings::init_random(m);
 }
