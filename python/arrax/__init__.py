@@ -3,8 +3,8 @@
 ``import arrax.numpy as np`` gives NumPy's API on arrax arrays.
 """
 
-from arrax import numpy, tree_util
+from arrax import numpy, random, tree_util
 from arrax._core import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
-__all__ = ["numpy", "tree_util", "get_num_threads", "set_num_threads", "__version__"]
+__all__ = ["numpy", "random", "tree_util", "get_num_threads", "set_num_threads", "__version__"]
