@@ -10,9 +10,10 @@
 Workloads live in benchmarks/workloads_*.py (see registry.py for how to add one). For each
 workload the inputs are made once with NumPy (seed 0) and converted for each backend; each
 backend runs one warm-up call whose result is checked against NumPy's, then the backends are
-timed round-robin (arrax, numpy, jax, ...) until the time budget is spent, so that machine noise
-hits all of them alike; each timed call follows an untimed call of the same backend, so that a
-peer's still-spinning worker threads (OpenBLAS) do not slow the next one down. The table shows median times, arrax/peer ratios and the target from the
+timed in alternating blocks of consecutive calls (arrax, numpy, jax, ...; four blocks each)
+until the time budget is spent, so that slow drifts in machine load hit all of them alike; each
+block starts after a short pause and an untimed call, so that a peer's still-spinning worker
+threads (OpenBLAS spins for ~0.1 s after a call) do not slow the next library down. The table shows median times, arrax/peer ratios and the target from the
 issue (arrax/baseline must be <= target). Results go to benchmarks/results/latest.json.
 """
 
@@ -239,7 +240,7 @@ def run_workload(w: Workload, backends: list[Backend], args: argparse.Namespace,
         rounds = args.repeats
     else:
         rounds = int(budget * len(thunks) / max(round_time, 1e-9))
-        rounds = max(3 if args.quick else 5, min(rounds // 2, 30 if args.quick else 200))
+        rounds = max(3 if args.quick else 5, min(rounds, 30 if args.quick else 200))
 
     times: dict[str, list[float]] = {name: [] for name in thunks}
     progress.set(f"{w.name}: {rounds} rounds x {len(thunks)} backends")
@@ -247,16 +248,22 @@ def run_workload(w: Workload, backends: list[Backend], args: argparse.Namespace,
     gc.collect()
     gc.disable()
     try:
-        for _ in range(rounds):
+        # Each backend is timed in blocks of consecutive calls, after a pause: a peer's worker
+        # threads keep spinning for up to ~0.1 s after its last call (OpenBLAS does), and on a
+        # 2-core machine that would tax whichever library ran next. Blocks alternate between
+        # backends so that slow drifts in machine load still hit all of them.
+        blocks = 4 if rounds >= 8 else 1
+        per_block = max(1, rounds // blocks)
+        for _ in range(blocks):
             for name, thunk in thunks.items():
                 bk = next(b for b in active if b.name == name)
-                # One untimed call first: a peer's worker threads keep spinning for a while
-                # after its call returns (OpenBLAS does), which would tax whoever runs next.
-                _, out = time_once(thunk, bk.sync)
+                time.sleep(0.15)
+                _, out = time_once(thunk, bk.sync)  # untimed: wakes this backend's threads
                 del out
-                dt, out = time_once(thunk, bk.sync)
-                del out
-                times[name].append(dt)
+                for _ in range(per_block):
+                    dt, out = time_once(thunk, bk.sync)
+                    del out
+                    times[name].append(dt)
     finally:
         if gc_was_enabled:
             gc.enable()
