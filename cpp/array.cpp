@@ -185,7 +185,8 @@ Array Array::empty(const Shape& shape, DType dtype, Device device, bool zeroed) 
   return Array(std::move(buf), shape, contiguous_strides(shape, arrax::itemsize(dtype)), 0, dtype);
 }
 
-Array::Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype)
+Array::Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset,
+             DType dtype)
     : buffer_(std::move(buffer)),
       shape_(std::move(shape)),
       strides_(std::move(strides)),
@@ -194,7 +195,27 @@ Array::Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64
   compute_size();
 }
 
-void Array::compute_size() { size_ = shape_size(shape_); }
+void Array::compute_size() {
+  size_ = shape_size(shape_);
+}
+
+Array Array::traced(std::shared_ptr<Tracer> tracer, const Shape& shape, DType dtype) {
+  Array a;
+  a.tracer_ = std::move(tracer);
+  a.shape_ = shape;
+  a.strides_ = contiguous_strides(shape, arrax::itemsize(dtype));
+  a.dtype_ = dtype;
+  a.compute_size();
+  return a;
+}
+
+void Array::no_data() const {
+  if (tracer_)
+    throw TypeError(
+        "arrax: this operation needs the concrete value of an array, but it is being traced (a " +
+        std::string(dtype_name(dtype_)) + shape_str(shape_) + " placeholder)");
+  throw ValueError("arrax: array has no data");
+}
 
 bool Array::is_c_contiguous() const {
   if (size_ <= 1) return true;

@@ -30,8 +30,8 @@ struct Buffer {
   Device device;
   std::shared_ptr<void> owner;  // non-null for memory arrax did not allocate
   bool readonly = false;
-  size_t mapped_bytes = 0;       // non-zero for memory from mmap (large buffers)
-  bool inline_storage = false;   // data shares the Buffer's allocation (small buffers)
+  size_t mapped_bytes = 0;      // non-zero for memory from mmap (large buffers)
+  bool inline_storage = false;  // data shares the Buffer's allocation (small buffers)
   ~Buffer();
   // Buffers of at least this many bytes are backed by huge pages.
   static constexpr size_t kHugePageThreshold = size_t{4} << 20;
@@ -41,6 +41,10 @@ struct Buffer {
   static std::shared_ptr<Buffer> wrap(void* data, size_t nbytes, std::shared_ptr<void> owner,
                                       bool readonly);
 };
+
+// A value owned by an interpreter other than eager evaluation (the staging interpreter of
+// transforms/staging.h; later JVP and batching). Defined in primitive.h.
+class Tracer;
 
 int64_t shape_size(const Shape& shape);
 Strides contiguous_strides(const Shape& shape, size_t itemsize);
@@ -52,6 +56,10 @@ class Array {
   // A new C-contiguous array, uninitialised (or zero-filled when `zeroed`).
   static Array empty(const Shape& shape, DType dtype, Device device = {}, bool zeroed = false);
   Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype);
+  // An abstract array seen while tracing: a shape and a dtype, no memory.
+  static Array traced(std::shared_ptr<Tracer> tracer, const Shape& shape, DType dtype);
+  bool is_tracer() const { return tracer_ != nullptr; }
+  const std::shared_ptr<Tracer>& tracer() const { return tracer_; }
 
   const Shape& shape() const { return shape_; }
   const Strides& strides() const { return strides_; }
@@ -63,9 +71,12 @@ class Array {
   size_t nbytes() const { return size_ * itemsize(); }
   const std::shared_ptr<Buffer>& buffer() const { return buffer_; }
   Device device() const { return buffer_ ? buffer_->device : Device{}; }
-  bool valid() const { return buffer_ != nullptr; }
+  bool valid() const { return buffer_ != nullptr || tracer_ != nullptr; }
 
-  char* data() const { return static_cast<char*>(buffer_->data) + offset_; }
+  char* data() const {
+    if (!buffer_) no_data();
+    return static_cast<char*>(buffer_->data) + offset_;
+  }
   template <typename T>
   T* data_as() const {
     return reinterpret_cast<T*>(data());
@@ -82,7 +93,9 @@ class Array {
 
  private:
   void compute_size();
+  [[noreturn]] void no_data() const;
   std::shared_ptr<Buffer> buffer_;
+  std::shared_ptr<Tracer> tracer_;
   Shape shape_;
   Strides strides_;
   int64_t offset_ = 0;

@@ -12,24 +12,30 @@ struct DTypeInfo {
 };
 
 constexpr DTypeInfo kInfo[kNumDTypes] = {
-    {"bool", 1, DTypeKind::Bool},         {"int8", 1, DTypeKind::SignedInt},
-    {"int16", 2, DTypeKind::SignedInt},   {"int32", 4, DTypeKind::SignedInt},
-    {"int64", 8, DTypeKind::SignedInt},   {"uint8", 1, DTypeKind::UnsignedInt},
-    {"uint16", 2, DTypeKind::UnsignedInt}, {"uint32", 4, DTypeKind::UnsignedInt},
-    {"uint64", 8, DTypeKind::UnsignedInt}, {"float16", 2, DTypeKind::Float},
-    {"bfloat16", 2, DTypeKind::Float},    {"float32", 4, DTypeKind::Float},
-    {"float64", 8, DTypeKind::Float},     {"complex64", 8, DTypeKind::Complex},
+    {"bool", 1, DTypeKind::Bool},           {"int8", 1, DTypeKind::SignedInt},
+    {"int16", 2, DTypeKind::SignedInt},     {"int32", 4, DTypeKind::SignedInt},
+    {"int64", 8, DTypeKind::SignedInt},     {"uint8", 1, DTypeKind::UnsignedInt},
+    {"uint16", 2, DTypeKind::UnsignedInt},  {"uint32", 4, DTypeKind::UnsignedInt},
+    {"uint64", 8, DTypeKind::UnsignedInt},  {"float16", 2, DTypeKind::Float},
+    {"bfloat16", 2, DTypeKind::Float},      {"float32", 4, DTypeKind::Float},
+    {"float64", 8, DTypeKind::Float},       {"complex64", 8, DTypeKind::Complex},
     {"complex128", 16, DTypeKind::Complex},
 };
 
-const DTypeInfo& info(DType dt) { return kInfo[static_cast<int>(dt)]; }
+const DTypeInfo& info(DType dt) {
+  return kInfo[static_cast<int>(dt)];
+}
 
 DType signed_of_size(size_t size) {
   switch (size) {
-    case 1: return DType::Int8;
-    case 2: return DType::Int16;
-    case 4: return DType::Int32;
-    default: return DType::Int64;
+    case 1:
+      return DType::Int8;
+    case 2:
+      return DType::Int16;
+    case 4:
+      return DType::Int32;
+    default:
+      return DType::Int64;
   }
 }
 
@@ -38,16 +44,23 @@ DType signed_of_size(size_t size) {
 DType promote_floats(DType a, DType b) {
   if (a == b) return a;
   // bfloat16 and float16 meet at float32 (neither holds the other).
-  if ((a == DType::BFloat16 && b == DType::Float16) || (a == DType::Float16 && b == DType::BFloat16))
+  if ((a == DType::BFloat16 && b == DType::Float16) ||
+      (a == DType::Float16 && b == DType::BFloat16))
     return DType::Float32;
   return itemsize(a) >= itemsize(b) ? a : b;
 }
 
 }  // namespace
 
-size_t itemsize(DType dt) { return info(dt).size; }
-const char* dtype_name(DType dt) { return info(dt).name; }
-DTypeKind dtype_kind(DType dt) { return info(dt).kind; }
+size_t itemsize(DType dt) {
+  return info(dt).size;
+}
+const char* dtype_name(DType dt) {
+  return info(dt).name;
+}
+DTypeKind dtype_kind(DType dt) {
+  return info(dt).kind;
+}
 
 DType dtype_from_name(const std::string& name) {
   for (int i = 0; i < kNumDTypes; ++i)
@@ -69,11 +82,15 @@ DType complex_dtype(DType dt) {
 
 DType float_dtype_for(DType dt) {
   switch (dtype_kind(dt)) {
-    case DTypeKind::Bool: return DType::Float16;
+    case DTypeKind::Bool:
+      return DType::Float16;
     case DTypeKind::SignedInt:
     case DTypeKind::UnsignedInt:
-      return itemsize(dt) == 1 ? DType::Float16 : itemsize(dt) == 2 ? DType::Float32 : DType::Float64;
-    default: return dt;
+      return itemsize(dt) == 1   ? DType::Float16
+             : itemsize(dt) == 2 ? DType::Float32
+                                 : DType::Float64;
+    default:
+      return dt;
   }
 }
 
@@ -107,11 +124,16 @@ DType promote_types(DType a, DType b) {
 
 DType default_dtype(WeakKind w) {
   switch (w) {
-    case WeakKind::Bool: return DType::Bool;
-    case WeakKind::Int: return DType::Int64;
-    case WeakKind::Float: return DType::Float64;
-    case WeakKind::Complex: return DType::Complex128;
-    default: throw std::logic_error("default_dtype: no weak kind");
+    case WeakKind::Bool:
+      return DType::Bool;
+    case WeakKind::Int:
+      return DType::Int64;
+    case WeakKind::Float:
+      return DType::Float64;
+    case WeakKind::Complex:
+      return DType::Complex128;
+    default:
+      throw std::logic_error("default_dtype: no weak kind");
   }
 }
 
@@ -119,8 +141,10 @@ DType promote_with_weak(DType a, WeakKind w) {
   DTypeKind k = dtype_kind(a);
   switch (w) {
     case WeakKind::None:
-    case WeakKind::Bool: return a;
-    case WeakKind::Int: return k == DTypeKind::Bool ? DType::Int64 : a;
+    case WeakKind::Bool:
+      return a;
+    case WeakKind::Int:
+      return k == DTypeKind::Bool ? DType::Int64 : a;
     case WeakKind::Float:
       return (k == DTypeKind::Bool || k == DTypeKind::SignedInt || k == DTypeKind::UnsignedInt)
                  ? DType::Float64
@@ -133,6 +157,8 @@ DType promote_with_weak(DType a, WeakKind w) {
   return a;
 }
 
-bool can_cast_safe(DType from, DType to) { return promote_types(from, to) == to; }
+bool can_cast_safe(DType from, DType to) {
+  return promote_types(from, to) == to;
+}
 
 }  // namespace arrax

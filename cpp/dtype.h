@@ -39,18 +39,28 @@ enum class DTypeKind : uint8_t { Bool, SignedInt, UnsignedInt, Float, Complex };
 enum class WeakKind : uint8_t { None, Bool, Int, Float, Complex };
 
 size_t itemsize(DType dt);
-const char* dtype_name(DType dt);  // NumPy's name: "float32", "bfloat16", ...
+const char* dtype_name(DType dt);                // NumPy's name: "float32", "bfloat16", ...
 DType dtype_from_name(const std::string& name);  // throws TypeError-like std::invalid_argument
 DTypeKind dtype_kind(DType dt);
-inline bool is_bool(DType dt) { return dt == DType::Bool; }
+inline bool is_bool(DType dt) {
+  return dt == DType::Bool;
+}
 inline bool is_integer(DType dt) {
   auto k = dtype_kind(dt);
   return k == DTypeKind::SignedInt || k == DTypeKind::UnsignedInt;
 }
-inline bool is_unsigned(DType dt) { return dtype_kind(dt) == DTypeKind::UnsignedInt; }
-inline bool is_floating(DType dt) { return dtype_kind(dt) == DTypeKind::Float; }
-inline bool is_complex(DType dt) { return dtype_kind(dt) == DTypeKind::Complex; }
-inline bool is_inexact(DType dt) { return is_floating(dt) || is_complex(dt); }
+inline bool is_unsigned(DType dt) {
+  return dtype_kind(dt) == DTypeKind::UnsignedInt;
+}
+inline bool is_floating(DType dt) {
+  return dtype_kind(dt) == DTypeKind::Float;
+}
+inline bool is_complex(DType dt) {
+  return dtype_kind(dt) == DTypeKind::Complex;
+}
+inline bool is_inexact(DType dt) {
+  return is_floating(dt) || is_complex(dt);
+}
 
 // numpy.promote_types for two dtypes.
 DType promote_types(DType a, DType b);
@@ -71,9 +81,9 @@ DType float_dtype_for(DType dt);
 // Compile-time mapping between C++ types and DType.
 template <typename T>
 struct dtype_of;
-#define ARRAX_DTYPE_OF(T, D) \
-  template <>                \
-  struct dtype_of<T> {       \
+#define ARRAX_DTYPE_OF(T, D)                 \
+  template <>                                \
+  struct dtype_of<T> {                       \
     static constexpr DType value = DType::D; \
   };
 ARRAX_DTYPE_OF(bool, Bool)
@@ -97,21 +107,36 @@ ARRAX_DTYPE_OF(complex128, Complex128)
 template <typename F>
 decltype(auto) dispatch_dtype(DType dt, F&& f) {
   switch (dt) {
-    case DType::Bool: return f(bool{});
-    case DType::Int8: return f(int8_t{});
-    case DType::Int16: return f(int16_t{});
-    case DType::Int32: return f(int32_t{});
-    case DType::Int64: return f(int64_t{});
-    case DType::UInt8: return f(uint8_t{});
-    case DType::UInt16: return f(uint16_t{});
-    case DType::UInt32: return f(uint32_t{});
-    case DType::UInt64: return f(uint64_t{});
-    case DType::Float16: return f(float16{});
-    case DType::BFloat16: return f(bfloat16{});
-    case DType::Float32: return f(float{});
-    case DType::Float64: return f(double{});
-    case DType::Complex64: return f(complex64{});
-    case DType::Complex128: return f(complex128{});
+    case DType::Bool:
+      return f(bool{});
+    case DType::Int8:
+      return f(int8_t{});
+    case DType::Int16:
+      return f(int16_t{});
+    case DType::Int32:
+      return f(int32_t{});
+    case DType::Int64:
+      return f(int64_t{});
+    case DType::UInt8:
+      return f(uint8_t{});
+    case DType::UInt16:
+      return f(uint16_t{});
+    case DType::UInt32:
+      return f(uint32_t{});
+    case DType::UInt64:
+      return f(uint64_t{});
+    case DType::Float16:
+      return f(float16{});
+    case DType::BFloat16:
+      return f(bfloat16{});
+    case DType::Float32:
+      return f(float{});
+    case DType::Float64:
+      return f(double{});
+    case DType::Complex64:
+      return f(complex64{});
+    case DType::Complex128:
+      return f(complex128{});
   }
   throw std::logic_error("dispatch_dtype: bad dtype");
 }

@@ -114,10 +114,16 @@ struct GilRelease {
 
 }  // namespace
 
-void set_gil_hooks(GilHooks hooks) { g_gil_hooks = hooks; }
+void set_gil_hooks(GilHooks hooks) {
+  g_gil_hooks = hooks;
+}
 
-int num_threads() { return g_threads; }
-void set_num_threads(int n) { g_threads = std::max(1, std::min(n, pool().size())); }
+int num_threads() {
+  return g_threads;
+}
+void set_num_threads(int n) {
+  g_threads = std::max(1, std::min(n, pool().size()));
+}
 
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;

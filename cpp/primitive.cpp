@@ -108,7 +108,8 @@ thread_local Interpreter* g_current = nullptr;
 const Primitive& register_primitive(Primitive p) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
-  if (r.by_name.count(p.name)) throw std::logic_error("register_primitive: duplicate '" + p.name + "'");
+  if (r.by_name.count(p.name))
+    throw std::logic_error("register_primitive: duplicate '" + p.name + "'");
   r.records.push_back(std::move(p));
   const Primitive* rec = &r.records.back();
   r.by_name[rec->name] = rec;
@@ -147,13 +148,20 @@ Interpreter& current_interpreter() {
   return g_current ? *g_current : eval;
 }
 
-InterpreterScope::InterpreterScope(Interpreter* interp) : previous_(g_current) { g_current = interp; }
-InterpreterScope::~InterpreterScope() { g_current = previous_; }
+InterpreterScope::InterpreterScope(Interpreter* interp) : previous_(g_current) {
+  g_current = interp;
+}
+InterpreterScope::~InterpreterScope() {
+  g_current = previous_;
+}
 
-std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs, const Params& params) {
+std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs,
+                        const Params& params) {
   if (p.num_inputs >= 0 && static_cast<int>(inputs.size()) != p.num_inputs)
     throw std::logic_error(p.name + ": expected " + std::to_string(p.num_inputs) + " inputs, got " +
                            std::to_string(inputs.size()));
+  for (const Array& x : inputs)
+    if (x.is_tracer()) return x.tracer()->interpreter().process(p, inputs, params);
   return current_interpreter().process(p, inputs, params);
 }
 

@@ -76,7 +76,8 @@ const Primitive& primitive(const std::string& name);
 const Primitive* find_primitive(const std::string& name);
 std::vector<const Primitive*> all_primitives();
 
-// Interpreters: `bind` hands each primitive application to the innermost one.
+// Interpreters: `bind` hands each primitive application to the interpreter owning a traced
+// input, or to the current one (eager evaluation by default).
 class Interpreter {
  public:
   virtual ~Interpreter() = default;
@@ -89,6 +90,13 @@ class EvalInterpreter : public Interpreter {
  public:
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override;
+};
+
+// A traced value: the interpreter that owns it processes every primitive it takes part in.
+class Tracer {
+ public:
+  virtual ~Tracer() = default;
+  virtual Interpreter& interpreter() const = 0;
 };
 
 Interpreter& current_interpreter();
@@ -104,8 +112,10 @@ class InterpreterScope {
   Interpreter* previous_;
 };
 
-std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs, const Params& params = {});
-inline Array bind1(const Primitive& p, const std::vector<Array>& inputs, const Params& params = {}) {
+std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs,
+                        const Params& params = {});
+inline Array bind1(const Primitive& p, const std::vector<Array>& inputs,
+                   const Params& params = {}) {
   return bind(p, inputs, params)[0];
 }
 

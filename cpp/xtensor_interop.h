@@ -13,11 +13,12 @@ namespace arrax {
 template <typename T>
 xt::xarray<T> to_xtensor(const Array& a) {
   if (a.dtype() != dtype_of<T>::value)
-    throw TypeError(std::string("to_xtensor: array has dtype ") + dtype_name(a.dtype()) + ", requested " +
-                    dtype_name(dtype_of<T>::value));
+    throw TypeError(std::string("to_xtensor: array has dtype ") + dtype_name(a.dtype()) +
+                    ", requested " + dtype_name(dtype_of<T>::value));
   Array c = a.contiguous();
   std::vector<size_t> shape(c.shape().begin(), c.shape().end());
-  xt::xarray<T> out = xt::adapt(c.data_as<T>(), static_cast<size_t>(c.size()), xt::no_ownership(), shape);
+  xt::xarray<T> out =
+      xt::adapt(c.data_as<T>(), static_cast<size_t>(c.size()), xt::no_ownership(), shape);
   return out;  // xarray copies the adapted data
 }
 

@@ -14,11 +14,21 @@ Operand make_scalar(T v, DType dt, WeakKind w) {
 }
 }  // namespace
 
-Operand scalar_operand(bool v) { return make_scalar(v, DType::Bool, WeakKind::Bool); }
-Operand scalar_operand(int64_t v) { return make_scalar(v, DType::Int64, WeakKind::Int); }
-Operand scalar_operand(uint64_t v) { return make_scalar(v, DType::UInt64, WeakKind::Int); }
-Operand scalar_operand(double v) { return make_scalar(v, DType::Float64, WeakKind::Float); }
-Operand scalar_operand(complex128 v) { return make_scalar(v, DType::Complex128, WeakKind::Complex); }
+Operand scalar_operand(bool v) {
+  return make_scalar(v, DType::Bool, WeakKind::Bool);
+}
+Operand scalar_operand(int64_t v) {
+  return make_scalar(v, DType::Int64, WeakKind::Int);
+}
+Operand scalar_operand(uint64_t v) {
+  return make_scalar(v, DType::UInt64, WeakKind::Int);
+}
+Operand scalar_operand(double v) {
+  return make_scalar(v, DType::Float64, WeakKind::Float);
+}
+Operand scalar_operand(complex128 v) {
+  return make_scalar(v, DType::Complex128, WeakKind::Complex);
+}
 
 DType result_type(const std::vector<Operand>& ops) {
   std::optional<DType> strong;
@@ -31,7 +41,8 @@ DType result_type(const std::vector<Operand>& ops) {
     }
   }
   if (!strong) {
-    if (weakest == WeakKind::None) throw ValueError("result_type: at least one array or dtype is required");
+    if (weakest == WeakKind::None)
+      throw ValueError("result_type: at least one array or dtype is required");
     // Only Python scalars: their default dtypes, uint64 kept for a big int.
     DType r = default_dtype(weakest);
     if (weakest == WeakKind::Int)
@@ -55,7 +66,8 @@ Shape broadcast_shapes(const char* fname, const std::vector<Shape>& shapes) {
         o = s[i];
         continue;
       }
-      std::string msg = std::string(fname) + ": operands could not be broadcast together with shapes";
+      std::string msg =
+          std::string(fname) + ": operands could not be broadcast together with shapes";
       for (auto& t : shapes) msg += " " + shape_str(t);
       throw ValueError(msg);
     }
@@ -71,7 +83,8 @@ Array broadcast_to(const Array& x, const Shape& shape, const char* fname) {
   size_t off = shape.size() - x.ndim();
   for (int i = 0; i < x.ndim(); ++i) {
     if (x.shape()[i] != 1 && x.shape()[i] != shape[off + i])
-      throw ValueError(std::string(fname) + ": operands could not be broadcast together with remapped shapes " +
+      throw ValueError(std::string(fname) +
+                       ": operands could not be broadcast together with remapped shapes " +
                        "[original->remapped]: " + shape_str(x.shape()) + " and requested shape " +
                        shape_str(shape));
     bdims.push_back(static_cast<int64_t>(off + i));
@@ -96,7 +109,8 @@ bool weak_int_fits(const Operand& op, DType dtype) {
     if constexpr (is_int_v<T>) {
       if (big) return std::is_same_v<T, uint64_t>;
       return v >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-             (v < 0 || static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
+             (v < 0 ||
+              static_cast<uint64_t>(v) <= static_cast<uint64_t>(std::numeric_limits<T>::max()));
     }
     return true;
   });
@@ -121,14 +135,21 @@ bool can_cast(DType from, DType to, const std::string& casting) {
   if (casting == "no" || casting == "equiv") return from == to;
   if (can_cast_safe(from, to)) return true;
   if (casting == "safe") return false;
-  if (casting != "same_kind") throw ValueError("can_cast: casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
+  if (casting != "same_kind")
+    throw ValueError(
+        "can_cast: casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'");
   auto rank = [](DType d) {
     switch (dtype_kind(d)) {
-      case DTypeKind::Bool: return 0;
-      case DTypeKind::UnsignedInt: return 1;
-      case DTypeKind::SignedInt: return 2;
-      case DTypeKind::Float: return 3;
-      default: return 4;
+      case DTypeKind::Bool:
+        return 0;
+      case DTypeKind::UnsignedInt:
+        return 1;
+      case DTypeKind::SignedInt:
+        return 2;
+      case DTypeKind::Float:
+        return 3;
+      default:
+        return 4;
     }
   };
   int rf = rank(from), rt = rank(to);
@@ -142,7 +163,8 @@ int64_t normalize_axis(int64_t axis, int64_t ndim, const char* fname) {
   return axis < 0 ? axis + ndim : axis;
 }
 
-std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axes, int64_t ndim, const char* fname) {
+std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axes, int64_t ndim,
+                                    const char* fname) {
   std::vector<int64_t> out;
   for (auto a : axes) out.push_back(normalize_axis(a, ndim, fname));
   std::sort(out.begin(), out.end());
@@ -162,6 +184,9 @@ Array transpose(const Array& x, const std::vector<int64_t>& perm) {
   return bind1(p, {x}, Params{{"permutation", perm}});
 }
 
-Array copy(const Array& x) { return x.contiguous(true); }
+Array copy(const Array& x) {
+  static const Primitive& p = primitive("copy");
+  return bind1(p, {x});
+}
 
 }  // namespace arrax::np

@@ -44,7 +44,8 @@ bool can_cast(DType from, DType to, const std::string& casting);
 // Normalises a possibly negative axis for an array of rank ndim; AxisError when out of range.
 int64_t normalize_axis(int64_t axis, int64_t ndim, const char* fname);
 // Normalises a tuple of axes (sorted, unique); ValueError on repeats.
-std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axes, int64_t ndim, const char* fname);
+std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axes, int64_t ndim,
+                                    const char* fname);
 
 // Thin wrappers binding structural primitives.
 Array reshape(const Array& x, const Shape& shape);

@@ -10,8 +10,8 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
   }
   if (ellipses > 1) throw IndexError("an index can only have a single ellipsis ('...')");
   if (consumed > x.ndim())
-    throw IndexError("too many indices for array: array is " + std::to_string(x.ndim()) + "-dimensional, but " +
-                     std::to_string(consumed) + " were indexed");
+    throw IndexError("too many indices for array: array is " + std::to_string(x.ndim()) +
+                     "-dimensional, but " + std::to_string(consumed) + " were indexed");
   const int nd = x.ndim();
   std::vector<int64_t> start(nd, 0), limit(x.shape()), step(nd, 1);
   // Output shape built item by item: for each output axis, where it comes from.
@@ -38,8 +38,8 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
         int64_t n = x.shape()[dim];
         int64_t i = it.index < 0 ? it.index + n : it.index;
         if (i < 0 || i >= n)
-          throw IndexError("index " + std::to_string(it.index) + " is out of bounds for axis " + std::to_string(dim) +
-                           " with size " + std::to_string(n));
+          throw IndexError("index " + std::to_string(it.index) + " is out of bounds for axis " +
+                           std::to_string(dim) + " with size " + std::to_string(n));
         start[dim] = i;
         limit[dim] = i + 1;
         any_slice_change = true;
@@ -74,7 +74,8 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
         start[dim] = b;
         limit[dim] = e;
         step[dim] = s;
-        int64_t len = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / (-s), 0);
+        int64_t len = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0)
+                            : std::max<int64_t>((b - e - s - 1) / (-s), 0);
         if (b != 0 || e != n || s != 1) any_slice_change = true;
         out_shape.push_back(len);
         is_new.push_back(false);
@@ -87,7 +88,8 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
   Array r = x;
   if (any_slice_change) {
     static const Primitive& p = primitive("slice");
-    r = bind1(p, {x}, Params{{"start_indices", start}, {"limit_indices", limit}, {"strides", step}});
+    r = bind1(p, {x},
+              Params{{"start_indices", start}, {"limit_indices", limit}, {"strides", step}});
   }
   // Integer-indexed axes go away by reshape; new axes come in through broadcast_in_dim, which
   // gives them stride 0 as NumPy does.

@@ -10,10 +10,11 @@ namespace arrax::np {
 
 struct IndexItem {
   enum Kind { Int, Slice, Ellipsis, NewAxis } kind = Int;
-  int64_t index = 0;                            // Int
-  std::optional<int64_t> start, stop, step;     // Slice (None -> nullopt)
+  int64_t index = 0;                         // Int
+  std::optional<int64_t> start, stop, step;  // Slice (None -> nullopt)
   static IndexItem integer(int64_t i) { return {Int, i, {}, {}, {}}; }
-  static IndexItem slice(std::optional<int64_t> a, std::optional<int64_t> b, std::optional<int64_t> c) {
+  static IndexItem slice(std::optional<int64_t> a, std::optional<int64_t> b,
+                         std::optional<int64_t> c) {
     return {Slice, 0, a, b, c};
   }
   static IndexItem ellipsis() { return {Ellipsis, 0, {}, {}, {}}; }

@@ -16,20 +16,34 @@ constexpr const char* kInt = "bBhHiIqQ";
 
 DType dtype_of_char(char c) {
   switch (c) {
-    case '?': return DType::Bool;
-    case 'b': return DType::Int8;
-    case 'B': return DType::UInt8;
-    case 'h': return DType::Int16;
-    case 'H': return DType::UInt16;
-    case 'i': return DType::Int32;
-    case 'I': return DType::UInt32;
-    case 'q': return DType::Int64;
-    case 'Q': return DType::UInt64;
-    case 'e': return DType::Float16;
-    case 'f': return DType::Float32;
-    case 'd': return DType::Float64;
-    case 'F': return DType::Complex64;
-    case 'D': return DType::Complex128;
+    case '?':
+      return DType::Bool;
+    case 'b':
+      return DType::Int8;
+    case 'B':
+      return DType::UInt8;
+    case 'h':
+      return DType::Int16;
+    case 'H':
+      return DType::UInt16;
+    case 'i':
+      return DType::Int32;
+    case 'I':
+      return DType::UInt32;
+    case 'q':
+      return DType::Int64;
+    case 'Q':
+      return DType::UInt64;
+    case 'e':
+      return DType::Float16;
+    case 'f':
+      return DType::Float32;
+    case 'd':
+      return DType::Float64;
+    case 'F':
+      return DType::Complex64;
+    case 'D':
+      return DType::Complex128;
   }
   throw std::logic_error("ufunc table: bad type character");
 }
@@ -41,7 +55,9 @@ bool has_loop(const UfuncDef& u, DType dt) {
   return false;
 }
 
-Array bind_named(const char* prim, const std::vector<Array>& in) { return bind1(primitive(prim), in); }
+Array bind_named(const char* prim, const std::vector<Array>& in) {
+  return bind1(primitive(prim), in);
+}
 
 Array ne_zero(const Array& x) {
   if (x.dtype() == DType::Bool) return x;
@@ -124,7 +140,9 @@ std::vector<UfuncDef> build_table() {
       {"logical_or", 2, 1, kAll, "", by_primitive_on_bools("or"), false, "", false, true},
       {"logical_xor", 2, 1, kAll, "", by_primitive_on_bools("xor"), false, "", false, true},
       {"logical_not", 1, 1, kAll, "",
-       [](const std::vector<Array>& in) { return std::vector<Array>{bind_named("not", {ne_zero(in[0])})}; }},
+       [](const std::vector<Array>& in) {
+         return std::vector<Array>{bind_named("not", {ne_zero(in[0])})};
+       }},
       {"bitwise_and", 2, 1, kIntBool, "and"},
       {"bitwise_or", 2, 1, kIntBool, "or"},
       {"bitwise_xor", 2, 1, kIntBool, "xor"},
@@ -143,13 +161,21 @@ std::vector<UfuncDef> build_table() {
       {"absolute", 1, 1, kAll, "abs"},
       {"abs", 1, 1, kAll, "abs"},
       {"fabs", 1, 1, kFloat, "abs"},
-      {"sign", 1, 1, kNumeric, "sign", {}, false,
+      {"sign",
+       1,
+       1,
+       kNumeric,
+       "sign",
+       {},
+       false,
        "ufunc 'sign' did not contain a loop with signature matching types <class "
        "'numpy.dtypes.BoolDType'> -> None"},
       {"conjugate", 1, 1, kNumeric, "conj"},
       {"conj", 1, 1, kNumeric, "conj"},
       {"square", 1, 1, kNumeric, "",
-       [](const std::vector<Array>& in) { return std::vector<Array>{bind_named("mul", {in[0], in[0]})}; }},
+       [](const std::vector<Array>& in) {
+         return std::vector<Array>{bind_named("mul", {in[0], in[0]})};
+       }},
       {"reciprocal", 1, 1, kNumeric, "reciprocal"},
       {"sqrt", 1, 1, kInexact, "sqrt"},
       {"cbrt", 1, 1, kFloat, "cbrt"},
@@ -223,10 +249,12 @@ std::string types_str(const std::vector<Operand>& inputs) {
 }
 }  // namespace
 
-DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype) {
+DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
+                   std::optional<DType> dtype) {
   if (dtype) {
     if (!has_loop(u, *dtype))
-      throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the dtype " + dtype_name(*dtype));
+      throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the dtype " +
+                      dtype_name(*dtype));
     return *dtype;
   }
   DType common = result_type(inputs);
@@ -241,11 +269,15 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
   // part only when its kind is above every array's (NEP 50), and then as result_type makes it.
   auto kind_rank = [](DType d) {
     switch (dtype_kind(d)) {
-      case DTypeKind::Bool: return 1;
+      case DTypeKind::Bool:
+        return 1;
       case DTypeKind::SignedInt:
-      case DTypeKind::UnsignedInt: return 2;
-      case DTypeKind::Float: return 3;
-      default: return 4;
+      case DTypeKind::UnsignedInt:
+        return 2;
+      case DTypeKind::Float:
+        return 3;
+      default:
+        return 4;
     }
   };
   int strong_rank = 0;
@@ -255,7 +287,8 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
   for (auto& op : inputs) {
     if (op.weak == WeakKind::None)
       types.push_back(op.array.dtype());
-    else if (static_cast<int>(op.weak) > strong_rank)  // WeakKind: Bool=1, Int=2, Float=3, Complex=4
+    else if (static_cast<int>(op.weak) >
+             strong_rank)  // WeakKind: Bool=1, Int=2, Float=3, Complex=4
       types.push_back(common);
   }
   for (auto& t : types)
@@ -266,14 +299,17 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::o
     for (auto t : types) ok = ok && can_cast_safe(t, dt);
     if (ok) return dt;
   }
-  throw TypeError(u.name + ": ufunc '" + u.name + "' not supported for the input types " + types_str(inputs) +
-                  ", and the inputs could not be safely coerced to any supported types according to the "
-                  "casting rule ''safe''");
+  throw TypeError(
+      u.name + ": ufunc '" + u.name + "' not supported for the input types " + types_str(inputs) +
+      ", and the inputs could not be safely coerced to any supported types according to the "
+      "casting rule ''safe''");
 }
 
-std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype) {
+std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
+                               std::optional<DType> dtype) {
   if (static_cast<int>(inputs.size()) != u.nin)
-    throw TypeError(u.name + ": takes " + std::to_string(u.nin) + " input(s), got " + std::to_string(inputs.size()));
+    throw TypeError(u.name + ": takes " + std::to_string(u.nin) + " input(s), got " +
+                    std::to_string(inputs.size()));
   // Fast path, the common case: arrays (no Python scalars) of one dtype and one shape, with a
   // loop for that dtype. Nothing to promote, cast or broadcast.
   if (!dtype && !u.primitive.empty() && !u.ints_to_double && !u.check_int_power &&
@@ -281,7 +317,8 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
     const Array& a0 = inputs[0].array;
     bool plain = true;
     for (auto& op : inputs)
-      plain = plain && op.weak == WeakKind::None && op.array.dtype() == a0.dtype() && op.array.shape() == a0.shape();
+      plain = plain && op.weak == WeakKind::None && op.array.dtype() == a0.dtype() &&
+              op.array.shape() == a0.shape();
     if (plain && has_loop(u, a0.dtype())) {
       if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
       std::vector<Array> args;
@@ -302,7 +339,9 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
     if (!fits) loop = fits_int64 && !has_uint64 ? DType::Int64 : DType::Float64;
   }
   auto cast = [&](const Operand& op) {
-    return op.weak == WeakKind::None && op.array.dtype() == loop ? op.array : cast_operand(op, loop, u.name.c_str());
+    return op.weak == WeakKind::None && op.array.dtype() == loop
+               ? op.array
+               : cast_operand(op, loop, u.name.c_str());
   };
   std::vector<Array> args;
   args.reserve(inputs.size());
@@ -324,7 +363,7 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
       std::vector<int64_t> axes;
       for (int i = 0; i < neg.ndim(); ++i) axes.push_back(i);
       Array anyneg = bind1(any_p, {neg}, Params{{"axes", axes}});
-      if (anyneg.valid() && *anyneg.data_as<bool>())
+      if (!anyneg.is_tracer() && *anyneg.data_as<bool>())
         throw ValueError(u.name + ": Integers to negative integer powers are not allowed.");
     }
   }
@@ -349,12 +388,14 @@ std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>
     if (i < out.size() && out[i]) {
       const Array& o = *out[i];
       if (!can_cast(r.dtype(), o.dtype(), casting))
-        throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' output from dtype('" + dtype_name(r.dtype()) +
-                        "') to dtype('" + dtype_name(o.dtype()) + "') with casting rule '" + casting + "'");
+        throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' output from dtype('" +
+                        dtype_name(r.dtype()) + "') to dtype('" + dtype_name(o.dtype()) +
+                        "') with casting rule '" + casting + "'");
       Shape bshape = broadcast_shapes(u.name.c_str(), {r.shape(), o.shape()});
       if (bshape != o.shape())
-        throw ValueError(u.name + ": non-broadcastable output operand with shape " + shape_str(o.shape()) +
-                         " doesn't match the broadcast shape " + shape_str(bshape));
+        throw ValueError(u.name + ": non-broadcastable output operand with shape " +
+                         shape_str(o.shape()) + " doesn't match the broadcast shape " +
+                         shape_str(bshape));
       if (where) {
         Array w = broadcast_to(*where, o.shape(), u.name.c_str());
         Array rr = broadcast_to(convert(r, o.dtype()), o.shape());
@@ -369,13 +410,17 @@ std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>
   return final_out;
 }
 
-Array ufunc1(const std::string& name, const Array& x) { return apply_ufunc(ufunc(name), {Operand(x)})[0]; }
+Array ufunc1(const std::string& name, const Array& x) {
+  return apply_ufunc(ufunc(name), {Operand(x)})[0];
+}
 
 Array ufunc2(const std::string& name, const Operand& x, const Operand& y) {
   return apply_ufunc(ufunc(name), {x, y})[0];
 }
 
 void assign(const Array& dst, const Array& src) {
+  if (dst.is_tracer() || src.is_tracer())
+    throw TypeError("assignment: in-place updates of traced arrays are not supported yet");
   if (!dst.writeable()) throw ValueError("assignment destination is read-only");
   Array s = broadcast_to(src, dst.shape(), "assign");
   // Copy through a temporary when src and dst share memory, so overlapping views behave

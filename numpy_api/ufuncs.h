@@ -18,13 +18,13 @@ struct UfuncDef {
   std::string name;
   int nin = 1;
   int nout = 1;
-  std::string loops;       // NumPy type characters: ?bBhHiIqQefdFD (e also admits bfloat16)
-  std::string primitive;   // the primitive computing it, or empty when `impl` composes it
-  UfuncImpl impl;          // used when primitive is empty; gets inputs cast and broadcast
-  bool ints_to_double = false;  // bool/int inputs use the float64 loop (true_divide)
-  std::string bool_error;       // NumPy's TypeError message for boolean inputs, if it rejects them
+  std::string loops;             // NumPy type characters: ?bBhHiIqQefdFD (e also admits bfloat16)
+  std::string primitive;         // the primitive computing it, or empty when `impl` composes it
+  UfuncImpl impl;                // used when primitive is empty; gets inputs cast and broadcast
+  bool ints_to_double = false;   // bool/int inputs use the float64 loop (true_divide)
+  std::string bool_error;        // NumPy's TypeError message for boolean inputs, if it rejects them
   bool check_int_power = false;  // integer loops reject negative exponents (power)
-  bool comparison = false;       // out-of-range Python ints compare (or test truth) instead of raising
+  bool comparison = false;  // out-of-range Python ints compare (or test truth) instead of raising
   mutable const Primitive* primitive_record = nullptr;  // `primitive` looked up on first use
 };
 
@@ -32,7 +32,8 @@ const std::vector<UfuncDef>& ufunc_table();
 const UfuncDef& ufunc(const std::string& name);  // throws std::logic_error on unknown names
 
 // The loop dtype NumPy picks for these operands (or for an explicit dtype=); TypeError if none.
-DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs, std::optional<DType> dtype);
+DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
+                   std::optional<DType> dtype);
 // Applies the ufunc: promotion, casting, broadcasting, then the primitive.
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype = std::nullopt);

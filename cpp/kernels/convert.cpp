@@ -35,9 +35,11 @@ inline To convert(From v) {
     return To(static_cast<float>(v));
   } else if constexpr (is_int_v<To> && std::is_floating_point_v<From>) {
     // Out-of-range and NaN are undefined behaviour in C++; give what x86 gives NumPy instead.
-    constexpr From lo = std::is_signed_v<To> ? static_cast<From>(std::numeric_limits<To>::min()) : From(-1);
-    constexpr From hi = std::is_signed_v<To> ? -static_cast<From>(std::numeric_limits<To>::min())
-                                             : static_cast<From>(std::numeric_limits<To>::max()) + 1;
+    constexpr From lo =
+        std::is_signed_v<To> ? static_cast<From>(std::numeric_limits<To>::min()) : From(-1);
+    constexpr From hi = std::is_signed_v<To>
+                            ? -static_cast<From>(std::numeric_limits<To>::min())
+                            : static_cast<From>(std::numeric_limits<To>::max()) + 1;
     bool in_range = std::is_signed_v<To> ? (v >= lo && v < hi) : (v > lo && v < hi);
     if (!in_range) {
       if constexpr (std::is_signed_v<To>) {
@@ -57,28 +59,30 @@ inline To convert(From v) {
 template <typename To, typename From>
 void convert_loop(const Array& src, const Array& dst) {
   auto sp = kernels::make_space<2>(dst.shape(), {&dst, &src});
-  kernels::iterate(sp, [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
-    if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
-      To* o = reinterpret_cast<To*>(p[0]);
-      const From* a = reinterpret_cast<const From*>(p[1]);
-      if constexpr (std::is_same_v<To, From>) {
-        std::memcpy(o, a, n * sizeof(To));
-      } else {
-        for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
-      }
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<To*>(p[0] + i * s[0]) =
-            convert<To, From>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
-    }
-  });
+  kernels::iterate(sp,
+                   [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+                     if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
+                       To* o = reinterpret_cast<To*>(p[0]);
+                       const From* a = reinterpret_cast<const From*>(p[1]);
+                       if constexpr (std::is_same_v<To, From>) {
+                         std::memcpy(o, a, n * sizeof(To));
+                       } else {
+                         for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
+                       }
+                     } else {
+                       for (int64_t i = 0; i < n; ++i)
+                         *reinterpret_cast<To*>(p[0] + i * s[0]) =
+                             convert<To, From>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+                     }
+                   });
 }
 
 }  // namespace
 
 void copy_into(const Array& src, const Array& dst) {
   if (src.shape() != dst.shape())
-    throw ValueError("copy_into: shape mismatch " + shape_str(src.shape()) + " vs " + shape_str(dst.shape()));
+    throw ValueError("copy_into: shape mismatch " + shape_str(src.shape()) + " vs " +
+                     shape_str(dst.shape()));
   if (dst.size() == 0) return;
   dispatch_dtype(dst.dtype(), [&](auto to_tag) {
     using To = decltype(to_tag);

@@ -14,7 +14,7 @@ namespace arrax::kernels {
 // pointer. Operand 0 is conventionally the output.
 template <int N>
 struct NdSpace {
-  Shape shape;                      // coalesced, innermost last; never empty (at least {1})
+  Shape shape;  // coalesced, innermost last; never empty (at least {1})
   std::array<std::vector<int64_t>, N> strides;
   std::array<char*, N> base;
   int64_t size = 1;
@@ -104,7 +104,8 @@ void iterate(const NdSpace<N>& sp, Inner&& inner, int64_t grain = kParallelGrain
 // Fast path for the common case: every operand C-contiguous with the same shape. Calls
 // inner(ptrs, itemsizes, n) over flat chunks without building an NdSpace.
 template <int N, typename Inner>
-bool iterate_if_contiguous(const std::array<const Array*, N>& ops, Inner&& inner, int64_t grain = kParallelGrain) {
+bool iterate_if_contiguous(const std::array<const Array*, N>& ops, Inner&& inner,
+                           int64_t grain = kParallelGrain) {
   const Array& out = *ops[0];
   for (int k = 0; k < N; ++k)
     if (!ops[k]->is_c_contiguous() || ops[k]->shape() != out.shape()) return false;

@@ -1,4 +1,5 @@
-// Binary arithmetic primitives: add, sub, mul, div, floor_div, rem, fmod, pow, max, min, fmax, fmin.
+// Binary arithmetic primitives: add, sub, mul, div, floor_div, rem, fmod, pow, max, min, fmax,
+// fmin.
 #include <limits>
 
 #include "primitives/elementwise.h"
@@ -57,13 +58,14 @@ struct Div {
 // Python's floor division: rounds toward -inf; integer division by zero gives 0 as in NumPy.
 struct FloorDiv {
   template <typename T>
-  static constexpr bool supports = numeric_v<T> && real_v<T>;
+  static constexpr bool supports = numeric_v<T>&& real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
       if (b == 0) return 0;
       if constexpr (std::is_signed_v<T>) {
-        if (b == -1) return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));  // wraps on MIN
+        if (b == -1)
+          return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));  // wraps on MIN
         T q = a / b;
         if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
         return q;
@@ -91,7 +93,7 @@ struct FloorDiv {
 // Python's modulo: the result has the sign of the divisor.
 struct Rem {
   template <typename T>
-  static constexpr bool supports = numeric_v<T> && real_v<T>;
+  static constexpr bool supports = numeric_v<T>&& real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
@@ -120,7 +122,7 @@ struct Rem {
 // C's fmod: the result has the sign of the dividend.
 struct Fmod {
   template <typename T>
-  static constexpr bool supports = numeric_v<T> && real_v<T>;
+  static constexpr bool supports = numeric_v<T>&& real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {

@@ -2,7 +2,8 @@
 
 namespace arrax::ew {
 
-std::vector<AbstractValue> same_shape_abstract(const char* name, const std::vector<AbstractValue>& in) {
+std::vector<AbstractValue> same_shape_abstract(const char* name,
+                                               const std::vector<AbstractValue>& in) {
   for (size_t i = 1; i < in.size(); ++i)
     if (in[i].shape != in[0].shape || in[i].dtype != in[0].dtype)
       throw ValueError(std::string(name) + ": primitive inputs must share shape and dtype, got " +

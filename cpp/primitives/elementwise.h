@@ -37,8 +37,9 @@ using compute_t = std::conditional_t<is_half_v<T>, float, T>;
 template <typename Op, typename T, typename = void>
 struct has_eigen : std::false_type {};
 template <typename Op, typename T>
-struct has_eigen<Op, T,
-                 std::void_t<decltype(Op::eigen(std::declval<Eigen::Map<const Eigen::Array<T, -1, 1>>>()))>>
+struct has_eigen<
+    Op, T,
+    std::void_t<decltype(Op::eigen(std::declval<Eigen::Map<const Eigen::Array<T, -1, 1>>>()))>>
     : std::true_type {};
 
 // A functor declaring `static constexpr bool native_half = true` gets float16/bfloat16 values as
@@ -46,7 +47,8 @@ struct has_eigen<Op, T,
 template <typename Op, typename = void>
 struct native_half : std::false_type {};
 template <typename Op>
-struct native_half<Op, std::void_t<decltype(Op::native_half)>> : std::bool_constant<Op::native_half> {};
+struct native_half<Op, std::void_t<decltype(Op::native_half)>>
+    : std::bool_constant<Op::native_half> {};
 
 template <typename Op, typename T>
 inline auto apply1(T x) {
@@ -88,13 +90,15 @@ void unary_loop(const Array& x, const Array& out) {
     const T* a = reinterpret_cast<const T*>(p[1]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(T)) {
       if constexpr (has_eigen<Op, T>::value) {
-        Eigen::Map<Eigen::Array<Out, -1, 1>>(o, n) = Op::eigen(Eigen::Map<const Eigen::Array<T, -1, 1>>(a, n));
+        Eigen::Map<Eigen::Array<Out, -1, 1>>(o, n) =
+            Op::eigen(Eigen::Map<const Eigen::Array<T, -1, 1>>(a, n));
       } else {
         for (int64_t i = 0; i < n; ++i) o[i] = apply1<Op, T>(a[i]);
       }
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply1<Op, T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            apply1<Op, T>(*reinterpret_cast<const T*>(p[1] + i * s[1]));
     }
   };
   if (kernels::iterate_if_contiguous<2>({&out, &x}, inner)) return;
@@ -118,8 +122,9 @@ void binary_loop(const Array& x, const Array& y, const Array& out) {
       for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(av, b[i]);
     } else {
       for (int64_t i = 0; i < n; ++i)
-        *reinterpret_cast<Out*>(p[0] + i * s[0]) = apply2<Op, T>(
-            *reinterpret_cast<const T*>(p[1] + i * s[1]), *reinterpret_cast<const T*>(p[2] + i * s[2]));
+        *reinterpret_cast<Out*>(p[0] + i * s[0]) =
+            apply2<Op, T>(*reinterpret_cast<const T*>(p[1] + i * s[1]),
+                          *reinterpret_cast<const T*>(p[2] + i * s[2]));
     }
   };
   if (kernels::iterate_if_contiguous<3>({&out, &x, &y}, inner)) return;
@@ -134,8 +139,8 @@ DType out_dtype(const char* name, DType dt) {
     if constexpr (Op::template supports<T>) {
       return dtype_of<out_type_t<Op, T>>::value;
     } else {
-      throw TypeError(std::string(name) + ": ufunc '" + name + "' not supported for the input type " +
-                      dtype_name(dt));
+      throw TypeError(std::string(name) + ": ufunc '" + name +
+                      "' not supported for the input type " + dtype_name(dt));
     }
   });
 }
@@ -153,7 +158,8 @@ struct CompareOp {
   }
 };
 
-std::vector<AbstractValue> same_shape_abstract(const char* name, const std::vector<AbstractValue>& in);
+std::vector<AbstractValue> same_shape_abstract(const char* name,
+                                               const std::vector<AbstractValue>& in);
 
 // Registers a unary elementwise primitive whose rules come from functor Op.
 template <typename Op>

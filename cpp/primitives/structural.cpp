@@ -16,7 +16,9 @@ AbstractValue with(const AbstractValue& a, Shape shape) {
 }
 
 const Primitive& convert_p = register_primitive({
-    "convert_element_type", FusionClass::Elementwise, 1,
+    "convert_element_type",
+    FusionClass::Elementwise,
+    1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       AbstractValue r = in[0];
       r.dtype = p.get_dtype("new_dtype");
@@ -28,9 +30,24 @@ const Primitive& convert_p = register_primitive({
     },
 });
 
+// copy(x): a new C-contiguous array with x's values (NumPy's copy; never a view).
+const Primitive& copy_p = register_primitive({
+    "copy",
+    FusionClass::Elementwise,
+    1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      return std::vector<AbstractValue>{in[0]};
+    },
+    [](const std::vector<Array>& in, const Params&) {
+      return std::vector<Array>{in[0].contiguous(true)};
+    },
+});
+
 // broadcast_in_dim(x, shape, broadcast_dimensions): operand dim i maps to output dim bdims[i].
 const Primitive& broadcast_in_dim_p = register_primitive({
-    "broadcast_in_dim", FusionClass::Broadcast, 1,
+    "broadcast_in_dim",
+    FusionClass::Broadcast,
+    1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       return std::vector<AbstractValue>{with(in[0], p.get_ints("shape"))};
     },
@@ -88,7 +105,9 @@ bool reshape_strides(const Array& x, const Shape& new_shape, Strides& out) {
 }
 
 const Primitive& reshape_p = register_primitive({
-    "reshape", FusionClass::Opaque, 1,
+    "reshape",
+    FusionClass::Opaque,
+    1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       return std::vector<AbstractValue>{with(in[0], p.get_ints("new_sizes"))};
     },
@@ -107,7 +126,9 @@ const Primitive& reshape_p = register_primitive({
 });
 
 const Primitive& transpose_p = register_primitive({
-    "transpose", FusionClass::Opaque, 1,
+    "transpose",
+    FusionClass::Opaque,
+    1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       const auto& perm = p.get_ints("permutation");
       Shape s;
@@ -130,7 +151,9 @@ const Primitive& transpose_p = register_primitive({
 // slice(x, start_indices, limit_indices, strides): NumPy basic slicing along every axis.
 // A negative stride walks backwards from start (exclusive limit), as x[start:limit:step].
 const Primitive& slice_p = register_primitive({
-    "slice", FusionClass::Opaque, 1,
+    "slice",
+    FusionClass::Opaque,
+    1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       const auto &start = p.get_ints("start_indices"), &limit = p.get_ints("limit_indices"),
                  &step = p.get_ints("strides");

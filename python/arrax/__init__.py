@@ -5,6 +5,15 @@
 
 from arrax import numpy, random, tree_util
 from arrax._core import get_num_threads, set_num_threads
+from arrax._tracing import make_ir
 
 __version__ = "0.1.0"
-__all__ = ["numpy", "random", "tree_util", "get_num_threads", "set_num_threads", "__version__"]
+__all__ = [
+    "numpy",
+    "random",
+    "tree_util",
+    "make_ir",
+    "get_num_threads",
+    "set_num_threads",
+    "__version__",
+]

@@ -29,7 +29,8 @@ std::optional<std::vector<int64_t>> axes(py::handle obj) {
 
 std::optional<int64_t> axis(py::handle obj) {
   if (obj.is_none()) return std::nullopt;
-  if (PyTuple_Check(obj.ptr())) throw TypeError("axis: a single integer axis is required, not a tuple");
+  if (PyTuple_Check(obj.ptr()))
+    throw TypeError("axis: a single integer axis is required, not a tuple");
   return as_int(obj, "axis");
 }
 
@@ -45,7 +46,9 @@ Shape shape(py::handle obj) {
   return s;
 }
 
-Array array(py::handle obj) { return array_from_py(obj); }
+Array array(py::handle obj) {
+  return array_from_py(obj);
+}
 
 std::vector<Array> arrays(py::handle seq) {
   std::vector<Array> out;
@@ -66,8 +69,8 @@ py::object maybe_out(const Array& result, py::handle out, const char* fname) {
     throw TypeError(std::string(fname) + ": out must be an arrax.numpy.ndarray");
   const Array& o = out.cast<const Array&>();
   if (o.shape() != result.shape())
-    throw ValueError(std::string(fname) + ": output array has wrong shape " + shape_str(o.shape()) + ", expected " +
-                     shape_str(result.shape()));
+    throw ValueError(std::string(fname) + ": output array has wrong shape " + shape_str(o.shape()) +
+                     ", expected " + shape_str(result.shape()));
   np::assign(o, result);
   return py::reinterpret_borrow<py::object>(out);
 }

@@ -7,9 +7,9 @@ namespace arrax::py_convert {
 namespace {
 
 struct DTypeCache {
-  py::object np_dtype;               // numpy.dtype
-  py::object bfloat16;               // numpy.dtype(ml_dtypes.bfloat16) or None
-  py::object objs[kNumDTypes];       // numpy dtype per DType
+  py::object np_dtype;                          // numpy.dtype
+  py::object bfloat16;                          // numpy.dtype(ml_dtypes.bfloat16) or None
+  py::object objs[kNumDTypes];                  // numpy dtype per DType
   std::unordered_map<PyObject*, DType> by_obj;  // dtype objects and scalar types we have seen
 };
 
@@ -36,7 +36,9 @@ DTypeCache& cache() {
   return *c;
 }
 
-bool is_ndarray(py::handle obj) { return py::isinstance<Array>(obj); }
+bool is_ndarray(py::handle obj) {
+  return py::isinstance<Array>(obj);
+}
 
 }  // namespace
 
@@ -62,7 +64,8 @@ DType dtype_from_py(py::handle obj) {
   for (int i = 0; i < kNumDTypes; ++i) {
     DType dt = static_cast<DType>(i);
     if (c.objs[i].is_none() || dt == DType::BFloat16) continue;
-    if (py::str(c.objs[i].attr("kind")).cast<std::string>() == kind && static_cast<int>(itemsize(dt)) == size)
+    if (py::str(c.objs[i].attr("kind")).cast<std::string>() == kind &&
+        static_cast<int>(itemsize(dt)) == size)
       return dt;
   }
   throw TypeError("dtype: arrax does not support the data type " + std::string(py::str(d)));
@@ -76,13 +79,15 @@ std::optional<DType> optional_dtype(py::handle obj) {
 py::object dtype_to_py(DType dt) {
   auto& c = cache();
   const py::object& o = c.objs[static_cast<int>(dt)];
-  if (o.is_none()) throw TypeError("dtype: bfloat16 needs the ml_dtypes package (pip install ml_dtypes)");
+  if (o.is_none())
+    throw TypeError("dtype: bfloat16 needs the ml_dtypes package (pip install ml_dtypes)");
   return o;
 }
 
 Array array_from_numpy(py::array arr) {
   DType dt = dtype_from_py(arr.dtype());
-  if (py::str(arr.dtype().attr("byteorder")).cast<std::string>() == ">")  // byte-swapped: copy to native
+  if (py::str(arr.dtype().attr("byteorder")).cast<std::string>() ==
+      ">")  // byte-swapped: copy to native
     arr = py::array(py::module_::import("numpy").attr("ascontiguousarray")(arr, dtype_to_py(dt)));
   Shape shape(arr.shape(), arr.shape() + arr.ndim());
   Strides strides(arr.strides(), arr.strides() + arr.ndim());
@@ -91,16 +96,23 @@ Array array_from_numpy(py::array arr) {
   // The buffer starts at the lowest address any element touches, so negative strides work.
   int64_t low = 0, high = 0;
   for (int i = 0; i < arr.ndim(); ++i) {
-    if (shape[i] == 0) { low = high = 0; break; }
+    if (shape[i] == 0) {
+      low = high = 0;
+      break;
+    }
     int64_t ext = (shape[i] - 1) * strides[i];
-    if (ext < 0) low += ext; else high += ext;
+    if (ext < 0)
+      low += ext;
+    else
+      high += ext;
   }
   auto* keep = new py::object(arr);
   std::shared_ptr<void> owner(keep, [](void* p) {
     py::gil_scoped_acquire gil;
     delete static_cast<py::object*>(p);
   });
-  auto buf = Buffer::wrap(data + low, static_cast<size_t>(high - low) + itemsize(dt), owner, readonly);
+  auto buf =
+      Buffer::wrap(data + low, static_cast<size_t>(high - low) + itemsize(dt), owner, readonly);
   return Array(buf, shape, strides, -low, dt);
 }
 
@@ -111,12 +123,18 @@ int64_t index_value(py::handle obj) {
 }
 
 py::array to_numpy(const Array& a) {
+  if (a.is_tracer())
+    throw TypeError(
+        "arrax: a traced array (" + std::string(dtype_name(a.dtype())) + shape_str(a.shape()) +
+        ") has no concrete value while its function is being traced: it cannot be printed, "
+        "converted to NumPy or a Python scalar, or used in Python control flow");
   py::object dt = dtype_to_py(a.dtype());
   auto* keep = new Array(a);
   py::capsule base(keep, [](void* p) { delete static_cast<Array*>(p); });
   std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
   std::vector<py::ssize_t> strides(a.strides().begin(), a.strides().end());
-  py::array out(py::dtype::from_args(dt), shape, strides, a.size() ? a.data() : a.buffer()->data, base);
+  py::array out(py::dtype::from_args(dt), shape, strides, a.size() ? a.data() : a.buffer()->data,
+                base);
   if (!a.writeable()) out.attr("flags").attr("writeable") = false;
   return out;
 }
@@ -193,7 +211,8 @@ np::Operand operand_from_py(py::handle obj) {
 }
 
 Array array_from_py(py::handle obj, std::optional<DType> dtype) {
-  if (dtype && !py::isinstance<Array>(obj) && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()))) {
+  if (dtype && !py::isinstance<Array>(obj) &&
+      (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()))) {
     // NumPy converts each Python element to the dtype, raising for ints out of its range.
     static py::object asarray = py::module_::import("numpy").attr("asarray");
     return array_from_numpy(py::array(asarray(obj, dtype_to_py(*dtype))));

@@ -47,7 +47,8 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
     if (py::isinstance<Array>(k)) {
       const Array& a = k.cast<const Array&>();
       if (a.ndim() == 0 && is_integer(a.dtype())) {
-        items.push_back(np::IndexItem::integer(py::reinterpret_borrow<py::object>(k).attr("__index__")().cast<int64_t>()));
+        items.push_back(np::IndexItem::integer(
+            py::reinterpret_borrow<py::object>(k).attr("__index__")().cast<int64_t>()));
         return true;
       }
       return false;
@@ -86,6 +87,8 @@ Array getitem(const Array& self, py::handle key) {
 }
 
 void setitem(const Array& self, py::handle key, py::handle value) {
+  if (self.is_tracer())
+    throw TypeError("__setitem__: in-place updates of traced arrays are not supported yet");
   if (!self.writeable()) throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
@@ -94,7 +97,8 @@ void setitem(const Array& self, py::handle key, py::handle value) {
     Array src = np::cast_operand(v, view.dtype(), "__setitem__");
     bool single_element = static_cast<int>(items.size()) == self.ndim();
     for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
-    if (single_element && src.ndim() > 0) throw ValueError("setting an array element with a sequence.");
+    if (single_element && src.ndim() > 0)
+      throw ValueError("setting an array element with a sequence.");
     // NumPy lets the value carry extra leading size-1 dimensions.
     while (src.ndim() > view.ndim() && src.shape()[0] == 1) {
       Shape s(src.shape().begin() + 1, src.shape().end());
@@ -108,7 +112,9 @@ void setitem(const Array& self, py::handle key, py::handle value) {
   nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
 }
 
-const np::UfuncDef& U(const char* name) { return np::ufunc(name); }
+const np::UfuncDef& U(const char* name) {
+  return np::ufunc(name);
+}
 
 // a <op> b, returning NotImplemented for operands arrax cannot convert.
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
@@ -136,7 +142,8 @@ py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle oth
 
 py::object scalar_value(const Array& a, const char* what) {
   if (a.ndim() != 0)
-    throw TypeError(std::string(what) + ": only 0-dimensional arrays can be converted to Python scalars");
+    throw TypeError(std::string(what) +
+                    ": only 0-dimensional arrays can be converted to Python scalars");
   return to_numpy(a).attr("item")();
 }
 
@@ -185,8 +192,9 @@ void init_array(py::module_& m) {
     });
     std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
     std::vector<py::ssize_t> strides(a.strides().begin(), a.strides().end());
-    return py::buffer_info(a.size() ? a.data() : a.buffer()->data, static_cast<py::ssize_t>(a.itemsize()), format,
-                           a.ndim(), shape, strides, !a.writeable());
+    return py::buffer_info(a.size() ? a.data() : a.buffer()->data,
+                           static_cast<py::ssize_t>(a.itemsize()), format, a.ndim(), shape, strides,
+                           !a.writeable());
   });
   cls.attr("__module__") = "arrax.numpy";
   cls.attr("__array_priority__") = 100.0;
@@ -201,14 +209,19 @@ void init_array(py::module_& m) {
       .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
       .def_property_readonly("_writeable", &Array::writeable)
-      .def_property_readonly("_owns_data", [](const Array& a) { return a.offset() == 0 && !a.buffer()->owner &&
-                                                                        a.nbytes() == a.buffer()->nbytes; })
-      .def("_shares_buffer", [](const Array& a, const Array& b) { return a.buffer() == b.buffer(); })
-      .def_property_readonly("T", [](const Array& a) {
-        std::vector<int64_t> perm;
-        for (int i = a.ndim() - 1; i >= 0; --i) perm.push_back(i);
-        return np::transpose(a, perm);
-      })
+      .def_property_readonly("_owns_data",
+                             [](const Array& a) {
+                               return a.offset() == 0 && !a.buffer()->owner &&
+                                      a.nbytes() == a.buffer()->nbytes;
+                             })
+      .def("_shares_buffer",
+           [](const Array& a, const Array& b) { return a.buffer() == b.buffer(); })
+      .def_property_readonly("T",
+                             [](const Array& a) {
+                               std::vector<int64_t> perm;
+                               for (int i = a.ndim() - 1; i >= 0; --i) perm.push_back(i);
+                               return np::transpose(a, perm);
+                             })
       .def("__len__",
            [](const Array& a) {
              if (a.ndim() == 0) throw TypeError("len() of unsized object");
@@ -216,21 +229,24 @@ void init_array(py::module_& m) {
            })
       .def("__getitem__", &getitem)
       .def("__setitem__", &setitem)
-      .def("__array__",
-           [](const Array& a, py::object dtype, py::object copy) -> py::object {
-             py::object arr = to_numpy(a);
-             bool want_copy = !copy.is_none() && copy.cast<bool>();
-             if (!dtype.is_none()) return arr.attr("astype")(dtype, py::arg("copy") = want_copy);
-             if (want_copy) return arr.attr("copy")();
-             return arr;
-           },
-           py::arg("dtype") = py::none(), py::arg("copy") = py::none())
+      .def(
+          "__array__",
+          [](const Array& a, py::object dtype, py::object copy) -> py::object {
+            py::object arr = to_numpy(a);
+            bool want_copy = !copy.is_none() && copy.cast<bool>();
+            if (!dtype.is_none()) return arr.attr("astype")(dtype, py::arg("copy") = want_copy);
+            if (want_copy) return arr.attr("copy")();
+            return arr;
+          },
+          py::arg("dtype") = py::none(), py::arg("copy") = py::none())
       .def("__bool__",
            [](const Array& a) {
              if (a.size() != 1)
-               throw ValueError(a.size() == 0 ? "The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty."
-                                              : "The truth value of an array with more than one element is "
-                                                "ambiguous. Use a.any() or a.all()");
+               throw ValueError(a.size() == 0
+                                    ? "The truth value of an empty array is ambiguous. Use "
+                                      "`array.size > 0` to check that an array is not empty."
+                                    : "The truth value of an array with more than one element is "
+                                      "ambiguous. Use a.any() or a.all()");
              return to_numpy(a).attr("__bool__")().cast<bool>();
            })
       .def("__float__", [](const Array& a) { return py::float_(scalar_value(a, "float()")); })
@@ -238,7 +254,8 @@ void init_array(py::module_& m) {
       .def("__complex__",
            [](const Array& a) {
              py::object v = scalar_value(a, "complex()");
-             return py::reinterpret_steal<py::object>(PyObject_CallOneArg((PyObject*)&PyComplex_Type, v.ptr()));
+             return py::reinterpret_steal<py::object>(
+                 PyObject_CallOneArg((PyObject*)&PyComplex_Type, v.ptr()));
            })
       .def("__index__",
            [](const Array& a) {
@@ -250,31 +267,39 @@ void init_array(py::module_& m) {
       .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
       .def("__repr__", [](const Array& a) { return py::repr(to_numpy(a)); })
       .def("__str__", [](const Array& a) { return py::str(to_numpy(a)); })
-      .def("__neg__", [u = &U("negative")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
-      .def("__pos__", [u = &U("positive")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
-      .def("__abs__", [u = &U("absolute")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
-      .def("__invert__", [u = &U("invert")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__neg__", [u = &U("negative")](
+                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__pos__", [u = &U("positive")](
+                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__abs__", [u = &U("absolute")](
+                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__invert__",
+           [u = &U("invert")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
       .def("__matmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;
-             if (!try_operand_from_py(b, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             if (!try_operand_from_py(b, o))
+               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
              return py::cast(matmul_dispatch(a, o.array));
            })
       .def("__rmatmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;
-             if (!try_operand_from_py(b, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             if (!try_operand_from_py(b, o))
+               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
              return py::cast(matmul_dispatch(o.array, a));
            })
       .def("__imatmul__", [](py::object self, py::handle b) -> py::object {
         const Array& a = self.cast<const Array&>();
         Array r = matmul_dispatch(a, operand_from_py(b).array);
         if (r.shape() != a.shape())
-          throw ValueError("matmul: In-place matrix multiplication requires the result shape " + shape_str(r.shape()) +
-                           " to match the operand shape " + shape_str(a.shape()));
+          throw ValueError("matmul: In-place matrix multiplication requires the result shape " +
+                           shape_str(r.shape()) + " to match the operand shape " +
+                           shape_str(a.shape()));
         if (!np::can_cast(r.dtype(), a.dtype(), "same_kind"))
-          throw TypeError(std::string("matmul: Cannot cast ufunc 'matmul' output from dtype('") + dtype_name(r.dtype()) +
-                          "') to dtype('" + dtype_name(a.dtype()) + "') with casting rule 'same_kind'");
+          throw TypeError(std::string("matmul: Cannot cast ufunc 'matmul' output from dtype('") +
+                          dtype_name(r.dtype()) + "') to dtype('" + dtype_name(a.dtype()) +
+                          "') with casting rule 'same_kind'");
         np::assign(a, r);
         return self;
       });
@@ -285,9 +310,18 @@ void init_array(py::module_& m) {
     const char* ufunc;
   };
   static const OpName ops[] = {
-      {"add", "add"},           {"sub", "subtract"},     {"mul", "multiply"},   {"truediv", "true_divide"},
-      {"floordiv", "floor_divide"}, {"mod", "remainder"}, {"pow", "power"},     {"and", "bitwise_and"},
-      {"or", "bitwise_or"},     {"xor", "bitwise_xor"},  {"lshift", "left_shift"}, {"rshift", "right_shift"},
+      {"add", "add"},
+      {"sub", "subtract"},
+      {"mul", "multiply"},
+      {"truediv", "true_divide"},
+      {"floordiv", "floor_divide"},
+      {"mod", "remainder"},
+      {"pow", "power"},
+      {"and", "bitwise_and"},
+      {"or", "bitwise_or"},
+      {"xor", "bitwise_xor"},
+      {"lshift", "left_shift"},
+      {"rshift", "right_shift"},
       {"divmod", "divmod"},
   };
   // NumPy's a ** 2 with a Python int 2 is square(a) (its fast scalar power), which differs from
@@ -306,10 +340,12 @@ void init_array(py::module_& m) {
     cls.def(("__r" + name + "__").c_str(),
             [u](const Array& a, py::handle b) { return binary_op(*u, a, b, true); });
     if (name != "divmod")
-      cls.def(("__i" + name + "__").c_str(), [u](py::object a, py::handle b) { return inplace_op(*u, a, b); });
+      cls.def(("__i" + name + "__").c_str(),
+              [u](py::object a, py::handle b) { return inplace_op(*u, a, b); });
   }
-  static const OpName cmps[] = {{"__eq__", "equal"}, {"__ne__", "not_equal"}, {"__lt__", "less"},
-                                {"__le__", "less_equal"}, {"__gt__", "greater"}, {"__ge__", "greater_equal"}};
+  static const OpName cmps[] = {{"__eq__", "equal"},   {"__ne__", "not_equal"},
+                                {"__lt__", "less"},    {"__le__", "less_equal"},
+                                {"__gt__", "greater"}, {"__ge__", "greater_equal"}};
   for (const auto& op : cmps) {
     const np::UfuncDef* u = &np::ufunc(op.ufunc);
     cls.def(op.method, [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });

@@ -16,7 +16,8 @@ namespace {
 
 void require_where_true(py::handle where, const char* fname) {
   if (!(where.ptr() == Py_True))
-    throw TypeError(std::string(fname) + ": where= is not supported by arrax yet (only where=True)");
+    throw TypeError(std::string(fname) +
+                    ": where= is not supported by arrax yet (only where=True)");
 }
 
 std::optional<np::Operand> optional_operand(py::handle h) {
@@ -24,7 +25,9 @@ std::optional<np::Operand> optional_operand(py::handle h) {
   return operand_from_py(h);
 }
 
-DType dtype_or(py::handle h, DType dflt) { return h.is_none() ? dflt : dtype_from_py(h); }
+DType dtype_or(py::handle h, DType dflt) {
+  return h.is_none() ? dflt : dtype_from_py(h);
+}
 
 // The axes of a ufunc-style reduction. NumPy's ufunc.reduce accepts a plain int axis 0 or -1
 // on a 0-d array (meaning the whole array); a tuple still has to be in range.
@@ -44,7 +47,7 @@ void init_functions(py::module_& m) {
 
   // Reductions with dtype=.
   auto reduce_with_dtype = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&,
-                                                                std::optional<DType>, bool)) {
+                                                             std::optional<DType>, bool)) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
@@ -58,28 +61,31 @@ void init_functions(py::module_& m) {
           }
           return A::maybe_out(r, out, name);
         },
-        arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("keepdims") = false,
-        arg("initial") = none, arg("where") = true);
+        arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none,
+        arg("keepdims") = false, arg("initial") = none, arg("where") = true);
   };
   reduce_with_dtype("sum", &np::sum);
   reduce_with_dtype("prod", &np::prod);
   m.def(
       "mean",
-      [](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims, py::handle where) {
+      [](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
+         py::handle where) {
         require_where_true(where, "mean");
-        return A::maybe_out(np::mean(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims), out, "mean");
+        return A::maybe_out(np::mean(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims),
+                            out, "mean");
       },
       arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("keepdims") = false,
       arg("where") = true);
-  auto moments = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, std::optional<DType>, bool,
-                                                  double)) {
+  auto moments = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&,
+                                                   std::optional<DType>, bool, double)) {
     m.def(
         name,
-        [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, double ddof, bool keepdims,
-                   py::handle where, py::handle mean, py::handle correction) {
+        [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, double ddof,
+                   bool keepdims, py::handle where, py::handle mean, py::handle correction) {
           require_where_true(where, name);
           if (!correction.is_none()) ddof = correction.cast<double>();
-          return A::maybe_out(fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims, ddof), out, name);
+          return A::maybe_out(fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims, ddof),
+                              out, name);
         },
         arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("ddof") = 0,
         arg("keepdims") = false, py::kw_only(), arg("where") = true, arg("mean") = none,
@@ -87,25 +93,28 @@ void init_functions(py::module_& m) {
   };
   moments("var", &np::var);
   moments("std", &np::std);
-  auto extreme = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, bool), const char* combine) {
+  auto extreme = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, bool),
+                     const char* combine) {
     m.def(
         name,
-        [fn, name, combine](py::handle a, py::handle axis, py::handle out, bool keepdims, py::handle initial,
-                            py::handle where) {
+        [fn, name, combine](py::handle a, py::handle axis, py::handle out, bool keepdims,
+                            py::handle initial, py::handle where) {
           require_where_true(where, name);
           Array x = A::array(a);
           if (!initial.is_none() && x.size() == 0) {
             // NumPy: the reduction of an empty axis with an initial value is that value.
-            Array r = fn(np::concatenate({x, np::full(Shape{}, operand_from_py(initial), x.dtype())}, std::nullopt),
-                         std::nullopt, false);
+            Array r =
+                fn(np::concatenate({x, np::full(Shape{}, operand_from_py(initial), x.dtype())},
+                                   std::nullopt),
+                   std::nullopt, false);
             return A::maybe_out(r, out, name);
           }
           Array r = fn(x, reduce_axes(x, axis), keepdims);
           if (!initial.is_none()) r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
           return A::maybe_out(r, out, name);
         },
-        arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false, arg("initial") = none,
-        arg("where") = true);
+        arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false,
+        arg("initial") = none, arg("where") = true);
   };
   extreme("max", &np::max, "maximum");
   extreme("amax", &np::max, "maximum");
@@ -124,7 +133,8 @@ void init_functions(py::module_& m) {
   };
   logical("all", &np::all);
   logical("any", &np::any);
-  auto arg_extreme = [&](const char* name, Array (*fn)(const Array&, std::optional<int64_t>, bool)) {
+  auto arg_extreme = [&](const char* name,
+                         Array (*fn)(const Array&, std::optional<int64_t>, bool)) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims) {
@@ -134,7 +144,8 @@ void init_functions(py::module_& m) {
   };
   arg_extreme("argmax", &np::argmax);
   arg_extreme("argmin", &np::argmin);
-  auto scan = [&](const char* name, Array (*fn)(const Array&, std::optional<int64_t>, std::optional<DType>)) {
+  auto scan = [&](const char* name,
+                  Array (*fn)(const Array&, std::optional<int64_t>, std::optional<DType>)) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out) {
@@ -148,7 +159,8 @@ void init_functions(py::module_& m) {
   // Shape manipulation.
   m.def(
       "reshape",
-      [](py::handle a, py::handle shape, const std::string& order, py::handle newshape, py::handle copy) {
+      [](py::handle a, py::handle shape, const std::string& order, py::handle newshape,
+         py::handle copy) {
         py::handle s = shape.is_none() ? newshape : shape;
         if (s.is_none()) throw TypeError("reshape() missing required argument 'shape'");
         std::optional<bool> c;
@@ -158,14 +170,17 @@ void init_functions(py::module_& m) {
       arg("a"), arg("shape") = none, arg("order") = "C", py::kw_only(), arg("newshape") = none,
       arg("copy") = none);
   m.def(
-      "transpose", [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
+      "transpose",
+      [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
       arg("a"), arg("axes") = none);
   m.def(
-      "permute_dims", [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
+      "permute_dims",
+      [](py::handle a, py::handle axes) { return np::transpose_np(A::array(a), A::axes(axes)); },
       arg("a"), arg("axes") = none);
   m.def(
-      "swapaxes", [](py::handle a, int64_t a1, int64_t a2) { return np::swapaxes(A::array(a), a1, a2); }, arg("a"),
-      arg("axis1"), arg("axis2"));
+      "swapaxes",
+      [](py::handle a, int64_t a1, int64_t a2) { return np::swapaxes(A::array(a), a1, a2); },
+      arg("a"), arg("axis1"), arg("axis2"));
   m.def(
       "moveaxis",
       [](py::handle a, py::handle source, py::handle destination) {
@@ -173,19 +188,25 @@ void init_functions(py::module_& m) {
       },
       arg("a"), arg("source"), arg("destination"));
   m.def(
-      "squeeze", [](py::handle a, py::handle axis) { return np::squeeze(A::array(a), A::axes(axis)); }, arg("a"),
-      arg("axis") = none);
+      "squeeze",
+      [](py::handle a, py::handle axis) { return np::squeeze(A::array(a), A::axes(axis)); },
+      arg("a"), arg("axis") = none);
   m.def(
-      "expand_dims", [](py::handle a, py::handle axis) { return np::expand_dims(A::array(a), *A::axes(axis)); },
+      "expand_dims",
+      [](py::handle a, py::handle axis) { return np::expand_dims(A::array(a), *A::axes(axis)); },
       arg("a"), arg("axis"));
   m.def(
-      "ravel", [](py::handle a, const std::string& order) { return np::ravel(A::array(a), order); }, arg("a"),
-      arg("order") = "C");
+      "ravel", [](py::handle a, const std::string& order) { return np::ravel(A::array(a), order); },
+      arg("a"), arg("order") = "C");
   m.def(
-      "flatten", [](py::handle a, const std::string& order) { return np::flatten(A::array(a), order); }, arg("a"),
-      arg("order") = "C");
+      "flatten",
+      [](py::handle a, const std::string& order) { return np::flatten(A::array(a), order); },
+      arg("a"), arg("order") = "C");
   m.def(
-      "broadcast_to", [](py::handle a, py::handle shape) { return np::broadcast_to_np(A::array(a), A::shape(shape)); },
+      "broadcast_to",
+      [](py::handle a, py::handle shape) {
+        return np::broadcast_to_np(A::array(a), A::shape(shape));
+      },
       arg("array"), arg("shape"));
   m.def("broadcast_arrays", [](py::args args) {
     std::vector<Array> xs;
@@ -202,20 +223,26 @@ void init_functions(py::module_& m) {
   });
   m.def(
       "concatenate",
-      [](py::handle arrays, py::handle axis, py::handle out, py::handle dtype, const std::string& casting) {
-        return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis), optional_dtype(dtype), casting), out,
-                            "concatenate");
+      [](py::handle arrays, py::handle axis, py::handle out, py::handle dtype,
+         const std::string& casting) {
+        return A::maybe_out(
+            np::concatenate(A::arrays(arrays), A::axis(axis), optional_dtype(dtype), casting), out,
+            "concatenate");
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");
   m.def(
       "concat",
-      [](py::handle arrays, py::handle axis) { return np::concatenate(A::arrays(arrays), A::axis(axis)); },
+      [](py::handle arrays, py::handle axis) {
+        return np::concatenate(A::arrays(arrays), A::axis(axis));
+      },
       arg("arrays"), py::kw_only(), arg("axis") = 0);
   m.def(
       "stack",
-      [](py::handle arrays, int64_t axis, py::handle out, py::handle dtype, const std::string& casting) {
-        return A::maybe_out(np::stack(A::arrays(arrays), axis, optional_dtype(dtype), casting), out, "stack");
+      [](py::handle arrays, int64_t axis, py::handle out, py::handle dtype,
+         const std::string& casting) {
+        return A::maybe_out(np::stack(A::arrays(arrays), axis, optional_dtype(dtype), casting), out,
+                            "stack");
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");
@@ -231,7 +258,8 @@ void init_functions(py::module_& m) {
         return np::vstack(A::arrays(tup), optional_dtype(dtype), casting);
       },
       arg("tup"), py::kw_only(), arg("dtype") = none, arg("casting") = "same_kind");
-  m.def("dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
+  m.def(
+      "dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
   auto atleast = [&](const char* name, Array (*fn)(const Array&)) {
     m.def(name, [fn](py::args args) -> py::object {
       if (args.size() == 1) return py::cast(fn(A::array(args[0])));
@@ -245,17 +273,21 @@ void init_functions(py::module_& m) {
   atleast("atleast_3d", &np::atleast_3d);
   m.def(
       "clip",
-      [](py::handle a, py::handle a_min, py::handle a_max, py::handle out, py::handle min, py::handle max) {
+      [](py::handle a, py::handle a_min, py::handle a_max, py::handle out, py::handle min,
+         py::handle max) {
         py::handle lo = a_min.is_none() ? min : a_min, hi = a_max.is_none() ? max : a_max;
-        return A::maybe_out(np::clip(A::array(a), optional_operand(lo), optional_operand(hi)), out, "clip");
+        return A::maybe_out(np::clip(A::array(a), optional_operand(lo), optional_operand(hi)), out,
+                            "clip");
       },
-      arg("a"), arg("a_min") = none, arg("a_max") = none, arg("out") = none, py::kw_only(), arg("min") = none,
-      arg("max") = none);
+      arg("a"), arg("a_min") = none, arg("a_max") = none, arg("out") = none, py::kw_only(),
+      arg("min") = none, arg("max") = none);
   m.def(
       "where",
       [](py::handle cond, py::handle x, py::handle y) -> py::object {
-        if (x.is_none() && y.is_none()) return py::module_::import("arrax.numpy").attr("nonzero")(cond);
-        if (x.is_none() || y.is_none()) throw ValueError("where: either both or neither of x and y should be given");
+        if (x.is_none() && y.is_none())
+          return py::module_::import("arrax.numpy").attr("nonzero")(cond);
+        if (x.is_none() || y.is_none())
+          throw ValueError("where: either both or neither of x and y should be given");
         return py::cast(np::where(operand_from_py(cond), operand_from_py(x), operand_from_py(y)));
       },
       arg("condition"), arg("x") = none, arg("y") = none);
@@ -263,11 +295,12 @@ void init_functions(py::module_& m) {
   // Creation.
   m.def(
       "full",
-      [](py::handle shape, py::handle fill_value, py::handle dtype, py::handle, py::handle, py::handle) {
+      [](py::handle shape, py::handle fill_value, py::handle dtype, py::handle, py::handle,
+         py::handle) {
         return np::full(A::shape(shape), operand_from_py(fill_value), optional_dtype(dtype));
       },
-      arg("shape"), arg("fill_value"), arg("dtype") = none, arg("order") = "C", py::kw_only(), arg("device") = none,
-      arg("like") = none);
+      arg("shape"), arg("fill_value"), arg("dtype") = none, arg("order") = "C", py::kw_only(),
+      arg("device") = none, arg("like") = none);
   auto filled = [&](const char* name, Array (*fn)(const Shape&, DType)) {
     m.def(
         name,
@@ -282,14 +315,16 @@ void init_functions(py::module_& m) {
   filled("empty", &np::empty);
   m.def(
       "full_like",
-      [](py::handle a, py::handle fill_value, py::handle dtype, py::handle, py::handle, py::handle shape, py::handle) {
+      [](py::handle a, py::handle fill_value, py::handle dtype, py::handle, py::handle,
+         py::handle shape, py::handle) {
         std::optional<Shape> s;
         if (!shape.is_none()) s = A::shape(shape);
         return np::full_like(A::array(a), operand_from_py(fill_value), optional_dtype(dtype), s);
       },
       arg("a"), arg("fill_value"), arg("dtype") = none, arg("order") = "K", arg("subok") = true,
       arg("shape") = none, py::kw_only(), arg("device") = none);
-  auto like = [&](const char* name, Array (*fn)(const Array&, std::optional<DType>, const std::optional<Shape>&)) {
+  auto like = [&](const char* name,
+                  Array (*fn)(const Array&, std::optional<DType>, const std::optional<Shape>&)) {
     m.def(
         name,
         [fn](py::handle a, py::handle dtype, py::handle, py::handle, py::handle shape, py::handle) {
@@ -297,63 +332,71 @@ void init_functions(py::module_& m) {
           if (!shape.is_none()) s = A::shape(shape);
           return fn(A::array(a), optional_dtype(dtype), s);
         },
-        arg("a"), arg("dtype") = none, arg("order") = "K", arg("subok") = true, arg("shape") = none, py::kw_only(),
-        arg("device") = none);
+        arg("a"), arg("dtype") = none, arg("order") = "K", arg("subok") = true, arg("shape") = none,
+        py::kw_only(), arg("device") = none);
   };
   like("zeros_like", &np::zeros_like);
   like("ones_like", &np::ones_like);
   like("empty_like", &np::empty_like);
   m.def(
       "arange",
-      [](py::handle start, py::handle stop, py::handle step, py::handle dtype, py::handle, py::handle) {
-        if (start.is_none() && stop.is_none()) throw TypeError("arange() requires stop to be specified.");
-        if (start.is_none()) return np::arange(operand_from_py(stop), std::nullopt, optional_operand(step),
-                                               optional_dtype(dtype));
-        if (stop.is_none() && !step.is_none())  // arange(stop, step=...) counts from 0
-          return np::arange(np::scalar_operand(int64_t{0}), operand_from_py(start), optional_operand(step),
+      [](py::handle start, py::handle stop, py::handle step, py::handle dtype, py::handle,
+         py::handle) {
+        if (start.is_none() && stop.is_none())
+          throw TypeError("arange() requires stop to be specified.");
+        if (start.is_none())
+          return np::arange(operand_from_py(stop), std::nullopt, optional_operand(step),
                             optional_dtype(dtype));
+        if (stop.is_none() && !step.is_none())  // arange(stop, step=...) counts from 0
+          return np::arange(np::scalar_operand(int64_t{0}), operand_from_py(start),
+                            optional_operand(step), optional_dtype(dtype));
         return np::arange(operand_from_py(start), optional_operand(stop), optional_operand(step),
                           optional_dtype(dtype));
       },
-      arg("start") = none, arg("stop") = none, arg("step") = none, arg("dtype") = none, py::kw_only(),
-      arg("device") = none, arg("like") = none);
+      arg("start") = none, arg("stop") = none, arg("step") = none, arg("dtype") = none,
+      py::kw_only(), arg("device") = none, arg("like") = none);
   m.def(
       "linspace",
-      [](py::handle start, py::handle stop, int64_t num, bool endpoint, bool retstep, py::handle dtype,
-         int64_t axis, py::handle) -> py::object {
+      [](py::handle start, py::handle stop, int64_t num, bool endpoint, bool retstep,
+         py::handle dtype, int64_t axis, py::handle) -> py::object {
         if (retstep) {
-          auto [y, step] = np::linspace_with_step(operand_from_py(start), operand_from_py(stop), num, endpoint,
-                                                  optional_dtype(dtype), axis);
+          auto [y, step] = np::linspace_with_step(operand_from_py(start), operand_from_py(stop),
+                                                  num, endpoint, optional_dtype(dtype), axis);
           return py::make_tuple(y, step);
         }
-        return py::cast(
-            np::linspace(operand_from_py(start), operand_from_py(stop), num, endpoint, optional_dtype(dtype), axis));
+        return py::cast(np::linspace(operand_from_py(start), operand_from_py(stop), num, endpoint,
+                                     optional_dtype(dtype), axis));
       },
       arg("start"), arg("stop"), arg("num") = 50, arg("endpoint") = true, arg("retstep") = false,
       arg("dtype") = none, arg("axis") = 0, py::kw_only(), arg("device") = none);
   m.def(
       "logspace",
-      [](py::handle start, py::handle stop, int64_t num, bool endpoint, py::handle base, py::handle dtype,
-         int64_t axis) {
-        return np::logspace(operand_from_py(start), operand_from_py(stop), num, endpoint, optional_operand(base),
-                            optional_dtype(dtype), axis);
+      [](py::handle start, py::handle stop, int64_t num, bool endpoint, py::handle base,
+         py::handle dtype, int64_t axis) {
+        return np::logspace(operand_from_py(start), operand_from_py(stop), num, endpoint,
+                            optional_operand(base), optional_dtype(dtype), axis);
       },
-      arg("start"), arg("stop"), arg("num") = 50, arg("endpoint") = true, arg("base") = 10.0, arg("dtype") = none,
-      arg("axis") = 0);
+      arg("start"), arg("stop"), arg("num") = 50, arg("endpoint") = true, arg("base") = 10.0,
+      arg("dtype") = none, arg("axis") = 0);
   m.def(
       "eye",
-      [](int64_t n, py::handle mm, int64_t k, py::handle dtype, py::handle, py::handle, py::handle) {
+      [](int64_t n, py::handle mm, int64_t k, py::handle dtype, py::handle, py::handle,
+         py::handle) {
         std::optional<int64_t> mv;
         if (!mm.is_none()) mv = mm.cast<int64_t>();
         return np::eye(n, mv, k, dtype_or(dtype, DType::Float64));
       },
-      arg("N"), arg("M") = none, arg("k") = 0, arg("dtype") = none, arg("order") = "C", py::kw_only(),
-      arg("device") = none, arg("like") = none);
+      arg("N"), arg("M") = none, arg("k") = 0, arg("dtype") = none, arg("order") = "C",
+      py::kw_only(), arg("device") = none, arg("like") = none);
   m.def(
-      "identity", [](int64_t n, py::handle dtype, py::handle) { return np::identity(n, dtype_or(dtype, DType::Float64)); },
+      "identity",
+      [](int64_t n, py::handle dtype, py::handle) {
+        return np::identity(n, dtype_or(dtype, DType::Float64));
+      },
       arg("n"), arg("dtype") = none, py::kw_only(), arg("like") = none);
   m.def(
-      "copy", [](py::handle a, const std::string&) { return np::copy(A::array(a)); }, arg("a"), arg("order") = "K");
+      "copy", [](py::handle a, const std::string&) { return np::copy(A::array(a)); }, arg("a"),
+      arg("order") = "K");
 }
 
 }  // namespace arrax::bindings

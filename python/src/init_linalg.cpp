@@ -8,7 +8,9 @@ namespace arrax::bindings {
 
 namespace A = py_args;
 
-Array matmul_dispatch(const Array& a, const Array& b) { return np::matmul(a, b); }
+Array matmul_dispatch(const Array& a, const Array& b) {
+  return np::matmul(a, b);
+}
 
 void init_linalg(py::module_& m) {
   using py::arg;

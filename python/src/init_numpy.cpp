@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.h"
+#include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
 #include "parallel.h"
 #include "primitive.h"
@@ -15,8 +16,8 @@ namespace {
 // An argument of result_type: an array, a dtype, or a Python scalar (weak).
 np::Operand result_type_arg(py::handle h) {
   PyObject* p = h.ptr();
-  if (py::isinstance<Array>(h) || PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p) || PyComplex_Check(p) ||
-      py::isinstance<py::array>(h))
+  if (py::isinstance<Array>(h) || PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p) ||
+      PyComplex_Check(p) || py::isinstance<py::array>(h))
     return operand_from_py(h);
   static py::object generic = py::module_::import("numpy").attr("generic");
   if (py::isinstance(h, generic)) return operand_from_py(h);
@@ -26,23 +27,24 @@ np::Operand result_type_arg(py::handle h) {
 }  // namespace
 
 void init_numpy(py::module_& m) {
-  m.def("asarray",
-        [](py::handle obj, py::object dtype, py::object copy) {
-          std::optional<DType> dt = optional_dtype(dtype);
-          if (py::isinstance<Array>(obj)) {
-            const Array& a = obj.cast<const Array&>();
-            bool force = !copy.is_none() && copy.cast<bool>();
-            if (!copy.is_none() && !copy.cast<bool>() && dt && *dt != a.dtype())
-              throw ValueError("asarray: Unable to avoid copy while creating an array as requested.");
-            if (dt && *dt != a.dtype()) return astype(a, *dt);
-            return force ? a.contiguous(true) : a;
-          }
-          Array a = array_from_py(obj, dt);
+  m.def(
+      "asarray",
+      [](py::handle obj, py::object dtype, py::object copy) {
+        std::optional<DType> dt = optional_dtype(dtype);
+        if (py::isinstance<Array>(obj)) {
+          const Array& a = obj.cast<const Array&>();
           bool force = !copy.is_none() && copy.cast<bool>();
-          // Memory NumPy owns is copied when asked, or when it is not writeable (a literal).
-          return force ? a.contiguous(true) : a;
-        },
-        py::arg("a"), py::arg("dtype") = py::none(), py::arg("copy") = py::none());
+          if (!copy.is_none() && !copy.cast<bool>() && dt && *dt != a.dtype())
+            throw ValueError("asarray: Unable to avoid copy while creating an array as requested.");
+          if (dt && *dt != a.dtype()) return np::convert(a, *dt);
+          return force ? np::copy(a) : a;
+        }
+        Array a = array_from_py(obj, dt);
+        bool force = !copy.is_none() && copy.cast<bool>();
+        // Memory NumPy owns is copied when asked, or when it is not writeable (a literal).
+        return force ? a.contiguous(true) : a;
+      },
+      py::arg("a"), py::arg("dtype") = py::none(), py::arg("copy") = py::none());
   m.def("result_type", [](py::args args) {
     std::vector<np::Operand> ops;
     for (auto a : args) ops.push_back(result_type_arg(a));
@@ -51,21 +53,22 @@ void init_numpy(py::module_& m) {
   m.def("promote_types", [](py::handle a, py::handle b) {
     return dtype_to_py(promote_types(dtype_from_py(a), dtype_from_py(b)));
   });
-  m.def("can_cast",
-        [](py::handle from, py::handle to, const std::string& casting) {
-          if (PyBool_Check(from.ptr()) || PyLong_Check(from.ptr()) || PyFloat_Check(from.ptr()) ||
-              PyComplex_Check(from.ptr()))
-            throw TypeError("can_cast() does not support Python ints, floats, and complex because the result "
-                            "used to depend on the value.\nThis change was part of adopting NEP 50, we may "
-                            "explicitly allow them again in the future.");
-          DType f = py::isinstance<Array>(from) ? from.cast<const Array&>().dtype() : dtype_from_py(from);
-          return np::can_cast(f, dtype_from_py(to), casting);
-        },
-        py::arg("from_"), py::arg("to"), py::arg("casting") = "safe");
+  m.def(
+      "can_cast",
+      [](py::handle from, py::handle to, const std::string& casting) {
+        if (PyBool_Check(from.ptr()) || PyLong_Check(from.ptr()) || PyFloat_Check(from.ptr()) ||
+            PyComplex_Check(from.ptr()))
+          throw TypeError(
+              "can_cast() does not support Python ints, floats, and complex because the result "
+              "used to depend on the value.\nThis change was part of adopting NEP 50, we may "
+              "explicitly allow them again in the future.");
+        DType f =
+            py::isinstance<Array>(from) ? from.cast<const Array&>().dtype() : dtype_from_py(from);
+        return np::can_cast(f, dtype_from_py(to), casting);
+      },
+      py::arg("from_"), py::arg("to"), py::arg("casting") = "safe");
   m.def("_astype", [](const Array& a, py::handle dtype, bool copy) {
-    DType dt = dtype_from_py(dtype);
-    if (!copy && dt == a.dtype()) return a;
-    return astype(a, dt);
+    return np::astype(a, dtype_from_py(dtype), copy, "unsafe");
   });
   m.def("_primitive_names", [] {
     std::vector<std::string> names;
@@ -78,7 +81,8 @@ void init_numpy(py::module_& m) {
                     py::arg("cpu_kernel") = static_cast<bool>(p.cpu_kernel));
   });
   // Binds one unary primitive directly (real, imag: primitives without a ufunc row).
-  m.def("_unary_primitive", [](const std::string& name, const Array& x) { return bind1(primitive(name), {x}); });
+  m.def("_unary_primitive",
+        [](const std::string& name, const Array& x) { return bind1(primitive(name), {x}); });
   m.def("set_num_threads", &set_num_threads);
   m.def("get_num_threads", &num_threads);
 }

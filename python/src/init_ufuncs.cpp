@@ -27,8 +27,9 @@ Array out_array(py::handle o, const np::UfuncDef& u) {
 py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   size_t nargs = args.size();
   if (nargs < static_cast<size_t>(u.nin) || nargs > static_cast<size_t>(u.nin + u.nout))
-    throw TypeError(u.name + "() takes from " + std::to_string(u.nin) + " to " + std::to_string(u.nin + u.nout) +
-                    " positional arguments but " + std::to_string(nargs) + " were given");
+    throw TypeError(u.name + "() takes from " + std::to_string(u.nin) + " to " +
+                    std::to_string(u.nin + u.nout) + " positional arguments but " +
+                    std::to_string(nargs) + " were given");
   std::vector<np::Operand> inputs;
   inputs.reserve(u.nin);
   for (int i = 0; i < u.nin; ++i) inputs.push_back(operand_from_py(args[i]));
@@ -46,7 +47,8 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
         if (PyTuple_Check(v.ptr())) {
           py::tuple t = py::reinterpret_borrow<py::tuple>(v);
           if (static_cast<int>(t.size()) != u.nout)
-            throw ValueError(u.name + ": The 'out' tuple must have exactly " + std::to_string(u.nout) + " entries");
+            throw ValueError(u.name + ": The 'out' tuple must have exactly " +
+                             std::to_string(u.nout) + " entries");
           for (int i = 0; i < u.nout; ++i)
             if (!t[i].is_none()) outs[i] = out_array(t[i], u);
         } else if (!v.is_none()) {
@@ -54,7 +56,8 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
           outs[0] = out_array(v, u);
         }
       } else if (key == "where") {
-        if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True)) where = np::convert(array_from_py(v), DType::Bool);
+        if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True))
+          where = np::convert(array_from_py(v), DType::Bool);
       } else if (key == "dtype") {
         dtype = optional_dtype(v);
       } else if (key == "casting") {
@@ -79,7 +82,8 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   std::vector<Array> results = np::apply_ufunc_out(u, inputs, outs, where, dtype, casting);
   // NumPy returns the out= objects themselves.
   std::vector<py::object> objs;
-  py::object out_kw = kwargs && kwargs.contains("out") ? py::object(kwargs["out"]) : py::object(py::none());
+  py::object out_kw =
+      kwargs && kwargs.contains("out") ? py::object(kwargs["out"]) : py::object(py::none());
   for (int i = 0; i < u.nout; ++i) {
     py::object given = py::none();
     if (static_cast<size_t>(u.nin + i) < nargs)
@@ -114,7 +118,9 @@ void init_ufuncs(py::module_& m) {
   py::list names;
   for (auto& u : np::ufunc_table()) names.append(u.name);
   m.attr("ufunc_names") = names;
-  m.def("get_ufunc", [](const std::string& name) { return &np::ufunc(name); }, py::return_value_policy::reference);
+  m.def(
+      "get_ufunc", [](const std::string& name) { return &np::ufunc(name); },
+      py::return_value_policy::reference);
 }
 
 }  // namespace arrax::bindings

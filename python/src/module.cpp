@@ -14,6 +14,7 @@ void init_numpy(py::module_& m);
 void init_functions(py::module_& m);
 void init_linalg(py::module_& m);
 void init_random(py::module_& m);
+void init_transforms(py::module_& m);
 }  // namespace arrax::bindings
 
 namespace arrax::bindings {
@@ -51,12 +52,14 @@ PYBIND11_MODULE(_core, m) {
   // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
   py::register_exception_translator(&arrax::bindings::set_python_error);
   // Large kernels split over the thread pool run without the GIL.
-  arrax::set_gil_hooks({[]() -> void* { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; },
-                        [](void* t) { PyEval_RestoreThread(static_cast<PyThreadState*>(t)); }});
+  arrax::set_gil_hooks(
+      {[]() -> void* { return PyGILState_Check() ? PyEval_SaveThread() : nullptr; },
+       [](void* t) { PyEval_RestoreThread(static_cast<PyThreadState*>(t)); }});
   arrax::bindings::init_array(m);
   arrax::bindings::init_ufuncs(m);
   arrax::bindings::init_numpy(m);
   arrax::bindings::init_functions(m);
   arrax::bindings::init_linalg(m);
   arrax::bindings::init_random(m);
+  arrax::bindings::init_transforms(m);
 }

@@ -43,7 +43,8 @@ TEST_CASE("views share the buffer and index like NumPy") {
   CHECK_FALSE(t.is_c_contiguous());
   CHECK(t.is_f_contiguous());
   // a[1, ::-2] -> [7, 5]
-  Array s = np::basic_index(a, {np::IndexItem::integer(1), np::IndexItem::slice(std::nullopt, std::nullopt, -2)});
+  Array s = np::basic_index(
+      a, {np::IndexItem::integer(1), np::IndexItem::slice(std::nullopt, std::nullopt, -2)});
   CHECK(s.shape() == Shape{2});
   CHECK(*reinterpret_cast<int32_t*>(s.data()) == 7);
   CHECK(*reinterpret_cast<int32_t*>(s.data() + s.strides()[0]) == 5);

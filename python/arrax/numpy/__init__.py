@@ -15,9 +15,21 @@ ndarray = _core.ndarray
 
 # Every public function of the C++ module is an arrax.numpy function (numpy_api/ bound in
 # python/src/init_*.cpp), except the engine-level names below.
-_ENGINE_ONLY = {"ndarray", "ufunc", "get_ufunc", "ufunc_names", "asarray", "get_num_threads", "set_num_threads"}
+_ENGINE_ONLY = {
+    "ndarray",
+    "ufunc",
+    "get_ufunc",
+    "ufunc_names",
+    "asarray",
+    "get_num_threads",
+    "set_num_threads",
+}
 globals().update(
-    {name: getattr(_core, name) for name in dir(_core) if not name.startswith("_") and name not in _ENGINE_ONLY}
+    {
+        name: getattr(_core, name)
+        for name in dir(_core)
+        if not name.startswith("_") and name not in _ENGINE_ONLY
+    }
 )
 
 pi = _math.pi

@@ -106,13 +106,22 @@ class _Flags:
         return self._a._owns_data
 
     def __getitem__(self, key):
-        names = {"C_CONTIGUOUS": "c_contiguous", "C": "c_contiguous", "F_CONTIGUOUS": "f_contiguous",
-                 "F": "f_contiguous", "WRITEABLE": "writeable", "W": "writeable", "OWNDATA": "owndata"}
+        names = {
+            "C_CONTIGUOUS": "c_contiguous",
+            "C": "c_contiguous",
+            "F_CONTIGUOUS": "f_contiguous",
+            "F": "f_contiguous",
+            "WRITEABLE": "writeable",
+            "W": "writeable",
+            "OWNDATA": "owndata",
+        }
         return getattr(self, names[key])
 
     def __repr__(self):
-        return (f"  C_CONTIGUOUS : {self.c_contiguous}\n  F_CONTIGUOUS : {self.f_contiguous}\n"
-                f"  OWNDATA : {self.owndata}\n  WRITEABLE : {self.writeable}")
+        return (
+            f"  C_CONTIGUOUS : {self.c_contiguous}\n  F_CONTIGUOUS : {self.f_contiguous}\n"
+            f"  OWNDATA : {self.owndata}\n  WRITEABLE : {self.writeable}"
+        )
 
 
 _METHODS = {
@@ -133,9 +142,36 @@ _METHODS = {
 }
 # Methods that are the module function applied to self.
 _FORWARDED = [
-    "ravel", "flatten", "squeeze", "swapaxes", "sum", "prod", "mean", "var", "std", "max", "min",
-    "argmax", "argmin", "all", "any", "cumsum", "cumprod", "clip", "conj", "conjugate", "round",
-    "dot", "nonzero", "sort", "argsort", "repeat", "take", "diagonal", "trace", "ptp",
+    "ravel",
+    "flatten",
+    "squeeze",
+    "swapaxes",
+    "sum",
+    "prod",
+    "mean",
+    "var",
+    "std",
+    "max",
+    "min",
+    "argmax",
+    "argmin",
+    "all",
+    "any",
+    "cumsum",
+    "cumprod",
+    "clip",
+    "conj",
+    "conjugate",
+    "round",
+    "dot",
+    "nonzero",
+    "sort",
+    "argsort",
+    "repeat",
+    "take",
+    "diagonal",
+    "trace",
+    "ptp",
 ]
 
 for _name, _impl in _METHODS.items():

@@ -1,0 +1,42 @@
+"""Tracing a Python function into arrax's IR (the staging interpreter of transforms/staging.cpp)."""
+
+import functools
+
+import numpy as _np
+
+from arrax import _core, tree_util
+
+_PY_SCALARS = {bool: _np.bool_, int: _np.int64, float: _np.float64, complex: _np.complex128}
+
+
+def _aval(leaf):
+    """(shape, dtype, weak) of one argument leaf."""
+    kind = _PY_SCALARS.get(type(leaf))
+    if kind is not None:
+        return ((), _np.dtype(kind), True)
+    a = _core.asarray(leaf, None, None)
+    return (a.shape, a.dtype, False)
+
+
+def make_ir(fun, *, static_argnums=()):
+    """Like ``jax.make_jaxpr``: ``make_ir(f)(*args)`` traces ``f`` on abstract arguments shaped
+    like ``args`` and returns its graph of primitives, printable as text.
+
+    Arrays captured from outside ``f`` become constants of the graph (0-d ones print inline).
+    """
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
+    @functools.wraps(fun)
+    def traced(*args, **kwargs):
+        dynamic = [a for i, a in enumerate(args) if i not in static]
+        leaves, treedef = tree_util.tree_flatten((dynamic, kwargs))
+
+        def flat_fun(*tracers):
+            dyn, kw = tree_util.tree_unflatten(treedef, list(tracers))
+            it = iter(dyn)
+            full = [args[i] if i in static else next(it) for i in range(len(args))]
+            return tree_util.tree_leaves(fun(*full, **kw))
+
+        return _core._trace(flat_fun, [_aval(leaf) for leaf in leaves])
+
+    return traced

@@ -1,0 +1,187 @@
+#include "transforms/graph.h"
+
+#include <sstream>
+#include <unordered_map>
+
+#include "errors.h"
+
+namespace arrax::ir {
+
+std::string short_dtype_name(DType dt) {
+  switch (dt) {
+    case DType::Bool:
+      return "bool";
+    case DType::Int8:
+      return "i8";
+    case DType::Int16:
+      return "i16";
+    case DType::Int32:
+      return "i32";
+    case DType::Int64:
+      return "i64";
+    case DType::UInt8:
+      return "u8";
+    case DType::UInt16:
+      return "u16";
+    case DType::UInt32:
+      return "u32";
+    case DType::UInt64:
+      return "u64";
+    case DType::Float16:
+      return "f16";
+    case DType::BFloat16:
+      return "bf16";
+    case DType::Float32:
+      return "f32";
+    case DType::Float64:
+      return "f64";
+    case DType::Complex64:
+      return "c64";
+    case DType::Complex128:
+      return "c128";
+  }
+  return "?";
+}
+
+namespace {
+
+// a, b, ..., z, ba, bb, ... as jaxprs name variables.
+std::string var_name(int n) {
+  std::string s;
+  do {
+    s.insert(s.begin(), static_cast<char>('a' + n % 26));
+    n /= 26;
+  } while (n > 0);
+  return s;
+}
+
+std::string type_str(const AbstractValue& a) {
+  std::string s = short_dtype_name(a.dtype) + "[";
+  for (size_t i = 0; i < a.shape.size(); ++i) s += (i ? "," : "") + std::to_string(a.shape[i]);
+  return s + "]";
+}
+
+std::string literal_str(const Array& c) {
+  std::ostringstream os;
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    T v = *c.data_as<T>();
+    if constexpr (std::is_same_v<T, bool>)
+      os << (v ? "True" : "False");
+    else if constexpr (is_complex_v<T>)
+      os << "(" << v.real() << "+" << v.imag() << "j)";
+    else if constexpr (is_half_v<T>)
+      os << static_cast<float>(v);
+    else if constexpr (std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>)
+      os << static_cast<int>(v);
+    else
+      os << v;
+  });
+  return os.str() + ":" + short_dtype_name(c.dtype()) + "[]";
+}
+
+}  // namespace
+
+std::string Graph::str() const {
+  std::unordered_map<int, std::string> names;
+  std::unordered_map<int, std::string> literals;
+  int next = 0;
+  auto name = [&](int v) -> std::string {
+    auto lit = literals.find(v);
+    if (lit != literals.end()) return lit->second;
+    auto it = names.find(v);
+    if (it == names.end()) it = names.emplace(v, var_name(next++)).first;
+    return it->second;
+  };
+  std::ostringstream os;
+  os << "{ lambda ";
+  bool first = true;
+  for (size_t i = 0; i < constvars.size(); ++i) {
+    if (consts[i].ndim() == 0 && !consts[i].is_tracer()) {
+      literals[constvars[i]] = literal_str(consts[i]);
+      continue;
+    }
+    os << (first ? "" : " ") << name(constvars[i]) << ":" << type_str(vars[constvars[i]]);
+    first = false;
+  }
+  os << "; ";
+  for (size_t i = 0; i < invars.size(); ++i)
+    os << (i ? " " : "") << name(invars[i]) << ":" << type_str(vars[invars[i]]);
+  os << ". let\n";
+  for (const Eqn& e : eqns) {
+    os << "    ";
+    for (size_t i = 0; i < e.outputs.size(); ++i)
+      os << (i ? " " : "") << name(e.outputs[i]) << ":" << type_str(vars[e.outputs[i]]);
+    os << " = " << e.primitive->name;
+    if (!e.params.items().empty()) os << "[" << e.params.str() << "]";
+    for (int v : e.inputs) os << " " << name(v);
+    os << "\n";
+  }
+  os << "  in (";
+  for (size_t i = 0; i < outvars.size(); ++i)
+    os << name(outvars[i]) << (outvars.size() == 1 || i + 1 < outvars.size() ? "," : "");
+  os << ") }";
+  return os.str();
+}
+
+void Graph::verify() const {
+  std::vector<bool> defined(vars.size(), false);
+  auto define = [&](int v, const char* what) {
+    if (v < 0 || v >= static_cast<int>(vars.size()))
+      throw std::logic_error(std::string("verify: bad ") + what);
+    if (defined[v])
+      throw std::logic_error(std::string("verify: variable defined twice (") + what + ")");
+    defined[v] = true;
+  };
+  if (consts.size() != constvars.size())
+    throw std::logic_error("verify: constvars and consts differ in length");
+  for (int v : invars) define(v, "invar");
+  for (int v : constvars) define(v, "constvar");
+  for (const Eqn& e : eqns) {
+    std::vector<AbstractValue> in;
+    for (int v : e.inputs) {
+      if (v < 0 || v >= static_cast<int>(vars.size()) || !defined[v])
+        throw std::logic_error("verify: " + e.primitive->name +
+                               " uses a variable before its definition");
+      in.push_back(vars[v]);
+    }
+    std::vector<AbstractValue> out = e.primitive->abstract_eval(in, e.params);
+    if (out.size() != e.outputs.size())
+      throw std::logic_error("verify: " + e.primitive->name + " has the wrong number of outputs");
+    for (size_t i = 0; i < out.size(); ++i) {
+      const AbstractValue& rec = vars[e.outputs[i]];
+      if (out[i].shape != rec.shape || out[i].dtype != rec.dtype)
+        throw std::logic_error("verify: " + e.primitive->name + " output " + rec.str() +
+                               " differs from its abstract evaluation " + out[i].str());
+      define(e.outputs[i], "equation output");
+    }
+  }
+  for (int v : outvars)
+    if (v < 0 || v >= static_cast<int>(vars.size()) || !defined[v])
+      throw std::logic_error("verify: an output is never defined");
+}
+
+std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
+  if (args.size() != invars.size())
+    throw TypeError("eval: the graph takes " + std::to_string(invars.size()) + " arguments, got " +
+                    std::to_string(args.size()));
+  std::vector<Array> env(vars.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    const AbstractValue& a = vars[invars[i]];
+    if (args[i].shape() != a.shape || args[i].dtype() != a.dtype)
+      throw TypeError("eval: argument " + std::to_string(i) + " should be " + a.str());
+    env[invars[i]] = args[i];
+  }
+  for (size_t i = 0; i < constvars.size(); ++i) env[constvars[i]] = consts[i];
+  for (const Eqn& e : eqns) {
+    std::vector<Array> in;
+    for (int v : e.inputs) in.push_back(env[v]);
+    std::vector<Array> out = arrax::bind(*e.primitive, in, e.params);
+    for (size_t i = 0; i < out.size(); ++i) env[e.outputs[i]] = std::move(out[i]);
+  }
+  std::vector<Array> outs;
+  for (int v : outvars) outs.push_back(env[v]);
+  return outs;
+}
+
+}  // namespace arrax::ir

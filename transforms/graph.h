@@ -1,0 +1,43 @@
+// The traced IR: a Graph of equations over variables, printable in a jaxpr-like text form,
+// checked by a verifier, and runnable by evaluation. Staging (transforms/staging.h) builds it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "primitive.h"
+
+namespace arrax::ir {
+
+// An equation: outputs = primitive(inputs; params). Inputs and outputs are variable ids.
+struct Eqn {
+  const Primitive* primitive = nullptr;
+  Params params;
+  std::vector<int> inputs;
+  std::vector<int> outputs;
+};
+
+struct Graph {
+  std::vector<AbstractValue> vars;  // every variable's abstract value, indexed by id
+  std::vector<int> invars;          // the function's arguments
+  std::vector<int> constvars;       // arrays captured from outside, with their values in consts
+  std::vector<Array> consts;
+  std::vector<Eqn> eqns;
+  std::vector<int> outvars;
+
+  // The text form, e.g.
+  //   { lambda ; a:f32[3]. let
+  //       b:f32[3] = sin a
+  //     in (b,) }
+  // 0-d constants are printed inline as literals.
+  std::string str() const;
+  // Throws std::logic_error if a variable is used before it is defined or an equation's
+  // recorded outputs differ from its primitive's abstract evaluation.
+  void verify() const;
+  // Runs the graph on concrete arguments through bind (eagerly, or under an outer interpreter).
+  std::vector<Array> eval(const std::vector<Array>& args) const;
+};
+
+// The short dtype names of the text form: f32, i64, bool, c64, bf16, ...
+std::string short_dtype_name(DType dt);
+
+}  // namespace arrax::ir

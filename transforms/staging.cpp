@@ -1,0 +1,95 @@
+#include "transforms/staging.h"
+
+#include "errors.h"
+
+namespace arrax::ir {
+namespace {
+
+class StagingTracer : public Tracer {
+ public:
+  StagingTracer(std::shared_ptr<StagingInterpreter> interp, int var)
+      : interp_(std::move(interp)), var_(var) {}
+  Interpreter& interpreter() const override {
+    if (interp_->finished())
+      throw ValueError(
+          "arrax: a traced array escaped the function being traced (a leaked tracer) and was used "
+          "after "
+          "tracing ended; return it from the function instead of storing it");
+    return *interp_;
+  }
+  const StagingInterpreter* owner() const { return interp_.get(); }
+  int var() const { return var_; }
+
+ private:
+  std::shared_ptr<StagingInterpreter> interp_;
+  int var_;
+};
+
+}  // namespace
+
+int StagingInterpreter::new_var(const AbstractValue& aval) {
+  graph_.vars.push_back(aval);
+  return static_cast<int>(graph_.vars.size()) - 1;
+}
+
+Array StagingInterpreter::new_argument(const AbstractValue& aval) {
+  int v = new_var(aval);
+  graph_.invars.push_back(v);
+  return Array::traced(std::make_shared<StagingTracer>(shared_from_this(), v), aval.shape,
+                       aval.dtype);
+}
+
+int StagingInterpreter::var_of(const Array& x) {
+  if (x.is_tracer()) {
+    auto* t = dynamic_cast<const StagingTracer*>(x.tracer().get());
+    if (!t || t->owner() != this)
+      throw ValueError("arrax: an array traced by another transformation reached this one");
+    return t->var();
+  }
+  // A concrete array from outside the function: captured as a constant. Identity is the
+  // memory it views, so the same captured array becomes one constvar.
+  const void* key =
+      x.size() ? static_cast<const void*>(x.data()) : static_cast<const void*>(x.buffer().get());
+  auto it = const_ids_.find(key);
+  if (it != const_ids_.end() && graph_.vars[it->second].shape == x.shape() &&
+      graph_.vars[it->second].dtype == x.dtype())
+    return it->second;
+  int v = new_var(AbstractValue{x.shape(), x.dtype(), false, x.device()});
+  graph_.constvars.push_back(v);
+  graph_.consts.push_back(x);
+  const_ids_[key] = v;
+  return v;
+}
+
+std::vector<Array> StagingInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
+                                               const Params& params) {
+  if (finished_) throw ValueError("arrax: tracing has ended");
+  Eqn e;
+  e.primitive = &p;
+  e.params = params;
+  std::vector<AbstractValue> in;
+  for (const Array& x : inputs) {
+    int v = var_of(x);
+    e.inputs.push_back(v);
+    in.push_back(graph_.vars[v]);
+  }
+  std::vector<AbstractValue> out = p.abstract_eval(in, params);
+  std::vector<Array> results;
+  auto self = shared_from_this();
+  for (const AbstractValue& a : out) {
+    int v = new_var(a);
+    e.outputs.push_back(v);
+    results.push_back(Array::traced(std::make_shared<StagingTracer>(self, v), a.shape, a.dtype));
+  }
+  graph_.eqns.push_back(std::move(e));
+  return results;
+}
+
+Graph StagingInterpreter::finish(const std::vector<Array>& outputs) {
+  for (const Array& x : outputs) graph_.outvars.push_back(var_of(x));
+  finished_ = true;
+  graph_.verify();
+  return graph_;
+}
+
+}  // namespace arrax::ir

@@ -1,0 +1,31 @@
+// The staging interpreter: records every primitive applied to its tracers into a Graph
+// instead of running it (what make_ir, and later jit, trace with).
+#pragma once
+#include <memory>
+#include <unordered_map>
+
+#include "transforms/graph.h"
+
+namespace arrax::ir {
+
+class StagingInterpreter : public Interpreter,
+                           public std::enable_shared_from_this<StagingInterpreter> {
+ public:
+  // A new argument of the traced function: a tracer with this abstract value.
+  Array new_argument(const AbstractValue& aval);
+  std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
+                             const Params& params) override;
+  // Ends tracing: the graph computing `outputs` from the arguments. Tracers of this
+  // interpreter used after this raise an error (they have leaked out of the traced function).
+  Graph finish(const std::vector<Array>& outputs);
+  bool finished() const { return finished_; }
+
+ private:
+  int new_var(const AbstractValue& aval);
+  int var_of(const Array& x);  // a tracer's variable, or a new constvar for a concrete array
+  Graph graph_;
+  std::unordered_map<const void*, int> const_ids_;  // concrete arrays seen, by identity
+  bool finished_ = false;
+};
+
+}  // namespace arrax::ir
