@@ -5,6 +5,7 @@
 
 from arrax import numpy, random, tree_util
 from arrax._core import get_num_threads, set_num_threads
+from arrax._jit import jit
 from arrax._tracing import make_ir
 
 __version__ = "0.1.0"
@@ -13,6 +14,7 @@ __all__ = [
     "random",
     "tree_util",
     "make_ir",
+    "jit",
     "get_num_threads",
     "set_num_threads",
     "__version__",

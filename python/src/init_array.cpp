@@ -214,6 +214,7 @@ void init_array(py::module_& m) {
                                return a.offset() == 0 && !a.buffer()->owner &&
                                       a.nbytes() == a.buffer()->nbytes;
                              })
+      .def_property_readonly("_is_tracer", &Array::is_tracer)
       .def("_shares_buffer",
            [](const Array& a, const Array& b) { return a.buffer() == b.buffer(); })
       .def_property_readonly("T",

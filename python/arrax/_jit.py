@@ -1,0 +1,131 @@
+"""arrax.jit, first stage: trace once per signature, cache the verified graph, run it.
+
+The signature is the pytree structure of the arguments, the static arguments' values and each
+leaf's (shape, dtype, weak type). A cache hit skips Python entirely for the body: the graph
+runs through the engine's primitives. Later stages of the jit pipeline (issue #3: dead-code
+elimination, CSE, elementwise fusion, buffer reuse, jit as a primitive for grad/vmap) work on
+the same graph.
+"""
+
+import functools
+import logging
+import os
+
+from arrax import _core, tree_util
+from arrax._tracing import _aval
+
+_log = logging.getLogger("arrax.jit")
+
+
+def _is_tracer(leaf):
+    return isinstance(leaf, _core.ndarray) and leaf._is_tracer
+
+
+class JitFunction:
+    """The callable returned by ``arrax.jit``; see ``jit``."""
+
+    def __init__(self, fun, static_argnums, static_argnames, donate_argnums):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        self._static_argnums = frozenset(static_argnums)
+        self._static_argnames = frozenset(static_argnames)
+        self._donate_argnums = frozenset(donate_argnums)
+        self._cache = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _split(self, args, kwargs):
+        static = []
+        for i in sorted(self._static_argnums):
+            if i >= len(args):
+                raise TypeError(
+                    f"jit: static_argnums {i} is out of range for {len(args)} positional arguments"
+                )
+            static.append(("arg", i, args[i]))
+        for k in sorted(self._static_argnames):
+            if k in kwargs:
+                static.append(("kw", k, kwargs[k]))
+        dyn_args = [a for i, a in enumerate(args) if i not in self._static_argnums]
+        dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self._static_argnames}
+        try:
+            static_key = tuple(static)
+            hash(static_key)
+        except TypeError as e:
+            raise ValueError(f"jit: static arguments must be hashable: {e}") from None
+        return static_key, dyn_args, dyn_kwargs
+
+    def _rebuild(self, args, kwargs, dyn_args, dyn_kwargs):
+        it = iter(dyn_args)
+        full = [args[i] if i in self._static_argnums else next(it) for i in range(len(args))]
+        kw = dict(dyn_kwargs)
+        kw.update({k: v for k, v in kwargs.items() if k in self._static_argnames})
+        return full, kw
+
+    def _entry(self, args, kwargs):
+        static_key, dyn_args, dyn_kwargs = self._split(args, kwargs)
+        leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        avals = [_aval(leaf) for leaf in leaves]
+        key = (treedef, static_key, tuple((tuple(s), str(d), w) for s, d, w in avals))
+        entry = self._cache.get(key)
+        if entry is None:
+            self.misses += 1
+            if os.environ.get("ARRAX_LOG_COMPILES"):
+                _log.warning(
+                    "arrax.jit: tracing %s for %s",
+                    getattr(self._fun, "__name__", self._fun),
+                    key[2],
+                )
+            out_tree = []
+
+            def flat_fun(*tracers):
+                dyn, kw = tree_util.tree_unflatten(treedef, list(tracers))
+                full, kw = self._rebuild(args, kwargs, dyn, kw)
+                out_leaves, out_treedef = tree_util.tree_flatten(self._fun(*full, **kw))
+                out_tree.append(out_treedef)
+                return out_leaves
+
+            graph = _core._trace(flat_fun, avals)
+            entry = self._cache[key] = (graph, out_tree[0])
+        else:
+            self.hits += 1
+        return entry, leaves
+
+    def __call__(self, *args, **kwargs):
+        leaves = tree_util.tree_leaves((args, kwargs))
+        if any(_is_tracer(leaf) for leaf in leaves):
+            # Called while an outer function is traced: the body joins the outer graph.
+            return self._fun(*args, **kwargs)
+        (graph, out_treedef), leaves = self._entry(args, kwargs)
+        return tree_util.tree_unflatten(out_treedef, graph.eval(*leaves))
+
+    def lower(self, *args, **kwargs):
+        """The graph this function runs for these arguments (traced now if not cached)."""
+        (graph, _), _ = self._entry(args, kwargs)
+        return graph
+
+    def _cache_size(self):
+        return len(self._cache)
+
+    def clear_cache(self):
+        self._cache.clear()
+
+
+def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=()):
+    """Like ``jax.jit``: ``jit(f)`` traces ``f`` once per argument signature into arrax's IR and
+    runs the cached graph on later calls. Usable as a decorator, with or without arguments.
+
+    Python control flow on traced values raises an error; arrays captured from outside ``f``
+    are constants of the graph (a later change to them is not seen). ``donate_argnums`` is
+    accepted; buffer donation comes with the jit's memory planning.
+    """
+    as_tuple = lambda v: (v,) if isinstance(v, (int, str)) else tuple(v)  # noqa: E731
+    if fun is None:
+        return lambda f: jit(
+            f,
+            static_argnums=static_argnums,
+            static_argnames=static_argnames,
+            donate_argnums=donate_argnums,
+        )
+    return JitFunction(
+        fun, as_tuple(static_argnums), as_tuple(static_argnames), as_tuple(donate_argnums)
+    )

@@ -1,0 +1,96 @@
+"""arrax.jit, first stage: trace once per signature, cache, run the graph; pitfalls as tests."""
+
+import arrax
+import arrax.numpy as anp
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY
+from test_make_ir import FUNCTIONS
+
+pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
+
+
+@pytest.mark.parametrize("f,args", FUNCTIONS)
+def test_jit_matches_eager(f, args):
+    args = [anp.asarray(a) for a in args]
+    want = f(*args)
+    got = arrax.jit(f)(*args)
+    want = want if isinstance(want, tuple) else (want,)
+    got = got if isinstance(got, tuple) else (got,)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-6)
+
+
+def test_cache_hits_and_retraces():
+    f = arrax.jit(lambda x, y: x * y + 1)
+    f(anp.ones(3), anp.ones(3))
+    f(anp.zeros(3), anp.ones(3))
+    assert (f.misses, f.hits) == (1, 1)
+    f(anp.ones(4), anp.ones(4))  # new shape: retrace
+    f(anp.ones(3, dtype=np.float32), anp.ones(3))  # new dtype: retrace
+    assert f.misses == 3 and f._cache_size() == 3
+
+
+def test_outputs_keep_the_pytree_structure():
+    f = arrax.jit(lambda p: {"sum": p["a"] + p["b"], "both": (p["a"], p["b"])})
+    out = f({"a": anp.ones(2), "b": anp.arange(2.0)})
+    assert set(out) == {"sum", "both"} and isinstance(out["both"], tuple)
+    np.testing.assert_allclose(np.asarray(out["sum"]), [1.0, 2.0])
+
+
+def test_static_argnums_and_argnames():
+    @arrax.jit
+    def unused(x):
+        return x
+
+    f = arrax.jit(lambda x, n: x * n, static_argnums=1)
+    assert float(f(anp.ones(()), 3)) == 3.0 and float(f(anp.ones(()), 4)) == 4.0
+    assert f.misses == 2  # each static value traces once
+    g = arrax.jit(lambda x, *, axis: anp.sum(x, axis=axis), static_argnames="axis")
+    assert g(anp.ones((2, 3)), axis=1).shape == (2,)
+    with pytest.raises(ValueError, match="hashable"):
+        arrax.jit(lambda x, n: x, static_argnums=1)(anp.ones(1), [1])
+
+
+def test_pitfall_captured_arrays_are_constants():
+    # Like JAX: an array captured from outside is baked into the graph at trace time.
+    c = anp.ones(2)
+    f = arrax.jit(lambda x: x + c)
+    f(anp.zeros(2))
+    c[...] = 5.0  # mutating the captured array in place is seen (same memory) ...
+    np.testing.assert_allclose(np.asarray(f(anp.zeros(2))), [5.0, 5.0])
+    c = anp.zeros(2)  # ... but rebinding the Python name is not: the graph holds the old array
+    np.testing.assert_allclose(np.asarray(f(anp.zeros(2))), [5.0, 5.0])
+
+
+def test_pitfall_side_effects_run_only_while_tracing():
+    calls = []
+
+    @arrax.jit
+    def f(x):
+        calls.append(1)
+        return x + 1
+
+    f(anp.ones(2))
+    f(anp.ones(2))
+    assert len(calls) == 1
+
+
+def test_pitfall_python_control_flow_on_traced_values_raises():
+    f = arrax.jit(lambda x: x if x.sum() > 0 else -x)
+    with pytest.raises(TypeError, match="traced"):
+        f(anp.ones(2))
+
+
+def test_jit_inside_make_ir_inlines():
+    inner = arrax.jit(lambda x: anp.sin(x) * 2)
+    ir = arrax.make_ir(lambda x: inner(x) + 1)(anp.ones(3))
+    assert ir.primitives[0] == "sin"
+    assert inner.misses == 0  # traced as part of the outer function, not compiled on its own
+
+
+def test_lower_returns_the_graph():
+    ir = arrax.jit(lambda x: anp.exp(x)).lower(anp.ones((2, 2), dtype=np.float32))
+    assert "exp" in str(ir) and "f32[2,2]" in str(ir)
