@@ -103,7 +103,6 @@ bool weak_int_fits(const Operand& op, DType dtype) {
   if (op.weak != WeakKind::Int || !is_integer(dtype)) return true;
   bool big = op.array.dtype() == DType::UInt64;  // a Python int above int64's range
   int64_t v = *op.array.data_as<int64_t>();
-  uint64_t uv = *op.array.data_as<uint64_t>();
   return dispatch_dtype(dtype, [&](auto tag) -> bool {
     using T = decltype(tag);
     if constexpr (is_int_v<T>) {

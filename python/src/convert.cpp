@@ -206,7 +206,7 @@ np::Operand operand_from_py(py::handle obj) {
   np::Operand op;
   if (!try_operand_from_py(obj, op))
     throw TypeError("arrax: cannot convert an object of type '" +
-                    std::string(py::str(obj.get_type().attr("__name__"))) + "' to an array");
+                    std::string(py::str(py::type::handle_of(obj).attr("__name__"))) + "' to an array");
   return op;
 }
 

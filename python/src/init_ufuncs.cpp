@@ -20,7 +20,7 @@ py::object results_to_py(std::vector<Array> r) {
 Array out_array(py::handle o, const np::UfuncDef& u) {
   if (!py::isinstance<Array>(o))
     throw TypeError(u.name + ": return arrays must be of ArrayType (arrax.numpy.ndarray), got " +
-                    std::string(py::str(o.get_type().attr("__name__"))));
+                    std::string(py::str(py::type::handle_of(o).attr("__name__"))));
   return o.cast<Array>();
 }
 
