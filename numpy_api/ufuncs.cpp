@@ -305,6 +305,14 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
       "casting rule ''safe''");
 }
 
+const Primitive* direct_primitive(const UfuncDef& u, DType dt) {
+  if (u.primitive.empty() || u.ints_to_double || u.check_int_power) return nullptr;
+  if (!u.bool_error.empty() && dt == DType::Bool) return nullptr;
+  if (!has_loop(u, dt)) return nullptr;
+  if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
+  return u.primitive_record;
+}
+
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype) {
   if (static_cast<int>(inputs.size()) != u.nin)
@@ -312,19 +320,19 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
                     std::to_string(inputs.size()));
   // Fast path, the common case: arrays (no Python scalars) of one dtype and one shape, with a
   // loop for that dtype. Nothing to promote, cast or broadcast.
-  if (!dtype && !u.primitive.empty() && !u.ints_to_double && !u.check_int_power &&
-      (u.bool_error.empty() || inputs[0].array.dtype() != DType::Bool)) {
+  if (!dtype) {
     const Array& a0 = inputs[0].array;
     bool plain = true;
     for (auto& op : inputs)
       plain = plain && op.weak == WeakKind::None && op.array.dtype() == a0.dtype() &&
               op.array.shape() == a0.shape();
-    if (plain && has_loop(u, a0.dtype())) {
-      if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
-      std::vector<Array> args;
-      args.reserve(inputs.size());
-      for (auto& op : inputs) args.push_back(op.array);
-      return arrax::bind(*u.primitive_record, args);
+    if (plain) {
+      if (const Primitive* p = direct_primitive(u, a0.dtype())) {
+        std::vector<Array> args;
+        args.reserve(inputs.size());
+        for (auto& op : inputs) args.push_back(op.array);
+        return arrax::bind(*p, args);
+      }
     }
   }
   DType loop = resolve_loop(u, inputs, dtype);

@@ -34,6 +34,9 @@ const UfuncDef& ufunc(const std::string& name);  // throws std::logic_error on u
 // The loop dtype NumPy picks for these operands (or for an explicit dtype=); TypeError if none.
 DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
                    std::optional<DType> dtype);
+// The primitive computing `u` directly on arrays of dtype `dt` (all inputs of that dtype and
+// one shape), or nullptr when the ufunc needs more than one primitive application there.
+const Primitive* direct_primitive(const UfuncDef& u, DType dt);
 // Applies the ufunc: promotion, casting, broadcasting, then the primitive.
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype = std::nullopt);

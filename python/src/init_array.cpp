@@ -118,6 +118,16 @@ const np::UfuncDef& U(const char* name) {
 
 // a <op> b, returning NotImplemented for operands arrax cannot convert.
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+  // Two arrays of one dtype and shape: straight to the primitive, without operand records.
+  if (const Array* b = py_convert::exact_array(other.ptr()))
+    if (b->dtype() == self.dtype() && b->shape() == self.shape())
+      if (const Primitive* p = np::direct_primitive(u, self.dtype())) {
+        std::vector<Array> args;
+        args.reserve(2);
+        args.push_back(reflected ? *b : self);
+        args.push_back(reflected ? self : *b);
+        return py::cast(std::move(arrax::bind(*p, args)[0]));
+      }
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   std::vector<np::Operand> ins;
