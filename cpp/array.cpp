@@ -250,6 +250,19 @@ Array Array::contiguous(bool force) const {
   return out;
 }
 
+Array broadcast_view(const Array& x, const Shape& shape, const std::vector<int64_t>& bdims) {
+  Strides strides(shape.size(), 0);
+  for (size_t i = 0; i < bdims.size(); ++i) {
+    int64_t d = bdims[i];
+    if (x.shape()[i] == shape[d])
+      strides[d] = x.strides()[i];
+    else if (x.shape()[i] != 1)
+      throw ValueError("broadcast_in_dim: cannot broadcast " + shape_str(x.shape()) + " to " +
+                       shape_str(shape));
+  }
+  return x.view(shape, strides, x.offset());
+}
+
 Array astype(const Array& src, DType dtype) {
   Array out = Array::empty(src.shape(), dtype, src.device());
   copy_into(src, out);

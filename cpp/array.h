@@ -103,6 +103,10 @@ class Array {
   DType dtype_ = DType::Float32;
 };
 
+// The view of x broadcast to `shape`, operand dimension i becoming output dimension bdims[i]
+// (stride 0 along broadcast dimensions): the broadcast_in_dim primitive's CPU kernel.
+Array broadcast_view(const Array& x, const Shape& shape, const std::vector<int64_t>& bdims);
+
 // Copies src into dst elementwise (same shape, src may broadcast with zero strides), converting
 // dtype as NumPy's unsafe casting does.
 void copy_into(const Array& src, const Array& dst);

@@ -1,30 +1,16 @@
 #include "dtype.h"
 
+#include <array>
+
 #include "errors.h"
 
 namespace arrax {
 namespace {
 
-struct DTypeInfo {
-  const char* name;
-  size_t size;
-  DTypeKind kind;
-};
-
-constexpr DTypeInfo kInfo[kNumDTypes] = {
-    {"bool", 1, DTypeKind::Bool},           {"int8", 1, DTypeKind::SignedInt},
-    {"int16", 2, DTypeKind::SignedInt},     {"int32", 4, DTypeKind::SignedInt},
-    {"int64", 8, DTypeKind::SignedInt},     {"uint8", 1, DTypeKind::UnsignedInt},
-    {"uint16", 2, DTypeKind::UnsignedInt},  {"uint32", 4, DTypeKind::UnsignedInt},
-    {"uint64", 8, DTypeKind::UnsignedInt},  {"float16", 2, DTypeKind::Float},
-    {"bfloat16", 2, DTypeKind::Float},      {"float32", 4, DTypeKind::Float},
-    {"float64", 8, DTypeKind::Float},       {"complex64", 8, DTypeKind::Complex},
-    {"complex128", 16, DTypeKind::Complex},
-};
-
-const DTypeInfo& info(DType dt) {
-  return kInfo[static_cast<int>(dt)];
-}
+// Indexed by DType (sizes and kinds are in dtype.h).
+constexpr const char* kNames[kNumDTypes] = {
+    "bool",   "int8",    "int16",    "int32",   "int64",   "uint8",     "uint16",    "uint32",
+    "uint64", "float16", "bfloat16", "float32", "float64", "complex64", "complex128"};
 
 DType signed_of_size(size_t size) {
   switch (size) {
@@ -52,19 +38,13 @@ DType promote_floats(DType a, DType b) {
 
 }  // namespace
 
-size_t itemsize(DType dt) {
-  return info(dt).size;
-}
 const char* dtype_name(DType dt) {
-  return info(dt).name;
-}
-DTypeKind dtype_kind(DType dt) {
-  return info(dt).kind;
+  return kNames[static_cast<int>(dt)];
 }
 
 DType dtype_from_name(const std::string& name) {
   for (int i = 0; i < kNumDTypes; ++i)
-    if (name == kInfo[i].name) return static_cast<DType>(i);
+    if (name == kNames[i]) return static_cast<DType>(i);
   throw TypeError("dtype: data type '" + name + "' not understood");
 }
 
@@ -158,7 +138,16 @@ DType promote_with_weak(DType a, WeakKind w) {
 }
 
 bool can_cast_safe(DType from, DType to) {
-  return promote_types(from, to) == to;
+  // Safe casting is promotion that lands on the target; tabulated once for the dispatch path.
+  static const auto table = [] {
+    std::array<std::array<bool, kNumDTypes>, kNumDTypes> t{};
+    for (int i = 0; i < kNumDTypes; ++i)
+      for (int j = 0; j < kNumDTypes; ++j)
+        t[i][j] =
+            promote_types(static_cast<DType>(i), static_cast<DType>(j)) == static_cast<DType>(j);
+    return t;
+  }();
+  return table[static_cast<int>(from)][static_cast<int>(to)];
 }
 
 }  // namespace arrax

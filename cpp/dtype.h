@@ -38,10 +38,24 @@ enum class DTypeKind : uint8_t { Bool, SignedInt, UnsignedInt, Float, Complex };
 // What a Python scalar contributes to promotion when it meets an array (NEP 50 "weak" scalars).
 enum class WeakKind : uint8_t { None, Bool, Int, Float, Complex };
 
-size_t itemsize(DType dt);
+namespace detail {
+// Indexed by DType: the item sizes and kinds (inline: they sit on every op's dispatch path).
+inline constexpr uint8_t kItemsize[kNumDTypes] = {1, 1, 2, 4, 8, 1, 2, 4, 8, 2, 2, 4, 8, 8, 16};
+inline constexpr DTypeKind kKind[kNumDTypes] = {
+    DTypeKind::Bool,        DTypeKind::SignedInt,   DTypeKind::SignedInt,   DTypeKind::SignedInt,
+    DTypeKind::SignedInt,   DTypeKind::UnsignedInt, DTypeKind::UnsignedInt, DTypeKind::UnsignedInt,
+    DTypeKind::UnsignedInt, DTypeKind::Float,       DTypeKind::Float,       DTypeKind::Float,
+    DTypeKind::Float,       DTypeKind::Complex,     DTypeKind::Complex};
+}  // namespace detail
+
+inline size_t itemsize(DType dt) {
+  return detail::kItemsize[static_cast<int>(dt)];
+}
+inline DTypeKind dtype_kind(DType dt) {
+  return detail::kKind[static_cast<int>(dt)];
+}
 const char* dtype_name(DType dt);                // NumPy's name: "float32", "bfloat16", ...
 DType dtype_from_name(const std::string& name);  // throws TypeError-like std::invalid_argument
-DTypeKind dtype_kind(DType dt);
 inline bool is_bool(DType dt) {
   return dt == DType::Bool;
 }
@@ -68,7 +82,7 @@ DType promote_types(DType a, DType b);
 DType promote_with_weak(DType a, WeakKind w);
 // The default dtype of a Python scalar standing alone: bool, int64, float64, complex128.
 DType default_dtype(WeakKind w);
-// numpy.can_cast(from, to, casting="safe").
+// numpy.can_cast(from, to, casting="safe"), from a table computed once.
 bool can_cast_safe(DType from, DType to);
 // The real dtype of a complex one (complex64 -> float32); identity otherwise.
 DType real_dtype(DType dt);

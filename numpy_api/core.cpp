@@ -89,6 +89,9 @@ Array broadcast_to(const Array& x, const Shape& shape, const char* fname) {
                        shape_str(shape));
     bdims.push_back(static_cast<int64_t>(off + i));
   }
+  // A concrete array broadcasts to the same view the primitive's kernel would make; only a
+  // traced one needs the primitive recorded.
+  if (!x.is_tracer()) return broadcast_view(x, shape, bdims);
   static const Primitive& p = primitive("broadcast_in_dim");
   return bind1(p, {x}, Params{{"shape", shape}, {"broadcast_dimensions", bdims}});
 }

@@ -15,7 +15,7 @@ namespace arrax::kernels {
 template <int N>
 struct NdSpace {
   Shape shape;  // coalesced, innermost last; never empty (at least {1})
-  std::array<std::vector<int64_t>, N> strides;
+  std::array<Strides, N> strides;
   std::array<char*, N> base;
   int64_t size = 1;
 };
@@ -25,12 +25,12 @@ struct NdSpace {
 template <int N>
 NdSpace<N> make_space(const Shape& shape, const std::array<const Array*, N>& ops) {
   NdSpace<N> sp;
-  std::vector<int> dims;
+  SmallVector<int, 8> dims;
   for (int d = 0; d < static_cast<int>(shape.size()); ++d)
     if (shape[d] != 1) dims.push_back(d);
   for (int k = 0; k < N; ++k) sp.base[k] = ops[k]->data();
   Shape out_shape;
-  std::array<std::vector<int64_t>, N> st;
+  std::array<Strides, N> st;
   for (int d : dims) {
     bool merge = !out_shape.empty();
     if (merge)
@@ -63,7 +63,7 @@ void iterate_range(const NdSpace<N>& sp, int64_t begin, int64_t end, Inner&& inn
   std::array<int64_t, N> inner_strides;
   for (int k = 0; k < N; ++k) inner_strides[k] = sp.strides[k][nd - 1];
   // Multi-index of `begin`.
-  std::vector<int64_t> idx(nd, 0);
+  Shape idx(nd, 0);
   int64_t rem = begin;
   for (int d = nd - 1; d >= 0; --d) {
     idx[d] = rem % sp.shape[d];

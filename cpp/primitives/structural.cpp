@@ -52,19 +52,8 @@ const Primitive& broadcast_in_dim_p = register_primitive({
       return std::vector<AbstractValue>{with(in[0], p.get_ints("shape"))};
     },
     [](const std::vector<Array>& in, const Params& p) {
-      const Array& x = in[0];
-      const Shape& shape = p.get_ints("shape");
-      const auto& bdims = p.get_ints("broadcast_dimensions");
-      Strides strides(shape.size(), 0);
-      for (size_t i = 0; i < bdims.size(); ++i) {
-        int64_t d = bdims[i];
-        if (x.shape()[i] == shape[d])
-          strides[d] = x.strides()[i];
-        else if (x.shape()[i] != 1)
-          throw ValueError("broadcast_in_dim: cannot broadcast " + shape_str(x.shape()) + " to " +
-                           shape_str(shape));
-      }
-      return std::vector<Array>{x.view(shape, strides, x.offset())};
+      return std::vector<Array>{
+          broadcast_view(in[0], p.get_ints("shape"), p.get_ints("broadcast_dimensions"))};
     },
 });
 
