@@ -30,6 +30,20 @@ Operand scalar_operand(complex128 v) {
   return make_scalar(v, DType::Complex128, WeakKind::Complex);
 }
 
+int kind_rank(DType dt) {
+  switch (dtype_kind(dt)) {
+    case DTypeKind::Bool:
+      return 1;
+    case DTypeKind::SignedInt:
+    case DTypeKind::UnsignedInt:
+      return 2;
+    case DTypeKind::Float:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
 DType result_type(const std::vector<Operand>& ops) {
   std::optional<DType> strong;
   WeakKind weakest = WeakKind::None;

@@ -267,19 +267,6 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
   if (common == DType::BFloat16 && has_loop(u, DType::BFloat16)) return common;
   // NumPy's resolution: the first loop every input casts to safely. A weak Python scalar takes
   // part only when its kind is above every array's (NEP 50), and then as result_type makes it.
-  auto kind_rank = [](DType d) {
-    switch (dtype_kind(d)) {
-      case DTypeKind::Bool:
-        return 1;
-      case DTypeKind::SignedInt:
-      case DTypeKind::UnsignedInt:
-        return 2;
-      case DTypeKind::Float:
-        return 3;
-      default:
-        return 4;
-    }
-  };
   int strong_rank = 0;
   for (auto& op : inputs)
     if (op.weak == WeakKind::None) strong_rank = std::max(strong_rank, kind_rank(op.array.dtype()));

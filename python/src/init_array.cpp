@@ -130,6 +130,19 @@ py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other,
       }
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  // An array and a Python scalar of no higher kind (x - 2 with x float32): NumPy's loop is the
+  // array's dtype, so the scalar only needs converting and broadcasting.
+  if (o.weak != WeakKind::None && static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) &&
+      np::weak_int_fits(o, self.dtype()))
+    if (const Primitive* p = np::direct_primitive(u, self.dtype())) {
+      Array scalar =
+          np::broadcast_to(np::cast_operand(o, self.dtype(), u.name.c_str()), self.shape());
+      std::vector<Array> args;
+      args.reserve(2);
+      args.push_back(reflected ? scalar : self);
+      args.push_back(reflected ? self : scalar);
+      return py::cast(std::move(arrax::bind(*p, args)[0]));
+    }
   std::vector<np::Operand> ins;
   ins.reserve(2);
   if (reflected) ins.push_back(std::move(o));
