@@ -10,7 +10,8 @@ using namespace py_convert;
 namespace {
 int64_t as_int(py::handle h, const char* what) {
   if (PyFloat_Check(h.ptr()) || PyBool_Check(h.ptr()))
-    throw TypeError(std::string("'") + py::str(py::type::handle_of(h).attr("__name__")).cast<std::string>() +
+    throw TypeError(std::string("'") +
+                    py::str(py::type::handle_of(h).attr("__name__")).cast<std::string>() +
                     "' object cannot be interpreted as an integer (" + what + ")");
   return py_convert::index_value(h);
 }

@@ -116,6 +116,13 @@ Array array_from_numpy(py::array arr) {
   return Array(buf, shape, strides, -low, dt);
 }
 
+py::object arrays_to_py(std::vector<Array> r) {
+  if (r.size() == 1) return py::cast(std::move(r[0]));
+  py::tuple t(r.size());
+  for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
+  return t;
+}
+
 int64_t index_value(py::handle obj) {
   PyObject* r = PyNumber_Index(obj.ptr());
   if (!r) throw py::error_already_set();
@@ -206,7 +213,8 @@ np::Operand operand_from_py(py::handle obj) {
   np::Operand op;
   if (!try_operand_from_py(obj, op))
     throw TypeError("arrax: cannot convert an object of type '" +
-                    std::string(py::str(py::type::handle_of(obj).attr("__name__"))) + "' to an array");
+                    std::string(py::str(py::type::handle_of(obj).attr("__name__"))) +
+                    "' to an array");
   return op;
 }
 

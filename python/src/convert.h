@@ -30,6 +30,9 @@ Array array_from_numpy(py::array arr);
 // straight from the pybind11 instance; nullptr for anything else. The operators' fast path.
 const Array* exact_array(PyObject* obj);
 
+// One result as an array, several as a tuple of arrays (a ufunc's return value).
+py::object arrays_to_py(std::vector<Array> r);
+
 // operator.index(obj) as an int64; the Python error (TypeError, OverflowError) propagates.
 int64_t index_value(py::handle obj);
 // A NumPy array viewing a's memory (no copy); it keeps a's buffer alive.

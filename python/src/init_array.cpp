@@ -117,42 +117,38 @@ const np::UfuncDef& U(const char* name) {
 }
 
 // a <op> b, returning NotImplemented for operands arrax cannot convert.
+// p(self, other), or p(other, self) for a reflected operator.
+py::object bind_pair(const Primitive& p, const Array& self, const Array& other, bool reflected) {
+  std::vector<Array> args;
+  args.reserve(2);
+  args.push_back(reflected ? other : self);
+  args.push_back(reflected ? self : other);
+  return py::cast(std::move(arrax::bind(p, args)[0]));
+}
+
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
   // Two arrays of one dtype and shape: straight to the primitive, without operand records.
   if (const Array* b = py_convert::exact_array(other.ptr()))
     if (b->dtype() == self.dtype() && b->shape() == self.shape())
-      if (const Primitive* p = np::direct_primitive(u, self.dtype())) {
-        std::vector<Array> args;
-        args.reserve(2);
-        args.push_back(reflected ? *b : self);
-        args.push_back(reflected ? self : *b);
-        return py::cast(std::move(arrax::bind(*p, args)[0]));
-      }
+      if (const Primitive* p = np::direct_primitive(u, self.dtype()))
+        return bind_pair(*p, self, *b, reflected);
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   // An array and a Python scalar of no higher kind (x - 2 with x float32): NumPy's loop is the
   // array's dtype, so the scalar only needs converting and broadcasting.
   if (o.weak != WeakKind::None && static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) &&
       np::weak_int_fits(o, self.dtype()))
-    if (const Primitive* p = np::direct_primitive(u, self.dtype())) {
-      Array scalar =
-          np::broadcast_to(np::cast_operand(o, self.dtype(), u.name.c_str()), self.shape());
-      std::vector<Array> args;
-      args.reserve(2);
-      args.push_back(reflected ? scalar : self);
-      args.push_back(reflected ? self : scalar);
-      return py::cast(std::move(arrax::bind(*p, args)[0]));
-    }
+    if (const Primitive* p = np::direct_primitive(u, self.dtype()))
+      return bind_pair(
+          *p, self,
+          np::broadcast_to(np::cast_operand(o, self.dtype(), u.name.c_str()), self.shape()),
+          reflected);
   std::vector<np::Operand> ins;
   ins.reserve(2);
   if (reflected) ins.push_back(std::move(o));
   ins.emplace_back(self);
   if (!reflected) ins.push_back(std::move(o));
-  auto r = np::apply_ufunc(u, ins);
-  if (r.size() == 1) return py::cast(std::move(r[0]));
-  py::tuple t(r.size());
-  for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
-  return t;
+  return arrays_to_py(np::apply_ufunc(u, ins));
 }
 
 py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle other) {

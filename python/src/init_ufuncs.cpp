@@ -10,13 +10,6 @@ namespace arrax::bindings {
 using namespace py_convert;
 namespace {
 
-py::object results_to_py(std::vector<Array> r) {
-  if (r.size() == 1) return py::cast(std::move(r[0]));
-  py::tuple t(r.size());
-  for (size_t i = 0; i < r.size(); ++i) t[i] = py::cast(std::move(r[i]));
-  return t;
-}
-
 Array out_array(py::handle o, const np::UfuncDef& u) {
   if (!py::isinstance<Array>(o))
     throw TypeError(u.name + ": return arrays must be of ArrayType (arrax.numpy.ndarray), got " +
@@ -71,7 +64,7 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   }
   bool any_out = false;
   for (auto& o : outs) any_out = any_out || o.has_value();
-  if (!any_out && !where && !dtype) return results_to_py(np::apply_ufunc(u, inputs));
+  if (!any_out && !where && !dtype) return arrays_to_py(np::apply_ufunc(u, inputs));
   if (dtype && casting != "unsafe") {
     for (auto& op : inputs)
       if (op.weak == WeakKind::None && !np::can_cast(op.array.dtype(), *dtype, casting))
