@@ -49,6 +49,10 @@ size_t Params::hash() const {
             for (auto e : x) mix(std::hash<int64_t>{}(e));
           } else if constexpr (std::is_same_v<T, DType>) {
             mix(static_cast<size_t>(x));
+          } else if constexpr (std::is_same_v<T, GraphList>) {
+            for (auto& g : x) mix(std::hash<const void*>{}(g.get()));
+          } else if constexpr (std::is_same_v<T, OpaquePtr>) {
+            mix(std::hash<const void*>{}(x.get()));
           } else {
             mix(std::hash<T>{}(x));
           }
@@ -58,7 +62,7 @@ size_t Params::hash() const {
   return h;
 }
 
-std::string Params::str() const {
+std::string Params::str(const std::function<std::string(const ir::Graph&)>& graph_str) const {
   std::ostringstream os;
   bool first = true;
   for (auto& [k, v] : items_) {
@@ -74,6 +78,13 @@ std::string Params::str() const {
             os << dtype_name(x);
           } else if constexpr (std::is_same_v<T, bool>) {
             os << (x ? "True" : "False");
+          } else if constexpr (std::is_same_v<T, OpaquePtr>) {
+            os << x->str();
+          } else if constexpr (std::is_same_v<T, GraphList>) {
+            os << "(";
+            for (size_t i = 0; i < x.size(); ++i)
+              os << (i ? ", " : "") << (graph_str ? graph_str(*x[i]) : std::string("<graph>"));
+            os << ")";
           } else {
             os << x;
           }
@@ -103,6 +114,7 @@ Registry& registry() {
   return r;
 }
 thread_local Interpreter* g_current = nullptr;
+thread_local int g_next_level = 0;
 }  // namespace
 
 const Primitive& register_primitive(Primitive p) {
@@ -143,6 +155,10 @@ std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vecto
   return p.cpu_kernel(inputs, params);
 }
 
+int new_interpreter_level() {
+  return ++g_next_level;
+}
+
 Interpreter& current_interpreter() {
   static EvalInterpreter eval;
   return g_current ? *g_current : eval;
@@ -160,8 +176,10 @@ std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs,
   if (p.num_inputs >= 0 && static_cast<int>(inputs.size()) != p.num_inputs)
     throw std::logic_error(p.name + ": expected " + std::to_string(p.num_inputs) + " inputs, got " +
                            std::to_string(inputs.size()));
+  const Tracer* top = nullptr;
   for (const Array& x : inputs)
-    if (x.is_tracer()) return x.tracer()->interpreter().process(p, inputs, params);
+    if (x.is_tracer() && (!top || x.tracer()->level() > top->level())) top = x.tracer().get();
+  if (top) return top->interpreter().process(p, inputs, params);
   return current_interpreter().process(p, inputs, params);
 }
 

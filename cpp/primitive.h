@@ -12,7 +12,22 @@
 
 namespace arrax {
 
-using ParamValue = std::variant<bool, int64_t, double, std::string, DType, std::vector<int64_t>>;
+namespace ir {
+struct Graph;
+}
+// Sub-graphs carried by control-flow primitives (cond branches, loop bodies, jit calls).
+using GraphList = std::vector<std::shared_ptr<const ir::Graph>>;
+
+// A value only the layer above the engine understands (a Python callable a custom_vjp rule
+// calls back); compared and hashed by identity.
+struct Opaque {
+  virtual ~Opaque() = default;
+  virtual std::string str() const = 0;
+};
+using OpaquePtr = std::shared_ptr<const Opaque>;
+
+using ParamValue = std::variant<bool, int64_t, double, std::string, DType, std::vector<int64_t>,
+                                GraphList, OpaquePtr>;
 
 // A small ordered map of attributes (axes, shapes, dtypes, ...). Hashable and comparable, so
 // the jit can use it in cache keys and common-subexpression elimination.
@@ -34,7 +49,8 @@ class Params {
   DType get_dtype(const std::string& key) const { return get<DType>(key); }
   size_t hash() const;
   bool operator==(const Params& o) const { return items_ == o.items_; }
-  std::string str() const;  // "axes=(0, 1) keepdims=True", for printing graphs
+  // "axes=(0, 1) keepdims=True", for printing graphs; sub-graphs print through `graph_str`.
+  std::string str(const std::function<std::string(const ir::Graph&)>& graph_str = {}) const;
   const std::vector<std::pair<std::string, ParamValue>>& items() const { return items_; }
 
  private:
@@ -65,8 +81,9 @@ struct Primitive {
   int num_inputs = -1;  // -1: variadic
   AbstractEvalRule abstract_eval;
   KernelFn cpu_kernel;
-  // Later layers add rules here (jvp, transpose, batching, CUDA kernel); a registry test
-  // checks that every primitive has the rules it needs.
+  // The differentiation and batching rules live with the interpreters that use them
+  // (python/arrax/_rules/*.py, one `defrules` call per primitive); the registry test checks
+  // that every primitive here has them.
 };
 
 // Adds a primitive to the registry and returns its (stable) record.
@@ -78,6 +95,11 @@ std::vector<const Primitive*> all_primitives();
 
 // Interpreters: `bind` hands each primitive application to the interpreter owning a traced
 // input, or to the current one (eager evaluation by default).
+//
+// Interpreters nest (grad of grad, vmap of jit, ...): each has a level, larger for the ones
+// started later, and a primitive applied to tracers of several interpreters goes to the one
+// with the highest level, which sees the others' tracers as constants (JAX's "stackless"
+// model, Autodidax part 2).
 class Interpreter {
  public:
   virtual ~Interpreter() = default;
@@ -97,7 +119,11 @@ class Tracer {
  public:
   virtual ~Tracer() = default;
   virtual Interpreter& interpreter() const = 0;
+  virtual int level() const = 0;
 };
+
+// A fresh interpreter level, above every level handed out before on this thread.
+int new_interpreter_level();
 
 Interpreter& current_interpreter();
 // Makes `interp` the current interpreter for this thread while the guard lives.

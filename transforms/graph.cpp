@@ -82,7 +82,8 @@ std::string literal_str(const Array& c) {
 
 }  // namespace
 
-std::string Graph::str() const {
+std::string Graph::str(int indent) const {
+  const std::string pad(indent, ' ');
   std::unordered_map<int, std::string> names;
   std::unordered_map<int, std::string> literals;
   int next = 0;
@@ -109,19 +110,41 @@ std::string Graph::str() const {
     os << (i ? " " : "") << name(invars[i]) << ":" << type_str(vars[invars[i]]);
   os << ". let\n";
   for (const Eqn& e : eqns) {
-    os << "    ";
+    os << pad << "    ";
     for (size_t i = 0; i < e.outputs.size(); ++i)
       os << (i ? " " : "") << name(e.outputs[i]) << ":" << type_str(vars[e.outputs[i]]);
     os << " = " << e.primitive->name;
-    if (!e.params.items().empty()) os << "[" << e.params.str() << "]";
+    if (!e.params.items().empty())
+      os << "[" << e.params.str([indent](const Graph& g) { return g.str(indent + 6); }) << "]";
     for (int v : e.inputs) os << " " << name(v);
     os << "\n";
   }
-  os << "  in (";
+  os << pad << "  in (";
   for (size_t i = 0; i < outvars.size(); ++i)
     os << name(outvars[i]) << (outvars.size() == 1 || i + 1 < outvars.size() ? "," : "");
   os << ") }";
   return os.str();
+}
+
+Graph Graph::with_consts_as_args() const {
+  Graph g = *this;
+  g.invars = constvars;
+  g.invars.insert(g.invars.end(), invars.begin(), invars.end());
+  g.constvars.clear();
+  g.consts.clear();
+  return g;
+}
+
+std::vector<AbstractValue> Graph::in_avals() const {
+  std::vector<AbstractValue> r;
+  for (int v : invars) r.push_back(vars[v]);
+  return r;
+}
+
+std::vector<AbstractValue> Graph::out_avals() const {
+  std::vector<AbstractValue> r;
+  for (int v : outvars) r.push_back(vars[v]);
+  return r;
 }
 
 void Graph::verify() const {

@@ -28,8 +28,13 @@ struct Graph {
   //   { lambda ; a:f32[3]. let
   //       b:f32[3] = sin a
   //     in (b,) }
-  // 0-d constants are printed inline as literals.
-  std::string str() const;
+  // 0-d constants are printed inline as literals; sub-graphs print nested, indented.
+  std::string str(int indent = 0) const;
+  // The same computation with the constants as leading arguments (closure conversion): what
+  // control-flow primitives carry, their constants becoming operands that transformations see.
+  Graph with_consts_as_args() const;
+  std::vector<AbstractValue> in_avals() const;
+  std::vector<AbstractValue> out_avals() const;
   // Throws std::logic_error if a variable is used before it is defined or an equation's
   // recorded outputs differ from its primitive's abstract evaluation.
   void verify() const;

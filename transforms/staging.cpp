@@ -17,6 +17,7 @@ class StagingTracer : public Tracer {
           "tracing ended; return it from the function instead of storing it");
     return *interp_;
   }
+  int level() const override { return interp_->level(); }
   const StagingInterpreter* owner() const { return interp_.get(); }
   int var() const { return var_; }
 
@@ -40,24 +41,29 @@ Array StagingInterpreter::new_argument(const AbstractValue& aval) {
 }
 
 int StagingInterpreter::var_of(const Array& x) {
+  const void* key;
   if (x.is_tracer()) {
     auto* t = dynamic_cast<const StagingTracer*>(x.tracer().get());
-    if (!t || t->owner() != this)
-      throw ValueError("arrax: an array traced by another transformation reached this one");
-    return t->var();
+    if (t && t->owner() == this) return t->var();
+    if (x.tracer()->level() > level_)
+      throw ValueError("arrax: an array traced by an inner transformation reached an outer one");
+    key = x.tracer().get();  // an outer interpreter's value: a constant of this graph
+  } else {
+    // A concrete array from outside the function: captured as a constant. Identity is the
+    // memory it views, so the same captured array becomes one constvar.
+    key = x.size() ? static_cast<const void*>(x.data()) : static_cast<const void*>(x.buffer().get());
   }
-  // A concrete array from outside the function: captured as a constant. Identity is the
-  // memory it views, so the same captured array becomes one constvar.
-  const void* key =
-      x.size() ? static_cast<const void*>(x.data()) : static_cast<const void*>(x.buffer().get());
   auto it = const_ids_.find(key);
-  if (it != const_ids_.end() && graph_.vars[it->second].shape == x.shape() &&
-      graph_.vars[it->second].dtype == x.dtype())
-    return it->second;
+  if (it != const_ids_.end()) {
+    const Array& seen = graph_.consts[it->second];  // the same view, not just the same memory
+    if (seen.is_tracer() == x.is_tracer() && seen.shape() == x.shape() && seen.dtype() == x.dtype() &&
+        (x.is_tracer() || seen.strides() == x.strides()))
+      return graph_.constvars[it->second];
+  }
   int v = new_var(AbstractValue{x.shape(), x.dtype(), false, x.device()});
   graph_.constvars.push_back(v);
   graph_.consts.push_back(x);
-  const_ids_[key] = v;
+  const_ids_[key] = static_cast<int>(graph_.consts.size()) - 1;
   return v;
 }
 

@@ -11,6 +11,8 @@ namespace arrax::ir {
 class StagingInterpreter : public Interpreter,
                            public std::enable_shared_from_this<StagingInterpreter> {
  public:
+  StagingInterpreter() : level_(new_interpreter_level()) {}
+  int level() const { return level_; }
   // A new argument of the traced function: a tracer with this abstract value.
   Array new_argument(const AbstractValue& aval);
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
@@ -22,9 +24,12 @@ class StagingInterpreter : public Interpreter,
 
  private:
   int new_var(const AbstractValue& aval);
-  int var_of(const Array& x);  // a tracer's variable, or a new constvar for a concrete array
+  // A tracer's variable, or a constvar for a value from outside: a concrete array or a tracer
+  // of an outer (lower-level) interpreter.
+  int var_of(const Array& x);
+  int level_;
   Graph graph_;
-  std::unordered_map<const void*, int> const_ids_;  // concrete arrays seen, by identity
+  std::unordered_map<const void*, int> const_ids_;  // outside values seen, by identity
   bool finished_ = false;
 };
 

@@ -43,6 +43,17 @@ const Primitive& copy_p = register_primitive({
     },
 });
 
+// stop_gradient(x): x itself; differentiation sees a constant (its JVP rule gives no tangent).
+const Primitive& stop_gradient_p = register_primitive({
+    "stop_gradient",
+    FusionClass::Elementwise,
+    1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      return std::vector<AbstractValue>{in[0]};
+    },
+    [](const std::vector<Array>& in, const Params&) { return std::vector<Array>{in[0]}; },
+});
+
 // broadcast_in_dim(x, shape, broadcast_dimensions): operand dim i maps to output dim bdims[i].
 const Primitive& broadcast_in_dim_p = register_primitive({
     "broadcast_in_dim",

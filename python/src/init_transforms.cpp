@@ -1,4 +1,11 @@
-// Tracing from Python: _core._trace(fn, avals) stages fn into an IR graph (arrax.make_ir).
+// The engine's IR and interpreter machinery, as the Python transformations use it:
+//  - `IR`: a staged graph (printable, verifiable, runnable, walkable by Python interpreters);
+//  - `_trace(fn, avals)`: stages fn into an IR (make_ir, jit, control-flow bodies);
+//  - `bind(name, inputs, params)`, `abstract_eval(...)`: apply a primitive by name;
+//  - `TraceContext`: an interpreter written in Python (JVP, batching). Its tracers are arrax
+//    arrays, so every arrax.numpy function and array method works on them unchanged; `bind`
+//    routes a primitive that touches them to the context's Python `process` method.
+#include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 #include "convert.h"
@@ -7,11 +14,161 @@
 namespace arrax::bindings {
 
 using namespace py_convert;
+using GraphPtr = std::shared_ptr<ir::Graph>;
+
+namespace {
+
+// A Python object carried as a primitive parameter (Params' Opaque).
+struct PyOpaque : Opaque {
+  py::object obj;
+  explicit PyOpaque(py::object o) : obj(std::move(o)) {}
+  ~PyOpaque() override {
+    py::gil_scoped_acquire gil;
+    obj = py::object();
+  }
+  std::string str() const override {
+    py::gil_scoped_acquire gil;
+    return py::str(obj);
+  }
+};
+// What Python sees of it: `_core.Opaque(obj)`, whose `.value` is obj.
+struct OpaqueHandle {
+  std::shared_ptr<const PyOpaque> ref;
+};
+
+py::object param_to_py(const ParamValue& v) {
+  return std::visit(
+      [](const auto& x) -> py::object {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, DType>) {
+          return dtype_to_py(x);
+        } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+          return py::tuple(py::cast(x));
+        } else if constexpr (std::is_same_v<T, OpaquePtr>) {
+          auto p = std::dynamic_pointer_cast<const PyOpaque>(x);
+          if (!p) throw std::logic_error("an engine-internal opaque parameter reached Python");
+          return py::cast(OpaqueHandle{p});
+        } else if constexpr (std::is_same_v<T, GraphList>) {
+          py::list l;
+          for (auto& g : x) l.append(std::const_pointer_cast<ir::Graph>(g));
+          return py::tuple(l);
+        } else {
+          return py::cast(x);
+        }
+      },
+      v);
+}
+
+ParamValue param_from_py(const std::string& key, py::handle v) {
+  if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
+  if (py::isinstance<py::int_>(v)) return v.cast<int64_t>();
+  if (py::isinstance<py::float_>(v)) return v.cast<double>();
+  if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+  if (py::isinstance<ir::Graph>(v)) return GraphList{v.cast<GraphPtr>()};
+  if (py::isinstance<OpaqueHandle>(v)) return OpaquePtr(v.cast<const OpaqueHandle&>().ref);
+  if (py::isinstance<py::tuple>(v) || py::isinstance<py::list>(v)) {
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(v);
+    if (py::len(seq) > 0 && py::isinstance<ir::Graph>(seq[0])) {
+      GraphList gs;
+      for (auto g : seq) gs.push_back(g.cast<GraphPtr>());
+      return gs;
+    }
+    std::vector<int64_t> ints;
+    for (auto e : seq) ints.push_back(index_value(e));
+    return ints;
+  }
+  try {
+    return dtype_from_py(v);
+  } catch (...) {
+    throw TypeError("bind: parameter '" + key + "' has an unsupported type " +
+                    std::string(py::str(py::type::of(v))));
+  }
+}
+
+Params params_from_py(const py::dict& d) {
+  Params p;
+  for (auto kv : d) {
+    std::string k = kv.first.cast<std::string>();
+    p.set(k, param_from_py(k, kv.second));
+  }
+  return p;
+}
+
+py::dict params_to_py(const Params& p) {
+  py::dict d;
+  for (auto& [k, v] : p.items()) d[py::str(k)] = param_to_py(v);
+  return d;
+}
+
+py::tuple aval_to_py(const AbstractValue& a) {
+  return py::make_tuple(py::tuple(py::cast(std::vector<int64_t>(a.shape.begin(), a.shape.end()))),
+                        dtype_to_py(a.dtype), a.weak_type);
+}
+
+using AvalSpec = std::tuple<std::vector<int64_t>, py::object, bool>;
+AbstractValue aval_from_py(const AvalSpec& s) {
+  return AbstractValue{Shape(std::get<0>(s)), dtype_from_py(std::get<1>(s)), std::get<2>(s), {}};
+}
+
+std::vector<Array> arrays_from_seq(py::handle seq) {
+  std::vector<Array> r;
+  for (auto x : seq) r.push_back(array_from_py(x));
+  return r;
+}
+
+// An interpreter written in Python: `process(name, inputs, params)` on its Python object.
+class PyInterpreter : public Interpreter {
+ public:
+  explicit PyInterpreter(py::object impl) : impl_(std::move(impl)), level_(new_interpreter_level()) {}
+  std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
+                             const Params& params) override {
+    if (!impl_)
+      throw ValueError(
+          "arrax: a traced array escaped the transformation that made it (a leaked tracer) and "
+          "was used after it ended; return it from the function instead of storing it");
+    py::list ins;
+    for (const Array& x : inputs) ins.append(x);
+    py::object out = impl_.attr("process")(p.name, ins, params_to_py(params));
+    return arrays_from_seq(out);
+  }
+  int level() const { return level_; }
+  const py::object& impl() const { return impl_; }
+  void finish() { impl_ = py::none(); }
+
+ private:
+  py::object impl_;
+  int level_;
+};
+
+class PyTracer : public Tracer {
+ public:
+  PyTracer(std::shared_ptr<PyInterpreter> interp, py::object payload)
+      : interp_(std::move(interp)), payload_(std::move(payload)) {}
+  ~PyTracer() override {
+    py::gil_scoped_acquire gil;
+    payload_ = py::object();
+  }
+  Interpreter& interpreter() const override { return *interp_; }
+  int level() const override { return interp_->level(); }
+  const std::shared_ptr<PyInterpreter>& context() const { return interp_; }
+  const py::object& payload() const { return payload_; }
+
+ private:
+  std::shared_ptr<PyInterpreter> interp_;
+  py::object payload_;
+};
+
+}  // namespace
 
 void init_transforms(py::module_& m) {
-  py::class_<ir::Graph>(m, "IR")
-      .def("__str__", &ir::Graph::str)
-      .def("__repr__", &ir::Graph::str)
+  py::class_<OpaqueHandle>(m, "Opaque")
+      .def(py::init([](py::object o) { return OpaqueHandle{std::make_shared<PyOpaque>(o)}; }))
+      .def_property_readonly("value", [](const OpaqueHandle& h) { return h.ref->obj; })
+      .def("__repr__", [](const OpaqueHandle& h) { return h.ref->str(); });
+
+  py::class_<ir::Graph, GraphPtr>(m, "IR")
+      .def("__str__", [](const ir::Graph& g) { return g.str(); })
+      .def("__repr__", [](const ir::Graph& g) { return g.str(); })
       .def("verify", &ir::Graph::verify)
       .def_property_readonly("primitives",
                              [](const ir::Graph& g) {
@@ -20,19 +177,46 @@ void init_transforms(py::module_& m) {
                                return names;
                              })
       .def_property_readonly("num_consts", [](const ir::Graph& g) { return g.consts.size(); })
+      .def_readonly("invars", &ir::Graph::invars)
+      .def_readonly("outvars", &ir::Graph::outvars)
+      .def_readonly("constvars", &ir::Graph::constvars)
+      .def_property_readonly("consts", [](const ir::Graph& g) { return g.consts; })
+      .def_property_readonly("in_avals",
+                             [](const ir::Graph& g) {
+                               py::list l;
+                               for (auto& a : g.in_avals()) l.append(aval_to_py(a));
+                               return l;
+                             })
+      .def_property_readonly("out_avals",
+                             [](const ir::Graph& g) {
+                               py::list l;
+                               for (auto& a : g.out_avals()) l.append(aval_to_py(a));
+                               return l;
+                             })
+      .def("aval", [](const ir::Graph& g, int v) { return aval_to_py(g.vars.at(v)); })
+      // (primitive name, params, input vars, output vars) per equation, in order.
+      .def_property_readonly("eqns",
+                             [](const ir::Graph& g) {
+                               py::list l;
+                               for (auto& e : g.eqns)
+                                 l.append(py::make_tuple(e.primitive->name,
+                                                         params_to_py(e.params), e.inputs,
+                                                         e.outputs));
+                               return l;
+                             })
+      .def("with_consts_as_args",
+           [](const ir::Graph& g) { return std::make_shared<ir::Graph>(g.with_consts_as_args()); })
       .def("eval", [](const ir::Graph& g, py::args args) {
         std::vector<Array> in;
         for (auto a : args) in.push_back(array_from_py(a));
         return g.eval(in);
       });
+
   // fn takes one tracer per (shape, dtype, weak) in `avals` and returns a list of arrays.
-  m.def("_trace", [](py::function fn,
-                     const std::vector<std::tuple<std::vector<int64_t>, py::object, bool>>& avals) {
+  m.def("_trace", [](py::function fn, const std::vector<AvalSpec>& avals) {
     auto interp = std::make_shared<ir::StagingInterpreter>();
     py::list args;
-    for (auto& [shape, dtype, weak] : avals)
-      args.append(
-          interp->new_argument(AbstractValue{Shape(shape), dtype_from_py(dtype), weak, {}}));
+    for (auto& a : avals) args.append(interp->new_argument(aval_from_py(a)));
     py::object result;
     try {
       result = fn(*args);
@@ -41,9 +225,95 @@ void init_transforms(py::module_& m) {
       throw;
     }
     std::vector<Array> outs;
-    for (auto r : result) outs.push_back(array_from_py(r));
-    return interp->finish(outs);
+    try {
+      outs = arrays_from_seq(result);
+    } catch (...) {
+      interp->finish({});
+      throw;
+    }
+    return std::make_shared<ir::Graph>(interp->finish(outs));
   });
+
+  m.def("bind", [](const std::string& name, py::handle inputs, py::dict params) {
+    py::list out;
+    for (Array& a : arrax::bind(primitive(name), arrays_from_seq(inputs), params_from_py(params)))
+      out.append(std::move(a));
+    return out;
+  });
+  m.def("abstract_eval",
+        [](const std::string& name, const std::vector<AvalSpec>& avals, py::dict params) {
+          std::vector<AbstractValue> in;
+          for (auto& a : avals) in.push_back(aval_from_py(a));
+          py::list l;
+          for (auto& a : primitive(name).abstract_eval(in, params_from_py(params)))
+            l.append(aval_to_py(a));
+          return l;
+        });
+  // A primitive whose rules are Python functions (custom_vjp's linear call): abstract_eval
+  // (avals, params) -> avals and kernel (arrays, params) -> arrays.
+  m.def("def_primitive", [](const std::string& name, py::function abstract_eval_fn,
+                            py::function kernel_fn) {
+    // The registry lives until the process exits, after Python has; so the callables are
+    // kept alive for good rather than released without an interpreter.
+    auto* abstract_eval = new py::function(abstract_eval_fn);
+    auto* kernel = new py::function(kernel_fn);
+    Primitive p;
+    p.name = name;
+    p.abstract_eval = [abstract_eval](const std::vector<AbstractValue>& in, const Params& params) {
+      py::gil_scoped_acquire gil;
+      py::list l;
+      for (auto& a : in) l.append(aval_to_py(a));
+      std::vector<AbstractValue> out;
+      for (auto a : (*abstract_eval)(l, params_to_py(params)))
+        out.push_back(aval_from_py(a.cast<AvalSpec>()));
+      return out;
+    };
+    p.cpu_kernel = [kernel](const std::vector<Array>& in, const Params& params) {
+      py::gil_scoped_acquire gil;
+      py::list l;
+      for (auto& a : in) l.append(a);
+      return arrays_from_seq((*kernel)(l, params_to_py(params)));
+    };
+    register_primitive(std::move(p));
+  });
+  m.def("primitive_names", []() {
+    std::vector<std::string> names;
+    for (auto* p : all_primitives()) names.push_back(p->name);
+    return names;
+  });
+  m.def("primitive_fusion", [](const std::string& name) {
+    switch (primitive(name).fusion) {
+      case FusionClass::Elementwise:
+        return "elementwise";
+      case FusionClass::Broadcast:
+        return "broadcast";
+      case FusionClass::Reduction:
+        return "reduction";
+      default:
+        return "opaque";
+    }
+  });
+
+  py::class_<PyInterpreter, std::shared_ptr<PyInterpreter>>(m, "TraceContext")
+      .def(py::init<py::object>())
+      .def_property_readonly("level", &PyInterpreter::level)
+      .def("finish", &PyInterpreter::finish)
+      .def("new_tracer",
+           [](std::shared_ptr<PyInterpreter> self, py::object payload,
+              const std::vector<int64_t>& shape, py::object dtype) {
+             return Array::traced(std::make_shared<PyTracer>(self, std::move(payload)),
+                                  Shape(shape), dtype_from_py(dtype));
+           })
+      // The payload of x if x is one of this context's tracers, else None.
+      .def("payload", [](const PyInterpreter& self, const Array& x) -> py::object {
+        if (!x.is_tracer()) return py::none();
+        auto* t = dynamic_cast<const PyTracer*>(x.tracer().get());
+        if (!t || t->context().get() != &self) return py::none();
+        return t->payload();
+      });
+  // The level of the interpreter owning x (0 for a concrete array).
+  m.def("trace_level", [](const Array& x) { return x.is_tracer() ? x.tracer()->level() : 0; });
+  m.def("new_level", []() { return new_interpreter_level(); });
 }
 
 }  // namespace arrax::bindings

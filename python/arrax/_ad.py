@@ -1,0 +1,558 @@
+"""Automatic differentiation: forward mode by a JVP interpreter, reverse mode by linearizing
+(JVP with the tangents staged into a linear graph) and transposing that graph.
+
+Forward mode: a JVP tracer carries (primal, tangent); ``JVPTrace.process`` applies the
+primitive's JVP rule. A tangent of ``None`` is a symbolic zero, so work on values that do not
+depend on the inputs is skipped.
+
+Reverse mode: ``linearize`` runs the JVP interpreter with tangents that are tracers of a
+staging interpreter. Primal work runs now (or in an outer interpreter); only the tangent
+work is recorded, with the primal values it needs (the residuals) captured as constants of
+the linear graph. ``backward_pass`` walks that graph backwards through the primitives'
+transpose rules. Only linear primitives need transpose rules (DESIGN.md).
+"""
+
+import functools
+
+from arrax import _core, tree_util
+from arrax._rules import RULES, UndefinedPrimal
+from arrax._rules.common import add_tangents, instantiate
+from arrax._trace_core import Trace, asarray, aval_of, is_inexact, top_trace
+from arrax.lax import _ops as lax
+
+
+class JVPTrace(Trace):
+    def pure(self, primal, tangent):
+        primal = asarray(primal)
+        if tangent is None:
+            return primal
+        return self.new_tracer((primal, tangent), primal.shape, primal.dtype)
+
+    def unpack(self, x):
+        p = self.payload(x)
+        return (asarray(x), None) if p is None else p
+
+    def process(self, name, inputs, params):
+        primals, tangents = zip(*(self.unpack(x) for x in inputs)) if inputs else ((), ())
+        rule = RULES.get(name)
+        if rule is None or rule.jvp is None:
+            raise NotImplementedError(f"{name}: no differentiation (JVP) rule")
+        outs, touts = rule.jvp(list(primals), list(tangents), params)
+        return [self.pure(o, t) for o, t in zip(outs, touts)]
+
+    def process_custom_jvp(self, fn, args):
+        leaves, treedef = tree_util.tree_flatten(args)
+        pairs = [self.unpack(x) for x in leaves]
+        primals = [p for p, _ in pairs]
+        tangents = [instantiate(t, p) if is_inexact(p.dtype) else lax.zeros_like(p) for p, t in pairs]
+        if all(t is None for _, t in pairs):
+            return fn.fun(*tree_util.tree_unflatten(treedef, primals))
+        p_args = tree_util.tree_unflatten(treedef, primals)
+        t_args = tree_util.tree_unflatten(treedef, tangents)
+        out, t_out = fn.jvp_rule(p_args, t_args)
+        out_leaves, out_tree = tree_util.tree_flatten(out)
+        t_leaves = tree_util.tree_leaves(t_out)
+        if len(t_leaves) != len(out_leaves):
+            raise TypeError(
+                "custom_jvp: the rule's primal and tangent outputs differ in structure"
+            )
+        return tree_util.tree_unflatten(
+            out_tree, [self.pure(o, asarray(t)) for o, t in zip(out_leaves, t_leaves)]
+        )
+
+    def process_custom_vjp(self, fn, args):
+        leaves, treedef = tree_util.tree_flatten(args)
+        pairs = [self.unpack(x) for x in leaves]
+        primals = [p for p, _ in pairs]
+        if all(t is None for _, t in pairs):
+            return fn.fun(*tree_util.tree_unflatten(treedef, primals))
+        out, res = fn.fwd(*tree_util.tree_unflatten(treedef, primals))
+        out_leaves, out_tree = tree_util.tree_flatten(out)
+        out_leaves = [asarray(o) for o in out_leaves]
+        res_leaves, res_tree = tree_util.tree_flatten(res)
+        res_leaves = [asarray(r) for r in res_leaves]
+        tangents = [instantiate(t, p) for p, t in pairs]
+        info = _core.Opaque(
+            _LinearCall(
+                fn, treedef, res_tree, out_tree, [aval_of(o) for o in out_leaves], [aval_of(p) for p in primals]
+            )
+        )
+        t_out = lax.bind("custom_lin", *res_leaves, *tangents, info=info, num_res=len(res_leaves))
+        return tree_util.tree_unflatten(
+            out_tree, [self.pure(o, t) for o, t in zip(out_leaves, t_out)]
+        )
+
+
+class _LinearCall:
+    """The linear part of a custom_vjp (or checkpoint) call: tangents -> output tangents,
+    transposed by the user's bwd rule."""
+
+    def __init__(self, fn, in_tree, res_tree, out_tree, out_avals, in_avals):
+        self.fn, self.in_tree, self.res_tree, self.out_tree = fn, in_tree, res_tree, out_tree
+        self.out_avals, self.in_avals = out_avals, in_avals
+
+    def __str__(self):
+        return getattr(self.fn, "__name__", "custom_vjp")
+
+
+def _custom_lin_abstract(avals, params):
+    return params["info"].value.out_avals
+
+
+def _custom_lin_kernel(arrays, params):
+    info, n = params["info"].value, params["num_res"]
+    if not hasattr(info.fn, "jvp_of_linear"):
+        raise TypeError(
+            "custom_vjp: a function with a custom VJP cannot be differentiated in forward mode "
+            "(jvp, jacfwd); use reverse mode (grad, vjp, jacrev)"
+        )
+    res = tree_util.tree_unflatten(info.res_tree, arrays[:n])
+    tangents = tree_util.tree_unflatten(info.in_tree, arrays[n:])
+    return [asarray(t) for t in tree_util.tree_leaves(info.fn.jvp_of_linear(res, tangents))]
+
+
+_core.def_primitive("custom_lin", _custom_lin_abstract, _custom_lin_kernel)
+
+
+def _custom_lin_transpose(cts, args, params):
+    info, n = params["info"].value, params["num_res"]
+    res = tree_util.tree_unflatten(info.res_tree, list(args[:n]))
+    cts = [instantiate(c, UndefinedPrimal(s, d)) for c, (s, d, _) in zip(cts, info.out_avals)]
+    ct_tree = tree_util.tree_unflatten(info.out_tree, cts)
+    in_cts = info.fn.bwd(res, ct_tree)
+    if not isinstance(in_cts, (tuple, list)):
+        raise TypeError("custom_vjp: bwd must return a tuple with one entry per argument")
+    flat = []
+    for c, arg_ct in zip(info.in_tree.children(), in_cts):
+        if arg_ct is None:
+            flat.extend([None] * c.num_leaves)
+        else:
+            flat.extend(asarray(v) for v in tree_util.tree_leaves(arg_ct))
+    if len(flat) != len(args) - n:
+        raise TypeError("custom_vjp: bwd's output does not match the function's arguments")
+    return [None] * n + flat
+
+
+def _custom_lin_jvp(primals, tangents, params):
+    # The linear call is linear in its tangent operands: its own tangent is itself on them.
+    n = params["num_res"]
+    outs = lax.bind("custom_lin", *primals, **params)
+    if all(t is None for t in tangents[n:]):
+        return outs, [None] * len(outs)
+    ts = [instantiate(t, p) for t, p in zip(tangents[n:], primals[n:])]
+    return outs, lax.bind("custom_lin", *primals[:n], *ts, **params)
+
+
+from arrax._rules.common import batch_by_loop  # noqa: E402
+from arrax._rules.registry import defrules  # noqa: E402
+
+defrules(
+    "custom_lin",
+    jvp=_custom_lin_jvp,
+    transpose=_custom_lin_transpose,
+    batch=batch_by_loop("custom_lin"),
+)
+
+
+# --- flat forms ------------------------------------------------------------------------
+
+
+def jvp_flat(fun, primals, tangents):
+    """fun: list of arrays -> list of arrays. Returns (outputs, output tangents or None)."""
+    with JVPTrace() as trace:
+        ins = [trace.pure(p, t) for p, t in zip(primals, tangents)]
+        outs = fun(ins)
+        return [trace.unpack(asarray(o)) for o in outs]
+
+
+def linearize_flat(fun, primals):
+    """(outputs, linear graph): the graph maps the tangents of the inexact inputs to the
+    outputs' tangents; the primal values it needs are its constants."""
+    diff = [is_inexact(p.dtype) for p in primals]
+    out_primals = []
+
+    def tangent_fn(*tangents):
+        it = iter(tangents)
+        with JVPTrace() as trace:
+            ins = [trace.pure(p, next(it) if d else None) for p, d in zip(primals, diff)]
+            pairs = [trace.unpack(asarray(o)) for o in fun(ins)]
+        out_primals.extend(p for p, _ in pairs)
+        return [instantiate(t, p) for p, t in pairs]
+
+    graph = _core._trace(tangent_fn, [aval_of(p) for p, d in zip(primals, diff) if d])
+    return out_primals, graph, diff
+
+
+def backward_pass(graph, cts_out):
+    """The cotangents of a linear graph's inputs, given its outputs' (None: zero)."""
+    env = dict(zip(graph.constvars, graph.consts))
+    linear = set(graph.invars)
+    lin_eqns = []
+    for eqn in graph.eqns:
+        name, params, ins, outs = eqn
+        if any(v in linear for v in ins):
+            linear.update(outs)
+            lin_eqns.append(eqn)
+        else:  # work on constants only (e.g. zeros made while differentiating): run it now
+            env.update(zip(outs, _core.bind(name, [env[v] for v in ins], params)))
+    ct_env = {}
+
+    def add_ct(v, ct):
+        if ct is not None:
+            ct_env[v] = add_tangents(ct_env.get(v), ct)
+
+    for v, ct in zip(graph.outvars, cts_out):
+        if v in linear:
+            add_ct(v, ct)
+    for name, params, ins, outs in reversed(lin_eqns):
+        cts = [ct_env.pop(v, None) for v in outs]
+        if all(c is None for c in cts):
+            continue
+        args = [
+            UndefinedPrimal(*graph.aval(v)[:2]) if v in linear else env[v] for v in ins
+        ]
+        rule = RULES.get(name)
+        if rule is None or rule.transpose is None:
+            raise NotImplementedError(f"{name}: no transpose rule (reverse-mode differentiation)")
+        for v, c in zip(ins, rule.transpose(cts, args, params)):
+            if v in linear:
+                add_ct(v, c)
+    return [ct_env.get(v) for v in graph.invars]
+
+
+# --- the user-facing transformations ---------------------------------------------------
+
+
+def _flatten_fun(fun, in_tree, out_store):
+    def flat(leaves):
+        out = fun(*tree_util.tree_unflatten(in_tree, leaves))
+        leaves_out, tree = tree_util.tree_flatten(out)
+        out_store.append(tree)
+        return leaves_out
+
+    return flat
+
+
+def _leaves_as_arrays(leaves):
+    return [asarray(x) for x in leaves]
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """Like ``jax.jvp``: (fun(*primals), the directional derivative along ``tangents``)."""
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples or lists")
+    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_util.tree_flatten(tuple(tangents))
+    if p_tree != t_tree:
+        raise ValueError(
+            f"jvp: primal and tangent arguments must have the same tree structure, got {p_tree} "
+            f"and {t_tree}"
+        )
+    p_leaves, t_leaves = _leaves_as_arrays(p_leaves), _leaves_as_arrays(t_leaves)
+    for p, t in zip(p_leaves, t_leaves):
+        if p.shape != t.shape:
+            raise ValueError(
+                f"jvp: primal and tangent shapes differ: {p.shape} and {t.shape}"
+            )
+    out_tree = []
+    f = fun if not has_aux else _split_aux(fun)
+    pairs = jvp_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, [
+        t if is_inexact(p.dtype) else None for p, t in zip(p_leaves, t_leaves)
+    ])
+    outs = [p for p, _ in pairs]
+    touts = [instantiate(t, p) for p, t in pairs]
+    if has_aux:
+        (out, aux) = tree_util.tree_unflatten(out_tree[0], list(zip(outs, touts)))
+        return (
+            tree_util.tree_map(lambda pt: pt[0], out, is_leaf=_is_pair),
+            tree_util.tree_map(lambda pt: pt[1], out, is_leaf=_is_pair),
+            tree_util.tree_map(lambda pt: pt[0], aux, is_leaf=_is_pair),
+        )
+    return (
+        tree_util.tree_unflatten(out_tree[0], outs),
+        tree_util.tree_unflatten(out_tree[0], touts),
+    )
+
+
+def _is_pair(x):
+    return isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], _core.ndarray)
+
+
+def _split_aux(fun):
+    def f(*args):
+        out = fun(*args)
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise TypeError("has_aux=True requires the function to return a pair (output, aux)")
+        return tuple(out)
+
+    return f
+
+
+def _vjp_core(fun, primals, has_aux):
+    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    p_leaves = _leaves_as_arrays(p_leaves)
+    out_tree = []
+    aux_box = []
+
+    def f(*args):
+        out = fun(*args)
+        if has_aux:
+            if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                raise TypeError("has_aux=True requires the function to return a pair (output, aux)")
+            out, aux = out
+            aux_box.append(aux)
+        return out
+
+    outs, graph, diff = linearize_flat(_flatten_fun(f, p_tree, out_tree), p_leaves)
+    aux = None
+    if has_aux:
+        # aux may hold JVP tracers' primal values only (they were unpacked at the end).
+        aux = aux_box[0]
+    return p_leaves, p_tree, outs, out_tree[0], graph, diff, aux
+
+
+def vjp(fun, *primals, has_aux=False):
+    """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
+    cotangent per primal argument."""
+    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux)
+    out_avals = [(o.shape, o.dtype) for o in outs]
+
+    def vjp_fun(ct):
+        ct_leaves, ct_tree = tree_util.tree_flatten(ct)
+        if ct_tree != out_tree:
+            raise ValueError(
+                f"vjp: the cotangent's tree structure {ct_tree} differs from the output's "
+                f"{out_tree}"
+            )
+        cts = []
+        for c, (shape, dtype) in zip(ct_leaves, out_avals):
+            c = asarray(c)
+            if c.shape != shape:
+                raise ValueError(
+                    f"vjp: cotangent shape {c.shape} differs from the output's shape {shape}"
+                )
+            if is_inexact(dtype) and c.dtype != dtype:
+                c = c.astype(dtype)
+            cts.append(c if is_inexact(dtype) else None)
+        in_cts = iter(backward_pass(graph, cts))
+        result = []
+        for p, d in zip(p_leaves, diff):
+            c = next(in_cts) if d else None
+            result.append(instantiate(c, p))
+        return tree_util.tree_unflatten(p_tree, result)
+
+    out = tree_util.tree_unflatten(out_tree, outs)
+    if has_aux:
+        return out, vjp_fun, aux
+    return out, vjp_fun
+
+
+def linearize(fun, *primals):
+    """Like ``jax.linearize``: (fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the
+    linear graph recorded once."""
+    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    p_leaves = _leaves_as_arrays(p_leaves)
+    out_tree = []
+    outs, graph, diff = linearize_flat(_flatten_fun(fun, p_tree, out_tree), p_leaves)
+
+    def f_jvp(*tangents):
+        t_leaves = tree_util.tree_leaves(tuple(tangents))
+        ts = [asarray(t) for t, d in zip(t_leaves, diff) if d]
+        return tree_util.tree_unflatten(out_tree[0], graph.eval(*ts))
+
+    return tree_util.tree_unflatten(out_tree[0], outs), f_jvp
+
+
+def _argnums_tuple(argnums):
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """Like ``jax.value_and_grad``."""
+    nums = _argnums_tuple(argnums)
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        for i in nums:
+            if i >= len(args) or i < -len(args):
+                raise TypeError(
+                    f"grad: argnums {argnums} is out of range for {len(args)} positional arguments"
+                )
+        nums_n = tuple(i % len(args) for i in nums)
+        for i in nums_n:
+            for leaf in tree_util.tree_leaves(args[i]):
+                dt = asarray(leaf).dtype
+                if not is_inexact(dt) and not allow_int:
+                    raise TypeError(
+                        "grad requires real- or complex-valued inputs (input dtype that is a "
+                        f"sub-dtype of np.inexact), but got {dt.name}. If you want to use "
+                        "integer-valued inputs, use vjp or set allow_int to True."
+                    )
+
+        def f(*diff_args):
+            full = list(args)
+            for i, a in zip(nums_n, diff_args):
+                full[i] = a
+            return fun(*full, **kwargs)
+
+        res = vjp(f, *[args[i] for i in nums_n], has_aux=has_aux)
+        out, vjp_fun = res[0], res[1]
+        out_arr = asarray(out)
+        if out_arr.shape != ():
+            raise TypeError(
+                f"grad requires scalar output, got an output of shape {out_arr.shape}"
+            )
+        if not is_inexact(out_arr.dtype):
+            raise TypeError(
+                f"grad requires real- or complex-valued outputs, got {out_arr.dtype.name}"
+            )
+        grads = vjp_fun(lax.full((), 1, out_arr.dtype))
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        if has_aux:
+            return (out_arr, res[2]), g
+        return out_arr, g
+
+    return wrapped
+
+
+def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """Like ``jax.grad``: the gradient of a scalar-valued function with respect to argument(s)
+    ``argnums``; with ``has_aux`` the function returns (value, aux) and grad returns
+    (gradient, aux)."""
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        (value, g) = vg(*args, **kwargs)
+        if has_aux:
+            return g, value[1]
+        return g
+
+    return wrapped
+
+
+def stop_gradient(x):
+    """Like ``jax.lax.stop_gradient``: x's value, with no derivative flowing through it."""
+    return tree_util.tree_map(
+        lambda leaf: lax.bind1("stop_gradient", asarray(leaf)), x
+    )
+
+
+# --- custom rules ----------------------------------------------------------------------
+
+
+class custom_jvp:  # noqa: N801 (JAX's name)
+    """Like ``jax.custom_jvp``: a function with a user-defined JVP rule.
+
+    ``@custom_jvp def f(x): ...`` then ``@f.defjvp def f_jvp(primals, tangents): return
+    f(*primals), tangent_out``.
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp_rule = None
+
+    def defjvp(self, jvp_rule):
+        if self.nondiff_argnums:
+            nd = self.nondiff_argnums
+            rule = jvp_rule
+
+            def jvp_rule(primals, tangents):  # noqa: F811
+                static = [primals[i] for i in nd]
+                p = tuple(a for i, a in enumerate(primals) if i not in nd)
+                t = tuple(a for i, a in enumerate(tangents) if i not in nd)
+                return rule(*static, p, t)
+
+        self.jvp_rule = lambda p, t: jvp_rule(tuple(p), tuple(t))
+        return jvp_rule
+
+    def defjvps(self, *per_arg):
+        """One function per argument: (tangent, primal_out, *primals) -> tangent_out part."""
+
+        def rule(primals, tangents):
+            out = self.fun(*primals)
+            t_out = None
+            for f, t in zip(per_arg, tangents):
+                if f is not None:
+                    t_out = add_tangents(t_out, asarray(f(t, out, *primals)))
+            return out, instantiate(t_out, asarray(out))
+
+        self.jvp_rule = rule
+
+    def __call__(self, *args):
+        if self.jvp_rule is None:
+            raise AttributeError(
+                f"custom_jvp {self.__name__}: no JVP rule; define one with @f.defjvp"
+            )
+        trace = top_trace(tree_util.tree_leaves(args))
+        if trace is None or not hasattr(trace, "process_custom_jvp"):
+            return self.fun(*args)
+        if self.nondiff_argnums:
+            return self.fun(*args) if not isinstance(trace, JVPTrace) else trace.process_custom_jvp(
+                self, args
+            )
+        return trace.process_custom_jvp(self, args)
+
+
+class custom_vjp:  # noqa: N801 (JAX's name)
+    """Like ``jax.custom_vjp``: ``f.defvjp(fwd, bwd)`` with ``fwd(*args) -> (out, residuals)``
+    and ``bwd(residuals, ct_out) -> tuple of cotangents, one per argument``."""
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd = self.bwd = None
+
+    def defvjp(self, fwd, bwd):
+        self.fwd, self.bwd = fwd, bwd
+
+    def __call__(self, *args):
+        if self.fwd is None:
+            raise AttributeError(
+                f"custom_vjp {self.__name__}: no VJP rule; define one with f.defvjp(fwd, bwd)"
+            )
+        if self.nondiff_argnums:
+            nd = self.nondiff_argnums
+            static = [args[i] for i in nd]
+            rest = tuple(a for i, a in enumerate(args) if i not in nd)
+            inner = custom_vjp(lambda *r: self.fun(*_merge(static, r, nd)))
+            inner.defvjp(
+                lambda *r: self.fwd(*_merge(static, r, nd)),
+                lambda res, ct: self.bwd(*static, res, ct),
+            )
+            return inner(*rest)
+        trace = top_trace(tree_util.tree_leaves(args))
+        if trace is None or not hasattr(trace, "process_custom_vjp"):
+            return self.fun(*args)
+        return trace.process_custom_vjp(self, args)
+
+
+def _merge(static, rest, nd):
+    it_s, it_r = iter(static), iter(rest)
+    n = len(static) + len(rest)
+    return [next(it_s) if i in nd else next(it_r) for i in range(n)]
+
+
+def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
+    """Like ``jax.checkpoint`` (``jax.remat``): reverse mode keeps only ``fun``'s inputs and
+    recomputes its intermediate values while computing the cotangents, trading compute for
+    memory."""
+
+    def fwd(*args):
+        return fun(*args), args
+
+    def bwd(args, ct):
+        _, f_vjp = vjp(fun, *args)
+        return tuple(f_vjp(ct))
+
+    cv = custom_vjp(fun)
+    cv.defvjp(fwd, bwd)
+    # Forward mode through a checkpoint is an ordinary JVP of fun.
+    cv.jvp_of_linear = lambda args, tangents: jvp(fun, tuple(args), tuple(tangents))[1]
+    return functools.wraps(fun)(lambda *args: cv(*args))
+
+
+remat = checkpoint

@@ -1,0 +1,173 @@
+"""vmap: a batching interpreter. A batch tracer carries (value, batch axis); each primitive's
+batching rule maps it over the axis without a Python loop. A primitive without a rule for
+some operand pattern falls back to applying it per element and stacking (with a warning)."""
+
+import functools
+import warnings
+
+from arrax import _core, tree_util
+from arrax._rules import RULES
+from arrax._rules.common import batch_by_loop, bdim_at_front
+from arrax._trace_core import Trace, asarray
+from arrax.lax import _ops as lax
+
+
+class BatchTrace(Trace):
+    def __init__(self, axis_size, axis_name=None):
+        super().__init__()
+        self.axis_size = axis_size
+        self.axis_name = axis_name
+
+    def wrap(self, val, bdim):
+        val = asarray(val)
+        if bdim is None:
+            return val
+        shape = val.shape[:bdim] + val.shape[bdim + 1 :]
+        return self.new_tracer((val, bdim), shape, val.dtype)
+
+    def unpack(self, x):
+        p = self.payload(x)
+        return (asarray(x), None) if p is None else p
+
+    def process(self, name, inputs, params):
+        vals, dims = zip(*(self.unpack(x) for x in inputs)) if inputs else ((), ())
+        vals, dims = list(vals), list(dims)
+        if all(d is None for d in dims):
+            return _core.bind(name, vals, params)
+        rule = RULES.get(name)
+        if rule is None or rule.batch is None:
+            warnings.warn(
+                f"vmap: {name} has no batching rule; applying it per batch element",
+                stacklevel=3,
+            )
+            outs, out_dims = batch_by_loop(name)(vals, dims, params)
+        else:
+            outs, out_dims = rule.batch(vals, dims, params)
+        return [self.wrap(o, d) for o, d in zip(outs, out_dims)]
+
+    def process_custom_jvp(self, fn, args):
+        from arrax._ad import custom_jvp
+
+        leaves, treedef = tree_util.tree_flatten(args)
+        pairs = [self.unpack(x) for x in leaves]
+        vals = tree_util.tree_unflatten(treedef, [v for v, _ in pairs])
+        dims = tree_util.tree_unflatten(treedef, [d for _, d in pairs])
+        size = self.axis_size
+        batched = custom_jvp(vmap(fn.fun, in_axes=dims, out_axes=0, axis_size=size))
+        rule = vmap(fn.jvp_rule, in_axes=(dims, dims), out_axes=0, axis_size=size)
+        batched.jvp_rule = lambda p, t: rule(tuple(p), tuple(t))
+        out = batched(*vals)
+        return tree_util.tree_map(lambda o: self.wrap(o, 0), out)
+
+    def process_custom_vjp(self, fn, args):
+        from arrax._ad import custom_vjp
+
+        leaves, treedef = tree_util.tree_flatten(args)
+        pairs = [self.unpack(x) for x in leaves]
+        vals = [bdim_at_front(v, d, self.axis_size) for v, d in pairs]
+        size = self.axis_size
+        batched = custom_vjp(vmap(fn.fun, out_axes=0, axis_size=size))
+        batched.defvjp(
+            vmap(fn.fwd, out_axes=0, axis_size=size),
+            vmap(fn.bwd, out_axes=0, axis_size=size),
+        )
+        if hasattr(fn, "jvp_of_linear"):
+            batched.jvp_of_linear = vmap(fn.jvp_of_linear, out_axes=0, axis_size=size)
+        out = batched(*tree_util.tree_unflatten(treedef, vals))
+        return tree_util.tree_map(lambda o: self.wrap(o, 0), out)
+
+
+def _broadcast_prefix(prefix, tree, name):
+    """in_axes/out_axes given as a prefix of the arguments' tree, expanded to one per leaf."""
+    leaves = []
+
+    def expand(p, t):
+        n = len(tree_util.tree_leaves(t))
+        leaves.extend([p] * n)
+
+    try:
+        tree_util.tree_map(expand, prefix, tree, is_leaf=lambda x: x is None or isinstance(x, int))
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"vmap: {name} does not match the structure of the arguments: {e}") from None
+    return leaves
+
+
+def _move_out(x, bdim, out_axis, size):
+    x = asarray(x)
+    if out_axis is None:
+        if bdim is not None:
+            raise ValueError(
+                "vmap: an output with out_axes=None is batched (it depends on a mapped input)"
+            )
+        return x
+    if bdim is None:
+        x = lax.broadcast(x, (size,))
+        bdim = 0
+    out_axis = out_axis % x.ndim
+    return lax.moveaxis(x, bdim, out_axis)
+
+
+def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
+    """Like ``jax.vmap``: ``fun`` mapped over an axis of its inputs, with no Python loop.
+
+    ``in_axes``: an int, None, or a pytree prefix of the positional arguments (a tuple of
+    them); ``out_axes`` likewise for the outputs. ``axis_size`` is needed when no input is
+    mapped.
+    """
+    if isinstance(in_axes, list):
+        in_axes = tuple(in_axes)
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        # Keyword arguments are mapped over their axis 0, as in JAX.
+        args_all = (args, kwargs)
+        axes_all = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args), 0)
+        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+            raise ValueError(
+                f"vmap: in_axes has {len(in_axes)} entries but the function got {len(args)} "
+                "positional arguments"
+            )
+        leaves, treedef = tree_util.tree_flatten(args_all)
+        axes = _broadcast_prefix(axes_all, args_all, "in_axes")
+        leaves = [asarray(x) for x in leaves]
+        sizes = set()
+        norm_axes = []
+        for x, a in zip(leaves, axes):
+            if a is None:
+                norm_axes.append(None)
+                continue
+            if not isinstance(a, int):
+                raise TypeError(f"vmap: in_axes entries must be ints or None, got {a!r}")
+            if x.ndim == 0 or not -x.ndim <= a < x.ndim:
+                raise ValueError(
+                    f"vmap: in_axes {a} is out of bounds for an argument of shape {x.shape}"
+                )
+            a %= x.ndim
+            norm_axes.append(a)
+            sizes.add(x.shape[a])
+        if len(sizes) > 1:
+            raise ValueError(
+                "vmap got inconsistent sizes for the mapped axis: "
+                + ", ".join(
+                    f"shape {x.shape} axis {a}" for x, a in zip(leaves, norm_axes) if a is not None
+                )
+            )
+        if not sizes:
+            if axis_size is None:
+                raise ValueError("vmap must have at least one non-None value in in_axes")
+            size = axis_size
+        else:
+            size = sizes.pop()
+            if axis_size is not None and axis_size != size:
+                raise ValueError(f"vmap: axis_size {axis_size} differs from the mapped size {size}")
+        with BatchTrace(size, axis_name) as trace:
+            ins = [trace.wrap(x, a) for x, a in zip(leaves, norm_axes)]
+            a, kw = tree_util.tree_unflatten(treedef, ins)
+            out = fun(*a, **kw)
+            out_leaves, out_tree = tree_util.tree_flatten(out)
+            unpacked = [trace.unpack(asarray(o)) for o in out_leaves]
+        oaxes = _broadcast_prefix(out_axes, out, "out_axes")
+        results = [_move_out(v, d, oa, size) for (v, d), oa in zip(unpacked, oaxes)]
+        return tree_util.tree_unflatten(out_tree, results)
+
+    return wrapped

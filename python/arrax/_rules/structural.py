@@ -1,0 +1,321 @@
+"""Rules of the structural primitives (cpp/primitives/structural.cpp, concatenate.cpp,
+slicing.cpp, iota.cpp, random_bits.cpp) and of dot_general (dot.cpp)."""
+
+import numpy as onp
+
+from arrax import _core
+from arrax._rules.common import (
+    batch_by_loop,
+    batch_elementwise,
+    batch_size,
+    batch_unary_shape_op,
+    bdim_at_front,
+    instantiate,
+    linear_jvp,
+    nondiff_jvp,
+    shift_axes,
+    to_front,
+)
+from arrax._rules.registry import defrules, is_undefined
+from arrax.lax import _ops as lax
+
+
+def _one(fn):
+    """A transpose rule for a one-operand linear primitive: fn(ct, x, params) -> ct_x."""
+
+    def transpose(cts, args, params):
+        (ct,) = cts
+        return [None if ct is None else fn(ct, args[0], params)] + [None] * (len(args) - 1)
+
+    return transpose
+
+
+# broadcast_in_dim: its transpose sums over the dimensions it added or stretched.
+def _broadcast_transpose(ct, x, params):
+    shape, bdims = params["shape"], params["broadcast_dimensions"]
+    stretched = [bdims[i] for i, s in enumerate(x.shape) if s == 1 and shape[bdims[i]] != 1]
+    axes = sorted(set(d for d in range(len(shape)) if d not in bdims) | set(stretched))
+    r = lax.reduce_sum(ct, axes) if axes else ct
+    return lax.reshape(r, x.shape)
+
+
+defrules(
+    "broadcast_in_dim",
+    jvp=linear_jvp("broadcast_in_dim"),
+    transpose=_one(_broadcast_transpose),
+    batch=batch_unary_shape_op(
+        "broadcast_in_dim",
+        lambda x, p: dict(
+            shape=(x.shape[0],) + tuple(p["shape"]),
+            broadcast_dimensions=(0,) + shift_axes(p["broadcast_dimensions"]),
+        ),
+    ),
+)
+defrules(
+    "reshape",
+    jvp=linear_jvp("reshape"),
+    transpose=_one(lambda ct, x, p: lax.reshape(ct, x.shape)),
+    batch=batch_unary_shape_op(
+        "reshape", lambda x, p: dict(new_sizes=(x.shape[0],) + tuple(p["new_sizes"]))
+    ),
+)
+defrules(
+    "transpose",
+    jvp=linear_jvp("transpose"),
+    transpose=_one(lambda ct, x, p: lax.transpose(ct, tuple(onp.argsort(p["permutation"])))),
+    batch=batch_unary_shape_op(
+        "transpose", lambda x, p: dict(permutation=(0,) + shift_axes(p["permutation"]))
+    ),
+)
+
+
+def _slice_transpose(ct, x, p):
+    start, limit, strides = p["start_indices"], p["limit_indices"], p["strides"]
+    config = []
+    for n, s, m, st in zip(x.shape, start, ct.shape, strides):
+        if m == 0:
+            config.append((0, n, 0))
+        else:
+            last = s + (m - 1) * st
+            config.append((s, n - last - 1, st - 1))
+    if any(m == 0 for m in ct.shape):
+        return lax.zeros_like_aval(x.shape, x.dtype)
+    return lax.pad(ct, lax.asarray(0, ct.dtype), config)
+
+
+defrules(
+    "slice",
+    jvp=linear_jvp("slice"),
+    transpose=_one(_slice_transpose),
+    batch=batch_unary_shape_op(
+        "slice",
+        lambda x, p: dict(
+            start_indices=(0,) + tuple(p["start_indices"]),
+            limit_indices=(x.shape[0],) + tuple(p["limit_indices"]),
+            strides=(1,) + tuple(p["strides"]),
+        ),
+    ),
+)
+
+
+def _pad_transpose(cts, args, params):
+    (ct,) = cts
+    x, v = args
+    if ct is None:
+        return [None, None]
+    low, high, interior = params["low"], params["high"], params["interior"]
+    # Undo the edge padding (negative pads crop), then take every (interior + 1)-th element.
+    unpadded = lax.pad(ct, lax.asarray(0, ct.dtype), [(-lo, -hi, 0) for lo, hi in zip(low, high)])
+    ct_x = lax.slice(
+        unpadded, (0,) * ct.ndim, unpadded.shape, tuple(i + 1 for i in interior)
+    )
+    ct_v = None
+    if is_undefined(v):
+        total = lax.reduce_sum(ct, range(ct.ndim))
+        ct_v = lax.bind1("sub", total, lax.reduce_sum(ct_x, range(ct_x.ndim)))
+    return [ct_x if is_undefined(x) else None, ct_v]
+
+
+def _pad_batch(values, dims, params):
+    if dims[1] is not None:
+        return batch_by_loop("pad")(values, dims, params)
+    x = to_front(values[0], dims[0])
+    p = {k: (0,) + tuple(v) for k, v in params.items()}
+    return [lax.bind1("pad", x, values[1], **p)], [0]
+
+
+defrules("pad", jvp=linear_jvp("pad"), transpose=_pad_transpose, batch=_pad_batch)
+
+
+def _concatenate_transpose(cts, args, params):
+    (ct,) = cts
+    dim = params["dimension"]
+    out, start = [], 0
+    for a in args:
+        n = a.shape[dim]
+        if is_undefined(a) and ct is not None:
+            out.append(lax.slice_in_dim(ct, start, start + n, 1, dim))
+        else:
+            out.append(None)
+        start += n
+    return out
+
+
+def _concatenate_batch(values, dims, params):
+    size = batch_size(values, dims)
+    args = [bdim_at_front(v, d, size) for v, d in zip(values, dims)]
+    return [lax.concatenate(args, params["dimension"] + 1)], [0]
+
+
+defrules(
+    "concatenate",
+    jvp=linear_jvp("concatenate"),
+    transpose=_concatenate_transpose,
+    batch=_concatenate_batch,
+)
+defrules(
+    "rev",
+    jvp=linear_jvp("rev"),
+    transpose=_one(lambda ct, x, p: lax.rev(ct, p["dimensions"])),
+    batch=batch_unary_shape_op("rev", lambda x, p: dict(dimensions=shift_axes(p["dimensions"]))),
+)
+
+
+# dynamic_slice(x, *starts) / dynamic_update_slice(x, update, *starts)
+def _dynamic_slice_jvp(primals, tangents, params):
+    x, *idx = primals
+    ans = lax.bind1("dynamic_slice", x, *idx, **params)
+    t = tangents[0]
+    return [ans], [None if t is None else lax.bind1("dynamic_slice", t, *idx, **params)]
+
+
+def _dynamic_slice_transpose(cts, args, params):
+    (ct,) = cts
+    x, *idx = args
+    if ct is None:
+        return [None] * len(args)
+    zeros = lax.zeros_like_aval(x.shape, x.dtype)
+    return [lax.bind1("dynamic_update_slice", zeros, ct, *idx)] + [None] * len(idx)
+
+
+def _dynamic_slice_batch(values, dims, params):
+    if any(d is not None for d in dims[1:]):
+        return batch_by_loop("dynamic_slice")(values, dims, params)
+    x = to_front(values[0], dims[0])
+    zero = lax.asarray(0, values[1].dtype if len(values) > 1 else onp.int64)
+    sizes = (x.shape[0],) + tuple(params["slice_sizes"])
+    return [lax.bind1("dynamic_slice", x, zero, *values[1:], slice_sizes=sizes)], [0]
+
+
+defrules(
+    "dynamic_slice",
+    jvp=_dynamic_slice_jvp,
+    transpose=_dynamic_slice_transpose,
+    batch=_dynamic_slice_batch,
+)
+
+
+def _dus_jvp(primals, tangents, params):
+    x, u, *idx = primals
+    tx, tu = tangents[:2]
+    ans = lax.bind1("dynamic_update_slice", x, u, *idx)
+    if tx is None and tu is None:
+        return [ans], [None]
+    t = lax.bind1("dynamic_update_slice", instantiate(tx, x), instantiate(tu, u), *idx)
+    return [ans], [t]
+
+
+def _dus_transpose(cts, args, params):
+    (ct,) = cts
+    x, u, *idx = args
+    if ct is None:
+        return [None] * len(args)
+    ct_x = ct_u = None
+    if is_undefined(x):
+        ct_x = lax.bind1("dynamic_update_slice", ct, lax.zeros_like_aval(u.shape, u.dtype), *idx)
+    if is_undefined(u):
+        ct_u = lax.bind1("dynamic_slice", ct, *idx, slice_sizes=tuple(u.shape))
+    return [ct_x, ct_u] + [None] * len(idx)
+
+
+def _dus_batch(values, dims, params):
+    if any(d is not None for d in dims[2:]):
+        return batch_by_loop("dynamic_update_slice")(values, dims, params)
+    size = batch_size(values, dims)
+    x, u = (bdim_at_front(v, d, size) for v, d in zip(values[:2], dims[:2]))
+    zero = lax.asarray(0, values[2].dtype if len(values) > 2 else onp.int64)
+    return [lax.bind1("dynamic_update_slice", x, u, zero, *values[2:])], [0]
+
+
+defrules(
+    "dynamic_update_slice", jvp=_dus_jvp, transpose=_dus_transpose, batch=_dus_batch
+)
+
+# Integer-valued primitives: no tangents.
+defrules("iota", jvp=nondiff_jvp("iota"), batch=batch_by_loop("iota"))
+defrules("threefry2x32", jvp=nondiff_jvp("threefry2x32"), batch=batch_elementwise("threefry2x32"))
+defrules(
+    "bitcast_convert_type",
+    jvp=nondiff_jvp("bitcast_convert_type"),
+    batch=batch_elementwise("bitcast_convert_type"),
+)
+
+
+# dot_general: bilinear. Output dimensions are (batch, lhs free, rhs free).
+def _free_dims(ndim, contracting, batch):
+    return [d for d in range(ndim) if d not in contracting and d not in batch]
+
+
+def _dot_jvp(primals, tangents, params):
+    (x, y), (tx, ty) = primals, tangents
+    ans = _core.bind("dot_general", [x, y], params)[0]
+    out = None
+    if tx is not None:
+        out = _core.bind("dot_general", [tx, y], params)[0]
+    if ty is not None:
+        t = _core.bind("dot_general", [x, ty], params)[0]
+        out = t if out is None else lax.bind1("add", out, t)
+    return [ans], [out]
+
+
+def _dot_transpose_lhs(ct, x_shape, y, lc, rc, lb, rb, swap):
+    """The cotangent of lhs (shape x_shape) of dot_general(lhs, y) given the output's ct.
+    With swap, the product was dot_general(y, lhs), so y's free dims come first in ct."""
+    x_nd, y_nd = len(x_shape), y.ndim
+    x_free = _free_dims(x_nd, lc, lb)
+    y_free = _free_dims(y_nd, rc, rb)
+    nb = len(lb)
+    if swap:
+        ct_y_free = list(range(nb, nb + len(y_free)))
+        ct_x_free = list(range(nb + len(y_free), nb + len(y_free) + len(x_free)))
+    else:
+        ct_x_free = list(range(nb, nb + len(x_free)))
+        ct_y_free = list(range(nb + len(x_free), nb + len(x_free) + len(y_free)))
+    del ct_x_free
+    # ct (batch, ..., y free) contracted with y over y's free dims, batched over batch dims,
+    # gives (batch, x free, y contracting dims in y's order); permute back to x's layout.
+    r = lax.dot_general(ct, y, ((ct_y_free, y_free), (list(range(nb)), list(rb))))
+    order = sorted(range(len(rc)), key=lambda i: rc[i])
+    x_contract_by_y = [lc[i] for i in order]
+    produced = list(lb) + x_free + x_contract_by_y
+    return lax.transpose(r, tuple(onp.argsort(produced)))
+
+
+def _dot_transpose(cts, args, params):
+    (ct,) = cts
+    x, y = args
+    lc, rc = params["lhs_contracting"], params["rhs_contracting"]
+    lb, rb = params["lhs_batch"], params["rhs_batch"]
+    if ct is None:
+        return [None, None]
+    if is_undefined(x) and is_undefined(y):
+        raise TypeError("dot_general: both operands are linear, so the product is not linear")
+    if is_undefined(x):
+        return [_dot_transpose_lhs(ct, x.shape, y, lc, rc, lb, rb, False), None]
+    return [None, _dot_transpose_lhs(ct, y.shape, x, rc, lc, rb, lb, True)]
+
+
+def _dot_batch(values, dims, params):
+    (x, y), (dx, dy) = values, dims
+    lc, rc = params["lhs_contracting"], params["rhs_contracting"]
+    lb, rb = params["lhs_batch"], params["rhs_batch"]
+    if dx is not None and dy is not None:
+        x, y = to_front(x, dx), to_front(y, dy)
+        p = dict(
+            lhs_contracting=shift_axes(lc),
+            rhs_contracting=shift_axes(rc),
+            lhs_batch=(0,) + shift_axes(lb),
+            rhs_batch=(0,) + shift_axes(rb),
+        )
+        return [lax.bind1("dot_general", x, y, **p)], [0]
+    if dx is not None:
+        x = to_front(x, dx)  # a new free lhs dimension, first among lhs free dims
+        p = dict(params, lhs_contracting=shift_axes(lc), lhs_batch=shift_axes(lb))
+        return [lax.bind1("dot_general", x, y, **p)], [len(lb)]
+    y = to_front(y, dy)
+    p = dict(params, rhs_contracting=shift_axes(rc), rhs_batch=shift_axes(rb))
+    n_x_free = len(_free_dims(x.ndim, lc, lb))
+    return [lax.bind1("dot_general", x, y, **p)], [len(lb) + n_x_free]
+
+
+defrules("dot_general", jvp=_dot_jvp, transpose=_dot_transpose, batch=_dot_batch)

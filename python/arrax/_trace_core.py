@@ -1,0 +1,64 @@
+"""What the Python interpreters (JVP in _ad.py, batching in _batching.py) share.
+
+Each transformation in progress is a ``Trace``: it owns a ``_core.TraceContext`` (the
+engine's handle, with a level above every earlier one) and makes tracers that are ordinary
+arrax arrays, so arrax.numpy works on them. ``bind`` in the engine routes a primitive that
+touches them to ``Trace.process``.
+"""
+
+import numpy as onp
+
+from arrax import _core
+
+_active = {}  # level -> Trace, for the transformations in progress
+
+
+class Trace:
+    def __init__(self):
+        self.ctx = _core.TraceContext(self)
+        self.level = self.ctx.level
+        _active[self.level] = self
+
+    def new_tracer(self, payload, shape, dtype):
+        return self.ctx.new_tracer(payload, tuple(shape), dtype)
+
+    def payload(self, x):
+        """The payload of x if it is one of this trace's tracers, else None."""
+        return self.ctx.payload(x) if isinstance(x, _core.ndarray) else None
+
+    def finish(self):
+        """Ends the trace: its tracers used later raise a leaked-tracer error."""
+        _active.pop(self.level, None)
+        self.ctx.finish()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.finish()
+        return False
+
+
+def top_trace(leaves):
+    """The Python trace of the highest-level tracer among leaves, or None when the highest is
+    not a Python trace's (a concrete value, or a jit's staging tracer)."""
+    best, level = None, 0
+    for x in leaves:
+        if isinstance(x, _core.ndarray) and x._is_tracer:
+            lv = _core.trace_level(x)
+            if lv > level:
+                best, level = _active.get(lv), lv
+    return best
+
+
+def asarray(x):
+    return x if isinstance(x, _core.ndarray) else _core.asarray(x, None, None)
+
+
+def is_inexact(dtype):
+    return onp.dtype(dtype).kind in "fc"
+
+
+def aval_of(x):
+    x = asarray(x)
+    return (tuple(x.shape), x.dtype, False)

@@ -1,0 +1,4 @@
+"""arrax.lax: primitive-level operations and structured control flow (like ``jax.lax``)."""
+
+from arrax.lax._ops import *  # noqa: F401,F403
+from arrax.lax._ops import slice  # noqa: F401,A004

@@ -1,0 +1,376 @@
+"""Primitive-level operations (JAX's ``lax``): thin wrappers that bind one primitive each.
+
+Unlike ``arrax.numpy`` these do not promote or broadcast: operands of elementwise operations
+share a shape and dtype (a Python scalar takes the array operand's dtype), as in JAX.
+"""
+
+import numpy as _onp
+
+from arrax import _core
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def bind(name, *args, **params):
+    """Applies primitive ``name`` to ``args``; returns its list of outputs."""
+    return _core.bind(name, list(args), params)
+
+
+def bind1(name, *args, **params):
+    return _core.bind(name, list(args), params)[0]
+
+
+def asarray(x, dtype=None):
+    return _core.asarray(x, dtype, None)
+
+
+def full(shape, fill_value, dtype=None):
+    """An array of ``shape`` filled with a scalar: a broadcast view of one element, so it costs
+    no memory eagerly and stays a broadcast of a literal under tracing."""
+    v = asarray(fill_value, dtype)
+    if v.ndim:
+        raise TypeError(f"full: fill_value must be a scalar, got shape {v.shape}")
+    shape = tuple(int(d) for d in shape)
+    if not shape:
+        return v
+    return bind1("broadcast_in_dim", v, shape=shape, broadcast_dimensions=())
+
+
+def zeros_like_aval(shape, dtype):
+    return full(shape, 0, _onp.dtype(dtype))
+
+
+def zeros_like(x):
+    return full(x.shape, 0, x.dtype)
+
+
+def _match(x, y):
+    """Elementwise operands: a Python scalar takes the other operand's dtype."""
+    if isinstance(x, _PY_SCALARS) and not isinstance(y, _PY_SCALARS):
+        y = asarray(y)
+        return full(y.shape, x, y.dtype), y
+    if isinstance(y, _PY_SCALARS) and not isinstance(x, _PY_SCALARS):
+        x = asarray(x)
+        return x, full(x.shape, y, x.dtype)
+    return asarray(x), asarray(y)
+
+
+def _unary(name):
+    def op(x):
+        return bind1(name, asarray(x))
+
+    op.__name__ = name
+    op.__doc__ = f"The ``{name}`` primitive, elementwise."
+    return op
+
+
+def _binary(name):
+    def op(x, y):
+        x, y = _match(x, y)
+        if x.shape != y.shape or x.dtype != y.dtype:
+            raise TypeError(
+                f"{name}: operands must share shape and dtype, got "
+                f"{x.dtype}{list(x.shape)} and {y.dtype}{list(y.shape)}"
+            )
+        return bind1(name, x, y)
+
+    op.__name__ = name
+    op.__doc__ = f"The ``{name}`` primitive, elementwise (no broadcasting or promotion)."
+    return op
+
+
+_UNARY = (
+    "neg abs sign floor ceil round sqrt cbrt exp exp2 expm1 log log1p sin cos tan asin acos atan "
+    "sinh cosh tanh asinh acosh atanh is_finite erf_inv real imag conj"
+).split()
+_BINARY = "add sub mul div rem pow max min atan2 eq ne lt le gt ge nextafter".split()
+globals().update({n: _unary(n) for n in _UNARY})
+globals().update({n: _binary(n) for n in _BINARY})
+bitwise_not = _unary("not")
+bitwise_and = _binary("and")
+bitwise_or = _binary("or")
+bitwise_xor = _binary("xor")
+shift_left = _binary("shift_left")
+shift_right_logical = _binary("shift_right")
+
+
+def integer_pow(x, y: int):
+    """x ** y for a Python int y, by repeated multiplication (as jax.lax.integer_pow)."""
+    x = asarray(x)
+    if y == 0:
+        return full(x.shape, 1, x.dtype)
+    neg = y < 0
+    y = abs(y)
+    acc = None
+    base = x
+    while y:
+        if y & 1:
+            acc = base if acc is None else bind1("mul", acc, base)
+        y >>= 1
+        if y:
+            base = bind1("mul", base, base)
+    return bind1("div", full(x.shape, 1, x.dtype), acc) if neg else acc
+
+
+def square(x):
+    x = asarray(x)
+    return bind1("mul", x, x)
+
+
+def rsqrt(x):
+    x = asarray(x)
+    return bind1("div", full(x.shape, 1, x.dtype), bind1("sqrt", x))
+
+
+def logistic(x):
+    x = asarray(x)
+    one = full(x.shape, 1, x.dtype)
+    return bind1("div", one, bind1("add", one, bind1("exp", bind1("neg", x))))
+
+
+def select(pred, on_true, on_false):
+    """``on_true`` where ``pred`` else ``on_false`` (same shapes; pred bool)."""
+    return bind1("select", asarray(pred), asarray(on_true), asarray(on_false))
+
+
+def convert_element_type(x, new_dtype):
+    x = asarray(x)
+    new_dtype = _onp.dtype(new_dtype)
+    if x.dtype == new_dtype:
+        return x
+    return bind1("convert_element_type", x, new_dtype=new_dtype)
+
+
+def broadcast_in_dim(x, shape, broadcast_dimensions):
+    x = asarray(x)
+    shape = tuple(int(d) for d in shape)
+    broadcast_dimensions = tuple(int(d) for d in broadcast_dimensions)
+    if x.shape == shape and broadcast_dimensions == tuple(range(len(shape))):
+        return x
+    return bind1(
+        "broadcast_in_dim", x, shape=shape, broadcast_dimensions=broadcast_dimensions
+    )
+
+
+def broadcast(x, sizes):
+    """Adds leading dimensions of ``sizes``."""
+    x = asarray(x)
+    n = len(sizes)
+    return broadcast_in_dim(x, tuple(sizes) + x.shape, tuple(range(n, n + x.ndim)))
+
+
+def reshape(x, new_sizes, dimensions=None):
+    x = asarray(x)
+    if dimensions is not None:
+        x = transpose(x, dimensions)
+    new_sizes = tuple(int(d) for d in new_sizes)
+    if x.shape == new_sizes:
+        return x
+    return bind1("reshape", x, new_sizes=new_sizes)
+
+
+def expand_dims(x, dimensions):
+    x = asarray(x)
+    shape = list(x.shape)
+    for d in sorted(d % (x.ndim + len(dimensions)) for d in dimensions):
+        shape.insert(d, 1)
+    return reshape(x, shape)
+
+
+def squeeze(x, dimensions):
+    x = asarray(x)
+    dims = {d % x.ndim for d in dimensions}
+    return reshape(x, [s for i, s in enumerate(x.shape) if i not in dims])
+
+
+def transpose(x, permutation):
+    x = asarray(x)
+    permutation = tuple(int(p) for p in permutation)
+    if permutation == tuple(range(x.ndim)):
+        return x
+    return bind1("transpose", x, permutation=permutation)
+
+
+def moveaxis(x, src, dst):
+    """Moves dimension ``src`` to position ``dst`` (a transpose)."""
+    x = asarray(x)
+    perm = [d for d in range(x.ndim) if d != src]
+    perm.insert(dst, src)
+    return transpose(x, perm)
+
+
+def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001
+    x = asarray(x)
+    strides = tuple(strides) if strides is not None else (1,) * x.ndim
+    if tuple(start_indices) == (0,) * x.ndim and tuple(limit_indices) == x.shape and all(
+        s == 1 for s in strides
+    ):
+        return x
+    return bind1(
+        "slice",
+        x,
+        start_indices=tuple(start_indices),
+        limit_indices=tuple(limit_indices),
+        strides=strides,
+    )
+
+
+def slice_in_dim(x, start, limit, stride=1, axis=0):
+    x = asarray(x)
+    starts = [0] * x.ndim
+    limits = list(x.shape)
+    strides = [1] * x.ndim
+    starts[axis], limits[axis], strides[axis] = start, limit, stride
+    return slice(x, starts, limits, strides)
+
+
+def index_in_dim(x, index, axis=0, keepdims=True):
+    x = asarray(x)
+    r = slice_in_dim(x, index, index + 1, 1, axis)
+    return r if keepdims else squeeze(r, (axis,))
+
+
+def pad(x, padding_value, padding_config):
+    """``padding_config``: (low, high, interior) per dimension, as jax.lax.pad."""
+    x = asarray(x)
+    v = asarray(padding_value, x.dtype)
+    low, high, interior = zip(*padding_config) if padding_config else ((), (), ())
+    return bind1("pad", x, v, low=tuple(low), high=tuple(high), interior=tuple(interior))
+
+
+def concatenate(operands, dimension):
+    operands = [asarray(o) for o in operands]
+    if len(operands) == 1:
+        return operands[0]
+    return bind1("concatenate", *operands, dimension=int(dimension))
+
+
+def rev(x, dimensions):
+    x = asarray(x)
+    if not dimensions:
+        return x
+    return bind1("rev", x, dimensions=tuple(int(d) for d in dimensions))
+
+
+def _reduce(name):
+    def op(x, axes):
+        x = asarray(x)
+        return bind1(name, x, axes=tuple(sorted(int(a) % max(x.ndim, 1) for a in axes)))
+
+    op.__name__ = name
+    return op
+
+
+reduce_sum = _reduce("reduce_sum")
+reduce_prod = _reduce("reduce_prod")
+reduce_max = _reduce("reduce_max")
+reduce_min = _reduce("reduce_min")
+reduce_and = _reduce("reduce_and")
+reduce_or = _reduce("reduce_or")
+
+
+def argmax(x, axis, index_dtype=_onp.int64):
+    return bind1("argmax", asarray(x), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+
+
+def argmin(x, axis, index_dtype=_onp.int64):
+    return bind1("argmin", asarray(x), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+
+
+def _cumulative(name):
+    def op(x, axis=0, reverse=False):
+        x = asarray(x)
+        return bind1(name, x, axis=int(axis) % max(x.ndim, 1), reverse=bool(reverse))
+
+    op.__name__ = name
+    return op
+
+
+cumsum = _cumulative("cumsum")
+cumprod = _cumulative("cumprod")
+cummax = _cumulative("cummax")
+cummin = _cumulative("cummin")
+
+
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    """``dimension_numbers`` = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    return bind1(
+        "dot_general",
+        asarray(lhs),
+        asarray(rhs),
+        lhs_contracting=tuple(lc),
+        rhs_contracting=tuple(rc),
+        lhs_batch=tuple(lb),
+        rhs_batch=tuple(rb),
+    )
+
+
+def dot(lhs, rhs, precision=None, preferred_element_type=None):
+    lhs, rhs = asarray(lhs), asarray(rhs)
+    return dot_general(lhs, rhs, (((lhs.ndim - 1,), (0,)), ((), ())))
+
+
+def iota(dtype, size):
+    return bind1("iota", shape=(int(size),), dimension=0, dtype=_onp.dtype(dtype))
+
+
+def broadcasted_iota(dtype, shape, dimension):
+    return bind1(
+        "iota", shape=tuple(int(s) for s in shape), dimension=int(dimension), dtype=_onp.dtype(dtype)
+    )
+
+
+def _index_operands(start_indices):
+    out = []
+    for i in start_indices:
+        a = asarray(i)
+        if a.dtype.kind not in "iu":
+            a = convert_element_type(a, _onp.int64)
+        out.append(a)
+    return out
+
+
+def dynamic_slice(operand, start_indices, slice_sizes):
+    """The window of ``slice_sizes`` at ``start_indices`` (clamped to fit), as jax.lax's."""
+    operand = asarray(operand)
+    return bind1(
+        "dynamic_slice",
+        operand,
+        *_index_operands(start_indices),
+        slice_sizes=tuple(int(s) for s in slice_sizes),
+    )
+
+
+def dynamic_update_slice(operand, update, start_indices):
+    operand = asarray(operand)
+    update = asarray(update, operand.dtype)
+    return bind1("dynamic_update_slice", operand, update, *_index_operands(start_indices))
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
+    operand = asarray(operand)
+    starts = [0] * operand.ndim
+    sizes = list(operand.shape)
+    starts[axis], sizes[axis] = start_index, slice_size
+    return dynamic_slice(operand, starts, sizes)
+
+
+def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
+    r = dynamic_slice_in_dim(operand, index, 1, axis)
+    return r if keepdims else squeeze(r, (axis,))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis):
+    operand = asarray(operand)
+    starts = [0] * operand.ndim
+    starts[axis] = start_index
+    return dynamic_update_slice(operand, update, starts)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis):
+    update = asarray(update)
+    operand = asarray(operand)
+    if update.ndim == operand.ndim - 1:
+        update = expand_dims(update, (axis,))
+    return dynamic_update_slice_in_dim(operand, update, index, axis)
