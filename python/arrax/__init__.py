@@ -1,20 +1,54 @@
 """arrax: a NumPy-compatible array library with a C++ engine and composable transformations.
 
-``import arrax.numpy as np`` gives NumPy's API on arrax arrays.
+``import arrax.numpy as np`` gives NumPy's API on arrax arrays; ``arrax.grad``, ``vmap``,
+``jit`` and friends transform functions of them as JAX's do.
 """
 
-from arrax import numpy, random, tree_util
+from arrax import numpy, random, tree_util  # noqa: I001
 from arrax._core import get_num_threads, set_num_threads
+from arrax._ad import (
+    checkpoint,
+    custom_jvp,
+    custom_vjp,
+    grad,
+    hessian,
+    jacfwd,
+    jacrev,
+    jvp,
+    linearize,
+    remat,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
+from arrax._batching import vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
+from arrax import lax, test_util  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = [
     "numpy",
     "random",
     "tree_util",
+    "lax",
+    "test_util",
     "make_ir",
     "jit",
+    "grad",
+    "value_and_grad",
+    "vjp",
+    "jvp",
+    "linearize",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "vmap",
+    "stop_gradient",
+    "custom_jvp",
+    "custom_vjp",
+    "checkpoint",
+    "remat",
     "get_num_threads",
     "set_num_threads",
     "__version__",

@@ -19,6 +19,7 @@ from arrax._rules import RULES, UndefinedPrimal
 from arrax._rules.common import add_tangents, instantiate
 from arrax._trace_core import Trace, asarray, aval_of, is_inexact, top_trace
 from arrax.lax import _ops as lax
+from arrax.lax._ops import stop_gradient  # noqa: F401 (arrax.stop_gradient)
 
 
 class JVPTrace(Trace):
@@ -183,17 +184,27 @@ def linearize_flat(fun, primals):
     return out_primals, graph, diff
 
 
-def backward_pass(graph, cts_out):
-    """The cotangents of a linear graph's inputs, given its outputs' (None: zero)."""
+def backward_pass(graph, cts_out, args=None):
+    """The cotangents of a graph's linear inputs, given its outputs' (None: zero).
+
+    ``args`` gives each input: a value for a non-linear input, an ``UndefinedPrimal`` for a
+    linear one; by default every input is linear. Equations on non-linear values only run
+    forward first (a loop body recomputing its primal values); the rest run backwards through
+    the transpose rules. Returns one cotangent per input, None for non-linear or zero ones.
+    """
     env = dict(zip(graph.constvars, graph.consts))
-    linear = set(graph.invars)
+    if args is None:
+        linear = set(graph.invars)
+    else:
+        linear = {v for v, a in zip(graph.invars, args) if isinstance(a, UndefinedPrimal)}
+        env.update({v: a for v, a in zip(graph.invars, args) if v not in linear})
     lin_eqns = []
     for eqn in graph.eqns:
         name, params, ins, outs = eqn
         if any(v in linear for v in ins):
             linear.update(outs)
             lin_eqns.append(eqn)
-        else:  # work on constants only (e.g. zeros made while differentiating): run it now
+        else:  # work on known values only: run it now
             env.update(zip(outs, _core.bind(name, [env[v] for v in ins], params)))
     ct_env = {}
 
@@ -208,16 +219,16 @@ def backward_pass(graph, cts_out):
         cts = [ct_env.pop(v, None) for v in outs]
         if all(c is None for c in cts):
             continue
-        args = [
+        eqn_args = [
             UndefinedPrimal(*graph.aval(v)[:2]) if v in linear else env[v] for v in ins
         ]
         rule = RULES.get(name)
         if rule is None or rule.transpose is None:
             raise NotImplementedError(f"{name}: no transpose rule (reverse-mode differentiation)")
-        for v, c in zip(ins, rule.transpose(cts, args, params)):
+        for v, c in zip(ins, rule.transpose(cts, eqn_args, params)):
             if v in linear:
                 add_ct(v, c)
-    return [ct_env.get(v) for v in graph.invars]
+    return [ct_env.get(v) if v in linear else None for v in graph.invars]
 
 
 # --- the user-facing transformations ---------------------------------------------------
@@ -431,13 +442,6 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     return wrapped
 
 
-def stop_gradient(x):
-    """Like ``jax.lax.stop_gradient``: x's value, with no derivative flowing through it."""
-    return tree_util.tree_map(
-        lambda leaf: lax.bind1("stop_gradient", asarray(leaf)), x
-    )
-
-
 # --- custom rules ----------------------------------------------------------------------
 
 
@@ -556,3 +560,134 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
 
 
 remat = checkpoint
+
+
+# --- Jacobians -------------------------------------------------------------------------
+
+
+def _std_basis(leaves):
+    """An identity matrix over all the leaves' elements: (total, *leaf.shape) per leaf."""
+    sizes = [int(x.size) for x in leaves]
+    total = sum(sizes)
+    dtype = leaves[0].dtype if leaves else None
+    eye = _core.asarray(__import__("numpy").eye(total, dtype=dtype), None, None)
+    out, start = [], 0
+    for x, n in zip(leaves, sizes):
+        block = lax.slice_in_dim(eye, start, start + n, 1, 1)
+        out.append(lax.reshape(block, (total,) + tuple(x.shape)))
+        start += n
+    return out, total
+
+
+def _check_inexact(name, leaves):
+    for x in leaves:
+        if not is_inexact(x.dtype):
+            raise TypeError(
+                f"{name} requires real- or complex-valued inputs (input dtype that is a "
+                f"sub-dtype of np.inexact), but got {x.dtype.name}"
+            )
+
+
+def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
+    """Like ``jax.jacfwd``: the Jacobian by forward mode (a vmap of jvp over a basis); the
+    result has the output's shape followed by the input's."""
+    from arrax._batching import vmap
+
+    nums = _argnums_tuple(argnums)
+
+    def wrapped(*args):
+        diff = [args[i] for i in nums]
+        d_leaves, d_tree = tree_util.tree_flatten(tuple(diff))
+        d_leaves = _leaves_as_arrays(d_leaves)
+        _check_inexact("jacfwd", d_leaves)
+        dtype = __import__("numpy").result_type(*[x.dtype for x in d_leaves])
+        basis, total = _std_basis([x.astype(dtype) for x in d_leaves])
+        basis = [b.astype(x.dtype) for b, x in zip(basis, d_leaves)]
+
+        def f_diff(*d):
+            full = list(args)
+            for i, a in zip(nums, d):
+                full[i] = a
+            return fun(*full)
+
+        def push(*t_leaves):
+            tangents = tree_util.tree_unflatten(d_tree, list(t_leaves))
+            if has_aux:
+                out, t_out, aux = jvp(f_diff, tuple(diff), tuple(tangents), has_aux=True)
+                return t_out, out, aux
+            out, t_out = jvp(f_diff, tuple(diff), tuple(tangents))
+            return t_out, out
+
+        res = vmap(push, out_axes=(-1, None) if not has_aux else (-1, None, None))(*basis)
+        jac, out = res[0], res[1]
+        # Split the trailing basis axis back into each input's shape.
+        def split(j):
+            j = asarray(j)
+            parts, start = [], 0
+            for x in d_leaves:
+                n = int(x.size)
+                part = lax.slice_in_dim(j, start, start + n, 1, j.ndim - 1)
+                parts.append(lax.reshape(part, tuple(j.shape[:-1]) + tuple(x.shape)))
+                start += n
+            tree = tree_util.tree_unflatten(d_tree, parts)
+            return tree[0] if isinstance(argnums, int) else tree
+
+        jac = tree_util.tree_map(split, jac)
+        return (jac, res[2]) if has_aux else jac
+
+    return wrapped
+
+
+def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
+    """Like ``jax.jacrev``: the Jacobian by reverse mode (a vmap of vjp over a basis of the
+    output space); the result has the output's shape followed by the input's."""
+    from arrax._batching import vmap
+
+    nums = _argnums_tuple(argnums)
+
+    def wrapped(*args):
+        diff = [args[i] for i in nums]
+        _check_inexact("jacrev", _leaves_as_arrays(tree_util.tree_leaves(tuple(diff))))
+
+        def f_diff(*d):
+            full = list(args)
+            for i, a in zip(nums, d):
+                full[i] = a
+            return fun(*full)
+
+        res = vjp(f_diff, *diff, has_aux=has_aux)
+        out, f_vjp = res[0], res[1]
+        o_leaves, o_tree = tree_util.tree_flatten(out)
+        o_leaves = _leaves_as_arrays(o_leaves)
+        basis, total = _std_basis(o_leaves)
+
+        def pull(*ct_leaves):
+            return f_vjp(tree_util.tree_unflatten(o_tree, list(ct_leaves)))
+
+        cts = vmap(pull)(*basis)  # tuple over args, each leaf (total, *in_shape)
+        per_arg = cts[0] if isinstance(argnums, int) else tuple(cts)
+
+        def split(j):
+            j = asarray(j)
+            parts, start = [], 0
+            for o in o_leaves:
+                n = int(o.size)
+                part = lax.slice_in_dim(j, start, start + n, 1, 0)
+                parts.append(lax.reshape(part, tuple(o.shape) + tuple(j.shape[1:])))
+                start += n
+            return tree_util.tree_unflatten(o_tree, parts)
+
+        jac = tree_util.tree_map(split, per_arg)
+        # Output structure outermost, as JAX gives it.
+        if len(o_leaves) > 1 or o_tree != tree_util.tree_structure(0):
+            jac = tree_util.tree_transpose(
+                tree_util.tree_structure(per_arg), o_tree, jac
+            )
+        return (jac, res[2]) if has_aux else jac
+
+    return wrapped
+
+
+def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
+    """Like ``jax.hessian``: jacfwd(jacrev(fun))."""
+    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)

@@ -231,6 +231,11 @@ defrules(
     "dynamic_update_slice", jvp=_dus_jvp, transpose=_dus_transpose, batch=_dus_batch
 )
 
+# stop_gradient: the value passes, the tangent does not.
+defrules(
+    "stop_gradient", jvp=nondiff_jvp("stop_gradient"), batch=batch_elementwise("stop_gradient")
+)
+
 # Integer-valued primitives: no tangents.
 defrules("iota", jvp=nondiff_jvp("iota"), batch=batch_by_loop("iota"))
 defrules("threefry2x32", jvp=nondiff_jvp("threefry2x32"), batch=batch_elementwise("threefry2x32"))

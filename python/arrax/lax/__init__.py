@@ -1,4 +1,5 @@
 """arrax.lax: primitive-level operations and structured control flow (like ``jax.lax``)."""
 
+from arrax.lax._control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: F401,A004
 from arrax.lax._ops import *  # noqa: F401,F403
 from arrax.lax._ops import slice  # noqa: F401,A004

@@ -6,7 +6,7 @@ share a shape and dtype (a Python scalar takes the array operand's dtype), as in
 
 import numpy as _onp
 
-from arrax import _core
+from arrax import _core, tree_util
 
 _PY_SCALARS = (bool, int, float, complex)
 
@@ -374,3 +374,9 @@ def dynamic_update_index_in_dim(operand, update, index, axis):
     if update.ndim == operand.ndim - 1:
         update = expand_dims(update, (axis,))
     return dynamic_update_slice_in_dim(operand, update, index, axis)
+
+
+def stop_gradient(x):
+    """Like ``jax.lax.stop_gradient``: x's value (any pytree), with no derivative flowing
+    through it."""
+    return tree_util.tree_map(lambda leaf: bind1("stop_gradient", asarray(leaf)), x)
