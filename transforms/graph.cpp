@@ -196,11 +196,22 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
     env[invars[i]] = args[i];
   }
   for (size_t i = 0; i < constvars.size(); ++i) env[constvars[i]] = consts[i];
-  for (const Eqn& e : eqns) {
+  // Liveness: each intermediate is released after its last use, so its memory returns to the
+  // allocator (whose cache hands large buffers to later equations) instead of living until
+  // the graph ends.
+  std::vector<int> last_use(vars.size(), -1);
+  for (size_t i = 0; i < eqns.size(); ++i)
+    for (int v : eqns[i].inputs) last_use[v] = static_cast<int>(i);
+  for (int v : outvars) last_use[v] = static_cast<int>(eqns.size());
+  for (size_t k = 0; k < eqns.size(); ++k) {
+    const Eqn& e = eqns[k];
     std::vector<Array> in;
     for (int v : e.inputs) in.push_back(env[v]);
     std::vector<Array> out = arrax::bind(*e.primitive, in, e.params);
     for (size_t i = 0; i < out.size(); ++i) env[e.outputs[i]] = std::move(out[i]);
+    in.clear();
+    for (int v : e.inputs)
+      if (last_use[v] == static_cast<int>(k)) env[v] = Array();
   }
   std::vector<Array> outs;
   for (int v : outvars) outs.push_back(env[v]);

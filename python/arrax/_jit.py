@@ -85,22 +85,37 @@ class JitFunction:
                 return out_leaves
 
             graph = _core._trace(flat_fun, avals)
-            entry = self._cache[key] = (graph, out_tree[0])
+            # The traced graph is what other transformations see; the optimized one (passes
+            # in transforms/passes.cpp, fusion in transforms/fusion.cpp) is what runs.
+            entry = (graph, out_tree[0], graph.optimized())
+            # A graph that captured another transformation's tracer is only valid during
+            # that transformation: it is not cached.
+            if not any(c._is_tracer for c in graph.consts):
+                self._cache[key] = entry
         else:
             self.hits += 1
         return entry, leaves
 
     def __call__(self, *args, **kwargs):
-        leaves = tree_util.tree_leaves((args, kwargs))
-        if any(_is_tracer(leaf) for leaf in leaves):
-            # Called while an outer function is traced: the body joins the outer graph.
-            return self._fun(*args, **kwargs)
-        (graph, out_treedef), leaves = self._entry(args, kwargs)
-        return tree_util.tree_unflatten(out_treedef, graph.eval(*leaves))
+        (graph, out_treedef, optimized), leaves = self._entry(args, kwargs)
+        if any(_is_tracer(leaf) for leaf in leaves) or any(c._is_tracer for c in graph.consts):
+            # Under another transformation (grad, vmap, an outer jit): one `jit` primitive
+            # carrying the graph, which that transformation's rules handle.
+            outs = _core.bind(
+                "jit", list(graph.consts) + list(leaves), {"graph": graph.with_consts_as_args()}
+            )
+            return tree_util.tree_unflatten(out_treedef, outs)
+        return tree_util.tree_unflatten(out_treedef, optimized.eval(*leaves))
 
     def lower(self, *args, **kwargs):
-        """The graph this function runs for these arguments (traced now if not cached)."""
-        (graph, _), _ = self._entry(args, kwargs)
+        """The optimized graph this function runs for these arguments (traced now if not
+        cached), with its fused regions; ``trace`` gives the graph before the passes."""
+        (_, _, optimized), _ = self._entry(args, kwargs)
+        return optimized
+
+    def trace(self, *args, **kwargs):
+        """The graph as traced, before the optimization passes."""
+        (graph, _, _), _ = self._entry(args, kwargs)
         return graph
 
     def _cache_size(self):

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.h"
+#include "transforms/passes.h"
 #include "transforms/staging.h"
 
 namespace arrax::bindings {
@@ -204,6 +205,22 @@ void init_transforms(py::module_& m) {
                                                          e.outputs));
                                return l;
                              })
+      .def("optimized",
+           [](const ir::Graph& g) { return std::make_shared<ir::Graph>(ir::optimize(g)); })
+      .def("inline_calls",
+           [](const ir::Graph& g) { return std::make_shared<ir::Graph>(ir::inline_calls(g)); })
+      .def("eliminate_dead_code",
+           [](const ir::Graph& g) {
+             return std::make_shared<ir::Graph>(ir::eliminate_dead_code(g));
+           })
+      .def("eliminate_common_subexpressions",
+           [](const ir::Graph& g) {
+             return std::make_shared<ir::Graph>(ir::eliminate_common_subexpressions(g));
+           })
+      .def("simplify",
+           [](const ir::Graph& g) { return std::make_shared<ir::Graph>(ir::simplify(g)); })
+      .def("fuse_elementwise",
+           [](const ir::Graph& g) { return std::make_shared<ir::Graph>(ir::fuse_elementwise(g)); })
       .def("with_consts_as_args",
            [](const ir::Graph& g) { return std::make_shared<ir::Graph>(g.with_consts_as_args()); })
       .def("eval", [](const ir::Graph& g, py::args args) {

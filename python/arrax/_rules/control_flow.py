@@ -54,6 +54,8 @@ def _jit_batch(values, dims, params):
 
 
 defrules("jit", jvp=_jit_jvp, transpose=_jit_transpose, batch=_jit_batch)
+# A fused region (made by the jit's fusion pass) is a call of its region's graph.
+defrules("fused", jvp=_jit_jvp, transpose=_jit_transpose, batch=_jit_batch)
 
 
 # --- cond ------------------------------------------------------------------------------

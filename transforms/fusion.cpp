@@ -1,0 +1,218 @@
+// Elementwise fusion: maximal regions of elementwise equations (and broadcasts of scalars)
+// over one shape become one `fused` equation, whose kernel runs the region tile by tile
+// through the primitives' own CPU kernels, splitting the tiles over the cores. A tile's
+// intermediates stay in cache and no full-size intermediate array is made.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "errors.h"
+#include "parallel.h"
+#include "transforms/passes.h"
+
+namespace arrax::ir {
+namespace {
+
+constexpr int64_t kTile = 4096;          // elements per tile
+constexpr int64_t kMinFusedSize = 4096;  // smaller regions run as they are
+
+bool is_scalar_broadcast(const Eqn& e, const Graph& g) {
+  return e.primitive->name == "broadcast_in_dim" && g.vars[e.inputs[0]].shape.empty();
+}
+
+// An equation that can join a region over `shape`.
+bool fusible(const Eqn& e, const Graph& g, Shape& shape) {
+  if (e.outputs.empty()) return false;
+  const Shape& s = g.vars[e.outputs[0]].shape;
+  if (shape_size(s) < kMinFusedSize) return false;
+  for (int v : e.outputs)
+    if (g.vars[v].shape != s) return false;
+  if (is_scalar_broadcast(e, g)) {
+    shape = s;
+    return true;
+  }
+  if (e.primitive->fusion != FusionClass::Elementwise || !e.primitive->cpu_kernel) return false;
+  for (int v : e.inputs)
+    if (g.vars[v].shape != s) return false;
+  shape = s;
+  return true;
+}
+
+std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
+  const Graph& sub = *p.get<GraphList>("graph")[0];
+  const Shape shape(p.get_ints("shape"));
+  const int64_t n = shape_size(shape);
+  // Flat views of the inputs: contiguous arrays over the region's shape, or scalars.
+  std::vector<Array> flat(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i].ndim() == 0) {
+      flat[i] = in[i];
+    } else {
+      Array c = in[i].contiguous();
+      flat[i] = c.view(Shape{n}, Strides{int64_t(c.itemsize())}, c.offset());
+    }
+  }
+  std::vector<Array> outs, flat_out;
+  for (int v : sub.outvars) {
+    Array o = Array::empty(shape, sub.vars[v].dtype);
+    outs.push_back(o);
+    flat_out.push_back(o.view(Shape{n}, Strides{int64_t(o.itemsize())}, o.offset()));
+  }
+  const int64_t tiles = (n + kTile - 1) / kTile;
+  std::vector<bool> scalar_input(sub.vars.size(), false);
+  for (size_t i = 0; i < sub.invars.size(); ++i) scalar_input[sub.invars[i]] = in[i].ndim() == 0;
+  parallel_for(tiles, std::max<int64_t>(1, kParallelGrain / kTile), [&](int64_t t0, int64_t t1) {
+    std::vector<Array> env(sub.vars.size());
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t b = t * kTile, len = std::min(kTile, n - b);
+      const Shape ts{len};
+      auto tile_of = [&](const Array& a) {
+        return a.view(ts, a.strides(), a.offset() + b * a.strides()[0]);
+      };
+      for (size_t i = 0; i < sub.invars.size(); ++i)
+        env[sub.invars[i]] = flat[i].ndim() == 0 ? flat[i] : tile_of(flat[i]);
+      for (size_t i = 0; i < sub.constvars.size(); ++i) env[sub.constvars[i]] = sub.consts[i];
+      for (const Eqn& e : sub.eqns) {
+        if (e.primitive->name == "broadcast_in_dim") {
+          env[e.outputs[0]] = broadcast_view(env[e.inputs[0]], ts, {});
+          continue;
+        }
+        std::vector<Array> args;
+        for (int v : e.inputs) {
+          const Array& a = env[v];
+          // A scalar operand of an elementwise primitive: broadcast over the tile.
+          args.push_back(a.ndim() == 0 ? broadcast_view(a, ts, {}) : a);
+        }
+        std::vector<Array> r = e.primitive->cpu_kernel(args, e.params);
+        for (size_t i = 0; i < r.size(); ++i) env[e.outputs[i]] = std::move(r[i]);
+      }
+      for (size_t i = 0; i < sub.outvars.size(); ++i) {
+        const Array& r = env[sub.outvars[i]];
+        copy_into(r.ndim() == 0 ? broadcast_view(r, ts, {}) : r, tile_of(flat_out[i]));
+      }
+    }
+  });
+  return outs;
+}
+
+const Primitive& fused_p = register_primitive({
+    "fused",
+    FusionClass::Opaque,
+    -1,
+    [](const std::vector<AbstractValue>&, const Params& p) {
+      auto out = p.get<GraphList>("graph")[0]->out_avals();
+      for (auto& a : out) a.shape = Shape(p.get_ints("shape"));
+      return out;
+    },
+    fused_kernel,
+});
+
+struct Region {
+  std::vector<size_t> members;  // equation indices, in order
+  Shape shape;
+  bool open = true;
+};
+
+}  // namespace
+
+Graph fuse_elementwise(const Graph& g) {
+  std::vector<int> region_of(g.eqns.size(), -1);
+  std::unordered_map<int, int> producer_region;  // var -> region producing it
+  std::vector<Region> regions;
+  for (size_t i = 0; i < g.eqns.size(); ++i) {
+    const Eqn& e = g.eqns[i];
+    std::vector<int> consumed;
+    for (int v : e.inputs) {
+      auto it = producer_region.find(v);
+      if (it != producer_region.end()) consumed.push_back(it->second);
+    }
+    Shape shape;
+    int chosen = -1;
+    if (fusible(e, g, shape)) {
+      for (int r : consumed)
+        if (regions[r].open && regions[r].shape == shape) chosen = std::max(chosen, r);
+      if (chosen < 0)  // join the latest open region of this shape, if any
+        for (int r = static_cast<int>(regions.size()) - 1; r >= 0 && chosen < 0; --r)
+          if (regions[r].open && regions[r].shape == shape) chosen = r;
+      if (chosen < 0) {
+        regions.push_back(Region{{}, shape, true});
+        chosen = static_cast<int>(regions.size()) - 1;
+      }
+    }
+    // A region whose output is read outside it can take no more members: a later member
+    // could depend on that reader, which would need the region's output first.
+    for (int r : consumed)
+      if (r != chosen) regions[r].open = false;
+    if (chosen >= 0) {
+      regions[chosen].members.push_back(i);
+      region_of[i] = chosen;
+      for (int v : e.outputs) producer_region[v] = chosen;
+    }
+  }
+  // Which variables are read outside their producing region.
+  std::unordered_set<int> used_outside;
+  for (size_t i = 0; i < g.eqns.size(); ++i)
+    for (int v : g.eqns[i].inputs) {
+      auto it = producer_region.find(v);
+      if (it != producer_region.end() && it->second != region_of[i]) used_outside.insert(v);
+    }
+  for (int v : g.outvars) used_outside.insert(v);
+
+  Graph out = g;
+  out.eqns.clear();
+  const Primitive& fused = primitive("fused");
+  std::vector<size_t> last_member(regions.size());
+  for (size_t r = 0; r < regions.size(); ++r) last_member[r] = regions[r].members.back();
+  for (size_t i = 0; i < g.eqns.size(); ++i) {
+    int r = region_of[i];
+    if (r < 0) {
+      out.eqns.push_back(g.eqns[i]);
+      continue;
+    }
+    const Region& reg = regions[r];
+    if (i != last_member[r]) continue;
+    // Only worth it for regions that do more than one thing.
+    size_t work = 0;
+    for (size_t m : reg.members) work += !is_scalar_broadcast(g.eqns[m], g);
+    if (work < 2) {
+      for (size_t m : reg.members) out.eqns.push_back(g.eqns[m]);
+      continue;
+    }
+    Graph sub;
+    std::unordered_map<int, int> m;
+    std::unordered_set<int> produced;
+    for (size_t k : reg.members)
+      for (int v : g.eqns[k].outputs) produced.insert(v);
+    Eqn fe;
+    fe.primitive = &fused;
+    auto sub_var = [&](int v) {
+      auto it = m.find(v);
+      if (it != m.end()) return it->second;
+      sub.vars.push_back(g.vars[v]);
+      int nv = static_cast<int>(sub.vars.size()) - 1;
+      m[v] = nv;
+      if (!produced.count(v)) {
+        sub.invars.push_back(nv);
+        fe.inputs.push_back(v);
+      }
+      return nv;
+    };
+    for (size_t k : reg.members) {
+      Eqn se = g.eqns[k];
+      for (int& v : se.inputs) v = sub_var(v);
+      for (int& v : se.outputs) v = sub_var(v);
+      sub.eqns.push_back(std::move(se));
+    }
+    for (size_t k : reg.members)
+      for (int v : g.eqns[k].outputs)
+        if (used_outside.count(v)) {
+          sub.outvars.push_back(m[v]);
+          fe.outputs.push_back(v);
+        }
+    fe.params = Params{{"graph", GraphList{std::make_shared<const Graph>(std::move(sub))}},
+                       {"shape", std::vector<int64_t>(reg.shape.begin(), reg.shape.end())}};
+    out.eqns.push_back(std::move(fe));
+  }
+  return out;
+}
+
+}  // namespace arrax::ir

@@ -1,0 +1,259 @@
+// Graph passes of the jit: inlining of nested calls, dead-code elimination, common
+// subexpressions, constant folding and simplification. Fusion is in fusion.cpp.
+#include "transforms/passes.h"
+
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "errors.h"
+
+namespace arrax::ir {
+namespace {
+
+// Variable substitution: after a pass drops an equation whose output equals another
+// variable, uses of the output read the other variable instead.
+struct Subst {
+  std::unordered_map<int, int> map;
+  int operator()(int v) const {
+    auto it = map.find(v);
+    while (it != map.end()) {
+      v = it->second;
+      it = map.find(v);
+    }
+    return v;
+  }
+  void apply(Graph& g) const {
+    for (Eqn& e : g.eqns)
+      for (int& v : e.inputs) v = (*this)(v);
+    for (int& v : g.outvars) v = (*this)(v);
+  }
+};
+
+int add_var(Graph& g, const AbstractValue& a) {
+  g.vars.push_back(a);
+  return static_cast<int>(g.vars.size()) - 1;
+}
+
+int add_const(Graph& g, const Array& value) {
+  int v = add_var(g, AbstractValue{value.shape(), value.dtype(), false, value.device()});
+  g.constvars.push_back(v);
+  g.consts.push_back(value);
+  return v;
+}
+
+}  // namespace
+
+Graph inline_calls(const Graph& g) {
+  Graph out = g;
+  out.eqns.clear();
+  Subst subst;
+  for (const Eqn& e : g.eqns) {
+    if (e.primitive->name != "jit") {
+      out.eqns.push_back(e);
+      continue;
+    }
+    Graph sub = inline_calls(*e.params.get<GraphList>("graph")[0]);
+    std::unordered_map<int, int> m;
+    for (size_t i = 0; i < sub.invars.size(); ++i) m[sub.invars[i]] = e.inputs[i];
+    for (size_t i = 0; i < sub.constvars.size(); ++i) m[sub.constvars[i]] = add_const(out, sub.consts[i]);
+    auto map_var = [&](int v) {
+      auto it = m.find(v);
+      if (it != m.end()) return it->second;
+      return m[v] = add_var(out, sub.vars[v]);
+    };
+    for (const Eqn& se : sub.eqns) {
+      Eqn ne = se;
+      for (int& v : ne.inputs) v = map_var(v);
+      for (int& v : ne.outputs) v = map_var(v);
+      out.eqns.push_back(std::move(ne));
+    }
+    for (size_t i = 0; i < e.outputs.size(); ++i) subst.map[e.outputs[i]] = map_var(sub.outvars[i]);
+  }
+  subst.apply(out);
+  return out;
+}
+
+Graph eliminate_dead_code(const Graph& g) {
+  std::vector<bool> live(g.vars.size(), false);
+  for (int v : g.outvars) live[v] = true;
+  std::vector<bool> keep(g.eqns.size(), false);
+  for (size_t i = g.eqns.size(); i-- > 0;) {
+    const Eqn& e = g.eqns[i];
+    for (int v : e.outputs)
+      if (live[v]) keep[i] = true;
+    if (keep[i])
+      for (int v : e.inputs) live[v] = true;
+  }
+  Graph out = g;
+  out.eqns.clear();
+  for (size_t i = 0; i < g.eqns.size(); ++i)
+    if (keep[i]) out.eqns.push_back(g.eqns[i]);
+  out.constvars.clear();
+  out.consts.clear();
+  for (size_t i = 0; i < g.constvars.size(); ++i)
+    if (live[g.constvars[i]]) {
+      out.constvars.push_back(g.constvars[i]);
+      out.consts.push_back(g.consts[i]);
+    }
+  return out;
+}
+
+Graph eliminate_common_subexpressions(const Graph& g) {
+  Graph out = g;
+  out.eqns.clear();
+  Subst subst;
+  std::unordered_multimap<size_t, size_t> seen;  // hash -> index in out.eqns
+  for (const Eqn& e0 : g.eqns) {
+    Eqn e = e0;
+    for (int& v : e.inputs) v = subst(v);
+    size_t h = e.params.hash() ^ std::hash<const void*>{}(e.primitive);
+    for (int v : e.inputs) h = h * 1000003u + static_cast<size_t>(v);
+    bool merged = false;
+    auto range = seen.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      const Eqn& prev = out.eqns[it->second];
+      if (prev.primitive == e.primitive && prev.inputs == e.inputs && prev.params == e.params) {
+        for (size_t i = 0; i < e.outputs.size(); ++i) subst.map[e.outputs[i]] = prev.outputs[i];
+        merged = true;
+        break;
+      }
+    }
+    if (merged) continue;
+    seen.emplace(h, out.eqns.size());
+    out.eqns.push_back(std::move(e));
+  }
+  for (int& v : out.outvars) v = subst(v);
+  return out;
+}
+
+namespace {
+
+// The scalar value of a variable that is a literal: a 0-d constant, or a broadcast of one.
+struct Literals {
+  std::unordered_map<int, Array> scalar;  // var -> 0-d array
+  std::optional<double> value(int v) const {
+    auto it = scalar.find(v);
+    if (it == scalar.end() || is_complex(it->second.dtype())) return std::nullopt;
+    return *astype(it->second, DType::Float64).data_as<double>();
+  }
+};
+
+bool all_zero_strides(const Array& a) {
+  for (auto s : a.strides())
+    if (s != 0) return false;
+  return a.ndim() > 0 && !a.is_tracer();
+}
+
+constexpr int64_t kFoldLimit = 4096;  // constants up to this many elements are folded
+
+}  // namespace
+
+Graph simplify(const Graph& g) {
+  Graph out = g;
+  out.eqns.clear();
+  out.constvars.clear();
+  out.consts.clear();
+  Literals lit;
+  std::unordered_map<int, Array> const_value;
+  const Primitive& bcast = primitive("broadcast_in_dim");
+  // Constants that are broadcasts of one element become a 0-d literal and a broadcast, which
+  // fusion and the algebraic rules below see through.
+  for (size_t i = 0; i < g.constvars.size(); ++i) {
+    const Array& c = g.consts[i];
+    if (all_zero_strides(c) && c.size() > 1) {
+      Array s = c.view(Shape{}, Strides{}, c.offset());
+      int sv = add_const(out, s);
+      lit.scalar[sv] = s;
+      const_value[sv] = s;
+      Eqn e;
+      e.primitive = &bcast;
+      e.params = Params{{"shape", std::vector<int64_t>(c.shape().begin(), c.shape().end())},
+                        {"broadcast_dimensions", std::vector<int64_t>{}}};
+      e.inputs = {sv};
+      e.outputs = {g.constvars[i]};
+      out.eqns.push_back(e);
+      lit.scalar[g.constvars[i]] = s;
+    } else {
+      out.constvars.push_back(g.constvars[i]);
+      out.consts.push_back(c);
+      if (!c.is_tracer()) {
+        const_value[g.constvars[i]] = c;
+        if (c.ndim() == 0) lit.scalar[g.constvars[i]] = c;
+      }
+    }
+  }
+  Subst subst;
+  for (const Eqn& e0 : g.eqns) {
+    Eqn e = e0;
+    for (int& v : e.inputs) v = subst(v);
+    const std::string& name = e.primitive->name;
+    auto same_aval = [&](int a, int b) {
+      return out.vars[a].shape == out.vars[b].shape && out.vars[a].dtype == out.vars[b].dtype;
+    };
+    // Identities.
+    if (e.inputs.size() == 1 && e.outputs.size() == 1 && same_aval(e.inputs[0], e.outputs[0])) {
+      bool identity = name == "stop_gradient" || name == "convert_element_type" ||
+                      name == "reshape" || name == "broadcast_in_dim";
+      if (name == "transpose") {
+        const auto& perm = e.params.get_ints("permutation");
+        identity = true;
+        for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == int64_t(i);
+      }
+      if (identity) {
+        subst.map[e.outputs[0]] = e.inputs[0];
+        continue;
+      }
+    }
+    // x * 1, x / 1, x + 0, x - 0 (and 1 * x, 0 + x) with a literal of the same dtype.
+    if (e.inputs.size() == 2 && e.outputs.size() == 1) {
+      auto is = [&](int v, double want) {
+        auto val = lit.value(v);
+        return val && *val == want;
+      };
+      int x = e.inputs[0], y = e.inputs[1];
+      int keep = -1;
+      if ((name == "mul" || name == "div") && is(y, 1.0)) keep = x;
+      if (name == "mul" && is(x, 1.0)) keep = y;
+      if ((name == "add" || name == "sub") && is(y, 0.0)) keep = x;
+      if (name == "add" && is(x, 0.0)) keep = y;
+      if (keep >= 0 && same_aval(keep, e.outputs[0])) {
+        subst.map[e.outputs[0]] = keep;
+        continue;
+      }
+    }
+    // Constant folding: every input a known constant and the outputs small.
+    bool foldable = e.primitive->cpu_kernel && !e.inputs.empty() && name != "broadcast_in_dim";
+    for (int v : e.inputs) foldable = foldable && const_value.count(v);
+    for (int v : e.outputs) foldable = foldable && shape_size(out.vars[v].shape) <= kFoldLimit;
+    if (foldable) {
+      std::vector<Array> ins;
+      for (int v : e.inputs) ins.push_back(const_value[v]);
+      std::vector<Array> res = e.primitive->cpu_kernel(ins, e.params);
+      for (size_t i = 0; i < res.size(); ++i) {
+        out.constvars.push_back(e.outputs[i]);
+        out.consts.push_back(res[i]);
+        const_value[e.outputs[i]] = res[i];
+        if (res[i].ndim() == 0) lit.scalar[e.outputs[i]] = res[i];
+      }
+      continue;
+    }
+    if (name == "broadcast_in_dim" && lit.scalar.count(e.inputs[0]))
+      lit.scalar[e.outputs[0]] = lit.scalar[e.inputs[0]];
+    out.eqns.push_back(std::move(e));
+  }
+  for (int& v : out.outvars) v = subst(v);
+  return out;
+}
+
+Graph optimize(const Graph& g) {
+  Graph r = inline_calls(g);
+  r = simplify(r);
+  r = eliminate_common_subexpressions(r);
+  r = eliminate_dead_code(r);
+  r = fuse_elementwise(r);
+  r.verify();
+  return r;
+}
+
+}  // namespace arrax::ir

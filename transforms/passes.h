@@ -1,0 +1,22 @@
+// The jit's graph passes (DESIGN.md "jit pipeline"), each Graph -> Graph.
+#pragma once
+#include "transforms/graph.h"
+
+namespace arrax::ir {
+
+// Replaces each nested `jit` equation by its sub-graph's equations.
+Graph inline_calls(const Graph& g);
+// Removes equations whose outputs nothing uses, and unused constants.
+Graph eliminate_dead_code(const Graph& g);
+// Merges equations that apply the same primitive with the same params to the same inputs.
+Graph eliminate_common_subexpressions(const Graph& g);
+// Constant folding (equations on small constants run now) and algebraic simplification
+// (identity conversions, reshapes and stop_gradient; x*1, x+0, x-0, x/1 with literal scalars).
+Graph simplify(const Graph& g);
+// Groups maximal elementwise regions into `fused` equations that run tile by tile
+// (transforms/fusion.cpp).
+Graph fuse_elementwise(const Graph& g);
+// All of the above, in order: what arrax.jit runs.
+Graph optimize(const Graph& g);
+
+}  // namespace arrax::ir
