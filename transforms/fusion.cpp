@@ -12,7 +12,7 @@
 namespace arrax::ir {
 namespace {
 
-constexpr int64_t kTile = 4096;          // elements per tile
+constexpr int64_t kTile = 16384;  // elements per tile: a few tiles of intermediates fit in L2
 constexpr int64_t kMinFusedSize = 4096;  // smaller regions run as they are
 
 bool is_scalar_broadcast(const Eqn& e, const Graph& g) {
@@ -26,10 +26,8 @@ bool fusible(const Eqn& e, const Graph& g, Shape& shape) {
   if (shape_size(s) < kMinFusedSize) return false;
   for (int v : e.outputs)
     if (g.vars[v].shape != s) return false;
-  if (is_scalar_broadcast(e, g)) {
-    shape = s;
-    return true;
-  }
+  // Broadcasts of scalars are not members: each region that reads one makes its own copy
+  // inside (a tile of a broadcast scalar costs nothing), so it is never a region output.
   if (e.primitive->fusion != FusionClass::Elementwise || !e.primitive->cpu_kernel) return false;
   for (int v : e.inputs)
     if (g.vars[v].shape != s) return false;
@@ -118,8 +116,10 @@ Graph fuse_elementwise(const Graph& g) {
   std::vector<int> region_of(g.eqns.size(), -1);
   std::unordered_map<int, int> producer_region;  // var -> region producing it
   std::vector<Region> regions;
+  std::unordered_map<int, size_t> scalar_bcast;  // var -> the scalar broadcast making it
   for (size_t i = 0; i < g.eqns.size(); ++i) {
     const Eqn& e = g.eqns[i];
+    if (is_scalar_broadcast(e, g)) scalar_bcast[e.outputs[0]] = i;
     std::vector<int> consumed;
     for (int v : e.inputs) {
       auto it = producer_region.find(v);
@@ -170,10 +170,7 @@ Graph fuse_elementwise(const Graph& g) {
     }
     const Region& reg = regions[r];
     if (i != last_member[r]) continue;
-    // Only worth it for regions that do more than one thing.
-    size_t work = 0;
-    for (size_t m : reg.members) work += !is_scalar_broadcast(g.eqns[m], g);
-    if (work < 2) {
+    if (reg.members.size() < 2) {  // only worth it for regions that do more than one thing
       for (size_t m : reg.members) out.eqns.push_back(g.eqns[m]);
       continue;
     }
@@ -196,6 +193,17 @@ Graph fuse_elementwise(const Graph& g) {
       }
       return nv;
     };
+    // The scalar broadcasts the members read, made inside the region.
+    for (size_t k : reg.members)
+      for (int v : g.eqns[k].inputs) {
+        auto it = scalar_bcast.find(v);
+        if (it == scalar_bcast.end() || produced.count(v) || m.count(v)) continue;
+        Eqn be = g.eqns[it->second];
+        be.inputs[0] = sub_var(be.inputs[0]);
+        produced.insert(v);
+        be.outputs[0] = sub_var(v);
+        sub.eqns.push_back(std::move(be));
+      }
     for (size_t k : reg.members) {
       Eqn se = g.eqns[k];
       for (int& v : se.inputs) v = sub_var(v);

@@ -251,7 +251,7 @@ Graph optimize(const Graph& g) {
   r = simplify(r);
   r = eliminate_common_subexpressions(r);
   r = eliminate_dead_code(r);
-  r = fuse_elementwise(r);
+  r = eliminate_dead_code(fuse_elementwise(r));
   r.verify();
   return r;
 }

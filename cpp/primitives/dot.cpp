@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "kernels/reduce.h"
 #include "primitive.h"
+#include "primitives/gemm_avx512.h"
 
 namespace arrax {
 namespace {
@@ -198,6 +199,12 @@ void eigen_gemm(const Mat& l, const Mat& r, T* out, int64_t B, int64_t M, int64_
     constexpr int R = Eigen::RowMajor, C = Eigen::ColMajor;
     fn = l.row_major ? (r.row_major ? eigen_block<T, R, R> : eigen_block<T, R, C>)
                      : (r.row_major ? eigen_block<T, C, R> : eigen_block<T, C, C>);
+    if (gemm_avx512::available()) {
+      if constexpr (std::is_same_v<T, float>)
+        fn = gemm_avx512::float_block(l.row_major, r.row_major);
+      else
+        fn = gemm_avx512::double_block(l.row_major, r.row_major);
+    }
   }
   const double flops = static_cast<double>(M) * N * K;
   const int nt = num_threads();

@@ -272,16 +272,17 @@ def _dot_transpose_lhs(ct, x_shape, y, lc, rc, lb, rb, swap):
     nb = len(lb)
     if swap:
         ct_y_free = list(range(nb, nb + len(y_free)))
-        ct_x_free = list(range(nb + len(y_free), nb + len(y_free) + len(x_free)))
     else:
-        ct_x_free = list(range(nb, nb + len(x_free)))
         ct_y_free = list(range(nb + len(x_free), nb + len(x_free) + len(y_free)))
-    del ct_x_free
-    # ct (batch, ..., y free) contracted with y over y's free dims, batched over batch dims,
-    # gives (batch, x free, y contracting dims in y's order); permute back to x's layout.
-    r = lax.dot_general(ct, y, ((ct_y_free, y_free), (list(range(nb)), list(rb))))
     order = sorted(range(len(rc)), key=lambda i: rc[i])
     x_contract_by_y = [lc[i] for i in order]
+    batch = list(range(nb))
+    # Two ways to contract ct with y over y's free dims; prefer the one whose result is
+    # already in x's layout (no transpose), as for the weights of x @ w.
+    y_first = list(lb) + x_contract_by_y + x_free
+    if y_first == sorted(y_first):
+        return lax.dot_general(y, ct, ((y_free, ct_y_free), (list(rb), batch)))
+    r = lax.dot_general(ct, y, ((ct_y_free, y_free), (batch, list(rb))))
     produced = list(lb) + x_free + x_contract_by_y
     return lax.transpose(r, tuple(onp.argsort(produced)))
 
