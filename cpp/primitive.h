@@ -120,6 +120,9 @@ class Tracer {
   virtual ~Tracer() = default;
   virtual Interpreter& interpreter() const = 0;
   virtual int level() const = 0;
+  // The value behind the tracer when it has one (differentiation of concrete inputs: Python
+  // control flow on it works, as in JAX); false for abstract values (jit, batched values).
+  virtual bool concrete_value(Array& /*out*/) const { return false; }
 };
 
 // A fresh interpreter level, above every level handed out before on this thread.

@@ -33,6 +33,11 @@ class JVPTrace(Trace):
         p = self.payload(x)
         return (asarray(x), None) if p is None else p
 
+    def concrete(self, payload):
+        # Differentiating concrete inputs: the primal is known (it may itself be an outer
+        # tracer, which to_numpy asks in turn).
+        return payload[0]
+
     def process(self, name, inputs, params):
         primals, tangents = zip(*(self.unpack(x) for x in inputs)) if inputs else ((), ())
         rule = RULES.get(name)

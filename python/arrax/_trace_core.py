@@ -26,6 +26,10 @@ class Trace:
         """The payload of x if it is one of this trace's tracers, else None."""
         return self.ctx.payload(x) if isinstance(x, _core.ndarray) else None
 
+    def concrete(self, payload):
+        """The concrete value behind a tracer's payload, or None when it has none."""
+        return None
+
     def finish(self):
         """Ends the trace: its tracers used later raise a leaked-tracer error."""
         _active.pop(self.level, None)

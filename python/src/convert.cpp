@@ -130,11 +130,16 @@ int64_t index_value(py::handle obj) {
 }
 
 py::array to_numpy(const Array& a) {
-  if (a.is_tracer())
+  if (a.is_tracer()) {
+    Array c;
+    if (a.tracer()->concrete_value(c)) return to_numpy(c);
     throw TypeError(
         "arrax: a traced array (" + std::string(dtype_name(a.dtype())) + shape_str(a.shape()) +
-        ") has no concrete value while its function is being traced: it cannot be printed, "
-        "converted to NumPy or a Python scalar, or used in Python control flow");
+        ") has no concrete value while its function is being transformed (jit, or a batched "
+        "value under vmap): it cannot be converted to NumPy or a Python scalar or used in "
+        "Python control flow. Use arrax.lax.cond or arrax.lax.while_loop for control flow on "
+        "traced values, or pass the value as a static argument (jit's static_argnums)");
+  }
   py::object dt = dtype_to_py(a.dtype());
   auto* keep = new Array(a);
   py::capsule base(keep, [](void* p) { delete static_cast<Array*>(p); });

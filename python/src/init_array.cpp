@@ -86,9 +86,15 @@ Array getitem(const Array& self, py::handle key) {
   return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
 }
 
-void setitem(const Array& self, py::handle key, py::handle value) {
-  if (self.is_tracer())
-    throw TypeError("__setitem__: in-place updates of traced arrays are not supported yet");
+// A traced array cannot be written in place: the update becomes a new value (computed by
+// arrax._functional.setitem) that this Python object holds from now on.
+void setitem(Array& self, py::handle key, py::handle value) {
+  bool traced_value = py::isinstance<Array>(value) && value.cast<const Array&>().is_tracer();
+  if (self.is_tracer() || traced_value) {
+    py::object r = py::module_::import("arrax._functional").attr("setitem")(self, key, value);
+    self = r.cast<Array>();
+    return;
+  }
   if (!self.writeable()) throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
@@ -152,9 +158,23 @@ py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other,
 }
 
 py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle other) {
-  const Array& self = self_obj.cast<const Array&>();
+  Array& self = self_obj.cast<Array&>();
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  if (self.is_tracer() || o.array.is_tracer()) {
+    // Functionalized: the result (cast to self's dtype as the in-place op would) rebinds self.
+    Array r = np::apply_ufunc(u, {np::Operand(self), o})[0];
+    if (!np::can_cast(r.dtype(), self.dtype(), "same_kind"))
+      throw TypeError(std::string("Cannot cast ufunc '") + u.name + "' output from dtype('" +
+                      dtype_name(r.dtype()) + "') to dtype('" + dtype_name(self.dtype()) +
+                      "') with casting rule 'same_kind'");
+    if (r.shape() != self.shape())
+      throw ValueError(std::string("non-broadcastable output operand with shape ") +
+                       shape_str(self.shape()) + " doesn't match the broadcast shape " +
+                       shape_str(r.shape()));
+    self = np::convert(r, self.dtype());
+    return self_obj;
+  }
   np::apply_ufunc_out(u, {np::Operand(self), o}, {self}, std::nullopt, std::nullopt);
   return self_obj;
 }
@@ -285,8 +305,22 @@ void init_array(py::module_& m) {
            })
       .def("item", [](const Array& a, py::args args) { return to_numpy(a).attr("item")(*args); })
       .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
-      .def("__repr__", [](const Array& a) { return py::repr(to_numpy(a)); })
-      .def("__str__", [](const Array& a) { return py::str(to_numpy(a)); })
+      .def("__repr__",
+           [](const Array& a) -> py::object {
+             Array c;
+             if (a.is_tracer() && !a.tracer()->concrete_value(c))
+               return py::str("Traced<" + std::string(dtype_name(a.dtype())) +
+                              shape_str(a.shape()) + ">");
+             return py::repr(to_numpy(a));
+           })
+      .def("__str__",
+           [](const Array& a) -> py::object {
+             Array c;
+             if (a.is_tracer() && !a.tracer()->concrete_value(c))
+               return py::str("Traced<" + std::string(dtype_name(a.dtype())) +
+                              shape_str(a.shape()) + ">");
+             return py::str(to_numpy(a));
+           })
       .def("__neg__", [u = &U("negative")](
                           const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
       .def("__pos__", [u = &U("positive")](

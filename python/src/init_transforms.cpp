@@ -151,6 +151,13 @@ class PyTracer : public Tracer {
   }
   Interpreter& interpreter() const override { return *interp_; }
   int level() const override { return interp_->level(); }
+  bool concrete_value(Array& out) const override {
+    if (!interp_->impl() || interp_->impl().is_none()) return false;
+    py::object v = interp_->impl().attr("concrete")(payload_);
+    if (v.is_none()) return false;
+    out = v.cast<Array>();
+    return true;
+  }
   const std::shared_ptr<PyInterpreter>& context() const { return interp_; }
   const py::object& payload() const { return payload_; }
 

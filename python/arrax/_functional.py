@@ -1,0 +1,117 @@
+"""In-place updates of traced arrays, functionalized: ``a[key] = v`` on a tracer computes the
+updated array with primitives (dynamic_update_slice, or pad + select for strided slices, or
+select for a boolean mask) and the Python object holds the result from then on, so the
+update is part of the traced computation and gives what eager NumPy gives."""
+
+import numpy as onp
+
+from arrax import _core
+from arrax.lax import _ops as lax
+
+
+def _as_array(v, dtype):
+    a = v if isinstance(v, _core.ndarray) else _core.asarray(v, None, None)
+    return a.astype(dtype) if a.dtype != dtype else a
+
+
+def _is_int_scalar(k):
+    if isinstance(k, (bool, onp.bool_)):
+        return False
+    if isinstance(k, (int, onp.integer)):
+        return True
+    return isinstance(k, _core.ndarray) and k.ndim == 0 and k.dtype.kind in "iu"
+
+
+def setitem(x, key, value):
+    from arrax import numpy as np
+
+    v = _as_array(value, x.dtype)
+    if isinstance(key, _core.ndarray) and key.dtype == onp.bool_ or (
+        isinstance(key, onp.ndarray) and key.dtype == onp.bool_
+    ):
+        mask = _core.asarray(key, None, None)
+        if tuple(mask.shape) != tuple(x.shape):
+            raise IndexError(
+                f"__setitem__: a boolean mask of shape {mask.shape} on a traced array of shape "
+                f"{x.shape} must have the array's shape"
+            )
+        return np.where(mask, np.broadcast_to(v, x.shape), x)
+    items = key if isinstance(key, tuple) else (key,)
+    n_real = sum(1 for k in items if k is not None and k is not Ellipsis)
+    if sum(1 for k in items if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if n_real > x.ndim:
+        raise IndexError(
+            f"too many indices for array: array is {x.ndim}-dimensional, but {n_real} were indexed"
+        )
+    expanded = []
+    for k in items:
+        if k is Ellipsis:
+            expanded.extend([slice(None)] * (x.ndim - n_real))
+        else:
+            expanded.append(k)
+    if Ellipsis not in items:
+        expanded.extend([slice(None)] * (x.ndim - n_real))
+    starts, sizes, steps, value_shape = [], [], [], []
+    dim = 0
+    for k in expanded:
+        if k is None:
+            value_shape.append(1)
+            continue
+        n = x.shape[dim]
+        if _is_int_scalar(k):
+            if isinstance(k, _core.ndarray) and k._is_tracer:
+                i = lax.convert_element_type(k, onp.int64)
+                i = lax.select(
+                    lax.bind1("lt", i, lax.full((), 0, onp.int64)),
+                    lax.bind1("add", i, lax.full((), n, onp.int64)),
+                    i,
+                )
+            else:
+                i = int(k)
+                if not -n <= i < n:
+                    raise IndexError(
+                        f"index {i} is out of bounds for axis {dim} with size {n}"
+                    )
+                i %= n
+            starts.append(i)
+            sizes.append(1)
+            steps.append(1)
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(n)
+            size = len(range(start, stop, step))
+            if step < 0 and size > 0:  # the same elements, visited in increasing order
+                start, step = start + (size - 1) * step, -step
+                v_flip = True
+            else:
+                v_flip = False
+            starts.append(start if size > 0 else 0)
+            sizes.append(size)
+            steps.append(step)
+            value_shape.append(size)
+            if v_flip:
+                steps[-1] = -step  # remember the flip (undone below)
+        else:
+            raise IndexError(
+                "__setitem__ on a traced array supports integers, slices, ..., None and a "
+                f"boolean mask of the array's shape; got {type(k).__name__}"
+            )
+        dim += 1
+    # The value in the selected window's layout.
+    v = np.broadcast_to(v, tuple(value_shape)) if v.shape != tuple(value_shape) else v
+    v = lax.reshape(v, [s for s in sizes])
+    flips = [d for d, st in enumerate(steps) if st < 0]
+    if flips:
+        v = lax.rev(v, flips)
+    steps = [abs(s) for s in steps]
+    if any(s == 0 for s in sizes):
+        return x
+    if all(st == 1 or sz == 1 for st, sz in zip(steps, sizes)):
+        return lax.dynamic_update_slice(x, v, starts)
+    config = [
+        (int(b), int(n - b - (sz - 1) * st - 1), int(st - 1))
+        for b, sz, st, n in zip(starts, sizes, steps, x.shape)
+    ]
+    placed = lax.pad(v, lax.asarray(0, x.dtype), config)
+    mask = lax.pad(lax.full(v.shape, True, onp.bool_), lax.asarray(False, onp.bool_), config)
+    return lax.select(mask, placed, x)
