@@ -171,9 +171,17 @@ def jvp_flat(fun, primals, tangents):
         return [trace.unpack(asarray(o)) for o in outs]
 
 
-def linearize_flat(fun, primals):
+def _strip_tangents(trace, tree):
+    """A pytree (has_aux's aux) with this trace's tracers replaced by their primal values."""
+    return tree_util.tree_map(
+        lambda x: trace.unpack(x)[0] if isinstance(x, _core.ndarray) else x, tree
+    )
+
+
+def linearize_flat(fun, primals, aux=None):
     """(outputs, linear graph): the graph maps the tangents of the inexact inputs to the
-    outputs' tangents; the primal values it needs are its constants."""
+    outputs' tangents; the primal values it needs are its constants. Values ``fun`` put in
+    the list ``aux`` come out as primal values."""
     diff = [is_inexact(p.dtype) for p in primals]
     out_primals = []
 
@@ -182,6 +190,8 @@ def linearize_flat(fun, primals):
         with JVPTrace() as trace:
             ins = [trace.pure(p, next(it) if d else None) for p, d in zip(primals, diff)]
             pairs = [trace.unpack(asarray(o)) for o in fun(ins)]
+            if aux:
+                aux[:] = [_strip_tangents(trace, a) for a in aux]
         out_primals.extend(p for p, _ in pairs)
         return [instantiate(t, p) for p, t in pairs]
 
@@ -319,11 +329,8 @@ def _vjp_core(fun, primals, has_aux):
             aux_box.append(aux)
         return out
 
-    outs, graph, diff = linearize_flat(_flatten_fun(f, p_tree, out_tree), p_leaves)
-    aux = None
-    if has_aux:
-        # aux may hold JVP tracers' primal values only (they were unpacked at the end).
-        aux = aux_box[0]
+    outs, graph, diff = linearize_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, aux_box)
+    aux = aux_box[0] if has_aux else None
     return p_leaves, p_tree, outs, out_tree[0], graph, diff, aux
 
 

@@ -290,7 +290,12 @@ void init_array(py::module_& m) {
              return to_numpy(a).attr("__bool__")().cast<bool>();
            })
       .def("__float__", [](const Array& a) { return py::float_(scalar_value(a, "float()")); })
-      .def("__int__", [](const Array& a) { return py::int_(scalar_value(a, "int()")); })
+      .def("__int__",
+           [](const Array& a) {  // an exact int, also for bool arrays
+             PyObject* r = PyNumber_Long(scalar_value(a, "int()").ptr());
+             if (!r) throw py::error_already_set();
+             return py::reinterpret_steal<py::object>(r);
+           })
       .def("__complex__",
            [](const Array& a) {
              py::object v = scalar_value(a, "complex()");

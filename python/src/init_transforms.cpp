@@ -123,7 +123,7 @@ class PyInterpreter : public Interpreter {
   explicit PyInterpreter(py::object impl) : impl_(std::move(impl)), level_(new_interpreter_level()) {}
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override {
-    if (!impl_)
+    if (!impl_ || impl_.is_none())
       throw ValueError(
           "arrax: a traced array escaped the transformation that made it (a leaked tracer) and "
           "was used after it ended; return it from the function instead of storing it");

@@ -4,6 +4,8 @@ Unlike ``arrax.numpy`` these do not promote or broadcast: operands of elementwis
 share a shape and dtype (a Python scalar takes the array operand's dtype), as in JAX.
 """
 
+import builtins as _builtins
+
 import numpy as _onp
 
 from arrax import _core, tree_util
@@ -84,6 +86,7 @@ _UNARY = (
     "sinh cosh tanh asinh acosh atanh is_finite erf_inv real imag conj"
 ).split()
 _BINARY = "add sub mul div rem pow max min atan2 eq ne lt le gt ge nextafter".split()
+# (These shadow the builtins abs, max, min and round in this module: it uses _builtins.)
 globals().update({n: _unary(n) for n in _UNARY})
 globals().update({n: _binary(n) for n in _BINARY})
 bitwise_not = _unary("not")
@@ -100,7 +103,7 @@ def integer_pow(x, y: int):
     if y == 0:
         return full(x.shape, 1, x.dtype)
     neg = y < 0
-    y = abs(y)
+    y = _builtins.abs(y)
     acc = None
     base = x
     while y:
@@ -255,7 +258,7 @@ def rev(x, dimensions):
 def _reduce(name):
     def op(x, axes):
         x = asarray(x)
-        return bind1(name, x, axes=tuple(sorted(int(a) % max(x.ndim, 1) for a in axes)))
+        return bind1(name, x, axes=tuple(sorted(int(a) % _builtins.max(x.ndim, 1) for a in axes)))
 
     op.__name__ = name
     return op
@@ -280,7 +283,7 @@ def argmin(x, axis, index_dtype=_onp.int64):
 def _cumulative(name):
     def op(x, axis=0, reverse=False):
         x = asarray(x)
-        return bind1(name, x, axis=int(axis) % max(x.ndim, 1), reverse=bool(reverse))
+        return bind1(name, x, axis=int(axis) % _builtins.max(x.ndim, 1), reverse=bool(reverse))
 
     op.__name__ = name
     return op

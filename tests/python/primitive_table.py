@@ -1,0 +1,196 @@
+"""One table of primitive applications that drives the transformation tests
+(test_primitive_rules.py): jvp and vjp against finite differences to second order, vmap
+against a Python loop for each batched operand, jit against eager evaluation.
+
+Each entry applies one engine primitive (through arrax.lax) to sample operands. Adding a
+primitive adds an entry here; test_rules_registry.py fails for a primitive with no entry.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+import arrax.lax as lax
+
+rng = np.random.default_rng(0)
+
+
+def real(*shape, lo=-2.0, hi=2.0):
+    return rng.uniform(lo, hi, shape).astype(np.float64)
+
+
+def pos(*shape):
+    return real(*shape, lo=0.3, hi=2.0)
+
+
+def unit(*shape):  # inside (-1, 1)
+    return real(*shape, lo=-0.8, hi=0.8)
+
+
+def ints(*shape, lo=0, hi=5):
+    return rng.integers(lo, hi, shape).astype(np.int64)
+
+
+@dataclass
+class Case:
+    name: str  # the primitive it exercises
+    fn: Callable
+    args: tuple
+    diff: bool = True  # differentiable: checked against finite differences
+    label: str = ""
+
+    @property
+    def id(self):
+        return self.label or self.name
+
+
+def _unary(name, domain=real, shape=(3, 4)):
+    return Case(name, getattr(lax, name), (domain(*shape),))
+
+
+def _binary(name, d1=real, d2=real, shape=(3, 4)):
+    return Case(name, getattr(lax, name), (d1(*shape), d2(*shape)))
+
+
+CASES = [
+    _unary("neg"),
+    _unary("abs", lambda *s: real(*s) + np.sign(real(*s)) * 0.5),
+    _unary("sqrt", pos),
+    _unary("cbrt", pos),
+    _unary("exp"),
+    _unary("exp2"),
+    _unary("expm1"),
+    _unary("log", pos),
+    Case("log2", lambda x: lax.bind1("log2", x), (pos(3, 4),)),
+    Case("log10", lambda x: lax.bind1("log10", x), (pos(3, 4),)),
+    _unary("log1p", pos),
+    _unary("sin"),
+    _unary("cos"),
+    _unary("tan", unit),
+    _unary("asin", unit),
+    _unary("acos", unit),
+    _unary("atan"),
+    _unary("sinh"),
+    _unary("cosh"),
+    _unary("tanh"),
+    _unary("asinh"),
+    _unary("acosh", lambda *s: real(*s, lo=1.2, hi=3.0)),
+    _unary("atanh", unit),
+    Case("reciprocal", lambda x: lax.bind1("reciprocal", x), (pos(3, 4),)),
+    _unary("erf_inv", unit),
+    Case("real", lambda x: lax.real(x + 0j), (real(3),), diff=False),
+    Case("imag", lambda x: lax.imag(x * 1j), (real(3),), diff=False),
+    Case("conj", lambda x: lax.real(lax.conj(x + 0j)), (real(3),)),
+    Case("copy", lambda x: lax.bind1("copy", x), (real(3, 2),)),
+    Case("stop_gradient", lambda x: lax.mul(lax.stop_gradient(x), x), (real(3),), diff=False),
+    _binary("add"),
+    _binary("sub"),
+    _binary("mul"),
+    _binary("div", real, pos),
+    _binary("rem", pos, lambda *s: real(*s, lo=0.7, hi=0.9)),
+    Case(
+        "fmod",
+        lambda x, y: lax.bind1("fmod", x, y),
+        (pos(3, 4), real(3, 4, lo=0.7, hi=0.9)),
+    ),
+    _binary("pow", pos, real),
+    _binary("max"),
+    _binary("min"),
+    Case("fmax", lambda x, y: lax.bind1("fmax", x, y), (real(3, 4), real(3, 4))),
+    Case("fmin", lambda x, y: lax.bind1("fmin", x, y), (real(3, 4), real(3, 4))),
+    _binary("atan2", real, pos),
+    Case("hypot", lambda x, y: lax.bind1("hypot", x, y), (pos(3, 4), pos(3, 4))),
+    Case("copysign", lambda x, y: lax.bind1("copysign", x, y), (pos(3, 4), real(3, 4))),
+    Case("logaddexp", lambda x, y: lax.bind1("logaddexp", x, y), (real(3, 4), real(3, 4))),
+    Case("logaddexp2", lambda x, y: lax.bind1("logaddexp2", x, y), (real(3, 4), real(3, 4))),
+    Case("select", lambda a, b: lax.select(lax.gt(a, b), a, b), (real(3, 4), real(3, 4))),
+    Case(
+        "convert_element_type",
+        lambda x: lax.convert_element_type(lax.convert_element_type(x, np.float32), np.float64),
+        (real(3),),
+        diff=False,
+    ),
+    Case("broadcast_in_dim", lambda x: lax.broadcast_in_dim(x, (2, 3, 4), (1, 2)), (real(3, 1),)),
+    Case("reshape", lambda x: lax.reshape(x, (2, 6)), (real(3, 4),)),
+    Case("transpose", lambda x: lax.transpose(x, (1, 0)), (real(3, 4),)),
+    Case("slice", lambda x: lax.slice(x, (0, 1), (3, 4), (2, 2)), (real(3, 4),)),
+    Case("pad", lambda x: lax.pad(x, 0.5, [(1, -1, 1), (0, 2, 0)]), (real(3, 4),)),
+    Case("pad", lambda x, v: lax.pad(x, v, [(1, 2, 0)]), (real(3), real()), label="pad_value"),
+    Case("concatenate", lambda x, y: lax.concatenate([x, y], 1), (real(3, 2), real(3, 4))),
+    Case("rev", lambda x: lax.rev(x, (0,)), (real(3, 4),)),
+    Case("dynamic_slice", lambda x: lax.dynamic_slice(x, (1, 2), (2, 2)), (real(3, 4),)),
+    Case(
+        "dynamic_update_slice",
+        lambda x, u: lax.dynamic_update_slice(x, u, (1, 1)),
+        (real(3, 4), real(2, 2)),
+    ),
+    Case("reduce_sum", lambda x: lax.reduce_sum(x, (1,)), (real(3, 4),)),
+    Case("reduce_prod", lambda x: lax.reduce_prod(x, (0,)), (real(3, 4),)),
+    Case("reduce_max", lambda x: lax.reduce_max(x, (1,)), (real(3, 4),)),
+    Case("reduce_min", lambda x: lax.reduce_min(x, (0, 1)), (real(3, 4),)),
+    Case("reduce_and", lambda x: lax.reduce_and(lax.gt(x, 0.0), (1,)), (real(3, 4),), diff=False),
+    Case("reduce_or", lambda x: lax.reduce_or(lax.gt(x, 0.0), (1,)), (real(3, 4),), diff=False),
+    Case("argmax", lambda x: lax.argmax(x, 1), (real(3, 4),), diff=False),
+    Case("argmin", lambda x: lax.argmin(x, 0), (real(3, 4),), diff=False),
+    Case("cumsum", lambda x: lax.cumsum(x, 1), (real(3, 4),)),
+    Case("cumsum", lambda x: lax.cumsum(x, 0, reverse=True), (real(3, 4),), label="cumsum_rev"),
+    Case("cumprod", lambda x: lax.cumprod(x, 1), (pos(3, 4),)),
+    Case("cummax", lambda x: lax.cummax(x, 1), (real(3, 4),)),
+    Case("cummin", lambda x: lax.cummin(x, 0, reverse=True), (real(3, 4),)),
+    Case(
+        "dot_general",
+        lambda x, y: lax.dot_general(x, y, (((1,), (0,)), ((), ()))),
+        (real(3, 4), real(4, 2)),
+    ),
+    Case(
+        "dot_general",
+        lambda x, y: lax.dot_general(x, y, (((2,), (1,)), ((0,), (0,)))),
+        (real(2, 3, 4), real(2, 4, 3)),
+        label="dot_general_batched",
+    ),
+    Case(
+        "dot_general",
+        lambda x, y: lax.dot_general(x, y, (((0,), (1,)), ((), ()))),
+        (real(4, 3), real(2, 4)),
+        label="dot_general_transposed",
+    ),
+    Case("iota", lambda x: lax.mul(x, lax.convert_element_type(lax.iota(np.int64, 3), x.dtype)), (real(3),)),
+    Case(
+        "threefry2x32",
+        lambda k: lax.bind("threefry2x32", k, k, k, k)[0],
+        (ints(3).astype(np.uint32),),
+        diff=False,
+    ),
+    Case(
+        "bitcast_convert_type",
+        lambda k: lax.bind1("bitcast_convert_type", k, new_dtype=np.dtype(np.float32)),
+        (ints(3).astype(np.uint32),),
+        diff=False,
+    ),
+    # Elementwise primitives without a derivative (zero tangents).
+    *[
+        Case(n, (lambda n: lambda x, y: lax.bind1(n, x, y))(n), (real(3), real(3)), diff=False)
+        for n in ("eq", "ne", "lt", "le", "gt", "ge", "nextafter", "floor_div")
+    ],
+    *[
+        Case(n, (lambda n: lambda x: lax.bind1(n, x))(n), (real(3),), diff=False)
+        for n in ("sign", "floor", "ceil", "trunc", "round", "is_nan", "is_inf", "is_finite", "signbit")
+    ],
+    *[
+        Case(n, (lambda n: lambda x, y: lax.bind1(n, x, y))(n), (ints(3), ints(3, hi=3)), diff=False)
+        for n in ("and", "or", "xor", "shift_left", "shift_right")
+    ],
+    Case("not", lambda x: lax.bind1("not", x), (ints(3),), diff=False),
+]
+
+# Primitives covered elsewhere: control flow and calls (test_control_flow.py, test_jit.py),
+# and the engine-internal ones the transformations make themselves.
+COVERED_ELSEWHERE = {
+    "jit": "test_transforms.py (grad/vmap of jit)",
+    "fused": "made by the jit's fusion pass; test_jit_passes.py",
+    "cond": "test_control_flow.py",
+    "while": "test_control_flow.py",
+    "scan": "test_control_flow.py",
+    "custom_lin": "made by custom_vjp/checkpoint; test_transforms.py",
+}

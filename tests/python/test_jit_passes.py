@@ -1,0 +1,85 @@
+"""The jit's optimization passes (transforms/passes.cpp, fusion.cpp): each keeps the values and
+does what it says, visible in ``jit(f).lower(...)``."""
+
+import numpy as np
+import pytest
+
+import arrax
+import arrax.numpy as anp
+from conftest import AGAINST_NUMPY
+
+pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
+
+
+def chain(x):
+    return anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.sin(x)
+
+
+def test_elementwise_chain_is_one_fused_region_with_the_same_values():
+    x = anp.linspace(-2, 2, 100_000, dtype=np.float32)
+    f = arrax.jit(chain)
+    ir = f.lower(x)
+    assert ir.primitives == ["fused"]
+    assert "tanh" in str(ir) and "exp" in str(ir)
+    np.testing.assert_allclose(np.asarray(f(x)), np.asarray(chain(x)), rtol=2e-6, atol=2e-6)
+
+
+def test_small_arrays_are_not_fused():
+    assert "fused" not in arrax.jit(chain).lower(anp.ones(8)).primitives
+
+
+def test_fusion_respects_dependencies_through_unfused_ops():
+    def f(x):
+        a = anp.sin(x) + 1
+        s = anp.sum(a)  # a reduction reads a: a's region ends there
+        return anp.cos(a) * s + a
+
+    x = anp.linspace(0, 1, 50_000)
+    g = arrax.jit(f)
+    np.testing.assert_allclose(np.asarray(g(x)), np.asarray(f(x)), rtol=1e-12)
+    g.lower(x).verify()
+
+
+def test_dead_code_and_common_subexpressions():
+    def f(x):
+        unused = anp.exp(x) * 3  # noqa: F841
+        return anp.sin(x) + anp.sin(x)
+
+    ir = arrax.jit(f).lower(anp.ones(3))
+    assert ir.primitives.count("sin") == 1 and "exp" not in ir.primitives
+    traced = arrax.jit(f).trace(anp.ones(3))
+    assert traced.primitives.count("sin") == 2 and "exp" in traced.primitives
+
+
+def test_constant_folding_and_simplification():
+    c = anp.arange(4.0)
+
+    def f(x):
+        return x * 1.0 + 0.0 + (c * 2 + 1).sum() + anp.asarray(x, dtype=x.dtype)
+
+    ir = arrax.jit(f).lower(anp.ones(4))
+    assert ir.primitives == ["add", "add"] or ir.primitives == ["fused"] or "mul" not in ir.primitives
+    assert "reduce_sum" not in ir.primitives  # folded: it only reads a constant
+    np.testing.assert_allclose(np.asarray(arrax.jit(f)(anp.ones(4))), np.asarray(f(anp.ones(4))))
+
+
+def test_each_pass_keeps_values():
+    def f(x, y):
+        z = anp.tanh(x @ y) * 2.0
+        return anp.sum(z * z, axis=0) + anp.sum(anp.exp(x), axis=1)[:3] * 0 + z[0]
+
+    x, y = anp.ones((5, 4)) * 0.1, anp.ones((4, 3)) * 0.2
+    g = arrax.jit(f).trace(x, y)
+    want = np.asarray(g.eval(x, y)[0])
+    for p in ("inline_calls", "simplify", "eliminate_common_subexpressions", "eliminate_dead_code",
+              "fuse_elementwise", "optimized"):
+        h = getattr(g, p)()
+        h.verify()
+        np.testing.assert_allclose(np.asarray(h.eval(x, y)[0]), want, rtol=1e-12)
+
+
+def test_grad_of_jit_and_jit_of_grad_of_a_fused_function():
+    x = anp.linspace(-1, 1, 10_000)
+    g1 = arrax.jit(arrax.grad(lambda v: anp.sum(chain(v))))(x)
+    g2 = arrax.grad(lambda v: anp.sum(arrax.jit(chain)(v)))(x)
+    np.testing.assert_allclose(np.asarray(g1), np.asarray(g2), rtol=1e-12)

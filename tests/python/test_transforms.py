@@ -1,0 +1,265 @@
+"""The transformations and their compositions: grad / value_and_grad / vjp / jvp / linearize,
+jacfwd / jacrev / hessian, vmap, custom_jvp / custom_vjp, checkpoint, stop_gradient, and the
+errors they raise."""
+
+import numpy as np
+import pytest
+
+import arrax
+import arrax.numpy as anp
+from arrax import lax
+from arrax.test_util import check_grads
+from conftest import AGAINST_NUMPY
+
+pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
+
+rng = np.random.default_rng(0)
+
+
+def close(a, b, tol=1e-10):
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=tol, atol=tol)
+
+
+def f_scalar(x):
+    return anp.sum(anp.sin(x) * x**2 + anp.tanh(x) / (1 + x * x))
+
+
+def f_vec(x):
+    return anp.stack([anp.sum(x**3), anp.prod(anp.cos(x)), x[0] * x[1]])
+
+
+X = anp.asarray(rng.uniform(-1, 1, 4))
+
+
+def test_grad_matches_formula():
+    x = np.asarray(X)
+    want = np.cos(x) * x**2 + 2 * x * np.sin(x) + (1 - np.tanh(x) ** 2) / (1 + x * x) - np.tanh(
+        x
+    ) * 2 * x / (1 + x * x) ** 2
+    close(arrax.grad(f_scalar)(X), want)
+
+
+def test_check_grads_third_order():
+    check_grads(f_scalar, (X,), order=3)
+
+
+def test_value_and_grad_argnums_has_aux():
+    def f(a, b, c):
+        return anp.sum(a * b) + c, {"aux": a + 1}
+
+    a, b = anp.ones(3), anp.arange(3.0)
+    (v, aux), (ga, gc) = arrax.value_and_grad(f, argnums=(0, 2), has_aux=True)(a, b, 2.0)
+    close(v, 5.0)
+    close(aux["aux"], np.full(3, 2.0))
+    close(ga, [0, 1, 2])
+    close(gc, 1.0)
+    g, aux2 = arrax.grad(f, has_aux=True)(a, b, 2.0)
+    close(g, [0, 1, 2])
+
+
+def test_grad_pytree_arguments():
+    params = {"w": anp.ones((2, 3)), "b": [anp.zeros(3), anp.asarray(2.0)]}
+
+    def loss(p, x):
+        return anp.sum(anp.tanh(x @ p["w"] + p["b"][0]) * p["b"][1])
+
+    g = arrax.grad(loss)(params, anp.ones((4, 2)))
+    assert set(g) == {"w", "b"} and g["w"].shape == (2, 3) and len(g["b"]) == 2
+    check_grads(loss, (params, anp.ones((4, 2))), order=1, modes="rev")
+
+
+def test_jacobians_and_hessian():
+    x = np.asarray(X)
+    jf = arrax.jacfwd(f_vec)(X)
+    jr = arrax.jacrev(f_vec)(X)
+    assert jf.shape == (3, 4) and jr.shape == (3, 4)
+    close(jf, jr)
+    close(jf[0], 3 * x**2)
+    h = arrax.hessian(f_scalar)(X)
+    assert h.shape == (4, 4)
+    close(h, np.asarray(arrax.jacfwd(arrax.jacrev(f_scalar))(X)))
+    close(h, np.asarray(arrax.jacrev(arrax.jacfwd(f_scalar))(X)))
+    close(h, np.diag(np.diag(np.asarray(h))))  # f_scalar is a sum of 1-D terms
+
+
+def test_jvp_linearize_vjp_agree():
+    t = anp.asarray(rng.standard_normal(4))
+    y, jt = arrax.jvp(f_vec, (X,), (t,))
+    y2, f_lin = arrax.linearize(f_vec, X)
+    close(y, y2)
+    close(jt, f_lin(t))
+    _, f_vjp = arrax.vjp(f_vec, X)
+    ct = anp.asarray(rng.standard_normal(3))
+    (g,) = f_vjp(ct)
+    close(np.dot(np.asarray(ct), np.asarray(jt)), np.dot(np.asarray(g), np.asarray(t)))
+
+
+@pytest.mark.parametrize(
+    "compose",
+    [
+        lambda f: arrax.jit(arrax.vmap(arrax.grad(f))),
+        lambda f: arrax.vmap(arrax.jit(arrax.grad(f))),
+        lambda f: arrax.vmap(arrax.grad(arrax.jit(f))),
+        lambda f: arrax.jit(arrax.vmap(arrax.jit(arrax.grad(arrax.jit(f))))),
+    ],
+)
+def test_compositions_of_vmap_grad_jit(compose):
+    xs = anp.asarray(rng.uniform(-1, 1, (5, 4)))
+    want = np.stack([np.asarray(arrax.grad(f_scalar)(xs[i])) for i in range(5)])
+    close(compose(f_scalar)(xs), want)
+
+
+def test_grad_of_grad_and_per_example_gradients():
+    d2 = arrax.grad(arrax.grad(lambda x: anp.sin(x) * x))
+    close(d2(1.3), -np.sin(1.3) * 1.3 + 2 * np.cos(1.3))
+    w = anp.asarray([0.5, -1.0])
+    xs = anp.asarray(rng.standard_normal((6, 2)))
+    per = arrax.vmap(arrax.grad(lambda w, x: anp.sum(w * x) ** 2), in_axes=(None, 0))(w, xs)
+    want = [2 * float(np.dot(w, x)) * np.asarray(x) for x in np.asarray(xs)]
+    close(per, want)
+
+
+def test_vmap_in_axes_out_axes_axis_size_nested():
+    a = anp.asarray(rng.standard_normal((3, 4)))
+    b = anp.asarray(rng.standard_normal((4, 3)))
+    r = arrax.vmap(lambda x, y: x * y, in_axes=(0, 1), out_axes=1)(a, b)
+    close(r, (np.asarray(a) * np.asarray(b).T).T)
+    r = arrax.vmap(lambda x: anp.ones(2) * 3, in_axes=None, axis_size=4)(a)
+    assert r.shape == (4, 2)
+    outer = arrax.vmap(arrax.vmap(lambda x, y: x * y, in_axes=(0, None)), in_axes=(None, 0))
+    close(outer(anp.arange(3.0), anp.arange(4.0)), np.outer(np.arange(4.0), np.arange(3.0)))
+    d = {"p": a, "q": anp.ones(3)}
+    r = arrax.vmap(lambda t: t["p"].sum() + t["q"], in_axes=({"p": 0, "q": None},))(d)
+    close(r, np.asarray(a).sum(1)[:, None] + np.ones(3))
+
+
+def test_vmap_errors():
+    with pytest.raises(ValueError, match="inconsistent sizes"):
+        arrax.vmap(lambda x, y: x + y)(anp.ones(3), anp.ones(4))
+    with pytest.raises(ValueError, match="out of bounds"):
+        arrax.vmap(lambda x: x, in_axes=2)(anp.ones((3, 2)))
+
+
+def test_grad_errors():
+    with pytest.raises(TypeError, match="scalar output"):
+        arrax.grad(lambda x: x * 2)(anp.ones(3))
+    with pytest.raises(TypeError, match="inexact"):
+        arrax.grad(lambda x: x * 2)(3)
+
+
+def test_stop_gradient():
+    close(arrax.grad(lambda x: lax.stop_gradient(x) * x)(3.0), 3.0)
+    close(arrax.jit(arrax.grad(lambda x: arrax.stop_gradient(x * x) + x))(3.0), 1.0)
+
+
+def test_python_control_flow_under_grad_and_error_under_jit():
+    def f(x):
+        return anp.sin(x) if x > 0 else x * 2
+
+    close(arrax.grad(f)(0.5), np.cos(0.5))
+    close(arrax.grad(f)(-0.5), 2.0)
+    with pytest.raises(TypeError, match="lax.cond"):
+        arrax.jit(f)(0.5)
+
+
+def test_leaked_tracer_raises():
+    leaked = []
+
+    def f(x):
+        leaked.append(x)
+        return x * 2
+
+    arrax.jit(f)(anp.ones(2))
+    with pytest.raises(ValueError, match="leaked|escaped"):
+        leaked[0] + 1
+    arrax.grad(lambda x: (leaked.append(x), anp.sum(x))[1])(anp.ones(2))
+    with pytest.raises(ValueError, match="leaked|escaped"):
+        leaked[-1] * 2
+
+
+def test_custom_jvp():
+    @arrax.custom_jvp
+    def f(x):
+        return anp.sin(x)
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        return f(x), 100.0 * t  # deliberately not cos: shows the rule is used
+
+    close(arrax.grad(f)(0.3), 100.0)
+    close(arrax.jit(arrax.grad(f))(0.3), 100.0)
+    close(arrax.vmap(arrax.grad(f))(anp.ones(3)), np.full(3, 100.0))
+    close(arrax.grad(lambda x: anp.sum(arrax.vmap(f)(x)))(anp.ones(3)), np.full(3, 100.0))
+    close(f(0.3), np.sin(0.3))
+
+
+def test_custom_jvp_stable_log1pexp():
+    @arrax.custom_jvp
+    def log1pexp(x):
+        return anp.log1p(anp.exp(x))
+
+    log1pexp.defjvps(lambda t, ans, x: t / (1 + anp.exp(-x)))
+    close(arrax.grad(log1pexp)(100.0), 1.0)
+
+
+def test_custom_vjp():
+    @arrax.custom_vjp
+    def clip_gradient(x):
+        return x
+
+    def fwd(x):
+        return x, None
+
+    def bwd(res, g):
+        return (anp.clip(g, -1.0, 1.0),)
+
+    clip_gradient.defvjp(fwd, bwd)
+    close(arrax.grad(lambda x: 5 * clip_gradient(x))(2.0), 1.0)
+    close(arrax.jit(arrax.grad(lambda x: 5 * clip_gradient(x)))(2.0), 1.0)
+    close(
+        arrax.vmap(arrax.grad(lambda x: 5 * clip_gradient(x)))(anp.ones(3)), np.ones(3)
+    )
+    with pytest.raises(TypeError, match="forward mode"):
+        arrax.jvp(clip_gradient, (1.0,), (1.0,))
+
+
+def test_checkpoint_same_gradients():
+    def block(x):
+        return anp.tanh(anp.sin(x) * 3 + x)
+
+    def f(x):
+        return anp.sum(arrax.checkpoint(block)(arrax.checkpoint(block)(x)))
+
+    def g(x):
+        return anp.sum(block(block(x)))
+
+    close(arrax.grad(f)(X), arrax.grad(g)(X))
+    close(arrax.jit(arrax.grad(f))(X), arrax.grad(g)(X))
+    close(arrax.jvp(f, (X,), (anp.ones(4),))[1], arrax.jvp(g, (X,), (anp.ones(4),))[1])
+
+
+def test_functionalized_in_place_updates():
+    def f(x):
+        y = anp.zeros(5)
+        y[1:3] = x
+        y[::2] += x * x
+        y[-1] = 7
+        y[y > 5] = 0.5
+        return anp.sum(y * y)
+
+    x = anp.asarray(1.5)
+    close(arrax.jit(f)(x), f(x))
+    close(arrax.grad(f)(x), 4 * 1.5**3 + 2 * 1.5 + 2 * (1.5 + 1.5**2) * (1 + 3.0))
+    v = arrax.vmap(f)(anp.asarray([1.0, 2.0]))
+    close(v, [f(anp.asarray(1.0)), f(anp.asarray(2.0))])
+
+    def g(a, i):
+        a = a * 1
+        a[i] = 0.0
+        a -= 1
+        return a
+
+    a = anp.arange(4.0)
+    close(arrax.jit(g)(a, 2), g(a, 2))
+    close(arrax.jit(g)(a, anp.asarray(-1)), g(a, -1))
