@@ -26,8 +26,7 @@ void check_args(const char* name, const std::vector<AbstractValue>& got,
                       " should be " + want[i].str() + ", got " + got[i].str());
 }
 
-std::vector<AbstractValue> slice_avals(const std::vector<AbstractValue>& a, size_t from,
-                                       size_t n) {
+std::vector<AbstractValue> slice_avals(const std::vector<AbstractValue>& a, size_t from, size_t n) {
   return {a.begin() + from, a.begin() + from + n};
 }
 
@@ -104,8 +103,8 @@ const Primitive& while_p = register_primitive({
       const Graph& b = graph_param(p, "graphs", 1);
       const size_t nc = p.get_int("cond_nconsts"), nb = p.get_int("body_nconsts");
       std::vector<Array> carry(in.begin() + nc + nb, in.end());
-      std::vector<Array> cargs(in.begin(), in.begin() + nc), bargs(in.begin() + nc,
-                                                                   in.begin() + nc + nb);
+      std::vector<Array> cargs(in.begin(), in.begin() + nc),
+          bargs(in.begin() + nc, in.begin() + nc + nb);
       for (;;) {
         std::vector<Array> a = cargs;
         a.insert(a.end(), carry.begin(), carry.end());

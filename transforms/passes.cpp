@@ -56,7 +56,8 @@ Graph inline_calls(const Graph& g) {
     Graph sub = inline_calls(*e.params.get<GraphList>("graph")[0]);
     std::unordered_map<int, int> m;
     for (size_t i = 0; i < sub.invars.size(); ++i) m[sub.invars[i]] = e.inputs[i];
-    for (size_t i = 0; i < sub.constvars.size(); ++i) m[sub.constvars[i]] = add_const(out, sub.consts[i]);
+    for (size_t i = 0; i < sub.constvars.size(); ++i)
+      m[sub.constvars[i]] = add_const(out, sub.consts[i]);
     auto map_var = [&](int v) {
       auto it = m.find(v);
       if (it != m.end()) return it->second;

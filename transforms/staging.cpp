@@ -51,13 +51,14 @@ int StagingInterpreter::var_of(const Array& x) {
   } else {
     // A concrete array from outside the function: captured as a constant. Identity is the
     // memory it views, so the same captured array becomes one constvar.
-    key = x.size() ? static_cast<const void*>(x.data()) : static_cast<const void*>(x.buffer().get());
+    key =
+        x.size() ? static_cast<const void*>(x.data()) : static_cast<const void*>(x.buffer().get());
   }
   auto it = const_ids_.find(key);
   if (it != const_ids_.end()) {
     const Array& seen = graph_.consts[it->second];  // the same view, not just the same memory
-    if (seen.is_tracer() == x.is_tracer() && seen.shape() == x.shape() && seen.dtype() == x.dtype() &&
-        (x.is_tracer() || seen.strides() == x.strides()))
+    if (seen.is_tracer() == x.is_tracer() && seen.shape() == x.shape() &&
+        seen.dtype() == x.dtype() && (x.is_tracer() || seen.strides() == x.strides()))
       return graph_.constvars[it->second];
   }
   int v = new_var(AbstractValue{x.shape(), x.dtype(), false, x.device()});

@@ -13,8 +13,8 @@ namespace arrax::gemm_avx512 {
 namespace {
 
 template <typename T, int LO, int RO>
-void block(const T* a, const T* b, T* c, int64_t M, int64_t K, int64_t N, int64_t lda,
-           int64_t ldb, int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+void block(const T* a, const T* b, T* c, int64_t M, int64_t K, int64_t N, int64_t lda, int64_t ldb,
+           int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
   using MapA = Eigen::Map<const Eigen::Matrix<T, -1, -1, LO>, 0, Eigen::OuterStride<>>;
   using MapB = Eigen::Map<const Eigen::Matrix<T, -1, -1, RO>, 0, Eigen::OuterStride<>>;
   using MapC = Eigen::Map<Eigen::Matrix<T, -1, -1, Eigen::RowMajor>, 0, Eigen::OuterStride<>>;

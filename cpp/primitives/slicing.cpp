@@ -55,9 +55,8 @@ const Primitive& pad_p = register_primitive({
       for (int d = 0; d < r; ++d) {
         const int64_t step = it[d] + 1, n = x.shape()[d];
         const int64_t k0 = lo[d] >= 0 ? 0 : (-lo[d] + step - 1) / step;
-        const int64_t k1 = std::min(n - 1, (os[d] - 1 - lo[d]) >= 0
-                                               ? (os[d] - 1 - lo[d]) / step
-                                               : int64_t{-1});
+        const int64_t k1 =
+            std::min(n - 1, (os[d] - 1 - lo[d]) >= 0 ? (os[d] - 1 - lo[d]) / step : int64_t{-1});
         const int64_t count = std::max<int64_t>(0, k1 - k0 + 1);
         if (count == 0) return std::vector<Array>{out};
         xs[d] = ds[d] = count;
@@ -83,8 +82,8 @@ void check_dynamic(const char* name, const AbstractValue& x, const std::vector<A
 }
 
 // Start indices clamped so the window fits, as XLA (and JAX) do.
-std::vector<int64_t> clamped_starts(const std::vector<Array>& in, size_t first,
-                                    const Shape& shape, const Shape& window) {
+std::vector<int64_t> clamped_starts(const std::vector<Array>& in, size_t first, const Shape& shape,
+                                    const Shape& window) {
   std::vector<int64_t> s;
   for (size_t d = 0; d < shape.size(); ++d) {
     int64_t v = *astype(in[first + d], DType::Int64).data_as<int64_t>();
@@ -133,8 +132,8 @@ const Primitive& dynamic_update_slice_p = register_primitive({
       if (in.size() < 2) throw TypeError("dynamic_update_slice: needs an operand and an update");
       check_dynamic("dynamic_update_slice", in[0], in, 2);
       if (in[1].dtype != in[0].dtype || in[1].shape.size() != in[0].shape.size())
-        throw TypeError("dynamic_update_slice: update " + in[1].str() +
-                        " does not match operand " + in[0].str());
+        throw TypeError("dynamic_update_slice: update " + in[1].str() + " does not match operand " +
+                        in[0].str());
       for (size_t d = 0; d < in[0].shape.size(); ++d)
         if (in[1].shape[d] > in[0].shape[d])
           throw TypeError("dynamic_update_slice: update shape " + shape_str(in[1].shape) +

@@ -50,7 +50,9 @@ class JVPTrace(Trace):
         leaves, treedef = tree_util.tree_flatten(args)
         pairs = [self.unpack(x) for x in leaves]
         primals = [p for p, _ in pairs]
-        tangents = [instantiate(t, p) if is_inexact(p.dtype) else lax.zeros_like(p) for p, t in pairs]
+        tangents = [
+            instantiate(t, p) if is_inexact(p.dtype) else lax.zeros_like(p) for p, t in pairs
+        ]
         if all(t is None for _, t in pairs):
             return fn.fun(*tree_util.tree_unflatten(treedef, primals))
         p_args = tree_util.tree_unflatten(treedef, primals)
@@ -59,9 +61,7 @@ class JVPTrace(Trace):
         out_leaves, out_tree = tree_util.tree_flatten(out)
         t_leaves = tree_util.tree_leaves(t_out)
         if len(t_leaves) != len(out_leaves):
-            raise TypeError(
-                "custom_jvp: the rule's primal and tangent outputs differ in structure"
-            )
+            raise TypeError("custom_jvp: the rule's primal and tangent outputs differ in structure")
         return tree_util.tree_unflatten(
             out_tree, [self.pure(o, asarray(t)) for o, t in zip(out_leaves, t_leaves)]
         )
@@ -80,7 +80,12 @@ class JVPTrace(Trace):
         tangents = [instantiate(t, p) for p, t in pairs]
         info = _core.Opaque(
             _LinearCall(
-                fn, treedef, res_tree, out_tree, [aval_of(o) for o in out_leaves], [aval_of(p) for p in primals]
+                fn,
+                treedef,
+                res_tree,
+                out_tree,
+                [aval_of(o) for o in out_leaves],
+                [aval_of(p) for p in primals],
             )
         )
         t_out = lax.bind("custom_lin", *res_leaves, *tangents, info=info, num_res=len(res_leaves))
@@ -234,9 +239,7 @@ def backward_pass(graph, cts_out, args=None):
         cts = [ct_env.pop(v, None) for v in outs]
         if all(c is None for c in cts):
             continue
-        eqn_args = [
-            UndefinedPrimal(*graph.aval(v)[:2]) if v in linear else env[v] for v in ins
-        ]
+        eqn_args = [UndefinedPrimal(*graph.aval(v)[:2]) if v in linear else env[v] for v in ins]
         rule = RULES.get(name)
         if rule is None or rule.transpose is None:
             raise NotImplementedError(f"{name}: no transpose rule (reverse-mode differentiation)")
@@ -277,14 +280,14 @@ def jvp(fun, primals, tangents, has_aux=False):
     p_leaves, t_leaves = _leaves_as_arrays(p_leaves), _leaves_as_arrays(t_leaves)
     for p, t in zip(p_leaves, t_leaves):
         if p.shape != t.shape:
-            raise ValueError(
-                f"jvp: primal and tangent shapes differ: {p.shape} and {t.shape}"
-            )
+            raise ValueError(f"jvp: primal and tangent shapes differ: {p.shape} and {t.shape}")
     out_tree = []
     f = fun if not has_aux else _split_aux(fun)
-    pairs = jvp_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, [
-        t if is_inexact(p.dtype) else None for p, t in zip(p_leaves, t_leaves)
-    ])
+    pairs = jvp_flat(
+        _flatten_fun(f, p_tree, out_tree),
+        p_leaves,
+        [t if is_inexact(p.dtype) else None for p, t in zip(p_leaves, t_leaves)],
+    )
     outs = [p for p, _ in pairs]
     touts = [instantiate(t, p) for p, t in pairs]
     if has_aux:
@@ -422,9 +425,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
         out, vjp_fun = res[0], res[1]
         out_arr = asarray(out)
         if out_arr.shape != ():
-            raise TypeError(
-                f"grad requires scalar output, got an output of shape {out_arr.shape}"
-            )
+            raise TypeError(f"grad requires scalar output, got an output of shape {out_arr.shape}")
         if not is_inexact(out_arr.dtype):
             raise TypeError(
                 f"grad requires real- or complex-valued outputs, got {out_arr.dtype.name}"
@@ -506,8 +507,10 @@ class custom_jvp:  # noqa: N801 (JAX's name)
         if trace is None or not hasattr(trace, "process_custom_jvp"):
             return self.fun(*args)
         if self.nondiff_argnums:
-            return self.fun(*args) if not isinstance(trace, JVPTrace) else trace.process_custom_jvp(
-                self, args
+            return (
+                self.fun(*args)
+                if not isinstance(trace, JVPTrace)
+                else trace.process_custom_jvp(self, args)
             )
         return trace.process_custom_jvp(self, args)
 
@@ -625,13 +628,13 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
         def push(*t_leaves):
             tangents = tree_util.tree_unflatten(d_tree, list(t_leaves))
             if has_aux:
-                out, t_out, aux = jvp(f_diff, tuple(diff), tuple(tangents), has_aux=True)
-                return t_out, out, aux
-            out, t_out = jvp(f_diff, tuple(diff), tuple(tangents))
-            return t_out, out
+                _, t_out, aux = jvp(f_diff, tuple(diff), tuple(tangents), has_aux=True)
+                return t_out, aux
+            return jvp(f_diff, tuple(diff), tuple(tangents))[1]
 
-        res = vmap(push, out_axes=(-1, None) if not has_aux else (-1, None, None))(*basis)
-        jac, out = res[0], res[1]
+        res = vmap(push, out_axes=(-1, None) if has_aux else -1)(*basis)
+        jac = res[0] if has_aux else res
+
         # Split the trailing basis axis back into each input's shape.
         def split(j):
             j = asarray(j)
@@ -645,7 +648,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
             return tree[0] if isinstance(argnums, int) else tree
 
         jac = tree_util.tree_map(split, jac)
-        return (jac, res[2]) if has_aux else jac
+        return (jac, res[1]) if has_aux else jac
 
     return wrapped
 
@@ -692,9 +695,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
         jac = tree_util.tree_map(split, per_arg)
         # Output structure outermost, as JAX gives it.
         if len(o_leaves) > 1 or o_tree != tree_util.tree_structure(0):
-            jac = tree_util.tree_transpose(
-                tree_util.tree_structure(per_arg), o_tree, jac
-            )
+            jac = tree_util.tree_transpose(tree_util.tree_structure(per_arg), o_tree, jac)
         return (jac, res[2]) if has_aux else jac
 
     return wrapped

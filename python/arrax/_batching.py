@@ -88,7 +88,9 @@ def _broadcast_prefix(prefix, tree, name):
     try:
         tree_util.tree_map(expand, prefix, tree, is_leaf=lambda x: x is None or isinstance(x, int))
     except (ValueError, TypeError) as e:
-        raise ValueError(f"vmap: {name} does not match the structure of the arguments: {e}") from None
+        raise ValueError(
+            f"vmap: {name} does not match the structure of the arguments: {e}"
+        ) from None
     return leaves
 
 

@@ -26,8 +26,10 @@ def setitem(x, key, value):
     from arrax import numpy as np
 
     v = _as_array(value, x.dtype)
-    if isinstance(key, _core.ndarray) and key.dtype == onp.bool_ or (
-        isinstance(key, onp.ndarray) and key.dtype == onp.bool_
+    if (
+        isinstance(key, _core.ndarray)
+        and key.dtype == onp.bool_
+        or (isinstance(key, onp.ndarray) and key.dtype == onp.bool_)
     ):
         mask = _core.asarray(key, None, None)
         if tuple(mask.shape) != tuple(x.shape):
@@ -70,9 +72,7 @@ def setitem(x, key, value):
             else:
                 i = int(k)
                 if not -n <= i < n:
-                    raise IndexError(
-                        f"index {i} is out of bounds for axis {dim} with size {n}"
-                    )
+                    raise IndexError(f"index {i} is out of bounds for axis {dim} with size {n}")
                 i %= n
             starts.append(i)
             sizes.append(1)

@@ -36,15 +36,18 @@ def _random_like(rng, tree):
 
 def _add(tree, t, scale):
     return tree_util.tree_map(
-        lambda x, d: (_np(x) + scale * _np(d)).astype(_np(x).dtype) if _np(x).dtype.kind in "fc"
-        else _np(x),
+        lambda x, d: (
+            (_np(x) + scale * _np(d)).astype(_np(x).dtype) if _np(x).dtype.kind in "fc" else _np(x)
+        ),
         tree,
         t,
     )
 
 
 def _inner(a, b):
-    return sum(float(onp.real(onp.vdot(x.ravel(), y.ravel()))) for x, y in zip(_leaves(a), _leaves(b)))
+    return sum(
+        float(onp.real(onp.vdot(x.ravel(), y.ravel()))) for x, y in zip(_leaves(a), _leaves(b))
+    )
 
 
 def _check_close(what, got, want, atol, rtol):
@@ -57,7 +60,11 @@ def _check_close(what, got, want, atol, rtol):
 
 def _tolerance(args, eps, atol, rtol):
     dts = [x.dtype for x in _leaves(args) if x.dtype.kind in "fc"]
-    dt = onp.dtype(onp.float32) if any(d.itemsize <= 4 or d == onp.complex64 for d in dts) else onp.dtype(onp.float64)
+    dt = (
+        onp.dtype(onp.float32)
+        if any(d.itemsize <= 4 or d == onp.complex64 for d in dts)
+        else onp.dtype(onp.float64)
+    )
     return (
         eps if eps is not None else _DEFAULT_EPS[dt],
         atol if atol is not None else _DEFAULT_TOL[dt],

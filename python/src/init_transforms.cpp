@@ -120,7 +120,8 @@ std::vector<Array> arrays_from_seq(py::handle seq) {
 // An interpreter written in Python: `process(name, inputs, params)` on its Python object.
 class PyInterpreter : public Interpreter {
  public:
-  explicit PyInterpreter(py::object impl) : impl_(std::move(impl)), level_(new_interpreter_level()) {}
+  explicit PyInterpreter(py::object impl)
+      : impl_(std::move(impl)), level_(new_interpreter_level()) {}
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override {
     if (!impl_ || impl_.is_none())
@@ -207,9 +208,8 @@ void init_transforms(py::module_& m) {
                              [](const ir::Graph& g) {
                                py::list l;
                                for (auto& e : g.eqns)
-                                 l.append(py::make_tuple(e.primitive->name,
-                                                         params_to_py(e.params), e.inputs,
-                                                         e.outputs));
+                                 l.append(py::make_tuple(e.primitive->name, params_to_py(e.params),
+                                                         e.inputs, e.outputs));
                                return l;
                              })
       .def("optimized",

@@ -97,6 +97,7 @@ TEST_CASE("a traced array has a shape and dtype but no data") {
   class NoInterp : public Tracer {
    public:
     Interpreter& interpreter() const override { throw std::logic_error("unused"); }
+    int level() const override { return 1; }
   };
   Array t = Array::traced(std::make_shared<NoInterp>(), {2, 3}, DType::Float64);
   CHECK(t.is_tracer());

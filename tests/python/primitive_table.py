@@ -9,9 +9,8 @@ primitive adds an entry here; test_rules_registry.py fails for a primitive with 
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
-
 import arrax.lax as lax
+import numpy as np
 
 rng = np.random.default_rng(0)
 
@@ -155,7 +154,11 @@ CASES = [
         (real(4, 3), real(2, 4)),
         label="dot_general_transposed",
     ),
-    Case("iota", lambda x: lax.mul(x, lax.convert_element_type(lax.iota(np.int64, 3), x.dtype)), (real(3),)),
+    Case(
+        "iota",
+        lambda x: lax.mul(x, lax.convert_element_type(lax.iota(np.int64, 3), x.dtype)),
+        (real(3),),
+    ),
     Case(
         "threefry2x32",
         lambda k: lax.bind("threefry2x32", k, k, k, k)[0],
@@ -175,10 +178,22 @@ CASES = [
     ],
     *[
         Case(n, (lambda n: lambda x: lax.bind1(n, x))(n), (real(3),), diff=False)
-        for n in ("sign", "floor", "ceil", "trunc", "round", "is_nan", "is_inf", "is_finite", "signbit")
+        for n in (
+            "sign",
+            "floor",
+            "ceil",
+            "trunc",
+            "round",
+            "is_nan",
+            "is_inf",
+            "is_finite",
+            "signbit",
+        )
     ],
     *[
-        Case(n, (lambda n: lambda x, y: lax.bind1(n, x, y))(n), (ints(3), ints(3, hi=3)), diff=False)
+        Case(
+            n, (lambda n: lambda x, y: lax.bind1(n, x, y))(n), (ints(3), ints(3, hi=3)), diff=False
+        )
         for n in ("and", "or", "xor", "shift_left", "shift_right")
     ],
     Case("not", lambda x: lax.bind1("not", x), (ints(3),), diff=False),

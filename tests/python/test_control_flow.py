@@ -1,13 +1,13 @@
 """arrax.lax control flow: values, and every transformation through it (grad through scan
 and fori_loop, forward mode through while_loop, vmap with batched predicates, jit)."""
 
-import numpy as np
-import pytest
-
 import arrax
 import arrax.numpy as anp
+import numpy as np
+import pytest
 from arrax import lax
 from arrax.test_util import check_grads
+
 from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
@@ -20,9 +20,7 @@ def close(a, b, tol=1e-10):
 
 
 def piecewise(x):
-    return lax.cond(
-        anp.sum(x) > 0, lambda v: anp.sin(v) * 2, lambda v: anp.exp(v) - v, x
-    )
+    return lax.cond(anp.sum(x) > 0, lambda v: anp.sin(v) * 2, lambda v: anp.exp(v) - v, x)
 
 
 def scanned(x):
@@ -88,7 +86,10 @@ def test_vmap_batched_predicates():
     got = arrax.vmap(lambda s: lax.while_loop(lambda v: v < 100, lambda v: v * 2, s))(starts)
     close(got, [128.0, 120.0, 140.0, 150.0])
     close(arrax.vmap(scanned)(xs), np.stack([np.asarray(scanned(x)) for x in xs]))
-    close(arrax.vmap(arrax.grad(scanned))(xs), np.stack([np.asarray(arrax.grad(scanned)(x)) for x in xs]))
+    close(
+        arrax.vmap(arrax.grad(scanned))(xs),
+        np.stack([np.asarray(arrax.grad(scanned)(x)) for x in xs]),
+    )
     close(arrax.jit(arrax.vmap(piecewise))(xs), arrax.vmap(piecewise)(xs))
     idx = anp.asarray([0, 1, 2, 5])
     got = arrax.vmap(lambda i: lax.switch(i, [lambda: 1.0, lambda: 2.0, lambda: 3.0]))(idx)
@@ -105,7 +106,12 @@ def test_scan_reverse_pytrees_and_closure():
     close(c["s"], 12.0)
     close(a, [0.0, 1.0, 2.0, 3.0])
     close(s, [12.0, 10.0, 6.0, 0.0])  # reverse: step i sees the carry from steps > i
-    close(arrax.grad(lambda w_: lax.scan(lambda c, x: (c + x * w_, None), 0.0, anp.arange(4.0))[0])(3.0), 6.0)
+    close(
+        arrax.grad(lambda w_: lax.scan(lambda c, x: (c + x * w_, None), 0.0, anp.arange(4.0))[0])(
+            3.0
+        ),
+        6.0,
+    )
 
 
 def test_errors():

@@ -4,10 +4,10 @@ and random numbers give the same results. Each program takes a namespace ``L`` w
 
 import types
 
+import arrax
 import numpy as np
 import pytest
 
-import arrax
 from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
@@ -15,18 +15,48 @@ jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
 
 ARRAX = types.SimpleNamespace(
-    np=arrax.numpy, lax=arrax.lax, random=arrax.random, **{
+    np=arrax.numpy,
+    lax=arrax.lax,
+    random=arrax.random,
+    **{
         n: getattr(arrax, n)
-        for n in ("grad", "value_and_grad", "vmap", "jit", "jacfwd", "jacrev", "hessian", "jvp",
-                  "vjp", "custom_jvp", "checkpoint", "stop_gradient")
-    }
+        for n in (
+            "grad",
+            "value_and_grad",
+            "vmap",
+            "jit",
+            "jacfwd",
+            "jacrev",
+            "hessian",
+            "jvp",
+            "vjp",
+            "custom_jvp",
+            "checkpoint",
+            "stop_gradient",
+        )
+    },
 )
 JAX = types.SimpleNamespace(
-    np=jnp, lax=jax.lax, random=jax.random, **{
+    np=jnp,
+    lax=jax.lax,
+    random=jax.random,
+    **{
         n: getattr(jax, n)
-        for n in ("grad", "value_and_grad", "vmap", "jit", "jacfwd", "jacrev", "hessian", "jvp",
-                  "vjp", "custom_jvp", "checkpoint")
-    }, stop_gradient=jax.lax.stop_gradient
+        for n in (
+            "grad",
+            "value_and_grad",
+            "vmap",
+            "jit",
+            "jacfwd",
+            "jacrev",
+            "hessian",
+            "jvp",
+            "vjp",
+            "custom_jvp",
+            "checkpoint",
+        )
+    },
+    stop_gradient=jax.lax.stop_gradient,
 )
 
 rng = np.random.default_rng(0)
@@ -59,8 +89,9 @@ PROGRAMS = {
     "vjp": lambda L: L.vjp(lambda m: L.np.cumsum(m * m, axis=1), L.np.asarray(X))[1](
         L.np.ones((4, 3), dtype=np.float32)
     ),
-    "jvp": lambda L: L.jvp(lambda v: L.np.max(v) * L.np.prod(v), (L.np.asarray(V),),
-                           (L.np.ones(5, dtype=np.float32),)),
+    "jvp": lambda L: L.jvp(
+        lambda v: L.np.max(v) * L.np.prod(v), (L.np.asarray(V),), (L.np.ones(5, dtype=np.float32),)
+    ),
     "scan_grad": lambda L: L.grad(
         lambda v: L.lax.scan(lambda c, x: (c * 0.9 + L.np.sin(x), c * x), 0.0, v)[1].sum()
     )(L.np.asarray(V)),
@@ -69,7 +100,8 @@ PROGRAMS = {
     ),
     "while_jvp": lambda L: L.jvp(
         lambda a: L.lax.while_loop(lambda c: c[1] < 8, lambda c: (c[0] * a, c[1] + 1), (1.0, 0))[0],
-        (1.05,), (1.0,),
+        (1.05,),
+        (1.0,),
     ),
     "cond_vmap_batched_pred": lambda L: L.vmap(
         lambda v: L.lax.cond(v[0] > 0, lambda u: u * 2, lambda u: L.np.exp(u), v)

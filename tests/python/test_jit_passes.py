@@ -1,11 +1,11 @@
 """The jit's optimization passes (transforms/passes.cpp, fusion.cpp): each keeps the values and
 does what it says, visible in ``jit(f).lower(...)``."""
 
+import arrax
+import arrax.numpy as anp
 import numpy as np
 import pytest
 
-import arrax
-import arrax.numpy as anp
 from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
@@ -58,7 +58,9 @@ def test_constant_folding_and_simplification():
         return x * 1.0 + 0.0 + (c * 2 + 1).sum() + anp.asarray(x, dtype=x.dtype)
 
     ir = arrax.jit(f).lower(anp.ones(4))
-    assert ir.primitives == ["add", "add"] or ir.primitives == ["fused"] or "mul" not in ir.primitives
+    assert (
+        ir.primitives == ["add", "add"] or ir.primitives == ["fused"] or "mul" not in ir.primitives
+    )
     assert "reduce_sum" not in ir.primitives  # folded: it only reads a constant
     np.testing.assert_allclose(np.asarray(arrax.jit(f)(anp.ones(4))), np.asarray(f(anp.ones(4))))
 
@@ -71,8 +73,14 @@ def test_each_pass_keeps_values():
     x, y = anp.ones((5, 4)) * 0.1, anp.ones((4, 3)) * 0.2
     g = arrax.jit(f).trace(x, y)
     want = np.asarray(g.eval(x, y)[0])
-    for p in ("inline_calls", "simplify", "eliminate_common_subexpressions", "eliminate_dead_code",
-              "fuse_elementwise", "optimized"):
+    for p in (
+        "inline_calls",
+        "simplify",
+        "eliminate_common_subexpressions",
+        "eliminate_dead_code",
+        "fuse_elementwise",
+        "optimized",
+    ):
         h = getattr(g, p)()
         h.verify()
         np.testing.assert_allclose(np.asarray(h.eval(x, y)[0]), want, rtol=1e-12)

@@ -6,12 +6,12 @@
 * jit against eager evaluation.
 """
 
-import numpy as np
-import pytest
-
 import arrax
 import arrax.numpy as anp
+import numpy as np
+import pytest
 from arrax.test_util import check_grads
+
 from conftest import AGAINST_NUMPY
 from primitive_table import CASES
 
@@ -77,9 +77,7 @@ def test_vmap_matches_loop(case, which):
     got = arrax.vmap(case.fn, in_axes=in_axes)(*[_ax(s) for s in stacks])
     want = []
     for k in range(B):
-        args = [
-            _ax(np.take(s, k, axis=axis)) if b else _ax(s) for s, b in zip(stacks, batched)
-        ]
+        args = [_ax(np.take(s, k, axis=axis)) if b else _ax(s) for s, b in zip(stacks, batched)]
         want.append(_np(case.fn(*args)))
     _assert_close(got, np.stack(want))
 

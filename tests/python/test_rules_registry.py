@@ -1,9 +1,9 @@
 """Every primitive the engine registers has its transformation rules and a test case."""
 
 import pytest
-
 from arrax import _core
 from arrax._rules import RULES
+
 from conftest import AGAINST_NUMPY
 from primitive_table import CASES, COVERED_ELSEWHERE
 

@@ -2,13 +2,13 @@
 jacfwd / jacrev / hessian, vmap, custom_jvp / custom_vjp, checkpoint, stop_gradient, and the
 errors they raise."""
 
-import numpy as np
-import pytest
-
 import arrax
 import arrax.numpy as anp
+import numpy as np
+import pytest
 from arrax import lax
 from arrax.test_util import check_grads
+
 from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
@@ -33,9 +33,12 @@ X = anp.asarray(rng.uniform(-1, 1, 4))
 
 def test_grad_matches_formula():
     x = np.asarray(X)
-    want = np.cos(x) * x**2 + 2 * x * np.sin(x) + (1 - np.tanh(x) ** 2) / (1 + x * x) - np.tanh(
-        x
-    ) * 2 * x / (1 + x * x) ** 2
+    want = (
+        np.cos(x) * x**2
+        + 2 * x * np.sin(x)
+        + (1 - np.tanh(x) ** 2) / (1 + x * x)
+        - np.tanh(x) * 2 * x / (1 + x * x) ** 2
+    )
     close(arrax.grad(f_scalar)(X), want)
 
 
@@ -217,9 +220,7 @@ def test_custom_vjp():
     clip_gradient.defvjp(fwd, bwd)
     close(arrax.grad(lambda x: 5 * clip_gradient(x))(2.0), 1.0)
     close(arrax.jit(arrax.grad(lambda x: 5 * clip_gradient(x)))(2.0), 1.0)
-    close(
-        arrax.vmap(arrax.grad(lambda x: 5 * clip_gradient(x)))(anp.ones(3)), np.ones(3)
-    )
+    close(arrax.vmap(arrax.grad(lambda x: 5 * clip_gradient(x)))(anp.ones(3)), np.ones(3))
     with pytest.raises(TypeError, match="forward mode"):
         arrax.jvp(clip_gradient, (1.0,), (1.0,))
 

@@ -182,9 +182,7 @@ def _while_jvp(primals, tangents, params):
             list(consts) + list(pc),
             [next(it) if m else None for m in bmask] + [next(tc) if m else None for m in cmask],
         )
-        return [p for p, _ in pairs] + [
-            instantiate(t, p) for (p, t), m in zip(pairs, cmask) if m
-        ]
+        return [p for p, _ in pairs] + [instantiate(t, p) for (p, t), m in zip(pairs, cmask) if m]
 
     cgraph, cconsts = trace_closed(cond_fn, _avals(list(cc) + list(carry) + ctans))
     bgraph, bconsts = trace_closed(body_fn, _avals(list(bc) + btans + list(carry) + ctans))
@@ -296,6 +294,7 @@ def _scan_jvp(primals, tangents, params):
     if all(t is None for t in tangents):
         outs = lax.bind("scan", *primals, **params)
         return outs, [None] * len(outs)
+
     # Primal scan that also emits each step's input carry (the residuals).
     def primal_body(*a):
         outs = body.eval(*a)
@@ -382,10 +381,7 @@ def _scan_transpose(cts, args, params):
         g_args = (
             [UndefinedPrimal(c.shape, c.dtype) if m else next(kci) for c, m in zip(consts, lin_c)]
             + [UndefinedPrimal(c.shape, c.dtype) for c in carry]
-            + [
-                UndefinedPrimal(x.shape[1:], x.dtype) if m else next(kxi)
-                for x, m in zip(xs, lin_x)
-            ]
+            + [UndefinedPrimal(x.shape[1:], x.dtype) if m else next(kxi) for x, m in zip(xs, lin_x)]
         )
         r = _ad().backward_pass(body, ck + cy, g_args)
         rc, rk, rx = r[: len(consts)], r[len(consts) : len(consts) + nk], r[len(consts) + nk :]
@@ -402,10 +398,12 @@ def _scan_transpose(cts, args, params):
 
     avals = _avals(known_c + acc0 + ct_carry) + _x_avals(known_x + ct_ys)
     tb, tconsts = trace_closed(t_body, avals)
-    res = _scan_bind(
-        tconsts + known_c, acc0 + ct_carry, known_x + ct_ys, tb, length, not reverse
+    res = _scan_bind(tconsts + known_c, acc0 + ct_carry, known_x + ct_ys, tb, length, not reverse)
+    acc_out, ck_out, xs_out = (
+        res[: len(acc0)],
+        res[len(acc0) : len(acc0) + nk],
+        res[len(acc0) + nk :],
     )
-    acc_out, ck_out, xs_out = res[: len(acc0)], res[len(acc0) : len(acc0) + nk], res[len(acc0) + nk :]
     ia, ix = iter(acc_out), iter(xs_out)
     return (
         [next(ia) if m else None for m in lin_c]

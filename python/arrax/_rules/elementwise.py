@@ -147,7 +147,11 @@ _binary(
     lambda x, y, a: np.multiply(np.copysign(1.0, x), np.copysign(1.0, y)).astype(x.dtype),
     None,
 )
-_binary("logaddexp", lambda x, y, a: np.exp(np.subtract(x, a)), lambda x, y, a: np.exp(np.subtract(y, a)))
+_binary(
+    "logaddexp",
+    lambda x, y, a: np.exp(np.subtract(x, a)),
+    lambda x, y, a: np.exp(np.subtract(y, a)),
+)
 _binary(
     "logaddexp2",
     lambda x, y, a: np.exp2(np.subtract(x, a)),
@@ -214,9 +218,21 @@ def _self_transpose(name):
 
 defrules("add", jvp=linear_jvp("add"), transpose=_add_transpose, batch=batch_elementwise("add"))
 defrules("sub", jvp=linear_jvp("sub"), transpose=_sub_transpose, batch=batch_elementwise("sub"))
-defrules("neg", jvp=linear_jvp("neg"), transpose=_self_transpose("neg"), batch=batch_elementwise("neg"))
-defrules("conj", jvp=linear_jvp("conj"), transpose=_self_transpose("conj"), batch=batch_elementwise("conj"))
-defrules("copy", jvp=linear_jvp("copy"), transpose=_self_transpose("copy"), batch=batch_elementwise("copy"))
+defrules(
+    "neg", jvp=linear_jvp("neg"), transpose=_self_transpose("neg"), batch=batch_elementwise("neg")
+)
+defrules(
+    "conj",
+    jvp=linear_jvp("conj"),
+    transpose=_self_transpose("conj"),
+    batch=batch_elementwise("conj"),
+)
+defrules(
+    "copy",
+    jvp=linear_jvp("copy"),
+    transpose=_self_transpose("copy"),
+    batch=batch_elementwise("copy"),
+)
 # mul and div are linear in one operand: their tangents use the primitives themselves, so
 # the linear graph transposes through the rules above.
 defrules("mul", jvp=_mul_jvp, transpose=_mul_transpose, batch=batch_elementwise("mul"))

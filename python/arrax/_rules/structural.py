@@ -70,7 +70,7 @@ defrules(
 
 
 def _slice_transpose(ct, x, p):
-    start, limit, strides = p["start_indices"], p["limit_indices"], p["strides"]
+    start, strides = p["start_indices"], p["strides"]
     config = []
     for n, s, m, st in zip(x.shape, start, ct.shape, strides):
         if m == 0:
@@ -106,9 +106,7 @@ def _pad_transpose(cts, args, params):
     low, high, interior = params["low"], params["high"], params["interior"]
     # Undo the edge padding (negative pads crop), then take every (interior + 1)-th element.
     unpadded = lax.pad(ct, lax.asarray(0, ct.dtype), [(-lo, -hi, 0) for lo, hi in zip(low, high)])
-    ct_x = lax.slice(
-        unpadded, (0,) * ct.ndim, unpadded.shape, tuple(i + 1 for i in interior)
-    )
+    ct_x = lax.slice(unpadded, (0,) * ct.ndim, unpadded.shape, tuple(i + 1 for i in interior))
     ct_v = None
     if is_undefined(v):
         total = lax.reduce_sum(ct, range(ct.ndim))
@@ -227,9 +225,7 @@ def _dus_batch(values, dims, params):
     return [lax.bind1("dynamic_update_slice", x, u, zero, *values[2:])], [0]
 
 
-defrules(
-    "dynamic_update_slice", jvp=_dus_jvp, transpose=_dus_transpose, batch=_dus_batch
-)
+defrules("dynamic_update_slice", jvp=_dus_jvp, transpose=_dus_transpose, batch=_dus_batch)
 
 # stop_gradient: the value passes, the tangent does not.
 defrules(

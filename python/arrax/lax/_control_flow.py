@@ -59,7 +59,9 @@ def switch(index, branches, *operands):
         raise ValueError("switch: needs at least one branch")
     idx = asarray(index)
     if idx.ndim != 0 or idx.dtype.kind not in "biu":
-        raise TypeError(f"switch: the index must be an integer scalar, got {idx.dtype}{list(idx.shape)}")
+        raise TypeError(
+            f"switch: the index must be an integer scalar, got {idx.dtype}{list(idx.shape)}"
+        )
     leaves, in_tree = tree_util.tree_flatten(operands)
     leaves = [asarray(x) for x in leaves]
     if not idx._is_tracer:
@@ -78,7 +80,9 @@ def switch(index, branches, *operands):
     outs = bind_cond(idx, [flat(b) for b in branches], _avals(leaves), leaves)
     for t in out_tree[1:]:
         if t != out_tree[0]:
-            raise TypeError(f"cond: branches return different tree structures: {out_tree[0]} and {t}")
+            raise TypeError(
+                f"cond: branches return different tree structures: {out_tree[0]} and {t}"
+            )
     return tree_util.tree_unflatten(out_tree[0], outs)
 
 
@@ -229,7 +233,9 @@ def fori_loop(lower, upper, body_fun, init_val, unroll=None):
             i, v = carry
             return (lax.bind1("add", i, lax.full((), 1, onp.int64)), body_fun(i, v)), None
 
-        (_, out), _ = scan(step, (lax.asarray(lo, onp.int64), init_val), None, length=max(hi - lo, 0))
+        (_, out), _ = scan(
+            step, (lax.asarray(lo, onp.int64), init_val), None, length=max(hi - lo, 0)
+        )
         return out
     lo, hi = asarray(lower), asarray(upper)
     dt = onp.result_type(lo.dtype, hi.dtype)

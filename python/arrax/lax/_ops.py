@@ -150,9 +150,7 @@ def broadcast_in_dim(x, shape, broadcast_dimensions):
     broadcast_dimensions = tuple(int(d) for d in broadcast_dimensions)
     if x.shape == shape and broadcast_dimensions == tuple(range(len(shape))):
         return x
-    return bind1(
-        "broadcast_in_dim", x, shape=shape, broadcast_dimensions=broadcast_dimensions
-    )
+    return bind1("broadcast_in_dim", x, shape=shape, broadcast_dimensions=broadcast_dimensions)
 
 
 def broadcast(x, sizes):
@@ -205,8 +203,10 @@ def moveaxis(x, src, dst):
 def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001
     x = asarray(x)
     strides = tuple(strides) if strides is not None else (1,) * x.ndim
-    if tuple(start_indices) == (0,) * x.ndim and tuple(limit_indices) == x.shape and all(
-        s == 1 for s in strides
+    if (
+        tuple(start_indices) == (0,) * x.ndim
+        and tuple(limit_indices) == x.shape
+        and all(s == 1 for s in strides)
     ):
         return x
     return bind1(
@@ -320,7 +320,10 @@ def iota(dtype, size):
 
 def broadcasted_iota(dtype, shape, dimension):
     return bind1(
-        "iota", shape=tuple(int(s) for s in shape), dimension=int(dimension), dtype=_onp.dtype(dtype)
+        "iota",
+        shape=tuple(int(s) for s in shape),
+        dimension=int(dimension),
+        dtype=_onp.dtype(dtype),
     )
 
 
