@@ -167,6 +167,14 @@ def compare(out: np.ndarray, ref: np.ndarray, w: Workload) -> str:
     return f"{note}MISMATCH (max abs err {err:.3g})"
 
 
+def result_to_numpy(bk, out) -> np.ndarray:
+    """A workload's result as one NumPy array (a tuple of arrays, such as updated model
+    parameters, is compared as their concatenation)."""
+    if isinstance(out, (tuple, list)):
+        return np.concatenate([np.ravel(bk.to_numpy(o)) for o in out])
+    return bk.to_numpy(out)
+
+
 def time_once(thunk, sync) -> tuple[float, object]:
     t0 = time.perf_counter()
     out = sync(thunk())
@@ -208,9 +216,9 @@ def run_workload(w: Workload, backends: list[Backend], args: argparse.Namespace,
             dt, out = time_once(thunk, bk.sync)
             if w.check:
                 if ref is None and bk.name == w.baseline:
-                    ref, ref_from = bk.to_numpy(out), bk.name
+                    ref, ref_from = result_to_numpy(bk, out), bk.name
                 if ref is not None:
-                    entry["check"] = compare(bk.to_numpy(out), ref, w)
+                    entry["check"] = compare(result_to_numpy(bk, out), ref, w)
             del out
             thunks[bk.name] = thunk
             first[bk.name] = dt
