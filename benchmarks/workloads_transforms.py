@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from registry import f32_normal, jit_prepare, workload
 
 N_16M = 16 * 1024 * 1024

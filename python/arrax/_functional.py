@@ -115,3 +115,88 @@ def setitem(x, key, value):
     placed = lax.pad(v, lax.asarray(0, x.dtype), config)
     mask = lax.pad(lax.full(v.shape, True, onp.bool_), lax.asarray(False, onp.bool_), config)
     return lax.select(mask, placed, x)
+
+
+def _numpy_index(k):
+    if isinstance(k, tuple):
+        return tuple(_numpy_index(i) for i in k)
+    if isinstance(k, _core.ndarray):
+        return onp.asarray(k)
+    return k
+
+
+def take_flat(x, positions):
+    """x's elements at flat (C-order) positions: the `take` primitive on a flat view."""
+    flat = lax.reshape(x, (x.size,))
+    return lax.bind1("take", flat, lax.convert_element_type(positions, onp.int64))
+
+
+def getitem(x, key):
+    """Advanced indexing (integer arrays, boolean masks, mixed with basic indices) of a traced
+    array, or with traced integer arrays, as a gather: the same elements, in the same layout,
+    as NumPy's indexing gives."""
+    items = key if isinstance(key, tuple) else (key,)
+    if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
+        # Concrete indices: NumPy itself says which elements, applied to their positions.
+        positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
+        return take_flat(x, _core.asarray(onp.ascontiguousarray(positions), None, None))
+    return _traced_advanced(x, items)
+
+
+def _traced_advanced(x, items):
+    from arrax import numpy as np
+
+    n_real = sum(1 for k in items if k is not Ellipsis)
+    expanded = []
+    for k in items:
+        if k is Ellipsis:
+            expanded.extend([slice(None)] * (x.ndim - n_real))
+        else:
+            expanded.append(k)
+    if len(expanded) > x.ndim:
+        raise IndexError(
+            f"too many indices for array: array is {x.ndim}-dimensional, but "
+            f"{len(expanded)} were indexed"
+        )
+    expanded.extend([slice(None)] * (x.ndim - len(expanded)))
+    adv = {}
+    for d, k in enumerate(expanded):
+        if isinstance(k, slice):
+            if k != slice(None):
+                raise IndexError(
+                    "indexing with traced integer arrays supports full slices (:) beside them; "
+                    "slice the array first"
+                )
+            continue
+        a = k if isinstance(k, _core.ndarray) else _core.asarray(k, None, None)
+        if a.dtype.kind not in "iu":
+            raise IndexError(
+                "indexing with traced arrays needs integer index arrays (a boolean mask's "
+                "shape depends on its values; use arrax.numpy.where instead)"
+            )
+        a = a.astype(onp.int64)
+        n = x.shape[d]
+        adv[d] = np.where(a < 0, a + n, a)
+    dims = sorted(adv)
+    bshape = np.broadcast_shapes(*[tuple(adv[d].shape) for d in dims])
+    adjacent = dims == list(range(dims[0], dims[-1] + 1))
+    slice_dims = [d for d in range(x.ndim) if d not in adv]
+    if adjacent:
+        before = [d for d in slice_dims if d < dims[0]]
+        after = [d for d in slice_dims if d > dims[-1]]
+    else:
+        before, after = [], slice_dims
+    out_shape = tuple(x.shape[d] for d in before) + tuple(bshape) + tuple(x.shape[d] for d in after)
+    b0 = len(before)
+    strides = onp.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
+    flat = None
+    for d in range(x.ndim):
+        if d in adv:
+            a = np.broadcast_to(adv[d], bshape)
+            term = lax.broadcast_in_dim(a, out_shape, tuple(range(b0, b0 + len(bshape))))
+        else:
+            pos = before.index(d) if d in before else b0 + len(bshape) + after.index(d)
+            term = lax.broadcasted_iota(onp.int64, out_shape, pos)
+        term = term * int(strides[d])
+        flat = term if flat is None else flat + term
+    return take_flat(x, flat)

@@ -46,6 +46,9 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
     }
     if (py::isinstance<Array>(k)) {
       const Array& a = k.cast<const Array&>();
+      Array concrete;
+      // A traced integer scalar without a value (jit, vmap) is a dynamic index: a gather.
+      if (a.is_tracer() && !a.tracer()->concrete_value(concrete)) return false;
       if (a.ndim() == 0 && is_integer(a.dtype())) {
         items.push_back(np::IndexItem::integer(
             py::reinterpret_borrow<py::object>(k).attr("__index__")().cast<int64_t>()));
@@ -79,9 +82,21 @@ py::object numpy_key(py::handle key) {
   return py::reinterpret_borrow<py::object>(key);
 }
 
+bool key_has_tracer(py::handle key) {
+  if (PyTuple_Check(key.ptr())) {
+    for (auto k : key)
+      if (key_has_tracer(k)) return true;
+    return false;
+  }
+  return py::isinstance<Array>(key) && key.cast<const Array&>().is_tracer();
+}
+
 Array getitem(const Array& self, py::handle key) {
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) return np::basic_index(self, items);
+  // Advanced indexing of (or with) traced values: a gather the transformations see.
+  if (self.is_tracer() || key_has_tracer(key))
+    return py::module_::import("arrax._functional").attr("getitem")(self, key).cast<Array>();
   py::object r = to_numpy(self)[numpy_key(key)];
   return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
 }

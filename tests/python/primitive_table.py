@@ -124,6 +124,14 @@ CASES = [
         lambda x, u: lax.dynamic_update_slice(x, u, (1, 1)),
         (real(3, 4), real(2, 2)),
     ),
+    Case(
+        "take", lambda x: lax.bind1("take", x, lax.asarray(np.array([[2, 0], [2, 1]]))), (real(3),)
+    ),
+    Case(
+        "scatter_add",
+        lambda u: lax.bind1("scatter_add", u, lax.asarray(np.array([0, 2, 0])), size=4),
+        (real(3),),
+    ),
     Case("reduce_sum", lambda x: lax.reduce_sum(x, (1,)), (real(3, 4),)),
     Case("reduce_prod", lambda x: lax.reduce_prod(x, (0,)), (real(3, 4),)),
     Case("reduce_max", lambda x: lax.reduce_max(x, (1,)), (real(3, 4),)),

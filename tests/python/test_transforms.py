@@ -264,3 +264,54 @@ def test_functionalized_in_place_updates():
     a = anp.arange(4.0)
     close(arrax.jit(g)(a, 2), g(a, 2))
     close(arrax.jit(g)(a, anp.asarray(-1)), g(a, -1))
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        (slice(None), [0, 2]),
+        ([1, 0], slice(None), [3, 1]),
+        (Ellipsis, [0, -1]),
+        ([[0], [1]], [1, 2]),
+        ([1, 1, 0],),
+    ],
+    ids=str,
+)
+def test_advanced_indexing_under_transformations(key):
+    xn = np.arange(24.0).reshape(2, 3, 4)
+    x = anp.asarray(xn)
+    want = xn[key]
+    close(arrax.jit(lambda a: a[key])(x), want)
+    # traced index arrays
+    k2 = tuple(anp.asarray(k) if isinstance(k, list) else k for k in key)
+    pos = [i for i, k in enumerate(k2) if isinstance(k, anp.ndarray)]
+
+    def f(a, *ks):
+        kk = list(k2)
+        for i, v in zip(pos, ks):
+            kk[i] = v
+        return a[tuple(kk)]
+
+    close(arrax.jit(f)(x, *[k2[i] for i in pos]), want)
+    # the gradient scatters back, adding where an element is picked twice
+    g = arrax.grad(lambda a: anp.sum(a[key] * 2))(x)
+    want_g = np.zeros_like(xn)
+    np.add.at(want_g, key, 2.0)
+    close(g, want_g)
+
+
+def test_indexing_with_traced_labels_and_masks():
+    logits = anp.asarray(rng.standard_normal((4, 3)))
+    labels = anp.asarray([2, 0, 1, 2])
+
+    def nll(lg, y):
+        return -anp.mean(lg[anp.arange(4), y])
+
+    g = arrax.jit(arrax.grad(nll))(logits, labels)
+    want = np.zeros((4, 3))
+    want[np.arange(4), np.asarray(labels)] = -0.25
+    close(g, want)
+    close(arrax.vmap(lambda r, i: r[i])(logits, labels), np.asarray(logits)[np.arange(4), labels])
+    close(arrax.grad(lambda a: anp.sum(a[a > 0]))(logits), (np.asarray(logits) > 0) * 1.0)
+    with pytest.raises(IndexError, match="mask"):
+        arrax.jit(lambda a: a[a > 0])(logits)

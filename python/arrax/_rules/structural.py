@@ -321,3 +321,62 @@ def _dot_batch(values, dims, params):
 
 
 defrules("dot_general", jvp=_dot_jvp, transpose=_dot_transpose, batch=_dot_batch)
+
+
+# take(x, idx) / scatter_add(u, idx; size): gather and scatter of a flat operand.
+def _take_jvp(primals, tangents, params):
+    x, idx = primals
+    ans = lax.bind1("take", x, idx)
+    t = tangents[0]
+    return [ans], [None if t is None else lax.bind1("take", t, idx)]
+
+
+def _take_transpose(cts, args, params):
+    (ct,) = cts
+    x, idx = args
+    if ct is None:
+        return [None, None]
+    return [lax.bind1("scatter_add", ct, idx, size=int(x.shape[0])), None]
+
+
+def _offsets(idx, size, n):
+    """idx (batch leading) shifted into a flattened (batch * n) operand."""
+    off = lax.broadcasted_iota(onp.int64, idx.shape, 0)
+    return lax.bind1("add", idx, lax.bind1("mul", off, lax.full(idx.shape, n, onp.int64)))
+
+
+def _take_batch(values, dims, params):
+    (x, idx), (dx, di) = values, dims
+    if dx is None:  # only the indices are batched: take is elementwise in them
+        return [lax.bind1("take", x, idx)], [di]
+    size = batch_size(values, dims)
+    x = to_front(x, dx)
+    n = x.shape[1]
+    idx = bdim_at_front(idx, di, size)
+    flat = lax.reshape(x, (size * n,))
+    return [lax.bind1("take", flat, _offsets(idx, size, n))], [0]
+
+
+def _scatter_jvp(primals, tangents, params):
+    u, idx = primals
+    ans = lax.bind1("scatter_add", u, idx, **params)
+    t = tangents[0]
+    return [ans], [None if t is None else lax.bind1("scatter_add", t, idx, **params)]
+
+
+def _scatter_transpose(cts, args, params):
+    (ct,) = cts
+    u, idx = args
+    return [None if ct is None else lax.bind1("take", ct, idx), None]
+
+
+def _scatter_batch(values, dims, params):
+    size = batch_size(values, dims)
+    u, idx = (bdim_at_front(v, d, size) for v, d in zip(values, dims))
+    n = params["size"]
+    flat = lax.bind1("scatter_add", u, _offsets(idx, size, n), size=size * n)
+    return [lax.reshape(flat, (size, n))], [0]
+
+
+defrules("take", jvp=_take_jvp, transpose=_take_transpose, batch=_take_batch)
+defrules("scatter_add", jvp=_scatter_jvp, transpose=_scatter_transpose, batch=_scatter_batch)

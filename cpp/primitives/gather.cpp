@@ -1,0 +1,96 @@
+// take and scatter_add: the gather and scatter of a flat operand, which advanced (integer
+// array) indexing of traced arrays lowers to (python/arrax/_functional.py). take is linear
+// in its operand, and scatter_add is its transpose. Indices are int64 and already in range
+// [0, n) (the caller normalizes negative ones; under tracing out-of-range ones are clamped,
+// as JAX does, since no error can be raised from a compiled function).
+#include <cstring>
+
+#include "errors.h"
+#include "primitive.h"
+
+namespace arrax {
+namespace {
+
+void check_indices(const char* name, const AbstractValue& idx) {
+  if (idx.dtype != DType::Int64)
+    throw TypeError(std::string(name) + ": indices must be int64, got " + idx.str());
+}
+
+inline int64_t clamp_index(int64_t i, int64_t n) {
+  return i < 0 ? 0 : (i >= n ? n - 1 : i);
+}
+
+// take(x, idx): x 1-D of n elements; out[...] = x[idx[...]].
+const Primitive& take_p = register_primitive({
+    "take",
+    FusionClass::Opaque,
+    2,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      if (in[0].shape.size() != 1)
+        throw ValueError("take: the operand must be 1-D, got " + in[0].str());
+      check_indices("take", in[1]);
+      AbstractValue r = in[0];
+      r.shape = in[1].shape;
+      return std::vector<AbstractValue>{r};
+    },
+    [](const std::vector<Array>& in, const Params&) {
+      const Array x = in[0].contiguous();
+      const Array idx = in[1].contiguous();
+      check_indices("take", {idx.shape(), idx.dtype()});
+      Array out = Array::empty(idx.shape(), x.dtype());
+      const int64_t n = x.size(), m = idx.size();
+      if (m && n == 0) throw IndexError("take: cannot take from an empty array");
+      const size_t w = x.itemsize();
+      const char* src = x.data();
+      char* dst = out.size() ? out.data() : nullptr;
+      const int64_t* ix = m ? idx.data_as<int64_t>() : nullptr;
+      for (int64_t i = 0; i < m; ++i) std::memcpy(dst + i * w, src + clamp_index(ix[i], n) * w, w);
+      return std::vector<Array>{out};
+    },
+});
+
+// scatter_add(u, idx; size): a zero vector of `size` elements with u[...] added at idx[...].
+const Primitive& scatter_add_p = register_primitive({
+    "scatter_add",
+    FusionClass::Opaque,
+    2,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      check_indices("scatter_add", in[1]);
+      if (in[0].shape != in[1].shape)
+        throw ValueError("scatter_add: updates " + in[0].str() + " and indices " + in[1].str() +
+                         " differ in shape");
+      AbstractValue r = in[0];
+      r.shape = Shape{p.get_int("size")};
+      return std::vector<AbstractValue>{r};
+    },
+    [](const std::vector<Array>& in, const Params& p) {
+      const Array u = in[0].contiguous();
+      const Array idx = in[1].contiguous();
+      const int64_t n = p.get_int("size"), m = idx.size();
+      Array out = Array::empty(Shape{n}, u.dtype(), {}, /*zeroed=*/true);
+      if (m == 0) return std::vector<Array>{out};
+      if (n == 0) throw IndexError("scatter_add: cannot scatter into an empty array");
+      const int64_t* ix = idx.data_as<int64_t>();
+      dispatch_dtype(u.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (std::is_same_v<T, bool>) {
+          bool* o = out.data_as<bool>();
+          for (int64_t i = 0; i < m; ++i) o[clamp_index(ix[i], n)] |= u.data_as<bool>()[i];
+        } else {
+          T* o = out.data_as<T>();
+          const T* s = u.data_as<T>();
+          for (int64_t i = 0; i < m; ++i) {
+            T& d = o[clamp_index(ix[i], n)];
+            if constexpr (is_half_v<T>)
+              d = static_cast<T>(static_cast<float>(d) + static_cast<float>(s[i]));
+            else
+              d = static_cast<T>(d + s[i]);
+          }
+        }
+      });
+      return std::vector<Array>{out};
+    },
+});
+
+}  // namespace
+}  // namespace arrax
