@@ -1,10 +1,11 @@
-"""arrax.jit, first stage: trace once per signature, cache the verified graph, run it.
+"""arrax.jit: trace once per signature, optimize the graph, cache it, run it.
 
 The signature is the pytree structure of the arguments, the static arguments' values and each
-leaf's (shape, dtype, weak type). A cache hit skips Python entirely for the body: the graph
-runs through the engine's primitives. Later stages of the jit pipeline (issue #3: dead-code
-elimination, CSE, elementwise fusion, buffer reuse, jit as a primitive for grad/vmap) work on
-the same graph.
+leaf's (dtype, weak type, shape), computed in C++ (``_core.jit_signature``). A cache hit skips
+Python entirely for the body: the optimized graph (transforms/passes.cpp: inlining,
+simplification and constant folding, CSE, DCE, elementwise fusion) runs through the engine.
+Under another transformation (grad, vmap, an outer jit) the call is one ``jit`` primitive
+carrying the traced graph, which that transformation's rules handle.
 """
 
 import functools
@@ -14,11 +15,9 @@ import os
 from arrax import _core, tree_util
 from arrax._tracing import _aval
 
+_ndarray = _core.ndarray
+
 _log = logging.getLogger("arrax.jit")
-
-
-def _is_tracer(leaf):
-    return isinstance(leaf, _core.ndarray) and leaf._is_tracer
 
 
 class JitFunction:
@@ -61,61 +60,80 @@ class JitFunction:
         kw.update({k: v for k, v in kwargs.items() if k in self._static_argnames})
         return full, kw
 
-    def _entry(self, args, kwargs):
-        static_key, dyn_args, dyn_kwargs = self._split(args, kwargs)
-        leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
-        avals = [_aval(leaf) for leaf in leaves]
-        key = (treedef, static_key, tuple((tuple(s), str(d), w) for s, d, w in avals))
-        entry = self._cache.get(key)
-        if entry is None:
-            self.misses += 1
-            if os.environ.get("ARRAX_LOG_COMPILES"):
-                _log.warning(
-                    "arrax.jit: tracing %s for %s",
-                    getattr(self._fun, "__name__", self._fun),
-                    key[2],
-                )
-            out_tree = []
-
-            def flat_fun(*tracers):
-                dyn, kw = tree_util.tree_unflatten(treedef, list(tracers))
-                full, kw = self._rebuild(args, kwargs, dyn, kw)
-                out_leaves, out_treedef = tree_util.tree_flatten(self._fun(*full, **kw))
-                out_tree.append(out_treedef)
-                return out_leaves
-
-            graph = _core._trace(flat_fun, avals)
-            # The traced graph is what other transformations see; the optimized one (passes
-            # in transforms/passes.cpp, fusion in transforms/fusion.cpp) is what runs.
-            entry = (graph, out_tree[0], graph.optimized())
-            # A graph that captured another transformation's tracer is only valid during
-            # that transformation: it is not cached.
-            if not any(c._is_tracer for c in graph.consts):
-                self._cache[key] = entry
+    def _key(self, args, kwargs):
+        """(cache key, flat leaves, treedef or None, whether a leaf is a tracer)."""
+        if not kwargs and not self._static_argnums and not self._static_argnames:
+            if all(type(a) is _ndarray for a in args):  # the common case, without flattening
+                sig, tracer = _core.jit_signature(args)
+                return (len(args), sig), args, None, tracer
+            static_key, dyn_args, dyn_kwargs = (), list(args), {}
         else:
+            static_key, dyn_args, dyn_kwargs = self._split(args, kwargs)
+        leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        sig, tracer = _core.jit_signature(leaves)
+        return (treedef, static_key, sig), leaves, treedef, tracer
+
+    def _entry(self, args, kwargs):
+        key, leaves, treedef, tracer = self._key(args, kwargs)
+        entry = self._cache.get(key)
+        if entry is not None:
             self.hits += 1
-        return entry, leaves
+            return entry, leaves, tracer
+        self.misses += 1
+        if treedef is None:
+            _, dyn_args, dyn_kwargs = (), list(args), {}
+            leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        avals = [_aval(leaf) for leaf in leaves]
+        if os.environ.get("ARRAX_LOG_COMPILES"):
+            _log.warning(
+                "arrax.jit: tracing %s for %s",
+                getattr(self._fun, "__name__", self._fun),
+                [(tuple(s), str(d)) for s, d, _ in avals],
+            )
+        out_tree = []
+
+        def flat_fun(*tracers):
+            dyn, kw = tree_util.tree_unflatten(treedef, list(tracers))
+            full, kw = self._rebuild(args, kwargs, dyn, kw)
+            out_leaves, out_treedef = tree_util.tree_flatten(self._fun(*full, **kw))
+            out_tree.append(out_treedef)
+            return out_leaves
+
+        graph = _core._trace(flat_fun, avals)
+        captured_tracer = any(c._is_tracer for c in graph.consts)
+        # The traced graph is what other transformations see; the optimized one is what runs.
+        entry = (graph, out_tree[0], graph.optimized(), captured_tracer)
+        # A graph that captured another transformation's tracer is only valid during that
+        # transformation: it is not cached.
+        if not captured_tracer:
+            self._cache[key] = entry
+        return entry, leaves, tracer
 
     def __call__(self, *args, **kwargs):
-        (graph, out_treedef, optimized), leaves = self._entry(args, kwargs)
-        if any(_is_tracer(leaf) for leaf in leaves) or any(c._is_tracer for c in graph.consts):
+        (graph, out_treedef, optimized, captured_tracer), leaves, tracer = self._entry(
+            args, kwargs
+        )
+        if tracer or captured_tracer:
             # Under another transformation (grad, vmap, an outer jit): one `jit` primitive
             # carrying the graph, which that transformation's rules handle.
             outs = _core.bind(
                 "jit", list(graph.consts) + list(leaves), {"graph": graph.with_consts_as_args()}
             )
             return tree_util.tree_unflatten(out_treedef, outs)
-        return tree_util.tree_unflatten(out_treedef, optimized.eval(*leaves))
+        outs = optimized.eval(*leaves)
+        if out_treedef.num_leaves == 1 and out_treedef.num_nodes == 1:
+            return outs[0]
+        return tree_util.tree_unflatten(out_treedef, outs)
 
     def lower(self, *args, **kwargs):
         """The optimized graph this function runs for these arguments (traced now if not
         cached), with its fused regions; ``trace`` gives the graph before the passes."""
-        (_, _, optimized), _ = self._entry(args, kwargs)
+        (_, _, optimized, _), _, _ = self._entry(args, kwargs)
         return optimized
 
     def trace(self, *args, **kwargs):
         """The graph as traced, before the optimization passes."""
-        (graph, _, _), _ = self._entry(args, kwargs)
+        (graph, _, _, _), _, _ = self._entry(args, kwargs)
         return graph
 
     def _cache_size(self):

@@ -258,6 +258,32 @@ void init_transforms(py::module_& m) {
     return std::make_shared<ir::Graph>(interp->finish(outs));
   });
 
+  // The jit cache key of a flat list of arguments: (dtype code, weak, *shape) per leaf, and
+  // whether any leaf is a tracer. Python scalars are weak; other objects are converted as
+  // arrax.numpy.asarray would. (The hot path of every jit call, hence in C++.)
+  m.def("jit_signature", [](py::sequence leaves) {
+    py::tuple key(py::len(leaves));
+    bool tracer = false;
+    size_t i = 0;
+    for (auto h : leaves) {
+      const Array* a = exact_array(h.ptr());
+      Array conv;
+      bool weak = false;
+      if (!a) {
+        PyObject* p = h.ptr();
+        weak = PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p) || PyComplex_Check(p);
+        conv = operand_from_py(h).array;
+        a = &conv;
+      }
+      tracer = tracer || a->is_tracer();
+      py::tuple k(2 + a->ndim());
+      k[0] = py::int_(static_cast<int>(a->dtype()));
+      k[1] = py::bool_(weak);
+      for (int d = 0; d < a->ndim(); ++d) k[2 + d] = py::int_(a->shape()[d]);
+      key[i++] = std::move(k);
+    }
+    return py::make_tuple(std::move(key), tracer);
+  });
   m.def("bind", [](const std::string& name, py::handle inputs, py::dict params) {
     py::list out;
     for (Array& a : arrax::bind(primitive(name), arrays_from_seq(inputs), params_from_py(params)))
