@@ -110,9 +110,7 @@ class JitFunction:
         return entry, leaves, tracer
 
     def __call__(self, *args, **kwargs):
-        (graph, out_treedef, optimized, captured_tracer), leaves, tracer = self._entry(
-            args, kwargs
-        )
+        (graph, out_treedef, optimized, captured_tracer), leaves, tracer = self._entry(args, kwargs)
         if tracer or captured_tracer:
             # Under another transformation (grad, vmap, an outer jit): one `jit` primitive
             # carrying the graph, which that transformation's rules handle.
