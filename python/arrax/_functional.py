@@ -22,6 +22,26 @@ def _is_int_scalar(k):
     return isinstance(k, _core.ndarray) and k.ndim == 0 and k.dtype.kind in "iu"
 
 
+def _expand_ellipsis(items, ndim):
+    """The index items with `...` (or the missing trailing dimensions) as full slices."""
+    n_real = sum(1 for k in items if k is not None and k is not Ellipsis)
+    if sum(1 for k in items if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if n_real > ndim:
+        raise IndexError(
+            f"too many indices for array: array is {ndim}-dimensional, but {n_real} were indexed"
+        )
+    expanded = []
+    for k in items:
+        if k is Ellipsis:
+            expanded.extend([slice(None)] * (ndim - n_real))
+        else:
+            expanded.append(k)
+    if Ellipsis not in items:
+        expanded.extend([slice(None)] * (ndim - n_real))
+    return expanded
+
+
 def setitem(x, key, value):
     from arrax import numpy as np
 
@@ -38,22 +58,7 @@ def setitem(x, key, value):
                 f"{x.shape} must have the array's shape"
             )
         return np.where(mask, np.broadcast_to(v, x.shape), x)
-    items = key if isinstance(key, tuple) else (key,)
-    n_real = sum(1 for k in items if k is not None and k is not Ellipsis)
-    if sum(1 for k in items if k is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
-    if n_real > x.ndim:
-        raise IndexError(
-            f"too many indices for array: array is {x.ndim}-dimensional, but {n_real} were indexed"
-        )
-    expanded = []
-    for k in items:
-        if k is Ellipsis:
-            expanded.extend([slice(None)] * (x.ndim - n_real))
-        else:
-            expanded.append(k)
-    if Ellipsis not in items:
-        expanded.extend([slice(None)] * (x.ndim - n_real))
+    expanded = _expand_ellipsis(key if isinstance(key, tuple) else (key,), x.ndim)
     starts, sizes, steps, value_shape = [], [], [], []
     dim = 0
     for k in expanded:
@@ -146,19 +151,9 @@ def getitem(x, key):
 def _traced_advanced(x, items):
     from arrax import numpy as np
 
-    n_real = sum(1 for k in items if k is not Ellipsis)
-    expanded = []
-    for k in items:
-        if k is Ellipsis:
-            expanded.extend([slice(None)] * (x.ndim - n_real))
-        else:
-            expanded.append(k)
-    if len(expanded) > x.ndim:
-        raise IndexError(
-            f"too many indices for array: array is {x.ndim}-dimensional, but "
-            f"{len(expanded)} were indexed"
-        )
-    expanded.extend([slice(None)] * (x.ndim - len(expanded)))
+    if any(k is None for k in items):
+        raise IndexError("indexing with traced integer arrays does not take None (newaxis)")
+    expanded = _expand_ellipsis(items, x.ndim)
     adv = {}
     for d, k in enumerate(expanded):
         if isinstance(k, slice):

@@ -194,6 +194,15 @@ py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle oth
   return self_obj;
 }
 
+// repr/str through NumPy's printer; a tracer without a value prints as Traced<dtype(shape)>.
+template <typename Format>
+py::object text(const Array& a, Format format) {
+  Array c;
+  if (a.is_tracer() && !a.tracer()->concrete_value(c))
+    return py::str("Traced<" + std::string(dtype_name(a.dtype())) + shape_str(a.shape()) + ">");
+  return py::object(format(to_numpy(a)));
+}
+
 py::object scalar_value(const Array& a, const char* what) {
   if (a.ndim() != 0)
     throw TypeError(std::string(what) +
@@ -326,21 +335,9 @@ void init_array(py::module_& m) {
       .def("item", [](const Array& a, py::args args) { return to_numpy(a).attr("item")(*args); })
       .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
       .def("__repr__",
-           [](const Array& a) -> py::object {
-             Array c;
-             if (a.is_tracer() && !a.tracer()->concrete_value(c))
-               return py::str("Traced<" + std::string(dtype_name(a.dtype())) +
-                              shape_str(a.shape()) + ">");
-             return py::repr(to_numpy(a));
-           })
+           [](const Array& a) { return text(a, [](py::handle h) { return py::repr(h); }); })
       .def("__str__",
-           [](const Array& a) -> py::object {
-             Array c;
-             if (a.is_tracer() && !a.tracer()->concrete_value(c))
-               return py::str("Traced<" + std::string(dtype_name(a.dtype())) +
-                              shape_str(a.shape()) + ">");
-             return py::str(to_numpy(a));
-           })
+           [](const Array& a) { return text(a, [](py::handle h) { return py::str(h); }); })
       .def("__neg__", [u = &U("negative")](
                           const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
       .def("__pos__", [u = &U("positive")](

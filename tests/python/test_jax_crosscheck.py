@@ -14,49 +14,32 @@ pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
 
+_TRANSFORMS = (
+    "grad",
+    "value_and_grad",
+    "vmap",
+    "jit",
+    "jacfwd",
+    "jacrev",
+    "hessian",
+    "jvp",
+    "vjp",
+    "custom_jvp",
+    "checkpoint",
+)
 ARRAX = types.SimpleNamespace(
     np=arrax.numpy,
     lax=arrax.lax,
     random=arrax.random,
-    **{
-        n: getattr(arrax, n)
-        for n in (
-            "grad",
-            "value_and_grad",
-            "vmap",
-            "jit",
-            "jacfwd",
-            "jacrev",
-            "hessian",
-            "jvp",
-            "vjp",
-            "custom_jvp",
-            "checkpoint",
-            "stop_gradient",
-        )
-    },
+    stop_gradient=arrax.stop_gradient,
+    **{n: getattr(arrax, n) for n in _TRANSFORMS},
 )
 JAX = types.SimpleNamespace(
     np=jnp,
     lax=jax.lax,
     random=jax.random,
-    **{
-        n: getattr(jax, n)
-        for n in (
-            "grad",
-            "value_and_grad",
-            "vmap",
-            "jit",
-            "jacfwd",
-            "jacrev",
-            "hessian",
-            "jvp",
-            "vjp",
-            "custom_jvp",
-            "checkpoint",
-        )
-    },
     stop_gradient=jax.lax.stop_gradient,
+    **{n: getattr(jax, n) for n in _TRANSFORMS},
 )
 
 rng = np.random.default_rng(0)

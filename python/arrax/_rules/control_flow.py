@@ -262,6 +262,18 @@ defrules("while", jvp=_while_jvp, transpose=_while_transpose, batch=_while_batch
 # --- scan ------------------------------------------------------------------------------
 
 
+class _Reader:
+    """Reads consecutive groups off a flat argument list: ``take(n)`` returns the next n."""
+
+    def __init__(self, args):
+        self.args, self.i = args, 0
+
+    def take(self, n):
+        r = list(self.args[self.i : self.i + n])
+        self.i += n
+        return r
+
+
 def _scan_split(values, params):
     nc, nk = params["num_consts"], params["num_carry"]
     return list(values[:nc]), list(values[nc : nc + nk]), list(values[nc + nk :])
@@ -316,14 +328,7 @@ def _scan_jvp(primals, tangents, params):
     t_xs = [t for t in tx if t is not None]
 
     def tangent_body(*a):
-        i = 0
-
-        def take(n):
-            nonlocal i
-            r = list(a[i : i + n])
-            i += n
-            return r
-
+        take = _Reader(a).take
         c, tcs, tks = take(len(consts)), iter(take(len(t_consts))), iter(take(len(t_carry)))
         x, cin, txs = take(len(xs)), take(nk), iter(take(len(t_xs)))
         pairs = _ad().jvp_flat(
@@ -367,14 +372,7 @@ def _scan_transpose(cts, args, params):
     x_lin_avals = [(tuple(x.shape[1:]), x.dtype) for x in xs if is_undefined(x)]
 
     def t_body(*a):
-        i = 0
-
-        def take(n):
-            nonlocal i
-            r = list(a[i : i + n])
-            i += n
-            return r
-
+        take = _Reader(a).take
         kc, acc, ck = take(len(known_c)), take(len(acc0)), take(nk)
         kx, cy = take(len(known_x)), take(len(ct_ys))
         kci, kxi = iter(kc), iter(kx)
