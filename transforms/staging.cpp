@@ -10,11 +10,7 @@ class StagingTracer : public Tracer {
   StagingTracer(std::shared_ptr<StagingInterpreter> interp, int var)
       : interp_(std::move(interp)), var_(var) {}
   Interpreter& interpreter() const override {
-    if (interp_->finished())
-      throw ValueError(
-          "arrax: a traced array escaped the function being traced (a leaked tracer) and was used "
-          "after "
-          "tracing ended; return it from the function instead of storing it");
+    if (interp_->finished()) throw ValueError(leaked_tracer_message(interp_->origin()));
     return *interp_;
   }
   int level() const override { return interp_->level(); }
@@ -27,6 +23,13 @@ class StagingTracer : public Tracer {
 };
 
 }  // namespace
+
+std::string leaked_tracer_message(const std::string& origin) {
+  return "arrax: a traced array escaped the transformation that made it (a leaked tracer)" +
+         (origin.empty() ? std::string() : ", " + origin + ",") +
+         " and was used after that ended; return it from the function instead of storing it "
+         "(in a global, a list or an object attribute)";
+}
 
 int StagingInterpreter::new_var(const AbstractValue& aval) {
   graph_.vars.push_back(aval);

@@ -11,8 +11,11 @@ namespace arrax::ir {
 class StagingInterpreter : public Interpreter,
                            public std::enable_shared_from_this<StagingInterpreter> {
  public:
-  StagingInterpreter() : level_(new_interpreter_level()) {}
+  // origin: what is being traced, for error messages ("jit(loss) at train.py:12").
+  explicit StagingInterpreter(std::string origin = {})
+      : level_(new_interpreter_level()), origin_(std::move(origin)) {}
   int level() const { return level_; }
+  const std::string& origin() const { return origin_; }
   // A new argument of the traced function: a tracer with this abstract value.
   Array new_argument(const AbstractValue& aval);
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
@@ -28,9 +31,13 @@ class StagingInterpreter : public Interpreter,
   // of an outer (lower-level) interpreter.
   int var_of(const Array& x);
   int level_;
+  std::string origin_;
   Graph graph_;
   std::unordered_map<const void*, int> const_ids_;  // outside values seen, by identity
   bool finished_ = false;
 };
+
+// The error for a tracer used after its transformation ended, naming where it was made.
+std::string leaked_tracer_message(const std::string& origin);
 
 }  // namespace arrax::ir

@@ -17,7 +17,7 @@ import functools
 from arrax import _core, tree_util
 from arrax._rules import RULES, UndefinedPrimal
 from arrax._rules.common import add_tangents, instantiate
-from arrax._trace_core import Trace, asarray, aval_of, is_inexact, top_trace
+from arrax._trace_core import Trace, asarray, aval_of, describe, is_inexact, top_trace
 from arrax.lax import _ops as lax
 from arrax.lax._ops import stop_gradient  # noqa: F401 (arrax.stop_gradient)
 
@@ -168,9 +168,9 @@ defrules(
 # --- flat forms ------------------------------------------------------------------------
 
 
-def jvp_flat(fun, primals, tangents):
+def jvp_flat(fun, primals, tangents, origin=""):
     """fun: list of arrays -> list of arrays. Returns (outputs, output tangents or None)."""
-    with JVPTrace() as trace:
+    with JVPTrace(origin) as trace:
         ins = [trace.pure(p, t) for p, t in zip(primals, tangents)]
         outs = fun(ins)
         return [trace.unpack(asarray(o)) for o in outs]
@@ -183,7 +183,7 @@ def _strip_tangents(trace, tree):
     )
 
 
-def linearize_flat(fun, primals, aux=None):
+def linearize_flat(fun, primals, aux=None, origin=""):
     """(outputs, linear graph): the graph maps the tangents of the inexact inputs to the
     outputs' tangents; the primal values it needs are its constants. Values ``fun`` put in
     the list ``aux`` come out as primal values."""
@@ -192,7 +192,7 @@ def linearize_flat(fun, primals, aux=None):
 
     def tangent_fn(*tangents):
         it = iter(tangents)
-        with JVPTrace() as trace:
+        with JVPTrace(origin) as trace:
             ins = [trace.pure(p, next(it) if d else None) for p, d in zip(primals, diff)]
             pairs = [trace.unpack(asarray(o)) for o in fun(ins)]
             if aux:
@@ -200,7 +200,7 @@ def linearize_flat(fun, primals, aux=None):
         out_primals.extend(p for p, _ in pairs)
         return [instantiate(t, p) for p, t in pairs]
 
-    graph = _core._trace(tangent_fn, [aval_of(p) for p, d in zip(primals, diff) if d])
+    graph = _core._trace(tangent_fn, [aval_of(p) for p, d in zip(primals, diff) if d], origin)
     return out_primals, graph, diff
 
 
@@ -287,6 +287,7 @@ def jvp(fun, primals, tangents, has_aux=False):
         _flatten_fun(f, p_tree, out_tree),
         p_leaves,
         [t if is_inexact(p.dtype) else None for p, t in zip(p_leaves, t_leaves)],
+        describe(fun, "jvp"),
     )
     outs = [p for p, _ in pairs]
     touts = [instantiate(t, p) for p, t in pairs]
@@ -317,7 +318,7 @@ def _split_aux(fun):
     return f
 
 
-def _vjp_core(fun, primals, has_aux):
+def _vjp_core(fun, primals, has_aux, what="vjp"):
     p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
     p_leaves = _leaves_as_arrays(p_leaves)
     out_tree = []
@@ -332,15 +333,17 @@ def _vjp_core(fun, primals, has_aux):
             aux_box.append(aux)
         return out
 
-    outs, graph, diff = linearize_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, aux_box)
+    outs, graph, diff = linearize_flat(
+        _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, what)
+    )
     aux = aux_box[0] if has_aux else None
     return p_leaves, p_tree, outs, out_tree[0], graph, diff, aux
 
 
-def vjp(fun, *primals, has_aux=False):
+def vjp(fun, *primals, has_aux=False, _what="vjp"):
     """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
     cotangent per primal argument."""
-    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux)
+    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, _what)
     out_avals = [(o.shape, o.dtype) for o in outs]
 
     def vjp_fun(ct):
@@ -415,13 +418,14 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                         "integer-valued inputs, use vjp or set allow_int to True."
                     )
 
+        @functools.wraps(fun)
         def f(*diff_args):
             full = list(args)
             for i, a in zip(nums_n, diff_args):
                 full[i] = a
             return fun(*full, **kwargs)
 
-        res = vjp(f, *[args[i] for i in nums_n], has_aux=has_aux)
+        res = vjp(f, *[args[i] for i in nums_n], has_aux=has_aux, _what="grad")
         out, vjp_fun = res[0], res[1]
         out_arr = asarray(out)
         if out_arr.shape != ():

@@ -8,13 +8,13 @@ import warnings
 from arrax import _core, tree_util
 from arrax._rules import RULES
 from arrax._rules.common import batch_by_loop, bdim_at_front
-from arrax._trace_core import Trace, asarray
+from arrax._trace_core import Trace, asarray, describe
 from arrax.lax import _ops as lax
 
 
 class BatchTrace(Trace):
-    def __init__(self, axis_size, axis_name=None):
-        super().__init__()
+    def __init__(self, axis_size, axis_name=None, origin=""):
+        super().__init__(origin)
         self.axis_size = axis_size
         self.axis_name = axis_name
 
@@ -162,7 +162,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             size = sizes.pop()
             if axis_size is not None and axis_size != size:
                 raise ValueError(f"vmap: axis_size {axis_size} differs from the mapped size {size}")
-        with BatchTrace(size, axis_name) as trace:
+        with BatchTrace(size, axis_name, describe(fun, "vmap")) as trace:
             ins = [trace.wrap(x, a) for x, a in zip(leaves, norm_axes)]
             a, kw = tree_util.tree_unflatten(treedef, ins)
             out = fun(*a, **kw)

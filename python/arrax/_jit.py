@@ -13,6 +13,7 @@ import logging
 import os
 
 from arrax import _core, tree_util
+from arrax._trace_core import describe
 from arrax._tracing import _aval
 
 _ndarray = _core.ndarray
@@ -99,7 +100,7 @@ class JitFunction:
             out_tree.append(out_treedef)
             return out_leaves
 
-        graph = _core._trace(flat_fun, avals)
+        graph = _core._trace(flat_fun, avals, describe(self._fun, "jit"))
         captured_tracer = any(c._is_tracer for c in graph.consts)
         # The traced graph is what other transformations see; the optimized one is what runs.
         entry = (graph, out_tree[0], graph.optimized(), captured_tracer)

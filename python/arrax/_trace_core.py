@@ -13,9 +13,18 @@ from arrax import _core
 _active = {}  # level -> Trace, for the transformations in progress
 
 
+def describe(fun, what):
+    """'what(name) at file:line' for error messages about tracers made while transforming fun."""
+    fun = getattr(fun, "__wrapped__", fun)
+    name = getattr(fun, "__qualname__", None) or getattr(fun, "__name__", None) or repr(fun)
+    code = getattr(fun, "__code__", None)
+    where = f" at {code.co_filename}:{code.co_firstlineno}" if code is not None else ""
+    return f"made by {what}({name}){where}"
+
+
 class Trace:
-    def __init__(self):
-        self.ctx = _core.TraceContext(self)
+    def __init__(self, origin=""):
+        self.ctx = _core.TraceContext(self, origin)
         self.level = self.ctx.level
         _active[self.level] = self
 

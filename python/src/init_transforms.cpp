@@ -120,14 +120,11 @@ std::vector<Array> arrays_from_seq(py::handle seq) {
 // An interpreter written in Python: `process(name, inputs, params)` on its Python object.
 class PyInterpreter : public Interpreter {
  public:
-  explicit PyInterpreter(py::object impl)
-      : impl_(std::move(impl)), level_(new_interpreter_level()) {}
+  PyInterpreter(py::object impl, std::string origin)
+      : impl_(std::move(impl)), origin_(std::move(origin)), level_(new_interpreter_level()) {}
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override {
-    if (!impl_ || impl_.is_none())
-      throw ValueError(
-          "arrax: a traced array escaped the transformation that made it (a leaked tracer) and "
-          "was used after it ended; return it from the function instead of storing it");
+    if (!impl_ || impl_.is_none()) throw ValueError(ir::leaked_tracer_message(origin_));
     py::list ins;
     for (const Array& x : inputs) ins.append(x);
     py::object out = impl_.attr("process")(p.name, ins, params_to_py(params));
@@ -139,6 +136,7 @@ class PyInterpreter : public Interpreter {
 
  private:
   py::object impl_;
+  std::string origin_;
   int level_;
 };
 
@@ -237,26 +235,29 @@ void init_transforms(py::module_& m) {
       });
 
   // fn takes one tracer per (shape, dtype, weak) in `avals` and returns a list of arrays.
-  m.def("_trace", [](py::function fn, const std::vector<AvalSpec>& avals) {
-    auto interp = std::make_shared<ir::StagingInterpreter>();
-    py::list args;
-    for (auto& a : avals) args.append(interp->new_argument(aval_from_py(a)));
-    py::object result;
-    try {
-      result = fn(*args);
-    } catch (...) {
-      interp->finish({});  // tracers that escaped now fail clearly
-      throw;
-    }
-    std::vector<Array> outs;
-    try {
-      outs = arrays_from_seq(result);
-    } catch (...) {
-      interp->finish({});
-      throw;
-    }
-    return std::make_shared<ir::Graph>(interp->finish(outs));
-  });
+  m.def(
+      "_trace",
+      [](py::function fn, const std::vector<AvalSpec>& avals, const std::string& origin) {
+        auto interp = std::make_shared<ir::StagingInterpreter>(origin);
+        py::list args;
+        for (auto& a : avals) args.append(interp->new_argument(aval_from_py(a)));
+        py::object result;
+        try {
+          result = fn(*args);
+        } catch (...) {
+          interp->finish({});  // tracers that escaped now fail clearly
+          throw;
+        }
+        std::vector<Array> outs;
+        try {
+          outs = arrays_from_seq(result);
+        } catch (...) {
+          interp->finish({});
+          throw;
+        }
+        return std::make_shared<ir::Graph>(interp->finish(outs));
+      },
+      py::arg("fn"), py::arg("avals"), py::arg("origin") = "");
 
   // The jit cache key of a flat list of arguments: (dtype code, weak, *shape) per leaf, and
   // whether any leaf is a tracer. Python scalars are weak; other objects are converted as
@@ -345,7 +346,7 @@ void init_transforms(py::module_& m) {
   });
 
   py::class_<PyInterpreter, std::shared_ptr<PyInterpreter>>(m, "TraceContext")
-      .def(py::init<py::object>())
+      .def(py::init<py::object, std::string>(), py::arg("impl"), py::arg("origin") = "")
       .def_property_readonly("level", &PyInterpreter::level)
       .def("finish", &PyInterpreter::finish)
       .def("new_tracer",

@@ -114,6 +114,12 @@ CASES = [
     Case("reshape", lambda x: lax.reshape(x, (2, 6)), (real(3, 4),)),
     Case("transpose", lambda x: lax.transpose(x, (1, 0)), (real(3, 4),)),
     Case("slice", lambda x: lax.slice(x, (0, 1), (3, 4), (2, 2)), (real(3, 4),)),
+    Case(
+        "slice",
+        lambda x: lax.slice(x, (2, 3), (-1, 0), (-1, -2)),
+        (real(3, 4),),
+        label="slice_negative_strides",
+    ),
     Case("pad", lambda x: lax.pad(x, 0.5, [(1, -1, 1), (0, 2, 0)]), (real(3, 4),)),
     Case("pad", lambda x, v: lax.pad(x, v, [(1, 2, 0)]), (real(3), real()), label="pad_value"),
     Case("concatenate", lambda x, y: lax.concatenate([x, y], 1), (real(3, 2), real(3, 4))),

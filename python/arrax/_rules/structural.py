@@ -70,16 +70,18 @@ defrules(
 
 
 def _slice_transpose(ct, x, p):
+    # The slice's elements go back to their places; a negative stride (NumPy's x[::-1]) visits
+    # them in decreasing order, so its cotangent is reversed first.
     start, strides = p["start_indices"], p["strides"]
-    config = []
-    for n, s, m, st in zip(x.shape, start, ct.shape, strides):
-        if m == 0:
-            config.append((0, n, 0))
-        else:
-            last = s + (m - 1) * st
-            config.append((s, n - last - 1, st - 1))
     if any(m == 0 for m in ct.shape):
         return lax.zeros_like_aval(x.shape, x.dtype)
+    ct = lax.rev(ct, [d for d, st in enumerate(strides) if st < 0])
+    config = []
+    for n, s, m, st in zip(x.shape, start, ct.shape, strides):
+        if st < 0:
+            s, st = s + (m - 1) * st, -st
+        last = s + (m - 1) * st
+        config.append((s, n - last - 1, st - 1))
     return lax.pad(ct, lax.asarray(0, ct.dtype), config)
 
 

@@ -23,6 +23,18 @@ _ENGINE_ONLY = {
     "asarray",
     "get_num_threads",
     "set_num_threads",
+    # the tracing and transformation machinery (python/src/init_transforms.cpp)
+    "IR",
+    "Opaque",
+    "TraceContext",
+    "abstract_eval",
+    "bind",
+    "def_primitive",
+    "jit_signature",
+    "new_level",
+    "primitive_fusion",
+    "primitive_names",
+    "trace_level",
 }
 globals().update(
     {
