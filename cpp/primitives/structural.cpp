@@ -148,6 +148,35 @@ const Primitive& transpose_p = register_primitive({
     },
 });
 
+// The result shape of slice; the parameters must select elements inside x (an index out of
+// range would read outside the buffer), as for XLA's slice.
+Shape slice_shape(const Shape& x, const Params& p) {
+  const auto &start = p.get_ints("start_indices"), &limit = p.get_ints("limit_indices"),
+             &step = p.get_ints("strides");
+  if (start.size() != x.size() || limit.size() != x.size() || step.size() != x.size())
+    throw ValueError(
+        "slice: start_indices, limit_indices and strides need one entry per "
+        "dimension of " +
+        shape_str(x));
+  Shape s;
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (step[d] == 0) throw ValueError("slice: strides must be non-zero");
+    int64_t n = step[d] > 0 ? (limit[d] - start[d] + step[d] - 1) / step[d]
+                            : (start[d] - limit[d] - step[d] - 1) / (-step[d]);
+    n = std::max<int64_t>(n, 0);
+    if (n > 0) {
+      const int64_t last = start[d] + (n - 1) * step[d];
+      if (start[d] < 0 || start[d] >= x[d] || last < 0 || last >= x[d])
+        throw ValueError("slice: indices " + std::to_string(start[d]) + ":" +
+                         std::to_string(limit[d]) + ":" + std::to_string(step[d]) +
+                         " are out of bounds for dimension " + std::to_string(d) + " of shape " +
+                         shape_str(x));
+    }
+    s.push_back(n);
+  }
+  return s;
+}
+
 // slice(x, start_indices, limit_indices, strides): NumPy basic slicing along every axis.
 // A negative stride walks backwards from start (exclusive limit), as x[start:limit:step].
 const Primitive& slice_p = register_primitive({
@@ -155,30 +184,17 @@ const Primitive& slice_p = register_primitive({
     FusionClass::Opaque,
     1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
-      const auto &start = p.get_ints("start_indices"), &limit = p.get_ints("limit_indices"),
-                 &step = p.get_ints("strides");
-      Shape s;
-      for (size_t d = 0; d < start.size(); ++d) {
-        int64_t n = step[d] > 0 ? (limit[d] - start[d] + step[d] - 1) / step[d]
-                                : (start[d] - limit[d] - step[d] - 1) / (-step[d]);
-        s.push_back(std::max<int64_t>(n, 0));
-      }
-      return std::vector<AbstractValue>{with(in[0], s)};
+      return std::vector<AbstractValue>{with(in[0], slice_shape(in[0].shape, p))};
     },
     [](const std::vector<Array>& in, const Params& p) {
       const Array& x = in[0];
-      const auto &start = p.get_ints("start_indices"), &limit = p.get_ints("limit_indices"),
-                 &step = p.get_ints("strides");
-      Shape s;
+      const auto &start = p.get_ints("start_indices"), &step = p.get_ints("strides");
+      const Shape s = slice_shape(x.shape(), p);
       Strides st;
       int64_t offset = x.offset();
       for (size_t d = 0; d < start.size(); ++d) {
-        int64_t n = step[d] > 0 ? (limit[d] - start[d] + step[d] - 1) / step[d]
-                                : (start[d] - limit[d] - step[d] - 1) / (-step[d]);
-        n = std::max<int64_t>(n, 0);
-        s.push_back(n);
         st.push_back(x.strides()[d] * step[d]);
-        if (n > 0) offset += start[d] * x.strides()[d];
+        if (s[d] > 0) offset += start[d] * x.strides()[d];
       }
       return std::vector<Array>{x.view(s, st, offset)};
     },
