@@ -76,29 +76,35 @@ const Primitive& cond_p = register_primitive({
 });
 
 // while(*cond_consts, *body_consts, *init; graphs=(cond, body), cond_nconsts, body_nconsts).
+std::vector<AbstractValue> while_abstract(const std::vector<AbstractValue>& in, const Params& p) {
+  const Graph& c = graph_param(p, "graphs", 0);
+  const Graph& b = graph_param(p, "graphs", 1);
+  const size_t nc = p.get_int("cond_nconsts"), nb = p.get_int("body_nconsts");
+  if (in.size() < nc + nb) throw TypeError("while_loop: too few operands");
+  auto carry = slice_avals(in, nc + nb, in.size() - nc - nb);
+  auto cin = slice_avals(in, 0, nc);
+  cin.insert(cin.end(), carry.begin(), carry.end());
+  check_args("while_loop", cin, c.in_avals(), "cond_fun");
+  auto bin = slice_avals(in, nc, nb);
+  bin.insert(bin.end(), carry.begin(), carry.end());
+  check_args("while_loop", bin, b.in_avals(), "body_fun");
+  auto co = c.out_avals();
+  if (co.size() != 1 || co[0].shape.size() != 0 || co[0].dtype != DType::Bool)
+    throw TypeError("while_loop: cond_fun must return a boolean scalar, got " +
+                    (co.empty() ? std::string("nothing") : co[0].str()));
+  check_args("while_loop", b.out_avals(), carry, "body_fun's output (the carry)");
+  return carry;
+}
+
 const Primitive& while_p = register_primitive({
     "while",
     FusionClass::Opaque,
     -1,
-    [](const std::vector<AbstractValue>& in, const Params& p) {
-      const Graph& c = graph_param(p, "graphs", 0);
-      const Graph& b = graph_param(p, "graphs", 1);
-      const size_t nc = p.get_int("cond_nconsts"), nb = p.get_int("body_nconsts");
-      auto carry = slice_avals(in, nc + nb, in.size() - nc - nb);
-      auto cin = slice_avals(in, 0, nc);
-      cin.insert(cin.end(), carry.begin(), carry.end());
-      check_args("while_loop", cin, c.in_avals(), "cond_fun");
-      auto bin = slice_avals(in, nc, nb);
-      bin.insert(bin.end(), carry.begin(), carry.end());
-      check_args("while_loop", bin, b.in_avals(), "body_fun");
-      auto co = c.out_avals();
-      if (co.size() != 1 || co[0].shape.size() != 0 || co[0].dtype != DType::Bool)
-        throw TypeError("while_loop: cond_fun must return a boolean scalar, got " +
-                        (co.empty() ? std::string("nothing") : co[0].str()));
-      check_args("while_loop", b.out_avals(), carry, "body_fun's output (the carry)");
-      return carry;
-    },
+    while_abstract,
     [](const std::vector<Array>& in, const Params& p) {
+      std::vector<AbstractValue> avals;
+      for (const Array& a : in) avals.push_back({a.shape(), a.dtype()});
+      while_abstract(avals, p);
       const Graph& c = graph_param(p, "graphs", 0);
       const Graph& b = graph_param(p, "graphs", 1);
       const size_t nc = p.get_int("cond_nconsts"), nb = p.get_int("body_nconsts");

@@ -64,6 +64,9 @@ const Primitive& scatter_add_p = register_primitive({
       return std::vector<AbstractValue>{r};
     },
     [](const std::vector<Array>& in, const Params& p) {
+      check_indices("scatter_add", {in[1].shape(), in[1].dtype()});
+      if (in[0].shape() != in[1].shape())
+        throw ValueError("scatter_add: updates and indices differ in shape");
       const Array u = in[0].contiguous();
       const Array idx = in[1].contiguous();
       const int64_t n = p.get_int("size"), m = idx.size();

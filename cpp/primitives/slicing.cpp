@@ -98,49 +98,62 @@ Array window_view(const Array& x, const std::vector<int64_t>& starts, const Shap
   return x.view(window, x.strides(), off);
 }
 
+std::vector<AbstractValue> dynamic_slice_p_abstract(const std::vector<AbstractValue>& in,
+                                                    const Params& p) {
+  if (in.empty()) throw TypeError("dynamic_slice: needs an operand");
+  check_dynamic("dynamic_slice", in[0], in, 1);
+  const auto& sizes = p.get_ints("slice_sizes");
+  if (sizes.size() != in[0].shape.size())
+    throw TypeError("dynamic_slice: slice_sizes needs one entry per dimension");
+  for (size_t d = 0; d < sizes.size(); ++d)
+    if (sizes[d] < 0 || sizes[d] > in[0].shape[d])
+      throw TypeError("dynamic_slice: slice_sizes " + shape_str(Shape(sizes)) +
+                      " do not fit in operand shape " + shape_str(in[0].shape));
+  AbstractValue r = in[0];
+  r.shape = Shape(sizes);
+  return std::vector<AbstractValue>{r};
+}
+
 // dynamic_slice(x, *start_indices; slice_sizes)
 const Primitive& dynamic_slice_p = register_primitive({
     "dynamic_slice",
     FusionClass::Opaque,
     -1,
-    [](const std::vector<AbstractValue>& in, const Params& p) {
-      check_dynamic("dynamic_slice", in[0], in, 1);
-      const auto& sizes = p.get_ints("slice_sizes");
-      if (sizes.size() != in[0].shape.size())
-        throw TypeError("dynamic_slice: slice_sizes needs one entry per dimension");
-      for (size_t d = 0; d < sizes.size(); ++d)
-        if (sizes[d] < 0 || sizes[d] > in[0].shape[d])
-          throw TypeError("dynamic_slice: slice_sizes " + shape_str(Shape(sizes)) +
-                          " do not fit in operand shape " + shape_str(in[0].shape));
-      AbstractValue r = in[0];
-      r.shape = Shape(sizes);
-      return std::vector<AbstractValue>{r};
-    },
+    dynamic_slice_p_abstract,
     [](const std::vector<Array>& in, const Params& p) {
+      std::vector<AbstractValue> avals;
+      for (const Array& a : in) avals.push_back({a.shape(), a.dtype()});
+      dynamic_slice_p_abstract(avals, p);
       Shape window(p.get_ints("slice_sizes"));
       auto starts = clamped_starts(in, 1, in[0].shape(), window);
       return std::vector<Array>{window_view(in[0], starts, window).contiguous(true)};
     },
 });
 
+std::vector<AbstractValue> dynamic_update_slice_abstract(const std::vector<AbstractValue>& in,
+                                                         const Params&) {
+  if (in.size() < 2) throw TypeError("dynamic_update_slice: needs an operand and an update");
+  check_dynamic("dynamic_update_slice", in[0], in, 2);
+  if (in[1].dtype != in[0].dtype || in[1].shape.size() != in[0].shape.size())
+    throw TypeError("dynamic_update_slice: update " + in[1].str() + " does not match operand " +
+                    in[0].str());
+  for (size_t d = 0; d < in[0].shape.size(); ++d)
+    if (in[1].shape[d] > in[0].shape[d])
+      throw TypeError("dynamic_update_slice: update shape " + shape_str(in[1].shape) +
+                      " is larger than operand shape " + shape_str(in[0].shape));
+  return std::vector<AbstractValue>{in[0]};
+}
+
 // dynamic_update_slice(x, update, *start_indices): x with a window replaced by update.
 const Primitive& dynamic_update_slice_p = register_primitive({
     "dynamic_update_slice",
     FusionClass::Opaque,
     -1,
-    [](const std::vector<AbstractValue>& in, const Params&) {
-      if (in.size() < 2) throw TypeError("dynamic_update_slice: needs an operand and an update");
-      check_dynamic("dynamic_update_slice", in[0], in, 2);
-      if (in[1].dtype != in[0].dtype || in[1].shape.size() != in[0].shape.size())
-        throw TypeError("dynamic_update_slice: update " + in[1].str() + " does not match operand " +
-                        in[0].str());
-      for (size_t d = 0; d < in[0].shape.size(); ++d)
-        if (in[1].shape[d] > in[0].shape[d])
-          throw TypeError("dynamic_update_slice: update shape " + shape_str(in[1].shape) +
-                          " is larger than operand shape " + shape_str(in[0].shape));
-      return std::vector<AbstractValue>{in[0]};
-    },
-    [](const std::vector<Array>& in, const Params&) {
+    dynamic_update_slice_abstract,
+    [](const std::vector<Array>& in, const Params& p) {
+      std::vector<AbstractValue> avals;
+      for (const Array& a : in) avals.push_back({a.shape(), a.dtype()});
+      dynamic_update_slice_abstract(avals, p);
       Array out = in[0].contiguous(true);
       auto starts = clamped_starts(in, 2, out.shape(), in[1].shape());
       copy_into(in[1], window_view(out, starts, in[1].shape()));

@@ -125,12 +125,25 @@ const Primitive& reshape_p = register_primitive({
     },
 });
 
+void check_permutation(const std::vector<int64_t>& perm, size_t rank) {
+  std::vector<bool> seen(rank, false);
+  bool ok = perm.size() == rank;
+  for (auto d : perm) {
+    ok = ok && d >= 0 && d < static_cast<int64_t>(rank) && !seen[d];
+    if (ok) seen[d] = true;
+  }
+  if (!ok)
+    throw ValueError("transpose: permutation " + shape_str(Shape(perm)) +
+                     " is not a permutation of the " + std::to_string(rank) + " axes");
+}
+
 const Primitive& transpose_p = register_primitive({
     "transpose",
     FusionClass::Opaque,
     1,
     [](const std::vector<AbstractValue>& in, const Params& p) {
       const auto& perm = p.get_ints("permutation");
+      check_permutation(perm, in[0].shape.size());
       Shape s;
       for (auto d : perm) s.push_back(in[0].shape[d]);
       return std::vector<AbstractValue>{with(in[0], s)};
@@ -138,6 +151,7 @@ const Primitive& transpose_p = register_primitive({
     [](const std::vector<Array>& in, const Params& p) {
       const Array& x = in[0];
       const auto& perm = p.get_ints("permutation");
+      check_permutation(perm, x.ndim());
       Shape s;
       Strides st;
       for (auto d : perm) {

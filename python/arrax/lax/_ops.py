@@ -255,10 +255,17 @@ def rev(x, dimensions):
     return bind1("rev", x, dimensions=tuple(int(d) for d in dimensions))
 
 
+def _axis(a, ndim, name):
+    a = int(a)
+    if not -ndim <= a < _builtins.max(ndim, 1):
+        raise ValueError(f"{name}: axis {a} is out of bounds for an array of rank {ndim}")
+    return a % _builtins.max(ndim, 1)
+
+
 def _reduce(name):
     def op(x, axes):
         x = asarray(x)
-        return bind1(name, x, axes=tuple(sorted(int(a) % _builtins.max(x.ndim, 1) for a in axes)))
+        return bind1(name, x, axes=tuple(sorted(_axis(a, x.ndim, name) for a in axes)))
 
     op.__name__ = name
     return op
@@ -283,7 +290,7 @@ def argmin(x, axis, index_dtype=_onp.int64):
 def _cumulative(name):
     def op(x, axis=0, reverse=False):
         x = asarray(x)
-        return bind1(name, x, axis=int(axis) % _builtins.max(x.ndim, 1), reverse=bool(reverse))
+        return bind1(name, x, axis=_axis(axis, x.ndim, name), reverse=bool(reverse))
 
     op.__name__ = name
     return op
