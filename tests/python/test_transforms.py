@@ -315,3 +315,34 @@ def test_indexing_with_traced_labels_and_masks():
     close(arrax.grad(lambda a: anp.sum(a[a > 0]))(logits), (np.asarray(logits) > 0) * 1.0)
     with pytest.raises(IndexError, match="mask"):
         arrax.jit(lambda a: a[a > 0])(logits)
+
+
+BAD_PRIMITIVE_CALLS = {
+    "transpose_not_a_permutation": lambda x: lax.transpose(x, (0, 0)),
+    "transpose_axis_out_of_range": lambda x: lax.transpose(x, (0, 2)),
+    "reduce_axis_out_of_range": lambda x: lax.reduce_sum(x, (3,)),
+    "dynamic_slice_index_count": lambda x: lax.dynamic_slice(x, (0,), (1,)),
+    "dynamic_update_slice_index_count": lambda x: lax.dynamic_update_slice(x, anp.ones(2), (0,)),
+    "slice_out_of_bounds": lambda x: lax.slice(x, (0, 5), (1, 6)),
+    "pad_config_length": lambda x: lax.pad(x, 0.0, [(1, 1, 0)]),
+    "broadcast_incompatible": lambda x: lax.broadcast_in_dim(x, (4, 3), (0, 1)),
+    "iota_dimension": lambda x: lax.broadcasted_iota(np.int32, (2, 3), 5),
+    "scatter_add_shapes": lambda x: lax.bind1(
+        "scatter_add", anp.ones(3), anp.asarray([0, 1]), size=4
+    ),
+    "concatenate_shapes": lambda x: lax.concatenate([x, anp.ones((3, 3))], 1),
+    "select_shapes": lambda x: lax.select(x > 0, x, anp.ones(3)),
+    "cond_branch_types_under_jit": lambda x: arrax.jit(
+        lambda p: lax.cond(p, lambda: 1.0, lambda: 1)
+    )(True),
+    "scan_carry_dtype": lambda x: lax.scan(
+        lambda c, e: (c.astype(np.float32), e), 1.0, anp.ones(3)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_PRIMITIVE_CALLS))
+def test_bad_primitive_arguments_raise_python_errors(name):
+    with pytest.raises((ValueError, TypeError, IndexError)) as e:
+        BAD_PRIMITIVE_CALLS[name](anp.ones((2, 3)))
+    assert str(e.value)
