@@ -163,6 +163,7 @@ defrules(
     transpose=_custom_lin_transpose,
     batch=batch_by_loop("custom_lin"),
 )
+# custom_call (a custom_jvp/custom_vjp function staged under jit): rules further below.
 
 
 # --- flat forms ------------------------------------------------------------------------
@@ -507,16 +508,7 @@ class custom_jvp:  # noqa: N801 (JAX's name)
             raise AttributeError(
                 f"custom_jvp {self.__name__}: no JVP rule; define one with @f.defjvp"
             )
-        trace = top_trace(tree_util.tree_leaves(args))
-        if trace is None or not hasattr(trace, "process_custom_jvp"):
-            return self.fun(*args)
-        if self.nondiff_argnums:
-            return (
-                self.fun(*args)
-                if not isinstance(trace, JVPTrace)
-                else trace.process_custom_jvp(self, args)
-            )
-        return trace.process_custom_jvp(self, args)
+        return _call_custom(self, args, "process_custom_jvp")
 
 
 class custom_vjp:  # noqa: N801 (JAX's name)
@@ -547,10 +539,87 @@ class custom_vjp:  # noqa: N801 (JAX's name)
                 lambda res, ct: self.bwd(*static, res, ct),
             )
             return inner(*rest)
-        trace = top_trace(tree_util.tree_leaves(args))
-        if trace is None or not hasattr(trace, "process_custom_vjp"):
-            return self.fun(*args)
-        return trace.process_custom_vjp(self, args)
+        return _call_custom(self, args, "process_custom_vjp")
+
+
+def _call_custom(fn, args, method):
+    """A call of a custom_jvp / custom_vjp function: the innermost transformation applies its
+    rule. Under jit (a staging tracer innermost) the call is staged as one `custom_call`
+    primitive that keeps the rule, so grad(jit(f)) uses it too."""
+    leaves = tree_util.tree_leaves(args)
+    trace = top_trace(leaves)
+    if trace is not None:
+        return getattr(trace, method)(fn, args)
+    if any(isinstance(x, _core.ndarray) and x._is_tracer for x in leaves):
+        return _stage_custom(fn, args)
+    return fn.fun(*args)
+
+
+class _CustomCall:
+    """custom_call's parameter: the custom function and its argument/output structures."""
+
+    def __init__(self, fn, in_tree, out_tree, num_consts):
+        self.fn, self.in_tree, self.out_tree, self.num_consts = fn, in_tree, out_tree, num_consts
+
+    def __str__(self):
+        return getattr(self.fn, "__name__", "custom")
+
+    def flat_call(self, *leaves):
+        out = self.fn(*tree_util.tree_unflatten(self.in_tree, list(leaves)))
+        return [asarray(o) for o in tree_util.tree_leaves(out)]
+
+
+def _stage_custom(fn, args):
+    from arrax.lax._control_flow import trace_closed
+
+    leaves, in_tree = tree_util.tree_flatten(args)
+    leaves = [asarray(x) for x in leaves]
+    out_tree = []
+
+    def flat(*ls):
+        out_leaves, tree = tree_util.tree_flatten(fn.fun(*tree_util.tree_unflatten(in_tree, ls)))
+        out_tree.append(tree)
+        return out_leaves
+
+    graph, consts = trace_closed(flat, [aval_of(x) for x in leaves])
+    info = _core.Opaque(_CustomCall(fn, in_tree, out_tree[0], len(consts)))
+    outs = lax.bind("custom_call", *consts, *leaves, graph=graph, info=info)
+    return tree_util.tree_unflatten(out_tree[0], outs)
+
+
+_core.def_primitive(
+    "custom_call",
+    lambda avals, params: params["graph"][0].out_avals,
+    lambda arrays, params: params["graph"][0].eval(*arrays),
+)
+
+
+def _custom_call_jvp(primals, tangents, params):
+    call = params["info"].value
+    n = call.num_consts
+    if any(t is not None for t in tangents[:n]):
+        raise NotImplementedError(
+            f"custom function {call}: differentiating a value it closes over (under jit); "
+            "pass that value as an argument instead"
+        )
+    pairs = jvp_flat(lambda ins: call.flat_call(*ins), list(primals[n:]), list(tangents[n:]))
+    return [p for p, _ in pairs], [t for _, t in pairs]
+
+
+def _custom_call_batch(values, dims, params):
+    from arrax._batching import vmap
+    from arrax._rules.common import batch_size
+
+    call = params["info"].value
+    n = call.num_consts
+    if any(d is not None for d in dims[:n]):
+        raise NotImplementedError(
+            f"custom function {call}: batching a value it closes over (under jit); pass that "
+            "value as an argument instead"
+        )
+    size = batch_size(values, dims)
+    out = vmap(call.flat_call, in_axes=tuple(dims[n:]), out_axes=0, axis_size=size)(*values[n:])
+    return out, [0] * len(out)
 
 
 def _merge(static, rest, nd):
@@ -708,3 +777,6 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     """Like ``jax.hessian``: jacfwd(jacrev(fun))."""
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+
+
+defrules("custom_call", jvp=_custom_call_jvp, batch=_custom_call_batch)

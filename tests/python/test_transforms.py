@@ -192,6 +192,8 @@ def test_custom_jvp():
 
     close(arrax.grad(f)(0.3), 100.0)
     close(arrax.jit(arrax.grad(f))(0.3), 100.0)
+    close(arrax.grad(arrax.jit(f))(0.3), 100.0)
+    close(arrax.jit(f)(0.3), np.sin(0.3))
     close(arrax.vmap(arrax.grad(f))(anp.ones(3)), np.full(3, 100.0))
     close(arrax.grad(lambda x: anp.sum(arrax.vmap(f)(x)))(anp.ones(3)), np.full(3, 100.0))
     close(f(0.3), np.sin(0.3))
@@ -219,6 +221,9 @@ def test_custom_vjp():
 
     clip_gradient.defvjp(fwd, bwd)
     close(arrax.grad(lambda x: 5 * clip_gradient(x))(2.0), 1.0)
+    # staged under jit, the rule is kept: grad of a jit'd function uses it too
+    close(arrax.grad(arrax.jit(lambda x: 5 * clip_gradient(x)))(2.0), 1.0)
+    close(arrax.vmap(arrax.grad(arrax.jit(lambda x: 5 * clip_gradient(x))))(anp.ones(2)), [1, 1])
     close(arrax.jit(arrax.grad(lambda x: 5 * clip_gradient(x)))(2.0), 1.0)
     close(arrax.vmap(arrax.grad(lambda x: 5 * clip_gradient(x)))(anp.ones(3)), np.ones(3))
     with pytest.raises(TypeError, match="forward mode"):
