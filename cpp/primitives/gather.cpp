@@ -95,5 +95,82 @@ const Primitive& scatter_add_p = register_primitive({
     },
 });
 
+// scatter(x, idx, u; mode): x (1-D) with u[i] combined into x[idx[i]]: mode "set" (a later
+// update wins), "add", "mul", "min" or "max" (JAX's x.at[idx].set/add/multiply/min/max).
+// Indices outside [0, n) are dropped, as JAX's default scatter mode does.
+template <typename T>
+void scatter_loop(T* o, const T* u, const int64_t* ix, int64_t m, int64_t n,
+                  const std::string& mode) {
+  auto each = [&](auto combine) {
+    for (int64_t i = 0; i < m; ++i)
+      if (ix[i] >= 0 && ix[i] < n) o[ix[i]] = combine(o[ix[i]], u[i]);
+  };
+  if (mode == "set") {
+    each([](T, T b) { return b; });
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (mode == "add" || mode == "max")
+      each([](T a, T b) { return a || b; });
+    else
+      each([](T a, T b) { return a && b; });
+  } else if constexpr (is_half_v<T>) {
+    if (mode == "add")
+      each([](T a, T b) { return T(float(a) + float(b)); });
+    else if (mode == "mul")
+      each([](T a, T b) { return T(float(a) * float(b)); });
+    else if (mode == "min")
+      each([](T a, T b) { return float(b) < float(a) || float(b) != float(b) ? b : a; });
+    else
+      each([](T a, T b) { return float(b) > float(a) || float(b) != float(b) ? b : a; });
+  } else {
+    if (mode == "add")
+      each([](T a, T b) { return static_cast<T>(a + b); });
+    else if (mode == "mul")
+      each([](T a, T b) { return static_cast<T>(a * b); });
+    else if constexpr (is_complex_v<T>)
+      throw TypeError("scatter: min and max are not defined for complex values");
+    else if (mode == "min")
+      each([](T a, T b) { return b < a || b != b ? b : a; });  // NaN propagates
+    else
+      each([](T a, T b) { return b > a || b != b ? b : a; });
+  }
+}
+
+void check_scatter(const std::vector<AbstractValue>& in, const Params& p) {
+  if (in.size() != 3) throw TypeError("scatter: takes an operand, indices and updates");
+  if (in[0].shape.size() != 1) throw ValueError("scatter: the operand must be 1-D");
+  check_indices("scatter", in[1]);
+  if (in[2].shape != in[1].shape || in[2].dtype != in[0].dtype)
+    throw ValueError("scatter: updates " + in[2].str() + " must match indices " + in[1].str() +
+                     " in shape and the operand " + in[0].str() + " in dtype");
+  const std::string& mode = p.get<std::string>("mode");
+  if (mode != "set" && mode != "add" && mode != "mul" && mode != "min" && mode != "max")
+    throw ValueError("scatter: unknown mode '" + mode + "'");
+}
+
+const Primitive& scatter_p = register_primitive({
+    "scatter",
+    FusionClass::Opaque,
+    3,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      check_scatter(in, p);
+      return std::vector<AbstractValue>{in[0]};
+    },
+    [](const std::vector<Array>& in, const Params& p) {
+      check_scatter({{in[0].shape(), in[0].dtype()},
+                     {in[1].shape(), in[1].dtype()},
+                     {in[2].shape(), in[2].dtype()}},
+                    p);
+      Array out = in[0].contiguous(true);
+      const Array idx = in[1].contiguous(), u = in[2].contiguous();
+      if (idx.size() == 0) return std::vector<Array>{out};
+      dispatch_dtype(out.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        scatter_loop<T>(out.data_as<T>(), u.data_as<T>(), idx.data_as<int64_t>(), idx.size(),
+                        out.size(), p.get<std::string>("mode"));
+      });
+      return std::vector<Array>{out};
+    },
+});
+
 }  // namespace
 }  // namespace arrax

@@ -136,32 +136,38 @@ def take_flat(x, positions):
     return lax.bind1("take", flat, lax.convert_element_type(positions, onp.int64))
 
 
-def getitem(x, key):
-    """Advanced indexing (integer arrays, boolean masks, mixed with basic indices) of a traced
-    array, or with traced integer arrays, as a gather: the same elements, in the same layout,
-    as NumPy's indexing gives."""
+def flat_positions(x, key):
+    """The flat (C-order) positions of the elements ``x[key]`` selects, in the layout NumPy's
+    indexing gives them: an int64 array (concrete when the key is)."""
     items = key if isinstance(key, tuple) else (key,)
     if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
         # Concrete indices: NumPy itself says which elements, applied to their positions.
         positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
-        return take_flat(x, _core.asarray(onp.ascontiguousarray(positions), None, None))
-    return _traced_advanced(x, items)
+        return _core.asarray(onp.ascontiguousarray(positions), None, None)
+    return _traced_positions(x, items)
 
 
-def _traced_advanced(x, items):
+def getitem(x, key):
+    """Advanced indexing (integer arrays, boolean masks, mixed with basic indices) of a traced
+    array, or with traced integer arrays, as a gather: the same elements, in the same layout,
+    as NumPy's indexing gives."""
+    return take_flat(x, flat_positions(x, key))
+
+
+def _traced_positions(x, items):
+    """flat_positions for keys with traced integer arrays: integer arrays (and ints) broadcast
+    together; slices keep their dimensions; the broadcast dimensions go where NumPy puts them
+    (in place when the integer indices are adjacent, else first)."""
     from arrax import numpy as np
 
     if any(k is None for k in items):
         raise IndexError("indexing with traced integer arrays does not take None (newaxis)")
     expanded = _expand_ellipsis(items, x.ndim)
-    adv = {}
+    adv, ranges = {}, {}
     for d, k in enumerate(expanded):
+        n = x.shape[d]
         if isinstance(k, slice):
-            if k != slice(None):
-                raise IndexError(
-                    "indexing with traced integer arrays supports full slices (:) beside them; "
-                    "slice the array first"
-                )
+            ranges[d] = range(*k.indices(n))
             continue
         a = k if isinstance(k, _core.ndarray) else _core.asarray(k, None, None)
         if a.dtype.kind not in "iu":
@@ -170,7 +176,6 @@ def _traced_advanced(x, items):
                 "shape depends on its values; use arrax.numpy.where instead)"
             )
         a = a.astype(onp.int64)
-        n = x.shape[d]
         adv[d] = np.where(a < 0, a + n, a)
     dims = sorted(adv)
     bshape = np.broadcast_shapes(*[tuple(adv[d].shape) for d in dims])
@@ -181,17 +186,103 @@ def _traced_advanced(x, items):
         after = [d for d in slice_dims if d > dims[-1]]
     else:
         before, after = [], slice_dims
-    out_shape = tuple(x.shape[d] for d in before) + tuple(bshape) + tuple(x.shape[d] for d in after)
+    out_shape = (
+        tuple(len(ranges[d]) for d in before) + tuple(bshape) + tuple(len(ranges[d]) for d in after)
+    )
     b0 = len(before)
     strides = onp.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
-    flat = None
+    flat = lax.full(out_shape, 0, onp.int64)
     for d in range(x.ndim):
         if d in adv:
             a = np.broadcast_to(adv[d], bshape)
-            term = lax.broadcast_in_dim(a, out_shape, tuple(range(b0, b0 + len(bshape))))
+            index = lax.broadcast_in_dim(a, out_shape, tuple(range(b0, b0 + len(bshape))))
         else:
+            r = ranges[d]
             pos = before.index(d) if d in before else b0 + len(bshape) + after.index(d)
-            term = lax.broadcasted_iota(onp.int64, out_shape, pos)
-        term = term * int(strides[d])
-        flat = term if flat is None else flat + term
-    return take_flat(x, flat)
+            index = lax.broadcasted_iota(onp.int64, out_shape, pos) * r.step + r.start
+        flat = flat + index * int(strides[d])
+    return flat
+
+
+_SCATTER_MODES = ("set", "add", "mul", "min", "max")
+
+
+def scatter(x, key, values, mode):
+    """x with the elements x[key] replaced by (set), or combined with (add, mul, min, max),
+    ``values`` broadcast to x[key]'s shape: JAX's ``x.at[key].set(values)`` and friends."""
+    from arrax import numpy as np
+
+    positions = flat_positions(x, key)
+    v = _as_array(values, x.dtype)
+    if v.shape != positions.shape:
+        v = np.broadcast_to(v, positions.shape)
+    flat = lax.reshape(x, (x.size,))
+    n = positions.size
+    out = lax.bind1(
+        "scatter",
+        flat,
+        lax.reshape(positions, (n,)),
+        lax.reshape(v, (n,)),
+        mode=mode,
+    )
+    return lax.reshape(out, x.shape)
+
+
+class _IndexUpdateRef:
+    """``x.at[key]``: functional updates of the elements x[key] (JAX's ``.at``)."""
+
+    __slots__ = ("x", "key")
+
+    def __init__(self, x, key):
+        self.x, self.key = x, key
+
+    def get(self, **_):
+        return take_flat(self.x, flat_positions(self.x, self.key))
+
+    def set(self, values, **_):
+        return scatter(self.x, self.key, values, "set")
+
+    def add(self, values, **_):
+        return scatter(self.x, self.key, values, "add")
+
+    def subtract(self, values, **_):
+        from arrax import numpy as np
+
+        return scatter(self.x, self.key, np.negative(_as_array(values, self.x.dtype)), "add")
+
+    def multiply(self, values, **_):
+        return scatter(self.x, self.key, values, "mul")
+
+    mul = multiply
+
+    def divide(self, values, **_):
+        from arrax import numpy as np
+
+        return scatter(self.x, self.key, np.reciprocal(_as_array(values, self.x.dtype)), "mul")
+
+    def power(self, values, **_):
+        from arrax import numpy as np
+
+        return self.set(np.power(self.get(), values))
+
+    def min(self, values, **_):
+        return scatter(self.x, self.key, values, "min")
+
+    def max(self, values, **_):
+        return scatter(self.x, self.key, values, "max")
+
+    def apply(self, func, **_):
+        return self.set(func(self.get()))
+
+
+class _IndexUpdateHelper:
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, key):
+        return _IndexUpdateRef(self.x, key)
+
+    def __repr__(self):
+        return f"_IndexUpdateHelper({self.x!r})"

@@ -8,7 +8,7 @@ functions themselves.
 
 import numpy as onp
 
-from arrax import _ad, tree_util
+from arrax import _ad, _core, tree_util
 
 _DEFAULT_EPS = {onp.dtype(onp.float32): 1e-3, onp.dtype(onp.float64): 1e-5}
 _DEFAULT_TOL = {onp.dtype(onp.float32): 2e-2, onp.dtype(onp.float64): 1e-5}
@@ -35,13 +35,15 @@ def _random_like(rng, tree):
 
 
 def _add(tree, t, scale):
-    return tree_util.tree_map(
-        lambda x, d: (
-            (_np(x) + scale * _np(d)).astype(_np(x).dtype) if _np(x).dtype.kind in "fc" else _np(x)
-        ),
-        tree,
-        t,
-    )
+    """tree + scale * t, as arrax arrays (what f is called with)."""
+
+    def one(x, d):
+        a = _np(x)
+        if a.dtype.kind in "fc":
+            a = (a + scale * _np(d)).astype(a.dtype)
+        return _core.asarray(a, None, None)
+
+    return tree_util.tree_map(one, tree, t)
 
 
 def _inner(a, b):

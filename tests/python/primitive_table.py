@@ -138,6 +138,19 @@ CASES = [
         lambda u: lax.bind1("scatter_add", u, lax.asarray(np.array([0, 2, 0])), size=4),
         (real(3),),
     ),
+    *[
+        Case(
+            "scatter",
+            (
+                lambda m: (
+                    lambda x, u: lax.bind1("scatter", x, lax.asarray(np.array([3, 0])), u, mode=m)
+                )
+            )(m),
+            (real(5), real(2)),
+            label=f"scatter_{m}",
+        )
+        for m in ("set", "add", "mul", "min", "max")
+    ],
     Case("reduce_sum", lambda x: lax.reduce_sum(x, (1,)), (real(3, 4),)),
     Case("reduce_prod", lambda x: lax.reduce_prod(x, (0,)), (real(3, 4),)),
     Case("reduce_max", lambda x: lax.reduce_max(x, (1,)), (real(3, 4),)),

@@ -359,20 +359,20 @@ def _take_batch(values, dims, params):
     return [lax.bind1("take", flat, _offsets(idx, size, n))], [0]
 
 
-def _scatter_jvp(primals, tangents, params):
+def _scatter_add_jvp(primals, tangents, params):
     u, idx = primals
     ans = lax.bind1("scatter_add", u, idx, **params)
     t = tangents[0]
     return [ans], [None if t is None else lax.bind1("scatter_add", t, idx, **params)]
 
 
-def _scatter_transpose(cts, args, params):
+def _scatter_add_transpose(cts, args, params):
     (ct,) = cts
     u, idx = args
     return [None if ct is None else lax.bind1("take", ct, idx), None]
 
 
-def _scatter_batch(values, dims, params):
+def _scatter_add_batch(values, dims, params):
     size = batch_size(values, dims)
     u, idx = (bdim_at_front(v, d, size) for v, d in zip(values, dims))
     n = params["size"]
@@ -381,4 +381,70 @@ def _scatter_batch(values, dims, params):
 
 
 defrules("take", jvp=_take_jvp, transpose=_take_transpose, batch=_take_batch)
-defrules("scatter_add", jvp=_scatter_jvp, transpose=_scatter_transpose, batch=_scatter_batch)
+defrules(
+    "scatter_add", jvp=_scatter_add_jvp, transpose=_scatter_add_transpose, batch=_scatter_add_batch
+)
+
+
+# scatter(x, idx, u; mode): x.at[idx].set/add/multiply/min/max on a flat operand. The rules
+# treat the indices as distinct (as JAX's do): with repeated indices "set" keeps the last
+# update and the derivative follows the update that landed.
+def _scatter_jvp(primals, tangents, params):
+    x, idx, u = primals
+    tx, _, tu = tangents
+    mode = params["mode"]
+    ans = lax.bind1("scatter", x, idx, u, mode=mode)
+    if tx is None and tu is None:
+        return [ans], [None]
+    tx, tu = instantiate(tx, x), instantiate(tu, u)
+    if mode in ("set", "add"):
+        return [ans], [lax.bind1("scatter", tx, idx, tu, mode=mode)]
+    if mode == "mul":
+        # d(x * u) at the updated places, dx elsewhere.
+        xs = lax.bind1("take", x, idx)
+        t_at = lax.bind1(
+            "add", lax.bind1("mul", lax.bind1("take", tx, idx), u), lax.bind1("mul", xs, tu)
+        )
+        return [ans], [lax.bind1("scatter", tx, idx, t_at, mode="set")]
+    # min / max: the tangent of whichever value won.
+    won = lax.bind1("eq", lax.bind1("take", ans, idx), u)
+    t_at = lax.select(won, tu, lax.bind1("take", tx, idx))
+    return [ans], [lax.bind1("scatter", tx, idx, t_at, mode="set")]
+
+
+def _scatter_transpose(cts, args, params):
+    (ct,) = cts
+    x, idx, u = args
+    mode = params["mode"]
+    if mode in ("mul", "min", "max") and (is_undefined(u) or mode != "mul"):
+        raise NotImplementedError(f"scatter {mode}: not linear in its operands")
+    if ct is None:
+        return [None, None, None]
+    ct_x = ct_u = None
+    if is_undefined(x):
+        if mode == "add":
+            ct_x = ct
+        elif mode == "set":
+            ct_x = lax.bind1("scatter", ct, idx, lax.zeros_like_aval(u.shape, u.dtype), mode="set")
+        else:  # mul with known updates: linear in x
+            ct_x = lax.bind1("scatter", ct, idx, u, mode="mul")
+    if is_undefined(u):
+        ct_u = lax.bind1("take", ct, idx)
+    return [ct_x, None, ct_u]
+
+
+def _scatter_batch(values, dims, params):
+    size = batch_size(values, dims)
+    x, idx, u = (bdim_at_front(v, d, size) for v, d in zip(values, dims))
+    n = x.shape[1]
+    out = lax.bind1(
+        "scatter",
+        lax.reshape(x, (size * n,)),
+        lax.reshape(_offsets(idx, size, n), (idx.size,)),
+        lax.reshape(u, (u.size,)),
+        **params,
+    )
+    return [lax.reshape(out, (size, n))], [0]
+
+
+defrules("scatter", jvp=_scatter_jvp, transpose=_scatter_transpose, batch=_scatter_batch)

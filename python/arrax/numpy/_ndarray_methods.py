@@ -179,3 +179,15 @@ for _name, _impl in _METHODS.items():
 for _name in _FORWARDED:
     if hasattr(_anp(), _name):  # this module is imported last by arrax.numpy
         setattr(ndarray, _name, _forward(_name))
+
+
+def _at(self):
+    """JAX's functional index updates: ``x.at[idx].set(v)``, ``.add``, ``.subtract``,
+    ``.multiply``, ``.divide``, ``.power``, ``.min``, ``.max``, ``.apply``, ``.get``; each
+    returns a new array (x is unchanged) and works eagerly and under every transformation."""
+    from arrax._functional import _IndexUpdateHelper
+
+    return _IndexUpdateHelper(self)
+
+
+ndarray.at = property(_at)
