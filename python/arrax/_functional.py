@@ -286,3 +286,36 @@ class _IndexUpdateHelper:
 
     def __repr__(self):
         return f"_IndexUpdateHelper({self.x!r})"
+
+
+def take_along_axis(x, indices, axis):
+    """numpy.take_along_axis as a gather: x's elements at ``indices`` along ``axis``, the
+    other dimensions broadcast between x and indices."""
+    from arrax import numpy as np
+
+    indices = indices if isinstance(indices, _core.ndarray) else _core.asarray(indices, None, None)
+    if indices.dtype.kind not in "iu":
+        raise IndexError("take_along_axis: indices must be integers")
+    if indices.ndim != x.ndim:
+        raise ValueError(
+            f"take_along_axis: indices (rank {indices.ndim}) and arr (rank {x.ndim}) must have "
+            "the same number of dimensions"
+        )
+    n = x.shape[axis]
+    idx = indices.astype(onp.int64)
+    idx = np.where(idx < 0, idx + n, idx)
+    shape = tuple(
+        i if d == axis else max(s, i) if 1 in (s, i) else s
+        for d, (s, i) in enumerate(zip(x.shape, idx.shape))
+    )
+    out_shape = tuple(idx.shape[d] if d == axis else shape[d] for d in range(x.ndim))
+    idx = np.broadcast_to(idx, out_shape)
+    strides = onp.cumprod((x.shape[1:] + (1,))[::-1])[::-1]
+    flat = idx * int(strides[axis])
+    for d in range(x.ndim):
+        if d != axis:
+            pos = lax.broadcasted_iota(onp.int64, out_shape, d)
+            if x.shape[d] == 1:
+                pos = pos * 0
+            flat = flat + pos * int(strides[d])
+    return take_flat(x, flat)

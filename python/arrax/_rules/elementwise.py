@@ -245,14 +245,14 @@ def _complex_of(dtype):
 
 def _real_transpose(cts, args, params):
     (ct,) = cts
-    if ct is None:
-        return [None]
+    if ct is None or onp.dtype(args[0].dtype).kind != "c":  # real of a real array: itself
+        return [ct]
     return [lax.convert_element_type(ct, _complex_of(ct.dtype))]
 
 
 def _imag_transpose(cts, args, params):
     (ct,) = cts
-    if ct is None:
+    if ct is None or onp.dtype(args[0].dtype).kind != "c":  # imag of a real array: zeros
         return [None]
     c = lax.convert_element_type(ct, _complex_of(ct.dtype))
     return [lax.bind1("mul", c, lax.full(c.shape, -1j, c.dtype))]

@@ -156,3 +156,19 @@ def _cumextremum_jvp(name):
 
 for _n in ("cummax", "cummin"):
     defrules(_n, jvp=_cumextremum_jvp(_n), batch=_batch_axis(_n))
+
+
+# sort / argsort along an axis (sorting.cpp): the tangent follows its element.
+def _sort_jvp(primals, tangents, params):
+    from arrax._functional import take_along_axis
+
+    (x,), (t,) = primals, tangents
+    ans = _core.bind("sort", [x], params)[0]
+    if t is None:
+        return [ans], [None]
+    order = _core.bind("argsort", [x], params)[0]
+    return [ans], [take_along_axis(t, order, params["axis"])]
+
+
+defrules("sort", jvp=_sort_jvp, batch=_batch_axis("sort"))
+defrules("argsort", jvp=nondiff_jvp("argsort"), batch=_batch_axis("argsort"))

@@ -1,0 +1,139 @@
+// sort and argsort along one axis: stable, in NumPy's order (NaN last; complex numbers by real
+// part, then imaginary part). Lines along the axis are sorted independently, split over the
+// thread pool.
+#include <algorithm>
+#include <numeric>
+
+#include "errors.h"
+#include "parallel.h"
+#include "primitive.h"
+
+namespace arrax {
+namespace {
+
+template <typename T>
+bool is_nan_value(const T& v) {
+  if constexpr (is_complex_v<T>)
+    return v.real() != v.real() || v.imag() != v.imag();
+  else if constexpr (is_half_v<T>)
+    return static_cast<float>(v) != static_cast<float>(v);
+  else if constexpr (std::is_floating_point_v<T>)
+    return v != v;
+  else
+    return false;
+}
+
+// a < b in NumPy's sort order.
+template <typename T>
+bool sort_less(const T& a, const T& b) {
+  const bool na = is_nan_value(a), nb = is_nan_value(b);
+  if (na || nb) return !na && nb;
+  if constexpr (is_complex_v<T>)
+    return a.real() < b.real() || (a.real() == b.real() && a.imag() < b.imag());
+  else if constexpr (is_half_v<T>)
+    return static_cast<float>(a) < static_cast<float>(b);
+  else
+    return a < b;
+}
+
+void check_axis(const char* name, int64_t axis, size_t rank) {
+  if (axis < 0 || axis >= static_cast<int64_t>(rank))
+    throw AxisError(std::string(name) + ": axis " + std::to_string(axis) +
+                    " is out of bounds for array of dimension " + std::to_string(rank));
+}
+
+// Runs fn(line_index_order, line_values) for every line of x along axis, writing results via
+// the callback into out (same layout as x made contiguous with axis last).
+template <typename T, typename Write>
+void for_each_line(const Array& x, int64_t axis, Write write) {
+  const int r = x.ndim();
+  std::vector<int64_t> perm;
+  for (int d = 0; d < r; ++d)
+    if (d != axis) perm.push_back(d);
+  perm.push_back(axis);
+  Shape s;
+  Strides st;
+  for (auto d : perm) {
+    s.push_back(x.shape()[d]);
+    st.push_back(x.strides()[d]);
+  }
+  const Array moved = x.view(s, st, x.offset()).contiguous();
+  const int64_t n = x.shape()[axis], lines = n ? moved.size() / n : 0;
+  const T* data = moved.size() ? moved.data_as<T>() : nullptr;
+  parallel_for(lines, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)),
+               [&](int64_t b, int64_t e) {
+                 std::vector<int64_t> order(n);
+                 for (int64_t l = b; l < e; ++l) {
+                   const T* line = data + l * n;
+                   std::iota(order.begin(), order.end(), int64_t{0});
+                   std::stable_sort(order.begin(), order.end(), [line](int64_t i, int64_t j) {
+                     return sort_less(line[i], line[j]);
+                   });
+                   write(l, line, order);
+                 }
+               });
+}
+
+// Puts a (lines x n) contiguous result with the axis last back into x's dimension order.
+Array move_back(const Array& moved_result, const Shape& shape, int64_t axis) {
+  const int r = static_cast<int>(shape.size());
+  Shape s;
+  for (int d = 0; d < r; ++d)
+    if (d != axis) s.push_back(shape[d]);
+  s.push_back(shape[axis]);
+  Array m = moved_result.view(s, contiguous_strides(s, moved_result.itemsize()), 0);
+  // m's dims are (others..., axis): view them back in x's order, then copy.
+  Strides st(r);
+  int k = 0;
+  for (int d = 0; d < r; ++d)
+    if (d != axis) st[d] = m.strides()[k++];
+  st[axis] = m.strides()[r - 1];
+  return m.view(shape, st, m.offset()).contiguous(true);
+}
+
+template <bool Arg>
+std::vector<Array> sort_kernel(const std::vector<Array>& in, const Params& p) {
+  const Array& x = in[0];
+  const int64_t axis = p.get_int("axis");
+  check_axis(Arg ? "argsort" : "sort", axis, x.ndim());
+  const DType out_dt = Arg ? DType::Int64 : x.dtype();
+  Array flat = Array::empty(Shape{x.size()}, out_dt);
+  if (x.size() == 0) return {Array::empty(x.shape(), out_dt)};
+  const int64_t n = x.shape()[axis];
+  dispatch_dtype(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_each_line<T>(x, axis, [&](int64_t l, const T* line, const std::vector<int64_t>& order) {
+      if constexpr (Arg) {
+        int64_t* o = flat.data_as<int64_t>() + l * n;
+        std::copy(order.begin(), order.end(), o);
+      } else {
+        T* o = flat.data_as<T>() + l * n;
+        for (int64_t i = 0; i < n; ++i) o[i] = line[order[i]];
+      }
+    });
+  });
+  return {move_back(flat, x.shape(), axis)};
+}
+
+template <bool Arg>
+const Primitive& register_sort(const char* name) {
+  Primitive p;
+  p.name = name;
+  p.fusion = FusionClass::Opaque;
+  p.num_inputs = 1;
+  p.abstract_eval = [name](const std::vector<AbstractValue>& in, const Params& params) {
+    check_axis(name, params.get_int("axis"), in[0].shape.size());
+    AbstractValue r = in[0];
+    if (Arg) r.dtype = DType::Int64;
+    r.weak_type = false;
+    return std::vector<AbstractValue>{r};
+  };
+  p.cpu_kernel = sort_kernel<Arg>;
+  return register_primitive(std::move(p));
+}
+
+const Primitive& sort_p = register_sort<false>("sort");
+const Primitive& argsort_p = register_sort<true>("argsort");
+
+}  // namespace
+}  // namespace arrax

@@ -1,0 +1,443 @@
+"""Index functions (take, take_along_axis, nonzero, select, ...) and sorting (sort, argsort,
+lexsort, searchsorted, unique, ...), composed from the gather/scatter and sort primitives.
+
+Functions whose result shape depends on the values (nonzero, argwhere, unique, ...) take
+``size=`` and ``fill_value=`` as in JAX; without them they need concrete values and raise a
+clear error under jit.
+"""
+
+import numpy as onp
+
+from arrax import _core
+from arrax._functional import take_along_axis as _take_along
+from arrax.lax import _ops as lax
+
+__all__ = [
+    "take",
+    "take_along_axis",
+    "put_along_axis",
+    "put",
+    "compress",
+    "choose",
+    "nonzero",
+    "argwhere",
+    "flatnonzero",
+    "count_nonzero",
+    "select",
+    "extract",
+    "diag_indices",
+    "diag_indices_from",
+    "tril_indices",
+    "triu_indices",
+    "tril_indices_from",
+    "triu_indices_from",
+    "ix_",
+    "unravel_index",
+    "ravel_multi_index",
+    "sort",
+    "argsort",
+    "lexsort",
+    "searchsorted",
+    "partition",
+    "argpartition",
+    "unique",
+    "bincount",
+    "digitize",
+]
+
+
+def _np():
+    from arrax import numpy
+
+    return numpy
+
+
+def _arr(a):
+    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
+
+
+def _traced(*xs):
+    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
+
+
+def _concrete(name, *xs):
+    if _traced(*xs):
+        raise TypeError(
+            f"{name}: the result's shape depends on the values, which are not known under jit; "
+            "pass size= (and fill_value=) to fix the shape"
+        )
+
+
+def _axis(axis, ndim, name):
+    if not -ndim <= axis < max(ndim, 1):
+        raise _np().AxisError(f"{name}: axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % max(ndim, 1)
+
+
+def take(
+    a,
+    indices,
+    axis=None,
+    out=None,
+    mode=None,
+    *,
+    unique_indices=False,
+    indices_are_sorted=False,
+    fill_value=None,
+):
+    """numpy.take (mode 'raise' by default; 'wrap' and 'clip' as NumPy's)."""
+    a = _arr(a)
+    idx = _arr(indices)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    axis = _axis(axis, a.ndim, "take")
+    n = a.shape[axis]
+    if mode == "wrap":
+        idx = _np().mod(idx, n) if n else idx
+    elif mode == "clip":
+        idx = _np().clip(idx, 0, max(n - 1, 0))
+    return a[(slice(None),) * axis + (idx,)]
+
+
+def take_along_axis(arr, indices, axis=-1):
+    """numpy.take_along_axis (axis=None: on the flattened array)."""
+    arr = _arr(arr)
+    if axis is None:
+        return _take_along(arr.reshape(-1), _arr(indices).reshape(-1), 0)
+    return _take_along(arr, _arr(indices), _axis(axis, arr.ndim, "take_along_axis"))
+
+
+def _in_place(name, a):
+    if not isinstance(a, _core.ndarray) or a._is_tracer:
+        raise TypeError(
+            f"{name} modifies its argument in place, which traced values cannot be; use "
+            "a.at[...].set(...) under transformations"
+        )
+    return onp.asarray(a)  # a zero-copy view: NumPy writes into arrax's memory
+
+
+def put_along_axis(arr, indices, values, axis):
+    """numpy.put_along_axis: in place, on a concrete array."""
+    onp.put_along_axis(
+        _in_place("put_along_axis", arr), onp.asarray(indices), onp.asarray(values), axis
+    )
+
+
+def put(a, ind, v, mode="raise"):
+    """numpy.put: in place, on a concrete array."""
+    onp.put(_in_place("put", a), onp.asarray(ind), onp.asarray(v), mode)
+
+
+def compress(condition, a, axis=None, out=None):
+    """numpy.compress."""
+    cond = onp.asarray(condition)
+    _concrete("compress", condition)
+    return take(a, onp.nonzero(cond.astype(bool))[0], axis=axis)
+
+
+def choose(a, choices, out=None, mode="raise"):
+    """numpy.choose."""
+    np = _np()
+    idx = _arr(a)
+    n = len(choices)
+    if mode == "wrap":
+        idx = np.mod(idx, n)
+    elif mode == "clip":
+        idx = np.clip(idx, 0, n - 1)
+    elif not _traced(idx) and (onp.any(onp.asarray(idx) < 0) or onp.any(onp.asarray(idx) >= n)):
+        raise ValueError("invalid entry in choice array")
+    arrays = np.broadcast_arrays(idx, *[_arr(c) for c in choices])
+    stacked = np.stack(arrays[1:], axis=0)
+    return take_along_axis(stacked, arrays[0][None].astype(onp.int64), axis=0)[0]
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """numpy.nonzero: a tuple of index arrays (with size=: padded with fill_value, or the
+    last... as JAX: fill_value defaults to 0)."""
+    a = _arr(a)
+    if a.ndim == 0:
+        raise ValueError(
+            "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar).nonzero() "
+            "instead."
+        )
+    if size is None:
+        _concrete("nonzero", a)
+        return tuple(_core.asarray(i, None, None) for i in onp.nonzero(onp.asarray(a)))
+    np = _np()
+    flat = a.reshape(-1) != 0
+    n = flat.shape[0]
+    slot = np.cumsum(flat.astype(onp.int64)) - 1  # where each nonzero element goes
+    slot = np.where(flat, slot, size)  # others go nowhere (dropped)
+    fills = fill_value if isinstance(fill_value, tuple) else (fill_value,) * a.ndim
+    strides = onp.cumprod((a.shape[1:] + (1,))[::-1])[::-1]
+    positions = lax.iota(onp.int64, n)
+    out = []
+    for d in range(a.ndim):
+        coord = (positions // int(strides[d])) % a.shape[d]
+        base = lax.full((size,), 0 if fills[d] is None else fills[d], onp.int64)
+        out.append(base.at[slot].set(coord) if n else base)
+    return tuple(out)
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    """numpy.flatnonzero."""
+    return nonzero(_arr(a).reshape(-1), size=size, fill_value=fill_value)[0]
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    """numpy.argwhere."""
+    a = _arr(a)
+    if a.ndim == 0:
+        a = a.reshape(1)
+        idx = nonzero(a, size=size, fill_value=fill_value)
+        return _np().stack(idx, axis=-1)[:, :0]
+    return _np().stack(nonzero(a, size=size, fill_value=fill_value), axis=-1)
+
+
+def count_nonzero(a, axis=None, *, keepdims=False):
+    """numpy.count_nonzero."""
+    r = _np().sum(_arr(a) != 0, axis=axis, keepdims=keepdims)
+    return r.astype(onp.int64) if axis is not None or keepdims else r.astype(onp.int64)
+
+
+def select(condlist, choicelist, default=0):
+    """numpy.select: the first matching condition's choice, else default."""
+    np = _np()
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if not condlist:
+        raise ValueError("select with an empty condition list is not possible")
+    conds = [_arr(c) for c in condlist]
+    for c in conds:
+        if c.dtype != onp.bool_:
+            raise TypeError("invalid entry 0 in condlist: should be boolean ndarray")
+    choices = [_arr(c) for c in choicelist]
+    dt = np.result_type(*choices, default)
+    out = np.asarray(default).astype(dt)
+    for c, v in zip(conds[::-1], choices[::-1]):
+        out = np.where(c, v.astype(dt), out)
+    shape = np.broadcast_shapes(*[c.shape for c in conds], *[v.shape for v in choices])
+    return np.broadcast_to(out, shape) if out.shape != shape else out
+
+
+def extract(condition, arr):
+    """numpy.extract."""
+    _concrete("extract", condition)
+    return take(_arr(arr).reshape(-1), onp.flatnonzero(onp.asarray(condition)))
+
+
+def _wrap(t):
+    return tuple(_core.asarray(x, None, None) for x in t)
+
+
+def diag_indices(n, ndim=2):
+    """numpy.diag_indices."""
+    return _wrap(onp.diag_indices(n, ndim))
+
+
+def diag_indices_from(arr):
+    """numpy.diag_indices_from."""
+    return _wrap(onp.diag_indices_from(onp.empty(_arr(arr).shape, bool)))
+
+
+def tril_indices(n, k=0, m=None):
+    """numpy.tril_indices."""
+    return _wrap(onp.tril_indices(n, k, m))
+
+
+def triu_indices(n, k=0, m=None):
+    """numpy.triu_indices."""
+    return _wrap(onp.triu_indices(n, k, m))
+
+
+def tril_indices_from(arr, k=0):
+    """numpy.tril_indices_from."""
+    return _wrap(onp.tril_indices_from(onp.empty(_arr(arr).shape, bool), k))
+
+
+def triu_indices_from(arr, k=0):
+    """numpy.triu_indices_from."""
+    return _wrap(onp.triu_indices_from(onp.empty(_arr(arr).shape, bool), k))
+
+
+def ix_(*args):
+    """numpy.ix_."""
+    return _wrap(onp.ix_(*[onp.asarray(a) for a in args]))
+
+
+def unravel_index(indices, shape, order="C"):
+    """numpy.unravel_index (traced indices are clamped rather than checked)."""
+    idx = _arr(indices)
+    if not _traced(idx):
+        return _wrap(onp.unravel_index(onp.asarray(idx), shape, order))
+    dims = list(shape) if order == "C" else list(shape)[::-1]
+    out = []
+    rest = idx.astype(onp.int64)
+    for d in reversed(dims):
+        out.append(rest % d)
+        rest = rest // d
+    out = out[::-1]
+    return tuple(out if order == "C" else out[::-1])
+
+
+def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
+    """numpy.ravel_multi_index."""
+    idx = [_arr(i) for i in multi_index]
+    if not _traced(*idx):
+        return _core.asarray(
+            onp.ravel_multi_index(tuple(onp.asarray(i) for i in idx), dims, mode, order), None, None
+        )
+    np = _np()
+    strides = (
+        onp.cumprod((tuple(dims)[1:] + (1,))[::-1])[::-1]
+        if order == "C"
+        else onp.cumprod((1,) + tuple(dims)[:-1])
+    )
+    out = 0
+    for i, s, d in zip(idx, strides, dims):
+        i = i.astype(onp.int64)
+        if mode == "wrap":
+            i = i % d
+        elif mode == "clip":
+            i = np.clip(i, 0, d - 1)
+        out = out + i * int(s)
+    return out
+
+
+# --- sorting -----------------------------------------------------------------------------
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """numpy.sort (stable; NaN last)."""
+    a = _arr(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    if a.ndim == 0:
+        raise _np().AxisError("sort: axis -1 is out of bounds for array of dimension 0")
+    return lax.bind1("sort", a, axis=_axis(axis, a.ndim, "sort"))
+
+
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    """numpy.argsort (stable; NaN last)."""
+    a = _arr(a)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    if a.ndim == 0:
+        raise _np().AxisError("argsort: axis -1 is out of bounds for array of dimension 0")
+    return lax.bind1("argsort", a, axis=_axis(axis, a.ndim, "argsort"))
+
+
+def lexsort(keys, axis=-1):
+    """numpy.lexsort: sorts by the last key, then the one before, ..."""
+    keys = [_arr(k) for k in keys]
+    if not keys:
+        raise TypeError("need sequence of keys with len > 0 in lexsort")
+    order = argsort(keys[0], axis=axis)
+    for k in keys[1:]:
+        order = take_along_axis(order, argsort(take_along_axis(k, order, axis), axis=axis), axis)
+    return order
+
+
+def searchsorted(a, v, side="left", sorter=None):
+    """numpy.searchsorted (a 1-D; by counting comparisons, so it traces)."""
+    np = _np()
+    a = _arr(a)
+    if a.ndim != 1:
+        raise ValueError("searchsorted: a must be 1-D")
+    if sorter is not None:
+        a = take(a, sorter)
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
+    v = _arr(v)
+    cmp = np.less if side == "left" else np.less_equal
+    # NaN sorts last: it is after every number.
+    a_nan = np.isnan(a) if a.dtype.kind in "fc" else None
+    below = cmp(a, v[..., None])
+    if a_nan is not None:
+        v_nan = np.isnan(v)[..., None]
+        below = np.where(a_nan, v_nan if side == "right" else False, below) | (v_nan & ~a_nan)
+    return np.sum(below, axis=-1).astype(onp.int64)
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """numpy.partition; the result is fully sorted (which is a valid partition)."""
+    return sort(a, axis=axis)
+
+
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    """numpy.argpartition; the order is a full (stable) argsort, a valid partition."""
+    return argsort(a, axis=axis)
+
+
+def unique(
+    ar,
+    return_index=False,
+    return_inverse=False,
+    return_counts=False,
+    axis=None,
+    *,
+    equal_nan=True,
+    size=None,
+    fill_value=None,
+    sorted=True,
+):
+    """numpy.unique. With size= (and no axis) it traces: the first ``size`` unique values,
+    padded with fill_value (default: the smallest value)."""
+    a = _arr(ar)
+    if size is None or axis is not None:
+        _concrete("unique", a)
+        r = onp.unique(
+            onp.asarray(a), return_index, return_inverse, return_counts, axis, equal_nan=equal_nan
+        )
+        return _wrap(r) if isinstance(r, tuple) else _core.asarray(r, None, None)
+    if return_index or return_inverse or return_counts:
+        raise NotImplementedError("unique: with size=, only the values are returned")
+    np = _np()
+    s = sort(a.reshape(-1))
+    n = s.shape[0]
+    first = np.concatenate([np.ones(1, bool), s[1:] != s[:-1]]) if n else np.ones(0, bool)
+    if equal_nan and s.dtype.kind in "fc" and n:
+        first = first & ~(np.isnan(s) & np.concatenate([np.zeros(1, bool), np.isnan(s[:-1])]))
+    slot = np.where(first, np.cumsum(first.astype(onp.int64)) - 1, size)
+    fill = s[0] if fill_value is None and n else (0 if fill_value is None else fill_value)
+    return np.full((size,), fill, s.dtype).at[slot].set(s) if n else np.full((size,), fill, s.dtype)
+
+
+def bincount(x, weights=None, minlength=0, *, length=None):
+    """numpy.bincount; with length= (as JAX) it traces."""
+    np = _np()
+    x = _arr(x)
+    if x.ndim != 1:
+        raise ValueError(
+            "object too deep for desired array"
+            if x.ndim > 1
+            else "object of too small depth for desired array"
+        )
+    if x.dtype.kind not in "biu":
+        raise TypeError(
+            "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"
+        )
+    if length is None:
+        _concrete("bincount", x, weights)
+        xn = onp.asarray(x)
+        if xn.size and xn.min() < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        length = max(int(xn.max()) + 1 if xn.size else 0, minlength)
+    w = np.ones(x.shape, onp.int64) if weights is None else _arr(weights)
+    if weights is not None and w.dtype.kind not in "fc":
+        w = w.astype(onp.float64)
+    return lax.bind1("scatter_add", w, x.astype(onp.int64), size=int(length))
+
+
+def digitize(x, bins, right=False):
+    """numpy.digitize (bins monotonically increasing or decreasing)."""
+    bins = _arr(bins)
+    x = _arr(x)
+    if bins.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if not _traced(bins):
+        b = onp.asarray(bins)
+        if b.size > 1 and onp.all(b[1:] <= b[:-1]) and not onp.all(b[1:] == b[:-1]):
+            # decreasing bins
+            return bins.shape[0] - searchsorted(bins[::-1], x, side="left" if right else "right")
+    return searchsorted(bins, x, side="left" if right else "right")

@@ -1,0 +1,1149 @@
+"""Math and statistics functions composed from arrax.numpy (so they trace, differentiate and
+batch): products (outer, tensordot, einsum, kron, cross), differences and integrals, the
+order statistics (quantile, percentile, median), the nan-functions, and comparisons."""
+
+import numpy as onp
+
+from arrax import _core
+from arrax.lax import _ops as lax
+
+__all__ = [
+    "isclose",
+    "allclose",
+    "array_equal",
+    "array_equiv",
+    "round",
+    "around",
+    "nan_to_num",
+    "sinc",
+    "angle",
+    "modf",
+    "ldexp",
+    "frexp",
+    "outer",
+    "inner",
+    "vdot",
+    "tensordot",
+    "kron",
+    "cross",
+    "einsum",
+    "diff",
+    "ediff1d",
+    "cumulative_sum",
+    "trapezoid",
+    "gradient",
+    "convolve",
+    "correlate",
+    "interp",
+    "polyval",
+    "unwrap",
+    "ptp",
+    "average",
+    "quantile",
+    "percentile",
+    "median",
+    "cov",
+    "corrcoef",
+    "nansum",
+    "nanprod",
+    "nanmean",
+    "nanvar",
+    "nanstd",
+    "nanmin",
+    "nanmax",
+    "nanargmin",
+    "nanargmax",
+    "nancumsum",
+    "nancumprod",
+    "nanquantile",
+    "nanpercentile",
+    "nanmedian",
+    "histogram",
+    "histogram2d",
+    "histogramdd",
+]
+
+
+def _np():
+    from arrax import numpy
+
+    return numpy
+
+
+def _arr(a):
+    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
+
+
+def _float_dtype(*arrays):
+    dt = onp.result_type(*[a.dtype for a in arrays])
+    return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
+
+
+# --- comparisons and elementwise ---------------------------------------------------------
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """numpy.isclose."""
+    np = _np()
+    a, b = _arr(a), _arr(b)
+    dt = _float_dtype(a, b)
+    x, y = a.astype(dt), b.astype(dt)
+    finite = np.isfinite(x) & np.isfinite(y)
+    close = np.abs(x - y) <= atol + rtol * np.abs(y)
+    r = np.where(finite, close, x == y)
+    if equal_nan:
+        r = r | (np.isnan(x) & np.isnan(y))
+    return r
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """numpy.allclose."""
+    return bool(_np().all(isclose(a, b, rtol, atol, equal_nan)))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """numpy.array_equal."""
+    np = _np()
+    a, b = _arr(a1), _arr(a2)
+    if a.shape != b.shape:
+        return False
+    eq = a == b
+    if equal_nan and a.dtype.kind in "fc":
+        eq = eq | (np.isnan(a) & np.isnan(b))
+    return bool(np.all(eq))
+
+
+def array_equiv(a1, a2):
+    """numpy.array_equiv: equal after broadcasting."""
+    np = _np()
+    a, b = _arr(a1), _arr(a2)
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        return False
+    return bool(np.all(a == b))
+
+
+def round(a, decimals=0, out=None):  # noqa: A001 (NumPy's name)
+    """numpy.round (half to even, as NumPy)."""
+    np = _np()
+    a = _arr(a)
+    if a.dtype.kind in "biu":
+        if decimals >= 0:
+            return a.copy()
+        f = 10 ** (-decimals)
+        return (np.rint(a / f) * f).astype(a.dtype)
+    if decimals == 0:
+        return np.rint(a)
+    f = 10.0**decimals
+    return (
+        np.rint(a * f) / f if decimals > 0 else np.rint(a / (10.0**-decimals)) * (10.0**-decimals)
+    )
+
+
+around = round
+
+
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """numpy.nan_to_num."""
+    np = _np()
+    x = _arr(x)
+    if x.dtype.kind not in "fc":
+        return x.copy() if copy else x
+    if x.dtype.kind == "c":
+        return lax.bind1(
+            "add",
+            nan_to_num(np.real(x), copy, nan, posinf, neginf).astype(x.dtype),
+            (nan_to_num(np.imag(x), copy, nan, posinf, neginf) * 1j).astype(x.dtype),
+        )
+    info = onp.finfo(x.dtype)
+    hi = info.max if posinf is None else posinf
+    lo = info.min if neginf is None else neginf
+    x = np.where(np.isnan(x), nan, x)
+    return np.where(
+        np.isposinf(x) if hasattr(np, "isposinf") else (x == np.inf),
+        hi,
+        np.where(x == -np.inf, lo, x),
+    ).astype(x.dtype)
+
+
+def sinc(x):
+    """numpy.sinc: sin(pi x) / (pi x), 1 at 0."""
+    np = _np()
+    x = _arr(x)
+    y = np.pi * np.where(x == 0, 1.0e-20, x)
+    return np.where(x == 0, 1.0, np.sin(y) / y).astype(_float_dtype(x))
+
+
+def angle(z, deg=False):
+    """numpy.angle."""
+    np = _np()
+    z = _arr(z)
+    a = (
+        np.arctan2(np.imag(z), np.real(z))
+        if z.dtype.kind == "c"
+        else np.arctan2(np.zeros_like(z, dtype=_float_dtype(z)), z.astype(_float_dtype(z)))
+    )
+    return np.degrees(a) if deg else a
+
+
+def modf(x):
+    """numpy.modf: (fractional part, integral part)."""
+    np = _np()
+    x = _arr(x).astype(_float_dtype(_arr(x)))
+    i = np.trunc(x)
+    return x - i, i
+
+
+def ldexp(x1, x2):
+    """numpy.ldexp: x1 * 2**x2."""
+    np = _np()
+    x1 = _arr(x1)
+    return (x1 * np.exp2(_arr(x2).astype(_float_dtype(x1)))).astype(_float_dtype(x1))
+
+
+def frexp(x):
+    """numpy.frexp: (mantissa in [0.5, 1), exponent)."""
+    np = _np()
+    x = _arr(x)
+    if not x._is_tracer:
+        m, e = onp.frexp(onp.asarray(x))
+        return _core.asarray(m, None, None), _core.asarray(e, None, None)
+    ax = np.abs(x)
+    e = np.where(ax == 0, 0, np.floor(np.log2(np.where(ax == 0, 1, ax))) + 1)
+    m = np.where(ax == 0, x, x / np.exp2(e))
+    return m, e.astype(onp.int32)
+
+
+# --- products ----------------------------------------------------------------------------
+
+
+def outer(a, b, out=None):
+    """numpy.outer."""
+    a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
+    return a[:, None] * b[None, :]
+
+
+def inner(a, b):
+    """numpy.inner: a sum product over the last axes."""
+    a, b = _arr(a), _arr(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+def vdot(a, b):
+    """numpy.vdot: the flattened dot product, conjugating a."""
+    np = _np()
+    a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
+    if a.shape != b.shape:
+        raise ValueError("vdot: cannot compute the product of arrays of different sizes")
+    return np.sum(np.conj(a) * b) if a.dtype.kind == "c" else np.dot(a, b)
+
+
+def tensordot(a, b, axes=2):
+    """numpy.tensordot."""
+    np = _np()
+    a, b = _arr(a), _arr(b)
+    if isinstance(axes, int):
+        if axes < 0:
+            raise ValueError("tensordot: axes must be non-negative")
+        ax_a = list(range(a.ndim - axes, a.ndim))
+        ax_b = list(range(axes))
+    else:
+        ax_a, ax_b = axes
+        ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
+        ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+    if len(ax_a) != len(ax_b):
+        raise ValueError("shape-mismatch for sum")
+    ax_a = [x % a.ndim for x in ax_a]
+    ax_b = [x % b.ndim for x in ax_b]
+    for i, j in zip(ax_a, ax_b):
+        if a.shape[i] != b.shape[j]:
+            raise ValueError("shape-mismatch for sum")
+    dt = np.result_type(a, b)
+    return lax.dot_general(a.astype(dt), b.astype(dt), ((ax_a, ax_b), ((), ())))
+
+
+def kron(a, b):
+    """numpy.kron."""
+    a, b = _arr(a), _arr(b)
+    nd = max(a.ndim, b.ndim)
+    a = a.reshape((1,) * (nd - a.ndim) + a.shape)
+    b = b.reshape((1,) * (nd - b.ndim) + b.shape)
+    shape_a = [s for d in a.shape for s in (d, 1)]
+    shape_b = [s for d in b.shape for s in (1, d)]
+    r = a.reshape(shape_a) * b.reshape(shape_b)
+    return r.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """numpy.cross (vectors of 2 or 3 components)."""
+    np = _np()
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a = np.moveaxis(_arr(a), axisa, -1)
+    b = np.moveaxis(_arr(b), axisb, -1)
+    if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    if a.shape[-1] == 2 and b.shape[-1] == 2:
+        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    a0, a1 = a[..., 0], a[..., 1]
+    a2 = a[..., 2] if a.shape[-1] == 3 else np.zeros_like(a0)
+    b0, b1 = b[..., 0], b[..., 1]
+    b2 = b[..., 2] if b.shape[-1] == 3 else np.zeros_like(b0)
+    c = np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    return np.moveaxis(c, -1, axisc)
+
+
+def einsum(subscripts, *operands, optimize="greedy", out=None, dtype=None, casting="safe"):
+    """numpy.einsum: the contraction order comes from numpy.einsum_path (optimize=True/greedy
+    /optimal), and each pairwise contraction is one dot_general."""
+    np = _np()
+    ops = [_arr(o) for o in operands]
+    if not isinstance(subscripts, str):
+        raise TypeError("einsum: only the subscripts-string form is supported")
+    dt = np.result_type(*ops) if dtype is None else onp.dtype(dtype)
+    ops = [o.astype(dt) for o in ops]
+    shapes = [onp.empty(o.shape, bool) for o in ops]
+    path, _ = onp.einsum_path(subscripts, *shapes, optimize=optimize if optimize else False)
+    # Normalize subscripts: explicit output, ellipsis expanded.
+    inputs, output = _parse_einsum(subscripts, [o.shape for o in ops])
+    terms = list(zip(ops, inputs))
+    for step in path[1:]:
+        picked = sorted(step, reverse=True)
+        group = [terms.pop(i) for i in picked]
+        rest = "".join(s for _, s in terms) + output
+        keep = set(rest)
+        terms.append(_contract(group, keep))
+    ((result, subs),) = terms if len(terms) == 1 else [_contract(terms, set(output))]
+    # Sum any index not in the output, then order as the output.
+    extra = [i for i, c in enumerate(subs) if c not in output]
+    if extra:
+        result = np.sum(result, axis=tuple(extra))
+        subs = "".join(c for c in subs if c in output)
+    return np.transpose(result, [subs.index(c) for c in output]) if subs != output else result
+
+
+def _parse_einsum(subscripts, shapes):
+    s = subscripts.replace(" ", "")
+    if "->" in s:
+        lhs, out = s.split("->")
+    else:
+        lhs, out = s, None
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(
+            "einsum: more operands than subscripts"
+            if len(shapes) > len(ins)
+            else "einsum: fewer operands provided than subscripts"
+        )
+    letters = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in s]
+    max_ell = 0
+    for term, shape in zip(ins, shapes):
+        if "..." in term:
+            max_ell = max(max_ell, len(shape) - (len(term) - 3))
+    ell = "".join(letters[:max_ell])
+    fixed = []
+    for term, shape in zip(ins, shapes):
+        if "..." in term:
+            n = len(shape) - (len(term) - 3)
+            term = term.replace("...", ell[max_ell - n :])
+        if len(term) != len(shape):
+            raise ValueError(
+                f"einsum: operand has {len(shape)} dimensions but the subscripts '{term}' name "
+                f"{len(term)}"
+            )
+        fixed.append(term)
+    if out is None:
+        counts = {}
+        for t in fixed:
+            for c in t:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return fixed, out
+
+
+def _contract(group, keep):
+    """Contracts the (array, subscripts) terms of group into one, keeping indices in keep."""
+    np = _np()
+    # Diagonals (a repeated index within one term) and indices only in one term and not kept
+    # are reduced first.
+    prepared = []
+    all_subs = "".join(s for _, s in group)
+    for a, s in group:
+        while len(set(s)) != len(s):
+            c = next(c for c in s if s.count(c) > 1)
+            i, j = s.index(c), s.index(c, s.index(c) + 1)
+            a = np.diagonal(a, axis1=i, axis2=j)
+            s = s[:i] + s[i + 1 : j] + s[j + 1 :] + c
+        lonely = [i for i, c in enumerate(s) if all_subs.count(c) == 1 and c not in keep]
+        if lonely:
+            a = np.sum(a, axis=tuple(lonely))
+            s = "".join(c for i, c in enumerate(s) if i not in lonely)
+        prepared.append((a, s))
+    a, sa = prepared[0]
+    for k in range(1, len(prepared)):
+        b, sb = prepared[k]
+        later = "".join(s for _, s in prepared[k + 1 :])
+        shared = [c for c in sa if c in sb]
+        batch = [c for c in shared if c in keep or c in later]
+        contract = [c for c in shared if c not in batch]
+        dn = (
+            ([sa.index(c) for c in contract], [sb.index(c) for c in contract]),
+            ([sa.index(c) for c in batch], [sb.index(c) for c in batch]),
+        )
+        a = lax.dot_general(a, b, dn)
+        free_a = [c for c in sa if c not in shared]
+        free_b = [c for c in sb if c not in shared]
+        sa = "".join(batch + free_a + free_b)
+    return a, sa
+
+
+# --- differences and integrals -------------------------------------------------------------
+
+
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """numpy.diff."""
+    np = _np()
+    a = _arr(a)
+    if n < 0:
+        raise ValueError(f"order must be non-negative but got {n}")
+    if a.ndim == 0:
+        raise ValueError("diff requires input that is at least one dimensional")
+    axis = axis % a.ndim
+    parts = []
+    if prepend is not None:
+        p = _arr(prepend)
+        if p.ndim == 0:
+            shape = list(a.shape)
+            shape[axis] = 1
+            p = np.broadcast_to(p, tuple(shape))
+        parts.append(p)
+    parts.append(a)
+    if append is not None:
+        p = _arr(append)
+        if p.ndim == 0:
+            shape = list(a.shape)
+            shape[axis] = 1
+            p = np.broadcast_to(p, tuple(shape))
+        parts.append(p)
+    if len(parts) > 1:
+        a = np.concatenate(parts, axis=axis)
+    for _ in range(n):
+        hi = [slice(None)] * a.ndim
+        lo = [slice(None)] * a.ndim
+        hi[axis], lo[axis] = slice(1, None), slice(None, -1)
+        a = (
+            np.not_equal(a[tuple(hi)], a[tuple(lo)])
+            if a.dtype == onp.bool_
+            else a[tuple(hi)] - a[tuple(lo)]
+        )
+    return a
+
+
+def ediff1d(ary, to_end=None, to_begin=None):
+    """numpy.ediff1d."""
+    np = _np()
+    a = _arr(ary).reshape(-1)
+    d = a[1:] - a[:-1]
+    parts = []
+    if to_begin is not None:
+        parts.append(_arr(to_begin).reshape(-1).astype(d.dtype))
+    parts.append(d)
+    if to_end is not None:
+        parts.append(_arr(to_end).reshape(-1).astype(d.dtype))
+    return np.concatenate(parts) if len(parts) > 1 else d
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
+    """numpy.cumulative_sum (NumPy 2)."""
+    np = _np()
+    x = _arr(x)
+    if axis is None:
+        if x.ndim > 1:
+            raise ValueError("axis must be specified for arrays of more than one dimension")
+        axis = 0
+    r = np.cumsum(x, axis=axis, dtype=dtype)
+    if include_initial:
+        shape = list(r.shape)
+        shape[axis % max(r.ndim, 1)] = 1
+        r = np.concatenate([np.zeros(tuple(shape), r.dtype), r], axis=axis)
+    return r
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """numpy.trapezoid."""
+    np = _np()
+    y = _arr(y)
+    axis = axis % y.ndim
+    hi = [slice(None)] * y.ndim
+    lo = [slice(None)] * y.ndim
+    hi[axis], lo[axis] = slice(1, None), slice(None, -1)
+    if x is None:
+        d = dx
+    else:
+        x = _arr(x)
+        if x.ndim == 1:
+            d = diff(x)
+            shape = [1] * y.ndim
+            shape[axis] = d.shape[0]
+            d = d.reshape(shape)
+        else:
+            d = diff(x, axis=axis)
+    return np.sum(d * (y[tuple(hi)] + y[tuple(lo)]) / 2.0, axis=axis)
+
+
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """numpy.gradient (uniform or coordinate spacing, edge_order 1 or 2)."""
+    np = _np()
+    f = _arr(f)
+    if f.dtype.kind not in "fc":
+        f = f.astype(onp.float64)
+    axes = (
+        list(range(f.ndim)) if axis is None else ([axis] if isinstance(axis, int) else list(axis))
+    )
+    axes = [a % f.ndim for a in axes]
+    if len(varargs) == 0:
+        spacing = [1.0] * len(axes)
+    elif len(varargs) == 1 and onp.ndim(varargs[0]) == 0:
+        spacing = [varargs[0]] * len(axes)
+    else:
+        if len(varargs) != len(axes):
+            raise TypeError("invalid number of arguments")
+        spacing = list(varargs)
+    outs = []
+    for ax, h in zip(axes, spacing):
+        n = f.shape[ax]
+        if n < edge_order + 1:
+            raise ValueError(
+                "Shape of array too small to calculate a numerical gradient, at least "
+                "(edge_order + 1) elements are required."
+            )
+
+        def sl(a, b, ax=ax):
+            s = [slice(None)] * f.ndim
+            s[ax] = slice(a, b)
+            return f[tuple(s)]
+
+        if onp.ndim(h) == 0:
+            h = float(h)
+            interior = (sl(2, None) - sl(None, -2)) / (2 * h)
+            if edge_order == 1:
+                first = (sl(1, 2) - sl(0, 1)) / h
+                last = (sl(-1, None) - sl(-2, -1)) / h
+            else:
+                first = (-1.5 * sl(0, 1) + 2 * sl(1, 2) - 0.5 * sl(2, 3)) / h
+                last = (0.5 * sl(-3, -2) - 2 * sl(-2, -1) + 1.5 * sl(-1, None)) / h
+        else:
+            xs = onp.asarray(h, dtype=onp.float64)
+            dxs = onp.diff(xs)
+            shape = [1] * f.ndim
+            shape[ax] = n - 2
+            h1 = _core.asarray(dxs[:-1].reshape(shape), None, None)
+            h2 = _core.asarray(dxs[1:].reshape(shape), None, None)
+            interior = (
+                -(h2 / (h1 * (h1 + h2))) * sl(None, -2)
+                + ((h2 - h1) / (h1 * h2)) * sl(1, -1)
+                + (h1 / (h2 * (h1 + h2))) * sl(2, None)
+            )
+            if edge_order == 1:
+                first = (sl(1, 2) - sl(0, 1)) / float(dxs[0])
+                last = (sl(-1, None) - sl(-2, -1)) / float(dxs[-1])
+            else:
+                a1, a2 = float(dxs[0]), float(dxs[1])
+                first = (
+                    -(2 * a1 + a2) / (a1 * (a1 + a2)) * sl(0, 1)
+                    + (a1 + a2) / (a1 * a2) * sl(1, 2)
+                    - a1 / (a2 * (a1 + a2)) * sl(2, 3)
+                )
+                b1, b2 = float(dxs[-2]), float(dxs[-1])
+                last = (
+                    b2 / (b1 * (b1 + b2)) * sl(-3, -2)
+                    - (b2 + b1) / (b1 * b2) * sl(-2, -1)
+                    + (2 * b2 + b1) / (b2 * (b1 + b2)) * sl(-1, None)
+                )
+        outs.append(np.concatenate([first, interior, last], axis=ax))
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def convolve(a, v, mode="full"):
+    """numpy.convolve (1-D)."""
+    return _correlate(_arr(a), _arr(v)[::-1], mode)
+
+
+def correlate(a, v, mode="valid"):
+    """numpy.correlate (1-D; conjugates v, as NumPy)."""
+    np = _np()
+    v = _arr(v)
+    return _correlate(_arr(a), np.conj(v) if v.dtype.kind == "c" else v, mode)
+
+
+def _correlate(a, v, mode):
+    """The correlation sum_j a[k + j] * v[j] (k over the full range), cut as NumPy cuts it."""
+    np = _np()
+    if a.ndim != 1 or v.ndim != 1:
+        raise ValueError("object too deep for desired array")
+    if a.shape[0] == 0:
+        raise ValueError("a cannot be empty")
+    if v.shape[0] == 0:
+        raise ValueError("v cannot be empty")
+    if mode not in ("full", "same", "valid"):
+        raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})")
+    n, m = a.shape[0], v.shape[0]
+    dt = np.result_type(a, v)
+    ap = lax.pad(a.astype(dt), lax.asarray(0, dt), [(m - 1, m - 1, 0)])
+    length = n + m - 1
+    idx = onp.arange(length)[:, None] + onp.arange(m)[None, :]
+    full = ap[_core.asarray(idx, None, None)] @ v.astype(dt)
+    if mode == "full":
+        return full
+    if mode == "same":
+        size = max(n, m)
+        start = (length - size) // 2
+    else:
+        size = max(n, m) - min(n, m) + 1
+        start = min(n, m) - 1
+    return full[start : start + size]
+
+
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """numpy.interp (xp increasing)."""
+    np = _np()
+    x, xp, fp = _arr(x), _arr(xp), _arr(fp)
+    dt = _float_dtype(x, xp, fp) if fp.dtype.kind != "c" else onp.complex128
+    x, xp = x.astype(_float_dtype(x, xp)), xp.astype(_float_dtype(x, xp))
+    fp = fp.astype(dt)
+    if period is not None:
+        period = abs(period)
+        x = x % period
+        order = argsort_(xp % period)
+        xp = (xp % period)[order]
+        fp = fp[order]
+        xp = np.concatenate([xp[-1:] - period, xp, xp[:1] + period])
+        fp = np.concatenate([fp[-1:], fp, fp[:1]])
+    n = xp.shape[0]
+    if n == 0:
+        raise ValueError("array of sample points is empty")
+    i = np.clip(np.searchsorted(xp, x, side="right"), 1, max(n - 1, 1))
+    x0, x1 = xp[i - 1], xp[i] if n > 1 else xp[i - 1]
+    f0, f1 = fp[i - 1], fp[i] if n > 1 else fp[i - 1]
+    denom = np.where(x1 == x0, 1, x1 - x0)
+    t = (x - x0) / denom
+    r = f0 + t * (f1 - f0)
+    r = np.where(x == xp[n - 1], fp[n - 1], r)
+    lv = fp[0] if left is None else left
+    rv = fp[n - 1] if right is None else right
+    r = np.where(x < xp[0], lv, r)
+    r = np.where(x > xp[n - 1], rv, r)
+    return r.astype(dt)
+
+
+def argsort_(a):
+    return _np().argsort(a)
+
+
+def polyval(p, x):
+    """numpy.polyval (Horner)."""
+    np = _np()
+    p, x = _arr(p), _arr(x)
+    y = np.zeros_like(x, dtype=np.result_type(p, x))
+    for i in range(p.shape[0]):
+        y = y * x + p[i]
+    return y
+
+
+def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
+    """numpy.unwrap."""
+    np = _np()
+    p = _arr(p)
+    dt = _float_dtype(p)
+    p = p.astype(dt)
+    axis = axis % p.ndim
+    dd = diff(p, axis=axis)
+    if discont is None:
+        discont = period / 2
+    high, low = period / 2, -period / 2
+    ddmod = np.mod(dd - low, period) + low
+    ddmod = np.where((ddmod == low) & (dd > 0), high, ddmod)
+    ph = ddmod - dd
+    ph = np.where(np.abs(dd) < discont, 0, ph)
+    first = [slice(None)] * p.ndim
+    first[axis] = slice(0, 1)
+    rest = [slice(None)] * p.ndim
+    rest[axis] = slice(1, None)
+    return np.concatenate([p[tuple(first)], p[tuple(rest)] + np.cumsum(ph, axis=axis)], axis=axis)
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """numpy.ptp: max - min."""
+    np = _np()
+    a = _arr(a)
+    return np.max(a, axis=axis, keepdims=keepdims) - np.min(a, axis=axis, keepdims=keepdims)
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """numpy.average."""
+    np = _np()
+    a = _arr(a)
+    if weights is None:
+        avg = np.mean(a, axis=axis, keepdims=keepdims)
+        if returned:
+            n = a.size if axis is None else onp.prod([a.shape[x] for x in onp.atleast_1d(axis)])
+            return avg, np.full(avg.shape, n, avg.dtype)
+        return avg
+    w = _arr(weights)
+    dt = np.result_type(a, w, 1.0)
+    if w.shape != a.shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if w.ndim != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        if w.shape[0] != a.shape[axis]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        shape = [1] * a.ndim
+        shape[axis % a.ndim] = w.shape[0]
+        w = np.broadcast_to(w.reshape(shape), a.shape)
+    scl = np.sum(w.astype(dt), axis=axis, keepdims=keepdims)
+    avg = np.sum((a * w).astype(dt), axis=axis, keepdims=keepdims) / scl
+    if returned:
+        return avg, np.broadcast_to(scl, avg.shape)
+    return avg
+
+
+_QUANTILE_METHODS = (
+    "linear",
+    "lower",
+    "higher",
+    "midpoint",
+    "nearest",
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
+# Continuous methods: virtual index = n*q + alpha + q*(1 - alpha - beta) - 1.
+_ALPHA_BETA = {
+    "linear": (1.0, 1.0),
+    "hazen": (0.5, 0.5),
+    "weibull": (0.0, 0.0),
+    "median_unbiased": (1 / 3, 1 / 3),
+    "normal_unbiased": (3 / 8, 3 / 8),
+    "interpolated_inverted_cdf": (0.0, 1.0),
+}
+
+
+def quantile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+    _nan=False,
+):
+    """numpy.quantile, with NumPy's methods (linear by default)."""
+    np = _np()
+    if interpolation is not None:
+        method = interpolation
+    if method not in _QUANTILE_METHODS:
+        raise ValueError(f"'{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}")
+    if weights is not None:
+        raise NotImplementedError("quantile: weights are not supported")
+    a = _arr(a)
+    q_arr = _arr(q)
+    if not q_arr._is_tracer:
+        qn = onp.asarray(q_arr)
+        if onp.any((qn < 0) | (qn > 1)):
+            raise ValueError("Quantiles must be in the range [0, 1]")
+    dt = _float_dtype(a)
+    if axis is None:
+        x, ax = a.reshape(-1), 0
+        kd_shape = (1,) * a.ndim
+    else:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        axes = tuple(x % a.ndim for x in axes)
+        rest = [d for d in range(a.ndim) if d not in axes]
+        x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (-1,))
+        ax = x.ndim - 1
+        kd_shape = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
+    s = np.sort(x, axis=ax).astype(dt)
+    n_total = s.shape[ax]
+    if _nan:
+        n = np.sum(~np.isnan(s), axis=ax, keepdims=True).astype(dt)
+    else:
+        n = lax.full((1,) * s.ndim, n_total, dt)
+    qv = q_arr.astype(dt)
+    qs = qv.reshape(qv.shape + (1,) * s.ndim)  # q dims lead, as NumPy's result
+    if method in _ALPHA_BETA:
+        al, be = _ALPHA_BETA[method]
+        virtual = n * qs + (al + qs * (1 - al - be)) - 1
+    elif method == "inverted_cdf":
+        virtual = np.ceil(n * qs) - 1
+    elif method == "averaged_inverted_cdf":
+        virtual = n * qs - 1
+    elif method == "closest_observation":
+        virtual = _closest(n, qs, np)
+    else:
+        virtual = (n - 1) * qs
+    last = np.maximum(n - 1, 0)
+    virtual = np.clip(virtual, 0, last)
+    lo = np.floor(virtual)
+    hi = np.minimum(lo + 1, last)
+    frac = virtual - lo
+    if method == "lower":
+        frac = frac * 0
+    elif method == "higher":
+        lo, frac = np.ceil(virtual), frac * 0
+    elif method == "nearest":
+        up = (frac > 0.5) | ((frac == 0.5) & (np.mod(lo, 2) == 1))
+        lo, frac = np.where(up, hi, lo), frac * 0
+    elif method == "midpoint":
+        frac = np.where(frac > 0, 0.5, 0.0)
+    elif method in ("inverted_cdf", "closest_observation"):
+        frac = frac * 0
+    elif method == "averaged_inverted_cdf":
+        frac = np.where(frac == 0, 0.5, 1.0)
+    sb = np.broadcast_to(s, qs.shape[: qv.ndim] + s.shape)
+    idx_lo = np.broadcast_to(lo.astype(onp.int64), sb.shape[:-1] + (1,))
+    idx_hi = np.broadcast_to(hi.astype(onp.int64), sb.shape[:-1] + (1,))
+    v_lo = np.take_along_axis(sb, idx_lo, axis=-1)
+    v_hi = np.take_along_axis(sb, idx_hi, axis=-1)
+    fr = np.broadcast_to(frac, v_lo.shape)
+    r = np.where(fr == 0, v_lo, v_lo + fr * (v_hi - v_lo))
+    r = r[..., 0]
+    if not _nan and s.dtype.kind == "f" and n_total:
+        has_nan = np.isnan(s[..., -1:])[..., 0]
+        r = np.where(np.broadcast_to(has_nan, r.shape), np.nan, r)
+    if _nan and n_total:
+        r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
+    if keepdims:
+        r = r.reshape(qv.shape + kd_shape)
+    return r.astype(dt)
+
+
+def _closest(n, qs, np):
+    # closest_observation (Hyndman & Fan): the nearest even order statistic; 0-based, the
+    # index n*q - 1.5 rounds up unless it is whole and odd.
+    g = n * qs - 1.5
+    k = np.floor(g)
+    return np.where((g == k) & (np.mod(k, 2) == 1), k, k + 1)
+
+
+def percentile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.percentile."""
+    return quantile(
+        a,
+        _arr(q) / 100.0,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+    )
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """numpy.median."""
+    return quantile(a, 0.5, axis, keepdims=keepdims)
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    """numpy.cov."""
+    np = _np()
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("ddof must be integer")
+    X = _arr(m)
+    if X.ndim > 2:
+        raise ValueError("m has more than 2 dimensions")
+    dt = onp.result_type(X.dtype, onp.float64) if dtype is None else onp.dtype(dtype)
+    X = np.atleast_2d(X).astype(dt)
+    if not rowvar and X.shape[0] != 1:
+        X = X.T
+    if y is not None:
+        Y = np.atleast_2d(_arr(y)).astype(dt)
+        if not rowvar and Y.shape[0] != 1:
+            Y = Y.T
+        X = np.concatenate([X, Y], axis=0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    w = None
+    if fweights is not None:
+        w = _arr(fweights).astype(dt)
+    if aweights is not None:
+        aw = _arr(aweights).astype(dt)
+        w = aw if w is None else w * aw
+    if w is None:
+        avg = np.mean(X, axis=1)
+        fact = X.shape[1] - ddof
+        w_sum = None
+    else:
+        w_sum = np.sum(w)
+        avg = np.sum(X * w, axis=1) / w_sum
+        if ddof == 0:
+            fact = w_sum
+        elif aweights is None:
+            fact = w_sum - ddof
+        else:
+            fact = w_sum - ddof * np.sum(w * _arr(aweights).astype(dt)) / w_sum
+    Xc = X - avg[:, None]
+    Xw = Xc if w is None else Xc * w
+    c = Xw @ np.conj(Xc).T / fact
+    return c[0, 0] if c.shape == (1, 1) and _arr(m).ndim < 2 and y is None else c
+
+
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """numpy.corrcoef."""
+    np = _np()
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = np.sqrt(np.real(np.diagonal(c)))
+    c = c / d[:, None] / d[None, :]
+    return np.clip(np.real(c), -1, 1) if c.dtype.kind != "c" else c
+
+
+# --- nan-functions -------------------------------------------------------------------------
+
+
+def _nan_fill(a, value):
+    np = _np()
+    a = _arr(a)
+    return np.where(np.isnan(a), value, a) if a.dtype.kind in "fc" else a
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nansum."""
+    return _np().sum(_nan_fill(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanprod."""
+    return _np().prod(_nan_fill(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """numpy.nancumsum."""
+    return _np().cumsum(_nan_fill(a, 0), axis=axis, dtype=dtype)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """numpy.nancumprod."""
+    return _np().cumprod(_nan_fill(a, 1), axis=axis, dtype=dtype)
+
+
+def _valid_count(a, axis, keepdims):
+    np = _np()
+    a = _arr(a)
+    valid = ~np.isnan(a) if a.dtype.kind in "fc" else np.ones(a.shape, bool)
+    return np.sum(valid, axis=axis, keepdims=keepdims)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """numpy.nanmean (NaN where every value is NaN)."""
+    np = _np()
+    a = _arr(a)
+    dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
+    s = np.sum(_nan_fill(a, 0).astype(dt), axis=axis, keepdims=keepdims)
+    return (s / _valid_count(a, axis, keepdims).astype(dt)).astype(dt)
+
+
+def nanvar(
+    a,
+    axis=None,
+    dtype=None,
+    out=None,
+    ddof=0,
+    keepdims=False,
+    *,
+    where=None,
+    mean=None,
+    correction=None,
+):
+    """numpy.nanvar."""
+    np = _np()
+    a = _arr(a)
+    if correction is not None:
+        ddof = correction
+    dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
+    m = nanmean(a, axis=axis, dtype=dt, keepdims=True)
+    d = _nan_fill(a.astype(dt) - m, 0)
+    sq = np.real(d * np.conj(d)) if dt.kind == "c" else d * d
+    n = _valid_count(a, axis, keepdims).astype(sq.dtype)
+    return np.sum(sq, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
+
+
+def nanstd(
+    a,
+    axis=None,
+    dtype=None,
+    out=None,
+    ddof=0,
+    keepdims=False,
+    *,
+    where=None,
+    mean=None,
+    correction=None,
+):
+    """numpy.nanstd."""
+    return _np().sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, correction=correction))
+
+
+def _nan_extreme(a, axis, keepdims, fn, fill):
+    np = _np()
+    a = _arr(a)
+    if a.dtype.kind not in "fc":
+        return fn(a, axis=axis, keepdims=keepdims)
+    r = fn(_nan_fill(a, fill), axis=axis, keepdims=keepdims)
+    all_nan = _valid_count(a, axis, keepdims) == 0
+    return np.where(all_nan, np.nan, r).astype(a.dtype)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanmin (NaN where every value is NaN)."""
+    return _nan_extreme(a, axis, keepdims, _np().min, onp.inf)
+
+
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanmax (NaN where every value is NaN)."""
+    return _nan_extreme(a, axis, keepdims, _np().max, -onp.inf)
+
+
+def _nan_arg(a, axis, keepdims, fn, fill, name):
+    np = _np()
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        if not a._is_tracer and bool(np.any(_valid_count(a, axis, False) == 0)):
+            raise ValueError("All-NaN slice encountered")
+        a = _nan_fill(a, fill)
+    return fn(a, axis=axis, keepdims=keepdims)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    """numpy.nanargmin."""
+    return _nan_arg(a, axis, keepdims, _np().argmin, onp.inf, "nanargmin")
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    """numpy.nanargmax."""
+    return _nan_arg(a, axis, keepdims, _np().argmax, -onp.inf, "nanargmax")
+
+
+def nanquantile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.nanquantile."""
+    return quantile(
+        a,
+        q,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+        _nan=True,
+    )
+
+
+def nanpercentile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.nanpercentile."""
+    return nanquantile(
+        a,
+        _arr(q) / 100.0,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+    )
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """numpy.nanmedian."""
+    return nanquantile(a, 0.5, axis, keepdims=keepdims)
+
+
+# --- histograms (bin edges depend on the data: computed by NumPy on concrete arrays) -------
+
+
+def _concrete_numpy(name, *xs):
+    for x in xs:
+        if isinstance(x, _core.ndarray) and x._is_tracer:
+            raise TypeError(f"{name}: needs concrete values (the bins depend on them)")
+    return [onp.asarray(x) if isinstance(x, _core.ndarray) else x for x in xs]
+
+
+def _wrap_all(r):
+    if isinstance(r, tuple):
+        return tuple(_wrap_all(x) for x in r)
+    if isinstance(r, list):
+        return [_wrap_all(x) for x in r]
+    return _core.asarray(r, None, None) if isinstance(r, onp.ndarray) else r
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogram."""
+    a, bins, weights = _concrete_numpy("histogram", a, bins, weights)
+    return _wrap_all(onp.histogram(a, bins, range, density=density, weights=weights))
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogram2d."""
+    x, y, weights = _concrete_numpy("histogram2d", x, y, weights)
+    return _wrap_all(onp.histogram2d(x, y, bins, range, density, weights))
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogramdd."""
+    sample, weights = _concrete_numpy("histogramdd", sample, weights)
+    return _wrap_all(onp.histogramdd(sample, bins, range, density, weights))

@@ -1,0 +1,284 @@
+"""NumPy functions that rearrange elements (flip, roll, tile, repeat, split, diagonal, pad, ...).
+
+Each one asks NumPy itself which input element lands where: NumPy's function runs on arrays of
+element *positions*, and the result is a gather (the ``take`` primitive) of the inputs at those
+positions. So shapes, argument handling and errors are NumPy's own, and the result is
+differentiable, batchable and jit-able like any primitive composition. Position 0 is reserved
+for a fill element (the zeros of ``tril`` or ``diag``, the value of a constant ``pad``).
+"""
+
+import numpy as onp
+
+from arrax import _core
+from arrax._functional import take_flat
+from arrax.lax import _ops as lax
+
+__all__ = [
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "rot90",
+    "tile",
+    "repeat",
+    "split",
+    "array_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "tril",
+    "triu",
+    "diag",
+    "diagonal",
+    "diagflat",
+    "trace",
+    "column_stack",
+    "block",
+    "append",
+    "insert",
+    "delete",
+    "resize",
+    "pad",
+    "meshgrid",
+    "indices",
+    "rollaxis",
+]
+
+
+def _arr(a):
+    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
+
+
+def _positions(npfunc, arrays, fill=None, dtype=None):
+    """npfunc applied to the positions of ``arrays``; returns the gathered result(s)."""
+    arrays = [_arr(a) for a in arrays]
+    if dtype is None:
+        dtype = onp.result_type(*[a.dtype for a in arrays]) if arrays else onp.float64
+    parts, pos, offset = [], [], 1
+    for a in arrays:
+        pos.append(onp.arange(offset, offset + a.size, dtype=onp.int64).reshape(a.shape))
+        offset += a.size
+        parts.append(lax.reshape(a.astype(dtype), (a.size,)))
+    fill_value = lax.full((1,), 0 if fill is None else fill, dtype)
+    flat = lax.concatenate([fill_value] + parts, 0)
+    out = npfunc(*pos)
+
+    def gather(p):
+        p = onp.asarray(p)
+        if p.dtype.kind not in "iu":  # NumPy returned a value, not positions
+            raise TypeError("internal: expected element positions")
+        return take_flat(flat, _core.asarray(onp.ascontiguousarray(p, dtype=onp.int64), None, None))
+
+    if isinstance(out, (list, tuple)):
+        return (
+            type(out)(gather(p) for p in out)
+            if isinstance(out, tuple)
+            else [gather(p) for p in out]
+        )
+    return gather(out)
+
+
+def flip(m, axis=None):
+    """numpy.flip."""
+    return _positions(lambda p: onp.flip(p, axis), [m])
+
+
+def fliplr(m):
+    """numpy.fliplr."""
+    return _positions(onp.fliplr, [m])
+
+
+def flipud(m):
+    """numpy.flipud."""
+    return _positions(onp.flipud, [m])
+
+
+def roll(a, shift, axis=None):
+    """numpy.roll."""
+    return _positions(lambda p: onp.roll(p, shift, axis), [a])
+
+
+def rot90(m, k=1, axes=(0, 1)):
+    """numpy.rot90."""
+    return _positions(lambda p: onp.rot90(p, k, axes), [m])
+
+
+def rollaxis(a, axis, start=0):
+    """numpy.rollaxis."""
+    return _positions(lambda p: onp.rollaxis(p, axis, start), [a])
+
+
+def tile(A, reps):
+    """numpy.tile."""
+    return _positions(lambda p: onp.tile(p, reps), [A])
+
+
+def repeat(a, repeats, axis=None):
+    """numpy.repeat (the repeat counts must be known: they set the result's shape)."""
+    if isinstance(repeats, _core.ndarray):
+        repeats = onp.asarray(repeats)
+    return _positions(lambda p: onp.repeat(p, repeats, axis), [a])
+
+
+def split(ary, indices_or_sections, axis=0):
+    """numpy.split: a list of arrays."""
+    return _positions(lambda p: onp.split(p, indices_or_sections, axis), [ary])
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """numpy.array_split."""
+    return _positions(lambda p: onp.array_split(p, indices_or_sections, axis), [ary])
+
+
+def hsplit(ary, indices_or_sections):
+    """numpy.hsplit."""
+    return _positions(lambda p: onp.hsplit(p, indices_or_sections), [ary])
+
+
+def vsplit(ary, indices_or_sections):
+    """numpy.vsplit."""
+    return _positions(lambda p: onp.vsplit(p, indices_or_sections), [ary])
+
+
+def dsplit(ary, indices_or_sections):
+    """numpy.dsplit."""
+    return _positions(lambda p: onp.dsplit(p, indices_or_sections), [ary])
+
+
+def tril(m, k=0):
+    """numpy.tril: zeros above the k-th diagonal."""
+    return _positions(lambda p: onp.tril(p, k), [m])
+
+
+def triu(m, k=0):
+    """numpy.triu: zeros below the k-th diagonal."""
+    return _positions(lambda p: onp.triu(p, k), [m])
+
+
+def diag(v, k=0):
+    """numpy.diag: the k-th diagonal of a 2-D array, or a 2-D array with v on it."""
+    return _positions(lambda p: onp.diag(p, k), [v])
+
+
+def diagflat(v, k=0):
+    """numpy.diagflat."""
+    return _positions(lambda p: onp.diagflat(p, k), [v])
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """numpy.diagonal (a copy, as a gather)."""
+    return _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
+
+
+def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    """numpy.trace."""
+    from arrax import numpy as np
+
+    return np.sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+def column_stack(tup):
+    """numpy.column_stack."""
+    return _positions(lambda *ps: onp.column_stack(ps), list(tup))
+
+
+def block(arrays):
+    """numpy.block (nested lists of arrays)."""
+    leaves = []
+
+    def collect(x):
+        if isinstance(x, list):
+            return [collect(e) for e in x]
+        leaves.append(x)
+        return len(leaves) - 1
+
+    structure = collect(arrays)
+
+    def build(*ps):
+        def fill(s):
+            return [fill(e) for e in s] if isinstance(s, list) else ps[s]
+
+        return onp.block(fill(structure))
+
+    return _positions(build, leaves)
+
+
+def append(arr, values, axis=None):
+    """numpy.append."""
+    return _positions(lambda a, v: onp.append(a, v, axis), [arr, values])
+
+
+def insert(arr, obj, values, axis=None):
+    """numpy.insert (the insertion points must be known)."""
+    if isinstance(obj, _core.ndarray):
+        obj = onp.asarray(obj)
+    a = _arr(arr)
+    return _positions(lambda p, v: onp.insert(p, obj, v, axis), [a, _arr(values).astype(a.dtype)])
+
+
+def delete(arr, obj, axis=None):
+    """numpy.delete."""
+    if isinstance(obj, _core.ndarray):
+        obj = onp.asarray(obj)
+    return _positions(lambda p: onp.delete(p, obj, axis), [arr])
+
+
+def resize(a, new_shape):
+    """numpy.resize: repeats a to fill the new shape."""
+    return _positions(lambda p: onp.resize(p, new_shape), [a])
+
+
+_REARRANGING_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty")
+
+
+def pad(array, pad_width, mode="constant", **kwargs):
+    """numpy.pad: every mode. constant, edge, reflect, symmetric and wrap (and empty, as zeros)
+    are gathers; the statistic modes (mean, median, maximum, minimum, linear_ramp) are
+    computed by NumPy on concrete arrays."""
+    a = _arr(array)
+    if callable(mode) or mode not in _REARRANGING_PAD_MODES:
+        if a._is_tracer:
+            raise NotImplementedError(
+                f"pad: mode {mode!r} is not supported on traced arrays; use constant, edge, "
+                "reflect, symmetric or wrap"
+            )
+        return _core.asarray(onp.pad(onp.asarray(a), pad_width, mode, **kwargs), None, None)
+    if isinstance(pad_width, _core.ndarray):
+        pad_width = onp.asarray(pad_width)
+    if mode in ("constant", "empty"):
+        cv = kwargs.pop("constant_values", 0)
+        if kwargs:
+            raise TypeError(
+                f"pad: unsupported keyword arguments {sorted(kwargs)} for mode {mode!r}"
+            )
+        cv_arr = onp.asarray(cv.__array__() if isinstance(cv, _core.ndarray) else cv)
+        if cv_arr.ndim == 0:
+            return _positions(
+                lambda p: onp.pad(p, pad_width, "constant"), [a], fill=cv_arr[()], dtype=a.dtype
+            )
+        # Per-edge constants: NumPy pads the positions with marker values we replace.
+        marks = onp.pad(onp.zeros(a.shape, onp.int64), pad_width, "constant", constant_values=-1)
+        base = _positions(lambda p: onp.pad(p, pad_width, "constant"), [a], dtype=a.dtype)
+        values = onp.pad(onp.zeros(a.shape, a.dtype), pad_width, "constant", constant_values=cv)
+        from arrax import numpy as np
+
+        return np.where(
+            _core.asarray(marks == -1, None, None), _core.asarray(values, None, None), base
+        )
+    return _positions(lambda p: onp.pad(p, pad_width, mode, **kwargs), [a])
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """numpy.meshgrid."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    arrays = [_arr(x).reshape(-1) for x in xi]
+    return _positions(lambda *ps: onp.meshgrid(*ps, sparse=sparse, indexing=indexing), arrays)
+
+
+def indices(dimensions, dtype=int, sparse=False):
+    """numpy.indices."""
+    r = onp.indices(dimensions, dtype=dtype, sparse=sparse)
+    if sparse:
+        return tuple(_core.asarray(x, None, None) for x in r)
+    return _core.asarray(r, None, None)
