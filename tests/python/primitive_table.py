@@ -231,6 +231,75 @@ CASES = [
     Case("not", lambda x: lax.bind1("not", x), (ints(3),), diff=False),
 ]
 
+
+def _spd(*shape):  # a symmetric positive definite matrix (stack)
+    m = real(*shape)
+    return m @ np.swapaxes(m, -1, -2) + 3 * np.eye(shape[-1])
+
+
+def _well_conditioned(*shape):
+    return real(*shape) + 4 * np.eye(shape[-1])
+
+
+def _distinct_spectrum(n):  # a symmetric matrix with well separated eigenvalues
+    q, _ = np.linalg.qr(real(n, n))
+    return q @ np.diag(np.arange(1.0, n + 1) * 1.5) @ q.T
+
+
+def _sym(f):
+    # eigenvectors are defined up to sign: compare a sign-free function of them
+    return lambda a: f(a)
+
+
+CASES += [
+    Case("linalg_inv", lambda a: lax.bind1("linalg_inv", a), (_well_conditioned(3, 3),)),
+    Case(
+        "linalg_solve",
+        lambda a, b: lax.bind1("linalg_solve", a, b),
+        (_well_conditioned(3, 3), real(3, 2)),
+    ),
+    Case(
+        "linalg_slogdet",
+        lambda a: lax.bind("linalg_slogdet", a)[1],
+        (_well_conditioned(3, 3),),
+    ),
+    Case("linalg_cholesky", lambda a: lax.bind1("linalg_cholesky", a), (_spd(3, 3),)),
+    Case(
+        "linalg_qr",
+        lambda a: lax.bind("linalg_qr", a)[0] + lax.bind("linalg_qr", a)[1][0:1, :2].sum(),
+        (_well_conditioned(4, 3) if False else real(4, 3) + np.eye(4, 3) * 3,),
+    ),
+    Case(
+        "linalg_svd",
+        lambda a: lax.bind("linalg_svd", a)[1],
+        (real(4, 3) + np.eye(4, 3) * np.array([3.0, 2.0, 1.0]),),
+    ),
+    Case(
+        "linalg_svd",
+        lambda a: lax.mul(lax.bind("linalg_svd", a)[0], lax.bind("linalg_svd", a)[0]),
+        (real(3, 3) + np.diag([3.0, 2.0, 1.0]),),
+        label="linalg_svd_vectors",
+    ),
+    Case(
+        "linalg_eigh",
+        lambda a: lax.bind("linalg_eigh", a, UPLO="L")[0],
+        (_distinct_spectrum(3),),
+    ),
+    Case(
+        "linalg_eigh",
+        lambda a: lax.mul(
+            lax.bind("linalg_eigh", a, UPLO="L")[1], lax.bind("linalg_eigh", a, UPLO="L")[1]
+        ),
+        (_distinct_spectrum(3),),
+        label="linalg_eigh_vectors",
+    ),
+    Case(
+        "linalg_eig",
+        lambda a: lax.real(lax.bind("linalg_eig", a)[0]),
+        (_distinct_spectrum(3) + np.triu(real(3, 3), 1) * 0.1,),
+    ),
+]
+
 # Primitives covered elsewhere: control flow and calls (test_control_flow.py, test_jit.py),
 # and the engine-internal ones the transformations make themselves.
 COVERED_ELSEWHERE = {

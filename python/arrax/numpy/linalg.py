@@ -1,0 +1,766 @@
+"""arrax.numpy.linalg: NumPy's linear algebra, batched over leading dimensions, with
+derivatives.
+
+The decompositions are primitives (``linalg_*``) whose CPU kernels run LAPACK through NumPy's
+own build (OpenBLAS), so values and errors (``LinAlgError``) are NumPy's; their JVP rules are
+the standard matrix-calculus formulas written with arrax operations (so reverse mode comes from
+transposing them) and their batching rules use the kernels' stacked-matrix support. norm,
+pinv, lstsq, matrix_rank, matrix_power, multi_dot, cond and tensorsolve are compositions.
+"""
+
+import numpy as onp
+
+from arrax import _core
+from arrax._rules.common import batch_size, bdim_at_front
+from arrax._rules.registry import defrules, is_undefined
+from arrax.lax import _ops as lax
+
+LinAlgError = onp.linalg.LinAlgError
+
+__all__ = [
+    "LinAlgError",
+    "inv",
+    "solve",
+    "det",
+    "slogdet",
+    "cholesky",
+    "qr",
+    "svd",
+    "svdvals",
+    "eig",
+    "eigh",
+    "eigvals",
+    "eigvalsh",
+    "norm",
+    "vector_norm",
+    "matrix_norm",
+    "pinv",
+    "lstsq",
+    "matrix_rank",
+    "matrix_power",
+    "multi_dot",
+    "cond",
+    "tensorsolve",
+    "tensorinv",
+    "matmul",
+    "outer",
+    "trace",
+    "diagonal",
+    "cross",
+    "matrix_transpose",
+]
+
+
+def _np():
+    from arrax import numpy
+
+    return numpy
+
+
+def _arr(a):
+    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
+
+
+def _aval(shape, dtype):
+    return (tuple(int(s) for s in shape), onp.dtype(dtype), False)
+
+
+def _inexact(dtype):
+    dt = onp.dtype(dtype)
+    return dt if dt.kind in "fc" else onp.dtype(onp.float64)
+
+
+def _real(dtype):
+    return onp.finfo(onp.dtype(dtype)).dtype
+
+
+def _square(name, shape):
+    if len(shape) < 2:
+        raise LinAlgError(
+            f"{len(shape)}-dimensional array given. Array must be at least two-dimensional"
+        )
+    if shape[-1] != shape[-2]:
+        raise LinAlgError("Last 2 dimensions of the array must be square")
+
+
+# --- primitives ------------------------------------------------------------------------------
+# name -> (abstract eval (shapes, dtypes, params) -> [(shape, dtype)], NumPy kernel).
+
+
+def _defprim(name, avals_fn, kernel):
+    def abstract(avals, params):
+        shapes = [a[0] for a in avals]
+        dtypes = [a[1] for a in avals]
+        return [_aval(s, d) for s, d in avals_fn(shapes, dtypes, params)]
+
+    def run(arrays, params):
+        outs = kernel(*[onp.asarray(a) for a in arrays], **params)
+        outs = outs if isinstance(outs, (tuple, list)) else (outs,)
+        return [_core.asarray(onp.array(o, copy=None, order="C"), None, None) for o in outs]
+
+    _core.def_primitive(name, abstract, run)
+
+
+def _same(shapes, dtypes, params):
+    _square("inv", shapes[0])
+    return [(shapes[0], dtypes[0])]
+
+
+_defprim("linalg_inv", _same, lambda a: onp.linalg.inv(a))
+
+
+def _solve_avals(shapes, dtypes, params):
+    _square("solve", shapes[0])
+    return [(shapes[1], dtypes[1])]
+
+
+_defprim("linalg_solve", _solve_avals, lambda a, b: onp.linalg.solve(a, b))
+
+
+def _slogdet_avals(shapes, dtypes, params):
+    _square("slogdet", shapes[0])
+    return [(shapes[0][:-2], dtypes[0]), (shapes[0][:-2], _real(dtypes[0]))]
+
+
+_defprim("linalg_slogdet", _slogdet_avals, lambda a: tuple(onp.linalg.slogdet(a)))
+
+
+def _cholesky_avals(shapes, dtypes, params):
+    _square("cholesky", shapes[0])
+    return [(shapes[0], dtypes[0])]
+
+
+_defprim("linalg_cholesky", _cholesky_avals, lambda a: onp.linalg.cholesky(a))
+
+
+def _qr_avals(shapes, dtypes, params):
+    s = shapes[0]
+    if len(s) < 2:
+        raise LinAlgError(
+            f"{len(s)}-dimensional array given. Array must be at least two-dimensional"
+        )
+    m, n = s[-2], s[-1]
+    k = min(m, n)
+    return [(s[:-2] + (m, k), dtypes[0]), (s[:-2] + (k, n), dtypes[0])]
+
+
+_defprim("linalg_qr", _qr_avals, lambda a: tuple(onp.linalg.qr(a, mode="reduced")))
+
+
+def _svd_avals(shapes, dtypes, params):
+    s = shapes[0]
+    if len(s) < 2:
+        raise LinAlgError(
+            f"{len(s)}-dimensional array given. Array must be at least two-dimensional"
+        )
+    m, n = s[-2], s[-1]
+    k = min(m, n)
+    return [
+        (s[:-2] + (m, k), dtypes[0]),
+        (s[:-2] + (k,), _real(dtypes[0])),
+        (s[:-2] + (k, n), dtypes[0]),
+    ]
+
+
+_defprim("linalg_svd", _svd_avals, lambda a: tuple(onp.linalg.svd(a, full_matrices=False)))
+
+
+def _eigh_avals(shapes, dtypes, params):
+    _square("eigh", shapes[0])
+    return [(shapes[0][:-1], _real(dtypes[0])), (shapes[0], dtypes[0])]
+
+
+_defprim("linalg_eigh", _eigh_avals, lambda a, UPLO: tuple(onp.linalg.eigh(a, UPLO)))
+
+
+def _eig_avals(shapes, dtypes, params):
+    _square("eig", shapes[0])
+    c = onp.result_type(dtypes[0], onp.complex64)
+    return [(shapes[0][:-1], c), (shapes[0], c)]
+
+
+def _eig_kernel(a):
+    w, v = onp.linalg.eig(a)
+    c = onp.result_type(a.dtype, onp.complex64)
+    return w.astype(c), v.astype(c)
+
+
+_defprim("linalg_eig", _eig_avals, _eig_kernel)
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _mT(x):
+    return _np().swapaxes(x, -1, -2)
+
+
+def _H(x):
+    np = _np()
+    return np.conj(_mT(x)) if x.dtype.kind == "c" else _mT(x)
+
+
+def _bind(name, *args, **params):
+    return lax.bind(name, *args, **params)
+
+
+def _batch_stacked(name, n_in):
+    """The kernels take stacked matrices: batched operands move their batch axis to the
+    front, unbatched ones are broadcast to it."""
+
+    def rule(values, dims, params):
+        size = batch_size(values, dims)
+        args = [bdim_at_front(v, d, size) for v, d in zip(values, dims)]
+        outs = _bind(name, *args, **params)
+        return outs, [0] * len(outs)
+
+    return rule
+
+
+def _hermitian_part(t, uplo):
+    """The Hermitian matrix a kernel that reads one triangle sees: that triangle and its
+    reflection (cholesky reads the lower one; eigh the one UPLO names)."""
+    np = _np()
+    if uplo == "L":
+        low = np.tril(t, -1)
+        return low + np.diagonal(t, axis1=-2, axis2=-1)[..., None] * _eye_like(t) + _H(low)
+    up = np.triu(t, 1)
+    return up + np.diagonal(t, axis1=-2, axis2=-1)[..., None] * _eye_like(t) + _H(up)
+
+
+def _eye_like(t):
+    return _core.asarray(onp.eye(t.shape[-1], dtype=t.dtype), None, None)
+
+
+def _inv_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    ainv = _bind("linalg_inv", a)[0]
+    if t is None:
+        return [ainv], [None]
+    return [ainv], [-(ainv @ t @ ainv)]
+
+
+def _solve_jvp(primals, tangents, params):
+    a, b = primals
+    ta, tb = tangents
+    x = _bind("linalg_solve", a, b)[0]
+    if ta is None and tb is None:
+        return [x], [None]
+    np = _np()
+    vec = b.ndim == a.ndim - 1
+    rhs = np.zeros_like(b) if tb is None else tb
+    if ta is not None:
+        rhs = rhs - ((ta @ x[..., None])[..., 0] if vec else ta @ x)
+    return [x], [_bind("linalg_solve", a, rhs)[0]]
+
+
+def _solve_transpose(cts, args, params):
+    (ct,) = cts
+    a, b = args
+    if is_undefined(a):
+        raise NotImplementedError("linalg_solve: not linear in the matrix")
+    if ct is None:
+        return [None, None]
+    return [None, _bind("linalg_solve", _H(a) if a.dtype.kind != "c" else _mT(a), ct)[0]]
+
+
+def _slogdet_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    sign, logdet = _bind("linalg_slogdet", a)
+    if t is None:
+        return [sign, logdet], [None, None]
+    np = _np()
+    g = np.trace(_bind("linalg_solve", a, t)[0], axis1=-2, axis2=-1)
+    if a.dtype.kind == "c":
+        return [sign, logdet], [sign * (1j * np.imag(g)).astype(sign.dtype), np.real(g)]
+    return [sign, logdet], [None, g]
+
+
+def _cholesky_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    L = _bind("linalg_cholesky", a)[0]
+    if t is None:
+        return [L], [None]
+    np = _np()
+    n = a.shape[-1]
+    # phi(L^-1 dA L^-H): the lower triangle with half the diagonal.
+    linv = _bind("linalg_inv", L)[0]
+    s = linv @ _hermitian_part(t, "L") @ _H(linv)
+    mask = onp.tril(onp.ones((n, n)), -1) + 0.5 * onp.eye(n)
+    phi = s * _core.asarray(mask.astype(_real(a.dtype)), None, None)
+    return [L], [L @ phi]
+
+
+def _qr_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    q, r = _bind("linalg_qr", a)
+    if t is None:
+        return [q, r], [None, None]
+    np = _np()
+    m, n = a.shape[-2], a.shape[-1]
+    if m < n:
+        raise NotImplementedError("qr: derivatives of wide matrices (m < n) are not supported")
+    rinv = _bind("linalg_inv", r)[0]
+    c = _H(q) @ t @ rinv
+    k = c.shape[-1]
+    low = _core.asarray(onp.tril(onp.ones((k, k)), -1).astype(_real(a.dtype)), None, None)
+    lower = c * low
+    omega = lower - _H(lower)
+    dq = q @ omega + (t @ rinv - q @ (_H(q) @ t @ rinv))
+    dr = _H(q) @ t - omega @ r
+    return [q, r], [dq, dr]
+
+
+def _eigh_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    w, v = _bind("linalg_eigh", a, **params)
+    if t is None:
+        return [w, v], [None, None]
+    np = _np()
+    t = _hermitian_part(t, params["UPLO"])
+    vt = _H(v) @ t @ v
+    dw = np.real(np.diagonal(vt, axis1=-2, axis2=-1)).astype(w.dtype)
+    diff = w[..., None, :] - w[..., :, None]
+    eye = np.eye(w.shape[-1], dtype=bool)
+    f = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, diff)).astype(w.dtype)
+    dv = v @ (f.astype(v.dtype) * vt)
+    return [w, v], [dw, dv]
+
+
+def _svd_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    u, s, vh = _bind("linalg_svd", a)
+    if t is None:
+        return [u, s, vh], [None, None, None]
+    np = _np()
+    v = _H(vh)
+    ds_mat = _H(u) @ t @ v
+    ds = np.real(np.diagonal(ds_mat, axis1=-2, axis2=-1)).astype(s.dtype)
+    s2 = s * s
+    diff = s2[..., None, :] - s2[..., :, None]
+    k = s.shape[-1]
+    eye = np.eye(k, dtype=bool)
+    f = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, diff)).astype(s.dtype)
+    S = s[..., None, :].astype(a.dtype)
+    sinv = (1.0 / s)[..., None, :].astype(a.dtype)
+    fS = f.astype(a.dtype)
+    du = u @ (fS * (ds_mat * S + S.swapaxes(-1, -2) * _H(ds_mat)))
+    dv = v @ (fS * (S.swapaxes(-1, -2) * ds_mat + _H(ds_mat) * S))
+    m, n = a.shape[-2], a.shape[-1]
+    if m > k:
+        du = du + (t @ v - u @ (_H(u) @ t @ v)) * sinv
+    if n > k:
+        dv = dv + (_H(t) @ u - v @ (_H(v) @ _H(t) @ u)) * sinv
+    return [u, s, vh], [du, ds, _H(dv)]
+
+
+def _eig_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    w, v = _bind("linalg_eig", a)
+    if t is None:
+        return [w, v], [None, None]
+    np = _np()
+    vinv = _bind("linalg_inv", v)[0]
+    vt = vinv @ t.astype(v.dtype) @ v
+    dw = np.diagonal(vt, axis1=-2, axis2=-1)
+    diff = w[..., None, :] - w[..., :, None]
+    eye = np.eye(w.shape[-1], dtype=bool)
+    f = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, diff))
+    dv = v @ (f * vt)
+    # keep the normalization of numpy's eigenvectors (unit length, per column)
+    dv = dv - v * np.real(np.sum(np.conj(v) * dv, axis=-2, keepdims=True))
+    return [w, v], [dw, dv]
+
+
+defrules("linalg_inv", jvp=_inv_jvp, batch=_batch_stacked("linalg_inv", 1))
+def _solve_batch(values, dims, params):
+    (a, b), (da, db) = values, dims
+    size = batch_size(values, dims)
+    vector = (b.ndim - (db is not None)) == (a.ndim - (da is not None)) - 1
+    a, b = bdim_at_front(a, da, size), bdim_at_front(b, db, size)
+    if vector:  # a stack of vectors must be solved as one-column matrices
+        return [_bind("linalg_solve", a, b[..., None])[0][..., 0]], [0]
+    return _bind("linalg_solve", a, b), [0]
+
+
+defrules("linalg_solve", jvp=_solve_jvp, transpose=_solve_transpose, batch=_solve_batch)
+defrules("linalg_slogdet", jvp=_slogdet_jvp, batch=_batch_stacked("linalg_slogdet", 1))
+defrules("linalg_cholesky", jvp=_cholesky_jvp, batch=_batch_stacked("linalg_cholesky", 1))
+defrules("linalg_qr", jvp=_qr_jvp, batch=_batch_stacked("linalg_qr", 1))
+defrules("linalg_svd", jvp=_svd_jvp, batch=_batch_stacked("linalg_svd", 1))
+defrules("linalg_eigh", jvp=_eigh_jvp, batch=_batch_stacked("linalg_eigh", 1))
+defrules("linalg_eig", jvp=_eig_jvp, batch=_batch_stacked("linalg_eig", 1))
+
+
+# --- public functions ------------------------------------------------------------------------
+
+
+def _as_inexact(a):
+    a = _arr(a)
+    return a if a.dtype.kind in "fc" else a.astype(onp.float64)
+
+
+def inv(a):
+    """numpy.linalg.inv."""
+    return _bind("linalg_inv", _as_inexact(a))[0]
+
+
+def solve(a, b):
+    """numpy.linalg.solve (b a vector, or a stack of matrices)."""
+    np = _np()
+    a, b = _as_inexact(a), _arr(b)
+    dt = np.result_type(a, b)
+    dt = dt if onp.dtype(dt).kind in "fc" else onp.float64
+    a, b = a.astype(dt), b.astype(dt)
+    _square("solve", a.shape)
+    if b.ndim == 1:
+        return _bind("linalg_solve", a, b)[0]
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-2:])
+    return _bind("linalg_solve", a, b)[0]
+
+
+def slogdet(a):
+    """numpy.linalg.slogdet: (sign, log|det|)."""
+    from collections import namedtuple
+
+    sign, logdet = _bind("linalg_slogdet", _as_inexact(a))
+    return namedtuple("SlogdetResult", ["sign", "logabsdet"])(sign, logdet)
+
+
+def det(a):
+    """numpy.linalg.det."""
+    np = _np()
+    a = _as_inexact(a)
+    sign, logdet = slogdet(a)
+    return sign * np.exp(logdet).astype(a.dtype)
+
+
+def cholesky(a, /, *, upper=False):
+    """numpy.linalg.cholesky."""
+    L = _bind("linalg_cholesky", _as_inexact(a))[0]
+    return _H(L) if upper else L
+
+
+def qr(a, mode="reduced"):
+    """numpy.linalg.qr (modes reduced, r, complete for square/tall, raw via NumPy)."""
+    from collections import namedtuple
+
+    a = _as_inexact(a)
+    if mode in ("complete", "raw") and a.shape[-2] > a.shape[-1] or mode == "raw":
+        if a._is_tracer:
+            raise NotImplementedError(f"qr: mode={mode!r} is not supported on traced arrays")
+        r = onp.linalg.qr(onp.asarray(a), mode=mode)
+        return (
+            tuple(_core.asarray(x, None, None) for x in r)
+            if isinstance(r, tuple)
+            else _core.asarray(r, None, None)
+        )
+    q, r = _bind("linalg_qr", a)
+    if mode == "r":
+        return r
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"Unrecognized mode '{mode}'")
+    return namedtuple("QRResult", ["Q", "R"])(q, r)
+
+
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    """numpy.linalg.svd."""
+    from collections import namedtuple
+
+    a = _as_inexact(a)
+    m, n = a.shape[-2], a.shape[-1]
+    if full_matrices and compute_uv and m != n:
+        if a._is_tracer:
+            raise NotImplementedError(
+                "svd: full_matrices=True of a non-square traced matrix; use full_matrices=False"
+            )
+        u, s, vh = onp.linalg.svd(onp.asarray(a), full_matrices=True)
+        w = [_core.asarray(x, None, None) for x in (u, s, vh)]
+        return namedtuple("SVDResult", ["U", "S", "Vh"])(*w)
+    u, s, vh = _bind("linalg_svd", a)
+    if not compute_uv:
+        return s
+    return namedtuple("SVDResult", ["U", "S", "Vh"])(u, s, vh)
+
+
+def svdvals(x, /):
+    """numpy.linalg.svdvals."""
+    return svd(x, compute_uv=False)
+
+
+def eigh(a, UPLO="L"):
+    """numpy.linalg.eigh."""
+    from collections import namedtuple
+
+    if UPLO not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    w, v = _bind("linalg_eigh", _as_inexact(a), UPLO=UPLO)
+    return namedtuple("EighResult", ["eigenvalues", "eigenvectors"])(w, v)
+
+
+def eigvalsh(a, UPLO="L"):
+    """numpy.linalg.eigvalsh."""
+    return eigh(a, UPLO)[0]
+
+
+def eig(a):
+    """numpy.linalg.eig (complex results; NumPy returns real ones when they all are)."""
+    from collections import namedtuple
+
+    a = _as_inexact(a)
+    w, v = _bind("linalg_eig", a)
+    if not a._is_tracer and a.dtype.kind == "f":
+        wn, vn = onp.asarray(w), onp.asarray(v)
+        if not onp.any(wn.imag) and not onp.any(vn.imag):
+            w, v = _np().real(w), _np().real(v)
+    return namedtuple("EigResult", ["eigenvalues", "eigenvectors"])(w, v)
+
+
+def eigvals(a):
+    """numpy.linalg.eigvals."""
+    return eig(a)[0]
+
+
+def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    """numpy.linalg.vector_norm."""
+    np = _np()
+    x = _as_inexact(x)
+    ax = np.abs(x)
+    if ord == np.inf:
+        return np.max(ax, axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return np.min(ax, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return np.sum(ax != 0, axis=axis, keepdims=keepdims).astype(ax.dtype)
+    if ord == 1:
+        return np.sum(ax, axis=axis, keepdims=keepdims)
+    if ord == 2:
+        sq = np.real(x * np.conj(x)) if x.dtype.kind == "c" else x * x
+        return np.sqrt(np.sum(sq, axis=axis, keepdims=keepdims))
+    return np.sum(ax**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+
+
+def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    """numpy.linalg.matrix_norm."""
+    return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """numpy.linalg.norm: every vector and matrix order of NumPy's."""
+    np = _np()
+    x = _as_inexact(x)
+    if axis is None:
+        if ord is None or (ord in ("fro", "f") and x.ndim == 2) or (ord == 2 and x.ndim == 1):
+            r = vector_norm(x.reshape(-1), ord=2)
+            return r.reshape((1,) * x.ndim) if keepdims else r
+        axis = tuple(range(x.ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    axis = tuple(a % x.ndim for a in axis)
+    if len(axis) == 1:
+        if isinstance(ord, str):
+            raise ValueError(f"Invalid norm order '{ord}' for vectors")
+        return vector_norm(x, axis=axis[0], keepdims=keepdims, ord=2 if ord is None else ord)
+    if len(axis) != 2:
+        raise ValueError("Improper number of dimensions to norm.")
+    r0, c0 = axis
+    if r0 == c0:
+        raise ValueError("Duplicate axes given.")
+    if ord is None or ord in ("fro", "f"):
+        return vector_norm(x, axis=axis, keepdims=keepdims, ord=2)
+    if ord in (2, -2, "nuc"):
+        y = np.moveaxis(x, (r0, c0), (-2, -1))
+        s = svd(y, compute_uv=False)
+        r = (
+            np.max(s, axis=-1)
+            if ord == 2
+            else np.min(s, axis=-1)
+            if ord == -2
+            else np.sum(s, axis=-1)
+        )
+    elif ord in (1, -1):
+        col = np.sum(np.abs(x), axis=r0)
+        c = c0 - 1 if c0 > r0 else c0
+        r = np.max(col, axis=c) if ord == 1 else np.min(col, axis=c)
+    elif ord in (np.inf, -np.inf):
+        row = np.sum(np.abs(x), axis=c0)
+        rr = r0 - 1 if r0 > c0 else r0
+        r = np.max(row, axis=rr) if ord == np.inf else np.min(row, axis=rr)
+    else:
+        raise ValueError("Invalid norm order for matrices.")
+    if keepdims:
+        shape = list(x.shape)
+        shape[r0] = shape[c0] = 1
+        r = r.reshape(shape)
+    return r
+
+
+def pinv(a, rcond=None, hermitian=False, *, rtol=None):
+    """numpy.linalg.pinv (through the SVD)."""
+    np = _np()
+    a = _as_inexact(a)
+    u, s, vh = _bind("linalg_svd", a)
+    if rcond is None:
+        rcond = rtol if rtol is not None else 1e-15
+    cutoff = rcond * np.max(s, axis=-1, keepdims=True)
+    sinv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0).astype(s.dtype)
+    return _H(vh) @ (sinv[..., :, None].astype(a.dtype) * _H(u))
+
+
+def lstsq(a, b, rcond=None):
+    """numpy.linalg.lstsq: (x, residuals, rank, singular values)."""
+    np = _np()
+    a, b = _as_inexact(a), _arr(b)
+    if not a._is_tracer and not b._is_tracer:
+        r = onp.linalg.lstsq(onp.asarray(a), onp.asarray(b), rcond=rcond)
+        return tuple(_core.asarray(x, None, None) for x in r)
+    x = pinv(a) @ b
+    s = svd(a, compute_uv=False)
+    return x, np.zeros((0,), a.dtype), None, s
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """numpy.linalg.matrix_rank."""
+    np = _np()
+    A = _as_inexact(A)
+    if A.ndim < 2:
+        return np.asarray(int(bool(np.any(A != 0))))
+    s = svd(A, compute_uv=False)
+    if tol is None:
+        if rtol is None:
+            rtol = max(A.shape[-2:]) * onp.finfo(s.dtype).eps
+        tol = np.max(s, axis=-1, keepdims=True) * rtol
+    else:
+        tol = np.asarray(tol)[..., None]
+    return np.sum(s > tol, axis=-1)
+
+
+def matrix_power(a, n):
+    """numpy.linalg.matrix_power."""
+    np = _np()
+    a = _arr(a)
+    _square("matrix_power", a.shape)
+    if not isinstance(n, (int, onp.integer)):
+        raise TypeError("exponent must be an integer")
+    if n == 0:
+        return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+    if n < 0:
+        a, n = inv(a), -n
+    result, base = None, a
+    while n:
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if n:
+            base = base @ base
+    return result
+
+
+def multi_dot(arrays, *, out=None):
+    """numpy.linalg.multi_dot (the product order from the matrix-chain dynamic program)."""
+    arrays = [_arr(a) for a in arrays]
+    if len(arrays) < 2:
+        raise ValueError("Expecting at least two arrays.")
+    first_1d, last_1d = arrays[0].ndim == 1, arrays[-1].ndim == 1
+    if first_1d:
+        arrays[0] = arrays[0][None, :]
+    if last_1d:
+        arrays[-1] = arrays[-1][:, None]
+    dims = [a.shape[0] for a in arrays] + [arrays[-1].shape[1]]
+    n = len(arrays)
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+
+    def product(i, j):
+        if i == j:
+            return arrays[i]
+        k = split[i][j]
+        return product(i, k) @ product(k + 1, j)
+
+    r = product(0, n - 1)
+    if first_1d:
+        r = r[0]
+    if last_1d:
+        r = r[..., 0]
+    return r
+
+
+def cond(x, p=None):
+    """numpy.linalg.cond."""
+    x = _as_inexact(x)
+    if p is None or p in (2, -2):
+        s = svd(x, compute_uv=False)
+        r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        return r
+    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+
+
+def tensorsolve(a, b, axes=None):
+    """numpy.linalg.tensorsolve."""
+    np = _np()
+    a, b = _as_inexact(a), _arr(b)
+    if axes is not None:
+        allaxes = list(range(a.ndim))
+        for k in axes:
+            allaxes.remove(k)
+            allaxes.insert(a.ndim, k)
+        a = np.transpose(a, allaxes)
+    oldshape = a.shape[-(a.ndim - b.ndim) :]
+    prod = int(onp.prod(oldshape))
+    if a.size != prod**2:
+        raise LinAlgError(
+            "Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == "
+            "prod(a.shape[:b.ndim])"
+        )
+    x = solve(a.reshape(prod, prod), b.reshape(prod))
+    return x.reshape(oldshape)
+
+
+def tensorinv(a, ind=2):
+    """numpy.linalg.tensorinv."""
+    a = _as_inexact(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    oldshape = a.shape
+    prod = int(onp.prod(oldshape[:ind]))
+    return inv(a.reshape(prod, -1)).reshape(oldshape[ind:] + oldshape[:ind])
+
+
+def matmul(x1, x2, /):
+    """numpy.linalg.matmul."""
+    return _np().matmul(x1, x2)
+
+
+def outer(x1, x2, /):
+    """numpy.linalg.outer."""
+    return _np().outer(x1, x2)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """numpy.linalg.trace (over the last two axes)."""
+    return _np().trace(x, offset, -2, -1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """numpy.linalg.diagonal (of the last two axes)."""
+    return _np().diagonal(x, offset, -2, -1)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """numpy.linalg.cross."""
+    return _np().cross(x1, x2, axis=axis)
+
+
+def matrix_transpose(x, /):
+    """numpy.linalg.matrix_transpose."""
+    return _mT(_arr(x))
