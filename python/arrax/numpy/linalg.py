@@ -281,7 +281,6 @@ def _cholesky_jvp(primals, tangents, params):
     L = _bind("linalg_cholesky", a)[0]
     if t is None:
         return [L], [None]
-    np = _np()
     n = a.shape[-1]
     # phi(L^-1 dA L^-H): the lower triangle with half the diagonal.
     linv = _bind("linalg_inv", L)[0]
@@ -296,7 +295,6 @@ def _qr_jvp(primals, tangents, params):
     q, r = _bind("linalg_qr", a)
     if t is None:
         return [q, r], [None, None]
-    np = _np()
     m, n = a.shape[-2], a.shape[-1]
     if m < n:
         raise NotImplementedError("qr: derivatives of wide matrices (m < n) are not supported")
