@@ -300,6 +300,56 @@ CASES += [
     ),
 ]
 
+CASES += [
+    Case(
+        "fft",
+        lambda x: lax.real(
+            lax.bind1(
+                "fft",
+                lax.convert_element_type(x, np.complex128),
+                inverse=False,
+                axes=(1,),
+                norm="backward",
+            )
+        ),
+        (real(3, 4),),
+    ),
+    Case(
+        "fft",
+        lambda x: lax.imag(
+            lax.bind1(
+                "fft",
+                lax.convert_element_type(x, np.complex128),
+                inverse=True,
+                axes=(0, 1),
+                norm="ortho",
+            )
+        ),
+        (real(3, 4),),
+        label="ifft2_ortho",
+    ),
+    Case(
+        "rfft",
+        lambda x: lax.imag(lax.bind1("rfft", x, axes=(0, 1), norm="backward")),
+        (real(3, 4),),
+    ),
+    Case(
+        "irfft",
+        lambda x: lax.bind1(
+            "irfft", lax.convert_element_type(x, np.complex128), axes=(1,), n=5, norm="forward"
+        ),
+        (real(3, 3),),
+    ),
+    Case(
+        "irfft",
+        lambda x: lax.bind1(
+            "irfft", lax.convert_element_type(x, np.complex128), axes=(0, 1), n=4, norm="backward"
+        ),
+        (real(3, 3),),
+        label="irfft2_even",
+    ),
+]
+
 # Primitives covered elsewhere: control flow and calls (test_control_flow.py, test_jit.py),
 # and the engine-internal ones the transformations make themselves.
 COVERED_ELSEWHERE = {

@@ -70,7 +70,9 @@ def _concrete(name, *xs):
 
 def _axis(axis, ndim, name):
     if not -ndim <= axis < max(ndim, 1):
-        raise _np().AxisError(f"{name}: axis {axis} is out of bounds for array of dimension {ndim}")
+        raise onp.exceptions.AxisError(
+            f"{name}: axis {axis} is out of bounds for array of dimension {ndim}"
+        )
     return axis % max(ndim, 1)
 
 
@@ -313,7 +315,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     if axis is None:
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:
-        raise _np().AxisError("sort: axis -1 is out of bounds for array of dimension 0")
+        raise onp.exceptions.AxisError("sort: axis -1 is out of bounds for array of dimension 0")
     return lax.bind1("sort", a, axis=_axis(axis, a.ndim, "sort"))
 
 
@@ -323,7 +325,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     if axis is None:
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:
-        raise _np().AxisError("argsort: axis -1 is out of bounds for array of dimension 0")
+        raise onp.exceptions.AxisError("argsort: axis -1 is out of bounds for array of dimension 0")
     return lax.bind1("argsort", a, axis=_axis(axis, a.ndim, "argsort"))
 
 

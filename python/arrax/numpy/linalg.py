@@ -371,6 +371,8 @@ def _eig_jvp(primals, tangents, params):
 
 
 defrules("linalg_inv", jvp=_inv_jvp, batch=_batch_stacked("linalg_inv", 1))
+
+
 def _solve_batch(values, dims, params):
     (a, b), (da, db) = values, dims
     size = batch_size(values, dims)
