@@ -109,6 +109,10 @@ def iterable(y):
 
 from arrax.numpy import _ndarray_methods  # noqa: E402,F401,I001
 from arrax.numpy import fft, linalg, random  # noqa: E402,F401,I001
+from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I001
+
+_install_protocols(ndarray)
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
+from arrax.numpy._interop import *  # noqa: E402,F401,F403
 from arrax.numpy._math_stats import *  # noqa: E402,F401,F403
 from arrax.numpy._rearrange import *  # noqa: E402,F401,F403

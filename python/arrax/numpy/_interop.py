@@ -1,0 +1,303 @@
+"""File I/O (.npy/.npz/text, through NumPy's formats, written atomically), print options,
+errstate, isdtype, and the protocols that let NumPy and other libraries take arrax arrays:
+``__array_ufunc__``, ``__array_function__``, ``__array_namespace__`` and DLPack."""
+
+import contextlib
+import os
+import tempfile
+import zipfile
+
+import numpy as onp
+
+from arrax import _core
+
+__all__ = [
+    "save",
+    "load",
+    "savez",
+    "savez_compressed",
+    "loadtxt",
+    "savetxt",
+    "genfromtxt",
+    "set_printoptions",
+    "get_printoptions",
+    "printoptions",
+    "errstate",
+    "isdtype",
+    "from_dlpack",
+]
+
+
+def _wrap(x):
+    if isinstance(x, onp.ndarray) and x.dtype.kind != "O":
+        return _core.asarray(x, None, None)
+    if isinstance(x, tuple):
+        return tuple(_wrap(e) for e in x)
+    if isinstance(x, list):
+        return [_wrap(e) for e in x]
+    return x
+
+
+def _to_numpy(x):
+    return onp.asarray(x) if isinstance(x, _core.ndarray) else x
+
+
+@contextlib.contextmanager
+def _atomic(path, suffix_check=None):
+    """Yields a temporary file beside ``path``; renames it over ``path`` only once everything
+    was written, so a crash or an error never leaves a half-written file."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".arrax-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _is_path(file):
+    return isinstance(file, (str, bytes, os.PathLike))
+
+
+def save(file, arr, allow_pickle=True, fix_imports=True):
+    """numpy.save (a path gets .npy appended, as NumPy does, and is written atomically)."""
+    a = onp.asarray(arr)
+    if _is_path(file):
+        path = os.fspath(file)
+        if not str(path).endswith(".npy"):
+            path = path + ".npy"
+        with _atomic(path) as f:
+            onp.save(f, a, allow_pickle=allow_pickle)
+    else:
+        onp.save(file, a, allow_pickle=allow_pickle)
+
+
+def _savez(file, args, kwds, compress):
+    arrays = {k: onp.asarray(v) for k, v in kwds.items()}
+    positional = [onp.asarray(v) for v in args]
+    fn = onp.savez_compressed if compress else onp.savez
+    if _is_path(file):
+        path = os.fspath(file)
+        if not str(path).endswith(".npz"):
+            path = path + ".npz"
+        with _atomic(path) as f:
+            fn(f, *positional, **arrays)
+    else:
+        fn(file, *positional, **arrays)
+
+
+def savez(file, *args, allow_pickle=True, **kwds):
+    """numpy.savez (written atomically)."""
+    _savez(file, args, kwds, False)
+
+
+def savez_compressed(file, *args, allow_pickle=True, **kwds):
+    """numpy.savez_compressed (written atomically)."""
+    _savez(file, args, kwds, True)
+
+
+class NpzFile:
+    """What load returns for an .npz file: arrays by name (as arrax arrays), like NumPy's."""
+
+    def __init__(self, npz):
+        self._npz = npz
+        self.files = list(npz.files)
+
+    def __getitem__(self, key):
+        try:
+            return _wrap(self._npz[key])
+        except (ValueError, EOFError, zipfile.BadZipFile, OSError) as e:
+            raise ValueError(f"load: array {key!r} of the .npz file is corrupt: {e}") from None
+
+    def __contains__(self, key):
+        return key in self.files
+
+    def __iter__(self):
+        return iter(self.files)
+
+    def __len__(self):
+        return len(self.files)
+
+    def keys(self):
+        return list(self.files)
+
+    def values(self):
+        return [self[k] for k in self.files]
+
+    def items(self):
+        return [(k, self[k]) for k in self.files]
+
+    def close(self):
+        self._npz.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def load(
+    file,
+    mmap_mode=None,
+    allow_pickle=False,
+    fix_imports=True,
+    encoding="ASCII",
+    *,
+    max_header_size=10000,
+):
+    """numpy.load: .npy gives an arrax array, .npz an NpzFile of them. A truncated or corrupt
+    file raises ValueError."""
+    try:
+        r = onp.load(
+            file,
+            mmap_mode=mmap_mode,
+            allow_pickle=allow_pickle,
+            encoding=encoding,
+            max_header_size=max_header_size,
+        )
+    except FileNotFoundError:
+        raise
+    except (ValueError, EOFError, zipfile.BadZipFile, OSError, TypeError) as e:
+        name = os.fspath(file) if _is_path(file) else "the file"
+        raise ValueError(
+            f"load: {name} is not a valid .npy/.npz file (truncated or corrupt): {e}"
+        ) from None
+    except Exception as e:  # noqa: BLE001 (pickle errors of many kinds)
+        name = os.fspath(file) if _is_path(file) else "the file"
+        raise ValueError(f"load: {name} could not be read: {type(e).__name__}: {e}") from None
+    if isinstance(r, onp.lib.npyio.NpzFile):
+        return NpzFile(r)
+    if isinstance(r, onp.ndarray) and r.dtype.kind == "O":
+        return r
+    return _wrap(onp.array(r)) if isinstance(r, onp.memmap) else _wrap(r)
+
+
+def loadtxt(fname, *args, **kwargs):
+    """numpy.loadtxt."""
+    return _wrap(onp.loadtxt(fname, *args, **kwargs))
+
+
+def genfromtxt(fname, *args, **kwargs):
+    """numpy.genfromtxt."""
+    return _wrap(onp.genfromtxt(fname, *args, **kwargs))
+
+
+def savetxt(fname, X, *args, **kwargs):
+    """numpy.savetxt (a path is written atomically)."""
+    X = onp.asarray(X)
+    if _is_path(fname):
+        path = os.fspath(fname)
+        with _atomic(path) as f:
+            onp.savetxt(f, X, *args, **kwargs)
+    else:
+        onp.savetxt(fname, X, *args, **kwargs)
+
+
+# arrax arrays print through NumPy's printer, so NumPy's print options are arrax's.
+set_printoptions = onp.set_printoptions
+get_printoptions = onp.get_printoptions
+printoptions = onp.printoptions
+errstate = onp.errstate
+
+
+def isdtype(dtype, kind):
+    """numpy.isdtype (Array API dtype kinds)."""
+    return onp.isdtype(onp.dtype(dtype), kind)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """numpy.from_dlpack: a zero-copy arrax array over another library's memory."""
+    return _core.asarray(
+        onp.from_dlpack(x, copy=copy) if copy is not None else onp.from_dlpack(x), None, None
+    )
+
+
+# --- protocols ----------------------------------------------------------------------------
+
+
+def _anp():
+    from arrax import numpy
+
+    return numpy
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """NumPy ufuncs on arrax arrays run as arrax's ufunc of the same name."""
+    mine = getattr(_anp(), ufunc.__name__, None)
+    out = kwargs.get("out")
+    if out is not None and any(not isinstance(o, _core.ndarray) for o in out):
+        return NotImplemented
+    if mine is None:
+        return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
+    if out is not None:
+        kwargs["out"] = out[0] if len(out) == 1 else out
+    if method == "__call__":
+        return mine(*inputs, **kwargs)
+    impl = getattr(mine, method, None)
+    if impl is None:
+        return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
+    return impl(*inputs, **kwargs)
+
+
+def _numpy_fallback(func, args, kwargs):
+    """A NumPy function arrax does not have: NumPy runs it on NumPy views of the arrays, and
+    array results come back as arrax arrays."""
+    from arrax import tree_util
+
+    conv = lambda x: _to_numpy(x)  # noqa: E731
+    a = tree_util.tree_map(conv, args)
+    k = tree_util.tree_map(conv, kwargs)
+    return _wrap(func(*a, **k))
+
+
+def _array_function(self, func, types, args, kwargs):
+    """NumPy functions on arrax arrays run as arrax.numpy's function of the same name (NEP 18),
+    so they return arrax arrays; functions arrax lacks run in NumPy on NumPy views."""
+    module = func.__module__ or ""
+    name = func.__name__
+    target = _anp()
+    for part in module.split(".")[1:]:
+        if part in ("linalg", "fft", "random"):
+            target = getattr(target, part)
+    mine = getattr(target, name, None)
+    if mine is None or mine is func:
+        return _numpy_fallback(
+            func._implementation if hasattr(func, "_implementation") else func, args, kwargs
+        )
+    return mine(*args, **kwargs)
+
+
+def _array_namespace(self, /, *, api_version=None):
+    if api_version not in (None, "2021.12", "2022.12", "2023.12"):
+        raise ValueError(f"unsupported Array API version {api_version!r}")
+    return _anp()
+
+
+def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    if self._is_tracer:
+        raise TypeError("__dlpack__: a traced array has no memory to share")
+    kw = {}
+    if max_version is not None:
+        kw["max_version"] = max_version
+    if copy is not None:
+        kw["copy"] = copy
+    return onp.asarray(self).__dlpack__(**kw)
+
+
+def _dlpack_device(self):
+    return (1, 0)  # kDLCPU, device 0
+
+
+def install(ndarray):
+    ndarray.__array_ufunc__ = _array_ufunc
+    ndarray.__array_function__ = _array_function
+    ndarray.__array_namespace__ = _array_namespace
+    ndarray.__dlpack__ = _dlpack
+    ndarray.__dlpack_device__ = _dlpack_device
