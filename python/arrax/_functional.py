@@ -58,7 +58,11 @@ def setitem(x, key, value):
                 f"{x.shape} must have the array's shape"
             )
         return np.where(mask, np.broadcast_to(v, x.shape), x)
-    expanded = _expand_ellipsis(key if isinstance(key, tuple) else (key,), x.ndim)
+    items = key if isinstance(key, tuple) else (key,)
+    if any(isinstance(k, (list, onp.ndarray, _core.ndarray)) and onp.ndim(k) > 0 for k in items):
+        # integer-array (or mixed) indices: a scatter of the values at NumPy's positions
+        return scatter(x, key, v, "set")
+    expanded = _expand_ellipsis(items, x.ndim)
     starts, sizes, steps, value_shape = [], [], [], []
     dim = 0
     for k in expanded:

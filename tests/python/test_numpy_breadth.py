@@ -162,6 +162,16 @@ CALLS = {
     ),
     "polyval": (lambda m, r: m.polyval([1.0, -2.0, 0.5], r), (R,)),
     "unwrap": (lambda m, v: m.unwrap(m.cumsum(v) * 2), (V,)),
+    "gcd_lcm": (lambda m, i: (m.gcd(i, 12), m.lcm(i - 3, 4)), (I,)),
+    "i0": (lambda m, r: m.i0(r * 5), (R,)),
+    "i0_small": (lambda m, r: m.i0(r), (R,)),
+    "polyfit": (lambda m, v: m.polyfit(m.arange(5.0), v, 2), (V,)),
+    "polyfit_weighted": (lambda m, v: m.polyfit(m.arange(5.0), v, 1, w=v), (V,)),
+    "roots": (lambda m, v: m.roots(v[:3]), (V,)),
+    "trim_zeros": (lambda m, i: m.trim_zeros(m.concatenate([[0, 0], i, [0]])), (I,)),
+    "unique_counts_api": (lambda m, i: tuple(m.unique_counts(i)), (I,)),
+    "unique_inverse": (lambda m, i: tuple(m.unique_inverse(i)), (I,)),
+    "vecdot": (lambda m, r: m.vecdot(r, r[::-1]), (R,)),
 }
 
 IDS = sorted(CALLS)
@@ -214,6 +224,10 @@ TRACEABLE = [
         "bincount_weights",
         "histogram",
         "array_equal",
+        "roots",
+        "trim_zeros",
+        "unique_counts_api",
+        "unique_inverse",
         "choose",
         "ravel_multi_index",
         "unravel_index",
@@ -253,6 +267,8 @@ DIFFERENTIABLE = [
         "unwrap",
         "ptp",
         "select",  # piecewise at its sample points
+        "polyfit_weighted",
+        "i0",  # sin(i0(5x)) oscillates too fast for finite differences
     }
 ]
 

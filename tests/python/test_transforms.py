@@ -351,3 +351,15 @@ def test_bad_primitive_arguments_raise_python_errors(name):
     with pytest.raises((ValueError, TypeError, IndexError)) as e:
         BAD_PRIMITIVE_CALLS[name](anp.ones((2, 3)))
     assert str(e.value)
+
+
+def test_integer_array_assignment_under_transformations():
+    def f(v, x):
+        v = v * 1
+        v[anp.asarray([0, 2])] = x
+        v[[1]] += 5
+        return v
+
+    v = anp.arange(4.0)
+    close(arrax.jit(f)(v, 9.0), f(v, 9.0))
+    close(arrax.grad(lambda w: anp.sum(f(w, w[3]) ** 2))(v), [0.0, 12.0, 0.0, 18.0])

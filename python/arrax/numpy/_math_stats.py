@@ -61,6 +61,19 @@ __all__ = [
     "histogram",
     "histogram2d",
     "histogramdd",
+    "gcd",
+    "lcm",
+    "i0",
+    "polyfit",
+    "roots",
+    "poly1d",
+    "trim_zeros",
+    "vecdot",
+    "astype",
+    "unique_values",
+    "unique_counts",
+    "unique_inverse",
+    "unique_all",
 ]
 
 
@@ -1147,3 +1160,152 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noq
     """numpy.histogramdd."""
     sample, weights = _concrete_numpy("histogramdd", sample, weights)
     return _wrap_all(onp.histogramdd(sample, bins, range, density, weights))
+
+
+# --- integer math, special functions, polynomials ---------------------------------------------
+
+
+def gcd(x1, x2):
+    """numpy.gcd (Euclid's algorithm on whole arrays, as a while_loop)."""
+    from arrax import lax as alax
+
+    np = _np()
+    a, b = np.broadcast_arrays(_arr(x1), _arr(x2))
+    dt = np.result_type(a, b)
+    if onp.dtype(dt).kind not in "iub":
+        raise TypeError("ufunc 'gcd' not supported for the input types")
+    a, b = np.abs(a.astype(dt)), np.abs(b.astype(dt))
+
+    def body(c):
+        u, v = c
+        nz = v != 0
+        return np.where(nz, v, u), np.where(nz, u % np.where(nz, v, 1), 0)
+
+    return alax.while_loop(lambda c: np.any(c[1] != 0), body, (a, b))[0]
+
+
+def lcm(x1, x2):
+    """numpy.lcm."""
+    np = _np()
+    a, b = _arr(x1), _arr(x2)
+    g = gcd(a, b)
+    return np.where(g == 0, 0, np.abs(a // np.where(g == 0, 1, g) * b)).astype(g.dtype)
+
+
+def i0(x):
+    """numpy.i0, the modified Bessel function of order 0 (power series, exact to float64 for
+    |x| up to ~700 through exponential scaling of the terms)."""
+    np = _np()
+    x = _arr(x)
+    x = x.astype(_float_dtype(x))
+    ax = np.abs(x)
+    q = ax * ax / 4
+    term = np.ones_like(ax)
+    total = np.ones_like(ax)
+    for k in range(1, 500):
+        term = term * q / (k * k)
+        total = total + term
+        if k > 40 and not x._is_tracer and bool(np.all(term <= total * 1e-17)):
+            break
+    return total
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """numpy.polyfit (least squares on the Vandermonde matrix; coefficients only under
+    transformations)."""
+    np = _np()
+    x, y = _arr(x).astype(onp.float64), _arr(y).astype(onp.float64)
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if x.ndim != 1:
+        raise TypeError("expected 1D vector for x")
+    if x.shape[0] == 0:
+        raise TypeError("expected non-empty vector for x")
+    if full or cov:
+        r = onp.polyfit(
+            onp.asarray(x),
+            onp.asarray(y),
+            deg,
+            rcond,
+            full,
+            None if w is None else onp.asarray(w),
+            cov,
+        )
+        return _wrap_all(r)
+    V = np.stack([x**k for k in range(deg, -1, -1)], axis=1)
+    if w is not None:
+        wv = _arr(w).astype(onp.float64)
+        V = V * wv[:, None]
+        y = y * (wv if y.ndim == 1 else wv[:, None])
+    scale = np.sqrt(np.sum(V * V, axis=0))
+    coef = np.linalg.pinv(V / scale) @ y
+    return (coef.T / scale).T
+
+
+def roots(p):
+    """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients)."""
+    p = onp.asarray(p)
+    return _core.asarray(onp.roots(p), None, None)
+
+
+poly1d = onp.poly1d
+
+
+def trim_zeros(filt, trim="fb", axis=None):
+    """numpy.trim_zeros (needs concrete values: the result's length depends on them)."""
+    if isinstance(filt, _core.ndarray) and filt._is_tracer:
+        raise TypeError("trim_zeros: the result's shape depends on the values")
+    return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim), None, None)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """numpy.vecdot (Array API): sum(conj(x1) * x2) over axis."""
+    np = _np()
+    a, b = _arr(x1), _arr(x2)
+    return np.sum((np.conj(a) if a.dtype.kind == "c" else a) * b, axis=axis)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    """numpy.astype (Array API)."""
+    return _arr(x).astype(dtype, copy=copy) if copy is not True else _arr(x).astype(dtype)
+
+
+def unique_values(x, /):
+    """numpy.unique_values (Array API)."""
+    from arrax.numpy._indexing import unique
+
+    return unique(_arr(x).reshape(-1))
+
+
+def unique_counts(x, /):
+    """numpy.unique_counts (Array API)."""
+    from collections import namedtuple
+
+    from arrax.numpy._indexing import unique
+
+    v, c = unique(_arr(x).reshape(-1), return_counts=True)
+    return namedtuple("UniqueCountsResult", ["values", "counts"])(v, c)
+
+
+def unique_inverse(x, /):
+    """numpy.unique_inverse (Array API)."""
+    from collections import namedtuple
+
+    from arrax.numpy._indexing import unique
+
+    x = _arr(x)
+    v, inv = unique(x.reshape(-1), return_inverse=True)
+    return namedtuple("UniqueInverseResult", ["values", "inverse_indices"])(v, inv.reshape(x.shape))
+
+
+def unique_all(x, /):
+    """numpy.unique_all (Array API)."""
+    from collections import namedtuple
+
+    from arrax.numpy._indexing import unique
+
+    x = _arr(x)
+    v, idx, inv, c = unique(x.reshape(-1), True, True, True)
+    return namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])(
+        v, idx, inv.reshape(x.shape), c
+    )
