@@ -42,6 +42,7 @@ __all__ = [
     "meshgrid",
     "indices",
     "rollaxis",
+    "unstack",
 ]
 
 
@@ -282,3 +283,11 @@ def indices(dimensions, dtype=int, sparse=False):
     if sparse:
         return tuple(_core.asarray(x, None, None) for x in r)
     return _core.asarray(r, None, None)
+
+
+def unstack(x, /, *, axis=0):
+    """numpy.unstack (NumPy 2.1, Array API 2023.12): the slices along axis, as a tuple."""
+    x = _arr(x)
+    from arrax import numpy as np
+
+    return tuple(np.moveaxis(x, axis, 0)[i] for i in range(x.shape[axis]))
