@@ -114,5 +114,6 @@ from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I00
 _install_protocols(ndarray)
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
 from arrax.numpy._interop import *  # noqa: E402,F401,F403
-from arrax.numpy._math_stats import *  # noqa: E402,F401,F403
+from arrax.numpy._math import *  # noqa: E402,F401,F403
 from arrax.numpy._rearrange import *  # noqa: E402,F401,F403
+from arrax.numpy._statistics import *  # noqa: E402,F401,F403

@@ -1,0 +1,522 @@
+"""Statistics composed from arrax.numpy (so they trace, differentiate and batch): the order
+statistics (quantile, percentile, median, with every NumPy method), average, cov, corrcoef,
+the nan-functions, and the histograms (on concrete arrays: their bins depend on the data)."""
+
+import numpy as onp
+
+from arrax import _core
+from arrax.lax import _ops as lax
+
+__all__ = [
+    "ptp",
+    "average",
+    "quantile",
+    "percentile",
+    "median",
+    "cov",
+    "corrcoef",
+    "nansum",
+    "nanprod",
+    "nanmean",
+    "nanvar",
+    "nanstd",
+    "nanmin",
+    "nanmax",
+    "nanargmin",
+    "nanargmax",
+    "nancumsum",
+    "nancumprod",
+    "nanquantile",
+    "nanpercentile",
+    "nanmedian",
+    "histogram",
+    "histogram2d",
+    "histogramdd",
+]
+
+
+def _np():
+    from arrax import numpy
+
+    return numpy
+
+
+def _arr(a):
+    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
+
+
+def _float_dtype(*arrays):
+    dt = onp.result_type(*[a.dtype for a in arrays])
+    return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+def ptp(a, axis=None, out=None, keepdims=False):
+    """numpy.ptp: max - min."""
+    np = _np()
+    a = _arr(a)
+    return np.max(a, axis=axis, keepdims=keepdims) - np.min(a, axis=axis, keepdims=keepdims)
+
+
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """numpy.average."""
+    np = _np()
+    a = _arr(a)
+    if weights is None:
+        avg = np.mean(a, axis=axis, keepdims=keepdims)
+        if returned:
+            n = a.size if axis is None else onp.prod([a.shape[x] for x in onp.atleast_1d(axis)])
+            return avg, np.full(avg.shape, n, avg.dtype)
+        return avg
+    w = _arr(weights)
+    dt = np.result_type(a, w, 1.0)
+    if w.shape != a.shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if w.ndim != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        if w.shape[0] != a.shape[axis]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        shape = [1] * a.ndim
+        shape[axis % a.ndim] = w.shape[0]
+        w = np.broadcast_to(w.reshape(shape), a.shape)
+    scl = np.sum(w.astype(dt), axis=axis, keepdims=keepdims)
+    avg = np.sum((a * w).astype(dt), axis=axis, keepdims=keepdims) / scl
+    if returned:
+        return avg, np.broadcast_to(scl, avg.shape)
+    return avg
+
+
+_QUANTILE_METHODS = (
+    "linear",
+    "lower",
+    "higher",
+    "midpoint",
+    "nearest",
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "median_unbiased",
+    "normal_unbiased",
+)
+# Continuous methods: virtual index = n*q + alpha + q*(1 - alpha - beta) - 1.
+_ALPHA_BETA = {
+    "linear": (1.0, 1.0),
+    "hazen": (0.5, 0.5),
+    "weibull": (0.0, 0.0),
+    "median_unbiased": (1 / 3, 1 / 3),
+    "normal_unbiased": (3 / 8, 3 / 8),
+    "interpolated_inverted_cdf": (0.0, 1.0),
+}
+
+
+def quantile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+    _nan=False,
+):
+    """numpy.quantile, with NumPy's methods (linear by default)."""
+    np = _np()
+    if interpolation is not None:
+        method = interpolation
+    if method not in _QUANTILE_METHODS:
+        raise ValueError(f"'{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}")
+    if weights is not None:
+        raise NotImplementedError("quantile: weights are not supported")
+    a = _arr(a)
+    q_arr = _arr(q)
+    if not q_arr._is_tracer:
+        qn = onp.asarray(q_arr)
+        if onp.any((qn < 0) | (qn > 1)):
+            raise ValueError("Quantiles must be in the range [0, 1]")
+    dt = _float_dtype(a)
+    if axis is None:
+        x, ax = a.reshape(-1), 0
+        kd_shape = (1,) * a.ndim
+    else:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        axes = tuple(x % a.ndim for x in axes)
+        rest = [d for d in range(a.ndim) if d not in axes]
+        x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (-1,))
+        ax = x.ndim - 1
+        kd_shape = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
+    s = np.sort(x, axis=ax).astype(dt)
+    n_total = s.shape[ax]
+    if _nan:
+        n = np.sum(~np.isnan(s), axis=ax, keepdims=True).astype(dt)
+    else:
+        n = lax.full((1,) * s.ndim, n_total, dt)
+    qv = q_arr.astype(dt)
+    qs = qv.reshape(qv.shape + (1,) * s.ndim)  # q dims lead, as NumPy's result
+    if method in _ALPHA_BETA:
+        al, be = _ALPHA_BETA[method]
+        virtual = n * qs + (al + qs * (1 - al - be)) - 1
+    elif method == "inverted_cdf":
+        virtual = np.ceil(n * qs) - 1
+    elif method == "averaged_inverted_cdf":
+        virtual = n * qs - 1
+    elif method == "closest_observation":
+        virtual = _closest(n, qs, np)
+    else:
+        virtual = (n - 1) * qs
+    last = np.maximum(n - 1, 0)
+    virtual = np.clip(virtual, 0, last)
+    lo = np.floor(virtual)
+    hi = np.minimum(lo + 1, last)
+    frac = virtual - lo
+    if method == "lower":
+        frac = frac * 0
+    elif method == "higher":
+        lo, frac = np.ceil(virtual), frac * 0
+    elif method == "nearest":
+        up = (frac > 0.5) | ((frac == 0.5) & (np.mod(lo, 2) == 1))
+        lo, frac = np.where(up, hi, lo), frac * 0
+    elif method == "midpoint":
+        frac = np.where(frac > 0, 0.5, 0.0)
+    elif method in ("inverted_cdf", "closest_observation"):
+        frac = frac * 0
+    elif method == "averaged_inverted_cdf":
+        frac = np.where(frac == 0, 0.5, 1.0)
+    sb = np.broadcast_to(s, qs.shape[: qv.ndim] + s.shape)
+    idx_lo = np.broadcast_to(lo.astype(onp.int64), sb.shape[:-1] + (1,))
+    idx_hi = np.broadcast_to(hi.astype(onp.int64), sb.shape[:-1] + (1,))
+    v_lo = np.take_along_axis(sb, idx_lo, axis=-1)
+    v_hi = np.take_along_axis(sb, idx_hi, axis=-1)
+    fr = np.broadcast_to(frac, v_lo.shape)
+    r = np.where(fr == 0, v_lo, v_lo + fr * (v_hi - v_lo))
+    r = r[..., 0]
+    if not _nan and s.dtype.kind == "f" and n_total:
+        has_nan = np.isnan(s[..., -1:])[..., 0]
+        r = np.where(np.broadcast_to(has_nan, r.shape), np.nan, r)
+    if _nan and n_total:
+        r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
+    if keepdims:
+        r = r.reshape(qv.shape + kd_shape)
+    return r.astype(dt)
+
+
+def _closest(n, qs, np):
+    # closest_observation (Hyndman & Fan): the nearest even order statistic; 0-based, the
+    # index n*q - 1.5 rounds up unless it is whole and odd.
+    g = n * qs - 1.5
+    k = np.floor(g)
+    return np.where((g == k) & (np.mod(k, 2) == 1), k, k + 1)
+
+
+def percentile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.percentile."""
+    return quantile(
+        a,
+        _arr(q) / 100.0,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+    )
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """numpy.median."""
+    return quantile(a, 0.5, axis, keepdims=keepdims)
+
+
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
+    """numpy.cov."""
+    np = _np()
+    if ddof is not None and ddof != int(ddof):
+        raise ValueError("ddof must be integer")
+    X = _arr(m)
+    if X.ndim > 2:
+        raise ValueError("m has more than 2 dimensions")
+    dt = onp.result_type(X.dtype, onp.float64) if dtype is None else onp.dtype(dtype)
+    X = np.atleast_2d(X).astype(dt)
+    if not rowvar and X.shape[0] != 1:
+        X = X.T
+    if y is not None:
+        Y = np.atleast_2d(_arr(y)).astype(dt)
+        if not rowvar and Y.shape[0] != 1:
+            Y = Y.T
+        X = np.concatenate([X, Y], axis=0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    w = None
+    if fweights is not None:
+        w = _arr(fweights).astype(dt)
+    if aweights is not None:
+        aw = _arr(aweights).astype(dt)
+        w = aw if w is None else w * aw
+    if w is None:
+        avg = np.mean(X, axis=1)
+        fact = X.shape[1] - ddof
+        w_sum = None
+    else:
+        w_sum = np.sum(w)
+        avg = np.sum(X * w, axis=1) / w_sum
+        if ddof == 0:
+            fact = w_sum
+        elif aweights is None:
+            fact = w_sum - ddof
+        else:
+            fact = w_sum - ddof * np.sum(w * _arr(aweights).astype(dt)) / w_sum
+    Xc = X - avg[:, None]
+    Xw = Xc if w is None else Xc * w
+    c = Xw @ np.conj(Xc).T / fact
+    return c[0, 0] if c.shape == (1, 1) and _arr(m).ndim < 2 and y is None else c
+
+
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """numpy.corrcoef."""
+    np = _np()
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = np.sqrt(np.real(np.diagonal(c)))
+    c = c / d[:, None] / d[None, :]
+    return np.clip(np.real(c), -1, 1) if c.dtype.kind != "c" else c
+
+
+# --- nan-functions -------------------------------------------------------------------------
+
+
+def _nan_fill(a, value):
+    np = _np()
+    a = _arr(a)
+    return np.where(np.isnan(a), value, a) if a.dtype.kind in "fc" else a
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nansum."""
+    return _np().sum(_nan_fill(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanprod."""
+    return _np().prod(_nan_fill(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nancumsum(a, axis=None, dtype=None, out=None):
+    """numpy.nancumsum."""
+    return _np().cumsum(_nan_fill(a, 0), axis=axis, dtype=dtype)
+
+
+def nancumprod(a, axis=None, dtype=None, out=None):
+    """numpy.nancumprod."""
+    return _np().cumprod(_nan_fill(a, 1), axis=axis, dtype=dtype)
+
+
+def _valid_count(a, axis, keepdims):
+    np = _np()
+    a = _arr(a)
+    valid = ~np.isnan(a) if a.dtype.kind in "fc" else np.ones(a.shape, bool)
+    return np.sum(valid, axis=axis, keepdims=keepdims)
+
+
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    """numpy.nanmean (NaN where every value is NaN)."""
+    np = _np()
+    a = _arr(a)
+    dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
+    s = np.sum(_nan_fill(a, 0).astype(dt), axis=axis, keepdims=keepdims)
+    return (s / _valid_count(a, axis, keepdims).astype(dt)).astype(dt)
+
+
+def nanvar(
+    a,
+    axis=None,
+    dtype=None,
+    out=None,
+    ddof=0,
+    keepdims=False,
+    *,
+    where=None,
+    mean=None,
+    correction=None,
+):
+    """numpy.nanvar."""
+    np = _np()
+    a = _arr(a)
+    if correction is not None:
+        ddof = correction
+    dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
+    m = nanmean(a, axis=axis, dtype=dt, keepdims=True)
+    d = _nan_fill(a.astype(dt) - m, 0)
+    sq = np.real(d * np.conj(d)) if dt.kind == "c" else d * d
+    n = _valid_count(a, axis, keepdims).astype(sq.dtype)
+    return np.sum(sq, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
+
+
+def nanstd(
+    a,
+    axis=None,
+    dtype=None,
+    out=None,
+    ddof=0,
+    keepdims=False,
+    *,
+    where=None,
+    mean=None,
+    correction=None,
+):
+    """numpy.nanstd."""
+    return _np().sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, correction=correction))
+
+
+def _nan_extreme(a, axis, keepdims, fn, fill):
+    np = _np()
+    a = _arr(a)
+    if a.dtype.kind not in "fc":
+        return fn(a, axis=axis, keepdims=keepdims)
+    r = fn(_nan_fill(a, fill), axis=axis, keepdims=keepdims)
+    all_nan = _valid_count(a, axis, keepdims) == 0
+    return np.where(all_nan, np.nan, r).astype(a.dtype)
+
+
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanmin (NaN where every value is NaN)."""
+    return _nan_extreme(a, axis, keepdims, _np().min, onp.inf)
+
+
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    """numpy.nanmax (NaN where every value is NaN)."""
+    return _nan_extreme(a, axis, keepdims, _np().max, -onp.inf)
+
+
+def _nan_arg(a, axis, keepdims, fn, fill, name):
+    np = _np()
+    a = _arr(a)
+    if a.dtype.kind in "fc":
+        if not a._is_tracer and bool(np.any(_valid_count(a, axis, False) == 0)):
+            raise ValueError("All-NaN slice encountered")
+        a = _nan_fill(a, fill)
+    return fn(a, axis=axis, keepdims=keepdims)
+
+
+def nanargmin(a, axis=None, out=None, *, keepdims=False):
+    """numpy.nanargmin."""
+    return _nan_arg(a, axis, keepdims, _np().argmin, onp.inf, "nanargmin")
+
+
+def nanargmax(a, axis=None, out=None, *, keepdims=False):
+    """numpy.nanargmax."""
+    return _nan_arg(a, axis, keepdims, _np().argmax, -onp.inf, "nanargmax")
+
+
+def nanquantile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.nanquantile."""
+    return quantile(
+        a,
+        q,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+        _nan=True,
+    )
+
+
+def nanpercentile(
+    a,
+    q,
+    axis=None,
+    out=None,
+    overwrite_input=False,
+    method="linear",
+    keepdims=False,
+    *,
+    weights=None,
+    interpolation=None,
+):
+    """numpy.nanpercentile."""
+    return nanquantile(
+        a,
+        _arr(q) / 100.0,
+        axis,
+        None,
+        False,
+        method,
+        keepdims,
+        weights=weights,
+        interpolation=interpolation,
+    )
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """numpy.nanmedian."""
+    return nanquantile(a, 0.5, axis, keepdims=keepdims)
+
+
+# --- histograms (bin edges depend on the data: computed by NumPy on concrete arrays) -------
+
+
+def _concrete_numpy(name, *xs):
+    for x in xs:
+        if isinstance(x, _core.ndarray) and x._is_tracer:
+            raise TypeError(f"{name}: needs concrete values (the bins depend on them)")
+    return [onp.asarray(x) if isinstance(x, _core.ndarray) else x for x in xs]
+
+
+def _wrap_all(r):
+    if isinstance(r, tuple):
+        return tuple(_wrap_all(x) for x in r)
+    if isinstance(r, list):
+        return [_wrap_all(x) for x in r]
+    return _core.asarray(r, None, None) if isinstance(r, onp.ndarray) else r
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogram."""
+    a, bins, weights = _concrete_numpy("histogram", a, bins, weights)
+    return _wrap_all(onp.histogram(a, bins, range, density=density, weights=weights))
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogram2d."""
+    x, y, weights = _concrete_numpy("histogram2d", x, y, weights)
+    return _wrap_all(onp.histogram2d(x, y, bins, range, density, weights))
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """numpy.histogramdd."""
+    sample, weights = _concrete_numpy("histogramdd", sample, weights)
+    return _wrap_all(onp.histogramdd(sample, bins, range, density, weights))
