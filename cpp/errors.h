@@ -24,4 +24,9 @@ struct AxisError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// numpy.linalg.LinAlgError: a singular matrix, one that is not positive definite, ...
+struct LinAlgError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace arrax

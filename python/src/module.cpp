@@ -26,6 +26,9 @@ void set_python_error(std::exception_ptr p) {
   } catch (const arrax::AxisError& e) {
     py::object err = axis_error(py::str(e.what()));
     PyErr_SetObject(axis_error.ptr(), err.ptr());
+  } catch (const arrax::LinAlgError& e) {
+    static py::object linalg_error = py::module_::import("numpy.linalg").attr("LinAlgError");
+    PyErr_SetString(linalg_error.ptr(), e.what());
   } catch (const arrax::ValueError& e) {
     PyErr_SetString(PyExc_ValueError, e.what());
   } catch (const arrax::TypeError& e) {

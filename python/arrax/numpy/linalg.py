@@ -1,10 +1,12 @@
 """arrax.numpy.linalg: NumPy's linear algebra, batched over leading dimensions, with
 derivatives.
 
-The decompositions are primitives (``linalg_*``) whose CPU kernels run LAPACK through NumPy's
-own build (OpenBLAS), so values and errors (``LinAlgError``) are NumPy's; their JVP rules are
-the standard matrix-calculus formulas written with arrax operations (so reverse mode comes from
-transposing them) and their batching rules use the kernels' stacked-matrix support. norm,
+The decompositions are primitives (``linalg_*``, cpp/primitives/linalg.cpp) with Eigen CPU
+kernels over stacks of matrices; errors are NumPy's ``LinAlgError``. Their JVP rules are the
+standard matrix-calculus formulas written with arrax operations (so reverse mode comes from
+transposing them) and their batching rules use the kernels' stacked-matrix support.
+Decompositions are unique up to signs (QR, SVD, eigenvectors), which may differ from LAPACK's;
+eig's eigenvalues come in Eigen's order. norm,
 pinv, lstsq, matrix_rank, matrix_power, multi_dot, cond and tensorsolve are compositions.
 """
 
@@ -84,108 +86,9 @@ def _square(name, shape):
 
 
 # --- primitives ------------------------------------------------------------------------------
-# name -> (abstract eval (shapes, dtypes, params) -> [(shape, dtype)], NumPy kernel).
-
-
-def _defprim(name, avals_fn, kernel):
-    def abstract(avals, params):
-        shapes = [a[0] for a in avals]
-        dtypes = [a[1] for a in avals]
-        return [_aval(s, d) for s, d in avals_fn(shapes, dtypes, params)]
-
-    def run(arrays, params):
-        outs = kernel(*[onp.asarray(a) for a in arrays], **params)
-        outs = outs if isinstance(outs, (tuple, list)) else (outs,)
-        return [_core.asarray(onp.array(o, copy=None, order="C"), None, None) for o in outs]
-
-    _core.def_primitive(name, abstract, run)
-
-
-def _same(shapes, dtypes, params):
-    _square("inv", shapes[0])
-    return [(shapes[0], dtypes[0])]
-
-
-_defprim("linalg_inv", _same, lambda a: onp.linalg.inv(a))
-
-
-def _solve_avals(shapes, dtypes, params):
-    _square("solve", shapes[0])
-    return [(shapes[1], dtypes[1])]
-
-
-_defprim("linalg_solve", _solve_avals, lambda a, b: onp.linalg.solve(a, b))
-
-
-def _slogdet_avals(shapes, dtypes, params):
-    _square("slogdet", shapes[0])
-    return [(shapes[0][:-2], dtypes[0]), (shapes[0][:-2], _real(dtypes[0]))]
-
-
-_defprim("linalg_slogdet", _slogdet_avals, lambda a: tuple(onp.linalg.slogdet(a)))
-
-
-def _cholesky_avals(shapes, dtypes, params):
-    _square("cholesky", shapes[0])
-    return [(shapes[0], dtypes[0])]
-
-
-_defprim("linalg_cholesky", _cholesky_avals, lambda a: onp.linalg.cholesky(a))
-
-
-def _qr_avals(shapes, dtypes, params):
-    s = shapes[0]
-    if len(s) < 2:
-        raise LinAlgError(
-            f"{len(s)}-dimensional array given. Array must be at least two-dimensional"
-        )
-    m, n = s[-2], s[-1]
-    k = min(m, n)
-    return [(s[:-2] + (m, k), dtypes[0]), (s[:-2] + (k, n), dtypes[0])]
-
-
-_defprim("linalg_qr", _qr_avals, lambda a: tuple(onp.linalg.qr(a, mode="reduced")))
-
-
-def _svd_avals(shapes, dtypes, params):
-    s = shapes[0]
-    if len(s) < 2:
-        raise LinAlgError(
-            f"{len(s)}-dimensional array given. Array must be at least two-dimensional"
-        )
-    m, n = s[-2], s[-1]
-    k = min(m, n)
-    return [
-        (s[:-2] + (m, k), dtypes[0]),
-        (s[:-2] + (k,), _real(dtypes[0])),
-        (s[:-2] + (k, n), dtypes[0]),
-    ]
-
-
-_defprim("linalg_svd", _svd_avals, lambda a: tuple(onp.linalg.svd(a, full_matrices=False)))
-
-
-def _eigh_avals(shapes, dtypes, params):
-    _square("eigh", shapes[0])
-    return [(shapes[0][:-1], _real(dtypes[0])), (shapes[0], dtypes[0])]
-
-
-_defprim("linalg_eigh", _eigh_avals, lambda a, UPLO: tuple(onp.linalg.eigh(a, UPLO)))
-
-
-def _eig_avals(shapes, dtypes, params):
-    _square("eig", shapes[0])
-    c = onp.result_type(dtypes[0], onp.complex64)
-    return [(shapes[0][:-1], c), (shapes[0], c)]
-
-
-def _eig_kernel(a):
-    w, v = onp.linalg.eig(a)
-    c = onp.result_type(a.dtype, onp.complex64)
-    return w.astype(c), v.astype(c)
-
-
-_defprim("linalg_eig", _eig_avals, _eig_kernel)
+# linalg_inv, linalg_solve, linalg_slogdet, linalg_cholesky, linalg_qr (thin), linalg_svd (thin),
+# linalg_eigh (UPLO), linalg_eig: registered by cpp/primitives/linalg.cpp (Eigen, batched over
+# leading dimensions); their rules follow.
 
 
 # --- rules -----------------------------------------------------------------------------------

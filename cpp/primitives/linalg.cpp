@@ -1,0 +1,375 @@
+// Dense linear algebra with Eigen, over stacks of matrices (the trailing two dimensions;
+// leading ones are a batch, split over the thread pool): inverse, solve, slogdet, Cholesky,
+// thin QR, thin SVD, Hermitian and general eigendecompositions. float32/float64 and their
+// complex types; the numpy.linalg layer (python/arrax/numpy/linalg.py) converts others.
+// Their differentiation and batching rules are in python/arrax/numpy/linalg.py.
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#include <Eigen/LU>
+#include <Eigen/QR>
+#include <Eigen/SVD>
+
+#include "errors.h"
+#include "parallel.h"
+#include "primitive.h"
+
+namespace arrax {
+namespace {
+
+template <typename T>
+using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename T>
+using MapC = Eigen::Map<const Mat<T>>;
+template <typename T>
+using MapM = Eigen::Map<Mat<T>>;
+
+template <typename T>
+using real_of = typename Eigen::NumTraits<T>::Real;
+
+bool is_linalg_dtype(DType dt) {
+  return dt == DType::Float32 || dt == DType::Float64 || dt == DType::Complex64 ||
+         dt == DType::Complex128;
+}
+
+void check_matrix(const char* name, const AbstractValue& a, bool square) {
+  if (!is_linalg_dtype(a.dtype))
+    throw TypeError(std::string(name) +
+                    ": expects float32, float64, complex64 or complex128, got " +
+                    dtype_name(a.dtype));
+  if (a.shape.size() < 2)
+    throw LinAlgError(std::to_string(a.shape.size()) +
+                      "-dimensional array given. Array must be at least two-dimensional");
+  if (square && a.shape[a.shape.size() - 1] != a.shape[a.shape.size() - 2])
+    throw LinAlgError("Last 2 dimensions of the array must be square");
+}
+
+Shape with_last(const Shape& batch, std::initializer_list<int64_t> last) {
+  Shape s = batch;
+  for (auto d : last) s.push_back(d);
+  return s;
+}
+
+Shape batch_of(const Shape& s, size_t trailing = 2) {
+  return Shape(s.begin(), s.end() - trailing);
+}
+
+// Calls fn(b) for each matrix b of the batch, in parallel for many small problems.
+template <typename Fn>
+void for_batch(int64_t batch, int64_t work_per_item, Fn fn) {
+  parallel_for(batch, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(work_per_item, 1)),
+               [&](int64_t b, int64_t e) {
+                 for (int64_t i = b; i < e; ++i) fn(i);
+               });
+}
+
+template <typename F>
+void dispatch_linalg(DType dt, F&& f) {
+  switch (dt) {
+    case DType::Float32:
+      return f(float{});
+    case DType::Float64:
+      return f(double{});
+    case DType::Complex64:
+      return f(complex64{});
+    case DType::Complex128:
+      return f(complex128{});
+    default:
+      throw TypeError(std::string("linalg: unsupported dtype ") + dtype_name(dt));
+  }
+}
+
+AbstractValue av(const Shape& s, DType dt) {
+  return AbstractValue{s, dt, false, {}};
+}
+
+// ---- inverse, solve, slogdet: LU with partial pivoting -----------------------------------
+
+template <typename T>
+bool singular(const Eigen::PartialPivLU<Mat<T>>& lu) {
+  const auto& m = lu.matrixLU();
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    if (m(i, i) == T(0)) return true;
+  return false;
+}
+
+std::vector<Array> inv_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("inv", {a.shape(), a.dtype()}, true);
+  const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+  Array out = Array::empty(a.shape(), a.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_batch(batch, n * n * n, [&](int64_t b) {
+      Eigen::PartialPivLU<Mat<T>> lu(MapC<T>(a.data_as<T>() + b * n * n, n, n));
+      if (singular(lu)) throw LinAlgError("Singular matrix");
+      MapM<T>(out.data_as<T>() + b * n * n, n, n) = lu.inverse();
+    });
+  });
+  return {out};
+}
+
+std::vector<Array> solve_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous(), rhs = in[1].contiguous();
+  check_matrix("solve", {a.shape(), a.dtype()}, true);
+  if (rhs.dtype() != a.dtype()) throw TypeError("solve: a and b must share a dtype");
+  const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+  const bool vector = rhs.ndim() == a.ndim() - 1;
+  const int64_t k = vector ? 1 : rhs.shape().back();
+  if ((vector ? rhs.shape().back() : rhs.shape()[rhs.ndim() - 2]) != n ||
+      (batch && rhs.size() != batch * n * k))
+    throw ValueError("solve: b's shape " + shape_str(rhs.shape()) + " does not match a's " +
+                     shape_str(a.shape()));
+  Array out = Array::empty(rhs.shape(), rhs.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_batch(batch, n * n * n, [&](int64_t b) {
+      Eigen::PartialPivLU<Mat<T>> lu(MapC<T>(a.data_as<T>() + b * n * n, n, n));
+      if (singular(lu)) throw LinAlgError("Singular matrix");
+      MapM<T>(out.data_as<T>() + b * n * k, n, k) =
+          lu.solve(MapC<T>(rhs.data_as<T>() + b * n * k, n, k));
+    });
+  });
+  return {out};
+}
+
+std::vector<Array> slogdet_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("slogdet", {a.shape(), a.dtype()}, true);
+  const int64_t n = a.shape().back();
+  const Shape bs = batch_of(a.shape());
+  Array sign = Array::empty(bs, a.dtype()), logdet = Array::empty(bs, real_dtype(a.dtype()));
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using R = real_of<T>;
+    for_batch(shape_size(bs), n * n * n, [&](int64_t b) {
+      T s(1);
+      R l(0);
+      if (n > 0) {
+        Eigen::PartialPivLU<Mat<T>> lu(MapC<T>(a.data_as<T>() + b * n * n, n, n));
+        s = T(R(lu.permutationP().determinant()));
+        const auto& m = lu.matrixLU();
+        for (int64_t i = 0; i < n; ++i) {
+          const R mag = std::abs(m(i, i));
+          if (mag == R(0)) {
+            s = T(0);
+            l = -std::numeric_limits<R>::infinity();
+            break;
+          }
+          s *= m(i, i) / mag;
+          l += std::log(mag);
+        }
+      }
+      sign.data_as<T>()[b] = s;
+      logdet.data_as<R>()[b] = l;
+    });
+  });
+  return {sign, logdet};
+}
+
+// ---- Cholesky, QR, SVD, eigendecompositions ---------------------------------------------
+
+std::vector<Array> cholesky_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("cholesky", {a.shape(), a.dtype()}, true);
+  const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+  Array out = Array::empty(a.shape(), a.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_batch(batch, n * n * n, [&](int64_t b) {
+      Eigen::LLT<Mat<T>, Eigen::Lower> llt(MapC<T>(a.data_as<T>() + b * n * n, n, n));
+      if (llt.info() != Eigen::Success) throw LinAlgError("Matrix is not positive definite");
+      MapM<T>(out.data_as<T>() + b * n * n, n, n) = llt.matrixL();
+    });
+  });
+  return {out};
+}
+
+std::vector<Array> qr_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("qr", {a.shape(), a.dtype()}, false);
+  const int64_t m = a.shape()[a.ndim() - 2], n = a.shape().back(), k = std::min(m, n);
+  const Shape bs = batch_of(a.shape());
+  const int64_t batch = shape_size(bs);
+  Array q = Array::empty(with_last(bs, {m, k}), a.dtype());
+  Array r = Array::empty(with_last(bs, {k, n}), a.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_batch(batch, m * n * k, [&](int64_t b) {
+      Eigen::HouseholderQR<Mat<T>> qr(MapC<T>(a.data_as<T>() + b * m * n, m, n));
+      MapM<T>(q.data_as<T>() + b * m * k, m, k) = qr.householderQ() * Mat<T>::Identity(m, k);
+      MapM<T>(r.data_as<T>() + b * k * n, k, n) =
+          qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
+    });
+  });
+  return {q, r};
+}
+
+std::vector<Array> svd_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("svd", {a.shape(), a.dtype()}, false);
+  const int64_t m = a.shape()[a.ndim() - 2], n = a.shape().back(), k = std::min(m, n);
+  const Shape bs = batch_of(a.shape());
+  Array u = Array::empty(with_last(bs, {m, k}), a.dtype());
+  Array s = Array::empty(with_last(bs, {k}), real_dtype(a.dtype()));
+  Array vh = Array::empty(with_last(bs, {k, n}), a.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using R = real_of<T>;
+    for_batch(shape_size(bs), m * n * k, [&](int64_t b) {
+      Eigen::BDCSVD<Mat<T>> svd(MapC<T>(a.data_as<T>() + b * m * n, m, n),
+                                Eigen::ComputeThinU | Eigen::ComputeThinV);
+      if (svd.info() != Eigen::Success) throw LinAlgError("SVD did not converge");
+      MapM<T>(u.data_as<T>() + b * m * k, m, k) = svd.matrixU();
+      Eigen::Map<Eigen::Matrix<R, Eigen::Dynamic, 1>>(s.data_as<R>() + b * k, k) =
+          svd.singularValues();
+      MapM<T>(vh.data_as<T>() + b * k * n, k, n) = svd.matrixV().adjoint();
+    });
+  });
+  return {u, s, vh};
+}
+
+std::vector<Array> eigh_kernel(const std::vector<Array>& in, const Params& p) {
+  const Array a = in[0].contiguous();
+  check_matrix("eigh", {a.shape(), a.dtype()}, true);
+  const bool upper = p.has("UPLO") && p.get<std::string>("UPLO") == "U";
+  const int64_t n = a.shape().back();
+  const Shape bs = batch_of(a.shape());
+  Array w = Array::empty(with_last(bs, {n}), real_dtype(a.dtype()));
+  Array v = Array::empty(a.shape(), a.dtype());
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using R = real_of<T>;
+    for_batch(shape_size(bs), n * n * n, [&](int64_t b) {
+      MapC<T> m(a.data_as<T>() + b * n * n, n, n);
+      // The solver reads the lower triangle; UPLO="U" means the upper one, whose
+      // reflection is the lower triangle of the adjoint.
+      Eigen::SelfAdjointEigenSolver<Mat<T>> es(upper ? Mat<T>(m.adjoint()) : Mat<T>(m));
+      if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
+      Eigen::Map<Eigen::Matrix<R, Eigen::Dynamic, 1>>(w.data_as<R>() + b * n, n) = es.eigenvalues();
+      MapM<T>(v.data_as<T>() + b * n * n, n, n) = es.eigenvectors();
+    });
+  });
+  return {w, v};
+}
+
+std::vector<Array> eig_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("eig", {a.shape(), a.dtype()}, true);
+  const int64_t n = a.shape().back();
+  const Shape bs = batch_of(a.shape());
+  const DType cdt = complex_dtype(a.dtype());
+  Array w = Array::empty(with_last(bs, {n}), cdt);
+  Array v = Array::empty(a.shape(), cdt);
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using C = std::complex<real_of<T>>;
+    for_batch(shape_size(bs), n * n * n, [&](int64_t b) {
+      MapC<T> m(a.data_as<T>() + b * n * n, n, n);
+      Eigen::Matrix<C, Eigen::Dynamic, 1> vals;
+      Mat<C> vecs;
+      if constexpr (is_complex_v<T>) {
+        Eigen::ComplexEigenSolver<Mat<T>> es(m);
+        if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
+        vals = es.eigenvalues();
+        vecs = es.eigenvectors();
+      } else {
+        Eigen::EigenSolver<Mat<T>> es(m);
+        if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
+        vals = es.eigenvalues();
+        vecs = es.eigenvectors();
+      }
+      vecs.colwise().normalize();
+      Eigen::Map<Eigen::Matrix<C, Eigen::Dynamic, 1>>(w.data_as<C>() + b * n, n) = vals;
+      MapM<C>(v.data_as<C>() + b * n * n, n, n) = vecs;
+    });
+  });
+  return {w, v};
+}
+
+// ---- registration ---------------------------------------------------------------------------
+
+using AvalFn = std::vector<AbstractValue> (*)(const std::vector<AbstractValue>&, const Params&);
+
+const Primitive& register_linalg(const char* name, int nin, AvalFn avals, KernelFn kernel) {
+  Primitive p;
+  p.name = name;
+  p.fusion = FusionClass::Opaque;
+  p.num_inputs = nin;
+  p.abstract_eval = avals;
+  p.cpu_kernel = std::move(kernel);
+  return register_primitive(std::move(p));
+}
+
+std::vector<AbstractValue> same_aval(const std::vector<AbstractValue>& in, const Params&) {
+  check_matrix("inv", in[0], true);
+  return {av(in[0].shape, in[0].dtype)};
+}
+
+const Primitive& inv_p = register_linalg("linalg_inv", 1, same_aval, inv_kernel);
+const Primitive& solve_p = register_linalg(
+    "linalg_solve", 2,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("solve", in[0], true);
+      return std::vector<AbstractValue>{av(in[1].shape, in[1].dtype)};
+    },
+    solve_kernel);
+const Primitive& slogdet_p = register_linalg(
+    "linalg_slogdet", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("slogdet", in[0], true);
+      Shape b = batch_of(in[0].shape);
+      return std::vector<AbstractValue>{av(b, in[0].dtype), av(b, real_dtype(in[0].dtype))};
+    },
+    slogdet_kernel);
+const Primitive& cholesky_p = register_linalg(
+    "linalg_cholesky", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("cholesky", in[0], true);
+      return std::vector<AbstractValue>{av(in[0].shape, in[0].dtype)};
+    },
+    cholesky_kernel);
+const Primitive& qr_p = register_linalg(
+    "linalg_qr", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("qr", in[0], false);
+      const Shape& s = in[0].shape;
+      const int64_t m = s[s.size() - 2], n = s.back(), k = std::min(m, n);
+      Shape b = batch_of(s);
+      return std::vector<AbstractValue>{av(with_last(b, {m, k}), in[0].dtype),
+                                        av(with_last(b, {k, n}), in[0].dtype)};
+    },
+    qr_kernel);
+const Primitive& svd_p = register_linalg(
+    "linalg_svd", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("svd", in[0], false);
+      const Shape& s = in[0].shape;
+      const int64_t m = s[s.size() - 2], n = s.back(), k = std::min(m, n);
+      Shape b = batch_of(s);
+      return std::vector<AbstractValue>{av(with_last(b, {m, k}), in[0].dtype),
+                                        av(with_last(b, {k}), real_dtype(in[0].dtype)),
+                                        av(with_last(b, {k, n}), in[0].dtype)};
+    },
+    svd_kernel);
+const Primitive& eigh_p = register_linalg(
+    "linalg_eigh", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("eigh", in[0], true);
+      Shape b = batch_of(in[0].shape, 1);
+      return std::vector<AbstractValue>{av(b, real_dtype(in[0].dtype)),
+                                        av(in[0].shape, in[0].dtype)};
+    },
+    eigh_kernel);
+const Primitive& eig_p = register_linalg(
+    "linalg_eig", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("eig", in[0], true);
+      Shape b = batch_of(in[0].shape, 1);
+      const DType c = complex_dtype(in[0].dtype);
+      return std::vector<AbstractValue>{av(b, c), av(in[0].shape, c)};
+    },
+    eig_kernel);
+
+}  // namespace
+}  // namespace arrax
