@@ -173,9 +173,11 @@ def quantile(
     else:
         virtual = (n - 1) * qs
     last = np.maximum(n - 1, 0)
+    # As NumPy: beyond the ends, both neighbours are the end element.
+    outside = (virtual < 0) | (virtual >= last)
     virtual = np.clip(virtual, 0, last)
     lo = np.floor(virtual)
-    hi = np.minimum(lo + 1, last)
+    hi = np.where(outside, lo, np.minimum(lo + 1, last))
     frac = virtual - lo
     if method == "lower":
         frac = frac * 0
