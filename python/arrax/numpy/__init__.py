@@ -44,6 +44,9 @@ globals().update(
     }
 )
 
+__array_api_version__ = "2023.12"
+bool = __import__("numpy").bool  # noqa: A001 (NumPy 2 and the Array API spell it so)
+
 pi = _math.pi
 e = _math.e
 inf = float("inf")
@@ -117,3 +120,73 @@ from arrax.numpy._interop import *  # noqa: E402,F401,F403
 from arrax.numpy._math import *  # noqa: E402,F401,F403
 from arrax.numpy._rearrange import *  # noqa: E402,F401,F403
 from arrax.numpy._statistics import *  # noqa: E402,F401,F403
+
+
+def matrix_transpose(x, /):
+    """numpy.matrix_transpose (Array API): swap the last two axes."""
+    return swapaxes(asarray(x), -1, -2)  # noqa: F405
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
+    """numpy.cumulative_prod (NumPy 2.1, Array API 2023.12)."""
+    x = asarray(x)
+    if axis is None:
+        if x.ndim > 1:
+            raise ValueError("axis must be specified for arrays of more than one dimension")
+        axis = 0
+    r = cumprod(x, axis=axis, dtype=dtype)  # noqa: F405
+    if include_initial:
+        shape = list(r.shape)
+        shape[axis % r.ndim] = 1
+        r = concatenate([ones(tuple(shape), r.dtype), r], axis=axis)  # noqa: F405
+    return r
+
+
+class _ArrayNamespaceInfo:
+    """The Array API inspection object (``__array_namespace_info__()``)."""
+
+    def capabilities(self):
+        return {"boolean indexing": True, "data-dependent shapes": True}
+
+    def default_device(self):
+        return "cpu"
+
+    def devices(self):
+        return ["cpu"]
+
+    def default_dtypes(self, *, device=None):
+        import numpy as onp
+
+        return {
+            "real floating": onp.dtype(onp.float64),
+            "complex floating": onp.dtype(onp.complex128),
+            "integral": onp.dtype(onp.int64),
+            "indexing": onp.dtype(onp.int64),
+        }
+
+    def dtypes(self, *, device=None, kind=None):
+        import numpy as onp
+
+        names = [
+            "bool",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "float32",
+            "float64",
+            "complex64",
+            "complex128",
+        ]
+        out = {n: onp.dtype(n) for n in names}
+        if kind is None:
+            return out
+        return {n: d for n, d in out.items() if onp.isdtype(d, kind)}
+
+
+def __array_namespace_info__():
+    return _ArrayNamespaceInfo()

@@ -191,3 +191,13 @@ def _at(self):
 
 
 ndarray.at = property(_at)
+
+
+def _to_device(self, device, /, *, stream=None):
+    """Array API to_device: arrays live on the CPU for now (the GPU backend is issue #6)."""
+    if str(device) not in ("cpu", "cpu:0"):
+        raise ValueError(f"to_device: unknown device {device!r}; the available device is 'cpu'")
+    return self
+
+
+ndarray.to_device = _to_device

@@ -1,0 +1,50 @@
+"""Array API (2023.12) usage through ``x.__array_namespace__()``, as array-agnostic libraries
+write it, checked against NumPy running the same code."""
+
+import arrax.numpy as anp
+import numpy as np
+import pytest
+
+from conftest import AGAINST_NUMPY
+
+pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
+
+
+def standardize(x):
+    xp = x.__array_namespace__()
+    x = xp.astype(x, xp.float64)
+    mean = xp.mean(x, axis=0, keepdims=True)
+    std = xp.std(x, axis=0, keepdims=True, correction=1)
+    z = (x - mean) / std
+    order = xp.argsort(z[:, 0], stable=True)
+    top = xp.take(z, order[:3], axis=0)
+    vals, counts = xp.unique_counts(xp.astype(x[:, 1] > 4, xp.int64))
+    return (
+        xp.concat([top, xp.matrix_transpose(top)[:, :1].T], axis=0),
+        xp.linalg.vector_norm(z, axis=1),
+        xp.cumulative_sum(xp.sum(x, axis=1)),
+        xp.vecdot(z, z, axis=1),
+        counts,
+        xp.fft.rfft(x[:, 0]),
+        xp.linalg.matrix_norm(x[:3, :3], ord="fro"),
+        xp.stack(xp.unstack(x, axis=1), axis=0),
+        xp.where(xp.isnan(z), 0.0, z),
+    )
+
+
+def test_same_results_as_numpy():
+    data = np.arange(24.0).reshape(8, 3) ** 1.5 % 7
+    got = standardize(anp.asarray(data))
+    want = standardize(data)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-10, atol=1e-12)
+
+
+def test_namespace_inspection():
+    a = anp.ones(3)
+    xp = a.__array_namespace__(api_version="2023.12")
+    assert xp.__array_api_version__ == "2023.12"
+    info = xp.__array_namespace_info__()
+    assert info.default_device() == "cpu" and "float64" in info.dtypes()
+    assert a.device is not None and a.to_device("cpu") is a
+    assert xp.isdtype(xp.float32, "real floating") and xp.bool == np.bool_
