@@ -25,6 +25,7 @@ from arrax._batching import vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
 from arrax import lax, test_util  # noqa: E402
+from arrax import checkpoints, nn, optim  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
     "tree_util",
     "lax",
     "test_util",
+    "nn",
+    "optim",
+    "checkpoints",
     "make_ir",
     "jit",
     "grad",

@@ -1,0 +1,200 @@
+"""Activations, losses and initializers (functions of arrays and keys, composed from
+arrax.numpy, so they differentiate, batch and jit)."""
+
+import math
+
+import numpy as onp
+
+from arrax import numpy as np
+from arrax import random
+
+__all__ = [
+    "relu",
+    "gelu",
+    "silu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "one_hot",
+    "erf",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "mse",
+    "huber",
+    "glorot_uniform",
+    "glorot_normal",
+    "xavier_uniform",
+    "xavier_normal",
+    "he_uniform",
+    "he_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "normal",
+    "uniform",
+    "zeros",
+    "ones",
+]
+
+
+def relu(x):
+    return np.maximum(x, 0)
+
+
+def sigmoid(x):
+    # exp of a non-positive number only: no overflow for large |x|
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def silu(x):
+    return x * sigmoid(x)
+
+
+def tanh(x):
+    return np.tanh(x)
+
+
+def erf(x):
+    """The error function (Abramowitz & Stegun 7.1.26 refined with one Newton-free
+    correction; absolute error below 1.5e-7)."""
+    t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    y = 1.0 - poly * np.exp(-x * x)
+    return np.where(x >= 0, y, -y)
+
+
+def gelu(x, approximate=True):
+    """GELU; the tanh approximation by default (as jax.nn.gelu)."""
+    if approximate:
+        c = math.sqrt(2 / math.pi)
+        return 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x * x * x)))
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def logsumexp(x, axis=-1, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    from arrax import lax
+
+    m = lax.stop_gradient(m)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    return np.exp(log_softmax(x, axis))
+
+
+def one_hot(labels, num_classes, dtype=onp.float32):
+    labels = np.asarray(labels)
+    return (labels[..., None] == np.arange(num_classes)).astype(dtype)
+
+
+def cross_entropy(logits, labels, label_smoothing=0.0, axis=-1, reduction="mean"):
+    """Softmax cross-entropy; labels are class indices or one-hot (probability) rows."""
+    logp = log_softmax(logits, axis)
+    k = logits.shape[axis]
+    labels = np.asarray(labels)
+    target = (
+        one_hot(labels, k, logp.dtype)
+        if labels.ndim == logits.ndim - 1
+        else labels.astype(logp.dtype)
+    )
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + label_smoothing / k
+    loss = -np.sum(target * logp, axis=axis)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(logits, targets, reduction="mean"):
+    # max(z, 0) - z*y + log(1 + exp(-|z|)): stable for large |z|
+    loss = np.maximum(logits, 0) - logits * targets + np.log1p(np.exp(-np.abs(logits)))
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy(probs, targets, eps=1e-12, reduction="mean"):
+    p = np.clip(probs, eps, 1 - eps)
+    loss = -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+    return _reduce(loss, reduction)
+
+
+def mse(pred, target, reduction="mean"):
+    return _reduce((pred - target) ** 2, reduction)
+
+
+def huber(pred, target, delta=1.0, reduction="mean"):
+    d = np.abs(pred - target)
+    loss = np.where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta))
+    return _reduce(loss, reduction)
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return np.mean(loss)
+    if reduction == "sum":
+        return np.sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+# --- initializers: (key, shape, dtype) -> array; fans are (shape[-2], shape[-1]) for 2-D
+# weights, and (in_channels * receptive field, out_channels * receptive field) for convolution
+# kernels laid out (out, in, kh, kw). ---
+
+
+def _fans(shape):
+    if len(shape) < 2:
+        return shape[0] if shape else 1, shape[0] if shape else 1
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = int(onp.prod(shape[2:]))
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _variance_scaling(scale, mode, distribution):
+    def init(key, shape, dtype=onp.float32):
+        fan_in, fan_out = _fans(tuple(shape))
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        var = scale / max(n, 1)
+        if distribution == "uniform":
+            lim = math.sqrt(3 * var)
+            return random.uniform(key, shape, dtype, -lim, lim)
+        return random.normal(key, shape, dtype) * math.sqrt(var)
+
+    return init
+
+
+glorot_uniform = xavier_uniform = _variance_scaling(1.0, "fan_avg", "uniform")
+glorot_normal = xavier_normal = _variance_scaling(1.0, "fan_avg", "normal")
+he_uniform = kaiming_uniform = _variance_scaling(2.0, "fan_in", "uniform")
+he_normal = kaiming_normal = _variance_scaling(2.0, "fan_in", "normal")
+lecun_uniform = _variance_scaling(1.0, "fan_in", "uniform")
+lecun_normal = _variance_scaling(1.0, "fan_in", "normal")
+
+
+def normal(stddev=1e-2):
+    return lambda key, shape, dtype=onp.float32: random.normal(key, shape, dtype) * stddev
+
+
+def uniform(scale=1e-2):
+    return lambda key, shape, dtype=onp.float32: random.uniform(key, shape, dtype, 0.0, scale)
+
+
+def zeros(key, shape, dtype=onp.float32):
+    return np.zeros(shape, dtype)
+
+
+def ones(key, shape, dtype=onp.float32):
+    return np.ones(shape, dtype)
