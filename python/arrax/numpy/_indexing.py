@@ -11,6 +11,7 @@ import numpy as onp
 from arrax import _core
 from arrax._functional import take_along_axis as _take_along
 from arrax.lax import _ops as lax
+from arrax.numpy._common import _arr, _np
 
 __all__ = [
     "take",
@@ -44,16 +45,6 @@ __all__ = [
     "bincount",
     "digitize",
 ]
-
-
-def _np():
-    from arrax import numpy
-
-    return numpy
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
 
 
 def _traced(*xs):

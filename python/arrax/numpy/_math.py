@@ -6,6 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
+from arrax.numpy._common import _arr, _float_dtype, _np
 
 __all__ = [
     "isclose",
@@ -51,21 +52,6 @@ __all__ = [
     "unique_inverse",
     "unique_all",
 ]
-
-
-def _np():
-    from arrax import numpy
-
-    return numpy
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
-
-
-def _float_dtype(*arrays):
-    dt = onp.result_type(*[a.dtype for a in arrays])
-    return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
 
 
 # --- comparisons and elementwise ---------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as onp
 from arrax import _core
 from arrax._functional import take_flat
 from arrax.lax import _ops as lax
+from arrax.numpy._common import _arr
 
 __all__ = [
     "flip",
@@ -44,10 +45,6 @@ __all__ = [
     "rollaxis",
     "unstack",
 ]
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
 
 
 def _positions(npfunc, arrays, fill=None, dtype=None):

@@ -15,6 +15,7 @@ from arrax import _core
 from arrax._rules.common import to_front
 from arrax._rules.registry import defrules
 from arrax.lax import _ops as lax
+from arrax.numpy._common import _arr, _np
 
 __all__ = [
     "fft",
@@ -36,16 +37,6 @@ __all__ = [
     "fftshift",
     "ifftshift",
 ]
-
-
-def _np():
-    from arrax import numpy
-
-    return numpy
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
 
 
 def _complex_of(dtype):

@@ -16,6 +16,7 @@ from arrax import _core
 from arrax._rules.common import batch_size, bdim_at_front
 from arrax._rules.registry import defrules, is_undefined
 from arrax.lax import _ops as lax
+from arrax.numpy._common import _arr, _np
 
 LinAlgError = onp.linalg.LinAlgError
 
@@ -51,16 +52,6 @@ __all__ = [
     "cross",
     "matrix_transpose",
 ]
-
-
-def _np():
-    from arrax import numpy
-
-    return numpy
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
 
 
 def _aval(shape, dtype):

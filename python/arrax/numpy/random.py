@@ -11,6 +11,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax import random as _jr
+from arrax.numpy._common import _arr, _np
 
 __all__ = [
     "Generator",
@@ -35,22 +36,12 @@ __all__ = [
 ]
 
 
-def _np():
-    from arrax import numpy
-
-    return numpy
-
-
 def _shape(size):
     if size is None:
         return ()
     if isinstance(size, (int, onp.integer)):
         return (int(size),)
     return tuple(int(s) for s in size)
-
-
-def _arr(a):
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
 
 
 def _scalar_or_array(x, size):
