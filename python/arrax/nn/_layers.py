@@ -108,8 +108,8 @@ class _ConvND(Module):
             raise ValueError(
                 f"{type(self).__name__}: expects (N, C{', spatial' * nd}) input, got shape {x.shape}"
             )
-        if any(self.padding):
-            x = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in self.padding])
+        if any(self.padding):  # the pad primitive (np.pad would be a general gather)
+            x = lax.pad(x, 0.0, [(0, 0, 0), (0, 0, 0)] + [(p, p, 0) for p in self.padding])
         cols, out = _patches(x, self.kernel_size, self.stride, self.dilation)
         n, c = x.shape[0], x.shape[1]
         g = self.groups
@@ -145,7 +145,7 @@ class _Pool2d(Module):
         if x.ndim != 4:
             raise ValueError(f"{type(self).__name__}: expects NCHW input, got shape {x.shape}")
         if any(self.padding):
-            x = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in self.padding], constant_values=fill)
+            x = lax.pad(x, fill, [(0, 0, 0), (0, 0, 0)] + [(p, p, 0) for p in self.padding])
         cols, _ = _patches(x, self.kernel_size, self.stride, (1, 1))
         return cols
 
