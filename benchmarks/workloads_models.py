@@ -6,7 +6,6 @@ same row)."""
 from __future__ import annotations
 
 import numpy as np
-
 from registry import workload
 
 BATCH = 64
