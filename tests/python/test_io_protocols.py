@@ -109,3 +109,14 @@ def test_printoptions_and_dtype_utilities():
     assert anp.isdtype(anp.float32, "real floating") and not anp.isdtype(anp.int8, "bool")
     with anp.errstate(divide="ignore"):
         anp.asarray(1.0) / 0
+
+
+def test_dlpack_with_pytorch_is_zero_copy():
+    torch = pytest.importorskip("torch")
+    a = anp.arange(6.0).reshape(2, 3)
+    t = torch.from_dlpack(a)
+    t[0, 0] = 42.0
+    assert float(a[0, 0]) == 42.0  # the tensor views arrax's memory
+    b = anp.from_dlpack(torch.arange(4.0))
+    assert isinstance(b, anp.ndarray)
+    np.testing.assert_array_equal(np.asarray(b), [0.0, 1.0, 2.0, 3.0])
