@@ -25,13 +25,22 @@ from arrax._batching import vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
 from arrax import lax, test_util  # noqa: E402
-from arrax import checkpoints, nn, optim  # noqa: E402
+from arrax import checkpoints, nn, optim, tree  # noqa: E402
+
+
+def block_until_ready(x):
+    """Like ``jax.block_until_ready``: arrax computes synchronously on the CPU, so this
+    returns x (any pytree) as it is."""
+    return x
+
 
 __version__ = "0.1.0"
 __all__ = [
     "numpy",
     "random",
     "tree_util",
+    "tree",
+    "block_until_ready",
     "lax",
     "test_util",
     "nn",

@@ -363,3 +363,12 @@ def test_integer_array_assignment_under_transformations():
     v = anp.arange(4.0)
     close(arrax.jit(f)(v, 9.0), f(v, 9.0))
     close(arrax.grad(lambda w: anp.sum(f(w, w[3]) ** 2))(v), [0.0, 12.0, 0.0, 18.0])
+
+
+def test_jax_style_aliases():
+    x = anp.ones(3)
+    assert x.block_until_ready() is x
+    assert arrax.block_until_ready({"a": x})["a"] is x
+    close(arrax.tree.map(lambda v: v * 2, {"a": x})["a"], [2.0, 2.0, 2.0])
+    assert arrax.tree.leaves([1, (2, 3)]) == [1, 2, 3]
+    assert arrax.tree.reduce(lambda a, b: a + b, [1, 2, 3]) == 6
