@@ -350,6 +350,23 @@ CASES += [
     ),
 ]
 
+_CONV = dict(strides=(2, 1), padding=(1, 0, 2, 1), dilation=(1, 2), groups=2)
+CASES += [
+    Case(
+        "conv", lambda x, w: lax.bind1("conv", x, w, **_CONV), (real(2, 4, 5, 6), real(4, 2, 3, 2))
+    ),
+    Case(
+        "conv_input_grad",
+        lambda c, w: lax.bind1("conv_input_grad", c, w, shape=(2, 4, 5, 6), **_CONV),
+        (real(2, 4, 2, 7), real(4, 2, 3, 2)),
+    ),
+    Case(
+        "conv_weight_grad",
+        lambda x, c: lax.bind1("conv_weight_grad", x, c, shape=(4, 2, 3, 2), **_CONV),
+        (real(2, 4, 5, 6), real(2, 4, 2, 7)),
+    ),
+]
+
 # Primitives covered elsewhere: control flow and calls (test_control_flow.py, test_jit.py),
 # and the engine-internal ones the transformations make themselves.
 COVERED_ELSEWHERE = {

@@ -268,3 +268,20 @@ def test_examples_run_in_short_mode(tmp_path, example, args, expect):
     if example == "digits":
         acc = float(r.stdout.strip().splitlines()[-1].split(":")[1])
         assert acc >= 0.95
+
+
+def test_pooling_windows_general_and_tiled():
+    img = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+    # tiled (stride == kernel; the 7th row fits no window and is cut, as in PyTorch)
+    close(
+        nn.MaxPool2d(2)(anp.asarray(img)), img[:, :, :6].reshape(2, 3, 3, 2, 3, 2).max(axis=(3, 5))
+    )
+    # overlapping windows
+    got = nn.MaxPool2d(3, stride=1)(anp.asarray(img))
+    want = np.stack(
+        [img[:, :, i : i + 3, j : j + 3].max(axis=(2, 3)) for i in range(5) for j in range(4)], -1
+    )
+    close(got, want.reshape(2, 3, 5, 4))
+    check_grads(
+        lambda v: anp.sum(nn.AvgPool2d(2)(v) ** 2), (anp.asarray(img.astype(np.float64)),), order=1
+    )

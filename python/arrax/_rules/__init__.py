@@ -3,6 +3,7 @@ package registers them all."""
 
 from arrax._rules import (  # noqa: E402,F401,I001
     control_flow,  # noqa: E402,F401,I001
+    conv,
     elementwise,
     reductions,
     structural,

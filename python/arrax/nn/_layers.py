@@ -108,16 +108,24 @@ class _ConvND(Module):
             raise ValueError(
                 f"{type(self).__name__}: expects (N, C{', spatial' * nd}) input, got shape {x.shape}"
             )
-        if any(self.padding):  # the pad primitive (np.pad would be a general gather)
-            x = lax.pad(x, 0.0, [(0, 0, 0), (0, 0, 0)] + [(p, p, 0) for p in self.padding])
-        cols, out = _patches(x, self.kernel_size, self.stride, self.dilation)
-        n, c = x.shape[0], x.shape[1]
-        g = self.groups
-        k = int(onp.prod(self.kernel_size))
-        cols = cols.reshape(n, g, (c // g) * k, -1)  # (N, G, C/G*K, L)
-        w = self.weight.reshape(g, self.weight.shape[0] // g, -1)  # (G, O/G, C/G*K)
-        y = lax.dot_general(cols, w, (((2,), (2,)), ((1,), (0,))))  # (G, N, L, O/G)
-        y = np.transpose(y, (1, 0, 3, 2)).reshape((n, -1) + tuple(out))
+        # The conv primitive (im2col + GEMM in C++, with its own transposes) is 2-D; a 1-D
+        # convolution is a 2-D one over a height of 1.
+        w = self.weight
+        if nd == 1:
+            x, w = x[:, :, None, :], w[:, :, None, :]
+        pad = (
+            (0, 0, self.padding[0], self.padding[0])
+            if nd == 1
+            else (self.padding[0], self.padding[0], self.padding[1], self.padding[1])
+        )
+        stride = (1,) + self.stride if nd == 1 else self.stride
+        dilation = (1,) + self.dilation if nd == 1 else self.dilation
+        w = w.astype(x.dtype)
+        y = lax.bind1(
+            "conv", x, w, strides=stride, padding=pad, dilation=dilation, groups=self.groups
+        )
+        if nd == 1:
+            y = y[:, :, 0, :]
         if self.bias is not None:
             y = y + self.bias.reshape((1, -1) + (1,) * nd)
         return y
@@ -149,14 +157,32 @@ class _Pool2d(Module):
         cols, _ = _patches(x, self.kernel_size, self.stride, (1, 1))
         return cols
 
+    def _tiles(self, x):
+        """Non-overlapping windows (stride == kernel, no padding) as a reshape: (N, C, Ho, kh,
+        Wo, kw), with trailing rows and columns that fit no window cut, as PyTorch does."""
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        if (kh, kw) != (sh, sw) or any(self.padding) or x.ndim != 4:
+            return None
+        n, c, h, w = x.shape
+        ho, wo = h // kh, w // kw
+        if ho == 0 or wo == 0:
+            return None
+        return x[:, :, : ho * kh, : wo * kw].reshape(n, c, ho, kh, wo, kw)
+
 
 class MaxPool2d(_Pool2d):
     def __call__(self, x):
+        t = self._tiles(x)
+        if t is not None:
+            return np.max(t, axis=(3, 5))
         return np.max(self._windows(x, -np.inf), axis=2)
 
 
 class AvgPool2d(_Pool2d):
     def __call__(self, x):
+        t = self._tiles(x)
+        if t is not None:
+            return np.mean(t, axis=(3, 5))
         return np.mean(self._windows(x, 0.0), axis=2)
 
 
