@@ -81,9 +81,8 @@ class JitFunction:
             self.hits += 1
             return entry, leaves, tracer
         self.misses += 1
-        if treedef is None:
-            _, dyn_args, dyn_kwargs = (), list(args), {}
-            leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        if treedef is None:  # the fast key skipped flattening: the tracer needs the treedef
+            leaves, treedef = tree_util.tree_flatten((list(args), {}))
         avals = [_aval(leaf) for leaf in leaves]
         if os.environ.get("ARRAX_LOG_COMPILES"):
             _log.warning(

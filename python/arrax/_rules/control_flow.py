@@ -11,9 +11,9 @@ mode through cond, scan and fori_loop with static bounds. while_loop supports fo
 
 from arrax._rules.common import batch_size, bdim_at_front, instantiate, to_front
 from arrax._rules.registry import UndefinedPrimal, defrules, is_undefined
-from arrax._trace_core import aval_of, is_inexact
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
-from arrax.lax._control_flow import bind_cond, trace_closed
+from arrax.lax._control_flow import _avals, bind_cond, trace_closed
 
 
 def _ad():
@@ -26,10 +26,6 @@ def _vmap(*args, **kwargs):
     from arrax._batching import vmap
 
     return vmap(*args, **kwargs)
-
-
-def _avals(xs):
-    return [aval_of(x) for x in xs]
 
 
 # --- jit -------------------------------------------------------------------------------

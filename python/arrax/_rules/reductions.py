@@ -125,8 +125,10 @@ defrules("cumprod", jvp=_cumprod_jvp, batch=_batch_axis("cumprod"))
 
 def _cumextremum_jvp(name):
     # Each output is the input element where the running extremum was last set: its tangent
-    # is that element's tangent (picked through a one-hot comparison of indices).
+    # is that element's tangent, gathered along the axis.
     def jvp(primals, tangents, params):
+        from arrax._functional import take_along_axis
+
         (x,), (t,) = primals, tangents
         ans = _core.bind(name, [x], params)[0]
         if t is None:
@@ -140,16 +142,7 @@ def _cumextremum_jvp(name):
         last = lax.cummax(lax.select(hit, pos, lax.full(x.shape, -1, onp.int64)), axis, reverse)
         if reverse:
             last = lax.bind1("sub", lax.full(x.shape, n - 1, onp.int64), last)
-        # one_hot[..., i, ..., j] = (last[..., i, ...] == j), j a new trailing axis.
-        shape2 = x.shape + (n,)
-        src = lax.broadcast_in_dim(last, shape2, tuple(range(x.ndim)))
-        j = lax.broadcasted_iota(onp.int64, shape2, x.ndim)
-        one_hot = lax.convert_element_type(lax.bind1("eq", src, j), x.dtype)
-        # picked[..., i, ...] = sum_j one_hot[..., i, ..., j] * t[..., j, ...]: a batched dot.
-        others = [d for d in range(x.ndim) if d != axis]
-        picked = lax.dot_general(one_hot, t, (((x.ndim,), (axis,)), (others, others)))
-        picked = lax.moveaxis(picked, x.ndim - 1, axis)
-        return [ans], [picked]
+        return [ans], [take_along_axis(t, last, axis)]
 
     return jvp
 

@@ -9,12 +9,12 @@ carries the graphs, so jit, grad and vmap all see and transform the loop as a wh
 import numpy as onp
 
 from arrax import _core, tree_util
-from arrax._trace_core import asarray
+from arrax._trace_core import asarray, aval_of
 from arrax.lax import _ops as lax
 
 
 def _avals(leaves):
-    return [(tuple(x.shape), x.dtype, False) for x in leaves]
+    return [aval_of(x) for x in leaves]
 
 
 def trace_closed(fun, avals):

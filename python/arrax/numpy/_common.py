@@ -3,6 +3,7 @@
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import asarray as _arr  # noqa: F401 (a as an arrax array, no copy)
 
 
 def _np():
@@ -12,12 +13,19 @@ def _np():
     return numpy
 
 
-def _arr(a):
-    """a as an arrax array (no copy when it already is one)."""
-    return a if isinstance(a, _core.ndarray) else _core.asarray(a, None, None)
-
-
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
     dt = onp.result_type(*[a.dtype for a in arrays])
     return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
+
+
+def from_numpy(x):
+    """NumPy results as arrax arrays (zero-copy), through tuples and lists; other values (and
+    object arrays) as they are."""
+    if isinstance(x, onp.ndarray) and x.dtype.kind != "O":
+        return _core.asarray(x, None, None)
+    if isinstance(x, tuple):
+        return tuple(from_numpy(e) for e in x)
+    if isinstance(x, list):
+        return [from_numpy(e) for e in x]
+    return x

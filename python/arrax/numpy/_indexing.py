@@ -11,7 +11,7 @@ import numpy as onp
 from arrax import _core
 from arrax._functional import take_along_axis as _take_along
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np
+from arrax.numpy._common import _arr, _np, from_numpy
 
 __all__ = [
     "take",
@@ -219,50 +219,46 @@ def extract(condition, arr):
     return take(_arr(arr).reshape(-1), onp.flatnonzero(onp.asarray(condition)))
 
 
-def _wrap(t):
-    return tuple(_core.asarray(x, None, None) for x in t)
-
-
 def diag_indices(n, ndim=2):
     """numpy.diag_indices."""
-    return _wrap(onp.diag_indices(n, ndim))
+    return from_numpy(onp.diag_indices(n, ndim))
 
 
 def diag_indices_from(arr):
     """numpy.diag_indices_from."""
-    return _wrap(onp.diag_indices_from(onp.empty(_arr(arr).shape, bool)))
+    return from_numpy(onp.diag_indices_from(onp.empty(_arr(arr).shape, bool)))
 
 
 def tril_indices(n, k=0, m=None):
     """numpy.tril_indices."""
-    return _wrap(onp.tril_indices(n, k, m))
+    return from_numpy(onp.tril_indices(n, k, m))
 
 
 def triu_indices(n, k=0, m=None):
     """numpy.triu_indices."""
-    return _wrap(onp.triu_indices(n, k, m))
+    return from_numpy(onp.triu_indices(n, k, m))
 
 
 def tril_indices_from(arr, k=0):
     """numpy.tril_indices_from."""
-    return _wrap(onp.tril_indices_from(onp.empty(_arr(arr).shape, bool), k))
+    return from_numpy(onp.tril_indices_from(onp.empty(_arr(arr).shape, bool), k))
 
 
 def triu_indices_from(arr, k=0):
     """numpy.triu_indices_from."""
-    return _wrap(onp.triu_indices_from(onp.empty(_arr(arr).shape, bool), k))
+    return from_numpy(onp.triu_indices_from(onp.empty(_arr(arr).shape, bool), k))
 
 
 def ix_(*args):
     """numpy.ix_."""
-    return _wrap(onp.ix_(*[onp.asarray(a) for a in args]))
+    return from_numpy(onp.ix_(*[onp.asarray(a) for a in args]))
 
 
 def unravel_index(indices, shape, order="C"):
     """numpy.unravel_index (traced indices are clamped rather than checked)."""
     idx = _arr(indices)
     if not _traced(idx):
-        return _wrap(onp.unravel_index(onp.asarray(idx), shape, order))
+        return from_numpy(onp.unravel_index(onp.asarray(idx), shape, order))
     dims = list(shape) if order == "C" else list(shape)[::-1]
     out = []
     rest = idx.astype(onp.int64)
@@ -382,7 +378,7 @@ def unique(
         r = onp.unique(
             onp.asarray(a), return_index, return_inverse, return_counts, axis, equal_nan=equal_nan
         )
-        return _wrap(r) if isinstance(r, tuple) else _core.asarray(r, None, None)
+        return from_numpy(r)
     if return_index or return_inverse or return_counts:
         raise NotImplementedError("unique: with size=, only the values are returned")
     np = _np()

@@ -10,6 +10,7 @@ import zipfile
 import numpy as onp
 
 from arrax import _core
+from arrax.numpy._common import from_numpy
 
 __all__ = [
     "save",
@@ -26,16 +27,6 @@ __all__ = [
     "isdtype",
     "from_dlpack",
 ]
-
-
-def _wrap(x):
-    if isinstance(x, onp.ndarray) and x.dtype.kind != "O":
-        return _core.asarray(x, None, None)
-    if isinstance(x, tuple):
-        return tuple(_wrap(e) for e in x)
-    if isinstance(x, list):
-        return [_wrap(e) for e in x]
-    return x
 
 
 def _to_numpy(x):
@@ -111,7 +102,7 @@ class NpzFile:
 
     def __getitem__(self, key):
         try:
-            return _wrap(self._npz[key])
+            return from_numpy(self._npz[key])
         except (ValueError, EOFError, zipfile.BadZipFile, OSError) as e:
             raise ValueError(f"load: array {key!r} of the .npz file is corrupt: {e}") from None
 
@@ -176,17 +167,17 @@ def load(
         return NpzFile(r)
     if isinstance(r, onp.ndarray) and r.dtype.kind == "O":
         return r
-    return _wrap(onp.array(r)) if isinstance(r, onp.memmap) else _wrap(r)
+    return from_numpy(onp.array(r)) if isinstance(r, onp.memmap) else from_numpy(r)
 
 
 def loadtxt(fname, *args, **kwargs):
     """numpy.loadtxt."""
-    return _wrap(onp.loadtxt(fname, *args, **kwargs))
+    return from_numpy(onp.loadtxt(fname, *args, **kwargs))
 
 
 def genfromtxt(fname, *args, **kwargs):
     """numpy.genfromtxt."""
-    return _wrap(onp.genfromtxt(fname, *args, **kwargs))
+    return from_numpy(onp.genfromtxt(fname, *args, **kwargs))
 
 
 def savetxt(fname, X, *args, **kwargs):
@@ -254,7 +245,7 @@ def _numpy_fallback(func, args, kwargs):
     conv = lambda x: _to_numpy(x)  # noqa: E731
     a = tree_util.tree_map(conv, args)
     k = tree_util.tree_map(conv, kwargs)
-    return _wrap(func(*a, **k))
+    return from_numpy(func(*a, **k))
 
 
 def _array_function(self, func, types, args, kwargs):

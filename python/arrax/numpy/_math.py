@@ -6,7 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _np
+from arrax.numpy._common import _arr, _float_dtype, _np, from_numpy
 
 __all__ = [
     "isclose",
@@ -721,9 +721,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
             None if w is None else onp.asarray(w),
             cov,
         )
-        from arrax.numpy._statistics import _wrap_all
-
-        return _wrap_all(r)
+        return from_numpy(r)
     V = np.stack([x**k for k in range(deg, -1, -1)], axis=1)
     if w is not None:
         wv = _arr(w).astype(onp.float64)

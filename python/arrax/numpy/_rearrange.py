@@ -12,7 +12,7 @@ import numpy as onp
 from arrax import _core
 from arrax._functional import take_flat
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr
+from arrax.numpy._common import _arr, from_numpy
 
 __all__ = [
     "flip",
@@ -278,7 +278,7 @@ def indices(dimensions, dtype=int, sparse=False):
     """numpy.indices."""
     r = onp.indices(dimensions, dtype=dtype, sparse=sparse)
     if sparse:
-        return tuple(_core.asarray(x, None, None) for x in r)
+        return from_numpy(r)
     return _core.asarray(r, None, None)
 
 

@@ -6,7 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _np
+from arrax.numpy._common import _arr, _float_dtype, _np, from_numpy
 
 __all__ = [
     "ptp",
@@ -484,27 +484,19 @@ def _concrete_numpy(name, *xs):
     return [onp.asarray(x) if isinstance(x, _core.ndarray) else x for x in xs]
 
 
-def _wrap_all(r):
-    if isinstance(r, tuple):
-        return tuple(_wrap_all(x) for x in r)
-    if isinstance(r, list):
-        return [_wrap_all(x) for x in r]
-    return _core.asarray(r, None, None) if isinstance(r, onp.ndarray) else r
-
-
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogram."""
     a, bins, weights = _concrete_numpy("histogram", a, bins, weights)
-    return _wrap_all(onp.histogram(a, bins, range, density=density, weights=weights))
+    return from_numpy(onp.histogram(a, bins, range, density=density, weights=weights))
 
 
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogram2d."""
     x, y, weights = _concrete_numpy("histogram2d", x, y, weights)
-    return _wrap_all(onp.histogram2d(x, y, bins, range, density, weights))
+    return from_numpy(onp.histogram2d(x, y, bins, range, density, weights))
 
 
 def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogramdd."""
     sample, weights = _concrete_numpy("histogramdd", sample, weights)
-    return _wrap_all(onp.histogramdd(sample, bins, range, density, weights))
+    return from_numpy(onp.histogramdd(sample, bins, range, density, weights))

@@ -16,7 +16,7 @@ from arrax import _core
 from arrax._rules.common import batch_size, bdim_at_front
 from arrax._rules.registry import defrules, is_undefined
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np
+from arrax.numpy._common import _arr, _np, from_numpy
 
 LinAlgError = onp.linalg.LinAlgError
 
@@ -346,11 +346,7 @@ def qr(a, mode="reduced"):
         if a._is_tracer:
             raise NotImplementedError(f"qr: mode={mode!r} is not supported on traced arrays")
         r = onp.linalg.qr(onp.asarray(a), mode=mode)
-        return (
-            tuple(_core.asarray(x, None, None) for x in r)
-            if isinstance(r, tuple)
-            else _core.asarray(r, None, None)
-        )
+        return from_numpy(r)
     q, r = _bind("linalg_qr", a)
     if mode == "r":
         return r
@@ -371,8 +367,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
                 "svd: full_matrices=True of a non-square traced matrix; use full_matrices=False"
             )
         u, s, vh = onp.linalg.svd(onp.asarray(a), full_matrices=True)
-        w = [_core.asarray(x, None, None) for x in (u, s, vh)]
-        return namedtuple("SVDResult", ["U", "S", "Vh"])(*w)
+        return namedtuple("SVDResult", ["U", "S", "Vh"])(*from_numpy((u, s, vh)))
     u, s, vh = _bind("linalg_svd", a)
     if not compute_uv:
         return s
