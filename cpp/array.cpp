@@ -8,6 +8,7 @@
 
 #include <sys/mman.h>
 
+#include "device.h"
 #include "errors.h"
 
 namespace arrax {
@@ -86,6 +87,10 @@ LargeBufferCache& large_cache() {
 
 Buffer::~Buffer() {
   if (owner || !data || inline_storage) return;
+  if (device.kind == DeviceKind::CUDA) {
+    cuda::deallocate(data, nbytes, device.index);
+    return;
+  }
   if (mapped_bytes)
     large_cache().give(data, mapped_bytes);
   else
@@ -94,6 +99,14 @@ Buffer::~Buffer() {
 
 std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device, bool zeroed) {
   std::shared_ptr<Buffer> b;
+  if (device.kind == DeviceKind::CUDA) {
+    b = std::make_shared<Buffer>();
+    b->data = cuda::allocate(nbytes, device.index);
+    b->nbytes = nbytes;
+    b->device = device;
+    if (zeroed) cuda::memset_zero(b->data, nbytes, device.index);
+    return b;
+  }
   if (nbytes > kInlineLimit) b = std::make_shared<Buffer>();
   if (nbytes >= kHugePageThreshold) {
     // Large buffers come straight from mmap: zeroed lazily by the kernel (zeros costs nothing

@@ -32,6 +32,10 @@ struct Buffer {
   bool readonly = false;
   size_t mapped_bytes = 0;      // non-zero for memory from mmap (large buffers)
   bool inline_storage = false;  // data shares the Buffer's allocation (small buffers)
+  // Placed on its device explicitly (device_put), or computed from such an array: as in JAX,
+  // committed arrays on different devices do not mix, while uncommitted ones (created on the
+  // default device) move to where the operation runs.
+  bool committed = false;
   ~Buffer();
   // Buffers of at least this many bytes are backed by huge pages.
   static constexpr size_t kHugePageThreshold = size_t{4} << 20;
@@ -46,6 +50,9 @@ struct Buffer {
 // transforms/staging.h; later JVP and batching). Defined in primitive.h.
 class Tracer;
 
+// The device arrays are created on when none is named (device.h).
+Device current_device();
+
 int64_t shape_size(const Shape& shape);
 Strides contiguous_strides(const Shape& shape, size_t itemsize);
 std::string shape_str(const Shape& shape);  // "(2, 3)" as Python prints a tuple
@@ -53,8 +60,10 @@ std::string shape_str(const Shape& shape);  // "(2, 3)" as Python prints a tuple
 class Array {
  public:
   Array() = default;
-  // A new C-contiguous array, uninitialised (or zero-filled when `zeroed`).
-  static Array empty(const Shape& shape, DType dtype, Device device = {}, bool zeroed = false);
+  // A new C-contiguous array, uninitialised (or zero-filled when `zeroed`), on the current
+  // device unless one is named.
+  static Array empty(const Shape& shape, DType dtype, Device device = current_device(),
+                     bool zeroed = false);
   Array(std::shared_ptr<Buffer> buffer, Shape shape, Strides strides, int64_t offset, DType dtype);
   // An abstract array seen while tracing: a shape and a dtype, no memory.
   static Array traced(std::shared_ptr<Tracer> tracer, const Shape& shape, DType dtype);

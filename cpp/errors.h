@@ -24,6 +24,11 @@ struct AxisError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Device memory exhausted (Python's MemoryError), with a message saying how much was asked for.
+struct MemoryError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // numpy.linalg.LinAlgError: a singular matrix, one that is not positive definite, ...
 struct LinAlgError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -1,4 +1,5 @@
 #include "parallel.h"
+#include "device.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -33,6 +34,7 @@ class ThreadPool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       task_ = &task;
+      device_ = current_device();  // workers create arrays where the caller would
       pending_ = size_ - 1;
       error_ = nullptr;
       ++generation_;
@@ -55,14 +57,17 @@ class ThreadPool {
     uint64_t seen = 0;
     for (;;) {
       const std::function<void(int)>* task;
+      Device device;
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
         if (stop_) return;
         task = task_;
+        device = device_;
       }
       try {
+        DeviceScope scope(device);
         (*task)(index);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu_);
@@ -80,6 +85,7 @@ class ThreadPool {
   std::mutex mu_, run_mu_;
   std::condition_variable cv_, done_cv_;
   const std::function<void(int)>* task_ = nullptr;
+  Device device_;
   int pending_ = 0;
   uint64_t generation_ = 0;
   bool stop_ = false;

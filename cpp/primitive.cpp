@@ -6,6 +6,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "device.h"
 #include "errors.h"
 
 namespace arrax {
@@ -108,6 +109,7 @@ struct Registry {
   std::mutex mu;
   std::deque<Primitive> records;  // deque: references stay valid as it grows
   std::unordered_map<std::string, const Primitive*> by_name;
+  std::unordered_map<std::string, KernelFn> pending_cuda;  // kernels of unregistered primitives
 };
 Registry& registry() {
   static Registry r;
@@ -122,6 +124,11 @@ const Primitive& register_primitive(Primitive p) {
   std::lock_guard<std::mutex> lock(r.mu);
   if (r.by_name.count(p.name))
     throw std::logic_error("register_primitive: duplicate '" + p.name + "'");
+  auto pending = r.pending_cuda.find(p.name);
+  if (pending != r.pending_cuda.end()) {
+    p.cuda_kernel = std::move(pending->second);
+    r.pending_cuda.erase(pending);
+  }
   r.records.push_back(std::move(p));
   const Primitive* rec = &r.records.back();
   r.by_name[rec->name] = rec;
@@ -149,10 +156,58 @@ std::vector<const Primitive*> all_primitives() {
   return out;
 }
 
+void register_cuda_kernel(const std::string& name, KernelFn kernel) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.by_name.find(name);
+  if (it == r.by_name.end())
+    r.pending_cuda[name] = std::move(kernel);
+  else
+    const_cast<Primitive*>(it->second)->cuda_kernel = std::move(kernel);
+}
+
+std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inputs,
+                               const Params& params, Device dev) {
+  std::vector<Array> host;
+  host.reserve(inputs.size());
+  for (const Array& x : inputs) host.push_back(to_host(x));
+  std::vector<Array> out;
+  {
+    DeviceScope on_cpu(Device{});
+    out = p.cpu_kernel(host, params);
+  }
+  for (Array& y : out) y = to_device(y, dev);
+  return out;
+}
+
 std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
                                             const Params& params) {
   if (!p.cpu_kernel) throw std::logic_error(p.name + ": no CPU kernel");
-  return p.cpu_kernel(inputs, params);
+  bool commit = false;
+  const Device dev = execution_device(p.name, inputs, commit);
+  DeviceScope scope(dev);
+  auto run = [&](const std::vector<Array>& in) {
+    if (dev.kind == DeviceKind::CPU) return p.cpu_kernel(in, params);
+    if (!p.cuda_kernel) return run_on_host(p, in, params, dev);
+    return p.cuda_kernel(in, params);
+  };
+  bool in_place = true;
+  for (const Array& x : inputs) in_place = in_place && (!x.buffer() || x.device() == dev);
+  std::vector<Array> out;
+  if (in_place) {
+    out = run(inputs);
+  } else {
+    // Uncommitted operands elsewhere (Python scalars, arrays made on another default device)
+    // move to where the operation runs.
+    std::vector<Array> moved;
+    moved.reserve(inputs.size());
+    for (const Array& x : inputs) moved.push_back(move_operand(x, dev));
+    out = run(moved);
+  }
+  if (commit)
+    for (Array& y : out)
+      if (y.buffer()) y.buffer()->committed = true;
+  return out;
 }
 
 int new_interpreter_level() {

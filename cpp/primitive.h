@@ -81,6 +81,9 @@ struct Primitive {
   int num_inputs = -1;  // -1: variadic
   AbstractEvalRule abstract_eval;
   KernelFn cpu_kernel;
+  // The CUDA kernel, set by the CUDA backend (register_cuda_kernel). A primitive without one
+  // runs on a GPU through its CPU kernel, its operands copied to the host and its results back.
+  KernelFn cuda_kernel;
   // The differentiation and batching rules live with the interpreters that use them
   // (python/arrax/_rules/*.py, one `defrules` call per primitive); the registry test checks
   // that every primitive here has them.
@@ -92,6 +95,13 @@ const Primitive& register_primitive(Primitive p);
 const Primitive& primitive(const std::string& name);
 const Primitive* find_primitive(const std::string& name);
 std::vector<const Primitive*> all_primitives();
+// Gives the primitive `name` a CUDA kernel; callable before the primitive is registered (static
+// initialisation order across translation units is unspecified).
+void register_cuda_kernel(const std::string& name, KernelFn kernel);
+// Runs p's CPU kernel on host copies of the inputs and moves the results to `device`: how a
+// primitive without a CUDA kernel (or a dtype its kernel lacks) runs on a GPU.
+std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inputs,
+                               const Params& params, Device device);
 
 // Interpreters: `bind` hands each primitive application to the interpreter owning a traced
 // input, or to the current one (eager evaluation by default).

@@ -8,7 +8,7 @@ namespace arrax::np {
 namespace {
 template <typename T>
 Operand make_scalar(T v, DType dt, WeakKind w) {
-  Array a = Array::empty({}, dt);
+  Array a = Array::empty({}, dt, Device{});
   *a.data_as<T>() = v;
   return Operand(a, w);
 }

@@ -1,4 +1,5 @@
 #include "numpy_api/creation.h"
+#include "device.h"
 
 #include <cmath>
 #include <limits>
@@ -64,12 +65,12 @@ PyNum read_scalar(const Operand& op) {
   PyNum n;
   n.kind = is_complex(dt) ? 2 : is_floating(dt) ? 1 : 0;
   // arange needs concrete arguments: read them through a conversion to a known dtype.
-  n.c = *convert(a, DType::Complex128).data_as<complex128>();
+  n.c = *to_host(convert(a, DType::Complex128)).data_as<complex128>();
   if (n.kind == 0) {
     if (dt == DType::UInt64)
-      n.i = *convert(a, DType::UInt64).data_as<uint64_t>();
+      n.i = *to_host(convert(a, DType::UInt64)).data_as<uint64_t>();
     else
-      n.i = *convert(a, DType::Int64).data_as<int64_t>();
+      n.i = *to_host(convert(a, DType::Int64)).data_as<int64_t>();
   }
   return n;
 }
@@ -146,7 +147,7 @@ Array full(const Shape& shape, const Operand& fill_value, std::optional<DType> d
 Array zeros(const Shape& shape, DType dtype) {
   check_shape(shape, "zeros");
   // Eagerly a zero-filled allocation (free for large arrays: the kernel zeroes pages lazily).
-  return Array::empty(shape, dtype, {}, /*zeroed=*/true);
+  return Array::empty(shape, dtype, current_device(), /*zeroed=*/true);
 }
 Array ones(const Shape& shape, DType dtype) {
   return full(shape, scalar_operand(int64_t{1}), dtype);
@@ -156,17 +157,31 @@ Array empty(const Shape& shape, DType dtype) {
   return Array::empty(shape, dtype);  // uninitialised, as numpy.empty
 }
 
+namespace {
+// The device of a (its concrete value's, for a differentiation tracer): *_like arrays are made
+// there.
+Device device_of(const Array& a) {
+  Array c;
+  if (a.is_tracer()) return a.tracer()->concrete_value(c) ? c.device() : current_device();
+  return a.buffer() ? a.device() : current_device();
+}
+}  // namespace
+
 Array full_like(const Array& a, const Operand& fill_value, std::optional<DType> dtype,
                 const std::optional<Shape>& shape) {
+  DeviceScope on(device_of(a));
   return full(shape.value_or(a.shape()), fill_value, dtype.value_or(a.dtype()));
 }
 Array zeros_like(const Array& a, std::optional<DType> dtype, const std::optional<Shape>& shape) {
+  DeviceScope on(device_of(a));
   return zeros(shape.value_or(a.shape()), dtype.value_or(a.dtype()));
 }
 Array ones_like(const Array& a, std::optional<DType> dtype, const std::optional<Shape>& shape) {
+  DeviceScope on(device_of(a));
   return ones(shape.value_or(a.shape()), dtype.value_or(a.dtype()));
 }
 Array empty_like(const Array& a, std::optional<DType> dtype, const std::optional<Shape>& shape) {
+  DeviceScope on(device_of(a));
   return empty(shape.value_or(a.shape()), dtype.value_or(a.dtype()));
 }
 

@@ -1,4 +1,5 @@
 #include "numpy_api/ufuncs.h"
+#include "device.h"
 
 #include <cmath>
 #include <unordered_map>
@@ -358,7 +359,7 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
       std::vector<int64_t> axes;
       for (int i = 0; i < neg.ndim(); ++i) axes.push_back(i);
       Array anyneg = bind1(any_p, {neg}, Params{{"axes", axes}});
-      if (!anyneg.is_tracer() && *anyneg.data_as<bool>())
+      if (!anyneg.is_tracer() && *to_host(anyneg).data_as<bool>())
         throw ValueError(u.name + ": Integers to negative integer powers are not allowed.");
     }
   }

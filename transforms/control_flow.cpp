@@ -3,6 +3,7 @@
 // value a branch or body reads is an operand that transformations see. The CPU kernels run
 // the sub-graphs through Graph::eval; the rules that differentiate and batch them are in
 // python/arrax/_rules/control_flow.py.
+#include "device.h"
 #include "errors.h"
 #include "transforms/graph.h"
 
@@ -31,7 +32,7 @@ std::vector<AbstractValue> slice_avals(const std::vector<AbstractValue>& a, size
 }
 
 int64_t scalar_int(const Array& x) {
-  return *astype(x, DType::Int64).data_as<int64_t>();
+  return *to_host(astype(x, DType::Int64)).data_as<int64_t>();
 }
 
 // jit(*args; graph): runs a staged function. Its graph may hold constants of its own.
@@ -114,7 +115,7 @@ const Primitive& while_p = register_primitive({
       for (;;) {
         std::vector<Array> a = cargs;
         a.insert(a.end(), carry.begin(), carry.end());
-        if (!*c.eval(a)[0].data_as<bool>()) break;
+        if (!*to_host(c.eval(a)[0]).data_as<bool>()) break;
         a = bargs;
         a.insert(a.end(), carry.begin(), carry.end());
         carry = b.eval(a);

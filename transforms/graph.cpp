@@ -1,4 +1,5 @@
 #include "transforms/graph.h"
+#include "device.h"
 
 #include <sstream>
 #include <unordered_map>
@@ -65,7 +66,7 @@ std::string literal_str(const Array& c) {
   std::ostringstream os;
   dispatch_dtype(c.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    T v = *c.data_as<T>();
+    T v = *to_host(c).data_as<T>();
     if constexpr (std::is_same_v<T, bool>)
       os << (v ? "True" : "False");
     else if constexpr (is_complex_v<T>)
@@ -195,7 +196,16 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
       throw TypeError("eval: argument " + std::to_string(i) + " should be " + a.str());
     env[invars[i]] = args[i];
   }
-  for (size_t i = 0; i < constvars.size(); ++i) env[constvars[i]] = consts[i];
+  // A graph runs on the device of its arguments: operations without array inputs (iota) run
+  // there, and captured CPU constants are moved there.
+  Device dev = current_device();
+  for (const Array& a : args)
+    if (a.buffer() && a.device().kind != DeviceKind::CPU) dev = a.device();
+  DeviceScope scope(dev);
+  for (size_t i = 0; i < constvars.size(); ++i)
+    env[constvars[i]] = dev.kind == DeviceKind::CPU || consts[i].ndim() == 0
+                            ? consts[i]
+                            : to_device(consts[i], dev);
   // Liveness: each intermediate is released after its last use, so its memory returns to the
   // allocator (whose cache hands large buffers to later equations) instead of living until
   // the graph ends.

@@ -1,6 +1,7 @@
 // Graph passes of the jit: inlining of nested calls, dead-code elimination, common
 // subexpressions, constant folding and simplification. Fusion is in fusion.cpp.
 #include "transforms/passes.h"
+#include "device.h"
 
 #include <optional>
 #include <unordered_map>
@@ -136,7 +137,7 @@ struct Literals {
   std::optional<double> value(int v) const {
     auto it = scalar.find(v);
     if (it == scalar.end() || is_complex(it->second.dtype())) return std::nullopt;
-    return *astype(it->second, DType::Float64).data_as<double>();
+    return *to_host(astype(it->second, DType::Float64)).data_as<double>();
   }
 };
 
@@ -225,11 +226,14 @@ Graph simplify(const Graph& g) {
     }
     // Constant folding: every input a known constant and the outputs small.
     bool foldable = e.primitive->cpu_kernel && !e.inputs.empty() && name != "broadcast_in_dim";
-    for (int v : e.inputs) foldable = foldable && const_value.count(v);
+    for (int v : e.inputs)
+      foldable = foldable && const_value.count(v) &&
+                 const_value[v].device().kind == DeviceKind::CPU;  // folding runs CPU kernels
     for (int v : e.outputs) foldable = foldable && shape_size(out.vars[v].shape) <= kFoldLimit;
     if (foldable) {
       std::vector<Array> ins;
       for (int v : e.inputs) ins.push_back(const_value[v]);
+      DeviceScope on_cpu(Device{});
       std::vector<Array> res = e.primitive->cpu_kernel(ins, e.params);
       for (size_t i = 0; i < res.size(); ++i) {
         out.constvars.push_back(e.outputs[i]);

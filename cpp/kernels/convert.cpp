@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "array.h"
+#include "device.h"
 #include "errors.h"
 #include "kernels/loops.h"
 
@@ -84,6 +85,13 @@ void copy_into(const Array& src, const Array& dst) {
     throw ValueError("copy_into: shape mismatch " + shape_str(src.shape()) + " vs " +
                      shape_str(dst.shape()));
   if (dst.size() == 0) return;
+  const Device sd = src.device(), dd = dst.device();
+  if (sd.kind != DeviceKind::CPU || dd.kind != DeviceKind::CPU) {
+    if (sd == dd) return cuda::copy_strided(src, dst);
+    // Across devices: a contiguous copy moves the bytes, then the destination device converts.
+    Array moved = to_device(src.contiguous(), dd);
+    return copy_into(moved, dst);
+  }
   dispatch_dtype(dst.dtype(), [&](auto to_tag) {
     using To = decltype(to_tag);
     dispatch_dtype(src.dtype(), [&](auto from_tag) {

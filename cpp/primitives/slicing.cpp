@@ -2,6 +2,7 @@
 // for strided slices), dynamic_slice and dynamic_update_slice (start indices are operands, so
 // they can be traced values, as in loops).
 #include "errors.h"
+#include "device.h"
 #include "primitive.h"
 
 namespace arrax {
@@ -86,7 +87,7 @@ std::vector<int64_t> clamped_starts(const std::vector<Array>& in, size_t first, 
                                     const Shape& window) {
   std::vector<int64_t> s;
   for (size_t d = 0; d < shape.size(); ++d) {
-    int64_t v = *astype(in[first + d], DType::Int64).data_as<int64_t>();
+    int64_t v = *to_host(astype(in[first + d], DType::Int64)).data_as<int64_t>();
     s.push_back(std::clamp<int64_t>(v, 0, shape[d] - window[d]));
   }
   return s;

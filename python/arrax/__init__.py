@@ -28,10 +28,28 @@ from arrax import lax, test_util  # noqa: E402
 from arrax import checkpoints, nn, optim, tree  # noqa: E402
 
 
+from arrax import cuda  # noqa: E402
+from arrax._devices import (  # noqa: E402
+    Device,
+    default_device,
+    default_matmul_precision,
+    device_count,
+    device_get,
+    device_put,
+    devices,
+    set_matmul_precision,
+)
+from arrax._devices import _init_from_environment
+
+_init_from_environment()
+
+
 def block_until_ready(x):
-    """Like ``jax.block_until_ready``: arrax computes synchronously on the CPU, so this
-    returns x (any pytree) as it is."""
-    return x
+    """Like ``jax.block_until_ready``: waits for the GPU work making x's arrays (any pytree);
+    returns x. CPU results are ready when returned."""
+    from arrax._devices import synchronize
+
+    return synchronize(x)
 
 
 __version__ = "0.1.0"
@@ -41,6 +59,15 @@ __all__ = [
     "tree_util",
     "tree",
     "block_until_ready",
+    "Device",
+    "devices",
+    "device_count",
+    "default_device",
+    "device_put",
+    "device_get",
+    "default_matmul_precision",
+    "set_matmul_precision",
+    "cuda",
     "lax",
     "test_util",
     "nn",

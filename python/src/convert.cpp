@@ -1,4 +1,5 @@
 #include "convert.h"
+#include "device.h"
 
 #include <complex>
 #include <unordered_map>
@@ -113,7 +114,10 @@ Array array_from_numpy(py::array arr) {
   });
   auto buf =
       Buffer::wrap(data + low, static_cast<size_t>(high - low) + itemsize(dt), owner, readonly);
-  return Array(buf, shape, strides, -low, dt);
+  Array host(buf, shape, strides, -low, dt);
+  // Data from Python lands on the current device (arrax.default_device).
+  const Device dev = current_device();
+  return dev.kind == DeviceKind::CPU ? host : to_device(host, dev);
 }
 
 py::object arrays_to_py(std::vector<Array> r) {
@@ -139,6 +143,14 @@ py::array to_numpy(const Array& a) {
         "value under vmap): it cannot be converted to NumPy or a Python scalar or used in "
         "Python control flow. Use arrax.lax.cond or arrax.lax.while_loop for control flow on "
         "traced values, or pass the value as a static argument (jit's static_argnums)");
+  }
+  if (a.device().kind != DeviceKind::CPU) {  // a GPU array: a host copy
+    Array host;
+    {
+      py::gil_scoped_release release;
+      host = to_host(a);
+    }
+    return to_numpy(host);
   }
   py::object dt = dtype_to_py(a.dtype());
   auto* keep = new Array(a);

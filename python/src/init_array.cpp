@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.h"
+#include "device.h"
 #include "numpy_api/indexing.h"
 #include "numpy_api/ufuncs.h"
 
@@ -131,6 +132,15 @@ void setitem(Array& self, py::handle key, py::handle value) {
   py::object nv = to_numpy(self);
   np::Operand v = operand_from_py(value);
   nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
+  if (self.device().kind != DeviceKind::CPU) {
+    // nv was a host copy of a GPU array: write the result back.
+    Array host;
+    {
+      DeviceScope on_cpu(Device{});
+      host = array_from_numpy(py::array(nv));
+    }
+    copy_into(host, self);
+  }
 }
 
 const np::UfuncDef& U(const char* name) {
@@ -244,6 +254,8 @@ void init_array(py::module_& m) {
   // PEP 3118 buffers (memoryview(a), zero-copy consumers). bfloat16 has no buffer format
   // character; numpy.asarray reaches those arrays through __array__ instead.
   cls.def_buffer([](const Array& a) -> py::buffer_info {
+    if (a.device().kind != DeviceKind::CPU)
+      throw py::buffer_error("ndarray: a GPU array has no host buffer (numpy.asarray copies it)");
     std::string format = dispatch_dtype(a.dtype(), [](auto tag) -> std::string {
       using T = decltype(tag);
       if constexpr (std::is_same_v<T, float16>)

@@ -21,7 +21,7 @@ np::Operand result_type_arg(py::handle h) {
     return operand_from_py(h);
   static py::object generic = py::module_::import("numpy").attr("generic");
   if (py::isinstance(h, generic)) return operand_from_py(h);
-  return np::Operand(Array::empty({}, dtype_from_py(h)));
+  return np::Operand(Array::empty({}, dtype_from_py(h), Device{}));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ void init_functions(py::module_& m);
 void init_linalg(py::module_& m);
 void init_random(py::module_& m);
 void init_transforms(py::module_& m);
+void init_devices(py::module_& m);
 }  // namespace arrax::bindings
 
 namespace arrax::bindings {
@@ -39,6 +40,8 @@ void set_python_error(std::exception_ptr p) {
     PyErr_SetString(PyExc_OverflowError, e.what());
   } catch (const arrax::np::ZeroDivisionError& e) {
     PyErr_SetString(PyExc_ZeroDivisionError, e.what());
+  } catch (const arrax::MemoryError& e) {
+    PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const std::bad_alloc&) {
     PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
   } catch (const std::logic_error& e) {
@@ -65,4 +68,5 @@ PYBIND11_MODULE(_core, m) {
   arrax::bindings::init_linalg(m);
   arrax::bindings::init_random(m);
   arrax::bindings::init_transforms(m);
+  arrax::bindings::init_devices(m);
 }

@@ -494,3 +494,24 @@ class Failures:
             more = len(self.messages) - limit
             extra = f"\n... and {more} more" if more > 0 else ""
             pytest.fail(f"{len(self.messages)} sub-check(s) failed:\n{shown}{extra}", pytrace=False)
+
+
+# ---- the device the suite runs on --------------------------------------------------------------
+# `pytest --device=cuda` (or ARRAX_DEFAULT_DEVICE=cuda) runs the whole suite with arrays created
+# on the GPU: every comparison with NumPy then checks GPU results (numpy.asarray copies them).
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--device",
+        default=None,
+        help="arrax's default device for the suite: cpu (default) or cuda[:N]",
+    )
+
+
+def pytest_configure(config):
+    device = config.getoption("--device", default=None)
+    if device and not AGAINST_NUMPY:
+        import arrax
+
+        arrax.default_device(device)

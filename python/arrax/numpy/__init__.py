@@ -44,6 +44,41 @@ globals().update(
     }
 )
 
+from arrax import _devices  # noqa: E402
+
+
+def _on_device(fn):
+    """fn with its ``device=`` keyword honoured: the array is made on that device (committed
+    there, as JAX does); without it, on the default device."""
+
+    def wrapper(*args, device=None, **kwargs):
+        if device is None:
+            return fn(*args, **kwargs)
+        key = _devices._key_of(device)
+        with _devices._DefaultDevice(key):
+            r = fn(*args, **kwargs)
+        return _core._device_put(r, key)
+
+    wrapper.__name__ = wrapper.__qualname__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+for _name in (
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+    "linspace",
+    "eye",
+):
+    globals()[_name] = _on_device(getattr(_core, _name))
+
 __array_api_version__ = "2023.12"
 bool = __import__("numpy").bool  # noqa: A001 (NumPy 2 and the Array API spell it so)
 
@@ -56,8 +91,10 @@ newaxis = None
 
 
 def asarray(a, dtype=None, order=None, *, copy=None, device=None):
-    """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype."""
-    return _core.asarray(a, dtype, copy)
+    """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
+    ``device`` places (and commits) it there."""
+    r = _core.asarray(a, dtype, copy)
+    return r if device is None else _core._device_put(r, _devices._key_of(device))
 
 
 def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
@@ -149,10 +186,15 @@ class _ArrayNamespaceInfo:
         return {"boolean indexing": True, "data-dependent shapes": True}
 
     def default_device(self):
-        return "cpu"
+        from arrax._devices import default_device
+
+        return default_device()
 
     def devices(self):
-        return ["cpu"]
+        from arrax._devices import devices
+
+        gpus = devices("gpu") if _core._cuda_device_count() else []
+        return devices("cpu") + gpus
 
     def default_dtypes(self, *, device=None):
         import numpy as onp

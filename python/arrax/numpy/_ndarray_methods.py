@@ -193,19 +193,6 @@ def _at(self):
 ndarray.at = property(_at)
 
 
-def _to_device(self, device, /, *, stream=None):
-    """Array API to_device: arrays live on the CPU for now (the GPU backend is issue #6)."""
-    if str(device) not in ("cpu", "cpu:0"):
-        raise ValueError(f"to_device: unknown device {device!r}; the available device is 'cpu'")
-    return self
+from arrax import _devices  # noqa: E402
 
-
-ndarray.to_device = _to_device
-
-
-def _block_until_ready(self):
-    """JAX's ``x.block_until_ready()``: results are ready when returned, so this is x."""
-    return self
-
-
-ndarray.block_until_ready = _block_until_ready
+_devices._install(ndarray)  # device, to_device, block_until_ready

@@ -1,0 +1,303 @@
+"""GPU benchmarks of issue #6: arrax against JAX, CuPy and PyTorch on the same card, in one run.
+
+Each workload is timed with the host clock around N calls and one synchronization (the work
+is asynchronous on every framework), the median of several repeats. Prints one line per
+measurement and a table last; writes JSON to $OUT/gpu_bench.json when OUT is set.
+"""
+
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX must leave room for us
+
+import arrax  # noqa: E402
+import arrax.numpy as anp  # noqa: E402
+import numpy as np  # noqa: E402
+
+RESULTS = {}
+
+
+def timeit(fn, sync, n=20, repeats=5, warmup=3):
+    for _ in range(warmup):
+        fn()
+    sync()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        sync()
+        times.append((time.perf_counter() - t0) / n)
+    return statistics.median(times)
+
+
+def record(name, who, seconds):
+    RESULTS.setdefault(name, {})[who] = seconds
+    print(f"{name:28s} {who:10s} {seconds * 1e3:10.4f} ms", flush=True)
+
+
+def guarded(fn):
+    def run():
+        try:
+            fn()
+        except Exception as e:  # a peer missing or failing must not stop the others
+            print(f"{fn.__name__}: {type(e).__name__}: {str(e)[:300]}", flush=True)
+
+    return run
+
+
+def ax_sync():
+    arrax.cuda.synchronize()
+
+
+try:
+    import torch
+except ImportError:
+    torch = None
+try:
+    import cupy
+except ImportError:
+    cupy = None
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:
+    jax = None
+
+N64M = 64 * 1024 * 1024
+
+
+def chain(m, x):
+    return m.tanh(0.5 * x + 0.1) * m.exp(-x * x) + m.sin(x)
+
+
+@guarded
+def copy_bandwidth():
+    x = torch.randn(N64M, device="cuda")
+    y = torch.empty_like(x)
+    record("d2d_copy_64M", "torch", timeit(lambda: y.copy_(x), torch.cuda.synchronize))
+    g = arrax.device_put(np.random.default_rng(0).standard_normal(N64M, dtype=np.float32), "cuda")
+    record("d2d_copy_64M", "arrax", timeit(lambda: anp.copy(g), ax_sync))
+
+
+@guarded
+def elementwise_chain():
+    xh = np.random.default_rng(0).standard_normal(N64M, dtype=np.float32)
+    g = arrax.device_put(xh, "cuda")
+    f = arrax.jit(lambda x: chain(anp, x))
+    record("jit_chain_64M", "arrax", timeit(lambda: f(g), ax_sync))
+    record("eager_chain_64M", "arrax", timeit(lambda: chain(anp, g), ax_sync, n=5))
+    if jax is not None:
+        jx = jax.device_put(xh, jax.devices("gpu")[0])
+        jf = jax.jit(lambda x: chain(jnp, x))
+        record("jit_chain_64M", "jax", timeit(lambda: jf(jx), lambda: jf(jx).block_until_ready()))
+    if torch is not None:
+        tx = torch.from_numpy(xh).cuda()
+        record(
+            "eager_chain_64M",
+            "torch",
+            timeit(lambda: chain(torch, tx), torch.cuda.synchronize, n=5),
+        )
+    if cupy is not None:
+        cx = cupy.asarray(xh)
+        record(
+            "eager_chain_64M",
+            "cupy",
+            timeit(lambda: chain(cupy, cx), cupy.cuda.Device().synchronize, n=5),
+        )
+
+
+@guarded
+def sum_64m():
+    xh = np.random.default_rng(1).random(N64M, dtype=np.float32)
+    g = arrax.device_put(xh, "cuda")
+    record("sum_64M", "arrax", timeit(lambda: anp.sum(g), ax_sync))
+    if cupy is not None:
+        cx = cupy.asarray(xh)
+        record("sum_64M", "cupy", timeit(lambda: cupy.sum(cx), cupy.cuda.Device().synchronize))
+    if jax is not None:
+        jx = jax.device_put(xh, jax.devices("gpu")[0])
+        js = jax.jit(jnp.sum)
+        record("sum_64M", "jax", timeit(lambda: js(jx), lambda: js(jx).block_until_ready()))
+    print("sum check", float(anp.sum(g)), float(xh.astype(np.float64).sum()))
+
+
+@guarded
+def matmul_4096():
+    ah = np.random.default_rng(2).standard_normal((4096, 4096), dtype=np.float32)
+    g = arrax.device_put(ah, "cuda")
+    record("matmul_4096_f32", "arrax", timeit(lambda: g @ g, ax_sync, n=10))
+    if torch is not None:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        t = torch.from_numpy(ah).cuda()
+        record("matmul_4096_f32", "torch", timeit(lambda: t @ t, torch.cuda.synchronize, n=10))
+
+
+@guarded
+def small_op_dispatch():
+    ah = np.arange(16, dtype=np.float32)
+    g = arrax.device_put(ah, "cuda")
+    record("eager_add_16", "arrax", timeit(lambda: g + g, ax_sync, n=2000))
+    if torch is not None:
+        t = torch.from_numpy(ah).cuda()
+        record("eager_add_16", "torch", timeit(lambda: t + t, torch.cuda.synchronize, n=2000))
+    if cupy is not None:
+        c = cupy.asarray(ah)
+        record(
+            "eager_add_16", "cupy", timeit(lambda: c + c, cupy.cuda.Device().synchronize, n=2000)
+        )
+
+
+def mlp_params(rng):
+    sizes = [784, 2048, 2048, 10]
+    return [
+        (
+            rng.standard_normal((a, b), dtype=np.float32) * np.float32(1 / np.sqrt(a)),
+            np.zeros(b, np.float32),
+        )
+        for a, b in zip(sizes[:-1], sizes[1:])
+    ]
+
+
+@guarded
+def mlp_step():
+    rng = np.random.default_rng(3)
+    params = mlp_params(rng)
+    xb = rng.standard_normal((1024, 784), dtype=np.float32)
+    yb = rng.integers(0, 10, 1024)
+
+    def make_step(m, log_softmax, take):
+        def loss(p, x, y):
+            h = x
+            for i, (w, b) in enumerate(p):
+                h = h @ w + b
+                if i < len(p) - 1:
+                    h = m.maximum(h, 0)
+            return -m.mean(take(log_softmax(h), y))
+
+        return loss
+
+    ax_loss = make_step(
+        anp,
+        lambda h: arrax.nn.log_softmax(h, axis=-1),
+        lambda lp, y: anp.take_along_axis(lp, y[:, None], axis=1),
+    )
+
+    @arrax.jit
+    def ax_step(p, x, y):
+        g = arrax.grad(ax_loss)(p, x, y)
+        return arrax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, g)
+
+    gp, gx, gy = arrax.device_put((params, xb, yb), "cuda")
+    with arrax.default_matmul_precision("tf32"):
+        record("mlp_step_tf32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+    record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+    if jax is not None:
+        j_loss = make_step(
+            jnp,
+            lambda h: jax.nn.log_softmax(h, axis=-1),
+            lambda lp, y: jnp.take_along_axis(lp, y[:, None], axis=1),
+        )
+
+        @jax.jit
+        def j_step(p, x, y):
+            g = jax.grad(j_loss)(p, x, y)
+            return jax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, g)
+
+        dev = jax.devices("gpu")[0]
+        jp, jx, jy = jax.device_put((params, xb, yb), dev)
+        record(
+            "mlp_step_tf32",
+            "jax",
+            timeit(
+                lambda: j_step(jp, jx, jy),
+                lambda: j_step(jp, jx, jy)[0][0].block_until_ready(),
+                n=20,
+            ),
+        )
+        with jax.default_matmul_precision("highest"):
+            j_step_hi = jax.jit(
+                lambda p, x, y: jax.tree_util.tree_map(
+                    lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
+                )
+            )
+            record(
+                "mlp_step_f32",
+                "jax",
+                timeit(
+                    lambda: j_step_hi(jp, jx, jy),
+                    lambda: j_step_hi(jp, jx, jy)[0][0].block_until_ready(),
+                    n=20,
+                ),
+            )
+    if torch is not None:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        tp = [
+            (
+                torch.from_numpy(w).cuda().requires_grad_(),
+                torch.from_numpy(b).cuda().requires_grad_(),
+            )
+            for w, b in params
+        ]
+        tx, ty = torch.from_numpy(xb).cuda(), torch.from_numpy(yb).cuda()
+
+        def t_step():
+            h = tx
+            for i, (w, b) in enumerate(tp):
+                h = h @ w + b
+                if i < len(tp) - 1:
+                    h = torch.relu(h)
+            loss = torch.nn.functional.cross_entropy(h, ty)
+            grads = torch.autograd.grad(loss, [a for wb in tp for a in wb])
+            with torch.no_grad():
+                for a, g in zip([a for wb in tp for a in wb], grads):
+                    a.sub_(0.01 * g)
+
+        record("mlp_step_f32", "torch", timeit(t_step, torch.cuda.synchronize, n=20))
+
+
+def table():
+    def get(name, who):
+        return RESULTS.get(name, {}).get(who)
+
+    rows = []
+    copy = get("d2d_copy_64M", "torch")
+    bw = 2 * N64M * 4 / copy if copy else None
+    jc = get("jit_chain_64M", "arrax")
+    if jc and bw:
+        rows.append(("jit chain 64M: % of copy bandwidth", 2 * N64M * 4 / jc / bw, ">= 0.80"))
+    for name, peer, target in [
+        ("jit_chain_64M", "jax", "<= 1.0"),
+        ("eager_chain_64M", "torch", "<= 1.0"),
+        ("sum_64M", "cupy", "<= 1.0"),
+        ("matmul_4096_f32", "torch", "<= 1.053 (>= 95%)"),
+        ("eager_add_16", "torch", "<= 1.0"),
+        ("mlp_step_tf32", "jax", "<= 1.0"),
+        ("mlp_step_f32", "jax", "(same precision)"),
+        ("mlp_step_f32", "torch", "(PyTorch eager)"),
+    ]:
+        a, p = get(name, "arrax"), get(name, peer)
+        if a and p:
+            rows.append((f"{name} arrax/{peer} ({a * 1e3:.3f} vs {p * 1e3:.3f} ms)", a / p, target))
+    print("\n| workload | ratio | target |\n|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]:.3f} | {r[2]} |")
+
+
+if __name__ == "__main__":
+    print("device:", arrax.devices()[0].device_kind)
+    for fn in [
+        copy_bandwidth,
+        elementwise_chain,
+        sum_64m,
+        matmul_4096,
+        small_op_dispatch,
+        mlp_step,
+    ]:
+        fn()
+    if os.environ.get("OUT"):
+        with open(os.path.join(os.environ["OUT"], "gpu_bench.json"), "w") as f:
+            json.dump(RESULTS, f, indent=1)
+    table()

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The GPU check of issue #6, for a machine with one NVIDIA GPU, nvcc/CMake/ninja, pybind11,
+# scikit-build-core, NumPy, JAX, CuPy and PyTorch, and no network: builds arrax with its CUDA
+# backend, runs the GPU tests (tests/python/test_cuda.py, a part of the suite with the GPU as
+# the default device, compute-sanitizer on a subset) and the GPU benchmarks, and prints a short
+# table last. Eigen and xtensor come from third_party/include when the system lacks them
+# (`bash benchmarks/gpu/run_on_device.sh --vendor` copies them there from this machine).
+# Run from the repository root. Logs go to $OUT (or /tmp/arrax_gpu).
+set -u
+cd "$(dirname "$0")/../.."
+if [ "${1:-}" = "--vendor" ]; then
+  mkdir -p third_party/include
+  cp -r /usr/include/eigen3 third_party/include/
+  for d in xtensor xtl; do [ -d /usr/include/$d ] && cp -r /usr/include/$d third_party/include/; done
+  du -sh third_party/include
+  exit 0
+fi
+PY=${PYTHON:-python3}
+OUT=${OUT:-/tmp/arrax_gpu}
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1 ARRAX_CACHE_DIR=/tmp/arrax_kernel_cache XLA_PYTHON_CLIENT_PREALLOCATE=false
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+nvcc --version | tail -1
+step() { echo; echo "== $1 ($(date +%T))"; }
+
+step build
+start=$(date +%s)
+timeout 300 $PY -m pip install --no-build-isolation --no-deps -q -C build-dir=/tmp/arrax_build \
+  -C cmake.define.ARRAX_CUDA=ON -C cmake.define.ARRAX_BUILD_TESTS=OFF . >"$OUT/build.log" 2>&1
+rc=$?
+tail -5 "$OUT/build.log"
+echo "build rc=$rc in $(( $(date +%s) - start )) s"
+[ $rc -eq 0 ] || { grep -m 20 -B2 -A8 "error" "$OUT/build.log"; exit 1; }
+cd /tmp  # import the installed package
+REPO=$OLDPWD
+$PY -c "import arrax; print(arrax.devices(), arrax.cuda.is_available())"
+
+step "GPU tests"
+timeout 150 $PY -m pytest -q -p no:cacheprovider "$REPO/tests/python/test_cuda.py" \
+  --timeout=60 --maxfail=40 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | tail -40
+
+step benchmarks
+OUT=$OUT timeout 120 $PY "$REPO/benchmarks/gpu/bench_gpu.py" 2>&1 | tee "$OUT/bench.log" | tail -40
+
+step "part of the suite on the GPU (pytest --device=cuda)"
+timeout 40 $PY -m pytest -q -p no:cacheprovider --device=cuda "$REPO/tests/python/test_ufuncs.py" \
+  "$REPO/tests/python/test_reductions.py" 2>&1 | tee "$OUT/suite_gpu.log" | tail -6
+
+step "compute-sanitizer (memcheck) on a part of the GPU tests"
+timeout 45 compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
+  "$REPO/tests/python/test_cuda.py" -k "matmul_shapes or large_sums or devices or allocator" \
+  2>&1 | tee "$OUT/sanitizer.log" | tail -6
+
+step "table"
+tail -14 "$OUT/bench.log"

@@ -1,0 +1,595 @@
+#include "backend/cuda/codegen.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+#include "arrax_cuda_prelude.h"  // kDevicePrelude: device_prelude.cuh as a string (CMake)
+#include "backend/cuda/runtime.h"
+#include "errors.h"
+
+namespace arrax::cuda {
+namespace {
+
+// ---- NVRTC and the driver's module API, found at run time ------------------------------------
+using nvrtcProgram = void*;
+struct Nvrtc {
+  int (*create)(nvrtcProgram*, const char*, const char*, int, const char* const*,
+                const char* const*);
+  int (*compile)(nvrtcProgram, int, const char* const*);
+  int (*log_size)(nvrtcProgram, size_t*);
+  int (*log)(nvrtcProgram, char*);
+  int (*cubin_size)(nvrtcProgram, size_t*);
+  int (*cubin)(nvrtcProgram, char*);
+  int (*destroy)(nvrtcProgram*);
+};
+const Nvrtc& nvrtc() {
+  static Nvrtc n = [] {
+    Nvrtc r;
+    auto sym = [](const char* s) { return library_symbol("nvrtc", s); };
+    r.create = reinterpret_cast<decltype(r.create)>(sym("nvrtcCreateProgram"));
+    r.compile = reinterpret_cast<decltype(r.compile)>(sym("nvrtcCompileProgram"));
+    r.log_size = reinterpret_cast<decltype(r.log_size)>(sym("nvrtcGetProgramLogSize"));
+    r.log = reinterpret_cast<decltype(r.log)>(sym("nvrtcGetProgramLog"));
+    r.cubin_size = reinterpret_cast<decltype(r.cubin_size)>(sym("nvrtcGetCUBINSize"));
+    r.cubin = reinterpret_cast<decltype(r.cubin)>(sym("nvrtcGetCUBIN"));
+    r.destroy = reinterpret_cast<decltype(r.destroy)>(sym("nvrtcDestroyProgram"));
+    return r;
+  }();
+  return n;
+}
+
+struct Driver {
+  int (*load)(void**, const void*);
+  int (*get_function)(void**, void*, const char*);
+  int (*launch)(void*, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+                cudaStream_t, void**, void**);
+};
+const Driver& driver() {
+  static Driver d = [] {
+    Driver r;
+    auto sym = [](const char* s) { return library_symbol("cuda", s); };
+    r.load = reinterpret_cast<decltype(r.load)>(sym("cuModuleLoadData"));
+    r.get_function = reinterpret_cast<decltype(r.get_function)>(sym("cuModuleGetFunction"));
+    r.launch = reinterpret_cast<decltype(r.launch)>(sym("cuLaunchKernel"));
+    return r;
+  }();
+  return d;
+}
+
+std::string cache_dir() {
+  std::string dir;
+  if (const char* e = std::getenv("ARRAX_CACHE_DIR"))
+    dir = e;
+  else if (const char* h = std::getenv("HOME"))
+    dir = std::string(h) + "/.cache/arrax";
+  else
+    return "";
+  dir += "/cuda";
+  std::string partial;
+  for (size_t i = 0; i <= dir.size(); ++i) {
+    if (i == dir.size() || dir[i] == '/') {
+      if (!partial.empty()) mkdir(partial.c_str(), 0755);
+    }
+    if (i < dir.size()) partial += dir[i];
+  }
+  return dir;
+}
+
+std::string compile_cubin(const std::string& src, const std::string& arch) {
+  const Nvrtc& n = nvrtc();
+  nvrtcProgram prog = nullptr;
+  if (n.create(&prog, src.c_str(), "arrax_kernel.cu", 0, nullptr, nullptr) != 0)
+    throw ValueError("cuda: nvrtcCreateProgram failed");
+  std::string arch_opt = "--gpu-architecture=" + arch;
+  const char* opts[] = {arch_opt.c_str(), "--std=c++17", "--device-as-default-execution-space"};
+  int rc = n.compile(prog, 3, opts);
+  if (rc != 0) {
+    size_t len = 0;
+    n.log_size(prog, &len);
+    std::string log(len, '\0');
+    n.log(prog, log.data());
+    n.destroy(&prog);
+    throw std::logic_error("cuda: NVRTC failed to compile a generated kernel:\n" + log +
+                           "\n--- source ---\n" + src.substr(std::string(kDevicePrelude).size()));
+  }
+  size_t size = 0;
+  n.cubin_size(prog, &size);
+  std::string cubin(size, '\0');
+  n.cubin(prog, cubin.data());
+  n.destroy(&prog);
+  return cubin;
+}
+
+}  // namespace
+
+const char* device_prelude() {
+  return kDevicePrelude;
+}
+
+KernelHandle compile_kernel(const std::string& source, const std::string& name, int device) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, KernelHandle> cache;
+  const cudaDeviceProp& props = properties(device);
+  const std::string arch = "sm_" + std::to_string(props.major) + std::to_string(props.minor);
+  const std::string key = std::to_string(device) + arch + name + "\n" + source;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  stream(device);  // the device's context is current
+  const std::string full = std::string(kDevicePrelude) + source;
+  // The on-disk cache: one file per (architecture, source) hash.
+  const std::string dir = cache_dir();
+  const size_t h = std::hash<std::string>{}(full + arch);
+  std::string path;
+  std::string cubin;
+  if (!dir.empty()) {
+    path = dir + "/" + arch + "_" + std::to_string(h) + ".cubin";
+    std::ifstream f(path, std::ios::binary);
+    if (f) cubin.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  if (cubin.empty()) {
+    cubin = compile_cubin(full, arch);
+    if (!path.empty()) {  // atomically: write a temporary file, then rename it
+      std::string tmp = path + ".tmp" + std::to_string(getpid());
+      {
+        std::ofstream f(tmp, std::ios::binary);
+        f.write(cubin.data(), static_cast<std::streamsize>(cubin.size()));
+      }
+      std::rename(tmp.c_str(), path.c_str());
+    }
+  }
+  void* module = nullptr;
+  void* fn = nullptr;
+  if (int rc = driver().load(&module, cubin.data()))
+    throw ValueError("cuda: cuModuleLoadData failed (error " + std::to_string(rc) + ")");
+  if (int rc = driver().get_function(&fn, module, name.c_str()))
+    throw ValueError("cuda: cuModuleGetFunction failed (error " + std::to_string(rc) + ")");
+  cache.emplace(key, fn);
+  return fn;
+}
+
+void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
+                   const std::vector<long long>& words, unsigned shared_bytes) {
+  if (grid == 0) return;
+  cudaStream_t s = stream(device);
+  // The kernel's one parameter is a struct of these words, passed by value.
+  void* args[] = {const_cast<long long*>(words.data())};
+  if (int rc = driver().launch(k, grid, 1, 1, block, 1, 1, shared_bytes, s, args, nullptr))
+    throw ValueError("cuda: cuLaunchKernel failed (error " + std::to_string(rc) + ")");
+}
+
+unsigned grid_for(int64_t work_items, unsigned per_block, int device) {
+  const int64_t need = (work_items + per_block - 1) / per_block;
+  const int64_t cap = int64_t{properties(device).multiProcessorCount} * 16;
+  return static_cast<unsigned>(std::max<int64_t>(0, std::min(need, cap)));
+}
+
+std::string compute_type(DType dt) {
+  switch (dt) {
+    case DType::Bool:
+      return "bool";
+    case DType::Int8:
+      return "signed char";
+    case DType::Int16:
+      return "short";
+    case DType::Int32:
+      return "int";
+    case DType::Int64:
+      return "long long";
+    case DType::UInt8:
+      return "unsigned char";
+    case DType::UInt16:
+      return "unsigned short";
+    case DType::UInt32:
+      return "unsigned int";
+    case DType::UInt64:
+      return "unsigned long long";
+    case DType::Float16:
+    case DType::BFloat16:
+    case DType::Float32:
+      return "float";
+    case DType::Float64:
+      return "double";
+    default:
+      return "";
+  }
+}
+
+std::string storage_type(DType dt) {
+  if (dt == DType::Float16 || dt == DType::BFloat16) return "unsigned short";
+  return compute_type(dt);
+}
+
+namespace {
+
+bool is_half(DType dt) {
+  return dt == DType::Float16 || dt == DType::BFloat16;
+}
+bool is_flt(DType dt) {
+  return is_half(dt) || dt == DType::Float32 || dt == DType::Float64;
+}
+bool is_int(DType dt) {
+  return !is_flt(dt) && dt != DType::Bool && !compute_type(dt).empty();
+}
+bool is_uint(DType dt) {
+  return dt == DType::UInt8 || dt == DType::UInt16 || dt == DType::UInt32 || dt == DType::UInt64;
+}
+
+// Rounds a float32 value to the precision of a half dtype.
+std::string rounded(DType dt, const std::string& e) {
+  if (dt == DType::Float16) return "ax_rh(" + e + ")";
+  if (dt == DType::BFloat16) return "ax_rb(" + e + ")";
+  return e;
+}
+
+std::string load_expr(DType dt, const std::string& lvalue) {
+  if (dt == DType::Float16) return "ax_h2f(" + lvalue + ")";
+  if (dt == DType::BFloat16) return "ax_b2f(" + lvalue + ")";
+  return lvalue;
+}
+std::string store_expr(DType dt, const std::string& value) {
+  if (dt == DType::Float16) return "ax_f2h(" + value + ")";
+  if (dt == DType::BFloat16) return "ax_f2b(" + value + ")";
+  return value;
+}
+
+}  // namespace
+
+std::string convert_expr(DType from, DType to, const std::string& e) {
+  if (from == to) return e;
+  const std::string T = compute_type(to);
+  if (to == DType::Bool) return "((" + e + ") != 0)";
+  if (from == DType::Bool) return rounded(to, "(" + T + ")((" + e + ") ? 1 : 0)");
+  if (is_flt(from) && is_int(to)) return "ax_f2i<" + T + ">((double)(" + e + "))";
+  if (is_flt(to)) {
+    // double -> half goes through float32, as the CPU's conversion does.
+    return rounded(to, "(" + T + ")(" + e + ")");
+  }
+  return "(" + T + ")(" + e + ")";
+}
+
+namespace {
+
+// The expression (or statement, for several outputs) of one operation, or "" when it has no
+// CUDA code for these dtypes. `a` are the argument expressions, `in` the first argument's
+// dtype (the second's for select), `out` the output's.
+std::string op_code(const EwOp& op, const std::vector<std::string>& a,
+                    const std::vector<DType>& in_dt, const std::vector<std::string>& outs,
+                    const std::vector<DType>& out_dt) {
+  const std::string& name = op.primitive->name;
+  const DType in = in_dt.empty() ? out_dt[0] : in_dt[0];
+  const DType out = out_dt[0];
+  const std::string T = compute_type(in);
+  auto assign = [&](const std::string& e) { return outs[0] + " = " + e + ";"; };
+  auto res = [&](const std::string& e) { return assign(rounded(out, e)); };
+  for (DType d : in_dt)
+    if (compute_type(d).empty()) return "";
+  for (DType d : out_dt)
+    if (compute_type(d).empty()) return "";
+  const bool f = is_flt(in), i = is_int(in), b = in == DType::Bool;
+  if (name == "threefry2x32")
+    return "ax_threefry(" + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ", " + outs[0] + ", " +
+           outs[1] + ");";
+  if (name == "select") {
+    if (in_dt[0] != DType::Bool) return "";
+    return assign("(" + a[0] + " ? " + a[1] + " : " + a[2] + ")");
+  }
+  if (name == "iota") {
+    const auto& shape = op.params->get_ints("shape");
+    const int64_t dim = op.params->get_int("dimension");
+    int64_t inner = 1;
+    for (size_t d = dim + 1; d < shape.size(); ++d) inner *= shape[d];
+    return assign(convert_expr(
+        DType::Int64, out,
+        "((i / " + std::to_string(inner) + "LL) % " + std::to_string(shape[dim]) + "LL)"));
+  }
+  if (name == "convert_element_type") return assign(convert_expr(in, out, a[0]));
+  if (name == "bitcast_convert_type") {
+    if (is_half(in) || is_half(out)) return "";
+    return assign("ax_bitcast<" + compute_type(out) + ">(" + a[0] + ")");
+  }
+  if (name == "copy" || name == "stop_gradient") return assign(a[0]);
+  // Comparisons: any real dtype, bool output.
+  static const std::unordered_map<std::string, std::string> cmp = {
+      {"eq", "=="}, {"ne", "!="}, {"lt", "<"}, {"le", "<="}, {"gt", ">"}, {"ge", ">="}};
+  if (auto it = cmp.find(name); it != cmp.end())
+    return assign("(" + a[0] + " " + it->second + " " + a[1] + ")");
+  if (name == "add")
+    return b ? assign("(" + a[0] + " || " + a[1] + ")")
+             : res("(" + T + ")(" + a[0] + " + " + a[1] + ")");
+  if (name == "mul")
+    return b ? assign("(" + a[0] + " && " + a[1] + ")")
+             : res("(" + T + ")(" + a[0] + " * " + a[1] + ")");
+  if (name == "sub" && !b) return res("(" + T + ")(" + a[0] + " - " + a[1] + ")");
+  if (name == "neg" && !b) return res("(" + T + ")(-" + a[0] + ")");
+  if (name == "max" || name == "min" || name == "fmax" || name == "fmin") {
+    if (f) {
+      const std::string fn = name == "max"   ? "ax_fmax_nan"
+                             : name == "min" ? "ax_fmin_nan"
+                                             : "ax_" + name;
+      return res(fn + "(" + a[0] + ", " + a[1] + ")");
+    }
+    const bool mx = name == "max" || name == "fmax";
+    return assign("(" + a[0] + (mx ? " < " : " > ") + a[1] + " ? " + a[1] + " : " + a[0] + ")");
+  }
+  if (name == "and" || name == "or" || name == "xor") {
+    if (f) return "";
+    const std::string opc = name == "and" ? "&" : name == "or" ? "|" : "^";
+    if (b) return assign("(bool)(" + a[0] + " " + opc + " " + a[1] + ")");
+    return assign("(" + T + ")(" + a[0] + " " + opc + " " + a[1] + ")");
+  }
+  if (name == "not") {
+    if (b) return assign("(!" + a[0] + ")");
+    if (i) return assign("(" + T + ")(~" + a[0] + ")");
+    return "";
+  }
+  if ((name == "shift_left" || name == "shift_right") && i)
+    return assign(std::string(name == "shift_left" ? "ax_shl" : "ax_shr") + "<" + T + ">(" + a[0] +
+                  ", " + a[1] + ")");
+  if (name == "abs") {
+    if (f) return res("ax_abs(" + a[0] + ")");
+    if (i)
+      return assign(is_uint(in) ? a[0]
+                                : "(" + T + ")(" + a[0] + " < 0 ? -" + a[0] + " : " + a[0] + ")");
+    return "";
+  }
+  if (name == "sign") {
+    if (f) return res("ax_sign(" + a[0] + ")");
+    if (i)
+      return assign(is_uint(in) ? "(" + T + ")(" + a[0] + " > 0)"
+                                : "(" + T + ")((" + a[0] + " > 0) - (" + a[0] + " < 0))");
+    return "";
+  }
+  if (name == "round") {
+    if (f) return res("ax_rint(" + a[0] + ")");
+    return assign(a[0]);
+  }
+  if (name == "pow") {
+    if (f) return res("ax_pow(" + a[0] + ", " + a[1] + ")");
+    if (i) return assign("ax_ipow<" + T + ">(" + a[0] + ", " + a[1] + ")");
+    return "";
+  }
+  if (name == "floor_div" || name == "rem" || name == "fmod") {
+    if (f)
+      return res((name == "floor_div" ? "ax_floordiv_f("
+                  : name == "rem"     ? "ax_rem_f("
+                                      : "ax_fmod(") +
+                 a[0] + ", " + a[1] + ")");
+    if (i)
+      return assign((name == "floor_div" ? "ax_floordiv_i<"
+                     : name == "rem"     ? "ax_rem_i<"
+                                         : "ax_fmod_i<") +
+                    T + ">(" + a[0] + ", " + a[1] + ")");
+    return "";
+  }
+  if (!f) return "";
+  // Float-only functions.
+  static const std::unordered_map<std::string, std::string> unary = {
+      {"sqrt", "ax_sqrt"},     {"cbrt", "ax_cbrt"},   {"exp", "ax_exp"},     {"exp2", "ax_exp2"},
+      {"expm1", "ax_expm1"},   {"log", "ax_log"},     {"log2", "ax_log2"},   {"log10", "ax_log10"},
+      {"log1p", "ax_log1p"},   {"sin", "ax_sin"},     {"cos", "ax_cos"},     {"tan", "ax_tan"},
+      {"sinh", "ax_sinh"},     {"cosh", "ax_cosh"},   {"tanh", "ax_tanh"},   {"asin", "ax_asin"},
+      {"acos", "ax_acos"},     {"atan", "ax_atan"},   {"asinh", "ax_asinh"}, {"acosh", "ax_acosh"},
+      {"atanh", "ax_atanh"},   {"floor", "ax_floor"}, {"ceil", "ax_ceil"},   {"trunc", "ax_trunc"},
+      {"erf_inv", "ax_erfinv"}};
+  if (auto it = unary.find(name); it != unary.end()) return res(it->second + "(" + a[0] + ")");
+  static const std::unordered_map<std::string, std::string> binary = {
+      {"div", ""},
+      {"atan2", "ax_atan2"},
+      {"hypot", "ax_hypot"},
+      {"copysign", "ax_copysign"},
+      {"logaddexp", "ax_logaddexp"},
+      {"logaddexp2", "ax_logaddexp2"}};
+  if (name == "div") return res("(" + a[0] + " / " + a[1] + ")");
+  if (auto it = binary.find(name); it != binary.end())
+    return res(it->second + "(" + a[0] + ", " + a[1] + ")");
+  if (name == "nextafter")
+    return is_half(in) ? "" : assign("ax_nextafter(" + a[0] + ", " + a[1] + ")");
+  if (name == "reciprocal") return res("((" + T + ")1 / " + a[0] + ")");
+  if (name == "is_nan") return assign("ax_isnan(" + a[0] + ")");
+  if (name == "is_inf") return assign("ax_isinf(" + a[0] + ")");
+  if (name == "is_finite") return assign("ax_isfinite(" + a[0] + ")");
+  if (name == "signbit") return assign("ax_signbit(" + a[0] + ")");
+  return "";
+}
+
+std::string var(int v) {
+  return "v" + std::to_string(v);
+}
+
+// The statements of the program's operations (values already loaded into v0.., outputs
+// declared by the caller), or "" when some operation is unsupported.
+std::string body_code(const EwProgram& prog) {
+  std::ostringstream os;
+  for (const EwOp& op : prog.ops) {
+    std::vector<std::string> a, outs;
+    std::vector<DType> in_dt, out_dt;
+    for (int v : op.args) {
+      a.push_back(var(v));
+      in_dt.push_back(prog.dtypes[v]);
+    }
+    for (int v : op.outs) {
+      outs.push_back(var(v));
+      out_dt.push_back(prog.dtypes[v]);
+    }
+    if (op.primitive->name == "select" && in_dt.size() == 3) {
+      // select's value dtype is its second operand's.
+    }
+    std::string code = op_code(op, a, in_dt, outs, out_dt);
+    if (code.empty()) return "";
+    for (size_t k = 0; k < op.outs.size(); ++k)
+      os << "      " << compute_type(out_dt[k]) << " " << outs[k] << ";\n";
+    os << "      " << code << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace
+
+namespace {
+
+// A compact key of a program's structure (operations, parameter hashes, dtypes, wiring), so
+// that an eager operation finds its compiled kernel without generating source.
+std::string program_key(const EwProgram& prog) {
+  std::string k;
+  auto put = [&k](const void* p, size_t n) { k.append(static_cast<const char*>(p), n); };
+  for (DType d : prog.dtypes) k.push_back(static_cast<char>(d));
+  k.push_back('|');
+  put(&prog.n_inputs, sizeof(int));
+  for (const EwOp& op : prog.ops) {
+    put(&op.primitive, sizeof(void*));
+    const size_t h = op.params ? op.params->hash() : 0;
+    put(&h, sizeof(h));
+    for (int v : op.args) put(&v, sizeof(int));
+    k.push_back('>');
+    for (int v : op.outs) put(&v, sizeof(int));
+    k.push_back(';');
+  }
+  for (int v : prog.outputs) put(&v, sizeof(int));
+  return k;
+}
+
+std::mutex g_programs_mu;
+std::unordered_map<std::string, bool> g_supported;
+std::unordered_map<std::string, KernelHandle> g_kernels;
+
+}  // namespace
+
+bool ew_supported(const EwProgram& prog) {
+  if (prog.ops.empty()) return true;
+  const std::string key = program_key(prog);
+  {
+    std::lock_guard<std::mutex> lock(g_programs_mu);
+    auto it = g_supported.find(key);
+    if (it != g_supported.end()) return it->second;
+  }
+  const bool ok = !body_code(prog).empty();
+  std::lock_guard<std::mutex> lock(g_programs_mu);
+  g_supported.emplace(key, ok);
+  return ok;
+}
+
+std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs) {
+  const std::string body = body_code(prog);
+  if (body.empty() && !prog.ops.empty())
+    throw std::logic_error("cuda: ew_source called on an unsupported program");
+  const size_t nops = layout.size();
+  const size_t nwords = nops + 1 + nd + nops * nd;
+  std::ostringstream src;
+  src << "struct AxArgs { long long w[" << nwords << "]; };\n"
+      << "extern \"C\" __global__ void __launch_bounds__(256) ax_ew(const AxArgs a) {\n"
+      << "  const long long n = a.w[" << nops << "];\n";
+  for (size_t k = 0; k < nops; ++k) {
+    const bool is_out = k < n_outputs;
+    const DType dt = is_out ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
+    src << "  " << (is_out ? "" : "const ") << storage_type(dt) << "* __restrict__ p" << k << " = ("
+        << (is_out ? "" : "const ") << storage_type(dt) << "*)a.w[" << k << "];\n";
+  }
+  src << "  for (long long base = (long long)blockIdx.x * 1024; base < n; "
+         "base += (long long)gridDim.x * 1024) {\n"
+      << "#pragma unroll\n"
+      << "    for (int u = 0; u < 4; ++u) {\n"
+      << "      const long long i = base + u * 256 + threadIdx.x;\n"
+      << "      if (i >= n) break;\n";
+  if (layout.find('g') != std::string::npos) {
+    for (size_t k = 0; k < nops; ++k)
+      if (layout[k] == 'g') src << "      long long o" << k << " = 0;\n";
+    src << "      { long long r = i;\n";
+    for (int d = nd - 1; d >= 0; --d) {
+      src << "        { const long long idx = r % a.w[" << nops + 1 + d << "]; r /= a.w["
+          << nops + 1 + d << "];\n";
+      for (size_t k = 0; k < nops; ++k)
+        if (layout[k] == 'g')
+          src << "          o" << k << " += idx * a.w[" << nops + 1 + nd + k * nd + d << "];\n";
+      src << "        }\n";
+    }
+    src << "      }\n";
+  }
+  auto index = [&](size_t k) -> std::string {
+    return layout[k] == 'c' ? "i" : layout[k] == 's' ? "0" : "o" + std::to_string(k);
+  };
+  for (int v = 0; v < prog.n_inputs; ++v) {
+    const size_t k = n_outputs + v;
+    src << "      const " << compute_type(prog.dtypes[v]) << " " << var(v) << " = "
+        << load_expr(prog.dtypes[v], "p" + std::to_string(k) + "[" + index(k) + "]") << ";\n";
+  }
+  src << body;
+  for (size_t k = 0; k < n_outputs; ++k)
+    src << "      p" << k << "[" << index(k)
+        << "] = " << store_expr(prog.dtypes[prog.outputs[k]], var(prog.outputs[k])) << ";\n";
+  src << "    }\n  }\n}\n";
+  return src.str();
+}
+
+void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,
+            const std::vector<Array>& outputs, int device) {
+  const int64_t n = shape_size(shape);
+  if (n == 0) return;
+  // Operands: outputs first, then inputs. Each is contiguous ('c'), a broadcast scalar ('s')
+  // or general ('g', addressed through the shape and its strides).
+  std::vector<const Array*> ops;
+  for (auto& o : outputs) ops.push_back(&o);
+  for (auto& x : inputs) ops.push_back(&x);
+  // Merge dimensions that every operand walks contiguously, so general addressing stays cheap.
+  Shape dims;
+  std::vector<Strides> st(ops.size());
+  for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = !dims.empty();
+    for (size_t k = 0; k < ops.size() && merge; ++k)
+      merge = st[k].back() == ops[k]->strides()[d] * shape[d];
+    if (merge) {
+      dims.back() *= shape[d];
+      for (size_t k = 0; k < ops.size(); ++k) st[k].back() = ops[k]->strides()[d];
+    } else {
+      dims.push_back(shape[d]);
+      for (size_t k = 0; k < ops.size(); ++k) st[k].push_back(ops[k]->strides()[d]);
+    }
+  }
+  const int nd = static_cast<int>(dims.size());
+  std::string layout;
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const int64_t isz = static_cast<int64_t>(ops[k]->itemsize());
+    bool scalar = true, contig = nd <= 1 ? (nd == 0 || st[k][0] == isz) : false;
+    for (int d = 0; d < nd; ++d) scalar = scalar && st[k][d] == 0;
+    if (nd > 1) {
+      // Contiguous iff the collapsed walk is one dimension of unit stride (nd > 1 never is).
+      contig = false;
+    }
+    layout += scalar ? 's' : contig ? 'c' : 'g';
+  }
+  const size_t nops = ops.size();
+  const size_t nwords = nops + 1 + nd + nops * nd;
+  const std::string key =
+      program_key(prog) + layout + static_cast<char>(nd) + static_cast<char>(device);
+  KernelHandle kern = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_programs_mu);
+    auto it = g_kernels.find(key);
+    if (it != g_kernels.end()) kern = it->second;
+  }
+  if (!kern) {
+    kern = compile_kernel(ew_source(prog, layout, nd, outputs.size()), "ax_ew", device);
+    std::lock_guard<std::mutex> lock(g_programs_mu);
+    g_kernels.emplace(key, kern);
+  }
+  // The parameter words: pointers, n, shape, strides in elements.
+  std::vector<long long> w(nwords, 0);
+  for (size_t k = 0; k < nops; ++k) w[k] = reinterpret_cast<long long>(ops[k]->data());
+  w[nops] = n;
+  for (int d = 0; d < nd; ++d) w[nops + 1 + d] = dims[d];
+  for (size_t k = 0; k < nops; ++k)
+    for (int d = 0; d < nd; ++d)
+      w[nops + 1 + nd + k * nd + d] = st[k][d] / static_cast<int64_t>(ops[k]->itemsize());
+  launch_kernel(kern, device, grid_for(n, 1024, device), 256, w);
+}
+
+}  // namespace arrax::cuda

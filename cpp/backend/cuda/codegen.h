@@ -1,0 +1,60 @@
+// Kernels generated as CUDA C++ and compiled at run time by NVRTC for the GPU at hand (its own
+// sm_XX), cached in memory and on disk (~/.cache/arrax/cuda, or $ARRAX_CACHE_DIR) by a hash of
+// the source. Every elementwise kernel is generated: an eager operation is a program of one
+// operation, a jit's fused region a program of many, so both share the code below and the
+// device functions of device_prelude.cuh.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "array.h"
+#include "primitive.h"
+
+namespace arrax::cuda {
+
+// The device functions every generated kernel starts with (device_prelude.cuh).
+const char* device_prelude();
+
+// A compiled kernel (a CUfunction).
+using KernelHandle = void*;
+// Compiles `source` (the prelude is prepended) and returns its kernel `name`.
+KernelHandle compile_kernel(const std::string& source, const std::string& name, int device);
+// Launches with one by-value parameter of `words` 8-byte words on the device's stream.
+void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
+                   const std::vector<long long>& words, unsigned shared_bytes = 0);
+// How many blocks fill the device a few times over.
+unsigned grid_for(int64_t work_items, unsigned per_block, int device);
+
+// The CUDA type of a dtype in registers ("float" for float16/bfloat16, which compute in
+// float32) and in memory ("unsigned short" for them); empty for complex dtypes.
+std::string compute_type(DType dt);
+std::string storage_type(DType dt);
+// `expr` (of dtype `from`, in its compute type) converted to `to` as NumPy's casting does.
+std::string convert_expr(DType from, DType to, const std::string& expr);
+
+// A program of elementwise operations over one index space. Values 0..n_inputs-1 are the
+// inputs; each operation defines the values listed in `outs`.
+struct EwOp {
+  const Primitive* primitive;
+  const Params* params;
+  std::vector<int> args, outs;
+};
+struct EwProgram {
+  std::vector<DType> dtypes;  // of every value
+  int n_inputs = 0;
+  std::vector<EwOp> ops;
+  std::vector<int> outputs;  // values stored
+};
+
+// False when some operation, or some dtype, has no CUDA code here (the caller then runs the
+// CPU kernel on host copies).
+bool ew_supported(const EwProgram& prog);
+// The kernel's source: `layout` has one letter per operand (outputs first, then inputs):
+// 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions.
+std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs);
+// Runs prog over `shape`: inputs are views of that shape (broadcasts have zero strides);
+// outputs are arrays of that shape with any strides, all on `device`.
+void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,
+            const std::vector<Array>& outputs, int device);
+
+}  // namespace arrax::cuda

@@ -1,0 +1,235 @@
+// Device functions shared by every generated kernel (elementwise, fused, reductions): compiled
+// by NVRTC, so this file includes nothing. Semantics follow the CPU functors
+// (cpp/primitives/*.cpp), which follow NumPy: NaN propagation in max/min, Python's floor
+// division and modulo, NumPy's integer power, shifts and float->int conversions.
+typedef unsigned short ax_f16;
+typedef unsigned short ax_bf16;
+
+__device__ __forceinline__ float ax_h2f(unsigned short h) {
+  float f;
+  asm("{.reg .b16 t; mov.b16 t, %1; cvt.f32.f16 %0, t;}" : "=f"(f) : "h"(h));
+  return f;
+}
+__device__ __forceinline__ unsigned short ax_f2h(float f) {
+  unsigned short h;
+  asm("{.reg .b16 t; cvt.rn.f16.f32 t, %1; mov.b16 %0, t;}" : "=h"(h) : "f"(f));
+  return h;
+}
+__device__ __forceinline__ float ax_b2f(unsigned short b) {
+  return __uint_as_float(static_cast<unsigned>(b) << 16);
+}
+__device__ __forceinline__ unsigned short ax_f2b(float f) {
+  unsigned u = __float_as_uint(f);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<unsigned short>((u >> 16) | 0x40u);
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return static_cast<unsigned short>(u >> 16);
+}
+// Rounds a float32 result to half / bfloat16 precision (every op on halves rounds once).
+__device__ __forceinline__ float ax_rh(float f) { return ax_h2f(ax_f2h(f)); }
+__device__ __forceinline__ float ax_rb(float f) { return ax_b2f(ax_f2b(f)); }
+
+#define AX_F1(name, fname, dname)                                          \
+  __device__ __forceinline__ float ax_##name(float x) { return fname(x); } \
+  __device__ __forceinline__ double ax_##name(double x) { return dname(x); }
+AX_F1(sqrt, sqrtf, sqrt)
+AX_F1(cbrt, cbrtf, cbrt)
+AX_F1(exp, expf, exp)
+AX_F1(exp2, exp2f, exp2)
+AX_F1(expm1, expm1f, expm1)
+AX_F1(log, logf, log)
+AX_F1(log2, log2f, log2)
+AX_F1(log10, log10f, log10)
+AX_F1(log1p, log1pf, log1p)
+AX_F1(sin, sinf, sin)
+AX_F1(cos, cosf, cos)
+AX_F1(tan, tanf, tan)
+AX_F1(sinh, sinhf, sinh)
+AX_F1(cosh, coshf, cosh)
+AX_F1(tanh, tanhf, tanh)
+AX_F1(asin, asinf, asin)
+AX_F1(acos, acosf, acos)
+AX_F1(atan, atanf, atan)
+AX_F1(asinh, asinhf, asinh)
+AX_F1(acosh, acoshf, acosh)
+AX_F1(atanh, atanhf, atanh)
+AX_F1(floor, floorf, floor)
+AX_F1(ceil, ceilf, ceil)
+AX_F1(trunc, truncf, trunc)
+AX_F1(rint, rintf, rint)
+AX_F1(abs, fabsf, fabs)
+AX_F1(erfinv, erfinvf, erfinv)
+#undef AX_F1
+#define AX_F2(name, fname, dname)                                                     \
+  __device__ __forceinline__ float ax_##name(float x, float y) { return fname(x, y); } \
+  __device__ __forceinline__ double ax_##name(double x, double y) { return dname(x, y); }
+AX_F2(atan2, atan2f, atan2)
+AX_F2(hypot, hypotf, hypot)
+AX_F2(copysign, copysignf, copysign)
+AX_F2(fmod, fmodf, fmod)
+AX_F2(pow, powf, pow)
+AX_F2(nextafter, nextafterf, nextafter)
+#undef AX_F2
+
+__device__ __forceinline__ float ax_inf(float) { return __int_as_float(0x7f800000); }
+__device__ __forceinline__ double ax_inf(double) { return __longlong_as_double(0x7ff0000000000000LL); }
+template <class T> __device__ __forceinline__ bool ax_isnan(T x) { return x != x; }
+template <class T> __device__ __forceinline__ bool ax_isinf(T x) { return ax_abs(x) == ax_inf(x); }
+template <class T> __device__ __forceinline__ bool ax_isfinite(T x) { return x - x == x - x; }
+__device__ __forceinline__ bool ax_signbit(float x) { return (__float_as_uint(x) >> 31) != 0; }
+__device__ __forceinline__ bool ax_signbit(double x) { return __double_as_longlong(x) < 0; }
+
+template <class T> __device__ __forceinline__ T ax_sign(T x) {
+  if (x != x) return x;
+  return x > T(0) ? T(1) : x < T(0) ? T(-1) : x;  // keeps the sign of zero... as NumPy: 0
+}
+template <class T> __device__ __forceinline__ T ax_fmax_nan(T a, T b) {  // maximum
+  if (a != a) return a;
+  if (b != b) return b;
+  return a < b ? b : a;
+}
+template <class T> __device__ __forceinline__ T ax_fmin_nan(T a, T b) {  // minimum
+  if (a != a) return a;
+  if (b != b) return b;
+  return b < a ? b : a;
+}
+template <class T> __device__ __forceinline__ T ax_fmax(T a, T b) {  // fmax: ignores NaN
+  if (b != b) return a;
+  if (a != a) return b;
+  return a < b ? b : a;
+}
+template <class T> __device__ __forceinline__ T ax_fmin(T a, T b) {
+  if (b != b) return a;
+  if (a != a) return b;
+  return b < a ? b : a;
+}
+template <class T> __device__ __forceinline__ T ax_floordiv_f(T a, T b) {
+  if (b == T(0)) return a / b;
+  T mod = ax_fmod(a, b);
+  T div = (a - mod) / b;
+  if (mod != T(0) && ((b < T(0)) != (mod < T(0)))) div -= T(1);
+  T fd;
+  if (div != T(0)) {
+    fd = ax_floor(div);
+    if (div - fd > T(0.5)) fd += T(1);
+  } else {
+    fd = ax_copysign(T(0), a / b);
+  }
+  return fd;
+}
+template <class T> __device__ __forceinline__ T ax_rem_f(T a, T b) {
+  if (b == T(0)) return ax_fmod(a, b);
+  T mod = ax_fmod(a, b);
+  if (mod != T(0)) {
+    if ((b < T(0)) != (mod < T(0))) mod += b;
+  } else {
+    mod = ax_copysign(T(0), b);
+  }
+  return mod;
+}
+template <class T> __device__ __forceinline__ bool ax_is_signed() { return T(-1) < T(0); }
+template <class T> __device__ __forceinline__ T ax_floordiv_i(T a, T b) {
+  if (b == T(0)) return T(0);
+  if (ax_is_signed<T>()) {
+    if (b == T(-1)) return static_cast<T>(T(0) - a);
+    T q = a / b;
+    if ((a % b != T(0)) && ((a < T(0)) != (b < T(0)))) --q;
+    return q;
+  }
+  return a / b;
+}
+template <class T> __device__ __forceinline__ T ax_rem_i(T a, T b) {
+  if (b == T(0)) return T(0);
+  if (ax_is_signed<T>()) {
+    if (b == T(-1)) return T(0);
+    T r = a % b;
+    if (r != T(0) && ((r < T(0)) != (b < T(0)))) r += b;
+    return r;
+  }
+  return a % b;
+}
+template <class T> __device__ __forceinline__ T ax_fmod_i(T a, T b) {
+  if (b == T(0)) return T(0);
+  if (ax_is_signed<T>() && b == T(-1)) return T(0);
+  return a % b;
+}
+template <class T> __device__ __forceinline__ T ax_ipow(T a, T b) {
+  if (ax_is_signed<T>() && b < T(0)) return T(0);
+  unsigned long long base = static_cast<unsigned long long>(a), result = 1;
+  unsigned long long e = static_cast<unsigned long long>(b);
+  while (e) {
+    if (e & 1ull) result *= base;
+    base *= base;
+    e >>= 1;
+  }
+  return static_cast<T>(result);
+}
+template <class T> __device__ __forceinline__ T ax_shl(T a, T b) {
+  const long long bits = sizeof(T) * 8;
+  if (static_cast<long long>(b) < 0 || static_cast<long long>(b) >= bits ||
+      (!ax_is_signed<T>() && static_cast<unsigned long long>(b) >= (unsigned long long)bits))
+    return T(0);
+  return static_cast<T>(static_cast<unsigned long long>(a) << static_cast<int>(b));
+}
+template <class T> __device__ __forceinline__ T ax_shr(T a, T b) {
+  const long long bits = sizeof(T) * 8;
+  const bool big = ax_is_signed<T>() ? (static_cast<long long>(b) < 0 || static_cast<long long>(b) >= bits)
+                                     : static_cast<unsigned long long>(b) >= (unsigned long long)bits;
+  if (big) return (ax_is_signed<T>() && a < T(0)) ? T(-1) : T(0);
+  return static_cast<T>(a >> static_cast<int>(b));
+}
+template <class T> __device__ __forceinline__ T ax_logaddexp(T a, T b) {
+  if (a == b) return a + T(0.6931471805599453);  // equal infinities too
+  T d = a - b;
+  if (d != d) return d;
+  return d > T(0) ? a + ax_log1p(ax_exp(-d)) : b + ax_log1p(ax_exp(d));
+}
+template <class T> __device__ __forceinline__ T ax_logaddexp2(T a, T b) {
+  if (a == b) return a + T(1);
+  T d = a - b;
+  if (d != d) return d;
+  const T ln2 = T(0.6931471805599453);
+  return d > T(0) ? a + ax_log1p(ax_exp2(-d)) / ln2 : b + ax_log1p(ax_exp2(d)) / ln2;
+}
+// Float -> integer as x86 gives NumPy: out of range and NaN give the minimum (signed); unsigned
+// wraps through int64 where that is in range, else 0.
+template <class To> __device__ __forceinline__ To ax_f2i(double v) {
+  const double bits = sizeof(To) * 8;
+  if (ax_is_signed<To>()) {
+    const double hi = exp2(bits - 1.0);
+    if (!(v >= -hi && v < hi)) return static_cast<To>(1ull << (sizeof(To) * 8 - 1));
+    return static_cast<To>(static_cast<long long>(v));
+  }
+  const double hi = exp2(bits);
+  if (!(v > -1.0 && v < hi)) {
+    if (v > -9.2e18 && v < 9.2e18) return static_cast<To>(static_cast<long long>(v));
+    return To(0);
+  }
+  return static_cast<To>(static_cast<unsigned long long>(v));
+}
+__device__ __forceinline__ unsigned ax_rotl32(unsigned v, int r) { return (v << r) | (v >> (32 - r)); }
+// Threefry-2x32, 20 rounds: the same block as the CPU kernel (cpp/primitives/random_bits.cpp).
+__device__ __forceinline__ void ax_threefry(unsigned k0, unsigned k1, unsigned x0, unsigned x1,
+                                            unsigned& y0, unsigned& y1) {
+  const unsigned k2 = k0 ^ k1 ^ 0x1BD11BDAu;
+  const unsigned ks[3] = {k0, k1, k2};
+  unsigned a = x0 + k0, b = x1 + k1;
+  const int ra[4] = {13, 15, 26, 6}, rb[4] = {17, 29, 16, 24};
+#pragma unroll
+  for (int g = 0; g < 5; ++g) {
+#pragma unroll
+    for (int r = 0; r < 4; ++r) {
+      a += b;
+      b = ax_rotl32(b, (g % 2 == 0) ? ra[r] : rb[r]);
+      b ^= a;
+    }
+    a += ks[(g + 1) % 3];
+    b += ks[(g + 2) % 3] + static_cast<unsigned>(g + 1);
+  }
+  y0 = a;
+  y1 = b;
+}
+template <class To, class From> __device__ __forceinline__ To ax_bitcast(From v) {
+  union { From f; To t; } u;
+  u.f = v;
+  return u.t;
+}

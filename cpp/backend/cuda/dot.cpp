@@ -1,0 +1,182 @@
+// dot_general on the GPU through cuBLAS (found at run time): operands become batched row-major
+// matrices (views where their strides allow, else contiguous copies) and one strided-batched
+// GEMM computes C^T = B^T A^T in cuBLAS's column-major terms. float32 is exact by default;
+// set_matmul_precision("tf32" / "bf16") opts into the tensor-core modes. Integer and complex
+// products run through the host.
+#include <mutex>
+
+#include "backend/cuda/kernels.h"
+#include "backend/cuda/runtime.h"
+#include "device.h"
+#include "errors.h"
+#include "primitive.h"
+
+namespace arrax::cuda {
+namespace {
+
+std::mutex g_precision_mu;
+std::string g_precision = "float32";
+
+struct Cublas {
+  int (*create)(void**);
+  int (*set_stream)(void*, cudaStream_t);
+  int (*gemm)(void*, int, int, int, int, int, const void*, const void*, int, int, long long,
+              const void*, int, int, long long, const void*, void*, int, int, long long, int, int,
+              int);
+};
+const Cublas& cublas() {
+  static Cublas c = [] {
+    Cublas r;
+    auto sym = [](const char* s) { return library_symbol("cublas", s); };
+    r.create = reinterpret_cast<decltype(r.create)>(sym("cublasCreate_v2"));
+    r.set_stream = reinterpret_cast<decltype(r.set_stream)>(sym("cublasSetStream_v2"));
+    r.gemm = reinterpret_cast<decltype(r.gemm)>(sym("cublasGemmStridedBatchedEx"));
+    return r;
+  }();
+  return c;
+}
+
+void* handle(int device) {
+  static std::mutex mu;
+  static void* handles[16] = {};
+  std::lock_guard<std::mutex> lock(mu);
+  cudaStream_t s = stream(device);
+  if (!handles[device]) {
+    if (int rc = cublas().create(&handles[device]))
+      throw ValueError("dot_general: cublasCreate failed (status " + std::to_string(rc) + ")");
+    cublas().set_stream(handles[device], s);
+  }
+  return handles[device];
+}
+
+// x's dims in the order `order`, as a batch of (rows x cols) row-major matrices: returns the
+// array (a view or a contiguous copy) and whether it is transposed (column-major) instead.
+Array as_matrices(const Array& x, const std::vector<int64_t>& batch,
+                  const std::vector<int64_t>& rows, const std::vector<int64_t>& cols,
+                  bool& transposed) {
+  auto permuted = [&](const std::vector<int64_t>& a, const std::vector<int64_t>& b,
+                      const std::vector<int64_t>& c) {
+    Shape s;
+    Strides t;
+    for (auto* v : {&a, &b, &c})
+      for (int64_t d : *v) {
+        s.push_back(x.shape()[d]);
+        t.push_back(x.strides()[d]);
+      }
+    return x.view(s, t, x.offset());
+  };
+  Array v = permuted(batch, rows, cols);
+  if (v.is_c_contiguous()) {
+    transposed = false;
+    return v;
+  }
+  Array w = permuted(batch, cols, rows);
+  if (w.is_c_contiguous()) {
+    transposed = true;
+    return w;
+  }
+  transposed = false;
+  return v.contiguous(true);
+}
+
+std::vector<int64_t> free_dims(int nd, const std::vector<int64_t>& a,
+                               const std::vector<int64_t>& b) {
+  std::vector<int64_t> r;
+  for (int64_t d = 0; d < nd; ++d)
+    if (std::find(a.begin(), a.end(), d) == a.end() && std::find(b.begin(), b.end(), d) == b.end())
+      r.push_back(d);
+  return r;
+}
+
+int64_t prod(const Shape& s, const std::vector<int64_t>& dims) {
+  int64_t n = 1;
+  for (auto d : dims) n *= s[d];
+  return n;
+}
+
+std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& in,
+                              const Params& p) {
+  const Array &lhs = in[0], &rhs = in[1];
+  const Device dev = current_device();
+  const DType dt = lhs.dtype();
+  int data_type, compute;
+  std::string precision = matmul_precision();
+  switch (dt) {
+    case DType::Float32:
+      data_type = 0;
+      compute = precision == "tf32" ? 77 : precision == "bf16" ? 75 : 68;
+      break;
+    case DType::Float64:
+      data_type = 1;
+      compute = 70;
+      break;
+    case DType::Float16:
+      data_type = 2;
+      compute = 68;
+      break;
+    case DType::BFloat16:
+      data_type = 14;
+      compute = 68;
+      break;
+    default:
+      return run_on_host(*prim, in, p, dev);
+  }
+  AbstractValue la{lhs.shape(), dt, false, lhs.device()}, ra{rhs.shape(), dt, false, rhs.device()};
+  const AbstractValue oa = prim->abstract_eval({la, ra}, p)[0];
+  const auto &lb = p.get_ints("lhs_batch"), &rb = p.get_ints("rhs_batch"),
+             &lc = p.get_ints("lhs_contracting"), &rc = p.get_ints("rhs_contracting");
+  const auto lf = free_dims(lhs.ndim(), lb, lc), rf = free_dims(rhs.ndim(), rb, rc);
+  const int64_t B = prod(lhs.shape(), lb), M = prod(lhs.shape(), lf), K = prod(lhs.shape(), lc),
+                N = prod(rhs.shape(), rf);
+  Array out = Array::empty(oa.shape, dt, dev);
+  if (out.size() == 0) return {out};
+  if (K == 0) {
+    memset_zero(out.data(), out.nbytes(), dev.index);
+    return {out};
+  }
+  bool at = false, bt = false;
+  Array a = as_matrices(lhs, lb, lf, lc, at);  // (B, M, K), or (B, K, M) when at
+  Array b = as_matrices(rhs, rb, rc, rf, bt);  // (B, K, N), or (B, N, K) when bt
+  // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS's "A" is our b, its "B" our a.
+  const float one_f = 1, zero_f = 0;
+  const double one_d = 1, zero_d = 0;
+  const bool dbl = compute == 70;
+  const void* alpha = dbl ? static_cast<const void*>(&one_d) : &one_f;
+  const void* beta = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
+  const int ldb = static_cast<int>(bt ? K : N);  // leading dimension of b in column-major terms
+  const int lda = static_cast<int>(at ? M : K);
+  int rc2 = cublas().gemm(handle(dev.index), bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N),
+                          static_cast<int>(M), static_cast<int>(K), alpha, b.data(), data_type,
+                          std::max(ldb, 1), K * N, a.data(), data_type, std::max(lda, 1), M * K,
+                          beta, out.data(), data_type, static_cast<int>(std::max<int64_t>(N, 1)),
+                          M * N, static_cast<int>(B), compute, -1);
+  if (rc2 != 0)
+    throw ValueError("dot_general: cublasGemmStridedBatchedEx failed (status " +
+                     std::to_string(rc2) + ") for lhs " + shape_str(lhs.shape()) + ", rhs " +
+                     shape_str(rhs.shape()));
+  return {out};
+}
+
+}  // namespace
+
+void set_matmul_precision(const std::string& precision) {
+  if (precision != "float32" && precision != "tf32" && precision != "bf16")
+    throw ValueError("set_matmul_precision: expected 'float32', 'tf32' or 'bf16', got '" +
+                     precision + "'");
+  std::lock_guard<std::mutex> lock(g_precision_mu);
+  g_precision = precision;
+}
+
+std::string matmul_precision() {
+  std::lock_guard<std::mutex> lock(g_precision_mu);
+  return g_precision;
+}
+
+void install_dot_kernel() {
+  if (const Primitive* p = find_primitive("dot_general"))
+    register_cuda_kernel("dot_general", [p](const std::vector<Array>& in, const Params& params) {
+      return dot_kernel(p, in, params);
+    });
+}
+
+}  // namespace arrax::cuda

@@ -1,0 +1,173 @@
+// The CUDA kernels of the primitives, installed into the registry the first time a GPU is used
+// (every primitive is registered by then): generated elementwise kernels for every elementwise
+// primitive, the jit's fused regions as one generated kernel each, reductions (reduce.cpp),
+// dot_general through cuBLAS (dot.cpp), and the CPU kernels of the primitives that only make
+// views, copy (copy_into) or evaluate sub-graphs, which work on any device as they are.
+// Primitives left without a CUDA kernel run through run_on_host.
+#include <mutex>
+
+#include "backend/cuda/codegen.h"
+#include "backend/cuda/kernels.h"
+#include "backend/cuda/runtime.h"
+#include "device.h"
+#include "errors.h"
+#include "transforms/graph.h"
+
+namespace arrax::cuda {
+namespace {
+
+std::vector<AbstractValue> avals_of(const std::vector<Array>& in) {
+  std::vector<AbstractValue> r;
+  for (const Array& a : in) r.push_back(AbstractValue{a.shape(), a.dtype(), false, a.device()});
+  return r;
+}
+
+KernelFn elementwise_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const std::vector<AbstractValue> out_av = p->abstract_eval(avals_of(in), params);
+    EwProgram prog;
+    prog.n_inputs = static_cast<int>(in.size());
+    EwOp op{p, &params, {}, {}};
+    for (size_t k = 0; k < in.size(); ++k) {
+      prog.dtypes.push_back(in[k].dtype());
+      op.args.push_back(static_cast<int>(k));
+    }
+    for (const AbstractValue& a : out_av) {
+      op.outs.push_back(static_cast<int>(prog.dtypes.size()));
+      prog.outputs.push_back(static_cast<int>(prog.dtypes.size()));
+      prog.dtypes.push_back(a.dtype);
+    }
+    prog.ops.push_back(op);
+    const Device dev = current_device();
+    if (!ew_supported(prog)) return run_on_host(*p, in, params, dev);
+    std::vector<Array> outs;
+    for (const AbstractValue& a : out_av) outs.push_back(Array::empty(a.shape, a.dtype, dev));
+    const Shape& shape = out_av[0].shape;
+    ew_run(prog, shape, in, outs, dev.index);
+    return outs;
+  };
+}
+
+// A jit's fused region: one generated kernel for the whole region when every operation has CUDA
+// code, else the region's equations one by one.
+std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
+  const ir::Graph& sub = *params.get<GraphList>("graph")[0];
+  const Shape shape(params.get_ints("shape"));
+  const Device dev = current_device();
+  EwProgram prog;
+  std::vector<int> value_of(sub.vars.size(), -1);
+  std::vector<Array> inputs;
+  for (size_t i = 0; i < sub.invars.size(); ++i) {
+    value_of[sub.invars[i]] = static_cast<int>(prog.dtypes.size());
+    prog.dtypes.push_back(sub.vars[sub.invars[i]].dtype);
+    inputs.push_back(in[i]);
+  }
+  for (size_t i = 0; i < sub.constvars.size(); ++i) {
+    value_of[sub.constvars[i]] = static_cast<int>(prog.dtypes.size());
+    prog.dtypes.push_back(sub.vars[sub.constvars[i]].dtype);
+    inputs.push_back(to_device(sub.consts[i], dev));
+  }
+  prog.n_inputs = static_cast<int>(inputs.size());
+  // Region inputs are full-size or 0-d (broadcast over the region).
+  std::vector<Array> views;
+  for (const Array& x : inputs) views.push_back(x.ndim() == 0 ? broadcast_view(x, shape, {}) : x);
+  bool ok = true;
+  for (const ir::Eqn& e : sub.eqns) {
+    if (e.primitive->name == "broadcast_in_dim" && sub.vars[e.inputs[0]].shape.empty()) {
+      value_of[e.outputs[0]] = value_of[e.inputs[0]];  // scalars are read at every index
+      continue;
+    }
+    if (e.primitive->fusion != FusionClass::Elementwise) {
+      ok = false;
+      break;
+    }
+    EwOp op{e.primitive, &e.params, {}, {}};
+    for (int v : e.inputs) op.args.push_back(value_of[v]);
+    for (int v : e.outputs) {
+      value_of[v] = static_cast<int>(prog.dtypes.size());
+      op.outs.push_back(value_of[v]);
+      prog.dtypes.push_back(sub.vars[v].dtype);
+    }
+    prog.ops.push_back(op);
+  }
+  if (ok) {
+    for (int v : sub.outvars) prog.outputs.push_back(value_of[v]);
+    ok = ew_supported(prog);
+  }
+  if (!ok) {
+    std::vector<Array> r = sub.eval(in);
+    for (Array& y : r)
+      if (y.shape() != shape) {
+        Array full = Array::empty(shape, y.dtype(), dev);
+        copy_into(broadcast_view(y, shape, {}), full);
+        y = full;
+      }
+    return r;
+  }
+  std::vector<Array> outs;
+  for (int v : sub.outvars) outs.push_back(Array::empty(shape, sub.vars[v].dtype, dev));
+  ew_run(prog, shape, views, outs, dev.index);
+  return outs;
+}
+
+}  // namespace
+
+namespace {
+
+// An array of 8- or 16-byte items seen as uint64 words (a trailing dimension of 2 for 16-byte
+// items): how complex arrays, which generated kernels have no arithmetic for, are copied.
+Array as_words(const Array& a) {
+  Shape s = a.shape();
+  Strides t = a.strides();
+  if (a.itemsize() == 16) {
+    s.push_back(2);
+    t.push_back(8);
+  }
+  return Array(a.buffer(), s, t, a.offset(), DType::UInt64);
+}
+
+void convert_on_device(const Array& src, const Array& dst) {
+  static const Primitive& convert = primitive("convert_element_type");
+  Params params{{"new_dtype", dst.dtype()}};
+  EwProgram prog{{src.dtype(), dst.dtype()}, 1, {EwOp{&convert, &params, {0}, {1}}}, {1}};
+  ew_run(prog, dst.shape(), {src}, {dst}, dst.device().index);
+}
+
+}  // namespace
+
+void copy_strided(const Array& src, const Array& dst) {
+  if (!compute_type(src.dtype()).empty() && !compute_type(dst.dtype()).empty())
+    return convert_on_device(src, dst);
+  if (src.dtype() == dst.dtype()) {  // complex, same dtype: a copy of the words
+    return convert_on_device(as_words(src), as_words(dst));
+  }
+  // A conversion to or from complex: on the host.
+  Array staged = Array::empty(src.shape(), src.dtype(), src.device());
+  copy_strided(src, staged);
+  Array h = Array::empty(dst.shape(), dst.dtype(), Device{});
+  {
+    DeviceScope on_cpu(Device{});
+    copy_into(to_host(staged), h);
+  }
+  Array back = to_device(h, dst.device());
+  copy_strided(back, dst);
+}
+
+void install_kernels() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const Primitive* p : all_primitives())
+      if (p->fusion == FusionClass::Elementwise)
+        register_cuda_kernel(p->name, elementwise_kernel(p));
+    // Views, copies through copy_into, and sub-graph evaluation: device-independent as written.
+    for (const char* name : {"reshape", "transpose", "broadcast_in_dim", "slice", "rev",
+                             "concatenate", "pad", "dynamic_slice", "dynamic_update_slice", "cond",
+                             "while", "scan", "jit", "custom_call", "custom_lin"})
+      if (const Primitive* p = find_primitive(name)) register_cuda_kernel(name, p->cpu_kernel);
+    register_cuda_kernel("fused", fused_kernel);
+    install_reduction_kernels();
+    install_dot_kernel();
+  });
+}
+
+}  // namespace arrax::cuda

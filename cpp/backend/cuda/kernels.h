@@ -1,0 +1,15 @@
+// Installation of the primitives' CUDA kernels (kernels.cpp), called when a GPU is first used.
+#pragma once
+#include <string>
+
+#include "dtype.h"
+
+namespace arrax::cuda {
+void install_kernels();
+void install_reduction_kernels();  // reduce.cpp
+void install_dot_kernel();         // dot.cpp
+// A reduction kernel's source ("sum", "prod", "max", "min", "and", "or"), for tests that
+// compile every generated kernel with nvcc on machines without a GPU.
+std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
+                             int reduced_dims, bool thread_per_row);
+}  // namespace arrax::cuda

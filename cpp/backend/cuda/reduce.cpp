@@ -1,0 +1,291 @@
+// Reductions on the GPU (reduce_sum, reduce_prod, reduce_max, reduce_min, reduce_and,
+// reduce_or): generated kernels over any strides. A block reduces one output (splitting long
+// reductions over several blocks and a second pass when there are few outputs); when adjacent
+// outputs are adjacent in memory, or reductions are short, a thread reduces one output, so the
+// loads stay coalesced (column sums). argmax/argmin and the scans run through the host.
+#include <sstream>
+
+#include "backend/cuda/codegen.h"
+#include "backend/cuda/kernels.h"
+#include "backend/cuda/runtime.h"
+#include "device.h"
+#include "errors.h"
+#include "primitive.h"
+
+namespace arrax::cuda {
+namespace {
+
+enum class Red { Sum, Prod, Max, Min, And, Or };
+
+// The accumulator: float32 for halves, at least 32 bits for integers (shuffles need it).
+DType acc_dtype(DType out) {
+  switch (out) {
+    case DType::Float16:
+    case DType::BFloat16:
+      return DType::Float32;
+    case DType::Bool:
+    case DType::Int8:
+    case DType::Int16:
+      return DType::Int32;
+    case DType::UInt8:
+    case DType::UInt16:
+      return DType::UInt32;
+    default:
+      return out;
+  }
+}
+
+std::string identity(Red k, DType dt, DType acc) {
+  const std::string A = compute_type(acc);
+  switch (k) {
+    case Red::Sum:
+    case Red::Or:
+      return "(" + A + ")0";
+    case Red::Prod:
+    case Red::And:
+      return "(" + A + ")1";
+    default:
+      break;
+  }
+  const bool mx = k == Red::Max;
+  if (dt == DType::Float16 || dt == DType::BFloat16 || dt == DType::Float32 || dt == DType::Float64)
+    return std::string(mx ? "-" : "") + "ax_inf((" + A + ")0)";
+  if (dt == DType::Bool) return mx ? "0" : "1";
+  const std::string T = compute_type(dt);
+  const bool is_signed =
+      dt == DType::Int8 || dt == DType::Int16 || dt == DType::Int32 || dt == DType::Int64;
+  const std::string bits = std::to_string(itemsize(dt) * 8 - 1);
+  if (is_signed)
+    return mx ? "(" + A + ")(" + T + ")(1ull << " + bits + ")"
+              : "(" + A + ")(" + T + ")~(1ull << " + bits + ")";
+  return mx ? "(" + A + ")0" : "(" + A + ")(" + T + ")~0ull";
+}
+
+std::string combine(Red k, DType dt, const std::string& a, const std::string& b) {
+  const bool f =
+      dt == DType::Float16 || dt == DType::BFloat16 || dt == DType::Float32 || dt == DType::Float64;
+  switch (k) {
+    case Red::Sum:
+      return "(" + a + " + " + b + ")";
+    case Red::Prod:
+      return "(" + a + " * " + b + ")";
+    case Red::And:
+      return "(" + a + " & " + b + ")";
+    case Red::Or:
+      return "(" + a + " | " + b + ")";
+    case Red::Max:
+      return f ? "ax_fmax_nan(" + a + ", " + b + ")"
+               : "(" + a + " < " + b + " ? " + b + " : " + a + ")";
+    case Red::Min:
+      return f ? "ax_fmin_nan(" + a + ", " + b + ")"
+               : "(" + a + " > " + b + " ? " + b + " : " + a + ")";
+  }
+  return "";
+}
+
+// One launch: x (any strides) reduced to `out` (contiguous, rows * splits entries) over the
+// reduced dims; `kept`/`red` are (size, stride in elements) pairs.
+struct Pass {
+  Red kind;
+  DType in, acc, out, elem;  // elem: the dtype whose ordering/identity applies (the input's)
+  std::vector<std::pair<int64_t, int64_t>> kept, red;
+  int64_t rows, len, splits;
+  bool thread_per_row;
+};
+
+std::string pass_source(const Pass& p) {
+  const std::string A = compute_type(p.acc);
+  const size_t nk = p.kept.size(), nr = p.red.size();
+  // words: x, out, rows, len, chunk, splits, kept sizes+strides, red sizes+strides
+  const size_t nwords = 6 + 2 * nk + 2 * nr;
+  std::ostringstream s;
+  s << "struct AxArgs { long long w[" << nwords << "]; };\n";
+  s << "__device__ __forceinline__ " << A << " ax_comb(" << A << " a, " << A << " b) { return "
+    << combine(p.kind, p.elem, "a", "b") << "; }\n";
+  if (nr > 1) {  // the offset of reduction index r from a row's base, over the reduced dims
+    s << "__device__ __forceinline__ long long ax_off(const AxArgs& a, long long off, long long r) "
+         "{\n";
+    for (int d = static_cast<int>(nr) - 1; d >= 0; --d)
+      s << "  off += (r % a.w[" << 6 + 2 * nk + 2 * d << "]) * a.w[" << 7 + 2 * nk + 2 * d
+        << "]; r /= a.w[" << 6 + 2 * nk + 2 * d << "];\n";
+    s << "  return off;\n}\n";
+  }
+  s << "extern \"C\" __global__ void __launch_bounds__(256) ax_red(const AxArgs a) {\n"
+    << "  const " << storage_type(p.in) << "* __restrict__ x = (const " << storage_type(p.in)
+    << "*)a.w[0];\n"
+    << "  " << storage_type(p.out) << "* __restrict__ o = (" << storage_type(p.out) << "*)a.w[1];\n"
+    << "  const long long rows = a.w[2], len = a.w[3], chunk = a.w[4], splits = a.w[5];\n";
+  auto row_base = [&](const std::string& row) {
+    std::ostringstream b;
+    b << "    long long base = 0; { long long r = " << row << ";\n";
+    for (int d = static_cast<int>(nk) - 1; d >= 0; --d)
+      b << "      base += (r % a.w[" << 6 + 2 * d << "]) * a.w[" << 7 + 2 * d << "]; r /= a.w["
+        << 6 + 2 * d << "];\n";
+    b << "    }\n";
+    return b.str();
+  };
+  auto offset_of = [&](const std::string& k) {
+    std::ostringstream b;
+    if (nr == 1) {
+      b << "base + " << k << " * a.w[" << 7 + 2 * nk << "]";
+      return b.str();
+    }
+    b << "ax_off(a, base, " << k << ")";
+    return b.str();
+  };
+  auto load = [&](const std::string& off) {
+    std::string e = "x[" + off + "]";
+    if (p.in == DType::Float16) e = "ax_h2f(" + e + ")";
+    if (p.in == DType::BFloat16) e = "ax_b2f(" + e + ")";
+    return "(" + A + ")(" + e + ")";
+  };
+  auto store = [&](const std::string& v) {
+    std::string e = "(" + compute_type(p.out) + ")(" + v + ")";
+    if (p.out == DType::Float16) return "ax_f2h(" + e + ")";
+    if (p.out == DType::BFloat16) return "ax_f2b(" + e + ")";
+    if (p.out == DType::Bool) return "(" + v + ") != 0";
+    return e;
+  };
+  const std::string ident = identity(p.kind, p.elem, p.acc);
+  if (p.thread_per_row) {
+    s << "  for (long long row = (long long)blockIdx.x * blockDim.x + threadIdx.x; row < rows;"
+         " row += (long long)gridDim.x * blockDim.x) {\n"
+      << row_base("row") << "    " << A << " acc = " << ident << ";\n"
+      << "    for (long long k = 0; k < len; ++k) acc = ax_comb(acc, " << load(offset_of("k"))
+      << ");\n"
+      << "    o[row] = " << store("acc") << ";\n  }\n}\n";
+  } else {
+    s << "  const long long row = blockIdx.x / splits, part = blockIdx.x % splits;\n"
+      << row_base("row") << "  " << A << " acc = " << ident << ";\n"
+      << "  const long long k1 = (part + 1) * chunk < len ? (part + 1) * chunk : len;\n"
+      << "  for (long long k = part * chunk + threadIdx.x; k < k1; k += blockDim.x)\n"
+      << "    acc = ax_comb(acc, " << load(offset_of("k")) << ");\n"
+      << "  for (int d = 16; d > 0; d >>= 1) acc = ax_comb(acc, __shfl_down_sync(0xffffffffu, "
+         "acc, d));\n"
+      << "  __shared__ " << A << " sh[8];\n"
+      << "  if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = acc;\n"
+      << "  __syncthreads();\n"
+      << "  if (threadIdx.x == 0) {\n"
+      << "    for (int w = 1; w < 8; ++w) acc = ax_comb(acc, sh[w]);\n"
+      << "    o[blockIdx.x] = " << store("acc") << ";\n  }\n}\n";
+  }
+  return s.str();
+}
+
+void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
+  const size_t nk = p.kept.size(), nr = p.red.size();
+  const size_t nwords = 6 + 2 * nk + 2 * nr;
+  KernelHandle kern = compile_kernel(pass_source(p), "ax_red", device);
+  const int64_t chunk = (p.len + p.splits - 1) / std::max<int64_t>(p.splits, 1);
+  std::vector<long long> w(nwords);
+  w[0] = reinterpret_cast<long long>(x.data());
+  w[1] = reinterpret_cast<long long>(out.data());
+  w[2] = p.rows;
+  w[3] = p.len;
+  w[4] = std::max<int64_t>(chunk, 1);
+  w[5] = p.splits;
+  for (size_t d = 0; d < nk; ++d) {
+    w[6 + 2 * d] = p.kept[d].first;
+    w[7 + 2 * d] = p.kept[d].second;
+  }
+  for (size_t d = 0; d < nr; ++d) {
+    w[6 + 2 * nk + 2 * d] = p.red[d].first;
+    w[7 + 2 * nk + 2 * d] = p.red[d].second;
+  }
+  if (p.thread_per_row)
+    launch_kernel(kern, device, grid_for(p.rows, 256, device), 256, w);
+  else
+    launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
+}
+
+KernelFn reduce_kernel(const Primitive* prim, Red kind) {
+  return [prim, kind](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const Array& x = in[0];
+    const Device dev = current_device();
+    AbstractValue xa{x.shape(), x.dtype(), false, x.device()};
+    const AbstractValue oa = prim->abstract_eval({xa}, params)[0];
+    if (compute_type(x.dtype()).empty()) return run_on_host(*prim, in, params, dev);
+    const auto& axes = params.get_ints("axes");
+    Pass p;
+    p.kind = kind;
+    p.in = x.dtype();
+    p.elem = x.dtype();
+    p.out = oa.dtype;
+    p.acc = acc_dtype(oa.dtype == x.dtype() ? x.dtype() : oa.dtype);
+    p.rows = 1;
+    p.len = 1;
+    const int64_t isz = static_cast<int64_t>(x.itemsize());
+    for (int d = 0; d < x.ndim(); ++d) {
+      const bool reduced = std::find(axes.begin(), axes.end(), d) != axes.end();
+      const auto dim = std::make_pair(x.shape()[d], x.strides()[d] / isz);
+      if (x.shape()[d] == 1) continue;
+      if (reduced) {
+        p.red.push_back(dim);
+        p.len *= dim.first;
+      } else {
+        p.kept.push_back(dim);
+        p.rows *= dim.first;
+      }
+    }
+    Array out = Array::empty(oa.shape, oa.dtype, dev);
+    if (out.size() == 0) return {out};
+    if (p.red.empty()) p.red.push_back({1, 0});
+    const int sms = properties(dev.index).multiProcessorCount;
+    const bool adjacent_rows = !p.kept.empty() && p.kept.back().second == 1;
+    p.thread_per_row = p.len <= 32 || (adjacent_rows && p.rows >= 32 * sms);
+    p.splits = 1;
+    if (!p.thread_per_row && p.rows < 4 * sms && p.len > 8192)
+      p.splits = std::min<int64_t>((4 * sms + p.rows - 1) / p.rows, p.len / 4096);
+    if (p.splits <= 1) {
+      p.splits = 1;
+      run_pass(p, x, out, dev.index);
+      return {out};
+    }
+    // Two passes: partial results per split, then their reduction.
+    Array partial = Array::empty(Shape{p.rows * p.splits}, p.acc, dev);
+    Pass first = p;
+    first.out = p.acc;
+    run_pass(first, x, partial, dev.index);
+    Pass second = p;
+    second.in = p.acc;
+    second.kept = {{p.rows, p.splits}};
+    second.red = {{p.splits, 1}};
+    second.len = p.splits;
+    second.splits = 1;
+    second.thread_per_row = false;
+    run_pass(second, partial, out, dev.index);
+    return {out};
+  };
+}
+
+}  // namespace
+
+std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
+                             int reduced_dims, bool thread_per_row) {
+  static const std::pair<const char*, Red> names[] = {{"sum", Red::Sum}, {"prod", Red::Prod},
+                                                      {"max", Red::Max}, {"min", Red::Min},
+                                                      {"and", Red::And}, {"or", Red::Or}};
+  Pass p;
+  p.kind = Red::Sum;
+  for (auto& [n, k] : names)
+    if (kind == n) p.kind = k;
+  p.in = p.elem = in;
+  p.out = out;
+  p.acc = acc_dtype(out);
+  p.kept.assign(kept_dims, {1, 1});
+  p.red.assign(reduced_dims, {1, 1});
+  p.rows = p.len = p.splits = 1;
+  p.thread_per_row = thread_per_row;
+  return pass_source(p);
+}
+
+void install_reduction_kernels() {
+  const std::pair<const char*, Red> kinds[] = {{"reduce_sum", Red::Sum}, {"reduce_prod", Red::Prod},
+                                               {"reduce_max", Red::Max}, {"reduce_min", Red::Min},
+                                               {"reduce_and", Red::And}, {"reduce_or", Red::Or}};
+  for (auto& [name, kind] : kinds)
+    if (const Primitive* p = find_primitive(name))
+      register_cuda_kernel(name, reduce_kernel(p, kind));
+}
+
+}  // namespace arrax::cuda

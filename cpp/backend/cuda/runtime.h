@@ -1,0 +1,26 @@
+// The CUDA backend's runtime: one stream per device (every kernel and copy goes on it, so work
+// is asynchronous and ordered, and the host waits only where it reads), the caching allocator,
+// and the libraries loaded at run time (NVRTC, cuBLAS).
+#pragma once
+#include <cuda_runtime.h>
+
+#include <string>
+
+#include "device.h"
+
+namespace arrax::cuda {
+
+// Throws arrax's error for a failed CUDA call: MemoryError for out-of-memory, else ValueError
+// naming `what`.
+void check(cudaError_t err, const char* what);
+
+// Makes `device` current on this thread and returns its stream.
+cudaStream_t stream(int device);
+const cudaDeviceProp& properties(int device);
+
+// A symbol from a CUDA library found at run time (dlopen): NVRTC and cuBLAS come from the CUDA
+// toolkit or from PyPI's nvidia-* wheels (ARRAX_CUDA_LIB_DIRS lists their folders), so the build
+// needs neither. Throws ValueError naming the library when it cannot be found.
+void* library_symbol(const char* library, const char* symbol);
+
+}  // namespace arrax::cuda

@@ -1,0 +1,56 @@
+// The CUDA backend's stand-in for builds without the CUDA toolkit (ARRAX_CUDA=OFF): no devices,
+// and a clear error from anything that would need one.
+#include <stdexcept>
+
+#include "device.h"
+#include "errors.h"
+
+namespace arrax::cuda {
+namespace {
+[[noreturn]] void unavailable(const char* what) {
+  throw ValueError(std::string(what) +
+                   ": arrax was built without CUDA (rebuild with the CUDA toolkit installed, or "
+                   "-DARRAX_CUDA=ON)");
+}
+}  // namespace
+
+bool built() {
+  return false;
+}
+int device_count() {
+  return 0;
+}
+std::string device_name(int) {
+  unavailable("device_name");
+}
+void* allocate(size_t, int) {
+  unavailable("allocate");
+}
+void deallocate(void*, size_t, int) {}
+void memset_zero(void*, size_t, int) {
+  unavailable("memset");
+}
+void copy_bytes(void*, Device, const void*, Device, size_t) {
+  unavailable("device_put");
+}
+void copy_strided(const Array&, const Array&) {
+  unavailable("copy");
+}
+void synchronize(int) {}
+MemoryStats memory_stats(int) {
+  unavailable("memory_stats");
+}
+void set_memory_limit(int64_t, int) {
+  unavailable("set_memory_limit");
+}
+void empty_cache(int) {}
+void reset_peak_memory(int) {}
+void set_matmul_precision(const std::string& p) {
+  if (p != "float32" && p != "tf32" && p != "bf16")
+    throw ValueError("set_matmul_precision: expected 'float32', 'tf32' or 'bf16', got '" + p + "'");
+}
+std::string matmul_precision() {
+  return "float32";
+}
+
+}  // namespace arrax::cuda

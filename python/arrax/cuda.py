@@ -1,0 +1,55 @@
+"""The CUDA backend's controls: availability, the caching allocator's statistics, a memory
+limit and releasing cached memory, and waiting for the GPU.
+
+The allocator keeps freed device memory for reuse instead of returning it to the driver (no
+preallocation: it grows as arrays are made). ``memory_stats()`` reports the bytes in use, the
+bytes cached for reuse, the peak, the limit (0 for none) and the number of cudaMalloc calls.
+An allocation that cannot be served, after the cache has been released, raises MemoryError.
+"""
+
+from arrax import _core
+from arrax._devices import synchronize as _synchronize
+
+
+def is_available():
+    """True when arrax was built with CUDA and a GPU is present."""
+    return _core._cuda_device_count() > 0
+
+
+def is_built():
+    return _core._cuda_built()
+
+
+def device_count():
+    return _core._cuda_device_count()
+
+
+def memory_stats(device=0):
+    return _core._cuda_memory_stats(_index(device))
+
+
+def set_memory_limit(nbytes, device=0):
+    """Caps the bytes arrax holds on the device (in use plus cached); 0 or None removes it."""
+    _core._cuda_set_memory_limit(int(nbytes or 0), _index(device))
+
+
+def empty_cache(device=0):
+    """Returns the cached (free) blocks to the driver."""
+    _core._cuda_empty_cache(_index(device))
+
+
+def reset_peak_memory_stats(device=0):
+    _core._cuda_reset_peak_memory(_index(device))
+
+
+def synchronize(device=None):
+    """Waits until the work queued on the device (every device when None) has finished."""
+    if device is None:
+        return _synchronize()
+    _core._cuda_synchronize(_index(device))
+
+
+def _index(device):
+    if isinstance(device, int):
+        return device
+    return getattr(device, "id", 0)

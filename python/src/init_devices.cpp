@@ -1,0 +1,76 @@
+// Devices: the default device, transfers, and the CUDA backend's memory statistics and
+// settings. The Python layer (arrax/_devices.py) wraps these in Device objects.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "device.h"
+#include "errors.h"
+
+namespace py = pybind11;
+
+namespace arrax::bindings {
+
+namespace {
+
+Device parse_device(const std::string& s) {
+  auto colon = s.find(':');
+  std::string kind = s.substr(0, colon);
+  int index = colon == std::string::npos ? 0 : std::stoi(s.substr(colon + 1));
+  if (kind == "cpu") {
+    if (index != 0)
+      throw ValueError("device: no device " + s + " (there is one CPU device, cpu:0)");
+    return Device{};
+  }
+  if (kind == "cuda" || kind == "gpu") {
+    const int n = cuda::device_count();
+    if (index < 0 || index >= n)
+      throw ValueError("device: no device " + s + " (this machine has " + std::to_string(n) +
+                       " CUDA device" + (n == 1 ? "" : "s") +
+                       (cuda::built() ? "" : "; arrax was built without CUDA") + ")");
+    return Device{DeviceKind::CUDA, index};
+  }
+  throw ValueError("device: unknown device '" + s + "' (expected 'cpu' or 'cuda:N')");
+}
+
+}  // namespace
+
+void init_devices(py::module_& m) {
+  m.def("_cuda_built", &cuda::built);
+  m.def("_cuda_device_count", &cuda::device_count);
+  m.def("_cuda_device_name", &cuda::device_name);
+  m.def("_default_device", []() { return default_device().str(); });
+  m.def("_set_default_device", [](const std::string& d) { set_default_device(parse_device(d)); });
+  m.def("_array_device", [](const Array& a) { return a.device().str(); });
+  m.def("_device_put", [](const Array& a, const std::string& d) {
+    if (a.is_tracer()) return a;
+    Device dev = parse_device(d);
+    Array r;
+    {
+      py::gil_scoped_release release;
+      r = to_device(a, dev);
+    }
+    r.buffer()->committed = true;  // placed explicitly, as jax.device_put commits
+    return r;
+  });
+  m.def("_cuda_synchronize", [](int device) {
+    py::gil_scoped_release release;
+    cuda::synchronize(device);
+  });
+  m.def("_cuda_memory_stats", [](int device) {
+    cuda::MemoryStats s = cuda::memory_stats(device);
+    py::dict d;
+    d["bytes_in_use"] = s.in_use;
+    d["bytes_cached"] = s.cached;
+    d["peak_bytes_in_use"] = s.peak;
+    d["bytes_limit"] = s.limit;
+    d["num_allocs"] = s.allocations;
+    return d;
+  });
+  m.def("_cuda_set_memory_limit", &cuda::set_memory_limit);
+  m.def("_cuda_empty_cache", &cuda::empty_cache);
+  m.def("_cuda_reset_peak_memory", &cuda::reset_peak_memory);
+  m.def("_set_matmul_precision", &cuda::set_matmul_precision);
+  m.def("_matmul_precision", &cuda::matmul_precision);
+}
+
+}  // namespace arrax::bindings

@@ -1,0 +1,336 @@
+"""The CUDA backend, on a machine with a GPU (skipped elsewhere): devices and transfers, every
+primitive of the primitive table on the GPU against the CPU (eager, jit, grad), dtypes,
+reductions, matmul precision, the RNG, the caching allocator and NVRTC fusion."""
+
+import arrax
+import arrax.lax as lax
+import arrax.numpy as anp
+import numpy as np
+import pytest
+
+from primitive_table import CASES
+
+pytestmark = pytest.mark.skipif(not arrax.cuda.is_available(), reason="needs a CUDA GPU")
+
+GPU = "cuda:0"
+
+
+def gpu(x):
+    return arrax.device_put(x, GPU)
+
+
+def cpu(x):
+    return arrax.device_put(x, "cpu")
+
+
+def close(a, b, rtol=1e-6, atol=1e-9):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, a.dtype, b.shape, b.dtype)
+    if a.dtype.kind in "fc":
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(a, b)
+
+
+# ---- devices and transfers ---------------------------------------------------------------------
+
+
+def test_devices_and_transfers():
+    ds = arrax.devices()
+    assert ds and ds[0].platform == "gpu" and repr(ds[0]) == "CudaDevice(id=0)"
+    assert arrax.devices("cpu")[0].platform == "cpu"
+    x = anp.arange(10.0)
+    assert x.device == arrax.devices("cpu")[0]
+    g = arrax.device_put(x, ds[0])
+    assert g.device == ds[0]
+    assert np.array_equal(np.asarray(g), np.arange(10.0))
+    assert "1." in repr(g) and "9." in str(g)
+    assert np.array_equal(np.asarray(g.to_device("cpu")), np.arange(10.0))
+    assert g.to_device(ds[0]) is not None
+    tree = arrax.device_put({"a": np.ones(3), "b": [np.zeros(2)]}, GPU)
+    assert tree["a"].device == ds[0] and tree["b"][0].device == ds[0]
+    assert arrax.device_get(tree)["a"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_default_device_context():
+    assert arrax.default_device().platform == "cpu"
+    with arrax.default_device(GPU):
+        z = anp.zeros((3, 4))
+        a = anp.asarray([1.0, 2.0])
+        r = anp.arange(5)
+        assert z.device.platform == a.device.platform == r.device.platform == "gpu"
+        assert np.asarray(r + 1).tolist() == [1, 2, 3, 4, 5]
+    assert anp.zeros(2).device.platform == "cpu"
+
+
+def test_committed_devices_do_not_mix():
+    # Explicitly placed (committed) arrays on two devices: an error naming both.
+    with pytest.raises(ValueError, match="different devices"):
+        gpu(np.ones(3)) + cpu(np.ones(3))
+    # Uncommitted arrays (made on the default device) and Python scalars follow, as in JAX.
+    r = gpu(np.ones(3)) + anp.ones(3) * 2
+    assert r.device.platform == "gpu" and np.asarray(r).tolist() == [3.0, 3.0, 3.0]
+    assert (gpu(np.ones(3)) * 2).device.platform == "gpu"
+
+
+def test_indexing_and_views_on_gpu():
+    x = np.arange(24.0).reshape(4, 6)
+    g = gpu(x)
+    close(g[1:3, ::2], x[1:3, ::2])
+    close(g.T, x.T)
+    close(g.reshape(6, 4), x.reshape(6, 4))
+    close(g[[0, 2]], x[[0, 2]])
+    close(g[g > 10], x[x > 10])
+    close(anp.concatenate([g, g]), np.concatenate([x, x]))
+    close(anp.transpose(g) + 1, x.T + 1)
+    close(anp.sort(g[:, ::-1], axis=1), np.sort(x[:, ::-1], axis=1))
+
+
+# ---- every primitive of the table: GPU against CPU ----------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_primitive_gpu_matches_cpu(case):
+    want = case.fn(*case.args)
+    got = case.fn(*[gpu(a) for a in case.args])
+    for w, g in zip(arrax.tree_util.tree_leaves(want), arrax.tree_util.tree_leaves(got)):
+        close(g, w, rtol=1e-6, atol=1e-8)
+    jitted = arrax.jit(case.fn)(*[gpu(a) for a in case.args])
+    for w, g in zip(arrax.tree_util.tree_leaves(want), arrax.tree_util.tree_leaves(jitted)):
+        close(g, w, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.diff], ids=lambda c: c.id)
+def test_primitive_grad_gpu_matches_cpu(case):
+    def loss(*a):
+        return sum(anp.sum(anp.real(y) * 1.0) for y in arrax.tree_util.tree_leaves(case.fn(*a)))
+
+    want = arrax.grad(loss)(*case.args)
+    got = arrax.grad(loss)(*[gpu(a) for a in case.args])
+    close(got, want, rtol=1e-6, atol=1e-8)
+
+
+# ---- dtypes, reductions, matmul, RNG ------------------------------------------------------------
+
+DTYPES = ["float32", "float64", "float16", "int32", "int64", "uint8", "int8", "bool"]
+BINARY = [
+    "add",
+    "subtract",
+    "multiply",
+    "maximum",
+    "minimum",
+    "floor_divide",
+    "remainder",
+    "equal",
+    "less",
+    "greater_equal",
+    "logical_and",
+    "bitwise_xor",
+    "power",
+]
+UNARY = [
+    "negative",
+    "absolute",
+    "sign",
+    "sqrt",
+    "exp",
+    "log1p",
+    "sin",
+    "tanh",
+    "floor",
+    "isnan",
+    "logical_not",
+    "square",
+    "rint",
+]
+
+
+def _data(dtype, shape, rng):
+    if dtype == "bool":
+        return rng.random(shape) > 0.5
+    if np.dtype(dtype).kind in "iu":
+        lo = 0 if np.dtype(dtype).kind == "u" else -5
+        return rng.integers(lo, 6, shape).astype(dtype)
+    x = rng.normal(size=shape).astype(dtype)
+    x.flat[0] = np.nan
+    x.flat[1] = np.inf
+    return x
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", BINARY + UNARY)
+def test_ufuncs_gpu_match_cpu(name, dtype):
+    rng = np.random.default_rng(1)
+    a, b = _data(dtype, (5, 7), rng), _data(dtype, (7,), rng)
+    f = getattr(anp, name)
+    args = (a, b) if name in BINARY else (a,)
+    try:
+        want = f(*[anp.asarray(x) for x in args])
+    except (TypeError, ValueError) as e:
+        with pytest.raises(type(e)):
+            f(*[gpu(x) for x in args])
+        return
+    with np.errstate(all="ignore"):
+        got = f(*[gpu(x) for x in args])
+    rtol = 2e-3 if dtype == "float16" else 1e-5
+    close(got, want, rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "bool", "float16"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2)])
+@pytest.mark.parametrize("op", ["sum", "max", "min", "prod", "any", "all", "mean"])
+def test_reductions_gpu_match_cpu(op, axis, dtype):
+    rng = np.random.default_rng(2)
+    x = _data(dtype, (6, 5, 4), rng)
+    if dtype.startswith("float"):
+        x = np.abs(x) * 0 + rng.random(x.shape).astype(dtype)  # finite values
+    xs = [x, np.ascontiguousarray(x.transpose(2, 0, 1)).transpose(1, 2, 0)]  # and a view
+    for arr in xs:
+        try:
+            want = getattr(anp, op)(anp.asarray(arr), axis=axis)
+        except (TypeError, ValueError):
+            continue
+        got = getattr(anp, op)(gpu(arr), axis=axis)
+        close(got, want, rtol=2e-3 if dtype == "float16" else 1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 1000, 1 << 20, (1 << 22) + 3])
+def test_large_sums(n):
+    x = np.random.default_rng(3).random(n).astype(np.float32)
+    close(anp.sum(gpu(x)), anp.sum(anp.asarray(x)), rtol=1e-5)
+    m = x[: (n // 64) * 64].reshape(-1, 64) if n >= 64 else x.reshape(1, -1)
+    close(anp.sum(gpu(m), axis=0), anp.sum(anp.asarray(m), axis=0), rtol=1e-5, atol=1e-5)
+    close(anp.max(gpu(m), axis=1), anp.max(anp.asarray(m), axis=1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_matmul_shapes_and_layouts(dtype):
+    rng = np.random.default_rng(4)
+    tol = 2e-2 if dtype == "float16" else 1e-5
+    for sa, sb in [
+        ((5, 7), (7, 3)),
+        ((2, 5, 7), (2, 7, 3)),
+        ((7,), (7, 4)),
+        ((6, 7), (7,)),
+        ((0, 3), (3, 2)),
+        ((3, 0), (0, 2)),
+    ]:
+        a = rng.normal(size=sa).astype(dtype)
+        b = rng.normal(size=sb).astype(dtype)
+        close(gpu(a) @ gpu(b), anp.asarray(a) @ anp.asarray(b), rtol=tol, atol=tol)
+    a = rng.normal(size=(8, 5)).astype(dtype)
+    close(gpu(a).T @ gpu(a), anp.asarray(a).T @ anp.asarray(a), rtol=tol, atol=tol)
+    close(gpu(a) @ gpu(a).T, anp.asarray(a) @ anp.asarray(a).T, rtol=tol, atol=tol)
+    close(
+        anp.einsum("ij,kj->ik", gpu(a), gpu(a)),
+        np.einsum("ij,kj->ik", a, a).astype(dtype),
+        rtol=tol,
+        atol=tol,
+    )
+
+
+def test_matmul_precision_settings():
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(256, 256)).astype(np.float32)
+    exact = a.astype(np.float64) @ a.astype(np.float64)
+    err = lambda r: np.linalg.norm(np.asarray(r) - exact) / np.linalg.norm(exact)  # noqa: E731
+    assert err(gpu(a) @ gpu(a)) < 1e-6
+    with arrax.default_matmul_precision("tf32"):
+        assert err(gpu(a) @ gpu(a)) < 2e-3
+    with arrax.default_matmul_precision("bf16"):
+        assert err(gpu(a) @ gpu(a)) < 2e-2
+    assert err(gpu(a) @ gpu(a)) < 1e-6
+
+
+def test_random_numbers_match_cpu():
+    key = arrax.random.key(0)
+    want = arrax.random.normal(key, (1000,))
+    with arrax.default_device(GPU):
+        gkey = arrax.random.key(0)
+        got = arrax.random.normal(gkey, (1000,))
+        assert got.device.platform == "gpu"
+        bits = arrax.random.bits(gkey, (64,))
+    close(got, want, rtol=1e-6, atol=1e-7)
+    close(bits, arrax.random.bits(key, (64,)))
+
+
+# ---- jit and training on the GPU ----------------------------------------------------------------
+
+
+def test_jit_fusion_compiles_one_kernel():
+    f = arrax.jit(lambda x: anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.sin(x))
+    x = np.random.default_rng(6).normal(size=1 << 16).astype(np.float32)
+    assert "fused" in str(f.lower(x))
+    want = f(x)
+    got = f(gpu(x))
+    assert got.device.platform == "gpu"
+    close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_training_step_gpu_matches_cpu():
+    rng = np.random.default_rng(7)
+    params = {
+        "w1": rng.normal(size=(20, 32)) * 0.1,
+        "b1": np.zeros(32),
+        "w2": rng.normal(size=(32, 3)) * 0.1,
+        "b2": np.zeros(3),
+    }
+    params = {k: v.astype(np.float32) for k, v in params.items()}
+    x = rng.normal(size=(64, 20)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+
+    def loss(p, x, y):
+        h = arrax.nn.relu(x @ p["w1"] + p["b1"])
+        return arrax.nn.cross_entropy(h @ p["w2"] + p["b2"], y)
+
+    step = arrax.jit(arrax.value_and_grad(loss))
+    lc, gc = step(params, x, y)
+    lg, gg = step(gpu(params), gpu(x), gpu(y))
+    close(lg, lc, rtol=1e-5)
+    for k in params:
+        assert gg[k].device.platform == "gpu"
+        close(gg[k], gc[k], rtol=1e-4, atol=1e-6)
+
+
+# ---- the caching allocator ----------------------------------------------------------------------
+
+
+def test_allocator_stats_cache_and_limit():
+    arrax.cuda.synchronize()
+    arrax.cuda.empty_cache()
+    base = arrax.cuda.memory_stats()
+    x = gpu(np.ones(1 << 20, np.float32))
+    s = arrax.cuda.memory_stats()
+    assert s["bytes_in_use"] >= base["bytes_in_use"] + (4 << 20)
+    assert s["peak_bytes_in_use"] >= s["bytes_in_use"]
+    del x
+    s2 = arrax.cuda.memory_stats()
+    assert s2["bytes_cached"] >= 4 << 20
+    n = s2["num_allocs"]
+    y = gpu(np.ones(1 << 20, np.float32))  # served from the cache
+    assert arrax.cuda.memory_stats()["num_allocs"] == n
+    del y
+    arrax.cuda.empty_cache()
+    assert arrax.cuda.memory_stats()["bytes_cached"] == 0
+    arrax.cuda.set_memory_limit(arrax.cuda.memory_stats()["bytes_in_use"] + (1 << 20))
+    try:
+        with pytest.raises(MemoryError, match="limit"):
+            gpu(np.ones(1 << 22, np.float32))
+    finally:
+        arrax.cuda.set_memory_limit(0)
+
+
+def test_out_of_memory_is_memory_error():
+    with arrax.default_device(GPU):
+        with pytest.raises(MemoryError):
+            anp.zeros((1 << 47,), anp.uint8)
+    # The allocator still works afterwards.
+    assert float(anp.sum(gpu(np.ones(10)))) == 10.0
+
+
+def test_lax_control_flow_on_gpu():
+    x = gpu(np.arange(5.0))
+    r = lax.fori_loop(0, 3, lambda i, c: c * 2 + i, x)
+    close(r, lax.fori_loop(0, 3, lambda i, c: c * 2 + i, anp.arange(5.0)))
+    c = lax.cond(anp.sum(x) > 3, lambda v: v + 1, lambda v: v - 1, x)
+    close(c, np.arange(5.0) + 1)
