@@ -234,8 +234,9 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
     const bool adjacent_rows = !p.kept.empty() && p.kept.back().second == 1;
     p.thread_per_row = p.len <= 32 || (adjacent_rows && p.rows >= 32 * sms);
     p.splits = 1;
-    if (!p.thread_per_row && p.rows < 4 * sms && p.len > 8192)
-      p.splits = std::min<int64_t>((4 * sms + p.rows - 1) / p.rows, p.len / 4096);
+    // Few long rows: split each over several blocks, enough to fill the device many times.
+    if (!p.thread_per_row && p.rows < 16 * sms && p.len > 8192)
+      p.splits = std::min<int64_t>((16 * sms + p.rows - 1) / p.rows, p.len / 4096);
     if (p.splits <= 1) {
       p.splits = 1;
       run_pass(p, x, out, dev.index);
