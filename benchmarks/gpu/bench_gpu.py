@@ -271,6 +271,7 @@ def table():
         ("mlp_step_tf32", "jax", "<= 1.0"),
         ("mlp_step_f32", "jax", "(same precision)"),
         ("mlp_step_f32", "torch", "(PyTorch eager)"),
+        ("d2d_copy_64M", "torch", "(a copy kernel)"),
     ]:
         a, p = get(name, "arrax"), get(name, peer)
         if a and p:
@@ -280,18 +281,34 @@ def table():
         print(f"| {r[0]} | {r[1]:.3f} | {r[2]} |")
 
 
+WORKLOADS = [copy_bandwidth, elementwise_chain, sum_64m, matmul_4096, small_op_dispatch, mlp_step]
+
+
+def _results_path():
+    return os.path.join(os.environ.get("OUT", "."), "gpu_bench.json")
+
+
 if __name__ == "__main__":
+    import sys
+
+    if "--table" in sys.argv:  # the table of the results the --only runs saved
+        with open(_results_path()) as f:
+            RESULTS.update(json.load(f))
+        table()
+        sys.exit(0)
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     print("device:", arrax.devices()[0].device_kind)
-    for fn in [
-        copy_bandwidth,
-        elementwise_chain,
-        sum_64m,
-        matmul_4096,
-        small_op_dispatch,
-        mlp_step,
-    ]:
-        fn()
+    for fn in WORKLOADS:
+        if only is None or fn.__name__ == only:
+            fn()
     if os.environ.get("OUT"):
-        with open(os.path.join(os.environ["OUT"], "gpu_bench.json"), "w") as f:
-            json.dump(RESULTS, f, indent=1)
-    table()
+        saved = {}
+        if only and os.path.exists(_results_path()):
+            with open(_results_path()) as f:
+                saved = json.load(f)
+        for name, by in RESULTS.items():
+            saved.setdefault(name, {}).update(by)
+        with open(_results_path(), "w") as f:
+            json.dump(saved, f, indent=1)
+    if only is None:
+        table()

@@ -26,7 +26,8 @@ step() { echo; echo "== $1 ($(date +%T))"; }
 step build
 start=$(date +%s)
 timeout 300 $PY -m pip install --no-build-isolation --no-deps -q -C build-dir=/tmp/arrax_build \
-  -C cmake.define.ARRAX_CUDA=ON -C cmake.define.ARRAX_BUILD_TESTS=OFF . >"$OUT/build.log" 2>&1
+  -C cmake.define.ARRAX_CUDA=ON -C cmake.define.ARRAX_BUILD_TESTS=OFF \
+  -C cmake.define.CMAKE_CXX_FLAGS=-g1 . >"$OUT/build.log" 2>&1
 rc=$?
 tail -5 "$OUT/build.log"
 echo "build rc=$rc in $(( $(date +%s) - start )) s"
@@ -35,16 +36,31 @@ cd /tmp  # import the installed package
 REPO=$OLDPWD
 $PY -c "import arrax; print(arrax.devices(), arrax.cuda.is_available())"
 
-step "GPU tests"
-timeout 150 $PY -m pytest -q -p no:cacheprovider "$REPO/tests/python/test_cuda.py" \
-  --timeout=60 --maxfail=40 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | tail -40
+step "first kernels (a crash shows its native backtrace)"
+cat > /tmp/arrax_smoke.py <<'PY'
+import numpy as np
+import arrax
+import arrax.numpy as anp
+x = arrax.device_put(np.arange(4.0), "cuda")
+print(x + 1, anp.sum(x), x @ x, anp.arange(3, device="cuda"))
+PY
+timeout 60 cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smoke.py 2>&1 \
+  | grep -v "^\[New Thread\|^\[Thread\|^\[Detaching" | tail -30 | tee "$OUT/gdb.log"
+
+step "GPU tests (8 processes)"
+timeout 150 $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
+  --timeout=60 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | grep -v "^\[gw" | tail -40
 
 step benchmarks
-OUT=$OUT timeout 120 $PY "$REPO/benchmarks/gpu/bench_gpu.py" 2>&1 | tee "$OUT/bench.log" | tail -40
+for w in copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step; do
+  OUT=$OUT timeout 50 $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
+    | tail -12
+done 2>&1 | tee "$OUT/bench.log"
 
 step "part of the suite on the GPU (pytest --device=cuda)"
-timeout 40 $PY -m pytest -q -p no:cacheprovider --device=cuda "$REPO/tests/python/test_ufuncs.py" \
-  "$REPO/tests/python/test_reductions.py" 2>&1 | tee "$OUT/suite_gpu.log" | tail -6
+timeout 40 $PY -m pytest -q -p no:cacheprovider -n 8 --device=cuda \
+  "$REPO/tests/python/test_ufuncs.py" "$REPO/tests/python/test_reductions.py" 2>&1 \
+  | tee "$OUT/suite_gpu.log" | tail -6
 
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
 timeout 45 compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
@@ -52,4 +68,4 @@ timeout 45 compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p
   2>&1 | tee "$OUT/sanitizer.log" | tail -6
 
 step "table"
-tail -14 "$OUT/bench.log"
+OUT=$OUT $PY "$REPO/benchmarks/gpu/bench_gpu.py" --table

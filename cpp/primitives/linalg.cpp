@@ -4,84 +4,13 @@
 // complex types; the numpy.linalg layer (python/arrax/numpy/linalg.py) converts others.
 // Their differentiation and batching rules are in python/arrax/numpy/linalg.py.
 #include <Eigen/Cholesky>
-#include <Eigen/Core>
-#include <Eigen/Eigenvalues>
 #include <Eigen/LU>
 #include <Eigen/QR>
-#include <Eigen/SVD>
 
-#include "errors.h"
-#include "parallel.h"
-#include "primitive.h"
+#include "primitives/linalg_common.h"
 
-namespace arrax {
+namespace arrax::linalg {
 namespace {
-
-template <typename T>
-using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename T>
-using MapC = Eigen::Map<const Mat<T>>;
-template <typename T>
-using MapM = Eigen::Map<Mat<T>>;
-
-template <typename T>
-using real_of = typename Eigen::NumTraits<T>::Real;
-
-bool is_linalg_dtype(DType dt) {
-  return dt == DType::Float32 || dt == DType::Float64 || dt == DType::Complex64 ||
-         dt == DType::Complex128;
-}
-
-void check_matrix(const char* name, const AbstractValue& a, bool square) {
-  if (!is_linalg_dtype(a.dtype))
-    throw TypeError(std::string(name) +
-                    ": expects float32, float64, complex64 or complex128, got " +
-                    dtype_name(a.dtype));
-  if (a.shape.size() < 2)
-    throw LinAlgError(std::to_string(a.shape.size()) +
-                      "-dimensional array given. Array must be at least two-dimensional");
-  if (square && a.shape[a.shape.size() - 1] != a.shape[a.shape.size() - 2])
-    throw LinAlgError("Last 2 dimensions of the array must be square");
-}
-
-Shape with_last(const Shape& batch, std::initializer_list<int64_t> last) {
-  Shape s = batch;
-  for (auto d : last) s.push_back(d);
-  return s;
-}
-
-Shape batch_of(const Shape& s, size_t trailing = 2) {
-  return Shape(s.begin(), s.end() - trailing);
-}
-
-// Calls fn(b) for each matrix b of the batch, in parallel for many small problems.
-template <typename Fn>
-void for_batch(int64_t batch, int64_t work_per_item, Fn fn) {
-  parallel_for(batch, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(work_per_item, 1)),
-               [&](int64_t b, int64_t e) {
-                 for (int64_t i = b; i < e; ++i) fn(i);
-               });
-}
-
-template <typename F>
-void dispatch_linalg(DType dt, F&& f) {
-  switch (dt) {
-    case DType::Float32:
-      return f(float{});
-    case DType::Float64:
-      return f(double{});
-    case DType::Complex64:
-      return f(complex64{});
-    case DType::Complex128:
-      return f(complex128{});
-    default:
-      throw TypeError(std::string("linalg: unsupported dtype ") + dtype_name(dt));
-  }
-}
-
-AbstractValue av(const Shape& s, DType dt) {
-  return AbstractValue{s, dt, false, {}};
-}
 
 // ---- inverse, solve, slogdet: LU with partial pivoting -----------------------------------
 
@@ -205,88 +134,6 @@ std::vector<Array> qr_kernel(const std::vector<Array>& in, const Params&) {
   return {q, r};
 }
 
-std::vector<Array> svd_kernel(const std::vector<Array>& in, const Params&) {
-  const Array a = in[0].contiguous();
-  check_matrix("svd", {a.shape(), a.dtype()}, false);
-  const int64_t m = a.shape()[a.ndim() - 2], n = a.shape().back(), k = std::min(m, n);
-  const Shape bs = batch_of(a.shape());
-  Array u = Array::empty(with_last(bs, {m, k}), a.dtype());
-  Array s = Array::empty(with_last(bs, {k}), real_dtype(a.dtype()));
-  Array vh = Array::empty(with_last(bs, {k, n}), a.dtype());
-  dispatch_linalg(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    using R = real_of<T>;
-    for_batch(shape_size(bs), m * n * k, [&](int64_t b) {
-      Eigen::BDCSVD<Mat<T>> svd(MapC<T>(a.data_as<T>() + b * m * n, m, n),
-                                Eigen::ComputeThinU | Eigen::ComputeThinV);
-      if (svd.info() != Eigen::Success) throw LinAlgError("SVD did not converge");
-      MapM<T>(u.data_as<T>() + b * m * k, m, k) = svd.matrixU();
-      Eigen::Map<Eigen::Matrix<R, Eigen::Dynamic, 1>>(s.data_as<R>() + b * k, k) =
-          svd.singularValues();
-      MapM<T>(vh.data_as<T>() + b * k * n, k, n) = svd.matrixV().adjoint();
-    });
-  });
-  return {u, s, vh};
-}
-
-std::vector<Array> eigh_kernel(const std::vector<Array>& in, const Params& p) {
-  const Array a = in[0].contiguous();
-  check_matrix("eigh", {a.shape(), a.dtype()}, true);
-  const bool upper = p.has("UPLO") && p.get<std::string>("UPLO") == "U";
-  const int64_t n = a.shape().back();
-  const Shape bs = batch_of(a.shape());
-  Array w = Array::empty(with_last(bs, {n}), real_dtype(a.dtype()));
-  Array v = Array::empty(a.shape(), a.dtype());
-  dispatch_linalg(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    using R = real_of<T>;
-    for_batch(shape_size(bs), n * n * n, [&](int64_t b) {
-      MapC<T> m(a.data_as<T>() + b * n * n, n, n);
-      // The solver reads the lower triangle; UPLO="U" means the upper one, whose
-      // reflection is the lower triangle of the adjoint.
-      Eigen::SelfAdjointEigenSolver<Mat<T>> es(upper ? Mat<T>(m.adjoint()) : Mat<T>(m));
-      if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
-      Eigen::Map<Eigen::Matrix<R, Eigen::Dynamic, 1>>(w.data_as<R>() + b * n, n) = es.eigenvalues();
-      MapM<T>(v.data_as<T>() + b * n * n, n, n) = es.eigenvectors();
-    });
-  });
-  return {w, v};
-}
-
-std::vector<Array> eig_kernel(const std::vector<Array>& in, const Params&) {
-  const Array a = in[0].contiguous();
-  check_matrix("eig", {a.shape(), a.dtype()}, true);
-  const int64_t n = a.shape().back();
-  const Shape bs = batch_of(a.shape());
-  const DType cdt = complex_dtype(a.dtype());
-  Array w = Array::empty(with_last(bs, {n}), cdt);
-  Array v = Array::empty(a.shape(), cdt);
-  dispatch_linalg(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    using C = std::complex<real_of<T>>;
-    for_batch(shape_size(bs), n * n * n, [&](int64_t b) {
-      MapC<T> m(a.data_as<T>() + b * n * n, n, n);
-      Eigen::Matrix<C, Eigen::Dynamic, 1> vals;
-      Mat<C> vecs;
-      if constexpr (is_complex_v<T>) {
-        Eigen::ComplexEigenSolver<Mat<T>> es(m);
-        if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
-        vals = es.eigenvalues();
-        vecs = es.eigenvectors();
-      } else {
-        Eigen::EigenSolver<Mat<T>> es(m);
-        if (es.info() != Eigen::Success) throw LinAlgError("Eigenvalues did not converge");
-        vals = es.eigenvalues();
-        vecs = es.eigenvectors();
-      }
-      vecs.colwise().normalize();
-      Eigen::Map<Eigen::Matrix<C, Eigen::Dynamic, 1>>(w.data_as<C>() + b * n, n) = vals;
-      MapM<C>(v.data_as<C>() + b * n * n, n, n) = vecs;
-    });
-  });
-  return {w, v};
-}
-
 // ---- registration ---------------------------------------------------------------------------
 
 using AvalFn = std::vector<AbstractValue> (*)(const std::vector<AbstractValue>&, const Params&);
@@ -372,4 +219,4 @@ const Primitive& eig_p = register_linalg(
     eig_kernel);
 
 }  // namespace
-}  // namespace arrax
+}  // namespace arrax::linalg

@@ -163,7 +163,10 @@ void install_kernels() {
     for (const char* name : {"reshape", "transpose", "broadcast_in_dim", "slice", "rev",
                              "concatenate", "pad", "dynamic_slice", "dynamic_update_slice", "cond",
                              "while", "scan", "jit", "custom_call", "custom_lin"})
-      if (const Primitive* p = find_primitive(name)) register_cuda_kernel(name, p->cpu_kernel);
+      if (const Primitive* p = find_primitive(name))  // through the record: no copy of the
+        register_cuda_kernel(name, [p](const std::vector<Array>& in, const Params& params) {
+          return p->cpu_kernel(in, params);  // kernel (Python ones hold Python objects)
+        });
     register_cuda_kernel("fused", fused_kernel);
     install_reduction_kernels();
     install_dot_kernel();

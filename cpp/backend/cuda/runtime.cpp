@@ -1,6 +1,7 @@
 #include "backend/cuda/runtime.h"
 
 #include <dlfcn.h>
+#include <glob.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -253,6 +254,14 @@ void* library_symbol(const char* library, const char* symbol) {
     dirs.push_back("/usr/local/cuda/lib64/");
     for (auto& d : dirs) {
       for (auto& n : names) {
+        if (!d.empty() && std::string(library) == "nvrtc") {
+          // NVRTC opens its builtins library by name: load the one beside it first, so that a
+          // copy outside the loader's path (a wheel's folder) is found.
+          glob_t g;
+          if (glob((d + "libnvrtc-builtins.so.*").c_str(), 0, nullptr, &g) == 0)
+            for (size_t i = 0; i < g.gl_pathc; ++i) dlopen(g.gl_pathv[i], RTLD_NOW | RTLD_GLOBAL);
+          globfree(&g);
+        }
         h = dlopen((d + n).c_str(), RTLD_NOW | RTLD_GLOBAL);
         if (h) break;
       }
