@@ -48,8 +48,10 @@ timeout 60 cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smoke.py 2>&1
   | grep -v "^\[New Thread\|^\[Thread\|^\[Detaching" | tail -30 | tee "$OUT/gdb.log"
 
 step "GPU tests (8 processes)"
-timeout 150 $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
+timeout "${TEST_TIMEOUT:-150}" $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
   --timeout=60 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | grep -v "^\[gw" | tail -40
+
+if [ "${QUICK:-0}" = 1 ]; then exit 0; fi  # QUICK=1: build, first kernels and GPU tests only
 
 step benchmarks
 for w in copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step; do
