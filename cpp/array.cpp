@@ -179,15 +179,13 @@ Strides contiguous_strides(const Shape& shape, size_t itemsize) {
 }
 
 std::string shape_str(const Shape& shape) {
-  std::ostringstream os;
-  os << "(";
+  std::string s = "(";
   for (size_t i = 0; i < shape.size(); ++i) {
-    if (i) os << ", ";
-    os << shape[i];
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
   }
-  if (shape.size() == 1) os << ",";
-  os << ")";
-  return os.str();
+  if (shape.size() == 1) s += ",";
+  return s + ")";
 }
 
 Array Array::empty(const Shape& shape, DType dtype, Device device, bool zeroed) {

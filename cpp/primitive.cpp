@@ -96,12 +96,11 @@ std::string Params::str(const std::function<std::string(const ir::Graph&)>& grap
 }
 
 std::string AbstractValue::str() const {
-  std::ostringstream os;
-  os << dtype_name(dtype) << "[";
-  for (size_t i = 0; i < shape.size(); ++i) os << (i ? "," : "") << shape[i];
-  os << "]";
-  if (weak_type) os << "{weak}";
-  return os.str();
+  std::string s = std::string(dtype_name(dtype)) + "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
+  s += "]";
+  if (weak_type) s += "{weak}";
+  return s;
 }
 
 namespace {

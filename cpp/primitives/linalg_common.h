@@ -10,7 +10,6 @@
 
 namespace arrax::linalg {
 
-
 template <typename T>
 using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 template <typename T>

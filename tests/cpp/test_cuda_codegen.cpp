@@ -157,4 +157,22 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
     std::remove((path + ".log").c_str());
   }
 }
+
+TEST_CASE("generated source for an eager add with a broadcast scalar") {
+  const Primitive& add_p = primitive("add");
+  Params params;
+  std::vector<AbstractValue> in = {AbstractValue{Shape{4}, DType::Float64},
+                                   AbstractValue{Shape{4}, DType::Float64}};
+  auto out = add_p.abstract_eval(in, params);
+  cuda::EwProgram prog;
+  prog.n_inputs = 2;
+  cuda::EwOp op{&add_p, &params, {0, 1}, {2}};
+  prog.dtypes = {DType::Float64, DType::Float64, out[0].dtype};
+  prog.outputs = {2};
+  prog.ops.push_back(op);
+  CHECK(cuda::ew_supported(prog));
+  CHECK(cuda::ew_supported(prog));
+  std::string src = cuda::ew_source(prog, "ccs", 1, 1);
+  CHECK(src.find("p2[0]") != std::string::npos);
+}
 #endif

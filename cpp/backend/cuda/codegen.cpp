@@ -8,7 +8,6 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
-#include <sstream>
 #include <unordered_map>
 
 #include "arrax_cuda_prelude.h"  // kDevicePrelude: device_prelude.cuh as a string (CMake)
@@ -408,7 +407,7 @@ std::string var(int v) {
 // The statements of the program's operations (values already loaded into v0.., outputs
 // declared by the caller), or "" when some operation is unsupported.
 std::string body_code(const EwProgram& prog) {
-  std::ostringstream os;
+  Source os;
   for (const EwOp& op : prog.ops) {
     std::vector<std::string> a, outs;
     std::vector<DType> in_dt, out_dt;
@@ -483,7 +482,7 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
     throw std::logic_error("cuda: ew_source called on an unsupported program");
   const size_t nops = layout.size();
   const size_t nwords = nops + 1 + nd + nops * nd;
-  std::ostringstream src;
+  Source src;
   src << "struct AxArgs { long long w[" << nwords << "]; };\n"
       << "extern \"C\" __global__ void __launch_bounds__(256) ax_ew(const AxArgs a) {\n"
       << "  const long long n = a.w[" << nops << "];\n";

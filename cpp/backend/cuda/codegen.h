@@ -5,12 +5,37 @@
 // device functions of device_prelude.cuh.
 #pragma once
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "array.h"
 #include "primitive.h"
 
 namespace arrax::cuda {
+
+// A string builder for generated source, used like std::ostringstream for strings and integers
+// but without iostreams: cheaper, and independent of the C++ locale machinery.
+struct Source {
+  std::string text;
+  Source& operator<<(const std::string& x) {
+    text += x;
+    return *this;
+  }
+  Source& operator<<(const char* x) {
+    text += x;
+    return *this;
+  }
+  Source& operator<<(char c) {
+    text += c;
+    return *this;
+  }
+  template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
+  Source& operator<<(T v) {
+    text += std::to_string(v);
+    return *this;
+  }
+  const std::string& str() const { return text; }
+};
 
 // The device functions every generated kernel starts with (device_prelude.cuh).
 const char* device_prelude();

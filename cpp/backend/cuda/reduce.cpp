@@ -3,7 +3,6 @@
 // reductions over several blocks and a second pass when there are few outputs); when adjacent
 // outputs are adjacent in memory, or reductions are short, a thread reduces one output, so the
 // loads stay coalesced (column sums). argmax/argmin and the scans run through the host.
-#include <sstream>
 
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
@@ -98,7 +97,7 @@ std::string pass_source(const Pass& p) {
   const size_t nk = p.kept.size(), nr = p.red.size();
   // words: x, out, rows, len, chunk, splits, kept sizes+strides, red sizes+strides
   const size_t nwords = 6 + 2 * nk + 2 * nr;
-  std::ostringstream s;
+  Source s;
   s << "struct AxArgs { long long w[" << nwords << "]; };\n";
   s << "__device__ __forceinline__ " << A << " ax_comb(" << A << " a, " << A << " b) { return "
     << combine(p.kind, p.elem, "a", "b") << "; }\n";
@@ -116,7 +115,7 @@ std::string pass_source(const Pass& p) {
     << "  " << storage_type(p.out) << "* __restrict__ o = (" << storage_type(p.out) << "*)a.w[1];\n"
     << "  const long long rows = a.w[2], len = a.w[3], chunk = a.w[4], splits = a.w[5];\n";
   auto row_base = [&](const std::string& row) {
-    std::ostringstream b;
+    Source b;
     b << "    long long base = 0; { long long r = " << row << ";\n";
     for (int d = static_cast<int>(nk) - 1; d >= 0; --d)
       b << "      base += (r % a.w[" << 6 + 2 * d << "]) * a.w[" << 7 + 2 * d << "]; r /= a.w["
@@ -125,7 +124,7 @@ std::string pass_source(const Pass& p) {
     return b.str();
   };
   auto offset_of = [&](const std::string& k) {
-    std::ostringstream b;
+    Source b;
     if (nr == 1) {
       b << "base + " << k << " * a.w[" << 7 + 2 * nk << "]";
       return b.str();
