@@ -45,13 +45,16 @@ struct TailAllocator {
 class LargeBufferCache {
  public:
   static constexpr size_t kLimit = size_t{512} << 20;
-  void* take(size_t bytes) {
+  // A cached mapping of exactly `bytes`, or (with `slack`) of up to bytes + bytes/8; its size
+  // goes to *got.
+  void* take(size_t bytes, size_t* got = nullptr, bool slack = false) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = free_.find(bytes);
-    if (it == free_.end()) return nullptr;
+    auto it = free_.lower_bound(bytes);
+    if (it == free_.end() || it->first > (slack ? bytes + bytes / 8 : bytes)) return nullptr;
     void* p = it->second;
+    if (got) *got = it->first;
+    cached_ -= it->first;
     free_.erase(it);
-    cached_ -= bytes;
     return p;
   }
   void give(void* p, size_t bytes) {
@@ -77,6 +80,9 @@ class LargeBufferCache {
   std::multimap<size_t, void*> free_;
   size_t cached_ = 0;
 };
+
+// Buffers from this size up to kHugePageThreshold are page-rounded mappings kept for reuse.
+constexpr size_t kMidCacheThreshold = size_t{64} << 10;
 
 LargeBufferCache& large_cache() {
   static auto* cache = new LargeBufferCache();  // never destroyed: buffers may outlive statics
@@ -128,6 +134,23 @@ std::shared_ptr<Buffer> Buffer::allocate(size_t nbytes, Device device, bool zero
 #ifdef MADV_HUGEPAGE
     madvise(p, rounded, MADV_HUGEPAGE);
 #endif
+    b->data = p;
+    b->mapped_bytes = rounded;
+  } else if (nbytes >= kMidCacheThreshold) {
+    // Mid-sized buffers are mappings too, in whole pages, and go to the same reuse cache: a
+    // training step makes the same temporaries every step, and reusing them skips malloc's
+    // heap growth and trimming and the page faults of fresh memory (a quarter of the charlm
+    // step's time before).
+    constexpr size_t kPage = 4096;
+    size_t rounded = (nbytes + kPage - 1) / kPage * kPage, got = 0;
+    void* p = large_cache().take(rounded, &got, /*slack=*/true);
+    if (p) {
+      rounded = got;
+      if (zeroed) std::memset(p, 0, nbytes);
+    } else {
+      p = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+    }
     b->data = p;
     b->mapped_bytes = rounded;
   } else if (nbytes <= kInlineLimit) {

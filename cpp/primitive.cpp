@@ -182,6 +182,28 @@ std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inp
 std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
                                             const Params& params) {
   if (!p.cpu_kernel) throw std::logic_error(p.name + ": no CPU kernel");
+  // The common case first: every operand on the CPU (a dispatch costs ~1 us; keep it lean).
+  bool all_cpu = true, any_concrete = false, any_committed = false;
+  for (const Array& x : inputs) {
+    const Buffer* b = x.buffer().get();
+    if (!b) continue;
+    any_concrete = true;
+    all_cpu = all_cpu && b->device.kind == DeviceKind::CPU;
+    any_committed = any_committed || b->committed;
+  }
+  if (all_cpu && (any_concrete || current_device().kind == DeviceKind::CPU)) {
+    std::vector<Array> out;
+    if (current_device().kind == DeviceKind::CPU) {
+      out = p.cpu_kernel(inputs, params);
+    } else {
+      DeviceScope on_cpu(Device{});
+      out = p.cpu_kernel(inputs, params);
+    }
+    if (any_committed)
+      for (Array& y : out)
+        if (y.buffer()) y.buffer()->committed = true;
+    return out;
+  }
   bool commit = false;
   const Device dev = execution_device(p.name, inputs, commit);
   DeviceScope scope(dev);
