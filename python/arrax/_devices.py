@@ -11,7 +11,6 @@ import os
 
 from arrax import _core
 
-
 _CUDA_DEVICES = _core._cuda_device_count()
 
 
