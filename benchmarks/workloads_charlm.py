@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 from registry import workload
+from workloads_models import jax_adam_runner
 
 VOCAB, D, HEADS, LAYERS, CONTEXT, BATCH, LR = 96, 96, 4, 2, 64, 32, 1e-3
 
@@ -100,29 +101,7 @@ def _jax_step(bk, args):
         logp = jax.nn.log_softmax(forward(p, x))
         return -jnp.mean(jnp.take_along_axis(logp, y[..., None], axis=-1))
 
-    b1, b2, eps = 0.9, 0.999, 1e-8
-
-    @jax.jit
-    def step(p, m, v, t, x, y):
-        loss, g = jax.value_and_grad(loss_fn)(p, x, y)
-        t = t + 1
-        m = jax.tree_util.tree_map(lambda a, b: b1 * a + (1 - b1) * b, m, g)
-        v = jax.tree_util.tree_map(lambda a, b: b2 * a + (1 - b2) * b * b, v, g)
-        p = jax.tree_util.tree_map(
-            lambda q, a, c: q - LR * (a / (1 - b1**t)) / (jnp.sqrt(c / (1 - b2**t)) + eps), p, m, v
-        )
-        return p, m, v, t, loss
-
-    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
-    holder = {"s": (params, zeros, zeros, jnp.zeros((), jnp.int32))}
-
-    def run():
-        *s, loss = step(*holder["s"], *args)
-        holder["s"] = tuple(s)
-        return loss
-
-    run()
-    return run
+    return jax_adam_runner(loss_fn, params, args, lr=LR)
 
 
 def _torch_step(bk, args):

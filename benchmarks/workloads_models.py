@@ -74,7 +74,16 @@ def _jax_step(bk, args):
         logp = jax.nn.log_softmax(forward(p, x))
         return -jnp.mean(jnp.take_along_axis(logp, y[:, None], axis=1))
 
-    b1, b2, lr, eps = 0.9, 0.999, 1e-3, 1e-8
+    return jax_adam_runner(loss_fn, params, args, lr=1e-3)
+
+
+def jax_adam_runner(loss_fn, params, args, lr):
+    """A jit'd JAX training step (value_and_grad + Adam, written out as optax computes it) over
+    params, returning a callable that runs one step on args (also used by workloads_charlm)."""
+    import jax
+    import jax.numpy as jnp
+
+    b1, b2, eps = 0.9, 0.999, 1e-8
 
     @jax.jit
     def step(p, m, v, t, x, y):

@@ -15,71 +15,17 @@
 #include "errors.h"
 #include "kernels/reduce.h"
 #include "primitive.h"
+#include "primitives/dot_dims.h"
 #include "primitives/gemm_avx512.h"
 
 namespace arrax {
 namespace {
 
-struct DotDims {
-  std::vector<int64_t> lb, rb, lc, rc, lf, rf;  // batch, contracting, free dims per operand
-};
-
-std::vector<int64_t> free_dims(int64_t nd, const std::vector<int64_t>& a,
-                               const std::vector<int64_t>& b) {
-  std::vector<int64_t> r;
-  for (int64_t d = 0; d < nd; ++d)
-    if (std::find(a.begin(), a.end(), d) == a.end() && std::find(b.begin(), b.end(), d) == b.end())
-      r.push_back(d);
-  return r;
-}
-
-DotDims dot_dims(const Shape& ls, const Shape& rs, const Params& p) {
-  DotDims d{p.get_ints("lhs_batch"),
-            p.get_ints("rhs_batch"),
-            p.get_ints("lhs_contracting"),
-            p.get_ints("rhs_contracting"),
-            {},
-            {}};
-  auto fail = [&](const std::string& why) {
-    throw ValueError("dot_general: " + why + " (lhs " + shape_str(ls) + ", rhs " + shape_str(rs) +
-                     ", " + p.str() + ")");
-  };
-  if (d.lb.size() != d.rb.size()) fail("lhs_batch and rhs_batch differ in length");
-  if (d.lc.size() != d.rc.size()) fail("lhs_contracting and rhs_contracting differ in length");
-  auto check = [&](const std::vector<int64_t>& dims, const Shape& s) {
-    std::vector<bool> seen(s.size(), false);
-    for (auto x : dims) {
-      if (x < 0 || x >= static_cast<int64_t>(s.size()) || seen[x]) fail("bad dimension numbers");
-      seen[x] = true;
-    }
-  };
-  std::vector<int64_t> lall = d.lb, rall = d.rb;
-  lall.insert(lall.end(), d.lc.begin(), d.lc.end());
-  rall.insert(rall.end(), d.rc.begin(), d.rc.end());
-  check(lall, ls);
-  check(rall, rs);
-  for (size_t i = 0; i < d.lb.size(); ++i)
-    if (ls[d.lb[i]] != rs[d.rb[i]]) fail("batch dimension sizes differ");
-  for (size_t i = 0; i < d.lc.size(); ++i)
-    if (ls[d.lc[i]] != rs[d.rc[i]]) fail("contracting dimension sizes differ");
-  d.lf = free_dims(ls.size(), d.lb, d.lc);
-  d.rf = free_dims(rs.size(), d.rb, d.rc);
-  return d;
-}
-
-Shape dot_shape(const Shape& ls, const Shape& rs, const DotDims& d) {
-  Shape s;
-  for (auto x : d.lb) s.push_back(ls[x]);
-  for (auto x : d.lf) s.push_back(ls[x]);
-  for (auto x : d.rf) s.push_back(rs[x]);
-  return s;
-}
-
-int64_t prod_of(const Shape& s, const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (auto d : dims) n *= s[d];
-  return n;
-}
+using dot::dot_dims;
+using dot::dot_shape;
+using dot::DotDims;
+using dot::free_dims;
+using dot::prod_of;
 
 // One operand as a stack of (rows x cols) matrices; strides in elements.
 struct Mat {

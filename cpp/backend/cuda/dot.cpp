@@ -10,6 +10,7 @@
 #include "device.h"
 #include "errors.h"
 #include "primitive.h"
+#include "primitives/dot_dims.h"
 
 namespace arrax::cuda {
 namespace {
@@ -79,21 +80,6 @@ Array as_matrices(const Array& x, const std::vector<int64_t>& batch,
   return v.contiguous(true);
 }
 
-std::vector<int64_t> free_dims(int nd, const std::vector<int64_t>& a,
-                               const std::vector<int64_t>& b) {
-  std::vector<int64_t> r;
-  for (int64_t d = 0; d < nd; ++d)
-    if (std::find(a.begin(), a.end(), d) == a.end() && std::find(b.begin(), b.end(), d) == b.end())
-      r.push_back(d);
-  return r;
-}
-
-int64_t prod(const Shape& s, const std::vector<int64_t>& dims) {
-  int64_t n = 1;
-  for (auto d : dims) n *= s[d];
-  return n;
-}
-
 std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& in,
                               const Params& p) {
   const Array &lhs = in[0], &rhs = in[1];
@@ -123,11 +109,10 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
   }
   AbstractValue la{lhs.shape(), dt, false, lhs.device()}, ra{rhs.shape(), dt, false, rhs.device()};
   const AbstractValue oa = prim->abstract_eval({la, ra}, p)[0];
-  const auto &lb = p.get_ints("lhs_batch"), &rb = p.get_ints("rhs_batch"),
-             &lc = p.get_ints("lhs_contracting"), &rc = p.get_ints("rhs_contracting");
-  const auto lf = free_dims(lhs.ndim(), lb, lc), rf = free_dims(rhs.ndim(), rb, rc);
-  const int64_t B = prod(lhs.shape(), lb), M = prod(lhs.shape(), lf), K = prod(lhs.shape(), lc),
-                N = prod(rhs.shape(), rf);
+  const dot::DotDims d = dot::dot_dims(lhs.shape(), rhs.shape(), p);
+  const auto &lb = d.lb, &rb = d.rb, &lc = d.lc, &rc = d.rc, &lf = d.lf, &rf = d.rf;
+  const int64_t B = dot::prod_of(lhs.shape(), lb), M = dot::prod_of(lhs.shape(), lf),
+                K = dot::prod_of(lhs.shape(), lc), N = dot::prod_of(rhs.shape(), rf);
   Array out = Array::empty(oa.shape, dt, dev);
   if (out.size() == 0) return {out};
   if (K == 0) {
