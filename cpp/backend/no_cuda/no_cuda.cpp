@@ -45,12 +45,16 @@ void set_memory_limit(int64_t, int) {
 }
 void empty_cache(int) {}
 void reset_peak_memory(int) {}
+namespace {
+std::string g_precision = "float32";  // kept so that the setting reads back as it was set
+}
 void set_matmul_precision(const std::string& p) {
   if (p != "float32" && p != "tf32" && p != "bf16")
     throw ValueError("set_matmul_precision: expected 'float32', 'tf32' or 'bf16', got '" + p + "'");
+  g_precision = p;
 }
 std::string matmul_precision() {
-  return "float32";
+  return g_precision;
 }
 
 }  // namespace arrax::cuda
