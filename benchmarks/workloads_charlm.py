@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from registry import workload
-from workloads_models import jax_adam_runner
+from workloads_models import (
+    arrax_adam_runner,
+    jax_adam_runner,
+    register_train_step,
+    torch_runner,
+)
 
 VOCAB, D, HEADS, LAYERS, CONTEXT, BATCH, LR = 96, 96, 4, 2, 64, 32, 1e-3
 
@@ -22,28 +26,11 @@ def _inputs(rng):
 
 
 def _arrax_step(bk, args):
-    import arrax
-    from arrax import nn, optim, random
+    from arrax import random
     from arrax.examples.charlm import CharTransformer
 
     model = CharTransformer(VOCAB, D, HEADS, LAYERS, CONTEXT, random.PRNGKey(0))
-    opt = optim.adam(LR)
-    state = opt.init(model)
-
-    @arrax.jit
-    def step(m, s, x, y):
-        loss, g = arrax.value_and_grad(lambda mm: nn.cross_entropy(mm(x), y))(m)
-        u, s = opt.update(g, s, m)
-        return optim.apply_updates(m, u), s, loss
-
-    holder = {"m": model, "s": state}
-
-    def run():
-        holder["m"], holder["s"], loss = step(holder["m"], holder["s"], *args)
-        return loss
-
-    run()
-    return run
+    return arrax_adam_runner(model, args, lr=LR)
 
 
 def _init(rng):
@@ -147,31 +134,13 @@ def _torch_step(bk, args):
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     x, y = (a.long() for a in args)
 
-    def run():
-        opt.zero_grad()
-        loss = F.cross_entropy(model(x).reshape(-1, VOCAB), y.reshape(-1))
-        loss.backward()
-        opt.step()
-        return loss.detach()
-
-    run()
-    return run
+    return torch_runner(opt, lambda: F.cross_entropy(model(x).reshape(-1, VOCAB), y.reshape(-1)))
 
 
-_STEPS = {"arrax": _arrax_step, "jax": _jax_step, "torch": _torch_step}
-
-
-@workload(
+register_train_step(
     "charlm_train_step",
-    inputs=_inputs,
-    target=1.0,
-    baseline="jax",
-    backends=("arrax", "jax", "torch"),
-    prepare=lambda bk, fn, args: _STEPS[bk.name](bk, args),
-    group="models",
-    check=False,  # each framework initializes its own weights
-    description="one training step of the charlm transformer (d 96, 2 blocks, context 64, "
-    "batch 32, Adam): arrax jit, JAX jit, PyTorch eager",
+    _inputs,
+    {"arrax": _arrax_step, "jax": _jax_step, "torch": _torch_step},
+    "one training step of the charlm transformer (d 96, 2 blocks, context 64, batch 32, Adam): "
+    "arrax jit, JAX jit, PyTorch eager",
 )
-def charlm_train_step(xp, x, y):  # the timed callables come from prepare
-    raise NotImplementedError

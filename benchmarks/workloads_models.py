@@ -18,13 +18,19 @@ def _inputs(rng):
 
 
 def _arrax_step(bk, args):
-    import arrax
-    from arrax import nn, optim, random
+    from arrax import random
     from arrax.examples.digits import CNN
 
-    model = CNN(random.PRNGKey(0))
-    opt = optim.adam(1e-3)
-    state = opt.init(model)
+    return arrax_adam_runner(CNN(random.PRNGKey(0)), args, lr=1e-3)
+
+
+def arrax_adam_runner(model, args, lr):
+    """A jit'd arrax training step of model (cross-entropy, value_and_grad, arrax.optim.adam)
+    as a callable running one step on args (also used by workloads_charlm)."""
+    import arrax
+    from arrax import nn, optim
+
+    opt = optim.adam(lr)
 
     @arrax.jit
     def step(m, s, x, y):
@@ -32,7 +38,7 @@ def _arrax_step(bk, args):
         u, s = opt.update(g, s, m)
         return optim.apply_updates(m, u), s, loss
 
-    holder = {"m": model, "s": state}
+    holder = {"m": model, "s": opt.init(model)}
 
     def run():
         holder["m"], holder["s"], loss = step(holder["m"], holder["s"], *args)
@@ -128,9 +134,15 @@ def _torch_step(bk, args):
     x, y = args
     loss_fn = torch.nn.CrossEntropyLoss()
 
+    return torch_runner(opt, lambda: loss_fn(model(x), y))
+
+
+def torch_runner(opt, loss_of):
+    """One eager PyTorch training step (zero_grad, loss, backward, optimizer step) as a callable."""
+
     def run():
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_of()
         loss.backward()
         opt.step()
         return loss.detach()
@@ -139,20 +151,29 @@ def _torch_step(bk, args):
     return run
 
 
-_STEPS = {"arrax": _arrax_step, "jax": _jax_step, "torch": _torch_step}
+def register_train_step(name, inputs, steps, description):
+    """Registers a training-step workload: steps[backend](bk, args) builds each framework's
+    timed callable (their weights differ, so results are not compared); target arrax/JAX <= 1."""
+
+    def timed_by_prepare(xp, *args):  # the timed callables come from prepare
+        raise NotImplementedError
+
+    workload(
+        name,
+        inputs=inputs,
+        target=1.0,
+        baseline="jax",
+        backends=tuple(steps),
+        prepare=lambda bk, fn, args: steps[bk.name](bk, args),
+        group="models",
+        check=False,
+        description=description,
+    )(timed_by_prepare)
 
 
-@workload(
+register_train_step(
     "digits_cnn_train_step",
-    inputs=_inputs,
-    target=1.0,
-    baseline="jax",
-    backends=("arrax", "jax", "torch"),
-    prepare=lambda bk, fn, args: _STEPS[bk.name](bk, args),
-    group="models",
-    check=False,  # each framework initializes its own weights
-    description="one training step of the digits CNN (batch 64, Adam): arrax jit, JAX jit, "
-    "PyTorch eager",
+    _inputs,
+    {"arrax": _arrax_step, "jax": _jax_step, "torch": _torch_step},
+    "one training step of the digits CNN (batch 64, Adam): arrax jit, JAX jit, PyTorch eager",
 )
-def digits_cnn_train_step(xp, x, y):  # the timed callables come from prepare
-    raise NotImplementedError
