@@ -82,7 +82,7 @@ class LargeBufferCache {
 };
 
 // Buffers from this size up to kHugePageThreshold are page-rounded mappings kept for reuse.
-constexpr size_t kMidCacheThreshold = size_t{64} << 10;
+constexpr size_t kMidCacheThreshold = size_t{256} << 10;
 
 LargeBufferCache& large_cache() {
   static auto* cache = new LargeBufferCache();  // never destroyed: buffers may outlive statics

@@ -1,6 +1,10 @@
 #include "transforms/graph.h"
 #include "device.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -185,6 +189,36 @@ void Graph::verify() const {
       throw std::logic_error("verify: an output is never defined");
 }
 
+namespace {
+
+struct Profile {
+  std::mutex mu;
+  std::unordered_map<std::string, std::pair<int64_t, double>> by_primitive;
+};
+Profile& profile() {
+  static Profile* p = new Profile();
+  return *p;
+}
+const bool g_profiling = [] {
+  const char* e = std::getenv("ARRAX_PROFILE");
+  return e && *e && std::string(e) != "0";
+}();
+
+}  // namespace
+
+std::vector<std::tuple<std::string, int64_t, double>> profile_report() {
+  std::lock_guard<std::mutex> lock(profile().mu);
+  std::vector<std::tuple<std::string, int64_t, double>> r;
+  for (auto& [name, v] : profile().by_primitive) r.emplace_back(name, v.first, v.second);
+  std::sort(r.begin(), r.end(), [](auto& a, auto& b) { return std::get<2>(a) > std::get<2>(b); });
+  return r;
+}
+
+void profile_reset() {
+  std::lock_guard<std::mutex> lock(profile().mu);
+  profile().by_primitive.clear();
+}
+
 std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
   if (args.size() != invars.size())
     throw TypeError("eval: the graph takes " + std::to_string(invars.size()) + " arguments, got " +
@@ -217,7 +251,19 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
     const Eqn& e = eqns[k];
     std::vector<Array> in;
     for (int v : e.inputs) in.push_back(env[v]);
-    std::vector<Array> out = arrax::bind(*e.primitive, in, e.params);
+    std::vector<Array> out;
+    if (g_profiling && !e.primitive->name.empty() && e.primitive->name != "jit") {
+      const auto t0 = std::chrono::steady_clock::now();
+      out = arrax::bind(*e.primitive, in, e.params);
+      const double dt =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::lock_guard<std::mutex> lock(profile().mu);
+      auto& slot = profile().by_primitive[e.primitive->name];
+      slot.first += 1;
+      slot.second += dt;
+    } else {
+      out = arrax::bind(*e.primitive, in, e.params);
+    }
     for (size_t i = 0; i < out.size(); ++i) env[e.outputs[i]] = std::move(out[i]);
     in.clear();
     for (int v : e.inputs)

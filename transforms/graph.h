@@ -2,6 +2,7 @@
 // checked by a verifier, and runnable by evaluation. Staging (transforms/staging.h) builds it.
 #pragma once
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "primitive.h"
@@ -41,6 +42,12 @@ struct Graph {
   // Runs the graph on concrete arguments through bind (eagerly, or under an outer interpreter).
   std::vector<Array> eval(const std::vector<Array>& args) const;
 };
+
+// Time spent per primitive while graphs run (jit'd functions), when ARRAX_PROFILE=1 is set
+// before arrax starts: primitive name -> (calls, seconds). A tool for finding where a training
+// step goes; off, it costs one branch per equation.
+std::vector<std::tuple<std::string, int64_t, double>> profile_report();
+void profile_reset();
 
 // The short dtype names of the text form: f32, i64, bool, c64, bf16, ...
 std::string short_dtype_name(DType dt);

@@ -327,6 +327,8 @@ void init_transforms(py::module_& m) {
     };
     register_primitive(std::move(p));
   });
+  m.def("_profile_report", &ir::profile_report);
+  m.def("_profile_reset", &ir::profile_reset);
   m.def("primitive_names", []() {
     std::vector<std::string> names;
     for (auto* p : all_primitives()) names.push_back(p->name);

@@ -91,3 +91,24 @@ def test_grad_of_jit_and_jit_of_grad_of_a_fused_function():
     g1 = arrax.jit(arrax.grad(lambda v: anp.sum(chain(v))))(x)
     g2 = arrax.grad(lambda v: anp.sum(arrax.jit(chain)(v)))(x)
     np.testing.assert_allclose(np.asarray(g1), np.asarray(g2), rtol=1e-12)
+
+
+def test_profile_report_counts_primitives_of_jitted_graphs():
+    # ARRAX_PROFILE is read when arrax starts: check it in a process of its own.
+    import subprocess
+    import sys
+
+    code = (
+        "import arrax, arrax.numpy as np\n"
+        "from arrax import _core\n"
+        "f = arrax.jit(lambda x: np.sum(np.tanh(x) @ x))\n"
+        "f(np.ones((8, 8)))\n"
+        "rep = {n: (c, s) for n, c, s in _core._profile_report()}\n"
+        "assert rep['dot_general'][0] == 1 and rep['reduce_sum'][0] == 1, rep\n"
+        "assert all(s >= 0 for c, s in rep.values())\n"
+        "_core._profile_reset()\n"
+        "assert _core._profile_report() == []\n"
+    )
+    env = dict(__import__("os").environ, ARRAX_PROFILE="1")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
