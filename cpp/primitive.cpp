@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -179,6 +180,15 @@ std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inp
   return out;
 }
 
+namespace {
+// Results computed from committed operands are committed too (JAX's rule; device.h).
+std::vector<Array> committed(std::vector<Array> out) {
+  for (Array& y : out)
+    if (y.buffer()) y.buffer()->committed = true;
+  return out;
+}
+}  // namespace
+
 std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
                                             const Params& params) {
   if (!p.cpu_kernel) throw std::logic_error(p.name + ": no CPU kernel");
@@ -192,17 +202,10 @@ std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vecto
     any_committed = any_committed || b->committed;
   }
   if (all_cpu && (any_concrete || current_device().kind == DeviceKind::CPU)) {
-    std::vector<Array> out;
-    if (current_device().kind == DeviceKind::CPU) {
-      out = p.cpu_kernel(inputs, params);
-    } else {
-      DeviceScope on_cpu(Device{});
-      out = p.cpu_kernel(inputs, params);
-    }
-    if (any_committed)
-      for (Array& y : out)
-        if (y.buffer()) y.buffer()->committed = true;
-    return out;
+    std::optional<DeviceScope> on_cpu;  // arrays the kernel makes belong on the CPU
+    if (current_device().kind != DeviceKind::CPU) on_cpu.emplace(Device{});
+    std::vector<Array> out = p.cpu_kernel(inputs, params);
+    return any_committed ? committed(std::move(out)) : out;
   }
   bool commit = false;
   const Device dev = execution_device(p.name, inputs, commit);
@@ -225,10 +228,7 @@ std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vecto
     for (const Array& x : inputs) moved.push_back(move_operand(x, dev));
     out = run(moved);
   }
-  if (commit)
-    for (Array& y : out)
-      if (y.buffer()) y.buffer()->committed = true;
-  return out;
+  return commit ? committed(std::move(out)) : out;
 }
 
 int new_interpreter_level() {

@@ -89,7 +89,7 @@ void copy_into(const Array& src, const Array& dst) {
   if (sd.kind != DeviceKind::CPU || dd.kind != DeviceKind::CPU) {
     if (sd == dd) return cuda::copy_strided(src, dst);
     // Across devices: a contiguous copy moves the bytes, then the destination device converts.
-    Array moved = to_device(src.contiguous(), dd);
+    Array moved = to_device(src, dd);  // to_device copies a contiguous version
     return copy_into(moved, dst);
   }
   dispatch_dtype(dst.dtype(), [&](auto to_tag) {

@@ -202,25 +202,18 @@ std::string compute_type(DType dt) {
   }
 }
 
+namespace {
+bool is_half(DType dt) {
+  return dt == DType::Float16 || dt == DType::BFloat16;
+}
+}  // namespace
+
 std::string storage_type(DType dt) {
-  if (dt == DType::Float16 || dt == DType::BFloat16) return "unsigned short";
+  if (is_half(dt)) return "unsigned short";
   return compute_type(dt);
 }
 
 namespace {
-
-bool is_half(DType dt) {
-  return dt == DType::Float16 || dt == DType::BFloat16;
-}
-bool is_flt(DType dt) {
-  return is_half(dt) || dt == DType::Float32 || dt == DType::Float64;
-}
-bool is_int(DType dt) {
-  return !is_flt(dt) && dt != DType::Bool && !compute_type(dt).empty();
-}
-bool is_uint(DType dt) {
-  return dt == DType::UInt8 || dt == DType::UInt16 || dt == DType::UInt32 || dt == DType::UInt64;
-}
 
 // Rounds a float32 value to the precision of a half dtype.
 std::string rounded(DType dt, const std::string& e) {
@@ -247,8 +240,8 @@ std::string convert_expr(DType from, DType to, const std::string& e) {
   const std::string T = compute_type(to);
   if (to == DType::Bool) return "((" + e + ") != 0)";
   if (from == DType::Bool) return rounded(to, "(" + T + ")((" + e + ") ? 1 : 0)");
-  if (is_flt(from) && is_int(to)) return "ax_f2i<" + T + ">((double)(" + e + "))";
-  if (is_flt(to)) {
+  if (is_floating(from) && is_integer(to)) return "ax_f2i<" + T + ">((double)(" + e + "))";
+  if (is_floating(to)) {
     // double -> half goes through float32, as the CPU's conversion does.
     return rounded(to, "(" + T + ")(" + e + ")");
   }
@@ -273,7 +266,7 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
     if (compute_type(d).empty()) return "";
   for (DType d : out_dt)
     if (compute_type(d).empty()) return "";
-  const bool f = is_flt(in), i = is_int(in), b = in == DType::Bool;
+  const bool f = is_floating(in), i = is_integer(in), b = in == DType::Bool;
   if (name == "threefry2x32")
     return "ax_threefry(" + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ", " + outs[0] + ", " +
            outs[1] + ");";
@@ -336,15 +329,15 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
   if (name == "abs") {
     if (f) return res("ax_abs(" + a[0] + ")");
     if (i)
-      return assign(is_uint(in) ? a[0]
-                                : "(" + T + ")(" + a[0] + " < 0 ? -" + a[0] + " : " + a[0] + ")");
+      return assign(
+          is_unsigned(in) ? a[0] : "(" + T + ")(" + a[0] + " < 0 ? -" + a[0] + " : " + a[0] + ")");
     return "";
   }
   if (name == "sign") {
     if (f) return res("ax_sign(" + a[0] + ")");
     if (i)
-      return assign(is_uint(in) ? "(" + T + ")(" + a[0] + " > 0)"
-                                : "(" + T + ")((" + a[0] + " > 0) - (" + a[0] + " < 0))");
+      return assign(is_unsigned(in) ? "(" + T + ")(" + a[0] + " > 0)"
+                                    : "(" + T + ")((" + a[0] + " > 0) - (" + a[0] + " < 0))");
     return "";
   }
   if (name == "round") {

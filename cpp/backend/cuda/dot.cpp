@@ -107,8 +107,7 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
     default:
       return run_on_host(*prim, in, p, dev);
   }
-  AbstractValue la{lhs.shape(), dt, false, lhs.device()}, ra{rhs.shape(), dt, false, rhs.device()};
-  const AbstractValue oa = prim->abstract_eval({la, ra}, p)[0];
+  const AbstractValue oa = prim->abstract_eval(avals_of(in), p)[0];
   const dot::DotDims d = dot::dot_dims(lhs.shape(), rhs.shape(), p);
   const auto &lb = d.lb, &rb = d.rb, &lc = d.lc, &rc = d.rc, &lf = d.lf, &rf = d.rf;
   const int64_t B = dot::prod_of(lhs.shape(), lb), M = dot::prod_of(lhs.shape(), lf),

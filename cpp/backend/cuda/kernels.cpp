@@ -14,13 +14,14 @@
 #include "transforms/graph.h"
 
 namespace arrax::cuda {
-namespace {
 
 std::vector<AbstractValue> avals_of(const std::vector<Array>& in) {
   std::vector<AbstractValue> r;
   for (const Array& a : in) r.push_back(AbstractValue{a.shape(), a.dtype(), false, a.device()});
   return r;
 }
+
+namespace {
 
 KernelFn elementwise_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {

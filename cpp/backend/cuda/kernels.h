@@ -2,10 +2,15 @@
 #pragma once
 #include <string>
 
+#include <vector>
+
 #include "dtype.h"
+#include "primitive.h"
 
 namespace arrax::cuda {
 void install_kernels();
+// What abstract evaluation sees of concrete kernel inputs (to ask a primitive its outputs).
+std::vector<AbstractValue> avals_of(const std::vector<Array>& in);
 void install_reduction_kernels();  // reduce.cpp
 void install_dot_kernel();         // dot.cpp
 // A reduction kernel's source ("sum", "prod", "max", "min", "and", "or"), for tests that

@@ -4,6 +4,9 @@
 // outputs are adjacent in memory, or reductions are short, a thread reduces one output, so the
 // loads stay coalesced (column sums). argmax/argmin and the scans run through the host.
 
+#include <mutex>
+#include <unordered_map>
+
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -47,22 +50,18 @@ std::string identity(Red k, DType dt, DType acc) {
       break;
   }
   const bool mx = k == Red::Max;
-  if (dt == DType::Float16 || dt == DType::BFloat16 || dt == DType::Float32 || dt == DType::Float64)
-    return std::string(mx ? "-" : "") + "ax_inf((" + A + ")0)";
+  if (is_floating(dt)) return std::string(mx ? "-" : "") + "ax_inf((" + A + ")0)";
   if (dt == DType::Bool) return mx ? "0" : "1";
   const std::string T = compute_type(dt);
-  const bool is_signed =
-      dt == DType::Int8 || dt == DType::Int16 || dt == DType::Int32 || dt == DType::Int64;
   const std::string bits = std::to_string(itemsize(dt) * 8 - 1);
-  if (is_signed)
+  if (is_integer(dt) && !is_unsigned(dt))
     return mx ? "(" + A + ")(" + T + ")(1ull << " + bits + ")"
               : "(" + A + ")(" + T + ")~(1ull << " + bits + ")";
   return mx ? "(" + A + ")0" : "(" + A + ")(" + T + ")~0ull";
 }
 
 std::string combine(Red k, DType dt, const std::string& a, const std::string& b) {
-  const bool f =
-      dt == DType::Float16 || dt == DType::BFloat16 || dt == DType::Float32 || dt == DType::Float64;
+  const bool f = is_floating(dt);
   switch (k) {
     case Red::Sum:
       return "(" + a + " + " + b + ")";
@@ -174,7 +173,25 @@ std::string pass_source(const Pass& p) {
 void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
   const size_t nk = p.kept.size(), nr = p.red.size();
   const size_t nwords = 6 + 2 * nk + 2 * nr;
-  KernelHandle kern = compile_kernel(pass_source(p), "ax_red", device);
+  // The kernel depends on these alone: look it up without generating its source each call.
+  const std::string key = {static_cast<char>(p.kind), static_cast<char>(p.in),
+                           static_cast<char>(p.acc),  static_cast<char>(p.out),
+                           static_cast<char>(p.elem), static_cast<char>(nk),
+                           static_cast<char>(nr),     static_cast<char>(p.thread_per_row),
+                           static_cast<char>(device)};
+  static std::mutex mu;
+  static std::unordered_map<std::string, KernelHandle> kernels;
+  KernelHandle kern = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = kernels.find(key);
+    if (it != kernels.end()) kern = it->second;
+  }
+  if (!kern) {
+    kern = compile_kernel(pass_source(p), "ax_red", device);
+    std::lock_guard<std::mutex> lock(mu);
+    kernels.emplace(key, kern);
+  }
   const int64_t chunk = (p.len + p.splits - 1) / std::max<int64_t>(p.splits, 1);
   std::vector<long long> w(nwords);
   w[0] = reinterpret_cast<long long>(x.data());
@@ -201,8 +218,7 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
   return [prim, kind](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const Array& x = in[0];
     const Device dev = current_device();
-    AbstractValue xa{x.shape(), x.dtype(), false, x.device()};
-    const AbstractValue oa = prim->abstract_eval({xa}, params)[0];
+    const AbstractValue oa = prim->abstract_eval(avals_of(in), params)[0];
     if (compute_type(x.dtype()).empty()) return run_on_host(*prim, in, params, dev);
     const auto& axes = params.get_ints("axes");
     Pass p;

@@ -204,30 +204,39 @@ def _closest(n, qs, np):
     return np.where((g == k) & (np.mod(k, 2) == 1), k, k + 1)
 
 
-def percentile(
-    a,
-    q,
-    axis=None,
-    out=None,
-    overwrite_input=False,
-    method="linear",
-    keepdims=False,
-    *,
-    weights=None,
-    interpolation=None,
-):
-    """numpy.percentile."""
-    return quantile(
+def _percentile_of(quantile_fn, name):
+    """numpy.percentile / nanpercentile: the quantile function on q / 100."""
+
+    def percentile(
         a,
-        _arr(q) / 100.0,
-        axis,
-        None,
-        False,
-        method,
-        keepdims,
-        weights=weights,
-        interpolation=interpolation,
-    )
+        q,
+        axis=None,
+        out=None,
+        overwrite_input=False,
+        method="linear",
+        keepdims=False,
+        *,
+        weights=None,
+        interpolation=None,
+    ):
+        return quantile_fn(
+            a,
+            _arr(q) / 100.0,
+            axis,
+            None,
+            False,
+            method,
+            keepdims,
+            weights=weights,
+            interpolation=interpolation,
+        )
+
+    percentile.__name__ = percentile.__qualname__ = name
+    percentile.__doc__ = f"numpy.{name}."
+    return percentile
+
+
+percentile = _percentile_of(quantile, "percentile")
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
@@ -443,30 +452,7 @@ def nanquantile(
     )
 
 
-def nanpercentile(
-    a,
-    q,
-    axis=None,
-    out=None,
-    overwrite_input=False,
-    method="linear",
-    keepdims=False,
-    *,
-    weights=None,
-    interpolation=None,
-):
-    """numpy.nanpercentile."""
-    return nanquantile(
-        a,
-        _arr(q) / 100.0,
-        axis,
-        None,
-        False,
-        method,
-        keepdims,
-        weights=weights,
-        interpolation=interpolation,
-    )
+nanpercentile = _percentile_of(nanquantile, "nanpercentile")
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
