@@ -119,6 +119,12 @@ Array broadcast_view(const Array& x, const Shape& shape, const std::vector<int64
 // Copies src into dst elementwise (same shape, src may broadcast with zero strides), converting
 // dtype as NumPy's unsafe casting does.
 void copy_into(const Array& src, const Array& dst);
+// A loop of the fused CPU executor (transforms/fused_kernel.cpp): out[i] = op(in_0[i * step_0],
+// in_1[i * step_1], ...) for i < n into a contiguous out; each input's step is its item size,
+// or 0 for one value broadcast over the run.
+using ChunkLoop = void (*)(char* out, const char* const* in, const int64_t* step, int64_t n);
+// copy_into's conversion from one dtype to another as a ChunkLoop.
+ChunkLoop convert_chunk_loop(DType from, DType to);
 // src converted to dtype, as a new contiguous array (a copy even when dtypes match).
 Array astype(const Array& src, DType dtype);
 

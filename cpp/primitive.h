@@ -75,12 +75,18 @@ using AbstractEvalRule =
     std::function<std::vector<AbstractValue>(const std::vector<AbstractValue>&, const Params&)>;
 using KernelFn = std::function<std::vector<Array>(const std::vector<Array>&, const Params&)>;
 
+// The loop of one equation of an elementwise primitive, by its input dtypes and params; nullptr
+// where it has none (the region then runs through cpu_kernel).
+using ChunkLoopRule = ChunkLoop (*)(const std::vector<DType>& in, const Params& params);
+
 struct Primitive {
   std::string name;
   FusionClass fusion = FusionClass::Opaque;
   int num_inputs = -1;  // -1: variadic
   AbstractEvalRule abstract_eval;
   KernelFn cpu_kernel;
+  // Single-output elementwise primitives: the loop fused regions run on chunks (optional).
+  ChunkLoopRule chunk_loop = nullptr;
   // The CUDA kernel, set by the CUDA backend (register_cuda_kernel). A primitive without one
   // runs on a GPU through its CPU kernel, its operands copied to the host and its results back.
   KernelFn cuda_kernel;

@@ -1,18 +1,16 @@
 // Elementwise fusion: maximal regions of elementwise equations (and broadcasts of scalars)
-// over one shape become one `fused` equation, whose kernel runs the region tile by tile
-// through the primitives' own CPU kernels, splitting the tiles over the cores. A tile's
-// intermediates stay in cache and no full-size intermediate array is made.
+// over one shape become one `fused` equation, whose CPU kernel (fused_kernel.cpp) runs the
+// region chunk by chunk, the intermediates of a chunk in cache and no full-size intermediate
+// array made.
 #include <unordered_map>
 #include <unordered_set>
 
 #include "errors.h"
-#include "parallel.h"
 #include "transforms/passes.h"
 
 namespace arrax::ir {
 namespace {
 
-constexpr int64_t kTile = 16384;  // elements per tile: a few tiles of intermediates fit in L2
 constexpr int64_t kMinFusedSize = 4096;  // smaller regions run as they are
 
 bool is_scalar_broadcast(const Eqn& e, const Graph& g) {
@@ -34,75 +32,6 @@ bool fusible(const Eqn& e, const Graph& g, Shape& shape) {
   shape = s;
   return true;
 }
-
-std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
-  const Graph& sub = *p.get<GraphList>("graph")[0];
-  const Shape shape(p.get_ints("shape"));
-  const int64_t n = shape_size(shape);
-  // Flat views of the inputs: contiguous arrays over the region's shape, or scalars.
-  std::vector<Array> flat(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i].ndim() == 0) {
-      flat[i] = in[i];
-    } else {
-      Array c = in[i].contiguous();
-      flat[i] = c.view(Shape{n}, Strides{int64_t(c.itemsize())}, c.offset());
-    }
-  }
-  std::vector<Array> outs, flat_out;
-  for (int v : sub.outvars) {
-    Array o = Array::empty(shape, sub.vars[v].dtype);
-    outs.push_back(o);
-    flat_out.push_back(o.view(Shape{n}, Strides{int64_t(o.itemsize())}, o.offset()));
-  }
-  const int64_t tiles = (n + kTile - 1) / kTile;
-  std::vector<bool> scalar_input(sub.vars.size(), false);
-  for (size_t i = 0; i < sub.invars.size(); ++i) scalar_input[sub.invars[i]] = in[i].ndim() == 0;
-  parallel_for(tiles, std::max<int64_t>(1, kParallelGrain / kTile), [&](int64_t t0, int64_t t1) {
-    std::vector<Array> env(sub.vars.size());
-    for (int64_t t = t0; t < t1; ++t) {
-      const int64_t b = t * kTile, len = std::min(kTile, n - b);
-      const Shape ts{len};
-      auto tile_of = [&](const Array& a) {
-        return a.view(ts, a.strides(), a.offset() + b * a.strides()[0]);
-      };
-      for (size_t i = 0; i < sub.invars.size(); ++i)
-        env[sub.invars[i]] = flat[i].ndim() == 0 ? flat[i] : tile_of(flat[i]);
-      for (size_t i = 0; i < sub.constvars.size(); ++i) env[sub.constvars[i]] = sub.consts[i];
-      for (const Eqn& e : sub.eqns) {
-        if (e.primitive->name == "broadcast_in_dim") {
-          env[e.outputs[0]] = broadcast_view(env[e.inputs[0]], ts, {});
-          continue;
-        }
-        std::vector<Array> args;
-        for (int v : e.inputs) {
-          const Array& a = env[v];
-          // A scalar operand of an elementwise primitive: broadcast over the tile.
-          args.push_back(a.ndim() == 0 ? broadcast_view(a, ts, {}) : a);
-        }
-        std::vector<Array> r = e.primitive->cpu_kernel(args, e.params);
-        for (size_t i = 0; i < r.size(); ++i) env[e.outputs[i]] = std::move(r[i]);
-      }
-      for (size_t i = 0; i < sub.outvars.size(); ++i) {
-        const Array& r = env[sub.outvars[i]];
-        copy_into(r.ndim() == 0 ? broadcast_view(r, ts, {}) : r, tile_of(flat_out[i]));
-      }
-    }
-  });
-  return outs;
-}
-
-const Primitive& fused_p = register_primitive({
-    "fused",
-    FusionClass::Opaque,
-    -1,
-    [](const std::vector<AbstractValue>&, const Params& p) {
-      auto out = p.get<GraphList>("graph")[0]->out_avals();
-      for (auto& a : out) a.shape = Shape(p.get_ints("shape"));
-      return out;
-    },
-    fused_kernel,
-});
 
 struct Region {
   std::vector<size_t> members;  // equation indices, in order

@@ -1,5 +1,6 @@
 // copy_into: elementwise copy with dtype conversion (NumPy's "unsafe" casting), the one loop
 // behind astype, contiguous copies, out= and assignment into views.
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -78,7 +79,28 @@ void convert_loop(const Array& src, const Array& dst) {
                    });
 }
 
+// The fused executor's loop (ChunkLoop) for one pair of dtypes.
+template <typename To, typename From>
+void convert_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
+  To* o = reinterpret_cast<To*>(out);
+  const From* a = reinterpret_cast<const From*>(in[0]);
+  if (step[0] == 0)
+    std::fill(o, o + n, convert<To, From>(*a));
+  else if constexpr (std::is_same_v<To, From>)
+    std::memcpy(o, a, n * sizeof(To));
+  else
+    for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
+}
+
 }  // namespace
+
+ChunkLoop convert_chunk_loop(DType from, DType to) {
+  return dispatch_dtype(to, [&](auto to_tag) {
+    using To = decltype(to_tag);
+    return dispatch_dtype(
+        from, [&](auto from_tag) -> ChunkLoop { return &convert_chunk<To, decltype(from_tag)>; });
+  });
+}
 
 void copy_into(const Array& src, const Array& dst) {
   if (src.shape() != dst.shape())

@@ -17,6 +17,7 @@
 
 #include "array.h"
 #include "parallel.h"
+#include "small_vector.h"
 
 namespace arrax::kernels {
 
@@ -312,7 +313,7 @@ void walk(const std::vector<RDim>& dims, int64_t b, int64_t e, Fn&& fn) {
     fn(int64_t{0}, int64_t{0});
     return;
   }
-  std::vector<int64_t> idx(nd);
+  SmallVector<int64_t, 8> idx(nd);  // called once per output: no heap allocation
   int64_t in = 0, out = 0, rem = b;
   for (int d = nd - 1; d >= 0; --d) {
     idx[d] = rem % dims[d].n;

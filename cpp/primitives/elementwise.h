@@ -10,6 +10,7 @@
 // Primitives are strict: inputs share one shape and one dtype. numpy_api does promotion and
 // broadcasting before binding them.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -82,19 +83,71 @@ inline auto apply2(T x, T y) {
   }
 }
 
+// The contiguous loops, shared by the eager kernels and the fused executor (ChunkLoop).
+template <typename Op, typename T>
+void unary_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
+  using Out = out_type_t<Op, T>;
+  Out* o = reinterpret_cast<Out*>(out);
+  const T* a = reinterpret_cast<const T*>(in[0]);
+  if (step[0] == 0) {
+    std::fill(o, o + n, static_cast<Out>(apply1<Op, T>(*a)));
+  } else if constexpr (has_eigen<Op, T>::value) {
+    Eigen::Map<Eigen::Array<Out, -1, 1>>(o, n) =
+        Op::eigen(Eigen::Map<const Eigen::Array<T, -1, 1>>(a, n));
+  } else {
+    for (int64_t i = 0; i < n; ++i) o[i] = apply1<Op, T>(a[i]);
+  }
+}
+
+template <typename Op, typename T>
+void binary_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
+  using Out = out_type_t<Op, T>;
+  Out* o = reinterpret_cast<Out*>(out);
+  const T* a = reinterpret_cast<const T*>(in[0]);
+  const T* b = reinterpret_cast<const T*>(in[1]);
+  if (step[0] != 0 && step[1] != 0) {
+    for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], b[i]);
+  } else if (step[0] != 0) {
+    const T bv = *b;
+    for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], bv);
+  } else if (step[1] != 0) {
+    const T av = *a;
+    for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(av, b[i]);
+  } else {
+    std::fill(o, o + n, static_cast<Out>(apply2<Op, T>(*a, *b)));
+  }
+}
+
+// ChunkLoopRules of the functor-based primitives: the loop for the (first) input dtype.
+template <typename Op>
+ChunkLoop unary_chunk_rule(const std::vector<DType>& in, const Params&) {
+  return dispatch_dtype(in[0], [](auto tag) -> ChunkLoop {
+    using T = decltype(tag);
+    if constexpr (Op::template supports<T>)
+      return &unary_chunk<Op, T>;
+    else
+      return nullptr;
+  });
+}
+
+template <typename Op>
+ChunkLoop binary_chunk_rule(const std::vector<DType>& in, const Params&) {
+  if (in[0] != in[1]) return nullptr;
+  return dispatch_dtype(in[0], [](auto tag) -> ChunkLoop {
+    using T = decltype(tag);
+    if constexpr (Op::template supports<T>)
+      return &binary_chunk<Op, T>;
+    else
+      return nullptr;
+  });
+}
+
 template <typename Op, typename T>
 void unary_loop(const Array& x, const Array& out) {
   using Out = out_type_t<Op, T>;
   auto inner = [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
-    Out* o = reinterpret_cast<Out*>(p[0]);
-    const T* a = reinterpret_cast<const T*>(p[1]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(T)) {
-      if constexpr (has_eigen<Op, T>::value) {
-        Eigen::Map<Eigen::Array<Out, -1, 1>>(o, n) =
-            Op::eigen(Eigen::Map<const Eigen::Array<T, -1, 1>>(a, n));
-      } else {
-        for (int64_t i = 0; i < n; ++i) o[i] = apply1<Op, T>(a[i]);
-      }
+      unary_chunk<Op, T>(p[0], &p[1], &s[1], n);
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<Out*>(p[0] + i * s[0]) =
@@ -109,17 +162,10 @@ template <typename Op, typename T>
 void binary_loop(const Array& x, const Array& y, const Array& out) {
   using Out = out_type_t<Op, T>;
   auto inner = [](const std::array<char*, 3>& p, const std::array<int64_t, 3>& s, int64_t n) {
-    Out* o = reinterpret_cast<Out*>(p[0]);
-    const T* a = reinterpret_cast<const T*>(p[1]);
-    const T* b = reinterpret_cast<const T*>(p[2]);
-    if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
-      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], b[i]);
-    } else if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == 0) {
-      const T bv = *b;
-      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], bv);
-    } else if (s[0] == sizeof(Out) && s[1] == 0 && s[2] == sizeof(T)) {
-      const T av = *a;
-      for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(av, b[i]);
+    constexpr int64_t z = sizeof(T);
+    if (s[0] == sizeof(Out) && (s[1] == z || s[1] == 0) && (s[2] == z || s[2] == 0) &&
+        (s[1] | s[2]) != 0) {
+      binary_chunk<Op, T>(p[0], &p[1], &s[1], n);
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<Out*>(p[0] + i * s[0]) =
@@ -173,6 +219,7 @@ const Primitive& register_unary(const char* name) {
     out[0].dtype = out_dtype<Op>(name, in[0].dtype);
     return out;
   };
+  p.chunk_loop = &unary_chunk_rule<Op>;
   p.cpu_kernel = [name](const std::vector<Array>& in, const Params&) {
     const Array& x = in[0];
     Array out = Array::empty(x.shape(), out_dtype<Op>(name, x.dtype()));
@@ -196,6 +243,7 @@ const Primitive& register_binary(const char* name) {
     out[0].dtype = out_dtype<Op>(name, in[0].dtype);
     return out;
   };
+  p.chunk_loop = &binary_chunk_rule<Op>;
   p.cpu_kernel = [name](const std::vector<Array>& in, const Params&) {
     const Array &x = in[0], &y = in[1];
     if (x.shape() != y.shape() || x.dtype() != y.dtype())

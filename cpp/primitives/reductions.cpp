@@ -30,6 +30,10 @@ using kernels::RDim;
 using kernels::RedKind;
 using kernels::walk;
 
+// Reductions over at most this many elements per output, in runs shorter than a SIMD block, use
+// a table of offsets.
+constexpr size_t kSmallWindow = 64;
+
 template <RedKind K, typename T, typename O = T>
 void reduce_impl(const Array& x, const Plan& pl, O* out) {
   using A = kernels::red_acc_t<K, T>;
@@ -69,6 +73,23 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
       return;
     }
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / pl.red_n);
+    if (rin.n < R::L && pl.red_n <= kSmallWindow) {
+      // Small windows over several dims (pooling: axes (3, 5) of (N, C, Ho, kh, Wo, kw)): each
+      // output combines red_n elements at offsets computed once, in the order of the general
+      // path below, instead of walking the reduced dims per output.
+      SmallVector<int64_t, kSmallWindow> offs;
+      walk(pl.red, 0, pl.red_n, [&](int64_t off, int64_t) { offs.push_back(off); });
+      parallel_for(pl.out_n, grain, [&](int64_t b, int64_t e) {
+        walk(pl.outer, b, e, [&](int64_t io, int64_t oo) {
+          const char* p = in + io;
+          A acc = id;
+          for (int64_t off : offs)
+            acc = comb(acc, static_cast<A>(*reinterpret_cast<const T*>(p + off)));
+          out[oo] = kernels::red_cast<O>(acc);
+        });
+      });
+      return;
+    }
     parallel_for(pl.out_n, grain, [&](int64_t b, int64_t e) {
       walk(pl.outer, b, e, [&](int64_t io, int64_t oo) {
         out[oo] = kernels::red_cast<O>(reduce_at(in + io, 0, rout_n, 0, rin.n));

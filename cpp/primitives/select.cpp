@@ -42,6 +42,38 @@ void ternary_loop(const Array& c, const Array& a, const Array& b, const Array& o
   kernels::iterate(kernels::make_space<4>(out.shape(), {&out, &c, &a, &b}), inner);
 }
 
+// The fused executor's loop: any input may be broadcast (step 0).
+template <typename T>
+void select_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
+  T* o = reinterpret_cast<T*>(out);
+  const bool* c = reinterpret_cast<const bool*>(in[0]);
+  const T* a = reinterpret_cast<const T*>(in[1]);
+  const T* b = reinterpret_cast<const T*>(in[2]);
+  if (step[0] != 0 && step[1] != 0 && step[2] != 0) {
+    for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
+  } else {
+    const int64_t sc = step[0] != 0, sa = step[1] != 0, sb = step[2] != 0;
+    for (int64_t i = 0; i < n; ++i) o[i] = c[i * sc] ? a[i * sa] : b[i * sb];
+  }
+}
+
+ChunkLoop select_chunk_rule(const std::vector<DType>& in, const Params&) {
+  switch (itemsize(in[1])) {
+    case 1:
+      return &select_chunk<uint8_t>;
+    case 2:
+      return &select_chunk<uint16_t>;
+    case 4:
+      return &select_chunk<uint32_t>;
+    case 8:
+      return &select_chunk<uint64_t>;
+    case 16:
+      return &select_chunk<Bytes16>;
+    default:
+      return nullptr;
+  }
+}
+
 std::vector<AbstractValue> select_abstract(const std::vector<AbstractValue>& in, const Params&) {
   if (in.size() != 3)
     throw std::logic_error("select: takes 3 inputs, got " + std::to_string(in.size()));
@@ -94,6 +126,7 @@ const Primitive& select_p = []() -> const Primitive& {
   p.num_inputs = 3;
   p.abstract_eval = select_abstract;
   p.cpu_kernel = select_kernel;
+  p.chunk_loop = select_chunk_rule;
   return register_primitive(std::move(p));
 }();
 

@@ -28,6 +28,9 @@ const Primitive& convert_p = register_primitive({
     [](const std::vector<Array>& in, const Params& p) {
       return std::vector<Array>{astype(in[0], p.get_dtype("new_dtype"))};
     },
+    [](const std::vector<DType>& in, const Params& p) {
+      return convert_chunk_loop(in[0], p.get_dtype("new_dtype"));
+    },
 });
 
 // copy(x): a new C-contiguous array with x's values (NumPy's copy; never a view).
@@ -41,6 +44,7 @@ const Primitive& copy_p = register_primitive({
     [](const std::vector<Array>& in, const Params&) {
       return std::vector<Array>{in[0].contiguous(true)};
     },
+    [](const std::vector<DType>& in, const Params&) { return convert_chunk_loop(in[0], in[0]); },
 });
 
 // stop_gradient(x): x itself; differentiation sees a constant (its JVP rule gives no tangent).
@@ -52,6 +56,7 @@ const Primitive& stop_gradient_p = register_primitive({
       return std::vector<AbstractValue>{in[0]};
     },
     [](const std::vector<Array>& in, const Params&) { return std::vector<Array>{in[0]}; },
+    [](const std::vector<DType>& in, const Params&) { return convert_chunk_loop(in[0], in[0]); },
 });
 
 // broadcast_in_dim(x, shape, broadcast_dimensions): operand dim i maps to output dim bdims[i].

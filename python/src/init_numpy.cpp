@@ -78,7 +78,8 @@ void init_numpy(py::module_& m) {
   m.def("_primitive_has_rules", [](const std::string& name) {
     const Primitive& p = primitive(name);
     return py::dict(py::arg("abstract_eval") = static_cast<bool>(p.abstract_eval),
-                    py::arg("cpu_kernel") = static_cast<bool>(p.cpu_kernel));
+                    py::arg("cpu_kernel") = static_cast<bool>(p.cpu_kernel),
+                    py::arg("chunk_loop") = p.chunk_loop != nullptr);
   });
   // Binds one unary primitive directly (real, imag: primitives without a ufunc row).
   m.def("_unary_primitive",

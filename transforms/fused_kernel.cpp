@@ -1,0 +1,319 @@
+// The CPU kernel of `fused` (made by fuse_elementwise, fusion.cpp): one elementwise region of a
+// jit'd graph over one shape.
+//
+// The region is compiled to a short program of ChunkLoops, one per equation (each primitive's
+// `chunk_loop` rule picks it by dtype), over slots: the region's inputs, 0-d values broadcast
+// over a chunk, scratch buffers for intermediates (reused once their last reader has run) and
+// the outputs. The program then runs chunk by chunk (kChunk elements, so that the scratch
+// buffers stay in L1), the chunks split over the cores: every intermediate lives only in a
+// scratch buffer, and no Array is made per chunk.
+//
+// Inputs that are broadcast views (a bias b[None, :, None, None] read by x + b) are not
+// materialized: the region is walked row by row over its coalesced shape, each chunk a segment
+// of one row, where such an input is either contiguous or one value. A region with an
+// equation that has no chunk loop runs as before: tile by tile through the primitives' kernels.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "errors.h"
+#include "parallel.h"
+#include "transforms/passes.h"
+
+namespace arrax::ir {
+namespace {
+
+constexpr int64_t kTile = 16384;  // the fallback's elements per tile (intermediates fit in L2)
+constexpr int64_t kChunk = 1024;  // the program's elements per chunk
+constexpr int64_t kMinRow = 64;   // shorter rows: broadcast inputs are materialized instead
+
+// ---- the fallback: each equation's cpu_kernel on tiles of the region ------------------------
+
+std::vector<Array> run_by_tiles(const Graph& sub, const Shape& shape,
+                                const std::vector<Array>& in) {
+  const int64_t n = shape_size(shape);
+  // Flat views of the inputs: contiguous arrays over the region's shape, or scalars.
+  std::vector<Array> flat(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i].ndim() == 0) {
+      flat[i] = in[i];
+    } else {
+      Array c = in[i].contiguous();
+      flat[i] = c.view(Shape{n}, Strides{int64_t(c.itemsize())}, c.offset());
+    }
+  }
+  std::vector<Array> outs, flat_out;
+  for (int v : sub.outvars) {
+    Array o = Array::empty(shape, sub.vars[v].dtype);
+    outs.push_back(o);
+    flat_out.push_back(o.view(Shape{n}, Strides{int64_t(o.itemsize())}, o.offset()));
+  }
+  const int64_t tiles = (n + kTile - 1) / kTile;
+  parallel_for(tiles, std::max<int64_t>(1, kParallelGrain / kTile), [&](int64_t t0, int64_t t1) {
+    std::vector<Array> env(sub.vars.size());
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t b = t * kTile, len = std::min(kTile, n - b);
+      const Shape ts{len};
+      auto tile_of = [&](const Array& a) {
+        return a.view(ts, a.strides(), a.offset() + b * a.strides()[0]);
+      };
+      for (size_t i = 0; i < sub.invars.size(); ++i)
+        env[sub.invars[i]] = flat[i].ndim() == 0 ? flat[i] : tile_of(flat[i]);
+      for (size_t i = 0; i < sub.constvars.size(); ++i) env[sub.constvars[i]] = sub.consts[i];
+      for (const Eqn& e : sub.eqns) {
+        if (e.primitive->name == "broadcast_in_dim") {
+          env[e.outputs[0]] = broadcast_view(env[e.inputs[0]], ts, {});
+          continue;
+        }
+        std::vector<Array> args;
+        for (int v : e.inputs) {
+          const Array& a = env[v];
+          // A scalar operand of an elementwise primitive: broadcast over the tile.
+          args.push_back(a.ndim() == 0 ? broadcast_view(a, ts, {}) : a);
+        }
+        std::vector<Array> r = e.primitive->cpu_kernel(args, e.params);
+        for (size_t i = 0; i < r.size(); ++i) env[e.outputs[i]] = std::move(r[i]);
+      }
+      for (size_t i = 0; i < sub.outvars.size(); ++i) {
+        const Array& r = env[sub.outvars[i]];
+        copy_into(r.ndim() == 0 ? broadcast_view(r, ts, {}) : r, tile_of(flat_out[i]));
+      }
+    }
+  });
+  return outs;
+}
+
+// ---- the program ----------------------------------------------------------------------------
+
+enum class SlotKind : uint8_t { Array, Scalar, Temp };
+
+struct Slot {
+  SlotKind kind = SlotKind::Temp;
+  int index = -1;  // into Program::arrays (Array), Program::scalars (Scalar) or the scratch
+  int64_t itemsize = 0;
+};
+
+struct Step {
+  ChunkLoop loop;
+  int out;                     // slot
+  SmallVector<int, 4> inputs;  // slots
+};
+
+struct Program {
+  std::vector<Slot> slots;     // one per variable of the region's graph
+  std::vector<Array> arrays;   // inputs (full shape) then outputs
+  std::vector<Array> scalars;  // 0-d values
+  std::vector<Step> steps;
+  int num_temps = 0;
+  int64_t temp_bytes = 0;  // per scratch buffer
+};
+
+// Compiles sub over inputs `in`, outputs allocated; false when an equation has no chunk loop.
+bool compile(const Graph& sub, const Shape& shape, const std::vector<Array>& in, Program& pg) {
+  pg.slots.assign(sub.vars.size(), Slot{});
+  auto bind_value = [&](int var, const Array& a) {
+    if (a.ndim() == 0) {
+      pg.slots[var] = {SlotKind::Scalar, static_cast<int>(pg.scalars.size()),
+                       static_cast<int64_t>(a.itemsize())};
+      pg.scalars.push_back(a);
+      return true;
+    }
+    if (a.shape() != shape) return false;
+    pg.slots[var] = {SlotKind::Array, static_cast<int>(pg.arrays.size()),
+                     static_cast<int64_t>(a.itemsize())};
+    pg.arrays.push_back(a);
+    return true;
+  };
+  for (size_t i = 0; i < sub.invars.size(); ++i)
+    if (!bind_value(sub.invars[i], in[i])) return false;
+  for (size_t i = 0; i < sub.constvars.size(); ++i)
+    if (!bind_value(sub.constvars[i], sub.consts[i])) return false;
+  // Outputs: written in place by the equation producing them.
+  std::vector<int> out_slot(sub.vars.size(), -1);
+  for (int v : sub.outvars) {
+    if (out_slot[v] >= 0) return false;  // the same variable twice
+    out_slot[v] = static_cast<int>(pg.arrays.size());
+    pg.arrays.push_back(Array::empty(shape, sub.vars[v].dtype));
+  }
+  // Scratch buffers: a variable's is free again after its last reader.
+  std::vector<size_t> last_read(sub.vars.size(), 0);
+  for (size_t k = 0; k < sub.eqns.size(); ++k)
+    for (int v : sub.eqns[k].inputs) last_read[v] = k;
+  std::vector<int> free_temps;
+  std::vector<DType> dts;
+  for (size_t k = 0; k < sub.eqns.size(); ++k) {
+    const Eqn& e = sub.eqns[k];
+    if (e.primitive->name == "broadcast_in_dim" && sub.vars[e.inputs[0]].shape.empty()) {
+      pg.slots[e.outputs[0]] = pg.slots[e.inputs[0]];  // a 0-d value, read with step 0
+      continue;
+    }
+    if (e.outputs.size() != 1 || !e.primitive->chunk_loop) return false;
+    dts.clear();
+    for (int v : e.inputs) dts.push_back(sub.vars[v].dtype);
+    ChunkLoop loop = e.primitive->chunk_loop(dts, e.params);
+    if (!loop) return false;
+    Step st{loop, -1, {}};
+    for (int v : e.inputs) st.inputs.push_back(v);
+    const int o = e.outputs[0];
+    const int64_t isz = static_cast<int64_t>(itemsize(sub.vars[o].dtype));
+    if (out_slot[o] >= 0) {
+      pg.slots[o] = {SlotKind::Array, out_slot[o], isz};
+    } else {
+      int t;
+      if (!free_temps.empty()) {
+        t = free_temps.back();
+        free_temps.pop_back();
+      } else {
+        t = pg.num_temps++;
+      }
+      pg.slots[o] = {SlotKind::Temp, t, isz};
+      pg.temp_bytes = std::max(pg.temp_bytes, isz * kChunk);
+    }
+    // Inputs read for the last time free their buffers after the output has taken one: a loop
+    // never writes over its own input (a conversion to a wider type would overtake its reads).
+    for (int v : e.inputs)
+      if (pg.slots[v].kind == SlotKind::Temp && last_read[v] == k &&
+          std::find(free_temps.begin(), free_temps.end(), pg.slots[v].index) == free_temps.end())
+        free_temps.push_back(pg.slots[v].index);
+    st.out = o;
+    pg.steps.push_back(std::move(st));
+  }
+  for (int v : sub.outvars)
+    if (pg.slots[v].kind != SlotKind::Array) return false;
+  return true;
+}
+
+// The walk over the region: rows of `row` elements (the coalesced innermost dim); per array,
+// its byte strides over the outer dims and its step along a row (item size, or 0).
+struct Walk {
+  Shape outer;
+  std::vector<Strides> strides;  // per array, per outer dim
+  std::vector<int64_t> step;     // per array
+  int64_t row = 1;
+};
+
+// Coalesces the region's dims over every array; false when a row is short or an array is
+// strided along it (such inputs are then made contiguous).
+bool plan_walk(const Shape& shape, const std::vector<Array>& arrays, Walk& w) {
+  const size_t na = arrays.size();
+  Shape dims;
+  std::vector<Strides> st(na);
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = !dims.empty();
+    for (size_t a = 0; a < na && merge; ++a)
+      merge = st[a].back() == arrays[a].strides()[d] * shape[d];
+    if (merge) {
+      dims.back() *= shape[d];
+      for (size_t a = 0; a < na; ++a) st[a].back() = arrays[a].strides()[d];
+    } else {
+      dims.push_back(shape[d]);
+      for (size_t a = 0; a < na; ++a) st[a].push_back(arrays[a].strides()[d]);
+    }
+  }
+  if (dims.empty()) {
+    dims.push_back(1);
+    for (auto& s : st) s.push_back(0);
+  }
+  w.row = dims.back();
+  w.step.resize(na);
+  for (size_t a = 0; a < na; ++a) {
+    w.step[a] = st[a].back();
+    if (w.step[a] != 0 && w.step[a] != static_cast<int64_t>(arrays[a].itemsize())) return false;
+    st[a].pop_back();
+  }
+  dims.pop_back();
+  if (!dims.empty() && w.row < kMinRow) return false;
+  w.outer = std::move(dims);
+  w.strides = std::move(st);
+  return true;
+}
+
+void run_program(const Program& pg, const Walk& w) {
+  const int64_t per_row = (w.row + kChunk - 1) / kChunk;
+  const int64_t units = shape_size(w.outer) * per_row;
+  const size_t na = pg.arrays.size();
+  std::vector<char*> base(na);
+  for (size_t a = 0; a < na; ++a) base[a] = pg.arrays[a].data();
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::min(kChunk, w.row));
+  parallel_for(units, grain, [&](int64_t u0, int64_t u1) {
+    std::unique_ptr<char[]> scratch(new char[pg.num_temps * pg.temp_bytes + 64]);
+    char* temps = scratch.get() + (64 - reinterpret_cast<uintptr_t>(scratch.get()) % 64);
+    SmallVector<char*, 16> ptr(pg.slots.size(), nullptr);
+    SmallVector<int64_t, 16> step(pg.slots.size(), 0);
+    SmallVector<int64_t, 8> at(na, 0);  // per array: byte offset of the current chunk
+    const char* in_ptr[8];
+    int64_t in_step[8];
+    for (int64_t u = u0; u < u1; ++u) {
+      const int64_t r = u / per_row, c0 = (u % per_row) * kChunk,
+                    len = std::min(kChunk, w.row - c0);
+      // Offsets of row r (outer dims, innermost last).
+      for (size_t a = 0; a < na; ++a) at[a] = c0 * w.step[a];
+      int64_t rem = r;
+      for (int d = static_cast<int>(w.outer.size()) - 1; d >= 0; --d) {
+        const int64_t i = rem % w.outer[d];
+        rem /= w.outer[d];
+        for (size_t a = 0; a < na; ++a) at[a] += i * w.strides[a][d];
+      }
+      for (size_t v = 0; v < pg.slots.size(); ++v) {
+        const Slot& s = pg.slots[v];
+        switch (s.kind) {
+          case SlotKind::Array:
+            ptr[v] = base[s.index] + at[s.index];
+            step[v] = w.step[s.index];
+            break;
+          case SlotKind::Scalar:
+            ptr[v] = pg.scalars[s.index].data();
+            step[v] = 0;
+            break;
+          case SlotKind::Temp:
+            ptr[v] = s.index >= 0 ? temps + s.index * pg.temp_bytes : nullptr;
+            step[v] = s.itemsize;
+            break;
+        }
+      }
+      for (const Step& st : pg.steps) {
+        for (size_t i = 0; i < st.inputs.size(); ++i) {
+          in_ptr[i] = ptr[st.inputs[i]];
+          in_step[i] = step[st.inputs[i]];
+        }
+        st.loop(ptr[st.out], in_ptr, in_step, len);
+      }
+    }
+  });
+}
+
+std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
+  const Graph& sub = *p.get<GraphList>("graph")[0];
+  const Shape shape(p.get_ints("shape"));
+  for (const Eqn& e : sub.eqns)
+    if (e.inputs.size() > 8) return run_by_tiles(sub, shape, in);
+  Program pg;
+  if (!compile(sub, shape, in, pg)) return run_by_tiles(sub, shape, in);
+  std::vector<Array> outs(pg.arrays.end() - sub.outvars.size(), pg.arrays.end());
+  if (shape_size(shape) == 0) return outs;
+  Walk w;
+  if (!plan_walk(shape, pg.arrays, w)) {
+    // Strided inputs, or short rows: contiguous copies walk as one flat row.
+    for (auto& a : pg.arrays) a = a.contiguous();
+    plan_walk(shape, pg.arrays, w);
+  }
+  run_program(pg, w);
+  return outs;
+}
+
+}  // namespace
+
+const Primitive& fused_p = register_primitive({
+    "fused",
+    FusionClass::Opaque,
+    -1,
+    [](const std::vector<AbstractValue>&, const Params& p) {
+      auto out = p.get<GraphList>("graph")[0]->out_avals();
+      for (auto& a : out) a.shape = Shape(p.get_ints("shape"));
+      return out;
+    },
+    fused_kernel,
+});
+
+}  // namespace arrax::ir
