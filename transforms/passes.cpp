@@ -50,7 +50,9 @@ Graph inline_calls(const Graph& g) {
   out.eqns.clear();
   Subst subst;
   for (const Eqn& e : g.eqns) {
-    if (e.primitive->name != "jit") {
+    // A custom_jvp/custom_vjp function staged as custom_call evaluates its primal graph: the
+    // transformations that need its rules have run by the time a graph is optimized.
+    if (e.primitive->name != "jit" && e.primitive->name != "custom_call") {
       out.eqns.push_back(e);
       continue;
     }

@@ -4,7 +4,7 @@
 
 namespace arrax::ir {
 
-// Replaces each nested `jit` equation by its sub-graph's equations.
+// Replaces each nested `jit` and `custom_call` equation by its sub-graph's equations.
 Graph inline_calls(const Graph& g);
 // Removes equations whose outputs nothing uses, and unused constants.
 Graph eliminate_dead_code(const Graph& g);

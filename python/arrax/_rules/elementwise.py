@@ -116,12 +116,17 @@ _binary("pow", _pow_dx, _pow_dy)
 
 
 def _pick(cmp):
-    # Where the operands tie, the tangent is split evenly (as JAX does).
+    # Where the operands tie, the tangent is split evenly (as JAX does). The weights are made in
+    # the operands' dtype: Python floats would make the selects float64.
+    def weight(win, x, y):
+        one, half, zero = (np.asarray(v, dtype=x.dtype) for v in (1.0, 0.5, 0.0))
+        return np.where(win, one, np.where(np.equal(x, y), half, zero))
+
     def dx(x, y, a):
-        return np.where(cmp(x, y), 1.0, np.where(np.equal(x, y), 0.5, 0.0)).astype(x.dtype)
+        return weight(cmp(x, y), x, y)
 
     def dy(x, y, a):
-        return np.where(cmp(y, x), 1.0, np.where(np.equal(x, y), 0.5, 0.0)).astype(x.dtype)
+        return weight(cmp(y, x), x, y)
 
     return dx, dy
 

@@ -5,8 +5,8 @@ import math
 
 import numpy as onp
 
+from arrax import custom_jvp, random
 from arrax import numpy as np
-from arrax import random
 
 __all__ = [
     "relu",
@@ -41,8 +41,14 @@ __all__ = [
 ]
 
 
+@custom_jvp
 def relu(x):
     return np.maximum(x, 0)
+
+
+# relu'(0) = 0, as in JAX and PyTorch (maximum's own rule would split the tie: 0.5). Under jit the
+# custom call is inlined once differentiation is done, so relu fuses with its neighbours.
+relu.defjvps(lambda g, ans, x: np.where(x > 0, g, np.zeros_like(g)))
 
 
 def sigmoid(x):
