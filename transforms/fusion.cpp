@@ -86,6 +86,12 @@ Graph fuse_elementwise(const Graph& g) {
     }
   for (int v : g.outvars) used_outside.insert(v);
 
+  auto reads_scalar_broadcast = [&](const Eqn& e) {
+    for (int v : e.inputs)
+      if (scalar_bcast.count(v)) return true;
+    return false;
+  };
+
   Graph out = g;
   out.eqns.clear();
   const Primitive& fused = primitive("fused");
@@ -99,8 +105,10 @@ Graph fuse_elementwise(const Graph& g) {
     }
     const Region& reg = regions[r];
     if (i != last_member[r]) continue;
-    if (reg.members.size() < 2) {  // only worth it for regions that do more than one thing
-      for (size_t m : reg.members) out.eqns.push_back(g.eqns[m]);
+    // A region is worth it when it does more than one thing, or when it reads a broadcast
+    // scalar (one value to its kernel, where the primitive's own kernel takes a strided path).
+    if (reg.members.size() < 2 && !reads_scalar_broadcast(g.eqns[reg.members[0]])) {
+      out.eqns.push_back(g.eqns[reg.members[0]]);
       continue;
     }
     Graph sub;

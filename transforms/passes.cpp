@@ -197,8 +197,11 @@ Graph simplify(const Graph& g) {
     };
     // Identities.
     if (e.inputs.size() == 1 && e.outputs.size() == 1 && same_aval(e.inputs[0], e.outputs[0])) {
+      // (Outputs that end up as inputs get a copy back: copy_aliased_outputs.)
+      const bool real = !is_complex(out.vars[e.inputs[0]].dtype);
       bool identity = name == "stop_gradient" || name == "convert_element_type" ||
-                      name == "reshape" || name == "broadcast_in_dim";
+                      name == "reshape" || name == "broadcast_in_dim" || name == "copy" ||
+                      (real && (name == "conj" || name == "real"));
       if (name == "transpose") {
         const auto& perm = e.params.get_ints("permutation");
         identity = true;
@@ -253,12 +256,31 @@ Graph simplify(const Graph& g) {
   return out;
 }
 
+Graph copy_aliased_outputs(const Graph& g) {
+  Graph out = g;
+  std::unordered_set<int> seen(g.invars.begin(), g.invars.end());
+  seen.insert(g.constvars.begin(), g.constvars.end());
+  const Primitive& copy = primitive("copy");
+  for (int& v : out.outvars) {
+    if (!seen.insert(v).second) {
+      Eqn e;
+      e.primitive = &copy;
+      e.inputs = {v};
+      v = add_var(out, out.vars[v]);
+      e.outputs = {v};
+      out.eqns.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
 Graph optimize(const Graph& g) {
   Graph r = inline_calls(g);
   r = simplify(r);
   r = eliminate_common_subexpressions(r);
   r = eliminate_dead_code(r);
   r = eliminate_dead_code(fuse_elementwise(r));
+  r = copy_aliased_outputs(r);
   r.verify();
   return r;
 }

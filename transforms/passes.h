@@ -16,6 +16,9 @@ Graph simplify(const Graph& g);
 // Groups maximal elementwise regions into `fused` equations that run tile by tile
 // (transforms/fusion.cpp).
 Graph fuse_elementwise(const Graph& g);
+// Gives each output that is an input, a constant or an earlier output a copy of its own: a jit'd
+// function returns new arrays (x + 0 simplifies to x; the caller may write into the result).
+Graph copy_aliased_outputs(const Graph& g);
 // All of the above, in order: what arrax.jit runs.
 Graph optimize(const Graph& g);
 

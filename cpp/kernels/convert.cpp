@@ -61,35 +61,43 @@ inline To convert(From v) {
 template <typename To, typename From>
 void convert_loop(const Array& src, const Array& dst) {
   auto sp = kernels::make_space<2>(dst.shape(), {&dst, &src});
-  kernels::iterate(sp,
-                   [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
-                     if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
-                       To* o = reinterpret_cast<To*>(p[0]);
-                       const From* a = reinterpret_cast<const From*>(p[1]);
-                       if constexpr (std::is_same_v<To, From>) {
-                         std::memcpy(o, a, n * sizeof(To));
-                       } else {
-                         for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
-                       }
-                     } else {
-                       for (int64_t i = 0; i < n; ++i)
-                         *reinterpret_cast<To*>(p[0] + i * s[0]) =
-                             convert<To, From>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
-                     }
-                   });
+  kernels::iterate(
+      sp, [](const std::array<char*, 2>& p, const std::array<int64_t, 2>& s, int64_t n) {
+        if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
+          To* o = reinterpret_cast<To*>(p[0]);
+          const From* a = reinterpret_cast<const From*>(p[1]);
+          if constexpr (std::is_same_v<To, From>) {
+            std::memmove(o, a, n * sizeof(To));
+          } else if constexpr (std::is_same_v<From, bool> && std::is_arithmetic_v<To>) {
+            const uint8_t* b = reinterpret_cast<const uint8_t*>(a);  // see below
+            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(b[i]);
+          } else {
+            for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
+          }
+        } else {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<To*>(p[0] + i * s[0]) =
+                convert<To, From>(*reinterpret_cast<const From*>(p[1] + i * s[1]));
+        }
+      });
 }
 
 // The fused executor's loop (ChunkLoop) for one pair of dtypes.
 template <typename To, typename From>
 void convert_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
-  To* o = reinterpret_cast<To*>(out);
-  const From* a = reinterpret_cast<const From*>(in[0]);
-  if (step[0] == 0)
+  To* __restrict o = reinterpret_cast<To*>(out);  // never overlaps the input
+  const From* __restrict a = reinterpret_cast<const From*>(in[0]);
+  if (step[0] == 0) {
     std::fill(o, o + n, convert<To, From>(*a));
-  else if constexpr (std::is_same_v<To, From>)
+  } else if constexpr (std::is_same_v<To, From>) {
     std::memcpy(o, a, n * sizeof(To));
-  else
+  } else if constexpr (std::is_same_v<From, bool> && std::is_arithmetic_v<To>) {
+    // Bools read as their bytes (0 or 1): GCC vectorizes conversions from uint8_t, not bool.
+    const uint8_t* __restrict b = reinterpret_cast<const uint8_t*>(a);
+    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(b[i]);
+  } else {
     for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
+  }
 }
 
 }  // namespace

@@ -1,15 +1,18 @@
 // 2-D convolution (NCHW input, OIHW kernel; stride, padding, dilation, groups) and its two
-// transposes, by im2col + Eigen GEMM per sample, split over the thread pool:
+// transposes, by im2col + Eigen GEMM per block of samples, split over the thread pool:
 //   conv(x, w)                   -> y   (N, O, Ho, Wo)
 //   conv_input_grad(ct, w)       -> dx  (col2im of W^T ct): conv's transpose in x
 //   conv_weight_grad(x, ct)      -> dw  (ct cols^T summed over the batch): its transpose in w
 // Parameters: strides (2), padding (4: top, bottom, left, right), dilation (2), groups, and for
 // the gradients the shape of what they produce. Rules: python/arrax/_rules/conv.py.
 #include <Eigen/Core>
+#include <algorithm>
+#include <memory>
 
 #include "errors.h"
 #include "parallel.h"
 #include "primitive.h"
+#include "primitives/gemm_avx512.h"
 
 namespace arrax {
 namespace {
@@ -50,30 +53,41 @@ ConvGeom geometry(const char* name, const Shape& xs, const Shape& ws, const Para
 template <typename T>
 using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// cols (C/G * KH * KW, Ho * Wo) of sample n, group g.
+// cols (C/G * KH * KW, Ho * Wo) of sample n, group g; rows ld apart (several samples' columns
+// side by side make one wider GEMM).
 template <typename T>
-void im2col(const ConvGeom& gm, const T* x, int64_t n, int64_t g, T* cols) {
-  const int64_t L = gm.l();
+void im2col(const ConvGeom& gm, const T* x, int64_t n, int64_t g, T* cols, int64_t ld) {
+  const int64_t L = ld;
   for (int64_t ci = 0; ci < gm.cg(); ++ci) {
     const T* xc = x + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
     for (int64_t a = 0; a < gm.kh; ++a)
       for (int64_t b = 0; b < gm.kw; ++b) {
         T* row = cols + ((ci * gm.kh + a) * gm.kw + b) * L;
+        // Output columns j in [j0, j1) read inside the input row; the others are padding.
+        const int64_t x0 = b * gm.dw - gm.pl;  // input column of j = 0
+        const int64_t j0 = std::min(gm.wo, x0 >= 0 ? 0 : (-x0 + gm.sw - 1) / gm.sw);
+        const int64_t j1 = std::max(
+            j0, std::min(gm.wo, gm.w - x0 <= 0 ? int64_t{0} : (gm.w - x0 + gm.sw - 1) / gm.sw));
         for (int64_t i = 0; i < gm.ho; ++i) {
           const int64_t y = i * gm.sh - gm.pt + a * gm.dh;
-          for (int64_t j = 0; j < gm.wo; ++j) {
-            const int64_t xx = j * gm.sw - gm.pl + b * gm.dw;
-            row[i * gm.wo + j] =
-                (y >= 0 && y < gm.h && xx >= 0 && xx < gm.w) ? xc[y * gm.w + xx] : T(0);
+          T* r = row + i * gm.wo;
+          if (y < 0 || y >= gm.h) {
+            std::fill(r, r + gm.wo, T(0));
+            continue;
           }
+          // Plain loops: rows are often a few elements, too short for memcpy/memset calls.
+          const T* src = xc + y * gm.w + x0;
+          for (int64_t j = 0; j < j0; ++j) r[j] = T(0);
+          for (int64_t j = j0; j < j1; ++j) r[j] = src[j * gm.sw];
+          for (int64_t j = j1; j < gm.wo; ++j) r[j] = T(0);
         }
       }
   }
 }
 
 template <typename T>
-void col2im(const ConvGeom& gm, const T* cols, int64_t n, int64_t g, T* dx) {
-  const int64_t L = gm.l();
+void col2im(const ConvGeom& gm, const T* cols, int64_t n, int64_t g, T* dx, int64_t ld) {
+  const int64_t L = ld;
   for (int64_t ci = 0; ci < gm.cg(); ++ci) {
     T* xc = dx + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
     for (int64_t a = 0; a < gm.kh; ++a)
@@ -98,8 +112,55 @@ void dispatch_float(const char* name, DType dt, F&& f) {
   throw TypeError(std::string(name) + ": expects float32 or float64, got " + dtype_name(dt));
 }
 
-int64_t grain_for(const ConvGeom& gm) {
-  return std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, gm.k() * gm.l() * gm.og()));
+// c (M x N, row-major) = a (M x K) * b (K x N), each row- or column-major with leading dims
+// lda, ldb, through dot's AVX-512 build of Eigen's GEMM; false where the CPU lacks AVX-512 (the
+// callers then use this file's AVX2 build).
+template <typename T>
+bool gemm_avx512_into(const T* a, bool a_rm, int64_t lda, const T* b, bool b_rm, int64_t ldb, T* c,
+                      int64_t M, int64_t K, int64_t N) {
+  if (!gemm_avx512::available()) return false;
+  if constexpr (std::is_same_v<T, float>)
+    gemm_avx512::float_block(a_rm, b_rm)(a, b, c, M, K, N, lda, ldb, 0, M, 0, N);
+  else
+    gemm_avx512::double_block(a_rm, b_rm)(a, b, c, M, K, N, lda, ldb, 0, M, 0, N);
+  return true;
+}
+
+// Samples are taken S at a time, their columns side by side: one (O/G x K) x (K x S*L) GEMM
+// instead of S thin ones (a 4x4 feature map has L = 16 columns per sample), the column buffer
+// kept within 1 MiB.
+// An uninitialised buffer (every element is written before it is read).
+template <typename T>
+std::unique_ptr<T[]> scratch(int64_t n) {
+  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
+}
+
+struct Blocks {
+  int64_t s, count;
+};
+Blocks sample_blocks(const ConvGeom& gm, size_t itemsize) {
+  const int64_t by_width = (256 + gm.l() - 1) / gm.l();
+  const int64_t by_memory = std::max<int64_t>(1, (int64_t{1} << 20) / itemsize / (gm.k() * gm.l()));
+  const int64_t s = std::max<int64_t>(1, std::min({by_width, by_memory, gm.n}));
+  return {s, (gm.n + s - 1) / s};
+}
+
+int64_t grain_for(const ConvGeom& gm, const Blocks& bl) {
+  return std::max<int64_t>(1,
+                           kParallelGrain / std::max<int64_t>(1, bl.s * gm.k() * gm.l() * gm.og()));
+}
+
+// Gathers (or scatters back) the O/G x L rows of group g of samples n0..n0+s of an (N, O, L)
+// array into an O/G x s*L matrix.
+template <typename T, bool Gather>
+void pack_rows(const ConvGeom& gm, T* nol, T* mat, int64_t n0, int64_t s, int64_t g) {
+  const int64_t L = gm.l();
+  for (int64_t k = 0; k < s; ++k)
+    for (int64_t o = 0; o < gm.og(); ++o) {
+      T* a = nol + ((n0 + k) * gm.o + g * gm.og() + o) * L;
+      T* b = mat + o * s * L + k * L;
+      for (int64_t i = 0; i < L; ++i) (Gather ? b[i] : a[i]) = (Gather ? a[i] : b[i]);
+    }
 }
 
 std::vector<Array> conv_kernel(const std::vector<Array>& in, const Params& p) {
@@ -107,19 +168,27 @@ std::vector<Array> conv_kernel(const std::vector<Array>& in, const Params& p) {
   if (x.dtype() != w.dtype()) throw TypeError("conv: input and kernel must share a dtype");
   const ConvGeom gm = geometry("conv", x.shape(), w.shape(), p);
   Array out = Array::empty(Shape{gm.n, gm.o, gm.ho, gm.wo}, x.dtype());
+  const Blocks bl = sample_blocks(gm, x.itemsize());
   dispatch_float("conv", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    parallel_for(gm.n, grain_for(gm), [&](int64_t b, int64_t e) {
-      std::vector<T> cols(gm.k() * gm.l());
-      for (int64_t n = b; n < e; ++n)
+    parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
+      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), y = scratch<T>(gm.og() * gm.l() * bl.s);
+      for (int64_t blk = b; blk < e; ++blk) {
+        const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
         for (int64_t g = 0; g < gm.g; ++g) {
-          im2col<T>(gm, x.data_as<T>(), n, g, cols.data());
-          Eigen::Map<const RowMat<T>> W(w.data_as<T>() + g * gm.og() * gm.k(), gm.og(), gm.k());
-          Eigen::Map<const RowMat<T>> C(cols.data(), gm.k(), gm.l());
-          Eigen::Map<RowMat<T>> Y(out.data_as<T>() + (n * gm.o + g * gm.og()) * gm.l(), gm.og(),
-                                  gm.l());
-          Y.noalias() = W * C;
+          for (int64_t k = 0; k < s; ++k)
+            im2col<T>(gm, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
+          const T* wg = w.data_as<T>() + g * gm.og() * gm.k();
+          if (!gemm_avx512_into(wg, true, gm.k(), cols.get(), true, ld, y.get(), gm.og(), gm.k(),
+                                ld)) {
+            Eigen::Map<const RowMat<T>> W(wg, gm.og(), gm.k());
+            Eigen::Map<const RowMat<T>> C(cols.get(), gm.k(), ld);
+            Eigen::Map<RowMat<T>> Y(y.get(), gm.og(), ld);
+            Y.noalias() = W * C;
+          }
+          pack_rows<T, false>(gm, out.data_as<T>(), y.get(), n0, s, g);
         }
+      }
     });
   });
   return {out};
@@ -137,19 +206,27 @@ std::vector<Array> input_grad_kernel(const std::vector<Array>& in, const Params&
     throw ValueError("conv_input_grad: cotangent shape " + shape_str(ct.shape()) +
                      " does not match");
   Array dx = Array::empty(xs, ct.dtype(), {}, /*zeroed=*/true);
+  const Blocks bl = sample_blocks(gm, ct.itemsize());
   dispatch_float("conv_input_grad", ct.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    parallel_for(gm.n, grain_for(gm), [&](int64_t b, int64_t e) {
-      std::vector<T> cols(gm.k() * gm.l());
-      for (int64_t n = b; n < e; ++n)
+    parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
+      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), gm_rows = scratch<T>(gm.og() * gm.l() * bl.s);
+      for (int64_t blk = b; blk < e; ++blk) {
+        const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
         for (int64_t g = 0; g < gm.g; ++g) {
-          Eigen::Map<const RowMat<T>> W(w.data_as<T>() + g * gm.og() * gm.k(), gm.og(), gm.k());
-          Eigen::Map<const RowMat<T>> G(ct.data_as<T>() + (n * gm.o + g * gm.og()) * gm.l(),
-                                        gm.og(), gm.l());
-          Eigen::Map<RowMat<T>> C(cols.data(), gm.k(), gm.l());
-          C.noalias() = W.transpose() * G;
-          col2im<T>(gm, cols.data(), n, g, dx.data_as<T>());
+          pack_rows<T, true>(gm, const_cast<T*>(ct.data_as<T>()), gm_rows.get(), n0, s, g);
+          const T* wg = w.data_as<T>() + g * gm.og() * gm.k();
+          if (!gemm_avx512_into(wg, false, gm.k(), gm_rows.get(), true, ld, cols.get(), gm.k(),
+                                gm.og(), ld)) {
+            Eigen::Map<const RowMat<T>> W(wg, gm.og(), gm.k());
+            Eigen::Map<const RowMat<T>> G(gm_rows.get(), gm.og(), ld);
+            Eigen::Map<RowMat<T>> C(cols.get(), gm.k(), ld);
+            C.noalias() = W.transpose() * G;
+          }
+          for (int64_t k = 0; k < s; ++k)
+            col2im<T>(gm, cols.get() + k * gm.l(), n0 + k, g, dx.data_as<T>(), ld);
         }
+      }
     });
   });
   return {dx};
@@ -163,23 +240,34 @@ std::vector<Array> weight_grad_kernel(const std::vector<Array>& in, const Params
     throw ValueError("conv_weight_grad: cotangent shape " + shape_str(ct.shape()) +
                      " does not match");
   Array dw = Array::empty(ws, x.dtype(), {}, /*zeroed=*/true);
+  const Blocks bl = sample_blocks(gm, x.itemsize());
   dispatch_float("conv_weight_grad", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const int nt = std::max(1, num_threads());
     std::vector<std::vector<T>> partial(nt, std::vector<T>(dw.size(), T(0)));
-    const int64_t chunk = (gm.n + nt - 1) / nt;
+    const int64_t chunk = (bl.count + nt - 1) / nt;
     parallel_for(nt, 1, [&](int64_t b, int64_t e) {
-      std::vector<T> cols(gm.k() * gm.l());
+      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), g_rows = scratch<T>(gm.og() * gm.l() * bl.s),
+           prod = scratch<T>(gm.og() * gm.k());
       for (int64_t t = b; t < e; ++t)
-        for (int64_t n = t * chunk; n < std::min(gm.n, (t + 1) * chunk); ++n)
+        for (int64_t blk = t * chunk; blk < std::min(bl.count, (t + 1) * chunk); ++blk) {
+          const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
           for (int64_t g = 0; g < gm.g; ++g) {
-            im2col<T>(gm, x.data_as<T>(), n, g, cols.data());
-            Eigen::Map<const RowMat<T>> C(cols.data(), gm.k(), gm.l());
-            Eigen::Map<const RowMat<T>> G(ct.data_as<T>() + (n * gm.o + g * gm.og()) * gm.l(),
-                                          gm.og(), gm.l());
-            Eigen::Map<RowMat<T>> D(partial[t].data() + g * gm.og() * gm.k(), gm.og(), gm.k());
-            D.noalias() += G * C.transpose();
+            for (int64_t k = 0; k < s; ++k)
+              im2col<T>(gm, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
+            pack_rows<T, true>(gm, const_cast<T*>(ct.data_as<T>()), g_rows.get(), n0, s, g);
+            T* d = partial[t].data() + g * gm.og() * gm.k();
+            if (gemm_avx512_into(g_rows.get(), true, ld, cols.get(), false, ld, prod.get(), gm.og(),
+                                 ld, gm.k())) {
+              for (int64_t i = 0; i < gm.og() * gm.k(); ++i) d[i] += prod[i];
+            } else {
+              Eigen::Map<const RowMat<T>> C(cols.get(), gm.k(), ld);
+              Eigen::Map<const RowMat<T>> G(g_rows.get(), gm.og(), ld);
+              Eigen::Map<RowMat<T>> D(d, gm.og(), gm.k());
+              D.noalias() += G * C.transpose();
+            }
           }
+        }
     });
     T* o = dw.data_as<T>();
     for (const auto& part : partial)

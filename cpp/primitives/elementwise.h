@@ -83,12 +83,13 @@ inline auto apply2(T x, T y) {
   }
 }
 
-// The contiguous loops, shared by the eager kernels and the fused executor (ChunkLoop).
+// The contiguous loops, shared by the eager kernels and the fused executor (ChunkLoop). Their
+// output is a fresh array or scratch buffer, never one of the inputs.
 template <typename Op, typename T>
 void unary_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
   using Out = out_type_t<Op, T>;
-  Out* o = reinterpret_cast<Out*>(out);
-  const T* a = reinterpret_cast<const T*>(in[0]);
+  Out* __restrict o = reinterpret_cast<Out*>(out);  // never overlaps an input
+  const T* __restrict a = reinterpret_cast<const T*>(in[0]);
   if (step[0] == 0) {
     std::fill(o, o + n, static_cast<Out>(apply1<Op, T>(*a)));
   } else if constexpr (has_eigen<Op, T>::value) {
@@ -102,9 +103,9 @@ void unary_chunk(char* out, const char* const* in, const int64_t* step, int64_t 
 template <typename Op, typename T>
 void binary_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
   using Out = out_type_t<Op, T>;
-  Out* o = reinterpret_cast<Out*>(out);
-  const T* a = reinterpret_cast<const T*>(in[0]);
-  const T* b = reinterpret_cast<const T*>(in[1]);
+  Out* __restrict o = reinterpret_cast<Out*>(out);  // never overlaps an input
+  const T* __restrict a = reinterpret_cast<const T*>(in[0]);
+  const T* __restrict b = reinterpret_cast<const T*>(in[1]);
   if (step[0] != 0 && step[1] != 0) {
     for (int64_t i = 0; i < n; ++i) o[i] = apply2<Op, T>(a[i], b[i]);
   } else if (step[0] != 0) {

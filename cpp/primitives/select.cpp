@@ -1,17 +1,32 @@
 // select(cond, on_true, on_false): the elementwise ternary choice (np.where after promotion and
 // broadcasting). cond is bool; on_true and on_false share one dtype, which the result has; all
 // three share one shape.
+#include <algorithm>
+
 #include "primitives/elementwise.h"
 
 namespace arrax::ew {
 namespace {
+
+// c ? a : b without a branch (random conditions mispredicted half the time; this vectorizes):
+// T is an unsigned integer of the item size, c a bool's byte (GCC does not vectorize
+// conversions from bool itself).
+template <typename T>
+inline T pick(uint8_t c, T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    const T m = T(0) - static_cast<T>(c);
+    return static_cast<T>((a & m) | (b & ~m));
+  } else {
+    return c ? a : b;
+  }
+}
 
 struct Select {
   template <typename T>
   static constexpr bool supports = true;
   template <typename T>
   static T apply(bool c, T a, T b) {
-    return c ? a : b;
+    return pick(c, a, b);
   }
 };
 
@@ -20,16 +35,16 @@ struct Bytes16 {
   uint64_t lo, hi;
 };
 
+template <typename T>
+void select_chunk(char* out, const char* const* in, const int64_t* step, int64_t n);
+
 template <typename Op, typename T>
 void ternary_loop(const Array& c, const Array& a, const Array& b, const Array& out) {
   auto inner = [](const std::array<char*, 4>& p, const std::array<int64_t, 4>& s, int64_t n) {
     constexpr int64_t z = sizeof(T);
     if (s[0] == z && s[1] == 1 && s[2] == z && s[3] == z) {
-      T* o = reinterpret_cast<T*>(p[0]);
-      const bool* cv = reinterpret_cast<const bool*>(p[1]);
-      const T* av = reinterpret_cast<const T*>(p[2]);
-      const T* bv = reinterpret_cast<const T*>(p[3]);
-      for (int64_t i = 0; i < n; ++i) o[i] = Op::apply(cv[i], av[i], bv[i]);
+      const char* ins[3] = {p[1], p[2], p[3]};
+      select_chunk<T>(p[0], ins, &s[1], n);
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<T*>(p[0] + i * s[0]) =
@@ -45,15 +60,26 @@ void ternary_loop(const Array& c, const Array& a, const Array& b, const Array& o
 // The fused executor's loop: any input may be broadcast (step 0).
 template <typename T>
 void select_chunk(char* out, const char* const* in, const int64_t* step, int64_t n) {
-  T* o = reinterpret_cast<T*>(out);
-  const bool* c = reinterpret_cast<const bool*>(in[0]);
-  const T* a = reinterpret_cast<const T*>(in[1]);
-  const T* b = reinterpret_cast<const T*>(in[2]);
-  if (step[0] != 0 && step[1] != 0 && step[2] != 0) {
-    for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? a[i] : b[i];
+  // Outputs never overlap inputs (restrict lets the loops vectorize).
+  T* __restrict o = reinterpret_cast<T*>(out);
+  const uint8_t* __restrict c = reinterpret_cast<const uint8_t*>(in[0]);
+  const T* __restrict a = reinterpret_cast<const T*>(in[1]);
+  const T* __restrict b = reinterpret_cast<const T*>(in[2]);
+  // One loop per pattern of broadcast operands (a variable step would keep them scalar).
+  const T av = *a, bv = *b;
+  if (step[0] == 0) {
+    if (*c ? step[1] == 0 : step[2] == 0)
+      std::fill(o, o + n, *c ? av : bv);
+    else
+      std::copy(*c ? a : b, (*c ? a : b) + n, o);
+  } else if (step[1] != 0 && step[2] != 0) {
+    for (int64_t i = 0; i < n; ++i) o[i] = pick(c[i], a[i], b[i]);
+  } else if (step[1] != 0) {
+    for (int64_t i = 0; i < n; ++i) o[i] = pick(c[i], a[i], bv);
+  } else if (step[2] != 0) {
+    for (int64_t i = 0; i < n; ++i) o[i] = pick(c[i], av, b[i]);
   } else {
-    const int64_t sc = step[0] != 0, sa = step[1] != 0, sb = step[2] != 0;
-    for (int64_t i = 0; i < n; ++i) o[i] = c[i * sc] ? a[i * sa] : b[i * sb];
+    for (int64_t i = 0; i < n; ++i) o[i] = pick(c[i], av, bv);
   }
 }
 

@@ -1,8 +1,8 @@
 // Slicing primitives beyond the static `slice`: pad (slice's transpose, with interior padding
 // for strided slices), dynamic_slice and dynamic_update_slice (start indices are operands, so
 // they can be traced values, as in loops).
-#include "errors.h"
 #include "device.h"
+#include "errors.h"
 #include "primitive.h"
 
 namespace arrax {

@@ -69,7 +69,8 @@ def test_unary_ufunc_in_a_region(name, domain, dtype):
 
     want = _eager_or_skip(f, c, x, y)
     fj = arrax.jit(f)
-    assert "fused" in fj.lower(c, x, y).primitives
+    prims = fj.lower(c, x, y).primitives
+    assert "fused" in prims or prims == ["select"]  # or the op simplified away (positive, real)
     _same(fj(c, x, y), want)
 
 

@@ -59,6 +59,31 @@ def test_conv2d_matches_reference(stride, pad, dilation, groups):
     close(conv(anp.asarray(x)), want, 1e-4)
 
 
+@pytest.mark.parametrize(
+    "n,hw,stride,pad,dilation,groups",
+    [
+        (37, (5, 5), 1, 1, 1, 1),
+        (13, (9, 4), 2, 0, 1, 2),
+        (5, (3, 3), 1, 2, 2, 1),
+        (70, (2, 2), 1, 1, 1, 1),
+    ],
+)
+def test_conv2d_over_blocks_of_samples(n, hw, stride, pad, dilation, groups):
+    # The kernels take several samples per GEMM (blocks of 256 / (Ho * Wo) samples): batch
+    # sizes that leave a partial last block, and the gradients of both operands.
+    conv = nn.Conv2d(4, 6, 3, KEY, stride=stride, padding=pad, dilation=dilation, groups=groups)
+    x = rng.standard_normal((n, 4) + hw)
+    w, b = np.asarray(conv.weight, np.float64), np.asarray(conv.bias, np.float64)
+    want = conv2d_reference(x, w, b, stride, pad, dilation, groups)
+    conv64 = arrax.tree_util.tree_map(lambda a: anp.asarray(a, dtype=anp.float64), conv)
+    close(conv64(anp.asarray(x)), want, 1e-10)
+
+    def f(x, w):
+        return anp.sum(anp.sin(conv64.replace(weight=w)(x)))
+
+    check_grads(f, (anp.asarray(x), anp.asarray(w)), order=1, modes=["rev"])
+
+
 def test_layers_forward():
     x = rng.standard_normal((3, 5)).astype(np.float32)
     lin = nn.Linear(5, 4, KEY)
