@@ -229,48 +229,46 @@ bool plan_walk(const Shape& shape, const std::vector<Array>& arrays, Walk& w) {
   return true;
 }
 
+// Runs the program over the walk. A unit of work is a chunk of one row (rows longer than a
+// chunk) or several whole rows (shorter ones): per row only the arrays' pointers move.
 void run_program(const Program& pg, const Walk& w) {
-  const int64_t per_row = (w.row + kChunk - 1) / kChunk;
-  const int64_t units = shape_size(w.outer) * per_row;
+  const int64_t rows = shape_size(w.outer);
+  const int64_t per_row = (w.row + kChunk - 1) / kChunk;               // units per row, or
+  const int64_t rows_per_unit = std::max<int64_t>(1, kChunk / w.row);  // rows per unit
+  const int64_t units = per_row > 1 ? rows * per_row : (rows + rows_per_unit - 1) / rows_per_unit;
   const size_t na = pg.arrays.size();
   std::vector<char*> base(na);
   for (size_t a = 0; a < na; ++a) base[a] = pg.arrays[a].data();
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::min(kChunk, w.row));
+  std::vector<int> array_slots;  // slots read or written through an array
+  for (size_t v = 0; v < pg.slots.size(); ++v)
+    if (pg.slots[v].kind == SlotKind::Array) array_slots.push_back(static_cast<int>(v));
+  const int nd = static_cast<int>(w.outer.size());
+  const int64_t grain =
+      std::max<int64_t>(1, kParallelGrain / std::min(kChunk, w.row * rows_per_unit));
   parallel_for(units, grain, [&](int64_t u0, int64_t u1) {
     std::unique_ptr<char[]> scratch(new char[pg.num_temps * pg.temp_bytes + 64]);
     char* temps = scratch.get() + (64 - reinterpret_cast<uintptr_t>(scratch.get()) % 64);
     SmallVector<char*, 16> ptr(pg.slots.size(), nullptr);
     SmallVector<int64_t, 16> step(pg.slots.size(), 0);
-    SmallVector<int64_t, 8> at(na, 0);  // per array: byte offset of the current chunk
+    for (size_t v = 0; v < pg.slots.size(); ++v) {
+      const Slot& s = pg.slots[v];
+      if (s.kind == SlotKind::Scalar) {
+        ptr[v] = pg.scalars[s.index].data();
+      } else if (s.kind == SlotKind::Temp) {
+        ptr[v] = s.index >= 0 ? temps + s.index * pg.temp_bytes : nullptr;
+        step[v] = s.itemsize;
+      } else {
+        step[v] = w.step[s.index];
+      }
+    }
+    SmallVector<int64_t, 8> at(na, 0);   // per array: byte offset of the current row
+    SmallVector<int64_t, 8> idx(nd, 0);  // the current row's index over the outer dims
     const char* in_ptr[8];
     int64_t in_step[8];
-    for (int64_t u = u0; u < u1; ++u) {
-      const int64_t r = u / per_row, c0 = (u % per_row) * kChunk,
-                    len = std::min(kChunk, w.row - c0);
-      // Offsets of row r (outer dims, innermost last).
-      for (size_t a = 0; a < na; ++a) at[a] = c0 * w.step[a];
-      int64_t rem = r;
-      for (int d = static_cast<int>(w.outer.size()) - 1; d >= 0; --d) {
-        const int64_t i = rem % w.outer[d];
-        rem /= w.outer[d];
-        for (size_t a = 0; a < na; ++a) at[a] += i * w.strides[a][d];
-      }
-      for (size_t v = 0; v < pg.slots.size(); ++v) {
-        const Slot& s = pg.slots[v];
-        switch (s.kind) {
-          case SlotKind::Array:
-            ptr[v] = base[s.index] + at[s.index];
-            step[v] = w.step[s.index];
-            break;
-          case SlotKind::Scalar:
-            ptr[v] = pg.scalars[s.index].data();
-            step[v] = 0;
-            break;
-          case SlotKind::Temp:
-            ptr[v] = s.index >= 0 ? temps + s.index * pg.temp_bytes : nullptr;
-            step[v] = s.itemsize;
-            break;
-        }
+    auto run_steps = [&](int64_t c0, int64_t len) {
+      for (int v : array_slots) {
+        const int a = pg.slots[v].index;
+        ptr[v] = base[a] + at[a] + c0 * w.step[a];
       }
       for (const Step& st : pg.steps) {
         for (size_t i = 0; i < st.inputs.size(); ++i) {
@@ -278,6 +276,36 @@ void run_program(const Program& pg, const Walk& w) {
           in_step[i] = step[st.inputs[i]];
         }
         st.loop(ptr[st.out], in_ptr, in_step, len);
+      }
+    };
+    auto seek = [&](int64_t r) {  // at and idx for row r
+      for (size_t a = 0; a < na; ++a) at[a] = 0;
+      for (int d = nd - 1; d >= 0; --d) {
+        idx[d] = r % w.outer[d];
+        r /= w.outer[d];
+        for (size_t a = 0; a < na; ++a) at[a] += idx[d] * w.strides[a][d];
+      }
+    };
+    auto next_row = [&] {
+      for (int d = nd - 1; d >= 0; --d) {
+        for (size_t a = 0; a < na; ++a) at[a] += w.strides[a][d];
+        if (++idx[d] < w.outer[d]) return;
+        for (size_t a = 0; a < na; ++a) at[a] -= w.strides[a][d] * w.outer[d];
+        idx[d] = 0;
+      }
+    };
+    for (int64_t u = u0; u < u1; ++u) {
+      if (per_row > 1) {
+        seek(u / per_row);
+        const int64_t c0 = (u % per_row) * kChunk;
+        run_steps(c0, std::min(kChunk, w.row - c0));
+        continue;
+      }
+      const int64_t r0 = u * rows_per_unit, r1 = std::min(rows, r0 + rows_per_unit);
+      seek(r0);
+      for (int64_t r = r0; r < r1; ++r) {
+        run_steps(0, w.row);
+        if (r + 1 < r1) next_row();
       }
     }
   });

@@ -173,14 +173,29 @@ struct RedRun {
         return A(acc[0], acc[1]);
       }
     }
-    if (n < L) {
-      A acc = red_identity<K, A>();
-      for (int64_t i = 0; i < n; ++i)
-        acc = red_combine<K, A>(acc, static_cast<A>(*reinterpret_cast<const T*>(p + i * st)));
-      return acc;
-    }
+    if (n < 4 * L) return run_short(p, n, st);
     Lanes acc = lanes(p, n, st);
     for (int w = L / 2; w >= 1; w /= 2)
+      for (int k = 0; k < w; ++k) acc[k] = red_combine<K, A>(acc[k], acc[k + w]);
+    return acc[0];
+  }
+
+  // Short runs (a row of 96 in a layer norm): one register of lanes, whose reduction at the
+  // end costs a few operations where the wide accumulators' cost 2 L; at most 4 L / SL
+  // elements per lane, so no pairwise blocks are needed.
+  static constexpr int SL = sizeof(A) >= 16 ? 2 : static_cast<int>(32 / sizeof(A));
+  static A run_short(const char* p, int64_t n, int64_t st) {
+    std::array<A, SL> acc;
+    for (int k = 0; k < SL; ++k) acc[k] = red_identity<K, A>();
+    int64_t i = 0;
+    if (st == static_cast<int64_t>(sizeof(T))) {
+      const T* x = reinterpret_cast<const T*>(p);
+      for (; i + SL <= n; i += SL)
+        for (int k = 0; k < SL; ++k) acc[k] = red_combine<K, A>(acc[k], static_cast<A>(x[i + k]));
+    }
+    for (int k = 0; i < n; ++i, k = (k + 1) % SL)
+      acc[k] = red_combine<K, A>(acc[k], static_cast<A>(*reinterpret_cast<const T*>(p + i * st)));
+    for (int w = SL / 2; w >= 1; w /= 2)
       for (int k = 0; k < w; ++k) acc[k] = red_combine<K, A>(acc[k], acc[k + w]);
     return acc[0];
   }
