@@ -367,6 +367,21 @@ CASES += [
     ),
 ]
 
+_POOL = dict(window=(2, 3), strides=(2, 1), padding=(1, 0, 0, 2))
+CASES += [
+    Case("max_pool", lambda x: lax.bind1("max_pool", x, **_POOL), (real(2, 3, 5, 4),)),
+    Case(
+        "max_pool_gather",
+        lambda x, t: lax.bind1("max_pool_gather", x, t, **_POOL),
+        (real(2, 3, 5, 4), real(2, 3, 5, 4)),
+    ),
+    Case(
+        "max_pool_scatter",
+        lambda x, g: lax.bind1("max_pool_scatter", x, g, **_POOL),
+        (real(2, 3, 5, 4), real(2, 3, 3, 4)),
+    ),
+]
+
 # Primitives covered elsewhere: control flow and calls (test_control_flow.py, test_jit.py),
 # and the engine-internal ones the transformations make themselves.
 COVERED_ELSEWHERE = {

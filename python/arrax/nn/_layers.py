@@ -171,11 +171,19 @@ class _Pool2d(Module):
 
 
 class MaxPool2d(_Pool2d):
+    # One primitive (cpp/primitives/pooling.cpp) whose gradient goes to each window's first
+    # maximum, as in PyTorch and JAX; a max over reshaped windows would split ties.
     def __call__(self, x):
-        t = self._tiles(x)
-        if t is not None:
-            return np.max(t, axis=(3, 5))
-        return np.max(self._windows(x, -np.inf), axis=2)
+        if x.ndim != 4:
+            raise ValueError(f"MaxPool2d: expects NCHW input, got shape {x.shape}")
+        (ph, pw) = self.padding
+        return lax.bind1(
+            "max_pool",
+            x,
+            window=self.kernel_size,
+            strides=self.stride,
+            padding=(ph, ph, pw, pw),
+        )
 
 
 class AvgPool2d(_Pool2d):

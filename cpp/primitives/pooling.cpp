@@ -1,0 +1,235 @@
+// Max pooling over the last two dims of an array of any rank (the leading dims are batch):
+//   max_pool(x)            -> y   (..., Ho, Wo): the maximum of each window
+//   max_pool_gather(x, t)  -> t at each window's argmax of x, (..., Ho, Wo)
+//   max_pool_scatter(x, g) -> zeros shaped like x, plus g added at each window's argmax
+// Params: window (kh, kw), strides (sh, sw), padding (top, bottom, left, right); padded
+// positions never win, and a window must hold at least one real position. The argmax is the
+// first maximum in the window's row-major order, NaN winning as in reduce_max: gather and
+// scatter are each other's transpose, and max_pool's tangent is a gather (rules:
+// python/arrax/_rules/pooling.py). One routed position per window is what JAX's
+// select_and_scatter_add and PyTorch's max pool do, where a reduce_max over windows would
+// share a tie.
+#include <algorithm>
+#include <cstring>
+
+#include "errors.h"
+#include "kernels/reduce.h"
+#include "parallel.h"
+#include "primitive.h"
+
+namespace arrax {
+namespace {
+
+struct PoolGeom {
+  int64_t planes, h, w, kh, kw, sh, sw, pt, pb, pl, pr, ho, wo;
+};
+
+PoolGeom pool_geometry(const char* name, const Shape& xs, const Params& p) {
+  if (xs.size() < 2)
+    throw ValueError(std::string(name) + ": expects an array of at least 2 dims, got shape " +
+                     shape_str(xs));
+  const auto &win = p.get_ints("window"), &st = p.get_ints("strides"), &pad = p.get_ints("padding");
+  if (win.size() != 2 || st.size() != 2 || pad.size() != 4)
+    throw ValueError(std::string(name) + ": window, strides and padding need 2, 2 and 4 entries");
+  PoolGeom g{1,         xs[xs.size() - 2],
+             xs.back(), win[0],
+             win[1],    st[0],
+             st[1],     pad[0],
+             pad[1],    pad[2],
+             pad[3],    0,
+             0};
+  for (size_t d = 0; d + 2 < xs.size(); ++d) g.planes *= xs[d];
+  if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1)
+    throw ValueError(std::string(name) + ": window and strides must be positive");
+  if (g.pt < 0 || g.pb < 0 || g.pl < 0 || g.pr < 0 || g.pt >= g.kh || g.pb >= g.kh ||
+      g.pl >= g.kw || g.pr >= g.kw)
+    throw ValueError(std::string(name) + ": padding " + shape_str(pad) +
+                     " must be non-negative and smaller than the window " + shape_str(win));
+  if (g.h + g.pt + g.pb < g.kh || g.w + g.pl + g.pr < g.kw)
+    throw ValueError(std::string(name) + ": window " + shape_str(win) +
+                     " is larger than the padded input " + shape_str(xs));
+  g.ho = (g.h + g.pt + g.pb - g.kh) / g.sh + 1;
+  g.wo = (g.w + g.pl + g.pr - g.kw) / g.sw + 1;
+  return g;
+}
+
+Shape pooled_shape(const Shape& xs, const PoolGeom& g) {
+  Shape s = xs;
+  s[s.size() - 2] = g.ho;
+  s.back() = g.wo;
+  return s;
+}
+
+void check_real(const char* name, DType dt) {
+  if (is_complex(dt) || dt == DType::Bool)
+    throw TypeError(std::string(name) + ": expects a real numeric array, got " + dtype_name(dt));
+}
+
+// Calls fn(plane, i, j, k) for every window (i, j) of every plane with k the flat position of
+// its argmax in the plane, planes split over the cores.
+template <typename T, typename Fn>
+void for_each_argmax(const PoolGeom& g, const T* x, Fn&& fn) {
+  using V = kernels::arg_value_t<T>;
+  const int64_t plane_size = g.h * g.w;
+  // Window offsets relative to its top-left corner, for windows clear of the padding.
+  SmallVector<int64_t, 16> offs;
+  for (int64_t a = 0; a < g.kh; ++a)
+    for (int64_t b = 0; b < g.kw; ++b) offs.push_back(a * g.w + b);
+  const int64_t nk = static_cast<int64_t>(offs.size());
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, plane_size));
+  parallel_for(g.planes, grain, [&](int64_t b, int64_t e) {
+    for (int64_t pl = b; pl < e; ++pl) {
+      const T* xp = x + pl * plane_size;
+      for (int64_t i = 0; i < g.ho; ++i) {
+        const int64_t top = i * g.sh - g.pt;
+        const int64_t y0 = std::max<int64_t>(0, top), y1 = std::min(g.h, top + g.kh);
+        for (int64_t j = 0; j < g.wo; ++j) {
+          const int64_t left = j * g.sw - g.pl;
+          const int64_t x0 = std::max<int64_t>(0, left), x1 = std::min(g.w, left + g.kw);
+          // The first real position starts; each later one wins when greater, or when it is
+          // the first NaN.
+          int64_t best = y0 * g.w + x0;
+          V bv = static_cast<V>(xp[best]);
+          auto consider = [&](int64_t k) {
+            const V v = static_cast<V>(xp[k]);
+            if ((v > bv) | ((v != v) & (bv == bv))) {
+              bv = v;
+              best = k;
+            }
+          };
+          if (y0 == top && x0 == left && y1 == top + g.kh && x1 == left + g.kw) {
+            const int64_t corner = top * g.w + left;
+            for (int64_t k = 1; k < nk; ++k) consider(corner + offs[k]);
+          } else {
+            for (int64_t y = y0; y < y1; ++y)
+              for (int64_t xx = (y == y0 ? x0 + 1 : x0); xx < x1; ++xx) consider(y * g.w + xx);
+          }
+          fn(pl, i, j, best);
+        }
+      }
+    }
+  });
+}
+
+template <typename F>
+void dispatch_real(const char* name, DType dt, F&& f) {
+  check_real(name, dt);
+  dispatch_dtype(dt, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!is_complex_v<T> && !std::is_same_v<T, bool>) f(tag);
+  });
+}
+
+std::vector<Array> max_pool_kernel(const std::vector<Array>& in, const Params& p) {
+  const Array x = in[0].contiguous();
+  const PoolGeom g = pool_geometry("max_pool", x.shape(), p);
+  Array out = Array::empty(pooled_shape(x.shape(), g), x.dtype());
+  dispatch_real("max_pool", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* xs = x.data_as<T>();
+    T* o = out.data_as<T>();
+    for_each_argmax<T>(g, xs, [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
+      o[(pl * g.ho + i) * g.wo + j] = xs[pl * g.h * g.w + k];
+    });
+  });
+  return {out};
+}
+
+// The dtype of x's partner (t or g) may differ from x's: the argmax is x's, the values theirs.
+template <typename Fn>
+void dispatch_pair(const char* name, DType xd, DType vd, Fn&& fn) {
+  dispatch_real(name, xd,
+                [&](auto xtag) { dispatch_real(name, vd, [&](auto vtag) { fn(xtag, vtag); }); });
+}
+
+std::vector<Array> gather_kernel(const std::vector<Array>& in, const Params& p) {
+  const Array x = in[0].contiguous(), t = in[1].contiguous();
+  const PoolGeom g = pool_geometry("max_pool_gather", x.shape(), p);
+  if (t.shape() != x.shape())
+    throw ValueError("max_pool_gather: values of shape " + shape_str(t.shape()) +
+                     " for an input of shape " + shape_str(x.shape()));
+  Array out = Array::empty(pooled_shape(x.shape(), g), t.dtype());
+  dispatch_pair("max_pool_gather", x.dtype(), t.dtype(), [&](auto xtag, auto vtag) {
+    using T = decltype(xtag);
+    using U = decltype(vtag);
+    const U* ts = t.data_as<U>();
+    U* o = out.data_as<U>();
+    for_each_argmax<T>(g, x.data_as<T>(), [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
+      o[(pl * g.ho + i) * g.wo + j] = ts[pl * g.h * g.w + k];
+    });
+  });
+  return {out};
+}
+
+std::vector<Array> scatter_kernel(const std::vector<Array>& in, const Params& p) {
+  const Array x = in[0].contiguous(), gv = in[1].contiguous();
+  const PoolGeom g = pool_geometry("max_pool_scatter", x.shape(), p);
+  if (gv.shape() != pooled_shape(x.shape(), g))
+    throw ValueError("max_pool_scatter: values of shape " + shape_str(gv.shape()) +
+                     " for pooled shape " + shape_str(pooled_shape(x.shape(), g)));
+  Array out = Array::empty(x.shape(), gv.dtype(), {}, /*zeroed=*/true);
+  dispatch_pair("max_pool_scatter", x.dtype(), gv.dtype(), [&](auto xtag, auto vtag) {
+    using T = decltype(xtag);
+    using U = decltype(vtag);
+    const U* gs = gv.data_as<U>();
+    U* o = out.data_as<U>();
+    // Windows of one plane only write into that plane: planes run in parallel safely.
+    for_each_argmax<T>(g, x.data_as<T>(), [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
+      U& dst = o[pl * g.h * g.w + k];
+      dst = static_cast<U>(static_cast<kernels::arg_value_t<U>>(dst) +
+                           static_cast<kernels::arg_value_t<U>>(gs[(pl * g.ho + i) * g.wo + j]));
+    });
+  });
+  return {out};
+}
+
+const Primitive& max_pool_p = register_primitive({
+    "max_pool",
+    FusionClass::Opaque,
+    1,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      check_real("max_pool", in[0].dtype);
+      AbstractValue r = in[0];
+      r.shape = pooled_shape(in[0].shape, pool_geometry("max_pool", in[0].shape, p));
+      return std::vector<AbstractValue>{r};
+    },
+    max_pool_kernel,
+});
+
+const Primitive& max_pool_gather_p = register_primitive({
+    "max_pool_gather",
+    FusionClass::Opaque,
+    2,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      check_real("max_pool_gather", in[0].dtype);
+      check_real("max_pool_gather", in[1].dtype);
+      if (in[1].shape != in[0].shape)
+        throw ValueError("max_pool_gather: values " + in[1].str() + " for an input " + in[0].str());
+      AbstractValue r = in[1];
+      r.shape = pooled_shape(in[0].shape, pool_geometry("max_pool_gather", in[0].shape, p));
+      return std::vector<AbstractValue>{r};
+    },
+    gather_kernel,
+});
+
+const Primitive& max_pool_scatter_p = register_primitive({
+    "max_pool_scatter",
+    FusionClass::Opaque,
+    2,
+    [](const std::vector<AbstractValue>& in, const Params& p) {
+      check_real("max_pool_scatter", in[0].dtype);
+      check_real("max_pool_scatter", in[1].dtype);
+      const Shape pooled =
+          pooled_shape(in[0].shape, pool_geometry("max_pool_scatter", in[0].shape, p));
+      if (in[1].shape != pooled)
+        throw ValueError("max_pool_scatter: values " + in[1].str() + " for pooled shape " +
+                         shape_str(pooled));
+      AbstractValue r = in[1];
+      r.shape = in[0].shape;
+      return std::vector<AbstractValue>{r};
+    },
+    scatter_kernel,
+});
+
+}  // namespace
+}  // namespace arrax
