@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "errors.h"
 #include "parallel.h"
@@ -99,41 +101,43 @@ struct Step {
   SmallVector<int, 4> inputs;  // slots
 };
 
+// The compiled region: depends on the graph alone (a 0-d variable is a Scalar, a full-shape
+// one an Array), so it is made once per graph and cached.
 struct Program {
-  std::vector<Slot> slots;     // one per variable of the region's graph
-  std::vector<Array> arrays;   // inputs (full shape) then outputs
-  std::vector<Array> scalars;  // 0-d values
+  std::vector<Slot> slots;   // one per variable of the region's graph
+  std::vector<int> in_slot;  // per input, then per constant: its index in arrays or scalars
+  int num_arrays = 0;        // inputs and constants of the region's shape, then the outputs
+  int num_scalars = 0;
   std::vector<Step> steps;
   int num_temps = 0;
   int64_t temp_bytes = 0;  // per scratch buffer
 };
 
-// Compiles sub over inputs `in`, outputs allocated; false when an equation has no chunk loop.
-bool compile(const Graph& sub, const Shape& shape, const std::vector<Array>& in, Program& pg) {
+// The arrays and scalars of one call.
+struct Bound {
+  std::vector<Array> arrays, scalars;
+};
+
+// Compiles sub; false when an equation has no chunk loop.
+bool compile(const Graph& sub, Program& pg) {
   pg.slots.assign(sub.vars.size(), Slot{});
-  auto bind_value = [&](int var, const Array& a) {
-    if (a.ndim() == 0) {
-      pg.slots[var] = {SlotKind::Scalar, static_cast<int>(pg.scalars.size()),
-                       static_cast<int64_t>(a.itemsize())};
-      pg.scalars.push_back(a);
-      return true;
+  auto bind_value = [&](int var) {
+    const AbstractValue& a = sub.vars[var];
+    const int64_t isz = static_cast<int64_t>(itemsize(a.dtype));
+    if (a.shape.empty()) {
+      pg.slots[var] = {SlotKind::Scalar, pg.num_scalars++, isz};
+    } else {
+      pg.slots[var] = {SlotKind::Array, pg.num_arrays++, isz};
     }
-    if (a.shape() != shape) return false;
-    pg.slots[var] = {SlotKind::Array, static_cast<int>(pg.arrays.size()),
-                     static_cast<int64_t>(a.itemsize())};
-    pg.arrays.push_back(a);
-    return true;
+    pg.in_slot.push_back(pg.slots[var].index);
   };
-  for (size_t i = 0; i < sub.invars.size(); ++i)
-    if (!bind_value(sub.invars[i], in[i])) return false;
-  for (size_t i = 0; i < sub.constvars.size(); ++i)
-    if (!bind_value(sub.constvars[i], sub.consts[i])) return false;
+  for (int v : sub.invars) bind_value(v);
+  for (int v : sub.constvars) bind_value(v);
   // Outputs: written in place by the equation producing them.
   std::vector<int> out_slot(sub.vars.size(), -1);
   for (int v : sub.outvars) {
     if (out_slot[v] >= 0) return false;  // the same variable twice
-    out_slot[v] = static_cast<int>(pg.arrays.size());
-    pg.arrays.push_back(Array::empty(shape, sub.vars[v].dtype));
+    out_slot[v] = pg.num_arrays++;
   }
   // Scratch buffers: a variable's is free again after its last reader.
   std::vector<size_t> last_read(sub.vars.size(), 0);
@@ -147,7 +151,7 @@ bool compile(const Graph& sub, const Shape& shape, const std::vector<Array>& in,
       pg.slots[e.outputs[0]] = pg.slots[e.inputs[0]];  // a 0-d value, read with step 0
       continue;
     }
-    if (e.outputs.size() != 1 || !e.primitive->chunk_loop) return false;
+    if (e.outputs.size() != 1 || e.inputs.size() > 8 || !e.primitive->chunk_loop) return false;
     dts.clear();
     for (int v : e.inputs) dts.push_back(sub.vars[v].dtype);
     ChunkLoop loop = e.primitive->chunk_loop(dts, e.params);
@@ -181,6 +185,27 @@ bool compile(const Graph& sub, const Shape& shape, const std::vector<Array>& in,
   for (int v : sub.outvars)
     if (pg.slots[v].kind != SlotKind::Array) return false;
   return true;
+}
+
+// The program of a graph, compiled on first use (nullptr: the graph has no program). Entries
+// hold the graph weakly, so an address reused by a later graph is never mistaken for it.
+std::shared_ptr<const Program> program_of(const std::shared_ptr<const Graph>& g) {
+  struct Entry {
+    std::weak_ptr<const Graph> graph;
+    std::shared_ptr<const Program> program;
+  };
+  static std::mutex mu;
+  static std::unordered_map<const Graph*, Entry> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(g.get());
+  if (it != cache.end() && it->second.graph.lock() == g) return it->second.program;
+  if (cache.size() > 4096)  // drop the entries of graphs that are gone
+    for (auto i = cache.begin(); i != cache.end();)
+      i = i->second.graph.expired() ? cache.erase(i) : std::next(i);
+  auto pg = std::make_shared<Program>();
+  std::shared_ptr<const Program> r = compile(*g, *pg) ? pg : nullptr;
+  cache[g.get()] = Entry{g, r};
+  return r;
 }
 
 // The walk over the region: rows of `row` elements (the coalesced innermost dim); per array,
@@ -231,14 +256,14 @@ bool plan_walk(const Shape& shape, const std::vector<Array>& arrays, Walk& w) {
 
 // Runs the program over the walk. A unit of work is a chunk of one row (rows longer than a
 // chunk) or several whole rows (shorter ones): per row only the arrays' pointers move.
-void run_program(const Program& pg, const Walk& w) {
+void run_program(const Program& pg, const Bound& bd, const Walk& w) {
   const int64_t rows = shape_size(w.outer);
   const int64_t per_row = (w.row + kChunk - 1) / kChunk;               // units per row, or
   const int64_t rows_per_unit = std::max<int64_t>(1, kChunk / w.row);  // rows per unit
   const int64_t units = per_row > 1 ? rows * per_row : (rows + rows_per_unit - 1) / rows_per_unit;
-  const size_t na = pg.arrays.size();
+  const size_t na = bd.arrays.size();
   std::vector<char*> base(na);
-  for (size_t a = 0; a < na; ++a) base[a] = pg.arrays[a].data();
+  for (size_t a = 0; a < na; ++a) base[a] = bd.arrays[a].data();
   std::vector<int> array_slots;  // slots read or written through an array
   for (size_t v = 0; v < pg.slots.size(); ++v)
     if (pg.slots[v].kind == SlotKind::Array) array_slots.push_back(static_cast<int>(v));
@@ -253,7 +278,7 @@ void run_program(const Program& pg, const Walk& w) {
     for (size_t v = 0; v < pg.slots.size(); ++v) {
       const Slot& s = pg.slots[v];
       if (s.kind == SlotKind::Scalar) {
-        ptr[v] = pg.scalars[s.index].data();
+        ptr[v] = bd.scalars[s.index].data();
       } else if (s.kind == SlotKind::Temp) {
         ptr[v] = s.index >= 0 ? temps + s.index * pg.temp_bytes : nullptr;
         step[v] = s.itemsize;
@@ -312,21 +337,38 @@ void run_program(const Program& pg, const Walk& w) {
 }
 
 std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
-  const Graph& sub = *p.get<GraphList>("graph")[0];
+  const auto& graph = p.get<GraphList>("graph")[0];
+  const Graph& sub = *graph;
   const Shape shape(p.get_ints("shape"));
-  for (const Eqn& e : sub.eqns)
-    if (e.inputs.size() > 8) return run_by_tiles(sub, shape, in);
-  Program pg;
-  if (!compile(sub, shape, in, pg)) return run_by_tiles(sub, shape, in);
-  std::vector<Array> outs(pg.arrays.end() - sub.outvars.size(), pg.arrays.end());
+  std::shared_ptr<const Program> pg = program_of(graph);
+  if (!pg) return run_by_tiles(sub, shape, in);
+  Bound bd;
+  bd.arrays.resize(pg->num_arrays);
+  bd.scalars.resize(pg->num_scalars);
+  auto bind = [&](int var, size_t i, const Array& a) {  // false: not what the graph says
+    const bool scalar = pg->slots[var].kind == SlotKind::Scalar;
+    if (scalar ? a.ndim() != 0 : a.shape() != shape) return false;
+    (scalar ? bd.scalars : bd.arrays)[pg->in_slot[i]] = a;
+    return true;
+  };
+  for (size_t i = 0; i < sub.invars.size(); ++i)
+    if (!bind(sub.invars[i], i, in[i])) return run_by_tiles(sub, shape, in);
+  for (size_t i = 0; i < sub.constvars.size(); ++i)
+    if (!bind(sub.constvars[i], sub.invars.size() + i, sub.consts[i]))
+      return run_by_tiles(sub, shape, in);
+  std::vector<Array> outs;
+  for (int v : sub.outvars) {
+    outs.push_back(Array::empty(shape, sub.vars[v].dtype));
+    bd.arrays[pg->slots[v].index] = outs.back();
+  }
   if (shape_size(shape) == 0) return outs;
   Walk w;
-  if (!plan_walk(shape, pg.arrays, w)) {
+  if (!plan_walk(shape, bd.arrays, w)) {
     // Strided inputs, or short rows: contiguous copies walk as one flat row.
-    for (auto& a : pg.arrays) a = a.contiguous();
-    plan_walk(shape, pg.arrays, w);
+    for (auto& a : bd.arrays) a = a.contiguous();
+    plan_walk(shape, bd.arrays, w);
   }
-  run_program(pg, w);
+  run_program(*pg, bd, w);
   return outs;
 }
 

@@ -24,8 +24,13 @@ def test_elementwise_chain_is_one_fused_region_with_the_same_values():
     np.testing.assert_allclose(np.asarray(f(x)), np.asarray(chain(x)), rtol=2e-6, atol=2e-6)
 
 
-def test_small_arrays_are_not_fused():
-    assert "fused" not in arrax.jit(chain).lower(anp.ones(8)).primitives
+def test_small_and_0d_regions_fuse_too_with_the_same_values():
+    # The fused executor costs less than one dispatch per operation even on a few elements
+    # (an optimizer's update of a bias); 0-d regions too.
+    for x in (anp.linspace(-2, 2, 8, dtype=np.float32), anp.asarray(0.5, dtype=np.float32)):
+        f = arrax.jit(chain)
+        assert f.lower(x).primitives == ["fused"]
+        np.testing.assert_allclose(np.asarray(f(x)), np.asarray(chain(x)), rtol=2e-6, atol=2e-6)
 
 
 def test_fusion_respects_dependencies_through_unfused_ops():
@@ -45,8 +50,8 @@ def test_dead_code_and_common_subexpressions():
         unused = anp.exp(x) * 3  # noqa: F841
         return anp.sin(x) + anp.sin(x)
 
-    ir = arrax.jit(f).lower(anp.ones(3))
-    assert ir.primitives.count("sin") == 1 and "exp" not in ir.primitives
+    ir = str(arrax.jit(f).lower(anp.ones(3)))  # with any fused regions inside
+    assert ir.count("= sin ") == 1 and "exp" not in ir
     traced = arrax.jit(f).trace(anp.ones(3))
     assert traced.primitives.count("sin") == 2 and "exp" in traced.primitives
 
@@ -135,4 +140,4 @@ def test_conj_real_and_copy_of_real_arrays_simplify_away():
     ir = arrax.jit(lambda x: anp.real(anp.conj(x).copy()) * 2.0 + 1.0).lower(x)
     assert "conj" not in str(ir) and "real" not in str(ir) and "copy" not in str(ir)
     z = anp.asarray([1 + 2j, 3 - 1j])
-    assert "conj" in arrax.jit(lambda z: anp.conj(z) + z).lower(z).primitives  # complex: kept
+    assert "= conj " in str(arrax.jit(lambda z: anp.conj(z) + z).lower(z))  # complex: kept
