@@ -53,16 +53,66 @@ ConvGeom geometry(const char* name, const Shape& xs, const Shape& ws, const Para
 template <typename T>
 using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// Where each column of each window offset reads in a zero-padded copy of an input plane:
+// index[(a * KW + b) * L + i * Wo + j], for maps with short rows (Wo < 32), whose row-by-row
+// copies cost more in loop overhead than in data: im2col and col2im then go through the table,
+// the same for every plane and sample.
+struct PatchIndex {
+  bool use = false;
+  int64_t hp = 0, wp = 0;  // the padded plane
+  std::vector<int32_t> index;
+};
+
+PatchIndex patch_index(const ConvGeom& gm) {
+  PatchIndex p;
+  p.hp = gm.h + gm.pt + gm.pb;
+  p.wp = gm.w + gm.pl + gm.pr;
+  p.use = gm.wo < 32 && p.hp * p.wp < (int64_t{1} << 31);
+  if (!p.use) return p;
+  const int64_t L = gm.l();
+  p.index.resize(gm.kh * gm.kw * L);
+  for (int64_t a = 0; a < gm.kh; ++a)
+    for (int64_t b = 0; b < gm.kw; ++b)
+      for (int64_t i = 0; i < gm.ho; ++i)
+        for (int64_t j = 0; j < gm.wo; ++j)
+          p.index[(a * gm.kw + b) * L + i * gm.wo + j] =
+              static_cast<int32_t>((i * gm.sh + a * gm.dh) * p.wp + j * gm.sw + b * gm.dw);
+  return p;
+}
+
+// Per-thread scratch of im2col/col2im: a padded plane, its border zero.
+template <typename T>
+struct PadPlane {
+  std::vector<T> buf;
+  explicit PadPlane(const PatchIndex& p) : buf(p.use ? p.hp * p.wp : 0, T(0)) {}
+};
+
 // cols (C/G * KH * KW, Ho * Wo) of sample n, group g; rows ld apart (several samples' columns
 // side by side make one wider GEMM).
 template <typename T>
-void im2col(const ConvGeom& gm, const T* x, int64_t n, int64_t g, T* cols, int64_t ld) {
-  const int64_t L = ld;
+void im2col(const ConvGeom& gm, const PatchIndex& pi, PadPlane<T>& pad, const T* x, int64_t n,
+            int64_t g, T* cols, int64_t ld) {
+  if (pi.use) {
+    const int64_t L = gm.l(), kk = gm.kh * gm.kw;
+    T* pp = pad.buf.data();
+    for (int64_t ci = 0; ci < gm.cg(); ++ci) {
+      const T* xc = x + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
+      for (int64_t y = 0; y < gm.h; ++y)  // the interior; the border stays zero
+        for (int64_t xx = 0; xx < gm.w; ++xx)
+          pp[(y + gm.pt) * pi.wp + gm.pl + xx] = xc[y * gm.w + xx];
+      for (int64_t k = 0; k < kk; ++k) {
+        T* row = cols + (ci * kk + k) * ld;
+        const int32_t* idx = pi.index.data() + k * L;
+        for (int64_t l = 0; l < L; ++l) row[l] = pp[idx[l]];
+      }
+    }
+    return;
+  }
   for (int64_t ci = 0; ci < gm.cg(); ++ci) {
     const T* xc = x + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
     for (int64_t a = 0; a < gm.kh; ++a)
       for (int64_t b = 0; b < gm.kw; ++b) {
-        T* row = cols + ((ci * gm.kh + a) * gm.kw + b) * L;
+        T* row = cols + ((ci * gm.kh + a) * gm.kw + b) * ld;
         // Output columns j in [j0, j1) read inside the input row; the others are padding.
         const int64_t x0 = b * gm.dw - gm.pl;  // input column of j = 0
         const int64_t j0 = std::min(gm.wo, x0 >= 0 ? 0 : (-x0 + gm.sw - 1) / gm.sw);
@@ -75,7 +125,6 @@ void im2col(const ConvGeom& gm, const T* x, int64_t n, int64_t g, T* cols, int64
             std::fill(r, r + gm.wo, T(0));
             continue;
           }
-          // Plain loops: rows are often a few elements, too short for memcpy/memset calls.
           const T* src = xc + y * gm.w + x0;
           for (int64_t j = 0; j < j0; ++j) r[j] = T(0);
           for (int64_t j = j0; j < j1; ++j) r[j] = src[j * gm.sw];
@@ -86,13 +135,31 @@ void im2col(const ConvGeom& gm, const T* x, int64_t n, int64_t g, T* cols, int64
 }
 
 template <typename T>
-void col2im(const ConvGeom& gm, const T* cols, int64_t n, int64_t g, T* dx, int64_t ld) {
-  const int64_t L = ld;
+void col2im(const ConvGeom& gm, const PatchIndex& pi, PadPlane<T>& pad, const T* cols, int64_t n,
+            int64_t g, T* dx, int64_t ld) {
+  if (pi.use) {
+    const int64_t L = gm.l(), kk = gm.kh * gm.kw;
+    T* pp = pad.buf.data();
+    for (int64_t ci = 0; ci < gm.cg(); ++ci) {
+      std::fill(pad.buf.begin(), pad.buf.end(), T(0));
+      for (int64_t k = 0; k < kk; ++k) {
+        const T* row = cols + (ci * kk + k) * ld;
+        const int32_t* idx = pi.index.data() + k * L;
+        for (int64_t l = 0; l < L; ++l) pp[idx[l]] += row[l];
+      }
+      T* xc = dx + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
+      for (int64_t y = 0; y < gm.h; ++y)
+        for (int64_t xx = 0; xx < gm.w; ++xx)
+          xc[y * gm.w + xx] += pp[(y + gm.pt) * pi.wp + gm.pl + xx];
+    }
+    if (gm.cg() > 0) std::fill(pad.buf.begin(), pad.buf.end(), T(0));  // im2col's border
+    return;
+  }
   for (int64_t ci = 0; ci < gm.cg(); ++ci) {
     T* xc = dx + ((n * gm.c) + g * gm.cg() + ci) * gm.h * gm.w;
     for (int64_t a = 0; a < gm.kh; ++a)
       for (int64_t b = 0; b < gm.kw; ++b) {
-        const T* row = cols + ((ci * gm.kh + a) * gm.kw + b) * L;
+        const T* row = cols + ((ci * gm.kh + a) * gm.kw + b) * ld;
         for (int64_t i = 0; i < gm.ho; ++i) {
           const int64_t y = i * gm.sh - gm.pt + a * gm.dh;
           if (y < 0 || y >= gm.h) continue;
@@ -127,8 +194,8 @@ bool gemm_avx512_into(const T* a, bool a_rm, int64_t lda, const T* b, bool b_rm,
 }
 
 // Samples are taken S at a time, their columns side by side: one (O/G x K) x (K x S*L) GEMM
-// instead of S thin ones (a 4x4 feature map has L = 16 columns per sample), the column buffer
-// kept within 1 MiB.
+// instead of S thin ones (a 4x4 feature map has L = 16 columns per sample): about 256
+// columns, buffers within 1 MiB, and at least one block per core.
 // An uninitialised buffer (every element is written before it is read).
 template <typename T>
 std::unique_ptr<T[]> scratch(int64_t n) {
@@ -140,8 +207,10 @@ struct Blocks {
 };
 Blocks sample_blocks(const ConvGeom& gm, size_t itemsize) {
   const int64_t by_width = (256 + gm.l() - 1) / gm.l();
-  const int64_t by_memory = std::max<int64_t>(1, (int64_t{1} << 20) / itemsize / (gm.k() * gm.l()));
-  const int64_t s = std::max<int64_t>(1, std::min({by_width, by_memory, gm.n}));
+  const int64_t by_memory =
+      std::max<int64_t>(1, (int64_t{1} << 20) / itemsize / (std::max(gm.k(), gm.og()) * gm.l()));
+  const int64_t by_cores = (gm.n + num_threads() - 1) / num_threads();  // a block per core
+  const int64_t s = std::max<int64_t>(1, std::min({by_width, by_memory, by_cores}));
   return {s, (gm.n + s - 1) / s};
 }
 
@@ -168,16 +237,18 @@ std::vector<Array> conv_kernel(const std::vector<Array>& in, const Params& p) {
   if (x.dtype() != w.dtype()) throw TypeError("conv: input and kernel must share a dtype");
   const ConvGeom gm = geometry("conv", x.shape(), w.shape(), p);
   Array out = Array::empty(Shape{gm.n, gm.o, gm.ho, gm.wo}, x.dtype());
+  const PatchIndex pi = patch_index(gm);
   const Blocks bl = sample_blocks(gm, x.itemsize());
   dispatch_float("conv", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
       auto cols = scratch<T>(gm.k() * gm.l() * bl.s), y = scratch<T>(gm.og() * gm.l() * bl.s);
+      PadPlane<T> pad(pi);
       for (int64_t blk = b; blk < e; ++blk) {
         const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
         for (int64_t g = 0; g < gm.g; ++g) {
           for (int64_t k = 0; k < s; ++k)
-            im2col<T>(gm, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
+            im2col<T>(gm, pi, pad, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
           const T* wg = w.data_as<T>() + g * gm.og() * gm.k();
           if (!gemm_avx512_into(wg, true, gm.k(), cols.get(), true, ld, y.get(), gm.og(), gm.k(),
                                 ld)) {
@@ -206,11 +277,13 @@ std::vector<Array> input_grad_kernel(const std::vector<Array>& in, const Params&
     throw ValueError("conv_input_grad: cotangent shape " + shape_str(ct.shape()) +
                      " does not match");
   Array dx = Array::empty(xs, ct.dtype(), {}, /*zeroed=*/true);
+  const PatchIndex pi = patch_index(gm);
   const Blocks bl = sample_blocks(gm, ct.itemsize());
   dispatch_float("conv_input_grad", ct.dtype(), [&](auto tag) {
     using T = decltype(tag);
     parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
       auto cols = scratch<T>(gm.k() * gm.l() * bl.s), gm_rows = scratch<T>(gm.og() * gm.l() * bl.s);
+      PadPlane<T> pad(pi);
       for (int64_t blk = b; blk < e; ++blk) {
         const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
         for (int64_t g = 0; g < gm.g; ++g) {
@@ -224,7 +297,7 @@ std::vector<Array> input_grad_kernel(const std::vector<Array>& in, const Params&
             C.noalias() = W.transpose() * G;
           }
           for (int64_t k = 0; k < s; ++k)
-            col2im<T>(gm, cols.get() + k * gm.l(), n0 + k, g, dx.data_as<T>(), ld);
+            col2im<T>(gm, pi, pad, cols.get() + k * gm.l(), n0 + k, g, dx.data_as<T>(), ld);
         }
       }
     });
@@ -240,6 +313,7 @@ std::vector<Array> weight_grad_kernel(const std::vector<Array>& in, const Params
     throw ValueError("conv_weight_grad: cotangent shape " + shape_str(ct.shape()) +
                      " does not match");
   Array dw = Array::empty(ws, x.dtype(), {}, /*zeroed=*/true);
+  const PatchIndex pi = patch_index(gm);
   const Blocks bl = sample_blocks(gm, x.itemsize());
   dispatch_float("conv_weight_grad", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -249,12 +323,13 @@ std::vector<Array> weight_grad_kernel(const std::vector<Array>& in, const Params
     parallel_for(nt, 1, [&](int64_t b, int64_t e) {
       auto cols = scratch<T>(gm.k() * gm.l() * bl.s), g_rows = scratch<T>(gm.og() * gm.l() * bl.s),
            prod = scratch<T>(gm.og() * gm.k());
+      PadPlane<T> pad(pi);
       for (int64_t t = b; t < e; ++t)
         for (int64_t blk = t * chunk; blk < std::min(bl.count, (t + 1) * chunk); ++blk) {
           const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
           for (int64_t g = 0; g < gm.g; ++g) {
             for (int64_t k = 0; k < s; ++k)
-              im2col<T>(gm, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
+              im2col<T>(gm, pi, pad, x.data_as<T>(), n0 + k, g, cols.get() + k * gm.l(), ld);
             pack_rows<T, true>(gm, const_cast<T*>(ct.data_as<T>()), g_rows.get(), n0, s, g);
             T* d = partial[t].data() + g * gm.og() * gm.k();
             if (gemm_avx512_into(g_rows.get(), true, ld, cols.get(), false, ld, prod.get(), gm.og(),
