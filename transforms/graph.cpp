@@ -257,8 +257,14 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
       out = arrax::bind(*e.primitive, in, e.params);
       const double dt =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::string key = e.primitive->name;
+      if (key == "fused") {  // one entry per kind of region: its shape and operations
+        key += shape_str(e.params.get_ints("shape"));
+        for (const Eqn& m : e.params.get<GraphList>("graph")[0]->eqns)
+          if (m.primitive->name != "broadcast_in_dim") key += " " + m.primitive->name;
+      }
       std::lock_guard<std::mutex> lock(profile().mu);
-      auto& slot = profile().by_primitive[e.primitive->name];
+      auto& slot = profile().by_primitive[key];
       slot.first += 1;
       slot.second += dt;
     } else {

@@ -269,3 +269,19 @@ def test_ufunc_results_are_arrax_arrays():
     for r in (anp.sin(x), anp.add(x, 1), anp.less(x, 1.5), anp.divmod(x, 2)[0]):
         assert not isinstance(r, np.ndarray)
     assert_same(anp.add(x[0], x[1]), np.float64(3.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=dtype_id)
+@pytest.mark.parametrize("name", ["exp", "tanh", "sin", "log"])
+def test_simd_paths_with_special_values_in_every_lane(name, dtype):
+    # Long arrays take the SIMD packet path, where underflow to zero, -inf and NaN are handled
+    # in the packet and the rest of the out-of-range lanes through libm.
+    vals = [-np.inf, -1000.0, -746.0, -745.0, -200.0, -104.5, -104.0, -103.5, -100.0, -88.0]
+    vals += [np.nan, np.inf, 0.0, -0.0, 1e-40, 0.5, 20.0, 88.5, 709.5, 1e30]
+    x = np.array(vals * 7, dtype=dtype)[: 7 * len(vals) - 3]  # every value in every lane
+    with quiet():
+        want = getattr(np, name)(x)
+        got = np.asarray(getattr(anp, name)(anp.asarray(x)))
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(got == 0, want == 0)
+    np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)
