@@ -122,9 +122,52 @@ void pool_row(const PoolGeom& g, const T* xp, int64_t i, V* m, int64_t* best) {
 // Calls fn(plane, i, j, k) for every window (i, j) of every plane with k the flat position of
 // its argmax in the plane, planes split over the cores; fn(plane, i, values) per output row
 // instead when WithIndex is false.
+// The common 2 x 2 window with stride 2 and no padding, unrolled: the first maximum of
+// (a, b; c, d) by a tournament in which a later position wins only when strictly greater (or
+// the first NaN). Small feature maps (a 4 x 4 map has two windows per row) spent more in the
+// general path's per-row setup than in the comparisons.
+inline bool is_2x2(const PoolGeom& g) {
+  return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.pt == 0 && g.pb == 0 && g.pl == 0 &&
+         g.pr == 0;
+}
+
+template <bool WithIndex, typename T, typename Fn>
+void pool_2x2(const PoolGeom& g, const T* x, Fn&& fn) {
+  using V = kernels::arg_value_t<T>;
+  const int64_t plane_size = g.h * g.w;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, plane_size));
+  auto wins = [](V v, V cur) { return (v > cur) | ((v != v) & (cur == cur)); };
+  parallel_for(g.planes, grain, [&](int64_t b, int64_t e) {
+    std::vector<V> m(g.wo);
+    for (int64_t pl = b; pl < e; ++pl) {
+      const T* xp = x + pl * plane_size;
+      for (int64_t i = 0; i < g.ho; ++i) {
+        const T* r0 = xp + 2 * i * g.w;
+        const T* r1 = r0 + g.w;
+        for (int64_t j = 0; j < g.wo; ++j) {
+          const V a = static_cast<V>(r0[2 * j]), bb = static_cast<V>(r0[2 * j + 1]),
+                  c = static_cast<V>(r1[2 * j]), d = static_cast<V>(r1[2 * j + 1]);
+          if constexpr (WithIndex) {
+            const bool tb = wins(bb, a), td = wins(d, c);
+            const V ab = tb ? bb : a, cd = td ? d : c;
+            const int64_t kab = 2 * i * g.w + 2 * j + tb, kcd = (2 * i + 1) * g.w + 2 * j + td;
+            fn(pl, i, j, wins(cd, ab) ? kcd : kab);
+          } else {
+            constexpr auto Max = kernels::RedKind::Max;
+            m[j] = kernels::red_combine<Max, V>(kernels::red_combine<Max, V>(a, bb),
+                                                kernels::red_combine<Max, V>(c, d));
+          }
+        }
+        if constexpr (!WithIndex) fn(pl, i, m.data());
+      }
+    }
+  });
+}
+
 template <bool WithIndex, typename T, typename Fn>
 void for_each_pooled_row(const PoolGeom& g, const T* x, Fn&& fn) {
   using V = kernels::arg_value_t<T>;
+  if (is_2x2(g)) return pool_2x2<WithIndex>(g, x, fn);
   const int64_t plane_size = g.h * g.w;
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, plane_size));
   parallel_for(g.planes, grain, [&](int64_t b, int64_t e) {
