@@ -4,6 +4,8 @@
 // array made.
 #include <algorithm>
 #include <cstdlib>
+#include <set>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -22,6 +24,15 @@ int64_t min_fused_size() {
     return env ? std::max<int64_t>(1, std::atoll(env)) : int64_t{1};
   }();
   return n;
+}
+
+// Rematerialized slices: at most this many equations, each of these cheap operations.
+constexpr size_t kMaxRemat = 8;
+bool is_cheap(const Eqn& e) {
+  static const std::unordered_set<std::string> ops{
+      "add",  "sub", "mul", "neg", "max", "min", "select", "convert_element_type",
+      "copy", "abs", "eq",  "ne",  "lt",  "gt",  "le",     "ge"};
+  return e.outputs.size() == 1 && ops.count(e.primitive->name) > 0;
 }
 
 bool is_scalar_broadcast(const Eqn& e, const Graph& g) {
@@ -88,13 +99,60 @@ Graph fuse_elementwise(const Graph& g) {
       for (int v : e.outputs) producer_region[v] = chosen;
     }
   }
-  // Which variables are read outside their producing region.
+  // Rematerialization: a region that reads a value another region computes cheaply from its
+  // own inputs recomputes it instead. A few arithmetic operations per element cost less than
+  // writing a full-size array and reading it back: a transformer's GELU region wrote seven
+  // residuals for its backward region, which now recomputes the cheap ones from the input.
+  std::unordered_map<int, size_t> def_eqn;  // var -> the equation making it
+  for (size_t i = 0; i < g.eqns.size(); ++i)
+    for (int v : g.eqns[i].outputs) def_eqn[v] = i;
+  // The equations of region r that v depends on, if all are cheap and at most kMaxRemat.
+  auto cheap_slice = [&](int v, int r, std::set<size_t>& slice) {
+    std::vector<int> todo{v};
+    while (!todo.empty()) {
+      const int u = todo.back();
+      todo.pop_back();
+      auto it = def_eqn.find(u);
+      if (it == def_eqn.end() || region_of[it->second] != r || slice.count(it->second)) continue;
+      const Eqn& e = g.eqns[it->second];
+      if (!is_cheap(e) || slice.size() >= kMaxRemat) return false;
+      slice.insert(it->second);
+      todo.insert(todo.end(), e.inputs.begin(), e.inputs.end());
+    }
+    return true;
+  };
+  std::vector<std::unordered_set<int>> recomputed(regions.size());  // per region: vars it remakes
+  for (size_t r2 = 0; r2 < regions.size(); ++r2) {
+    std::set<size_t> extra;
+    for (size_t k : regions[r2].members)
+      for (int v : g.eqns[k].inputs) {
+        auto it = producer_region.find(v);
+        if (it == producer_region.end() || it->second == static_cast<int>(r2)) continue;
+        std::set<size_t> slice;
+        if (!cheap_slice(v, it->second, slice)) continue;
+        extra.insert(slice.begin(), slice.end());
+      }
+    if (extra.empty()) continue;
+    for (size_t k : extra)
+      for (int v : g.eqns[k].outputs) recomputed[r2].insert(v);
+    extra.insert(regions[r2].members.begin(), regions[r2].members.end());
+    regions[r2].members.assign(extra.begin(), extra.end());  // in graph order
+  }
+  // Which variables are read outside their producing region: by an equation in no region, or
+  // by a member of another region (its remade equations included) that does not remake them.
   std::unordered_set<int> used_outside;
   for (size_t i = 0; i < g.eqns.size(); ++i)
-    for (int v : g.eqns[i].inputs) {
-      auto it = producer_region.find(v);
-      if (it != producer_region.end() && it->second != region_of[i]) used_outside.insert(v);
-    }
+    if (region_of[i] < 0)
+      for (int v : g.eqns[i].inputs)
+        if (producer_region.count(v)) used_outside.insert(v);
+  for (size_t r = 0; r < regions.size(); ++r)
+    for (size_t k : regions[r].members)
+      for (int v : g.eqns[k].inputs) {
+        auto it = producer_region.find(v);
+        if (it != producer_region.end() && it->second != static_cast<int>(r) &&
+            !recomputed[r].count(v))
+          used_outside.insert(v);
+      }
   for (int v : g.outvars) used_outside.insert(v);
 
   auto reads_scalar_broadcast = [&](const Eqn& e) {
@@ -160,7 +218,7 @@ Graph fuse_elementwise(const Graph& g) {
     }
     for (size_t k : reg.members)
       for (int v : g.eqns[k].outputs)
-        if (used_outside.count(v)) {
+        if (used_outside.count(v) && producer_region[v] == r) {  // not a remade one
           sub.outvars.push_back(m[v]);
           fe.outputs.push_back(v);
         }

@@ -170,7 +170,9 @@ void Graph::verify() const {
     for (int v : e.inputs) {
       if (v < 0 || v >= static_cast<int>(vars.size()) || !defined[v])
         throw std::logic_error("verify: " + e.primitive->name +
-                               " uses a variable before its definition");
+                               " uses a variable before its definition" +
+                               // ARRAX_DEBUG_VERIFY=1: the whole graph, for debugging passes
+                               (std::getenv("ARRAX_DEBUG_VERIFY") ? "\n" + str() : std::string()));
       in.push_back(vars[v]);
     }
     std::vector<AbstractValue> out = e.primitive->abstract_eval(in, e.params);

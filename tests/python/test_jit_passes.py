@@ -141,3 +141,26 @@ def test_conj_real_and_copy_of_real_arrays_simplify_away():
     assert "conj" not in str(ir) and "real" not in str(ir) and "copy" not in str(ir)
     z = anp.asarray([1 + 2j, 3 - 1j])
     assert "= conj " in str(arrax.jit(lambda z: anp.conj(z) + z).lower(z))  # complex: kept
+
+
+def test_cheap_values_are_recomputed_where_another_region_reads_them():
+    # h and y are cheap functions of x and b: the second region remakes them from x and b
+    # instead of the first region writing them out (a training step's residuals).
+    x = anp.asarray(np.random.default_rng(0).standard_normal((64, 100)).astype(np.float32))
+    b = anp.asarray(np.linspace(-1, 1, 100, dtype=np.float32))
+
+    def f(x, b):
+        h = x + b
+        y = h * 2.0
+        s = anp.sum(y, axis=1, keepdims=True)
+        return h * s + y, anp.tanh(y) - h
+
+    ir = arrax.jit(f).lower(x, b)
+    text = str(ir)
+    assert text.count("= add ") >= 2  # x + b made in both regions
+    for got, want in zip(arrax.jit(f)(x, b), f(x, b)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-6)
+    g = arrax.jit(arrax.grad(lambda x, b: anp.sum(f(x, b)[0] ** 2), argnums=(0, 1)))(x, b)
+    want = arrax.grad(lambda x, b: anp.sum(f(x, b)[0] ** 2), argnums=(0, 1))(x, b)
+    for a, w in zip(g, want):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(w), rtol=1e-4)
