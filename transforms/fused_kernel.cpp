@@ -9,11 +9,11 @@
 // scratch buffer, and no Array is made per chunk.
 //
 // Inputs that are broadcast views (a bias b[None, :, None, None] read by x + b) are not
-// materialized: the region is walked row by row over its coalesced shape, each chunk a segment
-// of one row, where such an input is either contiguous or one value. A region with an
+// materialized: the region is walked row by row over its coalesced shape (a unit of work is a
+// chunk of one long row or several short rows), and along a row such an input is either
+// contiguous or one value. A region with an
 // equation that has no chunk loop runs as before: tile by tile through the primitives' kernels.
 #include <algorithm>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -91,7 +91,7 @@ enum class SlotKind : uint8_t { Array, Scalar, Temp };
 
 struct Slot {
   SlotKind kind = SlotKind::Temp;
-  int index = -1;  // into Program::arrays (Array), Program::scalars (Scalar) or the scratch
+  int index = -1;  // into Bound::arrays (Array), Bound::scalars (Scalar) or the scratch
   int64_t itemsize = 0;
 };
 

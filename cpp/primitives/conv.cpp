@@ -7,9 +7,9 @@
 // the gradients the shape of what they produce. Rules: python/arrax/_rules/conv.py.
 #include <Eigen/Core>
 #include <algorithm>
-#include <memory>
 
 #include "errors.h"
+#include "kernels/reduce.h"
 #include "parallel.h"
 #include "primitive.h"
 #include "primitives/gemm_avx512.h"
@@ -196,12 +196,6 @@ bool gemm_avx512_into(const T* a, bool a_rm, int64_t lda, const T* b, bool b_rm,
 // Samples are taken S at a time, their columns side by side: one (O/G x K) x (K x S*L) GEMM
 // instead of S thin ones (a 4x4 feature map has L = 16 columns per sample): about 256
 // columns, buffers within 1 MiB, and at least one block per core.
-// An uninitialised buffer (every element is written before it is read).
-template <typename T>
-std::unique_ptr<T[]> scratch(int64_t n) {
-  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
-}
-
 struct Blocks {
   int64_t s, count;
 };
@@ -242,7 +236,8 @@ std::vector<Array> conv_kernel(const std::vector<Array>& in, const Params& p) {
   dispatch_float("conv", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
-      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), y = scratch<T>(gm.og() * gm.l() * bl.s);
+      auto cols = kernels::scratch<T>(gm.k() * gm.l() * bl.s),
+           y = kernels::scratch<T>(gm.og() * gm.l() * bl.s);
       PadPlane<T> pad(pi);
       for (int64_t blk = b; blk < e; ++blk) {
         const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
@@ -282,7 +277,8 @@ std::vector<Array> input_grad_kernel(const std::vector<Array>& in, const Params&
   dispatch_float("conv_input_grad", ct.dtype(), [&](auto tag) {
     using T = decltype(tag);
     parallel_for(bl.count, grain_for(gm, bl), [&](int64_t b, int64_t e) {
-      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), gm_rows = scratch<T>(gm.og() * gm.l() * bl.s);
+      auto cols = kernels::scratch<T>(gm.k() * gm.l() * bl.s),
+           gm_rows = kernels::scratch<T>(gm.og() * gm.l() * bl.s);
       PadPlane<T> pad(pi);
       for (int64_t blk = b; blk < e; ++blk) {
         const int64_t n0 = blk * bl.s, s = std::min(bl.s, gm.n - n0), ld = s * gm.l();
@@ -321,8 +317,9 @@ std::vector<Array> weight_grad_kernel(const std::vector<Array>& in, const Params
     std::vector<std::vector<T>> partial(nt, std::vector<T>(dw.size(), T(0)));
     const int64_t chunk = (bl.count + nt - 1) / nt;
     parallel_for(nt, 1, [&](int64_t b, int64_t e) {
-      auto cols = scratch<T>(gm.k() * gm.l() * bl.s), g_rows = scratch<T>(gm.og() * gm.l() * bl.s),
-           prod = scratch<T>(gm.og() * gm.k());
+      auto cols = kernels::scratch<T>(gm.k() * gm.l() * bl.s),
+           g_rows = kernels::scratch<T>(gm.og() * gm.l() * bl.s),
+           prod = kernels::scratch<T>(gm.og() * gm.k());
       PadPlane<T> pad(pi);
       for (int64_t t = b; t < e; ++t)
         for (int64_t blk = t * chunk; blk < std::min(bl.count, (t + 1) * chunk); ++blk) {

@@ -178,15 +178,14 @@ void eigen_gemm(const Mat& l, const Mat& r, T* out, int64_t B, int64_t M, int64_
     // A small output over a long contraction (a weight gradient: 96 x 2048 times 2048 x 96):
     // each core multiplies a slice of K into its own partial product, summed after.
     auto part = kernels::scratch<T>((nt - 1) * M * N);
-    auto a_at = [&](const Mat& m, int64_t bi, int64_t k) {  // A[:, k] / B[k, :]
-      const bool k_is_col = &m == &l;
-      const int64_t st = (k_is_col == m.row_major) ? 1 : m.ld;
-      return reinterpret_cast<const T*>(m.at(bi)) + k * st;
-    };
+    // Elements between consecutive k: along A's rows (A is M x K) and down B's columns (K x N).
+    const int64_t lk = l.row_major ? 1 : l.ld, rk = r.row_major ? r.ld : 1;
     for (int64_t bi = 0; bi < B; ++bi) {
+      const T* a = reinterpret_cast<const T*>(l.at(bi));
+      const T* b = reinterpret_cast<const T*>(r.at(bi));
       kernels::parallel_parts(K, nt, [&](int t, int64_t k0, int64_t k1) {
         T* dst = t == 0 ? out + bi * M * N : part.get() + (t - 1) * M * N;
-        fn(a_at(l, bi, k0), a_at(r, bi, k0), dst, M, k1 - k0, N, l.ld, r.ld, 0, M, 0, N);
+        fn(a + k0 * lk, b + k0 * rk, dst, M, k1 - k0, N, l.ld, r.ld, 0, M, 0, N);
       });
       T* o = out + bi * M * N;
       for (int t = 1; t < nt; ++t) {

@@ -10,7 +10,6 @@
 // select_and_scatter_add and PyTorch's max pool do, where a reduce_max over windows would
 // share a tie.
 #include <algorithm>
-#include <cstring>
 
 #include "errors.h"
 #include "kernels/reduce.h"
@@ -65,8 +64,6 @@ void check_real(const char* name, DType dt) {
     throw TypeError(std::string(name) + ": expects a real numeric array, got " + dtype_name(dt));
 }
 
-// Calls fn(plane, i, j, k) for every window (i, j) of every plane with k the flat position of
-// its argmax in the plane, planes split over the cores.
 // The windows of one output row i of one plane, processed row-wise: windows clear of the
 // padding go offset by offset across the whole row (no branch on the data, no dependence from
 // one window to the next, so the inner loop vectorizes; window by window, a 2 x 2 pool was
@@ -164,6 +161,9 @@ void pool_2x2(const PoolGeom& g, const T* x, Fn&& fn) {
   });
 }
 
+// With WithIndex, calls fn(plane, i, j, k) for every window (i, j) of every plane, k the flat
+// position of its first maximum in the plane; without, fn(plane, i, maxima) per output row.
+// Planes are split over the cores.
 template <bool WithIndex, typename T, typename Fn>
 void for_each_pooled_row(const PoolGeom& g, const T* x, Fn&& fn) {
   using V = kernels::arg_value_t<T>;
@@ -183,11 +183,6 @@ void for_each_pooled_row(const PoolGeom& g, const T* x, Fn&& fn) {
         }
       }
   });
-}
-
-template <typename T, typename Fn>
-void for_each_argmax(const PoolGeom& g, const T* x, Fn&& fn) {
-  for_each_pooled_row<true>(g, x, fn);
 }
 
 template <typename F>
@@ -234,9 +229,10 @@ std::vector<Array> gather_kernel(const std::vector<Array>& in, const Params& p) 
     using U = decltype(vtag);
     const U* ts = t.data_as<U>();
     U* o = out.data_as<U>();
-    for_each_argmax<T>(g, x.data_as<T>(), [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
-      o[(pl * g.ho + i) * g.wo + j] = ts[pl * g.h * g.w + k];
-    });
+    for_each_pooled_row<true, T>(g, x.data_as<T>(),
+                                 [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
+                                   o[(pl * g.ho + i) * g.wo + j] = ts[pl * g.h * g.w + k];
+                                 });
   });
   return {out};
 }
@@ -254,11 +250,13 @@ std::vector<Array> scatter_kernel(const std::vector<Array>& in, const Params& p)
     const U* gs = gv.data_as<U>();
     U* o = out.data_as<U>();
     // Windows of one plane only write into that plane: planes run in parallel safely.
-    for_each_argmax<T>(g, x.data_as<T>(), [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
-      U& dst = o[pl * g.h * g.w + k];
-      dst = static_cast<U>(static_cast<kernels::arg_value_t<U>>(dst) +
-                           static_cast<kernels::arg_value_t<U>>(gs[(pl * g.ho + i) * g.wo + j]));
-    });
+    for_each_pooled_row<true, T>(
+        g, x.data_as<T>(), [&](int64_t pl, int64_t i, int64_t j, int64_t k) {
+          U& dst = o[pl * g.h * g.w + k];
+          dst =
+              static_cast<U>(static_cast<kernels::arg_value_t<U>>(dst) +
+                             static_cast<kernels::arg_value_t<U>>(gs[(pl * g.ho + i) * g.wo + j]));
+        });
   });
   return {out};
 }

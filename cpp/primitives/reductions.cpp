@@ -74,9 +74,9 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
     }
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / pl.red_n);
     if (rin.n < R::L && pl.red_n <= kSmallWindow) {
-      // Small windows over several dims (pooling: axes (3, 5) of (N, C, Ho, kh, Wo, kw)): each
-      // output combines red_n elements at offsets computed once, in the order of the general
-      // path below, instead of walking the reduced dims per output.
+      // Small windows over several dims (axes (3, 5) of (N, C, Ho, kh, Wo, kw)): each output
+      // combines its red_n elements one after another, at offsets computed once, instead of
+      // walking the reduced dims per output.
       SmallVector<int64_t, kSmallWindow> offs;
       walk(pl.red, 0, pl.red_n, [&](int64_t off, int64_t) { offs.push_back(off); });
       parallel_for(pl.out_n, grain, [&](int64_t b, int64_t e) {

@@ -83,21 +83,28 @@ void select_chunk(char* out, const char* const* in, const int64_t* step, int64_t
   }
 }
 
-ChunkLoop select_chunk_rule(const std::vector<DType>& in, const Params&) {
-  switch (itemsize(in[1])) {
+// f(tag) with tag an unsigned type (or Bytes16) of the given item size: select only moves bytes.
+template <typename F>
+auto dispatch_item_size(size_t size, F&& f) {
+  switch (size) {
     case 1:
-      return &select_chunk<uint8_t>;
+      return f(uint8_t{});
     case 2:
-      return &select_chunk<uint16_t>;
+      return f(uint16_t{});
     case 4:
-      return &select_chunk<uint32_t>;
+      return f(uint32_t{});
     case 8:
-      return &select_chunk<uint64_t>;
+      return f(uint64_t{});
     case 16:
-      return &select_chunk<Bytes16>;
+      return f(Bytes16{});
     default:
-      return nullptr;
+      throw std::logic_error("select: unexpected item size " + std::to_string(size));
   }
+}
+
+ChunkLoop select_chunk_rule(const std::vector<DType>& in, const Params&) {
+  return dispatch_item_size(itemsize(in[1]),
+                            [](auto tag) -> ChunkLoop { return &select_chunk<decltype(tag)>; });
 }
 
 std::vector<AbstractValue> select_abstract(const std::vector<AbstractValue>& in, const Params&) {
@@ -123,25 +130,8 @@ std::vector<Array> select_kernel(const std::vector<Array>& in, const Params&) {
                    AbstractValue{b.shape(), b.dtype()}},
                   {});
   Array out = Array::empty(a.shape(), a.dtype());
-  switch (a.itemsize()) {
-    case 1:
-      ternary_loop<Select, uint8_t>(c, a, b, out);
-      break;
-    case 2:
-      ternary_loop<Select, uint16_t>(c, a, b, out);
-      break;
-    case 4:
-      ternary_loop<Select, uint32_t>(c, a, b, out);
-      break;
-    case 8:
-      ternary_loop<Select, uint64_t>(c, a, b, out);
-      break;
-    case 16:
-      ternary_loop<Select, Bytes16>(c, a, b, out);
-      break;
-    default:
-      throw std::logic_error("select: unexpected item size");
-  }
+  dispatch_item_size(a.itemsize(),
+                     [&](auto tag) { ternary_loop<Select, decltype(tag)>(c, a, b, out); });
   return {out};
 }
 
