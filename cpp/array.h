@@ -123,6 +123,9 @@ void copy_into(const Array& src, const Array& dst);
 // in_1[i * step_1], ...) for i < n into a contiguous out; each input's step is its item size,
 // or 0 for one value broadcast over the run.
 using ChunkLoop = void (*)(char* out, const char* const* in, const int64_t* step, int64_t n);
+// A reduction of the fused CPU executor: out[i] = reduce(in[i * n : (i + 1) * n]) for i < rows,
+// over contiguous rows; with `accumulate`, combined with what out[i] holds (a row's later chunk).
+using RowReduce = void (*)(char* out, const char* in, int64_t rows, int64_t n, bool accumulate);
 // copy_into's conversion from one dtype to another as a ChunkLoop.
 ChunkLoop convert_chunk_loop(DType from, DType to);
 // src converted to dtype, as a new contiguous array (a copy even when dtypes match).

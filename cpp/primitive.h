@@ -78,6 +78,9 @@ using KernelFn = std::function<std::vector<Array>(const std::vector<Array>&, con
 // The loop of one equation of an elementwise primitive, by its input dtypes and params; nullptr
 // where it has none (the region then runs through cpu_kernel).
 using ChunkLoopRule = ChunkLoop (*)(const std::vector<DType>& in, const Params& params);
+// The row reduction of a reduction primitive for an input dtype (over its trailing axes, the
+// result in the same dtype); nullptr where it has none.
+using RowReduceRule = RowReduce (*)(DType in, const Params& params);
 
 struct Primitive {
   std::string name;
@@ -87,6 +90,8 @@ struct Primitive {
   KernelFn cpu_kernel;
   // Single-output elementwise primitives: the loop fused regions run on chunks (optional).
   ChunkLoopRule chunk_loop = nullptr;
+  // Reductions: the row reduction fused regions end in (optional; fusion.cpp).
+  RowReduceRule row_reduce = nullptr;
   // The CUDA kernel, set by the CUDA backend (register_cuda_kernel). A primitive without one
   // runs on a GPU through its CPU kernel, its operands copied to the host and its results back.
   KernelFn cuda_kernel;

@@ -26,13 +26,23 @@ int64_t min_fused_size() {
   return n;
 }
 
-// Rematerialized slices: at most this many equations, each of these cheap operations.
-constexpr size_t kMaxRemat = 8;
-bool is_cheap(const Eqn& e) {
-  static const std::unordered_set<std::string> ops{
-      "add",  "sub", "mul", "neg", "max", "min", "select", "convert_element_type",
-      "copy", "abs", "eq",  "ne",  "lt",  "gt",  "le",     "ge"};
-  return e.outputs.size() == 1 && ops.count(e.primitive->name) > 0;
+// What recomputing an equation per element costs in a rematerialized slice (0: never
+// recomputed): cheap arithmetic 1, division and the transcendental functions 4. A slice costs at
+// most kMaxRematCost, which lets a GELU's tanh be remade: writing and reading back a full-size
+// residual costs more than ten operations per element on this memory-bound path.
+constexpr int kMaxRematCost = 16;
+int remat_cost(const Eqn& e) {
+  static const std::unordered_map<std::string, int> cost{
+      {"add", 1},  {"sub", 1},  {"mul", 1},      {"neg", 1},
+      {"max", 1},  {"min", 1},  {"select", 1},   {"convert_element_type", 1},
+      {"copy", 1}, {"abs", 1},  {"eq", 1},       {"ne", 1},
+      {"lt", 1},   {"gt", 1},   {"le", 1},       {"ge", 1},
+      {"div", 4},  {"sqrt", 4}, {"rsqrt", 4},    {"exp", 4},
+      {"log", 4},  {"tanh", 4}, {"logistic", 4}, {"log1p", 4},
+      {"expm1", 4}};
+  if (e.outputs.size() != 1) return 0;
+  auto it = cost.find(e.primitive->name);
+  return it == cost.end() ? 0 : it->second;
 }
 
 bool is_scalar_broadcast(const Eqn& e, const Graph& g) {
@@ -59,7 +69,28 @@ struct Region {
   std::vector<size_t> members;  // equation indices, in order
   Shape shape;
   bool open = true;
+  int reduced_dims = 0;  // the trailing dims its reductions reduce (0: none yet)
 };
+
+// A reduction a region over `shape` can end in (its row reduction runs on each chunk of whole
+// rows): of the region's trailing `k` dims, with a row reduction for its dtype, and enough rows
+// to split over the cores.
+bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
+  if (e.primitive->fusion != FusionClass::Reduction || !e.primitive->row_reduce) return false;
+  const AbstractValue& x = g.vars[e.inputs[0]];
+  if (x.shape != shape || !e.primitive->row_reduce(x.dtype, e.params)) return false;
+  const auto& axes = e.params.get_ints("axes");
+  const int nd = static_cast<int>(shape.size());
+  k = static_cast<int>(axes.size());
+  if (k == 0) return false;
+  int64_t row = 1;
+  for (int j = 0; j < k; ++j) {
+    if (axes[j] != nd - k + j) return false;
+    row *= shape[nd - k + j];
+  }
+  const int64_t rows = shape_size(shape) / std::max<int64_t>(row, 1);
+  return row >= 2 && rows >= 8;
+}
 
 }  // namespace
 
@@ -78,7 +109,17 @@ Graph fuse_elementwise(const Graph& g) {
     }
     Shape shape;
     int chosen = -1;
-    if (fusible(e, g, shape)) {
+    int k = 0;
+    auto in_region = consumed.empty() ? producer_region.end() : producer_region.find(e.inputs[0]);
+    if (in_region != producer_region.end() && regions[in_region->second].open &&
+        row_reducible(e, g, regions[in_region->second].shape, k) &&
+        (regions[in_region->second].reduced_dims == 0 ||
+         regions[in_region->second].reduced_dims == k)) {
+      // A reduction of a value the region makes ends the region's rows: the value need not
+      // be written out (a LayerNorm's squares, a softmax gradient's products).
+      chosen = in_region->second;
+      regions[chosen].reduced_dims = k;
+    } else if (fusible(e, g, shape)) {
       for (int r : consumed)
         if (regions[r].open && regions[r].shape == shape) chosen = std::max(chosen, r);
       if (chosen < 0)  // join the latest open region of this shape, if any
@@ -100,22 +141,51 @@ Graph fuse_elementwise(const Graph& g) {
     }
   }
   // Rematerialization: a region that reads a value another region computes cheaply from its
-  // own inputs recomputes it instead. A few arithmetic operations per element cost less than
-  // writing a full-size array and reading it back: a transformer's GELU region wrote seven
-  // residuals for its backward region, which now recomputes the cheap ones from the input.
+  // own inputs recomputes it instead. A few operations per element cost less than writing a
+  // full-size array and reading it back: a transformer's GELU region wrote three residuals for
+  // its backward region, which now recomputes them from the input it reads anyway. A slice
+  // may read at most one full-size array the region does not read already (in place of the
+  // value), so that rematerializing never adds traffic; none when the value is written anyway
+  // (a graph output, or read by an equation outside every region: a softmax's output read by
+  // a matmul is not worth recomputing from its input in the backward pass).
   std::unordered_map<int, size_t> def_eqn;  // var -> the equation making it
   for (size_t i = 0; i < g.eqns.size(); ++i)
     for (int v : g.eqns[i].outputs) def_eqn[v] = i;
-  // The equations of region r that v depends on, if all are cheap and at most kMaxRemat.
-  auto cheap_slice = [&](int v, int r, std::set<size_t>& slice) {
+  std::unordered_set<int> written_anyway(g.outvars.begin(), g.outvars.end());
+  for (size_t i = 0; i < g.eqns.size(); ++i)
+    if (region_of[i] < 0)
+      for (int v : g.eqns[i].inputs) written_anyway.insert(v);
+  std::unordered_map<int, const Array*> const_of;
+  for (size_t i = 0; i < g.constvars.size(); ++i) const_of[g.constvars[i]] = &g.consts[i];
+  // A broadcast view (a broadcast_in_dim, or a captured constant such as a causal mask
+  // broadcast over the batch), read without traffic of its own size.
+  auto is_view = [&](int v) {
+    auto it = def_eqn.find(v);
+    if (it != def_eqn.end()) return g.eqns[it->second].primitive->name == "broadcast_in_dim";
+    auto c = const_of.find(v);
+    if (c == const_of.end() || c->second->is_tracer()) return false;
+    const Array& a = *c->second;
+    for (int d = 0; d < a.ndim(); ++d)
+      if (a.shape()[d] > 1 && a.strides()[d] == 0) return true;
+    return false;
+  };
+  // The equations of region r that v depends on, if all can be remade within the cost; the
+  // variables they read from outside the slice go to `leaves`.
+  auto remat_slice = [&](int v, int r, std::set<size_t>& slice, std::set<int>& leaves) {
     std::vector<int> todo{v};
+    int cost = 0;
     while (!todo.empty()) {
       const int u = todo.back();
       todo.pop_back();
       auto it = def_eqn.find(u);
-      if (it == def_eqn.end() || region_of[it->second] != r || slice.count(it->second)) continue;
+      if (it == def_eqn.end() || region_of[it->second] != r) {
+        leaves.insert(u);
+        continue;
+      }
+      if (slice.count(it->second)) continue;
       const Eqn& e = g.eqns[it->second];
-      if (!is_cheap(e) || slice.size() >= kMaxRemat) return false;
+      const int c = remat_cost(e);
+      if (c == 0 || (cost += c) > kMaxRematCost) return false;
       slice.insert(it->second);
       todo.insert(todo.end(), e.inputs.begin(), e.inputs.end());
     }
@@ -124,12 +194,21 @@ Graph fuse_elementwise(const Graph& g) {
   std::vector<std::unordered_set<int>> recomputed(regions.size());  // per region: vars it remakes
   for (size_t r2 = 0; r2 < regions.size(); ++r2) {
     std::set<size_t> extra;
+    std::set<int> reads;  // what the region reads from outside, the slices taken included
+    for (size_t k : regions[r2].members)
+      for (int v : g.eqns[k].inputs) reads.insert(v);
     for (size_t k : regions[r2].members)
       for (int v : g.eqns[k].inputs) {
         auto it = producer_region.find(v);
         if (it == producer_region.end() || it->second == static_cast<int>(r2)) continue;
         std::set<size_t> slice;
-        if (!cheap_slice(v, it->second, slice)) continue;
+        std::set<int> leaves;
+        if (!remat_slice(v, it->second, slice, leaves)) continue;
+        int new_arrays = 0;
+        for (int u : leaves)
+          if (!reads.count(u) && !g.vars[u].shape.empty() && !is_view(u)) ++new_arrays;
+        if (new_arrays > (written_anyway.count(v) ? 0 : 1)) continue;
+        reads.insert(leaves.begin(), leaves.end());
         extra.insert(slice.begin(), slice.end());
       }
     if (extra.empty()) continue;

@@ -1,5 +1,8 @@
 // The jit's graph passes (DESIGN.md "jit pipeline"), each Graph -> Graph.
 #pragma once
+#include <functional>
+#include <memory>
+
 #include "transforms/graph.h"
 
 namespace arrax::ir {
@@ -13,9 +16,19 @@ Graph eliminate_common_subexpressions(const Graph& g);
 // Constant folding (equations on small constants run now) and algebraic simplification
 // (identity conversions, reshapes and stop_gradient; x*1, x+0, x-0, x/1 with literal scalars).
 Graph simplify(const Graph& g);
-// Groups maximal elementwise regions into `fused` equations that run tile by tile
-// (transforms/fusion.cpp).
+// Groups maximal elementwise regions, each with the reductions of its trailing dims that
+// end it, into `fused` equations (transforms/fusion.cpp; run by fused_kernel.cpp).
 Graph fuse_elementwise(const Graph& g);
+// Runs a `fused` region that ends in reductions on an executor of elementwise regions only:
+// `elementwise` runs the region's elementwise equations (a region graph, cached per region,
+// whose outputs are the region's elementwise outputs and then the reductions' operands), and
+// each reduction runs after through its primitive. The region's outputs, in order.
+using RegionRunner = std::function<std::vector<Array>(const std::shared_ptr<const Graph>&,
+                                                      const std::vector<Array>&)>;
+bool has_reductions(const Graph& region);
+std::vector<Array> run_reductions_after(const std::shared_ptr<const Graph>& region,
+                                        const std::vector<Array>& in,
+                                        const RegionRunner& elementwise);
 // Gives each output that is an input, a constant or an earlier output a copy of its own: a jit'd
 // function returns new arrays (x + 0 simplifies to x; the caller may write into the result).
 Graph copy_aliased_outputs(const Graph& g);

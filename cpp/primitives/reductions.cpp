@@ -201,12 +201,39 @@ void reduce_widening(const Array& x, const Plan& pl, uint64_t* out) {
   }
 }
 
+// The row reduction of fused regions (Primitive::row_reduce): the same pairwise SIMD runs as
+// the standalone kernel, one per row.
+template <RedKind K, typename T>
+void row_reduce(char* out, const char* in, int64_t rows, int64_t n, bool accumulate) {
+  using A = kernels::red_acc_t<K, T>;
+  T* o = reinterpret_cast<T*>(out);
+  for (int64_t i = 0; i < rows; ++i) {
+    A v = kernels::RedRun<K, T>::run(in + i * n * int64_t{sizeof(T)}, n, sizeof(T));
+    if (accumulate) v = kernels::red_combine<K, A>(static_cast<A>(o[i]), v);
+    o[i] = kernels::red_cast<T>(v);
+  }
+}
+
+// Float32 and float64 sums, products, maxima and minima, in their own dtype.
+template <RedKind K>
+RowReduce row_reduce_rule(DType in, const Params& params) {
+  if constexpr (K == RedKind::And || K == RedKind::Or) {
+    return nullptr;
+  } else {
+    if (params.has("dtype") && params.get_dtype("dtype") != in) return nullptr;
+    if (in == DType::Float32) return row_reduce<K, float>;
+    if (in == DType::Float64) return row_reduce<K, double>;
+    return nullptr;
+  }
+}
+
 template <RedKind K>
 const Primitive& register_reduce(const char* name) {
   Primitive p;
   p.name = name;
   p.fusion = FusionClass::Reduction;
   p.num_inputs = 1;
+  p.row_reduce = row_reduce_rule<K>;
   p.abstract_eval = [name](const std::vector<AbstractValue>& in, const Params& params) {
     const auto& axes = params.get_ints("axes");
     check_axes(name, axes, static_cast<int64_t>(in[0].shape.size()));

@@ -474,9 +474,10 @@ class custom_jvp:  # noqa: N801 (JAX's name)
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
-        self.jvp_rule = None
+        self.jvp_rule = self._user_rule = None
 
     def defjvp(self, jvp_rule):
+        self._user_rule = jvp_rule
         if self.nondiff_argnums:
             nd = self.nondiff_argnums
             rule = jvp_rule
@@ -508,6 +509,16 @@ class custom_jvp:  # noqa: N801 (JAX's name)
             raise AttributeError(
                 f"custom_jvp {self.__name__}: no JVP rule; define one with @f.defjvp"
             )
+        if self.nondiff_argnums and self._user_rule is not None:
+            # The non-differentiable arguments (an axis) stay Python values: the call is one
+            # of a function closed over them, as in custom_vjp, so staging never traces them.
+            nd, rule = self.nondiff_argnums, self._user_rule
+            static = [args[i] for i in nd]
+            rest = tuple(a for i, a in enumerate(args) if i not in nd)
+            inner = custom_jvp(lambda *r: self.fun(*_merge(static, r, nd)))
+            inner.__name__ = self.__name__
+            inner.defjvp(lambda p, t: rule(*static, p, t))
+            return inner(*rest)
         return _call_custom(self, args, "process_custom_jvp")
 
 

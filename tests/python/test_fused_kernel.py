@@ -100,7 +100,8 @@ def test_binary_ufunc_in_a_region_with_a_scalar_and_a_broadcast_row(name, da, db
         ((64, 16, 8, 8), (64, 1, 1, 1)),
         ((37, 1500), (1, 1500)),  # rows longer than a chunk
         ((37, 1500), (37, 1)),
-        ((4096, 2), (1, 2)),  # rows too short to walk: the broadcast is materialized
+        ((4096, 2), (1, 2)),  # rows of 2: many rows per chunk, the row gathered once
+        ((4096, 3), (4096, 1)),  # a value per row, filled into the chunk
         ((3, 5, 7, 61), (5, 1, 61)),
     ],
 )
@@ -170,3 +171,125 @@ def test_a_big_region_splits_over_threads_with_the_same_values():
         return anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.sin(x)
 
     _close(arrax.jit(f)(x), f(x))
+
+
+def test_a_broadcast_constant_captured_by_jit_is_gathered_in_runs():
+    # A causal mask broadcast over batch and heads, captured as a constant: its rows follow each
+    # other in memory and are copied as runs; the rows of the scores are short (64).
+    rng = np.random.default_rng(4)
+    s = anp.asarray(rng.standard_normal((3, 2, 64, 64)).astype(np.float32))
+    mask = anp.broadcast_to(anp.asarray(np.tril(np.ones((64, 64), bool))), (3, 2, 64, 64))
+
+    def f(s):
+        return anp.where(mask, s * 0.25, -1e9) + 1.0
+
+    _same(arrax.jit(f)(s), f(s))
+
+
+# ---- regions that end in reductions (fusion.cpp joins a reduction of trailing dims) ----------
+
+
+def _reduced_in_region(fj, *args):
+    ir = fj.lower(*args)
+    return "fused" in ir.primitives and not any(p.startswith("reduce_") for p in ir.primitives)
+
+
+@pytest.mark.parametrize(
+    "shape, axes",
+    [
+        ((32, 64, 96), (-1,)),
+        ((40, 7, 9), (1, 2)),  # two trailing dims
+        ((12, 3000), (-1,)),  # rows longer than a chunk: accumulated chunk by chunk
+        ((8, 5), (-1,)),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_trailing_reductions_fuse_with_their_producers(shape, axes, dtype):
+    rng = np.random.default_rng(5)
+    x = anp.asarray(rng.standard_normal(shape).astype(dtype))
+    b = anp.asarray(rng.standard_normal(shape[-1]).astype(dtype))
+
+    def f(x, b):
+        e = x - b
+        return (
+            anp.sum(e * e, axis=axes),
+            anp.max(anp.exp(e), axis=axes),
+            anp.min(e * 2.0, axis=axes),
+            e + 1.0,
+        )
+
+    fj = arrax.jit(f)
+    assert _reduced_in_region(fj, x, b)
+    got, want = fj(x, b), f(x, b)
+    for g, w in zip(got, want):
+        _close(g, w)
+    xn, bn = np.asarray(x), np.asarray(b)
+    np.testing.assert_allclose(
+        np.asarray(got[0]),
+        np.sum((xn - bn) ** 2, axis=axes),
+        rtol=1e-5 if dtype == np.float32 else 1e-12,
+    )
+
+
+def test_fused_reductions_propagate_nan_and_keep_inf():
+    x = np.random.default_rng(6).standard_normal((16, 40)).astype(np.float32)
+    x[3, 5] = np.nan
+    x[4, :] = -np.inf
+    x[5, 7] = np.inf
+    ax = anp.asarray(x)
+
+    def f(x):
+        y = x * 2.0
+        return anp.max(y, axis=-1), anp.min(y, axis=-1), anp.sum(y, axis=-1)
+
+    fj = arrax.jit(f)
+    assert _reduced_in_region(fj, ax)
+    for g, w in zip(fj(ax), (np.max(2 * x, -1), np.min(2 * x, -1), np.sum(2 * x, -1))):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-5)
+
+
+def test_reductions_not_joined_where_they_cannot_be():
+    x = anp.asarray(np.random.default_rng(7).standard_normal((64, 50)).astype(np.float32))
+    # Leading axes, integer sums, and a full reduction run as reductions of their own.
+    for f in (
+        lambda x: anp.sum(x * 2.0, axis=0),
+        lambda x: anp.sum((x * 2.0).astype(anp.int32), axis=-1),
+        lambda x: anp.sum(x * 2.0),
+    ):
+        fj = arrax.jit(f)
+        assert any(p.startswith("reduce_") for p in fj.lower(x).primitives)
+        _same(fj(x), f(x))
+
+
+def test_a_reducing_region_without_a_program_runs_its_reduction_after():
+    # iota has no chunk loop: the region's elementwise part runs tile by tile, then the sum.
+    x = anp.asarray(np.random.default_rng(8).standard_normal((100, 60)).astype(np.float32))
+
+    def f(x):
+        i = arrax.lax.broadcasted_iota(anp.float32, (100, 60), 1)  # too big to fold
+        return anp.sum(x * i + 1.0, axis=-1)
+
+    fj = arrax.jit(f)
+    assert fj.lower(x).primitives == ["fused"]
+    np.testing.assert_allclose(np.asarray(fj(x)), np.asarray(f(x)), rtol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(fj(x)), np.sum(np.asarray(x) * np.arange(60) + 1, -1), rtol=1e-5
+    )
+
+
+def test_fused_reductions_under_grad_and_vmap():
+    rng = np.random.default_rng(9)
+    x = anp.asarray(rng.standard_normal((6, 10, 33)))
+
+    def ln(x):
+        m = x.mean(-1, keepdims=True)
+        e = x - m
+        return e / anp.sqrt((e * e).mean(-1, keepdims=True) + 1e-5)
+
+    def loss(x):
+        return anp.sum(ln(x) ** 3)
+
+    g = arrax.jit(arrax.grad(loss))
+    np.testing.assert_allclose(np.asarray(g(x)), np.asarray(arrax.grad(loss)(x)), rtol=1e-10)
+    v = arrax.jit(arrax.vmap(ln))
+    np.testing.assert_allclose(np.asarray(v(x)), np.asarray(ln(x)), rtol=1e-12, atol=1e-12)

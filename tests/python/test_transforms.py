@@ -2,6 +2,8 @@
 jacfwd / jacrev / hessian, vmap, custom_jvp / custom_vjp, checkpoint, stop_gradient, and the
 errors they raise."""
 
+import functools
+
 import arrax
 import arrax.numpy as anp
 import numpy as np
@@ -197,6 +199,29 @@ def test_custom_jvp():
     close(arrax.vmap(arrax.grad(f))(anp.ones(3)), np.full(3, 100.0))
     close(arrax.grad(lambda x: anp.sum(arrax.vmap(f)(x)))(anp.ones(3)), np.full(3, 100.0))
     close(f(0.3), np.sin(0.3))
+
+
+def test_custom_jvp_nondiff_argnums_stay_python_values():
+    # The axis is used as a Python value (np.sum's axis) under jit, grad and vmap, as in JAX.
+    @functools.partial(arrax.custom_jvp, nondiff_argnums=(1,))
+    def total(x, axis):
+        return anp.sum(anp.sin(x), axis=axis)
+
+    @total.defjvp
+    def total_jvp(axis, primals, tangents):
+        (x,), (t,) = primals, tangents
+        return total(x, axis), anp.sum(3.0 * t, axis=axis)  # not cos: shows the rule is used
+
+    x = anp.asarray(np.linspace(0, 1, 6).reshape(2, 3))
+    close(total(x, 1), np.sin(np.asarray(x)).sum(1))
+    close(arrax.jit(lambda x: total(x, 0))(x), np.sin(np.asarray(x)).sum(0))
+    for g in (
+        arrax.grad(lambda x: anp.sum(total(x, 1))),
+        arrax.jit(arrax.grad(lambda x: anp.sum(total(x, 1)))),
+        arrax.grad(arrax.jit(lambda x: anp.sum(total(x, -1)))),
+    ):
+        close(g(x), np.full((2, 3), 3.0))
+    close(arrax.vmap(lambda r: total(r, 0))(x), np.sin(np.asarray(x)).sum(1))
 
 
 def test_custom_jvp_stable_log1pexp():

@@ -12,6 +12,7 @@
 #include "device.h"
 #include "errors.h"
 #include "transforms/graph.h"
+#include "transforms/passes.h"
 
 namespace arrax::cuda {
 
@@ -49,11 +50,10 @@ KernelFn elementwise_kernel(const Primitive* p) {
   };
 }
 
-// A jit's fused region: one generated kernel for the whole region when every operation has CUDA
-// code, else the region's equations one by one.
-std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
-  const ir::Graph& sub = *params.get<GraphList>("graph")[0];
-  const Shape shape(params.get_ints("shape"));
+// A jit's elementwise region: one generated kernel for the whole region when every operation
+// has CUDA code, else the region's equations one by one.
+std::vector<Array> fused_elementwise(const ir::Graph& sub, const Shape& shape,
+                                     const std::vector<Array>& in) {
   const Device dev = current_device();
   EwProgram prog;
   std::vector<int> value_of(sub.vars.size(), -1);
@@ -109,6 +109,18 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
   for (int v : sub.outvars) outs.push_back(Array::empty(shape, sub.vars[v].dtype, dev));
   ew_run(prog, shape, views, outs, dev.index);
   return outs;
+}
+
+// A jit's fused region. The reductions that end a region run after its elementwise part, through
+// their own kernels (a generated elementwise + reduction kernel is not written yet).
+std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
+  const auto& graph = params.get<GraphList>("graph")[0];
+  const Shape shape(params.get_ints("shape"));
+  if (ir::has_reductions(*graph))
+    return ir::run_reductions_after(graph, in, [&](const auto& part, const auto& args) {
+      return fused_elementwise(*part, shape, args);
+    });
+  return fused_elementwise(*graph, shape, in);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 """Activations, losses and initializers (functions of arrays and keys, composed from
 arrax.numpy, so they differentiate, batch and jit)."""
 
+import functools
 import math
 
 import numpy as onp
@@ -84,22 +85,60 @@ def gelu(x, approximate=True):
     return 0.5 * x * (1 + erf(x / math.sqrt(2)))
 
 
-def logsumexp(x, axis=-1, keepdims=False):
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
+def _stable_max(x, axis):
+    """The rows' maxima with infinite ones replaced by 0 (so that x - m stays finite where x
+    is), as a constant of differentiation."""
     from arrax import lax
 
-    m = lax.stop_gradient(m)
+    m = np.max(x, axis=axis, keepdims=True)
+    return lax.stop_gradient(np.where(np.isfinite(m), m, 0))
+
+
+def logsumexp(x, axis=-1, keepdims=False):
+    m = _stable_max(x, axis)
     out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
+# softmax and log_softmax have JAX's custom JVPs: the tangent is written with the output, so
+# that the backward pass reads the result instead of recomputing exp (a transformer's attention
+# spent twice PyTorch's time in its softmax regions), and softmax takes one exp, not two.
+@functools.partial(custom_jvp, nondiff_argnums=(1,))
+def _log_softmax(x, axis):
+    shifted = x - _stable_max(x, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+@_log_softmax.defjvp
+def _log_softmax_jvp(axis, primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = _log_softmax(x, axis)
+    return y, t - np.sum(np.exp(y) * t, axis=axis, keepdims=True)
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(1,))
+def _softmax(x, axis):
+    e = np.exp(x - _stable_max(x, axis))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+@_softmax.defjvp
+def _softmax_jvp(axis, primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = _softmax(x, axis)
+    return y, y * (t - np.sum(y * t, axis=axis, keepdims=True))
+
+
+def _axis_key(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
 def log_softmax(x, axis=-1):
-    return x - logsumexp(x, axis=axis, keepdims=True)
+    return _log_softmax(x, _axis_key(axis))
 
 
 def softmax(x, axis=-1):
-    return np.exp(log_softmax(x, axis))
+    return _softmax(x, _axis_key(axis))
 
 
 def one_hot(labels, num_classes, dtype=onp.float32):
