@@ -77,11 +77,30 @@ def erf(x):
     return np.where(x >= 0, y, -y)
 
 
+_GELU_C = math.sqrt(2 / math.pi)
+
+
+@custom_jvp
+def _gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(_GELU_C * (x + 0.044715 * x * x * x)))
+
+
+# The derivative in closed form (as PyTorch's gelu_backward): about half the operations of the
+# chain rule through the formula, which matters in a transformer's backward pass where it is
+# recomputed from the input.
+@_gelu_tanh.defjvp
+def _gelu_tanh_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    x2 = x * x
+    th = np.tanh(_GELU_C * (x + 0.044715 * x2 * x))
+    d = 0.5 * (1 + th) + (0.5 * _GELU_C) * x * (1 - th * th) * (1 + 3 * 0.044715 * x2)
+    return 0.5 * x * (1 + th), t * d
+
+
 def gelu(x, approximate=True):
     """GELU; the tanh approximation by default (as jax.nn.gelu)."""
     if approximate:
-        c = math.sqrt(2 / math.pi)
-        return 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x * x * x)))
+        return _gelu_tanh(x)
     return 0.5 * x * (1 + erf(x / math.sqrt(2)))
 
 
