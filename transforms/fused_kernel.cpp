@@ -212,25 +212,34 @@ bool compile(const Graph& sub, Program& pg) {
   return true;
 }
 
-// The program of a graph, compiled on first use (nullptr: the graph has no program). Entries
-// hold the graph weakly, so an address reused by a later graph is never mistaken for it.
-std::shared_ptr<const Program> program_of(const std::shared_ptr<const Graph>& g) {
+// What `make` derives from a region graph, made on first use and cached. Entries hold the graph
+// weakly, so an address reused by a later graph is never mistaken for it. One cache per T.
+template <typename T, typename Make>
+std::shared_ptr<const T> cached_per_graph(const std::shared_ptr<const Graph>& g, Make make) {
   struct Entry {
     std::weak_ptr<const Graph> graph;
-    std::shared_ptr<const Program> program;
+    std::shared_ptr<const T> value;
   };
   static std::mutex mu;
   static std::unordered_map<const Graph*, Entry> cache;
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache.find(g.get());
-  if (it != cache.end() && it->second.graph.lock() == g) return it->second.program;
+  if (it != cache.end() && it->second.graph.lock() == g) return it->second.value;
   if (cache.size() > 4096)  // drop the entries of graphs that are gone
     for (auto i = cache.begin(); i != cache.end();)
       i = i->second.graph.expired() ? cache.erase(i) : std::next(i);
-  auto pg = std::make_shared<Program>();
-  std::shared_ptr<const Program> r = compile(*g, *pg) ? pg : nullptr;
+  std::shared_ptr<const T> r = make(*g);
   cache[g.get()] = Entry{g, r};
   return r;
+}
+
+// The program of a graph (nullptr: the graph has no program).
+std::shared_ptr<const Program> program_of(const std::shared_ptr<const Graph>& g) {
+  return cached_per_graph<Program>(g, [](const Graph& sub) -> std::shared_ptr<const Program> {
+    auto pg = std::make_shared<Program>();
+    if (!compile(sub, *pg)) return nullptr;
+    return pg;
+  });
 }
 
 // The walk over the region: rows of `row` elements (the coalesced innermost dim); per array,
@@ -317,22 +326,16 @@ void fill_items(char* dst, const char* src, int64_t itemsize, int64_t n) {
     std::memcpy(&v, src, sizeof(U));
     std::fill_n(reinterpret_cast<U*>(dst), n, v);
   };
-  switch (itemsize) {
-    case 1:
-      fill(uint8_t());
-      break;
-    case 2:
-      fill(uint16_t());
-      break;
-    case 4:
-      fill(uint32_t());
-      break;
-    case 8:
-      fill(uint64_t());
-      break;
-    default:
-      for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * itemsize, src, itemsize);
-  }
+  if (itemsize == 1)
+    fill(uint8_t());
+  else if (itemsize == 2)
+    fill(uint16_t());
+  else if (itemsize == 4)
+    fill(uint32_t());
+  else if (itemsize == 8)
+    fill(uint64_t());
+  else  // complex128
+    for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * itemsize, src, itemsize);
 }
 
 // Runs the program over the walk. A unit of work is a chunk of one row (rows longer than a
@@ -501,39 +504,29 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
   });
 }
 
-// The elementwise part of a region that ends in reductions (run_reductions_after), made once
-// per region graph; the entries hold the region weakly, as program_of's do.
-std::shared_ptr<const Graph> elementwise_part(const std::shared_ptr<const Graph>& g) {
-  struct Entry {
-    std::weak_ptr<const Graph> graph;
-    std::shared_ptr<const Graph> part;
-  };
-  static std::mutex mu;
-  static std::unordered_map<const Graph*, Entry> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(g.get());
-  if (it != cache.end() && it->second.graph.lock() == g) return it->second.part;
-  if (cache.size() > 4096)
-    for (auto i = cache.begin(); i != cache.end();)
-      i = i->second.graph.expired() ? cache.erase(i) : std::next(i);
-  auto part = std::make_shared<Graph>(*g);
-  part->eqns.clear();
-  part->outvars.clear();
-  std::vector<char> produced(g->vars.size(), 0), is_out(g->vars.size(), 0);
-  for (const Eqn& e : g->eqns)
-    if (e.primitive->fusion != FusionClass::Reduction) {
-      part->eqns.push_back(e);
-      for (int v : e.outputs) produced[v] = 1;
-    }
-  auto add_out = [&](int v) {
-    if (produced[v] && !is_out[v]) part->outvars.push_back(v);
-    is_out[v] = 1;
-  };
-  for (int v : g->outvars) add_out(v);
-  for (const Eqn& e : g->eqns)
-    if (e.primitive->fusion == FusionClass::Reduction) add_out(e.inputs[0]);
-  cache[g.get()] = Entry{g, part};
-  return part;
+// The elementwise part of a region that ends in reductions (run_reductions_after): its
+// elementwise equations, whose outputs are the region's elementwise outputs and then the
+// reductions' operands.
+std::shared_ptr<const Graph> elementwise_part(const std::shared_ptr<const Graph>& region) {
+  return cached_per_graph<Graph>(region, [](const Graph& g) {
+    auto part = std::make_shared<Graph>(g);
+    part->eqns.clear();
+    part->outvars.clear();
+    std::vector<char> produced(g.vars.size(), 0), is_out(g.vars.size(), 0);
+    for (const Eqn& e : g.eqns)
+      if (e.primitive->fusion != FusionClass::Reduction) {
+        part->eqns.push_back(e);
+        for (int v : e.outputs) produced[v] = 1;
+      }
+    auto add_out = [&](int v) {
+      if (produced[v] && !is_out[v]) part->outvars.push_back(v);
+      is_out[v] = 1;
+    };
+    for (int v : g.outvars) add_out(v);
+    for (const Eqn& e : g.eqns)
+      if (e.primitive->fusion == FusionClass::Reduction) add_out(e.inputs[0]);
+    return std::shared_ptr<const Graph>(part);
+  });
 }
 
 std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {

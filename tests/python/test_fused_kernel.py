@@ -173,6 +173,26 @@ def test_a_big_region_splits_over_threads_with_the_same_values():
     _close(arrax.jit(f)(x), f(x))
 
 
+@pytest.mark.parametrize(
+    "dtype", [np.bool_, np.int8, np.float16, np.float32, np.int64, np.complex128]
+)
+def test_short_rows_gather_every_item_size(dtype):
+    # A value per row (filled) and a row per region (copied once) of each item size.
+    rng = np.random.default_rng(10)
+    shape = (40, 30)
+    x = (rng.standard_normal(shape) * 5).astype(dtype)
+    col = (rng.standard_normal((40, 1)) * 5).astype(dtype)
+    row = (rng.standard_normal((30,)) * 5).astype(dtype)
+
+    def f(x, col, row):
+        return anp.where(x == col, row, x), (x != row) & (col != x)
+
+    args = [anp.asarray(a) for a in (x, col, row)]
+    for g, w in zip(arrax.jit(f)(*args), f(*args)):
+        _same(g, w)
+    _same(arrax.jit(f)(*args)[0], np.where(x == col, row, x))
+
+
 def test_a_broadcast_constant_captured_by_jit_is_gathered_in_runs():
     # A causal mask broadcast over batch and heads, captured as a constant: its rows follow each
     # other in memory and are copied as runs; the rows of the scores are short (64).
