@@ -160,6 +160,34 @@ def softmax(x, axis=-1):
     return _softmax(x, _axis_key(axis))
 
 
+# LayerNorm's normalization over the last axis, with a custom JVP in closed form (as PyTorch's
+# layer_norm_backward): the two row means of the tangent are independent, so the backward pass
+# takes both in one fused pass over the rows and one more pass for the result, instead of the
+# four or five passes the chain rule through mean, var and sqrt makes.
+def _normalize_primal(x, eps):
+    mean = np.mean(x, axis=-1, keepdims=True)
+    var = np.var(x, axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps), var
+
+
+@functools.partial(custom_jvp, nondiff_argnums=(1,))
+def normalize_last(x, eps):
+    """(x - mean) / sqrt(var + eps) over the last axis."""
+    return _normalize_primal(x, eps)[0]
+
+
+@normalize_last.defjvp
+def _normalize_last_jvp(eps, primals, tangents):
+    (x,), (t,) = primals, tangents
+    xhat, var = _normalize_primal(x, eps)
+    rstd = 1 / np.sqrt(var + eps)
+    # d xhat = rstd (t - mean(t) - xhat mean(xhat t)); mean(xhat) = 0 makes mean(xhat t) the
+    # same as mean(xhat (t - mean(t))).
+    mt = np.mean(t, axis=-1, keepdims=True)
+    mxt = np.mean(xhat * t, axis=-1, keepdims=True)
+    return xhat, rstd * (t - mt - xhat * mxt)
+
+
 def one_hot(labels, num_classes, dtype=onp.float32):
     labels = np.asarray(labels)
     return (labels[..., None] == np.arange(num_classes)).astype(dtype)
