@@ -93,8 +93,9 @@ def _gelu_tanh_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
     x2 = x * x
     th = np.tanh(_GELU_C * (x + 0.044715 * x2 * x))
-    d = 0.5 * (1 + th) + (0.5 * _GELU_C) * x * (1 - th * th) * (1 + 3 * 0.044715 * x2)
-    return 0.5 * x * (1 + th), t * d
+    half = 0.5 + 0.5 * th  # the value is x * half
+    d = half + x * (1 - th * th) * ((0.5 * _GELU_C) + (1.5 * _GELU_C * 0.044715) * x2)
+    return x * half, t * d
 
 
 def gelu(x, approximate=True):
@@ -138,7 +139,9 @@ def _log_softmax_jvp(axis, primals, tangents):
 @functools.partial(custom_jvp, nondiff_argnums=(1,))
 def _softmax(x, axis):
     e = np.exp(x - _stable_max(x, axis))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    # One reciprocal per row, a product per element (as PyTorch's softmax): within an ulp of
+    # the quotient.
+    return e * (1 / np.sum(e, axis=axis, keepdims=True))
 
 
 @_softmax.defjvp
