@@ -203,20 +203,29 @@ Graph fuse_elementwise(const Graph& g) {
     std::set<int> reads;  // what the region reads from outside, the slices taken included
     for (size_t k : regions[r2].members)
       for (int v : g.eqns[k].inputs) reads.insert(v);
-    for (size_t k : regions[r2].members)
-      for (int v : g.eqns[k].inputs) {
-        auto it = producer_region.find(v);
-        if (it == producer_region.end() || it->second == static_cast<int>(r2)) continue;
-        std::set<size_t> slice;
-        std::set<int> leaves;
-        if (!remat_slice(v, it->second, slice, leaves)) continue;
-        int new_arrays = 0;
-        for (int u : leaves)
-          if (!reads.count(u) && !g.vars[u].shape.empty() && !is_view(u)) ++new_arrays;
-        if (new_arrays > (written_anyway.count(v) ? 0 : 1)) continue;
-        reads.insert(leaves.begin(), leaves.end());
-        extra.insert(slice.begin(), slice.end());
-      }
+    // The values read, and then the leaves of the slices taken: a slice's leaf that a third
+    // region makes cheaply is remade too (a softmax's exponentials from the masked scores, and
+    // those from the raw scores, so the masked scores are never written).
+    std::vector<int> todo(reads.rbegin(), reads.rend());
+    std::unordered_set<int> tried;
+    while (!todo.empty()) {
+      const int v = todo.back();
+      todo.pop_back();
+      auto it = producer_region.find(v);
+      if (!tried.insert(v).second || it == producer_region.end() ||
+          it->second == static_cast<int>(r2))
+        continue;
+      std::set<size_t> slice;
+      std::set<int> leaves;
+      if (!remat_slice(v, it->second, slice, leaves)) continue;
+      int new_arrays = 0;
+      for (int u : leaves)
+        if (!reads.count(u) && !g.vars[u].shape.empty() && !is_view(u)) ++new_arrays;
+      if (new_arrays > (written_anyway.count(v) ? 0 : 1)) continue;
+      reads.insert(leaves.begin(), leaves.end());
+      extra.insert(slice.begin(), slice.end());
+      todo.insert(todo.end(), leaves.begin(), leaves.end());
+    }
     if (extra.empty()) continue;
     for (size_t k : extra)
       for (int v : g.eqns[k].outputs) recomputed[r2].insert(v);

@@ -291,9 +291,9 @@ class MultiHeadAttention(Module):
             return np.swapaxes(t.reshape(tuple(lead) + (n, h, d // h)), -2, -3)
 
         q, k, v = split(self.q(query)), split(self.k(key)), split(self.v(value))
-        # q is scaled before the product (as PyTorch's scaled_dot_product_attention): a product
-        # over a quarter as many elements as the scores, and no division.
-        scores = (q * (1 / math.sqrt(q.shape[-1]))) @ np.swapaxes(k, -1, -2)
+        # A product by 1/sqrt(d), not a division: it fuses with the mask and the softmax's
+        # maximum (scaling q instead would be a pass of its own over a transposed view).
+        scores = (q @ np.swapaxes(k, -1, -2)) * (1 / math.sqrt(q.shape[-1]))
         if causal:
             tq, tk = scores.shape[-2], scores.shape[-1]
             allowed = np.tril(np.ones((tq, tk), bool), tk - tq)
