@@ -313,3 +313,51 @@ def test_fused_reductions_under_grad_and_vmap():
     np.testing.assert_allclose(np.asarray(g(x)), np.asarray(arrax.grad(loss)(x)), rtol=1e-10)
     v = arrax.jit(arrax.vmap(ln))
     np.testing.assert_allclose(np.asarray(v(x)), np.asarray(ln(x)), rtol=1e-12, atol=1e-12)
+
+
+# ---- random regions with reductions, against eager evaluation (hypothesis) -------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _reducing_region(draw):
+    nd = draw(st.integers(1, 4))
+    shape = tuple(draw(st.lists(st.integers(1, 9), min_size=nd, max_size=nd)))
+    k = draw(st.integers(1, nd))  # reduce the trailing k dims
+    bcast = draw(st.sampled_from(["none", "row", "col"]))
+    kind = draw(st.sampled_from(["sum", "max", "min", "prod"]))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    keep = draw(st.booleans())
+    return shape, k, bcast, kind, dtype, keep
+
+
+@settings(max_examples=100, deadline=None)
+@given(_reducing_region(), st.integers(0, 2**31))
+def test_random_reducing_regions_match_eager(case, seed):
+    shape, k, bcast, kind, dtype, keep = case
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape).astype(dtype)
+    if bcast == "row":
+        b = rng.standard_normal(shape[-1:]).astype(dtype)
+    elif bcast == "col":
+        b = rng.standard_normal(shape[:-1] + (1,)).astype(dtype)
+    else:
+        b = rng.standard_normal(shape).astype(dtype)
+    if x.size > 3 and rng.random() < 0.3:
+        x.flat[int(rng.integers(x.size))] = np.nan
+    axes = tuple(range(len(shape) - k, len(shape)))
+    red = getattr(anp, kind)
+
+    def f(x, b):
+        y = anp.tanh(x * 0.5 + b)
+        return red(y * b, axis=axes, keepdims=keep), y - 1.0
+
+    ax, ab = anp.asarray(x), anp.asarray(b)
+    got, want = arrax.jit(f)(ax, ab), f(ax, ab)
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.dtype == w.dtype and g.shape == w.shape
+        tol = 1e-5 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(g, w, rtol=tol, atol=tol)
