@@ -319,12 +319,13 @@ bool plan_walk(const Shape& shape, const std::vector<Array>& arrays, size_t spli
 }
 
 // dst[0:n] = the item at src (itemsize bytes), repeated.
-void fill_items(char* dst, const char* src, int64_t itemsize, int64_t n) {
+inline void fill_items(char* dst, const char* src, int64_t itemsize, int64_t n) {
   auto fill = [&](auto tag) {
     using U = decltype(tag);
     U v;
     std::memcpy(&v, src, sizeof(U));
-    std::fill_n(reinterpret_cast<U*>(dst), n, v);
+    U* __restrict d = reinterpret_cast<U*>(dst);
+    for (int64_t i = 0; i < n; ++i) d[i] = v;
   };
   if (itemsize == 1)
     fill(uint8_t());
@@ -368,6 +369,15 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
         gather_bytes =
             std::max<int64_t>(gather_bytes, bd.arrays[a].itemsize() * rows_per_unit * w.row + 64);
       }
+  // The gathered arrays with rows of their own (not a row gathered once): indices into
+  // `gathered`, and the arrays themselves.
+  std::vector<int> row_gathered, row_gathered_arrays, all_arrays(na);
+  for (size_t g = 0; g < gathered.size(); ++g)
+    if (w.gather[gathered[g]] == Gather::Rows) {
+      row_gathered.push_back(static_cast<int>(g));
+      row_gathered_arrays.push_back(gathered[g]);
+    }
+  for (size_t a = 0; a < na; ++a) all_arrays[a] = static_cast<int>(a);
   const int nd = static_cast<int>(w.outer.size());
   const int64_t unit_size =
       short_rows ? w.row * rows_per_unit : (reduces ? w.row : std::min(kChunk, w.row));
@@ -421,14 +431,17 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
         for (size_t a = 0; a < na; ++a) at[a] += idx[d] * w.strides[a][d];
       }
     };
-    auto next_row = [&] {
+    // The next row: idx, and `at` of the arrays listed (all of them, or the row-gathered ones
+    // while a unit's rows are gathered: only theirs are read there).
+    auto next_row_of = [&](const std::vector<int>& arrays) {
       for (int d = nd - 1; d >= 0; --d) {
-        for (size_t a = 0; a < na; ++a) at[a] += w.strides[a][d];
+        for (int a : arrays) at[a] += w.strides[a][d];
         if (++idx[d] < w.outer[d]) return;
-        for (size_t a = 0; a < na; ++a) at[a] -= w.strides[a][d] * w.outer[d];
+        for (int a : arrays) at[a] -= w.strides[a][d] * w.outer[d];
         idx[d] = 0;
       }
     };
+    auto next_row = [&] { next_row_of(all_arrays); };
     // Copies row segment [c0, c0 + n) of gathered array g's current row to its buffer at e.
     auto gather_row = [&](size_t g, int64_t e, int64_t n) {
       const int a = gathered[g];
@@ -481,9 +494,8 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
         run_len[g] = 0;
       };
       for (int64_t r = r0; r < r1; ++r) {
-        for (size_t g = 0; g < gathered.size(); ++g) {
+        for (int g : row_gathered) {
           const int a = gathered[g];
-          if (w.gather[a] != Gather::Rows) continue;
           if (w.step[a] == 0) {
             gather_row(g, (r - r0) * w.row, w.row);
             continue;
@@ -496,7 +508,7 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
           }
           run_len[g] += w.row;
         }
-        if (r + 1 < r1) next_row();
+        if (r + 1 < r1) next_row_of(row_gathered_arrays);
       }
       for (size_t g = 0; g < gathered.size(); ++g) flush(g);
       run_steps((r1 - r0) * w.row, r0, r1 - r0, w.row, false);
