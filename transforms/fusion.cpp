@@ -76,8 +76,11 @@ struct Region {
 };
 
 // A reduction a region over `shape` can end in (its row reduction runs on each chunk of whole
-// rows): of the region's trailing `k` dims, with a row reduction for its dtype, and enough rows
-// to split over the cores.
+// rows): of the region's trailing `k` dims, with a row reduction for its dtype, enough rows to
+// split over the cores, and rows of at most kMaxFusedRow elements: a longer row is summed chunk
+// by chunk, its partial sums added one after another, where the standalone kernel keeps NumPy's
+// pairwise error bound.
+constexpr int64_t kMaxFusedRow = 16384;
 bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
   if (e.primitive->fusion != FusionClass::Reduction || !e.primitive->row_reduce) return false;
   const AbstractValue& x = g.vars[e.inputs[0]];
@@ -92,7 +95,7 @@ bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
     row *= shape[nd - k + j];
   }
   const int64_t rows = shape_size(shape) / std::max<int64_t>(row, 1);
-  return row >= 2 && rows >= 8;
+  return row >= 2 && row <= kMaxFusedRow && rows >= 8;
 }
 
 }  // namespace

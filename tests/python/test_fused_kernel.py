@@ -279,6 +279,12 @@ def test_reductions_not_joined_where_they_cannot_be():
         fj = arrax.jit(f)
         assert any(p.startswith("reduce_") for p in fj.lower(x).primitives)
         _same(fj(x), f(x))
+    # Rows longer than 16K keep the standalone kernel's pairwise sum (NumPy's error bound).
+    long_rows = anp.asarray(np.random.default_rng(11).random((8, 40000)).astype(np.float32))
+    fj = arrax.jit(lambda x: anp.sum(x * 2.0, axis=-1))
+    assert "reduce_sum" in fj.lower(long_rows).primitives
+    want = np.sum(np.asarray(long_rows, np.float64) * 2.0, axis=-1)
+    np.testing.assert_allclose(np.asarray(fj(long_rows)), want, rtol=2e-7)
 
 
 def test_a_reducing_region_without_a_program_runs_its_reduction_after():
