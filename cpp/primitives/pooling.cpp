@@ -237,12 +237,59 @@ std::vector<Array> gather_kernel(const std::vector<Array>& in, const Params& p) 
   return {out};
 }
 
+// The 2 x 2 / stride 2 scatter in one pass that writes every output element once: each value
+// to its window's first maximum, 0 to the window's other three and to a last odd row or column
+// (no window covers them). The general path zero-fills the output first and then adds into it;
+// in a training step that pass over cold memory cost three times the scatter itself.
+template <typename T, typename U>
+void scatter_2x2(const PoolGeom& g, const T* x, const U* gs, U* o) {
+  using V = kernels::arg_value_t<T>;
+  const int64_t plane_size = g.h * g.w;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(1, plane_size));
+  auto wins = [](V v, V cur) { return (v > cur) | ((v != v) & (cur == cur)); };
+  parallel_for(g.planes, grain, [&](int64_t b, int64_t e) {
+    for (int64_t pl = b; pl < e; ++pl) {
+      const T* xp = x + pl * plane_size;
+      U* op = o + pl * plane_size;
+      const U* gp = gs + pl * g.ho * g.wo;
+      for (int64_t i = 0; i < g.ho; ++i) {
+        const T* r0 = xp + 2 * i * g.w;
+        const T* r1 = r0 + g.w;
+        U* o0 = op + 2 * i * g.w;
+        U* o1 = o0 + g.w;
+        for (int64_t j = 0; j < g.wo; ++j) {
+          const V a = static_cast<V>(r0[2 * j]), bb = static_cast<V>(r0[2 * j + 1]),
+                  c = static_cast<V>(r1[2 * j]), d = static_cast<V>(r1[2 * j + 1]);
+          const bool tb = wins(bb, a), td = wins(d, c);
+          const bool bottom = wins(td ? d : c, tb ? bb : a);
+          const U v = gp[i * g.wo + j], z = U(0);
+          o0[2 * j] = !bottom && !tb ? v : z;
+          o0[2 * j + 1] = !bottom && tb ? v : z;
+          o1[2 * j] = bottom && !td ? v : z;
+          o1[2 * j + 1] = bottom && td ? v : z;
+        }
+        if (g.w % 2) o0[g.w - 1] = o1[g.w - 1] = U(0);
+      }
+      if (g.h % 2) std::fill(op + (g.h - 1) * g.w, op + plane_size, U(0));
+    }
+  });
+}
+
 std::vector<Array> scatter_kernel(const std::vector<Array>& in, const Params& p) {
   const Array x = in[0].contiguous(), gv = in[1].contiguous();
   const PoolGeom g = pool_geometry("max_pool_scatter", x.shape(), p);
   if (gv.shape() != pooled_shape(x.shape(), g))
     throw ValueError("max_pool_scatter: values of shape " + shape_str(gv.shape()) +
                      " for pooled shape " + shape_str(pooled_shape(x.shape(), g)));
+  if (is_2x2(g) && x.size() > 0) {
+    Array out = Array::empty(x.shape(), gv.dtype());
+    dispatch_pair("max_pool_scatter", x.dtype(), gv.dtype(), [&](auto xtag, auto vtag) {
+      using T = decltype(xtag);
+      using U = decltype(vtag);
+      scatter_2x2<T, U>(g, x.data_as<T>(), gv.data_as<U>(), out.data_as<U>());
+    });
+    return {out};
+  }
   Array out = Array::empty(x.shape(), gv.dtype(), {}, /*zeroed=*/true);
   dispatch_pair("max_pool_scatter", x.dtype(), gv.dtype(), [&](auto xtag, auto vtag) {
     using T = decltype(xtag);
