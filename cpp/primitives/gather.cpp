@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "parallel.h"
 #include "primitive.h"
 
 namespace arrax {
@@ -40,11 +41,18 @@ const Primitive& take_p = register_primitive({
       Array out = Array::empty(idx.shape(), x.dtype());
       const int64_t n = x.size(), m = idx.size();
       if (m && n == 0) throw IndexError("take: cannot take from an empty array");
-      const size_t w = x.itemsize();
-      const char* src = x.data();
-      char* dst = out.size() ? out.data() : nullptr;
-      const int64_t* ix = m ? idx.data_as<int64_t>() : nullptr;
-      for (int64_t i = 0; i < m; ++i) std::memcpy(dst + i * w, src + clamp_index(ix[i], n) * w, w);
+      if (m == 0) return std::vector<Array>{out};
+      const int64_t* ix = idx.data_as<int64_t>();
+      // A typed copy (a memcpy call per element cost more than the copy), split over the
+      // cores: an embedding lookup gathers every element of its rows.
+      dispatch_dtype(x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* src = x.data_as<T>();
+        T* dst = out.data_as<T>();
+        parallel_for(m, kParallelGrain, [&](int64_t b, int64_t e) {
+          for (int64_t i = b; i < e; ++i) dst[i] = src[clamp_index(ix[i], n)];
+        });
+      });
       return std::vector<Array>{out};
     },
 });
