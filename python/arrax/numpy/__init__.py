@@ -152,11 +152,18 @@ from arrax.numpy import fft, linalg, random  # noqa: E402,F401,I001
 from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I001
 
 _install_protocols(ndarray)
+from arrax.numpy._apply import *  # noqa: E402,F401,F403
+from arrax.numpy._construction import *  # noqa: E402,F401,F403
+from arrax.numpy._float_and_complex import *  # noqa: E402,F401,F403
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
+from arrax.numpy._inplace import *  # noqa: E402,F401,F403
 from arrax.numpy._interop import *  # noqa: E402,F401,F403
 from arrax.numpy._math import *  # noqa: E402,F401,F403
+from arrax.numpy._polynomials import *  # noqa: E402,F401,F403
 from arrax.numpy._rearrange import *  # noqa: E402,F401,F403
+from arrax.numpy._sets import *  # noqa: E402,F401,F403
 from arrax.numpy._statistics import *  # noqa: E402,F401,F403
+from arrax.numpy._utilities import *  # noqa: E402,F401,F403
 
 
 def matrix_transpose(x, /):

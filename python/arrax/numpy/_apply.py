@@ -1,0 +1,165 @@
+"""Applying Python functions over arrays: apply_along_axis, apply_over_axes, vectorize and
+piecewise. A function made of arrax operations runs batched through vmap (so these trace);
+one that needs concrete values (Python control flow on elements) runs element by element as
+in NumPy, on concrete inputs."""
+
+import functools
+
+import numpy as onp
+
+from arrax import _core
+from arrax.numpy._common import _arr, _np, from_numpy
+
+__all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise"]
+
+
+def _needs_values(err):
+    """Whether an error is a traced value asked for its concrete value (the function has
+    Python control flow on elements)."""
+    return isinstance(err, TypeError) and "no concrete value" in str(err)
+
+
+def _any_traced(xs):
+    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
+
+
+def apply_along_axis(func1d, axis, arr, *args, **kwargs):
+    """numpy.apply_along_axis: func1d on every 1-D slice along axis; its result's dims
+    replace that axis."""
+    import arrax
+
+    a = _arr(arr)
+    nd = a.ndim
+    if not -nd <= axis < nd:
+        raise onp.exceptions.AxisError(axis, nd)
+    axis %= nd
+
+    def fn(x):
+        return func1d(x, *args, **kwargs)
+
+    batched = fn
+    for i in range(1, nd - axis):
+        batched = arrax.vmap(batched, in_axes=i, out_axes=-1)
+    for _ in range(axis):
+        batched = arrax.vmap(batched, in_axes=0, out_axes=0)
+    try:
+        return batched(a)
+    except TypeError as e:
+        if not _needs_values(e) or a._is_tracer:
+            raise
+    out = onp.apply_along_axis(lambda r: onp.asarray(fn(_arr(r))), axis, onp.asarray(a))
+    return from_numpy(out)
+
+
+def apply_over_axes(func, a, axes):
+    """numpy.apply_over_axes: func(a, axis) for each axis in turn, keeping the dims."""
+    np = _np()
+    val = _arr(a)
+    n = val.ndim
+    for axis in [axes] if onp.ndim(axes) == 0 else axes:
+        axis = axis + n if axis < 0 else axis
+        res = _arr(func(val, axis))
+        if res.ndim != val.ndim:
+            res = np.expand_dims(res, axis)
+            if res.ndim != val.ndim:
+                raise ValueError("function is not returning an array of the correct shape")
+        val = res
+    return val
+
+
+class vectorize:  # noqa: N801 (NumPy's name)
+    """numpy.vectorize: pyfunc applied elementwise over broadcast arguments. A function made
+    of arrax operations is batched with vmap; one that needs Python values per element (or a
+    `signature`) runs through numpy.vectorize on concrete arguments."""
+
+    def __init__(self, pyfunc, otypes=None, doc=None, excluded=None, cache=False, signature=None):
+        self.pyfunc = pyfunc
+        self.otypes = otypes
+        self.excluded = set(excluded or ())
+        self.cache = cache
+        self.signature = signature
+        functools.update_wrapper(self, pyfunc)
+        if doc is not None:
+            self.__doc__ = doc
+
+    def _numpy(self, args, kwargs):
+        if _any_traced(list(args) + list(kwargs.values())):
+            raise TypeError(
+                "vectorize: the function needs concrete element values (or has a signature), "
+                "which traced arguments do not have"
+            )
+        conv = [a if i in self.excluded else onp.asarray(_arr(a)) for i, a in enumerate(args)]
+        kw = {k: (v if k in self.excluded else onp.asarray(_arr(v))) for k, v in kwargs.items()}
+
+        def plain(*xs, **kws):
+            r = self.pyfunc(*xs, **kws)
+            if isinstance(r, tuple):
+                return tuple(onp.asarray(e) for e in r)
+            return onp.asarray(r)
+
+        v = onp.vectorize(
+            plain, otypes=self.otypes, excluded=self.excluded, signature=self.signature
+        )
+        return from_numpy(v(*conv, **kw))
+
+    def __call__(self, *args, **kwargs):
+        import arrax
+
+        np = _np()
+        if self.signature is not None or kwargs:
+            return self._numpy(args, kwargs)
+        pos = [i for i in range(len(args)) if i not in self.excluded]
+        arrays = np.broadcast_arrays(*[_arr(args[i]) for i in pos])
+        shape = arrays[0].shape if arrays else ()
+
+        def at(*xs):
+            full = list(args)
+            for i, x in zip(pos, xs):
+                full[i] = x
+            return self.pyfunc(*full)
+
+        f = at
+        for _ in shape:
+            f = arrax.vmap(f)
+        try:
+            out = f(*arrays)
+        except TypeError as e:
+            if not _needs_values(e):
+                raise
+            return self._numpy(args, kwargs)
+        if self.otypes:
+            types = list(self.otypes)
+            if isinstance(out, tuple):
+                return tuple(_arr(o).astype(t) for o, t in zip(out, types))
+            return _arr(out).astype(types[0])
+        return out
+
+
+def piecewise(x, condlist, funclist, *args, **kw):
+    """numpy.piecewise: funclist[i] (a function of x, or a value) where condlist[i] holds,
+    later conditions winning; one more function than conditions is the otherwise case.
+    Each function sees all of x (so piecewise traces), and its values are kept where its
+    condition holds."""
+    np = _np()
+    x = _arr(x)
+    n2 = len(funclist)
+
+    # As NumPy: a single condition (not a list of them) is promoted to a list of one.
+    def is_sequence(c):  # an arrax array's element is a 0-d array, NumPy's a scalar
+        return isinstance(c, list) or (isinstance(c, (onp.ndarray, _core.ndarray)) and c.ndim > 0)
+
+    if onp.isscalar(condlist) or (not is_sequence(condlist[0]) and x.ndim != 0):
+        condlist = [condlist]
+    conds = [_arr(c).astype(bool) for c in condlist]
+    n = len(conds)
+    if n == n2 - 1:
+        anyc = functools.reduce(lambda p, q: p | q, conds) if n else np.zeros(x.shape, bool)
+        conds.append(~anyc)
+        n += 1
+    elif n != n2:
+        raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
+    y = np.zeros(x.shape, x.dtype)
+    for cond, func in zip(conds, funclist):
+        vals = func(x, *args, **kw) if callable(func) else func
+        y = np.where(cond, np.asarray(vals).astype(x.dtype), y)
+    return y

@@ -1,0 +1,189 @@
+"""Array construction beyond the basic creation functions: layouts (ascontiguousarray,
+asfortranarray, require), checked conversion, arrays from functions, iterables and buffers,
+grids (geomspace, tri, vander) and the signal windows. Functions of values compose arrax ops
+(so they trace); constants built from Python numbers are NumPy's own, returned zero-copy."""
+
+import numpy as onp
+
+from arrax import _core
+from arrax.numpy._common import _arr, _np, from_numpy
+
+__all__ = [
+    "asanyarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "require",
+    "asarray_chkfinite",
+    "fromfunction",
+    "fromiter",
+    "frombuffer",
+    "geomspace",
+    "tri",
+    "vander",
+    "bartlett",
+    "blackman",
+    "hamming",
+    "hanning",
+    "kaiser",
+]
+
+
+def _as(a, dtype):
+    np = _np()
+    return np.asarray(a) if dtype is None else np.asarray(a, dtype=dtype)
+
+
+def asanyarray(a, dtype=None, order=None, *, like=None):
+    """numpy.asanyarray: asarray (arrax has no ndarray subclasses to keep)."""
+    return _as(a, dtype)
+
+
+def ascontiguousarray(a, dtype=None, *, like=None):
+    """numpy.ascontiguousarray: a C-contiguous array of at least one dimension."""
+    x = _as(a, dtype)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    return x if x._is_tracer or x._c_contiguous else x.copy()
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    """numpy.asfortranarray: a Fortran-contiguous array of at least one dimension."""
+    x = _as(a, dtype)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    if x._is_tracer or x._f_contiguous:
+        return x
+    return x.T.copy().T  # the transpose of a C-contiguous copy of the transpose
+
+
+def require(a, dtype=None, requirements=None, *, like=None):
+    """numpy.require: an array meeting the requirements ('C', 'F', 'A', 'W', 'O', 'E' and
+    their long names), copied only where it does not."""
+    names = {
+        "C": "C",
+        "C_CONTIGUOUS": "C",
+        "CONTIGUOUS": "C",
+        "F": "F",
+        "F_CONTIGUOUS": "F",
+        "FORTRAN": "F",
+        "A": "A",
+        "ALIGNED": "A",
+        "W": "W",
+        "WRITEABLE": "W",
+        "O": "O",
+        "OWNDATA": "O",
+        "E": "E",
+        "ENSUREARRAY": "E",
+    }
+    if requirements is None:
+        requirements = []
+    flags = set()  # a string is read as its characters, as NumPy does ("CW")
+    for r in requirements:
+        if r.upper() not in names:
+            raise KeyError(f"require: unknown requirement {r!r}")
+        flags.add(names[r.upper()])
+    if {"C", "F"} <= flags:
+        raise ValueError("require: cannot be both C- and Fortran-contiguous")
+    x = _as(a, dtype)
+    copied = False
+    if "C" in flags and not x._is_tracer and not x._c_contiguous:
+        x, copied = x.copy(), True
+    if "F" in flags and not x._is_tracer and not x._f_contiguous:
+        x, copied = (x.T.copy().T if x.ndim > 1 else x.copy()), True
+    if not copied and not x._is_tracer:
+        if ("W" in flags and not x._writeable) or ("O" in flags and not x._owns_data):
+            x = x.copy()
+    return x
+
+
+def asarray_chkfinite(a, dtype=None, order=None):
+    """numpy.asarray_chkfinite: ValueError if the array holds inf or NaN."""
+    x = _as(a, dtype)
+    if x.dtype.kind in "fc" and not x._is_tracer and not bool(_np().isfinite(x).all()):
+        raise ValueError("array must not contain infs or NaNs")
+    return x
+
+
+def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    """numpy.fromfunction: function called once with the index arrays of `shape`."""
+    return function(*_np().indices(shape, dtype=dtype), **kwargs)
+
+
+def fromiter(iter, dtype, count=-1, *, like=None):  # noqa: A002 (NumPy's name)
+    """numpy.fromiter."""
+    return from_numpy(onp.fromiter(iter, dtype, count))
+
+
+def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
+    """numpy.frombuffer: a view of the buffer's memory (read-only for an immutable one)."""
+    return from_numpy(onp.frombuffer(buffer, dtype, count, offset))
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """numpy.geomspace."""
+    np = _np()
+    s, e = _arr(start), _arr(stop)
+    if not (s._is_tracer or e._is_tracer):
+        return from_numpy(onp.geomspace(onp.asarray(s), onp.asarray(e), num, endpoint, dtype, axis))
+    # Traced ends: the same formula as NumPy's for real values of one sign.
+    dt = onp.result_type(s.dtype, e.dtype, float)
+    sign = np.sign(s)
+    ls, le = np.log10(np.abs(s).astype(dt)), np.log10(np.abs(e).astype(dt))
+    out = np.logspace(ls, le, num, endpoint=endpoint, axis=axis) * sign
+    return out if dtype is None else out.astype(dtype)
+
+
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """numpy.tri."""
+    return from_numpy(onp.tri(N, M, k, dtype))
+
+
+def vander(x, N=None, increasing=False):
+    """numpy.vander: columns x**(N-1), ..., x**0 (increasing: reversed), by running products
+    as NumPy computes them."""
+    np = _np()
+    x = _arr(x)
+    if x.ndim != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    n = x.shape[0] if N is None else int(N)
+    dt = onp.promote_types(x.dtype, int)
+    cols = [np.ones(x.shape, dt)]
+    if n > 1:
+        xs = np.broadcast_to(x.astype(dt)[:, None], (x.shape[0], n - 1))
+        cols.append(np.cumprod(xs, axis=1))
+    v = np.concatenate([cols[0][:, None]] + cols[1:], axis=1)[:, :n]
+    return v if increasing else v[:, ::-1]
+
+
+def _window(fn, *args):
+    return from_numpy(fn(*args))
+
+
+def bartlett(M):
+    """numpy.bartlett."""
+    return _window(onp.bartlett, M)
+
+
+def blackman(M):
+    """numpy.blackman."""
+    return _window(onp.blackman, M)
+
+
+def hamming(M):
+    """numpy.hamming."""
+    return _window(onp.hamming, M)
+
+
+def hanning(M):
+    """numpy.hanning."""
+    return _window(onp.hanning, M)
+
+
+def kaiser(M, beta):
+    """numpy.kaiser."""
+    if isinstance(beta, _core.ndarray) and beta._is_tracer:
+        np = _np()
+        n = np.arange(0, M)
+        alpha = (M - 1) / 2.0
+        return np.i0(beta * np.sqrt(1 - ((n - alpha) / alpha) ** 2.0)) / np.i0(beta)
+    return _window(onp.kaiser, M, onp.asarray(beta) if hasattr(beta, "shape") else beta)

@@ -1,0 +1,96 @@
+"""NumPy's legacy polynomial functions on coefficient arrays, highest power first. Sums,
+products, derivatives and integrals compose arrax ops (so they trace and differentiate); poly
+(from roots) and polydiv, whose results depend on the values (eigenvalues, the remainder's
+trailing zeros trimmed), run on concrete arrays. polyval, polyfit and roots are in _math.py."""
+
+import numpy as onp
+
+from arrax.numpy._common import _arr, _np, from_numpy
+
+__all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv"]
+
+
+def _coeffs(p):
+    p = _arr(p)
+    return p.reshape(1) if p.ndim == 0 else p
+
+
+def _aligned(a1, a2):
+    """The two coefficient vectors padded with leading zeros to one length."""
+    np = _np()
+    a, b = _coeffs(a1), _coeffs(a2)
+    d = a.shape[0] - b.shape[0]
+    if d > 0:
+        b = np.concatenate([np.zeros(d, b.dtype), b])
+    elif d < 0:
+        a = np.concatenate([np.zeros(-d, a.dtype), a])
+    return a, b
+
+
+def polyadd(a1, a2):
+    """numpy.polyadd."""
+    a, b = _aligned(a1, a2)
+    return a + b
+
+
+def polysub(a1, a2):
+    """numpy.polysub."""
+    a, b = _aligned(a1, a2)
+    return a - b
+
+
+def polymul(a1, a2):
+    """numpy.polymul: the coefficients' convolution."""
+    return _np().convolve(_coeffs(a1), _coeffs(a2))
+
+
+def polyder(p, m=1):
+    """numpy.polyder: the m-th derivative."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of derivative must be positive (see polyint)")
+    np = _np()
+    y = _coeffs(p)
+    for _ in range(m):
+        n = y.shape[0] - 1
+        y = y[:-1] * np.arange(n, 0, -1)
+    return y
+
+
+def polyint(p, m=1, k=None):
+    """numpy.polyint: the m-th antiderivative, integration constants k (last one first)."""
+    m = int(m)
+    if m < 0:
+        raise ValueError("Order of integral must be positive (see polyder)")
+    np = _np()
+    if k is None:
+        k = onp.zeros(m, float)
+    k = onp.atleast_1d(k)
+    if len(k) == 1 and m > 1:
+        k = k[0] * onp.ones(m, float)
+    if len(k) < m:
+        raise ValueError("k must be a scalar or a rank-1 array of length 1 or >m.")
+    y = _coeffs(p)
+    for i in range(m):
+        y = np.concatenate([y / np.arange(y.shape[0], 0, -1), np.asarray([k[i]])])
+    return y
+
+
+def _concrete(name, *xs):
+    from arrax.numpy._indexing import _concrete as check
+
+    check(name, *[_arr(x) for x in xs])
+    return [onp.asarray(_arr(x)) for x in xs]
+
+
+def poly(seq_of_zeros):
+    """numpy.poly: the coefficients of the polynomial with these roots (or of a square
+    matrix's characteristic polynomial)."""
+    (z,) = _concrete("poly", seq_of_zeros)
+    return from_numpy(onp.poly(z))
+
+
+def polydiv(u, v):
+    """numpy.polydiv: quotient and remainder."""
+    a, b = _concrete("polydiv", u, v)
+    return from_numpy(onp.polydiv(a, b))

@@ -1,0 +1,219 @@
+"""NumPy's utilities around arrays: memory overlap, index iteration, dtype helpers, bit
+packing, bin edges, text forms, integer text forms, the matvec/vecmat products, einsum_path
+and the deprecated row_stack. Bit packing and the products compose arrax ops (so they trace);
+the rest answer from the concrete array, dtype or shape, as NumPy does."""
+
+import warnings
+
+import numpy as onp
+
+from arrax import _core
+from arrax.numpy._common import _arr, _np, from_numpy
+
+__all__ = [
+    "shares_memory",
+    "may_share_memory",
+    "ndindex",
+    "ndenumerate",
+    "common_type",
+    "mintypecode",
+    "min_scalar_type",
+    "packbits",
+    "unpackbits",
+    "histogram_bin_edges",
+    "array2string",
+    "array_repr",
+    "array_str",
+    "base_repr",
+    "binary_repr",
+    "matvec",
+    "vecmat",
+    "einsum_path",
+    "row_stack",
+    "isfortran",
+    "mask_indices",
+    "format_float_positional",
+    "format_float_scientific",
+    "typename",
+]
+
+# Pure functions of shapes, dtype codes and Python integers: NumPy's own.
+ndindex = onp.ndindex
+mintypecode = onp.mintypecode
+base_repr = onp.base_repr
+binary_repr = onp.binary_repr
+format_float_positional = onp.format_float_positional
+format_float_scientific = onp.format_float_scientific
+typename = onp.typename
+
+
+def isfortran(a):
+    """numpy.isfortran: Fortran-contiguous and not C-contiguous."""
+    x = _arr(a)
+    return bool(x._f_contiguous and not x._c_contiguous)
+
+
+def mask_indices(n, mask_func, k=0):
+    """numpy.mask_indices: the indices where mask_func (triu, tril, ...) of an n x n array of
+    ones is nonzero."""
+    np = _np()
+    return np.nonzero(mask_func(np.ones((n, n), int), k) != 0)
+
+
+def _host(name, a):
+    x = _arr(a)
+    if x._is_tracer:
+        raise TypeError(f"{name}: needs a concrete array, not a traced value")
+    return onp.asarray(x)
+
+
+def shares_memory(a, b, max_work=None):
+    """numpy.shares_memory: whether the two arrays' elements overlap in memory."""
+    return bool(onp.shares_memory(_host("shares_memory", a), _host("shares_memory", b), max_work))
+
+
+def may_share_memory(a, b, max_work=None):
+    """numpy.may_share_memory: whether the two arrays' memory bounds overlap."""
+    return bool(
+        onp.may_share_memory(_host("may_share_memory", a), _host("may_share_memory", b), max_work)
+    )
+
+
+def ndenumerate(arr):
+    """numpy.ndenumerate: (index, value) pairs of a concrete array, in C order."""
+    return onp.ndenumerate(_host("ndenumerate", arr))
+
+
+def common_type(*arrays):
+    """numpy.common_type: the inexact scalar type the arrays' dtypes combine to."""
+    return onp.common_type(*[onp.empty(0, _arr(a).dtype) for a in arrays])
+
+
+def min_scalar_type(a, /):
+    """numpy.min_scalar_type."""
+    if isinstance(a, _core.ndarray):
+        return onp.min_scalar_type(_host("min_scalar_type", a))
+    return onp.min_scalar_type(a)
+
+
+def _bit_weights(bitorder, dtype):
+    if bitorder not in ("big", "little"):
+        raise ValueError("'order' must be either 'little' or 'big'")
+    w = 1 << onp.arange(8, dtype=onp.uint16)
+    return (w[::-1] if bitorder == "big" else w).astype(dtype)
+
+
+def packbits(a, /, axis=None, bitorder="big"):
+    """numpy.packbits: each group of 8 truth values along axis (flattened without one) as
+    the bits of a uint8, the last group padded with zeros."""
+    np = _np()
+    x = _arr(a)
+    if x.dtype.kind not in "biu":
+        raise TypeError("Expected an input array of integer or boolean data type")
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if not -x.ndim <= axis < max(x.ndim, 1):
+        raise onp.exceptions.AxisError(axis, x.ndim)
+    x = np.moveaxis(x != 0, axis, -1)
+    n = x.shape[-1]
+    pad = (-n) % 8
+    if pad:
+        x = np.concatenate([x, np.zeros(x.shape[:-1] + (pad,), bool)], axis=-1)
+    groups = x.reshape(x.shape[:-1] + ((n + pad) // 8, 8)).astype(onp.uint16)
+    packed = np.sum(groups * np.asarray(_bit_weights(bitorder, onp.uint16)), axis=-1)
+    return np.moveaxis(packed.astype(onp.uint8), -1, axis)
+
+
+def unpackbits(a, /, axis=None, count=None, bitorder="big"):
+    """numpy.unpackbits: the bits of uint8 values along axis (flattened without one); count
+    keeps that many bits (negative: drops them from the end; beyond the data: zeros)."""
+    np = _np()
+    x = _arr(a)
+    if x.dtype != onp.uint8:
+        raise TypeError("Expected an input array of unsigned byte data type")
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if not -x.ndim <= axis < max(x.ndim, 1):
+        raise onp.exceptions.AxisError(axis, x.ndim)
+    x = np.moveaxis(x, axis, -1)
+    w = np.asarray(_bit_weights(bitorder, onp.uint8))
+    bits = ((x[..., None] & w) != 0).astype(onp.uint8)
+    bits = bits.reshape(x.shape[:-1] + (x.shape[-1] * 8,))
+    total = bits.shape[-1]
+    if count is not None:
+        if count < 0 and -count > total:
+            raise ValueError("-count larger than number of elements")
+        keep = count if count >= 0 else total + count
+        if keep <= total:
+            bits = bits[..., :keep]
+        else:
+            zeros = np.zeros(bits.shape[:-1] + (keep - total,), onp.uint8)
+            bits = np.concatenate([bits, zeros], axis=-1)
+    return np.moveaxis(bits, -1, axis)
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 (NumPy's name)
+    """numpy.histogram_bin_edges (concrete arrays)."""
+    w = None if weights is None else _host("histogram_bin_edges", weights)
+    b = bins if isinstance(bins, (int, str)) else _host("histogram_bin_edges", bins)
+    return from_numpy(onp.histogram_bin_edges(_host("histogram_bin_edges", a), b, range, w))
+
+
+def array2string(a, *args, **kwargs):
+    """numpy.array2string of the array's values."""
+    return onp.array2string(_host("array2string", a), *args, **kwargs)
+
+
+def array_repr(arr, max_line_width=None, precision=None, suppress_small=None):
+    """numpy.array_repr: repr(arr), or NumPy's form with these options."""
+    if max_line_width is None and precision is None and suppress_small is None:
+        return repr(_arr(arr))
+    return onp.array_repr(_host("array_repr", arr), max_line_width, precision, suppress_small)
+
+
+def array_str(a, max_line_width=None, precision=None, suppress_small=None):
+    """numpy.array_str: str(a), or NumPy's form with these options."""
+    if max_line_width is None and precision is None and suppress_small is None:
+        return str(_arr(a))
+    return onp.array_str(_host("array_str", a), max_line_width, precision, suppress_small)
+
+
+def matvec(x1, x2, /):
+    """numpy.matvec: matrix-vector products over broadcast stacks, (..., m, n) (..., n)."""
+    np = _np()
+    a, b = _arr(x1), _arr(x2)
+    if a.ndim < 2 or b.ndim < 1:
+        raise ValueError("matvec: needs a matrix (2 or more dims) and a vector (1 or more)")
+    return np.matmul(a, b[..., None])[..., 0]
+
+
+def vecmat(x1, x2, /):
+    """numpy.vecmat: vector-matrix products, the vector conjugated: (..., n) (..., n, m)."""
+    np = _np()
+    a, b = _arr(x1), _arr(x2)
+    if a.ndim < 1 or b.ndim < 2:
+        raise ValueError("vecmat: needs a vector (1 or more dims) and a matrix (2 or more)")
+    if a.dtype.kind == "c":
+        a = np.conj(a)
+    return np.matmul(a[..., None, :], b)[..., 0, :]
+
+
+def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+    """numpy.einsum_path: the contraction order NumPy's optimizer picks for these shapes."""
+    dummies = [
+        onp.broadcast_to(onp.zeros((), _arr(o).dtype), _arr(o).shape)
+        if not isinstance(o, str)
+        else o
+        for o in operands
+    ]
+    return onp.einsum_path(subscripts, *dummies, optimize=optimize, einsum_call=einsum_call)
+
+
+def row_stack(tup, *, dtype=None, casting="same_kind"):
+    """numpy.row_stack: vstack, deprecated (NumPy 2.0) as in NumPy."""
+    warnings.warn(
+        "`row_stack` alias is deprecated. Use `np.vstack` directly.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _np().vstack(tup, dtype=dtype, casting=casting)
