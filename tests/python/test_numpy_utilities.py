@@ -423,3 +423,75 @@ def test_bin_edges_text_products_and_einsum_path():
     assert (
         anp.mask_indices(4, anp.triu, 1)[0].tolist() == np.mask_indices(4, np.triu, 1)[0].tolist()
     )
+
+
+# ---- ndarray methods -------------------------------------------------------------------------
+
+
+def test_every_forwarded_method_exists_and_matches():
+    x = RNG.standard_normal((3, 4))
+    a = anp.asarray(x)
+    for name, args in [
+        ("round", (2,)),
+        ("take", ([0, 5],)),
+        ("repeat", (2, 1)),
+        ("diagonal", ()),
+        ("trace", ()),
+        ("nonzero", ()),
+        ("argsort", (0,)),
+        ("argpartition", (1,)),
+        ("ravel", ()),
+        ("cumsum", (1,)),
+    ]:
+        got, want = getattr(a, name)(*args), getattr(x, name)(*args)
+        if name == "argpartition":  # any valid partition: compare the partitioned values
+            got = np.take_along_axis(x, np.asarray(got), -1)[:, 1]
+            want = np.take_along_axis(x, want, -1)[:, 1]
+        _same(got, want)
+    s = np.sort(x[0])
+    _same(anp.asarray(s).searchsorted([0.0, 1.0]), s.searchsorted([0.0, 1.0]))
+    _same(a.compress([True, False, True], axis=0), x.compress([True, False, True], axis=0))
+    c = np.array([0, 1, 0])
+    _same(anp.asarray(c).choose([[1, 2, 3], [4, 5, 6]]), c.choose([[1, 2, 3], [4, 5, 6]]))
+
+
+def test_in_place_methods_like_numpy():
+    x = RNG.standard_normal((3, 5))
+    for axis in (-1, 0):
+        a, n = anp.asarray(x.copy()), x.copy()
+        assert a.sort(axis=axis) is None
+        n.sort(axis=axis)
+        _same(a, n)
+    a, n = anp.asarray(x[0].copy()), x[0].copy()
+    a.partition(2)
+    n.partition(2)
+    _same(a[2], n[2])
+    a.put([0, 3], [10.0, 20.0])
+    n.put([0, 3], [10.0, 20.0])
+    _same(a[[0, 3]], n[[0, 3]])
+    f = arrax.jit(lambda v: (v.sort(), v)[1])  # functionalized under jit
+    _same(f(anp.asarray([3.0, 1.0, 2.0])), np.array([1.0, 2.0, 3.0]))
+
+
+def test_memory_methods():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    a = anp.asarray(x.copy())
+    _same(a.view(np.int32), x.view(np.int32))
+    _same(a.view(np.uint8), x.view(np.uint8))
+    v = a.view()
+    v[0, 0] = 42.0
+    assert float(a[0, 0]) == 42.0  # the same memory
+    assert anp.asarray(x).tobytes() == x.tobytes()
+    assert anp.asarray(x).T.tobytes() == x.T.tobytes()
+    assert bytes(anp.asarray(x).data) == bytes(x.data)
+    _same(anp.asarray(x).byteswap(), x.byteswap())
+    b = anp.asarray(x.copy())
+    assert b.flat[4] == x.flat[4] and len(b.flat) == 6
+    assert [float(e) for e in b.flat] == list(x.flat)
+    b.flat[[0, 5]] = -1.0
+    n = x.copy()
+    n.flat[[0, 5]] = -1.0
+    _same(b, n)
+    import pickle
+
+    _same(pickle.loads(anp.asarray(x).dumps()), x)

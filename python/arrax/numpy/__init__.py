@@ -239,3 +239,7 @@ class _ArrayNamespaceInfo:
 
 def __array_namespace_info__():
     return _ArrayNamespaceInfo()
+
+
+# Last: every module function exists now, so the methods that forward to them can be set.
+_ndarray_methods.install_forwarded()

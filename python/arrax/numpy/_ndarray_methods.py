@@ -124,7 +124,123 @@ class _Flags:
         )
 
 
+def sort(self, axis=-1, kind=None, order=None, *, stable=None):
+    """In place, as NumPy's method (numpy.sort returns a sorted copy)."""
+    if order is not None:
+        raise ValueError("sort: order= applies to structured arrays, which arrax has not")
+    self[...] = _anp().sort(self, axis=axis, kind=kind, stable=stable)
+
+
+def partition(self, kth, axis=-1, kind="introselect", order=None):
+    """In place, as NumPy's method."""
+    self[...] = _anp().partition(self, kth, axis=axis)
+
+
+def put(self, indices, values, mode="raise"):
+    """In place, as NumPy's method."""
+    _anp().put(self, indices, values, mode)
+
+
+def compress(self, condition, axis=None, out=None):
+    return _anp().compress(condition, self, axis=axis)
+
+
+def choose(self, choices, out=None, mode="raise"):
+    return _anp().choose(self, choices, mode=mode)
+
+
+def _host(self, name):
+    if self._is_tracer:
+        raise TypeError(f"ndarray.{name}: needs a concrete array, not a traced value")
+    import numpy as onp
+
+    return onp.asarray(self)
+
+
+def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
+    """A new array over the same memory, optionally reinterpreted as another dtype."""
+    if dtype is None:
+        return self[...]
+    from arrax.numpy._common import from_numpy
+
+    return from_numpy(_host(self, "view").view(dtype))
+
+
+def tobytes(self, order="C"):
+    return _host(self, "tobytes").tobytes(order)
+
+
+def tofile(self, fid, sep="", format="%s"):  # noqa: A002 (NumPy's name)
+    _host(self, "tofile").tofile(fid, sep, format)
+
+
+def dumps(self):
+    import pickle
+
+    return pickle.dumps(self)
+
+
+def dump(self, file):
+    import pickle
+
+    if isinstance(file, str):
+        with open(file, "wb") as f:
+            pickle.dump(self, f)
+    else:
+        pickle.dump(self, file)
+
+
+def byteswap(self, inplace=False):
+    a = _host(self, "byteswap")
+    if inplace:
+        a.byteswap(inplace=True)
+        return self
+    from arrax.numpy._common import from_numpy
+
+    return from_numpy(a.byteswap())
+
+
+class _FlatIter:
+    """a.flat: iteration, indexing and assignment over the elements in C order."""
+
+    def __init__(self, a):
+        self.base = a
+
+    def __iter__(self):
+        return iter(self.base.ravel())
+
+    def __len__(self):
+        return self.base.size
+
+    def __getitem__(self, key):
+        return self.base.ravel()[key]
+
+    def __setitem__(self, key, value):
+        a = self.base
+        if a._is_tracer:
+            raise TypeError("ndarray.flat: assignment needs a concrete array")
+        import numpy as onp
+
+        onp.asarray(a).flat[key] = onp.asarray(value)
+
+    def copy(self):
+        return self.base.ravel().copy()
+
+
 _METHODS = {
+    "sort": sort,
+    "partition": partition,
+    "put": put,
+    "compress": compress,
+    "choose": choose,
+    "view": view,
+    "tobytes": tobytes,
+    "tofile": tofile,
+    "dump": dump,
+    "dumps": dumps,
+    "byteswap": byteswap,
+    "flat": property(lambda self: _FlatIter(self)),
+    "data": property(lambda self: memoryview(_host(self, "data"))),
     "reshape": reshape,
     "transpose": transpose,
     "astype": astype,
@@ -165,8 +281,9 @@ _FORWARDED = [
     "round",
     "dot",
     "nonzero",
-    "sort",
     "argsort",
+    "argpartition",
+    "searchsorted",
     "repeat",
     "take",
     "diagonal",
@@ -176,9 +293,14 @@ _FORWARDED = [
 
 for _name, _impl in _METHODS.items():
     setattr(ndarray, _name, _impl)
-for _name in _FORWARDED:
-    if hasattr(_anp(), _name):  # this module is imported last by arrax.numpy
-        setattr(ndarray, _name, _forward(_name))
+
+
+def install_forwarded():
+    """Sets the forwarded methods. arrax.numpy calls it once every module function exists:
+    the modules that define sort, round, take, ... are imported after this one, and a method
+    whose function was missing then used to be left out (a.sort() raised AttributeError)."""
+    for name in _FORWARDED:
+        setattr(ndarray, name, _forward(name))
 
 
 def _at(self):
