@@ -495,3 +495,80 @@ def test_memory_methods():
     import pickle
 
     _same(pickle.loads(anp.asarray(x).dumps()), x)
+
+
+def test_linalg_namespace_aliases():
+    a = RNG.standard_normal((3, 4)) + 1j * RNG.standard_normal((3, 4))
+    b = RNG.standard_normal((2, 3, 4))
+    _same(anp.linalg.vecdot(anp.asarray(a), anp.asarray(b)), np.linalg.vecdot(a, b))
+    _same(
+        anp.linalg.tensordot(anp.asarray(b), anp.asarray(b), axes=([1, 2], [1, 2])),
+        np.linalg.tensordot(b, b, axes=([1, 2], [1, 2])),
+    )
+
+
+# ---- random distributions (moments against NumPy's samplers; fixed seeds) ---------------------
+
+DISTRIBUTIONS = [
+    ("lognormal", (0.5, 0.3)),
+    ("laplace", (1.0, 2.0)),
+    ("logistic", (1.0, 2.0)),
+    ("gumbel", (1.0, 2.0)),
+    ("rayleigh", (2.0,)),
+    ("weibull", (1.5,)),
+    ("pareto", (6.0,)),
+    ("power", (2.0,)),
+    ("standard_t", (5.0,)),
+    ("chisquare", (3.0,)),
+    ("f", (5.0, 10.0)),
+    ("noncentral_chisquare", (3.0, 2.0)),
+    ("noncentral_f", (5.0, 10.0, 2.0)),
+    ("geometric", (0.3,)),
+    ("negative_binomial", (3, 0.4)),
+    ("triangular", (0.0, 1.0, 3.0)),
+    ("wald", (1.0, 2.0)),
+]
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="compares arrax's sampler with NumPy's")
+@pytest.mark.parametrize("name, args", DISTRIBUTIONS)
+def test_distribution_moments_match_numpy(name, args):
+    n = 100_000
+    got = np.asarray(getattr(anp.random.default_rng(1), name)(*args, size=n))
+    want = getattr(np.random.default_rng(1), name)(*args, size=n)
+    assert got.dtype == want.dtype and got.shape == (n,)
+    np.testing.assert_allclose(got.mean(), want.mean(), rtol=0.03, atol=0.02)
+    np.testing.assert_allclose(got.std(), want.std(), rtol=0.05, atol=0.02)
+    # the legacy module function and the parameters' broadcasting
+    assert np.shape(getattr(anp.random, name)(*args, size=(2, 3))) == (2, 3)
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="arrax's sampler")
+def test_other_generator_methods():
+    g = anp.random.default_rng(2)
+    d = np.asarray(g.dirichlet([1.0, 2.0, 3.0], 1000))
+    np.testing.assert_allclose(d.sum(-1), 1.0)
+    np.testing.assert_allclose(d.mean(0), [1 / 6, 2 / 6, 3 / 6], atol=0.02)
+    m = np.asarray(g.multinomial(20, [0.2, 0.3, 0.5], 2000))
+    assert m.dtype == np.int64 and (m.sum(-1) == 20).all()
+    np.testing.assert_allclose(m.mean(0), [4, 6, 10], atol=0.3)
+    x = np.arange(12).reshape(3, 4)
+    p = np.asarray(g.permuted(x, axis=1))
+    assert (np.sort(p, axis=1) == x).all()
+    assert sorted(np.asarray(g.permuted(x)).ravel().tolist()) == list(range(12))
+    assert len(g.bytes(7)) == 7 and len(g.spawn(3)) == 3
+    c = np.asarray(g.standard_cauchy(10000))
+    assert abs(np.median(c)) < 0.1
+    with pytest.raises(ValueError):
+        g.triangular(2.0, 1.0, 3.0)
+    with pytest.raises(ValueError):
+        g.geometric(1.5)
+    rs = anp.random.RandomState(0)
+    assert np.shape(rs.rand(2, 3)) == (2, 3) and np.shape(rs.randn(4)) == (4,)
+    r = np.asarray(rs.randint(0, 5, 1000))
+    assert r.min() >= 0 and r.max() <= 4
+    rs.seed(0)
+    a = np.asarray(rs.random_sample(3))
+    rs.seed(0)
+    assert (np.asarray(rs.random_sample(3)) == a).all()
+    assert set(np.asarray(anp.random.random_integers(2, size=100)).tolist()) <= {1, 2}

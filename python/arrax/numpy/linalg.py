@@ -51,6 +51,8 @@ __all__ = [
     "diagonal",
     "cross",
     "matrix_transpose",
+    "tensordot",
+    "vecdot",
 ]
 
 
@@ -653,3 +655,13 @@ def cross(x1, x2, /, *, axis=-1):
 def matrix_transpose(x, /):
     """numpy.linalg.matrix_transpose."""
     return _mT(_arr(x))
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """numpy.linalg.tensordot."""
+    return _np().tensordot(x1, x2, axes=axes)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """numpy.linalg.vecdot: sum(conj(x1) * x2) over axis, broadcast."""
+    return _np().vecdot(x1, x2, axis=axis)

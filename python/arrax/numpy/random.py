@@ -12,6 +12,7 @@ import numpy as onp
 from arrax import _core
 from arrax import random as _jr
 from arrax.numpy._common import _arr, _np
+from arrax.numpy._random_distributions import LEGACY, DistributionsMixin
 
 __all__ = [
     "Generator",
@@ -33,6 +34,14 @@ __all__ = [
     "beta",
     "poisson",
     "binomial",
+    "standard_exponential",
+    "standard_gamma",
+    "multivariate_normal",
+    "sample",
+    "ranf",
+    "random_integers",
+    "RandomState",
+    *LEGACY,
 ]
 
 
@@ -48,7 +57,7 @@ def _scalar_or_array(x, size):
     return x[()] if size is None and x.ndim == 0 else x
 
 
-class Generator:
+class Generator(DistributionsMixin):
     """Like numpy.random.Generator, on arrax's counter-based generator."""
 
     def __init__(self, seed=None):
@@ -344,3 +353,68 @@ def poisson(lam=1.0, size=None):
 
 def binomial(n, p, size=None):
     return _global.binomial(n, p, size)
+
+
+def standard_exponential(size=None):
+    return _global.standard_exponential(size)
+
+
+def standard_gamma(shape, size=None):
+    return _global.standard_gamma(shape, size)
+
+
+def multivariate_normal(mean, cov, size=None, check_valid="warn", tol=1e-8):
+    return _global.multivariate_normal(mean, cov, size, check_valid, tol)
+
+
+sample = ranf = random_sample
+
+
+def random_integers(low, high=None, size=None):
+    """numpy.random.random_integers (deprecated in NumPy): integers in [low, high]."""
+    if high is None:
+        low, high = 1, low
+    return _global.integers(low, high, size, endpoint=True)
+
+
+def _legacy(name):
+    def fn(*args, **kwargs):
+        return getattr(_global, name)(*args, **kwargs)
+
+    fn.__name__ = name
+    fn.__doc__ = f"numpy.random.{name}, on the module's global generator."
+    return fn
+
+
+for _name in LEGACY:
+    globals()[_name] = _legacy(_name)
+
+
+class RandomState(Generator):
+    """numpy.random.RandomState's methods (rand, randn, randint, random_sample, seed, ...)
+    on arrax's counter-based generator: the same distributions, not MT19937's streams."""
+
+    def __init__(self, seed=None):
+        super().__init__(seed)
+
+    def seed(self, seed=None):
+        self.__init__(seed)
+
+    def rand(self, *shape):
+        return self.random(shape if shape else None)
+
+    def randn(self, *shape):
+        return self.standard_normal(shape if shape else None)
+
+    def randint(self, low, high=None, size=None, dtype=int):
+        return self.integers(low, high, size, dtype)
+
+    def random_sample(self, size=None):
+        return self.random(size)
+
+    def random_integers(self, low, high=None, size=None):
+        if high is None:
+            low, high = 1, low
+        return self.integers(low, high, size, endpoint=True)
+
+    ranf = sample = random_sample
