@@ -12,7 +12,16 @@ from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
 jax = pytest.importorskip("jax")
-jax.config.update("jax_enable_x64", True)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _jax_x64():
+    # float64 in JAX for these comparisons only: other modules' JAX programs keep the default.
+    old = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", old)
+
 
 ELEMENTWISE = [
     "elu",
