@@ -572,3 +572,40 @@ def test_other_generator_methods():
     rs.seed(0)
     assert (np.asarray(rs.random_sample(3)) == a).all()
     assert set(np.asarray(anp.random.random_integers(2, size=100)).tolist()) <= {1, 2}
+
+
+# ---- index tricks ----------------------------------------------------------------------------
+
+INDEX_TRICKS = [
+    lambda m, x, y: m.r_[1:5],
+    lambda m, x, y: m.r_[0:1:5j],
+    lambda m, x, y: m.r_[x, 0, 0, x],
+    lambda m, x, y: m.r_[-1:1:6j, [0] * 3, 5, 6],
+    lambda m, x, y: m.r_["-1", y, y],
+    lambda m, x, y: m.r_["0,2", x, x],
+    lambda m, x, y: m.r_["0,2,0", x, x],
+    lambda m, x, y: m.r_["1,2,0", x, x],
+    lambda m, x, y: m.c_[x, x],
+    lambda m, x, y: m.c_[y, 0, 0, y],
+    lambda m, x, y: m.r_[x.astype(np.int32), 7],
+    lambda m, x, y: m.r_[x, 2.5],
+    lambda m, x, y: m.c_[1:4, x],
+    lambda m, x, y: m.mgrid[0:5, 0:3],
+    lambda m, x, y: m.mgrid[-1:1:5j],
+    lambda m, x, y: m.ogrid[0:3, 0:4],
+]
+
+
+@pytest.mark.parametrize("expr", INDEX_TRICKS)
+def test_index_tricks(expr):
+    x, y = np.array([1, 2, 3]), np.array([[4, 5, 6]])
+    _same(expr(anp, anp.asarray(x), anp.asarray(y)), expr(np, x, y))
+
+
+def test_index_tricks_trace_and_index_expressions():
+    x = np.array([1.0, 2.0, 3.0])
+    _same(arrax.jit(lambda v: anp.r_[v, 0, v])(anp.asarray(x)), np.r_[x, 0, x])
+    _same(arrax.jit(lambda v: anp.c_[v, v])(anp.asarray(x)), np.c_[x, x])
+    assert anp.s_[1:3, ::2] == np.s_[1:3, ::2] and anp.index_exp[1:2] == np.index_exp[1:2]
+    with pytest.raises(ValueError):
+        anp.r_[anp.asarray(x), "0"]

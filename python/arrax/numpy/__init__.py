@@ -155,6 +155,7 @@ _install_protocols(ndarray)
 from arrax.numpy._apply import *  # noqa: E402,F401,F403
 from arrax.numpy._construction import *  # noqa: E402,F401,F403
 from arrax.numpy._float_and_complex import *  # noqa: E402,F401,F403
+from arrax.numpy._index_tricks import *  # noqa: E402,F401,F403
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
 from arrax.numpy._inplace import *  # noqa: E402,F401,F403
 from arrax.numpy._interop import *  # noqa: E402,F401,F403

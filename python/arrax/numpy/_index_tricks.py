@@ -1,0 +1,110 @@
+"""NumPy's index tricks: r_ and c_ (concatenation by slices and arrays), mgrid and ogrid
+(grids from slices), s_ and index_exp (index tuples). r_ and c_ take arrax arrays, traced
+ones included; the grids are constants built by NumPy from the (Python) slice bounds."""
+
+import numpy as onp
+
+from arrax.numpy._common import _arr, _np, from_numpy
+
+__all__ = ["r_", "c_", "s_", "index_exp", "mgrid", "ogrid"]
+
+s_ = onp.s_
+index_exp = onp.index_exp
+
+
+class _Grid:
+    def __init__(self, grid):
+        self._grid = grid
+
+    def __getitem__(self, key):
+        return from_numpy(self._grid[key])
+
+    def __len__(self):
+        return 0
+
+
+mgrid = _Grid(onp.mgrid)
+ogrid = _Grid(onp.ogrid)
+
+
+def _with_ndmin(x, ndmin):
+    return x.reshape((1,) * (ndmin - x.ndim) + x.shape) if x.ndim < ndmin else x
+
+
+class _AxisConcatenator:
+    """numpy.lib.index_tricks.AxisConcatenator over arrax arrays: slices become arange (or
+    linspace for a complex step), a leading string 'axis[,ndmin[,trans1d]]' sets the layout,
+    arrays and scalars are joined along axis."""
+
+    def __init__(self, axis, ndmin, trans1d):
+        self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
+
+    def __getitem__(self, key):
+        np = _np()
+        if not isinstance(key, tuple):
+            key = (key,)
+        axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
+        objs, scalars = [], []
+        for k, item in enumerate(key):
+            scalar = False
+            if isinstance(item, slice):
+                start = 0 if item.start is None else item.start
+                step = 1 if item.step is None else item.step
+                if isinstance(step, (complex, onp.complexfloating)):
+                    obj = from_numpy(onp.linspace(start, item.stop, int(abs(step))))
+                else:
+                    obj = np.arange(start, item.stop, step)
+                if ndmin > 1:
+                    obj = _with_ndmin(obj, ndmin)
+                    if trans1d != -1:
+                        obj = np.swapaxes(obj, -1, trans1d)
+            elif isinstance(item, str):
+                if k != 0:
+                    raise ValueError("special directives must be the first entry.")
+                if item in ("r", "c"):
+                    raise NotImplementedError(
+                        "r_/c_: the 'r' and 'c' directives make numpy.matrix objects, "
+                        "which arrax has not"
+                    )
+                try:
+                    vec = [int(v) for v in item.split(",")]
+                except ValueError as e:
+                    raise ValueError(f"unknown special directive {item!r}") from e
+                axis = vec[0]
+                if len(vec) > 1:
+                    ndmin = vec[1]
+                if len(vec) > 2:
+                    trans1d = vec[2]
+                continue
+            elif isinstance(item, (bool, int, float, complex)) or (
+                onp.isscalar(item) and not isinstance(item, str)
+            ):
+                scalar = True
+                scalars.append(item)
+                obj = item
+            else:
+                obj = _arr(item)
+                item_ndim = obj.ndim
+                obj = _with_ndmin(obj, ndmin)
+                if trans1d != -1 and item_ndim < ndmin:
+                    k2 = ndmin - item_ndim
+                    k1 = trans1d + k2 + 1 if trans1d < 0 else trans1d
+                    axes = list(range(ndmin))
+                    obj = np.transpose(obj, axes[:k1] + axes[k2:] + axes[k1:k2])
+            objs.append((obj, scalar))
+        arrays = [o for o, s in objs if not s]
+        dtype = onp.result_type(*[a.dtype for a in arrays], *scalars) if objs else onp.float64
+        parts = [
+            _with_ndmin(np.asarray(o, dtype=dtype), max(ndmin, 1)) if s else o.astype(dtype)
+            for o, s in objs
+        ]
+        if not parts:
+            return np.asarray([], dtype=onp.float64)
+        return np.concatenate(parts, axis=axis)
+
+    def __len__(self):
+        return 0
+
+
+r_ = _AxisConcatenator(0, 1, -1)
+c_ = _AxisConcatenator(-1, 2, 0)
