@@ -24,13 +24,22 @@ from arrax._ad import (
 from arrax._batching import vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
-from arrax import lax, test_util  # noqa: E402
-from arrax import checkpoints, nn, optim, tree  # noqa: E402
+from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose
 
-
-from arrax import cuda  # noqa: E402
+jacobian = jacrev  # jax.jacobian
+make_jaxpr = make_ir  # jax.make_jaxpr: arrax's graph text plays the jaxpr's part
+from arrax import (  # noqa: E402  # noqa: E402
+    checkpoints,
+    cuda,  # noqa: E402
+    lax,
+    nn,
+    optim,
+    test_util,
+    tree,
+)
 from arrax._devices import (  # noqa: E402
     Device,
+    _init_from_environment,
     default_device,
     default_matmul_precision,
     device_count,
@@ -39,7 +48,6 @@ from arrax._devices import (  # noqa: E402
     devices,
     set_matmul_precision,
 )
-from arrax._devices import _init_from_environment
 
 _init_from_environment()
 
@@ -74,6 +82,12 @@ __all__ = [
     "optim",
     "checkpoints",
     "make_ir",
+    "make_jaxpr",
+    "jacobian",
+    "ShapeDtypeStruct",
+    "eval_shape",
+    "linear_transpose",
+    "disable_jit",
     "jit",
     "grad",
     "value_and_grad",

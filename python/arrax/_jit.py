@@ -12,7 +12,7 @@ import functools
 import logging
 import os
 
-from arrax import _core, tree_util
+from arrax import _core, _shapes, tree_util
 from arrax._trace_core import describe
 from arrax._tracing import _aval
 
@@ -110,6 +110,8 @@ class JitFunction:
         return entry, leaves, tracer
 
     def __call__(self, *args, **kwargs):
+        if _shapes.jit_disabled():  # arrax.disable_jit(): run the Python function as it is
+            return self._fun(*args, **kwargs)
         (graph, out_treedef, optimized, captured_tracer), leaves, tracer = self._entry(args, kwargs)
         if tracer or captured_tracer:
             # Under another transformation (grad, vmap, an outer jit): one `jit` primitive
