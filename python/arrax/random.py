@@ -507,3 +507,11 @@ def categorical(key, logits, axis=-1, shape=None, replace=True) -> jnp.ndarray:
     top = _onp.argsort(-host, axis=-1, kind="stable")[..., :n]
     top = _onp.moveaxis(top, -1, 0).reshape(shape)
     return jnp.asarray(top.astype(_onp.int32))
+
+
+# The samplers composed from the ones above (gamma and its relatives, the continuous
+# transformations, multivariate_normal, orthogonal, ...): _random_samplers.py.
+from arrax._random_samplers import *  # noqa: E402,F401,F403
+from arrax._random_samplers import __all__ as _composed  # noqa: E402
+
+__all__ += _composed

@@ -1,0 +1,286 @@
+"""The rest of jax.random's samplers, composed from random.py's uniform, normal and
+exponential by JAX's transformations, so each is a pure function of its key that traces and
+batches. gamma (and beta, dirichlet, chisquare, f, t, loggamma, generalized_normal through it)
+takes Marsaglia and Tsang's rejection with a fixed number of proposals drawn at once, the first
+accepted one kept: every sample stays a fixed-shape function of the key, and with 16 proposals
+all are rejected with probability below 1e-20 (the last is kept then)."""
+
+import numpy as _onp
+
+import arrax.numpy as jnp
+from arrax import random as _r
+
+__all__ = [
+    "gamma",
+    "loggamma",
+    "beta",
+    "dirichlet",
+    "chisquare",
+    "f",
+    "t",
+    "cauchy",
+    "laplace",
+    "logistic",
+    "lognormal",
+    "pareto",
+    "rayleigh",
+    "triangular",
+    "wald",
+    "weibull_min",
+    "geometric",
+    "rademacher",
+    "maxwell",
+    "double_sided_maxwell",
+    "generalized_normal",
+    "multivariate_normal",
+    "orthogonal",
+    "ball",
+    "clone",
+]
+
+_PROPOSALS = 16
+
+
+def _setup(name, key, dtype, shape, *params):
+    """The key, the float dtype, the parameters as arrays of it and the output shape
+    (the parameters' broadcast shape when shape is None)."""
+    k = _r._check_key(name, key)
+    dt = _r._float_dtype(dtype, name)
+    ps = [
+        jnp.asarray(p).astype(dt) if hasattr(p, "dtype") else jnp.asarray(p, dtype=dt)
+        for p in params
+    ]
+    if shape is None:
+        shape = jnp.broadcast_shapes(*[p.shape for p in ps]) if ps else ()
+    shape = _r._shape(shape)
+    _r._check_broadcast(shape, *[p.shape for p in ps])
+    return k, dt, ps, shape
+
+
+def _tiny(dt):
+    return float(_r._finfo(dt).tiny)
+
+
+def _log_gamma_samples(k, a, shape, dt):
+    """log of Gamma(a, 1) samples; a < 1 boosted (Gamma(a + 1) U^(1/a)), in log space so that
+    tiny shapes do not underflow to zero."""
+    a = jnp.broadcast_to(a, shape)
+    boost = a < 1
+    ab = jnp.where(boost, a + 1, a)
+    d = ab - 1.0 / 3
+    c = 1.0 / jnp.sqrt(9 * d)
+    k1, k2, k3 = _r.split(k, 3)
+    x = _r.normal(k1, (_PROPOSALS, *shape), dt)
+    u = _r.uniform(k2, (_PROPOSALS, *shape), dt, minval=_tiny(dt))
+    v = (1 + c * x) ** 3
+    safe_v = jnp.where(v > 0, v, 1.0)
+    ok = (v > 0) & (jnp.log(u) < 0.5 * x * x + d - d * safe_v + d * jnp.log(safe_v))
+    ok = jnp.concatenate([ok[:-1], jnp.ones((1, *shape), bool)], axis=0)  # the last as fallback
+    first = jnp.argmax(ok, axis=0)
+    log_sample = jnp.log(d) + jnp.log(jnp.take_along_axis(safe_v, first[None], axis=0)[0])
+    log_u = jnp.log(_r.uniform(k3, shape, dt, minval=_tiny(dt)))
+    return jnp.where(boost, log_sample + log_u / jnp.where(boost, a, 1.0), log_sample)
+
+
+def gamma(key, a, shape=None, dtype=jnp.float32):
+    """Gamma(a, 1) samples."""
+    k, dt, (a,), shape = _setup("gamma", key, dtype, shape, a)
+    return jnp.where(a == 0, 0.0, jnp.exp(_log_gamma_samples(k, a, shape, dt))).astype(dt)
+
+
+def loggamma(key, a, shape=None, dtype=jnp.float32):
+    """log of Gamma(a, 1) samples, accurate where they are tiny."""
+    k, dt, (a,), shape = _setup("loggamma", key, dtype, shape, a)
+    return _log_gamma_samples(k, a, shape, dt).astype(dt)
+
+
+def beta(key, a, b, shape=None, dtype=jnp.float32):
+    k, dt, (a, b), shape = _setup("beta", key, dtype, shape, a, b)
+    ka, kb = _r.split(k)
+    la, lb = _log_gamma_samples(ka, a, shape, dt), _log_gamma_samples(kb, b, shape, dt)
+    m = jnp.maximum(la, lb)  # X / (X + Y) in log space
+    return (jnp.exp(la - m) / (jnp.exp(la - m) + jnp.exp(lb - m))).astype(dt)
+
+
+def dirichlet(key, alpha, shape=None, dtype=jnp.float32):
+    k = _r._check_key("dirichlet", key)
+    dt = _r._float_dtype(dtype, "dirichlet")
+    alpha = jnp.asarray(alpha).astype(dt)
+    if alpha.ndim < 1:
+        raise ValueError("dirichlet: alpha must have at least one dimension")
+    shape = alpha.shape[:-1] if shape is None else _r._shape(shape)
+    out = (*shape, alpha.shape[-1])
+    lg = _log_gamma_samples(k, alpha, out, dt)
+    lg = lg - jnp.max(lg, axis=-1, keepdims=True)
+    g = jnp.exp(lg)
+    return (g / jnp.sum(g, axis=-1, keepdims=True)).astype(dt)
+
+
+def chisquare(key, df, shape=None, dtype=jnp.float32):
+    k, dt, (df,), shape = _setup("chisquare", key, dtype, shape, df)
+    return (2.0 * jnp.exp(_log_gamma_samples(k, df / 2, shape, dt))).astype(dt)
+
+
+def f(key, dfnum, dfden, shape=None, dtype=jnp.float32):
+    k, dt, (dn, dd), shape = _setup("f", key, dtype, shape, dfnum, dfden)
+    kn, kd = _r.split(k)
+    num = chisquare(kn, dn, shape, dt) / dn
+    den = chisquare(kd, dd, shape, dt) / dd
+    return (num / den).astype(dt)
+
+
+def t(key, df, shape=(), dtype=jnp.float32):
+    k, dt, (df,), shape = _setup("t", key, dtype, shape, df)
+    kn, kg = _r.split(k)
+    n = _r.normal(kn, shape, dt)
+    half = df / 2
+    g = jnp.exp(_log_gamma_samples(kg, half, shape, dt))
+    return (n * jnp.sqrt(half / g)).astype(dt)
+
+
+def cauchy(key, shape=(), dtype=jnp.float32):
+    k, dt, _, shape = _setup("cauchy", key, dtype, shape)
+    u = _r.uniform(k, shape, dt, minval=float(_r._finfo(dt).eps))
+    return jnp.tan(_onp.pi * (u - 0.5)).astype(dt)
+
+
+def laplace(key, shape=(), dtype=jnp.float32):
+    k, dt, _, shape = _setup("laplace", key, dtype, shape)
+    u = _r.uniform(k, shape, dt, minval=-1.0 + float(_r._finfo(dt).epsneg), maxval=1.0)
+    return (jnp.sign(u) * jnp.log1p(-jnp.abs(u))).astype(dt)
+
+
+def logistic(key, shape=(), dtype=jnp.float32):
+    k, dt, _, shape = _setup("logistic", key, dtype, shape)
+    u = _r.uniform(k, shape, dt, minval=_tiny(dt))
+    return (jnp.log(u) - jnp.log1p(-u)).astype(dt)
+
+
+def lognormal(key, sigma=1.0, shape=None, dtype=jnp.float32):
+    k, dt, (sigma,), shape = _setup("lognormal", key, dtype, shape, sigma)
+    return jnp.exp(sigma * _r.normal(k, shape, dt)).astype(dt)
+
+
+def pareto(key, b, shape=None, dtype=jnp.float32):
+    k, dt, (b,), shape = _setup("pareto", key, dtype, shape, b)
+    return jnp.exp(_r.exponential(k, shape, dt) / b).astype(dt)
+
+
+def rayleigh(key, scale, shape=None, dtype=jnp.float32):
+    k, dt, (scale,), shape = _setup("rayleigh", key, dtype, shape, scale)
+    u = _r.uniform(k, shape, dt, minval=_tiny(dt))
+    return (jnp.sqrt(-2 * jnp.log(u)) * scale).astype(dt)
+
+
+def triangular(key, left, mode, right, shape=None, dtype=jnp.float32):
+    k, dt, (lo, mo, hi), shape = _setup("triangular", key, dtype, shape, left, mode, right)
+    u = _r.uniform(k, shape, dt)
+    base = hi - lo
+    x = jnp.where(
+        u < (mo - lo) / base,
+        lo + jnp.sqrt(u * base * (mo - lo)),
+        hi - jnp.sqrt((1 - u) * base * (hi - mo)),
+    )
+    return x.astype(dt)
+
+
+def wald(key, mean, shape=None, dtype=jnp.float32):
+    k, dt, (mean,), shape = _setup("wald", key, dtype, shape, mean)
+    kv, kz = _r.split(k)
+    y = _r.normal(kv, shape, dt) ** 2
+    z = _r.uniform(kz, shape, dt)
+    m2 = mean * mean
+    x = mean + m2 * y / 2 - mean * jnp.sqrt(4 * mean * y + m2 * y * y) / 2
+    return jnp.where(z <= mean / (mean + x), x, m2 / x).astype(dt)
+
+
+def weibull_min(key, scale, concentration, shape=(), dtype=jnp.float32):
+    k, dt, (scale, conc), shape = _setup("weibull_min", key, dtype, shape, scale, concentration)
+    u = _r.uniform(k, shape, dt)
+    return (scale * (-jnp.log1p(-u)) ** (1 / conc)).astype(dt)
+
+
+def geometric(key, p, shape=None, dtype=jnp.int32):
+    """The number of trials up to the first success."""
+    k = _r._check_key("geometric", key)
+    p = _r._float_param(p)
+    shape = tuple(p.shape) if shape is None else _r._shape(shape)
+    _r._check_broadcast(shape, p.shape)
+    u = _r.uniform(k, shape, p.dtype, minval=_tiny(p.dtype))
+    return (jnp.floor(jnp.log1p(-u) / jnp.log1p(-p)) + 1).astype(dtype)
+
+
+def rademacher(key, shape=(), dtype=jnp.int32):
+    """-1 or 1, each with probability 1/2."""
+    k = _r._check_key("rademacher", key)
+    b = _r.bernoulli(k, 0.5, _r._shape(shape))
+    return (2 * b.astype(dtype) - 1).astype(dtype)
+
+
+def maxwell(key, shape=(), dtype=jnp.float32):
+    k, dt, _, shape = _setup("maxwell", key, dtype, shape)
+    return jnp.sqrt(jnp.sum(_r.normal(k, (*shape, 3), dt) ** 2, axis=-1)).astype(dt)
+
+
+def double_sided_maxwell(key, loc, scale, shape=(), dtype=jnp.float32):
+    k, dt, (loc, scale), shape = _setup("double_sided_maxwell", key, dtype, shape, loc, scale)
+    km, ks = _r.split(k)
+    return (maxwell(km, shape, dt) * rademacher(ks, shape, dt) * scale + loc).astype(dt)
+
+
+def generalized_normal(key, p, shape=(), dtype=jnp.float32):
+    """Density proportional to exp(-|x|^p)."""
+    k, dt, (p,), shape = _setup("generalized_normal", key, dtype, shape, p)
+    kg, ks = _r.split(k)
+    g = jnp.exp(_log_gamma_samples(kg, 1 / p, shape, dt) / p)
+    return (rademacher(ks, shape, dt) * g).astype(dt)
+
+
+def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
+    if method not in ("cholesky", "svd", "eigh"):
+        raise ValueError("multivariate_normal: method must be 'cholesky', 'svd' or 'eigh'")
+    k = _r._check_key("multivariate_normal", key)
+    mean, cov = jnp.asarray(mean), jnp.asarray(cov)
+    dt = _r._float_dtype(
+        dtype or jnp.result_type(mean.dtype, cov.dtype, jnp.float32), "multivariate_normal"
+    )
+    mean, cov = mean.astype(dt), cov.astype(dt)
+    if mean.ndim < 1 or cov.ndim < 2 or cov.shape[-2:] != (mean.shape[-1], mean.shape[-1]):
+        raise ValueError(f"multivariate_normal: mean {mean.shape} and cov {cov.shape} do not match")
+    if shape is None:
+        shape = jnp.broadcast_shapes(mean.shape[:-1], cov.shape[:-2])
+    shape = _r._shape(shape)
+    if method == "cholesky":
+        factor = jnp.linalg.cholesky(cov)
+    elif method == "svd":
+        u, s, _ = jnp.linalg.svd(cov)
+        factor = u * jnp.sqrt(s)[..., None, :]
+    else:
+        w, v = jnp.linalg.eigh(cov)
+        factor = v * jnp.sqrt(jnp.maximum(w, 0))[..., None, :]
+    z = _r.normal(k, (*shape, mean.shape[-1]), dt)
+    return (mean + jnp.einsum("...ij,...j->...i", factor, z)).astype(dt)
+
+
+def orthogonal(key, n, shape=(), dtype=jnp.float32):
+    """Haar-distributed n x n orthogonal (unitary) matrices."""
+    k = _r._check_key("orthogonal", key)
+    shape = _r._shape(shape)
+    z = _r.normal(k, (*shape, n, n), dtype)
+    q, r = jnp.linalg.qr(z)
+    d = jnp.diagonal(r, axis1=-2, axis2=-1)
+    return q * (d / jnp.abs(d))[..., None, :]
+
+
+def ball(key, d, p=2, shape=(), dtype=jnp.float32):
+    """Uniform samples from the unit p-norm ball in d dimensions."""
+    k, dt, _, shape = _setup("ball", key, dtype, shape)
+    kg, ke = _r.split(k)
+    g = generalized_normal(kg, p, (*shape, d), dt)
+    e = _r.exponential(ke, shape, dt)
+    return (g / (jnp.sum(jnp.abs(g) ** p, axis=-1) + e)[..., None] ** (1 / p)).astype(dt)
+
+
+def clone(key):
+    """The same key (JAX's key reuse checker is not arrax's)."""
+    return jnp.asarray(key).copy()
