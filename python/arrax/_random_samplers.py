@@ -36,6 +36,9 @@ __all__ = [
     "orthogonal",
     "ball",
     "clone",
+    "poisson",
+    "binomial",
+    "multinomial",
 ]
 
 _PROPOSALS = 16
@@ -284,3 +287,106 @@ def ball(key, d, p=2, shape=(), dtype=jnp.float32):
 def clone(key):
     """The same key (JAX's key reuse checker is not arrax's)."""
     return jnp.asarray(key).copy()
+
+
+def _inversion_count(k, u, log_p0, log_ratio, limit, dt):
+    """The smallest count c with CDF(c) >= u, by sequential search from 0: log_p0 is log P(0),
+    log_ratio(c) gives log P(c) - log P(c - 1); a lax.while_loop over all samples at once,
+    in log space so that large rates do not underflow P(0). Counts stop at `limit`."""
+    from arrax import lax
+
+    c0 = jnp.zeros(u.shape, dt)
+    logp0 = jnp.broadcast_to(log_p0, u.shape).astype(dt)
+    cdf0 = jnp.exp(logp0)
+
+    def cond(state):
+        c, _, cdf = state
+        return jnp.any((u > cdf) & (c < limit))
+
+    def body(state):
+        c, logp, cdf = state
+        active = (u > cdf) & (c < limit)
+        c1 = c + 1
+        logp1 = logp + log_ratio(c1)
+        return (
+            jnp.where(active, c1, c),
+            jnp.where(active, logp1, logp),
+            jnp.where(active, cdf + jnp.exp(logp1), cdf),
+        )
+
+    c, _, _ = lax.while_loop(cond, body, (c0, logp0, cdf0))
+    return c
+
+
+def poisson(key, lam, shape=None, dtype=jnp.int32):
+    """Poisson(lam) counts, by inversion (a search from 0 in log space)."""
+    k = _r._check_key("poisson", key)
+    lam = jnp.asarray(lam).astype(jnp.float64)
+    shape = tuple(lam.shape) if shape is None else _r._shape(shape)
+    _r._check_broadcast(shape, lam.shape)
+    lam = jnp.broadcast_to(lam, shape)
+    u = _r.uniform(k, shape, jnp.float64)
+    safe = jnp.maximum(lam, 1e-300)
+    c = _inversion_count(
+        k,
+        u,
+        -lam,
+        lambda c: jnp.log(safe) - jnp.log(c),
+        lam + 40 * jnp.sqrt(lam) + 100,
+        jnp.float64,
+    )
+    return jnp.where(lam > 0, c, 0).astype(dtype)
+
+
+def binomial(key, n, p, shape=None, dtype=jnp.float32):
+    """Binomial(n, p) counts, by inversion on min(p, 1 - p)."""
+    k = _r._check_key("binomial", key)
+    n = jnp.asarray(n).astype(jnp.float64)
+    p = jnp.asarray(p).astype(jnp.float64)
+    if shape is None:
+        shape = jnp.broadcast_shapes(n.shape, p.shape)
+    shape = _r._shape(shape)
+    _r._check_broadcast(shape, n.shape, p.shape)
+    n, p = jnp.broadcast_to(n, shape), jnp.broadcast_to(p, shape)
+    flip = p > 0.5
+    q = jnp.where(flip, 1 - p, p)
+    qs = jnp.clip(q, 1e-300, 1 - 1e-16)
+    u = _r.uniform(k, shape, jnp.float64)
+    ratio = jnp.log(qs) - jnp.log1p(-qs)
+    c = _inversion_count(
+        k, u, n * jnp.log1p(-qs), lambda c: jnp.log(n - c + 1) - jnp.log(c) + ratio, n, jnp.float64
+    )
+    c = jnp.where(q <= 0, 0.0, c)
+    return jnp.where(flip, n - c, c).astype(dtype)
+
+
+def multinomial(key, n, p, *, shape=None, dtype=jnp.float32, unroll=1):
+    """Multinomial counts over the last axis of p: a binomial of the trials left per category,
+    its probability renormalized."""
+    p = jnp.asarray(p).astype(jnp.float64)
+    n = jnp.asarray(n).astype(jnp.float64)
+    if shape is None:  # as JAX, shape is the result's, categories last
+        shape = jnp.broadcast_shapes(n.shape, p.shape[:-1])
+    else:
+        shape = _r._shape(shape)
+        if not shape or shape[-1] != p.shape[-1]:
+            raise ValueError(
+                f"multinomial: shape {shape} must end with the {p.shape[-1]} categories of p"
+            )
+        shape = shape[:-1]
+    shape = _r._shape(shape)
+    keys = _r.split(_r._check_key("multinomial", key), p.shape[-1])
+    left = jnp.broadcast_to(n, shape)
+    mass = jnp.ones(shape)
+    counts = []
+    for i in range(p.shape[-1]):
+        pi = jnp.broadcast_to(p[..., i], shape)
+        if i == p.shape[-1] - 1:
+            c = left
+        else:
+            q = jnp.clip(jnp.where(mass > 0, pi / jnp.maximum(mass, 1e-300), 0.0), 0.0, 1.0)
+            c = binomial(keys[i], left, q, shape, jnp.float64)
+            mass = mass - pi
+        counts.append(c)
+        left = left - c
+    return jnp.stack(counts, axis=-1).astype(dtype)

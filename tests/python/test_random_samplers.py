@@ -101,3 +101,47 @@ def test_vector_samplers():
     c = np.asarray(ar.cauchy(key, (50_000,)))
     assert abs(np.median(c)) < 0.03 and abs(np.median(np.abs(c)) - 1) < 0.03
     np.testing.assert_array_equal(np.asarray(ar.clone(key)), np.asarray(key))
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("poisson", (3.5,)),
+        ("poisson", (0.2,)),
+        ("poisson", (150.0,)),
+        ("binomial", (20, 0.3)),
+        ("binomial", (50, 0.8)),
+    ],
+)
+def test_counting_samplers_match_jax(name, args):
+    n = 50_000
+    got = np.asarray(getattr(ar, name)(ar.PRNGKey(5), *args, shape=(n,)))
+    want = np.asarray(getattr(jr, name)(jr.PRNGKey(5), *args, shape=(n,)))
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.mean(), want.mean(), rtol=0.03, atol=0.02)
+    np.testing.assert_allclose(got.std(), want.std(), rtol=0.04, atol=0.02)
+    f = getattr(ar, name)
+    keys = ar.split(ar.PRNGKey(6), 3)
+    batched = np.asarray(arrax.vmap(lambda k: f(k, *args, shape=(4,)))(keys))
+    for i in range(3):
+        np.testing.assert_array_equal(batched[i], np.asarray(f(keys[i], *args, shape=(4,))))
+    np.testing.assert_array_equal(
+        np.asarray(arrax.jit(lambda k: f(k, *args, shape=(4,)))(keys[0])), batched[0]
+    )
+
+
+def test_counting_edge_cases_and_multinomial():
+    key = ar.PRNGKey(8)
+    p = np.asarray(ar.poisson(key, np.array([0.0, 1e4])))
+    assert p[0] == 0 and abs(p[1] - 1e4) < 500
+    assert (np.asarray(ar.binomial(key, 7, 0.0, (10,))) == 0).all()
+    assert (np.asarray(ar.binomial(key, 7, 1.0, (10,))) == 7).all()
+    m = np.asarray(ar.multinomial(key, 20, np.array([0.2, 0.3, 0.5]), shape=(20_000, 3)))
+    assert m.shape == (20_000, 3) and (m.sum(-1) == 20).all()
+    np.testing.assert_allclose(m.mean(0), [4, 6, 10], atol=0.1)
+    np.testing.assert_array_equal(
+        np.asarray(ar.multinomial(key, np.array([5.0, 10.0]), np.array([1.0, 0.0]))),
+        [[5.0, 0.0], [10.0, 0.0]],
+    )
+    with pytest.raises(ValueError):
+        ar.multinomial(key, 5, np.array([0.5, 0.5]), shape=(4,))
