@@ -1,0 +1,297 @@
+"""jax.lax's convolutions and windowed reductions over arrax's primitives.
+
+conv_general_dilated lays its operands out as the `conv` primitive takes them (NCHW input,
+OIHW kernel; 1-D convolutions over a height of 1), applies an input (lhs) dilation as
+interior padding and negative padding as a slice, and lays the result out as asked.
+reduce_window combines the strided slices of the padded operand, one per window position,
+with the given computation (so any elementwise monoid works, and it differentiates and
+batches through the slices)."""
+
+import itertools
+from typing import NamedTuple
+
+import numpy as _onp
+
+from arrax.lax._ops import asarray, bind1, pad, slice, transpose
+
+__all__ = [
+    "ConvDimensionNumbers",
+    "conv_dimension_numbers",
+    "conv_general_dilated",
+    "conv",
+    "conv_with_general_padding",
+    "conv_transpose",
+    "reduce_window",
+    "padtype_to_pads",
+]
+
+
+class ConvDimensionNumbers(NamedTuple):
+    """For each operand, its (batch or out-feature, feature or in-feature, spatial...) dims."""
+
+    lhs_spec: tuple
+    rhs_spec: tuple
+    out_spec: tuple
+
+
+def _spec_of(layout, nd, kinds):
+    """Dim indices from a layout string ('NHWC'), batch/feature letters first."""
+    if len(layout) != nd:
+        raise ValueError(f"conv: layout {layout!r} does not have {nd} dims")
+    first, second = kinds
+    spatial = [i for i, ch in enumerate(layout) if ch not in (first, second)]
+    return (layout.index(first), layout.index(second), *spatial)
+
+
+def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
+    """ConvDimensionNumbers from None (NC..., OI..., NC...), layout strings or specs."""
+    nd = len(lhs_shape)
+    if len(rhs_shape) != nd:
+        raise TypeError(f"conv: operands of ranks {nd} and {len(rhs_shape)}")
+    if dimension_numbers is None:
+        iota = tuple(range(nd))
+        return ConvDimensionNumbers(iota, iota, iota)
+    if isinstance(dimension_numbers, ConvDimensionNumbers):
+        return dimension_numbers
+    lhs, rhs, out = dimension_numbers
+    if isinstance(lhs, str):
+        return ConvDimensionNumbers(
+            _spec_of(lhs, nd, "NC"), _spec_of(rhs, nd, "OI"), _spec_of(out, nd, "NC")
+        )
+    return ConvDimensionNumbers(tuple(lhs), tuple(rhs), tuple(out))
+
+
+def padtype_to_pads(in_shape, window_shape, window_strides, padding):
+    """'SAME', 'SAME_LOWER' or 'VALID' as (low, high) pairs per spatial dim."""
+    p = padding.upper()
+    if p == "VALID":
+        return [(0, 0)] * len(in_shape)
+    if p not in ("SAME", "SAME_LOWER"):
+        raise ValueError(f"conv: unknown padding {padding!r}")
+    pads = []
+    for n, w, s in zip(in_shape, window_shape, window_strides):
+        out = -(-n // s)
+        total = max((out - 1) * s + w - n, 0)
+        small, big = total // 2, total - total // 2
+        pads.append((small, big) if p == "SAME" else (big, small))
+    return pads
+
+
+def _dilate_and_pad(x, spatial_axes, dilation, pads, value=0):
+    """x with `dilation - 1` values between elements and (low, high) padding along the spatial
+    axes; negative padding removes elements."""
+    config = [(0, 0, 0)] * x.ndim
+    for ax, d, (lo, hi) in zip(spatial_axes, dilation, pads):
+        config[ax] = (int(lo), int(hi), int(d) - 1)
+    if all(c == (0, 0, 0) for c in config):
+        return x
+    return pad(x, value, config)
+
+
+def conv_general_dilated(
+    lhs,
+    rhs,
+    window_strides,
+    padding,
+    lhs_dilation=None,
+    rhs_dilation=None,
+    dimension_numbers=None,
+    feature_group_count=1,
+    batch_group_count=1,
+    precision=None,
+    preferred_element_type=None,
+):
+    """jax.lax.conv_general_dilated for 1 or 2 spatial dims."""
+    lhs, rhs = asarray(lhs), asarray(rhs)
+    dn = conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers)
+    nsp = lhs.ndim - 2
+    if nsp not in (1, 2):
+        raise NotImplementedError(
+            f"conv_general_dilated: {nsp} spatial dims; arrax's conv takes 1 or 2"
+        )
+    if batch_group_count != 1:
+        raise NotImplementedError("conv_general_dilated: batch_group_count > 1")
+    strides = tuple(int(s) for s in window_strides)
+    lhs_dil = tuple(lhs_dilation) if lhs_dilation is not None else (1,) * nsp
+    rhs_dil = tuple(rhs_dilation) if rhs_dilation is not None else (1,) * nsp
+    if len(strides) != nsp or len(lhs_dil) != nsp or len(rhs_dil) != nsp:
+        raise ValueError(
+            "conv_general_dilated: strides and dilations need one entry per spatial dim"
+        )
+    x = transpose(lhs, dn.lhs_spec)  # N C spatial...
+    w = transpose(rhs, dn.rhs_spec)  # O I spatial...
+    if x.shape[1] != w.shape[1] * feature_group_count:
+        raise ValueError(
+            f"conv_general_dilated: input features {x.shape[1]} != kernel input features "
+            f"{w.shape[1]} x feature_group_count {feature_group_count}"
+        )
+    dil_in = tuple((n - 1) * d + 1 if n else 0 for n, d in zip(x.shape[2:], lhs_dil))
+    window = tuple((k - 1) * d + 1 for k, d in zip(w.shape[2:], rhs_dil))
+    if isinstance(padding, str):
+        pads = padtype_to_pads(dil_in, window, strides, padding)
+    else:
+        pads = [tuple(int(v) for v in p) for p in padding]
+        if len(pads) != nsp:
+            raise ValueError(
+                "conv_general_dilated: padding needs one (low, high) pair per spatial dim"
+            )
+    # Input dilation and negative padding here; the primitive takes the non-negative rest.
+    pre = [(min(lo, 0), min(hi, 0)) for lo, hi in pads]
+    x = _dilate_and_pad(x, range(2, 2 + nsp), lhs_dil, pre)
+    pos = [(max(lo, 0), max(hi, 0)) for lo, hi in pads]
+    if nsp == 1:
+        x, w = x[:, :, None, :], w[:, :, None, :]
+        prim_pad = (0, 0, *pos[0])
+        strides, rhs_dil = (1, *strides), (1, *rhs_dil)
+    else:
+        prim_pad = (*pos[0], *pos[1])
+    dt = _onp.result_type(x.dtype, w.dtype)
+    y = bind1(
+        "conv",
+        x.astype(dt),
+        w.astype(dt),
+        strides=tuple(strides),
+        padding=tuple(prim_pad),
+        dilation=tuple(rhs_dil),
+        groups=int(feature_group_count),
+    )
+    if nsp == 1:
+        y = y[:, :, 0, :]
+    out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
+    return out if preferred_element_type is None else out.astype(preferred_element_type)
+
+
+def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
+    """jax.lax.conv: NC... input, OI... kernel."""
+    return conv_general_dilated(
+        lhs, rhs, window_strides, padding, preferred_element_type=preferred_element_type
+    )
+
+
+def conv_with_general_padding(
+    lhs,
+    rhs,
+    window_strides,
+    padding,
+    lhs_dilation,
+    rhs_dilation,
+    precision=None,
+    preferred_element_type=None,
+):
+    return conv_general_dilated(
+        lhs,
+        rhs,
+        window_strides,
+        padding,
+        lhs_dilation,
+        rhs_dilation,
+        preferred_element_type=preferred_element_type,
+    )
+
+
+def _transpose_pads(k, s, padding):
+    """(low, high) padding of the transposed convolution for a (dilated) kernel size k and
+    stride s, from the forward convolution's 'SAME' / 'VALID' / explicit padding."""
+    if padding == "SAME":
+        total = k + s - 2
+        low = k - 1 if s > k - 1 else -(-total // 2)
+    elif padding == "VALID":
+        total = k + s - 2 + max(k - s, 0)
+        low = k - 1
+    else:
+        lo, hi = (k - p - 1 for p in padding)
+        return lo, hi
+    return low, total - low
+
+
+def conv_transpose(
+    lhs,
+    rhs,
+    strides,
+    padding,
+    rhs_dilation=None,
+    dimension_numbers=None,
+    transpose_kernel=False,
+    precision=None,
+    preferred_element_type=None,
+    use_consistent_padding=False,
+):
+    """jax.lax.conv_transpose: the gradient-of-convolution form (Keras' Conv2DTranspose)."""
+    lhs, rhs = asarray(lhs), asarray(rhs)
+    nd = lhs.ndim
+    if dimension_numbers is None:
+        defaults = {3: ("NHC", "HIO", "NHC"), 4: ("NHWC", "HWIO", "NHWC")}
+        if nd not in defaults:
+            raise NotImplementedError("conv_transpose: 1 or 2 spatial dims")
+        dimension_numbers = defaults[nd]
+    dn = conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers)
+    ksizes = [rhs.shape[d] for d in dn.rhs_spec[2:]]
+    rhs_dil = tuple(rhs_dilation) if rhs_dilation is not None else (1,) * (nd - 2)
+    eff = [(k - 1) * d + 1 for k, d in zip(ksizes, rhs_dil)]
+    if use_consistent_padding or isinstance(padding, str):
+        per_dim = [padding] * len(strides) if isinstance(padding, str) else list(padding)
+        pads = [_transpose_pads(k, s, p) for k, s, p in zip(eff, strides, per_dim)]
+    else:
+        pads = padding
+    if transpose_kernel:
+        from arrax import numpy as np
+
+        rhs = np.flip(rhs, tuple(dn.rhs_spec[2:]))
+        rhs = np.swapaxes(rhs, dn.rhs_spec[0], dn.rhs_spec[1])
+    return conv_general_dilated(
+        lhs,
+        rhs,
+        (1,) * (nd - 2),
+        pads,
+        tuple(strides),
+        rhs_dil,
+        dn,
+        preferred_element_type=preferred_element_type,
+    )
+
+
+def reduce_window(
+    operand,
+    init_value,
+    computation,
+    window_dimensions,
+    window_strides,
+    padding,
+    base_dilation=None,
+    window_dilation=None,
+):
+    """jax.lax.reduce_window: `computation` (an elementwise monoid such as lax.add or
+    lax.max) over each window, starting from init_value."""
+    x = asarray(operand)
+    nd = x.ndim
+    win = tuple(int(w) for w in window_dimensions)
+    strides = tuple(int(s) for s in window_strides)
+    base = tuple(base_dilation) if base_dilation is not None else (1,) * nd
+    wdil = tuple(window_dilation) if window_dilation is not None else (1,) * nd
+    if not (len(win) == len(strides) == len(base) == len(wdil) == nd):
+        raise ValueError("reduce_window: window, strides and dilations need one entry per dim")
+    init = asarray(init_value, x.dtype)
+    dilated = tuple((n - 1) * b + 1 if n else 0 for n, b in zip(x.shape, base))
+    span = tuple((w - 1) * d + 1 for w, d in zip(win, wdil))
+    if isinstance(padding, str):
+        pads = padtype_to_pads(dilated, span, strides, padding)
+    else:
+        pads = [tuple(int(v) for v in p) for p in padding]
+    xp = _dilate_and_pad(x, range(nd), base, pads, init)
+    out_shape = tuple(max((n - s) // st + 1, 0) for n, s, st in zip(xp.shape, span, strides))
+    result = None
+    for offset in itertools.product(*[range(w) for w in win]):
+        start = [o * d for o, d in zip(offset, wdil)]
+        limit = [
+            st + (m - 1) * stride + 1 if m else st
+            for st, m, stride in zip(start, out_shape, strides)
+        ]
+        part = slice(xp, start, limit, strides)
+        result = part if result is None else computation(result, part)
+    if result is None:  # an empty window: the init value
+        from arrax import numpy as np
+
+        return np.full(out_shape, init, x.dtype)
+    from arrax import numpy as np
+
+    return computation(np.broadcast_to(init, result.shape), result)
