@@ -24,6 +24,7 @@ from arrax._ad import (
 from arrax._batching import vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
+from arrax._config import config
 from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose
 
 jacobian = jacrev  # jax.jacobian
@@ -83,6 +84,7 @@ __all__ = [
     "checkpoints",
     "make_ir",
     "make_jaxpr",
+    "config",
     "jacobian",
     "ShapeDtypeStruct",
     "eval_shape",

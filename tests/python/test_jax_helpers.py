@@ -67,3 +67,27 @@ def test_jax_names():
         [[2.0, 0.0], [0.0, 4.0]],
     )
     assert "add" in str(arrax.make_jaxpr(lambda x: x + 1)(1.0))
+
+
+def test_config_update_maps_the_supported_options():
+    cfg = arrax.config
+    cfg.update("jax_enable_x64", True)
+    assert cfg.jax_enable_x64 is True
+    with pytest.raises(ValueError, match="32-bit"):
+        cfg.update("jax_enable_x64", False)
+    cfg.update("jax_platform_name", "cpu")
+    assert str(arrax.default_device()).startswith("cpu")
+    cfg.update("jax_disable_jit", True)
+    try:
+        assert cfg.jax_disable_jit
+        seen = []
+        arrax.jit(lambda x: seen.append(x._is_tracer) or x)(anp.ones(1))
+        assert seen == [False]
+    finally:
+        cfg.update("jax_disable_jit", False)
+    previous = cfg.jax_default_matmul_precision
+    cfg.update("jax_default_matmul_precision", "highest")
+    assert cfg.jax_default_matmul_precision == "float32"
+    arrax.set_matmul_precision(previous)
+    with pytest.raises(AttributeError, match="jax_debug_nans"):
+        cfg.update("jax_debug_nans", True)
