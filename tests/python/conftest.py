@@ -515,3 +515,14 @@ def pytest_configure(config):
         import arrax
 
         arrax.default_device(device)
+
+
+@pytest.fixture(scope="module")
+def jax_x64():
+    """JAX in float64 for one module's comparisons (modules opt in with
+    ``pytestmark = pytest.mark.usefixtures("jax_x64")``); other modules keep JAX's default."""
+    jax = pytest.importorskip("jax")
+    old = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", old)

@@ -10,19 +10,13 @@ from arrax import lax
 
 from conftest import AGAINST_NUMPY
 
-pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature")
+pytestmark = [
+    pytest.mark.skipif(AGAINST_NUMPY, reason="arrax-only feature"),
+    pytest.mark.usefixtures("jax_x64"),
+]
 jax = pytest.importorskip("jax")
 import jax.lax as jl  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _jax_x64():
-    old = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", old)
-
 
 R = np.random.default_rng(0)
 
