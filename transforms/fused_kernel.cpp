@@ -370,14 +370,10 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
             std::max<int64_t>(gather_bytes, bd.arrays[a].itemsize() * rows_per_unit * w.row + 64);
       }
   // The gathered arrays with rows of their own (not a row gathered once): indices into
-  // `gathered`, and the arrays themselves.
-  std::vector<int> row_gathered, row_gathered_arrays, all_arrays(na);
+  // `gathered`.
+  std::vector<int> row_gathered;
   for (size_t g = 0; g < gathered.size(); ++g)
-    if (w.gather[gathered[g]] == Gather::Rows) {
-      row_gathered.push_back(static_cast<int>(g));
-      row_gathered_arrays.push_back(gathered[g]);
-    }
-  for (size_t a = 0; a < na; ++a) all_arrays[a] = static_cast<int>(a);
+    if (w.gather[gathered[g]] == Gather::Rows) row_gathered.push_back(static_cast<int>(g));
   const int nd = static_cast<int>(w.outer.size());
   const int64_t unit_size =
       short_rows ? w.row * rows_per_unit : (reduces ? w.row : std::min(kChunk, w.row));
@@ -431,18 +427,18 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
         for (size_t a = 0; a < na; ++a) at[a] += idx[d] * w.strides[a][d];
       }
     };
-    // The next row: idx, and `at` of the arrays listed (all of them, or the row-gathered ones
-    // while a unit's rows are gathered: only theirs are read there).
-    auto next_row_of = [&](const std::vector<int>& arrays) {
+    // The next row while a unit's rows are gathered: idx, and `at` of the row-gathered arrays
+    // (only theirs are read there; seek sets every array's at for the next unit).
+    auto next_row = [&] {
       for (int d = nd - 1; d >= 0; --d) {
-        for (int a : arrays) at[a] += w.strides[a][d];
+        for (int g : row_gathered) at[gathered[g]] += w.strides[gathered[g]][d];
         if (++idx[d] < w.outer[d]) return;
-        for (int a : arrays) at[a] -= w.strides[a][d] * w.outer[d];
+        for (int g : row_gathered) at[gathered[g]] -= w.strides[gathered[g]][d] * w.outer[d];
         idx[d] = 0;
       }
     };
-    auto next_row = [&] { next_row_of(all_arrays); };
-    // Copies row segment [c0, c0 + n) of gathered array g's current row to its buffer at e.
+    // Copies n items of gathered array g's current row (or its one value n times, when the
+    // array is constant along the row) to its buffer at element e.
     auto gather_row = [&](size_t g, int64_t e, int64_t n) {
       const int a = gathered[g];
       const int64_t isz = bd.arrays[a].itemsize();
@@ -508,7 +504,7 @@ void run_program(const Program& pg, const Bound& bd, const Walk& w) {
           }
           run_len[g] += w.row;
         }
-        if (r + 1 < r1) next_row_of(row_gathered_arrays);
+        if (r + 1 < r1) next_row();
       }
       for (size_t g = 0; g < gathered.size(); ++g) flush(g);
       run_steps((r1 - r0) * w.row, r0, r1 - r0, w.row, false);
@@ -545,12 +541,16 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
   const auto& graph = p.get<GraphList>("graph")[0];
   const Graph& sub = *graph;
   const Shape shape(p.get_ints("shape"));
-  std::shared_ptr<const Program> pg = program_of(graph);
-  if (!pg && has_reductions(sub))
+  // Without a program (or with inputs not as the graph says): tile by tile, the reductions
+  // after.
+  auto fallback = [&] {
+    if (!has_reductions(sub)) return run_by_tiles(sub, shape, in);
     return run_reductions_after(graph, in, [&](const auto& part, const auto& args) {
       return run_by_tiles(*part, shape, args);
     });
-  if (!pg) return run_by_tiles(sub, shape, in);
+  };
+  std::shared_ptr<const Program> pg = program_of(graph);
+  if (!pg) return fallback();
   Bound bd;
   bd.arrays.resize(pg->num_arrays);
   bd.scalars.resize(pg->num_scalars);
@@ -561,10 +561,9 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
     return true;
   };
   for (size_t i = 0; i < sub.invars.size(); ++i)
-    if (!bind(sub.invars[i], i, in[i])) return run_by_tiles(sub, shape, in);
+    if (!bind(sub.invars[i], i, in[i])) return fallback();
   for (size_t i = 0; i < sub.constvars.size(); ++i)
-    if (!bind(sub.constvars[i], sub.invars.size() + i, sub.consts[i]))
-      return run_by_tiles(sub, shape, in);
+    if (!bind(sub.constvars[i], sub.invars.size() + i, sub.consts[i])) return fallback();
   std::vector<Array> outs;
   bd.reduced.resize(pg->num_reduced);
   for (int v : sub.outvars) {
@@ -595,10 +594,7 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
   if (!plan_walk(shape, bd.arrays, split, w)) {
     // Inputs strided along a row: contiguous copies walk as one flat row.
     for (auto& a : bd.arrays) a = a.contiguous();
-    if (!plan_walk(shape, bd.arrays, split, w))  // reduced dims of size 1 only
-      return run_reductions_after(graph, in, [&](const auto& part, const auto& args) {
-        return run_by_tiles(*part, shape, args);
-      });
+    if (!plan_walk(shape, bd.arrays, split, w)) return fallback();  // reduced dims of size 1
   }
   run_program(*pg, bd, w);
   return outs;

@@ -116,15 +116,16 @@ Graph fuse_elementwise(const Graph& g) {
     Shape shape;
     int chosen = -1;
     int k = 0;
-    auto in_region = consumed.empty() ? producer_region.end() : producer_region.find(e.inputs[0]);
-    if (in_region != producer_region.end() && regions[in_region->second].open &&
-        row_reducible(e, g, regions[in_region->second].shape, k) &&
-        (regions[in_region->second].reduced_dims == 0 ||
-         regions[in_region->second].reduced_dims == k)) {
+    // The region making the equation's first operand (an equation without operands consumes
+    // nothing).
+    auto maker = consumed.empty() ? producer_region.end() : producer_region.find(e.inputs[0]);
+    Region* src = maker == producer_region.end() ? nullptr : &regions[maker->second];
+    if (src && src->open && row_reducible(e, g, src->shape, k) &&
+        (src->reduced_dims == 0 || src->reduced_dims == k)) {
       // A reduction of a value the region makes ends the region's rows: the value need not
       // be written out (a LayerNorm's squares, a softmax gradient's products).
-      chosen = in_region->second;
-      regions[chosen].reduced_dims = k;
+      chosen = maker->second;
+      src->reduced_dims = k;
     } else if (fusible(e, g, shape)) {
       for (int r : consumed)
         if (regions[r].open && regions[r].shape == shape) chosen = std::max(chosen, r);
@@ -235,13 +236,10 @@ Graph fuse_elementwise(const Graph& g) {
     extra.insert(regions[r2].members.begin(), regions[r2].members.end());
     regions[r2].members.assign(extra.begin(), extra.end());  // in graph order
   }
-  // Which variables are read outside their producing region: by an equation in no region, or
-  // by a member of another region (its remade equations included) that does not remake them.
-  std::unordered_set<int> used_outside;
-  for (size_t i = 0; i < g.eqns.size(); ++i)
-    if (region_of[i] < 0)
-      for (int v : g.eqns[i].inputs)
-        if (producer_region.count(v)) used_outside.insert(v);
+  // Which variables are read outside their producing region: the graph's outputs and what
+  // equations in no region read (written_anyway), and what a member of another region (its
+  // remade equations included) reads without remaking it.
+  std::unordered_set<int> used_outside = written_anyway;
   for (size_t r = 0; r < regions.size(); ++r)
     for (size_t k : regions[r].members)
       for (int v : g.eqns[k].inputs) {
@@ -250,7 +248,6 @@ Graph fuse_elementwise(const Graph& g) {
             !recomputed[r].count(v))
           used_outside.insert(v);
       }
-  for (int v : g.outvars) used_outside.insert(v);
 
   auto reads_scalar_broadcast = [&](const Eqn& e) {
     for (int v : e.inputs)

@@ -49,10 +49,7 @@ def _setup(name, key, dtype, shape, *params):
     (the parameters' broadcast shape when shape is None)."""
     k = _r._check_key(name, key)
     dt = _r._float_dtype(dtype, name)
-    ps = [
-        jnp.asarray(p).astype(dt) if hasattr(p, "dtype") else jnp.asarray(p, dtype=dt)
-        for p in params
-    ]
+    ps = [jnp.asarray(p, dtype=dt) for p in params]
     if shape is None:
         shape = jnp.broadcast_shapes(*[p.shape for p in ps]) if ps else ()
     shape = _r._shape(shape)

@@ -19,6 +19,18 @@ def _float_dtype(*arrays):
     return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
 
 
+def host_arrays(name, *xs):
+    """NumPy views (no copies) of the arrays a function needs the values of, for the functions
+    that run on concrete arrays only; TypeError for traced ones."""
+    arrays = [_arr(x) for x in xs]
+    if any(a._is_tracer for a in arrays):
+        raise TypeError(
+            f"{name}: needs the values of its arrays, which traced ones (under jit or vmap) "
+            "do not have"
+        )
+    return [onp.asarray(a) for a in arrays]
+
+
 def from_numpy(x):
     """NumPy results as arrax arrays (zero-copy), through tuples and lists; other values (and
     object arrays) as they are."""

@@ -150,11 +150,9 @@ def choose(self, choices, out=None, mode="raise"):
 
 
 def _host(self, name):
-    if self._is_tracer:
-        raise TypeError(f"ndarray.{name}: needs a concrete array, not a traced value")
-    import numpy as onp
+    from arrax.numpy._common import host_arrays
 
-    return onp.asarray(self)
+    return host_arrays(f"ndarray.{name}", self)[0]
 
 
 def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)

@@ -5,7 +5,7 @@ trailing zeros trimmed), run on concrete arrays. polyval, polyfit and roots are 
 
 import numpy as onp
 
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
 __all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv"]
 
@@ -76,21 +76,14 @@ def polyint(p, m=1, k=None):
     return y
 
 
-def _concrete(name, *xs):
-    from arrax.numpy._indexing import _concrete as check
-
-    check(name, *[_arr(x) for x in xs])
-    return [onp.asarray(_arr(x)) for x in xs]
-
-
 def poly(seq_of_zeros):
     """numpy.poly: the coefficients of the polynomial with these roots (or of a square
     matrix's characteristic polynomial)."""
-    (z,) = _concrete("poly", seq_of_zeros)
+    (z,) = host_arrays("poly", seq_of_zeros)
     return from_numpy(onp.poly(z))
 
 
 def polydiv(u, v):
     """numpy.polydiv: quotient and remainder."""
-    a, b = _concrete("polydiv", u, v)
+    a, b = host_arrays("polydiv", u, v)
     return from_numpy(onp.polydiv(a, b))

@@ -4,7 +4,7 @@ hold distinct ones, so they run on concrete arrays only, as numpy.unique does.""
 
 import numpy as onp
 
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
 __all__ = ["isin", "intersect1d", "setdiff1d", "setxor1d", "union1d"]
 
@@ -26,32 +26,25 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
     return ~found if invert else found
 
 
-def _concrete_args(name, *xs):
-    from arrax.numpy._indexing import _concrete
-
-    _concrete(name, *[_arr(x) for x in xs])
-    return [onp.asarray(_arr(x)) for x in xs]
-
-
 def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
     """numpy.intersect1d (concrete arrays)."""
-    a, b = _concrete_args("intersect1d", ar1, ar2)
+    a, b = host_arrays("intersect1d", ar1, ar2)
     return from_numpy(onp.intersect1d(a, b, assume_unique, return_indices))
 
 
 def setdiff1d(ar1, ar2, assume_unique=False):
     """numpy.setdiff1d (concrete arrays)."""
-    a, b = _concrete_args("setdiff1d", ar1, ar2)
+    a, b = host_arrays("setdiff1d", ar1, ar2)
     return from_numpy(onp.setdiff1d(a, b, assume_unique))
 
 
 def setxor1d(ar1, ar2, assume_unique=False):
     """numpy.setxor1d (concrete arrays)."""
-    a, b = _concrete_args("setxor1d", ar1, ar2)
+    a, b = host_arrays("setxor1d", ar1, ar2)
     return from_numpy(onp.setxor1d(a, b, assume_unique))
 
 
 def union1d(ar1, ar2):
     """numpy.union1d (concrete arrays)."""
-    a, b = _concrete_args("union1d", ar1, ar2)
+    a, b = host_arrays("union1d", ar1, ar2)
     return from_numpy(onp.union1d(a, b))

@@ -8,7 +8,7 @@ import warnings
 import numpy as onp
 
 from arrax import _core
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
 __all__ = [
     "shares_memory",
@@ -61,10 +61,7 @@ def mask_indices(n, mask_func, k=0):
 
 
 def _host(name, a):
-    x = _arr(a)
-    if x._is_tracer:
-        raise TypeError(f"{name}: needs a concrete array, not a traced value")
-    return onp.asarray(x)
+    return host_arrays(name, a)[0]
 
 
 def shares_memory(a, b, max_work=None):
