@@ -103,6 +103,24 @@ if ((RUN_PY)); then
   fi
 fi
 
+# ---------------------------------------------------------------------------------------------
+# The CUDA backend without a GPU: its GPU tests, and the suite's ufunc, reduction, indexing and
+# jit files with the GPU as the default device, on the CUDA emulator (cpp/backend/cuda/
+# emulator.h: the real backend, with device memory, NVRTC, launches and cuBLAS emulated).
+# Only in full runs (no pytest arguments), when the backend is built and no GPU is present.
+# ---------------------------------------------------------------------------------------------
+if ((RUN_PY)) && ((${#PYTEST_ARGS[@]} == 0)) && [[ "${ARRAX_NO_EMULATOR:-0}" != 1 ]] \
+  && (cd /tmp && "$PY" -c 'import arrax, sys; sys.exit(not arrax.cuda.is_built() or arrax.cuda.is_available())') 2> /dev/null; then
+  step "CUDA backend on the emulator (ARRAX_CUDA_EMULATOR=1; ARRAX_NO_EMULATOR=1 skips this)"
+  T1=$SECONDS
+  emu=(env ARRAX_CUDA_EMULATOR=1 "$PY" -m pytest -q -p no:cacheprovider)
+  "${emu[@]}" tests/python/test_cuda.py || failed+=("CUDA tests on the emulator")
+  "${emu[@]}" --device=cuda tests/python/test_ufuncs_edge.py tests/python/test_reductions.py \
+    tests/python/test_array_object.py tests/python/test_at_updates.py tests/python/test_jit.py \
+    tests/python/test_devices.py || failed+=("suite on the emulated GPU")
+  echo "    took $((SECONDS - T1)) s"
+fi
+
 echo
 if ((${#failed[@]})); then
   echo "test.sh: FAILED: ${failed[*]} ($((SECONDS - T0)) s)"

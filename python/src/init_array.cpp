@@ -281,6 +281,9 @@ void init_array(py::module_& m) {
       .def_property_readonly("nbytes", &Array::nbytes)
       .def_property_readonly("strides", [](const Array& a) { return to_tuple(a.strides()); })
       .def_property_readonly("device", [](const Array& a) { return a.device().str(); })
+      // JAX's x.unsafe_buffer_pointer(): the address of the first element, on its device.
+      .def("unsafe_buffer_pointer",
+           [](const Array& a) { return reinterpret_cast<uintptr_t>(a.data()); })
       .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
       .def_property_readonly("_writeable", &Array::writeable)

@@ -1,7 +1,8 @@
 // The CUDA backend's generated kernels, checked without a GPU: every elementwise primitive on
-// every dtype it has CUDA code for, a fused program, and every reduction, generated as the
-// backend would and compiled together with nvcc for Hopper (sm_90). Built only with the CUDA
-// backend; skipped where nvcc is missing.
+// every dtype it has CUDA code for, a fused program, every reduction, indexing and scan kernel,
+// generated as the backend would and compiled together with nvcc for Hopper (sm_90). Built only
+// with the CUDA backend; skipped where nvcc is missing. (Their results are checked on the CUDA
+// emulator: tests/python/test_cuda.py with ARRAX_CUDA_EMULATOR=1.)
 #ifdef ARRAX_WITH_CUDA
 #include <doctest.h>
 #include <unistd.h>
@@ -30,14 +31,15 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-// Adds one kernel's source to `all`, its names made unique.
-void add(std::string& all, int& n, const std::string& src, const std::string& kernel) {
+// Adds one kernel's source to `all` in a namespace of its own, its kernels (extern "C", so
+// shared by every namespace) renamed.
+void add(std::string& all, int& n, const std::string& src) {
   const std::string k = std::to_string(n++);
-  std::string s = replace_all(src, "AxArgs", "AxArgs_" + k);
-  s = replace_all(s, kernel + "(", kernel + "_" + k + "(");
-  s = replace_all(s, "ax_comb(", "ax_comb_" + k + "(");
-  s = replace_all(s, "ax_off(", "ax_off_" + k + "(");
-  all += s;
+  std::string s = src;
+  for (const char* kernel :
+       {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg", "ax_scan"})
+    s = replace_all(s, std::string(kernel) + "(", std::string(kernel) + "_" + k + "(");
+  all += "namespace gen" + k + " {\n" + s + "}\n";
 }
 
 // The programs of one primitive on one dtype (several conversion targets), if supported.
@@ -114,7 +116,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
         if (!cuda::ew_supported(prog)) continue;
         ++supported;
         const size_t nops = prog.outputs.size() + prog.n_inputs;
-        add(all, n, cuda::ew_source(prog, std::string(nops, 'c'), 1, prog.outputs.size()), "ax_ew");
+        add(all, n, cuda::ew_source(prog, std::string(nops, 'c'), 1, prog.outputs.size()));
       }
     }
   }
@@ -128,18 +130,19 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
     prog.n_inputs = 3;
     prog.ops = {{&mul, &none, {1, 2}, {3}}, {&add_p, &none, {0, 3}, {4}}};
     prog.outputs = {4};
-    add(all, n, cuda::ew_source(prog, "gcgs", 3, 1), "ax_ew");
+    add(all, n, cuda::ew_source(prog, "gcgs", 3, 1));
   }
   for (const char* kind : {"sum", "prod", "max", "min"})
     for (DType dt : kRealDTypes) {
       if (dt == DType::Bool) continue;
-      for (bool tpr : {false, true})
-        add(all, n, cuda::reduction_source(kind, dt, dt, 2, 2, tpr), "ax_red");
+      for (bool tpr : {false, true}) add(all, n, cuda::reduction_source(kind, dt, dt, 2, 2, tpr));
     }
   for (const char* kind : {"and", "or", "max", "min"})
-    add(all, n, cuda::reduction_source(kind, DType::Bool, DType::Bool, 1, 1, false), "ax_red");
-  add(all, n, cuda::reduction_source("sum", DType::Bool, DType::Int64, 1, 1, false), "ax_red");
-  add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false), "ax_red");
+    add(all, n, cuda::reduction_source(kind, DType::Bool, DType::Bool, 1, 1, false));
+  add(all, n, cuda::reduction_source("sum", DType::Bool, DType::Int64, 1, 1, false));
+  add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
+  for (const std::string& src : cuda::indexing_sources()) add(all, n, src);
+  for (const std::string& src : cuda::scan_sources()) add(all, n, src);
   const std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   const std::string path = dir + "/arrax_generated_kernels_" + std::to_string(getpid()) + ".cu";
   std::ofstream(path) << all;

@@ -26,6 +26,8 @@ def cpu(x):
 def close(a, b, rtol=1e-6, atol=1e-9):
     a, b = np.asarray(a), np.asarray(b)
     assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, a.dtype, b.shape, b.dtype)
+    if a.dtype.kind == "V":  # bfloat16
+        a, b = a.astype(np.float32), b.astype(np.float32)
     if a.dtype.kind in "fc":
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
     else:
@@ -201,6 +203,74 @@ def test_large_sums(n):
     m = x[: (n // 64) * 64].reshape(-1, 64) if n >= 64 else x.reshape(1, -1)
     close(anp.sum(gpu(m), axis=0), anp.sum(anp.asarray(m), axis=0), rtol=1e-5, atol=1e-5)
     close(anp.max(gpu(m), axis=1), anp.max(anp.asarray(m), axis=1))
+
+
+# ---- indexing, arg-reductions and scans: every dtype, GPU against CPU -------------------------
+
+KERNEL_DTYPES = [
+    "bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
+    "float16", "bfloat16", "float32", "float64", "complex64",
+]  # fmt: skip
+
+
+def _both(name, args, rtol=1e-5, atol=1e-9, **params):
+    """lax.bind1(name) on the CPU and on the GPU: the results agree, and the GPU's stays there."""
+    want = lax.bind1(name, *[cpu(a) for a in args], **params)
+    got = lax.bind1(name, *[gpu(a) for a in args], **params)
+    assert got.device.platform == "gpu"
+    close(got, want, rtol=rtol, atol=atol)
+
+
+def _sample(dtype, shape, rng, nan=False):
+    x = rng.standard_normal(shape) * 3
+    if nan and x.size > 4:
+        x.flat[3] = x.flat[-2] = np.nan
+    if np.dtype(dtype).kind in "biu":
+        x = np.nan_to_num(x)
+    return x.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES)
+def test_take_and_scatters_gpu_match_cpu(dtype):
+    rng = np.random.default_rng(11)
+    x = _sample(dtype, 37, rng)
+    idx = rng.integers(-3, 40, size=(5, 11)).astype(np.int64)  # some out of range
+    _both("take", [x, idx])
+    u = _sample(dtype, (5, 11), rng)
+    if dtype in ("int8", "uint8"):
+        u = rng.integers(0, 3, size=(5, 11)).astype(dtype)
+    _both("scatter_add", [u, np.clip(idx, 0, 36)], rtol=2e-2, atol=1e-2, size=37)
+    for mode in ["set", "add", "mul", "min", "max"]:
+        if mode in ("min", "max") and dtype.startswith("complex"):
+            continue
+        v = u
+        if mode == "mul" and np.dtype(dtype).kind in "fV":
+            v = (1 + rng.random((5, 11)) / 10).astype(dtype)
+        _both("scatter", [x, idx, v], rtol=2e-2, atol=1e-2, mode=mode)
+
+
+@pytest.mark.parametrize("dtype", KERNEL_DTYPES[:-1])
+@pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 300, 3), (700,), (5, 1000), (1, 1)])
+def test_arg_reductions_and_scans_gpu_match_cpu(dtype, shape):
+    # Short lines take a thread each, few long ones a block each (a tree, a block-wide scan).
+    rng = np.random.default_rng(12)
+    x = _sample(dtype, shape, rng, nan=True)
+    half = np.dtype(dtype).itemsize == 2 and np.dtype(dtype).kind in "fV"
+    # Long float sums and products run in another order: compare at the scale of the terms.
+    rtol, atol = (2e-3, 0.3) if half else (1e-5, 1e-4 if dtype == "float32" else 1e-9)
+    for axis in range(len(shape)):
+        for name in ["argmax", "argmin"]:
+            _both(name, [x], axis=axis, index_dtype=np.dtype(np.int64))
+        for name in ["cumsum", "cumprod", "cummax", "cummin"]:
+            v = x
+            if name == "cumprod" and np.dtype(dtype).kind in "fV":
+                v = (1 + rng.random(shape) / 100).astype(dtype)
+            for reverse in (False, True):
+                _both(name, [v], rtol=rtol, atol=atol, axis=axis, reverse=reverse)
+    nan_first = np.array([[1.0, np.nan, 3.0, np.nan]])
+    assert lax.bind1("argmax", gpu(nan_first), axis=1, index_dtype=np.dtype(np.int32)).tolist() == [
+        1
+    ]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])

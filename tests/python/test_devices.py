@@ -15,10 +15,11 @@ def test_cpu_device_objects():
     assert cpu.platform == "cpu" and cpu.id == 0 and repr(cpu) == "CpuDevice(id=0)"
     assert cpu == "cpu" and cpu == "cpu:0" and cpu == arrax.Device("cpu", 0)
     assert len({cpu, arrax.Device("cpu", 0)}) == 1
-    x = anp.arange(4.0)
-    assert x.device == cpu and x.to_device("cpu") is x
-    assert arrax.default_device() == cpu
-    assert anp.__array_namespace_info__().default_device() == cpu
+    with arrax.default_device(cpu):  # the CPU whatever the suite's device (--device)
+        x = anp.arange(4.0)
+        assert x.device == cpu and x.to_device("cpu") is x
+        assert arrax.default_device() == cpu
+        assert anp.__array_namespace_info__().default_device() == cpu
     assert cpu in anp.__array_namespace_info__().devices()
 
 

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "arrax_cuda_prelude.h"  // kDevicePrelude: device_prelude.cuh as a string (CMake)
+#include "backend/cuda/emulator.h"
 #include "backend/cuda/runtime.h"
 #include "errors.h"
 
@@ -71,7 +72,7 @@ std::string cache_dir() {
     dir = std::string(h) + "/.cache/arrax";
   else
     return "";
-  dir += "/cuda";
+  dir += emulated() ? "/cuda-emulator" : "/cuda";
   std::string partial;
   for (size_t i = 0; i <= dir.size(); ++i) {
     if (i == dir.size() || dir[i] == '/') {
@@ -165,6 +166,22 @@ void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
     throw ValueError("cuda: cuLaunchKernel failed (error " + std::to_string(rc) + ")");
 }
 
+KernelHandle kernel_for(const std::string& key, const std::string& name, int device,
+                        const std::function<std::string()>& make_source) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, KernelHandle> kernels;
+  const std::string full_key = std::to_string(device) + "/" + name + "/" + key;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = kernels.find(full_key);
+    if (it != kernels.end()) return it->second;
+  }
+  KernelHandle k = compile_kernel(make_source(), name, device);
+  std::lock_guard<std::mutex> lock(mu);
+  kernels.emplace(full_key, k);
+  return k;
+}
+
 unsigned grid_for(int64_t work_items, unsigned per_block, int device) {
   const int64_t need = (work_items + per_block - 1) / per_block;
   const int64_t cap = int64_t{properties(device).multiProcessorCount} * 16;
@@ -213,15 +230,6 @@ std::string storage_type(DType dt) {
   return compute_type(dt);
 }
 
-namespace {
-
-// Rounds a float32 value to the precision of a half dtype.
-std::string rounded(DType dt, const std::string& e) {
-  if (dt == DType::Float16) return "ax_rh(" + e + ")";
-  if (dt == DType::BFloat16) return "ax_rb(" + e + ")";
-  return e;
-}
-
 std::string load_expr(DType dt, const std::string& lvalue) {
   if (dt == DType::Float16) return "ax_h2f(" + lvalue + ")";
   if (dt == DType::BFloat16) return "ax_b2f(" + lvalue + ")";
@@ -231,6 +239,15 @@ std::string store_expr(DType dt, const std::string& value) {
   if (dt == DType::Float16) return "ax_f2h(" + value + ")";
   if (dt == DType::BFloat16) return "ax_f2b(" + value + ")";
   return value;
+}
+
+namespace {
+
+// Rounds a float32 value to the precision of a half dtype.
+std::string rounded(DType dt, const std::string& e) {
+  if (dt == DType::Float16) return "ax_rh(" + e + ")";
+  if (dt == DType::BFloat16) return "ax_rb(" + e + ")";
+  return e;
 }
 
 }  // namespace

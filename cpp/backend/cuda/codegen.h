@@ -4,6 +4,7 @@
 // operation, a jit's fused region a program of many, so both share the code below and the
 // device functions of device_prelude.cuh.
 #pragma once
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -44,6 +45,10 @@ const char* device_prelude();
 using KernelHandle = void*;
 // Compiles `source` (the prelude is prepended) and returns its kernel `name`.
 KernelHandle compile_kernel(const std::string& source, const std::string& name, int device);
+// The kernel `name` of the source `make_source()` returns, compiled once per (key, device):
+// callers key by what the source depends on, so a launch neither regenerates nor hashes it.
+KernelHandle kernel_for(const std::string& key, const std::string& name, int device,
+                        const std::function<std::string()>& make_source);
 // Launches with one by-value parameter of `words` 8-byte words on the device's stream.
 void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
                    const std::vector<long long>& words, unsigned shared_bytes = 0);
@@ -54,6 +59,9 @@ unsigned grid_for(int64_t work_items, unsigned per_block, int device);
 // float32) and in memory ("unsigned short" for them); empty for complex dtypes.
 std::string compute_type(DType dt);
 std::string storage_type(DType dt);
+// A value of dtype `dt` read from / written to memory (halves are stored as their bits).
+std::string load_expr(DType dt, const std::string& lvalue);
+std::string store_expr(DType dt, const std::string& value);
 // `expr` (of dtype `from`, in its compute type) converted to `to` as NumPy's casting does.
 std::string convert_expr(DType from, DType to, const std::string& expr);
 

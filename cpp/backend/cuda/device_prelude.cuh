@@ -5,6 +5,19 @@
 typedef unsigned short ax_f16;
 typedef unsigned short ax_bf16;
 
+#ifdef AX_EMULATOR  // the host compiler of the CUDA emulator (emulator_shim.h) has _Float16
+__device__ __forceinline__ float ax_h2f(unsigned short h) {
+  _Float16 f;
+  memcpy(&f, &h, 2);
+  return static_cast<float>(f);
+}
+__device__ __forceinline__ unsigned short ax_f2h(float f) {
+  const _Float16 g = static_cast<_Float16>(f);
+  unsigned short h;
+  memcpy(&h, &g, 2);
+  return h;
+}
+#else
 __device__ __forceinline__ float ax_h2f(unsigned short h) {
   float f;
   asm("{.reg .b16 t; mov.b16 t, %1; cvt.f32.f16 %0, t;}" : "=f"(f) : "h"(h));
@@ -15,6 +28,7 @@ __device__ __forceinline__ unsigned short ax_f2h(float f) {
   asm("{.reg .b16 t; cvt.rn.f16.f32 t, %1; mov.b16 %0, t;}" : "=h"(h) : "f"(f));
   return h;
 }
+#endif
 __device__ __forceinline__ float ax_b2f(unsigned short b) {
   return __uint_as_float(static_cast<unsigned>(b) << 16);
 }
@@ -80,7 +94,7 @@ __device__ __forceinline__ bool ax_signbit(double x) { return __double_as_longlo
 
 template <class T> __device__ __forceinline__ T ax_sign(T x) {
   if (x != x) return x;
-  return x > T(0) ? T(1) : x < T(0) ? T(-1) : x;  // keeps the sign of zero... as NumPy: 0
+  return x > T(0) ? T(1) : x < T(0) ? T(-1) : T(0);  // NumPy: sign(-0.0) is +0.0
 }
 template <class T> __device__ __forceinline__ T ax_fmax_nan(T a, T b) {  // maximum
   if (a != a) return a;

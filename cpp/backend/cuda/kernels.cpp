@@ -183,6 +183,8 @@ void install_kernels() {
     register_cuda_kernel("fused", fused_kernel);
     install_reduction_kernels();
     install_dot_kernel();
+    install_indexing_kernels();
+    install_scan_kernels();
   });
 }
 

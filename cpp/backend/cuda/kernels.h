@@ -13,8 +13,13 @@ void install_kernels();
 std::vector<AbstractValue> avals_of(const std::vector<Array>& in);
 void install_reduction_kernels();  // reduce.cpp
 void install_dot_kernel();         // dot.cpp
+void install_indexing_kernels();   // indexing.cpp
+void install_scan_kernels();       // scans.cpp
 // A reduction kernel's source ("sum", "prod", "max", "min", "and", "or"), for tests that
 // compile every generated kernel with nvcc on machines without a GPU.
+// Every indexing (take, scatter) and scan (arg*, cum*) kernel's source, for the same tests.
+std::vector<std::string> indexing_sources();
+std::vector<std::string> scan_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
                              int reduced_dims, bool thread_per_row);
 }  // namespace arrax::cuda

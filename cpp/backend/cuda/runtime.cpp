@@ -12,17 +12,27 @@
 #include <unordered_map>
 #include <vector>
 
+#include "backend/cuda/emulator.h"
 #include "backend/cuda/kernels.h"
 #include "errors.h"
 
 namespace arrax::cuda {
 
+const RuntimeApi& runtime_api() {
+  static const RuntimeApi cudart{
+      cudaGetDeviceCount,      cudaSetDevice,     cudaStreamCreateWithFlags,
+      cudaGetDeviceProperties, cudaMalloc,        cudaFree,
+      cudaMemsetAsync,         cudaMemcpyAsync,   cudaStreamSynchronize,
+      cudaGetLastError,        cudaGetErrorString};
+  return emulated() ? emulator_runtime() : cudart;
+}
+
 void check(cudaError_t err, const char* what) {
   if (err == cudaSuccess) return;
-  cudaGetLastError();  // clear the sticky-free error state
+  runtime_api().get_last_error();  // clear the sticky-free error state
   if (err == cudaErrorMemoryAllocation)
     throw MemoryError(std::string(what) + ": out of GPU memory");
-  throw ValueError(std::string(what) + ": CUDA error: " + cudaGetErrorString(err));
+  throw ValueError(std::string(what) + ": CUDA error: " + runtime_api().error_string(err));
 }
 
 namespace {
@@ -40,9 +50,9 @@ DeviceState& state(int device) {
     throw ValueError("cuda: no device cuda:" + std::to_string(device));
   DeviceState& s = states[device];
   std::call_once(s.init, [&] {
-    check(cudaSetDevice(device), "cuda: cudaSetDevice");
-    check(cudaStreamCreateWithFlags(&s.stream, cudaStreamNonBlocking), "cuda: cudaStreamCreate");
-    check(cudaGetDeviceProperties(&s.props, device), "cuda: cudaGetDeviceProperties");
+    check(runtime_api().set_device(device), "cuda: cudaSetDevice");
+    check(runtime_api().stream_create(&s.stream, cudaStreamNonBlocking), "cuda: cudaStreamCreate");
+    check(runtime_api().get_properties(&s.props, device), "cuda: cudaGetDeviceProperties");
     install_kernels();
   });
   return s;
@@ -51,7 +61,7 @@ DeviceState& state(int device) {
 void use_device(int device) {
   thread_local int current = -1;
   if (current != device) {
-    check(cudaSetDevice(device), "cuda: cudaSetDevice");
+    check(runtime_api().set_device(device), "cuda: cudaSetDevice");
     current = device;
   }
 }
@@ -80,7 +90,7 @@ size_t rounded_size(size_t n) {
 }
 
 void release_cache_locked(Pool& p) {
-  for (auto& [size, ptr] : p.free_blocks) cudaFree(ptr);
+  for (auto& [size, ptr] : p.free_blocks) runtime_api().free(ptr);
   p.cached = 0;
   p.free_blocks.clear();
 }
@@ -94,8 +104,8 @@ bool built() {
 int device_count() {
   static int count = [] {
     int n = 0;
-    if (cudaGetDeviceCount(&n) != cudaSuccess) {
-      cudaGetLastError();
+    if (runtime_api().get_device_count(&n) != cudaSuccess) {
+      runtime_api().get_last_error();
       return 0;
     }
     return n;
@@ -140,15 +150,15 @@ void* allocate(size_t nbytes, int device) {
                       " bytes would pass the memory limit of " + std::to_string(p.limit) +
                       " bytes (" + std::to_string(p.in_use) + " in use)");
   void* ptr = nullptr;
-  cudaError_t err = cudaMalloc(&ptr, size);
+  cudaError_t err = runtime_api().malloc(&ptr, size);
   if (err == cudaErrorMemoryAllocation) {
-    cudaGetLastError();
-    cudaStreamSynchronize(state(device).stream);
+    runtime_api().get_last_error();
+    runtime_api().stream_synchronize(state(device).stream);
     release_cache_locked(p);
-    err = cudaMalloc(&ptr, size);
+    err = runtime_api().malloc(&ptr, size);
   }
   if (err == cudaErrorMemoryAllocation) {
-    cudaGetLastError();
+    runtime_api().get_last_error();
     throw MemoryError("cuda: out of GPU memory allocating " + std::to_string(size) + " bytes (" +
                       std::to_string(p.in_use) + " in use by arrax)");
   }
@@ -183,7 +193,7 @@ void set_memory_limit(int64_t bytes, int device) {
 }
 
 void empty_cache(int device) {
-  cudaStreamSynchronize(stream(device));
+  runtime_api().stream_synchronize(stream(device));
   Pool& p = pool(device);
   std::lock_guard<std::mutex> lock(p.mu);
   release_cache_locked(p);
@@ -197,7 +207,7 @@ void reset_peak_memory(int device) {
 }
 
 void memset_zero(void* ptr, size_t nbytes, int device) {
-  check(cudaMemsetAsync(ptr, 0, nbytes, stream(device)), "cuda: cudaMemsetAsync");
+  check(runtime_api().memset_async(ptr, 0, nbytes, stream(device)), "cuda: cudaMemsetAsync");
 }
 
 void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size_t n) {
@@ -218,17 +228,18 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
   const cudaMemcpyKind kind = dh   ? cudaMemcpyDeviceToHost
                               : sh ? cudaMemcpyHostToDevice
                                    : cudaMemcpyDeviceToDevice;
-  check(cudaMemcpyAsync(dst, src, n, kind, s), "device_put: cudaMemcpyAsync");
+  check(runtime_api().memcpy_async(dst, src, n, kind, s), "device_put: cudaMemcpyAsync");
   // The host reads what arrived: wait for it. (From pageable host memory the call returns once
   // the source has been staged, so the source may be freed at once without waiting.)
-  if (dh) check(cudaStreamSynchronize(s), "device_put: cudaStreamSynchronize");
+  if (dh) check(runtime_api().stream_synchronize(s), "device_put: cudaStreamSynchronize");
 }
 
 void synchronize(int device) {
-  check(cudaStreamSynchronize(stream(device)), "synchronize");
+  check(runtime_api().stream_synchronize(stream(device)), "synchronize");
 }
 
 void* library_symbol(const char* library, const char* symbol) {
+  if (emulated()) return emulator_symbol(library, symbol);
   static std::mutex mu;
   static std::unordered_map<std::string, void*> handles;
   std::lock_guard<std::mutex> lock(mu);

@@ -1,0 +1,223 @@
+// argmax/argmin and the scans (cumsum, cumprod, cummax, cummin) on the GPU, with the CPU's
+// semantics (cpp/primitives/scans.cpp): the first extreme wins and the first NaN beats
+// everything; scans keep the dtype, halves scan in float32 and round each output, NaN
+// propagates through cummax/cummin, integers wrap.
+//
+// Both work on "lines": x made contiguous is (outer, n, inner), and each of the outer * inner
+// lines runs along the axis with stride inner. Many lines (or short ones) take a thread each,
+// which reads adjacent lines' items together when inner > 1; few long lines take a block each:
+// a strided pass and a tree for arg*, a block-wide scan 256 items at a time for the scans.
+// Complex inputs run through the host.
+#include <algorithm>
+
+#include "backend/cuda/codegen.h"
+#include "backend/cuda/kernels.h"
+#include "device.h"
+#include "errors.h"
+
+namespace arrax::cuda {
+namespace {
+
+// Lines at least this many, or at most this long, take a thread each.
+constexpr int64_t kThreadPerLineLines = 4096;
+constexpr int64_t kThreadPerLineLength = 64;
+
+struct Lines {
+  int64_t outer = 1, n = 1, inner = 1;
+  int64_t count() const { return outer * inner; }
+  bool thread_each() const { return count() >= kThreadPerLineLines || n <= kThreadPerLineLength; }
+};
+
+Lines lines_of(const Shape& s, int64_t axis) {
+  Lines l;
+  for (int64_t d = 0; d < axis; ++d) l.outer *= s[d];
+  l.n = s[axis];
+  for (size_t d = axis + 1; d < s.size(); ++d) l.inner *= s[d];
+  return l;
+}
+
+// The kernels' parameters and the first item of a line.
+const char* kLinePreamble =
+    "struct AxArgs { long long w[5]; };\n"
+    "__device__ __forceinline__ long long ax_line_base(const AxArgs& a, long long line) {\n"
+    "  const long long n = a.w[2], inner = a.w[3];\n"
+    "  return line / inner * n * inner + line % inner;\n}\n";
+
+// `at(k)`: the offset of the line's k-th item (from its end when reversed).
+std::string at_lambda(bool reverse) {
+  return std::string("    const auto at = [&](long long k) { return base + (") +
+         (reverse ? "n - 1 - k" : "k") + ") * inner; };\n";
+}
+
+const char* kLineLoopThread =
+    "  for (long long line = (long long)blockIdx.x * 256 + threadIdx.x; line < lines;"
+    " line += (long long)gridDim.x * 256) {\n"
+    "    const long long base = ax_line_base(a, line);\n";
+const char* kLineLoopBlock =
+    "  for (long long line = blockIdx.x; line < lines; line += gridDim.x) {\n"
+    "    const long long base = ax_line_base(a, line);\n";
+
+std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
+  const std::string C = compute_type(in), S = storage_type(in), I = compute_type(index);
+  Source s;
+  s << kLinePreamble << "// Whether (vb, ib) beats (va, ia): the first NaN, else the "
+    << (is_max ? "largest" : "smallest")
+    << " value, the first of equals; an index below 0 is no candidate.\n"
+    << "__device__ __forceinline__ bool ax_beats(" << C << " va, long long ia, " << C
+    << " vb, long long ib) {\n"
+    << "  if (ib < 0) return false;\n  if (ia < 0) return true;\n"
+    << "  const bool an = va != va, bn = vb != vb;\n"
+    << "  if (an || bn) return bn && (!an || ib < ia);\n"
+    << "  return vb " << (is_max ? ">" : "<") << " va || (vb == va && ib < ia);\n}\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_arg(const AxArgs a) {\n"
+    << "  const " << S << "* __restrict__ x = (const " << S << "*)a.w[0];\n"
+    << "  " << I << "* __restrict__ o = (" << I << "*)a.w[1];\n"
+    << "  const long long n = a.w[2], inner = a.w[3], lines = a.w[4];\n"
+    << (thread_each ? kLineLoopThread : kLineLoopBlock) << at_lambda(false);
+  const std::string first = thread_each ? "0" : "threadIdx.x";
+  const std::string step = thread_each ? "1" : "256";
+  s << "    " << C << " bv = 0; long long bi = -1;\n"
+    << "    for (long long k = " << first << "; k < n; k += " << step << ") {\n"
+    << "      const " << C << " v = " << load_expr(in, "x[at(k)]") << ";\n"
+    << "      if (ax_beats(bv, bi, v, k)) { bv = v; bi = k; }\n    }\n";
+  if (thread_each) {
+    s << "    o[line] = (" << I << ")bi;\n  }\n}\n";
+    return s.str();
+  }
+  s << "    __shared__ " << C << " sv[256];\n    __shared__ long long si[256];\n"
+    << "    sv[threadIdx.x] = bv; si[threadIdx.x] = bi;\n    __syncthreads();\n"
+    << "    for (int h = 128; h > 0; h >>= 1) {\n"
+    << "      if (threadIdx.x < h && ax_beats(sv[threadIdx.x], si[threadIdx.x],"
+       " sv[threadIdx.x + h], si[threadIdx.x + h])) {\n"
+    << "        sv[threadIdx.x] = sv[threadIdx.x + h]; si[threadIdx.x] = si[threadIdx.x + h];\n"
+    << "      }\n      __syncthreads();\n    }\n"
+    << "    if (threadIdx.x == 0) o[line] = (" << I << ")si[0];\n"
+    << "    __syncthreads();\n  }\n}\n";
+  return s.str();
+}
+
+std::string combine(const std::string& kind, DType dt) {
+  const std::string C = compute_type(dt);
+  if (kind == "cumsum") return dt == DType::Bool ? "(a || b)" : "(" + C + ")(a + b)";
+  if (kind == "cumprod") return dt == DType::Bool ? "(a && b)" : "(" + C + ")(a * b)";
+  if (kind == "cummax") return is_floating(dt) ? "ax_fmax_nan(a, b)" : "(a < b ? b : a)";
+  return is_floating(dt) ? "ax_fmin_nan(a, b)" : "(b < a ? b : a)";  // cummin
+}
+
+std::string scan_source(const std::string& kind, DType dt, bool reverse, bool thread_each) {
+  const std::string C = compute_type(dt), S = storage_type(dt);
+  Source s;
+  s << kLinePreamble << "__device__ __forceinline__ " << C << " ax_comb(" << C << " a, " << C
+    << " b) { return " << combine(kind, dt) << "; }\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_scan(const AxArgs a) {\n"
+    << "  const " << S << "* __restrict__ x = (const " << S << "*)a.w[0];\n"
+    << "  " << S << "* __restrict__ o = (" << S << "*)a.w[1];\n"
+    << "  const long long n = a.w[2], inner = a.w[3], lines = a.w[4];\n"
+    << (thread_each ? kLineLoopThread : kLineLoopBlock) << at_lambda(reverse);
+  if (thread_each) {
+    s << "    " << C << " acc = " << load_expr(dt, "x[at(0)]") << ";\n"
+      << "    o[at(0)] = " << store_expr(dt, "acc") << ";\n"
+      << "    for (long long k = 1; k < n; ++k) {\n"
+      << "      acc = ax_comb(acc, " << load_expr(dt, "x[at(k)]") << ");\n"
+      << "      o[at(k)] = " << store_expr(dt, "acc") << ";\n    }\n  }\n}\n";
+    return s.str();
+  }
+  // 256 items at a time: an inclusive scan in shared memory (each step reads, syncs, writes),
+  // then the carry of the chunks before. Items past the end only follow the real ones.
+  s << "    __shared__ " << C << " sh[256];\n"
+    << "    " << C << " carry = 0; bool has_carry = false;\n"
+    << "    for (long long c0 = 0; c0 < n; c0 += 256) {\n"
+    << "      const long long k = c0 + threadIdx.x;\n"
+    << "      " << C << " v = k < n ? " << load_expr(dt, "x[at(k)]") << " : (" << C << ")0;\n"
+    << "      sh[threadIdx.x] = v;\n      __syncthreads();\n"
+    << "      for (int d = 1; d < 256; d <<= 1) {\n"
+    << "        const " << C << " before = threadIdx.x >= d ? sh[threadIdx.x - d] : v;\n"
+    << "        __syncthreads();\n"
+    << "        if (threadIdx.x >= d) v = ax_comb(before, v);\n"
+    << "        sh[threadIdx.x] = v;\n        __syncthreads();\n      }\n"
+    << "      if (k < n) o[at(k)] = " << store_expr(dt, "has_carry ? ax_comb(carry, v) : v")
+    << ";\n"
+    << "      const long long last = n - 1 - c0 < 255 ? n - 1 - c0 : 255;\n"
+    << "      const " << C << " total = sh[last];\n"
+    << "      carry = has_carry ? ax_comb(carry, total) : total;\n      has_carry = true;\n"
+    << "      __syncthreads();\n    }\n  }\n}\n";
+  return s.str();
+}
+
+void launch_lines(KernelHandle k, const Lines& l, const Array& x, const Array& out, int dev) {
+  const std::vector<long long> w = {reinterpret_cast<long long>(x.data()),
+                                    reinterpret_cast<long long>(out.data()), l.n, l.inner,
+                                    l.count()};
+  const unsigned grid = l.thread_each()
+                            ? grid_for(l.count(), 256, dev)
+                            : static_cast<unsigned>(std::min<int64_t>(l.count(), 65535));
+  launch_kernel(k, dev, grid, 256, w);
+}
+
+KernelFn arg_kernel(const Primitive* p, bool is_max) {
+  return [p, is_max](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
+    const Device dev = current_device();
+    if (compute_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
+    const int64_t axis = params.get_int("axis");
+    Array out = Array::empty(oa.shape, oa.dtype, dev);
+    if (out.size() == 0) return {out};
+    if (in[0].shape()[axis] == 0)
+      throw ValueError(p->name + ": attempt to get " + p->name + " of an empty sequence");
+    const Array x = in[0].contiguous();
+    const Lines l = lines_of(x.shape(), axis);
+    const std::string key = {static_cast<char>(is_max), static_cast<char>(x.dtype()),
+                             static_cast<char>(oa.dtype), static_cast<char>(l.thread_each())};
+    KernelHandle k = kernel_for(key, "ax_arg", dev.index, [&] {
+      return arg_source(is_max, x.dtype(), oa.dtype, l.thread_each());
+    });
+    launch_lines(k, l, x, out, dev.index);
+    return {out};
+  };
+}
+
+KernelFn scan_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    p->abstract_eval(avals_of(in), params);  // checks the axis
+    const Device dev = current_device();
+    if (compute_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
+    const int64_t axis = params.get_int("axis");
+    const bool reverse = params.has("reverse") && params.get<bool>("reverse");
+    const Array x = in[0].contiguous();
+    Array out = Array::empty(x.shape(), x.dtype(), dev);
+    if (out.size() == 0) return {out};
+    const Lines l = lines_of(x.shape(), axis);
+    const std::string key = p->name + static_cast<char>(x.dtype()) + static_cast<char>(reverse) +
+                            static_cast<char>(l.thread_each());
+    KernelHandle k = kernel_for(key, "ax_scan", dev.index, [&] {
+      return scan_source(p->name, x.dtype(), reverse, l.thread_each());
+    });
+    launch_lines(k, l, x, out, dev.index);
+    return {out};
+  };
+}
+
+}  // namespace
+
+std::vector<std::string> scan_sources() {
+  std::vector<std::string> r;
+  for (DType dt : {DType::Bool, DType::Int8, DType::UInt16, DType::Int32, DType::UInt64,
+                   DType::Float16, DType::BFloat16, DType::Float32, DType::Float64})
+    for (bool thread_each : {false, true}) {
+      for (bool is_max : {false, true})
+        r.push_back(arg_source(is_max, dt, is_max ? DType::Int64 : DType::Int32, thread_each));
+      for (const char* kind : {"cumsum", "cumprod", "cummax", "cummin"})
+        r.push_back(scan_source(kind, dt, thread_each, thread_each));
+    }
+  return r;
+}
+
+void install_scan_kernels() {
+  for (const char* name : {"argmax", "argmin"})
+    if (const Primitive* p = find_primitive(name))
+      register_cuda_kernel(name, arg_kernel(p, std::string(name) == "argmax"));
+  for (const char* name : {"cumsum", "cumprod", "cummax", "cummin"})
+    if (const Primitive* p = find_primitive(name)) register_cuda_kernel(name, scan_kernel(p));
+}
+
+}  // namespace arrax::cuda
