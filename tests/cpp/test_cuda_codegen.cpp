@@ -36,8 +36,8 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 void add(std::string& all, int& n, const std::string& src) {
   const std::string k = std::to_string(n++);
   std::string s = src;
-  for (const char* kernel :
-       {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg", "ax_scan"})
+  for (const char* kernel : {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg",
+                             "ax_sort", "ax_scan", "ax_ewr"})
     s = replace_all(s, std::string(kernel) + "(", std::string(kernel) + "_" + k + "(");
   all += "namespace gen" + k + " {\n" + s + "}\n";
 }
@@ -116,7 +116,9 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
         if (!cuda::ew_supported(prog)) continue;
         ++supported;
         const size_t nops = prog.outputs.size() + prog.n_inputs;
-        add(all, n, cuda::ew_source(prog, std::string(nops, 'c'), 1, prog.outputs.size()));
+        for (bool vector : {false, true})
+          add(all, n,
+              cuda::ew_source(prog, std::string(nops, 'c'), 1, prog.outputs.size(), vector));
       }
     }
   }
@@ -131,6 +133,14 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
     prog.ops = {{&mul, &none, {1, 2}, {3}}, {&add_p, &none, {0, 3}, {4}}};
     prog.outputs = {4};
     add(all, n, cuda::ew_source(prog, "gcgs", 3, 1));
+    add(all, n, cuda::ew_source(prog, "cccs", 1, 1, /*vector=*/true));
+    // The same program ending in a sum and a max of its output over rows.
+    for (const char* red : {"reduce_sum", "reduce_max"}) {
+      cuda::EwReduction r;
+      REQUIRE(cuda::fused_reduction(red, DType::Float32, DType::Float32, 4, r));
+      for (bool block : {false, true})
+        add(all, n, cuda::ew_reduce_source(prog, {r, r}, "gcgs", 3, 1, block));
+    }
   }
   for (const char* kind : {"sum", "prod", "max", "min"})
     for (DType dt : kRealDTypes) {
@@ -143,6 +153,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
   for (const std::string& src : cuda::indexing_sources()) add(all, n, src);
   for (const std::string& src : cuda::scan_sources()) add(all, n, src);
+  for (const std::string& src : cuda::sort_sources()) add(all, n, src);
   const std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   const std::string path = dir + "/arrax_generated_kernels_" + std::to_string(getpid()) + ".cu";
   std::ofstream(path) << all;

@@ -468,7 +468,6 @@ std::string program_key(const EwProgram& prog) {
 
 std::mutex g_programs_mu;
 std::unordered_map<std::string, bool> g_supported;
-std::unordered_map<std::string, KernelHandle> g_kernels;
 
 }  // namespace
 
@@ -486,28 +485,27 @@ bool ew_supported(const EwProgram& prog) {
   return ok;
 }
 
-std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs) {
-  const std::string body = body_code(prog);
-  if (body.empty() && !prog.ops.empty())
-    throw std::logic_error("cuda: ew_source called on an unsupported program");
-  const size_t nops = layout.size();
-  const size_t nwords = nops + 1 + nd + nops * nd;
+namespace {
+
+// The declarations of the operands' pointers p0.. (outputs first, then inputs).
+std::string pointer_code(const EwProgram& prog, const std::string& layout, size_t n_outputs) {
   Source src;
-  src << "struct AxArgs { long long w[" << nwords << "]; };\n"
-      << "extern \"C\" __global__ void __launch_bounds__(256) ax_ew(const AxArgs a) {\n"
-      << "  const long long n = a.w[" << nops << "];\n";
-  for (size_t k = 0; k < nops; ++k) {
+  for (size_t k = 0; k < layout.size(); ++k) {
     const bool is_out = k < n_outputs;
     const DType dt = is_out ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
     src << "  " << (is_out ? "" : "const ") << storage_type(dt) << "* __restrict__ p" << k << " = ("
         << (is_out ? "" : "const ") << storage_type(dt) << "*)a.w[" << k << "];\n";
   }
-  src << "  for (long long base = (long long)blockIdx.x * 1024; base < n; "
-         "base += (long long)gridDim.x * 1024) {\n"
-      << "#pragma unroll\n"
-      << "    for (int u = 0; u < 4; ++u) {\n"
-      << "      const long long i = base + u * 256 + threadIdx.x;\n"
-      << "      if (i >= n) break;\n";
+  return src.str();
+}
+
+// The statements computing element `i` (a long long in scope): the general operands' offsets,
+// the inputs' loads into v0.., the program's operations, and with `store` the outputs' stores.
+// With `vector`, contiguous operands are item j of the 4-item registers x0.. instead.
+std::string element_code(const EwProgram& prog, const std::string& body, const std::string& layout,
+                         int nd, size_t n_outputs, bool store, bool vector = false) {
+  const size_t nops = layout.size();
+  Source src;
   if (layout.find('g') != std::string::npos) {
     for (size_t k = 0; k < nops; ++k)
       if (layout[k] == 'g') src << "      long long o" << k << " = 0;\n";
@@ -522,32 +520,163 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
     }
     src << "      }\n";
   }
-  auto index = [&](size_t k) -> std::string {
-    return layout[k] == 'c' ? "i" : layout[k] == 's' ? "0" : "o" + std::to_string(k);
+  auto item = [&](size_t k) -> std::string {
+    const std::string K = std::to_string(k);
+    if (layout[k] == 'c') return vector ? "x" + K + ".x[j]" : "p" + K + "[i]";
+    return "p" + K + "[" + (layout[k] == 's' ? "0" : "o" + K) + "]";
   };
   for (int v = 0; v < prog.n_inputs; ++v) {
     const size_t k = n_outputs + v;
     src << "      const " << compute_type(prog.dtypes[v]) << " " << var(v) << " = "
-        << load_expr(prog.dtypes[v], "p" + std::to_string(k) + "[" + index(k) + "]") << ";\n";
+        << load_expr(prog.dtypes[v], item(k)) << ";\n";
   }
   src << body;
-  for (size_t k = 0; k < n_outputs; ++k)
-    src << "      p" << k << "[" << index(k)
-        << "] = " << store_expr(prog.dtypes[prog.outputs[k]], var(prog.outputs[k])) << ";\n";
-  src << "    }\n  }\n}\n";
+  if (store)
+    for (size_t k = 0; k < n_outputs; ++k)
+      src << "      " << item(k) << " = "
+          << store_expr(prog.dtypes[prog.outputs[k]], var(prog.outputs[k])) << ";\n";
   return src.str();
 }
 
-void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,
-            const std::vector<Array>& outputs, int device) {
-  const int64_t n = shape_size(shape);
-  if (n == 0) return;
-  // Operands: outputs first, then inputs. Each is contiguous ('c'), a broadcast scalar ('s')
-  // or general ('g', addressed through the shape and its strides).
-  std::vector<const Array*> ops;
-  for (auto& o : outputs) ops.push_back(&o);
-  for (auto& x : inputs) ops.push_back(&x);
-  // Merge dimensions that every operand walks contiguously, so general addressing stays cheap.
+}  // namespace
+
+std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
+                      bool vector) {
+  const std::string body = body_code(prog);
+  if (body.empty() && !prog.ops.empty())
+    throw std::logic_error("cuda: ew_source called on an unsupported program");
+  if (vector && layout.find('g') != std::string::npos)
+    throw std::logic_error("cuda: vector loads need contiguous or scalar operands");
+  const size_t nops = layout.size();
+  const size_t nwords = nops + 1 + nd + nops * nd;
+  Source src;
+  src << "struct AxArgs { long long w[" << nwords << "]; };\n";
+  if (vector) src << "template <class T> struct alignas(4 * sizeof(T)) ax_vec4 { T x[4]; };\n";
+  src << "extern \"C\" __global__ void __launch_bounds__(256) ax_ew(const AxArgs a) {\n"
+      << "  const long long n = a.w[" << nops << "];\n"
+      << pointer_code(prog, layout, n_outputs);
+  if (vector) {
+    // Four items per thread, each contiguous operand read and written as one aligned vector
+    // (16 bytes for 4-byte items); the last n % 4 items one by one.
+    auto dtype_of = [&](size_t k) {
+      return k < n_outputs ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
+    };
+    src << "  const long long nv = n >> 2;\n"
+        << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
+           " q += (long long)gridDim.x * 256) {\n";
+    for (size_t k = 0; k < nops; ++k) {
+      if (layout[k] != 'c') continue;
+      const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+      if (k < n_outputs)
+        src << "    " << V << " x" << k << ";\n";
+      else
+        src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
+    }
+    src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
+        << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
+        << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
+    for (size_t k = 0; k < n_outputs; ++k)
+      if (layout[k] == 'c')
+        src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+            << ";\n";
+    src << "  }\n"
+        << "  for (long long i = nv * 4 + (long long)blockIdx.x * 256 + threadIdx.x; i < n;"
+           " i += (long long)gridDim.x * 256) {\n"
+        << element_code(prog, body, layout, nd, n_outputs, true) << "  }\n}\n";
+    return src.str();
+  }
+  src << "  for (long long base = (long long)blockIdx.x * 1024; base < n; "
+         "base += (long long)gridDim.x * 1024) {\n"
+      << "#pragma unroll\n"
+      << "    for (int u = 0; u < 4; ++u) {\n"
+      << "      const long long i = base + u * 256 + threadIdx.x;\n"
+      << "      if (i >= n) break;\n"
+      << element_code(prog, body, layout, nd, n_outputs, true) << "    }\n  }\n}\n";
+  return src.str();
+}
+
+std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
+                             const std::string& layout, int nd, size_t n_outputs,
+                             bool block_per_row) {
+  const std::string body = body_code(prog);
+  if (body.empty() && !prog.ops.empty())
+    throw std::logic_error("cuda: ew_reduce_source called on an unsupported program");
+  const size_t nops = layout.size();
+  // words: the operands' pointers, n, dims, strides (as ew_source), then the reduced outputs'
+  // pointers and the row length
+  const size_t nwords = nops + 1 + nd + nops * nd;
+  Source src;
+  src << "struct AxArgs { long long w[" << nwords + reds.size() + 1 << "]; };\n";
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string A = compute_type(reds[j].acc);
+    src << "__device__ __forceinline__ " << A << " ax_comb" << j << "(" << A << " a, " << A
+        << " b) { return " << reds[j].combine << "; }\n";
+  }
+  src << "extern \"C\" __global__ void __launch_bounds__(256) ax_ewr(const AxArgs a) {\n"
+      << "  const long long n = a.w[" << nops << "], len = a.w[" << nwords + reds.size()
+      << "], rows = n / len;\n"
+      << pointer_code(prog, layout, n_outputs);
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "  " << storage_type(reds[j].out) << "* __restrict__ r" << j << " = ("
+        << storage_type(reds[j].out) << "*)a.w[" << nwords + j << "];\n";
+  if (block_per_row)
+    src << "  for (long long row = blockIdx.x; row < rows; row += gridDim.x) {\n";
+  else
+    src << "  for (long long row = (long long)blockIdx.x * 256 + threadIdx.x; row < rows;"
+           " row += (long long)gridDim.x * 256) {\n";
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "    " << compute_type(reds[j].acc) << " acc" << j << " = " << reds[j].identity << ";\n";
+  src << "    for (long long k = " << (block_per_row ? "threadIdx.x" : "0")
+      << "; k < len; k += " << (block_per_row ? "256" : "1") << ") {\n"
+      << "      const long long i = row * len + k;\n"
+      << element_code(prog, body, layout, nd, n_outputs, true);
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
+        << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
+  src << "    }\n";
+  auto store = [&](size_t j) {
+    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + std::to_string(j) + ")";
+    if (reds[j].out == DType::Bool) e = "(acc" + std::to_string(j) + ") != 0";
+    return "r" + std::to_string(j) + "[row] = " + store_expr(reds[j].out, e) + ";\n";
+  };
+  if (!block_per_row) {
+    for (size_t j = 0; j < reds.size(); ++j) src << "    " << store(j);
+    src << "  }\n}\n";
+    return src.str();
+  }
+  // The block's 256 partial results: a warp's by shuffles, then the 8 warps' through shared
+  // memory.
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string A = compute_type(reds[j].acc), J = std::to_string(j);
+    src << "    for (int d = 16; d > 0; d >>= 1) acc" << J << " = ax_comb" << J << "(acc" << J
+        << ", __shfl_down_sync(0xffffffffu, acc" << J << ", d));\n"
+        << "    __shared__ " << A << " sh" << J << "[8];\n"
+        << "    if ((threadIdx.x & 31) == 0) sh" << J << "[threadIdx.x >> 5] = acc" << J << ";\n";
+  }
+  src << "    __syncthreads();\n    if (threadIdx.x == 0) {\n";
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string J = std::to_string(j);
+    src << "      for (int w = 1; w < 8; ++w) acc" << J << " = ax_comb" << J << "(acc" << J
+        << ", sh" << J << "[w]);\n"
+        << "      " << store(j);
+  }
+  src << "    }\n    __syncthreads();\n  }\n}\n";
+  return src.str();
+}
+
+namespace {
+
+// How a kernel walks its operands (outputs first, then inputs) over a shape: dimensions every
+// operand walks contiguously merged, and each operand contiguous ('c'), a broadcast scalar
+// ('s') or general ('g', addressed through the dims and its strides); `words` are the kernel's
+// parameters: pointers, the size, the dims, the strides in elements.
+struct Walk {
+  std::string layout;
+  int nd = 0;
+  std::vector<long long> words;
+};
+
+Walk walk_of(const Shape& shape, const std::vector<const Array*>& ops) {
   Shape dims;
   std::vector<Strides> st(ops.size());
   for (int d = 0; d < static_cast<int>(shape.size()); ++d) {
@@ -563,42 +692,70 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
       for (size_t k = 0; k < ops.size(); ++k) st[k].push_back(ops[k]->strides()[d]);
     }
   }
-  const int nd = static_cast<int>(dims.size());
-  std::string layout;
+  Walk w;
+  w.nd = static_cast<int>(dims.size());
   for (size_t k = 0; k < ops.size(); ++k) {
     const int64_t isz = static_cast<int64_t>(ops[k]->itemsize());
-    bool scalar = true, contig = nd <= 1 ? (nd == 0 || st[k][0] == isz) : false;
-    for (int d = 0; d < nd; ++d) scalar = scalar && st[k][d] == 0;
-    if (nd > 1) {
-      // Contiguous iff the collapsed walk is one dimension of unit stride (nd > 1 never is).
-      contig = false;
-    }
-    layout += scalar ? 's' : contig ? 'c' : 'g';
+    bool scalar = true;
+    for (int d = 0; d < w.nd; ++d) scalar = scalar && st[k][d] == 0;
+    // Contiguous iff the merged walk is one dimension of unit stride.
+    const bool contig = w.nd == 0 || (w.nd == 1 && st[k][0] == isz);
+    w.layout += scalar ? 's' : contig ? 'c' : 'g';
   }
   const size_t nops = ops.size();
-  const size_t nwords = nops + 1 + nd + nops * nd;
-  const std::string key =
-      program_key(prog) + layout + static_cast<char>(nd) + static_cast<char>(device);
-  KernelHandle kern = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(g_programs_mu);
-    auto it = g_kernels.find(key);
-    if (it != g_kernels.end()) kern = it->second;
-  }
-  if (!kern) {
-    kern = compile_kernel(ew_source(prog, layout, nd, outputs.size()), "ax_ew", device);
-    std::lock_guard<std::mutex> lock(g_programs_mu);
-    g_kernels.emplace(key, kern);
-  }
-  // The parameter words: pointers, n, shape, strides in elements.
-  std::vector<long long> w(nwords, 0);
-  for (size_t k = 0; k < nops; ++k) w[k] = reinterpret_cast<long long>(ops[k]->data());
-  w[nops] = n;
-  for (int d = 0; d < nd; ++d) w[nops + 1 + d] = dims[d];
+  w.words.assign(nops + 1 + w.nd + nops * w.nd, 0);
+  for (size_t k = 0; k < nops; ++k) w.words[k] = reinterpret_cast<long long>(ops[k]->data());
+  w.words[nops] = shape_size(shape);
+  for (int d = 0; d < w.nd; ++d) w.words[nops + 1 + d] = dims[d];
   for (size_t k = 0; k < nops; ++k)
-    for (int d = 0; d < nd; ++d)
-      w[nops + 1 + nd + k * nd + d] = st[k][d] / static_cast<int64_t>(ops[k]->itemsize());
-  launch_kernel(kern, device, grid_for(n, 1024, device), 256, w);
+    for (int d = 0; d < w.nd; ++d)
+      w.words[nops + 1 + w.nd + k * w.nd + d] = st[k][d] / static_cast<int64_t>(ops[k]->itemsize());
+  return w;
+}
+
+std::vector<const Array*> operands(const std::vector<Array>& outputs,
+                                   const std::vector<Array>& inputs) {
+  std::vector<const Array*> ops;
+  for (auto& o : outputs) ops.push_back(&o);
+  for (auto& x : inputs) ops.push_back(&x);
+  return ops;
+}
+
+}  // namespace
+
+void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,
+            const std::vector<Array>& outputs, int device) {
+  const int64_t n = shape_size(shape);
+  if (n == 0) return;
+  const Walk w = walk_of(shape, operands(outputs, inputs));
+  const std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd);
+  KernelHandle kern = kernel_for(key, "ax_ew", device,
+                                 [&] { return ew_source(prog, w.layout, w.nd, outputs.size()); });
+  launch_kernel(kern, device, grid_for(n, 1024, device), 256, w.words);
+}
+
+void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, const Shape& shape,
+                   int64_t row_len, const std::vector<Array>& inputs,
+                   const std::vector<Array>& outputs, const std::vector<Array>& reduced,
+                   int device) {
+  const int64_t n = shape_size(shape);
+  if (n == 0) return;
+  Walk w = walk_of(shape, operands(outputs, inputs));
+  for (const Array& r : reduced) w.words.push_back(reinterpret_cast<long long>(r.data()));
+  w.words.push_back(row_len);
+  const int64_t rows = n / row_len;
+  // Rows of a few hundred items or more take a block each, shorter ones a thread each.
+  const bool block_per_row = row_len >= 128;
+  std::string key =
+      program_key(prog) + w.layout + static_cast<char>(w.nd) + static_cast<char>(block_per_row);
+  for (const EwReduction& r : reds)
+    key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
+  KernelHandle kern = kernel_for(key, "ax_ewr", device, [&] {
+    return ew_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), block_per_row);
+  });
+  const unsigned grid = block_per_row ? static_cast<unsigned>(std::min<int64_t>(rows, 1 << 20))
+                                      : grid_for(rows, 256, device);
+  launch_kernel(kern, device, grid, 256, w.words);
 }
 
 }  // namespace arrax::cuda

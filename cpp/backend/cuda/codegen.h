@@ -83,8 +83,30 @@ struct EwProgram {
 // CPU kernel on host copies).
 bool ew_supported(const EwProgram& prog);
 // The kernel's source: `layout` has one letter per operand (outputs first, then inputs):
-// 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions.
-std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs);
+// 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions. With
+// `vector` (no 'g', contiguous operands aligned to 4 items), each thread reads and writes 4
+// items of each contiguous operand as one vector (16 bytes for 4-byte items).
+std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
+                      bool vector = false);
+// A reduction at the end of a program: `value` reduced over each row (the trailing items of
+// the index space), accumulated in `acc` from `identity` by `combine` (a CUDA expression of a
+// and b), stored as `out`.
+struct EwReduction {
+  int value;
+  DType acc, out;
+  std::string identity, combine;
+};
+// The source of the program with reductions: a block per row (long rows: a strided loop, then
+// shuffles and shared memory), or a thread per row; the full-size outputs are stored too.
+std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
+                             const std::string& layout, int nd, size_t n_outputs,
+                             bool block_per_row);
+// Runs prog over `shape` as ew_run does, and each reduction over rows of `row_len` items into
+// `reduced` (contiguous, one item per row).
+void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, const Shape& shape,
+                   int64_t row_len, const std::vector<Array>& inputs,
+                   const std::vector<Array>& outputs, const std::vector<Array>& reduced,
+                   int device);
 // Runs prog over `shape`: inputs are views of that shape (broadcasts have zero strides);
 // outputs are arrays of that shape with any strides, all on `device`.
 void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,

@@ -50,10 +50,14 @@ KernelFn elementwise_kernel(const Primitive* p) {
   };
 }
 
-// A jit's elementwise region: one generated kernel for the whole region when every operation
-// has CUDA code, else the region's equations one by one.
-std::vector<Array> fused_elementwise(const ir::Graph& sub, const Shape& shape,
-                                     const std::vector<Array>& in) {
+// A jit's fused region as one generated kernel: its elementwise operations, and the reductions
+// of trailing dims that end it (a block or a thread reduces each row as it computes it, so the
+// reduced operand is never written). Regions with an operation or dtype without CUDA code, or
+// reductions over different dims, run their equations one by one (reductions after).
+std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
+  const auto& graph = params.get<GraphList>("graph")[0];
+  const ir::Graph& sub = *graph;
+  const Shape shape(params.get_ints("shape"));
   const Device dev = current_device();
   EwProgram prog;
   std::vector<int> value_of(sub.vars.size(), -1);
@@ -69,13 +73,35 @@ std::vector<Array> fused_elementwise(const ir::Graph& sub, const Shape& shape,
     inputs.push_back(to_device(sub.consts[i], dev));
   }
   prog.n_inputs = static_cast<int>(inputs.size());
-  // Region inputs are full-size or 0-d (broadcast over the region).
-  std::vector<Array> views;
-  for (const Array& x : inputs) views.push_back(x.ndim() == 0 ? broadcast_view(x, shape, {}) : x);
-  bool ok = true;
+  std::vector<EwReduction> reds;
+  std::vector<int> reduction_of(sub.vars.size(), -1);  // var -> its reduction's index
+  std::vector<Shape> reduced_shapes;
+  int64_t row_len = -1;
+  bool ok = shape_size(shape) > 0;
   for (const ir::Eqn& e : sub.eqns) {
+    if (!ok) break;
     if (e.primitive->name == "broadcast_in_dim" && sub.vars[e.inputs[0]].shape.empty()) {
       value_of[e.outputs[0]] = value_of[e.inputs[0]];  // scalars are read at every index
+      continue;
+    }
+    if (e.primitive->fusion == FusionClass::Reduction) {
+      // Trailing dims only, the same for every reduction, of a value of the region's shape.
+      const auto& axes = e.params.get_ints("axes");
+      const int nd = static_cast<int>(shape.size()), k = static_cast<int>(axes.size());
+      int64_t len = 1;
+      for (int j = 0; j < k; ++j) {
+        ok = ok && axes[j] == nd - k + j;
+        if (ok) len *= shape[axes[j]];
+      }
+      const int v = value_of[e.inputs[0]];
+      EwReduction r;
+      ok = ok && k > 0 && (row_len < 0 || row_len == len) && v >= 0 &&
+           sub.vars[e.inputs[0]].shape == shape &&
+           fused_reduction(e.primitive->name, prog.dtypes[v], sub.vars[e.outputs[0]].dtype, v, r);
+      row_len = len;
+      reduction_of[e.outputs[0]] = static_cast<int>(reds.size());
+      reds.push_back(r);
+      reduced_shapes.push_back(sub.vars[e.outputs[0]].shape);
       continue;
     }
     if (e.primitive->fusion != FusionClass::Elementwise) {
@@ -91,36 +117,46 @@ std::vector<Array> fused_elementwise(const ir::Graph& sub, const Shape& shape,
     }
     prog.ops.push_back(op);
   }
+  std::vector<int> out_reduction;  // per region output: its reduction, or -1
   if (ok) {
-    for (int v : sub.outvars) prog.outputs.push_back(value_of[v]);
+    for (int v : sub.outvars) {
+      out_reduction.push_back(reduction_of[v]);
+      if (reduction_of[v] < 0) prog.outputs.push_back(value_of[v]);
+    }
     ok = ew_supported(prog);
   }
   if (!ok) {
-    std::vector<Array> r = sub.eval(in);
-    for (Array& y : r)
-      if (y.shape() != shape) {
-        Array full = Array::empty(shape, y.dtype(), dev);
-        copy_into(broadcast_view(y, shape, {}), full);
-        y = full;
-      }
-    return r;
+    auto one_by_one = [&](const ir::Graph& g, const std::vector<Array>& args) {
+      std::vector<Array> r = g.eval(args);
+      for (Array& y : r)
+        if (y.shape() != shape) {
+          Array full = Array::empty(shape, y.dtype(), dev);
+          copy_into(broadcast_view(y, shape, {}), full);
+          y = full;
+        }
+      return r;
+    };
+    if (!ir::has_reductions(sub)) return one_by_one(sub, in);
+    return ir::run_reductions_after(
+        graph, in, [&](const auto& part, const auto& args) { return one_by_one(*part, args); });
   }
+  // Region inputs are full-size or 0-d (broadcast over the region).
+  std::vector<Array> views;
+  for (const Array& x : inputs) views.push_back(x.ndim() == 0 ? broadcast_view(x, shape, {}) : x);
+  std::vector<Array> full, reduced;
+  for (int v : prog.outputs) full.push_back(Array::empty(shape, prog.dtypes[v], dev));
+  if (reds.empty()) {
+    ew_run(prog, shape, views, full, dev.index);
+    return full;
+  }
+  for (size_t j = 0; j < reds.size(); ++j)
+    reduced.push_back(Array::empty(reduced_shapes[j], reds[j].out, dev));
+  ew_reduce_run(prog, reds, shape, row_len, views, full, reduced, dev.index);
   std::vector<Array> outs;
-  for (int v : sub.outvars) outs.push_back(Array::empty(shape, sub.vars[v].dtype, dev));
-  ew_run(prog, shape, views, outs, dev.index);
+  size_t next_full = 0;
+  for (size_t i = 0; i < sub.outvars.size(); ++i)
+    outs.push_back(out_reduction[i] >= 0 ? reduced[out_reduction[i]] : full[next_full++]);
   return outs;
-}
-
-// A jit's fused region. The reductions that end a region run after its elementwise part, through
-// their own kernels (a generated elementwise + reduction kernel is not written yet).
-std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
-  const auto& graph = params.get<GraphList>("graph")[0];
-  const Shape shape(params.get_ints("shape"));
-  if (ir::has_reductions(*graph))
-    return ir::run_reductions_after(graph, in, [&](const auto& part, const auto& args) {
-      return fused_elementwise(*part, shape, args);
-    });
-  return fused_elementwise(*graph, shape, in);
 }
 
 }  // namespace
@@ -185,6 +221,7 @@ void install_kernels() {
     install_dot_kernel();
     install_indexing_kernels();
     install_scan_kernels();
+    install_sort_kernels();
   });
 }
 

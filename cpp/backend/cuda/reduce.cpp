@@ -2,7 +2,8 @@
 // reduce_or): generated kernels over any strides. A block reduces one output (splitting long
 // reductions over several blocks and a second pass when there are few outputs); when adjacent
 // outputs are adjacent in memory, or reductions are short, a thread reduces one output, so the
-// loads stay coalesced (column sums). argmax/argmin and the scans run through the host.
+// loads stay coalesced (column sums). argmax/argmin and the scans are in scans.cpp; reductions
+// that end a jit region run inside its generated kernel (codegen.cpp, ew_reduce_source).
 
 #include <mutex>
 #include <unordered_map>
@@ -293,6 +294,20 @@ std::string reduction_source(const std::string& kind, DType in, DType out, int k
   p.rows = p.len = p.splits = 1;
   p.thread_per_row = thread_per_row;
   return pass_source(p);
+}
+
+bool fused_reduction(const std::string& primitive, DType in, DType out, int value, EwReduction& r) {
+  static const std::pair<const char*, Red> kinds[] = {
+      {"reduce_sum", Red::Sum}, {"reduce_prod", Red::Prod}, {"reduce_max", Red::Max},
+      {"reduce_min", Red::Min}, {"reduce_and", Red::And},   {"reduce_or", Red::Or}};
+  if (compute_type(in).empty() || compute_type(out).empty()) return false;
+  for (auto& [name, kind] : kinds)
+    if (primitive == name) {
+      const DType acc = acc_dtype(out == in ? in : out);
+      r = EwReduction{value, acc, out, identity(kind, in, acc), combine(kind, in, "a", "b")};
+      return true;
+    }
+  return false;
 }
 
 void install_reduction_kernels() {

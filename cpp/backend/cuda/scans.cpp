@@ -3,59 +3,20 @@
 // everything; scans keep the dtype, halves scan in float32 and round each output, NaN
 // propagates through cummax/cummin, integers wrap.
 //
-// Both work on "lines": x made contiguous is (outer, n, inner), and each of the outer * inner
-// lines runs along the axis with stride inner. Many lines (or short ones) take a thread each,
-// which reads adjacent lines' items together when inner > 1; few long lines take a block each:
-// a strided pass and a tree for arg*, a block-wide scan 256 items at a time for the scans.
+// Both work on lines (lines.h): many lines (or short ones) take a thread each; few long lines
+// take a block each: a strided pass and a tree for arg*, a block-wide scan 256 items at a time
+// for the scans.
 // Complex inputs run through the host.
 #include <algorithm>
 
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
+#include "backend/cuda/lines.h"
 #include "device.h"
 #include "errors.h"
 
 namespace arrax::cuda {
 namespace {
-
-// Lines at least this many, or at most this long, take a thread each.
-constexpr int64_t kThreadPerLineLines = 4096;
-constexpr int64_t kThreadPerLineLength = 64;
-
-struct Lines {
-  int64_t outer = 1, n = 1, inner = 1;
-  int64_t count() const { return outer * inner; }
-  bool thread_each() const { return count() >= kThreadPerLineLines || n <= kThreadPerLineLength; }
-};
-
-Lines lines_of(const Shape& s, int64_t axis) {
-  Lines l;
-  for (int64_t d = 0; d < axis; ++d) l.outer *= s[d];
-  l.n = s[axis];
-  for (size_t d = axis + 1; d < s.size(); ++d) l.inner *= s[d];
-  return l;
-}
-
-// The kernels' parameters and the first item of a line.
-const char* kLinePreamble =
-    "struct AxArgs { long long w[5]; };\n"
-    "__device__ __forceinline__ long long ax_line_base(const AxArgs& a, long long line) {\n"
-    "  const long long n = a.w[2], inner = a.w[3];\n"
-    "  return line / inner * n * inner + line % inner;\n}\n";
-
-// `at(k)`: the offset of the line's k-th item (from its end when reversed).
-std::string at_lambda(bool reverse) {
-  return std::string("    const auto at = [&](long long k) { return base + (") +
-         (reverse ? "n - 1 - k" : "k") + ") * inner; };\n";
-}
-
-const char* kLineLoopThread =
-    "  for (long long line = (long long)blockIdx.x * 256 + threadIdx.x; line < lines;"
-    " line += (long long)gridDim.x * 256) {\n"
-    "    const long long base = ax_line_base(a, line);\n";
-const char* kLineLoopBlock =
-    "  for (long long line = blockIdx.x; line < lines; line += gridDim.x) {\n"
-    "    const long long base = ax_line_base(a, line);\n";
 
 std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
   const std::string C = compute_type(in), S = storage_type(in), I = compute_type(index);
@@ -144,16 +105,6 @@ std::string scan_source(const std::string& kind, DType dt, bool reverse, bool th
   return s.str();
 }
 
-void launch_lines(KernelHandle k, const Lines& l, const Array& x, const Array& out, int dev) {
-  const std::vector<long long> w = {reinterpret_cast<long long>(x.data()),
-                                    reinterpret_cast<long long>(out.data()), l.n, l.inner,
-                                    l.count()};
-  const unsigned grid = l.thread_each()
-                            ? grid_for(l.count(), 256, dev)
-                            : static_cast<unsigned>(std::min<int64_t>(l.count(), 65535));
-  launch_kernel(k, dev, grid, 256, w);
-}
-
 KernelFn arg_kernel(const Primitive* p, bool is_max) {
   return [p, is_max](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
@@ -171,7 +122,7 @@ KernelFn arg_kernel(const Primitive* p, bool is_max) {
     KernelHandle k = kernel_for(key, "ax_arg", dev.index, [&] {
       return arg_source(is_max, x.dtype(), oa.dtype, l.thread_each());
     });
-    launch_lines(k, l, x, out, dev.index);
+    launch_lines(k, l, l.thread_each(), x, out, dev.index);
     return {out};
   };
 }
@@ -192,7 +143,7 @@ KernelFn scan_kernel(const Primitive* p) {
     KernelHandle k = kernel_for(key, "ax_scan", dev.index, [&] {
       return scan_source(p->name, x.dtype(), reverse, l.thread_each());
     });
-    launch_lines(k, l, x, out, dev.index);
+    launch_lines(k, l, l.thread_each(), x, out, dev.index);
     return {out};
   };
 }
