@@ -92,6 +92,9 @@ struct Primitive {
   ChunkLoopRule chunk_loop = nullptr;
   // Reductions: the row reduction fused regions end in (optional; fusion.cpp).
   RowReduceRule row_reduce = nullptr;
+  // Side effects (debug printing): the jit keeps such equations though nothing uses their
+  // outputs, and neither merges nor folds them.
+  bool effectful = false;
   // The CUDA kernel, set by the CUDA backend (register_cuda_kernel). A primitive without one
   // runs on a GPU through its CPU kernel, its operands copied to the host and its results back.
   KernelFn cuda_kernel;

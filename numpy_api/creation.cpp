@@ -132,6 +132,8 @@ Array full(const Shape& shape, const Operand& fill_value, std::optional<DType> d
   check_shape(shape, "full");
   const DType dt = dtype ? *dtype : result_type({fill_value});
   Array v = cast_operand(fill_value, dt, "full");
+  // On the current device (a Python scalar's array is a host one), so the copy runs there.
+  if (!v.is_tracer()) v = to_device(v, current_device());
   // numpy.copyto's broadcasting rule, with its message.
   bool ok = v.ndim() <= static_cast<int>(shape.size());
   for (int i = 0; ok && i < v.ndim(); ++i) {
@@ -154,7 +156,7 @@ Array ones(const Shape& shape, DType dtype) {
 }
 Array empty(const Shape& shape, DType dtype) {
   check_shape(shape, "empty");
-  return Array::empty(shape, dtype);  // uninitialised, as numpy.empty
+  return Array::empty(shape, dtype, current_device());  // uninitialised, as numpy.empty
 }
 
 namespace {

@@ -84,6 +84,7 @@ Graph eliminate_dead_code(const Graph& g) {
   std::vector<bool> keep(g.eqns.size(), false);
   for (size_t i = g.eqns.size(); i-- > 0;) {
     const Eqn& e = g.eqns[i];
+    keep[i] = e.primitive->effectful;
     for (int v : e.outputs)
       if (live[v]) keep[i] = true;
     if (keep[i])
@@ -113,6 +114,10 @@ Graph eliminate_common_subexpressions(const Graph& g) {
     for (int& v : e.inputs) v = subst(v);
     size_t h = e.params.hash() ^ std::hash<const void*>{}(e.primitive);
     for (int v : e.inputs) h = h * 1000003u + static_cast<size_t>(v);
+    if (e.primitive->effectful) {  // each one happens
+      out.eqns.push_back(std::move(e));
+      continue;
+    }
     bool merged = false;
     auto range = seen.equal_range(h);
     for (auto it = range.first; it != range.second; ++it) {
@@ -230,7 +235,8 @@ Graph simplify(const Graph& g) {
       }
     }
     // Constant folding: every input a known constant and the outputs small.
-    bool foldable = e.primitive->cpu_kernel && !e.inputs.empty() && name != "broadcast_in_dim";
+    bool foldable = e.primitive->cpu_kernel && !e.inputs.empty() && !e.primitive->effectful &&
+                    name != "broadcast_in_dim";
     for (int v : e.inputs)
       foldable = foldable && const_value.count(v) &&
                  const_value[v].device().kind == DeviceKind::CPU;  // folding runs CPU kernels

@@ -52,6 +52,22 @@ from arrax._devices import (  # noqa: E402
 
 _init_from_environment()
 
+from arrax import scipy  # noqa: E402
+from arrax._callbacks import debug, pure_callback  # noqa: E402
+from arrax._environment import (  # noqa: E402
+    Array,
+    clear_caches,
+    default_backend,
+    dtypes,
+    ensure_compile_time_eval,
+    local_device_count,
+    local_devices,
+    named_scope,
+    print_environment_info,
+    process_count,
+    process_index,
+)
+
 
 def block_until_ready(x):
     """Like ``jax.block_until_ready``: waits for the GPU work making x's arrays (any pytree);
@@ -108,4 +124,18 @@ __all__ = [
     "get_num_threads",
     "set_num_threads",
     "__version__",
+    "scipy",
+    "debug",
+    "pure_callback",
+    "Array",
+    "clear_caches",
+    "default_backend",
+    "dtypes",
+    "ensure_compile_time_eval",
+    "local_devices",
+    "local_device_count",
+    "named_scope",
+    "print_environment_info",
+    "process_count",
+    "process_index",
 ]

@@ -302,31 +302,36 @@ void init_transforms(py::module_& m) {
         });
   // A primitive whose rules are Python functions (custom_vjp's linear call): abstract_eval
   // (avals, params) -> avals and kernel (arrays, params) -> arrays.
-  m.def("def_primitive", [](const std::string& name, py::function abstract_eval_fn,
-                            py::function kernel_fn) {
-    // The registry lives until the process exits, after Python has; so the callables are
-    // kept alive for good rather than released without an interpreter.
-    auto* abstract_eval = new py::function(abstract_eval_fn);
-    auto* kernel = new py::function(kernel_fn);
-    Primitive p;
-    p.name = name;
-    p.abstract_eval = [abstract_eval](const std::vector<AbstractValue>& in, const Params& params) {
-      py::gil_scoped_acquire gil;
-      py::list l;
-      for (auto& a : in) l.append(aval_to_py(a));
-      std::vector<AbstractValue> out;
-      for (auto a : (*abstract_eval)(l, params_to_py(params)))
-        out.push_back(aval_from_py(a.cast<AvalSpec>()));
-      return out;
-    };
-    p.cpu_kernel = [kernel](const std::vector<Array>& in, const Params& params) {
-      py::gil_scoped_acquire gil;
-      py::list l;
-      for (auto& a : in) l.append(a);
-      return arrays_from_seq((*kernel)(l, params_to_py(params)));
-    };
-    register_primitive(std::move(p));
-  });
+  m.def(
+      "def_primitive",
+      [](const std::string& name, py::function abstract_eval_fn, py::function kernel_fn,
+         bool effectful) {
+        // The registry lives until the process exits, after Python has; so the callables are
+        // kept alive for good rather than released without an interpreter.
+        auto* abstract_eval = new py::function(abstract_eval_fn);
+        auto* kernel = new py::function(kernel_fn);
+        Primitive p;
+        p.name = name;
+        p.effectful = effectful;
+        p.abstract_eval = [abstract_eval](const std::vector<AbstractValue>& in,
+                                          const Params& params) {
+          py::gil_scoped_acquire gil;
+          py::list l;
+          for (auto& a : in) l.append(aval_to_py(a));
+          std::vector<AbstractValue> out;
+          for (auto a : (*abstract_eval)(l, params_to_py(params)))
+            out.push_back(aval_from_py(a.cast<AvalSpec>()));
+          return out;
+        };
+        p.cpu_kernel = [kernel](const std::vector<Array>& in, const Params& params) {
+          py::gil_scoped_acquire gil;
+          py::list l;
+          for (auto& a : in) l.append(a);
+          return arrays_from_seq((*kernel)(l, params_to_py(params)));
+        };
+        register_primitive(std::move(p));
+      },
+      py::arg("name"), py::arg("abstract_eval"), py::arg("kernel"), py::arg("effectful") = false);
   m.def("_profile_report", &ir::profile_report);
   m.def("_profile_reset", &ir::profile_reset);
   m.def("primitive_names", []() {

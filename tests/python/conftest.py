@@ -525,6 +525,19 @@ def pytest_configure(config):
             _DEVICE_TOL_SCALE[0] = 10.0
 
 
+@pytest.fixture
+def on_cpu():
+    """Runs a test about CPU memory (zero-copy NumPy views, DLPack) with the CPU as the default
+    device, whatever ``--device`` chose for the suite."""
+    if AGAINST_NUMPY:
+        yield
+        return
+    import arrax
+
+    with arrax.default_device("cpu"):
+        yield
+
+
 @pytest.fixture(scope="module")
 def jax_x64():
     """JAX in float64 for one module's comparisons (modules opt in with

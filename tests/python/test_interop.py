@@ -33,6 +33,7 @@ def test_np_asarray_dtype_shape_values(dtype):
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=dtype_id)
+@pytest.mark.usefixtures("on_cpu")
 def test_np_asarray_is_zero_copy(dtype):
     x = sample(dtype, (3, 4))
     a = fresh(x)
@@ -47,6 +48,7 @@ def test_np_asarray_is_zero_copy(dtype):
     np.testing.assert_array_equal(n, x)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_np_asarray_of_views_shares_memory():
     x = np.arange(24.0).reshape(4, 6)
     a = fresh(x)
@@ -75,6 +77,7 @@ def test_np_asarray_zero_dim():
     assert np.asarray(s).shape == () and int(np.asarray(s)) == 2
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_np_asarray_copy_keyword():
     x = np.arange(6.0)
     a = fresh(x)
@@ -91,6 +94,7 @@ def test_np_asarray_copy_keyword():
     assert e.shape == (6,)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_np_asarray_dtype_keyword():
     a = fresh(np.arange(4))
     f = np.asarray(a, dtype=np.float32)
@@ -122,6 +126,7 @@ def test_array_dunder():
 
 
 @pytest.mark.skipif(AGAINST_NUMPY, reason="only meaningful for arrax")
+@pytest.mark.usefixtures("on_cpu")
 def test_buffer_protocol_or_array_interface():
     a = fresh(np.arange(6, dtype=np.int32).reshape(2, 3))
     has_buffer = True

@@ -111,6 +111,7 @@ def test_printoptions_and_dtype_utilities():
         anp.asarray(1.0) / 0
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_dlpack_with_pytorch_is_zero_copy():
     torch = pytest.importorskip("torch")
     a = anp.arange(6.0).reshape(2, 3)

@@ -91,3 +91,79 @@ def test_config_update_maps_the_supported_options():
     arrax.set_matmul_precision(previous)
     with pytest.raises(AttributeError, match="jax_debug_nans"):
         cfg.update("jax_debug_nans", True)
+
+
+# ---- host callbacks ------------------------------------------------------------------------
+
+
+def _sin2(x):
+    y = arrax.pure_callback(lambda a: np.sin(a) * 2, arrax.ShapeDtypeStruct(x.shape, x.dtype), x)
+    return y + 1
+
+
+def test_pure_callback_eager_jit_vmap_match_jax():
+    jax = pytest.importorskip("jax")
+    x = np.linspace(-1, 1, 6).reshape(2, 3)
+    want = jax.vmap(
+        lambda v: jax.pure_callback(
+            lambda a: np.sin(a) * 2, jax.ShapeDtypeStruct(v.shape, v.dtype), v,
+            vmap_method="sequential",
+        ) + 1
+    )(x.astype(np.float32))  # fmt: skip
+    for f in (_sin2, arrax.jit(_sin2)):
+        np.testing.assert_allclose(np.asarray(f(anp.asarray(x))), np.sin(x) * 2 + 1)
+    got = arrax.vmap(_sin2)(anp.asarray(x, dtype=anp.float32))
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
+    # Pytrees in and out, keyword arguments, and results cast to the declared dtype.
+    spec = {
+        "s": arrax.ShapeDtypeStruct((), np.float32),
+        "n": arrax.ShapeDtypeStruct((2,), np.int32),
+    }
+    r = arrax.jit(
+        lambda a: arrax.pure_callback(
+            lambda t, scale: {"s": t[0].sum() * scale, "n": np.array(t[1].shape)}, spec, (a, a), scale=2
+        )
+    )(anp.ones((2, 3)))  # fmt: skip
+    assert r["s"].dtype == np.float32 and float(r["s"]) == 12.0 and r["n"].tolist() == [2, 3]
+
+
+def test_pure_callback_errors():
+    spec = arrax.ShapeDtypeStruct((3,), np.float64)
+    with pytest.raises(ValueError, match="shape"):
+        arrax.pure_callback(lambda a: np.ones(4), spec, anp.ones(3))
+    with pytest.raises(TypeError, match="differentiate"):
+        arrax.grad(lambda a: arrax.pure_callback(np.sin, spec, a).sum())(anp.ones(3))
+
+
+def test_debug_print_runs_when_the_program_runs(capsys):
+    def f(x):
+        arrax.debug.print("x={} y={y}", x, y=x * 2)
+        return x + 1
+
+    f(anp.arange(2.0))
+    assert capsys.readouterr().out == "x=[0. 1.] y=[0. 2.]\n"
+    jf = arrax.jit(f)
+    jf(anp.arange(2.0))
+    jf(anp.arange(2.0) + 1)  # each call prints (the print is not folded into the trace)
+    assert capsys.readouterr().out == "x=[0. 1.] y=[0. 2.]\nx=[1. 2.] y=[2. 4.]\n"
+    # Nothing uses its result, yet the jit keeps it; grad prints the primal values.
+    assert "debug_callback" in str(arrax.make_jaxpr(jf)(anp.ones(2)))
+    arrax.grad(lambda x: f(x).sum())(anp.arange(2.0))
+    assert capsys.readouterr().out == "x=[0. 1.] y=[0. 2.]\n"
+
+
+def test_top_level_jax_names():
+    assert isinstance(anp.ones(2), arrax.Array)
+    seen = []
+    arrax.jit(lambda x: seen.append(isinstance(x, arrax.Array)) or x)(anp.ones(2))
+    assert seen == [True]
+    assert arrax.default_backend() in ("cpu", "gpu")
+    assert arrax.local_devices() == arrax.devices() and arrax.process_index() == 0
+    assert arrax.dtypes.canonicalize_dtype(np.float64) == np.float64
+    with arrax.named_scope("block"), arrax.ensure_compile_time_eval():
+        assert float(anp.sum(anp.ones(3))) == 3.0
+    assert "numpy" in arrax.print_environment_info(return_string=True)
+    jf = arrax.jit(lambda x: x * 2)
+    jf(anp.ones(2))
+    arrax.clear_caches()
+    assert jf._cache_size() == 0 and jf(anp.ones(2)).tolist() == [2.0, 2.0]

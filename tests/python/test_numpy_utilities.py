@@ -609,3 +609,71 @@ def test_index_tricks_trace_and_index_expressions():
     assert anp.s_[1:3, ::2] == np.s_[1:3, ::2] and anp.index_exp[1:2] == np.index_exp[1:2]
     with pytest.raises(ValueError):
         anp.r_[anp.asarray(x), "0"]
+
+
+# ---- numpy.emath, numpy.lib, error state, text input ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name,x",
+    [
+        ("sqrt", [-4.0, 4.0]),
+        ("sqrt", [1.0, 4.0]),
+        ("log", [-1.0, 2.0]),
+        ("log2", [-8.0]),
+        ("log10", [100.0]),
+        ("arcsin", [2.0, 0.5]),
+        ("arccos", [-2.0]),
+        ("arctanh", [0.5]),
+        ("arctanh", [3.0]),
+    ],
+)
+def test_emath_matches_numpy(name, x):
+    got = getattr(anp.emath, name)(anp.asarray(x))
+    want = getattr(np.emath, name)(np.asarray(x))
+    assert np.dtype(got.dtype) == want.dtype
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
+
+
+def test_emath_power_and_logn():
+    np.testing.assert_allclose(
+        np.asarray(anp.emath.power([-8.0, 2.0], 2)), np.emath.power([-8.0, 2.0], 2)
+    )
+    np.testing.assert_allclose(
+        np.asarray(anp.emath.logn(2, [-4.0, 8.0])), np.emath.logn(2, [-4.0, 8.0])
+    )
+
+
+@pytest.mark.parametrize(
+    "shape,window,axis",
+    [((10,), 3, None), ((3, 4), (2, 2), None), ((3, 4), 2, 1), ((3, 4), (2,), (0,)),
+     ((3, 4), (2, 2), (1, 1)), ((2, 3, 4), (3, 2), (-1, 0)), ((5,), 5, None), ((5,), 0, None)],
+)  # fmt: skip
+def test_sliding_window_view_matches_numpy(shape, window, axis):
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    want = np.lib.stride_tricks.sliding_window_view(x, window, axis=axis)
+    got = anp.lib.stride_tricks.sliding_window_view(anp.asarray(x), window, axis=axis)
+    assert got.shape == want.shape and np.dtype(got.dtype) == want.dtype
+    np.testing.assert_array_equal(np.asarray(got), want)
+
+
+def test_sliding_window_view_errors_and_jit():
+    with pytest.raises(ValueError, match="larger"):
+        anp.lib.stride_tricks.sliding_window_view(anp.ones(3), 4)
+    with pytest.raises(ValueError, match="window_shape"):
+        anp.lib.stride_tricks.sliding_window_view(anp.ones((3, 3)), 2)
+    f = arrax.jit(lambda x: anp.lib.stride_tricks.sliding_window_view(x, 3).sum(-1))
+    np.testing.assert_allclose(np.asarray(f(anp.arange(6.0))), [3.0, 6.0, 9.0, 12.0])
+
+
+def test_error_state_text_input_and_version():
+    with anp.errstate(divide="ignore", invalid="ignore"):
+        assert np.isneginf(np.asarray(anp.log(anp.zeros(1)))).all()
+    old = anp.seterr(all="ignore")
+    try:
+        assert anp.geterr()["divide"] == "ignore"
+    finally:
+        anp.seterr(**old)
+    np.testing.assert_array_equal(np.asarray(anp.fromstring("1 2 3", sep=" ")), [1.0, 2.0, 3.0])
+    assert anp.__version__ == np.__version__ and anp.little_endian == np.little_endian
+    anp.testing.assert_allclose(anp.ones(3), np.ones(3))

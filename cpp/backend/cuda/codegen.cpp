@@ -382,13 +382,16 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
   if (!f) return "";
   // Float-only functions.
   static const std::unordered_map<std::string, std::string> unary = {
-      {"sqrt", "ax_sqrt"},     {"cbrt", "ax_cbrt"},   {"exp", "ax_exp"},     {"exp2", "ax_exp2"},
-      {"expm1", "ax_expm1"},   {"log", "ax_log"},     {"log2", "ax_log2"},   {"log10", "ax_log10"},
-      {"log1p", "ax_log1p"},   {"sin", "ax_sin"},     {"cos", "ax_cos"},     {"tan", "ax_tan"},
-      {"sinh", "ax_sinh"},     {"cosh", "ax_cosh"},   {"tanh", "ax_tanh"},   {"asin", "ax_asin"},
-      {"acos", "ax_acos"},     {"atan", "ax_atan"},   {"asinh", "ax_asinh"}, {"acosh", "ax_acosh"},
-      {"atanh", "ax_atanh"},   {"floor", "ax_floor"}, {"ceil", "ax_ceil"},   {"trunc", "ax_trunc"},
-      {"erf_inv", "ax_erfinv"}};
+      {"sqrt", "ax_sqrt"},      {"cbrt", "ax_cbrt"},      {"exp", "ax_exp"},
+      {"exp2", "ax_exp2"},      {"expm1", "ax_expm1"},    {"log", "ax_log"},
+      {"log2", "ax_log2"},      {"log10", "ax_log10"},    {"log1p", "ax_log1p"},
+      {"sin", "ax_sin"},        {"cos", "ax_cos"},        {"tan", "ax_tan"},
+      {"sinh", "ax_sinh"},      {"cosh", "ax_cosh"},      {"tanh", "ax_tanh"},
+      {"asin", "ax_asin"},      {"acos", "ax_acos"},      {"atan", "ax_atan"},
+      {"asinh", "ax_asinh"},    {"acosh", "ax_acosh"},    {"atanh", "ax_atanh"},
+      {"floor", "ax_floor"},    {"ceil", "ax_ceil"},      {"trunc", "ax_trunc"},
+      {"erf_inv", "ax_erfinv"}, {"erf", "ax_erf"},        {"erfc", "ax_erfc"},
+      {"lgamma", "ax_lgamma"},  {"digamma", "ax_digamma"}};
   if (auto it = unary.find(name); it != unary.end()) return res(it->second + "(" + a[0] + ")");
   static const std::unordered_map<std::string, std::string> binary = {
       {"div", ""},

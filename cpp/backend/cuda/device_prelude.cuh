@@ -72,6 +72,9 @@ AX_F1(trunc, truncf, trunc)
 AX_F1(rint, rintf, rint)
 AX_F1(abs, fabsf, fabs)
 AX_F1(erfinv, erfinvf, erfinv)
+AX_F1(erf, erff, erf)
+AX_F1(erfc, erfcf, erfc)
+AX_F1(lgamma, lgammaf, lgamma)
 #undef AX_F1
 #define AX_F2(name, fname, dname)                                                     \
   __device__ __forceinline__ float ax_##name(float x, float y) { return fname(x, y); } \
@@ -91,6 +94,29 @@ template <class T> __device__ __forceinline__ bool ax_isinf(T x) { return ax_abs
 template <class T> __device__ __forceinline__ bool ax_isfinite(T x) { return x - x == x - x; }
 __device__ __forceinline__ bool ax_signbit(float x) { return (__float_as_uint(x) >> 31) != 0; }
 __device__ __forceinline__ bool ax_signbit(double x) { return __double_as_longlong(x) < 0; }
+
+// psi(x) as the CPU's (cpp/primitives/special.cpp): NaN at the poles, reflection below 0,
+// recurrence up to 10, then the asymptotic series; computed in double.
+__device__ __forceinline__ double ax_digamma_d(double x) {
+  if (x != x || (x <= 0 && x == floor(x))) return __longlong_as_double(0x7ff8000000000000LL);
+  double r = 0;
+  if (x < 0) {
+    r = -3.141592653589793 / tan(3.141592653589793 * x);
+    x = 1 - x;
+  }
+  while (x < 10) {
+    r -= 1 / x;
+    x += 1;
+  }
+  const double z = 1 / (x * x);
+  const double series =
+      z * (1.0 / 12 -
+           z * (1.0 / 120 -
+                z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))));
+  return r + log(x) - 0.5 / x - series;
+}
+__device__ __forceinline__ float ax_digamma(float x) { return (float)ax_digamma_d(x); }
+__device__ __forceinline__ double ax_digamma(double x) { return ax_digamma_d(x); }
 
 template <class T> __device__ __forceinline__ T ax_sign(T x) {
   if (x != x) return x;

@@ -7,6 +7,7 @@ from arrax._rules import (  # noqa: E402,F401,I001
     elementwise,
     pooling,
     reductions,
+    special,
     structural,
 )
 from arrax._rules.registry import RULES, UndefinedPrimal, defrules, is_undefined  # noqa: F401

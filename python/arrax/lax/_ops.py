@@ -83,7 +83,7 @@ def _binary(name):
 
 _UNARY = (
     "neg abs sign floor ceil round sqrt cbrt exp exp2 expm1 log log1p sin cos tan asin acos atan "
-    "sinh cosh tanh asinh acosh atanh is_finite erf_inv real imag conj"
+    "sinh cosh tanh asinh acosh atanh is_finite erf_inv real imag conj erf erfc lgamma digamma"
 ).split()
 _BINARY = "add sub mul div rem pow max min atan2 eq ne lt le gt ge nextafter".split()
 # (These shadow the builtins abs, max, min and round in this module: it uses _builtins.)
@@ -95,6 +95,26 @@ bitwise_or = _binary("or")
 bitwise_xor = _binary("xor")
 shift_left = _binary("shift_left")
 shift_right_logical = _binary("shift_right")
+
+
+def polygamma(m, x):
+    """jax.lax.polygamma: the m-th derivative of digamma at x, for an integer order m >= 0."""
+    m = int(m) if not hasattr(m, "shape") or m.shape == () else None
+    if m is None:
+        raise TypeError("polygamma: the order m must be one integer (not an array of orders)")
+    x = asarray(x)
+    return bind1("digamma", x) if m == 0 else bind1("polygamma", x, n=m)
+
+
+def zeta(x, q):
+    """jax.lax.zeta: the Hurwitz zeta function sum_k (k + q)^-x, for x > 1."""
+    x, q = asarray(x), asarray(q)
+    if x.dtype != q.dtype or x.shape != q.shape:
+        raise TypeError(
+            f"zeta: operands must have one dtype and shape, got {x.dtype}{list(x.shape)} and "
+            f"{q.dtype}{list(q.shape)}"
+        )
+    return bind1("zeta", x, q)
 
 
 def integer_pow(x, y: int):

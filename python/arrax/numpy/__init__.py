@@ -149,6 +149,7 @@ def iterable(y):
 
 from arrax.numpy import _ndarray_methods  # noqa: E402,F401,I001
 from arrax.numpy import fft, linalg, random  # noqa: E402,F401,I001
+from arrax.numpy import emath, lib  # noqa: E402,F401,I001
 from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I001
 
 _install_protocols(ndarray)
@@ -241,6 +242,9 @@ class _ArrayNamespaceInfo:
 def __array_namespace_info__():
     return _ArrayNamespaceInfo()
 
+
+# The NumPy API version arrax follows: the installed NumPy's (code that checks np.__version__).
+__version__ = __import__("numpy").__version__
 
 # Last: every module function exists now, so the methods that forward to them can be set.
 _ndarray_methods.install_forwarded()

@@ -6,6 +6,8 @@ Functions whose result shape depends on the values (nonzero, argwhere, unique, .
 clear error under jit.
 """
 
+import contextlib
+
 import numpy as onp
 
 from arrax import _core
@@ -100,25 +102,34 @@ def take_along_axis(arr, indices, axis=-1):
     return _take_along(arr, _arr(indices), _axis(axis, arr.ndim, "take_along_axis"))
 
 
+@contextlib.contextmanager
 def _in_place(name, a):
+    """A writable NumPy array of a's values for NumPy's in-place functions: a zero-copy view of
+    a CPU array (NumPy writes into arrax's memory), a host copy of a GPU array, written back
+    when the block ends."""
     if not isinstance(a, _core.ndarray) or a._is_tracer:
         raise TypeError(
             f"{name} modifies its argument in place, which traced values cannot be; use "
             "a.at[...].set(...) under transformations"
         )
-    return onp.asarray(a)  # a zero-copy view: NumPy writes into arrax's memory
+    if a.device.platform == "cpu":
+        yield onp.asarray(a)
+        return
+    host = onp.array(a)
+    yield host
+    a[...] = host
 
 
 def put_along_axis(arr, indices, values, axis):
     """numpy.put_along_axis: in place, on a concrete array."""
-    onp.put_along_axis(
-        _in_place("put_along_axis", arr), onp.asarray(indices), onp.asarray(values), axis
-    )
+    with _in_place("put_along_axis", arr) as view:
+        onp.put_along_axis(view, onp.asarray(indices), onp.asarray(values), axis)
 
 
 def put(a, ind, v, mode="raise"):
     """numpy.put: in place, on a concrete array."""
-    onp.put(_in_place("put", a), onp.asarray(ind), onp.asarray(v), mode)
+    with _in_place("put", a) as view:
+        onp.put(view, onp.asarray(ind), onp.asarray(v), mode)
 
 
 def compress(condition, a, axis=None, out=None):

@@ -24,6 +24,15 @@ __all__ = [
     "get_printoptions",
     "printoptions",
     "errstate",
+    "seterr",
+    "geterr",
+    "seterrcall",
+    "geterrcall",
+    "fromstring",
+    "fromfile",
+    "little_endian",
+    "typecodes",
+    "testing",
     "isdtype",
     "from_dlpack",
 ]
@@ -195,7 +204,27 @@ def savetxt(fname, X, *args, **kwargs):
 set_printoptions = onp.set_printoptions
 get_printoptions = onp.get_printoptions
 printoptions = onp.printoptions
+# NumPy's floating-point error state: arrax does not warn or raise on floating-point errors
+# (as JAX does not); the state is NumPy's, kept so that code setting it runs unchanged.
 errstate = onp.errstate
+seterr = onp.seterr
+geterr = onp.geterr
+seterrcall = onp.seterrcall
+geterrcall = onp.geterrcall
+little_endian = onp.little_endian
+typecodes = onp.typecodes
+testing = onp.testing  # its assertions take arrax arrays (through __array__)
+
+
+def fromstring(string, dtype=float, count=-1, *, sep, like=None):
+    """numpy.fromstring (text only, as NumPy 2): numbers separated by ``sep``."""
+    return _core.asarray(onp.fromstring(string, dtype=dtype, count=count, sep=sep), None, None)
+
+
+def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
+    """numpy.fromfile: an array from a binary or text file."""
+    data = onp.fromfile(file, dtype=dtype, count=count, sep=sep, offset=offset)
+    return _core.asarray(data, None, None)
 
 
 def isdtype(dtype, kind):

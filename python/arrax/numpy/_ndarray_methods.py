@@ -214,12 +214,12 @@ class _FlatIter:
         return self.base.ravel()[key]
 
     def __setitem__(self, key, value):
-        a = self.base
-        if a._is_tracer:
-            raise TypeError("ndarray.flat: assignment needs a concrete array")
         import numpy as onp
 
-        onp.asarray(a).flat[key] = onp.asarray(value)
+        from arrax.numpy._indexing import _in_place
+
+        with _in_place("ndarray.flat", self.base) as view:
+            view.flat[key] = onp.asarray(value)
 
     def copy(self):
         return self.base.ravel().copy()

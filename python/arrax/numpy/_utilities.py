@@ -64,16 +64,42 @@ def _host(name, a):
     return host_arrays(name, a)[0]
 
 
+class _Layout:
+    """An array's addresses for NumPy's overlap tests, which read no memory: a GPU array's
+    device pointer and strides seen as a NumPy array that is never dereferenced."""
+
+    def __init__(self, a):
+        self.__array_interface__ = {
+            "data": (a.unsafe_buffer_pointer(), False),
+            "shape": a.shape,
+            "strides": a.strides,
+            "typestr": onp.dtype(a.dtype).str,
+            "version": 3,
+        }
+
+
+def _layouts(name, a, b):
+    """NumPy arrays with a's and b's addresses: zero-copy views on the CPU, layouts on a GPU;
+    None when they live on different devices (and so share nothing)."""
+    a, b = _arr(a), _arr(b)
+    host_arrays(name, a, b)  # TypeError for traced arrays
+    if a.device != b.device:
+        return None
+    if a.device.platform == "cpu":
+        return onp.asarray(a), onp.asarray(b)
+    return onp.asarray(_Layout(a)), onp.asarray(_Layout(b))
+
+
 def shares_memory(a, b, max_work=None):
     """numpy.shares_memory: whether the two arrays' elements overlap in memory."""
-    return bool(onp.shares_memory(_host("shares_memory", a), _host("shares_memory", b), max_work))
+    ab = _layouts("shares_memory", a, b)
+    return ab is not None and bool(onp.shares_memory(*ab, max_work))
 
 
 def may_share_memory(a, b, max_work=None):
     """numpy.may_share_memory: whether the two arrays' memory bounds overlap."""
-    return bool(
-        onp.may_share_memory(_host("may_share_memory", a), _host("may_share_memory", b), max_work)
-    )
+    ab = _layouts("may_share_memory", a, b)
+    return ab is not None and bool(onp.may_share_memory(*ab, max_work))
 
 
 def ndenumerate(arr):

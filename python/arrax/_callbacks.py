@@ -1,0 +1,124 @@
+"""Host callbacks: ``arrax.pure_callback`` (jax.pure_callback) calls a Python function on
+NumPy arrays from inside jit, vmap and grad'ed code, and ``arrax.debug.print`` prints values
+as a program computes them. Both are primitives whose kernels call back into Python: under jit
+the call happens when the compiled function runs. A pure callback whose results go unused may
+be dropped, as in JAX; debug printing is an effect, which the jit keeps in program order."""
+
+import numpy as onp
+
+from arrax import _core, tree_util
+from arrax._rules.common import batch_by_loop
+from arrax._rules.registry import defrules
+from arrax.lax import _ops as lax
+
+__all__ = ["pure_callback", "debug"]
+
+
+class _Callback:
+    """A callback's parameter: the function on flat NumPy arrays, and its results' avals."""
+
+    def __init__(self, fn, out_avals, name):
+        self.fn, self.out_avals, self.name = fn, out_avals, name
+
+    def __str__(self):
+        return self.name
+
+
+def _aval(spec):
+    return (tuple(int(d) for d in spec.shape), onp.dtype(spec.dtype), False)
+
+
+def _kernel(arrays, params):
+    call = params["info"].value
+    results = call.fn(*[onp.asarray(a) for a in arrays])
+    return [_core.asarray(onp.array(r, order="C", copy=None), None, None) for r in results]
+
+
+_core.def_primitive("pure_callback", lambda avals, params: params["info"].value.out_avals, _kernel)
+_core.def_primitive("debug_callback", lambda avals, params: [], _kernel, effectful=True)
+
+
+def _no_jvp(name):
+    def jvp(primals, tangents, params):
+        if any(t is not None for t in tangents):
+            raise TypeError(
+                f"{name}: cannot differentiate through a host callback; give the function a "
+                "custom_jvp or custom_vjp"
+            )
+        return lax.bind("pure_callback", *primals, **params), [None] * len(
+            params["info"].value.out_avals
+        )
+
+    return jvp
+
+
+def _debug_jvp(primals, tangents, params):
+    lax.bind("debug_callback", *primals, **params)  # prints the primal values
+    return [], []
+
+
+def _debug_batch(values, dims, params):
+    # Prints the batched values as they are (as JAX's debug.print under vmap).
+    lax.bind("debug_callback", *values, **params)
+    return [], []
+
+
+defrules("pure_callback", jvp=_no_jvp("pure_callback"), batch=batch_by_loop("pure_callback"))
+defrules("debug_callback", jvp=_debug_jvp, batch=_debug_batch)
+
+
+def pure_callback(callback, result_shape_dtypes, *args, vmap_method=None, **kwargs):
+    """jax.pure_callback: ``callback(*args, **kwargs)`` on NumPy arrays, returning arrays of
+    the shapes and dtypes ``result_shape_dtypes`` gives (a pytree of objects with .shape and
+    .dtype). Under vmap the callback runs once per batch element."""
+    leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+    specs, out_tree = tree_util.tree_flatten(result_shape_dtypes)
+    out_avals = [_aval(s) for s in specs]
+    name = getattr(callback, "__name__", "callback")
+
+    def flat(*arrays):
+        a, k = tree_util.tree_unflatten(in_tree, list(arrays))
+        results = tree_util.tree_leaves(callback(*a, **k))
+        if len(results) != len(out_avals):
+            raise ValueError(
+                f"pure_callback: {name} returned {len(results)} arrays, expected {len(out_avals)}"
+            )
+        out = []
+        for r, (shape, dtype, _) in zip(results, out_avals):
+            r = onp.asarray(r)
+            if r.shape != shape:
+                raise ValueError(
+                    f"pure_callback: {name} returned an array of shape {r.shape}, expected {shape}"
+                )
+            out.append(r.astype(dtype, copy=False))
+        return out
+
+    info = _core.Opaque(_Callback(flat, out_avals, name))
+    outs = lax.bind("pure_callback", *[lax.asarray(x) for x in leaves], info=info)
+    return tree_util.tree_unflatten(out_tree, outs)
+
+
+class _Debug:
+    """``arrax.debug``: ``print(fmt, *args, **kwargs)`` formats with str.format when the values
+    exist (at once in eager code, when the compiled function runs under jit), and
+    ``callback(fn, *args)`` calls fn for its effect."""
+
+    @staticmethod
+    def callback(fn, *args, **kwargs):
+        leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+        name = getattr(fn, "__name__", "debug_callback")
+
+        def flat(*arrays):
+            a, k = tree_util.tree_unflatten(in_tree, list(arrays))
+            fn(*a, **k)
+            return []
+
+        info = _core.Opaque(_Callback(flat, [], name))
+        lax.bind("debug_callback", *[lax.asarray(x) for x in leaves], info=info)
+
+    @staticmethod
+    def print(fmt, *args, **kwargs):
+        _Debug.callback(lambda *a, **k: print(fmt.format(*a, **k)), *args, **kwargs)
+
+
+debug = _Debug()

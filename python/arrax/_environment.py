@@ -1,0 +1,110 @@
+"""The small parts of JAX's top level that programs touch around their computations: the array
+type for isinstance checks, the local devices and backend, process indices (one process),
+cache clearing, name scopes, compile-time evaluation and ``arrax.dtypes``."""
+
+import contextlib
+import gc
+import platform
+import sys
+import types
+
+import numpy as onp
+
+from arrax import _core
+from arrax._devices import devices
+
+# jax.Array: every arrax array, and the tracers transformations pass to functions, are
+# instances of this class.
+Array = _core.ndarray
+
+
+def default_backend():
+    """'gpu' when a CUDA GPU is present, else 'cpu' (as jax.default_backend())."""
+    return "gpu" if _core._cuda_device_count() else "cpu"
+
+
+def local_devices(process_index=None, backend=None):
+    return devices(backend)
+
+
+def local_device_count(backend=None):
+    return len(devices(backend))
+
+
+def process_index():
+    return 0
+
+
+def process_count():
+    return 1
+
+
+def clear_caches():
+    """Drops the compiled versions of every jit'd function (they recompile on their next call)."""
+    from arrax._jit import JitFunction
+
+    for obj in gc.get_objects():
+        if isinstance(obj, JitFunction):
+            obj._cache.clear()
+
+
+@contextlib.contextmanager
+def named_scope(name):
+    """jax.named_scope: a name for the operations of a block; arrax's graphs do not record
+    it, so the block runs unchanged."""
+    if not isinstance(name, str):
+        raise TypeError(f"named_scope: the name must be a string, got {type(name).__name__}")
+    yield
+
+
+@contextlib.contextmanager
+def ensure_compile_time_eval():
+    """jax.ensure_compile_time_eval: arrax computes concrete values eagerly inside jit'd
+    functions already (only values from traced arguments are staged), so this changes
+    nothing."""
+    yield
+
+
+def print_environment_info(return_string=False):
+    import arrax
+
+    lines = [
+        f"arrax:   {arrax.__version__}",
+        f"numpy:   {onp.__version__}",
+        f"python:  {sys.version.split()[0]}",
+        f"machine: {platform.platform()}",
+        f"devices: {devices()}",
+        f"threads: {_core.get_num_threads()}",
+    ]
+    text = "\n".join(lines)
+    if return_string:
+        return text
+    print(text)
+
+
+def _canonicalize_dtype(dtype, allow_extended_dtype=False):
+    """The dtype arrays of ``dtype`` get: itself (arrax always has 64-bit types, as JAX with
+    jax_enable_x64)."""
+    return onp.dtype(dtype)
+
+
+def _issubdtype(a, b):
+    return onp.issubdtype(a, b)
+
+
+def _result_type(*args, return_weak_type_flag=False):
+    import arrax.numpy as anp
+
+    dt = anp.result_type(*args)
+    return (dt, False) if return_weak_type_flag else dt
+
+
+dtypes = types.SimpleNamespace(
+    canonicalize_dtype=_canonicalize_dtype,
+    issubdtype=_issubdtype,
+    result_type=_result_type,
+    bfloat16=__import__("ml_dtypes").bfloat16,
+    float0=onp.dtype([("float0", onp.void, 0)]),
+    finfo=onp.finfo,
+    iinfo=onp.iinfo,
+)

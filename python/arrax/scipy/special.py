@@ -1,0 +1,179 @@
+"""jax.scipy.special: special functions on arrax arrays (float64 where x64 is on, as inputs
+say). erf, erfc, erfinv, gammaln, digamma, polygamma and zeta are primitives; the rest are
+written with them."""
+
+import math
+
+import arrax.numpy as np
+from arrax import lax
+from arrax.nn import log_softmax, softmax  # noqa: F401 (jax.scipy.special has them too)
+
+__all__ = [
+    "erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "polygamma", "zeta", "betaln",
+    "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr",
+    "softmax", "log_softmax", "factorial", "multigammaln",
+]  # fmt: skip
+
+
+def _float(x):
+    """x as an array of a floating dtype (integers become the default float)."""
+    x = np.asarray(x)
+    return x if x.dtype.kind in "fc" or x.dtype.name == "bfloat16" else x.astype(np.float64)
+
+
+def _float2(x, y):
+    x, y = _float(x), _float(y)
+    dt = np.result_type(x, y)
+    x, y = np.broadcast_arrays(x.astype(dt), y.astype(dt))
+    return x, y
+
+
+def erf(x):
+    return lax.erf(_float(x))
+
+
+def erfc(x):
+    return lax.erfc(_float(x))
+
+
+def erfinv(x):
+    return lax.erf_inv(_float(x))
+
+
+def gammaln(x):
+    return lax.lgamma(_float(x))
+
+
+def digamma(x):
+    return lax.digamma(_float(x))
+
+
+def polygamma(n, x):
+    return lax.polygamma(n, _float(x))
+
+
+def zeta(x, q=None):
+    """Hurwitz zeta(x, q); Riemann's zeta(x) when q is None."""
+    x, q = _float2(x, 1.0 if q is None else q)
+    return lax.zeta(x, q)
+
+
+def gamma(x):
+    """Gamma(x): exp(gammaln(x)) with the sign of Gamma for negative x (NaN at the poles)."""
+    x = _float(x)
+    # Gamma(x) < 0 exactly where floor(x) is negative and odd.
+    neg = (x < 0) & (np.floor(x) % 2 == 1)
+    return np.where(neg, -1.0, 1.0).astype(x.dtype) * np.exp(gammaln(x))
+
+
+def betaln(a, b):
+    a, b = _float2(a, b)
+    return gammaln(a) + gammaln(b) - gammaln(a + b)
+
+
+def factorial(n, exact=False):
+    if exact:
+        raise NotImplementedError("factorial: exact=True is not supported (as in JAX)")
+    n = _float(n)
+    return np.where(n < 0, 0.0, np.exp(gammaln(n + 1))).astype(n.dtype)
+
+
+def multigammaln(a, d):
+    """The log of the multivariate gamma function of dimension d."""
+    a = _float(a)
+    js = np.arange(d, dtype=a.dtype)
+    return d * (d - 1) / 4 * math.log(math.pi) + np.sum(
+        gammaln(np.expand_dims(a, -1) - js / 2), axis=-1
+    )
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """log(sum(b * exp(a))) over axis, computed stably; with return_sign, (log|s|, sign(s))."""
+    a = _float(a)
+    if where is not None:
+        a = np.where(where, a, -np.inf)
+    if b is not None:
+        a, b = np.broadcast_arrays(a, np.asarray(b, dtype=a.dtype))
+    m = np.max(a, axis=axis, keepdims=True)
+    m = lax.stop_gradient(np.where(np.isfinite(m), m, 0))
+    e = np.exp(a - m)
+    if b is not None:
+        e = e * b
+    s = np.sum(e, axis=axis, keepdims=True)
+    sign = np.sign(s)
+    out = np.log(np.abs(s) if return_sign else s) + m
+    if not keepdims:
+        out = np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
+        sign = np.squeeze(sign, axis=axis) if axis is not None else sign.reshape(())
+    return (out, sign) if return_sign else out
+
+
+def expit(x):
+    x = _float(x)
+    return 1 / (1 + np.exp(-x))
+
+
+def logit(p):
+    p = _float(p)
+    return np.log(p / (1 - p))
+
+
+def xlogy(x, y):
+    """x * log(y), 0 where x == 0 (and its derivatives finite there)."""
+    x, y = _float2(x, y)
+    zero = x == 0
+    return np.where(zero, 0, x * np.log(np.where(zero, 1, y)))
+
+
+def xlog1py(x, y):
+    """x * log1p(y), 0 where x == 0."""
+    x, y = _float2(x, y)
+    zero = x == 0
+    return np.where(zero, 0, x * np.log1p(np.where(zero, 0, y)))
+
+
+def entr(x):
+    """-x log x for x > 0, 0 at 0, -inf below."""
+    x = _float(x)
+    pos = x > 0
+    safe = np.where(pos, x, 1)
+    return np.where(pos, -safe * np.log(safe), np.where(x == 0, 0, -np.inf)).astype(x.dtype)
+
+
+_SQRT1_2 = 1 / math.sqrt(2)
+
+
+def ndtr(x):
+    """The standard normal CDF."""
+    x = _float(x)
+    return 0.5 * erfc(-x * _SQRT1_2)
+
+
+def ndtri(p):
+    """The standard normal quantile function (ndtr's inverse): erfinv for a start on the lower
+    half (the upper by symmetry), then two Newton steps on ndtr, which is accurate in the tail
+    where 2p - 1 has lost p's digits."""
+    p = _float(p)
+    q = np.minimum(p, 1 - p)
+    x = math.sqrt(2) * erfinv(2 * q - 1)
+    for _ in range(2):
+        pdf = np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        step = (ndtr(x) - q) / np.where(pdf > 0, pdf, 1)
+        x = np.where(np.isfinite(x) & (pdf > 0), x - step, x)
+    return np.where(p > 0.5, -x, x)
+
+
+def log_ndtr(x):
+    """log(ndtr(x)), accurate far into the lower tail: log(erfc) above -20, the asymptotic
+    series of the Mills ratio below."""
+    x = _float(x)
+    cut = -20.0 if x.dtype == np.float64 else -10.0  # below it ndtr underflows soon
+    lower = x < cut
+    safe = np.where(lower, cut - 1, x)  # each branch sees only arguments it handles
+    direct = np.where(safe > 0, -ndtr(-safe), np.log(ndtr(safe)))
+    direct = np.where(safe > 0, np.log1p(direct), direct)
+    t = np.where(lower, x, cut - 1)
+    z = 1 / (t * t)
+    series = 1 - z * (1 - 3 * z * (1 - 5 * z * (1 - 7 * z)))
+    asym = -0.5 * t * t - np.log(-t) - 0.5 * math.log(2 * math.pi) + np.log(series)
+    return np.where(lower, asym, direct)
