@@ -3,7 +3,6 @@ type for isinstance checks, the local devices and backend, process indices (one 
 cache clearing, name scopes, compile-time evaluation and ``arrax.dtypes``."""
 
 import contextlib
-import gc
 import platform
 import sys
 import types
@@ -41,11 +40,10 @@ def process_count():
 
 def clear_caches():
     """Drops the compiled versions of every jit'd function (they recompile on their next call)."""
-    from arrax._jit import JitFunction
+    from arrax._jit import _instances
 
-    for obj in gc.get_objects():
-        if isinstance(obj, JitFunction):
-            obj._cache.clear()
+    for f in list(_instances):
+        f._cache.clear()
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ carrying the traced graph, which that transformation's rules handle.
 import functools
 import logging
 import os
+import weakref
 
 from arrax import _core, _shapes, tree_util
 from arrax._trace_core import describe
@@ -21,10 +22,15 @@ _ndarray = _core.ndarray
 _log = logging.getLogger("arrax.jit")
 
 
+# Every live jit'd function, for arrax.clear_caches().
+_instances = weakref.WeakSet()
+
+
 class JitFunction:
     """The callable returned by ``arrax.jit``; see ``jit``."""
 
     def __init__(self, fun, static_argnums, static_argnames, donate_argnums):
+        _instances.add(self)
         functools.update_wrapper(self, fun)
         self._fun = fun
         self._static_argnums = frozenset(static_argnums)
