@@ -37,7 +37,7 @@ void add(std::string& all, int& n, const std::string& src) {
   const std::string k = std::to_string(n++);
   std::string s = src;
   for (const char* kernel : {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg",
-                             "ax_sort", "ax_scan", "ax_ewr"})
+                             "ax_sort", "ax_scan", "ax_ewr", "ax_pool", "ax_im2col", "ax_col2im"})
     s = replace_all(s, std::string(kernel) + "(", std::string(kernel) + "_" + k + "(");
   all += "namespace gen" + k + " {\n" + s + "}\n";
 }
@@ -154,6 +154,8 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   for (const std::string& src : cuda::indexing_sources()) add(all, n, src);
   for (const std::string& src : cuda::scan_sources()) add(all, n, src);
   for (const std::string& src : cuda::sort_sources()) add(all, n, src);
+  for (const std::string& src : cuda::pooling_sources()) add(all, n, src);
+  for (const std::string& src : cuda::conv_sources()) add(all, n, src);
   const std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   const std::string path = dir + "/arrax_generated_kernels_" + std::to_string(getpid()) + ".cu";
   std::ofstream(path) << all;

@@ -289,6 +289,50 @@ def test_sorts_gpu_match_cpu(dtype, shape):
             _both(name, [x], axis=axis)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32"])
+@pytest.mark.parametrize(
+    "window,strides,padding",
+    [
+        ((2, 2), (2, 2), (0, 0, 0, 0)),
+        ((3, 3), (1, 1), (1, 1, 1, 1)),
+        ((3, 2), (2, 1), (1, 0, 0, 1)),
+    ],
+)
+def test_pooling_gpu_matches_cpu(dtype, window, strides, padding):
+    # Overlapping windows, padding and ties (integers): each window's first maximum wins.
+    rng = np.random.default_rng(14)
+    x = _sample(dtype, (2, 3, 7, 6), rng, nan=dtype.startswith("float"))
+    if dtype == "int32":
+        x = (x % 3).astype(dtype)
+    params = dict(window=window, strides=strides, padding=padding)
+    y = lax.bind1("max_pool", cpu(x), **params)
+    _both("max_pool", [x], **params)
+    t = _sample("float32", x.shape, rng)
+    _both("max_pool_gather", [x, t], **params)
+    g = _sample("float32", y.shape, rng)
+    _both("max_pool_scatter", [x, g], rtol=1e-6, atol=1e-6, **params)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(
+    "strides,padding,dilation,groups",
+    [((1, 1), (0, 0, 0, 0), (1, 1), 1), ((2, 1), (1, 2, 0, 1), (1, 2), 1), ((1, 2), (1, 1, 1, 1), (1, 1), 2)],
+)  # fmt: skip
+def test_conv_gpu_matches_cpu(dtype, strides, padding, dilation, groups):
+    # im2col + cuBLAS forward, the input gradient by col2im, the weight gradient summed over
+    # the batch: against the CPU's Eigen path.
+    rng = np.random.default_rng(15)
+    x = rng.normal(size=(3, 4, 7, 6)).astype(dtype)
+    w = rng.normal(size=(6, 4 // groups, 3, 2)).astype(dtype)
+    params = dict(strides=strides, padding=padding, dilation=dilation, groups=groups)
+    y = lax.bind1("conv", cpu(x), cpu(w), **params)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == "float32" else dict(rtol=1e-10, atol=1e-10)
+    _both("conv", [x, w], **tol, **params)
+    ct = rng.normal(size=y.shape).astype(dtype)
+    _both("conv_input_grad", [ct, w], shape=x.shape, **tol, **params)
+    _both("conv_weight_grad", [x, ct], shape=w.shape, **tol, **params)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_matmul_shapes_and_layouts(dtype):
     rng = np.random.default_rng(4)

@@ -143,6 +143,30 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
 
 }  // namespace
 
+void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
+               const void* A, int64_t lda, int64_t sa, const void* B, int64_t ldb, int64_t sb,
+               void* C, int64_t ldc, int64_t sc, int64_t batch) {
+  if (dt != DType::Float32 && dt != DType::Float64)
+    throw TypeError(std::string("cuda: gemm_rows takes float32 or float64, got ") + dtype_name(dt));
+  const bool dbl = dt == DType::Float64;
+  const std::string precision = matmul_precision();
+  const int compute = dbl ? 70 : precision == "tf32" ? 77 : precision == "bf16" ? 75 : 68;
+  const float one_f = 1, zero_f = 0;
+  const double one_d = 1, zero_d = 0;
+  const void* alpha = dbl ? static_cast<const void*>(&one_d) : &one_f;
+  const void* beta = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
+  // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLAS's A is our B.
+  const int rc =
+      cublas().gemm(handle(device), tb ? 1 : 0, ta ? 1 : 0, static_cast<int>(N),
+                    static_cast<int>(M), static_cast<int>(K), alpha, B, dbl ? 1 : 0,
+                    static_cast<int>(ldb), sb, A, dbl ? 1 : 0, static_cast<int>(lda), sa, beta, C,
+                    dbl ? 1 : 0, static_cast<int>(ldc), sc, static_cast<int>(batch), compute, -1);
+  if (rc != 0)
+    throw ValueError("cuda: cublasGemmStridedBatchedEx failed (status " + std::to_string(rc) +
+                     ") for " + std::to_string(M) + "x" + std::to_string(K) + " by " +
+                     std::to_string(K) + "x" + std::to_string(N));
+}
+
 void set_matmul_precision(const std::string& precision) {
   if (precision != "float32" && precision != "tf32" && precision != "bf16")
     throw ValueError("set_matmul_precision: expected 'float32', 'tf32' or 'bf16', got '" +

@@ -222,6 +222,8 @@ void install_kernels() {
     install_indexing_kernels();
     install_scan_kernels();
     install_sort_kernels();
+    install_pooling_kernels();
+    install_conv_kernels();
   });
 }
 

@@ -16,16 +16,26 @@ void install_reduction_kernels();  // reduce.cpp
 // The reduction primitive `primitive` of `in` giving `out`, as the end of a generated
 // elementwise kernel (reduce.cpp); false for one without CUDA code.
 bool fused_reduction(const std::string& primitive, DType in, DType out, int value, EwReduction& r);
-void install_dot_kernel();        // dot.cpp
+void install_dot_kernel();  // dot.cpp
+// Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
+// matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
+// when tb), C is M x N; ld* are row strides and s* batch strides, in elements.
+void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
+               const void* A, int64_t lda, int64_t sa, const void* B, int64_t ldb, int64_t sb,
+               void* C, int64_t ldc, int64_t sc, int64_t batch);
 void install_indexing_kernels();  // indexing.cpp
 void install_scan_kernels();      // scans.cpp
 void install_sort_kernels();      // sorting.cpp
+void install_pooling_kernels();   // pooling.cpp
+void install_conv_kernels();      // conv.cpp
 // A reduction kernel's source ("sum", "prod", "max", "min", "and", "or"), for tests that
 // compile every generated kernel with nvcc on machines without a GPU.
 // Every indexing (take, scatter) and scan (arg*, cum*) kernel's source, for the same tests.
 std::vector<std::string> indexing_sources();
 std::vector<std::string> scan_sources();
 std::vector<std::string> sort_sources();
+std::vector<std::string> pooling_sources();
+std::vector<std::string> conv_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
                              int reduced_dims, bool thread_per_row);
 }  // namespace arrax::cuda
