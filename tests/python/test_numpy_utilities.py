@@ -527,6 +527,11 @@ DISTRIBUTIONS = [
     ("negative_binomial", (3, 0.4)),
     ("triangular", (0.0, 1.0, 3.0)),
     ("wald", (1.0, 2.0)),
+    ("vonmises", (0.5, 2.0)),
+    ("hypergeometric", (10, 20, 8)),
+    ("hypergeometric", (30, 5, 30)),
+    ("logseries", (0.6,)),
+    ("zipf", (4.5,)),
 ]
 
 

@@ -31,6 +31,10 @@ LEGACY = [
     "wald",
     "dirichlet",
     "multinomial",
+    "vonmises",
+    "hypergeometric",
+    "logseries",
+    "zipf",
 ]
 
 
@@ -233,6 +237,123 @@ class DistributionsMixin:
             counts.append(c)
             left = left - c
         return np.asarray(onp.stack(counts, axis=-1).astype(onp.int64))
+
+    # ---- rejection samplers: each round draws for the entries still pending, on the host ----
+
+    def _uniforms(self, n, count=1):
+        """`count` NumPy arrays of n uniforms in [0, 1) from this generator's stream."""
+        return [onp.asarray(_jr.uniform(self._next(), (n,), onp.float64)) for _ in range(count)]
+
+    def _rejection(self, shape, draw):
+        """Fills an array of `shape` by rounds: draw(n) gives n proposals and which to keep."""
+        n_total = int(onp.prod(shape)) if shape else 1
+        out = onp.empty(n_total)
+        pending = onp.arange(n_total)
+        while pending.size:
+            value, keep = draw(pending)
+            out[pending[keep]] = value[keep]
+            pending = pending[~keep]
+        return out.reshape(shape)
+
+    def vonmises(self, mu, kappa, size=None):
+        """The von Mises distribution on [-pi, pi), by Best and Fisher's rejection method (a
+        wrapped normal for kappa > 1e6, uniform for kappa < 1e-8, as NumPy)."""
+        m, k = onp.asarray(mu, onp.float64), onp.asarray(kappa, onp.float64)
+        _check(k < 0, "kappa < 0")
+        shape = self._broadcast_size(size, mu, kappa)
+        mb, kb = (onp.broadcast_to(v, shape).ravel() for v in (m, k))
+        kk = onp.maximum(kb, 1e-8)
+        tau = 1 + onp.sqrt(1 + 4 * kk * kk)
+        rho = (tau - onp.sqrt(2 * tau)) / (2 * kk)
+        r = (1 + rho * rho) / (2 * rho)
+
+        def draw(idx):
+            u1, u2, u3 = self._uniforms(idx.size, 3)
+            z = onp.cos(onp.pi * u1)
+            f = (1 + r[idx] * z) / (r[idx] + z)
+            c = kk[idx] * (r[idx] - f)
+            with onp.errstate(divide="ignore", invalid="ignore"):
+                keep = (c * (2 - c) - u2 > 0) | (onp.log(c / u2) + 1 - c >= 0)
+            theta = onp.where(u3 < 0.5, -1.0, 1.0) * onp.arccos(onp.clip(f, -1, 1))
+            small = kb[idx] < 1e-8
+            theta = onp.where(small, onp.pi * (2 * u1 - 1), theta)
+            return theta, keep | small | (kb[idx] > 1e6)  # the large ones are set below
+
+        theta = self._rejection((mb.size,), draw)
+        large = kb > 1e6
+        if large.any():
+            g = onp.asarray(_jr.normal(self._next(), (int(large.sum()),), onp.float64))
+            theta[large] = g / onp.sqrt(kb[large])
+        x = onp.mod(mb + theta + onp.pi, 2 * onp.pi) - onp.pi
+        return self._result(x.reshape(shape), size, shape)
+
+    def hypergeometric(self, ngood, nbad, nsample, size=None):
+        """Good items among nsample drawn without replacement, by drawing them one at a time
+        (the fewer of nsample and total - nsample, the rest by symmetry)."""
+        g, b, n = (onp.asarray(v, onp.int64) for v in (ngood, nbad, nsample))
+        _check(g < 0, "ngood < 0")
+        _check(b < 0, "nbad < 0")
+        _check(n < 0, "nsample < 0")
+        _check(n > g + b, "ngood + nbad < nsample")
+        shape = self._broadcast_size(size, ngood, nbad, nsample)
+        g, b, n = (onp.broadcast_to(v, shape).ravel() for v in (g, b, n))
+        total = g + b
+        flip = n > total // 2
+        draws = onp.where(flip, total - n, n)
+        good_left, left = g.astype(onp.float64), total.astype(onp.float64)
+        got = onp.zeros(g.size, onp.int64)
+        for step in range(int(draws.max()) if draws.size else 0):
+            active = draws > step
+            (u,) = self._uniforms(g.size)
+            hit = active & (u * left < good_left)
+            got += hit
+            good_left -= hit
+            left -= active
+        got = onp.where(flip, g - got, got)
+        return self._result(got.reshape(shape).astype(onp.int64), size, shape)
+
+    def logseries(self, p, size=None):
+        """The logarithmic series distribution, by Kemp's method (as NumPy)."""
+        pn = onp.asarray(p, onp.float64)
+        _check((pn < 0) | (pn >= 1) | onp.isnan(pn), "p < 0, p >= 1 or p is NaN")
+        shape = self._broadcast_size(size, p)
+        pb = onp.broadcast_to(pn, shape).ravel()
+        r = onp.log1p(-pb)
+
+        def draw(idx):
+            v, u = self._uniforms(idx.size, 2)
+            q = -onp.expm1(r[idx] * u)
+            with onp.errstate(divide="ignore", invalid="ignore"):
+                k = onp.floor(1 + onp.log(v) / onp.log(q))
+            out = onp.where(
+                v >= pb[idx], 1.0, onp.where(v <= q * q, k, onp.where(v >= q, 1.0, 2.0))
+            )
+            keep = (v >= pb[idx]) | (v > q * q) | ((k >= 1) & (v > 0))
+            return out, keep
+
+        x = self._rejection((pb.size,), draw)
+        return self._result(x.reshape(shape).astype(onp.int64), size, shape)
+
+    def zipf(self, a, size=None):
+        """The Zipf distribution for a > 1, by NumPy's rejection method."""
+        an = onp.asarray(a, onp.float64)
+        _check((an <= 1) | onp.isnan(an), "a <= 1 or a is NaN")
+        shape = self._broadcast_size(size, a)
+        ab = onp.broadcast_to(an, shape).ravel()
+        am1 = ab - 1
+        b = 2.0**am1
+
+        def draw(idx):
+            u, v = self._uniforms(idx.size, 2)
+            x = onp.floor((1 - u) ** (-1 / am1[idx]))
+            ok = (x >= 1) & (x < 2.0**62)
+            xs = onp.where(ok, x, 1.0)
+            t = (1 + 1 / xs) ** am1[idx]
+            keep = ok & (v * xs * (t - 1) / (b[idx] - 1) <= t / b[idx])
+            return xs, keep
+
+        x = self._rejection((ab.size,), draw)
+        return self._result(x.reshape(shape).astype(onp.int64), size, shape)
 
     def permuted(self, x, *, axis=None, out=None):
         """Each slice along axis shuffled independently (all elements when axis is None)."""
