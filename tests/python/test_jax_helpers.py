@@ -167,3 +167,71 @@ def test_top_level_jax_names():
     jf(anp.ones(2))
     arrax.clear_caches()
     assert jf._cache_size() == 0 and jf(anp.ones(2)).tolist() == [2.0, 2.0]
+
+
+# ---- lax composites and jax.nn.initializers --------------------------------------------------
+
+
+@pytest.mark.usefixtures("jax_x64")
+@pytest.mark.parametrize("n", [1, 2, 5, 8, 13])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_associative_scan_matches_jax(n, reverse):
+    jax = pytest.importorskip("jax")
+    x = np.arange(1.0, n + 1) / 3
+    fn = lambda a, b: a + b  # noqa: E731
+    want = jax.lax.associative_scan(fn, x, reverse=reverse)
+    np.testing.assert_allclose(
+        np.asarray(arrax.lax.associative_scan(fn, anp.asarray(x), reverse=reverse)), want
+    )
+    # A pytree (a linear recurrence) along axis 1, and under jit.
+    rng = np.random.default_rng(n)
+    a, b = rng.random((3, n)), rng.random((3, n))
+    rec = lambda p, q: (p[0] * q[0], p[1] * q[0] + q[1])  # noqa: E731
+    got = arrax.jit(lambda u, v: arrax.lax.associative_scan(rec, (u, v), reverse, axis=1))(a, b)
+    want = jax.lax.associative_scan(rec, (a, b), reverse, axis=1)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-12)
+
+
+def test_lax_reduce_and_shape_helpers():
+    lax = arrax.lax
+    x = anp.arange(6.0).reshape(2, 3)
+    assert lax.reduce(x, 0.0, lax.add, (1,)).tolist() == [3.0, 12.0]
+    assert lax.reduce(x, -np.inf, lax.max, (0, 1)).tolist() == 5.0
+    with pytest.raises(NotImplementedError, match="reduce"):
+        lax.reduce(x, 0.0, lambda a, b: a - b, (0,))
+    assert lax.collapse(anp.ones((2, 3, 4)), 1).shape == (2, 12)
+    assert lax.broadcast_shapes((2, 1), (3,)) == (2, 3)
+    assert lax.rsqrt(anp.array([4.0])).tolist() == [0.5]
+    assert lax.reciprocal(anp.array([4.0])).tolist() == [0.25]
+
+
+@pytest.mark.parametrize("name", ["glorot_uniform", "he_uniform", "lecun_uniform"])
+def test_uniform_initializers_give_jax_numbers(name):
+    jax = pytest.importorskip("jax")
+    for shape in [(4, 5), (3, 3, 8, 16)]:
+        got = getattr(arrax.nn.initializers, name)()(arrax.random.PRNGKey(0), shape, np.float32)
+        want = getattr(jax.nn.initializers, name)()(jax.random.PRNGKey(0), shape, np.float32)
+        # The same uniform bits; the scaling rounds within an ulp of JAX's.
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-7)
+
+
+def test_other_initializers():
+    jax = pytest.importorskip("jax")
+    init = arrax.nn.initializers
+    for name in ["glorot_normal", "he_normal", "lecun_normal"]:
+        key, jkey = arrax.random.PRNGKey(0), jax.random.PRNGKey(0)
+        got = np.asarray(getattr(init, name)()(key, (300, 200), np.float32))
+        want = np.asarray(getattr(jax.nn.initializers, name)()(jkey, (300, 200), np.float32))
+        np.testing.assert_allclose(got.std(), want.std(), rtol=1e-3)
+    o = np.asarray(init.orthogonal()(arrax.random.PRNGKey(1), (5, 3)))
+    np.testing.assert_allclose(o.T @ o, np.eye(3), atol=1e-5)
+    o = np.asarray(init.orthogonal(column_axis=0)(arrax.random.PRNGKey(1), (3, 5)))
+    np.testing.assert_allclose(o @ o.T, np.eye(3), atol=1e-5)
+    d = np.asarray(init.delta_orthogonal()(arrax.random.PRNGKey(1), (3, 3, 4, 4)))
+    np.testing.assert_allclose(d[1, 1].T @ d[1, 1], np.eye(4), atol=1e-5)
+    assert np.abs(d[0]).sum() == 0
+    assert init.constant(3.0)(None, (2,)).tolist() == [3.0, 3.0]
+    assert init.zeros(None, (2,), np.int32).dtype == np.int32
+    with pytest.raises(ValueError, match="mode"):
+        init.variance_scaling(1.0, "fan_middle", "normal")

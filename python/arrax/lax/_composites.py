@@ -1,6 +1,8 @@
 """jax.lax functions that are compositions of arrax.numpy operations: clamp, select_n,
 full_like, sort and sort_key_val, top_k, cumlogsumexp, complex, split, batch_matmul,
-population_count and shift_right_arithmetic, and the Precision names."""
+population_count and shift_right_arithmetic, reciprocal/rsqrt/square, broadcast_shapes,
+collapse, tile, reduce (of the monoids lax names), associative_scan, and the Precision
+names."""
 
 import enum
 
@@ -19,6 +21,14 @@ __all__ = [
     "batch_matmul",
     "population_count",
     "shift_right_arithmetic",
+    "reciprocal",
+    "rsqrt",
+    "square",
+    "broadcast_shapes",
+    "collapse",
+    "tile",
+    "reduce",
+    "associative_scan",
     "Precision",
 ]
 
@@ -150,3 +160,120 @@ def shift_right_arithmetic(x, y):
         s = _onp.dtype(f"i{x.dtype.itemsize}")
         return np.right_shift(x.astype(s), np.asarray(y).astype(s)).astype(x.dtype)
     return np.right_shift(x, y)
+
+
+def reciprocal(x):
+    return _np().reciprocal(x)
+
+
+def rsqrt(x):
+    return 1 / _np().sqrt(x)
+
+
+def square(x):
+    return _np().square(x)
+
+
+def broadcast_shapes(*shapes):
+    return tuple(_onp.broadcast_shapes(*shapes))
+
+
+def collapse(operand, start_dimension, stop_dimension=None):
+    """operand with dims [start, stop) merged into one."""
+    shape = tuple(operand.shape)
+    stop = len(shape) if stop_dimension is None else stop_dimension
+    merged = int(_onp.prod(shape[start_dimension:stop], dtype=_onp.int64))
+    return _np().reshape(operand, shape[:start_dimension] + (merged,) + shape[stop:])
+
+
+def tile(operand, reps):
+    return _np().tile(operand, reps)
+
+
+def reduce(operands, init_values, computation, dimensions):
+    """jax.lax.reduce for the monoids it is used with: ``computation`` one of lax.add, mul,
+    max, min, bitwise_and/or/xor (or the operator/numpy equivalents), ``init_values`` its
+    identity. Pytrees of operands reduce leaf by leaf."""
+    from arrax import tree_util
+    from arrax.lax import _ops
+
+    np = _np()
+    kinds = {
+        _ops.add: np.sum, _ops.mul: np.prod, _ops.max: np.max, _ops.min: np.min,
+        np.add: np.sum, np.multiply: np.prod, np.maximum: np.max, np.minimum: np.min,
+        _ops.bitwise_and: np.bitwise_and.reduce, _ops.bitwise_or: np.bitwise_or.reduce,
+        _ops.bitwise_xor: np.bitwise_xor.reduce,
+    }  # fmt: skip
+    fn = kinds.get(computation)
+    if fn is None:
+        raise NotImplementedError(
+            "reduce: only lax.add, mul, max, min and the bitwise monoids are supported as the "
+            f"computation, got {getattr(computation, '__name__', computation)!r}"
+        )
+    leaves, tree = tree_util.tree_flatten(operands)
+    inits = tree_util.tree_leaves(init_values)
+    axes = tuple(int(d) for d in dimensions)
+    out = []
+    for x, init in zip(leaves, inits):
+        x = np.asarray(x)
+        r = np.asarray(fn(x, axis=axes), dtype=x.dtype)
+        out.append(computation(r, np.broadcast_to(np.asarray(init, dtype=x.dtype), r.shape)))
+    return tree_util.tree_unflatten(tree, out)
+
+
+def associative_scan(fn, elems, reverse=False, axis=0):
+    """jax.lax.associative_scan: the inclusive scan of an associative ``fn`` over ``axis`` of
+    every leaf of ``elems``, by the parallel odd/even recursion (log depth; traces under jit)."""
+    from arrax import tree_util
+
+    np = _np()
+    leaves, tree = tree_util.tree_flatten(elems)
+    leaves = [np.asarray(x) for x in leaves]
+    if not leaves:
+        return elems
+    axis = axis % leaves[0].ndim
+    n = leaves[0].shape[axis]
+    if any(x.shape[axis] != n for x in leaves):
+        raise ValueError("associative_scan: every leaf needs the same length along axis")
+    if reverse:
+        leaves = [np.flip(x, axis) for x in leaves]
+
+    def sl(x, start, stop=None, step=1):
+        idx = [slice(None)] * x.ndim
+        idx[axis] = slice(start, stop, step)
+        return x[tuple(idx)]
+
+    def combine(a, b):
+        out = fn(tree_util.tree_unflatten(tree, a), tree_util.tree_unflatten(tree, b))
+        return [np.asarray(o) for o in tree_util.tree_leaves(out)]
+
+    def interleave(a, b):
+        """a[0], b[0], a[1], b[1], ...: len(a) is len(b) or len(b) + 1."""
+        m, k = a.shape[axis], b.shape[axis]
+        if k < m:
+            pad = [(0, 0)] * b.ndim
+            pad[axis] = (0, m - k)
+            b = np.pad(b, pad)
+        both = np.stack([a, b], axis=axis + 1)
+        merged = np.reshape(both, a.shape[:axis] + (2 * m,) + a.shape[axis + 1 :])
+        return sl(merged, 0, m + k)
+
+    def scan(es):
+        num = es[0].shape[axis]
+        if num < 2:
+            return es
+        reduced = combine([sl(e, 0, num - 1, 2) for e in es], [sl(e, 1, None, 2) for e in es])
+        odd = scan(reduced)
+        if num % 2 == 0:
+            even = combine(
+                [sl(o, 0, o.shape[axis] - 1) for o in odd], [sl(e, 2, None, 2) for e in es]
+            )
+        else:
+            even = combine(odd, [sl(e, 2, None, 2) for e in es])
+        even = [np.concatenate([sl(e, 0, 1), r], axis=axis) for e, r in zip(es, even)]
+        return [interleave(ev, od) for ev, od in zip(even, odd)]
+
+    result = scan(leaves)
+    if reverse:
+        result = [np.flip(x, axis) for x in result]
+    return tree_util.tree_unflatten(tree, result)

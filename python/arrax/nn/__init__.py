@@ -6,3 +6,4 @@ from arrax.nn._activations import *  # noqa: F401,F403
 from arrax.nn._functions import *  # noqa: F401,F403
 from arrax.nn._layers import *  # noqa: F401,F403
 from arrax.nn._module import Module, parameters  # noqa: F401
+from arrax.nn import initializers  # noqa: F401,E402
