@@ -1,5 +1,6 @@
 // The CUDA emulator (see emulator.h): device memory, the runtime calls, NVRTC through the host
-// compiler, module loading and kernel launches with fibers, and cuBLAS's strided-batched GEMM.
+// compiler, module loading and kernel launches with fibers, cuBLAS's strided-batched GEMM and
+// cuFFT's packed 1-D plans.
 #include "backend/cuda/emulator.h"
 
 #include <dlfcn.h>
@@ -9,6 +10,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -561,6 +563,96 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
   return 0;
 }
 
+// ---- cuFFT: packed 1-D plans, by the direct sum in double ------------------------------------
+
+struct FftPlan {
+  int type;
+  int64_t n, batch;
+};
+std::vector<FftPlan>& fft_plans() {
+  static auto* plans = new std::vector<FftPlan>;
+  return *plans;
+}
+
+int cufft_plan_many(int* plan, int rank, int* n, int* inembed, int, int, int* onembed, int, int,
+                    int type, int batch) {
+  std::lock_guard<std::recursive_mutex> lock(emu_mutex());
+  if (rank != 1 || inembed || onembed || n[0] < 1 || batch < 1) return 4;  // INVALID_VALUE
+  fft_plans().push_back(FftPlan{type, n[0], batch});
+  *plan = static_cast<int>(fft_plans().size() - 1);
+  return 0;
+}
+int cufft_set_stream(int, cudaStream_t) {
+  return 0;
+}
+
+// One plan's transforms: `in` and `out` of complex (interleaved) or real items of type T.
+template <typename T>
+int cufft_exec(int plan, const void* in, void* out, int sign, char kind) {
+  std::lock_guard<std::recursive_mutex> lock(emu_mutex());
+  if (plan < 0 || plan >= static_cast<int>(fft_plans().size())) return 1;  // INVALID_PLAN
+  const FftPlan& p = fft_plans()[plan];
+  const int64_t n = p.n, half = n / 2 + 1;
+  const int64_t in_items = kind == 'r' ? n : kind == 'i' ? 2 * half : 2 * n;
+  const int64_t out_items = kind == 'r' ? 2 * half : kind == 'i' ? n : 2 * n;
+  DeviceAccess open;
+  if (!is_device(in, in_items * p.batch * sizeof(T)) ||
+      !is_device(out, out_items * p.batch * sizeof(T)))
+    return 6;  // EXEC_FAILED
+  const T* x = static_cast<const T*>(in);
+  std::vector<T> result(out_items * p.batch);
+  const double w = 2 * 3.141592653589793 / static_cast<double>(n);
+  for (int64_t b = 0; b < p.batch; ++b) {
+    const T* xb = x + b * in_items;
+    T* yb = result.data() + b * out_items;
+    if (kind == 'i') {  // the real signal of a half spectrum (its Hermitian completion)
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = xb[0];
+        for (int64_t k = 1; k < half; ++k) {
+          const double re = xb[2 * k], im = xb[2 * k + 1], a = w * static_cast<double>(j * k % n);
+          const double term = re * std::cos(a) - im * std::sin(a);
+          acc += (n % 2 == 0 && k == n / 2) ? term : 2 * term;
+        }
+        yb[j] = static_cast<T>(acc);
+      }
+      continue;
+    }
+    const int64_t outs = kind == 'r' ? half : n;
+    for (int64_t k = 0; k < outs; ++k) {
+      double re = 0, im = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        const double xr = kind == 'r' ? xb[j] : xb[2 * j], xi = kind == 'r' ? 0 : xb[2 * j + 1];
+        const double a = sign * w * static_cast<double>(j * k % n);
+        re += xr * std::cos(a) - xi * std::sin(a);
+        im += xr * std::sin(a) + xi * std::cos(a);
+      }
+      yb[2 * k] = static_cast<T>(re);
+      yb[2 * k + 1] = static_cast<T>(im);
+    }
+  }
+  std::memcpy(out, result.data(), result.size() * sizeof(T));
+  return 0;
+}
+
+int cufft_c2c(int plan, void* in, void* out, int dir) {
+  return cufft_exec<float>(plan, in, out, dir, 'c');
+}
+int cufft_z2z(int plan, void* in, void* out, int dir) {
+  return cufft_exec<double>(plan, in, out, dir, 'c');
+}
+int cufft_r2c(int plan, void* in, void* out) {
+  return cufft_exec<float>(plan, in, out, -1, 'r');
+}
+int cufft_d2z(int plan, void* in, void* out) {
+  return cufft_exec<double>(plan, in, out, -1, 'r');
+}
+int cufft_c2r(int plan, void* in, void* out) {
+  return cufft_exec<float>(plan, in, out, 1, 'i');
+}
+int cufft_z2d(int plan, void* in, void* out) {
+  return cufft_exec<double>(plan, in, out, 1, 'i');
+}
+
 }  // namespace
 
 const RuntimeApi& emulator_runtime() {
@@ -586,6 +678,14 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasCreate_v2", reinterpret_cast<void*>(cublas_create)},
       {"cublas/cublasSetStream_v2", reinterpret_cast<void*>(cublas_set_stream)},
       {"cublas/cublasGemmStridedBatchedEx", reinterpret_cast<void*>(cublas_gemm)},
+      {"cufft/cufftPlanMany", reinterpret_cast<void*>(cufft_plan_many)},
+      {"cufft/cufftSetStream", reinterpret_cast<void*>(cufft_set_stream)},
+      {"cufft/cufftExecC2C", reinterpret_cast<void*>(cufft_c2c)},
+      {"cufft/cufftExecZ2Z", reinterpret_cast<void*>(cufft_z2z)},
+      {"cufft/cufftExecR2C", reinterpret_cast<void*>(cufft_r2c)},
+      {"cufft/cufftExecD2Z", reinterpret_cast<void*>(cufft_d2z)},
+      {"cufft/cufftExecC2R", reinterpret_cast<void*>(cufft_c2r)},
+      {"cufft/cufftExecZ2D", reinterpret_cast<void*>(cufft_z2d)},
   };
   auto it = symbols.find(library + "/" + symbol);
   if (it == symbols.end())

@@ -224,6 +224,7 @@ void install_kernels() {
     install_sort_kernels();
     install_pooling_kernels();
     install_conv_kernels();
+    install_fft_kernels();
   });
 }
 

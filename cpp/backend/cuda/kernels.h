@@ -28,6 +28,7 @@ void install_scan_kernels();      // scans.cpp
 void install_sort_kernels();      // sorting.cpp
 void install_pooling_kernels();   // pooling.cpp
 void install_conv_kernels();      // conv.cpp
+void install_fft_kernels();       // fft.cpp
 // A reduction kernel's source ("sum", "prod", "max", "min", "and", "or"), for tests that
 // compile every generated kernel with nvcc on machines without a GPU.
 // Every indexing (take, scatter) and scan (arg*, cum*) kernel's source, for the same tests.

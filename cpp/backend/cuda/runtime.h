@@ -35,9 +35,9 @@ const RuntimeApi& runtime_api();
 cudaStream_t stream(int device);
 const cudaDeviceProp& properties(int device);
 
-// A symbol from a CUDA library found at run time (dlopen): NVRTC and cuBLAS come from the CUDA
-// toolkit or from PyPI's nvidia-* wheels (ARRAX_CUDA_LIB_DIRS lists their folders), so the build
-// needs neither. Throws ValueError naming the library when it cannot be found.
+// A symbol from a CUDA library found at run time (dlopen): NVRTC, cuBLAS and cuFFT come from the
+// CUDA toolkit or from PyPI's nvidia-* wheels (ARRAX_CUDA_LIB_DIRS lists their folders), so the
+// build needs neither. Throws ValueError naming the library when it cannot be found.
 void* library_symbol(const char* library, const char* symbol);
 
 }  // namespace arrax::cuda
