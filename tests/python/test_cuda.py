@@ -354,6 +354,26 @@ def test_fft_gpu_matches_cpu(dtype, norm):
         close(got, getattr(np.fft, name)(*args), **tol)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_solve_and_inv_gpu_match_cpu(dtype):
+    # cuBLAS's batched LU; a singular matrix raises LinAlgError as on the CPU.
+    rng = np.random.default_rng(17)
+    a = (rng.normal(size=(4, 5, 5)) + 3 * np.eye(5)).astype(dtype)
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
+    for b in [rng.normal(size=(4, 5)), rng.normal(size=(4, 5, 3))]:
+        _both("linalg_solve", [a, b.astype(dtype)], **tol)
+    _both("linalg_inv", [a], **tol)
+    got = anp.linalg.solve(gpu(a[0]), gpu(np.ones(5, dtype)))
+    assert got.device.platform == "gpu"
+    close(got, np.linalg.solve(a[0], np.ones(5, dtype)), **tol)
+    close(anp.linalg.inv(gpu(a)), np.linalg.inv(a), **tol)
+    singular = np.ones((2, 3, 3), dtype)
+    with pytest.raises(np.linalg.LinAlgError):
+        anp.linalg.inv(gpu(singular))
+    with pytest.raises(np.linalg.LinAlgError):
+        anp.linalg.solve(gpu(singular), gpu(np.ones((2, 3, 1), dtype)))
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_matmul_shapes_and_layouts(dtype):
     rng = np.random.default_rng(4)

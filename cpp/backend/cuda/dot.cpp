@@ -143,6 +143,10 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
 
 }  // namespace
 
+void* cublas_handle(int device) {
+  return handle(device);
+}
+
 void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
                const void* A, int64_t lda, int64_t sa, const void* B, int64_t ldb, int64_t sb,
                void* C, int64_t ldc, int64_t sc, int64_t batch) {

@@ -563,6 +563,90 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
   return 0;
 }
 
+// ---- cuBLAS: batched LU (LAPACK's getrf/getrs/getri, column-major, 1-based pivots) ---------
+
+template <typename T>
+void lu_solve(const T* a, int n, int lda, const int* piv, T* b, bool trans) {
+  auto A = [&](int i, int j) { return static_cast<double>(a[i + j * lda]); };
+  std::vector<double> x(b, b + n);
+  if (!trans) {  // A = P^T L U: x = U^-1 L^-1 P b
+    for (int i = 0; i < n; ++i) std::swap(x[i], x[piv[i] - 1]);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < i; ++j) x[i] -= A(i, j) * x[j];
+    for (int i = n - 1; i >= 0; --i) {
+      for (int j = i + 1; j < n; ++j) x[i] -= A(i, j) * x[j];
+      x[i] /= A(i, i);
+    }
+  } else {  // A^T = U^T L^T P: x = P^T L^-T U^-T b
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < i; ++j) x[i] -= A(j, i) * x[j];
+      x[i] /= A(i, i);
+    }
+    for (int i = n - 1; i >= 0; --i)
+      for (int j = i + 1; j < n; ++j) x[i] -= A(j, i) * x[j];
+    for (int i = n - 1; i >= 0; --i) std::swap(x[i], x[piv[i] - 1]);
+  }
+  for (int i = 0; i < n; ++i) b[i] = static_cast<T>(x[i]);
+}
+
+template <typename T>
+int cublas_getrf(void*, int n, T* const* arrays, int lda, int* piv, int* info, int batch) {
+  DeviceAccess open;
+  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(piv, sizeof(int) * n * batch) ||
+      !is_device(info, sizeof(int) * batch))
+    return 13;
+  for (int b = 0; b < batch; ++b) {
+    T* a = arrays[b];
+    if (!is_device(a, sizeof(T) * lda * n)) return 13;
+    int* p = piv + b * n;
+    info[b] = 0;
+    for (int j = 0; j < n; ++j) {
+      int m = j;
+      for (int i = j + 1; i < n; ++i)
+        if (std::abs(a[i + j * lda]) > std::abs(a[m + j * lda])) m = i;
+      p[j] = m + 1;
+      if (a[m + j * lda] == T(0)) {
+        if (!info[b]) info[b] = j + 1;
+        continue;
+      }
+      for (int c = 0; c < n; ++c) std::swap(a[j + c * lda], a[m + c * lda]);
+      for (int i = j + 1; i < n; ++i) {
+        a[i + j * lda] /= a[j + j * lda];
+        for (int c = j + 1; c < n; ++c) a[i + c * lda] -= a[i + j * lda] * a[j + c * lda];
+      }
+    }
+  }
+  return 0;
+}
+
+template <typename T>
+int cublas_getrs(void*, int trans, int n, int nrhs, const T* const* arrays, int lda, const int* piv,
+                 T* const* barrays, int ldb, int* info, int batch) {
+  DeviceAccess open;
+  *info = 0;
+  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 13;
+  for (int b = 0; b < batch; ++b)
+    for (int c = 0; c < nrhs; ++c)
+      lu_solve(arrays[b], n, lda, piv + b * n, barrays[b] + c * ldb, trans != 0);
+  return 0;
+}
+
+template <typename T>
+int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, T* const* carrays,
+                 int ldc, int* info, int batch) {
+  DeviceAccess open;
+  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(carrays, sizeof(T*) * batch)) return 13;
+  for (int b = 0; b < batch; ++b) {
+    info[b] = 0;
+    for (int c = 0; c < n; ++c) {
+      T* col = carrays[b] + c * ldc;
+      for (int i = 0; i < n; ++i) col[i] = T(i == c ? 1 : 0);
+      lu_solve(arrays[b], n, lda, piv + b * n, col, false);
+    }
+  }
+  return 0;
+}
+
 // ---- cuFFT: packed 1-D plans, by the direct sum in double ------------------------------------
 
 struct FftPlan {
@@ -678,6 +762,12 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasCreate_v2", reinterpret_cast<void*>(cublas_create)},
       {"cublas/cublasSetStream_v2", reinterpret_cast<void*>(cublas_set_stream)},
       {"cublas/cublasGemmStridedBatchedEx", reinterpret_cast<void*>(cublas_gemm)},
+      {"cublas/cublasSgetrfBatched", reinterpret_cast<void*>(cublas_getrf<float>)},
+      {"cublas/cublasDgetrfBatched", reinterpret_cast<void*>(cublas_getrf<double>)},
+      {"cublas/cublasSgetrsBatched", reinterpret_cast<void*>(cublas_getrs<float>)},
+      {"cublas/cublasDgetrsBatched", reinterpret_cast<void*>(cublas_getrs<double>)},
+      {"cublas/cublasSgetriBatched", reinterpret_cast<void*>(cublas_getri<float>)},
+      {"cublas/cublasDgetriBatched", reinterpret_cast<void*>(cublas_getri<double>)},
       {"cufft/cufftPlanMany", reinterpret_cast<void*>(cufft_plan_many)},
       {"cufft/cufftSetStream", reinterpret_cast<void*>(cufft_set_stream)},
       {"cufft/cufftExecC2C", reinterpret_cast<void*>(cufft_c2c)},

@@ -225,6 +225,7 @@ void install_kernels() {
     install_pooling_kernels();
     install_conv_kernels();
     install_fft_kernels();
+    install_linalg_kernels();
   });
 }
 

@@ -16,7 +16,9 @@ void install_reduction_kernels();  // reduce.cpp
 // The reduction primitive `primitive` of `in` giving `out`, as the end of a generated
 // elementwise kernel (reduce.cpp); false for one without CUDA code.
 bool fused_reduction(const std::string& primitive, DType in, DType out, int value, EwReduction& r);
-void install_dot_kernel();  // dot.cpp
+void install_dot_kernel();        // dot.cpp
+void* cublas_handle(int device);  // dot.cpp: the device's cuBLAS handle, on its stream
+void install_linalg_kernels();    // linalg.cpp
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.
