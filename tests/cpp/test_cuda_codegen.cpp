@@ -36,8 +36,9 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 void add(std::string& all, int& n, const std::string& src) {
   const std::string k = std::to_string(n++);
   std::string s = src;
-  for (const char* kernel : {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg",
-                             "ax_sort", "ax_scan", "ax_ewr", "ax_pool", "ax_im2col", "ax_col2im"})
+  for (const char* kernel :
+       {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg", "ax_sort", "ax_scan",
+        "ax_ewr", "ax_pool", "ax_im2col", "ax_col2im", "ax_lower"})
     s = replace_all(s, std::string(kernel) + "(", std::string(kernel) + "_" + k + "(");
   all += "namespace gen" + k + " {\n" + s + "}\n";
 }
@@ -156,6 +157,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   for (const std::string& src : cuda::sort_sources()) add(all, n, src);
   for (const std::string& src : cuda::pooling_sources()) add(all, n, src);
   for (const std::string& src : cuda::conv_sources()) add(all, n, src);
+  for (const std::string& src : cuda::linalg_sources()) add(all, n, src);
   const std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   const std::string path = dir + "/arrax_generated_kernels_" + std::to_string(getpid()) + ".cu";
   std::ofstream(path) << all;

@@ -355,8 +355,9 @@ def test_fft_gpu_matches_cpu(dtype, norm):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_solve_and_inv_gpu_match_cpu(dtype):
-    # cuBLAS's batched LU; a singular matrix raises LinAlgError as on the CPU.
+def test_linalg_gpu_matches_cpu(dtype):
+    # cuBLAS's batched LU (solve, inv, slogdet), cuSOLVER's batched Cholesky; a singular or
+    # indefinite matrix raises LinAlgError as on the CPU.
     rng = np.random.default_rng(17)
     a = (rng.normal(size=(4, 5, 5)) + 3 * np.eye(5)).astype(dtype)
     tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
@@ -367,7 +368,16 @@ def test_solve_and_inv_gpu_match_cpu(dtype):
     assert got.device.platform == "gpu"
     close(got, np.linalg.solve(a[0], np.ones(5, dtype)), **tol)
     close(anp.linalg.inv(gpu(a)), np.linalg.inv(a), **tol)
+    _both("linalg_slogdet", [a], **tol)
+    _both("linalg_slogdet", [-a[:, :, ::-1].copy()], **tol)  # negative determinants, pivoting
+    spd = (a @ a.transpose(0, 2, 1)).astype(dtype)
+    _both("linalg_cholesky", [spd], **tol)
+    close(anp.linalg.cholesky(gpu(spd)), np.linalg.cholesky(spd), **tol)
     singular = np.ones((2, 3, 3), dtype)
+    sign, logdet = anp.linalg.slogdet(gpu(singular))
+    assert sign.tolist() == [0.0, 0.0] and np.isneginf(np.asarray(logdet)).all()
+    with pytest.raises(np.linalg.LinAlgError):
+        anp.linalg.cholesky(gpu(-spd))
     with pytest.raises(np.linalg.LinAlgError):
         anp.linalg.inv(gpu(singular))
     with pytest.raises(np.linalg.LinAlgError):

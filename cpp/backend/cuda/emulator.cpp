@@ -647,6 +647,50 @@ int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, 
   return 0;
 }
 
+// ---- cuSOLVER: batched Cholesky (LAPACK's potrf, column-major) ---------------------------
+
+int cusolver_create(void** handle) {
+  static int handles[16];
+  static int next = 0;
+  *handle = &handles[next++ % 16];
+  return 0;
+}
+int cusolver_set_stream(void*, cudaStream_t) {
+  return 0;
+}
+
+// The factor of each matrix in its `uplo` triangle (0 lower: A = L L^T, 1 upper: A = U^T U),
+// the other triangle left as it was; info[b] = j > 0 when the leading minor of order j is not
+// positive definite.
+template <typename T>
+int cusolver_potrf(void*, int uplo, int n, T* const* arrays, int lda, int* info, int batch) {
+  DeviceAccess open;
+  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(info, sizeof(int) * batch)) return 7;
+  for (int b = 0; b < batch; ++b) {
+    T* a = arrays[b];
+    if (!is_device(a, sizeof(T) * lda * n)) return 7;
+    // Work on the lower factor L; for upper, U = L^T sits at (j, i).
+    auto at = [&](int i, int j) -> T& { return uplo == 0 ? a[i + j * lda] : a[j + i * lda]; };
+    info[b] = 0;
+    for (int j = 0; j < n && !info[b]; ++j) {
+      double d = at(j, j);
+      for (int k = 0; k < j; ++k) d -= static_cast<double>(at(j, k)) * at(j, k);
+      if (!(d > 0)) {
+        info[b] = j + 1;
+        break;
+      }
+      const double l = std::sqrt(d);
+      at(j, j) = static_cast<T>(l);
+      for (int i = j + 1; i < n; ++i) {
+        double s = at(i, j);
+        for (int k = 0; k < j; ++k) s -= static_cast<double>(at(i, k)) * at(j, k);
+        at(i, j) = static_cast<T>(s / l);
+      }
+    }
+  }
+  return 0;
+}
+
 // ---- cuFFT: packed 1-D plans, by the direct sum in double ------------------------------------
 
 struct FftPlan {
@@ -768,6 +812,10 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasDgetrsBatched", reinterpret_cast<void*>(cublas_getrs<double>)},
       {"cublas/cublasSgetriBatched", reinterpret_cast<void*>(cublas_getri<float>)},
       {"cublas/cublasDgetriBatched", reinterpret_cast<void*>(cublas_getri<double>)},
+      {"cusolver/cusolverDnCreate", reinterpret_cast<void*>(cusolver_create)},
+      {"cusolver/cusolverDnSetStream", reinterpret_cast<void*>(cusolver_set_stream)},
+      {"cusolver/cusolverDnSpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<float>)},
+      {"cusolver/cusolverDnDpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<double>)},
       {"cufft/cufftPlanMany", reinterpret_cast<void*>(cufft_plan_many)},
       {"cufft/cufftSetStream", reinterpret_cast<void*>(cufft_set_stream)},
       {"cufft/cufftExecC2C", reinterpret_cast<void*>(cufft_c2c)},

@@ -1,7 +1,8 @@
 // A CUDA device emulated on the host, for testing the CUDA backend on machines without a GPU:
 // with ARRAX_CUDA_EMULATOR=N (N devices, usually 1) set before the first GPU call, the backend's
 // runtime calls, NVRTC, the driver's module and launch calls, cuBLAS's GEMM and batched LU,
-// and cuFFT's 1-D plans go to the emulator instead of the CUDA libraries. Everything above them
+// cuSOLVER's batched Cholesky and cuFFT's 1-D plans go to the emulator instead of the CUDA
+// libraries. Everything above them
 // (dispatch, the allocator, the generated kernels, the launch arguments) is the real backend.
 //   - Device memory is host memory mapped without access: only the emulator's own copies,
 //     kernels and GEMMs open it, so host code that reads a device pointer faults (and the
@@ -11,8 +12,8 @@
 //     of CUDA's built-ins; the "cubin" is that library.
 //   - A launch runs every block in turn; a block's threads run as fibers that switch at
 //     __syncthreads and warp shuffles, so block-level algorithms run as written.
-//   - cuBLAS and cuFFT compute by their definitions in double (a triple loop, LAPACK's LU with
-//     partial pivoting, the direct sum).
+//   - cuBLAS, cuSOLVER and cuFFT compute by their definitions in double (a triple loop,
+//     LAPACK's LU with partial pivoting and Cholesky, the direct sum).
 // It is single-stream and synchronous, and it knows nothing of timing.
 #pragma once
 #include <string>
@@ -22,8 +23,8 @@
 namespace arrax::cuda {
 bool emulated();
 const RuntimeApi& emulator_runtime();
-// A function of the emulated NVRTC ("nvrtc"), driver ("cuda"), cuBLAS ("cublas") or cuFFT
-// ("cufft"); throws
+// A function of the emulated NVRTC ("nvrtc"), driver ("cuda"), cuBLAS ("cublas"), cuSOLVER
+// ("cusolver") or cuFFT ("cufft"); throws
 // ValueError for one the emulator does not have.
 void* emulator_symbol(const std::string& library, const std::string& symbol);
 }  // namespace arrax::cuda

@@ -1,9 +1,16 @@
-// linalg_solve and linalg_inv on the GPU for float32/float64 stacks, through cuBLAS's batched
-// LU (getrfBatched, then getrsBatched or getriBatched): a row-major matrix is its transpose in
-// cuBLAS's column-major terms, so the LU is of A^T, solve asks for the transposed system, and
-// getri's inverse of A^T read row-major is A^-1. A singular matrix raises LinAlgError as on
-// the CPU (the LU's info is read back, which waits for the device). Other dtypes and the other
-// decompositions run through the host.
+// linalg_solve, linalg_inv, linalg_slogdet and linalg_cholesky on the GPU for float32/float64
+// stacks. solve, inv and slogdet go through cuBLAS's batched LU (getrfBatched, then
+// getrsBatched or getriBatched): a row-major matrix is its transpose in cuBLAS's column-major
+// terms, so the LU is of A^T, solve asks for the transposed system, getri's inverse of A^T read
+// row-major is A^-1, and det(A^T) = det(A). cholesky is cuSOLVER's potrfBatched asked for the
+// upper factor U of A^T = A (column-major), which read row-major is the lower L, the other
+// triangle then zeroed by a generated kernel. A singular (or, for cholesky, not positive
+// definite) matrix raises LinAlgError as on the CPU; that reads the info back, which waits for
+// the device. Other dtypes and the other decompositions run through the host.
+#include <cmath>
+#include <mutex>
+
+#include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
 #include "device.h"
@@ -47,7 +54,7 @@ Array pointers(const Array& a, int64_t batch, int64_t items) {
 struct Lu {
   Array factors, pivots, addresses;
 };
-Lu factor(const Array& a, int64_t n, int64_t batch, int dev) {
+Lu factor(const Array& a, int64_t n, int64_t batch, int dev, bool singular_ok = false) {
   Lu lu{a.contiguous(true), Array::empty(Shape{batch, n}, DType::Int32, current_device()), {}};
   lu.addresses = pointers(lu.factors, batch, n * n);
   Array info = Array::empty(Shape{batch}, DType::Int32, current_device());
@@ -57,6 +64,7 @@ Lu factor(const Array& a, int64_t n, int64_t batch, int dev) {
           .getrf(cublas_handle(dev), ni, reinterpret_cast<void* const*>(lu.addresses.data()), ni,
                  lu.pivots.data_as<int>(), info.data_as<int>(), static_cast<int>(batch));
   if (rc) throw ValueError("linalg: cublasgetrfBatched failed (status " + std::to_string(rc) + ")");
+  if (singular_ok) return lu;
   const Array host = to_host(info);
   for (int64_t b = 0; b < batch; ++b)
     if (host.data_as<int>()[b] > 0) throw LinAlgError("Singular matrix");
@@ -128,9 +136,132 @@ KernelFn inv_kernel(const Primitive* p) {
   };
 }
 
+// sign and log|det| of each matrix from its LU (the diagonal and the pivots), on the host: a
+// few numbers per matrix.
+KernelFn slogdet_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const auto avals = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+    if (!on_device(a.dtype()) || batch == 0) return run_on_host(*p, in, params, dev);
+    const Lu lu = factor(a, n, batch, dev.index, /*singular_ok=*/true);
+    const Array f = to_host(lu.factors), piv = to_host(lu.pivots);
+    Array sign = Array::empty(avals[0].shape, a.dtype(), Device{});
+    Array logdet = Array::empty(avals[1].shape, a.dtype(), Device{});
+    const bool dbl = a.dtype() == DType::Float64;
+    for (int64_t b = 0; b < batch; ++b) {
+      double s = 1, l = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t at = b * n * n + i * n + i;
+        const double d = dbl ? f.data_as<double>()[at] : f.data_as<float>()[at];
+        if (piv.data_as<int>()[b * n + i] != i + 1) s = -s;
+        if (d == 0) {
+          s = 0;
+          l = -INFINITY;
+          break;
+        }
+        s *= d < 0 ? -1 : 1;
+        l += std::log(std::abs(d));
+      }
+      if (dbl) {
+        sign.data_as<double>()[b] = s;
+        logdet.data_as<double>()[b] = l;
+      } else {
+        sign.data_as<float>()[b] = static_cast<float>(s);
+        logdet.data_as<float>()[b] = static_cast<float>(l);
+      }
+    }
+    return {to_device(sign, dev), to_device(logdet, dev)};
+  };
+}
+
+struct Cusolver {
+  int (*create)(void**);
+  int (*set_stream)(void*, cudaStream_t);
+  int (*spotrf)(void*, int, int, void* const*, int, int*, int);
+  int (*dpotrf)(void*, int, int, void* const*, int, int*, int);
+};
+const Cusolver& cusolver() {
+  static Cusolver c = [] {
+    Cusolver r;
+    auto sym = [](const char* s) { return library_symbol("cusolver", s); };
+    r.create = reinterpret_cast<decltype(r.create)>(sym("cusolverDnCreate"));
+    r.set_stream = reinterpret_cast<decltype(r.set_stream)>(sym("cusolverDnSetStream"));
+    r.spotrf = reinterpret_cast<decltype(r.spotrf)>(sym("cusolverDnSpotrfBatched"));
+    r.dpotrf = reinterpret_cast<decltype(r.dpotrf)>(sym("cusolverDnDpotrfBatched"));
+    return r;
+  }();
+  return c;
+}
+
+void* cusolver_handle(int device) {
+  static std::mutex mu;
+  static void* handles[16] = {};
+  std::lock_guard<std::mutex> lock(mu);
+  if (!handles[device]) {
+    if (int rc = cusolver().create(&handles[device]))
+      throw ValueError("cholesky: cusolverDnCreate failed (status " + std::to_string(rc) + ")");
+    cusolver().set_stream(handles[device], stream(device));
+  }
+  return handles[device];
+}
+
+// Zeroes the upper triangle of each n x n matrix (row-major) of a stack.
+std::string lower_source(DType dt) {
+  Source s;
+  s << "struct AxArgs { long long w[3]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_lower(const AxArgs a) {\n"
+    << "  " << compute_type(dt) << "* __restrict__ x = (" << compute_type(dt) << "*)a.w[0];\n"
+    << "  const long long total = a.w[1], n = a.w[2];\n"
+    << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
+       " t += (long long)gridDim.x * 256)\n"
+    << "    if (t % n > t / n % n) x[t] = 0;\n}\n";
+  return s.str();
+}
+
+KernelFn cholesky_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+    if (!on_device(a.dtype()) || batch == 0) return run_on_host(*p, in, params, dev);
+    Array out = a.contiguous(true);
+    const Array addresses = pointers(out, batch, n * n);
+    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+    const bool dbl = a.dtype() == DType::Float64;
+    const auto potrf = dbl ? cusolver().dpotrf : cusolver().spotrf;
+    const int ni = static_cast<int>(n);
+    const int rc = potrf(cusolver_handle(dev.index), /*CUBLAS_FILL_MODE_UPPER=*/1, ni,
+                         reinterpret_cast<void* const*>(addresses.data()), ni, info.data_as<int>(),
+                         static_cast<int>(batch));
+    if (rc)
+      throw ValueError("cholesky: cusolverDnpotrfBatched failed (status " + std::to_string(rc) +
+                       ")");
+    const Array host = to_host(info);
+    for (int64_t b = 0; b < batch; ++b)
+      if (host.data_as<int>()[b] != 0) throw LinAlgError("Matrix is not positive definite");
+    const std::string key(1, static_cast<char>(a.dtype()));
+    KernelHandle k =
+        kernel_for(key, "ax_lower", dev.index, [&] { return lower_source(a.dtype()); });
+    launch_kernel(k, dev.index, grid_for(out.size(), 256, dev.index), 256,
+                  {reinterpret_cast<long long>(out.data()), out.size(), n});
+    return {out};
+  };
+}
+
 }  // namespace
 
+std::vector<std::string> linalg_sources() {
+  return {lower_source(DType::Float32), lower_source(DType::Float64)};
+}
+
 void install_linalg_kernels() {
+  if (const Primitive* p = find_primitive("linalg_slogdet"))
+    register_cuda_kernel("linalg_slogdet", slogdet_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_cholesky"))
+    register_cuda_kernel("linalg_cholesky", cholesky_kernel(p));
   if (const Primitive* p = find_primitive("linalg_solve"))
     register_cuda_kernel("linalg_solve", solve_kernel(p));
   if (const Primitive* p = find_primitive("linalg_inv"))
