@@ -514,13 +514,14 @@ void store_real(void* base, int type, int64_t i, double v) {
   }
 }
 
-int cublas_create(void** handle) {
+// A library handle (cuBLAS's, cuSOLVER's): any distinct address; streams are all one here.
+int library_create(void** handle) {
   static int handles[16];
   static int next = 0;
   *handle = &handles[next++ % 16];
   return 0;
 }
-int cublas_set_stream(void*, cudaStream_t) {
+int library_set_stream(void*, cudaStream_t) {
   return 0;
 }
 
@@ -648,16 +649,6 @@ int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, 
 }
 
 // ---- cuSOLVER: batched Cholesky (LAPACK's potrf, column-major) ---------------------------
-
-int cusolver_create(void** handle) {
-  static int handles[16];
-  static int next = 0;
-  *handle = &handles[next++ % 16];
-  return 0;
-}
-int cusolver_set_stream(void*, cudaStream_t) {
-  return 0;
-}
 
 // The factor of each matrix in its `uplo` triangle (0 lower: A = L L^T, 1 upper: A = U^T U),
 // the other triangle left as it was; info[b] = j > 0 when the leading minor of order j is not
@@ -803,8 +794,8 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cuda/cuModuleLoadData", reinterpret_cast<void*>(cu_module_load)},
       {"cuda/cuModuleGetFunction", reinterpret_cast<void*>(cu_module_get_function)},
       {"cuda/cuLaunchKernel", reinterpret_cast<void*>(cu_launch)},
-      {"cublas/cublasCreate_v2", reinterpret_cast<void*>(cublas_create)},
-      {"cublas/cublasSetStream_v2", reinterpret_cast<void*>(cublas_set_stream)},
+      {"cublas/cublasCreate_v2", reinterpret_cast<void*>(library_create)},
+      {"cublas/cublasSetStream_v2", reinterpret_cast<void*>(library_set_stream)},
       {"cublas/cublasGemmStridedBatchedEx", reinterpret_cast<void*>(cublas_gemm)},
       {"cublas/cublasSgetrfBatched", reinterpret_cast<void*>(cublas_getrf<float>)},
       {"cublas/cublasDgetrfBatched", reinterpret_cast<void*>(cublas_getrf<double>)},
@@ -812,8 +803,8 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasDgetrsBatched", reinterpret_cast<void*>(cublas_getrs<double>)},
       {"cublas/cublasSgetriBatched", reinterpret_cast<void*>(cublas_getri<float>)},
       {"cublas/cublasDgetriBatched", reinterpret_cast<void*>(cublas_getri<double>)},
-      {"cusolver/cusolverDnCreate", reinterpret_cast<void*>(cusolver_create)},
-      {"cusolver/cusolverDnSetStream", reinterpret_cast<void*>(cusolver_set_stream)},
+      {"cusolver/cusolverDnCreate", reinterpret_cast<void*>(library_create)},
+      {"cusolver/cusolverDnSetStream", reinterpret_cast<void*>(library_set_stream)},
       {"cusolver/cusolverDnSpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<float>)},
       {"cusolver/cusolverDnDpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<double>)},
       {"cufft/cufftPlanMany", reinterpret_cast<void*>(cufft_plan_many)},

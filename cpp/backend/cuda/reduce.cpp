@@ -5,9 +5,6 @@
 // loads stay coalesced (column sums). argmax/argmin and the scans are in scans.cpp; reductions
 // that end a jit region run inside its generated kernel (codegen.cpp, ew_reduce_source).
 
-#include <mutex>
-#include <unordered_map>
-
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -178,21 +175,8 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
   const std::string key = {static_cast<char>(p.kind), static_cast<char>(p.in),
                            static_cast<char>(p.acc),  static_cast<char>(p.out),
                            static_cast<char>(p.elem), static_cast<char>(nk),
-                           static_cast<char>(nr),     static_cast<char>(p.thread_per_row),
-                           static_cast<char>(device)};
-  static std::mutex mu;
-  static std::unordered_map<std::string, KernelHandle> kernels;
-  KernelHandle kern = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    auto it = kernels.find(key);
-    if (it != kernels.end()) kern = it->second;
-  }
-  if (!kern) {
-    kern = compile_kernel(pass_source(p), "ax_red", device);
-    std::lock_guard<std::mutex> lock(mu);
-    kernels.emplace(key, kern);
-  }
+                           static_cast<char>(nr),     static_cast<char>(p.thread_per_row)};
+  KernelHandle kern = kernel_for(key, "ax_red", device, [&] { return pass_source(p); });
   const int64_t chunk = (p.len + p.splits - 1) / std::max<int64_t>(p.splits, 1);
   std::vector<long long> w(nwords);
   w[0] = reinterpret_cast<long long>(x.data());
