@@ -1,5 +1,6 @@
 #include "dtype.h"
 
+#include <algorithm>
 #include <array>
 
 #include "errors.h"

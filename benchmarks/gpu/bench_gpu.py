@@ -5,6 +5,7 @@ is asynchronous on every framework), the median of several repeats. Prints one l
 measurement and a table last; writes JSON to $OUT/gpu_bench.json when OUT is set.
 """
 
+import functools
 import json
 import os
 import statistics
@@ -39,6 +40,7 @@ def record(name, who, seconds):
 
 
 def guarded(fn):
+    @functools.wraps(fn)  # --only finds a workload by its name
     def run():
         try:
             fn()
@@ -66,7 +68,7 @@ try:
 except ImportError:
     jax = None
 
-N64M = 64 * 1024 * 1024
+N64M = int(os.environ.get("BENCH_ELEMS", 64 * 1024 * 1024))  # fewer to rehearse on the emulator
 
 
 def chain(m, x):

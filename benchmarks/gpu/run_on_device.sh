@@ -17,6 +17,15 @@ if [ "${1:-}" = "--vendor" ]; then
 fi
 PY=${PYTHON:-python3}
 OUT=${OUT:-/tmp/arrax_gpu}
+# The whole run fits in BUDGET seconds: each step's timeout is its own limit or what is left
+# (less a reserve for the table), so a slow step shortens the later ones instead of losing them.
+BUDGET=${BUDGET:-520}
+T0=$(date +%s)
+limit() {  # limit WANTED -> min(WANTED, seconds left - 15), at least 5
+  local left=$((BUDGET - ($(date +%s) - T0) - 15))
+  [ "$left" -lt 5 ] && left=5
+  [ "$1" -lt "$left" ] && echo "$1" || echo "$left"
+}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 ARRAX_CACHE_DIR=/tmp/arrax_kernel_cache XLA_PYTHON_CLIENT_PREALLOCATE=false
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
@@ -27,7 +36,7 @@ step build
 start=$(date +%s)
 echo "compiler: $(c++ --version | head -1); LDFLAGS='${LDFLAGS:-}' CXXFLAGS='${CXXFLAGS:-}'"
 env | grep -i "^cmake\|^cxx=\|^cc=" || true
-timeout 300 env -u LDFLAGS -u CXXFLAGS -u CFLAGS -u CPPFLAGS $PY -m pip install --no-build-isolation --no-deps -q -C build-dir=/tmp/arrax_build \
+timeout $(limit 300) env -u LDFLAGS -u CXXFLAGS -u CFLAGS -u CPPFLAGS $PY -m pip install --no-build-isolation --no-deps -q -C build-dir=/tmp/arrax_build \
   -C cmake.define.ARRAX_CUDA=ON -C cmake.define.ARRAX_BUILD_TESTS=OFF \
   -C cmake.define.CMAKE_CXX_FLAGS=-g1 . >"$OUT/build.log" 2>&1
 rc=$?
@@ -48,30 +57,32 @@ import arrax.numpy as anp
 x = arrax.device_put(np.arange(4.0), "cuda")
 print(x + 1, anp.sum(x), x @ x, anp.arange(3, device="cuda"))
 PY
-timeout 60 cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smoke.py 2>&1 \
+timeout $(limit 60) cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smoke.py 2>&1 \
   | grep -v "^\[New Thread\|^\[Thread\|^\[Detaching" | tail -30 | tee "$OUT/gdb.log"
 
 step "GPU tests (8 processes)"
-timeout "${TEST_TIMEOUT:-90}" $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
+timeout $(limit ${TEST_TIMEOUT:-100}) $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
   --timeout=60 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | grep -v "^\[gw" | tail -40
 
 if [ "${QUICK:-0}" = 1 ]; then exit 0; fi  # QUICK=1: build, first kernels and GPU tests only
 
 step benchmarks
 for w in copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step; do
-  OUT=$OUT timeout 30 $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
+  OUT=$OUT timeout $(limit 40) $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
     | tail -12
 done 2>&1 | tee "$OUT/bench.log"
 
-step "part of the suite on the GPU (pytest --device=cuda)"
-timeout 30 $PY -m pytest -q -p no:cacheprovider -n 8 --device=cuda \
-  "$REPO/tests/python/test_ufuncs.py" "$REPO/tests/python/test_reductions.py" 2>&1 \
-  | tee "$OUT/suite_gpu.log" | tail -6
-
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
-timeout 30 compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
-  "$REPO/tests/python/test_cuda.py" -k "matmul_shapes or large_sums or transfers" \
+timeout $(limit 40) compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
+  "$REPO/tests/python/test_cuda.py" -k "matmul_shapes or large_sums or transfers or fused or take or sort" \
   2>&1 | tee "$OUT/sanitizer.log" | tail -6
 
-step "table"
+step "part of the suite on the GPU (pytest --device=cuda)"
+timeout $(limit 90) $PY -m pytest -q -p no:cacheprovider -n 8 --device=cuda \
+  "$REPO/tests/python/test_ufuncs_edge.py" "$REPO/tests/python/test_reductions.py" \
+  "$REPO/tests/python/test_jit.py" "$REPO/tests/python/test_at_updates.py" --timeout=60 2>&1 \
+  | tee "$OUT/suite_gpu.log" | tail -6
+
+
+step "table ($(( $(date +%s) - T0 )) s so far)"
 OUT=$OUT $PY "$REPO/benchmarks/gpu/bench_gpu.py" --table

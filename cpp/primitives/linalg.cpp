@@ -3,6 +3,9 @@
 // thin QR, thin SVD, Hermitian and general eigendecompositions. float32/float64 and their
 // complex types; the numpy.linalg layer (python/arrax/numpy/linalg.py) converts others.
 // Their differentiation and batching rules are in python/arrax/numpy/linalg.py.
+#include <cmath>
+#include <limits>
+
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
 #include <Eigen/QR>

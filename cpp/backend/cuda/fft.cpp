@@ -5,6 +5,7 @@
 // inverse complex ones first, then a complex-to-real one of the last axis, cropped or zero-padded
 // to n // 2 + 1 points with the imaginary parts of the zero and Nyquist terms dropped, as
 // pocketfft does. The norm scales once at the end. float16 inputs run through the host.
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <numeric>
