@@ -221,6 +221,42 @@ void profile_reset() {
   profile().by_primitive.clear();
 }
 
+DeviceConsts& DeviceConsts::operator=(const DeviceConsts&) {
+  std::lock_guard<std::mutex> lock(mu_);
+  copies_.clear();
+  return *this;
+}
+
+std::vector<Array> DeviceConsts::on(Device d, const std::vector<Array>& consts) {
+  auto same = [&](const Copies& c) {
+    if (!(c.device == d) || c.sources.size() != consts.size()) return false;
+    for (size_t i = 0; i < consts.size(); ++i)
+      if (c.sources[i].buffer() != consts[i].buffer() ||
+          c.sources[i].offset() != consts[i].offset() ||
+          c.sources[i].strides() != consts[i].strides())
+        return false;
+    return true;
+  };
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Copies& c : copies_)
+      if (same(c)) return c.arrays;
+  }
+  Copies c{d, consts, {}};
+  bool tracer = false;
+  for (const Array& x : consts) {
+    tracer = tracer || x.is_tracer();
+    c.arrays.push_back(to_device(x, d));
+  }
+  if (tracer) return c.arrays;
+  std::lock_guard<std::mutex> lock(mu_);
+  copies_.erase(std::remove_if(copies_.begin(), copies_.end(),
+                               [&](const Copies& o) { return o.device == d; }),
+                copies_.end());
+  copies_.push_back(c);
+  return c.arrays;
+}
+
 std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
   if (args.size() != invars.size())
     throw TypeError("eval: the graph takes " + std::to_string(invars.size()) + " arguments, got " +
@@ -238,10 +274,9 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
   for (const Array& a : args)
     if (a.buffer() && a.device().kind != DeviceKind::CPU) dev = a.device();
   DeviceScope scope(dev);
-  for (size_t i = 0; i < constvars.size(); ++i)
-    env[constvars[i]] = dev.kind == DeviceKind::CPU || consts[i].ndim() == 0
-                            ? consts[i]
-                            : to_device(consts[i], dev);
+  const std::vector<Array> on_dev =
+      dev.kind == DeviceKind::CPU ? consts : device_consts.on(dev, consts);
+  for (size_t i = 0; i < constvars.size(); ++i) env[constvars[i]] = on_dev[i];
   // Liveness: each intermediate is released after its last use, so its memory returns to the
   // allocator (whose cache hands large buffers to later equations) instead of living until
   // the graph ends.

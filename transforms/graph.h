@@ -1,6 +1,7 @@
 // The traced IR: a Graph of equations over variables, printable in a jaxpr-like text form,
 // checked by a verifier, and runnable by evaluation. Staging (transforms/staging.h) builds it.
 #pragma once
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -17,6 +18,29 @@ struct Eqn {
   std::vector<int> outputs;
 };
 
+// Copies of a graph's constants on a GPU, made on the graph's first run there and reused by
+// later runs (a captured constant is fixed when the function is traced, as in JAX), so a jit'd
+// step moves nothing from the host: each constant moved per run cost an allocation and a
+// host-to-device copy, a few microseconds, ~25 of them in a small MLP's training step. A
+// copied Graph starts with no copies.
+class DeviceConsts {
+ public:
+  DeviceConsts() = default;
+  DeviceConsts(const DeviceConsts&) {}
+  DeviceConsts& operator=(const DeviceConsts&);
+  // `consts` on device `d`: the cached copies while `consts` are the arrays they were made
+  // from, else new ones (tracers are returned as they are, uncached).
+  std::vector<Array> on(Device d, const std::vector<Array>& consts);
+
+ private:
+  struct Copies {
+    Device device;
+    std::vector<Array> sources, arrays;
+  };
+  std::mutex mu_;
+  std::vector<Copies> copies_;
+};
+
 struct Graph {
   std::vector<AbstractValue> vars;  // every variable's abstract value, indexed by id
   std::vector<int> invars;          // the function's arguments
@@ -24,6 +48,7 @@ struct Graph {
   std::vector<Array> consts;
   std::vector<Eqn> eqns;
   std::vector<int> outvars;
+  mutable DeviceConsts device_consts;  // consts on each GPU the graph ran on
 
   // The text form, e.g.
   //   { lambda ; a:f32[3]. let

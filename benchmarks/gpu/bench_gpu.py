@@ -163,26 +163,27 @@ def mlp_params(rng):
     ]
 
 
-@guarded
-def mlp_step():
+def mlp_data():
     rng = np.random.default_rng(3)
     params = mlp_params(rng)
     xb = rng.standard_normal((1024, 784), dtype=np.float32)
     yb = rng.integers(0, 10, 1024)
+    return params, xb, yb, np.eye(10, dtype=np.float32)[yb]
 
-    onehot = np.eye(10, dtype=np.float32)[yb]
 
-    def make_loss(m, log_softmax):
-        def loss(p, x, y1h):
-            h = x
-            for i, (w, b) in enumerate(p):
-                h = h @ w + b
-                if i < len(p) - 1:
-                    h = m.maximum(h, 0)
-            return -m.mean(m.sum(log_softmax(h) * y1h, axis=-1))
+def make_loss(m, log_softmax):
+    def loss(p, x, y1h):
+        h = x
+        for i, (w, b) in enumerate(p):
+            h = h @ w + b
+            if i < len(p) - 1:
+                h = m.maximum(h, 0)
+        return -m.mean(m.sum(log_softmax(h) * y1h, axis=-1))
 
-        return loss
+    return loss
 
+
+def arrax_mlp_step():
     ax_loss = make_loss(anp, lambda h: arrax.nn.log_softmax(h, axis=-1))
 
     @arrax.jit
@@ -190,6 +191,13 @@ def mlp_step():
         g = arrax.grad(ax_loss)(p, x, y)
         return arrax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, g)
 
+    return ax_step
+
+
+@guarded
+def mlp_step():
+    params, xb, yb, onehot = mlp_data()
+    ax_step = arrax_mlp_step()
     gp, gx, gy = arrax.device_put((params, xb, onehot), "cuda")
     with arrax.default_matmul_precision("tf32"):
         record("mlp_step_tf32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
@@ -254,6 +262,43 @@ def mlp_step():
         record("mlp_step_f32", "torch", timeit(t_step, torch.cuda.synchronize, n=20))
 
 
+@guarded
+def mlp_profile():
+    """Where arrax's jit'd MLP step (TF32) spends its time: the host's time to issue a step
+    against the step's time, and the GPU kernels of five steps by torch.profiler (CUPTI sees
+    every kernel of the process, arrax's too)."""
+    params, xb, _, onehot = mlp_data()
+    ax_step = arrax_mlp_step()
+    args = arrax.device_put((params, xb, onehot), "cuda")
+    with arrax.default_matmul_precision("tf32"):
+        for _ in range(5):
+            ax_step(*args)
+        ax_sync()
+        n = 50
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ax_step(*args)
+        issued = (time.perf_counter() - t0) / n
+        ax_sync()
+        total = (time.perf_counter() - t0) / n
+        print(f"mlp step: host issues one in {issued * 1e6:.1f} us, one takes {total * 1e6:.1f} us")
+        from torch.profiler import ProfilerActivity, profile
+
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            for _ in range(5):
+                ax_step(*args)
+            ax_sync()
+    events = [e for e in prof.events() if "cuda" in str(e.device_type).lower()]
+    busy = sum(e.time_range.elapsed_us() for e in events) / 5
+    print(f"GPU events in 5 steps: {len(events)}; their time: {busy:.1f} us per step")
+    for key in ("self_device_time_total", "self_cuda_time_total", "cpu_time_total"):
+        try:
+            print(prof.key_averages().table(sort_by=key, row_limit=18, max_name_column_width=70))
+            break
+        except Exception as e:  # the sort keys differ between PyTorch versions
+            print(f"sort_by={key}: {e}")
+
+
 def table():
     def get(name, who):
         return RESULTS.get(name, {}).get(who)
@@ -284,6 +329,7 @@ def table():
 
 
 WORKLOADS = [copy_bandwidth, elementwise_chain, sum_64m, matmul_4096, small_op_dispatch, mlp_step]
+TOOLS = [mlp_profile]  # run by --only alone
 
 
 def _results_path():
@@ -300,8 +346,8 @@ if __name__ == "__main__":
         sys.exit(0)
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     print("device:", arrax.devices()[0].device_kind)
-    for fn in WORKLOADS:
-        if only is None or fn.__name__ == only:
+    for fn in WORKLOADS + TOOLS:
+        if fn.__name__ == only or (only is None and fn in WORKLOADS):
             fn()
     if os.environ.get("OUT"):
         saved = {}

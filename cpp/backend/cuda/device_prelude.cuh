@@ -47,8 +47,16 @@ __device__ __forceinline__ float ax_rb(float f) { return ax_b2f(ax_f2b(f)); }
   __device__ __forceinline__ double ax_##name(double x) { return dname(x); }
 AX_F1(sqrt, sqrtf, sqrt)
 AX_F1(cbrt, cbrtf, cbrt)
-AX_F1(exp, expf, exp)
-AX_F1(exp2, exp2f, exp2)
+// CUDA's double exp and exp2 may round a subnormal result to zero (exp(-745.0) gives 0, where
+// glibc and NumPy give 4.9e-324): compute those in the normal range and scale down exactly.
+__device__ __forceinline__ double ax_exp_d(double x) {
+  return x < -708.0 && x > -746.0 ? ldexp(exp(x + 64 * 0.693147180559945309417), -64) : exp(x);
+}
+__device__ __forceinline__ double ax_exp2_d(double x) {
+  return x < -1022.0 && x > -1076.0 ? ldexp(exp2(x + 64), -64) : exp2(x);
+}
+AX_F1(exp, expf, ax_exp_d)
+AX_F1(exp2, exp2f, ax_exp2_d)
 AX_F1(expm1, expm1f, expm1)
 AX_F1(log, logf, log)
 AX_F1(log2, log2f, log2)

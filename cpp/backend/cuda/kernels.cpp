@@ -67,10 +67,11 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
     prog.dtypes.push_back(sub.vars[sub.invars[i]].dtype);
     inputs.push_back(in[i]);
   }
+  const std::vector<Array> consts = sub.device_consts.on(dev, sub.consts);
   for (size_t i = 0; i < sub.constvars.size(); ++i) {
     value_of[sub.constvars[i]] = static_cast<int>(prog.dtypes.size());
     prog.dtypes.push_back(sub.vars[sub.constvars[i]].dtype);
-    inputs.push_back(to_device(sub.consts[i], dev));
+    inputs.push_back(consts[i]);
   }
   prog.n_inputs = static_cast<int>(inputs.size());
   std::vector<EwReduction> reds;
