@@ -148,12 +148,16 @@ std::string pass_source(const Pass& p) {
   };
   const std::string ident = identity(p.kind, p.elem, p.acc);
   if (p.thread_per_row) {
-    s << "  for (long long row = (long long)blockIdx.x * blockDim.x + threadIdx.x; row < rows;"
-         " row += (long long)gridDim.x * blockDim.x) {\n"
+    // The grid is `splits` groups of blocks; group `part` reduces items [part * chunk, ...)
+    // of every row into o[part * rows + row].
+    s << "  const long long bpp = gridDim.x / splits, part = blockIdx.x / bpp;\n"
+      << "  const long long k0 = part * chunk, k1 = k0 + chunk < len ? k0 + chunk : len;\n"
+      << "  for (long long row = (blockIdx.x % bpp) * blockDim.x + threadIdx.x; row < rows;"
+         " row += bpp * blockDim.x) {\n"
       << row_base("row") << "    " << A << " acc = " << ident << ";\n"
-      << "    for (long long k = 0; k < len; ++k) acc = ax_comb(acc, " << load(offset_of("k"))
+      << "    for (long long k = k0; k < k1; ++k) acc = ax_comb(acc, " << load(offset_of("k"))
       << ");\n"
-      << "    o[row] = " << store("acc") << ";\n  }\n}\n";
+      << "    o[part * rows + row] = " << store("acc") << ";\n  }\n}\n";
   } else {
     s << "  const long long row = blockIdx.x / splits, part = blockIdx.x % splits;\n"
       << row_base("row") << "  " << A << " acc = " << ident << ";\n"
@@ -214,9 +218,69 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
     w[7 + 2 * nk + 2 * d] = p.red[d].second;
   }
   if (p.thread_per_row)
-    launch_kernel(kern, device, grid_for(p.rows, 256, device), 256, w);
+    launch_kernel(kern, device, grid_for(p.rows, 256, device) * p.splits, 256, w);
   else
     launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
+}
+
+// Reduces x over `axes` into `out` (contiguous, the kept dims' items in order). `elem` is the
+// dtype whose ordering and identity apply: x's own, or the original input's when x holds
+// partial results.
+void reduce_to(Red kind, const Array& x, const std::vector<int64_t>& axes, DType elem,
+               const Array& out, Device dev) {
+  Pass p;
+  p.kind = kind;
+  p.in = x.dtype();
+  p.elem = elem;
+  p.out = out.dtype();
+  p.acc = acc_dtype(out.dtype());
+  p.rows = 1;
+  p.len = 1;
+  const int64_t isz = static_cast<int64_t>(x.itemsize());
+  for (int d = 0; d < x.ndim(); ++d) {
+    const bool reduced = std::find(axes.begin(), axes.end(), d) != axes.end();
+    const auto dim = std::make_pair(x.shape()[d], x.strides()[d] / isz);
+    if (x.shape()[d] == 1) continue;
+    if (reduced) {
+      p.red.push_back(dim);
+      p.len *= dim.first;
+    } else {
+      p.kept.push_back(dim);
+      p.rows *= dim.first;
+    }
+  }
+  if (p.red.empty()) p.red.push_back({1, 0});
+  const int sms = properties(dev.index).multiProcessorCount;
+  const bool adjacent_rows = !p.kept.empty() && p.kept.back().second == 1;
+  // A thread per output when outputs are adjacent in memory, so a warp's loads are one
+  // coalesced line (column sums: a block per column read a line per item), or reductions are
+  // short; else a block per output.
+  p.thread_per_row = p.len <= 32 || (adjacent_rows && p.rows >= 32);
+  p.splits = 1;
+  if (p.thread_per_row && p.len > 32) {
+    // Too few outputs to fill the card (a [1024, 2048] column sum has 2048): each reduction
+    // is split into parts of at least 32 items, about 1024 threads per SM in all.
+    p.splits = std::min<int64_t>((int64_t{1024} * sms + p.rows - 1) / p.rows, p.len / 32);
+  } else if (!p.thread_per_row && p.rows < 16 * sms && p.len > 8192) {
+    // Few long rows: split each over several blocks, enough to fill the device many times.
+    p.splits = std::min<int64_t>((16 * sms + p.rows - 1) / p.rows, p.len / 4096);
+  }
+  if (p.splits <= 1) p.splits = 1;
+  p.vector = !p.thread_per_row && p.red.size() == 1 && p.red[0].second == 1 &&
+             reinterpret_cast<uintptr_t>(x.data()) % (4 * isz) == 0;
+  for (const auto& [size, stride] : p.kept) p.vector = p.vector && stride % 4 == 0;
+  if (p.splits == 1) {
+    run_pass(p, x, out, dev.index);
+    return;
+  }
+  // Two passes: partial results per part ([part, row] from threads, [row, part] from blocks),
+  // then their reduction, planned like any other.
+  Pass first = p;
+  first.out = p.acc;
+  const Shape partial_shape = p.thread_per_row ? Shape{p.splits, p.rows} : Shape{p.rows, p.splits};
+  Array partial = Array::empty(partial_shape, p.acc, dev);
+  run_pass(first, x, partial, dev.index);
+  reduce_to(kind, partial, {p.thread_per_row ? 0 : 1}, elem, out, dev);
 }
 
 KernelFn reduce_kernel(const Primitive* prim, Red kind) {
@@ -225,60 +289,9 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
     const Device dev = current_device();
     const AbstractValue oa = prim->abstract_eval(avals_of(in), params)[0];
     if (compute_type(x.dtype()).empty()) return run_on_host(*prim, in, params, dev);
-    const auto& axes = params.get_ints("axes");
-    Pass p;
-    p.kind = kind;
-    p.in = x.dtype();
-    p.elem = x.dtype();
-    p.out = oa.dtype;
-    p.acc = acc_dtype(oa.dtype == x.dtype() ? x.dtype() : oa.dtype);
-    p.rows = 1;
-    p.len = 1;
-    const int64_t isz = static_cast<int64_t>(x.itemsize());
-    for (int d = 0; d < x.ndim(); ++d) {
-      const bool reduced = std::find(axes.begin(), axes.end(), d) != axes.end();
-      const auto dim = std::make_pair(x.shape()[d], x.strides()[d] / isz);
-      if (x.shape()[d] == 1) continue;
-      if (reduced) {
-        p.red.push_back(dim);
-        p.len *= dim.first;
-      } else {
-        p.kept.push_back(dim);
-        p.rows *= dim.first;
-      }
-    }
     Array out = Array::empty(oa.shape, oa.dtype, dev);
     if (out.size() == 0) return {out};
-    if (p.red.empty()) p.red.push_back({1, 0});
-    const int sms = properties(dev.index).multiProcessorCount;
-    const bool adjacent_rows = !p.kept.empty() && p.kept.back().second == 1;
-    p.thread_per_row = p.len <= 32 || (adjacent_rows && p.rows >= 32 * sms);
-    p.splits = 1;
-    // Few long rows: split each over several blocks, enough to fill the device many times.
-    if (!p.thread_per_row && p.rows < 16 * sms && p.len > 8192)
-      p.splits = std::min<int64_t>((16 * sms + p.rows - 1) / p.rows, p.len / 4096);
-    if (p.splits <= 1) p.splits = 1;
-    p.vector = !p.thread_per_row && p.red.size() == 1 && p.red[0].second == 1 &&
-               reinterpret_cast<uintptr_t>(x.data()) % (4 * isz) == 0;
-    for (const auto& [size, stride] : p.kept) p.vector = p.vector && stride % 4 == 0;
-    if (p.splits == 1) {
-      run_pass(p, x, out, dev.index);
-      return {out};
-    }
-    // Two passes: partial results per split, then their reduction.
-    Array partial = Array::empty(Shape{p.rows * p.splits}, p.acc, dev);
-    Pass first = p;
-    first.out = p.acc;
-    run_pass(first, x, partial, dev.index);
-    Pass second = p;
-    second.in = p.acc;
-    second.kept = {{p.rows, p.splits}};
-    second.red = {{p.splits, 1}};
-    second.len = p.splits;
-    second.splits = 1;
-    second.thread_per_row = false;
-    second.vector = false;
-    run_pass(second, partial, out, dev.index);
+    reduce_to(kind, x, params.get_ints("axes"), x.dtype(), out, dev);
     return {out};
   };
 }
