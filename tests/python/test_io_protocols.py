@@ -86,7 +86,7 @@ def test_numpy_functions_and_ufuncs_return_arrax_arrays():
     np.testing.assert_allclose(np.asarray(np.exp(a)), np.exp(A), rtol=1e-6)
 
 
-def test_array_namespace_and_dlpack():
+def test_array_namespace_and_dlpack(on_cpu):  # NumPy takes CPU DLPack only
     a = anp.asarray(A)
     assert a.__array_namespace__() is anp
     assert a.__dlpack_device__() == (1, 0)

@@ -83,14 +83,21 @@ std::string cache_dir() {
   return dir;
 }
 
+// No contraction of a * b + c into one fused multiply-add: a fused jit region then rounds
+// every operation as the one-kernel-per-operation eager path does (and as the CPU does), so
+// jit and eager agree to the bit, random numbers included. Functions that want an FMA write
+// fma() (the math library's, ax_erfinv). Part of the on-disk cache's key.
+constexpr const char* kNvrtcFmad = "--fmad=false";
+
 std::string compile_cubin(const std::string& src, const std::string& arch) {
   const Nvrtc& n = nvrtc();
   nvrtcProgram prog = nullptr;
   if (n.create(&prog, src.c_str(), "arrax_kernel.cu", 0, nullptr, nullptr) != 0)
     throw ValueError("cuda: nvrtcCreateProgram failed");
   std::string arch_opt = "--gpu-architecture=" + arch;
-  const char* opts[] = {arch_opt.c_str(), "--std=c++17", "--device-as-default-execution-space"};
-  int rc = n.compile(prog, 3, opts);
+  const char* opts[] = {arch_opt.c_str(), "--std=c++17", "--device-as-default-execution-space",
+                        kNvrtcFmad};
+  int rc = n.compile(prog, 4, opts);
   if (rc != 0) {
     size_t len = 0;
     n.log_size(prog, &len);
@@ -127,7 +134,7 @@ KernelHandle compile_kernel(const std::string& source, const std::string& name, 
   const std::string full = std::string(kDevicePrelude) + source;
   // The on-disk cache: one file per (architecture, source) hash.
   const std::string dir = cache_dir();
-  const size_t h = std::hash<std::string>{}(full + arch);
+  const size_t h = std::hash<std::string>{}(full + arch + kNvrtcFmad);
   std::string path;
   std::string cubin;
   if (!dir.empty()) {
