@@ -266,6 +266,17 @@ CASES += [
         (_well_conditioned(3, 3), real(3, 2)),
     ),
     Case(
+        "linalg_triangular_solve",
+        lambda a, b: lax.bind1("linalg_triangular_solve", a, b, lower=1, trans=0, unit_diagonal=0),
+        (_well_conditioned(3, 3), real(3, 2)),
+    ),
+    Case(
+        "linalg_triangular_solve",
+        lambda a, b: lax.bind1("linalg_triangular_solve", a, b, lower=0, trans=1, unit_diagonal=1),
+        (_well_conditioned(3, 3), real(3, 2)),
+        label="linalg_triangular_solve_transposed_unit",
+    ),
+    Case(
         "linalg_slogdet",
         lambda a: lax.bind("linalg_slogdet", a)[1],
         (_well_conditioned(3, 3),),

@@ -81,7 +81,8 @@ def _square(name, shape):
 # --- primitives ------------------------------------------------------------------------------
 # linalg_inv, linalg_solve, linalg_slogdet, linalg_cholesky, linalg_qr (thin), linalg_svd (thin),
 # linalg_eigh (UPLO), linalg_eig: registered by cpp/primitives/linalg.cpp (Eigen, batched over
-# leading dimensions); their rules follow.
+# leading dimensions); linalg_triangular_solve (lower, trans, unit_diagonal) by
+# cpp/primitives/linalg_triangular.cpp. Their rules follow.
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -279,7 +280,66 @@ def _solve_batch(values, dims, params):
     return _bind("linalg_solve", a, b), [0]
 
 
+def _triangular_solve(a, b, *, lower, trans=0, unit_diagonal=False):
+    """op(a) x = b for stacks of triangular a (only the `lower` or upper triangle is read) and
+    stacks of matrices b with a's batch; op is a, a^T (trans=1) or a^H (trans=2)."""
+    return _bind(
+        "linalg_triangular_solve",
+        a,
+        b,
+        lower=int(bool(lower)),
+        trans=int(trans),
+        unit_diagonal=int(bool(unit_diagonal)),
+    )[0]
+
+
+def _triangle_read(t, params):
+    """The part of a tangent of `a` that the solve reads: its triangle, without the diagonal
+    when the diagonal is taken as ones."""
+    np = _np()
+    k = 1 if params["unit_diagonal"] else 0
+    return np.tril(t, -k) if params["lower"] else np.triu(t, k)
+
+
+def _op(a, trans):
+    return a if trans == 0 else (_mT(a) if trans == 1 else _H(a))
+
+
+def _triangular_solve_jvp(primals, tangents, params):
+    a, b = primals
+    ta, tb = tangents
+    x = _bind("linalg_triangular_solve", a, b, **params)[0]
+    if ta is None and tb is None:
+        return [x], [None]
+    # op(a) x = b  =>  op(a) dx = db - op(da) x, with da restricted to the triangle read.
+    rhs = _np().zeros_like(b) if tb is None else tb
+    if ta is not None:
+        rhs = rhs - _op(_triangle_read(ta, params), params["trans"]) @ x
+    return [x], [_bind("linalg_triangular_solve", a, rhs, **params)[0]]
+
+
+def _triangular_solve_transpose(cts, args, params):
+    (ct,) = cts
+    a, b = args
+    if is_undefined(a):
+        raise NotImplementedError("linalg_triangular_solve: not linear in the matrix")
+    if ct is None:
+        return [None, None]
+    # x = op(a)^-1 b is linear in b; its transpose is op(a)^-T: op a -> a^T, a^T -> a, and
+    # a^H -> conj(a) (the transpose, not the adjoint: cotangents are not conjugated).
+    trans = params["trans"]
+    p = dict(params, trans={0: 1, 1: 0, 2: 0}[trans])
+    m = _np().conj(a) if trans == 2 else a
+    return [None, _bind("linalg_triangular_solve", m, ct, **p)[0]]
+
+
 defrules("linalg_solve", jvp=_solve_jvp, transpose=_solve_transpose, batch=_solve_batch)
+defrules(
+    "linalg_triangular_solve",
+    jvp=_triangular_solve_jvp,
+    transpose=_triangular_solve_transpose,
+    batch=_batch_stacked("linalg_triangular_solve", 2),
+)
 defrules("linalg_slogdet", jvp=_slogdet_jvp, batch=_batch_stacked("linalg_slogdet", 1))
 defrules("linalg_cholesky", jvp=_cholesky_jvp, batch=_batch_stacked("linalg_cholesky", 1))
 defrules("linalg_qr", jvp=_qr_jvp, batch=_batch_stacked("linalg_qr", 1))

@@ -1,0 +1,57 @@
+"""jax.lax.linalg: the linear-algebra operations under jax.numpy.linalg and jax.scipy.linalg,
+with JAX's signatures (batched over leading dimensions)."""
+
+
+def _np():
+    import arrax.numpy as np  # arrax.numpy imports arrax.lax: import it when first used
+
+    return np
+
+
+def cholesky(x, *, symmetrize_input=True):
+    """The lower Cholesky factor; with symmetrize_input, of (x + x^H) / 2."""
+    np = _np()
+    if symmetrize_input:
+        x = (x + np.conj(np.swapaxes(x, -1, -2))) / 2
+    return np.linalg.cholesky(x)
+
+
+def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False,
+                     conjugate_a=False, unit_diagonal=False):  # fmt: skip
+    """x with op(a) x = b (left_side) or x op(a) = b, op(a) being a, a^T, conj(a) or a^H."""
+    from arrax.numpy import linalg
+
+    np = _np()
+    a, b = np.asarray(a), np.asarray(b)
+    if conjugate_a and not transpose_a:
+        a, conjugate_a = np.conj(a), False
+    trans = (2 if conjugate_a else 1) if transpose_a else 0
+    if left_side:
+        return linalg._triangular_solve(a, b, lower=lower, trans=trans, unit_diagonal=unit_diagonal)
+    # x op(a) = b  <=>  op(a)^T x^T = b^T: op(a)^T is a^T, a, or conj(a) for op a, a^T, a^H.
+    if trans == 2:
+        a, trans2 = np.conj(a), 0
+    else:
+        trans2 = 1 - trans
+    xt = linalg._triangular_solve(
+        a, np.swapaxes(b, -1, -2), lower=lower, trans=trans2, unit_diagonal=unit_diagonal
+    )
+    return np.swapaxes(xt, -1, -2)
+
+
+def qr(x, *, full_matrices=True):
+    """(q, r): q is m x m with full_matrices, else m x min(m, n)."""
+    return _np().linalg.qr(x, mode="complete" if full_matrices else "reduced")
+
+
+def svd(x, *, full_matrices=True, compute_uv=True):
+    return _np().linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+def eigh(x, *, lower=True, symmetrize_input=True):
+    """(v, w) as JAX orders them: eigenvectors, then ascending eigenvalues."""
+    np = _np()
+    if symmetrize_input:
+        x = (x + np.conj(np.swapaxes(x, -1, -2))) / 2
+    w, v = np.linalg.eigh(x, UPLO="L" if lower else "U")
+    return v, w
