@@ -1,12 +1,34 @@
-"""jax.scipy.stats: the normal distribution (``norm``), from arrax.scipy.special."""
+"""jax.scipy.stats: the normal distribution (``norm``) here, the others (expon, uniform,
+laplace, logistic, cauchy, t, gamma, chi2, beta, poisson, bernoulli, binom, geom,
+multivariate_normal, dirichlet) in _distributions.py; all from arrax.scipy.special."""
 
 import math
 import types
 
 import arrax.numpy as np
 from arrax.scipy import special
+from arrax.scipy._distributions import (  # noqa: E402
+    bernoulli,
+    beta,
+    binom,
+    cauchy,
+    chi2,
+    dirichlet,
+    expon,
+    gamma,
+    geom,
+    laplace,
+    logistic,
+    multivariate_normal,
+    poisson,
+    t,
+    uniform,
+)  # fmt: skip
 
-__all__ = ["norm"]
+__all__ = [
+    "norm", "expon", "uniform", "laplace", "logistic", "cauchy", "t", "gamma", "chi2", "beta",
+    "poisson", "bernoulli", "binom", "geom", "multivariate_normal", "dirichlet",
+]  # fmt: skip
 
 
 def _std(x, loc, scale):

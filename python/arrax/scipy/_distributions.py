@@ -1,0 +1,274 @@
+"""The distributions of jax.scipy.stats other than norm, as namespaces of functions with
+SciPy's signatures (loc/scale where SciPy has them). Densities are -inf (log) or 0 outside the
+support, as in SciPy and JAX. Everything is arrax.numpy over arrax.scipy.special, so it traces,
+differentiates and batches."""
+
+import math
+import types
+
+import arrax.numpy as np
+from arrax.scipy import special
+
+
+def _float(*xs):
+    """The arguments as floating arrays of one dtype, broadcast together. Python numbers are
+    weakly typed (NEP 50, as in JAX): float32 data with loc=0.5 stays float32."""
+    arrays = [special._float(x) for x in xs if not isinstance(x, (int, float))]
+    dt = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    return np.broadcast_arrays(*[np.asarray(x, dtype=dt) for x in xs])
+
+
+def _std(x, loc, scale):
+    x, loc, scale = _float(x, loc, scale)
+    return (x - loc) / scale, scale
+
+
+def _where_support(inside, value):
+    return np.where(inside, value, -np.inf)
+
+
+def _family(logpdf, cdf=None, ppf=None, sf=None, pmf=False):
+    """A namespace from the log density (log mass with pmf), with pdf/logcdf/logsf derived."""
+    d = {}
+    dens = "logpmf" if pmf else "logpdf"
+    d[dens] = logpdf
+    d["pmf" if pmf else "pdf"] = lambda *a, **k: np.exp(logpdf(*a, **k))
+    if cdf is not None:
+        d["cdf"] = cdf
+        d["logcdf"] = lambda *a, **k: np.log(cdf(*a, **k))
+        sf = sf or (lambda *a, **k: 1 - cdf(*a, **k))
+        d["sf"] = sf
+        d["logsf"] = lambda *a, **k: np.log(sf(*a, **k))
+    if ppf is not None:
+        d["ppf"] = ppf
+    return types.SimpleNamespace(**d)
+
+
+# ---- continuous, location-scale ---------------------------------------------------------
+
+
+def _expon_logpdf(x, loc=0, scale=1):
+    z, scale = _std(x, loc, scale)
+    return _where_support(z >= 0, -z - np.log(scale))
+
+
+def _expon_cdf(x, loc=0, scale=1):
+    z, _ = _std(x, loc, scale)
+    return np.where(z >= 0, -np.expm1(-np.maximum(z, 0)), 0.0)
+
+
+def _expon_sf(x, loc=0, scale=1):
+    z, _ = _std(x, loc, scale)
+    return np.where(z >= 0, np.exp(-np.maximum(z, 0)), 1.0)
+
+
+expon = _family(
+    _expon_logpdf,
+    _expon_cdf,
+    lambda q, loc=0, scale=1: -np.log1p(-special._float(q)) * scale + loc,
+    _expon_sf,
+)
+
+
+def _uniform_logpdf(x, loc=0, scale=1):
+    z, scale = _std(x, loc, scale)
+    return _where_support((z >= 0) & (z <= 1), -np.log(scale))
+
+
+uniform = _family(
+    _uniform_logpdf,
+    lambda x, loc=0, scale=1: np.clip(_std(x, loc, scale)[0], 0, 1),
+    lambda q, loc=0, scale=1: loc + special._float(q) * scale,
+)
+
+
+def _laplace_logpdf(x, loc=0, scale=1):
+    z, scale = _std(x, loc, scale)
+    return -np.abs(z) - np.log(2 * scale)
+
+
+def _laplace_cdf(x, loc=0, scale=1):
+    z, _ = _std(x, loc, scale)
+    return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0)), 1 - 0.5 * np.exp(-np.maximum(z, 0)))
+
+
+laplace = _family(_laplace_logpdf, _laplace_cdf)
+
+
+def _logistic_logpdf(x, loc=0, scale=1):
+    z, scale = _std(x, loc, scale)
+    a = np.abs(z)  # symmetric: the stable form for either tail
+    return -a - 2 * np.log1p(np.exp(-a)) - np.log(scale)
+
+
+logistic = _family(
+    _logistic_logpdf,
+    lambda x, loc=0, scale=1: special.expit(_std(x, loc, scale)[0]),
+    lambda q, loc=0, scale=1: special.logit(q) * scale + loc,
+    lambda x, loc=0, scale=1: special.expit(-_std(x, loc, scale)[0]),
+)
+
+
+def _cauchy_logpdf(x, loc=0, scale=1):
+    z, scale = _std(x, loc, scale)
+    return -math.log(math.pi) - np.log(scale) - np.log1p(z * z)
+
+
+cauchy = _family(
+    _cauchy_logpdf,
+    lambda x, loc=0, scale=1: 0.5 + np.arctan(_std(x, loc, scale)[0]) / math.pi,
+    lambda q, loc=0, scale=1: loc + scale * np.tan(math.pi * (special._float(q) - 0.5)),
+)
+
+
+def _t_logpdf(x, df, loc=0, scale=1):
+    x, df, loc, scale = _float(x, df, loc, scale)
+    z = (x - loc) / scale
+    half = (df + 1) / 2
+    return (
+        special.gammaln(half) - special.gammaln(df / 2) - 0.5 * np.log(df * math.pi)
+        - np.log(scale) - half * np.log1p(z * z / df)
+    )  # fmt: skip
+
+
+t = _family(_t_logpdf)
+
+
+def _gamma_logpdf(x, a, loc=0, scale=1):
+    x, a, loc, scale = _float(x, a, loc, scale)
+    z = (x - loc) / scale
+    inside = z >= 0
+    zs = np.where(inside, z, 1)
+    return _where_support(
+        inside, special.xlogy(a - 1, zs) - zs - special.gammaln(a) - np.log(scale)
+    )
+
+
+gamma = _family(_gamma_logpdf)
+
+
+def _chi2_logpdf(x, df, loc=0, scale=1):
+    half = df / 2 if isinstance(df, (int, float)) else special._float(df) / 2
+    return _gamma_logpdf(x, half, loc, 2 * scale)
+
+
+chi2 = _family(_chi2_logpdf)
+
+
+def _beta_logpdf(x, a, b, loc=0, scale=1):
+    x, a, b, loc, scale = _float(x, a, b, loc, scale)
+    z = (x - loc) / scale
+    inside = (z >= 0) & (z <= 1)
+    zs = np.where(inside, z, 0.5)
+    return _where_support(
+        inside,
+        special.xlogy(a - 1, zs) + special.xlog1py(b - 1, -zs) - special.betaln(a, b)
+        - np.log(scale),
+    )  # fmt: skip
+
+
+beta = _family(_beta_logpdf)
+
+
+# ---- discrete ------------------------------------------------------------------------------
+
+
+def _integer_at_least(k, low):
+    return (k == np.floor(k)) & (k >= low)
+
+
+def _poisson_logpmf(k, mu, loc=0):
+    k, mu, loc = _float(k, mu, loc)
+    k = k - loc
+    inside = _integer_at_least(k, 0)
+    ks = np.where(inside, k, 0)
+    return _where_support(inside, special.xlogy(ks, mu) - special.gammaln(ks + 1) - mu)
+
+
+poisson = _family(_poisson_logpmf, pmf=True)
+
+
+def _bernoulli_logpmf(k, p, loc=0):
+    k, p, loc = _float(k, p, loc)
+    k = k - loc
+    inside = (k == 0) | (k == 1)
+    ks = np.where(inside, k, 0)
+    return _where_support(inside, special.xlogy(ks, p) + special.xlog1py(1 - ks, -p))
+
+
+def _bernoulli_cdf(k, p, loc=0):
+    k, p, loc = _float(k, p, loc)
+    k = k - loc
+    return np.where(k < 0, 0.0, np.where(k < 1, 1 - p, 1.0))
+
+
+bernoulli = _family(_bernoulli_logpmf, _bernoulli_cdf, pmf=True)
+
+
+def _binom_logpmf(k, n, p, loc=0):
+    k, n, p, loc = _float(k, n, p, loc)
+    k = k - loc
+    inside = _integer_at_least(k, 0) & (k <= n)
+    ks = np.where(inside, k, 0)
+    comb = special.gammaln(n + 1) - special.gammaln(ks + 1) - special.gammaln(n - ks + 1)
+    return _where_support(inside, comb + special.xlogy(ks, p) + special.xlog1py(n - ks, -p))
+
+
+binom = _family(_binom_logpmf, pmf=True)
+
+
+def _geom_logpmf(k, p, loc=0):
+    k, p, loc = _float(k, p, loc)
+    k = k - loc
+    inside = _integer_at_least(k, 1)
+    ks = np.where(inside, k, 1)
+    return _where_support(inside, special.xlog1py(ks - 1, -p) + np.log(p))
+
+
+geom = _family(_geom_logpmf, pmf=True)
+
+
+# ---- multivariate --------------------------------------------------------------------------
+
+
+def _mvn_logpdf(x, mean, cov, allow_singular=None):
+    """log N(x; mean, cov) over x's last axis, through cov's Cholesky factor."""
+    from arrax.scipy import linalg
+
+    x, mean = special._float(x), special._float(mean)
+    cov = special._float(cov)
+    dt = np.result_type(x, mean, cov)
+    x, mean, cov = x.astype(dt), mean.astype(dt), cov.astype(dt)
+    if mean.ndim == 0:  # one dimension: x's items are the points (as JAX)
+        return -0.5 * ((x - mean) ** 2 / cov + math.log(2 * math.pi) + np.log(cov))
+    if cov.ndim < 2:  # a scalar or a diagonal given as a vector: SciPy's shorthand
+        cov = np.eye(mean.shape[-1], dtype=dt) * cov
+    d = cov.shape[-1]
+    low = np.linalg.cholesky(cov)
+    diff = x - mean
+    shape = np.broadcast_shapes(diff.shape[:-1], low.shape[:-2])
+    y = linalg.solve_triangular(
+        np.broadcast_to(low, shape + (d, d)), np.broadcast_to(diff, shape + (d,)), lower=True
+    )
+    logdet = 2 * np.sum(np.log(np.diagonal(low, axis1=-2, axis2=-1)), axis=-1)
+    return -0.5 * (d * math.log(2 * math.pi) + logdet + np.sum(y * y, axis=-1))
+
+
+multivariate_normal = types.SimpleNamespace(
+    logpdf=_mvn_logpdf, pdf=lambda *a, **k: np.exp(_mvn_logpdf(*a, **k))
+)
+
+
+def _dirichlet_logpdf(x, alpha):
+    """log Dirichlet(x; alpha) with the components on x's first axis (SciPy's layout)."""
+    x, alpha = special._float(x), special._float(alpha)
+    dt = np.result_type(x, alpha)
+    x, alpha = x.astype(dt), alpha.astype(dt)
+    a = alpha.reshape(alpha.shape + (1,) * (x.ndim - 1))
+    norm = np.sum(special.gammaln(alpha)) - special.gammaln(np.sum(alpha))
+    return np.sum(special.xlogy(a - 1, x), axis=0) - norm
+
+
+dirichlet = types.SimpleNamespace(
+    logpdf=_dirichlet_logpdf, pdf=lambda *a, **k: np.exp(_dirichlet_logpdf(*a, **k))
+)
