@@ -9,6 +9,9 @@ import enum
 import numpy as _onp
 
 __all__ = [
+    "igamma",
+    "igammac",
+    "betainc",
     "clamp",
     "select_n",
     "full_like",
@@ -277,3 +280,24 @@ def associative_scan(fn, elems, reverse=False, axis=0):
     if reverse:
         result = [np.flip(x, axis) for x in result]
     return tree_util.tree_unflatten(tree, result)
+
+
+def igamma(a, x):
+    """The regularized lower incomplete gamma function (scipy.special.gammainc)."""
+    from arrax.scipy._incomplete import gammainc  # arrax.scipy imports arrax.lax
+
+    return gammainc(a, x)
+
+
+def igammac(a, x):
+    """The regularized upper incomplete gamma function (scipy.special.gammaincc)."""
+    from arrax.scipy._incomplete import gammaincc
+
+    return gammaincc(a, x)
+
+
+def betainc(a, b, x):
+    """The regularized incomplete beta function (scipy.special.betainc)."""
+    from arrax.scipy._incomplete import betainc
+
+    return betainc(a, b, x)

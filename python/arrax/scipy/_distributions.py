@@ -131,7 +131,14 @@ def _t_logpdf(x, df, loc=0, scale=1):
     )  # fmt: skip
 
 
-t = _family(_t_logpdf)
+def _t_cdf(x, df, loc=0, scale=1):
+    x, df, loc, scale = _float(x, df, loc, scale)
+    z = (x - loc) / scale
+    tail = 0.5 * special.betainc(df / 2, 0.5, df / (df + z * z))  # P(T > |z|)
+    return np.where(z < 0, tail, 1 - tail)
+
+
+t = _family(_t_logpdf, _t_cdf)
 
 
 def _gamma_logpdf(x, a, loc=0, scale=1):
@@ -144,15 +151,31 @@ def _gamma_logpdf(x, a, loc=0, scale=1):
     )
 
 
-gamma = _family(_gamma_logpdf)
+def _gamma_z(x, a, loc, scale):
+    x, a, loc, scale = _float(x, a, loc, scale)
+    return np.maximum((x - loc) / scale, 0), a
 
 
-def _chi2_logpdf(x, df, loc=0, scale=1):
-    half = df / 2 if isinstance(df, (int, float)) else special._float(df) / 2
-    return _gamma_logpdf(x, half, loc, 2 * scale)
+def _gamma_cdf(x, a, loc=0, scale=1):
+    return special.gammainc(*reversed(_gamma_z(x, a, loc, scale)))
 
 
-chi2 = _family(_chi2_logpdf)
+def _gamma_sf(x, a, loc=0, scale=1):
+    return special.gammaincc(*reversed(_gamma_z(x, a, loc, scale)))
+
+
+gamma = _family(_gamma_logpdf, _gamma_cdf, sf=_gamma_sf)
+
+
+def _half(df):
+    return df / 2 if isinstance(df, (int, float)) else special._float(df) / 2
+
+
+chi2 = _family(
+    lambda x, df, loc=0, scale=1: _gamma_logpdf(x, _half(df), loc, 2 * scale),
+    lambda x, df, loc=0, scale=1: _gamma_cdf(x, _half(df), loc, 2 * scale),
+    sf=lambda x, df, loc=0, scale=1: _gamma_sf(x, _half(df), loc, 2 * scale),
+)
 
 
 def _beta_logpdf(x, a, b, loc=0, scale=1):
@@ -167,7 +190,12 @@ def _beta_logpdf(x, a, b, loc=0, scale=1):
     )  # fmt: skip
 
 
-beta = _family(_beta_logpdf)
+def _beta_cdf(x, a, b, loc=0, scale=1):
+    x, a, b, loc, scale = _float(x, a, b, loc, scale)
+    return special.betainc(a, b, np.clip((x - loc) / scale, 0, 1))
+
+
+beta = _family(_beta_logpdf, _beta_cdf)
 
 
 # ---- discrete ------------------------------------------------------------------------------
@@ -185,7 +213,13 @@ def _poisson_logpmf(k, mu, loc=0):
     return _where_support(inside, special.xlogy(ks, mu) - special.gammaln(ks + 1) - mu)
 
 
-poisson = _family(_poisson_logpmf, pmf=True)
+def _poisson_cdf(k, mu, loc=0):
+    k, mu, loc = _float(k, mu, loc)
+    k = np.floor(k - loc)
+    return np.where(k < 0, 0.0, special.gammaincc(np.maximum(k, 0) + 1, mu))
+
+
+poisson = _family(_poisson_logpmf, _poisson_cdf, pmf=True)
 
 
 def _bernoulli_logpmf(k, p, loc=0):
@@ -214,7 +248,16 @@ def _binom_logpmf(k, n, p, loc=0):
     return _where_support(inside, comb + special.xlogy(ks, p) + special.xlog1py(n - ks, -p))
 
 
-binom = _family(_binom_logpmf, pmf=True)
+def _binom_cdf(k, n, p, loc=0):
+    k, n, p, loc = _float(k, n, p, loc)
+    k = np.floor(k - loc)
+    inner = (k >= 0) & (k < n)
+    ks = np.where(inner, k, 0)
+    val = special.betainc(np.where(inner, n - ks, 1), ks + 1, 1 - p)
+    return np.where(k < 0, 0.0, np.where(k >= n, 1.0, val))
+
+
+binom = _family(_binom_logpmf, _binom_cdf, pmf=True)
 
 
 def _geom_logpmf(k, p, loc=0):

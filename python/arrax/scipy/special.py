@@ -1,6 +1,6 @@
 """jax.scipy.special: special functions on arrax arrays (float64 where x64 is on, as inputs
 say). erf, erfc, erfinv, gammaln, digamma, polygamma and zeta are primitives; the rest are
-written with them."""
+written with them (the incomplete gamma and beta functions in _incomplete.py)."""
 
 import math
 
@@ -11,7 +11,7 @@ from arrax.nn import log_softmax, softmax  # noqa: F401 (jax.scipy.special has t
 __all__ = [
     "erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "polygamma", "zeta", "betaln",
     "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr",
-    "softmax", "log_softmax", "factorial", "multigammaln",
+    "softmax", "log_softmax", "factorial", "multigammaln", "gammainc", "gammaincc", "betainc",
 ]  # fmt: skip
 
 
@@ -177,3 +177,6 @@ def log_ndtr(x):
     series = 1 - z * (1 - 3 * z * (1 - 5 * z * (1 - 7 * z)))
     asym = -0.5 * t * t - np.log(-t) - 0.5 * math.log(2 * math.pi) + np.log(series)
     return np.where(lower, asym, direct)
+
+
+from arrax.scipy._incomplete import betainc, gammainc, gammaincc  # noqa: E402
