@@ -38,6 +38,17 @@ bool emulated() {
 
 namespace {
 
+// ARRAX_CUDA_EMULATOR_SKIP_KERNELS=1: launches and cuBLAS GEMMs are checked but not run, so a
+// profile of a GPU program on the emulator shows arrax's own host work (dispatch, planning,
+// allocation) without the emulated device's. Results are then garbage: for profiling only.
+bool skip_kernels() {
+  static const bool on = [] {
+    const char* e = std::getenv("ARRAX_CUDA_EMULATOR_SKIP_KERNELS");
+    return e && *e && std::string(e) != "0";
+  }();
+  return on;
+}
+
 // Every emulator call holds this lock: its state is global, as a device's is.
 std::recursive_mutex& emu_mutex() {
   static auto* m = new std::recursive_mutex;
@@ -449,6 +460,7 @@ int cu_launch(void* fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsi
   if (extra || gx == 0 || gy == 0 || gz == 0 || threads == 0 || threads > 1024 ||
       shared_bytes > (48u << 10) || gy > 65535 || gz > 65535)
     return 1;  // INVALID_VALUE
+  if (skip_kernels()) return 0;
   DeviceAccess open;
   g_thread.grid_dim = {gx, gy, gz};
   g_thread.block_dim = {bx, by, bz};
@@ -537,7 +549,7 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
   if (m < 0 || n < 0 || k < 0 || batch < 0 || ldc < std::max(1, m) ||
       lda < std::max(1, ta ? k : m) || ldb < std::max(1, tb ? n : k))
     return kInvalid;
-  if (m == 0 || n == 0 || batch == 0) return 0;
+  if (m == 0 || n == 0 || batch == 0 || skip_kernels()) return 0;
   const double al =
       compute == 70 ? *static_cast<const double*>(alpha) : *static_cast<const float*>(alpha);
   const double be =
