@@ -384,6 +384,29 @@ def test_linalg_gpu_matches_cpu(dtype):
         anp.linalg.solve(gpu(singular), gpu(np.ones((2, 3, 1), dtype)))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_triangular_solve_gpu_matches_cpu(dtype):
+    # cuBLAS's trsmBatched: every triangle, transpose and diagonal; the other triangle of a
+    # holds values that must not be read; scipy.linalg's wrappers stay on the GPU.
+    from arrax.scipy import linalg as sla
+
+    rng = np.random.default_rng(18)
+    a = (rng.normal(size=(3, 5, 5)) + 4 * np.eye(5)).astype(dtype)
+    b = rng.normal(size=(3, 5, 2)).astype(dtype)
+    tol = dict(rtol=1e-4, atol=1e-5) if dtype == "float32" else dict(rtol=1e-10, atol=1e-12)
+    for lower in (0, 1):
+        for trans in (0, 1, 2):
+            for unit in (0, 1):
+                params = dict(lower=lower, trans=trans, unit_diagonal=unit)
+                want = lax.bind1("linalg_triangular_solve", a, b, **params)
+                got = lax.bind1("linalg_triangular_solve", gpu(a), gpu(b), **params)
+                assert got.device.platform == "gpu"
+                close(got, want, **tol)
+    x = sla.cho_solve(sla.cho_factor(gpu(a @ a.transpose(0, 2, 1)), lower=True), gpu(b))
+    assert x.device.platform == "gpu"
+    close(x, np.linalg.solve(a @ a.transpose(0, 2, 1), b), rtol=tol["rtol"] * 100, atol=1e-4)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
 def test_matmul_shapes_and_layouts(dtype):
     rng = np.random.default_rng(4)

@@ -660,6 +660,50 @@ int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, 
   return 0;
 }
 
+// ---- cuBLAS: batched triangular solve (BLAS's trsm, column-major) -------------------------
+
+// For each b: op(A) X = alpha B (side 0, A m x m) or X op(A) = alpha B (side 1, A n x n), B
+// m x n overwritten by X; only A's `uplo` triangle (0 lower, 1 upper) is read, its diagonal
+// taken as ones with diag 1; op is A (0) or A^T (1, 2 for these real types).
+template <typename T>
+int cublas_trsm(void*, int side, int uplo, int trans, int diag, int m, int n, const T* alpha,
+                const T* const* arrays, int lda, T* const* barrays, int ldb, int batch) {
+  if (m < 0 || n < 0 || batch < 0 || ldb < std::max(1, m)) return 7;
+  const int s = side == 0 ? m : n;
+  if (lda < std::max(1, s)) return 7;
+  DeviceAccess open;
+  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 7;
+  // The system each right-hand side solves is M x = alpha r: M = op(A) for left solves, op(A)^T
+  // for right ones (X M' = B row by row is M'^T x = b), lower or upper as this says.
+  const bool lower = (uplo == 0) != (trans != 0) != (side == 1);
+  const bool transposed = (trans != 0) != (side == 1);  // M = tri(A)^T
+  std::vector<double> mat(static_cast<size_t>(s) * s), x(s);
+  for (int b = 0; b < batch; ++b) {
+    const T* a = arrays[b];
+    T* bm = barrays[b];
+    for (int i = 0; i < s; ++i)
+      for (int j = 0; j < s; ++j) {
+        const bool read = uplo == 0 ? i >= j : i <= j;  // A(i, j) in the referenced triangle
+        const double v = !read ? 0.0 : (i == j && diag == 1) ? 1.0 : double(a[i + j * lda]);
+        mat[transposed ? j * s + i : i * s + j] = v;
+      }
+    const int count = side == 0 ? n : m;  // columns (left) or rows (right) of B
+    for (int c = 0; c < count; ++c) {
+      auto at = [&](int i) -> T& { return side == 0 ? bm[i + c * ldb] : bm[c + i * ldb]; };
+      for (int i = 0; i < s; ++i) x[i] = double(*alpha) * double(at(i));
+      for (int t = 0; t < s; ++t) {
+        const int i = lower ? t : s - 1 - t;
+        double acc = x[i];
+        for (int j = 0; j < s; ++j)
+          if (lower ? j < i : j > i) acc -= mat[i * s + j] * x[j];
+        x[i] = acc / mat[i * s + i];
+      }
+      for (int i = 0; i < s; ++i) at(i) = static_cast<T>(x[i]);
+    }
+  }
+  return 0;
+}
+
 // ---- cuSOLVER: batched Cholesky (LAPACK's potrf, column-major) ---------------------------
 
 // The factor of each matrix in its `uplo` triangle (0 lower: A = L L^T, 1 upper: A = U^T U),
@@ -815,6 +859,8 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasDgetrsBatched", reinterpret_cast<void*>(cublas_getrs<double>)},
       {"cublas/cublasSgetriBatched", reinterpret_cast<void*>(cublas_getri<float>)},
       {"cublas/cublasDgetriBatched", reinterpret_cast<void*>(cublas_getri<double>)},
+      {"cublas/cublasStrsmBatched", reinterpret_cast<void*>(cublas_trsm<float>)},
+      {"cublas/cublasDtrsmBatched", reinterpret_cast<void*>(cublas_trsm<double>)},
       {"cusolver/cusolverDnCreate", reinterpret_cast<void*>(library_create)},
       {"cusolver/cusolverDnSetStream", reinterpret_cast<void*>(library_set_stream)},
       {"cusolver/cusolverDnSpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<float>)},

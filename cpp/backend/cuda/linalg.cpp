@@ -1,10 +1,10 @@
-// linalg_solve, linalg_inv, linalg_slogdet and linalg_cholesky on the GPU for float32/float64
-// stacks. solve, inv and slogdet go through cuBLAS's batched LU (getrfBatched, then
-// getrsBatched or getriBatched): a row-major matrix is its transpose in cuBLAS's column-major
-// terms, so the LU is of A^T, solve asks for the transposed system, getri's inverse of A^T read
-// row-major is A^-1, and det(A^T) = det(A). cholesky is cuSOLVER's potrfBatched asked for the
-// upper factor U of A^T = A (column-major), which read row-major is the lower L, the other
-// triangle then zeroed by a generated kernel. A singular (or, for cholesky, not positive
+// linalg_solve, linalg_inv, linalg_slogdet, linalg_cholesky and linalg_triangular_solve on the
+// GPU for float32/float64 stacks. solve, inv and slogdet go through cuBLAS's batched LU
+// (getrfBatched, then getrsBatched or getriBatched): a row-major matrix is its transpose in
+// cuBLAS's column-major terms, so the LU is of A^T, solve asks for the transposed system, getri's
+// inverse of A^T read row-major is A^-1, and det(A^T) = det(A). cholesky is cuSOLVER's potrfBatched
+// asked for the upper factor U of A^T = A (column-major), which read row-major is the lower L, the
+// other triangle then zeroed by a generated kernel. A singular (or, for cholesky, not positive
 // definite) matrix raises LinAlgError as on the CPU; that reads the info back, which waits for
 // the device. Other dtypes and the other decompositions run through the host.
 #include <cmath>
@@ -253,6 +253,47 @@ KernelFn cholesky_kernel(const Primitive* p) {
 
 }  // namespace
 
+// linalg_triangular_solve: cuBLAS's trsmBatched. Row-major a read column-major is a^T, and
+// row-major x, b (n x k) are column-major x^T, b^T (k x n): op(a) x = b is x^T op(a)^T = b^T,
+// a right-side solve with a^T, whose triangle is the other one: op(a)^T is a^T (op N on it),
+// a (op T), or conj(a) = (a^T)^H (op C).
+using Trsm = int (*)(void*, int, int, int, int, int, int, const void*, const void* const*, int,
+                     void* const*, int, int);
+
+KernelFn triangular_solve_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array &a = in[0], &rhs = in[1];
+    const int64_t n = a.shape().back(), k = rhs.shape().back();
+    const int64_t batch = n ? a.size() / (n * n) : 0;
+    if (!on_device(a.dtype()) || batch == 0 || k == 0) return run_on_host(*p, in, params, dev);
+    const bool dbl = a.dtype() == DType::Float64;
+    static const Trsm strsm =
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasStrsmBatched"));
+    static const Trsm dtrsm =
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasDtrsmBatched"));
+    const Array am = a.contiguous();
+    Array x = rhs.contiguous(true);  // solved in place: a copy of b (the input stays)
+    const Array aa = pointers(am, batch, n * n), xa = pointers(x, batch, n * k);
+    const bool lower = params.get_int("lower") != 0;
+    const int64_t trans = params.get_int("trans");
+    const float one_f = 1;
+    const double one_d = 1;
+    const int rc = (dbl ? dtrsm : strsm)(
+        cublas_handle(dev.index), /*side=RIGHT*/ 1, /*uplo: a^T's*/ lower ? 1 : 0,
+        /*op*/ static_cast<int>(trans), /*diag*/ params.get_int("unit_diagonal") ? 1 : 0,
+        static_cast<int>(k), static_cast<int>(n),
+        dbl ? static_cast<const void*>(&one_d) : static_cast<const void*>(&one_f),
+        reinterpret_cast<const void* const*>(aa.data()), static_cast<int>(n),
+        reinterpret_cast<void* const*>(xa.data()), static_cast<int>(k), static_cast<int>(batch));
+    if (rc)
+      throw ValueError("triangular_solve: cublastrsmBatched failed (status " + std::to_string(rc) +
+                       ")");
+    return {x};
+  };
+}
+
 std::vector<std::string> linalg_sources() {
   return {lower_source(DType::Float32), lower_source(DType::Float64)};
 }
@@ -266,6 +307,8 @@ void install_linalg_kernels() {
     register_cuda_kernel("linalg_solve", solve_kernel(p));
   if (const Primitive* p = find_primitive("linalg_inv"))
     register_cuda_kernel("linalg_inv", inv_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_triangular_solve"))
+    register_cuda_kernel("linalg_triangular_solve", triangular_solve_kernel(p));
 }
 
 }  // namespace arrax::cuda
