@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -25,21 +26,13 @@ const std::vector<DType> kRealDTypes = {
     DType::UInt8,    DType::UInt16,  DType::UInt32, DType::UInt64, DType::Float16,
     DType::BFloat16, DType::Float32, DType::Float64};
 
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t i = s.find(from); i != std::string::npos; i = s.find(from, i + to.size()))
-    s.replace(i, from.size(), to);
-  return s;
-}
-
 // Adds one kernel's source to `all` in a namespace of its own, its kernels (extern "C", so
 // shared by every namespace) renamed.
 void add(std::string& all, int& n, const std::string& src) {
   const std::string k = std::to_string(n++);
-  std::string s = src;
-  for (const char* kernel :
-       {"ax_ew", "ax_red", "ax_take", "ax_scatter", "ax_claim", "ax_arg", "ax_sort", "ax_scan",
-        "ax_ewr", "ax_pool", "ax_im2col", "ax_col2im", "ax_lower"})
-    s = replace_all(s, std::string(kernel) + "(", std::string(kernel) + "_" + k + "(");
+  static const std::regex kernel_name(
+      R"re((extern "C" __global__ void (?:__launch_bounds__\([^)]*\) )?)(\w+)\()re");
+  const std::string s = std::regex_replace(src, kernel_name, "$1$2_" + k + "(");
   all += "namespace gen" + k + " {\n" + s + "}\n";
 }
 

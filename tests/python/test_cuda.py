@@ -274,10 +274,10 @@ def test_arg_reductions_and_scans_gpu_match_cpu(dtype, shape):
 
 
 @pytest.mark.parametrize("dtype", KERNEL_DTYPES)
-@pytest.mark.parametrize("shape", [(7,), (40, 3), (3, 300), (2, 2048), (1, 3000)])
+@pytest.mark.parametrize("shape", [(7,), (40, 3), (3, 300), (2, 2048), (1, 3000), (9000, 2)])
 def test_sorts_gpu_match_cpu(dtype, shape):
-    # A thread per line up to 32 items, a block per line up to 2048, the host beyond; stable,
-    # NaN last, -0.0 kept as it was.
+    # A thread per line up to 32 items, a block per line up to 2048, a merge sort of 2048-item
+    # tiles beyond; stable, NaN last, -0.0 kept as it was.
     rng = np.random.default_rng(13)
     x = _sample(dtype, shape, rng, nan=True)
     if np.dtype(dtype).kind in "iu":
