@@ -5,6 +5,7 @@
 // Their differentiation and batching rules are in python/arrax/numpy/linalg.py.
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <Eigen/Cholesky>
 #include <Eigen/LU>
@@ -63,6 +64,42 @@ std::vector<Array> solve_kernel(const std::vector<Array>& in, const Params&) {
     });
   });
   return {out};
+}
+
+// The LU factorization itself (scipy.linalg.lu_factor, lax.linalg.lu): a[perm] = L U with L
+// unit lower and U upper packed in one matrix, LAPACK's 0-based row interchanges (pivots: row
+// i swapped with pivots[i], in turn) and the permutation they make. A singular matrix is not
+// an error (U has a zero on its diagonal), as in LAPACK's getrf.
+std::vector<Array> lu_kernel(const std::vector<Array>& in, const Params&) {
+  const Array a = in[0].contiguous();
+  check_matrix("lu", {a.shape(), a.dtype()}, true);
+  const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+  const Shape bs = batch_of(a.shape());
+  Array lu = Array::empty(a.shape(), a.dtype());
+  Array piv = Array::empty(with_last(bs, {n}), DType::Int32);
+  Array perm = Array::empty(with_last(bs, {n}), DType::Int32);
+  dispatch_linalg(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    for_batch(batch, n * n * n, [&](int64_t b) {
+      Eigen::PartialPivLU<Mat<T>> f(MapC<T>(a.data_as<T>() + b * n * n, n, n));
+      MapM<T>(lu.data_as<T>() + b * n * n, n, n) = f.matrixLU();
+      // (P a)'s row i is a's row perm[i]: P applied to 0..n-1.
+      const Eigen::VectorXi rows = f.permutationP() * Eigen::VectorXi::LinSpaced(n, 0, n - 1);
+      int* pm = perm.data_as<int>() + b * n;
+      int* pv = piv.data_as<int>() + b * n;
+      std::vector<int> at(n), where(n);  // the row at each position, each row's position
+      for (int64_t i = 0; i < n; ++i) at[i] = where[i] = static_cast<int>(i);
+      for (int64_t i = 0; i < n; ++i) {
+        pm[i] = rows[i];
+        const int j = where[rows[i]];  // the interchange that brings row perm[i] to i
+        pv[i] = j;
+        std::swap(at[i], at[j]);
+        where[at[i]] = static_cast<int>(i);
+        where[at[j]] = j;
+      }
+    });
+  });
+  return {lu, piv, perm};
 }
 
 std::vector<Array> slogdet_kernel(const std::vector<Array>& in, const Params&) {
@@ -172,6 +209,15 @@ const Primitive& slogdet_p = register_linalg(
       return std::vector<AbstractValue>{av(b, in[0].dtype), av(b, real_dtype(in[0].dtype))};
     },
     slogdet_kernel);
+const Primitive& lu_p = register_linalg(
+    "linalg_lu", 1,
+    [](const std::vector<AbstractValue>& in, const Params&) {
+      check_matrix("lu", in[0], true);
+      const Shape b = batch_of(in[0].shape, 1);
+      return std::vector<AbstractValue>{av(in[0].shape, in[0].dtype), av(b, DType::Int32),
+                                        av(b, DType::Int32)};
+    },
+    lu_kernel);
 const Primitive& cholesky_p = register_linalg(
     "linalg_cholesky", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {

@@ -265,6 +265,7 @@ CASES += [
         lambda a, b: lax.bind1("linalg_solve", a, b),
         (_well_conditioned(3, 3), real(3, 2)),
     ),
+    Case("linalg_lu", lambda a: lax.bind("linalg_lu", a)[0], (_well_conditioned(3, 3),)),
     Case(
         "linalg_triangular_solve",
         lambda a, b: lax.bind1("linalg_triangular_solve", a, b, lower=1, trans=0, unit_diagonal=0),

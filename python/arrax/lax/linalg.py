@@ -39,6 +39,22 @@ def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False,
     return np.swapaxes(xt, -1, -2)
 
 
+def lu(x):
+    """(lu, pivots, permutation): L (unit lower) and U packed, LAPACK's 0-based row
+    interchanges, and the row order they make (x[permutation] = L U)."""
+    from arrax.numpy import linalg
+
+    return tuple(linalg._bind("linalg_lu", x))
+
+
+def lu_pivots_to_permutation(pivots, permutation_size):
+    from arrax.scipy.linalg import _pivots_to_permutation
+
+    if permutation_size != pivots.shape[-1]:
+        raise NotImplementedError("lu_pivots_to_permutation: permutation_size must be the pivots'")
+    return _pivots_to_permutation(pivots)
+
+
 def qr(x, *, full_matrices=True):
     """(q, r): q is m x m with full_matrices, else m x min(m, n)."""
     return _np().linalg.qr(x, mode="complete" if full_matrices else "reduced")

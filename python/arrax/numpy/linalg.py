@@ -82,7 +82,8 @@ def _square(name, shape):
 # linalg_inv, linalg_solve, linalg_slogdet, linalg_cholesky, linalg_qr (thin), linalg_svd (thin),
 # linalg_eigh (UPLO), linalg_eig: registered by cpp/primitives/linalg.cpp (Eigen, batched over
 # leading dimensions); linalg_triangular_solve (lower, trans, unit_diagonal) by
-# cpp/primitives/linalg_triangular.cpp. Their rules follow.
+# cpp/primitives/linalg_triangular.cpp; linalg_lu (packed factors, pivots, permutation). Their
+# rules follow.
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -333,6 +334,22 @@ def _triangular_solve_transpose(cts, args, params):
     return [None, _bind("linalg_triangular_solve", m, ct, **p)[0]]
 
 
+def _lu_jvp(primals, tangents, params):
+    (a,), (t,) = primals, tangents
+    lu, piv, perm = _bind("linalg_lu", a)
+    if t is None:
+        return [lu, piv, perm], [None, None, None]
+    # a[perm] = L U: with X = L^-1 t[perm] U^-1, dL = L tril(X, -1) and dU = triu(X) U.
+    np = _np()
+    low = np.tril(lu, -1) + _eye_like(a)
+    up = np.triu(lu)
+    x = np.take_along_axis(t, perm[..., :, None].astype(np.int64), axis=-2)
+    la = _triangular_solve(low, x, lower=True, unit_diagonal=True)
+    lau = _mT(_triangular_solve(up, _mT(la), lower=False, trans=1))
+    return [lu, piv, perm], [low @ np.tril(lau, -1) + np.triu(lau) @ up, None, None]
+
+
+defrules("linalg_lu", jvp=_lu_jvp, batch=_batch_stacked("linalg_lu", 1))
 defrules("linalg_solve", jvp=_solve_jvp, transpose=_solve_transpose, batch=_solve_batch)
 defrules(
     "linalg_triangular_solve",

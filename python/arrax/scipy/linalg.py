@@ -9,7 +9,8 @@ from arrax import lax
 from arrax.numpy import linalg as _la
 
 __all__ = [
-    "solve_triangular", "cholesky", "cho_factor", "cho_solve", "solve", "inv", "det",
+    "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu", "lu_factor", "lu_solve",
+    "solve", "inv", "det",
     "eigh", "eigvalsh", "svd", "qr", "expm", "block_diag", "toeplitz",
 ]  # fmt: skip
 
@@ -78,6 +79,67 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
         return solve_triangular(c, y, trans=2, lower=True)
     y = solve_triangular(c, b, trans=2, lower=False)  # a = U^H U
     return solve_triangular(c, y, lower=False)
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """(lu, piv): L (unit lower, diagonal implied) and U packed in lu, and LAPACK's 0-based row
+    interchanges (row i was swapped with piv[i], in turn) with a[perm] = L U."""
+    (a,) = _inexact(a)
+    _square("lu_factor", a)
+    lu_, piv, _ = _la._bind("linalg_lu", a)
+    return lu_, piv
+
+
+def _pivots_to_permutation(piv):
+    """The row order the interchanges make: a's row perm[i] is row i of L U."""
+    n = piv.shape[-1]
+    idx = np.arange(n, dtype=np.int32)
+
+    def swap(i, perm):
+        j = piv[..., i][..., None]
+        pi = perm[..., i][..., None]
+        pj = np.take_along_axis(perm, j.astype(np.int64), axis=-1)
+        return np.where(idx == i, pj, np.where(idx == j, pi, perm))
+
+    return lax.fori_loop(0, n, swap, np.broadcast_to(idx, piv.shape))
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """x with a x = b (trans 0), a^T x = b (1) or a^H x = b (2), from lu_factor's result."""
+    lu_, piv = lu_and_piv
+    if trans not in _TRANS:
+        raise ValueError(f"lu_solve: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+    trans = _TRANS[trans]
+    lu_, b = _inexact(lu_, b)
+    vector = b.ndim == lu_.ndim - 1
+    bm = b[..., None] if vector else b
+    if bm.ndim < 2 or bm.shape[-2] != lu_.shape[-1]:
+        raise ValueError(f"lu_solve: b's shape {b.shape} does not match lu's {lu_.shape}")
+    perm = _pivots_to_permutation(piv).astype(np.int64)
+    if trans == 0:  # L U x = b[perm]
+        y = np.take_along_axis(bm, perm[..., :, None], axis=-2)
+        y = solve_triangular(lu_, y, lower=True, unit_diagonal=True)
+        x = solve_triangular(lu_, y, lower=False)
+    else:  # U^T L^T (x[perm]) = b
+        y = solve_triangular(lu_, bm, lower=False, trans=trans)
+        y = solve_triangular(lu_, y, lower=True, unit_diagonal=True, trans=trans)
+        inverse = np.argsort(perm, axis=-1)
+        x = np.take_along_axis(y, inverse[..., :, None], axis=-2)
+    return x[..., 0] if vector else x
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
+    """(p, l, u) with a = p @ l @ u (or (p @ l, u) with permute_l)."""
+    (a,) = _inexact(a)
+    _square("lu", a)
+    lu_, _, perm = _la._bind("linalg_lu", a)
+    n = a.shape[-1]
+    eye = np.eye(n, dtype=a.dtype)
+    low = np.tril(lu_, -1) + eye
+    up = np.triu(lu_)
+    # a[perm] = L U, so a = P L U with P[perm[i], i] = 1.
+    p = np.swapaxes(np.take(eye, perm.astype(np.int64), axis=0), -1, -2)
+    return (p @ low, up) if permute_l else (p, low, up)
 
 
 def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
