@@ -8,6 +8,7 @@ from arrax import numpy, random, tree_util  # noqa: I001
 from arrax._core import get_num_threads, set_num_threads
 from arrax._ad import (
     checkpoint,
+    custom_gradient,
     custom_jvp,
     custom_vjp,
     grad,
@@ -119,6 +120,7 @@ __all__ = [
     "stop_gradient",
     "custom_jvp",
     "custom_vjp",
+    "custom_gradient",
     "checkpoint",
     "remat",
     "get_num_threads",

@@ -791,3 +791,32 @@ def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
 
 
 defrules("custom_call", jvp=_custom_call_jvp, batch=_custom_call_batch)
+
+
+def custom_gradient(fun):
+    """Like ``jax.custom_gradient``: ``fun(*args)`` returns ``(out, vjp)`` where ``vjp(ct)`` gives
+    one cotangent per argument. Built on custom_vjp with the arguments as residuals: the
+    backward pass calls ``fun`` again for its ``vjp`` (the forward's closure values are
+    recomputed, not stored)."""
+
+    @functools.wraps(fun)
+    def primal(*args):
+        return fun(*args)[0]
+
+    wrapped = custom_vjp(primal)
+
+    def fwd(*args):
+        return fun(*args)[0], args
+
+    def bwd(args, ct):
+        cts = fun(*args)[1](ct)
+        cts = tuple(cts) if isinstance(cts, (tuple, list)) else (cts,)
+        if len(cts) != len(args):
+            raise TypeError(
+                f"custom_gradient {getattr(fun, '__name__', fun)}: the vjp function returned "
+                f"{len(cts)} cotangents for {len(args)} arguments"
+            )
+        return cts
+
+    wrapped.defvjp(fwd, bwd)
+    return wrapped

@@ -235,3 +235,30 @@ def test_other_initializers():
     assert init.zeros(None, (2,), np.int32).dtype == np.int32
     with pytest.raises(ValueError, match="mode"):
         init.variance_scaling(1.0, "fan_middle", "normal")
+
+
+def test_custom_gradient_as_jax():
+    @arrax.custom_gradient
+    def clipped_sin(x):
+        return anp.sin(x), lambda g: (anp.clip(g * anp.cos(x), -0.1, 0.1),)
+
+    assert float(clipped_sin(0.3)) == pytest.approx(np.sin(0.3))
+    for f in (arrax.grad(clipped_sin), arrax.jit(arrax.grad(clipped_sin))):
+        assert float(f(0.3)) == pytest.approx(0.1)
+        assert float(f(1.5)) == pytest.approx(np.cos(1.5))  # inside the clip
+    g = arrax.vmap(arrax.grad(clipped_sin))(np.array([0.3, 1.5]))
+    np.testing.assert_allclose(np.asarray(g), [0.1, np.cos(1.5)])
+
+    @arrax.custom_gradient
+    def scaled(x, y):
+        return x * y, lambda g: (2 * g * y, 3 * g * x)
+
+    gx, gy = arrax.grad(scaled, argnums=(0, 1))(2.0, 5.0)
+    assert (float(gx), float(gy)) == (10.0, 6.0)
+
+    @arrax.custom_gradient
+    def wrong(x, y):
+        return x * y, lambda g: (g,)
+
+    with pytest.raises(TypeError, match="custom_gradient wrong"):
+        arrax.grad(wrong)(1.0, 2.0)

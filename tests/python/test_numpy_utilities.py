@@ -682,3 +682,35 @@ def test_error_state_text_input_and_version():
     np.testing.assert_array_equal(np.asarray(anp.fromstring("1 2 3", sep=" ")), [1.0, 2.0, 3.0])
     assert anp.__version__ == np.__version__ and anp.little_endian == np.little_endian
     anp.testing.assert_allclose(anp.ones(3), np.ones(3))
+
+
+def test_frompyfunc_as_jax_numpy():
+    pytest.importorskip("jax")
+    import jax.numpy as jnp
+
+    def body(m):
+        return lambda x, y: m.where(x > y, x - y, x * y + 1.0)
+
+    f, jf = anp.frompyfunc(body(anp), 2, 1), jnp.frompyfunc(body(jnp), 2, 1)
+    x = np.arange(12.0).reshape(3, 4) % 5
+    y = np.array([1.0, 5.0, 2.0, 0.5])
+    np.testing.assert_allclose(np.asarray(f(x, y)), np.asarray(jf(x, y)))
+    for axis in (0, 1, -1):
+        np.testing.assert_allclose(
+            np.asarray(f.reduce(x, axis=axis)), np.asarray(jf.reduce(x, axis=axis))
+        )
+        np.testing.assert_allclose(
+            np.asarray(f.accumulate(x, axis=axis)), np.asarray(jf.accumulate(x, axis=axis))
+        )
+    np.testing.assert_allclose(np.asarray(f.outer(y, y[:2])), np.asarray(jf.outer(y, y[:2])))
+    add = anp.frompyfunc(lambda a, b: a + b, 2, 1, identity=0)
+    assert float(add.reduce(np.arange(5.0), axis=None)) == 10.0
+    assert add.reduce(np.zeros((0, 2)), axis=0).tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(np.asarray(arrax.jit(f)(x, y)), np.asarray(jf(x, y)))
+    divmod_ = anp.frompyfunc(lambda a, b: (a // b, a % b), 2, 2)
+    q, r = divmod_(np.array([7, 9]), np.array([2, 4]))
+    assert q.tolist() == [3, 2] and r.tolist() == [1, 1]
+    with pytest.raises(ValueError, match="no identity"):
+        f.reduce(np.zeros((0,)))
+    with pytest.raises(TypeError, match="takes 2 arguments"):
+        f(x)

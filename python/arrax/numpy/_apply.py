@@ -10,7 +10,7 @@ import numpy as onp
 from arrax import _core
 from arrax.numpy._common import _arr, _np, from_numpy
 
-__all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise"]
+__all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise", "frompyfunc"]
 
 
 def _needs_values(err):
@@ -163,3 +163,92 @@ def piecewise(x, condlist, funclist, *args, **kw):
         vals = func(x, *args, **kw) if callable(func) else func
         y = np.where(cond, np.asarray(vals).astype(x.dtype), y)
     return y
+
+
+class _PyUfunc:
+    """What ``frompyfunc`` returns (``jax.numpy.frompyfunc``'s ufunc): ``func`` applied
+    elementwise over broadcast inputs, batched through vmap (so it traces, differentiates and
+    runs under jit), with reduce, accumulate and outer for binary functions. Unlike NumPy's,
+    results are arrays of the function's dtype, not object arrays."""
+
+    def __init__(self, func, nin, nout, identity=None):
+        if nin < 1 or nout < 1:
+            raise ValueError(f"frompyfunc: nin and nout must be positive, got {nin}, {nout}")
+        self.func, self.nin, self.nout, self.identity = func, nin, nout, identity
+        self.__name__ = getattr(func, "__name__", "ufunc")
+
+    def __repr__(self):
+        return f"<arrax.numpy.ufunc '{self.__name__}'>"
+
+    def __call__(self, *args):
+        import arrax
+
+        if len(args) != self.nin:
+            raise TypeError(f"{self.__name__}: takes {self.nin} arguments, got {len(args)}")
+        np = _np()
+        arrs = np.broadcast_arrays(*[np.asarray(a) for a in args])
+        shape = arrs[0].shape
+        flat = [a.reshape(-1) for a in arrs]
+        out = arrax.vmap(self.func)(*flat)
+        if self.nout == 1:
+            return np.reshape(out, shape)
+        return tuple(np.reshape(o, shape) for o in out)
+
+    def _binary(self, name):
+        if self.nin != 2 or self.nout != 1:
+            raise ValueError(f"{self.__name__}.{name}: only for functions of 2 inputs, 1 output")
+
+    def reduce(self, a, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        """Folds the function along axis (left to right), from `initial` or the identity when
+        given, else from the first item."""
+        from arrax import lax
+
+        self._binary("reduce")
+        if out is not None or where is not None:
+            raise NotImplementedError(f"{self.__name__}.reduce: out and where are not supported")
+        np = _np()
+        a = np.asarray(a) if dtype is None else np.asarray(a).astype(dtype)
+        if axis is None:
+            a, axis = a.reshape(-1), 0
+        a = np.moveaxis(a, axis, 0)
+        start = initial if initial is not None else self.identity
+        if start is None:
+            if a.shape[0] == 0:
+                raise ValueError(f"{self.__name__}.reduce: zero-size array with no identity")
+            carry, rest = a[0], a[1:]
+        else:
+            carry, rest = np.full(a.shape[1:], start, dtype=a.dtype), a
+        result, _ = lax.scan(lambda c, x: (self(c, x).astype(c.dtype), None), carry, rest)
+        return np.expand_dims(result, axis) if keepdims else result
+
+    def accumulate(self, a, axis=0, dtype=None, out=None):
+        """The running fold along axis: item i is the reduction of items 0..i."""
+        from arrax import lax
+
+        self._binary("accumulate")
+        if out is not None:
+            raise NotImplementedError(f"{self.__name__}.accumulate: out is not supported")
+        np = _np()
+        a = np.asarray(a) if dtype is None else np.asarray(a).astype(dtype)
+        a = np.moveaxis(a, axis, 0)
+        if a.shape[0] == 0:
+            return np.moveaxis(a, 0, axis)
+
+        def step(c, x):
+            c = self(c, x).astype(c.dtype)
+            return c, c
+
+        _, rest = lax.scan(step, a[0], a[1:])
+        return np.moveaxis(np.concatenate([a[:1], rest], axis=0), 0, axis)
+
+    def outer(self, a, b):
+        self._binary("outer")
+        np = _np()
+        a, b = np.asarray(a), np.asarray(b)
+        return self(a.reshape(a.shape + (1,) * b.ndim), b)
+
+
+def frompyfunc(func, /, nin, nout, *, identity=None):
+    """A ufunc from a Python function of scalars made of arrax operations (jax.numpy's
+    frompyfunc): see _PyUfunc."""
+    return _PyUfunc(func, nin, nout, identity)
