@@ -146,9 +146,13 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   add(all, n, cuda::reduction_source("sum", DType::Bool, DType::Int64, 1, 1, false));
   add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
   for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::Bool})
-    add(all, n,
-        cuda::reduction_source("sum", dt, dt == DType::Bool ? DType::Int64 : dt, 1, 1, false,
-                               /*vector=*/true));
+    for (bool one_launch : {false, true})
+      add(all, n,
+          cuda::reduction_source("sum", dt, dt == DType::Bool ? DType::Int64 : dt, 1, 1, false,
+                                 /*vector=*/true, one_launch));
+  add(all, n,
+      cuda::reduction_source("max", DType::Float32, DType::Float32, 2, 2, false, false,
+                             /*one_launch=*/true));
   for (const std::string& src : cuda::indexing_sources()) add(all, n, src);
   for (const std::string& src : cuda::scan_sources()) add(all, n, src);
   for (const std::string& src : cuda::sort_sources()) add(all, n, src);

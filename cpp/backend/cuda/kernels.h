@@ -41,5 +41,6 @@ std::vector<std::string> pooling_sources();
 std::vector<std::string> conv_sources();
 std::vector<std::string> linalg_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
-                             int reduced_dims, bool thread_per_row, bool vector = false);
+                             int reduced_dims, bool thread_per_row, bool vector = false,
+                             bool one_launch = false);
 }  // namespace arrax::cuda

@@ -5,6 +5,9 @@
 // loads stay coalesced (column sums). argmax/argmin and the scans are in scans.cpp; reductions
 // that end a jit region run inside its generated kernel (codegen.cpp, ew_reduce_source).
 
+#include <mutex>
+#include <unordered_map>
+
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -91,13 +94,17 @@ struct Pass {
   // the block reads its chunk as 4-item vectors (16 bytes for float32), more bytes in flight
   // per thread, which a full-card sum needs to reach the memory's bandwidth.
   bool vector = false;
+  // Block kernel split over several blocks per row, in one launch: each block writes its
+  // partial result, and the row's last block to finish (a counter per row) reduces them in a
+  // fixed order, so the result is deterministic and no second kernel is launched.
+  bool one_launch = false;
 };
 
 std::string pass_source(const Pass& p) {
   const std::string A = compute_type(p.acc);
   const size_t nk = p.kept.size(), nr = p.red.size();
   // words: x, out, rows, len, chunk, splits, kept sizes+strides, red sizes+strides
-  const size_t nwords = 6 + 2 * nk + 2 * nr;
+  const size_t nwords = 6 + 2 * nk + 2 * nr + (p.one_launch ? 2 : 0);
   Source s;
   s << "struct AxArgs { long long w[" << nwords << "]; };\n";
   s << "__device__ __forceinline__ " << A << " ax_comb(" << A << " a, " << A << " b) { return "
@@ -159,6 +166,7 @@ std::string pass_source(const Pass& p) {
       << ");\n"
       << "    o[part * rows + row] = " << store("acc") << ";\n  }\n}\n";
   } else {
+    if (p.one_launch) s << "  __shared__ bool last;\n";
     s << "  const long long row = blockIdx.x / splits, part = blockIdx.x % splits;\n"
       << row_base("row") << "  " << A << " acc = " << ident << ";\n"
       << "  const long long k1 = (part + 1) * chunk < len ? (part + 1) * chunk : len;\n";
@@ -178,27 +186,53 @@ std::string pass_source(const Pass& p) {
       s << "  for (long long k = part * chunk + threadIdx.x; k < k1; k += blockDim.x)\n"
         << "    acc = ax_comb(acc, " << load(offset_of("k")) << ");\n";
     }
-    s << "  for (int d = 16; d > 0; d >>= 1) acc = ax_comb(acc, __shfl_down_sync(0xffffffffu, "
-         "acc, d));\n"
-      << "  __shared__ " << A << " sh[8];\n"
-      << "  if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = acc;\n"
-      << "  __syncthreads();\n"
-      << "  if (threadIdx.x == 0) {\n"
-      << "    for (int w = 1; w < 8; ++w) acc = ax_comb(acc, sh[w]);\n"
-      << "    o[blockIdx.x] = " << store("acc") << ";\n  }\n}\n";
+    // The block's 256 values: a warp's by shuffles, then the 8 warps' through shared memory.
+    const std::string block_total =
+        "  for (int d = 16; d > 0; d >>= 1) acc = ax_comb(acc, __shfl_down_sync(0xffffffffu, "
+        "acc, d));\n"
+        "  if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = acc;\n"
+        "  __syncthreads();\n"
+        "  if (threadIdx.x == 0) {\n"
+        "    for (int w = 1; w < 8; ++w) acc = ax_comb(acc, sh[w]);\n";
+    s << "  __shared__ " << A << " sh[8];\n" << block_total;
+    if (!p.one_launch) {
+      s << "    o[blockIdx.x] = " << store("acc") << ";\n  }\n}\n";
+    } else {
+      const size_t extra = 6 + 2 * nk + 2 * nr;
+      s << "    " << A << "* pa = (" << A << "*)a.w[" << extra << "];\n"
+        << "    unsigned* cnt = (unsigned*)a.w[" << extra + 1 << "];\n"
+        << "    pa[blockIdx.x] = acc;\n"
+        << "    __threadfence();\n"
+        << "    last = atomicAdd(cnt + row, 1u) == (unsigned)(splits - 1);\n"
+        << "  }\n"
+        << "  __syncthreads();\n"
+        << "  if (!last) return;\n"
+        << "  // The row's last block: the partial results in a fixed order.\n"
+        << "  const volatile " << A << "* pv = (const volatile " << A << "*)a.w[" << extra
+        << "] + row * splits;\n"
+        << "  acc = " << ident << ";\n"
+        << "  for (long long j = threadIdx.x; j < splits; j += blockDim.x)"
+           " acc = ax_comb(acc, pv[j]);\n"
+        << block_total << "    o[row] = " << store("acc") << ";\n"
+        << "    ((unsigned*)a.w[" << extra + 1 << "])[row] = 0u;  // ready for the next launch\n"
+        << "  }\n}\n";
+    }
   }
   return s.str();
 }
 
-void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
+// With p.one_launch, `partial` (rows * splits accumulators) and `counters` (rows zeros) are
+// the kernel's last two words.
+void run_pass(const Pass& p, const Array& x, const Array& out, int device, void* partial = nullptr,
+              void* counters = nullptr) {
   const size_t nk = p.kept.size(), nr = p.red.size();
-  const size_t nwords = 6 + 2 * nk + 2 * nr;
+  const size_t nwords = 6 + 2 * nk + 2 * nr + (p.one_launch ? 2 : 0);
   // The kernel depends on these alone: look it up without generating its source each call.
-  const std::string key = {static_cast<char>(p.kind),  static_cast<char>(p.in),
-                           static_cast<char>(p.acc),   static_cast<char>(p.out),
-                           static_cast<char>(p.elem),  static_cast<char>(nk),
-                           static_cast<char>(nr),      static_cast<char>(p.thread_per_row),
-                           static_cast<char>(p.vector)};
+  const std::string key = {static_cast<char>(p.kind),   static_cast<char>(p.in),
+                           static_cast<char>(p.acc),    static_cast<char>(p.out),
+                           static_cast<char>(p.elem),   static_cast<char>(nk),
+                           static_cast<char>(nr),       static_cast<char>(p.thread_per_row),
+                           static_cast<char>(p.vector), static_cast<char>(p.one_launch)};
   KernelHandle kern = kernel_for(key, "ax_red", device, [&] { return pass_source(p); });
   int64_t chunk = (p.len + p.splits - 1) / std::max<int64_t>(p.splits, 1);
   if (p.vector) chunk = (chunk + 3) / 4 * 4;  // every chunk starts 4-item aligned
@@ -217,10 +251,29 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device) {
     w[6 + 2 * nk + 2 * d] = p.red[d].first;
     w[7 + 2 * nk + 2 * d] = p.red[d].second;
   }
+  if (p.one_launch) {
+    w[6 + 2 * nk + 2 * nr] = reinterpret_cast<long long>(partial);
+    w[7 + 2 * nk + 2 * nr] = reinterpret_cast<long long>(counters);
+  }
   if (p.thread_per_row)
     launch_kernel(kern, device, grid_for(p.rows, 256, device) * p.splits, 256, w);
   else
     launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
+}
+
+// Zeroed counters on a device, one per row of a one-launch split reduction: each kernel's last
+// block per row sets its counter back to zero. Never freed (kept past the CUDA context's end).
+constexpr int64_t kRowCounters = 1 << 16;
+void* row_counters(Device dev) {
+  static std::mutex mu;
+  static std::unordered_map<int, Array*> by_device;
+  std::lock_guard<std::mutex> lock(mu);
+  Array*& c = by_device[dev.index];
+  if (!c) {
+    c = new Array(Array::empty(Shape{kRowCounters}, DType::UInt32, dev));
+    memset_zero(c->data(), c->nbytes(), dev.index);
+  }
+  return c->data();
 }
 
 // Reduces x over `axes` into `out` (contiguous, the kept dims' items in order). `elem` is the
@@ -273,6 +326,12 @@ void reduce_to(Red kind, const Array& x, const std::vector<int64_t>& axes, DType
     run_pass(p, x, out, dev.index);
     return;
   }
+  if (!p.thread_per_row && p.rows <= kRowCounters) {
+    p.one_launch = true;
+    Array partial = Array::empty(Shape{p.rows * p.splits}, p.acc, dev);
+    run_pass(p, x, out, dev.index, partial.data(), row_counters(dev));
+    return;
+  }
   // Two passes: partial results per part ([part, row] from threads, [row, part] from blocks),
   // then their reduction, planned like any other.
   Pass first = p;
@@ -299,7 +358,7 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
 }  // namespace
 
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
-                             int reduced_dims, bool thread_per_row, bool vector) {
+                             int reduced_dims, bool thread_per_row, bool vector, bool one_launch) {
   static const std::pair<const char*, Red> names[] = {{"sum", Red::Sum}, {"prod", Red::Prod},
                                                       {"max", Red::Max}, {"min", Red::Min},
                                                       {"and", Red::And}, {"or", Red::Or}};
@@ -315,6 +374,7 @@ std::string reduction_source(const std::string& kind, DType in, DType out, int k
   p.rows = p.len = p.splits = 1;
   p.thread_per_row = thread_per_row;
   p.vector = vector;
+  p.one_launch = one_launch;
   return pass_source(p);
 }
 
