@@ -134,7 +134,10 @@ KernelHandle compile_kernel(const std::string& source, const std::string& name, 
   const std::string full = std::string(kDevicePrelude) + source;
   // The on-disk cache: one file per (architecture, source) hash.
   const std::string dir = cache_dir();
-  const size_t h = std::hash<std::string>{}(full + arch + kNvrtcFmad);
+  // On the emulator the "cubin" is host code built after emulator_shim.h: the shim is part of
+  // the key too, so a change to it is not hidden by an old file.
+  const size_t h =
+      std::hash<std::string>{}(full + arch + kNvrtcFmad + (emulated() ? kEmulatorShim : ""));
   std::string path;
   std::string cubin;
   if (!dir.empty()) {

@@ -139,10 +139,16 @@ inline double erfinv(double y) {
     if (y == -1.0) return -HUGE_VAL;
     return NAN;
   }
-  const double a = 0.147, l = std::log(1.0 - y * y), t = 2.0 / (M_PI * a) + l / 2.0;
-  double x = std::copysign(std::sqrt(std::sqrt(t * t - l / a) - t), y);
-  for (int i = 0; i < 4; ++i) x -= (std::erf(x) - y) / (2.0 / std::sqrt(M_PI) * std::exp(-x * x));
-  return x;
+  // Winitzki's approximation, then Newton steps on |y|; near 1 on erfc against 1 - |y| (exact),
+  // where erf(x) - |y| would cancel (CUDA's erfinv is accurate to a few ulp there).
+  const double ay = std::fabs(y), c = 1.0 - ay;
+  const double a = 0.147, l = std::log(1.0 - ay * ay), t = 2.0 / (M_PI * a) + l / 2.0;
+  double x = std::sqrt(std::sqrt(t * t - l / a) - t);
+  for (int i = 0; i < 4; ++i) {
+    const double err = ay <= 0.5 ? std::erf(x) - ay : c - std::erfc(x);
+    x -= err / (2.0 / std::sqrt(M_PI) * std::exp(-x * x));
+  }
+  return std::copysign(x, y);
 }
 inline float erfinvf(float y) {
   return static_cast<float>(erfinv(y));
