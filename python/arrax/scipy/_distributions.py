@@ -10,16 +10,8 @@ import arrax.numpy as np
 from arrax.scipy import special
 
 
-def _float(*xs):
-    """The arguments as floating arrays of one dtype, broadcast together. Python numbers are
-    weakly typed (NEP 50, as in JAX): float32 data with loc=0.5 stays float32."""
-    arrays = [special._float(x) for x in xs if not isinstance(x, (int, float))]
-    dt = np.result_type(*arrays) if arrays else np.dtype(np.float64)
-    return np.broadcast_arrays(*[np.asarray(x, dtype=dt) for x in xs])
-
-
 def _std(x, loc, scale):
-    x, loc, scale = _float(x, loc, scale)
+    x, loc, scale = special._floats(x, loc, scale)
     return (x - loc) / scale, scale
 
 
@@ -122,7 +114,7 @@ cauchy = _family(
 
 
 def _t_logpdf(x, df, loc=0, scale=1):
-    x, df, loc, scale = _float(x, df, loc, scale)
+    x, df, loc, scale = special._floats(x, df, loc, scale)
     z = (x - loc) / scale
     half = (df + 1) / 2
     return (
@@ -132,7 +124,7 @@ def _t_logpdf(x, df, loc=0, scale=1):
 
 
 def _t_cdf(x, df, loc=0, scale=1):
-    x, df, loc, scale = _float(x, df, loc, scale)
+    x, df, loc, scale = special._floats(x, df, loc, scale)
     z = (x - loc) / scale
     tail = 0.5 * special.betainc(df / 2, 0.5, df / (df + z * z))  # P(T > |z|)
     return np.where(z < 0, tail, 1 - tail)
@@ -142,7 +134,7 @@ t = _family(_t_logpdf, _t_cdf)
 
 
 def _gamma_logpdf(x, a, loc=0, scale=1):
-    x, a, loc, scale = _float(x, a, loc, scale)
+    x, a, loc, scale = special._floats(x, a, loc, scale)
     z = (x - loc) / scale
     inside = z >= 0
     zs = np.where(inside, z, 1)
@@ -152,7 +144,7 @@ def _gamma_logpdf(x, a, loc=0, scale=1):
 
 
 def _gamma_z(x, a, loc, scale):
-    x, a, loc, scale = _float(x, a, loc, scale)
+    x, a, loc, scale = special._floats(x, a, loc, scale)
     return np.maximum((x - loc) / scale, 0), a
 
 
@@ -179,7 +171,7 @@ chi2 = _family(
 
 
 def _beta_logpdf(x, a, b, loc=0, scale=1):
-    x, a, b, loc, scale = _float(x, a, b, loc, scale)
+    x, a, b, loc, scale = special._floats(x, a, b, loc, scale)
     z = (x - loc) / scale
     inside = (z >= 0) & (z <= 1)
     zs = np.where(inside, z, 0.5)
@@ -191,7 +183,7 @@ def _beta_logpdf(x, a, b, loc=0, scale=1):
 
 
 def _beta_cdf(x, a, b, loc=0, scale=1):
-    x, a, b, loc, scale = _float(x, a, b, loc, scale)
+    x, a, b, loc, scale = special._floats(x, a, b, loc, scale)
     return special.betainc(a, b, np.clip((x - loc) / scale, 0, 1))
 
 
@@ -206,7 +198,7 @@ def _integer_at_least(k, low):
 
 
 def _poisson_logpmf(k, mu, loc=0):
-    k, mu, loc = _float(k, mu, loc)
+    k, mu, loc = special._floats(k, mu, loc)
     k = k - loc
     inside = _integer_at_least(k, 0)
     ks = np.where(inside, k, 0)
@@ -214,7 +206,7 @@ def _poisson_logpmf(k, mu, loc=0):
 
 
 def _poisson_cdf(k, mu, loc=0):
-    k, mu, loc = _float(k, mu, loc)
+    k, mu, loc = special._floats(k, mu, loc)
     k = np.floor(k - loc)
     return np.where(k < 0, 0.0, special.gammaincc(np.maximum(k, 0) + 1, mu))
 
@@ -223,7 +215,7 @@ poisson = _family(_poisson_logpmf, _poisson_cdf, pmf=True)
 
 
 def _bernoulli_logpmf(k, p, loc=0):
-    k, p, loc = _float(k, p, loc)
+    k, p, loc = special._floats(k, p, loc)
     k = k - loc
     inside = (k == 0) | (k == 1)
     ks = np.where(inside, k, 0)
@@ -231,7 +223,7 @@ def _bernoulli_logpmf(k, p, loc=0):
 
 
 def _bernoulli_cdf(k, p, loc=0):
-    k, p, loc = _float(k, p, loc)
+    k, p, loc = special._floats(k, p, loc)
     k = k - loc
     return np.where(k < 0, 0.0, np.where(k < 1, 1 - p, 1.0))
 
@@ -240,7 +232,7 @@ bernoulli = _family(_bernoulli_logpmf, _bernoulli_cdf, pmf=True)
 
 
 def _binom_logpmf(k, n, p, loc=0):
-    k, n, p, loc = _float(k, n, p, loc)
+    k, n, p, loc = special._floats(k, n, p, loc)
     k = k - loc
     inside = _integer_at_least(k, 0) & (k <= n)
     ks = np.where(inside, k, 0)
@@ -249,7 +241,7 @@ def _binom_logpmf(k, n, p, loc=0):
 
 
 def _binom_cdf(k, n, p, loc=0):
-    k, n, p, loc = _float(k, n, p, loc)
+    k, n, p, loc = special._floats(k, n, p, loc)
     k = np.floor(k - loc)
     inner = (k >= 0) & (k < n)
     ks = np.where(inner, k, 0)
@@ -261,7 +253,7 @@ binom = _family(_binom_logpmf, _binom_cdf, pmf=True)
 
 
 def _geom_logpmf(k, p, loc=0):
-    k, p, loc = _float(k, p, loc)
+    k, p, loc = special._floats(k, p, loc)
     k = k - loc
     inside = _integer_at_least(k, 1)
     ks = np.where(inside, k, 1)

@@ -6,6 +6,7 @@ domain, so the unselected one yields no NaN (nor NaN gradients)."""
 
 import arrax.numpy as np
 from arrax import lax
+from arrax.scipy.special import _floats  # defined before special imports this module
 
 _STEPS = 256  # enough for |a| up to about 10^4 in double precision
 
@@ -16,16 +17,6 @@ def _tiny(dt):
 
 def _clamp(v, tiny):
     return np.where(np.abs(v) < tiny, tiny, v)
-
-
-def _floats(*xs):
-    """The arguments as floating arrays of one dtype, broadcast together; Python numbers are
-    weakly typed (gammainc(2.5, x) keeps float32 x float32)."""
-    from arrax.scipy.special import _float
-
-    arrays = [_float(v) for v in xs if not isinstance(v, (int, float))]
-    dt = np.result_type(*arrays) if arrays else np.dtype(np.float64)
-    return np.broadcast_arrays(*[np.asarray(v, dtype=dt) for v in xs])
 
 
 def _gamma_series(a, x):

@@ -151,9 +151,7 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
     a, b = _inexact(a, b)
     _square("solve", a)
     if assume_a == "pos":
-        tri = np.tril(a) if lower else np.triu(a)
-        diag = np.diagonal(a, axis1=-2, axis2=-1)[..., None] * np.eye(a.shape[-1], dtype=a.dtype)
-        full = tri + np.conj(np.swapaxes(tri, -1, -2)) - diag
+        full = _la._hermitian_part(a, "L" if lower else "U")  # the triangle read, reflected
         return cho_solve(cho_factor(full, lower=True), b)
     return np.linalg.solve(a, b)
 

@@ -28,6 +28,14 @@ def _float2(x, y):
     return x, y
 
 
+def _floats(*xs):
+    """The arguments as floating arrays of one dtype, broadcast together; Python numbers are
+    weakly typed (NEP 50, as in JAX): float32 data with loc=0.5 or a=2.5 stays float32."""
+    arrays = [_float(v) for v in xs if not isinstance(v, (int, float))]
+    dt = np.result_type(*arrays) if arrays else np.dtype(np.float64)
+    return np.broadcast_arrays(*[np.asarray(v, dtype=dt) for v in xs])
+
+
 def erf(x):
     return lax.erf(_float(x))
 
