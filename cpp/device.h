@@ -7,6 +7,8 @@
 // create land there). Arrays on two different devices in one operation are an error: transfers
 // are explicit (arrax.device_put).
 #pragma once
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,29 @@ MemoryStats memory_stats(int device);
 void set_memory_limit(int64_t bytes, int device);  // 0: no limit
 void empty_cache(int device);
 void reset_peak_memory(int device);
+// A jit'd function's runs on a GPU as one CUDA graph (graphs.cpp). `run` evaluates the
+// function; run_with_graph calls it directly on the first call, records the second call's work
+// (the copies of the arguments into buffers the graph owns, `run` on them, the copies of the
+// results out) as a graph, and then replays that graph with the copies pointed at each call's
+// arguments and new result arrays: one launch instead of one per operation, which is what a
+// small training step's time is made of. Functions whose work cannot be recorded (they wait
+// for the GPU or move data through the host), or whose copies would cost more than the
+// launches they save, keep running directly. `state` holds the graph; the no-CUDA build just
+// calls `run`.
+struct GraphReplay;
+using GraphRun = std::function<std::vector<Array>(const std::vector<Array>&)>;
+std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
+                                  const std::vector<Array>& args, const GraphRun& run);
+// ARRAX_CUDA_GRAPHS=0 turns replay off; arrax.cuda.set_graphs() sets it at run time.
+void set_graphs_enabled(bool on);
+bool graphs_enabled();
+struct GraphStats {
+  int64_t captured = 0, replayed = 0, not_recordable = 0, not_worth_it = 0;
+};
+GraphStats graph_stats();
+// Sets a GPU launch setting (codegen.h: Tunable) by name, "blocks_per_sm" or "ew_unroll",
+// for measuring them (benchmarks/gpu/bench_gpu.py --only ew_sweep).
+void set_tunable(const std::string& name, int value);
 // "float32" (exact, the default), "tf32" or "bf16": the compute precision of float32 matmuls.
 void set_matmul_precision(const std::string& precision);
 std::string matmul_precision();

@@ -317,4 +317,10 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
   return outs;
 }
 
+std::vector<Array> Graph::run(const std::vector<Array>& args) const {
+  if (args.empty() || args[0].device().kind == DeviceKind::CPU) return eval(args);
+  return cuda::run_with_graph(replay.state, args,
+                              [this](const std::vector<Array>& a) { return eval(a); });
+}
+
 }  // namespace arrax::ir

@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "device.h"
 #include "primitive.h"
 
 namespace arrax::ir {
@@ -41,6 +42,15 @@ class DeviceConsts {
   std::vector<Copies> copies_;
 };
 
+// A graph's CUDA graph for replay on a GPU (device.h: run_with_graph). A copied Graph starts
+// without one.
+struct ReplaySlot {
+  ReplaySlot() = default;
+  ReplaySlot(const ReplaySlot&) {}
+  ReplaySlot& operator=(const ReplaySlot&) { return *this; }
+  std::shared_ptr<cuda::GraphReplay> state;
+};
+
 struct Graph {
   std::vector<AbstractValue> vars;  // every variable's abstract value, indexed by id
   std::vector<int> invars;          // the function's arguments
@@ -49,6 +59,7 @@ struct Graph {
   std::vector<Eqn> eqns;
   std::vector<int> outvars;
   mutable DeviceConsts device_consts;  // consts on each GPU the graph ran on
+  mutable ReplaySlot replay;           // its CUDA graph, when it runs as a jit'd function
 
   // The text form, e.g.
   //   { lambda ; a:f32[3]. let
@@ -66,6 +77,9 @@ struct Graph {
   void verify() const;
   // Runs the graph on concrete arguments through bind (eagerly, or under an outer interpreter).
   std::vector<Array> eval(const std::vector<Array>& args) const;
+  // eval as a jit'd function's entry point: on a GPU, replayed as one CUDA graph from its
+  // second call on (device.h: run_with_graph).
+  std::vector<Array> run(const std::vector<Array>& args) const;
 };
 
 // Time spent per primitive while graphs run (jit'd functions), when ARRAX_PROFILE=1 is set

@@ -201,7 +201,11 @@ def mlp_step():
     gp, gx, gy = arrax.device_put((params, xb, onehot), "cuda")
     with arrax.default_matmul_precision("tf32"):
         record("mlp_step_tf32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+        arrax.cuda.set_graphs(False)  # the same step launched kernel by kernel, for comparison
+        record("mlp_step_tf32", "no-graph", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+        arrax.cuda.set_graphs(True)
     record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+    print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
     if jax is not None:
         j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
 
@@ -282,6 +286,7 @@ def mlp_profile():
         ax_sync()
         total = (time.perf_counter() - t0) / n
         print(f"mlp step: host issues one in {issued * 1e6:.1f} us, one takes {total * 1e6:.1f} us")
+        print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
         from torch.profiler import ProfilerActivity, profile
 
         with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
@@ -297,6 +302,43 @@ def mlp_profile():
             break
         except Exception as e:  # the sort keys differ between PyTorch versions
             print(f"sort_by={key}: {e}")
+
+
+def ew_sweep():
+    """The launch settings of the elementwise kernels (grid_for's blocks per multiprocessor, the
+    vectors a thread loads per pass) against PyTorch in the same run: a copy, the eager chain
+    and the jit'd chain of 64M float32 for each setting, and the sum for each grid size."""
+    xh = np.random.default_rng(0).standard_normal(N64M, dtype=np.float32)
+    g = arrax.device_put(xh, "cuda")
+    f = arrax.jit(lambda x: chain(anp, x))
+    peers = {}
+    if torch is not None:
+        tx = torch.from_numpy(xh).cuda()
+        ty = torch.empty_like(tx)
+        peers["copy"] = timeit(lambda: ty.copy_(tx), torch.cuda.synchronize)
+        peers["eager"] = timeit(lambda: chain(torch, tx), torch.cuda.synchronize, n=5)
+    if cupy is not None:
+        cx = cupy.asarray(xh)
+        peers["sum"] = timeit(lambda: cupy.sum(cx), cupy.cuda.Device().synchronize)
+    print("peers (ms):", {k: round(v * 1e3, 4) for k, v in peers.items()})
+    for blocks in (4, 8, 16, 32):
+        for unroll in (1, 2, 4):
+            arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
+            arrax._core._cuda_set_tunable("ew_unroll", unroll)
+            t = {
+                "copy": timeit(lambda: anp.copy(g), ax_sync),
+                "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
+                "jit": timeit(lambda: f(g), ax_sync),
+            }
+            if unroll == 1:
+                t["sum"] = timeit(lambda: anp.sum(g), ax_sync)
+            cells = "  ".join(
+                f"{k} {v * 1e3:.4f} ms" + (f" ({v / peers[k]:.3f})" if k in peers else "")
+                for k, v in t.items()
+            )
+            print(f"blocks_per_sm={blocks:2d} ew_unroll={unroll}: {cells}", flush=True)
+    arrax._core._cuda_set_tunable("blocks_per_sm", 16)
+    arrax._core._cuda_set_tunable("ew_unroll", 1)
 
 
 def table():
@@ -316,6 +358,7 @@ def table():
         ("matmul_4096_f32", "torch", "<= 1.053 (>= 95%)"),
         ("eager_add_16", "torch", "<= 1.0"),
         ("mlp_step_tf32", "jax", "<= 1.0"),
+        ("mlp_step_tf32", "no-graph", "(arrax without CUDA graphs)"),
         ("mlp_step_f32", "jax", "(same precision)"),
         ("mlp_step_f32", "torch", "(PyTorch eager)"),
         ("d2d_copy_64M", "torch", "(a copy kernel)"),
@@ -329,7 +372,7 @@ def table():
 
 
 WORKLOADS = [copy_bandwidth, elementwise_chain, sum_64m, matmul_4096, small_op_dispatch, mlp_step]
-TOOLS = [mlp_profile]  # run by --only alone
+TOOLS = [mlp_profile, ew_sweep]  # run by --only alone
 
 
 def _results_path():

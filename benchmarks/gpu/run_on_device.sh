@@ -61,25 +61,28 @@ timeout $(limit 60) cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smok
   | grep -v "^\[New Thread\|^\[Thread\|^\[Detaching" | tail -30 | tee "$OUT/gdb.log"
 
 step "GPU tests (8 processes)"
-timeout $(limit ${TEST_TIMEOUT:-100}) $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" \
+timeout $(limit ${TEST_TIMEOUT:-100}) $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" \
   --timeout=60 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | grep -v "^\[gw" | tail -40
 
 if [ "${QUICK:-0}" = 1 ]; then exit 0; fi  # QUICK=1: build, first kernels and GPU tests only
 
 step benchmarks
-for w in copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step mlp_profile; do
+for w in copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step mlp_profile ew_sweep; do
   OUT=$OUT timeout $(limit 40) $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
     | tail -45
 done 2>&1 | tee "$OUT/bench.log"
 
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
 timeout $(limit 40) compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
-  "$REPO/tests/python/test_cuda.py" -k "matmul_shapes or large_sums or transfers or fused or take or sort" \
+  "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" \
+  -k "matmul_shapes or large_sums or transfers or fused or take or sort or graph or replay" \
   2>&1 | tee "$OUT/sanitizer.log" | tail -6
 
+if [ "${SKIP_SUITE:-0}" != 1 ]; then  # SKIP_SUITE=1: everything but the whole suite
 step "the suite on the GPU (pytest --device=cuda, 16 processes; stopped by SIGINT at the budget)"
 timeout -s INT -k 15 $(limit 200) $PY -m pytest -q -p no:cacheprovider -n 16 --device=cuda \
   "$REPO/tests/python" --timeout=60 -W ignore 2>&1 | tee "$OUT/suite_gpu.log" | grep -v "^\[gw" | tail -40
+fi
 
 step "table ($(( $(date +%s) - T0 )) s so far)"
 OUT=$OUT $PY "$REPO/benchmarks/gpu/bench_gpu.py" --table

@@ -126,7 +126,7 @@ class JitFunction:
                 "jit", list(graph.consts) + list(leaves), {"graph": graph.with_consts_as_args()}
             )
             return tree_util.tree_unflatten(out_treedef, outs)
-        outs = optimized.eval(*leaves)
+        outs = optimized.run(*leaves)  # on a GPU: replayed as a CUDA graph (cuda.set_graphs)
         if out_treedef.num_leaves == 1 and out_treedef.num_nodes == 1:
             return outs[0]
         return tree_util.tree_unflatten(out_treedef, outs)

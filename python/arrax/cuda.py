@@ -1,5 +1,5 @@
 """The CUDA backend's controls: availability, the caching allocator's statistics, a memory
-limit and releasing cached memory, and waiting for the GPU.
+limit and releasing cached memory, waiting for the GPU, and CUDA graph replay of jit'd functions.
 
 The allocator keeps freed device memory for reuse instead of returning it to the driver (no
 preallocation: it grows as arrays are made). ``memory_stats()`` reports the bytes in use, the
@@ -47,6 +47,31 @@ def synchronize(device=None):
     if device is None:
         return _synchronize()
     _core._cuda_synchronize(_index(device))
+
+
+def set_graphs(enabled):
+    """Turns CUDA graph replay of jit'd functions on or off (on by default; the environment
+    variable ARRAX_CUDA_GRAPHS=0 starts with it off).
+
+    With it on, a jit'd function called on GPU arrays runs directly on its first call; its
+    second call is recorded as one CUDA graph (the arguments copied into buffers the graph owns,
+    the function's kernels, the results copied out to new arrays), and later calls replay that
+    graph in one launch. Functions that wait for the GPU or move data through the host, and
+    functions whose argument and result copies would cost more than the launches they save,
+    keep running directly.
+    """
+    _core._cuda_set_graphs(bool(enabled))
+
+
+def graphs_enabled():
+    return _core._cuda_graphs()
+
+
+def graph_stats():
+    """Counts since the start: graphs recorded (``captured``), replays (``replayed``), and
+    functions left to run directly because their work could not be recorded
+    (``not_recordable``) or would not gain from a graph (``not_worth_it``)."""
+    return _core._cuda_graph_stats()
 
 
 def _index(device):

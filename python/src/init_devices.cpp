@@ -70,6 +70,18 @@ void init_devices(py::module_& m) {
   m.def("_cuda_empty_cache", &cuda::empty_cache);
   m.def("_cuda_reset_peak_memory", &cuda::reset_peak_memory);
   m.def("_set_matmul_precision", &cuda::set_matmul_precision);
+  m.def("_cuda_set_graphs", &cuda::set_graphs_enabled);
+  m.def("_cuda_set_tunable", &cuda::set_tunable);
+  m.def("_cuda_graphs", &cuda::graphs_enabled);
+  m.def("_cuda_graph_stats", [] {
+    const cuda::GraphStats s = cuda::graph_stats();
+    py::dict d;
+    d["captured"] = s.captured;
+    d["replayed"] = s.replayed;
+    d["not_recordable"] = s.not_recordable;
+    d["not_worth_it"] = s.not_worth_it;
+    return d;
+  });
   m.def("_matmul_precision", &cuda::matmul_precision);
 }
 

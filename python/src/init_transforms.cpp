@@ -228,10 +228,17 @@ void init_transforms(py::module_& m) {
            [](const ir::Graph& g) { return std::make_shared<ir::Graph>(ir::fuse_elementwise(g)); })
       .def("with_consts_as_args",
            [](const ir::Graph& g) { return std::make_shared<ir::Graph>(g.with_consts_as_args()); })
-      .def("eval", [](const ir::Graph& g, py::args args) {
+      .def("eval",
+           [](const ir::Graph& g, py::args args) {
+             std::vector<Array> in;
+             for (auto a : args) in.push_back(array_from_py(a));
+             return g.eval(in);
+           })
+      // eval as a jit'd function's entry point (replayed as a CUDA graph on a GPU).
+      .def("run", [](const ir::Graph& g, py::args args) {
         std::vector<Array> in;
         for (auto a : args) in.push_back(array_from_py(a));
-        return g.eval(in);
+        return g.run(in);
       });
 
   // fn takes one tracer per (shape, dtype, weak) in `avals` and returns a list of arrays.

@@ -583,3 +583,28 @@ def test_lax_control_flow_on_gpu():
     close(r, lax.fori_loop(0, 3, lambda i, c: c * 2 + i, anp.arange(5.0)))
     c = lax.cond(anp.sum(x) > 3, lambda v: v + 1, lambda v: v - 1, x)
     close(c, np.arange(5.0) + 1)
+
+
+@pytest.mark.parametrize("n", [3, 5, 1025, 3 * 4096 + 7])
+def test_launch_settings_give_the_same_bits(n):
+    """Every setting ew_sweep measures (blocks per multiprocessor, vectors per thread) computes
+    the same values, tails included."""
+    xh = np.random.default_rng(n).standard_normal(n).astype(np.float32)
+    g = gpu(xh)
+    f = arrax.jit(lambda x: anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.arange(n) * 1.0)
+    results = []
+    try:
+        for unroll in (1, 2, 4):
+            for blocks in (1, 16):
+                arrax._core._cuda_set_tunable("ew_unroll", unroll)
+                arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
+                results.append((np.asarray(anp.sin(g) * 2.0 + g), np.asarray(f(g))))
+    finally:
+        arrax._core._cuda_set_tunable("ew_unroll", 1)
+        arrax._core._cuda_set_tunable("blocks_per_sm", 16)
+    for eager, jitted in results[1:]:
+        np.testing.assert_array_equal(eager, results[0][0])
+        np.testing.assert_array_equal(jitted, results[0][1])
+    np.testing.assert_allclose(results[0][0], np.sin(xh) * 2 + xh, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="set_tunable"):
+        arrax._core._cuda_set_tunable("no_such_setting", 1)

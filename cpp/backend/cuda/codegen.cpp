@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 
 #include <cstdio>
 #include <cstdlib>
@@ -134,10 +135,11 @@ KernelHandle compile_kernel(const std::string& source, const std::string& name, 
   const std::string full = std::string(kDevicePrelude) + source;
   // The on-disk cache: one file per (architecture, source) hash.
   const std::string dir = cache_dir();
-  // On the emulator the "cubin" is host code built after emulator_shim.h: the shim is part of
-  // the key too, so a change to it is not hidden by an old file.
-  const size_t h =
-      std::hash<std::string>{}(full + arch + kNvrtcFmad + (emulated() ? kEmulatorShim : ""));
+  // On the emulator the "cubin" is host code built after emulator_shim.h, with entry points
+  // added: both are part of the key too, so a change to them is not hidden by an old file.
+  const size_t h = std::hash<std::string>{}(
+      full + arch + kNvrtcFmad +
+      (emulated() ? std::string(kEmulatorShim) + kEmulatorEntryVersion : std::string()));
   std::string path;
   std::string cubin;
   if (!dir.empty()) {
@@ -192,9 +194,26 @@ KernelHandle kernel_for(const std::string& key, const std::string& name, int dev
   return k;
 }
 
+namespace {
+std::atomic<int> g_tunables[] = {16, 1};
+}
+int tunable(Tunable t) {
+  return g_tunables[static_cast<int>(t)];
+}
+void set_tunable(const std::string& name, int value) {
+  if (value < 1 || value > 64) throw ValueError("set_tunable: " + name + " must be in [1, 64]");
+  if (name == "blocks_per_sm")
+    g_tunables[static_cast<int>(Tunable::BlocksPerSm)] = value;
+  else if (name == "ew_unroll")
+    g_tunables[static_cast<int>(Tunable::EwUnroll)] = value;
+  else
+    throw ValueError("set_tunable: unknown setting '" + name + "'");
+}
+
 unsigned grid_for(int64_t work_items, unsigned per_block, int device) {
   const int64_t need = (work_items + per_block - 1) / per_block;
-  const int64_t cap = int64_t{properties(device).multiProcessorCount} * 16;
+  const int64_t cap =
+      int64_t{properties(device).multiProcessorCount} * tunable(Tunable::BlocksPerSm);
   return static_cast<unsigned>(std::max<int64_t>(0, std::min(need, cap)));
 }
 
@@ -554,7 +573,7 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
 }  // namespace
 
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector) {
+                      bool vector, int unroll) {
   const std::string body = body_code(prog);
   if (body.empty() && !prog.ops.empty())
     throw std::logic_error("cuda: ew_source called on an unsupported program");
@@ -574,24 +593,58 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
     auto dtype_of = [&](size_t k) {
       return k < n_outputs ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
     };
-    src << "  const long long nv = n >> 2;\n"
-        << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
-           " q += (long long)gridDim.x * 256) {\n";
-    for (size_t k = 0; k < nops; ++k) {
-      if (layout[k] != 'c') continue;
-      const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
-      if (k < n_outputs)
-        src << "    " << V << " x" << k << ";\n";
-      else
-        src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
+    src << "  const long long nv = n >> 2;\n";
+    if (unroll <= 1) {
+      src << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
+             " q += (long long)gridDim.x * 256) {\n";
+      for (size_t k = 0; k < nops; ++k) {
+        if (layout[k] != 'c') continue;
+        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+        if (k < n_outputs)
+          src << "    " << V << " x" << k << ";\n";
+        else
+          src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
+      }
+      src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
+          << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
+          << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
+      for (size_t k = 0; k < n_outputs; ++k)
+        if (layout[k] == 'c')
+          src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+              << ";\n";
+    } else {
+      // `unroll` vectors per thread per pass, all loaded before any is computed: more loads
+      // in flight per thread.
+      const std::string U = std::to_string(unroll);
+      src << "  for (long long q0 = (long long)blockIdx.x * " << 256 * unroll
+          << " + threadIdx.x; q0 < nv; q0 += (long long)gridDim.x * " << 256 * unroll << ") {\n";
+      for (size_t k = n_outputs; k < nops; ++k) {
+        if (layout[k] != 'c') continue;
+        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+        src << "    " << V << " x" << k << "_[" << U << "];\n"
+            << "#pragma unroll\n    for (int u = 0; u < " << U << "; ++u)\n"
+            << "      if (q0 + u * 256 < nv) x" << k << "_[u] = ((const " << V << "*)p" << k
+            << ")[q0 + u * 256];\n";
+      }
+      src << "#pragma unroll\n    for (int u = 0; u < " << U << "; ++u) {\n"
+          << "      const long long q = q0 + u * 256;\n      if (q >= nv) break;\n";
+      for (size_t k = 0; k < nops; ++k) {
+        if (layout[k] != 'c') continue;
+        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+        if (k < n_outputs)
+          src << "      " << V << " x" << k << ";\n";
+        else
+          src << "      const " << V << "& x" << k << " = x" << k << "_[u];\n";
+      }
+      src << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n"
+          << "        const long long i = q * 4 + j;  // for operations of the index (iota)\n"
+          << element_code(prog, body, layout, nd, n_outputs, true, true) << "      }\n";
+      for (size_t k = 0; k < n_outputs; ++k)
+        if (layout[k] == 'c')
+          src << "      ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+              << ";\n";
+      src << "    }\n";
     }
-    src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
-        << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
-        << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
-    for (size_t k = 0; k < n_outputs; ++k)
-      if (layout[k] == 'c')
-        src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
-            << ";\n";
     src << "  }\n"
         << "  for (long long i = nv * 4 + (long long)blockIdx.x * 256 + threadIdx.x; i < n;"
            " i += (long long)gridDim.x * 256) {\n"
@@ -749,10 +802,11 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
   for (size_t k = 0; k < ops.size() && vector; ++k)
     vector = w.layout[k] != 'c' ||
              reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0;
-  const std::string key =
-      program_key(prog) + w.layout + static_cast<char>(w.nd) + (vector ? "v" : "");
+  const int unroll = vector ? tunable(Tunable::EwUnroll) : 1;
+  const std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
+                          (vector ? "v" + std::to_string(unroll) : "");
   KernelHandle kern = kernel_for(key, "ax_ew", device, [&] {
-    return ew_source(prog, w.layout, w.nd, outputs.size(), vector);
+    return ew_source(prog, w.layout, w.nd, outputs.size(), vector, unroll);
   });
   launch_kernel(kern, device, grid_for(n, 1024, device), 256, w.words);
 }

@@ -54,6 +54,12 @@ void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
                    const std::vector<long long>& words, unsigned shared_bytes = 0);
 // How many blocks fill the device a few times over.
 unsigned grid_for(int64_t work_items, unsigned per_block, int device);
+// Launch settings measured on a GPU (benchmarks/gpu/bench_gpu.py --only ew_sweep): grid_for's
+// blocks per multiprocessor (16), and the vectors each thread of a vectorized elementwise
+// kernel loads per pass (1).
+enum class Tunable { BlocksPerSm, EwUnroll };
+int tunable(Tunable t);
+// (set_tunable, device.h, sets them.)
 
 // The CUDA type of a dtype in registers ("float" for float16/bfloat16, which compute in
 // float32) and in memory ("unsigned short" for them); empty for complex dtypes.
@@ -85,9 +91,10 @@ bool ew_supported(const EwProgram& prog);
 // The kernel's source: `layout` has one letter per operand (outputs first, then inputs):
 // 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions. With
 // `vector` (no 'g', contiguous operands aligned to 4 items), each thread reads and writes 4
-// items of each contiguous operand as one vector (16 bytes for 4-byte items).
+// items of each contiguous operand as one vector (16 bytes for 4-byte items), `unroll` such
+// vectors per pass.
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector = false);
+                      bool vector = false, int unroll = 1);
 // A reduction at the end of a program: `value` reduced over each row (the trailing items of
 // the index space), accumulated in `acc` from `identity` by `combine` (a CUDA expression of a
 // and b), stored as `out`.

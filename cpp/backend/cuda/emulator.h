@@ -22,6 +22,9 @@
 
 namespace arrax::cuda {
 bool emulated();
+// Part of the emulator's kernel cache key with its shim: the form of the entry points it adds
+// (emulator.cpp: host_source), changed whenever they change.
+constexpr const char* kEmulatorEntryVersion = "entry+param_size 2";
 const RuntimeApi& emulator_runtime();
 // A function of the emulated NVRTC ("nvrtc"), driver ("cuda"), cuBLAS ("cublas"), cuSOLVER
 // ("cusolver") or cuFFT ("cufft"); throws

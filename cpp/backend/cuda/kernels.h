@@ -13,6 +13,9 @@ void install_kernels();
 // What abstract evaluation sees of concrete kernel inputs (to ask a primitive its outputs).
 std::vector<AbstractValue> avals_of(const std::vector<Array>& in);
 void install_reduction_kernels();  // reduce.cpp
+// Zeroed counters on a device, one per row of a one-launch split reduction: each kernel's last
+// block per row sets its counter back to zero. Never freed (kept past the CUDA context's end).
+void* row_counters(Device dev);
 // The reduction primitive `primitive` of `in` giving `out`, as the end of a generated
 // elementwise kernel (reduce.cpp); false for one without CUDA code.
 bool fused_reduction(const std::string& primitive, DType in, DType out, int value, EwReduction& r);

@@ -261,20 +261,23 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device, void*
     launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
 }
 
-// Zeroed counters on a device, one per row of a one-launch split reduction: each kernel's last
-// block per row sets its counter back to zero. Never freed (kept past the CUDA context's end).
 constexpr int64_t kRowCounters = 1 << 16;
+}  // namespace
+
 void* row_counters(Device dev) {
   static std::mutex mu;
   static std::unordered_map<int, Array*> by_device;
   std::lock_guard<std::mutex> lock(mu);
   Array*& c = by_device[dev.index];
   if (!c) {
+    check_not_capturing("the first split reduction");  // its zeroing must run, not be recorded
     c = new Array(Array::empty(Shape{kRowCounters}, DType::UInt32, dev));
     memset_zero(c->data(), c->nbytes(), dev.index);
   }
   return c->data();
 }
+
+namespace {
 
 // Reduces x over `axes` into `out` (contiguous, the kept dims' items in order). `elem` is the
 // dtype whose ordering and identity apply: x's own, or the original input's when x holds

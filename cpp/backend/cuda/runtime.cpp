@@ -19,11 +19,27 @@
 namespace arrax::cuda {
 
 const RuntimeApi& runtime_api() {
-  static const RuntimeApi cudart{
-      cudaGetDeviceCount,      cudaSetDevice,     cudaStreamCreateWithFlags,
-      cudaGetDeviceProperties, cudaMalloc,        cudaFree,
-      cudaMemsetAsync,         cudaMemcpyAsync,   cudaStreamSynchronize,
-      cudaGetLastError,        cudaGetErrorString};
+  static const RuntimeApi cudart{cudaGetDeviceCount,
+                                 cudaSetDevice,
+                                 cudaStreamCreateWithFlags,
+                                 cudaGetDeviceProperties,
+                                 cudaMalloc,
+                                 cudaFree,
+                                 cudaMemsetAsync,
+                                 cudaMemcpyAsync,
+                                 cudaStreamSynchronize,
+                                 cudaGetLastError,
+                                 cudaGetErrorString,
+                                 cudaStreamBeginCapture,
+                                 cudaStreamEndCapture,
+                                 cudaGraphGetNodes,
+                                 cudaGraphNodeGetType,
+                                 cudaGraphMemcpyNodeGetParams,
+                                 cudaGraphInstantiate,
+                                 cudaGraphExecMemcpyNodeSetParams1D,
+                                 cudaGraphLaunch,
+                                 cudaGraphDestroy,
+                                 cudaGraphExecDestroy};
   return emulated() ? emulator_runtime() : cudart;
 }
 
@@ -76,11 +92,16 @@ struct Pool {
   std::mutex mu;
   std::multimap<size_t, void*> free_blocks;
   int64_t in_use = 0, cached = 0, peak = 0, limit = 0, allocations = 0;
+  // Blocks handed out during a stream capture -> their private pool. Such a block, once freed,
+  // stays reserved for the captured graph (its replays write it) until the pool is released.
+  std::unordered_map<void*, PrivatePool*> private_owner;
 };
 Pool& pool(int device) {
   static Pool* pools = new Pool[kMaxDevices];  // never destroyed: buffers may outlive statics
   return pools[device];
 }
+
+thread_local PrivatePool* t_capture = nullptr;
 
 size_t rounded_size(size_t n) {
   if (n == 0) n = 1;
@@ -96,6 +117,39 @@ void release_cache_locked(Pool& p) {
 }
 
 }  // namespace
+
+// A captured graph's memory: its free blocks, reused only by the same capture.
+struct PrivatePool {
+  int device;
+  std::multimap<size_t, void*> free_blocks;
+  std::vector<void*> owned;
+};
+
+void set_capture(PrivatePool* pool) {
+  t_capture = pool;
+}
+bool capturing() {
+  return t_capture != nullptr;
+}
+void check_not_capturing(const char* what) {
+  if (t_capture)
+    throw CaptureUnsupported(std::string(what) + " cannot be recorded in a CUDA graph");
+}
+PrivatePool* new_private_pool(int device) {
+  return new PrivatePool{device, {}, {}};
+}
+void release_private_pool(PrivatePool* pp) {
+  if (!pp) return;
+  Pool& p = pool(pp->device);
+  std::lock_guard<std::mutex> lock(p.mu);
+  for (void* ptr : pp->owned) p.private_owner.erase(ptr);
+  for (auto& [size, ptr] : pp->free_blocks) {
+    p.in_use -= static_cast<int64_t>(size);
+    p.cached += static_cast<int64_t>(size);
+    p.free_blocks.emplace(size, ptr);
+  }
+  delete pp;
+}
 
 bool built() {
   return true;
@@ -132,6 +186,22 @@ void* allocate(size_t nbytes, int device) {
   const size_t size = rounded_size(nbytes);
   Pool& p = pool(device);
   std::lock_guard<std::mutex> lock(p.mu);
+  PrivatePool* pp = t_capture && t_capture->device == device ? t_capture : nullptr;
+  if (pp) {
+    auto pit = pp->free_blocks.lower_bound(size);
+    if (pit != pp->free_blocks.end() && pit->first <= size + size / 8) {
+      void* ptr = pit->second;
+      pp->free_blocks.erase(pit);
+      return ptr;  // counted in use while the pool holds it
+    }
+  }
+  auto own = [&](void* ptr) {
+    if (pp) {
+      p.private_owner[ptr] = pp;
+      pp->owned.push_back(ptr);
+    }
+    return ptr;
+  };
   auto it = p.free_blocks.lower_bound(size);
   // A cached block of this size, or one at most 1/8 larger below 1 MiB (no large block is
   // split for a small request).
@@ -141,7 +211,7 @@ void* allocate(size_t nbytes, int device) {
     p.in_use += static_cast<int64_t>(it->first);
     p.free_blocks.erase(it);
     p.peak = std::max(p.peak, p.in_use);
-    return ptr;
+    return own(ptr);
   }
   auto over_limit = [&] { return p.limit > 0 && p.in_use + p.cached + (int64_t)size > p.limit; };
   if (over_limit()) release_cache_locked(p);
@@ -151,7 +221,7 @@ void* allocate(size_t nbytes, int device) {
                       " bytes (" + std::to_string(p.in_use) + " in use)");
   void* ptr = nullptr;
   cudaError_t err = runtime_api().malloc(&ptr, size);
-  if (err == cudaErrorMemoryAllocation) {
+  if (err == cudaErrorMemoryAllocation && !pp) {  // (a capturing stream cannot be waited for)
     runtime_api().get_last_error();
     runtime_api().stream_synchronize(state(device).stream);
     release_cache_locked(p);
@@ -166,13 +236,20 @@ void* allocate(size_t nbytes, int device) {
   p.in_use += static_cast<int64_t>(size);
   p.allocations += 1;
   p.peak = std::max(p.peak, p.in_use);
-  return ptr;
+  return own(ptr);
 }
 
 void deallocate(void* ptr, size_t nbytes, int device) {
   const size_t size = rounded_size(nbytes);
   Pool& p = pool(device);
   std::lock_guard<std::mutex> lock(p.mu);
+  if (!p.private_owner.empty()) {
+    auto owner = p.private_owner.find(ptr);
+    if (owner != p.private_owner.end()) {
+      owner->second->free_blocks.emplace(size, ptr);
+      return;
+    }
+  }
   p.in_use -= static_cast<int64_t>(size);
   p.cached += static_cast<int64_t>(size);
   p.free_blocks.emplace(size, ptr);
@@ -193,6 +270,7 @@ void set_memory_limit(int64_t bytes, int device) {
 }
 
 void empty_cache(int device) {
+  check_not_capturing("empty_cache");
   runtime_api().stream_synchronize(stream(device));
   Pool& p = pool(device);
   std::lock_guard<std::mutex> lock(p.mu);
@@ -216,6 +294,7 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
     std::memcpy(dst, src, n);
     return;
   }
+  if (dh || sh || dst_dev.index != src_dev.index) check_not_capturing("a copy to or from the host");
   if (!dh && !sh && dst_dev.index != src_dev.index) {
     // Between two GPUs: through the host, after both streams' pending work.
     std::vector<char> tmp(n);
@@ -235,6 +314,7 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
 }
 
 void synchronize(int device) {
+  check_not_capturing("synchronize");
   check(runtime_api().stream_synchronize(stream(device)), "synchronize");
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "device.h"
@@ -28,12 +29,41 @@ struct RuntimeApi {
   cudaError_t (*stream_synchronize)(cudaStream_t);
   cudaError_t (*get_last_error)();
   const char* (*error_string)(cudaError_t);
+  // CUDA graphs (graphs.cpp): stream capture, and replay with new copy addresses.
+  cudaError_t (*begin_capture)(cudaStream_t, cudaStreamCaptureMode);
+  cudaError_t (*end_capture)(cudaStream_t, cudaGraph_t*);
+  cudaError_t (*graph_get_nodes)(cudaGraph_t, cudaGraphNode_t*, size_t*);
+  cudaError_t (*node_get_type)(cudaGraphNode_t, cudaGraphNodeType*);
+  cudaError_t (*memcpy_node_get_params)(cudaGraphNode_t, cudaMemcpy3DParms*);
+  cudaError_t (*graph_instantiate)(cudaGraphExec_t*, cudaGraph_t, unsigned long long);
+  cudaError_t (*exec_memcpy_node_set_params_1d)(cudaGraphExec_t, cudaGraphNode_t, void*,
+                                                const void*, size_t, cudaMemcpyKind);
+  cudaError_t (*graph_launch)(cudaGraphExec_t, cudaStream_t);
+  cudaError_t (*graph_destroy)(cudaGraph_t);
+  cudaError_t (*graph_exec_destroy)(cudaGraphExec_t);
 };
 const RuntimeApi& runtime_api();
 
 // Makes `device` current on this thread and returns its stream.
 cudaStream_t stream(int device);
 const cudaDeviceProp& properties(int device);
+
+// Stream capture (graphs.cpp) on this thread. While a capture runs, what would make the host
+// wait for the GPU or copy from or to host memory cannot be recorded: such a call throws
+// CaptureUnsupported, which ends the capture and makes the caller run the work normally.
+// Memory allocated during the capture comes from (and freed returns to) `pool`, so that no
+// work outside the recorded graph reuses it while the graph lives.
+struct PrivatePool;
+struct CaptureUnsupported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+void set_capture(PrivatePool* pool);  // nullptr: capture ended
+bool capturing();
+void check_not_capturing(const char* what);
+PrivatePool* new_private_pool(int device);
+// Gives the pool's free blocks back to the device's cache; its blocks still in use return
+// there when they are freed.
+void release_private_pool(PrivatePool* pool);
 
 // A symbol from a CUDA library found at run time (dlopen): NVRTC, cuBLAS and cuFFT come from the
 // CUDA toolkit or from PyPI's nvidia-* wheels (ARRAX_CUDA_LIB_DIRS lists their folders), so the

@@ -45,6 +45,21 @@ void set_memory_limit(int64_t, int) {
 }
 void empty_cache(int) {}
 void reset_peak_memory(int) {}
+struct GraphReplay {};
+std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>&, const std::vector<Array>& args,
+                                  const GraphRun& run) {
+  return run(args);
+}
+void set_graphs_enabled(bool) {}
+void set_tunable(const std::string&, int) {
+  unavailable("set_tunable");
+}
+bool graphs_enabled() {
+  return false;
+}
+GraphStats graph_stats() {
+  return {};
+}
 namespace {
 std::string g_precision = "float32";  // kept so that the setting reads back as it was set
 }

@@ -1,0 +1,32 @@
+// The emulator's CUDA graphs (emulator_graphs.cpp): while a stream capture runs, the emulated
+// copies, memsets, launches and GEMMs are recorded as nodes instead of run; an instantiated
+// graph runs its nodes in the order they were recorded (one stream, so that is their
+// dependency order), with its copies' addresses as last set.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <functional>
+
+namespace arrax::cuda::emu {
+
+bool capturing();
+// Records a node of the graph being captured: `run` for a kernel or memset; a copy of n bytes
+// from src to dst for a memcpy (`run` is then unused).
+void record(cudaGraphNodeType type, std::function<void()> run, void* dst = nullptr,
+            const void* src = nullptr, size_t n = 0);
+// Defined in emulator.cpp: a device-to-device copy with device memory opened.
+void device_copy(void* dst, const void* src, size_t n);
+
+cudaError_t begin_capture(cudaStream_t, cudaStreamCaptureMode);
+cudaError_t end_capture(cudaStream_t, cudaGraph_t* graph);
+cudaError_t graph_get_nodes(cudaGraph_t graph, cudaGraphNode_t* nodes, size_t* n);
+cudaError_t node_get_type(cudaGraphNode_t node, cudaGraphNodeType* type);
+cudaError_t memcpy_node_get_params(cudaGraphNode_t node, cudaMemcpy3DParms* p);
+cudaError_t graph_instantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long);
+cudaError_t exec_memcpy_node_set_params_1d(cudaGraphExec_t exec, cudaGraphNode_t node, void* dst,
+                                           const void* src, size_t n, cudaMemcpyKind kind);
+cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t);
+cudaError_t graph_destroy(cudaGraph_t graph);
+cudaError_t graph_exec_destroy(cudaGraphExec_t exec);
+
+}  // namespace arrax::cuda::emu

@@ -1,0 +1,212 @@
+"""CUDA graph replay of jit'd functions (arrax.cuda.set_graphs), on a GPU or the emulator:
+replays give what direct runs give, return new arrays, see their arguments' current values,
+and functions that cannot be recorded (or would not gain) run directly."""
+
+import arrax
+import arrax.lax as lax
+import arrax.numpy as anp
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.skipif(not arrax.cuda.is_available(), reason="needs a CUDA GPU")
+
+GPU = "cuda:0"
+
+
+def gpu(x):
+    return arrax.device_put(x, GPU)
+
+
+def stats():
+    return arrax.cuda.graph_stats()
+
+
+def delta(before):
+    after = stats()
+    return {k: after[k] - before[k] for k in after}
+
+
+@pytest.fixture
+def graphs_on():
+    was = arrax.cuda.graphs_enabled()
+    arrax.cuda.set_graphs(True)
+    yield
+    arrax.cuda.set_graphs(was)
+
+
+def mlp_step(params, x, y):
+    def loss(p):
+        h = anp.tanh(x @ p["w1"] + p["b1"])
+        out = h @ p["w2"] + p["b2"]
+        return anp.mean((out - y) ** 2)
+
+    value, grads = arrax.value_and_grad(loss)(params)
+    return {k: params[k] - 0.1 * grads[k] for k in params}, value
+
+
+def mlp_data(seed=0):
+    rng = np.random.default_rng(seed)
+    params = {
+        "w1": rng.standard_normal((6, 16)).astype(np.float32) * 0.3,
+        "b1": np.zeros(16, np.float32),
+        "w2": rng.standard_normal((16, 3)).astype(np.float32) * 0.3,
+        "b2": np.zeros(3, np.float32),
+    }
+    x = rng.standard_normal((32, 6)).astype(np.float32)
+    y = rng.standard_normal((32, 3)).astype(np.float32)
+    return params, x, y
+
+
+def run_steps(step, n, seed=0):
+    params, x, y = mlp_data(seed)
+    params, x, y = gpu(params), gpu(x), gpu(y)
+    history = []
+    for _ in range(n):
+        params, value = step(params, x, y)
+        history.append((arrax.device_get(params), float(value)))
+    return history
+
+
+def test_training_loop_replays_and_matches_direct_runs(graphs_on):
+    before = stats()
+    replayed = run_steps(arrax.jit(mlp_step), 6)
+    d = delta(before)
+    assert d["captured"] == 1 and d["replayed"] == 4, d  # call 1 direct, 2 recorded, 3-6 replayed
+    arrax.cuda.set_graphs(False)
+    before = stats()
+    direct = run_steps(arrax.jit(mlp_step), 6)
+    assert delta(before)["captured"] == 0
+    for (pr, vr), (pd, vd) in zip(replayed, direct):
+        assert vr == vd  # the same kernels: the same bits
+        for k in pd:
+            np.testing.assert_array_equal(pr[k], pd[k])
+    assert replayed[-1][1] < replayed[0][1]
+
+
+def test_replay_results_are_new_arrays(graphs_on):
+    f = arrax.jit(lambda a, b: (anp.sin(a) * b + 1.0, anp.cos(a) - b))
+    a, b = gpu(np.linspace(0, 1, 50, dtype=np.float32)), gpu(np.full(50, 2.0, np.float32))
+    results = [f(a, b) for _ in range(5)]
+    assert delta({k: 0 for k in stats()})["replayed"] >= 1
+    first = np.asarray(results[0][0])
+    for r in results[1:]:  # each call's results are still its own after later calls
+        np.testing.assert_array_equal(np.asarray(r[0]), first)
+    c = gpu(np.full(50, 3.0, np.float32))
+    np.testing.assert_allclose(
+        np.asarray(f(a, c)[0]), np.sin(np.linspace(0, 1, 50, dtype=np.float32)) * 3 + 1, rtol=1e-6
+    )
+    np.testing.assert_array_equal(np.asarray(results[-1][0]), first)
+
+
+def test_replay_sees_arguments_changed_in_place(graphs_on):
+    f = arrax.jit(lambda a: anp.exp(a) + anp.sum(a * a))
+    a = gpu(np.arange(8, dtype=np.float32) / 8)
+    for _ in range(3):
+        f(a)
+    a[3] = 5.0  # NumPy-style mutation of the argument between calls
+    ref = np.arange(8, dtype=np.float32) / 8
+    ref[3] = 5.0
+    np.testing.assert_allclose(np.asarray(f(a)), np.exp(ref) + np.sum(ref * ref), rtol=1e-6)
+
+
+def test_strided_and_broadcast_arguments(graphs_on):
+    f = arrax.jit(lambda a, b: anp.tanh(a) * b - a.sum(axis=0))
+    base = np.arange(24, dtype=np.float32).reshape(4, 6) / 24
+    g = gpu(base)
+    b = gpu(np.float32(2.0))
+    before = stats()
+    for _ in range(4):  # a transposed view, then a contiguous array, of the same shape
+        np.testing.assert_allclose(
+            np.asarray(f(g.T, b)), np.tanh(base.T) * 2 - base.T.sum(axis=0), rtol=1e-6
+        )
+    c = gpu(np.ascontiguousarray(base.T))
+    np.testing.assert_allclose(
+        np.asarray(f(c, b)), np.tanh(base.T) * 2 - base.T.sum(axis=0), rtol=1e-6
+    )
+    assert delta(before)["replayed"] >= 2
+
+
+def test_identity_constant_and_empty_results(graphs_on):
+    k = gpu(np.array([1.0, 2.0], np.float32))
+    f = arrax.jit(lambda a, e: (a, anp.exp(a) * 2 + 1, e * 2, k + 0 * a.sum()))
+    a = gpu(np.ones(2, np.float32))
+    e = gpu(np.zeros((0, 3), np.float32))
+    for _ in range(4):
+        r = f(a, e)
+        np.testing.assert_array_equal(np.asarray(r[0]), np.ones(2, np.float32))
+        np.testing.assert_allclose(np.asarray(r[1]), np.exp(np.ones(2)) * 2 + 1, rtol=1e-6)
+        assert r[2].shape == (0, 3) and r[2].device == a.device
+        np.testing.assert_array_equal(np.asarray(r[3]), [1.0, 2.0])
+    assert r[0] is not a
+
+
+def test_functions_that_wait_for_the_gpu_run_directly(graphs_on):
+    def body(c):
+        return c * 0.5 + 0.1
+
+    f = arrax.jit(lambda x: lax.while_loop(lambda c: anp.sum(c) > 1.0, body, x * 2 + 1))
+    x = gpu(np.full(4, 3.0, np.float32))
+    before = stats()
+    results = [np.asarray(f(x)) for _ in range(4)]
+    d = delta(before)
+    assert d["captured"] == 0 and d["replayed"] == 0
+    ref = np.full(4, 7.0, np.float32)
+    while ref.sum() > 1.0:
+        ref = ref * np.float32(0.5) + np.float32(0.1)
+    for r in results:
+        np.testing.assert_allclose(r, ref, rtol=1e-6)
+
+
+def test_one_kernel_functions_are_not_recorded(graphs_on):
+    f = arrax.jit(lambda x: x * 2.0 + 1.0)  # one fused kernel: nothing to save
+    x = gpu(np.arange(5, dtype=np.float32))
+    before = stats()
+    for _ in range(4):
+        np.testing.assert_array_equal(np.asarray(f(x)), np.arange(5) * 2.0 + 1.0)
+    d = delta(before)
+    assert d["captured"] == 0 and d["not_worth_it"] == 1
+
+
+def test_graph_memory_is_returned(graphs_on):
+    arrax.cuda.synchronize()
+    in_use = arrax.cuda.memory_stats()["bytes_in_use"]
+    step = arrax.jit(mlp_step)
+    run_steps(step, 4, seed=1)
+    assert arrax.cuda.memory_stats()["bytes_in_use"] > in_use  # the graph holds its buffers
+    del step
+    import gc
+
+    gc.collect()
+    assert arrax.cuda.memory_stats()["bytes_in_use"] == in_use
+
+
+def test_matmul_precision_change_runs_directly(graphs_on):
+    f = arrax.jit(lambda a, b: anp.tanh(a @ b) + 1.0)
+    rng = np.random.default_rng(3)
+    a, b = (
+        rng.standard_normal((8, 8)).astype(np.float32),
+        rng.standard_normal((8, 8)).astype(np.float32),
+    )
+    ga, gb = gpu(a), gpu(b)
+    for _ in range(3):
+        f(ga, gb)
+    with arrax.default_matmul_precision("bfloat16"):
+        before = stats()
+        r = np.asarray(f(ga, gb))
+        assert delta(before)["replayed"] == 0
+    np.testing.assert_allclose(r, np.tanh(a @ b) + 1.0, atol=5e-2)
+
+
+def test_each_precision_has_its_own_graph(graphs_on):
+    f = arrax.jit(lambda a, b: anp.tanh(a @ b) * 2.0 + a)
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((8, 8)).astype(np.float32)
+    ga, gb = gpu(a), gpu(a.T.copy())
+    before = stats()
+    for _ in range(3):  # alternating settings: each records its own graph, then replays it
+        exact = np.asarray(f(ga, gb))
+        with arrax.default_matmul_precision("tensorfloat32"):
+            np.asarray(f(ga, gb))
+    d = delta(before)
+    assert d["captured"] == 2 and d["replayed"] == 2, d
+    np.testing.assert_allclose(exact, np.tanh(a @ a.T) * 2 + a, rtol=1e-5, atol=1e-5)
