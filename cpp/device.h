@@ -84,11 +84,14 @@ struct GraphReplay;
 using GraphRun = std::function<std::vector<Array>(const std::vector<Array>&)>;
 std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
                                   const std::vector<Array>& args, const GraphRun& run);
-// ARRAX_CUDA_GRAPHS=0 turns replay off; arrax.cuda.set_graphs() sets it at run time.
-void set_graphs_enabled(bool on);
+// ARRAX_CUDA_GRAPHS=0 turns replay off; arrax.cuda.set_graphs() sets it at run time. With
+// `trial`, each recorded graph is first timed against direct runs (a few calls of each) and
+// kept only when it is faster; without, it is kept.
+void set_graphs_enabled(bool on, bool trial = true);
 bool graphs_enabled();
 struct GraphStats {
   int64_t captured = 0, replayed = 0, not_recordable = 0, not_worth_it = 0;
+  int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
 };
 GraphStats graph_stats();
 // Sets a GPU launch setting (codegen.h: Tunable) by name, "blocks_per_sm" or "ew_unroll",

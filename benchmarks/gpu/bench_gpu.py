@@ -152,8 +152,7 @@ def small_op_dispatch():
         )
 
 
-def mlp_params(rng):
-    sizes = [784, 2048, 2048, 10]
+def mlp_params(rng, sizes=(784, 2048, 2048, 10)):
     return [
         (
             rng.standard_normal((a, b), dtype=np.float32) * np.float32(1 / np.sqrt(a)),
@@ -163,11 +162,11 @@ def mlp_params(rng):
     ]
 
 
-def mlp_data():
+def mlp_data(sizes=(784, 2048, 2048, 10), batch=1024):
     rng = np.random.default_rng(3)
-    params = mlp_params(rng)
-    xb = rng.standard_normal((1024, 784), dtype=np.float32)
-    yb = rng.integers(0, 10, 1024)
+    params = mlp_params(rng, sizes)
+    xb = rng.standard_normal((batch, 784), dtype=np.float32)
+    yb = rng.integers(0, 10, batch)
     return params, xb, yb, np.eye(10, dtype=np.float32)[yb]
 
 
@@ -267,6 +266,38 @@ def mlp_step():
 
 
 @guarded
+def mlp_small():
+    """A small MLP step (784-256-256-10, batch 64, float32): the GPU work is a few
+    microseconds a kernel, so the host's time to issue the step is what counts: arrax with
+    and without CUDA graphs, against JAX's jit."""
+    params, xb, _, onehot = mlp_data((784, 256, 256, 10), 64)
+    ax_step = arrax_mlp_step()
+    gp, gx, gy = arrax.device_put((params, xb, onehot), "cuda")
+    record("mlp_small_step", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=50))
+    arrax.cuda.set_graphs(False)
+    record("mlp_small_step", "no-graph", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=50))
+    arrax.cuda.set_graphs(True)
+    if jax is not None:
+        j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
+        with jax.default_matmul_precision("highest"):
+            j_step = jax.jit(
+                lambda p, x, y: jax.tree_util.tree_map(
+                    lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
+                )
+            )
+            jp, jx, jy = jax.device_put((params, xb, onehot), jax.devices("gpu")[0])
+            record(
+                "mlp_small_step",
+                "jax",
+                timeit(
+                    lambda: j_step(jp, jx, jy),
+                    lambda: j_step(jp, jx, jy)[0][0].block_until_ready(),
+                    n=50,
+                ),
+            )
+
+
+@guarded
 def mlp_profile():
     """Where arrax's jit'd MLP step (TF32) spends its time: the host's time to issue a step
     against the step's time, and the GPU kernels of five steps by torch.profiler (CUPTI sees
@@ -304,6 +335,7 @@ def mlp_profile():
             print(f"sort_by={key}: {e}")
 
 
+@guarded
 def ew_sweep():
     """The launch settings of the elementwise kernels (grid_for's blocks per multiprocessor, the
     vectors a thread loads per pass) against PyTorch in the same run: a copy, the eager chain
@@ -312,17 +344,18 @@ def ew_sweep():
     g = arrax.device_put(xh, "cuda")
     f = arrax.jit(lambda x: chain(anp, x))
     peers = {}
-    if torch is not None:
+    try:  # (the peers are optional: the sweep rehearses on the emulator without them)
         tx = torch.from_numpy(xh).cuda()
         ty = torch.empty_like(tx)
         peers["copy"] = timeit(lambda: ty.copy_(tx), torch.cuda.synchronize)
         peers["eager"] = timeit(lambda: chain(torch, tx), torch.cuda.synchronize, n=5)
-    if cupy is not None:
         cx = cupy.asarray(xh)
         peers["sum"] = timeit(lambda: cupy.sum(cx), cupy.cuda.Device().synchronize)
+    except Exception as e:
+        print(f"ew_sweep: peers: {type(e).__name__}: {str(e)[:200]}")
     print("peers (ms):", {k: round(v * 1e3, 4) for k, v in peers.items()})
-    for blocks in (4, 8, 16, 32):
-        for unroll in (1, 2, 4):
+    for blocks in (16, 32, 64, 128, 256):
+        for unroll in (1, 2, 4, 8):
             arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
             arrax._core._cuda_set_tunable("ew_unroll", unroll)
             t = {
@@ -330,15 +363,15 @@ def ew_sweep():
                 "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
                 "jit": timeit(lambda: f(g), ax_sync),
             }
-            if unroll == 1:
+            if unroll == 4:
                 t["sum"] = timeit(lambda: anp.sum(g), ax_sync)
             cells = "  ".join(
                 f"{k} {v * 1e3:.4f} ms" + (f" ({v / peers[k]:.3f})" if k in peers else "")
                 for k, v in t.items()
             )
             print(f"blocks_per_sm={blocks:2d} ew_unroll={unroll}: {cells}", flush=True)
-    arrax._core._cuda_set_tunable("blocks_per_sm", 16)
-    arrax._core._cuda_set_tunable("ew_unroll", 1)
+    arrax._core._cuda_set_tunable("blocks_per_sm", 32)  # the defaults
+    arrax._core._cuda_set_tunable("ew_unroll", 4)
 
 
 def table():
@@ -359,6 +392,8 @@ def table():
         ("eager_add_16", "torch", "<= 1.0"),
         ("mlp_step_tf32", "jax", "<= 1.0"),
         ("mlp_step_tf32", "no-graph", "(arrax without CUDA graphs)"),
+        ("mlp_small_step", "jax", "(small MLP, host-bound)"),
+        ("mlp_small_step", "no-graph", "(arrax without CUDA graphs)"),
         ("mlp_step_f32", "jax", "(same precision)"),
         ("mlp_step_f32", "torch", "(PyTorch eager)"),
         ("d2d_copy_64M", "torch", "(a copy kernel)"),
@@ -371,7 +406,15 @@ def table():
         print(f"| {r[0]} | {r[1]:.3f} | {r[2]} |")
 
 
-WORKLOADS = [copy_bandwidth, elementwise_chain, sum_64m, matmul_4096, small_op_dispatch, mlp_step]
+WORKLOADS = [
+    copy_bandwidth,
+    elementwise_chain,
+    sum_64m,
+    matmul_4096,
+    small_op_dispatch,
+    mlp_step,
+    mlp_small,
+]
 TOOLS = [mlp_profile, ew_sweep]  # run by --only alone
 
 

@@ -49,7 +49,7 @@ def synchronize(device=None):
     _core._cuda_synchronize(_index(device))
 
 
-def set_graphs(enabled):
+def set_graphs(enabled, trial=True):
     """Turns CUDA graph replay of jit'd functions on or off (on by default; the environment
     variable ARRAX_CUDA_GRAPHS=0 starts with it off).
 
@@ -58,9 +58,12 @@ def set_graphs(enabled):
     the function's kernels, the results copied out to new arrays), and later calls replay that
     graph in one launch. Functions that wait for the GPU or move data through the host, and
     functions whose argument and result copies would cost more than the launches they save,
-    keep running directly.
+    keep running directly. With ``trial`` (the default), the next 4 calls replay the graph and
+    the 4 after run directly, timed by events on the GPU's stream, and the faster way is kept:
+    a graph saves the host's launch work, which matters when the host is the bottleneck, and
+    costs its copies, which matters when the GPU is.
     """
-    _core._cuda_set_graphs(bool(enabled))
+    _core._cuda_set_graphs(bool(enabled), bool(trial))
 
 
 def graphs_enabled():
@@ -68,9 +71,10 @@ def graphs_enabled():
 
 
 def graph_stats():
-    """Counts since the start: graphs recorded (``captured``), replays (``replayed``), and
+    """Counts since the start: graphs recorded (``captured``), replays (``replayed``),
     functions left to run directly because their work could not be recorded
-    (``not_recordable``) or would not gain from a graph (``not_worth_it``)."""
+    (``not_recordable``) or would not gain from a graph (``not_worth_it``), and the trials'
+    decisions (``chose_replay``, ``chose_direct``)."""
     return _core._cuda_graph_stats()
 
 

@@ -70,7 +70,7 @@ void init_devices(py::module_& m) {
   m.def("_cuda_empty_cache", &cuda::empty_cache);
   m.def("_cuda_reset_peak_memory", &cuda::reset_peak_memory);
   m.def("_set_matmul_precision", &cuda::set_matmul_precision);
-  m.def("_cuda_set_graphs", &cuda::set_graphs_enabled);
+  m.def("_cuda_set_graphs", &cuda::set_graphs_enabled, py::arg("on"), py::arg("trial") = true);
   m.def("_cuda_set_tunable", &cuda::set_tunable);
   m.def("_cuda_graphs", &cuda::graphs_enabled);
   m.def("_cuda_graph_stats", [] {
@@ -80,6 +80,8 @@ void init_devices(py::module_& m) {
     d["replayed"] = s.replayed;
     d["not_recordable"] = s.not_recordable;
     d["not_worth_it"] = s.not_worth_it;
+    d["chose_replay"] = s.chose_replay;
+    d["chose_direct"] = s.chose_direct;
     return d;
   });
   m.def("_matmul_precision", &cuda::matmul_precision);

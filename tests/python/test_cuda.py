@@ -594,14 +594,14 @@ def test_launch_settings_give_the_same_bits(n):
     f = arrax.jit(lambda x: anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.arange(n) * 1.0)
     results = []
     try:
-        for unroll in (1, 2, 4):
-            for blocks in (1, 16):
+        for unroll in (1, 2, 4, 8):
+            for blocks in (1, 32):
                 arrax._core._cuda_set_tunable("ew_unroll", unroll)
                 arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
                 results.append((np.asarray(anp.sin(g) * 2.0 + g), np.asarray(f(g))))
     finally:
-        arrax._core._cuda_set_tunable("ew_unroll", 1)
-        arrax._core._cuda_set_tunable("blocks_per_sm", 16)
+        arrax._core._cuda_set_tunable("ew_unroll", 4)  # the defaults
+        arrax._core._cuda_set_tunable("blocks_per_sm", 32)
     for eager, jitted in results[1:]:
         np.testing.assert_array_equal(eager, results[0][0])
         np.testing.assert_array_equal(jitted, results[0][1])

@@ -55,8 +55,8 @@ void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
 // How many blocks fill the device a few times over.
 unsigned grid_for(int64_t work_items, unsigned per_block, int device);
 // Launch settings measured on a GPU (benchmarks/gpu/bench_gpu.py --only ew_sweep): grid_for's
-// blocks per multiprocessor (16), and the vectors each thread of a vectorized elementwise
-// kernel loads per pass (1).
+// blocks per multiprocessor (32), and the vectors each thread of a vectorized elementwise
+// kernel loads per pass (4).
 enum class Tunable { BlocksPerSm, EwUnroll };
 int tunable(Tunable t);
 // (set_tunable, device.h, sets them.)

@@ -898,7 +898,14 @@ const RuntimeApi& emulator_runtime() {
                               emu::exec_memcpy_node_set_params_1d,
                               emu::graph_launch,
                               emu::graph_destroy,
-                              emu::graph_exec_destroy};
+                              emu::graph_exec_destroy,
+                              emu::event_create,
+                              emu::event_record,
+                              emu::event_synchronize,
+                              emu::event_elapsed,
+                              emu::event_destroy};
+  // (A member left out above would be null: every one is named.)
+  static_assert(sizeof(RuntimeApi) == 26 * sizeof(void*), "emulator_runtime: a call is missing");
   return api;
 }
 

@@ -1,6 +1,7 @@
 // The emulator's CUDA graphs: see emulator_graphs.h.
 #include "backend/cuda/emulator_graphs.h"
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -126,6 +127,39 @@ cudaError_t graph_destroy(cudaGraph_t graph) {
 
 cudaError_t graph_exec_destroy(cudaGraphExec_t exec) {
   delete reinterpret_cast<Exec*>(exec);
+  return cudaSuccess;
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+struct Event {
+  Clock::time_point at;
+  bool recorded = false;
+};
+}  // namespace
+
+cudaError_t event_create(cudaEvent_t* e) {
+  *e = reinterpret_cast<cudaEvent_t>(new Event);
+  return cudaSuccess;
+}
+cudaError_t event_record(cudaEvent_t e, cudaStream_t) {
+  if (capturing()) return cudaErrorStreamCaptureUnsupported;
+  auto* ev = reinterpret_cast<Event*>(e);
+  ev->at = Clock::now();
+  ev->recorded = true;
+  return cudaSuccess;
+}
+cudaError_t event_synchronize(cudaEvent_t) {
+  return cudaSuccess;
+}
+cudaError_t event_elapsed(float* ms, cudaEvent_t start, cudaEvent_t end) {
+  auto *a = reinterpret_cast<Event*>(start), *b = reinterpret_cast<Event*>(end);
+  if (!a->recorded || !b->recorded) return cudaErrorInvalidResourceHandle;
+  *ms = std::chrono::duration<float, std::milli>(b->at - a->at).count();
+  return cudaSuccess;
+}
+cudaError_t event_destroy(cudaEvent_t e) {
+  delete reinterpret_cast<Event*>(e);
   return cudaSuccess;
 }
 

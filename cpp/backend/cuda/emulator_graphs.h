@@ -28,5 +28,11 @@ cudaError_t exec_memcpy_node_set_params_1d(cudaGraphExec_t exec, cudaGraphNode_t
 cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t);
 cudaError_t graph_destroy(cudaGraph_t graph);
 cudaError_t graph_exec_destroy(cudaGraphExec_t exec);
+// Events: the host's clock when recorded (the emulator runs work when it is issued).
+cudaError_t event_create(cudaEvent_t* e);
+cudaError_t event_record(cudaEvent_t e, cudaStream_t);
+cudaError_t event_synchronize(cudaEvent_t e);
+cudaError_t event_elapsed(float* ms, cudaEvent_t start, cudaEvent_t end);
+cudaError_t event_destroy(cudaEvent_t e);
 
 }  // namespace arrax::cuda::emu

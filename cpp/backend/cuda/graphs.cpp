@@ -35,7 +35,15 @@ std::atomic<bool> g_enabled{[] {
   const char* env = std::getenv("ARRAX_CUDA_GRAPHS");
   return !(env && std::strcmp(env, "0") == 0);
 }()};
-std::atomic<int64_t> g_captured{0}, g_replayed{0}, g_not_recordable{0}, g_not_worth_it{0};
+std::atomic<bool> g_trial{true};
+std::atomic<int64_t> g_captured{0}, g_replayed{0}, g_not_recordable{0}, g_not_worth_it{0},
+    g_chose_replay{0}, g_chose_direct{0};
+
+// The trial after recording: kTrialCalls replays, then as many direct runs, each call's start
+// marked by an event on the stream. The events' spacing is the time per call in each mode,
+// whichever of host and GPU is the bottleneck (a GPU-bound step gains nothing from a graph and
+// pays for its copies); the faster mode is kept.
+constexpr int kTrialCalls = 4;
 
 void check_graph(cudaError_t err, const char* what) {
   check(err, (std::string("jit (CUDA graph): ") + what).c_str());
@@ -57,8 +65,12 @@ struct Recording {
   std::vector<Array> outputs;                        // the results inside the graph (contiguous)
   std::vector<cudaGraphNode_t> in_nodes, out_nodes;  // their copies (null for empty arrays)
   PrivatePool* pool = nullptr;
+  std::vector<cudaEvent_t> trial;  // the trial's events (cleared when it has decided)
+  bool decided = false;
 
   void discard() {
+    for (cudaEvent_t e : trial) runtime_api().event_destroy(e);
+    trial.clear();
     if (exec) runtime_api().graph_exec_destroy(exec);
     if (graph) runtime_api().graph_destroy(graph);
     exec = nullptr;
@@ -80,14 +92,16 @@ struct GraphReplay {
   std::vector<std::unique_ptr<Recording>> recordings;
 };
 
-void set_graphs_enabled(bool on) {
+void set_graphs_enabled(bool on, bool trial) {
   g_enabled = on;
+  g_trial = trial;
 }
 bool graphs_enabled() {
   return g_enabled;
 }
 GraphStats graph_stats() {
-  return GraphStats{g_captured, g_replayed, g_not_recordable, g_not_worth_it};
+  return GraphStats{g_captured,     g_replayed,     g_not_recordable,
+                    g_not_worth_it, g_chose_replay, g_chose_direct};
 }
 
 namespace {
@@ -257,11 +271,41 @@ std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
   if (!st.exec) {
     if (++st.calls < 2) return run(args);  // the first call compiles and caches what it needs
     std::vector<Array> results;
-    if (record(st, args, run, results)) return results;
+    if (record(st, args, run, results)) {
+      st.decided = !g_trial;
+      return results;
+    }
     st.off = true;
     return run(args);
   }
   const RuntimeApi& api = runtime_api();
+  if (!st.decided) {
+    if (st.trial.size() < 2 * kTrialCalls) {
+      cudaEvent_t e;
+      check_graph(api.event_create(&e), "cudaEventCreate");
+      st.trial.push_back(e);
+      check_graph(api.event_record(e, stream(dev)), "cudaEventRecord");
+      if (st.trial.size() > kTrialCalls) return run(args);  // the direct half
+    } else {
+      // Time per call in each mode: the first kTrialCalls - 1 intervals of each half.
+      float replay = 0, direct = 0;
+      check_graph(api.event_synchronize(st.trial.back()), "cudaEventSynchronize");
+      check_graph(api.event_elapsed(&replay, st.trial[0], st.trial[kTrialCalls - 1]),
+                  "cudaEventElapsedTime");
+      check_graph(api.event_elapsed(&direct, st.trial[kTrialCalls], st.trial.back()),
+                  "cudaEventElapsedTime");
+      for (cudaEvent_t e : st.trial) api.event_destroy(e);
+      st.trial.clear();
+      st.decided = true;
+      if (replay > direct) {
+        g_chose_direct += 1;
+        st.discard();  // (its memory back to the cache)
+        st.off = true;
+        return run(args);
+      }
+      g_chose_replay += 1;
+    }
+  }
   std::vector<Array> sources;
   for (size_t i = 0; i < args.size(); ++i) {
     sources.push_back(args[i].contiguous());

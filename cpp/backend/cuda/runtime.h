@@ -41,6 +41,12 @@ struct RuntimeApi {
   cudaError_t (*graph_launch)(cudaGraphExec_t, cudaStream_t);
   cudaError_t (*graph_destroy)(cudaGraph_t);
   cudaError_t (*graph_exec_destroy)(cudaGraphExec_t);
+  // Events, to time a replayed graph against direct runs.
+  cudaError_t (*event_create)(cudaEvent_t*);
+  cudaError_t (*event_record)(cudaEvent_t, cudaStream_t);
+  cudaError_t (*event_synchronize)(cudaEvent_t);
+  cudaError_t (*event_elapsed)(float*, cudaEvent_t, cudaEvent_t);
+  cudaError_t (*event_destroy)(cudaEvent_t);
 };
 const RuntimeApi& runtime_api();
 

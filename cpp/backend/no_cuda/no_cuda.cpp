@@ -50,7 +50,7 @@ std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>&, const std::vect
                                   const GraphRun& run) {
   return run(args);
 }
-void set_graphs_enabled(bool) {}
+void set_graphs_enabled(bool, bool) {}
 void set_tunable(const std::string&, int) {
   unavailable("set_tunable");
 }
