@@ -149,9 +149,10 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
   for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::Bool})
     for (bool one_launch : {false, true})
-      add(all, n,
-          cuda::reduction_source("sum", dt, dt == DType::Bool ? DType::Int64 : dt, 1, 1, false,
-                                 /*vector=*/true, one_launch));
+      for (int unroll : {1, 4})
+        add(all, n,
+            cuda::reduction_source("sum", dt, dt == DType::Bool ? DType::Int64 : dt, 1, 1, false,
+                                   /*vector=*/true, one_launch, unroll));
   add(all, n,
       cuda::reduction_source("max", DType::Float32, DType::Float32, 2, 2, false, false,
                              /*one_launch=*/true));

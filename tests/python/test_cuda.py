@@ -608,3 +608,24 @@ def test_launch_settings_give_the_same_bits(n):
     np.testing.assert_allclose(results[0][0], np.sin(xh) * 2 + xh, rtol=1e-6, atol=1e-6)
     with pytest.raises(ValueError, match="set_tunable"):
         arrax._core._cuda_set_tunable("no_such_setting", 1)
+
+
+@pytest.mark.parametrize("n", [8193, 100003, (1 << 20) + 5])
+def test_sums_under_every_launch_setting(n):
+    """The vectorized block sums, split over blocks, under the settings ew_sweep measures:
+    exact for integers, float32 within rounding of the float64 sum."""
+    rng = np.random.default_rng(n)
+    xi = rng.integers(-1000, 1000, n).astype(np.int32)
+    xf = rng.random(n).astype(np.float32)
+    gi, gf = gpu(xi), gpu(xf)
+    try:
+        for unroll in (1, 2, 8):
+            for blocks in (1, 32, 256):
+                arrax._core._cuda_set_tunable("ew_unroll", unroll)
+                arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
+                assert int(anp.sum(gi)) == int(xi.sum())
+                assert int(anp.max(gi[1:])) == int(xi[1:].max())  # (an unaligned start)
+                np.testing.assert_allclose(float(anp.sum(gf)), xf.astype(np.float64).sum(), 1e-5)
+    finally:
+        arrax._core._cuda_set_tunable("ew_unroll", 4)
+        arrax._core._cuda_set_tunable("blocks_per_sm", 32)

@@ -45,5 +45,5 @@ std::vector<std::string> conv_sources();
 std::vector<std::string> linalg_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
                              int reduced_dims, bool thread_per_row, bool vector = false,
-                             bool one_launch = false);
+                             bool one_launch = false, int unroll = 1);
 }  // namespace arrax::cuda

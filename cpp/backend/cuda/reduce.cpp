@@ -94,6 +94,7 @@ struct Pass {
   // the block reads its chunk as 4-item vectors (16 bytes for float32), more bytes in flight
   // per thread, which a full-card sum needs to reach the memory's bandwidth.
   bool vector = false;
+  int unroll = 1;  // vectors per thread per pass (tunable EwUnroll)
   // Block kernel split over several blocks per row, in one launch: each block writes its
   // partial result, and the row's last block to finish (a counter per row) reduces them in a
   // fixed order, so the result is deterministic and no second kernel is launched.
@@ -175,10 +176,19 @@ std::string pass_source(const Pass& p) {
       s << "  struct alignas(4 * sizeof(" << S << ")) V { " << S << " v[4]; };\n"
         << "  const long long k0 = part * chunk, nv = k1 > k0 ? (k1 - k0) >> 2 : 0;\n"
         << "  const V* __restrict__ xv = (const V*)(x + base + k0);\n"
-        << "  for (long long q = threadIdx.x; q < nv; q += blockDim.x) {\n"
-        << "    const V t = xv[q];\n"
+        // `unroll` vectors per thread per pass, all loaded before any is added: more loads
+        // in flight per thread.
+        << "  for (long long q0 = threadIdx.x; q0 < nv; q0 += blockDim.x * " << p.unroll << ") {\n"
+        << "    V t[" << p.unroll << "];\n"
         << "#pragma unroll\n"
-        << "    for (int j = 0; j < 4; ++j) acc = ax_comb(acc, " << load_value("t.v[j]") << ");\n"
+        << "    for (int u = 0; u < " << p.unroll << "; ++u)\n"
+        << "      if (q0 + u * blockDim.x < nv) t[u] = xv[q0 + u * blockDim.x];\n"
+        << "#pragma unroll\n"
+        << "    for (int u = 0; u < " << p.unroll << "; ++u)\n"
+        << "      if (q0 + u * blockDim.x < nv)\n"
+        << "#pragma unroll\n"
+        << "        for (int j = 0; j < 4; ++j) acc = ax_comb(acc, " << load_value("t[u].v[j]")
+        << ");\n"
         << "  }\n"
         << "  for (long long k = k0 + nv * 4 + threadIdx.x; k < k1; k += blockDim.x)\n"
         << "    acc = ax_comb(acc, " << load("base + k") << ");\n";
@@ -232,7 +242,8 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device, void*
                            static_cast<char>(p.acc),    static_cast<char>(p.out),
                            static_cast<char>(p.elem),   static_cast<char>(nk),
                            static_cast<char>(nr),       static_cast<char>(p.thread_per_row),
-                           static_cast<char>(p.vector), static_cast<char>(p.one_launch)};
+                           static_cast<char>(p.vector), static_cast<char>(p.one_launch),
+                           static_cast<char>(p.unroll)};
   KernelHandle kern = kernel_for(key, "ax_red", device, [&] { return pass_source(p); });
   int64_t chunk = (p.len + p.splits - 1) / std::max<int64_t>(p.splits, 1);
   if (p.vector) chunk = (chunk + 3) / 4 * 4;  // every chunk starts 4-item aligned
@@ -319,12 +330,14 @@ void reduce_to(Red kind, const Array& x, const std::vector<int64_t>& axes, DType
     p.splits = std::min<int64_t>((int64_t{1024} * sms + p.rows - 1) / p.rows, p.len / 32);
   } else if (!p.thread_per_row && p.rows < 16 * sms && p.len > 8192) {
     // Few long rows: split each over several blocks, enough to fill the device many times.
-    p.splits = std::min<int64_t>((16 * sms + p.rows - 1) / p.rows, p.len / 4096);
+    const int64_t blocks = int64_t{tunable(Tunable::BlocksPerSm)} * sms;
+    p.splits = std::min<int64_t>((blocks + p.rows - 1) / p.rows, p.len / 4096);
   }
   if (p.splits <= 1) p.splits = 1;
   p.vector = !p.thread_per_row && p.red.size() == 1 && p.red[0].second == 1 &&
              reinterpret_cast<uintptr_t>(x.data()) % (4 * isz) == 0;
   for (const auto& [size, stride] : p.kept) p.vector = p.vector && stride % 4 == 0;
+  if (p.vector) p.unroll = tunable(Tunable::EwUnroll);
   if (p.splits == 1) {
     run_pass(p, x, out, dev.index);
     return;
@@ -361,7 +374,8 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
 }  // namespace
 
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
-                             int reduced_dims, bool thread_per_row, bool vector, bool one_launch) {
+                             int reduced_dims, bool thread_per_row, bool vector, bool one_launch,
+                             int unroll) {
   static const std::pair<const char*, Red> names[] = {{"sum", Red::Sum}, {"prod", Red::Prod},
                                                       {"max", Red::Max}, {"min", Red::Min},
                                                       {"and", Red::And}, {"or", Red::Or}};
@@ -378,6 +392,7 @@ std::string reduction_source(const std::string& kind, DType in, DType out, int k
   p.thread_per_row = thread_per_row;
   p.vector = vector;
   p.one_launch = one_launch;
+  p.unroll = unroll;
   return pass_source(p);
 }
 
