@@ -94,9 +94,10 @@ struct GraphStats {
   int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
 };
 GraphStats graph_stats();
-// Sets a GPU launch setting (codegen.h: Tunable) by name, "blocks_per_sm" or "ew_unroll",
-// for measuring them (benchmarks/gpu/bench_gpu.py --only ew_sweep).
+// Sets a GPU launch setting (codegen.h: Tunable) by name: "blocks_per_sm", "ew_unroll",
+// "reduce_blocks_per_sm" or "reduce_unroll", for measuring them (bench_gpu.py --only ew_sweep).
 void set_tunable(const std::string& name, int value);
+std::vector<std::pair<std::string, int>> tunables();  // every setting, by name
 // "float32" (exact, the default), "tf32" or "bf16": the compute precision of float32 matmuls.
 void set_matmul_precision(const std::string& precision);
 std::string matmul_precision();

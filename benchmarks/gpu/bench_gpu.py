@@ -354,23 +354,38 @@ def ew_sweep():
     except Exception as e:
         print(f"ew_sweep: peers: {type(e).__name__}: {str(e)[:200]}")
     print("peers (ms):", {k: round(v * 1e3, 4) for k, v in peers.items()})
-    for blocks in (16, 32, 64, 128, 256):
-        for unroll in (1, 2, 4, 8):
-            arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
-            arrax._core._cuda_set_tunable("ew_unroll", unroll)
-            t = {
-                "copy": timeit(lambda: anp.copy(g), ax_sync),
-                "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
-                "jit": timeit(lambda: f(g), ax_sync),
-            }
-            t["sum"] = timeit(lambda: anp.sum(g), ax_sync)
-            cells = "  ".join(
-                f"{k} {v * 1e3:.4f} ms" + (f" ({v / peers[k]:.3f})" if k in peers else "")
-                for k, v in t.items()
-            )
-            print(f"blocks_per_sm={blocks:2d} ew_unroll={unroll}: {cells}", flush=True)
-    arrax._core._cuda_set_tunable("blocks_per_sm", 32)  # the defaults
-    arrax._core._cuda_set_tunable("ew_unroll", 4)
+
+    def cells(t):
+        return "  ".join(
+            f"{k} {v * 1e3:.4f} ms" + (f" ({v / peers[k]:.3f})" if k in peers else "")
+            for k, v in t.items()
+        )
+
+    defaults = arrax._core._cuda_tunables()
+    set_ = arrax._core._cuda_set_tunable
+    try:
+        for blocks in (16, 32, 64, 128, 256, 512):
+            for unroll in (1, 2, 4):
+                set_("blocks_per_sm", blocks)
+                set_("ew_unroll", unroll)
+                t = {
+                    "copy": timeit(lambda: anp.copy(g), ax_sync),
+                    "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
+                    "jit": timeit(lambda: f(g), ax_sync),
+                }
+                print(f"blocks_per_sm={blocks:3d} ew_unroll={unroll}: {cells(t)}", flush=True)
+        for name, value in defaults.items():
+            set_(name, value)
+        for blocks in (8, 16, 32):
+            for unroll in (2, 4, 8):
+                set_("reduce_blocks_per_sm", blocks)
+                set_("reduce_unroll", unroll)
+                t = {"sum": timeit(lambda: anp.sum(g), ax_sync)}
+                print(f"reduce_blocks_per_sm={blocks:2d} reduce_unroll={unroll}: {cells(t)}")
+    finally:
+        for name, value in defaults.items():
+            set_(name, value)
+    print("defaults:", defaults)
 
 
 def table():

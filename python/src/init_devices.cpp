@@ -72,6 +72,11 @@ void init_devices(py::module_& m) {
   m.def("_set_matmul_precision", &cuda::set_matmul_precision);
   m.def("_cuda_set_graphs", &cuda::set_graphs_enabled, py::arg("on"), py::arg("trial") = true);
   m.def("_cuda_set_tunable", &cuda::set_tunable);
+  m.def("_cuda_tunables", [] {
+    py::dict d;
+    for (const auto& [name, value] : cuda::tunables()) d[py::str(name)] = value;
+    return d;
+  });
   m.def("_cuda_graphs", &cuda::graphs_enabled);
   m.def("_cuda_graph_stats", [] {
     const cuda::GraphStats s = cuda::graph_stats();

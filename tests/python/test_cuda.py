@@ -593,15 +593,16 @@ def test_launch_settings_give_the_same_bits(n):
     g = gpu(xh)
     f = arrax.jit(lambda x: anp.tanh(0.5 * x + 0.1) * anp.exp(-x * x) + anp.arange(n) * 1.0)
     results = []
+    defaults = arrax._core._cuda_tunables()
     try:
         for unroll in (1, 2, 4, 8):
-            for blocks in (1, 32):
+            for blocks in (1, 32, 256):
                 arrax._core._cuda_set_tunable("ew_unroll", unroll)
                 arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
                 results.append((np.asarray(anp.sin(g) * 2.0 + g), np.asarray(f(g))))
     finally:
-        arrax._core._cuda_set_tunable("ew_unroll", 4)  # the defaults
-        arrax._core._cuda_set_tunable("blocks_per_sm", 32)
+        for name, value in defaults.items():
+            arrax._core._cuda_set_tunable(name, value)
     for eager, jitted in results[1:]:
         np.testing.assert_array_equal(eager, results[0][0])
         np.testing.assert_array_equal(jitted, results[0][1])
@@ -618,14 +619,16 @@ def test_sums_under_every_launch_setting(n):
     xi = rng.integers(-1000, 1000, n).astype(np.int32)
     xf = rng.random(n).astype(np.float32)
     gi, gf = gpu(xi), gpu(xf)
+    defaults = arrax._core._cuda_tunables()
+    assert set(defaults) == {"blocks_per_sm", "ew_unroll", "reduce_blocks_per_sm", "reduce_unroll"}
     try:
         for unroll in (1, 2, 8):
-            for blocks in (1, 32, 256):
-                arrax._core._cuda_set_tunable("ew_unroll", unroll)
-                arrax._core._cuda_set_tunable("blocks_per_sm", blocks)
+            for blocks in (1, 16, 256):
+                arrax._core._cuda_set_tunable("reduce_unroll", unroll)
+                arrax._core._cuda_set_tunable("reduce_blocks_per_sm", blocks)
                 assert int(anp.sum(gi)) == int(xi.sum())
                 assert int(anp.max(gi[1:])) == int(xi[1:].max())  # (an unaligned start)
                 np.testing.assert_allclose(float(anp.sum(gf)), xf.astype(np.float64).sum(), 1e-5)
     finally:
-        arrax._core._cuda_set_tunable("ew_unroll", 4)
-        arrax._core._cuda_set_tunable("blocks_per_sm", 32)
+        for name, value in defaults.items():
+            arrax._core._cuda_set_tunable(name, value)

@@ -237,3 +237,24 @@ def test_trial_keeps_the_faster_way_and_the_same_results():
         assert vt == vd
         for k in pd:
             np.testing.assert_array_equal(pt[k], pd[k])
+
+
+def test_trial_drops_a_graph_whose_copies_cost_more():
+    # Big arguments, little work: the graph's argument copies take longer than the launches
+    # they save, so the trial keeps the direct runs (and gives the graph's memory back).
+    was = arrax.cuda.graphs_enabled()
+    f = arrax.jit(lambda x, y: (anp.sum(x[:4] * 2.0) + anp.max(y[:4]), anp.exp(x[:4]) + y[:4]))
+    xh = np.linspace(-1, 1, 1 << 19, dtype=np.float32)
+    x, y = gpu(xh), gpu(xh[::-1].copy())
+    arrax.cuda.set_graphs(True)
+    try:
+        before = stats()
+        results = [f(x, y) for _ in range(14)]
+        d = delta(before)
+    finally:
+        arrax.cuda.set_graphs(was)
+    assert d["captured"] == 1 and d["chose_direct"] == 1 and d["replayed"] == 4, d
+    want = (np.sum(xh[:4] * 2) + xh[::-1][:4].max(), np.exp(xh[:4]) + xh[::-1][:4])
+    for r in results:
+        np.testing.assert_allclose(float(r[0]), want[0], rtol=1e-6)
+        np.testing.assert_allclose(np.asarray(r[1]), want[1], rtol=1e-6)

@@ -195,19 +195,30 @@ KernelHandle kernel_for(const std::string& key, const std::string& name, int dev
 }
 
 namespace {
-std::atomic<int> g_tunables[] = {32, 4};  // measured on an H100 (benchmarks/README.md)
-}
+// Measured on an H100 against PyTorch and CuPy (benchmarks/README.md, "launch settings").
+std::atomic<int> g_tunables[] = {256, 1, 16, 4};
+const char* const kTunableNames[] = {"blocks_per_sm", "ew_unroll", "reduce_blocks_per_sm",
+                                     "reduce_unroll"};
+}  // namespace
 int tunable(Tunable t) {
   return g_tunables[static_cast<int>(t)];
 }
 void set_tunable(const std::string& name, int value) {
   if (value < 1 || value > 1024) throw ValueError("set_tunable: " + name + " must be in [1, 1024]");
-  if (name == "blocks_per_sm")
-    g_tunables[static_cast<int>(Tunable::BlocksPerSm)] = value;
-  else if (name == "ew_unroll")
-    g_tunables[static_cast<int>(Tunable::EwUnroll)] = value;
-  else
-    throw ValueError("set_tunable: unknown setting '" + name + "'");
+  for (size_t i = 0; i < std::size(kTunableNames); ++i)
+    if (name == kTunableNames[i]) {
+      g_tunables[i] = value;
+      return;
+    }
+  throw ValueError("set_tunable: unknown setting '" + name +
+                   "' (blocks_per_sm, ew_unroll, reduce_blocks_per_sm, reduce_unroll)");
+}
+
+std::vector<std::pair<std::string, int>> tunables() {
+  std::vector<std::pair<std::string, int>> r;
+  for (size_t i = 0; i < std::size(kTunableNames); ++i)
+    r.emplace_back(kTunableNames[i], g_tunables[i]);
+  return r;
 }
 
 unsigned grid_for(int64_t work_items, unsigned per_block, int device) {

@@ -94,7 +94,7 @@ struct Pass {
   // the block reads its chunk as 4-item vectors (16 bytes for float32), more bytes in flight
   // per thread, which a full-card sum needs to reach the memory's bandwidth.
   bool vector = false;
-  int unroll = 1;  // vectors per thread per pass (tunable EwUnroll)
+  int unroll = 1;  // vectors per thread per pass (tunable ReduceUnroll)
   // Block kernel split over several blocks per row, in one launch: each block writes its
   // partial result, and the row's last block to finish (a counter per row) reduces them in a
   // fixed order, so the result is deterministic and no second kernel is launched.
@@ -330,14 +330,14 @@ void reduce_to(Red kind, const Array& x, const std::vector<int64_t>& axes, DType
     p.splits = std::min<int64_t>((int64_t{1024} * sms + p.rows - 1) / p.rows, p.len / 32);
   } else if (!p.thread_per_row && p.rows < 16 * sms && p.len > 8192) {
     // Few long rows: split each over several blocks, enough to fill the device many times.
-    const int64_t blocks = int64_t{tunable(Tunable::BlocksPerSm)} * sms;
+    const int64_t blocks = int64_t{tunable(Tunable::ReduceBlocksPerSm)} * sms;
     p.splits = std::min<int64_t>((blocks + p.rows - 1) / p.rows, p.len / 4096);
   }
   if (p.splits <= 1) p.splits = 1;
   p.vector = !p.thread_per_row && p.red.size() == 1 && p.red[0].second == 1 &&
              reinterpret_cast<uintptr_t>(x.data()) % (4 * isz) == 0;
   for (const auto& [size, stride] : p.kept) p.vector = p.vector && stride % 4 == 0;
-  if (p.vector) p.unroll = tunable(Tunable::EwUnroll);
+  if (p.vector) p.unroll = tunable(Tunable::ReduceUnroll);
   if (p.splits == 1) {
     run_pass(p, x, out, dev.index);
     return;

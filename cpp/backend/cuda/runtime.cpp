@@ -39,7 +39,14 @@ const RuntimeApi& runtime_api() {
                                  cudaGraphExecMemcpyNodeSetParams1D,
                                  cudaGraphLaunch,
                                  cudaGraphDestroy,
-                                 cudaGraphExecDestroy};
+                                 cudaGraphExecDestroy,
+                                 cudaEventCreate,
+                                 cudaEventRecord,
+                                 cudaEventSynchronize,
+                                 cudaEventElapsedTime,
+                                 cudaEventDestroy};
+  // (A member left out above would be null: every one is named.)
+  static_assert(sizeof(RuntimeApi) == 26 * sizeof(void*), "runtime_api: a call is missing");
   return emulated() ? emulator_runtime() : cudart;
 }
 

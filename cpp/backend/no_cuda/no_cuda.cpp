@@ -54,6 +54,9 @@ void set_graphs_enabled(bool, bool) {}
 void set_tunable(const std::string&, int) {
   unavailable("set_tunable");
 }
+std::vector<std::pair<std::string, int>> tunables() {
+  return {};
+}
 bool graphs_enabled() {
   return false;
 }
