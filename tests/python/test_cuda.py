@@ -632,3 +632,20 @@ def test_sums_under_every_launch_setting(n):
     finally:
         for name, value in defaults.items():
             arrax._core._cuda_set_tunable(name, value)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (3, 5), (4, 4), (2, 3, 6, 4), (0, 3, 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_qr_on_the_gpu_matches_lapack(shape, dtype):
+    """qr through cuSOLVER's geqrf/orgqr: LAPACK's Householder signs, as NumPy's (and the CPU
+    kernel's) QR, for stacks, wide and tall matrices, and a transposed view."""
+    rng = np.random.default_rng(sum(shape))
+    a = rng.standard_normal(shape).astype(dtype)
+    tol = dict(rtol=2e-4, atol=2e-5) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
+    for x in (a, np.swapaxes(a, -1, -2)):
+        q, r = anp.linalg.qr(gpu(np.ascontiguousarray(x)))
+        qt, rt = anp.linalg.qr(gpu(a).swapaxes(-1, -2)) if x is not a else (q, r)
+        assert q.device == arrax.devices()[0] and q.dtype == dtype
+        wq, wr = np.linalg.qr(x)
+        for got, want in ((q, wq), (r, wr), (qt, wq), (rt, wr)):
+            np.testing.assert_allclose(np.asarray(got), want, **tol)

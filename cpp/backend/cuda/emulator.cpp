@@ -706,15 +706,21 @@ int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, 
 template <typename T>
 int cublas_trsm(void*, int side, int uplo, int trans, int diag, int m, int n, const T* alpha,
                 const T* const* arrays, int lda, T* const* barrays, int ldb, int batch) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
   if (m < 0 || n < 0 || batch < 0 || ldb < std::max(1, m)) return 7;
+  if (emu::capturing()) {  // recorded with a copy of alpha
+    const T al = *alpha;
+    emu::record(cudaGraphNodeTypeKernel, [=] {
+      cublas_trsm<T>(nullptr, side, uplo, trans, diag, m, n, &al, arrays, lda, barrays, ldb, batch);
+    });
+    return 0;
+  }
   const int s = side == 0 ? m : n;
   if (lda < std::max(1, s)) return 7;
   DeviceAccess open;
   if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 7;
   // The system each right-hand side solves is M x = alpha r: M = op(A) for left solves, op(A)^T
   // for right ones (X M' = B row by row is M'^T x = b), lower or upper as this says.
-  const bool lower = (uplo == 0) != (trans != 0) != (side == 1);
+  const bool lower = ((uplo == 0) != (trans != 0)) != (side == 1);
   const bool transposed = (trans != 0) != (side == 1);  // M = tri(A)^T
   std::vector<double> mat(static_cast<size_t>(s) * s), x(s);
   for (int b = 0; b < batch; ++b) {
@@ -871,6 +877,14 @@ int cufft_z2d(int plan, void* in, void* out) {
 
 }  // namespace
 
+bool emu::device_range(const void* p, size_t n) {
+  std::lock_guard<std::recursive_mutex> lock(emu_mutex());
+  return is_device(p, std::max<size_t>(n, 1));
+}
+void emu::with_device_access(const std::function<void()>& f) {
+  DeviceAccess open;
+  f();
+}
 void emu::device_copy(void* dst, const void* src, size_t n) {
   if (n == 0) return;
   DeviceAccess open;
@@ -945,10 +959,13 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cufft/cufftExecC2R", reinterpret_cast<void*>(cufft_c2r)},
       {"cufft/cufftExecZ2D", reinterpret_cast<void*>(cufft_z2d)},
   };
-  auto it = symbols.find(library + "/" + symbol);
-  if (it == symbols.end())
-    throw ValueError("cuda emulator: lib" + library + "'s " + symbol + " is not emulated");
-  return it->second;
+  static const std::vector<std::pair<std::string, void*>> solver = emu::solver_symbols();
+  const std::string name = library + "/" + symbol;
+  auto it = symbols.find(name);
+  if (it != symbols.end()) return it->second;
+  for (const auto& [n, f] : solver)
+    if (n == name) return f;
+  throw ValueError("cuda emulator: lib" + library + "'s " + symbol + " is not emulated");
 }
 
 }  // namespace arrax::cuda

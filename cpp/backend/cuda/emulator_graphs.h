@@ -1,11 +1,15 @@
-// The emulator's CUDA graphs (emulator_graphs.cpp): while a stream capture runs, the emulated
-// copies, memsets, launches and GEMMs are recorded as nodes instead of run; an instantiated
-// graph runs its nodes in the order they were recorded (one stream, so that is their
-// dependency order), with its copies' addresses as last set.
+// The emulator's internals shared by its files. Its CUDA graphs (emulator_graphs.cpp): while a
+// stream capture runs, the emulated copies, memsets, launches, GEMMs and QR calls are recorded
+// as nodes instead of run; an instantiated graph runs its nodes in the order they were
+// recorded (one stream, so that is their dependency order), with its copies' addresses as
+// last set.
 #pragma once
 #include <cuda_runtime.h>
 
 #include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace arrax::cuda::emu {
 
@@ -14,8 +18,13 @@ bool capturing();
 // from src to dst for a memcpy (`run` is then unused).
 void record(cudaGraphNodeType type, std::function<void()> run, void* dst = nullptr,
             const void* src = nullptr, size_t n = 0);
-// Defined in emulator.cpp: a device-to-device copy with device memory opened.
+// Defined in emulator.cpp: a device-to-device copy with device memory opened; whether
+// [p, p + n) is device memory; f run with device memory opened.
 void device_copy(void* dst, const void* src, size_t n);
+bool device_range(const void* p, size_t n);
+void with_device_access(const std::function<void()>& f);
+// The emulated cuSOLVER QR calls (emulator_solver.cpp), as "cusolver/<symbol>" -> function.
+std::vector<std::pair<std::string, void*>> solver_symbols();
 
 cudaError_t begin_capture(cudaStream_t, cudaStreamCaptureMode);
 cudaError_t end_capture(cudaStream_t, cudaGraph_t* graph);

@@ -40,13 +40,29 @@ const BatchedLu& lu_calls(bool dbl) {
   return dbl ? d : s;
 }
 
-// A device array of the addresses of a's `batch` matrices of `items` items each.
+// The kernel filling an array of addresses base + b * step (bytes) for b < count.
+std::string pointers_source() {
+  return "struct AxArgs { long long w[4]; };\n"
+         "extern \"C\" __global__ void __launch_bounds__(256) ax_ptrs(const AxArgs a) {\n"
+         "  unsigned long long* o = (unsigned long long*)a.w[0];\n"
+         "  for (long long b = (long long)blockIdx.x * 256 + threadIdx.x; b < a.w[3];"
+         " b += (long long)gridDim.x * 256)\n"
+         "    o[b] = (unsigned long long)a.w[1] + (unsigned long long)(b * a.w[2]);\n"
+         "}\n";
+}
+
+// A device array of the addresses of a's `batch` matrices of `items` items each, computed on
+// the device: no host-to-device copy per call, so a jit'd function using it can be recorded
+// as a CUDA graph.
 Array pointers(const Array& a, int64_t batch, int64_t items) {
-  Array host = Array::empty(Shape{batch}, DType::UInt64, Device{});
-  for (int64_t b = 0; b < batch; ++b)
-    host.data_as<uint64_t>()[b] =
-        reinterpret_cast<uint64_t>(a.data() + b * items * static_cast<int64_t>(a.itemsize()));
-  return to_device(host, a.device());
+  const int dev = a.device().index;
+  Array out = Array::empty(Shape{batch}, DType::UInt64, a.device());
+  if (batch == 0) return out;
+  KernelHandle k = kernel_for("", "ax_ptrs", dev, pointers_source);
+  launch_kernel(k, dev, grid_for(batch, 256, dev), 256,
+                {reinterpret_cast<long long>(out.data()), reinterpret_cast<long long>(a.data()),
+                 items * static_cast<int64_t>(a.itemsize()), batch});
+  return out;
 }
 
 // The LU of each matrix of a stack (n x n, row-major, so of its transpose): the factors in a
@@ -195,18 +211,6 @@ const Cusolver& cusolver() {
   return c;
 }
 
-void* cusolver_handle(int device) {
-  static std::mutex mu;
-  static void* handles[16] = {};
-  std::lock_guard<std::mutex> lock(mu);
-  if (!handles[device]) {
-    if (int rc = cusolver().create(&handles[device]))
-      throw ValueError("cholesky: cusolverDnCreate failed (status " + std::to_string(rc) + ")");
-    cusolver().set_stream(handles[device], stream(device));
-  }
-  return handles[device];
-}
-
 // Zeroes the upper triangle of each n x n matrix (row-major) of a stack.
 std::string lower_source(DType dt) {
   Source s;
@@ -253,6 +257,18 @@ KernelFn cholesky_kernel(const Primitive* p) {
 
 }  // namespace
 
+void* cusolver_handle(int device) {
+  static std::mutex mu;
+  static void* handles[16] = {};
+  std::lock_guard<std::mutex> lock(mu);
+  if (!handles[device]) {
+    if (int rc = cusolver().create(&handles[device]))
+      throw ValueError("cholesky: cusolverDnCreate failed (status " + std::to_string(rc) + ")");
+    cusolver().set_stream(handles[device], stream(device));
+  }
+  return handles[device];
+}
+
 // linalg_triangular_solve: cuBLAS's trsmBatched. Row-major a read column-major is a^T, and
 // row-major x, b (n x k) are column-major x^T, b^T (k x n): op(a) x = b is x^T op(a)^T = b^T,
 // a right-side solve with a^T, whose triangle is the other one: op(a)^T is a^T (op N on it),
@@ -295,7 +311,7 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
 }
 
 std::vector<std::string> linalg_sources() {
-  return {lower_source(DType::Float32), lower_source(DType::Float64)};
+  return {lower_source(DType::Float32), lower_source(DType::Float64), pointers_source()};
 }
 
 void install_linalg_kernels() {
@@ -309,6 +325,7 @@ void install_linalg_kernels() {
     register_cuda_kernel("linalg_inv", inv_kernel(p));
   if (const Primitive* p = find_primitive("linalg_triangular_solve"))
     register_cuda_kernel("linalg_triangular_solve", triangular_solve_kernel(p));
+  install_qr_kernel();
 }
 
 }  // namespace arrax::cuda

@@ -1,0 +1,139 @@
+// linalg_qr (reduced: q is m x k, r is k x n, k = min(m, n)) on the GPU for float32/float64
+// stacks, through cuSOLVER's geqrf (Householder reflectors and R) and orgqr (Q from the
+// reflectors), LAPACK's algorithm, so Q and R have LAPACK's signs as the CPU's Householder QR
+// does. cuSOLVER is column-major: the matrices are first copied transposed (a row-major copy
+// of a^T is a column-major a), R is read from the upper triangle before orgqr overwrites it,
+// and both results are read back from column-major by generated kernels. No info is read
+// back (QR cannot fail on finite input), so the host never waits and a jit'd function with a
+// QR can be recorded as a CUDA graph. Matrices are factored one at a time (cuSOLVER has no
+// batched QR).
+#include "backend/cuda/codegen.h"
+#include "backend/cuda/kernels.h"
+#include "backend/cuda/runtime.h"
+#include "device.h"
+#include "errors.h"
+
+namespace arrax::cuda {
+namespace {
+
+struct QrCalls {
+  int (*geqrf_size)(void*, int, int, void*, int, int*);
+  int (*geqrf)(void*, int, int, void*, int, void*, void*, int, int*);
+  int (*orgqr_size)(void*, int, int, int, const void*, int, const void*, int*);
+  int (*orgqr)(void*, int, int, int, void*, int, const void*, void*, int, int*);
+};
+const QrCalls& qr_calls(bool dbl) {
+  auto load = [](const char* t, const char* org) {
+    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
+    QrCalls c;
+    const std::string p = std::string("cusolverDn") + t;
+    c.geqrf_size = reinterpret_cast<decltype(c.geqrf_size)>(sym(p + "geqrf_bufferSize"));
+    c.geqrf = reinterpret_cast<decltype(c.geqrf)>(sym(p + "geqrf"));
+    c.orgqr_size = reinterpret_cast<decltype(c.orgqr_size)>(sym(p + org + "_bufferSize"));
+    c.orgqr = reinterpret_cast<decltype(c.orgqr)>(sym(p + org));
+    return c;
+  };
+  static const QrCalls s = load("S", "orgqr"), d = load("D", "orgqr");
+  return dbl ? d : s;
+}
+
+// out[b, i, j] (rows x cols, row-major) = item (i, j) of the column-major m x n matrix b of x,
+// or zero below the diagonal with `upper` (R).
+std::string read_source(DType dt, bool upper) {
+  const std::string T = compute_type(dt);
+  Source s;
+  s << "struct AxArgs { long long w[7]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_qr_read(const AxArgs a) {\n"
+    << "  const " << T << "* __restrict__ x = (const " << T << "*)a.w[0];\n"
+    << "  " << T << "* __restrict__ o = (" << T << "*)a.w[1];\n"
+    << "  const long long total = a.w[2], rows = a.w[3], cols = a.w[4], m = a.w[5], n = a.w[6];\n"
+    << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
+       " t += (long long)gridDim.x * 256) {\n"
+    << "    const long long j = t % cols, i = (t / cols) % rows, b = t / (rows * cols);\n"
+    << "    const " << T << " v = x[b * m * n + i + j * m];\n";
+  if (upper)
+    s << "    o[t] = j >= i ? v : (" << T << ")0;\n";
+  else
+    s << "    o[t] = v;\n";
+  s << "  }\n}\n";
+  return s.str();
+}
+
+// Reads the top-left rows x cols of the column-major m x n matrices of `x` into `out`.
+void read_back(const Array& x, const Array& out, int64_t rows, int64_t cols, int64_t m, int64_t n,
+               bool upper, int dev) {
+  const DType dt = x.dtype();
+  const std::string key = {static_cast<char>(dt), static_cast<char>(upper)};
+  KernelHandle k = kernel_for(key, "ax_qr_read", dev, [&] { return read_source(dt, upper); });
+  launch_kernel(k, dev, grid_for(out.size(), 256, dev), 256,
+                {reinterpret_cast<long long>(x.data()), reinterpret_cast<long long>(out.data()),
+                 out.size(), rows, cols, m, n});
+}
+
+KernelFn qr_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int nd = a.ndim();
+    const int64_t m = a.shape()[nd - 2], n = a.shape()[nd - 1], k = std::min(m, n);
+    const int64_t batch = m * n ? a.size() / (m * n) : 0;
+    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
+      return run_on_host(*p, in, params, dev);
+    const bool dbl = a.dtype() == DType::Float64;
+    const QrCalls& qr = qr_calls(dbl);
+    const size_t item = a.itemsize();
+    // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
+    Shape ts = a.shape();
+    Strides tst = a.strides();
+    std::swap(ts[nd - 2], ts[nd - 1]);
+    std::swap(tst[nd - 2], tst[nd - 1]);
+    const Array col = a.view(ts, tst, a.offset()).contiguous(true);
+    Array tau = Array::empty(Shape{batch, k}, a.dtype(), dev);
+    Array info = Array::empty(Shape{1}, DType::Int32, dev);
+    void* h = cusolver_handle(dev.index);
+    const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
+    int lw_geqrf = 0, lw_orgqr = 0;
+    auto check_rc = [](int rc, const char* what) {
+      if (rc)
+        throw ValueError(std::string("qr: ") + what + " failed (status " + std::to_string(rc) +
+                         ")");
+    };
+    check_rc(qr.geqrf_size(h, mi, ni, col.data(), mi, &lw_geqrf), "cusolverDngeqrf_bufferSize");
+    check_rc(qr.orgqr_size(h, mi, ki, ki, col.data(), mi, tau.data(), &lw_orgqr),
+             "cusolverDnorgqr_bufferSize");
+    Array work = Array::empty(Shape{std::max({lw_geqrf, lw_orgqr, 1})}, a.dtype(), dev);
+    const int lw = static_cast<int>(work.size());
+    Array r = Array::empty(oa[1].shape, a.dtype(), dev),
+          q = Array::empty(oa[0].shape, a.dtype(), dev);
+    for (int64_t b = 0; b < batch; ++b) {
+      char* ab = col.data() + b * m * n * item;
+      check_rc(qr.geqrf(h, mi, ni, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                        info.data_as<int>()),
+               "cusolverDngeqrf");
+    }
+    // R: the upper triangle of the first k rows, before orgqr overwrites the reflectors.
+    read_back(col, r, k, n, m, n, /*upper=*/true, dev.index);
+    for (int64_t b = 0; b < batch; ++b) {
+      char* ab = col.data() + b * m * n * item;
+      check_rc(qr.orgqr(h, mi, ki, ki, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                        info.data_as<int>()),
+               "cusolverDnorgqr");
+    }
+    read_back(col, q, m, k, m, n, /*upper=*/false, dev.index);
+    return {q, r};
+  };
+}
+
+}  // namespace
+
+void install_qr_kernel() {
+  if (const Primitive* p = find_primitive("linalg_qr"))
+    register_cuda_kernel("linalg_qr", qr_kernel(p));
+}
+
+std::vector<std::string> qr_sources() {
+  return {read_source(DType::Float32, true), read_source(DType::Float64, false)};
+}
+
+}  // namespace arrax::cuda
