@@ -94,7 +94,7 @@ struct GraphStats {
   int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
 };
 GraphStats graph_stats();
-// Sets a GPU launch setting (codegen.h: Tunable) by name: "blocks_per_sm", "ew_unroll",
+// Sets a GPU launch setting (codegen.h: Tunable) by name: "blocks_per_sm",
 // "reduce_blocks_per_sm" or "reduce_unroll", for measuring them (bench_gpu.py --only ew_sweep).
 void set_tunable(const std::string& name, int value);
 std::vector<std::pair<std::string, int>> tunables();  // every setting, by name

@@ -193,6 +193,16 @@ def arrax_mlp_step():
     return ax_step
 
 
+def jax_mlp_step():
+    """JAX's jit'd SGD step of the same MLP (its matmul precision: the caller's setting)."""
+    j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
+    return jax.jit(
+        lambda p, x, y: jax.tree_util.tree_map(
+            lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
+        )
+    )
+
+
 @guarded
 def mlp_step():
     params, xb, yb, onehot = mlp_data()
@@ -206,13 +216,7 @@ def mlp_step():
     record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
     print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
     if jax is not None:
-        j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
-
-        @jax.jit
-        def j_step(p, x, y):
-            g = jax.grad(j_loss)(p, x, y)
-            return jax.tree_util.tree_map(lambda a, b: a - 0.01 * b, p, g)
-
+        j_step = jax_mlp_step()
         dev = jax.devices("gpu")[0]
         jp, jx, jy = jax.device_put((params, xb, onehot), dev)
         record(
@@ -225,11 +229,7 @@ def mlp_step():
             ),
         )
         with jax.default_matmul_precision("highest"):
-            j_step_hi = jax.jit(
-                lambda p, x, y: jax.tree_util.tree_map(
-                    lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
-                )
-            )
+            j_step_hi = jax_mlp_step()
             record(
                 "mlp_step_f32",
                 "jax",
@@ -278,13 +278,8 @@ def mlp_small():
     record("mlp_small_step", "no-graph", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=50))
     arrax.cuda.set_graphs(True)
     if jax is not None:
-        j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
         with jax.default_matmul_precision("highest"):
-            j_step = jax.jit(
-                lambda p, x, y: jax.tree_util.tree_map(
-                    lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
-                )
-            )
+            j_step = jax_mlp_step()
             jp, jx, jy = jax.device_put((params, xb, onehot), jax.devices("gpu")[0])
             record(
                 "mlp_small_step",
@@ -337,9 +332,9 @@ def mlp_profile():
 
 @guarded
 def ew_sweep():
-    """The launch settings of the elementwise kernels (grid_for's blocks per multiprocessor, the
-    vectors a thread loads per pass) against PyTorch and CuPy in the same run: a copy, the
-    eager chain, the jit'd chain and the sum of 64M float32 for each setting."""
+    """The GPU launch settings against PyTorch and CuPy in the same run: a copy, the eager
+    chain and the jit'd chain of 64M float32 for each grid size (grid_for's blocks per
+    multiprocessor), and the sum for each split and number of vectors per thread."""
     xh = np.random.default_rng(0).standard_normal(N64M, dtype=np.float32)
     g = arrax.device_put(xh, "cuda")
     f = arrax.jit(lambda x: chain(anp, x))
@@ -364,16 +359,14 @@ def ew_sweep():
     defaults = arrax._core._cuda_tunables()
     set_ = arrax._core._cuda_set_tunable
     try:
-        for blocks in (16, 32, 64, 128, 256, 512):
-            for unroll in (1, 2, 4):
-                set_("blocks_per_sm", blocks)
-                set_("ew_unroll", unroll)
-                t = {
-                    "copy": timeit(lambda: anp.copy(g), ax_sync),
-                    "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
-                    "jit": timeit(lambda: f(g), ax_sync),
-                }
-                print(f"blocks_per_sm={blocks:3d} ew_unroll={unroll}: {cells(t)}", flush=True)
+        for blocks in (16, 32, 64, 128, 256, 512, 1024):
+            set_("blocks_per_sm", blocks)
+            t = {
+                "copy": timeit(lambda: anp.copy(g), ax_sync),
+                "eager": timeit(lambda: chain(anp, g), ax_sync, n=5),
+                "jit": timeit(lambda: f(g), ax_sync),
+            }
+            print(f"blocks_per_sm={blocks:4d}: {cells(t)}", flush=True)
         for name, value in defaults.items():
             set_(name, value)
         for blocks in (8, 16, 32):

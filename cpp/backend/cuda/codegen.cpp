@@ -196,9 +196,8 @@ KernelHandle kernel_for(const std::string& key, const std::string& name, int dev
 
 namespace {
 // Measured on an H100 against PyTorch and CuPy (benchmarks/README.md, "launch settings").
-std::atomic<int> g_tunables[] = {256, 1, 16, 4};
-const char* const kTunableNames[] = {"blocks_per_sm", "ew_unroll", "reduce_blocks_per_sm",
-                                     "reduce_unroll"};
+std::atomic<int> g_tunables[] = {256, 16, 4};
+const char* const kTunableNames[] = {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll"};
 }  // namespace
 int tunable(Tunable t) {
   return g_tunables[static_cast<int>(t)];
@@ -211,7 +210,7 @@ void set_tunable(const std::string& name, int value) {
       return;
     }
   throw ValueError("set_tunable: unknown setting '" + name +
-                   "' (blocks_per_sm, ew_unroll, reduce_blocks_per_sm, reduce_unroll)");
+                   "' (blocks_per_sm, reduce_blocks_per_sm, reduce_unroll)");
 }
 
 std::vector<std::pair<std::string, int>> tunables() {
@@ -584,7 +583,7 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
 }  // namespace
 
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector, int unroll) {
+                      bool vector) {
   const std::string body = body_code(prog);
   if (body.empty() && !prog.ops.empty())
     throw std::logic_error("cuda: ew_source called on an unsupported program");
@@ -604,58 +603,24 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
     auto dtype_of = [&](size_t k) {
       return k < n_outputs ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
     };
-    src << "  const long long nv = n >> 2;\n";
-    if (unroll <= 1) {
-      src << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
-             " q += (long long)gridDim.x * 256) {\n";
-      for (size_t k = 0; k < nops; ++k) {
-        if (layout[k] != 'c') continue;
-        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
-        if (k < n_outputs)
-          src << "    " << V << " x" << k << ";\n";
-        else
-          src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
-      }
-      src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
-          << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
-          << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
-      for (size_t k = 0; k < n_outputs; ++k)
-        if (layout[k] == 'c')
-          src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
-              << ";\n";
-    } else {
-      // `unroll` vectors per thread per pass, all loaded before any is computed: more loads
-      // in flight per thread.
-      const std::string U = std::to_string(unroll);
-      src << "  for (long long q0 = (long long)blockIdx.x * " << 256 * unroll
-          << " + threadIdx.x; q0 < nv; q0 += (long long)gridDim.x * " << 256 * unroll << ") {\n";
-      for (size_t k = n_outputs; k < nops; ++k) {
-        if (layout[k] != 'c') continue;
-        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
-        src << "    " << V << " x" << k << "_[" << U << "];\n"
-            << "#pragma unroll\n    for (int u = 0; u < " << U << "; ++u)\n"
-            << "      if (q0 + u * 256 < nv) x" << k << "_[u] = ((const " << V << "*)p" << k
-            << ")[q0 + u * 256];\n";
-      }
-      src << "#pragma unroll\n    for (int u = 0; u < " << U << "; ++u) {\n"
-          << "      const long long q = q0 + u * 256;\n      if (q >= nv) break;\n";
-      for (size_t k = 0; k < nops; ++k) {
-        if (layout[k] != 'c') continue;
-        const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
-        if (k < n_outputs)
-          src << "      " << V << " x" << k << ";\n";
-        else
-          src << "      const " << V << "& x" << k << " = x" << k << "_[u];\n";
-      }
-      src << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n"
-          << "        const long long i = q * 4 + j;  // for operations of the index (iota)\n"
-          << element_code(prog, body, layout, nd, n_outputs, true, true) << "      }\n";
-      for (size_t k = 0; k < n_outputs; ++k)
-        if (layout[k] == 'c')
-          src << "      ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
-              << ";\n";
-      src << "    }\n";
+    src << "  const long long nv = n >> 2;\n"
+        << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
+           " q += (long long)gridDim.x * 256) {\n";
+    for (size_t k = 0; k < nops; ++k) {
+      if (layout[k] != 'c') continue;
+      const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+      if (k < n_outputs)
+        src << "    " << V << " x" << k << ";\n";
+      else
+        src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
     }
+    src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
+        << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
+        << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
+    for (size_t k = 0; k < n_outputs; ++k)
+      if (layout[k] == 'c')
+        src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+            << ";\n";
     src << "  }\n"
         << "  for (long long i = nv * 4 + (long long)blockIdx.x * 256 + threadIdx.x; i < n;"
            " i += (long long)gridDim.x * 256) {\n"
@@ -813,11 +778,10 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
   for (size_t k = 0; k < ops.size() && vector; ++k)
     vector = w.layout[k] != 'c' ||
              reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0;
-  const int unroll = vector ? tunable(Tunable::EwUnroll) : 1;
-  const std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
-                          (vector ? "v" + std::to_string(unroll) : "");
+  const std::string key =
+      program_key(prog) + w.layout + static_cast<char>(w.nd) + (vector ? "v" : "");
   KernelHandle kern = kernel_for(key, "ax_ew", device, [&] {
-    return ew_source(prog, w.layout, w.nd, outputs.size(), vector, unroll);
+    return ew_source(prog, w.layout, w.nd, outputs.size(), vector);
   });
   launch_kernel(kern, device, grid_for(n, 1024, device), 256, w.words);
 }

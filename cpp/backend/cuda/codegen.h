@@ -55,11 +55,11 @@ void launch_kernel(KernelHandle k, int device, unsigned grid, unsigned block,
 // How many blocks fill the device a few times over.
 unsigned grid_for(int64_t work_items, unsigned per_block, int device);
 // Launch settings measured on an H100 (benchmarks/gpu/bench_gpu.py --only ew_sweep): grid_for's
-// cap in blocks per multiprocessor (256: about one vector per thread for a 64M-item kernel)
-// and the vectors a thread of a vectorized elementwise kernel loads per pass (1); for a long
-// block reduction split over blocks, the blocks per multiprocessor (16) and the vectors per
-// thread per pass (4). Memory-bound kernels reached PyTorch's and CuPy's speed with these.
-enum class Tunable { BlocksPerSm, EwUnroll, ReduceBlocksPerSm, ReduceUnroll };
+// cap in blocks per multiprocessor (256: about one vector per thread for a 64M-item
+// elementwise kernel; loading more vectors per thread did not beat it), and for a long block
+// reduction split over blocks, the blocks per multiprocessor (16) and the vectors per thread
+// per pass (4). Memory-bound kernels reached PyTorch's and CuPy's speed with these.
+enum class Tunable { BlocksPerSm, ReduceBlocksPerSm, ReduceUnroll };
 int tunable(Tunable t);
 // (set_tunable, device.h, sets them.)
 
@@ -93,10 +93,9 @@ bool ew_supported(const EwProgram& prog);
 // The kernel's source: `layout` has one letter per operand (outputs first, then inputs):
 // 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions. With
 // `vector` (no 'g', contiguous operands aligned to 4 items), each thread reads and writes 4
-// items of each contiguous operand as one vector (16 bytes for 4-byte items), `unroll` such
-// vectors per pass.
+// items of each contiguous operand as one vector (16 bytes for 4-byte items).
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector = false, int unroll = 1);
+                      bool vector = false);
 // A reduction at the end of a program: `value` reduced over each row (the trailing items of
 // the index space), accumulated in `acc` from `identity` by `combine` (a CUDA expression of a
 // and b), stored as `out`.
