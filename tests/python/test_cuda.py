@@ -648,3 +648,24 @@ def test_qr_on_the_gpu_matches_lapack(shape, dtype):
         wq, wr = np.linalg.qr(x)
         for got, want in ((q, wq), (r, wr), (qt, wq), (rt, wr)):
             np.testing.assert_allclose(np.asarray(got), want, **tol)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (4, 4), (3, 5, 5), (0, 3, 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigh_on_the_gpu_matches_numpy(shape, dtype, uplo):
+    """eigh through cuSOLVER's syevd: NumPy's eigenvalues (ascending), eigenvectors up to sign,
+    reading only the named triangle of a non-symmetric input."""
+    rng = np.random.default_rng(sum(shape) + len(uplo))
+    a = rng.standard_normal(shape).astype(dtype)
+    w, v = anp.linalg.eigh(gpu(a), UPLO=uplo)
+    ww, wv = np.linalg.eigh(a, UPLO=uplo)
+    assert w.dtype == dtype and v.dtype == dtype and v.device == arrax.devices()[0]
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(np.asarray(w), ww, **tol)
+    np.testing.assert_allclose(np.abs(np.asarray(v)), np.abs(wv), **tol)
+    np.testing.assert_allclose(
+        np.asarray(anp.linalg.eigvalsh(gpu(a).swapaxes(-1, -2))),
+        np.linalg.eigvalsh(np.swapaxes(a, -1, -2)),
+        **tol,
+    )

@@ -283,16 +283,23 @@ def test_batched_triangular_solves_are_recorded(graphs_on):
         np.testing.assert_allclose(r, want, rtol=1e-10, atol=1e-12)
 
 
-def test_qr_is_recorded(graphs_on):
-    # cuSOLVER's QR reads nothing back to the host, so a function with QRs is one graph.
+def test_qr_and_eigh_are_recorded(graphs_on):
+    # cuSOLVER's QR and eigh read nothing back to the host, so a function with them is one
+    # graph.
     a = np.random.default_rng(6).standard_normal((3, 6, 4))
-    f = arrax.jit(lambda a: (anp.linalg.qr(a)[0] * 2.0, anp.linalg.qr(a)[1].sum() + 1.0))
-    g = gpu(a)
+    s = a.swapaxes(-1, -2) @ a
+    f = arrax.jit(
+        lambda a, s: (
+            anp.linalg.qr(a)[0] * 2.0,
+            anp.linalg.qr(a)[1].sum() + anp.linalg.eigvalsh(s).sum() + 1.0,
+        )
+    )
+    g, gs = gpu(a), gpu(s)
     before = stats()
-    results = [f(g) for _ in range(4)]
+    results = [f(g, gs) for _ in range(4)]
     d = delta(before)
     assert d["captured"] == 1 and d["replayed"] == 2 and d["not_recordable"] == 0, d
     q, r = np.linalg.qr(a)
     for rq, rs in results:
         np.testing.assert_allclose(np.asarray(rq), 2 * q, rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(float(rs), r.sum() + 1, rtol=1e-10)
+        np.testing.assert_allclose(float(rs), r.sum() + np.linalg.eigvalsh(s).sum() + 1, 1e-10)

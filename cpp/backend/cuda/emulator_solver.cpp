@@ -1,9 +1,12 @@
-// The emulator's cuSOLVER QR (emulator.h): geqrf and orgqr by LAPACK's unblocked algorithms
-// (dgeqr2, dorg2r) in double on the column-major matrices, recorded as graph nodes while a
-// capture runs, like the emulator's other device work.
+// The emulator's cuSOLVER QR and symmetric eigensolver (emulator.h): geqrf and orgqr by
+// LAPACK's unblocked algorithms (dgeqr2, dorg2r) in double on the column-major matrices, syevd
+// by Eigen's self-adjoint solver in double; recorded as graph nodes while a capture runs,
+// like the emulator's other device work.
 #include <algorithm>
 #include <cmath>
 #include <vector>
+
+#include <Eigen/Dense>
 
 #include "backend/cuda/emulator_graphs.h"
 
@@ -119,6 +122,50 @@ int orgqr(void* h, int m, int n, int k, T* a, int lda, const T* tau, T* work, in
   return 0;
 }
 
+template <typename T>
+int syevd_size(void*, int jobz, int uplo, int n, const T*, int lda, const T*, int* lwork) {
+  if (jobz < 0 || jobz > 1 || uplo < 0 || uplo > 1 || n < 0 || lda < std::max(1, n))
+    return kInvalid;
+  *lwork = std::max(1, n);
+  return 0;
+}
+
+// The symmetric eigendecomposition of the column-major n x n `a` from its `uplo` triangle
+// (CUBLAS_FILL_MODE_LOWER 0, UPPER 1): eigenvalues ascending in w, eigenvectors (with jobz) as
+// a's columns; by Eigen's self-adjoint solver in double.
+template <typename T>
+int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, T* w, T* work, int lwork, int* info) {
+  if (jobz < 0 || jobz > 1 || uplo < 0 || uplo > 1 || n < 0 || lda < std::max(1, n) || lwork < 1)
+    return kInvalid;
+  if (capturing()) {
+    record(cudaGraphNodeTypeKernel,
+           [=] { syevd<T>(h, jobz, uplo, n, a, lda, w, work, lwork, info); });
+    return 0;
+  }
+  const size_t len = static_cast<size_t>(lda) * n;
+  if (!device_range(a, len * sizeof(T)) || !device_range(w, n * sizeof(T)) ||
+      !device_range(info, sizeof(int)))
+    return kInvalid;
+  with_device_access([&] {
+    Eigen::MatrixXd m(n, n);
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i <= j; ++i) {  // (i, j) of the upper triangle, or (j, i) of the lower
+        const double v =
+            uplo == 1 ? a[i + static_cast<size_t>(j) * lda] : a[j + static_cast<size_t>(i) * lda];
+        m(i, j) = m(j, i) = v;
+      }
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+    *info = es.info() == Eigen::Success ? 0 : 1;
+    for (int k = 0; k < n; ++k) {
+      w[k] = static_cast<T>(es.eigenvalues()(k));
+      if (jobz)
+        for (int i = 0; i < n; ++i)
+          a[i + static_cast<size_t>(k) * lda] = static_cast<T>(es.eigenvectors()(i, k));
+    }
+  });
+  return 0;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, void*>> solver_symbols() {
@@ -131,6 +178,10 @@ std::vector<std::pair<std::string, void*>> solver_symbols() {
       {"cusolver/cusolverDnDorgqr_bufferSize", reinterpret_cast<void*>(orgqr_size<double>)},
       {"cusolver/cusolverDnSorgqr", reinterpret_cast<void*>(orgqr<float>)},
       {"cusolver/cusolverDnDorgqr", reinterpret_cast<void*>(orgqr<double>)},
+      {"cusolver/cusolverDnSsyevd_bufferSize", reinterpret_cast<void*>(syevd_size<float>)},
+      {"cusolver/cusolverDnDsyevd_bufferSize", reinterpret_cast<void*>(syevd_size<double>)},
+      {"cusolver/cusolverDnSsyevd", reinterpret_cast<void*>(syevd<float>)},
+      {"cusolver/cusolverDnDsyevd", reinterpret_cast<void*>(syevd<double>)},
   };
 }
 

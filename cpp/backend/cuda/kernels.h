@@ -23,7 +23,7 @@ void install_dot_kernel();          // dot.cpp
 void* cublas_handle(int device);    // dot.cpp: the device's cuBLAS handle, on its stream
 void install_linalg_kernels();      // linalg.cpp
 void* cusolver_handle(int device);  // linalg.cpp: the device's cuSOLVER handle, on its stream
-void install_qr_kernel();           // linalg_qr.cpp
+void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.
@@ -45,7 +45,7 @@ std::vector<std::string> sort_sources();
 std::vector<std::string> pooling_sources();
 std::vector<std::string> conv_sources();
 std::vector<std::string> linalg_sources();
-std::vector<std::string> qr_sources();
+std::vector<std::string> cusolver_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
                              int reduced_dims, bool thread_per_row, bool vector = false,
                              bool one_launch = false, int unroll = 1);

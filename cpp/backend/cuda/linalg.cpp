@@ -6,7 +6,8 @@
 // asked for the upper factor U of A^T = A (column-major), which read row-major is the lower L, the
 // other triangle then zeroed by a generated kernel. A singular (or, for cholesky, not positive
 // definite) matrix raises LinAlgError as on the CPU; that reads the info back, which waits for
-// the device. Other dtypes and the other decompositions run through the host.
+// the device. qr and eigh are in linalg_cusolver.cpp; other dtypes and the other
+// decompositions run through the host.
 #include <cmath>
 #include <mutex>
 
@@ -325,7 +326,7 @@ void install_linalg_kernels() {
     register_cuda_kernel("linalg_inv", inv_kernel(p));
   if (const Primitive* p = find_primitive("linalg_triangular_solve"))
     register_cuda_kernel("linalg_triangular_solve", triangular_solve_kernel(p));
-  install_qr_kernel();
+  install_cusolver_kernels();
 }
 
 }  // namespace arrax::cuda

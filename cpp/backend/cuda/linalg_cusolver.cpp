@@ -1,12 +1,16 @@
-// linalg_qr (reduced: q is m x k, r is k x n, k = min(m, n)) on the GPU for float32/float64
-// stacks, through cuSOLVER's geqrf (Householder reflectors and R) and orgqr (Q from the
-// reflectors), LAPACK's algorithm, so Q and R have LAPACK's signs as the CPU's Householder QR
-// does. cuSOLVER is column-major: the matrices are first copied transposed (a row-major copy
-// of a^T is a column-major a), R is read from the upper triangle before orgqr overwrites it,
-// and both results are read back from column-major by generated kernels. No info is read
-// back (QR cannot fail on finite input), so the host never waits and a jit'd function with a
-// QR can be recorded as a CUDA graph. Matrices are factored one at a time (cuSOLVER has no
-// batched QR).
+// cuSOLVER's dense decompositions on the GPU for float32/float64 stacks, a matrix at a time
+// (cuSOLVER has no batched QR or syevd). Nothing is read back to the host, so the host never
+// waits and a jit'd function using them can be recorded as a CUDA graph.
+//  - linalg_qr (reduced: q is m x k, r is k x n, k = min(m, n)): geqrf (Householder reflectors
+//    and R) and orgqr (Q from the reflectors), LAPACK's algorithm, so Q and R have LAPACK's
+//    signs as the CPU's Householder QR does. cuSOLVER is column-major: the matrices are first
+//    copied transposed (a row-major copy of a^T is a column-major a), R is read from the upper
+//    triangle before orgqr overwrites it, and both are read back by a generated kernel.
+//  - linalg_eigh: syevd (divide and conquer), eigenvalues ascending as NumPy's. A symmetric
+//    matrix is its own transpose, so the row-major stack is passed as it is, with the other
+//    triangle named (row-major lower is column-major upper); the eigenvectors come back as the
+//    columns of a column-major matrix and are transposed. A matrix whose iteration fails (info
+//    > 0, which NumPy raises as LinAlgError) gets NaN results, set on the device, as JAX's.
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -125,15 +129,100 @@ KernelFn qr_kernel(const Primitive* p) {
   };
 }
 
-}  // namespace
-
-void install_qr_kernel() {
-  if (const Primitive* p = find_primitive("linalg_qr"))
-    register_cuda_kernel("linalg_qr", qr_kernel(p));
+struct SyevdCalls {
+  int (*size)(void*, int, int, int, const void*, int, const void*, int*);
+  int (*syevd)(void*, int, int, int, void*, int, void*, void*, int, int*);
+};
+const SyevdCalls& syevd_calls(bool dbl) {
+  auto load = [](const char* t) {
+    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
+    SyevdCalls c;
+    const std::string p = std::string("cusolverDn") + t + "syevd";
+    c.size = reinterpret_cast<decltype(c.size)>(sym(p + "_bufferSize"));
+    c.syevd = reinterpret_cast<decltype(c.syevd)>(sym(p));
+    return c;
+  };
+  static const SyevdCalls s = load("S"), d = load("D");
+  return dbl ? d : s;
 }
 
-std::vector<std::string> qr_sources() {
-  return {read_source(DType::Float32, true), read_source(DType::Float64, false)};
+// x[t] = NaN where info[t / per] != 0 (the matrix of item t did not converge).
+std::string nan_where_failed_source(DType dt) {
+  const std::string T = compute_type(dt);
+  Source s;
+  s << "struct AxArgs { long long w[4]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_nan_failed(const AxArgs a) {\n"
+    << "  " << T << "* __restrict__ x = (" << T << "*)a.w[0];\n"
+    << "  const int* __restrict__ info = (const int*)a.w[1];\n"
+    << "  const long long total = a.w[2], per = a.w[3];\n"
+    << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
+       " t += (long long)gridDim.x * 256)\n"
+    << "    if (info[t / per] != 0) x[t] = ax_inf((" << T << ")0) - ax_inf((" << T << ")0);\n"
+    << "}\n";
+  return s.str();
+}
+
+void nan_where_failed(const Array& x, const Array& info, int64_t per, int dev) {
+  const DType dt = x.dtype();
+  KernelHandle k = kernel_for(std::string(1, static_cast<char>(dt)), "ax_nan_failed", dev,
+                              [&] { return nan_where_failed_source(dt); });
+  launch_kernel(k, dev, grid_for(x.size(), 256, dev), 256,
+                {reinterpret_cast<long long>(x.data()), reinterpret_cast<long long>(info.data()),
+                 x.size(), per});
+}
+
+KernelFn eigh_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0)
+      return run_on_host(*p, in, params, dev);
+    const SyevdCalls& calls = syevd_calls(a.dtype() == DType::Float64);
+    const size_t item = a.itemsize();
+    const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
+    // Row-major lower = column-major upper (CUBLAS_FILL_MODE_UPPER = 1), and the reverse.
+    const int fill = upper ? 0 : 1, jobz_vector = 1;
+    Array col = a.contiguous(true);  // overwritten by the eigenvectors
+    Array w = Array::empty(oa[0].shape, oa[0].dtype, dev);
+    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+    void* h = cusolver_handle(dev.index);
+    const int ni = static_cast<int>(n);
+    int lwork = 0;
+    if (int rc = calls.size(h, jobz_vector, fill, ni, col.data(), ni, w.data(), &lwork))
+      throw ValueError("eigh: cusolverDnsyevd_bufferSize failed (status " + std::to_string(rc) +
+                       ")");
+    Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
+    for (int64_t b = 0; b < batch; ++b)
+      if (int rc = calls.syevd(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
+                               w.data() + b * n * item, work.data(), static_cast<int>(work.size()),
+                               info.data_as<int>() + b))
+        throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
+    // The eigenvectors are col's columns: v = col^T, row-major.
+    Shape ts = col.shape();
+    Strides tst = col.strides();
+    std::swap(ts[ts.size() - 2], ts[ts.size() - 1]);
+    std::swap(tst[tst.size() - 2], tst[tst.size() - 1]);
+    Array v = col.view(ts, tst, col.offset()).contiguous(true);
+    nan_where_failed(w, info, n, dev.index);
+    nan_where_failed(v, info, n * n, dev.index);
+    return {w, v};
+  };
+}
+
+}  // namespace
+
+void install_cusolver_kernels() {
+  if (const Primitive* p = find_primitive("linalg_qr"))
+    register_cuda_kernel("linalg_qr", qr_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_eigh"))
+    register_cuda_kernel("linalg_eigh", eigh_kernel(p));
+}
+
+std::vector<std::string> cusolver_sources() {
+  return {read_source(DType::Float32, true), read_source(DType::Float64, false),
+          nan_where_failed_source(DType::Float32), nan_where_failed_source(DType::Float64)};
 }
 
 }  // namespace arrax::cuda
