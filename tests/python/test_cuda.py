@@ -669,3 +669,26 @@ def test_eigh_on_the_gpu_matches_numpy(shape, dtype, uplo):
         np.linalg.eigvalsh(np.swapaxes(a, -1, -2)),
         **tol,
     )
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (3, 5), (4, 4), (2, 3, 6, 4), (2, 4, 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_svd_on_the_gpu_matches_numpy(shape, dtype):
+    """svd through cuSOLVER's gesvd (tall matrices transposed, wide ones as they are):
+    NumPy's singular values, vectors up to sign (u @ diag(s) @ vh rebuilds the input)."""
+    rng = np.random.default_rng(sum(shape) + 7)
+    a = rng.standard_normal(shape).astype(dtype)
+    u, s, vh = anp.linalg.svd(gpu(a), full_matrices=False)
+    wu, ws, wvh = np.linalg.svd(a, full_matrices=False)
+    assert u.dtype == dtype and s.dtype == dtype and u.device == arrax.devices()[0]
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(np.asarray(s), ws, **tol)
+    np.testing.assert_allclose(np.abs(np.asarray(u)), np.abs(wu), **tol)
+    np.testing.assert_allclose(np.abs(np.asarray(vh)), np.abs(wvh), **tol)
+    rebuilt = np.asarray(u) * np.asarray(s)[..., None, :] @ np.asarray(vh)
+    np.testing.assert_allclose(rebuilt, a, **tol)
+    np.testing.assert_allclose(
+        np.asarray(anp.linalg.svd(gpu(a).swapaxes(-1, -2), compute_uv=False)),
+        np.linalg.svd(np.swapaxes(a, -1, -2), compute_uv=False),
+        **tol,
+    )

@@ -1,9 +1,10 @@
 // A CUDA device emulated on the host, for testing the CUDA backend on machines without a GPU:
 // with ARRAX_CUDA_EMULATOR=N (N devices, usually 1) set before the first GPU call, the backend's
 // runtime calls (stream capture and graphs included), NVRTC, the driver's module and launch
-// calls, cuBLAS's GEMM, batched LU and trsm, cuSOLVER's batched Cholesky, QR (geqrf, orgqr) and
-// syevd and cuFFT's 1-D plans go to the emulator instead of the CUDA libraries. Everything above
-// them (dispatch, the allocator, the generated kernels, the launch arguments) is the real backend.
+// calls, cuBLAS's GEMM, batched LU and trsm, cuSOLVER's batched Cholesky, QR (geqrf, orgqr),
+// syevd and gesvd, and cuFFT's 1-D plans go to the emulator instead of the CUDA libraries.
+// Everything above them (dispatch, the allocator, the generated kernels, the launch arguments)
+// is the real backend.
 //   - Device memory is host memory mapped without access: only the emulator's own copies,
 //     kernels and GEMMs open it, so host code that reads a device pointer faults (and the
 //     emulator names the address), as it would with a GPU. Copies check their direction.
@@ -14,7 +15,7 @@
 //     __syncthreads and warp shuffles, so block-level algorithms run as written.
 //   - cuBLAS, cuSOLVER and cuFFT compute by their definitions in double (a triple loop,
 //     LAPACK's LU with partial pivoting, Cholesky and Householder QR, Eigen's symmetric
-//     eigensolver, the direct sum).
+//     eigensolver and Jacobi SVD, the direct sum).
 // It is single-stream and synchronous; its events read the host's clock.
 #pragma once
 #include <string>

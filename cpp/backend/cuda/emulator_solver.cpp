@@ -1,7 +1,7 @@
-// The emulator's cuSOLVER QR and symmetric eigensolver (emulator.h): geqrf and orgqr by
+// The emulator's cuSOLVER QR, symmetric eigensolver and SVD (emulator.h): geqrf and orgqr by
 // LAPACK's unblocked algorithms (dgeqr2, dorg2r) in double on the column-major matrices, syevd
-// by Eigen's self-adjoint solver in double; recorded as graph nodes while a capture runs,
-// like the emulator's other device work.
+// and gesvd by Eigen's self-adjoint solver and Jacobi SVD in double; recorded as graph nodes
+// while a capture runs, like the emulator's other device work.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -166,6 +166,50 @@ int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, T* w, T* work, int 
   return 0;
 }
 
+template <typename T>
+int gesvd_size(void*, int m, int n, int* lwork) {
+  if (m < 0 || n < 0 || m < n) return kInvalid;
+  *lwork = std::max(1, n);
+  return 0;
+}
+
+// The thin SVD of the column-major m x n `a` (m >= n, as cuSOLVER requires) with jobu = jobvt
+// = 'S': singular values descending in s, the first n columns of U in u, the first n rows of
+// V^T in vt; by Eigen's Jacobi SVD in double.
+template <typename T>
+int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int lda, T* s, T* u,
+          int ldu, T* vt, int ldvt, T* work, int lwork, T* rwork, int* info) {
+  if (jobu != 'S' || jobvt != 'S' || m < n || n < 0 || lda < std::max(1, m) ||
+      ldu < std::max(1, m) || ldvt < std::max(1, n) || lwork < 1)
+    return kInvalid;
+  if (capturing()) {
+    record(cudaGraphNodeTypeKernel, [=] {
+      gesvd<T>(h, jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, rwork, info);
+    });
+    return 0;
+  }
+  if (!device_range(a, static_cast<size_t>(lda) * n * sizeof(T)) ||
+      !device_range(u, static_cast<size_t>(ldu) * n * sizeof(T)) ||
+      !device_range(vt, static_cast<size_t>(ldvt) * n * sizeof(T)) ||
+      !device_range(s, n * sizeof(T)) || !device_range(info, sizeof(int)))
+    return kInvalid;
+  with_device_access([&] {
+    Eigen::MatrixXd x(m, n);
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < m; ++i) x(i, j) = a[i + static_cast<size_t>(j) * lda];
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(x, Eigen::ComputeThinU | Eigen::ComputeThinV);
+    for (int k = 0; k < n; ++k) {
+      s[k] = static_cast<T>(svd.singularValues()(k));
+      for (int i = 0; i < m; ++i)
+        u[i + static_cast<size_t>(k) * ldu] = static_cast<T>(svd.matrixU()(i, k));
+      for (int j = 0; j < n; ++j)
+        vt[k + static_cast<size_t>(j) * ldvt] = static_cast<T>(svd.matrixV()(j, k));
+    }
+    *info = 0;
+  });
+  return 0;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, void*>> solver_symbols() {
@@ -182,6 +226,10 @@ std::vector<std::pair<std::string, void*>> solver_symbols() {
       {"cusolver/cusolverDnDsyevd_bufferSize", reinterpret_cast<void*>(syevd_size<double>)},
       {"cusolver/cusolverDnSsyevd", reinterpret_cast<void*>(syevd<float>)},
       {"cusolver/cusolverDnDsyevd", reinterpret_cast<void*>(syevd<double>)},
+      {"cusolver/cusolverDnSgesvd_bufferSize", reinterpret_cast<void*>(gesvd_size<float>)},
+      {"cusolver/cusolverDnDgesvd_bufferSize", reinterpret_cast<void*>(gesvd_size<double>)},
+      {"cusolver/cusolverDnSgesvd", reinterpret_cast<void*>(gesvd<float>)},
+      {"cusolver/cusolverDnDgesvd", reinterpret_cast<void*>(gesvd<double>)},
   };
 }
 

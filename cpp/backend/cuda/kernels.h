@@ -23,7 +23,7 @@ void install_dot_kernel();          // dot.cpp
 void* cublas_handle(int device);    // dot.cpp: the device's cuBLAS handle, on its stream
 void install_linalg_kernels();      // linalg.cpp
 void* cusolver_handle(int device);  // linalg.cpp: the device's cuSOLVER handle, on its stream
-void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh
+void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh, svd
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.

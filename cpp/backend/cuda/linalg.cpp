@@ -6,7 +6,7 @@
 // asked for the upper factor U of A^T = A (column-major), which read row-major is the lower L, the
 // other triangle then zeroed by a generated kernel. A singular (or, for cholesky, not positive
 // definite) matrix raises LinAlgError as on the CPU; that reads the info back, which waits for
-// the device. qr and eigh are in linalg_cusolver.cpp; other dtypes and the other
+// the device. qr, eigh and svd are in linalg_cusolver.cpp; other dtypes and the other
 // decompositions run through the host.
 #include <cmath>
 #include <mutex>

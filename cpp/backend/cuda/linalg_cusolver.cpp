@@ -6,6 +6,7 @@
 //    signs as the CPU's Householder QR does. cuSOLVER is column-major: the matrices are first
 //    copied transposed (a row-major copy of a^T is a column-major a), R is read from the upper
 //    triangle before orgqr overwrites it, and both are read back by a generated kernel.
+//  - linalg_svd (thin): gesvd, which wants rows >= columns (see svd_kernel).
 //  - linalg_eigh: syevd (divide and conquer), eigenvalues ascending as NumPy's. A symmetric
 //    matrix is its own transpose, so the row-major stack is passed as it is, with the other
 //    triangle named (row-major lower is column-major upper); the eigenvectors come back as the
@@ -19,6 +20,22 @@
 
 namespace arrax::cuda {
 namespace {
+
+// `shape` with its last two dims set to (r, c).
+Shape with_last_two(Shape shape, int64_t r, int64_t c) {
+  shape[shape.size() - 2] = r;
+  shape[shape.size() - 1] = c;
+  return shape;
+}
+
+// x with its last two dims swapped, as a new contiguous array.
+Array transposed(const Array& x) {
+  Shape ts = x.shape();
+  Strides tst = x.strides();
+  std::swap(ts[ts.size() - 2], ts[ts.size() - 1]);
+  std::swap(tst[tst.size() - 2], tst[tst.size() - 1]);
+  return x.view(ts, tst, x.offset()).contiguous(true);
+}
 
 struct QrCalls {
   int (*geqrf_size)(void*, int, int, void*, int, int*);
@@ -88,11 +105,7 @@ KernelFn qr_kernel(const Primitive* p) {
     const QrCalls& qr = qr_calls(dbl);
     const size_t item = a.itemsize();
     // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
-    Shape ts = a.shape();
-    Strides tst = a.strides();
-    std::swap(ts[nd - 2], ts[nd - 1]);
-    std::swap(tst[nd - 2], tst[nd - 1]);
-    const Array col = a.view(ts, tst, a.offset()).contiguous(true);
+    const Array col = transposed(a);
     Array tau = Array::empty(Shape{batch, k}, a.dtype(), dev);
     Array info = Array::empty(Shape{1}, DType::Int32, dev);
     void* h = cusolver_handle(dev.index);
@@ -199,15 +212,72 @@ KernelFn eigh_kernel(const Primitive* p) {
                                w.data() + b * n * item, work.data(), static_cast<int>(work.size()),
                                info.data_as<int>() + b))
         throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
-    // The eigenvectors are col's columns: v = col^T, row-major.
-    Shape ts = col.shape();
-    Strides tst = col.strides();
-    std::swap(ts[ts.size() - 2], ts[ts.size() - 1]);
-    std::swap(tst[tst.size() - 2], tst[tst.size() - 1]);
-    Array v = col.view(ts, tst, col.offset()).contiguous(true);
+    Array v = transposed(col);  // the eigenvectors are col's columns
     nan_where_failed(w, info, n, dev.index);
     nan_where_failed(v, info, n * n, dev.index);
     return {w, v};
+  };
+}
+
+struct GesvdCalls {
+  int (*size)(void*, int, int, int*);
+  int (*gesvd)(void*, signed char, signed char, int, int, void*, int, void*, void*, int, void*, int,
+               void*, int, void*, int*);
+};
+const GesvdCalls& gesvd_calls(bool dbl) {
+  auto load = [](const char* t) {
+    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
+    GesvdCalls c;
+    const std::string p = std::string("cusolverDn") + t + "gesvd";
+    c.size = reinterpret_cast<decltype(c.size)>(sym(p + "_bufferSize"));
+    c.gesvd = reinterpret_cast<decltype(c.gesvd)>(sym(p));
+    return c;
+  };
+  static const GesvdCalls s = load("S"), d = load("D");
+  return dbl ? d : s;
+}
+
+KernelFn svd_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int nd = a.ndim();
+    const int64_t m = a.shape()[nd - 2], n = a.shape()[nd - 1], k = std::min(m, n);
+    const int64_t batch = m * n ? a.size() / (m * n) : 0;
+    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
+      return run_on_host(*p, in, params, dev);
+    const GesvdCalls& calls = gesvd_calls(a.dtype() == DType::Float64);
+    const size_t item = a.itemsize();
+    // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
+    // column-major, whose U is our V and whose V^T is our U^T: the buffers cuSOLVER writes are
+    // then vh and u row-major as they are. A tall one is transposed first, and its U and V^T
+    // transposed back.
+    const bool wide = n >= m;
+    const int64_t rows = wide ? n : m, cols = wide ? m : n;  // the column-major matrix
+    Array col = wide ? a.contiguous(true) : transposed(a);
+    Array s = Array::empty(oa[1].shape, oa[1].dtype, dev);
+    Array cu = Array::empty(wide ? oa[2].shape : with_last_two(oa[0].shape, k, m), a.dtype(), dev);
+    Array cvt = Array::empty(wide ? oa[0].shape : with_last_two(oa[2].shape, n, k), a.dtype(), dev);
+    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+    void* h = cusolver_handle(dev.index);
+    const int ri = static_cast<int>(rows), ci = static_cast<int>(cols), ki = static_cast<int>(k);
+    int lwork = 0;
+    if (int rc = calls.size(h, ri, ci, &lwork))
+      throw ValueError("svd: cusolverDngesvd_bufferSize failed (status " + std::to_string(rc) +
+                       ")");
+    Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
+    for (int64_t b = 0; b < batch; ++b)
+      if (int rc = calls.gesvd(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
+                               s.data() + b * k * item, cu.data() + b * rows * k * item, ri,
+                               cvt.data() + b * k * cols * item, ki, work.data(),
+                               static_cast<int>(work.size()), nullptr, info.data_as<int>() + b))
+        throw ValueError("svd: cusolverDngesvd failed (status " + std::to_string(rc) + ")");
+    Array u = wide ? cvt : transposed(cu), vh = wide ? cu : transposed(cvt);
+    nan_where_failed(u, info, m * k, dev.index);
+    nan_where_failed(s, info, k, dev.index);
+    nan_where_failed(vh, info, k * n, dev.index);
+    return {u, s, vh};
   };
 }
 
@@ -218,6 +288,8 @@ void install_cusolver_kernels() {
     register_cuda_kernel("linalg_qr", qr_kernel(p));
   if (const Primitive* p = find_primitive("linalg_eigh"))
     register_cuda_kernel("linalg_eigh", eigh_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_svd"))
+    register_cuda_kernel("linalg_svd", svd_kernel(p));
 }
 
 std::vector<std::string> cusolver_sources() {
