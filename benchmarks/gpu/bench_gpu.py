@@ -193,13 +193,20 @@ def arrax_mlp_step():
     return ax_step
 
 
-def jax_mlp_step():
-    """JAX's jit'd SGD step of the same MLP (its matmul precision: the caller's setting)."""
+def time_jax_mlp_step(name, host_args, n):
+    """Records JAX's jit'd SGD step of the same MLP on host_args (params, x, one-hot y) as
+    `name`, at the caller's matmul precision setting."""
     j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
-    return jax.jit(
+    j_step = jax.jit(
         lambda p, x, y: jax.tree_util.tree_map(
             lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
         )
+    )
+    args = jax.device_put(host_args, jax.devices("gpu")[0])
+    record(
+        name,
+        "jax",
+        timeit(lambda: j_step(*args), lambda: j_step(*args)[0][0].block_until_ready(), n=n),
     )
 
 
@@ -216,29 +223,9 @@ def mlp_step():
     record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
     print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
     if jax is not None:
-        j_step = jax_mlp_step()
-        dev = jax.devices("gpu")[0]
-        jp, jx, jy = jax.device_put((params, xb, onehot), dev)
-        record(
-            "mlp_step_tf32",
-            "jax",
-            timeit(
-                lambda: j_step(jp, jx, jy),
-                lambda: j_step(jp, jx, jy)[0][0].block_until_ready(),
-                n=20,
-            ),
-        )
+        time_jax_mlp_step("mlp_step_tf32", (params, xb, onehot), n=20)
         with jax.default_matmul_precision("highest"):
-            j_step_hi = jax_mlp_step()
-            record(
-                "mlp_step_f32",
-                "jax",
-                timeit(
-                    lambda: j_step_hi(jp, jx, jy),
-                    lambda: j_step_hi(jp, jx, jy)[0][0].block_until_ready(),
-                    n=20,
-                ),
-            )
+            time_jax_mlp_step("mlp_step_f32", (params, xb, onehot), n=20)
     if torch is not None:
         torch.backends.cuda.matmul.allow_tf32 = False
         tp = [
@@ -279,17 +266,7 @@ def mlp_small():
     arrax.cuda.set_graphs(True)
     if jax is not None:
         with jax.default_matmul_precision("highest"):
-            j_step = jax_mlp_step()
-            jp, jx, jy = jax.device_put((params, xb, onehot), jax.devices("gpu")[0])
-            record(
-                "mlp_small_step",
-                "jax",
-                timeit(
-                    lambda: j_step(jp, jx, jy),
-                    lambda: j_step(jp, jx, jy)[0][0].block_until_ready(),
-                    n=50,
-                ),
-            )
+            time_jax_mlp_step("mlp_small_step", (params, xb, onehot), n=50)
 
 
 @guarded

@@ -12,6 +12,10 @@
 //    triangle named (row-major lower is column-major upper); the eigenvectors come back as the
 //    columns of a column-major matrix and are transposed. A matrix whose iteration fails (info
 //    > 0, which NumPy raises as LinAlgError) gets NaN results, set on the device, as JAX's.
+#include <map>
+#include <mutex>
+#include <utility>
+
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -37,26 +41,36 @@ Array transposed(const Array& x) {
   return x.view(ts, tst, x.offset()).contiguous(true);
 }
 
-struct QrCalls {
-  int (*geqrf_size)(void*, int, int, void*, int, int*);
-  int (*geqrf)(void*, int, int, void*, int, void*, void*, int, int*);
-  int (*orgqr_size)(void*, int, int, int, const void*, int, const void*, int*);
-  int (*orgqr)(void*, int, int, int, void*, int, const void*, void*, int, int*);
+// cuSOLVER's routine `name` for float32 ("cusolverDnS<name>") or float64 ("...D<name>") and
+// its _bufferSize query, as typed function pointers, each looked up once.
+template <class Size, class Run>
+struct SolverCall {
+  Size size;
+  Run run;
 };
-const QrCalls& qr_calls(bool dbl) {
-  auto load = [](const char* t, const char* org) {
-    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
-    QrCalls c;
-    const std::string p = std::string("cusolverDn") + t;
-    c.geqrf_size = reinterpret_cast<decltype(c.geqrf_size)>(sym(p + "geqrf_bufferSize"));
-    c.geqrf = reinterpret_cast<decltype(c.geqrf)>(sym(p + "geqrf"));
-    c.orgqr_size = reinterpret_cast<decltype(c.orgqr_size)>(sym(p + org + "_bufferSize"));
-    c.orgqr = reinterpret_cast<decltype(c.orgqr)>(sym(p + org));
-    return c;
-  };
-  static const QrCalls s = load("S", "orgqr"), d = load("D", "orgqr");
-  return dbl ? d : s;
+template <class Size, class Run>
+SolverCall<Size, Run> solver_call(bool dbl, const char* name) {
+  static std::mutex mu;
+  static std::map<std::string, std::pair<void*, void*>> found;
+  const std::string sym = std::string("cusolverDn") + (dbl ? "D" : "S") + name;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = found.find(sym);
+  if (it == found.end())
+    it = found
+             .emplace(sym, std::make_pair(library_symbol("cusolver", (sym + "_bufferSize").c_str()),
+                                          library_symbol("cusolver", sym.c_str())))
+             .first;
+  return {reinterpret_cast<Size>(it->second.first), reinterpret_cast<Run>(it->second.second)};
 }
+using GeqrfSize = int (*)(void*, int, int, void*, int, int*);
+using GeqrfRun = int (*)(void*, int, int, void*, int, void*, void*, int, int*);
+using OrgqrSize = int (*)(void*, int, int, int, const void*, int, const void*, int*);
+using OrgqrRun = int (*)(void*, int, int, int, void*, int, const void*, void*, int, int*);
+using SyevdSize = int (*)(void*, int, int, int, const void*, int, const void*, int*);
+using SyevdRun = int (*)(void*, int, int, int, void*, int, void*, void*, int, int*);
+using GesvdSize = int (*)(void*, int, int, int*);
+using GesvdRun = int (*)(void*, signed char, signed char, int, int, void*, int, void*, void*, int,
+                         void*, int, void*, int, void*, int*);
 
 // out[b, i, j] (rows x cols, row-major) = item (i, j) of the column-major m x n matrix b of x,
 // or zero below the diagonal with `upper` (R).
@@ -102,7 +116,8 @@ KernelFn qr_kernel(const Primitive* p) {
     if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
       return run_on_host(*p, in, params, dev);
     const bool dbl = a.dtype() == DType::Float64;
-    const QrCalls& qr = qr_calls(dbl);
+    const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(dbl, "geqrf");
+    const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(dbl, "orgqr");
     const size_t item = a.itemsize();
     // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
     const Array col = transposed(a);
@@ -116,8 +131,8 @@ KernelFn qr_kernel(const Primitive* p) {
         throw ValueError(std::string("qr: ") + what + " failed (status " + std::to_string(rc) +
                          ")");
     };
-    check_rc(qr.geqrf_size(h, mi, ni, col.data(), mi, &lw_geqrf), "cusolverDngeqrf_bufferSize");
-    check_rc(qr.orgqr_size(h, mi, ki, ki, col.data(), mi, tau.data(), &lw_orgqr),
+    check_rc(geqrf.size(h, mi, ni, col.data(), mi, &lw_geqrf), "cusolverDngeqrf_bufferSize");
+    check_rc(orgqr.size(h, mi, ki, ki, col.data(), mi, tau.data(), &lw_orgqr),
              "cusolverDnorgqr_bufferSize");
     Array work = Array::empty(Shape{std::max({lw_geqrf, lw_orgqr, 1})}, a.dtype(), dev);
     const int lw = static_cast<int>(work.size());
@@ -125,38 +140,21 @@ KernelFn qr_kernel(const Primitive* p) {
           q = Array::empty(oa[0].shape, a.dtype(), dev);
     for (int64_t b = 0; b < batch; ++b) {
       char* ab = col.data() + b * m * n * item;
-      check_rc(qr.geqrf(h, mi, ni, ab, mi, tau.data() + b * k * item, work.data(), lw,
-                        info.data_as<int>()),
+      check_rc(geqrf.run(h, mi, ni, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                         info.data_as<int>()),
                "cusolverDngeqrf");
     }
     // R: the upper triangle of the first k rows, before orgqr overwrites the reflectors.
     read_back(col, r, k, n, m, n, /*upper=*/true, dev.index);
     for (int64_t b = 0; b < batch; ++b) {
       char* ab = col.data() + b * m * n * item;
-      check_rc(qr.orgqr(h, mi, ki, ki, ab, mi, tau.data() + b * k * item, work.data(), lw,
-                        info.data_as<int>()),
+      check_rc(orgqr.run(h, mi, ki, ki, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                         info.data_as<int>()),
                "cusolverDnorgqr");
     }
     read_back(col, q, m, k, m, n, /*upper=*/false, dev.index);
     return {q, r};
   };
-}
-
-struct SyevdCalls {
-  int (*size)(void*, int, int, int, const void*, int, const void*, int*);
-  int (*syevd)(void*, int, int, int, void*, int, void*, void*, int, int*);
-};
-const SyevdCalls& syevd_calls(bool dbl) {
-  auto load = [](const char* t) {
-    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
-    SyevdCalls c;
-    const std::string p = std::string("cusolverDn") + t + "syevd";
-    c.size = reinterpret_cast<decltype(c.size)>(sym(p + "_bufferSize"));
-    c.syevd = reinterpret_cast<decltype(c.syevd)>(sym(p));
-    return c;
-  };
-  static const SyevdCalls s = load("S"), d = load("D");
-  return dbl ? d : s;
 }
 
 // x[t] = NaN where info[t / per] != 0 (the matrix of item t did not converge).
@@ -192,7 +190,7 @@ KernelFn eigh_kernel(const Primitive* p) {
     const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
     if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0)
       return run_on_host(*p, in, params, dev);
-    const SyevdCalls& calls = syevd_calls(a.dtype() == DType::Float64);
+    const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype() == DType::Float64, "syevd");
     const size_t item = a.itemsize();
     const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
     // Row-major lower = column-major upper (CUBLAS_FILL_MODE_UPPER = 1), and the reverse.
@@ -203,38 +201,20 @@ KernelFn eigh_kernel(const Primitive* p) {
     void* h = cusolver_handle(dev.index);
     const int ni = static_cast<int>(n);
     int lwork = 0;
-    if (int rc = calls.size(h, jobz_vector, fill, ni, col.data(), ni, w.data(), &lwork))
+    if (int rc = syevd.size(h, jobz_vector, fill, ni, col.data(), ni, w.data(), &lwork))
       throw ValueError("eigh: cusolverDnsyevd_bufferSize failed (status " + std::to_string(rc) +
                        ")");
     Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
     for (int64_t b = 0; b < batch; ++b)
-      if (int rc = calls.syevd(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
-                               w.data() + b * n * item, work.data(), static_cast<int>(work.size()),
-                               info.data_as<int>() + b))
+      if (int rc = syevd.run(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
+                             w.data() + b * n * item, work.data(), static_cast<int>(work.size()),
+                             info.data_as<int>() + b))
         throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
     Array v = transposed(col);  // the eigenvectors are col's columns
     nan_where_failed(w, info, n, dev.index);
     nan_where_failed(v, info, n * n, dev.index);
     return {w, v};
   };
-}
-
-struct GesvdCalls {
-  int (*size)(void*, int, int, int*);
-  int (*gesvd)(void*, signed char, signed char, int, int, void*, int, void*, void*, int, void*, int,
-               void*, int, void*, int*);
-};
-const GesvdCalls& gesvd_calls(bool dbl) {
-  auto load = [](const char* t) {
-    auto sym = [](const std::string& s) { return library_symbol("cusolver", s.c_str()); };
-    GesvdCalls c;
-    const std::string p = std::string("cusolverDn") + t + "gesvd";
-    c.size = reinterpret_cast<decltype(c.size)>(sym(p + "_bufferSize"));
-    c.gesvd = reinterpret_cast<decltype(c.gesvd)>(sym(p));
-    return c;
-  };
-  static const GesvdCalls s = load("S"), d = load("D");
-  return dbl ? d : s;
 }
 
 KernelFn svd_kernel(const Primitive* p) {
@@ -247,7 +227,7 @@ KernelFn svd_kernel(const Primitive* p) {
     const int64_t batch = m * n ? a.size() / (m * n) : 0;
     if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
       return run_on_host(*p, in, params, dev);
-    const GesvdCalls& calls = gesvd_calls(a.dtype() == DType::Float64);
+    const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype() == DType::Float64, "gesvd");
     const size_t item = a.itemsize();
     // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
     // column-major, whose U is our V and whose V^T is our U^T: the buffers cuSOLVER writes are
@@ -263,15 +243,15 @@ KernelFn svd_kernel(const Primitive* p) {
     void* h = cusolver_handle(dev.index);
     const int ri = static_cast<int>(rows), ci = static_cast<int>(cols), ki = static_cast<int>(k);
     int lwork = 0;
-    if (int rc = calls.size(h, ri, ci, &lwork))
+    if (int rc = gesvd.size(h, ri, ci, &lwork))
       throw ValueError("svd: cusolverDngesvd_bufferSize failed (status " + std::to_string(rc) +
                        ")");
     Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
     for (int64_t b = 0; b < batch; ++b)
-      if (int rc = calls.gesvd(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
-                               s.data() + b * k * item, cu.data() + b * rows * k * item, ri,
-                               cvt.data() + b * k * cols * item, ki, work.data(),
-                               static_cast<int>(work.size()), nullptr, info.data_as<int>() + b))
+      if (int rc = gesvd.run(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
+                             s.data() + b * k * item, cu.data() + b * rows * k * item, ri,
+                             cvt.data() + b * k * cols * item, ki, work.data(),
+                             static_cast<int>(work.size()), nullptr, info.data_as<int>() + b))
         throw ValueError("svd: cusolverDngesvd failed (status " + std::to_string(rc) + ")");
     Array u = wide ? cvt : transposed(cu), vh = wide ? cu : transposed(cvt);
     nan_where_failed(u, info, m * k, dev.index);
