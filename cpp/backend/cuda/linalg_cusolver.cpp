@@ -105,16 +105,32 @@ void read_back(const Array& x, const Array& out, int64_t rows, int64_t cols, int
                  out.size(), rows, cols, m, n});
 }
 
+// A stack of m x n matrices: its dims, and whether it is factored here (float32/float64 with
+// something to factor; else the host does it).
+struct Stack {
+  int64_t m, n, k, batch;
+  bool on_device;
+};
+Stack stack_of(const Array& a) {
+  const int nd = a.ndim();
+  Stack st;
+  st.m = a.shape()[nd - 2];
+  st.n = a.shape()[nd - 1];
+  st.k = std::min(st.m, st.n);
+  st.batch = st.m * st.n ? a.size() / (st.m * st.n) : 0;
+  st.on_device =
+      (a.dtype() == DType::Float32 || a.dtype() == DType::Float64) && st.batch > 0 && st.k > 0;
+  return st;
+}
+
 KernelFn qr_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
     const Device dev = current_device();
     const Array& a = in[0];
-    const int nd = a.ndim();
-    const int64_t m = a.shape()[nd - 2], n = a.shape()[nd - 1], k = std::min(m, n);
-    const int64_t batch = m * n ? a.size() / (m * n) : 0;
-    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
-      return run_on_host(*p, in, params, dev);
+    const Stack st = stack_of(a);
+    if (!st.on_device) return run_on_host(*p, in, params, dev);
+    const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
     const bool dbl = a.dtype() == DType::Float64;
     const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(dbl, "geqrf");
     const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(dbl, "orgqr");
@@ -187,9 +203,9 @@ KernelFn eigh_kernel(const Primitive* p) {
     const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
     const Device dev = current_device();
     const Array& a = in[0];
-    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
-    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0)
-      return run_on_host(*p, in, params, dev);
+    const Stack st = stack_of(a);
+    if (!st.on_device) return run_on_host(*p, in, params, dev);
+    const int64_t n = st.n, batch = st.batch;
     const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype() == DType::Float64, "syevd");
     const size_t item = a.itemsize();
     const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
@@ -222,11 +238,9 @@ KernelFn svd_kernel(const Primitive* p) {
     const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
     const Device dev = current_device();
     const Array& a = in[0];
-    const int nd = a.ndim();
-    const int64_t m = a.shape()[nd - 2], n = a.shape()[nd - 1], k = std::min(m, n);
-    const int64_t batch = m * n ? a.size() / (m * n) : 0;
-    if ((a.dtype() != DType::Float32 && a.dtype() != DType::Float64) || batch == 0 || k == 0)
-      return run_on_host(*p, in, params, dev);
+    const Stack st = stack_of(a);
+    if (!st.on_device) return run_on_host(*p, in, params, dev);
+    const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
     const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype() == DType::Float64, "gesvd");
     const size_t item = a.itemsize();
     // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
