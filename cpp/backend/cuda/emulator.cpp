@@ -892,34 +892,33 @@ void emu::device_copy(void* dst, const void* src, size_t n) {
 }
 
 const RuntimeApi& emulator_runtime() {
-  static const RuntimeApi api{emu_get_device_count,
-                              emu_set_device,
-                              emu_stream_create,
-                              emu_get_properties,
-                              emu_malloc,
-                              emu_free,
-                              emu_memset_async,
-                              emu_memcpy_async,
-                              emu_synchronize,
-                              emu_last_error,
-                              emu_error_string,
-                              emu::begin_capture,
-                              emu::end_capture,
-                              emu::graph_get_nodes,
-                              emu::node_get_type,
-                              emu::memcpy_node_get_params,
-                              emu::graph_instantiate,
-                              emu::exec_memcpy_node_set_params_1d,
-                              emu::graph_launch,
-                              emu::graph_destroy,
-                              emu::graph_exec_destroy,
-                              emu::event_create,
-                              emu::event_record,
-                              emu::event_synchronize,
-                              emu::event_elapsed,
-                              emu::event_destroy};
-  // (A member left out above would be null: every one is named.)
-  static_assert(sizeof(RuntimeApi) == 26 * sizeof(void*), "emulator_runtime: a call is missing");
+  static constexpr RuntimeApi api{emu_get_device_count,
+                                  emu_set_device,
+                                  emu_stream_create,
+                                  emu_get_properties,
+                                  emu_malloc,
+                                  emu_free,
+                                  emu_memset_async,
+                                  emu_memcpy_async,
+                                  emu_synchronize,
+                                  emu_last_error,
+                                  emu_error_string,
+                                  emu::begin_capture,
+                                  emu::end_capture,
+                                  emu::graph_get_nodes,
+                                  emu::node_get_type,
+                                  emu::memcpy_node_get_params,
+                                  emu::graph_instantiate,
+                                  emu::exec_memcpy_node_set_params_1d,
+                                  emu::graph_launch,
+                                  emu::graph_destroy,
+                                  emu::graph_exec_destroy,
+                                  emu::event_create,
+                                  emu::event_record,
+                                  emu::event_synchronize,
+                                  emu::event_elapsed,
+                                  emu::event_destroy};
+  static_assert(complete(api), "emulator_runtime: an emulated call is missing");
   return api;
 }
 

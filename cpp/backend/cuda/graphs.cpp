@@ -70,9 +70,12 @@ struct Recording {
   std::vector<cudaEvent_t> trial;  // the trial's events (cleared when it has decided)
   bool decided = false;
 
-  void discard() {
+  void drop_trial() {
     for (cudaEvent_t e : trial) runtime_api().event_destroy(e);
     trial.clear();
+  }
+  void discard() {
+    drop_trial();
     if (exec) runtime_api().graph_exec_destroy(exec);
     if (graph) runtime_api().graph_destroy(graph);
     exec = nullptr;
@@ -170,13 +173,11 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     outs.clear();
     set_capture(nullptr);  // the results are the caller's: from the device's own cache
     results = new_results(st);
-    set_capture(st.pool);
     for (size_t j = 0; j < results.size(); ++j)
       if (results[j].nbytes())
         check_graph(api.memcpy_async(results[j].data(), st.outputs[j].data(), results[j].nbytes(),
                                      cudaMemcpyDeviceToDevice, s),
                     "cudaMemcpyAsync");
-    set_capture(nullptr);
     check_graph(api.end_capture(s, &st.graph), "cudaStreamEndCapture");
   } catch (...) {
     set_capture(nullptr);
@@ -296,8 +297,7 @@ std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
                   "cudaEventElapsedTime");
       check_graph(api.event_elapsed(&direct, st.trial[kTrialCalls], st.trial.back()),
                   "cudaEventElapsedTime");
-      for (cudaEvent_t e : st.trial) api.event_destroy(e);
-      st.trial.clear();
+      st.drop_trial();
       st.decided = true;
       if (replay > direct) {
         g_chose_direct += 1;

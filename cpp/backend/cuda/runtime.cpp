@@ -19,34 +19,33 @@
 namespace arrax::cuda {
 
 const RuntimeApi& runtime_api() {
-  static const RuntimeApi cudart{cudaGetDeviceCount,
-                                 cudaSetDevice,
-                                 cudaStreamCreateWithFlags,
-                                 cudaGetDeviceProperties,
-                                 cudaMalloc,
-                                 cudaFree,
-                                 cudaMemsetAsync,
-                                 cudaMemcpyAsync,
-                                 cudaStreamSynchronize,
-                                 cudaGetLastError,
-                                 cudaGetErrorString,
-                                 cudaStreamBeginCapture,
-                                 cudaStreamEndCapture,
-                                 cudaGraphGetNodes,
-                                 cudaGraphNodeGetType,
-                                 cudaGraphMemcpyNodeGetParams,
-                                 cudaGraphInstantiate,
-                                 cudaGraphExecMemcpyNodeSetParams1D,
-                                 cudaGraphLaunch,
-                                 cudaGraphDestroy,
-                                 cudaGraphExecDestroy,
-                                 cudaEventCreate,
-                                 cudaEventRecord,
-                                 cudaEventSynchronize,
-                                 cudaEventElapsedTime,
-                                 cudaEventDestroy};
-  // (A member left out above would be null: every one is named.)
-  static_assert(sizeof(RuntimeApi) == 26 * sizeof(void*), "runtime_api: a call is missing");
+  static constexpr RuntimeApi cudart{cudaGetDeviceCount,
+                                     cudaSetDevice,
+                                     cudaStreamCreateWithFlags,
+                                     cudaGetDeviceProperties,
+                                     cudaMalloc,
+                                     cudaFree,
+                                     cudaMemsetAsync,
+                                     cudaMemcpyAsync,
+                                     cudaStreamSynchronize,
+                                     cudaGetLastError,
+                                     cudaGetErrorString,
+                                     cudaStreamBeginCapture,
+                                     cudaStreamEndCapture,
+                                     cudaGraphGetNodes,
+                                     cudaGraphNodeGetType,
+                                     cudaGraphMemcpyNodeGetParams,
+                                     cudaGraphInstantiate,
+                                     cudaGraphExecMemcpyNodeSetParams1D,
+                                     cudaGraphLaunch,
+                                     cudaGraphDestroy,
+                                     cudaGraphExecDestroy,
+                                     cudaEventCreate,
+                                     cudaEventRecord,
+                                     cudaEventSynchronize,
+                                     cudaEventElapsedTime,
+                                     cudaEventDestroy};
+  static_assert(complete(cudart), "runtime_api: a CUDA runtime call is missing");
   return emulated() ? emulator_runtime() : cudart;
 }
 

@@ -49,6 +49,13 @@ struct RuntimeApi {
   cudaError_t (*event_destroy)(cudaEvent_t);
 };
 const RuntimeApi& runtime_api();
+// Whether a table names every call. Aggregate initialization leaves the members after the
+// last one given null, so a table that missed calls at its end (as the CUDA one once missed
+// the events, which crashed only on a GPU) has a null last member: both tables are
+// static_assert-ed with this.
+constexpr bool complete(const RuntimeApi& api) {
+  return api.event_destroy != nullptr;
+}
 
 // Makes `device` current on this thread and returns its stream.
 cudaStream_t stream(int device);
