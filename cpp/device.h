@@ -94,8 +94,15 @@ struct GraphStats {
   int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
 };
 GraphStats graph_stats();
-// Sets a GPU launch setting (codegen.h: Tunable) by name: "blocks_per_sm",
-// "reduce_blocks_per_sm" or "reduce_unroll", for measuring them (bench_gpu.py --only ew_sweep).
+// GEMMs run through cuBLASLt (gemm_lt.cpp) and through cuBLAS, and cuBLASLt's problems seen
+// and timed so far.
+struct GemmStats {
+  int64_t cublaslt = 0, cublas = 0, problems = 0, timed = 0;
+};
+GemmStats gemm_stats();
+// Sets a GPU setting (codegen.h: Tunable) by name: the launch settings "blocks_per_sm",
+// "reduce_blocks_per_sm" and "reduce_unroll", for measuring them (bench_gpu.py --only
+// ew_sweep), and "gemm_algo" (gemm_lt.cpp).
 void set_tunable(const std::string& name, int value);
 std::vector<std::pair<std::string, int>> tunables();  // every setting, by name
 // "float32" (exact, the default), "tf32" or "bf16": the compute precision of float32 matmuls.

@@ -220,6 +220,9 @@ def mlp_step():
         arrax.cuda.set_graphs(False)  # the same step launched kernel by kernel, for comparison
         record("mlp_step_tf32", "no-graph", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
         arrax.cuda.set_graphs(True)
+        arrax._core._cuda_set_tunable("gemm_algo", 1)  # cuBLAS's own GEMM choice, for comparison
+        record("mlp_step_tf32", "cublas", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+        arrax._core._cuda_set_tunable("gemm_algo", 3)
     record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
     print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
     if jax is not None:
@@ -296,9 +299,30 @@ def mlp_profile():
             for _ in range(5):
                 ax_step(*args)
             ax_sync()
+    print(f"arrax GEMMs: {arrax.cuda.gemm_stats()}")
+    print_kernels("arrax", prof)
+    if jax is not None:  # JAX's step on the same card: where XLA's time goes
+        j_loss = make_loss(jnp, lambda h: jax.nn.log_softmax(h, axis=-1))
+        j_step = jax.jit(
+            lambda p, x, y: jax.tree_util.tree_map(
+                lambda a, b: a - 0.01 * b, p, jax.grad(j_loss)(p, x, y)
+            )
+        )
+        jargs = jax.device_put((params, xb, onehot), jax.devices("gpu")[0])
+        for _ in range(5):
+            j_step(*jargs)[0][0].block_until_ready()
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as jprof:
+            for _ in range(5):
+                out = j_step(*jargs)
+            out[0][0].block_until_ready()
+        print_kernels("jax", jprof)
+
+
+def print_kernels(who, prof):
+    """The GPU kernels of a 5-step torch.profiler capture, by total time."""
     events = [e for e in prof.events() if "cuda" in str(e.device_type).lower()]
     busy = sum(e.time_range.elapsed_us() for e in events) / 5
-    print(f"GPU events in 5 steps: {len(events)}; their time: {busy:.1f} us per step")
+    print(f"{who}: GPU events in 5 steps: {len(events)}; their time: {busy:.1f} us per step")
     for key in ("self_device_time_total", "self_cuda_time_total", "cpu_time_total"):
         try:
             print(prof.key_averages().table(sort_by=key, row_limit=18, max_name_column_width=70))
@@ -376,6 +400,7 @@ def table():
         ("eager_add_16", "torch", "<= 1.0"),
         ("mlp_step_tf32", "jax", "<= 1.0"),
         ("mlp_step_tf32", "no-graph", "(arrax without CUDA graphs)"),
+        ("mlp_step_tf32", "cublas", "(arrax with cuBLAS's GEMM choice)"),
         ("mlp_small_step", "jax", "(small MLP, host-bound)"),
         ("mlp_small_step", "no-graph", "(arrax without CUDA graphs)"),
         ("mlp_step_f32", "jax", "(same precision)"),

@@ -78,6 +78,17 @@ def graph_stats():
     return _core._cuda_graph_stats()
 
 
+def gemm_stats():
+    """Counts since the start: GEMMs run through cuBLASLt (``cublaslt``) and through cuBLAS
+    (``cublas``), and cuBLASLt's distinct problems (shape, layout, types, alignment) seen
+    (``problems``) and timed to choose their algorithm (``timed``).
+
+    A problem's first call times up to 8 of cuBLASLt's algorithms on its operands and keeps
+    the fastest; ``arrax._core._cuda_set_tunable("gemm_algo", n)`` selects cuBLAS (1),
+    cuBLASLt's first choice untimed (2) or the timed choice (3, the default)."""
+    return _core._cuda_gemm_stats()
+
+
 def _index(device):
     if isinstance(device, int):
         return device

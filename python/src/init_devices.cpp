@@ -89,6 +89,15 @@ void init_devices(py::module_& m) {
     d["chose_direct"] = s.chose_direct;
     return d;
   });
+  m.def("_cuda_gemm_stats", [] {
+    const cuda::GemmStats s = cuda::gemm_stats();
+    py::dict d;
+    d["cublaslt"] = s.cublaslt;
+    d["cublas"] = s.cublas;
+    d["problems"] = s.problems;
+    d["timed"] = s.timed;
+    return d;
+  });
   m.def("_matmul_precision", &cuda::matmul_precision);
 }
 

@@ -433,6 +433,46 @@ def test_matmul_shapes_and_layouts(dtype):
     )
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+def test_gemm_through_cublaslt_timed_and_untimed(dtype):
+    """cuBLASLt (timed or untimed choice) and cuBLAS give NumPy's products on every layout: plain,
+    transposed operands, views at an offset (less aligned) and batches; a problem is timed once."""
+    rng = np.random.default_rng(6)
+    tol = 3e-2 if dtype == "bfloat16" else 1e-5
+    a = rng.normal(size=(3, 9, 7)).astype(np.float32)
+    b = rng.normal(size=(3, 7, 5)).astype(np.float32)
+    cases = [
+        lambda x, y: x[0] @ y[0],
+        lambda x, y: x @ y,
+        lambda x, y: x[0].T[:, :6] @ x[0][:6],  # A transposed
+        lambda x, y: y[1] @ y[2].T,  # B transposed
+        lambda x, y: x[1, 1:] @ y[1],  # A at an offset of 7 items
+    ]
+    defaults = arrax._core._cuda_tunables()
+    try:
+        for mode in (1, 2, 3):
+            arrax._core._cuda_set_tunable("gemm_algo", mode)
+            before = arrax.cuda.gemm_stats()
+            for f in cases:
+                got = f(gpu(a).astype(dtype), gpu(b).astype(dtype))
+                want = f(anp.asarray(a).astype(dtype), anp.asarray(b).astype(dtype))
+                assert got.dtype == want.dtype
+                close(got.astype("float32"), want.astype("float32"), rtol=tol, atol=tol)
+            after = arrax.cuda.gemm_stats()
+            key = "cublas" if mode == 1 else "cublaslt"
+            assert after[key] - before[key] == len(cases)
+        arrax._core._cuda_set_tunable("gemm_algo", 3)
+        timed = arrax.cuda.gemm_stats()["timed"]
+        for f in cases:
+            f(gpu(a).astype(dtype), gpu(b).astype(dtype))
+        assert arrax.cuda.gemm_stats()["timed"] == timed  # each problem was timed once
+    finally:
+        for name, value in defaults.items():
+            arrax._core._cuda_set_tunable(name, value)
+    with pytest.raises(ValueError, match="gemm_algo"):
+        arrax._core._cuda_set_tunable("gemm_algo", 4)
+
+
 def test_matmul_precision_settings():
     rng = np.random.default_rng(5)
     a = rng.normal(size=(256, 256)).astype(np.float32)
@@ -619,7 +659,7 @@ def test_sums_under_every_launch_setting(n):
     xf = rng.random(n).astype(np.float32)
     gi, gf = gpu(xi), gpu(xf)
     defaults = arrax._core._cuda_tunables()
-    assert set(defaults) == {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll"}
+    assert set(defaults) == {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll", "gemm_algo"}
     try:
         for unroll in (1, 2, 8):
             for blocks in (1, 16, 256):

@@ -196,21 +196,25 @@ KernelHandle kernel_for(const std::string& key, const std::string& name, int dev
 
 namespace {
 // Measured on an H100 against PyTorch and CuPy (benchmarks/README.md, "launch settings").
-std::atomic<int> g_tunables[] = {256, 16, 4};
-const char* const kTunableNames[] = {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll"};
+std::atomic<int> g_tunables[] = {256, 16, 4, 3};
+const char* const kTunableNames[] = {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll",
+                                     "gemm_algo"};
 }  // namespace
 int tunable(Tunable t) {
   return g_tunables[static_cast<int>(t)];
 }
 void set_tunable(const std::string& name, int value) {
   if (value < 1 || value > 1024) throw ValueError("set_tunable: " + name + " must be in [1, 1024]");
+  if (name == "gemm_algo" && value > 3)
+    throw ValueError(
+        "set_tunable: gemm_algo must be 1 (cuBLAS), 2 (cuBLASLt) or 3 (timed cuBLASLt)");
   for (size_t i = 0; i < std::size(kTunableNames); ++i)
     if (name == kTunableNames[i]) {
       g_tunables[i] = value;
       return;
     }
   throw ValueError("set_tunable: unknown setting '" + name +
-                   "' (blocks_per_sm, reduce_blocks_per_sm, reduce_unroll)");
+                   "' (blocks_per_sm, reduce_blocks_per_sm, reduce_unroll, gemm_algo)");
 }
 
 std::vector<std::pair<std::string, int>> tunables() {

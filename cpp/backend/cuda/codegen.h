@@ -59,7 +59,9 @@ unsigned grid_for(int64_t work_items, unsigned per_block, int device);
 // elementwise kernel; loading more vectors per thread did not beat it), and for a long block
 // reduction split over blocks, the blocks per multiprocessor (16) and the vectors per thread
 // per pass (4). Memory-bound kernels reached PyTorch's and CuPy's speed with these.
-enum class Tunable { BlocksPerSm, ReduceBlocksPerSm, ReduceUnroll };
+// GemmAlgo: 1 cublasGemmStridedBatchedEx, 2 cuBLASLt's first choice, 3 cuBLASLt's fastest by
+// timing (gemm_lt.cpp).
+enum class Tunable { BlocksPerSm, ReduceBlocksPerSm, ReduceUnroll, GemmAlgo };
 int tunable(Tunable t);
 // (set_tunable, device.h, sets them.)
 

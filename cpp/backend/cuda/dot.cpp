@@ -50,6 +50,18 @@ void* handle(int device) {
   return handles[device];
 }
 
+// Column-major C = alpha op(A) op(B) + beta C (cuBLAS's terms, one cudaDataType for all):
+// through cuBLASLt with a timed algorithm (gemm_lt.cpp), else cublasGemmStridedBatchedEx.
+int gemm(int device, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
+         int type, int lda, long long sa, const void* b, int ldb, long long sb, const void* beta,
+         void* c, int ldc, long long sc, int batch, int compute) {
+  if (gemm_lt(device, ta, tb, m, n, k, alpha, a, type, lda, sa, b, ldb, sb, beta, c, c, ldc, sc,
+              batch, compute))
+    return 0;
+  return cublas().gemm(handle(device), ta, tb, m, n, k, alpha, a, type, lda, sa, b, type, ldb, sb,
+                       beta, c, type, ldc, sc, batch, compute, -1);
+}
+
 // x's dims in the order `order`, as a batch of (rows x cols) row-major matrices: returns the
 // array (a view or a contiguous copy) and whether it is transposed (column-major) instead.
 Array as_matrices(const Array& x, const std::vector<int64_t>& batch,
@@ -129,11 +141,10 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
   const void* beta = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
   const int ldb = static_cast<int>(bt ? K : N);  // leading dimension of b in column-major terms
   const int lda = static_cast<int>(at ? M : K);
-  int rc2 = cublas().gemm(handle(dev.index), bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N),
-                          static_cast<int>(M), static_cast<int>(K), alpha, b.data(), data_type,
-                          std::max(ldb, 1), K * N, a.data(), data_type, std::max(lda, 1), M * K,
-                          beta, out.data(), data_type, static_cast<int>(std::max<int64_t>(N, 1)),
-                          M * N, static_cast<int>(B), compute, -1);
+  int rc2 = gemm(dev.index, bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N), static_cast<int>(M),
+                 static_cast<int>(K), alpha, b.data(), data_type, std::max(ldb, 1), K * N, a.data(),
+                 std::max(lda, 1), M * K, beta, out.data(),
+                 static_cast<int>(std::max<int64_t>(N, 1)), M * N, static_cast<int>(B), compute);
   if (rc2 != 0)
     throw ValueError("dot_general: cublasGemmStridedBatchedEx failed (status " +
                      std::to_string(rc2) + ") for lhs " + shape_str(lhs.shape()) + ", rhs " +
@@ -160,11 +171,10 @@ void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int
   const void* alpha = dbl ? static_cast<const void*>(&one_d) : &one_f;
   const void* beta = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
   // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: cuBLAS's A is our B.
-  const int rc =
-      cublas().gemm(handle(device), tb ? 1 : 0, ta ? 1 : 0, static_cast<int>(N),
-                    static_cast<int>(M), static_cast<int>(K), alpha, B, dbl ? 1 : 0,
-                    static_cast<int>(ldb), sb, A, dbl ? 1 : 0, static_cast<int>(lda), sa, beta, C,
-                    dbl ? 1 : 0, static_cast<int>(ldc), sc, static_cast<int>(batch), compute, -1);
+  const int rc = gemm(device, tb ? 1 : 0, ta ? 1 : 0, static_cast<int>(N), static_cast<int>(M),
+                      static_cast<int>(K), alpha, B, dbl ? 1 : 0, static_cast<int>(ldb), sb, A,
+                      static_cast<int>(lda), sa, beta, C, static_cast<int>(ldc), sc,
+                      static_cast<int>(batch), compute);
   if (rc != 0)
     throw ValueError("cuda: cublasGemmStridedBatchedEx failed (status " + std::to_string(rc) +
                      ") for " + std::to_string(M) + "x" + std::to_string(K) + " by " +

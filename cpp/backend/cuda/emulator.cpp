@@ -890,6 +890,12 @@ void emu::device_copy(void* dst, const void* src, size_t n) {
   DeviceAccess open;
   std::memmove(dst, src, n);
 }
+int emu::gemm(int ta, int tb, int m, int n, int k, const void* alpha, const void* a, int type,
+              int lda, long long sa, const void* b, int ldb, long long sb, const void* beta,
+              void* c, int ldc, long long sc, int batch, int compute) {
+  return cublas_gemm(nullptr, ta, tb, m, n, k, alpha, a, type, lda, sa, b, type, ldb, sb, beta, c,
+                     type, ldc, sc, batch, compute, 0);
+}
 
 const RuntimeApi& emulator_runtime() {
   static constexpr RuntimeApi api{emu_get_device_count,
@@ -958,11 +964,15 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cufft/cufftExecC2R", reinterpret_cast<void*>(cufft_c2r)},
       {"cufft/cufftExecZ2D", reinterpret_cast<void*>(cufft_z2d)},
   };
-  static const std::vector<std::pair<std::string, void*>> solver = emu::solver_symbols();
+  static const std::vector<std::pair<std::string, void*>> more = [] {
+    auto r = emu::solver_symbols();
+    for (auto& e : emu::cublaslt_symbols()) r.push_back(e);
+    return r;
+  }();
   const std::string name = library + "/" + symbol;
   auto it = symbols.find(name);
   if (it != symbols.end()) return it->second;
-  for (const auto& [n, f] : solver)
+  for (const auto& [n, f] : more)
     if (n == name) return f;
   throw ValueError("cuda emulator: lib" + library + "'s " + symbol + " is not emulated");
 }

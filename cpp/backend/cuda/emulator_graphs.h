@@ -25,6 +25,12 @@ bool device_range(const void* p, size_t n);
 void with_device_access(const std::function<void()>& f);
 // The emulated cuSOLVER QR calls (emulator_solver.cpp), as "cusolver/<symbol>" -> function.
 std::vector<std::pair<std::string, void*>> solver_symbols();
+// cuBLAS's strided-batched GEMM in double (emulator.cpp; recorded while capturing), and the
+// emulated cuBLASLt built on it (emulator_cublaslt.cpp), as "cublasLt/<symbol>" -> function.
+int gemm(int ta, int tb, int m, int n, int k, const void* alpha, const void* a, int type, int lda,
+         long long sa, const void* b, int ldb, long long sb, const void* beta, void* c, int ldc,
+         long long sc, int batch, int compute);
+std::vector<std::pair<std::string, void*>> cublaslt_symbols();
 
 cudaError_t begin_capture(cudaStream_t, cudaStreamCaptureMode);
 cudaError_t end_capture(cudaStream_t, cudaGraph_t* graph);

@@ -30,6 +30,14 @@ void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh, svd
 void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K,
                const void* A, int64_t lda, int64_t sa, const void* B, int64_t ldb, int64_t sb,
                void* C, int64_t ldc, int64_t sc, int64_t batch);
+// Column-major D[b] = alpha op(A[b]) op(B[b]) + beta C[b] through cuBLASLt (gemm_lt.cpp), with
+// cublasGemmStridedBatchedEx's arguments (cudaDataType `type` for every matrix,
+// cublasComputeType `compute`) and D separate from C (or the same). False where cuBLASLt is
+// not used (the gemm_algo setting, no library, no algorithm): the caller then runs cuBLAS.
+bool gemm_lt(int device, int ta, int tb, int m, int n, int k, const void* alpha, const void* A,
+             int type, int lda, long long sa, const void* B, int ldb, long long sb,
+             const void* beta, const void* C, void* D, int ldc, long long sc, int batch,
+             int compute);
 void install_indexing_kernels();  // indexing.cpp
 void install_scan_kernels();      // scans.cpp
 void install_sort_kernels();      // sorting.cpp

@@ -63,6 +63,9 @@ bool graphs_enabled() {
 GraphStats graph_stats() {
   return {};
 }
+GemmStats gemm_stats() {
+  return {};
+}
 namespace {
 std::string g_precision = "float32";  // kept so that the setting reads back as it was set
 }
