@@ -548,17 +548,30 @@ std::string pointer_code(const EwProgram& prog, const std::string& layout, size_
 // The statements computing element `i` (a long long in scope): the general operands' offsets,
 // the inputs' loads into v0.., the program's operations, and with `store` the outputs' stores.
 // With `vector`, contiguous operands are item j of the 4-item registers x0.. instead.
+// General operands' offsets come from i's index along each dim: with `idx32` (i < 2^31) by
+// 32-bit multiplications with each dim's precomputed magic number (walk_of) instead of 64-bit
+// divisions, which the GPU does in software (~100 instructions each: a bias broadcast over a
+// matrix made the kernel compute-bound at a third of the memory's bandwidth).
 std::string element_code(const EwProgram& prog, const std::string& body, const std::string& layout,
-                         int nd, size_t n_outputs, bool store, bool vector = false) {
+                         int nd, size_t n_outputs, bool store, bool vector = false,
+                         bool idx32 = false) {
   const size_t nops = layout.size();
+  const size_t magic = nops + 1 + nd + nops * nd;  // (multiplier, shift) per dim from here
   Source src;
   if (layout.find('g') != std::string::npos) {
     for (size_t k = 0; k < nops; ++k)
       if (layout[k] == 'g') src << "      long long o" << k << " = 0;\n";
-    src << "      { long long r = i;\n";
+    src << "      { " << (idx32 ? "unsigned r = (unsigned)i" : "long long r = i") << ";\n";
     for (int d = nd - 1; d >= 0; --d) {
-      src << "        { const long long idx = r % a.w[" << nops + 1 + d << "]; r /= a.w["
-          << nops + 1 + d << "];\n";
+      const std::string D = "a.w[" + std::to_string(nops + 1 + d) + "]";
+      if (d == 0)  // the outermost dim's index is what is left of i
+        src << "        { const long long idx = r;\n";
+      else if (idx32)
+        src << "        { const unsigned q = (__umulhi(r, (unsigned)a.w[" << magic + 2 * d
+            << "]) + r) >> a.w[" << magic + 2 * d + 1 << "];\n"
+            << "          const long long idx = r - q * (unsigned)" << D << "; r = q;\n";
+      else
+        src << "        { const long long q = r / " << D << ", idx = r - q * " << D << "; r = q;\n";
       for (size_t k = 0; k < nops; ++k)
         if (layout[k] == 'g')
           src << "          o" << k << " += idx * a.w[" << nops + 1 + nd + k * nd + d << "];\n";
@@ -587,14 +600,13 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
 }  // namespace
 
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector) {
+                      bool vector, bool idx32) {
   const std::string body = body_code(prog);
   if (body.empty() && !prog.ops.empty())
     throw std::logic_error("cuda: ew_source called on an unsupported program");
   if (vector && layout.find('g') != std::string::npos)
     throw std::logic_error("cuda: vector loads need contiguous or scalar operands");
-  const size_t nops = layout.size();
-  const size_t nwords = nops + 1 + nd + nops * nd;
+  const size_t nops = layout.size(), nwords = walk_words(nops, nd);
   Source src;
   src << "struct AxArgs { long long w[" << nwords << "]; };\n";
   if (vector) src << "template <class T> struct alignas(4 * sizeof(T)) ax_vec4 { T x[4]; };\n";
@@ -637,20 +649,19 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
       << "    for (int u = 0; u < 4; ++u) {\n"
       << "      const long long i = base + u * 256 + threadIdx.x;\n"
       << "      if (i >= n) break;\n"
-      << element_code(prog, body, layout, nd, n_outputs, true) << "    }\n  }\n}\n";
+      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32) << "    }\n  }\n}\n";
   return src.str();
 }
 
 std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
                              const std::string& layout, int nd, size_t n_outputs,
-                             bool block_per_row) {
+                             bool block_per_row, bool idx32) {
   const std::string body = body_code(prog);
   if (body.empty() && !prog.ops.empty())
     throw std::logic_error("cuda: ew_reduce_source called on an unsupported program");
   const size_t nops = layout.size();
-  // words: the operands' pointers, n, dims, strides (as ew_source), then the reduced outputs'
-  // pointers and the row length
-  const size_t nwords = nops + 1 + nd + nops * nd;
+  // words: as ew_source's (walk_words), then the reduced outputs' pointers and the row length
+  const size_t nwords = walk_words(nops, nd);
   Source src;
   src << "struct AxArgs { long long w[" << nwords + reds.size() + 1 << "]; };\n";
   for (size_t j = 0; j < reds.size(); ++j) {
@@ -675,7 +686,7 @@ std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReductio
   src << "    for (long long k = " << (block_per_row ? "threadIdx.x" : "0")
       << "; k < len; k += " << (block_per_row ? "256" : "1") << ") {\n"
       << "      const long long i = row * len + k;\n"
-      << element_code(prog, body, layout, nd, n_outputs, true);
+      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32);
   for (size_t j = 0; j < reds.size(); ++j)
     src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
         << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
@@ -715,12 +726,26 @@ namespace {
 // How a kernel walks its operands (outputs first, then inputs) over a shape: dimensions every
 // operand walks contiguously merged, and each operand contiguous ('c'), a broadcast scalar
 // ('s') or general ('g', addressed through the dims and its strides); `words` are the kernel's
-// parameters: pointers, the size, the dims, the strides in elements.
+// parameters (walk_words): pointers, the size, the dims, the strides in elements, and each
+// dim's magic number and shift for 32-bit division (element_code), used when idx32.
 struct Walk {
   std::string layout;
   int nd = 0;
+  bool idx32 = false;
   std::vector<long long> words;
 };
+
+// (m, s) with r / d == (umulhi(r, m) + r) >> s for every 0 <= r < 2^31 (Granlund and
+// Montgomery's division by invariant integers; m < 2^32, and umulhi(r, m) + r < 2^32).
+std::pair<long long, long long> magic_for(int64_t d) {
+  int s = 0;
+  while ((int64_t{1} << s) < d) ++s;
+  const unsigned __int128 m = ((static_cast<unsigned __int128>(1) << 32) *
+                               ((uint64_t{1} << s) - static_cast<uint64_t>(d))) /
+                                  static_cast<uint64_t>(d) +
+                              1;
+  return {static_cast<long long>(m), s};
+}
 
 Walk walk_of(const Shape& shape, const std::vector<const Array*>& ops) {
   Shape dims;
@@ -749,13 +774,20 @@ Walk walk_of(const Shape& shape, const std::vector<const Array*>& ops) {
     w.layout += scalar ? 's' : contig ? 'c' : 'g';
   }
   const size_t nops = ops.size();
-  w.words.assign(nops + 1 + w.nd + nops * w.nd, 0);
+  w.words.assign(walk_words(nops, w.nd), 0);
   for (size_t k = 0; k < nops; ++k) w.words[k] = reinterpret_cast<long long>(ops[k]->data());
   w.words[nops] = shape_size(shape);
   for (int d = 0; d < w.nd; ++d) w.words[nops + 1 + d] = dims[d];
   for (size_t k = 0; k < nops; ++k)
     for (int d = 0; d < w.nd; ++d)
       w.words[nops + 1 + w.nd + k * w.nd + d] = st[k][d] / static_cast<int64_t>(ops[k]->itemsize());
+  w.idx32 = shape_size(shape) < (int64_t{1} << 31);
+  if (w.idx32)
+    for (int d = 1; d < w.nd; ++d) {
+      const auto [m, sh] = magic_for(dims[d]);
+      w.words[nops + 1 + w.nd + nops * w.nd + 2 * d] = m;
+      w.words[nops + 1 + w.nd + nops * w.nd + 2 * d + 1] = sh;
+    }
   return w;
 }
 
@@ -782,10 +814,10 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
   for (size_t k = 0; k < ops.size() && vector; ++k)
     vector = w.layout[k] != 'c' ||
              reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0;
-  const std::string key =
-      program_key(prog) + w.layout + static_cast<char>(w.nd) + (vector ? "v" : "");
+  const std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
+                          (vector ? "v" : "") + (w.idx32 ? "i" : "");
   KernelHandle kern = kernel_for(key, "ax_ew", device, [&] {
-    return ew_source(prog, w.layout, w.nd, outputs.size(), vector);
+    return ew_source(prog, w.layout, w.nd, outputs.size(), vector, w.idx32);
   });
   launch_kernel(kern, device, grid_for(n, 1024, device), 256, w.words);
 }
@@ -802,12 +834,12 @@ void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, 
   const int64_t rows = n / row_len;
   // Rows of a few hundred items or more take a block each, shorter ones a thread each.
   const bool block_per_row = row_len >= 128;
-  std::string key =
-      program_key(prog) + w.layout + static_cast<char>(w.nd) + static_cast<char>(block_per_row);
+  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
+                    static_cast<char>(block_per_row) + (w.idx32 ? "i" : "");
   for (const EwReduction& r : reds)
     key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
   KernelHandle kern = kernel_for(key, "ax_ewr", device, [&] {
-    return ew_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), block_per_row);
+    return ew_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), block_per_row, w.idx32);
   });
   const unsigned grid = block_per_row ? static_cast<unsigned>(std::min<int64_t>(rows, 1 << 20))
                                       : grid_for(rows, 256, device);

@@ -96,8 +96,13 @@ bool ew_supported(const EwProgram& prog);
 // 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions. With
 // `vector` (no 'g', contiguous operands aligned to 4 items), each thread reads and writes 4
 // items of each contiguous operand as one vector (16 bytes for 4-byte items).
+// With `idx32` (fewer than 2^31 items), general operands are addressed with 32-bit index
+// arithmetic. The kernel's parameter words: walk_words(operands, nd).
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
-                      bool vector = false);
+                      bool vector = false, bool idx32 = false);
+constexpr size_t walk_words(size_t operands, int nd) {
+  return operands + 1 + nd + operands * nd + 2 * nd;
+}
 // A reduction at the end of a program: `value` reduced over each row (the trailing items of
 // the index space), accumulated in `acc` from `identity` by `combine` (a CUDA expression of a
 // and b), stored as `out`.
@@ -110,7 +115,7 @@ struct EwReduction {
 // shuffles and shared memory), or a thread per row; the full-size outputs are stored too.
 std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
                              const std::string& layout, int nd, size_t n_outputs,
-                             bool block_per_row);
+                             bool block_per_row, bool idx32 = false);
 // Runs prog over `shape` as ew_run does, and each reduction over rows of `row_len` items into
 // `reduced` (contiguous, one item per row).
 void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, const Shape& shape,

@@ -69,6 +69,9 @@ inline T __shfl_sync(unsigned, T v, int src, int width = 32) {
 
 // Blocks run one after another: every write is visible to the next block already.
 inline void __threadfence() {}
+inline unsigned __umulhi(unsigned a, unsigned b) {
+  return static_cast<unsigned>((static_cast<unsigned long long>(a) * b) >> 32);
+}
 
 // Fibers take turns only at barriers and shuffles, so a read-modify-write is atomic as it is.
 template <class T>

@@ -259,6 +259,10 @@ KernelFn cholesky_kernel(const Primitive* p) {
 }  // namespace
 
 void* cusolver_handle(int device) {
+  // cuSOLVER's routines may wait for the GPU inside (on an H100, geqrf called
+  // cudaStreamSynchronize while a graph was being recorded, which spoiled the capture and the
+  // handle's next direct call): a function using them is not recorded.
+  check_not_capturing("a cuSOLVER call");
   static std::mutex mu;
   static void* handles[16] = {};
   std::lock_guard<std::mutex> lock(mu);
