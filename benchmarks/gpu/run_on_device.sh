@@ -70,7 +70,7 @@ step benchmarks
 # WORKLOADS="..." runs only those (a shorter check).
 for w in ${WORKLOADS:-copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step mlp_small mlp_profile ew_sweep}; do
   OUT=$OUT timeout $(limit 40) $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
-    | tail -45
+    | tail -90
 done 2>&1 | tee "$OUT/bench.log"
 
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
