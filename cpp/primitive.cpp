@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -166,8 +167,22 @@ void register_cuda_kernel(const std::string& name, KernelFn kernel) {
     const_cast<Primitive*>(it->second)->cuda_kernel = std::move(kernel);
 }
 
+namespace {
+std::mutex g_host_runs_mu;
+std::map<std::string, int64_t> g_host_runs;  // under g_host_runs_mu
+}  // namespace
+
+std::map<std::string, int64_t> host_runs() {
+  std::lock_guard<std::mutex> lock(g_host_runs_mu);
+  return g_host_runs;
+}
+
 std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inputs,
                                const Params& params, Device dev) {
+  {
+    std::lock_guard<std::mutex> lock(g_host_runs_mu);
+    ++g_host_runs[p.name];
+  }
   std::vector<Array> host;
   host.reserve(inputs.size());
   for (const Array& x : inputs) host.push_back(to_host(x));

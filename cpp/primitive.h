@@ -3,6 +3,7 @@
 // application to the current interpreter.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -116,6 +117,8 @@ void register_cuda_kernel(const std::string& name, KernelFn kernel);
 // primitive without a CUDA kernel (or a dtype its kernel lacks) runs on a GPU.
 std::vector<Array> run_on_host(const Primitive& p, const std::vector<Array>& inputs,
                                const Params& params, Device device);
+// How many times each primitive ran through run_on_host since the start.
+std::map<std::string, int64_t> host_runs();
 
 // Interpreters: `bind` hands each primitive application to the interpreter owning a traced
 // input, or to the current one (eager evaluation by default).

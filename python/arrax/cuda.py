@@ -78,6 +78,13 @@ def graph_stats():
     return _core._cuda_graph_stats()
 
 
+def host_runs():
+    """How many times each primitive has run on the host for arrays on a GPU (its inputs
+    copied to the host, its CPU kernel run, its results copied back) since the start: the
+    primitives and dtypes without CUDA code."""
+    return _core._host_runs()
+
+
 def gemm_stats():
     """Counts since the start: GEMMs run through cuBLASLt (``cublaslt``) and through cuBLAS
     (``cublas``), and cuBLASLt's distinct problems (shape, layout, types, alignment) seen

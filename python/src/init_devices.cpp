@@ -5,6 +5,7 @@
 
 #include "device.h"
 #include "errors.h"
+#include "primitive.h"
 
 namespace py = pybind11;
 
@@ -87,6 +88,11 @@ void init_devices(py::module_& m) {
     d["not_worth_it"] = s.not_worth_it;
     d["chose_replay"] = s.chose_replay;
     d["chose_direct"] = s.chose_direct;
+    return d;
+  });
+  m.def("_host_runs", [] {
+    py::dict d;
+    for (const auto& [name, n] : host_runs()) d[py::str(name)] = n;
     return d;
   });
   m.def("_cuda_gemm_stats", [] {

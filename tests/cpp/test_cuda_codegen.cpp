@@ -25,6 +25,13 @@ const std::vector<DType> kRealDTypes = {
     DType::Bool,     DType::Int8,    DType::Int16,  DType::Int32,  DType::Int64,
     DType::UInt8,    DType::UInt16,  DType::UInt32, DType::UInt64, DType::Float16,
     DType::BFloat16, DType::Float32, DType::Float64};
+// With the complex dtypes, whose arithmetic has elementwise kernels too.
+const std::vector<DType> kAllDTypes = [] {
+  std::vector<DType> all = kRealDTypes;
+  all.push_back(DType::Complex64);
+  all.push_back(DType::Complex128);
+  return all;
+}();
 
 // Adds one kernel's source to `all` in a namespace of its own, its kernels (extern "C", so
 // shared by every namespace) renamed.
@@ -55,7 +62,7 @@ std::vector<cuda::EwProgram> programs(const Primitive& p, DType dt, std::vector<
     params_sets.push_back(
         Params{{"shape", std::vector<int64_t>{4, 5}}, {"dimension", int64_t{1}}, {"dtype", dt}});
   } else if (p.name == "convert_element_type" || p.name == "bitcast_convert_type") {
-    for (DType to : kRealDTypes) {
+    for (DType to : kAllDTypes) {
       if (p.name == "bitcast_convert_type" && itemsize(to) != itemsize(dt)) continue;
       input_sets.push_back({av(dt)});
       params_sets.push_back(Params{{"new_dtype", to}});
@@ -105,7 +112,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   keep.reserve(4096);  // EwOp keeps pointers to these
   for (const Primitive* p : all_primitives()) {
     if (p->fusion != FusionClass::Elementwise) continue;
-    for (DType dt : kRealDTypes) {
+    for (DType dt : kAllDTypes) {
       for (cuda::EwProgram& prog : programs(*p, dt, keep)) {
         if (!cuda::ew_supported(prog)) continue;
         ++supported;

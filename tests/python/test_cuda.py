@@ -2,6 +2,8 @@
 primitive of the primitive table on the GPU against the CPU (eager, jit, grad), dtypes,
 reductions, matmul precision, the RNG, the caching allocator and NVRTC fusion."""
 
+import warnings
+
 import arrax
 import arrax.lax as lax
 import arrax.numpy as anp
@@ -114,7 +116,10 @@ def test_primitive_grad_gpu_matches_cpu(case):
 
 # ---- dtypes, reductions, matmul, RNG ------------------------------------------------------------
 
-DTYPES = ["float32", "float64", "float16", "int32", "int64", "uint8", "int8", "bool"]
+DTYPES = [
+    "float32", "float64", "float16", "int32", "int64", "uint8", "int8", "bool", "complex64",
+    "complex128",
+]  # fmt: skip
 BINARY = [
     "add",
     "subtract",
@@ -154,6 +159,8 @@ def _data(dtype, shape, rng):
         lo = 0 if np.dtype(dtype).kind == "u" else -5
         return rng.integers(lo, 6, shape).astype(dtype)
     x = rng.normal(size=shape).astype(dtype)
+    if x.dtype.kind == "c":
+        x += 1j * rng.normal(size=shape).astype(dtype)
     x.flat[0] = np.nan
     x.flat[1] = np.inf
     return x
@@ -176,6 +183,50 @@ def test_ufuncs_gpu_match_cpu(name, dtype):
         got = f(*[gpu(x) for x in args])
     rtol = 2e-3 if dtype == "float16" else 1e-5
     close(got, want, rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, on the inf and 0 operands
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_arithmetic_runs_on_the_gpu(dtype):
+    """Complex arithmetic, conj/real/imag/abs, equality, select and conversions run as GPU
+    kernels (nothing through the host), eager and fused, with NumPy's values: inf operands and
+    division by zero included."""
+    rng = np.random.default_rng(7)
+    a = (rng.normal(size=(3, 5)) + 1j * rng.normal(size=(3, 5))).astype(dtype)
+    b = (rng.normal(size=5) + 1j * rng.normal(size=5)).astype(dtype)
+    a[0, 0], a[1, 1], b[1] = complex(np.inf, 1), complex(0, np.nan), 0
+    ga, gb = gpu(a), gpu(b)
+    real = np.float32 if dtype == "complex64" else np.float64
+    cases = [
+        (lambda x, y: x + y, a + b),
+        (lambda x, y: x - y, a - b),
+        (lambda x, y: x * y, a * b),
+        (lambda x, y: x / y, a / b),
+        (lambda x, y: -x, -a),
+        (lambda x, y: anp.conj(x), np.conj(a)),
+        (lambda x, y: anp.real(x), a.real),
+        (lambda x, y: anp.imag(x), a.imag),
+        (lambda x, y: anp.abs(x), np.abs(a)),
+        (lambda x, y: x == y, a == b),
+        (lambda x, y: x != y, a != b),
+        (lambda x, y: anp.reciprocal(y), np.reciprocal(b)),
+        (lambda x, y: anp.where(anp.real(x) > 0, x, y), np.where(a.real > 0, a, b)),
+        (lambda x, y: anp.real(x).astype(dtype) * 2, a.real.astype(dtype) * 2),
+        (lambda x, y: x.astype("complex128") + 1, a.astype("complex128") + 1),
+        (lambda x, y: x.astype(real), a.real.astype(real)),
+        (lambda x, y: x.astype(bool), a.astype(bool)),
+        (lambda x, y: x * y + x / 2.0 - anp.conj(y), a * b + a / 2 - np.conj(b)),
+    ]
+    before = arrax.cuda.host_runs()
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NumPy's ComplexWarning for the real casts
+        for i, (f, want) in enumerate(cases):
+            for got in (f(ga, gb), arrax.jit(f)(ga, gb)):
+                assert got.device.platform == "gpu"
+                got = np.asarray(got)
+                assert got.dtype == want.dtype, (i, got.dtype, want.dtype)
+                np.testing.assert_allclose(got, want, rtol=2e-6, err_msg=str(i))
+    assert arrax.cuda.host_runs() == before
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "bool", "float16"])
@@ -431,6 +482,37 @@ def test_matmul_shapes_and_layouts(dtype):
         rtol=tol,
         atol=tol,
     )
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_matmul_runs_on_the_gpu(dtype):
+    """Complex products through cuBLAS's complex GEMMs (cuBLASLt and cuBLAS), NumPy's values on
+    plain, transposed and batched operands; nothing through the host."""
+    rng = np.random.default_rng(8)
+
+    def sample(*shape):
+        return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+
+    a, b = sample(2, 6, 5), sample(2, 5, 3)
+    tol = 1e-5 if dtype == "complex64" else 1e-12
+    defaults = arrax._core._cuda_tunables()
+    before = arrax.cuda.host_runs()
+    try:
+        for mode in (1, 3):
+            arrax._core._cuda_set_tunable("gemm_algo", mode)
+            for got, want in [
+                (gpu(a) @ gpu(b), a @ b),
+                (gpu(a)[0] @ gpu(b)[1], a[0] @ b[1]),
+                (gpu(a)[0].T @ gpu(a)[1], a[0].T @ a[1]),
+                (anp.einsum("bij,bkj->bik", gpu(a), gpu(a)), np.einsum("bij,bkj->bik", a, a)),
+                (arrax.jit(lambda x, y: (x @ y) * 2)(gpu(a), gpu(b)), (a @ b) * 2),
+            ]:
+                assert got.device.platform == "gpu"
+                close(got, want.astype(dtype), rtol=tol, atol=tol)
+    finally:
+        for name, value in defaults.items():
+            arrax._core._cuda_set_tunable(name, value)
+    assert arrax.cuda.host_runs() == before
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])

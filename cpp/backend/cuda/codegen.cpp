@@ -273,6 +273,20 @@ std::string storage_type(DType dt) {
   return compute_type(dt);
 }
 
+namespace {
+// The type of an elementwise kernel's values and items: compute_type's, and the prelude's
+// complex structs (elementwise kernels only: the other kernel families take complex numbers
+// through the host).
+std::string value_type(DType dt) {
+  if (dt == DType::Complex64) return "ax_c64";
+  if (dt == DType::Complex128) return "ax_c128";
+  return compute_type(dt);
+}
+std::string item_type(DType dt) {
+  return is_complex(dt) ? value_type(dt) : storage_type(dt);
+}
+}  // namespace
+
 std::string load_expr(DType dt, const std::string& lvalue) {
   if (dt == DType::Float16) return "ax_h2f(" + lvalue + ")";
   if (dt == DType::BFloat16) return "ax_b2f(" + lvalue + ")";
@@ -310,6 +324,54 @@ std::string convert_expr(DType from, DType to, const std::string& e) {
 
 namespace {
 
+// A conversion to or from a complex dtype, as the CPU's (cpp/kernels/convert.cpp): a real value
+// gets a zero imaginary part, a complex one to a real dtype loses its imaginary part (NumPy's
+// rule), and is true when either part is nonzero.
+std::string complex_convert(DType from, DType to, const std::string& e) {
+  if (from == to) return e;
+  if (is_complex(to)) {
+    const std::string R = to == DType::Complex64 ? "float" : "double";
+    if (is_complex(from))
+      return value_type(to) + "{(" + R + ")(" + e + ").re, (" + R + ")(" + e + ").im}";
+    const DType part = to == DType::Complex64 ? DType::Float32 : DType::Float64;
+    return value_type(to) + "{" + convert_expr(from, part, e) + ", (" + R + ")0}";
+  }
+  if (to == DType::Bool) return "((" + e + ").re != 0 || (" + e + ").im != 0)";
+  const DType part = from == DType::Complex64 ? DType::Float32 : DType::Float64;
+  return convert_expr(part, to, "(" + e + ").re");
+}
+
+// Complex operations (any operand complex): arithmetic, conj/real/imag/abs, equality,
+// select, copies and conversions, by the prelude's ax_c* functions, which compute what the
+// CPU's std::complex does (NumPy's Smith division); "" for the others, which run through the
+// host.
+std::string complex_op_code(const std::string& name, const std::vector<std::string>& a,
+                            const std::vector<DType>& in_dt, const std::string& out_var,
+                            DType out) {
+  auto assign = [&](const std::string& e) { return out_var + " = " + e + ";"; };
+  const DType in = in_dt.empty() ? out : in_dt[0];
+  if (name == "convert_element_type") return assign(complex_convert(in, out, a[0]));
+  if (name == "copy" || name == "stop_gradient") return assign(a[0]);
+  if (name == "select")
+    return in_dt[0] == DType::Bool ? assign("(" + a[0] + " ? " + a[1] + " : " + a[2] + ")") : "";
+  for (DType d : in_dt)
+    if (d != in) return "";  // the primitives' operands share a dtype
+  if (!is_complex(in)) return "";
+  static const std::unordered_map<std::string, std::string> binary = {
+      {"add", "ax_cadd"}, {"sub", "ax_csub"}, {"mul", "ax_cmul"}, {"div", "ax_cdiv"}};
+  if (auto it = binary.find(name); it != binary.end())
+    return assign(it->second + "(" + a[0] + ", " + a[1] + ")");
+  if (name == "eq") return assign("ax_ceq(" + a[0] + ", " + a[1] + ")");
+  if (name == "ne") return assign("(!ax_ceq(" + a[0] + ", " + a[1] + "))");
+  if (name == "neg") return assign("ax_cneg(" + a[0] + ")");
+  if (name == "conj") return assign("ax_cconj(" + a[0] + ")");
+  if (name == "real") return assign("(" + a[0] + ").re");
+  if (name == "imag") return assign("(" + a[0] + ").im");
+  if (name == "abs") return assign("ax_hypot((" + a[0] + ").re, (" + a[0] + ").im)");
+  if (name == "reciprocal") return assign("ax_crecip(" + a[0] + ")");
+  return "";
+}
+
 // The expression (or statement, for several outputs) of one operation, or "" when it has no
 // CUDA code for these dtypes. `a` are the argument expressions, `in` the first argument's
 // dtype (the second's for select), `out` the output's.
@@ -322,10 +384,16 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
   const std::string T = compute_type(in);
   auto assign = [&](const std::string& e) { return outs[0] + " = " + e + ";"; };
   auto res = [&](const std::string& e) { return assign(rounded(out, e)); };
-  for (DType d : in_dt)
-    if (compute_type(d).empty()) return "";
-  for (DType d : out_dt)
-    if (compute_type(d).empty()) return "";
+  bool complex = false;
+  for (DType d : in_dt) {
+    if (value_type(d).empty()) return "";
+    complex = complex || is_complex(d);
+  }
+  for (DType d : out_dt) {
+    if (value_type(d).empty()) return "";
+    complex = complex || is_complex(d);
+  }
+  if (complex) return out_dt.size() == 1 ? complex_op_code(name, a, in_dt, outs[0], out) : "";
   const bool f = is_floating(in), i = is_integer(in), b = in == DType::Bool;
   if (name == "threefry2x32")
     return "ax_threefry(" + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ", " + outs[0] + ", " +
@@ -481,7 +549,7 @@ std::string body_code(const EwProgram& prog) {
     std::string code = op_code(op, a, in_dt, outs, out_dt);
     if (code.empty()) return "";
     for (size_t k = 0; k < op.outs.size(); ++k)
-      os << "      " << compute_type(out_dt[k]) << " " << outs[k] << ";\n";
+      os << "      " << value_type(out_dt[k]) << " " << outs[k] << ";\n";
     os << "      " << code << "\n";
   }
   return os.str();
@@ -539,8 +607,8 @@ std::string pointer_code(const EwProgram& prog, const std::string& layout, size_
   for (size_t k = 0; k < layout.size(); ++k) {
     const bool is_out = k < n_outputs;
     const DType dt = is_out ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
-    src << "  " << (is_out ? "" : "const ") << storage_type(dt) << "* __restrict__ p" << k << " = ("
-        << (is_out ? "" : "const ") << storage_type(dt) << "*)a.w[" << k << "];\n";
+    src << "  " << (is_out ? "" : "const ") << item_type(dt) << "* __restrict__ p" << k << " = ("
+        << (is_out ? "" : "const ") << item_type(dt) << "*)a.w[" << k << "];\n";
   }
   return src.str();
 }
@@ -586,7 +654,7 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
   };
   for (int v = 0; v < prog.n_inputs; ++v) {
     const size_t k = n_outputs + v;
-    src << "      const " << compute_type(prog.dtypes[v]) << " " << var(v) << " = "
+    src << "      const " << value_type(prog.dtypes[v]) << " " << var(v) << " = "
         << load_expr(prog.dtypes[v], item(k)) << ";\n";
   }
   src << body;
@@ -624,7 +692,7 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
            " q += (long long)gridDim.x * 256) {\n";
     for (size_t k = 0; k < nops; ++k) {
       if (layout[k] != 'c') continue;
-      const std::string V = "ax_vec4<" + storage_type(dtype_of(k)) + ">";
+      const std::string V = "ax_vec4<" + item_type(dtype_of(k)) + ">";
       if (k < n_outputs)
         src << "    " << V << " x" << k << ";\n";
       else
@@ -635,7 +703,7 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
         << element_code(prog, body, layout, nd, n_outputs, true, true) << "    }\n";
     for (size_t k = 0; k < n_outputs; ++k)
       if (layout[k] == 'c')
-        src << "    ((ax_vec4<" << storage_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+        src << "    ((ax_vec4<" << item_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
             << ";\n";
     src << "  }\n"
         << "  for (long long i = nv * 4 + (long long)blockIdx.x * 256 + threadIdx.x; i < n;"

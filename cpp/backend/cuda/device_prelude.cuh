@@ -319,3 +319,45 @@ template <class To, class From> __device__ __forceinline__ To ax_bitcast(From v)
   u.f = v;
   return u.t;
 }
+// Complex numbers (complex64, complex128) as the CPU's std::complex lays them out. The
+// arithmetic is NumPy's: products by the schoolbook formula (no FMA: kernels are compiled
+// without contraction), quotients and reciprocals by Smith's algorithm.
+template <class R> struct ax_cplx { R re, im; };
+typedef ax_cplx<float> ax_c64;
+typedef ax_cplx<double> ax_c128;
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cadd(ax_cplx<R> a, ax_cplx<R> b) {
+  return ax_cplx<R>{a.re + b.re, a.im + b.im};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_csub(ax_cplx<R> a, ax_cplx<R> b) {
+  return ax_cplx<R>{a.re - b.re, a.im - b.im};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cmul(ax_cplx<R> a, ax_cplx<R> b) {
+  return ax_cplx<R>{a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cdiv(ax_cplx<R> a, ax_cplx<R> b) {
+  const R br = ax_abs(b.re), bi = ax_abs(b.im);
+  if (br >= bi) {
+    if (br == R(0) && bi == R(0)) return ax_cplx<R>{a.re / br, a.im / bi};
+    const R rat = b.im / b.re, scl = R(1) / (b.re + b.im * rat);
+    return ax_cplx<R>{(a.re + a.im * rat) * scl, (a.im - a.re * rat) * scl};
+  }
+  const R rat = b.re / b.im, scl = R(1) / (b.im + b.re * rat);
+  return ax_cplx<R>{(a.re * rat + a.im) * scl, (a.im * rat - a.re) * scl};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_crecip(ax_cplx<R> x) {
+  if (ax_abs(x.im) <= ax_abs(x.re)) {
+    const R r = x.im / x.re, d = x.re + x.im * r;
+    return ax_cplx<R>{R(1) / d, -r / d};
+  }
+  const R r = x.re / x.im, d = x.re * r + x.im;
+  return ax_cplx<R>{r / d, R(-1) / d};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cneg(ax_cplx<R> a) {
+  return ax_cplx<R>{-a.re, -a.im};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cconj(ax_cplx<R> a) {
+  return ax_cplx<R>{a.re, -a.im};
+}
+template <class R> __device__ __forceinline__ bool ax_ceq(ax_cplx<R> a, ax_cplx<R> b) {
+  return a.re == b.re && a.im == b.im;
+}

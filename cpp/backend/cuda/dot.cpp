@@ -1,8 +1,8 @@
 // dot_general on the GPU through cuBLAS (found at run time): operands become batched row-major
 // matrices (views where their strides allow, else contiguous copies) and one strided-batched
 // GEMM computes C^T = B^T A^T in cuBLAS's column-major terms. float32 is exact by default;
-// set_matmul_precision("tf32" / "bf16") opts into the tensor-core modes. Integer and complex
-// products run through the host.
+// set_matmul_precision("tf32" / "bf16") opts into the tensor-core modes (tf32 for complex64
+// too). Integer products run through the host.
 #include <mutex>
 
 #include "backend/cuda/kernels.h"
@@ -116,6 +116,14 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
       data_type = 14;
       compute = 68;
       break;
+    case DType::Complex64:  // CUDA_C_32F: complex float32 products, at the precision setting
+      data_type = 4;
+      compute = precision == "tf32" ? 77 : 68;
+      break;
+    case DType::Complex128:
+      data_type = 5;
+      compute = 70;
+      break;
     default:
       return run_on_host(*prim, in, p, dev);
   }
@@ -134,11 +142,12 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
   Array a = as_matrices(lhs, lb, lf, lc, at);  // (B, M, K), or (B, K, M) when at
   Array b = as_matrices(rhs, rb, rc, rf, bt);  // (B, K, N), or (B, N, K) when bt
   // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS's "A" is our b, its "B" our a.
-  const float one_f = 1, zero_f = 0;
-  const double one_d = 1, zero_d = 0;
+  // (1, 0) and (0, 0): read as real scalars, or as complex ones for complex data.
+  const float one_f[2] = {1, 0}, zero_f[2] = {0, 0};
+  const double one_d[2] = {1, 0}, zero_d[2] = {0, 0};
   const bool dbl = compute == 70;
-  const void* alpha = dbl ? static_cast<const void*>(&one_d) : &one_f;
-  const void* beta = dbl ? static_cast<const void*>(&zero_d) : &zero_f;
+  const void* alpha = dbl ? static_cast<const void*>(one_d) : one_f;
+  const void* beta = dbl ? static_cast<const void*>(zero_d) : zero_f;
   const int ldb = static_cast<int>(bt ? K : N);  // leading dimension of b in column-major terms
   const int lda = static_cast<int>(at ? M : K);
   int rc2 = gemm(dev.index, bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N), static_cast<int>(M),

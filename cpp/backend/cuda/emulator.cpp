@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -563,34 +564,67 @@ int library_set_stream(void*, cudaStream_t) {
 }
 
 // Column-major C = alpha op(A) op(B) + beta C for each of `batch` matrices, in double.
+// An item of a GEMM operand as a complex double: cudaDataType 4 and 5 are complex float and
+// double (real, imaginary), the others real.
+std::complex<double> load_item(const void* base, int type, int64_t i) {
+  if (type == 4) {
+    const float* f = static_cast<const float*>(base) + 2 * i;
+    return {f[0], f[1]};
+  }
+  if (type == 5) {
+    const double* d = static_cast<const double*>(base) + 2 * i;
+    return {d[0], d[1]};
+  }
+  return load_real(base, type, i);
+}
+void store_item(void* base, int type, int64_t i, std::complex<double> v) {
+  if (type == 4) {
+    float* f = static_cast<float*>(base) + 2 * i;
+    f[0] = static_cast<float>(v.real());
+    f[1] = static_cast<float>(v.imag());
+  } else if (type == 5) {
+    double* d = static_cast<double*>(base) + 2 * i;
+    d[0] = v.real();
+    d[1] = v.imag();
+  } else {
+    store_real(base, type, i, v.real());
+  }
+}
+
+// Column-major C = alpha op(A) op(B) + beta C for each of `batch` matrices, in double (complex
+// double for the complex types; alpha and beta are then complex too).
 int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
                 int atype, int lda, long long sa, const void* b, int btype, int ldb, long long sb,
                 const void* beta, void* c, int ctype, int ldc, long long sc, int batch, int compute,
                 int) {
   constexpr int kInvalid = 7, kFailed = 13;
-  if (atype != btype || atype != ctype || (atype != 0 && atype != 1 && atype != 2 && atype != 14))
+  if (atype != btype || atype != ctype ||
+      (atype != 0 && atype != 1 && atype != 2 && atype != 4 && atype != 5 && atype != 14))
     return kInvalid;
-  if ((compute == 70) != (atype == 1)) return kInvalid;  // 64F compute for double data only
+  const bool dbl = atype == 1 || atype == 5, cplx = atype == 4 || atype == 5;
+  if ((compute == 70) != dbl) return kInvalid;  // 64F compute for double data only
   if (m < 0 || n < 0 || k < 0 || batch < 0 || ldc < std::max(1, m) ||
       lda < std::max(1, ta ? k : m) || ldb < std::max(1, tb ? n : k))
     return kInvalid;
   if (m == 0 || n == 0 || batch == 0 || skip_kernels()) return 0;
+  const size_t scalar = (dbl ? 8 : 4) * (cplx ? 2 : 1);
   if (emu::capturing()) {  // recorded with copies of alpha and beta
-    auto scalars = std::make_shared<std::array<char, 16>>();
-    std::memcpy(scalars->data(), alpha, compute == 70 ? 8 : 4);
-    std::memcpy(scalars->data() + 8, beta, compute == 70 ? 8 : 4);
+    auto scalars = std::make_shared<std::array<char, 32>>();
+    std::memcpy(scalars->data(), alpha, scalar);
+    std::memcpy(scalars->data() + 16, beta, scalar);
     emu::record(cudaGraphNodeTypeKernel, [=] {
       cublas_gemm(nullptr, ta, tb, m, n, k, scalars->data(), a, atype, lda, sa, b, btype, ldb, sb,
-                  scalars->data() + 8, c, ctype, ldc, sc, batch, compute, 0);
+                  scalars->data() + 16, c, ctype, ldc, sc, batch, compute, 0);
     });
     return 0;
   }
-  const double al =
-      compute == 70 ? *static_cast<const double*>(alpha) : *static_cast<const float*>(alpha);
-  const double be =
-      compute == 70 ? *static_cast<const double*>(beta) : *static_cast<const float*>(beta);
+  auto scalar_of = [&](const void* p) -> std::complex<double> {
+    if (dbl) return {static_cast<const double*>(p)[0], cplx ? static_cast<const double*>(p)[1] : 0};
+    return {static_cast<const float*>(p)[0], cplx ? static_cast<const float*>(p)[1] : 0.0f};
+  };
+  const std::complex<double> al = scalar_of(alpha), be = scalar_of(beta);
   DeviceAccess open;
-  const int64_t item = atype == 0 ? 4 : atype == 1 ? 8 : 2;
+  const int64_t item = (atype == 0 ? 4 : atype == 1 || atype == 4 ? 8 : atype == 5 ? 16 : 2);
   auto extent = [&](int64_t rows, int64_t cols, int64_t ld, int64_t stride) {
     return ((batch - 1) * stride + (cols - 1) * ld + rows) * item;
   };
@@ -601,12 +635,13 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
   for (int64_t q = 0; q < batch; ++q)
     for (int64_t j = 0; j < n; ++j)
       for (int64_t i = 0; i < m; ++i) {
-        double acc = 0;
+        std::complex<double> acc = 0;
         for (int64_t l = 0; l < k; ++l)
-          acc += load_real(a, atype, q * sa + (ta ? l + i * lda : i + l * lda)) *
-                 load_real(b, btype, q * sb + (tb ? j + l * ldb : l + j * ldb));
+          acc += load_item(a, atype, q * sa + (ta ? l + i * lda : i + l * lda)) *
+                 load_item(b, btype, q * sb + (tb ? j + l * ldb : l + j * ldb));
         const int64_t ci = q * sc + i + j * ldc;
-        store_real(c, ctype, ci, al * acc + (be != 0 ? be * load_real(c, ctype, ci) : 0.0));
+        store_item(c, ctype, ci,
+                   al * acc + (be != 0.0 ? be * load_item(c, ctype, ci) : std::complex<double>()));
       }
   return 0;
 }

@@ -40,7 +40,10 @@ struct Heuristic {
 };
 
 int item_size(int type) {
-  return type == 0 ? 4 : type == 1 ? 8 : 2;
+  return type == 0 ? 4 : type == 1 || type == 4 ? 8 : type == 5 ? 16 : 2;
+}
+bool is_complex_type(int type) {
+  return type == 4 || type == 5;
 }
 
 // Copies a value of exactly `size` bytes into `field`, as cuBLASLt's SetAttribute calls do.
@@ -58,9 +61,11 @@ int lt_create(void** handle) {
   return 0;
 }
 
+// scale: the real or complex type of alpha and beta (CUDA_R_32F 0, R_64F 1, C_32F 4, C_64F 5);
+// matmul checks that it matches the matrices' (complex for complex data).
 int desc_create(void** desc, int compute, int scale) {
   if (compute != 68 && compute != 70 && compute != 75 && compute != 77) return kInvalid;
-  if (scale != (compute == 70 ? 1 : 0)) return kInvalid;
+  if (compute == 70 ? scale != 1 && scale != 5 : scale != 0 && scale != 4) return kInvalid;
   *desc = new Desc{compute, scale};
   return 0;
 }
@@ -89,7 +94,7 @@ int desc_destroy(void* d) {
 }
 
 int layout_create(void** layout, int type, uint64_t rows, uint64_t cols, int64_t ld) {
-  if (type != 0 && type != 1 && type != 2 && type != 14) return kInvalid;
+  if (type != 0 && type != 1 && type != 2 && type != 4 && type != 5 && type != 14) return kInvalid;
   if (ld < static_cast<int64_t>(std::max<uint64_t>(rows, 1))) return kInvalid;
   *layout = new Layout{type, 0, 1, rows, cols, ld, 0};
   return 0;
@@ -198,11 +203,14 @@ int matmul(void* handle, void* desc, const void* alpha, const void* A, void* ade
   if (!problem(op, la, lb, lc, ld, m, n, k)) return kInvalid;
   if (algo->data[0] >= kAlgos || workspace < kAlgoWorkspace[algo->data[0]]) return kInvalid;
   if (lc.ld != ld.ld || (C != D && lc.stride != ld.stride)) return kNotSupported;
+  if (is_complex_type(lc.type) != (op.scale == 4 || op.scale == 5)) return kInvalid;
   const bool dbl = op.compute == 70;
-  double scalars[2] = {0, 0};
-  std::memcpy(&scalars[0], alpha, dbl ? 8 : 4);
-  std::memcpy(&scalars[1], beta, dbl ? 8 : 4);
-  const bool beta_zero = dbl ? scalars[1] == 0 : *static_cast<const float*>(beta) == 0;
+  const size_t scalar = (dbl ? 8 : 4) * (is_complex_type(lc.type) ? 2 : 1);
+  char scalars[2][16] = {};
+  std::memcpy(scalars[0], alpha, scalar);
+  std::memcpy(scalars[1], beta, scalar);
+  bool beta_zero = true;
+  for (size_t i = 0; i < scalar; ++i) beta_zero = beta_zero && scalars[1][i] == 0;
   auto run = [=] {
     const size_t item = item_size(lc.type);
     if (C != D && !beta_zero)  // D starts as C, column by column
@@ -212,8 +220,8 @@ int matmul(void* handle, void* desc, const void* alpha, const void* A, void* ade
           device_copy(static_cast<char*>(D) + off, static_cast<const char*>(C) + off, m * item);
         }
     return gemm(op.ta, op.tb, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k),
-                &scalars[0], A, lc.type, static_cast<int>(la.ld), la.stride, B,
-                static_cast<int>(lb.ld), lb.stride, &scalars[1], D, static_cast<int>(ld.ld),
+                scalars[0], A, lc.type, static_cast<int>(la.ld), la.stride, B,
+                static_cast<int>(lb.ld), lb.stride, scalars[1], D, static_cast<int>(ld.ld),
                 ld.stride, lc.batch, op.compute);
   };
   if (capturing()) {

@@ -133,7 +133,10 @@ std::unique_ptr<Plan> make_plan(const LtApi& api, const DeviceLt& d, int ta, int
                                 int ldc, long long sc, int batch, int compute,
                                 const uint32_t (&align)[4]) {
   auto plan = std::make_unique<Plan>();
-  const int scale_type = compute == 70 ? 1 : 0;  // CUDA_R_64F for 64-bit compute, else R_32F
+  // alpha and beta: CUDA_R_64F for 64-bit compute, else R_32F; the complex types (C_32F 4,
+  // C_64F 5) for complex data
+  const bool cplx = type == 4 || type == 5;
+  const int scale_type = compute == 70 ? (cplx ? 5 : 1) : (cplx ? 4 : 0);
   if (api.desc_create(&plan->desc, compute, scale_type) != 0) return nullptr;
   const int32_t opa = ta, opb = tb;
   api.desc_set(plan->desc, kDescTransA, &opa, sizeof opa);
