@@ -154,6 +154,12 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
     add(all, n, cuda::reduction_source(kind, DType::Bool, DType::Bool, 1, 1, false));
   add(all, n, cuda::reduction_source("sum", DType::Bool, DType::Int64, 1, 1, false));
   add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
+  for (DType dt : {DType::Complex64, DType::Complex128})
+    for (const char* kind : {"sum", "prod"})
+      for (bool tpr : {false, true}) {
+        add(all, n, cuda::reduction_source(kind, dt, dt, 2, 2, tpr));
+        if (!tpr) add(all, n, cuda::reduction_source(kind, dt, dt, 1, 1, false, true, true, 4));
+      }
   for (DType dt : {DType::Float32, DType::Float64, DType::Float16, DType::Bool})
     for (bool one_launch : {false, true})
       for (int unroll : {1, 4})

@@ -229,7 +229,29 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
     assert arrax.cuda.host_runs() == before
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "bool", "float16"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize(
+    "shape, axis",
+    [((5,), None), ((7, 300), 1), ((7, 300), 0), ((3, 4, 5), (0, 2)), ((200000,), None),
+     ((40, 9000), 1), ((0, 3), 0)],
+)  # fmt: skip
+def test_complex_sums_and_products_run_on_the_gpu(dtype, shape, axis):
+    """Complex sum, prod and mean over every reduction plan (a thread or a block per row, rows
+    split over blocks in one launch), NumPy's values, nothing through the host."""
+    rng = np.random.default_rng(9)
+    x = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+    tol = 1e-4 if dtype == "complex64" else 1e-10
+    before = arrax.cuda.host_runs()
+    with np.errstate(all="ignore"):
+        for op, arr in [("sum", x), ("prod", (1 + 0.001 * x).astype(dtype)), ("mean", x)]:
+            got = getattr(anp, op)(gpu(arr), axis=axis)
+            assert got.device.platform == "gpu"
+            close(got, getattr(np, op)(arr, axis=axis), rtol=tol, atol=tol)
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "bool", "float16", "complex64"])
 @pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2)])
 @pytest.mark.parametrize("op", ["sum", "max", "min", "prod", "any", "all", "mean"])
 def test_reductions_gpu_match_cpu(op, axis, dtype):

@@ -273,10 +273,6 @@ std::string storage_type(DType dt) {
   return compute_type(dt);
 }
 
-namespace {
-// The type of an elementwise kernel's values and items: compute_type's, and the prelude's
-// complex structs (elementwise kernels only: the other kernel families take complex numbers
-// through the host).
 std::string value_type(DType dt) {
   if (dt == DType::Complex64) return "ax_c64";
   if (dt == DType::Complex128) return "ax_c128";
@@ -285,7 +281,6 @@ std::string value_type(DType dt) {
 std::string item_type(DType dt) {
   return is_complex(dt) ? value_type(dt) : storage_type(dt);
 }
-}  // namespace
 
 std::string load_expr(DType dt, const std::string& lvalue) {
   if (dt == DType::Float16) return "ax_h2f(" + lvalue + ")";

@@ -69,6 +69,11 @@ int tunable(Tunable t);
 // float32) and in memory ("unsigned short" for them); empty for complex dtypes.
 std::string compute_type(DType dt);
 std::string storage_type(DType dt);
+// The same with the prelude's complex structs (ax_c64, ax_c128) for the complex dtypes, for
+// the kernels that take complex numbers (elementwise, sum and prod reductions); compute_type
+// and storage_type are "" for them, which sends the other kernel families to the host.
+std::string value_type(DType dt);
+std::string item_type(DType dt);
 // A value of dtype `dt` read from / written to memory (halves are stored as their bits).
 std::string load_expr(DType dt, const std::string& lvalue);
 std::string store_expr(DType dt, const std::string& value);

@@ -361,3 +361,20 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_cconj(ax_cplx<R> a) 
 template <class R> __device__ __forceinline__ bool ax_ceq(ax_cplx<R> a, ax_cplx<R> b) {
   return a.re == b.re && a.im == b.im;
 }
+// A warp shuffle down of any accumulator: complex numbers as their two parts (a shuffle moves
+// at most 8 bytes).
+template <class T> __device__ __forceinline__ T ax_shfl_down(T v, int d) {
+  return __shfl_down_sync(0xffffffffu, v, d);
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_shfl_down(ax_cplx<R> v, int d) {
+  return ax_cplx<R>{__shfl_down_sync(0xffffffffu, v.re, d), __shfl_down_sync(0xffffffffu, v.im, d)};
+}
+// A load that bypasses what the compiler may have cached (other blocks wrote it), for any
+// accumulator: complex numbers as their two parts (a volatile struct cannot be copied).
+template <class T> __device__ __forceinline__ T ax_vload(const T* p) {
+  return *(const volatile T*)p;
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_vload(const ax_cplx<R>* p) {
+  const volatile R* q = (const volatile R*)p;
+  return ax_cplx<R>{q[0], q[1]};
+}

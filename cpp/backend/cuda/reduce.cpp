@@ -39,7 +39,8 @@ DType acc_dtype(DType out) {
 }
 
 std::string identity(Red k, DType dt, DType acc) {
-  const std::string A = compute_type(acc);
+  const std::string A = value_type(acc);
+  if (is_complex(acc)) return A + (k == Red::Prod ? "{1, 0}" : "{0, 0}");  // sums and products
   switch (k) {
     case Red::Sum:
     case Red::Or:
@@ -63,6 +64,7 @@ std::string identity(Red k, DType dt, DType acc) {
 
 std::string combine(Red k, DType dt, const std::string& a, const std::string& b) {
   const bool f = is_floating(dt);
+  if (is_complex(dt)) return (k == Red::Prod ? "ax_cmul(" : "ax_cadd(") + a + ", " + b + ")";
   switch (k) {
     case Red::Sum:
       return "(" + a + " + " + b + ")";
@@ -102,7 +104,7 @@ struct Pass {
 };
 
 std::string pass_source(const Pass& p) {
-  const std::string A = compute_type(p.acc);
+  const std::string A = value_type(p.acc);
   const size_t nk = p.kept.size(), nr = p.red.size();
   // words: x, out, rows, len, chunk, splits, kept sizes+strides, red sizes+strides
   const size_t nwords = 6 + 2 * nk + 2 * nr + (p.one_launch ? 2 : 0);
@@ -119,9 +121,9 @@ std::string pass_source(const Pass& p) {
     s << "  return off;\n}\n";
   }
   s << "extern \"C\" __global__ void __launch_bounds__(256) ax_red(const AxArgs a) {\n"
-    << "  const " << storage_type(p.in) << "* __restrict__ x = (const " << storage_type(p.in)
+    << "  const " << item_type(p.in) << "* __restrict__ x = (const " << item_type(p.in)
     << "*)a.w[0];\n"
-    << "  " << storage_type(p.out) << "* __restrict__ o = (" << storage_type(p.out) << "*)a.w[1];\n"
+    << "  " << item_type(p.out) << "* __restrict__ o = (" << item_type(p.out) << "*)a.w[1];\n"
     << "  const long long rows = a.w[2], len = a.w[3], chunk = a.w[4], splits = a.w[5];\n";
   auto row_base = [&](const std::string& row) {
     Source b;
@@ -148,7 +150,7 @@ std::string pass_source(const Pass& p) {
   };
   auto load = [&](const std::string& off) { return load_value("x[" + off + "]"); };
   auto store = [&](const std::string& v) {
-    std::string e = "(" + compute_type(p.out) + ")(" + v + ")";
+    std::string e = "(" + value_type(p.out) + ")(" + v + ")";
     if (p.out == DType::Float16) return "ax_f2h(" + e + ")";
     if (p.out == DType::BFloat16) return "ax_f2b(" + e + ")";
     if (p.out == DType::Bool) return "(" + v + ") != 0";
@@ -172,7 +174,7 @@ std::string pass_source(const Pass& p) {
       << row_base("row") << "  " << A << " acc = " << ident << ";\n"
       << "  const long long k1 = (part + 1) * chunk < len ? (part + 1) * chunk : len;\n";
     if (p.vector) {
-      const std::string S = storage_type(p.in);
+      const std::string S = item_type(p.in);
       s << "  struct alignas(4 * sizeof(" << S << ")) V { " << S << " v[4]; };\n"
         << "  const long long k0 = part * chunk, nv = k1 > k0 ? (k1 - k0) >> 2 : 0;\n"
         << "  const V* __restrict__ xv = (const V*)(x + base + k0);\n"
@@ -198,8 +200,7 @@ std::string pass_source(const Pass& p) {
     }
     // The block's 256 values: a warp's by shuffles, then the 8 warps' through shared memory.
     const std::string block_total =
-        "  for (int d = 16; d > 0; d >>= 1) acc = ax_comb(acc, __shfl_down_sync(0xffffffffu, "
-        "acc, d));\n"
+        "  for (int d = 16; d > 0; d >>= 1) acc = ax_comb(acc, ax_shfl_down(acc, d));\n"
         "  if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = acc;\n"
         "  __syncthreads();\n"
         "  if (threadIdx.x == 0) {\n"
@@ -218,11 +219,10 @@ std::string pass_source(const Pass& p) {
         << "  __syncthreads();\n"
         << "  if (!last) return;\n"
         << "  // The row's last block: the partial results in a fixed order.\n"
-        << "  const volatile " << A << "* pv = (const volatile " << A << "*)a.w[" << extra
-        << "] + row * splits;\n"
+        << "  const " << A << "* pv = (const " << A << "*)a.w[" << extra << "] + row * splits;\n"
         << "  acc = " << ident << ";\n"
         << "  for (long long j = threadIdx.x; j < splits; j += blockDim.x)"
-           " acc = ax_comb(acc, pv[j]);\n"
+           " acc = ax_comb(acc, ax_vload(pv + j));\n"
         << block_total << "    o[row] = " << store("acc") << ";\n"
         << "    ((unsigned*)a.w[" << extra + 1 << "])[row] = 0u;  // ready for the next launch\n"
         << "  }\n}\n";
@@ -363,7 +363,10 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
     const Array& x = in[0];
     const Device dev = current_device();
     const AbstractValue oa = prim->abstract_eval(avals_of(in), params)[0];
-    if (compute_type(x.dtype()).empty()) return run_on_host(*prim, in, params, dev);
+    // Complex numbers: sums and products of the input's own dtype (the others on the host).
+    const bool complex_ok =
+        is_complex(x.dtype()) && oa.dtype == x.dtype() && (kind == Red::Sum || kind == Red::Prod);
+    if (compute_type(x.dtype()).empty() && !complex_ok) return run_on_host(*prim, in, params, dev);
     Array out = Array::empty(oa.shape, oa.dtype, dev);
     if (out.size() == 0) return {out};
     reduce_to(kind, x, params.get_ints("axes"), x.dtype(), out, dev);
