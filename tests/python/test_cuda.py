@@ -216,6 +216,9 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
         (lambda x, y: x.astype(real), a.real.astype(real)),
         (lambda x, y: x.astype(bool), a.astype(bool)),
         (lambda x, y: x * y + x / 2.0 - anp.conj(y), a * b + a / 2 - np.conj(b)),
+        (lambda x, y: anp.exp(x), np.exp(a)),
+        (lambda x, y: anp.sqrt(x) + anp.log(y), np.sqrt(a) + np.log(b)),
+        (lambda x, y: anp.exp(1j * anp.real(x)) * y, np.exp(1j * a.real).astype(dtype) * b),
     ]
     before = arrax.cuda.host_runs()
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -227,6 +230,29 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
                 assert got.dtype == want.dtype, (i, got.dtype, want.dtype)
                 np.testing.assert_allclose(got, want, rtol=2e-6, err_msg=str(i))
     assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "isnan", "isinf", "isfinite"])
+def test_complex_functions_special_values(name, dtype):
+    """Complex exp, log, sqrt and the NaN/inf tests on the GPU, with C99's infinities, NaNs and
+    signed zeros as NumPy (glibc) gives them, and near overflow; nothing through the host."""
+    inf, nan = np.inf, np.nan
+    parts = (0.0, -0.0, 1.5, -2.0, 80.0, -120.0, 1e300, -1e300, 3e38, inf, -inf, nan)
+    with np.errstate(all="ignore"):
+        x = np.array([complex(r, i) for r in parts for i in parts], dtype)
+        want = getattr(np, name)(x)
+    before = arrax.cuda.host_runs()
+    got = np.asarray(getattr(anp, name)(gpu(x)))
+    assert arrax.cuda.host_runs() == before
+    assert got.dtype == want.dtype
+    if want.dtype == bool:
+        np.testing.assert_array_equal(got, want)
+        return
+    np.testing.assert_allclose(got, want, rtol=3e-6)
+    for g, w in zip(got, want):
+        for gp, wp in ((g.real, w.real), (g.imag, w.imag)):
+            assert np.isnan(wp) or np.signbit(gp) == np.signbit(wp), (g, w)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice

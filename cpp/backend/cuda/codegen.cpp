@@ -336,10 +336,10 @@ std::string complex_convert(DType from, DType to, const std::string& e) {
   return convert_expr(part, to, "(" + e + ").re");
 }
 
-// Complex operations (any operand complex): arithmetic, conj/real/imag/abs, equality,
-// select, copies and conversions, by the prelude's ax_c* functions, which compute what the
-// CPU's std::complex does (NumPy's Smith division); "" for the others, which run through the
-// host.
+// Complex operations (any operand complex): arithmetic, conj/real/imag/abs, exp/log/sqrt,
+// is_nan/is_inf/is_finite, equality, select, copies and conversions, by the prelude's ax_c*
+// functions, which compute what the CPU's std::complex does (NumPy's Smith division); "" for the
+// others, which run through the host.
 std::string complex_op_code(const std::string& name, const std::vector<std::string>& a,
                             const std::vector<DType>& in_dt, const std::string& out_var,
                             DType out) {
@@ -364,6 +364,15 @@ std::string complex_op_code(const std::string& name, const std::vector<std::stri
   if (name == "imag") return assign("(" + a[0] + ").im");
   if (name == "abs") return assign("ax_hypot((" + a[0] + ").re, (" + a[0] + ").im)");
   if (name == "reciprocal") return assign("ax_crecip(" + a[0] + ")");
+  if (name == "exp") return assign("ax_cexp(" + a[0] + ")");
+  if (name == "log") return assign("ax_clog(" + a[0] + ")");
+  if (name == "sqrt") return assign("ax_csqrt(" + a[0] + ")");
+  if (name == "is_nan")
+    return assign("(ax_isnan((" + a[0] + ").re) || ax_isnan((" + a[0] + ").im))");
+  if (name == "is_inf")
+    return assign("(ax_isinf((" + a[0] + ").re) || ax_isinf((" + a[0] + ").im))");
+  if (name == "is_finite")
+    return assign("(ax_isfinite((" + a[0] + ").re) && ax_isfinite((" + a[0] + ").im))");
   return "";
 }
 

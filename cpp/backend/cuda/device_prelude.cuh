@@ -378,3 +378,45 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_vload(const ax_cplx<
   const volatile R* q = (const volatile R*)p;
   return ax_cplx<R>{q[0], q[1]};
 }
+// exp of a complex number with the C99 special cases glibc's cexp gives the CPU: a zero
+// imaginary part kept, exp(+inf + i y) = (inf, nan) and exp(-inf + i y) = (0, +-0) for an
+// infinite or NaN y (the product formula would give NaN parts there).
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cexp(ax_cplx<R> z) {
+  const R x = z.re, y = z.im;
+  if (y == R(0)) return ax_cplx<R>{ax_exp(x), y};
+  if (ax_isinf(x) && !ax_isfinite(y))
+    return x > R(0) ? ax_cplx<R>{x, y - y} : ax_cplx<R>{R(0), ax_copysign(R(0), y)};
+  const R e = ax_exp(x);
+  return ax_cplx<R>{e * ax_cos(y), e * ax_sin(y)};
+}
+// sqrt and log of a complex number with C99's special cases (glibc's csqrt and clog on the
+// CPU). log is (log |z|, arg z): hypot and atan2 already give C99's infinities, NaNs and signed
+// zeros (|z| halved first where it could overflow). sqrt is Kahan's formula, computed on z/4 (and doubled) where |z| could overflow.
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_clog(ax_cplx<R> z) {
+  const R big = sizeof(R) == 4 ? R(1e37f) : R(1e307);  // |z| may overflow: log |z/2| + log 2
+  if (ax_abs(z.re) > big || ax_abs(z.im) > big)
+    return ax_cplx<R>{ax_log(ax_hypot(z.re * R(0.5), z.im * R(0.5))) + R(0.6931471805599453),
+                      ax_atan2(z.im, z.re)};
+  return ax_cplx<R>{ax_log(ax_hypot(z.re, z.im)), ax_atan2(z.im, z.re)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_csqrt(ax_cplx<R> z) {
+  R x = z.re, y = z.im;
+  if (ax_isinf(y)) return ax_cplx<R>{ax_abs(y), y};
+  if (x != x) return ax_cplx<R>{x, x};
+  if (ax_isinf(x)) {
+    if (x > R(0)) return ax_cplx<R>{x, y != y ? y : ax_copysign(R(0), y)};
+    return ax_cplx<R>{y != y ? y : R(0), ax_copysign(-x, y)};
+  }
+  if (y != y) return ax_cplx<R>{y, y};
+  if (x == R(0) && y == R(0)) return ax_cplx<R>{R(0), y};
+  const R big = sizeof(R) == 4 ? R(1e37f) : R(1e307);
+  R scale = R(1);
+  if (ax_abs(x) > big || ax_abs(y) > big) {
+    x *= R(0.25);
+    y *= R(0.25);
+    scale = R(2);
+  }
+  const R t = ax_sqrt((ax_abs(x) + ax_hypot(x, y)) * R(0.5));
+  if (x >= R(0)) return ax_cplx<R>{t * scale, y / (R(2) * t) * scale};
+  return ax_cplx<R>{ax_abs(y) / (R(2) * t) * scale, ax_copysign(t, y) * scale};
+}
