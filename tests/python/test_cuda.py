@@ -255,6 +255,21 @@ def test_complex_functions_special_values(name, dtype):
             assert np.isnan(wp) or np.signbit(gp) == np.signbit(wp), (g, w)
 
 
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize(
+    "shape, axis", [((7,), 0), ((5, 3000), 1), ((3000, 5), 0), ((4, 6, 5), 1), ((0, 4), 1)]
+)
+def test_complex_cumulative_sums_and_products_run_on_the_gpu(dtype, shape, axis):
+    """cumsum and cumprod of complex lines, a thread or a block per line, NumPy's values."""
+    rng = np.random.default_rng(10)
+    x = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+    tol = 1e-4 if dtype == "complex64" else 1e-10
+    before = arrax.cuda.host_runs()
+    for op, arr in [("cumsum", x), ("cumprod", (1 + 0.001 * x).astype(dtype))]:
+        close(getattr(anp, op)(gpu(arr), axis=axis), getattr(np, op)(arr, axis=axis), tol, 1e-5)
+    assert arrax.cuda.host_runs() == before
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@
 // Both work on lines (lines.h): many lines (or short ones) take a thread each; few long lines
 // take a block each: a strided pass and a tree for arg*, a block-wide scan 256 items at a time
 // for the scans.
-// Complex inputs run through the host.
+// Complex inputs: cumsum and cumprod here, the others through the host.
 #include <algorithm>
 
 #include "backend/cuda/codegen.h"
@@ -59,6 +59,7 @@ std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
 
 std::string combine(const std::string& kind, DType dt) {
   const std::string C = compute_type(dt);
+  if (is_complex(dt)) return kind == "cumprod" ? "ax_cmul(a, b)" : "ax_cadd(a, b)";
   if (kind == "cumsum") return dt == DType::Bool ? "(a || b)" : "(" + C + ")(a + b)";
   if (kind == "cumprod") return dt == DType::Bool ? "(a && b)" : "(" + C + ")(a * b)";
   if (kind == "cummax") return is_floating(dt) ? "ax_fmax_nan(a, b)" : "(a < b ? b : a)";
@@ -66,7 +67,8 @@ std::string combine(const std::string& kind, DType dt) {
 }
 
 std::string scan_source(const std::string& kind, DType dt, bool reverse, bool thread_each) {
-  const std::string C = compute_type(dt), S = storage_type(dt);
+  const std::string C = value_type(dt), S = item_type(dt);
+  const std::string zero = is_complex(dt) ? C + "{0, 0}" : "(" + C + ")0";
   Source s;
   s << kLinePreamble << "__device__ __forceinline__ " << C << " ax_comb(" << C << " a, " << C
     << " b) { return " << combine(kind, dt) << "; }\n"
@@ -86,10 +88,10 @@ std::string scan_source(const std::string& kind, DType dt, bool reverse, bool th
   // 256 items at a time: an inclusive scan in shared memory (each step reads, syncs, writes),
   // then the carry of the chunks before. Items past the end only follow the real ones.
   s << "    __shared__ " << C << " sh[256];\n"
-    << "    " << C << " carry = 0; bool has_carry = false;\n"
+    << "    " << C << " carry = " << zero << "; bool has_carry = false;\n"
     << "    for (long long c0 = 0; c0 < n; c0 += 256) {\n"
     << "      const long long k = c0 + threadIdx.x;\n"
-    << "      " << C << " v = k < n ? " << load_expr(dt, "x[at(k)]") << " : (" << C << ")0;\n"
+    << "      " << C << " v = k < n ? " << load_expr(dt, "x[at(k)]") << " : " << zero << ";\n"
     << "      sh[threadIdx.x] = v;\n      __syncthreads();\n"
     << "      for (int d = 1; d < 256; d <<= 1) {\n"
     << "        const " << C << " before = threadIdx.x >= d ? sh[threadIdx.x - d] : v;\n"
@@ -131,7 +133,10 @@ KernelFn scan_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     p->abstract_eval(avals_of(in), params);  // checks the axis
     const Device dev = current_device();
-    if (compute_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
+    // Complex numbers: cumulative sums and products (cummax/cummin through the host).
+    const bool complex_ok =
+        is_complex(in[0].dtype()) && (p->name == "cumsum" || p->name == "cumprod");
+    if (compute_type(in[0].dtype()).empty() && !complex_ok) return run_on_host(*p, in, params, dev);
     const int64_t axis = params.get_int("axis");
     const bool reverse = params.has("reverse") && params.get<bool>("reverse");
     const Array x = in[0].contiguous();
@@ -160,6 +165,10 @@ std::vector<std::string> scan_sources() {
       for (const char* kind : {"cumsum", "cumprod", "cummax", "cummin"})
         r.push_back(scan_source(kind, dt, thread_each, thread_each));
     }
+  for (DType dt : {DType::Complex64, DType::Complex128})
+    for (bool thread_each : {false, true})
+      for (const char* kind : {"cumsum", "cumprod"})
+        r.push_back(scan_source(kind, dt, thread_each, thread_each));
   return r;
 }
 
