@@ -270,6 +270,29 @@ def test_complex_cumulative_sums_and_products_run_on_the_gpu(dtype, shape, axis)
     assert arrax.cuda.host_runs() == before
 
 
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_scatters_run_on_the_gpu(dtype):
+    """.at[].set/.add (and .multiply for complex64) with repeated indices: NumPy's values, the
+    last update winning for set; nothing through the host."""
+    rng = np.random.default_rng(11)
+    x = (rng.normal(size=9) + 1j * rng.normal(size=9)).astype(dtype)
+    u = (rng.normal(size=6) + 1j * rng.normal(size=6)).astype(dtype)
+    idx = np.array([1, 4, 1, 8, 4, 1])
+    want_set = x.copy()
+    want_set[idx] = u  # NumPy: the last of repeated indices wins
+    want_add, want_mul = x.copy(), x.copy()
+    np.add.at(want_add, idx, u)
+    np.multiply.at(want_mul, idx, u)
+    tol = 1e-5 if dtype == "complex64" else 1e-12
+    before = arrax.cuda.host_runs()
+    gx, gu, gi = gpu(x), gpu(u), gpu(idx)
+    close(gx.at[gi].set(gu), want_set)
+    close(gx.at[gi].add(gu), want_add, rtol=tol, atol=tol)
+    if dtype == "complex64":
+        close(gx.at[gi].multiply(gu), want_mul, rtol=tol, atol=tol)
+    assert arrax.cuda.host_runs() == before
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 // dtype; the scatters combine with compare-and-swap loops (atomicAdd for float32/float64 sums),
 // and "set" is deterministic as on the CPU, the last update to an index winning: a first pass
 // claims each index for its last update (atomicMax of the update's position), a second writes.
-// Complex scatters run through the host.
+// Complex scatters: "set" and "add" (an atomicAdd per part), and "mul" for complex64 (the
+// compare-and-swap loop on its 8-byte word); complex min/max and complex128 "mul" run through
+// the host.
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "device.h"
@@ -13,7 +15,7 @@ namespace arrax::cuda {
 namespace {
 
 // The unsigned type of an item of `size` bytes (a struct of two words for 16).
-std::string item_type(size_t size) {
+std::string word_type(size_t size) {
   switch (size) {
     case 1:
       return "unsigned char";
@@ -37,7 +39,7 @@ std::string take_source(size_t itemsize) {
   s << "struct ax_item16 { unsigned long long lo, hi; };\n"
     << "struct AxArgs { long long w[5]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_take(const AxArgs a) {\n"
-    << "  typedef " << item_type(itemsize) << " T;\n"
+    << "  typedef " << word_type(itemsize) << " T;\n"
     << "  T* o = (T*)a.w[0]; const T* x = (const T*)a.w[1];\n"
     << "  const long long* ix = (const long long*)a.w[2];\n"
     << "  const long long m = a.w[3], n = a.w[4];\n"
@@ -51,6 +53,7 @@ std::string take_source(size_t itemsize) {
 // scatter_loop does: NaN propagates through min and max; booleans add as "or".
 std::string combine_expr(const std::string& mode, DType dt) {
   if (dt == DType::Bool) return mode == "add" || mode == "max" ? "(a || b)" : "(a && b)";
+  if (is_complex(dt)) return mode == "mul" ? "ax_cmul(a, b)" : "ax_cadd(a, b)";
   const std::string T = compute_type(dt);
   if (mode == "add") return "(" + T + ")(a + b)";
   if (mode == "mul") return "(" + T + ")(a * b)";
@@ -61,7 +64,7 @@ std::string combine_expr(const std::string& mode, DType dt) {
 // One kernel `ax_scatter` combining u[i] into o[idx[i]] (indices clamped for scatter_add,
 // dropped outside [0, n) for scatter), and for "set" the claiming pass `ax_claim`.
 std::string scatter_source(DType dt, const std::string& mode, bool clamp) {
-  const std::string S = storage_type(dt), C = compute_type(dt);
+  const std::string S = item_type(dt), C = value_type(dt);
   const size_t size = itemsize(dt);
   Source s;
   s << "struct AxArgs { long long w[6]; };\n";
@@ -94,6 +97,8 @@ std::string scatter_source(DType dt, const std::string& mode, bool clamp) {
       << "__device__ __forceinline__ void ax_update(" << S << "* p, " << C << " b) {\n";
     if ((dt == DType::Float32 || dt == DType::Float64) && mode == "add") {
       s << "  atomicAdd(p, b);\n}\n";
+    } else if (is_complex(dt) && mode == "add") {
+      s << "  atomicAdd(&p->re, b.re);\n  atomicAdd(&p->im, b.im);\n}\n";
     } else {
       const std::string mask =
           size >= 4 ? "~(" + W + ")0" : "(" + W + ")" + (size == 2 ? "0xffffu" : "0xffu");
@@ -159,6 +164,13 @@ void run_scatter(const Array& out, const Array& u, const Array& idx, const std::
                 words(out, u, idx, n, mode == "set" ? win.data() : nullptr));
 }
 
+// Whether the scatter of `mode` into `dt` has a kernel here.
+bool scatter_on_device(DType dt, const std::string& mode) {
+  if (is_complex(dt))
+    return mode == "set" || mode == "add" || (mode == "mul" && dt == DType::Complex64);
+  return !compute_type(dt).empty();
+}
+
 std::vector<Array> take_kernel(const Primitive* p, const std::vector<Array>& in,
                                const Params& params) {
   const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
@@ -178,7 +190,7 @@ std::vector<Array> scatter_add_kernel(const Primitive* p, const std::vector<Arra
                                       const Params& params) {
   const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
   const Device dev = current_device();
-  if (compute_type(oa.dtype).empty()) return run_on_host(*p, in, params, dev);
+  if (!scatter_on_device(oa.dtype, "add")) return run_on_host(*p, in, params, dev);
   const Array u = in[0].contiguous(), idx = in[1].contiguous();
   const int64_t n = oa.shape[0];
   Array out = Array::empty(oa.shape, oa.dtype, dev);
@@ -193,7 +205,8 @@ std::vector<Array> scatter_kernel(const Primitive* p, const std::vector<Array>& 
                                   const Params& params) {
   p->abstract_eval(avals_of(in), params);  // checks the operands
   const Device dev = current_device();
-  if (compute_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
+  if (!scatter_on_device(in[0].dtype(), params.get<std::string>("mode")))
+    return run_on_host(*p, in, params, dev);
   Array out = in[0].contiguous(true);
   const Array idx = in[1].contiguous(), u = in[2].contiguous();
   if (idx.size() == 0 || out.size() == 0) return {out};
@@ -212,6 +225,11 @@ std::vector<std::string> indexing_sources() {
     r.push_back(scatter_source(dt, "add", /*clamp=*/true));
     for (const char* mode : {"set", "add", "mul", "min", "max"})
       r.push_back(scatter_source(dt, mode, /*clamp=*/false));
+  }
+  for (DType dt : {DType::Complex64, DType::Complex128}) {
+    r.push_back(scatter_source(dt, "add", /*clamp=*/true));
+    for (const char* mode : {"set", "add", "mul"})
+      if (scatter_on_device(dt, mode)) r.push_back(scatter_source(dt, mode, /*clamp=*/false));
   }
   return r;
 }
