@@ -293,6 +293,30 @@ def test_complex_scatters_run_on_the_gpu(dtype):
     assert arrax.cuda.host_runs() == before
 
 
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape, axis", [((7,), 0), ((5, 300), 1), ((5000,), 0), ((3, 40), 0)])
+def test_complex_sorts_run_on_the_gpu(dtype, shape, axis):
+    """sort and argsort of complex lines (a thread, a block, merged tiles per line): by real
+    part, then imaginary part, stable, NaNs last as on the CPU; NumPy's order without NaNs."""
+    rng = np.random.default_rng(12)
+    re, im = (rng.integers(-3, 3, size=shape).astype(float) for _ in range(2))
+    y = (re + 1j * im).astype(dtype)  # many ties: stability shows
+    x = y.copy()
+    x.flat[2], x.flat[-1] = complex(np.nan, 1), complex(1, np.nan)
+    before = arrax.cuda.host_runs()
+    for op in ("sort", "argsort"):
+        got = getattr(anp, op)(gpu(x), axis=axis)
+        np.testing.assert_array_equal(
+            np.asarray(got), np.asarray(getattr(anp, op)(cpu(x), axis=axis))
+        )
+    np.testing.assert_array_equal(np.asarray(anp.sort(gpu(y), axis=axis)), np.sort(y, axis=axis))
+    np.testing.assert_array_equal(
+        np.asarray(anp.argsort(gpu(y), axis=axis, stable=True)),
+        np.argsort(y, axis=axis, kind="stable"),
+    )
+    assert arrax.cuda.host_runs() == before
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 // their order, and the sorted values are copied from the input by position (-0.0 and NaN
 // payloads stay as they were). Lines of up to 32 items take a thread each (an insertion
 // sort); lines of up to 2048 a block each (a bitonic sort in shared memory, padded to a power
-// of two); longer lines a merge sort of such tiles (below). Complex numbers run through the
-// host.
+// of two); longer lines a merge sort of such tiles (below). Complex numbers sort as the CPU
+// sorts them: by real part, then imaginary part, NaNs last.
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/lines.h"
@@ -18,16 +18,31 @@ constexpr int64_t kThreadSortMax = 32;
 constexpr int64_t kBlockSortMax = 2048;
 
 // Whether (va, ia) goes before (vb, ib): NaN last, equal values by position; positions past
-// the line's end (padding) go after everything.
-std::string before_source(const std::string& C) {
+// the line's end (padding) go after everything. Complex numbers (the CPU's sort_less) order by
+// real part, then imaginary part, a NaN in either part counting as NaN.
+std::string before_source(DType dt) {
+  const std::string C = value_type(dt);
   Source s;
   s << "__device__ __forceinline__ bool ax_before(" << C << " va, int ia, " << C
     << " vb, int ib, long long n) {\n"
-    << "  if (ia >= n) return false;\n  if (ib >= n) return true;\n"
-    << "  const bool an = va != va, bn = vb != vb;\n"
-    << "  if (an || bn) return an && bn ? ia < ib : bn;\n"
-    << "  if (va < vb) return true;\n  if (vb < va) return false;\n  return ia < ib;\n}\n";
+    << "  if (ia >= n) return false;\n  if (ib >= n) return true;\n";
+  if (is_complex(dt))
+    s << "  const bool an = va.re != va.re || va.im != va.im, bn = vb.re != vb.re || vb.im != "
+         "vb.im;\n"
+      << "  if (an || bn) return an && bn ? ia < ib : bn;\n"
+      << "  if (va.re < vb.re || (va.re == vb.re && va.im < vb.im)) return true;\n"
+      << "  if (vb.re < va.re || (vb.re == va.re && vb.im < va.im)) return false;\n"
+      << "  return ia < ib;\n}\n";
+  else
+    s << "  const bool an = va != va, bn = vb != vb;\n"
+      << "  if (an || bn) return an && bn ? ia < ib : bn;\n"
+      << "  if (va < vb) return true;\n  if (vb < va) return false;\n  return ia < ib;\n}\n";
   return s.str();
+}
+
+// The padding value of shared-memory sorts (its position puts it last).
+std::string zero_of(DType dt) {
+  return is_complex(dt) ? value_type(dt) + "{0, 0}" : "(" + value_type(dt) + ")0";
 }
 
 // The bitonic sort of p2 (a power of two) pairs (sv, si) in shared memory, by ax_before with
@@ -51,9 +66,9 @@ std::string bitonic_source(const std::string& C, const std::string& limit) {
 }
 
 std::string sort_source(DType dt, bool arg, bool thread_each) {
-  const std::string C = compute_type(dt), S = storage_type(dt);
+  const std::string C = value_type(dt), S = item_type(dt);
   Source s;
-  s << kLinePreamble << before_source(C)
+  s << kLinePreamble << before_source(dt)
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_sort(const AxArgs a) {\n"
     << "  const " << S << "* __restrict__ x = (const " << S << "*)a.w[0];\n"
     << "  " << (arg ? "long long" : S) << "* __restrict__ o = (" << (arg ? "long long" : S)
@@ -78,7 +93,7 @@ std::string sort_source(DType dt, bool arg, bool thread_each) {
     << "    int p2 = 1;\n    while (p2 < n) p2 <<= 1;\n"
     << "    for (int t = threadIdx.x; t < p2; t += 256) {\n"
     << "      si[t] = t;\n"
-    << "      sv[t] = t < n ? " << load_expr(dt, "x[at(t)]") << " : (" << C << ")0;\n    }\n"
+    << "      sv[t] = t < n ? " << load_expr(dt, "x[at(t)]") << " : " << zero_of(dt) << ";\n    }\n"
     << "    __syncthreads();\n"
     << bitonic_source(C, "n")
     << "    for (int k = threadIdx.x; k < n; k += 256) { const int pos = si[k]; o[at(k)] = "
@@ -100,10 +115,10 @@ DType key_dtype(DType dt) {
 }
 
 std::string tiles_source(DType dt) {
-  const std::string C = compute_type(dt), S = storage_type(dt);
+  const std::string C = value_type(dt), S = item_type(dt);
   Source s;
   s << "struct AxArgs { long long w[6]; };\n"
-    << before_source(C)
+    << before_source(dt)
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_sort_tiles(const AxArgs a) {\n"
     << "  const " << S << "* __restrict__ x = (const " << S << "*)a.w[0];\n"
     << "  " << C << "* __restrict__ kv = (" << C << "*)a.w[1];\n"
@@ -120,8 +135,8 @@ std::string tiles_source(DType dt) {
     << "    int p2 = 1;\n    while (p2 < m) p2 <<= 1;\n"
     << "    for (int t = threadIdx.x; t < p2; t += 256) {\n"
     << "      si[t] = (int)(t0 + t);\n"
-    << "      sv[t] = t < m ? " << load_expr(dt, "x[base + (t0 + t) * inner]") << " : (" << C
-    << ")0;\n    }\n"
+    << "      sv[t] = t < m ? " << load_expr(dt, "x[base + (t0 + t) * inner]") << " : "
+    << zero_of(dt) << ";\n    }\n"
     << "    __syncthreads();\n"
     << bitonic_source(C, "t0 + m") << "    for (int k = threadIdx.x; k < m; k += 256) {\n"
     << "      kv[line * n + t0 + k] = sv[k]; kp[line * n + t0 + k] = si[k];\n    }\n"
@@ -130,10 +145,10 @@ std::string tiles_source(DType dt) {
 }
 
 std::string merge_source(DType dt) {
-  const std::string C = compute_type(dt);
+  const std::string C = value_type(dt);
   Source s;
   s << "struct AxArgs { long long w[7]; };\n"
-    << before_source(C)
+    << before_source(dt)
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_merge(const AxArgs a) {\n"
     << "  const " << C << "* __restrict__ kv = (const " << C << "*)a.w[0];\n"
     << "  const int* __restrict__ kp = (const int*)a.w[1];\n"
@@ -159,7 +174,7 @@ std::string merge_source(DType dt) {
 }
 
 std::string gather_sorted_source(DType dt, bool arg) {
-  const std::string S = storage_type(dt), O = arg ? "long long" : S;
+  const std::string S = item_type(dt), O = arg ? "long long" : S;
   Source s;
   s << "struct AxArgs { long long w[6]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_sort_gather(const AxArgs a) {\n"
@@ -204,7 +219,7 @@ KernelFn sort_kernel(const Primitive* p, bool arg) {
     const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];  // checks the axis
     const Device dev = current_device();
     const int64_t axis = params.get_int("axis");
-    if (compute_type(in[0].dtype()).empty() || in[0].shape()[axis] >= (int64_t{1} << 31))
+    if (value_type(in[0].dtype()).empty() || in[0].shape()[axis] >= (int64_t{1} << 31))
       return run_on_host(*p, in, params, dev);
     Array out = Array::empty(oa.shape, oa.dtype, dev);
     if (out.size() == 0) return {out};
@@ -228,11 +243,13 @@ KernelFn sort_kernel(const Primitive* p, bool arg) {
 
 std::vector<std::string> sort_sources() {
   std::vector<std::string> r;
-  for (DType dt : {DType::Bool, DType::Int8, DType::UInt16, DType::Int64, DType::Float16,
-                   DType::BFloat16, DType::Float32, DType::Float64})
+  for (DType dt :
+       {DType::Bool, DType::Int8, DType::UInt16, DType::Int64, DType::Float16, DType::BFloat16,
+        DType::Float32, DType::Float64, DType::Complex64, DType::Complex128})
     for (bool arg : {false, true})
       for (bool thread_each : {false, true}) r.push_back(sort_source(dt, arg, thread_each));
-  for (DType dt : {DType::Bool, DType::Int64, DType::Float16, DType::Float32, DType::Float64}) {
+  for (DType dt : {DType::Bool, DType::Int64, DType::Float16, DType::Float32, DType::Float64,
+                   DType::Complex64, DType::Complex128}) {
     r.push_back(tiles_source(dt));
     r.push_back(merge_source(dt));
     for (bool arg : {false, true}) r.push_back(gather_sorted_source(dt, arg));
