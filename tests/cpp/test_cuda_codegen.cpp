@@ -155,7 +155,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   add(all, n, cuda::reduction_source("sum", DType::Bool, DType::Int64, 1, 1, false));
   add(all, n, cuda::reduction_source("sum", DType::Float32, DType::Float32, 0, 1, false));
   for (DType dt : {DType::Complex64, DType::Complex128})
-    for (const char* kind : {"sum", "prod"})
+    for (const char* kind : {"sum", "prod", "max", "min"})
       for (bool tpr : {false, true}) {
         add(all, n, cuda::reduction_source(kind, dt, dt, 2, 2, tpr));
         if (!tpr) add(all, n, cuda::reduction_source(kind, dt, dt, 1, 1, false, true, true, 4));

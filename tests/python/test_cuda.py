@@ -317,6 +317,40 @@ def test_complex_sorts_run_on_the_gpu(dtype, shape, axis):
     assert arrax.cuda.host_runs() == before
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, comparing NaNs
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_order_runs_on_the_gpu(dtype):
+    """maximum/minimum/fmax/fmin, < <= > >=, max/min reductions and cummax/cummin of complex
+    arrays in NumPy's lexicographic order with its NaN rules, as the CPU computes them."""
+    rng = np.random.default_rng(13)
+    re, im = (rng.integers(-3, 3, size=(6, 50)).astype(float) for _ in range(2))
+    x = (re + 1j * im).astype(dtype)
+    y = x[::-1].copy()
+    x[0, 3], x[1, 7], x[2, 0] = complex(np.nan, 1), complex(1, np.nan), complex(-np.inf, -5)
+    cases = [
+        (lambda a, b: anp.maximum(a, b), np.maximum),
+        (lambda a, b: anp.minimum(a, b), np.minimum),
+        (lambda a, b: anp.fmax(a, b), np.fmax),
+        (lambda a, b: anp.fmin(a, b), np.fmin),
+        (lambda a, b: a < b, np.less),
+        (lambda a, b: a <= b, np.less_equal),
+        (lambda a, b: a > b, np.greater),
+        (lambda a, b: a >= b, np.greater_equal),
+        (lambda a, b: anp.max(a, axis=1), None),
+        (lambda a, b: anp.min(a, axis=0), None),
+        (lambda a, b: anp.max(b), None),
+        (lambda a, b: lax.bind1("cummax", a, axis=1), None),
+        (lambda a, b: lax.bind1("cummin", a, axis=0, reverse=True), None),
+    ]
+    before = arrax.cuda.host_runs()
+    for f, numpy_f in cases:
+        got = np.asarray(f(gpu(x), gpu(y)))
+        np.testing.assert_array_equal(got, np.asarray(f(cpu(x), cpu(y))))
+        if numpy_f is not None:
+            np.testing.assert_array_equal(got, numpy_f(x, y))
+    assert arrax.cuda.host_runs() == before
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 @pytest.mark.parametrize(

@@ -337,9 +337,9 @@ std::string complex_convert(DType from, DType to, const std::string& e) {
 }
 
 // Complex operations (any operand complex): arithmetic, conj/real/imag/abs, exp/log/sqrt,
-// is_nan/is_inf/is_finite, equality, select, copies and conversions, by the prelude's ax_c*
-// functions, which compute what the CPU's std::complex does (NumPy's Smith division); "" for the
-// others, which run through the host.
+// is_nan/is_inf/is_finite, comparisons, max/min/fmax/fmin, select, copies and conversions, by the
+// prelude's ax_c* functions, which compute what the CPU's std::complex does (NumPy's Smith
+// division); "" for the others, which run through the host.
 std::string complex_op_code(const std::string& name, const std::vector<std::string>& a,
                             const std::vector<DType>& in_dt, const std::string& out_var,
                             DType out) {
@@ -356,6 +356,14 @@ std::string complex_op_code(const std::string& name, const std::vector<std::stri
       {"add", "ax_cadd"}, {"sub", "ax_csub"}, {"mul", "ax_cmul"}, {"div", "ax_cdiv"}};
   if (auto it = binary.find(name); it != binary.end())
     return assign(it->second + "(" + a[0] + ", " + a[1] + ")");
+  static const std::unordered_map<std::string, std::string> order = {
+      {"max", "ax_cmax"}, {"min", "ax_cmin"}, {"fmax", "ax_cfmax"}, {"fmin", "ax_cfmin"}};
+  if (auto it = order.find(name); it != order.end())
+    return assign(it->second + "(" + a[0] + ", " + a[1] + ")");
+  if (name == "lt" || name == "le") return assign("ax_c" + name + "(" + a[0] + ", " + a[1] + ")");
+  if (name == "gt" || name == "ge")  // a > b is b < a
+    return assign("ax_c" + std::string(name == "gt" ? "lt" : "le") + "(" + a[1] + ", " + a[0] +
+                  ")");
   if (name == "eq") return assign("ax_ceq(" + a[0] + ", " + a[1] + ")");
   if (name == "ne") return assign("(!ax_ceq(" + a[0] + ", " + a[1] + "))");
   if (name == "neg") return assign("ax_cneg(" + a[0] + ")");

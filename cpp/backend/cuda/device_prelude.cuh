@@ -420,3 +420,38 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_csqrt(ax_cplx<R> z) 
   if (x >= R(0)) return ax_cplx<R>{t * scale, y / (R(2) * t) * scale};
   return ax_cplx<R>{ax_abs(y) / (R(2) * t) * scale, ax_copysign(t, y) * scale};
 }
+// NumPy's order of complex numbers, as the CPU's (cpp/primitives/binary_arith.cpp,
+// compare_order.cpp): lexicographic; maximum/minimum propagate a NaN in either part,
+// fmax/fmin ignore it; a NaN imaginary part makes a comparison decided by the real parts false.
+template <class R> __device__ __forceinline__ bool ax_cisnan(ax_cplx<R> a) {
+  return a.re != a.re || a.im != a.im;
+}
+template <class R> __device__ __forceinline__ bool ax_cless(ax_cplx<R> a, ax_cplx<R> b) {
+  return a.re < b.re || (a.re == b.re && a.im < b.im);
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cmax(ax_cplx<R> a, ax_cplx<R> b) {
+  if (ax_cisnan(a)) return a;
+  if (ax_cisnan(b)) return b;
+  return ax_cless(a, b) ? b : a;
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cmin(ax_cplx<R> a, ax_cplx<R> b) {
+  if (ax_cisnan(a)) return a;
+  if (ax_cisnan(b)) return b;
+  return ax_cless(b, a) ? b : a;
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cfmax(ax_cplx<R> a, ax_cplx<R> b) {
+  if (ax_cisnan(b)) return a;
+  if (ax_cisnan(a)) return b;
+  return ax_cless(a, b) ? b : a;
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cfmin(ax_cplx<R> a, ax_cplx<R> b) {
+  if (ax_cisnan(b)) return a;
+  if (ax_cisnan(a)) return b;
+  return ax_cless(b, a) ? b : a;
+}
+template <class R> __device__ __forceinline__ bool ax_clt(ax_cplx<R> a, ax_cplx<R> b) {
+  return (a.re < b.re && a.im == a.im && b.im == b.im) || (a.re == b.re && a.im < b.im);
+}
+template <class R> __device__ __forceinline__ bool ax_cle(ax_cplx<R> a, ax_cplx<R> b) {
+  return (a.re < b.re && a.im == a.im && b.im == b.im) || (a.re == b.re && a.im <= b.im);
+}

@@ -40,7 +40,13 @@ DType acc_dtype(DType out) {
 
 std::string identity(Red k, DType dt, DType acc) {
   const std::string A = value_type(acc);
-  if (is_complex(acc)) return A + (k == Red::Prod ? "{1, 0}" : "{0, 0}");  // sums and products
+  if (is_complex(acc)) {  // sums, products, and max/min (from (-inf, -inf) and (inf, inf))
+    if (k == Red::Max || k == Red::Min) {
+      const std::string inf = std::string(k == Red::Max ? "-" : "") + "ax_inf(" + A + "{}.re)";
+      return A + "{" + inf + ", " + inf + "}";
+    }
+    return A + (k == Red::Prod ? "{1, 0}" : "{0, 0}");
+  }
   switch (k) {
     case Red::Sum:
     case Red::Or:
@@ -64,7 +70,13 @@ std::string identity(Red k, DType dt, DType acc) {
 
 std::string combine(Red k, DType dt, const std::string& a, const std::string& b) {
   const bool f = is_floating(dt);
-  if (is_complex(dt)) return (k == Red::Prod ? "ax_cmul(" : "ax_cadd(") + a + ", " + b + ")";
+  if (is_complex(dt)) {
+    const char* f = k == Red::Prod  ? "ax_cmul("
+                    : k == Red::Max ? "ax_cmax("
+                    : k == Red::Min ? "ax_cmin("
+                                    : "ax_cadd(";
+    return f + a + ", " + b + ")";
+  }
   switch (k) {
     case Red::Sum:
       return "(" + a + " + " + b + ")";
@@ -363,9 +375,9 @@ KernelFn reduce_kernel(const Primitive* prim, Red kind) {
     const Array& x = in[0];
     const Device dev = current_device();
     const AbstractValue oa = prim->abstract_eval(avals_of(in), params)[0];
-    // Complex numbers: sums and products of the input's own dtype (the others on the host).
+    // Complex numbers: sums, products, max and min of the input's own dtype.
     const bool complex_ok =
-        is_complex(x.dtype()) && oa.dtype == x.dtype() && (kind == Red::Sum || kind == Red::Prod);
+        is_complex(x.dtype()) && oa.dtype == x.dtype() && kind != Red::And && kind != Red::Or;
     if (compute_type(x.dtype()).empty() && !complex_ok) return run_on_host(*prim, in, params, dev);
     Array out = Array::empty(oa.shape, oa.dtype, dev);
     if (out.size() == 0) return {out};

@@ -6,7 +6,7 @@
 // Both work on lines (lines.h): many lines (or short ones) take a thread each; few long lines
 // take a block each: a strided pass and a tree for arg*, a block-wide scan 256 items at a time
 // for the scans.
-// Complex inputs: cumsum and cumprod here, the others through the host.
+// Complex inputs: the scans in NumPy's complex order (argmax/argmin through the host).
 #include <algorithm>
 
 #include "backend/cuda/codegen.h"
@@ -59,7 +59,11 @@ std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
 
 std::string combine(const std::string& kind, DType dt) {
   const std::string C = compute_type(dt);
-  if (is_complex(dt)) return kind == "cumprod" ? "ax_cmul(a, b)" : "ax_cadd(a, b)";
+  if (is_complex(dt))
+    return kind == "cumprod"  ? "ax_cmul(a, b)"
+           : kind == "cummax" ? "ax_cmax(a, b)"
+           : kind == "cummin" ? "ax_cmin(a, b)"
+                              : "ax_cadd(a, b)";
   if (kind == "cumsum") return dt == DType::Bool ? "(a || b)" : "(" + C + ")(a + b)";
   if (kind == "cumprod") return dt == DType::Bool ? "(a && b)" : "(" + C + ")(a * b)";
   if (kind == "cummax") return is_floating(dt) ? "ax_fmax_nan(a, b)" : "(a < b ? b : a)";
@@ -133,10 +137,7 @@ KernelFn scan_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     p->abstract_eval(avals_of(in), params);  // checks the axis
     const Device dev = current_device();
-    // Complex numbers: cumulative sums and products (cummax/cummin through the host).
-    const bool complex_ok =
-        is_complex(in[0].dtype()) && (p->name == "cumsum" || p->name == "cumprod");
-    if (compute_type(in[0].dtype()).empty() && !complex_ok) return run_on_host(*p, in, params, dev);
+    if (value_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
     const int64_t axis = params.get_int("axis");
     const bool reverse = params.has("reverse") && params.get<bool>("reverse");
     const Array x = in[0].contiguous();
@@ -167,7 +168,7 @@ std::vector<std::string> scan_sources() {
     }
   for (DType dt : {DType::Complex64, DType::Complex128})
     for (bool thread_each : {false, true})
-      for (const char* kind : {"cumsum", "cumprod"})
+      for (const char* kind : {"cumsum", "cumprod", "cummax", "cummin"})
         r.push_back(scan_source(kind, dt, thread_each, thread_each));
   return r;
 }
