@@ -320,8 +320,9 @@ def test_complex_sorts_run_on_the_gpu(dtype, shape, axis):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, comparing NaNs
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 def test_complex_order_runs_on_the_gpu(dtype):
-    """maximum/minimum/fmax/fmin, < <= > >=, max/min reductions and cummax/cummin of complex
-    arrays in NumPy's lexicographic order with its NaN rules, as the CPU computes them."""
+    """maximum/minimum/fmax/fmin, < <= > >=, max/min reductions, cummax/cummin and
+    argmax/argmin of complex arrays in NumPy's lexicographic order with its NaN rules, as the
+    CPU computes them."""
     rng = np.random.default_rng(13)
     re, im = (rng.integers(-3, 3, size=(6, 50)).astype(float) for _ in range(2))
     x = (re + 1j * im).astype(dtype)
@@ -341,6 +342,9 @@ def test_complex_order_runs_on_the_gpu(dtype):
         (lambda a, b: anp.max(b), None),
         (lambda a, b: lax.bind1("cummax", a, axis=1), None),
         (lambda a, b: lax.bind1("cummin", a, axis=0, reverse=True), None),
+        (lambda a, b: anp.argmax(a, axis=1), lambda a, b: np.argmax(a, axis=1)),
+        (lambda a, b: anp.argmin(a, axis=0), lambda a, b: np.argmin(a, axis=0)),
+        (lambda a, b: anp.argmax(b), lambda a, b: np.argmax(b)),
     ]
     before = arrax.cuda.host_runs()
     for f, numpy_f in cases:

@@ -6,7 +6,7 @@
 // Both work on lines (lines.h): many lines (or short ones) take a thread each; few long lines
 // take a block each: a strided pass and a tree for arg*, a block-wide scan 256 items at a time
 // for the scans.
-// Complex inputs: the scans in NumPy's complex order (argmax/argmin through the host).
+// Complex inputs: in NumPy's lexicographic order, a NaN in either part counting as NaN.
 #include <algorithm>
 
 #include "backend/cuda/codegen.h"
@@ -19,7 +19,14 @@ namespace arrax::cuda {
 namespace {
 
 std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
-  const std::string C = compute_type(in), S = storage_type(in), I = compute_type(index);
+  const std::string C = value_type(in), S = item_type(in), I = compute_type(index);
+  const bool cplx = is_complex(in);  // NumPy's lexicographic order, a NaN in either part
+  const std::string nan_a = cplx ? "ax_cisnan(va)" : "va != va",
+                    nan_b = cplx ? "ax_cisnan(vb)" : "vb != vb";
+  const std::string beats =
+      cplx ? (is_max ? "ax_cless(va, vb)" : "ax_cless(vb, va)") +
+                 std::string(" || (ax_ceq(vb, va) && ib < ia)")
+           : std::string("vb ") + (is_max ? ">" : "<") + " va || (vb == va && ib < ia)";
   Source s;
   s << kLinePreamble << "// Whether (vb, ib) beats (va, ia): the first NaN, else the "
     << (is_max ? "largest" : "smallest")
@@ -27,9 +34,9 @@ std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
     << "__device__ __forceinline__ bool ax_beats(" << C << " va, long long ia, " << C
     << " vb, long long ib) {\n"
     << "  if (ib < 0) return false;\n  if (ia < 0) return true;\n"
-    << "  const bool an = va != va, bn = vb != vb;\n"
+    << "  const bool an = " << nan_a << ", bn = " << nan_b << ";\n"
     << "  if (an || bn) return bn && (!an || ib < ia);\n"
-    << "  return vb " << (is_max ? ">" : "<") << " va || (vb == va && ib < ia);\n}\n"
+    << "  return " << beats << ";\n}\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_arg(const AxArgs a) {\n"
     << "  const " << S << "* __restrict__ x = (const " << S << "*)a.w[0];\n"
     << "  " << I << "* __restrict__ o = (" << I << "*)a.w[1];\n"
@@ -37,7 +44,7 @@ std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
     << (thread_each ? kLineLoopThread : kLineLoopBlock) << at_lambda(false);
   const std::string first = thread_each ? "0" : "threadIdx.x";
   const std::string step = thread_each ? "1" : "256";
-  s << "    " << C << " bv = 0; long long bi = -1;\n"
+  s << "    " << C << " bv = " << (cplx ? C + "{0, 0}" : "0") << "; long long bi = -1;\n"
     << "    for (long long k = " << first << "; k < n; k += " << step << ") {\n"
     << "      const " << C << " v = " << load_expr(in, "x[at(k)]") << ";\n"
     << "      if (ax_beats(bv, bi, v, k)) { bv = v; bi = k; }\n    }\n";
@@ -115,7 +122,7 @@ KernelFn arg_kernel(const Primitive* p, bool is_max) {
   return [p, is_max](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
     const Device dev = current_device();
-    if (compute_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
+    if (value_type(in[0].dtype()).empty()) return run_on_host(*p, in, params, dev);
     const int64_t axis = params.get_int("axis");
     Array out = Array::empty(oa.shape, oa.dtype, dev);
     if (out.size() == 0) return {out};
@@ -170,6 +177,10 @@ std::vector<std::string> scan_sources() {
     for (bool thread_each : {false, true})
       for (const char* kind : {"cumsum", "cumprod", "cummax", "cummin"})
         r.push_back(scan_source(kind, dt, thread_each, thread_each));
+  for (DType dt : {DType::Complex64, DType::Complex128})
+    for (bool thread_each : {false, true})
+      for (bool is_max : {false, true})
+        r.push_back(arg_source(is_max, dt, DType::Int64, thread_each));
   return r;
 }
 
