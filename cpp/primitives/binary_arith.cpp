@@ -159,16 +159,31 @@ struct Pow {
       using R = typename T::value_type;
       if (b == T(0)) return T(1);
       if (a == T(0)) return b.real() > 0 ? T(0) : T(NAN, NAN);
-      // Small integer exponents by repeated squaring, as NumPy does, for exact results.
+      // Small integer exponents by repeated squaring, as NumPy does, for exact results: with
+      // NumPy's schoolbook products and Smith's quotient (std::complex's operators recover
+      // infinities by C99's Annex G, which NumPy's do not).
       if (b.imag() == 0 && b.real() == std::trunc(b.real()) && std::abs(b.real()) < 100) {
+        auto mul = [](T x, T y) {
+          return T(x.real() * y.real() - x.imag() * y.imag(),
+                   x.real() * y.imag() + x.imag() * y.real());
+        };
         int64_t n = static_cast<int64_t>(std::abs(b.real()));
         T result(1), base = a;
         while (n) {
-          if (n & 1) result *= base;
-          base *= base;
+          if (n & 1) result = mul(result, base);
+          base = mul(base, base);
           n >>= 1;
         }
-        return b.real() < 0 ? T(R(1)) / result : result;
+        if (b.real() >= 0) return result;
+        // 1 / result by Smith's algorithm (NumPy's complex division, and the GPU's ax_cdiv)
+        const R re = result.real(), im = result.imag(), one = 1, zero = 0;
+        if (std::abs(re) >= std::abs(im)) {
+          if (re == 0 && im == 0) return T(one / std::abs(re), zero / std::abs(im));
+          const R rat = im / re, scl = one / (re + im * rat);
+          return T((one + zero * rat) * scl, (zero - one * rat) * scl);
+        }
+        const R rat = re / im, scl = one / (im + re * rat);
+        return T((one * rat + zero) * scl, (zero * rat - one) * scl);
       }
       return std::pow(a, b);
     } else {

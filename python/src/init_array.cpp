@@ -410,11 +410,22 @@ void init_array(py::module_& m) {
       {"rshift", "right_shift"},
       {"divmod", "divmod"},
   };
-  // NumPy's a ** 2 with a Python int 2 is square(a) (its fast scalar power), which differs from
-  // power() for booleans (int8 instead of int64).
+  // NumPy's fast scalar power: a ** 2 with a Python int 2 is square(a), which differs from
+  // power() for booleans (int8 instead of int64); for float and complex arrays, a ** -1 is
+  // reciprocal(a) and a ** 0.5 (a Python float) sqrt(a), which differ from power() at -inf and
+  // -0.0 (and for complex infinities).
   cls.def("__pow__", [](const Array& a, py::handle b) -> py::object {
-    if (PyLong_CheckExact(b.ptr()) && py_convert::index_value(b) == 2)
-      return py::cast(np::apply_ufunc(U("square"), {np::Operand(a)})[0]);
+    auto unary = [&](const char* name) {
+      return py::cast(np::apply_ufunc(U(name), {np::Operand(a)})[0]);
+    };
+    const bool inexact = is_floating(a.dtype()) || is_complex(a.dtype());
+    if (PyLong_CheckExact(b.ptr())) {
+      const int64_t e = py_convert::index_value(b);
+      if (e == 2) return unary("square");
+      if (e == -1 && inexact) return unary("reciprocal");
+    } else if (PyFloat_CheckExact(b.ptr()) && PyFloat_AsDouble(b.ptr()) == 0.5 && inexact) {
+      return unary("sqrt");
+    }
     return binary_op(U("power"), a, b, false);
   });
   for (const auto& op : ops) {

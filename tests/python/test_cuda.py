@@ -218,6 +218,13 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
         (lambda x, y: x * y + x / 2.0 - anp.conj(y), a * b + a / 2 - np.conj(b)),
         (lambda x, y: anp.exp(x), np.exp(a)),
         (lambda x, y: anp.sqrt(x) + anp.log(y), np.sqrt(a) + np.log(b)),
+        (lambda x, y: anp.exp2(y) - anp.expm1(y), np.exp2(b) - np.expm1(b)),
+        (
+            lambda x, y: anp.log2(y) + anp.log10(y) * anp.log1p(y),
+            np.log2(b) + np.log10(b) * np.log1p(b),
+        ),
+        (lambda x, y: x**y, a**b),
+        (lambda x, y: y**3 + y ** (-2) + x**0.5, b**3 + b ** (-2) + a**0.5),
         (lambda x, y: anp.exp(1j * anp.real(x)) * y, np.exp(1j * a.real).astype(dtype) * b),
     ]
     before = arrax.cuda.host_runs()

@@ -190,6 +190,31 @@ def test_nan_propagation_in_min_max():
         run_both(lambda xp, a, b: call(xp, name, a, b), x, y)
 
 
+@pytest.mark.parametrize("exponent", [0.5, -1, 2, 3, 0.25, -2])
+@pytest.mark.parametrize("dtype", ["float64", "float32", "complex128", "int64", "bool"])
+def test_scalar_powers_as_numpy(exponent, dtype):
+    """a ** s with a Python scalar s: NumPy's fast paths (a ** 0.5 is sqrt and a ** -1 is
+    reciprocal for float and complex arrays, a ** 2 is square) give other values than power()
+    at -inf and -0.0, and other dtypes for booleans."""
+    x = np.array([-np.inf, -0.0, 0.0, 4.0, np.nan, 2.5])
+    if dtype == "complex128":
+        x = x + 1j * np.array([1.0, 0.0, -0.0, 2.0, 0.0, -1.0])
+    if dtype in ("int64", "bool"):
+        x = np.array([0, 1, 2, 3])
+    x = x.astype(dtype)
+    with np.errstate(all="ignore"):
+        try:
+            want = x**exponent
+        except ValueError as e:  # integers to negative integer powers
+            with pytest.raises(type(e)):
+                anp.asarray(x) ** exponent
+            return
+        got = np.asarray(anp.asarray(x) ** exponent)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_array_equal(np.signbit(got.real), np.signbit(want.real))
+
+
 def test_bitwise_on_floats_raises_type_error():
     for name in ["bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"]:
         assert_raises(TypeError, call, anp, name, anp.ones(3), anp.ones(3))

@@ -336,7 +336,8 @@ std::string complex_convert(DType from, DType to, const std::string& e) {
   return convert_expr(part, to, "(" + e + ").re");
 }
 
-// Complex operations (any operand complex): arithmetic, conj/real/imag/abs, exp/log/sqrt,
+// Complex operations (any operand complex): arithmetic, conj/real/imag/abs, exp/exp2/expm1,
+// log/log2/log10/log1p, sqrt, pow,
 // is_nan/is_inf/is_finite, comparisons, max/min/fmax/fmin, select, copies and conversions, by the
 // prelude's ax_c* functions, which compute what the CPU's std::complex does (NumPy's Smith
 // division); "" for the others, which run through the host.
@@ -374,6 +375,12 @@ std::string complex_op_code(const std::string& name, const std::vector<std::stri
   if (name == "reciprocal") return assign("ax_crecip(" + a[0] + ")");
   if (name == "exp") return assign("ax_cexp(" + a[0] + ")");
   if (name == "log") return assign("ax_clog(" + a[0] + ")");
+  if (name == "exp2") return assign("ax_cexp(ax_cscale(" + a[0] + ", 0.69314718055994530942))");
+  if (name == "log2") return assign("ax_cscale(ax_clog(" + a[0] + "), 1.44269504088896340736)");
+  if (name == "log10") return assign("ax_cscale(ax_clog(" + a[0] + "), 0.43429448190325182765)");
+  if (name == "expm1") return assign("ax_cexpm1(" + a[0] + ")");
+  if (name == "log1p") return assign("ax_clog1p(" + a[0] + ")");
+  if (name == "pow") return assign("ax_cpow(" + a[0] + ", " + a[1] + ")");
   if (name == "sqrt") return assign("ax_csqrt(" + a[0] + ")");
   if (name == "is_nan")
     return assign("(ax_isnan((" + a[0] + ").re) || ax_isnan((" + a[0] + ").im))");

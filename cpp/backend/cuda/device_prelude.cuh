@@ -455,3 +455,36 @@ template <class R> __device__ __forceinline__ bool ax_clt(ax_cplx<R> a, ax_cplx<
 template <class R> __device__ __forceinline__ bool ax_cle(ax_cplx<R> a, ax_cplx<R> b) {
   return (a.re < b.re && a.im == a.im && b.im == b.im) || (a.re == b.re && a.im <= b.im);
 }
+// The CPU's other complex functions (cpp/primitives/unary_math.cpp, binary_arith.cpp): exp2,
+// log2, log10 by scaling both parts (as NumPy does), expm1 and log1p by their formulas, and
+// pow: 1 for a zero exponent, 0 or NaN for a zero base, small integer exponents by repeated
+// squaring (exact, as NumPy), else exp(b log a) as glibc's cpow.
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cscale(ax_cplx<R> z, double c) {
+  return ax_cplx<R>{z.re * (R)c, z.im * (R)c};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cexpm1(ax_cplx<R> z) {
+  const R s = ax_sin(z.im / R(2));
+  return ax_cplx<R>{ax_expm1(z.re) * ax_cos(z.im) - R(2) * s * s, ax_exp(z.re) * ax_sin(z.im)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_clog1p(ax_cplx<R> z) {
+  const R re = z.re + R(1);
+  return ax_cplx<R>{ax_log(ax_hypot(re, z.im)), ax_atan2(z.im, re)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cpow(ax_cplx<R> a, ax_cplx<R> b) {
+  if (b.re == R(0) && b.im == R(0)) return ax_cplx<R>{R(1), R(0)};
+  if (a.re == R(0) && a.im == R(0)) {
+    const R nan = ax_inf(R(0)) * R(0);
+    return b.re > R(0) ? ax_cplx<R>{R(0), R(0)} : ax_cplx<R>{nan, nan};
+  }
+  if (b.im == R(0) && b.re == ax_trunc(b.re) && ax_abs(b.re) < R(100)) {
+    long long n = (long long)ax_abs(b.re);
+    ax_cplx<R> result{R(1), R(0)}, base = a;
+    while (n) {
+      if (n & 1) result = ax_cmul(result, base);
+      base = ax_cmul(base, base);
+      n >>= 1;
+    }
+    return b.re < R(0) ? ax_cdiv(ax_cplx<R>{R(1), R(0)}, result) : result;
+  }
+  return ax_cexp(ax_cmul(b, ax_clog(a)));
+}
