@@ -224,6 +224,11 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
             np.log2(b) + np.log10(b) * np.log1p(b),
         ),
         (lambda x, y: x**y, a**b),
+        (lambda x, y: anp.sin(y) * anp.cos(y) + anp.tan(y), np.sin(b) * np.cos(b) + np.tan(b)),
+        (
+            lambda x, y: anp.sinh(y) + anp.cosh(y) * anp.tanh(y),
+            np.sinh(b) + np.cosh(b) * np.tanh(b),
+        ),
         (lambda x, y: y**3 + y ** (-2) + x**0.5, b**3 + b ** (-2) + a**0.5),
         (lambda x, y: anp.exp(1j * anp.real(x)) * y, np.exp(1j * a.real).astype(dtype) * b),
     ]
@@ -240,10 +245,15 @@ def test_complex_arithmetic_runs_on_the_gpu(dtype):
 
 
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
-@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "isnan", "isinf", "isfinite"])
+@pytest.mark.parametrize(
+    "name",
+    ["exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "isnan", "isinf",
+     "isfinite"],
+)  # fmt: skip
 def test_complex_functions_special_values(name, dtype):
-    """Complex exp, log, sqrt and the NaN/inf tests on the GPU, with C99's infinities, NaNs and
-    signed zeros as NumPy (glibc) gives them, and near overflow; nothing through the host."""
+    """Complex exp, log, sqrt, the trigonometric and hyperbolic functions and the NaN/inf tests
+    on the GPU, with C99's infinities, NaNs and signed zeros as NumPy (glibc) gives them, and
+    near overflow; nothing through the host."""
     inf, nan = np.inf, np.nan
     parts = (0.0, -0.0, 1.5, -2.0, 80.0, -120.0, 1e300, -1e300, 3e38, inf, -inf, nan)
     with np.errstate(all="ignore"):

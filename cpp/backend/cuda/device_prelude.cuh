@@ -488,3 +488,103 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_cpow(ax_cplx<R> a, a
   }
   return ax_cexp(ax_cmul(b, ax_clog(a)));
 }
+// sinh, cosh, tanh, sin, cos and tan of a complex number with C99's special cases (Annex G),
+// as glibc gives them to the CPU: cos z = cosh(iz) (glibc's own definition); sin and tan
+// have their own special cases. ax_mulz(a, b) is a product whose exact zero factor stays a
+// zero (sin 0 * cosh 400 is 0 where cosh overflows).
+template <class R> __device__ __forceinline__ R ax_mulz(R a, R b) {
+  return a == R(0) ? a * ax_copysign(R(1), b) : a * b;
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_csinh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, rx = ax_abs(x);
+  const bool neg = ax_signbit(x);
+  if (ax_isfinite(rx)) {
+    if (ax_isfinite(y)) {
+      const R re = ax_mulz(ax_cos(y), ax_sinh(rx)), im = ax_mulz(ax_sin(y), ax_cosh(rx));
+      return ax_cplx<R>{neg ? -re : re, im};
+    }
+    if (rx == R(0)) return ax_cplx<R>{x, y - y};
+    return ax_cplx<R>{y - y, y - y};
+  }
+  if (ax_isinf(rx)) {
+    if (ax_isfinite(y) && y != R(0)) {
+      const R re = ax_copysign(rx, ax_cos(y)), im = ax_copysign(rx, ax_sin(y));
+      return ax_cplx<R>{neg ? -re : re, im};
+    }
+    if (y == R(0)) return ax_cplx<R>{x, y};
+    return ax_cplx<R>{rx, y - y};
+  }
+  return ax_cplx<R>{x, y == R(0) ? y : x};  // NaN real part
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_ccosh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, rx = ax_abs(x);
+  if (ax_isfinite(x)) {
+    if (ax_isfinite(y))
+      return ax_cplx<R>{ax_mulz(ax_cos(y), ax_cosh(rx)), ax_mulz(ax_sin(y), ax_sinh(x))};
+    return ax_cplx<R>{y - y, x == R(0) ? R(0) : y - y};
+  }
+  if (ax_isinf(x)) {
+    if (ax_isfinite(y) && y != R(0))
+      return ax_cplx<R>{ax_copysign(rx, ax_cos(y)), ax_copysign(rx, ax_sin(y)) * ax_copysign(R(1), x)};
+    if (y == R(0)) return ax_cplx<R>{rx, y * ax_copysign(R(1), x)};
+    return ax_cplx<R>{rx, y - y};
+  }
+  return ax_cplx<R>{x, y == R(0) ? y : x};  // NaN real part
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_ccos(ax_cplx<R> z) {
+  return ax_ccosh(ax_cplx<R>{-z.im, z.re});
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_csin(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, rx = ax_abs(x);
+  const bool neg = ax_signbit(x);
+  if (ax_isfinite(y)) {
+    if (ax_isfinite(rx)) {
+      const R re = ax_mulz(ax_sin(rx), ax_cosh(y)), im = ax_mulz(ax_cos(rx), ax_sinh(y));
+      return ax_cplx<R>{neg ? -re : re, im};
+    }
+    return ax_cplx<R>{rx - rx, y == R(0) ? y : rx - rx};
+  }
+  if (ax_isinf(y)) {
+    if (rx == R(0)) return ax_cplx<R>{x, y};
+    if (ax_isfinite(rx)) {
+      const R re = ax_copysign(ax_abs(y), ax_sin(rx)), im = ax_copysign(ax_abs(y), ax_cos(rx));
+      return ax_cplx<R>{neg ? -re : re, ax_signbit(y) ? -im : im};
+    }
+    return ax_cplx<R>{rx - rx, ax_abs(y)};
+  }
+  return ax_cplx<R>{rx == R(0) ? x : y, y};  // NaN imaginary part
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_ctanh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im;
+  if (!ax_isfinite(x) || !ax_isfinite(y)) {
+    if (ax_isinf(x)) {
+      const R im = ax_isfinite(y) && ax_abs(y) > R(1) ? ax_sin(y) * ax_cos(y) : y;
+      return ax_cplx<R>{ax_copysign(R(1), x), ax_copysign(R(0), im)};
+    }
+    if (y == R(0)) return ax_cplx<R>{x, y};
+    if (x == R(0)) return ax_cplx<R>{x, y - y};
+    const R nan = ax_inf(x) * R(0);
+    return ax_cplx<R>{nan, nan};
+  }
+  // Past t, tanh's real part is +-1 and its imaginary part 4 sin cos / e^(2|x|), taken in
+  // two steps so that e^(2|x|) does not overflow first.
+  const R t = sizeof(R) == 4 ? R(44) : R(354), s = ax_sin(y), c = ax_cos(y);
+  if (ax_abs(x) > t) {
+    const R e2t = ax_exp(R(2) * t), rest = ax_abs(x) - t;
+    R im = R(4) * s * c / e2t;
+    im /= rest > t ? e2t : ax_exp(R(2) * rest);
+    return ax_cplx<R>{ax_copysign(R(1), x), im};
+  }
+  const R sh = ax_sinh(x), ch = ax_cosh(x);
+  const R eps = sizeof(R) == 4 ? R(1.1920929e-07f) : R(2.220446049250313e-16);
+  const R den = ax_abs(sh) > ax_abs(c) * eps ? sh * sh + c * c : c * c;
+  return ax_cplx<R>{sh * ch / den, s * c / den};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_ctan(ax_cplx<R> z) {
+  // tan z = -i tanh(iz), with tan's own special cases: a NaN or infinite real part with a zero
+  // imaginary part keeps that zero.
+  const R x = z.re, y = z.im;
+  if ((!ax_isfinite(x)) && y == R(0)) return ax_cplx<R>{x - x, y};
+  const ax_cplx<R> w = ax_ctanh(ax_cplx<R>{-y, x});
+  return ax_cplx<R>{w.im, -w.re};
+}
