@@ -114,7 +114,7 @@ if ((RUN_PY)) && ((${#PYTEST_ARGS[@]} == 0)) && [[ "${ARRAX_NO_EMULATOR:-0}" != 
   step "CUDA backend on the emulator (ARRAX_CUDA_EMULATOR=1; ARRAX_NO_EMULATOR=1 skips this)"
   T1=$SECONDS
   emu=(env ARRAX_CUDA_EMULATOR=1 "$PY" -m pytest -q -p no:cacheprovider)
-  "${emu[@]}" tests/python/test_cuda.py tests/python/test_cuda_graphs.py || failed+=("CUDA tests on the emulator")
+  "${emu[@]}" tests/python/test_cuda.py tests/python/test_cuda_graphs.py tests/python/test_cuda_complex.py || failed+=("CUDA tests on the emulator")
   "${emu[@]}" --device=cuda tests/python/test_ufuncs_edge.py tests/python/test_reductions.py \
     tests/python/test_array_object.py tests/python/test_at_updates.py tests/python/test_jit.py \
     tests/python/test_devices.py tests/python/test_random.py tests/python/test_scipy_linalg.py \

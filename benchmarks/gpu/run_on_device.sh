@@ -61,7 +61,7 @@ timeout $(limit 60) cuda-gdb -q -batch -ex run -ex bt --args $PY /tmp/arrax_smok
   | grep -v "^\[New Thread\|^\[Thread\|^\[Detaching" | tail -30 | tee "$OUT/gdb.log"
 
 step "GPU tests (8 processes)"
-timeout $(limit ${TEST_TIMEOUT:-100}) $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" \
+timeout $(limit ${TEST_TIMEOUT:-100}) $PY -m pytest -q -p no:cacheprovider -n 8 "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" "$REPO/tests/python/test_cuda_complex.py" \
   --timeout=60 -W ignore 2>&1 | tee "$OUT/test_cuda.log" | grep -v "^\[gw" | tail -40
 
 if [ "${QUICK:-0}" = 1 ]; then exit 0; fi  # QUICK=1: build, first kernels and GPU tests only
@@ -75,7 +75,7 @@ done 2>&1 | tee "$OUT/bench.log"
 
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
 timeout $(limit 40) compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
-  "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" \
+  "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" "$REPO/tests/python/test_cuda_complex.py" \
   -k "matmul_shapes or large_sums or transfers or fused or take or sort or graph or replay" \
   2>&1 | tee "$OUT/sanitizer.log" | tail -6
 

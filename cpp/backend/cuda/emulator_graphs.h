@@ -25,8 +25,14 @@ bool device_range(const void* p, size_t n);
 void with_device_access(const std::function<void()>& f);
 // The emulated cuSOLVER QR calls (emulator_solver.cpp), as "cusolver/<symbol>" -> function.
 std::vector<std::pair<std::string, void*>> solver_symbols();
-// cuBLAS's strided-batched GEMM in double (emulator.cpp; recorded while capturing), and the
-// emulated cuBLASLt built on it (emulator_cublaslt.cpp), as "cublasLt/<symbol>" -> function.
+// ARRAX_CUDA_EMULATOR_SKIP_KERNELS (emulator.cpp): launches and GEMMs checked, not run.
+bool skip_kernels();
+// The GEMMs (emulator_gemm.cpp): cuBLAS's cublasGemmStridedBatchedEx; `gemm`, the same with
+// one data type; the emulated cuBLASLt built on it, as "cublasLt/<symbol>" -> function.
+int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
+                int atype, int lda, long long sa, const void* b, int btype, int ldb, long long sb,
+                const void* beta, void* c, int ctype, int ldc, long long sc, int batch, int compute,
+                int);
 int gemm(int ta, int tb, int m, int n, int k, const void* alpha, const void* a, int type, int lda,
          long long sa, const void* b, int ldb, long long sb, const void* beta, void* c, int ldc,
          long long sc, int batch, int compute);

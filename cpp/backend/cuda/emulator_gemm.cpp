@@ -1,9 +1,12 @@
-// The emulator's cuBLASLt (emulator.h): matmul descriptors, matrix layouts and preferences as
-// host structs that check what cuBLASLt checks (attribute sizes, layouts that fit the
-// operation, workspace), a heuristic offering kAlgos algorithms, and cublasLtMatmul as
-// D = alpha op(A) op(B) + beta C by the emulated cuBLAS GEMM (in double; recorded while a
-// capture runs). Every algorithm computes the same D here: what the emulator checks is the
-// calls, not the kernels' speed.
+// The emulator's GEMMs (emulator.h): cuBLAS's strided-batched GEMM (cublasGemmStridedBatchedEx)
+// by its definition in double (complex double for the complex types), and cuBLASLt: matmul
+// descriptors, matrix layouts and preferences as host structs that check what cuBLASLt checks
+// (attribute sizes, layouts that fit the operation, workspace), a heuristic offering kAlgos
+// algorithms, and cublasLtMatmul as D = alpha op(A) op(B) + beta C by the GEMM. Both are
+// recorded while a capture runs. Every algorithm computes the same D here: what the emulator
+// checks is the calls, not the kernels' speed.
+#include <array>
+#include <complex>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -12,6 +15,48 @@
 
 namespace arrax::cuda::emu {
 namespace {
+
+double load_real(const void* base, int type, int64_t i) {
+  switch (type) {
+    case 0:
+      return static_cast<const float*>(base)[i];
+    case 1:
+      return static_cast<const double*>(base)[i];
+    case 2: {
+      _Float16 h;
+      std::memcpy(&h, static_cast<const char*>(base) + 2 * i, 2);
+      return static_cast<double>(h);
+    }
+    default: {  // 14: bfloat16
+      uint32_t u = uint32_t{static_cast<const uint16_t*>(base)[i]} << 16;
+      float f;
+      std::memcpy(&f, &u, 4);
+      return f;
+    }
+  }
+}
+void store_real(void* base, int type, int64_t i, double v) {
+  switch (type) {
+    case 0:
+      static_cast<float*>(base)[i] = static_cast<float>(v);
+      break;
+    case 1:
+      static_cast<double*>(base)[i] = v;
+      break;
+    case 2: {
+      const _Float16 h = static_cast<_Float16>(static_cast<float>(v));
+      std::memcpy(static_cast<char*>(base) + 2 * i, &h, 2);
+      break;
+    }
+    default: {
+      const float f = static_cast<float>(v);
+      uint32_t u;
+      std::memcpy(&u, &f, 4);
+      u += 0x7fffu + ((u >> 16) & 1u);  // round to nearest even (finite values)
+      static_cast<uint16_t*>(base)[i] = static_cast<uint16_t>(u >> 16);
+    }
+  }
+}
 
 constexpr int kInvalid = 7, kNotSupported = 15;  // cublasStatus_t
 constexpr int kAlgos = 3;
@@ -232,6 +277,98 @@ int matmul(void* handle, void* desc, const void* alpha, const void* A, void* ade
 }
 
 }  // namespace
+
+// Column-major C = alpha op(A) op(B) + beta C for each of `batch` matrices, in double.
+// An item of a GEMM operand as a complex double: cudaDataType 4 and 5 are complex float and
+// double (real, imaginary), the others real.
+std::complex<double> load_item(const void* base, int type, int64_t i) {
+  if (type == 4) {
+    const float* f = static_cast<const float*>(base) + 2 * i;
+    return {f[0], f[1]};
+  }
+  if (type == 5) {
+    const double* d = static_cast<const double*>(base) + 2 * i;
+    return {d[0], d[1]};
+  }
+  return load_real(base, type, i);
+}
+void store_item(void* base, int type, int64_t i, std::complex<double> v) {
+  if (type == 4) {
+    float* f = static_cast<float*>(base) + 2 * i;
+    f[0] = static_cast<float>(v.real());
+    f[1] = static_cast<float>(v.imag());
+  } else if (type == 5) {
+    double* d = static_cast<double*>(base) + 2 * i;
+    d[0] = v.real();
+    d[1] = v.imag();
+  } else {
+    store_real(base, type, i, v.real());
+  }
+}
+
+// Column-major C = alpha op(A) op(B) + beta C for each of `batch` matrices, in double (complex
+// double for the complex types; alpha and beta are then complex too).
+int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
+                int atype, int lda, long long sa, const void* b, int btype, int ldb, long long sb,
+                const void* beta, void* c, int ctype, int ldc, long long sc, int batch, int compute,
+                int) {
+  constexpr int kInvalid = 7, kFailed = 13;
+  if (atype != btype || atype != ctype ||
+      (atype != 0 && atype != 1 && atype != 2 && atype != 4 && atype != 5 && atype != 14))
+    return kInvalid;
+  const bool dbl = atype == 1 || atype == 5, cplx = atype == 4 || atype == 5;
+  if ((compute == 70) != dbl) return kInvalid;  // 64F compute for double data only
+  if (m < 0 || n < 0 || k < 0 || batch < 0 || ldc < std::max(1, m) ||
+      lda < std::max(1, ta ? k : m) || ldb < std::max(1, tb ? n : k))
+    return kInvalid;
+  if (m == 0 || n == 0 || batch == 0 || skip_kernels()) return 0;
+  const size_t scalar = (dbl ? 8 : 4) * (cplx ? 2 : 1);
+  if (capturing()) {  // recorded with copies of alpha and beta
+    auto scalars = std::make_shared<std::array<char, 32>>();
+    std::memcpy(scalars->data(), alpha, scalar);
+    std::memcpy(scalars->data() + 16, beta, scalar);
+    record(cudaGraphNodeTypeKernel, [=] {
+      cublas_gemm(nullptr, ta, tb, m, n, k, scalars->data(), a, atype, lda, sa, b, btype, ldb, sb,
+                  scalars->data() + 16, c, ctype, ldc, sc, batch, compute, 0);
+    });
+    return 0;
+  }
+  auto scalar_of = [&](const void* p) -> std::complex<double> {
+    if (dbl) return {static_cast<const double*>(p)[0], cplx ? static_cast<const double*>(p)[1] : 0};
+    return {static_cast<const float*>(p)[0], cplx ? static_cast<const float*>(p)[1] : 0.0f};
+  };
+  const std::complex<double> al = scalar_of(alpha), be = scalar_of(beta);
+  const int64_t item = (atype == 0 ? 4 : atype == 1 || atype == 4 ? 8 : atype == 5 ? 16 : 2);
+  auto extent = [&](int64_t rows, int64_t cols, int64_t ld, int64_t stride) {
+    return static_cast<size_t>(((batch - 1) * stride + (cols - 1) * ld + rows) * item);
+  };
+  if ((k > 0 && (!device_range(a, extent(ta ? k : m, ta ? m : k, lda, sa)) ||
+                 !device_range(b, extent(tb ? n : k, tb ? k : n, ldb, sb)))) ||
+      !device_range(c, extent(m, n, ldc, sc)))
+    return kFailed;
+  with_device_access([&] {
+    for (int64_t q = 0; q < batch; ++q)
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t i = 0; i < m; ++i) {
+          std::complex<double> acc = 0;
+          for (int64_t l = 0; l < k; ++l)
+            acc += load_item(a, atype, q * sa + (ta ? l + i * lda : i + l * lda)) *
+                   load_item(b, btype, q * sb + (tb ? j + l * ldb : l + j * ldb));
+          const int64_t ci = q * sc + i + j * ldc;
+          store_item(
+              c, ctype, ci,
+              al * acc + (be != 0.0 ? be * load_item(c, ctype, ci) : std::complex<double>()));
+        }
+  });
+  return 0;
+}
+
+int gemm(int ta, int tb, int m, int n, int k, const void* alpha, const void* a, int type, int lda,
+         long long sa, const void* b, int ldb, long long sb, const void* beta, void* c, int ldc,
+         long long sc, int batch, int compute) {
+  return cublas_gemm(nullptr, ta, tb, m, n, k, alpha, a, type, lda, sa, b, type, ldb, sb, beta, c,
+                     type, ldc, sc, batch, compute, 0);
+}
 
 std::vector<std::pair<std::string, void*>> cublaslt_symbols() {
   return {

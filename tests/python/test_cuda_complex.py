@@ -1,0 +1,270 @@
+"""Complex numbers on the GPU (a GPU or the emulator): arithmetic, the elementwise functions
+with C99's special cases, reductions, scans, sorts, scatters and matmul run as GPU kernels,
+with NumPy's values (and the CPU's where NumPy leaves a choice); `arrax.cuda.host_runs()`
+shows that nothing went through the host."""
+
+import warnings
+
+import arrax
+import arrax.lax as lax
+import arrax.numpy as anp
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.skipif(not arrax.cuda.is_available(), reason="needs a CUDA GPU")
+
+GPU = "cuda:0"
+
+
+def gpu(x):
+    return arrax.device_put(x, GPU)
+
+
+def cpu(x):
+    return arrax.device_put(x, "cpu")
+
+
+def close(a, b, rtol=1e-6, atol=1e-9):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, a.dtype, b.shape, b.dtype)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, on the inf and 0 operands
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_arithmetic_runs_on_the_gpu(dtype):
+    """Complex arithmetic, conj/real/imag/abs, equality, select and conversions run as GPU
+    kernels (nothing through the host), eager and fused, with NumPy's values: inf operands and
+    division by zero included."""
+    rng = np.random.default_rng(7)
+    a = (rng.normal(size=(3, 5)) + 1j * rng.normal(size=(3, 5))).astype(dtype)
+    b = (rng.normal(size=5) + 1j * rng.normal(size=5)).astype(dtype)
+    a[0, 0], a[1, 1], b[1] = complex(np.inf, 1), complex(0, np.nan), 0
+    ga, gb = gpu(a), gpu(b)
+    real = np.float32 if dtype == "complex64" else np.float64
+    cases = [
+        (lambda x, y: x + y, a + b),
+        (lambda x, y: x - y, a - b),
+        (lambda x, y: x * y, a * b),
+        (lambda x, y: x / y, a / b),
+        (lambda x, y: -x, -a),
+        (lambda x, y: anp.conj(x), np.conj(a)),
+        (lambda x, y: anp.real(x), a.real),
+        (lambda x, y: anp.imag(x), a.imag),
+        (lambda x, y: anp.abs(x), np.abs(a)),
+        (lambda x, y: x == y, a == b),
+        (lambda x, y: x != y, a != b),
+        (lambda x, y: anp.reciprocal(y), np.reciprocal(b)),
+        (lambda x, y: anp.where(anp.real(x) > 0, x, y), np.where(a.real > 0, a, b)),
+        (lambda x, y: anp.real(x).astype(dtype) * 2, a.real.astype(dtype) * 2),
+        (lambda x, y: x.astype("complex128") + 1, a.astype("complex128") + 1),
+        (lambda x, y: x.astype(real), a.real.astype(real)),
+        (lambda x, y: x.astype(bool), a.astype(bool)),
+        (lambda x, y: x * y + x / 2.0 - anp.conj(y), a * b + a / 2 - np.conj(b)),
+        (lambda x, y: anp.exp(x), np.exp(a)),
+        (lambda x, y: anp.sqrt(x) + anp.log(y), np.sqrt(a) + np.log(b)),
+        (lambda x, y: anp.exp2(y) - anp.expm1(y), np.exp2(b) - np.expm1(b)),
+        (
+            lambda x, y: anp.log2(y) + anp.log10(y) * anp.log1p(y),
+            np.log2(b) + np.log10(b) * np.log1p(b),
+        ),
+        (lambda x, y: x**y, a**b),
+        (lambda x, y: anp.sin(y) * anp.cos(y) + anp.tan(y), np.sin(b) * np.cos(b) + np.tan(b)),
+        (
+            lambda x, y: anp.sinh(y) + anp.cosh(y) * anp.tanh(y),
+            np.sinh(b) + np.cosh(b) * np.tanh(b),
+        ),
+        (lambda x, y: y**3 + y ** (-2) + x**0.5, b**3 + b ** (-2) + a**0.5),
+        (lambda x, y: anp.exp(1j * anp.real(x)) * y, np.exp(1j * a.real).astype(dtype) * b),
+    ]
+    before = arrax.cuda.host_runs()
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NumPy's ComplexWarning for the real casts
+        for i, (f, want) in enumerate(cases):
+            for got in (f(ga, gb), arrax.jit(f)(ga, gb)):
+                assert got.device.platform == "gpu"
+                got = np.asarray(got)
+                assert got.dtype == want.dtype, (i, got.dtype, want.dtype)
+                np.testing.assert_allclose(got, want, rtol=2e-6, err_msg=str(i))
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize(
+    "name",
+    ["exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "isnan", "isinf",
+     "isfinite"],
+)  # fmt: skip
+def test_complex_functions_special_values(name, dtype):
+    """Complex exp, log, sqrt, the trigonometric and hyperbolic functions and the NaN/inf tests
+    on the GPU, with C99's infinities, NaNs and signed zeros as NumPy (glibc) gives them, and
+    near overflow; nothing through the host."""
+    inf, nan = np.inf, np.nan
+    parts = (0.0, -0.0, 1.5, -2.0, 80.0, -120.0, 1e300, -1e300, 3e38, inf, -inf, nan)
+    with np.errstate(all="ignore"):
+        x = np.array([complex(r, i) for r in parts for i in parts], dtype)
+        want = getattr(np, name)(x)
+    before = arrax.cuda.host_runs()
+    got = np.asarray(getattr(anp, name)(gpu(x)))
+    assert arrax.cuda.host_runs() == before
+    assert got.dtype == want.dtype
+    if want.dtype == bool:
+        np.testing.assert_array_equal(got, want)
+        return
+    np.testing.assert_allclose(got, want, rtol=3e-6)
+    for g, w in zip(got, want):
+        for gp, wp in ((g.real, w.real), (g.imag, w.imag)):
+            assert np.isnan(wp) or np.signbit(gp) == np.signbit(wp), (g, w)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize(
+    "shape, axis", [((7,), 0), ((5, 3000), 1), ((3000, 5), 0), ((4, 6, 5), 1), ((0, 4), 1)]
+)
+def test_complex_cumulative_sums_and_products_run_on_the_gpu(dtype, shape, axis):
+    """cumsum and cumprod of complex lines, a thread or a block per line, NumPy's values."""
+    rng = np.random.default_rng(10)
+    x = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+    tol = 1e-4 if dtype == "complex64" else 1e-10
+    before = arrax.cuda.host_runs()
+    for op, arr in [("cumsum", x), ("cumprod", (1 + 0.001 * x).astype(dtype))]:
+        close(getattr(anp, op)(gpu(arr), axis=axis), getattr(np, op)(arr, axis=axis), tol, 1e-5)
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_scatters_run_on_the_gpu(dtype):
+    """.at[].set/.add (and .multiply for complex64) with repeated indices: NumPy's values, the
+    last update winning for set; nothing through the host."""
+    rng = np.random.default_rng(11)
+    x = (rng.normal(size=9) + 1j * rng.normal(size=9)).astype(dtype)
+    u = (rng.normal(size=6) + 1j * rng.normal(size=6)).astype(dtype)
+    idx = np.array([1, 4, 1, 8, 4, 1])
+    want_set = x.copy()
+    want_set[idx] = u  # NumPy: the last of repeated indices wins
+    want_add, want_mul = x.copy(), x.copy()
+    np.add.at(want_add, idx, u)
+    np.multiply.at(want_mul, idx, u)
+    tol = 1e-5 if dtype == "complex64" else 1e-12
+    before = arrax.cuda.host_runs()
+    gx, gu, gi = gpu(x), gpu(u), gpu(idx)
+    close(gx.at[gi].set(gu), want_set)
+    close(gx.at[gi].add(gu), want_add, rtol=tol, atol=tol)
+    if dtype == "complex64":
+        close(gx.at[gi].multiply(gu), want_mul, rtol=tol, atol=tol)
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("shape, axis", [((7,), 0), ((5, 300), 1), ((5000,), 0), ((3, 40), 0)])
+def test_complex_sorts_run_on_the_gpu(dtype, shape, axis):
+    """sort and argsort of complex lines (a thread, a block, merged tiles per line): by real
+    part, then imaginary part, stable, NaNs last as on the CPU; NumPy's order without NaNs."""
+    rng = np.random.default_rng(12)
+    re, im = (rng.integers(-3, 3, size=shape).astype(float) for _ in range(2))
+    y = (re + 1j * im).astype(dtype)  # many ties: stability shows
+    x = y.copy()
+    x.flat[2], x.flat[-1] = complex(np.nan, 1), complex(1, np.nan)
+    before = arrax.cuda.host_runs()
+    for op in ("sort", "argsort"):
+        got = getattr(anp, op)(gpu(x), axis=axis)
+        np.testing.assert_array_equal(
+            np.asarray(got), np.asarray(getattr(anp, op)(cpu(x), axis=axis))
+        )
+    np.testing.assert_array_equal(np.asarray(anp.sort(gpu(y), axis=axis)), np.sort(y, axis=axis))
+    np.testing.assert_array_equal(
+        np.asarray(anp.argsort(gpu(y), axis=axis, stable=True)),
+        np.argsort(y, axis=axis, kind="stable"),
+    )
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, comparing NaNs
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_order_runs_on_the_gpu(dtype):
+    """maximum/minimum/fmax/fmin, < <= > >=, max/min reductions, cummax/cummin and
+    argmax/argmin of complex arrays in NumPy's lexicographic order with its NaN rules, as the
+    CPU computes them."""
+    rng = np.random.default_rng(13)
+    re, im = (rng.integers(-3, 3, size=(6, 50)).astype(float) for _ in range(2))
+    x = (re + 1j * im).astype(dtype)
+    y = x[::-1].copy()
+    x[0, 3], x[1, 7], x[2, 0] = complex(np.nan, 1), complex(1, np.nan), complex(-np.inf, -5)
+    cases = [
+        (lambda a, b: anp.maximum(a, b), np.maximum),
+        (lambda a, b: anp.minimum(a, b), np.minimum),
+        (lambda a, b: anp.fmax(a, b), np.fmax),
+        (lambda a, b: anp.fmin(a, b), np.fmin),
+        (lambda a, b: a < b, np.less),
+        (lambda a, b: a <= b, np.less_equal),
+        (lambda a, b: a > b, np.greater),
+        (lambda a, b: a >= b, np.greater_equal),
+        (lambda a, b: anp.max(a, axis=1), None),
+        (lambda a, b: anp.min(a, axis=0), None),
+        (lambda a, b: anp.max(b), None),
+        (lambda a, b: lax.bind1("cummax", a, axis=1), None),
+        (lambda a, b: lax.bind1("cummin", a, axis=0, reverse=True), None),
+        (lambda a, b: anp.argmax(a, axis=1), lambda a, b: np.argmax(a, axis=1)),
+        (lambda a, b: anp.argmin(a, axis=0), lambda a, b: np.argmin(a, axis=0)),
+        (lambda a, b: anp.argmax(b), lambda a, b: np.argmax(b)),
+    ]
+    before = arrax.cuda.host_runs()
+    for f, numpy_f in cases:
+        got = np.asarray(f(gpu(x), gpu(y)))
+        np.testing.assert_array_equal(got, np.asarray(f(cpu(x), cpu(y))))
+        if numpy_f is not None:
+            np.testing.assert_array_equal(got, numpy_f(x, y))
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's mean of an empty slice
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize(
+    "shape, axis",
+    [((5,), None), ((7, 300), 1), ((7, 300), 0), ((3, 4, 5), (0, 2)), ((200000,), None),
+     ((40, 9000), 1), ((0, 3), 0)],
+)  # fmt: skip
+def test_complex_sums_and_products_run_on_the_gpu(dtype, shape, axis):
+    """Complex sum, prod and mean over every reduction plan (a thread or a block per row, rows
+    split over blocks in one launch), NumPy's values, nothing through the host."""
+    rng = np.random.default_rng(9)
+    x = (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+    tol = 1e-4 if dtype == "complex64" else 1e-10
+    before = arrax.cuda.host_runs()
+    with np.errstate(all="ignore"):
+        for op, arr in [("sum", x), ("prod", (1 + 0.001 * x).astype(dtype)), ("mean", x)]:
+            got = getattr(anp, op)(gpu(arr), axis=axis)
+            assert got.device.platform == "gpu"
+            close(got, getattr(np, op)(arr, axis=axis), rtol=tol, atol=tol)
+    assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_matmul_runs_on_the_gpu(dtype):
+    """Complex products through cuBLAS's complex GEMMs (cuBLASLt and cuBLAS), NumPy's values on
+    plain, transposed and batched operands; nothing through the host."""
+    rng = np.random.default_rng(8)
+
+    def sample(*shape):
+        return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+
+    a, b = sample(2, 6, 5), sample(2, 5, 3)
+    tol = 1e-5 if dtype == "complex64" else 1e-12
+    defaults = arrax._core._cuda_tunables()
+    before = arrax.cuda.host_runs()
+    try:
+        for mode in (1, 3):
+            arrax._core._cuda_set_tunable("gemm_algo", mode)
+            for got, want in [
+                (gpu(a) @ gpu(b), a @ b),
+                (gpu(a)[0] @ gpu(b)[1], a[0] @ b[1]),
+                (gpu(a)[0].T @ gpu(a)[1], a[0].T @ a[1]),
+                (anp.einsum("bij,bkj->bik", gpu(a), gpu(a)), np.einsum("bij,bkj->bik", a, a)),
+                (arrax.jit(lambda x, y: (x @ y) * 2)(gpu(a), gpu(b)), (a @ b) * 2),
+            ]:
+                assert got.device.platform == "gpu"
+                close(got, want.astype(dtype), rtol=tol, atol=tol)
+    finally:
+        for name, value in defaults.items():
+            arrax._core._cuda_set_tunable(name, value)
+    assert arrax.cuda.host_runs() == before
