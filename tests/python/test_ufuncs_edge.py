@@ -212,7 +212,8 @@ def test_scalar_powers_as_numpy(exponent, dtype):
         got = np.asarray(anp.asarray(x) ** exponent)
     assert got.dtype == want.dtype
     np.testing.assert_allclose(got, want, rtol=1e-12)
-    np.testing.assert_array_equal(np.signbit(got.real), np.signbit(want.real))
+    signed = ~np.isnan(want.real)  # (a NaN's sign bit depends on how it was made)
+    np.testing.assert_array_equal(np.signbit(got.real)[signed], np.signbit(want.real)[signed])
 
 
 def test_bitwise_on_floats_raises_type_error():
