@@ -11,23 +11,9 @@ import arrax.numpy as anp
 import numpy as np
 import pytest
 
+from cuda_helpers import close, cpu, gpu
+
 pytestmark = pytest.mark.skipif(not arrax.cuda.is_available(), reason="needs a CUDA GPU")
-
-GPU = "cuda:0"
-
-
-def gpu(x):
-    return arrax.device_put(x, GPU)
-
-
-def cpu(x):
-    return arrax.device_put(x, "cpu")
-
-
-def close(a, b, rtol=1e-6, atol=1e-9):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape and a.dtype == b.dtype, (a.shape, a.dtype, b.shape, b.dtype)
-    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, on the inf and 0 operands
