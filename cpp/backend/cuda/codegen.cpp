@@ -281,6 +281,9 @@ std::string value_type(DType dt) {
 std::string item_type(DType dt) {
   return is_complex(dt) ? value_type(dt) : storage_type(dt);
 }
+std::string zero_value(DType dt) {
+  return is_complex(dt) ? value_type(dt) + "{0, 0}" : "(" + value_type(dt) + ")0";
+}
 
 std::string load_expr(DType dt, const std::string& lvalue) {
   if (dt == DType::Float16) return "ax_h2f(" + lvalue + ")";

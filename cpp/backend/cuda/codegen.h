@@ -74,6 +74,8 @@ std::string storage_type(DType dt);
 // and storage_type are "" for them, which sends the other kernel families to the host.
 std::string value_type(DType dt);
 std::string item_type(DType dt);
+// The dtype's zero as an expression of its value_type (a padding or starting value).
+std::string zero_value(DType dt);
 // A value of dtype `dt` read from / written to memory (halves are stored as their bits).
 std::string load_expr(DType dt, const std::string& lvalue);
 std::string store_expr(DType dt, const std::string& value);

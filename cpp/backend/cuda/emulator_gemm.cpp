@@ -338,7 +338,7 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
     return {static_cast<const float*>(p)[0], cplx ? static_cast<const float*>(p)[1] : 0.0f};
   };
   const std::complex<double> al = scalar_of(alpha), be = scalar_of(beta);
-  const int64_t item = (atype == 0 ? 4 : atype == 1 || atype == 4 ? 8 : atype == 5 ? 16 : 2);
+  const int64_t item = item_size(atype);
   auto extent = [&](int64_t rows, int64_t cols, int64_t ld, int64_t stride) {
     return static_cast<size_t>(((batch - 1) * stride + (cols - 1) * ld + rows) * item);
   };

@@ -44,7 +44,7 @@ std::string arg_source(bool is_max, DType in, DType index, bool thread_each) {
     << (thread_each ? kLineLoopThread : kLineLoopBlock) << at_lambda(false);
   const std::string first = thread_each ? "0" : "threadIdx.x";
   const std::string step = thread_each ? "1" : "256";
-  s << "    " << C << " bv = " << (cplx ? C + "{0, 0}" : "0") << "; long long bi = -1;\n"
+  s << "    " << C << " bv = " << zero_value(in) << "; long long bi = -1;\n"
     << "    for (long long k = " << first << "; k < n; k += " << step << ") {\n"
     << "      const " << C << " v = " << load_expr(in, "x[at(k)]") << ";\n"
     << "      if (ax_beats(bv, bi, v, k)) { bv = v; bi = k; }\n    }\n";
@@ -79,7 +79,7 @@ std::string combine(const std::string& kind, DType dt) {
 
 std::string scan_source(const std::string& kind, DType dt, bool reverse, bool thread_each) {
   const std::string C = value_type(dt), S = item_type(dt);
-  const std::string zero = is_complex(dt) ? C + "{0, 0}" : "(" + C + ")0";
+  const std::string zero = zero_value(dt);
   Source s;
   s << kLinePreamble << "__device__ __forceinline__ " << C << " ax_comb(" << C << " a, " << C
     << " b) { return " << combine(kind, dt) << "; }\n"

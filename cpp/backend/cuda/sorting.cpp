@@ -40,11 +40,6 @@ std::string before_source(DType dt) {
   return s.str();
 }
 
-// The padding value of shared-memory sorts (its position puts it last).
-std::string zero_of(DType dt) {
-  return is_complex(dt) ? value_type(dt) + "{0, 0}" : "(" + value_type(dt) + ")0";
-}
-
 // The bitonic sort of p2 (a power of two) pairs (sv, si) in shared memory, by ax_before with
 // positions from `limit` on as padding.
 std::string bitonic_source(const std::string& C, const std::string& limit) {
@@ -93,7 +88,8 @@ std::string sort_source(DType dt, bool arg, bool thread_each) {
     << "    int p2 = 1;\n    while (p2 < n) p2 <<= 1;\n"
     << "    for (int t = threadIdx.x; t < p2; t += 256) {\n"
     << "      si[t] = t;\n"
-    << "      sv[t] = t < n ? " << load_expr(dt, "x[at(t)]") << " : " << zero_of(dt) << ";\n    }\n"
+    << "      sv[t] = t < n ? " << load_expr(dt, "x[at(t)]") << " : " << zero_value(dt)
+    << ";\n    }\n"
     << "    __syncthreads();\n"
     << bitonic_source(C, "n")
     << "    for (int k = threadIdx.x; k < n; k += 256) { const int pos = si[k]; o[at(k)] = "
@@ -136,7 +132,7 @@ std::string tiles_source(DType dt) {
     << "    for (int t = threadIdx.x; t < p2; t += 256) {\n"
     << "      si[t] = (int)(t0 + t);\n"
     << "      sv[t] = t < m ? " << load_expr(dt, "x[base + (t0 + t) * inner]") << " : "
-    << zero_of(dt) << ";\n    }\n"
+    << zero_value(dt) << ";\n    }\n"
     << "    __syncthreads();\n"
     << bitonic_source(C, "t0 + m") << "    for (int k = threadIdx.x; k < m; k += 256) {\n"
     << "      kv[line * n + t0 + k] = sv[k]; kp[line * n + t0 + k] = si[k];\n    }\n"
