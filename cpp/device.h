@@ -71,15 +71,16 @@ MemoryStats memory_stats(int device);
 void set_memory_limit(int64_t bytes, int device);  // 0: no limit
 void empty_cache(int device);
 void reset_peak_memory(int device);
-// A jit'd function's runs on a GPU as one CUDA graph (graphs.cpp). `run` evaluates the
-// function; run_with_graph calls it directly on the first call, records the second call's work
-// (the copies of the arguments into buffers the graph owns, `run` on them, the copies of the
-// results out) as a graph, and then replays that graph with the copies pointed at each call's
-// arguments and new result arrays: one launch instead of one per operation, which is what a
-// small training step's time is made of. Functions whose work cannot be recorded (they wait
-// for the GPU or move data through the host), or whose copies would cost more than the
-// launches they save, keep running directly. `state` holds the graph; the no-CUDA build just
-// calls `run`.
+// A jit'd function's runs on a GPU as CUDA graphs (graphs.cpp). `run` evaluates the function;
+// run_with_graph calls it directly on the first call, records the second call's work as a
+// graph, and then replays it: one launch instead of one per operation, which is what a small
+// training step's time is made of. A graph reads the arguments it was recorded on in place
+// (others are copied in by the graph), and hands its big results out as it wrote them,
+// replaying only once the caller has let them go (small ones are copied out); a training loop
+// that passes results back gets a second graph recorded on them. Functions whose work cannot
+// be recorded (they wait for the GPU or move data through the host), or whose copies would
+// cost more than the launches they save, keep running directly. `state` holds the graphs;
+// the no-CUDA build just calls `run`.
 struct GraphReplay;
 using GraphRun = std::function<std::vector<Array>(const std::vector<Array>&)>;
 std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
@@ -92,6 +93,7 @@ bool graphs_enabled();
 struct GraphStats {
   int64_t captured = 0, replayed = 0, not_recordable = 0, not_worth_it = 0;
   int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
+  int64_t args_in_place = 0, args_copied = 0;   // replays' reads of their arguments
 };
 GraphStats graph_stats();
 // GEMMs run through cuBLASLt (gemm_lt.cpp) and through cuBLAS, and cuBLASLt's problems seen

@@ -54,9 +54,12 @@ def set_graphs(enabled, trial=True):
     variable ARRAX_CUDA_GRAPHS=0 starts with it off).
 
     With it on, a jit'd function called on GPU arrays runs directly on its first call; its
-    second call is recorded as one CUDA graph (the arguments copied into buffers the graph owns,
-    the function's kernels, the results copied out to new arrays), and later calls replay that
-    graph in one launch. Functions that wait for the GPU or move data through the host, and
+    second call is recorded as one CUDA graph, and later calls replay that graph in one launch.
+    A graph reads the arrays it was recorded on in place and copies other arguments in; it hands
+    its results of 4 KiB or more out as it wrote them, and is replayed again only once the
+    caller has let them go (smaller results are copied out to new arrays). A training loop that
+    passes a call's results to the next call gets a second graph recorded on them (at most three
+    per function), and the graphs take turns. Functions that wait for the GPU or move data through the host, and
     functions whose argument and result copies would cost more than the launches they save,
     keep running directly. With ``trial`` (the default), the next 4 calls replay the graph and
     the 4 after run directly, timed by events on the GPU's stream, and the faster way is kept:
@@ -73,8 +76,10 @@ def graphs_enabled():
 def graph_stats():
     """Counts since the start: graphs recorded (``captured``), replays (``replayed``),
     functions left to run directly because their work could not be recorded
-    (``not_recordable``) or would not gain from a graph (``not_worth_it``), and the trials'
-    decisions (``chose_replay``, ``chose_direct``)."""
+    (``not_recordable``) or would not gain from a graph (``not_worth_it``), the trials'
+    decisions (``chose_replay``, ``chose_direct``), and how replays got their arguments: read
+    where they were (``args_in_place``, the arrays the graph was recorded on) or copied into the
+    graph (``args_copied``)."""
     return _core._cuda_graph_stats()
 
 

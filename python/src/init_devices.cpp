@@ -88,6 +88,8 @@ void init_devices(py::module_& m) {
     d["not_worth_it"] = s.not_worth_it;
     d["chose_replay"] = s.chose_replay;
     d["chose_direct"] = s.chose_direct;
+    d["args_in_place"] = s.args_in_place;
+    d["args_copied"] = s.args_copied;
     return d;
   });
   m.def("_host_runs", [] {

@@ -313,3 +313,106 @@ def test_cusolver_calls_run_directly(graphs_on):
     for rq, rs in results:
         np.testing.assert_allclose(np.asarray(rq), 2 * q, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(float(rs), r.sum() + np.linalg.eigvalsh(s).sum() + 1, 1e-10)
+
+
+def big_step(params, x):
+    """A step whose parameters and results are big enough (>= 4 KiB) to be handed out as the
+    graph wrote them."""
+    h = anp.tanh(x @ params["w"] + params["b"])
+    return {"w": params["w"] - 0.01 * (x.T @ h), "b": params["b"] - 0.01 * h.sum(axis=0)}, h.sum()
+
+
+def big_data(seed=7):
+    rng = np.random.default_rng(seed)
+    params = {
+        "w": rng.standard_normal((48, 64)).astype(np.float32) * 0.2,
+        "b": rng.standard_normal(1024 + 64).astype(np.float32)[:64] * 0.1,
+    }
+    params["b"] = np.tile(params["b"], (32, 1))  # (32, 64): 8 KiB
+    x = rng.standard_normal((32, 48)).astype(np.float32)
+    return params, x
+
+
+def test_same_arguments_are_read_in_place(graphs_on):
+    f = arrax.jit(big_step)
+    params, x = big_data()
+    gp, gx = gpu(params), gpu(x)
+    want = arrax.jit(big_step)  # (recorded too: its own graphs; compared by values below)
+    before = stats()
+    for _ in range(4):  # each call's results dropped at once: one graph, nothing copied in
+        f(gp, gx)
+    d = delta(before)
+    assert d["captured"] == 1 and d["replayed"] == 2 and d["args_copied"] == 0, d
+    assert d["args_in_place"] == 2 * 3, d
+    before = stats()
+    for _ in range(5):  # `p` holds the last results during the call: a second graph, in turn
+        p, v = f(gp, gx)
+    d = delta(before)
+    assert d["captured"] == 1 and d["replayed"] == 4 and d["args_copied"] == 0, d
+    ref = want(gp, gx)
+    np.testing.assert_array_equal(np.asarray(p["w"]), np.asarray(ref[0]["w"]))
+    assert float(v) == float(ref[1])
+
+
+def test_results_kept_by_the_caller_are_not_overwritten(graphs_on):
+    f = arrax.jit(lambda a: (anp.sin(a) * 2.0 + a.sum(), anp.cos(a) - 1.0))
+    base = np.linspace(-2, 2, 4096, dtype=np.float32)
+    a = gpu(base)
+    before = stats()
+    kept = [f(a) for _ in range(7)]  # every result kept: each graph replays only when freed
+    d = delta(before)
+    assert d["captured"] == 3, d  # calls 2-4 record one graph each; then direct runs
+    want = (np.sin(base) * 2 + base.sum(), np.cos(base) - 1)
+    for r in kept:
+        np.testing.assert_allclose(np.asarray(r[0]), want[0], rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(np.asarray(r[1]), want[1], rtol=1e-6, atol=1e-6)
+    del kept, r
+    before = stats()
+    for _ in range(3):  # freed now: the graphs replay again
+        r = f(a)
+    assert delta(before)["replayed"] == 3
+    np.testing.assert_allclose(np.asarray(r[1]), want[1], rtol=1e-6, atol=1e-6)
+
+
+def test_training_loop_alternates_two_graphs(graphs_on):
+    def train(step, n):
+        params, x = big_data(8)
+        params, gx = gpu(params), gpu(x)
+        losses = []  # kept: small results are copied out, so this does not stop replays
+        for _ in range(n):
+            params, loss = step(params, gx)
+            losses.append(loss)
+        return arrax.device_get(params), [float(v) for v in losses]
+
+    before = stats()
+    replayed = train(arrax.jit(big_step), 10)
+    d = delta(before)
+    # call 1 direct; 2 recorded on the user's arrays; 3 recorded on call 2's results; then the
+    # two graphs take turns, each reading in place what the other wrote every other time
+    assert d["captured"] == 2 and d["replayed"] == 7, d
+    assert d["args_in_place"] > 0 and d["args_copied"] > 0, d
+    arrax.cuda.set_graphs(False)
+    try:
+        direct = train(arrax.jit(big_step), 10)
+    finally:
+        arrax.cuda.set_graphs(True, trial=False)
+    assert replayed[1] == direct[1]
+    for k in direct[0]:
+        np.testing.assert_array_equal(replayed[0][k], direct[0][k])
+
+
+def test_results_changed_in_place_and_passed_back(graphs_on):
+    f = arrax.jit(lambda a: anp.exp(a * 0.5) + anp.sum(a) * 0.0 + 1.0)
+    base = np.linspace(-1, 1, 2048, dtype=np.float32)
+    a = gpu(base)
+    for _ in range(3):
+        f(a)
+    r = f(a)  # handed out as the graph wrote it
+    r[0] = 7.0  # the caller's to change
+    want = np.exp(base * np.float32(0.5)) + 1
+    want[0] = 7.0
+    np.testing.assert_allclose(np.asarray(f(a)), np.exp(base * np.float32(0.5)) + 1, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(r), want, rtol=1e-6)
+    s = f(r)  # a result passed back in
+    np.testing.assert_allclose(np.asarray(s), np.exp(want * np.float32(0.5)) + 1, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(r), want, rtol=1e-6)

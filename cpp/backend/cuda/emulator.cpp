@@ -820,6 +820,7 @@ const RuntimeApi& emulator_runtime() {
                                   emu::memcpy_node_get_params,
                                   emu::graph_instantiate,
                                   emu::exec_memcpy_node_set_params_1d,
+                                  emu::graph_node_set_enabled,
                                   emu::graph_launch,
                                   emu::graph_destroy,
                                   emu::graph_exec_destroy,

@@ -16,6 +16,7 @@ struct Node {
   const void* src = nullptr;
   size_t n = 0;
   size_t index = 0;  // its place in the graph, and in the graph's instances
+  bool enabled = true;
 };
 struct Graph {
   std::vector<std::unique_ptr<Node>> nodes;
@@ -108,10 +109,19 @@ cudaError_t exec_memcpy_node_set_params_1d(cudaGraphExec_t exec, cudaGraphNode_t
   return cudaSuccess;
 }
 
+cudaError_t graph_node_set_enabled(cudaGraphExec_t exec, cudaGraphNode_t node, unsigned on) {
+  auto* e = reinterpret_cast<Exec*>(exec);
+  const Node* nd = reinterpret_cast<Node*>(node);
+  if (!e || !nd || nd->index >= e->nodes.size()) return cudaErrorInvalidValue;
+  e->nodes[nd->index].enabled = on != 0;
+  return cudaSuccess;
+}
+
 cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t) {
   if (capturing()) return cudaErrorStreamCaptureUnsupported;
   auto* e = reinterpret_cast<Exec*>(exec);
   for (const Node& nd : e->nodes) {
+    if (!nd.enabled) continue;
     if (nd.type == cudaGraphNodeTypeMemcpy)
       device_copy(nd.dst, nd.src, nd.n);
     else

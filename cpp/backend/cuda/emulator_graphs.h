@@ -2,7 +2,7 @@
 // stream capture runs, the emulated copies, memsets, launches, GEMMs and QR calls are recorded
 // as nodes instead of run; an instantiated graph runs its nodes in the order they were
 // recorded (one stream, so that is their dependency order), with its copies' addresses as
-// last set.
+// last set, skipping the nodes turned off.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -46,6 +46,7 @@ cudaError_t memcpy_node_get_params(cudaGraphNode_t node, cudaMemcpy3DParms* p);
 cudaError_t graph_instantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long);
 cudaError_t exec_memcpy_node_set_params_1d(cudaGraphExec_t exec, cudaGraphNode_t node, void* dst,
                                            const void* src, size_t n, cudaMemcpyKind kind);
+cudaError_t graph_node_set_enabled(cudaGraphExec_t exec, cudaGraphNode_t node, unsigned on);
 cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t);
 cudaError_t graph_destroy(cudaGraph_t graph);
 cudaError_t graph_exec_destroy(cudaGraphExec_t exec);

@@ -1,23 +1,34 @@
 // CUDA graph replay of jit'd functions (device.h: run_with_graph).
 //
-// A recorded graph reads and writes fixed addresses, while each call brings new arguments and
-// must return new arrays (the caller may keep the last call's results). So the graph starts
-// by copying the arguments into buffers it owns and ends by copying its results out, and a
-// replay only points those copies at the call's arguments and at freshly allocated results
-// (cudaGraphExecMemcpyNodeSetParams1D, host-side updates of the instantiated graph) before
-// its one launch. Everything allocated while recording comes from a private pool
-// (runtime.cpp), so no other work reuses memory the graph writes while it lives.
+// A recorded graph reads and writes fixed addresses, while each call brings its arguments and
+// must return results the caller may keep. So a graph (an Instance below) reads its inputs
+// where they were when it was recorded, and a replay is used only when it cannot spoil what
+// the caller holds:
+// - An argument that is the array the graph was recorded on is read in place, as XLA does:
+//   in a loop that calls a step on the same arrays (an evaluation, a benchmark), nothing is
+//   copied. Any other argument is copied into the graph's input by a copy node at the start
+//   of the graph (turned off for the inputs read in place), which needs that input's memory
+//   to be held by nothing outside the graph.
+// - Results of at least kShareBytes are handed to the caller as the graph wrote them, and the
+//   next replay writes them again: so it runs only once the caller has let them go. Smaller
+//   results (a loss) are copied out by a copy node into new arrays.
+// A training loop (`params = step(params, batch)`) passes the last call's results back: a
+// second instance is recorded on them, and the two take turns, each reading in place what the
+// other wrote on alternate steps (and copying it on the others). Everything allocated while
+// recording comes from a private pool (runtime.cpp), so no other work reuses memory the graph
+// writes while it lives.
 //
-// The copies cost GPU time (about 2 x the bytes of arguments and results at device
-// bandwidth); a graph whose copies would take longer than the launches it saves (a single
-// large elementwise kernel, say) is not used, and a timing trial (below) keeps a recorded
-// graph only when its replays beat direct runs: a graph saves the host's launch work, which
-// counts when the host is the bottleneck, and adds its copies, which count when the GPU is.
+// The copies cost GPU time (about 2 x the bytes at device bandwidth); a graph whose copies
+// would take longer than the launches it saves (a single large elementwise kernel, say) is not
+// used, and a timing trial (below) keeps a recorded graph only when its replays beat direct
+// runs: a graph saves the host's launch work, which counts when the host is the bottleneck,
+// and adds its copies, which count when the GPU is.
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "backend/cuda/kernels.h"
 #include "backend/cuda/runtime.h"
@@ -32,6 +43,10 @@ namespace {
 // byte (read and written at ~2 TB/s), for deciding whether a graph pays for its copies.
 constexpr double kLaunchSeconds = 4e-6;
 constexpr double kCopySecondsPerByte = 2.0 / 2.0e12;
+// Results this big are handed out without a copy; below it a copy node costs about as much
+// as the risk that the caller keeps the result (a loss appended to a list), which would stop
+// the graph from being replayed.
+constexpr size_t kShareBytes = 4096;
 
 std::atomic<bool> g_enabled{[] {
   const char* env = std::getenv("ARRAX_CUDA_GRAPHS");
@@ -39,13 +54,15 @@ std::atomic<bool> g_enabled{[] {
 }()};
 std::atomic<bool> g_trial{true};
 std::atomic<int64_t> g_captured{0}, g_replayed{0}, g_not_recordable{0}, g_not_worth_it{0},
-    g_chose_replay{0}, g_chose_direct{0};
+    g_chose_replay{0}, g_chose_direct{0}, g_args_in_place{0}, g_args_copied{0};
 
 // The trial after recording: kTrialCalls replays, then as many direct runs, each call's start
 // marked by an event on the stream. The events' spacing is the time per call in each mode,
 // whichever of host and GPU is the bottleneck (a GPU-bound step gains nothing from a graph and
-// pays for its copies); the faster mode is kept.
+// pays for its copies); the faster mode is kept. A replay half interrupted (a new instance
+// recorded, or none usable) starts again, at most kTrialRestarts times before direct runs win.
 constexpr int kTrialCalls = 4;
+constexpr int kTrialRestarts = 6;
 
 void check_graph(cudaError_t err, const char* what) {
   check(err, (std::string("jit (CUDA graph): ") + what).c_str());
@@ -53,22 +70,45 @@ void check_graph(cudaError_t err, const char* what) {
 
 }  // namespace
 
-// One recorded graph: for one device, matmul precision and pattern of committed arguments.
+// One recorded graph, with the addresses it reads and writes.
+struct Instance {
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  // What the graph reads, one per argument: the argument it was recorded on (read in place)
+  // or its own copy; and the copy nodes into them (null for empty arrays).
+  std::vector<Array> inputs;
+  std::vector<cudaGraphNode_t> in_nodes;
+  std::vector<const void*> in_source;  // each copy node's source as last set; null: turned off
+  // The results as the graph leaves them (contiguous); `shared` ones are handed out as they
+  // are, the others copied out by out_nodes into new arrays.
+  std::vector<Array> outputs;
+  std::vector<bool> shared;
+  std::vector<cudaGraphNode_t> out_nodes;
+  PrivatePool* pool = nullptr;
+
+  ~Instance() {
+    if (exec) runtime_api().graph_exec_destroy(exec);
+    if (graph) runtime_api().graph_destroy(graph);
+    inputs.clear();
+    outputs.clear();
+    release_private_pool(pool);  // after the arrays above went back to it
+  }
+};
+
+// A function's graphs for one device, matmul precision and pattern of committed arguments.
 struct Recording {
+  static constexpr size_t kMaxInstances = 3;
   int64_t calls = 0;
   bool off = false;  // not recordable, or not worth it: run directly
   int device = -1;
   std::string precision;
   std::vector<bool> committed;  // of the arguments
   std::vector<bool> out_committed;
-  cudaGraph_t graph = nullptr;
-  cudaGraphExec_t exec = nullptr;
-  std::vector<Array> inputs;                         // the graph's copies of the arguments
-  std::vector<Array> outputs;                        // the results inside the graph (contiguous)
-  std::vector<cudaGraphNode_t> in_nodes, out_nodes;  // their copies (null for empty arrays)
-  PrivatePool* pool = nullptr;
+  std::vector<std::unique_ptr<Instance>> instances;
   std::vector<cudaEvent_t> trial;  // the trial's events (cleared when it has decided)
+  int trial_restarts = 0;
   bool decided = false;
+  bool full = false;  // no more instances: the last recording failed
 
   void drop_trial() {
     for (cudaEvent_t e : trial) runtime_api().event_destroy(e);
@@ -76,16 +116,7 @@ struct Recording {
   }
   void discard() {
     drop_trial();
-    if (exec) runtime_api().graph_exec_destroy(exec);
-    if (graph) runtime_api().graph_destroy(graph);
-    exec = nullptr;
-    graph = nullptr;
-    inputs.clear();
-    outputs.clear();
-    in_nodes.clear();
-    out_nodes.clear();
-    release_private_pool(pool);  // after the arrays above went back to it
-    pool = nullptr;
+    instances.clear();
   }
   ~Recording() { discard(); }
 };
@@ -105,8 +136,8 @@ bool graphs_enabled() {
   return g_enabled;
 }
 GraphStats graph_stats() {
-  return GraphStats{g_captured,     g_replayed,     g_not_recordable,
-                    g_not_worth_it, g_chose_replay, g_chose_direct};
+  return GraphStats{g_captured,     g_replayed,     g_not_recordable, g_not_worth_it,
+                    g_chose_replay, g_chose_direct, g_args_in_place,  g_args_copied};
 }
 
 namespace {
@@ -128,20 +159,96 @@ std::vector<bool> committed_of(const std::vector<Array>& xs) {
   return c;
 }
 
-std::vector<Array> new_results(const Recording& st) {
-  std::vector<Array> r;
-  for (size_t j = 0; j < st.outputs.size(); ++j) {
-    r.push_back(Array::empty(st.outputs[j].shape(), st.outputs[j].dtype(),
-                             Device{DeviceKind::CUDA, st.device}));
-    r.back().buffer()->committed = st.out_committed[j];
-  }
-  return r;
+// Whether the graph may read `arg` where it is, as its input `in`.
+bool reads_in_place(const Array& arg, const Array& in) {
+  return arg.buffer() == in.buffer() && arg.offset() == in.offset() && arg.is_c_contiguous();
 }
 
-bool prepare(Recording& st, const std::vector<Array>& args, const std::vector<Array>& results);
+// Whether nothing outside the function's graphs holds buffer b (so a replay may write it):
+// its holders are the graphs' own arrays. The caller's arguments hold theirs.
+bool graph_only(const GraphReplay& state, const std::shared_ptr<Buffer>& b) {
+  long held = 0;
+  for (const auto& rec : state.recordings)
+    for (const auto& in : rec->instances) {
+      for (const Array& a : in->inputs) held += a.buffer() == b;
+      for (const Array& y : in->outputs) held += y.buffer() == b;
+    }
+  return b.use_count() == held;
+}
 
-// Records run(args) into st and runs it once; false (nothing run, st cleared) when the work
-// cannot be recorded or is not worth replaying.
+// The instance a call can replay with the fewest bytes copied in, or null.
+Instance* usable_instance(const GraphReplay& state, const Recording& st,
+                          const std::vector<Array>& args) {
+  Instance* best = nullptr;
+  size_t best_bytes = 0;
+  for (const auto& in : st.instances) {
+    bool ok = true;
+    for (size_t j = 0; ok && j < in->outputs.size(); ++j)
+      ok = !in->shared[j] || graph_only(state, in->outputs[j].buffer());
+    size_t bytes = 0;
+    for (size_t i = 0; ok && i < args.size(); ++i) {
+      if (!args[i].nbytes() || reads_in_place(args[i], in->inputs[i])) continue;
+      ok = graph_only(state, in->inputs[i].buffer());
+      bytes += args[i].nbytes();
+    }
+    if (ok && (!best || bytes < best_bytes)) best = in.get(), best_bytes = bytes;
+  }
+  return best;
+}
+
+// Points the instance's copy nodes at this call's arguments (turning off those read in place)
+// and at new results, and launches it.
+std::vector<Array> launch(const Recording& st, Instance& in, const std::vector<Array>& args) {
+  const RuntimeApi& api = runtime_api();
+  std::vector<Array> sources;  // (alive until the launch is issued: the stream orders the rest)
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!in.in_nodes[i]) continue;
+    const void* src = nullptr;
+    if (!reads_in_place(args[i], in.inputs[i])) {
+      sources.push_back(args[i].contiguous());
+      src = sources.back().data();
+    }
+    (src ? g_args_copied : g_args_in_place) += 1;
+    if (src == in.in_source[i]) continue;
+    if (src)
+      check_graph(api.exec_memcpy_node_set_params_1d(in.exec, in.in_nodes[i], in.inputs[i].data(),
+                                                     src, args[i].nbytes(),
+                                                     cudaMemcpyDeviceToDevice),
+                  "cudaGraphExecMemcpyNodeSetParams1D");
+    if (!src || !in.in_source[i])
+      check_graph(api.graph_node_set_enabled(in.exec, in.in_nodes[i], src != nullptr),
+                  "cudaGraphNodeSetEnabled");
+    in.in_source[i] = src;
+  }
+  std::vector<Array> results;
+  for (size_t j = 0; j < in.outputs.size(); ++j) {
+    if (in.shared[j]) {
+      results.push_back(in.outputs[j]);
+      continue;
+    }
+    results.push_back(Array::empty(in.outputs[j].shape(), in.outputs[j].dtype(),
+                                   Device{DeviceKind::CUDA, st.device}));
+    results.back().buffer()->committed = st.out_committed[j];
+    if (in.out_nodes[j])
+      check_graph(api.exec_memcpy_node_set_params_1d(in.exec, in.out_nodes[j], results[j].data(),
+                                                     in.outputs[j].data(), results[j].nbytes(),
+                                                     cudaMemcpyDeviceToDevice),
+                  "cudaGraphExecMemcpyNodeSetParams1D");
+  }
+  check_graph(api.graph_launch(in.exec, stream(st.device)), "cudaGraphLaunch");
+  return results;
+}
+
+bool prepare(Instance& in, const std::vector<Array>& args, size_t copy_bytes);
+
+// Whether the caller could be given `y` itself: contiguous, big, and held by nothing but the
+// run's results (`holds` of them share its buffer), so made by the recorded work.
+bool shareable(const Array& y, long holds) {
+  return y.nbytes() >= kShareBytes && y.is_c_contiguous() && y.buffer().use_count() == holds;
+}
+
+// Records run(args) as a new instance and runs it once; false (nothing run, nothing kept)
+// when the work cannot be recorded or is not worth replaying.
 bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
             std::vector<Array>& results) {
   const int dev = st.device;
@@ -149,36 +256,60 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
   const RuntimeApi& api = runtime_api();
   cudaStream_t s = stream(dev);
   row_counters(d);  // made (and zeroed) outside the capture
-  std::vector<Array> sources;
+  auto in = std::make_unique<Instance>();
+  std::vector<Array> sources;  // what the copy nodes read on this first run
+  size_t copy_bytes = 0;
   for (const Array& a : args) {
-    sources.push_back(a.contiguous());
-    st.inputs.push_back(Array::empty(a.shape(), a.dtype(), d));
-    st.inputs.back().buffer()->committed = a.buffer()->committed;  // (results inherit it)
+    bool own = a.buffer()->owner == nullptr && !a.buffer()->readonly && a.is_c_contiguous();
+    for (const Array& earlier : in->inputs) own = own && earlier.buffer() != a.buffer();
+    if (own) {  // read in place (its copy node, recorded on itself, is turned off)
+      in->inputs.push_back(a);
+      sources.push_back(a);
+    } else {  // its own copy: memory arrax may write (not NumPy's or a DLPack producer's)
+      in->inputs.push_back(Array::empty(a.shape(), a.dtype(), d));
+      in->inputs.back().buffer()->committed = a.buffer()->committed;  // (results inherit it)
+      sources.push_back(a.contiguous());
+      copy_bytes += a.nbytes();
+    }
   }
-  st.pool = new_private_pool(dev);
+  in->pool = new_private_pool(dev);
   check_graph(api.begin_capture(s, cudaStreamCaptureModeRelaxed), "cudaStreamBeginCapture");
-  set_capture(st.pool);
+  set_capture(in->pool);
   try {
     for (size_t i = 0; i < args.size(); ++i)
       if (args[i].nbytes())
-        check_graph(api.memcpy_async(st.inputs[i].data(), sources[i].data(), args[i].nbytes(),
+        check_graph(api.memcpy_async(in->inputs[i].data(), sources[i].data(), args[i].nbytes(),
                                      cudaMemcpyDeviceToDevice, s),
                     "cudaMemcpyAsync");
-    std::vector<Array> outs = run(st.inputs);
+    std::vector<Array> outs = run(in->inputs);
+    std::unordered_map<const Buffer*, long> holds;  // results per buffer
     for (const Array& y : outs) {
       if (gpu_of({y}) != dev) throw CaptureUnsupported("a result off the GPU");
-      st.out_committed.push_back(y.buffer()->committed);
-      st.outputs.push_back(y.is_c_contiguous() ? y : y.contiguous(true));
+      holds[y.buffer().get()] += 1;
     }
+    st.out_committed.clear();
+    for (const Array& y : outs) {
+      in->shared.push_back(shareable(y, holds[y.buffer().get()]));
+      st.out_committed.push_back(y.buffer()->committed);
+    }
+    for (const Array& y : outs) in->outputs.push_back(y.is_c_contiguous() ? y : y.contiguous(true));
     outs.clear();
-    set_capture(nullptr);  // the results are the caller's: from the device's own cache
-    results = new_results(st);
-    for (size_t j = 0; j < results.size(); ++j)
-      if (results[j].nbytes())
-        check_graph(api.memcpy_async(results[j].data(), st.outputs[j].data(), results[j].nbytes(),
+    set_capture(nullptr);  // the copied-out results are the caller's: from the device's cache
+    for (size_t j = 0; j < in->outputs.size(); ++j) {
+      if (in->shared[j]) {
+        results.push_back(in->outputs[j]);
+        continue;
+      }
+      results.push_back(Array::empty(in->outputs[j].shape(), in->outputs[j].dtype(), d));
+      results.back().buffer()->committed = st.out_committed[j];
+      if (results[j].nbytes()) {
+        check_graph(api.memcpy_async(results[j].data(), in->outputs[j].data(), results[j].nbytes(),
                                      cudaMemcpyDeviceToDevice, s),
                     "cudaMemcpyAsync");
-    check_graph(api.end_capture(s, &st.graph), "cudaStreamEndCapture");
+        copy_bytes += results[j].nbytes();
+      }
+    }
+    check_graph(api.end_capture(s, &in->graph), "cudaStreamEndCapture");
   } catch (...) {
     set_capture(nullptr);
     cudaGraph_t partial = nullptr;
@@ -186,13 +317,19 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     if (partial) api.graph_destroy(partial);
     api.get_last_error();
     results.clear();
-    st.discard();
     g_not_recordable += 1;
     return false;
   }
   try {
-    if (prepare(st, args, results)) {
-      check_graph(api.graph_launch(st.exec, s), "cudaGraphLaunch");
+    if (prepare(*in, results, copy_bytes)) {
+      for (size_t i = 0; i < args.size(); ++i)  // (sources[i] is inputs[i] for those read in place)
+        if (in->in_nodes[i] && sources[i].buffer() == in->inputs[i].buffer())
+          check_graph(api.graph_node_set_enabled(in->exec, in->in_nodes[i], 0),
+                      "cudaGraphNodeSetEnabled");
+        else if (in->in_nodes[i])
+          in->in_source[i] = sources[i].data();
+      check_graph(api.graph_launch(in->exec, s), "cudaGraphLaunch");
+      st.instances.push_back(std::move(in));
       g_captured += 1;
       return true;
     }
@@ -200,49 +337,48 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     g_not_recordable += 1;  // (it could not be instantiated or launched)
   }
   results.clear();
-  st.discard();
   return false;
 }
 
 // Finds the copies' nodes in the recorded graph and instantiates it; false when the graph
 // is not worth replaying (or its copies are not where they were put).
-bool prepare(Recording& st, const std::vector<Array>& args, const std::vector<Array>& results) {
+bool prepare(Instance& in, const std::vector<Array>& results, size_t copy_bytes) {
   const RuntimeApi& api = runtime_api();
   size_t n = 0;
-  check_graph(api.graph_get_nodes(st.graph, nullptr, &n), "cudaGraphGetNodes");
+  check_graph(api.graph_get_nodes(in.graph, nullptr, &n), "cudaGraphGetNodes");
   std::vector<cudaGraphNode_t> nodes(n);
-  check_graph(api.graph_get_nodes(st.graph, nodes.data(), &n), "cudaGraphGetNodes");
-  st.in_nodes.assign(args.size(), nullptr);
-  st.out_nodes.assign(results.size(), nullptr);
-  size_t found = 0;
+  check_graph(api.graph_get_nodes(in.graph, nodes.data(), &n), "cudaGraphGetNodes");
+  in.in_nodes.assign(in.inputs.size(), nullptr);
+  in.in_source.assign(in.inputs.size(), nullptr);
+  in.out_nodes.assign(results.size(), nullptr);
+  size_t found = 0, copies = 0;
   for (cudaGraphNode_t node : nodes) {
     cudaGraphNodeType type;
     check_graph(api.node_get_type(node, &type), "cudaGraphNodeGetType");
     if (type != cudaGraphNodeTypeMemcpy) continue;
     cudaMemcpy3DParms p;
     check_graph(api.memcpy_node_get_params(node, &p), "cudaGraphMemcpyNodeGetParams");
-    for (size_t i = 0; i < args.size(); ++i)
-      if (args[i].nbytes() && p.dstPtr.ptr == st.inputs[i].data() && !st.in_nodes[i]) {
-        st.in_nodes[i] = node;
+    for (size_t i = 0; i < in.inputs.size(); ++i)
+      if (in.inputs[i].nbytes() && p.dstPtr.ptr == in.inputs[i].data() && !in.in_nodes[i]) {
+        in.in_nodes[i] = node;
         found += 1;
       }
     for (size_t j = 0; j < results.size(); ++j)
-      if (results[j].nbytes() && p.dstPtr.ptr == results[j].data() && !st.out_nodes[j]) {
-        st.out_nodes[j] = node;
+      if (!in.shared[j] && results[j].nbytes() && p.dstPtr.ptr == results[j].data() &&
+          !in.out_nodes[j]) {
+        in.out_nodes[j] = node;
         found += 1;
       }
   }
-  size_t copies = 0;
-  double copy_bytes = 0;
-  for (const Array& a : args) copies += a.nbytes() ? 1 : 0, copy_bytes += a.nbytes();
-  for (const Array& y : results) copies += y.nbytes() ? 1 : 0, copy_bytes += y.nbytes();
+  for (const Array& a : in.inputs) copies += a.nbytes() ? 1 : 0;
+  for (size_t j = 0; j < results.size(); ++j) copies += !in.shared[j] && results[j].nbytes();
   const double launches = static_cast<double>(n - found);
   if (found != copies || launches < 2 ||
       copy_bytes * kCopySecondsPerByte > (launches - 1) * kLaunchSeconds) {
     (found != copies ? g_not_recordable : g_not_worth_it) += 1;
     return false;
   }
-  check_graph(api.graph_instantiate(&st.exec, st.graph, 0), "cudaGraphInstantiate");
+  check_graph(api.graph_instantiate(&in.exec, in.graph, 0), "cudaGraphInstantiate");
   return true;
 }
 
@@ -271,60 +407,59 @@ std::vector<Array> run_with_graph(std::shared_ptr<GraphReplay>& state,
   }
   Recording& st = *found;
   if (st.off) return run(args);
-  if (!st.exec) {
-    if (++st.calls < 2) return run(args);  // the first call compiles and caches what it needs
-    std::vector<Array> results;
-    if (record(st, args, run, results)) {
-      st.decided = !g_trial;
-      return results;
-    }
-    st.off = true;
-    return run(args);
-  }
+  if (++st.calls < 2) return run(args);  // the first call compiles and caches what it needs
   const RuntimeApi& api = runtime_api();
-  if (!st.decided) {
-    if (st.trial.size() < 2 * kTrialCalls) {
+  if (!st.decided && st.trial.size() >= kTrialCalls) {
+    if (st.trial.size() < 2 * kTrialCalls) {  // the direct half
       cudaEvent_t e;
       check_graph(api.event_create(&e), "cudaEventCreate");
       st.trial.push_back(e);
       check_graph(api.event_record(e, stream(dev)), "cudaEventRecord");
-      if (st.trial.size() > kTrialCalls) return run(args);  // the direct half
-    } else {
-      // Time per call in each mode: the first kTrialCalls - 1 intervals of each half.
-      float replay = 0, direct = 0;
-      check_graph(api.event_synchronize(st.trial.back()), "cudaEventSynchronize");
-      check_graph(api.event_elapsed(&replay, st.trial[0], st.trial[kTrialCalls - 1]),
-                  "cudaEventElapsedTime");
-      check_graph(api.event_elapsed(&direct, st.trial[kTrialCalls], st.trial.back()),
-                  "cudaEventElapsedTime");
-      st.drop_trial();
-      st.decided = true;
-      if (replay > direct) {
-        g_chose_direct += 1;
-        st.discard();  // (its memory back to the cache)
-        st.off = true;
-        return run(args);
-      }
-      g_chose_replay += 1;
+      return run(args);
     }
+    // Time per call in each mode: the first kTrialCalls - 1 intervals of each half.
+    float replay = 0, direct = 0;
+    check_graph(api.event_synchronize(st.trial.back()), "cudaEventSynchronize");
+    check_graph(api.event_elapsed(&replay, st.trial[0], st.trial[kTrialCalls - 1]),
+                "cudaEventElapsedTime");
+    check_graph(api.event_elapsed(&direct, st.trial[kTrialCalls], st.trial.back()),
+                "cudaEventElapsedTime");
+    st.drop_trial();
+    st.decided = true;
+    if (replay > direct) {
+      g_chose_direct += 1;
+      st.discard();  // (its memory back to the cache)
+      st.off = true;
+      return run(args);
+    }
+    g_chose_replay += 1;
   }
-  std::vector<Array> sources;
-  for (size_t i = 0; i < args.size(); ++i) {
-    sources.push_back(args[i].contiguous());
-    if (st.in_nodes[i])
-      check_graph(api.exec_memcpy_node_set_params_1d(st.exec, st.in_nodes[i], st.inputs[i].data(),
-                                                     sources[i].data(), args[i].nbytes(),
-                                                     cudaMemcpyDeviceToDevice),
-                  "cudaGraphExecMemcpyNodeSetParams1D");
+  Instance* in = usable_instance(*state, st, args);
+  if (!in) {
+    if (!st.decided) st.drop_trial(), st.trial_restarts += 1;  // (this call is no replay)
+    std::vector<Array> results;
+    if (!st.full && st.instances.size() < Recording::kMaxInstances) {
+      if (record(st, args, run, results)) {
+        if (!g_trial) st.decided = true;
+        return results;
+      }
+      st.full = true;  // (one that failed would fail again)
+      st.off = st.instances.empty();
+    }
+    if (!st.decided && st.trial_restarts > kTrialRestarts) {
+      g_chose_direct += 1;  // replays seldom possible: the caller keeps the results, say
+      st.decided = st.off = true;
+      st.discard();
+    }
+    return run(args);
   }
-  std::vector<Array> results = new_results(st);
-  for (size_t j = 0; j < results.size(); ++j)
-    if (st.out_nodes[j])
-      check_graph(api.exec_memcpy_node_set_params_1d(st.exec, st.out_nodes[j], results[j].data(),
-                                                     st.outputs[j].data(), results[j].nbytes(),
-                                                     cudaMemcpyDeviceToDevice),
-                  "cudaGraphExecMemcpyNodeSetParams1D");
-  check_graph(api.graph_launch(st.exec, stream(dev)), "cudaGraphLaunch");
+  if (!st.decided) {  // the replay half
+    cudaEvent_t e;
+    check_graph(api.event_create(&e), "cudaEventCreate");
+    st.trial.push_back(e);
+    check_graph(api.event_record(e, stream(dev)), "cudaEventRecord");
+  }
+  std::vector<Array> results = launch(st, *in, args);
   g_replayed += 1;
   return results;
 }

@@ -37,6 +37,7 @@ const RuntimeApi& runtime_api() {
                                      cudaGraphMemcpyNodeGetParams,
                                      cudaGraphInstantiate,
                                      cudaGraphExecMemcpyNodeSetParams1D,
+                                     cudaGraphNodeSetEnabled,
                                      cudaGraphLaunch,
                                      cudaGraphDestroy,
                                      cudaGraphExecDestroy,

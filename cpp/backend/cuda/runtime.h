@@ -29,7 +29,8 @@ struct RuntimeApi {
   cudaError_t (*stream_synchronize)(cudaStream_t);
   cudaError_t (*get_last_error)();
   const char* (*error_string)(cudaError_t);
-  // CUDA graphs (graphs.cpp): stream capture, and replay with new copy addresses.
+  // CUDA graphs (graphs.cpp): stream capture, and replay with new copy addresses (or with
+  // copies turned off).
   cudaError_t (*begin_capture)(cudaStream_t, cudaStreamCaptureMode);
   cudaError_t (*end_capture)(cudaStream_t, cudaGraph_t*);
   cudaError_t (*graph_get_nodes)(cudaGraph_t, cudaGraphNode_t*, size_t*);
@@ -38,6 +39,7 @@ struct RuntimeApi {
   cudaError_t (*graph_instantiate)(cudaGraphExec_t*, cudaGraph_t, unsigned long long);
   cudaError_t (*exec_memcpy_node_set_params_1d)(cudaGraphExec_t, cudaGraphNode_t, void*,
                                                 const void*, size_t, cudaMemcpyKind);
+  cudaError_t (*graph_node_set_enabled)(cudaGraphExec_t, cudaGraphNode_t, unsigned);
   cudaError_t (*graph_launch)(cudaGraphExec_t, cudaStream_t);
   cudaError_t (*graph_destroy)(cudaGraph_t);
   cudaError_t (*graph_exec_destroy)(cudaGraphExec_t);
