@@ -93,7 +93,7 @@ bool graphs_enabled();
 struct GraphStats {
   int64_t captured = 0, replayed = 0, not_recordable = 0, not_worth_it = 0;
   int64_t chose_replay = 0, chose_direct = 0;  // the trials' decisions
-  int64_t args_in_place = 0, args_copied = 0;   // replays' reads of their arguments
+  int64_t args_in_place = 0, args_copied = 0;  // replays' reads of their arguments
 };
 GraphStats graph_stats();
 // GEMMs run through cuBLASLt (gemm_lt.cpp) and through cuBLAS, and cuBLASLt's problems seen

@@ -416,3 +416,42 @@ def test_results_changed_in_place_and_passed_back(graphs_on):
     s = f(r)  # a result passed back in
     np.testing.assert_allclose(np.asarray(s), np.exp(want * np.float32(0.5)) + 1, rtol=1e-6)
     np.testing.assert_allclose(np.asarray(r), want, rtol=1e-6)
+
+
+def test_other_threads_work_while_a_graph_is_recorded(graphs_on):
+    # A recording has its own stream: another thread's work (here host reads, which let go of
+    # the GIL and wait for the device's stream) neither lands in the graph nor meets a stream
+    # being captured.
+    import threading
+
+    base = np.linspace(-1, 1, 1 << 16, dtype=np.float32)
+    y = gpu(base * 3)
+    errors = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                z = y * 2.0 + 1.0  # (issued by this thread, read back at once)
+                np.testing.assert_array_equal(np.asarray(z), base * 3 * 2 + 1)
+        except Exception as e:  # noqa: BLE001 (reported by the main thread)
+            errors.append(e)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        x = gpu(base[:1024])
+        before = stats()
+        for i in range(40):  # a new function each time: its second call is recorded
+            f = arrax.jit(lambda a, i=i: anp.sin(a) * float(i) + anp.sum(a * a))
+            f(x)
+            f(x)
+            r = f(x)
+            np.testing.assert_allclose(
+                np.asarray(r), np.sin(base[:1024]) * i + np.sum(base[:1024] ** 2), rtol=1e-5
+            )
+    finally:
+        stop.set()
+        t.join()
+    assert not errors, errors[0]
+    assert delta(before)["captured"] == 40

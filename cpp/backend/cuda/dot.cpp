@@ -37,14 +37,27 @@ const Cublas& cublas() {
   return c;
 }
 
+// A cuBLAS handle holds its stream: each device has one on its stream, and a thread recording
+// a CUDA graph uses its own, on its capture stream (runtime.h), so that neither thread's work
+// lands on the other's stream.
 void* handle(int device) {
+  const cudaStream_t s = stream(device);
+  auto create = [](void** h) {
+    if (int rc = cublas().create(h))
+      throw ValueError("dot_general: cublasCreate failed (status " + std::to_string(rc) + ")");
+  };
+  if (capturing()) {
+    thread_local void* mine[16] = {};
+    thread_local cudaStream_t on[16] = {};
+    if (!mine[device]) create(&mine[device]);
+    if (on[device] != s) cublas().set_stream(mine[device], s), on[device] = s;
+    return mine[device];
+  }
   static std::mutex mu;
   static void* handles[16] = {};
   std::lock_guard<std::mutex> lock(mu);
-  cudaStream_t s = stream(device);
   if (!handles[device]) {
-    if (int rc = cublas().create(&handles[device]))
-      throw ValueError("dot_general: cublasCreate failed (status " + std::to_string(rc) + ")");
+    create(&handles[device]);
     cublas().set_stream(handles[device], s);
   }
   return handles[device];

@@ -195,7 +195,7 @@ cudaError_t emu_memset_async(void* p, int v, size_t n, cudaStream_t s) {
   if (n == 0) return cudaSuccess;
   DeviceAccess open;
   if (!is_device(p, n)) return cudaErrorInvalidValue;
-  if (emu::capturing()) {
+  if (emu::capturing(s)) {
     emu::record(cudaGraphNodeTypeMemset, [=] { emu_memset_async(p, v, n, s); });
     return cudaSuccess;
   }
@@ -203,7 +203,7 @@ cudaError_t emu_memset_async(void* p, int v, size_t n, cudaStream_t s) {
   return cudaSuccess;
 }
 cudaError_t emu_memcpy_async(void* dst, const void* src, size_t n, cudaMemcpyKind kind,
-                             cudaStream_t) {
+                             cudaStream_t s) {
   if (n == 0) return cudaSuccess;
   DeviceAccess open;
   const bool dd = is_device(dst, n), sd = is_device(src, n);
@@ -212,7 +212,7 @@ cudaError_t emu_memcpy_async(void* dst, const void* src, size_t n, cudaMemcpyKin
                   : kind == cudaMemcpyDeviceToDevice ? dd && sd
                                                      : kind == cudaMemcpyDefault;
   if (!ok) return cudaErrorInvalidValue;
-  if (emu::capturing()) {  // as CUDA: copies from or to host memory are not recorded
+  if (emu::capturing(s)) {  // as CUDA: copies from or to host memory are not recorded
     if (!dd || !sd) return cudaErrorStreamCaptureUnsupported;
     emu::record(cudaGraphNodeTypeMemcpy, nullptr, dst, src, n);
     return cudaSuccess;
@@ -220,8 +220,8 @@ cudaError_t emu_memcpy_async(void* dst, const void* src, size_t n, cudaMemcpyKin
   std::memmove(dst, src, n);
   return cudaSuccess;
 }
-cudaError_t emu_synchronize(cudaStream_t) {
-  return emu::capturing() ? cudaErrorStreamCaptureUnsupported : cudaSuccess;
+cudaError_t emu_synchronize(cudaStream_t s) {
+  return emu::capturing(s) ? cudaErrorStreamCaptureUnsupported : cudaSuccess;
 }
 cudaError_t emu_last_error() {
   return cudaSuccess;
@@ -470,13 +470,13 @@ void run_block_fibers(Kernel* k, void** args, int threads) {
 }
 
 int cu_launch(void* fn, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
-              unsigned bz, unsigned shared_bytes, cudaStream_t, void** args, void** extra) {
+              unsigned bz, unsigned shared_bytes, cudaStream_t s, void** args, void** extra) {
   auto* k = static_cast<Kernel*>(fn);
   const uint64_t threads = uint64_t{bx} * by * bz;
   if (extra || gx == 0 || gy == 0 || gz == 0 || threads == 0 || threads > 1024 ||
       shared_bytes > (48u << 10) || gy > 65535 || gz > 65535)
-    return 1;              // INVALID_VALUE
-  if (emu::capturing()) {  // recorded with a copy of its parameter
+    return 1;               // INVALID_VALUE
+  if (emu::capturing(s)) {  // recorded with a copy of its parameter
     auto param = std::make_shared<std::vector<char>>(
         static_cast<const char*>(args[0]), static_cast<const char*>(args[0]) + k->param_size);
     emu::record(cudaGraphNodeTypeKernel, [=] {
@@ -514,7 +514,8 @@ int library_create(void** handle) {
   *handle = &handles[next++ % 16];
   return 0;
 }
-int library_set_stream(void*, cudaStream_t) {
+int library_set_stream(void* handle, cudaStream_t s) {
+  emu::set_handle_stream(reinterpret_cast<uintptr_t>(handle), s);
   return 0;
 }
 
@@ -545,8 +546,8 @@ void lu_solve(const T* a, int n, int lda, const int* piv, T* b, bool trans) {
 }
 
 template <typename T>
-int cublas_getrf(void*, int n, T* const* arrays, int lda, int* piv, int* info, int batch) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
+int cublas_getrf(void* h, int n, T* const* arrays, int lda, int* piv, int* info, int batch) {
+  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
   DeviceAccess open;
   if (!is_device(arrays, sizeof(T*) * batch) || !is_device(piv, sizeof(int) * n * batch) ||
       !is_device(info, sizeof(int) * batch))
@@ -576,9 +577,9 @@ int cublas_getrf(void*, int n, T* const* arrays, int lda, int* piv, int* info, i
 }
 
 template <typename T>
-int cublas_getrs(void*, int trans, int n, int nrhs, const T* const* arrays, int lda, const int* piv,
-                 T* const* barrays, int ldb, int* info, int batch) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
+int cublas_getrs(void* h, int trans, int n, int nrhs, const T* const* arrays, int lda,
+                 const int* piv, T* const* barrays, int ldb, int* info, int batch) {
+  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
   DeviceAccess open;
   *info = 0;
   if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 13;
@@ -589,9 +590,9 @@ int cublas_getrs(void*, int trans, int n, int nrhs, const T* const* arrays, int 
 }
 
 template <typename T>
-int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, T* const* carrays,
+int cublas_getri(void* h, int n, const T* const* arrays, int lda, const int* piv, T* const* carrays,
                  int ldc, int* info, int batch) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
+  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
   DeviceAccess open;
   if (!is_device(arrays, sizeof(T*) * batch) || !is_device(carrays, sizeof(T*) * batch)) return 13;
   for (int b = 0; b < batch; ++b) {
@@ -611,10 +612,10 @@ int cublas_getri(void*, int n, const T* const* arrays, int lda, const int* piv, 
 // m x n overwritten by X; only A's `uplo` triangle (0 lower, 1 upper) is read, its diagonal
 // taken as ones with diag 1; op is A (0) or A^T (1, 2 for these real types).
 template <typename T>
-int cublas_trsm(void*, int side, int uplo, int trans, int diag, int m, int n, const T* alpha,
+int cublas_trsm(void* h, int side, int uplo, int trans, int diag, int m, int n, const T* alpha,
                 const T* const* arrays, int lda, T* const* barrays, int ldb, int batch) {
   if (m < 0 || n < 0 || batch < 0 || ldb < std::max(1, m)) return 7;
-  if (emu::capturing()) {  // recorded with a copy of alpha
+  if (emu::capturing(h)) {  // recorded with a copy of alpha
     const T al = *alpha;
     emu::record(cudaGraphNodeTypeKernel, [=] {
       cublas_trsm<T>(nullptr, side, uplo, trans, diag, m, n, &al, arrays, lda, barrays, ldb, batch);
@@ -662,8 +663,8 @@ int cublas_trsm(void*, int side, int uplo, int trans, int diag, int m, int n, co
 // the other triangle left as it was; info[b] = j > 0 when the leading minor of order j is not
 // positive definite.
 template <typename T>
-int cusolver_potrf(void*, int uplo, int n, T* const* arrays, int lda, int* info, int batch) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
+int cusolver_potrf(void* h, int uplo, int n, T* const* arrays, int lda, int* info, int batch) {
+  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
   DeviceAccess open;
   if (!is_device(arrays, sizeof(T*) * batch) || !is_device(info, sizeof(int) * batch)) return 7;
   for (int b = 0; b < batch; ++b) {
@@ -710,14 +711,16 @@ int cufft_plan_many(int* plan, int rank, int* n, int* inembed, int, int, int* on
   *plan = static_cast<int>(fft_plans().size() - 1);
   return 0;
 }
-int cufft_set_stream(int, cudaStream_t) {
+int cufft_set_stream(int plan, cudaStream_t s) {
+  emu::set_handle_stream(static_cast<uintptr_t>(plan), s);
   return 0;
 }
 
 // One plan's transforms: `in` and `out` of complex (interleaved) or real items of type T.
 template <typename T>
 int cufft_exec(int plan, const void* in, void* out, int sign, char kind) {
-  if (emu::capturing()) return 15;  // (not recorded: the backend then runs the work uncaptured)
+  if (emu::capturing(emu::handle_stream(static_cast<uintptr_t>(plan))))
+    return 15;  // (not recorded: the backend then runs the work uncaptured)
   std::lock_guard<std::recursive_mutex> lock(emu_mutex());
   if (plan < 0 || plan >= static_cast<int>(fft_plans().size())) return 1;  // INVALID_PLAN
   const FftPlan& p = fft_plans()[plan];

@@ -238,7 +238,7 @@ int heuristic(void* handle, void* desc, void* a, void* b, void* c, void* d, void
 
 int matmul(void* handle, void* desc, const void* alpha, const void* A, void* adesc, const void* B,
            void* bdesc, const void* beta, const void* C, void* cdesc, void* D, void* ddesc,
-           const Algo* algo, void*, size_t workspace, cudaStream_t) {
+           const Algo* algo, void*, size_t workspace, cudaStream_t stream) {
   if (!handle || !desc || !adesc || !bdesc || !cdesc || !ddesc || !algo || !alpha || !beta)
     return kInvalid;
   const Desc& op = *static_cast<Desc*>(desc);
@@ -269,7 +269,7 @@ int matmul(void* handle, void* desc, const void* alpha, const void* A, void* ade
                 static_cast<int>(lb.ld), lb.stride, scalars[1], D, static_cast<int>(ld.ld),
                 ld.stride, lc.batch, op.compute);
   };
-  if (capturing()) {
+  if (capturing(stream)) {
     record(cudaGraphNodeTypeKernel, [run] { run(); });
     return 0;
   }
@@ -308,7 +308,7 @@ void store_item(void* base, int type, int64_t i, std::complex<double> v) {
 
 // Column-major C = alpha op(A) op(B) + beta C for each of `batch` matrices, in double (complex
 // double for the complex types; alpha and beta are then complex too).
-int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
+int cublas_gemm(void* h, int ta, int tb, int m, int n, int k, const void* alpha, const void* a,
                 int atype, int lda, long long sa, const void* b, int btype, int ldb, long long sb,
                 const void* beta, void* c, int ctype, int ldc, long long sc, int batch, int compute,
                 int) {
@@ -323,7 +323,7 @@ int cublas_gemm(void*, int ta, int tb, int m, int n, int k, const void* alpha, c
     return kInvalid;
   if (m == 0 || n == 0 || batch == 0 || skip_kernels()) return 0;
   const size_t scalar = (dbl ? 8 : 4) * (cplx ? 2 : 1);
-  if (capturing()) {  // recorded with copies of alpha and beta
+  if (capturing(h)) {  // recorded with copies of alpha and beta
     auto scalars = std::make_shared<std::array<char, 32>>();
     std::memcpy(scalars->data(), alpha, scalar);
     std::memcpy(scalars->data() + 16, beta, scalar);

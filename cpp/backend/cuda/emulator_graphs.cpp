@@ -2,6 +2,7 @@
 #include "backend/cuda/emulator_graphs.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -26,13 +27,26 @@ struct Exec {
 };
 
 std::mutex g_mu;
-Graph* g_capture = nullptr;  // the emulator has one stream: at most one capture at a time
+Graph* g_capture = nullptr;  // at most one capture at a time, on one stream
+cudaStream_t g_capture_stream = nullptr;
+std::map<uintptr_t, cudaStream_t> g_handle_streams;
 
 }  // namespace
 
-bool capturing() {
+bool capturing(cudaStream_t stream) {
   std::lock_guard<std::mutex> lock(g_mu);
-  return g_capture != nullptr;
+  return g_capture != nullptr && stream == g_capture_stream;
+}
+
+void set_handle_stream(uintptr_t handle, cudaStream_t stream) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_handle_streams[handle] = stream;
+}
+
+cudaStream_t handle_stream(uintptr_t handle) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  auto it = g_handle_streams.find(handle);
+  return it == g_handle_streams.end() ? nullptr : it->second;
 }
 
 void record(cudaGraphNodeType type, std::function<void()> run, void* dst, const void* src,
@@ -43,18 +57,20 @@ void record(cudaGraphNodeType type, std::function<void()> run, void* dst, const 
   g_capture->nodes.push_back(std::move(node));
 }
 
-cudaError_t begin_capture(cudaStream_t, cudaStreamCaptureMode) {
+cudaError_t begin_capture(cudaStream_t stream, cudaStreamCaptureMode) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (g_capture) return cudaErrorIllegalState;
   g_capture = new Graph;
+  g_capture_stream = stream;
   return cudaSuccess;
 }
 
-cudaError_t end_capture(cudaStream_t, cudaGraph_t* graph) {
+cudaError_t end_capture(cudaStream_t stream, cudaGraph_t* graph) {
   std::lock_guard<std::mutex> lock(g_mu);
-  if (!g_capture) return cudaErrorIllegalState;
+  if (!g_capture || stream != g_capture_stream) return cudaErrorIllegalState;
   *graph = reinterpret_cast<cudaGraph_t>(g_capture);
   g_capture = nullptr;
+  g_capture_stream = nullptr;
   return cudaSuccess;
 }
 
@@ -117,8 +133,8 @@ cudaError_t graph_node_set_enabled(cudaGraphExec_t exec, cudaGraphNode_t node, u
   return cudaSuccess;
 }
 
-cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t) {
-  if (capturing()) return cudaErrorStreamCaptureUnsupported;
+cudaError_t graph_launch(cudaGraphExec_t exec, cudaStream_t stream) {
+  if (capturing(stream)) return cudaErrorStreamCaptureUnsupported;
   auto* e = reinterpret_cast<Exec*>(exec);
   for (const Node& nd : e->nodes) {
     if (!nd.enabled) continue;
@@ -152,8 +168,8 @@ cudaError_t event_create(cudaEvent_t* e) {
   *e = reinterpret_cast<cudaEvent_t>(new Event);
   return cudaSuccess;
 }
-cudaError_t event_record(cudaEvent_t e, cudaStream_t) {
-  if (capturing()) return cudaErrorStreamCaptureUnsupported;
+cudaError_t event_record(cudaEvent_t e, cudaStream_t stream) {
+  if (capturing(stream)) return cudaErrorStreamCaptureUnsupported;
   auto* ev = reinterpret_cast<Event*>(e);
   ev->at = Clock::now();
   ev->recorded = true;

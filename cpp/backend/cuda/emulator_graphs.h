@@ -1,11 +1,12 @@
 // The emulator's internals shared by its files. Its CUDA graphs (emulator_graphs.cpp): while a
-// stream capture runs, the emulated copies, memsets, launches, GEMMs and QR calls are recorded
-// as nodes instead of run; an instantiated graph runs its nodes in the order they were
-// recorded (one stream, so that is their dependency order), with its copies' addresses as
-// last set, skipping the nodes turned off.
+// stream capture runs, the emulated copies, memsets, launches, GEMMs and QR calls issued on
+// that stream are recorded as nodes instead of run (work on other streams runs); an instantiated
+// graph runs its nodes in the order they were recorded (one stream, so that is their dependency
+// order), with its copies' addresses as last set, skipping the nodes turned off.
 #pragma once
 #include <cuda_runtime.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -13,7 +14,14 @@
 
 namespace arrax::cuda::emu {
 
-bool capturing();
+// Whether `stream` is being captured. A library handle's (or cuFFT plan's) stream is the one
+// last set on it.
+bool capturing(cudaStream_t stream);
+void set_handle_stream(uintptr_t handle, cudaStream_t stream);
+cudaStream_t handle_stream(uintptr_t handle);
+inline bool capturing(const void* handle) {
+  return capturing(handle_stream(reinterpret_cast<uintptr_t>(handle)));
+}
 // Records a node of the graph being captured: `run` for a kernel or memset; a copy of n bytes
 // from src to dst for a memcpy (`run` is then unused).
 void record(cudaGraphNodeType type, std::function<void()> run, void* dst = nullptr,

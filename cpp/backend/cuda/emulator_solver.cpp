@@ -74,7 +74,7 @@ int geqrf_size(void*, int m, int n, T*, int lda, int* lwork) {
 template <typename T>
 int geqrf(void* h, int m, int n, T* a, int lda, T* tau, T* work, int lwork, int* info) {
   if (m < 0 || n < 0 || lda < std::max(1, m) || lwork < 1) return kInvalid;
-  if (capturing()) {
+  if (capturing(h)) {
     record(cudaGraphNodeTypeKernel, [=] { geqrf<T>(h, m, n, a, lda, tau, work, lwork, info); });
     return 0;
   }
@@ -105,7 +105,7 @@ int orgqr(void* h, int m, int n, int k, T* a, int lda, const T* tau, T* work, in
           int* info) {
   if (m < 0 || n < 0 || n > m || k < 0 || k > n || lda < std::max(1, m) || lwork < 1)
     return kInvalid;
-  if (capturing()) {
+  if (capturing(h)) {
     record(cudaGraphNodeTypeKernel, [=] { orgqr<T>(h, m, n, k, a, lda, tau, work, lwork, info); });
     return 0;
   }
@@ -137,7 +137,7 @@ template <typename T>
 int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, T* w, T* work, int lwork, int* info) {
   if (jobz < 0 || jobz > 1 || uplo < 0 || uplo > 1 || n < 0 || lda < std::max(1, n) || lwork < 1)
     return kInvalid;
-  if (capturing()) {
+  if (capturing(h)) {
     record(cudaGraphNodeTypeKernel,
            [=] { syevd<T>(h, jobz, uplo, n, a, lda, w, work, lwork, info); });
     return 0;
@@ -182,7 +182,7 @@ int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int 
   if (jobu != 'S' || jobvt != 'S' || m < n || n < 0 || lda < std::max(1, m) ||
       ldu < std::max(1, m) || ldvt < std::max(1, n) || lwork < 1)
     return kInvalid;
-  if (capturing()) {
+  if (capturing(h)) {
     record(cudaGraphNodeTypeKernel, [=] {
       gesvd<T>(h, jobu, jobvt, m, n, a, lda, s, u, ldu, vt, ldvt, work, lwork, rwork, info);
     });

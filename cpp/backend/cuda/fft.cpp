@@ -48,14 +48,20 @@ const Cufft& cufft() {
   return c;
 }
 
-// A plan of `batch` packed 1-D transforms of n points (cached: plans are costly to make).
+// A plan of `batch` packed 1-D transforms of n points (cached: plans are costly to make), on
+// the stream of this call. A plan holds its stream: one recorded into a CUDA graph is set to
+// the capture's stream, so captures have plans of their own (runtime.h), apart from the ones
+// direct calls keep on the device's stream.
 int plan_1d(int device, int type, int64_t n, int64_t batch) {
   static std::mutex mu;
-  static std::map<std::tuple<int, int, int64_t, int64_t>, int> plans;
+  static std::map<std::tuple<int, int, int64_t, int64_t, bool>, int> plans;
   std::lock_guard<std::mutex> lock(mu);
-  auto key = std::make_tuple(device, type, n, batch);
+  auto key = std::make_tuple(device, type, n, batch, capturing());
   auto it = plans.find(key);
-  if (it != plans.end()) return it->second;
+  if (it != plans.end()) {
+    if (capturing()) cufft().set_stream(it->second, stream(device));
+    return it->second;
+  }
   int plan = 0, dims = static_cast<int>(n);
   if (int rc = cufft().plan_many(&plan, 1, &dims, nullptr, 1, 0, nullptr, 1, 0, type,
                                  static_cast<int>(batch)))

@@ -211,10 +211,10 @@ std::vector<Array> launch(const Recording& st, Instance& in, const std::vector<A
     (src ? g_args_copied : g_args_in_place) += 1;
     if (src == in.in_source[i]) continue;
     if (src)
-      check_graph(api.exec_memcpy_node_set_params_1d(in.exec, in.in_nodes[i], in.inputs[i].data(),
-                                                     src, args[i].nbytes(),
-                                                     cudaMemcpyDeviceToDevice),
-                  "cudaGraphExecMemcpyNodeSetParams1D");
+      check_graph(
+          api.exec_memcpy_node_set_params_1d(in.exec, in.in_nodes[i], in.inputs[i].data(), src,
+                                             args[i].nbytes(), cudaMemcpyDeviceToDevice),
+          "cudaGraphExecMemcpyNodeSetParams1D");
     if (!src || !in.in_source[i])
       check_graph(api.graph_node_set_enabled(in.exec, in.in_nodes[i], src != nullptr),
                   "cudaGraphNodeSetEnabled");
@@ -273,13 +273,16 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     }
   }
   in->pool = new_private_pool(dev);
-  check_graph(api.begin_capture(s, cudaStreamCaptureModeRelaxed), "cudaStreamBeginCapture");
   set_capture(in->pool);
+  cudaStream_t cs = stream(dev);  // (this thread's capture stream: runtime.h)
+  bool begun = false;
   try {
+    check_graph(api.begin_capture(cs, cudaStreamCaptureModeRelaxed), "cudaStreamBeginCapture");
+    begun = true;
     for (size_t i = 0; i < args.size(); ++i)
       if (args[i].nbytes())
         check_graph(api.memcpy_async(in->inputs[i].data(), sources[i].data(), args[i].nbytes(),
-                                     cudaMemcpyDeviceToDevice, s),
+                                     cudaMemcpyDeviceToDevice, cs),
                     "cudaMemcpyAsync");
     std::vector<Array> outs = run(in->inputs);
     std::unordered_map<const Buffer*, long> holds;  // results per buffer
@@ -294,7 +297,7 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     }
     for (const Array& y : outs) in->outputs.push_back(y.is_c_contiguous() ? y : y.contiguous(true));
     outs.clear();
-    set_capture(nullptr);  // the copied-out results are the caller's: from the device's cache
+    allocate_from_cache();  // the copied-out results are the caller's
     for (size_t j = 0; j < in->outputs.size(); ++j) {
       if (in->shared[j]) {
         results.push_back(in->outputs[j]);
@@ -304,16 +307,17 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
       results.back().buffer()->committed = st.out_committed[j];
       if (results[j].nbytes()) {
         check_graph(api.memcpy_async(results[j].data(), in->outputs[j].data(), results[j].nbytes(),
-                                     cudaMemcpyDeviceToDevice, s),
+                                     cudaMemcpyDeviceToDevice, cs),
                     "cudaMemcpyAsync");
         copy_bytes += results[j].nbytes();
       }
     }
-    check_graph(api.end_capture(s, &in->graph), "cudaStreamEndCapture");
-  } catch (...) {
+    check_graph(api.end_capture(cs, &in->graph), "cudaStreamEndCapture");
     set_capture(nullptr);
+  } catch (...) {
     cudaGraph_t partial = nullptr;
-    api.end_capture(s, &partial);
+    if (begun) api.end_capture(cs, &partial);
+    set_capture(nullptr);  // (after the capture ended: its stream goes back for reuse)
     if (partial) api.graph_destroy(partial);
     api.get_last_error();
     results.clear();

@@ -109,6 +109,12 @@ Pool& pool(int device) {
 }
 
 thread_local PrivatePool* t_capture = nullptr;
+// The capture's own stream: other threads keep issuing (and running) work on the device's
+// stream while this thread records, and none of it lands in the graph.
+thread_local cudaStream_t t_capture_stream = nullptr;
+thread_local bool t_capture_allocs = false;  // allocations from the capture's pool
+std::mutex g_capture_streams_mu;
+std::vector<cudaStream_t> g_capture_streams[kMaxDevices];  // free ones, per device
 
 size_t rounded_size(size_t n) {
   if (n == 0) n = 1;
@@ -133,7 +139,31 @@ struct PrivatePool {
 };
 
 void set_capture(PrivatePool* pool) {
+  if (t_capture_stream) {
+    std::lock_guard<std::mutex> lock(g_capture_streams_mu);
+    g_capture_streams[t_capture->device].push_back(t_capture_stream);
+  }
+  t_capture = nullptr;
+  t_capture_stream = nullptr;
+  if (!pool) return;
+  state(pool->device);  // (the device's set-up first)
+  cudaStream_t s = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_capture_streams_mu);
+    auto& free = g_capture_streams[pool->device];
+    if (!free.empty()) s = free.back(), free.pop_back();
+  }
+  if (!s) {
+    use_device(pool->device);
+    check(runtime_api().stream_create(&s, cudaStreamNonBlocking),
+          "jit (CUDA graph): cudaStreamCreate");
+  }
   t_capture = pool;
+  t_capture_stream = s;
+  t_capture_allocs = true;
+}
+void allocate_from_cache() {
+  t_capture_allocs = false;
 }
 bool capturing() {
   return t_capture != nullptr;
@@ -177,6 +207,7 @@ int device_count() {
 cudaStream_t stream(int device) {
   DeviceState& s = state(device);
   use_device(device);
+  if (t_capture_stream && t_capture->device == device) return t_capture_stream;
   return s.stream;
 }
 
@@ -193,7 +224,8 @@ void* allocate(size_t nbytes, int device) {
   const size_t size = rounded_size(nbytes);
   Pool& p = pool(device);
   std::lock_guard<std::mutex> lock(p.mu);
-  PrivatePool* pp = t_capture && t_capture->device == device ? t_capture : nullptr;
+  PrivatePool* pp =
+      t_capture && t_capture_allocs && t_capture->device == device ? t_capture : nullptr;
   if (pp) {
     auto pit = pp->free_blocks.lower_bound(size);
     if (pit != pp->free_blocks.end() && pit->first <= size + size / 8) {

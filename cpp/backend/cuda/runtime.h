@@ -59,7 +59,8 @@ constexpr bool complete(const RuntimeApi& api) {
   return api.event_destroy != nullptr;
 }
 
-// Makes `device` current on this thread and returns its stream.
+// Makes `device` current on this thread and returns its stream (while this thread records a
+// CUDA graph for the device, the capture's own stream).
 cudaStream_t stream(int device);
 const cudaDeviceProp& properties(int device);
 
@@ -67,12 +68,17 @@ const cudaDeviceProp& properties(int device);
 // wait for the GPU or copy from or to host memory cannot be recorded: such a call throws
 // CaptureUnsupported, which ends the capture and makes the caller run the work normally.
 // Memory allocated during the capture comes from (and freed returns to) `pool`, so that no
-// work outside the recorded graph reuses it while the graph lives.
+// work outside the recorded graph reuses it while the graph lives. set_capture(pool) also gives
+// the thread a stream of its own to record on (stream() returns it), so work that other
+// threads issue meanwhile runs as usual instead of joining the graph.
 struct PrivatePool;
 struct CaptureUnsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 void set_capture(PrivatePool* pool);  // nullptr: capture ended
+// From here to the capture's end, allocations come from the device's cache (the results a
+// recording hands to the caller).
+void allocate_from_cache();
 bool capturing();
 void check_not_capturing(const char* what);
 PrivatePool* new_private_pool(int device);
