@@ -719,3 +719,33 @@ def test_svd_on_the_gpu_matches_numpy(shape, dtype):
         np.linalg.svd(np.swapaxes(a, -1, -2), compute_uv=False),
         **tol,
     )
+
+
+@pytest.mark.parametrize(
+    "dtype", ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+)
+def test_integer_and_bool_matmul_runs_on_the_gpu(dtype):
+    """Integer and bool products run as a GPU kernel (cuBLAS has none), with NumPy's values:
+    wrapping on overflow, transposed and batched operands, tile edges, an empty contraction."""
+    rng = np.random.default_rng(11)
+    info = np.iinfo(dtype) if dtype != "bool" else None
+
+    def rand(*shape):
+        if dtype == "bool":
+            return rng.random(shape) < 0.3
+        return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
+
+    a, b = rand(3, 37, 21), rand(3, 21, 18)
+    before = arrax.cuda.host_runs().get("dot_general", 0)
+    cases = [  # (function, operands): each run by arrax on the GPU and by NumPy
+        (lambda m, x, y: x @ y, a, b),  # batched, sizes not multiples of the 16 x 16 tiles
+        (lambda m, x, y: m.swapaxes(x, -1, -2) @ y, rand(2, 21, 37), b[:2]),  # transposed
+        (lambda m, x, y: x @ y.T, a[0], rand(18, 21)),
+        (lambda m, x, y: m.dot(x, y), rand(5), rand(5)),  # a vector dot: 0-d result
+        (lambda m, x, y: x @ y, rand(4, 0), rand(0, 3)),  # K = 0: zeros
+        (lambda m, x, y: m.einsum("ij,kj->ik", x, y), rand(33, 17), rand(40, 17)),
+    ]
+    with np.errstate(over="ignore"):
+        for fn, x, y in cases:
+            close(fn(anp, gpu(x), gpu(y)), fn(np, x, y))
+    assert arrax.cuda.host_runs().get("dot_general", 0) == before

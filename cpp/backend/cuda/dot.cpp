@@ -105,6 +105,64 @@ Array as_matrices(const Array& x, const std::vector<int64_t>& batch,
   return v.contiguous(true);
 }
 
+// Integer and bool products (cuBLAS has none): C[b] = A[b] B[b] by 16 x 16 tiles staged in
+// shared memory, one tile of C per block of 256 threads, in an unsigned accumulator of at
+// least 32 bits (wrapping arithmetic: the result modulo 2^bits is NumPy's, whatever the width
+// summed in), or for bool the OR of ANDs. A and B are read through (batch, row, column)
+// element strides, so transposed operands need no copy.
+std::string int_gemm_source(DType dt) {
+  const std::string t = compute_type(dt);
+  const bool boolean = dt == DType::Bool;
+  const std::string acc =
+      boolean ? "unsigned int" : itemsize(dt) == 8 ? "unsigned long long" : "unsigned int";
+  Source s;
+  s << "struct AxArgs { long long w[12]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_int_gemm(const AxArgs a) {\n"
+    << "  const " << t << "* __restrict__ A = (const " << t << "*)a.w[0];\n"
+    << "  const " << t << "* __restrict__ B = (const " << t << "*)a.w[1];\n"
+    << "  " << t << "* __restrict__ C = (" << t << "*)a.w[2];\n"
+    << "  const long long M = a.w[3], N = a.w[4], K = a.w[5], batch = a.w[6];\n"
+    << "  const long long a_row = a.w[7], a_col = a.w[8], b_row = a.w[9], b_col = a.w[10];\n"
+    << "  const long long tiles_m = (M + 15) / 16, tiles_n = (N + 15) / 16;\n"
+    << "  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;\n"
+    << "  __shared__ " << acc << " ta[16][17], tb[16][17];\n"
+    << "  for (long long tile = blockIdx.x; tile < batch * tiles_m * tiles_n; tile += gridDim.x) {\n"
+    << "    const long long b = tile / (tiles_m * tiles_n), r = tile % (tiles_m * tiles_n);\n"
+    << "    const long long row = r / tiles_n * 16 + ty, col = r % tiles_n * 16 + tx;\n"
+    << "    const " << t << "* Ab = A + b * a.w[11];\n"
+    << "    const " << t << "* Bb = B + b * K * N;\n"
+    << "    " << acc << " sum = 0;\n"
+    << "    for (long long k0 = 0; k0 < K; k0 += 16) {\n"
+    << "      ta[ty][tx] = row < M && k0 + tx < K ? (" << acc
+    << ")Ab[row * a_row + (k0 + tx) * a_col] : 0;\n"
+    << "      tb[ty][tx] = k0 + ty < K && col < N ? (" << acc
+    << ")Bb[(k0 + ty) * b_row + col * b_col] : 0;\n"
+    << "      __syncthreads();\n"
+    << "      for (int k = 0; k < 16; ++k) sum " << (boolean ? "|= ta[ty][k] & tb[k][tx]" : "+= ta[ty][k] * tb[k][tx]")
+    << ";\n"
+    << "      __syncthreads();\n"
+    << "    }\n"
+    << "    if (row < M && col < N) C[(b * M + row) * N + col] = (" << t << ")sum;\n"
+    << "  }\n}\n";
+  return s.str();
+}
+
+// Row-major out (B, M, N) = a b for the integer and bool dtypes, a (B, M, K) and b (B, K, N)
+// as as_matrices gives them (contiguous, or transposed: `at`, `bt`).
+void int_gemm(const Array& a, bool at, const Array& b, bool bt, Array& out, int64_t B, int64_t M,
+              int64_t N, int64_t K, int device) {
+  const DType dt = out.dtype();
+  KernelHandle k = kernel_for(std::string(1, static_cast<char>(dt)), "ax_int_gemm", device,
+                              [&] { return int_gemm_source(dt); });
+  // Both operands' batch stride is their matrix size (as_matrices makes them contiguous).
+  const int64_t tiles = B * ((M + 15) / 16) * ((N + 15) / 16);
+  const unsigned grid = static_cast<unsigned>(std::min<int64_t>(tiles, int64_t{1} << 20));
+  launch_kernel(k, device, grid, 256,
+                {reinterpret_cast<long long>(a.data()), reinterpret_cast<long long>(b.data()),
+                 reinterpret_cast<long long>(out.data()), M, N, K, B, at ? 1 : K, at ? M : 1,
+                 bt ? 1 : N, bt ? K : 1, M * K});
+}
+
 std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& in,
                               const Params& p) {
   const Array &lhs = in[0], &rhs = in[1];
@@ -138,7 +196,8 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
       compute = 70;
       break;
     default:
-      return run_on_host(*prim, in, p, dev);
+      if (!is_integer(dt) && !is_bool(dt)) return run_on_host(*prim, in, p, dev);
+      data_type = compute = -1;  // (int_gemm below)
   }
   const AbstractValue oa = prim->abstract_eval(avals_of(in), p)[0];
   const dot::DotDims d = dot::dot_dims(lhs.shape(), rhs.shape(), p);
@@ -154,6 +213,10 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
   bool at = false, bt = false;
   Array a = as_matrices(lhs, lb, lf, lc, at);  // (B, M, K), or (B, K, M) when at
   Array b = as_matrices(rhs, rb, rc, rf, bt);  // (B, K, N), or (B, N, K) when bt
+  if (data_type < 0) {
+    int_gemm(a, at, b, bt, out, B, M, N, K, dev.index);
+    return {out};
+  }
   // Row-major C = A B is column-major C^T = B^T A^T: cuBLAS's "A" is our b, its "B" our a.
   // (1, 0) and (0, 0): read as real scalars, or as complex ones for complex data.
   const float one_f[2] = {1, 0}, zero_f[2] = {0, 0};
@@ -178,6 +241,14 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
 
 void* cublas_handle(int device) {
   return handle(device);
+}
+
+std::vector<std::string> dot_sources() {
+  std::vector<std::string> r;
+  for (DType dt : {DType::Bool, DType::Int8, DType::Int16, DType::Int32, DType::Int64, DType::UInt8,
+                   DType::UInt16, DType::UInt32, DType::UInt64})
+    r.push_back(int_gemm_source(dt));
+  return r;
 }
 
 void gemm_rows(int device, DType dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K,

@@ -53,6 +53,7 @@ std::vector<std::string> sort_sources();
 std::vector<std::string> pooling_sources();
 std::vector<std::string> conv_sources();
 std::vector<std::string> linalg_sources();
+std::vector<std::string> dot_sources();  // the integer and bool products
 std::vector<std::string> cusolver_sources();
 std::string reduction_source(const std::string& kind, DType in, DType out, int kept_dims,
                              int reduced_dims, bool thread_per_row, bool vector = false,
