@@ -340,7 +340,7 @@ std::string complex_convert(DType from, DType to, const std::string& e) {
 }
 
 // Complex operations (any operand complex): arithmetic, conj/real/imag/abs, exp/exp2/expm1,
-// log/log2/log10/log1p, sqrt, pow, sin/cos/tan, sinh/cosh/tanh,
+// log/log2/log10/log1p, sqrt, pow, the trigonometric and hyperbolic functions and their inverses,
 // is_nan/is_inf/is_finite, comparisons, max/min/fmax/fmin, select, copies and conversions, by the
 // prelude's ax_c* functions, which compute what the CPU's std::complex does (NumPy's Smith
 // division); "" for the others, which run through the host.
@@ -385,8 +385,9 @@ std::string complex_op_code(const std::string& name, const std::vector<std::stri
   if (name == "log1p") return assign("ax_clog1p(" + a[0] + ")");
   if (name == "pow") return assign("ax_cpow(" + a[0] + ", " + a[1] + ")");
   static const std::unordered_map<std::string, std::string> trig = {
-      {"sin", "ax_csin"},   {"cos", "ax_ccos"},   {"tan", "ax_ctan"},
-      {"sinh", "ax_csinh"}, {"cosh", "ax_ccosh"}, {"tanh", "ax_ctanh"}};
+      {"sin", "ax_csin"},   {"cos", "ax_ccos"},     {"tan", "ax_ctan"},     {"sinh", "ax_csinh"},
+      {"cosh", "ax_ccosh"}, {"tanh", "ax_ctanh"},   {"asin", "ax_casin"},   {"acos", "ax_cacos"},
+      {"atan", "ax_catan"}, {"asinh", "ax_casinh"}, {"acosh", "ax_cacosh"}, {"atanh", "ax_catanh"}};
   if (auto it = trig.find(name); it != trig.end()) return assign(it->second + "(" + a[0] + ")");
   if (name == "sqrt") return assign("ax_csqrt(" + a[0] + ")");
   if (name == "is_nan")

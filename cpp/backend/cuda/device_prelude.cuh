@@ -495,12 +495,34 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_cpow(ax_cplx<R> a, a
 template <class R> __device__ __forceinline__ R ax_mulz(R a, R b) {
   return a == R(0) ? a * ax_copysign(R(1), b) : a * b;
 }
+// (c cosh t, s sinh t) for finite t >= 0, where cosh t may overflow but the products need not
+// (1e-30 cosh 120 in float32): past T = log(max) / 1 cosh and sinh are e^t / 2, applied in
+// steps of e^T, as glibc does.
+template <class R> __device__ __forceinline__ void ax_hyp_products(R t, R c, R s, R& cc, R& ss) {
+  const R T = sizeof(R) == 4 ? R(88) : R(709);
+  if (t <= T) {
+    cc = ax_mulz(c, ax_cosh(t));
+    ss = ax_mulz(s, ax_sinh(t));
+    return;
+  }
+  const R eT = ax_exp(T);
+  R c2 = c * eT * R(0.5), s2 = s * eT * R(0.5), rest = t - T;
+  if (rest > T) {
+    rest -= T;
+    c2 *= eT;
+    s2 *= eT;
+  }
+  const R e = ax_exp(rest);
+  cc = ax_mulz(c2, e);
+  ss = ax_mulz(s2, e);
+}
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_csinh(ax_cplx<R> z) {
   const R x = z.re, y = z.im, rx = ax_abs(x);
   const bool neg = ax_signbit(x);
   if (ax_isfinite(rx)) {
     if (ax_isfinite(y)) {
-      const R re = ax_mulz(ax_cos(y), ax_sinh(rx)), im = ax_mulz(ax_sin(y), ax_cosh(rx));
+      R re, im;
+      ax_hyp_products(rx, ax_sin(y), ax_cos(y), im, re);
       return ax_cplx<R>{neg ? -re : re, im};
     }
     if (rx == R(0)) return ax_cplx<R>{x, y - y};
@@ -519,8 +541,11 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_csinh(ax_cplx<R> z) 
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_ccosh(ax_cplx<R> z) {
   const R x = z.re, y = z.im, rx = ax_abs(x);
   if (ax_isfinite(x)) {
-    if (ax_isfinite(y))
-      return ax_cplx<R>{ax_mulz(ax_cos(y), ax_cosh(rx)), ax_mulz(ax_sin(y), ax_sinh(x))};
+    if (ax_isfinite(y)) {
+      R re, im;
+      ax_hyp_products(rx, ax_cos(y), ax_sin(y), re, im);
+      return ax_cplx<R>{re, ax_signbit(x) ? -im : im};
+    }
     return ax_cplx<R>{y - y, x == R(0) ? R(0) : y - y};
   }
   if (ax_isinf(x)) {
@@ -539,8 +564,9 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_csin(ax_cplx<R> z) {
   const bool neg = ax_signbit(x);
   if (ax_isfinite(y)) {
     if (ax_isfinite(rx)) {
-      const R re = ax_mulz(ax_sin(rx), ax_cosh(y)), im = ax_mulz(ax_cos(rx), ax_sinh(y));
-      return ax_cplx<R>{neg ? -re : re, im};
+      R re, im;
+      ax_hyp_products(ax_abs(y), ax_sin(rx), ax_cos(rx), re, im);
+      return ax_cplx<R>{neg ? -re : re, ax_signbit(y) ? -im : im};
     }
     return ax_cplx<R>{rx - rx, y == R(0) ? y : rx - rx};
   }
@@ -586,5 +612,156 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_ctan(ax_cplx<R> z) {
   const R x = z.re, y = z.im;
   if ((!ax_isfinite(x)) && y == R(0)) return ax_cplx<R>{x - x, y};
   const ax_cplx<R> w = ax_ctanh(ax_cplx<R>{-y, x});
+  return ax_cplx<R>{w.im, -w.re};
+}
+// The inverse trigonometric and hyperbolic functions of complex numbers, with the special
+// cases (infinities, NaNs, signed zeros) glibc's casin, cacos, casinh, cacosh and catanh give
+// NumPy; catan is -i catanh(iz), as C99 defines it.
+//
+// The arcsine's parts for finite x, y >= 0 by Hull, Fairgrieve and Tang's algorithm (ACM TOMS
+// 23(3), 1997): with r = |z + 1|, s = |z - 1|, a = (r + s) / 2 and b = x / a, the real part
+// is asin(b) (acos(b) for the arccosine) where b is not near 1, and the imaginary part
+// log(a + sqrt(a^2 - 1)), each rewritten without cancellation where it would lose digits
+// (near the real segment [-1, 1] and the branch points). Beyond 1/eps the 1 in 1 - z^2 is
+// lost: asin z = atan2(x, y) + i log 2|z| there.
+template <class R> __device__ __forceinline__ void ax_casin_parts(R x, R y, R& re, R& im, R& acos_re) {
+  const R eps = sizeof(R) == 4 ? R(1.1920929e-07f) : R(2.220446049250313e-16);
+  if (x > R(1) / eps || y > R(1) / eps) {
+    re = ax_atan2(x, y);
+    acos_re = ax_atan2(y, x);
+    im = ax_log(ax_hypot(x * R(0.5), y * R(0.5))) + R(1.3862943611198906);  // log|z/2| + log 4
+    return;
+  }
+  if (x < R(1) && y < eps * (R(1) - x)) {  // y's first order is exact here
+    re = ax_asin(x);
+    acos_re = ax_acos(x);
+    im = y / ax_sqrt((R(1) - x) * (R(1) + x));
+    return;
+  }
+  const R r = ax_hypot(x + R(1), y), s = ax_hypot(x - R(1), y);
+  const R a = R(0.5) * (r + s), b = x / a, y2 = y * y;
+  if (b <= R(0.6417)) {
+    re = ax_asin(b);
+    acos_re = ax_acos(b);
+  } else {  // sqrt(a^2 - x^2)... written from r and s
+    const R d = x <= R(1) ? ax_sqrt(R(0.5) * (a + x) * (y2 / (r + x + R(1)) + (s + (R(1) - x))))
+                          : y * ax_sqrt(R(0.5) * ((a + x) / (r + x + R(1)) + (a + x) / (s + (x - R(1)))));
+    re = ax_atan(x / d);
+    acos_re = ax_atan(d / x);
+  }
+  if (a <= R(1.5)) {  // a - 1 from r and s, then log1p
+    const R am1 = x < R(1) ? R(0.5) * (y2 / (r + x + R(1)) + y2 / (s + (R(1) - x)))
+                           : R(0.5) * (y2 / (r + x + R(1)) + (s + (x - R(1))));
+    im = ax_log1p(am1 + ax_sqrt(am1 * (a + R(1))));
+  } else {
+    im = ax_log(a + ax_sqrt(a * a - R(1)));
+  }
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_casinh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, inf = ax_inf(x), nan = inf - inf;
+  if (!ax_isfinite(x) || !ax_isfinite(y)) {
+    if (ax_isinf(y))
+      return ax_cplx<R>{ax_copysign(inf, x),
+                        x != x ? nan : ax_copysign(ax_isinf(x) ? R(0.7853981633974483) : R(1.5707963267948966), y)};
+    if (!ax_isfinite(x))
+      return ax_cplx<R>{x, (ax_isinf(x) && y == y) || (x != x && y == R(0)) ? ax_copysign(R(0), y) : nan};
+    return ax_cplx<R>{nan, nan};
+  }
+  if (x == R(0) && y == R(0)) return z;
+  R re, im, acos_re;  // asinh(x + iy) = -i asin(iz), by the symmetries from asin(|y| + i|x|)
+  ax_casin_parts(ax_abs(y), ax_abs(x), re, im, acos_re);
+  return ax_cplx<R>{ax_copysign(im, x), ax_copysign(re, y)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_casin(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, inf = ax_inf(x), nan = inf - inf;
+  if (x != x || y != y) {
+    if (x == R(0)) return z;
+    if (ax_isinf(x) || ax_isinf(y)) return ax_cplx<R>{nan, ax_copysign(inf, y)};
+    return ax_cplx<R>{nan, nan};
+  }
+  const ax_cplx<R> w = ax_casinh(ax_cplx<R>{-y, x});
+  return ax_cplx<R>{w.im, -w.re};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cacos(ax_cplx<R> z) {
+  const R x = z.re, y = z.im;
+  if (!ax_isfinite(x) || !ax_isfinite(y) || (x == R(0) && y == R(0))) {
+    const ax_cplx<R> s = ax_casin(z);  // pi/2 - asin z, with +0 for a zero real part
+    const R re = R(1.5707963267948966) - s.re;
+    return ax_cplx<R>{re == R(0) ? R(0) : re, -s.im};
+  }
+  R re, im, acos_re;
+  ax_casin_parts(ax_abs(x), ax_abs(y), re, im, acos_re);
+  return ax_cplx<R>{ax_signbit(x) ? R(3.141592653589793) - acos_re : acos_re, -ax_copysign(im, y)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cacosh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, inf = ax_inf(x), nan = inf - inf;
+  if (!ax_isfinite(x) || !ax_isfinite(y)) {
+    if (ax_isinf(y)) {
+      const R angle = !ax_isinf(x) ? R(1.5707963267948966) : x < R(0) ? R(2.356194490192345) : R(0.7853981633974483);
+      return ax_cplx<R>{inf, x != x ? nan : ax_copysign(angle, y)};
+    }
+    if (ax_isinf(x)) return ax_cplx<R>{inf, y == y ? ax_copysign(ax_signbit(x) ? R(3.141592653589793) : R(0), y) : nan};
+    return ax_cplx<R>{nan, x == R(0) ? R(1.5707963267948966) : nan};  // (+-0 + i NaN: NaN + i pi/2)
+  }
+  if (x == R(0) && y == R(0)) return ax_cplx<R>{R(0), ax_copysign(R(1.5707963267948966), y)};
+  const ax_cplx<R> w = ax_cacos(z);  // acosh z = +-i acos z, the sign giving a real part >= 0
+  return ax_cplx<R>{ax_abs(w.im), ax_copysign(w.re, y)};
+}
+// a^2 + b^2 - 1 without cancellation near the unit circle (products exact in double, or by FMA).
+template <class R> __device__ __forceinline__ R ax_x2y2m1(R a, R b) {
+  const double da = a, db = b, t1 = da * da, t2 = db * db;
+  if (sizeof(R) == 4) return R((t1 - 1.0) + t2);
+  return R(((t1 - 1.0) + t2) + (fma(da, da, -t1) + fma(db, db, -t2)));
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_catanh(ax_cplx<R> z) {
+  const R x = z.re, y = z.im, inf = ax_inf(x), nan = inf - inf, pi2 = R(1.5707963267948966);
+  if (!ax_isfinite(x) || !ax_isfinite(y)) {
+    if (ax_isinf(y)) return ax_cplx<R>{ax_copysign(R(0), x), ax_copysign(pi2, y)};
+    if (ax_isinf(x) || x == R(0)) return ax_cplx<R>{ax_copysign(R(0), x), y == y ? ax_copysign(pi2, y) : nan};
+    return ax_cplx<R>{nan, nan};
+  }
+  if (x == R(0) && y == R(0)) return z;
+  const R eps = sizeof(R) == 4 ? R(1.1920929e-07f) : R(2.220446049250313e-16);
+  const R ax = ax_abs(x), ay = ax_abs(y);
+  if (ax >= R(16) / eps || ay >= R(16) / eps) {  // atanh z ~ 1/z: the real part of 1/z
+    R re;
+    if (ay <= R(1)) {
+      re = R(1) / x;
+    } else if (ax <= R(1)) {
+      re = x / y / y;
+    } else {
+      const R h = ax_hypot(x * R(0.5), y * R(0.5));
+      re = x / h / h * R(0.25);
+    }
+    return ax_cplx<R>{re, ax_copysign(pi2, y)};
+  }
+  R re;  // log(|1 + z| / |1 - z|) / 2, through log1p where the ratio is near 1
+  if (ax == R(1) && ay < eps * eps) {
+    re = ax_copysign(R(0.5), x) * (R(0.6931471805599453) - ax_log(ay));
+  } else {
+    const R y2 = ay >= eps * eps ? y * y : R(0);
+    const R num = y2 + (R(1) + x) * (R(1) + x), den = y2 + (R(1) - x) * (R(1) - x);
+    const R f = num / den;
+    re = f < R(0.5) ? R(0.25) * ax_log(f) : R(0.25) * ax_log1p(R(4) * x / den);
+  }
+  R a = ax, b = ay;  // the imaginary part: atan2(2y, 1 - x^2 - y^2) / 2
+  if (a < b) {
+    const R t = a;
+    a = b;
+    b = t;
+  }
+  R d;
+  if (b < eps * R(0.5)) {
+    d = (R(1) - a) * (R(1) + a);
+    if (d == R(0)) d = R(0);
+  } else if (a >= R(1) || (a < R(0.75) && b < R(0.5))) {
+    d = (R(1) - a) * (R(1) + a) - b * b;
+  } else {
+    d = -ax_x2y2m1(a, b);
+  }
+  return ax_cplx<R>{re, R(0.5) * ax_atan2(R(2) * y, d)};
+}
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_catan(ax_cplx<R> z) {
+  const ax_cplx<R> w = ax_catanh(ax_cplx<R>{-z.im, z.re});
   return ax_cplx<R>{w.im, -w.re};
 }

@@ -113,8 +113,9 @@ Array as_matrices(const Array& x, const std::vector<int64_t>& batch,
 std::string int_gemm_source(DType dt) {
   const std::string t = compute_type(dt);
   const bool boolean = dt == DType::Bool;
-  const std::string acc =
-      boolean ? "unsigned int" : itemsize(dt) == 8 ? "unsigned long long" : "unsigned int";
+  const std::string acc = boolean             ? "unsigned int"
+                          : itemsize(dt) == 8 ? "unsigned long long"
+                                              : "unsigned int";
   Source s;
   s << "struct AxArgs { long long w[12]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_int_gemm(const AxArgs a) {\n"
@@ -126,7 +127,8 @@ std::string int_gemm_source(DType dt) {
     << "  const long long tiles_m = (M + 15) / 16, tiles_n = (N + 15) / 16;\n"
     << "  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;\n"
     << "  __shared__ " << acc << " ta[16][17], tb[16][17];\n"
-    << "  for (long long tile = blockIdx.x; tile < batch * tiles_m * tiles_n; tile += gridDim.x) {\n"
+    << "  for (long long tile = blockIdx.x; tile < batch * tiles_m * tiles_n; tile += gridDim.x) "
+       "{\n"
     << "    const long long b = tile / (tiles_m * tiles_n), r = tile % (tiles_m * tiles_n);\n"
     << "    const long long row = r / tiles_n * 16 + ty, col = r % tiles_n * 16 + tx;\n"
     << "    const " << t << "* Ab = A + b * a.w[11];\n"
@@ -138,8 +140,8 @@ std::string int_gemm_source(DType dt) {
     << "      tb[ty][tx] = k0 + ty < K && col < N ? (" << acc
     << ")Bb[(k0 + ty) * b_row + col * b_col] : 0;\n"
     << "      __syncthreads();\n"
-    << "      for (int k = 0; k < 16; ++k) sum " << (boolean ? "|= ta[ty][k] & tb[k][tx]" : "+= ta[ty][k] * tb[k][tx]")
-    << ";\n"
+    << "      for (int k = 0; k < 16; ++k) sum "
+    << (boolean ? "|= ta[ty][k] & tb[k][tx]" : "+= ta[ty][k] * tb[k][tx]") << ";\n"
     << "      __syncthreads();\n"
     << "    }\n"
     << "    if (row < M && col < N) C[(b * M + row) * N + col] = (" << t << ")sum;\n"
