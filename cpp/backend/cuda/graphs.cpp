@@ -23,6 +23,7 @@
 // used, and a timing trial (below) keeps a recorded graph only when its replays beat direct
 // runs: a graph saves the host's launch work, which counts when the host is the bottleneck,
 // and adds its copies, which count when the GPU is.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -239,7 +240,8 @@ std::vector<Array> launch(const Recording& st, Instance& in, const std::vector<A
   return results;
 }
 
-bool prepare(Instance& in, const std::vector<Array>& args, size_t copy_bytes);
+bool prepare(Instance& in, const std::vector<Array>& results,
+             const std::vector<std::pair<const void*, const void*>>& copy_ends, size_t copy_bytes);
 
 // Whether the caller could be given `y` itself: contiguous, big, and held by nothing but the
 // run's results (`holds` of them share its buffer), so made by the recorded work.
@@ -258,13 +260,16 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
   row_counters(d);  // made (and zeroed) outside the capture
   auto in = std::make_unique<Instance>();
   std::vector<Array> sources;  // what the copy nodes read on this first run
-  size_t copy_bytes = 0;
+  std::vector<bool> in_place;
+  size_t copy_bytes = 0, scratch_bytes = 0;
   for (const Array& a : args) {
     bool own = a.buffer()->owner == nullptr && !a.buffer()->readonly && a.is_c_contiguous();
     for (const Array& earlier : in->inputs) own = own && earlier.buffer() != a.buffer();
-    if (own) {  // read in place (its copy node, recorded on itself, is turned off)
+    in_place.push_back(own);
+    if (own) {  // read in place
       in->inputs.push_back(a);
       sources.push_back(a);
+      scratch_bytes = std::max(scratch_bytes, a.nbytes());
     } else {  // its own copy: memory arrax may write (not NumPy's or a DLPack producer's)
       in->inputs.push_back(Array::empty(a.shape(), a.dtype(), d));
       in->inputs.back().buffer()->committed = a.buffer()->committed;  // (results inherit it)
@@ -272,6 +277,14 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
       copy_bytes += a.nbytes();
     }
   }
+  // The copy node of an argument read in place is recorded as a copy of it into scratch
+  // memory (copies may not overlap), turned off before any launch, and pointed at the input
+  // when a later call's argument has to be copied there. (The scratch goes once the graph
+  // is instantiated: no launch runs the node before it is pointed elsewhere.)
+  const Array scratch = Array::empty(Shape{static_cast<int64_t>(scratch_bytes)}, DType::UInt8, d);
+  std::vector<std::pair<const void*, const void*>> copy_ends;  // each node's (dst, src)
+  for (size_t i = 0; i < args.size(); ++i)
+    copy_ends.emplace_back(in_place[i] ? scratch.data() : in->inputs[i].data(), sources[i].data());
   in->pool = new_private_pool(dev);
   set_capture(in->pool);
   cudaStream_t cs = stream(dev);  // (this thread's capture stream: runtime.h)
@@ -281,8 +294,8 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     begun = true;
     for (size_t i = 0; i < args.size(); ++i)
       if (args[i].nbytes())
-        check_graph(api.memcpy_async(in->inputs[i].data(), sources[i].data(), args[i].nbytes(),
-                                     cudaMemcpyDeviceToDevice, cs),
+        check_graph(api.memcpy_async(const_cast<void*>(copy_ends[i].first), copy_ends[i].second,
+                                     args[i].nbytes(), cudaMemcpyDeviceToDevice, cs),
                     "cudaMemcpyAsync");
     std::vector<Array> outs = run(in->inputs);
     std::unordered_map<const Buffer*, long> holds;  // results per buffer
@@ -325,9 +338,9 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
     return false;
   }
   try {
-    if (prepare(*in, results, copy_bytes)) {
-      for (size_t i = 0; i < args.size(); ++i)  // (sources[i] is inputs[i] for those read in place)
-        if (in->in_nodes[i] && sources[i].buffer() == in->inputs[i].buffer())
+    if (prepare(*in, results, copy_ends, copy_bytes)) {
+      for (size_t i = 0; i < args.size(); ++i)
+        if (in->in_nodes[i] && in_place[i])
           check_graph(api.graph_node_set_enabled(in->exec, in->in_nodes[i], 0),
                       "cudaGraphNodeSetEnabled");
         else if (in->in_nodes[i])
@@ -344,9 +357,10 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
   return false;
 }
 
-// Finds the copies' nodes in the recorded graph and instantiates it; false when the graph
-// is not worth replaying (or its copies are not where they were put).
-bool prepare(Instance& in, const std::vector<Array>& results, size_t copy_bytes) {
+// Finds the copies' nodes (by their ends) in the recorded graph and instantiates it; false when the
+// graph is not worth replaying (or its copies are not where they were put).
+bool prepare(Instance& in, const std::vector<Array>& results,
+             const std::vector<std::pair<const void*, const void*>>& copy_ends, size_t copy_bytes) {
   const RuntimeApi& api = runtime_api();
   size_t n = 0;
   check_graph(api.graph_get_nodes(in.graph, nullptr, &n), "cudaGraphGetNodes");
@@ -363,7 +377,8 @@ bool prepare(Instance& in, const std::vector<Array>& results, size_t copy_bytes)
     cudaMemcpy3DParms p;
     check_graph(api.memcpy_node_get_params(node, &p), "cudaGraphMemcpyNodeGetParams");
     for (size_t i = 0; i < in.inputs.size(); ++i)
-      if (in.inputs[i].nbytes() && p.dstPtr.ptr == in.inputs[i].data() && !in.in_nodes[i]) {
+      if (in.inputs[i].nbytes() && p.dstPtr.ptr == copy_ends[i].first &&
+          p.srcPtr.ptr == copy_ends[i].second && !in.in_nodes[i]) {
         in.in_nodes[i] = node;
         found += 1;
       }
