@@ -305,3 +305,52 @@ def test_complex_matmul_runs_on_the_gpu(dtype):
         for name, value in defaults.items():
             arrax._core._cuda_set_tunable(name, value)
     assert arrax.cuda.host_runs() == before
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_linalg_runs_on_the_gpu(dtype):
+    """solve, inv, det/slogdet, cholesky and the triangular solves of complex stacks through
+    cuBLAS's and cuSOLVER's complex routines: NumPy's values, LinAlgError for a singular or not
+    positive definite matrix; nothing through the host."""
+    import arrax.scipy.linalg as asl
+
+    rng = np.random.default_rng(12)
+
+    def crand(*shape):
+        return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(dtype)
+
+    a, b, v = crand(3, 5, 5), crand(3, 5, 2), crand(5)
+    h = a @ np.conj(a.swapaxes(-1, -2)) + 5 * np.eye(5)  # Hermitian positive definite
+    tri = np.tril(a) + 4 * np.eye(5)
+    tol = 2e-4 if dtype == "complex64" else 1e-10
+    before = arrax.cuda.host_runs()
+    ga, gb, gh, gt = gpu(a), gpu(b), gpu(h), gpu(tri)
+    close(anp.linalg.solve(ga, gb), np.linalg.solve(a, b), tol, tol)
+    close(anp.linalg.solve(ga, gpu(v)), np.linalg.solve(a, v), tol, tol)
+    close(anp.linalg.inv(ga), np.linalg.inv(a), tol, tol)
+    close(anp.linalg.det(ga), np.linalg.det(a), tol, tol)
+    sign, logdet = anp.linalg.slogdet(ga)
+    want_sign, want_logdet = np.linalg.slogdet(a)
+    close(sign, want_sign, tol, tol)
+    close(logdet, want_logdet, tol, tol)
+    close(anp.linalg.cholesky(gh), np.linalg.cholesky(h), tol, tol)
+    for trans in (0, 1, 2):
+        op = [lambda m: m, lambda m: m.swapaxes(-1, -2), lambda m: np.conj(m.swapaxes(-1, -2))]
+        want = np.linalg.solve(op[trans](tri), b)
+        got = asl.solve_triangular(gt, gb, lower=True, trans=trans)
+        close(got, want, tol, tol)
+        got_upper = asl.solve_triangular(
+            gpu(tri.swapaxes(-1, -2).copy()), gb, lower=False, trans=trans
+        )
+        close(got_upper, np.linalg.solve(op[trans](tri.swapaxes(-1, -2)), b), tol, tol)
+    assert arrax.cuda.host_runs() == before
+    singular = a.copy()
+    singular[1, 3] = 0  # a zero row: singular, whatever the rounding
+    with pytest.raises(np.linalg.LinAlgError):
+        anp.linalg.inv(gpu(singular))
+    not_pd = h.copy()
+    not_pd[2] -= 100 * np.eye(5, dtype=dtype)
+    with pytest.raises(np.linalg.LinAlgError):
+        anp.linalg.cholesky(gpu(not_pd))
+    sign0, logdet0 = anp.linalg.slogdet(gpu(singular))
+    assert complex(np.asarray(sign0)[1]) == 0 and np.asarray(logdet0)[1] == -np.inf

@@ -519,179 +519,6 @@ int library_set_stream(void* handle, cudaStream_t s) {
   return 0;
 }
 
-// ---- cuBLAS: batched LU (LAPACK's getrf/getrs/getri, column-major, 1-based pivots) ---------
-
-template <typename T>
-void lu_solve(const T* a, int n, int lda, const int* piv, T* b, bool trans) {
-  auto A = [&](int i, int j) { return static_cast<double>(a[i + j * lda]); };
-  std::vector<double> x(b, b + n);
-  if (!trans) {  // A = P^T L U: x = U^-1 L^-1 P b
-    for (int i = 0; i < n; ++i) std::swap(x[i], x[piv[i] - 1]);
-    for (int i = 0; i < n; ++i)
-      for (int j = 0; j < i; ++j) x[i] -= A(i, j) * x[j];
-    for (int i = n - 1; i >= 0; --i) {
-      for (int j = i + 1; j < n; ++j) x[i] -= A(i, j) * x[j];
-      x[i] /= A(i, i);
-    }
-  } else {  // A^T = U^T L^T P: x = P^T L^-T U^-T b
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < i; ++j) x[i] -= A(j, i) * x[j];
-      x[i] /= A(i, i);
-    }
-    for (int i = n - 1; i >= 0; --i)
-      for (int j = i + 1; j < n; ++j) x[i] -= A(j, i) * x[j];
-    for (int i = n - 1; i >= 0; --i) std::swap(x[i], x[piv[i] - 1]);
-  }
-  for (int i = 0; i < n; ++i) b[i] = static_cast<T>(x[i]);
-}
-
-template <typename T>
-int cublas_getrf(void* h, int n, T* const* arrays, int lda, int* piv, int* info, int batch) {
-  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
-  DeviceAccess open;
-  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(piv, sizeof(int) * n * batch) ||
-      !is_device(info, sizeof(int) * batch))
-    return 13;
-  for (int b = 0; b < batch; ++b) {
-    T* a = arrays[b];
-    if (!is_device(a, sizeof(T) * lda * n)) return 13;
-    int* p = piv + b * n;
-    info[b] = 0;
-    for (int j = 0; j < n; ++j) {
-      int m = j;
-      for (int i = j + 1; i < n; ++i)
-        if (std::abs(a[i + j * lda]) > std::abs(a[m + j * lda])) m = i;
-      p[j] = m + 1;
-      if (a[m + j * lda] == T(0)) {
-        if (!info[b]) info[b] = j + 1;
-        continue;
-      }
-      for (int c = 0; c < n; ++c) std::swap(a[j + c * lda], a[m + c * lda]);
-      for (int i = j + 1; i < n; ++i) {
-        a[i + j * lda] /= a[j + j * lda];
-        for (int c = j + 1; c < n; ++c) a[i + c * lda] -= a[i + j * lda] * a[j + c * lda];
-      }
-    }
-  }
-  return 0;
-}
-
-template <typename T>
-int cublas_getrs(void* h, int trans, int n, int nrhs, const T* const* arrays, int lda,
-                 const int* piv, T* const* barrays, int ldb, int* info, int batch) {
-  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
-  DeviceAccess open;
-  *info = 0;
-  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 13;
-  for (int b = 0; b < batch; ++b)
-    for (int c = 0; c < nrhs; ++c)
-      lu_solve(arrays[b], n, lda, piv + b * n, barrays[b] + c * ldb, trans != 0);
-  return 0;
-}
-
-template <typename T>
-int cublas_getri(void* h, int n, const T* const* arrays, int lda, const int* piv, T* const* carrays,
-                 int ldc, int* info, int batch) {
-  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
-  DeviceAccess open;
-  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(carrays, sizeof(T*) * batch)) return 13;
-  for (int b = 0; b < batch; ++b) {
-    info[b] = 0;
-    for (int c = 0; c < n; ++c) {
-      T* col = carrays[b] + c * ldc;
-      for (int i = 0; i < n; ++i) col[i] = T(i == c ? 1 : 0);
-      lu_solve(arrays[b], n, lda, piv + b * n, col, false);
-    }
-  }
-  return 0;
-}
-
-// ---- cuBLAS: batched triangular solve (BLAS's trsm, column-major) -------------------------
-
-// For each b: op(A) X = alpha B (side 0, A m x m) or X op(A) = alpha B (side 1, A n x n), B
-// m x n overwritten by X; only A's `uplo` triangle (0 lower, 1 upper) is read, its diagonal
-// taken as ones with diag 1; op is A (0) or A^T (1, 2 for these real types).
-template <typename T>
-int cublas_trsm(void* h, int side, int uplo, int trans, int diag, int m, int n, const T* alpha,
-                const T* const* arrays, int lda, T* const* barrays, int ldb, int batch) {
-  if (m < 0 || n < 0 || batch < 0 || ldb < std::max(1, m)) return 7;
-  if (emu::capturing(h)) {  // recorded with a copy of alpha
-    const T al = *alpha;
-    emu::record(cudaGraphNodeTypeKernel, [=] {
-      cublas_trsm<T>(nullptr, side, uplo, trans, diag, m, n, &al, arrays, lda, barrays, ldb, batch);
-    });
-    return 0;
-  }
-  const int s = side == 0 ? m : n;
-  if (lda < std::max(1, s)) return 7;
-  DeviceAccess open;
-  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(barrays, sizeof(T*) * batch)) return 7;
-  // The system each right-hand side solves is M x = alpha r: M = op(A) for left solves, op(A)^T
-  // for right ones (X M' = B row by row is M'^T x = b), lower or upper as this says.
-  const bool lower = ((uplo == 0) != (trans != 0)) != (side == 1);
-  const bool transposed = (trans != 0) != (side == 1);  // M = tri(A)^T
-  std::vector<double> mat(static_cast<size_t>(s) * s), x(s);
-  for (int b = 0; b < batch; ++b) {
-    const T* a = arrays[b];
-    T* bm = barrays[b];
-    for (int i = 0; i < s; ++i)
-      for (int j = 0; j < s; ++j) {
-        const bool read = uplo == 0 ? i >= j : i <= j;  // A(i, j) in the referenced triangle
-        const double v = !read ? 0.0 : (i == j && diag == 1) ? 1.0 : double(a[i + j * lda]);
-        mat[transposed ? j * s + i : i * s + j] = v;
-      }
-    const int count = side == 0 ? n : m;  // columns (left) or rows (right) of B
-    for (int c = 0; c < count; ++c) {
-      auto at = [&](int i) -> T& { return side == 0 ? bm[i + c * ldb] : bm[c + i * ldb]; };
-      for (int i = 0; i < s; ++i) x[i] = double(*alpha) * double(at(i));
-      for (int t = 0; t < s; ++t) {
-        const int i = lower ? t : s - 1 - t;
-        double acc = x[i];
-        for (int j = 0; j < s; ++j)
-          if (lower ? j < i : j > i) acc -= mat[i * s + j] * x[j];
-        x[i] = acc / mat[i * s + i];
-      }
-      for (int i = 0; i < s; ++i) at(i) = static_cast<T>(x[i]);
-    }
-  }
-  return 0;
-}
-
-// ---- cuSOLVER: batched Cholesky (LAPACK's potrf, column-major) ---------------------------
-
-// The factor of each matrix in its `uplo` triangle (0 lower: A = L L^T, 1 upper: A = U^T U),
-// the other triangle left as it was; info[b] = j > 0 when the leading minor of order j is not
-// positive definite.
-template <typename T>
-int cusolver_potrf(void* h, int uplo, int n, T* const* arrays, int lda, int* info, int batch) {
-  if (emu::capturing(h)) return 15;  // (not recorded: the backend then runs the work uncaptured)
-  DeviceAccess open;
-  if (!is_device(arrays, sizeof(T*) * batch) || !is_device(info, sizeof(int) * batch)) return 7;
-  for (int b = 0; b < batch; ++b) {
-    T* a = arrays[b];
-    if (!is_device(a, sizeof(T) * lda * n)) return 7;
-    // Work on the lower factor L; for upper, U = L^T sits at (j, i).
-    auto at = [&](int i, int j) -> T& { return uplo == 0 ? a[i + j * lda] : a[j + i * lda]; };
-    info[b] = 0;
-    for (int j = 0; j < n && !info[b]; ++j) {
-      double d = at(j, j);
-      for (int k = 0; k < j; ++k) d -= static_cast<double>(at(j, k)) * at(j, k);
-      if (!(d > 0)) {
-        info[b] = j + 1;
-        break;
-      }
-      const double l = std::sqrt(d);
-      at(j, j) = static_cast<T>(l);
-      for (int i = j + 1; i < n; ++i) {
-        double s = at(i, j);
-        for (int k = 0; k < j; ++k) s -= static_cast<double>(at(i, k)) * at(j, k);
-        at(i, j) = static_cast<T>(s / l);
-      }
-    }
-  }
-  return 0;
-}
-
 // ---- cuFFT: packed 1-D plans, by the direct sum in double ------------------------------------
 
 struct FftPlan {
@@ -851,18 +678,8 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
       {"cublas/cublasCreate_v2", reinterpret_cast<void*>(library_create)},
       {"cublas/cublasSetStream_v2", reinterpret_cast<void*>(library_set_stream)},
       {"cublas/cublasGemmStridedBatchedEx", reinterpret_cast<void*>(emu::cublas_gemm)},
-      {"cublas/cublasSgetrfBatched", reinterpret_cast<void*>(cublas_getrf<float>)},
-      {"cublas/cublasDgetrfBatched", reinterpret_cast<void*>(cublas_getrf<double>)},
-      {"cublas/cublasSgetrsBatched", reinterpret_cast<void*>(cublas_getrs<float>)},
-      {"cublas/cublasDgetrsBatched", reinterpret_cast<void*>(cublas_getrs<double>)},
-      {"cublas/cublasSgetriBatched", reinterpret_cast<void*>(cublas_getri<float>)},
-      {"cublas/cublasDgetriBatched", reinterpret_cast<void*>(cublas_getri<double>)},
-      {"cublas/cublasStrsmBatched", reinterpret_cast<void*>(cublas_trsm<float>)},
-      {"cublas/cublasDtrsmBatched", reinterpret_cast<void*>(cublas_trsm<double>)},
       {"cusolver/cusolverDnCreate", reinterpret_cast<void*>(library_create)},
       {"cusolver/cusolverDnSetStream", reinterpret_cast<void*>(library_set_stream)},
-      {"cusolver/cusolverDnSpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<float>)},
-      {"cusolver/cusolverDnDpotrfBatched", reinterpret_cast<void*>(cusolver_potrf<double>)},
       {"cufft/cufftPlanMany", reinterpret_cast<void*>(cufft_plan_many)},
       {"cufft/cufftSetStream", reinterpret_cast<void*>(cufft_set_stream)},
       {"cufft/cufftExecC2C", reinterpret_cast<void*>(cufft_c2c)},
@@ -875,6 +692,7 @@ void* emulator_symbol(const std::string& library, const std::string& symbol) {
   static const std::vector<std::pair<std::string, void*>> more = [] {
     auto r = emu::solver_symbols();
     for (auto& e : emu::cublaslt_symbols()) r.push_back(e);
+    for (auto& e : emu::blas_symbols()) r.push_back(e);
     return r;
   }();
   const std::string name = library + "/" + symbol;

@@ -33,6 +33,9 @@ bool device_range(const void* p, size_t n);
 void with_device_access(const std::function<void()>& f);
 // The emulated cuSOLVER QR calls (emulator_solver.cpp), as "cusolver/<symbol>" -> function.
 std::vector<std::pair<std::string, void*>> solver_symbols();
+// The emulated batched LU, triangular solve and Cholesky (emulator_blas.cpp), as
+// "cublas/<symbol>" or "cusolver/<symbol>" -> function.
+std::vector<std::pair<std::string, void*>> blas_symbols();
 // ARRAX_CUDA_EMULATOR_SKIP_KERNELS (emulator.cpp): launches and GEMMs checked, not run.
 bool skip_kernels();
 // The GEMMs (emulator_gemm.cpp): cuBLAS's cublasGemmStridedBatchedEx; `gemm`, the same with

@@ -9,6 +9,7 @@
 // the device. qr, eigh and svd are in linalg_cusolver.cpp; other dtypes and the other
 // decompositions run through the host.
 #include <cmath>
+#include <complex>
 #include <mutex>
 
 #include "backend/cuda/codegen.h"
@@ -26,7 +27,8 @@ struct BatchedLu {
                int);
   int (*getri)(void*, int, const void* const*, int, const int*, void* const*, int, int*, int);
 };
-const BatchedLu& lu_calls(bool dbl) {
+// cuBLAS's batched LU calls for a dtype (S, D, C or Z).
+const BatchedLu& lu_calls(DType dt) {
   auto load = [](const char* p) {
     auto sym = [p](const char* s) {
       return library_symbol("cublas", (p + std::string(s)).c_str());
@@ -37,8 +39,24 @@ const BatchedLu& lu_calls(bool dbl) {
     r.getri = reinterpret_cast<decltype(r.getri)>(sym("getriBatched"));
     return r;
   };
-  static const BatchedLu s = load("cublasS"), d = load("cublasD");
-  return dbl ? d : s;
+  switch (dt) {
+    case DType::Float32: {
+      static const BatchedLu s = load("cublasS");
+      return s;
+    }
+    case DType::Float64: {
+      static const BatchedLu d = load("cublasD");
+      return d;
+    }
+    case DType::Complex64: {
+      static const BatchedLu c = load("cublasC");
+      return c;
+    }
+    default: {
+      static const BatchedLu z = load("cublasZ");
+      return z;
+    }
+  }
 }
 
 // The kernel filling an array of addresses base + b * step (bytes) for b < count.
@@ -76,10 +94,9 @@ Lu factor(const Array& a, int64_t n, int64_t batch, int dev, bool singular_ok = 
   lu.addresses = pointers(lu.factors, batch, n * n);
   Array info = Array::empty(Shape{batch}, DType::Int32, current_device());
   const int ni = static_cast<int>(n);
-  const int rc =
-      lu_calls(a.dtype() == DType::Float64)
-          .getrf(cublas_handle(dev), ni, reinterpret_cast<void* const*>(lu.addresses.data()), ni,
-                 lu.pivots.data_as<int>(), info.data_as<int>(), static_cast<int>(batch));
+  const int rc = lu_calls(a.dtype()).getrf(
+      cublas_handle(dev), ni, reinterpret_cast<void* const*>(lu.addresses.data()), ni,
+      lu.pivots.data_as<int>(), info.data_as<int>(), static_cast<int>(batch));
   if (rc) throw ValueError("linalg: cublasgetrfBatched failed (status " + std::to_string(rc) + ")");
   if (singular_ok) return lu;
   const Array host = to_host(info);
@@ -89,7 +106,7 @@ Lu factor(const Array& a, int64_t n, int64_t batch, int dev, bool singular_ok = 
 }
 
 bool on_device(DType dt) {
-  return dt == DType::Float32 || dt == DType::Float64;
+  return dt == DType::Float32 || dt == DType::Float64 || is_complex(dt);
 }
 
 KernelFn solve_kernel(const Primitive* p) {
@@ -115,11 +132,10 @@ KernelFn solve_kernel(const Primitive* p) {
     const Array xa = pointers(x, batch, n * k);
     int info = 0;
     const int ni = static_cast<int>(n);
-    const int rc = lu_calls(a.dtype() == DType::Float64)
-                       .getrs(cublas_handle(dev.index), /*CUBLAS_OP_T=*/1, ni, static_cast<int>(k),
-                              reinterpret_cast<const void* const*>(lu.addresses.data()), ni,
-                              lu.pivots.data_as<int>(), reinterpret_cast<void* const*>(xa.data()),
-                              ni, &info, static_cast<int>(batch));
+    const int rc = lu_calls(a.dtype()).getrs(
+        cublas_handle(dev.index), /*CUBLAS_OP_T=*/1, ni, static_cast<int>(k),
+        reinterpret_cast<const void* const*>(lu.addresses.data()), ni, lu.pivots.data_as<int>(),
+        reinterpret_cast<void* const*>(xa.data()), ni, &info, static_cast<int>(batch));
     if (rc || info)
       throw ValueError("solve: cublasgetrsBatched failed (status " + std::to_string(rc) + ")");
     if (vector) return {x};
@@ -143,11 +159,10 @@ KernelFn inv_kernel(const Primitive* p) {
     const Array oa = pointers(out, batch, n * n);
     Array info = Array::empty(Shape{batch}, DType::Int32, dev);
     const int ni = static_cast<int>(n);
-    const int rc = lu_calls(a.dtype() == DType::Float64)
-                       .getri(cublas_handle(dev.index), ni,
-                              reinterpret_cast<const void* const*>(lu.addresses.data()), ni,
-                              lu.pivots.data_as<int>(), reinterpret_cast<void* const*>(oa.data()),
-                              ni, info.data_as<int>(), static_cast<int>(batch));
+    const int rc = lu_calls(a.dtype()).getri(
+        cublas_handle(dev.index), ni, reinterpret_cast<const void* const*>(lu.addresses.data()), ni,
+        lu.pivots.data_as<int>(), reinterpret_cast<void* const*>(oa.data()), ni,
+        info.data_as<int>(), static_cast<int>(batch));
     if (rc) throw ValueError("inv: cublasgetriBatched failed (status " + std::to_string(rc) + ")");
     return {out};
   };
@@ -164,30 +179,46 @@ KernelFn slogdet_kernel(const Primitive* p) {
     if (!on_device(a.dtype()) || batch == 0) return run_on_host(*p, in, params, dev);
     const Lu lu = factor(a, n, batch, dev.index, /*singular_ok=*/true);
     const Array f = to_host(lu.factors), piv = to_host(lu.pivots);
-    Array sign = Array::empty(avals[0].shape, a.dtype(), Device{});
-    Array logdet = Array::empty(avals[1].shape, a.dtype(), Device{});
-    const bool dbl = a.dtype() == DType::Float64;
+    Array sign = Array::empty(avals[0].shape, avals[0].dtype, Device{});
+    Array logdet = Array::empty(avals[1].shape, avals[1].dtype, Device{});
+    const DType dt = a.dtype();
     for (int64_t b = 0; b < batch; ++b) {
-      double s = 1, l = 0;
+      std::complex<double> s = 1;  // (a real sign for the real dtypes)
+      double l = 0;
       for (int64_t i = 0; i < n; ++i) {
         const int64_t at = b * n * n + i * n + i;
-        const double d = dbl ? f.data_as<double>()[at] : f.data_as<float>()[at];
+        const std::complex<double> d =
+            dt == DType::Float64     ? f.data_as<double>()[at]
+            : dt == DType::Float32   ? f.data_as<float>()[at]
+            : dt == DType::Complex64 ? std::complex<double>(f.data_as<std::complex<float>>()[at])
+                                     : f.data_as<std::complex<double>>()[at];
         if (piv.data_as<int>()[b * n + i] != i + 1) s = -s;
-        if (d == 0) {
+        const double mag = std::abs(d);
+        if (mag == 0) {
           s = 0;
           l = -INFINITY;
           break;
         }
-        s *= d < 0 ? -1 : 1;
-        l += std::log(std::abs(d));
+        s *= d / mag;
+        l += std::log(mag);
       }
-      if (dbl) {
-        sign.data_as<double>()[b] = s;
+      switch (dt) {
+        case DType::Float64:
+          sign.data_as<double>()[b] = s.real();
+          break;
+        case DType::Float32:
+          sign.data_as<float>()[b] = static_cast<float>(s.real());
+          break;
+        case DType::Complex64:
+          sign.data_as<std::complex<float>>()[b] = std::complex<float>(s);
+          break;
+        default:
+          sign.data_as<std::complex<double>>()[b] = s;
+      }
+      if (avals[1].dtype == DType::Float64)
         logdet.data_as<double>()[b] = l;
-      } else {
-        sign.data_as<float>()[b] = static_cast<float>(s);
+      else
         logdet.data_as<float>()[b] = static_cast<float>(l);
-      }
     }
     return {to_device(sign, dev), to_device(logdet, dev)};
   };
@@ -196,8 +227,14 @@ KernelFn slogdet_kernel(const Primitive* p) {
 struct Cusolver {
   int (*create)(void**);
   int (*set_stream)(void*, cudaStream_t);
-  int (*spotrf)(void*, int, int, void* const*, int, int*, int);
-  int (*dpotrf)(void*, int, int, void* const*, int, int*, int);
+  using Potrf = int (*)(void*, int, int, void* const*, int, int*, int);
+  Potrf spotrf, dpotrf, cpotrf, zpotrf;
+  Potrf potrf(DType dt) const {
+    return dt == DType::Float32     ? spotrf
+           : dt == DType::Float64   ? dpotrf
+           : dt == DType::Complex64 ? cpotrf
+                                    : zpotrf;
+  }
 };
 const Cusolver& cusolver() {
   static Cusolver c = [] {
@@ -207,6 +244,8 @@ const Cusolver& cusolver() {
     r.set_stream = reinterpret_cast<decltype(r.set_stream)>(sym("cusolverDnSetStream"));
     r.spotrf = reinterpret_cast<decltype(r.spotrf)>(sym("cusolverDnSpotrfBatched"));
     r.dpotrf = reinterpret_cast<decltype(r.dpotrf)>(sym("cusolverDnDpotrfBatched"));
+    r.cpotrf = reinterpret_cast<decltype(r.cpotrf)>(sym("cusolverDnCpotrfBatched"));
+    r.zpotrf = reinterpret_cast<decltype(r.zpotrf)>(sym("cusolverDnZpotrfBatched"));
     return r;
   }();
   return c;
@@ -217,11 +256,11 @@ std::string lower_source(DType dt) {
   Source s;
   s << "struct AxArgs { long long w[3]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_lower(const AxArgs a) {\n"
-    << "  " << compute_type(dt) << "* __restrict__ x = (" << compute_type(dt) << "*)a.w[0];\n"
+    << "  " << item_type(dt) << "* __restrict__ x = (" << item_type(dt) << "*)a.w[0];\n"
     << "  const long long total = a.w[1], n = a.w[2];\n"
     << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
        " t += (long long)gridDim.x * 256)\n"
-    << "    if (t % n > t / n % n) x[t] = 0;\n}\n";
+    << "    if (t % n > t / n % n) x[t] = " << zero_value(dt) << ";\n}\n";
   return s.str();
 }
 
@@ -235,8 +274,7 @@ KernelFn cholesky_kernel(const Primitive* p) {
     Array out = a.contiguous(true);
     const Array addresses = pointers(out, batch, n * n);
     Array info = Array::empty(Shape{batch}, DType::Int32, dev);
-    const bool dbl = a.dtype() == DType::Float64;
-    const auto potrf = dbl ? cusolver().dpotrf : cusolver().spotrf;
+    const auto potrf = cusolver().potrf(a.dtype());
     const int ni = static_cast<int>(n);
     const int rc = potrf(cusolver_handle(dev.index), /*CUBLAS_FILL_MODE_UPPER=*/1, ni,
                          reinterpret_cast<void* const*>(addresses.data()), ni, info.data_as<int>(),
@@ -289,23 +327,29 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
     const int64_t n = a.shape().back(), k = rhs.shape().back();
     const int64_t batch = n ? a.size() / (n * n) : 0;
     if (!on_device(a.dtype()) || batch == 0 || k == 0) return run_on_host(*p, in, params, dev);
-    const bool dbl = a.dtype() == DType::Float64;
-    static const Trsm strsm =
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasStrsmBatched"));
-    static const Trsm dtrsm =
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasDtrsmBatched"));
+    static const Trsm trsms[4] = {
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasStrsmBatched")),
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasDtrsmBatched")),
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasCtrsmBatched")),
+        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasZtrsmBatched"))};
+    const DType dt = a.dtype();
+    const int which = dt == DType::Float32     ? 0
+                      : dt == DType::Float64   ? 1
+                      : dt == DType::Complex64 ? 2
+                                               : 3;
+    const float one_f[2] = {1, 0};  // alpha = 1 (as a complex number for C and Z)
+    const double one_d[2] = {1, 0};
+    const bool dbl = dt == DType::Float64 || dt == DType::Complex128;
     const Array am = a.contiguous();
     Array x = rhs.contiguous(true);  // solved in place: a copy of b (the input stays)
     const Array aa = pointers(am, batch, n * n), xa = pointers(x, batch, n * k);
     const bool lower = params.get_int("lower") != 0;
     const int64_t trans = params.get_int("trans");
-    const float one_f = 1;
-    const double one_d = 1;
-    const int rc = (dbl ? dtrsm : strsm)(
+    const int rc = trsms[which](
         cublas_handle(dev.index), /*side=RIGHT*/ 1, /*uplo: a^T's*/ lower ? 1 : 0,
         /*op*/ static_cast<int>(trans), /*diag*/ params.get_int("unit_diagonal") ? 1 : 0,
         static_cast<int>(k), static_cast<int>(n),
-        dbl ? static_cast<const void*>(&one_d) : static_cast<const void*>(&one_f),
+        dbl ? static_cast<const void*>(one_d) : static_cast<const void*>(one_f),
         reinterpret_cast<const void* const*>(aa.data()), static_cast<int>(n),
         reinterpret_cast<void* const*>(xa.data()), static_cast<int>(k), static_cast<int>(batch));
     if (rc)
@@ -316,7 +360,8 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
 }
 
 std::vector<std::string> linalg_sources() {
-  return {lower_source(DType::Float32), lower_source(DType::Float64), pointers_source()};
+  return {lower_source(DType::Float32), lower_source(DType::Float64),
+          lower_source(DType::Complex64), lower_source(DType::Complex128), pointers_source()};
 }
 
 void install_linalg_kernels() {

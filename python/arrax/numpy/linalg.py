@@ -386,8 +386,8 @@ def solve(a, b):
     dt = dt if onp.dtype(dt).kind in "fc" else onp.float64
     a, b = a.astype(dt), b.astype(dt)
     _square("solve", a.shape)
-    if b.ndim == 1:
-        return _bind("linalg_solve", a, b)[0]
+    if b.ndim == 1:  # one vector, for every matrix of a stack (NumPy 2's rule)
+        return _bind("linalg_solve", a, np.broadcast_to(b, a.shape[:-1]))[0]
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     a = np.broadcast_to(a, batch + a.shape[-2:])
     b = np.broadcast_to(b, batch + b.shape[-2:])
