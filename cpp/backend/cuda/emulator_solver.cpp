@@ -1,9 +1,12 @@
-// The emulator's cuSOLVER QR, symmetric eigensolver and SVD (emulator.h): geqrf and orgqr by
-// LAPACK's unblocked algorithms (dgeqr2, dorg2r) in double on the column-major matrices, syevd
-// and gesvd by Eigen's self-adjoint solver and Jacobi SVD in double; recorded as graph nodes
+// The emulator's cuSOLVER QR, symmetric (Hermitian) eigensolver and SVD (emulator.h), real and
+// complex: geqrf and orgqr/ungqr by LAPACK's unblocked algorithms (xgeqr2, xorg2r/xung2r) in
+// double on the column-major matrices, syevd/heevd and gesvd by Eigen's self-adjoint solver and
+// Jacobi SVD in double; recorded as graph nodes
 // while a capture runs, like the emulator's other device work.
 #include <algorithm>
 #include <cmath>
+#include <complex>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -15,36 +18,66 @@ namespace {
 
 constexpr int kInvalid = 3;  // CUSOLVER_STATUS_INVALID_VALUE
 
-// The Householder QR of the m x n column-major `a` (leading dimension lda) in place: R in the
-// upper triangle, reflector i's vector below the diagonal of column i (its first entry 1
-// implied), its scale in tau[i].
-void geqr2(std::vector<double>& a, int m, int n, int lda, std::vector<double>& tau) {
-  auto at = [&](int i, int j) -> double& { return a[i + static_cast<size_t>(j) * lda]; };
+// What a T is computed in, and its real type.
+template <typename T>
+struct Wide {
+  using type = double;
+  using real = T;
+};
+template <typename R>
+struct Wide<std::complex<R>> {
+  using type = std::complex<double>;
+  using real = R;
+};
+template <typename T>
+using W = typename Wide<T>::type;
+template <typename T>
+using Real = typename Wide<T>::real;
+double conj_of(double x) {
+  return x;
+}
+std::complex<double> conj_of(std::complex<double> x) {
+  return std::conj(x);
+}
+
+// The Householder QR of the m x n column-major `a` (leading dimension lda) in place, as
+// LAPACK's xgeqr2 with xlarfg: R in the upper triangle (a real diagonal), reflector i's vector
+// below the diagonal of column i (its first entry 1 implied), its scale in tau[i];
+// H(i) = I - tau v v^H, and A is multiplied by H(i)^H.
+template <typename V>
+void geqr2(std::vector<V>& a, int m, int n, int lda, std::vector<V>& tau) {
+  auto at = [&](int i, int j) -> V& { return a[i + static_cast<size_t>(j) * lda]; };
   const int k = std::min(m, n);
   for (int i = 0; i < k; ++i) {
     double xnorm = 0;
-    for (int r = i + 1; r < m; ++r) xnorm = std::hypot(xnorm, at(r, i));
-    const double alpha = at(i, i);
-    if (xnorm == 0) {
+    for (int r = i + 1; r < m; ++r) xnorm = std::hypot(xnorm, std::abs(at(r, i)));
+    const V alpha = at(i, i);
+    const double re = std::real(alpha), im = std::imag(alpha);
+    if (xnorm == 0 && im == 0) {
       tau[i] = 0;  // H = I
       continue;
     }
-    const double beta = -std::copysign(std::hypot(alpha, xnorm), alpha);
-    tau[i] = (beta - alpha) / beta;
-    for (int r = i + 1; r < m; ++r) at(r, i) /= alpha - beta;
+    const double beta = -std::copysign(std::hypot(std::hypot(re, im), xnorm), re);
+    tau[i] = V(beta - re) / beta;
+    if constexpr (!std::is_same_v<V, double>) tau[i] = V((beta - re) / beta, -im / beta);
+    const V scale = V(1) / (alpha - beta);
+    for (int r = i + 1; r < m; ++r) at(r, i) *= scale;
     at(i, i) = beta;
-    for (int j = i + 1; j < n; ++j) {  // H a(i:m, j), v = [1; a(i+1:m, i)]
-      double w = at(i, j);
-      for (int r = i + 1; r < m; ++r) w += at(r, i) * at(r, j);
-      at(i, j) -= tau[i] * w;
-      for (int r = i + 1; r < m; ++r) at(r, j) -= tau[i] * w * at(r, i);
+    for (int j = i + 1; j < n; ++j) {  // H^H a(i:m, j), v = [1; a(i+1:m, i)]
+      V w = at(i, j);
+      for (int r = i + 1; r < m; ++r) w += conj_of(at(r, i)) * at(r, j);
+      const V tw = conj_of(tau[i]) * w;
+      at(i, j) -= tw;
+      for (int r = i + 1; r < m; ++r) at(r, j) -= tw * at(r, i);
     }
   }
 }
 
-// The first n columns of Q = H(0) ... H(k-1) in place of the reflectors (LAPACK's dorg2r).
-void org2r(std::vector<double>& a, int m, int n, int k, int lda, const std::vector<double>& tau) {
-  auto at = [&](int i, int j) -> double& { return a[i + static_cast<size_t>(j) * lda]; };
+// The first n columns of Q = H(0) ... H(k-1) in place of the reflectors (LAPACK's xorg2r and
+// xung2r).
+template <typename V>
+void org2r(std::vector<V>& a, int m, int n, int k, int lda, const std::vector<V>& tau) {
+  auto at = [&](int i, int j) -> V& { return a[i + static_cast<size_t>(j) * lda]; };
   for (int j = k; j < n; ++j) {
     for (int r = 0; r < m; ++r) at(r, j) = 0;
     at(j, j) = 1;
@@ -53,13 +86,13 @@ void org2r(std::vector<double>& a, int m, int n, int k, int lda, const std::vect
     if (i < n - 1) {  // H(i) applied to a(i:m, i+1:n), with a(i, i) = 1 as v's first entry
       at(i, i) = 1;
       for (int j = i + 1; j < n; ++j) {
-        double w = 0;
-        for (int r = i; r < m; ++r) w += at(r, i) * at(r, j);
+        V w = 0;
+        for (int r = i; r < m; ++r) w += conj_of(at(r, i)) * at(r, j);
         for (int r = i; r < m; ++r) at(r, j) -= tau[i] * w * at(r, i);
       }
     }
     for (int r = i + 1; r < m; ++r) at(r, i) *= -tau[i];
-    at(i, i) = 1 - tau[i];
+    at(i, i) = V(1) - tau[i];
     for (int r = 0; r < i; ++r) at(r, i) = 0;
   }
 }
@@ -84,10 +117,10 @@ int geqrf(void* h, int m, int n, T* a, int lda, T* tau, T* work, int lwork, int*
       !device_range(info, sizeof(int)))
     return kInvalid;
   with_device_access([&] {
-    std::vector<double> x(a, a + len), t(k);
+    std::vector<W<T>> x(a, a + len), t(k);
     geqr2(x, m, n, lda, t);
-    std::copy(x.begin(), x.end(), a);
-    std::copy(t.begin(), t.end(), tau);
+    for (size_t i = 0; i < len; ++i) a[i] = static_cast<T>(x[i]);
+    for (int i = 0; i < k; ++i) tau[i] = static_cast<T>(t[i]);
     *info = 0;
   });
   return 0;
@@ -114,27 +147,29 @@ int orgqr(void* h, int m, int n, int k, T* a, int lda, const T* tau, T* work, in
       !device_range(info, sizeof(int)))
     return kInvalid;
   with_device_access([&] {
-    std::vector<double> x(a, a + len), t(tau, tau + k);
+    std::vector<W<T>> x(a, a + len), t(tau, tau + k);
     org2r(x, m, n, k, lda, t);
-    std::copy(x.begin(), x.end(), a);
+    for (size_t i = 0; i < len; ++i) a[i] = static_cast<T>(x[i]);
     *info = 0;
   });
   return 0;
 }
 
 template <typename T>
-int syevd_size(void*, int jobz, int uplo, int n, const T*, int lda, const T*, int* lwork) {
+int syevd_size(void*, int jobz, int uplo, int n, const T*, int lda, const Real<T>*, int* lwork) {
   if (jobz < 0 || jobz > 1 || uplo < 0 || uplo > 1 || n < 0 || lda < std::max(1, n))
     return kInvalid;
   *lwork = std::max(1, n);
   return 0;
 }
 
-// The symmetric eigendecomposition of the column-major n x n `a` from its `uplo` triangle
-// (CUBLAS_FILL_MODE_LOWER 0, UPPER 1): eigenvalues ascending in w, eigenvectors (with jobz) as
-// a's columns; by Eigen's self-adjoint solver in double.
+// The symmetric (Hermitian: heevd) eigendecomposition of the column-major n x n `a` from its
+// `uplo` triangle (CUBLAS_FILL_MODE_LOWER 0, UPPER 1; the diagonal's imaginary parts not read):
+// eigenvalues ascending in w, eigenvectors (with jobz) as a's columns; by Eigen's self-adjoint
+// solver in double.
 template <typename T>
-int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, T* w, T* work, int lwork, int* info) {
+int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, Real<T>* w, T* work, int lwork,
+          int* info) {
   if (jobz < 0 || jobz > 1 || uplo < 0 || uplo > 1 || n < 0 || lda < std::max(1, n) || lwork < 1)
     return kInvalid;
   if (capturing(h)) {
@@ -143,21 +178,25 @@ int syevd(void* h, int jobz, int uplo, int n, T* a, int lda, T* w, T* work, int 
     return 0;
   }
   const size_t len = static_cast<size_t>(lda) * n;
-  if (!device_range(a, len * sizeof(T)) || !device_range(w, n * sizeof(T)) ||
+  if (!device_range(a, len * sizeof(T)) || !device_range(w, n * sizeof(Real<T>)) ||
       !device_range(info, sizeof(int)))
     return kInvalid;
+  using Mat = Eigen::Matrix<W<T>, Eigen::Dynamic, Eigen::Dynamic>;
   with_device_access([&] {
-    Eigen::MatrixXd m(n, n);
+    Mat m(n, n);
     for (int j = 0; j < n; ++j)
-      for (int i = 0; i <= j; ++i) {  // (i, j) of the upper triangle, or (j, i) of the lower
-        const double v =
-            uplo == 1 ? a[i + static_cast<size_t>(j) * lda] : a[j + static_cast<size_t>(i) * lda];
-        m(i, j) = m(j, i) = v;
+      for (int i = 0; i <= j;
+           ++i) {  // (i, j) of the upper triangle, or conj of (j, i) of the lower
+        const W<T> v = static_cast<W<T>>(
+            uplo == 1 ? a[i + static_cast<size_t>(j) * lda]
+                      : conj_of(static_cast<W<T>>(a[j + static_cast<size_t>(i) * lda])));
+        m(i, j) = i == j ? W<T>(std::real(v)) : v;
+        m(j, i) = conj_of(m(i, j));
       }
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(m);
+    Eigen::SelfAdjointEigenSolver<Mat> es(m);
     *info = es.info() == Eigen::Success ? 0 : 1;
     for (int k = 0; k < n; ++k) {
-      w[k] = static_cast<T>(es.eigenvalues()(k));
+      w[k] = static_cast<Real<T>>(es.eigenvalues()(k));
       if (jobz)
         for (int i = 0; i < n; ++i)
           a[i + static_cast<size_t>(k) * lda] = static_cast<T>(es.eigenvectors()(i, k));
@@ -177,8 +216,8 @@ int gesvd_size(void*, int m, int n, int* lwork) {
 // = 'S': singular values descending in s, the first n columns of U in u, the first n rows of
 // V^T in vt; by Eigen's Jacobi SVD in double.
 template <typename T>
-int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int lda, T* s, T* u,
-          int ldu, T* vt, int ldvt, T* work, int lwork, T* rwork, int* info) {
+int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int lda, Real<T>* s,
+          T* u, int ldu, T* vt, int ldvt, T* work, int lwork, Real<T>* rwork, int* info) {
   if (jobu != 'S' || jobvt != 'S' || m < n || n < 0 || lda < std::max(1, m) ||
       ldu < std::max(1, m) || ldvt < std::max(1, n) || lwork < 1)
     return kInvalid;
@@ -191,46 +230,49 @@ int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int 
   if (!device_range(a, static_cast<size_t>(lda) * n * sizeof(T)) ||
       !device_range(u, static_cast<size_t>(ldu) * n * sizeof(T)) ||
       !device_range(vt, static_cast<size_t>(ldvt) * n * sizeof(T)) ||
-      !device_range(s, n * sizeof(T)) || !device_range(info, sizeof(int)))
+      !device_range(s, n * sizeof(Real<T>)) || !device_range(info, sizeof(int)))
     return kInvalid;
+  using Mat = Eigen::Matrix<W<T>, Eigen::Dynamic, Eigen::Dynamic>;
   with_device_access([&] {
-    Eigen::MatrixXd x(m, n);
+    Mat x(m, n);
     for (int j = 0; j < n; ++j)
-      for (int i = 0; i < m; ++i) x(i, j) = a[i + static_cast<size_t>(j) * lda];
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(x, Eigen::ComputeThinU | Eigen::ComputeThinV);
+      for (int i = 0; i < m; ++i) x(i, j) = static_cast<W<T>>(a[i + static_cast<size_t>(j) * lda]);
+    Eigen::JacobiSVD<Mat> svd(x, Eigen::ComputeThinU | Eigen::ComputeThinV);
     for (int k = 0; k < n; ++k) {
-      s[k] = static_cast<T>(svd.singularValues()(k));
+      s[k] = static_cast<Real<T>>(svd.singularValues()(k));
       for (int i = 0; i < m; ++i)
         u[i + static_cast<size_t>(k) * ldu] = static_cast<T>(svd.matrixU()(i, k));
-      for (int j = 0; j < n; ++j)
-        vt[k + static_cast<size_t>(j) * ldvt] = static_cast<T>(svd.matrixV()(j, k));
+      for (int j = 0; j < n; ++j)  // V^H
+        vt[k + static_cast<size_t>(j) * ldvt] = static_cast<T>(conj_of(svd.matrixV()(j, k)));
     }
     *info = 0;
   });
   return 0;
 }
 
+template <typename T>
+void add_type(std::vector<std::pair<std::string, void*>>& r, const std::string& c, bool cplx) {
+  const std::string p = "cusolver/cusolverDn" + c;
+  const std::string q_name = cplx ? "ungqr" : "orgqr", eig_name = cplx ? "heevd" : "syevd";
+  r.emplace_back(p + "geqrf_bufferSize", reinterpret_cast<void*>(geqrf_size<T>));
+  r.emplace_back(p + "geqrf", reinterpret_cast<void*>(geqrf<T>));
+  r.emplace_back(p + q_name + "_bufferSize", reinterpret_cast<void*>(orgqr_size<T>));
+  r.emplace_back(p + q_name, reinterpret_cast<void*>(orgqr<T>));
+  r.emplace_back(p + eig_name + "_bufferSize", reinterpret_cast<void*>(syevd_size<T>));
+  r.emplace_back(p + eig_name, reinterpret_cast<void*>(syevd<T>));
+  r.emplace_back(p + "gesvd_bufferSize", reinterpret_cast<void*>(gesvd_size<T>));
+  r.emplace_back(p + "gesvd", reinterpret_cast<void*>(gesvd<T>));
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, void*>> solver_symbols() {
-  return {
-      {"cusolver/cusolverDnSgeqrf_bufferSize", reinterpret_cast<void*>(geqrf_size<float>)},
-      {"cusolver/cusolverDnDgeqrf_bufferSize", reinterpret_cast<void*>(geqrf_size<double>)},
-      {"cusolver/cusolverDnSgeqrf", reinterpret_cast<void*>(geqrf<float>)},
-      {"cusolver/cusolverDnDgeqrf", reinterpret_cast<void*>(geqrf<double>)},
-      {"cusolver/cusolverDnSorgqr_bufferSize", reinterpret_cast<void*>(orgqr_size<float>)},
-      {"cusolver/cusolverDnDorgqr_bufferSize", reinterpret_cast<void*>(orgqr_size<double>)},
-      {"cusolver/cusolverDnSorgqr", reinterpret_cast<void*>(orgqr<float>)},
-      {"cusolver/cusolverDnDorgqr", reinterpret_cast<void*>(orgqr<double>)},
-      {"cusolver/cusolverDnSsyevd_bufferSize", reinterpret_cast<void*>(syevd_size<float>)},
-      {"cusolver/cusolverDnDsyevd_bufferSize", reinterpret_cast<void*>(syevd_size<double>)},
-      {"cusolver/cusolverDnSsyevd", reinterpret_cast<void*>(syevd<float>)},
-      {"cusolver/cusolverDnDsyevd", reinterpret_cast<void*>(syevd<double>)},
-      {"cusolver/cusolverDnSgesvd_bufferSize", reinterpret_cast<void*>(gesvd_size<float>)},
-      {"cusolver/cusolverDnDgesvd_bufferSize", reinterpret_cast<void*>(gesvd_size<double>)},
-      {"cusolver/cusolverDnSgesvd", reinterpret_cast<void*>(gesvd<float>)},
-      {"cusolver/cusolverDnDgesvd", reinterpret_cast<void*>(gesvd<double>)},
-  };
+  std::vector<std::pair<std::string, void*>> r;
+  add_type<float>(r, "S", false);
+  add_type<double>(r, "D", false);
+  add_type<std::complex<float>>(r, "C", true);
+  add_type<std::complex<double>>(r, "Z", true);
+  return r;
 }
 
 }  // namespace arrax::cuda::emu

@@ -1,4 +1,5 @@
-// cuSOLVER's dense decompositions on the GPU for float32/float64 stacks, a matrix at a time
+// cuSOLVER's dense decompositions on the GPU for float32/float64/complex64/complex128 stacks, a
+// matrix at a time
 // (cuSOLVER has no batched QR or syevd). Nothing is read back to the host, so the host never
 // waits and a jit'd function using them can be recorded as a CUDA graph.
 //  - linalg_qr (reduced: q is m x k, r is k x n, k = min(m, n)): geqrf (Householder reflectors
@@ -41,18 +42,24 @@ Array transposed(const Array& x) {
   return x.view(ts, tst, x.offset()).contiguous(true);
 }
 
-// cuSOLVER's routine `name` for float32 ("cusolverDnS<name>") or float64 ("...D<name>") and
-// its _bufferSize query, as typed function pointers, each looked up once.
+// cuSOLVER's routine `name` for float32 ("cusolverDnS<name>"), float64 ("...D<name>"),
+// complex64 ("...C<complex_name>") or complex128 ("...Z<complex_name>") and its _bufferSize
+// query, as typed function pointers, each looked up once.
 template <class Size, class Run>
 struct SolverCall {
   Size size;
   Run run;
 };
 template <class Size, class Run>
-SolverCall<Size, Run> solver_call(bool dbl, const char* name) {
+SolverCall<Size, Run> solver_call(DType dt, const char* name, const char* complex_name) {
   static std::mutex mu;
   static std::map<std::string, std::pair<void*, void*>> found;
-  const std::string sym = std::string("cusolverDn") + (dbl ? "D" : "S") + name;
+  const char* letter = dt == DType::Float32     ? "S"
+                       : dt == DType::Float64   ? "D"
+                       : dt == DType::Complex64 ? "C"
+                                                : "Z";
+  const std::string sym =
+      std::string("cusolverDn") + letter + (is_complex(dt) ? complex_name : name);
   std::lock_guard<std::mutex> lock(mu);
   auto it = found.find(sym);
   if (it == found.end())
@@ -75,7 +82,7 @@ using GesvdRun = int (*)(void*, signed char, signed char, int, int, void*, int, 
 // out[b, i, j] (rows x cols, row-major) = item (i, j) of the column-major m x n matrix b of x,
 // or zero below the diagonal with `upper` (R).
 std::string read_source(DType dt, bool upper) {
-  const std::string T = compute_type(dt);
+  const std::string T = item_type(dt);
   Source s;
   s << "struct AxArgs { long long w[7]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_qr_read(const AxArgs a) {\n"
@@ -87,7 +94,7 @@ std::string read_source(DType dt, bool upper) {
     << "    const long long j = t % cols, i = (t / cols) % rows, b = t / (rows * cols);\n"
     << "    const " << T << " v = x[b * m * n + i + j * m];\n";
   if (upper)
-    s << "    o[t] = j >= i ? v : (" << T << ")0;\n";
+    s << "    o[t] = j >= i ? v : " << zero_value(dt) << ";\n";
   else
     s << "    o[t] = v;\n";
   s << "  }\n}\n";
@@ -119,7 +126,8 @@ Stack stack_of(const Array& a) {
   st.k = std::min(st.m, st.n);
   st.batch = st.m * st.n ? a.size() / (st.m * st.n) : 0;
   st.on_device =
-      (a.dtype() == DType::Float32 || a.dtype() == DType::Float64) && st.batch > 0 && st.k > 0;
+      (a.dtype() == DType::Float32 || a.dtype() == DType::Float64 || is_complex(a.dtype())) &&
+      st.batch > 0 && st.k > 0;
   return st;
 }
 
@@ -131,9 +139,8 @@ KernelFn qr_kernel(const Primitive* p) {
     const Stack st = stack_of(a);
     if (!st.on_device) return run_on_host(*p, in, params, dev);
     const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
-    const bool dbl = a.dtype() == DType::Float64;
-    const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(dbl, "geqrf");
-    const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(dbl, "orgqr");
+    const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(a.dtype(), "geqrf", "geqrf");
+    const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(a.dtype(), "orgqr", "ungqr");
     const size_t item = a.itemsize();
     // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
     const Array col = transposed(a);
@@ -173,9 +180,10 @@ KernelFn qr_kernel(const Primitive* p) {
   };
 }
 
-// x[t] = NaN where info[t / per] != 0 (the matrix of item t did not converge).
+// x[t] = NaN (both parts for a complex x) where info[t / per] != 0 (the matrix of item t did
+// not converge).
 std::string nan_where_failed_source(DType dt) {
-  const std::string T = compute_type(dt);
+  const std::string T = item_type(dt), R = compute_type(real_dtype(dt));
   Source s;
   s << "struct AxArgs { long long w[4]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_nan_failed(const AxArgs a) {\n"
@@ -184,8 +192,10 @@ std::string nan_where_failed_source(DType dt) {
     << "  const long long total = a.w[2], per = a.w[3];\n"
     << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
        " t += (long long)gridDim.x * 256)\n"
-    << "    if (info[t / per] != 0) x[t] = ax_inf((" << T << ")0) - ax_inf((" << T << ")0);\n"
-    << "}\n";
+    << "    if (info[t / per] != 0) {\n"
+    << "      const " << R << " nan = ax_inf((" << R << ")0) - ax_inf((" << R << ")0);\n"
+    << "      x[t] = " << (is_complex(dt) ? T + "{nan, nan}" : "nan") << ";\n"
+    << "    }\n}\n";
   return s.str();
 }
 
@@ -206,12 +216,15 @@ KernelFn eigh_kernel(const Primitive* p) {
     const Stack st = stack_of(a);
     if (!st.on_device) return run_on_host(*p, in, params, dev);
     const int64_t n = st.n, batch = st.batch;
-    const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype() == DType::Float64, "syevd");
+    const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype(), "syevd", "heevd");
     const size_t item = a.itemsize();
     const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
-    // Row-major lower = column-major upper (CUBLAS_FILL_MODE_UPPER = 1), and the reverse.
-    const int fill = upper ? 0 : 1, jobz_vector = 1;
-    Array col = a.contiguous(true);  // overwritten by the eigenvectors
+    // A real symmetric matrix is its own transpose: row-major lower = column-major upper
+    // (CUBLAS_FILL_MODE_UPPER = 1), and the reverse. A Hermitian one read column-major is its
+    // conjugate, so it is transposed first, and its triangles keep their names.
+    const bool cplx = is_complex(a.dtype());
+    const int fill = upper != cplx ? 0 : 1, jobz_vector = 1;
+    Array col = cplx ? transposed(a) : a.contiguous(true);  // overwritten by the eigenvectors
     Array w = Array::empty(oa[0].shape, oa[0].dtype, dev);
     Array info = Array::empty(Shape{batch}, DType::Int32, dev);
     void* h = cusolver_handle(dev.index);
@@ -223,8 +236,8 @@ KernelFn eigh_kernel(const Primitive* p) {
     Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
     for (int64_t b = 0; b < batch; ++b)
       if (int rc = syevd.run(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
-                             w.data() + b * n * item, work.data(), static_cast<int>(work.size()),
-                             info.data_as<int>() + b))
+                             w.data() + b * n * w.itemsize(), work.data(),
+                             static_cast<int>(work.size()), info.data_as<int>() + b))
         throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
     Array v = transposed(col);  // the eigenvectors are col's columns
     nan_where_failed(w, info, n, dev.index);
@@ -241,7 +254,7 @@ KernelFn svd_kernel(const Primitive* p) {
     const Stack st = stack_of(a);
     if (!st.on_device) return run_on_host(*p, in, params, dev);
     const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
-    const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype() == DType::Float64, "gesvd");
+    const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype(), "gesvd", "gesvd");
     const size_t item = a.itemsize();
     // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
     // column-major, whose U is our V and whose V^T is our U^T: the buffers cuSOLVER writes are
@@ -261,11 +274,13 @@ KernelFn svd_kernel(const Primitive* p) {
       throw ValueError("svd: cusolverDngesvd_bufferSize failed (status " + std::to_string(rc) +
                        ")");
     Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
+    // (the unconverged superdiagonal, written when a matrix fails)
+    Array rwork = Array::empty(Shape{std::max<int64_t>(k, 1)}, s.dtype(), dev);
     for (int64_t b = 0; b < batch; ++b)
       if (int rc = gesvd.run(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
-                             s.data() + b * k * item, cu.data() + b * rows * k * item, ri,
+                             s.data() + b * k * s.itemsize(), cu.data() + b * rows * k * item, ri,
                              cvt.data() + b * k * cols * item, ki, work.data(),
-                             static_cast<int>(work.size()), nullptr, info.data_as<int>() + b))
+                             static_cast<int>(work.size()), rwork.data(), info.data_as<int>() + b))
         throw ValueError("svd: cusolverDngesvd failed (status " + std::to_string(rc) + ")");
     Array u = wide ? cvt : transposed(cu), vh = wide ? cu : transposed(cvt);
     nan_where_failed(u, info, m * k, dev.index);
@@ -287,8 +302,10 @@ void install_cusolver_kernels() {
 }
 
 std::vector<std::string> cusolver_sources() {
-  return {read_source(DType::Float32, true), read_source(DType::Float64, false),
-          nan_where_failed_source(DType::Float32), nan_where_failed_source(DType::Float64)};
+  return {read_source(DType::Float32, true),         read_source(DType::Float64, false),
+          read_source(DType::Complex64, true),       read_source(DType::Complex128, false),
+          nan_where_failed_source(DType::Float32),   nan_where_failed_source(DType::Float64),
+          nan_where_failed_source(DType::Complex64), nan_where_failed_source(DType::Complex128)};
 }
 
 }  // namespace arrax::cuda
