@@ -332,17 +332,21 @@ def mlp_profile():
         print_kernels("jax", jprof)
 
 
-def print_kernels(who, prof):
-    """The GPU kernels of a 5-step torch.profiler capture, by total time."""
+def print_kernels(who, prof, steps=5):
+    """The GPU kernels and copies of a `steps`-step torch.profiler capture, by total time: a
+    compact table (a line of under 100 characters each, so the device script's tail keeps
+    it)."""
     events = [e for e in prof.events() if "cuda" in str(e.device_type).lower()]
-    busy = sum(e.time_range.elapsed_us() for e in events) / 5
-    print(f"{who}: GPU events in 5 steps: {len(events)}; their time: {busy:.1f} us per step")
-    for key in ("self_device_time_total", "self_cuda_time_total", "cpu_time_total"):
-        try:
-            print(prof.key_averages().table(sort_by=key, row_limit=18, max_name_column_width=70))
-            break
-        except Exception as e:  # the sort keys differ between PyTorch versions
-            print(f"sort_by={key}: {e}")
+    busy = sum(e.time_range.elapsed_us() for e in events) / steps
+    print(f"{who}: GPU events in {steps} steps: {len(events)}; their time: {busy:.1f} us per step")
+    by_name = {}
+    for e in events:
+        slot = by_name.setdefault(e.name, [0, 0.0])
+        slot[0] += 1
+        slot[1] += e.time_range.elapsed_us()
+    print(f"{'kernel':58s} {'per step':>6s} {'us/step':>8s} {'us each':>8s}")
+    for name, (count, us) in sorted(by_name.items(), key=lambda kv: -kv[1][1])[:30]:
+        print(f"{name[:58]:58s} {count / steps:6.1f} {us / steps:8.1f} {us / count:8.2f}")
 
 
 @guarded
