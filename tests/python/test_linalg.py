@@ -29,6 +29,8 @@ CALLS = {
     "solve_vector": (lambda m, a: m.linalg.solve(a, a[0]), (M,)),
     "solve_matrix": (lambda m, a: m.linalg.solve(a, a[:, :2]), (M,)),
     "solve_stacked": (lambda m, a: m.linalg.solve(a, a[..., :1]), (B,)),
+    # one vector for every matrix of a stack (NumPy 2 broadcasts it)
+    "solve_stacked_vector": (lambda m, a: m.linalg.solve(a, a[0, 0]), (B,)),
     "det": (lambda m, a: m.linalg.det(a), (B,)),
     "slogdet": (lambda m, a: tuple(m.linalg.slogdet(a)), (M,)),
     "cholesky": (lambda m, a: m.linalg.cholesky(a), (S,)),
