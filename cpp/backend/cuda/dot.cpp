@@ -37,27 +37,27 @@ const Cublas& cublas() {
   return c;
 }
 
+void create_handle(void** h) {
+  if (int rc = cublas().create(h))
+    throw ValueError("dot_general: cublasCreate failed (status " + std::to_string(rc) + ")");
+}
+
 // A cuBLAS handle holds its stream: each device has one on its stream, and a thread recording
-// a CUDA graph uses its own, on its capture stream (runtime.h), so that neither thread's work
-// lands on the other's stream.
+// a CUDA graph uses its own (capture_handle), on its capture stream (runtime.h), so that
+// neither thread's work lands on the other's stream.
 void* handle(int device) {
   const cudaStream_t s = stream(device);
-  auto create = [](void** h) {
-    if (int rc = cublas().create(h))
-      throw ValueError("dot_general: cublasCreate failed (status " + std::to_string(rc) + ")");
-  };
   if (capturing()) {
-    thread_local void* mine[16] = {};
     thread_local cudaStream_t on[16] = {};
-    if (!mine[device]) create(&mine[device]);
-    if (on[device] != s) cublas().set_stream(mine[device], s), on[device] = s;
-    return mine[device];
+    void* h = cublas_capture_handle(device);
+    if (on[device] != s) cublas().set_stream(h, s), on[device] = s;
+    return h;
   }
   static std::mutex mu;
   static void* handles[16] = {};
   std::lock_guard<std::mutex> lock(mu);
   if (!handles[device]) {
-    create(&handles[device]);
+    create_handle(&handles[device]);
     cublas().set_stream(handles[device], s);
   }
   return handles[device];
@@ -243,6 +243,12 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
 
 void* cublas_handle(int device) {
   return handle(device);
+}
+
+void* cublas_capture_handle(int device) {
+  thread_local void* mine[16] = {};
+  if (!mine[device]) create_handle(&mine[device]);
+  return mine[device];
 }
 
 std::vector<std::string> dot_sources() {

@@ -258,6 +258,10 @@ bool record(Recording& st, const std::vector<Array>& args, const GraphRun& run,
   const RuntimeApi& api = runtime_api();
   cudaStream_t s = stream(dev);
   row_counters(d);  // made (and zeroed) outside the capture
+  try {
+    cublas_capture_handle(dev);  // (also made outside it; a build without cuBLAS records the rest)
+  } catch (const std::exception&) {
+  }
   auto in = std::make_unique<Instance>();
   std::vector<Array> sources;  // what the copy nodes read on this first run
   std::vector<bool> in_place;

@@ -19,8 +19,11 @@ void* row_counters(Device dev);
 // The reduction primitive `primitive` of `in` giving `out`, as the end of a generated
 // elementwise kernel (reduce.cpp); false for one without CUDA code.
 bool fused_reduction(const std::string& primitive, DType in, DType out, int value, EwReduction& r);
-void install_dot_kernel();          // dot.cpp
-void* cublas_handle(int device);    // dot.cpp: the device's cuBLAS handle, on its stream
+void install_dot_kernel();        // dot.cpp
+void* cublas_handle(int device);  // dot.cpp: the device's cuBLAS handle, on its stream
+// dot.cpp: this thread's cuBLAS handle for work recorded into CUDA graphs (made on first use;
+// graphs.cpp makes it before a capture begins, as cublasCreate may not be capturable).
+void* cublas_capture_handle(int device);
 void install_linalg_kernels();      // linalg.cpp
 void* cusolver_handle(int device);  // linalg.cpp: the device's cuSOLVER handle, on its stream
 void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh, svd
