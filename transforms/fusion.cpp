@@ -316,6 +316,22 @@ Graph fuse_elementwise(const Graph& g) {
           sub.outvars.push_back(m[v]);
           fe.outputs.push_back(v);
         }
+    // Members whose values another region now remakes, and that nothing else reads (the
+    // forward pass's ReLU mask, recomputed by the backward region), are dropped, with the
+    // operands only they read.
+    sub = eliminate_dead_code(sub);
+    std::vector<bool> read(sub.vars.size(), false);
+    for (const Eqn& e : sub.eqns)
+      for (int v : e.inputs) read[v] = true;
+    for (int v : sub.outvars) read[v] = true;
+    std::vector<int> kept_invars, kept_inputs;
+    for (size_t i = 0; i < sub.invars.size(); ++i)
+      if (read[sub.invars[i]]) {
+        kept_invars.push_back(sub.invars[i]);
+        kept_inputs.push_back(fe.inputs[i]);
+      }
+    sub.invars = std::move(kept_invars);
+    fe.inputs = std::move(kept_inputs);
     fe.params = Params{{"graph", GraphList{std::make_shared<const Graph>(std::move(sub))}},
                        {"shape", std::vector<int64_t>(reg.shape.begin(), reg.shape.end())}};
     out.eqns.push_back(std::move(fe));

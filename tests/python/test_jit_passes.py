@@ -164,3 +164,31 @@ def test_cheap_values_are_recomputed_where_another_region_reads_them():
     want = arrax.grad(lambda x, b: anp.sum(f(x, b)[0] ** 2), argnums=(0, 1))(x, b)
     for a, w in zip(g, want):
         np.testing.assert_allclose(np.asarray(a), np.asarray(w), rtol=1e-4)
+
+
+def test_fused_regions_carry_no_dead_members():
+    # The forward pass's ReLU mask is remade by the backward region from the pre-activation;
+    # the forward region then neither computes nor is passed what only the mask needed.
+    rng = np.random.default_rng(1)
+    w1, w2 = rng.standard_normal((6, 8)), rng.standard_normal((8, 3))
+    x = rng.standard_normal((5, 6))
+
+    def loss(p, x):
+        h = anp.maximum(x @ p[0] + 0.5, 0.0)
+        return anp.sum(anp.tanh(h @ p[1]) ** 2)
+
+    step = arrax.jit(arrax.grad(loss))
+    ir = step.lower((w1, w2), x)
+    fused = [e for e in ir.eqns if e[0] == "fused"]
+    assert fused
+    for _, params, inputs, _ in fused:
+        sub = params["graph"][0]
+        assert len(sub.invars) == len(inputs)
+        read = set(sub.outvars)
+        for _, _, ins, _ in sub.eqns:
+            read.update(ins)
+        for name, _, _, outs in sub.eqns:
+            assert any(v in read for v in outs), (name, str(sub))
+        assert set(sub.invars) <= read, str(sub)
+    for got, want in zip(step((w1, w2), x), arrax.grad(loss)((w1, w2), x)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12)
