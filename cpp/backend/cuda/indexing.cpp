@@ -3,9 +3,9 @@
 // dtype; the scatters combine with compare-and-swap loops (atomicAdd for float32/float64 sums),
 // and "set" is deterministic as on the CPU, the last update to an index winning: a first pass
 // claims each index for its last update (atomicMax of the update's position), a second writes.
-// Complex scatters: "set" and "add" (an atomicAdd per part), and "mul" for complex64 (the
-// compare-and-swap loop on its 8-byte word); complex min/max and complex128 "mul" run through
-// the host.
+// Complex scatters: "set" and "add" (an atomicAdd per part), and "mul": for complex64 the
+// compare-and-swap loop on its 8-byte word, for complex128 (16 bytes, wider than a
+// compare-and-swap) a spin lock per item. (Complex min and max are TypeErrors, as on the CPU.)
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
 #include "device.h"
@@ -66,6 +66,7 @@ std::string combine_expr(const std::string& mode, DType dt) {
 std::string scatter_source(DType dt, const std::string& mode, bool clamp) {
   const std::string S = item_type(dt), C = value_type(dt);
   const size_t size = itemsize(dt);
+  const bool locked = dt == DType::Complex128 && mode == "mul";  // (see ax_update)
   Source s;
   s << "struct AxArgs { long long w[6]; };\n";
   auto index = [&](Source& b) {
@@ -94,9 +95,23 @@ std::string scatter_source(DType dt, const std::string& mode, bool clamp) {
                                             : "(" + W + ")(unsigned char)(next)";
     s << "__device__ __forceinline__ " << C << " ax_comb(" << C << " a, " << C << " b) { return "
       << combine_expr(mode, dt) << "; }\n"
-      << "__device__ __forceinline__ void ax_update(" << S << "* p, " << C << " b) {\n";
+      << "__device__ __forceinline__ void ax_update(" << S << "* p, " << C << " b"
+      << (locked ? ", int* lock" : "") << ") {\n";
     if ((dt == DType::Float32 || dt == DType::Float64) && mode == "add") {
       s << "  atomicAdd(p, b);\n}\n";
+    } else if (locked) {
+      // The item's lock taken by compare-and-swap (independent thread scheduling, sm_70 on,
+      // lets the holder finish while others spin), the item read and written past the caches
+      // of other multiprocessors (volatile), fenced on both sides.
+      s << "  for (;;) {\n"
+        << "    if (atomicCAS(lock, 0, 1) == 0) {\n"
+        << "      __threadfence();\n"
+        << "      const " << C << " next = ax_comb(ax_vload(p), b);\n"
+        << "      volatile double* q = (volatile double*)p;\n"
+        << "      q[0] = next.re;\n      q[1] = next.im;\n"
+        << "      __threadfence();\n"
+        << "      atomicExch(lock, 0);\n"
+        << "      return;\n    }\n  }\n}\n";
     } else if (is_complex(dt) && mode == "add") {
       s << "  atomicAdd(&p->re, b.re);\n  atomicAdd(&p->im, b.im);\n}\n";
     } else {
@@ -125,12 +140,14 @@ std::string scatter_source(DType dt, const std::string& mode, bool clamp) {
     << "  const long long* ix = (const long long*)a.w[2];\n"
     << "  const long long m = a.w[3], n = a.w[4];\n";
   if (mode == "set") s << "  const unsigned long long* win = (const unsigned long long*)a.w[5];\n";
+  if (locked) s << "  int* locks = (int*)a.w[5];\n";
   s << kGridLoop;
   index(s);
   if (mode == "set")
     s << "    if (win[j] == (unsigned long long)(i + 1)) o[j] = u[i];\n";
   else
-    s << "    ax_update(o + j, " << load_expr(dt, "u[i]") << ");\n";
+    s << "    ax_update(o + j, " << load_expr(dt, "u[i]") << (locked ? ", locks + j" : "")
+      << ");\n";
   s << "  }\n}\n";
   return s.str();
 }
@@ -153,21 +170,23 @@ void run_scatter(const Array& out, const Array& u, const Array& idx, const std::
   const std::string key =
       std::string(1, static_cast<char>(out.dtype())) + mode + (clamp ? "c" : "d");
   const auto source = [&] { return scatter_source(out.dtype(), mode, clamp); };
-  Array win;
+  Array win;  // "set": each index's winning update; complex128 "mul": each item's lock
   if (mode == "set") {
     win = Array::empty(Shape{n}, DType::UInt64, current_device());
     memset_zero(win.data(), win.nbytes(), dev);
     launch_kernel(kernel_for(key, "ax_claim", dev, source), dev, grid_for(m, 256, dev), 256,
                   words(out, u, idx, n, win.data()));
+  } else if (out.dtype() == DType::Complex128 && mode == "mul") {
+    win = Array::empty(Shape{n}, DType::Int32, current_device());
+    memset_zero(win.data(), win.nbytes(), dev);
   }
   launch_kernel(kernel_for(key, "ax_scatter", dev, source), dev, grid_for(m, 256, dev), 256,
-                words(out, u, idx, n, mode == "set" ? win.data() : nullptr));
+                words(out, u, idx, n, win.valid() ? win.data() : nullptr));
 }
 
 // Whether the scatter of `mode` into `dt` has a kernel here.
 bool scatter_on_device(DType dt, const std::string& mode) {
-  if (is_complex(dt))
-    return mode == "set" || mode == "add" || (mode == "mul" && dt == DType::Complex64);
+  if (is_complex(dt)) return mode == "set" || mode == "add" || mode == "mul";
   return !compute_type(dt).empty();
 }
 
