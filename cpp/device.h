@@ -100,11 +100,12 @@ GraphStats graph_stats();
 // and timed so far.
 struct GemmStats {
   int64_t cublaslt = 0, cublas = 0, problems = 0, timed = 0;
+  int64_t thin = 0, thin_timed = 0;  // dot_thin.cpp's kernels: products run, problems timed
 };
 GemmStats gemm_stats();
 // Sets a GPU setting (codegen.h: Tunable) by name: the launch settings "blocks_per_sm",
 // "reduce_blocks_per_sm" and "reduce_unroll", for measuring them (bench_gpu.py --only
-// ew_sweep), and "gemm_algo" (gemm_lt.cpp).
+// ew_sweep), "gemm_algo" (gemm_lt.cpp) and "thin_gemm" (dot_thin.cpp).
 void set_tunable(const std::string& name, int value);
 std::vector<std::pair<std::string, int>> tunables();  // every setting, by name
 // "float32" (exact, the default), "tf32" or "bf16": the compute precision of float32 matmuls.

@@ -237,6 +237,10 @@ def mlp_step():
         arrax._core._cuda_set_tunable("gemm_algo", 1)  # cuBLAS's own GEMM choice, for comparison
         record("mlp_step_tf32", "cublas", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
         arrax._core._cuda_set_tunable("gemm_algo", 3)
+        arrax._core._cuda_set_tunable("thin_gemm", 1)  # cuBLAS for the 10-column products too
+        record("mlp_step_tf32", "no-thin", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
+        arrax._core._cuda_set_tunable("thin_gemm", 3)
+        print(f"arrax GEMMs: {arrax.cuda.gemm_stats()}")
     record("mlp_step_f32", "arrax", timeit(lambda: ax_step(gp, gx, gy), ax_sync, n=20))
     print(f"arrax CUDA graphs: {arrax.cuda.graph_stats()}")
     if jax is not None:
@@ -419,6 +423,7 @@ def table():
         ("mlp_step_tf32", "jax", "<= 1.0"),
         ("mlp_step_tf32", "no-graph", "(arrax without CUDA graphs)"),
         ("mlp_step_tf32", "cublas", "(arrax with cuBLAS's GEMM choice)"),
+        ("mlp_step_tf32", "no-thin", "(arrax without its thin GEMM kernels)"),
         ("mlp_small_step", "jax", "(small MLP, host-bound)"),
         ("mlp_small_step", "no-graph", "(arrax without CUDA graphs)"),
         ("mlp_step_f32", "jax", "(same precision)"),

@@ -93,11 +93,15 @@ def host_runs():
 def gemm_stats():
     """Counts since the start: GEMMs run through cuBLASLt (``cublaslt``) and through cuBLAS
     (``cublas``), and cuBLASLt's distinct problems (shape, layout, types, alignment) seen
-    (``problems``) and timed to choose their algorithm (``timed``).
+    (``problems``) and timed to choose their algorithm (``timed``); thin products (N or K at
+    most 16) run by arrax's own kernels (``thin``) and the thin problems timed against cuBLAS
+    to choose between them (``thin_timed``).
 
     A problem's first call times up to 8 of cuBLASLt's algorithms on its operands and keeps
     the fastest; ``arrax._core._cuda_set_tunable("gemm_algo", n)`` selects cuBLAS (1),
-    cuBLASLt's first choice untimed (2) or the timed choice (3, the default)."""
+    cuBLASLt's first choice untimed (2) or the timed choice (3, the default), and
+    ``_cuda_set_tunable("thin_gemm", n)`` never (1), always (2) or by timing (3, the default)
+    the thin kernels."""
     return _core._cuda_gemm_stats()
 
 

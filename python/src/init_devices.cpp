@@ -104,6 +104,8 @@ void init_devices(py::module_& m) {
     d["cublas"] = s.cublas;
     d["problems"] = s.problems;
     d["timed"] = s.timed;
+    d["thin"] = s.thin;
+    d["thin_timed"] = s.thin_timed;
     return d;
   });
   m.def("_matmul_precision", &cuda::matmul_precision);

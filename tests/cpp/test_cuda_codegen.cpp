@@ -176,6 +176,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   for (const std::string& src : cuda::conv_sources()) add(all, n, src);
   for (const std::string& src : cuda::linalg_sources()) add(all, n, src);
   for (const std::string& src : cuda::dot_sources()) add(all, n, src);
+  for (const std::string& src : cuda::thin_gemm_sources()) add(all, n, src);
   for (const std::string& src : cuda::cusolver_sources()) add(all, n, src);
   const std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   const std::string path = dir + "/arrax_generated_kernels_" + std::to_string(getpid()) + ".cu";

@@ -749,3 +749,41 @@ def test_integer_and_bool_matmul_runs_on_the_gpu(dtype):
         for fn, x, y in cases:
             close(fn(anp, gpu(x), gpu(y)), fn(np, x, y))
     assert arrax.cuda.host_runs().get("dot_general", 0) == before
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_thin_products_by_arrax_kernels(dtype):
+    """Products with few columns (N <= 16) or a short contraction (K <= 16) and much else run
+    by arrax's thin kernels (forced here; by default they run where a timing found them faster
+    than cuBLAS): the same values, row-major and transposed operands, batched, any small size."""
+    import arrax._core as core
+
+    rng = np.random.default_rng(14)
+    tol = 3e-4 if dtype == "float32" else 1e-12  # (sums of up to 700 products of size ~1)
+    cases = [  # (lhs, rhs) as NumPy arrays, and the product
+        (rng.standard_normal((300, 257)), rng.standard_normal((257, 10))),  # N small
+        (rng.standard_normal((257, 300)).T, rng.standard_normal((257, 10))),  # lhs transposed
+        (rng.standard_normal((300, 257)), rng.standard_normal((10, 257)).T),  # rhs transposed
+        (rng.standard_normal((3, 100, 700)), rng.standard_normal((3, 700, 1))),  # batched, N 1
+        (rng.standard_normal((3, 700, 100)).mT, rng.standard_normal((3, 700, 16))),
+        (rng.standard_normal((300, 10)), rng.standard_normal((10, 400))),  # K small
+        (rng.standard_normal((10, 300)).T, rng.standard_normal((400, 10)).T),  # both transposed
+        (rng.standard_normal((2, 500, 3)), rng.standard_normal((2, 3, 300))),  # batched, K 3
+        (rng.standard_normal((700, 1)), rng.standard_normal((1, 300))),  # an outer product
+    ]
+    before = arrax.cuda.gemm_stats()["thin"]
+    core._cuda_set_tunable("thin_gemm", 2)
+    try:
+        for x, y in cases:
+            x, y = x.astype(dtype), y.astype(dtype)
+            close(gpu(x) @ gpu(y), x @ y, tol, tol)
+    finally:
+        core._cuda_set_tunable("thin_gemm", 3)
+    assert arrax.cuda.gemm_stats()["thin"] - before == len(cases)
+    x, y = cases[0][0].astype(dtype), cases[0][1].astype(dtype)
+    timed = arrax.cuda.gemm_stats()["thin_timed"]
+    for _ in range(3):  # timed once against cuBLAS, then the faster kept: the same values
+        close(gpu(x) @ gpu(y), x @ y, tol, tol)
+    assert arrax.cuda.gemm_stats()["thin_timed"] == timed + 1
+    with pytest.raises(ValueError, match="thin_gemm"):
+        core._cuda_set_tunable("thin_gemm", 4)

@@ -196,9 +196,9 @@ KernelHandle kernel_for(const std::string& key, const std::string& name, int dev
 
 namespace {
 // Measured on an H100 against PyTorch and CuPy (benchmarks/README.md, "launch settings").
-std::atomic<int> g_tunables[] = {256, 16, 4, 3};
+std::atomic<int> g_tunables[] = {256, 16, 4, 3, 3};
 const char* const kTunableNames[] = {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll",
-                                     "gemm_algo"};
+                                     "gemm_algo", "thin_gemm"};
 }  // namespace
 int tunable(Tunable t) {
   return g_tunables[static_cast<int>(t)];
@@ -208,13 +208,15 @@ void set_tunable(const std::string& name, int value) {
   if (name == "gemm_algo" && value > 3)
     throw ValueError(
         "set_tunable: gemm_algo must be 1 (cuBLAS), 2 (cuBLASLt) or 3 (timed cuBLASLt)");
+  if (name == "thin_gemm" && value > 3)
+    throw ValueError("set_tunable: thin_gemm must be 1 (never), 2 (always) or 3 (timed)");
   for (size_t i = 0; i < std::size(kTunableNames); ++i)
     if (name == kTunableNames[i]) {
       g_tunables[i] = value;
       return;
     }
   throw ValueError("set_tunable: unknown setting '" + name +
-                   "' (blocks_per_sm, reduce_blocks_per_sm, reduce_unroll, gemm_algo)");
+                   "' (blocks_per_sm, reduce_blocks_per_sm, reduce_unroll, gemm_algo, thin_gemm)");
 }
 
 std::vector<std::pair<std::string, int>> tunables() {

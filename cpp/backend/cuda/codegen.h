@@ -60,8 +60,8 @@ unsigned grid_for(int64_t work_items, unsigned per_block, int device);
 // reduction split over blocks, the blocks per multiprocessor (16) and the vectors per thread
 // per pass (4). Memory-bound kernels reached PyTorch's and CuPy's speed with these.
 // GemmAlgo: 1 cublasGemmStridedBatchedEx, 2 cuBLASLt's first choice, 3 cuBLASLt's fastest by
-// timing (gemm_lt.cpp).
-enum class Tunable { BlocksPerSm, ReduceBlocksPerSm, ReduceUnroll, GemmAlgo };
+// timing (gemm_lt.cpp). ThinGemm: 1 never, 2 always, 3 timed against cuBLAS (dot_thin.cpp).
+enum class Tunable { BlocksPerSm, ReduceBlocksPerSm, ReduceUnroll, GemmAlgo, ThinGemm };
 int tunable(Tunable t);
 // (set_tunable, device.h, sets them.)
 

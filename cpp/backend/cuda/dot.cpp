@@ -228,14 +228,18 @@ std::vector<Array> dot_kernel(const Primitive* prim, const std::vector<Array>& i
   const void* beta = dbl ? static_cast<const void*>(zero_d) : zero_f;
   const int ldb = static_cast<int>(bt ? K : N);  // leading dimension of b in column-major terms
   const int lda = static_cast<int>(at ? M : K);
-  int rc2 = gemm(dev.index, bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N), static_cast<int>(M),
-                 static_cast<int>(K), alpha, b.data(), data_type, std::max(ldb, 1), K * N, a.data(),
-                 std::max(lda, 1), M * K, beta, out.data(),
-                 static_cast<int>(std::max<int64_t>(N, 1)), M * N, static_cast<int>(B), compute);
-  if (rc2 != 0)
-    throw ValueError("dot_general: cublasGemmStridedBatchedEx failed (status " +
-                     std::to_string(rc2) + ") for lhs " + shape_str(lhs.shape()) + ", rhs " +
-                     shape_str(rhs.shape()));
+  auto vendor = [&] {
+    const int rc =
+        gemm(dev.index, bt ? 1 : 0, at ? 1 : 0, static_cast<int>(N), static_cast<int>(M),
+             static_cast<int>(K), alpha, b.data(), data_type, std::max(ldb, 1), K * N, a.data(),
+             std::max(lda, 1), M * K, beta, out.data(), static_cast<int>(std::max<int64_t>(N, 1)),
+             M * N, static_cast<int>(B), compute);
+    if (rc != 0)
+      throw ValueError("dot_general: cublasGemmStridedBatchedEx failed (status " +
+                       std::to_string(rc) + ") for lhs " + shape_str(lhs.shape()) + ", rhs " +
+                       shape_str(rhs.shape()));
+  };
+  if (!thin_gemm(a, at, b, bt, out, B, M, N, K, dev.index, vendor)) vendor();
   return {out};
 }
 

@@ -270,7 +270,10 @@ bool gemm_lt(int device, int ta, int tb, int m, int n, int k, const void* alpha,
 
 GemmStats gemm_stats() {
   std::lock_guard<std::mutex> lock(g_mu);
-  return g_stats;
+  GemmStats s = g_stats;
+  s.thin = thin_gemm_calls();
+  s.thin_timed = thin_gemm_timed();
+  return s;
 }
 
 }  // namespace arrax::cuda

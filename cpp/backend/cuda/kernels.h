@@ -1,5 +1,6 @@
 // Installation of the primitives' CUDA kernels (kernels.cpp), called when a GPU is first used.
 #pragma once
+#include <functional>
 #include <string>
 
 #include <vector>
@@ -41,6 +42,16 @@ bool gemm_lt(int device, int ta, int tb, int m, int n, int k, const void* alpha,
              int type, int lda, long long sa, const void* B, int ldb, long long sb,
              const void* beta, const void* C, void* D, int ldc, long long sc, int batch,
              int compute);
+// dot_thin.cpp: row-major out (B, M, N) = a b for float32/float64 where N or K is small and the
+// rest large, by a generated kernel when that beat cuBLAS in a timing on the problem's first
+// direct call (`vendor` runs cuBLAS's product into out). False where it is not used: the
+// caller then runs vendor. a is (B, M, K) contiguous or (B, K, M) when `at`; b (B, K, N) or
+// (B, N, K) when `bt`.
+bool thin_gemm(const Array& a, bool at, const Array& b, bool bt, const Array& out, int64_t B,
+               int64_t M, int64_t N, int64_t K, int device, const std::function<void()>& vendor);
+int64_t thin_gemm_calls();  // products run by the thin kernels
+int64_t thin_gemm_timed();  // problems timed against cuBLAS
+std::vector<std::string> thin_gemm_sources();
 void install_indexing_kernels();  // indexing.cpp
 void install_scan_kernels();      // scans.cpp
 void install_sort_kernels();      // sorting.cpp
