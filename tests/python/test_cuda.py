@@ -646,7 +646,13 @@ def test_sums_under_every_launch_setting(n):
     xf = rng.random(n).astype(np.float32)
     gi, gf = gpu(xi), gpu(xf)
     defaults = arrax._core._cuda_tunables()
-    assert set(defaults) == {"blocks_per_sm", "reduce_blocks_per_sm", "reduce_unroll", "gemm_algo"}
+    assert set(defaults) == {
+        "blocks_per_sm",
+        "reduce_blocks_per_sm",
+        "reduce_unroll",
+        "gemm_algo",
+        "thin_gemm",
+    }
     try:
         for unroll in (1, 2, 8):
             for blocks in (1, 16, 256):

@@ -158,8 +158,8 @@ def test_cheap_values_are_recomputed_where_another_region_reads_them():
     ir = arrax.jit(f).lower(x, b)
     text = str(ir)
     assert text.count("= add ") >= 2  # x + b made in both regions
-    for got, want in zip(arrax.jit(f)(x, b), f(x, b)):
-        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-6)
+    for got, want in zip(arrax.jit(f)(x, b), f(x, b)):  # (float32 row sums in two orders)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-5)
     g = arrax.jit(arrax.grad(lambda x, b: anp.sum(f(x, b)[0] ** 2), argnums=(0, 1)))(x, b)
     want = arrax.grad(lambda x, b: anp.sum(f(x, b)[0] ** 2), argnums=(0, 1))(x, b)
     for a, w in zip(g, want):
