@@ -16,24 +16,6 @@ namespace {
 
 constexpr int kInvalid = 7, kFailed = 13, kNotRecorded = 15;  // cuBLAS's statuses
 
-// What a T is computed in.
-template <typename T>
-struct Wide {
-  using type = double;
-};
-template <typename R>
-struct Wide<std::complex<R>> {
-  using type = std::complex<double>;
-};
-template <typename T>
-using W = typename Wide<T>::type;
-
-double conj_of(double x) {
-  return x;
-}
-std::complex<double> conj_of(std::complex<double> x) {
-  return std::conj(x);
-}
 double magnitude(double x) {
   return std::abs(x);
 }

@@ -6,6 +6,7 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <complex>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -26,6 +27,29 @@ inline bool capturing(const void* handle) {
 // from src to dst for a memcpy (`run` is then unused).
 void record(cudaGraphNodeType type, std::function<void()> run, void* dst = nullptr,
             const void* src = nullptr, size_t n = 0);
+// What the emulated BLAS and solver routines (emulator_blas.cpp, emulator_solver.cpp) compute
+// an item of type T in (double, or complex<double> for the complex types), T's real type, and
+// the conjugate of a computed value (itself for a real one).
+template <typename T>
+struct Wide {
+  using type = double;
+  using real = T;
+};
+template <typename R>
+struct Wide<std::complex<R>> {
+  using type = std::complex<double>;
+  using real = R;
+};
+template <typename T>
+using W = typename Wide<T>::type;
+template <typename T>
+using Real = typename Wide<T>::real;
+inline double conj_of(double x) {
+  return x;
+}
+inline std::complex<double> conj_of(std::complex<double> x) {
+  return std::conj(x);
+}
 // Defined in emulator.cpp: a device-to-device copy with device memory opened; whether
 // [p, p + n) is device memory; f run with device memory opened.
 void device_copy(void* dst, const void* src, size_t n);

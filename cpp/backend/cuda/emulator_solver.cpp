@@ -18,28 +18,6 @@ namespace {
 
 constexpr int kInvalid = 3;  // CUSOLVER_STATUS_INVALID_VALUE
 
-// What a T is computed in, and its real type.
-template <typename T>
-struct Wide {
-  using type = double;
-  using real = T;
-};
-template <typename R>
-struct Wide<std::complex<R>> {
-  using type = std::complex<double>;
-  using real = R;
-};
-template <typename T>
-using W = typename Wide<T>::type;
-template <typename T>
-using Real = typename Wide<T>::real;
-double conj_of(double x) {
-  return x;
-}
-std::complex<double> conj_of(std::complex<double> x) {
-  return std::conj(x);
-}
-
 // The Householder QR of the m x n column-major `a` (leading dimension lda) in place, as
 // LAPACK's xgeqr2 with xlarfg: R in the upper triangle (a real diagonal), reflector i's vector
 // below the diagonal of column i (its first entry 1 implied), its scale in tau[i];
