@@ -27,7 +27,12 @@ void* cublas_handle(int device);  // dot.cpp: the device's cuBLAS handle, on its
 void* cublas_capture_handle(int device);
 void install_linalg_kernels();      // linalg.cpp
 void* cusolver_handle(int device);  // linalg.cpp: the device's cuSOLVER handle, on its stream
-void install_cusolver_kernels();    // linalg_cusolver.cpp: qr, eigh, svd
+// linalg.cpp: cuBLAS's and cuSOLVER's letter for a dtype's routines ('S', 'D', 'C', 'Z'), or 0
+// for the dtypes they do not take; and the routine `prefix` + letter + `name` of `library`,
+// looked up once.
+char blas_letter(DType dt);
+void* blas_symbol(const char* library, const char* prefix, DType dt, const std::string& name);
+void install_cusolver_kernels();  // linalg_cusolver.cpp: qr, eigh, svd
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.

@@ -10,7 +10,9 @@
 // decompositions run through the host.
 #include <cmath>
 #include <complex>
+#include <map>
 #include <mutex>
+#include <string>
 
 #include "backend/cuda/codegen.h"
 #include "backend/cuda/kernels.h"
@@ -27,36 +29,16 @@ struct BatchedLu {
                int);
   int (*getri)(void*, int, const void* const*, int, const int*, void* const*, int, int*, int);
 };
-// cuBLAS's batched LU calls for a dtype (S, D, C or Z).
-const BatchedLu& lu_calls(DType dt) {
-  auto load = [](const char* p) {
-    auto sym = [p](const char* s) {
-      return library_symbol("cublas", (p + std::string(s)).c_str());
-    };
-    BatchedLu r;
-    r.getrf = reinterpret_cast<decltype(r.getrf)>(sym("getrfBatched"));
-    r.getrs = reinterpret_cast<decltype(r.getrs)>(sym("getrsBatched"));
-    r.getri = reinterpret_cast<decltype(r.getri)>(sym("getriBatched"));
-    return r;
-  };
-  switch (dt) {
-    case DType::Float32: {
-      static const BatchedLu s = load("cublasS");
-      return s;
-    }
-    case DType::Float64: {
-      static const BatchedLu d = load("cublasD");
-      return d;
-    }
-    case DType::Complex64: {
-      static const BatchedLu c = load("cublasC");
-      return c;
-    }
-    default: {
-      static const BatchedLu z = load("cublasZ");
-      return z;
-    }
-  }
+// cuBLAS's batched LU calls for a dtype.
+BatchedLu lu_calls(DType dt) {
+  BatchedLu r;
+  r.getrf =
+      reinterpret_cast<decltype(r.getrf)>(blas_symbol("cublas", "cublas", dt, "getrfBatched"));
+  r.getrs =
+      reinterpret_cast<decltype(r.getrs)>(blas_symbol("cublas", "cublas", dt, "getrsBatched"));
+  r.getri =
+      reinterpret_cast<decltype(r.getri)>(blas_symbol("cublas", "cublas", dt, "getriBatched"));
+  return r;
 }
 
 // The kernel filling an array of addresses base + b * step (bytes) for b < count.
@@ -106,7 +88,7 @@ Lu factor(const Array& a, int64_t n, int64_t batch, int dev, bool singular_ok = 
 }
 
 bool on_device(DType dt) {
-  return dt == DType::Float32 || dt == DType::Float64 || is_complex(dt);
+  return blas_letter(dt) != 0;
 }
 
 KernelFn solve_kernel(const Primitive* p) {
@@ -227,14 +209,6 @@ KernelFn slogdet_kernel(const Primitive* p) {
 struct Cusolver {
   int (*create)(void**);
   int (*set_stream)(void*, cudaStream_t);
-  using Potrf = int (*)(void*, int, int, void* const*, int, int*, int);
-  Potrf spotrf, dpotrf, cpotrf, zpotrf;
-  Potrf potrf(DType dt) const {
-    return dt == DType::Float32     ? spotrf
-           : dt == DType::Float64   ? dpotrf
-           : dt == DType::Complex64 ? cpotrf
-                                    : zpotrf;
-  }
 };
 const Cusolver& cusolver() {
   static Cusolver c = [] {
@@ -242,10 +216,6 @@ const Cusolver& cusolver() {
     auto sym = [](const char* s) { return library_symbol("cusolver", s); };
     r.create = reinterpret_cast<decltype(r.create)>(sym("cusolverDnCreate"));
     r.set_stream = reinterpret_cast<decltype(r.set_stream)>(sym("cusolverDnSetStream"));
-    r.spotrf = reinterpret_cast<decltype(r.spotrf)>(sym("cusolverDnSpotrfBatched"));
-    r.dpotrf = reinterpret_cast<decltype(r.dpotrf)>(sym("cusolverDnDpotrfBatched"));
-    r.cpotrf = reinterpret_cast<decltype(r.cpotrf)>(sym("cusolverDnCpotrfBatched"));
-    r.zpotrf = reinterpret_cast<decltype(r.zpotrf)>(sym("cusolverDnZpotrfBatched"));
     return r;
   }();
   return c;
@@ -274,7 +244,9 @@ KernelFn cholesky_kernel(const Primitive* p) {
     Array out = a.contiguous(true);
     const Array addresses = pointers(out, batch, n * n);
     Array info = Array::empty(Shape{batch}, DType::Int32, dev);
-    const auto potrf = cusolver().potrf(a.dtype());
+    using Potrf = int (*)(void*, int, int, void* const*, int, int*, int);
+    const auto potrf =
+        reinterpret_cast<Potrf>(blas_symbol("cusolver", "cusolverDn", a.dtype(), "potrfBatched"));
     const int ni = static_cast<int>(n);
     const int rc = potrf(cusolver_handle(dev.index), /*CUBLAS_FILL_MODE_UPPER=*/1, ni,
                          reinterpret_cast<void* const*>(addresses.data()), ni, info.data_as<int>(),
@@ -295,6 +267,31 @@ KernelFn cholesky_kernel(const Primitive* p) {
 }
 
 }  // namespace
+
+char blas_letter(DType dt) {
+  switch (dt) {
+    case DType::Float32:
+      return 'S';
+    case DType::Float64:
+      return 'D';
+    case DType::Complex64:
+      return 'C';
+    case DType::Complex128:
+      return 'Z';
+    default:
+      return 0;
+  }
+}
+
+void* blas_symbol(const char* library, const char* prefix, DType dt, const std::string& name) {
+  static std::mutex mu;
+  static std::map<std::string, void*> found;
+  const std::string symbol = prefix + std::string(1, blas_letter(dt)) + name;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = found.find(symbol);
+  if (it == found.end()) it = found.emplace(symbol, library_symbol(library, symbol.c_str())).first;
+  return it->second;
+}
 
 void* cusolver_handle(int device) {
   // cuSOLVER's routines may wait for the GPU inside (on an H100, geqrf called
@@ -327,16 +324,8 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
     const int64_t n = a.shape().back(), k = rhs.shape().back();
     const int64_t batch = n ? a.size() / (n * n) : 0;
     if (!on_device(a.dtype()) || batch == 0 || k == 0) return run_on_host(*p, in, params, dev);
-    static const Trsm trsms[4] = {
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasStrsmBatched")),
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasDtrsmBatched")),
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasCtrsmBatched")),
-        reinterpret_cast<Trsm>(library_symbol("cublas", "cublasZtrsmBatched"))};
     const DType dt = a.dtype();
-    const int which = dt == DType::Float32     ? 0
-                      : dt == DType::Float64   ? 1
-                      : dt == DType::Complex64 ? 2
-                                               : 3;
+    const Trsm trsm = reinterpret_cast<Trsm>(blas_symbol("cublas", "cublas", dt, "trsmBatched"));
     const float one_f[2] = {1, 0};  // alpha = 1 (as a complex number for C and Z)
     const double one_d[2] = {1, 0};
     const bool dbl = dt == DType::Float64 || dt == DType::Complex128;
@@ -345,7 +334,7 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
     const Array aa = pointers(am, batch, n * n), xa = pointers(x, batch, n * k);
     const bool lower = params.get_int("lower") != 0;
     const int64_t trans = params.get_int("trans");
-    const int rc = trsms[which](
+    const int rc = trsm(
         cublas_handle(dev.index), /*side=RIGHT*/ 1, /*uplo: a^T's*/ lower ? 1 : 0,
         /*op*/ static_cast<int>(trans), /*diag*/ params.get_int("unit_diagonal") ? 1 : 0,
         static_cast<int>(k), static_cast<int>(n),

@@ -13,8 +13,7 @@
 //    triangle named (row-major lower is column-major upper); the eigenvectors come back as the
 //    columns of a column-major matrix and are transposed. A matrix whose iteration fails (info
 //    > 0, which NumPy raises as LinAlgError) gets NaN results, set on the device, as JAX's.
-#include <map>
-#include <mutex>
+#include <string>
 #include <utility>
 
 #include "backend/cuda/codegen.h"
@@ -42,9 +41,9 @@ Array transposed(const Array& x) {
   return x.view(ts, tst, x.offset()).contiguous(true);
 }
 
-// cuSOLVER's routine `name` for float32 ("cusolverDnS<name>"), float64 ("...D<name>"),
-// complex64 ("...C<complex_name>") or complex128 ("...Z<complex_name>") and its _bufferSize
-// query, as typed function pointers, each looked up once.
+// cuSOLVER's routine `name` for the real dtypes ("cusolverDn<S or D><name>") or
+// `complex_name` for the complex ones ("cusolverDn<C or Z><complex_name>") and its _bufferSize
+// query, as typed function pointers.
 template <class Size, class Run>
 struct SolverCall {
   Size size;
@@ -52,22 +51,10 @@ struct SolverCall {
 };
 template <class Size, class Run>
 SolverCall<Size, Run> solver_call(DType dt, const char* name, const char* complex_name) {
-  static std::mutex mu;
-  static std::map<std::string, std::pair<void*, void*>> found;
-  const char* letter = dt == DType::Float32     ? "S"
-                       : dt == DType::Float64   ? "D"
-                       : dt == DType::Complex64 ? "C"
-                                                : "Z";
-  const std::string sym =
-      std::string("cusolverDn") + letter + (is_complex(dt) ? complex_name : name);
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = found.find(sym);
-  if (it == found.end())
-    it = found
-             .emplace(sym, std::make_pair(library_symbol("cusolver", (sym + "_bufferSize").c_str()),
-                                          library_symbol("cusolver", sym.c_str())))
-             .first;
-  return {reinterpret_cast<Size>(it->second.first), reinterpret_cast<Run>(it->second.second)};
+  const std::string routine = is_complex(dt) ? complex_name : name;
+  return {
+      reinterpret_cast<Size>(blas_symbol("cusolver", "cusolverDn", dt, routine + "_bufferSize")),
+      reinterpret_cast<Run>(blas_symbol("cusolver", "cusolverDn", dt, routine))};
 }
 using GeqrfSize = int (*)(void*, int, int, void*, int, int*);
 using GeqrfRun = int (*)(void*, int, int, void*, int, void*, void*, int, int*);
@@ -125,9 +112,7 @@ Stack stack_of(const Array& a) {
   st.n = a.shape()[nd - 1];
   st.k = std::min(st.m, st.n);
   st.batch = st.m * st.n ? a.size() / (st.m * st.n) : 0;
-  st.on_device =
-      (a.dtype() == DType::Float32 || a.dtype() == DType::Float64 || is_complex(a.dtype())) &&
-      st.batch > 0 && st.k > 0;
+  st.on_device = blas_letter(a.dtype()) != 0 && st.batch > 0 && st.k > 0;
   return st;
 }
 
