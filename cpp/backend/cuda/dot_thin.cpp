@@ -146,26 +146,15 @@ using Problem = std::tuple<int, int, int64_t, int64_t, int64_t, int64_t, bool, b
 std::mutex g_mu;
 std::map<Problem, bool> g_faster;  // problem -> whether the thin kernel won its timing
 
-// Milliseconds per run of f, timed with events over enough runs to fill the budget.
+// Milliseconds per run of f, over enough runs to fill the budget.
 float time_ms(const std::function<void()>& f, int device) {
-  const RuntimeApi& rt = runtime_api();
-  cudaStream_t s = stream(device);
-  cudaEvent_t start, end;
-  check(rt.event_create(&start), "matmul: cudaEventCreate");
-  check(rt.event_create(&end), "matmul: cudaEventCreate");
-  auto run = [&](int reps) {
-    rt.event_record(start, s);
-    for (int r = 0; r < reps; ++r) f();
-    rt.event_record(end, s);
-    float ms = 0;
-    check(rt.event_synchronize(end), "matmul: cudaEventSynchronize");
-    check(rt.event_elapsed(&ms, start, end), "matmul: cudaEventElapsedTime");
-    return ms / reps;
-  };
-  const float once = run(1);
-  const float ms = run(std::clamp(static_cast<int>(kTimeBudgetMs / std::max(once, 1e-3f)), 1, 20));
-  rt.event_destroy(start);
-  rt.event_destroy(end);
+  const float once = time_runs_ms(device, 1, f);
+  const float ms =
+      once < 0 ? -1
+               : time_runs_ms(
+                     device,
+                     std::clamp(static_cast<int>(kTimeBudgetMs / std::max(once, 1e-3f)), 1, 20), f);
+  if (ms < 0) throw ValueError("matmul: timing a thin product with CUDA events failed");
   return ms;
 }
 

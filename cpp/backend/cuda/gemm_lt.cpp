@@ -174,21 +174,9 @@ std::unique_ptr<Plan> make_plan(const LtApi& api, const DeviceLt& d, int ta, int
 // Times each candidate on the call's operands (D is written each time; beta is 0 or C is not D,
 // so every run gives the same D) and keeps the fastest. Candidates that fail are dropped.
 void tune(Plan& plan, const std::function<int(int)>& run, int device) {
-  const RuntimeApi& rt = runtime_api();
-  cudaStream_t s = stream(device);
-  cudaEvent_t start, end;
-  check(rt.event_create(&start), "matmul: cudaEventCreate");
-  check(rt.event_create(&end), "matmul: cudaEventCreate");
   auto timed = [&](int i, int reps) -> float {  // ms per run, or -1 when it fails
     if (run(i) != 0) return -1;                 // also loads the kernel's module
-    rt.event_record(start, s);
-    for (int r = 0; r < reps; ++r) run(i);
-    rt.event_record(end, s);
-    float ms = -1;
-    if (rt.event_synchronize(end) != cudaSuccess ||
-        rt.event_elapsed(&ms, start, end) != cudaSuccess)
-      return -1;
-    return ms / reps;
+    return time_runs_ms(device, reps, [&] { run(i); });
   };
   std::vector<float> ms(plan.candidates.size(), -1);
   ms[0] = timed(0, 1);
@@ -202,11 +190,26 @@ void tune(Plan& plan, const std::function<int(int)>& run, int device) {
   plan.chosen = best < 0 ? 0 : best;
   plan.tuned = true;
   ++g_stats.timed;
-  rt.event_destroy(start);
-  rt.event_destroy(end);
 }
 
 }  // namespace
+
+float time_runs_ms(int device, int reps, const std::function<void()>& f) {
+  const RuntimeApi& rt = runtime_api();
+  cudaStream_t s = stream(device);
+  cudaEvent_t start, end;
+  check(rt.event_create(&start), "matmul: cudaEventCreate");
+  check(rt.event_create(&end), "matmul: cudaEventCreate");
+  rt.event_record(start, s);
+  for (int r = 0; r < reps; ++r) f();
+  rt.event_record(end, s);
+  float ms = -1;
+  if (rt.event_synchronize(end) != cudaSuccess || rt.event_elapsed(&ms, start, end) != cudaSuccess)
+    ms = -1;
+  rt.event_destroy(start);
+  rt.event_destroy(end);
+  return ms < 0 ? -1 : ms / reps;
+}
 
 namespace {
 bool run_lt(int device, int ta, int tb, int m, int n, int k, const void* alpha, const void* A,

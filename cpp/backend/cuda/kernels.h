@@ -47,6 +47,9 @@ bool gemm_lt(int device, int ta, int tb, int m, int n, int k, const void* alpha,
              int type, int lda, long long sa, const void* B, int ldb, long long sb,
              const void* beta, const void* C, void* D, int ldc, long long sc, int batch,
              int compute);
+// gemm_lt.cpp: milliseconds per run of f (which issues GPU work on the device's stream), timed
+// by CUDA events over `reps` runs; -1 when the timing failed.
+float time_runs_ms(int device, int reps, const std::function<void()>& f);
 // dot_thin.cpp: row-major out (B, M, N) = a b for float32/float64 where N or K is small and the
 // rest large, by a generated kernel when that beat cuBLAS in a timing on the problem's first
 // direct call (`vendor` runs cuBLAS's product into out). False where it is not used: the
