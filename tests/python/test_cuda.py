@@ -189,6 +189,20 @@ def test_large_sums(n):
     close(anp.max(gpu(m), axis=1), anp.max(anp.asarray(m), axis=1))
 
 
+@pytest.mark.parametrize("shape,axis", [((1024, 2048), 0), ((1024, 10), 0), ((300, 7, 33), (0, 1)),
+                                        ((2000, 513), 0), ((64, 5), 0)])  # fmt: skip
+def test_split_column_reductions(shape, axis):
+    """Column reductions split over several blocks in one launch (the last block of each group
+    of columns adds the parts), repeated so a counter left set would show."""
+    x = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
+    for _ in range(3):
+        for op in ("sum", "max", "prod"):
+            want = getattr(np, op)(x, axis=axis)
+            close(getattr(anp, op)(gpu(x), axis=axis), want, rtol=2e-4, atol=1e-3)
+    xi = (x * 10).astype(np.int64)
+    np.testing.assert_array_equal(np.asarray(anp.sum(gpu(xi), axis=axis)), xi.sum(axis=axis))
+
+
 # ---- indexing, arg-reductions and scans: every dtype, GPU against CPU -------------------------
 
 KERNEL_DTYPES = [

@@ -1,9 +1,10 @@
 // Reductions on the GPU (reduce_sum, reduce_prod, reduce_max, reduce_min, reduce_and,
-// reduce_or): generated kernels over any strides. A block reduces one output (splitting long
-// reductions over several blocks and a second pass when there are few outputs); when adjacent
+// reduce_or): generated kernels over any strides. A block reduces one output; when adjacent
 // outputs are adjacent in memory, or reductions are short, a thread reduces one output, so the
-// loads stay coalesced (column sums). argmax/argmin and the scans are in scans.cpp; reductions
-// that end a jit region run inside its generated kernel (codegen.cpp, ew_reduce_source).
+// loads stay coalesced (column sums). When there are few outputs, each reduction is split over
+// several blocks in one launch, the last block to finish adding the parts in a fixed order.
+// argmax/argmin and the scans are in scans.cpp; reductions that end a jit region run inside its
+// generated kernel (codegen.cpp, ew_reduce_source).
 
 #include <mutex>
 #include <unordered_map>
@@ -178,8 +179,33 @@ std::string pass_source(const Pass& p) {
          " row += bpp * blockDim.x) {\n"
       << row_base("row") << "    " << A << " acc = " << ident << ";\n"
       << "    for (long long k = k0; k < k1; ++k) acc = ax_comb(acc, " << load(offset_of("k"))
-      << ");\n"
-      << "    o[part * rows + row] = " << store("acc") << ";\n  }\n}\n";
+      << ");\n";
+    if (!p.one_launch) {
+      s << "    o[part * rows + row] = " << store("acc") << ";\n  }\n}\n";
+    } else {
+      // Each block has one group of 256 rows (bpp groups): its partial results go to
+      // pa[part][row], and the group's last block to finish adds the parts in order.
+      const size_t extra = 6 + 2 * nk + 2 * nr;
+      s << "    ((" << A << "*)a.w[" << extra << "])[part * rows + row] = acc;\n  }\n"
+        << "  __shared__ bool last;\n"
+        << "  __threadfence();\n"
+        << "  __syncthreads();\n"
+        << "  if (threadIdx.x == 0)\n"
+        << "    last = atomicAdd((unsigned*)a.w[" << extra + 1
+        << "] + blockIdx.x % bpp, 1u) == (unsigned)(splits - 1);\n"
+        << "  __syncthreads();\n"
+        << "  if (!last) return;\n"
+        << "  __threadfence();\n"
+        << "  const long long row = (blockIdx.x % bpp) * blockDim.x + threadIdx.x;\n"
+        << "  if (row < rows) {\n"
+        << "    const " << A << "* pv = (const " << A << "*)a.w[" << extra << "] + row;\n"
+        << "    " << A << " acc = " << ident << ";\n"
+        << "    for (long long q = 0; q < splits; ++q) acc = ax_comb(acc, ax_vload(pv + q * "
+           "rows));\n"
+        << "    o[row] = " << store("acc") << ";\n  }\n"
+        << "  if (threadIdx.x == 0) ((unsigned*)a.w[" << extra + 1
+        << "])[blockIdx.x % bpp] = 0u;  // ready for the next launch\n}\n";
+    }
   } else {
     if (p.one_launch) s << "  __shared__ bool last;\n";
     s << "  const long long row = blockIdx.x / splits, part = blockIdx.x % splits;\n"
@@ -278,7 +304,9 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device, void*
     w[6 + 2 * nk + 2 * nr] = reinterpret_cast<long long>(partial);
     w[7 + 2 * nk + 2 * nr] = reinterpret_cast<long long>(counters);
   }
-  if (p.thread_per_row)
+  if (p.thread_per_row && p.one_launch)  // a block per group of 256 rows and part
+    launch_kernel(kern, device, static_cast<unsigned>((p.rows + 255) / 256 * p.splits), 256, w);
+  else if (p.thread_per_row)
     launch_kernel(kern, device, grid_for(p.rows, 256, device) * p.splits, 256, w);
   else
     launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
@@ -354,7 +382,9 @@ void reduce_to(Red kind, const Array& x, const std::vector<int64_t>& axes, DType
     run_pass(p, x, out, dev.index);
     return;
   }
-  if (!p.thread_per_row && p.rows <= kRowCounters) {
+  // One launch where a counter per row (per group of 256 rows for a thread per row) fits.
+  if (p.rows <= (p.thread_per_row ? 256 * kRowCounters : kRowCounters) &&
+      (!p.thread_per_row || (p.rows + 255) / 256 * p.splits < (int64_t{1} << 31))) {
     p.one_launch = true;
     Array partial = Array::empty(Shape{p.rows * p.splits}, p.acc, dev);
     run_pass(p, x, out, dev.index, partial.data(), row_counters(dev));
