@@ -37,85 +37,138 @@ constexpr float kTimeBudgetMs = 1.0f;  // timed work per contender
 std::atomic<int64_t> g_thin_calls{0}, g_thin_timed{0};
 
 // A (B, M, K) contiguous, or (B, K, M) when transposed (`at`); B (B, K, N) with row and column
-// strides b_row, b_col (N x K storage when transposed); C (B, M, N) contiguous.
+// strides b_row, b_col (N x K storage when transposed); C (B, M, N) contiguous. A block has a
+// tile of 32 rows (a lane each) and one of `splits` parts of K; its 8 warps take turns over the
+// k of each 64-deep slice, whose B items sit in shared memory (read by every lane at once), and
+// whose A items a row-major A is first copied into shared memory transposed (its loads
+// coalesced along k, the reads then along the rows). With several parts, each block writes its
+// sums to `part`, and the tile's last block to finish adds them in order (a counter per tile).
 std::string thin_n_source(DType dt, int64_t n, bool at) {
   const std::string T = compute_type(dt);
   Source s;
-  s << "#define NN " << n << "\n"
-    << "struct AxArgs { long long w[8]; };\n"
+  s << "#define NN " << n << "\n#define KT 64\n"
+    << "struct AxArgs { long long w[12]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_thin_n(const AxArgs a) {\n"
-    << "  const " << T << "* __restrict__ A = (const " << T << "*)a.w[0];\n"
-    << "  const " << T << "* __restrict__ Bm = (const " << T << "*)a.w[1];\n"
-    << "  " << T << "* __restrict__ C = (" << T << "*)a.w[2];\n"
+    << "  typedef " << T << " T;\n"
+    << "  const T* __restrict__ A = (const T*)a.w[0];\n"
+    << "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
+    << "  T* __restrict__ C = (T*)a.w[2];\n"
     << "  const long long M = a.w[3], K = a.w[4], batch = a.w[5], br = a.w[6], bc = a.w[7];\n"
+    << "  const long long chunk = a.w[8], splits = a.w[9];\n"
+    << "  T* part = (T*)a.w[10];\n"
+    << "  unsigned* cnt = (unsigned*)a.w[11];\n"
+    // Shared memory: A's slice (64 x 33) and B's (64 x NN) while summing, then the 8 warps'
+    // sums (8 x NN x 33).
+    << "  constexpr int kSlices = KT * 33 + KT * NN, kSums = 8 * NN * 33;\n"
+    << "  __shared__ T sm[kSlices > kSums ? kSlices : kSums];\n"
+    << "  T* As = sm;\n  T* Bs = sm + KT * 33;\n"
     << "  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;\n"
-    << "  " << T << " acc[NN];\n";
-  if (!at) {
-    s << "  for (long long row = (long long)blockIdx.x * 8 + warp; row < batch * M;"
-         " row += (long long)gridDim.x * 8) {\n"
-      << "    const " << T << "* ar = A + row * K;\n"
-      << "    const " << T << "* bb = Bm + row / M * K * NN;\n"
-      << "#pragma unroll\n    for (int j = 0; j < NN; ++j) acc[j] = 0;\n"
-      << "    for (long long k = lane; k < K; k += 32) {\n"
-      << "      const " << T << " av = ar[k];\n"
-      << "#pragma unroll\n      for (int j = 0; j < NN; ++j) acc[j] += av * bb[k * br + j * bc];\n"
-      << "    }\n"
-      << "#pragma unroll\n    for (int j = 0; j < NN; ++j)\n"
-      << "      for (int d = 16; d > 0; d >>= 1) acc[j] += __shfl_down_sync(0xffffffffu, acc[j], "
-         "d);\n"
-      << "    if (lane == 0)\n"
-      << "#pragma unroll\n      for (int j = 0; j < NN; ++j) C[row * NN + j] = acc[j];\n"
-      << "  }\n}\n";
-  } else {
-    s << "  __shared__ " << T << " part[8][NN][33];\n"
-      << "  const long long tiles = (M + 31) / 32;\n"
-      << "  for (long long tile = blockIdx.x; tile < batch * tiles; tile += gridDim.x) {\n"
-      << "    const long long b = tile / tiles, i = tile % tiles * 32 + lane;\n"
-      << "    const " << T << "* ab = A + b * K * M;\n"
-      << "    const " << T << "* bb = Bm + b * K * NN;\n"
-      << "#pragma unroll\n    for (int j = 0; j < NN; ++j) acc[j] = 0;\n"
-      << "    if (i < M)\n"
-      << "      for (long long k = warp; k < K; k += 8) {\n"
-      << "        const " << T << " av = ab[k * M + i];\n"
-      << "#pragma unroll\n        for (int j = 0; j < NN; ++j) acc[j] += av * bb[k * br + j * "
-         "bc];\n"
-      << "      }\n"
-      << "#pragma unroll\n    for (int j = 0; j < NN; ++j) part[warp][j][lane] = acc[j];\n"
-      << "    __syncthreads();\n"
-      << "    if (warp == 0 && i < M)\n"
-      << "#pragma unroll\n      for (int j = 0; j < NN; ++j) {\n"
-      << "        " << T << " sum = part[0][j][lane];\n"
-      << "        for (int w = 1; w < 8; ++w) sum += part[w][j][lane];\n"
-      << "        C[(b * M + i) * NN + j] = sum;\n"
-      << "      }\n"
-      << "    __syncthreads();\n"
-      << "  }\n}\n";
-  }
+    << "  const long long tiles = (M + 31) / 32, ntiles = batch * tiles;\n"
+    << "  const long long tile = blockIdx.x % ntiles, split = blockIdx.x / ntiles;\n"
+    << "  const long long b = tile / tiles, i0 = tile % tiles * 32;\n"
+    << "  const long long k0 = split * chunk, k1 = k0 + chunk < K ? k0 + chunk : K;\n"
+    << "  const T* ab = A + b * M * K;\n"
+    << "  const T* bb = Bm + b * K * NN;\n"
+    << "  T acc[NN];\n"
+    << "#pragma unroll\n  for (int j = 0; j < NN; ++j) acc[j] = 0;\n"
+    << "  for (long long kt = k0; kt < k1; kt += KT) {\n"
+    << "    for (int e = threadIdx.x; e < KT * NN; e += 256) {\n"
+    << "      const int kk = e / NN, j = e % NN;\n"
+    << "      Bs[e] = kt + kk < k1 ? bb[(kt + kk) * br + j * bc] : T(0);\n"
+    << "    }\n";
+  if (!at)
+    s << "    for (int e = threadIdx.x; e < 32 * KT; e += 256) {\n"
+      << "      const int r = e / KT, kk = e % KT;\n"
+      << "      As[kk * 33 + r] = i0 + r < M && kt + kk < k1 ? ab[(i0 + r) * K + kt + kk] : T(0);\n"
+      << "    }\n";
+  s << "    __syncthreads();\n"
+    << "#pragma unroll 4\n"
+    << "    for (int kk = warp; kk < KT; kk += 8) {\n";
+  if (at)
+    s << "      const T av = i0 + lane < M && kt + kk < k1 ? ab[(kt + kk) * M + i0 + lane] : "
+         "T(0);\n";
+  else
+    s << "      const T av = As[kk * 33 + lane];\n";
+  s << "#pragma unroll\n      for (int j = 0; j < NN; ++j) acc[j] += av * Bs[kk * NN + j];\n"
+    << "    }\n"
+    << "    __syncthreads();\n"
+    << "  }\n"
+    << "#pragma unroll\n  for (int j = 0; j < NN; ++j) sm[(warp * NN + j) * 33 + lane] = acc[j];\n"
+    << "  __syncthreads();\n"
+    << "  for (int e = threadIdx.x; e < 32 * NN; e += 256) {\n"
+    << "    const int j = e / 32, r = e % 32;\n"
+    << "    T sum = sm[j * 33 + r];\n"
+    << "    for (int w = 1; w < 8; ++w) sum += sm[(w * NN + j) * 33 + r];\n"
+    << "    if (i0 + r < M) {\n"
+    << "      const long long row = b * M + i0 + r;\n"
+    << "      if (splits == 1) C[row * NN + j] = sum;\n"
+    << "      else part[(split * batch * M + row) * NN + j] = sum;\n"
+    << "    }\n"
+    << "  }\n"
+    << "  if (splits == 1) return;\n"
+    << "  __shared__ bool last;\n"
+    << "  __threadfence();\n"
+    << "  __syncthreads();\n"
+    << "  if (threadIdx.x == 0) last = atomicAdd(cnt + tile, 1u) == (unsigned)(splits - 1);\n"
+    << "  __syncthreads();\n"
+    << "  if (!last) return;\n"
+    << "  __threadfence();\n"
+    << "  for (int e = threadIdx.x; e < 32 * NN; e += 256) {\n"
+    << "    const int r = e / NN, j = e % NN;\n"
+    << "    if (i0 + r >= M) continue;\n"
+    << "    const long long row = b * M + i0 + r;\n"
+    << "    T sum = 0;\n"
+    << "    for (long long q = 0; q < splits; ++q)"
+       " sum += ax_vload(part + (q * batch * M + row) * NN + j);\n"
+    << "    C[row * NN + j] = sum;\n"
+    << "  }\n"
+    << "  if (threadIdx.x == 0) cnt[tile] = 0u;  // ready for the next launch\n"
+    << "}\n";
   return s.str();
 }
 
 // A (B, M, K) with row and column strides a_row, a_col; B (B, K, N) with b_row, b_col; C
-// (B, M, N) contiguous; K a compile-time constant.
+// (B, M, N) contiguous; K a compile-time constant. A thread per column of C holds that
+// column of B; its block takes a run of rows, 64 at a time copied into shared memory (each
+// item then read by every lane at once), and writes the rows of C coalesced.
 std::string thin_k_source(DType dt, int64_t k) {
   const std::string T = compute_type(dt);
   Source s;
   s << "#define KK " << k << "\n"
-    << "struct AxArgs { long long w[10]; };\n"
+    << "struct AxArgs { long long w[12]; };\n"
     << "extern \"C\" __global__ void __launch_bounds__(256) ax_thin_k(const AxArgs a) {\n"
-    << "  const " << T << "* __restrict__ A = (const " << T << "*)a.w[0];\n"
-    << "  const " << T << "* __restrict__ Bm = (const " << T << "*)a.w[1];\n"
-    << "  " << T << "* __restrict__ C = (" << T << "*)a.w[2];\n"
-    << "  const long long M = a.w[3], N = a.w[4], batch = a.w[5];\n"
+    << "  typedef " << T << " T;\n"
+    << "  const T* __restrict__ A = (const T*)a.w[0];\n"
+    << "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
+    << "  T* __restrict__ C = (T*)a.w[2];\n"
+    << "  const long long M = a.w[3], N = a.w[4];  // (w[5]: the batch, gridDim.x's third factor)\n"
     << "  const long long ar = a.w[6], ac = a.w[7], br = a.w[8], bc = a.w[9];\n"
-    << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < batch * M * N;"
-       " t += (long long)gridDim.x * 256) {\n"
-    << "    const long long j = t % N, i = t / N % M, b = t / (M * N);\n"
-    << "    const " << T << "* ai = A + b * M * KK + i * ar;\n"
-    << "    const " << T << "* bj = Bm + b * KK * N + j * bc;\n"
-    << "    " << T << " sum = 0;\n"
-    << "#pragma unroll\n    for (int k = 0; k < KK; ++k) sum += ai[k * ac] * bj[k * br];\n"
-    << "    C[t] = sum;\n"
-    << "  }\n}\n";
+    << "  const long long rows_per = a.w[10], runs = a.w[11];\n"
+    << "  __shared__ T As[64 * KK];\n"
+    << "  const long long cols = (N + 255) / 256;\n"
+    << "  const long long cb = blockIdx.x % cols, run = blockIdx.x / cols % runs,"
+       " b = blockIdx.x / (cols * runs);\n"
+    << "  const long long j = cb * 256 + threadIdx.x;\n"
+    << "  const long long r0 = run * rows_per, r1 = r0 + rows_per < M ? r0 + rows_per : M;\n"
+    << "  const T* ab = A + b * M * KK;\n"
+    << "  const T* bb = Bm + b * KK * N;\n"
+    << "  T bv[KK];\n"
+    << "#pragma unroll\n  for (int k = 0; k < KK; ++k) bv[k] = j < N ? bb[k * br + j * bc] : "
+       "T(0);\n"
+    << "  for (long long rb = r0; rb < r1; rb += 64) {\n"
+    << "    const int nr = r1 - rb < 64 ? (int)(r1 - rb) : 64;\n"
+    << "    __syncthreads();\n"
+    << "    for (int e = threadIdx.x; e < nr * KK; e += 256)\n"
+    << "      As[e] = ab[(rb + e / KK) * ar + (e % KK) * ac];\n"
+    << "    __syncthreads();\n"
+    << "    if (j < N)\n"
+    << "      for (int r = 0; r < nr; ++r) {\n"
+    << "        T sum = 0;\n"
+    << "#pragma unroll\n        for (int k = 0; k < KK; ++k) sum += As[r * KK + k] * bv[k];\n"
+    << "        C[(b * M + rb + r) * N + j] = sum;\n"
+    << "      }\n"
+    << "  }\n"
+    << "}\n";
   return s.str();
 }
 
@@ -126,19 +179,35 @@ void launch_thin(char kind, const Array& a, bool at, const Array& b, bool bt, co
   const long long pa = reinterpret_cast<long long>(a.data()),
                   pb = reinterpret_cast<long long>(b.data()),
                   pc = reinterpret_cast<long long>(out.data());
-  const int64_t b_row = bt ? 1 : N, b_col = bt ? K : 1;  // B's strides as K x N
+  const int64_t b_row = bt ? 1 : N, b_col = bt ? K : 1;                      // B's strides as K x N
+  const int64_t fill = int64_t{4} * properties(device).multiProcessorCount;  // blocks wanted
   if (kind == 'n') {
     const std::string key =
         std::string(1, static_cast<char>(dt)) + (at ? "t" : "n") + std::to_string(N);
     KernelHandle k = kernel_for(key, "ax_thin_n", device, [&] { return thin_n_source(dt, N, at); });
-    const int64_t blocks = at ? B * ((M + 31) / 32) : (B * M + 7) / 8;
-    launch_kernel(k, device, static_cast<unsigned>(std::min<int64_t>(blocks, 1 << 20)), 256,
-                  {pa, pb, pc, M, K, B, b_row, b_col});
+    // Parts of K (each a whole number of 64-deep slices) until the tiles fill the device.
+    const int64_t tiles = B * ((M + 31) / 32), slices = (K + 63) / 64;
+    int64_t splits = std::clamp<int64_t>((fill + tiles - 1) / tiles, 1, slices);
+    const int64_t chunk = (slices + splits - 1) / splits * 64;
+    splits = (K + chunk - 1) / chunk;
+    Array part;  // the parts' sums, and a counter per tile
+    long long part_ptr = 0, counters = 0;
+    if (splits > 1) {
+      const Device dev{DeviceKind::CUDA, device};
+      part = Array::empty(Shape{splits * B * M * N}, dt, dev);
+      part_ptr = reinterpret_cast<long long>(part.data());
+      counters = reinterpret_cast<long long>(row_counters(dev));
+    }
+    launch_kernel(k, device, static_cast<unsigned>(tiles * splits), 256,
+                  {pa, pb, pc, M, K, B, b_row, b_col, chunk, splits, part_ptr, counters});
   } else {
     const std::string key = std::string(1, static_cast<char>(dt)) + std::to_string(K);
     KernelHandle k = kernel_for(key, "ax_thin_k", device, [&] { return thin_k_source(dt, K); });
-    launch_kernel(k, device, grid_for(B * M * N, 256, device), 256,
-                  {pa, pb, pc, M, N, B, at ? 1 : K, at ? M : 1, b_row, b_col});
+    const int64_t cols = (N + 255) / 256;
+    const int64_t runs = std::clamp<int64_t>((fill + cols * B - 1) / (cols * B), 1, M);
+    const int64_t rows_per = (M + runs - 1) / runs;
+    launch_kernel(k, device, static_cast<unsigned>(cols * runs * B), 256,
+                  {pa, pb, pc, M, N, B, at ? 1 : K, at ? M : 1, b_row, b_col, rows_per, runs});
   }
 }
 
@@ -165,9 +234,12 @@ bool thin_gemm(const Array& a, bool at, const Array& b, bool bt, const Array& ou
   const DType dt = out.dtype();
   const int mode = tunable(Tunable::ThinGemm);
   if (mode == 1 || (dt != DType::Float32 && dt != DType::Float64)) return false;
-  const char kind = N <= kThin && M * K >= kMinWork   ? 'n'
-                    : K <= kThin && M * N >= kMinWork ? 'k'
-                                                      : 0;
+  // (a tile's counter must fit the split reductions' counters; a block of columns wants 256)
+  const char kind = N <= kThin && M * K >= kMinWork && B * ((M + 31) / 32) <= kRowCounters ? 'n'
+                    : K <= kThin && N >= 128 && M * N >= kMinWork &&
+                            B * ((N + 255) / 256) * M < (int64_t{1} << 31)
+                        ? 'k'
+                        : 0;
   if (!kind) return false;
   auto thin = [&] { launch_thin(kind, a, at, b, bt, out, B, M, N, K, device); };
   if (mode == 2) {

@@ -14,8 +14,11 @@ void install_kernels();
 // What abstract evaluation sees of concrete kernel inputs (to ask a primitive its outputs).
 std::vector<AbstractValue> avals_of(const std::vector<Array>& in);
 void install_reduction_kernels();  // reduce.cpp
-// Zeroed counters on a device, one per row of a one-launch split reduction: each kernel's last
-// block per row sets its counter back to zero. Never freed (kept past the CUDA context's end).
+// kRowCounters zeroed counters on a device (made at the first call, never freed: kept past the
+// CUDA context's end), one per output of a kernel split over several blocks in one launch (a
+// split reduction's row or group of columns, a thin product's tile): the last block to finish
+// combines the parts and sets its counter back to zero.
+constexpr int64_t kRowCounters = int64_t{1} << 16;
 void* row_counters(Device dev);
 // The reduction primitive `primitive` of `in` giving `out`, as the end of a generated
 // elementwise kernel (reduce.cpp); false for one without CUDA code.

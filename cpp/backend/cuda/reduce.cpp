@@ -312,7 +312,6 @@ void run_pass(const Pass& p, const Array& x, const Array& out, int device, void*
     launch_kernel(kern, device, static_cast<unsigned>(p.rows * p.splits), 256, w);
 }
 
-constexpr int64_t kRowCounters = 1 << 16;
 }  // namespace
 
 void* row_counters(Device dev) {
