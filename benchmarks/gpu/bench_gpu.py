@@ -336,6 +336,42 @@ def mlp_profile():
         print_kernels("jax", jprof)
 
 
+@guarded
+def thin_products():
+    """The MLP's three thin products (its last layer, that layer's weight gradient and its
+    input gradient) by arrax's thin kernels (thin_gemm 2) and by cuBLAS (thin_gemm 1), TF32:
+    the GPU time of each, from torch.profiler (one product is shorter than the host's time to
+    issue it, so a wall clock would time the host)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    rng = np.random.default_rng(5)
+    h, w, d = (
+        arrax.device_put(rng.standard_normal(s, dtype=np.float32), "cuda")
+        for s in ((1024, 2048), (2048, 10), (1024, 10))
+    )
+    problems = {"h @ w": lambda: h @ w, "h.T @ d": lambda: h.T @ d, "d @ w.T": lambda: d @ w.T}
+    set_ = arrax._core._cuda_set_tunable
+    try:
+        with arrax.default_matmul_precision("tf32"):
+            for name, f in problems.items():
+                cells = []
+                for mode, who in ((2, "arrax"), (1, "cublas")):
+                    set_("thin_gemm", mode)
+                    f()
+                    ax_sync()
+                    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+                        for _ in range(20):
+                            f()
+                        ax_sync()
+                    events = [e for e in prof.events() if "cuda" in str(e.device_type).lower()]
+                    us = sum(e.time_range.elapsed_us() for e in events) / 20
+                    kernels = sorted({e.name[:24] for e in events})
+                    cells.append(f"{who} {us:6.2f} us ({len(events) / 20:.0f} kernels: {kernels})")
+                print(f"thin {name:8s}: " + "; ".join(cells), flush=True)
+    finally:
+        set_("thin_gemm", 3)
+
+
 def print_kernels(who, prof, steps=5):
     """The GPU kernels and copies of a `steps`-step torch.profiler capture, by total time: a
     compact table (a line of under 100 characters each, so the device script's tail keeps
@@ -456,7 +492,7 @@ WORKLOADS = [
     mlp_step,
     mlp_small,
 ]
-TOOLS = [mlp_profile, ew_sweep]  # run by --only alone
+TOOLS = [mlp_profile, thin_products, ew_sweep]  # run by --only alone
 
 
 def _results_path():

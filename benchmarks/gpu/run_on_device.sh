@@ -68,7 +68,7 @@ if [ "${QUICK:-0}" = 1 ]; then exit 0; fi  # QUICK=1: build, first kernels and G
 
 step benchmarks
 # WORKLOADS="..." runs only those (a shorter check).
-for w in ${WORKLOADS:-copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step mlp_small mlp_profile ew_sweep}; do
+for w in ${WORKLOADS:-copy_bandwidth elementwise_chain sum_64m matmul_4096 small_op_dispatch mlp_step mlp_small mlp_profile thin_products ew_sweep}; do
   OUT=$OUT timeout $(limit 40) $PY "$REPO/benchmarks/gpu/bench_gpu.py" --only $w 2>&1 | grep -v "^device:" \
     | tail -90
 done 2>&1 | tee "$OUT/bench.log"
