@@ -3,6 +3,7 @@
 #include "transforms/passes.h"
 #include "device.h"
 
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -262,6 +263,91 @@ Graph simplify(const Graph& g) {
   return out;
 }
 
+// Broadcasts of small computed values: broadcast(f(a, b)) becomes f(broadcast(a),
+// broadcast(b)) for an elementwise f when the broadcast's result has at most kSinkLimit items,
+// so that f joins the fused region that reads the broadcast instead of running as a kernel of
+// its own (a log-softmax's per-row max, cleaned of infinities, and the log of its per-row sum:
+// two kernels of a few microseconds each on a GPU, for 1024 values). A broadcast of a
+// broadcast becomes one, and a reshape that only adds or drops unit dims before a broadcast is
+// folded into it. Larger results keep f where it is: recomputing it per broadcast item (a
+// layer norm's rsqrt over a whole row) would cost more than reading it.
+Graph sink_broadcasts(const Graph& g) {
+  constexpr int64_t kSinkLimit = int64_t{1} << 16;
+  const Primitive& bcast = primitive("broadcast_in_dim");
+  Graph out = g;
+  out.eqns.clear();
+  std::unordered_map<int, size_t> def;  // var -> the equation of `out` making it
+  auto emit = [&](Eqn e) {
+    for (int v : e.outputs) def[v] = out.eqns.size();
+    out.eqns.push_back(std::move(e));
+  };
+  // Broadcasts v (dims: where v's dims go) to `shape`, into `dest` (a new variable when -1).
+  std::function<int(int, std::vector<int64_t>, Shape, int)> sink =
+      [&](int v, std::vector<int64_t> dims, Shape shape, int dest) -> int {  // (copies: add_var
+    // grows out.vars)
+    const AbstractValue av = out.vars[v];
+    auto it = def.find(v);
+    const Eqn* d = it == def.end() ? nullptr : &out.eqns[it->second];
+    if (d && !av.shape.empty()) {
+      const std::string name = d->primitive->name;
+      if (name == "broadcast_in_dim") {  // compose the two
+        std::vector<int64_t> inner = d->params.get_ints("broadcast_dimensions");
+        for (int64_t& x : inner) x = dims[x];
+        return sink(d->inputs[0], inner, shape, dest);
+      }
+      if (name == "reshape") {  // one that adds or drops unit dims only
+        const Shape& from = out.vars[d->inputs[0]].shape;
+        std::vector<int64_t> kept;  // v's dims of size > 1
+        for (size_t i = 0; i < av.shape.size(); ++i)
+          if (av.shape[i] != 1) kept.push_back(static_cast<int64_t>(i));
+        bool plain = from.size() == kept.size();
+        for (size_t i = 0; plain && i < from.size(); ++i) plain = from[i] == av.shape[kept[i]];
+        if (plain) {
+          std::vector<int64_t> inner;
+          for (int64_t k : kept) inner.push_back(dims[k]);
+          return sink(d->inputs[0], inner, shape, dest);
+        }
+      }
+      bool elementwise = d->primitive->fusion == FusionClass::Elementwise &&
+                         d->primitive->cpu_kernel && !d->primitive->effectful &&
+                         d->outputs.size() == 1;
+      for (int u : d->inputs) elementwise = elementwise && out.vars[u].shape == av.shape;
+      if (elementwise) {
+        Eqn e = *d;
+        for (int& u : e.inputs) u = sink(u, dims, shape, -1);
+        AbstractValue oa = av;
+        oa.shape = shape;
+        e.outputs = {dest >= 0 ? dest : add_var(out, oa)};
+        const int r = e.outputs[0];
+        emit(std::move(e));
+        return r;
+      }
+    }
+    if (av.shape.empty()) dims.clear();
+    Eqn b;
+    b.primitive = &bcast;
+    b.params = Params{{"shape", std::vector<int64_t>(shape.begin(), shape.end())},
+                      {"broadcast_dimensions", dims}};
+    b.inputs = {v};
+    AbstractValue oa = av;
+    oa.shape = shape;
+    b.outputs = {dest >= 0 ? dest : add_var(out, oa)};
+    const int r = b.outputs[0];
+    emit(std::move(b));
+    return r;
+  };
+  for (const Eqn& e : g.eqns) {
+    const int o = e.outputs.empty() ? -1 : e.outputs[0];
+    if (e.primitive == &bcast && shape_size(out.vars[o].shape) <= kSinkLimit &&
+        !out.vars[e.inputs[0]].shape.empty()) {
+      sink(e.inputs[0], e.params.get_ints("broadcast_dimensions"), out.vars[o].shape, o);
+      continue;
+    }
+    emit(e);
+  }
+  return out;
+}
+
 Graph copy_aliased_outputs(const Graph& g) {
   Graph out = g;
   std::unordered_set<int> seen(g.invars.begin(), g.invars.end());
@@ -284,7 +370,7 @@ Graph optimize(const Graph& g) {
   Graph r = inline_calls(g);
   r = simplify(r);
   r = eliminate_common_subexpressions(r);
-  r = eliminate_dead_code(r);
+  r = eliminate_dead_code(eliminate_common_subexpressions(sink_broadcasts(r)));
   r = eliminate_dead_code(fuse_elementwise(r));
   r = copy_aliased_outputs(r);
   r.verify();

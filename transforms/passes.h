@@ -16,6 +16,9 @@ Graph eliminate_common_subexpressions(const Graph& g);
 // Constant folding (equations on small constants run now) and algebraic simplification
 // (identity conversions, reshapes and stop_gradient; x*1, x+0, x-0, x/1 with literal scalars).
 Graph simplify(const Graph& g);
+// broadcast(f(x)) as f(broadcast(x)) for elementwise f where the result is small, so f fuses
+// into the broadcast's readers.
+Graph sink_broadcasts(const Graph& g);
 // Groups maximal elementwise regions, each with the reductions of its trailing dims that
 // end it, into `fused` equations (transforms/fusion.cpp; run by fused_kernel.cpp).
 Graph fuse_elementwise(const Graph& g);

@@ -192,3 +192,40 @@ def test_fused_regions_carry_no_dead_members():
         assert set(sub.invars) <= read, str(sub)
     for got, want in zip(step((w1, w2), x), arrax.grad(loss)((w1, w2), x)):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12)
+
+
+@pytest.mark.parametrize("rows,limited", [(1024, False), (512 * 256 // 10 + 1, True)])
+def test_small_broadcast_values_are_computed_by_their_readers(rows, limited):
+    # A log-softmax's per-row max (cleaned of infinities) and the log of its per-row sum are
+    # elementwise on [rows, 1] and then broadcast: below 2^16 broadcast items they are remade
+    # by the regions that read them (no region of their own), above it they stay where they
+    # are. Values as eager, NaN and inf rows included.
+    x = np.random.default_rng(2).standard_normal((rows, 10)).astype(np.float32)
+    x[3, 4], x[5] = np.inf, -np.inf
+
+    def f(x):
+        return arrax.nn.log_softmax(x, axis=-1)
+
+    ir = arrax.jit(f).lower(x)
+    per_row = [  # equations over the [rows, 1] values
+        e for e in ir.eqns
+        if e[0] in ("log", "select") or (e[0] == "fused" and tuple(e[1]["shape"]) == (rows, 1))
+    ]  # fmt: skip
+    assert bool(per_row) == limited, str(ir)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_allclose(np.asarray(arrax.jit(f)(x)), np.asarray(f(x)), rtol=1e-6)
+
+
+def test_broadcasts_of_broadcasts_and_unit_reshapes_compose():
+    # exp(b)[:, None] broadcast over columns, b itself a broadcast of a vector: one broadcast
+    # of the vector into the reader's region, the exp recomputed there.
+    v = np.linspace(-1, 1, 7, dtype=np.float32)
+    y = np.random.default_rng(3).standard_normal((5, 7, 3)).astype(np.float32)
+
+    def f(v, y):
+        b = anp.broadcast_to(v, (5, 7))
+        return y * anp.exp(b).reshape(5, 7, 1)
+
+    ir = arrax.jit(f).lower(v, y)
+    assert [e[0] for e in ir.eqns] == ["broadcast_in_dim", "fused"], str(ir)
+    np.testing.assert_allclose(np.asarray(arrax.jit(f)(v, y)), np.asarray(f(v, y)), rtol=1e-6)

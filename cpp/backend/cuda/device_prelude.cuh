@@ -556,8 +556,14 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_ccosh(ax_cplx<R> z) 
   }
   return ax_cplx<R>{x, y == R(0) ? y : x};  // NaN real part
 }
+// -v as a flip of the sign bit, a NaN's included: the rotations z -> iz below pass a NaN's
+// sign on to C99's results (catan(inf + i NaN) = pi/2 + 0i takes its zero's sign from it), and
+// GPU arithmetic (a negation included) returns NaNs with a sign of its own.
+template <class R> __device__ __forceinline__ R ax_flip(R v) {
+  return ax_copysign(v, ax_signbit(v) ? R(1) : R(-1));
+}
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_ccos(ax_cplx<R> z) {
-  return ax_ccosh(ax_cplx<R>{-z.im, z.re});
+  return ax_ccosh(ax_cplx<R>{ax_flip(z.im), z.re});
 }
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_csin(ax_cplx<R> z) {
   const R x = z.re, y = z.im, rx = ax_abs(x);
@@ -611,8 +617,8 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_ctan(ax_cplx<R> z) {
   // imaginary part keeps that zero.
   const R x = z.re, y = z.im;
   if ((!ax_isfinite(x)) && y == R(0)) return ax_cplx<R>{x - x, y};
-  const ax_cplx<R> w = ax_ctanh(ax_cplx<R>{-y, x});
-  return ax_cplx<R>{w.im, -w.re};
+  const ax_cplx<R> w = ax_ctanh(ax_cplx<R>{ax_flip(y), x});
+  return ax_cplx<R>{w.im, ax_flip(w.re)};
 }
 // The inverse trigonometric and hyperbolic functions of complex numbers, with the special
 // cases (infinities, NaNs, signed zeros) glibc's casin, cacos, casinh, cacosh and catanh give
@@ -679,8 +685,8 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_casin(ax_cplx<R> z) 
     if (ax_isinf(x) || ax_isinf(y)) return ax_cplx<R>{nan, ax_copysign(inf, y)};
     return ax_cplx<R>{nan, nan};
   }
-  const ax_cplx<R> w = ax_casinh(ax_cplx<R>{-y, x});
-  return ax_cplx<R>{w.im, -w.re};
+  const ax_cplx<R> w = ax_casinh(ax_cplx<R>{ax_flip(y), x});
+  return ax_cplx<R>{w.im, ax_flip(w.re)};
 }
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_cacos(ax_cplx<R> z) {
   const R x = z.re, y = z.im;
@@ -762,6 +768,6 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_catanh(ax_cplx<R> z)
   return ax_cplx<R>{re, R(0.5) * ax_atan2(R(2) * y, d)};
 }
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_catan(ax_cplx<R> z) {
-  const ax_cplx<R> w = ax_catanh(ax_cplx<R>{-z.im, z.re});
-  return ax_cplx<R>{w.im, -w.re};
+  const ax_cplx<R> w = ax_catanh(ax_cplx<R>{ax_flip(z.im), z.re});
+  return ax_cplx<R>{w.im, ax_flip(w.re)};
 }
