@@ -171,7 +171,11 @@ bool compile(const Graph& sub, Program& pg) {
     if (e.primitive->fusion == FusionClass::Reduction) {
       // A row reduction of a value the region makes, into an output of its own shape.
       const int x = e.inputs[0];
-      const int k_dims = static_cast<int>(e.params.get_ints("axes").size());
+      const auto& axes = e.params.get_ints("axes");
+      const int k_dims = static_cast<int>(axes.size());
+      const int nd = static_cast<int>(sub.vars[x].shape.size());
+      for (int j = 0; j < k_dims; ++j)  // trailing dims only (column reductions: after)
+        if (axes[j] != nd - k_dims + j) return false;
       st.reduce =
           e.primitive->row_reduce ? e.primitive->row_reduce(sub.vars[x].dtype, e.params) : nullptr;
       if (!st.reduce || !produced[x] || out_slot[o] < 0 ||
@@ -541,6 +545,12 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
   const auto& graph = p.get<GraphList>("graph")[0];
   const Graph& sub = *graph;
   const Shape shape(p.get_ints("shape"));
+  // Reductions of leading dims (a bias gradient's column sums): the elementwise part as a
+  // region of its own, then the reductions.
+  if (has_column_reductions(sub))
+    return run_reductions_after(graph, in, [&](const auto& part, const auto& args) {
+      return fused_kernel(args, Params{{"graph", GraphList{part}}, {"shape", p.get_ints("shape")}});
+    });
   // Without a program (or with inputs not as the graph says): tile by tile, the reductions
   // after.
   auto fallback = [&] {
@@ -605,6 +615,18 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& p) {
 bool has_reductions(const Graph& region) {
   for (const Eqn& e : region.eqns)
     if (e.primitive->fusion == FusionClass::Reduction) return true;
+  return false;
+}
+
+bool has_column_reductions(const Graph& region) {
+  for (const Eqn& e : region.eqns)
+    if (e.primitive->fusion == FusionClass::Reduction && e.params.has("axes")) {
+      const auto& axes = e.params.get_ints("axes");
+      if (!axes.empty() && axes[0] == 0 &&
+          static_cast<int64_t>(axes.size()) <
+              static_cast<int64_t>(region.vars[e.inputs[0]].shape.size()))
+        return true;
+    }
   return false;
 }
 

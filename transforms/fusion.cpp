@@ -1,6 +1,7 @@
 // Elementwise fusion: maximal regions of elementwise equations (and broadcasts of scalars)
-// over one shape become one `fused` equation, whose CPU kernel (fused_kernel.cpp) runs the
-// region chunk by chunk, the intermediates of a chunk in cache and no full-size intermediate
+// over one shape, with the reductions of their trailing dims (rows) or of their leading dims
+// (columns) that end them, become one `fused` equation, whose CPU kernel (fused_kernel.cpp) runs
+// the region chunk by chunk, the intermediates of a chunk in cache and no full-size intermediate
 // array made.
 #include <algorithm>
 #include <cstdlib>
@@ -73,6 +74,7 @@ struct Region {
   Shape shape;
   bool open = true;
   int reduced_dims = 0;  // the trailing dims its reductions reduce (0: none yet)
+  int column_dims = 0;   // the leading dims its column reductions reduce (0: none)
 };
 
 // A reduction a region over `shape` can end in (its row reduction runs on each chunk of whole
@@ -98,6 +100,24 @@ bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
   return row >= 2 && row <= kMaxFusedRow && rows >= 8;
 }
 
+// A column reduction a region over `shape` can end in: of its leading `k` dims (a bias's
+// gradient, summed over the batch), leaving at least one dim. A GPU kernel adds each column as
+// it computes it (the value need not be read back); the CPU runs the region, then the
+// reduction.
+bool column_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
+  if (e.primitive->fusion != FusionClass::Reduction || !e.params.has("axes") ||
+      e.inputs.size() != 1 || e.outputs.size() != 1)
+    return false;  // (argmax and argmin: an index, not a value)
+  const AbstractValue& x = g.vars[e.inputs[0]];
+  if (x.shape != shape || shape_size(shape) == 0) return false;
+  const auto& axes = e.params.get_ints("axes");
+  k = static_cast<int>(axes.size());
+  if (k == 0 || k >= static_cast<int>(shape.size())) return false;
+  for (int j = 0; j < k; ++j)
+    if (axes[j] != j) return false;
+  return true;
+}
+
 }  // namespace
 
 Graph fuse_elementwise(const Graph& g) {
@@ -120,12 +140,17 @@ Graph fuse_elementwise(const Graph& g) {
     // nothing).
     auto maker = consumed.empty() ? producer_region.end() : producer_region.find(e.inputs[0]);
     Region* src = maker == producer_region.end() ? nullptr : &regions[maker->second];
-    if (src && src->open && row_reducible(e, g, src->shape, k) &&
+    if (src && src->open && src->column_dims == 0 && row_reducible(e, g, src->shape, k) &&
         (src->reduced_dims == 0 || src->reduced_dims == k)) {
       // A reduction of a value the region makes ends the region's rows: the value need not
       // be written out (a LayerNorm's squares, a softmax gradient's products).
       chosen = maker->second;
       src->reduced_dims = k;
+    } else if (src && src->open && src->reduced_dims == 0 &&
+               column_reducible(e, g, src->shape, k) &&
+               (src->column_dims == 0 || src->column_dims == k)) {
+      chosen = maker->second;  // (its readers close the region: nothing in it can read it)
+      src->column_dims = k;
     } else if (fusible(e, g, shape)) {
       for (int r : consumed)
         if (regions[r].open && regions[r].shape == shape) chosen = std::max(chosen, r);

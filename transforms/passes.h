@@ -29,6 +29,8 @@ Graph fuse_elementwise(const Graph& g);
 using RegionRunner = std::function<std::vector<Array>(const std::shared_ptr<const Graph>&,
                                                       const std::vector<Array>&)>;
 bool has_reductions(const Graph& region);
+// Whether some reduction of the region reduces its leading dims (fusion.cpp's column reductions).
+bool has_column_reductions(const Graph& region);
 std::vector<Array> run_reductions_after(const std::shared_ptr<const Graph>& region,
                                         const std::vector<Array>& in,
                                         const RegionRunner& elementwise);

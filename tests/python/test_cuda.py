@@ -557,6 +557,35 @@ def test_jit_fusion_with_reductions(shape):
             close(gv, wv, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("shape", [(64, 10), (1024, 300), (3, 40, 7), (5000, 3), (1, 9)])
+def test_jit_fusion_with_column_reductions(shape):
+    # Regions that end in reductions of leading dims (a bias gradient) run as one kernel: a
+    # thread per column and run of rows, the runs added by the last block to finish; several
+    # reductions, full-size outputs beside them, any dtype the reduction keeps, called twice.
+    lead = tuple(range(len(shape) - 1))
+
+    def f(x, b):
+        g = anp.where(x > 0, x * b, 0.5 * x)
+        return g, g.sum(axis=lead), anp.tanh(g).max(axis=lead), (g * 2.0).min(axis=lead)
+
+    def h(x):
+        return anp.sum((x > 0.3) | (x < -1.0), axis=lead), anp.any(x > 2.5, axis=lead)
+
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=shape).astype(np.float32)
+    b = rng.random(shape[-1]).astype(np.float32)
+    for fn, args in [(f, (x, b)), (f, (x.astype(np.float64), b)), (h, (x,))]:
+        jf = arrax.jit(fn)
+        assert jf.lower(*args).primitives.count("fused") == 1, str(jf.lower(*args))
+        assert not any(p.startswith("reduce_") for p in jf.lower(*args).primitives)
+        want = jf(*args)
+        for _ in range(2):
+            got = jf(*[gpu(a) for a in args])
+            for gv, wv in zip(arrax.tree_util.tree_leaves(got), arrax.tree_util.tree_leaves(want)):
+                assert gv.device.platform == "gpu" and gv.dtype == wv.dtype
+                close(gv, wv, rtol=1e-5, atol=1e-5)
+
+
 def test_training_step_gpu_matches_cpu():
     rng = np.random.default_rng(7)
     params = {

@@ -270,9 +270,8 @@ def test_fused_reductions_propagate_nan_and_keep_inf():
 
 def test_reductions_not_joined_where_they_cannot_be():
     x = anp.asarray(np.random.default_rng(7).standard_normal((64, 50)).astype(np.float32))
-    # Leading axes, integer sums, and a full reduction run as reductions of their own.
+    # Integer row sums and a full reduction run as reductions of their own.
     for f in (
-        lambda x: anp.sum(x * 2.0, axis=0),
         lambda x: anp.sum((x * 2.0).astype(anp.int32), axis=-1),
         lambda x: anp.sum(x * 2.0),
     ):
@@ -285,6 +284,34 @@ def test_reductions_not_joined_where_they_cannot_be():
     assert "reduce_sum" in fj.lower(long_rows).primitives
     want = np.sum(np.asarray(long_rows, np.float64) * 2.0, axis=-1)
     np.testing.assert_allclose(np.asarray(fj(long_rows)), want, rtol=2e-7)
+
+
+@pytest.mark.parametrize("shape", [(64, 50), (3, 40, 7), (1, 5), (0, 4)])
+def test_column_reductions_end_regions(shape):
+    # Reductions of leading dims (a bias gradient) join the region making their operand, as
+    # outputs of the same fused equation, alone or several, beside its full-size outputs; a
+    # row reduction and a column reduction do not share a region. Values as eager.
+    x = anp.asarray(np.random.default_rng(9).standard_normal(shape).astype(np.float32))
+    lead = tuple(range(len(shape) - 1))
+
+    def f(x):
+        g = anp.where(x > 0, x * 2.0, 0.5 * x)
+        return g, anp.sum(g, axis=lead), anp.prod(anp.tanh(g), axis=lead)
+
+    fj = arrax.jit(f)
+    if x.size:  # (an empty one reduces to the identity through the reductions' own kernels)
+        assert fj.lower(x).primitives == ["fused"], str(fj.lower(x))
+    for got, want in zip(fj(x), f(x)):
+        _same(got, want)
+
+    def both(x):
+        g = x * 3.0 + 1.0
+        return anp.sum(g, axis=0), anp.sum(g, axis=-1)
+
+    prims = arrax.jit(both).lower(x).primitives
+    assert prims.count("fused") + prims.count("reduce_sum") >= 2, prims
+    for got, want in zip(arrax.jit(both)(x), both(x)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-5)
 
 
 def test_a_reducing_region_without_a_program_runs_its_reduction_after():

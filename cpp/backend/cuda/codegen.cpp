@@ -1,4 +1,5 @@
 #include "backend/cuda/codegen.h"
+#include "backend/cuda/codegen_internal.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -553,6 +554,8 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
   return "";
 }
 
+}  // namespace
+
 std::string var(int v) {
   return "v" + std::to_string(v);
 }
@@ -584,10 +587,6 @@ std::string body_code(const EwProgram& prog) {
   return os.str();
 }
 
-}  // namespace
-
-namespace {
-
 // A compact key of a program's structure (operations, parameter hashes, dtypes, wiring), so
 // that an eager operation finds its compiled kernel without generating source.
 std::string program_key(const EwProgram& prog) {
@@ -609,6 +608,7 @@ std::string program_key(const EwProgram& prog) {
   return k;
 }
 
+namespace {
 std::mutex g_programs_mu;
 std::unordered_map<std::string, bool> g_supported;
 
@@ -627,8 +627,6 @@ bool ew_supported(const EwProgram& prog) {
   g_supported.emplace(key, ok);
   return ok;
 }
-
-namespace {
 
 // The declarations of the operands' pointers p0.. (outputs first, then inputs).
 std::string pointer_code(const EwProgram& prog, const std::string& layout, size_t n_outputs) {
@@ -650,8 +648,7 @@ std::string pointer_code(const EwProgram& prog, const std::string& layout, size_
 // divisions, which the GPU does in software (~100 instructions each: a bias broadcast over a
 // matrix made the kernel compute-bound at a third of the memory's bandwidth).
 std::string element_code(const EwProgram& prog, const std::string& body, const std::string& layout,
-                         int nd, size_t n_outputs, bool store, bool vector = false,
-                         bool idx32 = false) {
+                         int nd, size_t n_outputs, bool store, bool vector, bool idx32) {
   const size_t nops = layout.size();
   const size_t magic = nops + 1 + nd + nops * nd;  // (multiplier, shift) per dim from here
   Source src;
@@ -693,8 +690,6 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
           << store_expr(prog.dtypes[prog.outputs[k]], var(prog.outputs[k])) << ";\n";
   return src.str();
 }
-
-}  // namespace
 
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
                       bool vector, bool idx32) {
@@ -750,87 +745,7 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
   return src.str();
 }
 
-std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
-                             const std::string& layout, int nd, size_t n_outputs,
-                             bool block_per_row, bool idx32) {
-  const std::string body = body_code(prog);
-  if (body.empty() && !prog.ops.empty())
-    throw std::logic_error("cuda: ew_reduce_source called on an unsupported program");
-  const size_t nops = layout.size();
-  // words: as ew_source's (walk_words), then the reduced outputs' pointers and the row length
-  const size_t nwords = walk_words(nops, nd);
-  Source src;
-  src << "struct AxArgs { long long w[" << nwords + reds.size() + 1 << "]; };\n";
-  for (size_t j = 0; j < reds.size(); ++j) {
-    const std::string A = compute_type(reds[j].acc);
-    src << "__device__ __forceinline__ " << A << " ax_comb" << j << "(" << A << " a, " << A
-        << " b) { return " << reds[j].combine << "; }\n";
-  }
-  src << "extern \"C\" __global__ void __launch_bounds__(256) ax_ewr(const AxArgs a) {\n"
-      << "  const long long n = a.w[" << nops << "], len = a.w[" << nwords + reds.size()
-      << "], rows = n / len;\n"
-      << pointer_code(prog, layout, n_outputs);
-  for (size_t j = 0; j < reds.size(); ++j)
-    src << "  " << storage_type(reds[j].out) << "* __restrict__ r" << j << " = ("
-        << storage_type(reds[j].out) << "*)a.w[" << nwords + j << "];\n";
-  if (block_per_row)
-    src << "  for (long long row = blockIdx.x; row < rows; row += gridDim.x) {\n";
-  else
-    src << "  for (long long row = (long long)blockIdx.x * 256 + threadIdx.x; row < rows;"
-           " row += (long long)gridDim.x * 256) {\n";
-  for (size_t j = 0; j < reds.size(); ++j)
-    src << "    " << compute_type(reds[j].acc) << " acc" << j << " = " << reds[j].identity << ";\n";
-  src << "    for (long long k = " << (block_per_row ? "threadIdx.x" : "0")
-      << "; k < len; k += " << (block_per_row ? "256" : "1") << ") {\n"
-      << "      const long long i = row * len + k;\n"
-      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32);
-  for (size_t j = 0; j < reds.size(); ++j)
-    src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
-        << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
-  src << "    }\n";
-  auto store = [&](size_t j) {
-    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + std::to_string(j) + ")";
-    if (reds[j].out == DType::Bool) e = "(acc" + std::to_string(j) + ") != 0";
-    return "r" + std::to_string(j) + "[row] = " + store_expr(reds[j].out, e) + ";\n";
-  };
-  if (!block_per_row) {
-    for (size_t j = 0; j < reds.size(); ++j) src << "    " << store(j);
-    src << "  }\n}\n";
-    return src.str();
-  }
-  // The block's 256 partial results: a warp's by shuffles, then the 8 warps' through shared
-  // memory.
-  for (size_t j = 0; j < reds.size(); ++j) {
-    const std::string A = compute_type(reds[j].acc), J = std::to_string(j);
-    src << "    for (int d = 16; d > 0; d >>= 1) acc" << J << " = ax_comb" << J << "(acc" << J
-        << ", __shfl_down_sync(0xffffffffu, acc" << J << ", d));\n"
-        << "    __shared__ " << A << " sh" << J << "[8];\n"
-        << "    if ((threadIdx.x & 31) == 0) sh" << J << "[threadIdx.x >> 5] = acc" << J << ";\n";
-  }
-  src << "    __syncthreads();\n    if (threadIdx.x == 0) {\n";
-  for (size_t j = 0; j < reds.size(); ++j) {
-    const std::string J = std::to_string(j);
-    src << "      for (int w = 1; w < 8; ++w) acc" << J << " = ax_comb" << J << "(acc" << J
-        << ", sh" << J << "[w]);\n"
-        << "      " << store(j);
-  }
-  src << "    }\n    __syncthreads();\n  }\n}\n";
-  return src.str();
-}
-
 namespace {
-
-// How a kernel walks its operands (outputs first, then inputs) over a shape: dimensions every
-// operand walks contiguously merged, and each operand contiguous ('c'), a broadcast scalar
-// ('s') or general ('g', addressed through the dims and its strides); `words` are the kernel's
-// parameters (walk_words): pointers, the size, the dims, the strides in elements, and each
-// dim's magic number and shift for 32-bit division (element_code), used when idx32.
-struct Walk {
-  std::string layout;
-  int nd = 0;
-  bool idx32 = false;
-  std::vector<long long> words;
-};
 
 // (m, s) with r / d == (umulhi(r, m) + r) >> s for every 0 <= r < 2^31 (Granlund and
 // Montgomery's division by invariant integers; m < 2^32, and umulhi(r, m) + r < 2^32).
@@ -843,6 +758,8 @@ std::pair<long long, long long> magic_for(int64_t d) {
                               1;
   return {static_cast<long long>(m), s};
 }
+
+}  // namespace
 
 Walk walk_of(const Shape& shape, const std::vector<const Array*>& ops) {
   Shape dims;
@@ -896,8 +813,6 @@ std::vector<const Array*> operands(const std::vector<Array>& outputs,
   return ops;
 }
 
-}  // namespace
-
 void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,
             const std::vector<Array>& outputs, int device) {
   const int64_t n = shape_size(shape);
@@ -917,30 +832,6 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
     return ew_source(prog, w.layout, w.nd, outputs.size(), vector, w.idx32);
   });
   launch_kernel(kern, device, grid_for(n, 1024, device), 256, w.words);
-}
-
-void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, const Shape& shape,
-                   int64_t row_len, const std::vector<Array>& inputs,
-                   const std::vector<Array>& outputs, const std::vector<Array>& reduced,
-                   int device) {
-  const int64_t n = shape_size(shape);
-  if (n == 0) return;
-  Walk w = walk_of(shape, operands(outputs, inputs));
-  for (const Array& r : reduced) w.words.push_back(reinterpret_cast<long long>(r.data()));
-  w.words.push_back(row_len);
-  const int64_t rows = n / row_len;
-  // Rows of a few hundred items or more take a block each, shorter ones a thread each.
-  const bool block_per_row = row_len >= 128;
-  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
-                    static_cast<char>(block_per_row) + (w.idx32 ? "i" : "");
-  for (const EwReduction& r : reds)
-    key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
-  KernelHandle kern = kernel_for(key, "ax_ewr", device, [&] {
-    return ew_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), block_per_row, w.idx32);
-  });
-  const unsigned grid = block_per_row ? static_cast<unsigned>(std::min<int64_t>(rows, 1 << 20))
-                                      : grid_for(rows, 256, device);
-  launch_kernel(kern, device, grid, 256, w.words);
 }
 
 }  // namespace arrax::cuda

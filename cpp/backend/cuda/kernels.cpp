@@ -52,7 +52,8 @@ KernelFn elementwise_kernel(const Primitive* p) {
 
 // A jit's fused region as one generated kernel: its elementwise operations, and the reductions
 // of trailing dims that end it (a block or a thread reduces each row as it computes it, so the
-// reduced operand is never written). Regions with an operation or dtype without CUDA code, or
+// reduced operand is never written) or of leading dims (a thread adds up a run of each
+// column's items as it computes them). Regions with an operation or dtype without CUDA code, or
 // reductions over different dims, run their equations one by one (reductions after).
 std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& params) {
   const auto& graph = params.get<GraphList>("graph")[0];
@@ -77,7 +78,8 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
   std::vector<EwReduction> reds;
   std::vector<int> reduction_of(sub.vars.size(), -1);  // var -> its reduction's index
   std::vector<Shape> reduced_shapes;
-  int64_t row_len = -1;
+  int64_t row_len = -1;  // the rows' length, or with `columns` the number of columns
+  bool columns = false;
   bool ok = shape_size(shape) > 0;
   for (const ir::Eqn& e : sub.eqns) {
     if (!ok) break;
@@ -86,20 +88,29 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
       continue;
     }
     if (e.primitive->fusion == FusionClass::Reduction) {
-      // Trailing dims only, the same for every reduction, of a value of the region's shape.
+      // Trailing dims (rows) or leading dims (columns), the same for every reduction, of a
+      // value of the region's shape.
+      ok = ok && e.params.has("axes");
+      if (!ok) break;
       const auto& axes = e.params.get_ints("axes");
       const int nd = static_cast<int>(shape.size()), k = static_cast<int>(axes.size());
+      bool trailing = true, leading = k < nd;
       int64_t len = 1;
       for (int j = 0; j < k; ++j) {
-        ok = ok && axes[j] == nd - k + j;
-        if (ok) len *= shape[axes[j]];
+        trailing = trailing && axes[j] == nd - k + j;
+        leading = leading && axes[j] == j;
+        if (axes[j] >= 0 && axes[j] < nd) len *= shape[axes[j]];
       }
+      // A column reduction's `len` is its number of columns: the items it keeps.
+      const int64_t span = trailing ? len : shape_size(shape) / std::max<int64_t>(len, 1);
       const int v = value_of[e.inputs[0]];
       EwReduction r;
-      ok = ok && k > 0 && (row_len < 0 || row_len == len) && v >= 0 &&
+      ok = ok && k > 0 && (trailing || leading) &&
+           (row_len < 0 || (row_len == span && columns == !trailing)) && v >= 0 &&
            sub.vars[e.inputs[0]].shape == shape &&
            fused_reduction(e.primitive->name, prog.dtypes[v], sub.vars[e.outputs[0]].dtype, v, r);
-      row_len = len;
+      row_len = span;
+      columns = !trailing;
       reduction_of[e.outputs[0]] = static_cast<int>(reds.size());
       reds.push_back(r);
       reduced_shapes.push_back(sub.vars[e.outputs[0]].shape);
@@ -152,7 +163,10 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
   }
   for (size_t j = 0; j < reds.size(); ++j)
     reduced.push_back(Array::empty(reduced_shapes[j], reds[j].out, dev));
-  ew_reduce_run(prog, reds, shape, row_len, views, full, reduced, dev.index);
+  if (columns)
+    ew_column_reduce_run(prog, reds, shape, row_len, views, full, reduced, dev.index);
+  else
+    ew_reduce_run(prog, reds, shape, row_len, views, full, reduced, dev.index);
   std::vector<Array> outs;
   size_t next_full = 0;
   for (size_t i = 0; i < sub.outvars.size(); ++i)

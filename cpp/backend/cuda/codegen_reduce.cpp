@@ -1,0 +1,216 @@
+// Generated kernels of elementwise programs that end in reductions (a jit's fused regions):
+// of trailing dims (rows: a block or a thread per row) or of leading dims (columns: a thread
+// per column and run of rows, the runs' results added by the last block to finish).
+#include <algorithm>
+#include <stdexcept>
+
+#include "backend/cuda/codegen.h"
+#include "backend/cuda/codegen_internal.h"
+#include "backend/cuda/kernels.h"
+#include "backend/cuda/runtime.h"
+
+namespace arrax::cuda {
+
+std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
+                             const std::string& layout, int nd, size_t n_outputs,
+                             bool block_per_row, bool idx32) {
+  const std::string body = body_code(prog);
+  if (body.empty() && !prog.ops.empty())
+    throw std::logic_error("cuda: ew_reduce_source called on an unsupported program");
+  const size_t nops = layout.size();
+  // words: as ew_source's (walk_words), then the reduced outputs' pointers and the row length
+  const size_t nwords = walk_words(nops, nd);
+  Source src;
+  src << "struct AxArgs { long long w[" << nwords + reds.size() + 1 << "]; };\n";
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string A = compute_type(reds[j].acc);
+    src << "__device__ __forceinline__ " << A << " ax_comb" << j << "(" << A << " a, " << A
+        << " b) { return " << reds[j].combine << "; }\n";
+  }
+  src << "extern \"C\" __global__ void __launch_bounds__(256) ax_ewr(const AxArgs a) {\n"
+      << "  const long long n = a.w[" << nops << "], len = a.w[" << nwords + reds.size()
+      << "], rows = n / len;\n"
+      << pointer_code(prog, layout, n_outputs);
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "  " << storage_type(reds[j].out) << "* __restrict__ r" << j << " = ("
+        << storage_type(reds[j].out) << "*)a.w[" << nwords + j << "];\n";
+  if (block_per_row)
+    src << "  for (long long row = blockIdx.x; row < rows; row += gridDim.x) {\n";
+  else
+    src << "  for (long long row = (long long)blockIdx.x * 256 + threadIdx.x; row < rows;"
+           " row += (long long)gridDim.x * 256) {\n";
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "    " << compute_type(reds[j].acc) << " acc" << j << " = " << reds[j].identity << ";\n";
+  src << "    for (long long k = " << (block_per_row ? "threadIdx.x" : "0")
+      << "; k < len; k += " << (block_per_row ? "256" : "1") << ") {\n"
+      << "      const long long i = row * len + k;\n"
+      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32);
+  for (size_t j = 0; j < reds.size(); ++j)
+    src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
+        << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
+  src << "    }\n";
+  auto store = [&](size_t j) {
+    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + std::to_string(j) + ")";
+    if (reds[j].out == DType::Bool) e = "(acc" + std::to_string(j) + ") != 0";
+    return "r" + std::to_string(j) + "[row] = " + store_expr(reds[j].out, e) + ";\n";
+  };
+  if (!block_per_row) {
+    for (size_t j = 0; j < reds.size(); ++j) src << "    " << store(j);
+    src << "  }\n}\n";
+    return src.str();
+  }
+  // The block's 256 partial results: a warp's by shuffles, then the 8 warps' through shared
+  // memory.
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string A = compute_type(reds[j].acc), J = std::to_string(j);
+    src << "    for (int d = 16; d > 0; d >>= 1) acc" << J << " = ax_comb" << J << "(acc" << J
+        << ", __shfl_down_sync(0xffffffffu, acc" << J << ", d));\n"
+        << "    __shared__ " << A << " sh" << J << "[8];\n"
+        << "    if ((threadIdx.x & 31) == 0) sh" << J << "[threadIdx.x >> 5] = acc" << J << ";\n";
+  }
+  src << "    __syncthreads();\n    if (threadIdx.x == 0) {\n";
+  for (size_t j = 0; j < reds.size(); ++j) {
+    const std::string J = std::to_string(j);
+    src << "      for (int w = 1; w < 8; ++w) acc" << J << " = ax_comb" << J << "(acc" << J
+        << ", sh" << J << "[w]);\n"
+        << "      " << store(j);
+  }
+  src << "    }\n    __syncthreads();\n  }\n}\n";
+  return src.str();
+}
+
+std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
+                                    const std::string& layout, int nd, size_t n_outputs,
+                                    bool idx32) {
+  const std::string body = body_code(prog);
+  if (body.empty() && !prog.ops.empty())
+    throw std::logic_error("cuda: ew_column_reduce_source called on an unsupported program");
+  const size_t nops = layout.size(), nred = reds.size();
+  // words: as ew_source's (walk_words), then the reduced outputs' pointers, the number of
+  // columns, of parts per column, the counters, and each reduction's partial results
+  const size_t nwords = walk_words(nops, nd), extra = nwords + nred;
+  Source src;
+  src << "struct AxArgs { long long w[" << extra + 3 + nred << "]; };\n";
+  for (size_t j = 0; j < nred; ++j) {
+    const std::string A = compute_type(reds[j].acc);
+    src << "__device__ __forceinline__ " << A << " ax_comb" << j << "(" << A << " a, " << A
+        << " b) { return " << reds[j].combine << "; }\n";
+  }
+  src << "extern \"C\" __global__ void __launch_bounds__(256) ax_ewc(const AxArgs a) {\n"
+      << "  const long long n = a.w[" << nops << "], cols = a.w[" << extra << "], splits = a.w["
+      << extra + 1 << "];\n"
+      << "  unsigned* cnt = (unsigned*)a.w[" << extra + 2 << "];\n"
+      << "  const long long rows = n / cols, groups = (cols + 255) / 256;\n"
+      << "  const long long group = blockIdx.x % groups, part = blockIdx.x / groups;\n"
+      << "  const long long c = group * 256 + threadIdx.x;\n"
+      << "  const long long chunk = (rows + splits - 1) / splits, row0 = part * chunk,"
+         " row1 = row0 + chunk < rows ? row0 + chunk : rows;\n"
+      << pointer_code(prog, layout, n_outputs);
+  for (size_t j = 0; j < nred; ++j) {
+    const std::string A = compute_type(reds[j].acc), J = std::to_string(j);
+    src << "  " << storage_type(reds[j].out) << "* __restrict__ r" << J << " = ("
+        << storage_type(reds[j].out) << "*)a.w[" << nwords + j << "];\n"
+        << "  " << A << "* part" << J << " = (" << A << "*)a.w[" << extra + 3 + j << "];\n"
+        << "  " << A << " acc" << J << " = " << reds[j].identity << ";\n";
+  }
+  src << "  if (c < cols)\n"
+      << "#pragma unroll 4\n"
+      << "    for (long long row = row0; row < row1; ++row) {\n"
+      << "      const long long i = row * cols + c;\n"
+      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32);
+  for (size_t j = 0; j < nred; ++j)
+    src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
+        << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
+  src << "    }\n";
+  auto store = [&](size_t j) {
+    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + std::to_string(j) + ")";
+    if (reds[j].out == DType::Bool) e = "(acc" + std::to_string(j) + ") != 0";
+    return "r" + std::to_string(j) + "[c] = " + store_expr(reds[j].out, e) + ";\n";
+  };
+  src << "  if (splits == 1) {\n    if (c < cols) {\n";
+  for (size_t j = 0; j < nred; ++j) src << "      " << store(j);
+  src << "    }\n    return;\n  }\n"
+      << "  if (c < cols) {\n";
+  for (size_t j = 0; j < nred; ++j)
+    src << "    part" << j << "[part * cols + c] = acc" << j << ";\n";
+  src << "  }\n"
+      << "  __shared__ bool last;\n"
+      << "  __threadfence();\n"
+      << "  __syncthreads();\n"
+      << "  if (threadIdx.x == 0) last = atomicAdd(cnt + group, 1u) == (unsigned)(splits - 1);\n"
+      << "  __syncthreads();\n"
+      << "  if (!last) return;\n"
+      << "  __threadfence();\n"
+      << "  if (c < cols) {\n";
+  for (size_t j = 0; j < nred; ++j)
+    src << "    acc" << j << " = " << reds[j].identity << ";\n"
+        << "    for (long long q = 0; q < splits; ++q) acc" << j << " = ax_comb" << j << "(acc" << j
+        << ", ax_vload(part" << j << " + q * cols + c));\n"
+        << "    " << store(j);
+  src << "  }\n"
+      << "  if (threadIdx.x == 0) cnt[group] = 0u;  // ready for the next launch\n}\n";
+  return src.str();
+}
+
+void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, const Shape& shape,
+                   int64_t row_len, const std::vector<Array>& inputs,
+                   const std::vector<Array>& outputs, const std::vector<Array>& reduced,
+                   int device) {
+  const int64_t n = shape_size(shape);
+  if (n == 0) return;
+  Walk w = walk_of(shape, operands(outputs, inputs));
+  for (const Array& r : reduced) w.words.push_back(reinterpret_cast<long long>(r.data()));
+  w.words.push_back(row_len);
+  const int64_t rows = n / row_len;
+  // Rows of a few hundred items or more take a block each, shorter ones a thread each.
+  const bool block_per_row = row_len >= 128;
+  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
+                    static_cast<char>(block_per_row) + (w.idx32 ? "i" : "");
+  for (const EwReduction& r : reds)
+    key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
+  KernelHandle kern = kernel_for(key, "ax_ewr", device, [&] {
+    return ew_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), block_per_row, w.idx32);
+  });
+  const unsigned grid = block_per_row ? static_cast<unsigned>(std::min<int64_t>(rows, 1 << 20))
+                                      : grid_for(rows, 256, device);
+  launch_kernel(kern, device, grid, 256, w.words);
+}
+
+void ew_column_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds,
+                          const Shape& shape, int64_t columns, const std::vector<Array>& inputs,
+                          const std::vector<Array>& outputs, const std::vector<Array>& reduced,
+                          int device) {
+  const int64_t n = shape_size(shape);
+  if (n == 0) return;
+  const int64_t rows = n / columns, groups = (columns + 255) / 256;
+  const Device dev{DeviceKind::CUDA, device};
+  // Parts of at least 8 rows until about four blocks per multiprocessor.
+  const int64_t fill = int64_t{4} * properties(device).multiProcessorCount;
+  int64_t splits =
+      std::clamp<int64_t>((fill + groups - 1) / groups, 1, std::max<int64_t>(rows / 8, 1));
+  if (groups > kRowCounters) splits = 1;
+  splits = (rows + (rows + splits - 1) / splits - 1) / ((rows + splits - 1) / splits);
+  Walk w = walk_of(shape, operands(outputs, inputs));
+  for (const Array& r : reduced) w.words.push_back(reinterpret_cast<long long>(r.data()));
+  w.words.push_back(columns);
+  w.words.push_back(splits);
+  w.words.push_back(splits > 1 ? reinterpret_cast<long long>(row_counters(dev)) : 0);
+  std::vector<Array> partial;  // per reduction: [splits, columns] accumulators
+  for (const EwReduction& r : reds) {
+    long long ptr = 0;
+    if (splits > 1) {
+      partial.push_back(Array::empty(Shape{splits * columns}, r.acc, dev));
+      ptr = reinterpret_cast<long long>(partial.back().data());
+    }
+    w.words.push_back(ptr);
+  }
+  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) + (w.idx32 ? "i" : "");
+  for (const EwReduction& r : reds)
+    key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
+  KernelHandle kern = kernel_for(key, "ax_ewc", device, [&] {
+    return ew_column_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), w.idx32);
+  });
+  launch_kernel(kern, device, static_cast<unsigned>(groups * splits), 256, w.words);
+}
+
+}  // namespace arrax::cuda
