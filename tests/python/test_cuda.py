@@ -557,6 +557,28 @@ def test_jit_fusion_with_reductions(shape):
             close(gv, wv, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("shape", [(64, 12), (64, 10), (3, 5, 8), (7, 1, 4), (1030, 3)])
+def test_rows_broadcast_over_a_matrix(shape):
+    # A bias (a row broadcast over the leading dims) is read at i % columns, as 4-item vectors
+    # where rows are a multiple of 4; a column broadcast, a scalar, and offset (unaligned) rows
+    # as well. Eager and jit, against NumPy.
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=shape).astype(np.float32)
+    b = rng.normal(size=shape[1:]).astype(np.float32)
+    c = rng.normal(size=shape[:1] + (1,) * (len(shape) - 1)).astype(np.float32)
+    wide = rng.normal(size=(int(np.prod(shape[1:])) + 1,)).astype(np.float32)
+
+    def f(x, b, c, w):
+        off = w[1:].reshape(shape[1:])  # (one item past an aligned start)
+        return anp.maximum(x + b, 0.0) * 2.0, x * c - b, x + off
+
+    want = f(anp.asarray(x), anp.asarray(b), anp.asarray(c), anp.asarray(wide))
+    for fn in (f, arrax.jit(f)):
+        got = fn(gpu(x), gpu(b), gpu(c), gpu(wide))
+        for g, w in zip(got, want):
+            close(g, w, rtol=1e-6, atol=1e-6)
+
+
 @pytest.mark.parametrize("shape", [(64, 10), (1024, 300), (3, 40, 7), (5000, 3), (1, 9)])
 def test_jit_fusion_with_column_reductions(shape):
     # Regions that end in reductions of leading dims (a bias gradient) run as one kernel: a

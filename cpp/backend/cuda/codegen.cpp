@@ -647,11 +647,26 @@ std::string pointer_code(const EwProgram& prog, const std::string& layout, size_
 // 32-bit multiplications with each dim's precomputed magic number (walk_of) instead of 64-bit
 // divisions, which the GPU does in software (~100 instructions each: a bias broadcast over a
 // matrix made the kernel compute-bound at a third of the memory's bandwidth).
+namespace {
+// The column (the item of a row operand, 'r') of flat index `e`: e % columns, by dim 1's magic
+// number when idx32.
+std::string column_of(const std::string& e, size_t nops, int nd, bool idx32) {
+  const std::string C = "a.w[" + std::to_string(nops + 2) + "]";
+  if (!idx32) return "(" + e + ") % " + C;
+  const size_t magic = nops + 1 + nd + nops * nd;  // dim 1's (multiplier, shift): magic + 2, 3
+  return "(long long)((unsigned)(" + e + ") - ((__umulhi((unsigned)(" + e + "), (unsigned)a.w[" +
+         std::to_string(magic + 2) + "]) + (unsigned)(" + e + ")) >> a.w[" +
+         std::to_string(magic + 3) + "]) * (unsigned)" + C + ")";
+}
+}  // namespace
+
 std::string element_code(const EwProgram& prog, const std::string& body, const std::string& layout,
                          int nd, size_t n_outputs, bool store, bool vector, bool idx32) {
   const size_t nops = layout.size();
   const size_t magic = nops + 1 + nd + nops * nd;  // (multiplier, shift) per dim from here
   Source src;
+  if (!vector && layout.find('r') != std::string::npos)  // a row's item: i's column
+    src << "      const long long rr = " << column_of("i", nops, nd, idx32) << ";\n";
   if (layout.find('g') != std::string::npos) {
     for (size_t k = 0; k < nops; ++k)
       if (layout[k] == 'g') src << "      long long o" << k << " = 0;\n";
@@ -676,6 +691,7 @@ std::string element_code(const EwProgram& prog, const std::string& body, const s
   auto item = [&](size_t k) -> std::string {
     const std::string K = std::to_string(k);
     if (layout[k] == 'c') return vector ? "x" + K + ".x[j]" : "p" + K + "[i]";
+    if (layout[k] == 'r') return vector ? "x" + K + ".x[j]" : "p" + K + "[rr]";
     return "p" + K + "[" + (layout[k] == 's' ? "0" : "o" + K) + "]";
   };
   for (int v = 0; v < prog.n_inputs; ++v) {
@@ -715,12 +731,15 @@ std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, 
         << "  for (long long q = (long long)blockIdx.x * 256 + threadIdx.x; q < nv;"
            " q += (long long)gridDim.x * 256) {\n";
     for (size_t k = 0; k < nops; ++k) {
-      if (layout[k] != 'c') continue;
+      if (layout[k] != 'c' && layout[k] != 'r') continue;
       const std::string V = "ax_vec4<" + item_type(dtype_of(k)) + ">";
       if (k < n_outputs)
         src << "    " << V << " x" << k << ";\n";
-      else
+      else if (layout[k] == 'c')
         src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")[q];\n";
+      else  // (rows of a multiple of 4 items: the 4 items are in one row)
+        src << "    const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")["
+            << column_of("q * 4", nops, nd, idx32) << " >> 2];\n";
     }
     src << "#pragma unroll\n    for (int j = 0; j < 4; ++j) {\n"
         << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
@@ -783,9 +802,17 @@ Walk walk_of(const Shape& shape, const std::vector<const Array*>& ops) {
     const int64_t isz = static_cast<int64_t>(ops[k]->itemsize());
     bool scalar = true;
     for (int d = 0; d < w.nd; ++d) scalar = scalar && st[k][d] == 0;
-    // Contiguous iff the merged walk is one dimension of unit stride.
-    const bool contig = w.nd == 0 || (w.nd == 1 && st[k][0] == isz);
-    w.layout += scalar ? 's' : contig ? 'c' : 'g';
+    // Contiguous iff row-major over the merged dims (read at i: one dim of unit stride, or
+    // several that another operand kept apart); a row ('r': a bias) iff there are two dims,
+    // the first broadcast and the second of unit stride.
+    bool contig = true;
+    int64_t step = isz;
+    for (int d = w.nd - 1; d >= 0; --d) {
+      contig = contig && st[k][d] == step;
+      step *= dims[d];
+    }
+    const bool row = w.nd == 2 && st[k][0] == 0 && st[k][1] == isz;
+    w.layout += scalar ? 's' : contig ? 'c' : row ? 'r' : 'g';
   }
   const size_t nops = ops.size();
   w.words.assign(walk_words(nops, w.nd), 0);
@@ -824,8 +851,9 @@ void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>&
   // card's bandwidth (scalar loads left ~15% of it unused on an H100).
   bool vector = n >= 4 && w.layout.find('g') == std::string::npos;
   for (size_t k = 0; k < ops.size() && vector; ++k)
-    vector = w.layout[k] != 'c' ||
-             reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0;
+    vector = (w.layout[k] != 'c' && w.layout[k] != 'r') ||
+             (reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0 &&
+              (w.layout[k] == 'c' || w.words[ops.size() + 2] % 4 == 0));
   const std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) +
                           (vector ? "v" : "") + (w.idx32 ? "i" : "");
   KernelHandle kern = kernel_for(key, "ax_ew", device, [&] {

@@ -100,9 +100,10 @@ struct EwProgram {
 // CPU kernel on host copies).
 bool ew_supported(const EwProgram& prog);
 // The kernel's source: `layout` has one letter per operand (outputs first, then inputs):
-// 'c' contiguous, 's' broadcast scalar, 'g' general strides over `nd` dimensions. With
-// `vector` (no 'g', contiguous operands aligned to 4 items), each thread reads and writes 4
-// items of each contiguous operand as one vector (16 bytes for 4-byte items).
+// 'c' contiguous, 's' broadcast scalar, 'r' a contiguous row broadcast over the first of two
+// dims (a bias: item i % columns), 'g' general strides over `nd` dimensions. With `vector` (no
+// 'g', contiguous operands aligned to 4 items, rows of a multiple of 4), each thread reads and
+// writes 4 items of each contiguous operand or row as one vector (16 bytes for 4-byte items).
 // With `idx32` (fewer than 2^31 items), general operands are addressed with 32-bit index
 // arithmetic. The kernel's parameter words: walk_words(operands, nd).
 std::string ew_source(const EwProgram& prog, const std::string& layout, int nd, size_t n_outputs,
