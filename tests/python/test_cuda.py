@@ -579,11 +579,12 @@ def test_rows_broadcast_over_a_matrix(shape):
             close(g, w, rtol=1e-6, atol=1e-6)
 
 
-@pytest.mark.parametrize("shape", [(64, 10), (1024, 300), (3, 40, 7), (5000, 3), (1, 9)])
+@pytest.mark.parametrize("shape", [(64, 10), (1024, 300), (8, 16), (3, 40, 7), (5000, 3), (1, 9)])
 def test_jit_fusion_with_column_reductions(shape):
     # Regions that end in reductions of leading dims (a bias gradient) run as one kernel: a
-    # thread per column and run of rows, the runs added by the last block to finish; several
-    # reductions, full-size outputs beside them, any dtype the reduction keeps, called twice.
+    # thread per column (4 columns as vectors where rows hold a multiple of 4) and run of rows,
+    # the runs added by the last block to finish; several reductions, full-size outputs beside
+    # them, any dtype the reduction keeps, called twice.
     lead = tuple(range(len(shape) - 1))
 
     def f(x, b):

@@ -80,17 +80,25 @@ std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReductio
 }
 
 std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
-                                    const std::string& layout, int nd, size_t n_outputs,
-                                    bool idx32) {
+                                    const std::string& layout, int nd, size_t n_outputs, bool idx32,
+                                    bool vector) {
   const std::string body = body_code(prog);
   if (body.empty() && !prog.ops.empty())
     throw std::logic_error("cuda: ew_column_reduce_source called on an unsupported program");
+  if (vector && layout.find('g') != std::string::npos)
+    throw std::logic_error("cuda: vector loads need contiguous, row or scalar operands");
   const size_t nops = layout.size(), nred = reds.size();
+  const int width = vector ? 4 : 1;  // adjacent columns per thread
+  const std::string W = std::to_string(width);
   // words: as ew_source's (walk_words), then the reduced outputs' pointers, the number of
   // columns, of parts per column, the counters, and each reduction's partial results
   const size_t nwords = walk_words(nops, nd), extra = nwords + nred;
+  auto dtype_of = [&](size_t k) {
+    return k < n_outputs ? prog.dtypes[prog.outputs[k]] : prog.dtypes[k - n_outputs];
+  };
   Source src;
   src << "struct AxArgs { long long w[" << extra + 3 + nred << "]; };\n";
+  if (vector) src << "template <class T> struct alignas(4 * sizeof(T)) ax_vec4 { T x[4]; };\n";
   for (size_t j = 0; j < nred; ++j) {
     const std::string A = compute_type(reds[j].acc);
     src << "__device__ __forceinline__ " << A << " ax_comb" << j << "(" << A << " a, " << A
@@ -100,9 +108,10 @@ std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwR
       << "  const long long n = a.w[" << nops << "], cols = a.w[" << extra << "], splits = a.w["
       << extra + 1 << "];\n"
       << "  unsigned* cnt = (unsigned*)a.w[" << extra + 2 << "];\n"
-      << "  const long long rows = n / cols, groups = (cols + 255) / 256;\n"
+      << "  const long long rows = n / cols, groups = (cols + " << 256 * width - 1 << ") / "
+      << 256 * width << ";\n"
       << "  const long long group = blockIdx.x % groups, part = blockIdx.x / groups;\n"
-      << "  const long long c = group * 256 + threadIdx.x;\n"
+      << "  const long long c = (group * 256 + threadIdx.x) * " << W << ";  // (the first)\n"
       << "  const long long chunk = (rows + splits - 1) / splits, row0 = part * chunk,"
          " row1 = row0 + chunk < rows ? row0 + chunk : rows;\n"
       << pointer_code(prog, layout, n_outputs);
@@ -111,29 +120,61 @@ std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwR
     src << "  " << storage_type(reds[j].out) << "* __restrict__ r" << J << " = ("
         << storage_type(reds[j].out) << "*)a.w[" << nwords + j << "];\n"
         << "  " << A << "* part" << J << " = (" << A << "*)a.w[" << extra + 3 + j << "];\n"
-        << "  " << A << " acc" << J << " = " << reds[j].identity << ";\n";
+        << "  " << A << " acc" << J << "[" << W << "];\n"
+        << "#pragma unroll\n  for (int j = 0; j < " << W << "; ++j) acc" << J
+        << "[j] = " << reds[j].identity << ";\n";
   }
-  src << "  if (c < cols)\n"
-      << "#pragma unroll 4\n"
-      << "    for (long long row = row0; row < row1; ++row) {\n"
-      << "      const long long i = row * cols + c;\n"
-      << element_code(prog, body, layout, nd, n_outputs, true, false, idx32);
-  for (size_t j = 0; j < nred; ++j)
-    src << "      acc" << j << " = ax_comb" << j << "(acc" << j << ", ("
+  auto accumulate = [&](const std::string& at) {
+    Source a;
+    for (size_t j = 0; j < nred; ++j)
+      a << "      acc" << j << "[" << at << "] = ax_comb" << j << "(acc" << j << "[" << at << "], ("
         << compute_type(reds[j].acc) << ")(" << var(reds[j].value) << "));\n";
+    return a.str();
+  };
+  src << "  if (c < cols)\n"
+      << "#pragma unroll " << (vector ? 2 : 4) << "\n"
+      << "    for (long long row = row0; row < row1; ++row) {\n";
+  if (!vector) {
+    src << "      const long long i = row * cols + c;\n"
+        << element_code(prog, body, layout, nd, n_outputs, true, false, idx32) << accumulate("0");
+  } else {
+    // The 4 columns' items of this row as one vector per contiguous operand (at q) or row
+    // operand (at the columns, c / 4), computed and stored 4 at a time.
+    src << "      const long long q = (row * cols + c) >> 2;\n";
+    for (size_t k = 0; k < nops; ++k) {
+      if (layout[k] != 'c' && layout[k] != 'r') continue;
+      const std::string V = "ax_vec4<" + item_type(dtype_of(k)) + ">";
+      if (k < n_outputs)
+        src << "      " << V << " x" << k << ";\n";
+      else
+        src << "      const " << V << " x" << k << " = ((const " << V << "*)p" << k << ")["
+            << (layout[k] == 'c' ? "q" : "c >> 2") << "];\n";
+    }
+    src << "#pragma unroll\n      for (int j = 0; j < 4; ++j) {\n"
+        << "      const long long i = q * 4 + j;  // for operations of the index (iota)\n"
+        << element_code(prog, body, layout, nd, n_outputs, true, true) << accumulate("j")
+        << "      }\n";
+    for (size_t k = 0; k < n_outputs; ++k)
+      if (layout[k] == 'c')
+        src << "      ((ax_vec4<" << item_type(dtype_of(k)) << ">*)p" << k << ")[q] = x" << k
+            << ";\n";
+  }
   src << "    }\n";
   auto store = [&](size_t j) {
-    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + std::to_string(j) + ")";
-    if (reds[j].out == DType::Bool) e = "(acc" + std::to_string(j) + ") != 0";
-    return "r" + std::to_string(j) + "[c] = " + store_expr(reds[j].out, e) + ";\n";
+    const std::string J = std::to_string(j);
+    std::string e = "(" + compute_type(reds[j].out) + ")(acc" + J + "[j])";
+    if (reds[j].out == DType::Bool) e = "(acc" + J + "[j]) != 0";
+    return "r" + J + "[c + j] = " + store_expr(reds[j].out, e) + ";\n";
   };
-  src << "  if (splits == 1) {\n    if (c < cols) {\n";
+  // (`each` opens a block and a loop over the thread's columns; "    }}" closes both)
+  const std::string each = "{\n#pragma unroll\n    for (int j = 0; j < " + W + "; ++j) {\n";
+  src << "  if (splits == 1) {\n    if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j) src << "      " << store(j);
-  src << "    }\n    return;\n  }\n"
-      << "  if (c < cols) {\n";
+  src << "    }}\n    return;\n  }\n"
+      << "  if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j)
-    src << "    part" << j << "[part * cols + c] = acc" << j << ";\n";
-  src << "  }\n"
+    src << "      part" << j << "[part * cols + c + j] = acc" << j << "[j];\n";
+  src << "    }}\n"
       << "  __shared__ bool last;\n"
       << "  __threadfence();\n"
       << "  __syncthreads();\n"
@@ -141,13 +182,13 @@ std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwR
       << "  __syncthreads();\n"
       << "  if (!last) return;\n"
       << "  __threadfence();\n"
-      << "  if (c < cols) {\n";
+      << "  if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j)
-    src << "    acc" << j << " = " << reds[j].identity << ";\n"
-        << "    for (long long q = 0; q < splits; ++q) acc" << j << " = ax_comb" << j << "(acc" << j
-        << ", ax_vload(part" << j << " + q * cols + c));\n"
-        << "    " << store(j);
-  src << "  }\n"
+    src << "      acc" << j << "[j] = " << reds[j].identity << ";\n"
+        << "      for (long long q = 0; q < splits; ++q) acc" << j << "[j] = ax_comb" << j << "(acc"
+        << j << "[j], ax_vload(part" << j << " + q * cols + c + j));\n"
+        << "      " << store(j);
+  src << "    }}\n"
       << "  if (threadIdx.x == 0) cnt[group] = 0u;  // ready for the next launch\n}\n";
   return src.str();
 }
@@ -182,15 +223,23 @@ void ew_column_reduce_run(const EwProgram& prog, const std::vector<EwReduction>&
                           int device) {
   const int64_t n = shape_size(shape);
   if (n == 0) return;
-  const int64_t rows = n / columns, groups = (columns + 255) / 256;
   const Device dev{DeviceKind::CUDA, device};
+  const std::vector<const Array*> ops = operands(outputs, inputs);
+  Walk w = walk_of(shape, ops);
+  // Four adjacent columns per thread, as one vector per operand, when nothing is general,
+  // rows hold a multiple of 4 items and the vectors are aligned (as ew_run's).
+  bool vector = columns % 4 == 0 && w.layout.find('g') == std::string::npos;
+  for (size_t k = 0; k < ops.size() && vector; ++k)
+    vector = (w.layout[k] != 'c' && w.layout[k] != 'r') ||
+             reinterpret_cast<uintptr_t>(ops[k]->data()) % (4 * ops[k]->itemsize()) == 0;
+  const int64_t width = vector ? 4 : 1;
+  const int64_t rows = n / columns, groups = (columns + 256 * width - 1) / (256 * width);
   // Parts of at least 8 rows until about four blocks per multiprocessor.
   const int64_t fill = int64_t{4} * properties(device).multiProcessorCount;
   int64_t splits =
       std::clamp<int64_t>((fill + groups - 1) / groups, 1, std::max<int64_t>(rows / 8, 1));
   if (groups > kRowCounters) splits = 1;
   splits = (rows + (rows + splits - 1) / splits - 1) / ((rows + splits - 1) / splits);
-  Walk w = walk_of(shape, operands(outputs, inputs));
   for (const Array& r : reduced) w.words.push_back(reinterpret_cast<long long>(r.data()));
   w.words.push_back(columns);
   w.words.push_back(splits);
@@ -204,11 +253,12 @@ void ew_column_reduce_run(const EwProgram& prog, const std::vector<EwReduction>&
     }
     w.words.push_back(ptr);
   }
-  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) + (w.idx32 ? "i" : "");
+  std::string key = program_key(prog) + w.layout + static_cast<char>(w.nd) + (vector ? "v" : "") +
+                    (w.idx32 ? "i" : "");
   for (const EwReduction& r : reds)
     key += std::to_string(r.value) + r.combine + r.identity + static_cast<char>(r.out) + ";";
   KernelHandle kern = kernel_for(key, "ax_ewc", device, [&] {
-    return ew_column_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), w.idx32);
+    return ew_column_reduce_source(prog, reds, w.layout, w.nd, outputs.size(), w.idx32, vector);
   });
   launch_kernel(kern, device, static_cast<unsigned>(groups * splits), 256, w.words);
 }
