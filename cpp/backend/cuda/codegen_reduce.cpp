@@ -185,8 +185,9 @@ std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwR
       << "  if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j)
     src << "      acc" << j << "[j] = " << reds[j].identity << ";\n"
+        << "#pragma unroll 8\n"
         << "      for (long long q = 0; q < splits; ++q) acc" << j << "[j] = ax_comb" << j << "(acc"
-        << j << "[j], ax_vload(part" << j << " + q * cols + c + j));\n"
+        << j << "[j], ax_ldcg(part" << j << " + q * cols + c + j));\n"
         << "      " << store(j);
   src << "    }}\n"
       << "  if (threadIdx.x == 0) cnt[group] = 0u;  // ready for the next launch\n}\n";

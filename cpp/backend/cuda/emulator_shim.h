@@ -69,6 +69,10 @@ inline T __shfl_sync(unsigned, T v, int src, int width = 32) {
 
 // Blocks run one after another: every write is visible to the next block already.
 inline void __threadfence() {}
+template <class T>
+inline T __ldcg(const T* p) {  // (no caches to go past)
+  return *p;
+}
 inline unsigned __umulhi(unsigned a, unsigned b) {
   return static_cast<unsigned>((static_cast<unsigned long long>(a) * b) >> 32);
 }

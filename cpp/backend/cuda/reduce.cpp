@@ -200,7 +200,8 @@ std::string pass_source(const Pass& p) {
         << "  if (row < rows) {\n"
         << "    const " << A << "* pv = (const " << A << "*)a.w[" << extra << "] + row;\n"
         << "    " << A << " acc = " << ident << ";\n"
-        << "    for (long long q = 0; q < splits; ++q) acc = ax_comb(acc, ax_vload(pv + q * "
+        << "#pragma unroll 8\n"
+        << "    for (long long q = 0; q < splits; ++q) acc = ax_comb(acc, ax_ldcg(pv + q * "
            "rows));\n"
         << "    o[row] = " << store("acc") << ";\n  }\n"
         << "  if (threadIdx.x == 0) ((unsigned*)a.w[" << extra + 1
@@ -260,7 +261,7 @@ std::string pass_source(const Pass& p) {
         << "  const " << A << "* pv = (const " << A << "*)a.w[" << extra << "] + row * splits;\n"
         << "  acc = " << ident << ";\n"
         << "  for (long long j = threadIdx.x; j < splits; j += blockDim.x)"
-           " acc = ax_comb(acc, ax_vload(pv + j));\n"
+           " acc = ax_comb(acc, ax_ldcg(pv + j));\n"
         << block_total << "    o[row] = " << store("acc") << ";\n"
         << "    ((unsigned*)a.w[" << extra + 1 << "])[row] = 0u;  // ready for the next launch\n"
         << "  }\n}\n";
