@@ -4,7 +4,9 @@
 #include "device.h"
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -281,10 +283,34 @@ Graph sink_broadcasts(const Graph& g) {
     for (int v : e.outputs) def[v] = out.eqns.size();
     out.eqns.push_back(std::move(e));
   };
-  // Broadcasts v (dims: where v's dims go) to `shape`, into `dest` (a new variable when -1).
+  // Emits e with its one output of v's dtype over `shape`: `dest`, or a new variable when -1.
+  auto emit_as = [&](Eqn e, const AbstractValue& v, const Shape& shape, int dest) {
+    AbstractValue oa = v;
+    oa.shape = shape;
+    e.outputs = {dest >= 0 ? dest : add_var(out, oa)};
+    const int r = e.outputs[0];
+    emit(std::move(e));
+    return r;
+  };
+  // sink(v, dims, shape, dest) broadcasts v (dims: where v's dims go) to `shape`, into `dest`
+  // (a new variable when -1). sink_once does it; sink remembers what each (value, dims, shape)
+  // became, so a value read twice (x * x) is sunk once and a chain of squares costs its
+  // length, not 2 to that power. (Arguments and values by copy: add_var grows out.vars, emit
+  // out.eqns.)
+  std::function<int(int, std::vector<int64_t>, Shape, int)> sink_once;
+  std::map<std::tuple<int, std::vector<int64_t>, Shape>, int> sunk;
   std::function<int(int, std::vector<int64_t>, Shape, int)> sink =
-      [&](int v, std::vector<int64_t> dims, Shape shape, int dest) -> int {  // (copies: add_var
-    // grows out.vars)
+      [&](int v, std::vector<int64_t> dims, Shape shape, int dest) -> int {
+    const auto key = std::make_tuple(v, dims, shape);
+    if (dest < 0) {
+      auto done = sunk.find(key);
+      if (done != sunk.end()) return done->second;
+    }
+    const int r = sink_once(v, dims, shape, dest);
+    sunk[key] = r;
+    return r;
+  };
+  sink_once = [&](int v, std::vector<int64_t> dims, Shape shape, int dest) -> int {
     const AbstractValue av = out.vars[v];
     auto it = def.find(v);
     const Eqn* d = it == def.end() ? nullptr : &out.eqns[it->second];
@@ -315,12 +341,7 @@ Graph sink_broadcasts(const Graph& g) {
       if (elementwise) {
         Eqn e = *d;
         for (int& u : e.inputs) u = sink(u, dims, shape, -1);
-        AbstractValue oa = av;
-        oa.shape = shape;
-        e.outputs = {dest >= 0 ? dest : add_var(out, oa)};
-        const int r = e.outputs[0];
-        emit(std::move(e));
-        return r;
+        return emit_as(std::move(e), av, shape, dest);
       }
     }
     if (av.shape.empty()) dims.clear();
@@ -329,12 +350,7 @@ Graph sink_broadcasts(const Graph& g) {
     b.params = Params{{"shape", std::vector<int64_t>(shape.begin(), shape.end())},
                       {"broadcast_dimensions", dims}};
     b.inputs = {v};
-    AbstractValue oa = av;
-    oa.shape = shape;
-    b.outputs = {dest >= 0 ? dest : add_var(out, oa)};
-    const int r = b.outputs[0];
-    emit(std::move(b));
-    return r;
+    return emit_as(std::move(b), av, shape, dest);
   };
   for (const Eqn& e : g.eqns) {
     const int o = e.outputs.empty() ? -1 : e.outputs[0];

@@ -229,3 +229,19 @@ def test_broadcasts_of_broadcasts_and_unit_reshapes_compose():
     ir = arrax.jit(f).lower(v, y)
     assert [e[0] for e in ir.eqns] == ["broadcast_in_dim", "fused"], str(ir)
     np.testing.assert_allclose(np.asarray(arrax.jit(f)(v, y)), np.asarray(f(v, y)), rtol=1e-6)
+
+
+def test_sinking_a_value_read_twice_is_linear():
+    # x * x forty times over a [64, 1] column, then broadcast: each square is sunk once (the
+    # pass remembers what it made), not 2^40 times; the values as eager.
+    c = np.linspace(0.5, 1.0, 64, dtype=np.float64).reshape(64, 1)
+    y = np.ones((64, 8))
+
+    def f(c, y):
+        for _ in range(40):
+            c = anp.sqrt(c * c)
+        return y * c
+
+    ir = arrax.jit(f).lower(c, y)
+    assert str(ir).count("= mul ") <= 41  # (the squares and y * c)
+    np.testing.assert_allclose(np.asarray(arrax.jit(f)(c, y)), np.asarray(f(c, y)), rtol=1e-12)
