@@ -171,11 +171,9 @@ bool compile(const Graph& sub, Program& pg) {
     if (e.primitive->fusion == FusionClass::Reduction) {
       // A row reduction of a value the region makes, into an output of its own shape.
       const int x = e.inputs[0];
-      const auto& axes = e.params.get_ints("axes");
-      const int k_dims = static_cast<int>(axes.size());
-      const int nd = static_cast<int>(sub.vars[x].shape.size());
-      for (int j = 0; j < k_dims; ++j)  // trailing dims only (column reductions: after)
-        if (axes[j] != nd - k_dims + j) return false;
+      // (column reductions run after the region)
+      if (!reduces_trailing_dims(e, static_cast<int>(sub.vars[x].shape.size()))) return false;
+      const int k_dims = static_cast<int>(e.params.get_ints("axes").size());
       st.reduce =
           e.primitive->row_reduce ? e.primitive->row_reduce(sub.vars[x].dtype, e.params) : nullptr;
       if (!st.reduce || !produced[x] || out_slot[o] < 0 ||
@@ -620,13 +618,9 @@ bool has_reductions(const Graph& region) {
 
 bool has_column_reductions(const Graph& region) {
   for (const Eqn& e : region.eqns)
-    if (e.primitive->fusion == FusionClass::Reduction && e.params.has("axes")) {
-      const auto& axes = e.params.get_ints("axes");
-      if (!axes.empty() && axes[0] == 0 &&
-          static_cast<int64_t>(axes.size()) <
-              static_cast<int64_t>(region.vars[e.inputs[0]].shape.size()))
-        return true;
-    }
+    if (e.primitive->fusion == FusionClass::Reduction &&
+        reduces_leading_dims(e, static_cast<int>(region.vars[e.inputs[0]].shape.size())))
+      return true;
   return false;
 }
 

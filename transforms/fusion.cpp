@@ -87,15 +87,11 @@ bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
   if (e.primitive->fusion != FusionClass::Reduction || !e.primitive->row_reduce) return false;
   const AbstractValue& x = g.vars[e.inputs[0]];
   if (x.shape != shape || !e.primitive->row_reduce(x.dtype, e.params)) return false;
-  const auto& axes = e.params.get_ints("axes");
   const int nd = static_cast<int>(shape.size());
-  k = static_cast<int>(axes.size());
-  if (k == 0) return false;
+  if (!reduces_trailing_dims(e, nd)) return false;
+  k = static_cast<int>(e.params.get_ints("axes").size());
   int64_t row = 1;
-  for (int j = 0; j < k; ++j) {
-    if (axes[j] != nd - k + j) return false;
-    row *= shape[nd - k + j];
-  }
+  for (int j = nd - k; j < nd; ++j) row *= shape[j];
   const int64_t rows = shape_size(shape) / std::max<int64_t>(row, 1);
   return row >= 2 && row <= kMaxFusedRow && rows >= 8;
 }
@@ -105,20 +101,36 @@ bool row_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
 // it computes it (the value need not be read back); the CPU runs the region, then the
 // reduction.
 bool column_reducible(const Eqn& e, const Graph& g, const Shape& shape, int& k) {
-  if (e.primitive->fusion != FusionClass::Reduction || !e.params.has("axes") ||
-      e.inputs.size() != 1 || e.outputs.size() != 1)
-    return false;  // (argmax and argmin: an index, not a value)
+  if (e.primitive->fusion != FusionClass::Reduction || e.inputs.size() != 1 ||
+      e.outputs.size() != 1)
+    return false;
   const AbstractValue& x = g.vars[e.inputs[0]];
-  if (x.shape != shape || shape_size(shape) == 0) return false;
-  const auto& axes = e.params.get_ints("axes");
-  k = static_cast<int>(axes.size());
-  if (k == 0 || k >= static_cast<int>(shape.size())) return false;
-  for (int j = 0; j < k; ++j)
-    if (axes[j] != j) return false;
+  if (x.shape != shape || shape_size(shape) == 0 ||
+      !reduces_leading_dims(e, static_cast<int>(shape.size())))
+    return false;
+  k = static_cast<int>(e.params.get_ints("axes").size());
   return true;
 }
 
 }  // namespace
+
+bool reduces_trailing_dims(const Eqn& e, int nd) {
+  if (!e.params.has("axes")) return false;
+  const auto& axes = e.params.get_ints("axes");
+  const int k = static_cast<int>(axes.size());
+  for (int j = 0; j < k; ++j)
+    if (axes[j] != nd - k + j) return false;
+  return k > 0;
+}
+
+bool reduces_leading_dims(const Eqn& e, int nd) {
+  if (!e.params.has("axes")) return false;
+  const auto& axes = e.params.get_ints("axes");
+  const int k = static_cast<int>(axes.size());
+  for (int j = 0; j < k; ++j)
+    if (axes[j] != j) return false;
+  return k > 0 && k < nd;
+}
 
 Graph fuse_elementwise(const Graph& g) {
   std::vector<int> region_of(g.eqns.size(), -1);

@@ -29,6 +29,11 @@ Graph fuse_elementwise(const Graph& g);
 using RegionRunner = std::function<std::vector<Array>(const std::shared_ptr<const Graph>&,
                                                       const std::vector<Array>&)>;
 bool has_reductions(const Graph& region);
+// Whether reduction e reduces the trailing dims of its nd-dim operand (rows; all dims count),
+// or its leading dims but not all of them (columns); both false for one without "axes"
+// (argmax and argmin). (fusion.cpp)
+bool reduces_trailing_dims(const Eqn& e, int nd);
+bool reduces_leading_dims(const Eqn& e, int nd);
 // Whether some reduction of the region reduces its leading dims (fusion.cpp's column reductions).
 bool has_column_reductions(const Graph& region);
 std::vector<Array> run_reductions_after(const std::shared_ptr<const Graph>& region,

@@ -143,6 +143,11 @@ void ew_column_reduce_run(const EwProgram& prog, const std::vector<EwReduction>&
                           const Shape& shape, int64_t columns, const std::vector<Array>& inputs,
                           const std::vector<Array>& outputs, const std::vector<Array>& reduced,
                           int device);
+// The code that ends a block's share of a kernel split over several blocks in one launch,
+// after it wrote its partial results: its arrival counted at `counter` (an unsigned*), then
+// every block but the last of `splits` (a variable of the kernel) to arrive returns. The last
+// goes on to combine the parts (ax_ldcg) and sets the counter back to zero.
+std::string last_block_code(const std::string& counter);
 // Runs prog over `shape`: inputs are views of that shape (broadcasts have zero strides);
 // outputs are arrays of that shape with any strides, all on `device`.
 void ew_run(const EwProgram& prog, const Shape& shape, const std::vector<Array>& inputs,

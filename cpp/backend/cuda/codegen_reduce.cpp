@@ -11,6 +11,18 @@
 
 namespace arrax::cuda {
 
+std::string last_block_code(const std::string& counter) {
+  return "  __shared__ bool last;\n"
+         "  __threadfence();\n"
+         "  __syncthreads();\n"
+         "  if (threadIdx.x == 0) last = atomicAdd(" +
+         counter +
+         ", 1u) == (unsigned)(splits - 1);\n"
+         "  __syncthreads();\n"
+         "  if (!last) return;\n"
+         "  __threadfence();\n";
+}
+
 std::string ew_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
                              const std::string& layout, int nd, size_t n_outputs,
                              bool block_per_row, bool idx32) {
@@ -174,15 +186,7 @@ std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwR
       << "  if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j)
     src << "      part" << j << "[part * cols + c + j] = acc" << j << "[j];\n";
-  src << "    }}\n"
-      << "  __shared__ bool last;\n"
-      << "  __threadfence();\n"
-      << "  __syncthreads();\n"
-      << "  if (threadIdx.x == 0) last = atomicAdd(cnt + group, 1u) == (unsigned)(splits - 1);\n"
-      << "  __syncthreads();\n"
-      << "  if (!last) return;\n"
-      << "  __threadfence();\n"
-      << "  if (c < cols) " << each;
+  src << "    }}\n" << last_block_code("cnt + group") << "  if (c < cols) " << each;
   for (size_t j = 0; j < nred; ++j)
     src << "      acc" << j << "[j] = " << reds[j].identity << ";\n"
         << "#pragma unroll 8\n"

@@ -94,13 +94,11 @@ std::vector<Array> fused_kernel(const std::vector<Array>& in, const Params& para
       if (!ok) break;
       const auto& axes = e.params.get_ints("axes");
       const int nd = static_cast<int>(shape.size()), k = static_cast<int>(axes.size());
-      bool trailing = true, leading = k < nd;
+      const bool trailing = ir::reduces_trailing_dims(e, nd),
+                 leading = ir::reduces_leading_dims(e, nd);
       int64_t len = 1;
-      for (int j = 0; j < k; ++j) {
-        trailing = trailing && axes[j] == nd - k + j;
-        leading = leading && axes[j] == j;
+      for (int j = 0; j < k; ++j)
         if (axes[j] >= 0 && axes[j] < nd) len *= shape[axes[j]];
-      }
       // A column reduction's `len` is its number of columns: the items it keeps.
       const int64_t span = trailing ? len : shape_size(shape) / std::max<int64_t>(len, 1);
       const int v = value_of[e.inputs[0]];

@@ -187,15 +187,7 @@ std::string pass_source(const Pass& p) {
       // pa[part][row], and the group's last block to finish adds the parts in order.
       const size_t extra = 6 + 2 * nk + 2 * nr;
       s << "    ((" << A << "*)a.w[" << extra << "])[part * rows + row] = acc;\n  }\n"
-        << "  __shared__ bool last;\n"
-        << "  __threadfence();\n"
-        << "  __syncthreads();\n"
-        << "  if (threadIdx.x == 0)\n"
-        << "    last = atomicAdd((unsigned*)a.w[" << extra + 1
-        << "] + blockIdx.x % bpp, 1u) == (unsigned)(splits - 1);\n"
-        << "  __syncthreads();\n"
-        << "  if (!last) return;\n"
-        << "  __threadfence();\n"
+        << last_block_code("(unsigned*)a.w[" + std::to_string(extra + 1) + "] + blockIdx.x % bpp")
         << "  const long long row = (blockIdx.x % bpp) * blockDim.x + threadIdx.x;\n"
         << "  if (row < rows) {\n"
         << "    const " << A << "* pv = (const " << A << "*)a.w[" << extra << "] + row;\n"
