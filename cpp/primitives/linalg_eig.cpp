@@ -1,5 +1,6 @@
 // General eigendecompositions of stacks of matrices (Eigen's EigenSolver and
-// ComplexEigenSolver).
+// ComplexEigenSolver), with LAPACK's normalization: unit eigenvectors, complex ones with their
+// largest component real.
 #include <Eigen/Eigenvalues>
 
 #include "primitives/linalg_common.h"
@@ -14,6 +15,7 @@ std::vector<Array> eig_kernel(const std::vector<Array>& in, const Params&) {
   const DType cdt = complex_dtype(a.dtype());
   Array w = Array::empty(with_last(bs, {n}), cdt);
   Array v = Array::empty(a.shape(), cdt);
+  if (n == 0) return {w, v};  // (Eigen's complex solver reports a 0 x 0 matrix as a failure)
   dispatch_linalg(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = std::complex<real_of<T>>;
@@ -33,6 +35,17 @@ std::vector<Array> eig_kernel(const std::vector<Array>& in, const Params&) {
         vecs = es.eigenvectors();
       }
       vecs.colwise().normalize();
+      // LAPACK's (NumPy's) phase: a complex eigenvector turned so that its largest component is
+      // real and positive (a real one of a real matrix keeps its sign, as LAPACK's does).
+      for (int64_t k = 0; k < n; ++k) {
+        if (!is_complex_v<T> && vals(k).imag() == 0) continue;
+        auto col = vecs.col(k);
+        Eigen::Index big = 0;
+        col.cwiseAbs2().maxCoeff(&big);
+        if (col(big) == C(0)) continue;
+        col *= std::conj(col(big)) / std::abs(col(big));
+        col(big) = C(std::real(col(big)), 0);
+      }
       Eigen::Map<Eigen::Matrix<C, Eigen::Dynamic, 1>>(w.data_as<C>() + b * n, n) = vals;
       MapM<C>(v.data_as<C>() + b * n * n, n, n) = vecs;
     });

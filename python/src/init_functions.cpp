@@ -102,12 +102,19 @@ void init_functions(py::module_& m) {
           require_where_true(where, name);
           Array x = A::array(a);
           if (!initial.is_none() && x.size() == 0) {
-            // NumPy: the reduction of an empty axis with an initial value is that value.
-            Array r =
-                fn(np::concatenate({x, np::full(Shape{}, operand_from_py(initial), x.dtype())},
-                                   std::nullopt),
-                   std::nullopt, false);
-            return A::maybe_out(r, out, name);
+            // NumPy: the reduction of an empty array with an initial value is that value at
+            // every place of the result.
+            const np::AxisArg axes = reduce_axes(x, axis);
+            std::vector<bool> reduced(x.ndim(), !axes);
+            if (axes)
+              for (int64_t k : np::normalize_axes(*axes, x.ndim(), name)) reduced[k] = true;
+            Shape shape;
+            for (int k = 0; k < x.ndim(); ++k)
+              if (!reduced[k])
+                shape.push_back(x.shape()[k]);
+              else if (keepdims)
+                shape.push_back(1);
+            return A::maybe_out(np::full(shape, operand_from_py(initial), x.dtype()), out, name);
           }
           Array r = fn(x, reduce_axes(x, axis), keepdims);
           if (!initial.is_none()) r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
@@ -258,8 +265,7 @@ void init_functions(py::module_& m) {
         return np::vstack(A::arrays(tup), optional_dtype(dtype), casting);
       },
       arg("tup"), py::kw_only(), arg("dtype") = none, arg("casting") = "same_kind");
-  m.def(
-      "dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
+  m.def("dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
   auto atleast = [&](const char* name, Array (*fn)(const Array&)) {
     m.def(name, [fn](py::args args) -> py::object {
       if (args.size() == 1) return py::cast(fn(A::array(args[0])));

@@ -67,6 +67,9 @@ std::vector<cuda::EwProgram> programs(const Primitive& p, DType dt, std::vector<
       input_sets.push_back({av(dt)});
       params_sets.push_back(Params{{"new_dtype", to}});
     }
+  } else if (p.name == "polygamma") {
+    input_sets.push_back({av(dt)});
+    params_sets.push_back(Params{{"n", int64_t{2}}});
   } else {
     if (p.num_inputs < 0) return out;
     input_sets.push_back(std::vector<AbstractValue>(p.num_inputs, av(dt)));
@@ -111,7 +114,7 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
   std::vector<Params> keep;
   keep.reserve(4096);  // EwOp keeps pointers to these
   for (const Primitive* p : all_primitives()) {
-    if (p->fusion != FusionClass::Elementwise) continue;
+    if (!cuda::has_elementwise_kernel(*p)) continue;
     for (DType dt : kAllDTypes) {
       for (cuda::EwProgram& prog : programs(*p, dt, keep)) {
         if (!cuda::ew_supported(prog)) continue;

@@ -126,6 +126,14 @@ UNARY = [
     "logical_not",
     "square",
     "rint",
+    "real",
+    "imag",
+    "conj",
+    "ceil",
+    "trunc",
+    "isinf",
+    "isfinite",
+    "reciprocal",
 ]
 
 
@@ -156,10 +164,31 @@ def test_ufuncs_gpu_match_cpu(name, dtype):
         with pytest.raises(type(e)):
             f(*[gpu(x) for x in args])
         return
+    before = arrax.cuda.host_runs()
     with np.errstate(all="ignore"):
         got = f(*[gpu(x) for x in args])
+    assert arrax.cuda.host_runs() == before  # a generated kernel, not the CPU's
     rtol = 2e-3 if dtype == "float16" else 1e-5
     close(got, want, rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_zeta_and_polygamma_gpu_match_cpu(dtype):
+    """Hurwitz zeta and polygamma run as generated kernels, in double as on the CPU, with the
+    CPU's special values (poles, s < 1, q at nonpositive integers, NaN)."""
+    from arrax.scipy import special
+
+    s = np.array([1.0, 0.5, 2.0, 3.5, 2.0, 4.0, np.nan, 1.5, 30.0], dtype)
+    q = np.array([2.0, 1.0, 0.0, -2.0, -2.5, 1e-3, 1.0, 1e4, 0.7], dtype)
+    x = np.array([0.0, -1.0, -1.5, 0.3, 2.0, 15.0, np.inf, np.nan, 1e4], dtype)
+    before = arrax.cuda.host_runs()
+    got = [special.zeta(gpu(s), gpu(q))] + [special.polygamma(n, gpu(x)) for n in range(4)]
+    assert arrax.cuda.host_runs() == before
+    want = [special.zeta(anp.asarray(s), anp.asarray(q))]
+    want += [special.polygamma(n, anp.asarray(x)) for n in range(4)]
+    rtol = 2e-3 if dtype == "float16" else 1e-5 if dtype == "float32" else 1e-12
+    for g, w in zip(got, want):
+        close(g, w, rtol=rtol, atol=0)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "bool", "float16", "complex64"])
@@ -380,6 +409,56 @@ def test_linalg_gpu_matches_cpu(dtype):
         anp.linalg.inv(gpu(singular))
     with pytest.raises(np.linalg.LinAlgError):
         anp.linalg.solve(gpu(singular), gpu(np.ones((2, 3, 1), dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize("shape", [(1, 1), (6, 6), (3, 5, 5), (2, 2, 9, 9), (0, 3, 3), (2, 0, 0)])
+def test_lu_gpu_matches_cpu(dtype, shape):
+    """lax.linalg.lu on the GPU (cuBLAS's batched LU) gives the CPU's factors, LAPACK's pivots
+    and permutation, singular matrices included (no error, as LAPACK's getrf)."""
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=shape)
+    if dtype.startswith("complex"):
+        a = a + 1j * rng.normal(size=shape)
+    a = a.astype(dtype)
+    if shape == (6, 6):
+        a[:, 2] = 0  # singular
+    before = arrax.cuda.host_runs()
+    got = arrax.lax.linalg.lu(gpu(a))
+    assert arrax.cuda.host_runs() == before
+    want = arrax.lax.linalg.lu(anp.asarray(a))
+    tol = 1e-4 if dtype in ("float32", "complex64") else 1e-12
+    for g, w in zip(got, want):
+        close(g, w, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize("shape", [(1, 1), (6, 6), (3, 5, 5), (2, 0, 0)])
+def test_eig_on_the_gpu(dtype, shape):
+    """numpy.linalg.eig on the GPU (cuSOLVER's Xgeev): the CPU's eigenvalues, and eigenvectors
+    with LAPACK's normalization (unit norm, the largest component real) that satisfy
+    a v = v diag(w); real matrices with complex pairs included."""
+    rng = np.random.default_rng(8)
+    a = rng.normal(size=shape)
+    if dtype.startswith("complex"):
+        a = a + 1j * rng.normal(size=shape)
+    a = a.astype(dtype)
+    before = arrax.cuda.host_runs().get("linalg_eig", 0)
+    w, v = anp.linalg.eig(gpu(a))
+    if a.size:
+        assert arrax.cuda.host_runs().get("linalg_eig", 0) == before
+    w0, _ = anp.linalg.eig(anp.asarray(a))
+    assert w.dtype == w0.dtype and v.dtype == w0.dtype and v.shape == a.shape
+    w, v, w0 = np.asarray(w), np.asarray(v), np.asarray(w0)
+    tol = 2e-4 if dtype in ("float32", "complex64") else 1e-10
+    np.testing.assert_allclose(np.sort_complex(w), np.sort_complex(w0), rtol=tol, atol=tol)
+    np.testing.assert_allclose(a @ v, v * w[..., None, :], rtol=tol, atol=tol * 10)
+    np.testing.assert_allclose(np.linalg.norm(v, axis=-2), 1, rtol=tol)
+    # the largest component real, and for a complex matrix positive (a real matrix's complex
+    # pairs have a sign LAPACK's algorithm chooses)
+    if a.size:
+        big = np.take_along_axis(v, np.abs(v).argmax(axis=-2)[..., None, :], axis=-2)[..., 0, :]
+        assert np.all(big.imag == 0) and (np.all(big.real > 0) or not np.iscomplexobj(a))
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

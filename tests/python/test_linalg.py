@@ -120,3 +120,71 @@ def test_jit_and_vmap():
     np.testing.assert_allclose(np.asarray(dets), np.linalg.det(B), rtol=1e-10)
     x = arrax.vmap(anp.linalg.solve, in_axes=(None, 0))(anp.asarray(M), anp.asarray(M))
     np.testing.assert_allclose(np.asarray(x), np.linalg.solve(M, M.T).T, rtol=1e-10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64, np.complex128])
+@pytest.mark.parametrize("shape", [(1, 1), (5, 5), (3, 4, 4), (2, 0, 0)])
+def test_eig_matches_numpy(dtype, shape):
+    """eig's eigenvalues are NumPy's (as a set), its dtypes NumPy's, and its eigenvectors
+    LAPACK's: unit norm, a complex matrix's turned so that their largest component is real and
+    positive, so each equals NumPy's; a real matrix's up to sign (real, or for a complex pair
+    with the largest component real), whose choice LAPACK leaves to its algorithm."""
+    r = np.random.default_rng(3)
+    a = r.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * r.standard_normal(shape)
+    a = a.astype(dtype)
+    w, v = anp.linalg.eig(a)
+    w0, v0 = np.linalg.eig(a)
+    assert w.dtype == w0.dtype and v.dtype == v0.dtype and v.shape == v0.shape
+    w, v = np.asarray(w), np.asarray(v)
+    tol = 1e-4 if np.dtype(dtype) in (np.float32, np.complex64) else 1e-10
+    nb, n = int(np.prod(shape[:-2])), shape[-1]
+    a2, w2, v2 = a.reshape(nb, n, n), w.reshape(nb, n), v.reshape(nb, n, n)
+    w02, v02 = w0.reshape(w2.shape), v0.reshape(v2.shape)
+    for m, wb, vb, w0b, v0b in zip(a2, w2, v2, w02, v02):
+        np.testing.assert_allclose(m @ vb, vb * wb, rtol=tol, atol=tol * 10)
+        for k in range(len(wb)):  # each eigenvalue's vector against NumPy's for the same one
+            j = np.argmin(np.abs(w0b - wb[k]))
+            np.testing.assert_allclose(wb[k], w0b[j], rtol=tol, atol=tol)
+            x, y = vb[:, k], v0b[:, j]
+            if not np.iscomplexobj(a):
+                y = y * np.sign(np.vdot(y, x).real)
+            np.testing.assert_allclose(x, y, rtol=tol * 10, atol=tol * 10)
+
+
+EMPTY_CALLS = {
+    **{name: (lambda name: lambda m, a: getattr(m.linalg, name)(a))(name)
+       for name in ["inv", "det", "slogdet", "cholesky", "qr", "eig", "eigvals", "eigh",
+                    "eigvalsh", "svd", "pinv", "matrix_rank", "cond"]},
+    "norm_2": lambda m, a: m.linalg.norm(a, 2) if a.ndim == 2 else m.linalg.norm(a),
+    "norm_1": lambda m, a: m.linalg.norm(a, 1) if a.ndim == 2 else m.linalg.norm(a),
+    "solve": lambda m, a: m.linalg.solve(a, a),
+    "matrix_power": lambda m, a: m.linalg.matrix_power(a, 3),
+    "multi_dot": lambda m, a: m.linalg.multi_dot([a, a, a]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (2, 0, 0), (3, 0), (0, 3)])
+@pytest.mark.parametrize("name", sorted(EMPTY_CALLS))
+def test_linalg_of_empty_matrices(name, shape):
+    """Every linalg function on matrices with no items gives NumPy's shapes, dtypes and values,
+    or NumPy's exception (LinAlgError is a ValueError); the 0 x 0 SVD and eigensolvers once
+    crashed the process."""
+    f = EMPTY_CALLS[name]
+    for dtype in (np.float64, np.complex64):
+        a = np.zeros(shape, dtype)
+        try:
+            want = f(np, a)
+        except ValueError as e:  # (LinAlgError included)
+            with pytest.raises(type(e)):
+                f(anp, a)
+            continue
+        got = f(anp, a)
+        want = want if isinstance(want, tuple) else (want,)
+        got = got if isinstance(got, tuple) else (got,)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            g, w = np.asarray(g), np.asarray(w)
+            assert g.shape == w.shape and g.dtype == w.dtype, (g.shape, g.dtype, w.shape, w.dtype)
+            np.testing.assert_allclose(g, w)

@@ -399,6 +399,8 @@ std::string complex_op_code(const std::string& name, const std::vector<std::stri
     return assign("(ax_isinf((" + a[0] + ").re) || ax_isinf((" + a[0] + ").im))");
   if (name == "is_finite")
     return assign("(ax_isfinite((" + a[0] + ").re) && ax_isfinite((" + a[0] + ").im))");
+  if (name == "round") return assign("ax_cround(" + a[0] + ")");
+  if (name == "sign") return assign("ax_csign(" + a[0] + ")");
   return "";
 }
 
@@ -485,6 +487,7 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
     return assign(std::string(name == "shift_left" ? "ax_shl" : "ax_shr") + "<" + T + ">(" + a[0] +
                   ", " + a[1] + ")");
   if (name == "abs") {
+    if (b) return assign(a[0]);
     if (f) return res("ax_abs(" + a[0] + ")");
     if (i)
       return assign(
@@ -520,6 +523,14 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
                     T + ">(" + a[0] + ", " + a[1] + ")");
     return "";
   }
+  // Integer and bool operands of the functions NumPy defines on them as on floats.
+  if (name == "conj" || name == "real" ||
+      ((name == "floor" || name == "ceil" || name == "trunc") && !f))
+    return assign(convert_expr(in, out, a[0]));
+  if (name == "imag") return assign("(" + compute_type(out) + ")0");
+  if (!f && (name == "is_nan" || name == "is_inf")) return assign("false");
+  if (!f && name == "is_finite") return assign("true");
+  if (name == "reciprocal" && i) return assign("ax_recip_i<" + T + ">(" + a[0] + ")");
   if (!f) return "";
   // Float-only functions.
   static const std::unordered_map<std::string, std::string> unary = {
@@ -547,6 +558,11 @@ std::string op_code(const EwOp& op, const std::vector<std::string>& a,
   if (name == "nextafter")
     return is_half(in) ? "" : assign("ax_nextafter(" + a[0] + ", " + a[1] + ")");
   if (name == "reciprocal") return res("((" + T + ")1 / " + a[0] + ")");
+  // Computed in double, as the CPU computes them for every dtype.
+  if (name == "zeta") return res("(" + T + ")ax_zeta_d(" + a[0] + ", " + a[1] + ")");
+  if (name == "polygamma")
+    return res("(" + T + ")ax_polygamma_d(" + std::to_string(op.params->get_int("n")) + "LL, " +
+               a[0] + ")");
   if (name == "is_nan") return assign("ax_isnan(" + a[0] + ")");
   if (name == "is_inf") return assign("ax_isinf(" + a[0] + ")");
   if (name == "is_finite") return assign("ax_isfinite(" + a[0] + ")");
@@ -574,9 +590,6 @@ std::string body_code(const EwProgram& prog) {
     for (int v : op.outs) {
       outs.push_back(var(v));
       out_dt.push_back(prog.dtypes[v]);
-    }
-    if (op.primitive->name == "select" && in_dt.size() == 3) {
-      // select's value dtype is its second operand's.
     }
     std::string code = op_code(op, a, in_dt, outs, out_dt);
     if (code.empty()) return "";

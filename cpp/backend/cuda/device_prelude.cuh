@@ -135,6 +135,8 @@ AX_F2(nextafter, nextafterf, nextafter)
 
 __device__ __forceinline__ float ax_inf(float) { return __int_as_float(0x7f800000); }
 __device__ __forceinline__ double ax_inf(double) { return __longlong_as_double(0x7ff0000000000000LL); }
+__device__ __forceinline__ float ax_nan(float) { return __int_as_float(0x7fc00000); }
+__device__ __forceinline__ double ax_nan(double) { return __longlong_as_double(0x7ff8000000000000LL); }
 template <class T> __device__ __forceinline__ bool ax_isnan(T x) { return x != x; }
 template <class T> __device__ __forceinline__ bool ax_isinf(T x) { return ax_abs(x) == ax_inf(x); }
 template <class T> __device__ __forceinline__ bool ax_isfinite(T x) { return x - x == x - x; }
@@ -160,6 +162,60 @@ __device__ __forceinline__ double ax_digamma_d(double x) {
            z * (1.0 / 120 -
                 z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))));
   return r + log(x) - 0.5 / x - series;
+}
+// Hurwitz zeta(s, q) as the CPU's (Cephes' method: the first terms summed, the rest by the
+// Euler-Maclaurin formula), and polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x); in double.
+__device__ double ax_zeta_d(double s, double q) {
+  const double nan = __longlong_as_double(0x7ff8000000000000LL);
+  const double inf = __longlong_as_double(0x7ff0000000000000LL);
+  if (s != s || q != q) return nan;
+  if (s == 1) return inf;
+  if (s < 1) return nan;
+  if (q <= 0) {
+    if (q == floor(q)) return inf;
+    if (s != floor(s)) return nan;  // complex
+  }
+  const double kB[12] = {12.0,
+                         -720.0,
+                         30240.0,
+                         -1209600.0,
+                         47900160.0,
+                         -1.8924375803183791606e9,
+                         7.47242496e10,
+                         -2.950130727918164224e12,
+                         1.1646782814350067249e14,
+                         -4.5979787224074726105e15,
+                         1.8152105401943546773e17,
+                         -7.1661652561756670113e18};
+  double sum = pow(q, -s), a = q, b = 0;
+  int i = 0;
+  while (i < 9 || a <= 9) {
+    ++i;
+    a += 1;
+    b = pow(a, -s);
+    sum += b;
+    if (fabs(b / sum) < 1e-17) return sum;
+  }
+  const double w = a;
+  sum += b * w / (s - 1) - 0.5 * b;
+  double fac = 1, k = 0;
+  for (int j = 0; j < 12; ++j) {
+    fac *= s + k;
+    b /= w;
+    const double t = fac * b / kB[j];
+    sum += t;
+    if (fabs(t / sum) < 1e-17) break;
+    k += 1;
+    fac *= s + k;
+    b /= w;
+    k += 1;
+  }
+  return sum;
+}
+__device__ double ax_polygamma_d(long long n, double x) {
+  if (n == 0) return ax_digamma_d(x);
+  const double sign = n % 2 == 1 ? 1.0 : -1.0;
+  return sign * exp(lgamma((double)n + 1)) * ax_zeta_d((double)n + 1, x);
 }
 __device__ __forceinline__ float ax_digamma(float x) { return (float)ax_digamma_d(x); }
 __device__ __forceinline__ double ax_digamma(double x) { return ax_digamma_d(x); }
@@ -237,6 +293,15 @@ template <class T> __device__ __forceinline__ T ax_fmod_i(T a, T b) {
   if (b == T(0)) return T(0);
   if (ax_is_signed<T>() && b == T(-1)) return T(0);
   return a % b;
+}
+// NumPy's integer reciprocal, (T)(1.0 / x), as the CPU's: 1 and -1 keep, other nonzero values
+// give 0, and 0 gives x86's "integer indefinite" (the minimum for 32/64-bit signed types, else 0).
+template <class T> __device__ __forceinline__ T ax_recip_i(T x) {
+  if (x == T(0))
+    return ax_is_signed<T>() && sizeof(T) >= 4 ? T(1ull << (sizeof(T) * 8 - 1)) : T(0);
+  if (x == T(1)) return T(1);
+  if (ax_is_signed<T>() && x == T(-1)) return x;
+  return T(0);
 }
 template <class T> __device__ __forceinline__ T ax_ipow(T a, T b) {
   if (ax_is_signed<T>() && b < T(0)) return T(0);
@@ -357,6 +422,23 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_cneg(ax_cplx<R> a) {
 }
 template <class R> __device__ __forceinline__ ax_cplx<R> ax_cconj(ax_cplx<R> a) {
   return ax_cplx<R>{a.re, -a.im};
+}
+// np.round (rint) of each part.
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_cround(ax_cplx<R> a) {
+  return ax_cplx<R>{ax_rint(a.re), ax_rint(a.im)};
+}
+// NumPy 2's sign of a complex number, as the CPU's: z / |z|, NaN parts when |z| is NaN or both
+// parts are infinite, the unit vector along the one infinite part, 0 at 0.
+template <class R> __device__ __forceinline__ ax_cplx<R> ax_csign(ax_cplx<R> z) {
+  const R mag = ax_hypot(z.re, z.im), nan = ax_nan(mag);
+  if (ax_isnan(mag)) return ax_cplx<R>{nan, nan};
+  if (ax_isinf(mag)) {
+    if (ax_isinf(z.re))
+      return ax_isinf(z.im) ? ax_cplx<R>{nan, nan} : ax_cplx<R>{z.re > R(0) ? R(1) : R(-1), R(0)};
+    return ax_cplx<R>{R(0), z.im > R(0) ? R(1) : R(-1)};
+  }
+  if (mag == R(0)) return ax_cplx<R>{R(0), R(0)};
+  return ax_cplx<R>{z.re / mag, z.im / mag};
 }
 template <class R> __device__ __forceinline__ bool ax_ceq(ax_cplx<R> a, ax_cplx<R> b) {
   return a.re == b.re && a.im == b.im;

@@ -2,7 +2,7 @@
 // matrices (views where their strides allow, else contiguous copies) and one strided-batched
 // GEMM computes C^T = B^T A^T in cuBLAS's column-major terms. float32 is exact by default;
 // set_matmul_precision("tf32" / "bf16") opts into the tensor-core modes (tf32 for complex64
-// too). Integer products run through the host.
+// too). Integer and bool products run as a generated tiled kernel (cuBLAS has none).
 #include <mutex>
 
 #include "backend/cuda/kernels.h"

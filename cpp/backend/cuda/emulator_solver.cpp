@@ -1,7 +1,7 @@
-// The emulator's cuSOLVER QR, symmetric (Hermitian) eigensolver and SVD (emulator.h), real and
-// complex: geqrf and orgqr/ungqr by LAPACK's unblocked algorithms (xgeqr2, xorg2r/xung2r) in
-// double on the column-major matrices, syevd/heevd and gesvd by Eigen's self-adjoint solver and
-// Jacobi SVD in double; recorded as graph nodes
+// The emulator's cuSOLVER QR, eigensolvers and SVD (emulator.h), real and complex: geqrf and
+// orgqr/ungqr by LAPACK's unblocked algorithms (xgeqr2, xorg2r/xung2r) in double on the
+// column-major matrices, syevd/heevd, Xgeev and gesvd by Eigen's self-adjoint and general
+// eigensolvers and Jacobi SVD in double; recorded as graph nodes
 // while a capture runs, like the emulator's other device work.
 #include <algorithm>
 #include <cmath>
@@ -228,6 +228,123 @@ int gesvd(void* h, signed char jobu, signed char jobvt, int m, int n, T* a, int 
   return 0;
 }
 
+// cusolverDnXgeev's work for one matrix of type T (column-major `a`), right eigenvectors only,
+// by Eigen's eigensolvers in double with LAPACK's conventions: w complex; each eigenvector of
+// unit norm, and a complex one turned so its largest component is real and positive; for a real
+// `a`, vr real in LAPACK's layout (a complex pair's vector as columns j, j+1 holding its real
+// and imaginary parts, the eigenvalue with the positive imaginary part first).
+template <typename T>
+void geev_one(bool vectors, int64_t n, const T* a, int64_t lda, std::complex<Real<T>>* w, T* vr,
+              int64_t ldvr, int* info) {
+  using C = std::complex<double>;
+  using MatC = Eigen::Matrix<C, Eigen::Dynamic, Eigen::Dynamic>;
+  constexpr bool cplx = !std::is_same_v<W<T>, double>;
+  Eigen::Matrix<W<T>, Eigen::Dynamic, Eigen::Dynamic> m(n, n);
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < n; ++i) m(i, j) = static_cast<W<T>>(a[i + j * lda]);
+  Eigen::Matrix<C, Eigen::Dynamic, 1> vals;
+  MatC vecs;
+  bool ok;
+  if constexpr (cplx) {
+    Eigen::ComplexEigenSolver<MatC> es(m, vectors);
+    ok = es.info() == Eigen::Success;
+    vals = es.eigenvalues();
+    if (vectors && ok) vecs = es.eigenvectors();
+  } else {
+    Eigen::EigenSolver<Eigen::MatrixXd> es(m, vectors);
+    ok = es.info() == Eigen::Success;
+    vals = es.eigenvalues();
+    if (vectors && ok) vecs = es.eigenvectors();
+  }
+  *info = ok ? 0 : 1;
+  if (!ok) return;
+  for (int64_t k = 0; k < n; ++k) w[k] = std::complex<Real<T>>(vals(k));
+  if (!vectors) return;
+  for (int64_t k = 0; k < n; ++k) {
+    auto v = vecs.col(k);
+    v /= v.norm();
+    if (cplx || vals(k).imag() != 0) {
+      Eigen::Index big = 0;
+      v.cwiseAbs2().maxCoeff(&big);
+      v *= std::conj(v(big)) / std::abs(v(big));
+      v(big) = std::real(v(big));
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if constexpr (cplx) {
+        vr[i + k * ldvr] = static_cast<T>(v(i));
+      } else if (vals(k).imag() == 0) {
+        vr[i + k * ldvr] = static_cast<T>(v(i).real());
+      } else if (vals(k).imag() > 0 && k + 1 < n) {  // the pair's second column: written here
+        vr[i + k * ldvr] = static_cast<T>(v(i).real());
+        vr[i + (k + 1) * ldvr] = static_cast<T>(v(i).imag());
+      }
+    }
+  }
+}
+
+template <typename T>
+void geev_typed(bool vectors, int64_t n, void* a, int64_t lda, void* w, void* vr, int64_t ldvr,
+                int* info) {
+  geev_one<T>(vectors, n, static_cast<const T*>(a), lda, static_cast<std::complex<Real<T>>*>(w),
+              static_cast<T*>(vr), ldvr, info);
+}
+
+// The item size of a cudaDataType (CUDA_R_32F 0, CUDA_R_64F 1, CUDA_C_32F 4, CUDA_C_64F 5), 0
+// for the others.
+size_t type_size(int t) {
+  return t == 0 ? 4 : t == 1 || t == 4 ? 8 : t == 5 ? 16 : 0;
+}
+
+// Xgeev's arguments as cuSOLVER takes them: no left eigenvectors, w the complex type of a's,
+// vr and the compute type a's.
+bool geev_arguments_valid(int jobvl, int jobvr, int64_t n, int ta, int64_t lda, int tw, int tvr,
+                          int64_t ldvr, int tc) {
+  const int complex_of = ta == 0 ? 4 : ta == 1 ? 5 : ta;
+  return jobvl == 0 && (jobvr == 0 || jobvr == 1) && n >= 0 && type_size(ta) &&
+         lda >= std::max<int64_t>(1, n) && tw == complex_of && tvr == ta && tc == ta &&
+         (!jobvr || ldvr >= std::max<int64_t>(1, n));
+}
+
+int xgeev_size(void*, void*, int jobvl, int jobvr, int64_t n, int ta, const void*, int64_t lda,
+               int tw, const void*, int, const void*, int64_t, int tvr, const void*, int64_t ldvr,
+               int tc, size_t* device_bytes, size_t* host_bytes) {
+  if (!geev_arguments_valid(jobvl, jobvr, n, ta, lda, tw, tvr, ldvr, tc)) return kInvalid;
+  *device_bytes = *host_bytes = 64;
+  return 0;
+}
+
+int xgeev(void* h, void* params, int jobvl, int jobvr, int64_t n, int ta, void* a, int64_t lda,
+          int tw, void* w, int tvl, void* vl, int64_t ldvl, int tvr, void* vr, int64_t ldvr, int tc,
+          void* device_work, size_t device_bytes, void* host_work, size_t host_bytes, int* info) {
+  if (!geev_arguments_valid(jobvl, jobvr, n, ta, lda, tw, tvr, ldvr, tc)) return kInvalid;
+  if (capturing(h)) {
+    record(cudaGraphNodeTypeKernel, [=] {
+      xgeev(h, params, jobvl, jobvr, n, ta, a, lda, tw, w, tvl, vl, ldvl, tvr, vr, ldvr, tc,
+            device_work, device_bytes, host_work, host_bytes, info);
+    });
+    return 0;
+  }
+  const size_t item = type_size(ta);
+  if (!device_range(a, static_cast<size_t>(lda) * n * item) ||
+      !device_range(w, n * type_size(tw)) || !device_range(info, sizeof(int)) ||
+      (jobvr && !device_range(vr, static_cast<size_t>(ldvr) * n * item)))
+    return kInvalid;
+  with_device_access([&] {
+    const bool vectors = jobvr == 1;
+    if (ta == 0) geev_typed<float>(vectors, n, a, lda, w, vr, ldvr, info);
+    if (ta == 1) geev_typed<double>(vectors, n, a, lda, w, vr, ldvr, info);
+    if (ta == 4) geev_typed<std::complex<float>>(vectors, n, a, lda, w, vr, ldvr, info);
+    if (ta == 5) geev_typed<std::complex<double>>(vectors, n, a, lda, w, vr, ldvr, info);
+  });
+  return 0;
+}
+
+int create_params(void** params) {
+  static int the_params;
+  *params = &the_params;
+  return 0;
+}
+
 template <typename T>
 void add_type(std::vector<std::pair<std::string, void*>>& r, const std::string& c, bool cplx) {
   const std::string p = "cusolver/cusolverDn" + c;
@@ -250,6 +367,9 @@ std::vector<std::pair<std::string, void*>> solver_symbols() {
   add_type<double>(r, "D", false);
   add_type<std::complex<float>>(r, "C", true);
   add_type<std::complex<double>>(r, "Z", true);
+  r.emplace_back("cusolver/cusolverDnXgeev_bufferSize", reinterpret_cast<void*>(xgeev_size));
+  r.emplace_back("cusolver/cusolverDnXgeev", reinterpret_cast<void*>(xgeev));
+  r.emplace_back("cusolver/cusolverDnCreateParams", reinterpret_cast<void*>(create_params));
   return r;
 }
 

@@ -188,39 +188,30 @@ Array as_words(const Array& a) {
   return Array(a.buffer(), s, t, a.offset(), DType::UInt64);
 }
 
-void convert_on_device(const Array& src, const Array& dst) {
+}  // namespace
+
+// A strided copy with conversion, as one generated kernel (complex dtypes included). A copy of
+// complex items to the same dtype moves them as 8-byte words (a vectorizable integer copy).
+void copy_strided(const Array& src, const Array& dst) {
+  if (src.dtype() == dst.dtype() && is_complex(src.dtype()))
+    return copy_strided(as_words(src), as_words(dst));
   static const Primitive& convert = primitive("convert_element_type");
   Params params{{"new_dtype", dst.dtype()}};
   EwProgram prog{{src.dtype(), dst.dtype()}, 1, {EwOp{&convert, &params, {0}, {1}}}, {1}};
   ew_run(prog, dst.shape(), {src}, {dst}, dst.device().index);
 }
 
-}  // namespace
-
-void copy_strided(const Array& src, const Array& dst) {
-  if (!compute_type(src.dtype()).empty() && !compute_type(dst.dtype()).empty())
-    return convert_on_device(src, dst);
-  if (src.dtype() == dst.dtype()) {  // complex, same dtype: a copy of the words
-    return convert_on_device(as_words(src), as_words(dst));
-  }
-  // A conversion to or from complex: on the host.
-  Array staged = Array::empty(src.shape(), src.dtype(), src.device());
-  copy_strided(src, staged);
-  Array h = Array::empty(dst.shape(), dst.dtype(), Device{});
-  {
-    DeviceScope on_cpu(Device{});
-    copy_into(to_host(staged), h);
-  }
-  Array back = to_device(h, dst.device());
-  copy_strided(back, dst);
+bool has_elementwise_kernel(const Primitive& p) {
+  // polygamma and zeta are registered opaque to the jit's fusion (the CPU fuses only what its
+  // elementwise loops compute), but are elementwise.
+  return p.fusion == FusionClass::Elementwise || p.name == "polygamma" || p.name == "zeta";
 }
 
 void install_kernels() {
   static std::once_flag once;
   std::call_once(once, [] {
     for (const Primitive* p : all_primitives())
-      if (p->fusion == FusionClass::Elementwise)
-        register_cuda_kernel(p->name, elementwise_kernel(p));
+      if (has_elementwise_kernel(*p)) register_cuda_kernel(p->name, elementwise_kernel(p));
     // Views, copies through copy_into, and sub-graph evaluation: device-independent as written.
     for (const char* name : {"reshape", "transpose", "broadcast_in_dim", "slice", "rev",
                              "concatenate", "pad", "dynamic_slice", "dynamic_update_slice", "cond",

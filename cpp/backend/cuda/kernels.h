@@ -11,6 +11,9 @@
 
 namespace arrax::cuda {
 void install_kernels();
+// Whether a primitive's CUDA kernel is a generated elementwise kernel (where it has code for the
+// dtypes; else it runs on the host).
+bool has_elementwise_kernel(const Primitive& p);
 // What abstract evaluation sees of concrete kernel inputs (to ask a primitive its outputs).
 std::vector<AbstractValue> avals_of(const std::vector<Array>& in);
 void install_reduction_kernels();  // reduce.cpp
@@ -35,7 +38,10 @@ void* cusolver_handle(int device);  // linalg.cpp: the device's cuSOLVER handle,
 // looked up once.
 char blas_letter(DType dt);
 void* blas_symbol(const char* library, const char* prefix, DType dt, const std::string& name);
-void install_cusolver_kernels();  // linalg_cusolver.cpp: qr, eigh, svd
+void install_cusolver_kernels();  // linalg_cusolver.cpp: qr, eigh, svd, eig
+// linalg.cpp: x with its last two dims swapped, as a new contiguous array (a stack of row-major
+// matrices becomes the same matrices column-major, as cuBLAS and cuSOLVER take them).
+Array transposed(const Array& x);
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.

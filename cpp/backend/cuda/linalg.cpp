@@ -91,6 +91,54 @@ bool on_device(DType dt) {
   return blas_letter(dt) != 0;
 }
 
+// The pivots and permutation of linalg_lu from cuBLAS's 1-based pivots `q` (batch x n), a
+// thread per matrix: piv[b, i] = q[b, i] - 1, and perm[b] is 0..n-1 with rows i and piv[b, i]
+// swapped in turn (LAPACK's row interchanges), which the CPU gives too.
+std::string lu_pivots_source() {
+  return "struct AxArgs { long long w[5]; };\n"
+         "extern \"C\" __global__ void __launch_bounds__(256) ax_lu_pivots(const AxArgs a) {\n"
+         "  const int* q = (const int*)a.w[0];\n"
+         "  int* piv = (int*)a.w[1];\n"
+         "  int* perm = (int*)a.w[2];\n"
+         "  const long long n = a.w[3];\n"
+         "  for (long long b = (long long)blockIdx.x * 256 + threadIdx.x; b < a.w[4];"
+         " b += (long long)gridDim.x * 256) {\n"
+         "    int* pm = perm + b * n;\n"
+         "    for (long long i = 0; i < n; ++i) pm[i] = (int)i;\n"
+         "    for (long long i = 0; i < n; ++i) {\n"
+         "      const int j = q[b * n + i] - 1;\n"
+         "      piv[b * n + i] = j;\n"
+         "      const int t = pm[i];\n"
+         "      pm[i] = pm[j];\n"
+         "      pm[j] = t;\n"
+         "    }\n"
+         "  }\n"
+         "}\n";
+}
+
+// linalg_lu: cuBLAS's batched LU of the matrices column-major (a transposed copy), its packed
+// factors transposed back. A singular matrix is factored as LAPACK does (no error), so nothing
+// is read back and the host does not wait.
+KernelFn lu_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const auto avals = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+    if (!on_device(a.dtype())) return run_on_host(*p, in, params, dev);
+    Array piv = Array::empty(avals[1].shape, DType::Int32, dev);
+    Array perm = Array::empty(avals[2].shape, DType::Int32, dev);
+    if (batch == 0) return {Array::empty(a.shape(), a.dtype(), dev), piv, perm};
+    const Lu lu = factor(transposed(a), n, batch, dev.index, /*singular_ok=*/true);
+    KernelHandle k = kernel_for("", "ax_lu_pivots", dev.index, lu_pivots_source);
+    launch_kernel(
+        k, dev.index, grid_for(batch, 256, dev.index), 256,
+        {reinterpret_cast<long long>(lu.pivots.data()), reinterpret_cast<long long>(piv.data()),
+         reinterpret_cast<long long>(perm.data()), n, batch});
+    return {transposed(lu.factors), piv, perm};  // (square: the transpose has a's shape)
+  };
+}
+
 KernelFn solve_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const AbstractValue oa = p->abstract_eval(avals_of(in), params)[0];
@@ -348,9 +396,21 @@ KernelFn triangular_solve_kernel(const Primitive* p) {
   };
 }
 
+Array transposed(const Array& x) {
+  Shape s = x.shape();
+  Strides st = x.strides();
+  std::swap(s[s.size() - 2], s[s.size() - 1]);
+  std::swap(st[st.size() - 2], st[st.size() - 1]);
+  return x.view(s, st, x.offset()).contiguous(true);
+}
+
 std::vector<std::string> linalg_sources() {
-  return {lower_source(DType::Float32), lower_source(DType::Float64),
-          lower_source(DType::Complex64), lower_source(DType::Complex128), pointers_source()};
+  return {lower_source(DType::Float32),
+          lower_source(DType::Float64),
+          lower_source(DType::Complex64),
+          lower_source(DType::Complex128),
+          pointers_source(),
+          lu_pivots_source()};
 }
 
 void install_linalg_kernels() {
@@ -362,6 +422,8 @@ void install_linalg_kernels() {
     register_cuda_kernel("linalg_solve", solve_kernel(p));
   if (const Primitive* p = find_primitive("linalg_inv"))
     register_cuda_kernel("linalg_inv", inv_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_lu"))
+    register_cuda_kernel("linalg_lu", lu_kernel(p));
   if (const Primitive* p = find_primitive("linalg_triangular_solve"))
     register_cuda_kernel("linalg_triangular_solve", triangular_solve_kernel(p));
   install_cusolver_kernels();

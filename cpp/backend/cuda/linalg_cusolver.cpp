@@ -1,13 +1,14 @@
 // cuSOLVER's dense decompositions on the GPU for float32/float64/complex64/complex128 stacks, a
 // matrix at a time
-// (cuSOLVER has no batched QR or syevd). Nothing is read back to the host, so the host never
-// waits and a jit'd function using them can be recorded as a CUDA graph.
+// (cuSOLVER has no batched QR or syevd). Nothing is read back to the host, so the host does not
+// wait (except for eig, whose host workspace must outlive the call).
 //  - linalg_qr (reduced: q is m x k, r is k x n, k = min(m, n)): geqrf (Householder reflectors
 //    and R) and orgqr (Q from the reflectors), LAPACK's algorithm, so Q and R have LAPACK's
 //    signs as the CPU's Householder QR does. cuSOLVER is column-major: the matrices are first
 //    copied transposed (a row-major copy of a^T is a column-major a), R is read from the upper
 //    triangle before orgqr overwrites it, and both are read back by a generated kernel.
 //  - linalg_svd (thin): gesvd, which wants rows >= columns (see svd_kernel).
+//  - linalg_eig: Xgeev (below).
 //  - linalg_eigh: syevd (divide and conquer), eigenvalues ascending as NumPy's. A symmetric
 //    matrix is its own transpose, so the row-major stack is passed as it is, with the other
 //    triangle named (row-major lower is column-major upper); the eigenvectors come back as the
@@ -30,15 +31,6 @@ Shape with_last_two(Shape shape, int64_t r, int64_t c) {
   shape[shape.size() - 2] = r;
   shape[shape.size() - 1] = c;
   return shape;
-}
-
-// x with its last two dims swapped, as a new contiguous array.
-Array transposed(const Array& x) {
-  Shape ts = x.shape();
-  Strides tst = x.strides();
-  std::swap(ts[ts.size() - 2], ts[ts.size() - 1]);
-  std::swap(tst[tst.size() - 2], tst[tst.size() - 1]);
-  return x.view(ts, tst, x.offset()).contiguous(true);
 }
 
 // cuSOLVER's routine `name` for the real dtypes ("cusolverDn<S or D><name>") or
@@ -275,6 +267,120 @@ KernelFn svd_kernel(const Primitive* p) {
   };
 }
 
+// cusolverDnXgeev (cuSOLVER 11.7, CUDA 12.6, and later) and its workspace query; the enums
+// (cusolverEigMode_t, cudaDataType) pass as ints.
+using XgeevSize = int (*)(void*, void*, int, int, int64_t, int, const void*, int64_t, int,
+                          const void*, int, const void*, int64_t, int, const void*, int64_t, int,
+                          size_t*, size_t*);
+using XgeevRun = int (*)(void*, void*, int, int, int64_t, int, void*, int64_t, int, void*, int,
+                         void*, int64_t, int, void*, int64_t, int, void*, size_t, void*, size_t,
+                         int*);
+struct Xgeev {
+  XgeevSize size = nullptr;
+  XgeevRun run = nullptr;
+  void* params = nullptr;  // a cusolverDnParams_t with the default settings
+};
+// The calls, or nullptr where this cuSOLVER has no Xgeev (eig then runs on the host).
+const Xgeev* xgeev() {
+  static const Xgeev* found = []() -> const Xgeev* {
+    static Xgeev x;
+    try {
+      x.size =
+          reinterpret_cast<XgeevSize>(library_symbol("cusolver", "cusolverDnXgeev_bufferSize"));
+      x.run = reinterpret_cast<XgeevRun>(library_symbol("cusolver", "cusolverDnXgeev"));
+      auto create =
+          reinterpret_cast<int (*)(void**)>(library_symbol("cusolver", "cusolverDnCreateParams"));
+      if (create(&x.params)) return nullptr;
+    } catch (const ValueError&) {
+      return nullptr;
+    }
+    return &x;
+  }();
+  return found;
+}
+
+int cuda_data_type(DType dt) {  // CUDA_R_32F, CUDA_R_64F, CUDA_C_32F, CUDA_C_64F
+  return dt == DType::Float32 ? 0 : dt == DType::Float64 ? 1 : dt == DType::Complex64 ? 4 : 5;
+}
+
+// The complex right eigenvectors, row-major v[b, i, j], of real matrices from Xgeev's real
+// column-major VR in LAPACK's layout: column j itself for a real eigenvalue w[j]; for a complex
+// pair (the eigenvalue with the positive imaginary part first) VR(:, j) + i VR(:, j+1) and its
+// conjugate.
+std::string eig_vectors_source(DType real) {
+  const std::string R = compute_type(real), C = value_type(complex_dtype(real));
+  Source s;
+  s << "struct AxArgs { long long w[5]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_eig_vectors(const AxArgs a) {\n"
+    << "  const " << R << "* __restrict__ vr = (const " << R << "*)a.w[0];\n"
+    << "  const " << C << "* __restrict__ w = (const " << C << "*)a.w[1];\n"
+    << "  " << C << "* __restrict__ v = (" << C << "*)a.w[2];\n"
+    << "  const long long total = a.w[3], n = a.w[4];\n"
+    << "  for (long long t = (long long)blockIdx.x * 256 + threadIdx.x; t < total;"
+       " t += (long long)gridDim.x * 256) {\n"
+    << "    const long long j = t % n, i = t / n % n, b = t / (n * n);\n"
+    << "    const " << R << "* m = vr + b * n * n + i;\n"
+    << "    const " << R << " im = w[b * n + j].im;\n"
+    << "    if (im > 0 && j + 1 < n) v[t] = " << C << "{m[j * n], m[(j + 1) * n]};\n"
+    << "    else if (im < 0 && j > 0) v[t] = " << C << "{m[(j - 1) * n], -m[j * n]};\n"
+    << "    else v[t] = " << C << "{m[j * n], (" << R << ")0};\n"
+    << "  }\n}\n";
+  return s.str();
+}
+
+// linalg_eig: cuSOLVER's Xgeev, a matrix at a time on a column-major copy, right eigenvectors
+// only. Its results are LAPACK's (NumPy's): each eigenvector of unit norm with its largest
+// component real. A matrix whose QR iteration fails gets NaN results, as eigh's.
+KernelFn eig_kernel(const Primitive* p) {
+  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
+    const Device dev = current_device();
+    const Array& a = in[0];
+    const Stack st = stack_of(a);
+    const Xgeev* x = xgeev();
+    if (!st.on_device || !x) return run_on_host(*p, in, params, dev);
+    const int64_t n = st.n, batch = st.batch;
+    const DType dt = a.dtype(), cdt = oa[0].dtype;
+    const int ta = cuda_data_type(dt), tw = cuda_data_type(cdt);
+    const int novector = 0, vector = 1;
+    Array col = transposed(a);  // each matrix column-major, overwritten
+    Array w = Array::empty(oa[0].shape, cdt, dev);
+    Array vr = Array::empty(a.shape(), dt, dev);  // each matrix's eigenvectors as columns
+    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+    void* h = cusolver_handle(dev.index);
+    size_t device_bytes = 0, host_bytes = 0;
+    if (int rc = x->size(h, x->params, novector, vector, n, ta, col.data(), n, tw, w.data(), ta,
+                         nullptr, 1, ta, vr.data(), n, ta, &device_bytes, &host_bytes))
+      throw ValueError("eig: cusolverDnXgeev_bufferSize failed (status " + std::to_string(rc) +
+                       ")");
+    Array device_work = Array::empty(Shape{static_cast<int64_t>(std::max<size_t>(device_bytes, 1))},
+                                     DType::UInt8, dev);
+    std::vector<char> host_work(std::max<size_t>(host_bytes, 1));
+    const size_t item = a.itemsize(), witem = w.itemsize();
+    for (int64_t b = 0; b < batch; ++b)
+      if (int rc = x->run(h, x->params, novector, vector, n, ta, col.data() + b * n * n * item, n,
+                          tw, w.data() + b * n * witem, ta, nullptr, 1, ta,
+                          vr.data() + b * n * n * item, n, ta, device_work.data(), device_bytes,
+                          host_work.data(), host_bytes, info.data_as<int>() + b))
+        throw ValueError("eig: cusolverDnXgeev failed (status " + std::to_string(rc) + ")");
+    synchronize(dev.index);  // the host workspace is freed on return
+    Array v;
+    if (is_complex(dt)) {
+      v = transposed(vr);
+    } else {
+      v = Array::empty(oa[1].shape, cdt, dev);
+      KernelHandle k = kernel_for(std::string(1, static_cast<char>(dt)), "ax_eig_vectors",
+                                  dev.index, [&] { return eig_vectors_source(dt); });
+      launch_kernel(k, dev.index, grid_for(v.size(), 256, dev.index), 256,
+                    {reinterpret_cast<long long>(vr.data()), reinterpret_cast<long long>(w.data()),
+                     reinterpret_cast<long long>(v.data()), v.size(), n});
+    }
+    nan_where_failed(w, info, n, dev.index);
+    nan_where_failed(v, info, n * n, dev.index);
+    return {w, v};
+  };
+}
+
 }  // namespace
 
 void install_cusolver_kernels() {
@@ -284,13 +390,16 @@ void install_cusolver_kernels() {
     register_cuda_kernel("linalg_eigh", eigh_kernel(p));
   if (const Primitive* p = find_primitive("linalg_svd"))
     register_cuda_kernel("linalg_svd", svd_kernel(p));
+  if (const Primitive* p = find_primitive("linalg_eig"))
+    register_cuda_kernel("linalg_eig", eig_kernel(p));
 }
 
 std::vector<std::string> cusolver_sources() {
   return {read_source(DType::Float32, true),         read_source(DType::Float64, false),
           read_source(DType::Complex64, true),       read_source(DType::Complex128, false),
           nan_where_failed_source(DType::Float32),   nan_where_failed_source(DType::Float64),
-          nan_where_failed_source(DType::Complex64), nan_where_failed_source(DType::Complex128)};
+          nan_where_failed_source(DType::Complex64), nan_where_failed_source(DType::Complex128),
+          eig_vectors_source(DType::Float32),        eig_vectors_source(DType::Float64)};
 }
 
 }  // namespace arrax::cuda

@@ -542,7 +542,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
         y = np.moveaxis(x, (r0, c0), (-2, -1))
         s = svd(y, compute_uv=False)
         r = (
-            np.max(s, axis=-1)
+            np.max(s, axis=-1, initial=0)
             if ord == 2
             else np.min(s, axis=-1)
             if ord == -2
@@ -551,11 +551,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
     elif ord in (1, -1):
         col = np.sum(np.abs(x), axis=r0)
         c = c0 - 1 if c0 > r0 else c0
-        r = np.max(col, axis=c) if ord == 1 else np.min(col, axis=c)
+        r = np.max(col, axis=c, initial=0) if ord == 1 else np.min(col, axis=c)
     elif ord in (np.inf, -np.inf):
         row = np.sum(np.abs(x), axis=c0)
         rr = r0 - 1 if r0 > c0 else r0
-        r = np.max(row, axis=rr) if ord == np.inf else np.min(row, axis=rr)
+        r = np.max(row, axis=rr, initial=0) if ord == np.inf else np.min(row, axis=rr)
     else:
         raise ValueError("Invalid norm order for matrices.")
     if keepdims:
@@ -572,7 +572,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     u, s, vh = _bind("linalg_svd", a)
     if rcond is None:
         rcond = rtol if rtol is not None else 1e-15
-    cutoff = rcond * np.max(s, axis=-1, keepdims=True)
+    cutoff = rcond * np.max(s, axis=-1, keepdims=True, initial=0)
     sinv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0).astype(s.dtype)
     return _H(vh) @ (sinv[..., :, None].astype(a.dtype) * _H(u))
 
@@ -599,7 +599,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     if tol is None:
         if rtol is None:
             rtol = max(A.shape[-2:]) * onp.finfo(s.dtype).eps
-        tol = np.max(s, axis=-1, keepdims=True) * rtol
+        tol = np.max(s, axis=-1, keepdims=True, initial=0) * rtol
     else:
         tol = np.asarray(tol)[..., None]
     return np.sum(s > tol, axis=-1)
@@ -631,6 +631,11 @@ def multi_dot(arrays, *, out=None):
     arrays = [_arr(a) for a in arrays]
     if len(arrays) < 2:
         raise ValueError("Expecting at least two arrays.")
+    for i, a in enumerate(arrays):  # NumPy's check: 2-D, or 1-D at either end
+        if a.ndim != 2 and not (a.ndim == 1 and i in (0, len(arrays) - 1)):
+            raise LinAlgError(
+                f"multi_dot: {a.ndim}-dimensional array given. Array must be two-dimensional"
+            )
     first_1d, last_1d = arrays[0].ndim == 1, arrays[-1].ndim == 1
     if first_1d:
         arrays[0] = arrays[0][None, :]
@@ -667,6 +672,8 @@ def cond(x, p=None):
     """numpy.linalg.cond."""
     x = _as_inexact(x)
     if p is None or p in (2, -2):
+        if x.shape[-1] == 0 or x.shape[-2] == 0:  # NumPy's error (its svd has no singular values)
+            raise LinAlgError("cond is not defined on empty arrays")
         s = svd(x, compute_uv=False)
         r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
         return r
@@ -701,7 +708,12 @@ def tensorinv(a, ind=2):
         raise ValueError("Invalid ind argument.")
     oldshape = a.shape
     prod = int(onp.prod(oldshape[:ind]))
-    return inv(a.reshape(prod, -1)).reshape(oldshape[ind:] + oldshape[:ind])
+    rest = int(onp.prod(oldshape[ind:]))
+    if prod != rest:  # (LinAlgError is a ValueError, which NumPy raises for some such shapes)
+        raise LinAlgError(
+            f"tensorinv: a's shape {oldshape} does not give a square matrix for ind={ind}"
+        )
+    return inv(a.reshape(prod, rest)).reshape(oldshape[ind:] + oldshape[:ind])
 
 
 def matmul(x1, x2, /):
