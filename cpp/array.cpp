@@ -214,6 +214,17 @@ std::string shape_str(const Shape& shape) {
 Array Array::empty(const Shape& shape, DType dtype, Device device, bool zeroed) {
   for (auto d : shape)
     if (d < 0) throw ValueError("negative dimensions are not allowed");
+  // NumPy's limit: the byte count must fit a signed 64-bit size (a product that wrapped would
+  // allocate a small buffer for a huge shape).
+  int64_t bytes = static_cast<int64_t>(arrax::itemsize(dtype));
+  bool empty = false;
+  for (auto d : shape) empty = empty || d == 0;
+  for (auto d : shape)
+    if (!empty && __builtin_mul_overflow(bytes, d, &bytes))
+      throw ValueError(
+          "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible "
+          "size (shape " +
+          shape_str(shape) + ")");
   int64_t n = shape_size(shape);
   auto buf = Buffer::allocate(static_cast<size_t>(n) * arrax::itemsize(dtype), device, zeroed);
   return Array(std::move(buf), shape, contiguous_strides(shape, arrax::itemsize(dtype)), 0, dtype);

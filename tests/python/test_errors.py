@@ -63,6 +63,8 @@ VALUE_ERRORS = {
     "zeros_negative": lambda xp: xp.zeros((2, -1)),
     "ones_negative": lambda xp: xp.ones(-3),
     "empty_negative": lambda xp: xp.empty(-3),
+    "zeros_too_big": lambda xp: xp.zeros((2**40, 2**40)),  # (the byte count would wrap)
+    "ones_too_big": lambda xp: xp.ones((2**62, 4)),
     "full_broadcast": lambda xp: xp.full((2, 3), [1.0, 2.0]),
     "linspace_negative": lambda xp: xp.linspace(0, 1, -1),
     "where_shapes": lambda xp: xp.where(xp.ones(3) > 0, xp.ones(3), xp.ones(4)),

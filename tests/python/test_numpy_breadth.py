@@ -103,6 +103,10 @@ CALLS = {
     "percentile_keepdims": (lambda m, r: m.percentile(r, 40, axis=0, keepdims=True), (R,)),
     "median": (lambda m, r: m.median(r, axis=1), (R,)),
     "median_nan": (lambda m, r: m.median(r, axis=0), (RN,)),
+    # the median of nothing is NaN, in the result's shape and dtype (NumPy warns)
+    "median_empty": (lambda m, r: m.median(r[:0].astype(int)), (R,)),
+    "median_empty_axis": (lambda m, r: m.median(r[:0], axis=0, keepdims=True), (R,)),
+    "median_empty_rest": (lambda m, r: m.median(r[:0], axis=1), (R,)),
     "average": (lambda m, a: m.average(a, axis=1, weights=[1.0, 2.0, 3.0, 4.0]), (A,)),
     "average_returned": (lambda m, a: m.average(a, returned=True), (A,)),
     "cov": (lambda m, r: m.cov(r), (R,)),
@@ -269,6 +273,9 @@ DIFFERENTIABLE = [
         "select",  # piecewise at its sample points
         "polyfit_weighted",
         "i0",  # sin(i0(5x)) oscillates too fast for finite differences
+        "median_empty",  # NaN: nothing to differentiate
+        "median_empty_axis",
+        "median_empty_rest",
     }
 ]
 

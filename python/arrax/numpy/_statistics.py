@@ -136,7 +136,8 @@ def quantile(
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         axes = tuple(x % a.ndim for x in axes)
         rest = [d for d in range(a.ndim) if d not in axes]
-        x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (-1,))
+        n_axes = int(onp.prod([a.shape[d] for d in axes]))  # (not -1: the rest may be empty)
+        x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n_axes,))
         ax = x.ndim - 1
         kd_shape = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
     s = np.sort(x, axis=ax).astype(dt)
@@ -241,6 +242,11 @@ percentile = _percentile_of(quantile, "percentile")
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.median."""
+    a = _arr(a)
+    axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    if a.ndim and any(a.shape[d] == 0 for d in axes):
+        # NumPy: the median of nothing is NaN (its mean's), in the result's shape and dtype
+        return _np().mean(a, axis=axis, keepdims=keepdims)
     return quantile(a, 0.5, axis, keepdims=keepdims)
 
 
