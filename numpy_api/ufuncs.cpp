@@ -78,6 +78,13 @@ UfuncImpl by_primitive_on_bools(const char* prim) {
 
 UfuncImpl scale_by(double factor) {
   return [factor](const std::vector<Array>& in) {
+    const DType dt = in[0].dtype();
+    if (dt == DType::Float16 || dt == DType::BFloat16) {
+      // NumPy's half loops compute in float32, with the factor as a float32 (a half-rounded
+      // factor gave 1.99 for deg2rad(114), NumPy 1.989)
+      const Array x = convert(in[0], DType::Float32);
+      return std::vector<Array>{convert(bind_named("mul", {x, scalar_like(factor, x)}), dt)};
+    }
     return std::vector<Array>{bind_named("mul", {in[0], scalar_like(factor, in[0])})};
   };
 }

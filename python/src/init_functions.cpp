@@ -238,12 +238,7 @@ void init_functions(py::module_& m) {
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");
-  m.def(
-      "concat",
-      [](py::handle arrays, py::handle axis) {
-        return np::concatenate(A::arrays(arrays), A::axis(axis));
-      },
-      arg("arrays"), py::kw_only(), arg("axis") = 0);
+  m.attr("concat") = m.attr("concatenate");  // NumPy 2's alias, with the same signature
   m.def(
       "stack",
       [](py::handle arrays, int64_t axis, py::handle out, py::handle dtype,

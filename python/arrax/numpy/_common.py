@@ -13,6 +13,12 @@ def _np():
     return numpy
 
 
+def _loop_float_dtype(x):
+    """The float dtype of NumPy's ufunc loop for x: x's own if inexact, else the smallest float
+    that holds its values (bool and 8-bit ints float16, 16-bit ints float32, others float64)."""
+    return x.dtype if x.dtype.kind in "fc" else onp.result_type(x.dtype, onp.float16)
+
+
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
     dt = onp.result_type(*[a.dtype for a in arrays])
@@ -21,14 +27,18 @@ def _float_dtype(*arrays):
 
 def host_arrays(name, *xs):
     """NumPy views (no copies) of the arrays a function needs the values of, for the functions
-    that run on concrete arrays only; TypeError for traced ones."""
+    that run on concrete arrays only; TypeError for traced ones. Python scalars stay as they are,
+    so NumPy promotes them as weak scalars (union1d(float32 array, 1.5) is float32)."""
     arrays = [_arr(x) for x in xs]
     if any(a._is_tracer for a in arrays):
         raise TypeError(
             f"{name}: needs the values of its arrays, which traced ones (under jit or vmap) "
             "do not have"
         )
-    return [onp.asarray(a) for a in arrays]
+    return [
+        x if isinstance(x, (bool, int, float, complex)) else onp.asarray(a)
+        for x, a in zip(xs, arrays)
+    ]
 
 
 def from_numpy(x):

@@ -138,6 +138,8 @@ def bitwise_count(x, /):
     """numpy.bitwise_count: the number of 1 bits of |x|, as uint8."""
     np = _np()
     x = _arr(x)
+    if x.dtype.kind == "b":
+        return x.astype(onp.uint8)
     if x.dtype.kind not in "iu":
         raise TypeError(f"bitwise_count: not supported for {x.dtype} values (integers only)")
     if x.dtype.kind == "i":  # |x| in the unsigned type of its width: |int8(-128)| is 128

@@ -96,10 +96,17 @@ def take(
 
 def take_along_axis(arr, indices, axis=-1):
     """numpy.take_along_axis (axis=None: on the flattened array)."""
-    arr = _arr(arr)
+    arr, indices = _arr(arr), _arr(indices)
     if axis is None:
-        return _take_along(arr.reshape(-1), _arr(indices).reshape(-1), 0)
-    return _take_along(arr, _arr(indices), _axis(axis, arr.ndim, "take_along_axis"))
+        arr, indices, axis = arr.reshape(-1), indices.reshape(-1), 0
+    axis = _axis(axis, arr.ndim, "take_along_axis")
+    n = arr.shape[axis]
+    if not _traced(indices) and indices.dtype.kind in "iu" and indices.size:
+        ix = onp.asarray(indices)  # NumPy's IndexError (traced indices are clamped, as JAX's)
+        bad = ix[(ix < -n) | (ix >= n)]
+        if bad.size:
+            raise IndexError(f"index {bad[0]} is out of bounds for axis {axis} with size {n}")
+    return _take_along(arr, indices, axis)
 
 
 @contextlib.contextmanager
@@ -134,8 +141,10 @@ def put(a, ind, v, mode="raise"):
 
 def compress(condition, a, axis=None, out=None):
     """numpy.compress."""
-    cond = onp.asarray(condition)
     _concrete("compress", condition)
+    cond = onp.asarray(condition)
+    if cond.ndim != 1:
+        raise ValueError("compress: condition must be a 1-d array")
     return take(a, onp.nonzero(cond.astype(bool))[0], axis=axis)
 
 
@@ -322,8 +331,8 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
-    if a.ndim == 0:
-        raise onp.exceptions.AxisError("argsort: axis -1 is out of bounds for array of dimension 0")
+    if a.ndim == 0:  # NumPy sorts a 0-d array as a 1-d one
+        a, axis = a.reshape(1), 0
     return lax.bind1("argsort", a, axis=_axis(axis, a.ndim, "argsort"))
 
 
@@ -361,12 +370,29 @@ def searchsorted(a, v, side="left", sorter=None):
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """numpy.partition; the result is fully sorted (which is a valid partition)."""
+    _check_kth("partition", a, kth, axis)
     return sort(a, axis=axis)
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     """numpy.argpartition; the order is a full (stable) argsort, a valid partition."""
+    _check_kth("argpartition", a, kth, axis)
     return argsort(a, axis=axis)
+
+
+def _check_kth(name, a, kth, axis):
+    """NumPy's checks of partition's kth: integers (one or a 1-d sequence) within the axis."""
+    a = _arr(a)
+    k = onp.asarray(kth)
+    if k.ndim > 1:
+        raise ValueError(f"{name}: object too deep for desired array (kth)")
+    if k.dtype.kind not in "iu":
+        raise TypeError(f"{name}: kth must be integers, got {k.dtype}")
+    n = a.size if axis is None else a.shape[_axis(axis, a.ndim, name)] if a.ndim else 1
+    if k.size and (k.min() < -n or k.max() >= n):
+        raise ValueError(
+            f"{name}: kth(={k.max() if k.max() >= n else k.min()}) out of bounds ({n})"
+        )
 
 
 def unique(
@@ -437,6 +463,8 @@ def digitize(x, bins, right=False):
         raise ValueError("object too deep for desired array")
     if not _traced(bins):
         b = onp.asarray(bins)
+        if b.size > 1 and not (onp.all(b[1:] >= b[:-1]) or onp.all(b[1:] <= b[:-1])):
+            raise ValueError("digitize: bins must be monotonically increasing or decreasing")
         if b.size > 1 and onp.all(b[1:] <= b[:-1]) and not onp.all(b[1:] == b[:-1]):
             # decreasing bins
             return bins.shape[0] - searchsorted(bins[::-1], x, side="left" if right else "right")

@@ -2,11 +2,13 @@
 comparisons, products (outer, tensordot, einsum, kron, cross), differences and integrals,
 polynomials, integer and special functions. Statistics are in _statistics.py."""
 
+import operator
+
 import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _np, from_numpy
+from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy
 
 __all__ = [
     "isclose",
@@ -102,8 +104,11 @@ def array_equiv(a1, a2):
 def round(a, decimals=0, out=None):  # noqa: A001 (NumPy's name)
     """numpy.round (half to even, as NumPy)."""
     np = _np()
+    decimals = operator.index(decimals)  # (TypeError for a float, as NumPy)
     a = _arr(a)
-    if a.dtype.kind in "biu":
+    if a.dtype.kind == "b":  # NumPy rounds bools in float16
+        a = a.astype(onp.float16)
+    if a.dtype.kind in "iu":
         if decimals >= 0:
             return a.copy()
         f = 10 ** (-decimals)
@@ -154,18 +159,16 @@ def angle(z, deg=False):
     """numpy.angle."""
     np = _np()
     z = _arr(z)
-    a = (
-        np.arctan2(np.imag(z), np.real(z))
-        if z.dtype.kind == "c"
-        else np.arctan2(np.zeros_like(z, dtype=_float_dtype(z)), z.astype(_float_dtype(z)))
-    )
+    # NumPy's: arctan2(0, z) for a real z, the Python 0 weak (float16 for uint8, float64 for bool)
+    a = np.arctan2(np.imag(z), np.real(z)) if z.dtype.kind == "c" else np.arctan2(0, z)
     return np.degrees(a) if deg else a
 
 
 def modf(x):
     """numpy.modf: (fractional part, integral part)."""
     np = _np()
-    x = _arr(x).astype(_float_dtype(_arr(x)))
+    x = _arr(x)
+    x = x.astype(_loop_float_dtype(x))
     i = np.trunc(x)
     return x - i, i
 
@@ -174,7 +177,10 @@ def ldexp(x1, x2):
     """numpy.ldexp: x1 * 2**x2."""
     np = _np()
     x1 = _arr(x1)
-    return (x1 * np.exp2(_arr(x2).astype(_float_dtype(x1)))).astype(_float_dtype(x1))
+    if _arr(x2).dtype.kind not in "biu":
+        raise TypeError(f"ldexp: the exponents must be integers, got {_arr(x2).dtype}")
+    dt = _loop_float_dtype(x1)
+    return (x1 * np.exp2(_arr(x2).astype(dt))).astype(dt)
 
 
 def frexp(x):
@@ -545,8 +551,9 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 
 def convolve(a, v, mode="full"):
-    """numpy.convolve (1-D)."""
-    return _correlate(_arr(a), _arr(v)[::-1], mode)
+    """numpy.convolve (1-D; scalars as 1-item arrays, as NumPy)."""
+    np = _np()
+    return _correlate(np.atleast_1d(_arr(a)), np.atleast_1d(_arr(v))[::-1], mode)
 
 
 def correlate(a, v, mode="valid"):
@@ -660,8 +667,11 @@ def gcd(x1, x2):
     from arrax import lax as alax
 
     np = _np()
+    dt = np.result_type(x1, x2)  # (before broadcasting: a Python int stays weak)
+    for x in (x1, x2):
+        if isinstance(x, int) and onp.dtype(dt).kind in "iu":
+            onp.array(x, dtype=dt)  # NumPy's OverflowError for a Python int out of range
     a, b = np.broadcast_arrays(_arr(x1), _arr(x2))
-    dt = np.result_type(a, b)
     if onp.dtype(dt).kind not in "iub":
         raise TypeError("ufunc 'gcd' not supported for the input types")
     a, b = np.abs(a.astype(dt)), np.abs(b.astype(dt))
@@ -677,8 +687,8 @@ def gcd(x1, x2):
 def lcm(x1, x2):
     """numpy.lcm."""
     np = _np()
+    g = gcd(x1, x2)
     a, b = _arr(x1), _arr(x2)
-    g = gcd(a, b)
     return np.where(g == 0, 0, np.abs(a // np.where(g == 0, 1, g) * b)).astype(g.dtype)
 
 
@@ -687,6 +697,8 @@ def i0(x):
     |x| up to ~700 through exponential scaling of the terms)."""
     np = _np()
     x = _arr(x)
+    if x.dtype.kind == "c":
+        raise TypeError("i0 not supported for complex values")
     x = x.astype(_float_dtype(x))
     ax = np.abs(x)
     q = ax * ax / 4
@@ -748,11 +760,17 @@ def trim_zeros(filt, trim="fb", axis=None):
     return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim), None, None)
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1, x2, /, *, axis=-1, keepdims=False):
     """numpy.vecdot (Array API): sum(conj(x1) * x2) over axis."""
     np = _np()
     a, b = _arr(x1), _arr(x2)
-    return np.sum((np.conj(a) if a.dtype.kind == "c" else a) * b, axis=axis)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("vecdot: a 0-d operand has no axis to contract (NumPy's gufunc needs one)")
+    dt = np.result_type(a, b)
+    if dt == onp.bool_:  # NumPy's bool loop: any(a and b)
+        return np.any(a & b, axis=axis, keepdims=keepdims)
+    prod = (np.conj(a) if a.dtype.kind == "c" else a) * b
+    return np.sum(prod, axis=axis, keepdims=keepdims, dtype=dt)  # (int8 stays int8, as NumPy)
 
 
 def astype(x, dtype, /, *, copy=True, device=None):

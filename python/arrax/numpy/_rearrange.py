@@ -65,7 +65,10 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
         p = onp.asarray(p)
         if p.dtype.kind not in "iu":  # NumPy returned a value, not positions
             raise TypeError("internal: expected element positions")
-        return take_flat(flat, _core.asarray(onp.ascontiguousarray(p, dtype=onp.int64), None, None))
+        # (asarray, not ascontiguousarray, which makes a 0-d result 1-d)
+        return take_flat(
+            flat, _core.asarray(onp.asarray(p, dtype=onp.int64, order="C"), None, None)
+        )
 
     if isinstance(out, (list, tuple)):
         return (
@@ -270,8 +273,17 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     """numpy.meshgrid."""
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
-    arrays = [_arr(x).reshape(-1) for x in xi]
-    return _positions(lambda *ps: onp.meshgrid(*ps, sparse=sparse, indexing=indexing), arrays)
+    from arrax import numpy as np
+
+    # NumPy's construction, so each grid keeps its own array's dtype
+    n = len(xi)
+    grids = [_arr(x).reshape((1,) * i + (-1,) + (1,) * (n - i - 1)) for i, x in enumerate(xi)]
+    if indexing == "xy" and n > 1:
+        grids[0] = grids[0].reshape((1, -1) + (1,) * (n - 2))
+        grids[1] = grids[1].reshape((-1, 1) + (1,) * (n - 2))
+    if not sparse:
+        grids = np.broadcast_arrays(*grids)
+    return tuple(g.copy() if copy else g for g in grids)
 
 
 def indices(dimensions, dtype=int, sparse=False):

@@ -134,7 +134,7 @@ def quantile(
         kd_shape = (1,) * a.ndim
     else:
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        axes = tuple(x % a.ndim for x in axes)
+        axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)  # (AxisError)
         rest = [d for d in range(a.ndim) if d not in axes]
         n_axes = int(onp.prod([a.shape[d] for d in axes]))  # (not -1: the rest may be empty)
         x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n_axes,))
@@ -247,7 +247,25 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if a.ndim and any(a.shape[d] == 0 for d in axes):
         # NumPy: the median of nothing is NaN (its mean's), in the result's shape and dtype
         return _np().mean(a, axis=axis, keepdims=keepdims)
+    if a.dtype.kind == "c":
+        return _complex_median(a, axis, keepdims)
     return quantile(a, 0.5, axis, keepdims=keepdims)
+
+
+def _complex_median(a, axis, keepdims):
+    """NumPy's median of complex numbers: the middle one (or the mean of the middle two) in
+    NumPy's lexicographic order, which quantile's interpolation does not define."""
+    np = _np()
+    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
+    axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)
+    rest = [d for d in range(a.ndim) if d not in axes]
+    n = int(onp.prod([a.shape[d] for d in axes]))
+    x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n,))
+    s = np.sort(x, axis=-1)
+    m = s[..., n // 2] if n % 2 else (s[..., n // 2 - 1] + s[..., n // 2]) / 2
+    if keepdims:
+        m = m.reshape(tuple(1 if d in axes else a.shape[d] for d in range(a.ndim)))
+    return m
 
 
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
