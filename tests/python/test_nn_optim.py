@@ -167,7 +167,8 @@ def test_losses_and_activations():
         nn.cross_entropy(anp.asarray(z), anp.asarray(np.eye(3)[y])), -logp[np.arange(4), y].mean()
     )
     close(nn.softmax(anp.asarray(z)), np.exp(logp))
-    close(nn.logsumexp(anp.asarray(z)), np.log(np.exp(z).sum(-1)))
+    close(nn.logsumexp(anp.asarray(z), axis=-1), np.log(np.exp(z).sum(-1)))
+    close(nn.logsumexp(anp.asarray(z)), np.log(np.exp(z).sum()))  # jax.nn's: all axes
     p = 1 / (1 + np.exp(-z))
     close(nn.sigmoid(anp.asarray(z)), p)
     t = (z > 0).astype(float)

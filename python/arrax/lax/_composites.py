@@ -103,15 +103,18 @@ def sort_key_val(keys, values, dimension=-1, is_stable=True):
     return sort((keys, values), dimension, is_stable, 1)
 
 
-def top_k(operand, k):
-    """The k largest values along the last axis, in descending order, and their indices."""
+def top_k(operand, k, *, axis=-1):
+    """The k largest values along `axis` (the last by default), in descending order, and their
+    indices."""
     np = _np()
-    x = np.asarray(operand)
+    x = np.moveaxis(np.asarray(operand), axis, -1)
     if not 0 <= k <= x.shape[-1]:
-        raise ValueError(f"top_k: k={k} is out of range for a last axis of {x.shape[-1]}")
-    # Descending and stable: the first of equal values first, as JAX.
-    idx = np.argsort(-x if x.dtype.kind != "b" else ~x, axis=-1, stable=True)[..., :k]
-    return np.take_along_axis(x, idx, axis=-1), idx.astype(_onp.int32)
+        raise ValueError(f"top_k: k={k} is out of range for an axis of {x.shape[-1]}")
+    # Descending and stable: the first of equal values first, as JAX (for every dtype: -x of
+    # an unsigned array wraps).
+    idx = np.argsort(x, axis=-1, descending=True)[..., :k]
+    vals = np.take_along_axis(x, idx, axis=-1)
+    return np.moveaxis(vals, -1, axis), np.moveaxis(idx.astype(_onp.int32), -1, axis)
 
 
 def cumlogsumexp(operand, axis=0, reverse=False):

@@ -5,6 +5,7 @@ share a shape and dtype (a Python scalar takes the array operand's dtype), as in
 """
 
 import builtins as _builtins
+import enum as _enum
 
 import numpy as _onp
 
@@ -88,6 +89,41 @@ _UNARY = (
 _BINARY = "add sub mul div rem pow max min atan2 eq ne lt le gt ge nextafter".split()
 # (These shadow the builtins abs, max, min and round in this module: it uses _builtins.)
 globals().update({n: _unary(n) for n in _UNARY})
+_round_half_even = _unary("round")
+_conj = _unary("conj")
+
+
+def conj(x):
+    """jax.lax.conj: the complex conjugate, complex for a real x too (as JAX's)."""
+    x = asarray(x)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f"conj does not accept dtype {x.dtype}: floating or complex only")
+    if x.dtype.kind == "f":
+        x = convert_element_type(x, _onp.result_type(x.dtype, _onp.complex64))
+    return _conj(x)
+
+
+class RoundingMethod(_enum.IntEnum):
+    """jax.lax.RoundingMethod: how lax.round breaks ties."""
+
+    AWAY_FROM_ZERO = 0
+    TO_NEAREST_EVEN = 1
+
+
+def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 (JAX's name)
+    """jax.lax.round: to the nearest integer, ties away from zero by default (JAX's default;
+    numpy.round's is to even, TO_NEAREST_EVEN here)."""
+    x = asarray(x)
+    if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
+        return _round_half_even(x)
+    t = _unary("trunc")(x)
+    # x - trunc(x) is exact, so a tie is seen as one (floor(|x| + 0.5) rounds 0.49999999999999994
+    # up); trunc and sign carry no derivative, as round's
+    frac = bind1("abs", bind1("sub", x, t))
+    tie_or_more = bind1("ge", frac, full(x.shape, 0.5, x.dtype))
+    return bind1("add", t, select(tie_or_more, bind1("sign", x), zeros_like(x)))
+
+
 globals().update({n: _binary(n) for n in _BINARY})
 bitwise_not = _unary("not")
 bitwise_and = _binary("and")
@@ -322,23 +358,59 @@ cummax = _cumulative("cummax")
 cummin = _cumulative("cummin")
 
 
+_PRECISIONS = {None, "default", "high", "highest", "bfloat16", "tensorfloat32", "float32",
+               "bfloat16_3x", "fastest", "tf32", "bf16"}  # fmt: skip
+
+
+def _check_precision(name, precision):
+    """JAX's precision argument (None, a lax.Precision, its name, or one per operand), checked.
+    It is a hint, as in JAX: arrax computes float32 products exactly unless
+    arrax.set_matmul_precision opted into TF32 or bf16 for the GPU, whatever the call asks."""
+    for p in precision if isinstance(precision, (tuple, list)) else (precision,):
+        key = getattr(p, "name", p)
+        if not (key is None or str(key).lower() in _PRECISIONS):
+            raise ValueError(f"{name}: unknown precision {p!r}")
+
+
+def preferred_operands(lhs, rhs, preferred_element_type):
+    """The operands of a product with JAX's preferred_element_type, and the dtype its result is
+    then converted to: operands widened to it when it holds their dtype (exact products, sums in
+    that dtype: int8 x int8 -> int32 does not wrap), else the result converted."""
+    if preferred_element_type is None:
+        return lhs, rhs, None
+    pet = _onp.dtype(preferred_element_type)
+    common = _onp.result_type(lhs.dtype, rhs.dtype)
+    if _onp.promote_types(common, pet) == pet:
+        return convert_element_type(lhs, pet), convert_element_type(rhs, pet), None
+    return lhs, rhs, pet
+
+
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
     """``dimension_numbers`` = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))."""
+    _check_precision("dot_general", precision)
     (lc, rc), (lb, rb) = dimension_numbers
-    return bind1(
+    lhs, rhs, out_dtype = preferred_operands(asarray(lhs), asarray(rhs), preferred_element_type)
+    out = bind1(
         "dot_general",
-        asarray(lhs),
-        asarray(rhs),
+        lhs,
+        rhs,
         lhs_contracting=tuple(lc),
         rhs_contracting=tuple(rc),
         lhs_batch=tuple(lb),
         rhs_batch=tuple(rb),
     )
+    return out if out_dtype is None else convert_element_type(out, out_dtype)
 
 
 def dot(lhs, rhs, precision=None, preferred_element_type=None):
     lhs, rhs = asarray(lhs), asarray(rhs)
-    return dot_general(lhs, rhs, (((lhs.ndim - 1,), (0,)), ((), ())))
+    return dot_general(
+        lhs,
+        rhs,
+        (((lhs.ndim - 1,), (0,)), ((), ())),
+        precision=precision,
+        preferred_element_type=preferred_element_type,
+    )
 
 
 def iota(dtype, size):

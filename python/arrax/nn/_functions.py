@@ -110,10 +110,11 @@ def _stable_max(x, axis):
     return lax.stop_gradient(np.where(np.isfinite(m), m, 0))
 
 
-def logsumexp(x, axis=-1, keepdims=False):
-    m = _stable_max(x, axis)
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=axis)
+def logsumexp(x, axis=None, b=None, keepdims=False, return_sign=False, where=None):
+    """jax.nn.logsumexp (jax.scipy.special's): over all axes by default."""
+    from arrax.scipy.special import logsumexp as scipy_logsumexp
+
+    return scipy_logsumexp(x, axis, b, keepdims, return_sign, where)
 
 
 # softmax and log_softmax have JAX's custom JVPs: the tangent is written with the output, so
@@ -151,12 +152,23 @@ def _axis_key(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def log_softmax(x, axis=-1):
-    return _log_softmax(x, _axis_key(axis))
+def log_softmax(x, axis=-1, where=None):
+    """jax.nn.log_softmax; with `where`, the masked-out items are left out of the sum and get
+    -inf."""
+    if where is None:
+        return _log_softmax(x, _axis_key(axis))
+    x = np.asarray(x)
+    y = _log_softmax(np.where(where, x, -np.inf), _axis_key(axis))
+    return np.where(where, y, -np.inf)
 
 
-def softmax(x, axis=-1):
-    return _softmax(x, _axis_key(axis))
+def softmax(x, axis=-1, where=None):
+    """jax.nn.softmax; with `where`, the masked-out items are left out of the sum and get 0."""
+    if where is None:
+        return _softmax(x, _axis_key(axis))
+    x = np.asarray(x)
+    y = _softmax(np.where(where, x, -np.inf), _axis_key(axis))
+    return np.where(where, y, 0)
 
 
 # LayerNorm's normalization over the last axis, with a custom JVP in closed form (as PyTorch's
@@ -187,9 +199,12 @@ def _normalize_last_jvp(eps, primals, tangents):
     return xhat, rstd * (t - mt - xhat * mxt)
 
 
-def one_hot(labels, num_classes, dtype=onp.float32):
-    labels = np.asarray(labels)
-    return (labels[..., None] == np.arange(num_classes)).astype(dtype)
+def one_hot(x, num_classes, dtype=onp.float32, axis=-1):
+    """jax.nn.one_hot: a new axis `axis` of num_classes items, 1 at each label (all 0 for a label
+    outside [0, num_classes))."""
+    x = np.asarray(x)
+    hot = (x[..., None] == np.arange(num_classes)).astype(dtype)
+    return np.moveaxis(hot, -1, axis) if axis != -1 else hot
 
 
 def cross_entropy(logits, labels, label_smoothing=0.0, axis=-1, reduction="mean"):

@@ -246,5 +246,43 @@ def __array_namespace_info__():
 # The NumPy API version arrax follows: the installed NumPy's (code that checks np.__version__).
 __version__ = __import__("numpy").__version__
 
+
+def _with_jax_product_args(name, fn):
+    """fn with jax.numpy's `precision` and `preferred_element_type` keywords: the precision is
+    checked (a hint, as lax.dot_general takes it), and with a preferred element type the
+    operands are widened to it when it holds their dtype (int8 products summed in int32 do not
+    wrap), else the result converted to it."""
+    import functools
+
+    import numpy as onp
+
+    from arrax.lax import _ops as lax_ops
+
+    @functools.wraps(fn)
+    def product(*args, precision=None, preferred_element_type=None, **kwargs):
+        lax_ops._check_precision(name, precision)
+        if preferred_element_type is None:
+            return fn(*args, **kwargs)
+        pet = onp.dtype(preferred_element_type)
+        # (the operands: arrays; not einsum's subscripts or tensordot's axes)
+        arrays = [
+            i for i, a in enumerate(args) if isinstance(a, (ndarray, onp.ndarray, onp.generic))
+        ]
+        common = onp.result_type(*[asarray(args[i]).dtype for i in arrays])
+        if onp.promote_types(common, pet) == pet:
+            args = [asarray(a).astype(pet) if i in arrays else a for i, a in enumerate(args)]
+            return fn(*args, **kwargs)
+        return asarray(fn(*args, **kwargs)).astype(pet)
+
+    return product
+
+
+for _name in ("dot", "matmul", "einsum", "tensordot", "inner", "vdot", "vecdot", "convolve",
+              "correlate"):  # fmt: skip
+    globals()[_name] = _with_jax_product_args(_name, globals()[_name])
+for _name in ("matmul", "tensordot", "vecdot", "multi_dot"):
+    setattr(linalg, _name, _with_jax_product_args(_name, getattr(linalg, _name)))
+del _name
+
 # Last: every module function exists now, so the methods that forward to them can be set.
 _ndarray_methods.install_forwarded()

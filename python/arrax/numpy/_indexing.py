@@ -316,24 +316,34 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
 # --- sorting -----------------------------------------------------------------------------
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """numpy.sort (stable; NaN last)."""
+def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+    """numpy.sort (stable; NaN last); descending=True (the Array API's and JAX's keyword) gives
+    the ascending order reversed."""
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:
         raise onp.exceptions.AxisError("sort: axis -1 is out of bounds for array of dimension 0")
-    return lax.bind1("sort", a, axis=_axis(axis, a.ndim, "sort"))
+    axis = _axis(axis, a.ndim, "sort")
+    out = lax.bind1("sort", a, axis=axis)
+    return lax.rev(out, (axis,)) if descending else out
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
-    """numpy.argsort (stable; NaN last)."""
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+    """numpy.argsort (stable; NaN last); descending=True (the Array API's and JAX's keyword) is
+    stable too: equal items keep their order."""
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:  # NumPy sorts a 0-d array as a 1-d one
         a, axis = a.reshape(1), 0
-    return lax.bind1("argsort", a, axis=_axis(axis, a.ndim, "argsort"))
+    axis = _axis(axis, a.ndim, "argsort")
+    if not descending:
+        return lax.bind1("argsort", a, axis=axis)
+    # the ascending positions in the reversed array, mapped back and reversed: ties stay in
+    # their original order
+    idx = lax.bind1("argsort", lax.rev(a, (axis,)), axis=axis)
+    return lax.rev(a.shape[axis] - 1 - idx, (axis,))
 
 
 def lexsort(keys, axis=-1):

@@ -6,7 +6,7 @@ import math
 
 import arrax.numpy as np
 from arrax import lax
-from arrax.nn import log_softmax, softmax  # noqa: F401 (jax.scipy.special has them too)
+from arrax import nn as _nn
 
 __all__ = [
     "erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "polygamma", "zeta", "betaln",
@@ -116,6 +116,16 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     return (out, sign) if return_sign else out
 
 
+def softmax(x, axis=None):
+    """scipy.special.softmax (and jax.scipy.special's): over all axes by default."""
+    return _nn.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=None):
+    """scipy.special.log_softmax (and jax.scipy.special's): over all axes by default."""
+    return _nn.log_softmax(x, axis=axis)
+
+
 def expit(x):
     x = _float(x)
     return 1 / (1 + np.exp(-x))
@@ -171,9 +181,14 @@ def ndtri(p):
     return np.where(p > 0.5, -x, x)
 
 
-def log_ndtr(x):
-    """log(ndtr(x)), accurate far into the lower tail: log(erfc) above -20, the asymptotic
-    series of the Mills ratio below."""
+def log_ndtr(x, series_order=4):
+    """log(ndtr(x)), accurate far into the lower tail: log(erfc) above -20, below it the
+    asymptotic series of the Mills ratio to `series_order` terms (JAX's parameter; its default
+    is 3, one term fewer than keeps float64 within 1e-12 of SciPy's values there)."""
+    if not isinstance(series_order, int) or not 0 <= series_order <= 30:
+        raise ValueError(
+            f"log_ndtr: series_order must be an integer in [0, 30], got {series_order}"
+        )
     x = _float(x)
     cut = -20.0 if x.dtype == np.float64 else -10.0  # below it ndtr underflows soon
     lower = x < cut
@@ -182,7 +197,10 @@ def log_ndtr(x):
     direct = np.where(safe > 0, np.log1p(direct), direct)
     t = np.where(lower, x, cut - 1)
     z = 1 / (t * t)
-    series = 1 - z * (1 - 3 * z * (1 - 5 * z * (1 - 7 * z)))
+    # 1 + sum_n (-1)^n (2n - 1)!! z^n, n <= series_order, by Horner's rule
+    series = 1
+    for n in range(series_order, 0, -1):
+        series = 1 - (2 * n - 1) * z * series
     asym = -0.5 * t * t - np.log(-t) - 0.5 * math.log(2 * math.pi) + np.log(series)
     return np.where(lower, asym, direct)
 

@@ -1,0 +1,124 @@
+"""JAX API details a sweep of jax.* against arrax.* found: defaults and keywords that changed
+results silently (lax.round's ties, nn.logsumexp's and scipy.special.softmax's axes, a
+product's preferred_element_type) or made JAX programs fail (precision=, descending=, axis=
+on top_k and one_hot, softmax's where=). Each is checked against JAX itself."""
+
+import arrax
+import arrax.numpy as anp
+import numpy as np
+import pytest
+from arrax import lax
+
+jax = pytest.importorskip("jax")
+jnp = jax.numpy
+jax.config.update("jax_enable_x64", True)
+
+rng = np.random.default_rng(4)
+X = rng.standard_normal((3, 4))
+
+
+def same(got, want, rtol=1e-12):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.shape == want.shape and got.dtype == want.dtype, (got.dtype, want.dtype)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+
+
+TIES = np.array([0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 3.7, -3.2, np.inf, np.nan])
+
+
+@pytest.mark.parametrize("method", [None, "AWAY_FROM_ZERO", "TO_NEAREST_EVEN"])
+def test_lax_round_breaks_ties_as_jax(method):
+    if method is None:  # JAX's default: away from zero (numpy.round's is to even)
+        same(lax.round(TIES), jax.lax.round(TIES))
+    else:
+        same(
+            lax.round(TIES, getattr(lax.RoundingMethod, method)),
+            jax.lax.round(TIES, getattr(jax.lax.RoundingMethod, method)),
+        )
+    np.testing.assert_array_equal(arrax.grad(lambda v: lax.round(v).sum())(X), 0)
+
+
+def test_preferred_element_type_widens_before_the_product():
+    a = np.full((2, 300), 100, np.int8)  # int8 sums of 3,000,000 would wrap
+    same(
+        lax.dot(a, a.T, preferred_element_type=np.int32),
+        jax.lax.dot(a, a.T, preferred_element_type=jnp.int32),
+    )
+    dn = (((1,), (1,)), ((), ()))
+    same(
+        lax.dot_general(a, a, dn, preferred_element_type=np.int64),
+        jax.lax.dot_general(a, a, dn, preferred_element_type=jnp.int64),
+    )
+    for name, args in [
+        ("dot", (a, a.T)),
+        ("matmul", (a, a.T)),
+        ("inner", (a, a)),
+        ("tensordot", (a, a.T, 1)),
+        ("einsum", ("ij,kj->ik", a, a)),
+    ]:
+        same(
+            getattr(anp, name)(*args, preferred_element_type=np.int32),
+            getattr(jnp, name)(*args, preferred_element_type=jnp.int32),
+        )
+
+
+def test_precision_keywords_are_taken_and_checked():
+    for p in [None, "highest", "float32", jax.lax.Precision.HIGHEST, lax.Precision.DEFAULT,
+              ("highest", "highest")]:  # fmt: skip
+        same(anp.dot(X, X.T, precision=p), jnp.dot(X, X.T))
+        same(lax.dot(X, X.T, precision=p), jnp.dot(X, X.T))
+    same(anp.einsum("ij,kj->ik", X, X, precision="highest"), jnp.einsum("ij,kj->ik", X, X))
+    with pytest.raises(ValueError, match="dot"):
+        anp.dot(X, X.T, precision="bogus")
+
+
+@pytest.mark.parametrize("stable", [True, False])
+def test_sort_and_argsort_descending(stable):
+    x = np.array([[3.0, 1.0, np.nan, 1.0, 3.0, 0.0], [2.0, 2.0, -1.0, 5.0, 2.0, -np.inf]])
+    same(anp.sort(x, descending=True), jnp.sort(x, descending=True))
+    same(anp.sort(x, axis=0, descending=True), jnp.sort(x, axis=0, descending=True))
+    got = anp.argsort(x, descending=True, stable=stable)
+    np.testing.assert_array_equal(got, jnp.argsort(x, descending=True, stable=True))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.float64, np.bool_])
+def test_top_k_matches_jax(dtype):
+    x = rng.integers(0, 4, size=(3, 6)).astype(dtype)  # ties
+    if dtype == np.float64:
+        x[1, 2] = np.nan
+    for got, want in zip(lax.top_k(x, 3), jax.lax.top_k(x, 3)):
+        np.testing.assert_array_equal(got, want)
+        assert np.asarray(got).dtype == want.dtype
+    for got, want in zip(lax.top_k(x, 2, axis=0), jax.lax.top_k(x, 2, axis=0)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_nn_defaults_and_keywords_match_jax():
+    same(arrax.nn.logsumexp(X), jax.nn.logsumexp(X))  # all axes by default
+    same(arrax.nn.logsumexp(X, axis=-1, keepdims=True), jax.nn.logsumexp(X, -1, keepdims=True))
+    same(arrax.scipy.special.softmax(X), jax.scipy.special.softmax(X))
+    same(arrax.scipy.special.log_softmax(X), jax.scipy.special.log_softmax(X))
+    mask = X > -0.5
+    same(arrax.nn.softmax(X, where=mask), jax.nn.softmax(X, where=mask))
+    same(arrax.nn.log_softmax(X, where=mask), jax.nn.log_softmax(X, where=mask))
+    labels = np.array([[0, 2], [5, 1]])  # 5 is out of range: all zeros
+    for axis in (-1, 0, 1):
+        same(arrax.nn.one_hot(labels, 3, axis=axis), jax.nn.one_hot(labels, 3, axis=axis,
+             dtype=jnp.float32))  # fmt: skip
+
+
+def test_lax_conj_of_reals_is_complex():
+    same(lax.conj(np.float32(2.0)), jax.lax.conj(np.float32(2.0)))
+    same(lax.conj(X), jax.lax.conj(X))
+    with pytest.raises(TypeError, match="conj"):
+        lax.conj(np.arange(3))
+
+
+@pytest.mark.parametrize("order", [0, 1, 3, 6])
+def test_log_ndtr_series_order(order):
+    x = np.array([-25.0, -40.0, -300.0, -1.0, 2.0])
+    same(
+        arrax.scipy.special.log_ndtr(x, series_order=order),
+        jax.scipy.special.log_ndtr(x, series_order=order),
+        rtol=1e-13,
+    )
