@@ -11,7 +11,7 @@ from arrax import lax
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
-jax.config.update("jax_enable_x64", True)
+pytestmark = pytest.mark.usefixtures("jax_x64")  # float64 in JAX for this module only
 
 rng = np.random.default_rng(4)
 X = rng.standard_normal((3, 4))
