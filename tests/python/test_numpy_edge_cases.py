@@ -47,6 +47,7 @@ CALLS = {
     "vecdot_int8_wraps": (lambda m, u: m.vecdot(u.astype(np.int8), u.astype(np.int8)), (U8,)),
     "concat_positional_axis": (lambda m, f: m.concat(f, -1), (F,)),
     "median_complex": (lambda m, c: m.median(c), (C,)),
+    "conj_method_of_bool": (lambda m, b: m.asarray(b).conj(), (B,)),  # the array itself
     "median_complex_even": (lambda m, c: m.median(c[:6].reshape(2, 3), axis=1), (C,)),
 }
 

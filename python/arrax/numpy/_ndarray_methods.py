@@ -274,8 +274,6 @@ _FORWARDED = [
     "cumsum",
     "cumprod",
     "clip",
-    "conj",
-    "conjugate",
     "round",
     "dot",
     "nonzero",
@@ -299,6 +297,17 @@ def install_forwarded():
     whose function was missing then used to be left out (a.sort() raised AttributeError)."""
     for name in _FORWARDED:
         setattr(ndarray, name, _forward(name))
+    for name in ("conj", "conjugate"):  # NumPy's methods return a real array itself
+        setattr(ndarray, name, _conj_method(_forward(name)))
+
+
+def _conj_method(conj):
+    def method(self, *args, **kwargs):
+        if self.dtype.kind != "c" and not args and not kwargs:
+            return self
+        return conj(self, *args, **kwargs)
+
+    return method
 
 
 def _at(self):
