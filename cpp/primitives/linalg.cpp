@@ -66,55 +66,68 @@ std::vector<Array> solve_kernel(const std::vector<Array>& in, const Params&) {
   return {out};
 }
 
-// The LU factorization itself (scipy.linalg.lu_factor, lax.linalg.lu): a[perm] = L U with L
-// unit lower and U upper packed in one matrix, LAPACK's 0-based row interchanges (pivots: row
-// i swapped with pivots[i], in turn) and the permutation they make. A singular matrix is not
-// an error (U has a zero on its diagonal), as in LAPACK's getrf.
-// LAPACK's unblocked LU (xgetf2) of a complex matrix in place, with its 0-based pivots: each
-// column's pivot is its item of largest |re| + |im| (LAPACK's izamax measure), where Eigen's
-// PartialPivLU takes the largest modulus, which picked another row than SciPy's and JAX's for
-// about a third of random 6 x 6 complex matrices. A zero pivot leaves its column unscaled.
+// LAPACK's unblocked LU (xgetf2) of an m x n matrix in place, with its k = min(m, n) 0-based
+// pivots: each column's pivot is its item of largest |x| (for complex numbers |re| + |im|,
+// LAPACK's izamax measure, where Eigen's PartialPivLU takes the largest modulus, which picked
+// another row than SciPy's and JAX's for about a third of random 6 x 6 complex matrices). A zero
+// pivot leaves its column unscaled. Used for complex and for rectangular matrices (Eigen's
+// partial-pivoting LU, blocked and faster, takes square ones only).
 template <typename T>
-void lu_lapack_pivots(Mat<T>& m, int* pivots) {
-  const Eigen::Index n = m.rows();
-  for (Eigen::Index j = 0; j < n; ++j) {
+void lu_lapack(Mat<T>& m, int* pivots) {
+  const Eigen::Index rows = m.rows(), cols = m.cols(), k = std::min(rows, cols);
+  auto measure = [](const T& x) {
+    if constexpr (Eigen::NumTraits<T>::IsComplex)
+      return std::abs(x.real()) + std::abs(x.imag());
+    else
+      return std::abs(x);
+  };
+  for (Eigen::Index j = 0; j < k; ++j) {
     Eigen::Index best = j;
-    double most = -1;
-    for (Eigen::Index i = j; i < n; ++i) {
-      const double v = std::abs(m(i, j).real()) + std::abs(m(i, j).imag());
-      if (v > most) {
-        most = v;
+    real_of<T> most = -1;
+    for (Eigen::Index i = j; i < rows; ++i)
+      if (measure(m(i, j)) > most) {
+        most = measure(m(i, j));
         best = i;
       }
-    }
     pivots[j] = static_cast<int>(best);
     if (m(best, j) == T(0)) continue;
     if (best != j) m.row(j).swap(m.row(best));
-    const Eigen::Index rest = n - j - 1;
-    m.col(j).tail(rest) /= m(j, j);
-    m.bottomRightCorner(rest, rest).noalias() -= m.col(j).tail(rest) * m.row(j).tail(rest);
+    const Eigen::Index below = rows - j - 1, right = cols - j - 1;
+    m.col(j).tail(below) /= m(j, j);
+    m.bottomRightCorner(below, right).noalias() -= m.col(j).tail(below) * m.row(j).tail(right);
   }
 }
 
+// The LU factorization itself (scipy.linalg.lu_factor, lax.linalg.lu) of m x n matrices:
+// a[perm] = L U with L unit lower (m x k, k = min(m, n)) and U upper (k x n) packed in one
+// m x n matrix, LAPACK's k 0-based row interchanges (row i swapped with pivots[i], in turn) and
+// the permutation of the m rows they make. A singular matrix is not an error (U has a zero on
+// its diagonal), as in LAPACK's getrf.
 std::vector<Array> lu_kernel(const std::vector<Array>& in, const Params&) {
   const Array a = in[0].contiguous();
-  check_matrix("lu", {a.shape(), a.dtype()}, true);
-  const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
+  check_matrix("lu", {a.shape(), a.dtype()}, false);
+  const int64_t m = a.shape()[a.ndim() - 2], n = a.shape().back(), k = std::min(m, n);
+  const int64_t batch = m * n ? a.size() / (m * n) : 0;
   const Shape bs = batch_of(a.shape());
   Array lu = Array::empty(a.shape(), a.dtype());
-  Array piv = Array::empty(with_last(bs, {n}), DType::Int32);
-  Array perm = Array::empty(with_last(bs, {n}), DType::Int32);
+  Array piv = Array::empty(with_last(bs, {k}), DType::Int32);
+  Array perm = Array::empty(with_last(bs, {m}), DType::Int32);
+  if (batch == 0) {  // no items: the permutations are the identity (of m rows, maybe none)
+    for (int64_t b = 0; b < shape_size(bs); ++b)
+      for (int64_t i = 0; i < m; ++i) perm.data_as<int>()[b * m + i] = static_cast<int>(i);
+    return {lu, piv, perm};
+  }
   dispatch_linalg(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    for_batch(batch, n * n * n, [&](int64_t b) {
-      int* pm = perm.data_as<int>() + b * n;
-      int* pv = piv.data_as<int>() + b * n;
-      if constexpr (Eigen::NumTraits<T>::IsComplex) {
-        Mat<T> m = MapC<T>(a.data_as<T>() + b * n * n, n, n);
-        lu_lapack_pivots(m, pv);
-        MapM<T>(lu.data_as<T>() + b * n * n, n, n) = m;
-        for (int64_t i = 0; i < n; ++i) pm[i] = static_cast<int>(i);
-        for (int64_t i = 0; i < n; ++i) std::swap(pm[i], pm[pv[i]]);
+    for_batch(batch, m * n * k, [&](int64_t b) {
+      int* pm = perm.data_as<int>() + b * m;
+      int* pv = piv.data_as<int>() + b * k;
+      if (Eigen::NumTraits<T>::IsComplex || m != n) {
+        Mat<T> f = MapC<T>(a.data_as<T>() + b * m * n, m, n);
+        lu_lapack(f, pv);
+        MapM<T>(lu.data_as<T>() + b * m * n, m, n) = f;
+        for (int64_t i = 0; i < m; ++i) pm[i] = static_cast<int>(i);
+        for (int64_t i = 0; i < k; ++i) std::swap(pm[i], pm[pv[i]]);
         return;
       }
       Eigen::PartialPivLU<Mat<T>> f(MapC<T>(a.data_as<T>() + b * n * n, n, n));
@@ -246,10 +259,13 @@ const Primitive& slogdet_p = register_linalg(
 const Primitive& lu_p = register_linalg(
     "linalg_lu", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {
-      check_matrix("lu", in[0], true);
-      const Shape b = batch_of(in[0].shape, 1);
-      return std::vector<AbstractValue>{av(in[0].shape, in[0].dtype), av(b, DType::Int32),
-                                        av(b, DType::Int32)};
+      check_matrix("lu", in[0], false);  // m x n: pivots (k = min(m, n)), a permutation of m
+      const Shape& s = in[0].shape;
+      const int64_t m = s[s.size() - 2], n = s.back();
+      const Shape b = batch_of(s);
+      return std::vector<AbstractValue>{av(s, in[0].dtype),
+                                        av(with_last(b, {std::min(m, n)}), DType::Int32),
+                                        av(with_last(b, {m}), DType::Int32)};
     },
     lu_kernel);
 const Primitive& cholesky_p = register_linalg(

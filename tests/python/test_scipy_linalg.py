@@ -276,6 +276,38 @@ def test_lu_matches_scipy(dtype, n):
             )
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (1, 4), (4, 1), (2, 3, 6), (0, 3)])
+def test_rectangular_lu_matches_scipy(dtype, shape):
+    """lu and lu_factor of m x n matrices, as SciPy's: l is m x k, u k x n (k = min(m, n)), p
+    m x m, k pivots; lax.linalg.lu's permutation has m entries; derivatives of both orders."""
+    a = rng.normal(size=shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.normal(size=shape)
+    a = a.astype(dtype)
+    t = tol(dtype) * 10
+    got = al.lu(a)
+    mats = [a] if a.ndim == 2 else list(a)
+    for i, m in enumerate(mats):
+        want = sl.lu(m)
+        for g, w in zip(got, want):
+            g = np.asarray(g) if a.ndim == 2 else np.asarray(g)[i]
+            assert g.shape == w.shape and g.dtype == w.dtype
+            np.testing.assert_allclose(g, w, rtol=t, atol=t)
+        if m.size:
+            lu0, piv0 = sl.lu_factor(m)
+            lu, piv = al.lu_factor(m)
+            np.testing.assert_array_equal(np.asarray(piv), piv0)
+            np.testing.assert_allclose(np.asarray(lu), lu0, rtol=t, atol=t)
+    packed, pivots, perm = arrax.lax.linalg.lu(a)
+    assert pivots.shape == a.shape[:-2] + (min(a.shape[-2:]),)
+    assert perm.shape == a.shape[:-1]
+    if dtype == np.float64 and a.size:
+        check_grads(lambda m: arrax.lax.linalg.lu(m)[0], (a,), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="lu_solve"):
+        al.lu_solve(al.lu_factor(np.ones((3, 4))), np.ones(3))
+
+
 def test_lu_batches_differentiates_and_lax():
     a = rng.normal(size=(3, 4, 4)) + 2 * np.eye(4)
     lu, piv = al.lu_factor(a)

@@ -125,7 +125,9 @@ KernelFn lu_kernel(const Primitive* p) {
     const Device dev = current_device();
     const Array& a = in[0];
     const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
-    if (!on_device(a.dtype())) return run_on_host(*p, in, params, dev);
+    // cuBLAS's batched LU takes square matrices: rectangular ones are factored on the host
+    if (!on_device(a.dtype()) || a.shape()[a.ndim() - 2] != n)
+      return run_on_host(*p, in, params, dev);
     Array piv = Array::empty(avals[1].shape, DType::Int32, dev);
     Array perm = Array::empty(avals[2].shape, DType::Int32, dev);
     if (batch == 0) return {Array::empty(a.shape(), a.dtype(), dev), piv, perm};

@@ -83,9 +83,9 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
 
 def lu_factor(a, overwrite_a=False, check_finite=True):
     """(lu, piv): L (unit lower, diagonal implied) and U packed in lu, and LAPACK's 0-based row
-    interchanges (row i was swapped with piv[i], in turn) with a[perm] = L U."""
+    interchanges (row i was swapped with piv[i], in turn) with a[perm] = L U; a may be m x n
+    (then piv has min(m, n) entries), as SciPy's."""
     (a,) = _inexact(a)
-    _square("lu_factor", a)
     lu_, piv, _ = _la._bind("linalg_lu", a)
     return lu_, piv
 
@@ -111,6 +111,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
         raise ValueError(f"lu_solve: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
     trans = _TRANS[trans]
     lu_, b = _inexact(lu_, b)
+    _square("lu_solve", lu_)
     vector = b.ndim == lu_.ndim - 1
     bm = b[..., None] if vector else b
     if bm.ndim < 2 or bm.shape[-2] != lu_.shape[-1]:
@@ -129,15 +130,16 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
-    """(p, l, u) with a = p @ l @ u (or (p @ l, u) with permute_l)."""
+    """(p, l, u) with a = p @ l @ u (or (p @ l, u) with permute_l); for an m x n a, p is m x m,
+    l m x k and u k x n (k = min(m, n)), as SciPy's."""
     (a,) = _inexact(a)
-    _square("lu", a)
     lu_, _, perm = _la._bind("linalg_lu", a)
-    n = a.shape[-1]
-    eye = np.eye(n, dtype=a.dtype)
-    low = np.tril(lu_, -1) + eye
-    up = np.triu(lu_)
-    # a[perm] = L U, so a = P L U with P[perm[i], i] = 1.
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    low = np.tril(lu_[..., :, :k], -1) + np.eye(m, k, dtype=a.dtype)
+    up = np.triu(lu_[..., :k, :])
+    # a[perm] = L U, so a = P L U with P[perm[i], i] = 1 (real, as SciPy's, for complex a too).
+    eye = np.eye(m, dtype=np.real(lu_).dtype)
     p = np.swapaxes(np.take(eye, perm.astype(np.int64), axis=0), -1, -2)
     return (p @ low, up) if permute_l else (p, low, up)
 
