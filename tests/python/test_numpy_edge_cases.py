@@ -48,6 +48,25 @@ CALLS = {
     "concat_positional_axis": (lambda m, f: m.concat(f, -1), (F,)),
     "median_complex": (lambda m, c: m.median(c), (C,)),
     "conj_method_of_bool": (lambda m, b: m.asarray(b).conj(), (B,)),  # the array itself
+    # reduce and accumulate of every binary ufunc: folds where NumPy has no named reduction
+    "bitwise_or_reduce": (lambda m, i: m.bitwise_or.reduce(i), (I,)),
+    "bitwise_xor_reduce_axis": (lambda m, u: m.bitwise_xor.reduce(u, axis=1), (U8,)),
+    "bitwise_and_reduce_none": (lambda m, i: m.bitwise_and.reduce(i, axis=None), (I,)),
+    "logical_xor_reduce": (lambda m, b: m.logical_xor.reduce(b, axis=0, keepdims=True), (B,)),
+    "fmax_reduce_nan": (lambda m, f: m.fmax.reduce(m.where(f > 1, m.nan, f), axis=1), (F,)),
+    "gcd_reduce_initial": (lambda m, u: m.gcd.reduce(u, axis=0, initial=12), (U8,)),
+    "logaddexp_reduce": (lambda m, f: m.logaddexp.reduce(f, axis=(0, 1)), (F,)),
+    "subtract_reduce": (lambda m, f: m.subtract.reduce(f, axis=1), (F,)),
+    "divide_reduce_ints": (lambda m, i: m.divide.reduce(i + 4, axis=0), (I,)),
+    "power_reduce": (lambda m, u: m.power.reduce(u % 3, axis=1), (U8,)),
+    "bitwise_or_reduce_empty": (lambda m, i: m.bitwise_or.reduce(i[:0], axis=0), (I,)),
+    "bitwise_and_reduce_empty": (lambda m, u: m.bitwise_and.reduce(u[:, :0], axis=1), (U8,)),
+    "maximum_accumulate": (lambda m, f: m.maximum.accumulate(f, axis=1), (F,)),
+    "minimum_accumulate": (lambda m, i: m.minimum.accumulate(i), (I,)),
+    "fmax_accumulate_nan": (lambda m, f: m.fmax.accumulate(m.where(f > 1, m.nan, f)), (F,)),
+    "bitwise_or_accumulate": (lambda m, u: m.bitwise_or.accumulate(u, axis=1), (U8,)),
+    "subtract_accumulate": (lambda m, f: m.subtract.accumulate(f, axis=1), (F,)),
+    "logical_xor_accumulate": (lambda m, b: m.logical_xor.accumulate(b), (B,)),
     "median_complex_even": (lambda m, c: m.median(c[:6].reshape(2, 3), axis=1), (C,)),
 }
 
@@ -65,6 +84,9 @@ ERRORS = {
     "ldexp_float_exponent": lambda m, i: m.ldexp(np.ones(3), 1.5),
     "vecdot_0d": lambda m, i: m.vecdot(np.ones(3), 2.0),
     "gcd_int_out_of_range": lambda m, i: m.gcd(np.ones(3, np.uint8), -1),
+    "fmax_reduce_empty": lambda m, i: m.fmax.reduce(np.ones((0, 3)), axis=0),
+    "subtract_reduce_empty": lambda m, i: m.subtract.reduce(np.ones(0)),
+    "reduce_of_unary": lambda m, i: m.negative.reduce(np.ones(3)),
 }
 
 

@@ -9,6 +9,7 @@ import numpy as onp
 from arrax import _core
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy
+from arrax.numpy._ufuncs import as_binary_ufunc
 
 __all__ = [
     "isclose",
@@ -662,6 +663,7 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
 # --- integer math, special functions, polynomials ---------------------------------------------
 
 
+@as_binary_ufunc
 def gcd(x1, x2):
     """numpy.gcd (Euclid's algorithm on whole arrays, as a while_loop)."""
     from arrax import lax as alax
@@ -684,6 +686,7 @@ def gcd(x1, x2):
     return alax.while_loop(lambda c: np.any(c[1] != 0), body, (a, b))[0]
 
 
+@as_binary_ufunc
 def lcm(x1, x2):
     """numpy.lcm."""
     np = _np()

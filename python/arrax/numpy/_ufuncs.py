@@ -16,21 +16,83 @@ _REDUCERS = {
     "logical_and": "all",
     "logical_or": "any",
 }
-_ACCUMULATORS = {"add": "cumsum", "multiply": "cumprod"}
+_ACCUMULATORS = {"add": "cumsum", "multiply": "cumprod", "maximum": "cummax", "minimum": "cummin"}
+# Other binary ufuncs that are associative and commutative: reduced by a log-depth tree of
+# pairwise calls (accumulated by lax.associative_scan); the rest fold left to right, as NumPy.
+_ASSOCIATIVE = {"bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor", "fmax", "fmin", "gcd",
+                "lcm", "logaddexp", "logaddexp2", "hypot"}  # fmt: skip
+# NumPy's identities of those ufuncs (the result of reducing nothing; bitwise_and's is all
+# bits set).
+_IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_xor": False,
+               "gcd": 0, "lcm": 1, "logaddexp": float("-inf"), "logaddexp2": float("-inf"),
+               "hypot": 0}  # fmt: skip
+
+
+def _along_last(anp, array, axis):
+    """array with the reduced axes merged last (axis None: all), and the kept shape."""
+    a = anp.asarray(array)
+    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
+    import numpy as onp
+
+    axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)
+    rest = [d for d in range(a.ndim) if d not in axes]
+    n = int(onp.prod([a.shape[d] for d in axes]))
+    kept = tuple(a.shape[d] for d in rest)
+    keep_dims = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
+    return anp.transpose(a, rest + list(axes)).reshape(kept + (n,)), keep_dims
+
+
+def _fold(self, x):
+    """self folded over x's last axis (not empty)."""
+    from arrax import lax
+    from arrax import numpy as anp
+
+    if self.__name__ in _ASSOCIATIVE:
+        while x.shape[-1] > 1:
+            n, half = x.shape[-1], x.shape[-1] // 2
+            y = self(x[..., :half], x[..., half : 2 * half])
+            x = anp.concatenate([y, x[..., 2 * half :]], axis=-1) if n % 2 else y
+        return x[..., 0]
+    first, rest = x[..., 0], anp.moveaxis(x[..., 1:], -1, 0)
+    dt = self(first, first).dtype  # (the loop's carry keeps the result dtype)
+    return lax.scan(lambda c, v: (self(c, v).astype(dt), None), first.astype(dt), rest)[0]
 
 
 def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    """ufunc.reduce: the named reduction where NumPy defines one (sum, prod, max, ...), else
+    the ufunc folded over the axes (any binary ufunc, as NumPy)."""
     from arrax import numpy as anp
 
+    if self.nin != 2 or self.nout != 1:
+        raise ValueError(f"reduce only supported for binary functions, not {self.__name__}")
     name = _REDUCERS.get(self.__name__)
-    if name is None:
-        raise NotImplementedError(f"{self.__name__}.reduce: not supported by arrax yet")
-    kwargs = {"axis": axis, "keepdims": keepdims}
-    if name in ("sum", "prod"):
-        kwargs["dtype"] = dtype
-    result = getattr(anp, name)(array, **kwargs)
-    if initial is not None:
-        result = self(result, initial)
+    if name is not None:
+        kwargs = {"axis": axis, "keepdims": keepdims}
+        if name in ("sum", "prod"):
+            kwargs["dtype"] = dtype
+        result = getattr(anp, name)(array, **kwargs)
+        if initial is not None:
+            result = self(result, initial)
+    else:
+        x, keep_dims = _along_last(anp, array, axis)
+        if dtype is not None:
+            x = x.astype(dtype)
+        if initial is not None:
+            x = anp.concatenate([anp.full(x.shape[:-1] + (1,), initial, x.dtype), x], axis=-1)
+        if x.shape[-1] == 0:
+            if self.__name__ not in _IDENTITIES:
+                raise ValueError(
+                    f"zero-size array to reduction operation {self.__name__} which has no identity"
+                )
+            dt = self(x, x).dtype
+            if self.__name__ == "bitwise_and":  # all bits set, in any integer dtype (or True)
+                result = anp.invert(anp.zeros(x.shape[:-1], dt))
+            else:
+                result = anp.full(x.shape[:-1], _IDENTITIES[self.__name__], dt)
+        else:
+            result = _fold(self, x)
+        if keepdims:
+            result = result.reshape(keep_dims)
     if out is not None:
         out[...] = result
         return out
@@ -38,12 +100,36 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
 
 
 def _accumulate(self, array, axis=0, dtype=None, out=None):
+    """ufunc.accumulate: the cumulative reduction where one exists (cumsum, cumprod, cummax,
+    cummin), else the running fold of the ufunc along the axis."""
+    from arrax import lax
     from arrax import numpy as anp
 
+    if self.nin != 2 or self.nout != 1:
+        raise ValueError(f"accumulate only supported for binary functions, not {self.__name__}")
     name = _ACCUMULATORS.get(self.__name__)
-    if name is None:
-        raise NotImplementedError(f"{self.__name__}.accumulate: not supported by arrax yet")
-    result = getattr(anp, name)(array, axis=axis, dtype=dtype)
+    a = anp.asarray(array)
+    if name in ("cumsum", "cumprod"):
+        result = getattr(anp, name)(a, axis=axis, dtype=dtype)
+    else:
+        if dtype is not None:
+            a = a.astype(dtype)
+        x = anp.moveaxis(a, axis, -1)
+        if name is not None:
+            y = getattr(lax, name)(x, x.ndim - 1)
+        elif self.__name__ in _ASSOCIATIVE or x.shape[-1] == 0:
+            y = lax.associative_scan(self, x, axis=x.ndim - 1) if x.shape[-1] else x
+        else:
+            dt = self(x[..., :1], x[..., :1]).dtype
+
+            def step(c, v):
+                c = self(c, v).astype(dt)
+                return c, c
+
+            first = x[..., 0].astype(dt)
+            _, ys = lax.scan(step, first, anp.moveaxis(x[..., 1:], -1, 0))
+            y = anp.concatenate([first[..., None], anp.moveaxis(ys, 0, -1)], axis=-1)
+        result = anp.moveaxis(y, -1, axis)
     if out is not None:
         out[...] = result
         return out
@@ -61,6 +147,17 @@ def _outer(self, a, b, **kwargs):
 ufunc.reduce = _reduce
 ufunc.accumulate = _accumulate
 ufunc.outer = _outer
+
+
+def as_binary_ufunc(fn):
+    """A Python function of two arrays given ufunc's reduce, accumulate and outer (NumPy's gcd
+    and lcm are ufuncs; arrax's are functions composed of others)."""
+    fn.nin, fn.nout = 2, 1
+    fn.reduce = lambda *args, **kwargs: _reduce(fn, *args, **kwargs)
+    fn.accumulate = lambda *args, **kwargs: _accumulate(fn, *args, **kwargs)
+    fn.outer = lambda *args, **kwargs: _outer(fn, *args, **kwargs)
+    return fn
+
 
 _ufuncs = {name: _core.get_ufunc(name) for name in _core.ufunc_names}
 globals().update(_ufuncs)
