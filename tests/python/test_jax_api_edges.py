@@ -122,3 +122,50 @@ def test_log_ndtr_series_order(order):
         jax.scipy.special.log_ndtr(x, series_order=order),
         rtol=1e-13,
     )
+
+
+@pytest.mark.parametrize(
+    "src,dst",
+    [(np.float32, np.int16), (np.float64, np.uint8), (np.int32, np.float32), (np.float16, np.uint8),
+     (np.float64, np.int32), (np.uint16, np.float64), (np.int8, np.uint8)],
+)  # fmt: skip
+def test_bitcast_convert_type_matches_jax(src, dst):
+    """Equal item sizes keep the shape; a smaller target adds a last axis of pieces (low-order
+    first), a larger one joins the last axis; the bits are JAX's either way."""
+    x = (rng.standard_normal((2, 4)) * 1000).astype(src)
+    got = np.asarray(lax.bitcast_convert_type(x, dst))
+    want = np.asarray(jax.lax.bitcast_convert_type(x, dst))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))
+    back = np.asarray(arrax.jit(lambda v: lax.bitcast_convert_type(v, src))(got))
+    np.testing.assert_array_equal(back.view(np.uint8), x.view(np.uint8))
+
+
+def test_small_lax_additions_match_jax():
+    i = np.array([0, 1, 2, 255, -1, 1 << 20, -(1 << 31)], np.int32)
+    np.testing.assert_array_equal(lax.clz(i), jax.lax.clz(i))
+    u = np.array([0, 1, 128, 255], np.uint8)
+    np.testing.assert_array_equal(lax.clz(u), jax.lax.clz(u))
+    b = rng.random((3, 5)) > 0.5
+    np.testing.assert_array_equal(lax.reduce_xor(b, (1,)), jax.lax.reduce_xor(b, (1,)))
+    n = rng.integers(0, 100, (3, 5))
+    np.testing.assert_array_equal(lax.reduce_xor(n, (0, 1)), jax.lax.reduce_xor(n, (0, 1)))
+    assert lax.broadcast_to_rank(np.ones(3), 3).shape == (1, 1, 3)
+    tree = {"a": anp.ones(2), "b": (anp.zeros(3),)}
+    assert lax.optimization_barrier(tree) is tree
+    assert lax.with_sharding_constraint(tree["a"], None) is tree["a"]
+
+
+@pytest.mark.parametrize(
+    "x,repeats,axis,length",
+    [([1, 2, 3], [1, 0, 2], None, 5), ([1, 2, 3], [1, 0, 2], None, 2), ([1, 2, 3], 2, None, 4),
+     ([[1, 2], [3, 4]], [2, 1], 0, 4), ([[1, 2], [3, 4]], [2, 1], 1, 2), ([[1, 2]], 3, None, 0)],
+)  # fmt: skip
+def test_repeat_total_repeat_length(x, repeats, axis, length):
+    """jnp.repeat's total_repeat_length: a result of that length (cut, or padded with the last
+    item), also under jit with traced counts."""
+    kw = dict(axis=axis, total_repeat_length=length)
+    want = jnp.repeat(jnp.asarray(x), jnp.asarray(repeats), **kw)
+    np.testing.assert_array_equal(anp.repeat(np.asarray(x), np.asarray(repeats), **kw), want)
+    jitted = arrax.jit(lambda a, r: anp.repeat(a, r, **kw))
+    np.testing.assert_array_equal(jitted(np.asarray(x), np.asarray(repeats)), want)

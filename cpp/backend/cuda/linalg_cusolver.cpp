@@ -108,53 +108,68 @@ Stack stack_of(const Array& a) {
   return st;
 }
 
-KernelFn qr_kernel(const Primitive* p) {
-  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
+// What the cuSOLVER kernels share: the operand's outputs checked (oa), and the host for the
+// stacks cuSOLVER does not take (other dtypes, nothing to factor) or when `available` says the
+// routine is missing; `body` runs the rest on the device.
+using SolverBody = std::vector<Array> (*)(const Array& a, const Stack& st,
+                                          const std::vector<AbstractValue>& oa,
+                                          const Params& params, const Device& dev);
+KernelFn solver_kernel(const Primitive* p, SolverBody body, bool (*available)() = nullptr) {
+  return [p, body, available](const std::vector<Array>& in,
+                              const Params& params) -> std::vector<Array> {
     const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
     const Device dev = current_device();
-    const Array& a = in[0];
-    const Stack st = stack_of(a);
-    if (!st.on_device) return run_on_host(*p, in, params, dev);
-    const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
-    const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(a.dtype(), "geqrf", "geqrf");
-    const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(a.dtype(), "orgqr", "ungqr");
-    const size_t item = a.itemsize();
-    // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
-    const Array col = transposed(a);
-    Array tau = Array::empty(Shape{batch, k}, a.dtype(), dev);
-    Array info = Array::empty(Shape{1}, DType::Int32, dev);
-    void* h = cusolver_handle(dev.index);
-    const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
-    int lw_geqrf = 0, lw_orgqr = 0;
-    auto check_rc = [](int rc, const char* what) {
-      if (rc)
-        throw ValueError(std::string("qr: ") + what + " failed (status " + std::to_string(rc) +
-                         ")");
-    };
-    check_rc(geqrf.size(h, mi, ni, col.data(), mi, &lw_geqrf), "cusolverDngeqrf_bufferSize");
-    check_rc(orgqr.size(h, mi, ki, ki, col.data(), mi, tau.data(), &lw_orgqr),
-             "cusolverDnorgqr_bufferSize");
-    Array work = Array::empty(Shape{std::max({lw_geqrf, lw_orgqr, 1})}, a.dtype(), dev);
-    const int lw = static_cast<int>(work.size());
-    Array r = Array::empty(oa[1].shape, a.dtype(), dev),
-          q = Array::empty(oa[0].shape, a.dtype(), dev);
-    for (int64_t b = 0; b < batch; ++b) {
-      char* ab = col.data() + b * m * n * item;
-      check_rc(geqrf.run(h, mi, ni, ab, mi, tau.data() + b * k * item, work.data(), lw,
-                         info.data_as<int>()),
-               "cusolverDngeqrf");
-    }
-    // R: the upper triangle of the first k rows, before orgqr overwrites the reflectors.
-    read_back(col, r, k, n, m, n, /*upper=*/true, dev.index);
-    for (int64_t b = 0; b < batch; ++b) {
-      char* ab = col.data() + b * m * n * item;
-      check_rc(orgqr.run(h, mi, ki, ki, ab, mi, tau.data() + b * k * item, work.data(), lw,
-                         info.data_as<int>()),
-               "cusolverDnorgqr");
-    }
-    read_back(col, q, m, k, m, n, /*upper=*/false, dev.index);
-    return {q, r};
+    const Stack st = stack_of(in[0]);
+    if (!st.on_device || (available && !available())) return run_on_host(*p, in, params, dev);
+    return body(in[0], st, oa, params, dev);
   };
+}
+
+KernelFn qr_kernel(const Primitive* p) {
+  return solver_kernel(
+      p,
+      [](const Array& a, const Stack& st, const std::vector<AbstractValue>& oa,
+         const Params& params, const Device& dev) -> std::vector<Array> {
+        const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
+        const auto geqrf = solver_call<GeqrfSize, GeqrfRun>(a.dtype(), "geqrf", "geqrf");
+        const auto orgqr = solver_call<OrgqrSize, OrgqrRun>(a.dtype(), "orgqr", "ungqr");
+        const size_t item = a.itemsize();
+        // The transposed copy: a^T row-major, (batch, n, m), is each matrix column-major.
+        const Array col = transposed(a);
+        Array tau = Array::empty(Shape{batch, k}, a.dtype(), dev);
+        Array info = Array::empty(Shape{1}, DType::Int32, dev);
+        void* h = cusolver_handle(dev.index);
+        const int mi = static_cast<int>(m), ni = static_cast<int>(n), ki = static_cast<int>(k);
+        int lw_geqrf = 0, lw_orgqr = 0;
+        auto check_rc = [](int rc, const char* what) {
+          if (rc)
+            throw ValueError(std::string("qr: ") + what + " failed (status " + std::to_string(rc) +
+                             ")");
+        };
+        check_rc(geqrf.size(h, mi, ni, col.data(), mi, &lw_geqrf), "cusolverDngeqrf_bufferSize");
+        check_rc(orgqr.size(h, mi, ki, ki, col.data(), mi, tau.data(), &lw_orgqr),
+                 "cusolverDnorgqr_bufferSize");
+        Array work = Array::empty(Shape{std::max({lw_geqrf, lw_orgqr, 1})}, a.dtype(), dev);
+        const int lw = static_cast<int>(work.size());
+        Array r = Array::empty(oa[1].shape, a.dtype(), dev),
+              q = Array::empty(oa[0].shape, a.dtype(), dev);
+        for (int64_t b = 0; b < batch; ++b) {
+          char* ab = col.data() + b * m * n * item;
+          check_rc(geqrf.run(h, mi, ni, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                             info.data_as<int>()),
+                   "cusolverDngeqrf");
+        }
+        // R: the upper triangle of the first k rows, before orgqr overwrites the reflectors.
+        read_back(col, r, k, n, m, n, /*upper=*/true, dev.index);
+        for (int64_t b = 0; b < batch; ++b) {
+          char* ab = col.data() + b * m * n * item;
+          check_rc(orgqr.run(h, mi, ki, ki, ab, mi, tau.data() + b * k * item, work.data(), lw,
+                             info.data_as<int>()),
+                   "cusolverDnorgqr");
+        }
+        read_back(col, q, m, k, m, n, /*upper=*/false, dev.index);
+        return {q, r};
+      });
 }
 
 // x[t] = NaN (both parts for a complex x) where info[t / per] != 0 (the matrix of item t did
@@ -186,85 +201,85 @@ void nan_where_failed(const Array& x, const Array& info, int64_t per, int dev) {
 }
 
 KernelFn eigh_kernel(const Primitive* p) {
-  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
-    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
-    const Device dev = current_device();
-    const Array& a = in[0];
-    const Stack st = stack_of(a);
-    if (!st.on_device) return run_on_host(*p, in, params, dev);
-    const int64_t n = st.n, batch = st.batch;
-    const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype(), "syevd", "heevd");
-    const size_t item = a.itemsize();
-    const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
-    // A real symmetric matrix is its own transpose: row-major lower = column-major upper
-    // (CUBLAS_FILL_MODE_UPPER = 1), and the reverse. A Hermitian one read column-major is its
-    // conjugate, so it is transposed first, and its triangles keep their names.
-    const bool cplx = is_complex(a.dtype());
-    const int fill = upper != cplx ? 0 : 1, jobz_vector = 1;
-    Array col = cplx ? transposed(a) : a.contiguous(true);  // overwritten by the eigenvectors
-    Array w = Array::empty(oa[0].shape, oa[0].dtype, dev);
-    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
-    void* h = cusolver_handle(dev.index);
-    const int ni = static_cast<int>(n);
-    int lwork = 0;
-    if (int rc = syevd.size(h, jobz_vector, fill, ni, col.data(), ni, w.data(), &lwork))
-      throw ValueError("eigh: cusolverDnsyevd_bufferSize failed (status " + std::to_string(rc) +
-                       ")");
-    Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
-    for (int64_t b = 0; b < batch; ++b)
-      if (int rc = syevd.run(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
-                             w.data() + b * n * w.itemsize(), work.data(),
-                             static_cast<int>(work.size()), info.data_as<int>() + b))
-        throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
-    Array v = transposed(col);  // the eigenvectors are col's columns
-    nan_where_failed(w, info, n, dev.index);
-    nan_where_failed(v, info, n * n, dev.index);
-    return {w, v};
-  };
+  return solver_kernel(
+      p,
+      [](const Array& a, const Stack& st, const std::vector<AbstractValue>& oa,
+         const Params& params, const Device& dev) -> std::vector<Array> {
+        const int64_t n = st.n, batch = st.batch;
+        const auto syevd = solver_call<SyevdSize, SyevdRun>(a.dtype(), "syevd", "heevd");
+        const size_t item = a.itemsize();
+        const bool upper = params.has("UPLO") && params.get<std::string>("UPLO") == "U";
+        // A real symmetric matrix is its own transpose: row-major lower = column-major upper
+        // (CUBLAS_FILL_MODE_UPPER = 1), and the reverse. A Hermitian one read column-major is its
+        // conjugate, so it is transposed first, and its triangles keep their names.
+        const bool cplx = is_complex(a.dtype());
+        const int fill = upper != cplx ? 0 : 1, jobz_vector = 1;
+        Array col = cplx ? transposed(a) : a.contiguous(true);  // overwritten by the eigenvectors
+        Array w = Array::empty(oa[0].shape, oa[0].dtype, dev);
+        Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+        void* h = cusolver_handle(dev.index);
+        const int ni = static_cast<int>(n);
+        int lwork = 0;
+        if (int rc = syevd.size(h, jobz_vector, fill, ni, col.data(), ni, w.data(), &lwork))
+          throw ValueError("eigh: cusolverDnsyevd_bufferSize failed (status " + std::to_string(rc) +
+                           ")");
+        Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
+        for (int64_t b = 0; b < batch; ++b)
+          if (int rc = syevd.run(h, jobz_vector, fill, ni, col.data() + b * n * n * item, ni,
+                                 w.data() + b * n * w.itemsize(), work.data(),
+                                 static_cast<int>(work.size()), info.data_as<int>() + b))
+            throw ValueError("eigh: cusolverDnsyevd failed (status " + std::to_string(rc) + ")");
+        Array v = transposed(col);  // the eigenvectors are col's columns
+        nan_where_failed(w, info, n, dev.index);
+        nan_where_failed(v, info, n * n, dev.index);
+        return {w, v};
+      });
 }
 
 KernelFn svd_kernel(const Primitive* p) {
-  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
-    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
-    const Device dev = current_device();
-    const Array& a = in[0];
-    const Stack st = stack_of(a);
-    if (!st.on_device) return run_on_host(*p, in, params, dev);
-    const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
-    const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype(), "gesvd", "gesvd");
-    const size_t item = a.itemsize();
-    // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
-    // column-major, whose U is our V and whose V^T is our U^T: the buffers cuSOLVER writes are
-    // then vh and u row-major as they are. A tall one is transposed first, and its U and V^T
-    // transposed back.
-    const bool wide = n >= m;
-    const int64_t rows = wide ? n : m, cols = wide ? m : n;  // the column-major matrix
-    Array col = wide ? a.contiguous(true) : transposed(a);
-    Array s = Array::empty(oa[1].shape, oa[1].dtype, dev);
-    Array cu = Array::empty(wide ? oa[2].shape : with_last_two(oa[0].shape, k, m), a.dtype(), dev);
-    Array cvt = Array::empty(wide ? oa[0].shape : with_last_two(oa[2].shape, n, k), a.dtype(), dev);
-    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
-    void* h = cusolver_handle(dev.index);
-    const int ri = static_cast<int>(rows), ci = static_cast<int>(cols), ki = static_cast<int>(k);
-    int lwork = 0;
-    if (int rc = gesvd.size(h, ri, ci, &lwork))
-      throw ValueError("svd: cusolverDngesvd_bufferSize failed (status " + std::to_string(rc) +
-                       ")");
-    Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
-    // (the unconverged superdiagonal, written when a matrix fails)
-    Array rwork = Array::empty(Shape{std::max<int64_t>(k, 1)}, s.dtype(), dev);
-    for (int64_t b = 0; b < batch; ++b)
-      if (int rc = gesvd.run(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
-                             s.data() + b * k * s.itemsize(), cu.data() + b * rows * k * item, ri,
-                             cvt.data() + b * k * cols * item, ki, work.data(),
-                             static_cast<int>(work.size()), rwork.data(), info.data_as<int>() + b))
-        throw ValueError("svd: cusolverDngesvd failed (status " + std::to_string(rc) + ")");
-    Array u = wide ? cvt : transposed(cu), vh = wide ? cu : transposed(cvt);
-    nan_where_failed(u, info, m * k, dev.index);
-    nan_where_failed(s, info, k, dev.index);
-    nan_where_failed(vh, info, k * n, dev.index);
-    return {u, s, vh};
-  };
+  return solver_kernel(
+      p,
+      [](const Array& a, const Stack& st, const std::vector<AbstractValue>& oa,
+         const Params& params, const Device& dev) -> std::vector<Array> {
+        const int64_t m = st.m, n = st.n, k = st.k, batch = st.batch;
+        const auto gesvd = solver_call<GesvdSize, GesvdRun>(a.dtype(), "gesvd", "gesvd");
+        const size_t item = a.itemsize();
+        // cuSOLVER's gesvd needs rows >= columns. A wide row-major matrix is its tall transpose
+        // column-major, whose U is our V and whose V^T is our U^T: the buffers cuSOLVER writes are
+        // then vh and u row-major as they are. A tall one is transposed first, and its U and V^T
+        // transposed back.
+        const bool wide = n >= m;
+        const int64_t rows = wide ? n : m, cols = wide ? m : n;  // the column-major matrix
+        Array col = wide ? a.contiguous(true) : transposed(a);
+        Array s = Array::empty(oa[1].shape, oa[1].dtype, dev);
+        Array cu =
+            Array::empty(wide ? oa[2].shape : with_last_two(oa[0].shape, k, m), a.dtype(), dev);
+        Array cvt =
+            Array::empty(wide ? oa[0].shape : with_last_two(oa[2].shape, n, k), a.dtype(), dev);
+        Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+        void* h = cusolver_handle(dev.index);
+        const int ri = static_cast<int>(rows), ci = static_cast<int>(cols),
+                  ki = static_cast<int>(k);
+        int lwork = 0;
+        if (int rc = gesvd.size(h, ri, ci, &lwork))
+          throw ValueError("svd: cusolverDngesvd_bufferSize failed (status " + std::to_string(rc) +
+                           ")");
+        Array work = Array::empty(Shape{std::max(lwork, 1)}, a.dtype(), dev);
+        // (the unconverged superdiagonal, written when a matrix fails)
+        Array rwork = Array::empty(Shape{std::max<int64_t>(k, 1)}, s.dtype(), dev);
+        for (int64_t b = 0; b < batch; ++b)
+          if (int rc =
+                  gesvd.run(h, 'S', 'S', ri, ci, col.data() + b * m * n * item, ri,
+                            s.data() + b * k * s.itemsize(), cu.data() + b * rows * k * item, ri,
+                            cvt.data() + b * k * cols * item, ki, work.data(),
+                            static_cast<int>(work.size()), rwork.data(), info.data_as<int>() + b))
+            throw ValueError("svd: cusolverDngesvd failed (status " + std::to_string(rc) + ")");
+        Array u = wide ? cvt : transposed(cu), vh = wide ? cu : transposed(cvt);
+        nan_where_failed(u, info, m * k, dev.index);
+        nan_where_failed(s, info, k, dev.index);
+        nan_where_failed(vh, info, k * n, dev.index);
+        return {u, s, vh};
+      });
 }
 
 // cusolverDnXgeev (cuSOLVER 11.7, CUDA 12.6, and later) and its workspace query; the enums
@@ -332,53 +347,54 @@ std::string eig_vectors_source(DType real) {
 // only. Its results are LAPACK's (NumPy's): each eigenvector of unit norm with its largest
 // component real. A matrix whose QR iteration fails gets NaN results, as eigh's.
 KernelFn eig_kernel(const Primitive* p) {
-  return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
-    const std::vector<AbstractValue> oa = p->abstract_eval(avals_of(in), params);
-    const Device dev = current_device();
-    const Array& a = in[0];
-    const Stack st = stack_of(a);
-    const Xgeev* x = xgeev();
-    if (!st.on_device || !x) return run_on_host(*p, in, params, dev);
-    const int64_t n = st.n, batch = st.batch;
-    const DType dt = a.dtype(), cdt = oa[0].dtype;
-    const int ta = cuda_data_type(dt), tw = cuda_data_type(cdt);
-    const int novector = 0, vector = 1;
-    Array col = transposed(a);  // each matrix column-major, overwritten
-    Array w = Array::empty(oa[0].shape, cdt, dev);
-    Array vr = Array::empty(a.shape(), dt, dev);  // each matrix's eigenvectors as columns
-    Array info = Array::empty(Shape{batch}, DType::Int32, dev);
-    void* h = cusolver_handle(dev.index);
-    size_t device_bytes = 0, host_bytes = 0;
-    if (int rc = x->size(h, x->params, novector, vector, n, ta, col.data(), n, tw, w.data(), ta,
-                         nullptr, 1, ta, vr.data(), n, ta, &device_bytes, &host_bytes))
-      throw ValueError("eig: cusolverDnXgeev_bufferSize failed (status " + std::to_string(rc) +
-                       ")");
-    Array device_work = Array::empty(Shape{static_cast<int64_t>(std::max<size_t>(device_bytes, 1))},
-                                     DType::UInt8, dev);
-    std::vector<char> host_work(std::max<size_t>(host_bytes, 1));
-    const size_t item = a.itemsize(), witem = w.itemsize();
-    for (int64_t b = 0; b < batch; ++b)
-      if (int rc = x->run(h, x->params, novector, vector, n, ta, col.data() + b * n * n * item, n,
-                          tw, w.data() + b * n * witem, ta, nullptr, 1, ta,
-                          vr.data() + b * n * n * item, n, ta, device_work.data(), device_bytes,
-                          host_work.data(), host_bytes, info.data_as<int>() + b))
-        throw ValueError("eig: cusolverDnXgeev failed (status " + std::to_string(rc) + ")");
-    synchronize(dev.index);  // the host workspace is freed on return
-    Array v;
-    if (is_complex(dt)) {
-      v = transposed(vr);
-    } else {
-      v = Array::empty(oa[1].shape, cdt, dev);
-      KernelHandle k = kernel_for(std::string(1, static_cast<char>(dt)), "ax_eig_vectors",
-                                  dev.index, [&] { return eig_vectors_source(dt); });
-      launch_kernel(k, dev.index, grid_for(v.size(), 256, dev.index), 256,
-                    {reinterpret_cast<long long>(vr.data()), reinterpret_cast<long long>(w.data()),
-                     reinterpret_cast<long long>(v.data()), v.size(), n});
-    }
-    nan_where_failed(w, info, n, dev.index);
-    nan_where_failed(v, info, n * n, dev.index);
-    return {w, v};
-  };
+  auto available = [] { return xgeev() != nullptr; };
+  return solver_kernel(
+      p,
+      [](const Array& a, const Stack& st, const std::vector<AbstractValue>& oa, const Params&,
+         const Device& dev) -> std::vector<Array> {
+        const Xgeev* x = xgeev();
+        const int64_t n = st.n, batch = st.batch;
+        const DType dt = a.dtype(), cdt = oa[0].dtype;
+        const int ta = cuda_data_type(dt), tw = cuda_data_type(cdt);
+        const int novector = 0, vector = 1;
+        Array col = transposed(a);  // each matrix column-major, overwritten
+        Array w = Array::empty(oa[0].shape, cdt, dev);
+        Array vr = Array::empty(a.shape(), dt, dev);  // each matrix's eigenvectors as columns
+        Array info = Array::empty(Shape{batch}, DType::Int32, dev);
+        void* h = cusolver_handle(dev.index);
+        size_t device_bytes = 0, host_bytes = 0;
+        if (int rc = x->size(h, x->params, novector, vector, n, ta, col.data(), n, tw, w.data(), ta,
+                             nullptr, 1, ta, vr.data(), n, ta, &device_bytes, &host_bytes))
+          throw ValueError("eig: cusolverDnXgeev_bufferSize failed (status " + std::to_string(rc) +
+                           ")");
+        Array device_work = Array::empty(
+            Shape{static_cast<int64_t>(std::max<size_t>(device_bytes, 1))}, DType::UInt8, dev);
+        std::vector<char> host_work(std::max<size_t>(host_bytes, 1));
+        const size_t item = a.itemsize(), witem = w.itemsize();
+        for (int64_t b = 0; b < batch; ++b)
+          if (int rc = x->run(h, x->params, novector, vector, n, ta, col.data() + b * n * n * item,
+                              n, tw, w.data() + b * n * witem, ta, nullptr, 1, ta,
+                              vr.data() + b * n * n * item, n, ta, device_work.data(), device_bytes,
+                              host_work.data(), host_bytes, info.data_as<int>() + b))
+            throw ValueError("eig: cusolverDnXgeev failed (status " + std::to_string(rc) + ")");
+        synchronize(dev.index);  // the host workspace is freed on return
+        Array v;
+        if (is_complex(dt)) {
+          v = transposed(vr);
+        } else {
+          v = Array::empty(oa[1].shape, cdt, dev);
+          KernelHandle k = kernel_for(std::string(1, static_cast<char>(dt)), "ax_eig_vectors",
+                                      dev.index, [&] { return eig_vectors_source(dt); });
+          launch_kernel(
+              k, dev.index, grid_for(v.size(), 256, dev.index), 256,
+              {reinterpret_cast<long long>(vr.data()), reinterpret_cast<long long>(w.data()),
+               reinterpret_cast<long long>(v.data()), v.size(), n});
+        }
+        nan_where_failed(w, info, n, dev.index);
+        nan_where_failed(v, info, n * n, dev.index);
+        return {w, v};
+      },
+      available);
 }
 
 }  // namespace

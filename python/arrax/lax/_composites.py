@@ -33,6 +33,12 @@ __all__ = [
     "reduce",
     "associative_scan",
     "Precision",
+    "bitcast_convert_type",
+    "clz",
+    "reduce_xor",
+    "broadcast_to_rank",
+    "optimization_barrier",
+    "with_sharding_constraint",
 ]
 
 
@@ -304,3 +310,79 @@ def betainc(a, b, x):
     from arrax.scipy._incomplete import betainc
 
     return betainc(a, b, x)
+
+
+def bitcast_convert_type(operand, new_dtype):
+    """jax.lax.bitcast_convert_type: operand's bits read as new_dtype. Between dtypes of one item
+    size the shape stays; to a smaller one each item becomes a new last axis of its pieces (the
+    low-order piece first, as XLA on little-endian machines); from a smaller one the last axis,
+    which must hold exactly that many pieces, is joined."""
+    from arrax.lax import _ops
+
+    np = _np()
+    x = np.asarray(operand)
+    new = _onp.dtype(new_dtype)
+    a, b = x.dtype.itemsize, new.itemsize
+    if a == b:
+        return _ops.bind1("bitcast_convert_type", x, new_dtype=new)
+    if x.dtype.kind == "b" or new.kind == "b" or x.dtype.kind == "c" or new.kind == "c":
+        raise TypeError(f"bitcast_convert_type: cannot reinterpret {x.dtype} as {new} (bool and "
+                        "complex take equal item sizes only)")  # fmt: skip
+    ua, ub = _onp.dtype(f"u{a}"), _onp.dtype(f"u{b}")
+    u = bitcast_convert_type(x, ua)
+    if a > b:  # split each item into a // b pieces
+        mask = ua.type((1 << (8 * b)) - 1)
+        pieces = [((u >> ua.type(8 * b * i)) & mask).astype(ub) for i in range(a // b)]
+        return bitcast_convert_type(np.stack(pieces, axis=-1), new)
+    if x.ndim == 0 or x.shape[-1] != b // a:
+        raise TypeError(f"bitcast_convert_type: {x.dtype} to {new} needs a last axis of {b // a} "
+                        f"items, got shape {x.shape}")  # fmt: skip
+    joined = u[..., 0].astype(ub)
+    for i in range(1, b // a):
+        joined = joined | (u[..., i].astype(ub) << ub.type(8 * a * i))
+    return bitcast_convert_type(joined, new)
+
+
+def clz(x):
+    """The number of leading zero bits of each integer (of its bits as an unsigned integer)."""
+    np = _np()
+    x = np.asarray(x)
+    if x.dtype.kind not in "iu":
+        raise TypeError(f"clz: integers only, got {x.dtype}")
+    width = 8 * x.dtype.itemsize
+    u = x.astype(_onp.dtype(f"u{x.dtype.itemsize}"))
+    length = np.zeros(x.shape, _onp.int32)  # the bit length, found by halving
+    shift = width // 2
+    while shift:
+        high = u >> u.dtype.type(shift)
+        found = high != 0
+        length = length + np.where(found, shift, 0)
+        u = np.where(found, high, u)
+        shift //= 2
+    length = length + (u != 0)
+    return (width - length).astype(x.dtype)
+
+
+def reduce_xor(operand, axes):
+    """The bitwise (bool: logical) xor of operand over axes."""
+    np = _np()
+    return np.bitwise_xor.reduce(np.asarray(operand), axis=tuple(int(a) for a in axes))
+
+
+def broadcast_to_rank(x, rank):
+    """x with leading axes of size 1 added up to `rank` axes."""
+    np = _np()
+    x = np.asarray(x)
+    return x.reshape((1,) * max(rank - x.ndim, 0) + x.shape)
+
+
+def optimization_barrier(operand):
+    """jax.lax.optimization_barrier: its operand (a pytree), unchanged. In JAX it is a hint that
+    keeps XLA from moving work across it; arrax's jit takes no such hint (values are the same)."""
+    return operand
+
+
+def with_sharding_constraint(x, shardings):
+    """jax.lax.with_sharding_constraint: x unchanged (arrax runs each computation on one
+    device)."""
+    return x

@@ -114,11 +114,31 @@ def tile(A, reps):
     return _positions(lambda p: onp.tile(p, reps), [A])
 
 
-def repeat(a, repeats, axis=None):
-    """numpy.repeat (the repeat counts must be known: they set the result's shape)."""
+def repeat(a, repeats, axis=None, *, total_repeat_length=None):
+    """numpy.repeat (the repeat counts must be known: they set the result's shape), or with
+    JAX's total_repeat_length (counts may be traced) a result of that length: cut short, or
+    padded with the last item."""
+    if total_repeat_length is not None:
+        return _repeat_to_length(_arr(a), repeats, axis, int(total_repeat_length))
     if isinstance(repeats, _core.ndarray):
         repeats = onp.asarray(repeats)
     return _positions(lambda p: onp.repeat(p, repeats, axis), [a])
+
+
+def _repeat_to_length(a, repeats, axis, length):
+    """Item i of the result is the item whose run of repeats covers i (the cumulative counts
+    searched), the last item past the runs' end."""
+    from arrax import numpy as np
+
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    axis = onp.lib.array_utils.normalize_axis_index(axis, a.ndim)
+    n = a.shape[axis]
+    if n == 0 or length == 0:
+        return np.take(a, np.zeros((0,), onp.int64), axis=axis)
+    ends = np.cumsum(np.broadcast_to(_arr(repeats).astype(onp.int64), (n,)))
+    idx = np.searchsorted(ends, np.arange(length), side="right")
+    return np.take(a, np.minimum(idx, n - 1), axis=axis)
 
 
 def split(ary, indices_or_sections, axis=0):
