@@ -319,11 +319,8 @@ def _split_aux(fun):
     return f
 
 
-def _vjp_core(fun, primals, has_aux, what="vjp"):
-    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
-    p_leaves = _leaves_as_arrays(p_leaves)
-    out_tree = []
-    aux_box = []
+def _collect_aux(fun, has_aux, aux_box):
+    """fun's output alone; with has_aux, fun returns (output, aux) and aux goes into aux_box."""
 
     def f(*args):
         out = fun(*args)
@@ -334,6 +331,15 @@ def _vjp_core(fun, primals, has_aux, what="vjp"):
             aux_box.append(aux)
         return out
 
+    return f
+
+
+def _vjp_core(fun, primals, has_aux, what="vjp"):
+    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    p_leaves = _leaves_as_arrays(p_leaves)
+    out_tree = []
+    aux_box = []
+    f = _collect_aux(fun, has_aux, aux_box)
     outs, graph, diff = linearize_flat(
         _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, what)
     )
@@ -377,20 +383,26 @@ def vjp(fun, *primals, has_aux=False, _what="vjp"):
     return out, vjp_fun
 
 
-def linearize(fun, *primals):
-    """Like ``jax.linearize``: (fun(*primals), f_jvp) where f_jvp(*tangents) evaluates the
-    linear graph recorded once."""
+def linearize(fun, *primals, has_aux=False):
+    """Like ``jax.linearize``: (fun(*primals), f_jvp[, aux]) where f_jvp(*tangents) evaluates
+    the linear graph recorded once; with has_aux, fun returns (output, aux) and aux comes back
+    as primal values."""
     p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
     p_leaves = _leaves_as_arrays(p_leaves)
     out_tree = []
-    outs, graph, diff = linearize_flat(_flatten_fun(fun, p_tree, out_tree), p_leaves)
+    aux_box = []
+    f = _collect_aux(fun, has_aux, aux_box)
+    outs, graph, diff = linearize_flat(
+        _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, "linearize")
+    )
 
     def f_jvp(*tangents):
         t_leaves = tree_util.tree_leaves(tuple(tangents))
         ts = [asarray(t) for t, d in zip(t_leaves, diff) if d]
         return tree_util.tree_unflatten(out_tree[0], graph.eval(*ts))
 
-    return tree_util.tree_unflatten(out_tree[0], outs), f_jvp
+    out = tree_util.tree_unflatten(out_tree[0], outs)
+    return (out, f_jvp, aux_box[0]) if has_aux else (out, f_jvp)
 
 
 def _argnums_tuple(argnums):

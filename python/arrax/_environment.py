@@ -55,6 +55,14 @@ def named_scope(name):
     yield
 
 
+def named_call(fun, *, name=None):
+    """jax.named_call: fun itself, under a name for profilers; arrax's graphs do not record
+    names, so the call runs unchanged."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"named_call: the name must be a string, got {type(name).__name__}")
+    return fun
+
+
 @contextlib.contextmanager
 def ensure_compile_time_eval():
     """jax.ensure_compile_time_eval: arrax computes concrete values eagerly inside jit'd

@@ -169,3 +169,21 @@ def test_repeat_total_repeat_length(x, repeats, axis, length):
     np.testing.assert_array_equal(anp.repeat(np.asarray(x), np.asarray(repeats), **kw), want)
     jitted = arrax.jit(lambda a, r: anp.repeat(a, r, **kw))
     np.testing.assert_array_equal(jitted(np.asarray(x), np.asarray(repeats)), want)
+
+
+def test_linearize_has_aux_and_named_call():
+    def f(x):
+        return anp.sin(x) * 2.0, {"norm": anp.sum(x * x)}
+
+    x = np.array([0.3, -1.2, 2.0])
+    out, f_jvp, aux = arrax.linearize(f, x, has_aux=True)
+    jout, jf_jvp, jaux = jax.linearize(lambda v: (jnp.sin(v) * 2.0, {"norm": jnp.sum(v * v)}), x,
+                                       has_aux=True)  # fmt: skip
+    same(out, jout)
+    same(aux["norm"], jaux["norm"])
+    t = np.array([1.0, 0.5, -2.0])
+    same(f_jvp(t), jf_jvp(t))
+    with pytest.raises(TypeError, match="has_aux"):
+        arrax.linearize(lambda v: v, x, has_aux=True)
+    g = arrax.named_call(lambda v: v + 1, name="plus_one")
+    same(arrax.jit(g)(x), x + 1)
