@@ -187,3 +187,20 @@ def test_linearize_has_aux_and_named_call():
         arrax.linearize(lambda v: v, x, has_aux=True)
     g = arrax.named_call(lambda v: v + 1, name="plus_one")
     same(arrax.jit(g)(x), x + 1)
+
+
+@pytest.mark.parametrize("size,fill", [(6, -1), (2, None), (3, None), (1, 9)])
+@pytest.mark.parametrize(
+    "x",
+    [np.array([[3, 1, 3], [2, 1, 5]]), np.array([2.0, np.nan, 1.0, np.nan, 2.0]), np.array([7])],
+)
+def test_unique_with_size_returns_everything_jax_does(x, size, fill):
+    """unique(size=) with return_index/inverse/counts, eagerly and under jit: the first `size`
+    values padded with fill_value, first indices padded with the first one's, the inverse in
+    x's shape, counts padded with 0 (JAX's results)."""
+    kw = dict(return_index=True, return_inverse=True, return_counts=True, size=size,
+              fill_value=fill)  # fmt: skip
+    want = jnp.unique(jnp.asarray(x), **kw)
+    for got in (anp.unique(x, **kw), arrax.jit(lambda v: anp.unique(v, **kw))(x)):
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(w))

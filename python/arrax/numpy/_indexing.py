@@ -417,8 +417,10 @@ def unique(
     fill_value=None,
     sorted=True,
 ):
-    """numpy.unique. With size= (and no axis) it traces: the first ``size`` unique values,
-    padded with fill_value (default: the smallest value)."""
+    """numpy.unique. With size= (and no axis) it traces, as JAX's: the first ``size`` unique
+    values, padded with fill_value (default: the smallest value); their first indices (padded
+    with the first one's), the inverse in a's shape (group numbers, which may reach past size),
+    and the counts (padded with 0)."""
     a = _arr(ar)
     if size is None or axis is not None:
         _concrete("unique", a)
@@ -426,17 +428,32 @@ def unique(
             onp.asarray(a), return_index, return_inverse, return_counts, axis, equal_nan=equal_nan
         )
         return from_numpy(r)
-    if return_index or return_inverse or return_counts:
-        raise NotImplementedError("unique: with size=, only the values are returned")
     np = _np()
-    s = sort(a.reshape(-1))
+    flat = a.reshape(-1)
+    perm = argsort(flat)  # stable: each group's first position is its first occurrence
+    s = flat[perm]
     n = s.shape[0]
     first = np.concatenate([np.ones(1, bool), s[1:] != s[:-1]]) if n else np.ones(0, bool)
     if equal_nan and s.dtype.kind in "fc" and n:
         first = first & ~(np.isnan(s) & np.concatenate([np.zeros(1, bool), np.isnan(s[:-1])]))
-    slot = np.where(first, np.cumsum(first.astype(onp.int64)) - 1, size)
+    group = np.cumsum(first.astype(onp.int64)) - 1  # each sorted item's unique value
+    # Results are scattered into size + 1 slots, the last one taking what does not fit (a
+    # repeat, or a value past the first `size`), then cut to size.
+    slot = np.where(first & (group < size), group, size)
     fill = s[0] if fill_value is None and n else (0 if fill_value is None else fill_value)
-    return np.full((size,), fill, s.dtype).at[slot].set(s) if n else np.full((size,), fill, s.dtype)
+    values = np.full((size + 1,), fill, s.dtype)
+    out = [(values.at[slot].set(s) if n else values)[:size]]
+    if return_index:
+        index = np.zeros((size + 1,), onp.int64)
+        index = (index.at[slot].set(perm) if n else index)[:size]
+        out.append(np.where(np.arange(size) < group[-1] + 1, index, index[0]) if n else index)
+    if return_inverse:
+        inverse = np.zeros((n,), onp.int64).at[perm].set(group) if n else np.zeros(0, onp.int64)
+        out.append(inverse.reshape(a.shape))
+    if return_counts:
+        counts = np.zeros((size + 1,), onp.int64)
+        out.append((counts.at[np.minimum(group, size)].add(1) if n else counts)[:size])
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def bincount(x, weights=None, minlength=0, *, length=None):
