@@ -140,15 +140,27 @@ def take_flat(x, positions):
     return lax.bind1("take", flat, lax.convert_element_type(positions, onp.int64))
 
 
-def flat_positions(x, key):
+def flat_positions(x, key, oob="clip"):
     """The flat (C-order) positions of the elements ``x[key]`` selects, in the layout NumPy's
-    indexing gives them: an int64 array (concrete when the key is)."""
+    indexing gives them: an int64 array (concrete when the key is). Concrete indices out of
+    bounds raise IndexError, as NumPy's; traced ones are clamped to each axis (oob="clip", as
+    JAX's gathers) or, with oob="drop", given the position x.size, which scatters drop."""
     items = key if isinstance(key, tuple) else (key,)
     if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
         # Concrete indices: NumPy itself says which elements, applied to their positions.
         positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
         return _core.asarray(onp.ascontiguousarray(positions), None, None)
-    return _traced_positions(x, items)
+    return _traced_positions(x, items, oob)
+
+
+def _at_positions(x, key, oob):
+    """flat_positions with JAX's rules for ``x.at[key]``, concrete indices included: an index
+    outside its axis is clamped (oob="clip") or its update dropped (oob="drop"), never
+    raising and never reaching into another row (a flat position past a row's end would)."""
+    try:
+        return flat_positions(x, key, oob)
+    except IndexError:
+        return _traced_positions(x, key if isinstance(key, tuple) else (key,), oob)
 
 
 def getitem(x, key):
@@ -158,16 +170,18 @@ def getitem(x, key):
     return take_flat(x, flat_positions(x, key))
 
 
-def _traced_positions(x, items):
+def _traced_positions(x, items, oob="clip"):
     """flat_positions for keys with traced integer arrays: integer arrays (and ints) broadcast
     together; slices keep their dimensions; the broadcast dimensions go where NumPy puts them
-    (in place when the integer indices are adjacent, else first)."""
+    (in place when the integer indices are adjacent, else first). Each axis's indices out of
+    bounds are clamped to it (oob="clip") or make the position x.size (oob="drop")."""
     from arrax import numpy as np
 
     if any(k is None for k in items):
         raise IndexError("indexing with traced integer arrays does not take None (newaxis)")
     expanded = _expand_ellipsis(items, x.ndim)
     adv, ranges = {}, {}
+    valid = None  # (oob="drop") where every axis's index is in bounds
     for d, k in enumerate(expanded):
         n = x.shape[d]
         if isinstance(k, slice):
@@ -180,7 +194,13 @@ def _traced_positions(x, items):
                 "shape depends on its values; use arrax.numpy.where instead)"
             )
         a = a.astype(onp.int64)
-        adv[d] = np.where(a < 0, a + n, a)
+        a = np.where(a < 0, a + n, a)
+        if oob == "clip":
+            a = np.clip(a, 0, max(n - 1, 0))
+        else:
+            in_bounds = (a >= 0) & (a < n)
+            valid = in_bounds if valid is None else valid & in_bounds
+        adv[d] = a
     dims = sorted(adv)
     bshape = np.broadcast_shapes(*[tuple(adv[d].shape) for d in dims])
     adjacent = dims == list(range(dims[0], dims[-1] + 1))
@@ -205,18 +225,24 @@ def _traced_positions(x, items):
             pos = before.index(d) if d in before else b0 + len(bshape) + after.index(d)
             index = lax.broadcasted_iota(onp.int64, out_shape, pos) * r.step + r.start
         flat = flat + index * int(strides[d])
+    if valid is not None:
+        v = np.broadcast_to(valid, bshape)
+        v = lax.broadcast_in_dim(v, out_shape, tuple(range(b0, b0 + len(bshape))))
+        flat = np.where(v, flat, x.size)
     return flat
 
 
 _SCATTER_MODES = ("set", "add", "mul", "min", "max")
 
 
-def scatter(x, key, values, mode):
+def scatter(x, key, values, mode, oob=None):
     """x with the elements x[key] replaced by (set), or combined with (add, mul, min, max),
-    ``values`` broadcast to x[key]'s shape: JAX's ``x.at[key].set(values)`` and friends."""
+    ``values`` broadcast to x[key]'s shape: NumPy's functionalized ``x[key] = values``, or
+    with `oob` JAX's ``x.at[key].set(values)`` and friends, whose out-of-bounds updates are
+    dropped (oob="drop") or clamped (oob="clip")."""
     from arrax import numpy as np
 
-    positions = flat_positions(x, key)
+    positions = flat_positions(x, key, "drop") if oob is None else _at_positions(x, key, oob)
     v = _as_array(values, x.dtype)
     if v.shape != positions.shape:
         v = np.broadcast_to(v, positions.shape)
@@ -232,6 +258,25 @@ def scatter(x, key, values, mode):
     return lax.reshape(out, x.shape)
 
 
+def _at_mode(mode):
+    """JAX's index mode names (or a GatherScatterMode's), as "clip", "fill" or None."""
+    name = getattr(mode, "name", mode)
+    name = None if name is None else str(name).lower()
+    if name not in (None, "clip", "fill", "drop", "promise_in_bounds", "fill_or_drop"):
+        raise ValueError(f"at: unknown index mode {mode!r}")
+    return {"drop": "fill", "fill_or_drop": "fill", "promise_in_bounds": None}.get(name, name)
+
+
+def _fill_default(dtype):
+    """JAX's fill value for gathers out of bounds."""
+    dt = onp.dtype(dtype)
+    if dt.kind in "fc":
+        return onp.nan
+    if dt.kind == "b":
+        return True
+    return onp.iinfo(dt).min if dt.kind == "i" else onp.iinfo(dt).max
+
+
 class _IndexUpdateRef:
     """``x.at[key]``: functional updates of the elements x[key] (JAX's ``.at``)."""
 
@@ -240,40 +285,59 @@ class _IndexUpdateRef:
     def __init__(self, x, key):
         self.x, self.key = x, key
 
-    def get(self, **_):
-        return take_flat(self.x, flat_positions(self.x, self.key))
-
-    def set(self, values, **_):
-        return scatter(self.x, self.key, values, "set")
-
-    def add(self, values, **_):
-        return scatter(self.x, self.key, values, "add")
-
-    def subtract(self, values, **_):
+    def get(self, *, mode=None, fill_value=None, **_):
+        """x[key] with JAX's gather modes: indices clamped into bounds (the default, "clip",
+        "promise_in_bounds"), or fill_value where out of bounds ("fill", "drop"; by default NaN
+        for inexact dtypes, the minimum for signed integers, the maximum for unsigned ones, True
+        for bool)."""
         from arrax import numpy as np
 
-        return scatter(self.x, self.key, np.negative(_as_array(values, self.x.dtype)), "add")
+        if _at_mode(mode) != "fill":
+            return take_flat(self.x, _at_positions(self.x, self.key, "clip"))
+        pos = _at_positions(self.x, self.key, "drop")
+        inside = pos < self.x.size
+        got = take_flat(self.x, np.where(inside, pos, 0))
+        return np.where(
+            inside, got, _fill_default(self.x.dtype) if fill_value is None else fill_value
+        )
 
-    def multiply(self, values, **_):
-        return scatter(self.x, self.key, values, "mul")
+    def set(self, values, **kwargs):
+        return self._update(values, "set", kwargs)
+
+    def add(self, values, **kwargs):
+        return self._update(values, "add", kwargs)
+
+    def subtract(self, values, **kwargs):
+        from arrax import numpy as np
+
+        return self._update(np.negative(_as_array(values, self.x.dtype)), "add", kwargs)
+
+    def multiply(self, values, **kwargs):
+        return self._update(values, "mul", kwargs)
 
     mul = multiply
 
-    def divide(self, values, **_):
+    def divide(self, values, **kwargs):
         from arrax import numpy as np
 
-        return scatter(self.x, self.key, np.reciprocal(_as_array(values, self.x.dtype)), "mul")
+        return self._update(np.reciprocal(_as_array(values, self.x.dtype)), "mul", kwargs)
 
-    def power(self, values, **_):
+    def power(self, values, **kwargs):
         from arrax import numpy as np
 
-        return self.set(np.power(self.get(), values))
+        return self.set(np.power(self.get(**kwargs), values), **kwargs)
 
-    def min(self, values, **_):
-        return scatter(self.x, self.key, values, "min")
+    def min(self, values, **kwargs):
+        return self._update(values, "min", kwargs)
 
-    def max(self, values, **_):
-        return scatter(self.x, self.key, values, "max")
+    def max(self, values, **kwargs):
+        return self._update(values, "max", kwargs)
+
+    def _update(self, values, kind, kwargs):
+        """JAX's scatter modes: out-of-bounds updates dropped (the default, "drop", "fill",
+        "promise_in_bounds") or clamped into bounds ("clip")."""
+        mode = _at_mode(kwargs.get("mode"))
+        return scatter(self.x, self.key, values, kind, "clip" if mode == "clip" else "drop")
 
     def apply(self, func, **_):
         return self.set(func(self.get()))

@@ -204,3 +204,36 @@ def test_unique_with_size_returns_everything_jax_does(x, size, fill):
     for got in (anp.unique(x, **kw), arrax.jit(lambda v: anp.unique(v, **kw))(x)):
         for g, w in zip(got, want):
             np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+
+
+AT_CASES = {
+    "set_out_of_bounds": lambda m, a: a.at[1, 5].set(9.0),
+    "get_clamps": lambda m, a: a.at[1, 5].get(),
+    "add_arrays_one_out": lambda m, a: a.at[m.array([0, 1]), m.array([1, 9])].add(1.0),
+    "set_negative_out": lambda m, a: a.at[-5, 0].set(9.0),
+    "get_fill_value": lambda m, a: a.at[0, 7].get(mode="fill", fill_value=-1.0),
+    "get_fill_default": lambda m, a: a.at[0, 7].get(mode="fill"),
+    "set_clip": lambda m, a: a.at[0, 7].set(9.0, mode="clip"),
+    "slice_and_out": lambda m, a: a.at[:, 6].multiply(2.0),
+    "broadcast_max": lambda m, a: a.at[m.array([[0], [2]]), m.array([3, 4])].max(100.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AT_CASES))
+def test_at_out_of_bounds_as_jax(name):
+    """x.at[...] follows JAX out of bounds, eagerly and under jit: updates dropped (or clamped
+    with mode="clip"), reads clamped (or filled with mode="fill"), per axis, so an index past a
+    row's end never reaches the next row."""
+    f = AT_CASES[name]
+    x = np.arange(12.0).reshape(3, 4)
+    want = np.asarray(f(jnp, jnp.asarray(x)))
+    np.testing.assert_array_equal(np.asarray(f(anp, anp.asarray(x))), want)
+    np.testing.assert_array_equal(np.asarray(arrax.jit(lambda v: f(anp, v))(x)), want)
+
+
+def test_traced_indices_clamp_per_axis():
+    x = np.arange(12.0).reshape(3, 4)
+    got = arrax.jit(lambda v, i: v[1, i])(x, 9)  # NumPy would raise; traced, JAX clamps
+    assert float(got) == float(jnp.asarray(x)[1, 9]) == 7.0
+    with pytest.raises(IndexError):
+        anp.asarray(x)[1, 9]  # eagerly, NumPy's error
