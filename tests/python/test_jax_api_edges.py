@@ -237,3 +237,14 @@ def test_traced_indices_clamp_per_axis():
     assert float(got) == float(jnp.asarray(x)[1, 9]) == 7.0
     with pytest.raises(IndexError):
         anp.asarray(x)[1, 9]  # eagerly, NumPy's error
+
+
+def test_polygamma_with_an_array_of_orders():
+    m = np.array([0.0, 1.0, 2.0, 3.0, 1.5, -1.0])
+    x = np.array([0.7, 2.0, 3.5, 1.2, 2.0, 2.0])
+    want = jax.lax.polygamma(m, x)
+    same(lax.polygamma(m, x), want, rtol=1e-10)
+    same(arrax.jit(lax.polygamma)(m, x), want, rtol=1e-10)
+    n = np.array([1, 2])
+    same(arrax.scipy.special.polygamma(n, np.array([2.0, 3.0])),
+         jax.scipy.special.polygamma(n, np.array([2.0, 3.0])), rtol=1e-10)  # fmt: skip

@@ -134,12 +134,25 @@ shift_right_logical = _binary("shift_right")
 
 
 def polygamma(m, x):
-    """jax.lax.polygamma: the m-th derivative of digamma at x, for an integer order m >= 0."""
-    m = int(m) if not hasattr(m, "shape") or m.shape == () else None
-    if m is None:
-        raise TypeError("polygamma: the order m must be one integer (not an array of orders)")
+    """jax.lax.polygamma: the m-th derivative of digamma at x, for integer orders m >= 0: one
+    Python or concrete order (the polygamma primitive), or an array of them (traced too), each
+    item (-1)^(m+1) m! zeta(m + 1, x) or digamma(x) for m = 0, NaN where m is no such order."""
     x = asarray(x)
-    return bind1("digamma", x) if m == 0 else bind1("polygamma", x, n=m)
+    concrete = not (isinstance(m, _core.ndarray) and m._is_tracer)
+    if concrete and (not hasattr(m, "shape") or m.shape == ()):
+        m = int(m)
+        if m < 0:
+            raise ValueError("polygamma: the order m must be >= 0")
+        return bind1("digamma", x) if m == 0 else bind1("polygamma", x, n=m)
+    from arrax import numpy as np
+
+    m, x = np.broadcast_arrays(np.asarray(m, dtype=x.dtype), x)
+    whole = (m >= 0) & (m == np.floor(m))
+    n1 = np.where(whole, m, 1) + 1  # (the orders that are not, kept finite)
+    sign = np.where(np.remainder(n1, 2) == 0, 1, -1).astype(x.dtype)
+    higher = sign * np.exp(bind1("lgamma", n1)) * zeta(n1, x)
+    out = np.where(m == 0, bind1("digamma", x), higher)
+    return np.where(whole, out, np.nan)
 
 
 def zeta(x, q):
