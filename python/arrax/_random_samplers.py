@@ -206,8 +206,11 @@ def geometric(key, p, shape=None, dtype=jnp.int32):
     p = _r._float_param(p)
     shape = tuple(p.shape) if shape is None else _r._shape(shape)
     _r._check_broadcast(shape, p.shape)
-    u = _r.uniform(k, shape, p.dtype, minval=_tiny(p.dtype))
-    return (jnp.floor(jnp.log1p(-u) / jnp.log1p(-p)) + 1).astype(dtype)
+    # JAX's formula on JAX's uniform bits, so the same key gives JAX's numbers; a draw of exactly
+    # 0 (one in 2^24 for float32) reads as the smallest normal number instead of log(0)
+    u = _r.uniform(k, shape, p.dtype)
+    log_u = jnp.log(jnp.maximum(u, _tiny(p.dtype)))
+    return (jnp.floor(log_u / jnp.log1p(-p)) + 1).astype(dtype)
 
 
 def rademacher(key, shape=(), dtype=jnp.int32):
