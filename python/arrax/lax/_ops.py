@@ -392,10 +392,15 @@ def preferred_operands(lhs, rhs, preferred_element_type):
     if preferred_element_type is None:
         return lhs, rhs, None
     pet = _onp.dtype(preferred_element_type)
-    common = _onp.result_type(lhs.dtype, rhs.dtype)
-    if _onp.promote_types(common, pet) == pet:
+    if widens_to(pet, lhs.dtype, rhs.dtype):
         return convert_element_type(lhs, pet), convert_element_type(rhs, pet), None
     return lhs, rhs, pet
+
+
+def widens_to(preferred, *dtypes):
+    """Whether a product's preferred element type holds its operands' common dtype (so they are
+    converted to it first, rather than the result after)."""
+    return _onp.promote_types(_onp.result_type(*dtypes), preferred) == preferred
 
 
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):

@@ -270,8 +270,7 @@ def _with_jax_product_args(name, fn):
         arrays = [
             i for i, a in enumerate(args) if isinstance(a, (ndarray, onp.ndarray, onp.generic))
         ]
-        common = onp.result_type(*[asarray(args[i]).dtype for i in arrays])
-        if onp.promote_types(common, pet) == pet:
+        if lax_ops.widens_to(pet, *[asarray(args[i]).dtype for i in arrays]):
             args = [asarray(a).astype(pet) if i in arrays else a for i, a in enumerate(args)]
             return fn(*args, **kwargs)
         return asarray(fn(*args, **kwargs)).astype(pet)
