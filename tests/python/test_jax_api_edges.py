@@ -248,3 +248,17 @@ def test_polygamma_with_an_array_of_orders():
     n = np.array([1, 2])
     same(arrax.scipy.special.polygamma(n, np.array([2.0, 3.0])),
          jax.scipy.special.polygamma(n, np.array([2.0, 3.0])), rtol=1e-10)  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint8, np.bool_])
+@pytest.mark.parametrize("kw", [dict(), dict(axis=1), dict(axis=0), dict(fill_value=3)])
+def test_take_fill_mode(dtype, kw):
+    """take(mode="fill") as JAX's: indices outside [-n, n) give fill_value (by default NaN,
+    the minimum signed integer, the maximum unsigned one, True), eagerly and under jit."""
+    x = (np.arange(10) % 7).reshape(2, 5).astype(dtype)
+    idx = np.array([[1, 7], [-1, -6]])
+    want = jnp.take(jnp.asarray(x), idx, mode="fill", **kw)
+    for got in (anp.take(x, idx, mode="fill", **kw),
+                arrax.jit(lambda v, i: anp.take(v, i, mode="fill", **kw))(x, idx)):  # fmt: skip
+        assert np.asarray(got).dtype == want.dtype
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))  # (NaN equals NaN)

@@ -80,7 +80,10 @@ def take(
     indices_are_sorted=False,
     fill_value=None,
 ):
-    """numpy.take (mode 'raise' by default; 'wrap' and 'clip' as NumPy's)."""
+    """numpy.take (mode 'raise' by default; 'wrap' and 'clip' as NumPy's; JAX's 'fill': an
+    index outside [-n, n) gives fill_value, by default NaN for inexact dtypes, the minimum for
+    signed integers, the maximum for unsigned ones and True for bool)."""
+    np = _np()
     a = _arr(a)
     idx = _arr(indices)
     if axis is None:
@@ -88,9 +91,19 @@ def take(
     axis = _axis(axis, a.ndim, "take")
     n = a.shape[axis]
     if mode == "wrap":
-        idx = _np().mod(idx, n) if n else idx
+        idx = np.mod(idx, n) if n else idx
     elif mode == "clip":
-        idx = _np().clip(idx, 0, max(n - 1, 0))
+        idx = np.clip(idx, 0, max(n - 1, 0))
+    elif mode == "fill":
+        from arrax._functional import _fill_default
+
+        inside = (idx >= -n) & (idx < n)
+        got = a[(slice(None),) * axis + (np.where(inside, idx, 0),)]
+        inside = inside.reshape((1,) * axis + inside.shape + (1,) * (a.ndim - axis - 1))
+        fill = _fill_default(a.dtype) if fill_value is None else fill_value
+        return np.where(inside, got, np.asarray(fill, a.dtype))
+    elif mode not in (None, "raise"):
+        raise ValueError(f"take: mode must be 'raise', 'wrap', 'clip' or 'fill', got {mode!r}")
     return a[(slice(None),) * axis + (idx,)]
 
 
