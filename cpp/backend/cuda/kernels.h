@@ -42,6 +42,12 @@ void install_cusolver_kernels();  // linalg_cusolver.cpp: qr, eigh, svd, eig
 // linalg.cpp: x with its last two dims swapped, as a new contiguous array (a stack of row-major
 // matrices becomes the same matrices column-major, as cuBLAS and cuSOLVER take them).
 Array transposed(const Array& x);
+// linalg_cusolver.cpp: cuSOLVER's Xgetrf of each column-major m x n matrix of `columns` (batch
+// of them, factored in place), its 1-based pivots into `pivots` (batch x min(m, n), int64);
+// and whether this cuSOLVER has Xgetrf.
+void lu_columns(const Array& columns, int64_t m, int64_t n, int64_t batch, Array& pivots,
+                int device);
+bool lu_columns_available();
 // Row-major C[b] = op(A[b]) op(B[b]) for b < batch through cuBLAS (dot.cpp), float32 (at the
 // matmul precision setting) or float64: A is M x K (stored K x M when ta), B is K x N (N x K
 // when tb), C is M x N; ld* are row strides and s* batch strides, in elements.

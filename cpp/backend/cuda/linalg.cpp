@@ -91,23 +91,27 @@ bool on_device(DType dt) {
   return blas_letter(dt) != 0;
 }
 
-// The pivots and permutation of linalg_lu from cuBLAS's 1-based pivots `q` (batch x n), a
-// thread per matrix: piv[b, i] = q[b, i] - 1, and perm[b] is 0..n-1 with rows i and piv[b, i]
-// swapped in turn (LAPACK's row interchanges), which the CPU gives too.
-std::string lu_pivots_source() {
-  return "struct AxArgs { long long w[5]; };\n"
+// The pivots and permutation of linalg_lu from a batch of k 1-based pivots `q` each (cuBLAS's
+// int ones, or cuSOLVER Xgetrf's 64-bit ones with `wide`), a thread per matrix:
+// piv[b, i] = q[b, i] - 1, and perm[b] is 0..m-1 with rows i and piv[b, i] swapped in turn
+// (LAPACK's row interchanges), which the CPU gives too.
+std::string lu_pivots_source(bool wide) {
+  const std::string Q = wide ? "long long" : "int";
+  return "struct AxArgs { long long w[6]; };\n"
          "extern \"C\" __global__ void __launch_bounds__(256) ax_lu_pivots(const AxArgs a) {\n"
-         "  const int* q = (const int*)a.w[0];\n"
+         "  const " +
+         Q + "* q = (const " + Q +
+         "*)a.w[0];\n"
          "  int* piv = (int*)a.w[1];\n"
          "  int* perm = (int*)a.w[2];\n"
-         "  const long long n = a.w[3];\n"
-         "  for (long long b = (long long)blockIdx.x * 256 + threadIdx.x; b < a.w[4];"
+         "  const long long k = a.w[3], m = a.w[4];\n"
+         "  for (long long b = (long long)blockIdx.x * 256 + threadIdx.x; b < a.w[5];"
          " b += (long long)gridDim.x * 256) {\n"
-         "    int* pm = perm + b * n;\n"
-         "    for (long long i = 0; i < n; ++i) pm[i] = (int)i;\n"
-         "    for (long long i = 0; i < n; ++i) {\n"
-         "      const int j = q[b * n + i] - 1;\n"
-         "      piv[b * n + i] = j;\n"
+         "    int* pm = perm + b * m;\n"
+         "    for (long long i = 0; i < m; ++i) pm[i] = (int)i;\n"
+         "    for (long long i = 0; i < k; ++i) {\n"
+         "      const int j = (int)q[b * k + i] - 1;\n"
+         "      piv[b * k + i] = j;\n"
          "      const int t = pm[i];\n"
          "      pm[i] = pm[j];\n"
          "      pm[j] = t;\n"
@@ -116,27 +120,43 @@ std::string lu_pivots_source() {
          "}\n";
 }
 
+void lu_pivots(const Array& q, const Array& piv, const Array& perm, int64_t k, int64_t m,
+               int64_t batch, int dev) {
+  const bool wide = q.dtype() == DType::Int64;
+  KernelHandle h =
+      kernel_for(wide ? "l" : "i", "ax_lu_pivots", dev, [&] { return lu_pivots_source(wide); });
+  launch_kernel(h, dev, grid_for(batch, 256, dev), 256,
+                {reinterpret_cast<long long>(q.data()), reinterpret_cast<long long>(piv.data()),
+                 reinterpret_cast<long long>(perm.data()), k, m, batch});
+}
+
 // linalg_lu: cuBLAS's batched LU of the matrices column-major (a transposed copy), its packed
-// factors transposed back. A singular matrix is factored as LAPACK does (no error), so nothing
-// is read back and the host does not wait.
+// factors transposed back; rectangular matrices (which cuBLAS's batched LU does not take) by
+// cuSOLVER's Xgetrf, a matrix at a time (lu_columns in linalg_cusolver.cpp). A singular matrix
+// is factored as LAPACK does (no error).
 KernelFn lu_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const auto avals = p->abstract_eval(avals_of(in), params);
     const Device dev = current_device();
     const Array& a = in[0];
-    const int64_t n = a.shape().back(), batch = n ? a.size() / (n * n) : 0;
-    // cuBLAS's batched LU takes square matrices: rectangular ones are factored on the host
-    if (!on_device(a.dtype()) || a.shape()[a.ndim() - 2] != n)
+    const int64_t m = a.shape()[a.ndim() - 2], n = a.shape().back(), k = std::min(m, n);
+    const int64_t batch = m * n ? a.size() / (m * n) : 0;
+    if (!on_device(a.dtype()) || (batch > 0 && m != n && !lu_columns_available()))
       return run_on_host(*p, in, params, dev);
     Array piv = Array::empty(avals[1].shape, DType::Int32, dev);
     Array perm = Array::empty(avals[2].shape, DType::Int32, dev);
-    if (batch == 0) return {Array::empty(a.shape(), a.dtype(), dev), piv, perm};
+    if (batch == 0) {  // (an m x 0 matrix's permutation is still the identity of m rows)
+      if (perm.size()) lu_pivots(piv, piv, perm, 0, m, perm.size() / m, dev.index);
+      return {Array::empty(a.shape(), a.dtype(), dev), piv, perm};
+    }
+    if (m != n) {
+      Array factors = transposed(a), pivots;  // each matrix column-major, factored in place
+      lu_columns(factors, m, n, batch, pivots, dev.index);
+      lu_pivots(pivots, piv, perm, k, m, batch, dev.index);
+      return {transposed(factors), piv, perm};
+    }
     const Lu lu = factor(transposed(a), n, batch, dev.index, /*singular_ok=*/true);
-    KernelHandle k = kernel_for("", "ax_lu_pivots", dev.index, lu_pivots_source);
-    launch_kernel(
-        k, dev.index, grid_for(batch, 256, dev.index), 256,
-        {reinterpret_cast<long long>(lu.pivots.data()), reinterpret_cast<long long>(piv.data()),
-         reinterpret_cast<long long>(perm.data()), n, batch});
+    lu_pivots(lu.pivots, piv, perm, n, n, batch, dev.index);
     return {transposed(lu.factors), piv, perm};  // (square: the transpose has a's shape)
   };
 }
@@ -412,7 +432,8 @@ std::vector<std::string> linalg_sources() {
           lower_source(DType::Complex64),
           lower_source(DType::Complex128),
           pointers_source(),
-          lu_pivots_source()};
+          lu_pivots_source(false),
+          lu_pivots_source(true)};
 }
 
 void install_linalg_kernels() {

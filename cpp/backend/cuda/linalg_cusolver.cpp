@@ -290,27 +290,58 @@ using XgeevSize = int (*)(void*, void*, int, int, int64_t, int, const void*, int
 using XgeevRun = int (*)(void*, void*, int, int, int64_t, int, void*, int64_t, int, void*, int,
                          void*, int64_t, int, void*, int64_t, int, void*, size_t, void*, size_t,
                          int*);
-struct Xgeev {
-  XgeevSize size = nullptr;
-  XgeevRun run = nullptr;
-  void* params = nullptr;  // a cusolverDnParams_t with the default settings
-};
-// The calls, or nullptr where this cuSOLVER has no Xgeev (eig then runs on the host).
-const Xgeev* xgeev() {
-  static const Xgeev* found = []() -> const Xgeev* {
-    static Xgeev x;
+// A cusolverDnParams_t with the default settings, for the 64-bit API (made once), or nullptr.
+void* dn_params() {
+  static void* params = []() -> void* {
+    void* p = nullptr;
     try {
-      x.size =
-          reinterpret_cast<XgeevSize>(library_symbol("cusolver", "cusolverDnXgeev_bufferSize"));
-      x.run = reinterpret_cast<XgeevRun>(library_symbol("cusolver", "cusolverDnXgeev"));
       auto create =
           reinterpret_cast<int (*)(void**)>(library_symbol("cusolver", "cusolverDnCreateParams"));
-      if (create(&x.params)) return nullptr;
+      if (create(&p)) return nullptr;
     } catch (const ValueError&) {
       return nullptr;
     }
-    return &x;
+    return p;
   }();
+  return params;
+}
+
+// A 64-bit-API routine's workspace query and call, looked up once; null where this cuSOLVER
+// lacks it (the primitive then runs on the host).
+template <class Size, class Run>
+struct Routine64 {
+  Size size = nullptr;
+  Run run = nullptr;
+  void* params = nullptr;
+};
+template <class Size, class Run>
+const Routine64<Size, Run>* routine64(const char* name) {
+  Routine64<Size, Run> r;
+  try {
+    r.size = reinterpret_cast<Size>(
+        library_symbol("cusolver", (std::string("cusolverDn") + name + "_bufferSize").c_str()));
+    r.run = reinterpret_cast<Run>(
+        library_symbol("cusolver", (std::string("cusolverDn") + name).c_str()));
+  } catch (const ValueError&) {
+    return nullptr;
+  }
+  r.params = dn_params();
+  if (!r.params) return nullptr;
+  return new Routine64<Size, Run>(r);  // (once per routine, kept for the process)
+}
+using Xgeev = Routine64<XgeevSize, XgeevRun>;
+const Xgeev* xgeev() {
+  static const Xgeev* found = routine64<XgeevSize, XgeevRun>("Xgeev");
+  return found;
+}
+
+using XgetrfSize = int (*)(void*, void*, int64_t, int64_t, int, const void*, int64_t, int, size_t*,
+                           size_t*);
+using XgetrfRun = int (*)(void*, void*, int64_t, int64_t, int, void*, int64_t, int64_t*, int, void*,
+                          size_t, void*, size_t, int*);
+using Xgetrf = Routine64<XgetrfSize, XgetrfRun>;
+const Xgetrf* xgetrf() {
+  static const Xgetrf* found = routine64<XgetrfSize, XgetrfRun>("Xgetrf");
   return found;
 }
 
@@ -398,6 +429,35 @@ KernelFn eig_kernel(const Primitive* p) {
 }
 
 }  // namespace
+
+bool lu_columns_available() {
+  return xgetrf() != nullptr;
+}
+
+void lu_columns(const Array& columns, int64_t m, int64_t n, int64_t batch, Array& pivots,
+                int device) {
+  const Xgetrf* x = xgetrf();
+  const DType dt = columns.dtype();
+  const int type = cuda_data_type(dt);
+  const int64_t k = std::min(m, n);
+  pivots = Array::empty(Shape{batch, k}, DType::Int64, columns.device());
+  Array info = Array::empty(Shape{batch}, DType::Int32, columns.device());
+  void* h = cusolver_handle(device);
+  size_t device_bytes = 0, host_bytes = 0;
+  if (int rc =
+          x->size(h, x->params, m, n, type, columns.data(), m, type, &device_bytes, &host_bytes))
+    throw ValueError("lu: cusolverDnXgetrf_bufferSize failed (status " + std::to_string(rc) + ")");
+  Array device_work = Array::empty(Shape{static_cast<int64_t>(std::max<size_t>(device_bytes, 1))},
+                                   DType::UInt8, columns.device());
+  std::vector<char> host_work(std::max<size_t>(host_bytes, 1));
+  const size_t item = columns.itemsize();
+  for (int64_t b = 0; b < batch; ++b)
+    if (int rc = x->run(h, x->params, m, n, type, columns.data() + b * m * n * item, m,
+                        pivots.data_as<int64_t>() + b * k, type, device_work.data(), device_bytes,
+                        host_work.data(), host_bytes, info.data_as<int>() + b))
+      throw ValueError("lu: cusolverDnXgetrf failed (status " + std::to_string(rc) + ")");
+  if (host_bytes) synchronize(device);  // the host workspace is freed on return
+}
 
 void install_cusolver_kernels() {
   if (const Primitive* p = find_primitive("linalg_qr"))
