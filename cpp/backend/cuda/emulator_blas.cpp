@@ -16,13 +16,6 @@ namespace {
 
 constexpr int kInvalid = 7, kFailed = 13, kNotRecorded = 15;  // cuBLAS's statuses
 
-double magnitude(double x) {
-  return std::abs(x);
-}
-double magnitude(std::complex<double> x) {
-  return std::abs(x.real()) + std::abs(x.imag());
-}
-
 // Solves op(A) x = b with A's LU (a, column-major, 1-based pivots): A = P^T L U; op is A
 // (trans 0), A^T (1) or A^H (2).
 template <typename T>
@@ -56,7 +49,6 @@ void lu_solve(const T* a, int n, int lda, const int* piv, T* b, int trans) {
 
 template <typename T>
 int getrf(void* h, int n, T* const* arrays, int lda, int* piv, int* info, int batch) {
-  using V = W<T>;
   if (capturing(h)) return kNotRecorded;
   if (!device_range(arrays, sizeof(T*) * batch) || !device_range(piv, sizeof(int) * n * batch) ||
       !device_range(info, sizeof(int) * batch))
@@ -69,30 +61,7 @@ int getrf(void* h, int n, T* const* arrays, int lda, int* piv, int* info, int ba
         rc = kFailed;
         return;
       }
-      auto at = [&](int i, int j) -> T& { return a[i + static_cast<size_t>(j) * lda]; };
-      std::vector<V> m(static_cast<size_t>(n) * n);
-      for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i) m[i + static_cast<size_t>(j) * n] = static_cast<V>(at(i, j));
-      auto M = [&](int i, int j) -> V& { return m[i + static_cast<size_t>(j) * n]; };
-      int* p = piv + static_cast<size_t>(b) * n;
-      info[b] = 0;
-      for (int j = 0; j < n; ++j) {
-        int best = j;
-        for (int i = j + 1; i < n; ++i)
-          if (magnitude(M(i, j)) > magnitude(M(best, j))) best = i;
-        p[j] = best + 1;
-        if (M(best, j) == V(0)) {
-          if (!info[b]) info[b] = j + 1;
-          continue;
-        }
-        for (int c = 0; c < n; ++c) std::swap(M(j, c), M(best, c));
-        for (int i = j + 1; i < n; ++i) {
-          M(i, j) /= M(j, j);
-          for (int c = j + 1; c < n; ++c) M(i, c) -= M(i, j) * M(j, c);
-        }
-      }
-      for (int j = 0; j < n; ++j)
-        for (int i = 0; i < n; ++i) at(i, j) = static_cast<T>(M(i, j));
+      info[b] = getf2(n, n, a, lda, piv + static_cast<size_t>(b) * n);
     }
   });
   return rc;

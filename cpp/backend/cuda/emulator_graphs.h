@@ -6,10 +6,13 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -49,6 +52,44 @@ inline double conj_of(double x) {
 }
 inline std::complex<double> conj_of(std::complex<double> x) {
   return std::conj(x);
+}
+// LAPACK's unblocked LU with partial pivoting (xgetf2) of the column-major m x n matrix `a`
+// (leading dimension lda) in place, computed in double: each column's pivot is its item of
+// largest |x| (|re| + |im| for complex numbers, LAPACK's measure), a zero pivot leaves its
+// column unscaled. Writes min(m, n) 1-based pivots; returns LAPACK's info (the first zero
+// pivot's column, 1-based, or 0). The emulated getrfBatched and Xgetrf both use it.
+template <typename T, typename Pivot>
+int getf2(int64_t m, int64_t n, T* a, int64_t lda, Pivot* ipiv) {
+  using V = W<T>;
+  auto measure = [](const V& v) {
+    if constexpr (std::is_same_v<V, double>)
+      return std::abs(v);
+    else
+      return std::abs(v.real()) + std::abs(v.imag());
+  };
+  std::vector<V> x(static_cast<size_t>(m) * n);
+  auto at = [&](int64_t i, int64_t j) -> V& { return x[i + j * m]; };
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i) at(i, j) = static_cast<V>(a[i + j * lda]);
+  int info = 0;
+  for (int64_t j = 0; j < std::min(m, n); ++j) {
+    int64_t best = j;
+    for (int64_t i = j + 1; i < m; ++i)
+      if (measure(at(i, j)) > measure(at(best, j))) best = i;
+    ipiv[j] = static_cast<Pivot>(best + 1);
+    if (at(best, j) == V(0)) {
+      if (!info) info = static_cast<int>(j + 1);
+      continue;
+    }
+    for (int64_t c = 0; c < n; ++c) std::swap(at(j, c), at(best, c));
+    for (int64_t i = j + 1; i < m; ++i) {
+      at(i, j) /= at(j, j);
+      for (int64_t c = j + 1; c < n; ++c) at(i, c) -= at(i, j) * at(j, c);
+    }
+  }
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t i = 0; i < m; ++i) a[i + j * lda] = static_cast<T>(at(i, j));
+  return info;
 }
 // Defined in emulator.cpp: a device-to-device copy with device memory opened; whether
 // [p, p + n) is device memory; f run with device memory opened.

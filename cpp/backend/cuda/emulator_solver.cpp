@@ -339,42 +339,6 @@ int xgeev(void* h, void* params, int jobvl, int jobvr, int64_t n, int ta, void* 
   return 0;
 }
 
-// cusolverDnXgetrf's work on one column-major m x n matrix of type T: LAPACK's partial pivoting
-// (the largest |x| in the column, |re| + |im| for complex numbers) in double, 1-based pivots,
-// info the first zero pivot's column (1-based) or 0.
-template <typename T>
-void getrf_one(int64_t m, int64_t n, T* a, int64_t lda, int64_t* ipiv, int* info) {
-  using V = W<T>;
-  auto measure = [](const V& v) {
-    if constexpr (std::is_same_v<V, double>)
-      return std::abs(v);
-    else
-      return std::abs(v.real()) + std::abs(v.imag());
-  };
-  std::vector<V> x(static_cast<size_t>(m) * n);
-  auto at = [&](int64_t i, int64_t j) -> V& { return x[i + j * m]; };
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t i = 0; i < m; ++i) at(i, j) = static_cast<V>(a[i + j * lda]);
-  *info = 0;
-  for (int64_t j = 0; j < std::min(m, n); ++j) {
-    int64_t best = j;
-    for (int64_t i = j + 1; i < m; ++i)
-      if (measure(at(i, j)) > measure(at(best, j))) best = i;
-    ipiv[j] = best + 1;
-    if (at(best, j) == V(0)) {
-      if (!*info) *info = static_cast<int>(j + 1);
-      continue;
-    }
-    for (int64_t c = 0; c < n; ++c) std::swap(at(j, c), at(best, c));
-    for (int64_t i = j + 1; i < m; ++i) {
-      at(i, j) /= at(j, j);
-      for (int64_t c = j + 1; c < n; ++c) at(i, c) -= at(i, j) * at(j, c);
-    }
-  }
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t i = 0; i < m; ++i) a[i + j * lda] = static_cast<T>(at(i, j));
-}
-
 int xgetrf_size(void*, void*, int64_t m, int64_t n, int ta, const void*, int64_t lda, int tc,
                 size_t* device_bytes, size_t* host_bytes) {
   if (m < 0 || n < 0 || !type_size(ta) || ta != tc || lda < std::max<int64_t>(1, m))
@@ -399,10 +363,10 @@ int xgetrf(void* h, void* params, int64_t m, int64_t n, int ta, void* a, int64_t
       !device_range(ipiv, sizeof(int64_t) * std::min(m, n)) || !device_range(info, sizeof(int)))
     return kInvalid;
   with_device_access([&] {
-    if (ta == 0) getrf_one(m, n, static_cast<float*>(a), lda, ipiv, info);
-    if (ta == 1) getrf_one(m, n, static_cast<double*>(a), lda, ipiv, info);
-    if (ta == 4) getrf_one(m, n, static_cast<std::complex<float>*>(a), lda, ipiv, info);
-    if (ta == 5) getrf_one(m, n, static_cast<std::complex<double>*>(a), lda, ipiv, info);
+    if (ta == 0) *info = getf2(m, n, static_cast<float*>(a), lda, ipiv);
+    if (ta == 1) *info = getf2(m, n, static_cast<double*>(a), lda, ipiv);
+    if (ta == 4) *info = getf2(m, n, static_cast<std::complex<float>*>(a), lda, ipiv);
+    if (ta == 5) *info = getf2(m, n, static_cast<std::complex<double>*>(a), lda, ipiv);
   });
   return 0;
 }
