@@ -19,6 +19,19 @@ def _loop_float_dtype(x):
     return x.dtype if x.dtype.kind in "fc" else onp.result_type(x.dtype, onp.float16)
 
 
+def axes_last(a, axis):
+    """a with the axes `axis` names (None: all) merged into one last axis, the others first in
+    their order; and the shape a reduction over those axes keeps with keepdims. AxisError for a
+    bad axis."""
+    np = _np()
+    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
+    axes = onp.lib.array_utils.normalize_axis_tuple(tuple(axes), a.ndim)
+    rest = [d for d in range(a.ndim) if d not in axes]
+    n = int(onp.prod([a.shape[d] for d in axes]))  # (not -1: the kept dims may be empty)
+    x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n,))
+    return x, tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
+
+
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
     dt = onp.result_type(*[a.dtype for a in arrays])

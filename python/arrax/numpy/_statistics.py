@@ -6,7 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _np, from_numpy
+from arrax.numpy._common import _arr, _float_dtype, _np, axes_last, from_numpy
 
 __all__ = [
     "ptp",
@@ -129,17 +129,8 @@ def quantile(
         if onp.any((qn < 0) | (qn > 1)):
             raise ValueError("Quantiles must be in the range [0, 1]")
     dt = _float_dtype(a)
-    if axis is None:
-        x, ax = a.reshape(-1), 0
-        kd_shape = (1,) * a.ndim
-    else:
-        axes = (axis,) if isinstance(axis, int) else tuple(axis)
-        axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)  # (AxisError)
-        rest = [d for d in range(a.ndim) if d not in axes]
-        n_axes = int(onp.prod([a.shape[d] for d in axes]))  # (not -1: the rest may be empty)
-        x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n_axes,))
-        ax = x.ndim - 1
-        kd_shape = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
+    x, kd_shape = axes_last(a, axis)
+    ax = x.ndim - 1
     s = np.sort(x, axis=ax).astype(dt)
     n_total = s.shape[ax]
     if _nan:
@@ -256,16 +247,11 @@ def _complex_median(a, axis, keepdims):
     """NumPy's median of complex numbers: the middle one (or the mean of the middle two) in
     NumPy's lexicographic order, which quantile's interpolation does not define."""
     np = _np()
-    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
-    axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)
-    rest = [d for d in range(a.ndim) if d not in axes]
-    n = int(onp.prod([a.shape[d] for d in axes]))
-    x = np.transpose(a, rest + list(axes)).reshape(tuple(a.shape[d] for d in rest) + (n,))
+    x, keep_shape = axes_last(a, axis)
+    n = x.shape[-1]
     s = np.sort(x, axis=-1)
     m = s[..., n // 2] if n % 2 else (s[..., n // 2 - 1] + s[..., n // 2]) / 2
-    if keepdims:
-        m = m.reshape(tuple(1 if d in axes else a.shape[d] for d in range(a.ndim)))
-    return m
+    return m.reshape(keep_shape) if keepdims else m
 
 
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):

@@ -4,6 +4,7 @@ The call itself runs in C++; reduce/accumulate/outer are composed here from redu
 """
 
 from arrax import _core
+from arrax.numpy._common import axes_last
 
 ufunc = _core.ufunc
 
@@ -28,20 +29,6 @@ _IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_
                "hypot": 0}  # fmt: skip
 
 
-def _along_last(anp, array, axis):
-    """array with the reduced axes merged last (axis None: all), and the kept shape."""
-    a = anp.asarray(array)
-    axes = tuple(range(a.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
-    import numpy as onp
-
-    axes = onp.lib.array_utils.normalize_axis_tuple(axes, a.ndim)
-    rest = [d for d in range(a.ndim) if d not in axes]
-    n = int(onp.prod([a.shape[d] for d in axes]))
-    kept = tuple(a.shape[d] for d in rest)
-    keep_dims = tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
-    return anp.transpose(a, rest + list(axes)).reshape(kept + (n,)), keep_dims
-
-
 def _fold(self, x):
     """self folded over x's last axis (not empty)."""
     from arrax import lax
@@ -54,7 +41,7 @@ def _fold(self, x):
             x = anp.concatenate([y, x[..., 2 * half :]], axis=-1) if n % 2 else y
         return x[..., 0]
     first, rest = x[..., 0], anp.moveaxis(x[..., 1:], -1, 0)
-    dt = self(first, first).dtype  # (the loop's carry keeps the result dtype)
+    dt = self(x[..., :0], x[..., :0]).dtype  # (the carry keeps it; asked of no items)
     return lax.scan(lambda c, v: (self(c, v).astype(dt), None), first.astype(dt), rest)[0]
 
 
@@ -74,7 +61,7 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
         if initial is not None:
             result = self(result, initial)
     else:
-        x, keep_dims = _along_last(anp, array, axis)
+        x, keep_dims = axes_last(anp.asarray(array), axis)
         if dtype is not None:
             x = x.astype(dtype)
         if initial is not None:
@@ -84,7 +71,7 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
                 raise ValueError(
                     f"zero-size array to reduction operation {self.__name__} which has no identity"
                 )
-            dt = self(x, x).dtype
+            dt = self(x, x).dtype  # (x has no items)
             if self.__name__ == "bitwise_and":  # all bits set, in any integer dtype (or True)
                 result = anp.invert(anp.zeros(x.shape[:-1], dt))
             else:
@@ -117,10 +104,12 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
         x = anp.moveaxis(a, axis, -1)
         if name is not None:
             y = getattr(lax, name)(x, x.ndim - 1)
-        elif self.__name__ in _ASSOCIATIVE or x.shape[-1] == 0:
-            y = lax.associative_scan(self, x, axis=x.ndim - 1) if x.shape[-1] else x
+        elif x.shape[-1] == 0:
+            y = x
+        elif self.__name__ in _ASSOCIATIVE:
+            y = lax.associative_scan(self, x, axis=x.ndim - 1)
         else:
-            dt = self(x[..., :1], x[..., :1]).dtype
+            dt = self(x[..., :0], x[..., :0]).dtype  # (asked of no items)
 
             def step(c, v):
                 c = self(c, v).astype(dt)
