@@ -116,7 +116,7 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 (JAX'
     x = asarray(x)
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return _round_half_even(x)
-    t = _unary("trunc")(x)
+    t = bind1("trunc", x)
     # x - trunc(x) is exact, so a tie is seen as one (floor(|x| + 0.5) rounds 0.49999999999999994
     # up); trunc and sign carry no derivative, as round's
     frac = bind1("abs", bind1("sub", x, t))

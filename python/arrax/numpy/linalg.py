@@ -334,25 +334,35 @@ def _triangular_solve_transpose(cts, args, params):
     return [None, _bind("linalg_triangular_solve", m, ct, **p)[0]]
 
 
+def lu_factors(lu):
+    """L (m x k, unit lower) and U (k x n, upper) of an m x n packed LU, k = min(m, n)."""
+    np = _np()
+    m, n = lu.shape[-2:]
+    k = min(m, n)
+    return np.tril(lu[..., :, :k], -1) + np.eye(m, k, dtype=lu.dtype), np.triu(lu[..., :k, :])
+
+
 def _lu_jvp(primals, tangents, params):
     (a,), (t,) = primals, tangents
     lu, piv, perm = _bind("linalg_lu", a)
     if t is None:
         return [lu, piv, perm], [None, None, None]
     # a[perm] = L U: with X = L^-1 t[perm] U^-1, dL = L tril(X, -1) and dU = triu(X) U. For an
-    # m x n matrix, L (m x k) is completed to m x m and U (k x n) to n x n with the identity
-    # (the completed factors are still unit lower and upper, and their product still a[perm]
-    # in its first k columns or rows, which is all tril/triu keep).
+    # m x n matrix, L (m x k) is completed to m x m with the identity's last columns and U
+    # (k x n) to n x n with its last rows (the completed factors are still unit lower and
+    # upper, and their product still a[perm] in its first k columns or rows, which is all
+    # tril/triu keep).
     np = _np()
     m, n = a.shape[-2:]
     k = min(m, n)
-    low = np.tril(lu[..., :, :k], -1)
-    low = np.concatenate([low, np.zeros(low.shape[:-1] + (m - k,), lu.dtype)], axis=-1)
-    low = low + _core.asarray(onp.eye(m, dtype=lu.dtype), None, None)
-    up = np.triu(lu[..., :k, :])
-    up_rest = onp.zeros((n - k, n), dtype=lu.dtype)
-    up_rest[:, k:] = onp.eye(n - k, dtype=lu.dtype)
-    up = np.concatenate([up, np.broadcast_to(up_rest, up.shape[:-2] + up_rest.shape)], axis=-2)
+    low, up = lu_factors(lu)
+    batch = lu.shape[:-2]
+    low = np.concatenate(
+        [low, np.broadcast_to(np.eye(m, dtype=lu.dtype)[:, k:], batch + (m, m - k))], -1
+    )
+    up = np.concatenate(
+        [up, np.broadcast_to(np.eye(n, dtype=lu.dtype)[k:], batch + (n - k, n))], -2
+    )
     x = np.take_along_axis(t, perm[..., :, None].astype(np.int64), axis=-2)
     la = _triangular_solve(low, x, lower=True, unit_diagonal=True)
     lau = _mT(_triangular_solve(up, _mT(la), lower=False, trans=1))

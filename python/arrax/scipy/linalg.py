@@ -134,10 +134,8 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True):
     l m x k and u k x n (k = min(m, n)), as SciPy's."""
     (a,) = _inexact(a)
     lu_, _, perm = _la._bind("linalg_lu", a)
-    m, n = a.shape[-2:]
-    k = min(m, n)
-    low = np.tril(lu_[..., :, :k], -1) + np.eye(m, k, dtype=a.dtype)
-    up = np.triu(lu_[..., :k, :])
+    m = a.shape[-2]
+    low, up = _la.lu_factors(lu_)
     # a[perm] = L U, so a = P L U with P[perm[i], i] = 1 (real, as SciPy's, for complex a too).
     eye = np.eye(m, dtype=np.real(lu_).dtype)
     p = np.swapaxes(np.take(eye, perm.astype(np.int64), axis=0), -1, -2)
