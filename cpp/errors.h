@@ -19,6 +19,13 @@ struct IndexError : std::out_of_range {
 struct OverflowError : std::overflow_error {
   using std::overflow_error::overflow_error;
 };
+// A traced value asked for its concrete value (jax.errors.ConcretizationTypeError). The kind
+// picks the subclass JAX raises: bool(x), numpy.asarray(x), int(x)/operator.index(x).
+struct ConcretizationError : TypeError {
+  enum class Kind { Generic, Bool, Array, Integer };
+  Kind kind;
+  ConcretizationError(const std::string& message, Kind k) : TypeError(message), kind(k) {}
+};
 // NumPy's AxisError is a ValueError and an IndexError at once.
 struct AxisError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;

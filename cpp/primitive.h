@@ -150,6 +150,9 @@ class Tracer {
   // The value behind the tracer when it has one (differentiation of concrete inputs: Python
   // control flow on it works, as in JAX); false for abstract values (jit, batched values).
   virtual bool concrete_value(Array& /*out*/) const { return false; }
+  // Whether the value is weakly typed (JAX's weak types): it came from a Python scalar, as a
+  // jit argument, and so defers to the other operand's dtype in promotion as that scalar would.
+  virtual bool weak_type() const { return false; }
 };
 
 // A fresh interpreter level, above every level handed out before on this thread.

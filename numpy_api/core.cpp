@@ -118,6 +118,7 @@ Array convert(const Array& x, DType dtype) {
 
 bool weak_int_fits(const Operand& op, DType dtype) {
   if (op.weak != WeakKind::Int || !is_integer(dtype)) return true;
+  if (op.array.is_tracer()) return true;         // a weak traced int: its value is not known
   bool big = op.array.dtype() == DType::UInt64;  // a Python int above int64's range
   int64_t v = *op.array.data_as<int64_t>();
   return dispatch_dtype(dtype, [&](auto tag) -> bool {
@@ -142,7 +143,8 @@ Array cast_operand(const Operand& op, DType dtype, const char* fname) {
                         " out of bounds for " + dtype_name(dtype));
   }
   // A Python scalar is a constant: convert its value directly rather than through a primitive.
-  if (op.weak != WeakKind::None && op.array.dtype() != dtype) return astype(op.array, dtype);
+  if (op.weak != WeakKind::None && !op.array.is_tracer() && op.array.dtype() != dtype)
+    return astype(op.array, dtype);
   return convert(op.array, dtype);
 }
 

@@ -370,11 +370,29 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
         throw ValueError(u.name + ": Integers to negative integer powers are not allowed.");
     }
   }
+  std::vector<Array> results;
   if (!u.primitive.empty()) {
     if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
-    return arrax::bind(*u.primitive_record, args);
+    results = arrax::bind(*u.primitive_record, args);
+  } else {
+    results = u.impl(args);
   }
-  return u.impl(args);
+  // JAX's weak types under tracing: a result computed only from weak values (Python scalars,
+  // weakly typed traced arguments) is weak too, so jit(f)(i, x32) with f = x * 0.5 ** (i / 2)
+  // stays float32 as f(3, x32) does eagerly (where Python computes 0.5 ** (3 / 2) itself).
+  // The primitives' own rule (weak when every input is) misses the Python scalars, which
+  // enter the graph as constants. Boolean results are never weak.
+  bool traced = false;
+  for (auto& op : inputs) {
+    if (op.weak == WeakKind::None) return results;
+    traced = traced || op.array.is_tracer();
+  }
+  if (!traced) return results;
+  static const Primitive& convert_p = primitive("convert_element_type");
+  for (Array& r : results)
+    if (r.dtype() != DType::Bool)
+      r = bind1(convert_p, {r}, Params{{"new_dtype", r.dtype()}, {"weak_type", true}});
+  return results;
 }
 
 std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>& inputs,

@@ -14,6 +14,7 @@ class StagingTracer : public Tracer {
     return *interp_;
   }
   int level() const override { return interp_->level(); }
+  bool weak_type() const override { return interp_->aval_of_var(var_).weak_type; }
   const StagingInterpreter* owner() const { return interp_.get(); }
   int var() const { return var_; }
 

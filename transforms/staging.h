@@ -24,6 +24,7 @@ class StagingInterpreter : public Interpreter,
   // interpreter used after this raise an error (they have leaked out of the traced function).
   Graph finish(const std::vector<Array>& outputs);
   bool finished() const { return finished_; }
+  const AbstractValue& aval_of_var(int var) const { return graph_.vars[var]; }
 
  private:
   int new_var(const AbstractValue& aval);

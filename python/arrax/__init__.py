@@ -53,13 +53,22 @@ from arrax._devices import (  # noqa: E402
 
 _init_from_environment()
 
-from arrax import scipy  # noqa: E402
-from arrax._callbacks import debug, pure_callback  # noqa: E402
+from arrax import (  # noqa: E402
+    custom_derivatives,
+    debug,
+    dlpack,
+    dtypes,
+    errors,
+    flatten_util,
+    ops,
+    scipy,  # noqa: E402
+    typing,  # noqa: E402,A004
+)
+from arrax._callbacks import pure_callback  # noqa: E402
 from arrax._environment import (  # noqa: E402
     Array,
     clear_caches,
     default_backend,
-    dtypes,
     ensure_compile_time_eval,
     local_device_count,
     local_devices,
@@ -69,6 +78,8 @@ from arrax._environment import (  # noqa: E402
     process_count,
     process_index,
 )
+
+float0 = dtypes.float0
 
 
 def block_until_ready(x):
@@ -134,6 +145,13 @@ __all__ = [
     "clear_caches",
     "default_backend",
     "dtypes",
+    "custom_derivatives",
+    "dlpack",
+    "errors",
+    "flatten_util",
+    "ops",
+    "typing",
+    "float0",
     "ensure_compile_time_eval",
     "local_devices",
     "local_device_count",

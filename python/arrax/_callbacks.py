@@ -11,7 +11,7 @@ from arrax._rules.common import batch_by_loop
 from arrax._rules.registry import defrules
 from arrax.lax import _ops as lax
 
-__all__ = ["pure_callback", "debug"]
+__all__ = ["pure_callback", "debug_callback"]
 
 
 class _Callback:
@@ -98,27 +98,16 @@ def pure_callback(callback, result_shape_dtypes, *args, vmap_method=None, **kwar
     return tree_util.tree_unflatten(out_tree, outs)
 
 
-class _Debug:
-    """``arrax.debug``: ``print(fmt, *args, **kwargs)`` formats with str.format when the values
-    exist (at once in eager code, when the compiled function runs under jit), and
-    ``callback(fn, *args)`` calls fn for its effect."""
+def debug_callback(fn, *args, **kwargs):
+    """Calls ``fn(*args, **kwargs)`` for its effect when the values exist: at once in eager
+    code, each time the compiled function runs under jit (``arrax.debug.callback``)."""
+    leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+    name = getattr(fn, "__name__", "debug_callback")
 
-    @staticmethod
-    def callback(fn, *args, **kwargs):
-        leaves, in_tree = tree_util.tree_flatten((args, kwargs))
-        name = getattr(fn, "__name__", "debug_callback")
+    def flat(*arrays):
+        a, k = tree_util.tree_unflatten(in_tree, list(arrays))
+        fn(*a, **k)
+        return []
 
-        def flat(*arrays):
-            a, k = tree_util.tree_unflatten(in_tree, list(arrays))
-            fn(*a, **k)
-            return []
-
-        info = _core.Opaque(_Callback(flat, [], name))
-        lax.bind("debug_callback", *[lax.asarray(x) for x in leaves], info=info)
-
-    @staticmethod
-    def print(fmt, *args, **kwargs):
-        _Debug.callback(lambda *a, **k: print(fmt.format(*a, **k)), *args, **kwargs)
-
-
-debug = _Debug()
+    info = _core.Opaque(_Callback(flat, [], name))
+    lax.bind("debug_callback", *[lax.asarray(x) for x in leaves], info=info)

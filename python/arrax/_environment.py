@@ -1,11 +1,10 @@
 """The small parts of JAX's top level that programs touch around their computations: the array
 type for isinstance checks, the local devices and backend, process indices (one process),
-cache clearing, name scopes, compile-time evaluation and ``arrax.dtypes``."""
+cache clearing, name scopes and compile-time evaluation."""
 
 import contextlib
 import platform
 import sys
-import types
 
 import numpy as onp
 
@@ -86,31 +85,3 @@ def print_environment_info(return_string=False):
     if return_string:
         return text
     print(text)
-
-
-def _canonicalize_dtype(dtype, allow_extended_dtype=False):
-    """The dtype arrays of ``dtype`` get: itself (arrax always has 64-bit types, as JAX with
-    jax_enable_x64)."""
-    return onp.dtype(dtype)
-
-
-def _issubdtype(a, b):
-    return onp.issubdtype(a, b)
-
-
-def _result_type(*args, return_weak_type_flag=False):
-    import arrax.numpy as anp
-
-    dt = anp.result_type(*args)
-    return (dt, False) if return_weak_type_flag else dt
-
-
-dtypes = types.SimpleNamespace(
-    canonicalize_dtype=_canonicalize_dtype,
-    issubdtype=_issubdtype,
-    result_type=_result_type,
-    bfloat16=__import__("ml_dtypes").bfloat16,
-    float0=onp.dtype([("float0", onp.void, 0)]),
-    finfo=onp.finfo,
-    iinfo=onp.iinfo,
-)

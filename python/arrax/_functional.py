@@ -6,6 +6,7 @@ update is part of the traced computation and gives what eager NumPy gives."""
 import numpy as onp
 
 from arrax import _core
+from arrax.errors import NonConcreteBooleanIndexError
 from arrax.lax import _ops as lax
 
 
@@ -189,7 +190,7 @@ def _traced_positions(x, items, oob="clip"):
             continue
         a = k if isinstance(k, _core.ndarray) else _core.asarray(k, None, None)
         if a.dtype.kind not in "iu":
-            raise IndexError(
+            raise NonConcreteBooleanIndexError(
                 "indexing with traced arrays needs integer index arrays (a boolean mask's "
                 "shape depends on its values; use arrax.numpy.where instead)"
             )

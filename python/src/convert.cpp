@@ -133,16 +133,17 @@ int64_t index_value(py::handle obj) {
   return py::reinterpret_steal<py::object>(r).cast<int64_t>();
 }
 
-py::array to_numpy(const Array& a) {
+py::array to_numpy(const Array& a, ConcretizationError::Kind kind) {
   if (a.is_tracer()) {
     Array c;
     if (a.tracer()->concrete_value(c)) return to_numpy(c);
-    throw TypeError(
+    throw ConcretizationError(
         "arrax: a traced array (" + std::string(dtype_name(a.dtype())) + shape_str(a.shape()) +
-        ") has no concrete value while its function is being transformed (jit, or a batched "
-        "value under vmap): it cannot be converted to NumPy or a Python scalar or used in "
-        "Python control flow. Use arrax.lax.cond or arrax.lax.while_loop for control flow on "
-        "traced values, or pass the value as a static argument (jit's static_argnums)");
+            ") has no concrete value while its function is being transformed (jit, or a batched "
+            "value under vmap): it cannot be converted to NumPy or a Python scalar or used in "
+            "Python control flow. Use arrax.lax.cond or arrax.lax.while_loop for control flow on "
+            "traced values, or pass the value as a static argument (jit's static_argnums)",
+        kind);
   }
   if (a.device().kind != DeviceKind::CPU) {  // a GPU array: a host copy
     Array host;
@@ -170,13 +171,22 @@ const Array* exact_array(PyObject* obj) {
   return static_cast<const Array*>(inst->get_value_and_holder().value_ptr());
 }
 
+WeakKind weak_kind_of(const Array& a) {
+  if (!a.is_tracer() || !a.tracer()->weak_type()) return WeakKind::None;
+  if (is_complex(a.dtype())) return WeakKind::Complex;
+  if (is_floating(a.dtype())) return WeakKind::Float;
+  if (is_integer(a.dtype())) return WeakKind::Int;
+  return WeakKind::None;
+}
+
 bool try_operand_from_py(py::handle obj, np::Operand& out) {
   if (const Array* a = exact_array(obj.ptr())) {
-    out = np::Operand(*a);
+    out = np::Operand(*a, weak_kind_of(*a));
     return true;
   }
   if (is_ndarray(obj)) {
-    out = np::Operand(obj.cast<const Array&>());
+    const Array& a = obj.cast<const Array&>();
+    out = np::Operand(a, weak_kind_of(a));
     return true;
   }
   PyObject* p = obj.ptr();

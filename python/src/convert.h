@@ -36,7 +36,15 @@ py::object arrays_to_py(std::vector<Array> r);
 // operator.index(obj) as an int64; the Python error (TypeError, OverflowError) propagates.
 int64_t index_value(py::handle obj);
 // A NumPy array viewing a's memory (no copy); it keeps a's buffer alive.
-py::array to_numpy(const Array& a);
+// A host NumPy view (or copy) of a; a tracer without a concrete value raises
+// ConcretizationError of the given kind (what the caller was converting to).
+// A weakly typed traced value (a Python scalar passed to a jit'd function, or computed only
+// from such) promotes as the Python scalar would, as in JAX: jit(f)(2.0, x32) stays float32
+// as f(2.0, x32) does. The weak kind of its dtype then; None for every other array.
+WeakKind weak_kind_of(const Array& a);
+
+py::array to_numpy(const Array& a,
+                   ConcretizationError::Kind kind = ConcretizationError::Kind::Array);
 
 }  // namespace arrax::py_convert
 

@@ -160,15 +160,17 @@ py::object bind_pair(const Primitive& p, const Array& self, const Array& other, 
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
   // Two arrays of one dtype and shape: straight to the primitive, without operand records.
   if (const Array* b = py_convert::exact_array(other.ptr()))
-    if (b->dtype() == self.dtype() && b->shape() == self.shape())
+    if (b->dtype() == self.dtype() && b->shape() == self.shape() &&
+        py_convert::weak_kind_of(self) == WeakKind::None)
       if (const Primitive* p = np::direct_primitive(u, self.dtype()))
         return bind_pair(*p, self, *b, reflected);
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  np::Operand me(self, py_convert::weak_kind_of(self));
   // An array and a Python scalar of no higher kind (x - 2 with x float32): NumPy's loop is the
   // array's dtype, so the scalar only needs converting and broadcasting.
-  if (o.weak != WeakKind::None && static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) &&
-      np::weak_int_fits(o, self.dtype()))
+  if (me.weak == WeakKind::None && o.weak != WeakKind::None &&
+      static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) && np::weak_int_fits(o, self.dtype()))
     if (const Primitive* p = np::direct_primitive(u, self.dtype()))
       return bind_pair(
           *p, self,
@@ -177,7 +179,7 @@ py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other,
   std::vector<np::Operand> ins;
   ins.reserve(2);
   if (reflected) ins.push_back(std::move(o));
-  ins.emplace_back(self);
+  ins.push_back(std::move(me));
   if (!reflected) ins.push_back(std::move(o));
   return arrays_to_py(np::apply_ufunc(u, ins));
 }
@@ -213,11 +215,12 @@ py::object text(const Array& a, Format format) {
   return py::object(format(to_numpy(a)));
 }
 
-py::object scalar_value(const Array& a, const char* what) {
+py::object scalar_value(const Array& a, const char* what,
+                        ConcretizationError::Kind kind = ConcretizationError::Kind::Generic) {
   if (a.ndim() != 0)
     throw TypeError(std::string(what) +
                     ": only 0-dimensional arrays can be converted to Python scalars");
-  return to_numpy(a).attr("item")();
+  return to_numpy(a, kind).attr("item")();
 }
 
 // Direct CPython number slots for the hottest operators. pybind11 fills nb_add and friends
@@ -326,12 +329,13 @@ void init_array(py::module_& m) {
                                       "`array.size > 0` to check that an array is not empty."
                                     : "The truth value of an array with more than one element is "
                                       "ambiguous. Use a.any() or a.all()");
-             return to_numpy(a).attr("__bool__")().cast<bool>();
+             return to_numpy(a, ConcretizationError::Kind::Bool).attr("__bool__")().cast<bool>();
            })
       .def("__float__", [](const Array& a) { return py::float_(scalar_value(a, "float()")); })
       .def("__int__",
            [](const Array& a) {  // an exact int, also for bool arrays
-             PyObject* r = PyNumber_Long(scalar_value(a, "int()").ptr());
+             PyObject* r =
+                 PyNumber_Long(scalar_value(a, "int()", ConcretizationError::Kind::Integer).ptr());
              if (!r) throw py::error_already_set();
              return py::reinterpret_steal<py::object>(r);
            })
@@ -345,7 +349,7 @@ void init_array(py::module_& m) {
            [](const Array& a) {
              if (a.ndim() != 0 || !is_integer(a.dtype()))
                throw TypeError("only integer scalar arrays can be converted to a scalar index");
-             return py::int_(scalar_value(a, "__index__"));
+             return py::int_(scalar_value(a, "__index__", ConcretizationError::Kind::Integer));
            })
       .def("item", [](const Array& a, py::args args) { return to_numpy(a).attr("item")(*args); })
       .def("tolist", [](const Array& a) { return to_numpy(a).attr("tolist")(); })
@@ -353,14 +357,22 @@ void init_array(py::module_& m) {
            [](const Array& a) { return text(a, [](py::handle h) { return py::repr(h); }); })
       .def("__str__",
            [](const Array& a) { return text(a, [](py::handle h) { return py::str(h); }); })
-      .def("__neg__", [u = &U("negative")](
-                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
-      .def("__pos__", [u = &U("positive")](
-                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
-      .def("__abs__", [u = &U("absolute")](
-                          const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+      .def("__neg__",
+           [u = &U("negative")](const Array& a) {
+             return np::apply_ufunc(*u, {np::Operand(a, weak_kind_of(a))})[0];
+           })
+      .def("__pos__",
+           [u = &U("positive")](const Array& a) {
+             return np::apply_ufunc(*u, {np::Operand(a, weak_kind_of(a))})[0];
+           })
+      .def("__abs__",
+           [u = &U("absolute")](const Array& a) {
+             return np::apply_ufunc(*u, {np::Operand(a, weak_kind_of(a))})[0];
+           })
       .def("__invert__",
-           [u = &U("invert")](const Array& a) { return np::apply_ufunc(*u, {np::Operand(a)})[0]; })
+           [u = &U("invert")](const Array& a) {
+             return np::apply_ufunc(*u, {np::Operand(a, weak_kind_of(a))})[0];
+           })
       .def("__matmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;

@@ -30,6 +30,15 @@ void set_python_error(std::exception_ptr p) {
   } catch (const arrax::LinAlgError& e) {
     static py::object linalg_error = py::module_::import("numpy.linalg").attr("LinAlgError");
     PyErr_SetString(linalg_error.ptr(), e.what());
+  } catch (const arrax::ConcretizationError& e) {
+    // The classes live in arrax.errors (Python), as JAX's live in jax.errors.
+    using Kind = arrax::ConcretizationError::Kind;
+    const char* name = e.kind == Kind::Bool      ? "TracerBoolConversionError"
+                       : e.kind == Kind::Array   ? "TracerArrayConversionError"
+                       : e.kind == Kind::Integer ? "TracerIntegerConversionError"
+                                                 : "ConcretizationTypeError";
+    py::object cls = py::module_::import("arrax.errors").attr(name);
+    PyErr_SetString(cls.ptr(), e.what());
   } catch (const arrax::ValueError& e) {
     PyErr_SetString(PyExc_ValueError, e.what());
   } catch (const arrax::TypeError& e) {
@@ -54,7 +63,6 @@ void set_python_error(std::exception_ptr p) {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "arrax's C++ engine";
-  // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
   // C++ exceptions become the Python exceptions NumPy raises; none escapes to abort.
   py::register_exception_translator(&arrax::bindings::set_python_error);
   // Large kernels split over the thread pool run without the GIL.

@@ -100,3 +100,38 @@ def test_jit_inside_make_ir_is_one_call():
 def test_lower_returns_the_graph():
     ir = arrax.jit(lambda x: anp.exp(x)).lower(anp.ones((2, 2), dtype=np.float32))
     assert "exp" in str(ir) and "f32[2,2]" in str(ir)
+
+
+WEAK_SCALAR_PROGRAMS = [
+    lambda s, x: x * s,
+    lambda s, x: s * x,
+    lambda s, x: x * (0.5 ** (s / 2)),
+    lambda s, x: anp.maximum(x, s),
+    lambda s, x: anp.where(x > 0, x, s),
+    lambda s, x: x + s * s - 1,
+    lambda s, x: x.astype(anp.int8) + s,
+]
+
+
+@pytest.mark.parametrize("program", range(len(WEAK_SCALAR_PROGRAMS)))
+@pytest.mark.parametrize("scalar", [3, 2.5])
+def test_python_scalar_arguments_stay_weak_under_jit(program, scalar):
+    """A Python scalar passed to a jit'd function is weakly typed (as in JAX): it promotes as
+    the scalar does eagerly, so jit(f)(2.5, x32) is float32 like f(2.5, x32)."""
+    f = WEAK_SCALAR_PROGRAMS[program]
+    x = anp.asarray([1.0, -2.0, 3.0], anp.float32)
+    if program == 6 and isinstance(scalar, float):
+        pytest.skip("int8 + a Python float is float64 eagerly too; covered by the int case")
+    want = f(scalar, x)
+    got = arrax.jit(f)(scalar, x)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6)
+
+
+def test_functions_of_weak_arguments_are_weak_under_jit():
+    """As in JAX, numpy.exp of a weakly typed argument is weak under jit, so exp(-s) * x32 stays
+    float32. (Eagerly, numpy.exp(-2.5) is NumPy's strong float64 scalar, as in NumPy.)"""
+    x = anp.asarray([1.0, 2.0], anp.float32)
+    got = arrax.jit(lambda s, x: anp.exp(-s) * x)(2.5, x)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(np.asarray(got), np.exp(-2.5) * np.array([1.0, 2.0]), rtol=1e-6)

@@ -27,7 +27,41 @@ generic, number, integer, signedinteger, unsignedinteger = (
     _np.unsignedinteger,
 )
 inexact, floating, complexfloating = _np.inexact, _np.floating, _np.complexfloating
-finfo, iinfo = _np.finfo, _np.iinfo
-issubdtype = _np.issubdtype
+iinfo = _np.iinfo
+
+
+def _is_bfloat16(t):
+    if bfloat16 is None or t is None:
+        return False
+    t = getattr(t, "dtype", t)
+    try:
+        return _np.dtype(t) == _np.dtype(bfloat16)
+    except TypeError:
+        return False
+
+
+def finfo(dtype):
+    """numpy.finfo, and bfloat16's limits too (ml_dtypes' finfo), as jnp.finfo gives."""
+    if _is_bfloat16(dtype):
+        import ml_dtypes
+
+        return ml_dtypes.finfo(bfloat16)
+    return _np.finfo(getattr(dtype, "dtype", dtype))
+
+
+def issubdtype(arg1, arg2):
+    """numpy.issubdtype, with bfloat16 a floating type (NumPy sees an opaque one), as in
+    jnp.issubdtype."""
+    if _is_bfloat16(arg1):
+        if _is_bfloat16(arg2):
+            return True
+        return isinstance(arg2, type) and arg2 in (
+            _np.floating,
+            _np.inexact,
+            _np.number,
+            _np.generic,
+        )
+    return _np.issubdtype(arg1, arg2)
+
 
 __all__ = [n for n in dir() if not n.startswith("_")]

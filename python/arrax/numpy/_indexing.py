@@ -12,6 +12,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._functional import take_along_axis as _take_along
+from arrax.errors import ConcretizationTypeError
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _np, from_numpy
 
@@ -55,7 +56,7 @@ def _traced(*xs):
 
 def _concrete(name, *xs):
     if _traced(*xs):
-        raise TypeError(
+        raise ConcretizationTypeError(
             f"{name}: the result's shape depends on the values, which are not known under jit; "
             "pass size= (and fill_value=) to fix the shape"
         )

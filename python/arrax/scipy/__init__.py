@@ -3,4 +3,4 @@ and gamma functions, logsumexp, expit/logit, xlogy, ndtr...), ``stats.norm`` and
 (solve_triangular, cholesky/cho_factor/cho_solve, solve, eigh, svd, qr, expm, ...). Every function
 is built from arrax primitives, so it traces, differentiates and batches."""
 
-from arrax.scipy import linalg, optimize, special, stats  # noqa: F401
+from arrax.scipy import integrate, linalg, optimize, special, stats  # noqa: F401

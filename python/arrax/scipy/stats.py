@@ -3,6 +3,7 @@ laplace, logistic, cauchy, t, gamma, chi2, beta, poisson, bernoulli, binom, geom
 multivariate_normal, dirichlet) in _distributions.py; all from arrax.scipy.special."""
 
 import math
+import sys
 import types
 
 import arrax.numpy as np
@@ -72,3 +73,8 @@ def _isf(q, loc=0, scale=1):
 norm = types.SimpleNamespace(
     pdf=_pdf, logpdf=_logpdf, cdf=_cdf, logcdf=_logcdf, sf=_sf, logsf=_logsf, ppf=_ppf, isf=_isf
 )
+
+# Each distribution is a namespace; registering it as a module lets
+# ``import arrax.scipy.stats.norm`` work as ``import jax.scipy.stats.norm`` does.
+for _name in __all__:
+    sys.modules[f"{__name__}.{_name}"] = globals()[_name]
