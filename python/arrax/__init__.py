@@ -60,6 +60,7 @@ from arrax import (  # noqa: E402
     dtypes,
     errors,
     flatten_util,
+    image,
     ops,
     scipy,  # noqa: E402
     typing,  # noqa: E402,A004
@@ -149,6 +150,7 @@ __all__ = [
     "dlpack",
     "errors",
     "flatten_util",
+    "image",
     "ops",
     "typing",
     "float0",

@@ -263,3 +263,51 @@ def test_debug_module(capfd):
     arrax.jit(lambda x: debug.callback(lambda a: print("cb", a.sum()), x))(anp.ones(3))
     out = capfd.readouterr().out
     assert "v=[1. 2.]" in out and "cb 3.0" in out
+
+
+RESIZE_CASES = [((5, 7), (9, 4)), ((3, 4), (0, 4)), ((8, 8, 2), (3, 5, 2)), ((2, 5, 5, 1), (2, 10, 5, 1))]  # fmt: skip
+RESIZE_METHODS = ["nearest", "linear", "lanczos3", "lanczos5", "cubic", "cubic-pytorch", "area"]
+
+
+@pytest.mark.usefixtures("jax_x64")
+@pytest.mark.parametrize("method", RESIZE_METHODS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8, np.int64])
+def test_image_resize_matches_jax(method, dtype):
+    for in_shape, out_shape in RESIZE_CASES:
+        x = (rng.random(in_shape) * 100).astype(dtype)
+        for antialias in (True, False):
+            got = arrax.image.resize(anp.asarray(x), out_shape, method, antialias=antialias)
+            want = jax.image.resize(jnp.asarray(x), out_shape, method, antialias=antialias)
+            scale = max(1.0, float(np.abs(np.asarray(want, np.float64)).max(initial=0)))
+            close(got, want, rtol=1e-5, atol=1e-5 * scale)
+
+
+@pytest.mark.usefixtures("jax_x64")
+@pytest.mark.parametrize("method", ["linear", "cubic", "lanczos3", "area"])
+def test_image_scale_and_translate_matches_jax_with_gradients(method):
+    x = rng.random((6, 5))
+    t = np.array([0.3, -0.37])
+
+    def loss(mod, np_):
+        return lambda s: (mod(np_.asarray(x), (9, 4), (0, 1), s, np_.asarray(t), method) ** 2).sum()
+
+    s = np.array([1.7, 0.83])
+    close(loss(arrax.image.scale_and_translate, anp)(anp.asarray(s)),
+          loss(jax.image.scale_and_translate, jnp)(jnp.asarray(s)), rtol=1e-10)  # fmt: skip
+    if method != "area":
+        close(arrax.grad(loss(arrax.image.scale_and_translate, anp))(anp.asarray(s)),
+              jax.grad(loss(jax.image.scale_and_translate, jnp))(jnp.asarray(s)), rtol=1e-8)  # fmt: skip
+
+
+def test_image_resize_traces_and_rejects_bad_input():
+    x = anp.asarray(rng.random((3, 4, 4, 2)), anp.float32)
+    f = arrax.jit(lambda im: arrax.image.resize(im, (8, 2, 2), "bilinear"))
+    batched = arrax.vmap(f)(x)
+    for i in range(3):
+        close(batched[i], arrax.image.resize(x[i], (8, 2, 2), "linear"), rtol=1e-6)
+    g = arrax.grad(lambda im: arrax.image.resize(im, (8, 2, 2), "cubic").sum())(x[0])
+    assert g.shape == (4, 4, 2)
+    with pytest.raises(ValueError, match="resize"):
+        arrax.image.resize(x, (2, 2), "linear")
+    with pytest.raises(ValueError, match="unknown resize method"):
+        arrax.image.resize(x, x.shape, "bogus")
