@@ -49,3 +49,20 @@ def test_namespace_inspection():
     assert info.default_device() == arrax.default_device() and "float64" in info.dtypes()
     assert a.device == arrax.default_device() and a.to_device(a.device) is a
     assert xp.isdtype(xp.float32, "real floating") and xp.bool == np.bool_
+
+
+def test_finfo_takes_every_dtype_spelling():
+    for spelling in (anp.float32, np.float32, "float32", np.dtype("float32"), anp.ones(2, anp.float32)):
+        assert anp.finfo(spelling).eps == np.finfo(np.float32).eps
+    assert anp.finfo(anp.complex64).dtype == np.float32
+    assert anp.finfo(anp.bfloat16).bits == 16
+
+
+def test_creation_signatures_are_numpys():
+    import inspect
+
+    for name in ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                 "full_like", "arange", "linspace", "eye"):  # fmt: skip
+        assert inspect.signature(getattr(anp, name)) == inspect.signature(getattr(np, name))
+    assert anp.eye(3, k=2**63).sum() == 0 and anp.eye(3, 4, k=-(2**70)).shape == (3, 4)
+    np.testing.assert_array_equal(np.asarray(anp.eye(2, 3, k=-1)), np.eye(2, 3, k=-1))

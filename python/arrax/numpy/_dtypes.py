@@ -30,10 +30,18 @@ inexact, floating, complexfloating = _np.inexact, _np.floating, _np.complexfloat
 iinfo = _np.iinfo
 
 
+def _dtype_of(t):
+    """t itself when it names a dtype (a type, a string, a dtype), else its .dtype (an array).
+    NumPy's scalar types have a .dtype too, but as a class attribute, not a dtype."""
+    if isinstance(t, (type, str, _np.dtype)):
+        return t
+    return getattr(t, "dtype", t)
+
+
 def _is_bfloat16(t):
     if bfloat16 is None or t is None:
         return False
-    t = getattr(t, "dtype", t)
+    t = _dtype_of(t)
     try:
         return _np.dtype(t) == _np.dtype(bfloat16)
     except TypeError:
@@ -46,7 +54,7 @@ def finfo(dtype):
         import ml_dtypes
 
         return ml_dtypes.finfo(bfloat16)
-    return _np.finfo(getattr(dtype, "dtype", dtype))
+    return _np.finfo(_dtype_of(dtype))
 
 
 def issubdtype(arg1, arg2):
