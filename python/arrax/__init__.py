@@ -22,7 +22,7 @@ from arrax._ad import (
     value_and_grad,
     vjp,
 )
-from arrax._batching import vmap
+from arrax._batching import pmap, vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
 from arrax._config import config
@@ -130,6 +130,7 @@ __all__ = [
     "jacrev",
     "hessian",
     "vmap",
+    "pmap",
     "stop_gradient",
     "custom_jvp",
     "custom_vjp",

@@ -173,3 +173,63 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
         return tree_util.tree_unflatten(out_tree, results)
 
     return wrapped
+
+
+def pmap(fun, axis_name=None, *, in_axes=0, out_axes=0, static_broadcasted_argnums=(),
+         devices=None, backend=None, axis_size=None, donate_argnums=(), global_arg_shapes=None):  # fmt: skip
+    """Like ``jax.pmap``: fun mapped over an axis with one member per device, compiled.
+
+    arrax runs the members as a compiled ``vmap`` (so collectives such as ``lax.psum`` over
+    ``axis_name`` work); as with JAX, the mapped axis may not be longer than the number of
+    devices (``devices``, else the local devices of the default backend)."""
+    from arrax._environment import local_device_count
+    from arrax._jit import jit
+
+    static = (
+        (static_broadcasted_argnums,)
+        if isinstance(static_broadcasted_argnums, int)
+        else tuple(static_broadcasted_argnums)
+    )
+    compiled = {}
+
+    def mapped_for(statics, nargs, axes):
+        """The compiled vmap for these static arguments (compiled once per distinct set)."""
+        key = (statics, nargs)
+        if key not in compiled:
+            values = dict(statics)
+
+            def dynamic_fun(*dyn, **kwargs):
+                it = iter(dyn)
+                full = [values[i] if i in values else next(it) for i in range(nargs)]
+                return fun(*full, **kwargs)
+
+            mapped = vmap(dynamic_fun, in_axes=axes, out_axes=out_axes, axis_name=axis_name,
+                          axis_size=axis_size)  # fmt: skip
+            compiled[key] = jit(mapped)
+        return compiled[key]
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        statics = tuple((i, args[i]) for i in static if i < len(args))
+        dyn = tuple(a for i, a in enumerate(args) if i not in static)
+        axes = in_axes
+        if isinstance(in_axes, (tuple, list)):
+            axes = tuple(a for i, a in enumerate(in_axes) if i not in static)
+        else:
+            axes = (in_axes,) * len(dyn)
+        leaves = tree_util.tree_leaves(dyn)
+        sizes = {
+            asarray(x).shape[a]
+            for x, a in zip(leaves, _broadcast_prefix(tuple(axes), dyn, "in_axes"))
+            if a is not None and asarray(x).ndim > 0
+        }
+        n = len(devices) if devices is not None else local_device_count()
+        for size in sizes | ({axis_size} if axis_size is not None else set()):
+            if size > n:
+                raise ValueError(
+                    f"pmap: the mapped axis has size {size} but only {n} device(s) are "
+                    "available (pmap runs one member per device; vmap maps over any size)"
+                )
+        return mapped_for(statics, len(args), axes)(*dyn, **kwargs)
+
+    return wrapped

@@ -311,3 +311,68 @@ def test_image_resize_traces_and_rejects_bad_input():
         arrax.image.resize(x, (2, 2), "linear")
     with pytest.raises(ValueError, match="unknown resize method"):
         arrax.image.resize(x, x.shape, "bogus")
+
+
+# Programs using collectives over a vmap's named axis: (name, builder(lax, numpy)).
+COLLECTIVE_PROGRAMS = [
+    ("batchnorm", lambda L, N: lambda v: (v - L.pmean(v, "i")) / N.sqrt(L.pmean((v - L.pmean(v, "i")) ** 2, "i") + 1e-5)),
+    ("psum_constant", lambda L, N: lambda v: v * L.psum(1, "i")),
+    ("pmax_pmin", lambda L, N: lambda v: L.pmax(v, "i") - L.pmin(v, "i")),
+    ("all_gather", lambda L, N: lambda v: L.all_gather(v, "i")),
+    ("all_gather_axis1", lambda L, N: lambda v: L.all_gather(v, "i", axis=1)),
+    ("all_gather_tiled", lambda L, N: lambda v: L.all_gather(v, "i", tiled=True)),
+    ("axis_index", lambda L, N: lambda v: v * L.axis_index("i")),
+    ("softmax_over_members", lambda L, N: lambda v: N.exp(v) / L.psum(N.exp(v), "i")),
+    ("pytree", lambda L, N: lambda v: L.psum({"a": v, "b": (v * 2,)}, "i")["b"][0]),
+]  # fmt: skip
+
+
+@pytest.mark.usefixtures("jax_x64")
+@pytest.mark.parametrize("name,make", COLLECTIVE_PROGRAMS, ids=[c[0] for c in COLLECTIVE_PROGRAMS])
+def test_collectives_under_vmap_match_jax(name, make):
+    x = rng.standard_normal((4, 3))
+    got = arrax.vmap(make(arrax.lax, anp), axis_name="i")(anp.asarray(x))
+    want = jax.vmap(make(jax.lax, jnp), axis_name="i")(jnp.asarray(x))
+    close(got, want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.usefixtures("jax_x64")
+def test_collectives_nest_differentiate_and_compile():
+    x = rng.standard_normal((4, 3))
+
+    def nested(L, vm):
+        return vm(vm(lambda v: L.psum(v, "i") + L.pmax(v, "j"), axis_name="j"), axis_name="i")
+
+    close(nested(arrax.lax, arrax.vmap)(anp.asarray(x)), nested(jax.lax, jax.vmap)(jnp.asarray(x)))
+
+    def loss(L, N, vm):
+        return lambda v: (vm(lambda r: r / L.psum(r, "i"), axis_name="i")(v) ** 2).sum()
+
+    want = jax.grad(loss(jax.lax, jnp, jax.vmap))(jnp.asarray(x))
+    close(arrax.grad(loss(arrax.lax, anp, arrax.vmap))(anp.asarray(x)), want, rtol=1e-10)
+    close(arrax.jit(arrax.grad(loss(arrax.lax, anp, arrax.vmap)))(anp.asarray(x)), want, rtol=1e-10)
+    w = np.array([0.5, -1.0, 2.0])
+
+    def jvp_inside(ad, L, N, vm):
+        def member(w, v):
+            return ad.jvp(lambda w: L.psum(v * w, "i"), (w,), (N.ones(3),))[1]
+
+        return vm(member, in_axes=(None, 0), axis_name="i")
+
+    close(jvp_inside(arrax, arrax.lax, anp, arrax.vmap)(anp.asarray(w), anp.asarray(x)),
+          jvp_inside(jax, jax.lax, jnp, jax.vmap)(jnp.asarray(w), jnp.asarray(x)))  # fmt: skip
+    with pytest.raises(NameError, match="unbound axis name 'z'"):
+        arrax.lax.psum(anp.ones(2), "z")
+
+
+def test_pmap_runs_one_member_per_device():
+    f = arrax.pmap(lambda x: x / arrax.lax.psum(x, "d"), axis_name="d")
+    close(f(anp.ones((1, 3))), np.ones((1, 3)))
+    with pytest.raises(ValueError, match="pmap: the mapped axis has size 2"):
+        f(anp.ones((2, 3)))
+    g = arrax.pmap(lambda x, n: x * n, static_broadcasted_argnums=1)
+    close(g(anp.ones((1, 2)), 3), np.full((1, 2), 3.0))
+    close(arrax.pmap(lambda x, y: x + y, in_axes=(0, None))(anp.ones((1, 2)), anp.ones(2)),
+          np.full((1, 2), 2.0))  # fmt: skip
+    jf = jax.pmap(lambda x: x / jax.lax.psum(x, "d"), axis_name="d")
+    close(f(anp.ones((1, 3), anp.float32)), jf(jnp.ones((1, 3), jnp.float32)))

@@ -1,0 +1,142 @@
+"""Collectives over a named mapped axis (``jax.lax.psum`` and friends) for ``vmap(...,
+axis_name=...)`` and ``pmap``: inside the mapped function, ``psum(x, "i")`` is the sum of x over
+every member of the axis named "i", the same value for each of them.
+
+Under vmap a named axis is a batch trace; a collective unpacks x down to that trace's
+(value, batch axis) pair, reduces the batch axis there with ordinary operations, and packs the
+result back through the traces above it (other vmaps, which map the collective per element).
+So collectives compose with nested vmaps and differentiate through the ordinary operations
+they are made of when the gradient is taken outside the mapped function."""
+
+import arrax.numpy as jnp
+from arrax import _core, tree_util
+from arrax._trace_core import _active
+
+__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "axis_index", "axis_size"]
+
+
+def _named_trace(axis_name, fname):
+    from arrax._batching import BatchTrace
+
+    for level in sorted(_active, reverse=True):
+        t = _active[level]
+        if isinstance(t, BatchTrace) and t.axis_name == axis_name:
+            return t
+    raise NameError(f"{fname}: unbound axis name {axis_name!r} (no enclosing vmap or pmap "
+                    "maps an axis of that name)")  # fmt: skip
+
+
+def _level(x):
+    return _core.trace_level(x) if isinstance(x, _core.ndarray) and x._is_tracer else 0
+
+
+def _over_axis(x, trace, batched, unbatched, fname, linear):
+    """batched(value, axis) on the named trace's view of x; unbatched(x) when x does not vary
+    along the named axis. Traces above the named one (inner vmaps) are peeled and re-applied."""
+    from arrax._ad import JVPTrace
+    from arrax._batching import BatchTrace
+
+    x = jnp.asarray(x)
+    level = _level(x)
+    if level < trace.level:
+        return unbatched(x)
+    if level == trace.level:
+        value, axis = trace.unpack(x)
+        return unbatched(value) if axis is None else batched(value, axis)
+    inner = _active.get(level)
+    if isinstance(inner, JVPTrace) and linear:
+        # Differentiation inside the mapped function: the collective is linear, so the
+        # tangent goes through it as the primal does.
+        primal, tangent = inner.unpack(x)
+        out = _over_axis(primal, trace, batched, unbatched, fname, linear)
+        if tangent is None:
+            return out
+        return inner.pure(out, _over_axis(tangent, trace, batched, unbatched, fname, linear))
+    if not isinstance(inner, BatchTrace):
+        raise NotImplementedError(
+            f"{fname}: a collective on a value transformed inside the mapped function "
+            "(jit or differentiation between the vmap/pmap and the collective) is not supported; "
+            "apply the collective outside jit/grad"
+        )
+    value, axis = inner.unpack(x)
+    return inner.wrap(_over_axis(value, trace, batched, unbatched, fname, linear), axis)
+
+
+def _collective(fname, x, axis_name, batched, unbatched, linear=True):
+    names = axis_name if isinstance(axis_name, (tuple, list)) else (axis_name,)
+
+    def one(leaf):
+        for name in names:
+            trace = _named_trace(name, fname)
+            leaf = _over_axis(
+                leaf, trace, batched, lambda v, t=trace: unbatched(v, t), fname, linear
+            )
+        return leaf
+
+    return tree_util.tree_map(one, x)
+
+
+def psum(x, axis_name, *, axis_index_groups=None):
+    """The sum of x over the members of the named axis (a pytree of arrays; a tuple of names
+    sums over each)."""
+    if axis_index_groups is not None:
+        raise NotImplementedError("psum: axis_index_groups is not supported")
+    return _collective(
+        "psum", x, axis_name,
+        lambda v, a: jnp.sum(v, axis=a),
+        lambda v, t: v * t.axis_size,
+    )  # fmt: skip
+
+
+def pmean(x, axis_name, *, axis_index_groups=None):
+    """The mean of x over the members of the named axis."""
+    if axis_index_groups is not None:
+        raise NotImplementedError("pmean: axis_index_groups is not supported")
+    # A value the same for every member is its own mean (true division: ints become floats).
+    return _collective("pmean", x, axis_name, lambda v, a: jnp.mean(v, axis=a), lambda v, t: v / 1)
+
+
+def pmax(x, axis_name, *, axis_index_groups=None):
+    """The maximum of x over the members of the named axis."""
+    return _collective(
+        "pmax", x, axis_name, lambda v, a: jnp.max(v, axis=a), lambda v, t: v, linear=False
+    )
+
+
+def pmin(x, axis_name, *, axis_index_groups=None):
+    """The minimum of x over the members of the named axis."""
+    return _collective(
+        "pmin", x, axis_name, lambda v, a: jnp.min(v, axis=a), lambda v, t: v, linear=False
+    )
+
+
+def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
+    """Every member's x stacked along a new axis ``axis`` (with tiled, concatenated along the
+    existing axis ``axis``)."""
+    if axis_index_groups is not None:
+        raise NotImplementedError("all_gather: axis_index_groups is not supported")
+
+    def gather(members):  # members: (axis size, *x.shape)
+        if tiled:
+            ax = axis % max(members.ndim - 1, 1)
+            moved = jnp.moveaxis(members, 0, ax)
+            s = moved.shape
+            return moved.reshape(s[:ax] + (s[ax] * s[ax + 1],) + s[ax + 2 :])
+        return jnp.moveaxis(members, 0, axis % members.ndim)
+
+    return _collective(
+        "all_gather", x, axis_name,
+        lambda v, a: gather(jnp.moveaxis(v, a, 0)),
+        lambda v, t: gather(jnp.broadcast_to(v, (t.axis_size,) + v.shape)),
+    )  # fmt: skip
+
+
+def axis_index(axis_name):
+    """This member's position along the named axis (an int32 varying along it)."""
+    trace = _named_trace(axis_name, "axis_index")
+    return trace.wrap(jnp.arange(trace.axis_size, dtype=jnp.int32), 0)
+
+
+def axis_size(axis_name):
+    """The number of members of the named axis."""
+    return _named_trace(axis_name, "axis_size").axis_size
