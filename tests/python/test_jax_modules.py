@@ -376,3 +376,47 @@ def test_pmap_runs_one_member_per_device():
           np.full((1, 2), 2.0))  # fmt: skip
     jf = jax.pmap(lambda x: x / jax.lax.psum(x, "d"), axis_name="d")
     close(f(anp.ones((1, 3), anp.float32)), jf(jnp.ones((1, 3), jnp.float32)))
+
+
+def _pendulum(N):
+    return lambda y, t, k: N.stack([y[1], -k * N.sin(y[0]) - 0.1 * y[1] * N.cos(t)])
+
+
+@pytest.mark.usefixtures("jax_x64")
+def test_odeint_matches_jax_with_adjoint_gradients():
+    from arrax.experimental.ode import odeint
+    from jax.experimental.ode import odeint as jodeint
+
+    y0, ts = np.array([1.0, 0.0]), np.linspace(0, 5, 7)
+    got = odeint(_pendulum(anp), anp.asarray(y0), anp.asarray(ts), 2.0)
+    want = jodeint(_pendulum(jnp), jnp.asarray(y0), jnp.asarray(ts), 2.0)
+    close(got, want, rtol=1e-6, atol=1e-7)  # two adaptive solvers at rtol = atol = 1.4e-8
+
+    def loss(ode, N):
+        return lambda y0, ts, k: (ode(_pendulum(N), y0, ts, k) ** 2).sum()
+
+    grads = arrax.grad(loss(odeint, anp), argnums=(0, 1, 2))(anp.asarray(y0), anp.asarray(ts), 2.0)
+    jgrads = jax.grad(loss(jodeint, jnp), argnums=(0, 1, 2))(jnp.asarray(y0), jnp.asarray(ts), 2.0)
+    for g, w in zip(grads, jgrads):
+        close(g, w, rtol=1e-5, atol=1e-6)
+    jitted = arrax.jit(lambda y0, k: odeint(_pendulum(anp), y0, anp.asarray(ts), k))
+    close(jitted(anp.asarray(y0), 2.0), got, rtol=1e-12)
+    ks = np.array([1.0, 3.0])
+    batched = arrax.vmap(lambda k: odeint(_pendulum(anp), anp.asarray(y0), anp.asarray(ts), k))
+    jbatched = jax.vmap(lambda k: jodeint(_pendulum(jnp), jnp.asarray(y0), jnp.asarray(ts), k))
+    close(batched(anp.asarray(ks)), jbatched(jnp.asarray(ks)), rtol=1e-6, atol=1e-7)
+
+
+def test_odeint_pytree_state_keeps_float32():
+    from arrax.experimental.ode import odeint
+
+    def decay(y, t):
+        return {"a": -y["a"], "b": 2.0 * y["a"]}
+
+    y0 = {"a": anp.ones(2, anp.float32), "b": anp.zeros(2, anp.float32)}
+    out = odeint(decay, y0, anp.linspace(0, 1, 3, dtype=anp.float32))
+    t = np.linspace(0, 1, 3)[:, None]
+    close(out["a"], np.exp(-t).repeat(2, 1).astype(np.float32), rtol=1e-5)
+    close(out["b"], (2 - 2 * np.exp(-t)).repeat(2, 1).astype(np.float32), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="odeint: t must be one-dimensional"):
+        odeint(decay, y0, anp.ones((2, 2)))

@@ -1,0 +1,3 @@
+"""``arrax.experimental`` (``jax.experimental``): ``ode.odeint``."""
+
+from arrax.experimental import ode  # noqa: F401
