@@ -54,6 +54,8 @@ from arrax._devices import (  # noqa: E402
 _init_from_environment()
 
 from arrax import (  # noqa: E402
+    ad_checkpoint,
+    checkpoint_policies,
     custom_derivatives,
     debug,
     dlpack,
@@ -149,6 +151,8 @@ __all__ = [
     "default_backend",
     "dtypes",
     "custom_derivatives",
+    "checkpoint_policies",
+    "ad_checkpoint",
     "dlpack",
     "errors",
     "experimental",

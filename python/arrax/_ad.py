@@ -448,12 +448,26 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                 f"grad requires real- or complex-valued outputs, got {out_arr.dtype.name}"
             )
         grads = vjp_fun(lax.full((), 1, out_arr.dtype))
+        if allow_int:  # integer inputs get float0 zeros, as in JAX
+            grads = [
+                tree_util.tree_map(_float0_if_int, args[i], gr) for i, gr in zip(nums_n, grads)
+            ]
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         if has_aux:
             return (out_arr, res[2]), g
         return out_arr, g
 
     return wrapped
+
+
+def _float0_if_int(primal, g):
+    import numpy as onp
+
+    from arrax.dtypes import float0
+
+    if is_inexact(asarray(primal).dtype):
+        return g
+    return onp.zeros(onp.shape(primal), float0)
 
 
 def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):

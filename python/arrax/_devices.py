@@ -193,8 +193,13 @@ def _install(ndarray):
         """JAX's ``x.block_until_ready()``: waits for the GPU work making x; returns x."""
         return synchronize(self)
 
+    def devices(self):
+        """JAX's ``x.devices()``: the set of devices holding x (one: arrax does not shard)."""
+        return {self.device}
+
     ndarray.to_device = to_device
     ndarray.block_until_ready = block_until_ready
+    ndarray.devices = devices
 
 
 def _init_from_environment():

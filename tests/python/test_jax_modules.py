@@ -420,3 +420,23 @@ def test_odeint_pytree_state_keeps_float32():
     close(out["b"], (2 - 2 * np.exp(-t)).repeat(2, 1).astype(np.float32), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="odeint: t must be one-dimensional"):
         odeint(decay, y0, anp.ones((2, 2)))
+
+
+def test_checkpoint_policies_map_batch_size_devices_and_float0():
+    f = arrax.checkpoint(lambda x: anp.sin(x) ** 2, policy=arrax.checkpoint_policies.dots_saveable)
+    close(arrax.grad(f)(1.0), np.sin(2.0), rtol=1e-12)  # d sin(x)^2 = sin(2x)
+    assert arrax.checkpoint_policies.dots_saveable("dot_general") is True
+    assert arrax.checkpoint_policies.save_only_these_names("h")("name", name="h") is True
+    from arrax.ad_checkpoint import checkpoint_name
+
+    close(checkpoint_name(anp.ones(2), "h"), np.ones(2))
+    xs = anp.arange(7.0)
+    for bs in (None, 2, 3, 7):
+        close(arrax.lax.map(lambda x: x**2 + 1, xs, batch_size=bs), np.arange(7.0) ** 2 + 1)
+    tree = arrax.lax.map(lambda p: {"s": p[0] + p[1]}, (xs, xs), batch_size=4)
+    close(tree["s"], 2 * np.arange(7.0))
+    assert anp.ones(2).devices() == {arrax.devices()[0]}
+    gx, gn = arrax.grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(1.0, 2)
+    jx, jn = jax.grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(1.0, 2)
+    assert np.asarray(gn).dtype == np.asarray(jn).dtype == arrax.float0
+    close(gx, np.asarray(jx, np.float64))

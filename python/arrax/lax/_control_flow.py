@@ -251,7 +251,34 @@ def fori_loop(lower, upper, body_fun, init_val, unroll=None):
     return while_loop(c, b, (lo, init_val))[1]
 
 
-def map(f, xs):  # noqa: A001 (JAX's name)
-    """Like ``jax.lax.map``: f applied to each slice of xs's leading axis (a scan)."""
-    _, ys = scan(lambda c, x: (c, f(x)), (), xs)
-    return ys
+def map(f, xs, *, batch_size=None):  # noqa: A001 (JAX's name)
+    """Like ``jax.lax.map``: f applied to each slice of xs's leading axis (a scan). With
+    batch_size, the scan runs over batches of that many slices, each mapped by vmap (and a
+    last vmap over the remainder): fewer sequential steps for more memory."""
+    if batch_size is None:
+        _, ys = scan(lambda c, x: (c, f(x)), (), xs)
+        return ys
+    from arrax._batching import vmap
+
+    leaves = tree_util.tree_leaves(xs)
+    if not leaves:
+        raise ValueError("map: xs has no arrays to map over")
+    n = leaves[0].shape[0]
+    if batch_size < 1:
+        raise ValueError(f"map: batch_size must be positive, got {batch_size}")
+    full = n // batch_size * batch_size
+    batched = tree_util.tree_map(
+        lambda x: x[:full].reshape((n // batch_size, batch_size) + x.shape[1:]), xs
+    )
+    _, ys = scan(lambda c, x: (c, vmap(f)(x)), (), batched)
+    ys = tree_util.tree_map(lambda y: y.reshape((full,) + y.shape[2:]), ys)
+    if full == n:
+        return ys
+    rest = vmap(f)(tree_util.tree_map(lambda x: x[full:], xs))
+    return tree_util.tree_map(lambda a, b: _concatenate_rows(a, b), ys, rest)
+
+
+def _concatenate_rows(a, b):
+    import arrax.numpy as jnp
+
+    return jnp.concatenate([a, b], axis=0)
