@@ -52,7 +52,13 @@ def test_namespace_inspection():
 
 
 def test_finfo_takes_every_dtype_spelling():
-    for spelling in (anp.float32, np.float32, "float32", np.dtype("float32"), anp.ones(2, anp.float32)):
+    for spelling in (
+        anp.float32,
+        np.float32,
+        "float32",
+        np.dtype("float32"),
+        anp.ones(2, anp.float32),
+    ):
         assert anp.finfo(spelling).eps == np.finfo(np.float32).eps
     assert anp.finfo(anp.complex64).dtype == np.float32
     assert anp.finfo(anp.bfloat16).bits == 16

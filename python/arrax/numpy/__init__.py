@@ -300,5 +300,26 @@ for _name in ("matmul", "tensordot", "vecdot", "multi_dot"):
     setattr(linalg, _name, _with_jax_product_args(_name, getattr(linalg, _name)))
 del _name
 
+# Strings, objects, dates and records: NumPy's functions take the calls arrax cannot hold.
+from arrax.numpy import _host_fallback  # noqa: E402
+
+_host_fallback.install(globals(), ndarray)
+# NumPy's non-numeric types and modules, as they are (they make NumPy arrays).
+from numpy import (  # noqa: E402,F401
+    bytes_,
+    char,
+    character,
+    datetime64,
+    flexible,
+    ma,
+    nditer,
+    object_,
+    rec,
+    str_,
+    strings,
+    timedelta64,
+    void,
+)
+
 # Last: every module function exists now, so the methods that forward to them can be set.
 _ndarray_methods.install_forwarded()

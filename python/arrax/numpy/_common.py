@@ -4,6 +4,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._trace_core import asarray as _arr  # noqa: F401 (a as an arrax array, no copy)
+from arrax.numpy._host_fallback import host_only_dtype
 
 
 def _np():
@@ -56,8 +57,8 @@ def host_arrays(name, *xs):
 
 def from_numpy(x):
     """NumPy results as arrax arrays (zero-copy), through tuples and lists; other values (and
-    object arrays) as they are."""
-    if isinstance(x, onp.ndarray) and x.dtype.kind != "O":
+    arrays of strings, objects, dates or records, which arrax does not hold) as they are."""
+    if isinstance(x, onp.ndarray) and not host_only_dtype(x.dtype):
         return _core.asarray(x, None, None)
     if isinstance(x, tuple):
         return tuple(from_numpy(e) for e in x)

@@ -249,7 +249,12 @@ def _anp():
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    """NumPy ufuncs on arrax arrays run as arrax's ufunc of the same name."""
+    """NumPy ufuncs on arrax arrays run as arrax's ufunc of the same name; with strings, dates
+    or objects among the inputs (np.datetime64("2020-01-01") + x), NumPy runs them."""
+    from arrax.numpy._host_fallback import needs_numpy
+
+    if any(needs_numpy(x) for x in inputs):
+        return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     mine = getattr(_anp(), ufunc.__name__, None)
     out = kwargs.get("out")
     if out is not None and any(not isinstance(o, _core.ndarray) for o in out):

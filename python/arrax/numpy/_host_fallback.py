@@ -1,0 +1,103 @@
+"""What arrax cannot hold, NumPy does: strings, Python objects, dates and records.
+
+arrax arrays hold booleans and numbers. A NumPy program also makes arrays of labels
+(``np.array(["cat", "dog"])``), objects, datetimes or records; for those, an arrax.numpy
+function that fails with a TypeError on such an argument (or dtype) hands the call to the NumPy
+function of the same name, which returns a NumPy array. NumPy arrays mix with arrax arrays
+afterwards as usual (``np.where(labels == "cat", 1, 0)`` is an arrax array again). The check
+runs only after a TypeError, so supported calls pay nothing."""
+
+import functools
+
+import numpy as onp
+
+from arrax import _core
+
+# dtype kinds arrax arrays do not have: unicode and byte strings, objects, datetimes,
+# timedeltas, records (void; but ml_dtypes' bfloat16 is a "void" kind arrax holds).
+_HOST_ONLY_KINDS = frozenset("USOMmV")
+
+
+def host_only_dtype(dt):
+    """Whether arrays of NumPy dtype dt are NumPy's only (strings, objects, dates, records)."""
+    return dt.kind in _HOST_ONLY_KINDS and dt.name != "bfloat16"
+
+
+def _names_host_only_dtype(x):
+    try:
+        return host_only_dtype(onp.dtype(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _names_numeric_dtype(x):
+    try:
+        return not host_only_dtype(onp.dtype(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def needs_numpy(x, depth=0):
+    """Whether x is (or holds, or names as a dtype) something only NumPy can store."""
+    if isinstance(x, (str, bytes)):
+        # A value ("cat"), or a dtype name: host-only unless it names a numeric dtype.
+        return depth > 0 or not _names_numeric_dtype(x)
+    if isinstance(x, (onp.ndarray, onp.generic)):
+        return host_only_dtype(x.dtype)
+    if isinstance(x, (onp.dtype, type)):
+        return _names_host_only_dtype(x)
+    if isinstance(x, (list, tuple)) and depth < 32:
+        return any(needs_numpy(v, depth + 1) for v in x)
+    return False
+
+
+def _to_numpy(x):
+    if isinstance(x, _core.ndarray):
+        return onp.asarray(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_to_numpy(v) for v in x)
+    return x
+
+
+def with_numpy_fallback(fn, numpy_fn):
+    """fn, handing its call to numpy_fn when it raises TypeError on host-only arguments."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TypeError:
+            if not (any(needs_numpy(a) for a in args)
+                    or any(needs_numpy(v) for v in kwargs.values())):  # fmt: skip
+                raise
+        return numpy_fn(*[_to_numpy(a) for a in args],
+                        **{k: _to_numpy(v) for k, v in kwargs.items()})  # fmt: skip
+
+    return call
+
+
+def install(namespace, ndarray):
+    """Wraps namespace's module functions that NumPy also has, and ndarray.astype."""
+    for name, fn in list(namespace.items()):
+        if name.startswith("_") or isinstance(fn, (type, _core.ufunc)) or not callable(fn):
+            continue
+        numpy_fn = getattr(onp, name, None)
+        if numpy_fn is None or isinstance(numpy_fn, type) or not callable(numpy_fn):
+            continue
+        namespace[name] = with_numpy_fallback(fn, numpy_fn)
+
+    astype = ndarray.astype
+
+    @functools.wraps(astype)
+    def astype_or_numpy(self, dtype, *args, **kwargs):
+        if _names_host_only_dtype(dtype):  # x.astype(str): NumPy's strings of the values
+            return onp.asarray(self).astype(dtype, *args, **kwargs)
+        return astype(self, dtype, *args, **kwargs)
+
+    ndarray.astype = astype_or_numpy
+
+    def contains(self, value):
+        """``value in x``: whether any element equals value (NumPy's __contains__)."""
+        return bool((self == value).any())
+
+    ndarray.__contains__ = contains
