@@ -132,21 +132,94 @@ class JitFunction:
         return tree_util.tree_unflatten(out_treedef, outs)
 
     def lower(self, *args, **kwargs):
-        """The optimized graph this function runs for these arguments (traced now if not
-        cached), with its fused regions; ``trace`` gives the graph before the passes."""
+        """JAX's ahead-of-time API: the function lowered for these arguments' shapes and
+        dtypes. The result reads as the optimized graph this function runs (its primitives,
+        fused regions, text) and ``.compile()`` gives the callable for that signature."""
+        key = self._key(args, kwargs)[0]
         (_, _, optimized, _), _, _ = self._entry(args, kwargs)
-        return optimized
+        return Lowered(self, key, optimized)
 
     def trace(self, *args, **kwargs):
-        """The graph as traced, before the optimization passes."""
-        (graph, _, _, _), _, _ = self._entry(args, kwargs)
-        return graph
+        """The function traced for these arguments: ``.jaxpr`` is the graph before the
+        optimization passes (the object reads as that graph too); ``.lower()`` continues."""
+        key = self._key(args, kwargs)[0]
+        (graph, _, optimized, _), _, _ = self._entry(args, kwargs)
+        return Traced(self, key, graph, optimized)
 
     def _cache_size(self):
         return len(self._cache)
 
     def clear_cache(self):
         self._cache.clear()
+
+
+class _GraphView:
+    """Reads as its graph (attributes, text), as the jit stages' objects in arrax did before
+    the ahead-of-time API."""
+
+    def __init__(self, graph):
+        self._graph = graph
+
+    def __getattr__(self, name):
+        return getattr(self._graph, name)
+
+    def __str__(self):
+        return str(self._graph)
+
+    def as_text(self, dialect=None, **kwargs):
+        """The graph in its text form (arrax's IR, not StableHLO)."""
+        return str(self._graph)
+
+
+class Compiled(_GraphView):
+    """``jit(f).lower(*args).compile()``: f for the lowered argument signature only."""
+
+    def __init__(self, jitted, key, graph):
+        super().__init__(graph)
+        self._jitted, self._key_expected = jitted, key
+
+    def __call__(self, *args, **kwargs):
+        if self._jitted._key(args, kwargs)[0] != self._key_expected:
+            raise TypeError(
+                "Compiled: the arguments' types or shapes differ from those it was lowered "
+                "for; lower and compile again for them (or call the jit'd function)"
+            )
+        return self._jitted(*args, **kwargs)
+
+    def cost_analysis(self):
+        return None
+
+    def memory_analysis(self):
+        return None
+
+
+class Lowered(_GraphView):
+    """``jit(f).lower(*args)``: reads as the optimized graph; ``compile()`` gives the callable."""
+
+    def __init__(self, jitted, key, graph):
+        super().__init__(graph)
+        self._jitted, self._key_expected = jitted, key
+
+    def compile(self, compiler_options=None):
+        return Compiled(self._jitted, self._key_expected, self._graph)
+
+    def cost_analysis(self):
+        return None
+
+
+class Traced(_GraphView):
+    """``jit(f).trace(*args)``: reads as the traced graph (``.jaxpr``); ``lower()`` goes on."""
+
+    def __init__(self, jitted, key, graph, optimized):
+        super().__init__(graph)
+        self._jitted, self._key_expected, self._optimized = jitted, key, optimized
+
+    @property
+    def jaxpr(self):
+        return self._graph
+
+    def lower(self):
+        return Lowered(self._jitted, self._key_expected, self._optimized)
 
 
 def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=()):

@@ -135,3 +135,16 @@ def test_functions_of_weak_arguments_are_weak_under_jit():
     got = arrax.jit(lambda s, x: anp.exp(-s) * x)(2.5, x)
     assert got.dtype == np.float32
     np.testing.assert_allclose(np.asarray(got), np.exp(-2.5) * np.array([1.0, 2.0]), rtol=1e-6)
+
+
+def test_ahead_of_time_lower_compile_and_trace():
+    f = arrax.jit(lambda x: anp.sin(x) + 1)
+    lowered = f.lower(anp.ones(3))
+    assert "fused" in lowered.primitives and "lambda" in lowered.as_text()
+    compiled = lowered.compile()
+    np.testing.assert_allclose(np.asarray(compiled(anp.zeros(3))), np.ones(3))
+    with pytest.raises(TypeError, match="lowered for"):
+        compiled(anp.zeros(4))
+    traced = f.trace(anp.ones(3))
+    assert traced.jaxpr.primitives == ["sin", "add"]
+    np.testing.assert_allclose(np.asarray(traced.lower().compile()(anp.zeros(3))), np.ones(3))
