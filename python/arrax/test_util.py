@@ -95,7 +95,10 @@ def check_vjp(f, args, eps=None, atol=None, rtol=None, rng=None):
     tangent = _random_like(rng, tuple(args))
     ct = _random_like(rng, out)
     t_num = _numerical_jvp(f, args, tangent, eps)
-    got = _inner(f_vjp(ct), tangent)
+    # JAX's convention: vjp maps ct to ct . J (no conjugation), so Re<ct, J t> is
+    # Re<conj(vjp(conj(ct))), t>, which also holds for complex outputs of real inputs.
+    conj = lambda tree: tree_util.tree_map(lambda x: onp.conj(_np(x)), tree)  # noqa: E731
+    got = _inner(conj(f_vjp(conj(ct))), tangent)
     want = _inner(ct, t_num)
     if not onp.isclose(got, want, atol=atol * max(1.0, abs(want)), rtol=rtol):
         raise AssertionError(

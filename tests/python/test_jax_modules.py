@@ -440,3 +440,23 @@ def test_checkpoint_policies_map_batch_size_devices_and_float0():
     jx, jn = jax.grad(lambda x, n: x * n, argnums=(0, 1), allow_int=True)(1.0, 2)
     assert np.asarray(gn).dtype == np.asarray(jn).dtype == arrax.float0
     close(gx, np.asarray(jx, np.float64))
+
+
+def test_pad_with_a_traced_constant():
+    f = arrax.jit(lambda x, c: anp.pad(x, ((1, 0), (0, 2)), constant_values=c))
+    x = np.arange(6.0).reshape(2, 3)
+    close(f(anp.asarray(x), 7.0), np.pad(x, ((1, 0), (0, 2)), constant_values=7.0))
+    g = arrax.grad(lambda c: anp.pad(anp.asarray(x), 1, constant_values=c).sum())(2.0)
+    close(g, np.asarray(np.pad(x, 1, constant_values=1.0).size - x.size, np.float64))
+
+
+def test_check_grads_of_real_to_complex_functions():
+    from arrax.test_util import check_grads
+
+    x = anp.asarray(rng.standard_normal(3))
+    check_grads(lambda a: a * (1 + 1j), (x,), order=2)
+    check_grads(lambda a: anp.exp(1j * a) * a, (x,), order=1)
+    with pytest.raises(AssertionError):  # a wrong rule is still caught
+        wrong = arrax.custom_vjp(lambda a: a * (1 + 1j))
+        wrong.defvjp(lambda a: (a * (1 + 1j), None), lambda _, ct: (anp.real(ct) * 3,))
+        check_grads(wrong, (x,), order=1, modes=["rev"])

@@ -7,3 +7,13 @@ from arrax.lax._control_flow import cond, fori_loop, map, scan, switch, while_lo
 from arrax.lax._convolution import *  # noqa: F401,F403,E402
 from arrax.lax._ops import *  # noqa: F401,F403
 from arrax.lax._ops import slice  # noqa: F401,A004
+
+
+def __getattr__(name):
+    # bessel_i0e/bessel_i1e are custom_jvp functions, which need the transformations that
+    # import arrax.lax themselves: loaded on first use.
+    if name in ("bessel_i0e", "bessel_i1e"):
+        from arrax.lax import _bessel
+
+        return getattr(_bessel, name)
+    raise AttributeError(f"module 'arrax.lax' has no attribute {name!r}")

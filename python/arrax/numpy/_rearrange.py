@@ -272,6 +272,15 @@ def pad(array, pad_width, mode="constant", **kwargs):
             raise TypeError(
                 f"pad: unsupported keyword arguments {sorted(kwargs)} for mode {mode!r}"
             )
+        if isinstance(cv, _core.ndarray) and cv._is_tracer:
+            # A traced constant (under jit, or differentiated): selected into the padding.
+            if cv.ndim != 0:
+                raise NotImplementedError("pad: traced constant_values must be a scalar")
+            from arrax import numpy as np
+
+            border = onp.pad(onp.zeros(a.shape, bool), pad_width, "constant", constant_values=True)
+            base = _positions(lambda p: onp.pad(p, pad_width, "constant"), [a], dtype=a.dtype)
+            return np.where(_core.asarray(border, None, None), cv.astype(a.dtype), base)
         cv_arr = onp.asarray(cv.__array__() if isinstance(cv, _core.ndarray) else cv)
         if cv_arr.ndim == 0:
             return _positions(

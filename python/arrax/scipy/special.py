@@ -206,3 +206,11 @@ def log_ndtr(x, series_order=4):
 
 
 from arrax.scipy._incomplete import betainc, gammainc, gammaincc  # noqa: E402
+
+# The rest of jax.scipy.special (gamma/beta family, Bessel, exponential integrals,
+# hypergeometric functions, ...), in three files of their own; betaln is replaced by the more
+# accurate one there.
+from arrax.scipy._special_extra import *  # noqa: E402,F401,F403
+from arrax.scipy._special_extra import __all__ as _extra_names  # noqa: E402
+
+__all__ = __all__ + [n for n in _extra_names if n not in __all__]

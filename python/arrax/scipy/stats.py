@@ -74,7 +74,15 @@ norm = types.SimpleNamespace(
     pdf=_pdf, logpdf=_logpdf, cdf=_cdf, logcdf=_logcdf, sf=_sf, logsf=_logsf, ppf=_ppf, isf=_isf
 )
 
+# The other jax.scipy.stats distributions and functions, and bernoulli, cauchy, logistic and
+# poisson with the methods they lacked (ppf, isf, isf, entropy).
+from arrax.scipy._stats_extra import *  # noqa: E402,F401,F403
+from arrax.scipy._stats_extra import __all__ as _extra_names  # noqa: E402
+
+__all__ = __all__ + [n for n in _extra_names if n not in __all__]
+
 # Each distribution is a namespace; registering it as a module lets
 # ``import arrax.scipy.stats.norm`` work as ``import jax.scipy.stats.norm`` does.
 for _name in __all__:
-    sys.modules[f"{__name__}.{_name}"] = globals()[_name]
+    if isinstance(globals()[_name], types.SimpleNamespace):
+        sys.modules[f"{__name__}.{_name}"] = globals()[_name]
