@@ -59,90 +59,21 @@ def _segment_reduce(
     )
 
 
-def segment_sum(
-    data,
-    segment_ids,
-    num_segments=None,
-    indices_are_sorted=False,
-    unique_indices=False,
-    bucket_size=None,
-    mode=None,
-):
-    """Sums of the rows of data that share a segment id (``bucket_size`` only tunes JAX's
-    speed and does not change the result)."""
-    return _segment_reduce(
-        "segment_sum",
-        "add",
-        data,
-        segment_ids,
-        num_segments,
-        indices_are_sorted,
-        unique_indices,
-        mode,
+def _segment_function(name, kind, what):
+    def segment_reduce(data, segment_ids, num_segments=None, indices_are_sorted=False,
+                       unique_indices=False, bucket_size=None, mode=None):  # fmt: skip
+        return _segment_reduce(name, kind, data, segment_ids, num_segments,
+                               indices_are_sorted, unique_indices, mode)  # fmt: skip
+
+    segment_reduce.__name__ = segment_reduce.__qualname__ = name
+    segment_reduce.__doc__ = (
+        f"{what} of the rows of data that share a segment id (``bucket_size`` only tunes "
+        "JAX's speed and does not change the result)."
     )
+    return segment_reduce
 
 
-def segment_prod(
-    data,
-    segment_ids,
-    num_segments=None,
-    indices_are_sorted=False,
-    unique_indices=False,
-    bucket_size=None,
-    mode=None,
-):
-    """Products of the rows of data that share a segment id."""
-    return _segment_reduce(
-        "segment_prod",
-        "mul",
-        data,
-        segment_ids,
-        num_segments,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def segment_max(
-    data,
-    segment_ids,
-    num_segments=None,
-    indices_are_sorted=False,
-    unique_indices=False,
-    bucket_size=None,
-    mode=None,
-):
-    """Maxima of the rows of data that share a segment id."""
-    return _segment_reduce(
-        "segment_max",
-        "max",
-        data,
-        segment_ids,
-        num_segments,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
-
-
-def segment_min(
-    data,
-    segment_ids,
-    num_segments=None,
-    indices_are_sorted=False,
-    unique_indices=False,
-    bucket_size=None,
-    mode=None,
-):
-    """Minima of the rows of data that share a segment id."""
-    return _segment_reduce(
-        "segment_min",
-        "min",
-        data,
-        segment_ids,
-        num_segments,
-        indices_are_sorted,
-        unique_indices,
-        mode,
-    )
+segment_sum = _segment_function("segment_sum", "add", "Sums")
+segment_prod = _segment_function("segment_prod", "mul", "Products")
+segment_max = _segment_function("segment_max", "max", "Maxima")
+segment_min = _segment_function("segment_min", "min", "Minima")

@@ -96,6 +96,15 @@ def _params_only(state):
     return state[0]
 
 
+def _with_zeros(n):
+    """The init of an optimizer whose state is (x, and n accumulators starting at zero)."""
+
+    def init(x0):
+        return (x0,) + tuple(jnp.zeros_like(x0) for _ in range(n))
+
+    return init
+
+
 @optimizer
 def sgd(step_size):
     """Gradient descent: ``x -= step_size(i) * g``."""
@@ -115,8 +124,7 @@ def momentum(step_size, mass):
     """Heavy-ball momentum: ``v = mass * v + g; x -= step_size(i) * v``."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
+    init = _with_zeros(1)
 
     def update(i, g, state):
         x, velocity = state
@@ -131,8 +139,7 @@ def nesterov(step_size, mass):
     """Nesterov momentum: ``v = mass * v + g; x -= step_size(i) * (mass * v + g)``."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
+    init = _with_zeros(1)
 
     def update(i, g, state):
         x, velocity = state
@@ -147,8 +154,7 @@ def adagrad(step_size, momentum=0.9):
     """Adagrad (Duchi et al. 2011) with momentum on the scaled gradient."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
+    init = _with_zeros(2)
 
     def update(i, g, state):
         x, g_sq, m = state
@@ -165,8 +171,7 @@ def rmsprop(step_size, gamma=0.9, eps=1e-8):
     """RMSProp: a running mean of squared gradients scales the step."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0)
+    init = _with_zeros(1)
 
     def update(i, g, state):
         x, avg_sq_grad = state
@@ -181,8 +186,7 @@ def rmsprop_momentum(step_size, gamma=0.9, eps=1e-8, momentum=0.9):
     """RMSProp with momentum on the scaled step."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
+    init = _with_zeros(2)
 
     def update(i, g, state):
         x, avg_sq_grad, mom = state
@@ -198,8 +202,7 @@ def adam(step_size, b1=0.9, b2=0.999, eps=1e-8):
     """Adam (Kingma and Ba 2015) with bias-corrected moment estimates."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
+    init = _with_zeros(2)
 
     def update(i, g, state):
         x, m, v = state
@@ -217,8 +220,7 @@ def adamax(step_size, b1=0.9, b2=0.999, eps=1e-8):
     """AdaMax: Adam with the infinity norm in place of the second moment."""
     step_size = make_schedule(step_size)
 
-    def init(x0):
-        return x0, jnp.zeros_like(x0), jnp.zeros_like(x0)
+    init = _with_zeros(2)
 
     def update(i, g, state):
         x, m, u = state

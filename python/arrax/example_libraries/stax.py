@@ -106,36 +106,20 @@ def _conv_transpose(inputs, W, strides, padding, dimension_numbers):
     return lax.conv_transpose(inputs, W, strides, padding, dimension_numbers=dimension_numbers)
 
 
-def GeneralConv(
-    dimension_numbers,
-    out_chan,
-    filter_shape,
-    strides=None,
-    padding="VALID",
-    W_init=None,
-    b_init=normal(1e-6),
-):
-    """A convolution with the layouts of ``dimension_numbers`` (lhs, rhs, out spec strings)."""
-    return _conv_layer(
-        _conv, dimension_numbers, out_chan, filter_shape, strides, padding, W_init, b_init
-    )
+def _general_conv(conv, name, what):
+    def layer(dimension_numbers, out_chan, filter_shape, strides=None, padding="VALID",
+              W_init=None, b_init=normal(1e-6)):  # fmt: skip
+        return _conv_layer(conv, dimension_numbers, out_chan, filter_shape, strides, padding,
+                           W_init, b_init)  # fmt: skip
+
+    layer.__name__ = layer.__qualname__ = name
+    layer.__doc__ = f"{what} with the layouts of ``dimension_numbers`` (lhs, rhs, out specs)."
+    return layer
 
 
-def GeneralConvTranspose(
-    dimension_numbers,
-    out_chan,
-    filter_shape,
-    strides=None,
-    padding="VALID",
-    W_init=None,
-    b_init=normal(1e-6),
-):
-    """A transposed convolution with the layouts of ``dimension_numbers``."""
-    return _conv_layer(
-        _conv_transpose, dimension_numbers, out_chan, filter_shape, strides, padding, W_init, b_init
-    )
-
-
+GeneralConv = _general_conv(_conv, "GeneralConv", "A convolution")
+GeneralConvTranspose = _general_conv(_conv_transpose, "GeneralConvTranspose",
+                                     "A transposed convolution")  # fmt: skip
 Conv = functools.partial(GeneralConv, ("NHWC", "HWIO", "NHWC"))
 ConvTranspose = functools.partial(GeneralConvTranspose, ("NHWC", "HWIO", "NHWC"))
 Conv1DTranspose = functools.partial(GeneralConvTranspose, ("NHC", "HIO", "NHC"))

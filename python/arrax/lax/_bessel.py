@@ -8,8 +8,8 @@ single-precision i0f/i1f do; the dropped terms are below float32's epsilon. Half
 precision is computed in float32 and rounded back. Derivatives are custom JVPs in
 closed form, so they are exact and finite at 0."""
 
-from arrax._ad import custom_jvp
 import arrax.numpy as np
+from arrax._ad import custom_jvp
 
 __all__ = ["bessel_i0e", "bessel_i1e"]
 

@@ -20,7 +20,7 @@ import arrax
 import arrax.numpy as np
 from arrax import lax
 from arrax.lax._bessel import bessel_i0e, bessel_i1e
-from arrax.scipy.special import _float, _floats, digamma, erfc, gammaln
+from arrax.scipy.special import _floats, _poly, _real, digamma, erfc, gammaln
 
 __all__ = [
     "gammasgn", "loggamma", "beta", "betaln", "poch", "comb", "boxcox", "boxcox1p",
@@ -30,21 +30,6 @@ __all__ = [
 ]  # fmt: skip
 
 _SQRT_PI = math.sqrt(math.pi)
-
-
-def _real(x, name):
-    x = _float(x)
-    if x.dtype.kind == "c":
-        raise ValueError(f"{name} does not support complex-valued inputs")
-    return x
-
-
-def _poly(x, coeffs):
-    """Horner's rule, coefficients highest degree first."""
-    out = np.full_like(x, coeffs[0])
-    for c in coeffs[1:]:
-        out = out * x + c
-    return out
 
 
 def _is_nonpos_int(x):

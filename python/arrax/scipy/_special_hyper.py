@@ -12,19 +12,12 @@ import numpy as _host_np  # only for constants computed once at import
 import arrax
 import arrax.numpy as np
 from arrax import lax
-from arrax.scipy.special import _float, _floats, erf, erfc, gammaln
+from arrax.scipy.special import _float, _floats, _real, erf, erfc, gammaln
 
 __all__ = ["wofz", "owens_t", "hyp1f1", "hyp2f1", "bessel_jn", "sph_harm_y"]
 
 _SQRT_PI = math.sqrt(math.pi)
 _SQRT2 = math.sqrt(2.0)
-
-
-def _real(x, name):
-    x = _float(x)
-    if x.dtype.kind == "c":
-        raise ValueError(f"{name} does not support complex-valued inputs")
-    return x
 
 
 # ---- Faddeeva function w(z) = exp(-z^2) erfc(-iz) ------------------------------------------

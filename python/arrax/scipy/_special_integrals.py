@@ -10,26 +10,11 @@ import math
 import arrax
 import arrax.numpy as np
 from arrax import lax
-from arrax.scipy.special import _float, _floats, digamma, gammaln
+from arrax.scipy.special import _floats, _poly, _real, digamma, gammaln
 
 __all__ = ["exp1", "expi", "expn", "spence", "sici", "fresnel"]
 
 _EULER = 0.57721566490153286061
-
-
-def _real(x, name):
-    x = _float(x)
-    if x.dtype.kind == "c":
-        raise ValueError(f"{name} does not support complex-valued inputs")
-    return x
-
-
-def _poly(x, coeffs):
-    """Horner's rule, coefficients highest degree first."""
-    out = np.full_like(x, coeffs[0])
-    for c in coeffs[1:]:
-        out = out * x + c
-    return out
 
 
 # ---- E_n(x) ----------------------------------------------------------------------------

@@ -21,6 +21,22 @@ def _float(x):
     return x if x.dtype.kind in "fc" or x.dtype.name == "bfloat16" else x.astype(np.float64)
 
 
+def _real(x, name):
+    """x as a floating array; complex values are refused (the function has no complex form)."""
+    x = _float(x)
+    if x.dtype.kind == "c":
+        raise ValueError(f"{name} does not support complex-valued inputs")
+    return x
+
+
+def _poly(x, coeffs):
+    """Horner's rule, coefficients highest degree first."""
+    out = np.full_like(x, coeffs[0])
+    for c in coeffs[1:]:
+        out = out * x + c
+    return out
+
+
 def _float2(x, y):
     x, y = _float(x), _float(y)
     dt = np.result_type(x, y)
