@@ -262,3 +262,48 @@ def test_take_fill_mode(dtype, kw):
                 arrax.jit(lambda v, i: anp.take(v, i, mode="fill", **kw))(x, idx)):  # fmt: skip
         assert np.asarray(got).dtype == want.dtype
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))  # (NaN equals NaN)
+
+
+SET_A, SET_B = np.array([5, 3, 3, 9, 1]), np.array([3, 7, 9, 9])
+
+
+@pytest.mark.parametrize("name", ["union1d", "intersect1d", "setdiff1d", "setxor1d"])
+@pytest.mark.parametrize("size,fill", [(7, None), (2, None), (7, -1)])
+def test_set_functions_with_static_size_match_jax(name, size, fill):
+    want = getattr(jnp, name)(SET_A, SET_B, size=size, fill_value=fill)
+    got = arrax.jit(lambda a, b: getattr(anp, name)(a, b, size=size, fill_value=fill))(
+        anp.asarray(SET_A), anp.asarray(SET_B)
+    )
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    empty = getattr(anp, name)(anp.asarray([1, 2]), anp.asarray([1, 2]), size=3)
+    np.testing.assert_array_equal(
+        np.asarray(empty),
+        np.asarray(getattr(jnp, name)(jnp.array([1, 2]), jnp.array([1, 2]), size=3)),
+    )
+
+
+def test_where_with_size_and_inplace_false_updates_match_jax():
+    x = np.arange(5)
+    got = arrax.jit(lambda v: anp.where(v > 1, size=4, fill_value=-1))(anp.asarray(x))
+    same(got[0], jnp.where(x > 1, size=4, fill_value=-1)[0])
+    with pytest.raises(ValueError, match="where: size"):
+        anp.where(anp.asarray(x) > 1, 1, 0, size=3)
+    a = np.zeros((3, 3))
+    cases = [
+        ("fill_diagonal", (a, np.array([1.0, 2.0])), {}),
+        ("put", (np.arange(5.0), np.array([0, -1]), np.array([9.0, 8.0])), {}),
+        ("put", (np.arange(5.0), np.array([7, -9]), np.array([9.0])), {"mode": "clip"}),
+        ("place", (np.arange(4.0), np.arange(4) > 1, np.array([8.0])), {}),
+        ("put_along_axis", (np.zeros((2, 3)), np.array([[1], [0]]), 7.0), {"axis": 1}),
+    ]
+    for name, args, kw in cases:
+        want = getattr(jnp, name)(*args, inplace=False, **kw)
+        f = lambda *xs, name=name, kw=kw: getattr(anp, name)(*xs, inplace=False, **kw)  # noqa: E731
+        # (place's mask sets how many values are written: it stays concrete)
+        got = (
+            f(*map(anp.asarray, args)) if name == "place" else arrax.jit(f)(*map(anp.asarray, args))
+        )
+        same(got, want)
+    untouched = anp.zeros((2, 2))
+    anp.fill_diagonal(untouched, 1.0, inplace=False)
+    assert float(untouched.sum()) == 0.0

@@ -300,6 +300,43 @@ for _name in ("matmul", "tensordot", "vecdot", "multi_dot"):
     setattr(linalg, _name, _with_jax_product_args(_name, getattr(linalg, _name)))
 del _name
 
+_where3 = where  # noqa: F405 (the engine's where, from _core)
+
+
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+    """numpy.where: elements of x where condition holds, else of y; with the condition alone,
+    its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size)."""
+    if size is None and fill_value is None:
+        return _where3(condition, x, y)
+    if x is not None or y is not None:
+        raise ValueError("where: size and fill_value apply to the one-argument form only")
+    return nonzero(condition, size=size, fill_value=fill_value)  # noqa: F405
+
+
+from arrax.numpy import _inplace as _inplace_functions  # noqa: E402
+
+
+def _with_inplace(fn, functional):
+    """fn, which updates its first argument in place as NumPy's does, with jax.numpy's
+    ``inplace=False``: the updated values as a new array (functional, which traces), the
+    argument untouched. JAX requires inplace=False; NumPy code passes nothing."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(a, *args, inplace=True, **kwargs):
+        if inplace:
+            return fn(a, *args, **kwargs)
+        return functional(a, *args, **kwargs)
+
+    return call
+
+
+for _name in ("put", "place", "fill_diagonal", "put_along_axis"):
+    globals()[_name] = _with_inplace(
+        globals()[_name], getattr(_inplace_functions, _name + "_functional")
+    )
+
+
 # Strings, objects, dates and records: NumPy's functions take the calls arrax cannot hold.
 from arrax.numpy import _host_fallback  # noqa: E402
 

@@ -49,3 +49,78 @@ def fill_diagonal(a, val, wrap=False):
     """numpy.fill_diagonal: the main diagonal of a (all dims equal, or 2-D) set to val."""
     with _target("fill_diagonal", a) as view:
         onp.fill_diagonal(view, _values(val), wrap)
+
+
+# --- jax.numpy's inplace=False forms: the updated values as a new array (they trace) --------
+
+
+def _scatter_flat(a, positions, values):
+    """a with its flat positions set to values, repeated cyclically as NumPy repeats them."""
+    from arrax import numpy as np
+
+    a = _arr(a)
+    pos = np.asarray(positions).reshape(-1)
+    vals = np.asarray(values).astype(a.dtype).reshape(-1)
+    if pos.shape[0] == 0 or vals.shape[0] == 0:
+        return np.array(a, copy=True)
+    vals = np.resize(vals, pos.shape)
+    return a.reshape(-1).at[pos].set(vals).reshape(a.shape)
+
+
+def put_functional(a, ind, v, mode="raise"):
+    """numpy.put's result as a new array (ind may be traced)."""
+    from arrax import numpy as np
+
+    a = _arr(a)
+    n = a.size
+    ind = np.asarray(ind).reshape(-1)
+    if mode == "wrap":
+        ind = ind % n
+    elif mode == "clip":
+        ind = np.clip(ind, 0, n - 1)
+    else:
+        if not ind._is_tracer and ind.size and (
+            int(ind.max()) >= n or int(ind.min()) < -n
+        ):  # fmt: skip
+            raise IndexError(f"put: index out of bounds for an array of size {n}")
+        ind = np.where(ind < 0, ind + n, ind)
+    return _scatter_flat(a, ind, v)
+
+
+def place_functional(arr, mask, vals):
+    """numpy.place's result as a new array (the mask must be concrete: it sets how many)."""
+    from arrax.numpy._indexing import _concrete
+
+    _concrete("place", mask)
+    return _scatter_flat(arr, onp.flatnonzero(onp.asarray(mask)), vals)
+
+
+def fill_diagonal_functional(a, val, wrap=False):
+    """numpy.fill_diagonal's result as a new array."""
+    a = _arr(a)
+    mask = onp.zeros(a.shape, bool)
+    onp.fill_diagonal(mask, True, wrap)
+    return _scatter_flat(a, onp.flatnonzero(mask), val)
+
+
+def put_along_axis_functional(arr, indices, values, axis):
+    """numpy.put_along_axis's result as a new array (indices may be traced)."""
+    from arrax import numpy as np
+
+    arr = _arr(arr)
+    indices = np.asarray(indices)
+    if axis is None:
+        return put_functional(arr, indices, values)
+    axis = axis % arr.ndim
+    n = arr.shape[axis]
+    index = []
+    for d in range(arr.ndim):
+        if d == axis:
+            index.append(np.where(indices < 0, indices + n, indices))
+        else:
+            shape = [1] * arr.ndim
+            shape[d] = arr.shape[d]
+            index.append(np.arange(arr.shape[d]).reshape(shape))
+    shape = np.broadcast_shapes(*[i.shape for i in index])
+    index = tuple(np.broadcast_to(i, shape) for i in index)
+    return arr.at[index].set(np.broadcast_to(np.asarray(values).astype(arr.dtype), shape))
