@@ -307,3 +307,13 @@ def test_where_with_size_and_inplace_false_updates_match_jax():
     untouched = anp.zeros((2, 2))
     anp.fill_diagonal(untouched, 1.0, inplace=False)
     assert float(untouched.sum()) == 0.0
+
+
+@pytest.mark.parametrize("name", ["unique_values", "unique_counts", "unique_inverse", "unique_all"])
+def test_array_api_unique_functions_with_size_match_jax(name):
+    x = np.array([[3, 1], [3, 7]])
+    got = arrax.jit(lambda v: getattr(anp, name)(v, size=5, fill_value=0))(anp.asarray(x))
+    want = getattr(jnp, name)(x, size=5, fill_value=0)
+    for g, w in zip(arrax.tree_util.tree_leaves(tuple(got) if name != "unique_values" else got),
+                    jax.tree_util.tree_leaves(tuple(want) if name != "unique_values" else want)):  # fmt: skip
+        same(g, w)

@@ -781,42 +781,42 @@ def astype(x, dtype, /, *, copy=True, device=None):
     return _arr(x).astype(dtype, copy=copy) if copy is not True else _arr(x).astype(dtype)
 
 
-def unique_values(x, /):
-    """numpy.unique_values (Array API)."""
+def unique_values(x, /, *, size=None, fill_value=None):
+    """numpy.unique_values (Array API); jax.numpy's size=/fill_value= fix the result's size."""
     from arrax.numpy._indexing import unique
 
-    return unique(_arr(x).reshape(-1))
+    return unique(_arr(x).reshape(-1), size=size, fill_value=fill_value)
 
 
-def unique_counts(x, /):
-    """numpy.unique_counts (Array API)."""
+def unique_counts(x, /, *, size=None, fill_value=None):
+    """numpy.unique_counts (Array API); jax.numpy's size=/fill_value= fix the result's size."""
     from collections import namedtuple
 
     from arrax.numpy._indexing import unique
 
-    v, c = unique(_arr(x).reshape(-1), return_counts=True)
+    v, c = unique(_arr(x).reshape(-1), return_counts=True, size=size, fill_value=fill_value)
     return namedtuple("UniqueCountsResult", ["values", "counts"])(v, c)
 
 
-def unique_inverse(x, /):
-    """numpy.unique_inverse (Array API)."""
+def unique_inverse(x, /, *, size=None, fill_value=None):
+    """numpy.unique_inverse (Array API); jax.numpy's size=/fill_value= fix the result's size."""
     from collections import namedtuple
 
     from arrax.numpy._indexing import unique
 
     x = _arr(x)
-    v, inv = unique(x.reshape(-1), return_inverse=True)
+    v, inv = unique(x.reshape(-1), return_inverse=True, size=size, fill_value=fill_value)
     return namedtuple("UniqueInverseResult", ["values", "inverse_indices"])(v, inv.reshape(x.shape))
 
 
-def unique_all(x, /):
-    """numpy.unique_all (Array API)."""
+def unique_all(x, /, *, size=None, fill_value=None):
+    """numpy.unique_all (Array API); jax.numpy's size=/fill_value= fix the result's size."""
     from collections import namedtuple
 
     from arrax.numpy._indexing import unique
 
     x = _arr(x)
-    v, idx, inv, c = unique(x.reshape(-1), True, True, True)
+    v, idx, inv, c = unique(x.reshape(-1), True, True, True, size=size, fill_value=fill_value)
     return namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])(
         v, idx, inv.reshape(x.shape), c
     )
