@@ -317,3 +317,16 @@ def test_array_api_unique_functions_with_size_match_jax(name):
     for g, w in zip(arrax.tree_util.tree_leaves(tuple(got) if name != "unique_values" else got),
                     jax.tree_util.tree_leaves(tuple(want) if name != "unique_values" else want)):  # fmt: skip
         same(g, w)
+
+
+@pytest.mark.parametrize("mode,fill", [("fill", None), ("fill", -7.0), ("clip", None)])
+def test_take_along_axis_modes_match_jax(mode, fill):
+    x = np.arange(6.0).reshape(2, 3)
+    i = np.array([[0, 5], [-1, 2]])
+    want = jnp.take_along_axis(x, i, axis=1, mode=mode, fill_value=fill)
+    got = arrax.jit(lambda a, b: anp.take_along_axis(a, b, axis=1, mode=mode, fill_value=fill))(
+        anp.asarray(x), anp.asarray(i)
+    )
+    same(got, want)
+    with pytest.raises(IndexError):  # NumPy's behaviour without mode
+        anp.take_along_axis(anp.asarray(x), anp.asarray(i), axis=1)

@@ -108,13 +108,30 @@ def take(
     return a[(slice(None),) * axis + (idx,)]
 
 
-def take_along_axis(arr, indices, axis=-1):
-    """numpy.take_along_axis (axis=None: on the flattened array)."""
+def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
+    """numpy.take_along_axis (axis=None: on the flattened array). jax.numpy's mode= says what
+    indices out of bounds give ("fill": fill_value, NaN for floats by default; "clip" or
+    "promise_in_bounds": the nearest element), negative ones counting from the end; without
+    it, NumPy's IndexError (traced indices are clamped, as JAX's)."""
     arr, indices = _arr(arr), _arr(indices)
     if axis is None:
         arr, indices, axis = arr.reshape(-1), indices.reshape(-1), 0
     axis = _axis(axis, arr.ndim, "take_along_axis")
     n = arr.shape[axis]
+    if mode is not None:
+        np = _np()
+        mode = str(getattr(mode, "name", mode)).lower()
+        if mode not in ("fill", "fill_or_drop", "clip", "promise_in_bounds"):
+            raise ValueError(f"take_along_axis: unknown mode {mode!r}")
+        idx = np.where(indices < 0, indices + n, indices)
+        out = _take_along(arr, np.clip(idx, 0, max(n - 1, 0)), axis)
+        if mode in ("clip", "promise_in_bounds"):
+            return out
+        from arrax._functional import _fill_default
+
+        fill = _fill_default(arr.dtype) if fill_value is None else fill_value
+        inside = (idx >= 0) & (idx < n)
+        return np.where(inside, out, np.asarray(fill).astype(arr.dtype))
     if not _traced(indices) and indices.dtype.kind in "iu" and indices.size:
         ix = onp.asarray(indices)  # NumPy's IndexError (traced indices are clamped, as JAX's)
         bad = ix[(ix < -n) | (ix >= n)]
