@@ -66,7 +66,9 @@ def _wofz(z):
     zu = np.where(upper, z, -z)
     w = _wofz_upper(zu)
     zl = np.where(upper, 0.0, z)
-    return np.where(upper, w, 2 * np.exp(-zl * zl) - w)
+    # 2 exp(-z^2) as exp(-z^2 + log 2): where it overflows, inf * 2 as a complex product
+    # would be (inf*2 - inf*0) = nan under NumPy's (and the GPU's) complex multiplication.
+    return np.where(upper, w, np.exp(-zl * zl + math.log(2.0)) - w)
 
 
 @_wofz.defjvp
