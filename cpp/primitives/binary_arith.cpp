@@ -38,10 +38,17 @@ struct Mul {
   static constexpr bool supports = true;
   template <typename T>
   static T apply(T a, T b) {
-    if constexpr (std::is_same_v<T, bool>)
+    if constexpr (std::is_same_v<T, bool>) {
       return a && b;
-    else
+    } else if constexpr (is_complex_v<T>) {
+      // NumPy's product: the plain formula. std::complex's operator* follows C99 Annex G,
+      // which recovers infinities ((inf+infj) * 2 = inf+infj where NumPy gives nan+nanj) and
+      // costs a NaN check per element.
+      return T(a.real() * b.real() - a.imag() * b.imag(),
+               a.real() * b.imag() + a.imag() * b.real());
+    } else {
       return static_cast<T>(a * b);
+    }
   }
 };
 
@@ -58,7 +65,7 @@ struct Div {
 // Python's floor division: rounds toward -inf; integer division by zero gives 0 as in NumPy.
 struct FloorDiv {
   template <typename T>
-  static constexpr bool supports = numeric_v<T>&& real_v<T>;
+  static constexpr bool supports = numeric_v<T> && real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
@@ -93,7 +100,7 @@ struct FloorDiv {
 // Python's modulo: the result has the sign of the divisor.
 struct Rem {
   template <typename T>
-  static constexpr bool supports = numeric_v<T>&& real_v<T>;
+  static constexpr bool supports = numeric_v<T> && real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
@@ -122,7 +129,7 @@ struct Rem {
 // C's fmod: the result has the sign of the dividend.
 struct Fmod {
   template <typename T>
-  static constexpr bool supports = numeric_v<T>&& real_v<T>;
+  static constexpr bool supports = numeric_v<T> && real_v<T>;
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {

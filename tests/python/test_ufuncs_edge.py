@@ -311,3 +311,15 @@ def test_simd_paths_with_special_values_in_every_lane(name, dtype):
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
     np.testing.assert_array_equal(got == 0, want == 0)
     np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
+def test_complex_product_special_values_as_numpy():
+    """NumPy multiplies complex numbers by the plain formula (no C99 Annex G recovery of
+    infinities): (inf+infj) * 2 is nan+nanj, as the GPU kernels give too."""
+    vals = np.array([complex(np.inf, np.inf), complex(np.inf, 0), complex(0, np.inf),
+                     complex(np.nan, 1), 1 + 2j, complex(-np.inf, 3), complex(1e308, 1e308)])  # fmt: skip
+    a, b = np.meshgrid(vals, vals)
+    with np.errstate(all="ignore"):
+        want = a * b
+    got = np.asarray(anp.asarray(a) * anp.asarray(b))
+    np.testing.assert_array_equal(got, want)
