@@ -14,6 +14,7 @@ import numpy as onp
 
 import arrax.numpy as jnp
 from arrax import lax
+from arrax.numpy._dtypes import _jax_inexact_dtype
 
 __all__ = ["ResizeMethod", "resize", "scale_and_translate"]
 
@@ -128,9 +129,8 @@ def _weights(in_size, out_size, scale, translation, kernel, radius, antialias, e
 
 def _inexact(image):
     image = jnp.asarray(image)
-    if not jnp.issubdtype(image.dtype, jnp.inexact):
-        # As JAX: booleans and integers of up to 32 bits become float32, 64-bit ones float64.
-        image = image.astype(jnp.float32 if image.dtype.itemsize <= 4 else jnp.float64)
+    if not jnp.issubdtype(image.dtype, jnp.inexact):  # (bfloat16 stays: it is inexact)
+        image = image.astype(_jax_inexact_dtype(image.dtype))
     return image
 
 

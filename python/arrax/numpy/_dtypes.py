@@ -72,4 +72,16 @@ def issubdtype(arg1, arg2):
     return _np.issubdtype(arg1, arg2)
 
 
+def _jax_inexact_dtype(*dtypes):
+    """The inexact dtype jax.numpy (float64 enabled) computes in for arrays of these dtypes, as
+    arrax's jax-only functions (scipy.signal, image, ...) do: integers and bools defer to any
+    float or complex among them (int64 with float32 is float32); without one, 64-bit integers
+    give float64 and narrower ones (and bools) float32. NumPy's rule would give float64."""
+    dts = [_np.dtype(d) for d in dtypes]
+    inexact = [d for d in dts if d.kind in "fc"]
+    if inexact:
+        return _np.result_type(*inexact)
+    return _np.dtype(_np.float64 if _np.result_type(*dts).itemsize >= 8 else _np.float32)
+
+
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -13,6 +13,7 @@ import numpy as onp
 
 import arrax.numpy as jnp
 from arrax import lax
+from arrax.numpy._dtypes import _jax_inexact_dtype
 
 __all__ = ["dct", "dctn", "idct", "idctn"]
 
@@ -35,8 +36,7 @@ def _as_inexact(name, x):
         raise TypeError(f"{name}: expected a numeric array, got dtype {x.dtype}")
     if x.dtype.kind in "fc":
         return x
-    # As JAX with float64 enabled: 64-bit integers transform in float64, narrower ones float32.
-    return x.astype(onp.float64 if x.dtype.itemsize >= 8 else onp.float32)
+    return x.astype(_jax_inexact_dtype(x.dtype))
 
 
 def _along(v, axis, ndim):

@@ -12,6 +12,7 @@ import numpy as onp
 
 import arrax.numpy as jnp
 from arrax import tree_util
+from arrax.numpy._dtypes import _jax_inexact_dtype
 
 __all__ = ["RegularGridInterpolator"]
 
@@ -57,8 +58,7 @@ class RegularGridInterpolator:
                 f"{values.ndim} dimensions"
             )
         if values.dtype.kind not in "fc":
-            # As JAX with float64 enabled: float64 for 64-bit integers, float32 for narrower.
-            values = values.astype(onp.float64 if values.dtype.itemsize >= 8 else onp.float32)
+            values = values.astype(_jax_inexact_dtype(values.dtype))
         if fill_value is not None:
             fill_value = jnp.asarray(fill_value)
             if not onp.can_cast(fill_value.dtype, values.dtype, casting="same_kind"):

@@ -13,6 +13,7 @@ import numpy as onp
 
 import arrax.numpy as jnp
 from arrax import lax
+from arrax.numpy._dtypes import _jax_inexact_dtype
 from arrax.scipy._signal_windows import get_window, istft_window, triage_segments
 
 __all__ = [
@@ -23,20 +24,10 @@ __all__ = [
 _MODES = ("full", "same", "valid")
 
 
-def inexact_dtype(*dtypes):
-    """The inexact dtype JAX (with float64 enabled) computes in for arrays of these dtypes:
-    integers and bools defer to any float or complex among them (int64 with float32 is
-    float32); without one, 64-bit integers give float64 and narrower ones (and bools) float32."""
-    inexact = [d for d in map(onp.dtype, dtypes) if d.kind in "fc"]
-    if inexact:
-        return onp.result_type(*inexact)
-    return onp.dtype(onp.float64 if onp.result_type(*dtypes).itemsize >= 8 else onp.float32)
-
-
 def _promote_inexact(*xs):
-    """The arrays as arrax arrays of their common inexact dtype (``inexact_dtype``)."""
+    """The arrays as arrax arrays of their common inexact dtype (JAX's rule)."""
     arrs = [jnp.asarray(x) for x in xs]
-    dt = inexact_dtype(*[a.dtype for a in arrs])
+    dt = _jax_inexact_dtype(*[a.dtype for a in arrs])
     return [a if a.dtype == dt else a.astype(dt) for a in arrs]
 
 
@@ -542,7 +533,7 @@ def istft(Zxx, fs=1.0, window="hann", nperseg=None, noverlap=None, nfft=None,
     time_axis = int(onp.lib.array_utils.normalize_axis_index(time_axis, z.ndim))
     if freq_axis == time_axis:
         raise ValueError("istft: must specify differing time and frequency axes")
-    z = z.astype(onp.result_type(inexact_dtype(z.dtype), onp.complex64))
+    z = z.astype(onp.result_type(_jax_inexact_dtype(z.dtype), onp.complex64))
     n_default = 2 * (z.shape[freq_axis] - 1) if input_onesided else z.shape[freq_axis]
     nperseg = int(nperseg or n_default)
     if nperseg < 1:

@@ -1,20 +1,10 @@
 """``arrax.scipy.cluster.vq`` (``jax.scipy.cluster.vq``): ``vq``, assigning observations to
 their nearest code-book entry."""
 
-import numpy as onp
-
 import arrax.numpy as jnp
+from arrax.numpy._dtypes import _jax_inexact_dtype
 
 __all__ = ["vq"]
-
-
-def _inexact_dtype(*dtypes):
-    """JAX's (float64 enabled) common inexact dtype: integers defer to any float or complex
-    among them; else float64 for 64-bit integers, float32 for narrower ones."""
-    inexact = [d for d in dtypes if d.kind in "fc"]
-    if inexact:
-        return onp.result_type(*inexact)
-    return onp.dtype(onp.float64 if onp.result_type(*dtypes).itemsize >= 8 else onp.float32)
 
 
 def vq(obs, code_book, check_finite=True):
@@ -24,7 +14,7 @@ def vq(obs, code_book, check_finite=True):
     lowest index). check_finite is accepted for SciPy compatibility and ignored."""
     del check_finite  # checking would need the values, which traced arrays don't have
     obs, code_book = jnp.asarray(obs), jnp.asarray(code_book)
-    dt = _inexact_dtype(obs.dtype, code_book.dtype)
+    dt = _jax_inexact_dtype(obs.dtype, code_book.dtype)
     obs, code_book = obs.astype(dt), code_book.astype(dt)
     if obs.ndim != code_book.ndim:
         raise ValueError("vq: observation and code_book should have the same rank")
