@@ -14,10 +14,20 @@ using namespace py_convert;
 namespace A = py_args;
 namespace {
 
-void require_where_true(py::handle where, const char* fname) {
-  if (!(where.ptr() == Py_True))
+// A reduction called with a where= mask (or var/std with mean=) is composed in Python from the
+// unmasked ones bound here: arrax/numpy/_masked_reductions.py has a function of each name.
+py::object masked_reduction(const char* name) {
+  return py::module_::import("arrax.numpy._masked_reductions").attr(name);
+}
+
+// concatenate/stack with out=: the result is made in out's dtype under `casting`, as NumPy
+// does (so casting='no' into a complex out raises); out and dtype together are an error.
+std::optional<DType> joined_dtype(const char* fname, py::handle out, py::handle dtype) {
+  if (out.is_none() || !py::isinstance<Array>(out)) return optional_dtype(dtype);
+  if (!dtype.is_none())
     throw TypeError(std::string(fname) +
-                    ": where= is not supported by arrax yet (only where=True)");
+                    "() only takes `out` or `dtype` as an argument, but both were provided.");
+  return out.cast<const Array&>().dtype();
 }
 
 std::optional<np::Operand> optional_operand(py::handle h) {
@@ -51,13 +61,17 @@ void init_functions(py::module_& m) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
-                   py::handle initial, py::handle where) {
-          require_where_true(where, name);
+                   py::handle initial, py::handle where) -> py::object {
+          if (where.ptr() != Py_True)
+            return masked_reduction(name)(a, axis, dtype, out, keepdims, initial, where);
           Array x = A::array(a);
           Array r = fn(x, reduce_axes(x, axis), optional_dtype(dtype), keepdims);
           if (!initial.is_none()) {
             const char* combine = std::string(name) == "sum" ? "add" : "multiply";
-            r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
+            // initial is cast to the result's dtype, as NumPy does (sum(int32, initial=1.5)
+            // is an int64 sum).
+            r = np::ufunc2(combine, np::Operand(r),
+                           np::Operand(np::full({}, operand_from_py(initial), r.dtype())));
           }
           return A::maybe_out(r, out, name);
         },
@@ -69,8 +83,9 @@ void init_functions(py::module_& m) {
   m.def(
       "mean",
       [](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
-         py::handle where) {
-        require_where_true(where, "mean");
+         py::handle where) -> py::object {
+        if (where.ptr() != Py_True)
+          return masked_reduction("mean")(a, axis, dtype, out, keepdims, py::arg("where") = where);
         return A::maybe_out(np::mean(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims),
                             out, "mean");
       },
@@ -81,9 +96,18 @@ void init_functions(py::module_& m) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, double ddof,
-                   bool keepdims, py::handle where, py::handle mean, py::handle correction) {
-          require_where_true(where, name);
-          if (!correction.is_none()) ddof = correction.cast<double>();
+                   bool keepdims, py::handle where, py::handle mean,
+                   py::handle correction) -> py::object {
+          if (where.ptr() != Py_True || !mean.is_none())
+            return masked_reduction(name)(a, axis, dtype, out, ddof, keepdims,
+                                          py::arg("where") = where, py::arg("mean") = mean,
+                                          py::arg("correction") = correction);
+          if (!correction.is_none()) {
+            if (ddof != 0)
+              throw ValueError(std::string(name) +
+                               ": ddof and correction can't be provided simultaneously.");
+            ddof = correction.cast<double>();
+          }
           return A::maybe_out(fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims, ddof),
                               out, name);
         },
@@ -98,8 +122,9 @@ void init_functions(py::module_& m) {
     m.def(
         name,
         [fn, name, combine](py::handle a, py::handle axis, py::handle out, bool keepdims,
-                            py::handle initial, py::handle where) {
-          require_where_true(where, name);
+                            py::handle initial, py::handle where) -> py::object {
+          if (where.ptr() != Py_True)
+            return masked_reduction(name)(a, axis, out, keepdims, initial, where);
           Array x = A::array(a);
           if (!initial.is_none() && x.size() == 0) {
             // NumPy: the reduction of an empty array with an initial value is that value at
@@ -117,7 +142,9 @@ void init_functions(py::module_& m) {
             return A::maybe_out(np::full(shape, operand_from_py(initial), x.dtype()), out, name);
           }
           Array r = fn(x, reduce_axes(x, axis), keepdims);
-          if (!initial.is_none()) r = np::ufunc2(combine, np::Operand(r), operand_from_py(initial));
+          if (!initial.is_none())  // in x's dtype, as NumPy (max(int32, initial=-1.5) is int32)
+            r = np::ufunc2(combine, np::Operand(r),
+                           np::Operand(np::full({}, operand_from_py(initial), x.dtype())));
           return A::maybe_out(r, out, name);
         },
         arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false,
@@ -130,8 +157,10 @@ void init_functions(py::module_& m) {
   auto logical = [&](const char* name, Array (*fn)(const Array&, const np::AxisArg&, bool)) {
     m.def(
         name,
-        [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims, py::handle where) {
-          require_where_true(where, name);
+        [fn, name](py::handle a, py::handle axis, py::handle out, bool keepdims,
+                   py::handle where) -> py::object {
+          if (where.ptr() != Py_True)
+            return masked_reduction(name)(a, axis, out, keepdims, py::arg("where") = where);
           Array x = A::array(a);
           return A::maybe_out(fn(x, reduce_axes(x, axis), keepdims), out, name);
         },
@@ -232,9 +261,9 @@ void init_functions(py::module_& m) {
       "concatenate",
       [](py::handle arrays, py::handle axis, py::handle out, py::handle dtype,
          const std::string& casting) {
-        return A::maybe_out(
-            np::concatenate(A::arrays(arrays), A::axis(axis), optional_dtype(dtype), casting), out,
-            "concatenate");
+        return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis),
+                                            joined_dtype("concatenate", out, dtype), casting),
+                            out, "concatenate");
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");
@@ -243,8 +272,9 @@ void init_functions(py::module_& m) {
       "stack",
       [](py::handle arrays, int64_t axis, py::handle out, py::handle dtype,
          const std::string& casting) {
-        return A::maybe_out(np::stack(A::arrays(arrays), axis, optional_dtype(dtype), casting), out,
-                            "stack");
+        return A::maybe_out(
+            np::stack(A::arrays(arrays), axis, joined_dtype("stack", out, dtype), casting), out,
+            "stack");
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");

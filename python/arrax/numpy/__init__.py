@@ -49,6 +49,7 @@ globals().update(
 )
 
 from arrax import _devices  # noqa: E402
+from arrax.numpy._common import takes_out as _takes_out  # noqa: E402
 
 
 def _on_device(fn):
@@ -188,6 +189,7 @@ def matrix_transpose(x, /):
     return swapaxes(asarray(x), -1, -2)  # noqa: F405
 
 
+@_takes_out("unsafe")
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
     """numpy.cumulative_prod (NumPy 2.1, Array API 2023.12)."""
     x = asarray(x)
@@ -343,12 +345,16 @@ from arrax.numpy import _host_fallback  # noqa: E402
 _host_fallback.install(globals(), ndarray)
 # NumPy's non-numeric types and modules, as they are (they make NumPy arrays).
 from numpy import (  # noqa: E402,F401
+    asmatrix,
+    bmat,
     bytes_,
     char,
     character,
     datetime64,
+    exceptions,
     flexible,
     ma,
+    matrix,
     nditer,
     object_,
     rec,
@@ -360,3 +366,26 @@ from numpy import (  # noqa: E402,F401
 
 # Last: every module function exists now, so the methods that forward to them can be set.
 _ndarray_methods.install_forwarded()
+
+
+class _unbound(staticmethod):
+    """A module function that stays a plain function when stored on a class, as NumPy's
+    builtins do (``class C: array = np.array`` then ``C().array([1])``); Python functions
+    would bind the instance as their first argument. Pickled by name."""
+
+    def __reduce__(self):
+        return (_function_named, (self.__name__,))
+
+
+def _function_named(name):
+    return globals()[name]
+
+
+# The functions NumPy has as builtins (which never bind) whose arrax versions are Python ones.
+for _name in [
+    n
+    for n in dir(_numpy_module)
+    if type(getattr(_numpy_module, n)).__name__ == "builtin_function_or_method"
+    and _inspect.isfunction(globals().get(n))
+]:
+    globals()[_name] = _unbound(globals()[_name])

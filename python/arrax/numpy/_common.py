@@ -65,3 +65,86 @@ def from_numpy(x):
     if isinstance(x, list):
         return [from_numpy(e) for e in x]
     return x
+
+
+def _store_one(fname, result, out, casting):
+    if out is None:
+        return result
+    result = _arr(result)
+    if isinstance(out, onp.ndarray):  # NumPy's own array: written on the host
+        if out.shape != result.shape:
+            raise ValueError(
+                f"{fname}: output array has wrong shape {out.shape}, expected {result.shape}"
+            )
+        onp.copyto(out, onp.asarray(result), casting=casting)
+        return out
+    if not isinstance(out, _core.ndarray):
+        raise TypeError(f"{fname}: out must be an arrax.numpy.ndarray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(
+            f"{fname}: output array has wrong shape {out.shape}, expected {result.shape}"
+        )
+    if not _core.can_cast(result.dtype, out.dtype, casting):
+        raise TypeError(
+            f"{fname}: Cannot cast output from {result.dtype!r} to {out.dtype!r} with casting "
+            f"rule {casting!r}"
+        )
+    out[...] = result
+    return out
+
+
+def store_out(fname, result, out, casting="unsafe"):
+    """NumPy's out=: the result written into `out` (an array of the result's shape, or a tuple
+    with one array per result; None entries are skipped) and `out` returned; the result itself
+    when out is None. The write is cast under `casting` ('same_kind' for ufunc-like functions,
+    as NumPy; 'unsafe' for the others)."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        outs = out if isinstance(out, tuple) else (out,)
+        if len(outs) != len(result):
+            raise ValueError(f"{fname}: out must be a tuple of {len(result)} arrays")
+        return tuple(_store_one(fname, r, o, casting) for r, o in zip(result, outs))
+    if isinstance(out, tuple):
+        if len(out) != 1:
+            raise ValueError(f"{fname}: out must be one array, got a tuple of {len(out)}")
+        out = out[0]
+    return _store_one(fname, result, out, casting)
+
+
+def takes_out(casting="unsafe"):
+    """Decorator: the function honours NumPy's out= (positional where its signature has it
+    there, else keyword-only), computing without it and writing the result through store_out.
+    The functions compute functionally (arrax arrays are values), so this one wrapper is how
+    each of them fills a caller's buffer."""
+    import functools
+    import inspect
+
+    def deco(fn):
+        sig = inspect.signature(fn)
+        params = list(sig.parameters.values())
+        names = [p.name for p in params]
+        pos = None
+        if "out" in names:
+            p = sig.parameters["out"]
+            if p.kind is p.POSITIONAL_OR_KEYWORD:
+                pos = names.index("out")
+        else:
+            kw = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
+            tail = [p for p in params if p.kind is inspect.Parameter.VAR_KEYWORD]
+            head = [p for p in params if p.kind is not inspect.Parameter.VAR_KEYWORD]
+            sig = sig.replace(parameters=head + [kw] + tail)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if pos is not None and len(args) > pos:
+                out = args[pos]
+                args = args[:pos] + (None,) + args[pos + 1 :]
+            else:
+                out = kwargs.pop("out", None)
+            return store_out(fn.__name__, fn(*args, **kwargs), out, casting)
+
+        wrapper.__signature__ = sig
+        return wrapper
+
+    return deco

@@ -28,6 +28,10 @@ generic, number, integer, signedinteger, unsignedinteger = (
 )
 inexact, floating, complexfloating = _np.inexact, _np.floating, _np.complexfloating
 iinfo = _np.iinfo
+# arrax has no extended precision: its long double is double, as NumPy's is on Windows and on
+# Apple's arm64 (so np.longdouble as a dtype gives float64 arrays, not an AttributeError).
+longdouble, clongdouble = float64, complex128
+True_, False_ = _np.True_, _np.False_
 
 
 def _dtype_of(t):

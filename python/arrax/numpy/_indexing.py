@@ -14,7 +14,7 @@ from arrax import _core
 from arrax._functional import take_along_axis as _take_along
 from arrax.errors import ConcretizationTypeError
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, takes_out
 
 __all__ = [
     "take",
@@ -70,6 +70,7 @@ def _axis(axis, ndim, name):
     return axis % max(ndim, 1)
 
 
+@takes_out("unsafe")
 def take(
     a,
     indices,
@@ -170,6 +171,7 @@ def put(a, ind, v, mode="raise"):
         onp.put(view, onp.asarray(ind), onp.asarray(v), mode)
 
 
+@takes_out("unsafe")
 def compress(condition, a, axis=None, out=None):
     """numpy.compress."""
     _concrete("compress", condition)
@@ -179,6 +181,7 @@ def compress(condition, a, axis=None, out=None):
     return take(a, onp.nonzero(cond.astype(bool))[0], axis=axis)
 
 
+@takes_out("unsafe")
 def choose(a, choices, out=None, mode="raise"):
     """numpy.choose."""
     np = _np()

@@ -8,7 +8,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy
+from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy, takes_out
 from arrax.numpy._ufuncs import as_binary_ufunc
 
 __all__ = [
@@ -102,6 +102,7 @@ def array_equiv(a1, a2):
     return bool(np.all(a == b))
 
 
+@takes_out("unsafe")
 def round(a, decimals=0, out=None):  # noqa: A001 (NumPy's name)
     """numpy.round (half to even, as NumPy)."""
     np = _np()
@@ -165,6 +166,7 @@ def angle(z, deg=False):
     return np.degrees(a) if deg else a
 
 
+@takes_out("same_kind")
 def modf(x):
     """numpy.modf: (fractional part, integral part)."""
     np = _np()
@@ -174,6 +176,7 @@ def modf(x):
     return x - i, i
 
 
+@takes_out("same_kind")
 def ldexp(x1, x2):
     """numpy.ldexp: x1 * 2**x2."""
     np = _np()
@@ -184,6 +187,7 @@ def ldexp(x1, x2):
     return (x1 * np.exp2(_arr(x2).astype(dt))).astype(dt)
 
 
+@takes_out("same_kind")
 def frexp(x):
     """numpy.frexp: (mantissa in [0.5, 1), exponent)."""
     np = _np()
@@ -200,6 +204,7 @@ def frexp(x):
 # --- products ----------------------------------------------------------------------------
 
 
+@takes_out("unsafe")
 def outer(a, b, out=None):
     """numpy.outer."""
     a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
@@ -278,19 +283,39 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return np.moveaxis(c, -1, axisc)
 
 
-def einsum(subscripts, *operands, optimize="greedy", out=None, dtype=None, casting="safe"):
-    """numpy.einsum: the contraction order comes from numpy.einsum_path (optimize=True/greedy
-    /optimal), and each pairwise contraction is one dot_general."""
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+@takes_out("safe")
+def einsum(*operands, optimize="greedy", out=None, dtype=None, order="K", casting="safe"):
+    """numpy.einsum (subscripts string, or NumPy's operand/sublist form): the contraction order
+    comes from numpy.einsum_path (optimize=True/greedy/optimal), and each pairwise contraction
+    is one dot_general. A label of size 1 in one operand broadcasts against the others, as in
+    NumPy."""
     np = _np()
-    ops = [_arr(o) for o in operands]
+    if not operands:
+        raise ValueError("einsum: No input operands")
+    subscripts, *operands = operands
     if not isinstance(subscripts, str):
-        raise TypeError("einsum: only the subscripts-string form is supported")
+        subscripts, operands = einsum_sublists(subscripts, *operands)
+    if order not in ("K", "A", "C", "F", "k", "a", "c", "f"):
+        raise ValueError(f"einsum: order must be one of 'C', 'F', 'A' or 'K', got {order!r}")
+    if casting not in _CASTINGS:
+        raise ValueError(f"einsum: casting must be one of {_CASTINGS}, got {casting!r}")
+    ops = [_arr(o) for o in operands]
     dt = np.result_type(*ops) if dtype is None else onp.dtype(dtype)
+    for o in ops:
+        if not _core.can_cast(o.dtype, dt, casting):
+            raise TypeError(
+                f"einsum: Cannot cast array data from {o.dtype!r} to {dt!r} according to the "
+                f"rule {casting!r}"
+            )
     ops = [o.astype(dt) for o in ops]
     shapes = [onp.empty(o.shape, bool) for o in ops]
     path, _ = onp.einsum_path(subscripts, *shapes, optimize=optimize if optimize else False)
     # Normalize subscripts: explicit output, ellipsis expanded.
     inputs, output = _parse_einsum(subscripts, [o.shape for o in ops])
+    ops = _broadcast_labels(ops, inputs)
     terms = list(zip(ops, inputs))
     for step in path[1:]:
         picked = sorted(step, reverse=True)
@@ -302,9 +327,59 @@ def einsum(subscripts, *operands, optimize="greedy", out=None, dtype=None, casti
     # Sum any index not in the output, then order as the output.
     extra = [i for i, c in enumerate(subs) if c not in output]
     if extra:
-        result = np.sum(result, axis=tuple(extra))
+        result = np.sum(result, axis=tuple(extra), dtype=result.dtype)
         subs = "".join(c for c in subs if c in output)
-    return np.transpose(result, [subs.index(c) for c in output]) if subs != output else result
+    result = np.transpose(result, [subs.index(c) for c in output]) if subs != output else result
+    return result.astype(dt, copy=False)
+
+
+def _broadcast_labels(ops, inputs):
+    """The operands with each size-1 dimension broadcast to its label's size elsewhere (NumPy
+    broadcasts them; dot_general needs equal sizes)."""
+    np = _np()
+    sizes = {}
+    for o, sub in zip(ops, inputs):
+        for c, n in zip(sub, o.shape):
+            if n != 1:
+                sizes[c] = n
+    return [
+        np.broadcast_to(o, tuple(sizes.get(c, 1) for c in sub))
+        if any(n == 1 and sizes.get(c, 1) != 1 for c, n in zip(sub, o.shape))
+        else o
+        for o, sub in zip(ops, inputs)
+    ]
+
+
+def _sublist_letters(fname, sub):
+    chars = []
+    for k in sub:
+        if k is Ellipsis:
+            chars.append("...")
+            continue
+        k = operator.index(k)
+        if not 0 <= k < 52:
+            raise ValueError(f"{fname}: subscript is not within the valid range [0, 52), got {k}")
+        chars.append(chr(ord("A") + k) if k < 26 else chr(ord("a") + k - 26))
+    return "".join(chars)
+
+
+def einsum_sublists(*args, fname="einsum"):
+    """NumPy's second einsum form, einsum(op0, sublist0, op1, sublist1, ..., [sublistout]) with
+    each sublist of ints in [0, 52) and Ellipsis, as the subscripts string and the operands
+    (0-25 are 'A'-'Z' and 26-51 'a'-'z', as NumPy)."""
+    ops, subs = list(args[0::2]), list(args[1::2])
+    out = None
+    if len(ops) > len(subs):  # an odd count: the last item is the output sublist
+        out = ops.pop()
+    try:
+        inputs = [_sublist_letters(fname, s) for s in subs]
+        result = "" if out is None else "->" + _sublist_letters(fname, out)
+    except TypeError:
+        raise TypeError(
+            f"{fname}: subscripts must be a string, or operands each followed by a list of ints "
+            "and Ellipsis"
+        ) from None
+    return ",".join(inputs) + result, ops
 
 
 def _parse_einsum(subscripts, shapes):
@@ -363,7 +438,7 @@ def _contract(group, keep):
             s = s[:i] + s[i + 1 : j] + s[j + 1 :] + c
         lonely = [i for i, c in enumerate(s) if all_subs.count(c) == 1 and c not in keep]
         if lonely:
-            a = np.sum(a, axis=tuple(lonely))
+            a = np.sum(a, axis=tuple(lonely), dtype=a.dtype)
             s = "".join(c for i, c in enumerate(s) if i not in lonely)
         prepared.append((a, s))
     a, sa = prepared[0]
@@ -440,6 +515,7 @@ def ediff1d(ary, to_end=None, to_begin=None):
     return np.concatenate(parts) if len(parts) > 1 else d
 
 
+@takes_out("unsafe")
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
     """numpy.cumulative_sum (NumPy 2)."""
     np = _np()
@@ -664,6 +740,7 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
 
 
 @as_binary_ufunc
+@takes_out("same_kind")
 def gcd(x1, x2):
     """numpy.gcd (Euclid's algorithm on whole arrays, as a while_loop)."""
     from arrax import lax as alax
@@ -687,6 +764,7 @@ def gcd(x1, x2):
 
 
 @as_binary_ufunc
+@takes_out("same_kind")
 def lcm(x1, x2):
     """numpy.lcm."""
     np = _np()
@@ -763,6 +841,7 @@ def trim_zeros(filt, trim="fb", axis=None):
     return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim), None, None)
 
 
+@takes_out("same_kind")
 def vecdot(x1, x2, /, *, axis=-1, keepdims=False):
     """numpy.vecdot (Array API): sum(conj(x1) * x2) over axis."""
     np = _np()

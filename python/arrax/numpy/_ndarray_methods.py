@@ -1,5 +1,7 @@
 """ndarray methods that forward to arrax.numpy functions (the operators live in C++)."""
 
+import builtins
+
 import numpy as _np
 
 from arrax import _core
@@ -105,17 +107,67 @@ class _Flags:
     def owndata(self):
         return self._a._owns_data
 
+    # arrax's buffers are allocated aligned for every dtype and are never write-back copies.
+    aligned = True
+    writebackifcopy = False
+
+    @property
+    def fnc(self):
+        return self.f_contiguous and not self.c_contiguous
+
+    @property
+    def forc(self):
+        return self.f_contiguous or self.c_contiguous
+
+    @property
+    def behaved(self):
+        return self.aligned and self.writeable
+
+    @property
+    def carray(self):
+        return self.behaved and self.c_contiguous
+
+    @property
+    def farray(self):
+        return self.behaved and self.f_contiguous and not self.c_contiguous
+
+    _NAMES = {
+        "C_CONTIGUOUS": "c_contiguous",
+        "C": "c_contiguous",
+        "CONTIGUOUS": "c_contiguous",
+        "F_CONTIGUOUS": "f_contiguous",
+        "F": "f_contiguous",
+        "FORTRAN": "f_contiguous",
+        "WRITEABLE": "writeable",
+        "W": "writeable",
+        "OWNDATA": "owndata",
+        "O": "owndata",
+        "ALIGNED": "aligned",
+        "A": "aligned",
+        "WRITEBACKIFCOPY": "writebackifcopy",
+        "X": "writebackifcopy",
+        "FNC": "fnc",
+        "FORC": "forc",
+        "BEHAVED": "behaved",
+        "B": "behaved",
+        "CARRAY": "carray",
+        "CA": "carray",
+        "FARRAY": "farray",
+        "FA": "farray",
+    }
+
     def __getitem__(self, key):
-        names = {
-            "C_CONTIGUOUS": "c_contiguous",
-            "C": "c_contiguous",
-            "F_CONTIGUOUS": "f_contiguous",
-            "F": "f_contiguous",
-            "WRITEABLE": "writeable",
-            "W": "writeable",
-            "OWNDATA": "owndata",
-        }
-        return getattr(self, names[key])
+        return getattr(self, self._NAMES[key])
+
+    def _state(self):
+        return (self.c_contiguous, self.f_contiguous, self.owndata, self.writeable)
+
+    def __eq__(self, other):
+        if not isinstance(other, _Flags):
+            return NotImplemented
+        return self._state() == other._state()
+
+    __hash__ = None
 
     def __repr__(self):
         return (
@@ -142,11 +194,11 @@ def put(self, indices, values, mode="raise"):
 
 
 def compress(self, condition, axis=None, out=None):
-    return _anp().compress(condition, self, axis=axis)
+    return _anp().compress(condition, self, axis=axis, out=out)
 
 
 def choose(self, choices, out=None, mode="raise"):
-    return _anp().choose(self, choices, mode=mode)
+    return _anp().choose(self, choices, out=out, mode=mode)
 
 
 def _host(self, name):
@@ -156,7 +208,15 @@ def _host(self, name):
 
 
 def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
-    """A new array over the same memory, optionally reinterpreted as another dtype."""
+    """A new array over the same memory, optionally reinterpreted as another dtype. The array
+    classes as `type` (or as the first argument, which NumPy also reads as a type) give an
+    arrax array: arrax has no ndarray subclasses."""
+    if isinstance(dtype, builtins.type) and issubclass(dtype, (ndarray, _np.ndarray)):
+        dtype, type = None, dtype
+    if type is not None and not (
+        isinstance(type, builtins.type) and issubclass(type, (ndarray, _np.ndarray))
+    ):
+        raise TypeError(f"view: type must be a subtype of ndarray, got {type!r}")
     if dtype is None:
         return self[...]
     from arrax.numpy._common import from_numpy

@@ -12,7 +12,7 @@ import numpy as onp
 from arrax import _core
 from arrax._functional import take_flat
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, from_numpy
+from arrax.numpy._common import _arr, from_numpy, takes_out
 
 __all__ = [
     "flip",
@@ -191,6 +191,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     return _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
 
 
+@takes_out("unsafe")
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """numpy.trace."""
     from arrax import numpy as np

@@ -6,7 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _np, axes_last, from_numpy
+from arrax.numpy._common import _arr, _float_dtype, _np, axes_last, from_numpy, takes_out
 
 __all__ = [
     "ptp",
@@ -39,6 +39,7 @@ __all__ = [
 # --- statistics ----------------------------------------------------------------------------
 
 
+@takes_out("unsafe")
 def ptp(a, axis=None, out=None, keepdims=False):
     """numpy.ptp: max - min."""
     np = _np()
@@ -101,6 +102,7 @@ _ALPHA_BETA = {
 }
 
 
+@takes_out("unsafe")
 def quantile(
     a,
     q,
@@ -215,7 +217,7 @@ def _percentile_of(quantile_fn, name):
             a,
             _arr(q) / 100.0,
             axis,
-            None,
+            out,
             False,
             method,
             keepdims,
@@ -231,6 +233,7 @@ def _percentile_of(quantile_fn, name):
 percentile = _percentile_of(quantile, "percentile")
 
 
+@takes_out("unsafe")
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.median."""
     a = _arr(a)
@@ -318,21 +321,37 @@ def _nan_fill(a, value):
     return np.where(np.isnan(a), value, a) if a.dtype.kind in "fc" else a
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def _nan_kept(fname, a, where):
+    """a, and the mask of its elements that take part: where= and not NaN."""
+    from arrax.numpy._masked_reductions import kept
+
+    a, m = kept(fname, a, where)
+    return a, (m & ~_np().isnan(a)) if a.dtype.kind in "fc" else m
+
+
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
     """numpy.nansum."""
-    return _np().sum(_nan_fill(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    from arrax.numpy import _masked_reductions as mr
+
+    a, m = _nan_kept("nansum", a, where)
+    return mr.sum(a, axis, dtype, out, keepdims, initial, m)
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
     """numpy.nanprod."""
-    return _np().prod(_nan_fill(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+    from arrax.numpy import _masked_reductions as mr
+
+    a, m = _nan_kept("nanprod", a, where)
+    return mr.prod(a, axis, dtype, out, keepdims, initial, m)
 
 
+@takes_out("unsafe")
 def nancumsum(a, axis=None, dtype=None, out=None):
     """numpy.nancumsum."""
     return _np().cumsum(_nan_fill(a, 0), axis=axis, dtype=dtype)
 
 
+@takes_out("unsafe")
 def nancumprod(a, axis=None, dtype=None, out=None):
     """numpy.nancumprod."""
     return _np().cumprod(_nan_fill(a, 1), axis=axis, dtype=dtype)
@@ -345,15 +364,29 @@ def _valid_count(a, axis, keepdims):
     return np.sum(valid, axis=axis, keepdims=keepdims)
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+@takes_out("unsafe")
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """numpy.nanmean (NaN where every value is NaN)."""
-    np = _np()
-    a = _arr(a)
+    from arrax.numpy._masked_reductions import masked_mean
+
+    a, m = _nan_kept("nanmean", a, where)
     dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
-    s = np.sum(_nan_fill(a, 0).astype(dt), axis=axis, keepdims=keepdims)
-    return (s / _valid_count(a, axis, keepdims).astype(dt)).astype(dt)
+    return masked_mean(a, m, axis, dt, keepdims)
 
 
+def _nan_moment(fname, a, axis, dtype, ddof, keepdims, where, mean, correction):
+    """nanvar's value: NaN where kept - ddof <= 0, as NumPy."""
+    from arrax.numpy._masked_reductions import _ddof, masked_var
+
+    np = _np()
+    ddof = _ddof(fname, ddof, correction)
+    a, m = _nan_kept(fname, a, where)
+    v = masked_var(a, m, axis, dtype, ddof, keepdims, mean)
+    n = np.sum(m, axis=axis, keepdims=keepdims)
+    return np.where(n - ddof <= 0, np.nan, v).astype(v.dtype)
+
+
+@takes_out("unsafe")
 def nanvar(
     a,
     axis=None,
@@ -362,23 +395,15 @@ def nanvar(
     ddof=0,
     keepdims=False,
     *,
-    where=None,
+    where=True,
     mean=None,
     correction=None,
 ):
     """numpy.nanvar."""
-    np = _np()
-    a = _arr(a)
-    if correction is not None:
-        ddof = correction
-    dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
-    m = nanmean(a, axis=axis, dtype=dt, keepdims=True)
-    d = _nan_fill(a.astype(dt) - m, 0)
-    sq = np.real(d * np.conj(d)) if dt.kind == "c" else d * d
-    n = _valid_count(a, axis, keepdims).astype(sq.dtype)
-    return np.sum(sq, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
+    return _nan_moment("nanvar", a, axis, dtype, ddof, keepdims, where, mean, correction)
 
 
+@takes_out("unsafe")
 def nanstd(
     a,
     axis=None,
@@ -387,32 +412,49 @@ def nanstd(
     ddof=0,
     keepdims=False,
     *,
-    where=None,
+    where=True,
     mean=None,
     correction=None,
 ):
     """numpy.nanstd."""
-    return _np().sqrt(nanvar(a, axis, dtype, None, ddof, keepdims, correction=correction))
+    v = _nan_moment("nanstd", a, axis, dtype, ddof, keepdims, where, mean, correction)
+    return _np().sqrt(v)
 
 
-def _nan_extreme(a, axis, keepdims, fn, fill):
+def _np_scalar(value, dtype):
+    """value in dtype (NumPy casts a reduction's initial value to the array's dtype)."""
+    return onp.asarray(value).astype(dtype)[()]
+
+
+def _nan_extreme(fname, ufunc_name, a, axis, keepdims, fn, fill, initial, where):
+    """nanmin/nanmax: NaN where no element takes part and there is no initial value."""
     np = _np()
-    a = _arr(a)
-    if a.dtype.kind not in "fc":
-        return fn(a, axis=axis, keepdims=keepdims)
-    r = fn(_nan_fill(a, fill), axis=axis, keepdims=keepdims)
-    all_nan = _valid_count(a, axis, keepdims) == 0
-    return np.where(all_nan, np.nan, r).astype(a.dtype)
+    if where is not True and initial is None:
+        raise ValueError(
+            f"{fname}: reduction operation '{ufunc_name}' does not have an identity, so to use "
+            "a where mask one has to specify 'initial'"
+        )
+    a, m = _nan_kept(fname, a, where)
+    if a.dtype.kind not in "fc" and where is True:
+        return fn(a, axis=axis, keepdims=keepdims, initial=initial)
+    filled = np.where(m, a, _np_scalar(fill if initial is None else initial, a.dtype))
+    r = fn(filled, axis=axis, keepdims=keepdims, initial=initial)
+    if initial is not None or a.dtype.kind not in "fc":
+        return r
+    none_kept = np.sum(m, axis=axis, keepdims=keepdims) == 0
+    return np.where(none_kept, np.nan, r).astype(a.dtype)
 
 
-def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+@takes_out("unsafe")
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """numpy.nanmin (NaN where every value is NaN)."""
-    return _nan_extreme(a, axis, keepdims, _np().min, onp.inf)
+    return _nan_extreme("nanmin", "fmin", a, axis, keepdims, _np().min, onp.inf, initial, where)
 
 
-def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+@takes_out("unsafe")
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     """numpy.nanmax (NaN where every value is NaN)."""
-    return _nan_extreme(a, axis, keepdims, _np().max, -onp.inf)
+    return _nan_extreme("nanmax", "fmax", a, axis, keepdims, _np().max, -onp.inf, initial, where)
 
 
 def _nan_arg(a, axis, keepdims, fn, fill, name):
@@ -425,16 +467,19 @@ def _nan_arg(a, axis, keepdims, fn, fill, name):
     return fn(a, axis=axis, keepdims=keepdims)
 
 
+@takes_out("unsafe")
 def nanargmin(a, axis=None, out=None, *, keepdims=False):
     """numpy.nanargmin."""
     return _nan_arg(a, axis, keepdims, _np().argmin, onp.inf, "nanargmin")
 
 
+@takes_out("unsafe")
 def nanargmax(a, axis=None, out=None, *, keepdims=False):
     """numpy.nanargmax."""
     return _nan_arg(a, axis, keepdims, _np().argmax, -onp.inf, "nanargmax")
 
 
+@takes_out("unsafe")
 def nanquantile(
     a,
     q,
@@ -465,6 +510,7 @@ def nanquantile(
 nanpercentile = _percentile_of(nanquantile, "nanpercentile")
 
 
+@takes_out("unsafe")
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.nanmedian."""
     return nanquantile(a, 0.5, axis, keepdims=keepdims)

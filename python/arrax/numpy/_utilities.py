@@ -8,7 +8,7 @@ import warnings
 import numpy as onp
 
 from arrax import _core
-from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
+from arrax.numpy._common import _arr, _np, from_numpy, host_arrays, takes_out
 
 __all__ = [
     "shares_memory",
@@ -201,6 +201,7 @@ def array_str(a, max_line_width=None, precision=None, suppress_small=None):
     return onp.array_str(_host("array_str", a), max_line_width, precision, suppress_small)
 
 
+@takes_out("same_kind")
 def matvec(x1, x2, /):
     """numpy.matvec: matrix-vector products over broadcast stacks, (..., m, n) (..., n)."""
     np = _np()
@@ -210,6 +211,7 @@ def matvec(x1, x2, /):
     return np.matmul(a, b[..., None])[..., 0]
 
 
+@takes_out("same_kind")
 def vecmat(x1, x2, /):
     """numpy.vecmat: vector-matrix products, the vector conjugated: (..., n) (..., n, m)."""
     np = _np()
@@ -221,8 +223,15 @@ def vecmat(x1, x2, /):
     return np.matmul(a[..., None, :], b)[..., 0, :]
 
 
-def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+def einsum_path(*operands, optimize="greedy", einsum_call=False):
     """numpy.einsum_path: the contraction order NumPy's optimizer picks for these shapes."""
+    if not operands:
+        raise ValueError("einsum_path: No input operands")
+    subscripts, *operands = operands
+    if not isinstance(subscripts, str):
+        from arrax.numpy._math import einsum_sublists
+
+        subscripts, operands = einsum_sublists(subscripts, *operands, fname="einsum_path")
     dummies = [
         onp.broadcast_to(onp.zeros((), _arr(o).dtype), _arr(o).shape)
         if not isinstance(o, str)

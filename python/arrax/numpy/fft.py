@@ -15,7 +15,7 @@ from arrax import _core
 from arrax._rules.common import to_front
 from arrax._rules.registry import defrules
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np
+from arrax.numpy._common import _arr, _np, takes_out
 
 __all__ = [
     "fft",
@@ -277,21 +277,25 @@ def _c2r(a, s, axes, norm, default_all=True):
     return lax.bind1("irfft", x, axes=tuple(axes), n=int(n), norm=_check_norm(norm))
 
 
+@takes_out("same_kind")
 def fft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.fft."""
     return _c2c(a, None if n is None else [n], [axis], norm, False)
 
 
+@takes_out("same_kind")
 def ifft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.ifft."""
     return _c2c(a, None if n is None else [n], [axis], norm, True)
 
 
+@takes_out("same_kind")
 def rfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.rfft."""
     return _r2c(a, None if n is None else [n], [axis], norm)
 
 
+@takes_out("same_kind")
 def irfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.irfft."""
     return _c2r(a, None if n is None else [n], [axis], norm)
@@ -300,53 +304,63 @@ def irfft(a, n=None, axis=-1, norm=None, out=None):
 _SWAP = {None: "forward", "backward": "forward", "forward": "backward", "ortho": "ortho"}
 
 
+@takes_out("same_kind")
 def hfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.hfft: the FFT of a signal with Hermitian symmetry (a real spectrum)."""
     _check_norm(norm)
     return irfft(_np().conj(_arr(a)), n, axis, _SWAP[norm])
 
 
+@takes_out("same_kind")
 def ihfft(a, n=None, axis=-1, norm=None, out=None):
     """numpy.fft.ihfft."""
     _check_norm(norm)
     return _np().conj(rfft(a, n, axis, _SWAP[norm]))
 
 
+@takes_out("same_kind")
 def fftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.fftn."""
     return _c2c(a, s, axes, norm, False)
 
 
+@takes_out("same_kind")
 def ifftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.ifftn."""
     return _c2c(a, s, axes, norm, True)
 
 
+@takes_out("same_kind")
 def rfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.rfftn."""
     return _r2c(a, s, axes, norm)
 
 
+@takes_out("same_kind")
 def irfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.irfftn."""
     return _c2r(a, s, axes, norm)
 
 
+@takes_out("same_kind")
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.fft2."""
     return _c2c(a, s, axes, norm, False)
 
 
+@takes_out("same_kind")
 def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.ifft2."""
     return _c2c(a, s, axes, norm, True)
 
 
+@takes_out("same_kind")
 def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.rfft2."""
     return _r2c(a, s, axes, norm)
 
 
+@takes_out("same_kind")
 def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.irfft2."""
     return _c2r(a, s, axes, norm)

@@ -9,7 +9,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 import arrax.numpy as anp
 
-__all__ = ["stride_tricks", "NumpyVersion"]
+__all__ = ["stride_tricks", "array_utils", "NumpyVersion"]
 
 NumpyVersion = onp.lib.NumpyVersion
 
@@ -49,4 +49,21 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
     return out
 
 
-stride_tricks = types.SimpleNamespace(sliding_window_view=sliding_window_view)
+def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
+    """numpy.lib.stride_tricks.as_strided: a view of x's memory with the given shape and
+    strides in bytes (NumPy's own, on the host buffer, so it is as unchecked as NumPy's: the
+    caller keeps it inside x's memory). Not traceable: it needs x's buffer."""
+    from arrax.numpy._common import from_numpy, host_arrays
+
+    (h,) = host_arrays("as_strided", x)
+    return from_numpy(onp.lib.stride_tricks.as_strided(h, shape, strides, writeable=writeable))
+
+
+stride_tricks = types.SimpleNamespace(
+    sliding_window_view=sliding_window_view,
+    as_strided=as_strided,
+    broadcast_to=anp.broadcast_to,
+    broadcast_arrays=anp.broadcast_arrays,
+    broadcast_shapes=anp.broadcast_shapes,
+)
+array_utils = onp.lib.array_utils  # normalize_axis_index/tuple, byte_bounds: about shapes only

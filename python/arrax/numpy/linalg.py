@@ -16,7 +16,7 @@ from arrax import _core
 from arrax._rules.common import batch_size, bdim_at_front
 from arrax._rules.registry import defrules, is_undefined
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, takes_out
 
 LinAlgError = onp.linalg.LinAlgError
 
@@ -646,6 +646,7 @@ def matrix_power(a, n):
     return result
 
 
+@takes_out("unsafe")
 def multi_dot(arrays, *, out=None):
     """numpy.linalg.multi_dot (the product order from the matrix-chain dynamic program)."""
     arrays = [_arr(a) for a in arrays]
@@ -742,7 +743,13 @@ def matmul(x1, x2, /):
 
 
 def outer(x1, x2, /):
-    """numpy.linalg.outer."""
+    """numpy.linalg.outer (1-d operands only, unlike numpy.outer, which flattens)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    if x1.ndim != 1 or x2.ndim != 1:
+        raise ValueError(
+            "outer: Input arrays must be one-dimensional, but they are "
+            f"x1.ndim={x1.ndim} and x2.ndim={x2.ndim}."
+        )
     return _np().outer(x1, x2)
 
 

@@ -1,0 +1,288 @@
+"""NumPy's out= and where= arguments, einsum's sublist form and other NumPy behaviours found by
+running NumPy's own test files against arrax.numpy: each checked against NumPy itself."""
+
+import pickle
+
+import arrax
+import arrax.numpy as anp
+import numpy as onp
+import pytest
+
+RNG = onp.random.default_rng(0)
+X = RNG.standard_normal((3, 4))
+XN = X.copy()
+XN[0, 1] = onp.nan
+XN[2, :] = onp.nan
+
+# (name, args, kwargs) of the Python-level functions that take out=: each must write its result
+# into out and return out, as NumPy's do.
+OUT_CASES = [
+    ("round", (X, 1), {}),
+    ("outer", (X[0], X[1]), {}),
+    ("einsum", ("ij,kj->ik", X, X), {}),
+    ("take", (X, [0, 2]), {"axis": 1}),
+    ("compress", ([True, False, True], X), {"axis": 0}),
+    ("choose", (onp.array([0, 1, 1, 0]), [X[0], X[1]]), {}),
+    ("fix", (X * 3,), {}),
+    ("isposinf", (onp.array([onp.inf, 1.0, -onp.inf]),), {}),
+    ("isneginf", (onp.array([onp.inf, 1.0, -onp.inf]),), {}),
+    ("ptp", (X,), {"axis": 1}),
+    ("median", (X,), {"axis": 0}),
+    ("quantile", (X, 0.3), {"axis": 1}),
+    ("percentile", (X, 30), {"axis": 1}),
+    ("nansum", (XN,), {"axis": 1}),
+    ("nanprod", (XN,), {"axis": 0}),
+    ("nancumsum", (XN,), {"axis": 1}),
+    ("nanmean", (XN[:2],), {"axis": 1}),
+    ("nanvar", (XN[:2],), {"axis": 1}),
+    ("nanstd", (XN[:2],), {"axis": 1}),
+    ("nanmin", (XN[:2],), {"axis": 1}),
+    ("nanmax", (XN[:2],), {"axis": 1}),
+    ("nanmedian", (XN[:2],), {"axis": 1}),
+    ("trace", (X,), {}),
+    ("cumulative_sum", (X,), {"axis": 1}),
+    ("gcd", (onp.array([12, 18]), onp.array([8, 27])), {}),
+    ("lcm", (onp.array([4, 6]), onp.array([6, 4])), {}),
+    ("spacing", (X,), {}),
+    ("ldexp", (X, onp.array(3)), {}),
+    ("vecdot", (X, X), {}),
+]
+
+
+def _anp_args(args):
+    return tuple(anp.asarray(a) if isinstance(a, onp.ndarray) else a for a in args)
+
+
+@pytest.mark.parametrize("name,args,kwargs", OUT_CASES, ids=[c[0] for c in OUT_CASES])
+def test_out_is_written_and_returned(name, args, kwargs):
+    expected = getattr(onp, name)(*args, **kwargs)
+    out = anp.zeros(onp.shape(expected), dtype=onp.asarray(expected).dtype)
+    result = getattr(anp, name)(*_anp_args(args), out=out, **kwargs)
+    assert result is out
+    onp.testing.assert_allclose(onp.asarray(out), expected, rtol=1e-12, equal_nan=True)
+    # A NumPy array as out is written too.
+    host = onp.zeros_like(onp.asarray(expected))
+    assert getattr(anp, name)(*_anp_args(args), out=host, **kwargs) is host
+    onp.testing.assert_allclose(host, expected, rtol=1e-12, equal_nan=True)
+
+
+def test_out_errors():
+    with pytest.raises(ValueError, match="round: output array has wrong shape"):
+        anp.round(anp.ones(3), out=anp.zeros(4))
+    with pytest.raises(TypeError, match="round: out must be"):
+        anp.round(anp.ones(3), out=5)
+    with pytest.raises(TypeError, match="fix: Cannot cast"):  # ufunc-like: 'same_kind'
+        anp.fix(anp.ones(3) * 1.5, out=anp.zeros(3, dtype=onp.int64))
+
+
+def test_out_of_two_results():
+    m, e = anp.zeros(3), anp.zeros(3, dtype=onp.int32)
+    r = anp.frexp(anp.asarray([1.0, 8.0, 0.3]), out=(m, e))
+    assert r[0] is m and r[1] is e
+    em, ee = onp.frexp(onp.array([1.0, 8.0, 0.3]))
+    onp.testing.assert_array_equal(onp.asarray(m), em)
+    onp.testing.assert_array_equal(onp.asarray(e), ee)
+
+
+def test_methods_pass_out():
+    out = anp.zeros(4, dtype=onp.int64)
+    assert anp.arange(4).choose([anp.arange(4) * 0 + c for c in range(4)], out=out) is out
+    onp.testing.assert_array_equal(onp.asarray(out), onp.arange(4))
+    a = onp.array([-1.0, 0.5, 3.0])
+    a.clip(anp.zeros(3), 1.0, a)  # NumPy's method, an arrax bound, NumPy's out
+    onp.testing.assert_array_equal(a, [0.0, 0.5, 1.0])
+
+
+# --- where= of the reductions ------------------------------------------------------------
+
+MASKS = [
+    onp.array([True, False, True, True]),
+    onp.array([[True], [False], [True]]),
+    RNG.random((3, 4)) > 0.5,
+    onp.zeros((3, 4), bool),
+]
+WHERE_CASES = [
+    ("sum", {}),
+    ("prod", {}),
+    ("mean", {}),
+    ("var", {}),
+    ("std", {"ddof": 1}),
+    ("max", {"initial": -10.0}),
+    ("min", {"initial": 10.0}),
+    ("all", {}),
+    ("any", {}),
+    ("nansum", {}),
+    ("nanprod", {}),
+    ("nanmean", {}),
+    ("nanvar", {}),
+    ("nanstd", {}),
+    ("nanmax", {"initial": -10.0}),
+    ("nanmin", {"initial": 10.0}),
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name,kwargs", WHERE_CASES, ids=[c[0] for c in WHERE_CASES])
+@pytest.mark.parametrize("mask", range(len(MASKS)))
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 1)])
+@pytest.mark.parametrize("dtype", [onp.float32, onp.float64, onp.int32])
+def test_where_matches_numpy(name, kwargs, mask, axis, dtype):
+    x = (XN * 4).astype(dtype) if dtype != onp.int32 else (X * 4).astype(dtype)
+    w = MASKS[mask]
+    expected = getattr(onp, name)(x, axis=axis, where=w, **kwargs)
+    got = getattr(anp, name)(anp.asarray(x), axis=axis, where=anp.asarray(w), **kwargs)
+    assert onp.asarray(got).dtype == onp.asarray(expected).dtype
+    onp.testing.assert_allclose(onp.asarray(got), expected, rtol=2e-6, equal_nan=True)
+    kept = getattr(anp, name)(anp.asarray(x), axis=axis, where=w, keepdims=True, **kwargs)
+    assert kept.shape == onp.shape(
+        getattr(onp, name)(x, axis=axis, where=w, keepdims=True, **kwargs)
+    )
+
+
+def test_where_errors():
+    x = anp.ones((3, 4))
+    with pytest.raises(ValueError, match="max: .*specify 'initial'"):
+        anp.max(x, where=anp.ones(4, bool))
+    with pytest.raises(TypeError, match="sum: where= must be a boolean"):
+        anp.sum(x, where=anp.ones(4))
+    with pytest.raises(ValueError, match="mean: where= of shape"):
+        anp.mean(x, where=anp.ones(3, bool))
+    with pytest.raises(ValueError, match="var: ddof and correction"):
+        anp.var(x, ddof=1, correction=1)
+
+
+def test_where_under_transformations():
+    w = anp.asarray([True, False, True, True])
+    g = arrax.grad(lambda v: anp.sum(v * v, where=w))(anp.arange(4.0))
+    onp.testing.assert_array_equal(onp.asarray(g), [0.0, 0.0, 4.0, 6.0])
+    f = lambda v, m: anp.mean(v, where=m)  # noqa: E731
+    assert float(arrax.jit(f)(anp.arange(4.0), w)) == float(f(anp.arange(4.0), w))
+
+
+def test_var_with_given_mean():
+    m = onp.mean(X, axis=1, keepdims=True)
+    expected = onp.var(X, axis=1, mean=m)
+    onp.testing.assert_allclose(onp.asarray(anp.var(anp.asarray(X), axis=1, mean=m)), expected)
+    onp.testing.assert_allclose(onp.asarray(anp.std(anp.asarray(X), axis=1, mean=m)), expected**0.5)
+
+
+# --- einsum ------------------------------------------------------------------------------
+
+
+def test_einsum_sublist_form():
+    a, b = RNG.standard_normal((2, 3)), RNG.standard_normal((3, 4))
+    A, B = anp.asarray(a), anp.asarray(b)
+    cases = [
+        ((a, [0, 1], b, [1, 2], [0, 2]), (A, [0, 1], B, [1, 2], [0, 2])),
+        ((a, [0, 1], b, [1, 2]), (A, [0, 1], B, [1, 2])),
+        ((a, [Ellipsis, 1]), (A, [Ellipsis, 1])),
+        ((a, [30, 1], [1]), (A, [30, 1], [1])),
+    ]
+    for np_args, ax_args in cases:
+        onp.testing.assert_allclose(onp.asarray(anp.einsum(*ax_args)), onp.einsum(*np_args))
+    assert anp.einsum_path(A, [0, 1], B, [1, 2])[0] == onp.einsum_path(a, [0, 1], b, [1, 2])[0]
+
+
+def test_einsum_broadcasts_size_one_labels_and_keeps_dtype():
+    a, b = onp.ones((3, 1), onp.int8), onp.full((3, 4), 100, onp.int8)
+    for subs in ["ij,ij->i", "ij,ij->ij", "ij,ij"]:
+        expected = onp.einsum(subs, a, b)
+        got = anp.einsum(subs, anp.asarray(a), anp.asarray(b))
+        assert got.dtype == expected.dtype
+        onp.testing.assert_array_equal(onp.asarray(got), expected)
+
+
+def test_einsum_errors():
+    with pytest.raises(ValueError, match="No input operands"):
+        anp.einsum()
+    with pytest.raises(TypeError):
+        anp.einsum(0, 0)
+    with pytest.raises(ValueError, match="order"):
+        anp.einsum("i", anp.ones(2), order="W")
+    with pytest.raises(ValueError, match="casting"):
+        anp.einsum("i", anp.ones(2), casting="blah")
+    with pytest.raises(TypeError, match="Cannot cast"):
+        anp.einsum("i", anp.ones(2), dtype=onp.int32)  # float64 to int32 is not 'safe'
+
+
+# --- concatenate/stack into out ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", ["concatenate", "stack"])
+@pytest.mark.parametrize("casting", ["no", "equiv", "safe", "same_kind", "unsafe"])
+@pytest.mark.parametrize("out_dtype", ["c8", "f4", "f8", "i8"])
+def test_join_into_out_casts_as_numpy(fn, casting, out_dtype):
+    parts = (onp.array([1.1, 2.2]), onp.array([3.3, 4.4]))
+    expected_shape = getattr(onp, fn)(parts).shape
+    out = anp.zeros(expected_shape, dtype=out_dtype)
+    try:
+        expected = getattr(onp, fn)(
+            parts, out=onp.zeros(expected_shape, out_dtype), casting=casting
+        )
+    except TypeError:
+        with pytest.raises(TypeError):
+            getattr(anp, fn)([anp.asarray(p) for p in parts], out=out, casting=casting)
+        return
+    assert getattr(anp, fn)([anp.asarray(p) for p in parts], out=out, casting=casting) is out
+    onp.testing.assert_allclose(onp.asarray(out), expected, rtol=1e-6)
+
+
+def test_join_out_and_dtype_together():
+    with pytest.raises(TypeError, match="only takes `out` or `dtype`"):
+        anp.concatenate([anp.ones(2)], out=anp.zeros(2), dtype=onp.float64)
+
+
+# --- smaller parts of NumPy's API -------------------------------------------------------------
+
+
+def test_flags_compare_and_report_alignment():
+    a, b = anp.zeros(3), anp.ones(3)
+    assert a.flags == b.flags
+    assert a.flags != anp.zeros((3, 2))[:, 0].flags
+    assert a.flags.aligned and a.flags["ALIGNED"] and not a.flags.writebackifcopy
+    assert a.flags.carray and a.flags.behaved and not a.flags.fnc
+
+
+def test_view_as_array_class():
+    a = anp.arange(4.0)
+    for v in (a.view(anp.ndarray), a.view(type=anp.ndarray), a.view(onp.ndarray)):
+        assert type(v) is anp.ndarray
+        onp.testing.assert_array_equal(onp.asarray(v), onp.arange(4.0))
+    with pytest.raises(TypeError, match="view: type"):
+        a.view(type=int)
+
+
+def test_as_strided_views_the_buffer():
+    x = anp.arange(6.0)
+    got = anp.lib.stride_tricks.as_strided(x, shape=(4, 3), strides=(8, 8))
+    expected = onp.lib.stride_tricks.as_strided(onp.arange(6.0), shape=(4, 3), strides=(8, 8))
+    onp.testing.assert_array_equal(onp.asarray(got), expected)
+    assert anp.lib.array_utils.normalize_axis_index(-1, 3) == 2
+
+
+def test_linalg_outer_needs_vectors():
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.linalg.outer(anp.arange(3), anp.arange(3))),
+        onp.linalg.outer(onp.arange(3), onp.arange(3)),
+    )
+    with pytest.raises(ValueError, match="one-dimensional"):
+        anp.linalg.outer(anp.arange(3)[:, None], anp.arange(3))
+
+
+def test_builtin_functions_do_not_bind_on_classes():
+    class Holder:
+        array = anp.array
+        zeros = anp.zeros
+
+    h = Holder()
+    onp.testing.assert_array_equal(onp.asarray(h.array([1, 2])), [1, 2])
+    assert h.zeros(2).shape == (2,)
+    assert pickle.loads(pickle.dumps(anp.zeros)) is anp.zeros
+
+
+def test_aliases_numpy_has():
+    assert anp.dtype(anp.longdouble) == onp.float64  # arrax's long double is double
+    assert anp.zeros(2, dtype=anp.clongdouble).dtype == onp.complex128
+    assert anp.True_ is onp.True_ and anp.False_ is onp.False_
+    assert anp.exceptions.AxisError is onp.exceptions.AxisError
+    assert isinstance(anp.asmatrix([[1, 2]]), onp.matrix)
