@@ -66,8 +66,12 @@ std::vector<Array> arrays(py::handle seq) {
 
 py::object maybe_out(const Array& result, py::handle out, const char* fname) {
   if (out.is_none()) return py::cast(result);
-  if (!py::isinstance<Array>(out))
-    throw TypeError(std::string(fname) + ": out must be an arrax.numpy.ndarray");
+  if (!py::isinstance<Array>(out)) {
+    // NumPy's arrays (and the errors for anything else) are handled where the Python-level
+    // functions' out= is: arrax/numpy/_common.py.
+    return py::module_::import("arrax.numpy._common")
+        .attr("store_out")(fname, py::cast(result), out, "unsafe");
+  }
   const Array& o = out.cast<const Array&>();
   if (o.shape() != result.shape())
     throw ValueError(std::string(fname) + ": output array has wrong shape " + shape_str(o.shape()) +

@@ -130,7 +130,14 @@ py::object arrays_to_py(std::vector<Array> r) {
 int64_t index_value(py::handle obj) {
   PyObject* r = PyNumber_Index(obj.ptr());
   if (!r) throw py::error_already_set();
-  return py::reinterpret_steal<py::object>(r).cast<int64_t>();
+  py::object i = py::reinterpret_steal<py::object>(r);
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  if (overflow)  // (a pybind11 cast would raise a RuntimeError)
+    throw OverflowError("Python integer " + py::str(i).cast<std::string>() +
+                        " does not fit in int64");
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
 }
 
 py::array to_numpy(const Array& a, ConcretizationError::Kind kind) {

@@ -29,7 +29,12 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
     PyObject* p = k.ptr();
     if (PyBool_Check(p)) return false;  // boolean scalars are advanced indices in NumPy
     if (PyLong_Check(p)) {
-      items.push_back(np::IndexItem::integer(k.cast<int64_t>()));
+      int overflow = 0;
+      long long v = PyLong_AsLongLongAndOverflow(p, &overflow);
+      if (overflow)  // past int64: out of bounds of any axis, as NumPy says
+        throw IndexError("index " + py::str(k).cast<std::string>() +
+                         " is out of bounds: it does not fit in an index-sized integer");
+      items.push_back(np::IndexItem::integer(v));
       return true;
     }
     if (PySlice_Check(p)) {

@@ -23,8 +23,7 @@ void init_random(py::module_& m) {
                      Params{{"new_dtype", py_convert::dtype_from_py(dtype)}});
       },
       arg("x"), arg("new_dtype"));
-  m.def(
-      "_erf_inv", [](const Array& x) { return bind1(primitive("erf_inv"), {x}); }, arg("x"));
+  m.def("_erf_inv", [](const Array& x) { return bind1(primitive("erf_inv"), {x}); }, arg("x"));
 }
 
 }  // namespace arrax::bindings

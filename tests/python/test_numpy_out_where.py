@@ -286,3 +286,115 @@ def test_aliases_numpy_has():
     assert anp.True_ is onp.True_ and anp.False_ is onp.False_
     assert anp.exceptions.AxisError is onp.exceptions.AxisError
     assert isinstance(anp.asmatrix([[1, 2]]), onp.matrix)
+
+
+def test_numpy_out_of_bound_reductions():
+    host = onp.zeros(3)
+    assert anp.sum(anp.ones((2, 3)), axis=0, out=host) is host
+    onp.testing.assert_array_equal(host, [2.0, 2.0, 2.0])
+    with pytest.raises(TypeError, match="mean: out must be"):
+        anp.mean(anp.ones(3), out=3)
+
+
+def test_initial_is_cast_to_the_result_dtype():
+    x = onp.arange(3, dtype=onp.int32)
+    for fn, init in [("max", -1.5), ("min", 7.5), ("sum", 1.5), ("prod", 2.5)]:
+        expected = getattr(onp, fn)(x, initial=init)
+        got = getattr(anp, fn)(anp.asarray(x), initial=init)
+        assert got.dtype == expected.dtype and got == expected
+
+
+def test_broadcast_object():
+    a, b = onp.arange(3.0)[:, None], onp.arange(4.0)
+    mine, numpys = anp.broadcast(anp.asarray(a), anp.asarray(b)), onp.broadcast(a, b)
+    assert (mine.shape, mine.nd, mine.ndim, mine.size, mine.numiter) == (
+        numpys.shape,
+        numpys.nd,
+        numpys.ndim,
+        numpys.size,
+        numpys.numiter,
+    )
+    assert [tuple(map(float, t)) for t in mine] == [tuple(map(float, t)) for t in numpys]
+    mine.reset()
+    assert mine.index == 0 and list(mine.iters[1])[:5] == list(onp.broadcast(a, b).iters[1])[:5]
+    nested = anp.broadcast(anp.broadcast(anp.ones(3), anp.ones((2, 1))), anp.ones(3))
+    assert nested.numiter == 3 and nested.shape == (2, 3)
+    with pytest.raises(ValueError, match="arg 0 with shape \\(1, 3\\) and arg 2 with shape"):
+        anp.broadcast([[1, 2, 3]], [[4], [5]], [6, 7])
+    with pytest.raises(ValueError):
+        anp.broadcast(*[anp.ones(2)] * 65)
+
+
+def test_linalg_named_results_and_edge_arguments():
+    a = anp.asarray(onp.array([[2.0, 1.0], [1.0, 3.0]]))
+    assert type(anp.linalg.slogdet(a)) is type(anp.linalg.slogdet(a * 2))
+    q = anp.linalg.qr(anp.ones((4, 3)), mode="complete")
+    assert q.Q.shape == (4, 4) and q.R.shape == (4, 3)
+    assert pickle.loads(pickle.dumps(anp.linalg.eigh(a))).eigenvalues.shape == (2,)
+    onp.testing.assert_allclose(
+        onp.asarray(anp.linalg.eigvalsh(a, UPLO="u")), onp.linalg.eigvalsh(onp.asarray(a))
+    )
+    with pytest.raises(ValueError, match="`rtol` and `rcond`"):
+        anp.linalg.pinv(a, rcond=0.1, rtol=0.1)
+    with pytest.raises(onp.exceptions.AxisError):
+        anp.linalg.norm(anp.ones((2, 2, 2)), None, 3)
+    with pytest.raises(onp.exceptions.AxisError):
+        anp.linalg.norm(anp.ones((2, 2, 2)), None, (2, 3))
+
+
+@pytest.mark.parametrize("p", [None, 1, 2, -1, -2, "fro", onp.inf])
+def test_cond_of_singular_matrices_is_infinite(p):
+    for m in (onp.zeros((2, 2)), onp.ones((2, 2)), onp.stack([onp.eye(2), onp.ones((2, 2))])):
+        expected = onp.linalg.cond(m, p)
+        got = onp.asarray(anp.linalg.cond(anp.asarray(m), p))
+        assert onp.array_equal(onp.isinf(got), onp.isinf(expected))
+        onp.testing.assert_allclose(got[onp.isfinite(got)], expected[onp.isfinite(expected)])
+
+
+def test_fft_sizes_as_numpy_2():
+    x = onp.arange(100.0).reshape(10, 10)
+    for fn in ["fftn", "ifftn", "fft2", "ifft2"]:
+        got = getattr(anp.fft, fn)(anp.asarray(x), s=(-1, 5), axes=(0, 1))
+        onp.testing.assert_allclose(
+            onp.asarray(got), getattr(onp.fft, fn)(x, s=(-1, 5), axes=(0, 1)), atol=1e-9
+        )
+        with pytest.warns(DeprecationWarning, match="`axes` should not be `None`"):
+            getattr(anp.fft, fn)(anp.asarray(x), s=(-1, 5), axes=None)
+    y = onp.ones((2, 3))
+    got = anp.fft.rfftn(anp.asarray(y), axes=(0, 0, 1), s=(10, 20, 40))
+    onp.testing.assert_allclose(
+        onp.asarray(got), onp.fft.rfftn(y, axes=(0, 0, 1), s=(10, 20, 40)), atol=1e-9
+    )
+
+
+def test_nan_to_num_in_place_and_keywords_independent():
+    v = anp.asarray([-onp.inf, onp.nan, onp.inf])
+    r = anp.nan_to_num(v, copy=False, nan=onp.inf, posinf=999.0)
+    assert r is v
+    onp.testing.assert_array_equal(
+        onp.asarray(v),
+        onp.nan_to_num(onp.array([-onp.inf, onp.nan, onp.inf]), nan=onp.inf, posinf=999.0),
+    )
+
+
+def test_smaller_numpy_behaviours():
+    with pytest.raises(IndexError, match="index-sized"):
+        anp.arange(3)[1 << 64]
+    with pytest.raises(OverflowError, match="does not fit in int64"):
+        anp.zeros(1 << 70)
+    edges = (anp.linspace(0, 2, 3), anp.linspace(0, 2, 3))  # arrax arrays nested in bins
+    h = anp.histogram2d(anp.ones(3), anp.ones(3), edges)[0]
+    onp.testing.assert_array_equal(onp.asarray(h), [[0.0, 0.0], [0.0, 3.0]])
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.convolve(anp.ones(5), anp.ones(2), mode=2)),
+        onp.convolve(onp.ones(5), onp.ones(2), mode=2),
+    )
+    with pytest.raises(TypeError):
+        anp.convolve(anp.ones(5), anp.ones(2), mode=None)
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.eye(onp.uint64(2), M=onp.uint64(4), k=onp.uint64(1))),
+        onp.eye(onp.uint64(2), M=onp.uint64(4), k=onp.uint64(1)),
+    )
+    wrapped = anp.ones(2).__array_wrap__(onp.arange(3))
+    assert type(wrapped) is anp.ndarray and wrapped.shape == (3,)
+    assert anp.dtypes.Float64DType is onp.dtypes.Float64DType

@@ -71,8 +71,10 @@ def _on_device(fn):
 
 def _eye(N, M=None, k=0, *args, **kwargs):
     # A diagonal offset beyond the matrix (even one past int64) only leaves it all zeros.
-    k = _operator.index(k)
-    bound = _operator.index(N) + (N if M is None else _operator.index(M)) + 1
+    # (Python ints throughout: NumPy's uint64 scalars would make the bound uint64.)
+    k, N = int(_operator.index(k)), int(_operator.index(N))
+    M = None if M is None else int(_operator.index(M))
+    bound = N + (N if M is None else M) + 1
     k = -bound if k < -bound else bound if k > bound else k  # (max/min are numpy's here)
     return _core.eye(N, M, k, *args, **kwargs)
 
@@ -351,6 +353,7 @@ from numpy import (  # noqa: E402,F401
     char,
     character,
     datetime64,
+    dtypes,
     exceptions,
     flexible,
     ma,

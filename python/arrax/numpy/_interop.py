@@ -5,6 +5,7 @@ errstate, isdtype, and the protocols that let NumPy and other libraries take arr
 import contextlib
 import os
 import tempfile
+import threading
 import zipfile
 
 import numpy as onp
@@ -303,11 +304,22 @@ def _array_function(self, func, types, args, kwargs):
         if part in ("linalg", "fft", "random"):
             target = getattr(target, part)
     mine = getattr(target, name, None)
-    if mine is None or mine is func:
+    active = _dispatching.__dict__.setdefault("funcs", set())
+    # arrax's function may itself call NumPy's (histogram2d hands its work to NumPy's); with
+    # arrax arrays nested in the arguments that call comes back here, and runs NumPy's own
+    # implementation instead of recursing.
+    if mine is None or mine is func or func in active:
         return _numpy_fallback(
             func._implementation if hasattr(func, "_implementation") else func, args, kwargs
         )
-    return mine(*args, **kwargs)
+    active.add(func)
+    try:
+        return mine(*args, **kwargs)
+    finally:
+        active.discard(func)
+
+
+_dispatching = threading.local()
 
 
 def _array_namespace(self, /, *, api_version=None):

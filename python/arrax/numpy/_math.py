@@ -127,26 +127,29 @@ around = round
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
-    """numpy.nan_to_num."""
+    """numpy.nan_to_num; copy=False writes the result into x itself (an arrax array, not
+    traced), as NumPy does."""
+    original = x
+    y = _nan_to_num(_arr(x), nan, posinf, neginf)
+    if not copy and isinstance(original, _core.ndarray) and not original._is_tracer:
+        original[...] = y
+        return original
+    return y
+
+
+def _nan_to_num(x, nan, posinf, neginf):
     np = _np()
-    x = _arr(x)
     if x.dtype.kind not in "fc":
-        return x.copy() if copy else x
+        return x.copy()
     if x.dtype.kind == "c":
-        return lax.bind1(
-            "add",
-            nan_to_num(np.real(x), copy, nan, posinf, neginf).astype(x.dtype),
-            (nan_to_num(np.imag(x), copy, nan, posinf, neginf) * 1j).astype(x.dtype),
-        )
+        parts = [_nan_to_num(part, nan, posinf, neginf) for part in (np.real(x), np.imag(x))]
+        return lax.bind1("add", parts[0].astype(x.dtype), (parts[1] * 1j).astype(x.dtype))
     info = onp.finfo(x.dtype)
     hi = info.max if posinf is None else posinf
     lo = info.min if neginf is None else neginf
-    x = np.where(np.isnan(x), nan, x)
-    return np.where(
-        np.isposinf(x) if hasattr(np, "isposinf") else (x == np.inf),
-        hi,
-        np.where(x == -np.inf, lo, x),
-    ).astype(x.dtype)
+    # (Masks of the original values: nan=inf must not then be rewritten by posinf.)
+    y = np.where(x == np.inf, hi, np.where(x == -np.inf, lo, x))
+    return np.where(np.isnan(x), nan, y).astype(x.dtype)
 
 
 def sinc(x):
@@ -649,6 +652,12 @@ def _correlate(a, v, mode):
         raise ValueError("a cannot be empty")
     if v.shape[0] == 0:
         raise ValueError("v cannot be empty")
+    if isinstance(mode, int) and not isinstance(mode, bool):
+        if mode not in (0, 1, 2):  # NumPy's old integer modes
+            raise ValueError(f"mode must be one of 0, 1 or 2 (got {mode})")
+        mode = ("valid", "same", "full")[mode]
+    elif not isinstance(mode, str):
+        raise TypeError(f"mode must be a string or an int, got {type(mode).__name__}")
     if mode not in ("full", "same", "valid"):
         raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})")
     n, m = a.shape[0], v.shape[0]

@@ -285,7 +285,15 @@ class _FlatIter:
         return self.base.ravel().copy()
 
 
+def __array_wrap__(self, array, context=None, return_scalar=False):
+    """NumPy's hook for a result to take the type of self: an arrax array of its values."""
+    from arrax.numpy._common import from_numpy
+
+    return array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
+
+
 _METHODS = {
+    "__array_wrap__": __array_wrap__,
     "sort": sort,
     "partition": partition,
     "put": put,

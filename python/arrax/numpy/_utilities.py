@@ -3,6 +3,7 @@ packing, bin edges, text forms, integer text forms, the matvec/vecmat products, 
 and the deprecated row_stack. Bit packing and the products compose arrax ops (so they trace);
 the rest answer from the concrete array, dtype or shape, as NumPy does."""
 
+import inspect
 import warnings
 
 import numpy as onp
@@ -35,6 +36,7 @@ __all__ = [
     "format_float_positional",
     "format_float_scientific",
     "typename",
+    "broadcast",
 ]
 
 # Pure functions of shapes, dtype codes and Python integers: NumPy's own.
@@ -249,3 +251,73 @@ def row_stack(tup, *, dtype=None, casting="same_kind"):
         stacklevel=2,
     )
     return _np().vstack(tup, dtype=dtype, casting=casting)
+
+
+class _BroadcastIter:
+    """One argument's elements in the broadcast order (numpy.broadcast's iters)."""
+
+    def __init__(self, owner, k):
+        self._owner, self._k = owner, k
+        self.base = owner._arrays[k]
+        self.index = owner.index  # (from where the broadcast object stands)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        values = self._owner._values(self._k)
+        if self.index >= values.size:
+            raise StopIteration
+        self.index += 1
+        return values[self.index - 1]
+
+
+class broadcast:
+    """numpy.broadcast: the shape its arguments broadcast to, and iteration over the tuples of
+    their elements at each place (NumPy's scalars, read from the arrays' values on the host).
+    broadcast objects among the arguments contribute their arrays, as in NumPy."""
+
+    def __init__(self, *arrays, **kwargs):
+        if kwargs:
+            raise ValueError("broadcast() does not take keyword arguments")
+        flat = []
+        for a in arrays:
+            flat.extend(a._arrays if isinstance(a, broadcast) else [a])
+        if len(flat) > 64:
+            raise ValueError(f"broadcast: Need at most 64 array objects, but got {len(flat)}")
+        self._arrays = [a if isinstance(a, _core.ndarray) else _arr(a) for a in flat]
+        # (NumPy's message: "... Mismatch is between arg 0 with shape ... and arg 2 ...")
+        self.shape = onp.broadcast_shapes(*[a.shape for a in self._arrays])
+        self.nd = self.ndim = len(self.shape)
+        self.size = int(onp.prod(self.shape))
+        self.numiter = len(self._arrays)
+        self.index = 0
+        self._host = {}
+
+    def _values(self, k):
+        if k not in self._host:
+            (h,) = host_arrays("broadcast", self._arrays[k])
+            self._host[k] = onp.broadcast_to(h, self.shape).reshape(-1)
+        return self._host[k]
+
+    @property
+    def iters(self):
+        return tuple(_BroadcastIter(self, k) for k in range(self.numiter))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.index >= self.size:
+            raise StopIteration
+        item = tuple(self._values(k)[self.index] for k in range(self.numiter))
+        self.index += 1
+        return item
+
+    def reset(self, /):
+        self.index = 0
+
+
+broadcast.__signature__ = inspect.Signature(
+    [inspect.Parameter("arrays", inspect.Parameter.VAR_POSITIONAL)]
+)

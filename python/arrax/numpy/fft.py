@@ -9,6 +9,8 @@ the tangent; the transpose of ``fft`` is ``fft`` (the DFT matrix is symmetric), 
 ``rfft``/``irfft`` are the transposes of their definitions through ``fft``.
 """
 
+import warnings
+
 import numpy as onp
 
 from arrax import _core
@@ -224,6 +226,33 @@ def _resize(x, axes, sizes):
     return x
 
 
+def _nd_sizes(s, axes):
+    """numpy.fft's s of the n-d transforms: -1 (and, deprecated, None) take the whole axis."""
+    if s is None:
+        return None
+    s = list(s)
+    if axes is None:
+        warnings.warn(
+            "`axes` should not be `None` if `s` is not `None` (Deprecated in NumPy 2.0). In a "
+            "future version of NumPy, this will raise an error and `s[i]` will correspond to "
+            "the size along the transformed axis specified by `axes[i]`. To retain current "
+            "behaviour, pass a sequence [0, ..., k-1] to `axes` for an array of dimension k.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+    if any(n is None for n in s):
+        warnings.warn(
+            "Passing an array containing `None` values to `s` is deprecated in NumPy 2.0 and "
+            "may result in an error in a future version. To use the default behaviour of the "
+            "corresponding 1-D transform, pass the value matching the default for its `n` "
+            "parameter. To use the default behaviour for every axis, the `s` argument can be "
+            "omitted.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+    return [None if n is None or n == -1 else n for n in s]
+
+
 def _axes_sizes(a, s, axes, default_all=True):
     if axes is None:
         if s is None:
@@ -244,6 +273,10 @@ def _axes_sizes(a, s, axes, default_all=True):
 def _c2c(a, s, axes, norm, inverse, default_all=True):
     a = _arr(a)
     axes, sizes = _axes_sizes(a, s, axes, default_all)
+    if len(set(axes)) < len(axes):  # an axis named twice: one transform after the other
+        for ax, n in reversed(list(zip(axes, sizes))):
+            a = _c2c(a, None if n is None else [n], [ax], norm, inverse)
+        return a
     x = lax.convert_element_type(
         a, _complex_of(a.dtype) if a.dtype.kind in "fc" else onp.complex128
     )
@@ -258,6 +291,9 @@ def _r2c(a, s, axes, norm, default_all=True):
     if a.dtype.kind == "c":
         raise TypeError("rfft: the input must be real")
     axes, sizes = _axes_sizes(a, s, axes, default_all)
+    if len(set(axes)) < len(axes):  # as NumPy: rfft over the last, then fft over the others
+        x = _r2c(a, None if sizes[-1] is None else [sizes[-1]], axes[-1:], norm)
+        return _c2c(x, sizes[:-1], axes[:-1], norm, False)
     x = lax.convert_element_type(a, _real_of(a.dtype) if a.dtype.kind == "f" else onp.float64)
     x = _resize(x, axes, sizes)
     return lax.bind1("rfft", x, axes=tuple(axes), norm=_check_norm(norm))
@@ -321,49 +357,49 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 @takes_out("same_kind")
 def fftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.fftn."""
-    return _c2c(a, s, axes, norm, False)
+    return _c2c(a, _nd_sizes(s, axes), axes, norm, False)
 
 
 @takes_out("same_kind")
 def ifftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.ifftn."""
-    return _c2c(a, s, axes, norm, True)
+    return _c2c(a, _nd_sizes(s, axes), axes, norm, True)
 
 
 @takes_out("same_kind")
 def rfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.rfftn."""
-    return _r2c(a, s, axes, norm)
+    return _r2c(a, _nd_sizes(s, axes), axes, norm)
 
 
 @takes_out("same_kind")
 def irfftn(a, s=None, axes=None, norm=None, out=None):
     """numpy.fft.irfftn."""
-    return _c2r(a, s, axes, norm)
+    return _c2r(a, _nd_sizes(s, axes), axes, norm)
 
 
 @takes_out("same_kind")
 def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.fft2."""
-    return _c2c(a, s, axes, norm, False)
+    return _c2c(a, _nd_sizes(s, axes), axes, norm, False)
 
 
 @takes_out("same_kind")
 def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.ifft2."""
-    return _c2c(a, s, axes, norm, True)
+    return _c2c(a, _nd_sizes(s, axes), axes, norm, True)
 
 
 @takes_out("same_kind")
 def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.rfft2."""
-    return _r2c(a, s, axes, norm)
+    return _r2c(a, _nd_sizes(s, axes), axes, norm)
 
 
 @takes_out("same_kind")
 def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     """numpy.fft.irfft2."""
-    return _c2r(a, s, axes, norm)
+    return _c2r(a, _nd_sizes(s, axes), axes, norm)
 
 
 def fftfreq(n, d=1.0, *, device=None, dtype=None):

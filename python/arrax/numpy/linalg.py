@@ -10,6 +10,8 @@ eig's eigenvalues come in Eigen's order. norm,
 pinv, lstsq, matrix_rank, matrix_power, multi_dot, cond and tensorsolve are compositions.
 """
 
+from collections import namedtuple
+
 import numpy as onp
 
 from arrax import _core
@@ -414,12 +416,19 @@ def solve(a, b):
     return _bind("linalg_solve", a, b)[0]
 
 
+# NumPy's named results (made once: a namedtuple class per call would be slow, unpicklable and
+# a different type each time).
+SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+QRResult = namedtuple("QRResult", ["Q", "R"])
+SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+
+
 def slogdet(a):
     """numpy.linalg.slogdet: (sign, log|det|)."""
-    from collections import namedtuple
-
     sign, logdet = _bind("linalg_slogdet", _as_inexact(a))
-    return namedtuple("SlogdetResult", ["sign", "logabsdet"])(sign, logdet)
+    return SlogdetResult(sign, logdet)
 
 
 def det(a):
@@ -438,26 +447,22 @@ def cholesky(a, /, *, upper=False):
 
 def qr(a, mode="reduced"):
     """numpy.linalg.qr (modes reduced, r, complete for square/tall, raw via NumPy)."""
-    from collections import namedtuple
-
     a = _as_inexact(a)
     if mode in ("complete", "raw") and a.shape[-2] > a.shape[-1] or mode == "raw":
         if a._is_tracer:
             raise NotImplementedError(f"qr: mode={mode!r} is not supported on traced arrays")
-        r = onp.linalg.qr(onp.asarray(a), mode=mode)
-        return from_numpy(r)
+        r = from_numpy(onp.linalg.qr(onp.asarray(a), mode=mode))
+        return QRResult(*r) if mode == "complete" else r
     q, r = _bind("linalg_qr", a)
     if mode == "r":
         return r
     if mode not in ("reduced", "complete"):
         raise ValueError(f"Unrecognized mode '{mode}'")
-    return namedtuple("QRResult", ["Q", "R"])(q, r)
+    return QRResult(q, r)
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """numpy.linalg.svd."""
-    from collections import namedtuple
-
     a = _as_inexact(a)
     m, n = a.shape[-2], a.shape[-1]
     if full_matrices and compute_uv and m != n:
@@ -466,11 +471,11 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
                 "svd: full_matrices=True of a non-square traced matrix; use full_matrices=False"
             )
         u, s, vh = onp.linalg.svd(onp.asarray(a), full_matrices=True)
-        return namedtuple("SVDResult", ["U", "S", "Vh"])(*from_numpy((u, s, vh)))
+        return SVDResult(*from_numpy((u, s, vh)))
     u, s, vh = _bind("linalg_svd", a)
     if not compute_uv:
         return s
-    return namedtuple("SVDResult", ["U", "S", "Vh"])(u, s, vh)
+    return SVDResult(u, s, vh)
 
 
 def svdvals(x, /):
@@ -480,12 +485,11 @@ def svdvals(x, /):
 
 def eigh(a, UPLO="L"):
     """numpy.linalg.eigh."""
-    from collections import namedtuple
-
+    UPLO = UPLO.upper() if isinstance(UPLO, str) else UPLO
     if UPLO not in ("L", "U"):
-        raise ValueError("UPLO argument must be 'L' or 'U'")
+        raise ValueError(f"eigh: UPLO argument must be 'L' or 'U', got {UPLO!r}")
     w, v = _bind("linalg_eigh", _as_inexact(a), UPLO=UPLO)
-    return namedtuple("EighResult", ["eigenvalues", "eigenvectors"])(w, v)
+    return EighResult(w, v)
 
 
 def eigvalsh(a, UPLO="L"):
@@ -495,15 +499,13 @@ def eigvalsh(a, UPLO="L"):
 
 def eig(a):
     """numpy.linalg.eig (complex results; NumPy returns real ones when they all are)."""
-    from collections import namedtuple
-
     a = _as_inexact(a)
     w, v = _bind("linalg_eig", a)
     if not a._is_tracer and a.dtype.kind == "f":
         wn, vn = onp.asarray(w), onp.asarray(v)
         if not onp.any(wn.imag) and not onp.any(vn.imag):
             w, v = _np().real(w), _np().real(v)
-    return namedtuple("EigResult", ["eigenvalues", "eigenvectors"])(w, v)
+    return EigResult(w, v)
 
 
 def eigvals(a):
@@ -546,7 +548,11 @@ def norm(x, ord=None, axis=None, keepdims=False):
         axis = tuple(range(x.ndim))
     if isinstance(axis, int):
         axis = (axis,)
-    axis = tuple(a % x.ndim for a in axis)
+    if len(axis) > 2:
+        raise ValueError("norm: Improper number of dimensions to norm.")
+    if len(axis) == 2 and axis[0] == axis[1]:
+        raise ValueError("norm: Duplicate axes given.")
+    axis = onp.lib.array_utils.normalize_axis_tuple(tuple(axis), x.ndim, "axis")  # AxisError
     if len(axis) == 1:
         if isinstance(ord, str):
             raise ValueError(f"Invalid norm order '{ord}' for vectors")
@@ -589,6 +595,8 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
     """numpy.linalg.pinv (through the SVD)."""
     np = _np()
     a = _as_inexact(a)
+    if rcond is not None and rtol is not None:
+        raise ValueError("pinv: `rtol` and `rcond` can't be both set.")
     u, s, vh = _bind("linalg_svd", a)
     if rcond is None:
         rcond = rtol if rtol is not None else 1e-15
@@ -697,8 +705,23 @@ def cond(x, p=None):
             raise LinAlgError("cond is not defined on empty arrays")
         s = svd(x, compute_uv=False)
         r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
-        return r
-    return norm(x, p, axis=(-2, -1)) * norm(inv(x), p, axis=(-2, -1))
+    else:
+        r = norm(x, p, axis=(-2, -1)) * norm(_inv_or_inf(x), p, axis=(-2, -1))
+    # NumPy: a singular matrix (0/0 above, an inverse of infs) has an infinite condition number;
+    # NaN stays only where x itself holds NaN.
+    np = _np()
+    return np.where(np.isnan(r) & ~np.any(np.isnan(x), axis=(-2, -1)), np.inf, r)
+
+
+def _inv_or_inf(x):
+    """inv(x), with the inverse of each singular matrix all inf (NumPy's inverse with its
+    errors ignored), so cond gives inf for it."""
+    try:
+        return inv(x)
+    except LinAlgError:
+        if x.ndim == 2:
+            return _np().full(x.shape, onp.inf, x.dtype)
+        return _np().stack([_inv_or_inf(m) for m in x])
 
 
 def tensorsolve(a, b, axes=None):
