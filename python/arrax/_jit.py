@@ -55,6 +55,9 @@ class JitFunction:
         dyn_kwargs = {k: v for k, v in kwargs.items() if k not in self._static_argnames}
         try:
             static_key = tuple(static)
+            for _, _, value in static:  # (0-d arrays hash as NumPy scalars; JAX refuses arrays)
+                if isinstance(value, _ndarray):
+                    raise TypeError(f"an array of shape {value.shape} is not a static value")
             hash(static_key)
         except TypeError as e:
             raise ValueError(f"jit: static arguments must be hashable: {e}") from None

@@ -398,3 +398,36 @@ def test_smaller_numpy_behaviours():
     wrapped = anp.ones(2).__array_wrap__(onp.arange(3))
     assert type(wrapped) is anp.ndarray and wrapped.shape == (3,)
     assert anp.dtypes.Float64DType is onp.dtypes.Float64DType
+
+
+def test_zero_d_arrays_hash_and_round_as_numpy_scalars():
+    import collections
+
+    x = anp.asarray([3, 1, 2, 3, 1, 3])
+    assert collections.Counter(x) == collections.Counter(onp.asarray([3, 1, 2, 3, 1, 3]))
+    assert {v: i for i, v in enumerate(x)} == {3: 5, 1: 4, 2: 2}
+    assert hash(anp.sum(x)) == hash(13)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(x)
+    assert round(anp.asarray(2.5)) == 2 and isinstance(round(anp.asarray(2.5)), int)
+    assert float(round(anp.asarray(2.567), 2)) == 2.57
+    onp.testing.assert_array_equal(onp.asarray(round(anp.asarray([1.26, 2.5]), 1)), [1.3, 2.5])
+    with pytest.raises(ValueError, match="static"):
+        arrax.jit(lambda a, n: a * n, static_argnums=1)(anp.ones(2), anp.asarray(2))
+
+
+def test_npz_file_and_fromregex():
+    import io
+
+    f = io.BytesIO()
+    anp.savez(f, a=anp.arange(3))
+    f.seek(0)
+    with anp.load(f) as z:
+        assert repr(z) == "NpzFile 'object' with keys: a"
+        assert isinstance(z, anp.lib.npyio.NpzFile) and z.get("b") is None
+    text = "1 2\n3 4\n"
+    got = anp.fromregex(io.StringIO(text), r"(\d+) (\d+)", [("a", int), ("b", int)])
+    assert (
+        got.tolist()
+        == onp.fromregex(io.StringIO(text), r"(\d+) (\d+)", [("a", int), ("b", int)]).tolist()
+    )

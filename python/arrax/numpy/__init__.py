@@ -361,6 +361,8 @@ from numpy import (  # noqa: E402,F401
     nditer,
     object_,
     rec,
+    recarray,
+    record,
     str_,
     strings,
     timedelta64,

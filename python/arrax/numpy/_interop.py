@@ -21,6 +21,7 @@ __all__ = [
     "loadtxt",
     "savetxt",
     "genfromtxt",
+    "fromregex",
     "set_printoptions",
     "get_printoptions",
     "printoptions",
@@ -134,6 +135,24 @@ class NpzFile:
     def items(self):
         return [(k, self[k]) for k in self.files]
 
+    def get(self, key, default=None):
+        return self[key] if key in self.files else default
+
+    @property
+    def fid(self):  # (NumPy's: the open file, None once closed)
+        return self._npz.fid
+
+    @property
+    def zip(self):
+        return self._npz.zip
+
+    def __repr__(self):
+        return repr(self._npz)  # "NpzFile 'name.npz' with keys: a, b"
+
+    def __del__(self):
+        if hasattr(self, "_npz"):
+            self.close()
+
     def close(self):
         self._npz.close()
 
@@ -188,6 +207,11 @@ def loadtxt(fname, *args, **kwargs):
 def genfromtxt(fname, *args, **kwargs):
     """numpy.genfromtxt."""
     return from_numpy(onp.genfromtxt(fname, *args, **kwargs))
+
+
+def fromregex(file, regexp, dtype, encoding=None):
+    """numpy.fromregex (NumPy parses; numeric results are arrax arrays, records stay NumPy's)."""
+    return from_numpy(onp.fromregex(file, regexp, dtype, encoding=encoding))
 
 
 def savetxt(fname, X, *args, **kwargs):

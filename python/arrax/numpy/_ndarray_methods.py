@@ -292,7 +292,26 @@ def __array_wrap__(self, array, context=None, return_scalar=False):
     return array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
 
 
+def __hash__(self):
+    """A 0-d array stands where NumPy gives a scalar (x[i], x.sum()), and NumPy's scalars are
+    hashable: {v: i for i, v in enumerate(x)} and Counter(x) work. It hashes as its value
+    (equal to it, as 0-d == compares). Arrays with dimensions stay unhashable, as in NumPy."""
+    if self.ndim != 0 or self._is_tracer:
+        raise TypeError(f"unhashable type: 'arrax.numpy.ndarray' of shape {self.shape}")
+    return hash(self.item())
+
+
+def __round__(self, ndigits=None):
+    """round(x): a 0-d array rounds as NumPy's scalars do (an int without ndigits); arrays
+    as numpy.round."""
+    if ndigits is None and self.ndim == 0:
+        return int(_anp().round(self))
+    return _anp().round(self, 0 if ndigits is None else ndigits)
+
+
 _METHODS = {
+    "__hash__": __hash__,
+    "__round__": __round__,
     "__array_wrap__": __array_wrap__,
     "sort": sort,
     "partition": partition,

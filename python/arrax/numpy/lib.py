@@ -8,8 +8,9 @@ import numpy as onp
 from numpy.lib.array_utils import normalize_axis_index
 
 import arrax.numpy as anp
+from arrax.numpy._interop import NpzFile
 
-__all__ = ["stride_tricks", "array_utils", "NumpyVersion"]
+__all__ = ["stride_tricks", "array_utils", "npyio", "NumpyVersion"]
 
 NumpyVersion = onp.lib.NumpyVersion
 
@@ -66,4 +67,6 @@ stride_tricks = types.SimpleNamespace(
     broadcast_arrays=anp.broadcast_arrays,
     broadcast_shapes=anp.broadcast_shapes,
 )
+# npyio: arrax's NpzFile (what load returns for .npz) and NumPy's DataSource.
+npyio = types.SimpleNamespace(NpzFile=NpzFile, DataSource=onp.lib.npyio.DataSource)
 array_utils = onp.lib.array_utils  # normalize_axis_index/tuple, byte_bounds: about shapes only
