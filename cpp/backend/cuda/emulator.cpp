@@ -246,20 +246,21 @@ const char* emu_error_string(cudaError_t e) {
 
 const char kBinaryMagic[8] = {'A', 'X', 'E', 'M', 'U', 'S', 'O', '1'};
 
-std::string scratch_dir() {
-  static const std::string dir = [] {
-    std::string t = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                    "/arrax-cuda-emulator-XXXXXX";
-    if (!mkdtemp(t.data())) throw ValueError("cuda emulator: cannot create " + t);
-    std::atexit([] { rmdir(scratch_dir().c_str()); });  // its files are removed once read
-    return t;
-  }();
-  return dir;
-}
-std::string scratch_file(const char* ext) {
-  static int counter = 0;
-  return scratch_dir() + "/k" + std::to_string(counter++) + ext;
-}
+// A temporary folder for one compile or module load, removed when it is done (its files are
+// removed once read): a process that ends without atexit handlers (pytest-xdist's workers do)
+// leaves nothing behind in /tmp.
+struct ScratchDir {
+  std::string path;
+  ScratchDir() {
+    path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
+           "/arrax-cuda-emulator-XXXXXX";
+    if (!mkdtemp(path.data())) throw ValueError("cuda emulator: cannot create " + path);
+  }
+  ~ScratchDir() { rmdir(path.c_str()); }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string file(const char* name) const { return path + "/" + name; }
+};
 
 struct Program {
   std::string source, log, binary;
@@ -294,7 +295,8 @@ std::string host_source(const std::string& src) {
 
 int nvrtc_compile(Program* prog, int, const char* const*) {
   std::lock_guard<std::recursive_mutex> lock(emu_mutex());
-  const std::string cpp = scratch_file(".cpp"), so = scratch_file(".so"), log = so + ".log";
+  const ScratchDir dir;
+  const std::string cpp = dir.file("k.cpp"), so = dir.file("k.so"), log = so + ".log";
   {
     std::ofstream f(cpp);
     f << host_source(prog->source);
@@ -307,11 +309,12 @@ int nvrtc_compile(Program* prog, int, const char* const*) {
   std::ifstream lf(log);
   prog->log.assign(std::istreambuf_iterator<char>(lf), {});
   std::remove(log.c_str());
+  std::remove(cpp.c_str());
   if (rc != 0) {
+    std::remove(so.c_str());
     prog->log = "(" + cmd + ")\n" + prog->log;
     return 6;  // NVRTC_ERROR_COMPILATION
   }
-  std::remove(cpp.c_str());
   std::ifstream f(so, std::ios::binary);
   const std::string lib((std::istreambuf_iterator<char>(f)), {});
   std::remove(so.c_str());
@@ -359,7 +362,8 @@ int cu_module_load(void** module, const void* image) {
   if (std::memcmp(p, kBinaryMagic, sizeof kBinaryMagic) != 0) return 200;  // INVALID_IMAGE
   uint64_t size;
   std::memcpy(&size, p + sizeof kBinaryMagic, sizeof size);
-  const std::string path = scratch_file(".so");
+  const ScratchDir dir;
+  const std::string path = dir.file("m.so");
   {
     std::ofstream f(path, std::ios::binary);
     f.write(p + sizeof kBinaryMagic + sizeof size, static_cast<std::streamsize>(size));
