@@ -20,7 +20,9 @@ int64_t as_int(py::handle h, const char* what) {
 std::optional<std::vector<int64_t>> axes(py::handle obj) {
   if (obj.is_none()) return std::nullopt;
   std::vector<int64_t> out;
-  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
+  // Tuples, lists and other sequences of ints (range(4), as NumPy takes); an int is one axis.
+  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr()) ||
+      (!PyIndex_Check(obj.ptr()) && PySequence_Check(obj.ptr()) && !PyUnicode_Check(obj.ptr()))) {
     for (auto h : obj) out.push_back(as_int(h, "axis"));
   } else {
     out.push_back(as_int(obj, "axis"));

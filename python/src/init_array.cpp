@@ -4,6 +4,7 @@
 
 #include "convert.h"
 #include "device.h"
+#include "numpy_api/creation.h"
 #include "numpy_api/indexing.h"
 #include "numpy_api/ufuncs.h"
 
@@ -462,7 +463,13 @@ void init_array(py::module_& m) {
                                 {"__gt__", "greater"}, {"__ge__", "greater_equal"}};
   for (const auto& op : cmps) {
     const np::UfuncDef* u = &np::ufunc(op.ufunc);
-    cls.def(op.method, [u](const Array& a, py::handle b) { return binary_op(*u, a, b, false); });
+    const bool eq = op.ufunc == std::string("equal"), ne = op.ufunc == std::string("not_equal");
+    cls.def(op.method, [u, eq, ne](const Array& a, py::handle b) -> py::object {
+      // x == None and x != None compare elementwise in NumPy (all False / all True).
+      if ((eq || ne) && b.is_none())
+        return py::cast(np::full(a.shape(), operand_from_py(py::bool_(ne)), DType::Bool));
+      return binary_op(*u, a, b, false);
+    });
   }
   cls.attr("__hash__") = py::none();
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());

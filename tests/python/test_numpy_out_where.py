@@ -431,3 +431,25 @@ def test_npz_file_and_fromregex():
         got.tolist()
         == onp.fromregex(io.StringIO(text), r"(\d+) (\d+)", [("a", int), ("b", int)]).tolist()
     )
+
+
+def test_comparisons_with_none_sizes_and_axes_sequences():
+    onp.testing.assert_array_equal(onp.asarray(anp.ones(3) == None), onp.ones(3) == None)  # noqa: E711
+    onp.testing.assert_array_equal(onp.asarray(anp.ones(3) != None), onp.ones(3) != None)  # noqa: E711
+    a = [[1, 2, 3], [4, 5, 6]]
+    for axis in [None, 0, 1, (), (0,), (0, 1), (-1,)]:
+        assert anp.size(a, axis) == onp.size(a, axis)
+    x = onp.ones((1, 2, 3, 4))
+    assert (
+        anp.moveaxis(anp.asarray(x), range(4), range(3, -1, -1)).shape
+        == onp.moveaxis(x, range(4), range(3, -1, -1)).shape
+    )
+
+
+def test_isclose_takes_python_scalars_weakly():
+    below_one = float(1.0 - onp.finfo("f8").eps)
+    f32 = onp.array(below_one, "f4")
+    assert bool(anp.isclose(anp.asarray(f32), below_one, atol=0, rtol=0)) == bool(
+        onp.isclose(f32, below_one, atol=0, rtol=0)
+    )
+    assert anp.isclose(anp.ones(2, dtype=onp.float32), 1.0).dtype == onp.bool_

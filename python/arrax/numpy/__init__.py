@@ -136,7 +136,12 @@ def ndim(a):
 def size(a, axis=None):
     """numpy.size."""
     a = asarray(a)
-    return a.size if axis is None else a.shape[axis]
+    if axis is None:
+        return a.size
+    if isinstance(axis, (tuple, list)):  # NumPy 2.4: the product over several axes
+        axes = _numpy_module.lib.array_utils.normalize_axis_tuple(tuple(axis), a.ndim)
+        return int(_numpy_module.prod([a.shape[k] for k in axes]))
+    return a.shape[axis]
 
 
 def real(val):

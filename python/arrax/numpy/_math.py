@@ -60,12 +60,20 @@ __all__ = [
 # --- comparisons and elementwise ---------------------------------------------------------
 
 
+def _weak_or_dtype(v):
+    """A Python scalar as itself (NumPy promotes it weakly), anything else as its dtype."""
+    if type(v) in (bool, int, float, complex):
+        return v
+    return _arr(v).dtype
+
+
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """numpy.isclose."""
     np = _np()
-    a, b = _arr(a), _arr(b)
-    dt = _float_dtype(a, b)
-    x, y = a.astype(dt), b.astype(dt)
+    # NumPy's dtype: Python scalars weak (NEP 50), so isclose(float32 array, 0.99999999) is
+    # computed in float32; integers in float64.
+    dt = onp.result_type(*[_weak_or_dtype(v) for v in (a, b)], 1.0)
+    x, y = _arr(a).astype(dt), _arr(b).astype(dt)
     finite = np.isfinite(x) & np.isfinite(y)
     close = np.abs(x - y) <= atol + rtol * np.abs(y)
     r = np.where(finite, close, x == y)
