@@ -453,3 +453,96 @@ def test_isclose_takes_python_scalars_weakly():
         onp.isclose(f32, below_one, atol=0, rtol=0)
     )
     assert anp.isclose(anp.ones(2, dtype=onp.float32), 1.0).dtype == onp.bool_
+
+
+QUANTILE_METHODS = [
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "linear",
+    "median_unbiased",
+    "normal_unbiased",
+    "lower",
+    "higher",
+    "midpoint",
+    "nearest",
+]
+
+
+@pytest.mark.parametrize("method", QUANTILE_METHODS)
+@pytest.mark.parametrize("dtype", ["i1", "u1", "i8", "f2", "f4", "f8"])
+@pytest.mark.parametrize("fn", ["quantile", "percentile"])
+def test_quantile_values_and_dtypes_as_numpy(method, dtype, fn):
+    a = onp.array([15.0, 20, 35, 40, 50]).astype(dtype)
+    scale = 100 if fn == "percentile" else 1
+    for q in [0.4, onp.float32(0.4), onp.float64(0.4), [0.1, 0.9], 0, 1, onp.float16(0.3)]:
+        qq = (
+            q * scale
+            if type(q) in (int, float)
+            else (onp.asarray(q) * scale).astype(onp.asarray(q).dtype)
+        )
+        expected = getattr(onp, fn)(a, qq, method=method)
+        got = getattr(anp, fn)(anp.asarray(a), qq, method=method)
+        assert got.dtype == expected.dtype, (q, got.dtype, expected.dtype)
+        onp.testing.assert_allclose(onp.asarray(got), expected, rtol=1e-6)
+
+
+def test_quantile_of_many_float16_values_does_not_overflow_the_index():
+    a = onp.zeros(65521, onp.float16)
+    a[:20_000] = 1
+    for method in QUANTILE_METHODS:
+        got = anp.percentile(anp.asarray(a), 50, method=method)
+        assert got.dtype == onp.float16 and float(got) == 0.0
+
+
+def test_weighted_quantile_inverted_cdf():
+    rng = onp.random.default_rng(4321)
+    y, w = rng.random(102), rng.integers(0, 10, 102).astype(onp.int32)
+    for alpha in [0.2, 0.5, 0.9, [0.1, 0.7]]:
+        got = anp.quantile(anp.asarray(y), alpha, method="inverted_cdf", weights=anp.asarray(w))
+        onp.testing.assert_array_equal(
+            onp.asarray(got), onp.quantile(onp.repeat(y, w), alpha, method="inverted_cdf")
+        )
+    x, w1 = rng.random((3, 5)), rng.random(5)
+    got = anp.quantile(anp.asarray(x), [0.3, 0.7], axis=1, method="inverted_cdf", weights=w1)
+    expected = onp.quantile(x, [0.3, 0.7], axis=1, method="inverted_cdf", weights=w1)
+    onp.testing.assert_array_equal(onp.asarray(got), expected)
+    with pytest.raises(ValueError, match="Only method 'inverted_cdf' supports weights"):
+        anp.quantile(anp.asarray(x), 0.5, weights=anp.asarray(x))
+    with pytest.raises(ValueError, match="non-negative"):
+        anp.quantile(anp.asarray(x), 0.5, method="inverted_cdf", weights=-anp.asarray(x))
+    with pytest.raises(ValueError, match="all zero"):
+        anp.quantile(anp.asarray(x), 0.5, method="inverted_cdf", weights=anp.zeros((3, 5)))
+    with pytest.raises(ValueError, match="Percentiles must be in the range"):
+        anp.percentile(anp.asarray(x), onp.nan)
+
+
+def test_interp_unwrap_trim_zeros_select_piecewise_bincount():
+    inf = onp.inf
+    for xp, fp in [([-inf, inf], [10, 10]), ([-inf, inf], [0, 10]), ([0, 1], [-inf, inf])]:
+        onp.testing.assert_array_equal(
+            onp.asarray(anp.interp(0.5, xp, fp)), onp.interp(0.5, xp, fp)
+        )
+    wrapped = onp.mod(onp.array([0, 75, 150, 225, 300, 430]), 250)
+    for kw in [{"period": 250}, {"period": 250, "discont": 140}]:
+        got, expected = anp.unwrap(anp.asarray(wrapped), **kw), onp.unwrap(wrapped, **kw)
+        assert got.dtype == expected.dtype
+        onp.testing.assert_array_equal(onp.asarray(got), expected)
+    data = onp.zeros((5, 6))
+    data[1:3, 2:4] = 1
+    for axis in [None, 0, 1, (0, 1)]:
+        onp.testing.assert_array_equal(
+            onp.asarray(anp.trim_zeros(anp.asarray(data), axis=axis)),
+            onp.trim_zeros(data, axis=axis),
+        )
+    assert anp.trim_zeros([0, 1, 0]) == [1]
+    x = onp.arange(4)
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.select([anp.asarray(x) > 1], [anp.asarray(x)], default=[7])),
+        onp.select([x > 1], [x], default=[7]),
+    )
+    assert anp.piecewise(anp.asarray(3), anp.asarray(3) > 3, [4, 0]).ndim == 0
+    onp.testing.assert_array_equal(onp.asarray(anp.bincount([], minlength=3)), [0, 0, 0])

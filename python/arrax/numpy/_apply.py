@@ -148,7 +148,8 @@ def piecewise(x, condlist, funclist, *args, **kw):
     def is_sequence(c):  # an arrax array's element is a 0-d array, NumPy's a scalar
         return isinstance(c, list) or (isinstance(c, (onp.ndarray, _core.ndarray)) and c.ndim > 0)
 
-    if onp.isscalar(condlist) or (not is_sequence(condlist[0]) and x.ndim != 0):
+    zero_d = isinstance(condlist, (onp.ndarray, _core.ndarray)) and condlist.ndim == 0
+    if onp.isscalar(condlist) or zero_d or (not is_sequence(condlist[0]) and x.ndim != 0):
         condlist = [condlist]
     conds = [_arr(c).astype(bool) for c in condlist]
     n = len(conds)

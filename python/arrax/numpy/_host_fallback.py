@@ -42,6 +42,10 @@ def needs_numpy(x, depth=0):
     if isinstance(x, (str, bytes)):
         # A value ("cat"), or a dtype name: host-only unless it names a numeric dtype.
         return depth > 0 or not _names_numeric_dtype(x)
+    if x is None:  # inside a list ([None, 1]): NumPy makes an object array
+        return depth > 0
+    if type(x) is int:  # past int64 and uint64: NumPy keeps it in an object array
+        return not -(2**63) <= x < 2**64
     if isinstance(x, (onp.ndarray, onp.generic)):
         return host_only_dtype(x.dtype)
     if isinstance(x, (onp.dtype, type)):

@@ -259,6 +259,8 @@ def select(condlist, choicelist, default=0):
         if c.dtype != onp.bool_:
             raise TypeError("invalid entry 0 in condlist: should be boolean ndarray")
     choices = [_arr(c) for c in choicelist]
+    if type(default) not in (bool, int, float, complex):  # (a Python scalar stays weak)
+        default = _arr(default)
     dt = np.result_type(*choices, default)
     out = np.asarray(default).astype(dt)
     for c, v in zip(conds[::-1], choices[::-1]):
@@ -500,9 +502,12 @@ def bincount(x, weights=None, minlength=0, *, length=None):
             if x.ndim > 1
             else "object of too small depth for desired array"
         )
+    if x.size == 0 and x.dtype.kind == "f":  # bincount([]): NumPy takes the empty list
+        x = x.astype(onp.int64)
     if x.dtype.kind not in "biu":
         raise TypeError(
-            "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"
+            f"bincount: Cannot cast array data from {x.dtype!r} to dtype('int64') according "
+            "to the rule 'safe'"
         )
     if length is None:
         _concrete("bincount", x, weights)

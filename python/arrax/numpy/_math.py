@@ -706,9 +706,13 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     i = np.clip(np.searchsorted(xp, x, side="right"), 1, max(n - 1, 1))
     x0, x1 = xp[i - 1], xp[i] if n > 1 else xp[i - 1]
     f0, f1 = fp[i - 1], fp[i] if n > 1 else fp[i - 1]
-    denom = np.where(x1 == x0, 1, x1 - x0)
-    t = (x - x0) / denom
-    r = f0 + t * (f1 - f0)
+    # NumPy's formula and its fallbacks for infinite sample points: from the right end when
+    # the left one gives NaN, and the common value where both ends are equal.
+    slope = (f1 - f0) / np.where(x1 == x0, 1, x1 - x0)
+    r = slope * (x - x0) + f0
+    r = np.where(np.isnan(r), slope * (x - x1) + f1, r)
+    r = np.where(np.isnan(r) & (f0 == f1), f0, r)
+    r = np.where(x == x0, f0, r)
     r = np.where(x == xp[n - 1], fp[n - 1], r)
     lv = fp[0] if left is None else left
     rv = fp[n - 1] if right is None else right
@@ -732,24 +736,30 @@ def polyval(p, x):
 
 
 def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
-    """numpy.unwrap."""
+    """numpy.unwrap (integer arrays with an integer period stay integers, as NumPy)."""
     np = _np()
     p = _arr(p)
-    dt = _float_dtype(p)
-    p = p.astype(dt)
     axis = axis % p.ndim
     dd = diff(p, axis=axis)
     if discont is None:
         discont = period / 2
-    high, low = period / 2, -period / 2
+    dt = np.result_type(dd, period)
+    if dt.kind in "iu":
+        high, rem = divmod(period, 2)
+        ambiguous = rem == 0
+    else:
+        high, ambiguous = period / 2, True
+    low = -high
     ddmod = np.mod(dd - low, period) + low
-    ddmod = np.where((ddmod == low) & (dd > 0), high, ddmod)
+    if ambiguous:  # |dd| == period/2 keeps dd's sign
+        ddmod = np.where((ddmod == low) & (dd > 0), high, ddmod)
     ph = ddmod - dd
-    ph = np.where(np.abs(dd) < discont, 0, ph)
+    ph = np.where(np.abs(dd) < discont, 0, ph).astype(dt)
     first = [slice(None)] * p.ndim
     first[axis] = slice(0, 1)
     rest = [slice(None)] * p.ndim
     rest[axis] = slice(1, None)
+    p = p.astype(dt)
     return np.concatenate([p[tuple(first)], p[tuple(rest)] + np.cumsum(ph, axis=axis)], axis=axis)
 
 
@@ -855,7 +865,9 @@ def trim_zeros(filt, trim="fb", axis=None):
     """numpy.trim_zeros (needs concrete values: the result's length depends on them)."""
     if isinstance(filt, _core.ndarray) and filt._is_tracer:
         raise TypeError("trim_zeros: the result's shape depends on the values")
-    return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim), None, None)
+    if isinstance(filt, list) and axis is None:  # NumPy slices the list itself: a list
+        return onp.trim_zeros(filt, trim)
+    return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim, axis=axis), None, None)
 
 
 @takes_out("same_kind")

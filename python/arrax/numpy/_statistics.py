@@ -115,6 +115,7 @@ def quantile(
     weights=None,
     interpolation=None,
     _nan=False,
+    _percentile_weak_q=False,
 ):
     """numpy.quantile, with NumPy's methods (linear by default)."""
     np = _np()
@@ -122,26 +123,36 @@ def quantile(
         method = interpolation
     if method not in _QUANTILE_METHODS:
         raise ValueError(f"'{method}' is not a valid method. Use one of: {_QUANTILE_METHODS}")
-    if weights is not None:
-        raise NotImplementedError("quantile: weights are not supported")
     a = _arr(a)
+    if a.dtype.kind == "c":
+        raise TypeError(f"{'nan' if _nan else ''}quantile: a must be an array of real numbers")
     q_arr = _arr(q)
     if not q_arr._is_tracer:
         qn = onp.asarray(q_arr)
-        if onp.any((qn < 0) | (qn > 1)):
+        if not onp.all((qn >= 0) & (qn <= 1)):  # (NaN too)
             raise ValueError("Quantiles must be in the range [0, 1]")
-    dt = _float_dtype(a)
+    # NumPy's dtype: a Python q is weak (float32 data stay float32), a q array is not.
+    weak_q = type(q) in (int, float) or _percentile_weak_q
+    dt = onp.result_type(a.dtype, 1.0) if weak_q else onp.result_type(a.dtype, q_arr.dtype, 1.0)
+    if weights is not None:
+        return _weighted_quantile(a, q_arr, axis, method, keepdims, weights, _nan, dt)
     x, kd_shape = axes_last(a, axis)
     ax = x.ndim - 1
-    s = np.sort(x, axis=ax).astype(dt)
+    x_sorted = np.sort(x, axis=ax)
+    s = x_sorted.astype(dt)
     n_total = s.shape[ax]
+    # The virtual index is computed in q's own precision, as NumPy does (float64 for a Python
+    # q, so 65521 float16 values do not overflow it; 5 * float32(0.4) is exactly 2).
+    idt = q_arr.dtype if q_arr.dtype.kind == "f" else onp.dtype(onp.float64)
     if _nan:
-        n = np.sum(~np.isnan(s), axis=ax, keepdims=True).astype(dt)
+        n = np.sum(~np.isnan(s), axis=ax, keepdims=True).astype(idt)
     else:
-        n = lax.full((1,) * s.ndim, n_total, dt)
-    qv = q_arr.astype(dt)
+        n = lax.full((1,) * s.ndim, n_total, idt)
+    qv = q_arr.astype(idt)
     qs = qv.reshape(qv.shape + (1,) * s.ndim)  # q dims lead, as NumPy's result
-    if method in _ALPHA_BETA:
+    if method == "linear":  # (NumPy's own formula for it, rounding as NumPy's does)
+        virtual = (n - 1) * qs
+    elif method in _ALPHA_BETA:
         al, be = _ALPHA_BETA[method]
         virtual = n * qs + (al + qs * (1 - al - be)) - 1
     elif method == "inverted_cdf":
@@ -172,13 +183,24 @@ def quantile(
         frac = frac * 0
     elif method == "averaged_inverted_cdf":
         frac = np.where(frac == 0, 0.5, 1.0)
+    # The discrete methods take an element: NumPy keeps the array's own dtype (int8 stays int8).
+    # (so does linear at integer q: its virtual index is an integer, as NumPy takes it)
+    int_q = q_arr.dtype.kind in "iub"
+    discrete = method in _DISCRETE_METHODS or (method == "linear" and int_q)
+    if discrete:
+        s = x_sorted
     sb = np.broadcast_to(s, qs.shape[: qv.ndim] + s.shape)
     idx_lo = np.broadcast_to(lo.astype(onp.int64), sb.shape[:-1] + (1,))
     idx_hi = np.broadcast_to(hi.astype(onp.int64), sb.shape[:-1] + (1,))
     v_lo = np.take_along_axis(sb, idx_lo, axis=-1)
     v_hi = np.take_along_axis(sb, idx_hi, axis=-1)
     fr = np.broadcast_to(frac, v_lo.shape)
-    r = np.where(fr == 0, v_lo, v_lo + fr * (v_hi - v_lo))
+    if discrete:
+        r = v_lo
+    else:  # NumPy's lerp: from the upper neighbour when t >= 0.5 (exact within 1 ulp)
+        diff = v_hi - v_lo
+        r = np.where(fr >= 0.5, v_hi - diff * (1 - fr), v_lo + diff * fr)
+        r = np.where(fr == 0, v_lo, r)
     r = r[..., 0]
     if not _nan and s.dtype.kind == "f" and n_total:
         has_nan = np.isnan(s[..., -1:])[..., 0]
@@ -187,7 +209,59 @@ def quantile(
         r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
     if keepdims:
         r = r.reshape(qv.shape + kd_shape)
-    return r.astype(dt)
+    return r if discrete else r.astype(dt)
+
+
+_DISCRETE_METHODS = ("inverted_cdf", "closest_observation", "lower", "higher", "nearest")
+
+
+def _weighted_quantile(a, q, axis, method, keepdims, weights, _nan, dt):
+    """NumPy 2's weighted quantile (method inverted_cdf only): the first sorted element whose
+    cumulative weight share reaches q; NaN where a slice holds NaN (nanquantile: NaNs weigh
+    nothing)."""
+    np = _np()
+    name = "nanquantile" if _nan else "quantile"
+    if method != "inverted_cdf":
+        raise ValueError(f"Only method 'inverted_cdf' supports weights. Got: {method}.")
+    w = _arr(weights)
+    if w.shape != a.shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        axes = onp.lib.array_utils.normalize_axis_tuple(axis, a.ndim, "axis")
+        if w.shape != tuple(a.shape[k] for k in axes):
+            raise ValueError(
+                f"{name}: Shape of weights must be consistent with shape of a along specified "
+                f"axis (weights {w.shape}, a {a.shape}, axis {axis})."
+            )
+        w = np.transpose(w, onp.argsort(axes)).reshape(
+            tuple(n if k in axes else 1 for k, n in enumerate(a.shape))
+        )
+        w = np.broadcast_to(w, a.shape)
+    if not w._is_tracer and bool(np.any(w < 0)):
+        raise ValueError("Weights must be non-negative.")
+    x, kd_shape = axes_last(a, axis)
+    wx, _ = axes_last(w, axis)
+    if _nan and x.dtype.kind in "fc":
+        wx = np.where(np.isnan(x), 0, wx)
+    order = np.argsort(x, axis=-1, stable=True)
+    xs = np.take_along_axis(x, order, axis=-1)
+    cdf = np.cumsum(np.take_along_axis(wx, order, axis=-1), axis=-1, dtype=onp.float64)
+    cdf = cdf / cdf[..., -1:]
+    if not cdf._is_tracer and bool(np.any(np.isnan(cdf[..., -1]))):
+        raise ValueError("Weights included NaN, inf or were all zero.")
+    if q.dtype.kind == "f":  # (compared in q's precision, as NumPy)
+        cdf = cdf.astype(q.dtype)
+    cdf = np.where(cdf == 0, -1, cdf)  # leading zero weights: q=0 picks the first weighted one
+    qs = q.reshape(q.shape + (1,) * x.ndim)
+    n = x.shape[-1]
+    idx = np.minimum(np.sum(cdf < qs, axis=-1), n - 1)  # searchsorted(cdf, q, "left")
+    xb = np.broadcast_to(xs, q.shape + xs.shape)
+    r = np.take_along_axis(xb, idx[..., None].astype(onp.int64), axis=-1)[..., 0]
+    if not _nan and x.dtype.kind == "f" and n:
+        r = np.where(np.broadcast_to(np.isnan(xs[..., -1]), r.shape), np.nan, r)
+    if keepdims:
+        r = r.reshape(q.shape + kd_shape)
+    return r
 
 
 def _closest(n, qs, np):
@@ -213,9 +287,15 @@ def _percentile_of(quantile_fn, name):
         weights=None,
         interpolation=None,
     ):
+        q_arr = _arr(q)
+        if not q_arr._is_tracer and not onp.all(
+            (onp.asarray(q_arr) >= 0) & (onp.asarray(q_arr) <= 100)
+        ):
+            raise ValueError("Percentiles must be in the range [0, 100]")
+        # (q / 100 in q's dtype, as NumPy; a Python q still promotes the result weakly)
         return quantile_fn(
             a,
-            _arr(q) / 100.0,
+            q_arr / 100 if q_arr.dtype.kind == "f" else q_arr / 100.0,
             axis,
             out,
             False,
@@ -223,6 +303,7 @@ def _percentile_of(quantile_fn, name):
             keepdims,
             weights=weights,
             interpolation=interpolation,
+            _percentile_weak_q=type(q) in (int, float),
         )
 
     percentile.__name__ = percentile.__qualname__ = name
@@ -491,19 +572,21 @@ def nanquantile(
     *,
     weights=None,
     interpolation=None,
+    _percentile_weak_q=False,
 ):
     """numpy.nanquantile."""
     return quantile(
         a,
         q,
         axis,
-        None,
+        out,
         False,
         method,
         keepdims,
         weights=weights,
         interpolation=interpolation,
         _nan=True,
+        _percentile_weak_q=_percentile_weak_q,
     )
 
 
