@@ -1,5 +1,7 @@
 #include "numpy_api/indexing.h"
 
+#include <algorithm>
+
 namespace arrax::np {
 
 Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
@@ -37,6 +39,9 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
       case IndexItem::Int: {
         int64_t n = x.shape()[dim];
         int64_t i = it.index < 0 ? it.index + n : it.index;
+        // Under a transformation an out-of-bounds index is clamped, as JAX does (jit'd JAX code
+        // reads x[T + 1] at the last element); eagerly it is NumPy's IndexError.
+        if (x.is_tracer() && n > 0) i = std::clamp<int64_t>(i, 0, n - 1);
         if (i < 0 || i >= n)
           throw IndexError("index " + std::to_string(it.index) + " is out of bounds for axis " +
                            std::to_string(dim) + " with size " + std::to_string(n));

@@ -456,7 +456,15 @@ Array where(const Operand& cond, const Operand& x, const Operand& y) {
   Array c = broadcast_to(ne_zero(cond.array), shape);
   Array a = broadcast_to(cast_operand(x, dt, "where"), shape);
   Array b = broadcast_to(cast_operand(y, dt, "where"), shape);
-  return bind_named("select", {c, a, b});
+  Array r = bind_named("select", {c, a, b});
+  // Under tracing, a choice between two weak values is weak, as in JAX (apply_ufunc's rule):
+  // jit'd where(m, -1., 1.) * x32 stays float32.
+  if (x.weak != WeakKind::None && y.weak != WeakKind::None && r.dtype() != DType::Bool &&
+      (cond.array.is_tracer() || x.array.is_tracer() || y.array.is_tracer())) {
+    static const Primitive& convert_p = primitive("convert_element_type");
+    r = bind1(convert_p, {r}, Params{{"new_dtype", r.dtype()}, {"weak_type", true}});
+  }
+  return r;
 }
 
 }  // namespace arrax::np

@@ -131,7 +131,9 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             )
         leaves, treedef = tree_util.tree_flatten(args_all)
         axes = _broadcast_prefix(axes_all, args_all, "in_axes")
-        leaves = [asarray(x) for x in leaves]
+        # Unmapped leaves pass through as they are (a Python int stays an int, as in JAX, so
+        # it can be a static argument of a jit inside).
+        leaves = [x if a is None else asarray(x) for x, a in zip(leaves, axes)]
         sizes = set()
         norm_axes = []
         for x, a in zip(leaves, axes):
@@ -163,7 +165,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             if axis_size is not None and axis_size != size:
                 raise ValueError(f"vmap: axis_size {axis_size} differs from the mapped size {size}")
         with BatchTrace(size, axis_name, describe(fun, "vmap")) as trace:
-            ins = [trace.wrap(x, a) for x, a in zip(leaves, norm_axes)]
+            ins = [x if a is None else trace.wrap(x, a) for x, a in zip(leaves, norm_axes)]
             a, kw = tree_util.tree_unflatten(treedef, ins)
             out = fun(*a, **kw)
             out_leaves, out_tree = tree_util.tree_flatten(out)

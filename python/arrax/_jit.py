@@ -9,6 +9,7 @@ carrying the traced graph, which that transformation's rules handle.
 """
 
 import functools
+import inspect
 import logging
 import os
 import weakref
@@ -26,6 +27,25 @@ _log = logging.getLogger("arrax.jit")
 _instances = weakref.WeakSet()
 
 
+def _static_by_signature(fun, nums, names):
+    """static_argnums and static_argnames completed from fun's signature, as JAX does: a static
+    parameter is static whether it is passed by position or by name."""
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):  # (builtins without a signature)
+        return frozenset(nums), frozenset(names)
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    positional = [p for p in params if p.kind in kinds]
+    nums = {i + len(positional) if i < 0 else i for i in nums}
+    for i, p in enumerate(positional):
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            if p.name in names:
+                nums.add(i)
+            if i in nums:
+                names.add(p.name)
+    return frozenset(nums), frozenset(names)
+
+
 class JitFunction:
     """The callable returned by ``arrax.jit``; see ``jit``."""
 
@@ -33,8 +53,9 @@ class JitFunction:
         _instances.add(self)
         functools.update_wrapper(self, fun)
         self._fun = fun
-        self._static_argnums = frozenset(static_argnums)
-        self._static_argnames = frozenset(static_argnames)
+        self._static_argnums, self._static_argnames = _static_by_signature(
+            fun, set(static_argnums), set(static_argnames)
+        )
         self._donate_argnums = frozenset(donate_argnums)
         self._cache = {}
         self.hits = 0
@@ -43,11 +64,8 @@ class JitFunction:
     def _split(self, args, kwargs):
         static = []
         for i in sorted(self._static_argnums):
-            if i >= len(args):
-                raise TypeError(
-                    f"jit: static_argnums {i} is out of range for {len(args)} positional arguments"
-                )
-            static.append(("arg", i, args[i]))
+            if i < len(args):  # (a static parameter left at its default, or passed by name)
+                static.append(("arg", i, args[i]))
         for k in sorted(self._static_argnames):
             if k in kwargs:
                 static.append(("kw", k, kwargs[k]))

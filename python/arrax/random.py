@@ -90,6 +90,8 @@ def PRNGKey(seed) -> jnp.ndarray:
         )
     if hasattr(seed, "dtype") and not _onp.issubdtype(_onp.dtype(seed.dtype), _onp.integer):
         raise TypeError(f"PRNG key seed must be an integer; got {seed!r}")
+    if isinstance(seed, jnp.ndarray) and seed._is_tracer:  # (under jit/vmap: wraps mod 2**32)
+        return jnp.stack([jnp.zeros((), jnp.uint32), seed.astype(jnp.uint32)])
     try:
         s = operator.index(seed)
     except TypeError:

@@ -186,6 +186,21 @@ WeakKind weak_kind_of(const Array& a) {
   return WeakKind::None;
 }
 
+// Whether a nested list/tuple holds a traced array (looked for to NumPy's 32 levels).
+static bool holds_tracer(py::handle seq, int depth) {
+  if (depth > 32) return false;
+  for (auto h : seq) {
+    if (const Array* a = exact_array(h.ptr())) {
+      if (a->is_tracer()) return true;
+    } else if (is_ndarray(h)) {
+      if (h.cast<const Array&>().is_tracer()) return true;
+    } else if ((PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) && holds_tracer(h, depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool try_operand_from_py(py::handle obj, np::Operand& out) {
   if (const Array* a = exact_array(obj.ptr())) {
     out = np::Operand(*a, weak_kind_of(*a));
@@ -230,6 +245,14 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
     out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(obj)));
     return true;
   }
+  // Sequences holding traced arrays: stacked in Python, so the values stay traced (numpy.asarray
+  // would see only concrete values, and drop their derivatives).
+  if ((PyList_Check(p) || PyTuple_Check(p)) && holds_tracer(obj, 0)) {
+    static py::object from_nested =
+        py::module_::import("arrax.numpy._construction").attr("from_nested");
+    out = np::Operand(from_nested(obj).cast<Array>());
+    return true;
+  }
   // NumPy scalars, sequences, objects with __array__: through numpy.asarray.
   static py::object asarray = py::module_::import("numpy").attr("asarray");
   // NumPy's own errors (a ragged list, an int out of range) propagate as they are.
@@ -253,6 +276,11 @@ np::Operand operand_from_py(py::handle obj) {
 }
 
 Array array_from_py(py::handle obj, std::optional<DType> dtype) {
+  if (dtype && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) && holds_tracer(obj, 0)) {
+    static py::object from_nested =
+        py::module_::import("arrax.numpy._construction").attr("from_nested");
+    return from_nested(obj, dtype_to_py(*dtype)).cast<Array>();
+  }
   if (dtype && !py::isinstance<Array>(obj) &&
       (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()))) {
     // NumPy converts each Python element to the dtype, raising for ints out of its range.

@@ -41,8 +41,9 @@ void init_numpy(py::module_& m) {
         }
         Array a = array_from_py(obj, dt);
         bool force = !copy.is_none() && copy.cast<bool>();
-        // Memory NumPy owns is copied when asked, or when it is not writeable (a literal).
-        return force ? a.contiguous(true) : a;
+        // Memory NumPy owns is copied when asked, or when it is not writeable (a literal); a
+        // traced result (a list holding traced arrays) is a new value already.
+        return force && !a.is_tracer() ? a.contiguous(true) : a;
       },
       py::arg("a"), py::arg("dtype") = py::none(), py::arg("copy") = py::none());
   m.def("result_type", [](py::args args) {

@@ -187,3 +187,36 @@ def kaiser(M, beta):
         alpha = (M - 1) / 2.0
         return np.i0(beta * np.sqrt(1 - ((n - alpha) / alpha) ** 2.0)) / np.i0(beta)
     return _window(onp.kaiser, M, onp.asarray(beta) if hasattr(beta, "shape") else beta)
+
+
+def from_nested(obj, dtype=None):
+    """A nested list/tuple holding traced arrays (jnp.array([x, 2 * x]) under grad, jit or
+    vmap) as one array, built by stacking its elements, so the values keep their derivatives
+    and batching; NumPy's numpy.asarray would only see concrete values. The dtype is NumPy's
+    for the leaves (arrays strong, Python scalars weak), or `dtype`. The bindings call this
+    for sequences holding traced arrays (python/src/convert.cpp)."""
+    np = _np()
+    leaves = []
+
+    def collect(o):
+        if isinstance(o, (list, tuple)):
+            for e in o:
+                collect(e)
+        else:
+            leaves.append(o)
+
+    collect(obj)
+    dt = onp.dtype(dtype) if dtype is not None else np.result_type(*leaves)
+
+    def build(o):
+        if isinstance(o, (list, tuple)):
+            parts = [build(e) for e in o]
+            if len({p.shape for p in parts}) > 1:
+                raise ValueError(
+                    "array: setting an array element with a sequence. The requested array has "
+                    f"an inhomogeneous shape (element shapes {sorted({p.shape for p in parts})})"
+                )
+            return np.stack(parts) if parts else np.zeros((0,), dt)
+        return _arr(o).astype(dt)
+
+    return build(obj)
