@@ -186,15 +186,22 @@ WeakKind weak_kind_of(const Array& a) {
   return WeakKind::None;
 }
 
-// Whether a nested list/tuple holds a traced array (looked for to NumPy's 32 levels).
-static bool holds_tracer(py::handle seq, int depth) {
+// Whether a nested list/tuple holds a traced array (looked for to NumPy's 32 levels). Python
+// numbers are passed over first: this runs on every list converted, so it must cost little
+// next to numpy.asarray itself.
+static bool holds_tracer(PyObject* seq, int depth) {
   if (depth > 32) return false;
-  for (auto h : seq) {
-    if (const Array* a = exact_array(h.ptr())) {
+  const bool list = PyList_Check(seq);
+  const Py_ssize_t n = list ? PyList_GET_SIZE(seq) : PyTuple_GET_SIZE(seq);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    PyObject* p = list ? PyList_GET_ITEM(seq, i) : PyTuple_GET_ITEM(seq, i);
+    if (PyFloat_CheckExact(p) || PyLong_CheckExact(p) || PyBool_Check(p) || PyComplex_CheckExact(p))
+      continue;
+    if (PyList_Check(p) || PyTuple_Check(p)) {
+      if (holds_tracer(p, depth + 1)) return true;
+    } else if (const Array* a = exact_array(p)) {
       if (a->is_tracer()) return true;
-    } else if (is_ndarray(h)) {
-      if (h.cast<const Array&>().is_tracer()) return true;
-    } else if ((PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) && holds_tracer(h, depth + 1)) {
+    } else if (is_ndarray(p) && py::handle(p).cast<const Array&>().is_tracer()) {
       return true;
     }
   }
@@ -247,7 +254,7 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
   }
   // Sequences holding traced arrays: stacked in Python, so the values stay traced (numpy.asarray
   // would see only concrete values, and drop their derivatives).
-  if ((PyList_Check(p) || PyTuple_Check(p)) && holds_tracer(obj, 0)) {
+  if ((PyList_Check(p) || PyTuple_Check(p)) && holds_tracer(obj.ptr(), 0)) {
     static py::object from_nested =
         py::module_::import("arrax.numpy._construction").attr("from_nested");
     out = np::Operand(from_nested(obj).cast<Array>());
@@ -276,7 +283,8 @@ np::Operand operand_from_py(py::handle obj) {
 }
 
 Array array_from_py(py::handle obj, std::optional<DType> dtype) {
-  if (dtype && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) && holds_tracer(obj, 0)) {
+  if (dtype && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) &&
+      holds_tracer(obj.ptr(), 0)) {
     static py::object from_nested =
         py::module_::import("arrax.numpy._construction").attr("from_nested");
     return from_nested(obj, dtype_to_py(*dtype)).cast<Array>();
