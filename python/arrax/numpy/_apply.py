@@ -16,7 +16,8 @@ __all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise", "fro
 def _needs_values(err):
     """Whether an error is a traced value asked for its concrete value (the function has
     Python control flow on elements)."""
-    return isinstance(err, TypeError) and "no concrete value" in str(err)
+    msg = str(err)
+    return isinstance(err, TypeError) and ("concrete value" in msg or "traced ones" in msg)
 
 
 def _any_traced(xs):
@@ -33,9 +34,11 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     if not -nd <= axis < nd:
         raise onp.exceptions.AxisError(axis, nd)
     axis %= nd
+    if any(n == 0 for k, n in enumerate(a.shape) if k != axis):
+        raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
 
-    def fn(x):
-        return func1d(x, *args, **kwargs)
+    def fn(x):  # (a tuple result is one array, as NumPy makes it)
+        return _arr(func1d(x, *args, **kwargs))
 
     batched = fn
     for i in range(1, nd - axis):

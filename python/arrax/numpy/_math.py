@@ -3,6 +3,7 @@ comparisons, products (outer, tensordot, einsum, kron, cross), differences and i
 polynomials, integer and special functions. Statistics are in _statistics.py."""
 
 import operator
+from collections import namedtuple
 
 import numpy as onp
 
@@ -517,12 +518,20 @@ def ediff1d(ary, to_end=None, to_begin=None):
     np = _np()
     a = _arr(ary).reshape(-1)
     d = a[1:] - a[:-1]
-    parts = []
-    if to_begin is not None:
-        parts.append(_arr(to_begin).reshape(-1).astype(d.dtype))
+    ends = {}
+    for name, v in (("to_begin", to_begin), ("to_end", to_end)):
+        if v is not None:
+            v = _arr(v).reshape(-1)
+            if not _core.can_cast(v.dtype, a.dtype, "same_kind"):  # (NaN into an int array)
+                raise TypeError(
+                    f"dtype of `{name}` must be compatible with input `ary` under the "
+                    "`same_kind` rule."
+                )
+            ends[name] = v.astype(d.dtype)
+    parts = [ends["to_begin"]] if "to_begin" in ends else []
     parts.append(d)
-    if to_end is not None:
-        parts.append(_arr(to_end).reshape(-1).astype(d.dtype))
+    if "to_end" in ends:
+        parts.append(ends["to_end"])
     return np.concatenate(parts) if len(parts) > 1 else d
 
 
@@ -889,42 +898,47 @@ def astype(x, dtype, /, *, copy=True, device=None):
     return _arr(x).astype(dtype, copy=copy) if copy is not True else _arr(x).astype(dtype)
 
 
+# The Array API's unique_* count every NaN as its own value (NumPy's equal_nan=False). Their
+# named results are made once (a namedtuple class per call is slow and unpicklable).
+UniqueCountsResult = namedtuple("UniqueCountsResult", ["values", "counts"])
+UniqueInverseResult = namedtuple("UniqueInverseResult", ["values", "inverse_indices"])
+UniqueAllResult = namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])
+
+
 def unique_values(x, /, *, size=None, fill_value=None):
     """numpy.unique_values (Array API); jax.numpy's size=/fill_value= fix the result's size."""
     from arrax.numpy._indexing import unique
 
-    return unique(_arr(x).reshape(-1), size=size, fill_value=fill_value)
+    return unique(_arr(x).reshape(-1), size=size, fill_value=fill_value, equal_nan=False)
 
 
 def unique_counts(x, /, *, size=None, fill_value=None):
     """numpy.unique_counts (Array API); jax.numpy's size=/fill_value= fix the result's size."""
-    from collections import namedtuple
-
     from arrax.numpy._indexing import unique
 
-    v, c = unique(_arr(x).reshape(-1), return_counts=True, size=size, fill_value=fill_value)
-    return namedtuple("UniqueCountsResult", ["values", "counts"])(v, c)
+    v, c = unique(
+        _arr(x).reshape(-1), return_counts=True, size=size, fill_value=fill_value, equal_nan=False
+    )
+    return UniqueCountsResult(v, c)
 
 
 def unique_inverse(x, /, *, size=None, fill_value=None):
     """numpy.unique_inverse (Array API); jax.numpy's size=/fill_value= fix the result's size."""
-    from collections import namedtuple
-
     from arrax.numpy._indexing import unique
 
     x = _arr(x)
-    v, inv = unique(x.reshape(-1), return_inverse=True, size=size, fill_value=fill_value)
-    return namedtuple("UniqueInverseResult", ["values", "inverse_indices"])(v, inv.reshape(x.shape))
+    v, inv = unique(
+        x.reshape(-1), return_inverse=True, size=size, fill_value=fill_value, equal_nan=False
+    )
+    return UniqueInverseResult(v, inv.reshape(x.shape))
 
 
 def unique_all(x, /, *, size=None, fill_value=None):
     """numpy.unique_all (Array API); jax.numpy's size=/fill_value= fix the result's size."""
-    from collections import namedtuple
-
     from arrax.numpy._indexing import unique
 
     x = _arr(x)
-    v, idx, inv, c = unique(x.reshape(-1), True, True, True, size=size, fill_value=fill_value)
-    return namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])(
-        v, idx, inv.reshape(x.shape), c
+    v, idx, inv, c = unique(
+        x.reshape(-1), True, True, True, size=size, fill_value=fill_value, equal_nan=False
     )
+    return UniqueAllResult(v, idx, inv.reshape(x.shape), c)

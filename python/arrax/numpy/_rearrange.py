@@ -329,4 +329,7 @@ def unstack(x, /, *, axis=0):
     x = _arr(x)
     from arrax import numpy as np
 
+    if x.ndim == 0:
+        raise ValueError("unstack: Input array must be at least 1-d.")
+    axis = onp.lib.array_utils.normalize_axis_index(axis, x.ndim)  # (AxisError, a ValueError)
     return tuple(np.moveaxis(x, axis, 0)[i] for i in range(x.shape[axis]))

@@ -1,0 +1,54 @@
+"""Smaller NumPy behaviours found by running NumPy's own test files (numpy/lib/tests,
+numpy/_core/tests) against arrax.numpy, each checked against NumPy itself."""
+
+import arrax.numpy as anp
+import numpy as onp
+import pytest
+
+
+def test_apply_along_axis_tuples_concrete_functions_and_empty_iterations():
+    a = onp.array([[1, 2], [3, 4]])
+    got = anp.apply_along_axis(lambda x: (x[1], x[0]), 1, anp.asarray(a))
+    onp.testing.assert_array_equal(
+        onp.asarray(got), onp.apply_along_axis(lambda x: (x[1], x[0]), 1, a)
+    )
+    # A function that needs the values (bytes of the slice) runs on concrete slices.
+    got = anp.apply_along_axis(lambda x: len(x.tobytes()), 0, anp.asarray(a))
+    onp.testing.assert_array_equal(onp.asarray(got), [16, 16])
+    with pytest.raises(ValueError, match="iteration dimensions are 0"):
+        anp.apply_along_axis(lambda x: x, 0, anp.empty((0, 0)))
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.apply_along_axis(lambda x: 1, 1, anp.empty((10, 0)))), onp.ones(10)
+    )
+
+
+@pytest.mark.parametrize("fn", ["unique_values", "unique_counts", "unique_inverse", "unique_all"])
+def test_array_api_unique_counts_each_nan(fn):
+    a = onp.array([1.0, onp.nan, onp.nan, 3.0, -0.0, 1.0])
+    got, expected = getattr(anp, fn)(anp.asarray(a)), getattr(onp, fn)(a)
+    got = got if isinstance(got, tuple) else (got,)
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        onp.testing.assert_array_equal(onp.asarray(g), e)
+
+
+def test_ediff1d_refuses_ends_it_cannot_cast():
+    ary = onp.array([1, 3, 9], dtype=onp.int8)
+    for kw in [{"to_begin": onp.nan}, {"to_end": onp.nan}]:
+        with pytest.raises(TypeError, match="must be compatible with input `ary`"):
+            anp.ediff1d(anp.asarray(ary), **kw)
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.ediff1d(anp.asarray(ary), to_begin=-1, to_end=[7, 8])),
+        onp.ediff1d(ary, to_begin=-1, to_end=[7, 8]),
+    )
+
+
+def test_unstack_checks_its_axis():
+    a = anp.zeros((2, 3, 4))
+    assert len(anp.unstack(a, axis=-1)) == 4
+    for axis in (3, -4):
+        with pytest.raises(ValueError):
+            anp.unstack(a, axis=axis)
+    with pytest.raises(ValueError):
+        anp.unstack(anp.asarray(0), axis=0)
