@@ -117,7 +117,10 @@ void setitem(Array& self, py::handle key, py::handle value) {
     self = r.cast<Array>();
     return;
   }
-  if (!self.writeable()) throw ValueError("assignment destination is read-only");
+  bool broadcast_view = false;  // (np::assign's rule: writing one element would write many)
+  for (int k = 0; k < self.ndim() && self.size() > 0; ++k)
+    broadcast_view = broadcast_view || (self.strides()[k] == 0 && self.shape()[k] > 1);
+  if (!self.writeable() || broadcast_view) throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
     Array view = np::basic_index(self, items);

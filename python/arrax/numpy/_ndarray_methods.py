@@ -100,8 +100,10 @@ class _Flags:
         return self._a._f_contiguous
 
     @property
-    def writeable(self):
-        return self._a._writeable
+    def writeable(self):  # (a broadcast view, with a 0 stride, is read-only as in NumPy)
+        a = self._a
+        shared = a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+        return a._writeable and not shared
 
     @property
     def owndata(self):
