@@ -447,6 +447,28 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
             raise TypeError(
                 f"grad requires real- or complex-valued outputs, got {out_arr.dtype.name}"
             )
+        # JAX's rules: a complex output needs holomorphic=True (its cotangent 1 is then the
+        # holomorphic derivative), and holomorphic=True needs complex inputs and output.
+        if out_arr.dtype.kind == "c" and not holomorphic:
+            raise TypeError(
+                "grad requires real-valued outputs (output dtype that is a sub-dtype of "
+                f"np.floating), but got {out_arr.dtype.name}. For holomorphic differentiation, "
+                "pass holomorphic=True. For differentiation of non-holomorphic functions "
+                "involving complex outputs, use vjp directly."
+            )
+        if holomorphic:
+            if out_arr.dtype.kind != "c":
+                raise TypeError(
+                    "grad with holomorphic=True requires outputs with complex dtype, but got "
+                    f"{out_arr.dtype.name}"
+                )
+            for i in nums_n:
+                for leaf in tree_util.tree_leaves(args[i]):
+                    if asarray(leaf).dtype.kind != "c":
+                        raise TypeError(
+                            "grad with holomorphic=True requires inputs with complex dtype, but "
+                            f"got {asarray(leaf).dtype.name}"
+                        )
         grads = vjp_fun(lax.full((), 1, out_arr.dtype))
         if allow_int:  # integer inputs get float0 zeros, as in JAX
             grads = [

@@ -25,6 +25,8 @@ _log = logging.getLogger("arrax.jit")
 
 # Every live jit'd function, for arrax.clear_caches().
 _instances = weakref.WeakSet()
+# Each jit'd Python function's traces, by its static/donated argument settings.
+_shared_caches = weakref.WeakKeyDictionary()
 
 
 def _static_by_signature(fun, nums, names):
@@ -57,7 +59,14 @@ class JitFunction:
             fun, set(static_argnums), set(static_argnames)
         )
         self._donate_argnums = frozenset(donate_argnums)
-        self._cache = {}
+        # The traces belong to the function, as in JAX: jit(f)(x) written in a loop traces f
+        # once, not once per jit(f). (A function that cannot be weakly referenced keeps its
+        # cache with this wrapper.)
+        config = (self._static_argnums, self._static_argnames, self._donate_argnums)
+        try:
+            self._cache = _shared_caches.setdefault(fun, {}).setdefault(config, {})
+        except TypeError:
+            self._cache = {}
         self.hits = 0
         self.misses = 0
 

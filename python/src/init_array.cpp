@@ -2,6 +2,7 @@
 // Operators run in C++ so that one eager op costs little more than the kernel.
 #include <pybind11/stl.h>
 
+#include "args.h"
 #include "convert.h"
 #include "device.h"
 #include "numpy_api/creation.h"
@@ -108,6 +109,15 @@ Array getitem(const Array& self, py::handle key) {
   return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
 }
 
+// A Python complex stored into a real array: NumPy's TypeError (int()/float() of a complex),
+// not the real part kept silently. (Complex arrays are cast, as NumPy casts them.)
+void refuse_complex_scalar(const np::Operand& v, DType target) {
+  if (v.weak == WeakKind::Complex && !is_complex(target))
+    throw TypeError(std::string("__setitem__: cannot store a Python complex in an array of ") +
+                    dtype_name(target) + " (" + (is_floating(target) ? "float" : "int") +
+                    "() argument must be a real number, not 'complex')");
+}
+
 // A traced array cannot be written in place: the update becomes a new value (computed by
 // arrax._functional.setitem) that this Python object holds from now on.
 void setitem(Array& self, py::handle key, py::handle value) {
@@ -125,6 +135,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
   if (parse_basic_index(key, items)) {
     Array view = np::basic_index(self, items);
     np::Operand v = operand_from_py(value);
+    refuse_complex_scalar(v, view.dtype());
     Array src = np::cast_operand(v, view.dtype(), "__setitem__");
     bool single_element = static_cast<int>(items.size()) == self.ndim();
     for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
@@ -140,6 +151,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
   }
   py::object nv = to_numpy(self);
   np::Operand v = operand_from_py(value);
+  refuse_complex_scalar(v, self.dtype());
   nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
   if (self.device().kind != DeviceKind::CPU) {
     // nv was a host copy of a GPU array: write the result back.
@@ -285,7 +297,20 @@ void init_array(py::module_& m) {
   });
   cls.attr("__module__") = "arrax.numpy";
   cls.attr("__array_priority__") = 100.0;
-  cls.def_property_readonly("shape", [](const Array& a) { return to_tuple(a.shape()); })
+  cls.def_property(
+         "shape", [](const Array& a) { return to_tuple(a.shape()); },
+         // x.shape = (2, 5): x becomes a view of the new shape, as NumPy's setter makes it; an
+         // array that only a copy could reshape raises NumPy's AttributeError.
+         [](Array& self, py::handle shape) {
+           Array r = np::reshape(self, py_args::shape(shape));
+           if (!self.is_tracer() && self.size() > 0 && r.buffer() != self.buffer())
+             throw py::attribute_error(
+                 "Incompatible shape for in-place modification. Use `.reshape()` to make a copy "
+                 "with the desired shape.");
+           self = r;
+         })
+      // The Python object holds another array from now on (ndarray.resize in place).
+      .def("_set_value", [](Array& self, const Array& other) { self = other; })
       .def_property_readonly("ndim", &Array::ndim)
       .def_property_readonly("size", &Array::size)
       .def_property_readonly("dtype", [](const Array& a) { return dtype_to_py(a.dtype()); })

@@ -294,6 +294,21 @@ def __array_wrap__(self, array, context=None, return_scalar=False):
     return array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
 
 
+def resize(self, *new_shape, refcheck=True):
+    """ndarray.resize: in place, the elements in C order cut or padded with zeros (unlike
+    numpy.resize, which repeats them)."""
+    np = _anp()
+    shape = _shape_args(new_shape)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape or ())
+    n = int(_np.prod(shape))
+    flat = self.ravel()
+    if n <= flat.size:
+        new = flat[:n].copy()
+    else:
+        new = np.concatenate([flat, np.zeros(n - flat.size, self.dtype)])
+    self._set_value(new.reshape(shape))
+
+
 def __hash__(self):
     """A 0-d array stands where NumPy gives a scalar (x[i], x.sum()), and NumPy's scalars are
     hashable: {v: i for i, v in enumerate(x)} and Counter(x) work. It hashes as its value
@@ -312,6 +327,7 @@ def __round__(self, ndigits=None):
 
 
 _METHODS = {
+    "resize": resize,
     "__hash__": __hash__,
     "__round__": __round__,
     "__array_wrap__": __array_wrap__,
