@@ -76,3 +76,35 @@ def test_where_between_python_scalars_is_weak_under_jit():
     assert arrax.jit(lambda v: anp.where(v > 0, -1.0, 1.0) * v)(x32).dtype == onp.float32
     j32 = jnp.ones(3, jnp.float32)
     assert jax.jit(lambda v: jnp.where(v > 0, -1.0, 1.0) * v)(j32).dtype == jnp.float32
+
+
+def test_jit_traces_once_per_function_not_per_wrapper():
+    traces = []
+
+    def f(x):
+        traces.append(1)
+        return x * 2
+
+    for _ in range(3):
+        arrax.jit(f)(anp.ones(3))
+    assert len(traces) == 1
+    arrax.jit(lambda x: f(x))(anp.ones(3))  # another function: its own trace
+    assert len(traces) == 2
+
+
+def test_grad_of_a_complex_output_needs_holomorphic():
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        arrax.grad(anp.sin)(3.0 + 4j)
+    with pytest.raises(TypeError):
+        jax.grad(jnp.sin)(3.0 + 4j)
+    got = arrax.grad(anp.sin, holomorphic=True)(3.0 + 4j)
+    assert complex(got) == pytest.approx(complex(jax.grad(jnp.sin, holomorphic=True)(3.0 + 4j)))
+    with pytest.raises(TypeError, match="requires inputs with complex dtype"):
+        arrax.grad(lambda x: x * 1j, holomorphic=True)(1.0)
+
+
+def test_cholesky_gradient_is_hermitian_as_jax():
+    x = onp.array([[4.0, 1.0], [1.0, 3.0]])
+    expected = jax.grad(lambda m: jnp.linalg.cholesky(m).sum())(jnp.asarray(x, jnp.float32))
+    got = arrax.grad(lambda m: anp.linalg.cholesky(m).sum())(anp.asarray(x))
+    onp.testing.assert_allclose(onp.asarray(got), onp.asarray(expected), rtol=1e-5)

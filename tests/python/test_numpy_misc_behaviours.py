@@ -52,3 +52,39 @@ def test_unstack_checks_its_axis():
             anp.unstack(a, axis=axis)
     with pytest.raises(ValueError):
         anp.unstack(anp.asarray(0), axis=0)
+
+
+def test_shape_setter_and_resize_in_place():
+    x = anp.arange(10)
+    alias = x
+    x.shape = (2, 5)
+    assert alias.shape == (2, 5)
+    onp.testing.assert_array_equal(onp.asarray(x), onp.arange(10).reshape(2, 5))
+    with pytest.raises(AttributeError, match="Incompatible shape"):
+        x.T.shape = (10,)
+    a, n = anp.arange(4.0), onp.arange(4.0)
+    a.resize((2, 3))
+    n.resize((2, 3))
+    onp.testing.assert_array_equal(onp.asarray(a), n)
+    a.resize(2)
+    n.resize(2, refcheck=False)
+    onp.testing.assert_array_equal(onp.asarray(a), n)
+
+
+def test_python_complex_into_a_real_array_raises():
+    for dtype in (onp.int64, onp.float64):
+        x = anp.zeros(3, dtype=dtype)
+        with pytest.raises(TypeError):
+            x[1] = 1 + 2j
+    c = anp.zeros(3, dtype=onp.complex128)
+    c[1] = 1 + 2j
+    assert complex(c[1]) == 1 + 2j
+
+
+def test_broadcast_views_are_read_only():
+    a = anp.arange(3.0)
+    b = anp.broadcast_to(a, (2, 3))
+    assert not b.flags.writeable and a.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        b[0, 0] = 9
+    onp.testing.assert_array_equal(onp.asarray(a), [0.0, 1.0, 2.0])

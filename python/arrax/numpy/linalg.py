@@ -439,9 +439,15 @@ def det(a):
     return sign * np.exp(logdet).astype(a.dtype)
 
 
-def cholesky(a, /, *, upper=False):
-    """numpy.linalg.cholesky."""
-    L = _bind("linalg_cholesky", _as_inexact(a))[0]
+def cholesky(a, /, *, upper=False, symmetrize_input=True):
+    """numpy.linalg.cholesky (the lower triangle is read, as NumPy's). Under a transformation
+    the input is first symmetrized, (a + a^H) / 2, as jax.numpy's cholesky does by default
+    (symmetrize_input): its gradient is then Hermitian, as JAX's; for the Hermitian inputs
+    cholesky is for, the values are the same."""
+    a = _as_inexact(a)
+    if symmetrize_input and a._is_tracer:
+        a = (a + _H(a)) / 2
+    L = _bind("linalg_cholesky", a)[0]
     return _H(L) if upper else L
 
 

@@ -62,7 +62,7 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     `lower` (a = L L^H), as SciPy's default."""
     (a,) = _inexact(a)
     _square("cholesky", a)
-    low = np.linalg.cholesky(a)
+    low = np.linalg.cholesky(a, symmetrize_input=False)  # (as jax.scipy's: not symmetrized)
     return low if lower else np.conj(np.swapaxes(low, -1, -2))
 
 
