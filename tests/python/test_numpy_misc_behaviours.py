@@ -88,3 +88,40 @@ def test_broadcast_views_are_read_only():
     with pytest.raises(ValueError, match="read-only"):
         b[0, 0] = 9
     onp.testing.assert_array_equal(onp.asarray(a), [0.0, 1.0, 2.0])
+
+
+def test_ufunc_at_reduceat_and_descriptive_attributes():
+    a, n = anp.asarray([1, 2, 3, 4]), onp.array([1, 2, 3, 4])
+    assert anp.add.at(a, [0, 1, 0], 1) is None
+    onp.add.at(n, [0, 1, 0], 1)
+    onp.testing.assert_array_equal(onp.asarray(a), n)
+    b, m = anp.arange(4.0), onp.arange(4.0)
+    anp.negative.at(b, [0, 2])
+    onp.negative.at(m, [0, 2])
+    onp.testing.assert_array_equal(onp.asarray(b), m)
+    fresh = anp.maximum.at(anp.zeros(3), anp.asarray([0, 0, 2]), 5.0, inplace=False)
+    onp.testing.assert_array_equal(onp.asarray(fresh), [5.0, 0.0, 5.0])
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.add.reduceat(anp.arange(8), [0, 4, 1, 5])),
+        onp.add.reduceat(onp.arange(8), [0, 4, 1, 5]),
+    )
+    for name in ("add", "multiply", "maximum", "sin"):
+        for attr in ("identity", "ntypes", "types", "signature"):
+            assert getattr(getattr(anp, name), attr) == getattr(getattr(onp, name), attr)
+
+
+def test_vectorize_with_strings_and_genfromtxt_masks():
+    import io
+
+    got = anp.vectorize(lambda s, x: len(s) + x)("ab", anp.arange(3))
+    onp.testing.assert_array_equal(onp.asarray(got), [2, 3, 4])
+    m = anp.genfromtxt(io.StringIO("1,2\n3,\n"), delimiter=",", usemask=True)
+    assert isinstance(m, onp.ma.MaskedArray) and m.mask.tolist() == [[False, False], [False, True]]
+
+
+def test_numpy_names_arrax_takes_from_numpy():
+    for name in ("long", "ulong", "ScalarType", "sctypeDict", "isnat", "busday_count",
+                 "datetime_as_string", "getbufsize", "memmap", "polynomial", "typing"):  # fmt: skip
+        assert getattr(anp, name) is getattr(onp, name)
+    fit = anp.polynomial.Polynomial.fit([0, 1, 2], [1, 3, 5], 1).convert()
+    onp.testing.assert_allclose(fit.coef, [1.0, 2.0])

@@ -350,27 +350,45 @@ for _name in ("put", "place", "fill_diagonal", "put_along_axis"):
 from arrax.numpy import _host_fallback  # noqa: E402
 
 _host_fallback.install(globals(), ndarray)
-# NumPy's non-numeric types and modules, as they are (they make NumPy arrays).
+# NumPy's non-numeric types and modules, as they are (they make NumPy arrays): dates, strings,
+# records, masked arrays, memmaps, and numpy.polynomial's classes (NumPy's arrays inside).
 from numpy import (  # noqa: E402,F401
+    ScalarType,
     asmatrix,
     bmat,
+    busday_count,
+    busday_offset,
+    busdaycalendar,
     bytes_,
     char,
     character,
+    ctypeslib,
     datetime64,
+    datetime_as_string,
+    datetime_data,
     dtypes,
     exceptions,
     flexible,
+    getbufsize,
+    is_busday,
+    isnat,
     ma,
     matrix,
+    memmap,
     nditer,
+    nested_iters,
     object_,
+    polynomial,
     rec,
     recarray,
     record,
+    sctypeDict,
+    setbufsize,
+    show_config,
     str_,
     strings,
     timedelta64,
+    typing,
     void,
 )
 

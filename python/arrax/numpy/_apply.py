@@ -86,13 +86,19 @@ class vectorize:  # noqa: N801 (NumPy's name)
             self.__doc__ = doc
 
     def _numpy(self, args, kwargs):
+        from arrax.numpy._host_fallback import needs_numpy
+
         if _any_traced(list(args) + list(kwargs.values())):
             raise TypeError(
                 "vectorize: the function needs concrete element values (or has a signature), "
                 "which traced arguments do not have"
             )
-        conv = [a if i in self.excluded else onp.asarray(_arr(a)) for i, a in enumerate(args)]
-        kw = {k: (v if k in self.excluded else onp.asarray(_arr(v))) for k, v in kwargs.items()}
+
+        def host(v):  # (strings and objects stay NumPy's)
+            return onp.asarray(v) if needs_numpy(v) else onp.asarray(_arr(v))
+
+        conv = [a if i in self.excluded else host(a) for i, a in enumerate(args)]
+        kw = {k: (v if k in self.excluded else host(v)) for k, v in kwargs.items()}
 
         def plain(*xs, **kws):
             r = self.pyfunc(*xs, **kws)
@@ -109,9 +115,12 @@ class vectorize:  # noqa: N801 (NumPy's name)
         import arrax
 
         np = _np()
-        if self.signature is not None or kwargs:
-            return self._numpy(args, kwargs)
+        from arrax.numpy._host_fallback import needs_numpy
+
         pos = [i for i in range(len(args)) if i not in self.excluded]
+        # A signature, keywords, or strings/objects among the arguments: NumPy's vectorize.
+        if self.signature is not None or kwargs or any(needs_numpy(args[i]) for i in pos):
+            return self._numpy(args, kwargs)
         arrays = np.broadcast_arrays(*[_arr(args[i]) for i in pos])
         shape = arrays[0].shape if arrays else ()
 

@@ -18,6 +18,7 @@ csingle, cdouble = complex64, complex128
 byte, ubyte, short, ushort = _np.byte, _np.ubyte, _np.short, _np.ushort
 intc, uintc, intp, uintp = _np.intc, _np.uintc, _np.intp, _np.uintp
 int_, uint = _np.int_, _np.uint
+long, ulong = _np.long, _np.ulong  # noqa: A001 (NumPy 2's names: C long)
 longlong, ulonglong = _np.longlong, _np.ulonglong
 generic, number, integer, signedinteger, unsignedinteger = (
     _np.generic,

@@ -205,8 +205,9 @@ def loadtxt(fname, *args, **kwargs):
 
 
 def genfromtxt(fname, *args, **kwargs):
-    """numpy.genfromtxt."""
-    return from_numpy(onp.genfromtxt(fname, *args, **kwargs))
+    """numpy.genfromtxt (usemask=True: NumPy's masked array, as NumPy returns)."""
+    r = onp.genfromtxt(fname, *args, **kwargs)
+    return r if isinstance(r, onp.ma.MaskedArray) else from_numpy(r)
 
 
 def fromregex(file, regexp, dtype, encoding=None):

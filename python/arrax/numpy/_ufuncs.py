@@ -133,9 +133,67 @@ def _outer(self, a, b, **kwargs):
     return self(a.reshape(a.shape + (1,) * b.ndim), b, **kwargs)
 
 
+def _numpy_ufunc(self):
+    import numpy as onp
+
+    u = getattr(onp, self.__name__, None)
+    if not isinstance(u, onp.ufunc):
+        raise AttributeError(f"ufunc '{self.__name__}' has no NumPy counterpart for this")
+    return u
+
+
+# ufunc.at's updates that a.at[...] makes (repeated indices accumulate, as NumPy's unbuffered
+# in-place operation does).
+_AT_UPDATES = {"add": "add", "multiply": "multiply", "minimum": "min", "maximum": "max"}
+
+
+def _at(self, a, indices, b=None, *, inplace=True):
+    """ufunc.at: self applied at a[indices] with b, repeated indices each applied (NumPy's
+    unbuffered in-place update). In place by default, as NumPy (an arrax array, not traced);
+    inplace=False returns the new array instead, as jax.numpy's."""
+    import numpy as onp
+
+    from arrax import numpy as anp
+    from arrax.numpy._common import host_arrays
+
+    target = anp.asarray(a)
+    if self.__name__ in _AT_UPDATES and b is not None:
+        result = getattr(target.at[indices], _AT_UPDATES[self.__name__])(b)
+    else:  # other ufuncs: NumPy's own at on a host copy (concrete values only)
+        (host,) = host_arrays(f"{self.__name__}.at", target)
+        host = onp.array(host)
+        args = () if b is None else (onp.asarray(b),)
+        _numpy_ufunc(self).at(host, onp.asarray(indices) if not isinstance(indices, tuple)
+                              else indices, *args)  # fmt: skip
+        result = anp.asarray(host)
+    if not inplace:
+        return result
+    if not isinstance(a, _core.ndarray) or a._is_tracer:
+        raise TypeError(
+            f"{self.__name__}.at: in place needs an arrax array with values; pass "
+            "inplace=False (as in jax.numpy) under transformations"
+        )
+    a[...] = result
+    return None
+
+
+def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
+    """ufunc.reduceat: NumPy's own, on concrete values."""
+    from arrax.numpy._common import from_numpy, host_arrays, store_out
+
+    (host,) = host_arrays(f"{self.__name__}.reduceat", array)
+    r = from_numpy(_numpy_ufunc(self).reduceat(host, indices, axis=axis, dtype=dtype))
+    return store_out(f"{self.__name__}.reduceat", r, out)
+
+
 ufunc.reduce = _reduce
 ufunc.accumulate = _accumulate
 ufunc.outer = _outer
+ufunc.at = _at
+ufunc.reduceat = _reduceat
+# NumPy's descriptive attributes, from NumPy's ufunc of the same name.
+for _attr in ("identity", "types", "ntypes", "signature"):
+    setattr(ufunc, _attr, property(lambda self, _a=_attr: getattr(_numpy_ufunc(self), _a)))
 
 
 def as_binary_ufunc(fn):

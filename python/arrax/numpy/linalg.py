@@ -440,12 +440,12 @@ def det(a):
 
 
 def cholesky(a, /, *, upper=False, symmetrize_input=True):
-    """numpy.linalg.cholesky (the lower triangle is read, as NumPy's). Under a transformation
-    the input is first symmetrized, (a + a^H) / 2, as jax.numpy's cholesky does by default
-    (symmetrize_input): its gradient is then Hermitian, as JAX's; for the Hermitian inputs
-    cholesky is for, the values are the same."""
+    """numpy.linalg.cholesky. The input is first symmetrized, (a + a^H) / 2, as jax.numpy's
+    cholesky does by default (symmetrize_input): the gradient is then Hermitian, as JAX's. For
+    the Hermitian inputs cholesky is defined on, the values are NumPy's; NumPy would read only
+    the lower triangle of a non-Hermitian one."""
     a = _as_inexact(a)
-    if symmetrize_input and a._is_tracer:
+    if symmetrize_input and a.ndim >= 2 and a.shape[-1] == a.shape[-2]:  # (else its error)
         a = (a + _H(a)) / 2
     L = _bind("linalg_cholesky", a)[0]
     return _H(L) if upper else L
