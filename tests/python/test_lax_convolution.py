@@ -73,10 +73,8 @@ def test_layouts_groups_1d_and_gradients():
         _close(a, j, 1e-9)
     f = arrax.jit(lambda x: lax.conv_general_dilated(x, anp.asarray(ws), (1, 1), "VALID"))
     _close(f(anp.asarray(xs)), jl.conv_general_dilated(xs, ws, (1, 1), "VALID"))
-    with pytest.raises(NotImplementedError):
-        lax.conv_general_dilated(
-            anp.ones((1, 1, 2, 2, 2)), anp.ones((1, 1, 1, 1, 1)), (1, 1, 1), "SAME"
-        )
+    with pytest.raises(ValueError, match="at least one spatial dim"):
+        lax.conv_general_dilated(anp.ones((1, 1)), anp.ones((1, 1)), (), "SAME")
     with pytest.raises(ValueError):
         lax.conv_general_dilated(anp.ones((1, 2, 4, 4)), anp.ones((1, 3, 1, 1)), (1, 1), "SAME")
 
@@ -168,4 +166,63 @@ def test_composed_lax_functions():
     _close(
         lax.batch_matmul(anp.asarray(b), anp.asarray(b.transpose(0, 2, 1))),
         jl.batch_matmul(b, b.transpose(0, 2, 1)),
+    )
+
+
+CONV_ND_CASES = [
+    ((1, 1, 4, 4, 4), (1, 1, 2, 2, 2), (1, 1, 1), "VALID", None, None, None, 1),
+    ((2, 3, 5, 6, 7), (4, 3, 3, 2, 2), (2, 1, 2), "SAME", None, (1, 2, 1), None, 1),
+    (
+        (2, 6, 5, 6, 7),
+        (4, 3, 3, 2, 2),
+        (1, 1, 1),
+        [(1, 2), (0, 1), (2, 0)],
+        (2, 1, 1),
+        None,
+        None,
+        2,
+    ),
+    (
+        (2, 5, 6, 7, 3),
+        (3, 2, 2, 3, 4),
+        (1, 2, 1),
+        "SAME",
+        None,
+        None,
+        ("NDHWC", "DHWIO", "NDHWC"),
+        1,
+    ),
+    ((1, 2, 3, 3, 3, 3), (2, 2, 2, 2, 2, 2), (1, 1, 1, 1), "VALID", None, None, None, 1),
+    ((1, 1, 2, 4, 4), (1, 1, 3, 2, 2), (1, 1, 1), "VALID", None, None, None, 1),
+]
+
+
+@pytest.mark.parametrize(
+    "case", CONV_ND_CASES, ids=[f"{len(c[0]) - 2}d-{i}" for i, c in enumerate(CONV_ND_CASES)]
+)
+def test_conv_of_three_and_more_spatial_dims_matches_jax(case):
+    xs, ws, strides, padding, lhs_dil, rhs_dil, dn, groups = case
+    rng = np.random.default_rng(len(xs))
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    args = (strides, padding, lhs_dil, rhs_dil, dn)
+    got = lax.conv_general_dilated(x, w, *args, feature_group_count=groups)
+    want = jl.conv_general_dilated(x, w, *args, feature_group_count=groups)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-10, atol=1e-10)
+
+
+def test_conv_3d_differentiates_and_batches_as_jax():
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((2, 1, 3, 3, 3)), rng.standard_normal((2, 1, 2, 2, 2))
+
+    def loss(lx, conv):
+        return lambda x, w: lx.sum(conv(x, w, (1, 1, 1), "SAME") ** 2)
+
+    ga = arrax.grad(loss(anp, lax.conv_general_dilated), argnums=(0, 1))(x, w)
+    gj = jax.grad(loss(jnp, jl.conv_general_dilated), argnums=(0, 1))(x, w)
+    for a, b in zip(ga, gj):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10)
+    vm = arrax.vmap(lambda xi: lax.conv_general_dilated(xi[None], w, (1, 1, 1), "VALID")[0])(x)
+    np.testing.assert_allclose(
+        np.asarray(vm), np.asarray(jl.conv_general_dilated(x, w, (1, 1, 1), "VALID")), rtol=1e-10
     )

@@ -101,14 +101,13 @@ def conv_general_dilated(
     precision=None,
     preferred_element_type=None,
 ):
-    """jax.lax.conv_general_dilated for 1 or 2 spatial dims."""
+    """jax.lax.conv_general_dilated: 1 or 2 spatial dims on the conv primitive; 3 and more
+    as sums of convolutions of one dim fewer (one per kernel position along the first)."""
     lhs, rhs = asarray(lhs), asarray(rhs)
     dn = conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers)
     nsp = lhs.ndim - 2
-    if nsp not in (1, 2):
-        raise NotImplementedError(
-            f"conv_general_dilated: {nsp} spatial dims; arrax's conv takes 1 or 2"
-        )
+    if nsp < 1:
+        raise ValueError("conv_general_dilated: operands need at least one spatial dim")
     if batch_group_count != 1:
         raise NotImplementedError("conv_general_dilated: batch_group_count > 1")
     strides = tuple(int(s) for s in window_strides)
@@ -135,6 +134,10 @@ def conv_general_dilated(
             raise ValueError(
                 "conv_general_dilated: padding needs one (low, high) pair per spatial dim"
             )
+    if nsp >= 3:
+        y = _conv_by_first_dim(x, w, strides, pads, lhs_dil, rhs_dil, feature_group_count)
+        out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
+        return out if preferred_element_type is None else out.astype(preferred_element_type)
     # Input dilation and negative padding here; the primitive takes the non-negative rest.
     pre = [(min(lo, 0), min(hi, 0)) for lo, hi in pads]
     x = _dilate_and_pad(x, range(2, 2 + nsp), lhs_dil, pre)
@@ -159,6 +162,38 @@ def conv_general_dilated(
         y = y[:, :, 0, :]
     out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
     return out if preferred_element_type is None else out.astype(preferred_element_type)
+
+
+def _conv_by_first_dim(x, w, strides, pads, lhs_dil, rhs_dil, groups):
+    """A convolution of 3 or more spatial dims (x: N C S1 S2..., w: O I K1 K2...) as the sum,
+    over the kernel's positions along S1, of convolutions of one dim fewer: each takes the
+    strided slice of x that position meets, its S1 merged into the batch."""
+    from arrax import numpy as anp
+
+    x = _dilate_and_pad(x, [2], [lhs_dil[0]], [pads[0]])
+    k, s, d = w.shape[2], strides[0], rhs_dil[0]
+    window = (k - 1) * d + 1
+    n_out = (x.shape[2] - window) // s + 1 if x.shape[2] >= window else 0
+    if n_out == 0:  # (an empty result: shapes from a padded input, then cut to nothing)
+        grow = [(0, 0, 0)] * x.ndim
+        grow[2] = (0, window - x.shape[2], 0)
+        x, n_out, keep = pad(x, 0, grow), 1, 0
+    else:
+        keep = n_out
+    total = None
+    for j in range(k):
+        start = j * d
+        xs = slice(x, [0, 0, start] + [0] * (x.ndim - 3),
+                   [x.shape[0], x.shape[1], start + (n_out - 1) * s + 1, *x.shape[3:]],
+                   [1, 1, s] + [1] * (x.ndim - 3))  # fmt: skip
+        xs = anp.moveaxis(xs, 2, 1).reshape((x.shape[0] * n_out, x.shape[1], *x.shape[3:]))
+        y = conv_general_dilated(
+            xs, w[:, :, j], strides[1:], pads[1:], lhs_dil[1:], rhs_dil[1:],
+            feature_group_count=groups,
+        )  # fmt: skip
+        y = anp.moveaxis(y.reshape((x.shape[0], n_out, *y.shape[1:])), 1, 2)
+        total = y if total is None else total + y
+    return total[:, :, :keep]
 
 
 def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
