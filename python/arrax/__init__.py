@@ -66,6 +66,7 @@ from arrax import (  # noqa: E402
     image,
     ops,
     scipy,  # noqa: E402
+    sharding,
     typing,  # noqa: E402,A004
 )
 from arrax._callbacks import pure_callback  # noqa: E402
@@ -144,6 +145,7 @@ __all__ = [
     "set_num_threads",
     "__version__",
     "scipy",
+    "sharding",
     "debug",
     "pure_callback",
     "Array",

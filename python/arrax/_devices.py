@@ -55,6 +55,10 @@ def _key_of(device):
         return _core._default_device()
     if isinstance(device, Device):
         return device._key()
+    from arrax.sharding import Sharding
+
+    if isinstance(device, Sharding):  # (jax.sharding on one device: that device)
+        return device._device()._key()
     if isinstance(device, str):
         s = device.lower()
         if s in ("cpu", "cuda", "gpu"):
@@ -197,6 +201,9 @@ def _install(ndarray):
         """JAX's ``x.devices()``: the set of devices holding x (one: arrax does not shard)."""
         return {self.device}
 
+    from arrax.sharding import _array_sharding
+
+    ndarray.sharding = property(_array_sharding)
     ndarray.to_device = to_device
     ndarray.block_until_ready = block_until_ready
     ndarray.devices = devices

@@ -108,3 +108,18 @@ def test_cholesky_gradient_is_hermitian_as_jax():
     expected = jax.grad(lambda m: jnp.linalg.cholesky(m).sum())(jnp.asarray(x, jnp.float32))
     got = arrax.grad(lambda m: anp.linalg.cholesky(m).sum())(anp.asarray(x))
     onp.testing.assert_allclose(onp.asarray(got), onp.asarray(expected), rtol=1e-5)
+
+
+def test_single_device_shardings():
+    from arrax.sharding import Mesh, NamedSharding, PartitionSpec, SingleDeviceSharding
+
+    x = anp.arange(3)
+    assert isinstance(x.sharding, arrax.sharding.Sharding)
+    assert x.sharding == SingleDeviceSharding(arrax.devices()[0])
+    assert x.sharding.num_devices == 1 and x.sharding.is_fully_replicated
+    mesh = Mesh(arrax.devices()[:1], ("x",))
+    y = arrax.device_put(x, NamedSharding(mesh, PartitionSpec("x")))
+    onp.testing.assert_array_equal(onp.asarray(y), [0, 1, 2])
+    two = Mesh(onp.array([arrax.devices()[0]] * 2), ("x",))
+    with pytest.raises(NotImplementedError, match="one device"):
+        arrax.device_put(x, NamedSharding(two, PartitionSpec("x")))
