@@ -10,6 +10,21 @@ namespace arrax::bindings {
 using namespace py_convert;
 namespace {
 
+// NumPy's own arrays as out=: the ufunc writes a copy (so where= keeps their other values),
+// which is then copied back into them.
+struct HostOuts {
+  std::vector<std::pair<int, py::object>> items;
+  bool take(py::handle o, int i, std::vector<std::optional<Array>>& outs) {
+    if (!py::isinstance<py::array>(o) || py::isinstance<Array>(o)) return false;
+    outs[i] = np::copy(array_from_py(o));
+    items.emplace_back(i, py::reinterpret_borrow<py::object>(o));
+    return true;
+  }
+  void write_back(const std::vector<Array>& results) const {
+    for (const auto& [i, o] : items) o.attr("__setitem__")(py::ellipsis(), to_numpy(results[i]));
+  }
+};
+
 Array out_array(py::handle o, const np::UfuncDef& u) {
   if (!py::isinstance<Array>(o))
     throw TypeError(u.name + ": return arrays must be of ArrayType (arrax.numpy.ndarray), got " +
@@ -27,8 +42,13 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   inputs.reserve(u.nin);
   for (int i = 0; i < u.nin; ++i) inputs.push_back(operand_from_py(args[i]));
   std::vector<std::optional<Array>> outs(u.nout);
-  for (size_t i = u.nin; i < nargs; ++i)
-    if (!args[i].is_none()) outs[i - u.nin] = out_array(args[i], u);
+  HostOuts host_outs;
+  // (out=... is NumPy 2's "return an array": the same as no out here)
+  auto take_out = [&](py::handle o, int i) {
+    if (o.is_none() || o.ptr() == Py_Ellipsis || host_outs.take(o, i, outs)) return;
+    outs[i] = out_array(o, u);
+  };
+  for (size_t i = u.nin; i < nargs; ++i) take_out(args[i], static_cast<int>(i) - u.nin);
   std::optional<Array> where;
   std::optional<DType> dtype;
   std::string casting = "same_kind";
@@ -42,11 +62,10 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
           if (static_cast<int>(t.size()) != u.nout)
             throw ValueError(u.name + ": The 'out' tuple must have exactly " +
                              std::to_string(u.nout) + " entries");
-          for (int i = 0; i < u.nout; ++i)
-            if (!t[i].is_none()) outs[i] = out_array(t[i], u);
-        } else if (!v.is_none()) {
+          for (int i = 0; i < u.nout; ++i) take_out(t[i], i);
+        } else if (!v.is_none() && v.ptr() != Py_Ellipsis) {
           if (u.nout != 1) throw TypeError(u.name + ": 'out' must be a tuple of arrays");
-          outs[0] = out_array(v, u);
+          take_out(v, 0);
         }
       } else if (key == "where") {
         if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True))
@@ -73,6 +92,7 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
                         "') with casting rule '" + casting + "'");
   }
   std::vector<Array> results = np::apply_ufunc_out(u, inputs, outs, where, dtype, casting);
+  host_outs.write_back(results);
   // NumPy returns the out= objects themselves.
   std::vector<py::object> objs;
   py::object out_kw =
@@ -85,7 +105,8 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
       given = out_kw[py::int_(i)];
     else if (i == 0 && !out_kw.is_none())
       given = out_kw;
-    objs.push_back(given.is_none() ? py::cast(results[i]) : given);
+    const bool none = given.is_none() || given.ptr() == Py_Ellipsis;
+    objs.push_back(none ? py::cast(results[i]) : given);
   }
   if (objs.size() == 1) return objs[0];
   py::tuple t(objs.size());

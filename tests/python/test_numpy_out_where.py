@@ -546,3 +546,18 @@ def test_interp_unwrap_trim_zeros_select_piecewise_bincount():
     )
     assert anp.piecewise(anp.asarray(3), anp.asarray(3) > 3, [4, 0]).ndim == 0
     onp.testing.assert_array_equal(onp.asarray(anp.bincount([], minlength=3)), [0, 0, 0])
+
+
+def test_ufuncs_write_numpy_out_arrays_and_take_ellipsis():
+    o = onp.zeros(3)
+    assert anp.add(anp.arange(3), 1, out=o) is o
+    onp.testing.assert_array_equal(o, [1.0, 2.0, 3.0])
+    o = onp.full(3, -1.0)
+    anp.multiply(anp.arange(3.0), 2, out=o, where=anp.asarray([True, False, True]))
+    onp.testing.assert_array_equal(o, [0.0, -1.0, 4.0])  # where= keeps the other values
+    onp.testing.assert_array_equal(onp.asarray(anp.add(anp.arange(3), 1, out=...)), [1, 2, 3])
+    with pytest.raises(TypeError, match="same_kind"):
+        anp.add(anp.ones(3) * 1.5, 1, out=onp.zeros(3, dtype=int))
+    m, e = onp.zeros(2), onp.zeros(2, dtype=onp.int32)
+    anp.frexp(anp.asarray([1.0, 8.0]), m, e)  # positional outs, as NumPy's ufuncs take them
+    onp.testing.assert_array_equal(e, [1, 4])

@@ -112,11 +112,11 @@ def store_out(fname, result, out, casting="unsafe"):
     return _store_one(fname, result, out, casting)
 
 
-def takes_out(casting="unsafe"):
+def takes_out(casting="unsafe", nin=None):
     """Decorator: the function honours NumPy's out= (positional where its signature has it
-    there, else keyword-only), computing without it and writing the result through store_out.
-    The functions compute functionally (arrax arrays are values), so this one wrapper is how
-    each of them fills a caller's buffer."""
+    there, or after `nin` inputs for the ufunc-like functions, else keyword-only), computing
+    without it and writing the result through store_out. The functions compute functionally
+    (arrax arrays are values), so this one wrapper is how each fills a caller's buffer."""
     import functools
     import inspect
 
@@ -137,6 +137,9 @@ def takes_out(casting="unsafe"):
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            if nin is not None and len(args) > nin:  # a ufunc's outputs after its inputs
+                extra, args = args[nin:], args[:nin]
+                kwargs["out"] = extra if len(extra) > 1 else extra[0]
             if pos is not None and len(args) > pos:
                 out = args[pos]
                 args = args[:pos] + (None,) + args[pos + 1 :]

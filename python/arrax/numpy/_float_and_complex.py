@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def fix(x, out=None):
     """numpy.fix: rounds toward zero (floor of non-negative values, ceil of negative ones)."""
     np = _np()
@@ -30,7 +30,7 @@ def fix(x, out=None):
     return np.where(x >= 0, np.floor(x), np.ceil(x))
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def spacing(x, /):
     """numpy.spacing: the distance from x to the next representable value away from zero
     (NaN for inf and NaN)."""
@@ -57,7 +57,7 @@ def _real_only(name, x):
         )
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def isposinf(x, out=None):
     """numpy.isposinf."""
     np = _np()
@@ -66,7 +66,7 @@ def isposinf(x, out=None):
     return np.isinf(x) & ~np.signbit(x)
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def isneginf(x, out=None):
     """numpy.isneginf."""
     np = _np()
@@ -138,7 +138,7 @@ _M1, _M2, _M4, _H01 = (
 )
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def bitwise_count(x, /):
     """numpy.bitwise_count: the number of 1 bits of |x|, as uint8."""
     np = _np()

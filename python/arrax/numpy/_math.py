@@ -178,7 +178,7 @@ def angle(z, deg=False):
     return np.degrees(a) if deg else a
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def modf(x):
     """numpy.modf: (fractional part, integral part)."""
     np = _np()
@@ -188,7 +188,7 @@ def modf(x):
     return x - i, i
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=2)
 def ldexp(x1, x2):
     """numpy.ldexp: x1 * 2**x2."""
     np = _np()
@@ -199,7 +199,7 @@ def ldexp(x1, x2):
     return (x1 * np.exp2(_arr(x2).astype(dt))).astype(dt)
 
 
-@takes_out("same_kind")
+@takes_out("same_kind", nin=1)
 def frexp(x):
     """numpy.frexp: (mantissa in [0.5, 1), exponent)."""
     np = _np()
@@ -776,7 +776,7 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
 
 
 @as_binary_ufunc
-@takes_out("same_kind")
+@takes_out("same_kind", nin=2)
 def gcd(x1, x2):
     """numpy.gcd (Euclid's algorithm on whole arrays, as a while_loop)."""
     from arrax import lax as alax
@@ -800,7 +800,7 @@ def gcd(x1, x2):
 
 
 @as_binary_ufunc
-@takes_out("same_kind")
+@takes_out("same_kind", nin=2)
 def lcm(x1, x2):
     """numpy.lcm."""
     np = _np()
