@@ -308,6 +308,25 @@ const Primitive* direct_primitive(const UfuncDef& u, DType dt) {
   return u.primitive_record;
 }
 
+// NumPy 2 compares a signed integer array with a uint64 one exactly, where their common type
+// (float64) would make 2**60 equal 2**60 + 1: a negative value is below every uint64 value,
+// and the others compare as uint64.
+static Array mixed_sign_compare(const UfuncDef& u, const Array& x, const Array& y) {
+  const bool x_signed = !is_unsigned(x.dtype());
+  const Array& s = x_signed ? x : y;
+  Array negative = ufunc2("less", Operand(s), scalar_operand(int64_t{0}));
+  Array exact =
+      ufunc2(u.name, Operand(convert(x, DType::UInt64)), Operand(convert(y, DType::UInt64)));
+  bool below;  // the result where the signed operand is negative
+  if (u.name == "less" || u.name == "less_equal")
+    below = x_signed;
+  else if (u.name == "greater" || u.name == "greater_equal")
+    below = !x_signed;
+  else
+    below = u.name == "not_equal";
+  return where(Operand(negative), scalar_operand(below), Operand(exact));
+}
+
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype) {
   if (static_cast<int>(inputs.size()) != u.nin)
@@ -331,6 +350,17 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
     }
   }
   DType loop = resolve_loop(u, inputs, dtype);
+  if (u.comparison && loop == DType::Float64 && inputs.size() == 2) {
+    auto strong_int = [](const Operand& o) {
+      return o.weak == WeakKind::None && is_integer(o.array.dtype());
+    };
+    const Operand &x = inputs[0], &y = inputs[1];
+    const bool ordering = u.name == "less" || u.name == "less_equal" || u.name == "greater" ||
+                          u.name == "greater_equal" || u.name == "equal" || u.name == "not_equal";
+    if (ordering && strong_int(x) && strong_int(y) &&
+        is_unsigned(x.array.dtype()) != is_unsigned(y.array.dtype()))
+      return {mixed_sign_compare(u, x.array, y.array)};
+  }
   if (u.comparison && is_integer(loop)) {
     // NumPy 2 compares arrays with out-of-range Python ints exactly instead of raising.
     bool fits = true, has_uint64 = false, fits_int64 = true;

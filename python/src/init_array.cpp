@@ -275,6 +275,17 @@ Array matmul_dispatch(const Array& a, const Array& b);  // defined with the lina
 
 void init_array(py::module_& m) {
   py::class_<Array> cls(m, "ndarray", py::dynamic_attr(), py::buffer_protocol());
+  // numpy.ndarray's low-level constructor: an uninitialized array of a shape, or a view of a
+  // buffer's memory (offset, strides in bytes). NumPy builds it; arrax wraps its memory.
+  cls.def(py::init([](py::handle shape, py::handle dtype, py::handle buffer, py::handle offset,
+                      py::handle strides, py::handle order) {
+            static py::object ndarray = py::module_::import("numpy").attr("ndarray");
+            py::object a = ndarray(shape, dtype.is_none() ? py::float_().get_type() : dtype, buffer,
+                                   offset, strides, order.is_none() ? py::str("C") : order);
+            return array_from_numpy(py::reinterpret_borrow<py::array>(a));
+          }),
+          py::arg("shape"), py::arg("dtype") = py::none(), py::arg("buffer") = py::none(),
+          py::arg("offset") = 0, py::arg("strides") = py::none(), py::arg("order") = py::none());
   // PEP 3118 buffers (memoryview(a), zero-copy consumers). bfloat16 has no buffer format
   // character; numpy.asarray reaches those arrays through __array__ instead.
   cls.def_buffer([](const Array& a) -> py::buffer_info {

@@ -125,3 +125,24 @@ def test_numpy_names_arrax_takes_from_numpy():
         assert getattr(anp, name) is getattr(onp, name)
     fit = anp.polynomial.Polynomial.fit([0, 1, 2], [1, 3, 5], 1).convert()
     onp.testing.assert_allclose(fit.coef, [1.0, 2.0])
+
+
+def test_signed_and_uint64_compare_exactly():
+    import operator
+
+    a = onp.array([2**60, -1, 5, -(2**63)])
+    b = onp.array([2**60 + 1, 2**64 - 1, 5, 0], dtype=onp.uint64)
+    for op in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne):
+        onp.testing.assert_array_equal(onp.asarray(op(anp.asarray(a), anp.asarray(b))), op(a, b))
+        onp.testing.assert_array_equal(onp.asarray(op(anp.asarray(b), anp.asarray(a))), op(b, a))
+
+
+def test_ndarray_constructor():
+    a = anp.ndarray((2, 3))
+    assert isinstance(a, anp.ndarray) and a.shape == (2, 3) and a.dtype == onp.float64
+    assert anp.ndarray(shape=(2,), dtype=onp.int32).dtype == onp.int32
+    buf = onp.arange(6.0)
+    view = anp.ndarray((3,), buffer=buf, offset=8, strides=(16,))
+    onp.testing.assert_array_equal(
+        onp.asarray(view), onp.ndarray((3,), buffer=buf, offset=8, strides=(16,))
+    )
