@@ -455,21 +455,11 @@ def test_isclose_takes_python_scalars_weakly():
     assert anp.isclose(anp.ones(2, dtype=onp.float32), 1.0).dtype == onp.bool_
 
 
-QUANTILE_METHODS = [
-    "inverted_cdf",
-    "averaged_inverted_cdf",
-    "closest_observation",
-    "interpolated_inverted_cdf",
-    "hazen",
-    "weibull",
-    "linear",
-    "median_unbiased",
-    "normal_unbiased",
-    "lower",
-    "higher",
-    "midpoint",
-    "nearest",
-]
+# NumPy's 13 quantile methods (numpy.quantile's documentation).
+QUANTILE_METHODS = (
+    "inverted_cdf averaged_inverted_cdf closest_observation interpolated_inverted_cdf hazen "
+    "weibull linear median_unbiased normal_unbiased lower higher midpoint nearest"
+).split()
 
 
 @pytest.mark.parametrize("method", QUANTILE_METHODS)

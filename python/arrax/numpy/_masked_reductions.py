@@ -124,36 +124,37 @@ def _ddof(fname, ddof, correction):
     return correction
 
 
-def var(
-    a,
-    axis=None,
-    dtype=None,
-    out=None,
-    ddof=0,
-    keepdims=False,
-    *,
-    where=True,
-    mean=None,
-    correction=None,
-):
-    ddof = _ddof("var", ddof, correction)
-    a, m = kept("var", a, where)
-    return store_out("var", masked_var(a, m, axis, dtype, ddof, keepdims, mean), out)
+def moment_function(name, skip_nan=False, root=False):
+    """numpy.var / std (root) and, with skip_nan, nanvar / nanstd: where=, mean= and
+    correction=; the nan forms leave NaNs out and give NaN where kept - ddof <= 0."""
+    np = _np
+
+    def moment(
+        a,
+        axis=None,
+        dtype=None,
+        out=None,
+        ddof=0,
+        keepdims=False,
+        *,
+        where=True,
+        mean=None,
+        correction=None,
+    ):
+        ddof = _ddof(name, ddof, correction)
+        a, m = kept(name, a, where)
+        if skip_nan and a.dtype.kind in "fc":
+            m = m & ~np().isnan(a)
+        v = masked_var(a, m, axis, dtype, ddof, keepdims, mean)
+        if skip_nan:
+            n = np().sum(m, axis=axis, keepdims=keepdims)
+            v = np().where(n - ddof <= 0, onp.nan, v).astype(v.dtype)
+        return store_out(name, np().sqrt(v) if root else v, out)
+
+    moment.__name__ = moment.__qualname__ = name
+    moment.__doc__ = f"numpy.{name}."
+    return moment
 
 
-def std(
-    a,
-    axis=None,
-    dtype=None,
-    out=None,
-    ddof=0,
-    keepdims=False,
-    *,
-    where=True,
-    mean=None,
-    correction=None,
-):
-    ddof = _ddof("std", ddof, correction)
-    a, m = kept("std", a, where)
-    r = _np().sqrt(masked_var(a, m, axis, dtype, ddof, keepdims, mean))
-    return store_out("std", r, out)
+var = moment_function("var")
+std = moment_function("std", root=True)

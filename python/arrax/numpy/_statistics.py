@@ -6,6 +6,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
+from arrax.numpy import _masked_reductions
 from arrax.numpy._common import _arr, _float_dtype, _np, axes_last, from_numpy, takes_out
 
 __all__ = [
@@ -455,51 +456,9 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     return masked_mean(a, m, axis, dt, keepdims)
 
 
-def _nan_moment(fname, a, axis, dtype, ddof, keepdims, where, mean, correction):
-    """nanvar's value: NaN where kept - ddof <= 0, as NumPy."""
-    from arrax.numpy._masked_reductions import _ddof, masked_var
-
-    np = _np()
-    ddof = _ddof(fname, ddof, correction)
-    a, m = _nan_kept(fname, a, where)
-    v = masked_var(a, m, axis, dtype, ddof, keepdims, mean)
-    n = np.sum(m, axis=axis, keepdims=keepdims)
-    return np.where(n - ddof <= 0, np.nan, v).astype(v.dtype)
-
-
-@takes_out("unsafe")
-def nanvar(
-    a,
-    axis=None,
-    dtype=None,
-    out=None,
-    ddof=0,
-    keepdims=False,
-    *,
-    where=True,
-    mean=None,
-    correction=None,
-):
-    """numpy.nanvar."""
-    return _nan_moment("nanvar", a, axis, dtype, ddof, keepdims, where, mean, correction)
-
-
-@takes_out("unsafe")
-def nanstd(
-    a,
-    axis=None,
-    dtype=None,
-    out=None,
-    ddof=0,
-    keepdims=False,
-    *,
-    where=True,
-    mean=None,
-    correction=None,
-):
-    """numpy.nanstd."""
-    v = _nan_moment("nanstd", a, axis, dtype, ddof, keepdims, where, mean, correction)
-    return _np().sqrt(v)
+# nanvar/nanstd: the masked moments with NaNs left out (NaN where kept - ddof <= 0, as NumPy).
+nanvar = _masked_reductions.moment_function("nanvar", skip_nan=True)
+nanstd = _masked_reductions.moment_function("nanstd", skip_nan=True, root=True)
 
 
 def _np_scalar(value, dtype):
