@@ -15,6 +15,12 @@ pytestmark = pytest.mark.skipif(not arrax.cuda.is_available(), reason="needs a C
 GPU = "cuda:0"
 
 
+def fresh(fn):
+    """A new function object running fn. jit's traces (and their CUDA graphs) belong to the
+    function, as in JAX, so a test that needs a wrapper's own first calls jits a fresh one."""
+    return lambda *args, **kwargs: fn(*args, **kwargs)
+
+
 def gpu(x):
     return arrax.device_put(x, GPU)
 
@@ -72,12 +78,12 @@ def run_steps(step, n, seed=0):
 
 def test_training_loop_replays_and_matches_direct_runs(graphs_on):
     before = stats()
-    replayed = run_steps(arrax.jit(mlp_step), 6)
+    replayed = run_steps(arrax.jit(fresh(mlp_step)), 6)
     d = delta(before)
     assert d["captured"] == 1 and d["replayed"] == 4, d  # call 1 direct, 2 recorded, 3-6 replayed
     arrax.cuda.set_graphs(False)
     before = stats()
-    direct = run_steps(arrax.jit(mlp_step), 6)
+    direct = run_steps(arrax.jit(fresh(mlp_step)), 6)
     arrax.cuda.set_graphs(True, trial=False)
     assert delta(before)["captured"] == 0
     for (pr, vr), (pd, vd) in zip(replayed, direct):
@@ -175,11 +181,11 @@ def test_one_kernel_functions_are_not_recorded(graphs_on):
 def test_graph_memory_is_returned(graphs_on):
     import gc
 
-    run_steps(arrax.jit(mlp_step), 3, seed=1)  # makes what stays (the reduction counters)
+    run_steps(arrax.jit(fresh(mlp_step)), 3, seed=1)  # makes what stays (the reduction counters)
     gc.collect()  # (that function, and earlier tests' functions, with their graphs, go first)
     arrax.cuda.synchronize()
     in_use = arrax.cuda.memory_stats()["bytes_in_use"]
-    step = arrax.jit(mlp_step)
+    step = arrax.jit(fresh(mlp_step))
     run_steps(step, 4, seed=1)
     params, x, y = mlp_data(1)
     arg_bytes = sum(a.nbytes for a in [x, y, *params.values()])
@@ -230,7 +236,7 @@ def test_trial_keeps_the_faster_way_and_the_same_results():
     arrax.cuda.set_graphs(True)  # with the trial: 4 replays, 4 direct runs, then a decision
     try:
         before = stats()
-        tried = run_steps(arrax.jit(mlp_step), 12, seed=2)
+        tried = run_steps(arrax.jit(fresh(mlp_step)), 12, seed=2)
         d = delta(before)
     finally:
         arrax.cuda.set_graphs(was)
@@ -239,7 +245,7 @@ def test_trial_keeps_the_faster_way_and_the_same_results():
     assert d["replayed"] == 4 + (2 if d["chose_replay"] else 0), d
     arrax.cuda.set_graphs(False)
     try:
-        direct = run_steps(arrax.jit(mlp_step), 12, seed=2)
+        direct = run_steps(arrax.jit(fresh(mlp_step)), 12, seed=2)
     finally:
         arrax.cuda.set_graphs(was)
     for (pt, vt), (pd, vd) in zip(tried, direct):
@@ -334,10 +340,10 @@ def big_data(seed=7):
 
 
 def test_same_arguments_are_read_in_place(graphs_on):
-    f = arrax.jit(big_step)
+    f = arrax.jit(fresh(big_step))
     params, x = big_data()
     gp, gx = gpu(params), gpu(x)
-    want = arrax.jit(big_step)  # (recorded too: its own graphs; compared by values below)
+    want = arrax.jit(fresh(big_step))  # (recorded too: its own graphs; compared by values below)
     before = stats()
     for _ in range(4):  # each call's results dropped at once: one graph, nothing copied in
         f(gp, gx)
@@ -385,7 +391,7 @@ def test_training_loop_alternates_two_graphs(graphs_on):
         return arrax.device_get(params), [float(v) for v in losses]
 
     before = stats()
-    replayed = train(arrax.jit(big_step), 10)
+    replayed = train(arrax.jit(fresh(big_step)), 10)
     d = delta(before)
     # call 1 direct; 2 recorded on the user's arrays; 3 recorded on call 2's results; then the
     # two graphs take turns, each reading in place what the other wrote every other time
@@ -393,7 +399,7 @@ def test_training_loop_alternates_two_graphs(graphs_on):
     assert d["args_in_place"] > 0 and d["args_copied"] > 0, d
     arrax.cuda.set_graphs(False)
     try:
-        direct = train(arrax.jit(big_step), 10)
+        direct = train(arrax.jit(fresh(big_step)), 10)
     finally:
         arrax.cuda.set_graphs(True, trial=False)
     assert replayed[1] == direct[1]

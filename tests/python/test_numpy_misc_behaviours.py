@@ -146,3 +146,17 @@ def test_ndarray_constructor():
     onp.testing.assert_array_equal(
         onp.asarray(view), onp.ndarray((3,), buffer=buf, offset=8, strides=(16,))
     )
+
+
+def test_subclass_new_idiom_never_leaves_an_unset_array():
+    class Simple(anp.ndarray):
+        def __new__(subtype, shape, dtype=float):
+            self = anp.ndarray.__new__(subtype, shape, dtype=dtype)
+            self.fill(0)
+            return self
+
+    a = Simple((3, 4))
+    assert isinstance(a, anp.ndarray) and a.shape == (3, 4)
+    onp.testing.assert_array_equal(onp.asarray(a + a), onp.zeros((3, 4)))
+    with pytest.raises(TypeError):  # an object dtype: a Python error, not a crash
+        Simple((3, 4), dtype=object)

@@ -395,6 +395,26 @@ _FORWARDED = [
 for _name, _impl in _METHODS.items():
     setattr(ndarray, _name, _impl)
 
+# Construction: __new__ builds the C++ array itself, so that an object made by a subclass's
+# own __new__ (``ndarray.__new__(subtype, shape, dtype=...)``, NumPy's subclassing idiom) is
+# never left without one (its methods would read unset memory); __init__ then has nothing left
+# to do.
+_allocate, _construct = ndarray.__new__, ndarray.__init__
+
+
+def __new__(cls, *args, **kwargs):
+    self = _allocate(cls)
+    _construct(self, *args, **kwargs)
+    return self
+
+
+def __init__(self, *args, **kwargs):
+    pass
+
+
+ndarray.__new__ = __new__
+ndarray.__init__ = __init__
+
 
 def install_forwarded():
     """Sets the forwarded methods. arrax.numpy calls it once every module function exists:
