@@ -551,3 +551,9 @@ def test_ufuncs_write_numpy_out_arrays_and_take_ellipsis():
     m, e = onp.zeros(2), onp.zeros(2, dtype=onp.int32)
     anp.frexp(anp.asarray([1.0, 8.0]), m, e)  # positional outs, as NumPy's ufuncs take them
     onp.testing.assert_array_equal(e, [1, 4])
+
+
+def test_numpys_ufuncs_keep_where_with_numpy_out_and_arrax_inputs():
+    o = onp.full(3, -1.0)
+    onp.multiply(anp.arange(3.0), 2, out=o, where=onp.array([True, False, True]))
+    onp.testing.assert_array_equal(o, [0.0, -1.0, 4.0])

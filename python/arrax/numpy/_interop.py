@@ -283,18 +283,9 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     mine = getattr(_anp(), ufunc.__name__, None)
     out = kwargs.get("out")
-    if out is not None and any(isinstance(o, onp.ndarray) for o in out) and mine is not None:
-        # NumPy's arrays as out (numpy_array.clip(lo, hi, out=numpy_array) with an arrax
-        # bound): arrax computes, and the values are copied into them as NumPy casts them.
-        from arrax.numpy._common import store_out
-
-        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
-        casting = kwargs.pop("casting", "same_kind")
-        result = _array_ufunc(self, ufunc, method, *inputs, **kwargs)
-        if result is NotImplemented:
-            return result
-        return store_out(ufunc.__name__, result, out if len(out) > 1 else out[0], casting)
-    if out is not None and any(not isinstance(o, _core.ndarray) for o in out):
+    # (NumPy's own arrays as out, numpy_array.clip(lo, hi, out=numpy_array) with an arrax
+    # bound, pass through: arrax's ufuncs and functions write them as NumPy casts.)
+    if out is not None and any(not isinstance(o, (_core.ndarray, onp.ndarray)) for o in out):
         return NotImplemented
     if mine is None:
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
