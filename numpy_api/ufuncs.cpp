@@ -469,9 +469,7 @@ Array ufunc2(const std::string& name, const Operand& x, const Operand& y) {
   return apply_ufunc(ufunc(name), {x, y})[0];
 }
 
-// A broadcast view (a stride of 0 along an axis of more than one element) is read-only, as
-// NumPy's broadcast_to results are: a write to one of its elements would change them all.
-static bool broadcast_view(const Array& a) {
+bool is_broadcast_view(const Array& a) {
   if (a.size() == 0) return false;  // (an empty array's strides say nothing)
   for (int k = 0; k < a.ndim(); ++k)
     if (a.strides()[k] == 0 && a.shape()[k] > 1) return true;
@@ -481,7 +479,7 @@ static bool broadcast_view(const Array& a) {
 void assign(const Array& dst, const Array& src) {
   if (dst.is_tracer() || src.is_tracer())
     throw TypeError("assignment: in-place updates of traced arrays are not supported yet");
-  if (!dst.writeable() || broadcast_view(dst))
+  if (!dst.writeable() || is_broadcast_view(dst))
     throw ValueError("assignment destination is read-only");
   Array s = broadcast_to(src, dst.shape(), "assign");
   // Copy through a temporary when src and dst share memory, so overlapping views behave

@@ -50,6 +50,9 @@ std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>
 Array ufunc1(const std::string& name, const Array& x);
 Array ufunc2(const std::string& name, const Operand& x, const Operand& y);
 // Writes src into dst (a view), broadcasting src, casting unsafely (NumPy's assignment).
+// A broadcast view (a stride of 0 along an axis of more than one element): read-only, as
+// NumPy's broadcast_to results, since writing one of its elements would write them all.
+bool is_broadcast_view(const Array& a);
 void assign(const Array& dst, const Array& src);
 // select(cond, x, y) with NumPy broadcasting and promotion: numpy.where(cond, x, y).
 Array where(const Operand& cond, const Operand& x, const Operand& y);

@@ -127,10 +127,8 @@ void setitem(Array& self, py::handle key, py::handle value) {
     self = r.cast<Array>();
     return;
   }
-  bool broadcast_view = false;  // (np::assign's rule: writing one element would write many)
-  for (int k = 0; k < self.ndim() && self.size() > 0; ++k)
-    broadcast_view = broadcast_view || (self.strides()[k] == 0 && self.shape()[k] > 1);
-  if (!self.writeable() || broadcast_view) throw ValueError("assignment destination is read-only");
+  if (!self.writeable() || np::is_broadcast_view(self))
+    throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
     Array view = np::basic_index(self, items);
@@ -334,7 +332,8 @@ void init_array(py::module_& m) {
            [](const Array& a) { return reinterpret_cast<uintptr_t>(a.data()); })
       .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
-      .def_property_readonly("_writeable", &Array::writeable)
+      .def_property_readonly(
+          "_writeable", [](const Array& a) { return a.writeable() && !np::is_broadcast_view(a); })
       .def_property_readonly("_owns_data",
                              [](const Array& a) {
                                return a.offset() == 0 && !a.buffer()->owner &&

@@ -101,9 +101,7 @@ class _Flags:
 
     @property
     def writeable(self):  # (a broadcast view, with a 0 stride, is read-only as in NumPy)
-        a = self._a
-        shared = a.size > 0 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
-        return a._writeable and not shared
+        return self._a._writeable
 
     @property
     def owndata(self):
