@@ -387,6 +387,12 @@ def print_kernels(who, prof, steps=5):
     print(f"{'kernel':58s} {'per step':>6s} {'us/step':>8s} {'us each':>8s}")
     for name, (count, us) in sorted(by_name.items(), key=lambda kv: -kv[1][1])[:30]:
         print(f"{name[:58]:58s} {count / steps:6.1f} {us / steps:8.1f} {us / count:8.2f}")
+    # The last step's kernels in the order they ran: which launch of a
+    # kernel that runs several times a step takes the time.
+    last = sorted(events, key=lambda e: e.time_range.start)[-(len(events) // steps) :]
+    print(f"{who}: the last step's kernels in order")
+    for e in last:
+        print(f"  {e.name[:58]:58s} {e.time_range.elapsed_us():7.2f} us")
 
 
 @guarded

@@ -76,7 +76,7 @@ done 2>&1 | tee "$OUT/bench.log"
 step "compute-sanitizer (memcheck) on a part of the GPU tests"
 timeout $(limit 40) compute-sanitizer --tool memcheck --print-limit 5 $PY -m pytest -q -p no:cacheprovider \
   "$REPO/tests/python/test_cuda.py" "$REPO/tests/python/test_cuda_graphs.py" "$REPO/tests/python/test_cuda_complex.py" \
-  -k "matmul_shapes or large_sums or transfers or fused or take or sort or graph or replay" \
+  -k "matmul_shapes or large_sums or transfers or fused or take or sort or graph or replay or thin or column" \
   2>&1 | tee "$OUT/sanitizer.log" | tail -6
 
 if [ "${SKIP_SUITE:-0}" != 1 ]; then  # SKIP_SUITE=1: everything but the whole suite

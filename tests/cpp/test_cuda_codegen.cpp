@@ -139,13 +139,16 @@ TEST_CASE("every generated CUDA kernel compiles with nvcc for sm_90") {
     add(all, n, cuda::ew_source(prog, "gcgs", 3, 1));
     add(all, n, cuda::ew_source(prog, "gcgs", 3, 1, false, /*idx32=*/true));
     add(all, n, cuda::ew_source(prog, "cccs", 1, 1, /*vector=*/true));
-    // The same program ending in a sum and a max of its output over rows.
+    // The same program ending in a sum and a max of its output over rows ...
     for (const char* red : {"reduce_sum", "reduce_max"}) {
       cuda::EwReduction r;
       REQUIRE(cuda::fused_reduction(red, DType::Float32, DType::Float32, 4, r));
       for (bool block : {false, true})
         for (bool idx32 : {false, true})
           add(all, n, cuda::ew_reduce_source(prog, {r, r}, "gcgs", 3, 1, block, idx32));
+      // ... and over columns (a bias gradient), general and as 4-item vectors
+      add(all, n, cuda::ew_column_reduce_source(prog, {r, r}, "gcgs", 3, 1, /*idx32=*/true));
+      add(all, n, cuda::ew_column_reduce_source(prog, {r}, "cccs", 1, 1, false, /*vector=*/true));
     }
   }
   for (const char* kind : {"sum", "prod", "max", "min"})

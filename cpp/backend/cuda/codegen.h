@@ -130,10 +130,11 @@ void ew_reduce_run(const EwProgram& prog, const std::vector<EwReduction>& reds, 
                    int64_t row_len, const std::vector<Array>& inputs,
                    const std::vector<Array>& outputs, const std::vector<Array>& reduced,
                    int device);
-// The source of the program with reductions of leading dims: a thread per column (or, with
-// `vector`, per 4 adjacent columns read as one vector per operand) and run of rows, each
-// block's column sums to `partial`, the last block of a group of columns to finish adding
-// them in order (a counter per group).
+// The source of the program with reductions of leading dims: a block per 32 columns (or, with
+// `vector`, 32 runs of 4 adjacent columns read as one vector per operand) and part of the
+// rows, 8 warps down the part's rows, their sums added through shared memory; each block's
+// column sums to `partial`, the last block of a group of columns to finish adding them the
+// same way (a counter per group).
 std::string ew_column_reduce_source(const EwProgram& prog, const std::vector<EwReduction>& reds,
                                     const std::string& layout, int nd, size_t n_outputs,
                                     bool idx32 = false, bool vector = false);

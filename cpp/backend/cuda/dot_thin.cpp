@@ -3,14 +3,18 @@
 // by 2048 x 10, its gradient's 2048 x 1024 by 1024 x 10 and 1024 x 10 by 10 x 2048). Such a
 // product is bound by memory (reading A once, or writing C once), where cuBLAS's tiled
 // kernels spent 6-10 us on an H100 (split-K for the first two) against XLA's 4 us.
-//  - N small: a block per tile of 32 rows of C (a lane each) and part of K, its 8 warps over
+//  - N small, A row-major with rows of whole 16-byte vectors: a warp per row of A and part of
+//    K, each lane reading 4 adjacent items at once, B's slice held in shared memory; parts of
+//    K added by each 8-row tile's last block (thin_r_source).
+//  - N small otherwise: a block per tile of 32 rows of C (a lane each) and part of K, its 8 warps
+//  over
 //    the k of each 64-deep slice of B held in shared memory; a row-major A is first copied
 //    into shared memory transposed (loads coalesced along k), a transposed A (K x M) is read
 //    as it is. Parts of K are added by each tile's last block (thin_n_source).
 //  - K small (N at least 128): a thread per column of C holding that column of B, down a run
 //    of rows staged in shared memory (writes coalesced).
 // On an H100 (run 8) cuBLAS stayed faster for the two long-K products of an MLP's last layer
-// (8.3 against 12.0 us) and tied the short-K one.
+// (8.3 against 12.0 us) and tied the short-K one; thin_r_source came after.
 // Sums are accumulated in the data type, at full float32 precision whatever the matmul
 // precision setting (as exact as the "float32" setting asks, and never less than TF32).
 // A problem's first direct call times the thin kernel against cuBLAS on the call's own operands
@@ -124,6 +128,94 @@ std::string thin_n_source(DType dt, int64_t n, bool at) {
   return s.str();
 }
 
+// A (B, M, K) contiguous with K a multiple of 4 and 16-byte aligned rows; B, C as
+// thin_n_source's. A warp per row of A and one of `splits` parts of K (whole 256-deep
+// slices): each lane reads 4 adjacent items of its row as one vector, a slice's 2 vectors per
+// lane issued before the wait for B's slice, which sits in shared memory transposed (N rows of
+// 256 k, read as vectors too). The lanes' sums are added by shuffles; with several parts, each
+// tile's (8 rows') last block to finish adds them in order. Every load of A is a full 16-byte
+// vector and nothing of A passes through shared memory, which thin_n_source's tiles spend
+// most of their time on (16 us against cuBLAS's 8 for an MLP's 1024 x 2048 by 2048 x 10 on an
+// H200, run 9).
+std::string thin_r_source(DType dt, int64_t n) {
+  const std::string T = compute_type(dt);
+  Source s;
+  s << "#define NN " << n << "\n#define KS 256\n#define KP (KS + 4)\n"
+    << "struct AxArgs { long long w[12]; };\n"
+    << "template <class T> struct alignas(4 * sizeof(T)) ax_vec4 { T x[4]; };\n"
+    << "extern \"C\" __global__ void __launch_bounds__(256) ax_thin_r(const AxArgs a) {\n"
+    << "  typedef " << T << " T;\n"
+    << "  typedef ax_vec4<T> V;\n"
+    << "  const T* __restrict__ A = (const T*)a.w[0];\n"
+    << "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
+    << "  T* __restrict__ C = (T*)a.w[2];\n"
+    << "  const long long M = a.w[3], K = a.w[4], batch = a.w[5], br = a.w[6], bc = a.w[7];\n"
+    << "  const long long chunk = a.w[8], splits = a.w[9];\n"
+    << "  T* part = (T*)a.w[10];\n"
+    << "  unsigned* cnt = (unsigned*)a.w[11];\n"
+    << "  alignas(4 * sizeof(T)) __shared__ T Bs[NN * KP];\n"
+    << "  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;\n"
+    << "  const long long tiles = (M + 7) / 8, ntiles = batch * tiles;\n"
+    << "  const long long tile = blockIdx.x % ntiles, split = blockIdx.x / ntiles;\n"
+    << "  const long long b = tile / tiles, r = tile % tiles * 8 + warp;\n"
+    << "  const long long k0 = split * chunk, k1 = k0 + chunk < K ? k0 + chunk : K;\n"
+    << "  const T* arow = A + (b * M + (r < M ? r : 0)) * K;\n"
+    << "  const T* bb = Bm + b * K * NN;\n"
+    << "  T acc[NN];\n"
+    << "#pragma unroll\n  for (int j = 0; j < NN; ++j) acc[j] = 0;\n"
+    << "  for (long long kt = k0; kt < k1; kt += KS) {\n"
+    << "    V av[2];\n"
+    << "#pragma unroll\n    for (int h = 0; h < 2; ++h) {\n"
+    << "      const long long k = kt + h * 128 + lane * 4;  // (k1 - k: a multiple of 4)\n"
+    << "      if (r < M && k < k1) av[h] = *(const V*)(arow + k);\n"
+    << "      else av[h] = V{{0, 0, 0, 0}};\n"
+    << "    }\n"
+    << "    __syncthreads();  // (the last slice's reads of Bs are done)\n"
+    << "    const int kn = k1 - kt < KS ? (int)(k1 - kt) : KS;  // (the slice's k)\n"
+    << "    for (int e = threadIdx.x; e < kn * NN; e += 256) {\n"
+    << "      const int kk = e / NN, j = e % NN;\n"
+    << "      Bs[j * KP + kk] = bb[(kt + kk) * br + j * bc];\n"
+    << "    }\n"
+    << "    __syncthreads();\n"
+    << "#pragma unroll\n    for (int h = 0; h < 2; ++h) {\n"
+    << "      if (h * 128 + lane * 4 >= kn) break;  // (Bs holds only the slice's k)\n"
+    << "#pragma unroll\n      for (int j = 0; j < NN; ++j) {\n"
+    << "        const V bv = *(const V*)(Bs + j * KP + h * 128 + lane * 4);\n"
+    << "        acc[j] += av[h].x[0] * bv.x[0] + av[h].x[1] * bv.x[1] + av[h].x[2] * bv.x[2]"
+       " + av[h].x[3] * bv.x[3];\n"
+    << "      }\n"
+    << "    }\n"
+    << "  }\n"
+    << "  T mine = 0;  // lane j keeps column j's sum\n"
+    << "#pragma unroll\n  for (int j = 0; j < NN; ++j) {\n"
+    << "    T v = acc[j];\n"
+    << "    for (int d = 16; d > 0; d >>= 1) v += __shfl_down_sync(0xffffffffu, v, d);\n"
+    << "    v = __shfl_sync(0xffffffffu, v, 0);\n"
+    << "    if (lane == j) mine = v;\n"
+    << "  }\n"
+    << "  if (r < M && lane < NN) {\n"
+    << "    const long long row = b * M + r;\n"
+    << "    if (splits == 1) C[row * NN + lane] = mine;\n"
+    << "    else part[(split * batch * M + row) * NN + lane] = mine;\n"
+    << "  }\n"
+    << "  if (splits == 1) return;\n"
+    << last_block_code("cnt + tile") << "  if (threadIdx.x < 8 * NN) {\n"
+    << "    const long long rr = tile % tiles * 8 + threadIdx.x / NN;\n"
+    << "    const int j = threadIdx.x % NN;\n"
+    << "    if (rr < M) {\n"
+    << "      const long long row = b * M + rr;\n"
+    << "      T sum = 0;\n"
+    << "#pragma unroll 8\n"
+    << "      for (long long q = 0; q < splits; ++q)"
+       " sum += ax_ldcg(part + (q * batch * M + row) * NN + j);\n"
+    << "      C[row * NN + j] = sum;\n"
+    << "    }\n"
+    << "  }\n"
+    << "  if (threadIdx.x == 0) cnt[tile] = 0u;  // ready for the next launch\n"
+    << "}\n";
+  return s.str();
+}
+
 // A (B, M, K) with row and column strides a_row, a_col; B (B, K, N) with b_row, b_col; C
 // (B, M, N) contiguous; K a compile-time constant. A thread per column of C holds that
 // column of B; its block takes a run of rows, 64 at a time copied into shared memory (each
@@ -169,7 +261,7 @@ std::string thin_k_source(DType dt, int64_t k) {
   return s.str();
 }
 
-// Launches the thin kernel for the problem (its kind: 'n' or 'k').
+// Launches the thin kernel for the problem (its kind: 'r', 'n' or 'k').
 void launch_thin(char kind, const Array& a, bool at, const Array& b, bool bt, const Array& out,
                  int64_t B, int64_t M, int64_t N, int64_t K, int device) {
   const DType dt = out.dtype();
@@ -178,7 +270,25 @@ void launch_thin(char kind, const Array& a, bool at, const Array& b, bool bt, co
                   pc = reinterpret_cast<long long>(out.data());
   const int64_t b_row = bt ? 1 : N, b_col = bt ? K : 1;                      // B's strides as K x N
   const int64_t fill = int64_t{4} * properties(device).multiProcessorCount;  // blocks wanted
-  if (kind == 'n') {
+  if (kind == 'r') {
+    const std::string key = std::string(1, static_cast<char>(dt)) + std::to_string(N);
+    KernelHandle k = kernel_for(key, "ax_thin_r", device, [&] { return thin_r_source(dt, N); });
+    // Parts of K (each a whole number of 256-deep slices) until the tiles fill the device.
+    const int64_t tiles = B * ((M + 7) / 8), slices = (K + 255) / 256;
+    int64_t splits = std::clamp<int64_t>((fill + tiles - 1) / tiles, 1, slices);
+    const int64_t chunk = (slices + splits - 1) / splits * 256;
+    splits = (K + chunk - 1) / chunk;
+    Array part;  // the parts' sums, and a counter per tile
+    long long part_ptr = 0, counters = 0;
+    if (splits > 1) {
+      const Device dev{DeviceKind::CUDA, device};
+      part = Array::empty(Shape{splits * B * M * N}, dt, dev);
+      part_ptr = reinterpret_cast<long long>(part.data());
+      counters = reinterpret_cast<long long>(row_counters(dev));
+    }
+    launch_kernel(k, device, static_cast<unsigned>(tiles * splits), 256,
+                  {pa, pb, pc, M, K, B, b_row, b_col, chunk, splits, part_ptr, counters});
+  } else if (kind == 'n') {
     const std::string key =
         std::string(1, static_cast<char>(dt)) + (at ? "t" : "n") + std::to_string(N);
     KernelHandle k = kernel_for(key, "ax_thin_n", device, [&] { return thin_n_source(dt, N, at); });
@@ -232,12 +342,18 @@ bool thin_gemm(const Array& a, bool at, const Array& b, bool bt, const Array& ou
   const int mode = tunable(Tunable::ThinGemm);
   if (mode == 1 || (dt != DType::Float32 && dt != DType::Float64)) return false;
   // (a tile's counter must fit the split reductions' counters; a block of columns wants 256)
-  const char kind = N <= kThin && M * K >= kMinWork && B * ((M + 31) / 32) <= kRowCounters ? 'n'
-                    : K <= kThin && N >= 128 && M * N >= kMinWork &&
-                            B * ((N + 255) / 256) * M < (int64_t{1} << 31)
-                        ? 'k'
-                        : 0;
+  char kind = N <= kThin && M * K >= kMinWork && B * ((M + 31) / 32) <= kRowCounters ? 'n'
+              : K <= kThin && N >= 128 && M * N >= kMinWork &&
+                      B * ((N + 255) / 256) * M < (int64_t{1} << 31)
+                  ? 'k'
+                  : 0;
   if (!kind) return false;
+  // A row-major A of whole 16-byte vectors per row, a vector or more per lane: a warp per row
+  // (thin_r_source).
+  const bool vectors = !at && K % 4 == 0 && K >= 128 &&
+                       reinterpret_cast<uintptr_t>(a.data()) % (4 * a.itemsize()) == 0 &&
+                       B * ((M + 7) / 8) <= kRowCounters;
+  if (kind == 'n' && vectors) kind = 'r';
   auto thin = [&] { launch_thin(kind, a, at, b, bt, out, B, M, N, K, device); };
   if (mode == 2) {
     thin();
@@ -275,7 +391,8 @@ int64_t thin_gemm_timed() {
 }
 
 std::vector<std::string> thin_gemm_sources() {
-  return {thin_n_source(DType::Float32, 10, false), thin_n_source(DType::Float32, 10, true),
+  return {thin_r_source(DType::Float32, 10),        thin_r_source(DType::Float64, 16),
+          thin_n_source(DType::Float32, 10, false), thin_n_source(DType::Float32, 10, true),
           thin_n_source(DType::Float64, 16, false), thin_n_source(DType::Float64, 1, true),
           thin_k_source(DType::Float32, 10),        thin_k_source(DType::Float64, 3)};
 }
