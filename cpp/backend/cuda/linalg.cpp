@@ -8,6 +8,7 @@
 // definite) matrix raises LinAlgError as on the CPU; that reads the info back, which waits for
 // the device. qr, eigh and svd are in linalg_cusolver.cpp; other dtypes and the other
 // decompositions run through the host.
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <map>
@@ -69,12 +70,15 @@ Array pointers(const Array& a, int64_t batch, int64_t items) {
 // The LU of each matrix of a stack (n x n, row-major, so of its transpose): the factors in a
 // copy, the pivots, and the addresses; LinAlgError for a singular matrix.
 struct Lu {
-  Array factors, pivots, addresses;
+  Array factors, pivots, addresses, info;
 };
 Lu factor(const Array& a, int64_t n, int64_t batch, int dev, bool singular_ok = false) {
-  Lu lu{a.contiguous(true), Array::empty(Shape{batch, n}, DType::Int32, current_device()), {}};
+  Lu lu{a.contiguous(true),
+        Array::empty(Shape{batch, n}, DType::Int32, current_device()),
+        {},
+        Array::empty(Shape{batch}, DType::Int32, current_device())};
   lu.addresses = pointers(lu.factors, batch, n * n);
-  Array info = Array::empty(Shape{batch}, DType::Int32, current_device());
+  const Array& info = lu.info;
   const int ni = static_cast<int>(n);
   const int rc = lu_calls(a.dtype()).getrf(
       cublas_handle(dev), ni, reinterpret_cast<void* const*>(lu.addresses.data()), ni,
@@ -133,7 +137,10 @@ void lu_pivots(const Array& q, const Array& piv, const Array& perm, int64_t k, i
 // linalg_lu: cuBLAS's batched LU of the matrices column-major (a transposed copy), its packed
 // factors transposed back; rectangular matrices (which cuBLAS's batched LU does not take) by
 // cuSOLVER's Xgetrf, a matrix at a time (lu_columns in linalg_cusolver.cpp). A singular matrix
-// is factored as LAPACK does (no error).
+// is factored as LAPACK does (no error): cuBLAS's batched LU stops at a zero pivot (on an
+// H200, run 10: the rows below it left unreduced), so a stack holding a singular matrix is
+// factored again by Xgetrf, which goes on past it as LAPACK's getrf does. Finding one reads
+// the infos back, which waits for the device.
 KernelFn lu_kernel(const Primitive* p) {
   return [p](const std::vector<Array>& in, const Params& params) -> std::vector<Array> {
     const auto avals = p->abstract_eval(avals_of(in), params);
@@ -156,6 +163,16 @@ KernelFn lu_kernel(const Primitive* p) {
       return {transposed(factors), piv, perm};
     }
     const Lu lu = factor(transposed(a), n, batch, dev.index, /*singular_ok=*/true);
+    if (lu_columns_available()) {
+      const Array info = to_host(lu.info);
+      const int* first = info.data_as<int>();
+      if (std::any_of(first, first + batch, [](int i) { return i > 0; })) {
+        Array factors = transposed(a), pivots;
+        lu_columns(factors, n, n, batch, pivots, dev.index);
+        lu_pivots(pivots, piv, perm, n, n, batch, dev.index);
+        return {transposed(factors), piv, perm};
+      }
+    }
     lu_pivots(lu.pivots, piv, perm, n, n, batch, dev.index);
     return {transposed(lu.factors), piv, perm};  // (square: the transpose has a's shape)
   };
