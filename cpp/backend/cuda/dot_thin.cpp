@@ -43,6 +43,46 @@ constexpr float kTimeBudgetMs = 1.0f;  // timed work per contender
 
 std::atomic<int64_t> g_thin_calls{0}, g_thin_timed{0};
 
+// The start of a thin kernel split over parts of K (ax_thin_n, ax_thin_r): its 12 parameter
+// words (launch_thin's) as the names the kernels use.
+std::string split_thin_head(const std::string& name, const std::string& T) {
+  return "struct AxArgs { long long w[12]; };\n"
+         "extern \"C\" __global__ void __launch_bounds__(256) " +
+         name +
+         "(const AxArgs a) {\n"
+         "  typedef " +
+         T +
+         " T;\n"
+         "  const T* __restrict__ A = (const T*)a.w[0];\n"
+         "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
+         "  T* __restrict__ C = (T*)a.w[2];\n"
+         "  const long long M = a.w[3], K = a.w[4], batch = a.w[5], br = a.w[6], bc = a.w[7];\n"
+         "  const long long chunk = a.w[8], splits = a.w[9];\n"
+         "  T* part = (T*)a.w[10];\n"
+         "  unsigned* cnt = (unsigned*)a.w[11];\n";
+}
+
+// The end of such a kernel split over parts: the last block of a tile of `rows` rows of C,
+// the first at `first`, adds each item's parts in order.
+std::string split_thin_tail(int rows, const std::string& first) {
+  return last_block_code("cnt + tile") + "  for (int e = threadIdx.x; e < " + std::to_string(rows) +
+         " * NN; e += 256) {\n"
+         "    const long long r = " +
+         first +
+         " + e / NN;\n"
+         "    const int j = e % NN;\n"
+         "    if (r >= M) continue;\n"
+         "    const long long row = b * M + r;\n"
+         "    T sum = 0;\n"
+         "#pragma unroll 8\n"
+         "    for (long long q = 0; q < splits; ++q)"
+         " sum += ax_ldcg(part + (q * batch * M + row) * NN + j);\n"
+         "    C[row * NN + j] = sum;\n"
+         "  }\n"
+         "  if (threadIdx.x == 0) cnt[tile] = 0u;  // ready for the next launch\n"
+         "}\n";
+}
+
 // A (B, M, K) contiguous, or (B, K, M) when transposed (`at`); B (B, K, N) with row and column
 // strides b_row, b_col (N x K storage when transposed); C (B, M, N) contiguous. A block has a
 // tile of 32 rows (a lane each) and one of `splits` parts of K; its 8 warps take turns over the
@@ -54,16 +94,7 @@ std::string thin_n_source(DType dt, int64_t n, bool at) {
   const std::string T = compute_type(dt);
   Source s;
   s << "#define NN " << n << "\n#define KT 64\n"
-    << "struct AxArgs { long long w[12]; };\n"
-    << "extern \"C\" __global__ void __launch_bounds__(256) ax_thin_n(const AxArgs a) {\n"
-    << "  typedef " << T << " T;\n"
-    << "  const T* __restrict__ A = (const T*)a.w[0];\n"
-    << "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
-    << "  T* __restrict__ C = (T*)a.w[2];\n"
-    << "  const long long M = a.w[3], K = a.w[4], batch = a.w[5], br = a.w[6], bc = a.w[7];\n"
-    << "  const long long chunk = a.w[8], splits = a.w[9];\n"
-    << "  T* part = (T*)a.w[10];\n"
-    << "  unsigned* cnt = (unsigned*)a.w[11];\n"
+    << split_thin_head("ax_thin_n", T)
     // Shared memory: A's slice (64 x 33) and B's (64 x NN) while summing, then the 8 warps'
     // sums (8 x NN x 33).
     << "  constexpr int kSlices = KT * 33 + KT * NN, kSums = 8 * NN * 33;\n"
@@ -113,18 +144,7 @@ std::string thin_n_source(DType dt, int64_t n, bool at) {
     << "    }\n"
     << "  }\n"
     << "  if (splits == 1) return;\n"
-    << last_block_code("cnt + tile") << "  for (int e = threadIdx.x; e < 32 * NN; e += 256) {\n"
-    << "    const int r = e / NN, j = e % NN;\n"
-    << "    if (i0 + r >= M) continue;\n"
-    << "    const long long row = b * M + i0 + r;\n"
-    << "    T sum = 0;\n"
-    << "#pragma unroll 8\n"
-    << "    for (long long q = 0; q < splits; ++q)"
-       " sum += ax_ldcg(part + (q * batch * M + row) * NN + j);\n"
-    << "    C[row * NN + j] = sum;\n"
-    << "  }\n"
-    << "  if (threadIdx.x == 0) cnt[tile] = 0u;  // ready for the next launch\n"
-    << "}\n";
+    << split_thin_tail(32, "i0");
   return s.str();
 }
 
@@ -140,18 +160,8 @@ std::string thin_r_source(DType dt, int64_t n) {
   const std::string T = compute_type(dt);
   Source s;
   s << "#define NN " << n << "\n#define KS 256\n#define KP (KS + 4)\n"
-    << "struct AxArgs { long long w[12]; };\n"
     << "template <class T> struct alignas(4 * sizeof(T)) ax_vec4 { T x[4]; };\n"
-    << "extern \"C\" __global__ void __launch_bounds__(256) ax_thin_r(const AxArgs a) {\n"
-    << "  typedef " << T << " T;\n"
-    << "  typedef ax_vec4<T> V;\n"
-    << "  const T* __restrict__ A = (const T*)a.w[0];\n"
-    << "  const T* __restrict__ Bm = (const T*)a.w[1];\n"
-    << "  T* __restrict__ C = (T*)a.w[2];\n"
-    << "  const long long M = a.w[3], K = a.w[4], batch = a.w[5], br = a.w[6], bc = a.w[7];\n"
-    << "  const long long chunk = a.w[8], splits = a.w[9];\n"
-    << "  T* part = (T*)a.w[10];\n"
-    << "  unsigned* cnt = (unsigned*)a.w[11];\n"
+    << split_thin_head("ax_thin_r", T) << "  typedef ax_vec4<T> V;\n"
     << "  alignas(4 * sizeof(T)) __shared__ T Bs[NN * KP];\n"
     << "  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;\n"
     << "  const long long tiles = (M + 7) / 8, ntiles = batch * tiles;\n"
@@ -198,20 +208,7 @@ std::string thin_r_source(DType dt, int64_t n) {
     << "    else part[(split * batch * M + row) * NN + lane] = mine;\n"
     << "  }\n"
     << "  if (splits == 1) return;\n"
-    << last_block_code("cnt + tile") << "  if (threadIdx.x < 8 * NN) {\n"
-    << "    const long long rr = tile % tiles * 8 + threadIdx.x / NN;\n"
-    << "    const int j = threadIdx.x % NN;\n"
-    << "    if (rr < M) {\n"
-    << "      const long long row = b * M + rr;\n"
-    << "      T sum = 0;\n"
-    << "#pragma unroll 8\n"
-    << "      for (long long q = 0; q < splits; ++q)"
-       " sum += ax_ldcg(part + (q * batch * M + row) * NN + j);\n"
-    << "      C[row * NN + j] = sum;\n"
-    << "    }\n"
-    << "  }\n"
-    << "  if (threadIdx.x == 0) cnt[tile] = 0u;  // ready for the next launch\n"
-    << "}\n";
+    << split_thin_tail(8, "tile % tiles * 8");
   return s.str();
 }
 
@@ -269,32 +266,19 @@ void launch_thin(char kind, const Array& a, bool at, const Array& b, bool bt, co
                   pc = reinterpret_cast<long long>(out.data());
   const int64_t b_row = bt ? 1 : N, b_col = bt ? K : 1;                      // B's strides as K x N
   const int64_t fill = int64_t{4} * properties(device).multiProcessorCount;  // blocks wanted
-  if (kind == 'r') {
-    const std::string key = std::string(1, static_cast<char>(dt)) + std::to_string(N);
-    KernelHandle k = kernel_for(key, "ax_thin_r", device, [&] { return thin_r_source(dt, N); });
-    // Parts of K (each a whole number of 256-deep slices) until the tiles fill the device.
-    const int64_t tiles = B * ((M + 7) / 8), slices = (K + 255) / 256;
-    int64_t splits = std::clamp<int64_t>((fill + tiles - 1) / tiles, 1, slices);
-    const int64_t chunk = (slices + splits - 1) / splits * 256;
-    splits = (K + chunk - 1) / chunk;
-    Array part;  // the parts' sums, and a counter per tile
-    long long part_ptr = 0, counters = 0;
-    if (splits > 1) {
-      const Device dev{DeviceKind::CUDA, device};
-      part = Array::empty(Shape{splits * B * M * N}, dt, dev);
-      part_ptr = reinterpret_cast<long long>(part.data());
-      counters = reinterpret_cast<long long>(row_counters(dev));
-    }
-    launch_kernel(k, device, static_cast<unsigned>(tiles * splits), 256,
-                  {pa, pb, pc, M, K, B, b_row, b_col, chunk, splits, part_ptr, counters});
-  } else if (kind == 'n') {
+  if (kind == 'r' || kind == 'n') {
+    // 'r': tiles of 8 rows (a warp each), slices 256 deep; 'n': tiles of 32 rows, 64 deep
+    const bool r = kind == 'r';
+    const int64_t rows = r ? 8 : 32, depth = r ? 256 : 64;
     const std::string key =
         std::string(1, static_cast<char>(dt)) + (at ? "t" : "n") + std::to_string(N);
-    KernelHandle k = kernel_for(key, "ax_thin_n", device, [&] { return thin_n_source(dt, N, at); });
-    // Parts of K (each a whole number of 64-deep slices) until the tiles fill the device.
-    const int64_t tiles = B * ((M + 31) / 32), slices = (K + 63) / 64;
+    KernelHandle k =
+        r ? kernel_for(key, "ax_thin_r", device, [&] { return thin_r_source(dt, N); })
+          : kernel_for(key, "ax_thin_n", device, [&] { return thin_n_source(dt, N, at); });
+    // Parts of K (each a whole number of slices) until the tiles fill the device.
+    const int64_t tiles = B * ((M + rows - 1) / rows), slices = (K + depth - 1) / depth;
     int64_t splits = std::clamp<int64_t>((fill + tiles - 1) / tiles, 1, slices);
-    const int64_t chunk = (slices + splits - 1) / splits * 64;
+    const int64_t chunk = (slices + splits - 1) / splits * depth;
     splits = (K + chunk - 1) / chunk;
     Array part;  // the parts' sums, and a counter per tile
     long long part_ptr = 0, counters = 0;
