@@ -84,6 +84,26 @@ def test_out_of_two_results():
     onp.testing.assert_array_equal(onp.asarray(e), ee)
 
 
+@pytest.mark.parametrize("method", ["reduce", "accumulate"])
+@pytest.mark.parametrize("ufunc", ["add", "maximum", "multiply"])
+def test_ufunc_reduce_and_accumulate_out_as_numpy(method, ufunc):
+    # out= of ufunc.reduce/accumulate: written (cast unsafely, as NumPy: float into int) and
+    # returned, given alone or as a 1-tuple; a wrong shape is a ValueError, not a broadcast.
+    x = onp.array([[1.5, 2.5, -3.0], [4.0, 0.5, 2.0]])
+    want_shape = (3,) if method == "reduce" else (2, 3)
+    for out_dtype in ("float64", "int64"):
+        o, ao = onp.zeros(want_shape, out_dtype), anp.zeros(want_shape, out_dtype)
+        want = getattr(getattr(onp, ufunc), method)(x, axis=0, out=o)
+        got = getattr(getattr(anp, ufunc), method)(anp.asarray(x), axis=0, out=(ao,))
+        assert got is ao and got.dtype == want.dtype
+        onp.testing.assert_array_equal(onp.asarray(got), want)
+    wrong = onp.zeros((4,) + want_shape)
+    with pytest.raises(ValueError):
+        getattr(getattr(onp, ufunc), method)(x, axis=0, out=wrong)
+    with pytest.raises(ValueError, match=f"{ufunc}.{method}"):
+        getattr(getattr(anp, ufunc), method)(anp.asarray(x), axis=0, out=anp.asarray(wrong))
+
+
 def test_methods_pass_out():
     out = anp.zeros(4, dtype=onp.int64)
     assert anp.arange(4).choose([anp.arange(4) * 0 + c for c in range(4)], out=out) is out

@@ -4,7 +4,7 @@ The call itself runs in C++; reduce/accumulate/outer are composed here from redu
 """
 
 from arrax import _core
-from arrax.numpy._common import axes_last
+from arrax.numpy._common import axes_last, store_out
 
 ufunc = _core.ufunc
 
@@ -80,10 +80,8 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
             result = _fold(self, x)
         if keepdims:
             result = result.reshape(keep_dims)
-    if out is not None:
-        out[...] = result
-        return out
-    return result
+    # (NumPy casts a reduction's result into out unsafely, and requires its shape)
+    return store_out(f"{self.__name__}.reduce", result, out)
 
 
 def _accumulate(self, array, axis=0, dtype=None, out=None):
@@ -119,10 +117,7 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
             _, ys = lax.scan(step, first, anp.moveaxis(x[..., 1:], -1, 0))
             y = anp.concatenate([first[..., None], anp.moveaxis(ys, 0, -1)], axis=-1)
         result = anp.moveaxis(y, -1, axis)
-    if out is not None:
-        out[...] = result
-        return out
-    return result
+    return store_out(f"{self.__name__}.accumulate", result, out)
 
 
 def _outer(self, a, b, **kwargs):
