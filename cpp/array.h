@@ -29,7 +29,8 @@ struct Buffer {
   size_t nbytes = 0;
   Device device;
   std::shared_ptr<void> owner;  // non-null for memory arrax did not allocate
-  bool readonly = false;
+  bool readonly = false;        // the owner's memory is read-only (a read-only NumPy array's)
+  bool frozen = false;          // made read-only by ndarray.setflags(write=False)
   size_t mapped_bytes = 0;      // non-zero for memory from mmap (large buffers)
   bool inline_storage = false;  // data shares the Buffer's allocation (small buffers)
   // Placed on its device explicitly (device_put), or computed from such an array: as in JAX,
@@ -93,7 +94,7 @@ class Array {
 
   bool is_c_contiguous() const;
   bool is_f_contiguous() const;
-  bool writeable() const { return buffer_ && !buffer_->readonly; }
+  bool writeable() const { return buffer_ && !buffer_->readonly && !buffer_->frozen; }
 
   // A view sharing the buffer, with new shape/strides/offset (offset relative to the buffer).
   Array view(Shape shape, Strides strides, int64_t offset) const;

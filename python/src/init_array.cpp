@@ -334,6 +334,17 @@ void init_array(py::module_& m) {
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
       .def_property_readonly(
           "_writeable", [](const Array& a) { return a.writeable() && !np::is_broadcast_view(a); })
+      // ndarray.setflags(write=...): the flag belongs to the buffer, so views made before the
+      // call follow it too (NumPy's stay as they were). Memory another owner holds read-only,
+      // and broadcast views, cannot be made writeable, as in NumPy.
+      .def("_set_writeable",
+           [](Array& a, bool write) {
+             if (a.is_tracer() || !a.buffer())
+               throw ValueError("setflags: a traced array has no flags to set");
+             if (write && (a.buffer()->readonly || np::is_broadcast_view(a)))
+               throw ValueError("setflags: cannot set WRITEABLE flag to True of this array");
+             a.buffer()->frozen = !write;
+           })
       .def_property_readonly("_owns_data",
                              [](const Array& a) {
                                return a.offset() == 0 && !a.buffer()->owner &&

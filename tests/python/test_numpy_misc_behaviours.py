@@ -179,3 +179,34 @@ def test_det_keeps_its_dtype_digits(dtype):
         onp.asarray(anp.linalg.det(anp.asarray(a))), onp.linalg.det(a), rtol=tol
     )
     assert str(float(anp.linalg.det(anp.asarray([[1.0, 2.0], [2.0, 4.0]])))) == "0.0"
+
+
+def test_setflags_write_as_numpy():
+    # ndarray.setflags(write=False) (and flags.writeable / flags["W"] = False) makes writes
+    # raise NumPy's ValueError, through __setitem__, in-place operators and out=; write=True
+    # undoes it. Views made afterwards are read-only too, as NumPy's are.
+    for mod in (onp, anp):
+        a = mod.arange(4.0)
+        a.setflags(write=False)
+        assert not a.flags.writeable and not a.flags["W"] and not a[1:].flags.writeable
+        for write in (lambda: a.__setitem__(0, 5), lambda: a.__iadd__(1)):
+            with pytest.raises(ValueError, match="read-only"):
+                write()
+        with pytest.raises(ValueError, match="read-only"):
+            mod.add(a, 1, out=a)
+        a.flags.writeable = True
+        a[0] = 7
+        assert a.flags["W"] and a.tolist() == [7.0, 1.0, 2.0, 3.0]
+        a.flags["W"] = False
+        assert not a.flags.writeable and not onp.asarray(a).flags.writeable
+        with pytest.raises(ValueError, match="WRITEBACKIFCOPY"):
+            a.setflags(uic=True)
+        with pytest.raises(KeyError):
+            a.flags["OWNDATA"] = False
+    # memory a read-only NumPy array holds stays read-only
+    h = onp.arange(3.0)
+    h.flags.writeable = False
+    with pytest.raises(ValueError, match="setflags: cannot set WRITEABLE"):
+        anp.asarray(h).setflags(write=True)
+    with pytest.raises(ValueError, match="setflags: cannot set WRITEABLE"):
+        anp.broadcast_to(anp.arange(3.0), (2, 3)).setflags(write=True)

@@ -103,6 +103,10 @@ class _Flags:
     def writeable(self):  # (a broadcast view, with a 0 stride, is read-only as in NumPy)
         return self._a._writeable
 
+    @writeable.setter
+    def writeable(self, value):
+        self._a.setflags(write=value)
+
     @property
     def owndata(self):
         return self._a._owns_data
@@ -159,6 +163,12 @@ class _Flags:
     def __getitem__(self, key):
         return getattr(self, self._NAMES[key])
 
+    def __setitem__(self, key, value):  # (flags["W"] = False, as NumPy's)
+        name = self._NAMES.get(key)
+        if name not in ("writeable", "aligned", "writebackifcopy"):
+            raise KeyError(f"Unknown flag {key!r}")
+        self._a.setflags(**{{"writeable": "write", "aligned": "align"}.get(name, "uic"): value})
+
     def _state(self):
         return (self.c_contiguous, self.f_contiguous, self.owndata, self.writeable)
 
@@ -174,6 +184,18 @@ class _Flags:
             f"  C_CONTIGUOUS : {self.c_contiguous}\n  F_CONTIGUOUS : {self.f_contiguous}\n"
             f"  OWNDATA : {self.owndata}\n  WRITEABLE : {self.writeable}"
         )
+
+
+def setflags(self, write=None, align=None, uic=None):
+    """NumPy's ndarray.setflags: write=False makes the array read-only (writes raise
+    ValueError), write=True makes it writeable again where its memory allows. arrax's arrays
+    are always aligned and never write-back copies, so align=True is accepted as it is."""
+    if uic:
+        raise ValueError("setflags: cannot set WRITEBACKIFCOPY flag to True")
+    if align is not None and not align:
+        raise ValueError("setflags: arrax arrays are always aligned; cannot clear ALIGNED")
+    if write is not None:
+        self._set_writeable(bool(write))
 
 
 def sort(self, axis=-1, kind=None, order=None, *, stable=None):
@@ -330,6 +352,7 @@ _METHODS = {
     "__round__": __round__,
     "__array_wrap__": __array_wrap__,
     "sort": sort,
+    "setflags": setflags,
     "partition": partition,
     "put": put,
     "compress": compress,
