@@ -23,17 +23,24 @@ bool is_nan_value(const T& v) {
     return false;
 }
 
-// a < b in NumPy's sort order.
+// a < b in NumPy's sort order. Complex numbers as NumPy's CLT orders them: [R + Rj, R + nanj,
+// nan + Rj, nan + nanj], each group by its non-NaN part.
 template <typename T>
 bool sort_less(const T& a, const T& b) {
-  const bool na = is_nan_value(a), nb = is_nan_value(b);
-  if (na || nb) return !na && nb;
-  if constexpr (is_complex_v<T>)
-    return a.real() < b.real() || (a.real() == b.real() && a.imag() < b.imag());
-  else if constexpr (is_half_v<T>)
-    return static_cast<float>(a) < static_cast<float>(b);
-  else
-    return a < b;
+  if constexpr (is_complex_v<T>) {
+    const auto ar = a.real(), ai = a.imag(), br = b.real(), bi = b.imag();
+    if (ar < br) return ai == ai || bi != bi;
+    if (ar > br) return bi != bi && ai == ai;
+    if (ar == br || (ar != ar && br != br)) return ai < bi || (bi != bi && ai == ai);
+    return br != br;
+  } else {
+    const bool na = is_nan_value(a), nb = is_nan_value(b);
+    if (na || nb) return !na && nb;
+    if constexpr (is_half_v<T>)
+      return static_cast<float>(a) < static_cast<float>(b);
+    else
+      return a < b;
+  }
 }
 
 void check_axis(const char* name, int64_t axis, size_t rank) {

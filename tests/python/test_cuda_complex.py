@@ -210,23 +210,28 @@ def test_complex_scatters_run_on_the_gpu(dtype):
 @pytest.mark.parametrize("shape, axis", [((7,), 0), ((5, 300), 1), ((5000,), 0), ((3, 40), 0)])
 def test_complex_sorts_run_on_the_gpu(dtype, shape, axis):
     """sort and argsort of complex lines (a thread, a block, merged tiles per line): by real
-    part, then imaginary part, stable, NaNs last as on the CPU; NumPy's order without NaNs."""
+    part, then imaginary part, stable, NaNs in NumPy's order ([R + Rj, R + nanj, nan + Rj,
+    nan + nanj]) as on the CPU."""
     rng = np.random.default_rng(12)
     re, im = (rng.integers(-3, 3, size=shape).astype(float) for _ in range(2))
     y = (re + 1j * im).astype(dtype)  # many ties: stability shows
     x = y.copy()
-    x.flat[2], x.flat[-1] = complex(np.nan, 1), complex(1, np.nan)
+    nans = [complex(np.nan, 1), complex(1, np.nan), complex(np.nan, -2), complex(np.nan, np.nan)]
+    x.flat[2], x.flat[-1], x.flat[-2], x.flat[-3] = nans
     before = arrax.cuda.host_runs()
     for op in ("sort", "argsort"):
         got = getattr(anp, op)(gpu(x), axis=axis)
         np.testing.assert_array_equal(
             np.asarray(got), np.asarray(getattr(anp, op)(cpu(x), axis=axis))
         )
-    np.testing.assert_array_equal(np.asarray(anp.sort(gpu(y), axis=axis)), np.sort(y, axis=axis))
-    np.testing.assert_array_equal(
-        np.asarray(anp.argsort(gpu(y), axis=axis, stable=True)),
-        np.argsort(y, axis=axis, kind="stable"),
-    )
+    for v in (x, y):
+        np.testing.assert_array_equal(
+            np.asarray(anp.sort(gpu(v), axis=axis)), np.sort(v, axis=axis)
+        )
+        np.testing.assert_array_equal(
+            np.asarray(anp.argsort(gpu(v), axis=axis, stable=True)),
+            np.argsort(v, axis=axis, kind="stable"),
+        )
     assert arrax.cuda.host_runs() == before
 
 

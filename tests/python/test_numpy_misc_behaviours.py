@@ -1,6 +1,8 @@
 """Smaller NumPy behaviours found by running NumPy's own test files (numpy/lib/tests,
 numpy/_core/tests) against arrax.numpy, each checked against NumPy itself."""
 
+import warnings
+
 import arrax.numpy as anp
 import numpy as onp
 import pytest
@@ -210,3 +212,39 @@ def test_setflags_write_as_numpy():
         anp.asarray(h).setflags(write=True)
     with pytest.raises(ValueError, match="setflags: cannot set WRITEABLE"):
         anp.broadcast_to(anp.arange(3.0), (2, 3)).setflags(write=True)
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_sort_nan_order_and_medians_as_numpy(dtype):
+    # NumPy's complex order with NaNs: [R + Rj, R + nanj, nan + Rj, nan + nanj], each group by
+    # its non-NaN part; median gives a slice's NaN itself, nanmedian skips NaNs (NaN for a
+    # slice of NaNs only).
+    nan = onp.nan
+    v = onp.array(
+        [complex(nan, 1), complex(nan, 0), complex(1, nan), complex(nan, nan), 1, complex(0, nan)]
+        + [complex(nan, -1), complex(nan, nan), complex(-1, 2), 1, complex(1, nan)],
+        dtype,
+    )
+    onp.testing.assert_array_equal(anp.sort(anp.asarray(v)), onp.sort(v))
+    onp.testing.assert_array_equal(anp.argsort(anp.asarray(v)), onp.argsort(v, kind="stable"))
+    z = (onp.arange(12).reshape(3, 4) + 1j * onp.arange(12)[::-1].reshape(3, 4)).astype(dtype)
+    z[0, 1], z[:, 3] = complex(nan, 1), nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f in ("median", "nanmedian"):
+            for axis in (None, 0, 1):
+                got, want = (
+                    getattr(anp, f)(anp.asarray(z), axis=axis),
+                    getattr(onp, f)(z, axis=axis),
+                )
+                assert got.dtype == want.dtype
+                onp.testing.assert_array_equal(onp.asarray(got), want)
+
+
+def test_nanquantile_of_integers_keeps_numpy_dtype():
+    m = onp.arange(12).reshape(3, 4)
+    for q in (1, 0.5, [0, 1]):
+        for f in ("quantile", "nanquantile"):
+            got, want = getattr(anp, f)(m, q, axis=0), getattr(onp, f)(m, q, axis=0)
+            assert got.dtype == want.dtype, (f, q)
+            onp.testing.assert_allclose(onp.asarray(got), want)

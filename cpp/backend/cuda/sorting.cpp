@@ -18,20 +18,23 @@ constexpr int64_t kThreadSortMax = 32;
 constexpr int64_t kBlockSortMax = 2048;
 
 // Whether (va, ia) goes before (vb, ib): NaN last, equal values by position; positions past
-// the line's end (padding) go after everything. Complex numbers (the CPU's sort_less) order by
-// real part, then imaginary part, a NaN in either part counting as NaN.
+// the line's end (padding) go after everything. Complex numbers as the CPU's sort_less (NumPy's
+// order: [R + Rj, R + nanj, nan + Rj, nan + nanj]).
 std::string before_source(DType dt) {
   const std::string C = value_type(dt);
   Source s;
+  if (is_complex(dt))
+    s << "__device__ __forceinline__ bool ax_clt(" << C << " a, " << C << " b) {\n"
+      << "  if (a.re < b.re) return a.im == a.im || b.im != b.im;\n"
+      << "  if (a.re > b.re) return b.im != b.im && a.im == a.im;\n"
+      << "  if (a.re == b.re || (a.re != a.re && b.re != b.re))\n"
+      << "    return a.im < b.im || (b.im != b.im && a.im == a.im);\n"
+      << "  return b.re != b.re;\n}\n";
   s << "__device__ __forceinline__ bool ax_before(" << C << " va, int ia, " << C
     << " vb, int ib, long long n) {\n"
     << "  if (ia >= n) return false;\n  if (ib >= n) return true;\n";
   if (is_complex(dt))
-    s << "  const bool an = va.re != va.re || va.im != va.im, bn = vb.re != vb.re || vb.im != "
-         "vb.im;\n"
-      << "  if (an || bn) return an && bn ? ia < ib : bn;\n"
-      << "  if (va.re < vb.re || (va.re == vb.re && va.im < vb.im)) return true;\n"
-      << "  if (vb.re < va.re || (vb.re == va.re && vb.im < va.im)) return false;\n"
+    s << "  if (ax_clt(va, vb)) return true;\n  if (ax_clt(vb, va)) return false;\n"
       << "  return ia < ib;\n}\n";
   else
     s << "  const bool an = va != va, bn = vb != vb;\n"

@@ -206,7 +206,7 @@ def quantile(
     if not _nan and s.dtype.kind == "f" and n_total:
         has_nan = np.isnan(s[..., -1:])[..., 0]
         r = np.where(np.broadcast_to(has_nan, r.shape), np.nan, r)
-    if _nan and n_total:
+    if _nan and n_total and x.dtype.kind == "f":  # (integers have no NaN: their dtype stays)
         r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
     if keepdims:
         r = r.reshape(qv.shape + kd_shape)
@@ -328,14 +328,24 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return quantile(a, 0.5, axis, keepdims=keepdims)
 
 
-def _complex_median(a, axis, keepdims):
+def _complex_median(a, axis, keepdims, nan=False):
     """NumPy's median of complex numbers: the middle one (or the mean of the middle two) in
-    NumPy's lexicographic order, which quantile's interpolation does not define."""
+    NumPy's lexicographic order, which quantile's interpolation does not define. NaNs sort
+    last in that order: median gives a slice's last NaN for a slice holding one (as NumPy,
+    that NaN itself), nanmedian the median of the others (nan+0j for a slice of NaNs only)."""
     np = _np()
     x, keep_shape = axes_last(a, axis)
-    n = x.shape[-1]
     s = np.sort(x, axis=-1)
-    m = s[..., n // 2] if n % 2 else (s[..., n // 2 - 1] + s[..., n // 2]) / 2
+    nans = np.sum(np.isnan(x), axis=-1, keepdims=True)
+    n = x.shape[-1] - nans if nan else lax.full(nans.shape, x.shape[-1], nans.dtype)
+    lo = np.maximum((n - 1) // 2, 0)
+    v_lo = np.take_along_axis(s, lo, axis=-1)[..., 0]
+    v_hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=-1)[..., 0]
+    m = np.where((n % 2 == 1)[..., 0], v_lo, (v_lo + v_hi) / 2)
+    if nan:
+        m = np.where((n == 0)[..., 0], onp.array(complex("nan"), m.dtype), m)
+    else:
+        m = np.where((nans > 0)[..., 0], s[..., -1], m)
     return m.reshape(keep_shape) if keepdims else m
 
 
@@ -555,6 +565,9 @@ nanpercentile = _percentile_of(nanquantile, "nanpercentile")
 @takes_out("unsafe")
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.nanmedian."""
+    a = _arr(a)
+    if a.dtype.kind == "c" and a.size:
+        return _complex_median(a, axis, keepdims, nan=True)
     return nanquantile(a, 0.5, axis, keepdims=keepdims)
 
 
