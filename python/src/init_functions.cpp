@@ -16,6 +16,13 @@ namespace {
 
 // A reduction called with a where= mask (or var/std with mean=) is composed in Python from the
 // unmasked ones bound here: arrax/numpy/_masked_reductions.py has a function of each name.
+// NumPy's RuntimeWarning of a mean or moment over no items (or no more than ddof), which it
+// gives as a Python warning, whatever the floating-point error state; raised as an exception
+// where warnings are errors.
+void warn_runtime(const char* message) {
+  if (PyErr_WarnEx(PyExc_RuntimeWarning, message, 1) < 0) throw py::error_already_set();
+}
+
 py::object masked_reduction(const char* name) {
   return py::module_::import("arrax.numpy._masked_reductions").attr(name);
 }
@@ -86,8 +93,10 @@ void init_functions(py::module_& m) {
          py::handle where) -> py::object {
         if (where.ptr() != Py_True)
           return masked_reduction("mean")(a, axis, dtype, out, keepdims, py::arg("where") = where);
-        return A::maybe_out(np::mean(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims),
-                            out, "mean");
+        Array x = A::array(a);
+        Array r = np::mean(x, A::axes(axis), optional_dtype(dtype), keepdims);
+        if (!x.is_tracer() && x.size() == 0 && r.size() > 0) warn_runtime("Mean of empty slice");
+        return A::maybe_out(r, out, "mean");
       },
       arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("keepdims") = false,
       arg("where") = true);
@@ -108,8 +117,12 @@ void init_functions(py::module_& m) {
                                ": ddof and correction can't be provided simultaneously.");
             ddof = correction.cast<double>();
           }
-          return A::maybe_out(fn(A::array(a), A::axes(axis), optional_dtype(dtype), keepdims, ddof),
-                              out, name);
+          Array x = A::array(a);
+          Array r = fn(x, A::axes(axis), optional_dtype(dtype), keepdims, ddof);
+          if (!x.is_tracer() && r.size() > 0 &&
+              static_cast<double>(x.size() / r.size()) - ddof <= 0)
+            warn_runtime("Degrees of freedom <= 0 for slice");
+          return A::maybe_out(r, out, name);
         },
         arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none, arg("ddof") = 0,
         arg("keepdims") = false, py::kw_only(), arg("where") = true, arg("mean") = none,

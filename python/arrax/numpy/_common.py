@@ -33,6 +33,23 @@ def axes_last(a, axis):
     return x, tuple(1 if d in axes else a.shape[d] for d in range(a.ndim))
 
 
+def warn_where(flag, message, of=None):
+    """NumPy's RuntimeWarning of its nan-functions and means (an all-NaN or empty slice) when
+    `flag` (a bool, or a boolean array read back) holds anywhere. Under a transformation (a
+    traced flag, or a traced array `of` whose reduction it describes) nothing warns, as in
+    JAX."""
+    if isinstance(of, _core.ndarray) and of._is_tracer:
+        return
+    if isinstance(flag, _core.ndarray):
+        if flag._is_tracer:
+            return
+        flag = bool(onp.any(onp.asarray(flag)))
+    if flag:
+        import warnings
+
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
     dt = onp.result_type(*[a.dtype for a in arrays])

@@ -7,7 +7,7 @@ elements for mean/var/std. Everything here is traceable, so a mask works under j
 import numpy as onp
 
 from arrax import _core
-from arrax.numpy._common import _arr, _float_dtype, _np, store_out
+from arrax.numpy._common import _arr, _float_dtype, _np, store_out, warn_where
 
 
 def kept(fname, a, where):
@@ -101,6 +101,7 @@ def masked_mean(a, m, axis, dtype, keepdims):
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a, m = kept("mean", a, where)
+    warn_where(_np().sum(m, axis=axis) == 0, "Mean of empty slice", of=a)
     return store_out("mean", masked_mean(a, m, axis, dtype, keepdims), out)
 
 
@@ -146,8 +147,10 @@ def moment_function(name, skip_nan=False, root=False):
         if skip_nan and a.dtype.kind in "fc":
             m = m & ~np().isnan(a)
         v = masked_var(a, m, axis, dtype, ddof, keepdims, mean)
+        n = np().sum(m, axis=axis, keepdims=keepdims)
+        # (NumPy's messages: the nan-functions' ends in a period)
+        warn_where(n - ddof <= 0, "Degrees of freedom <= 0 for slice" + "." * skip_nan, of=a)
         if skip_nan:
-            n = np().sum(m, axis=axis, keepdims=keepdims)
             v = np().where(n - ddof <= 0, onp.nan, v).astype(v.dtype)
         return store_out(name, np().sqrt(v) if root else v, out)
 

@@ -7,7 +7,15 @@ import numpy as onp
 from arrax import _core
 from arrax.lax import _ops as lax
 from arrax.numpy import _masked_reductions
-from arrax.numpy._common import _arr, _float_dtype, _np, axes_last, from_numpy, takes_out
+from arrax.numpy._common import (
+    _arr,
+    _float_dtype,
+    _np,
+    axes_last,
+    from_numpy,
+    takes_out,
+    warn_where,
+)
 
 __all__ = [
     "ptp",
@@ -207,6 +215,7 @@ def quantile(
         has_nan = np.isnan(s[..., -1:])[..., 0]
         r = np.where(np.broadcast_to(has_nan, r.shape), np.nan, r)
     if _nan and n_total and x.dtype.kind == "f":  # (integers have no NaN: their dtype stays)
+        warn_where(n == 0, "All-NaN slice encountered")
         r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
     if keepdims:
         r = r.reshape(qv.shape + kd_shape)
@@ -343,6 +352,7 @@ def _complex_median(a, axis, keepdims, nan=False):
     v_hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=-1)[..., 0]
     m = np.where((n % 2 == 1)[..., 0], v_lo, (v_lo + v_hi) / 2)
     if nan:
+        warn_where(n == 0, "All-NaN slice encountered")
         m = np.where((n == 0)[..., 0], onp.array(complex("nan"), m.dtype), m)
     else:
         m = np.where((nans > 0)[..., 0], s[..., -1], m)
@@ -462,6 +472,7 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     from arrax.numpy._masked_reductions import masked_mean
 
     a, m = _nan_kept("nanmean", a, where)
+    warn_where(_np().sum(m, axis=axis) == 0, "Mean of empty slice")
     dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
     return masked_mean(a, m, axis, dt, keepdims)
 
@@ -492,6 +503,7 @@ def _nan_extreme(fname, ufunc_name, a, axis, keepdims, fn, fill, initial, where)
     if initial is not None or a.dtype.kind not in "fc":
         return r
     none_kept = np.sum(m, axis=axis, keepdims=keepdims) == 0
+    warn_where(none_kept, "All-NaN slice encountered")
     return np.where(none_kept, np.nan, r).astype(a.dtype)
 
 
