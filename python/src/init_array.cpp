@@ -295,6 +295,12 @@ void init_array(py::module_& m) {
         return "e";
       else if constexpr (std::is_same_v<T, bfloat16>)
         throw py::buffer_error("ndarray: bfloat16 arrays do not support the buffer protocol");
+      // 64-bit integers as C long where that is 64 bits, so numpy.asarray gives NumPy's own
+      // int64 ('l', numpy.int_), not longlong ('q'), which NumPy prints with its dtype.
+      else if constexpr (std::is_same_v<T, int64_t> && sizeof(long) == 8)
+        return "l";
+      else if constexpr (std::is_same_v<T, uint64_t> && sizeof(long) == 8)
+        return "L";
       else
         return py::format_descriptor<T>::format();
     });

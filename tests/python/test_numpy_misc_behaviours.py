@@ -294,3 +294,30 @@ def test_runtime_warnings_as_numpy(name, a, kwargs):
         jitted = arrax.jit(lambda x: getattr(anp, name)(x, **kwargs))
         _, jit_msgs = messages(jitted, anp.asarray(a))
         assert jit_msgs == []
+
+
+def test_polynomial_functions_return_poly1d_for_poly1d():
+    # NumPy's legacy polynomial functions give poly1d objects when handed one (poly1d is
+    # NumPy's class), so poly1d arithmetic on their results works: q * v + r == u.
+    u, v = onp.poly1d([1, 2, 3]), onp.poly1d([1, 2, 3, 4, 5])
+    q, r = anp.polydiv(u, v)
+    assert isinstance(q, onp.poly1d) and isinstance(r, onp.poly1d)
+    assert q * v + r == u
+    for name, args in [
+        ("polyadd", (u, [1])),
+        ("polysub", ([1], u)),
+        ("polymul", (u, v)),
+        ("polyder", (u, 1)),
+        ("polyint", (u,)),
+    ]:
+        got, want = getattr(anp, name)(*args), getattr(onp, name)(*args)
+        assert isinstance(got, onp.poly1d) and got == want and repr(got) == repr(want), name
+    assert isinstance(anp.polyder([1, 2], 1), anp.ndarray)
+
+
+def test_numpy_views_of_int64_arrays_have_numpys_int64():
+    # numpy.asarray of an int64 array is NumPy's int_ ('l' on LP64), so it prints as NumPy's
+    for dt in ("int64", "uint64", "int32", "float64"):
+        h = onp.asarray(anp.arange(3, dtype=dt))
+        assert h.dtype.char == onp.arange(3, dtype=dt).dtype.char
+        assert repr(h) == repr(onp.arange(3, dtype=dt))

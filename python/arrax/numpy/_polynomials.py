@@ -3,11 +3,29 @@ products, derivatives and integrals compose arrax ops (so they trace and differe
 (from roots) and polydiv, whose results depend on the values (eigenvalues, the remainder's
 trailing zeros trimmed), run on concrete arrays. polyval, polyfit and roots are in _math.py."""
 
+import functools
+
 import numpy as onp
 
 from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
 __all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv"]
+
+
+def _poly1d_in_poly1d_out(fn):
+    """As NumPy: a result of poly1d objects where an argument is one (poly1d is NumPy's class,
+    re-exported; its coefficients are concrete)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        if not any(isinstance(a, onp.poly1d) for a in args):
+            return r
+        if isinstance(r, tuple):
+            return tuple(onp.poly1d(onp.asarray(x)) for x in r)
+        return onp.poly1d(onp.asarray(r))
+
+    return wrapper
 
 
 def _coeffs(p):
@@ -27,23 +45,27 @@ def _aligned(a1, a2):
     return a, b
 
 
+@_poly1d_in_poly1d_out
 def polyadd(a1, a2):
     """numpy.polyadd."""
     a, b = _aligned(a1, a2)
     return a + b
 
 
+@_poly1d_in_poly1d_out
 def polysub(a1, a2):
     """numpy.polysub."""
     a, b = _aligned(a1, a2)
     return a - b
 
 
+@_poly1d_in_poly1d_out
 def polymul(a1, a2):
     """numpy.polymul: the coefficients' convolution."""
     return _np().convolve(_coeffs(a1), _coeffs(a2))
 
 
+@_poly1d_in_poly1d_out
 def polyder(p, m=1):
     """numpy.polyder: the m-th derivative."""
     m = int(m)
@@ -57,6 +79,7 @@ def polyder(p, m=1):
     return y
 
 
+@_poly1d_in_poly1d_out
 def polyint(p, m=1, k=None):
     """numpy.polyint: the m-th antiderivative, integration constants k (last one first)."""
     m = int(m)
@@ -83,6 +106,7 @@ def poly(seq_of_zeros):
     return from_numpy(onp.poly(z))
 
 
+@_poly1d_in_poly1d_out
 def polydiv(u, v):
     """numpy.polydiv: quotient and remainder."""
     a, b = host_arrays("polydiv", u, v)
