@@ -184,8 +184,19 @@ std::shared_ptr<Buffer> Buffer::wrap(void* data, size_t nbytes, std::shared_ptr<
 }
 
 int64_t shape_size(const Shape& shape) {
+  // A negative dim, or dims whose product wraps around int64 (it could wrap to the size of
+  // the array a reshape asks for), would address memory past the buffer: refused, as NumPy.
+  bool empty = false;
+  for (auto d : shape) {
+    if (d < 0) throw ValueError("negative dimensions are not allowed: " + shape_str(shape));
+    empty = empty || d == 0;
+  }
+  if (empty) return 0;
   int64_t n = 1;
-  for (auto d : shape) n *= d;
+  for (auto d : shape)
+    if (__builtin_mul_overflow(n, d, &n))
+      throw ValueError("array is too big: the item count of shape " + shape_str(shape) +
+                       " overflows int64");
   return n;
 }
 

@@ -44,8 +44,10 @@ Shape fix_unknown_dimension(const std::vector<int64_t>& req, int64_t size) {
     if (req[i] < 0) {
       if (unknown >= 0) throw ValueError("reshape: can only specify one unknown dimension");
       unknown = static_cast<int>(i);
-    } else {
-      known *= req[i];
+    } else if (__builtin_mul_overflow(known, req[i], &known)) {
+      // (a product that wrapped around could match the size: NumPy refuses it as well)
+      throw ValueError("reshape: Maximum allowed size exceeded for shape " +
+                       reshape_shape_str(req));
     }
   }
   auto mismatch = [&] {

@@ -321,3 +321,26 @@ def test_numpy_views_of_int64_arrays_have_numpys_int64():
         h = onp.asarray(anp.arange(3, dtype=dt))
         assert h.dtype.char == onp.arange(3, dtype=dt).dtype.char
         assert repr(h) == repr(onp.arange(3, dtype=dt))
+
+
+def test_shapes_whose_size_overflows_are_refused():
+    # Dims whose product wraps around int64 (here to 10, the array's size) once crashed a
+    # reshape (NumPy's own regression test); they raise ValueError, as NumPy, on every path.
+    import arrax
+
+    huge = (2, 13, 419, 691, 823, 2977518503)
+    a = anp.ones(20)[::2]
+    with pytest.raises(ValueError):
+        onp.ones(20)[::2].reshape(huge)
+    for make in (
+        lambda: a.reshape(huge),
+        lambda: anp.ones(10).reshape(huge),
+        lambda: arrax.lax.reshape(anp.ones(10), huge),
+        lambda: arrax.jit(lambda x: arrax.lax.reshape(x, huge))(anp.ones(10)),
+        lambda: arrax.lax.reshape(anp.ones(10), (-2, -5)),
+        lambda: anp.broadcast_to(anp.ones(10), (2**62, 4, 10)),
+        lambda: anp.zeros((2**40, 2**40)),
+    ):
+        with pytest.raises(ValueError):
+            make()
+    assert anp.zeros((3, 0, 2**62)).shape == (3, 0, 2**62)  # (no items: nothing overflows)
