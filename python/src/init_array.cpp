@@ -7,6 +7,7 @@
 #include "device.h"
 #include "numpy_api/creation.h"
 #include "numpy_api/indexing.h"
+#include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
 
 namespace arrax::bindings {
@@ -317,7 +318,7 @@ void init_array(py::module_& m) {
          // x.shape = (2, 5): x becomes a view of the new shape, as NumPy's setter makes it; an
          // array that only a copy could reshape raises NumPy's AttributeError.
          [](Array& self, py::handle shape) {
-           Array r = np::reshape(self, py_args::shape(shape));
+           Array r = np::reshape_np(self, py_args::shape(shape), "C", std::nullopt);
            if (!self.is_tracer() && self.size() > 0 && r.buffer() != self.buffer())
              throw py::attribute_error(
                  "Incompatible shape for in-place modification. Use `.reshape()` to make a copy "

@@ -344,3 +344,19 @@ def test_shapes_whose_size_overflows_are_refused():
         with pytest.raises(ValueError):
             make()
     assert anp.zeros((3, 0, 2**62)).shape == (3, 0, 2**62)  # (no items: nothing overflows)
+
+
+def test_shape_setter_infers_minus_one_and_lexsort_of_0d_keys():
+    for mod in (onp, anp):
+        a = mod.ones((0, 2))
+        a.shape = (-1, 2)  # (NumPy's gh-2700: a 0-sized array)
+        b = mod.arange(6.0)
+        b.shape = (3, -1)
+        assert a.shape == (0, 2) and b.shape == (3, 2)
+        assert mod.arange(4.0).flags.fortran == onp.arange(4.0).flags.fortran
+    for axis in (-1, 0):
+        got = anp.lexsort((anp.array(1),), axis=axis)
+        assert got.shape == () and int(got) == onp.lexsort((onp.array(1),), axis=axis)
+    for axis in (1, -2):
+        with pytest.raises(onp.exceptions.AxisError):
+            anp.lexsort((anp.array(1),), axis=axis)

@@ -387,6 +387,10 @@ def lexsort(keys, axis=-1):
     keys = [_arr(k) for k in keys]
     if not keys:
         raise TypeError("need sequence of keys with len > 0 in lexsort")
+    if keys[0].ndim == 0:  # (NumPy: a 0-d result; axis 0 or -1, as for one item)
+        if axis not in (0, -1):
+            raise onp.exceptions.AxisError(axis, 0)
+        return _np().zeros((), onp.int64)
     order = argsort(keys[0], axis=axis)
     for k in keys[1:]:
         order = take_along_axis(order, argsort(take_along_axis(k, order, axis), axis=axis), axis)

@@ -107,6 +107,8 @@ class _Flags:
     def writeable(self, value):
         self._a.setflags(write=value)
 
+    fortran = f_contiguous  # (NumPy's flags.fortran)
+
     @property
     def owndata(self):
         return self._a._owns_data
