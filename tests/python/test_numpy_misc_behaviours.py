@@ -360,3 +360,29 @@ def test_shape_setter_infers_minus_one_and_lexsort_of_0d_keys():
     for axis in (1, -2):
         with pytest.raises(onp.exceptions.AxisError):
             anp.lexsort((anp.array(1),), axis=axis)
+
+
+def test_partition_of_empty_axes_real_imag_setters_and_object_lists():
+    for mod in (onp, anp):
+        assert mod.partition(mod.array([]), 5).shape == (0,)  # (an empty axis: any kth)
+        assert mod.argpartition(mod.ones((2, 0)), 1).shape == (2, 0)
+        a = mod.array([1 + 2j, 3 - 1j])
+        a.real = 5
+        a.imag = mod.array([7.0, 8.0])
+        assert a.tolist() == [5 + 7j, 5 + 8j]
+        b = mod.arange(3.0)
+        b.real = 2
+        assert b.tolist() == [2.0, 2.0, 2.0]
+        with pytest.raises(TypeError):
+            b.imag = 1
+    # lists of objects that are no numbers (a Decimal, a class of the user's): NumPy's object
+    # arrays, as NumPy makes them
+    from decimal import Decimal
+
+    class Point:
+        pass
+
+    for items in ([[[Decimal(1)]]], [Point(), Point()]):
+        got = anp.array(items)
+        assert isinstance(got, onp.ndarray) and got.dtype == object
+    assert isinstance(anp.array([1, 2.5, onp.float32(3)]), anp.ndarray)

@@ -354,6 +354,7 @@ _host_fallback.install(globals(), ndarray)
 # records, masked arrays, memmaps, and numpy.polynomial's classes (NumPy's arrays inside).
 from numpy import (  # noqa: E402,F401
     ScalarType,
+    _CopyMode,
     asmatrix,
     bmat,
     busday_count,

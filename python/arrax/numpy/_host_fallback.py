@@ -1,4 +1,5 @@
-"""What arrax cannot hold, NumPy does: strings, Python objects, dates and records.
+"""What arrax cannot hold, NumPy does: strings, Python objects, dates, records and NumPy's
+extended-precision float128/complex256.
 
 arrax arrays hold booleans and numbers. A NumPy program also makes arrays of labels
 (``np.array(["cat", "dog"])``), objects, datetimes or records; for those, an arrax.numpy
@@ -19,7 +20,10 @@ _HOST_ONLY_KINDS = frozenset("USOMmV")
 
 
 def host_only_dtype(dt):
-    """Whether arrays of NumPy dtype dt are NumPy's only (strings, objects, dates, records)."""
+    """Whether arrays of NumPy dtype dt are NumPy's only (strings, objects, dates, records, and
+    the extended precision of NumPy's float128/complex256, which arrax's longdouble is not)."""
+    if dt.kind in "fc":
+        return dt.itemsize > (8 if dt.kind == "f" else 16)
     return dt.kind in _HOST_ONLY_KINDS and dt.name != "bfloat16"
 
 
@@ -52,7 +56,12 @@ def needs_numpy(x, depth=0):
         return _names_host_only_dtype(x)
     if isinstance(x, (list, tuple)) and depth < 32:
         return any(needs_numpy(v, depth + 1) for v in x)
-    return False
+    # Inside a list, an object that is no number and no array-like (a Decimal, a user's
+    # class): NumPy makes an object array.
+    return depth > 0 and not (
+        isinstance(x, (int, float, complex, onp.generic, _core.ndarray))
+        or any(hasattr(x, a) for a in ("__array__", "__array_interface__", "__dlpack__"))
+    )
 
 
 def _to_numpy(x):

@@ -439,7 +439,7 @@ def _check_kth(name, a, kth, axis):
     if k.dtype.kind not in "iu":
         raise TypeError(f"{name}: kth must be integers, got {k.dtype}")
     n = a.size if axis is None else a.shape[_axis(axis, a.ndim, name)] if a.ndim else 1
-    if k.size and (k.min() < -n or k.max() >= n):
+    if k.size and n and (k.min() < -n or k.max() >= n):  # (an empty axis: any kth, as NumPy)
         raise ValueError(
             f"{name}: kth(={k.max() if k.max() >= n else k.min()}) out of bounds ({n})"
         )

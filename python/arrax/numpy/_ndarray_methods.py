@@ -188,6 +188,22 @@ class _Flags:
         )
 
 
+def _set_part(self, part, value):
+    """x.real = v / x.imag = v, in place as NumPy's (arrax's real and imag are new arrays, so
+    the whole array is written with the other part kept)."""
+    np = _anp()
+    if self.dtype.kind != "c":
+        if part == "imag":
+            raise TypeError("array does not have imaginary part to set")
+        self[...] = value
+        return
+    v = np.asarray(value)
+    if v.dtype.kind == "c":
+        raise TypeError(f"ndarray.{part}: cannot set a complex value as the {part} part")
+    re, im = (v, np.imag(self)) if part == "real" else (np.real(self), v)
+    self[...] = np.broadcast_to(re, self.shape) + 1j * np.broadcast_to(im, self.shape)
+
+
 def setflags(self, write=None, align=None, uic=None):
     """NumPy's ndarray.setflags: write=False makes the array read-only (writes raise
     ValueError), write=True makes it writeable again where its memory allows. arrax's arrays
@@ -379,8 +395,8 @@ _METHODS = {
     "__format__": __format__,
     "flags": property(lambda self: _Flags(self)),
     "mT": property(lambda self: _anp().swapaxes(self, -1, -2)),
-    "real": property(lambda self: _anp().real(self)),
-    "imag": property(lambda self: _anp().imag(self)),
+    "real": property(lambda self: _anp().real(self), lambda self, v: _set_part(self, "real", v)),
+    "imag": property(lambda self: _anp().imag(self), lambda self, v: _set_part(self, "imag", v)),
 }
 # Methods that are the module function applied to self.
 _FORWARDED = [

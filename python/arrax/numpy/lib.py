@@ -10,7 +10,7 @@ from numpy.lib.array_utils import normalize_axis_index
 import arrax.numpy as anp
 from arrax.numpy._interop import NpzFile
 
-__all__ = ["stride_tricks", "array_utils", "npyio", "NumpyVersion"]
+__all__ = ["stride_tricks", "array_utils", "npyio", "mixins", "NumpyVersion"]
 
 NumpyVersion = onp.lib.NumpyVersion
 
@@ -69,4 +69,5 @@ stride_tricks = types.SimpleNamespace(
 )
 # npyio: arrax's NpzFile (what load returns for .npz) and NumPy's DataSource.
 npyio = types.SimpleNamespace(NpzFile=NpzFile, DataSource=onp.lib.npyio.DataSource)
+mixins = onp.lib.mixins  # NDArrayOperatorsMixin: for array-likes, calling the ufuncs it is given
 array_utils = onp.lib.array_utils  # normalize_axis_index/tuple, byte_bounds: about shapes only
