@@ -26,6 +26,9 @@ DEFAULT_FILES = [
     "_core/tests/test_einsum.py",
     "_core/tests/test_shape_base.py",
     "_core/tests/test_indexing.py",
+    "_core/tests/test_multiarray.py",
+    "_core/tests/test_regression.py",
+    "lib/tests/test_nanfunctions.py",
     "lib/tests/test_function_base.py",
     "lib/tests/test_arraysetops.py",
     "lib/tests/test_shape_base.py",
@@ -59,6 +62,16 @@ for _name in ["assert_equal", "assert_array_equal", "assert_almost_equal", "asse
               "assert_array_almost_equal_nulp"]:
     _f = getattr(nt, _name)
     setattr(nt, _name, lambda *a, __f=_f, **k: __f(*[_conv(x) for x in a], **k))
+
+# Tests that hand arrays to NumPy's own C test helpers, which take any object for NumPy's
+# array struct (an arrax array there is a segfault in NumPy's code, not in arrax's).
+_NUMPY_C_HELPERS = {"test_extension_incref_elide"}
+
+def pytest_collection_modifyitems(items):
+    import pytest
+    for item in items:
+        if item.name in _NUMPY_C_HELPERS:
+            item.add_marker(pytest.mark.skip(reason="NumPy's C test helper takes NumPy arrays"))
 """
 
 REWRITES = [
