@@ -386,3 +386,26 @@ def test_partition_of_empty_axes_real_imag_setters_and_object_lists():
         got = anp.array(items)
         assert isinstance(got, onp.ndarray) and got.dtype == object
     assert isinstance(anp.array([1, 2.5, onp.float32(3)]), anp.ndarray)
+
+
+def test_array_interface_for_host_arrays():
+    # NumPy's __array_interface__ (what Pillow's Image.fromarray and ctypes code read): views
+    # with their strides and offset, read-only flag, zero-size arrays; bfloat16 has none, so
+    # numpy.asarray takes __array__.
+    class Holder:  # (an object that exposes only the interface, as a consumer sees it)
+        def __init__(self, a):
+            self.__array_interface__ = a.__array_interface__
+            self.keep = a
+
+    base = onp.arange(24.0).reshape(4, 6).astype("float32")
+    x = anp.asarray(base)
+    if "cpu" not in str(x.device).lower():  # (a GPU array has no host memory to point at)
+        assert not hasattr(x, "__array_interface__")
+        return
+    for view, want in [(x, base), (x.T, base.T), (x[1:, ::2], base[1:, ::2]), (x[:0], base[:0])]:
+        got = onp.asarray(Holder(view))
+        assert got.dtype == want.dtype and got.shape == want.shape
+        onp.testing.assert_array_equal(got, want)
+    x.setflags(write=False)
+    assert x.__array_interface__["data"][1] is True
+    assert not hasattr(anp.ones(2, dtype=anp.bfloat16), "__array_interface__")

@@ -204,6 +204,26 @@ def _set_part(self, part, value):
     self[...] = np.broadcast_to(re, self.shape) + 1j * np.broadcast_to(im, self.shape)
 
 
+def _array_interface(self):
+    """NumPy's __array_interface__ (version 3) of a host array, for consumers that read it
+    rather than the buffer protocol (Pillow's Image.fromarray, ctypes-based code). A GPU or
+    traced array, or bfloat16 (no NumPy type string), has none: AttributeError, so hasattr()
+    is False and NumPy takes __array__ instead."""
+    if self._is_tracer or "cpu" not in str(self.device).lower():
+        raise AttributeError("__array_interface__: only arrays in host memory have one")
+    dt = _np.dtype(self.dtype)
+    if dt.kind == "V":
+        raise AttributeError("__array_interface__: bfloat16 has no NumPy type string")
+    return {
+        "shape": self.shape,
+        "typestr": dt.str,
+        "descr": dt.descr,
+        "data": (self.unsafe_buffer_pointer() if self.size else 0, not self._writeable),
+        "strides": None if self._c_contiguous else self.strides,
+        "version": 3,
+    }
+
+
 def setflags(self, write=None, align=None, uic=None):
     """NumPy's ndarray.setflags: write=False makes the array read-only (writes raise
     ValueError), write=True makes it writeable again where its memory allows. arrax's arrays
@@ -369,6 +389,7 @@ _METHODS = {
     "__hash__": __hash__,
     "__round__": __round__,
     "__array_wrap__": __array_wrap__,
+    "__array_interface__": property(_array_interface),
     "sort": sort,
     "setflags": setflags,
     "partition": partition,
