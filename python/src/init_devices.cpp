@@ -30,7 +30,8 @@ Device parse_device(const std::string& s) {
                        (cuda::built() ? "" : "; arrax was built without CUDA") + ")");
     return Device{DeviceKind::CUDA, index};
   }
-  throw ValueError("device: unknown device '" + s + "' (expected 'cpu' or 'cuda:N')");
+  throw ValueError("device: Device not understood: unknown device '" + s +
+                   "' (expected 'cpu' or 'cuda:N')");
 }
 
 }  // namespace
