@@ -119,6 +119,12 @@ void refuse_complex_scalar(const np::Operand& v, DType target) {
                     "() argument must be a real number, not 'complex')");
 }
 
+// Whether writes may go through this array: its memory is writeable and it is not a broadcast
+// view (a 0 stride over several items would write one element through many aliases).
+bool accepts_writes(const Array& a) {
+  return a.writeable() && !np::is_broadcast_view(a);
+}
+
 // A traced array cannot be written in place: the update becomes a new value (computed by
 // arrax._functional.setitem) that this Python object holds from now on.
 void setitem(Array& self, py::handle key, py::handle value) {
@@ -128,8 +134,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
     self = r.cast<Array>();
     return;
   }
-  if (!self.writeable() || np::is_broadcast_view(self))
-    throw ValueError("assignment destination is read-only");
+  if (!accepts_writes(self)) throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
     Array view = np::basic_index(self, items);
@@ -339,8 +344,7 @@ void init_array(py::module_& m) {
            [](const Array& a) { return reinterpret_cast<uintptr_t>(a.data()); })
       .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
-      .def_property_readonly(
-          "_writeable", [](const Array& a) { return a.writeable() && !np::is_broadcast_view(a); })
+      .def_property_readonly("_writeable", &accepts_writes)
       // ndarray.setflags(write=...): the flag belongs to the buffer, so views made before the
       // call follow it too (NumPy's stay as they were). Memory another owner holds read-only,
       // and broadcast views, cannot be made writeable, as in NumPy.

@@ -14,8 +14,6 @@ using namespace py_convert;
 namespace A = py_args;
 namespace {
 
-// A reduction called with a where= mask (or var/std with mean=) is composed in Python from the
-// unmasked ones bound here: arrax/numpy/_masked_reductions.py has a function of each name.
 // NumPy's RuntimeWarning of a mean or moment over no items (or no more than ddof), which it
 // gives as a Python warning, whatever the floating-point error state; raised as an exception
 // where warnings are errors.
@@ -23,6 +21,8 @@ void warn_runtime(const char* message) {
   if (PyErr_WarnEx(PyExc_RuntimeWarning, message, 1) < 0) throw py::error_already_set();
 }
 
+// A reduction called with a where= mask (or var/std with mean=) is composed in Python from the
+// unmasked ones bound here: arrax/numpy/_masked_reductions.py has a function of each name.
 py::object masked_reduction(const char* name) {
   return py::module_::import("arrax.numpy._masked_reductions").attr(name);
 }

@@ -90,30 +90,38 @@ def _mean_dtype(a, dtype):
     return onp.dtype(onp.float64) if a.dtype.kind in "biu" else a.dtype
 
 
-def masked_mean(a, m, axis, dtype, keepdims):
-    """The mean of a's elements under mask m (NaN where none is kept, as 0/0)."""
+def kept_count(m, axis, keepdims):
+    """How many elements the mask keeps per result item."""
+    return _np().sum(m, axis=axis, keepdims=keepdims)
+
+
+def masked_mean(a, m, axis, dtype, keepdims, count=None):
+    """The mean of a's elements under mask m (NaN where none is kept, as 0/0); `count` is
+    kept_count's, when the caller has it already."""
     np = _np()
     dt = _mean_dtype(a, dtype)
     s = np.sum(_filled(np, a, m, 0), axis=axis, dtype=dt, keepdims=keepdims)
-    n = np.sum(m, axis=axis, keepdims=keepdims)
+    n = kept_count(m, axis, keepdims) if count is None else count
     return (s / n.astype(s.dtype)).astype(dt)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     a, m = kept("mean", a, where)
-    warn_where(_np().sum(m, axis=axis) == 0, "Mean of empty slice", of=a)
-    return store_out("mean", masked_mean(a, m, axis, dtype, keepdims), out)
+    n = kept_count(m, axis, keepdims)
+    warn_where(n == 0, "Mean of empty slice", of=a)
+    return store_out("mean", masked_mean(a, m, axis, dtype, keepdims, n), out)
 
 
-def masked_var(a, m, axis, dtype, ddof, keepdims, mean=None):
+def masked_var(a, m, axis, dtype, ddof, keepdims, mean=None, count=None):
     """The variance of a's elements under mask m, about `mean` when given (NumPy 2's mean=,
-    the mean with keepdims=True); divided by max(kept - ddof, 0), as NumPy."""
+    the mean with keepdims=True); divided by max(kept - ddof, 0), as NumPy; `count` is
+    kept_count's, when the caller has it already."""
     np = _np()
     dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
     mu = masked_mean(a, m, axis, dt, True) if mean is None else _arr(mean)
     d = _filled(np, a.astype(dt) - mu, m, 0)
     sq = np.real(d * np.conj(d)) if d.dtype.kind == "c" else d * d
-    n = np.sum(m, axis=axis, keepdims=keepdims).astype(sq.dtype)
+    n = (kept_count(m, axis, keepdims) if count is None else count).astype(sq.dtype)
     return np.sum(sq, axis=axis, keepdims=keepdims) / np.maximum(n - ddof, 0)
 
 
@@ -146,8 +154,8 @@ def moment_function(name, skip_nan=False, root=False):
         a, m = kept(name, a, where)
         if skip_nan and a.dtype.kind in "fc":
             m = m & ~np().isnan(a)
-        v = masked_var(a, m, axis, dtype, ddof, keepdims, mean)
-        n = np().sum(m, axis=axis, keepdims=keepdims)
+        n = kept_count(m, axis, keepdims)
+        v = masked_var(a, m, axis, dtype, ddof, keepdims, mean, n)
         # (NumPy's messages: the nan-functions' ends in a period)
         warn_where(n - ddof <= 0, "Degrees of freedom <= 0 for slice" + "." * skip_nan, of=a)
         if skip_nan:

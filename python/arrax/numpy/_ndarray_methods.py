@@ -209,7 +209,7 @@ def _array_interface(self):
     rather than the buffer protocol (Pillow's Image.fromarray, ctypes-based code). A GPU or
     traced array, or bfloat16 (no NumPy type string), has none: AttributeError, so hasattr()
     is False and NumPy takes __array__ instead."""
-    if self._is_tracer or "cpu" not in str(self.device).lower():
+    if self._is_tracer or self.device.platform != "cpu":
         raise AttributeError("__array_interface__: only arrays in host memory have one")
     dt = _np.dtype(self.dtype)
     if dt.kind == "V":

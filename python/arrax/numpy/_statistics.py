@@ -469,12 +469,13 @@ def _valid_count(a, axis, keepdims):
 @takes_out("unsafe")
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """numpy.nanmean (NaN where every value is NaN)."""
-    from arrax.numpy._masked_reductions import masked_mean
+    from arrax.numpy._masked_reductions import kept_count, masked_mean
 
     a, m = _nan_kept("nanmean", a, where)
-    warn_where(_np().sum(m, axis=axis) == 0, "Mean of empty slice")
+    n = kept_count(m, axis, keepdims)
+    warn_where(n == 0, "Mean of empty slice", of=a)
     dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
-    return masked_mean(a, m, axis, dt, keepdims)
+    return masked_mean(a, m, axis, dt, keepdims, n)
 
 
 # nanvar/nanstd: the masked moments with NaNs left out (NaN where kept - ddof <= 0, as NumPy).
