@@ -277,9 +277,11 @@ const Primitive& register_reduce(const char* name) {
                         dtype_name(x.dtype()));
       } else {
         T* o = out.data_as<T>();
-        if (red_n == 0) {
-          std::fill(o, o + out.size(),
-                    kernels::red_cast<T>(kernels::red_identity<K, kernels::red_acc_t<K, T>>()));
+        if (red_n == 0) {  // a sum of nothing is +0, as NumPy's (-0.0 only starts the sums)
+          using Acc = kernels::red_acc_t<K, T>;
+          std::fill(
+              o, o + out.size(),
+              kernels::red_cast<T>(K == RedKind::Sum ? Acc(0) : kernels::red_identity<K, Acc>()));
           return;
         }
         reduce_impl<K, T>(x, pl, o);

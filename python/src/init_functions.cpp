@@ -274,6 +274,11 @@ void init_functions(py::module_& m) {
       "concatenate",
       [](py::handle arrays, py::handle axis, py::handle out, py::handle dtype,
          const std::string& casting) {
+        // NumPy's limit, checked before converting what may be a huge sequence.
+        constexpr size_t max_arrays = std::numeric_limits<int32_t>::max();
+        if (py::hasattr(arrays, "__len__") && py::len(arrays) > max_arrays)
+          throw py::value_error("concatenate() only supports up to " + std::to_string(max_arrays) +
+                                " arrays but got " + std::to_string(py::len(arrays)) + ".");
         return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis),
                                             joined_dtype("concatenate", out, dtype), casting),
                             out, "concatenate");

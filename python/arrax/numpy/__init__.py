@@ -10,12 +10,12 @@ import operator as _operator
 
 import numpy as _numpy_module
 
-from arrax import _core
+from arrax import _core as _engine
 from arrax.numpy._dtypes import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import ufunc  # noqa: F401
 
-ndarray = _core.ndarray
+ndarray = _engine.ndarray
 
 # Every public function of the C++ module is an arrax.numpy function (numpy_api/ bound in
 # python/src/init_*.cpp), except the engine-level names below.
@@ -42,8 +42,8 @@ _ENGINE_ONLY = {
 }
 globals().update(
     {
-        name: getattr(_core, name)
-        for name in dir(_core)
+        name: getattr(_engine, name)
+        for name in dir(_engine)
         if not name.startswith("_") and name not in _ENGINE_ONLY
     }
 )
@@ -62,7 +62,7 @@ def _on_device(fn):
         key = _devices._key_of(device)
         with _devices._DefaultDevice(key):
             r = fn(*args, **kwargs)
-        return _core._device_put(r, key)
+        return _engine._device_put(r, key)
 
     wrapper.__name__ = wrapper.__qualname__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
@@ -76,7 +76,7 @@ def _eye(N, M=None, k=0, *args, **kwargs):
     M = None if M is None else int(_operator.index(M))
     bound = N + (N if M is None else M) + 1
     k = -bound if k < -bound else bound if k > bound else k  # (max/min are numpy's here)
-    return _core.eye(N, M, k, *args, **kwargs)
+    return _engine.eye(N, M, k, *args, **kwargs)
 
 
 for _name in (
@@ -92,7 +92,7 @@ for _name in (
     "linspace",
     "eye",
 ):
-    globals()[_name] = _on_device(_eye if _name == "eye" else getattr(_core, _name))
+    globals()[_name] = _on_device(_eye if _name == "eye" else getattr(_engine, _name))
     # Introspection (inspect.signature, the Array API's signature checks) sees NumPy's
     # parameters, which these accept.
     globals()[_name].__signature__ = _inspect.signature(getattr(_numpy_module, _name))
@@ -111,13 +111,13 @@ newaxis = None
 def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
     ``device`` places (and commits) it there."""
-    r = _core.asarray(a, dtype, copy)
-    return r if device is None else _core._device_put(r, _devices._key_of(device))
+    r = _engine.asarray(a, dtype, copy)
+    return r if device is None else _engine._device_put(r, _devices._key_of(device))
 
 
 def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
-    a = _core.asarray(object, dtype, True if copy else None)
+    a = _engine.asarray(object, dtype, True if copy else None)
     if ndmin > a.ndim:
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
     return a
@@ -146,12 +146,12 @@ def size(a, axis=None):
 
 def real(val):
     """numpy.real: the real part (the array itself for real dtypes)."""
-    return _core._unary_primitive("real", asarray(val))
+    return _engine._unary_primitive("real", asarray(val))
 
 
 def imag(val):
     """numpy.imag: the imaginary part (zeros for real dtypes)."""
-    return _core._unary_primitive("imag", asarray(val))
+    return _engine._unary_primitive("imag", asarray(val))
 
 
 def isscalar(element):
@@ -226,7 +226,7 @@ class _ArrayNamespaceInfo:
     def devices(self):
         from arrax._devices import devices
 
-        gpus = devices("gpu") if _core._cuda_device_count() else []
+        gpus = devices("gpu") if _engine._cuda_device_count() else []
         return devices("cpu") + gpus
 
     def default_dtypes(self, *, device=None):
@@ -355,6 +355,7 @@ _host_fallback.install(globals(), ndarray)
 from numpy import (  # noqa: E402,F401
     ScalarType,
     _CopyMode,
+    _NoValue,
     asmatrix,
     bmat,
     busday_count,
@@ -418,3 +419,5 @@ for _name in [
     and _inspect.isfunction(globals().get(n))
 ]:
     globals()[_name] = _unbound(globals()[_name])
+
+from arrax.numpy import _core  # noqa: E402,F401 (numpy._core's public corners; after every name exists)

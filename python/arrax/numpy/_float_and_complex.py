@@ -6,6 +6,7 @@ result dtype depends on the values."""
 import numpy as onp
 
 from arrax.numpy._common import _arr, _np, host_arrays, takes_out
+from arrax.numpy._ufuncs import composed_ufunc
 
 __all__ = [
     "fix",
@@ -30,7 +31,7 @@ def fix(x, out=None):
     return np.where(x >= 0, np.floor(x), np.ceil(x))
 
 
-@takes_out("same_kind", nin=1)
+@composed_ufunc(1)
 def spacing(x, /):
     """numpy.spacing: the distance from x to the next representable value away from zero
     (NaN for inf and NaN)."""
@@ -138,7 +139,7 @@ _M1, _M2, _M4, _H01 = (
 )
 
 
-@takes_out("same_kind", nin=1)
+@composed_ufunc(1)
 def bitwise_count(x, /):
     """numpy.bitwise_count: the number of 1 bits of |x|, as uint8."""
     np = _np()

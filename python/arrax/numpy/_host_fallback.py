@@ -91,8 +91,10 @@ def with_numpy_fallback(fn, numpy_fn):
 
 def install(namespace, ndarray):
     """Wraps namespace's module functions that NumPy also has, and ndarray.astype."""
+    from arrax.numpy._ufuncs import ufunc
+
     for name, fn in list(namespace.items()):
-        if name.startswith("_") or isinstance(fn, (type, _core.ufunc)) or not callable(fn):
+        if name.startswith("_") or isinstance(fn, (type, ufunc)) or not callable(fn):
             continue
         numpy_fn = getattr(onp, name, None)
         if numpy_fn is None or isinstance(numpy_fn, type) or not callable(numpy_fn):

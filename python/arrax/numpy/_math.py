@@ -10,7 +10,7 @@ import numpy as onp
 from arrax import _core
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy, takes_out
-from arrax.numpy._ufuncs import as_binary_ufunc
+from arrax.numpy._ufuncs import composed_ufunc
 
 __all__ = [
     "isclose",
@@ -178,7 +178,7 @@ def angle(z, deg=False):
     return np.degrees(a) if deg else a
 
 
-@takes_out("same_kind", nin=1)
+@composed_ufunc(1, 2)
 def modf(x):
     """numpy.modf: (fractional part, integral part)."""
     np = _np()
@@ -188,7 +188,7 @@ def modf(x):
     return x - i, i
 
 
-@takes_out("same_kind", nin=2)
+@composed_ufunc(2)
 def ldexp(x1, x2):
     """numpy.ldexp: x1 * 2**x2."""
     np = _np()
@@ -199,7 +199,7 @@ def ldexp(x1, x2):
     return (x1 * np.exp2(_arr(x2).astype(dt))).astype(dt)
 
 
-@takes_out("same_kind", nin=1)
+@composed_ufunc(1, 2)
 def frexp(x):
     """numpy.frexp: (mantissa in [0.5, 1), exponent)."""
     np = _np()
@@ -775,8 +775,7 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
 # --- integer math, special functions, polynomials ---------------------------------------------
 
 
-@as_binary_ufunc
-@takes_out("same_kind", nin=2)
+@composed_ufunc(2)
 def gcd(x1, x2):
     """numpy.gcd (Euclid's algorithm on whole arrays, as a while_loop)."""
     from arrax import lax as alax
@@ -799,8 +798,7 @@ def gcd(x1, x2):
     return alax.while_loop(lambda c: np.any(c[1] != 0), body, (a, b))[0]
 
 
-@as_binary_ufunc
-@takes_out("same_kind", nin=2)
+@composed_ufunc(2)
 def lcm(x1, x2):
     """numpy.lcm."""
     np = _np()

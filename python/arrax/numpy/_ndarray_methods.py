@@ -402,7 +402,10 @@ _METHODS = {
     "dump": dump,
     "dumps": dumps,
     "byteswap": byteswap,
-    "flat": property(lambda self: _FlatIter(self)),
+    # (a.flat = v fills a with v's values in C order, repeating them, as NumPy's)
+    "flat": property(
+        lambda self: _FlatIter(self), lambda self, v: _FlatIter(self).__setitem__(slice(None), v)
+    ),  # fmt: skip
     "data": property(lambda self: memoryview(_host(self, "data"))),
     "reshape": reshape,
     "transpose": transpose,

@@ -3,10 +3,21 @@
 The call itself runs in C++; reduce/accumulate/outer are composed here from reductions.
 """
 
+import abc
+import functools
+
 from arrax import _core
 from arrax.numpy._common import axes_last, store_out
 
-ufunc = _core.ufunc
+_engine_ufunc = _core.ufunc
+
+
+class ufunc(abc.ABC):  # noqa: B024 (no abstract methods: a type for isinstance, as NumPy's)
+    """numpy.ufunc: the engine's ufuncs (one per row of the C++ table) and the few that arrax
+    composes in Python (ComposedUfunc) are both instances, as all of NumPy's are."""
+
+
+ufunc.register(_engine_ufunc)
 
 # ufunc.reduce / accumulate through the reduction that NumPy defines it to be.
 _REDUCERS = {
@@ -22,6 +33,8 @@ _ACCUMULATORS = {"add": "cumsum", "multiply": "cumprod", "maximum": "cummax", "m
 # pairwise calls (accumulated by lax.associative_scan); the rest fold left to right, as NumPy.
 _ASSOCIATIVE = {"bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor", "fmax", "fmin", "gcd",
                 "lcm", "logaddexp", "logaddexp2", "hypot"}  # fmt: skip
+# The ufuncs NumPy reduces over several axes at once (lcm, oddly, is not one of them).
+_REORDERABLE = (set(_REDUCERS) | _ASSOCIATIVE) - {"lcm"}
 # NumPy's identities of those ufuncs (the result of reducing nothing; bitwise_and's is all
 # bits set).
 _IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_xor": False,
@@ -29,12 +42,13 @@ _IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_
                "hypot": 0}  # fmt: skip
 
 
-def _fold(self, x):
-    """self folded over x's last axis (not empty)."""
+def _fold(self, x, mask=None):
+    """self folded over x's last axis (not empty); where mask (x's shape) is False the item is
+    skipped, which the first item may not be."""
     from arrax import lax
     from arrax import numpy as anp
 
-    if self.__name__ in _ASSOCIATIVE:
+    if self.__name__ in _ASSOCIATIVE and mask is None:
         while x.shape[-1] > 1:
             n, half = x.shape[-1], x.shape[-1] // 2
             y = self(x[..., :half], x[..., half : 2 * half])
@@ -42,7 +56,15 @@ def _fold(self, x):
         return x[..., 0]
     first, rest = x[..., 0], anp.moveaxis(x[..., 1:], -1, 0)
     dt = self(x[..., :0], x[..., :0]).dtype  # (the carry keeps it; asked of no items)
-    return lax.scan(lambda c, v: (self(c, v).astype(dt), None), first.astype(dt), rest)[0]
+    if mask is None:
+        return lax.scan(lambda c, v: (self(c, v).astype(dt), None), first.astype(dt), rest)[0]
+    rest_mask = anp.moveaxis(mask[..., 1:], -1, 0)
+
+    def step(c, vm):
+        v, m = vm
+        return anp.where(m, self(c, v).astype(dt), c), None
+
+    return lax.scan(step, first.astype(dt), (rest, rest_mask))[0]
 
 
 def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
@@ -54,18 +76,41 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
         raise ValueError(f"reduce only supported for binary functions, not {self.__name__}")
     name = _REDUCERS.get(self.__name__)
     if name is not None:
-        kwargs = {"axis": axis, "keepdims": keepdims}
+        kwargs = {"axis": axis, "keepdims": keepdims, "where": where}
         if name in ("sum", "prod"):
             kwargs["dtype"] = dtype
+        if name in ("sum", "prod", "max", "min"):
+            kwargs["initial"] = initial
         result = getattr(anp, name)(array, **kwargs)
-        if initial is not None:
+        if initial is not None and name in ("all", "any"):
             result = self(result, initial)
     else:
-        x, keep_dims = axes_last(anp.asarray(array), axis)
+        a = anp.asarray(array)
+        n_axes = a.ndim if axis is None else len(axis) if isinstance(axis, tuple) else 1
+        if n_axes > 1 and self.__name__ not in _REORDERABLE:
+            raise ValueError(
+                f"reduction operation '{self.__name__}' is not reorderable, so at most one axis "
+                "may be specified"
+            )
+        x, keep_dims = axes_last(a, axis)
         if dtype is not None:
             x = x.astype(dtype)
+        mask = None
+        if where is not True:
+            if initial is None and self.__name__ not in _IDENTITIES:
+                raise ValueError(
+                    f"reduction operation '{self.__name__}' does not have an identity, so to "
+                    "use a where mask one has to specify 'initial'"
+                )
+            mask, _ = axes_last(anp.broadcast_to(anp.asarray(where, bool), a.shape), axis)
+            if self.__name__ in _IDENTITIES:  # the masked-out items count as the identity
+                fill = _IDENTITIES[self.__name__]
+                filler = anp.invert(anp.zeros((), x.dtype)) if fill is None else anp.asarray(fill)
+                x, mask = anp.where(mask, x, filler.astype(x.dtype)), None
         if initial is not None:
             x = anp.concatenate([anp.full(x.shape[:-1] + (1,), initial, x.dtype), x], axis=-1)
+            if mask is not None:  # (the initial value is never skipped)
+                mask = anp.concatenate([anp.ones(mask.shape[:-1] + (1,), bool), mask], axis=-1)
         if x.shape[-1] == 0:
             if self.__name__ not in _IDENTITIES:
                 raise ValueError(
@@ -77,7 +122,7 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
             else:
                 result = anp.full(x.shape[:-1], _IDENTITIES[self.__name__], dt)
         else:
-            result = _fold(self, x)
+            result = _fold(self, x, mask)
         if keepdims:
             result = result.reshape(keep_dims)
     # (NumPy casts a reduction's result into out unsafely, and requires its shape)
@@ -181,24 +226,101 @@ def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     return store_out(f"{self.__name__}.reduceat", r, out)
 
 
-ufunc.reduce = _reduce
-ufunc.accumulate = _accumulate
-ufunc.outer = _outer
-ufunc.at = _at
-ufunc.reduceat = _reduceat
-# NumPy's descriptive attributes, from NumPy's ufunc of the same name.
-for _attr in ("identity", "types", "ntypes", "signature"):
-    setattr(ufunc, _attr, property(lambda self, _a=_attr: getattr(_numpy_ufunc(self), _a)))
+class ComposedUfunc(ufunc):
+    """A NumPy ufunc that arrax composes from other operations in Python (gcd, frexp, ...):
+    called with NumPy's ufunc keywords (out, where, dtype, casting) and given the ufunc
+    methods, like the engine's."""
+
+    def __init__(self, fn, nin, nout):
+        functools.update_wrapper(self, fn)
+        self._fn, self.nin, self.nout, self.nargs = fn, nin, nout, nin + nout
+
+    def __call__(self, *args, out=None, where=True, dtype=None, casting="same_kind", order="K",
+                 subok=True, signature=None):  # fmt: skip
+        from arrax import numpy as anp
+
+        name = self.__name__
+        if not self.nin <= len(args) <= self.nargs:
+            raise TypeError(
+                f"{name}() takes from {self.nin} to {self.nargs} positional arguments but "
+                f"{len(args)} were given"
+            )
+        if len(args) > self.nin:  # outputs passed after the inputs
+            if out is not None:
+                raise TypeError(f"{name}: cannot specify 'out' as both a positional and keyword")
+            extra, args = args[self.nin :], args[: self.nin]
+            out = extra if len(extra) > 1 else extra[0]
+        if dtype is not None or signature is not None:
+            args = self._cast_to_loop(args, dtype, signature, casting)
+        result = self._fn(*args)
+        if where is not True and out is not None:  # elsewhere out keeps its values
+            mask = anp.asarray(where)
+            if isinstance(result, tuple):
+                outs = out if isinstance(out, tuple) else (out,)
+                result = tuple(r if o is None else anp.where(mask, r, o)
+                               for r, o in zip(result, outs))  # fmt: skip
+            else:
+                o = out[0] if isinstance(out, tuple) else out
+                result = anp.where(mask, result, o)
+        return store_out(name, result, out, casting)
+
+    def _cast_to_loop(self, args, dtype, signature, casting):
+        """The inputs cast to the loop NumPy picks for dtype=/signature= (the output dtype
+        chooses the loop, so spacing(float16, dtype=float64) measures float64 spacing)."""
+        import numpy as onp
+
+        from arrax import numpy as anp
+
+        if signature is None:
+            signature = (None,) * self.nin + (onp.dtype(dtype),) * self.nout
+        signature = tuple(None if d is None else onp.dtype(d) for d in signature)
+        given = tuple(type(a) if isinstance(a, (bool, int, float, complex))
+                      else anp.asarray(a).dtype for a in args)  # fmt: skip
+        try:
+            loop = _numpy_ufunc(self).resolve_dtypes(
+                given + (None,) * self.nout, signature=signature, casting=casting
+            )
+        except (TypeError, onp._core._exceptions._UFuncNoLoopError) as e:
+            raise TypeError(f"{self.__name__}: {e}") from None
+        return tuple(anp.asarray(a).astype(d) for a, d in zip(args, loop[: self.nin]))
+
+    def __repr__(self):
+        return f"<ufunc '{self.__name__}'>"
+
+    def __reduce__(self):
+        return (_ufunc_named, (self.__name__,))
 
 
-def as_binary_ufunc(fn):
-    """A Python function of two arrays given ufunc's reduce, accumulate and outer (NumPy's gcd
-    and lcm are ufuncs; arrax's are functions composed of others)."""
-    fn.nin, fn.nout = 2, 1
-    fn.reduce = lambda *args, **kwargs: _reduce(fn, *args, **kwargs)
-    fn.accumulate = lambda *args, **kwargs: _accumulate(fn, *args, **kwargs)
-    fn.outer = lambda *args, **kwargs: _outer(fn, *args, **kwargs)
-    return fn
+def composed_ufunc(nin, nout=1):
+    """Decorator: the function as a ComposedUfunc of nin inputs and nout outputs."""
+    return lambda fn: ComposedUfunc(fn, nin, nout)
+
+
+def _ufunc_named(name):
+    from arrax import numpy as anp
+
+    return getattr(anp, name)
+
+
+def _signature(self):
+    """NumPy's call signature of the ufunc of this name, for inspect.signature."""
+    import inspect
+
+    return inspect.signature(_numpy_ufunc(self))
+
+
+# Pickled by name, as NumPy's ufuncs are (so functions and pytrees holding them pickle).
+_engine_ufunc.__reduce__ = lambda self: (_ufunc_named, (self.__name__,))
+for _cls in (_engine_ufunc, ComposedUfunc):
+    _cls.__signature__ = property(_signature)
+    _cls.reduce = _reduce
+    _cls.accumulate = _accumulate
+    _cls.outer = _outer
+    _cls.at = _at
+    _cls.reduceat = _reduceat
+    # NumPy's descriptive attributes, from NumPy's ufunc of the same name.
+    for _attr in ("identity", "types", "ntypes", "signature"):
+        setattr(_cls, _attr, property(lambda self, _a=_attr: getattr(_numpy_ufunc(self), _a)))
 
 
 _ufuncs = {name: _core.get_ufunc(name) for name in _core.ufunc_names}
