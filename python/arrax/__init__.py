@@ -25,7 +25,7 @@ from arrax._ad import (
 from arrax._batching import pmap, vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
-from arrax._config import config
+from arrax._config import config, enable_x64
 from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose
 
 jacobian = jacrev  # jax.jacobian
@@ -119,6 +119,7 @@ __all__ = [
     "make_ir",
     "make_jaxpr",
     "config",
+    "enable_x64",
     "jacobian",
     "ShapeDtypeStruct",
     "eval_shape",

@@ -61,3 +61,19 @@ class _Config:
 
 
 config = _Config()
+
+
+class enable_x64:
+    """jax.enable_x64(new_val=True): a context manager for ``jax_enable_x64``. arrax always
+    has NumPy's 64-bit types, so entering with True changes nothing and with False raises
+    (config.update's error)."""
+
+    def __init__(self, new_val=True):
+        if not new_val:
+            config.update("jax_enable_x64", False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

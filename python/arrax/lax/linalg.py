@@ -71,3 +71,21 @@ def eigh(x, *, lower=True, symmetrize_input=True):
         x = (x + np.conj(np.swapaxes(x, -1, -2))) / 2
     w, v = np.linalg.eigh(x, UPLO="L" if lower else "U")
     return v, w
+
+
+def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True, use_magma=None):
+    """[w, vl, vr] as jax.lax.linalg.eig lists them (the eigenvector entries as asked), all
+    complex. A left eigenvector u of eigenvalue w has u^H x = w u^H: the columns of the right
+    eigenvectors' inverse, conjugate-transposed, normalized as LAPACK's geev does (unit norm,
+    largest component real)."""
+    np = _np()
+    w, vr = np.linalg._bind("linalg_eig", np.linalg._as_inexact(x))
+    out = [w]
+    if compute_left_eigenvectors:
+        vl = np.conj(np.swapaxes(np.linalg.inv(vr), -1, -2))
+        vl = vl / np.linalg.norm(vl, axis=-2, keepdims=True)
+        biggest = np.take_along_axis(vl, np.argmax(np.abs(vl), axis=-2)[..., None, :], axis=-2)
+        out.append(vl * (np.conj(biggest) / np.abs(biggest)))
+    if compute_right_eigenvectors:
+        out.append(vr)
+    return out

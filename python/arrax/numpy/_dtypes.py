@@ -32,6 +32,8 @@ iinfo = _np.iinfo
 # arrax has no extended precision: its long double is double, as NumPy's is on Windows and on
 # Apple's arm64 (so np.longdouble as a dtype gives float64 arrays, not an AttributeError).
 longdouble, clongdouble = float64, complex128
+# NumPy 1.x's names of float64/complex128, which jax.numpy keeps and older programs still use.
+float_, complex_ = float64, complex128
 True_, False_ = _np.True_, _np.False_
 
 
