@@ -150,7 +150,8 @@ def flat_positions(x, key, oob="clip"):
     if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
         # Concrete indices: NumPy itself says which elements, applied to their positions.
         positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
-        return _core.asarray(onp.ascontiguousarray(positions), None, None)
+        # (onp.array, not ascontiguousarray, which makes a 0-d result 1-d)
+        return _core.asarray(onp.array(positions, order="C"), None, None)
     return _traced_positions(x, items, oob)
 
 

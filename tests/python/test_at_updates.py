@@ -74,3 +74,59 @@ def test_traced_indices_grad_and_vmap():
     want = X[0].copy()
     want[[0, 1, 2], [0, 1, 3]] = 0.0
     np.testing.assert_array_equal(np.asarray(rows), want)
+
+
+# Repeated indices and out-of-range ones under the transformations: the derivative of each
+# update mode with repeats (and ties for min/max) against central differences, in both modes
+# and to second order; vmap against a Python loop with indices past the row's end.
+REPEATS = anp.asarray([0, 2, 0, 2, 1, 0])
+UPDATE_MODES = ["set", "add", "multiply", "min", "max"]
+
+
+@pytest.mark.parametrize("op", UPDATE_MODES)
+@pytest.mark.parametrize("updates", ["one_zero", "two_zeros", "ties"])
+def test_repeated_indices_derivatives_match_finite_differences(op, updates):
+    x = anp.asarray([0.7, -1.3, 2.1, 0.4])
+    u = anp.asarray([1.5, -0.6, 0.9, 2.4, -2.0, 0.0])
+    if updates == "two_zeros":  # (the products of the other updates hold zeros)
+        u = anp.asarray([0.0, -0.6, 0.0, 2.4, -2.0, 1.1])
+    ties = updates == "ties" or updates == "two_zeros" and op in ("min", "max")  # (0 ties 0)
+    if (
+        updates == "ties"
+    ):  # updates equal to each other and to the operand (min/max share the derivative)
+        u = anp.asarray([0.7, 2.1, 0.7, -0.6, -1.3, 0.3])
+
+    def f(a, v):
+        return getattr(a.at[REPEATS], op)(v) * anp.asarray([1.0, 2.0, 3.0, 4.0])
+
+    if ties and op in ("min", "max"):  # not differentiable at a tie: check the shared value
+        jac_u = np.asarray(arrax.jacfwd(f, argnums=1)(x, u))
+        jac_x = np.asarray(arrax.jacrev(f, argnums=0)(x, u))
+        want = np.asarray(getattr(x.at[REPEATS], op)(u))
+        idx = np.asarray(REPEATS)
+        for i in range(4):  # the operand and each update equal to the result share its slope
+            at_i = [j for j in range(6) if idx[j] == i]
+            count = (want[i] == x[i]) + sum(want[i] == u[j] for j in at_i)
+            scale = (i + 1.0) / count
+            assert jac_x[i, i] == pytest.approx(scale * (want[i] == x[i]))
+            for j in range(6):
+                expected = scale * (want[i] == u[j]) if j in at_i else 0.0
+                assert jac_u[i, j] == pytest.approx(expected)
+        return
+    arrax.test_util.check_grads(f, (x, u), order=2, modes=("fwd", "rev"), eps=1e-4)
+
+
+@pytest.mark.parametrize("op", ["get"] + UPDATE_MODES)
+@pytest.mark.parametrize("mode", [None, "clip", "drop"])
+def test_vmap_with_out_of_range_indices_matches_a_loop(op, mode):
+    x = anp.asarray(np.arange(12.0).reshape(3, 4) - 5)
+    idx = anp.asarray([5, -7, 2])  # past the end of a row, before its start, inside
+
+    def f(row, i):
+        ref = row.at[i]
+        kwargs = {} if mode is None else {"mode": mode}
+        return ref.get(**kwargs) if op == "get" else getattr(ref, op)(9.0, **kwargs)
+
+    got = np.asarray(arrax.vmap(f)(x, idx))
+    want = np.stack([np.asarray(f(x[k], idx[k])) for k in range(3)])
+    np.testing.assert_array_equal(got, want)

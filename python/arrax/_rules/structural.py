@@ -341,10 +341,17 @@ def _take_transpose(cts, args, params):
     return [lax.bind1("scatter_add", ct, idx, size=int(x.shape[0])), None]
 
 
-def _offsets(idx, size, n):
-    """idx (batch leading) shifted into a flattened (batch * n) operand."""
-    off = lax.broadcasted_iota(onp.int64, idx.shape, 0)
-    return lax.bind1("add", idx, lax.bind1("mul", off, lax.full(idx.shape, n, onp.int64)))
+def _offsets(idx, size, n, out_of_range):
+    """idx (batch leading) shifted into a flattened (batch * n) operand. An index outside
+    [0, n) must not reach a neighbouring row: it is clamped into its own row ("clamp", as take
+    and scatter_add treat it) or sent past the end of the flat operand ("drop", as scatter)."""
+    full = lambda v: lax.full(idx.shape, v, onp.int64)  # noqa: E731
+    off = lax.bind1("mul", lax.broadcasted_iota(onp.int64, idx.shape, 0), full(n))
+    if out_of_range == "clamp":
+        idx = lax.bind1("max", lax.bind1("min", idx, full(n - 1)), full(0))
+        return lax.bind1("add", idx, off)
+    inside = lax.bind1("and", lax.bind1("ge", idx, full(0)), lax.bind1("lt", idx, full(n)))
+    return lax.select(inside, lax.bind1("add", idx, off), full(size * n))
 
 
 def _take_batch(values, dims, params):
@@ -356,7 +363,7 @@ def _take_batch(values, dims, params):
     n = x.shape[1]
     idx = bdim_at_front(idx, di, size)
     flat = lax.reshape(x, (size * n,))
-    return [lax.bind1("take", flat, _offsets(idx, size, n))], [0]
+    return [lax.bind1("take", flat, _offsets(idx, size, n, "clamp"))], [0]
 
 
 def _scatter_add_jvp(primals, tangents, params):
@@ -376,7 +383,7 @@ def _scatter_add_batch(values, dims, params):
     size = batch_size(values, dims)
     u, idx = (bdim_at_front(v, d, size) for v, d in zip(values, dims))
     n = params["size"]
-    flat = lax.bind1("scatter_add", u, _offsets(idx, size, n), size=size * n)
+    flat = lax.bind1("scatter_add", u, _offsets(idx, size, n, "clamp"), size=size * n)
     return [lax.reshape(flat, (size, n))], [0]
 
 
@@ -386,9 +393,61 @@ defrules(
 )
 
 
-# scatter(x, idx, u; mode): x.at[idx].set/add/multiply/min/max on a flat operand. The rules
-# treat the indices as distinct (as JAX's do): with repeated indices "set" keeps the last
-# update and the derivative follows the update that landed.
+# scatter(x, idx, u; mode): x.at[idx].set/add/multiply/min/max on a flat operand. Indices may
+# repeat: "set" keeps the last update (the derivative follows the one that landed), "mul"
+# multiplies them all in, and min/max share the derivative among the values that tie for the
+# result, as JAX's rules do. Indices outside [0, n) are dropped.
+def _scatter_to(n, dtype, idx, values, mode="add"):
+    """values scattered (added, by default) into a zero vector of n elements."""
+    return lax.bind1("scatter", lax.zeros_like_aval((n,), dtype), idx, values, mode=mode)
+
+
+def _scatter_mul_jvp(x, idx, u, tx, tu, ans):
+    """d(x * prod u_j) = dx * prod u_j + x * sum_j du_j * prod_(k != j) u_k. The products of
+    the other updates divide out only the nonzero ones; a single zero among the others stays a
+    factor (its value 0, its derivative kept, so second derivatives hold), two or more give 0."""
+    n, dt = x.shape[0], x.dtype
+    zero, one = lax.zeros_like_aval(u.shape, dt), lax.full(u.shape, 1, dt)
+    nonzero = lax.bind1("ne", u, zero)
+    u_safe = lax.select(nonzero, u, one)
+    u_zero = lax.select(nonzero, zero, u)  # the zero updates themselves
+    is_zero = lax.select(nonzero, zero, one)
+    prod_nonzero = lax.bind1("scatter", lax.full((n,), 1, dt), idx, u_safe, mode="mul")
+    zeros_at, zero_sum_at = _scatter_to(n, dt, idx, is_zero), _scatter_to(n, dt, idx, u_zero)
+
+    def with_zeros(count, zero_sum, prod):
+        """prod times the zero updates counted: prod, zero_sum * prod, or 0."""
+        c0 = lax.full(count.shape, 0, dt)
+        c1 = lax.full(count.shape, 1, dt)
+        one_zero = lax.select(lax.bind1("eq", count, c1), lax.bind1("mul", zero_sum, prod), c0)
+        return lax.select(lax.bind1("eq", count, c0), prod, one_zero)
+
+    prod_all = with_zeros(zeros_at, zero_sum_at, prod_nonzero)
+    others = with_zeros(
+        lax.bind1("sub", lax.bind1("take", zeros_at, idx), is_zero),
+        lax.bind1("sub", lax.bind1("take", zero_sum_at, idx), u_zero),
+        lax.bind1("div", lax.bind1("take", prod_nonzero, idx), u_safe),
+    )
+    from_u = _scatter_to(n, dt, idx, lax.bind1("mul", tu, others))
+    return lax.bind1("add", lax.bind1("mul", tx, prod_all), lax.bind1("mul", x, from_u))
+
+
+def _scatter_extremal_jvp(x, idx, u, tx, tu, ans):
+    """The tangent of min/max: the mean of the tangents of the values equal to the result (the
+    operand's own value and every update that reached it)."""
+    n, dt = x.shape[0], x.dtype
+    one_u, zero_u = lax.full(u.shape, 1, dt), lax.zeros_like_aval(u.shape, dt)
+    u_won = lax.select(lax.bind1("eq", lax.bind1("take", ans, idx), u), one_u, zero_u)
+    x_kept = lax.select(
+        lax.bind1("eq", ans, x), lax.full((n,), 1, dt), lax.zeros_like_aval((n,), dt)
+    )
+    count = lax.bind1("add", _scatter_to(n, dt, idx, u_won), x_kept)
+    total = lax.bind1("add", lax.bind1("mul", x_kept, tx),
+                      _scatter_to(n, dt, idx, lax.bind1("mul", u_won, tu)))  # fmt: skip
+    count = lax.bind1("max", count, lax.full((n,), 1, dt))  # (NaN results: no value ties)
+    return lax.bind1("div", total, count)
+
+
 def _scatter_jvp(primals, tangents, params):
     x, idx, u = primals
     tx, _, tu = tangents
@@ -400,16 +459,15 @@ def _scatter_jvp(primals, tangents, params):
     if mode in ("set", "add"):
         return [ans], [lax.bind1("scatter", tx, idx, tu, mode=mode)]
     if mode == "mul":
-        # d(x * u) at the updated places, dx elsewhere.
-        xs = lax.bind1("take", x, idx)
-        t_at = lax.bind1(
-            "add", lax.bind1("mul", lax.bind1("take", tx, idx), u), lax.bind1("mul", xs, tu)
-        )
-        return [ans], [lax.bind1("scatter", tx, idx, t_at, mode="set")]
-    # min / max: the tangent of whichever value won.
-    won = lax.bind1("eq", lax.bind1("take", ans, idx), u)
-    t_at = lax.select(won, tu, lax.bind1("take", tx, idx))
-    return [ans], [lax.bind1("scatter", tx, idx, t_at, mode="set")]
+        return [ans], [_scatter_mul_jvp(x, idx, u, tx, tu, ans)]
+    return [ans], [_scatter_extremal_jvp(x, idx, u, tx, tu, ans)]
+
+
+def _landed(idx, n):
+    """Whether each "set" update is the one that landed: the last one written to its index."""
+    order = lax.broadcasted_iota(onp.int64, idx.shape, 0)
+    last = lax.bind1("scatter", lax.full((n,), -1, onp.int64), idx, order, mode="max")
+    return lax.bind1("eq", lax.bind1("take", last, idx), order)
 
 
 def _scatter_transpose(cts, args, params):
@@ -430,6 +488,9 @@ def _scatter_transpose(cts, args, params):
             ct_x = lax.bind1("scatter", ct, idx, u, mode="mul")
     if is_undefined(u):
         ct_u = lax.bind1("take", ct, idx)
+        if mode == "set":  # an update overwritten by a later one at its index had no effect
+            ct_u = lax.select(_landed(idx, ct.shape[0]), ct_u,
+                              lax.zeros_like_aval(ct_u.shape, ct_u.dtype))  # fmt: skip
     return [ct_x, None, ct_u]
 
 
@@ -440,7 +501,7 @@ def _scatter_batch(values, dims, params):
     out = lax.bind1(
         "scatter",
         lax.reshape(x, (size * n,)),
-        lax.reshape(_offsets(idx, size, n), (idx.size,)),
+        lax.reshape(_offsets(idx, size, n, "drop"), (idx.size,)),
         lax.reshape(u, (u.size,)),
         **params,
     )
