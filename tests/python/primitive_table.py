@@ -412,6 +412,8 @@ COVERED_ELSEWHERE = {
     "scan": "test_control_flow.py",
     "custom_lin": "made by custom_vjp/checkpoint; test_transforms.py",
     "custom_call": "custom_jvp/custom_vjp staged under jit; test_transforms.py",
+    "custom_linear_solve": "lax.custom_linear_solve, cg/bicgstab/gmres; test_lax_implicit.py, "
+    "test_scipy_sparse_linalg.py",
     "pure_callback": "host callbacks: test_jax_helpers.py",
     "debug_callback": "arrax.debug.print: test_jax_helpers.py",
 }

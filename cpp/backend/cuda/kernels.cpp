@@ -213,9 +213,10 @@ void install_kernels() {
     for (const Primitive* p : all_primitives())
       if (has_elementwise_kernel(*p)) register_cuda_kernel(p->name, elementwise_kernel(p));
     // Views, copies through copy_into, and sub-graph evaluation: device-independent as written.
-    for (const char* name : {"reshape", "transpose", "broadcast_in_dim", "slice", "rev",
-                             "concatenate", "pad", "dynamic_slice", "dynamic_update_slice", "cond",
-                             "while", "scan", "jit", "custom_call", "custom_lin"})
+    for (const char* name :
+         {"reshape", "transpose", "broadcast_in_dim", "slice", "rev", "concatenate", "pad",
+          "dynamic_slice", "dynamic_update_slice", "cond", "while", "scan", "jit", "custom_call",
+          "custom_lin", "custom_linear_solve"})
       if (const Primitive* p = find_primitive(name))  // through the record: no copy of the
         register_cuda_kernel(name, [p](const std::vector<Array>& in, const Params& params) {
           return p->cpu_kernel(in, params);  // kernel (Python ones hold Python objects)

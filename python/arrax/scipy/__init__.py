@@ -2,9 +2,9 @@
 and gamma functions, logsumexp, expit/logit, xlogy, ndtr...), ``stats.norm`` and ``linalg``
 (solve_triangular, cholesky/cho_factor/cho_solve, solve, eigh, svd, qr, expm, ...), ``signal``
 (convolutions, STFT, Welch), ``fft`` (DCTs), ``ndimage.map_coordinates``,
-``interpolate.RegularGridInterpolator``, ``cluster.vq``, ``spatial.transform`` (Rotation,
-Slerp) and ``integrate.trapezoid``. Every function
-is built from arrax primitives, so it traces, differentiates and batches."""
+``interpolate.RegularGridInterpolator``, ``cluster.vq``, ``sparse.linalg`` (cg, bicgstab,
+gmres), ``spatial.transform`` (Rotation, Slerp) and ``integrate.trapezoid``. Every function is
+built from arrax primitives, so it traces, differentiates and batches."""
 
 from arrax.scipy import (  # noqa: F401
     cluster,
@@ -15,6 +15,7 @@ from arrax.scipy import (  # noqa: F401
     ndimage,
     optimize,
     signal,
+    sparse,
     spatial,
     special,
     stats,
