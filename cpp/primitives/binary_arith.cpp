@@ -1,5 +1,6 @@
 // Binary arithmetic primitives: add, sub, mul, div, floor_div, rem, fmod, pow, max, min, fmax,
 // fmin.
+#include <cfenv>
 #include <limits>
 
 #include "primitives/elementwise.h"
@@ -52,6 +53,14 @@ struct Mul {
   }
 };
 
+// An integer divided by zero: 0, as NumPy's, with the divide-by-zero flag raised as the
+// floating-point division would (NumPy's errstate reports it: "divide by zero encountered").
+template <typename T>
+T divided_by_zero() {
+  std::feraiseexcept(FE_DIVBYZERO);
+  return 0;
+}
+
 // True division: numpy_api casts integer inputs to a float dtype first.
 struct Div {
   template <typename T>
@@ -69,10 +78,12 @@ struct FloorDiv {
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
-      if (b == 0) return 0;
+      if (b == 0) return divided_by_zero<T>();
       if constexpr (std::is_signed_v<T>) {
-        if (b == -1)
-          return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));  // wraps on MIN
+        if (b == -1) {
+          if (a == std::numeric_limits<T>::min()) std::feraiseexcept(FE_OVERFLOW);  // NumPy's
+          return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));          // wraps on MIN
+        }
         T q = a / b;
         if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
         return q;
@@ -104,7 +115,7 @@ struct Rem {
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
-      if (b == 0) return 0;
+      if (b == 0) return divided_by_zero<T>();
       if constexpr (std::is_signed_v<T>) {
         if (b == -1) return 0;
         T r = a % b;
@@ -133,7 +144,7 @@ struct Fmod {
   template <typename T>
   static T apply(T a, T b) {
     if constexpr (is_int_v<T>) {
-      if (b == 0) return 0;
+      if (b == 0) return divided_by_zero<T>();
       if constexpr (std::is_signed_v<T>)
         if (b == -1) return 0;
       return a % b;

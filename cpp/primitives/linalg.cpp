@@ -3,7 +3,9 @@
 // thin QR, thin SVD, Hermitian and general eigendecompositions. float32/float64 and their
 // complex types; the numpy.linalg layer (python/arrax/numpy/linalg.py) converts others.
 // Their differentiation and batching rules are in python/arrax/numpy/linalg.py.
+#include <algorithm>
 #include <cmath>
+#include <complex>
 #include <limits>
 #include <vector>
 
@@ -211,11 +213,20 @@ std::vector<Array> qr_kernel(const std::vector<Array>& in, const Params&) {
   Array r = Array::empty(with_last(bs, {k, n}), a.dtype());
   dispatch_linalg(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
+    // Eigen's Householder vectors square the column norms, where LAPACK scales them: in float32
+    // entries past ~1e19 overflow, and below ~1e-19 vanish. 32-bit matrices are factored in
+    // double precision (as 64-bit ones are), which holds every float32 value's square.
+    using W = std::conditional_t<
+        std::is_same_v<T, float>, double,
+        std::conditional_t<std::is_same_v<T, std::complex<float>>, std::complex<double>, T>>;
     for_batch(batch, m * n * k, [&](int64_t b) {
-      Eigen::HouseholderQR<Mat<T>> qr(MapC<T>(a.data_as<T>() + b * m * n, m, n));
-      MapM<T>(q.data_as<T>() + b * m * k, m, k) = qr.householderQ() * Mat<T>::Identity(m, k);
+      const Mat<W> x = MapC<T>(a.data_as<T>() + b * m * n, m, n).template cast<W>();
+      Eigen::HouseholderQR<Mat<W>> qr(x);
+      MapM<T>(q.data_as<T>() + b * m * k, m, k) =
+          (qr.householderQ() * Mat<W>::Identity(m, k)).template cast<T>();
       MapM<T>(r.data_as<T>() + b * k * n, k, n) =
-          qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
+          Mat<W>(qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>())
+              .template cast<T>();
     });
   });
   return {q, r};

@@ -5,6 +5,7 @@
 #include "args.h"
 #include "convert.h"
 #include "device.h"
+#include "fp_errors.h"
 #include "numpy_api/creation.h"
 #include "numpy_api/indexing.h"
 #include "numpy_api/shape_ops.h"
@@ -182,7 +183,8 @@ py::object bind_pair(const Primitive& p, const Array& self, const Array& other, 
   return py::cast(std::move(arrax::bind(p, args)[0]));
 }
 
-py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::handle other,
+                               bool reflected) {
   // Two arrays of one dtype and shape: straight to the primitive, without operand records.
   if (const Array* b = py_convert::exact_array(other.ptr()))
     if (b->dtype() == self.dtype() && b->shape() == self.shape() &&
@@ -209,7 +211,18 @@ py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other,
   return arrays_to_py(np::apply_ufunc(u, ins));
 }
 
-py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle other) {
+// An operator (x / y, x ** y, ...) with NumPy's floating-point error reporting.
+py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+  start_fp_watch();
+  py::object result = binary_op_unwatched(u, self, other, reflected);
+  if (result.ptr() == Py_NotImplemented) return result;
+  py::object me = py::cast(self);
+  py::tuple inputs =
+      reflected ? py::tuple(py::make_tuple(other, me)) : py::tuple(py::make_tuple(me, other));
+  return finish_fp_watch(u.name, std::move(result), inputs, 2, py::none());
+}
+
+py::object inplace_op_unwatched(const np::UfuncDef& u, py::object self_obj, py::handle other) {
   Array& self = self_obj.cast<Array&>();
   np::Operand o;
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
@@ -229,6 +242,14 @@ py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle oth
   }
   np::apply_ufunc_out(u, {np::Operand(self), o}, {self}, std::nullopt, std::nullopt);
   return self_obj;
+}
+
+// (The left input is overwritten: the report checks the result alone.)
+py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle other) {
+  start_fp_watch();
+  py::object result = inplace_op_unwatched(u, self_obj, other);
+  if (result.ptr() == Py_NotImplemented) return result;
+  return finish_fp_watch(u.name, std::move(result), py::none(), 2, py::none());
 }
 
 // repr/str through NumPy's printer; a tracer without a value prints as Traced<dtype(shape)>.

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "convert.h"
+#include "fp_errors.h"
 #include "numpy_api/ufuncs.h"
 
 namespace arrax::bindings {
@@ -32,7 +33,7 @@ Array out_array(py::handle o, const np::UfuncDef& u) {
   return o.cast<Array>();
 }
 
-py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
+py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   size_t nargs = args.size();
   if (nargs < static_cast<size_t>(u.nin) || nargs > static_cast<size_t>(u.nin + u.nout))
     throw TypeError(u.name + "() takes from " + std::to_string(u.nin) + " to " +
@@ -112,6 +113,14 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   py::tuple t(objs.size());
   for (size_t i = 0; i < objs.size(); ++i) t[i] = objs[i];
   return t;
+}
+
+// The call with NumPy's floating-point error reporting.
+py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
+  start_fp_watch();
+  py::object result = call_ufunc_unwatched(u, args, kwargs);
+  py::object where = kwargs && kwargs.contains("where") ? py::object(kwargs["where"]) : py::none();
+  return finish_fp_watch(u.name, std::move(result), args, u.nin, where);
 }
 
 }  // namespace

@@ -884,6 +884,15 @@ def vecdot(x1, x2, /, *, axis=-1, keepdims=False):
     a, b = _arr(x1), _arr(x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("vecdot: a 0-d operand has no axis to contract (NumPy's gufunc needs one)")
+    from numpy.lib.array_utils import normalize_axis_index
+
+    na = a.shape[normalize_axis_index(axis, a.ndim)]
+    nb = b.shape[normalize_axis_index(axis, b.ndim)]
+    if na != nb:  # (the contracted axis is a core dimension: it does not broadcast)
+        raise ValueError(
+            f"vecdot: the contracted axis {axis} of shapes {a.shape} and {b.shape} differs in "
+            f"size ({na} and {nb})"
+        )
     dt = np.result_type(a, b)
     if dt == onp.bool_:  # NumPy's bool loop: any(a and b)
         return np.any(a & b, axis=axis, keepdims=keepdims)

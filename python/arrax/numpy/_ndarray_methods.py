@@ -50,6 +50,8 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
             f"astype: Cannot cast array data from {self.dtype!r} to {_np.dtype(dtype)!r} "
             f"according to the rule '{casting}'"
         )
+    if not copy and _np.dtype(dtype) == self.dtype:
+        return self  # (the array itself, as NumPy and the Array API give)
     return _core._astype(self, dtype, bool(copy))
 
 

@@ -605,16 +605,24 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return r
 
 
-def pinv(a, rcond=None, hermitian=False, *, rtol=None):
-    """numpy.linalg.pinv (through the SVD)."""
+def pinv(a, rcond=None, hermitian=False, *, rtol=onp._NoValue):
+    """numpy.linalg.pinv (through the SVD). A stack's rcond/rtol may be an array, one value
+    per matrix; rtol=None is the Array API's default, max(M, N) * eps."""
     np = _np()
     a = _as_inexact(a)
-    if rcond is not None and rtol is not None:
+    if rcond is not None and rtol is not onp._NoValue:
         raise ValueError("pinv: `rtol` and `rcond` can't be both set.")
-    u, s, vh = _bind("linalg_svd", a)
     if rcond is None:
-        rcond = rtol if rtol is not None else 1e-15
-    cutoff = rcond * np.max(s, axis=-1, keepdims=True, initial=0)
+        if rtol is onp._NoValue:
+            rcond = 1e-15
+        elif rtol is None:
+            rcond = max(a.shape[-2:]) * onp.finfo(a.dtype).eps
+        else:
+            rcond = rtol
+    if a.size == 0:
+        return np.zeros(a.shape[:-2] + a.shape[-2:][::-1], a.dtype)
+    u, s, vh = _bind("linalg_svd", a)
+    cutoff = np.asarray(rcond)[..., None] * np.max(s, axis=-1, keepdims=True, initial=0)
     sinv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0).astype(s.dtype)
     return _H(vh) @ (sinv[..., :, None].astype(a.dtype) * _H(u))
 
@@ -641,6 +649,8 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     if tol is None:
         if rtol is None:
             rtol = max(A.shape[-2:]) * onp.finfo(s.dtype).eps
+        else:  # (one per matrix of a stack)
+            rtol = np.asarray(rtol)[..., None]
         tol = np.max(s, axis=-1, keepdims=True, initial=0) * rtol
     else:
         tol = np.asarray(tol)[..., None]

@@ -1,0 +1,104 @@
+"""NumPy's floating-point error reporting (numpy.errstate / seterr) for arrax's eager ufunc
+calls and array operators on the CPU.
+
+The C++ bindings (python/src/fp_errors.cpp) clear the CPU's floating-point exception flags
+before a ufunc call or operator and call report() when one was raised. A flag alone is not
+trusted: arrax's vectorized kernels may raise one computing a value they then discard (an
+intermediate overflow in tanh, a signalling compare with a NaN), where NumPy's loops raise
+none. So a kind is reported only when the values show it: a NaN result where no input was NaN
+(invalid), an infinite one where every input was finite (divide, overflow). Integer division
+by zero, and MIN // -1, raise the flags in arrax's integer kernels; those are trusted.
+
+Calls made by arrax's own Python code are not reported: its composites are not NumPy's, and
+their warnings would not be NumPy's either. Under jit nothing is reported, as in JAX."""
+
+import sys
+import warnings
+
+import numpy as onp
+
+from arrax import _core
+
+# NumPy's kinds, in NumPy's order, with their flag bits and message texts.
+_KINDS = (
+    ("divide", 1, "divide by zero"),
+    ("over", 2, "overflow"),
+    ("under", 4, "underflow"),
+    ("invalid", 8, "invalid value"),
+)
+# The ufuncs whose integer loops raise flags (the division family).
+_INTEGER_DIVISIONS = {"floor_divide", "remainder", "fmod", "divmod"}
+
+
+def report(name, kinds, inputs, nin, result, where):
+    """Acts on the raised kinds (bits as _KINDS) of ufunc `name`'s call, computed from
+    inputs[:nin] (None: overwritten by an in-place operator) under `where` (None for all)."""
+    caller = sys._getframe(1).f_globals.get("__name__", "")
+    if caller == "arrax" or caller.startswith("arrax."):
+        return
+    modes = onp.geterr()
+    asked = [k for k in _KINDS if kinds & k[1] and modes[k[0]] != "ignore"]
+    if not asked:
+        return
+    results = [r for r in (result if isinstance(result, tuple) else (result,))
+               if isinstance(r, _core.ndarray)]  # fmt: skip
+    if not results or any(r._is_tracer or r.device.platform != "cpu" for r in results):
+        return
+    shown = [k for k in asked if _shown(k[0], name, results, inputs, nin, where)]
+    name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide is "divide")
+    for kind, _, text in shown:
+        _act(modes[kind], f"{text} encountered in {name}", text, kinds)
+
+
+def _host(x):
+    try:
+        return onp.asarray(x)
+    except Exception:  # (bfloat16 and other types NumPy lacks: not checked)
+        return None
+
+
+def _shown(kind, name, results, inputs, nin, where):
+    """Whether the values show `kind`: see the module's docstring."""
+    if kind == "under":
+        return True
+    with onp.errstate(all="ignore"):
+        for r in results:
+            out = _host(r)
+            if out is None:
+                continue
+            if out.dtype.kind not in "fc":
+                if kind in ("divide", "over") and name in _INTEGER_DIVISIONS:
+                    return True
+                continue
+            bad = onp.isnan(out) if kind == "invalid" else onp.isinf(out)
+            if where is not None and where is not True:
+                mask = _host(where)
+                bad = bad & onp.broadcast_to(mask, bad.shape) if mask is not None else bad
+            if not bad.any():
+                continue
+            if inputs is None:
+                return True
+            for x in list(inputs)[:nin]:
+                h = _host(x)
+                if h is None or h.dtype.kind not in "fc":
+                    continue
+                prior = onp.isnan(h) if kind == "invalid" else ~onp.isfinite(h)
+                if prior.any():  # (NumPy's broadcasting of a mask is slow: only when needed)
+                    bad &= ~prior
+            if bad.any():
+                return True
+    return False
+
+
+def _act(mode, message, text, kinds):
+    """NumPy's actions: warn, raise, call the errcall function, print, or write to its log."""
+    if mode == "warn":
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    elif mode == "raise":
+        raise FloatingPointError(message)
+    elif mode == "call":
+        onp.geterrcall()(text, kinds)
+    elif mode == "print":
+        print(f"Warning: {message}", file=sys.stderr)
+    elif mode == "log":
+        onp.geterrcall().write(f"Warning: {message}\n")
