@@ -15,9 +15,10 @@ void set_num_threads(int n);
 // Exceptions thrown by fn are rethrown on the calling thread.
 void parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
-// The floating-point exception flags (<cfenv>: FE_DIVBYZERO, FE_OVERFLOW, ...) raised since
-// clear_fp_flags(), on the calling thread and on the pool's workers, which clear theirs before
-// each task and pass on what it raised. NumPy's error reporting (numpy.errstate) reads them.
+// The floating-point exception flags NumPy reports (<cfenv>'s FE_DIVBYZERO, FE_OVERFLOW,
+// FE_UNDERFLOW, FE_INVALID) raised since clear_fp_flags(), on the calling thread and on the
+// pool's workers, which clear theirs before each task and pass on what it raised; reading
+// clears them. NumPy's error reporting (numpy.errstate) reads them.
 void clear_fp_flags();
 int raised_fp_flags();
 

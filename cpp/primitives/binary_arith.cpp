@@ -1,6 +1,5 @@
 // Binary arithmetic primitives: add, sub, mul, div, floor_div, rem, fmod, pow, max, min, fmax,
 // fmin.
-#include <cfenv>
 #include <limits>
 
 #include "primitives/elementwise.h"
@@ -55,10 +54,21 @@ struct Mul {
 
 // An integer divided by zero: 0, as NumPy's, with the divide-by-zero flag raised as the
 // floating-point division would (NumPy's errstate reports it: "divide by zero encountered").
+// (Raised by an SSE division, where arrax reads the flags on x86-64: glibc's feraiseexcept
+// raises some flags in the x87 unit instead.)
 template <typename T>
 T divided_by_zero() {
-  std::feraiseexcept(FE_DIVBYZERO);
+  volatile double zero = 0.0;
+  volatile double raise = 1.0 / zero;
+  (void)raise;
   return 0;
+}
+
+// MIN // -1 overflows: the overflow flag raised as NumPy's loop raises it.
+inline void integer_division_overflowed() {
+  volatile double big = std::numeric_limits<double>::max();
+  volatile double raise = big * big;
+  (void)raise;
 }
 
 // True division: numpy_api casts integer inputs to a float dtype first.
@@ -81,8 +91,8 @@ struct FloorDiv {
       if (b == 0) return divided_by_zero<T>();
       if constexpr (std::is_signed_v<T>) {
         if (b == -1) {
-          if (a == std::numeric_limits<T>::min()) std::feraiseexcept(FE_OVERFLOW);  // NumPy's
-          return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));          // wraps on MIN
+          if (a == std::numeric_limits<T>::min()) integer_division_overflowed();
+          return static_cast<T>(-static_cast<std::make_unsigned_t<T>>(a));  // wraps on MIN
         }
         T q = a / b;
         if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
