@@ -26,7 +26,7 @@ from arrax._batching import pmap, vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
 from arrax._config import config, enable_x64
-from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose
+from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose, typeof
 
 jacobian = jacrev  # jax.jacobian
 make_jaxpr = make_ir  # jax.make_jaxpr: arrax's graph text plays the jaxpr's part
@@ -83,6 +83,7 @@ from arrax._environment import (  # noqa: E402
     process_count,
     process_index,
 )
+from arrax.sharding import NamedSharding, P, make_mesh, shard_map  # noqa: E402
 
 float0 = dtypes.float0
 
@@ -122,6 +123,11 @@ __all__ = [
     "enable_x64",
     "jacobian",
     "ShapeDtypeStruct",
+    "typeof",
+    "make_mesh",
+    "shard_map",
+    "NamedSharding",
+    "P",
     "eval_shape",
     "linear_transpose",
     "disable_jit",

@@ -48,6 +48,37 @@ class ShapeDtypeStruct:
         return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name}{weak})"
 
 
+class ShapedArray(ShapeDtypeStruct):
+    """Like ``jax.core.ShapedArray``: the abstract value (shape, dtype, weak type) that
+    ``typeof`` gives; printed as JAX prints it (``float32[3]``, ``~float64[]`` when weak).
+    (arrax's ``asarray(1.5)`` is a strong float64, as NumPy's; JAX's keeps the weak type.)"""
+
+    __slots__ = ()
+
+    def __init__(self, shape, dtype, weak_type=False):
+        super().__init__(shape, dtype, weak_type=weak_type)
+
+    def str_short(self):
+        return f"{'~' if self.weak_type else ''}{self.dtype.name}{list(self.shape)}".replace(
+            " ", ""
+        )
+
+    def __str__(self):
+        return self.str_short()
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        dims = ",".join(str(d) for d in self.shape)
+        return f"ShapedArray({self.dtype.name}[{dims}]{weak})"
+
+
+def typeof(x):
+    """Like ``jax.typeof``: x's abstract value as a ShapedArray, for arrays, tracers (under
+    jit, grad, vmap: the shape the function sees) and Python or NumPy scalars."""
+    shape, dtype, weak = _leaf_aval(x)
+    return ShapedArray(shape, dtype, weak)
+
+
 def _leaf_aval(leaf):
     if isinstance(leaf, ShapeDtypeStruct):
         return (leaf.shape, leaf.dtype, leaf.weak_type)

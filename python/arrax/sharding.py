@@ -118,3 +118,72 @@ def _array_sharding(self):
     """JAX's ``x.sharding``: the array whole on its device."""
     d = self.device
     return SingleDeviceSharding(d if isinstance(d, _devices.Device) else _devices._from_key(d))
+
+
+def make_mesh(axis_shapes, axis_names, axis_types=None, *, devices=None):
+    """Like ``jax.make_mesh``: a Mesh of ``axis_shapes`` named ``axis_names`` over the first
+    devices (arrax's own by default). arrax shards nothing, so the meshes it can place arrays
+    on have one device; a larger one needs that many devices, as JAX's does."""
+    import math
+
+    from arrax import devices as all_devices
+
+    axis_shapes, axis_names = tuple(axis_shapes), tuple(axis_names)
+    if len(axis_shapes) != len(axis_names):
+        raise ValueError(
+            f"make_mesh: {len(axis_shapes)} axis shapes {axis_shapes} but {len(axis_names)} "
+            f"axis names {axis_names}"
+        )
+    pool = list(all_devices() if devices is None else devices)
+    n = math.prod(axis_shapes)
+    if n > len(pool):
+        raise ValueError(
+            f"make_mesh: the mesh shape {axis_shapes} needs {n} devices; {len(pool)} available"
+        )
+    import numpy as onp
+
+    grid = onp.empty(n, dtype=object)
+    grid[:] = pool[:n]
+    return Mesh(grid.reshape(axis_shapes), axis_names)
+
+
+class _Infer:
+    def __repr__(self):
+        return "Infer"
+
+
+Infer = _Infer()
+
+
+def shard_map(f=None, /, *, out_specs, in_specs=Infer, mesh=None, axis_names=frozenset(),
+              check_vma=True):  # fmt: skip
+    """Like ``jax.shard_map`` on a one-device mesh: every shard is the whole array, so f runs
+    once on the arguments, inside a size-1 vmap per mesh axis so that collectives over the
+    mesh's axis names (``lax.psum(x, "data")``, ``axis_index``) mean what they do in JAX. A
+    mesh of several devices raises (arrax places arrays on one device)."""
+    if f is None:
+        return lambda g: shard_map(g, out_specs=out_specs, in_specs=in_specs, mesh=mesh,
+                                   axis_names=axis_names, check_vma=check_vma)  # fmt: skip
+    if mesh is None:
+        raise TypeError("shard_map: pass the mesh (mesh=...), arrax keeps no current mesh")
+    if mesh.size != 1:
+        raise NotImplementedError(
+            f"shard_map: arrax places arrays on one device; this mesh has {mesh.size} "
+            f"({mesh.shape})"
+        )
+    import functools
+
+    from arrax import numpy as anp
+    from arrax import tree_util, vmap
+
+    @functools.wraps(f)
+    def run(*args):
+        g = f
+        for name in reversed(mesh.axis_names):
+            g = vmap(g, axis_name=name)
+        leaves, tree = tree_util.tree_flatten(args)
+        lead = tuple(range(len(mesh.axis_names)))  # (one size-1 dim per mesh axis)
+        out = g(*tree_util.tree_unflatten(tree, [anp.expand_dims(x, lead) for x in leaves]))
+        return tree_util.tree_map(lambda y: anp.reshape(y, y.shape[len(mesh.axis_names) :]), out)
+
+    return run
