@@ -65,6 +65,7 @@ from arrax import (  # noqa: E402
     flatten_util,
     image,
     ops,
+    profiler,
     scipy,  # noqa: E402
     sharding,
     typing,  # noqa: E402,A004
@@ -153,6 +154,7 @@ __all__ = [
     "__version__",
     "scipy",
     "sharding",
+    "profiler",
     "debug",
     "pure_callback",
     "Array",
