@@ -10,6 +10,7 @@
 #include "numpy_api/indexing.h"
 #include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
+#include "overrides.h"
 
 namespace arrax::bindings {
 
@@ -213,6 +214,17 @@ py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::han
 
 // An operator (x / y, x ** y, ...) with NumPy's floating-point error reporting.
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+  if (!py_convert::exact_array(other.ptr()) && overrides_ufuncs(other)) {
+    // NumPy's operators with a duck array: its __array_ufunc__ takes the ufunc, or with
+    // __array_ufunc__ = None its reflected operator does (NotImplemented here).
+    if (py::type::handle_of(other).attr("__array_ufunc__").is_none())
+      return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    py::object me = py::cast(self);
+    py::tuple inputs =
+        reflected ? py::tuple(py::make_tuple(other, me)) : py::tuple(py::make_tuple(me, other));
+    return *call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", inputs,
+                             py::dict());
+  }
   start_fp_watch();
   py::object result = binary_op_unwatched(u, self, other, reflected);
   if (result.ptr() == Py_NotImplemented) return result;

@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "fp_errors.h"
 #include "numpy_api/ufuncs.h"
+#include "overrides.h"
 
 namespace arrax::bindings {
 
@@ -117,6 +118,9 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
 
 // The call with NumPy's floating-point error reporting.
 py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
+  if (auto r = call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", args,
+                                kwargs ? py::dict(kwargs) : py::dict()))
+    return *r;  // a duck array's __array_ufunc__ took the call (NEP 13)
   start_fp_watch();
   py::object result = call_ufunc_unwatched(u, args, kwargs);
   py::object where = kwargs && kwargs.contains("where") ? py::object(kwargs["where"]) : py::none();
@@ -126,6 +130,14 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
 }  // namespace
 
 void init_ufuncs(py::module_& m) {
+  // For the ufunc methods composed in Python (reduce, accumulate, outer): (True, result) when
+  // an argument's __array_ufunc__ took the call, else (False, None).
+  m.def("_array_ufunc_override",
+        [](py::handle ufunc, const char* method, py::tuple args, py::dict kwargs) {
+          auto r = call_array_ufunc(ufunc, method, args, kwargs);
+          if (r) return py::tuple(py::make_tuple(true, *r));
+          return py::tuple(py::make_tuple(false, py::none()));
+        });
   py::class_<np::UfuncDef> cls(m, "ufunc");
   cls.def_property_readonly("name", [](const np::UfuncDef& u) { return u.name; })
       .def_property_readonly("nin", [](const np::UfuncDef& u) { return u.nin; })

@@ -218,3 +218,77 @@ def test_lax_linalg_eig_left_and_right_eigenvectors(dtype):
     only = arrax.lax.linalg.eig(a, compute_left_eigenvectors=False)
     assert len(only) == 2
     onp.testing.assert_allclose(onp.asarray(only[1]), vr)
+
+
+# NumPy's override protocol (NEP 13): a duck array's __array_ufunc__ takes ufunc calls,
+# operators and ufunc methods, as NumPy hands them over.
+class Duck(onp.lib.mixins.NDArrayOperatorsMixin):
+    """Wraps an array; every ufunc call on it is logged and applied to what it wraps."""
+
+    log = []
+
+    def __init__(self, value):
+        self.value = value
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        Duck.log.append((type(self).__name__, ufunc.__name__, method))
+        args = [i.value if isinstance(i, Duck) else i for i in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(o.value if isinstance(o, Duck) else o for o in kwargs["out"])
+        return type(self)(getattr(ufunc, method)(*args, **kwargs))
+
+
+class SubDuck(Duck):
+    pass
+
+
+class Refuses:
+    __array_ufunc__ = None
+
+    def __radd__(self, other):
+        return "radd"
+
+
+class Declines:
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return NotImplemented
+
+
+@pytest.mark.parametrize(
+    "call,method",
+    [
+        (lambda x, d: anp.add(x, d), "__call__"),
+        (lambda x, d: anp.add(d, x), "__call__"),
+        (lambda x, d: x + d, "__call__"),
+        (lambda x, d: x * d, "__call__"),
+        (lambda x, d: d - x, "__call__"),
+        (lambda x, d: anp.sin(d), "__call__"),
+        (lambda x, d: anp.gcd(d, 2), "__call__"),
+        (lambda x, d: anp.add.reduce(d), "reduce"),
+        (lambda x, d: anp.multiply.accumulate(d), "accumulate"),
+        (lambda x, d: anp.add.outer(x, d), "outer"),
+    ],
+)
+def test_duck_arrays_take_ufunc_calls(call, method):
+    x, v = anp.arange(3), onp.array([4, 6, 9])
+    Duck.log.clear()
+    got = call(x, Duck(anp.asarray(v)))
+    assert isinstance(got, Duck) and Duck.log[0][0] == "Duck" and Duck.log[0][2] == method
+    want = call(onp.arange(3), Duck(v))  # NumPy hands the same call to the same duck
+    onp.testing.assert_array_equal(onp.asarray(got.value), want.value)
+
+
+def test_override_order_refusal_and_decline():
+    Duck.log.clear()
+    anp.add(Duck(anp.ones(2)), SubDuck(anp.ones(2)))
+    assert Duck.log[0][0] == "SubDuck"  # a subclass before its base, as NumPy
+    x = anp.ones(2)
+    assert x + Refuses() == "radd"  # __array_ufunc__ = None: the reflected operator
+    with pytest.raises(TypeError, match="does not support ufuncs"):
+        anp.add(x, Refuses())
+    with pytest.raises(TypeError, match="all returned NotImplemented"):
+        anp.add(x, Declines())
+    out = Duck(anp.zeros(2))
+    Duck.log.clear()
+    anp.add(x, x, out=out)  # an overriding out= takes the call too
+    assert Duck.log and Duck.log[0][1:] == ("add", "__call__")

@@ -67,6 +67,23 @@ def _fold(self, x, mask=None):
     return lax.scan(step, first.astype(dt), (rest, rest_mask))[0]
 
 
+def _overridden(method):
+    """Decorator of a ufunc method: a duck array among its arguments whose __array_ufunc__
+    takes the call gets it (NEP 13), as it gets the ufunc's own call."""
+    import functools
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def method_call(self, *args, **kwargs):
+            taken, result = _core._array_ufunc_override(self, method, args, kwargs)
+            return result if taken else fn(self, *args, **kwargs)
+
+        return method_call
+
+    return deco
+
+
+@_overridden("reduce")
 def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
     """ufunc.reduce: the named reduction where NumPy defines one (sum, prod, max, ...), else
     the ufunc folded over the axes (any binary ufunc, as NumPy)."""
@@ -129,6 +146,7 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
     return store_out(f"{self.__name__}.reduce", result, out)
 
 
+@_overridden("accumulate")
 def _accumulate(self, array, axis=0, dtype=None, out=None):
     """ufunc.accumulate: the cumulative reduction where one exists (cumsum, cumprod, cummax,
     cummin), else the running fold of the ufunc along the axis."""
@@ -165,6 +183,7 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
     return store_out(f"{self.__name__}.accumulate", result, out)
 
 
+@_overridden("outer")
 def _outer(self, a, b, **kwargs):
     from arrax import numpy as anp
 
@@ -239,6 +258,13 @@ class ComposedUfunc(ufunc):
                  subok=True, signature=None):  # fmt: skip
         from arrax import numpy as anp
 
+        given = {"out": out, "where": where, "dtype": dtype, "casting": casting}
+        unset = {"out": out is None, "where": where is True, "dtype": dtype is None,
+                 "casting": casting == "same_kind"}  # fmt: skip
+        given = {k: v for k, v in given.items() if not unset[k]}
+        taken, result = _core._array_ufunc_override(self, "__call__", args, given)
+        if taken:  # a duck array's __array_ufunc__ took the call (NEP 13)
+            return result
         name = self.__name__
         if not self.nin <= len(args) <= self.nargs:
             raise TypeError(
