@@ -292,3 +292,13 @@ def test_override_order_refusal_and_decline():
     Duck.log.clear()
     anp.add(x, x, out=out)  # an overriding out= takes the call too
     assert Duck.log and Duck.log[0][1:] == ("add", "__call__")
+
+
+def test_numpys_aliases_are_one_ufunc():
+    pairs = [(a, b) for a in dir(onp) for b in dir(onp)
+             if a < b and isinstance(getattr(onp, a), onp.ufunc)
+             and getattr(onp, a) is getattr(onp, b) and hasattr(anp, a)]  # fmt: skip
+    assert ("acosh", "arccosh") in pairs and ("pow", "power") in pairs
+    for a, b in pairs:
+        assert getattr(anp, a) is getattr(anp, b)
+        assert getattr(anp, a).__name__ == getattr(onp, a).__name__

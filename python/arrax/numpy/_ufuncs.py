@@ -350,5 +350,19 @@ for _cls in (_engine_ufunc, ComposedUfunc):
 
 
 _ufuncs = {name: _core.get_ufunc(name) for name in _core.ufunc_names}
+
+
+def _numpy_canonical(name):
+    """NumPy's own name of its ufunc `name` (np.acosh is np.arccosh, named "arccosh")."""
+    import numpy as onp
+
+    u = getattr(onp, name, None)
+    return u.__name__ if isinstance(u, onp.ufunc) else name
+
+
+# NumPy's aliases are one object (np.acosh is np.arccosh, np.pow is np.power), so code that
+# compares ufuncs by identity, or keys dicts by them, sees one ufunc as NumPy does.
+_ufuncs.update({n: _ufuncs[_numpy_canonical(n)] for n in list(_ufuncs)
+                if _numpy_canonical(n) in _ufuncs})  # fmt: skip
 globals().update(_ufuncs)
 __all__ = ["ufunc", *_ufuncs]
