@@ -1,6 +1,8 @@
 // copy_into: elementwise copy with dtype conversion (NumPy's "unsafe" casting), the one loop
 // behind astype, contiguous copies, out= and assignment into views.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -11,6 +13,22 @@
 
 namespace arrax {
 namespace {
+
+// double -> float rounded to odd: exact values stay; others take the neighbour toward zero with
+// its last bit set. float has 13 more significand bits than half, so the float -> half rounding
+// that follows rounds as one rounding of the double would: no double rounding (a double just
+// past a half-way point between two halves rounded to the point itself, then to even).
+inline float to_float_rounded_to_odd(double v) {
+  float f = static_cast<float>(v);
+  if (std::isfinite(f) && static_cast<double>(f) != v) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    if (std::fabs(static_cast<double>(f)) > std::fabs(v)) bits -= 1;  // (sign-magnitude)
+    bits |= 1;
+    std::memcpy(&f, &bits, sizeof bits);
+  }
+  return f;
+}
 
 template <typename To, typename From>
 inline To convert(From v) {
@@ -34,7 +52,10 @@ inline To convert(From v) {
   } else if constexpr (is_half_v<From>) {
     return convert<To>(static_cast<float>(v));
   } else if constexpr (is_half_v<To>) {
-    return To(static_cast<float>(v));
+    if constexpr (std::is_same_v<From, double>)
+      return To(to_float_rounded_to_odd(v));
+    else
+      return To(static_cast<float>(v));  // (integers past float's exactness are past half's range)
   } else if constexpr (is_int_v<To> && std::is_floating_point_v<From>) {
     // Out-of-range and NaN are undefined behaviour in C++; give what x86 gives NumPy instead.
     constexpr From lo =

@@ -409,3 +409,32 @@ def test_array_interface_for_host_arrays():
     x.setflags(write=False)
     assert x.__array_interface__["data"][1] is True
     assert not hasattr(anp.ones(2, dtype=anp.bfloat16), "__array_interface__")
+
+
+@pytest.mark.parametrize("target", ["float16", "bfloat16"])
+def test_float64_to_half_rounds_once(target):
+    # Every positive half value, the half-way points between neighbours, and one ulp either side
+    # of them: rounding through float32 first would round some twice (to the point, then to
+    # even). float16 against NumPy's direct rounding; bfloat16 (ml_dtypes itself rounds through
+    # float32) against the definition: the nearest value, ties to the even bit pattern.
+    ml_dtypes = pytest.importorskip("ml_dtypes") if target == "bfloat16" else None
+    dt, n = (ml_dtypes.bfloat16, 0x7F80) if ml_dtypes else (onp.float16, 0x7C00)
+    exact = onp.arange(0, n, dtype=onp.uint16).view(dt).astype(onp.float64)
+    mid = 0.5 * (exact[:-1] + exact[1:])
+    for v in (exact, mid, onp.nextafter(mid, onp.inf), onp.nextafter(mid, -onp.inf)):
+        got = onp.asarray(anp.asarray(v).astype(target)).view(onp.uint16)
+        if target == "float16":
+            onp.testing.assert_array_equal(got, v.astype(dt).view(onp.uint16))
+            onp.testing.assert_array_equal(
+                onp.asarray(anp.asarray(-v).astype(target)).view(onp.uint16), got | 0x8000
+            )
+            continue
+
+        def value(b):  # (past the largest finite value: no neighbour there)
+            v = onp.clip(b, 0, n - 1).astype(onp.uint16).view(dt).astype(onp.float64)
+            return onp.where((b < 0) | (b >= n), onp.inf, v)
+
+        err = onp.abs(v - value(got.astype(onp.int64)))
+        for step in (-1, 1):
+            other = onp.abs(v - value(got.astype(onp.int64) + step))
+            assert onp.all((err < other) | ((err == other) & (got % 2 == 0)) | (err == 0))

@@ -317,7 +317,9 @@ std::string convert_expr(DType from, DType to, const std::string& e) {
   if (from == DType::Bool) return rounded(to, "(" + T + ")((" + e + ") ? 1 : 0)");
   if (is_floating(from) && is_integer(to)) return "ax_f2i<" + T + ">((double)(" + e + "))";
   if (is_floating(to)) {
-    // double -> half goes through float32, as the CPU's conversion does.
+    // double -> half goes through float32 rounded to odd, as the CPU's conversion does.
+    if (from == DType::Float64 && (to == DType::Float16 || to == DType::BFloat16))
+      return rounded(to, "ax_d2f_odd(" + e + ")");
     return rounded(to, "(" + T + ")(" + e + ")");
   }
   return "(" + T + ")(" + e + ")";

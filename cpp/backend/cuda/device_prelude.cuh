@@ -38,6 +38,18 @@ __device__ __forceinline__ unsigned short ax_f2b(float f) {
   u += 0x7fffu + ((u >> 16) & 1u);
   return static_cast<unsigned short>(u >> 16);
 }
+// double -> float rounded to odd (the CPU's to_float_rounded_to_odd, cpp/kernels/convert.cpp):
+// the float's extra bits make its rounding to half / bfloat16 that of the double, once.
+__device__ __forceinline__ float ax_d2f_odd(double v) {
+  float f = static_cast<float>(v);
+  const double back = static_cast<double>(f);
+  if (f - f == f - f && back != v) {  // (finite and inexact)
+    unsigned u = __float_as_uint(f);
+    if ((back < 0 ? -back : back) > (v < 0 ? -v : v)) u -= 1u;
+    f = __uint_as_float(u | 1u);
+  }
+  return f;
+}
 // Rounds a float32 result to half / bfloat16 precision (every op on halves rounds once).
 __device__ __forceinline__ float ax_rh(float f) { return ax_h2f(ax_f2h(f)); }
 __device__ __forceinline__ float ax_rb(float f) { return ax_b2f(ax_f2b(f)); }
