@@ -44,7 +44,8 @@ def report(name, kinds, inputs, nin, result, where):
                if isinstance(r, _core.ndarray)]  # fmt: skip
     if not results or any(r._is_tracer or r.device.platform != "cpu" for r in results):
         return
-    shown = [k for k in asked if _shown(k[0], name, results, inputs, nin, where)]
+    both = kinds & 3 == 3  # divide and overflow: an overflow needs a result of nonzero inputs
+    shown = [k for k in asked if _shown(k[0], name, results, inputs, nin, where, both)]
     name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide is "divide")
     for kind, _, text in shown:
         _act(modes[kind], f"{text} encountered in {name}", text, kinds)
@@ -57,8 +58,10 @@ def _host(x):
         return None
 
 
-def _shown(kind, name, results, inputs, nin, where):
-    """Whether the values show `kind`: see the module's docstring."""
+def _shown(kind, name, results, inputs, nin, where, with_divide=False):
+    """Whether the values show `kind`: see the module's docstring. With the divide flag raised
+    too, an overflow counts only at a result none of whose inputs is zero (log(0) is -inf by a
+    division by zero; a kernel may also raise overflow computing it)."""
     if kind == "under":
         return True
     with onp.errstate(all="ignore"):
@@ -83,6 +86,8 @@ def _shown(kind, name, results, inputs, nin, where):
                 if h is None or h.dtype.kind not in "fc":
                     continue
                 prior = onp.isnan(h) if kind == "invalid" else ~onp.isfinite(h)
+                if kind == "over" and with_divide:
+                    prior = prior | (h == 0)
                 if prior.any():  # (NumPy's broadcasting of a mask is slow: only when needed)
                     bad &= ~prior
             if bad.any():
