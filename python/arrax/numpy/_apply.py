@@ -75,15 +75,34 @@ class vectorize:  # noqa: N801 (NumPy's name)
     of arrax operations is batched with vmap; one that needs Python values per element (or a
     `signature`) runs through numpy.vectorize on concrete arguments."""
 
-    def __init__(self, pyfunc, otypes=None, doc=None, excluded=None, cache=False, signature=None):
+    def __init__(
+        self, pyfunc=onp._NoValue, otypes=None, doc=None, excluded=None, cache=False, signature=None
+    ):
+        if pyfunc is not onp._NoValue and not callable(pyfunc):
+            raise TypeError("vectorize: when used as a decorator, only accepts keyword arguments.")
+        if isinstance(otypes, str):
+            for char in otypes:
+                if char not in onp.typecodes["All"]:
+                    raise ValueError(f"vectorize: Invalid otype specified: {char}")
+        elif otypes is not None:
+            try:
+                otypes = [d.char if d.char in "SU" else d for d in (onp.dtype(t) for t in otypes)]
+            except TypeError:
+                raise ValueError("vectorize: Invalid otype specification") from None
         self.pyfunc = pyfunc
         self.otypes = otypes
         self.excluded = set(excluded or ())
         self.cache = cache
         self.signature = signature
+        self._doc = doc
+        if pyfunc is not onp._NoValue:
+            self._wrap(pyfunc)
+
+    def _wrap(self, pyfunc):
+        self.pyfunc = pyfunc
         functools.update_wrapper(self, pyfunc)
-        if doc is not None:
-            self.__doc__ = doc
+        if self._doc is not None:
+            self.__doc__ = self._doc
 
     def _numpy(self, args, kwargs):
         from arrax.numpy._host_fallback import needs_numpy
@@ -95,7 +114,9 @@ class vectorize:  # noqa: N801 (NumPy's name)
             )
 
         def host(v):  # (strings and objects stay NumPy's)
-            return onp.asarray(v) if needs_numpy(v) else onp.asarray(_arr(v))
+            if needs_numpy(v) or not isinstance(v, _core.ndarray):
+                return onp.asarray(v)
+            return onp.asarray(_arr(v))
 
         conv = [a if i in self.excluded else host(a) for i, a in enumerate(args)]
         kw = {k: (v if k in self.excluded else host(v)) for k, v in kwargs.items()}
@@ -117,12 +138,22 @@ class vectorize:  # noqa: N801 (NumPy's name)
         np = _np()
         from arrax.numpy._host_fallback import needs_numpy
 
+        if self.pyfunc is onp._NoValue:  # @vectorize(otypes=...) on a function: NumPy's form
+            self._wrap(*args, **kwargs)
+            return self
         pos = [i for i in range(len(args)) if i not in self.excluded]
         # A signature, keywords, or strings/objects among the arguments: NumPy's vectorize.
         if self.signature is not None or kwargs or any(needs_numpy(args[i]) for i in pos):
             return self._numpy(args, kwargs)
-        arrays = np.broadcast_arrays(*[_arr(args[i]) for i in pos])
+        try:
+            arrays = np.broadcast_arrays(*[_arr(args[i]) for i in pos])
+        except TypeError:  # an argument no array holds (an instance for an unbound method)
+            return self._numpy(args, kwargs)
         shape = arrays[0].shape if arrays else ()
+        if not self.otypes and any(a.size == 0 for a in arrays):
+            raise ValueError(
+                "vectorize: cannot call `vectorize` on size 0 inputs unless `otypes` is set"
+            )
 
         def at(*xs):
             full = list(args)

@@ -56,6 +56,19 @@ def _float_dtype(*arrays):
     return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
 
 
+def complex_from_parts(re, im, dtype=onp.complex128):
+    """re + i*im with each part kept as it is (re + 1j*im would turn an infinite imaginary part
+    into a NaN real part: inf * 0)."""
+    np = _np()
+    rdt = onp.finfo(dtype).dtype
+    re, im = _arr(re).astype(rdt), _arr(im).astype(rdt)
+    inf, nan = complex(0, onp.inf), complex(0, onp.nan)
+    special = np.where(np.isnan(im), nan, np.where(im > 0, inf, -inf)).astype(dtype)
+    finite = np.isfinite(im)
+    im_term = np.where(finite, np.where(finite, im, 0) * onp.asarray(1j, dtype), special)
+    return re.astype(dtype) + im_term
+
+
 def host_arrays(name, *xs):
     """NumPy views (no copies) of the arrays a function needs the values of, for the functions
     that run on concrete arrays only; TypeError for traced ones. Python scalars stay as they are,
@@ -129,11 +142,13 @@ def store_out(fname, result, out, casting="unsafe"):
     return _store_one(fname, result, out, casting)
 
 
-def takes_out(casting="unsafe", nin=None):
+def takes_out(casting="unsafe", nin=None, broadcast=False):
     """Decorator: the function honours NumPy's out= (positional where its signature has it
     there, or after `nin` inputs for the ufunc-like functions, else keyword-only), computing
     without it and writing the result through store_out. The functions compute functionally
-    (arrax arrays are values), so this one wrapper is how each fills a caller's buffer."""
+    (arrax arrays are values), so this one wrapper is how each fills a caller's buffer. With
+    `broadcast`, an out of a shape the result broadcasts to takes it broadcast (as NumPy's
+    functions that write out= through a ufunc: quantile, percentile)."""
     import functools
     import inspect
 
@@ -162,7 +177,17 @@ def takes_out(casting="unsafe", nin=None):
                 args = args[:pos] + (None,) + args[pos + 1 :]
             else:
                 out = kwargs.pop("out", None)
-            return store_out(fn.__name__, fn(*args, **kwargs), out, casting)
+            result = fn(*args, **kwargs)
+            if broadcast and out is not None and isinstance(result, _core.ndarray):
+                shape = getattr(out, "shape", None)
+                if shape is not None and shape != result.shape:
+                    try:
+                        ok = onp.broadcast_shapes(result.shape, shape) == tuple(shape)
+                    except ValueError:
+                        ok = False
+                    if ok:
+                        result = _np().broadcast_to(result, shape)
+            return store_out(fn.__name__, result, out, casting)
 
         wrapper.__signature__ = sig
         return wrapper

@@ -37,7 +37,7 @@ def _names_host_only_dtype(x):
 def _names_numeric_dtype(x):
     try:
         return not host_only_dtype(onp.dtype(x))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, SyntaxError):  # (NumPy's parser: dtype("0123") is one)
         return False
 
 

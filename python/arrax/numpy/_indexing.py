@@ -145,8 +145,14 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
 def _in_place(name, a):
     """A writable NumPy array of a's values for NumPy's in-place functions: a zero-copy view of
     a CPU array (NumPy writes into arrax's memory), a host copy of a GPU array, written back
-    when the block ends."""
-    if not isinstance(a, _core.ndarray) or a._is_tracer:
+    when the block ends. A NumPy array is written directly, as NumPy does; anything else that is
+    not an array is a TypeError, as NumPy's."""
+    if isinstance(a, onp.ndarray):
+        yield a
+        return
+    if not isinstance(a, _core.ndarray):
+        raise TypeError(f"{name}: argument 1 must be an array, not {type(a).__name__}")
+    if a._is_tracer:
         raise TypeError(
             f"{name} modifies its argument in place, which traced values cannot be; use "
             "a.at[...].set(...) under transformations"
@@ -255,9 +261,9 @@ def select(condlist, choicelist, default=0):
     if not condlist:
         raise ValueError("select with an empty condition list is not possible")
     conds = [_arr(c) for c in condlist]
-    for c in conds:
+    for i, c in enumerate(conds):
         if c.dtype != onp.bool_:
-            raise TypeError("invalid entry 0 in condlist: should be boolean ndarray")
+            raise TypeError(f"select: invalid entry {i} in condlist: should be boolean ndarray")
     choices = [_arr(c) for c in choicelist]
     if type(default) not in (bool, int, float, complex):  # (a Python scalar stays weak)
         default = _arr(default)
@@ -265,7 +271,9 @@ def select(condlist, choicelist, default=0):
     out = np.asarray(default).astype(dt)
     for c, v in zip(conds[::-1], choices[::-1]):
         out = np.where(c, v.astype(dt), out)
-    shape = np.broadcast_shapes(*[c.shape for c in conds], *[v.shape for v in choices])
+    shape = np.broadcast_shapes(
+        *[c.shape for c in conds], *[v.shape for v in choices], np.shape(default)
+    )
     return np.broadcast_to(out, shape) if out.shape != shape else out
 
 
@@ -498,7 +506,12 @@ def unique(
 
 def bincount(x, weights=None, minlength=0, *, length=None):
     """numpy.bincount; with length= (as JAX) it traces."""
+    import operator
+
     np = _np()
+    minlength = operator.index(minlength)  # TypeError for a str, as NumPy's
+    if minlength < 0:
+        raise ValueError("bincount: 'minlength' must not be negative")
     x = _arr(x)
     if x.ndim != 1:
         raise ValueError(
@@ -529,6 +542,10 @@ def digitize(x, bins, right=False):
     """numpy.digitize (bins monotonically increasing or decreasing)."""
     bins = _arr(bins)
     x = _arr(x)
+    if x.dtype.kind == "c":
+        raise TypeError("digitize: x may not be complex")
+    if bins.dtype.kind == "c":
+        raise TypeError("digitize: bins may not be complex")
     if bins.ndim != 1:
         raise ValueError("object too deep for desired array")
     if not _traced(bins):

@@ -24,7 +24,9 @@ def _target(name, a):
 
 
 def _values(v):
-    return onp.asarray(_arr(v)) if not isinstance(v, (int, float, complex, bool)) else v
+    """An arrax array as a NumPy view; anything else as given, for NumPy to convert into the
+    destination's dtype as it does (place(int_array, mask, []) takes an empty list)."""
+    return onp.asarray(v) if isinstance(v, _core.ndarray) else v
 
 
 def copyto(dst, src, casting="same_kind", where=True):

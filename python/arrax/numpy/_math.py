@@ -9,7 +9,15 @@ import numpy as onp
 
 from arrax import _core
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _float_dtype, _loop_float_dtype, _np, from_numpy, takes_out
+from arrax.numpy._common import (
+    _arr,
+    _float_dtype,
+    _loop_float_dtype,
+    _np,
+    complex_from_parts,
+    from_numpy,
+    takes_out,
+)
 from arrax.numpy._ufuncs import composed_ufunc
 
 __all__ = [
@@ -75,9 +83,21 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     # computed in float32; integers in float64.
     dt = onp.result_type(*[_weak_or_dtype(v) for v in (a, b)], 1.0)
     x, y = _arr(a).astype(dt), _arr(b).astype(dt)
-    finite = np.isfinite(x) & np.isfinite(y)
-    close = np.abs(x - y) <= atol + rtol * np.abs(y)
-    r = np.where(finite, close, x == y)
+    tols = [_arr(t) for t in (atol, rtol)]
+    if not any(t._is_tracer for t in tols) and not all(
+        bool(onp.all(onp.isfinite(onp.asarray(t)))) for t in tols
+    ):
+        # NumPy (2.3+): a NaN or infinite tolerance reports an invalid value, as geterr says
+        msg = f"isclose: One of rtol or atol is not valid, atol: {atol}, rtol: {rtol}"
+        mode = np.geterr()["invalid"]
+        if mode == "raise":
+            raise FloatingPointError(msg)
+        if mode in ("warn", "print", "log", "call"):
+            import warnings
+
+            warnings.warn(msg, RuntimeWarning, stacklevel=3)
+    # NumPy's formula: an infinite atol makes any finite y close to anything but NaN
+    r = ((np.abs(x - y) <= atol + rtol * np.abs(y)) & np.isfinite(y)) | (x == y)
     if equal_nan:
         r = r | (np.isnan(x) & np.isnan(y))
     return r
@@ -281,10 +301,26 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     np = _np()
     if axis is not None:
         axisa = axisb = axisc = axis
-    a = np.moveaxis(_arr(a), axisa, -1)
-    b = np.moveaxis(_arr(b), axisb, -1)
+    a, b = _arr(a), _arr(b)
+    if a.ndim < 1 or b.ndim < 1:
+        raise ValueError("cross: At least one array has zero dimension")
+    norm = onp.lib.array_utils.normalize_axis_index
+    a = np.moveaxis(a, norm(axisa, a.ndim, msg_prefix="axisa"), -1)
+    b = np.moveaxis(b, norm(axisb, b.ndim, msg_prefix="axisb"), -1)
     if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
         raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    if a.shape[-1] == 2 or b.shape[-1] == 2:
+        import warnings
+
+        warnings.warn(
+            "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional "
+            "vectors instead. (deprecated in NumPy 2.0)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    if a.shape[-1] == 3 or b.shape[-1] == 3:
+        nd = len(np.broadcast_shapes(a.shape[:-1], b.shape[:-1])) + 1
+        axisc = norm(axisc, nd, msg_prefix="axisc")
     if a.shape[-1] == 2 and b.shape[-1] == 2:
         return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
     a0, a1 = a[..., 0], a[..., 1]
@@ -477,12 +513,14 @@ def _contract(group, keep):
 def diff(a, n=1, axis=-1, prepend=None, append=None):
     """numpy.diff."""
     np = _np()
-    a = _arr(a)
+    if n == 0:
+        return a  # NumPy returns the input itself, unconverted
     if n < 0:
-        raise ValueError(f"order must be non-negative but got {n}")
+        raise ValueError(f"diff: order must be non-negative but got {n}")
+    a = _arr(a)
     if a.ndim == 0:
         raise ValueError("diff requires input that is at least one dimensional")
-    axis = axis % a.ndim
+    axis = onp.lib.array_utils.normalize_axis_index(axis, a.ndim)  # AxisError
     parts = []
     if prepend is not None:
         p = _arr(prepend)
@@ -580,10 +618,11 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     f = _arr(f)
     if f.dtype.kind not in "fc":
         f = f.astype(onp.float64)
-    axes = (
-        list(range(f.ndim)) if axis is None else ([axis] if isinstance(axis, int) else list(axis))
+    axes = list(
+        range(f.ndim)
+        if axis is None
+        else onp.lib.array_utils.normalize_axis_tuple(axis, f.ndim)  # AxisError, repeated axis
     )
-    axes = [a % f.ndim for a in axes]
     if len(varargs) == 0:
         spacing = [1.0] * len(axes)
     elif len(varargs) == 1 and onp.ndim(varargs[0]) == 0:
@@ -592,6 +631,16 @@ def gradient(f, *varargs, axis=None, edge_order=1):
         if len(varargs) != len(axes):
             raise TypeError("invalid number of arguments")
         spacing = list(varargs)
+        for ax, h in zip(axes, spacing):
+            if onp.ndim(h) == 0:
+                continue
+            if onp.ndim(h) != 1:
+                raise ValueError("gradient: distances must be either scalars or 1d")
+            if len(h) != f.shape[ax]:
+                raise ValueError(
+                    "gradient: when 1d, distances must match the length of the corresponding "
+                    "dimension"
+                )
     outs = []
     for ax, h in zip(axes, spacing):
         n = f.shape[ax]
@@ -601,10 +650,13 @@ def gradient(f, *varargs, axis=None, edge_order=1):
                 "(edge_order + 1) elements are required."
             )
 
-        def sl(a, b, ax=ax):
+        # (coordinates: NumPy's float64 coefficients make the sums float64, then stored)
+        src = f if onp.ndim(h) == 0 else f.astype(onp.result_type(f.dtype, onp.float64))
+
+        def sl(a, b, ax=ax, src=src):
             s = [slice(None)] * f.ndim
             s[ax] = slice(a, b)
-            return f[tuple(s)]
+            return src[tuple(s)]
 
         if onp.ndim(h) == 0:
             h = float(h)
@@ -643,7 +695,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
                     - (b2 + b1) / (b1 * b2) * sl(-2, -1)
                     + (2 * b2 + b1) / (b2 * (b1 + b2)) * sl(-1, None)
                 )
-        outs.append(np.concatenate([first, interior, last], axis=ax))
+        outs.append(np.concatenate([first, interior, last], axis=ax).astype(f.dtype))
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
@@ -695,12 +747,27 @@ def _correlate(a, v, mode):
 
 
 def interp(x, xp, fp, left=None, right=None, period=None):
-    """numpy.interp (xp increasing)."""
+    """numpy.interp (xp increasing). Like NumPy, it computes in float64 (complex128 for complex
+    fp), and interpolates the real and imaginary parts of complex fp separately."""
     np = _np()
     x, xp, fp = _arr(x), _arr(xp), _arr(fp)
-    dt = _float_dtype(x, xp, fp) if fp.dtype.kind != "c" else onp.complex128
-    x, xp = x.astype(_float_dtype(x, xp)), xp.astype(_float_dtype(x, xp))
-    fp = fp.astype(dt)
+    if xp.ndim != 1 or fp.ndim != 1:
+        raise ValueError("interp: data points must be 1-D sequences")
+    if xp.shape[0] != fp.shape[0]:
+        raise ValueError("interp: fp and xp are not of the same length")
+    if xp.shape[0] == 0:
+        raise ValueError("interp: array of sample points is empty")
+    if period is not None and period == 0:
+        raise ValueError("interp: period must be a non-zero value")
+    if fp.dtype.kind == "c":
+        parts = []
+        for part in (np.real, np.imag):
+            lp = None if left is None else part(_arr(left))
+            rp = None if right is None else part(_arr(right))
+            parts.append(interp(x, xp, part(fp), lp, rp, period))
+        return complex_from_parts(*parts)
+    dt = onp.float64
+    x, xp, fp = x.astype(dt), xp.astype(dt), fp.astype(dt)
     if period is not None:
         period = abs(period)
         x = x % period
@@ -710,8 +777,6 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         xp = np.concatenate([xp[-1:] - period, xp, xp[:1] + period])
         fp = np.concatenate([fp[-1:], fp, fp[:1]])
     n = xp.shape[0]
-    if n == 0:
-        raise ValueError("array of sample points is empty")
     i = np.clip(np.searchsorted(xp, x, side="right"), 1, max(n - 1, 1))
     x0, x1 = xp[i - 1], xp[i] if n > 1 else xp[i - 1]
     f0, f1 = fp[i - 1], fp[i] if n > 1 else fp[i - 1]

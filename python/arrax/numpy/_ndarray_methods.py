@@ -193,6 +193,8 @@ class _Flags:
 def _set_part(self, part, value):
     """x.real = v / x.imag = v, in place as NumPy's (arrax's real and imag are new arrays, so
     the whole array is written with the other part kept)."""
+    from arrax.numpy._common import complex_from_parts
+
     np = _anp()
     if self.dtype.kind != "c":
         if part == "imag":
@@ -203,7 +205,9 @@ def _set_part(self, part, value):
     if v.dtype.kind == "c":
         raise TypeError(f"ndarray.{part}: cannot set a complex value as the {part} part")
     re, im = (v, np.imag(self)) if part == "real" else (np.real(self), v)
-    self[...] = np.broadcast_to(re, self.shape) + 1j * np.broadcast_to(im, self.shape)
+    self[...] = complex_from_parts(
+        np.broadcast_to(re, self.shape), np.broadcast_to(im, self.shape), self.dtype
+    )
 
 
 def _array_interface(self):

@@ -68,17 +68,23 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
         return avg
     w = _arr(weights)
     dt = np.result_type(a, w, 1.0)
+    if axis is not None:
+        axis = onp.lib.array_utils.normalize_axis_tuple(axis, a.ndim, "axis")  # AxisError
     if w.shape != a.shape:
         if axis is None:
-            raise TypeError("Axis must be specified when shapes of a and weights differ.")
-        if w.ndim != 1:
-            raise TypeError("1D weights expected when shapes of a and weights differ.")
-        if w.shape[0] != a.shape[axis]:
-            raise ValueError("Length of weights not compatible with specified axis.")
-        shape = [1] * a.ndim
-        shape[axis % a.ndim] = w.shape[0]
-        w = np.broadcast_to(w.reshape(shape), a.shape)
+            raise TypeError("average: Axis must be specified when shapes of a and weights differ.")
+        if w.shape != tuple(a.shape[ax] for ax in axis):
+            raise ValueError(
+                "average: Shape of weights must be consistent with shape of a along specified axis."
+            )
+        # NumPy's broadcasting of the weights along the given axes (in the axes' order)
+        w = np.transpose(w, tuple(int(k) for k in onp.argsort(axis)))
+        w = np.broadcast_to(
+            w.reshape(tuple(s if ax in axis else 1 for ax, s in enumerate(a.shape))), a.shape
+        )
     scl = np.sum(w.astype(dt), axis=axis, keepdims=keepdims)
+    if not scl._is_tracer and bool(np.any(scl == 0.0)):
+        raise ZeroDivisionError("average: Weights sum to zero, can't be normalized")
     avg = np.sum((a * w).astype(dt), axis=axis, keepdims=keepdims) / scl
     if returned:
         return avg, np.broadcast_to(scl, avg.shape)
@@ -111,7 +117,7 @@ _ALPHA_BETA = {
 }
 
 
-@takes_out("unsafe")
+@takes_out("unsafe", broadcast=True)
 def quantile(
     a,
     q,
@@ -328,7 +334,11 @@ percentile = _percentile_of(quantile, "percentile")
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.median."""
     a = _arr(a)
-    axes = range(a.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    axes = (
+        range(a.ndim)
+        if axis is None
+        else onp.lib.array_utils.normalize_axis_tuple(axis, a.ndim, "axis")  # AxisError
+    )
     if a.ndim and any(a.shape[d] == 0 for d in axes):
         # NumPy: the median of nothing is NaN (its mean's), in the result's shape and dtype
         return _np().mean(a, axis=axis, keepdims=keepdims)
@@ -359,48 +369,80 @@ def _complex_median(a, axis, keepdims, nan=False):
     return m.reshape(keep_shape) if keepdims else m
 
 
+def _cov_weights(name, w, n):
+    """cov's fweights/aweights as float64, checked as NumPy checks them (the value checks only
+    where the values are there: not under a transformation)."""
+    np = _np()
+    w = _arr(w).astype(onp.float64)
+    if w.ndim > 1:
+        raise RuntimeError(f"cov: cannot handle multidimensional {name}")
+    if w.shape[0] != n:
+        raise RuntimeError(f"cov: incompatible numbers of samples and {name}")
+    if not w._is_tracer:
+        if name == "fweights" and not bool(np.all(w == np.around(w))):
+            raise TypeError("cov: fweights must be integer")
+        if bool(np.any(w < 0)):
+            raise ValueError(f"cov: {name} cannot be negative")
+    return w
+
+
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
-    """numpy.cov."""
+    """numpy.cov (NumPy's algorithm: an empty sample gives NaN with NumPy's warnings, fewer
+    degrees of freedom than 1 divide by zero, and the result is squeezed)."""
     np = _np()
     if ddof is not None and ddof != int(ddof):
-        raise ValueError("ddof must be integer")
-    X = _arr(m)
-    if X.ndim > 2:
-        raise ValueError("m has more than 2 dimensions")
-    dt = onp.result_type(X.dtype, onp.float64) if dtype is None else onp.dtype(dtype)
-    X = np.atleast_2d(X).astype(dt)
-    if not rowvar and X.shape[0] != 1:
-        X = X.T
+        raise ValueError("cov: ddof must be integer")
+    m = _arr(m)
+    if m.ndim > 2:
+        raise ValueError("cov: m has more than 2 dimensions")
     if y is not None:
-        Y = np.atleast_2d(_arr(y)).astype(dt)
+        y = _arr(y)
+        if y.ndim > 2:
+            raise ValueError("cov: y has more than 2 dimensions")
+    if dtype is None:
+        dt = onp.result_type(m.dtype, onp.float64)
+        if y is not None:
+            dt = onp.result_type(dt, y.dtype)
+    else:
+        dt = onp.dtype(dtype)
+    X = np.atleast_2d(m).astype(dt)
+    if not rowvar and m.ndim != 1:
+        X = X.T
+    if X.shape[0] == 0:
+        return np.zeros((0, 0), dt)
+    if y is not None:
+        Y = np.atleast_2d(y).astype(dt)
         if not rowvar and Y.shape[0] != 1:
             Y = Y.T
         X = np.concatenate([X, Y], axis=0)
     if ddof is None:
         ddof = 0 if bias else 1
-    w = None
+    n = X.shape[1]
+    w = aw = None
     if fweights is not None:
-        w = _arr(fweights).astype(dt)
+        w = _cov_weights("fweights", fweights, n)
     if aweights is not None:
-        aw = _arr(aweights).astype(dt)
+        aw = _cov_weights("aweights", aweights, n)
         w = aw if w is None else w * aw
+    avg, w_sum = average(X, axis=1, weights=w, returned=True)
+    w_sum = w_sum[0]
     if w is None:
-        avg = np.mean(X, axis=1)
-        fact = X.shape[1] - ddof
-        w_sum = None
+        fact = n - ddof
+    elif ddof == 0:
+        fact = w_sum
+    elif aw is None:
+        fact = w_sum - ddof
     else:
-        w_sum = np.sum(w)
-        avg = np.sum(X * w, axis=1) / w_sum
-        if ddof == 0:
-            fact = w_sum
-        elif aweights is None:
-            fact = w_sum - ddof
-        else:
-            fact = w_sum - ddof * np.sum(w * _arr(aweights).astype(dt)) / w_sum
-    Xc = X - avg[:, None]
-    Xw = Xc if w is None else Xc * w
-    c = Xw @ np.conj(Xc).T / fact
-    return c[0, 0] if c.shape == (1, 1) and _arr(m).ndim < 2 and y is None else c
+        fact = w_sum - ddof * np.sum(w * aw) / w_sum
+    warn_where(fact <= 0, "Degrees of freedom <= 0 for slice")
+    if isinstance(fact, _core.ndarray):
+        inv = np.true_divide(1, np.where(fact <= 0, 0, fact))
+    else:  # a Python float, weak as NumPy's scalar (float32 data stays float32)
+        inv = 1.0 / fact if fact > 0 else onp.inf
+    X = X - avg[:, None].astype(X.dtype)
+    X_T = X.T if w is None else (X * w).T
+    c = (X @ np.conj(X_T)) * inv
+    return np.squeeze(c)
 
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
@@ -542,7 +584,7 @@ def nanargmax(a, axis=None, out=None, *, keepdims=False):
     return _nan_arg(a, axis, keepdims, _np().argmax, -onp.inf, "nanargmax")
 
 
-@takes_out("unsafe")
+@takes_out("unsafe", broadcast=True)
 def nanquantile(
     a,
     q,
