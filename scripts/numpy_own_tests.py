@@ -56,7 +56,8 @@ def _conv(x):
         r = onp.asarray(x)
         return r[()] if r.ndim == 0 else r
     if isinstance(x, (list, tuple)) and any(isinstance(e, anp.ndarray) for e in x):
-        return type(x)(_conv(e) for e in x)
+        items = [_conv(e) for e in x]
+        return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # (namedtuples)
     return x
 
 for _name in ["assert_equal", "assert_array_equal", "assert_almost_equal", "assert_allclose",
