@@ -330,3 +330,18 @@ def test_take_along_axis_modes_match_jax(mode, fill):
     same(got, want)
     with pytest.raises(IndexError):  # NumPy's behaviour without mode
         anp.take_along_axis(anp.asarray(x), anp.asarray(i), axis=1)
+
+
+def test_lax_complex_keeps_infinite_parts_and_differentiates():
+    x = np.array([1.0, np.inf, -2.0, np.nan, 0.0])
+    y = np.array([np.inf, 2.0, -np.inf, 1.0, np.nan])
+    got = np.asarray(arrax.lax.complex(anp.asarray(x), anp.asarray(y)))
+    want = x + 0j
+    want.imag = y
+    np.testing.assert_array_equal(got, want)  # (x + 1j * y would make inf's real part NaN)
+    assert arrax.lax.complex(anp.float32(1), anp.float32(2)).dtype == np.complex64
+    arrax.test_util.check_grads(
+        lambda a, b: anp.sum(anp.abs(arrax.lax.complex(a, b)) ** 2),
+        (anp.asarray([1.0, 2.0]), anp.asarray([3.0, -1.0])),
+        order=2,
+    )

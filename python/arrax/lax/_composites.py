@@ -139,7 +139,9 @@ def complex(x, y):  # noqa: A001 (JAX's name)
     np = _np()
     x, y = np.asarray(x), np.asarray(y)
     ct = _onp.complex64 if _onp.result_type(x.dtype, y.dtype) == _onp.float32 else _onp.complex128
-    return x.astype(ct) + 1j * y.astype(ct)
+    from arrax.numpy._common import complex_from_parts
+
+    return complex_from_parts(x, y, ct)  # (x + 1j * y makes an infinite y's real part NaN)
 
 
 def split(operand, sizes, axis=0):
