@@ -11,6 +11,8 @@ namespace arrax::bindings {
 
 // Clears the flags; call before computing.
 void start_fp_watch();
+// The flags raised since, as NumPy's kind bits (1 divide, 2 over, 4 under, 8 invalid).
+int raised_fp_kinds();
 // After computing `result` from inputs[:nin] (with where=, or None): reports the raised flags.
 py::object finish_fp_watch(const std::string& name, py::object result, py::handle inputs, int nin,
                            py::handle where);

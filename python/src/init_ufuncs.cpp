@@ -132,6 +132,9 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
 void init_ufuncs(py::module_& m) {
   // For the ufunc methods composed in Python (reduce, accumulate, outer): (True, result) when
   // an argument's __array_ufunc__ took the call, else (False, None).
+  // For the ufunc methods composed in Python (NumPy reports their FP errors "in reduce").
+  m.def("_fp_watch_start", &start_fp_watch);
+  m.def("_fp_watch_kinds", &raised_fp_kinds);
   m.def("_array_ufunc_override",
         [](py::handle ufunc, const char* method, py::tuple args, py::dict kwargs) {
           auto r = call_array_ufunc(ufunc, method, args, kwargs);

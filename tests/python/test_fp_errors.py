@@ -181,3 +181,37 @@ def test_special_values_warn_as_numpy(name, dtype):
     want = sorted({m for _, m in _warnings_of(lambda: f(*args))})
     got = sorted({m for _, m in _warnings_of(lambda: g(*[anp.asarray(x) for x in args]))})
     assert got == want
+
+
+METHOD_CASES = {
+    "add_reduce_overflow": lambda np: np.add.reduce(np.asarray([1e308, 1e308])),
+    "multiply_accumulate_overflow": lambda np: np.multiply.accumulate(np.asarray([1e200, 1e200])),
+    "int_floor_divide_reduce_by_zero": lambda np: np.floor_divide.reduce(
+        np.asarray(np.arange(-100, 100), dtype=np.int16)
+    ),
+    "int_floor_divide_reduce_overflow": lambda np: np.floor_divide.reduce(
+        np.asarray([-32768, 1, -1], dtype=np.int16)
+    ),
+    "subtract_reduce_inf": lambda np: np.subtract.reduce(np.asarray([np.inf, np.inf])),
+    "quiet_reduce": lambda np: np.maximum.reduce(np.asarray([np.nan, 1.0])),
+    "quiet_accumulate": lambda np: np.add.accumulate(np.asarray([1.0, 2.0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(METHOD_CASES))
+def test_ufunc_methods_warn_and_raise_as_numpy(name):
+    fn = METHOD_CASES[name]
+    assert _warnings_of(lambda: fn(anp)) == _warnings_of(lambda: fn(onp))
+    with onp.errstate(all="raise", under="ignore"):
+        try:
+            fn(onp)
+            want = None
+        except FloatingPointError as e:
+            want = str(e)
+    with anp.errstate(all="raise", under="ignore"):
+        try:
+            fn(anp)
+            got = None
+        except FloatingPointError as e:
+            got = str(e)
+    assert got == want

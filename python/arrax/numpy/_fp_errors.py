@@ -13,6 +13,7 @@ Calls made by arrax's own Python code are not reported: its composites are not N
 their warnings would not be NumPy's either. Under jit nothing is reported, as in JAX."""
 
 import sys
+import threading
 import warnings
 
 import numpy as onp
@@ -30,11 +31,17 @@ _KINDS = (
 _INTEGER_DIVISIONS = {"floor_divide", "remainder", "fmod", "divmod"}
 
 
+# Kinds raised by the ufunc calls arrax's own code made (not reported), per thread: a ufunc
+# method composed in Python (reduce, accumulate) reports them as NumPy's loop would.
+_internal = threading.local()
+
+
 def report(name, kinds, inputs, nin, result, where):
     """Acts on the raised kinds (bits as _KINDS) of ufunc `name`'s call, computed from
     inputs[:nin] (None: overwritten by an in-place operator) under `where` (None for all)."""
     caller = sys._getframe(1).f_globals.get("__name__", "")
     if caller == "arrax" or caller.startswith("arrax."):
+        _internal.kinds = getattr(_internal, "kinds", 0) | kinds
         return
     modes = onp.geterr()
     asked = [k for k in _KINDS if kinds & k[1] and modes[k[0]] != "ignore"]
@@ -49,6 +56,39 @@ def report(name, kinds, inputs, nin, result, where):
     name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide is "divide")
     for kind, _, text in shown:
         _act(modes[kind], f"{text} encountered in {name}", text, kinds)
+
+
+def watched_method(method, ufunc, fn, args, kwargs):
+    """fn(ufunc, *args, **kwargs), ufunc.reduce or .accumulate composed in Python, with NumPy's
+    reporting: "divide by zero encountered in reduce" when the values show it (a NaN result
+    from an input without NaNs, an infinite one from finite inputs; integer divisions
+    trusted)."""
+    _internal.kinds = 0
+    _core._fp_watch_start()
+    result = fn(ufunc, *args, **kwargs)
+    kinds = _core._fp_watch_kinds() | _internal.kinds
+    _internal.kinds = 0
+    if not kinds or not args:
+        return result
+    modes = onp.geterr()
+    x = _host(args[0])
+    r = _host(result) if isinstance(result, _core.ndarray) else None
+    if x is None or r is None or result._is_tracer or result.device.platform != "cpu":
+        return result
+    for kind, bit, text in _KINDS:
+        if not kinds & bit or modes[kind] == "ignore":
+            continue
+        if r.dtype.kind not in "fc":
+            shown = kind in ("divide", "over") and ufunc.__name__ in _INTEGER_DIVISIONS
+        elif kind == "under":
+            shown = True
+        elif kind == "invalid":
+            shown = bool(onp.isnan(r).any()) and not onp.isnan(x).any()
+        else:
+            shown = bool(onp.isinf(r).any()) and bool(onp.isfinite(x).all())
+        if shown:
+            _act(modes[kind], f"{text} encountered in {method}", text, kinds, stacklevel=4)
+    return result
 
 
 def _host(x):
@@ -95,10 +135,10 @@ def _shown(kind, name, results, inputs, nin, where, with_divide=False):
     return False
 
 
-def _act(mode, message, text, kinds):
+def _act(mode, message, text, kinds, stacklevel=3):
     """NumPy's actions: warn, raise, call the errcall function, print, or write to its log."""
     if mode == "warn":
-        warnings.warn(message, RuntimeWarning, stacklevel=3)
+        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)
     elif mode == "raise":
         raise FloatingPointError(message)
     elif mode == "call":

@@ -76,7 +76,13 @@ def _overridden(method):
         @functools.wraps(fn)
         def method_call(self, *args, **kwargs):
             taken, result = _core._array_ufunc_override(self, method, args, kwargs)
-            return result if taken else fn(self, *args, **kwargs)
+            if taken:
+                return result
+            if method in ("reduce", "accumulate"):  # (NumPy's FP errors "in reduce")
+                from arrax.numpy._fp_errors import watched_method
+
+                return watched_method(method, self, fn, args, kwargs)
+            return fn(self, *args, **kwargs)
 
         return method_call
 
