@@ -188,3 +188,20 @@ def test_linalg_of_empty_matrices(name, shape):
             g, w = np.asarray(g), np.asarray(w)
             assert g.shape == w.shape and g.dtype == w.dtype, (g.shape, g.dtype, w.shape, w.dtype)
             np.testing.assert_allclose(g, w)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64"])
+def test_det_of_32_bit_matrices_rounds_once(dtype):
+    # Small integer matrices, whose determinants float32 holds exactly: LAPACK's (NumPy's)
+    # value, not a float32 LU's rounded steps (-1.9999999 for [[1, 2], [3, 4]]).
+    rng = np.random.RandomState(0)
+    mats = [np.array([[1.0, 2.0], [3.0, 4.0]])] + [
+        rng.randint(-5, 6, size=(k, k)).astype(float) for k in (2, 3, 4, 5) for _ in range(5)
+    ]
+    for m in mats:
+        got = anp.linalg.det(anp.asarray(m.astype(dtype)))
+        assert got.dtype == dtype
+        assert complex(np.asarray(got)).real == round(np.linalg.det(m))
+    batch = np.stack(mats[1:6]).astype(dtype)
+    np.testing.assert_allclose(np.asarray(anp.linalg.det(anp.asarray(batch))),
+                                np.linalg.det(batch.astype("complex128")), rtol=1e-6)  # fmt: skip
