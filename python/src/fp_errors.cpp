@@ -17,15 +17,12 @@ int raised_fp_kinds() {
          (raised & FE_UNDERFLOW ? 4 : 0) | (raised & FE_INVALID ? 8 : 0);
 }
 
-py::object finish_fp_watch(const std::string& name, py::object result, py::handle inputs, int nin,
-                           py::handle where) {
-  const int kinds = raised_fp_kinds();
-  if (kinds == 0) return result;
+void report_fp_kinds(const std::string& name, int kinds, py::handle inputs, int nin,
+                     py::handle result, py::handle where) {
   // (Held for the process's life: released, so that no destructor runs after Python's end.)
   static py::handle report =
       py::object(py::module_::import("arrax.numpy._fp_errors").attr("report")).release();
   report(name, kinds, inputs, nin, result, where);
-  return result;
 }
 
 }  // namespace arrax::bindings

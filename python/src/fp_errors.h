@@ -13,8 +13,18 @@ namespace arrax::bindings {
 void start_fp_watch();
 // The flags raised since, as NumPy's kind bits (1 divide, 2 over, 4 under, 8 invalid).
 int raised_fp_kinds();
-// After computing `result` from inputs[:nin] (with where=, or None): reports the raised flags.
-py::object finish_fp_watch(const std::string& name, py::object result, py::handle inputs, int nin,
-                           py::handle where);
+// Hands raised kinds to arrax.numpy._fp_errors.report.
+void report_fp_kinds(const std::string& name, int kinds, py::handle inputs, int nin,
+                     py::handle result, py::handle where);
+
+// After computing `result` from inputs[:nin] (make_inputs() builds them, only when a flag was
+// raised: the common call pays nothing for it; with where=, or None): reports the raised flags.
+template <typename MakeInputs>
+py::object finish_fp_watch(const std::string& name, py::object result, MakeInputs make_inputs,
+                           int nin, py::handle where) {
+  if (const int kinds = raised_fp_kinds())
+    report_fp_kinds(name, kinds, make_inputs(), nin, result, where);
+  return result;
+}
 
 }  // namespace arrax::bindings

@@ -214,23 +214,21 @@ py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::han
 
 // An operator (x / y, x ** y, ...) with NumPy's floating-point error reporting.
 py::object binary_op(const np::UfuncDef& u, const Array& self, py::handle other, bool reflected) {
+  auto inputs = [&] {  // (the ufunc's operands, in its order)
+    py::object me = py::cast(self);
+    return reflected ? py::tuple(py::make_tuple(other, me)) : py::tuple(py::make_tuple(me, other));
+  };
   if (!py_convert::exact_array(other.ptr()) && overrides_ufuncs(other)) {
     // NumPy's operators with a duck array: its __array_ufunc__ takes the ufunc, or with
     // __array_ufunc__ = None its reflected operator does (NotImplemented here).
     if (py::type::handle_of(other).attr("__array_ufunc__").is_none())
       return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-    py::object me = py::cast(self);
-    py::tuple inputs =
-        reflected ? py::tuple(py::make_tuple(other, me)) : py::tuple(py::make_tuple(me, other));
-    return *call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", inputs,
+    return *call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", inputs(),
                              py::dict());
   }
   start_fp_watch();
   py::object result = binary_op_unwatched(u, self, other, reflected);
   if (result.ptr() == Py_NotImplemented) return result;
-  py::object me = py::cast(self);
-  py::tuple inputs =
-      reflected ? py::tuple(py::make_tuple(other, me)) : py::tuple(py::make_tuple(me, other));
   return finish_fp_watch(u.name, std::move(result), inputs, 2, py::none());
 }
 
@@ -261,7 +259,7 @@ py::object inplace_op(const np::UfuncDef& u, py::object self_obj, py::handle oth
   start_fp_watch();
   py::object result = inplace_op_unwatched(u, self_obj, other);
   if (result.ptr() == Py_NotImplemented) return result;
-  return finish_fp_watch(u.name, std::move(result), py::none(), 2, py::none());
+  return finish_fp_watch(u.name, std::move(result), [] { return py::none(); }, 2, py::none());
 }
 
 // repr/str through NumPy's printer; a tracer without a value prints as Traced<dtype(shape)>.

@@ -118,23 +118,23 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
 
 // The call with NumPy's floating-point error reporting.
 py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
-  if (auto r = call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", args,
-                                kwargs ? py::dict(kwargs) : py::dict()))
-    return *r;  // a duck array's __array_ufunc__ took the call (NEP 13)
+  if (any_overrides(args, kwargs))  // a duck array's __array_ufunc__ takes the call (NEP 13)
+    return *call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", args,
+                             kwargs ? py::dict(kwargs) : py::dict());
   start_fp_watch();
   py::object result = call_ufunc_unwatched(u, args, kwargs);
   py::object where = kwargs && kwargs.contains("where") ? py::object(kwargs["where"]) : py::none();
-  return finish_fp_watch(u.name, std::move(result), args, u.nin, where);
+  return finish_fp_watch(u.name, std::move(result), [&] { return args; }, u.nin, where);
 }
 
 }  // namespace
 
 void init_ufuncs(py::module_& m) {
-  // For the ufunc methods composed in Python (reduce, accumulate, outer): (True, result) when
-  // an argument's __array_ufunc__ took the call, else (False, None).
   // For the ufunc methods composed in Python (NumPy reports their FP errors "in reduce").
   m.def("_fp_watch_start", &start_fp_watch);
   m.def("_fp_watch_kinds", &raised_fp_kinds);
+  // For the ufunc methods composed in Python (reduce, accumulate, outer): (True, result) when
+  // an argument's __array_ufunc__ took the call, else (False, None).
   m.def("_array_ufunc_override",
         [](py::handle ufunc, const char* method, py::tuple args, py::dict kwargs) {
           auto r = call_array_ufunc(ufunc, method, args, kwargs);

@@ -22,20 +22,36 @@ bool overrides_ufuncs(py::handle obj) {
   return !handler.is(numpy_default);
 }
 
-std::optional<py::object> call_array_ufunc(py::handle ufunc, const char* method,
-                                           const py::tuple& args, const py::dict& kwargs) {
-  std::vector<py::handle> candidates;
+namespace {
+
+// The arguments (out= included) that override ufuncs, in order; empty (no allocation) when
+// none does, the common case.
+std::vector<py::handle> overriding_args(const py::tuple& args, py::handle kwargs) {
+  std::vector<py::handle> found;
   auto consider = [&](py::handle obj) {
-    if (overrides_ufuncs(obj)) candidates.push_back(obj);
+    if (overrides_ufuncs(obj)) found.push_back(obj);
   };
   for (auto a : args) consider(a);
-  if (kwargs.contains("out")) {
-    py::object out = kwargs["out"];
-    if (PyTuple_Check(out.ptr()))
-      for (auto o : py::reinterpret_borrow<py::tuple>(out)) consider(o);
-    else
-      consider(out);
+  if (kwargs && PyDict_Check(kwargs.ptr())) {
+    if (PyObject* out = PyDict_GetItemString(kwargs.ptr(), "out")) {
+      if (PyTuple_Check(out))
+        for (auto o : py::reinterpret_borrow<py::tuple>(out)) consider(o);
+      else
+        consider(out);
+    }
   }
+  return found;
+}
+
+}  // namespace
+
+bool any_overrides(const py::tuple& args, py::handle kwargs) {
+  return !overriding_args(args, kwargs).empty();
+}
+
+std::optional<py::object> call_array_ufunc(py::handle ufunc, const char* method,
+                                           const py::tuple& args, const py::dict& kwargs) {
+  const std::vector<py::handle> candidates = overriding_args(args, kwargs);
   if (candidates.empty()) return std::nullopt;
   // One per type, in NumPy's order: a subclass before its base, else left to right.
   std::vector<py::handle> order;

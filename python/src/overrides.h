@@ -12,6 +12,10 @@ namespace arrax::bindings {
 // string or sequence, and its type has __array_ufunc__ (None included, which refuses them).
 bool overrides_ufuncs(py::handle obj);
 
+// Whether an argument (or out=, in kwargs: a dict or null) overrides ufuncs: the cheap test a
+// call makes before building what call_array_ufunc takes.
+bool any_overrides(const py::tuple& args, py::handle kwargs);
+
 // The result of the overriding arguments' __array_ufunc__(ufunc, method, *args, **kwargs),
 // tried as NumPy tries them (subclasses before their bases, else left to right; out= counts),
 // or nullopt when no argument overrides. TypeError when all return NotImplemented or one

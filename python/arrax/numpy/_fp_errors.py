@@ -43,19 +43,15 @@ def report(name, kinds, inputs, nin, result, where):
     if caller == "arrax" or caller.startswith("arrax."):
         _internal.kinds = getattr(_internal, "kinds", 0) | kinds
         return
-    modes = onp.geterr()
-    asked = [k for k in _KINDS if kinds & k[1] and modes[k[0]] != "ignore"]
-    if not asked:
-        return
     results = [r for r in (result if isinstance(result, tuple) else (result,))
                if isinstance(r, _core.ndarray)]  # fmt: skip
     if not results or any(r._is_tracer or r.device.platform != "cpu" for r in results):
         return
     both = kinds & 3 == 3  # divide and overflow: an overflow needs a result of nonzero inputs
-    shown = [k for k in asked if _shown(k[0], name, results, inputs, nin, where, both)]
-    name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide is "divide")
-    for kind, _, text in shown:
-        _act(modes[kind], f"{text} encountered in {name}", text, kinds)
+    numpy_name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide: "divide")
+    _act_on_shown(
+        kinds, numpy_name, lambda kind: _shown(kind, name, results, inputs, nin, where, both)
+    )
 
 
 def watched_method(method, ufunc, fn, args, kwargs):
@@ -70,25 +66,20 @@ def watched_method(method, ufunc, fn, args, kwargs):
     _internal.kinds = 0
     if not kinds or not args:
         return result
-    modes = onp.geterr()
-    x = _host(args[0])
-    r = _host(result) if isinstance(result, _core.ndarray) else None
-    if x is None or r is None or result._is_tracer or result.device.platform != "cpu":
-        return result
-    for kind, bit, text in _KINDS:
-        if not kinds & bit or modes[kind] == "ignore":
-            continue
-        if r.dtype.kind not in "fc":
-            shown = kind in ("divide", "over") and ufunc.__name__ in _INTEGER_DIVISIONS
-        elif kind == "under":
-            shown = True
-        elif kind == "invalid":
-            shown = bool(onp.isnan(r).any()) and not onp.isnan(x).any()
-        else:
-            shown = bool(onp.isinf(r).any()) and bool(onp.isfinite(x).all())
-        if shown:
-            _act(modes[kind], f"{text} encountered in {method}", text, kinds, stacklevel=4)
+    if isinstance(result, _core.ndarray) and not result._is_tracer:
+        if result.device.platform == "cpu":
+            _act_on_shown(kinds, method, lambda kind: _shown(kind, ufunc.__name__, [result],
+                          args[:1], 1, None, elementwise=False), stacklevel=5)  # fmt: skip
     return result
+
+
+def _act_on_shown(kinds, where_name, shown, stacklevel=4):
+    """NumPy's action for each raised kind its errstate does not ignore and shown(kind) holds,
+    in NumPy's order ("divide by zero encountered in log")."""
+    modes = onp.geterr()
+    for kind, bit, text in _KINDS:
+        if kinds & bit and modes[kind] != "ignore" and shown(kind):
+            _act(modes[kind], f"{text} encountered in {where_name}", text, kinds, stacklevel)
 
 
 def _host(x):
@@ -98,10 +89,11 @@ def _host(x):
         return None
 
 
-def _shown(kind, name, results, inputs, nin, where, with_divide=False):
+def _shown(kind, name, results, inputs, nin, where, with_divide=False, elementwise=True):
     """Whether the values show `kind`: see the module's docstring. With the divide flag raised
     too, an overflow counts only at a result none of whose inputs is zero (log(0) is -inf by a
-    division by zero; a kernel may also raise overflow computing it)."""
+    division by zero; a kernel may also raise overflow computing it). Not elementwise (a
+    reduction's result): shown only when no input item at all was NaN (or not finite)."""
     if kind == "under":
         return True
     with onp.errstate(all="ignore"):
@@ -128,8 +120,11 @@ def _shown(kind, name, results, inputs, nin, where, with_divide=False):
                 prior = onp.isnan(h) if kind == "invalid" else ~onp.isfinite(h)
                 if kind == "over" and with_divide:
                     prior = prior | (h == 0)
-                if prior.any():  # (NumPy's broadcasting of a mask is slow: only when needed)
-                    bad &= ~prior
+                if not prior.any():  # (NumPy's broadcasting of a mask is slow: only when needed)
+                    continue
+                if not elementwise:
+                    return False
+                bad &= ~prior
             if bad.any():
                 return True
     return False

@@ -70,7 +70,6 @@ def _fold(self, x, mask=None):
 def _overridden(method):
     """Decorator of a ufunc method: a duck array among its arguments whose __array_ufunc__
     takes the call gets it (NEP 13), as it gets the ufunc's own call."""
-    import functools
 
     def deco(fn):
         @functools.wraps(fn)
