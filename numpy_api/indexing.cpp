@@ -5,11 +5,16 @@
 namespace arrax::np {
 
 Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
-  int consumed = 0, ellipses = 0;
+  int consumed = 0, ellipses = 0, ints = 0, new_axes = 0;
   for (auto& it : items) {
     if (it.kind == IndexItem::Int || it.kind == IndexItem::Slice) ++consumed;
     if (it.kind == IndexItem::Ellipsis) ++ellipses;
+    if (it.kind == IndexItem::Int) ++ints;
+    if (it.kind == IndexItem::NewAxis) ++new_axes;
   }
+  if (x.ndim() - ints + new_axes > 64)  // NumPy's limit (NPY_MAXDIMS)
+    throw IndexError("number of dimensions must be within [0, 64], but is " +
+                     std::to_string(x.ndim() - ints + new_axes));
   if (ellipses > 1) throw IndexError("an index can only have a single ellipsis ('...')");
   if (consumed > x.ndim())
     throw IndexError("too many indices for array: array is " + std::to_string(x.ndim()) +

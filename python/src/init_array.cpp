@@ -2,6 +2,8 @@
 // Operators run in C++ so that one eager op costs little more than the kernel.
 #include <pybind11/stl.h>
 
+#include <algorithm>
+
 #include "args.h"
 #include "convert.h"
 #include "device.h"
@@ -104,7 +106,17 @@ bool key_has_tracer(py::handle key) {
 
 Array getitem(const Array& self, py::handle key) {
   std::vector<np::IndexItem> items;
-  if (parse_basic_index(key, items)) return np::basic_index(self, items);
+  if (parse_basic_index(key, items)) {
+    Array view = np::basic_index(self, items);
+    // An element (every axis indexed by an integer, or () of a 0-d array) is NumPy's scalar:
+    // a copy, not a view. As a view, `a[i], a[j] = a[j], a[i]` would copy one value onto both,
+    // and `v = a[i]; a[i] = 0` would change v.
+    bool element =
+        std::all_of(items.begin(), items.end(),
+                    [](const np::IndexItem& it) { return it.kind == np::IndexItem::Int; }) &&
+        static_cast<int>(items.size()) == self.ndim();
+    return element && !self.is_tracer() ? np::copy(view) : view;
+  }
   // Advanced indexing of (or with) traced values: a gather the transformations see.
   if (self.is_tracer() || key_has_tracer(key))
     return py::module_::import("arrax._functional").attr("getitem")(self, key).cast<Array>();

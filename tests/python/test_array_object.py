@@ -422,6 +422,29 @@ def test_single_element_index_returns_zero_dim_arrax_array():
     assert_same(a[1, 2], np.array(5.0))
 
 
+def test_element_reads_are_copies_not_views():
+    # NumPy returns a scalar (a copy) for an element; a view would make the swap idiom copy
+    # one value onto both places and let a later write change a value already read.
+    def swap(xp, a):
+        a[1], a[4] = a[4], a[1]
+        m = a.reshape(2, 3)
+        m[0, 0], m[1, 2] = m[1, 2], m[0, 0]
+        return a
+
+    run_both(swap, np.arange(6.0))
+
+    def read_then_write(xp, a):
+        v, w, z = a[2], a[-1], a[()][0]
+        a[2] = a[-1] = a[0] = 100
+        return v, w, z
+
+    run_both(read_then_write, np.arange(4))
+    zero_d = anp.asarray(np.array(5.0))
+    held, view = zero_d[()], zero_d[...]
+    zero_d[...] = 3.0
+    assert float(held) == 5.0 and float(view) == 3.0  # () is an element, ... a view
+
+
 # --------------------------------------------------------------------------------------
 # iteration and conversion
 # --------------------------------------------------------------------------------------

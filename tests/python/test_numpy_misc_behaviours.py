@@ -438,3 +438,40 @@ def test_float64_to_half_rounds_once(target):
         for step in (-1, 1):
             other = onp.abs(v - value(got.astype(onp.int64) + step))
             assert onp.all((err < other) | ((err == other) & (got % 2 == 0)) | (err == 0))
+
+
+@pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "c16", "i4", "u1", "bool"])
+@pytest.mark.parametrize("n", [0, 1, 7, 300, 5000])  # both methods: one comparison / bisection
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_in_numpys_sort_order(dtype, n, side):
+    rng = onp.random.default_rng(n)
+    a = rng.integers(0, 50, n).astype(dtype)
+    v = rng.integers(-2, 52, (30, 20)).astype(dtype)
+    if a.dtype.kind in "fc":
+        a[rng.integers(0, n, 3 if n > 3 else 0)] = onp.nan
+        v[0, :5] = onp.nan
+    if a.dtype.kind == "c" and n > 3:  # each kind of complex NaN has its place
+        a[:3] = [complex(1, onp.nan), complex(onp.nan, 2), complex(onp.nan, 0)]
+        v[1, :3] = [complex(1, onp.nan), complex(onp.nan, 1), complex(onp.nan, onp.nan)]
+    a = onp.sort(a)
+    got = anp.searchsorted(anp.asarray(a), anp.asarray(v), side)
+    expected = onp.searchsorted(a, v, side)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    onp.testing.assert_array_equal(onp.asarray(got), expected)
+
+
+def test_searchsorted_sorter_checks_and_large_inputs():
+    a = onp.array([5, 2, 1, 3, 4])
+    s = onp.argsort(a)
+    assert int(anp.searchsorted(anp.asarray(a), 3, sorter=anp.asarray(s))) == 2
+    with pytest.raises(TypeError):
+        anp.searchsorted(anp.asarray(a), 0, sorter=[1.1])
+    for bad in ([1, 2, 3, 4], [0, 1, 2, 3, 5], [-1, 0, 1, 2, 3]):
+        with pytest.raises(ValueError, match="searchsorted"):
+            anp.searchsorted(anp.asarray(a), 0, sorter=bad)
+    # 2e5 x 2e5 pairs: a binary search (counting every pair would need 40 GB)
+    big = onp.sort(onp.random.default_rng(1).random(200_000))
+    x = onp.random.default_rng(2).random(200_000)
+    onp.testing.assert_array_equal(
+        onp.asarray(anp.searchsorted(anp.asarray(big), anp.asarray(x))), onp.searchsorted(big, x)
+    )

@@ -116,7 +116,11 @@ def fromiter(iter, dtype, count=-1, *, like=None):  # noqa: A002 (NumPy's name)
 
 def frombuffer(buffer, dtype=float, count=-1, offset=0, *, like=None):
     """numpy.frombuffer: a view of the buffer's memory (read-only for an immutable one)."""
-    return from_numpy(onp.frombuffer(buffer, dtype, count, offset))
+    a = onp.frombuffer(buffer, dtype, count, offset)
+    if a.dtype == onp.bool_ and (a.view(onp.uint8) > 1).any():
+        # arrax's kernels read a bool as its byte; NumPy's as nonzero: a copy holding 0/1.
+        a = a.view(onp.uint8) != 0
+    return from_numpy(a)
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):

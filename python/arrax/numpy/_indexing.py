@@ -363,6 +363,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
 def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """numpy.sort (stable; NaN last); descending=True (the Array API's and JAX's keyword) gives
     the ascending order reversed."""
+    _check_sort_kind("sort", kind, stable)
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
@@ -376,6 +377,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
 def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     """numpy.argsort (stable; NaN last); descending=True (the Array API's and JAX's keyword) is
     stable too: equal items keep their order."""
+    _check_sort_kind("argsort", kind, stable)
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
@@ -388,6 +390,20 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
     # their original order
     idx = lax.bind1("argsort", lax.rev(a, (axis,)), axis=axis)
     return lax.rev(a.shape[axis] - 1 - idx, (axis,))
+
+
+def _check_sort_kind(name, kind, stable):
+    """NumPy's checks of sort's kind (every kind sorts stably here, which each one allows)."""
+    if kind is None:
+        return
+    if stable is not None:
+        raise ValueError(
+            f"{name}: `kind` and keyword parameters can't be provided at the same time"
+        )
+    if not isinstance(kind, str):
+        raise TypeError(f"{name}: kind must be a string, not {type(kind).__name__}")
+    if kind[:1].lower() not in ("q", "h", "s", "m"):
+        raise ValueError(f"{name}: kind must be one of 'quick', 'heap', or 'stable' (got {kind!r})")
 
 
 def lexsort(keys, axis=-1):
@@ -406,40 +422,94 @@ def lexsort(keys, axis=-1):
 
 
 def searchsorted(a, v, side="left", sorter=None):
-    """numpy.searchsorted (a 1-D; by counting comparisons, so it traces)."""
+    """numpy.searchsorted (a 1-D), in NumPy's sort order (NaN last; complex by real part, then
+    imaginary part). Few pairs: count the elements of a before each v in one comparison.
+    Otherwise a binary search, each of its ceil(log2(n + 1)) steps one gather and comparison
+    for all of v: O(len(v) log n) work, and it traces (as JAX's default method)."""
     np = _np()
     a = _arr(a)
     if a.ndim != 1:
         raise ValueError("searchsorted: a must be 1-D")
-    if sorter is not None:
-        a = take(a, sorter)
     if side not in ("left", "right"):
         raise ValueError(f"side must be 'left' or 'right' (got {side!r})")
+    n = a.shape[0]
+    if sorter is not None:
+        sorter = _arr(sorter)
+        if sorter.dtype.kind not in "iu":
+            raise TypeError("searchsorted: sorter must only contain integers")
+        if sorter.shape != a.shape:
+            raise ValueError("searchsorted: sorter.size must equal a.size")
+        if not sorter._is_tracer and ((sorter < 0) | (sorter >= n)).any():
+            raise ValueError(f"searchsorted: sorter index out of range for a of size {n}")
+        a = take(a, sorter)
     v = _arr(v)
-    cmp = np.less if side == "left" else np.less_equal
-    # NaN sorts last: it is after every number.
-    a_nan = np.isnan(a) if a.dtype.kind in "fc" else None
-    below = cmp(a, v[..., None])
-    if a_nan is not None:
-        v_nan = np.isnan(v)[..., None]
-        below = np.where(a_nan, v_nan if side == "right" else False, below) | (v_nan & ~a_nan)
-    return np.sum(below, axis=-1).astype(onp.int64)
+    dtype = np.result_type(a, v)
+    a, v = a.astype(dtype, copy=False), v.astype(dtype, copy=False)
+    before = _sort_order_less if side == "left" else _sort_order_less_equal
+    if n * max(v.size, 1) <= 1 << 15:
+        return np.sum(before(a, v[..., None]), axis=-1, dtype=onp.int64)
+    lo = np.zeros(v.shape, onp.int64)
+    hi = np.full(v.shape, n, onp.int64)
+    for _ in range(n.bit_length()):  # ceil(log2(n + 1)) halvings close every [lo, hi)
+        mid = (lo + hi) // 2
+        go_right = before(take(a, np.minimum(mid, n - 1)), v) & (lo < hi)
+        lo = np.where(go_right, mid + 1, lo)
+        hi = np.where(go_right, hi, mid)
+    return lo
+
+
+def _nan_rank(x):
+    """Where x sits among NaNs in NumPy's sort order: 0 for numbers; for complex 1 (NaN
+    imaginary part), 2 (NaN real part), 3 (both)."""
+    np = _np()
+    if x.dtype.kind != "c":
+        return np.isnan(x).astype(onp.int8)
+    re_nan, im_nan = np.isnan(x.real), np.isnan(x.imag)
+    return (re_nan.astype(onp.int8) * 2 + im_nan.astype(onp.int8)).astype(onp.int8)
+
+
+def _sort_order_less(x, y, or_equal=False):
+    """x < y (x <= y with or_equal) in NumPy's sort order, which places NaNs last."""
+    np = _np()
+    strict = np.less_equal if or_equal else np.less
+    if x.dtype.kind not in "fc":
+        return strict(x, y)
+    rx, ry = _nan_rank(x), _nan_rank(y)
+    if x.dtype.kind == "f":
+        same_rank = strict(x, y) | ((rx == 1) & or_equal)
+    else:  # by real part then imaginary part, among the finite parts each rank has
+        re_less, re_eq = np.less(x.real, y.real), np.equal(x.real, y.real)
+        im = strict(x.imag, y.imag)
+        same_rank = np.where(
+            rx == 0, re_less | (re_eq & im),
+            np.where(rx == 1, re_less | (re_eq & or_equal), np.where(rx == 2, im, or_equal)),
+        )  # fmt: skip
+    return (rx < ry) | ((rx == ry) & same_rank)
+
+
+def _sort_order_less_equal(x, y):
+    return _sort_order_less(x, y, or_equal=True)
 
 
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """numpy.partition; the result is fully sorted (which is a valid partition)."""
-    _check_kth("partition", a, kth, axis)
+    _check_kth("partition", a, kth, axis, kind)
     return sort(a, axis=axis)
 
 
 def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     """numpy.argpartition; the order is a full (stable) argsort, a valid partition."""
-    _check_kth("argpartition", a, kth, axis)
+    _check_kth("argpartition", a, kth, axis, kind)
     return argsort(a, axis=axis)
 
 
-def _check_kth(name, a, kth, axis):
-    """NumPy's checks of partition's kth: integers (one or a 1-d sequence) within the axis."""
+def _check_kth(name, a, kth, axis, kind):
+    """NumPy's checks of partition's kind and kth: integers (one or a 1-d sequence) within the
+    axis."""
+    if not isinstance(kind, str):
+        raise TypeError(f"{name}: kind must be a string, not {type(kind).__name__}")
+    if kind != "introselect":
+        raise ValueError(f"{name}: select kind must be 'introselect' (got {kind!r})")
     a = _arr(a)
     k = onp.asarray(kth)
     if k.ndim > 1:

@@ -251,7 +251,7 @@ def sort(self, axis=-1, kind=None, order=None, *, stable=None):
 
 def partition(self, kth, axis=-1, kind="introselect", order=None):
     """In place, as NumPy's method."""
-    self[...] = _anp().partition(self, kth, axis=axis)
+    self[...] = _anp().partition(self, kth, axis=axis, kind=kind)
 
 
 def put(self, indices, values, mode="raise"):
