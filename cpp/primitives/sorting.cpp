@@ -2,6 +2,7 @@
 // part, then imaginary part). Lines along the axis are sorted independently, split over the
 // thread pool.
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "errors.h"
@@ -43,6 +44,105 @@ bool sort_less(const T& a, const T& b) {
   }
 }
 
+// Radix keys: unsigned integers in NumPy's order of the values, equal exactly where the values
+// sort as equal (-0.0 and 0.0; every NaN, last), so a stable radix sort of the keys is the stable
+// comparison sort of the values. Half-precision values are keyed as the floats they widen to.
+template <typename T>
+auto radix_key(const T& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return static_cast<uint8_t>(v);
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    U u = static_cast<U>(v);
+    if constexpr (std::is_signed_v<T>) u ^= static_cast<U>(U{1} << (8 * sizeof(T) - 1));
+    return u;
+  } else {
+    using F = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    using U = std::conditional_t<std::is_same_v<T, double>, uint64_t, uint32_t>;
+    constexpr U sign = U{1} << (8 * sizeof(U) - 1);
+    const F f = static_cast<F>(v);
+    if (f != f) return static_cast<U>(~U{0});
+    if (f == 0) return sign;
+    U u;
+    std::memcpy(&u, &f, sizeof u);
+    return (u & sign) ? static_cast<U>(~u) : static_cast<U>(u | sign);
+  }
+}
+
+// The stable order of a line's keys: short lines by comparison; longer ones by an LSD radix sort
+// over bytes, skipping the bytes every key shares (most of them for small integers or floats
+// widened from half precision). O(n) per byte where std::stable_sort on NaN-aware comparisons
+// of indices was ~20x slower than NumPy's sort.
+template <typename K>
+void radix_order(std::vector<K>& keys, std::vector<int64_t>& order, std::vector<K>& keys_tmp,
+                 std::vector<int64_t>& order_tmp) {
+  const int64_t n = static_cast<int64_t>(keys.size());
+  std::iota(order.begin(), order.end(), int64_t{0});
+  if (n <= 64) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t i, int64_t j) { return keys[i] < keys[j]; });
+    return;
+  }
+  constexpr int kBytes = sizeof(K);
+  std::vector<int64_t> counts(kBytes * 256, 0);
+  for (const K k : keys)
+    for (int b = 0; b < kBytes; ++b) ++counts[b * 256 + ((k >> (8 * b)) & 0xff)];
+  keys_tmp.resize(n);
+  order_tmp.resize(n);
+  for (int b = 0; b < kBytes; ++b) {
+    int64_t* c = counts.data() + b * 256;
+    if (c[(keys[0] >> (8 * b)) & 0xff] == n) continue;  // every key has this byte
+    int64_t sum = 0;
+    for (int d = 0; d < 256; ++d) {
+      const int64_t cd = c[d];
+      c[d] = sum;
+      sum += cd;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t pos = c[(keys[i] >> (8 * b)) & 0xff]++;
+      keys_tmp[pos] = keys[i];
+      order_tmp[pos] = order[i];
+    }
+    keys.swap(keys_tmp);
+    order.swap(order_tmp);
+  }
+}
+
+template <typename T>
+struct RadixKey {
+  using type = decltype(radix_key(std::declval<T>()));
+};
+template <>
+struct RadixKey<complex64> {
+  using type = uint8_t;  // (complex lines are sorted by comparison)
+};
+template <>
+struct RadixKey<complex128> {
+  using type = uint8_t;
+};
+
+// The stable sorting order of one line, in NumPy's order; its buffers serve every line a
+// worker sorts.
+template <typename T>
+struct LineSorter {
+  using Key = typename RadixKey<T>::type;
+  std::vector<int64_t> order, order_tmp;
+  std::vector<Key> keys, keys_tmp;
+
+  explicit LineSorter(int64_t n) : order(n), keys(is_complex_v<T> ? 0 : n) {}
+
+  void sort(const T* line) {
+    if constexpr (is_complex_v<T>) {
+      std::iota(order.begin(), order.end(), int64_t{0});
+      std::stable_sort(order.begin(), order.end(),
+                       [line](int64_t i, int64_t j) { return sort_less(line[i], line[j]); });
+    } else {
+      for (size_t i = 0; i < keys.size(); ++i) keys[i] = radix_key(line[i]);
+      radix_order(keys, order, keys_tmp, order_tmp);
+    }
+  }
+};
+
 void check_axis(const char* name, int64_t axis, size_t rank) {
   if (axis < 0 || axis >= static_cast<int64_t>(rank))
     throw AxisError(std::string(name) + ": axis " + std::to_string(axis) +
@@ -69,14 +169,11 @@ void for_each_line(const Array& x, int64_t axis, Write write) {
   const T* data = moved.size() ? moved.data_as<T>() : nullptr;
   parallel_for(lines, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)),
                [&](int64_t b, int64_t e) {
-                 std::vector<int64_t> order(n);
+                 LineSorter<T> sorter(n);
                  for (int64_t l = b; l < e; ++l) {
                    const T* line = data + l * n;
-                   std::iota(order.begin(), order.end(), int64_t{0});
-                   std::stable_sort(order.begin(), order.end(), [line](int64_t i, int64_t j) {
-                     return sort_less(line[i], line[j]);
-                   });
-                   write(l, line, order);
+                   sorter.sort(line);
+                   write(l, line, sorter.order);
                  }
                });
 }

@@ -451,8 +451,8 @@ def searchsorted(a, v, side="left", sorter=None):
     lo = np.zeros(v.shape, onp.int64)
     hi = np.full(v.shape, n, onp.int64)
     for _ in range(n.bit_length()):  # ceil(log2(n + 1)) halvings close every [lo, hi)
-        mid = (lo + hi) // 2
-        go_right = before(take(a, np.minimum(mid, n - 1)), v) & (lo < hi)
+        mid = (lo + hi) >> 1
+        go_right = before(lax.bind1("take", a, np.minimum(mid, n - 1)), v) & (lo < hi)
         lo = np.where(go_right, mid + 1, lo)
         hi = np.where(go_right, hi, mid)
     return lo

@@ -245,8 +245,8 @@ def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     """ufunc.reduceat: NumPy's own, on concrete values."""
     from arrax.numpy._common import from_numpy, host_arrays, store_out
 
-    (host,) = host_arrays(f"{self.__name__}.reduceat", array)
-    r = from_numpy(_numpy_ufunc(self).reduceat(host, indices, axis=axis, dtype=dtype))
+    host, host_indices = host_arrays(f"{self.__name__}.reduceat", array, indices)
+    r = from_numpy(_numpy_ufunc(self).reduceat(host, host_indices, axis=axis, dtype=dtype))
     return store_out(f"{self.__name__}.reduceat", r, out)
 
 
