@@ -475,3 +475,36 @@ def test_searchsorted_sorter_checks_and_large_inputs():
     onp.testing.assert_array_equal(
         onp.asarray(anp.searchsorted(anp.asarray(big), anp.asarray(x))), onp.searchsorted(big, x)
     )
+
+
+@pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "i1", "i2", "i4", "i8", "u1", "u2", "u4",
+                                   "u8", "bool", "c8"])  # fmt: skip
+@pytest.mark.parametrize("shape", [(65,), (300,), (10_000,), (7, 300), (300, 7)])
+def test_sort_long_lines_stable_with_nan_and_signed_zeros(dtype, shape):
+    # Lines longer than 64 take the radix sort: its keys must order as NumPy's stable sort,
+    # -0.0 tied with 0.0 (kept in input order) and every NaN last.
+    rng = onp.random.default_rng(len(shape) * 1000 + shape[0])
+    a = rng.integers(-100, 100, shape)
+    if onp.dtype(dtype).kind in "fc":
+        a = (rng.standard_normal(shape) * 3).round(1)
+        a.flat[rng.integers(0, a.size, 5)] = onp.nan
+        a.flat[[0, 3, 9]] = [-0.0, 0.0, -0.0]
+        a.flat[[5, 6]] = [onp.inf, -onp.inf]
+    a = a.astype(dtype)
+    for axis in range(a.ndim):
+        expected = onp.sort(a, axis=axis, kind="stable")
+        got = onp.asarray(anp.sort(anp.asarray(a), axis=axis))
+        onp.testing.assert_array_equal(got, expected)
+        if a.dtype.kind == "f":
+            onp.testing.assert_array_equal(onp.signbit(got), onp.signbit(expected))
+        onp.testing.assert_array_equal(
+            onp.asarray(anp.argsort(anp.asarray(a), axis=axis)),
+            onp.argsort(a, axis=axis, kind="stable"),
+        )
+
+
+def test_reduceat_takes_arrax_indices():
+    x = onp.arange(1000.0)
+    idx = onp.arange(0, 1000, 100)
+    got = anp.add.reduceat(anp.asarray(x), anp.asarray(idx))
+    onp.testing.assert_array_equal(onp.asarray(got), onp.add.reduceat(x, idx))
