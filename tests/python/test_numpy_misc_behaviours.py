@@ -508,3 +508,30 @@ def test_reduceat_takes_arrax_indices():
     idx = onp.arange(0, 1000, 100)
     got = anp.add.reduceat(anp.asarray(x), anp.asarray(idx))
     onp.testing.assert_array_equal(onp.asarray(got), onp.add.reduceat(x, idx))
+
+
+@pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "c16", "c8", "i4", "u1", "bool"])
+@pytest.mark.parametrize("sizes", [(1, 1), (5, 3), (3, 5), (100, 7), (7, 100), (2100, 2000)])
+def test_convolve_correlate_every_mode_against_numpy(dtype, sizes):
+    # floats and complex go through the conv primitive; integers through a gather, or (past
+    # 4M products, as 2100 x 2000) one shifted product per element of the shorter input
+    rng = onp.random.default_rng(sum(sizes))
+    n, m = sizes
+    if onp.dtype(dtype).kind in "fc":
+        a, v = (
+            (rng.standard_normal(n) * 4).astype(dtype),
+            (rng.standard_normal(m) * 4).astype(dtype),
+        )
+        if a.dtype.kind == "c":
+            a, v = a + 1j * rng.standard_normal(n), v - 2j * rng.standard_normal(m)
+            a, v = a.astype(dtype), v.astype(dtype)
+    else:
+        a, v = rng.integers(0, 5, n).astype(dtype), rng.integers(0, 5, m).astype(dtype)
+    tol = {"f2": 3e-2, "f4": 1e-4, "c8": 1e-4}.get(dtype, 1e-10)
+    for fn in ("convolve", "correlate"):
+        for mode in ("full", "same", "valid"):
+            expected = getattr(onp, fn)(a, v, mode)
+            got = getattr(anp, fn)(anp.asarray(a), anp.asarray(v), mode)
+            assert got.dtype == expected.dtype and got.shape == expected.shape
+            scale = max(1.0, float(onp.abs(expected).max()))
+            onp.testing.assert_allclose(onp.asarray(got), expected, rtol=tol, atol=tol * scale)

@@ -731,10 +731,20 @@ def _correlate(a, v, mode):
         raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})")
     n, m = a.shape[0], v.shape[0]
     dt = np.result_type(a, v)
-    ap = lax.pad(a.astype(dt), lax.asarray(0, dt), [(m - 1, m - 1, 0)])
     length = n + m - 1
-    idx = onp.arange(length)[:, None] + onp.arange(m)[None, :]
-    full = ap[_core.asarray(idx, None, None)] @ v.astype(dt)
+    if dt.kind in "fc":
+        full = _full_correlation_by_conv(a.astype(dt), v.astype(dt))
+    elif n * m <= 1 << 22:  # integers, few products: one gather and a matrix-vector product
+        ap = lax.pad(a.astype(dt), lax.asarray(0, dt), [(m - 1, m - 1, 0)])
+        idx = onp.arange(length)[:, None] + onp.arange(m)[None, :]
+        full = ap[_core.asarray(idx, None, None)] @ v.astype(dt)
+    else:  # integers, exactly: one shifted product per element of the shorter input
+        a, v, reverse = (a, v, False) if m <= n else (v, a, True)  # (corr(a, v) = corr(v, a)[::-1])
+        a, v = a.astype(dt), v.astype(dt)
+        full = np.zeros(length, dt)
+        for j in range(v.shape[0]):
+            full = full.at[v.shape[0] - 1 - j : v.shape[0] - 1 - j + a.shape[0]].add(a * v[j])
+        full = full[::-1] if reverse else full
     if mode == "full":
         return full
     if mode == "same":
@@ -744,6 +754,27 @@ def _correlate(a, v, mode):
         size = max(n, m) - min(n, m) + 1
         start = min(n, m) - 1
     return full[start : start + size]
+
+
+def _full_correlation_by_conv(a, v):
+    """sum_j a[k + j - (m - 1)] * v[j] for k in [0, n + m - 1), as the conv primitive (O(n + m)
+    memory; a gather of every (k, j) pair needs n * m). Complex: four real correlations;
+    half precision: computed in float32 and rounded once."""
+    from arrax.lax._composites import complex as make_complex
+    from arrax.lax._convolution import conv_general_dilated
+
+    np = _np()
+    if a.dtype.kind == "c":
+        ar, ai, vr, vi = np.real(a), np.imag(a), np.real(v), np.imag(v)
+        real = _full_correlation_by_conv(ar, vr) - _full_correlation_by_conv(ai, vi)
+        imag = _full_correlation_by_conv(ar, vi) + _full_correlation_by_conv(ai, vr)
+        return make_complex(real, imag)
+    if a.dtype.itemsize < 4:
+        return _full_correlation_by_conv(a.astype(onp.float32), v.astype(onp.float32)).astype(
+            a.dtype
+        )
+    m = v.shape[0]
+    return conv_general_dilated(a[None, None, :], v[None, None, :], (1,), [(m - 1, m - 1)])[0, 0]
 
 
 def interp(x, xp, fp, left=None, right=None, period=None):
