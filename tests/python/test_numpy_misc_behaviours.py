@@ -535,3 +535,62 @@ def test_convolve_correlate_every_mode_against_numpy(dtype, sizes):
             assert got.dtype == expected.dtype and got.shape == expected.shape
             scale = max(1.0, float(onp.abs(expected).max()))
             onp.testing.assert_allclose(onp.asarray(got), expected, rtol=tol, atol=tol * scale)
+
+
+def test_flip_split_rot90_rollaxis_are_views_as_in_numpy():
+    a = anp.arange(12.0).reshape(3, 4)
+    first, _ = anp.split(a, 2, axis=1)
+    first[0, 0] = -1.0
+    anp.flip(a)[0, 0] = -2.0
+    anp.rot90(a)[0, 0] = -3.0  # a[0, 3]
+    anp.rollaxis(a, 1)[1, 2] = -4.0  # a[2, 1]
+    anp.array_split(a, 3)[1][0, 1] = -5.0
+    expected = onp.arange(12.0).reshape(3, 4)
+    expected[0, 0], expected[2, 3], expected[0, 3], expected[2, 1], expected[1, 1] = (
+        -1,
+        -2,
+        -3,
+        -4,
+        -5,
+    )
+    onp.testing.assert_array_equal(onp.asarray(a), expected)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (3, 4), (5,), (), (0, 3)])
+def test_rearrangements_against_numpy(shape):
+    x = onp.arange(float(onp.prod(shape))).reshape(shape)
+
+    def check(fn):
+        try:
+            expected = fn(onp, x)
+        except Exception as e:  # the same exception type as NumPy's
+            with pytest.raises(type(e)):
+                fn(anp, anp.asarray(x))
+            return
+        got = fn(anp, anp.asarray(x))
+        for e, g in zip(expected, got) if isinstance(expected, list) else [(expected, got)]:
+            assert g.shape == e.shape and g.dtype == e.dtype
+            onp.testing.assert_array_equal(onp.asarray(g), e)
+
+    for axis in [None, 0, -1, (0, 1), 5]:
+        check(lambda m, a: m.flip(a, axis))
+    check(lambda m, a: m.fliplr(a))
+    check(lambda m, a: m.flipud(a))
+    for shift, axis in [(1, None), (-7, None), (2, 0), ((1, 2), (0, 1)), (1, (0, 1)), ((1, 2), 0),
+                        ((1, 2, 3), (0, 1)), (5, 3)]:  # fmt: skip
+        check(lambda m, a: m.roll(a, shift, axis))
+    for k in [-1, 0, 1, 2, 5]:
+        for axes in [(0, 1), (1, 0), (0, -1), (0, 0), (0, 5)]:
+            check(lambda m, a: m.rot90(a, k, axes))
+    for axis in [0, -1, 3]:
+        for start in [0, 2, -1, 5]:
+            check(lambda m, a: m.rollaxis(a, axis, start))
+    for sections in [1, 2, 3, [1], [1, 3], [3, 1], [0, 10], 0]:
+        for axis in [0, 1, -1]:
+            check(lambda m, a: m.split(a, sections, axis))
+            check(lambda m, a: m.array_split(a, sections, axis))
+        for fn in ("hsplit", "vsplit", "dsplit"):
+            check(lambda m, a: getattr(m, fn)(a, sections))
+    for k in [-2, 0, 1, 3]:
+        check(lambda m, a: m.tril(a, k))
+        check(lambda m, a: m.triu(a, k))

@@ -1,6 +1,8 @@
 """NumPy functions that rearrange elements (flip, roll, tile, repeat, split, diagonal, pad, ...).
 
-Each one asks NumPy itself which input element lands where: NumPy's function runs on arrays of
+Those that NumPy makes views (flip, rot90, rollaxis, the split family) are basic slices and
+transposes here too, and roll joins two slices; tril/triu select with NumPy's tri mask. Each of
+the others asks NumPy itself which input element lands where: NumPy's function runs on arrays of
 element *positions*, and the result is a gather (the ``take`` primitive) of the inputs at those
 positions. So shapes, argument handling and errors are NumPy's own, and the result is
 differentiable, batchable and jit-able like any primitive composition. Position 0 is reserved
@@ -8,6 +10,7 @@ for a fill element (the zeros of ``tril`` or ``diag``, the value of a constant `
 """
 
 import numpy as onp
+from numpy.lib.array_utils import normalize_axis_tuple
 
 from arrax import _core
 from arrax._functional import take_flat
@@ -80,33 +83,104 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
 
 
 def flip(m, axis=None):
-    """numpy.flip."""
-    return _positions(lambda p: onp.flip(p, axis), [m])
+    """numpy.flip: a view with the axes reversed (basic slicing, so it traces as a slice)."""
+    m = _arr(m)
+    axes = range(m.ndim) if axis is None else normalize_axis_tuple(axis, m.ndim)
+    return m[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(m.ndim))]
 
 
 def fliplr(m):
     """numpy.fliplr."""
-    return _positions(onp.fliplr, [m])
+    m = _arr(m)
+    if m.ndim < 2:
+        raise ValueError("fliplr: Input must be >= 2-d.")
+    return m[:, ::-1]
 
 
 def flipud(m):
     """numpy.flipud."""
-    return _positions(onp.flipud, [m])
+    m = _arr(m)
+    if m.ndim < 1:
+        raise ValueError("flipud: Input must be >= 1-d.")
+    return m[::-1]
 
 
 def roll(a, shift, axis=None):
-    """numpy.roll."""
-    return _positions(lambda p: onp.roll(p, shift, axis), [a])
+    """numpy.roll: two slices joined per rolled axis; a traced shift (as JAX allows) is a
+    gather at the shifted positions."""
+    from arrax import numpy as np
+
+    a = _arr(a)
+    if axis is None:
+        return roll(a.reshape(-1), shift, 0).reshape(a.shape)
+    axes = normalize_axis_tuple(axis, a.ndim, allow_duplicate=True)
+    traced = isinstance(shift, _core.ndarray) and shift._is_tracer
+    if traced:
+        pairs = [(shift, ax) for ax in axes]
+    else:
+        pairs = onp.broadcast(onp.asarray(shift), onp.asarray(axes))
+        if pairs.ndim > 1:
+            raise ValueError("roll: 'shift' and 'axis' should be scalars or 1D sequences")
+        pairs = [(sh, ax) for sh, ax in pairs]
+    for sh, ax in pairs:
+        ax = int(ax)
+        n = a.shape[ax]
+        if n == 0:
+            continue
+        if traced:
+            idx = np.mod(np.arange(n) - sh.astype(onp.int64), n)
+            a = np.take(a, idx, axis=ax, mode="clip")
+            continue
+        k = int(sh) % n
+        if k:
+            before = (slice(None),) * ax
+            a = lax.concatenate(
+                [a[before + (slice(n - k, None),)], a[before + (slice(0, n - k),)]], ax
+            )
+    return a
 
 
 def rot90(m, k=1, axes=(0, 1)):
-    """numpy.rot90."""
-    return _positions(lambda p: onp.rot90(p, k, axes), [m])
+    """numpy.rot90: flips and a transpose (views, as NumPy's)."""
+    m = _arr(m)
+    axes = tuple(axes)
+    if len(axes) != 2:
+        raise ValueError("rot90: len(axes) must be 2.")
+    if axes[0] == axes[1] or abs(axes[0] - axes[1]) == m.ndim:
+        raise ValueError("rot90: Axes must be different.")
+    if not (-m.ndim <= axes[0] < m.ndim and -m.ndim <= axes[1] < m.ndim):
+        raise ValueError(f"rot90: Axes={axes} out of range for array of ndim={m.ndim}.")
+    k %= 4
+    if k == 0:
+        return m[...]
+    if k == 2:
+        return flip(flip(m, axes[0]), axes[1])
+    perm = list(range(m.ndim))
+    perm[axes[0]], perm[axes[1]] = perm[axes[1]], perm[axes[0]]
+    if k == 1:
+        return flip(m, axes[1]).transpose(perm)
+    return flip(m.transpose(perm), axes[1])
 
 
 def rollaxis(a, axis, start=0):
-    """numpy.rollaxis."""
-    return _positions(lambda p: onp.rollaxis(p, axis, start), [a])
+    """numpy.rollaxis: a transposed view."""
+    a = _arr(a)
+    n = a.ndim
+    axis = onp.lib.array_utils.normalize_axis_index(axis, n)
+    if start < 0:
+        start += n
+    if not 0 <= start < n + 1:
+        raise onp.exceptions.AxisError(
+            f"rollaxis: start arg requires {-n} <= start < {n + 1}, got {start}"
+        )
+    if axis < start:
+        start -= 1
+    if axis == start:
+        return a[...]
+    axes = list(range(n))
+    axes.remove(axis)
+    axes.insert(start, axis)
+    return a.transpose(axes)
 
 
 def tile(A, reps):
@@ -141,39 +215,78 @@ def _repeat_to_length(a, repeats, axis, length):
     return np.take(a, np.minimum(idx, n - 1), axis=axis)
 
 
+def _split_views(name, ary, indices_or_sections, axis, equal):
+    """The pieces of numpy.split/array_split as basic slices (views, as NumPy's)."""
+    ary = _arr(ary)
+    axis = onp.lib.array_utils.normalize_axis_index(axis, ary.ndim) if ary.ndim else axis
+    total = ary.shape[axis]
+    try:
+        points = [0, *[int(i) for i in indices_or_sections], total]
+    except TypeError:
+        sections = int(indices_or_sections)
+        if equal and total % sections:  # (NumPy's ZeroDivisionError for 0 sections too)
+            raise ValueError(f"{name}: array split does not result in an equal division") from None
+        if sections <= 0:
+            raise ValueError(f"{name}: number sections must be larger than 0.") from None
+        each, extra = divmod(total, sections)
+        sizes = [0] + extra * [each + 1] + (sections - extra) * [each]
+        points = list(onp.cumsum(sizes))
+    before = (slice(None),) * axis
+    return [ary[before + (slice(int(b), int(e)),)] for b, e in zip(points[:-1], points[1:])]
+
+
 def split(ary, indices_or_sections, axis=0):
-    """numpy.split: a list of arrays."""
-    return _positions(lambda p: onp.split(p, indices_or_sections, axis), [ary])
+    """numpy.split: a list of views."""
+    return _split_views("split", ary, indices_or_sections, axis, equal=True)
 
 
 def array_split(ary, indices_or_sections, axis=0):
-    """numpy.array_split."""
-    return _positions(lambda p: onp.array_split(p, indices_or_sections, axis), [ary])
+    """numpy.array_split: a list of views."""
+    return _split_views("array_split", ary, indices_or_sections, axis, equal=False)
 
 
 def hsplit(ary, indices_or_sections):
     """numpy.hsplit."""
-    return _positions(lambda p: onp.hsplit(p, indices_or_sections), [ary])
+    ary = _arr(ary)
+    if ary.ndim == 0:
+        raise ValueError("hsplit only works on arrays of 1 or more dimensions")
+    return split(ary, indices_or_sections, 1 if ary.ndim > 1 else 0)
 
 
 def vsplit(ary, indices_or_sections):
     """numpy.vsplit."""
-    return _positions(lambda p: onp.vsplit(p, indices_or_sections), [ary])
+    ary = _arr(ary)
+    if ary.ndim < 2:
+        raise ValueError("vsplit only works on arrays of 2 or more dimensions")
+    return split(ary, indices_or_sections, 0)
 
 
 def dsplit(ary, indices_or_sections):
     """numpy.dsplit."""
-    return _positions(lambda p: onp.dsplit(p, indices_or_sections), [ary])
+    ary = _arr(ary)
+    if ary.ndim < 3:
+        raise ValueError("dsplit only works on arrays of 3 or more dimensions")
+    return split(ary, indices_or_sections, 2)
 
 
 def tril(m, k=0):
-    """numpy.tril: zeros above the k-th diagonal."""
-    return _positions(lambda p: onp.tril(p, k), [m])
+    """numpy.tril: zeros above the k-th diagonal (a select with NumPy's tri mask)."""
+    m = _arr(m)
+    mask = onp.tri(*m.shape[-2:], k=k, dtype=bool)
+    return _select_mask(mask, m)
 
 
 def triu(m, k=0):
     """numpy.triu: zeros below the k-th diagonal."""
-    return _positions(lambda p: onp.triu(p, k), [m])
+    m = _arr(m)
+    mask = ~onp.tri(*m.shape[-2:], k=k - 1, dtype=bool)
+    return _select_mask(mask, m)
+
+
+def _select_mask(mask, m):
+    from arrax import numpy as np
+
+    return np.where(_core.asarray(mask, None, None), m, np.zeros((), m.dtype))
 
 
 def diag(v, k=0):
