@@ -120,7 +120,11 @@ int64_t arange_length(const PyNum& start, const PyNum& stop, const PyNum& step) 
     // Python subtracts ints exactly before dividing.
     double diff = start.kind == 0 && stop.kind == 0 ? static_cast<double>(stop.i - start.i)
                                                     : stop.c.real() - start.c.real();
-    return std::max<int64_t>(safe_ceil(diff / step.c.real()), 0);
+    const double q = diff / step.c.real();
+    // A quotient that underflowed to zero (a step of inf, or far larger than the range) still
+    // holds the start when it points the right way, as NumPy's arange.
+    if (q == 0.0 && diff != 0.0) return std::signbit(q) ? 0 : 1;
+    return std::max<int64_t>(safe_ceil(q), 0);
   }
   complex128 q = (stop.c - start.c) / step.c;
   return std::max<int64_t>(std::min(safe_ceil(q.real()), safe_ceil(q.imag())), 0);

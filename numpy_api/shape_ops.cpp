@@ -156,13 +156,15 @@ Array concat_impl(const std::vector<Array>& xs, std::optional<int64_t> axis,
   DType dt;
   if (dtype) {
     dt = *dtype;
-    for (auto& x : in)
-      if (!can_cast(x.dtype(), dt, casting))
-        throw TypeError(prefixed(fname, cast_error(x.dtype(), dt, casting)));
   } else {
     std::vector<Operand> ops(in.begin(), in.end());
     dt = result_type(ops);
   }
+  // Every input is cast to the result under `casting`, the promoted dtype too (casting="no"
+  // refuses float32 joined with float64, as NumPy does).
+  for (auto& x : in)
+    if (!can_cast(x.dtype(), dt, casting))
+      throw TypeError(prefixed(fname, cast_error(x.dtype(), dt, casting)));
   for (auto& x : in) x = convert(x, dt);
   static const Primitive& p = primitive("concatenate");
   return bind1(p, in, Params{{"dimension", ax}});

@@ -62,6 +62,9 @@ std::vector<Array> arrays(py::handle seq) {
       out.push_back(np::basic_index(a, {np::IndexItem::integer(i)}));
     return out;
   }
+  // NumPy refuses generators and other one-pass iterables here.
+  if (!PySequence_Check(seq.ptr()))
+    throw TypeError("arrays to stack must be passed as a \"sequence\" type such as list or tuple.");
   for (auto h : seq) out.push_back(array_from_py(h));
   return out;
 }

@@ -3,6 +3,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "args.h"
 #include "convert.h"
@@ -133,6 +135,29 @@ void refuse_complex_scalar(const np::Operand& v, DType target) {
                     "() argument must be a real number, not 'complex')");
 }
 
+// A Python float stored into an integer array goes through int(), as in NumPy: NaN is a
+// ValueError and infinity, or a value past the dtype's range, an OverflowError (not the cast's
+// INT_MIN or wrapped value). Arrays and NumPy scalars of floats are cast, as NumPy casts them
+// (NumPy itself is not consistent there).
+void refuse_unrepresentable_float(py::handle value, DType target) {
+  if (!is_integer(target) || !PyFloat_CheckExact(value.ptr())) return;
+  const double x = PyFloat_AsDouble(value.ptr());
+  if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  if (std::isnan(x)) throw ValueError("cannot convert float NaN to integer");
+  if (std::isinf(x)) throw OverflowError("cannot convert float infinity to integer");
+  const double t = std::trunc(x);
+  const bool fits = is_unsigned(target)
+                        ? t >= 0 && t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)))
+                        : t >= -std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1) &&
+                              t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1);
+  if (!fits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", t);
+    throw OverflowError(std::string("Python integer ") + buf + " out of bounds for " +
+                        dtype_name(target));
+  }
+}
+
 // Whether writes may go through this array: its memory is writeable and it is not a broadcast
 // view (a 0 stride over several items would write one element through many aliases).
 bool accepts_writes(const Array& a) {
@@ -154,6 +179,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
     Array view = np::basic_index(self, items);
     np::Operand v = operand_from_py(value);
     refuse_complex_scalar(v, view.dtype());
+    refuse_unrepresentable_float(value, view.dtype());
     Array src = np::cast_operand(v, view.dtype(), "__setitem__");
     bool single_element = static_cast<int>(items.size()) == self.ndim();
     for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
@@ -170,6 +196,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
   py::object nv = to_numpy(self);
   np::Operand v = operand_from_py(value);
   refuse_complex_scalar(v, self.dtype());
+  refuse_unrepresentable_float(value, self.dtype());
   nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
   if (self.device().kind != DeviceKind::CPU) {
     // nv was a host copy of a GPU array: write the result back.

@@ -601,3 +601,24 @@ def test_operator_results_are_arrax_arrays():
     a = anp.asarray([1.0, 2.0])
     for r in (a + 1, 1 + a, a @ a, -a, a == 1, a[0] * 2):
         assert isinstance(r, anp.ndarray) and not isinstance(r, np.ndarray)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "int8", "bool", "float32"])
+def test_python_float_stored_in_integer_array_goes_through_int(dtype):
+    # NaN: ValueError; infinity or past the dtype's range: OverflowError (not INT_MIN or a
+    # wrapped value); in range: truncated
+    def store(xp, a):
+        results = []
+        for v in [1e30, 2.7, float("inf"), 300.5, -1.0, 127.9, -128.9, float("nan")]:
+            for idx in (0, slice(0, 2), [1]):
+                b = a.copy()
+                try:
+                    b[idx] = v
+                    results.append(b)
+                except ValueError:  # (OverflowError is not one)
+                    results.append(xp.asarray(-1))
+                except OverflowError:
+                    results.append(xp.asarray(-2))
+        return results
+
+    run_both(store, np.arange(3).astype(dtype))

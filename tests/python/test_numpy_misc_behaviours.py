@@ -594,3 +594,42 @@ def test_rearrangements_against_numpy(shape):
     for k in [-2, 0, 1, 3]:
         check(lambda m, a: m.tril(a, k))
         check(lambda m, a: m.triu(a, k))
+
+
+def _same_outcome(fn):
+    """fn(numpy) and fn(arrax.numpy) give equal arrays, or raise the same exception type."""
+    try:
+        expected = fn(onp)
+    except Exception as e:
+        with pytest.raises(type(e)):
+            fn(anp)
+        return
+    got = fn(anp)
+    assert got.dtype == expected.dtype
+    onp.testing.assert_array_equal(onp.asarray(got), expected)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        *[lambda m, f=f: getattr(m, f)(x for x in [m.ones(2)] * 2)
+          for f in ["hstack", "vstack", "dstack", "column_stack", "stack", "concatenate"]],
+        lambda m: m.arange(0, 1, onp.inf),
+        lambda m: m.arange(0, -1, onp.inf),
+        lambda m: m.arange(0, -1, -onp.inf),
+        lambda m: m.arange(0, onp.finfo(float).eps, onp.finfo(float).max),
+        lambda m: m.concatenate([m.ones(2, "f4"), m.ones(2)], casting="no"),
+        lambda m: m.concatenate([m.ones(2), m.ones(2)], dtype="i4", casting="same_kind"),
+        lambda m: m.array([1], ndmin=65),
+        lambda m: m.sort(m.arange(3), kind="nonsense"),
+        lambda m: m.sort(m.arange(3), kind=1),
+        lambda m: m.sort(m.arange(3), kind="Q"),
+        lambda m: m.argsort(m.arange(3), kind="stable", stable=True),
+        lambda m: m.partition(m.arange(3), 1, kind="nonsense"),
+        lambda m: m.partition(m.arange(3), 1, kind=1),
+        lambda m: m.arange(3)[(None,) * 70],
+        lambda m: m.frombuffer(b"\xff\xff" * 100, dtype=bool).sum(),
+    ],
+)  # fmt: skip
+def test_small_numpy_behaviours_from_its_own_tests(fn):
+    _same_outcome(fn)

@@ -117,6 +117,8 @@ def asarray(a, dtype=None, order=None, *, copy=None, device=None):
 
 def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
+    if ndmin > 64:
+        raise ValueError(f"array: ndmin must be <= ndmax (64), got {ndmin}")
     a = _engine.asarray(object, dtype, True if copy else None)
     if ndmin > a.ndim:
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)

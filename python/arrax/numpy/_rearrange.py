@@ -314,6 +314,10 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 
 def column_stack(tup):
     """numpy.column_stack."""
+    if not hasattr(tup, "__getitem__"):
+        raise TypeError(
+            'column_stack: arrays to stack must be passed as a "sequence" type such as list or tuple.'
+        )
     return _positions(lambda *ps: onp.column_stack(ps), list(tup))
 
 
