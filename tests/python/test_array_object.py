@@ -622,3 +622,16 @@ def test_python_float_stored_in_integer_array_goes_through_int(dtype):
         return results
 
     run_both(store, np.arange(3).astype(dtype))
+
+
+def test_integer_array_index_of_1d_arrays():
+    # (the take primitive's path: NumPy's bounds checks, negative indices, any index shape)
+    def f(xp, a):
+        return [a[xp.asarray(idx)] for idx in ([1, -1, 3], [[1, 2], [3, -5]], [], [4, 0, 4])] + [
+            a[xp.arange(5, dtype=xp.uint8)],
+            a[xp.zeros((2, 0), dtype=int)],
+        ]
+
+    run_both(f, np.arange(5.0) * 1.5)
+    for bad in ([5], [-6], [0, 7]):
+        run_both(lambda xp, a, bad=bad: a[xp.asarray(bad)], np.arange(5.0))
