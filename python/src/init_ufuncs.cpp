@@ -34,6 +34,31 @@ Array out_array(py::handle o, const np::UfuncDef& u) {
   return o.cast<Array>();
 }
 
+// The loop dtype a ufunc's signature= names (a tuple of dtypes and Nones, or a string such as
+// "dd->d"): arrax has one loop per dtype, so a signature picks the loop of the dtype it names
+// (its output's when its entries differ), as dtype= does. None when it names none.
+std::optional<DType> signature_dtype(const np::UfuncDef& u, py::handle sig) {
+  if (sig.is_none()) return std::nullopt;
+  std::vector<py::object> entries;
+  if (py::isinstance<py::str>(sig)) {
+    std::string text = py::str(sig);
+    for (char c : text)
+      if (c != '-' && c != '>' && c != ',' && c != ' ')
+        entries.push_back(py::module_::import("numpy").attr("dtype")(std::string(1, c)));
+  } else if (PyTuple_Check(sig.ptr())) {
+    for (auto e : sig) entries.push_back(py::reinterpret_borrow<py::object>(e));
+  } else {
+    throw TypeError(u.name + ": the signature object to ufunc must be a string or a tuple.");
+  }
+  if (static_cast<int>(entries.size()) != u.nin + u.nout)
+    throw ValueError(u.name + ": a type-tuple must be specified of length " +
+                     std::to_string(u.nin + u.nout) + " for ufunc '" + u.name + "'");
+  std::optional<DType> out;
+  for (auto& e : entries)
+    if (!e.is_none()) out = optional_dtype(e);  // (the last named: the output's if named)
+  return out;
+}
+
 py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
   size_t nargs = args.size();
   if (nargs < static_cast<size_t>(u.nin) || nargs > static_cast<size_t>(u.nin + u.nout))
@@ -76,8 +101,10 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
         dtype = optional_dtype(v);
       } else if (key == "casting") {
         casting = py::str(v);
-      } else if (key == "signature" || key == "order" || key == "subok") {
-        // Accepted for compatibility; arrax has one loop per dtype and C-ordered outputs.
+      } else if (key == "signature" || key == "sig") {
+        if (auto loop = signature_dtype(u, v)) dtype = loop;
+      } else if (key == "order" || key == "subok") {
+        // Accepted for compatibility; arrax's outputs are C-ordered arrays.
       } else {
         throw TypeError(u.name + "() got an unexpected keyword argument '" + key + "'");
       }
@@ -87,8 +114,10 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
   for (auto& o : outs) any_out = any_out || o.has_value();
   if (!any_out && !where && !dtype) return arrays_to_py(np::apply_ufunc(u, inputs));
   if (dtype && casting != "unsafe") {
+    // (A Python scalar of a higher kind, 3.0 into an integer loop, is refused too.)
     for (auto& op : inputs)
-      if (op.weak == WeakKind::None && !np::can_cast(op.array.dtype(), *dtype, casting))
+      if (op.weak == WeakKind::None ? !np::can_cast(op.array.dtype(), *dtype, casting)
+                                    : static_cast<int>(op.weak) > np::kind_rank(*dtype))
         throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' input from dtype('" +
                         dtype_name(op.array.dtype()) + "') to dtype('" + dtype_name(*dtype) +
                         "') with casting rule '" + casting + "'");

@@ -302,3 +302,38 @@ def test_numpys_aliases_are_one_ufunc():
     for a, b in pairs:
         assert getattr(anp, a) is getattr(anp, b)
         assert getattr(anp, a).__name__ == getattr(onp, a).__name__
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.power(1.5, 2.8, signature=(None, None, m.intp), casting="unsafe"),
+        lambda m: m.power(1.5, 2.8, signature=(m.intp, m.intp, m.intp), casting="unsafe"),
+        lambda m: m.power(1.5, 2.8, signature="ll->l", casting="unsafe"),
+        lambda m: m.add(1.5, 2.8, signature=(None, None, "f4")),
+        lambda m: m.add(m.ones(2, "i4"), 2, signature=(None, None, "f4")),
+        lambda m: m.add(3.0, 4.0, dtype=int, casting="safe"),
+        lambda m: m.add(3, 4.0, dtype="f4", casting="same_kind"),
+        lambda m: m.equal(3.0, 4.0, dtype=int, casting="safe"),
+        lambda m: m.add(3, 4, signature=123.0),
+        lambda m: m.add(3, 4, signature=("i8", "i8")),
+        lambda m: m.add(3, 4, sig=("i8", "i8", "i8")),
+        lambda m: m.add(m.ones(2), 1j, dtype="f8"),
+        lambda m: m.add.resolve_dtypes((onp.dtype("f4"), onp.dtype("f8"), None)),
+    ],
+)
+def test_signature_picks_the_loop_and_casting_checks_python_scalars(call):
+    # signature= names the loop as dtype= does (NumPy casts the inputs first: 1.5 ** 2.8 in an
+    # integer loop is 1); a Python float into an integer loop is refused unless unsafe
+    try:
+        expected = call(onp)
+    except (TypeError, ValueError) as e:  # (NumPy's UFuncTypeError family is TypeError)
+        with pytest.raises(TypeError if isinstance(e, TypeError) else ValueError):
+            call(anp)
+        return
+    got = call(anp)
+    if isinstance(expected, tuple):
+        assert got == expected
+        return
+    assert onp.asarray(got).dtype == expected.dtype
+    onp.testing.assert_array_equal(onp.asarray(got), expected)

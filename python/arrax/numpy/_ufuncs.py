@@ -340,6 +340,17 @@ def _signature(self):
     return inspect.signature(_numpy_ufunc(self))
 
 
+def _resolve_dtypes(self, dtypes, *, signature=None, casting=None, reduction=False):
+    """ufunc.resolve_dtypes: the loop's dtypes for these operand dtypes, by NumPy's rules (which
+    arrax's promotion follows)."""
+    kw = {"reduction": reduction}
+    if signature is not None:
+        kw["signature"] = signature
+    if casting is not None:
+        kw["casting"] = casting
+    return _numpy_ufunc(self).resolve_dtypes(dtypes, **kw)
+
+
 # Pickled by name, as NumPy's ufuncs are (so functions and pytrees holding them pickle).
 _engine_ufunc.__reduce__ = lambda self: (_ufunc_named, (self.__name__,))
 for _cls in (_engine_ufunc, ComposedUfunc):
@@ -349,6 +360,7 @@ for _cls in (_engine_ufunc, ComposedUfunc):
     _cls.outer = _outer
     _cls.at = _at
     _cls.reduceat = _reduceat
+    _cls.resolve_dtypes = _resolve_dtypes
     # NumPy's descriptive attributes, from NumPy's ufunc of the same name.
     for _attr in ("identity", "types", "ntypes", "signature"):
         setattr(_cls, _attr, property(lambda self, _a=_attr: getattr(_numpy_ufunc(self), _a)))
