@@ -633,3 +633,13 @@ def _same_outcome(fn):
 )  # fmt: skip
 def test_small_numpy_behaviours_from_its_own_tests(fn):
     _same_outcome(fn)
+
+
+def test_diff_and_polyder_of_huge_orders_return_at_once():
+    # (the loops stop once the result is empty: NumPy's diff(x, 2**70) runs for ever)
+    assert anp.diff(anp.arange(6.0), 2**70).shape == (0,)
+    assert anp.diff(anp.ones((2, 3), bool), 10**9).dtype == bool
+    assert anp.polyder(anp.arange(3.0), 2**70).shape == (0,)
+    for n in [3, 4, 10]:
+        _same_outcome(lambda m, n=n: m.diff(m.arange(6.0).reshape(2, 3), n))
+        _same_outcome(lambda m, n=n: m.polyder(m.asarray([1.0, 2, 3]), n))

@@ -539,7 +539,7 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
         parts.append(p)
     if len(parts) > 1:
         a = np.concatenate(parts, axis=axis)
-    for _ in range(n):
+    for _ in range(min(n, a.shape[axis] + 1)):  # (past that the result stays empty)
         hi = [slice(None)] * a.ndim
         lo = [slice(None)] * a.ndim
         hi[axis], lo[axis] = slice(1, None), slice(None, -1)

@@ -73,7 +73,7 @@ def polyder(p, m=1):
         raise ValueError("Order of derivative must be positive (see polyint)")
     np = _np()
     y = _coeffs(p)
-    for _ in range(m):
+    for _ in range(min(m, y.shape[0] + 1)):  # (past that the result stays empty)
         n = y.shape[0] - 1
         y = y[:-1] * np.arange(n, 0, -1)
     return y
