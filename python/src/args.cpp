@@ -30,6 +30,12 @@ std::optional<std::vector<int64_t>> axes(py::handle obj) {
   return out;
 }
 
+std::vector<int64_t> required_axes(py::handle obj, const char* fname) {
+  if (obj.is_none())
+    throw TypeError(std::string(fname) + ": 'NoneType' object cannot be interpreted as an integer");
+  return *axes(obj);
+}
+
 std::optional<int64_t> axis(py::handle obj) {
   if (obj.is_none()) return std::nullopt;
   if (PyTuple_Check(obj.ptr()))

@@ -6,6 +6,8 @@ namespace arrax::py_args {
 
 // An int, or a tuple/list of ints; None -> nullopt.
 std::optional<std::vector<int64_t>> axes(py::handle obj);
+// axes(obj) where None is not allowed (moveaxis, expand_dims): NumPy's TypeError.
+std::vector<int64_t> required_axes(py::handle obj, const char* fname);
 std::optional<int64_t> axis(py::handle obj);
 // An int or a sequence of ints.
 Shape shape(py::handle obj);

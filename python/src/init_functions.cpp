@@ -233,7 +233,8 @@ void init_functions(py::module_& m) {
   m.def(
       "moveaxis",
       [](py::handle a, py::handle source, py::handle destination) {
-        return np::moveaxis(A::array(a), *A::axes(source), *A::axes(destination));
+        return np::moveaxis(A::array(a), A::required_axes(source, "moveaxis"),
+                            A::required_axes(destination, "moveaxis"));
       },
       arg("a"), arg("source"), arg("destination"));
   m.def(
@@ -242,7 +243,9 @@ void init_functions(py::module_& m) {
       arg("a"), arg("axis") = none);
   m.def(
       "expand_dims",
-      [](py::handle a, py::handle axis) { return np::expand_dims(A::array(a), *A::axes(axis)); },
+      [](py::handle a, py::handle axis) {
+        return np::expand_dims(A::array(a), A::required_axes(axis, "expand_dims"));
+      },
       arg("a"), arg("axis"));
   m.def(
       "ravel", [](py::handle a, const std::string& order) { return np::ravel(A::array(a), order); },

@@ -643,3 +643,15 @@ def test_diff_and_polyder_of_huge_orders_return_at_once():
     for n in [3, 4, 10]:
         _same_outcome(lambda m, n=n: m.diff(m.arange(6.0).reshape(2, 3), n))
         _same_outcome(lambda m, n=n: m.polyder(m.asarray([1.0, 2, 3]), n))
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda m: m.expand_dims([], None),  # (arrax read an empty optional: a crash)
+        lambda m: m.moveaxis(m.ones((2, 3)), None, 0),
+        lambda m: m.moveaxis(m.ones((2, 3)), 0, None),
+    ],
+)
+def test_none_where_an_axis_is_required_is_a_type_error(fn):
+    _same_outcome(fn)
