@@ -69,7 +69,9 @@ def asarray(x):
 
 
 def is_inexact(dtype):
-    return onp.dtype(dtype).kind in "fc"
+    """Floating or complex, bfloat16 included (NumPy files ml_dtypes' bfloat16 under kind 'V')."""
+    dt = onp.dtype(dtype)
+    return dt.kind in "fc" or dt.name == "bfloat16"
 
 
 def aval_of(x):
