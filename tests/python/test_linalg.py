@@ -205,3 +205,23 @@ def test_det_of_32_bit_matrices_rounds_once(dtype):
     batch = np.stack(mats[1:6]).astype(dtype)
     np.testing.assert_allclose(np.asarray(anp.linalg.det(anp.asarray(batch))),
                                 np.linalg.det(batch.astype("complex128")), rtol=1e-6)  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 100, 65_536, 100_001])
+def test_inner_products_against_numpy(dtype, n):
+    # (M = N = 1 takes its own loop, split over the cores past 64K elements)
+    rng = np.random.default_rng(n)
+    a, b = rng.standard_normal(n).astype(dtype), rng.standard_normal(n).astype(dtype)
+    got = anp.dot(anp.asarray(a), anp.asarray(b))
+    assert got.dtype == np.dot(a, b).dtype
+    tol = 1e-4 if dtype == "float32" else 1e-10
+    np.testing.assert_allclose(float(got), float(np.dot(a, b)), rtol=tol, atol=tol)
+    m = rng.standard_normal((n, 3)).astype(dtype)  # strided columns
+    np.testing.assert_allclose(
+        float(anp.dot(anp.asarray(m)[:, 1], anp.asarray(m)[:, 2])), float(m[:, 1] @ m[:, 2]),
+        rtol=tol, atol=tol,
+    )  # fmt: skip
+    assert float(anp.linalg.norm(anp.asarray(a))) == pytest.approx(
+        float(np.linalg.norm(a)), rel=tol
+    )

@@ -536,6 +536,14 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """numpy.linalg.vector_norm."""
     np = _np()
     x = _as_inexact(x)
+    if ord == 2:
+        if x.dtype.kind == "c":
+            sq = np.real(x * np.conj(x))
+        elif x.ndim == 1 and axis in (None, 0, -1) and not keepdims:
+            return np.sqrt(np.dot(x, x))  # one pass, as NumPy's BLAS dot
+        else:
+            sq = x * x
+        return np.sqrt(np.sum(sq, axis=axis, keepdims=keepdims))
     ax = np.abs(x)
     if ord == np.inf:
         return np.max(ax, axis=axis, keepdims=keepdims)
@@ -545,9 +553,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         return np.sum(ax != 0, axis=axis, keepdims=keepdims).astype(ax.dtype)
     if ord == 1:
         return np.sum(ax, axis=axis, keepdims=keepdims)
-    if ord == 2:
-        sq = np.real(x * np.conj(x)) if x.dtype.kind == "c" else x * x
-        return np.sqrt(np.sum(sq, axis=axis, keepdims=keepdims))
     return np.sum(ax**ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
