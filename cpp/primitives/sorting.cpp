@@ -69,42 +69,68 @@ auto radix_key(const T& v) {
   }
 }
 
-// The stable order of a line's keys: short lines by comparison; longer ones by an LSD radix sort
-// over bytes, skipping the bytes every key shares (most of them for small integers or floats
-// widened from half precision). O(n) per byte where std::stable_sort on NaN-aware comparisons
-// of indices was ~20x slower than NumPy's sort.
-template <typename K>
-void radix_order(std::vector<K>& keys, std::vector<int64_t>& order, std::vector<K>& keys_tmp,
-                 std::vector<int64_t>& order_tmp) {
+// Sorts a line's keys stably (with their positions in `order` when WithOrder): short lines by
+// comparison; longer ones by an LSD radix sort over digits, skipping the digits every key shares
+// (most of them for small integers or floats widened from half precision). O(n) per byte where
+// std::stable_sort on NaN-aware comparisons of indices was ~20x slower than NumPy's sort.
+template <bool WithOrder, typename K>
+void radix_sort(std::vector<K>& keys, std::vector<int64_t>& order, std::vector<K>& keys_tmp,
+                std::vector<int64_t>& order_tmp) {
   const int64_t n = static_cast<int64_t>(keys.size());
-  std::iota(order.begin(), order.end(), int64_t{0});
-  if (n <= 64) {
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t i, int64_t j) { return keys[i] < keys[j]; });
+  if constexpr (WithOrder) std::iota(order.begin(), order.end(), int64_t{0});
+  if (n < 256) {  // (a radix pass's counts would cost more than the comparisons)
+    if constexpr (WithOrder)
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int64_t i, int64_t j) { return keys[i] < keys[j]; });
+    else
+      std::sort(keys.begin(), keys.end());  // (equal keys are interchangeable here)
     return;
   }
-  constexpr int kBytes = sizeof(K);
-  std::vector<int64_t> counts(kBytes * 256, 0);
+  // Long lines of 32- and 64-bit keys take 11-bit digits (3 and 6 passes rather than 4 and 8);
+  // others bytes, whose counts are cheaper to clear and sum.
+  const int bits = sizeof(K) >= 4 && n >= (1 << 14) ? 11 : 8, digits = 1 << bits;
+  const int passes = (8 * static_cast<int>(sizeof(K)) + bits - 1) / bits;
+  const K mask = static_cast<K>(digits - 1);
+  std::vector<int64_t> counts(static_cast<size_t>(passes) * digits, 0);
   for (const K k : keys)
-    for (int b = 0; b < kBytes; ++b) ++counts[b * 256 + ((k >> (8 * b)) & 0xff)];
+    for (int p = 0; p < passes; ++p) ++counts[p * digits + ((k >> (bits * p)) & mask)];
   keys_tmp.resize(n);
-  order_tmp.resize(n);
-  for (int b = 0; b < kBytes; ++b) {
-    int64_t* c = counts.data() + b * 256;
-    if (c[(keys[0] >> (8 * b)) & 0xff] == n) continue;  // every key has this byte
+  if constexpr (WithOrder) order_tmp.resize(n);
+  for (int p = 0; p < passes; ++p) {
+    int64_t* c = counts.data() + static_cast<size_t>(p) * digits;
+    if (c[(keys[0] >> (bits * p)) & mask] == n) continue;  // every key has this digit
     int64_t sum = 0;
-    for (int d = 0; d < 256; ++d) {
+    for (int d = 0; d < digits; ++d) {
       const int64_t cd = c[d];
       c[d] = sum;
       sum += cd;
     }
     for (int64_t i = 0; i < n; ++i) {
-      const int64_t pos = c[(keys[i] >> (8 * b)) & 0xff]++;
+      const int64_t pos = c[(keys[i] >> (bits * p)) & mask]++;
       keys_tmp[pos] = keys[i];
-      order_tmp[pos] = order[i];
+      if constexpr (WithOrder) order_tmp[pos] = order[i];
     }
     keys.swap(keys_tmp);
-    order.swap(order_tmp);
+    if constexpr (WithOrder) order.swap(order_tmp);
+  }
+}
+
+// The value of a radix key: radix_key inverted. Zeros come back as +0.0 and NaNs as one NaN;
+// sort_values puts the line's own zeros and NaNs (in their order) in those runs.
+template <typename T, typename K>
+T value_of_key(K k) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return k != 0;
+  } else if constexpr (std::is_integral_v<T>) {
+    if constexpr (std::is_signed_v<T>) k ^= static_cast<K>(K{1} << (8 * sizeof(T) - 1));
+    return static_cast<T>(k);
+  } else {
+    using F = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    constexpr K sign = K{1} << (8 * sizeof(K) - 1);
+    const K bits = (k & sign) ? static_cast<K>(k ^ sign) : static_cast<K>(~k);
+    F f;
+    std::memcpy(&f, &bits, sizeof f);
+    return static_cast<T>(f);
   }
 }
 
@@ -131,6 +157,7 @@ struct LineSorter {
 
   explicit LineSorter(int64_t n) : order(n), keys(is_complex_v<T> ? 0 : n) {}
 
+  // The stable sorting order of the line, in `order`.
   void sort(const T* line) {
     if constexpr (is_complex_v<T>) {
       std::iota(order.begin(), order.end(), int64_t{0});
@@ -138,7 +165,33 @@ struct LineSorter {
                        [line](int64_t i, int64_t j) { return sort_less(line[i], line[j]); });
     } else {
       for (size_t i = 0; i < keys.size(); ++i) keys[i] = radix_key(line[i]);
-      radix_order(keys, order, keys_tmp, order_tmp);
+      radix_sort<true>(keys, order, keys_tmp, order_tmp);
+    }
+  }
+
+  // The sorted line written to out. Numbers: the keys alone are sorted (half the bytes moved of
+  // keys with positions) and turned back into values; the runs of keys that several values
+  // share (+0.0 with -0.0, every NaN) take the line's own such values in their order, which is
+  // what the stable sort gives.
+  void sort_values(const T* line, T* out) {
+    const int64_t n = static_cast<int64_t>(order.size());
+    if constexpr (is_complex_v<T>) {
+      sort(line);
+      for (int64_t i = 0; i < n; ++i) out[i] = line[order[i]];
+    } else {
+      for (int64_t i = 0; i < n; ++i) keys[i] = radix_key(line[i]);
+      radix_sort<false>(keys, order, keys_tmp, order_tmp);
+      for (int64_t i = 0; i < n; ++i) out[i] = value_of_key<T>(keys[i]);
+      if constexpr (is_float_v<T>) {
+        const Key zero = radix_key(T(0)), nan = static_cast<Key>(~Key{0});
+        int64_t next_zero = 0, next_nan = 0;  // where to look next in the line
+        for (int64_t i = 0; i < n; ++i) {
+          if (keys[i] != zero && keys[i] != nan) continue;
+          int64_t& j = keys[i] == zero ? next_zero : next_nan;
+          while (radix_key(line[j]) != keys[i]) ++j;
+          out[i] = line[j++];
+        }
+      }
     }
   }
 };
@@ -149,8 +202,8 @@ void check_axis(const char* name, int64_t axis, size_t rank) {
                     " is out of bounds for array of dimension " + std::to_string(rank));
 }
 
-// Runs fn(line_index_order, line_values) for every line of x along axis, writing results via
-// the callback into out (same layout as x made contiguous with axis last).
+// Calls write(line number, line values, a LineSorter) for every line of x along axis (x made
+// contiguous with the axis last); the sorter and its buffers serve all the lines one worker sorts.
 template <typename T, typename Write>
 void for_each_line(const Array& x, int64_t axis, Write write) {
   const int r = x.ndim();
@@ -170,11 +223,7 @@ void for_each_line(const Array& x, int64_t axis, Write write) {
   parallel_for(lines, std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(n, 1)),
                [&](int64_t b, int64_t e) {
                  LineSorter<T> sorter(n);
-                 for (int64_t l = b; l < e; ++l) {
-                   const T* line = data + l * n;
-                   sorter.sort(line);
-                   write(l, line, sorter.order);
-                 }
+                 for (int64_t l = b; l < e; ++l) write(l, data + l * n, sorter);
                });
 }
 
@@ -206,13 +255,12 @@ std::vector<Array> sort_kernel(const std::vector<Array>& in, const Params& p) {
   const int64_t n = x.shape()[axis];
   dispatch_dtype(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    for_each_line<T>(x, axis, [&](int64_t l, const T* line, const std::vector<int64_t>& order) {
+    for_each_line<T>(x, axis, [&](int64_t l, const T* line, LineSorter<T>& sorter) {
       if constexpr (Arg) {
-        int64_t* o = flat.data_as<int64_t>() + l * n;
-        std::copy(order.begin(), order.end(), o);
+        sorter.sort(line);
+        std::copy(sorter.order.begin(), sorter.order.end(), flat.data_as<int64_t>() + l * n);
       } else {
-        T* o = flat.data_as<T>() + l * n;
-        for (int64_t i = 0; i < n; ++i) o[i] = line[order[i]];
+        sorter.sort_values(line, flat.data_as<T>() + l * n);
       }
     });
   });
