@@ -49,6 +49,11 @@ py::array to_numpy(const Array& a,
 }  // namespace arrax::py_convert
 
 namespace arrax::bindings {
+
+// NumPy's ComplexWarning for a cast of complex values to a real dtype (astype, asarray(dtype=),
+// storing into a real array), attributed to the Python frame `stacklevel` up; nothing for other
+// casts.
+void warn_if_discarding_imaginary(DType from, DType to, int stacklevel = 1);
 // Sets the Python error NumPy would raise for a C++ exception (the module's exception
 // translator); rethrows exceptions it does not know.
 void set_python_error(std::exception_ptr p);

@@ -212,6 +212,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
     np::Operand v = operand_from_py(value);
     refuse_complex_scalar(v, view.dtype());
     refuse_unrepresentable_float(value, view.dtype());
+    if (v.weak == WeakKind::None) warn_if_discarding_imaginary(v.array.dtype(), view.dtype());
     Array src = np::cast_operand(v, view.dtype(), "__setitem__");
     bool single_element = static_cast<int>(items.size()) == self.ndim();
     for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
@@ -229,6 +230,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
   np::Operand v = operand_from_py(value);
   refuse_complex_scalar(v, self.dtype());
   refuse_unrepresentable_float(value, self.dtype());
+  if (v.weak == WeakKind::None) warn_if_discarding_imaginary(v.array.dtype(), self.dtype());
   nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
   if (self.device().kind != DeviceKind::CPU) {
     // nv was a host copy of a GPU array: write the result back.

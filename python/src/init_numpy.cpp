@@ -26,6 +26,15 @@ np::Operand result_type_arg(py::handle h) {
 
 }  // namespace
 
+void warn_if_discarding_imaginary(DType from, DType to, int stacklevel) {
+  if (!is_complex(from) || is_complex(to)) return;
+  static py::object complex_warning =
+      py::module_::import("numpy").attr("exceptions").attr("ComplexWarning");
+  if (PyErr_WarnEx(complex_warning.ptr(),
+                   "Casting complex values to real discards the imaginary part", stacklevel) < 0)
+    throw py::error_already_set();
+}
+
 void init_numpy(py::module_& m) {
   m.def(
       "asarray",
@@ -36,7 +45,10 @@ void init_numpy(py::module_& m) {
           bool force = !copy.is_none() && copy.cast<bool>();
           if (!copy.is_none() && !copy.cast<bool>() && dt && *dt != a.dtype())
             throw ValueError("asarray: Unable to avoid copy while creating an array as requested.");
-          if (dt && *dt != a.dtype()) return np::convert(a, *dt);
+          if (dt && *dt != a.dtype()) {
+            warn_if_discarding_imaginary(a.dtype(), *dt, 2);  // (the caller of np.asarray)
+            return np::convert(a, *dt);
+          }
           return force ? np::copy(a) : a;
         }
         Array a = array_from_py(obj, dt);
@@ -69,7 +81,9 @@ void init_numpy(py::module_& m) {
       },
       py::arg("from_"), py::arg("to"), py::arg("casting") = "safe");
   m.def("_astype", [](const Array& a, py::handle dtype, bool copy) {
-    return np::astype(a, dtype_from_py(dtype), copy, "unsafe");
+    const DType to = dtype_from_py(dtype);
+    warn_if_discarding_imaginary(a.dtype(), to, 2);  // (the caller of .astype)
+    return np::astype(a, to, copy, "unsafe");
   });
   m.def("_primitive_names", [] {
     std::vector<std::string> names;

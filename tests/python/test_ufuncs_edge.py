@@ -325,3 +325,20 @@ def test_complex_product_special_values_as_numpy():
         want = a * b
     got = np.asarray(anp.asarray(a) * anp.asarray(b))
     np.testing.assert_array_equal(got, want)
+
+
+def test_casting_complex_to_real_warns_as_numpy():
+    import warnings
+
+    a = anp.asarray([1 + 2j, 3j])
+    real = anp.zeros(2)
+    for cast in (lambda: a.astype(float), lambda: anp.asarray(a, dtype=float),
+                 lambda: anp.astype(a, "f4"), lambda: real.__setitem__(slice(None), a),
+                 lambda: real.__setitem__([0], a[:1])):  # fmt: skip
+        with pytest.warns(np.exceptions.ComplexWarning, match="discards the imaginary part"):
+            cast()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a.astype(complex)  # complex to complex, real to anything: no warning
+        anp.asarray([1.5]).astype(int)
+        real[:] = anp.asarray([1.0, 2.0])
