@@ -54,6 +54,10 @@ namespace arrax::bindings {
 // storing into a real array), attributed to the Python frame `stacklevel` up; nothing for other
 // casts.
 void warn_if_discarding_imaginary(DType from, DType to, int stacklevel = 1);
+
+// A Python float stored into (or made into) an integer dtype goes through int(), as in NumPy:
+// ValueError for NaN, OverflowError for infinity or past the dtype's range.
+void refuse_unrepresentable_float(py::handle value, DType target);
 // Sets the Python error NumPy would raise for a C++ exception (the module's exception
 // translator); rethrows exceptions it does not know.
 void set_python_error(std::exception_ptr p);

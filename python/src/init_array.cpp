@@ -167,29 +167,6 @@ void refuse_complex_scalar(const np::Operand& v, DType target) {
                     "() argument must be a real number, not 'complex')");
 }
 
-// A Python float stored into an integer array goes through int(), as in NumPy: NaN is a
-// ValueError and infinity, or a value past the dtype's range, an OverflowError (not the cast's
-// INT_MIN or wrapped value). Arrays and NumPy scalars of floats are cast, as NumPy casts them
-// (NumPy itself is not consistent there).
-void refuse_unrepresentable_float(py::handle value, DType target) {
-  if (!is_integer(target) || !PyFloat_CheckExact(value.ptr())) return;
-  const double x = PyFloat_AsDouble(value.ptr());
-  if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-  if (std::isnan(x)) throw ValueError("cannot convert float NaN to integer");
-  if (std::isinf(x)) throw OverflowError("cannot convert float infinity to integer");
-  const double t = std::trunc(x);
-  const bool fits = is_unsigned(target)
-                        ? t >= 0 && t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)))
-                        : t >= -std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1) &&
-                              t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1);
-  if (!fits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.0f", t);
-    throw OverflowError(std::string("Python integer ") + buf + " out of bounds for " +
-                        dtype_name(target));
-  }
-}
-
 // Whether writes may go through this array: its memory is writeable and it is not a broadcast
 // view (a 0 stride over several items would write one element through many aliases).
 bool accepts_writes(const Array& a) {

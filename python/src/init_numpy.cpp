@@ -2,6 +2,9 @@
 // numpy_api functions (creation, shape, reductions, linalg) with NumPy's signatures.
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <cstdio>
+
 #include "convert.h"
 #include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
@@ -35,6 +38,29 @@ void warn_if_discarding_imaginary(DType from, DType to, int stacklevel) {
     throw py::error_already_set();
 }
 
+// A Python float stored into an integer array goes through int(), as in NumPy: NaN is a
+// ValueError and infinity, or a value past the dtype's range, an OverflowError (not the cast's
+// INT_MIN or wrapped value). Arrays and NumPy scalars of floats are cast, as NumPy casts them
+// (NumPy itself is not consistent there).
+void refuse_unrepresentable_float(py::handle value, DType target) {
+  if (!is_integer(target) || !PyFloat_CheckExact(value.ptr())) return;
+  const double x = PyFloat_AsDouble(value.ptr());
+  if (x == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  if (std::isnan(x)) throw ValueError("cannot convert float NaN to integer");
+  if (std::isinf(x)) throw OverflowError("cannot convert float infinity to integer");
+  const double t = std::trunc(x);
+  const bool fits = is_unsigned(target)
+                        ? t >= 0 && t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)))
+                        : t >= -std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1) &&
+                              t < std::ldexp(1.0, 8 * static_cast<int>(itemsize(target)) - 1);
+  if (!fits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", t);
+    throw OverflowError(std::string("Python integer ") + buf + " out of bounds for " +
+                        dtype_name(target));
+  }
+}
+
 void init_numpy(py::module_& m) {
   m.def(
       "asarray",
@@ -51,6 +77,7 @@ void init_numpy(py::module_& m) {
           }
           return force ? np::copy(a) : a;
         }
+        if (dt) refuse_unrepresentable_float(obj, *dt);  // np.array(nan, dtype=int)
         Array a = array_from_py(obj, dt);
         bool force = !copy.is_none() && copy.cast<bool>();
         // Memory NumPy owns is copied when asked, or when it is not writeable (a literal); a

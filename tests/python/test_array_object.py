@@ -635,3 +635,10 @@ def test_integer_array_index_of_1d_arrays():
     run_both(f, np.arange(5.0) * 1.5)
     for bad in ([5], [-6], [0, 7]):
         run_both(lambda xp, a, bad=bad: a[xp.asarray(bad)], np.arange(5.0))
+
+
+@pytest.mark.parametrize("value", [float("nan"), 1e300, float("inf"), 2.7, 300.5, -1.5, -0.5])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_python_float_made_into_integer_array_goes_through_int(value, dtype):
+    run_both(lambda xp: xp.array(value, dtype=dtype))
+    run_both(lambda xp: xp.asarray(value, dtype=dtype))
