@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from registry import f32_normal, f32_uniform, workload
 
 N_16M = 16 * 1024 * 1024
@@ -81,3 +82,38 @@ for _n in (1024, 2048):
 )
 def transpose_copy(xp, a):
     return a.T.copy()
+
+
+# Eager workloads without an issue target: the library functions a session sped up, timed
+# beside NumPy so a regression shows as a ratio.
+@workload(
+    "sort_1M",
+    inputs=f32_normal(1 << 20),
+    description="sort of 1M float32 (stable radix sort; NumPy's SIMD quicksort)",
+    rtol=0.0,
+    atol=0.0,
+)
+def sort_1m(xp, x):
+    return xp.sort(x)
+
+
+@workload(
+    "searchsorted_1M",
+    inputs=lambda rng: (np.sort(rng.random(1 << 20)), rng.random(1 << 20)),
+    description="searchsorted of 1M float64 keys in 1M sorted float64",
+    rtol=0.0,
+    atol=0.0,
+)
+def searchsorted_1m(xp, a, v):
+    return xp.searchsorted(a, v)
+
+
+@workload(
+    "convolve_100K_x_100",
+    inputs=lambda rng: (rng.random(100_000), rng.random(100)),
+    description="convolve (mode 'full') of 100K float64 with 100 taps",
+    rtol=1e-9,
+    atol=1e-9,
+)
+def convolve_100k(xp, a, v):
+    return xp.convolve(a, v)

@@ -511,10 +511,15 @@ def test_reduceat_takes_arrax_indices():
 
 
 @pytest.mark.parametrize("dtype", ["f8", "f4", "f2", "c16", "c8", "i4", "u1", "bool"])
-@pytest.mark.parametrize("sizes", [(1, 1), (5, 3), (3, 5), (100, 7), (7, 100), (2100, 2000)])
+@pytest.mark.parametrize(
+    "sizes",
+    [(1, 1), (5, 3), (3, 5), (4, 7), (4, 8), (100, 7), (7, 100), (2100, 2000), (20_000, 30)],
+)
 def test_convolve_correlate_every_mode_against_numpy(dtype, sizes):
-    # floats and complex go through the conv primitive; integers through a gather, or (past
-    # 4M products, as 2100 x 2000) one shifted product per element of the shorter input
+    # floats and complex go through the conv primitive (a long signal as a batch of overlapping
+    # segments); integers through a gather, or (past 4M products, as 2100 x 2000) one shifted
+    # product per element of the shorter input. (4, 7) and (4, 8): 'same' of correlate with the
+    # shorter input first rounds its odd margin as NumPy's does.
     rng = onp.random.default_rng(sum(sizes))
     n, m = sizes
     if onp.dtype(dtype).kind in "fc":

@@ -709,10 +709,10 @@ def correlate(a, v, mode="valid"):
     """numpy.correlate (1-D; conjugates v, as NumPy)."""
     np = _np()
     v = _arr(v)
-    return _correlate(_arr(a), np.conj(v) if v.dtype.kind == "c" else v, mode)
+    return _correlate(_arr(a), np.conj(v) if v.dtype.kind == "c" else v, mode, correlation=True)
 
 
-def _correlate(a, v, mode):
+def _correlate(a, v, mode, correlation=False):
     """The correlation sum_j a[k + j] * v[j] (k over the full range), cut as NumPy cuts it."""
     np = _np()
     if a.ndim != 1 or v.ndim != 1:
@@ -732,13 +732,13 @@ def _correlate(a, v, mode):
     n, m = a.shape[0], v.shape[0]
     dt = np.result_type(a, v)
     length = n + m - 1
-    if dt.kind in "fc":
+    if dt.kind in "fc" and min(n, m) <= 1 << 14:
         full = _full_correlation_by_conv(a.astype(dt), v.astype(dt))
-    elif n * m <= 1 << 22:  # integers, few products: one gather and a matrix-vector product
+    elif n * m <= 1 << 22:  # few products: one gather and a matrix-vector product
         ap = lax.pad(a.astype(dt), lax.asarray(0, dt), [(m - 1, m - 1, 0)])
         idx = onp.arange(length)[:, None] + onp.arange(m)[None, :]
         full = ap[_core.asarray(idx, None, None)] @ v.astype(dt)
-    else:  # integers, exactly: one shifted product per element of the shorter input
+    else:  # one shifted product per element of the shorter input (integers exactly)
         a, v, reverse = (a, v, False) if m <= n else (v, a, True)  # (corr(a, v) = corr(v, a)[::-1])
         a, v = a.astype(dt), v.astype(dt)
         full = np.zeros(length, dt)
@@ -749,7 +749,11 @@ def _correlate(a, v, mode):
         return full
     if mode == "same":
         size = max(n, m)
+        # NumPy centres the cut of the longer input's correlation with the shorter; for
+        # correlate with a shorter that is then reversed, so an odd margin rounds the other way.
         start = (length - size) // 2
+        if correlation and n < m:
+            start = length - size - start
     else:
         size = max(n, m) - min(n, m) + 1
         start = min(n, m) - 1
@@ -773,8 +777,24 @@ def _full_correlation_by_conv(a, v):
         return _full_correlation_by_conv(a.astype(onp.float32), v.astype(onp.float32)).astype(
             a.dtype
         )
-    m = v.shape[0]
-    return conv_general_dilated(a[None, None, :], v[None, None, :], (1,), [(m - 1, m - 1)])[0, 0]
+    n, m = a.shape[0], v.shape[0]
+    if m > n:  # the shorter as the kernel: c_{a,v}[k] = c_{v,a}[n + m - 2 - k]
+        return _full_correlation_by_conv(v, a)[::-1]
+    total = n + m - 1
+    seg = max(256, min(8192, (1 << 21) // m))  # outputs per sample: seg x m unfolded
+    if total <= 2 * seg:
+        return conv_general_dilated(a[None, None, :], v[None, None, :], (1,), [(m - 1, m - 1)])[
+            0, 0
+        ]
+    # A long signal as a batch of overlapping segments (seg + m - 1 inputs for seg outputs
+    # each): the conv primitive unfolds one sample at a time, so one long sample meant an n x m
+    # unfolded matrix (80 MB for 100K x 100 float64) on one core.
+    count = -(-total // seg)
+    ap = lax.pad(a, lax.asarray(0, a.dtype), [(m - 1, count * seg - n, 0)])
+    idx = onp.arange(count)[:, None] * seg + onp.arange(seg + m - 1)[None, :]
+    segments = ap[_core.asarray(idx, None, None)]
+    out = conv_general_dilated(segments[:, None, :], v[None, None, :], (1,), [(0, 0)])
+    return out.reshape(-1)[:total]
 
 
 def interp(x, xp, fp, left=None, right=None, period=None):
