@@ -180,7 +180,15 @@ def _traced_positions(x, items, oob="clip"):
     from arrax import numpy as np
 
     if any(k is None for k in items):
-        raise IndexError("indexing with traced integer arrays does not take None (newaxis)")
+        # None (newaxis): index x viewed with a length-1 axis at each None, by a full slice
+        # there; the flat positions are the same, and NumPy places the broadcast dimensions
+        # the same way (a None between integer indices makes them non-adjacent).
+        expanded = _expand_ellipsis(items, x.ndim)
+        shape, dims = [], iter(x.shape)
+        for k in expanded:
+            shape.append(1 if k is None else next(dims))
+        keys = tuple(slice(None) if k is None else k for k in expanded)
+        return _traced_positions(lax.reshape(x, tuple(shape)), keys, oob)
     expanded = _expand_ellipsis(items, x.ndim)
     adv, ranges = {}, {}
     valid = None  # (oob="drop") where every axis's index is in bounds
@@ -285,7 +293,13 @@ class _IndexUpdateRef:
     __slots__ = ("x", "key")
 
     def __init__(self, x, key):
-        self.x, self.key = x, key
+        # NumPy index arrays as arrax ones: an out-of-bounds key takes the elementwise path,
+        # whose ``Ellipsis in items`` test a NumPy array (comparing elementwise) breaks.
+        def conv(k):
+            return _core.asarray(k, None, None) if isinstance(k, onp.ndarray) else k
+
+        self.x = x
+        self.key = tuple(conv(k) for k in key) if isinstance(key, tuple) else conv(key)
 
     def get(self, *, mode=None, fill_value=None, **_):
         """x[key] with JAX's gather modes: indices clamped into bounds (the default, "clip",
@@ -341,8 +355,64 @@ class _IndexUpdateRef:
         mode = _at_mode(kwargs.get("mode"))
         return scatter(self.x, self.key, values, kind, "clip" if mode == "clip" else "drop")
 
-    def apply(self, func, **_):
-        return self.set(func(self.get()))
+    def apply(self, func, **kwargs):
+        """JAX's scatter-apply: func applied to each element x[key] selects, once per
+        occurrence of its index (so a repeated index gets func composed with itself, like
+        NumPy's ``ufunc.at``); out-of-bounds indices are dropped (or clamped, mode="clip")."""
+        from arrax import numpy as np
+
+        x = self.x
+        oob = "clip" if _at_mode(kwargs.get("mode")) == "clip" else "drop"
+        positions = _at_positions(x, self.key, oob)
+        if x.size == 0 or positions.size == 0:
+            return x
+        dtype = x.dtype
+
+        def f(v):
+            return _as_array(func(v), dtype)
+
+        if not positions._is_tracer:
+            # Concrete indices: each distinct position with how often it occurs.
+            pos = onp.asarray(positions).reshape(-1)
+            uniq, counts = onp.unique(pos[pos < x.size], return_counts=True)
+            if uniq.size == 0:
+                return x
+            vals = take_flat(x, _core.asarray(uniq.astype(onp.int64), None, None))
+            reps = _core.asarray(counts.astype(onp.int64), None, None)
+            for k in range(int(counts.max())):
+                vals = f(vals) if k < counts.min() else np.where(reps > k, f(vals), vals)
+            out = lax.bind1(
+                "scatter",
+                lax.reshape(x, (x.size,)),
+                _core.asarray(uniq.astype(onp.int64), None, None),
+                vals,
+                mode="set",
+            )
+            return lax.reshape(out, x.shape)
+        # Traced indices: count each position's occurrences (a scatter-add; dropped indices
+        # fall outside), then apply func to the counted elements while any count remains.
+        from arrax.lax._control_flow import while_loop
+
+        flat = lax.reshape(x, (x.size,))
+        n = positions.size
+        reps = lax.bind1(
+            "scatter",
+            lax.full((x.size,), 0, onp.int64),
+            lax.reshape(positions, (n,)),
+            lax.full((n,), 1, onp.int64),
+            mode="add",
+        )
+        most = np.max(reps)
+
+        def cond(carry):
+            return carry[0] < most
+
+        def body(carry):
+            k, v = carry
+            return k + 1, np.where(reps > k, f(v), v)
+
+        _, out = while_loop(cond, body, (lax.full((), 0, onp.int64), flat))
+        return lax.reshape(out, x.shape)
 
 
 class _IndexUpdateHelper:

@@ -60,6 +60,18 @@ def _check_close(what, got, want, atol, rtol):
             )
 
 
+def _resolve(tol, dtypes, default):
+    """One tolerance: tol itself, or from a dict of them by dtype (as JAX's check_grads takes)
+    the largest entry for the arguments' dtypes, else the default."""
+    if tol is None:
+        return default
+    if not isinstance(tol, dict):
+        return tol
+    table = {onp.dtype(k): v for k, v in tol.items()}
+    hits = [table[d] for d in dtypes if d in table]
+    return max(hits) if hits else default
+
+
 def _tolerance(args, eps, atol, rtol):
     dts = [x.dtype for x in _leaves(args) if x.dtype.kind in "fc"]
     dt = (
@@ -69,8 +81,8 @@ def _tolerance(args, eps, atol, rtol):
     )
     return (
         eps if eps is not None else _DEFAULT_EPS[dt],
-        atol if atol is not None else _DEFAULT_TOL[dt],
-        rtol if rtol is not None else _DEFAULT_TOL[dt],
+        _resolve(atol, dts, _DEFAULT_TOL[dt]),
+        _resolve(rtol, dts, _DEFAULT_TOL[dt]),
     )
 
 
@@ -109,7 +121,8 @@ def check_vjp(f, args, eps=None, atol=None, rtol=None, rng=None):
 def check_grads(f, args, order, modes=("fwd", "rev"), atol=None, rtol=None, eps=None):
     """Like ``jax.test_util.check_grads``: checks ``f``'s derivatives at ``args`` (a tuple) up
     to ``order`` in forward (``"fwd"``) and reverse (``"rev"``) mode against finite
-    differences; raises AssertionError on a mismatch."""
+    differences; raises AssertionError on a mismatch. atol and rtol are numbers or, as JAX's,
+    dicts of them by dtype (the arguments' dtypes pick the entry; others keep the default)."""
     args = tuple(args)
     modes = (modes,) if isinstance(modes, str) else tuple(modes)
     for m in modes:

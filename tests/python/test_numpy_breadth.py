@@ -226,8 +226,6 @@ TRACEABLE = [
         "unique_counts",
         "bincount",
         "bincount_weights",
-        "histogram",
-        "array_equal",
         "roots",
         "trim_zeros",
         "unique_counts_api",

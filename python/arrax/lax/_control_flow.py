@@ -52,8 +52,24 @@ def _check_same(name, out_avals):
                 )
 
 
-def switch(index, branches, *operands):
+_NO_OPERAND = object()
+
+
+def _operand_keyword(operands, operand):
+    """JAX's operand= keyword: the one operand, passed instead of positional ones."""
+    if operand is _NO_OPERAND:
+        return operands
+    if operands:
+        raise TypeError(
+            "if 'operand' keyword is passed then no positional operands can be passed, got "
+            f"operand={operand!r} and positional operands {operands}"
+        )
+    return (operand,)
+
+
+def switch(index, branches, *operands, operand=_NO_OPERAND):
     """Like ``jax.lax.switch``: ``branches[clamp(index)](*operands)``."""
+    operands = _operand_keyword(operands, operand)
     branches = list(branches)
     if not branches:
         raise ValueError("switch: needs at least one branch")
@@ -123,8 +139,9 @@ def _pad_args(g, before, after, n_own):
     return g2
 
 
-def cond(pred, true_fun, false_fun, *operands):
+def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     """Like ``jax.lax.cond``: ``true_fun(*operands)`` if pred else ``false_fun(*operands)``."""
+    operands = _operand_keyword(operands, operand)
     p = asarray(pred)
     if p.ndim != 0:
         raise TypeError(f"cond: the predicate must be a scalar, got shape {p.shape}")

@@ -1,7 +1,8 @@
 """Primitive-level operations (JAX's ``lax``): thin wrappers that bind one primitive each.
 
-Unlike ``arrax.numpy`` these do not promote or broadcast: operands of elementwise operations
-share a shape and dtype (a Python scalar takes the array operand's dtype), as in JAX.
+Unlike ``arrax.numpy`` these do not promote: operands of elementwise operations share a dtype
+(a Python scalar takes the array operand's dtype), and broadcast only as JAX's do: a rank-0
+operand against any shape, and size-1 dimensions of operands of one rank.
 """
 
 import builtins as _builtins
@@ -27,7 +28,7 @@ def asarray(x, dtype=None):
     return _core.asarray(x, dtype, None)
 
 
-def full(shape, fill_value, dtype=None):
+def full(shape, fill_value, dtype=None, *, sharding=None):
     """An array of ``shape`` filled with a scalar: a broadcast view of one element, so it costs
     no memory eagerly and stays a broadcast of a literal under tracing."""
     v = asarray(fill_value, dtype)
@@ -58,27 +59,76 @@ def _match(x, y):
     return asarray(x), asarray(y)
 
 
+# JAX's transcendental functions take an accuracy hint (keyword only); arrax has one
+# implementation of each, so it is accepted and has no effect.
+_ACCURACY = frozenset("exp exp2 expm1 log log1p sin cos tan tanh sqrt rsqrt cbrt logistic".split())
+
+
 def _unary(name):
-    def op(x):
-        return bind1(name, asarray(x))
+    if name in _ACCURACY:
+
+        def op(x, *, accuracy=None):
+            return bind1(name, asarray(x))
+
+    else:
+
+        def op(x):
+            return bind1(name, asarray(x))
 
     op.__name__ = name
     op.__doc__ = f"The ``{name}`` primitive, elementwise."
     return op
 
 
-def _binary(name):
+def _broadcast_operands(name, *args):
+    """JAX's shape rule for n-ary elementwise operations: rank-0 operands broadcast against the
+    others, which share one rank, a size-1 dimension broadcasting against any size."""
+    shapes = [a.shape for a in args if a.ndim]
+    if not shapes:
+        return args
+    ranks = {len(s) for s in shapes}
+    if len(ranks) != 1:
+        raise TypeError(
+            f"{name}: arrays must have the same number of dimensions, got {sorted(ranks)}"
+        )
+    out = []
+    for ds in zip(*shapes):
+        sizes = {d for d in ds if d != 1}
+        if len(sizes) > 1:
+            raise TypeError(
+                f"{name} got incompatible shapes for broadcasting: "
+                f"{', '.join(str(tuple(s)) for s in shapes)}."
+            )
+        out.append(sizes.pop() if sizes else 1)
+    out = tuple(out)
+    return tuple(
+        a if a.shape == out else broadcast_in_dim(a, out, tuple(range(a.ndim))) for a in args
+    )
+
+
+def _check_same_dtypes(name, *args):
+    if len({a.dtype for a in args}) > 1:
+        raise TypeError(
+            f"lax.{name} requires arguments to have the same dtypes, got "
+            f"{', '.join(str(a.dtype) for a in args)}."
+        )
+
+
+def _binary(name, jax_name=None):
+    jax_name = jax_name or name
+
     def op(x, y):
         x, y = _match(x, y)
-        if x.shape != y.shape or x.dtype != y.dtype:
-            raise TypeError(
-                f"{name}: operands must share shape and dtype, got "
-                f"{x.dtype}{list(x.shape)} and {y.dtype}{list(y.shape)}"
-            )
-        return bind1(name, x, y)
+        if name == "pow" and x.dtype.kind in "fc" and y.dtype.kind in "iu":
+            y = convert_element_type(y, x.dtype)  # (an integer exponent, as JAX's pow)
+        _check_same_dtypes(jax_name, x, y)
+        return bind1(name, *_broadcast_operands(jax_name, x, y))
 
-    op.__name__ = name
-    op.__doc__ = f"The ``{name}`` primitive, elementwise (no broadcasting or promotion)."
+    op.__name__ = jax_name
+    op.__doc__ = (
+        f"The ``{name}`` primitive, elementwise: no promotion; a rank-0 operand or size-1 "
+        "dimensions broadcast (as JAX's)."
+    )
     return op
 
 
@@ -126,11 +176,26 @@ def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 (JAX'
 
 globals().update({n: _binary(n) for n in _BINARY})
 bitwise_not = _unary("not")
-bitwise_and = _binary("and")
-bitwise_or = _binary("or")
-bitwise_xor = _binary("xor")
+bitwise_and = _binary("and", "bitwise_and")
+bitwise_or = _binary("or", "bitwise_or")
+bitwise_xor = _binary("xor", "bitwise_xor")
 shift_left = _binary("shift_left")
-shift_right_logical = _binary("shift_right")
+shift_right_logical = _binary("shift_right", "shift_right_logical")
+_mul = mul  # noqa: F821 (defined by the globals() update above)
+_nextafter = nextafter  # noqa: F821
+
+
+def mul(x, y, *, out_dtype=None):
+    """jax.lax.mul: x * y elementwise; with out_dtype, of the operands converted to it."""
+    if out_dtype is not None:
+        x = convert_element_type(x, out_dtype)
+        y = convert_element_type(y, out_dtype)
+    return _mul(x, y)
+
+
+def nextafter(x1, x2):
+    """jax.lax.nextafter: the next representable value after x1 towards x2."""
+    return _nextafter(x1, x2)
 
 
 def polygamma(m, x):
@@ -158,12 +223,8 @@ def polygamma(m, x):
 def zeta(x, q):
     """jax.lax.zeta: the Hurwitz zeta function sum_k (k + q)^-x, for x > 1."""
     x, q = asarray(x), asarray(q)
-    if x.dtype != q.dtype or x.shape != q.shape:
-        raise TypeError(
-            f"zeta: operands must have one dtype and shape, got {x.dtype}{list(x.shape)} and "
-            f"{q.dtype}{list(q.shape)}"
-        )
-    return bind1("zeta", x, q)
+    _check_same_dtypes("zeta", x, q)
+    return bind1("zeta", *_broadcast_operands("zeta", x, q))
 
 
 def integer_pow(x, y: int):
@@ -189,32 +250,46 @@ def square(x):
     return bind1("mul", x, x)
 
 
-def rsqrt(x):
+def rsqrt(x, *, accuracy=None):
     x = asarray(x)
     return bind1("div", full(x.shape, 1, x.dtype), bind1("sqrt", x))
 
 
-def logistic(x):
+def logistic(x, *, accuracy=None):
     x = asarray(x)
     one = full(x.shape, 1, x.dtype)
     return bind1("div", one, bind1("add", one, bind1("exp", bind1("neg", x))))
 
 
 def select(pred, on_true, on_false):
-    """``on_true`` where ``pred`` else ``on_false`` (same shapes; pred bool)."""
-    return bind1("select", asarray(pred), asarray(on_true), asarray(on_false))
+    """``on_true`` where ``pred`` else ``on_false``: the cases share a shape and dtype, and pred
+    (bool) has their shape or is a scalar (as jax.lax.select)."""
+    pred, on_true, on_false = asarray(pred), asarray(on_true), asarray(on_false)
+    if on_true.shape != on_false.shape:
+        raise TypeError(
+            f"select cases must have the same shapes, got [{on_false.shape}, {on_true.shape}]."
+        )
+    _check_same_dtypes("select", on_false, on_true)
+    if pred.shape != on_true.shape:
+        if pred.ndim:
+            raise TypeError(
+                "select `which` must be scalar or have the same shape as cases, got `which` "
+                f"shape {pred.shape} but case shape {on_true.shape}."
+            )
+        pred = broadcast_in_dim(pred, on_true.shape, ())
+    return bind1("select", pred, on_true, on_false)
 
 
-def convert_element_type(x, new_dtype):
-    x = asarray(x)
+def convert_element_type(operand, new_dtype):
+    x = asarray(operand)
     new_dtype = _onp.dtype(new_dtype)
     if x.dtype == new_dtype:
         return x
     return bind1("convert_element_type", x, new_dtype=new_dtype)
 
 
-def broadcast_in_dim(x, shape, broadcast_dimensions):
-    x = asarray(x)
+def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None):
+    x = asarray(operand)
     shape = tuple(int(d) for d in shape)
     broadcast_dimensions = tuple(int(d) for d in broadcast_dimensions)
     if x.shape == shape and broadcast_dimensions == tuple(range(len(shape))):
@@ -222,15 +297,15 @@ def broadcast_in_dim(x, shape, broadcast_dimensions):
     return bind1("broadcast_in_dim", x, shape=shape, broadcast_dimensions=broadcast_dimensions)
 
 
-def broadcast(x, sizes):
+def broadcast(operand, sizes, *, out_sharding=None):
     """Adds leading dimensions of ``sizes``."""
-    x = asarray(x)
+    x = asarray(operand)
     n = len(sizes)
     return broadcast_in_dim(x, tuple(sizes) + x.shape, tuple(range(n, n + x.ndim)))
 
 
-def reshape(x, new_sizes, dimensions=None):
-    x = asarray(x)
+def reshape(operand, new_sizes, dimensions=None, *, out_sharding=None):
+    x = asarray(operand)
     if dimensions is not None:
         x = transpose(x, dimensions)
     new_sizes = tuple(int(d) for d in new_sizes)
@@ -239,22 +314,22 @@ def reshape(x, new_sizes, dimensions=None):
     return bind1("reshape", x, new_sizes=new_sizes)
 
 
-def expand_dims(x, dimensions):
-    x = asarray(x)
+def expand_dims(array, dimensions):
+    x = asarray(array)
     shape = list(x.shape)
     for d in sorted(d % (x.ndim + len(dimensions)) for d in dimensions):
         shape.insert(d, 1)
     return reshape(x, shape)
 
 
-def squeeze(x, dimensions):
-    x = asarray(x)
+def squeeze(array, dimensions):
+    x = asarray(array)
     dims = {d % x.ndim for d in dimensions}
     return reshape(x, [s for i, s in enumerate(x.shape) if i not in dims])
 
 
-def transpose(x, permutation):
-    x = asarray(x)
+def transpose(operand, permutation):
+    x = asarray(operand)
     permutation = tuple(int(p) for p in permutation)
     if permutation == tuple(range(x.ndim)):
         return x
@@ -269,8 +344,8 @@ def moveaxis(x, src, dst):
     return transpose(x, perm)
 
 
-def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001
-    x = asarray(x)
+def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
+    x = asarray(operand)
     strides = tuple(strides) if strides is not None else (1,) * x.ndim
     if (
         tuple(start_indices) == (0,) * x.ndim
@@ -287,24 +362,37 @@ def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001
     )
 
 
-def slice_in_dim(x, start, limit, stride=1, axis=0):
-    x = asarray(x)
+def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
+    """jax.lax.slice_in_dim: ``operand[..., start_index:limit_index:stride]`` along ``axis``; a
+    None start or limit is the axis's beginning or end, a negative one counts from the end."""
+    x = asarray(operand)
+    axis = int(axis)
+    n = x.shape[axis]
+    start = 0 if start_index is None else int(start_index)
+    limit = n if limit_index is None else int(limit_index)
+    start, limit = start + n if start < 0 else start, limit + n if limit < 0 else limit
     starts = [0] * x.ndim
     limits = list(x.shape)
     strides = [1] * x.ndim
-    starts[axis], limits[axis], strides[axis] = start, limit, stride
+    starts[axis], limits[axis], strides[axis] = start, limit, int(stride)
     return slice(x, starts, limits, strides)
 
 
-def index_in_dim(x, index, axis=0, keepdims=True):
-    x = asarray(x)
-    r = slice_in_dim(x, index, index + 1, 1, axis)
+def index_in_dim(operand, index, axis=0, keepdims=True):
+    """jax.lax.index_in_dim: item ``index`` (negative counts from the end) along ``axis``."""
+    x = asarray(operand)
+    index, axis = int(index), int(axis)
+    n = x.shape[axis]
+    wrapped = index + n if index < 0 else index
+    if not 0 <= wrapped < n:
+        raise IndexError(f"index {index} is out of bounds for axis {axis} with size {n}")
+    r = slice_in_dim(x, wrapped, wrapped + 1, 1, axis)
     return r if keepdims else squeeze(r, (axis,))
 
 
-def pad(x, padding_value, padding_config):
+def pad(operand, padding_value, padding_config):
     """``padding_config``: (low, high, interior) per dimension, as jax.lax.pad."""
-    x = asarray(x)
+    x = asarray(operand)
     v = asarray(padding_value, x.dtype)
     low, high, interior = zip(*padding_config) if padding_config else ((), (), ())
     return bind1("pad", x, v, low=tuple(low), high=tuple(high), interior=tuple(interior))
@@ -317,8 +405,8 @@ def concatenate(operands, dimension):
     return bind1("concatenate", *operands, dimension=int(dimension))
 
 
-def rev(x, dimensions):
-    x = asarray(x)
+def rev(operand, dimensions):
+    x = asarray(operand)
     if not dimensions:
         return x
     return bind1("rev", x, dimensions=tuple(int(d) for d in dimensions))
@@ -332,15 +420,21 @@ def _axis(a, ndim, name):
 
 
 def _reduce(name):
-    def op(x, axes):
-        x = asarray(x)
+    def op(operand, axes):
+        x = asarray(operand)
         return bind1(name, x, axes=tuple(sorted(_axis(a, x.ndim, name) for a in axes)))
 
     op.__name__ = name
     return op
 
 
-reduce_sum = _reduce("reduce_sum")
+_reduce_sum = _reduce("reduce_sum")
+
+
+def reduce_sum(operand, axes, *, out_sharding=None):
+    return _reduce_sum(operand, axes)
+
+
 reduce_prod = _reduce("reduce_prod")
 reduce_max = _reduce("reduce_max")
 reduce_min = _reduce("reduce_min")
@@ -348,17 +442,17 @@ reduce_and = _reduce("reduce_and")
 reduce_or = _reduce("reduce_or")
 
 
-def argmax(x, axis, index_dtype=_onp.int64):
-    return bind1("argmax", asarray(x), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+def argmax(operand, axis, index_dtype=_onp.int64):
+    return bind1("argmax", asarray(operand), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
 
 
-def argmin(x, axis, index_dtype=_onp.int64):
-    return bind1("argmin", asarray(x), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+def argmin(operand, axis, index_dtype=_onp.int64):
+    return bind1("argmin", asarray(operand), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
 
 
 def _cumulative(name):
-    def op(x, axis=0, reverse=False):
-        x = asarray(x)
+    def op(operand, axis=0, reverse=False):
+        x = asarray(operand)
         return bind1(name, x, axis=_axis(axis, x.ndim, name), reverse=bool(reverse))
 
     op.__name__ = name
@@ -403,7 +497,9 @@ def widens_to(preferred, *dtypes):
     return _onp.promote_types(_onp.result_type(*dtypes), preferred) == preferred
 
 
-def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+def dot_general(
+    lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None, *, out_sharding=None
+):
     """``dimension_numbers`` = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))."""
     _check_precision("dot_general", precision)
     (lc, rc), (lb, rb) = dimension_numbers
@@ -420,12 +516,25 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     return out if out_dtype is None else convert_element_type(out, out_dtype)
 
 
-def dot(lhs, rhs, precision=None, preferred_element_type=None):
+def dot(
+    lhs,
+    rhs,
+    precision=None,
+    preferred_element_type=None,
+    *,
+    dimension_numbers=None,
+    out_sharding=None,
+):
+    """jax.lax.dot: lhs's last dimension contracted with rhs's first, or as dimension_numbers
+    say (then as lax.dot_general). (precision and preferred_element_type are keyword-only in
+    JAX; they are accepted by position too.)"""
     lhs, rhs = asarray(lhs), asarray(rhs)
+    if dimension_numbers is None:
+        dimension_numbers = (((lhs.ndim - 1,), (0,)), ((), ()))
     return dot_general(
         lhs,
         rhs,
-        (((lhs.ndim - 1,), (0,)), ((), ())),
+        dimension_numbers,
         precision=precision,
         preferred_element_type=preferred_element_type,
     )
@@ -435,7 +544,7 @@ def iota(dtype, size):
     return bind1("iota", shape=(int(size),), dimension=0, dtype=_onp.dtype(dtype))
 
 
-def broadcasted_iota(dtype, shape, dimension):
+def broadcasted_iota(dtype, shape, dimension, *, out_sharding=None):
     return bind1(
         "iota",
         shape=tuple(int(s) for s in shape),
@@ -444,62 +553,315 @@ def broadcasted_iota(dtype, shape, dimension):
     )
 
 
-def _index_operands(start_indices):
+def _index_operands(operand, start_indices, allow_negative_indices=True):
+    """The start index operands of a dynamic slice of ``operand``, as JAX normalizes them: a
+    negative (signed) index counts from the end of its dimension unless allow_negative_indices
+    (one bool, or one per dimension) says otherwise."""
+    if not isinstance(start_indices, (list, tuple)):
+        a = asarray(start_indices)
+        if a.ndim != 1:
+            raise ValueError(f"Slice indices must be a 1D sequence, got {a.shape}")
+        start_indices = [index_in_dim(a, k, keepdims=False) for k in range(a.shape[0])]
+    if len(start_indices) != operand.ndim:
+        raise ValueError(
+            "Length of slice indices must match number of operand dimensions "
+            f"({len(start_indices)} vs {operand.shape})"
+        )
+    if isinstance(allow_negative_indices, (bool, _onp.bool_)):
+        allow_negative_indices = [bool(allow_negative_indices)] * operand.ndim
     out = []
-    for i in start_indices:
-        a = asarray(i)
-        if a.dtype.kind not in "iu":
-            a = convert_element_type(a, _onp.int64)
+    for i, d, negative in zip(start_indices, operand.shape, allow_negative_indices):
+        if isinstance(i, (int, _onp.integer)) and not isinstance(i, (bool, _onp.bool_)):
+            if i < 0 and not negative:
+                raise ValueError(
+                    f"Index {i} is out of bounds for dimension {d} if allow_negative_indices=False"
+                )
+            a = asarray(int(i) + d) if i < 0 else asarray(i)  # (a static index wrapped here)
+        else:
+            a = asarray(i)
+            if a.dtype.kind not in "iu":
+                a = convert_element_type(a, _onp.int64)
+            if negative and a.dtype.kind == "i":
+                a = convert_element_type(a, _onp.int64)  # (d may not fit a narrower one)
+                zero = full(a.shape, 0, a.dtype)
+                a = select(bind1("lt", a, zero), bind1("add", a, full(a.shape, d, a.dtype)), a)
         out.append(a)
     return out
 
 
-def dynamic_slice(operand, start_indices, slice_sizes):
-    """The window of ``slice_sizes`` at ``start_indices`` (clamped to fit), as jax.lax's."""
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """The window of ``slice_sizes`` at ``start_indices`` (a negative index counting from the
+    end, unless allow_negative_indices is False; then clamped to fit), as jax.lax's."""
     operand = asarray(operand)
     return bind1(
         "dynamic_slice",
         operand,
-        *_index_operands(start_indices),
+        *_index_operands(operand, start_indices, allow_negative_indices),
         slice_sizes=tuple(int(s) for s in slice_sizes),
     )
 
 
-def dynamic_update_slice(operand, update, start_indices):
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
     operand = asarray(operand)
     update = asarray(update, operand.dtype)
-    return bind1("dynamic_update_slice", operand, update, *_index_operands(start_indices))
+    starts = _index_operands(operand, start_indices, allow_negative_indices)
+    return bind1("dynamic_update_slice", operand, update, *starts)
 
 
-def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
+def _in_dim(ndim, axis, start_index, allow_negative_indices):
+    """Start indices and negative-index flags for a dynamic slice along one axis."""
+    axis = int(axis)
+    starts, negative = [0] * ndim, [False] * ndim
+    starts[axis], negative[axis] = start_index, allow_negative_indices
+    return axis, starts, negative
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *, allow_negative_indices=True):
     operand = asarray(operand)
-    starts = [0] * operand.ndim
+    axis, starts, negative = _in_dim(operand.ndim, axis, start_index, allow_negative_indices)
     sizes = list(operand.shape)
-    starts[axis], sizes[axis] = start_index, slice_size
-    return dynamic_slice(operand, starts, sizes)
+    sizes[axis] = int(slice_size)
+    return dynamic_slice(operand, starts, sizes, allow_negative_indices=negative)
 
 
-def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
-    r = dynamic_slice_in_dim(operand, index, 1, axis)
-    return r if keepdims else squeeze(r, (axis,))
+def dynamic_index_in_dim(operand, index, axis=0, keepdims=True, *, allow_negative_indices=True):
+    r = dynamic_slice_in_dim(operand, index, 1, axis, allow_negative_indices=allow_negative_indices)
+    return r if keepdims else squeeze(r, (int(axis),))
 
 
-def dynamic_update_slice_in_dim(operand, update, start_index, axis):
+def dynamic_update_slice_in_dim(operand, update, start_index, axis, *, allow_negative_indices=True):
     operand = asarray(operand)
-    starts = [0] * operand.ndim
-    starts[axis] = start_index
-    return dynamic_update_slice(operand, update, starts)
+    _, starts, negative = _in_dim(operand.ndim, axis, start_index, allow_negative_indices)
+    return dynamic_update_slice(operand, update, starts, allow_negative_indices=negative)
 
 
-def dynamic_update_index_in_dim(operand, update, index, axis):
+def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_indices=True):
     update = asarray(update)
     operand = asarray(operand)
-    if update.ndim == operand.ndim - 1:
+    axis = int(axis)
+    if update.ndim != operand.ndim:
+        if update.ndim + 1 != operand.ndim:
+            raise ValueError(
+                f"dynamic_update_index_in_dim: an update of rank {update.ndim} for an operand "
+                f"of rank {operand.ndim}"
+            )
         update = expand_dims(update, (axis,))
-    return dynamic_update_slice_in_dim(operand, update, index, axis)
+    return dynamic_update_slice_in_dim(
+        operand, update, index, axis, allow_negative_indices=allow_negative_indices
+    )
 
 
 def stop_gradient(x):
     """Like ``jax.lax.stop_gradient``: x's value (any pytree), with no derivative flowing
     through it."""
     return tree_util.tree_map(lambda leaf: bind1("stop_gradient", asarray(leaf)), x)
+
+
+def _np():
+    from arrax import numpy
+
+    return numpy
+
+
+_PY_SCALAR_DTYPES = {bool: "bool", int: "int64", float: "float64", complex: "complex128"}
+
+
+def dtype(x):
+    """jax.lax.dtype: the dtype of a value or type (Python scalars and their types give arrax's
+    64-bit defaults)."""
+    if isinstance(x, type) and x in _PY_SCALAR_DTYPES:
+        return _onp.dtype(_PY_SCALAR_DTYPES[x])
+    if type(x) in _PY_SCALAR_DTYPES:
+        return _onp.dtype(_PY_SCALAR_DTYPES[type(x)])
+    if hasattr(x, "dtype") and not isinstance(x, type):
+        return _onp.dtype(x.dtype)
+    try:
+        return _onp.dtype(x)
+    except TypeError:
+        raise TypeError(f"Cannot determine dtype of {x}") from None
+
+
+def empty(shape, dtype, *, out_sharding=None):
+    """jax.lax.empty: an array of shape and dtype whose contents are unspecified (zeros)."""
+    if isinstance(shape, (int, _onp.integer)):
+        shape = (int(shape),)
+    return full(shape, 0, _onp.dtype(dtype))
+
+
+def broadcast_like(arr, like_arr):
+    """jax.lax.broadcast_like: arr broadcast (NumPy's rules) to like_arr's shape."""
+    return _np().broadcast_to(arr, _onp.shape(like_arr))
+
+
+def stack(operands, axis=0):
+    """jax.lax.stack: operands of one shape and dtype stacked along a new axis."""
+    operands = [asarray(o) for o in operands]
+    if not operands:
+        raise ValueError("stack expects at least one operand, got 0.")
+    if len({o.shape for o in operands}) != 1:
+        raise ValueError(
+            "All input arrays must have the same shape. Got "
+            f"{', '.join(str(o.shape) for o in operands)}."
+        )
+    _check_same_dtypes("stack", *operands)
+    axis = _axis(axis, operands[0].ndim + 1, "stack")
+    return concatenate([expand_dims(o, (axis,)) for o in operands], axis)
+
+
+def unstack(x, axis=0):
+    """jax.lax.unstack: the slices of x along axis, as a tuple."""
+    x = asarray(x)
+    axis = _axis(axis, x.ndim, "unstack")
+    return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(x.shape[axis]))
+
+
+def index_take(src, idxs, axes):
+    """jax.lax.index_take: src at the index arrays idxs (one per axis of axes, wrapped modulo
+    the axis's size), the result's first dimension running over them, then src's other
+    dimensions."""
+    np = _np()
+    src = np.asarray(src)
+    axes = [_axis(a, src.ndim, "index_take") for a in axes]
+    if axes != sorted(set(axes)):  # (as the gather JAX's makes)
+        raise TypeError(f"index_take: axes must be sorted and distinct; got {tuple(axes)}")
+    idx = tuple(np.remainder(np.asarray(i), src.shape[a]) for i, a in zip(idxs, axes))
+    return np.moveaxis(src, axes, list(range(len(axes))))[idx]
+
+
+def mulhi(x, y, /):
+    """jax.lax.mulhi: the high half of the bits of each product of two N-bit integers (of the
+    full 2N-bit product, signed for signed dtypes)."""
+    np = _np()
+    x, y = _match(x, y)
+    if x.dtype.kind not in "iu":
+        raise TypeError(f"mulhi does not accept dtype {x.dtype}: integers only")
+    _check_same_dtypes("mulhi", x, y)
+    x, y = _broadcast_operands("mulhi", x, y)
+    bits = 8 * x.dtype.itemsize
+    if bits < 64:
+        wide = _onp.dtype("int64" if x.dtype.kind == "i" else "uint64")
+        prod = np.multiply(x.astype(wide), y.astype(wide))
+        return np.right_shift(prod, bits).astype(x.dtype)
+    u64 = _onp.dtype("uint64")
+    a, b = x.astype(u64), y.astype(u64)
+    low = _onp.uint64(0xFFFFFFFF)
+    a_lo, a_hi, b_lo, b_hi = a & low, a >> 32, b & low, b >> 32
+    t = a_hi * b_lo + ((a_lo * b_lo) >> 32)
+    w = (t & low) + a_lo * b_hi
+    hi = a_hi * b_hi + (t >> 32) + (w >> 32)
+    if x.dtype.kind == "i":  # the signed product's high half, modulo 2**64
+        zero = _onp.uint64(0)
+        hi = hi - np.where(x < 0, b, zero) - np.where(y < 0, a, zero)
+    return hi.astype(x.dtype)
+
+
+def reduce_precision(operand, exponent_bits, mantissa_bits):
+    """jax.lax.reduce_precision: each value rounded (to nearest even) to a float with the given
+    numbers of exponent and mantissa bits, and kept in operand's dtype (XLA's ReducePrecision:
+    out-of-range values overflow to inf or flush to zero; a NaN stays as it is)."""
+    np = _np()
+    x = np.asarray(operand)
+    if x.dtype.kind != "f":
+        raise TypeError(f"reduce_precision does not accept dtype {x.dtype}: floats only")
+    exponent_bits, mantissa_bits = int(exponent_bits), int(mantissa_bits)
+    if exponent_bits < 1 or mantissa_bits < 0:
+        raise ValueError(
+            f"reduce_precision: exponent_bits {exponent_bits} must be >= 1 and mantissa_bits "
+            f"{mantissa_bits} >= 0"
+        )
+    fi = np.finfo(x.dtype)
+    src_mant, src_exp, nbits = int(fi.nmant), int(fi.nexp), 8 * x.dtype.itemsize
+    from arrax.lax._composites import bitcast_convert_type
+
+    u = _onp.dtype(f"uint{nbits}")
+    k = lambda v: _onp.array(v, u)  # noqa: E731 (an unsigned constant)
+    bits = bitcast_convert_type(x, u)
+    if mantissa_bits < src_mant:
+        shift = src_mant - mantissa_bits
+        last = 1 << shift
+        bias = ((bits & k(last)) >> k(shift)) + k((last >> 1) - 1)
+        bits = (bits + bias) & k(~(last - 1) & ((1 << nbits) - 1))
+    if exponent_bits < src_exp:
+        exp_mask = ((1 << src_exp) - 1) << src_mant
+        src_bias = (1 << (src_exp - 1)) - 1
+        dest_bias = (1 << (exponent_bits - 1)) - 1
+        exponent = bits & k(exp_mask)
+        signed_zero = bits & k(1 << (nbits - 1))
+        bits = np.where(
+            exponent > k((src_bias + dest_bias) << src_mant),
+            signed_zero | k(exp_mask),
+            np.where(exponent <= k((src_bias - dest_bias) << src_mant), signed_zero, bits),
+        )
+    out = bitcast_convert_type(bits, x.dtype)
+    return np.where(np.isnan(x), x, out)
+
+
+def approx_max_k(
+    operand,
+    k,
+    reduction_dimension=-1,
+    recall_target=0.95,
+    reduction_input_size_override=-1,
+    aggregate_to_topk=True,
+):
+    """jax.lax.approx_max_k: the k largest values along reduction_dimension and their (int32)
+    indices; computed exactly, as JAX on CPU and GPU (the recall target is a hint)."""
+    from arrax.lax._composites import top_k
+
+    return list(top_k(operand, int(k), axis=int(reduction_dimension)))
+
+
+def approx_min_k(
+    operand,
+    k,
+    reduction_dimension=-1,
+    recall_target=0.95,
+    reduction_input_size_override=-1,
+    aggregate_to_topk=True,
+):
+    """jax.lax.approx_min_k: the k smallest values along reduction_dimension, ascending, and
+    their (int32) indices; computed exactly."""
+    np = _np()
+    x = np.moveaxis(np.asarray(operand), int(reduction_dimension), -1)
+    k = int(k)
+    if not 0 <= k <= x.shape[-1]:
+        raise ValueError(f"approx_min_k: k={k} is out of range for an axis of {x.shape[-1]}")
+    idx = np.argsort(x, axis=-1, stable=True)[..., :k]
+    vals = np.take_along_axis(x, idx, axis=-1)
+    ax = int(reduction_dimension)
+    return [np.moveaxis(vals, -1, ax), np.moveaxis(idx.astype(_onp.int32), -1, ax)]
+
+
+def platform_dependent(*args, default=None, **per_platform):
+    """jax.lax.platform_dependent: the branch for the platform arrax computes on ('cpu' or
+    'cuda'), else ``default``, applied to args."""
+    for name, branch in per_platform.items():
+        if not callable(branch):
+            raise TypeError(f"lax.platform_dependent: the '{name}' branch must be a callable.")
+        if name == "gpu":
+            raise ValueError("Use 'cuda' or 'rocm' for lax.platform_dependent.")
+    if default is not None and not callable(default):
+        raise TypeError("lax.platform_dependent: the 'default' branch must be a callable.")
+    import arrax
+
+    platform = arrax.default_backend()
+    platform = "cuda" if platform == "gpu" else platform
+    branch = per_platform.get(platform, default)
+    if branch is None:
+        raise ValueError(
+            f"lax.platform_dependent: the platform {platform!r} is not among the platforms "
+            f"of the branches ({', '.join(per_platform)}) and there is no default"
+        )
+    return branch(*args)
+
+
+def composite(decomposition, name, version=0):
+    """jax.lax.composite: decomposition, as a function (a composite is a hint to compilers that
+    know its name; arrax computes its decomposition)."""
+    import functools
+
+    @functools.wraps(decomposition)
+    def f(*args, **kwargs):
+        return decomposition(*args, **kwargs)
+
+    return f

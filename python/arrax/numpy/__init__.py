@@ -180,6 +180,7 @@ from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I00
 _install_protocols(ndarray)
 from arrax.numpy._apply import *  # noqa: E402,F401,F403
 from arrax.numpy._construction import *  # noqa: E402,F401,F403
+from arrax.numpy._convolve import *  # noqa: E402,F401,F403
 from arrax.numpy._float_and_complex import *  # noqa: E402,F401,F403
 from arrax.numpy._index_tricks import *  # noqa: E402,F401,F403
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
@@ -316,8 +317,46 @@ _where3 = where  # noqa: F405 (the engine's where, from _core)
 
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """numpy.where: elements of x where condition holds, else of y; with the condition alone,
-    its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size)."""
+    its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size).
+
+    A Python int that the result dtype (NumPy's weak promotion: an int8 array's with any
+    Python int) cannot hold converts as NumPy's where converts it: to an int type through a C
+    long (or unsigned long long) cast, wrapping; to a float or complex type by value; past
+    the unsigned 64-bit range, OverflowError."""
     if size is None and fill_value is None:
+        import builtins
+
+        onp, py_bool = _numpy_module, builtins.bool  # (this module's bool is NumPy's)
+
+        def py_int(v):  # (0..127 fits every result dtype: the common where(c, x, 0) skips this)
+            return isinstance(v, int) and not isinstance(v, py_bool) and not 0 <= v < 128
+
+        if (py_int(x) or py_int(y)) and x is not None and y is not None:
+
+            def kind(v):  # v's part in NumPy's promotion, an out-of-range int made harmless
+                if isinstance(v, int) and not isinstance(v, py_bool):
+                    return 0
+                if isinstance(v, (py_bool, float, complex)):
+                    return v
+                return v.dtype if hasattr(v, "dtype") else onp.asarray(v).dtype
+
+            try:
+                dt = onp.result_type(kind(x), kind(y))
+            except (TypeError, ValueError):  # (not numbers: the engine's where says what)
+                dt = onp.dtype(object)
+
+            def convert(v):
+                if not py_int(v) or dt.kind not in "iufc":
+                    return v
+                if dt.kind in "fc":  # (the engine takes those within int64 itself)
+                    return v if -(2**63) <= v < 2**63 else onp.asarray(v, dtype=dt)
+                if onp.iinfo(dt).min <= v <= onp.iinfo(dt).max:
+                    return v
+                if not -(2**63) <= v < 2**64:
+                    raise OverflowError("Python int too large to convert to C long")
+                return onp.asarray(v, onp.int64 if v < 2**63 else onp.uint64).astype(dt)
+
+            x, y = convert(x), convert(y)
         return _where3(condition, x, y)
     if x is not None or y is not None:
         raise ValueError("where: size and fill_value apply to the one-argument form only")
@@ -342,7 +381,7 @@ def _with_inplace(fn, functional):
     return call
 
 
-for _name in ("put", "place", "fill_diagonal", "put_along_axis"):
+for _name in ("put", "place", "fill_diagonal"):  # (put_along_axis takes inplace= itself)
     globals()[_name] = _with_inplace(
         globals()[_name], getattr(_inplace_functions, _name + "_functional")
     )

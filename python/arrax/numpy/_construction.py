@@ -3,6 +3,8 @@ asfortranarray, require), checked conversion, arrays from functions, iterables a
 grids (geomspace, tri, vander) and the signal windows. Functions of values compose arrax ops
 (so they trace); constants built from Python numbers are NumPy's own, returned zero-copy."""
 
+import operator
+
 import numpy as onp
 
 from arrax import _core
@@ -18,6 +20,7 @@ __all__ = [
     "fromiter",
     "frombuffer",
     "geomspace",
+    "eye",
     "tri",
     "vander",
     "bartlett",
@@ -137,8 +140,31 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     return out if dtype is None else out.astype(dtype)
 
 
+def _diagonal_offsets(N, M):
+    """j - i at each (i, j) of an N x M matrix (int64 iotas: the mask for a traced k)."""
+    np = _np()
+    rows = operator.index(N)
+    cols = rows if M is None else operator.index(M)
+    return np.arange(cols, dtype=onp.int64)[None, :] - np.arange(rows, dtype=onp.int64)[:, None]
+
+
+def _is_traced(k):
+    return isinstance(k, _core.ndarray) and k._is_tracer
+
+
+def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
+    """numpy.eye; a traced diagonal offset k (as jax.numpy's takes) selects the diagonal
+    with a mask from iotas."""
+    np = _np()
+    if _is_traced(k):
+        return (_diagonal_offsets(N, M) == k).astype(onp.dtype(dtype))
+    return np._on_device(np._eye)(N, M, k, dtype, order, device=device, like=like)
+
+
 def tri(N, M=None, k=0, dtype=float, *, like=None):
-    """numpy.tri."""
+    """numpy.tri; a traced k (as jax.numpy's takes) gives the mask j - i <= k from iotas."""
+    if _is_traced(k):
+        return (_diagonal_offsets(N, M) <= k).astype(onp.dtype(dtype))
     return from_numpy(onp.tri(N, M, k, dtype))
 
 

@@ -7,6 +7,7 @@ clear error under jit.
 """
 
 import contextlib
+import operator
 
 import numpy as onp
 
@@ -165,10 +166,38 @@ def _in_place(name, a):
     a[...] = host
 
 
-def put_along_axis(arr, indices, values, axis):
-    """numpy.put_along_axis: in place, on a concrete array."""
-    with _in_place("put_along_axis", arr) as view:
-        onp.put_along_axis(view, onp.asarray(indices), onp.asarray(values), axis)
+def put_along_axis(arr, indices, values, axis, inplace=True, *, mode=None):
+    """numpy.put_along_axis: in place, on a concrete array. With inplace=False (JAX's
+    keyword), a new array instead, as jax.numpy's (it traces): values (broadcast to indices'
+    shape) set at indices along axis (the flattened array for axis None), indices out of
+    bounds handled as mode says (as ``.at[...].set``)."""
+    if inplace:
+        with _in_place("put_along_axis", arr) as view:
+            onp.put_along_axis(view, onp.asarray(indices), onp.asarray(values), axis)
+        return None
+    np = _np()
+    arr, indices, values = _arr(arr), _arr(indices), _arr(values)
+    shape = arr.shape
+    if axis is None:
+        arr, axis = arr.reshape(-1), 0
+    if arr.ndim != indices.ndim:
+        raise ValueError(
+            "put_along_axis arguments 'arr' and 'indices' must have same ndim. Got "
+            f"arr.ndim={arr.ndim} and indices.ndim={indices.ndim}."
+        )
+    axis = _axis(axis, arr.ndim, "put_along_axis")
+    try:
+        values = np.broadcast_to(values, indices.shape)
+    except ValueError:
+        raise ValueError(
+            "put_along_axis argument 'values' must be broadcastable to 'indices'. Got "
+            f"values.shape={values.shape} and indices.shape={indices.shape}."
+        ) from None
+    idx = tuple(
+        indices if d == axis else np.arange(n).reshape((1,) * d + (n,) + (1,) * (arr.ndim - d - 1))
+        for d, n in enumerate(arr.shape)
+    )
+    return arr.at[idx].set(values, mode=mode).reshape(shape)
 
 
 def put(a, ind, v, mode="raise"):
@@ -178,8 +207,12 @@ def put(a, ind, v, mode="raise"):
 
 
 @takes_out("unsafe")
-def compress(condition, a, axis=None, out=None):
-    """numpy.compress."""
+def compress(condition, a, axis=None, out=None, *, size=None, fill_value=0):
+    """numpy.compress. With size (JAX's keyword) the result has size entries along axis (it
+    traces): the selected ones first, then entries of fill_value; condition and a are cut to
+    the shorter of the two."""
+    if size is not None:
+        return _compress_sized(condition, a, axis, size, fill_value)
     _concrete("compress", condition)
     cond = onp.asarray(condition)
     if cond.ndim != 1:
@@ -277,8 +310,40 @@ def select(condlist, choicelist, default=0):
     return np.broadcast_to(out, shape) if out.shape != shape else out
 
 
-def extract(condition, arr):
-    """numpy.extract."""
+def _compress_sized(condition, a, axis, size, fill_value):
+    """jax.numpy.compress with size=: the selected entries by a stable sort of the condition,
+    the others (filled with fill_value) after them, the first size kept."""
+    np = _np()
+    cond = _arr(condition).astype(bool)
+    if cond.ndim != 1:
+        raise ValueError("compress: condition must be a 1-d array")
+    arr = _arr(a)
+    if axis is None:
+        arr, axis = arr.reshape(-1), 0
+    else:
+        axis = _axis(axis, arr.ndim, "compress")
+        arr = np.moveaxis(arr, axis, 0)
+    n = min(cond.shape[0], arr.shape[0])
+    cond, arr = cond[:n], arr[:n]
+    size = operator.index(size)
+    if not 0 <= size <= n:
+        raise ValueError(
+            "size must be positive and not greater than the size of the array axis; got "
+            f"size={size} for a.shape[axis]={n}"
+        )
+    mask = cond.reshape((n,) + (1,) * (arr.ndim - 1))
+    arr = np.where(mask, arr, np.asarray(fill_value).astype(arr.dtype))
+    order = np.argsort(cond, stable=True, descending=True)[:size]
+    return np.moveaxis(take(arr, order, axis=0), 0, axis)
+
+
+def extract(condition, arr, *, size=None, fill_value=0):
+    """numpy.extract. With size (JAX's keyword) the result has size entries (it traces): the
+    selected ones, then entries of fill_value."""
+    if size is not None:
+        return _compress_sized(
+            _arr(condition).reshape(-1), _arr(arr).reshape(-1), None, size, fill_value
+        )
     _concrete("extract", condition)
     return take(_arr(arr).reshape(-1), onp.flatnonzero(onp.asarray(condition)))
 
@@ -333,8 +398,19 @@ def unravel_index(indices, shape, order="C"):
     return tuple(out if order == "C" else out[::-1])
 
 
-def ravel_multi_index(multi_index, dims, mode="raise", order="C"):
-    """numpy.ravel_multi_index."""
+def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None):
+    """numpy.ravel_multi_index; dtype (JAX's keyword): the result's integer dtype, which must
+    hold the largest flat index."""
+    if dtype is not None:
+        dtype = onp.dtype(dtype)
+        if dtype.kind not in "iu":
+            raise ValueError(f"dtype={dtype} is not an integer type.")
+        if int(onp.prod([int(d) for d in dims], dtype=object)) - 1 > onp.iinfo(dtype).max:
+            raise ValueError(
+                f"ravel_multi_index: dtype={dtype} not large enough to hold flattened index "
+                f"for dims={tuple(dims)}. Use the dtype argument to pass a suitable dtype."
+            )
+        return ravel_multi_index(multi_index, dims, mode, order).astype(dtype)
     idx = [_arr(i) for i in multi_index]
     if not _traced(*idx):
         return _core.asarray(
@@ -421,12 +497,25 @@ def lexsort(keys, axis=-1):
     return order
 
 
-def searchsorted(a, v, side="left", sorter=None):
+_SEARCH_METHODS = ("compare_all", "scan", "scan_unrolled", "sort")
+
+
+def _check_search_method(method):
+    """JAX's method= of searchsorted and digitize: the algorithm's name (arrax picks its own;
+    the results are the same)."""
+    if method not in _SEARCH_METHODS:
+        raise ValueError(
+            f"invalid argument method={method!r}, expected one of {list(_SEARCH_METHODS)}"
+        )
+
+
+def searchsorted(a, v, side="left", sorter=None, *, method="scan"):
     """numpy.searchsorted (a 1-D), in NumPy's sort order (NaN last; complex by real part, then
     imaginary part). Few pairs: count the elements of a before each v in one comparison.
     Otherwise a binary search, each of its ceil(log2(n + 1)) steps one gather and comparison
     for all of v: O(len(v) log n) work, and it traces (as JAX's default method)."""
     np = _np()
+    _check_search_method(method)
     a = _arr(a)
     if a.ndim != 1:
         raise ValueError("searchsorted: a must be 1-D")
@@ -504,8 +593,9 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
 
 
 def _check_kth(name, a, kth, axis, kind):
-    """NumPy's checks of partition's kind and kth: integers (one or a 1-d sequence) within the
-    axis."""
+    """NumPy's checks of partition's kind and kth: integers (one or a 1-d sequence, not
+    booleans), each within the axis once a negative one counts from the end (any kth for an
+    empty array)."""
     if not isinstance(kind, str):
         raise TypeError(f"{name}: kind must be a string, not {type(kind).__name__}")
     if kind != "introselect":
@@ -514,13 +604,25 @@ def _check_kth(name, a, kth, axis, kind):
     k = onp.asarray(kth)
     if k.ndim > 1:
         raise ValueError(f"{name}: object too deep for desired array (kth)")
+    if axis is None:
+        n = a.size
+    elif a.ndim:
+        n = a.shape[_axis(axis, a.ndim, name)]
+    elif name == "argpartition":  # (NumPy's argpartition takes a 0-d array as 1-d)
+        _axis(axis, 1, name)
+        n = 1
+    else:
+        raise onp.exceptions.AxisError(axis, 0)
+    if k.dtype.kind == "b":
+        raise ValueError("Booleans unacceptable as partition index")
     if k.dtype.kind not in "iu":
-        raise TypeError(f"{name}: kth must be integers, got {k.dtype}")
-    n = a.size if axis is None else a.shape[_axis(axis, a.ndim, name)] if a.ndim else 1
-    if k.size and n and (k.min() < -n or k.max() >= n):  # (an empty axis: any kth, as NumPy)
-        raise ValueError(
-            f"{name}: kth(={k.max() if k.max() >= n else k.min()}) out of bounds ({n})"
-        )
+        raise TypeError("Partition index must be integer")
+    if a.size == 0:
+        return
+    for i in k.reshape(-1).tolist():  # NumPy's message names the first, counted from 0
+        i = i + n if i < 0 else i
+        if not 0 <= i < n:
+            raise ValueError(f"kth(={i}) out of bounds ({n})")
 
 
 def unique(
@@ -608,8 +710,11 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     return lax.bind1("scatter_add", w, x.astype(onp.int64), size=int(length))
 
 
-def digitize(x, bins, right=False):
-    """numpy.digitize (bins monotonically increasing or decreasing)."""
+def digitize(x, bins, right=False, *, method=None):
+    """numpy.digitize (bins monotonically increasing or decreasing); method: JAX's keyword, as
+    searchsorted's."""
+    if method is not None:
+        _check_search_method(method)
     bins = _arr(bins)
     x = _arr(x)
     if x.dtype.kind == "c":

@@ -103,26 +103,3 @@ def fill_diagonal_functional(a, val, wrap=False):
     mask = onp.zeros(a.shape, bool)
     onp.fill_diagonal(mask, True, wrap)
     return _scatter_flat(a, onp.flatnonzero(mask), val)
-
-
-def put_along_axis_functional(arr, indices, values, axis):
-    """numpy.put_along_axis's result as a new array (indices may be traced)."""
-    from arrax import numpy as np
-
-    arr = _arr(arr)
-    indices = np.asarray(indices)
-    if axis is None:
-        return put_functional(arr, indices, values)
-    axis = axis % arr.ndim
-    n = arr.shape[axis]
-    index = []
-    for d in range(arr.ndim):
-        if d == axis:
-            index.append(np.where(indices < 0, indices + n, indices))
-        else:
-            shape = [1] * arr.ndim
-            shape[d] = arr.shape[d]
-            index.append(np.arange(arr.shape[d]).reshape(shape))
-    shape = np.broadcast_shapes(*[i.shape for i in index])
-    index = tuple(np.broadcast_to(i, shape) for i in index)
-    return arr.at[index].set(np.broadcast_to(np.asarray(values).astype(arr.dtype), shape))

@@ -45,8 +45,6 @@ __all__ = [
     "cumulative_sum",
     "trapezoid",
     "gradient",
-    "convolve",
-    "correlate",
     "interp",
     "polyval",
     "unwrap",
@@ -103,9 +101,22 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     return r
 
 
+def _bool_or_traced(r):
+    """A 0-d bool result as a Python bool (NumPy's), or, traced, as the traced 0-d array
+    (jax.numpy's: its value is not known while tracing)."""
+    return r if r._is_tracer else bool(r)
+
+
+def _false_like(*arrays):
+    """A static False: Python's eagerly, a 0-d bool array (jax.numpy's) when tracing."""
+    if any(a._is_tracer for a in arrays):
+        return _core.asarray(onp.bool_(False), None, None)
+    return False
+
+
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     """numpy.allclose."""
-    return bool(_np().all(isclose(a, b, rtol, atol, equal_nan)))
+    return _bool_or_traced(_np().all(isclose(a, b, rtol, atol, equal_nan)))
 
 
 def array_equal(a1, a2, equal_nan=False):
@@ -113,11 +124,11 @@ def array_equal(a1, a2, equal_nan=False):
     np = _np()
     a, b = _arr(a1), _arr(a2)
     if a.shape != b.shape:
-        return False
+        return _false_like(a, b)
     eq = a == b
     if equal_nan and a.dtype.kind in "fc":
         eq = eq | (np.isnan(a) & np.isnan(b))
-    return bool(np.all(eq))
+    return _bool_or_traced(np.all(eq))
 
 
 def array_equiv(a1, a2):
@@ -127,8 +138,8 @@ def array_equiv(a1, a2):
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        return False
-    return bool(np.all(a == b))
+        return _false_like(a, b)
+    return _bool_or_traced(np.all(a == b))
 
 
 @takes_out("unsafe")
@@ -210,13 +221,38 @@ def modf(x):
 
 @composed_ufunc(2)
 def ldexp(x1, x2):
-    """numpy.ldexp: x1 * 2**x2."""
+    """numpy.ldexp: x1 * 2**x2 with one rounding over the whole exponent range (no early
+    overflow or underflow): float16 and float32 scaled exactly in float64 and rounded once;
+    float64 scaled in steps that keep the intermediate normal (musl's scalbn)."""
+    from arrax.lax import bitcast_convert_type
+
     np = _np()
-    x1 = _arr(x1)
-    if _arr(x2).dtype.kind not in "biu":
-        raise TypeError(f"ldexp: the exponents must be integers, got {_arr(x2).dtype}")
-    dt = _loop_float_dtype(x1)
-    return (x1 * np.exp2(_arr(x2).astype(dt))).astype(dt)
+    if isinstance(x2, int) and not isinstance(x2, bool):  # NumPy's loops take int32 / C long
+        if not -(2**63) <= x2 < 2**63:
+            raise OverflowError("Python int too large to convert to C long")
+        if not isinstance(x1, (int, float)) and not -(2**31) <= x2 < 2**31:
+            raise OverflowError(f"Python integer {x2} out of bounds for int32")
+    a, e = _arr(x1), _arr(x2)
+    dt = onp.dtype(_loop_float_dtype(a))
+    if e.dtype.kind not in "biu" or e.dtype == onp.uint64 or dt.kind != "f":
+        raise TypeError(
+            "ufunc 'ldexp' not supported for the input types, and the inputs could not be "
+            "safely coerced to any supported types according to the casting rule ''safe''"
+        )
+
+    def pow2(n):  # 2.0**n for int64 n in [-1022, 1023], exactly: the float64's bits
+        return bitcast_convert_type((n + 1023) << 52, onp.float64)
+
+    y = a.astype(onp.float64)
+    if dt != onp.float64:  # x1 * 2**n is exact in float64 for |n| <= 400, then one rounding
+        return (y * pow2(np.clip(e.astype(onp.int64), -400, 400))).astype(dt)
+    n = np.clip(e.astype(onp.int64), -2200, 2200)  # (beyond, the result is inf or 0 anyway)
+    for _ in range(2):
+        big, small = n > 1023, n < -1022
+        # (scaling down to 2**-969, not -1022, keeps the last step's n below -53: one rounding)
+        y = y * np.where(big, 2.0**1023, np.where(small, 2.0**-969, 1.0))
+        n = np.where(big, n - 1023, np.where(small, n + 969, n))
+    return y * pow2(np.clip(n, -1022, 1023))
 
 
 @composed_ufunc(1, 2)
@@ -699,104 +735,6 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
-def convolve(a, v, mode="full"):
-    """numpy.convolve (1-D; scalars as 1-item arrays, as NumPy)."""
-    np = _np()
-    return _correlate(np.atleast_1d(_arr(a)), np.atleast_1d(_arr(v))[::-1], mode)
-
-
-def correlate(a, v, mode="valid"):
-    """numpy.correlate (1-D; conjugates v, as NumPy)."""
-    np = _np()
-    v = _arr(v)
-    return _correlate(_arr(a), np.conj(v) if v.dtype.kind == "c" else v, mode, correlation=True)
-
-
-def _correlate(a, v, mode, correlation=False):
-    """The correlation sum_j a[k + j] * v[j] (k over the full range), cut as NumPy cuts it."""
-    np = _np()
-    if a.ndim != 1 or v.ndim != 1:
-        raise ValueError("object too deep for desired array")
-    if a.shape[0] == 0:
-        raise ValueError("a cannot be empty")
-    if v.shape[0] == 0:
-        raise ValueError("v cannot be empty")
-    if isinstance(mode, int) and not isinstance(mode, bool):
-        if mode not in (0, 1, 2):  # NumPy's old integer modes
-            raise ValueError(f"mode must be one of 0, 1 or 2 (got {mode})")
-        mode = ("valid", "same", "full")[mode]
-    elif not isinstance(mode, str):
-        raise TypeError(f"mode must be a string or an int, got {type(mode).__name__}")
-    if mode not in ("full", "same", "valid"):
-        raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})")
-    n, m = a.shape[0], v.shape[0]
-    dt = np.result_type(a, v)
-    length = n + m - 1
-    if dt.kind in "fc" and min(n, m) <= 1 << 14:
-        full = _full_correlation_by_conv(a.astype(dt), v.astype(dt))
-    elif n * m <= 1 << 22:  # few products: one gather and a matrix-vector product
-        ap = lax.pad(a.astype(dt), lax.asarray(0, dt), [(m - 1, m - 1, 0)])
-        idx = onp.arange(length)[:, None] + onp.arange(m)[None, :]
-        full = ap[_core.asarray(idx, None, None)] @ v.astype(dt)
-    else:  # one shifted product per element of the shorter input (integers exactly)
-        a, v, reverse = (a, v, False) if m <= n else (v, a, True)  # (corr(a, v) = corr(v, a)[::-1])
-        a, v = a.astype(dt), v.astype(dt)
-        full = np.zeros(length, dt)
-        for j in range(v.shape[0]):
-            full = full.at[v.shape[0] - 1 - j : v.shape[0] - 1 - j + a.shape[0]].add(a * v[j])
-        full = full[::-1] if reverse else full
-    if mode == "full":
-        return full
-    if mode == "same":
-        size = max(n, m)
-        # NumPy centres the cut of the longer input's correlation with the shorter; for
-        # correlate with a shorter that is then reversed, so an odd margin rounds the other way.
-        start = (length - size) // 2
-        if correlation and n < m:
-            start = length - size - start
-    else:
-        size = max(n, m) - min(n, m) + 1
-        start = min(n, m) - 1
-    return full[start : start + size]
-
-
-def _full_correlation_by_conv(a, v):
-    """sum_j a[k + j - (m - 1)] * v[j] for k in [0, n + m - 1), as the conv primitive (O(n + m)
-    memory; a gather of every (k, j) pair needs n * m). Complex: four real correlations;
-    half precision: computed in float32 and rounded once."""
-    from arrax.lax._composites import complex as make_complex
-    from arrax.lax._convolution import conv_general_dilated
-
-    np = _np()
-    if a.dtype.kind == "c":
-        ar, ai, vr, vi = np.real(a), np.imag(a), np.real(v), np.imag(v)
-        real = _full_correlation_by_conv(ar, vr) - _full_correlation_by_conv(ai, vi)
-        imag = _full_correlation_by_conv(ar, vi) + _full_correlation_by_conv(ai, vr)
-        return make_complex(real, imag)
-    if a.dtype.itemsize < 4:
-        return _full_correlation_by_conv(a.astype(onp.float32), v.astype(onp.float32)).astype(
-            a.dtype
-        )
-    n, m = a.shape[0], v.shape[0]
-    if m > n:  # the shorter as the kernel: c_{a,v}[k] = c_{v,a}[n + m - 2 - k]
-        return _full_correlation_by_conv(v, a)[::-1]
-    total = n + m - 1
-    seg = max(256, min(8192, (1 << 21) // m))  # outputs per sample: seg x m unfolded
-    if total <= 2 * seg:
-        return conv_general_dilated(a[None, None, :], v[None, None, :], (1,), [(m - 1, m - 1)])[
-            0, 0
-        ]
-    # A long signal as a batch of overlapping segments (seg + m - 1 inputs for seg outputs
-    # each): the conv primitive unfolds one sample at a time, so one long sample meant an n x m
-    # unfolded matrix (80 MB for 100K x 100 float64) on one core.
-    count = -(-total // seg)
-    ap = lax.pad(a, lax.asarray(0, a.dtype), [(m - 1, count * seg - n, 0)])
-    idx = onp.arange(count)[:, None] * seg + onp.arange(seg + m - 1)[None, :]
-    segments = ap[_core.asarray(idx, None, None)]
-    out = conv_general_dilated(segments[:, None, :], v[None, None, :], (1,), [(0, 0)])
-    return out.reshape(-1)[:total]
-
-
 def interp(x, xp, fp, left=None, right=None, period=None):
     """numpy.interp (xp increasing). Like NumPy, it computes in float64 (complex128 for complex
     fp), and interpolates the real and imaginary parts of complex fp separately."""
@@ -904,23 +842,37 @@ def gcd(x1, x2):
     a, b = np.broadcast_arrays(_arr(x1), _arr(x2))
     if onp.dtype(dt).kind not in "iub":
         raise TypeError("ufunc 'gcd' not supported for the input types")
-    a, b = np.abs(a.astype(dt)), np.abs(b.astype(dt))
+    # |x| in the unsigned type of the same width, as NumPy's: abs wraps a signed minimum to
+    # itself, whose unsigned view is 2**(n-1) (gcd(int8(6), int8(-128)) is 2, not -2)
+    ut = onp.dtype(f"u{onp.dtype(dt).itemsize}") if onp.dtype(dt).kind == "i" else dt
+    a, b = np.abs(a.astype(dt)).astype(ut), np.abs(b.astype(dt)).astype(ut)
 
     def body(c):
         u, v = c
         nz = v != 0
         return np.where(nz, v, u), np.where(nz, u % np.where(nz, v, 1), 0)
 
-    return alax.while_loop(lambda c: np.any(c[1] != 0), body, (a, b))[0]
+    return alax.while_loop(lambda c: np.any(c[1] != 0), body, (a, b))[0].astype(dt)
 
 
 @composed_ufunc(2)
 def lcm(x1, x2):
-    """numpy.lcm."""
+    """numpy.lcm: as NumPy's, |x1| // gcd * |x2| in the unsigned type of the same width (so
+    the product wraps, e.g. lcm(int8(11), int8(17)) == -69), cast back to the result type."""
     np = _np()
-    g = gcd(x1, x2)
-    a, b = _arr(x1), _arr(x2)
-    return np.where(g == 0, 0, np.abs(a // np.where(g == 0, 1, g) * b)).astype(g.dtype)
+    dt = onp.dtype(np.result_type(x1, x2))  # (before broadcasting: a Python int stays weak)
+    if dt.kind not in "iu":
+        raise TypeError("ufunc 'lcm' not supported for the input types")
+    for x in (x1, x2):
+        if isinstance(x, int) and not isinstance(x, bool):
+            onp.array(x, dtype=dt)  # NumPy's OverflowError for a Python int out of range
+    a, b = np.broadcast_arrays(_arr(x1), _arr(x2))
+    ut = onp.dtype(f"u{dt.itemsize}")
+    # |x| in the unsigned type: abs wraps the minimum to itself, whose unsigned view is 2**(n-1)
+    a, b = np.abs(a.astype(dt)).astype(ut), np.abs(b.astype(dt)).astype(ut)
+    g = gcd(a, b)
+    nz = g != 0
+    return np.where(nz, a // np.where(nz, g, 1) * b, 0).astype(dt)
 
 
 def i0(x):

@@ -60,9 +60,27 @@ def polysub(a1, a2):
 
 
 @_poly1d_in_poly1d_out
-def polymul(a1, a2):
-    """numpy.polymul: the coefficients' convolution."""
-    return _np().convolve(_coeffs(a1), _coeffs(a2))
+def polymul(a1, a2, *, trim_leading_zeros=False):
+    """numpy.polymul: the coefficients' convolution. trim_leading_zeros (JAX's keyword): the
+    operands' leading zeros dropped first, as NumPy's poly1d does (concrete operands only)."""
+    a, b = _coeffs(a1), _coeffs(a2)
+    if trim_leading_zeros and (a.shape[0] > 1 or b.shape[0] > 1):
+        dt = _np().result_type(a, b)
+        a, b = (_trim_leading(x.astype(dt), "polymul", 0) for x in (a, b))
+        if a.shape[0] == 0:
+            a = _np().zeros(1, b.dtype)
+        if b.shape[0] == 0:
+            b = _np().zeros(1, a.dtype)
+    return _np().convolve(a, b)
+
+
+def _trim_leading(x, name, tol):
+    """x without its leading entries of magnitude <= tol (< tol for tol > 0, as JAX's
+    trim_zeros_tol), which must be concrete."""
+    (h,) = host_arrays(name, x)
+    small = onp.abs(h) < tol if tol else h == 0
+    start = int(onp.argmin(small)) if not small.all() else h.shape[0]
+    return x[start:]
 
 
 @_poly1d_in_poly1d_out
@@ -107,7 +125,25 @@ def poly(seq_of_zeros):
 
 
 @_poly1d_in_poly1d_out
-def polydiv(u, v):
-    """numpy.polydiv: quotient and remainder."""
-    a, b = host_arrays("polydiv", u, v)
-    return from_numpy(onp.polydiv(a, b))
+def polydiv(u, v, *, trim_leading_zeros=None):
+    """numpy.polydiv: quotient and remainder (on concrete arrays). With JAX's keyword
+    trim_leading_zeros, jax.numpy.polydiv's: the division step by step in arrax ops (it traces),
+    the remainder as long as u (False) or with its leading near-zeros (below the square root of
+    the dtype's eps) dropped (True, concrete only)."""
+    if trim_leading_zeros is None:
+        a, b = host_arrays("polydiv", u, v)
+        return from_numpy(onp.polydiv(a, b))
+    np = _np()
+    u, v = _coeffs(u), _coeffs(v)
+    dt = np.result_type(u, v, 1.0)  # (inexact, as JAX's)
+    u, v = u.astype(dt), v.astype(dt)
+    m, n = u.shape[0] - 1, v.shape[0] - 1
+    scale = 1.0 / v[0]
+    q = np.zeros(max(m - n + 1, 1), dt)
+    for k in range(m - n + 1):
+        d = scale * u[k]
+        q = q.at[k].set(d)
+        u = u.at[k : k + n + 1].add(-d * v)
+    if trim_leading_zeros:
+        u = _trim_leading(u, "polydiv", float(onp.sqrt(np.finfo(dt).eps)))
+    return q, u

@@ -355,11 +355,35 @@ def insert(arr, obj, values, axis=None):
     return _positions(lambda p, v: onp.insert(p, obj, v, axis), [a, _arr(values).astype(a.dtype)])
 
 
-def delete(arr, obj, axis=None):
-    """numpy.delete."""
+def delete(arr, obj, axis=None, *, assume_unique_indices=False):
+    """numpy.delete. With assume_unique_indices (JAX's keyword) an array of integer indices
+    is taken to hold distinct ones and may be traced: deleted as jax.numpy.delete does (which
+    clips indices to the axis rather than raising)."""
+    if assume_unique_indices and isinstance(obj, (list, tuple, onp.ndarray, _core.ndarray)):
+        o = obj if isinstance(obj, _core.ndarray) else onp.asarray(obj)
+        if o.dtype.kind in "iu" and (o.ndim or isinstance(o, _core.ndarray) and o._is_tracer):
+            return _delete_unique(arr, _arr(o), axis)
     if isinstance(obj, _core.ndarray):
         obj = onp.asarray(obj)
     return _positions(lambda p: onp.delete(p, obj, axis), [arr])
+
+
+def _delete_unique(arr, obj, axis):
+    """jax.numpy.delete's traceable case: the kept positions, from the sorted distinct deleted
+    ones (each kept index i moves past the deleted ones at or before it)."""
+    from arrax import numpy as np
+
+    a = _arr(arr)
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    (axis,) = normalize_axis_tuple(axis, a.ndim)
+    n = a.shape[axis]
+    o = obj.reshape(-1)
+    o = np.sort(np.clip(np.where(o < 0, o + n, o), 0, n))
+    o = o - np.arange(o.shape[0], dtype=o.dtype)
+    i = np.arange(max(n - o.shape[0], 0), dtype=o.dtype)
+    i = i + np.sum(i[None, :] >= o[:, None], axis=0, dtype=i.dtype)
+    return np.take(a, i, axis=axis)
 
 
 def resize(a, new_shape):
@@ -368,6 +392,50 @@ def resize(a, new_shape):
 
 
 _REARRANGING_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty")
+
+
+def _pad_reflect_odd(a, pad_width, mode):
+    """numpy.pad's reflect/symmetric with reflect_type="odd", NumPy's algorithm step for step:
+    axis after axis, chunks of at most the current length reflected about the current edge
+    (``2 * edge - chunk``, in the array's dtype), so pads wider than the array see the edges
+    that the earlier chunks made."""
+    from arrax import numpy as np
+
+    widths = onp.broadcast_to(onp.asarray(pad_width), (a.ndim, 2)).tolist()
+    edge_offset = 1 if mode == "symmetric" else 0
+    out = a
+    for axis, (left, right) in enumerate(widths):
+        left, right = int(left), int(right)
+        n = a.shape[axis]
+        if left == 0 and right == 0:
+            continue
+        if n == 1:  # (NumPy extends a singleton axis with its edge value)
+            out = np.take(out, [0] * (left + 1 + right), axis=axis)
+            continue
+        while left > 0 or right > 0:
+            length = out.shape[axis]
+            if edge_offset:
+                old_length = length // n * n
+            else:
+                old_length = (length - 1) // (n - 1) * (n - 1)
+            parts = [out]
+            if left > 0:
+                chunk = min(old_length, left)
+                # out[chunk - edge_offset], ..., out[1 - edge_offset]
+                idx = list(range(chunk - edge_offset, -edge_offset, -1))
+                edge = np.take(out, [0], axis=axis)
+                parts.insert(0, 2 * edge - np.take(out, idx, axis=axis))
+                left -= chunk
+            if right > 0:
+                chunk = min(old_length, right)
+                # out[edge_offset - 2], ..., counting down
+                start = length + edge_offset - 2
+                idx = list(range(start, start - chunk, -1))
+                edge = np.take(out, [length - 1], axis=axis)
+                parts.append(2 * edge - np.take(out, idx, axis=axis))
+                right -= chunk
+            out = np.concatenate([p.astype(a.dtype) for p in parts], axis=axis)
+    return out
 
 
 def pad(array, pad_width, mode="constant", **kwargs):
@@ -413,6 +481,10 @@ def pad(array, pad_width, mode="constant", **kwargs):
         return np.where(
             _core.asarray(marks == -1, None, None), _core.asarray(values, None, None), base
         )
+    if mode in ("reflect", "symmetric") and kwargs.get("reflect_type") == "odd":
+        onp.pad(onp.zeros(a.shape, onp.int8), pad_width, mode, **kwargs)  # NumPy's errors
+        if a.size:
+            return _pad_reflect_odd(a, pad_width, mode)
     return _positions(lambda p: onp.pad(p, pad_width, mode, **kwargs), [a])
 
 

@@ -1,6 +1,7 @@
 """Statistics composed from arrax.numpy (so they trace, differentiate and batch): the order
 statistics (quantile, percentile, median, with every NumPy method), average, cov, corrcoef,
-the nan-functions, and the histograms (on concrete arrays: their bins depend on the data)."""
+the nan-functions, and the histograms (NumPy's own on concrete arrays; traced, as JAX's, for a
+static number of bins or explicit edges)."""
 
 import numpy as onp
 
@@ -12,6 +13,7 @@ from arrax.numpy._common import (
     _float_dtype,
     _np,
     axes_last,
+    complex_from_parts,
     from_numpy,
     takes_out,
     warn_where,
@@ -626,7 +628,7 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return nanquantile(a, 0.5, axis, keepdims=keepdims)
 
 
-# --- histograms (bin edges depend on the data: computed by NumPy on concrete arrays) -------
+# --- histograms (eagerly NumPy's own; traced, with a static number of bins, composed) -----
 
 
 def _concrete_numpy(name, *xs):
@@ -636,19 +638,238 @@ def _concrete_numpy(name, *xs):
     return [onp.asarray(x) if isinstance(x, _core.ndarray) else x for x in xs]
 
 
+def _traced(*xs):
+    """Whether any of xs (or of the arrays in a list or tuple among them) is traced."""
+    for x in xs:
+        if isinstance(x, (list, tuple)):
+            if _traced(*x):
+                return True
+        elif isinstance(x, _core.ndarray) and x._is_tracer:
+            return True
+    return False
+
+
+def _promotes_as(v):
+    """What NumPy's promotion sees of v: a Python scalar weakly (itself), else its dtype."""
+    return v if type(v) in (bool, int, float, complex) else _arr(v).dtype
+
+
+def _outer_edges(a, rng, name):
+    """NumPy's _get_outer_edges of a (1-D, traced or not): the first and last edges (the
+    range, or a's min and max; an empty range widened by a half each side), and what NumPy's
+    promotion sees of them (the range's values, else a's dtype: the widening keeps it)."""
+    np = _np()
+    if rng is not None:
+        first, last = rng
+        if not _traced(first, last):
+            if first > last:
+                raise ValueError("max must be larger than min in range parameter.")
+            if not (onp.isfinite(first) and onp.isfinite(last)):
+                raise ValueError(f"supplied range of [{first}, {last}] is not finite")
+            if first == last:
+                first, last = first - 0.5, last + 0.5
+            return first, last, (_promotes_as(first), _promotes_as(last))
+        kinds = (_promotes_as(first), _promotes_as(last))
+    elif a.size == 0:
+        return 0, 1, (0, 1)  # NumPy's
+    else:
+        first, last, kinds = np.min(a), np.max(a), (a.dtype, a.dtype)
+    first, last = _arr(first), _arr(last)
+    same = first == last
+    return np.where(same, first - 0.5, first), np.where(same, last + 0.5, last), kinds
+
+
+def _linspace_edges(first, last, n, dt, dtype, name):
+    """NumPy's linspace(first, last, n + 1, dtype=dtype) for n bins, computed in dt (NumPy's
+    inexact type of first and last) as NumPy's: start + i * step, the last one exactly last."""
+    import operator
+
+    np = _np()
+    try:
+        n = operator.index(n)
+    except TypeError as e:
+        raise TypeError(f"{name}: `bins` must be an integer, when a scalar") from e
+    if n < 1:
+        raise ValueError("`bins` must be positive, when an integer")
+    start, stop = _arr(first).astype(dt), _arr(last).astype(dt)
+    delta = stop - start
+    step = delta / n
+    y = np.arange(n + 1, dtype=dt)
+    y = np.where(step == 0, y / n * delta, y * step) + start
+    y = np.concatenate([y[:n], stop[None]])
+    return y.astype(dtype)
+
+
+def _explicit_edges(bins):
+    """Bin edges given as an array (NumPy's check that they increase, when concrete)."""
+    edges = _arr(bins)
+    if not edges._is_tracer:
+        e = onp.asarray(edges)
+        if onp.any(e[:-1] > e[1:]):
+            raise ValueError("`bins` must increase monotonically, when an array")
+    return edges
+
+
+def _traced_bin_edges(a, bins, rng, name):
+    """histogram's bin edges of a traced sample (a 1-D): NumPy's, for a static number of bins
+    or explicit edges. Returns (edges, uniform)."""
+    if isinstance(bins, str):
+        raise TypeError(
+            f"{name}: bins={bins!r} (an estimator) needs concrete values (the number of bins "
+            "depends on them); give the number of bins or their edges"
+        )
+    if onp.ndim(bins) == 1:
+        return _explicit_edges(bins), False
+    if onp.ndim(bins) != 0:
+        raise ValueError("`bins` must be 1d, when an array")
+    if isinstance(bins, _core.ndarray) and bins._is_tracer:
+        raise TypeError(f"{name}: the number of bins must be static (a Python int)")
+    first, last, kinds = _outer_edges(a, rng, name)
+    bin_type = onp.result_type(*kinds, a.dtype)
+    if bin_type.kind in "biu":
+        bin_type = onp.result_type(bin_type, float)
+    return _linspace_edges(first, last, bins, onp.result_type(*kinds, 1.0), bin_type, name), True
+
+
+def histogram_bin_edges_traced(a, bins=10, range=None, weights=None):  # noqa: A002
+    """numpy.histogram_bin_edges (the edges ``histogram`` uses) of a traced sample, for a
+    static number of bins or explicit edges (``_utilities.histogram_bin_edges`` takes
+    concrete ones to NumPy)."""
+    return _traced_bin_edges(_np().ravel(_arr(a)), bins, range, "histogram_bin_edges")[0]
+
+
+def _bin_sums(idx, weights, n, dtype):
+    """Per bin (0..n-1; idx n: dropped) the count, or the sum of the weights, as NumPy's
+    bincount gives it (in float64: complex weights part by part), in dtype."""
+    np = _np()
+    if weights is None:
+        return np.bincount(idx, length=n + 1)[:n].astype(dtype)
+    if weights.dtype.kind == "c":
+        re = np.bincount(idx, weights.real.astype(onp.float64), length=n + 1)[:n]
+        im = np.bincount(idx, weights.imag.astype(onp.float64), length=n + 1)[:n]
+        return complex_from_parts(re, im, dtype)
+    return np.bincount(idx, weights.astype(onp.float64), length=n + 1)[:n].astype(dtype)
+
+
+def _traced_histogram(a, bins, rng, density, weights):
+    np = _np()
+    a = _arr(a)
+    if weights is not None:
+        weights = _arr(weights)
+        if weights.shape != a.shape:
+            raise ValueError("weights should have the same shape as a.")
+        weights = np.ravel(weights)
+    a = np.ravel(a)
+    edges, uniform = _traced_bin_edges(a, bins, rng, "histogram")
+    n = edges.shape[0] - 1
+    ntype = onp.dtype(onp.intp) if weights is None else weights.dtype
+    if uniform or weights is None:
+        # bin i holds edges[i] <= a < edges[i + 1], the last bin its right edge too; values
+        # outside the edges (and NaN) none
+        x = a.astype(edges.dtype) if uniform else a
+        idx = np.searchsorted(edges, x, side="right") - 1
+        idx = np.where(x == edges[-1], n - 1, idx)
+        idx = np.where((x >= edges[0]) & (x <= edges[-1]), idx, n)
+        counts = _bin_sums(idx, weights, n, ntype)
+    else:
+        # NumPy's for explicit edges and weights: differences of the weights' running sum
+        # (in their dtype) over the sorted sample at the edges
+        order = np.argsort(a)
+        sa, sw = a[order], weights[order]
+        cw = np.concatenate([np.zeros(1, ntype), np.cumsum(sw)])
+        at = np.concatenate(
+            [np.searchsorted(sa, edges[:-1], "left"), np.searchsorted(sa, edges[-1:], "right")]
+        )
+        counts = np.diff(cw[at].astype(ntype))
+    if density:
+        widths = np.diff(edges).astype(onp.float64)
+        return counts / widths / counts.sum(), edges
+    return counts, edges
+
+
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """numpy.histogram."""
+    """numpy.histogram; traced (as JAX's under jit) for a static number of bins or edges."""
+    if _traced(a, bins, weights, range):
+        return _traced_histogram(a, bins, range, density, weights)
     a, bins, weights = _concrete_numpy("histogram", a, bins, weights)
     return from_numpy(onp.histogram(a, bins, range, density=density, weights=weights))
 
 
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """numpy.histogram2d."""
+    """numpy.histogram2d; traced for static numbers of bins or edges."""
+    if _traced(x, y, bins, weights, range):
+        try:
+            nb = len(bins)
+        except TypeError:
+            nb = 1
+        if nb not in (1, 2):
+            bins = [bins, bins]
+        hist, edges = _traced_histogramdd([x, y], bins, range, density, weights)
+        return hist, edges[0], edges[1]
     x, y, weights = _concrete_numpy("histogram2d", x, y, weights)
     return from_numpy(onp.histogram2d(x, y, bins, range, density, weights))
 
 
+def _traced_histogramdd(sample, bins, rng, density, weights):
+    np = _np()
+    if getattr(sample, "ndim", None) == 2:
+        s = _arr(sample)
+    else:  # NumPy's: a sequence of D coordinate arrays (or one 1-D array)
+        s = np.atleast_2d(_arr(sample)).T
+    if s.ndim != 2:
+        raise ValueError(f"histogramdd: sample of shape {s.shape} is not (N, D)")
+    d = s.shape[1]
+    try:
+        if len(bins) != d:
+            raise ValueError(
+                "The dimension of bins must be equal to the dimension of the sample x."
+            )
+    except TypeError:
+        bins = d * [bins]
+    if rng is None:
+        rng = (None,) * d
+    elif len(rng) != d:
+        raise ValueError("range argument must have one entry per dimension")
+    edges, nbin, flat = [], [], 0
+    for i in range(d):
+        col = s[:, i]
+        if onp.ndim(bins[i]) == 0:
+            if isinstance(bins[i], _core.ndarray) and bins[i]._is_tracer:
+                raise TypeError("histogramdd: the number of bins must be static (a Python int)")
+            first, last, kinds = _outer_edges(col, rng[i], "histogramdd")
+            dt = onp.result_type(*kinds, 1.0)  # NumPy's linspace(first, last, n + 1)
+            e = _linspace_edges(first, last, bins[i], dt, dt, f"histogramdd: `bins[{i}]`")
+        elif onp.ndim(bins[i]) == 1:
+            e = _explicit_edges(bins[i])
+        else:
+            raise ValueError(f"`bins[{i}]` must be a scalar or 1d array")
+        edges.append(e)
+        nbin.append(e.shape[0] + 1)  # an outlier bin each side
+    for i in range(d):
+        # the bin each sample falls in (one past the last edge: the upper outliers and NaN),
+        # a sample on the last edge in the last bin
+        col, e = s[:, i], edges[i]
+        k = np.searchsorted(e, col, side="right")
+        k = np.where(col == e[-1], k - 1, k)
+        stride = int(onp.prod(nbin[i + 1 :], dtype=onp.int64))
+        flat = flat + k * stride
+    size = int(onp.prod(nbin, dtype=onp.int64))
+    w = None if weights is None else _arr(weights).astype(onp.float64)
+    hist = np.bincount(flat, w, length=size).astype(onp.float64).reshape(tuple(nbin))
+    hist = hist[(slice(1, -1),) * d]
+    if density:
+        total = hist.sum()
+        for i in range(d):
+            shape = [1] * d
+            shape[i] = nbin[i] - 2
+            hist = hist / np.diff(edges[i]).reshape(shape)
+        hist = hist / total
+    return hist, edges
+
+
 def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
-    """numpy.histogramdd."""
+    """numpy.histogramdd; traced for static numbers of bins or edges."""
+    if _traced(sample, bins, weights, range):
+        return _traced_histogramdd(sample, bins, range, density, weights)
     sample, weights = _concrete_numpy("histogramdd", sample, weights)
     return from_numpy(onp.histogramdd(sample, bins, range, density, weights))

@@ -178,7 +178,14 @@ def unpackbits(a, /, axis=None, count=None, bitorder="big"):
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 (NumPy's name)
-    """numpy.histogram_bin_edges (concrete arrays)."""
+    """numpy.histogram_bin_edges: NumPy's on concrete arrays; traced ones (a static number of
+    bins or explicit edges) compose the same edges."""
+    from arrax import _core
+
+    if any(isinstance(x, _core.ndarray) and x._is_tracer for x in (a, bins, range, weights)):
+        from arrax.numpy._statistics import histogram_bin_edges_traced
+
+        return histogram_bin_edges_traced(a, bins, range, weights)
     w = None if weights is None else _host("histogram_bin_edges", weights)
     b = bins if isinstance(bins, (int, str)) else _host("histogram_bin_edges", bins)
     return from_numpy(onp.histogram_bin_edges(_host("histogram_bin_edges", a), b, range, w))
