@@ -68,11 +68,16 @@ void init_functions(py::module_& m) {
     m.def(
         name,
         [fn, name](py::handle a, py::handle axis, py::handle dtype, py::handle out, bool keepdims,
-                   py::handle initial, py::handle where) -> py::object {
+                   py::handle initial, py::handle where, bool promote_integers) -> py::object {
           if (where.ptr() != Py_True)
             return masked_reduction(name)(a, axis, dtype, out, keepdims, initial, where);
           Array x = A::array(a);
-          Array r = fn(x, reduce_axes(x, axis), optional_dtype(dtype), keepdims);
+          std::optional<DType> dt = optional_dtype(dtype);
+          // jax.numpy's promote_integers=False: an integer sum keeps its dtype, a bool one is
+          // int32, as JAX's (NumPy, and the default, widen them to int64 / uint64).
+          if (!promote_integers && !dt && is_integer(x.dtype())) dt = x.dtype();
+          if (!promote_integers && !dt && is_bool(x.dtype())) dt = DType::Int32;
+          Array r = fn(x, reduce_axes(x, axis), dt, keepdims);
           if (!initial.is_none()) {
             const char* combine = std::string(name) == "sum" ? "add" : "multiply";
             // initial is cast to the result's dtype, as NumPy does (sum(int32, initial=1.5)
@@ -83,7 +88,8 @@ void init_functions(py::module_& m) {
           return A::maybe_out(r, out, name);
         },
         arg("a"), arg("axis") = none, arg("dtype") = none, arg("out") = none,
-        arg("keepdims") = false, arg("initial") = none, arg("where") = true);
+        arg("keepdims") = false, arg("initial") = none, arg("where") = true, py::kw_only(),
+        arg("promote_integers") = true);
   };
   reduce_with_dtype("sum", &np::sum);
   reduce_with_dtype("prod", &np::prod);

@@ -586,3 +586,14 @@ def test_check_grads_tolerance_dicts():
                     atol={np.float64: 1e-12}, rtol={np.float64: 1e-12})  # fmt: skip
     check_grads(lambda v: v**3, (np.array([0.3, 0.7]),), 1, eps=1e-2,
                 atol={np.float64: 1e-2, np.float32: 1e-12}, rtol={np.float64: 1e-2})  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "bool", "float32"])
+@pytest.mark.parametrize("promote", [True, False])
+@pytest.mark.parametrize("name", ["sum", "prod"])
+def test_sum_prod_promote_integers_as_jax(dtype, promote, name):
+    x = np.arange(1, 7).astype(dtype)
+    got = getattr(anp, name)(anp.asarray(x), promote_integers=promote)
+    want = getattr(jnp, name)(x, promote_integers=promote)
+    assert got.dtype == want.dtype
+    assert int(got) == int(want)

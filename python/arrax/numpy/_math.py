@@ -788,8 +788,8 @@ def argsort_(a):
     return _np().argsort(a)
 
 
-def polyval(p, x):
-    """numpy.polyval (Horner)."""
+def polyval(p, x, *, unroll=16):
+    """numpy.polyval (Horner; jax.numpy's unroll= is a compilation hint, taken and unused)."""
     np = _np()
     p, x = _arr(p), _arr(x)
     y = np.zeros_like(x, dtype=np.result_type(p, x))
