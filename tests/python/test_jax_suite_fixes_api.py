@@ -597,3 +597,12 @@ def test_sum_prod_promote_integers_as_jax(dtype, promote, name):
     want = getattr(jnp, name)(x, promote_integers=promote)
     assert got.dtype == want.dtype
     assert int(got) == int(want)
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="arrax's method serves NumPy and JAX code")
+def test_sort_method_sorts_in_place_and_returns_the_sorted_array():
+    x = anp.asarray([3.0, 1.0, 2.0])
+    y = x.sort()  # NumPy code ignores the result; JAX code (y = x.sort()) uses it
+    assert x.tolist() == [1.0, 2.0, 3.0] and y.tolist() == [1.0, 2.0, 3.0]
+    got = arrax.jit(lambda v: v.sort(descending=True))(anp.asarray([3.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(np.asarray(got), jnp.asarray([3.0, 1.0, 2.0]).sort()[::-1])

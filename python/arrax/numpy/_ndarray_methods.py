@@ -242,11 +242,14 @@ def setflags(self, write=None, align=None, uic=None):
         self._set_writeable(bool(write))
 
 
-def sort(self, axis=-1, kind=None, order=None, *, stable=None):
-    """In place, as NumPy's method (numpy.sort returns a sorted copy)."""
+def sort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+    """In place, as NumPy's method (numpy.sort returns a sorted copy). It also returns the
+    sorted array, which NumPy code ignores (NumPy returns None) and JAX code uses
+    (``y = x.sort()``: jax.Array's method returns a sorted copy)."""
     if order is not None:
         raise ValueError("sort: order= applies to structured arrays, which arrax has not")
-    self[...] = _anp().sort(self, axis=axis, kind=kind, stable=stable)
+    self[...] = _anp().sort(self, axis=axis, kind=kind, stable=stable, descending=descending)
+    return self
 
 
 def partition(self, kth, axis=-1, kind="introselect", order=None):
