@@ -962,10 +962,17 @@ def vecdot(x1, x2, /, *, axis=-1, keepdims=False):
             f"size ({na} and {nb})"
         )
     dt = np.result_type(a, b)
+    # The contracted axis is each operand's core dimension: moved last in both, so the others
+    # broadcast against each other (not against the contracted axis of the longer one).
+    a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
     if dt == onp.bool_:  # NumPy's bool loop: any(a and b)
-        return np.any(a & b, axis=axis, keepdims=keepdims)
-    prod = (np.conj(a) if a.dtype.kind == "c" else a) * b
-    return np.sum(prod, axis=axis, keepdims=keepdims, dtype=dt)  # (int8 stays int8, as NumPy)
+        r = np.any(a & b, axis=-1)
+    else:
+        prod = (np.conj(a) if a.dtype.kind == "c" else a) * b
+        r = np.sum(prod, axis=-1, dtype=dt)  # (int8 stays int8, as NumPy)
+    if keepdims:  # (the kept axis of size 1 where axis says, in the result's rank)
+        r = np.expand_dims(r, normalize_axis_index(axis, r.ndim + 1))
+    return r
 
 
 def astype(x, dtype, /, *, copy=True, device=None):

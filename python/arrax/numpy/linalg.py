@@ -425,8 +425,11 @@ EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
 
 
-def slogdet(a):
-    """numpy.linalg.slogdet: (sign, log|det|)."""
+def slogdet(a, *, method=None):
+    """numpy.linalg.slogdet: (sign, log|det|), from an LU factorization (jax.numpy's method=
+    "lu" or "qr" is taken; both give this value to rounding)."""
+    if method not in (None, "lu", "qr"):
+        raise ValueError(f"slogdet: unknown method {method!r}, expected 'lu' or 'qr'")
     sign, logdet = _bind("linalg_slogdet", _as_inexact(a))
     return SlogdetResult(sign, logdet)
 
@@ -502,18 +505,22 @@ def svdvals(x, /):
     return svd(x, compute_uv=False)
 
 
-def eigh(a, UPLO="L"):
-    """numpy.linalg.eigh."""
-    UPLO = UPLO.upper() if isinstance(UPLO, str) else UPLO
+def eigh(a, UPLO="L", symmetrize_input=False):
+    """numpy.linalg.eigh (the UPLO triangle, as NumPy's). jax.numpy's symmetrize_input=True
+    first takes (a + a^H) / 2 (JAX's default: there the gradient is Hermitian)."""
+    UPLO = "L" if UPLO is None else UPLO.upper() if isinstance(UPLO, str) else UPLO
     if UPLO not in ("L", "U"):
         raise ValueError(f"eigh: UPLO argument must be 'L' or 'U', got {UPLO!r}")
-    w, v = _bind("linalg_eigh", _as_inexact(a), UPLO=UPLO)
+    a = _as_inexact(a)
+    if symmetrize_input and a.ndim >= 2 and a.shape[-1] == a.shape[-2]:  # (else its error)
+        a = (a + _H(a)) / 2
+    w, v = _bind("linalg_eigh", a, UPLO=UPLO)
     return EighResult(w, v)
 
 
-def eigvalsh(a, UPLO="L"):
-    """numpy.linalg.eigvalsh."""
-    return eigh(a, UPLO)[0]
+def eigvalsh(a, UPLO="L", *, symmetrize_input=False):
+    """numpy.linalg.eigvalsh (symmetrize_input as eigh's)."""
+    return eigh(a, UPLO, symmetrize_input)[0]
 
 
 def eig(a):
@@ -637,16 +644,24 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=onp._NoValue):
     return _H(vh) @ (sinv[..., :, None].astype(a.dtype) * _H(u))
 
 
-def lstsq(a, b, rcond=None):
-    """numpy.linalg.lstsq: (x, residuals, rank, singular values)."""
+def lstsq(a, b, rcond=None, *, numpy_resid=False):
+    """numpy.linalg.lstsq: (x, residuals, rank, singular values): NumPy's (LAPACK's) on
+    concrete arrays. Traced: x through the pseudo-inverse, and as jax.numpy's the squared
+    residual norms of every column (numpy_resid=True: empty unless full rank with m > n, as
+    NumPy's; that needs concrete values)."""
     np = _np()
     a, b = _as_inexact(a), _arr(b)
     if not a._is_tracer and not b._is_tracer:
         r = onp.linalg.lstsq(onp.asarray(a), onp.asarray(b), rcond=rcond)
         return tuple(_core.asarray(x, None, None) for x in r)
+    if numpy_resid:
+        raise TypeError(
+            "lstsq: numpy_resid=True needs concrete arrays (its shape depends on the rank)"
+        )
     x = pinv(a) @ b
     s = svd(a, compute_uv=False)
-    return x, np.zeros((0,), a.dtype), None, s
+    resid = np.sum(np.abs(b - a @ x) ** 2, axis=0)
+    return x, resid, matrix_rank(a), s
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):

@@ -118,11 +118,16 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
         a = np.where(where, a, -np.inf)
     if b is not None:
         a, b = np.broadcast_arrays(a, np.asarray(b, dtype=a.dtype))
-    m = np.max(a, axis=axis, keepdims=True)
+    # The shift: the largest real part among the terms that count (b == 0 drops a term, so
+    # logsumexp([-1000, -2], b=[1, 0]) is -1000, not -inf from exp(-1000 - (-2)) underflowing).
+    shift = np.real(a) if a.dtype.kind == "c" else a
+    if b is not None:
+        shift = np.where(b != 0, shift, -np.inf)
+    m = np.max(shift, axis=axis, keepdims=True)
     m = lax.stop_gradient(np.where(np.isfinite(m), m, 0))
     e = np.exp(a - m)
     if b is not None:
-        e = e * b
+        e = np.where(b != 0, e * b, 0)  # (a dropped term may overflow exp: inf * 0)
     s = np.sum(e, axis=axis, keepdims=True)
     sign = np.sign(s)
     out = np.log(np.abs(s) if return_sign else s) + m

@@ -1,0 +1,81 @@
+"""Differences from NumPy/SciPy/JAX found by running JAX's linalg_test and lax_scipy_test
+against arrax, each checked against the reference library."""
+
+import arrax
+import arrax.numpy as anp
+import arrax.scipy.special as asp
+import numpy as np
+import pytest
+import scipy.special as ss
+
+from conftest import AGAINST_NUMPY
+
+
+@pytest.mark.parametrize(
+    "sa, sb, axis",
+    [((2, 2, 2), (2, 2), 0), ((2, 2, 2), (2, 2), -1), ((3, 4), (4,), -1), ((3, 4), (3, 1), 0),
+     ((2, 3, 4), (3, 4), 1), ((2, 3, 4), (2, 1, 4), -2), ((5,), (5,), 0)],
+)  # fmt: skip
+@pytest.mark.parametrize("dtype", ["float64", "complex128", "int8", "bool"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_vecdot_contracts_each_operands_own_axis(sa, sb, axis, dtype, keepdims):
+    # the contracted axis is a core dimension: the other axes broadcast without it (axis=0 of
+    # (2, 2, 2) and (2, 2) summed the wrong products)
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal(sa) * 3).astype(dtype), (rng.standard_normal(sb) * 3).astype(dtype)
+    if dtype == "complex128":
+        a, b = a + 1j * rng.standard_normal(sa), b - 1j * rng.standard_normal(sb)
+    try:
+        expected = np.vecdot(a, b, axis=axis, keepdims=keepdims)
+    except ValueError:
+        with pytest.raises(ValueError):
+            anp.vecdot(anp.asarray(a), anp.asarray(b), axis=axis, keepdims=keepdims)
+        return
+    got = anp.vecdot(anp.asarray(a), anp.asarray(b), axis=axis, keepdims=keepdims)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-12)
+    if axis in (0, -1):
+        np.testing.assert_allclose(
+            np.asarray(anp.linalg.vecdot(anp.asarray(a), anp.asarray(b), axis=axis)),
+            np.linalg.vecdot(a, b, axis=axis), rtol=1e-12,
+        )  # fmt: skip
+
+
+def test_logsumexp_drops_terms_with_zero_weight_and_shifts_by_real_parts():
+    got = asp.logsumexp(anp.asarray([-1000.0, -2.0]), b=anp.asarray([1.0, 0.0]))
+    assert float(got) == ss.logsumexp([-1000.0, -2.0], b=[1, 0]) == -1000.0
+    g = arrax.grad(lambda a: asp.logsumexp(a, b=anp.asarray([1.0, 0, 2])))(anp.asarray([1.0, 2, 3]))
+    w = np.exp([1.0, 2, 3]) * [1, 0, 2]
+    np.testing.assert_allclose(np.asarray(g), w / w.sum())
+    c = np.array([1 + 2j, 3 - 1j, -0.5 + 0.3j])
+    value, sign = asp.logsumexp(anp.asarray(c), return_sign=True)
+    want_value, want_sign = ss.logsumexp(c, return_sign=True)
+    assert value.dtype == np.float64 and sign.dtype == np.complex128
+    np.testing.assert_allclose(float(value), want_value)
+    np.testing.assert_allclose(complex(sign), want_sign)
+    np.testing.assert_allclose(complex(asp.logsumexp(anp.asarray(c))), ss.logsumexp(c))
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="jax.numpy's keywords")
+def test_linalg_keywords_of_jax_numpy():
+    rng = np.random.default_rng(1)
+    a = rng.random((4, 4))
+    h = a + a.T
+    w = anp.linalg.eigh(anp.asarray(h), symmetrize_input=True)[0]
+    np.testing.assert_allclose(np.asarray(w), np.linalg.eigh(h)[0])
+    np.testing.assert_allclose(
+        np.asarray(anp.linalg.eigvalsh(anp.asarray(a), symmetrize_input=True)),
+        np.linalg.eigvalsh((a + a.T) / 2),
+    )
+    for method in ("lu", "qr", None):
+        sign, logdet = anp.linalg.slogdet(anp.asarray(a), method=method)
+        np.testing.assert_allclose([float(sign), float(logdet)], np.linalg.slogdet(a))
+    with pytest.raises(ValueError):
+        anp.linalg.slogdet(anp.asarray(a), method="cholesky")
+    A, B = rng.random((6, 3)), rng.random((6, 2))
+    x, resid, rank, s = arrax.jit(anp.linalg.lstsq)(anp.asarray(A), anp.asarray(B))
+    want = np.linalg.lstsq(A, B, rcond=None)
+    np.testing.assert_allclose(np.asarray(x), want[0], rtol=1e-10)
+    np.testing.assert_allclose(np.asarray(resid), want[1], rtol=1e-10)
+    assert int(rank) == want[2]
+    np.testing.assert_allclose(np.asarray(s), want[3], rtol=1e-10)
