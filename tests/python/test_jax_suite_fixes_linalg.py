@@ -79,3 +79,28 @@ def test_linalg_keywords_of_jax_numpy():
     np.testing.assert_allclose(np.asarray(resid), want[1], rtol=1e-10)
     assert int(rank) == want[2]
     np.testing.assert_allclose(np.asarray(s), want[3], rtol=1e-10)
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="jax.lax.linalg")
+def test_lax_linalg_corners_as_jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    from arrax import lax
+
+    for piv, size in [([1, 0], 4), ([[2, 2], [1, 2]], 3), ([0, 1, 2], 3)]:
+        piv = np.array(piv, np.int32)
+        np.testing.assert_array_equal(
+            np.asarray(lax.linalg.lu_pivots_to_permutation(anp.asarray(piv), size)),
+            np.asarray(jax.lax.linalg.lu_pivots_to_permutation(piv, size)),
+        )
+    rng = np.random.default_rng(2)
+    a, b = np.tril(rng.random((4, 4))) + np.eye(4), rng.random(4)  # b a vector
+    for left_side in (True, False):
+        for transpose_a in (False, True):
+            kw = {"left_side": left_side, "lower": True, "transpose_a": transpose_a}
+            np.testing.assert_allclose(
+                np.asarray(lax.linalg.triangular_solve(a, b, **kw)),
+                np.asarray(jax.lax.linalg.triangular_solve(a, b, **kw)), rtol=1e-12,
+            )  # fmt: skip
+    w, vl, vr = lax.linalg.eig(np.zeros((0, 0), np.float32))
+    assert w.shape == (0,) and vl.shape == vr.shape == (0, 0) and w.dtype == np.complex64

@@ -26,6 +26,11 @@ def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False,
     if conjugate_a and not transpose_a:
         a, conjugate_a = np.conj(a), False
     trans = (2 if conjugate_a else 1) if transpose_a else 0
+    if b.ndim == a.ndim - 1:  # a vector b (JAX takes one): solved as a one-column matrix
+        x = triangular_solve(a, b[..., :, None] if left_side else b[..., None, :],
+                             left_side=left_side, lower=lower, transpose_a=transpose_a,
+                             conjugate_a=conjugate_a, unit_diagonal=unit_diagonal)  # fmt: skip
+        return x[..., 0] if left_side else x[..., 0, :]
     if left_side:
         return linalg._triangular_solve(a, b, lower=lower, trans=trans, unit_diagonal=unit_diagonal)
     # x op(a) = b  <=>  op(a)^T x^T = b^T: op(a)^T is a^T, a, or conj(a) for op a, a^T, a^H.
@@ -50,9 +55,12 @@ def lu(x):
 def lu_pivots_to_permutation(pivots, permutation_size):
     from arrax.scipy.linalg import _pivots_to_permutation
 
-    if permutation_size != pivots.shape[-1]:
-        raise NotImplementedError("lu_pivots_to_permutation: permutation_size must be the pivots'")
-    return _pivots_to_permutation(pivots)
+    if permutation_size < pivots.shape[-1]:
+        raise ValueError(
+            f"lu_pivots_to_permutation: permutation_size {permutation_size} is smaller than the "
+            f"{pivots.shape[-1]} pivots"
+        )
+    return _pivots_to_permutation(pivots, permutation_size)
 
 
 def qr(x, *, full_matrices=True):
@@ -79,7 +87,13 @@ def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True, u
     eigenvectors' inverse, conjugate-transposed, normalized as LAPACK's geev does (unit norm,
     largest component real)."""
     np = _np()
-    w, vr = np.linalg._bind("linalg_eig", np.linalg._as_inexact(x))
+    x = np.linalg._as_inexact(x)
+    if x.shape[-1] == 0:  # (an empty matrix: empty results, no normalization to do)
+        ct = np.result_type(x.dtype, np.complex64)
+        w = np.zeros(x.shape[:-1], ct)
+        empty = np.zeros(x.shape, ct)
+        return [w] + [empty] * (compute_left_eigenvectors + compute_right_eigenvectors)
+    w, vr = np.linalg._bind("linalg_eig", x)
     out = [w]
     if compute_left_eigenvectors:
         vl = np.conj(np.swapaxes(np.linalg.inv(vr), -1, -2))

@@ -93,10 +93,12 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
     return lu_, piv
 
 
-def _pivots_to_permutation(piv):
-    """The row order the interchanges make: a's row perm[i] is row i of L U."""
+def _pivots_to_permutation(piv, size=None):
+    """The row order the interchanges make: a's row perm[i] is row i of L U (of `size` rows,
+    by default as many as the interchanges; the later rows stay in place)."""
     n = piv.shape[-1]
-    idx = np.arange(n, dtype=np.int32)
+    size = n if size is None else size
+    idx = np.arange(size, dtype=np.int32)
 
     def swap(i, perm):
         j = piv[..., i][..., None]
@@ -104,7 +106,7 @@ def _pivots_to_permutation(piv):
         pj = np.take_along_axis(perm, j.astype(np.int64), axis=-1)
         return np.where(idx == i, pj, np.where(idx == j, pi, perm))
 
-    return lax.fori_loop(0, n, swap, np.broadcast_to(idx, piv.shape))
+    return lax.fori_loop(0, n, swap, np.broadcast_to(idx, piv.shape[:-1] + (size,)))
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
