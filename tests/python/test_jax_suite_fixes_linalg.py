@@ -104,3 +104,15 @@ def test_lax_linalg_corners_as_jax():
             )  # fmt: skip
     w, vl, vr = lax.linalg.eig(np.zeros((0, 0), np.float32))
     assert w.shape == (0,) and vl.shape == vr.shape == (0, 0) and w.dtype == np.complex64
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="arrax.jit")
+def test_matrix_rank_of_a_vector_traces_and_bessel_jn_keeps_float32():
+    x = np.random.default_rng(3).random(5)
+    assert int(arrax.jit(anp.linalg.matrix_rank)(x)) == np.linalg.matrix_rank(x) == 1
+    assert int(anp.linalg.matrix_rank(np.zeros(3))) == 0
+    z = np.linspace(0.1, 10, 5).astype(np.float32)
+    got = asp.bessel_jn(z, v=3, n_iter=30)
+    assert got.dtype == np.float32
+    want = np.array([ss.jv(k, z.astype(np.float64)) for k in range(4)])
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-6)

@@ -668,8 +668,8 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     """numpy.linalg.matrix_rank."""
     np = _np()
     A = _as_inexact(A)
-    if A.ndim < 2:
-        return np.asarray(int(bool(np.any(A != 0))))
+    if A.ndim < 2:  # (1 if any entry is nonzero; traced arrays too)
+        return np.any(A != 0).astype(onp.int64)
     s = svd(A, compute_uv=False)
     if tol is None:
         if rtol is None:

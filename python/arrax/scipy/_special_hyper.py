@@ -481,7 +481,7 @@ def bessel_jn(z, *, v, n_iter=50):
             saved[k] = f
         f0, f1 = f1, f
         # Rescale everything kept when the recurrence grows too large (small |z|).
-        scale = np.where(np.abs(f1) > big, 1 / big, 1.0)
+        scale = np.where(np.abs(f1) > big, np.asarray(1 / big, z.dtype), np.asarray(1.0, z.dtype))
         f0, f1, norm = f0 * scale, f1 * scale, norm * scale
         saved = {j: s * scale for j, s in saved.items()}
     denom = norm - saved[0]
