@@ -116,3 +116,22 @@ def test_matrix_rank_of_a_vector_traces_and_bessel_jn_keeps_float32():
     assert got.dtype == np.float32
     want = np.array([ss.jv(k, z.astype(np.float64)) for k in range(4)])
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "c, r",
+    [((2, 3), (2, 4)), ((3,), None), ((2, 3), None), ((2, 3), (4,)), ((1, 3), (2, 4)),
+     ((3, 1, 4), (2, 5)), ((), None)],
+)  # fmt: skip
+def test_toeplitz_batches_leading_dimensions_as_scipy(c, r):
+    import scipy.linalg as sl
+
+    import arrax.scipy.linalg as al
+
+    rng = np.random.default_rng(4)
+    c = rng.random(c) + 1j * rng.random(c)
+    r = None if r is None else rng.random(r)
+    want = sl.toeplitz(c, r)
+    got = al.toeplitz(anp.asarray(c), None if r is None else anp.asarray(r))
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(np.asarray(got), want)

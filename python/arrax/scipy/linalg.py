@@ -4,6 +4,8 @@ are written with it and numpy.linalg's primitives, so they trace, differentiate 
 As in JAX, the ``overwrite_*`` and ``check_finite`` arguments are accepted and ignored, and a
 singular triangular matrix gives inf/nan rather than an error."""
 
+import numpy as onp
+
 import arrax.numpy as np
 from arrax import lax
 from arrax.numpy import linalg as _la
@@ -283,11 +285,16 @@ def block_diag(*arrs):
 
 def toeplitz(c, r=None):
     """The Toeplitz matrix with first column c and first row r (r[0] ignored); with r
-    omitted, the Hermitian one of c."""
-    c = np.ravel(np.asarray(c))
-    r = np.conj(c) if r is None else np.ravel(np.asarray(r))
+    omitted, the Hermitian one of c. As SciPy 1.17's (and JAX's), the leading dimensions of c
+    and r are a batch, broadcast together: one matrix per vector along the last axis."""
+    c = np.atleast_1d(np.asarray(c))
+    r = np.conj(c) if r is None else np.atleast_1d(np.asarray(r))
     dt = np.result_type(c, r)
-    vals = np.concatenate([r[1:][::-1], c]).astype(dt)  # the values along the anti-diagonals
-    i = np.arange(c.shape[0])[:, None]
-    j = np.arange(r.shape[0])[None, :]
-    return vals[(r.shape[0] - 1) + i - j]
+    batch = np.broadcast_shapes(c.shape[:-1], r.shape[:-1])
+    c = np.broadcast_to(c, batch + c.shape[-1:]).astype(dt)
+    r = np.broadcast_to(r, batch + r.shape[-1:]).astype(dt)
+    # the values along the anti-diagonals, then each (i, j) takes the one of its diagonal
+    vals = np.concatenate([r[..., 1:][..., ::-1], c], axis=-1)
+    i = onp.arange(c.shape[-1])[:, None]
+    j = onp.arange(r.shape[-1])[None, :]
+    return vals[..., (r.shape[-1] - 1) + i - j]
