@@ -124,9 +124,8 @@ def test_matrix_rank_of_a_vector_traces_and_bessel_jn_keeps_float32():
      ((3, 1, 4), (2, 5)), ((), None)],
 )  # fmt: skip
 def test_toeplitz_batches_leading_dimensions_as_scipy(c, r):
-    import scipy.linalg as sl
-
     import arrax.scipy.linalg as al
+    import scipy.linalg as sl
 
     rng = np.random.default_rng(4)
     c = rng.random(c) + 1j * rng.random(c)
