@@ -15,6 +15,7 @@ from collections import namedtuple
 import numpy as onp
 
 from arrax import _core
+from arrax._ad import custom_jvp
 from arrax._rules.common import batch_size, bdim_at_front
 from arrax._rules.registry import defrules, is_undefined
 from arrax.lax import _ops as lax
@@ -448,11 +449,98 @@ def det(a):
         # rounds each step (det([[1, 2], [3, 4]]) came out -1.9999999; LAPACK gives -2).
         wide = onp.float64 if a.dtype == onp.float32 else onp.complex128
         return det(a.astype(wide)).astype(a.dtype)
+    return _det_lu(a)
+
+
+def _lu_sign(pivots, dtype):
+    """(-1)^(row swaps) of an LU's pivots, in `dtype`."""
+    np = _np()
+    n = pivots.shape[-1]
+    swaps = np.sum(pivots != np.arange(n, dtype=pivots.dtype), axis=-1)
+    return np.where(swaps % 2 == 1, -1.0, 1.0).astype(dtype)
+
+
+@custom_jvp
+def _det_lu(a):
+    """det of a stack of n x n (n >= 1) float64/complex128 matrices, from its LU."""
+    np = _np()
     lu, pivots, _ = _bind("linalg_lu", a)
     d = np.prod(np.diagonal(lu, axis1=-2, axis2=-1), axis=-1)
-    swaps = np.sum(pivots != np.arange(n, dtype=pivots.dtype), axis=-1)
     # (a singular matrix's determinant is +0.0, as NumPy's sign * exp(logdet) gives it)
-    return np.where(d == 0, np.zeros((), d.dtype), np.where(swaps % 2 == 1, -d, d))
+    return np.where(d == 0, np.zeros((), d.dtype), d * _lu_sign(pivots, d.dtype))
+
+
+def _cofactor_solve(a, b):
+    """adj(a) @ b (det(a) * solve(a, b) for a regular a), finite for singular a too.
+
+    With a[perm] = L U: adj(a) b = det(a) U^-1 L^-1 b[perm]. U's last pivot u_nn is replaced by
+    1 / p, p = sign * u_11 ... u_(n-1)(n-1): the back substitution's last row then gives
+    x_n / u_nn * det(a) = x_n * p without dividing by u_nn (zero when rank(a) = n - 1), and the
+    other rows, scaled by det(a) beforehand, stay det(a) times the solution's. When an earlier
+    pivot is zero as well (rank(a) < n - 1, mostly) adj(a) is 0: those matrices are found by a
+    back substitution that overflows, and their inputs and results set to 0 (the input too, so
+    that the transposed solve, reverse mode, gives no 0 * inf either)."""
+    np = _np()
+    n = a.shape[-1]
+    if n == 1:
+        return b
+    lu, pivots, perm = _bind("linalg_lu", a)
+    partial = np.cumprod(np.diagonal(lu, axis1=-2, axis2=-1), axis=-1)
+    partial = partial * _lu_sign(pivots, a.dtype)[..., None]
+    det = partial[..., -1:]
+    corner = onp.zeros((n, n), bool)
+    corner[-1, -1] = True
+    lu = np.where(corner, (1.0 / partial[..., -2])[..., None, None], lu)
+    probe = _triangular_solve(lu, np.ones(a.shape[:-1] + (1,), a.dtype), lower=False)
+    low_rank = np.any(~np.isfinite(probe), axis=(-2, -1))[..., None, None]
+    zero = np.zeros((), b.dtype)
+    x = np.where(low_rank, zero, b)
+    x = np.take_along_axis(x, perm[..., :, None].astype(np.int64), axis=-2)
+    x = _triangular_solve(lu, x, lower=True, unit_diagonal=True)
+    rows = onp.arange(n) < n - 1
+    x = x * np.where(rows, det, np.ones((), a.dtype))[..., :, None]
+    x = _triangular_solve(lu, x, lower=False)
+    return np.where(low_rank, zero, x)
+
+
+def _cofactors_small(a):
+    """The cofactor matrix (adj(a)^T) of a stack of 2 x 2 or 3 x 3 matrices, in closed form."""
+    np = _np()
+    if a.shape[-1] == 2:
+        row0 = np.stack([a[..., 1, 1], -a[..., 1, 0]], axis=-1)
+        row1 = np.stack([-a[..., 0, 1], a[..., 0, 0]], axis=-1)
+        return np.stack([row0, row1], axis=-2)
+
+    def cross(u, v):
+        return np.stack(
+            [
+                u[..., 1] * v[..., 2] - u[..., 2] * v[..., 1],
+                u[..., 2] * v[..., 0] - u[..., 0] * v[..., 2],
+                u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0],
+            ],
+            axis=-1,
+        )
+
+    r0, r1, r2 = a[..., 0, :], a[..., 1, :], a[..., 2, :]
+    return np.stack([cross(r1, r2), cross(r2, r0), cross(r0, r1)], axis=-2)
+
+
+@_det_lu.defjvp
+def _det_jvp(primals, tangents):
+    # d det(a) = tr(adj(a) da), finite (and right) for singular matrices too, where
+    # det(a) solve(a, da) is not. For n <= 3 the adjugate is the polynomial of its closed form
+    # (JAX differentiates det's closed forms there), so that the derivatives of every order
+    # are; larger matrices take _cofactor_solve's (JAX's rule).
+    (a,), (t,) = primals, tangents
+    np = _np()
+    n = a.shape[-1]
+    if n == 1:
+        dt = t[..., 0, 0]
+    elif n <= 3:
+        dt = np.sum(_cofactors_small(a) * t, axis=(-2, -1))
+    else:
+        dt = np.trace(_cofactor_solve(a, t), axis1=-2, axis2=-1)
+    return _det_lu(a), dt
 
 
 def cholesky(a, /, *, upper=False, symmetrize_input=True):
@@ -638,10 +726,41 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=onp._NoValue):
             rcond = rtol
     if a.size == 0:
         return np.zeros(a.shape[:-2] + a.shape[-2:][::-1], a.dtype)
+    if hermitian and a.ndim >= 2 and a.shape[-1] == a.shape[-2]:
+        # The Hermitian part (a itself for the Hermitian matrices hermitian=True is meant for,
+        # to the bit), as jax.numpy's: its derivative then is JAX's.
+        a = (a + _H(a)) / 2
+    return _pinv_svd(a, np.asarray(rcond))
+
+
+@custom_jvp
+def _pinv_svd(a, rcond):
+    """pinv through the SVD: singular values at most rcond * the largest one taken as 0."""
+    np = _np()
     u, s, vh = _bind("linalg_svd", a)
-    cutoff = np.asarray(rcond)[..., None] * np.max(s, axis=-1, keepdims=True, initial=0)
+    cutoff = rcond[..., None] * np.max(s, axis=-1, keepdims=True, initial=0)
     sinv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0).astype(s.dtype)
     return _H(vh) @ (sinv[..., :, None].astype(a.dtype) * _H(u))
+
+
+@_pinv_svd.defjvp
+def _pinv_jvp(primals, tangents):
+    # The pseudo-inverse's derivative (Golub and Pereyra 1973), at fixed rank, as JAX's:
+    # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P, without the SVD's
+    # 1 / (s_i^2 - s_j^2), which is infinite at repeated singular values (the identity's).
+    # (The cutoff is not differentiated: rcond's tangent is dropped.)
+    (a, rcond), (t, _) = primals, tangents
+    p = _pinv_svd(a, rcond)  # n x m
+    m, n = a.shape[-2:]
+    if m >= n:
+        s = (p @ _H(p)) @ _H(t)
+        r = (_H(t) @ _H(p)) @ p
+        dp = -(p @ t) @ p + s - (s @ a) @ p + r - (p @ a) @ r
+    else:
+        s = p @ (_H(p) @ _H(t))
+        r = _H(t) @ (_H(p) @ p)
+        dp = -p @ (t @ p) + s - s @ (a @ p) + r - p @ (a @ r)
+    return p, dp
 
 
 def lstsq(a, b, rcond=None, *, numpy_resid=False):
