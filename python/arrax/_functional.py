@@ -6,6 +6,7 @@ update is part of the traced computation and gives what eager NumPy gives."""
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import is_inexact
 from arrax.errors import NonConcreteBooleanIndexError
 from arrax.lax import _ops as lax
 
@@ -280,7 +281,7 @@ def _at_mode(mode):
 def _fill_default(dtype):
     """JAX's fill value for gathers out of bounds."""
     dt = onp.dtype(dtype)
-    if dt.kind in "fc":
+    if is_inexact(dt):
         return onp.nan
     if dt.kind == "b":
         return True

@@ -82,9 +82,9 @@ def test_linalg_keywords_of_jax_numpy():
 
 
 @pytest.mark.skipif(AGAINST_NUMPY, reason="jax.lax.linalg")
+@pytest.mark.usefixtures("jax_x64")
 def test_lax_linalg_corners_as_jax():
     jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
     from arrax import lax
 
     for piv, size in [([1, 0], 4), ([[2, 2], [1, 2]], 3), ([0, 1, 2], 3)]:

@@ -527,3 +527,33 @@ def test_where_python_scalar_under_jit_and_vmap(dtype, scalar):
         got = t(lambda c, v: anp.where(c, v, scalar))(COND, x)
         assert np.asarray(got).dtype == want.dtype
         np.testing.assert_array_equal(np.asarray(got), want)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    ["nanmax", "nanmin", "nanmedian", "median", "nanmean", "nanstd", "nanvar", "nansum",
+     "nanprod", "nanargmax", "nanargmin", "nancumsum", "nan_to_num", "sort"],
+)  # fmt: skip
+def test_bfloat16_nans_are_nans(fn):
+    # NumPy files ml_dtypes' bfloat16 under kind 'V': the NaN handling keyed on kinds 'f'/'c'
+    # passed its NaNs through (nanmax of [1, nan, 3] was nan)
+    import arrax.numpy as anp
+
+    v = np.array([1.0, np.nan, 3.0, -2.0, np.nan, 0.5], np.float32)
+    got = getattr(anp, fn)(anp.asarray(v).astype(anp.bfloat16))
+    want = getattr(np, fn)(v)
+    if got.dtype == anp.bfloat16:
+        got = got.astype(np.float32)
+        want = np.asarray(want).astype(anp.bfloat16).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(got, dtype=np.float64), want, rtol=1e-2)
+
+
+def test_bfloat16_searchsorted_in_numpys_sort_order():
+    import arrax.numpy as anp
+
+    x = np.array([-np.inf, -1.0, 0.0, -0.0, 1.0, np.inf, np.nan, -np.nan], np.float32)
+    for side in ("left", "right"):
+        got = anp.searchsorted(
+            anp.asarray(x).astype(anp.bfloat16), anp.asarray(x).astype(anp.bfloat16), side
+        )
+        np.testing.assert_array_equal(np.asarray(got), np.searchsorted(x, x, side))

@@ -36,8 +36,10 @@ DET_POINTS = {
 @pytest.fixture(scope="module")
 def jax():
     jax = pytest.importorskip("jax")
+    old = jax.config.jax_enable_x64  # (restored: other modules compare with JAX's default)
     jax.config.update("jax_enable_x64", True)
-    return jax
+    yield jax
+    jax.config.update("jax_enable_x64", old)
 
 
 def _close(x, y, tol=1e-9):

@@ -16,6 +16,7 @@ from arrax._rules.common import (
     nondiff_jvp,
 )
 from arrax._rules.registry import defrules, is_undefined
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 
 
@@ -295,7 +296,7 @@ defrules("select", jvp=_select_jvp, transpose=_select_transpose, batch=batch_ele
 
 
 def _inexact(dt):
-    return onp.dtype(dt).kind in "fc"
+    return is_inexact(dt)  # (bfloat16 too)
 
 
 def _convert_jvp(primals, tangents, params):

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as _onp
 
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 
 __all__ = [
@@ -484,7 +485,7 @@ def _scatter(name, kind, operand, scatter_indices, updates, dimension_numbers, m
         pos = lax.select(keep, pos, lax.full(pos.shape, n, _onp.int64))
         flat = lax.pad(flat, lax.asarray(0, flat.dtype), [(0, 1, 0)])
     pos, u = lax.reshape(pos, (updates.size,)), lax.reshape(updates, (updates.size,))
-    if kind == "add" or flat.dtype.kind not in "fc":
+    if kind == "add" or not is_inexact(flat.dtype):
         out = _put(flat, pos, u, kind)
     else:
         out = _differentiable_scatter(kind)(flat, pos, u)

@@ -4,6 +4,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._trace_core import asarray as _arr  # noqa: F401 (a as an arrax array, no copy)
+from arrax._trace_core import is_inexact
 from arrax.numpy._host_fallback import host_only_dtype
 
 
@@ -17,7 +18,7 @@ def _np():
 def _loop_float_dtype(x):
     """The float dtype of NumPy's ufunc loop for x: x's own if inexact, else the smallest float
     that holds its values (bool and 8-bit ints float16, 16-bit ints float32, others float64)."""
-    return x.dtype if x.dtype.kind in "fc" else onp.result_type(x.dtype, onp.float16)
+    return x.dtype if is_inexact(x.dtype) else onp.result_type(x.dtype, onp.float16)
 
 
 def axes_last(a, axis):
@@ -53,7 +54,7 @@ def warn_where(flag, message, of=None):
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
     dt = onp.result_type(*[a.dtype for a in arrays])
-    return dt if dt.kind in "fc" else onp.result_type(dt, onp.float64)
+    return dt if is_inexact(dt) else onp.result_type(dt, onp.float64)
 
 
 def complex_from_parts(re, im, dtype=onp.complex128):

@@ -13,6 +13,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._functional import take_along_axis as _take_along
+from arrax._trace_core import is_inexact
 from arrax.errors import ConcretizationTypeError
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _np, from_numpy, takes_out
@@ -561,10 +562,10 @@ def _sort_order_less(x, y, or_equal=False):
     """x < y (x <= y with or_equal) in NumPy's sort order, which places NaNs last."""
     np = _np()
     strict = np.less_equal if or_equal else np.less
-    if x.dtype.kind not in "fc":
+    if not is_inexact(x.dtype):
         return strict(x, y)
     rx, ry = _nan_rank(x), _nan_rank(y)
-    if x.dtype.kind == "f":
+    if x.dtype.kind != "c":  # (floats, bfloat16 among them)
         same_rank = strict(x, y) | ((rx == 1) & or_equal)
     else:  # by real part then imaginary part, among the finite parts each rank has
         re_less, re_eq = np.less(x.real, y.real), np.equal(x.real, y.real)

@@ -7,6 +7,7 @@ elements for mean/var/std. Everything here is traceable, so a mask works under j
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import is_inexact
 from arrax.numpy._common import _arr, _float_dtype, _np, store_out, warn_where
 
 
@@ -152,7 +153,7 @@ def moment_function(name, skip_nan=False, root=False):
     ):
         ddof = _ddof(name, ddof, correction)
         a, m = kept(name, a, where)
-        if skip_nan and a.dtype.kind in "fc":
+        if skip_nan and is_inexact(a.dtype):
             m = m & ~np().isnan(a)
         n = kept_count(m, axis, keepdims)
         v = masked_var(a, m, axis, dtype, ddof, keepdims, mean, n)

@@ -8,6 +8,7 @@ from collections import namedtuple
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 from arrax.numpy._common import (
     _arr,
@@ -179,12 +180,12 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 def _nan_to_num(x, nan, posinf, neginf):
     np = _np()
-    if x.dtype.kind not in "fc":
+    if not is_inexact(x.dtype):
         return x.copy()
     if x.dtype.kind == "c":
         parts = [_nan_to_num(part, nan, posinf, neginf) for part in (np.real(x), np.imag(x))]
         return lax.bind1("add", parts[0].astype(x.dtype), (parts[1] * 1j).astype(x.dtype))
-    info = onp.finfo(x.dtype)
+    info = np.finfo(x.dtype)  # (arrax's: bfloat16 too)
     hi = info.max if posinf is None else posinf
     lo = info.min if neginf is None else neginf
     # (Masks of the original values: nan=inf must not then be rewritten by posinf.)
@@ -652,7 +653,7 @@ def gradient(f, *varargs, axis=None, edge_order=1):
     """numpy.gradient (uniform or coordinate spacing, edge_order 1 or 2)."""
     np = _np()
     f = _arr(f)
-    if f.dtype.kind not in "fc":
+    if not is_inexact(f.dtype):
         f = f.astype(onp.float64)
     axes = list(
         range(f.ndim)

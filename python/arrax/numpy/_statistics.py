@@ -6,6 +6,7 @@ static number of bins or explicit edges)."""
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 from arrax.numpy import _masked_reductions
 from arrax.numpy._common import (
@@ -45,6 +46,11 @@ __all__ = [
     "histogram2d",
     "histogramdd",
 ]
+
+
+def _is_float(dt):
+    """A real floating dtype (bfloat16 too, which NumPy files under kind 'V')."""
+    return is_inexact(dt) and onp.dtype(dt).kind != "c"
 
 
 # --- statistics ----------------------------------------------------------------------------
@@ -219,10 +225,10 @@ def quantile(
         r = np.where(fr >= 0.5, v_hi - diff * (1 - fr), v_lo + diff * fr)
         r = np.where(fr == 0, v_lo, r)
     r = r[..., 0]
-    if not _nan and s.dtype.kind == "f" and n_total:
+    if not _nan and _is_float(s.dtype) and n_total:
         has_nan = np.isnan(s[..., -1:])[..., 0]
         r = np.where(np.broadcast_to(has_nan, r.shape), np.nan, r)
-    if _nan and n_total and x.dtype.kind == "f":  # (integers have no NaN: their dtype stays)
+    if _nan and n_total and _is_float(x.dtype):  # (integers have no NaN: their dtype stays)
         warn_where(n == 0, "All-NaN slice encountered")
         r = np.where(np.broadcast_to(n[..., 0] == 0, r.shape), np.nan, r)
     if keepdims:
@@ -259,7 +265,7 @@ def _weighted_quantile(a, q, axis, method, keepdims, weights, _nan, dt):
         raise ValueError("Weights must be non-negative.")
     x, kd_shape = axes_last(a, axis)
     wx, _ = axes_last(w, axis)
-    if _nan and x.dtype.kind in "fc":
+    if _nan and is_inexact(x.dtype):
         wx = np.where(np.isnan(x), 0, wx)
     order = np.argsort(x, axis=-1, stable=True)
     xs = np.take_along_axis(x, order, axis=-1)
@@ -275,7 +281,7 @@ def _weighted_quantile(a, q, axis, method, keepdims, weights, _nan, dt):
     idx = np.minimum(np.sum(cdf < qs, axis=-1), n - 1)  # searchsorted(cdf, q, "left")
     xb = np.broadcast_to(xs, q.shape + xs.shape)
     r = np.take_along_axis(xb, idx[..., None].astype(onp.int64), axis=-1)[..., 0]
-    if not _nan and x.dtype.kind == "f" and n:
+    if not _nan and _is_float(x.dtype) and n:
         r = np.where(np.broadcast_to(np.isnan(xs[..., -1]), r.shape), np.nan, r)
     if keepdims:
         r = r.reshape(q.shape + kd_shape)
@@ -464,7 +470,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
 def _nan_fill(a, value):
     np = _np()
     a = _arr(a)
-    return np.where(np.isnan(a), value, a) if a.dtype.kind in "fc" else a
+    return np.where(np.isnan(a), value, a) if is_inexact(a.dtype) else a
 
 
 def _nan_kept(fname, a, where):
@@ -472,7 +478,7 @@ def _nan_kept(fname, a, where):
     from arrax.numpy._masked_reductions import kept
 
     a, m = kept(fname, a, where)
-    return a, (m & ~_np().isnan(a)) if a.dtype.kind in "fc" else m
+    return a, (m & ~_np().isnan(a)) if is_inexact(a.dtype) else m
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
@@ -506,7 +512,7 @@ def nancumprod(a, axis=None, dtype=None, out=None):
 def _valid_count(a, axis, keepdims):
     np = _np()
     a = _arr(a)
-    valid = ~np.isnan(a) if a.dtype.kind in "fc" else np.ones(a.shape, bool)
+    valid = ~np.isnan(a) if is_inexact(a.dtype) else np.ones(a.shape, bool)
     return np.sum(valid, axis=axis, keepdims=keepdims)
 
 
@@ -541,11 +547,11 @@ def _nan_extreme(fname, ufunc_name, a, axis, keepdims, fn, fill, initial, where)
             "a where mask one has to specify 'initial'"
         )
     a, m = _nan_kept(fname, a, where)
-    if a.dtype.kind not in "fc" and where is True:
+    if not is_inexact(a.dtype) and where is True:
         return fn(a, axis=axis, keepdims=keepdims, initial=initial)
     filled = np.where(m, a, _np_scalar(fill if initial is None else initial, a.dtype))
     r = fn(filled, axis=axis, keepdims=keepdims, initial=initial)
-    if initial is not None or a.dtype.kind not in "fc":
+    if initial is not None or not is_inexact(a.dtype):
         return r
     none_kept = np.sum(m, axis=axis, keepdims=keepdims) == 0
     warn_where(none_kept, "All-NaN slice encountered")
@@ -567,7 +573,7 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
 def _nan_arg(a, axis, keepdims, fn, fill, name):
     np = _np()
     a = _arr(a)
-    if a.dtype.kind in "fc":
+    if is_inexact(a.dtype):
         if not a._is_tracer and bool(np.any(_valid_count(a, axis, False) == 0)):
             raise ValueError("All-NaN slice encountered")
         a = _nan_fill(a, fill)
