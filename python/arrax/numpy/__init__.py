@@ -4,6 +4,7 @@ Everything here runs on arrax's C++ engine: each function is composed from primi
 (cpp/primitives) through NumPy's semantics layer (numpy_api/), so transformations see it.
 """
 
+import builtins as _builtins  # (the module defines its own bool: NumPy's)
 import inspect as _inspect
 import math as _math
 import operator as _operator
@@ -315,48 +316,51 @@ del _name
 _where3 = where  # noqa: F405 (the engine's where, from _core)
 
 
+def _big_python_int(v):
+    """A Python int outside 0..127 (those fit every result dtype: where(c, x, 0) skips the rest)."""
+    return isinstance(v, int) and not isinstance(v, _builtins.bool) and not 0 <= v < 128
+
+
+def _where_python_ints(x, y):
+    """x and y with each Python int that where's result dtype (NumPy's weak promotion: an int8
+    array's with any Python int) cannot hold converted as NumPy's where converts it: to an int
+    type through a C long (or unsigned long long) cast, wrapping; to a float or complex type by
+    value; past the unsigned 64-bit range, OverflowError."""
+    onp = _numpy_module
+
+    def kind(v):  # v's part in NumPy's promotion, an out-of-range int made harmless
+        if isinstance(v, int) and not isinstance(v, _builtins.bool):
+            return 0
+        if isinstance(v, (_builtins.bool, float, complex)):
+            return v
+        return v.dtype if hasattr(v, "dtype") else onp.asarray(v).dtype
+
+    try:
+        dt = onp.result_type(kind(x), kind(y))
+    except (TypeError, ValueError):  # (not numbers: the engine's where says what)
+        return x, y
+
+    def convert(v):
+        if not _big_python_int(v) or dt.kind not in "iufc":
+            return v
+        if dt.kind in "fc":  # (the engine takes those within int64 itself)
+            return v if -(2**63) <= v < 2**63 else onp.asarray(v, dtype=dt)
+        if onp.iinfo(dt).min <= v <= onp.iinfo(dt).max:
+            return v
+        if not -(2**63) <= v < 2**64:
+            raise OverflowError("Python int too large to convert to C long")
+        return onp.asarray(v, onp.int64 if v < 2**63 else onp.uint64).astype(dt)
+
+    return convert(x), convert(y)
+
+
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """numpy.where: elements of x where condition holds, else of y; with the condition alone,
-    its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size).
-
-    A Python int that the result dtype (NumPy's weak promotion: an int8 array's with any
-    Python int) cannot hold converts as NumPy's where converts it: to an int type through a C
-    long (or unsigned long long) cast, wrapping; to a float or complex type by value; past
-    the unsigned 64-bit range, OverflowError."""
+    its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size). Python ints
+    the result dtype cannot hold convert as NumPy's where converts them."""
     if size is None and fill_value is None:
-        import builtins
-
-        onp, py_bool = _numpy_module, builtins.bool  # (this module's bool is NumPy's)
-
-        def py_int(v):  # (0..127 fits every result dtype: the common where(c, x, 0) skips this)
-            return isinstance(v, int) and not isinstance(v, py_bool) and not 0 <= v < 128
-
-        if (py_int(x) or py_int(y)) and x is not None and y is not None:
-
-            def kind(v):  # v's part in NumPy's promotion, an out-of-range int made harmless
-                if isinstance(v, int) and not isinstance(v, py_bool):
-                    return 0
-                if isinstance(v, (py_bool, float, complex)):
-                    return v
-                return v.dtype if hasattr(v, "dtype") else onp.asarray(v).dtype
-
-            try:
-                dt = onp.result_type(kind(x), kind(y))
-            except (TypeError, ValueError):  # (not numbers: the engine's where says what)
-                dt = onp.dtype(object)
-
-            def convert(v):
-                if not py_int(v) or dt.kind not in "iufc":
-                    return v
-                if dt.kind in "fc":  # (the engine takes those within int64 itself)
-                    return v if -(2**63) <= v < 2**63 else onp.asarray(v, dtype=dt)
-                if onp.iinfo(dt).min <= v <= onp.iinfo(dt).max:
-                    return v
-                if not -(2**63) <= v < 2**64:
-                    raise OverflowError("Python int too large to convert to C long")
-                return onp.asarray(v, onp.int64 if v < 2**63 else onp.uint64).astype(dt)
-
-            x, y = convert(x), convert(y)
+        if x is not None and y is not None and (_big_python_int(x) or _big_python_int(y)):
+            x, y = _where_python_ints(x, y)
         return _where3(condition, x, y)
     if x is not None or y is not None:
         raise ValueError("where: size and fill_value apply to the one-argument form only")
