@@ -158,13 +158,19 @@ Array getitem(const Array& self, py::handle key) {
   return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
 }
 
-// A Python complex stored into a real array: NumPy's TypeError (int()/float() of a complex),
-// not the real part kept silently. (Complex arrays are cast, as NumPy casts them.)
-void refuse_complex_scalar(const np::Operand& v, DType target) {
+// The value of `a[key] = value`, cast to the array's dtype with NumPy's checks: a Python
+// complex into a real array is NumPy's TypeError (int()/float() of a complex), not the real
+// part kept silently; a Python float an integer type cannot hold (nan, 1e300) raises as int()
+// does; a complex array cast to a real one warns that its imaginary parts are dropped.
+Array stored_value(py::handle value, DType target) {
+  np::Operand v = operand_from_py(value);
   if (v.weak == WeakKind::Complex && !is_complex(target))
     throw TypeError(std::string("__setitem__: cannot store a Python complex in an array of ") +
                     dtype_name(target) + " (" + (is_floating(target) ? "float" : "int") +
                     "() argument must be a real number, not 'complex')");
+  refuse_unrepresentable_float(value, target);
+  if (v.weak == WeakKind::None) warn_if_discarding_imaginary(v.array.dtype(), target);
+  return np::cast_operand(v, target, "__setitem__");
 }
 
 // Whether writes may go through this array: its memory is writeable and it is not a broadcast
@@ -186,11 +192,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
   std::vector<np::IndexItem> items;
   if (parse_basic_index(key, items)) {
     Array view = np::basic_index(self, items);
-    np::Operand v = operand_from_py(value);
-    refuse_complex_scalar(v, view.dtype());
-    refuse_unrepresentable_float(value, view.dtype());
-    if (v.weak == WeakKind::None) warn_if_discarding_imaginary(v.array.dtype(), view.dtype());
-    Array src = np::cast_operand(v, view.dtype(), "__setitem__");
+    Array src = stored_value(value, view.dtype());
     bool single_element = static_cast<int>(items.size()) == self.ndim();
     for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
     if (single_element && src.ndim() > 0)
@@ -204,11 +206,7 @@ void setitem(Array& self, py::handle key, py::handle value) {
     return;
   }
   py::object nv = to_numpy(self);
-  np::Operand v = operand_from_py(value);
-  refuse_complex_scalar(v, self.dtype());
-  refuse_unrepresentable_float(value, self.dtype());
-  if (v.weak == WeakKind::None) warn_if_discarding_imaginary(v.array.dtype(), self.dtype());
-  nv[numpy_key(key)] = to_numpy(np::cast_operand(v, self.dtype(), "__setitem__"));
+  nv[numpy_key(key)] = to_numpy(stored_value(value, self.dtype()));
   if (self.device().kind != DeviceKind::CPU) {
     // nv was a host copy of a GPU array: write the result back.
     Array host;
@@ -365,8 +363,8 @@ void init_array(py::module_& m) {
   cls.def(py::init([](py::handle shape, py::handle dtype, py::handle buffer, py::handle offset,
                       py::handle strides, py::handle order) {
             static py::object ndarray = py::module_::import("numpy").attr("ndarray");
-            py::object a = ndarray(shape, dtype.is_none() ? py::float_().get_type() : dtype, buffer,
-                                   offset, strides, order.is_none() ? py::str("C") : order);
+            py::object a = ndarray(shape, dtype.is_none() ? py::type::of(py::float_()) : dtype,
+                                   buffer, offset, strides, order.is_none() ? py::str("C") : order);
             return array_from_numpy(py::reinterpret_borrow<py::array>(a));
           }),
           py::arg("shape"), py::arg("dtype") = py::none(), py::arg("buffer") = py::none(),
