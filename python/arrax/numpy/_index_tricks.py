@@ -44,7 +44,7 @@ class _AxisConcatenator:
         if not isinstance(key, tuple):
             key = (key,)
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
-        objs, scalars = [], []
+        objs, scalars, matrix = [], [], None
         for k, item in enumerate(key):
             scalar = False
             if isinstance(item, slice):
@@ -62,10 +62,10 @@ class _AxisConcatenator:
                 if k != 0:
                     raise ValueError("special directives must be the first entry.")
                 if item in ("r", "c"):
-                    raise NotImplementedError(
-                        "r_/c_: the 'r' and 'c' directives make numpy.matrix objects, "
-                        "which arrax has not"
-                    )
+                    # NumPy makes a numpy.matrix; arrax (as jax.numpy) the 2-d array, a row
+                    # ('r') or a column ('c') where the result is 1-d.
+                    matrix = item
+                    continue
                 try:
                     vec = [int(v) for v in item.split(",")]
                 except ValueError as e:
@@ -100,7 +100,10 @@ class _AxisConcatenator:
         ]
         if not parts:
             return np.asarray([], dtype=onp.float64)
-        return np.concatenate(parts, axis=axis)
+        out = np.concatenate(parts, axis=axis)
+        if matrix is not None and out.ndim == 1:
+            out = out.reshape((1, -1) if matrix == "r" else (-1, 1))
+        return out
 
     def __len__(self):
         return 0

@@ -380,8 +380,22 @@ def triu_indices_from(arr, k=0):
 
 
 def ix_(*args):
-    """numpy.ix_."""
-    return from_numpy(onp.ix_(*[onp.asarray(a) for a in args]))
+    """numpy.ix_. Integer index arrays are only reshaped, so traced ones work too; a boolean
+    mask needs its values (nonzero)."""
+    if not any(isinstance(a, _core.ndarray) and a._is_tracer for a in args):
+        return from_numpy(onp.ix_(*[onp.asarray(a) for a in args]))
+    out = []
+    for k, a in enumerate(args):
+        a = _arr(a)
+        if a.ndim != 1:
+            raise ValueError("Cross index must be 1 dimensional")
+        if a.dtype == onp.bool_:
+            raise ConcretizationTypeError(
+                "ix_: a traced boolean mask has no concrete value for its indices (nonzero); "
+                "pass integer indices"
+            )
+        out.append(a.reshape((1,) * k + (-1,) + (1,) * (len(args) - k - 1)))
+    return tuple(out)
 
 
 def unravel_index(indices, shape, order="C"):

@@ -120,8 +120,25 @@ def polyint(p, m=1, k=None):
 def poly(seq_of_zeros):
     """numpy.poly: the coefficients of the polynomial with these roots (or of a square
     matrix's characteristic polynomial)."""
-    (z,) = host_arrays("poly", seq_of_zeros)
-    return from_numpy(onp.poly(z))
+    z = _arr(seq_of_zeros)
+    if not z._is_tracer:
+        (z,) = host_arrays("poly", z)
+        return from_numpy(onp.poly(z))
+    # Traced (jit, vmap, derivatives): jax.numpy.poly's product of (x - r) factors, without
+    # NumPy's check that complex roots pair into real coefficients (it needs the values).
+    np = _np()
+    if z.ndim == 2 and z.shape[0] == z.shape[1] and z.shape[0]:
+        z = np.linalg.eigvals(z)
+    elif z.ndim != 1:
+        raise ValueError("poly: input must be 1d or non-empty square 2d array.")
+    # NumPy's result dtype for these roots' dtype (complex stays complex: whether the roots
+    # pair into real coefficients depends on their values).
+    dt = z.dtype if z.dtype.kind == "c" else onp.poly(onp.ones(1, z.dtype)).dtype
+    z = z.astype(dt)
+    c = np.ones(1, z.dtype)
+    for i in range(z.shape[0]):
+        c = np.convolve(c, np.stack([np.ones((), z.dtype), -z[i]]))
+    return c
 
 
 @_poly1d_in_poly1d_out

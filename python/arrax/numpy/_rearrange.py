@@ -348,11 +348,61 @@ def append(arr, values, axis=None):
 
 
 def insert(arr, obj, values, axis=None):
-    """numpy.insert (the insertion points must be known)."""
+    """numpy.insert. Concrete insertion points ask NumPy where each element lands; traced ones
+    (an integer or a 1-d integer array under jit/vmap) are placed by scatters, with
+    out-of-range points clipped to the ends as jax.numpy.insert does."""
+    a = _arr(arr)
+    if isinstance(obj, _core.ndarray) and obj._is_tracer:
+        return _insert_traced(a, obj, values, axis)
     if isinstance(obj, _core.ndarray):
         obj = onp.asarray(obj)
-    a = _arr(arr)
     return _positions(lambda p, v: onp.insert(p, obj, v, axis), [a, _arr(values).astype(a.dtype)])
+
+
+def _insert_traced(a, obj, values, axis):
+    """insert at traced points, NumPy's rules for the values' shape: a scalar point takes the
+    values with ndmin=a.ndim and their first axis moved to `axis` (so several may go in at one
+    point); an array of points takes one slice per point, inserted before the old element at
+    that point, equal points in their given order."""
+    from arrax import numpy as np
+
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    (axis,) = normalize_axis_tuple(axis, a.ndim)
+    if obj.dtype.kind not in "iu":
+        raise IndexError(
+            "insert: index array argument obj to insert must be one dimensional or scalar"
+        )
+    if obj.ndim > 1:
+        raise ValueError(
+            "insert: index array argument obj to insert must be one dimensional or scalar"
+        )
+    n = a.shape[axis]
+    v = _arr(values).astype(a.dtype)
+    v = v.reshape((1,) * max(a.ndim - v.ndim, 0) + v.shape)
+    points = np.clip(np.where(obj < 0, obj + n, obj), 0, n).astype(onp.int64)
+    if obj.size == 1:  # NumPy's single-point case, even for a 1-d obj of one element
+        if obj.ndim == 0:
+            v = np.moveaxis(v, 0, axis)
+        k = v.shape[axis]
+        new_at = points.reshape(()) + np.arange(k, dtype=onp.int64)
+    else:
+        k = obj.shape[0]
+        order = np.argsort(points, stable=True)
+        new_at = points[order] + np.arange(k, dtype=onp.int64)
+        while v.ndim > a.ndim and v.shape[0] == 1:
+            v = v[0]
+        v = np.take(np.broadcast_to(v, a.shape[:axis] + (k,) + a.shape[axis + 1 :]), order, axis)
+    while v.ndim > a.ndim and v.shape[0] == 1:  # (NumPy's setitem drops leading 1s)
+        v = v[0]
+    v = np.broadcast_to(v, a.shape[:axis] + (k,) + a.shape[axis + 1 :])
+    # Old element i moves past the new ones inserted at or before it.
+    old = np.arange(n, dtype=onp.int64)
+    old_at = old + np.searchsorted(np.sort(new_at - np.arange(k, dtype=onp.int64)), old, "right")
+    out = np.zeros((n + k,) + a.shape[:axis] + a.shape[axis + 1 :], a.dtype)
+    out = out.at[new_at].set(np.moveaxis(v, axis, 0))
+    out = out.at[old_at].set(np.moveaxis(a, axis, 0))
+    return np.moveaxis(out, 0, axis)
 
 
 def delete(arr, obj, axis=None, *, assume_unique_indices=False):
@@ -438,20 +488,86 @@ def _pad_reflect_odd(a, pad_width, mode):
     return out
 
 
+_STATISTIC_PAD_MODES = ("mean", "median", "maximum", "minimum", "linear_ramp")
+
+
+def _pad_statistic(a, pad_width, mode, kwargs):
+    """numpy.pad's statistic modes in arrax ops (so they trace and differentiate), NumPy's
+    order: axis after axis, each edge's statistic over at most stat_length elements of the
+    unpadded extent (which, along later axes, includes the earlier axes' padding)."""
+    from arrax import numpy as np
+
+    # NumPy's own argument checks and errors, on a stand-in of the same shape.
+    onp.pad(
+        onp.zeros(a.shape, onp.float64 if a.dtype.kind in "fc" else a.dtype),
+        pad_width,
+        mode,
+        **{k: onp.zeros(v.shape) if isinstance(v, _core.ndarray) else v for k, v in kwargs.items()},
+    )
+    widths = onp.broadcast_to(onp.asarray(pad_width, onp.int64), (a.ndim, 2)).tolist()
+    if mode == "linear_ramp":
+        ends = kwargs.get("end_values", 0)
+        ends = (
+            np.broadcast_to(_arr(ends), (a.ndim, 2))
+            if isinstance(ends, _core.ndarray)
+            else (onp.broadcast_to(onp.asarray(ends), (a.ndim, 2)))
+        )
+    else:
+        lengths = kwargs.get("stat_length")
+        lengths = (
+            [[None, None]] * a.ndim
+            if lengths is None
+            else (onp.broadcast_to(onp.asarray(lengths, onp.int64), (a.ndim, 2)).tolist())
+        )
+    stat = {"mean": np.mean, "median": np.median, "maximum": np.max, "minimum": np.min}.get(mode)
+    out = a
+    for axis, (left, right) in enumerate(widths):
+        if left == 0 and right == 0:
+            continue
+        n = a.shape[axis]
+        parts = []
+        for side, width in ((0, left), (1, right)):
+            shape = out.shape[:axis] + (width,) + out.shape[axis + 1 :]
+            edge_at = 0 if side == 0 else n - 1
+            if mode == "linear_ramp":
+                edge = np.take(out, [edge_at], axis=axis)
+                edge = edge.astype(onp.result_type(edge.dtype, onp.float64))
+                end = ends[axis][side]
+                steps = np.arange(width, dtype=onp.float64).reshape(
+                    (-1,) + (1,) * (out.ndim - axis - 1)
+                )
+                # NumPy's linspace(end, edge, width, endpoint=False), its rounding
+                ramp = steps * ((edge - end) / width) + end
+                if side == 1:
+                    ramp = np.flip(ramp, axis)
+                values = np.floor(ramp) if a.dtype.kind in "iub" else ramp
+            else:
+                m = n if lengths[axis][side] is None else min(lengths[axis][side], n)
+                region = np.take(out, onp.arange(m) if side == 0 else onp.arange(n - m, n), axis)
+                values = stat(region, axis=axis, keepdims=True)
+                if mode in ("mean", "median") and a.dtype.kind in "iu":
+                    values = np.round(values)
+            parts.append(np.broadcast_to(values.astype(a.dtype), shape))
+        out = np.concatenate([parts[0], out, parts[1]], axis=axis)
+    return out
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     """numpy.pad: every mode. constant, edge, reflect, symmetric and wrap (and empty, as zeros)
-    are gathers; the statistic modes (mean, median, maximum, minimum, linear_ramp) are
-    computed by NumPy on concrete arrays."""
+    are gathers; the statistic modes (mean, median, maximum, minimum, linear_ramp) compose
+    reductions; a callable mode is NumPy's, on concrete arrays."""
     a = _arr(array)
+    if isinstance(pad_width, _core.ndarray):
+        pad_width = onp.asarray(pad_width)
+    if mode in _STATISTIC_PAD_MODES and a.size:
+        return _pad_statistic(a, pad_width, mode, kwargs)
     if callable(mode) or mode not in _REARRANGING_PAD_MODES:
         if a._is_tracer:
             raise NotImplementedError(
-                f"pad: mode {mode!r} is not supported on traced arrays; use constant, edge, "
-                "reflect, symmetric or wrap"
+                f"pad: a {'callable' if callable(mode) else repr(mode)} mode needs the "
+                "array's values, which a traced array (under jit or vmap) does not have"
             )
         return _core.asarray(onp.pad(onp.asarray(a), pad_width, mode, **kwargs), None, None)
-    if isinstance(pad_width, _core.ndarray):
-        pad_width = onp.asarray(pad_width)
     if mode in ("constant", "empty"):
         cv = kwargs.pop("constant_values", 0)
         if kwargs:
