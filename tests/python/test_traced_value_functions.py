@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from arrax.test_util import check_grads
 
-from conftest import anp, assert_raises_like
+from conftest import anp, arrax_only, assert_raises_like
+
+pytestmark = arrax_only  # (jit, vmap and derivatives throughout)
 
 PAD_DTYPES = [np.int8, np.uint8, np.int32, np.float16, np.float32, np.float64, np.complex128]
 STAT_MODES = ["mean", "median", "maximum", "minimum"]

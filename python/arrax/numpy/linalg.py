@@ -10,6 +10,7 @@ eig's eigenvalues come in Eigen's order. norm,
 pinv, lstsq, matrix_rank, matrix_power, multi_dot, cond and tensorsolve are compositions.
 """
 
+import warnings
 from collections import namedtuple
 
 import numpy as onp
@@ -555,19 +556,60 @@ def cholesky(a, /, *, upper=False, symmetrize_input=True):
     return _H(L) if upper else L
 
 
+def _orthonormal_complement(q):
+    """Columns completing the k orthonormal columns of q (m x k) to an m x m unitary: the
+    last columns of the Householder QR of [q | 0], whose zero columns add identity
+    reflectors. The complement is not unique; as q moves, it follows as the fixed columns
+    projected off q and re-orthonormalized (c L^-H, L L^H = c^H c), so that what does not
+    depend on the choice (its projector I - q q^H) has the right derivatives at every order."""
+    np = _np()
+    m, k = q.shape[-2], q.shape[-1]
+    fixed = lax.stop_gradient(q)
+    padded = np.concatenate([fixed, np.zeros(q.shape[:-1] + (m - k,), q.dtype)], axis=-1)
+    c = _bind("linalg_qr", padded)[0][..., k:]
+    if not q._is_tracer or m == k:  # (no derivatives to follow: c as it is)
+        return c
+    c = c - q @ (_H(q) @ c)
+    chol = cholesky(_H(c) @ c)
+    return _H(_triangular_solve(chol, _H(c), lower=True))
+
+
 def qr(a, mode="reduced"):
-    """numpy.linalg.qr (modes reduced, r, complete for square/tall, raw via NumPy)."""
+    """numpy.linalg.qr, every mode. A tall matrix's complete Q is its thin Q and the
+    orthonormal complement the same Householder reflectors give (so jit and eager agree);
+    raw (LAPACK's reflectors) and the deprecated economic are NumPy's, on concrete arrays."""
     a = _as_inexact(a)
-    if mode in ("complete", "raw") and a.shape[-2] > a.shape[-1] or mode == "raw":
+    if mode in ("full", "f", "economic", "e"):
+        full = mode in ("full", "f")
+        warnings.warn(
+            "The 'full' option is deprecated in favor of 'reduced'.\nFor backward "
+            "compatibility let mode default."
+            if full
+            else "The 'economic' option is deprecated.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if full:
+            mode = "reduced"
+    if mode not in ("reduced", "complete", "r", "raw", "economic", "e"):
+        raise ValueError(f"qr: unrecognized mode '{mode}'")
+    if mode in ("raw", "economic", "e"):
         if a._is_tracer:
-            raise NotImplementedError(f"qr: mode={mode!r} is not supported on traced arrays")
-        r = from_numpy(onp.linalg.qr(onp.asarray(a), mode=mode))
-        return QRResult(*r) if mode == "complete" else r
+            raise NotImplementedError(
+                f"qr: mode={mode!r} (LAPACK's Householder reflectors) needs concrete arrays"
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            r = onp.linalg.qr(onp.asarray(a), mode=mode)
+        return from_numpy(r)
     q, r = _bind("linalg_qr", a)
     if mode == "r":
         return r
-    if mode not in ("reduced", "complete"):
-        raise ValueError(f"Unrecognized mode '{mode}'")
+    m, n = a.shape[-2], a.shape[-1]
+    if mode == "complete" and m > n:
+        np = _np()
+        q = np.concatenate([q, _orthonormal_complement(q)], axis=-1)
+        r = np.concatenate([r, np.zeros(r.shape[:-2] + (m - n, n), r.dtype)], axis=-2)
     return QRResult(q, r)
 
 
@@ -575,16 +617,22 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """numpy.linalg.svd."""
     a = _as_inexact(a)
     m, n = a.shape[-2], a.shape[-1]
-    if full_matrices and compute_uv and m != n:
-        if a._is_tracer:
-            raise NotImplementedError(
-                "svd: full_matrices=True of a non-square traced matrix; use full_matrices=False"
-            )
+    if full_matrices and compute_uv and m != n and not a._is_tracer:
+        # NumPy's own (LAPACK's gesdd): the same basis of the null space, not only a valid one
         u, s, vh = onp.linalg.svd(onp.asarray(a), full_matrices=True)
         return SVDResult(*from_numpy((u, s, vh)))
     u, s, vh = _bind("linalg_svd", a)
     if not compute_uv:
         return s
+    if full_matrices and m != n:
+        # Traced: the thin factors, the larger one completed to a unitary. The completing
+        # basis of the null space is a valid one but not LAPACK's (gesdd's depends on its
+        # path), so these columns differ from eager ones.
+        np = _np()
+        if m > n:
+            u = np.concatenate([u, _orthonormal_complement(u)], axis=-1)
+        else:
+            vh = np.concatenate([vh, _H(_orthonormal_complement(_H(vh)))], axis=-2)
     return SVDResult(u, s, vh)
 
 
