@@ -148,6 +148,15 @@ def _custom_lin_jvp(primals, tangents, params):
     # The linear call is linear in its tangent operands: its own tangent is itself on them.
     n = params["num_res"]
     outs = lax.bind("custom_lin", *primals, **params)
+    if any(t is not None for t in tangents[:n]):
+        # The residuals move too (forward mode over forward mode through a checkpoint, whose
+        # residuals are its inputs): differentiate the linear map in all its operands.
+        if not hasattr(params["info"].value.fn, "jvp_of_linear"):
+            _custom_lin_kernel(primals, params)  # (its TypeError: no forward mode)
+        all_t = [instantiate(t, p) for t, p in zip(tangents, primals)]
+        return outs, list(
+            jvp(lambda *ops: _custom_lin_kernel(list(ops), params), tuple(primals), tuple(all_t))[1]
+        )
     if all(t is None for t in tangents[n:]):
         return outs, [None] * len(outs)
     ts = [instantiate(t, p) for t, p in zip(tangents[n:], primals[n:])]

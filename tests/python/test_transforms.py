@@ -270,6 +270,23 @@ def test_checkpoint_same_gradients():
     close(arrax.jvp(f, (X,), (anp.ones(4),))[1], arrax.jvp(g, (X,), (anp.ones(4),))[1])
 
 
+def test_checkpoint_higher_order_forward_mode():
+    # Forward over forward through a checkpoint differentiated its linear part as constant
+    # in the inputs: jvp(jvp(checkpoint(sin))) was 0, not -sin.
+    f = arrax.checkpoint(anp.sin)
+    close(arrax.jvp(lambda x: arrax.jvp(f, (x,), (1.0,))[1], (1.0,), (1.0,))[1], -np.sin(1.0))
+    close(arrax.grad(lambda x: arrax.jvp(f, (x,), (1.0,))[1])(1.0), -np.sin(1.0))
+    close(arrax.jit(arrax.jacfwd(arrax.jacfwd(f)))(1.0), -np.sin(1.0))
+
+    def scanned(c):
+        step = lambda c, x: (anp.sin(c) * x, c)  # noqa: E731
+        return arrax.checkpoint(lambda c: lax.scan(step, c, anp.arange(1.0, 4.0))[0])(c)
+
+    close(arrax.jacfwd(arrax.jacfwd(scanned))(0.7), arrax.hessian(scanned)(0.7))
+    block = arrax.checkpoint(lambda y: anp.sin(y) * anp.cos(2 * y))
+    check_grads(block, (anp.asarray([0.3, 1.2]),), order=3, modes=("fwd", "rev"))
+
+
 def test_functionalized_in_place_updates():
     def f(x):
         y = anp.zeros(5)
