@@ -229,10 +229,17 @@ def uniform(key, shape=(), dtype=jnp.float32, minval=0.0, maxval=1.0) -> jnp.nda
     return _uniform(k, _shape(shape), _float_dtype(dtype, "uniform"), minval, maxval)
 
 
+def _erf_inv(u):
+    """erf_inv in u's dtype; float16/bfloat16 through float32, as XLA computes it."""
+    if u.dtype.itemsize < 4:
+        return _core._erf_inv(u.astype(_onp.float32)).astype(u.dtype)
+    return _core._erf_inv(u)
+
+
 def _normal_real(k, shape, dt):
     lo = _onp.nextafter(_onp.array(-1.0, dt), _onp.array(0.0, dt))
     u = _uniform(k, shape, dt, lo, 1.0)
-    return jnp.asarray(_onp.sqrt(_onp.array(2.0, dt)), dtype=dt) * _core._erf_inv(u)
+    return jnp.asarray(_onp.sqrt(_onp.array(2.0, dt)), dtype=dt) * _erf_inv(u)
 
 
 def normal(key, shape=(), dtype=jnp.float32) -> jnp.ndarray:
@@ -266,7 +273,7 @@ def truncated_normal(key, lower, upper, shape=None, dtype=jnp.float32) -> jnp.nd
     a = verf((lower_h / sqrt2).astype(_onp.float64)).astype(dt)
     b = verf((upper_h / sqrt2).astype(_onp.float64)).astype(dt)
     u = _uniform(k, tuple(shape), dt, a, b)
-    out = jnp.asarray(sqrt2, dtype=dt) * _core._erf_inv(u)
+    out = jnp.asarray(sqrt2, dtype=dt) * _erf_inv(u)
     lo = _onp.nextafter(lower_h, _onp.array(_onp.inf, dt))
     hi = _onp.nextafter(upper_h, _onp.array(-_onp.inf, dt))
     return jnp.clip(out, jnp.asarray(lo, dtype=dt), jnp.asarray(hi, dtype=dt))

@@ -301,6 +301,25 @@ def test_jax_normal(jax_random):
         onp.testing.assert_allclose(a, j, rtol=2e-6, atol=2e-6)
 
 
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_jax_normal_half_precision(jax_random, dtype):
+    # erf_inv in float32, as XLA computes it for 16-bit floats (the primitive has no 16-bit
+    # kernels): the samples are JAX's, bit for bit.
+    jr = jax_random.random
+    dt = onp.dtype(getattr(anp, dtype))
+    for seed in SEEDS:
+        k, jk = ar.PRNGKey(seed), jr.PRNGKey(seed)
+        for a, j in [
+            (ar.normal(k, (500,), dt), jr.normal(jk, (500,), dt)),
+            (
+                ar.truncated_normal(k, -1.0, 2.0, (500,), dt),
+                jr.truncated_normal(jk, -1.0, 2.0, (500,), dt),
+            ),
+        ]:
+            assert h(a).dtype == dt
+            onp.testing.assert_array_equal(h(a).astype(onp.float32), h(j).astype(onp.float32))
+
+
 def test_jax_discrete_exact(jax_random):
     jr = jax_random.random
     jnp = pytest.importorskip("jax.numpy")
