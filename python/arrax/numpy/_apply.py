@@ -92,6 +92,13 @@ class vectorize:  # noqa: N801 (NumPy's name)
         self.pyfunc = pyfunc
         self.otypes = otypes
         self.excluded = set(excluded or ())
+        if any(not isinstance(e, (int, str)) for e in self.excluded):
+            raise TypeError(
+                "vectorize: can only exclude integer or string arguments, but "
+                f"excluded={excluded!r}"
+            )
+        if any(isinstance(e, int) and e < 0 for e in self.excluded):
+            raise ValueError(f"vectorize: excluded={excluded!r} contains negative numbers")
         self.cache = cache
         self.signature = signature
         self._doc = doc
@@ -134,40 +141,70 @@ class vectorize:  # noqa: N801 (NumPy's name)
 
     def __call__(self, *args, **kwargs):
         import arrax
-
-        np = _np()
         from arrax.numpy._host_fallback import needs_numpy
 
         if self.pyfunc is onp._NoValue:  # @vectorize(otypes=...) on a function: NumPy's form
             self._wrap(*args, **kwargs)
             return self
-        pos = [i for i in range(len(args)) if i not in self.excluded]
-        # A signature, keywords, or strings/objects among the arguments: NumPy's vectorize.
-        if self.signature is not None or kwargs or any(needs_numpy(args[i]) for i in pos):
+        # The vectorized arguments: the positional ones and the keywords not excluded (NumPy
+        # vectorizes keywords too). None stands for itself, as in jax.numpy.vectorize.
+        dyn = [(i, a) for i, a in enumerate(args) if i not in self.excluded]
+        dyn += [(k, v) for k, v in kwargs.items() if k not in self.excluded]
+        if any(needs_numpy(a) for _, a in dyn):  # strings, objects: NumPy's vectorize
             return self._numpy(args, kwargs)
+        in_core, out_core = [()] * len(dyn), None
+        if self.signature is not None:
+            in_core, out_core = _parse_signature(self.signature)
+            if len(in_core) != len(dyn):
+                raise TypeError(
+                    f"vectorize: wrong number of positional arguments: expected "
+                    f"{len(in_core)}, got {len(dyn)}"
+                )
+        nones = {key for key, a in dyn if a is None}
+        if any(core for (key, a), core in zip(dyn, in_core) if a is None):
+            raise ValueError(
+                f"vectorize: Cannot pass None at locations {nones} with "
+                f"signature={self.signature!r}"
+            )
+        keys = [key for key, a in dyn if a is not None]
+        in_core = [core for (key, a), core in zip(dyn, in_core) if a is not None]
         try:
-            arrays = np.broadcast_arrays(*[_arr(args[i]) for i in pos])
+            arrays = [_arr(a) for key, a in dyn if a is not None]
         except TypeError:  # an argument no array holds (an instance for an unbound method)
             return self._numpy(args, kwargs)
-        shape = arrays[0].shape if arrays else ()
-        if not self.otypes and any(a.size == 0 for a in arrays):
-            raise ValueError(
-                "vectorize: cannot call `vectorize` on size 0 inputs unless `otypes` is set"
-            )
+        sizes, loop_shape = _core_sizes(arrays, in_core)
+        if 0 in loop_shape:  # (NumPy's rules, as the function is never called)
+            if not self.otypes:
+                raise ValueError(
+                    "vectorize: cannot call `vectorize` on size 0 inputs unless `otypes` is set"
+                )
+            if out_core is not None and any(d not in sizes for dims in out_core for d in dims):
+                raise ValueError(
+                    "vectorize: cannot call `vectorize` with a signature including new output "
+                    "dimensions on size 0 inputs"
+                )
 
         def at(*xs):
-            full = list(args)
-            for i, x in zip(pos, xs):
-                full[i] = x
-            return self.pyfunc(*full)
+            full, kw = list(args), dict(kwargs)
+            for key, x in zip(keys, xs):
+                if isinstance(key, int):
+                    full[key] = x
+                else:
+                    kw[key] = x
+            out = self.pyfunc(*full, **kw)
+            return out if out_core is None else _check_outputs(out, out_core, sizes)
 
         f = at
-        for _ in shape:
+        for _ in loop_shape:
             f = arrax.vmap(f)
+        batched = [
+            _np().broadcast_to(a, loop_shape + a.shape[a.ndim - len(core) :])
+            for a, core in zip(arrays, in_core)
+        ]
         try:
-            out = f(*arrays)
+            out = f(*batched)
         except TypeError as e:
-            if not _needs_values(e):
+            if not _needs_values(e) or _any_traced(arrays):
                 raise
             return self._numpy(args, kwargs)
         if self.otypes:
@@ -176,6 +213,77 @@ class vectorize:  # noqa: N801 (NumPy's name)
                 return tuple(_arr(o).astype(t) for o, t in zip(out, types))
             return _arr(out).astype(types[0])
         return out
+
+
+def _parse_signature(signature):
+    """A gufunc signature's core dimensions: ("(m,n),(n)->(m)") -> ([("m", "n"), ("n",)],
+    [("m",)]), as numpy.vectorize reads it."""
+    import re
+
+    arg = r"\((?:\w+(?:,\w+)*)?\)"
+    args = rf"{arg}(?:,{arg})*"
+    compact = re.sub(r"\s+", "", signature)
+    if not re.match(rf"^(?:{args})?->{args}$", compact):
+        raise ValueError(f"vectorize: not a valid gufunc signature: {signature}")
+    ins, outs = compact.split("->")
+    parse = lambda side: [  # noqa: E731
+        tuple(d for d in a.split(",") if d) for a in re.findall(r"\(([^)]*)\)", side)
+    ]
+    return parse(ins), parse(outs)
+
+
+def _core_sizes(arrays, in_core):
+    """The size of every core dimension (checked consistent) and the broadcast loop shape."""
+    sizes, loop_shapes = {}, []
+    for a, core in zip(arrays, in_core):
+        if a.ndim < len(core):
+            raise ValueError(
+                f"vectorize: input with shape {a.shape} does not have enough dimensions for "
+                f"all core dimensions {core}"
+            )
+        for name, n in zip(core, a.shape[a.ndim - len(core) :]):
+            if sizes.setdefault(name, n) != n:
+                raise ValueError(
+                    f"vectorize: inconsistent size for core dimension {name!r}: {n} vs "
+                    f"{sizes[name]}"
+                )
+        loop_shapes.append(a.shape[: a.ndim - len(core)])
+    return sizes, tuple(onp.broadcast_shapes(*loop_shapes)) if loop_shapes else ()
+
+
+class _OutputCountError(TypeError, ValueError):
+    """The function returned another number of outputs than the signature names: NumPy
+    raises ValueError, jax.numpy TypeError; this is both."""
+
+
+def _check_outputs(out, out_core, sizes):
+    """The function's outputs against the signature's output core dimensions (new ones take
+    their sizes from the first output that has them)."""
+    got = len(out) if isinstance(out, tuple) else 1
+    if len(out_core) > 1 and not isinstance(out, tuple):
+        raise _OutputCountError(
+            f"vectorize: wrong number of outputs from pyfunc: expected {len(out_core)}, got 1 "
+            "(output must be a tuple when multiple outputs are expected)"
+        )
+    if got != len(out_core):
+        raise _OutputCountError(
+            f"vectorize: wrong number of outputs from pyfunc (wrong number of output "
+            f"arguments): expected {len(out_core)}, got {got}"
+        )
+    outs = list(out) if isinstance(out, tuple) else [out]
+    outs = [_arr(o) for o in outs]
+    for o, core in zip(outs, out_core):
+        if o.ndim != len(core):
+            raise ValueError(
+                f"vectorize: output shape {o.shape} does not match core dimensions {core}"
+            )
+        for name, n in zip(core, o.shape):
+            if sizes.setdefault(name, n) != n:
+                raise ValueError(
+                    f"vectorize: inconsistent size for core dimension {name!r}: {n} vs "
+                    f"{sizes[name]}"
+                )
+    return outs[0] if len(out_core) == 1 else tuple(outs)
 
 
 def piecewise(x, condlist, funclist, *args, **kw):
