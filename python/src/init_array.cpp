@@ -372,6 +372,9 @@ void init_array(py::module_& m) {
   // PEP 3118 buffers (memoryview(a), zero-copy consumers). bfloat16 has no buffer format
   // character; numpy.asarray reaches those arrays through __array__ instead.
   cls.def_buffer([](const Array& a) -> py::buffer_info {
+    // (numpy.asarray then asks __array__, which raises the concretization error)
+    if (a.is_tracer() || !a.buffer())
+      throw py::buffer_error("ndarray: a traced array has no buffer");
     if (a.device().kind != DeviceKind::CPU)
       throw py::buffer_error("ndarray: a GPU array has no host buffer (numpy.asarray copies it)");
     std::string format = dispatch_dtype(a.dtype(), [](auto tag) -> std::string {
@@ -420,7 +423,12 @@ void init_array(py::module_& m) {
       .def_property_readonly("device", [](const Array& a) { return a.device().str(); })
       // JAX's x.unsafe_buffer_pointer(): the address of the first element, on its device.
       .def("unsafe_buffer_pointer",
-           [](const Array& a) { return reinterpret_cast<uintptr_t>(a.data()); })
+           [](const Array& a) {
+             if (a.is_tracer() || !a.buffer())
+               throw ConcretizationError("unsafe_buffer_pointer: a traced array has no buffer",
+                                         ConcretizationError::Kind::Array);
+             return reinterpret_cast<uintptr_t>(a.data());
+           })
       .def_property_readonly("_c_contiguous", &Array::is_c_contiguous)
       .def_property_readonly("_f_contiguous", &Array::is_f_contiguous)
       .def_property_readonly("_writeable", &accepts_writes)
@@ -437,7 +445,7 @@ void init_array(py::module_& m) {
            })
       .def_property_readonly("_owns_data",
                              [](const Array& a) {
-                               return a.offset() == 0 && !a.buffer()->owner &&
+                               return a.buffer() && a.offset() == 0 && !a.buffer()->owner &&
                                       a.nbytes() == a.buffer()->nbytes;
                              })
       .def_property_readonly("_is_tracer", &Array::is_tracer)

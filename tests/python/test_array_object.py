@@ -642,3 +642,23 @@ def test_integer_array_index_of_1d_arrays():
 def test_python_float_made_into_integer_array_goes_through_int(value, dtype):
     run_both(lambda xp: xp.array(value, dtype=dtype))
     run_both(lambda xp: xp.asarray(value, dtype=dtype))
+
+
+@arrax_only
+@pytest.mark.parametrize("shape", [(0, 5), (0,), (3,), ()], ids=str)
+def test_traced_arrays_refuse_host_views_without_crashing(shape):
+    # numpy.asarray of an empty tracer read the null buffer through the buffer protocol
+    # (a segfault); a tracer has no buffer, so NumPy falls back to __array__'s error.
+    import arrax
+
+    def to_numpy(x):
+        np.asarray(x)
+        return x
+
+    with pytest.raises(arrax.errors.TracerArrayConversionError):
+        arrax.jit(to_numpy)(np.zeros(shape))
+    with pytest.raises(BufferError):
+        arrax.jit(lambda x: (memoryview(x), x)[1])(np.zeros(shape))
+    with pytest.raises(TypeError, match="unsafe_buffer_pointer"):
+        arrax.jit(lambda x: (x.unsafe_buffer_pointer(), x)[1])(np.zeros(shape))
+    assert arrax.jit(lambda x: (x._owns_data, x)[1])(np.zeros(shape)).shape == shape
