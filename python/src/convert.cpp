@@ -1,5 +1,6 @@
 #include "convert.h"
 #include "device.h"
+#include "py_held.h"
 
 #include <complex>
 #include <unordered_map>
@@ -255,13 +256,13 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
   // Sequences holding traced arrays: stacked in Python, so the values stay traced (numpy.asarray
   // would see only concrete values, and drop their derivatives).
   if ((PyList_Check(p) || PyTuple_Check(p)) && holds_tracer(obj.ptr(), 0)) {
-    static py::object from_nested =
-        py::module_::import("arrax.numpy._construction").attr("from_nested");
+    static py::handle from_nested =
+        arrax::held(py::module_::import("arrax.numpy._construction").attr("from_nested"));
     out = np::Operand(from_nested(obj).cast<Array>());
     return true;
   }
   // NumPy scalars, sequences, objects with __array__: through numpy.asarray.
-  static py::object asarray = py::module_::import("numpy").attr("asarray");
+  static py::handle asarray = arrax::held(py::module_::import("numpy").attr("asarray"));
   // NumPy's own errors (a ragged list, an int out of range) propagate as they are.
   py::object arr = asarray(obj);
   try {
@@ -285,14 +286,14 @@ np::Operand operand_from_py(py::handle obj) {
 Array array_from_py(py::handle obj, std::optional<DType> dtype) {
   if (dtype && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())) &&
       holds_tracer(obj.ptr(), 0)) {
-    static py::object from_nested =
-        py::module_::import("arrax.numpy._construction").attr("from_nested");
+    static py::handle from_nested =
+        arrax::held(py::module_::import("arrax.numpy._construction").attr("from_nested"));
     return from_nested(obj, dtype_to_py(*dtype)).cast<Array>();
   }
   if (dtype && !py::isinstance<Array>(obj) &&
       (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()))) {
     // NumPy converts each Python element to the dtype, raising for ints out of its range.
-    static py::object asarray = py::module_::import("numpy").attr("asarray");
+    static py::handle asarray = arrax::held(py::module_::import("numpy").attr("asarray"));
     return array_from_numpy(py::array(asarray(obj, dtype_to_py(*dtype))));
   }
   np::Operand op = operand_from_py(obj);

@@ -1,4 +1,5 @@
 #include "fp_errors.h"
+#include "py_held.h"
 
 #include <cfenv>
 
@@ -19,9 +20,8 @@ int raised_fp_kinds() {
 
 void report_fp_kinds(const std::string& name, int kinds, py::handle inputs, int nin,
                      py::handle result, py::handle where) {
-  // (Held for the process's life: released, so that no destructor runs after Python's end.)
   static py::handle report =
-      py::object(py::module_::import("arrax.numpy._fp_errors").attr("report")).release();
+      arrax::held(py::module_::import("arrax.numpy._fp_errors").attr("report"));
   report(name, kinds, inputs, nin, result, where);
 }
 

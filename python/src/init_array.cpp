@@ -16,6 +16,7 @@
 #include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
 #include "overrides.h"
+#include "py_held.h"
 
 namespace arrax::bindings {
 
@@ -362,7 +363,7 @@ void init_array(py::module_& m) {
   // buffer's memory (offset, strides in bytes). NumPy builds it; arrax wraps its memory.
   cls.def(py::init([](py::handle shape, py::handle dtype, py::handle buffer, py::handle offset,
                       py::handle strides, py::handle order) {
-            static py::object ndarray = py::module_::import("numpy").attr("ndarray");
+            static py::handle ndarray = arrax::held(py::module_::import("numpy").attr("ndarray"));
             py::object a = ndarray(shape, dtype.is_none() ? py::type::of(py::float_()) : dtype,
                                    buffer, offset, strides, order.is_none() ? py::str("C") : order);
             return array_from_numpy(py::reinterpret_borrow<py::array>(a));

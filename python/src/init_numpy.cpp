@@ -10,6 +10,7 @@
 #include "numpy_api/ufuncs.h"
 #include "parallel.h"
 #include "primitive.h"
+#include "py_held.h"
 
 namespace arrax::bindings {
 
@@ -22,7 +23,7 @@ np::Operand result_type_arg(py::handle h) {
   if (py::isinstance<Array>(h) || PyBool_Check(p) || PyLong_Check(p) || PyFloat_Check(p) ||
       PyComplex_Check(p) || py::isinstance<py::array>(h))
     return operand_from_py(h);
-  static py::object generic = py::module_::import("numpy").attr("generic");
+  static py::handle generic = arrax::held(py::module_::import("numpy").attr("generic"));
   if (py::isinstance(h, generic)) return operand_from_py(h);
   return np::Operand(Array::empty({}, dtype_from_py(h), Device{}));
 }
@@ -31,8 +32,8 @@ np::Operand result_type_arg(py::handle h) {
 
 void warn_if_discarding_imaginary(DType from, DType to, int stacklevel) {
   if (!is_complex(from) || is_complex(to)) return;
-  static py::object complex_warning =
-      py::module_::import("numpy").attr("exceptions").attr("ComplexWarning");
+  static py::handle complex_warning =
+      arrax::held(py::module_::import("numpy").attr("exceptions").attr("ComplexWarning"));
   if (PyErr_WarnEx(complex_warning.ptr(),
                    "Casting complex values to real discards the imaginary part", stacklevel) < 0)
     throw py::error_already_set();

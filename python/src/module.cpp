@@ -4,6 +4,7 @@
 #include "errors.h"
 #include "numpy_api/creation.h"
 #include "parallel.h"
+#include "py_held.h"
 
 namespace py = pybind11;
 
@@ -21,14 +22,16 @@ void init_devices(py::module_& m);
 namespace arrax::bindings {
 
 void set_python_error(std::exception_ptr p) {
-  static py::object axis_error = py::module_::import("numpy.exceptions").attr("AxisError");
+  static py::handle axis_error =
+      arrax::held(py::module_::import("numpy.exceptions").attr("AxisError"));
   try {
     if (p) std::rethrow_exception(p);
   } catch (const arrax::AxisError& e) {
     py::object err = axis_error(py::str(e.what()));
     PyErr_SetObject(axis_error.ptr(), err.ptr());
   } catch (const arrax::LinAlgError& e) {
-    static py::object linalg_error = py::module_::import("numpy.linalg").attr("LinAlgError");
+    static py::handle linalg_error =
+        arrax::held(py::module_::import("numpy.linalg").attr("LinAlgError"));
     PyErr_SetString(linalg_error.ptr(), e.what());
   } catch (const arrax::ConcretizationError& e) {
     // The classes live in arrax.errors (Python), as JAX's live in jax.errors.

@@ -1,4 +1,5 @@
 #include "overrides.h"
+#include "py_held.h"
 
 #include <string>
 #include <vector>
@@ -16,8 +17,8 @@ bool overrides_ufuncs(py::handle obj) {
   if (!py::hasattr(type, "__array_ufunc__")) return false;
   // NumPy's own arrays and scalars keep NumPy's (arrax converts them); their subclasses that
   // define another one override.
-  static py::object numpy_default =
-      py::module_::import("numpy").attr("ndarray").attr("__array_ufunc__");
+  static py::handle numpy_default =
+      arrax::held(py::module_::import("numpy").attr("ndarray").attr("__array_ufunc__"));
   py::object handler = type.attr("__array_ufunc__");
   return !handler.is(numpy_default);
 }

@@ -662,3 +662,21 @@ def test_traced_arrays_refuse_host_views_without_crashing(shape):
     with pytest.raises(TypeError, match="unsafe_buffer_pointer"):
         arrax.jit(lambda x: (x.unsafe_buffer_pointer(), x)[1])(np.zeros(shape))
     assert arrax.jit(lambda x: (x._owns_data, x)[1])(np.zeros(shape)).shape == shape
+
+
+@arrax_only
+def test_engine_cached_python_objects_do_not_abort_the_exit():
+    # The engine caches a few Python objects in C++ statics. As py::object statics they were
+    # freed after the interpreter had ended, and freeing the last reference to a function
+    # aborted the process at exit ("PyThreadState_Get: ... GIL is released").
+    import subprocess
+    import sys
+
+    code = (
+        "import arrax, arrax.numpy as np\n"
+        "arrax.jit(lambda x: np.asarray([x, x]))(1.0)\n"
+        "import arrax.numpy._construction as c\n"
+        "del c.from_nested\n"  # only the engine's cached reference holds the function now
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
