@@ -552,7 +552,7 @@ class custom_jvp:  # noqa: N801 (JAX's name)
         """One function per argument: (tangent, primal_out, *primals) -> tangent_out part."""
 
         def rule(primals, tangents):
-            out = self.fun(*primals)
+            out = self(*primals)  # (the custom function: second derivatives use the rules too)
             t_out = None
             for f, t in zip(per_arg, tangents):
                 if f is not None:
@@ -571,6 +571,26 @@ class custom_jvp:  # noqa: N801 (JAX's name)
             # of a function closed over them, as in custom_vjp, so staging never traces them.
             nd, rule = self.nondiff_argnums, self._user_rule
             static = [args[i] for i in nd]
+            if _holds_tracer(static):
+                # A traced one (a key under vmap) cannot be closed over: a transformation
+                # would not see it and its tracers would leak. It is passed as an argument
+                # whose tangent the rule does not get.
+                fun, pos, closed = _pass_traced(self.fun, args, nd)
+                passed = custom_jvp(fun)
+                passed.__name__ = self.__name__
+
+                def passed_rule(p, t):
+                    full_p = _merge_closed(closed, p, pos)
+                    full_t = _merge_closed(closed, t, pos)
+                    diff = [i for i in range(len(args)) if i not in nd]
+                    return rule(
+                        *[full_p[i] for i in nd],
+                        tuple(full_p[i] for i in diff),
+                        tuple(full_t[i] for i in diff),
+                    )
+
+                passed.jvp_rule = passed_rule
+                return _call_custom(passed, tuple(args[i] for i in pos), "process_custom_jvp")
             rest = tuple(a for i, a in enumerate(args) if i not in nd)
             inner = custom_jvp(lambda *r: self.fun(*_merge(static, r, nd)))
             inner.__name__ = self.__name__
@@ -600,6 +620,23 @@ class custom_vjp:  # noqa: N801 (JAX's name)
         if self.nondiff_argnums:
             nd = self.nondiff_argnums
             static = [args[i] for i in nd]
+            if _holds_tracer(static):
+                # Traced non-differentiable arguments are passed (see custom_jvp), and kept
+                # with the residuals for bwd, which gives them no cotangent.
+                fun, pos, closed = _pass_traced(self.fun, args, nd)
+
+                def fwd(*p):
+                    full = _merge_closed(closed, p, pos)
+                    out, res = self.fwd(*full)
+                    return out, ([full[i] for i in nd], res)
+
+                def bwd(res, ct):
+                    cts = iter(self.bwd(*res[0], res[1], ct))
+                    return tuple(None if i in nd else next(cts) for i in pos)
+
+                passed = custom_vjp(fun)
+                passed.defvjp(fwd, bwd)
+                return passed(*[args[i] for i in pos])
             rest = tuple(a for i, a in enumerate(args) if i not in nd)
             inner = custom_vjp(lambda *r: self.fun(*_merge(static, r, nd)))
             inner.defvjp(
@@ -608,6 +645,24 @@ class custom_vjp:  # noqa: N801 (JAX's name)
             )
             return inner(*rest)
         return _call_custom(self, args, "process_custom_vjp")
+
+
+def _holds_tracer(tree):
+    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in tree_util.tree_leaves(tree))
+
+
+def _pass_traced(fun, args, nd):
+    """fun over the arguments it is passed: all but the non-differentiable ones without
+    tracers (Python values such as shapes or dtypes), which stay closed over."""
+    closed = {i: args[i] for i in nd if not _holds_tracer(args[i])}
+    pos = [i for i in range(len(args)) if i not in closed]
+    return (lambda *p: fun(*_merge_closed(closed, p, pos))), pos, closed
+
+
+def _merge_closed(closed, passed, pos):
+    full = dict(closed)
+    full.update(zip(pos, passed))
+    return [full[i] for i in range(len(full))]
 
 
 def _call_custom(fn, args, method):

@@ -252,15 +252,39 @@ class Traced(_GraphView):
         return Lowered(self._jitted, self._key_expected, self._optimized)
 
 
-def jit(fun=None, *, static_argnums=(), static_argnames=(), donate_argnums=()):
+def jit(
+    fun=None,
+    *,
+    static_argnums=(),
+    static_argnames=(),
+    donate_argnums=(),
+    donate_argnames=(),
+    keep_unused=False,
+    device=None,
+    backend=None,
+    inline=False,
+    in_shardings=None,
+    out_shardings=None,
+    abstracted_axes=None,
+    compiler_options=None,
+):
     """Like ``jax.jit``: ``jit(f)`` traces ``f`` once per argument signature into arrax's IR and
     runs the cached graph on later calls. Usable as a decorator, with or without arguments.
 
     Python control flow on traced values raises an error; arrays captured from outside ``f``
-    are constants of the graph (a later change to them is not seen). ``donate_argnums`` is
-    accepted; buffer donation comes with the jit's memory planning.
+    are constants of the graph (a later change to them is not seen). ``donate_argnums`` and
+    ``donate_argnames`` are accepted; buffer donation comes with the jit's memory planning.
+    JAX's other keywords (``keep_unused``, ``inline``, shardings, ``abstracted_axes``,
+    ``compiler_options``) are accepted and change nothing: a graph runs on its arguments'
+    device. ``device``/``backend`` (deprecated in JAX) are refused: place the arguments with
+    ``arrax.device_put`` instead.
     """
-    as_tuple = lambda v: (v,) if isinstance(v, (int, str)) else tuple(v)  # noqa: E731
+    if device is not None or backend is not None:
+        raise NotImplementedError(
+            "jit: device= and backend= are not supported; a jitted function runs where its "
+            "arguments are (place them with arrax.device_put)"
+        )
+    as_tuple = lambda v: () if v is None else (v,) if isinstance(v, (int, str)) else tuple(v)  # noqa: E731
     if fun is None:
         return lambda f: jit(
             f,

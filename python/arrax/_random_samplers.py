@@ -8,7 +8,9 @@ all are rejected with probability below 1e-20 (the last is kept then)."""
 import numpy as _onp
 
 import arrax.numpy as jnp
+from arrax import lax
 from arrax import random as _r
+from arrax._ad import custom_jvp as _custom_jvp
 
 __all__ = [
     "gamma",
@@ -62,6 +64,34 @@ def _tiny(dt):
 
 
 def _log_gamma_samples(k, a, shape, dt):
+    """log of Gamma(a, 1) samples, differentiable in a by the implicit reparameterization
+    (_log_gamma_jvp); the rejection sampler itself is not differentiated."""
+    return _log_gamma_implicit(k, jnp.broadcast_to(a, shape), shape, dt)
+
+
+def _log_gamma_jvp(k, shape, dt, primals, tangents):
+    """d log z / da for z ~ Gamma(a): with P(a, z) the gamma CDF held at the sample's level,
+    dz/da = -(dP/da) / (dP/dz), dP/dz = z^(a-1) e^-z / Gamma(a) (Figurnov et al., 2018, as JAX
+    differentiates its gamma samples). dP/da is the derivative of the regularized incomplete
+    gamma function; the rule is differentiable again (second derivatives follow z too)."""
+    import arrax
+    from arrax.scipy.special import digamma, gammainc, gammaln
+
+    (a,), (da,) = primals, tangents
+    log_z = _log_gamma_implicit(k, a, shape, dt)
+    # Where z is below eps (tiny a, loggamma's domain; z may underflow), P ~ z^a / Gamma(a+1)
+    # to within eps gives d log z / da = -(log z - digamma(a + 1)) / a, in logs.
+    small = log_z < float(_onp.log(_r._finfo(dt).eps))
+    log_zs = jnp.where(small, 0.0, log_z)  # (the exact branch sees no tiny z, nor its NaNs)
+    z = jnp.exp(log_zs)
+    dp_da = arrax.jvp(lambda s: gammainc(s, z), (a,), (jnp.ones_like(a),))[1]
+    # z dP/dz = z^a e^-z / Gamma(a), in logs
+    exact = -dp_da / jnp.exp(a * log_zs - z - gammaln(a))
+    dlogz_da = jnp.where(small, -(log_z - digamma(a + 1)) / a, exact)
+    return log_z, dlogz_da * da
+
+
+def _log_gamma_rejection(k, a, shape, dt):
     """log of Gamma(a, 1) samples; a < 1 boosted (Gamma(a + 1) U^(1/a)), in log space so that
     tiny shapes do not underflow to zero."""
     a = jnp.broadcast_to(a, shape)
@@ -80,6 +110,13 @@ def _log_gamma_samples(k, a, shape, dt):
     log_sample = jnp.log(d) + jnp.log(jnp.take_along_axis(safe_v, first[None], axis=0)[0])
     log_u = jnp.log(_r.uniform(k3, shape, dt, minval=_tiny(dt)))
     return jnp.where(boost, log_sample + log_u / jnp.where(boost, a, 1.0), log_sample)
+
+
+_log_gamma_implicit = _custom_jvp(
+    lambda k, a, shape, dt: _log_gamma_rejection(k, lax.stop_gradient(a), shape, dt),
+    nondiff_argnums=(0, 2, 3),
+)
+_log_gamma_implicit.defjvp(_log_gamma_jvp)
 
 
 def gamma(key, a, shape=None, dtype=jnp.float32):

@@ -82,8 +82,24 @@ def _check_key(name: str, key):
     return k
 
 
-def PRNGKey(seed) -> jnp.ndarray:
+_THREEFRY_NAMES = ("threefry2x32", "threefry", "default")
+
+
+def _check_impl(name, impl):
+    """JAX's impl= argument: arrax keys are threefry2x32 keys (JAX's default); the others
+    (rbg, unsafe_rbg) are refused rather than silently replaced."""
+    if impl is None:
+        return
+    label = impl if isinstance(impl, str) else getattr(impl, "name", repr(impl))
+    if label not in _THREEFRY_NAMES:
+        raise NotImplementedError(
+            f"{name}: impl={label!r} is not supported; arrax's keys are threefry2x32 keys"
+        )
+
+
+def PRNGKey(seed, *, impl=None) -> jnp.ndarray:
     """A key from an integer seed: ``[0, seed mod 2**32]``, as ``jax.random.PRNGKey`` (32-bit mode)."""
+    _check_impl("PRNGKey", impl)
     if hasattr(seed, "shape") and tuple(seed.shape) != ():
         raise TypeError(
             f"PRNGKey accepts a scalar seed, but was given an array of shape {tuple(seed.shape)}"
@@ -101,8 +117,9 @@ def PRNGKey(seed) -> jnp.ndarray:
     return jnp.asarray([0, s & _MASK32], dtype=jnp.uint32)
 
 
-def key(seed) -> jnp.ndarray:
+def key(seed, *, impl=None) -> jnp.ndarray:
     """Same as :func:`PRNGKey` (arrax keys are always raw ``uint32[2]`` arrays)."""
+    _check_impl("key", impl)
     return PRNGKey(seed)
 
 

@@ -429,3 +429,35 @@ def test_bfloat16_inputs_are_differentiable():
         jnp.array(1.0, jnp.bfloat16)
     )
     assert g.tolist() == [2.0, 2.0]
+
+
+def test_custom_rules_with_traced_nondiff_arguments():
+    # A non-differentiable argument that is traced (batched by vmap) was closed over, so vmap
+    # never saw it and returned its leaked tracer.
+    f = arrax.custom_jvp(lambda k, a: anp.sin(a) * k, nondiff_argnums=(0,))
+
+    @f.defjvp
+    def f_jvp(k, primals, tangents):
+        (a,), (da,) = primals, tangents
+        y = f(k, a)
+        # (a jvp inside the rule, of a value built from k)
+        d = arrax.jvp(lambda s: anp.sin(s) * y, (a,), (anp.ones_like(a),))[1]
+        return y, d / anp.sin(a) * da
+
+    g = arrax.custom_vjp(lambda k, a: anp.sin(a) * k, nondiff_argnums=(0,))
+    g.defvjp(lambda k, a: (g(k, a), a), lambda k, a, ct: (anp.cos(a) * k * ct,))
+    a, k = anp.linspace(0.3, 1.2, 4), anp.arange(4.0)
+    for fn in (f, g):
+        close(arrax.vmap(lambda a, k: fn(k, a))(a, k), np.sin(a) * k)
+        close(arrax.vmap(arrax.grad(lambda a, k: fn(k, a)))(a, k), np.cos(a) * k)
+        close(arrax.jit(arrax.vmap(arrax.grad(lambda a, k: fn(k, a))))(a, k), np.cos(a) * k)
+        close(arrax.vmap(arrax.grad(lambda a, k: fn(k, a)), (0, None))(a, 2.0), np.cos(a) * 2)
+
+
+def test_custom_jvp_defjvps_second_derivatives_follow_the_rules():
+    # defjvps computed its primal output with the plain function, so a second derivative
+    # through `ans` used the function's own derivative, not the rule (JAX calls f itself).
+    f = arrax.custom_jvp(lambda x: x)
+    f.defjvps(lambda t, ans, x: 2 * ans * t)  # (f' = 2 f by the rule, not 1)
+    close(arrax.grad(f)(1.5), 3.0)
+    close(arrax.grad(arrax.grad(f))(1.5), 6.0)
