@@ -16,19 +16,39 @@ Semantics follow JAX:
 * :class:`PyTreeDef` is hashable and equality-comparable including node types
   and auxiliary (static) data, so it can serve as a ``jit`` cache key.
 
-Internally a treedef is a nested tuple: a leaf is ``None`` and a node is
-``(node_type, aux_data, children)``; hashing and comparison therefore run in
-C through Python's tuple implementation.
+The machinery (registry, flattening, :class:`PyTreeDef`) lives in
+``arrax._pytree``; this module holds the registration helpers and the public
+functions.
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
-import difflib
 import functools
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from arrax._pytree import (
+    _BUILTIN_NODES,
+    DictKey,
+    FlattenedIndexKey,
+    GetAttrKey,
+    KeyEntry,
+    KeyPath,
+    PyTreeDef,
+    SequenceKey,
+    _defaultdict,
+    _flatten,
+    _flatten_fast,
+    _is_namedtuple_type,
+    _node_key_children,
+    _OrderedDict,
+    _registry,
+    _sorted_keys,
+    _unflatten,
+    keystr,
+    register_pytree_node,
+)
 
 __all__ = [
     "DictKey",
@@ -40,7 +60,9 @@ __all__ = [
     "PyTreeDef",
     "SequenceKey",
     "all_leaves",
+    "default_registry",
     "flatten_one_level",
+    "flatten_one_level_with_keys",
     "is_tree_node",
     "keystr",
     "register_dataclass",
@@ -50,6 +72,7 @@ __all__ = [
     "register_pytree_with_keys_class",
     "register_static",
     "tree_all",
+    "tree_broadcast",
     "tree_flatten",
     "tree_flatten_with_path",
     "tree_leaves",
@@ -57,6 +80,7 @@ __all__ = [
     "tree_map",
     "tree_map_with_path",
     "tree_reduce",
+    "tree_reduce_associative",
     "tree_structure",
     "tree_transpose",
     "tree_unflatten",
@@ -65,117 +89,6 @@ __all__ = [
     "treedef_is_strict_leaf",
     "treedef_tuple",
 ]
-
-_NoneType = type(None)
-_NONE_NODE = (_NoneType, None, ())
-_OrderedDict = collections.OrderedDict
-_defaultdict = collections.defaultdict
-
-
-# ----------------------------------------------------------------------------
-# Key entries (path components)
-# ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class SequenceKey:
-    """Path entry for an element of a tuple or list."""
-
-    idx: int
-
-    def __str__(self) -> str:
-        return f"[{self.idx!r}]"
-
-
-@dataclasses.dataclass(frozen=True)
-class DictKey:
-    """Path entry for a dict value."""
-
-    key: Hashable
-
-    def __str__(self) -> str:
-        return f"[{self.key!r}]"
-
-
-@dataclasses.dataclass(frozen=True)
-class GetAttrKey:
-    """Path entry for an attribute (namedtuple fields, dataclass fields)."""
-
-    name: str
-
-    def __str__(self) -> str:
-        return f".{self.name}"
-
-
-@dataclasses.dataclass(frozen=True)
-class FlattenedIndexKey:
-    """Path entry for a child of a custom node registered without keys."""
-
-    key: int
-
-    def __str__(self) -> str:
-        return f"[<flat index {self.key}>]"
-
-
-KeyEntry = Any
-KeyPath = tuple
-
-
-def _simple_key_str(k: Any) -> str:
-    if isinstance(k, SequenceKey):
-        return str(k.idx)
-    if isinstance(k, DictKey):
-        return str(k.key)
-    if isinstance(k, GetAttrKey):
-        return str(k.name)
-    if isinstance(k, FlattenedIndexKey):
-        return str(k.key)
-    return str(k)
-
-
-def keystr(keys: KeyPath, *, simple: bool = False, separator: str = "") -> str:
-    """Pretty-print a key path, e.g. ``"['a'][0].x"`` (or ``"a/0/x"`` with
-    ``simple=True, separator="/"``)."""
-    if simple:
-        return separator.join(_simple_key_str(k) for k in keys)
-    return separator.join(str(k) for k in keys)
-
-
-# ----------------------------------------------------------------------------
-# Registry
-# ----------------------------------------------------------------------------
-
-
-class _Registration(NamedTuple):
-    flatten: Callable[[Any], tuple[Iterable[Any], Any]]
-    unflatten: Callable[[Any, Iterable[Any]], Any]
-    flatten_with_keys: Callable[[Any], tuple[Iterable[tuple[Any, Any]], Any]] | None
-
-
-# Custom node types (including OrderedDict / defaultdict), looked up by exact type.
-_registry: dict[type, _Registration] = {}
-_BUILTIN_NODES = (tuple, list, dict, _NoneType)
-
-
-def _is_namedtuple_type(t: type) -> bool:
-    return issubclass(t, tuple) and hasattr(t, "_fields")
-
-
-def register_pytree_node(
-    nodetype: type,
-    flatten_func: Callable[[Any], tuple[Iterable[Any], Any]],
-    unflatten_func: Callable[[Any, Iterable[Any]], Any],
-    flatten_with_keys_func: Callable[[Any], tuple[Iterable[tuple[Any, Any]], Any]] | None = None,
-) -> None:
-    """Register ``nodetype`` as a pytree node.
-
-    ``flatten_func(x) -> (children, aux_data)``; ``unflatten_func(aux_data,
-    children) -> x``. ``aux_data`` is static: it takes part in treedef equality
-    and hashing, so it should be hashable and comparable.
-    """
-    if nodetype in _registry or nodetype in _BUILTIN_NODES:
-        raise ValueError(f"Duplicate custom PyTreeDef type registration for {nodetype}.")
-    _registry[nodetype] = _Registration(flatten_func, unflatten_func, flatten_with_keys_func)
 
 
 def register_pytree_with_keys(
@@ -228,36 +141,45 @@ def register_dataclass(
     its fields are split by ``field(metadata={"static": True})``. Returns
     ``nodetype``, so it can be used as a decorator.
     """
-    if data_fields is None and meta_fields is None:
+    # The checks and their wording follow jax.tree_util.register_dataclass.
+    if data_fields is None or meta_fields is None:
+        if (data_fields is None) != (meta_fields is None):
+            raise TypeError(
+                "register_dataclass: data_fields and meta_fields must both be specified when"
+                f" either is specified. Got {data_fields=} {meta_fields=}."
+            )
         if not dataclasses.is_dataclass(nodetype):
             raise TypeError(
-                "register_dataclass: data_fields and meta_fields are required when"
-                f" {nodetype} is not a dataclass"
+                "register_dataclass: data_fields and meta_fields are required when nodetype"
+                f" is not a dataclass. Got {nodetype=}."
             )
         data_fields, meta_fields = [], []
         for f in dataclasses.fields(nodetype):
             if not f.init:
                 continue
             (meta_fields if f.metadata.get("static", False) else data_fields).append(f.name)
-    elif data_fields is None or meta_fields is None:
-        raise TypeError(
-            "register_dataclass: data_fields and meta_fields must both be given or both be None"
-        )
-    else:
-        data_fields, meta_fields = list(data_fields), list(meta_fields)
-        if dataclasses.is_dataclass(nodetype):
-            init_fields = {f.name for f in dataclasses.fields(nodetype) if f.init}
-            given = set(data_fields) | set(meta_fields) | set(drop_fields)
-            if given != init_fields:
-                msg = (
-                    "data_fields, meta_fields and drop_fields must together name"
-                    f" exactly the init fields of {nodetype.__name__}."
+    elif dataclasses.is_dataclass(nodetype):
+        init_fields = {f.name for f in dataclasses.fields(nodetype) if f.init}
+        init_fields.difference_update(drop_fields)
+        given = {*data_fields, *meta_fields}
+        if given != init_fields:
+            msg = (
+                "register_dataclass: data_fields and meta_fields must include all dataclass"
+                " fields with ``init=True`` and only them."
+            )
+            if missing := init_fields - given:
+                msg += (
+                    f" Missing fields: {missing}. Unmentioned fields must be added to"
+                    " drop_fields to suppress this error."
                 )
-                if init_fields - given:
-                    msg += f" Unmentioned fields: {sorted(init_fields - given)}."
-                if given - init_fields:
-                    msg += f" Unknown fields: {sorted(given - init_fields)}."
-                raise ValueError(msg)
+            if unexpected := given - init_fields:
+                msg += f" Unexpected fields: {unexpected}."
+            raise ValueError(msg)
+    if overlap := set(data_fields) & set(meta_fields):
+        raise ValueError(
+            "register_dataclass: data_fields and meta_fields must not overlap. Overlapping"
+            f" fields: {overlap}."
+        )
     data_fields = tuple(data_fields)
     meta_fields = tuple(meta_fields)
 
@@ -276,12 +198,15 @@ def register_dataclass(
         return nodetype(**kwargs)
 
     register_pytree_node(nodetype, flatten, unflatten, flatten_with_keys)
+    _registry[nodetype] = _registry[nodetype]._replace(dataclass=True)
     return nodetype
 
 
 def register_static(cls: type) -> type:
     """Register ``cls`` as a node with no children whose instances are
-    themselves the (static) aux data; they must be hashable."""
+    themselves the (static) aux data. They should be hashable; an unhashable one
+    (a ``dict`` subclass, say) still works as a ``jit`` argument, found in the
+    cache by equality alone (as in JAX, whose treedef hash skips aux data)."""
     register_pytree_node(cls, lambda x: ((), x), lambda aux, _: aux)
     return cls
 
@@ -293,15 +218,6 @@ register_pytree_node(
     lambda keys, values: _OrderedDict(zip(keys, values)),
     lambda x: ([(DictKey(k), v) for k, v in x.items()], tuple(x)),
 )
-
-
-def _sorted_keys(d: dict) -> tuple:
-    try:
-        return tuple(sorted(d))
-    except TypeError:
-        raise ValueError(
-            "Comparator raised exception while sorting pytree dictionary keys."
-        ) from None
 
 
 def _defaultdict_flatten(x):
@@ -322,6 +238,29 @@ register_pytree_node(
 )
 
 
+class _HashableCallableShim:
+    """Calls, hashes and compares as the callable it wraps. ``Partial`` wraps an inner
+    ``functools.partial`` in one so that ``functools.partial.__new__`` does not merge the
+    inner arguments into the outer ones: only the outer ones are pytree children."""
+
+    def __init__(self, fun):
+        self.fun = fun
+
+    def __call__(self, *args, **kw):
+        return self.fun(*args, **kw)
+
+    def __hash__(self):
+        return hash(self.fun)
+
+    def __eq__(self, other):
+        if isinstance(other, _HashableCallableShim):
+            return self.fun == other.fun
+        return self.fun == other
+
+    def __repr__(self):
+        return f"_HashableCallableShim({self.fun!r})"
+
+
 class Partial(functools.partial):
     """A ``functools.partial`` that is a pytree: the bound arguments are children
     and the function is static aux data (as ``jax.tree_util.Partial``)."""
@@ -329,9 +268,14 @@ class Partial(functools.partial):
     def __new__(klass, func, *args, **kw):
         if isinstance(func, functools.partial):
             original = func
-            func = func.func
-            args = original.args + args
-            kw = {**original.keywords, **kw}
+            func = _HashableCallableShim(original)
+            out = super().__new__(klass, func, *args, **kw)
+            # Set only now: the pure-Python functools.partial merges any func that has a
+            # `func` attribute.
+            func.func = original.func
+            func.args = original.args
+            func.keywords = original.keywords
+            return out
         return super().__new__(klass, func, *args, **kw)
 
 
@@ -340,321 +284,6 @@ register_pytree_node(
     lambda p: ((p.args, p.keywords), p.func),
     lambda func, xs: Partial(func, *xs[0], **xs[1]),
 )
-
-
-# ----------------------------------------------------------------------------
-# Flattening / unflattening
-# ----------------------------------------------------------------------------
-
-
-def _flatten(x: Any, leaves: list, is_leaf: Callable[[Any], bool] | None):
-    if is_leaf is not None and is_leaf(x):
-        leaves.append(x)
-        return None
-    t = type(x)
-    if t is tuple or t is list:
-        return (t, None, tuple([_flatten(c, leaves, is_leaf) for c in x]))
-    if t is dict:
-        keys = _sorted_keys(x)
-        return (dict, keys, tuple([_flatten(x[k], leaves, is_leaf) for k in keys]))
-    if x is None:
-        return _NONE_NODE
-    reg = _registry.get(t)
-    if reg is not None:
-        children, aux = reg.flatten(x)
-        return (t, aux, tuple([_flatten(c, leaves, is_leaf) for c in children]))
-    if isinstance(x, tuple) and hasattr(t, "_fields"):
-        return (t, None, tuple([_flatten(c, leaves, is_leaf) for c in x]))
-    leaves.append(x)
-    return None
-
-
-def _flatten_fast(x: Any, leaves: list):
-    """``_flatten`` without ``is_leaf`` (the common case), kept separate for speed."""
-    t = type(x)
-    if t is tuple or t is list:
-        return (t, None, tuple([_flatten_fast(c, leaves) for c in x]))
-    if t is dict:
-        keys = _sorted_keys(x)
-        return (dict, keys, tuple([_flatten_fast(x[k], leaves) for k in keys]))
-    if x is None:
-        return _NONE_NODE
-    reg = _registry.get(t)
-    if reg is not None:
-        children, aux = reg.flatten(x)
-        return (t, aux, tuple([_flatten_fast(c, leaves) for c in children]))
-    if isinstance(x, tuple) and hasattr(t, "_fields"):
-        return (t, None, tuple([_flatten_fast(c, leaves) for c in x]))
-    leaves.append(x)
-    return None
-
-
-def _unflatten(node, it):
-    if node is None:
-        return next(it)
-    t, aux, children = node
-    if t is tuple:
-        return tuple([_unflatten(c, it) for c in children])
-    if t is list:
-        return [_unflatten(c, it) for c in children]
-    if t is dict:
-        return dict(zip(aux, [_unflatten(c, it) for c in children]))
-    if t is _NoneType:
-        return None
-    values = tuple([_unflatten(c, it) for c in children])
-    reg = _registry.get(t)
-    if reg is not None:
-        return reg.unflatten(aux, values)
-    if _is_namedtuple_type(t):
-        return t(*values)
-    raise ValueError(f"PyTreeDef node type {t} is no longer registered")
-
-
-def _count_leaves(node) -> int:
-    if node is None:
-        return 1
-    return sum(_count_leaves(c) for c in node[2])
-
-
-def _count_nodes(node) -> int:
-    if node is None:
-        return 1
-    return 1 + sum(_count_nodes(c) for c in node[2])
-
-
-def _repr(node) -> str:
-    if node is None:
-        return "*"
-    t, aux, children = node
-    inner = ", ".join(_repr(c) for c in children)
-    if t is tuple:
-        return f"({inner},)" if len(children) == 1 else f"({inner})"
-    if t is list:
-        return f"[{inner}]"
-    if t is dict:
-        return "{" + ", ".join(f"{k!r}: {_repr(c)}" for k, c in zip(aux, children)) + "}"
-    if t is _NoneType:
-        return "None"
-    if t not in _registry and _is_namedtuple_type(t):
-        return f"CustomNode(namedtuple[{t.__name__}], [{inner}])"
-    return f"CustomNode({t.__name__}[{aux}], [{inner}])"
-
-
-def _compose(node, inner):
-    if node is None:
-        return inner
-    t, aux, children = node
-    return (t, aux, tuple([_compose(c, inner) for c in children]))
-
-
-class _Mismatch(Exception):
-    pass
-
-
-def _node_key_children(t, aux, x) -> tuple[list, Any, list]:
-    """One-level flatten of ``x`` (whose type is the node type ``t``):
-    (keys, aux, children)."""
-    if t is tuple or t is list:
-        return [SequenceKey(i) for i in range(len(x))], None, list(x)
-    if t is dict:
-        keys = _sorted_keys(x)
-        return [DictKey(k) for k in keys], keys, [x[k] for k in keys]
-    if t is _NoneType:
-        return [], None, []
-    reg = _registry.get(t)
-    if reg is None:  # namedtuple
-        return [GetAttrKey(f) for f in t._fields], None, list(x)
-    if reg.flatten_with_keys is not None:
-        kc, a = reg.flatten_with_keys(x)
-        kc = list(kc)
-        return [k for k, _ in kc], a, [c for _, c in kc]
-    children, a = reg.flatten(x)
-    children = list(children)
-    return [FlattenedIndexKey(i) for i in range(len(children))], a, children
-
-
-def _flatten_up_to(node, x, out: list) -> None:
-    """Fast path: append the subtrees of ``x`` at ``node``'s leaf positions to
-    ``out``; raise ``_Mismatch`` on any structural difference."""
-    if node is None:
-        out.append(x)
-        return
-    t, aux, children = node
-    if type(x) is not t:
-        raise _Mismatch
-    if t is tuple or t is list:
-        if len(x) != len(children):
-            raise _Mismatch
-        for c, xc in zip(children, x):
-            _flatten_up_to(c, xc, out)
-        return
-    if t is dict:
-        if len(x) != len(aux):
-            raise _Mismatch
-        try:
-            values = [x[k] for k in aux]
-        except KeyError:
-            raise _Mismatch from None
-        for c, xc in zip(children, values):
-            _flatten_up_to(c, xc, out)
-        return
-    if t is _NoneType:
-        return
-    reg = _registry.get(t)
-    if reg is None:  # namedtuple
-        xs = x
-    else:
-        xs, xaux = reg.flatten(x)
-        xs = list(xs)
-        if xaux != aux:
-            raise _Mismatch
-    if len(xs) != len(children):
-        raise _Mismatch
-    for c, xc in zip(children, xs):
-        _flatten_up_to(c, xc, out)
-
-
-def _structure_error(node, x, name: str) -> str:
-    """Describe the first mismatch between the prefix ``node`` and the tree
-    ``x``, in the wording of JAX's prefix errors."""
-
-    def walk(node, x, path):
-        if node is None:
-            return None
-        t, aux, children = node
-        where = f"at key path\n    {name}{keystr(path)}\nAt that key path, the prefix pytree {name}"
-        if type(x) is not t:
-            return (
-                f"pytree structure error: different types {where} has a subtree of type\n"
-                f"    {t}\nbut at the same key path the full pytree has a subtree of "
-                f"different type\n    {type(x)}."
-            )
-        if t is tuple or t is list:
-            if len(x) != len(children):
-                return (
-                    f"pytree structure error: different lengths of {t.__name__} {where} has "
-                    f"a subtree of type {t.__name__} of length {len(children)}, but the full "
-                    f"pytree has a subtree of the same type but of length {len(x)}."
-                )
-        keys, xaux, xs = _node_key_children(t, aux, x)
-        if t is dict and len(xs) != len(children):
-            mine, theirs = set(aux), set(xaux)
-            return (
-                f"pytree structure error: different numbers of pytree children {where} has "
-                f"a subtree of type\n    {t}\nwith {len(children)} child keys\n    "
-                f"{' '.join(str(k) for k in aux)}\nbut at the same key path the full pytree "
-                f"has a subtree of the same type but with {len(xs)} child keys\n    "
-                f"{' '.join(str(k) for k in xaux)}\nso the symmetric difference on key sets "
-                f"is\n    {' '.join(str(k) for k in sorted(mine ^ theirs, key=repr))}"
-            )
-        if xaux != aux:
-            diff = "\n".join(
-                "    " + line.rstrip("\n") for line in difflib.ndiff([str(aux)], [str(xaux)])
-            )
-            return (
-                f"pytree structure error: different pytree metadata {where} has a subtree "
-                f"of type\n    {t}\nwith metadata\n    {aux}\nbut at the same key path the "
-                f"full pytree has a subtree of the same type but with metadata\n    {xaux}\n"
-                f"so the diff in the metadata at these pytree nodes is\n{diff}"
-            )
-        if len(xs) != len(children):
-            return (
-                f"pytree structure error: different numbers of pytree children {where} has "
-                f"a subtree of type\n    {t}\nwith {len(children)} children but at the same "
-                f"key path the full pytree has a subtree of the same type but with "
-                f"{len(xs)} children."
-            )
-        for k, c, xc in zip(keys, children, xs):
-            msg = walk(c, xc, (*path, k))
-            if msg is not None:
-                return msg
-        return None
-
-    return walk(node, x, ()) or f"pytree structure error: {name} does not match the prefix."
-
-
-class PyTreeDef:
-    """The structure of a pytree: node types, static aux data and arity, with
-    leaves abstracted away. Hashable and comparable (usable as a cache key)."""
-
-    __slots__ = ("_struct", "_num_leaves", "_hash")
-
-    def __init__(self, struct, num_leaves: int | None = None):
-        self._struct = struct
-        self._num_leaves = num_leaves
-        self._hash = None
-
-    @property
-    def num_leaves(self) -> int:
-        n = self._num_leaves
-        if n is None:
-            n = self._num_leaves = _count_leaves(self._struct)
-        return n
-
-    @property
-    def num_nodes(self) -> int:
-        return _count_nodes(self._struct)
-
-    def children(self) -> list[PyTreeDef]:
-        if self._struct is None:
-            return []
-        return [PyTreeDef(c) for c in self._struct[2]]
-
-    def node_data(self):
-        """``(node_type, aux_data)`` of the root node, or ``None`` for a leaf."""
-        if self._struct is None:
-            return None
-        t, aux, _ = self._struct
-        if t is dict:
-            return (t, list(aux))
-        return (t, aux)
-
-    def unflatten(self, leaves: Iterable[Any]) -> Any:
-        leaves = leaves if isinstance(leaves, (list, tuple)) else list(leaves)
-        n = self.num_leaves
-        if len(leaves) != n:
-            if len(leaves) < n:
-                raise ValueError(f"Too few leaves for PyTreeDef; expected {n}, got {len(leaves)}")
-            raise ValueError(f"Too many leaves for PyTreeDef; expected {n}.")
-        return _unflatten(self._struct, iter(leaves))
-
-    def flatten_up_to(self, xs: Any, *, _name: str = "tree") -> list:
-        """The subtrees of ``xs`` at this treedef's leaf positions; ``xs`` must
-        have this structure as a prefix."""
-        out: list = []
-        try:
-            _flatten_up_to(self._struct, xs, out)
-        except _Mismatch:
-            raise ValueError(_structure_error(self._struct, xs, _name)) from None
-        return out
-
-    def compose(self, inner: PyTreeDef) -> PyTreeDef:
-        """The treedef with ``inner`` substituted at each of this one's leaves."""
-        return PyTreeDef(_compose(self._struct, inner._struct), self.num_leaves * inner.num_leaves)
-
-    def __eq__(self, other):
-        if not isinstance(other, PyTreeDef):
-            return NotImplemented
-        return self is other or self._struct == other._struct
-
-    def __ne__(self, other):
-        eq = self.__eq__(other)
-        return eq if eq is NotImplemented else not eq
-
-    def __hash__(self):
-        h = self._hash
-        if h is None:
-            h = self._hash = hash(("PyTreeDef", self._struct))
-        return h
-
-    def __repr__(self):
-        return f"PyTreeDef({_repr(self._struct)})"
-
-    def __reduce__(self):
-        return (PyTreeDef, (self._struct, self._num_leaves))
-
-
-_LEAF_TREEDEF = PyTreeDef(None, 1)
 
 
 # ----------------------------------------------------------------------------
@@ -708,7 +337,9 @@ def tree_map(
     treedef = PyTreeDef(struct, len(leaves))
     if not rest:
         return _unflatten(struct, iter([f(x) for x in leaves]))
-    all_leaves = [leaves] + [treedef.flatten_up_to(r, _name="tree_map tree") for r in rest]
+    all_leaves = [leaves] + [
+        treedef._flatten_up_to_or_prefix_error(r, "tree_map tree") for r in rest
+    ]
     return _unflatten(struct, iter([f(*xs) for xs in zip(*all_leaves)]))
 
 
@@ -725,6 +356,33 @@ def tree_reduce(
     if initializer is _NO_INITIALIZER:
         return functools.reduce(function, tree_leaves(tree, is_leaf))
     return functools.reduce(function, tree_leaves(tree, is_leaf), initializer)
+
+
+def _parallel_reduce(seq: list, op: Callable[[Any, Any], Any], identity: Any) -> Any:
+    if not seq:
+        if identity is _NO_INITIALIZER:
+            raise TypeError(
+                "tree_reduce_associative: Must specify identity for parallel reduction of"
+                " empty sequence."
+            )
+        return identity
+    if len(seq) == 1:
+        return seq[0]
+    mid = len(seq) // 2
+    return op(_parallel_reduce(seq[:mid], op, identity), _parallel_reduce(seq[mid:], op, identity))
+
+
+def tree_reduce_associative(
+    operation: Callable[[Any, Any], Any],
+    tree: Any,
+    *,
+    identity: Any = _NO_INITIALIZER,
+    is_leaf: Callable[[Any], bool] | None = None,
+) -> Any:
+    """Reduce the leaves with an associative ``operation`` as a balanced tree of calls
+    (``op(op(a, b), op(c, d))``: depth log n), as ``jax.tree.reduce_associative``.
+    ``identity`` is returned for a tree without leaves."""
+    return _parallel_reduce(tree_leaves(tree, is_leaf), operation, identity)
 
 
 def tree_all(tree: Any, *, is_leaf: Callable[[Any], bool] | None = None) -> bool:
@@ -776,12 +434,19 @@ def all_leaves(iterable: Iterable[Any], is_leaf: Callable[[Any], bool] | None = 
     if is_leaf is None:
         return all(_flatten(x, [], None) is None for x in iterable)
     lst = list(iterable)
-    return lst == tree_leaves(lst, is_leaf)
+    leaves = tree_leaves(lst, is_leaf)
+    # By identity, as JAX: == would call the elements' own __eq__ (which may not accept
+    # arbitrary other objects) and would take an equal-valued subtree for the element.
+    return len(leaves) == len(lst) and all(a is b for a, b in zip(lst, leaves))
 
 
-def is_tree_node(x: Any) -> bool:
-    """True if ``x`` is a pytree node (not a leaf)."""
-    return _flatten(x, [], lambda y: y is not x) is not None
+def is_tree_node(typ: Any) -> bool:
+    """True if the type ``typ`` is a pytree node type (built-in, registered or a
+    namedtuple), as ``jax.tree_util.is_tree_node``. Given a value rather than a
+    type, True if that value is a pytree node (not a leaf)."""
+    if isinstance(typ, type):
+        return typ in _BUILTIN_NODES or typ in _registry or _is_namedtuple_type(typ)
+    return _flatten(typ, [], lambda y: y is not typ) is not None
 
 
 def flatten_one_level(tree: Any) -> tuple[list, Any]:
@@ -796,8 +461,61 @@ def flatten_one_level(tree: Any) -> tuple[list, Any]:
     raise ValueError(f"can't tree-flatten type: {t}")
 
 
+def flatten_one_level_with_keys(tree: Any) -> tuple[tuple, Any]:
+    """``(((key, child), ...), aux_data)`` of the root node of ``tree``;
+    ``ValueError`` if ``tree`` is a leaf."""
+    t = type(tree)
+    if t in _BUILTIN_NODES or t in _registry or _is_namedtuple_type(t):
+        keys, aux, children = _node_key_children(t, None, tree)
+        return tuple(zip(keys, children)), aux
+    raise ValueError(f"flatten_one_level_with_keys: can't tree-flatten type: {t}")
+
+
+def tree_broadcast(
+    prefix_tree: Any, full_tree: Any, is_leaf: Callable[[Any], bool] | None = None
+) -> Any:
+    """``full_tree``'s structure with each leaf of ``prefix_tree`` repeated over the
+    subtree of ``full_tree`` at its position (``is_leaf`` applies to ``prefix_tree``)."""
+    leaves, treedef = tree_flatten(prefix_tree, is_leaf)
+    subtrees = treedef._flatten_up_to_or_prefix_error(full_tree, "broadcast_prefix prefix_tree")
+    out: list = []
+    for x, sub in zip(leaves, subtrees):
+        out.extend([x] * len(tree_leaves(sub)))
+    return tree_structure(full_tree).unflatten(out)
+
+
+class PyTreeRegistry:
+    """The registry as an object, for the JAX functions that take one
+    (``PyTreeDef.from_node_data_and_children``); arrax has the one registry."""
+
+    def flatten(self, tree: Any, leaf_predicate: Callable[[Any], bool] | None = None):
+        return tree_flatten(tree, leaf_predicate)
+
+    def flatten_one_level(self, tree: Any):
+        try:
+            return flatten_one_level(tree)
+        except ValueError:  # JAX's registry answers None for a leaf
+            return None
+
+    def flatten_one_level_with_keys(self, tree: Any):
+        try:
+            return flatten_one_level_with_keys(tree)
+        except ValueError:
+            return None
+
+    def flatten_with_path(self, tree: Any, is_leaf: Callable[[Any, Any], bool] | None = None):
+        return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path=True)
+
+    def is_node(self, typ: type) -> bool:
+        return is_tree_node(typ)
+
+
+default_registry = PyTreeRegistry()
+
+
 def _flatten_with_path(x, path, out, is_leaf):
-    if is_leaf is not None and is_leaf(x):
+    # is_leaf takes (path, x) here; the public functions adapt a one-argument one.
+    if is_leaf is not None and is_leaf(path, x):
         out.append((path, x))
         return None
     t = type(x)
@@ -814,30 +532,45 @@ def _flatten_with_path(x, path, out, is_leaf):
     return None
 
 
+def _with_path_is_leaf(is_leaf, is_leaf_takes_path: bool):
+    if is_leaf is None or is_leaf_takes_path:
+        return is_leaf
+    return lambda _, x: is_leaf(x)
+
+
 def tree_flatten_with_path(
-    tree: Any, is_leaf: Callable[[Any], bool] | None = None
+    tree: Any,
+    is_leaf: Callable[..., bool] | None = None,
+    is_leaf_takes_path: bool = False,
 ) -> tuple[list[tuple[KeyPath, Any]], PyTreeDef]:
-    """Like :func:`tree_flatten`, but each leaf comes with its key path."""
+    """Like :func:`tree_flatten`, but each leaf comes with its key path. With
+    ``is_leaf_takes_path=True``, ``is_leaf`` is called as ``is_leaf(path, x)``."""
     out: list = []
-    struct = _flatten_with_path(tree, (), out, is_leaf)
+    struct = _flatten_with_path(tree, (), out, _with_path_is_leaf(is_leaf, is_leaf_takes_path))
     return out, PyTreeDef(struct, len(out))
 
 
 def tree_leaves_with_path(
-    tree: Any, is_leaf: Callable[[Any], bool] | None = None
+    tree: Any,
+    is_leaf: Callable[..., bool] | None = None,
+    is_leaf_takes_path: bool = False,
 ) -> list[tuple[KeyPath, Any]]:
-    return tree_flatten_with_path(tree, is_leaf)[0]
+    """The ``(path, leaf)`` pairs of :func:`tree_flatten_with_path`."""
+    return tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)[0]
 
 
 def tree_map_with_path(
     f: Callable[..., Any],
     tree: Any,
     *rest: Any,
-    is_leaf: Callable[[Any], bool] | None = None,
+    is_leaf: Callable[..., bool] | None = None,
+    is_leaf_takes_path: bool = False,
 ) -> Any:
     """Like :func:`tree_map`, but ``f`` is called as ``f(path, leaf, *others)``."""
-    path_leaves, treedef = tree_flatten_with_path(tree, is_leaf)
+    path_leaves, treedef = tree_flatten_with_path(tree, is_leaf, is_leaf_takes_path)
     paths = [p for p, _ in path_leaves]
     leaves = [x for _, x in path_leaves]
-    all_leaves = [paths, leaves] + [treedef.flatten_up_to(r, _name="tree_map tree") for r in rest]
+    all_leaves = [paths, leaves] + [
+        treedef._flatten_up_to_or_prefix_error(r, "tree_map_with_path tree") for r in rest
+    ]
     return treedef.unflatten([f(*xs) for xs in zip(*all_leaves)])
