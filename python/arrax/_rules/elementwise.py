@@ -153,15 +153,24 @@ _binary(
     lambda x, y, a: np.multiply(np.copysign(1.0, x), np.copysign(1.0, y)).astype(x.dtype),
     None,
 )
+
+
+def _replace_posinf(x):
+    """x with +inf (of the real part) replaced by 0, as JAX's logaddexp rule: exp(x - out) is then
+    exp(0 - 0) = 1 where x = out = +inf, not exp(inf - inf) = nan (grad(softplus)(inf) is 1)."""
+    re = np.real(x) if x.dtype.kind == "c" else x
+    return np.where(np.equal(re, np.inf), np.zeros_like(x), x)
+
+
 _binary(
     "logaddexp",
-    lambda x, y, a: np.exp(np.subtract(x, a)),
-    lambda x, y, a: np.exp(np.subtract(y, a)),
+    lambda x, y, a: np.exp(np.subtract(_replace_posinf(x), _replace_posinf(a))),
+    lambda x, y, a: np.exp(np.subtract(_replace_posinf(y), _replace_posinf(a))),
 )
 _binary(
     "logaddexp2",
-    lambda x, y, a: np.exp2(np.subtract(x, a)),
-    lambda x, y, a: np.exp2(np.subtract(y, a)),
+    lambda x, y, a: np.exp2(np.subtract(_replace_posinf(x), _replace_posinf(a))),
+    lambda x, y, a: np.exp2(np.subtract(_replace_posinf(y), _replace_posinf(a))),
 )
 
 

@@ -3,6 +3,8 @@ arrax.numpy, so they differentiate, batch and jit)."""
 
 import functools
 import math
+import operator
+import warnings
 
 import numpy as onp
 
@@ -42,6 +44,21 @@ __all__ = [
 ]
 
 
+def _jax_defjvps(fun, tangent):
+    """fun's JVP is tangent(t, fun(x), x), with fun(x) computed by calling fun itself (as JAX's
+    defjvps does), so that a second derivative also goes through this rule: custom_jvp.defjvps
+    evaluates the undecorated body, whose maximum/minimum split ties 0.5/0.5 under an outer
+    differentiation (grad(grad(hard_silu))(-3.) was 1/12 where JAX gives 0)."""
+
+    @fun.defjvp
+    def _jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        ans = fun(x)
+        return ans, tangent(t, ans, x)
+
+    return fun
+
+
 @custom_jvp
 def relu(x):
     return np.maximum(x, 0)
@@ -49,16 +66,24 @@ def relu(x):
 
 # relu'(0) = 0, as in JAX and PyTorch (maximum's own rule would split the tie: 0.5). Under jit the
 # custom call is inlined once differentiation is done, so relu fuses with its neighbours.
-relu.defjvps(lambda g, ans, x: np.where(x > 0, g, np.zeros_like(g)))
+_jax_defjvps(relu, lambda t, ans, x: np.where(x > 0, t, np.zeros_like(t)))
 
 
+@custom_jvp
 def sigmoid(x):
     # exp of a non-positive number only: no overflow for large |x|
+    x = np.asarray(x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+# jax.nn.sigmoid is lax.logistic, whose derivative is ans * (1 - ans): the chain rule through
+# the formula above would lose the tangent at 0 (d|x|/dx = sign(0) = 0) and give nan at -inf.
+_jax_defjvps(sigmoid, lambda t, ans, x: t * (ans * (1 - ans)))
+
+
 def silu(x):
+    x = np.asarray(x)
     return x * sigmoid(x)
 
 
@@ -78,7 +103,9 @@ _GELU_C = math.sqrt(2 / math.pi)
 
 @custom_jvp
 def _gelu_tanh(x):
-    return 0.5 * x * (1 + np.tanh(_GELU_C * (x + 0.044715 * x * x * x)))
+    # JAX's order of operations (x * cdf), so values agree to the rounding of tanh.
+    cdf = 0.5 * (1.0 + np.tanh(_GELU_C * (x + 0.044715 * (x * x * x))))
+    return x * cdf
 
 
 # The derivative in closed form (as PyTorch's gelu_backward): about half the operations of the
@@ -88,26 +115,35 @@ def _gelu_tanh(x):
 def _gelu_tanh_jvp(primals, tangents):
     (x,), (t,) = primals, tangents
     x2 = x * x
-    th = np.tanh(_GELU_C * (x + 0.044715 * x2 * x))
-    half = 0.5 + 0.5 * th  # the value is x * half
+    th = np.tanh(_GELU_C * (x + 0.044715 * (x2 * x)))
+    half = 0.5 * (1.0 + th)  # the value is x * half
     d = half + x * (1 - th * th) * ((0.5 * _GELU_C) + (1.5 * _GELU_C * 0.044715) * x2)
     return x * half, t * d
 
 
 def gelu(x, approximate=True):
     """GELU; the tanh approximation by default (as jax.nn.gelu)."""
+    x = np.asarray(x)
+    if x.dtype.kind in "biu":  # as JAX's promote_args_inexact
+        x = x.astype(np.result_type(float))
     if approximate:
         return _gelu_tanh(x)
-    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+    from arrax.scipy.special import erfc
+
+    # x/2 * erfc(-x/sqrt2), as JAX: 1 + erf(x/sqrt2) cancels to 0 for x below about -6 in
+    # float32 (gelu(-8) would be -0 instead of -5e-15, and the derivative would lose digits).
+    return (0.5 * x * erfc(-x * onp.sqrt(0.5).astype(x.dtype))).astype(x.dtype)
 
 
 def _stable_max(x, axis):
-    """The rows' maxima with infinite ones replaced by 0 (so that x - m stays finite where x
-    is), as a constant of differentiation."""
+    """The rows' maxima with -inf ones (rows all -inf, masked or empty) replaced by 0, as a
+    constant of differentiation. A +inf maximum stays: x - m is then nan, and the row's
+    softmax all nan, as JAX's (not [nan, 0, ...])."""
     from arrax import lax
 
-    m = np.max(x, axis=axis, keepdims=True)
-    return lax.stop_gradient(np.where(np.isfinite(m), m, 0))
+    # initial=-inf: the maximum of an empty row is defined (softmax([]) is [], as in JAX)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    return lax.stop_gradient(np.where(m == -np.inf, 0, m))
 
 
 def logsumexp(x, axis=None, b=None, keepdims=False, return_sign=False, where=None):
@@ -202,7 +238,22 @@ def _normalize_last_jvp(eps, primals, tangents):
 def one_hot(x, num_classes, dtype=onp.float32, axis=-1):
     """jax.nn.one_hot: a new axis `axis` of num_classes items, 1 at each label (all 0 for a label
     outside [0, num_classes))."""
+    if isinstance(num_classes, np.ndarray) and num_classes._is_tracer:
+        from arrax.errors import ConcretizationTypeError
+
+        raise ConcretizationTypeError(
+            "one_hot: num_classes must be a concrete integer, but it is traced (an argument of "
+            "jit?); the error arose in jax.nn.one_hot argument `num_classes` (mark it static)"
+        )
+    num_classes = operator.index(num_classes)
     x = np.asarray(x)
+    if x.dtype.kind not in "iu":
+        # JAX deprecated non-integer labels (2024-12-18) and warns in the same way.
+        warnings.warn(
+            f"jax.nn.one_hot input should be integer-typed; got dtype={x.dtype}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     hot = (x[..., None] == np.arange(num_classes)).astype(dtype)
     return np.moveaxis(hot, -1, axis) if axis != -1 else hot
 

@@ -62,43 +62,93 @@ def truncated_normal(stddev=1e-2, dtype=_DEFAULT, lower=-2.0, upper=2.0):
 
 
 def _fans(shape, in_axis, out_axis, batch_axis):
-    if len(shape) < 1:
-        return 1.0, 1.0
-    if len(shape) == 1:
-        return float(shape[0]), float(shape[0])
-    nd = len(shape)
-    in_axes = [a % nd for a in onp.atleast_1d(in_axis)]
-    out_axes = [a % nd for a in onp.atleast_1d(out_axis)]
-    batch_axes = [a % nd for a in onp.atleast_1d(batch_axis)] if batch_axis != () else []
-    receptive = math.prod(
-        s for i, s in enumerate(shape) if i not in in_axes + out_axes + batch_axes
-    )
-    fan_in = math.prod(shape[a] for a in in_axes) * receptive
-    fan_out = math.prod(shape[a] for a in out_axes) * receptive
-    return float(fan_in), float(fan_out)
+    """JAX's _compute_fans: the non-batch axes outside in_axis and out_axis are the receptive
+    field (a fraction when in_axis and out_axis share an axis, as in JAX)."""
+    if isinstance(in_axis, int) and in_axis == -2 and len(shape) <= 1:
+        raise ValueError(
+            f"variance_scaling: Can't compute input and output sizes of a {len(shape)}-dimensional"
+            " weights tensor with default in_axis. Must be at least 2D or specify in_axis"
+            " explicitly."
+        )
+
+    def size(axes):
+        return shape[axes] if isinstance(axes, int) else math.prod(shape[a] for a in axes)
+
+    in_size, out_size = size(in_axis), size(out_axis)
+    receptive = math.prod(shape) / in_size / out_size / size(batch_axis)
+    return in_size * receptive, out_size * receptive
+
+
+def _real_dtype(dtype):
+    return onp.array(0, dtype).real.dtype
+
+
+def _complex_uniform(key, shape, dtype):
+    """Uniform on the disk of the complex plane with mean 0 and variance 1 (JAX's: radius
+    sqrt(2u), angle 2 pi u')."""
+    key_r, key_theta = random.split(key)
+    real = _real_dtype(dtype)
+    r = np.sqrt(2 * random.uniform(key_r, shape, real))
+    theta = 2 * math.pi * random.uniform(key_theta, shape, real)
+    return (r * np.exp(1j * theta)).astype(dtype)
+
+
+def _complex_truncated_normal(key, upper, shape, dtype):
+    """A complex normal of variance 1 before its modulus is truncated to `upper` (JAX's:
+    inverse CDF of the Rayleigh modulus on [0, upper], uniform angle)."""
+    key_r, key_theta = random.split(key)
+    real = _real_dtype(dtype)
+    t = (1 - math.exp(-(upper**2))) * random.uniform(key_r, shape, real)
+    r = np.sqrt(-np.log(1 - t))
+    theta = 2 * math.pi * random.uniform(key_theta, shape, real)
+    return (r * np.exp(1j * theta)).astype(dtype)
+
+
+_MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+_DISTRIBUTIONS = ("truncated_normal", "normal", "uniform")
 
 
 def variance_scaling(
     scale, mode, distribution, in_axis=-2, out_axis=-1, batch_axis=(), dtype=_DEFAULT
 ):
-    """Samples of variance scale / n, n the fan in, out or their mean (``mode``), from a
-    truncated normal, a normal or a uniform distribution (``distribution``)."""
-    if mode not in ("fan_in", "fan_out", "fan_avg"):
-        raise ValueError(f"variance_scaling: invalid mode {mode!r}")
-    if distribution not in ("truncated_normal", "normal", "uniform"):
-        raise ValueError(f"variance_scaling: invalid distribution {distribution!r}")
+    """Samples of variance scale / n, n the fan in, out, their mean or their geometric mean
+    (``mode``), from a truncated normal, a normal or a uniform distribution (``distribution``);
+    for complex dtypes a modulus-truncated complex normal, a complex normal or a uniform disk,
+    as JAX."""
+    if mode not in _MODES:
+        raise ValueError(f"variance_scaling: invalid mode {mode!r}; expected one of {_MODES}")
+    if distribution not in _DISTRIBUTIONS:
+        raise ValueError(
+            f"variance_scaling: invalid distribution {distribution!r}; expected one of "
+            f"{_DISTRIBUTIONS}"
+        )
 
     def init(key, shape, dtype=dtype):
         shape = tuple(int(s) for s in shape)
+        dtype = onp.dtype(dtype)
         fan_in, fan_out = _fans(shape, in_axis, out_axis, batch_axis)
-        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
-        variance = scale / max(n, 1.0)
+        n = {
+            "fan_in": fan_in,
+            "fan_out": fan_out,
+            "fan_avg": (fan_in + fan_out) / 2,
+            "fan_geo_avg": (fan_in * fan_out) ** 0.5,
+        }[mode]
+        # An empty kernel has fan 0 (JAX divides by it); its samples are empty anyway.
+        variance = scale / n if n else float(scale)
+        real = _real_dtype(dtype)
+        is_complex = dtype.kind == "c"
         if distribution == "truncated_normal":
+            if is_complex:
+                # The standard deviation of a complex unit normal with modulus truncated to 2.
+                std = math.sqrt(variance) / 0.95311164380491208
+                return _complex_truncated_normal(key, 2.0, shape, dtype) * onp.asarray(std, real)
             # The standard deviation of a unit normal truncated to [-2, 2].
             std = math.sqrt(variance) / 0.87962566103423978
             return random.truncated_normal(key, -2.0, 2.0, shape, dtype) * onp.asarray(std, dtype)
         if distribution == "normal":
-            return random.normal(key, shape, dtype) * onp.asarray(math.sqrt(variance), dtype)
+            return random.normal(key, shape, dtype) * onp.asarray(math.sqrt(variance), real)
+        if is_complex:
+            return _complex_uniform(key, shape, dtype) * onp.asarray(math.sqrt(variance), real)
         lim = math.sqrt(3 * variance)
         return random.uniform(key, shape, dtype, -lim, lim)
 
