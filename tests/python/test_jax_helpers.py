@@ -200,8 +200,8 @@ def test_lax_reduce_and_shape_helpers():
     x = anp.arange(6.0).reshape(2, 3)
     assert lax.reduce(x, 0.0, lax.add, (1,)).tolist() == [3.0, 12.0]
     assert lax.reduce(x, -np.inf, lax.max, (0, 1)).tolist() == 5.0
-    with pytest.raises(NotImplementedError, match="reduce"):
-        lax.reduce(x, 0.0, lambda a, b: a - b, (0,))
+    with pytest.raises(ValueError, match="reduce"):
+        lax.reduce((x, x), (0.0,), lambda a, b: a, (0,))
     assert lax.collapse(anp.ones((2, 3, 4)), 1).shape == (2, 12)
     assert lax.broadcast_shapes((2, 1), (3,)) == (2, 3)
     assert lax.rsqrt(anp.array([4.0])).tolist() == [0.5]
@@ -264,3 +264,37 @@ def test_custom_gradient_as_jax():
 
     with pytest.raises(TypeError, match="custom_gradient wrong"):
         arrax.grad(wrong)(1.0, 2.0)
+
+
+@pytest.mark.usefixtures("jax_x64")
+def test_lax_reduce_any_computation_as_jax():
+    # Computations other than the named monoids (a variadic argmax, logaddexp, a lambda):
+    # pairwise combination, traced, batched and differentiated like any composition.
+    jax = pytest.importorskip("jax")
+    al, jl = arrax.lax, jax.lax
+    x = np.arange(24.0).reshape(2, 3, 4) - 7
+    i = np.arange(24).reshape(2, 3, 4) % 5
+
+    def argmax(lax, where):
+        return lambda a, b: (lax.max(a[0], b[0]), where(a[0] >= b[0], a[1], b[1]))
+
+    cases = [
+        lambda m, l, x: l.reduce((x, i), (-np.inf, 0), argmax(l, m.where), (2,)),
+        lambda m, l, x: l.reduce(x, 0.0, lambda a, b: a + b, (0, 2)),
+        lambda m, l, x: l.reduce(x, -np.inf, m.logaddexp, (1,)),
+        lambda m, l, x: l.reduce(x, 1.0, lambda a, b: a * b / 2, (0, 1, 2)),
+        lambda m, l, x: l.reduce(x[:, :0], 0.0, lambda a, b: a + b, (1,)),
+        lambda m, l, x: l.reduce(x[:, :1], 0.0, lambda a, b: a + b, (1,)),
+    ]
+    for case in cases:
+        got, want = case(anp, al, x), case(jax.numpy, jl, x)
+        for g, w in zip(*(r if isinstance(r, tuple) else (r,) for r in (got, want))):
+            assert g.dtype == w.dtype
+            np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-12)
+    lse = lambda m, l: lambda x: l.reduce(x, -np.inf, m.logaddexp, (0, 1, 2))  # noqa: E731
+    np.testing.assert_allclose(
+        np.asarray(arrax.grad(lse(anp, al))(x)), np.asarray(jax.grad(lse(jax.numpy, jl))(x))
+    )
+    plus = lambda x: al.reduce(x, 0.0, lambda a, b: a + 2 * b - b, (1,))  # noqa: E731
+    np.testing.assert_allclose(np.asarray(arrax.jit(plus)(x)), x.sum(1))
+    np.testing.assert_allclose(np.asarray(arrax.vmap(plus)(x)), x.sum(2))

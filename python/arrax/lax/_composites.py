@@ -205,9 +205,10 @@ def tile(operand, reps):
 
 
 def reduce(operands, init_values, computation, dimensions):
-    """jax.lax.reduce for the monoids it is used with: ``computation`` one of lax.add, mul,
-    max, min, bitwise_and/or/xor (or the operator/numpy equivalents), ``init_values`` its
-    identity. Pytrees of operands reduce leaf by leaf."""
+    """jax.lax.reduce. The monoids (lax.add, mul, max, min, bitwise_and/or/xor or their
+    operator/numpy equivalents) reduce leaf by leaf through arrax's reductions; any other
+    computation (variadic ones too: operands and init_values pytrees of the same structure)
+    by _reduce_pairwise."""
     from arrax import tree_util
     from arrax.lax import _ops
 
@@ -219,19 +220,61 @@ def reduce(operands, init_values, computation, dimensions):
         _ops.bitwise_xor: np.bitwise_xor.reduce,
     }  # fmt: skip
     fn = kinds.get(computation)
-    if fn is None:
-        raise NotImplementedError(
-            "reduce: only lax.add, mul, max, min and the bitwise monoids are supported as the "
-            f"computation, got {getattr(computation, '__name__', computation)!r}"
-        )
     leaves, tree = tree_util.tree_flatten(operands)
     inits = tree_util.tree_leaves(init_values)
     axes = tuple(int(d) for d in dimensions)
+    if len(leaves) != len(inits):
+        raise ValueError(
+            f"reduce: {len(leaves)} operands but {len(inits)} init_values; they must match"
+        )
+    if fn is None:
+        return _reduce_pairwise(leaves, inits, tree, computation, axes)
     out = []
     for x, init in zip(leaves, inits):
         x = np.asarray(x)
         r = np.asarray(fn(x, axis=axes), dtype=x.dtype)
         out.append(computation(r, np.broadcast_to(np.asarray(init, dtype=x.dtype), r.shape)))
+    return tree_util.tree_unflatten(tree, out)
+
+
+def _reduce_pairwise(leaves, inits, tree, computation, axes):
+    """A reduction by any associative computation (as XLA's, whose order is unspecified):
+    the reduced axes flattened into one, neighbours combined pairwise, log2(n) calls of the
+    computation on whole arrays (so it traces, batches and differentiates). An odd length is
+    padded with the init value, which is the computation's identity; the init is combined
+    into the result once."""
+    from arrax import tree_util
+
+    np = _np()
+    xs = [np.asarray(x) for x in leaves]
+    nd = xs[0].ndim
+    axes = tuple(a % nd if nd else a for a in axes)
+    if len(set(axes)) != len(axes) or any(not 0 <= a < nd for a in axes):
+        raise ValueError(f"reduce: dimensions {axes} out of range for operands of rank {nd}")
+    if any(x.shape != xs[0].shape for x in xs):
+        raise ValueError(f"reduce: operands differ in shape: {[x.shape for x in xs]}")
+    kept = [a for a in range(nd) if a not in axes]
+    batch = tuple(xs[0].shape[a] for a in kept)
+    xs = [np.transpose(x, kept + list(axes)).reshape(batch + (-1,)) for x in xs]
+    inits = [np.asarray(i, dtype=x.dtype) for i, x in zip(inits, xs)]
+
+    def combine(a, b):
+        out = computation(tree_util.tree_unflatten(tree, a), tree_util.tree_unflatten(tree, b))
+        return [np.asarray(o) for o in tree_util.tree_leaves(out)]
+
+    n = xs[0].shape[-1]
+    while n > 1:
+        if n % 2:
+            xs = [
+                np.concatenate([x, np.broadcast_to(i, batch + (1,))], axis=-1)
+                for x, i in zip(xs, inits)
+            ]
+            n += 1
+        pairs = [x.reshape(batch + (n // 2, 2)) for x in xs]
+        xs = combine([p[..., 0] for p in pairs], [p[..., 1] for p in pairs])
+        n //= 2
+    base = [np.broadcast_to(i, batch) for i in inits]
+    out = base if n == 0 else combine(base, [x[..., 0] for x in xs])
     return tree_util.tree_unflatten(tree, out)
 
 
