@@ -298,3 +298,24 @@ def test_lax_reduce_any_computation_as_jax():
     plus = lambda x: al.reduce(x, 0.0, lambda a, b: a + 2 * b - b, (1,))  # noqa: E731
     np.testing.assert_allclose(np.asarray(arrax.jit(plus)(x)), x.sum(1))
     np.testing.assert_allclose(np.asarray(arrax.vmap(plus)(x)), x.sum(2))
+
+
+@pytest.mark.usefixtures("jax_x64")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lax_fft_as_jax(dtype):
+    jax = pytest.importorskip("jax")
+    rng = np.random.default_rng(0)
+    xr = rng.standard_normal((2, 4, 6)).astype(dtype)
+    xc = (xr + 1j * rng.standard_normal(xr.shape)).astype(np.result_type(xr, np.complex64))
+    cases = [("FFT", xc, (6,)), ("IFFT", xc, (4, 6)), ("RFFT", xr, (4, 6)),
+             ("IRFFT", xc[..., :4], (4, 6)), ("RFFT", xr, (2, 4, 6)), ("fft", xc, (6,))]  # fmt: skip
+    for kind, x, lengths in cases:
+        t_ax = getattr(arrax.lax.FftType, kind, kind)
+        t_jax = getattr(jax.lax.FftType, kind, kind)
+        got, want = arrax.lax.fft(x, t_ax, lengths), jax.lax.fft(x, t_jax, lengths)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="fft"):
+        arrax.lax.fft(xc, "FFT", (5,))
+    with pytest.raises(TypeError, match="fft"):
+        arrax.lax.fft(xr, "FFT", (6,))

@@ -5,6 +5,7 @@ from arrax.lax._collectives import *  # noqa: F401,F403,E402
 from arrax.lax._composites import *  # noqa: F401,F403,E402
 from arrax.lax._control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: F401,A004
 from arrax.lax._convolution import *  # noqa: F401,F403,E402
+from arrax.lax._fft import *  # noqa: F401,F403,E402
 from arrax.lax._gather_scatter import *  # noqa: F401,F403,E402
 from arrax.lax._implicit import *  # noqa: F401,F403,E402
 from arrax.lax._ops import *  # noqa: F401,F403
