@@ -226,3 +226,54 @@ def test_conv_3d_differentiates_and_batches_as_jax():
     np.testing.assert_allclose(
         np.asarray(vm), np.asarray(jl.conv_general_dilated(x, w, (1, 1, 1), "VALID")), rtol=1e-10
     )
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "complex64", "complex128", "int32"])
+@pytest.mark.parametrize("nsp", [1, 2, 3])
+def test_conv_every_dtype_as_xla(dtype, nsp):
+    # The conv primitive has float32/float64 kernels; the other dtypes compute as XLA does
+    # (16-bit floats in float32, integers in float64, complex as four real convolutions),
+    # rounded once to the operands' dtype: bit for bit XLA's for the real ones.
+    rng = np.random.default_rng(nsp)
+    x = (rng.standard_normal((2, 3) + (6,) * nsp) * 3).astype(np.float32)
+    w = (rng.standard_normal((4, 3) + (3,) * nsp) * 3).astype(np.float32)
+    xa, wa = anp.asarray(x).astype(dtype), anp.asarray(w).astype(dtype)
+    if dtype.startswith("complex"):
+        xa = xa + 1j * anp.asarray(x[::-1].copy()).astype(dtype)
+    got = lax.conv_general_dilated(xa, wa, (1,) * nsp, "SAME")
+    want = jl.conv_general_dilated(
+        jnp.asarray(np.asarray(xa)), jnp.asarray(np.asarray(wa)), (1,) * nsp, "SAME"
+    )
+    assert got.dtype == want.dtype
+    # (16-bit: XLA sums in float32 in another order, so a rare result rounds the other way)
+    tol = {"complex64": 1e-5, "complex128": 1e-12, "float16": 1e-3, "bfloat16": 8e-3}.get(dtype, 0)
+    scale = np.abs(np.asarray(want).astype(np.complex128)).max()
+    np.testing.assert_allclose(
+        np.asarray(got).astype(np.complex128),
+        np.asarray(want).astype(np.complex128),
+        atol=tol * scale,
+    )
+
+
+def test_conv_half_and_complex_derivatives():
+    from arrax.test_util import check_grads
+
+    rng = np.random.default_rng(0)
+    x = anp.asarray(rng.standard_normal((1, 3, 5, 5)) + 1j * rng.standard_normal((1, 3, 5, 5)))
+    w = anp.asarray(rng.standard_normal((2, 3, 3, 3)) + 1j * rng.standard_normal((2, 3, 3, 3)))
+    conv = lambda x, w: lax.conv_general_dilated(x, w, (1, 1), "SAME")  # noqa: E731
+    check_grads(lambda x, w: anp.abs(conv(x, w)) ** 2, (x, w), order=2)
+    ones = np.ones((1, 3, 5, 5), "float32")
+    wb = anp.ones((2, 3, 3, 3), "bfloat16")
+    g = arrax.grad(lambda w: conv(anp.asarray(ones).astype("bfloat16"), w).astype("float32").sum())(
+        wb
+    )
+
+    def jconv(w):
+        return jl.conv_general_dilated(jnp.asarray(ones).astype("bfloat16"), w, (1, 1), "SAME")  # noqa: E731
+
+    want = jax.grad(lambda w: jconv(w).astype("float32").sum())(jnp.ones((2, 3, 3, 3), "bfloat16"))
+    assert g.dtype == wb.dtype
+    np.testing.assert_array_equal(
+        np.asarray(g).astype(np.float32), np.asarray(want).astype(np.float32)
+    )

@@ -135,7 +135,11 @@ def conv_general_dilated(
                 "conv_general_dilated: padding needs one (low, high) pair per spatial dim"
             )
     if nsp >= 3:
-        y = _conv_by_first_dim(x, w, strides, pads, lhs_dil, rhs_dil, feature_group_count)
+        dt = _onp.result_type(x.dtype, w.dtype)
+        wide = _wide_dtype(dt)  # (the partial sums over the first dim in it, rounded once)
+        y = _conv_by_first_dim(
+            x.astype(wide), w.astype(wide), strides, pads, lhs_dil, rhs_dil, feature_group_count
+        ).astype(dt)
         out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
         return out if preferred_element_type is None else out.astype(preferred_element_type)
     # Input dilation and negative padding here; the primitive takes the non-negative rest.
@@ -148,11 +152,9 @@ def conv_general_dilated(
         strides, rhs_dil = (1, *strides), (1, *rhs_dil)
     else:
         prim_pad = (*pos[0], *pos[1])
-    dt = _onp.result_type(x.dtype, w.dtype)
-    y = bind1(
-        "conv",
-        x.astype(dt),
-        w.astype(dt),
+    y = _conv_primitive(
+        x,
+        w,
         strides=tuple(strides),
         padding=tuple(prim_pad),
         dilation=tuple(rhs_dil),
@@ -162,6 +164,34 @@ def conv_general_dilated(
         y = y[:, :, 0, :]
     out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
     return out if preferred_element_type is None else out.astype(preferred_element_type)
+
+
+def _conv_primitive(x, w, **params):
+    """The conv primitive (float32/float64 kernels) for every dtype, as XLA computes them:
+    float16/bfloat16 in float32 and integers in float64, rounded back to the operands' dtype;
+    complex operands as four real convolutions of their parts."""
+    dt = _onp.result_type(x.dtype, w.dtype)
+    if dt in (_onp.float32, _onp.float64):
+        return bind1("conv", x.astype(dt), w.astype(dt), **params)
+    if dt.kind == "c":
+        from arrax import numpy as anp
+
+        part = _onp.float32 if dt == _onp.complex64 else _onp.float64
+        xr, xi = anp.real(x).astype(part), anp.imag(x).astype(part)
+        wr, wi = anp.real(w).astype(part), anp.imag(w).astype(part)
+        re = bind1("conv", xr, wr, **params) - bind1("conv", xi, wi, **params)
+        im = bind1("conv", xr, wi, **params) + bind1("conv", xi, wr, **params)
+        return (re + 1j * im).astype(dt)
+    wide = _wide_dtype(dt)
+    return bind1("conv", x.astype(wide), w.astype(wide), **params).astype(dt)
+
+
+def _wide_dtype(dt):
+    """The dtype a convolution of dt computes in: float16/bfloat16 in float32, integers and
+    bools in float64 (exact to 2**53); float32/float64 and complex as they are."""
+    if dt.kind == "c" or dt in (_onp.float32, _onp.float64):
+        return dt
+    return _onp.dtype(_onp.float64 if dt.kind in "iub" else _onp.float32)
 
 
 def _conv_by_first_dim(x, w, strides, pads, lhs_dil, rhs_dil, groups):
