@@ -134,3 +134,20 @@ def test_toeplitz_batches_leading_dimensions_as_scipy(c, r):
     got = al.toeplitz(anp.asarray(c), None if r is None else anp.asarray(r))
     assert got.shape == want.shape and got.dtype == want.dtype
     np.testing.assert_allclose(np.asarray(got), want)
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="bfloat16 (NumPy files it as a non-numeric kind)")
+def test_norm_keeps_bfloat16_as_jax():
+    # NumPy's norm casts what it does not count inexact to float64; bfloat16 is inexact
+    # (JAX keeps it), as float16 is.
+    x = anp.asarray(np.arange(6.0).reshape(2, 3)).astype("bfloat16")
+    for r in (
+        anp.linalg.norm(x),
+        anp.linalg.norm(x, axis=1),
+        anp.linalg.vector_norm(x),
+        anp.linalg.norm(x, "fro"),
+    ):
+        assert r.dtype == x.dtype
+    np.testing.assert_allclose(float(anp.linalg.norm(x)), np.sqrt(55.0), rtol=1e-2)
+    with pytest.raises(TypeError, match="inv"):  # (as float16: no bfloat16 LAPACK kernels)
+        anp.linalg.inv(anp.eye(2, dtype="bfloat16"))

@@ -19,6 +19,7 @@ from arrax import _core
 from arrax._ad import custom_jvp
 from arrax._rules.common import batch_size, bdim_at_front
 from arrax._rules.registry import defrules, is_undefined
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _np, from_numpy, takes_out
 
@@ -394,7 +395,7 @@ defrules("linalg_eig", jvp=_eig_jvp, batch=_batch_stacked("linalg_eig", 1))
 
 def _as_inexact(a):
     a = _arr(a)
-    return a if a.dtype.kind in "fc" else a.astype(onp.float64)
+    return a if is_inexact(a.dtype) else a.astype(onp.float64)  # (bfloat16 stays, as float16)
 
 
 def inv(a):
