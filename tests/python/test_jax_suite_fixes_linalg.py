@@ -151,3 +151,14 @@ def test_norm_keeps_bfloat16_as_jax():
     np.testing.assert_allclose(float(anp.linalg.norm(x)), np.sqrt(55.0), rtol=1e-2)
     with pytest.raises(TypeError, match="inv"):  # (as float16: no bfloat16 LAPACK kernels)
         anp.linalg.inv(anp.eye(2, dtype="bfloat16"))
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="bfloat16 is arrax's inexact type")
+def test_bfloat16_counts_as_inexact_in_fft_and_chkfinite():
+    # Checks keyed on NumPy's kinds 'f'/'c' took bfloat16 (kind 'V') for an integer type:
+    # fft computed in complex128 and asarray_chkfinite let its infs through.
+    x = anp.asarray(np.arange(8.0)).astype("bfloat16")
+    for f in (anp.fft.fft, anp.fft.rfft, anp.fft.ihfft, anp.fft.fftn, anp.fft.rfftn):
+        assert f(x).dtype == np.complex64
+    with pytest.raises(ValueError, match="infs or NaNs"):
+        anp.asarray_chkfinite(anp.asarray([1.0, np.inf]).astype("bfloat16"))

@@ -16,7 +16,7 @@ solve capture, made explicit arguments so that every transformation sees them.
 
 from arrax import _core, tree_util
 from arrax._rules.registry import UndefinedPrimal, defrules
-from arrax._trace_core import asarray, aval_of
+from arrax._trace_core import asarray, aval_of, is_inexact
 from arrax.lax import _ops as lax
 from arrax.lax._control_flow import trace_closed
 
@@ -336,7 +336,7 @@ def custom_root(f, initial_guess, solve, tangent_solve, has_aux=False):
         pairs = jvp_flat(
             lambda cs: f_g.eval(*f_fix(cs), *x),
             f_p,
-            [t if p.dtype.kind in "fc" else None for p, t in zip(f_p, f_t)],
+            [t if is_inexact(p.dtype) else None for p, t in zip(f_p, f_t)],
         )
         rhs = [instantiate(t, p) for p, t in pairs]
         ls_p = ls_fix(primals[nf + ns : nf + ns + nl])

@@ -8,6 +8,7 @@ import operator
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import is_inexact
 from arrax.numpy._common import _arr, _np, from_numpy
 
 __all__ = [
@@ -102,7 +103,7 @@ def require(a, dtype=None, requirements=None, *, like=None):
 def asarray_chkfinite(a, dtype=None, order=None):
     """numpy.asarray_chkfinite: ValueError if the array holds inf or NaN."""
     x = _as(a, dtype)
-    if x.dtype.kind in "fc" and not x._is_tracer and not bool(_np().isfinite(x).all()):
+    if is_inexact(x.dtype) and not x._is_tracer and not bool(_np().isfinite(x).all()):
         raise ValueError("array must not contain infs or NaNs")
     return x
 

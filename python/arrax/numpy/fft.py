@@ -16,6 +16,7 @@ import numpy as onp
 from arrax import _core
 from arrax._rules.common import to_front
 from arrax._rules.registry import defrules
+from arrax._trace_core import is_inexact
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _np, takes_out
 
@@ -47,7 +48,7 @@ def _complex_of(dtype):
         return dt
     return (
         onp.dtype(onp.complex64)
-        if dt == onp.float32 or dt == onp.float16
+        if dt == onp.float32 or dt == onp.float16 or dt.name == "bfloat16"
         else onp.dtype(onp.complex128)
     )
 
@@ -277,9 +278,7 @@ def _c2c(a, s, axes, norm, inverse, default_all=True):
         for ax, n in reversed(list(zip(axes, sizes))):
             a = _c2c(a, None if n is None else [n], [ax], norm, inverse)
         return a
-    x = lax.convert_element_type(
-        a, _complex_of(a.dtype) if a.dtype.kind in "fc" else onp.complex128
-    )
+    x = lax.convert_element_type(a, _complex_of(a.dtype) if is_inexact(a.dtype) else onp.complex128)
     x = _resize(x, axes, sizes)
     if not axes:
         return x
@@ -294,7 +293,7 @@ def _r2c(a, s, axes, norm, default_all=True):
     if len(set(axes)) < len(axes):  # as NumPy: rfft over the last, then fft over the others
         x = _r2c(a, None if sizes[-1] is None else [sizes[-1]], axes[-1:], norm)
         return _c2c(x, sizes[:-1], axes[:-1], norm, False)
-    x = lax.convert_element_type(a, _real_of(a.dtype) if a.dtype.kind == "f" else onp.float64)
+    x = lax.convert_element_type(a, _real_of(a.dtype) if is_inexact(a.dtype) else onp.float64)
     x = _resize(x, axes, sizes)
     return lax.bind1("rfft", x, axes=tuple(axes), norm=_check_norm(norm))
 
@@ -302,9 +301,7 @@ def _r2c(a, s, axes, norm, default_all=True):
 def _c2r(a, s, axes, norm, default_all=True):
     a = _arr(a)
     axes, sizes = _axes_sizes(a, s, axes, default_all)
-    x = lax.convert_element_type(
-        a, _complex_of(a.dtype) if a.dtype.kind in "fc" else onp.complex128
-    )
+    x = lax.convert_element_type(a, _complex_of(a.dtype) if is_inexact(a.dtype) else onp.complex128)
     n = sizes[-1] if sizes[-1] is not None else 2 * (x.shape[axes[-1]] - 1)
     if n < 1:
         raise ValueError(f"Invalid number of FFT data points ({n}) specified.")

@@ -67,7 +67,7 @@ def _aval(shape, dtype):
 
 def _inexact(dtype):
     dt = onp.dtype(dtype)
-    return dt if dt.kind in "fc" else onp.dtype(onp.float64)
+    return dt if is_inexact(dt) else onp.dtype(onp.float64)
 
 
 def _real(dtype):
@@ -408,7 +408,7 @@ def solve(a, b):
     np = _np()
     a, b = _as_inexact(a), _arr(b)
     dt = np.result_type(a, b)
-    dt = dt if onp.dtype(dt).kind in "fc" else onp.float64
+    dt = dt if is_inexact(dt) else onp.float64
     a, b = a.astype(dt), b.astype(dt)
     _square("solve", a.shape)
     if b.ndim == 1:  # one vector, for every matrix of a stack (NumPy 2's rule)
