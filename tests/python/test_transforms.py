@@ -382,8 +382,9 @@ BAD_PRIMITIVE_CALLS = {
     "cond_branch_types_under_jit": lambda x: arrax.jit(
         lambda p: lax.cond(p, lambda: 1.0, lambda: 1)
     )(True),
+    # (an array init: a Python scalar takes the body's carry dtype, as in JAX)
     "scan_carry_dtype": lambda x: lax.scan(
-        lambda c, e: (c.astype(np.float32), e), 1.0, anp.ones(3)
+        lambda c, e: (c.astype(np.float32), e), anp.asarray(1.0), anp.ones(3)
     ),
 }
 

@@ -11,7 +11,7 @@ mode through cond, scan and fori_loop with static bounds. while_loop supports fo
 
 from arrax._rules.common import batch_size, bdim_at_front, instantiate, to_front
 from arrax._rules.registry import UndefinedPrimal, defrules, is_undefined
-from arrax._trace_core import is_inexact
+from arrax._trace_core import asarray, is_inexact
 from arrax.lax import _ops as lax
 from arrax.lax._control_flow import _avals, bind_cond, trace_closed
 
@@ -26,6 +26,38 @@ def _vmap(*args, **kwargs):
     from arrax._batching import vmap
 
     return vmap(*args, **kwargs)
+
+
+def _batched(fn, in_dims, size, force=None, flags=None):
+    """fn (flat arrays -> flat arrays) mapped over ``in_dims`` (None: unbatched), as a function
+    to stage. Unlike vmap with out_axes=0, an output that depends on no batched input stays
+    unbatched (as in JAX), unless ``force[k]``; batched outputs come out at axis 0. Whether
+    each output is batched is written into the list ``flags``."""
+    from arrax._batching import BatchTrace
+
+    def run(*args):
+        with BatchTrace(size, None, "a control-flow body under vmap") as trace:
+            ins = [a if d is None else trace.wrap(a, d) for a, d in zip(args, in_dims)]
+            outs = [trace.unpack(asarray(o)) for o in fn(*ins)]
+        res = []
+        if flags is not None:
+            flags[:] = []
+        for k, (v, d) in enumerate(outs):
+            if d is None and force is not None and force[k]:
+                v, d = lax.broadcast(v, (size,)), 0
+            res.append(to_front(v, d))
+            if flags is not None:
+                flags.append(d is not None)
+        return res
+
+    return run
+
+
+def _out_batched(fn, in_dims, avals, size):
+    """Which outputs of fn mapped over in_dims are batched (one staging, thrown away)."""
+    flags = []
+    trace_closed(_batched(fn, in_dims, size, flags=flags), avals)
+    return flags
 
 
 # --- jit -------------------------------------------------------------------------------
@@ -44,9 +76,9 @@ def _jit_transpose(cts, args, params):
 def _jit_batch(values, dims, params):
     g = params["graph"][0]
     size = batch_size(values, dims)
-    fn = _vmap(lambda *a: g.eval(*a), in_axes=tuple(dims), out_axes=0, axis_size=size)
-    g2, consts = trace_closed(fn, _avals(values))
-    return lax.bind("jit", *consts, *values, graph=g2), [0] * len(g.out_avals)
+    flags = []  # outputs no batched input reaches stay unbatched
+    g2, consts = trace_closed(_batched(g.eval, tuple(dims), size, flags=flags), _avals(values))
+    return lax.bind("jit", *consts, *values, graph=g2), [0 if b else None for b in flags]
 
 
 defrules("jit", jvp=_jit_jvp, transpose=_jit_transpose, batch=_jit_batch)
@@ -115,28 +147,36 @@ def _cond_batch(values, dims, params):
     index, ops = values[0], values[1:]
     op_dims = tuple(dims[1:])
     if dims[0] is None:
-        fns = [
-            _vmap(lambda *a, g=g: g.eval(*a), in_axes=op_dims, out_axes=0, axis_size=size)
-            for g in branches
-        ]
-        return bind_cond(index, fns, _avals(ops), list(ops)), [0] * len(branches[0].out_avals)
+        # An output is batched if it is in some branch; the others stay unbatched.
+        flags = [_out_batched(g.eval, op_dims, _avals(ops), size) for g in branches]
+        out_b = [any(f) for f in zip(*flags)]
+        fns = [_batched(g.eval, op_dims, size, force=out_b) for g in branches]
+        outs = bind_cond(index, fns, _avals(ops), list(ops))
+        return outs, [0 if b else None for b in out_b]
     # A batched index: every branch runs on the whole batch and the results are selected.
-    idx = to_front(index, dims[0])
-    results = [
-        _vmap(lambda *a, g=g: g.eval(*a), in_axes=op_dims, out_axes=0, axis_size=size)(*ops)
-        for g in branches
-    ]
+    # Each branch gets its operands cut off from differentiation in the lanes that do not take
+    # it (as JAX does), so reverse mode sends them 0 rather than 0 * inf (the "safe sqrt"
+    # pattern cond(x > 0, sqrt, ...)).
     n = len(branches)
+    idx = to_front(index, dims[0])
     idx = lax.bind1("max", idx, lax.full(idx.shape, 0, idx.dtype))
     idx = lax.bind1("min", idx, lax.full(idx.shape, n - 1, idx.dtype))
+    ops = [bdim_at_front(v, d, size) for v, d in zip(ops, op_dims)]
+    picks, results = [], []
+    for b, g in enumerate(branches):
+        pick = lax.bind1("eq", idx, lax.full(idx.shape, b, idx.dtype))
+        picks.append(pick)
+        sel = [
+            lax.select(lax.broadcast_in_dim(pick, x.shape, (0,)), x, lax.stop_gradient(x))
+            for x in ops
+        ]
+        results.append(_vmap(lambda *a, g=g: g.eval(*a), out_axes=0, axis_size=size)(*sel))
     outs = []
     for k in range(len(results[0])):
         out = results[0][k]
         for b in range(1, n):
             r = results[b][k]
-            pick = lax.bind1("eq", idx, lax.full(idx.shape, b, idx.dtype))
-            pick = lax.broadcast_in_dim(pick, r.shape, (0,))
-            out = lax.select(pick, r, out)
+            out = lax.select(lax.broadcast_in_dim(picks[b], r.shape, (0,)), r, out)
         outs.append(out)
     return outs, [0] * len(outs)
 
@@ -203,24 +243,42 @@ def _while_batch(values, dims, params):
     cg, bg = params["graphs"]
     size = batch_size(values, dims)
     cc, bc, carry = _while_split(values, params)
-    ccd, bcd, _ = _while_split(dims, params)
+    ccd, bcd, kd = _while_split(dims, params)
     nc, nb = len(cc), len(bc)
-    # Every carry is batched (at 0); the loop runs while any element's predicate holds, and
-    # elements whose predicate is false keep their carry.
-    carry = [bdim_at_front(v, d, size) for v, d in zip(carry, dims[nc + nb :])]
-    in_c = tuple(ccd) + (0,) * len(carry)
-    in_b = tuple(bcd) + (0,) * len(carry)
-    vcond = _vmap(lambda *a: cg.eval(*a), in_axes=in_c, out_axes=0, axis_size=size)
-    vbody = _vmap(lambda *a: bg.eval(*a), in_axes=in_b, out_axes=0, axis_size=size)
+    # Which carries are batched: a fixed point (a carry becomes batched when the body makes
+    # it so); all of them when the predicate is batched, since then elements stop at
+    # different steps.
+    carry_b = [d is not None for d in kd]
+    while True:
+        in_b = tuple(bcd) + tuple(0 if b else None for b in carry_b)
+        avals = _avals(list(bc)) + [_bavals(c, d, b, size) for c, d, b in zip(carry, kd, carry_b)]
+        out_b = _out_batched(bg.eval, in_b, avals, size)
+        new = [a or b for a, b in zip(carry_b, out_b)]
+        if new == carry_b:
+            break
+        carry_b = new
+    in_c = tuple(ccd) + tuple(0 if b else None for b in carry_b)
+    avals = _avals(list(cc)) + [_bavals(c, d, b, size) for c, d, b in zip(carry, kd, carry_b)]
+    if _out_batched(cg.eval, in_c, avals, size)[0]:
+        carry_b = [True] * len(carry)
+    carry = [bdim_at_front(v, d, size) if b else v for v, d, b in zip(carry, kd, carry_b)]
+    kdims = tuple(0 if b else None for b in carry_b)
+    in_c, in_b = tuple(ccd) + kdims, tuple(bcd) + kdims
+    pred_flags = []
+    vcond = _batched(cg.eval, in_c, size, flags=pred_flags)
+    vbody = _batched(bg.eval, in_b, size, force=carry_b)
 
     def cond_fn(*a):
         pred = vcond(*a[:nc], *a[nc + nb :])[0]
-        return [lax.reduce_or(pred, (0,))]
+        return [lax.reduce_or(pred, (0,)) if pred_flags[0] else pred]
 
     def body_fn(*a):
         cur = a[nc + nb :]
-        pred = vcond(*a[:nc], *cur)[0]
         new = vbody(*a[nc : nc + nb], *cur)
+        pred = vcond(*a[:nc], *cur)[0]
+        if not pred_flags[0]:
+            return new
+        # Elements whose predicate is false keep their carry.
         return [
             lax.select(lax.broadcast_in_dim(pred, x.shape, (0,)), y, x) for x, y in zip(cur, new)
         ]
@@ -242,13 +300,27 @@ def _while_batch(values, dims, params):
         cond_nconsts=len(cconsts) + nc + nb,
         body_nconsts=len(bconsts) + nc + nb,
     )
-    return outs, [0] * len(outs)
+    return outs, [0 if b else None for b in carry_b]
+
+
+def _bavals(x, d, batched, size):
+    """The aval of x (batch axis d, or None) as a loop carry: with a leading batch axis when
+    ``batched``, without one otherwise."""
+    shape = list(x.shape)
+    if d is not None:
+        del shape[d]
+    return ((size,) * batched + tuple(shape), x.dtype, False)
+
+
+class _WhileReverseModeError(ValueError, NotImplementedError):
+    """JAX raises ValueError; arrax used to raise NotImplementedError, which code may catch."""
 
 
 def _while_transpose(cts, args, params):
-    raise NotImplementedError(
-        "Reverse-mode differentiation does not work for lax.while_loop (its trip count is not "
-        "known in advance). Try lax.scan, or lax.fori_loop with Python-int bounds."
+    raise _WhileReverseModeError(
+        "while_loop: Reverse-mode differentiation does not work for lax.while_loop or "
+        "lax.fori_loop with dynamic start/stop values (a non-static trip count). Try using "
+        "lax.scan, or lax.fori_loop with static bounds."
     )
 
 
@@ -412,16 +484,32 @@ def _scan_batch(values, dims, params):
     size = batch_size(values, dims)
     consts, carry, xs = _scan_split(values, params)
     cd, kd, xd = _scan_split(dims, params)
-    carry = [bdim_at_front(v, d, size) for v, d in zip(carry, kd)]
     # xs keep axis 0 for the scan: their batch axis goes to 1.
     xs = [x if d is None else lax.moveaxis(x, d, 1) for x, d in zip(xs, xd)]
-    in_axes = tuple(cd) + (0,) * len(carry) + tuple(None if d is None else 0 for d in xd)
-    vbody = _vmap(lambda *a: body.eval(*a), in_axes=in_axes, out_axes=0, axis_size=size)
-    avals = _avals(consts + carry) + _x_avals(xs)
-    vb, vconsts = trace_closed(vbody, avals)
-    outs = _scan_bind(vconsts + consts, carry, xs, vb, length, reverse)
+    x_dims = tuple(None if d is None else 0 for d in xd)
+    # Which carries are batched: a fixed point, as in JAX (a carry that no batched value
+    # reaches stays unbatched).
+    carry_b = [d is not None for d in kd]
     nk = len(carry)
-    return outs, [0] * nk + [1] * (len(outs) - nk)
+    while True:
+        in_axes = tuple(cd) + tuple(0 if b else None for b in carry_b) + x_dims
+        avals = (
+            _avals(consts)
+            + [_bavals(c, d, b, size) for c, d, b in zip(carry, kd, carry_b)]
+            + _x_avals(xs)
+        )
+        out_b = _out_batched(body.eval, in_axes, avals, size)[:nk]
+        new = [a or b for a, b in zip(carry_b, out_b)]
+        if new == carry_b:
+            break
+        carry_b = new
+    carry = [bdim_at_front(v, d, size) if b else v for v, d, b in zip(carry, kd, carry_b)]
+    flags = []
+    force = carry_b + [False] * (len(body.out_avals) - nk)
+    vbody = _batched(body.eval, in_axes, size, force=force, flags=flags)
+    vb, vconsts = trace_closed(vbody, _avals(consts + carry) + _x_avals(xs))
+    outs = _scan_bind(vconsts + consts, carry, xs, vb, length, reverse)
+    return outs, [0 if b else None for b in carry_b] + [1 if b else None for b in flags[nk:]]
 
 
 defrules("scan", jvp=_scan_jvp, transpose=_scan_transpose, batch=_scan_batch)

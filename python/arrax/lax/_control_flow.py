@@ -10,11 +10,76 @@ import numpy as onp
 
 from arrax import _core, tree_util
 from arrax._trace_core import asarray, aval_of
+from arrax.errors import (
+    ConcretizationTypeError,
+    TracerArrayConversionError,
+    TracerIntegerConversionError,
+)
 from arrax.lax import _ops as lax
 
 
 def _avals(leaves):
     return [aval_of(x) for x in leaves]
+
+
+def _forwarded(outs, args):
+    """For each output, the index of the argument it is (the very same object), else None.
+    An output that only passes an argument through is that argument (JAX forwards such
+    values around the primitive), so it keeps its identity and stays unbatched under vmap."""
+    ids = {id(a): j for j, a in enumerate(args)}
+    return [ids.get(id(o)) for o in outs]
+
+
+def _is_weak(x):
+    """A Python scalar: weakly typed in JAX (NumPy scalars subclass float/int but are not)."""
+    return isinstance(x, (bool, int, float, complex)) and not isinstance(x, onp.generic)
+
+
+def _kind_rank(dtype):
+    kind = onp.dtype(dtype).kind
+    return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(kind, 2)  # bfloat16 is kind "V"
+
+
+# The probe dtypes of a weakly typed init leaf, tried in order: the bottom of its kind, so a
+# body that imposes a dtype (v + int16(1)) shows it, while a body that only follows its input
+# (v + 1) gives back the probe. bool for ints catches int8 and uint64 too, but bool arithmetic
+# can fail (-v), hence int8 after it.
+_WEAK_PROBES = {
+    int: (onp.dtype(onp.bool_), onp.dtype(onp.int8)),
+    float: (onp.dtype(onp.float16),),
+    complex: (onp.dtype(onp.complex64),),
+}
+
+
+def _promote_weak(raw, leaves, out_dtypes):
+    """JAX's _promote_weak_typed_inputs for loop carries: an init leaf given as a Python scalar
+    takes the dtype the body gives its output carry (``scan(f, 0, int8_xs)`` carries int8).
+
+    ``raw``: the init leaves as given; ``leaves``: them as arrays; ``out_dtypes(avals)``: the
+    body's output carry dtypes for input carries of ``avals``. arrax has no weak types, so the
+    body is traced once more with such leaves at a probe dtype (see _WEAK_PROBES); an output
+    dtype other than the probe and the default is one the body imposes."""
+    weak = [k for k, x in enumerate(raw) if _is_weak(x) and not isinstance(x, bool)]
+    if not weak:
+        return leaves
+    leaves = list(leaves)
+    kinds = {k: int if isinstance(raw[k], int) else type(raw[k]) for k in weak}
+    for attempt in range(2):
+        probes = {k: _WEAK_PROBES[kinds[k]][min(attempt, len(_WEAK_PROBES[kinds[k]]) - 1)]
+                  for k in weak}  # fmt: skip
+        avals = [
+            ((), probes[k], False) if k in probes else aval_of(x) for k, x in enumerate(leaves)
+        ]
+        try:
+            outs = out_dtypes(avals)
+        except Exception:  # noqa: BLE001 (the probe is only a guess; the real trace follows)
+            continue
+        for k in weak:
+            o, d = onp.dtype(outs[k]), leaves[k].dtype
+            if o not in (probes[k], d) and _kind_rank(o) >= _kind_rank(d):
+                leaves[k] = lax.convert_element_type(leaves[k], o)
+        break
+    return leaves
 
 
 def trace_closed(fun, avals):
@@ -23,20 +88,6 @@ def trace_closed(fun, avals):
     Returns (graph, consts): the graph takes the consts first, then the arguments."""
     g = _core._trace(lambda *a: [asarray(o) for o in fun(*a)], list(avals))
     return g.with_consts_as_args(), list(g.consts)
-
-
-def _trace_tree_fun(fun, in_tree, leaves, name):
-    """Stages a pytree function; returns (graph, consts, out_tree)."""
-    out_tree = []
-
-    def flat(*args):
-        out = fun(tree_util.tree_unflatten(in_tree, list(args)))
-        out_leaves, tree = tree_util.tree_flatten(out)
-        out_tree.append(tree)
-        return out_leaves
-
-    g, consts = trace_closed(flat, _avals(leaves))
-    return g, consts, out_tree[0]
 
 
 def _check_same(name, out_avals):
@@ -72,7 +123,11 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
     operands = _operand_keyword(operands, operand)
     branches = list(branches)
     if not branches:
-        raise ValueError("switch: needs at least one branch")
+        raise ValueError("switch: Empty branch sequence; needs at least one branch")
+    if not all(callable(b) for b in branches):
+        raise TypeError("switch: branches argument should be a sequence of callables.")
+    if index is None:
+        raise TypeError("switch: the index is None; it must be an integer scalar")
     idx = asarray(index)
     if idx.ndim != 0 or idx.dtype.kind not in "biu":
         raise TypeError(
@@ -82,13 +137,15 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
     leaves = [asarray(x) for x in leaves]
     if not idx._is_tracer:
         i = min(max(int(idx), 0), len(branches) - 1)
-        return branches[i](*operands)
-    out_tree = []
+        # Arrays, as JAX's cond returns on every path.
+        return tree_util.tree_map(asarray, branches[i](*operands))
+    out_tree, fwds = [], []
 
     def flat(b):
         def f(*args):
             out_leaves, tree = tree_util.tree_flatten(b(*tree_util.tree_unflatten(in_tree, args)))
             out_tree.append(tree)
+            fwds.append(_forwarded(out_leaves, args))
             return out_leaves
 
         return f
@@ -99,6 +156,10 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
             raise TypeError(
                 f"cond: branches return different tree structures: {out_tree[0]} and {t}"
             )
+    for k in range(len(outs)):
+        src = {fw[k] for fw in fwds}
+        if len(src) == 1 and None not in src:
+            outs[k] = leaves[src.pop()]
     return tree_util.tree_unflatten(out_tree[0], outs)
 
 
@@ -140,39 +201,92 @@ def _pad_args(g, before, after, n_own):
 
 
 def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
-    """Like ``jax.lax.cond``: ``true_fun(*operands)`` if pred else ``false_fun(*operands)``."""
+    """Like ``jax.lax.cond``: ``true_fun(*operands)`` if pred else ``false_fun(*operands)``.
+
+    Also JAX's legacy form ``cond(pred, true_operand, true_fun, false_operand, false_fun)``.
+    A numeric predicate means ``pred != 0``."""
+    if not (callable(true_fun) and callable(false_fun)):
+        legacy = callable(false_fun) and len(operands) == 2 and callable(operands[1])
+        if not legacy or operand is not _NO_OPERAND:
+            raise TypeError("cond: true_fun and false_fun arguments should be callable.")
+        x_true, f_true, x_false, f_false = true_fun, false_fun, *operands
+        return cond(pred, lambda x, _: f_true(x), lambda _, x: f_false(x), x_true, x_false)
     operands = _operand_keyword(operands, operand)
-    p = asarray(pred)
+    if pred is None:
+        raise TypeError("cond: the cond predicate is None; it must be a boolean or numeric scalar")
+    try:
+        p = asarray(pred)
+    except TypeError:
+        raise TypeError(f"cond: Pred must be a scalar, got {pred!r} of type {type(pred)}") from None
     if p.ndim != 0:
         raise TypeError(f"cond: the predicate must be a scalar, got shape {p.shape}")
-    if p.dtype.kind not in "biu":
-        raise TypeError(f"cond: the predicate must be a boolean or integer scalar, got {p.dtype}")
+    if p.dtype.kind not in "biufc" and _kind_rank(p.dtype) != 2:
+        raise TypeError(f"cond: the predicate must be a boolean or numeric scalar, got {p.dtype}")
     if p.dtype.kind != "b":
         p = lax.bind1("ne", p, lax.full((), 0, p.dtype))
     return switch(p, [false_fun, true_fun], *operands)
 
 
+def _hoist_invariant(leaves, fwd):
+    """The carries a loop body passes through unchanged (``fwd[k] == k``) are loop-invariant:
+    JAX moves them out of the loop, so vmap keeps them unbatched. Returns (positions kept in
+    the carry, expand) where ``expand(kept values)`` rebuilds the full carry, the invariant
+    leaves closed over (they become the loop's captured values)."""
+    keep = [k for k, j in enumerate(fwd) if j != k]
+
+    def expand(vals):
+        full = list(leaves)
+        for k, v in zip(keep, vals):
+            full[k] = v
+        return full
+
+    return keep, expand
+
+
 def while_loop(cond_fun, body_fun, init_val):
     """Like ``jax.lax.while_loop``: ``while cond_fun(val): val = body_fun(val)``."""
-    leaves, tree = tree_util.tree_flatten(init_val)
-    leaves = [asarray(x) for x in leaves]
-    cg, cconsts, _ = _trace_tree_fun(cond_fun, tree, leaves, "while_loop")
-    bg, bconsts, btree = _trace_tree_fun(body_fun, tree, leaves, "while_loop")
-    if btree != tree:
-        raise TypeError(
-            f"while_loop: body_fun must return the same structure as init_val: {tree} vs {btree}"
+    if not (callable(cond_fun) and callable(body_fun)):
+        raise TypeError("while_loop: cond_fun and body_fun arguments should be callable.")
+    raw, tree = tree_util.tree_flatten(init_val)
+    leaves = [asarray(x) for x in raw]
+    fwd = []
+
+    def body(*args):
+        out_leaves, btree = tree_util.tree_flatten(
+            body_fun(tree_util.tree_unflatten(tree, list(args)))
         )
+        if btree != tree:
+            raise TypeError(
+                "while_loop: body_fun must return the same structure as init_val: "
+                f"{tree} vs {btree}"
+            )
+        fwd[:] = _forwarded(out_leaves, args)
+        return out_leaves
+
+    def cond(*args):
+        return tree_util.tree_leaves(cond_fun(tree_util.tree_unflatten(tree, list(args))))
+
+    leaves = _promote_weak(
+        raw, leaves, lambda avals: [a[1] for a in trace_closed(body, avals)[0].out_avals]
+    )
+    bg, bconsts = trace_closed(body, _avals(leaves))
     _check_carry("while_loop", leaves, bg.out_avals)
+    keep, expand = _hoist_invariant(leaves, fwd)
+    if len(keep) < len(leaves):
+        bg, bconsts = trace_closed(
+            lambda *a: [body(*expand(a))[k] for k in keep], _avals([leaves[k] for k in keep])
+        )
+    cg, cconsts = trace_closed(lambda *a: cond(*expand(a)), _avals([leaves[k] for k in keep]))
     outs = lax.bind(
         "while",
         *cconsts,
         *bconsts,
-        *leaves,
+        *[leaves[k] for k in keep],
         graphs=(cg, bg),
         cond_nconsts=len(cconsts),
         body_nconsts=len(bconsts),
     )
-    return tree_util.tree_unflatten(tree, outs)
+    return tree_util.tree_unflatten(tree, expand(outs))
 
 
 def _check_carry(name, leaves, out_avals):
@@ -184,29 +298,44 @@ def _check_carry(name, leaves, out_avals):
             )
 
 
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+def _concrete_length(length):
+    try:
+        return int(length)
+    except (TracerIntegerConversionError, TracerArrayConversionError, ConcretizationTypeError):
+        raise ConcretizationTypeError(
+            "scan: The `length` argument to `scan` expects a concrete `int` value, got a traced value "
+            f"of type {aval_of(length)[1]}{list(aval_of(length)[0])}; pass it as a Python int "
+            "(a static argument under jit)"
+        ) from None
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpose=False):
     """Like ``jax.lax.scan``: ``carry, y = f(carry, x)`` over the leading axis of ``xs``;
-    returns (final carry, stacked ys)."""
-    c_leaves, c_tree = tree_util.tree_flatten(init)
-    c_leaves = [asarray(x) for x in c_leaves]
+    returns (final carry, stacked ys). ``unroll`` and JAX's private ``_split_transpose`` only
+    tune JAX's compilation and are ignored."""
+    if not callable(f):
+        raise TypeError("scan: f argument should be callable.")
+    raw, c_tree = tree_util.tree_flatten(init)
+    c_leaves = [asarray(x) for x in raw]
     x_leaves, x_tree = tree_util.tree_flatten(xs)
     x_leaves = [asarray(x) for x in x_leaves]
     lengths = {x.shape[0] if x.ndim else None for x in x_leaves}
     if None in lengths:
         raise ValueError("scan: every leaf of xs needs a leading axis to scan over")
     if length is not None:
-        lengths.add(int(length))
+        lengths.add(_concrete_length(length))
     if len(lengths) > 1:
         raise ValueError(f"scan: inconsistent lengths of the scanned axis: {sorted(lengths)}")
     if not lengths:
         raise ValueError("scan: got no xs and no length")
     n = lengths.pop()
+    nk = len(c_leaves)
     x_avals = [(tuple(x.shape[1:]), x.dtype, False) for x in x_leaves]
-    y_tree = []
+    y_tree, fwd = [], []
 
     def body(*args):
-        c = tree_util.tree_unflatten(c_tree, list(args[: len(c_leaves)]))
-        x = tree_util.tree_unflatten(x_tree, list(args[len(c_leaves) :]))
+        c = tree_util.tree_unflatten(c_tree, list(args[:nk]))
+        x = tree_util.tree_unflatten(x_tree, list(args[nk:]))
         out = f(c, x)
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             raise TypeError("scan: f must return a pair (carry, y)")
@@ -218,42 +347,84 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
             )
         yl, yt = tree_util.tree_flatten(y)
         y_tree.append(yt)
+        fwd[:] = _forwarded(cl, args[:nk])
         return [asarray(v) for v in cl] + [asarray(v) for v in yl]
 
+    c_leaves = _promote_weak(
+        raw,
+        c_leaves,
+        lambda avals: [a[1] for a in trace_closed(body, avals + x_avals)[0].out_avals[:nk]],
+    )
     g, consts = trace_closed(body, _avals(c_leaves) + x_avals)
-    _check_carry("scan", c_leaves, g.out_avals[: len(c_leaves)])
+    _check_carry("scan", c_leaves, g.out_avals[:nk])
+    keep, expand = _hoist_invariant(c_leaves, fwd)
+    if len(keep) < nk:
+
+        def reduced(*args):
+            outs = body(*expand(args[: len(keep)]), *args[len(keep) :])
+            return [outs[k] for k in keep] + outs[nk:]
+
+        g, consts = trace_closed(reduced, _avals([c_leaves[k] for k in keep]) + x_avals)
     outs = lax.bind(
         "scan",
         *consts,
-        *c_leaves,
+        *[c_leaves[k] for k in keep],
         *x_leaves,
         body=g,
         num_consts=len(consts),
-        num_carry=len(c_leaves),
+        num_carry=len(keep),
         length=n,
         reverse=bool(reverse),
     )
-    carry = tree_util.tree_unflatten(c_tree, outs[: len(c_leaves)])
-    ys = tree_util.tree_unflatten(y_tree[0], outs[len(c_leaves) :])
+    carry = tree_util.tree_unflatten(c_tree, expand(outs[: len(keep)]))
+    ys = tree_util.tree_unflatten(y_tree[-1], outs[len(keep) :])
     return carry, ys
+
+
+def _concrete_int(x):
+    """x as a Python int when its value is known now (Python and NumPy scalars, concrete
+    arrays, grad tracers), else None (a value traced by jit or batched by vmap)."""
+    if isinstance(x, (int, onp.integer)):
+        return int(x)
+    try:
+        a = asarray(x)
+        return int(a) if a.ndim == 0 else None
+    except (TypeError, ValueError):  # the Tracer*Error classes are TypeErrors
+        return None
 
 
 def fori_loop(lower, upper, body_fun, init_val, unroll=None):
     """Like ``jax.lax.fori_loop``: ``for i in range(lower, upper): val = body_fun(i, val)``.
 
-    With Python-int bounds it is a scan (so reverse-mode differentiation works); with traced
-    bounds a while_loop."""
-    if isinstance(lower, (int, onp.integer)) and isinstance(upper, (int, onp.integer)):
-        lo, hi = int(lower), int(upper)
+    With bounds known at trace time (Python ints, concrete arrays, grad tracers) it is a scan
+    (so reverse-mode differentiation works); with traced bounds a while_loop."""
+    if not callable(body_fun):
+        raise TypeError("lax.fori_loop: body_fun argument should be callable.")
+    lo_dt, hi_dt = asarray(lower).dtype, asarray(upper).dtype
+    if not _is_weak(lower) and not _is_weak(upper) and lo_dt != hi_dt:
+        raise TypeError(
+            "lax.fori_loop: lower and upper arguments to fori_loop must have equal types, "
+            f"got {lo_dt} and {hi_dt}"
+        )
+    lo_int, hi_int = _concrete_int(lower), _concrete_int(upper)
+    if lo_int is not None and hi_int is not None:
+        # The index has the bounds' integer dtype (int64 for Python ints or float bounds).
+        strong = [d for x, d in ((lower, lo_dt), (upper, hi_dt)) if not _is_weak(x)]
+        dt = strong[0] if strong and strong[0].kind in "iu" else onp.dtype(onp.int64)
 
         def step(carry, _):
             i, v = carry
-            return (lax.bind1("add", i, lax.full((), 1, onp.int64)), body_fun(i, v)), None
+            return (lax.bind1("add", i, lax.full((), 1, dt)), body_fun(i, v)), None
 
         (_, out), _ = scan(
-            step, (lax.asarray(lo, onp.int64), init_val), None, length=max(hi - lo, 0)
+            step, (lax.asarray(lo_int, dt), init_val), None, length=max(hi_int - lo_int, 0)
         )
         return out
+    if unroll is not None and unroll is not False and unroll != 1:
+        raise ValueError(
+            "lax.fori_loop: Can only use `unroll` in `fori_loop` if the loop bounds are "
+            "statically known."
+        )
     lo, hi = asarray(lower), asarray(upper)
     dt = onp.result_type(lo.dtype, hi.dtype)
     lo, hi = lax.convert_element_type(lo, dt), lax.convert_element_type(hi, dt)
