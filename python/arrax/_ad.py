@@ -72,11 +72,19 @@ class JVPTrace(Trace):
         primals = [p for p, _ in pairs]
         if all(t is None for _, t in pairs):
             return fn.fun(*tree_util.tree_unflatten(treedef, primals))
+        remat = hasattr(fn, "jvp_of_linear")  # (a checkpoint)
+        if remat and _closes_over_tracers(fn.fun, treedef, primals):
+            # A checkpoint recomputes from its arguments alone; a traced value it closes
+            # over (parameters being differentiated) would lose its derivative. It is
+            # differentiated as it is instead: right, without the recomputation.
+            return fn.fun(*args)
         out, res = fn.fwd(*tree_util.tree_unflatten(treedef, primals))
         out_leaves, out_tree = tree_util.tree_flatten(out)
         out_leaves = [asarray(o) for o in out_leaves]
         res_leaves, res_tree = tree_util.tree_flatten(res)
         res_leaves = [asarray(r) for r in res_leaves]
+        if remat and any(self.payload(x) is not None for x in out_leaves + res_leaves):
+            return fn.fun(*args)  # (the same, found by running it: it could not be staged)
         tangents = [instantiate(t, p) for p, t in pairs]
         info = _core.Opaque(
             _LinearCall(
@@ -647,6 +655,21 @@ class custom_vjp:  # noqa: N801 (JAX's name)
         return _call_custom(self, args, "process_custom_vjp")
 
 
+def _closes_over_tracers(fun, in_tree, primals):
+    """Whether fun, staged for these arguments, captures traced values (its closure's, or
+    globals'). False when it cannot be staged (Python control flow on values)."""
+    from arrax.lax._control_flow import trace_closed
+
+    def flat(*ls):
+        return tree_util.tree_leaves(fun(*tree_util.tree_unflatten(in_tree, list(ls))))
+
+    try:
+        _, consts = trace_closed(flat, [aval_of(asarray(p)) for p in primals])
+    except Exception:  # noqa: BLE001 (any failure to stage: the run-time check decides)
+        return False
+    return _holds_tracer(consts)
+
+
 def _holds_tracer(tree):
     return any(isinstance(x, _core.ndarray) and x._is_tracer for x in tree_util.tree_leaves(tree))
 
@@ -720,6 +743,11 @@ _core.def_primitive(
 def _custom_call_jvp(primals, tangents, params):
     call = params["info"].value
     n = call.num_consts
+    if any(t is not None for t in tangents[:n]) and hasattr(call.fn, "jvp_of_linear"):
+        # A checkpoint closing over differentiated values: differentiated as it is.
+        g = params["graph"][0]
+        pairs = jvp_flat(lambda ins: g.eval(*ins), list(primals), list(tangents))
+        return [p for p, _ in pairs], [t for _, t in pairs]
     if any(t is not None for t in tangents[:n]):
         raise NotImplementedError(
             f"custom function {call}: differentiating a value it closes over (under jit); "

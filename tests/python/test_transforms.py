@@ -462,3 +462,39 @@ def test_custom_jvp_defjvps_second_derivatives_follow_the_rules():
     f.defjvps(lambda t, ans, x: 2 * ans * t)  # (f' = 2 f by the rule, not 1)
     close(arrax.grad(f)(1.5), 3.0)
     close(arrax.grad(arrax.grad(f))(1.5), 6.0)
+
+
+def test_checkpoint_closing_over_differentiated_values():
+    # A checkpoint saved only its explicit arguments: a closed-over value being
+    # differentiated (the parameters of a remat'ed block) raised a leaked-tracer error.
+    def f2(x):
+        y = 2 * anp.sin(x)
+        return arrax.checkpoint(lambda x: anp.cos(x) * anp.sin(y))(x)
+
+    def plain(x):
+        return anp.cos(x) * anp.sin(2 * anp.sin(x))
+
+    close(arrax.jvp(f2, (2.0,), (3.0,))[1], arrax.jvp(plain, (2.0,), (3.0,))[1])
+    close(arrax.linearize(f2, 2.0)[1](3.0), arrax.jvp(plain, (2.0,), (3.0,))[1])
+    for transform in (
+        arrax.grad,
+        lambda f: arrax.jit(arrax.grad(f)),
+        lambda f: arrax.grad(arrax.grad(f)),
+    ):
+        close(transform(f2)(2.0), transform(plain)(2.0))
+    close(
+        arrax.vmap(arrax.grad(f2))(anp.array([1.0, 2.0])),
+        arrax.vmap(arrax.grad(plain))(anp.array([1.0, 2.0])),
+    )
+
+    w = anp.asarray(np.random.default_rng(0).standard_normal((3, 3)))
+
+    def loss(w, remat):
+        h = anp.ones(3)
+        for _ in range(3):
+            block = lambda h: anp.tanh(h @ w)  # noqa: E731
+            h = arrax.checkpoint(block)(h) if remat else block(h)
+        return h.sum()
+
+    close(arrax.grad(loss)(w, True), arrax.grad(loss)(w, False))
+    close(arrax.jit(arrax.grad(loss), static_argnums=1)(w, True), arrax.grad(loss)(w, False))
