@@ -827,6 +827,25 @@ def _check_inexact(name, leaves):
             )
 
 
+def _check_complex(name, leaves, holomorphic, what, real_required):
+    """JAX's dtype rules for Jacobians: holomorphic=True takes complex values only; without
+    it, forward mode's inputs and reverse mode's outputs must be real."""
+    for x in leaves:
+        dt = asarray(x).dtype
+        if holomorphic and dt.kind != "c":
+            raise TypeError(
+                f"{name} with holomorphic=True requires {what}s with complex dtype, but got "
+                f"{dt.name}."
+            )
+        if not holomorphic and real_required and dt.kind == "c":
+            raise TypeError(
+                f"{name} requires real-valued {what}s ({what} dtype that is a sub-dtype of "
+                f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
+                f"holomorphic=True. For differentiation of non-holomorphic functions "
+                f"involving complex {what}s, use arrax.jvp or arrax.vjp directly."
+            )
+
+
 def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     """Like ``jax.jacfwd``: the Jacobian by forward mode (a vmap of jvp over a basis); the
     result has the output's shape followed by the input's."""
@@ -834,11 +853,13 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
 
     nums = _argnums_tuple(argnums)
 
+    @functools.wraps(fun)
     def wrapped(*args):
         diff = [args[i] for i in nums]
         d_leaves, d_tree = tree_util.tree_flatten(tuple(diff))
         d_leaves = _leaves_as_arrays(d_leaves)
         _check_inexact("jacfwd", d_leaves)
+        _check_complex("jacfwd", d_leaves, holomorphic, "input", True)
         dtype = __import__("numpy").result_type(*[x.dtype for x in d_leaves])
         basis, total = _std_basis([x.astype(dtype) for x in d_leaves])
         basis = [b.astype(x.dtype) for b, x in zip(basis, d_leaves)]
@@ -858,6 +879,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
 
         res = vmap(push, out_axes=(-1, None) if has_aux else -1)(*basis)
         jac = res[0] if has_aux else res
+        _check_complex("jacfwd", tree_util.tree_leaves(jac), holomorphic, "output", False)
 
         # Split the trailing basis axis back into each input's shape.
         def split(j):
@@ -884,9 +906,12 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
     nums = _argnums_tuple(argnums)
 
+    @functools.wraps(fun)
     def wrapped(*args):
         diff = [args[i] for i in nums]
-        _check_inexact("jacrev", _leaves_as_arrays(tree_util.tree_leaves(tuple(diff))))
+        d_leaves = _leaves_as_arrays(tree_util.tree_leaves(tuple(diff)))
+        _check_inexact("jacrev", d_leaves)
+        _check_complex("jacrev", d_leaves, holomorphic, "input", False)
 
         def f_diff(*d):
             full = list(args)
@@ -898,6 +923,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
         out, f_vjp = res[0], res[1]
         o_leaves, o_tree = tree_util.tree_flatten(out)
         o_leaves = _leaves_as_arrays(o_leaves)
+        _check_complex("jacrev", o_leaves, holomorphic, "output", True)
         basis, total = _std_basis(o_leaves)
 
         def pull(*ct_leaves):
@@ -927,7 +953,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
 
 def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
     """Like ``jax.hessian``: jacfwd(jacrev(fun))."""
-    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
+    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 defrules("custom_call", jvp=_custom_call_jvp, batch=_custom_call_batch)

@@ -498,3 +498,31 @@ def test_checkpoint_closing_over_differentiated_values():
 
     close(arrax.grad(loss)(w, True), arrax.grad(loss)(w, False))
     close(arrax.jit(arrax.grad(loss), static_argnums=1)(w, True), arrax.grad(loss)(w, False))
+
+
+def test_jacobians_check_complex_dtypes_and_keep_names():
+    # JAX's rules: forward mode takes real inputs and reverse mode gives real outputs unless
+    # holomorphic=True, which takes complex ones only; wrapped functions keep their
+    # signature (jit's static_argnames reads it).
+    import functools
+
+    for bad in (
+        lambda: arrax.jacfwd(anp.sin)(1 + 2j),
+        lambda: arrax.jacrev(anp.sin)(1 + 2j),
+        lambda: arrax.jacfwd(lambda x: x**2, holomorphic=True)(3.0),
+        lambda: arrax.jacrev(lambda x: x**2, holomorphic=True)(3.0),
+    ):
+        with pytest.raises(TypeError, match="holomorphic"):
+            bad()
+    close(arrax.jacfwd(anp.sin, holomorphic=True)(1 + 2j), np.cos(1 + 2j))
+    close(arrax.jacrev(anp.sin, holomorphic=True)(1 + 2j), np.cos(1 + 2j))
+    close(arrax.hessian(lambda z: z**3, holomorphic=True)(1 + 1j), 6 * (1 + 1j))
+    close(arrax.jacrev(lambda z: anp.abs(z) ** 2)(1 + 2j), 2 - 4j)  # (complex input, real output)
+    for transform in (arrax.jacfwd, arrax.jacrev, arrax.hessian):
+
+        @functools.partial(arrax.jit, static_argnames=["flag"])
+        @transform
+        def f(x, flag):
+            return x * x if flag else anp.zeros_like(x)
+
+        assert float(f(1.5, False)) == 0.0 and float(f(1.5, flag=True)) > 0
