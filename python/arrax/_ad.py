@@ -854,7 +854,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
-    def wrapped(*args):
+    def wrapped(*args, **kwargs):  # (keywords are passed to fun, not differentiated)
         diff = [args[i] for i in nums]
         d_leaves, d_tree = tree_util.tree_flatten(tuple(diff))
         d_leaves = _leaves_as_arrays(d_leaves)
@@ -868,7 +868,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
             full = list(args)
             for i, a in zip(nums, d):
                 full[i] = a
-            return fun(*full)
+            return fun(*full, **kwargs)
 
         def push(*t_leaves):
             tangents = tree_util.tree_unflatten(d_tree, list(t_leaves))
@@ -907,7 +907,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
-    def wrapped(*args):
+    def wrapped(*args, **kwargs):  # (keywords are passed to fun, not differentiated)
         diff = [args[i] for i in nums]
         d_leaves = _leaves_as_arrays(tree_util.tree_leaves(tuple(diff)))
         _check_inexact("jacrev", d_leaves)
@@ -917,7 +917,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
             full = list(args)
             for i, a in zip(nums, d):
                 full[i] = a
-            return fun(*full)
+            return fun(*full, **kwargs)
 
         res = vjp(f_diff, *diff, has_aux=has_aux)
         out, f_vjp = res[0], res[1]
