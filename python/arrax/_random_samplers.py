@@ -5,6 +5,8 @@ takes Marsaglia and Tsang's rejection with a fixed number of proposals drawn at 
 accepted one kept: every sample stays a fixed-shape function of the key, and with 16 proposals
 all are rejected with probability below 1e-20 (the last is kept then)."""
 
+import operator
+
 import numpy as _onp
 
 import arrax.numpy as jnp
@@ -276,6 +278,25 @@ def generalized_normal(key, p, shape=(), dtype=jnp.float32):
     return (rademacher(ks, shape, dt) * g).astype(dt)
 
 
+def _cholesky_or_nan(cov):
+    """The Cholesky factor of cov, NaN for a matrix that is not positive definite (JAX's
+    cholesky gives NaN there; arrax's raises, as NumPy's). Traced, positive definiteness is
+    read from the eigenvalues and the factor taken of a stand-in identity where it fails."""
+    from numpy.linalg import LinAlgError
+
+    if not getattr(cov, "_is_tracer", False):
+        try:
+            return jnp.linalg.cholesky(cov)
+        except LinAlgError:
+            pass
+    d = cov.shape[-1]
+    w = jnp.linalg.eigvalsh(cov)
+    scale = jnp.max(jnp.abs(w), axis=-1)
+    ok = (w[..., 0] > d * float(jnp.finfo(cov.dtype).eps) * scale)[..., None, None]
+    factor = jnp.linalg.cholesky(jnp.where(ok, cov, jnp.eye(d, dtype=cov.dtype)))
+    return jnp.where(ok, factor, jnp.nan)
+
+
 def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky"):
     if method not in ("cholesky", "svd", "eigh"):
         raise ValueError("multivariate_normal: method must be 'cholesky', 'svd' or 'eigh'")
@@ -291,7 +312,7 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
         shape = jnp.broadcast_shapes(mean.shape[:-1], cov.shape[:-2])
     shape = _r._shape(shape)
     if method == "cholesky":
-        factor = jnp.linalg.cholesky(cov)
+        factor = _cholesky_or_nan(cov)
     elif method == "svd":
         u, s, _ = jnp.linalg.svd(cov)
         factor = u * jnp.sqrt(s)[..., None, :]
@@ -302,14 +323,19 @@ def multivariate_normal(key, mean, cov, shape=None, dtype=None, method="cholesky
     return (mean + jnp.einsum("...ij,...j->...i", factor, z)).astype(dt)
 
 
-def orthogonal(key, n, shape=(), dtype=jnp.float32):
-    """Haar-distributed n x n orthogonal (unitary) matrices."""
+def orthogonal(key, n, shape=(), dtype=jnp.float32, m=None):
+    """Haar-distributed n x m matrices with orthonormal columns (rows when n < m); m defaults
+    to n (square orthogonal/unitary matrices). The draw is JAX's: the QR of a
+    max(n, m) x min(n, m) normal matrix, transposed when n < m."""
     k = _r._check_key("orthogonal", key)
     shape = _r._shape(shape)
-    z = _r.normal(k, (*shape, n, n), dtype)
+    n = operator.index(n)
+    m = n if m is None else operator.index(m)
+    z = _r.normal(k, (*shape, max(n, m), min(n, m)), dtype)
     q, r = jnp.linalg.qr(z)
     d = jnp.diagonal(r, axis1=-2, axis2=-1)
-    return q * (d / jnp.abs(d))[..., None, :]
+    x = q * (d / jnp.abs(d))[..., None, :]
+    return jnp.swapaxes(x, -1, -2) if n < m else x
 
 
 def ball(key, d, p=2, shape=(), dtype=jnp.float32):
@@ -372,7 +398,8 @@ def poisson(key, lam, shape=None, dtype=jnp.int32):
         lam + 40 * jnp.sqrt(lam) + 100,
         jnp.float64,
     )
-    return jnp.where(lam > 0, c, 0).astype(dtype)
+    # JAX's convention for an invalid rate (negative or NaN): the count -1
+    return jnp.where(jnp.isnan(lam) | (lam < 0), -1, jnp.where(lam > 0, c, 0)).astype(dtype)
 
 
 def binomial(key, n, p, shape=None, dtype=jnp.float32):
@@ -394,7 +421,11 @@ def binomial(key, n, p, shape=None, dtype=jnp.float32):
         k, u, n * jnp.log1p(-qs), lambda c: jnp.log(n - c + 1) - jnp.log(c) + ratio, n, jnp.float64
     )
     c = jnp.where(q <= 0, 0.0, c)
-    return jnp.where(flip, n - c, c).astype(dtype)
+    c = jnp.where(flip, n - c, c)
+    # JAX's conventions: NaN for a NaN or negative count or p outside [0, 1]; inf for n = inf
+    invalid = jnp.isnan(n) | (n < 0) | jnp.isnan(p) | (p < 0) | (p > 1)
+    c = jnp.where(jnp.isinf(n), jnp.inf, c)
+    return jnp.where(invalid, jnp.nan, c).astype(dtype)
 
 
 def multinomial(key, n, p, *, shape=None, dtype=jnp.float32, unroll=1):

@@ -144,9 +144,16 @@ def _threefry(k, x0, x1):
     return _core._threefry2x32(k0, k1, x0, x1)
 
 
-def _iota_2x32(shape):
-    """The flat index of each element of ``shape`` as (high, low) uint32 words."""
+def _iota_2x32(shape, like=None):
+    """The flat index of each element of ``shape`` as (high, low) uint32 words. With a traced
+    ``like`` (the key) and a large shape, the counters are built from it (a cumulative sum of
+    ones) so that they are traced too: a constant iota would be materialized while tracing,
+    and eval_shape or lowering a draw of 10**12 numbers would then allocate them."""
     n = math.prod(shape)
+    if like is not None and getattr(like, "_is_tracer", False) and n > 1 << 20:
+        one = (like.reshape(-1)[0] * 0 + 1).astype(jnp.uint64)
+        idx = (jnp.cumsum(jnp.broadcast_to(one, (n,)), dtype=jnp.uint64) - one).reshape(shape)
+        return (idx >> 32).astype(jnp.uint32), (idx & _MASK32).astype(jnp.uint32)
     if n <= 1 << 32:
         lo = jnp.arange(n, dtype=jnp.uint32).reshape(shape)
         hi = jnp.zeros(shape, dtype=jnp.uint32)
@@ -161,7 +168,7 @@ def split(key, num=2) -> jnp.ndarray:
     """``num`` new keys (an int or a shape), stacked along a leading axis: shape ``(*num, 2)``."""
     k = _check_key("split", key)
     shape = _shape(num)
-    hi, lo = _iota_2x32(shape)
+    hi, lo = _iota_2x32(shape, k)
     b1, b2 = _threefry(k, hi, lo)
     return jnp.stack([b1, b2], axis=len(shape))
 
@@ -183,7 +190,7 @@ def fold_in(key, data) -> jnp.ndarray:
 
 
 def _random_bits(k, bit_width: int, shape: tuple[int, ...]):
-    hi, lo = _iota_2x32(shape)
+    hi, lo = _iota_2x32(shape, k)
     b1, b2 = _threefry(k, hi, lo)
     if bit_width == 64:
         return (b1.astype(jnp.uint64) << 32) | b2.astype(jnp.uint64)
@@ -229,6 +236,13 @@ def _uniform(k, shape, dt, minval, maxval):
     hi = jnp.asarray(maxval).astype(dt)
     _check_broadcast(shape, lo.shape, hi.shape)
     return jnp.maximum(lo, floats * (hi - lo) + lo)
+
+
+def _broadcast_or_none(*shapes):
+    try:
+        return tuple(jnp.broadcast_shapes(*shapes))
+    except ValueError:
+        return None
 
 
 def _check_broadcast(shape, *param_shapes):
@@ -450,9 +464,16 @@ def permutation(key, x, axis=0, independent=False) -> jnp.ndarray:
     return _take(arr, ind, axis)
 
 
-def choice(key, a, shape=(), replace=True, p=None, axis=0) -> jnp.ndarray:
-    """Random samples from ``a`` (an int ``n`` means ``arange(n)``), optionally weighted by ``p``."""
+def _check_mode(name, mode):
+    if mode not in (None, "low", "high"):
+        raise ValueError(f"{name}: mode must be None, 'low' or 'high', got {mode!r}")
+
+
+def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None) -> jnp.ndarray:
+    """Random samples from ``a`` (an int ``n`` means ``arange(n)``), optionally weighted by ``p``;
+    ``mode`` is the Gumbel precision of weighted draws without replacement (as JAX)."""
     k = _check_key("choice", key)
+    _check_mode("choice", mode)
     shape = _shape(shape)
     arr = jnp.asarray(a)
     if arr.ndim == 0:
@@ -490,7 +511,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0) -> jnp.ndarray:
             # searchsorted(p_cuml, r, side="left"): how many cumulative weights lie below r.
             ind = jnp.sum(p_cuml < jnp.expand_dims(r, -1), axis=-1).astype(jnp.int32)
         else:
-            g = _gumbel(k, (n_inputs,), p_arr.dtype, None) + jnp.log(p_arr)
+            g = _gumbel(k, (n_inputs,), p_arr.dtype, mode) + jnp.log(p_arr)
             top = _onp.argsort(-_onp.asarray(g), kind="stable")[:n_draws]
             ind = jnp.asarray(top.astype(_onp.int32))
         result = ind if arr.ndim == 0 else _take(arr, ind, axis)
@@ -500,9 +521,11 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0) -> jnp.ndarray:
     return result.reshape(out_shape)
 
 
-def categorical(key, logits, axis=-1, shape=None, replace=True) -> jnp.ndarray:
-    """Category indices sampled from unnormalised log-probabilities (the Gumbel-max trick)."""
+def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None) -> jnp.ndarray:
+    """Category indices sampled from unnormalised log-probabilities (the Gumbel-max trick);
+    the batch shape of ``logits`` need only broadcast to ``shape`` (as JAX)."""
     k = _check_key("categorical", key)
+    _check_mode("categorical", mode)
     logits = _float_param(logits)
     axis = operator.index(axis)
     if axis >= 0:
@@ -512,18 +535,19 @@ def categorical(key, logits, axis=-1, shape=None, replace=True) -> jnp.ndarray:
         shape = batch_shape
     else:
         shape = _shape(shape)
-        if shape[len(shape) - len(batch_shape) :] != batch_shape:
+        if len(shape) < len(batch_shape) or _broadcast_or_none(shape, batch_shape) != shape:
             raise ValueError(
-                f"categorical: shape {shape} must end with the batch shape {batch_shape}"
+                f"categorical: shape {shape} is not broadcast-compatible with the batch shape "
+                f"{batch_shape} of logits"
             )
     prefix = shape[: len(shape) - len(batch_shape)]
     if replace:
         logits_shape = list(shape[len(shape) - len(batch_shape) :])
         logits_shape.insert(axis % logits.ndim, logits.shape[axis])
-        g = _gumbel(k, (*prefix, *logits_shape), logits.dtype, None)
+        g = _gumbel(k, (*prefix, *logits_shape), logits.dtype, mode)
         expanded = logits.reshape((1,) * len(prefix) + tuple(logits.shape))
         return jnp.argmax(g + expanded, axis=axis).astype(jnp.int32)
-    noisy = logits + _gumbel(k, tuple(logits.shape), logits.dtype, None)
+    noisy = logits + _gumbel(k, tuple(logits.shape), logits.dtype, mode)
     n = math.prod(prefix)
     if n > logits.shape[axis]:
         raise ValueError(
@@ -541,3 +565,37 @@ from arrax._random_samplers import *  # noqa: E402,F401,F403
 from arrax._random_samplers import __all__ as _composed  # noqa: E402
 
 __all__ += _composed
+
+
+# JAX's samplers take ``out_sharding=`` (the sharding of the result). arrax runs on one device,
+# so None (the default) is the only value with a meaning; any other is refused rather than
+# silently ignored.
+def _accept_out_sharding(fn):
+    import functools
+    import inspect
+
+    @functools.wraps(fn)
+    def wrapper(*args, out_sharding=None, **kwargs):
+        if out_sharding is not None:
+            raise NotImplementedError(
+                f"{fn.__name__}: out_sharding other than None is not supported (arrax has one "
+                f"device), got {out_sharding!r}"
+            )
+        return fn(*args, **kwargs)
+
+    sig = inspect.signature(fn)
+    param = inspect.Parameter("out_sharding", inspect.Parameter.KEYWORD_ONLY, default=None)
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), param])
+    return wrapper
+
+
+for _name in (
+    "ball", "bernoulli", "beta", "bits", "categorical", "cauchy", "chisquare", "dirichlet",
+    "exponential", "f", "gamma", "generalized_normal", "geometric", "gumbel", "laplace",
+    "loggamma", "logistic", "lognormal", "maxwell", "multivariate_normal", "normal",
+    "orthogonal", "pareto", "permutation", "poisson", "rademacher", "randint", "rayleigh", "t",
+    "triangular", "truncated_normal", "uniform", "wald",
+):  # fmt: skip
+    if _name in globals():
+        globals()[_name] = _accept_out_sharding(globals()[_name])
+del _name

@@ -323,11 +323,37 @@ class _PyUfunc:
     runs under jit), with reduce, accumulate and outer for binary functions. Unlike NumPy's,
     results are arrays of the function's dtype, not object arrays."""
 
+    # JAX's ufunc properties: read-only, and nargs counts the inputs only (JAX takes no out)
+    _READONLY = ("func", "_func", "nin", "nout", "nargs", "identity")
+
     def __init__(self, func, nin, nout, identity=None):
         if nin < 1 or nout < 1:
             raise ValueError(f"frompyfunc: nin and nout must be positive, got {nin}, {nout}")
-        self.func, self.nin, self.nout, self.identity = func, nin, nout, identity
-        self.__name__ = getattr(func, "__name__", "ufunc")
+        for k, v in (("func", func), ("nin", nin), ("nout", nout), ("identity", identity)):
+            object.__setattr__(self, k, v)
+        object.__setattr__(self, "__name__", getattr(func, "__name__", "ufunc"))
+
+    @property
+    def _func(self):
+        return self.func
+
+    @property
+    def nargs(self):
+        return self.nin
+
+    def __setattr__(self, name, value):
+        if name in self._READONLY:
+            raise AttributeError(f"frompyfunc: ufunc attribute {name!r} is read-only")
+        object.__setattr__(self, name, value)
+
+    def _key(self):
+        return (self.func, self.__name__, self.identity, self.nin, self.nout)
+
+    def __eq__(self, other):  # (JAX's: the same function, name and properties)
+        return isinstance(other, _PyUfunc) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
 
     def __repr__(self):
         return f"<arrax.numpy.ufunc '{self.__name__}'>"
@@ -356,22 +382,56 @@ class _PyUfunc:
         from arrax import lax
 
         self._binary("reduce")
-        if out is not None or where is not None:
-            raise NotImplementedError(f"{self.__name__}.reduce: out and where are not supported")
+        if out is not None:
+            raise NotImplementedError(f"{self.__name__}.reduce: out is not supported")
         np = _np()
         a = np.asarray(a) if dtype is None else np.asarray(a).astype(dtype)
+        mask = None if where is None else np.broadcast_to(np.asarray(where, dtype=bool), a.shape)
         if axis is None:
             a, axis = a.reshape(-1), 0
+            mask = None if mask is None else mask.reshape(-1)
         a = np.moveaxis(a, axis, 0)
         start = initial if initial is not None else self.identity
         if start is None:
+            if mask is not None:
+                raise ValueError(
+                    f"{self.__name__}.reduce: a where mask needs an initial value or an identity"
+                )
             if a.shape[0] == 0:
                 raise ValueError(f"{self.__name__}.reduce: zero-size array with no identity")
             carry, rest = a[0], a[1:]
         else:
             carry, rest = np.full(a.shape[1:], start, dtype=a.dtype), a
-        result, _ = lax.scan(lambda c, x: (self(c, x).astype(c.dtype), None), carry, rest)
+        if mask is None:
+            step = lambda c, x: (self(c, x).astype(c.dtype), None)  # noqa: E731
+            xs = rest
+        else:  # masked-out items leave the running value as it is
+
+            def step(c, xm):
+                return np.where(xm[1], self(c, xm[0]).astype(c.dtype), c), None
+
+            xs = (rest, np.moveaxis(mask, axis, 0))
+        result, _ = lax.scan(step, carry, xs)
         return np.expand_dims(result, axis) if keepdims else result
+
+    def at(self, a, indices, b=None, /, *, inplace=True):
+        """ufunc.at as jax.numpy's: the new array (inplace=False is required)."""
+        from arrax.numpy._ufuncs import at_via_scan
+
+        if inplace:
+            raise NotImplementedError(f"{self.__name__}.at: only inplace=False is supported")
+        if self.nout != 1 or (b is None) != (self.nin == 1) or self.nin > 2:
+            raise ValueError(f"{self.__name__}.at: only for functions of 1 or 2 inputs, 1 output")
+        return at_via_scan(self, a, indices, b)
+
+    def reduceat(self, a, indices, axis=0, dtype=None, out=None):
+        """ufunc.reduceat (NumPy's semantics), traceable."""
+        from arrax.numpy._ufuncs import reduceat_via_scan
+
+        self._binary("reduceat")
+        if out is not None:
+            raise NotImplementedError(f"{self.__name__}.reduceat: out is not supported")
+        return reduceat_via_scan(self, self.__name__, a, indices, axis, dtype)
 
     def accumulate(self, a, axis=0, dtype=None, out=None):
         """The running fold along axis: item i is the reduction of items 0..i."""

@@ -33,6 +33,8 @@ def kept(fname, a, where):
 
 def _filled(np, a, mask, value):
     """a with the elements outside mask replaced by value, in a's dtype."""
+    if isinstance(value, _core.ndarray):  # (a traced initial has no host value)
+        return np.where(mask, a, value.astype(a.dtype))
     return np.where(mask, a, _core.asarray(onp.asarray(value, dtype=a.dtype), None, None))
 
 

@@ -5,6 +5,7 @@ The call itself runs in C++; reduce/accumulate/outer are composed here from redu
 
 import abc
 import functools
+import operator
 
 from arrax import _core
 from arrax.numpy._common import axes_last, store_out
@@ -211,6 +212,65 @@ def _numpy_ufunc(self):
 _AT_UPDATES = {"add": "add", "multiply": "multiply", "minimum": "min", "maximum": "max"}
 
 
+def _traced(*xs):
+    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
+
+
+def at_via_scan(fn, a, indices, b=None):
+    """ufunc.at as a traceable loop (lax.scan) over the indexed elements in order, each update
+    seeing the previous ones, so repeated indices apply repeatedly (NumPy's unbuffered at);
+    results are cast to a's dtype, as NumPy's in-place update."""
+    from arrax import lax
+    from arrax import numpy as anp
+
+    a = anp.asarray(a)
+    pos = anp.arange(a.size).reshape(a.shape)[indices]  # the flat positions, in NumPy's order
+    flat, order = a.reshape(-1), pos.reshape(-1)
+    if b is None:
+        step = lambda c, i: (c.at[i].set(anp.asarray(fn(c[i])).astype(c.dtype)), None)  # noqa: E731
+        xs = order
+    else:
+        vals = anp.broadcast_to(anp.asarray(b), pos.shape).reshape(-1)
+
+        def step(c, iv):
+            i, v = iv
+            return c.at[i].set(anp.asarray(fn(c[i], v)).astype(c.dtype)), None
+
+        xs = (order, vals)
+    out, _ = lax.scan(step, flat, xs)
+    return out.reshape(a.shape)
+
+
+def reduceat_via_scan(fn, name, array, indices, axis=0, dtype=None):
+    """ufunc.reduceat as a traceable loop: every output i starts from a[indices[i]] and folds
+    in the items before the next index (just a[indices[i]] when that index is not larger),
+    all outputs at once in one lax.scan along the axis (NumPy's semantics)."""
+    from arrax import lax
+    from arrax import numpy as anp
+
+    a = anp.asarray(array)
+    if dtype is not None:
+        a = a.astype(dtype)
+    axis = operator.index(axis) % a.ndim if a.ndim else 0
+    x = anp.moveaxis(a, axis, 0)
+    idx = anp.asarray(indices)
+    if idx.ndim != 1:
+        raise ValueError(f"{name}.reduceat: indices must be one-dimensional")
+    n = x.shape[0]
+    ends = anp.concatenate([idx[1:], anp.full((1,), n, idx.dtype)])
+    dt = anp.asarray(fn(x[:0], x[:0])).dtype  # (asked of no items)
+    start = x[idx].astype(dt)
+    bshape = (idx.shape[0],) + (1,) * (x.ndim - 1)
+
+    def step(res, jx):
+        j, item = jx
+        active = ((j > idx) & (j < ends)).reshape(bshape)
+        return anp.where(active, anp.asarray(fn(res, item)).astype(dt), res), None
+
+    res, _ = lax.scan(step, start, (anp.arange(n), x))
+    return anp.moveaxis(res, 0, axis)
+
+
 def _at(self, a, indices, b=None, *, inplace=True):
     """ufunc.at: self applied at a[indices] with b, repeated indices each applied (NumPy's
     unbuffered in-place update). In place by default, as NumPy (an arrax array, not traced);
@@ -223,6 +283,9 @@ def _at(self, a, indices, b=None, *, inplace=True):
     target = anp.asarray(a)
     if self.__name__ in _AT_UPDATES and b is not None:
         result = getattr(target.at[indices], _AT_UPDATES[self.__name__])(b)
+    elif _traced(target, b, *(indices if isinstance(indices, tuple) else (indices,))):
+        # no values for NumPy's at: the same updates, traced (as jax.numpy's ufunc.at)
+        result = at_via_scan(self, target, indices, b)
     else:  # other ufuncs: NumPy's own at on a host copy (concrete values only)
         (host,) = host_arrays(f"{self.__name__}.at", target)
         host = onp.array(host)
@@ -245,6 +308,9 @@ def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     """ufunc.reduceat: NumPy's own, on concrete values."""
     from arrax.numpy._common import from_numpy, host_arrays, store_out
 
+    if _traced(array, indices):  # no values for NumPy's reduceat: the traced loop
+        r = reduceat_via_scan(self, self.__name__, array, indices, axis, dtype)
+        return store_out(f"{self.__name__}.reduceat", r, out)
     host, host_indices = host_arrays(f"{self.__name__}.reduceat", array, indices)
     r = from_numpy(_numpy_ufunc(self).reduceat(host, host_indices, axis=axis, dtype=dtype))
     return store_out(f"{self.__name__}.reduceat", r, out)

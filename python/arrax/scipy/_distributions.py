@@ -39,49 +39,66 @@ def _family(logpdf, cdf=None, ppf=None, sf=None, pmf=False):
 # ---- continuous, location-scale ---------------------------------------------------------
 
 
+# The formulas below follow jax.scipy.stats term by term, so that invalid parameters give
+# JAX's values (NaN from log(scale) with scale <= 0, the same support tests and clamps).
+
+
 def _expon_logpdf(x, loc=0, scale=1):
-    z, scale = _std(x, loc, scale)
-    return _where_support(z >= 0, -z - np.log(scale))
+    x, loc, scale = special._floats(x, loc, scale)
+    return np.where(x < loc, -np.inf, -((x - loc) / scale + np.log(scale)))
 
 
 def _expon_cdf(x, loc=0, scale=1):
-    z, _ = _std(x, loc, scale)
-    return np.where(z >= 0, -np.expm1(-np.maximum(z, 0)), 0.0)
+    x, loc, scale = special._floats(x, loc, scale)
+    return np.where(x < loc, 0.0, -np.expm1((loc - x) / scale))
 
 
-def _expon_sf(x, loc=0, scale=1):
-    z, _ = _std(x, loc, scale)
-    return np.where(z >= 0, np.exp(-np.maximum(z, 0)), 1.0)
+def _expon_logsf(x, loc=0, scale=1):
+    x, loc, scale = special._floats(x, loc, scale)
+    return np.where(x < loc, 0.0, (loc - x) / scale)
+
+
+def _expon_ppf(q, loc=0, scale=1):
+    q, loc, scale = special._floats(q, loc, scale)
+    return np.where(np.isnan(q) | (q < 0) | (q > 1), np.nan, loc - scale * np.log1p(-q))
 
 
 expon = _family(
-    _expon_logpdf,
-    _expon_cdf,
-    lambda q, loc=0, scale=1: -np.log1p(-special._float(q)) * scale + loc,
-    _expon_sf,
+    _expon_logpdf, _expon_cdf, _expon_ppf, lambda *a, **k: np.exp(_expon_logsf(*a, **k))
 )
+expon.logsf = _expon_logsf
+expon.logcdf = lambda *a, **k: np.log1p(-expon.sf(*a, **k))
 
 
 def _uniform_logpdf(x, loc=0, scale=1):
-    z, scale = _std(x, loc, scale)
-    return _where_support((z >= 0) & (z <= 1), -np.log(scale))
+    x, loc, scale = special._floats(x, loc, scale)
+    return np.where((x > loc + scale) | (x < loc), -np.inf, -np.log(scale))
 
 
-uniform = _family(
-    _uniform_logpdf,
-    lambda x, loc=0, scale=1: np.clip(_std(x, loc, scale)[0], 0, 1),
-    lambda q, loc=0, scale=1: loc + special._float(q) * scale,
-)
+def _uniform_cdf(x, loc=0, scale=1):
+    x, loc, scale = special._floats(x, loc, scale)
+    hi = loc + scale
+    # JAX's select: 0 below, 1 above, the ramp inside, 0 where no test holds (NaN inputs)
+    inside = np.where((x >= loc) & (x <= hi), (x - loc) / scale, 0.0)
+    return np.where(x < loc, 0.0, np.where(x > hi, 1.0, inside))
+
+
+def _uniform_ppf(q, loc=0, scale=1):
+    q, loc, scale = special._floats(q, loc, scale)
+    return np.where(np.isnan(q) | (q < 0) | (q > 1), np.nan, loc + scale * q)
+
+
+uniform = _family(_uniform_logpdf, _uniform_cdf, _uniform_ppf)
 
 
 def _laplace_logpdf(x, loc=0, scale=1):
-    z, scale = _std(x, loc, scale)
-    return -np.abs(z) - np.log(2 * scale)
+    x, loc, scale = special._floats(x, loc, scale)
+    return -(np.abs(x - loc) / scale + np.log(2 * scale))
 
 
 def _laplace_cdf(x, loc=0, scale=1):
     z, _ = _std(x, loc, scale)
-    return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0)), 1 - 0.5 * np.exp(-np.maximum(z, 0)))
+    return np.where(z <= 0, 0.5 * np.exp(np.minimum(z, 0)), 1 - 0.5 * np.exp(-np.maximum(z, 0)))
 
 
 laplace = _family(_laplace_logpdf, _laplace_cdf)
@@ -103,7 +120,7 @@ logistic = _family(
 
 def _cauchy_logpdf(x, loc=0, scale=1):
     z, scale = _std(x, loc, scale)
-    return -math.log(math.pi) - np.log(scale) - np.log1p(z * z)
+    return -np.log(math.pi * scale) - np.log1p(z * z)
 
 
 cauchy = _family(
@@ -116,11 +133,9 @@ cauchy = _family(
 def _t_logpdf(x, df, loc=0, scale=1):
     x, df, loc, scale = special._floats(x, df, loc, scale)
     z = (x - loc) / scale
-    half = (df + 1) / 2
-    return (
-        special.gammaln(half) - special.gammaln(df / 2) - 0.5 * np.log(df * math.pi)
-        - np.log(scale) - half * np.log1p(z * z / df)
-    )  # fmt: skip
+    half = df / 2 + 0.5
+    norm = special.gammaln(df / 2) + np.log(scale * scale * math.pi * df) / 2
+    return -(norm - special.gammaln(half) + half * np.log1p(z * z / df))
 
 
 def _t_cdf(x, df, loc=0, scale=1):
@@ -135,51 +150,57 @@ t = _family(_t_logpdf, _t_cdf)
 
 def _gamma_logpdf(x, a, loc=0, scale=1):
     x, a, loc, scale = special._floats(x, a, loc, scale)
-    z = (x - loc) / scale
-    inside = z >= 0
-    zs = np.where(inside, z, 1)
-    return _where_support(
-        inside, special.xlogy(a - 1, zs) - zs - special.gammaln(a) - np.log(scale)
-    )
-
-
-def _gamma_z(x, a, loc, scale):
-    x, a, loc, scale = special._floats(x, a, loc, scale)
-    return np.maximum((x - loc) / scale, 0), a
+    ok = x >= loc
+    y = np.where(ok, (x - loc) / scale, 1)
+    val = special.xlogy(a - 1, y) - y - (special.gammaln(a) + np.log(scale))
+    return np.where(ok, val, -np.inf)
 
 
 def _gamma_cdf(x, a, loc=0, scale=1):
-    return special.gammainc(*reversed(_gamma_z(x, a, loc, scale)))
+    x, a, loc, scale = special._floats(x, a, loc, scale)
+    return special.gammainc(a, np.clip((x - loc) / scale, 0, np.inf))
 
 
 def _gamma_sf(x, a, loc=0, scale=1):
-    return special.gammaincc(*reversed(_gamma_z(x, a, loc, scale)))
+    x, a, loc, scale = special._floats(x, a, loc, scale)
+    y = (x - loc) / scale
+    return np.where(y < 0, 1.0, special.gammaincc(a, y))
 
 
 gamma = _family(_gamma_logpdf, _gamma_cdf, sf=_gamma_sf)
 
 
-def _half(df):
-    return df / 2 if isinstance(df, (int, float)) else special._float(df) / 2
+def _chi2_logpdf(x, df, loc=0, scale=1):
+    x, df, loc, scale = special._floats(x, df, loc, scale)
+    y = (x - loc) / scale
+    kernel = (df / 2 - 1) * np.log(y) - y / 2
+    const = -(special.gammaln(df / 2) + math.log(2) * df / 2)
+    return np.where(x < loc, -np.inf, const - np.log(scale) + kernel)
 
 
-chi2 = _family(
-    lambda x, df, loc=0, scale=1: _gamma_logpdf(x, _half(df), loc, 2 * scale),
-    lambda x, df, loc=0, scale=1: _gamma_cdf(x, _half(df), loc, 2 * scale),
-    sf=lambda x, df, loc=0, scale=1: _gamma_sf(x, _half(df), loc, 2 * scale),
-)
+def _chi2_cdf(x, df, loc=0, scale=1):
+    x, df, loc, scale = special._floats(x, df, loc, scale)
+    return special.gammainc(df / 2, np.clip((x - loc) / (2 * scale), 0, np.inf))
+
+
+def _chi2_sf(x, df, loc=0, scale=1):
+    x, df, loc, scale = special._floats(x, df, loc, scale)
+    return special.gammaincc(df / 2, np.clip((x - loc) / (2 * scale), 0, np.inf))
+
+
+chi2 = _family(_chi2_logpdf, _chi2_cdf, sf=_chi2_sf)
 
 
 def _beta_logpdf(x, a, b, loc=0, scale=1):
     x, a, b, loc, scale = special._floats(x, a, b, loc, scale)
-    z = (x - loc) / scale
-    inside = (z >= 0) & (z <= 1)
-    zs = np.where(inside, z, 0.5)
-    return _where_support(
-        inside,
-        special.xlogy(a - 1, zs) + special.xlog1py(b - 1, -zs) - special.betaln(a, b)
-        - np.log(scale),
+    y = (x - loc) / scale
+    val = (
+        special.xlogy(a - 1, y) + special.xlog1py(b - 1, -y) - special.betaln(a, b)
+        - np.log(scale)
     )  # fmt: skip
+    val = np.where((x > loc + scale) | (x < loc), -np.inf, val)
+    # JAX (and SciPy) define no density for a, b or scale <= 0
+    return np.where((a <= 0) | (b <= 0) | (scale <= 0), np.nan, val)
 
 
 def _beta_cdf(x, a, b, loc=0, scale=1):
@@ -187,7 +208,12 @@ def _beta_cdf(x, a, b, loc=0, scale=1):
     return special.betainc(a, b, np.clip((x - loc) / scale, 0, 1))
 
 
-beta = _family(_beta_logpdf, _beta_cdf)
+def _beta_sf(x, a, b, loc=0, scale=1):
+    x, a, b, loc, scale = special._floats(x, a, b, loc, scale)
+    return special.betainc(b, a, 1 - np.clip((x - loc) / scale, 0, 1))
+
+
+beta = _family(_beta_logpdf, _beta_cdf, sf=_beta_sf)
 
 
 # ---- discrete ------------------------------------------------------------------------------
@@ -197,12 +223,21 @@ def _integer_at_least(k, low):
     return (k == np.floor(k)) & (k >= low)
 
 
+def _nan_as_jax(raw, jax_outside, value):
+    """value, but NaN wherever JAX's formula (raw, evaluated on the unguarded arguments) is
+    NaN inside JAX's support test: NaN inputs and invalid parameters (p outside [0, 1], mu < 0)
+    give NaN as in JAX; only the zero mass at non-integer counts stays SciPy's."""
+    return np.where(~jax_outside & np.isnan(raw), np.nan, value)
+
+
 def _poisson_logpmf(k, mu, loc=0):
     k, mu, loc = special._floats(k, mu, loc)
-    k = k - loc
-    inside = _integer_at_least(k, 0)
-    ks = np.where(inside, k, 0)
-    return _where_support(inside, special.xlogy(ks, mu) - special.gammaln(ks + 1) - mu)
+    x = k - loc
+    inside = _integer_at_least(x, 0)
+    ks = np.where(inside, x, 0)
+    val = _where_support(inside, special.xlogy(ks, mu) - special.gammaln(ks + 1) - mu)
+    raw = special.xlogy(x, mu) - special.gammaln(x + 1) - mu
+    return _nan_as_jax(raw, (x < 0) | (np.round(k) != k), val)
 
 
 def _poisson_cdf(k, mu, loc=0):
@@ -216,10 +251,12 @@ poisson = _family(_poisson_logpmf, _poisson_cdf, pmf=True)
 
 def _bernoulli_logpmf(k, p, loc=0):
     k, p, loc = special._floats(k, p, loc)
-    k = k - loc
-    inside = (k == 0) | (k == 1)
-    ks = np.where(inside, k, 0)
-    return _where_support(inside, special.xlogy(ks, p) + special.xlog1py(1 - ks, -p))
+    x = k - loc
+    inside = (x == 0) | (x == 1)
+    ks = np.where(inside, x, 0)
+    val = _where_support(inside, special.xlogy(ks, p) + special.xlog1py(1 - ks, -p))
+    raw = special.xlogy(x, p) + special.xlog1py(1 - x, -p)
+    return _nan_as_jax(raw, (x < 0) | (x > 1), val)
 
 
 def _bernoulli_cdf(k, p, loc=0):
@@ -233,11 +270,15 @@ bernoulli = _family(_bernoulli_logpmf, _bernoulli_cdf, pmf=True)
 
 def _binom_logpmf(k, n, p, loc=0):
     k, n, p, loc = special._floats(k, n, p, loc)
-    k = k - loc
-    inside = _integer_at_least(k, 0) & (k <= n)
-    ks = np.where(inside, k, 0)
+    y = k - loc
+    inside = _integer_at_least(y, 0) & (y <= n)
+    ks = np.where(inside, y, 0)
     comb = special.gammaln(n + 1) - special.gammaln(ks + 1) - special.gammaln(n - ks + 1)
-    return _where_support(inside, comb + special.xlogy(ks, p) + special.xlog1py(n - ks, -p))
+    val = _where_support(inside, comb + special.xlogy(ks, p) + special.xlog1py(n - ks, -p))
+    lin = special.xlogy(y, p) + special.xlog1py(n - y, -p)
+    raw = special.gammaln(n + 1) - special.gammaln(y + 1) - special.gammaln(n - y + 1) + lin
+    raw = np.where(((y == 0) & (n == 0)) | (lin == 0), 0.0, raw)
+    return _nan_as_jax(raw, ~((k >= loc) & (k < loc + n + 1)), val)
 
 
 def _binom_cdf(k, n, p, loc=0):
@@ -254,10 +295,11 @@ binom = _family(_binom_logpmf, _binom_cdf, pmf=True)
 
 def _geom_logpmf(k, p, loc=0):
     k, p, loc = special._floats(k, p, loc)
-    k = k - loc
-    inside = _integer_at_least(k, 1)
-    ks = np.where(inside, k, 1)
-    return _where_support(inside, special.xlog1py(ks - 1, -p) + np.log(p))
+    x = k - loc
+    inside = _integer_at_least(x, 1)
+    ks = np.where(inside, x, 1)
+    val = _where_support(inside, special.xlog1py(ks - 1, -p) + np.log(p))
+    return _nan_as_jax(special.xlog1py(x - 1, -p) + np.log(p), x <= 0, val)
 
 
 geom = _family(_geom_logpmf, pmf=True)

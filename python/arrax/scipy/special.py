@@ -123,7 +123,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     shift = np.real(a) if a.dtype.kind == "c" else a
     if b is not None:
         shift = np.where(b != 0, shift, -np.inf)
-    m = np.max(shift, axis=axis, keepdims=True)
+    # initial=-inf: an empty sum has the log -inf (JAX and SciPy), not max's zero-size error
+    m = np.max(shift, axis=axis, keepdims=True, initial=-np.inf)
     m = lax.stop_gradient(np.where(np.isfinite(m), m, 0))
     e = np.exp(a - m)
     if b is not None:

@@ -42,8 +42,9 @@ def _pdf(x, loc=0, scale=1):
 
 
 def _logpdf(x, loc=0, scale=1):
-    z, scale = _std(x, loc, scale)
-    return -0.5 * z * z - 0.5 * math.log(2 * math.pi) - np.log(scale)
+    x, loc, scale = special._floats(x, loc, scale)
+    # JAX's form, log(2 pi scale^2): a negative scale gives the density of |scale| as in JAX
+    return -(np.log(2 * math.pi * scale * scale) + (x - loc) ** 2 / (scale * scale)) / 2
 
 
 def _cdf(x, loc=0, scale=1):
