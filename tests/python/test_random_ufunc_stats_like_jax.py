@@ -292,3 +292,22 @@ def test_logsumexp_empty_is_minus_inf():
     _same(asp.logsumexp(anp.zeros((0, 3)), axis=0), onp.full(3, -onp.inf))
     out, sign = asp.logsumexp(anp.zeros((0,)), return_sign=True)
     assert float(out) == -onp.inf and float(sign) == 0.0
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [("gammainc", (0.0, 2.0)), ("gammaincc", (0.0, 2.0)), ("gammainc", (0.0, 0.0)),
+     ("betainc", (0.0, 2.0, 0.5)), ("betainc", (2.0, 0.0, 0.5)), ("betainc", (0.0, 0.0, 0.5)),
+     ("betainc", (0.0, 2.0, 0.0)), ("betainc", (2.0, 0.0, 1.0)), ("betainc", (0.0, 2.0, 1.5))],
+)  # fmt: skip
+def test_incomplete_functions_at_zero_shape_parameters(name, args):
+    # The limits at a = 0 (or b = 0): SciPy's and JAX's values, where arrax gave NaN.
+    expected = {
+        ("gammainc", (0.0, 2.0)): 1.0, ("gammaincc", (0.0, 2.0)): 0.0,
+        ("gammainc", (0.0, 0.0)): float("nan"), ("betainc", (0.0, 2.0, 0.5)): 1.0,
+        ("betainc", (2.0, 0.0, 0.5)): 0.0, ("betainc", (0.0, 0.0, 0.5)): float("nan"),
+        ("betainc", (0.0, 2.0, 0.0)): 0.0, ("betainc", (2.0, 0.0, 1.0)): 1.0,
+        ("betainc", (0.0, 2.0, 1.5)): float("nan"),
+    }[(name, args)]  # fmt: skip
+    got = float(getattr(asp, name)(*[onp.float64(a) for a in args]))
+    onp.testing.assert_equal(got, expected)

@@ -65,7 +65,10 @@ def _gamma_pq(a, x):
     qv = np.where(series, 1 - p, q)
     pv = np.where(zero, 0.0, np.where(big, 1.0, pv))
     qv = np.where(zero, 1.0, np.where(big, 0.0, qv))
-    return np.where(ok, pv, np.nan), np.where(ok, qv, np.nan)
+    # a = 0: the limit of P(a, x) for x > 0 is 1 (SciPy's and JAX's value)
+    a0 = (a == 0) & (x > 0)
+    p_out = np.where(ok, pv, np.where(a0, 1.0, np.nan).astype(pv.dtype))
+    return p_out, np.where(ok, qv, np.where(a0, 0.0, np.nan).astype(qv.dtype))
 
 
 def gammainc(a, x):
@@ -117,4 +120,10 @@ def betainc(a, b, x):
     hi = 1 - front * _beta_fraction(b_s, a_s, np.where(direct, 0.5, 1 - xs)) / b_s
     val = np.where(direct, lo, hi)
     val = np.where(x == 0, 0.0, np.where(x == 1, 1.0, val))
-    return np.where(ok, val, np.nan)
+    # The limits a -> 0 (all mass at 0: 1 for x > 0) and b -> 0 (all at 1: 0 for x < 1), as
+    # SciPy and JAX give them.
+    in01 = (x >= 0) & (x <= 1)
+    a0 = (a == 0) & (b > 0) & in01
+    b0 = (b == 0) & (a > 0) & in01
+    limit = np.where(a0, np.where(x > 0, 1.0, 0.0), np.where(x < 1, 0.0, 1.0)).astype(val.dtype)
+    return np.where(ok, val, np.where(a0 | b0, limit, np.nan))
