@@ -660,3 +660,16 @@ def test_diff_and_polyder_of_huge_orders_return_at_once():
 )
 def test_none_where_an_axis_is_required_is_a_type_error(fn):
     _same_outcome(fn)
+
+
+@pytest.mark.parametrize(
+    "mode, kwargs",
+    [
+        ("empty", {"constant_values": 1}),
+        ("constant", {"stat_length": 2}),
+        ("edge", {"end_values": 1}),
+    ],
+)
+def test_pad_refuses_other_modes_keywords_like_numpy(mode, kwargs):
+    with pytest.raises(ValueError, match=f"unsupported keyword arguments for mode '{mode}'"):
+        anp.pad(anp.asarray([1, 2, 3]), 1, mode, **kwargs)

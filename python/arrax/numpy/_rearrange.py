@@ -570,11 +570,9 @@ def pad(array, pad_width, mode="constant", **kwargs):
             )
         return _core.asarray(onp.pad(onp.asarray(a), pad_width, mode, **kwargs), None, None)
     if mode in ("constant", "empty"):
-        cv = kwargs.pop("constant_values", 0)
-        if kwargs:
-            raise TypeError(
-                f"pad: unsupported keyword arguments {sorted(kwargs)} for mode {mode!r}"
-            )
+        cv = kwargs.pop("constant_values", 0) if mode == "constant" else 0
+        if kwargs:  # (NumPy's ValueError and wording)
+            raise ValueError(f"unsupported keyword arguments for mode '{mode}': {set(kwargs)}")
         if isinstance(cv, _core.ndarray) and cv._is_tracer:
             # A traced constant (under jit, or differentiated): selected into the padding.
             if cv.ndim != 0:
