@@ -14,6 +14,8 @@ transpose rules. Only linear primitives need transpose rules (DESIGN.md).
 
 import functools
 
+import numpy as onp
+
 from arrax import _core, tree_util
 from arrax._rules import RULES, UndefinedPrimal
 from arrax._rules.common import add_tangents, instantiate
@@ -163,7 +165,12 @@ def _custom_lin_jvp(primals, tangents, params):
             _custom_lin_kernel(primals, params)  # (its TypeError: no forward mode)
         all_t = [instantiate(t, p) for t, p in zip(tangents, primals)]
         return outs, list(
-            jvp(lambda *ops: _custom_lin_kernel(list(ops), params), tuple(primals), tuple(all_t))[1]
+            jvp(
+                lambda *ops: _custom_lin_kernel(list(ops), params),
+                tuple(primals),
+                tuple(all_t),
+                _float0=False,
+            )[1]
         )
     if all(t is None for t in tangents[n:]):
         return outs, [None] * len(outs)
@@ -284,8 +291,62 @@ def _leaves_as_arrays(leaves):
     return [asarray(x) for x in leaves]
 
 
-def jvp(fun, primals, tangents, has_aux=False):
-    """Like ``jax.jvp``: (fun(*primals), the directional derivative along ``tangents``)."""
+# --- float0: the tangent type of integer and boolean values ------------------------------
+
+# arrax.dtypes.float0 (importing arrax.dtypes here would be circular).
+float0 = onp.dtype([("float0", onp.void, 0)])
+
+
+class _Float0Zeros(onp.ndarray):
+    """A float0 zero made under a trace (inside jit): a pytree node without leaves whose
+    unflattening gives a plain NumPy float0 array, so a jit's outputs can hold float0 (arrax's
+    engine has no such dtype) and come out as JAX gives them. Eager results are plain arrays."""
+
+
+tree_util.register_pytree_node(
+    _Float0Zeros, lambda x: ((), tuple(x.shape)), lambda shape, _: onp.zeros(shape, float0)
+)
+
+
+def _float0_zeros(shape, traced):
+    z = onp.zeros(tuple(shape), float0)
+    return z.view(_Float0Zeros) if traced else z
+
+
+def _is_float0(x):
+    return isinstance(x, onp.ndarray) and x.dtype == float0
+
+
+def _any_tracer(leaves):
+    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in leaves)
+
+
+def _aval_str(shape, dtype):
+    name = "float0" if onp.dtype(dtype) == float0 else onp.dtype(dtype).name
+    return f"{name}[{','.join(str(d) for d in shape)}]"
+
+
+def _check_tangent(p, t, what):
+    """t as a tangent for the primal p: an array of p's dtype for a float or complex p (None
+    when p is not), a float0 array (or any array, as arrax always allowed) of p's shape for an
+    integer or boolean one."""
+    if _is_float0(t):
+        if is_inexact(p.dtype) or t.shape != p.shape:
+            raise ValueError(
+                f"{what}: got tangent {_aval_str(t.shape, t.dtype)} for primal "
+                f"{_aval_str(p.shape, p.dtype)}"
+            )
+        return None
+    t = asarray(t)
+    if p.shape != t.shape:
+        raise ValueError(f"{what}: primal and tangent shapes differ: {p.shape} and {t.shape}")
+    return t if is_inexact(p.dtype) else None
+
+
+def jvp(fun, primals, tangents, has_aux=False, _float0=True):
+    """Like ``jax.jvp``: (fun(*primals), the directional derivative along ``tangents``). An
+    integer or boolean primal takes a float0 tangent and such outputs get float0 tangents
+    (``_float0=False``, for arrax's own callers under vmap: integer zeros instead)."""
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples or lists")
     p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
@@ -295,20 +356,17 @@ def jvp(fun, primals, tangents, has_aux=False):
             f"jvp: primal and tangent arguments must have the same tree structure, got {p_tree} "
             f"and {t_tree}"
         )
-    p_leaves, t_leaves = _leaves_as_arrays(p_leaves), _leaves_as_arrays(t_leaves)
-    for p, t in zip(p_leaves, t_leaves):
-        if p.shape != t.shape:
-            raise ValueError(f"jvp: primal and tangent shapes differ: {p.shape} and {t.shape}")
+    p_leaves = _leaves_as_arrays(p_leaves)
+    t_leaves = [_check_tangent(p, t, "jvp") for p, t in zip(p_leaves, t_leaves)]
     out_tree = []
     f = fun if not has_aux else _split_aux(fun)
-    pairs = jvp_flat(
-        _flatten_fun(f, p_tree, out_tree),
-        p_leaves,
-        [t if is_inexact(p.dtype) else None for p, t in zip(p_leaves, t_leaves)],
-        describe(fun, "jvp"),
-    )
+    pairs = jvp_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, t_leaves, describe(fun, "jvp"))
     outs = [p for p, _ in pairs]
-    touts = [instantiate(t, p) for p, t in pairs]
+    traced = _any_tracer(outs)
+    touts = [
+        _float0_zeros(p.shape, traced) if _float0 and not is_inexact(p.dtype) else instantiate(t, p)
+        for p, t in pairs
+    ]
     if has_aux:
         (out, aux) = tree_util.tree_unflatten(out_tree[0], list(zip(outs, touts)))
         return (
@@ -364,21 +422,38 @@ def _vjp_core(fun, primals, has_aux, what="vjp"):
     return p_leaves, p_tree, outs, out_tree[0], graph, diff, aux
 
 
-def vjp(fun, *primals, has_aux=False, _what="vjp"):
-    """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
-    cotangent per primal argument."""
-    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, _what)
-    out_avals = [(o.shape, o.dtype) for o in outs]
+class _LinearFn:
+    """The static part of the functions vjp and linearize return: the linear graph with its
+    constants (the residuals) as leading arguments. The functions are ``tree_util.Partial``s
+    of it over those constants, so they are pytrees, as JAX's: a jit can return them or take
+    them as arguments (the residuals are then its outputs or inputs). Hashes by identity."""
 
-    def vjp_fun(ct):
-        ct_leaves, ct_tree = tree_util.tree_flatten(ct)
-        if ct_tree != out_tree:
+    def __init__(self, graph, p_tree, p_avals, diff, out_tree, out_avals, traced):
+        self.graph = graph.with_consts_as_args()
+        self.p_tree, self.p_avals, self.diff = p_tree, p_avals, diff
+        self.out_tree, self.out_avals, self.traced = out_tree, out_avals, traced
+
+    def partial(self, graph):
+        return tree_util.Partial(self, list(graph.consts))
+
+
+class _Pullback(_LinearFn):
+    def __call__(self, consts, *args):
+        if len(args) != 1:
+            raise TypeError(
+                f"vjp: the function vjp returns takes one cotangent (a pytree like the "
+                f"function's output), got {len(args)} arguments"
+            )
+        ct_leaves, ct_tree = tree_util.tree_flatten(args[0])
+        if ct_tree != self.out_tree:
             raise ValueError(
                 f"vjp: the cotangent's tree structure {ct_tree} differs from the output's "
-                f"{out_tree}"
+                f"{self.out_tree}"
             )
         cts = []
-        for c, (shape, dtype) in zip(ct_leaves, out_avals):
+        for c, (shape, dtype) in zip(ct_leaves, self.out_avals):
+            if not is_inexact(dtype) and _is_float0(c):
+                c = onp.zeros(c.shape)  # (only its shape is checked: integer outputs get none)
             c = asarray(c)
             if c.shape != shape:
                 raise ValueError(
@@ -387,39 +462,94 @@ def vjp(fun, *primals, has_aux=False, _what="vjp"):
             if is_inexact(dtype) and c.dtype != dtype:
                 c = c.astype(dtype)
             cts.append(c if is_inexact(dtype) else None)
-        in_cts = iter(backward_pass(graph, cts))
+        lin = [UndefinedPrimal(s, d) for (s, d), is_d in zip(self.p_avals, self.diff) if is_d]
+        in_cts = iter(backward_pass(self.graph, cts, list(consts) + lin)[len(consts) :])
+        traced = self.traced or _any_tracer(list(consts) + ct_leaves)
         result = []
-        for p, d in zip(p_leaves, diff):
-            c = next(in_cts) if d else None
-            result.append(instantiate(c, p))
-        return tree_util.tree_unflatten(p_tree, result)
+        for (shape, dtype), d in zip(self.p_avals, self.diff):
+            # Integer and boolean primals get float0 cotangents, as in JAX.
+            c = instantiate(next(in_cts), UndefinedPrimal(shape, dtype)) if d else None
+            result.append(c if d else _float0_zeros(shape, traced))
+        return tree_util.tree_unflatten(self.p_tree, result)
 
+
+def vjp(fun, *primals, has_aux=False, _what="vjp"):
+    """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
+    cotangent per primal argument (float0 zeros for integer or boolean ones)."""
+    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, _what)
+    pull = _Pullback(
+        graph,
+        p_tree,
+        [(p.shape, p.dtype) for p in p_leaves],
+        diff,
+        out_tree,
+        [(o.shape, o.dtype) for o in outs],
+        _any_tracer(p_leaves),
+    )
     out = tree_util.tree_unflatten(out_tree, outs)
     if has_aux:
-        return out, vjp_fun, aux
-    return out, vjp_fun
+        return out, pull.partial(graph), aux
+    return out, pull.partial(graph)
+
+
+class _Linearized(_LinearFn):
+    def __call__(self, consts, *tangents):
+        t_leaves, t_tree = tree_util.tree_flatten(tuple(tangents))
+        if t_tree != self.p_tree:
+            raise ValueError(
+                "linearized function called on tangent values inconsistent with the original "
+                f"primal values: the tangents' tree structure {t_tree} differs from the "
+                f"primals' {self.p_tree}"
+            )
+        ts = []
+        for t, (shape, dtype), d in zip(t_leaves, self.p_avals, self.diff):
+            t_shape, t_dtype = onp.shape(t), _tangent_dtype(t, dtype)
+            want = dtype if d else float0
+            if t_shape != tuple(shape) or t_dtype != want:
+                raise ValueError(
+                    "linearized function called on tangent values inconsistent with the "
+                    f"original primal values: Got tangent aval {_aval_str(t_shape, t_dtype)} "
+                    f"for primal aval {_aval_str(shape, dtype)} but expected "
+                    f"{_aval_str(shape, want)}"
+                )
+            if d:
+                ts.append(asarray(t).astype(dtype))
+        outs = self.graph.eval(*consts, *ts)
+        traced = self.traced or _any_tracer(list(consts) + ts)
+        outs = [
+            o if is_inexact(dtype) else _float0_zeros(shape, traced)
+            for o, (shape, dtype) in zip(outs, self.out_avals)
+        ]
+        return tree_util.tree_unflatten(self.out_tree, outs)
+
+
+def _tangent_dtype(t, primal_dtype):
+    # A Python float or complex is weakly typed: it takes the primal's inexact dtype when its
+    # kind fits (a float into a complex primal too), as JAX's weak types do.
+    kind = onp.dtype(primal_dtype).kind
+    if isinstance(t, complex) and kind == "c" or isinstance(t, float) and kind in "fc":
+        return onp.dtype(primal_dtype)
+    return t.dtype if hasattr(t, "dtype") else asarray(t).dtype
 
 
 def linearize(fun, *primals, has_aux=False):
     """Like ``jax.linearize``: (fun(*primals), f_jvp[, aux]) where f_jvp(*tangents) evaluates
     the linear graph recorded once; with has_aux, fun returns (output, aux) and aux comes back
-    as primal values."""
-    p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
-    p_leaves = _leaves_as_arrays(p_leaves)
-    out_tree = []
-    aux_box = []
-    f = _collect_aux(fun, has_aux, aux_box)
-    outs, graph, diff = linearize_flat(
-        _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, "linearize")
+    as primal values. Integer and boolean primals take float0 tangents."""
+    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(
+        fun, primals, has_aux, "linearize"
     )
-
-    def f_jvp(*tangents):
-        t_leaves = tree_util.tree_leaves(tuple(tangents))
-        ts = [asarray(t) for t, d in zip(t_leaves, diff) if d]
-        return tree_util.tree_unflatten(out_tree[0], graph.eval(*ts))
-
-    out = tree_util.tree_unflatten(out_tree[0], outs)
-    return (out, f_jvp, aux_box[0]) if has_aux else (out, f_jvp)
+    lin = _Linearized(
+        graph,
+        p_tree,
+        [(p.shape, p.dtype) for p in p_leaves],
+        diff,
+        out_tree,
+        [(o.shape, o.dtype) for o in outs],
+        _any_tracer(p_leaves),
+    )
+    out = tree_util.tree_unflatten(out_tree, outs)
+    return (out, lin.partial(graph), aux) if has_aux else (out, lin.partial(graph))
 
 
 def _argnums_tuple(argnums):
@@ -487,26 +617,12 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                             f"got {asarray(leaf).dtype.name}"
                         )
         grads = vjp_fun(lax.full((), 1, out_arr.dtype))
-        if allow_int:  # integer inputs get float0 zeros, as in JAX
-            grads = [
-                tree_util.tree_map(_float0_if_int, args[i], gr) for i, gr in zip(nums_n, grads)
-            ]
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         if has_aux:
             return (out_arr, res[2]), g
         return out_arr, g
 
     return wrapped
-
-
-def _float0_if_int(primal, g):
-    import numpy as onp
-
-    from arrax.dtypes import float0
-
-    if is_inexact(asarray(primal).dtype):
-        return g
-    return onp.zeros(onp.shape(primal), float0)
 
 
 def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
@@ -794,166 +910,13 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
     cv = custom_vjp(fun)
     cv.defvjp(fwd, bwd)
     # Forward mode through a checkpoint is an ordinary JVP of fun.
-    cv.jvp_of_linear = lambda args, tangents: jvp(fun, tuple(args), tuple(tangents))[1]
+    cv.jvp_of_linear = lambda args, tangents: jvp(fun, tuple(args), tuple(tangents), _float0=False)[
+        1
+    ]
     return functools.wraps(fun)(lambda *args: cv(*args))
 
 
 remat = checkpoint
-
-
-# --- Jacobians -------------------------------------------------------------------------
-
-
-def _std_basis(leaves):
-    """An identity matrix over all the leaves' elements: (total, *leaf.shape) per leaf."""
-    sizes = [int(x.size) for x in leaves]
-    total = sum(sizes)
-    dtype = leaves[0].dtype if leaves else None
-    eye = _core.asarray(__import__("numpy").eye(total, dtype=dtype), None, None)
-    out, start = [], 0
-    for x, n in zip(leaves, sizes):
-        block = lax.slice_in_dim(eye, start, start + n, 1, 1)
-        out.append(lax.reshape(block, (total,) + tuple(x.shape)))
-        start += n
-    return out, total
-
-
-def _check_inexact(name, leaves):
-    for x in leaves:
-        if not is_inexact(x.dtype):
-            raise TypeError(
-                f"{name} requires real- or complex-valued inputs (input dtype that is a "
-                f"sub-dtype of np.inexact), but got {x.dtype.name}"
-            )
-
-
-def _check_complex(name, leaves, holomorphic, what, real_required):
-    """JAX's dtype rules for Jacobians: holomorphic=True takes complex values only; without
-    it, forward mode's inputs and reverse mode's outputs must be real."""
-    for x in leaves:
-        dt = asarray(x).dtype
-        if holomorphic and dt.kind != "c":
-            raise TypeError(
-                f"{name} with holomorphic=True requires {what}s with complex dtype, but got "
-                f"{dt.name}."
-            )
-        if not holomorphic and real_required and dt.kind == "c":
-            raise TypeError(
-                f"{name} requires real-valued {what}s ({what} dtype that is a sub-dtype of "
-                f"np.floating), but got {dt.name}. For holomorphic differentiation, pass "
-                f"holomorphic=True. For differentiation of non-holomorphic functions "
-                f"involving complex {what}s, use arrax.jvp or arrax.vjp directly."
-            )
-
-
-def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
-    """Like ``jax.jacfwd``: the Jacobian by forward mode (a vmap of jvp over a basis); the
-    result has the output's shape followed by the input's."""
-    from arrax._batching import vmap
-
-    nums = _argnums_tuple(argnums)
-
-    @functools.wraps(fun)
-    def wrapped(*args, **kwargs):  # (keywords are passed to fun, not differentiated)
-        diff = [args[i] for i in nums]
-        d_leaves, d_tree = tree_util.tree_flatten(tuple(diff))
-        d_leaves = _leaves_as_arrays(d_leaves)
-        _check_inexact("jacfwd", d_leaves)
-        _check_complex("jacfwd", d_leaves, holomorphic, "input", True)
-        dtype = __import__("numpy").result_type(*[x.dtype for x in d_leaves])
-        basis, total = _std_basis([x.astype(dtype) for x in d_leaves])
-        basis = [b.astype(x.dtype) for b, x in zip(basis, d_leaves)]
-
-        def f_diff(*d):
-            full = list(args)
-            for i, a in zip(nums, d):
-                full[i] = a
-            return fun(*full, **kwargs)
-
-        def push(*t_leaves):
-            tangents = tree_util.tree_unflatten(d_tree, list(t_leaves))
-            if has_aux:
-                _, t_out, aux = jvp(f_diff, tuple(diff), tuple(tangents), has_aux=True)
-                return t_out, aux
-            return jvp(f_diff, tuple(diff), tuple(tangents))[1]
-
-        res = vmap(push, out_axes=(-1, None) if has_aux else -1)(*basis)
-        jac = res[0] if has_aux else res
-        _check_complex("jacfwd", tree_util.tree_leaves(jac), holomorphic, "output", False)
-
-        # Split the trailing basis axis back into each input's shape.
-        def split(j):
-            j = asarray(j)
-            parts, start = [], 0
-            for x in d_leaves:
-                n = int(x.size)
-                part = lax.slice_in_dim(j, start, start + n, 1, j.ndim - 1)
-                parts.append(lax.reshape(part, tuple(j.shape[:-1]) + tuple(x.shape)))
-                start += n
-            tree = tree_util.tree_unflatten(d_tree, parts)
-            return tree[0] if isinstance(argnums, int) else tree
-
-        jac = tree_util.tree_map(split, jac)
-        return (jac, res[1]) if has_aux else jac
-
-    return wrapped
-
-
-def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
-    """Like ``jax.jacrev``: the Jacobian by reverse mode (a vmap of vjp over a basis of the
-    output space); the result has the output's shape followed by the input's."""
-    from arrax._batching import vmap
-
-    nums = _argnums_tuple(argnums)
-
-    @functools.wraps(fun)
-    def wrapped(*args, **kwargs):  # (keywords are passed to fun, not differentiated)
-        diff = [args[i] for i in nums]
-        d_leaves = _leaves_as_arrays(tree_util.tree_leaves(tuple(diff)))
-        _check_inexact("jacrev", d_leaves)
-        _check_complex("jacrev", d_leaves, holomorphic, "input", False)
-
-        def f_diff(*d):
-            full = list(args)
-            for i, a in zip(nums, d):
-                full[i] = a
-            return fun(*full, **kwargs)
-
-        res = vjp(f_diff, *diff, has_aux=has_aux)
-        out, f_vjp = res[0], res[1]
-        o_leaves, o_tree = tree_util.tree_flatten(out)
-        o_leaves = _leaves_as_arrays(o_leaves)
-        _check_complex("jacrev", o_leaves, holomorphic, "output", True)
-        basis, total = _std_basis(o_leaves)
-
-        def pull(*ct_leaves):
-            return f_vjp(tree_util.tree_unflatten(o_tree, list(ct_leaves)))
-
-        cts = vmap(pull)(*basis)  # tuple over args, each leaf (total, *in_shape)
-        per_arg = cts[0] if isinstance(argnums, int) else tuple(cts)
-
-        def split(j):
-            j = asarray(j)
-            parts, start = [], 0
-            for o in o_leaves:
-                n = int(o.size)
-                part = lax.slice_in_dim(j, start, start + n, 1, 0)
-                parts.append(lax.reshape(part, tuple(o.shape) + tuple(j.shape[1:])))
-                start += n
-            return tree_util.tree_unflatten(o_tree, parts)
-
-        jac = tree_util.tree_map(split, per_arg)
-        # Output structure outermost, as JAX gives it.
-        if len(o_leaves) > 1 or o_tree != tree_util.tree_structure(0):
-            jac = tree_util.tree_transpose(tree_util.tree_structure(per_arg), o_tree, jac)
-        return (jac, res[2]) if has_aux else jac
-
-    return wrapped
-
-
-def hessian(fun, argnums=0, has_aux=False, holomorphic=False):
-    """Like ``jax.hessian``: jacfwd(jacrev(fun))."""
-    return jacfwd(jacrev(fun, argnums, has_aux, holomorphic), argnums, has_aux, holomorphic)
 
 
 defrules("custom_call", jvp=_custom_call_jvp, batch=_custom_call_batch)
@@ -986,3 +949,6 @@ def custom_gradient(fun):
 
     wrapped.defvjp(fwd, bwd)
     return wrapped
+
+
+from arrax._jacobians import hessian, jacfwd, jacrev  # noqa: E402,F401 (re-exported)

@@ -5,6 +5,8 @@ some operand pattern falls back to applying it per element and stacking (with a 
 import functools
 import warnings
 
+import numpy as onp
+
 from arrax import _core, tree_util
 from arrax._rules import RULES
 from arrax._rules.common import batch_by_loop, bdim_at_front
@@ -109,6 +111,27 @@ def _move_out(x, bdim, out_axis, size):
     return lax.moveaxis(x, bdim, out_axis)
 
 
+def _is_axis(a):
+    # A bool is an int to Python but not an axis to JAX (in_axes=False is a mistake).
+    return a is None or (isinstance(a, (int, onp.integer)) and not isinstance(a, (bool, onp.bool_)))
+
+
+def _check_in_axes(in_axes):
+    """JAX's checks on in_axes, made when vmap is called: the top level is an axis or a tuple
+    (one entry per positional argument), the leaves are axes."""
+    if not (_is_axis(in_axes) or isinstance(in_axes, tuple)):
+        raise TypeError(
+            "vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+            f"positional arguments passed to the function, but got {in_axes}."
+        )
+    leaves = tree_util.tree_leaves(in_axes, is_leaf=lambda x: x is None)
+    if not all(_is_axis(a) for a in leaves):
+        raise TypeError(
+            "vmap in_axes must be an int, None, or (nested) container with those types as "
+            f"leaves, but got {in_axes}."
+        )
+
+
 def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None):
     """Like ``jax.vmap``: ``fun`` mapped over an axis of its inputs, with no Python loop.
 
@@ -118,6 +141,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     """
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
+    _check_in_axes(in_axes)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):

@@ -106,27 +106,103 @@ def eval_shape(fun, *args, **kwargs):
 
 def linear_transpose(fun, *primals):
     """Like ``jax.linear_transpose``: the transpose of the linear function ``fun`` at arguments
-    shaped like ``primals``; ``f_t(cotangent)`` returns a tuple with one cotangent per
-    argument."""
+    shaped like ``primals`` (arrays, or abstract values such as ShapeDtypeStructs);
+    ``f_t(cotangent)`` returns a tuple with one cotangent per argument. The result is a pytree
+    (a ``tree_util.Partial``), so a jit can return it or take it."""
+    from arrax import numpy as np
     from arrax._ad import vjp
 
-    structs = [
-        tree_util.tree_map(
-            lambda x: ShapeDtypeStruct(_np.shape(x), _core.asarray(x, None, None).dtype), p
+    p_leaves, p_tree = tree_util.tree_flatten(primals)
+    p_avals = [(tuple(s), _np.dtype(d)) for s, d, _ in map(_leaf_aval, p_leaves)]
+    if all(_is_inexact(d) for _, d in p_avals):
+        # fun is linear: its VJP at any point (zero) is its transpose. (A VJP, not the traced
+        # graph transposed, so non-linear work on constants inside fun is allowed.)
+        zeros = tree_util.tree_unflatten(p_tree, [np.zeros(s, d) for s, d in p_avals])
+        outs, inner = vjp(fun, *zeros)
+        out_leaves, out_tree = tree_util.tree_flatten(outs)
+        out_avals = [(tuple(o.shape), _np.dtype(o.dtype)) for o in out_leaves]
+        graph = None
+    else:
+        # An integer map: vjp gives integer inputs no cotangents, so the traced graph is
+        # transposed as it is (as JAX does for every linear_transpose).
+        box = []
+
+        def flat(*tracers):
+            out_leaves, tree = tree_util.tree_flatten(
+                fun(*tree_util.tree_unflatten(p_tree, tracers))
+            )
+            box.append(tree)
+            return out_leaves
+
+        traced = _core._trace(flat, [(s, d, False) for s, d in p_avals], "linear_transpose")
+        out_tree, out_avals = box[0], [(tuple(s), _np.dtype(d)) for s, d, _ in traced.out_avals]
+        graph, inner = traced.with_consts_as_args(), list(traced.consts)
+    in_dtypes, out_dtypes = [d for _, d in p_avals], [d for _, d in out_avals]
+    dts = in_dtypes + out_dtypes
+    if not (all(_is_inexact(d) for d in dts) or all(d.kind in "iu" for d in dts)):
+        raise TypeError(
+            "linear_transpose only supports [float or complex] -> [float or complex], and "
+            f"integer -> integer functions, but got {in_dtypes} -> {out_dtypes}."
         )
-        for p in primals
-    ]
+    return tree_util.Partial(_Transpose(graph, p_tree, p_avals, out_tree, out_avals), inner)
 
-    def transposed(*cotangents):
-        from arrax import numpy as np
 
-        zeros = [tree_util.tree_map(lambda s: np.zeros(s.shape, s.dtype), st) for st in structs]
-        # fun is linear: its VJP at any point (zero) is its transpose.
-        _, pullback = vjp(fun, *zeros)
+def _is_inexact(dtype):
+    return dtype.kind in "fc" or dtype.name == "bfloat16"
+
+
+class _Transpose:
+    """linear_transpose's static part (hashes by identity); its first argument, the Partial's
+    child, is the VJP function of fun, or for an integer map the constants of fun's graph."""
+
+    def __init__(self, graph, p_tree, p_avals, out_tree, out_avals):
+        self.graph, self.p_tree, self.p_avals = graph, p_tree, p_avals
+        self.out_tree, self.out_avals = out_tree, out_avals
+
+    def __call__(self, inner, *cotangents):
+        from arrax._ad import UndefinedPrimal, backward_pass
+        from arrax._rules.common import instantiate
+
         ct = cotangents[0] if len(cotangents) == 1 else cotangents
-        return pullback(ct)
+        ct_leaves, ct_tree = tree_util.tree_flatten(ct)
+        if ct_tree != self.out_tree:
+            raise TypeError(
+                "cotangent tree does not match function output, expected "
+                f"{self.out_tree} but got {ct_tree}"
+            )
+        cts = [_cotangent_as(c, s, d) for c, (s, d) in zip(ct_leaves, self.out_avals)]
+        if any(c is None for c in cts):
+            expected = tuple(f"{d.name}[{','.join(map(str, s))}]" for s, d in self.out_avals)
+            raise TypeError(
+                "cotangent type does not match function output, expected "
+                f"{expected} but got {ct_leaves}"
+            )
+        if self.graph is None:
+            in_cts = tree_util.tree_leaves(inner(tree_util.tree_unflatten(self.out_tree, cts)))
+        else:
+            lin = [UndefinedPrimal(s, d) for s, d in self.p_avals]
+            in_cts = backward_pass(self.graph, cts, list(inner) + lin)[len(inner) :]
+        result = [
+            instantiate(c, UndefinedPrimal(s, d)).astype(d)
+            for c, (s, d) in zip(in_cts, self.p_avals)
+        ]
+        return tuple(tree_util.tree_unflatten(self.p_tree, result))
 
-    return transposed
+
+def _cotangent_as(c, shape, dtype):
+    """c as a cotangent of an output of this shape and dtype, or None when its type does not
+    match. A Python scalar is weakly typed: it takes the output's dtype when its kind fits."""
+    if isinstance(c, bool):
+        return None
+    if isinstance(c, (int, float, complex)):
+        kinds = {int: "iu", float: "f", complex: "c"}[type(c)]
+        if shape != () or dtype.kind not in kinds:
+            return None
+        return _core.asarray(c, dtype, None)
+    c = c if isinstance(c, _core.ndarray) else _core.asarray(c, None, None)
+    if tuple(c.shape) != shape or _np.dtype(c.dtype) != dtype:
+        return None
+    return c
 
 
 _jit_disabled = [False]
