@@ -432,6 +432,9 @@ class _LinearFn:
         self.graph = graph.with_consts_as_args()
         self.p_tree, self.p_avals, self.diff = p_tree, p_avals, diff
         self.out_tree, self.out_avals, self.traced = out_tree, out_avals, traced
+        # (per call they would cost a tenth of a small eager grad)
+        self.out_inexact = [is_inexact(d) for _, d in out_avals]
+        self.undefined = [UndefinedPrimal(s, d) for (s, d), is_d in zip(p_avals, diff) if is_d]
 
     def partial(self, graph):
         return tree_util.Partial(self, list(graph.consts))
@@ -451,32 +454,42 @@ class _Pullback(_LinearFn):
                 f"{self.out_tree}"
             )
         cts = []
-        for c, (shape, dtype) in zip(ct_leaves, self.out_avals):
-            if not is_inexact(dtype) and _is_float0(c):
+        for c, (shape, dtype), inexact in zip(ct_leaves, self.out_avals, self.out_inexact):
+            if not inexact and _is_float0(c):
                 c = onp.zeros(c.shape)  # (only its shape is checked: integer outputs get none)
             c = asarray(c)
             if c.shape != shape:
                 raise ValueError(
                     f"vjp: cotangent shape {c.shape} differs from the output's shape {shape}"
                 )
-            if is_inexact(dtype) and c.dtype != dtype:
+            if inexact and c.dtype != dtype:
                 c = c.astype(dtype)
-            cts.append(c if is_inexact(dtype) else None)
-        lin = [UndefinedPrimal(s, d) for (s, d), is_d in zip(self.p_avals, self.diff) if is_d]
+            cts.append(c if inexact else None)
+        lin = self.undefined
         in_cts = iter(backward_pass(self.graph, cts, list(consts) + lin)[len(consts) :])
-        traced = self.traced or _any_tracer(list(consts) + ct_leaves)
+        undefined = iter(lin)
         result = []
-        for (shape, dtype), d in zip(self.p_avals, self.diff):
-            # Integer and boolean primals get float0 cotangents, as in JAX.
-            c = instantiate(next(in_cts), UndefinedPrimal(shape, dtype)) if d else None
-            result.append(c if d else _float0_zeros(shape, traced))
+        for (shape, _), d in zip(self.p_avals, self.diff):
+            if d:
+                result.append(instantiate(next(in_cts), next(undefined)))
+            else:  # Integer and boolean primals get float0 cotangents, as in JAX.
+                traced = self.traced or _any_tracer(list(consts) + ct_leaves)
+                result.append(_float0_zeros(shape, traced))
         return tree_util.tree_unflatten(self.p_tree, result)
 
 
 def vjp(fun, *primals, has_aux=False, _what="vjp"):
     """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
     cotangent per primal argument (float0 zeros for integer or boolean ones)."""
-    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, _what)
+    out, pull, consts, aux = _vjp_pullback(fun, primals, has_aux, _what)
+    f_vjp = tree_util.Partial(pull, consts)
+    return (out, f_vjp, aux) if has_aux else (out, f_vjp)
+
+
+def _vjp_pullback(fun, primals, has_aux, what):
+    """(output, pullback, its constants, aux): vjp's parts, the pullback called as
+    pull(consts, ct) (grad calls it so, without the Partial vjp wraps it in)."""
+    p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, what)
     pull = _Pullback(
         graph,
         p_tree,
@@ -486,10 +499,7 @@ def vjp(fun, *primals, has_aux=False, _what="vjp"):
         [(o.shape, o.dtype) for o in outs],
         _any_tracer(p_leaves),
     )
-    out = tree_util.tree_unflatten(out_tree, outs)
-    if has_aux:
-        return out, pull.partial(graph), aux
-    return out, pull.partial(graph)
+    return tree_util.tree_unflatten(out_tree, outs), pull, list(graph.consts), aux
 
 
 class _Linearized(_LinearFn):
@@ -585,8 +595,7 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                 full[i] = a
             return fun(*full, **kwargs)
 
-        res = vjp(f, *[args[i] for i in nums_n], has_aux=has_aux, _what="grad")
-        out, vjp_fun = res[0], res[1]
+        out, pull, consts, aux = _vjp_pullback(f, [args[i] for i in nums_n], has_aux, "grad")
         out_arr = asarray(out)
         if out_arr.shape != ():
             raise TypeError(f"grad requires scalar output, got an output of shape {out_arr.shape}")
@@ -616,10 +625,10 @@ def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=F
                             "grad with holomorphic=True requires inputs with complex dtype, but "
                             f"got {asarray(leaf).dtype.name}"
                         )
-        grads = vjp_fun(lax.full((), 1, out_arr.dtype))
+        grads = pull(consts, lax.full((), 1, out_arr.dtype))
         g = grads[0] if isinstance(argnums, int) else tuple(grads)
         if has_aux:
-            return (out_arr, res[2]), g
+            return (out_arr, aux), g
         return out_arr, g
 
     return wrapped
