@@ -436,6 +436,13 @@ class _LinearFn:
         self.out_inexact = [is_inexact(d) for _, d in out_avals]
         self.undefined = [UndefinedPrimal(s, d) for (s, d), is_d in zip(p_avals, diff) if is_d]
 
+    @classmethod
+    def of(cls, p_leaves, p_tree, outs, out_tree, graph, diff):
+        """The linear function of _vjp_core's results."""
+        p_avals = [(p.shape, p.dtype) for p in p_leaves]
+        out_avals = [(o.shape, o.dtype) for o in outs]
+        return cls(graph, p_tree, p_avals, diff, out_tree, out_avals, _any_tracer(p_leaves))
+
     def partial(self, graph):
         return tree_util.Partial(self, list(graph.consts))
 
@@ -490,15 +497,7 @@ def _vjp_pullback(fun, primals, has_aux, what):
     """(output, pullback, its constants, aux): vjp's parts, the pullback called as
     pull(consts, ct) (grad calls it so, without the Partial vjp wraps it in)."""
     p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(fun, primals, has_aux, what)
-    pull = _Pullback(
-        graph,
-        p_tree,
-        [(p.shape, p.dtype) for p in p_leaves],
-        diff,
-        out_tree,
-        [(o.shape, o.dtype) for o in outs],
-        _any_tracer(p_leaves),
-    )
+    pull = _Pullback.of(p_leaves, p_tree, outs, out_tree, graph, diff)
     return tree_util.tree_unflatten(out_tree, outs), pull, list(graph.consts), aux
 
 
@@ -549,15 +548,7 @@ def linearize(fun, *primals, has_aux=False):
     p_leaves, p_tree, outs, out_tree, graph, diff, aux = _vjp_core(
         fun, primals, has_aux, "linearize"
     )
-    lin = _Linearized(
-        graph,
-        p_tree,
-        [(p.shape, p.dtype) for p in p_leaves],
-        diff,
-        out_tree,
-        [(o.shape, o.dtype) for o in outs],
-        _any_tracer(p_leaves),
-    )
+    lin = _Linearized.of(p_leaves, p_tree, outs, out_tree, graph, diff)
     out = tree_util.tree_unflatten(out_tree, outs)
     return (out, lin.partial(graph), aux) if has_aux else (out, lin.partial(graph))
 
