@@ -416,6 +416,8 @@ def test_bitcast_and_erf_inv_primitives():
     assert edge[0] == onp.inf and edge[1] == -onp.inf and onp.isnan(edge[2])
 
 
+# (the math, on the CPU: on the GPU emulator the incomplete gamma's loops take minutes)
+@pytest.mark.usefixtures("on_cpu")
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("alpha", [0.01, 0.3, 1.0, 4.0, 50.0])
 def test_gamma_shape_gradient_is_the_implicit_one(jax_random, jax_x64, dtype, alpha):
@@ -433,6 +435,7 @@ def test_gamma_shape_gradient_is_the_implicit_one(jax_random, jax_x64, dtype, al
     assert g.dtype == onp.dtype(dtype)
 
 
+@pytest.mark.usefixtures("on_cpu")
 def test_gamma_family_gradients():
     # E[d sample / d alpha] = d E[sample] / d alpha = 1; beta and loggamma differentiate too
     a = anp.full((20000,), 3.0)
