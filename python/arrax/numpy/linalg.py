@@ -558,7 +558,8 @@ def cholesky(a, /, *, upper=False, symmetrize_input=True):
 
 
 def _orthonormal_complement(q):
-    """Columns completing the k orthonormal columns of q (m x k) to an m x m unitary: the
+    """Columns completing the k < m orthonormal columns of a traced q (m x k; concrete
+    matrices take NumPy's complete factors) to an m x m unitary: the
     last columns of the Householder QR of [q | 0], whose zero columns add identity
     reflectors. The complement is not unique; as q moves, it follows as the fixed columns
     projected off q and re-orthonormalized (c L^-H, L L^H = c^H c), so that what does not
@@ -568,8 +569,6 @@ def _orthonormal_complement(q):
     fixed = lax.stop_gradient(q)
     padded = np.concatenate([fixed, np.zeros(q.shape[:-1] + (m - k,), q.dtype)], axis=-1)
     c = _bind("linalg_qr", padded)[0][..., k:]
-    if not q._is_tracer or m == k:  # (no derivatives to follow: c as it is)
-        return c
     c = c - q @ (_H(q) @ c)
     chol = cholesky(_H(c) @ c)
     return _H(_triangular_solve(chol, _H(c), lower=True))
