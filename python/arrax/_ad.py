@@ -443,9 +443,6 @@ class _LinearFn:
         out_avals = [(o.shape, o.dtype) for o in outs]
         return cls(graph, p_tree, p_avals, diff, out_tree, out_avals, _any_tracer(p_leaves))
 
-    def partial(self, graph):
-        return tree_util.Partial(self, list(graph.consts))
-
 
 class _Pullback(_LinearFn):
     def __call__(self, consts, *args):
@@ -550,7 +547,8 @@ def linearize(fun, *primals, has_aux=False):
     )
     lin = _Linearized.of(p_leaves, p_tree, outs, out_tree, graph, diff)
     out = tree_util.tree_unflatten(out_tree, outs)
-    return (out, lin.partial(graph), aux) if has_aux else (out, lin.partial(graph))
+    f_jvp = tree_util.Partial(lin, list(graph.consts))
+    return (out, f_jvp, aux) if has_aux else (out, f_jvp)
 
 
 def _argnums_tuple(argnums):
