@@ -25,11 +25,16 @@ from arrax.lax._ops import stop_gradient  # noqa: F401 (arrax.stop_gradient)
 
 
 class JVPTrace(Trace):
-    def pure(self, primal, tangent):
+    has_weak = False  # whether any of its tracers is weakly typed
+
+    def pure(self, primal, tangent, weak=False):
+        # weak: JAX's weak type (a Python scalar argument, or a value computed from weak ones
+        # only), which defers to the other operand's dtype in promotion.
         primal = asarray(primal)
         if tangent is None:
             return primal
-        return self.new_tracer((primal, tangent), primal.shape, primal.dtype)
+        self.has_weak = self.has_weak or weak
+        return self.new_tracer((primal, tangent), primal.shape, primal.dtype, weak)
 
     def unpack(self, x):
         p = self.payload(x)
@@ -46,6 +51,11 @@ class JVPTrace(Trace):
         if rule is None or rule.jvp is None:
             raise NotImplementedError(f"{name}: no differentiation (JVP) rule")
         outs, touts = rule.jvp(list(primals), list(tangents), params)
+        # Weak outputs (the engine's rule): from weak inputs, or a convert that makes one
+        if self.has_weak and any(map(_core.weak_type, inputs)) or params.get("weak_type"):
+            avals = [(x.shape, x.dtype, _core.weak_type(x)) for x in inputs]
+            weak = [a[2] for a in _core.abstract_eval(name, avals, params)]
+            return [self.pure(o, t, w) for o, t, w in zip(outs, touts, weak)]
         return [self.pure(o, t) for o, t in zip(outs, touts)]
 
     def process_custom_jvp(self, fn, args):
@@ -193,10 +203,12 @@ defrules(
 # --- flat forms ------------------------------------------------------------------------
 
 
-def jvp_flat(fun, primals, tangents, origin=""):
-    """fun: list of arrays -> list of arrays. Returns (outputs, output tangents or None)."""
+def jvp_flat(fun, primals, tangents, origin="", weak=None):
+    """fun: list of arrays -> list of arrays. Returns (outputs, output tangents or None).
+    ``weak`` marks the primals that were Python scalars (weakly typed)."""
+    weak = _weak_primals(primals, weak)
     with JVPTrace(origin) as trace:
-        ins = [trace.pure(p, t) for p, t in zip(primals, tangents)]
+        ins = [trace.pure(p, t, w) for p, t, w in zip(primals, tangents, weak)]
         outs = fun(ins)
         return [trace.unpack(asarray(o)) for o in outs]
 
@@ -208,17 +220,21 @@ def _strip_tangents(trace, tree):
     )
 
 
-def linearize_flat(fun, primals, aux=None, origin=""):
+def linearize_flat(fun, primals, aux=None, origin="", weak=None):
     """(outputs, linear graph): the graph maps the tangents of the inexact inputs to the
     outputs' tangents; the primal values it needs are its constants. Values ``fun`` put in
-    the list ``aux`` come out as primal values."""
+    the list ``aux`` come out as primal values. ``weak`` marks the primals that were Python
+    scalars (weakly typed)."""
     diff = [is_inexact(p.dtype) for p in primals]
+    weak = _weak_primals(primals, weak)
     out_primals = []
 
     def tangent_fn(*tangents):
         it = iter(tangents)
         with JVPTrace(origin) as trace:
-            ins = [trace.pure(p, next(it) if d else None) for p, d in zip(primals, diff)]
+            ins = [
+                trace.pure(p, next(it) if d else None, w) for p, d, w in zip(primals, diff, weak)
+            ]
             pairs = [trace.unpack(asarray(o)) for o in fun(ins)]
             if aux:
                 aux[:] = [_strip_tangents(trace, a) for a in aux]
@@ -291,6 +307,17 @@ def _leaves_as_arrays(leaves):
     return [asarray(x) for x in leaves]
 
 
+def _weak_leaves(leaves):
+    """Which leaves are Python scalars: weakly typed, as JAX takes them."""
+    return [type(x) in (float, complex) for x in leaves]
+
+
+def _weak_primals(primals, weak):
+    """The primals' weak flags: those given (Python scalar arguments), and weak jit tracers."""
+    weak = weak or [False] * len(primals)
+    return [w or _core.weak_type(p) for p, w in zip(primals, weak)]
+
+
 # --- float0: the tangent type of integer and boolean values ------------------------------
 
 # arrax.dtypes.float0 (importing arrax.dtypes here would be circular).
@@ -356,11 +383,14 @@ def jvp(fun, primals, tangents, has_aux=False, _float0=True):
             f"jvp: primal and tangent arguments must have the same tree structure, got {p_tree} "
             f"and {t_tree}"
         )
+    weak = _weak_leaves(p_leaves)
     p_leaves = _leaves_as_arrays(p_leaves)
     t_leaves = [_check_tangent(p, t, "jvp") for p, t in zip(p_leaves, t_leaves)]
     out_tree = []
     f = fun if not has_aux else _split_aux(fun)
-    pairs = jvp_flat(_flatten_fun(f, p_tree, out_tree), p_leaves, t_leaves, describe(fun, "jvp"))
+    pairs = jvp_flat(
+        _flatten_fun(f, p_tree, out_tree), p_leaves, t_leaves, describe(fun, "jvp"), weak
+    )
     outs = [p for p, _ in pairs]
     traced = _any_tracer(outs)
     touts = [
@@ -411,12 +441,13 @@ def _collect_aux(fun, has_aux, aux_box):
 
 def _vjp_core(fun, primals, has_aux, what="vjp"):
     p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
+    weak = _weak_leaves(p_leaves)
     p_leaves = _leaves_as_arrays(p_leaves)
     out_tree = []
     aux_box = []
     f = _collect_aux(fun, has_aux, aux_box)
     outs, graph, diff = linearize_flat(
-        _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, what)
+        _flatten_fun(f, p_tree, out_tree), p_leaves, aux_box, describe(fun, what), weak
     )
     aux = aux_box[0] if has_aux else None
     return p_leaves, p_tree, outs, out_tree[0], graph, diff, aux

@@ -28,8 +28,8 @@ class Trace:
         self.level = self.ctx.level
         _active[self.level] = self
 
-    def new_tracer(self, payload, shape, dtype):
-        return self.ctx.new_tracer(payload, tuple(shape), dtype)
+    def new_tracer(self, payload, shape, dtype, weak=False):
+        return self.ctx.new_tracer(payload, tuple(shape), dtype, weak)
 
     def payload(self, x):
         """The payload of x if it is one of this trace's tracers, else None."""

@@ -142,8 +142,8 @@ class PyInterpreter : public Interpreter {
 
 class PyTracer : public Tracer {
  public:
-  PyTracer(std::shared_ptr<PyInterpreter> interp, py::object payload)
-      : interp_(std::move(interp)), payload_(std::move(payload)) {}
+  PyTracer(std::shared_ptr<PyInterpreter> interp, py::object payload, bool weak)
+      : interp_(std::move(interp)), payload_(std::move(payload)), weak_(weak) {}
   ~PyTracer() override {
     py::gil_scoped_acquire gil;
     payload_ = py::object();
@@ -157,12 +157,16 @@ class PyTracer : public Tracer {
     out = v.cast<Array>();
     return true;
   }
+  // Set by the trace that makes the tracer (a JVP tracer of a Python scalar argument, or of a
+  // weakly typed value), so that NumPy-layer promotion treats it as JAX treats weak types.
+  bool weak_type() const override { return weak_; }
   const std::shared_ptr<PyInterpreter>& context() const { return interp_; }
   const py::object& payload() const { return payload_; }
 
  private:
   std::shared_ptr<PyInterpreter> interp_;
   py::object payload_;
+  bool weak_;
 };
 
 }  // namespace
@@ -363,12 +367,14 @@ void init_transforms(py::module_& m) {
       .def(py::init<py::object, std::string>(), py::arg("impl"), py::arg("origin") = "")
       .def_property_readonly("level", &PyInterpreter::level)
       .def("finish", &PyInterpreter::finish)
-      .def("new_tracer",
-           [](std::shared_ptr<PyInterpreter> self, py::object payload,
-              const std::vector<int64_t>& shape, py::object dtype) {
-             return Array::traced(std::make_shared<PyTracer>(self, std::move(payload)),
-                                  Shape(shape), dtype_from_py(dtype));
-           })
+      .def(
+          "new_tracer",
+          [](std::shared_ptr<PyInterpreter> self, py::object payload,
+             const std::vector<int64_t>& shape, py::object dtype, bool weak) {
+            return Array::traced(std::make_shared<PyTracer>(self, std::move(payload), weak),
+                                 Shape(shape), dtype_from_py(dtype));
+          },
+          py::arg("payload"), py::arg("shape"), py::arg("dtype"), py::arg("weak") = false)
       // The payload of x if x is one of this context's tracers, else None.
       .def("payload", [](const PyInterpreter& self, const Array& x) -> py::object {
         if (!x.is_tracer()) return py::none();
@@ -378,6 +384,8 @@ void init_transforms(py::module_& m) {
       });
   // The level of the interpreter owning x (0 for a concrete array).
   m.def("trace_level", [](const Array& x) { return x.is_tracer() ? x.tracer()->level() : 0; });
+  // Whether x is a weakly typed traced value (see Tracer::weak_type).
+  m.def("weak_type", [](const Array& x) { return x.is_tracer() && x.tracer()->weak_type(); });
   m.def("new_level", []() { return new_interpreter_level(); });
 }
 

@@ -7,7 +7,9 @@
 * ``vmap``'s ``in_axes`` must be an int, None or a tuple/list (not a bool, not a dict);
 * the functions ``vjp``, ``linearize`` and ``linear_transpose`` return are pytrees, so a jit
   can return them or take them as arguments;
-* float0: the tangent/cotangent type of integer values (jvp, vjp, linearize, grad under jit)."""
+* float0: the tangent/cotangent type of integer values (jvp, vjp, linearize, grad under jit);
+* a Python float differentiated by grad/jvp/vjp is weakly typed, as in JAX: ``x * w32`` is
+  float32, and so are the values value_and_grad and jvp return."""
 
 from functools import partial
 
@@ -237,3 +239,50 @@ def test_jit_grad_of_int_like_jax():
         )(True)
         assert float(value) == 1.0
         _assert_float0(g)
+
+
+_W32 = np.ones(3, np.float32)
+_WEAK_FUNS = {
+    "affine": lambda np_: lambda x: ((x * 2.0 + 1) * np_.asarray(_W32)).sum(),
+    "sin": lambda np_: lambda x: (np_.sin(x) * np_.asarray(_W32)).sum(),
+    "square": lambda np_: lambda x: x**2,
+    "float16": lambda np_: lambda x: (x * np_.ones(2, np_.float16)).sum(),
+    "where": lambda np_: lambda x: np_.where(x > 0, x, 0.5 * x) * np_.asarray(_W32)[0],
+    "maximum": lambda np_: lambda x: np_.maximum(x, 0.0) * np_.asarray(_W32)[1],
+    "divide": lambda np_: lambda x: (np_.asarray(_W32) / (1.0 + x)).sum(),
+    "exp": lambda np_: lambda x: np_.exp(x * np_.asarray(_W32)).sum(),
+}
+
+
+def _weak_results(ax, f):
+    return [
+        ax.grad(f)(0.7),
+        ax.jit(ax.grad(f))(0.7),
+        ax.grad(ax.grad(f))(0.7),
+        ax.value_and_grad(f)(0.7)[0],
+        ax.jvp(f, (0.7,), (1.0,))[1],
+        ax.vjp(f, 0.7)[0],
+        ax.linearize(f, 0.7)[1](1.0),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(_WEAK_FUNS))
+def test_python_float_is_weakly_typed_under_differentiation(name):
+    (a, anp_), (j, jnp) = _both()
+    got = _weak_results(a, _WEAK_FUNS[name](anp_))
+    want = _weak_results(j, _WEAK_FUNS[name](jnp))
+    for g, w in zip(got, want):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=1e-3 if w.dtype == np.float16 else 1e-6)
+
+
+def test_strong_arguments_stay_strong_under_differentiation():
+    # An array (even 0-d, even float64) is strongly typed: x * w32 is float64.
+    (a, anp_), (j, jnp) = _both()
+    for ax, np_ in ((a, anp_), (j, jnp)):
+        f = lambda x: (x * np_.asarray(_W32)).sum()  # noqa: E731
+        assert np.asarray(ax.value_and_grad(f)(np_.float64(0.5))[0]).dtype == np.float64
+        assert np.asarray(ax.jvp(f, (np_.float64(0.5),), (np_.float64(1.0),))[1]).dtype == (
+            np.float64
+        )
