@@ -196,6 +196,21 @@ WEAK_CASES = {
     "fori_int32": lambda X, N, L: L.fori_loop(0, 3, lambda i, c: c + N.array(1, N.int32), 0),
     "while_follows_input": lambda X, N, L: L.while_loop(lambda v: v < 300, lambda v: v + 1, 0),
     "scan_int_to_float": lambda X, N, L: L.scan(lambda c, x: (c + x, x), 0, N.ones(3))[0],
+    # the body follows its weak carry: float16/bfloat16/complex64/uint8 xs set the dtype
+    "scan_float16": lambda X, N, L: L.scan(lambda c, x: (c + x, x), 0.0, N.ones(3, N.float16))[0],
+    "scan_bfloat16": lambda X, N, L: L.scan(lambda c, x: (c + x, x), 0, N.ones(3, N.bfloat16))[0],
+    "scan_complex64": lambda X, N, L: L.scan(lambda c, x: (c * x, x), 1.0, N.ones(3, N.complex64)),
+    "fori_uint8": lambda X, N, L: L.fori_loop(0, 3, lambda i, c: c + N.ones(3, N.uint8)[i], 0),
+    "while_pair_float16": lambda X, N, L: L.while_loop(
+        lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1] + N.ones(4, N.float16)[c[0]]), (0, 0.0)
+    ),
+    # a weakly typed jit argument as the init carry
+    "jit_weak_fori": lambda X, N, L: X.jit(
+        lambda z: L.fori_loop(0, 3, lambda i, c: c + N.ones(3, N.float32)[i], z)
+    )(1.0),
+    "jit_weak_scan": lambda X, N, L: X.jit(
+        lambda z: L.scan(lambda c, x: (c * x, None), z, N.ones(3, N.int8))[0]
+    )(2),
 }
 
 

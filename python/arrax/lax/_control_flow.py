@@ -40,45 +40,32 @@ def _kind_rank(dtype):
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(kind, 2)  # bfloat16 is kind "V"
 
 
-# The probe dtypes of a weakly typed init leaf, tried in order: the bottom of its kind, so a
-# body that imposes a dtype (v + int16(1)) shows it, while a body that only follows its input
-# (v + 1) gives back the probe. bool for ints catches int8 and uint64 too, but bool arithmetic
-# can fail (-v), hence int8 after it.
-_WEAK_PROBES = {
-    int: (onp.dtype(onp.bool_), onp.dtype(onp.int8)),
-    float: (onp.dtype(onp.float16),),
-    complex: (onp.dtype(onp.complex64),),
-}
-
-
 def _promote_weak(raw, leaves, out_dtypes):
-    """JAX's _promote_weak_typed_inputs for loop carries: an init leaf given as a Python scalar
-    takes the dtype the body gives its output carry (``scan(f, 0, int8_xs)`` carries int8).
+    """JAX's _promote_weak_typed_inputs for loop carries: a weakly typed init leaf (a Python
+    scalar, or a weak jit argument) takes the dtype the body gives its output carry
+    (``scan(f, 0, int8_xs)`` carries int8).
 
     ``raw``: the init leaves as given; ``leaves``: them as arrays; ``out_dtypes(avals)``: the
-    body's output carry dtypes for input carries of ``avals``. arrax has no weak types, so the
-    body is traced once more with such leaves at a probe dtype (see _WEAK_PROBES); an output
-    dtype other than the probe and the default is one the body imposes."""
-    weak = [k for k, x in enumerate(raw) if _is_weak(x) and not isinstance(x, bool)]
+    body's output carry dtypes for input carries of ``avals``. The body is traced with those
+    leaves weakly typed, so its operations defer to the other operands' dtypes as JAX's do."""
+    weak = {
+        k
+        for k, x in enumerate(raw)
+        if (_is_weak(x) and not isinstance(x, bool))
+        or (isinstance(x, _core.ndarray) and _core.weak_type(x))
+    }
     if not weak:
         return leaves
+    avals = [(tuple(x.shape), x.dtype, k in weak) for k, x in enumerate(leaves)]
+    try:
+        outs = out_dtypes(avals)
+    except Exception:  # noqa: BLE001 (the real trace follows, and reports its own errors)
+        return leaves
     leaves = list(leaves)
-    kinds = {k: int if isinstance(raw[k], int) else type(raw[k]) for k in weak}
-    for attempt in range(2):
-        probes = {k: _WEAK_PROBES[kinds[k]][min(attempt, len(_WEAK_PROBES[kinds[k]]) - 1)]
-                  for k in weak}  # fmt: skip
-        avals = [
-            ((), probes[k], False) if k in probes else aval_of(x) for k, x in enumerate(leaves)
-        ]
-        try:
-            outs = out_dtypes(avals)
-        except Exception:  # noqa: BLE001 (the probe is only a guess; the real trace follows)
-            continue
-        for k in weak:
-            o, d = onp.dtype(outs[k]), leaves[k].dtype
-            if o not in (probes[k], d) and _kind_rank(o) >= _kind_rank(d):
-                leaves[k] = lax.convert_element_type(leaves[k], o)
-        break
+    for k in weak:
+        o, d = onp.dtype(outs[k]), leaves[k].dtype
+        if o != d and _kind_rank(o) >= _kind_rank(d):  # (result_type of the weak leaf and o)
+            leaves[k] = lax.convert_element_type(leaves[k], o)
     return leaves
 
 
