@@ -118,6 +118,8 @@ Registry& registry() {
 }
 thread_local Interpreter* g_current = nullptr;
 thread_local int g_next_level = 0;
+thread_local Interpreter* g_dynamic = nullptr;  // see DynamicStagingScope
+thread_local int g_dynamic_level = 0;
 }  // namespace
 
 const Primitive& register_primitive(Primitive p) {
@@ -255,6 +257,19 @@ Interpreter& current_interpreter() {
   return g_current ? *g_current : eval;
 }
 
+DynamicStagingScope::DynamicStagingScope(Interpreter* interp, int level)
+    : previous_(g_dynamic), previous_level_(g_dynamic_level) {
+  g_dynamic = interp;
+  g_dynamic_level = interp ? level : 0;
+}
+DynamicStagingScope::~DynamicStagingScope() {
+  g_dynamic = previous_;
+  g_dynamic_level = previous_level_;
+}
+int DynamicStagingScope::current_level() {
+  return g_dynamic_level;
+}
+
 InterpreterScope::InterpreterScope(Interpreter* interp) : previous_(g_current) {
   g_current = interp;
 }
@@ -270,7 +285,10 @@ std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs,
   const Tracer* top = nullptr;
   for (const Array& x : inputs)
     if (x.is_tracer() && (!top || x.tracer()->level() > top->level())) top = x.tracer().get();
-  if (top) return top->interpreter().process(p, inputs, params);
+  if (top) {
+    if (g_dynamic && top->level() < g_dynamic_level) return g_dynamic->process(p, inputs, params);
+    return top->interpreter().process(p, inputs, params);
+  }
   return current_interpreter().process(p, inputs, params);
 }
 

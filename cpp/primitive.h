@@ -171,6 +171,26 @@ class InterpreterScope {
   Interpreter* previous_;
 };
 
+// While it lives, `interp` (a staging interpreter at `level`) also stages every primitive
+// whose inputs' top tracer belongs to a lower level, rather than that tracer's interpreter:
+// JAX's dynamic ("omnistaging") trace for control-flow bodies, so a branch that computes on a
+// value it closes over (cond(p, lambda: sqrt(x), ...) under vmap) does so inside the branch.
+// Primitives on concrete inputs still run now. A Python interpreter below `level` processing
+// a primitive suspends it (its rules compute outside the body).
+class DynamicStagingScope {
+ public:
+  DynamicStagingScope(Interpreter* interp, int level);
+  ~DynamicStagingScope();
+  DynamicStagingScope(const DynamicStagingScope&) = delete;
+  DynamicStagingScope& operator=(const DynamicStagingScope&) = delete;
+  // The level of the innermost dynamic staging interpreter (0 when none).
+  static int current_level();
+
+ private:
+  Interpreter* previous_;
+  int previous_level_;
+};
+
 std::vector<Array> bind(const Primitive& p, const std::vector<Array>& inputs,
                         const Params& params = {});
 inline Array bind1(const Primitive& p, const std::vector<Array>& inputs,

@@ -54,14 +54,15 @@ class Trace:
 
 def top_trace(leaves):
     """The Python trace of the highest-level tracer among leaves, or None when the highest is
-    not a Python trace's (a concrete value, or a jit's staging tracer)."""
+    not a Python trace's (a concrete value, or a jit's staging tracer), or when it is below a
+    control-flow body being staged (which stages what it computes, as the engine's bind does)."""
     best, level = None, 0
     for x in leaves:
         if isinstance(x, _core.ndarray) and x._is_tracer:
             lv = _core.trace_level(x)
             if lv > level:
                 best, level = _active.get(lv), lv
-    return best
+    return best if level >= _core.dynamic_level() else None
 
 
 def asarray(x):

@@ -5,6 +5,8 @@
 //  - `TraceContext`: an interpreter written in Python (JVP, batching). Its tracers are arrax
 //    arrays, so every arrax.numpy function and array method works on them unchanged; `bind`
 //    routes a primitive that touches them to the context's Python `process` method.
+#include <optional>
+
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
@@ -125,6 +127,9 @@ class PyInterpreter : public Interpreter {
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override {
     if (!impl_ || impl_.is_none()) throw ValueError(ir::leaked_tracer_message(origin_));
+    // Below a dynamic staging interpreter, the rules compute at this level (see bind).
+    std::optional<DynamicStagingScope> outside;
+    if (level_ < DynamicStagingScope::current_level()) outside.emplace(nullptr, 0);
     py::list ins;
     for (const Array& x : inputs) ins.append(x);
     py::object out = impl_.attr("process")(p.name, ins, params_to_py(params));
@@ -248,12 +253,15 @@ void init_transforms(py::module_& m) {
   // fn takes one tracer per (shape, dtype, weak) in `avals` and returns a list of arrays.
   m.def(
       "_trace",
-      [](py::function fn, const std::vector<AvalSpec>& avals, const std::string& origin) {
+      [](py::function fn, const std::vector<AvalSpec>& avals, const std::string& origin,
+         bool dynamic) {
         auto interp = std::make_shared<ir::StagingInterpreter>(origin);
         py::list args;
         for (auto& a : avals) args.append(interp->new_argument(aval_from_py(a)));
         py::object result;
         try {
+          std::optional<DynamicStagingScope> scope;
+          if (dynamic) scope.emplace(interp.get(), interp->level());
           result = fn(*args);
         } catch (...) {
           interp->finish({});  // tracers that escaped now fail clearly
@@ -268,7 +276,10 @@ void init_transforms(py::module_& m) {
         }
         return std::make_shared<ir::Graph>(interp->finish(outs));
       },
-      py::arg("fn"), py::arg("avals"), py::arg("origin") = "");
+      py::arg("fn"), py::arg("avals"), py::arg("origin") = "", py::arg("dynamic") = false);
+  // The level of the innermost dynamic staging trace (0 when none): transformations below it
+  // leave the values computed inside it to it.
+  m.def("dynamic_level", &DynamicStagingScope::current_level);
 
   // The jit cache key of a flat list of arguments: (dtype code, weak, *shape) per leaf, and
   // whether any leaf is a tracer. Python scalars are weak; other objects are converted as

@@ -57,6 +57,42 @@ def test_grad_vmap_cond_safe_sqrt_is_not_nan():
     np.testing.assert_array_equal(np.asarray(out), np.zeros(3))
 
 
+CLOSURE_CASES = {
+    # the branches close over the batched value instead of taking it as an operand: what they
+    # compute from it is still part of the branch (JAX stages it there), so the lanes that do
+    # not take a branch send it no cotangent
+    "grad_vmap": lambda X, N, L, f: X.grad(lambda xs: X.vmap(f)(xs).sum())(N.array([-1.0, 4.0])),
+    "vmap_grad": lambda X, N, L, f: X.vmap(X.grad(f))(N.array([-1.0, 4.0])),
+    "jit_grad_vmap": lambda X, N, L, f: X.jit(X.grad(lambda xs: X.vmap(f)(xs).sum()))(
+        N.array([-1.0, 0.0, 9.0])
+    ),
+    "value_vmap": lambda X, N, L, f: X.vmap(f)(N.array([-1.0, 4.0])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLOSURE_CASES))
+def test_cond_branches_closing_over_batched_values(case):
+    def fn(X, N, L):
+        def f(x):
+            return L.cond(x > 0, lambda: N.sqrt(x), lambda: 0.0 * x)
+
+        return CLOSURE_CASES[case](X, N, L, f)
+
+    out = np.asarray(assert_like_jax(fn))
+    assert np.isfinite(out).all()
+
+
+def test_while_body_closing_over_batched_value():
+    # a loop body computing from a closed-over batched value, under grad(vmap)
+    def fn(X, N, L):
+        def f(a):
+            return L.fori_loop(0, 3, lambda i, c: c + N.sin(a) * c, 1.0)
+
+        return X.grad(lambda a: X.vmap(f)(a).sum())(N.array([0.1, 0.2, 0.3]))
+
+    assert_like_jax(fn)
+
+
 def _switch(L, N):
     branches = [lambda x: N.sin(x), lambda x: x**2, lambda x: N.sqrt(x)]
     return lambda i, x: L.switch(i, branches, x)

@@ -73,7 +73,9 @@ def trace_closed(fun, avals):
     """Stages ``fun`` (flat arrays -> flat arrays) for arguments of ``avals``.
 
     Returns (graph, consts): the graph takes the consts first, then the arguments."""
-    g = _core._trace(lambda *a: [asarray(o) for o in fun(*a)], list(avals))
+    # dynamic: what the body computes from values it closes over (outer tracers) is staged in
+    # it too, as JAX does, rather than computed outside by their transformation.
+    g = _core._trace(lambda *a: [asarray(o) for o in fun(*a)], list(avals), "", True)
     return g.with_consts_as_args(), list(g.consts)
 
 
