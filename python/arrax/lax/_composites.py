@@ -75,9 +75,11 @@ def select_n(which, *cases):
         if len(cases) != 2:
             raise ValueError("select_n: a bool selector picks between exactly two cases")
         return np.where(which, cases[1], cases[0])
+    # (which <= i rather than ==: an out-of-range selector clamps to the first or last case,
+    # as XLA's tree of selects does on JAX's backends)
     out = cases[-1]
     for i in range(len(cases) - 2, -1, -1):
-        out = np.where(which == i, cases[i], out)
+        out = np.where(which <= i, cases[i], out)
     return out
 
 
@@ -149,8 +151,17 @@ def split(operand, sizes, axis=0):
     np = _np()
     sizes = [int(s) for s in sizes]
     x = np.asarray(operand)
+    if any(s < 0 for s in sizes):  # (JAX's checks and messages)
+        raise ValueError(f"Sizes passed to split must be nonnegative, got {sizes}")
+    axis = int(axis)
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {x.ndim}")
+    axis %= x.ndim
     if sum(sizes) != x.shape[axis]:
-        raise ValueError(f"split: sizes {sizes} do not add up to {x.shape[axis]}")
+        raise ValueError(
+            f"Sum of sizes {sum(sizes)} must be equal to dimension {axis} of the operand shape "
+            f"{list(x.shape)}"
+        )
     return tuple(np.split(x, _onp.cumsum(sizes)[:-1].tolist(), axis=axis))
 
 
@@ -221,8 +232,18 @@ def reduce(operands, init_values, computation, dimensions):
     }  # fmt: skip
     fn = kinds.get(computation)
     leaves, tree = tree_util.tree_flatten(operands)
-    inits = tree_util.tree_leaves(init_values)
+    inits, init_tree = tree_util.tree_flatten(init_values)
     axes = tuple(int(d) for d in dimensions)
+    if tree != init_tree:  # (JAX's checks and messages)
+        raise ValueError(
+            f"reduce: Operands must have the same tree structure as init_values: {tree} vs. {init_tree}"
+        )
+    for init in inits:
+        shape = tuple(getattr(init, "shape", None) or _onp.shape(init))
+        if shape:
+            raise ValueError(f"reduce found non-scalar initial value: {shape}")
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"duplicate value in 'axes' of reduction: {axes}")
     if len(leaves) != len(inits):
         raise ValueError(
             f"reduce: {len(leaves)} operands but {len(inits)} init_values; they must match"

@@ -326,24 +326,57 @@ def reduce_window(
     window_dilation=None,
 ):
     """jax.lax.reduce_window: `computation` (an elementwise monoid such as lax.add or
-    lax.max) over each window, starting from init_value."""
-    x = asarray(operand)
+    lax.max) over each window, starting from init_value. Variadic as JAX's: operand and
+    init_value may be pytrees of one structure (arrays of one shape), and computation then
+    takes and returns such pytrees. A padding string is resolved against the operand's own
+    shape (before base_dilation), as JAX does."""
+    from arrax import numpy as np
+    from arrax import tree_util
+
+    leaves, tree = tree_util.tree_flatten(operand)
+    init_leaves, init_tree = tree_util.tree_flatten(init_value)
+    if tree != init_tree:
+        raise ValueError(
+            f"reduce_window: Operands must have the same tree structure as init_values: {tree} vs. {init_tree}"
+        )
+    xs = [asarray(v) for v in leaves]
+    inits = [asarray(i, x.dtype) for i, x in zip(init_leaves, xs)]
+    if any(i.ndim for i in inits):
+        raise TypeError(
+            "reduce_window expected init_values to be scalars but init_values have shapes "
+            f"{[i.shape for i in inits]}."
+        )
+    x = xs[0]
     nd = x.ndim
     win = tuple(int(w) for w in window_dimensions)
     strides = tuple(int(s) for s in window_strides)
+    for what, vals in (("window_dimensions", win), ("window_strides", strides)):
+        if any(v <= 0 for v in vals):
+            raise TypeError(
+                f"reduce_window {what} must have every element be greater than 0, got {vals}."
+            )
     base = tuple(base_dilation) if base_dilation is not None else (1,) * nd
     wdil = tuple(window_dilation) if window_dilation is not None else (1,) * nd
     if not (len(win) == len(strides) == len(base) == len(wdil) == nd):
         raise ValueError("reduce_window: window, strides and dilations need one entry per dim")
-    init = asarray(init_value, x.dtype)
-    dilated = tuple((n - 1) * b + 1 if n else 0 for n, b in zip(x.shape, base))
     span = tuple((w - 1) * d + 1 for w, d in zip(win, wdil))
     if isinstance(padding, str):
-        pads = padtype_to_pads(dilated, span, strides, padding)
+        pads = padtype_to_pads(x.shape, span, strides, padding)
     else:
         pads = [tuple(int(v) for v in p) for p in padding]
-    xp = _dilate_and_pad(x, range(nd), base, pads, init)
-    out_shape = tuple(max((n - s) // st + 1, 0) for n, s, st in zip(xp.shape, span, strides))
+    xps = [_dilate_and_pad(v, range(nd), base, pads, i) for v, i in zip(xs, inits)]
+    out_shape = tuple(max((n - s) // st + 1, 0) for n, s, st in zip(xps[0].shape, span, strides))
+
+    def combine(a, b):
+        r = computation(tree_util.tree_unflatten(tree, a), tree_util.tree_unflatten(tree, b))
+        r_leaves, r_tree = tree_util.tree_flatten(r)
+        if r_tree != tree:
+            raise ValueError(
+                "reduce_window output must have the same tree structure as the operands "
+                f"{tree} vs. {r_tree}"
+            )
+        return r_leaves
+
     result = None
     for offset in itertools.product(*[range(w) for w in win]):
         start = [o * d for o, d in zip(offset, wdil)]
@@ -351,12 +384,10 @@ def reduce_window(
             st + (m - 1) * stride + 1 if m else st
             for st, m, stride in zip(start, out_shape, strides)
         ]
-        part = slice(xp, start, limit, strides)
-        result = part if result is None else computation(result, part)
+        part = [slice(xp, start, limit, strides) for xp in xps]
+        result = part if result is None else combine(result, part)
     if result is None:  # an empty window: the init value
-        from arrax import numpy as np
-
-        return np.full(out_shape, init, x.dtype)
-    from arrax import numpy as np
-
-    return computation(np.broadcast_to(init, result.shape), result)
+        out = [np.full(out_shape, i, v.dtype) for i, v in zip(inits, xs)]
+    else:
+        out = combine([np.broadcast_to(i, r.shape) for i, r in zip(inits, result)], result)
+    return tree_util.tree_unflatten(tree, out)

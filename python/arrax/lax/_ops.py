@@ -288,10 +288,37 @@ def convert_element_type(operand, new_dtype):
     return bind1("convert_element_type", x, new_dtype=new_dtype)
 
 
+def _check_broadcast_in_dim(op_shape, shape, dims):
+    """JAX's shape rule for broadcast_in_dim (TypeError, with its messages)."""
+    n, m = len(op_shape), len(shape)
+    if n > m:
+        raise TypeError(
+            "broadcast_in_dim target broadcast shape must have equal or higher rank to the "
+            f"operand shape; got operand ndim {n} and target broadcast ndim {m}."
+        )
+    if len(dims) != n:
+        raise TypeError(
+            "broadcast_in_dim broadcast_dimensions must have length equal to operand ndim; got "
+            f"broadcast_dimensions {dims} for operand ndim {n}."
+        )
+    if not all(0 <= d < m for d in dims):
+        raise TypeError(
+            "broadcast_in_dim broadcast_dimensions must be a subset of output dimensions, got "
+            f"{dims} for operand ndim {n} and shape {shape}."
+        )
+    if any(s != 1 and s != shape[d] for s, d in zip(op_shape, dims)):
+        raise TypeError(
+            "broadcast_in_dim operand dimension sizes must either be 1, or be equal to their "
+            "corresponding dimensions in the target broadcast shape; got operand of shape "
+            f"{op_shape}, target broadcast shape {shape}, broadcast_dimensions {dims} "
+        )
+
+
 def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None):
     x = asarray(operand)
     shape = tuple(int(d) for d in shape)
     broadcast_dimensions = tuple(int(d) for d in broadcast_dimensions)
+    _check_broadcast_in_dim(x.shape, shape, broadcast_dimensions)
     if x.shape == shape and broadcast_dimensions == tuple(range(len(shape))):
         return x
     return bind1("broadcast_in_dim", x, shape=shape, broadcast_dimensions=broadcast_dimensions)
@@ -394,6 +421,24 @@ def pad(operand, padding_value, padding_config):
     """``padding_config``: (low, high, interior) per dimension, as jax.lax.pad."""
     x = asarray(operand)
     v = asarray(padding_value, x.dtype)
+    if v.ndim:
+        raise ValueError(f"padding_value must be a scalar; got {v.shape}")
+    padding_config = [tuple(int(p) for p in c) for c in padding_config]
+    if len(padding_config) != x.ndim:  # (JAX's checks and messages)
+        raise ValueError(
+            f"length of padding_config must equal the number of axes of operand, got "
+            f"padding_config {padding_config} for operand shape {x.shape}"
+        )
+    for d, (lo, hi, inner) in zip(x.shape, padding_config):
+        if inner < 0:
+            raise ValueError(
+                f"interior padding in padding_config must be nonnegative, got {padding_config}"
+            )
+        if lo + hi + d + _builtins.max(d - 1, 0) * inner < 0:
+            raise ValueError(
+                f"Dimension size after padding is not at least 0, got result shape for "
+                f"operand shape {x.shape} and padding_config {padding_config}"
+            )
     low, high, interior = zip(*padding_config) if padding_config else ((), (), ())
     return bind1("pad", x, v, low=tuple(low), high=tuple(high), interior=tuple(interior))
 
@@ -761,7 +806,7 @@ def reduce_precision(operand, exponent_bits, mantissa_bits):
     out-of-range values overflow to inf or flush to zero; a NaN stays as it is)."""
     np = _np()
     x = np.asarray(operand)
-    if x.dtype.kind != "f":
+    if not np.issubdtype(x.dtype, np.floating):  # (bfloat16 too)
         raise TypeError(f"reduce_precision does not accept dtype {x.dtype}: floats only")
     exponent_bits, mantissa_bits = int(exponent_bits), int(mantissa_bits)
     if exponent_bits < 1 or mantissa_bits < 0:

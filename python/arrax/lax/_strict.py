@@ -1,0 +1,282 @@
+"""jax.lax semantics that the primitive wrappers of ``_ops``/``_composites`` leave out: C-style
+``rem`` and truncating integer ``div``, the dtypes JAX's ops reject (complex comparisons and
+remainders, boolean population_count), any integer ``index_dtype`` for argmin/argmax, float16 and
+bfloat16 for erf_inv and betainc (computed in float32, as XLA does), and JAX's argument checks
+(squeeze, argmin/argmax, dynamic slice indices) with its exception types and messages.
+
+These names are re-exported by ``arrax.lax`` after ``_ops`` and ``_composites``, so they are the
+public ones; arrax's own code keeps calling the plain wrappers.
+"""
+
+import operator as _operator
+
+import ml_dtypes as _ml_dtypes
+import numpy as _onp
+
+from arrax.lax import _composites, _ops
+from arrax.lax._ops import asarray, bind1, convert_element_type, full, reshape, select
+
+__all__ = [
+    "dot",
+    "dot_general",
+    "argmax",
+    "argmin",
+    "betainc",
+    "div",
+    "dynamic_slice",
+    "dynamic_update_slice",
+    "erf_inv",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "population_count",
+    "rem",
+    "squeeze",
+]
+
+_LOW_FLOATS = (_onp.dtype(_onp.float16), _onp.dtype(_ml_dtypes.bfloat16))
+
+
+def _kind(dt):
+    """dt's NumPy kind, "f" for the ml_dtypes floats (bfloat16, float8s: kind "V")."""
+    if dt.kind == "V":
+        try:
+            _ml_dtypes.finfo(dt)
+            return "f"
+        except ValueError:
+            pass
+    return dt.kind
+
+
+def _reject(name, dtypes, accepted, kinds):
+    """JAX's dtype rule: a TypeError naming the first operand whose dtype is not accepted."""
+    for pos, dt in enumerate(dtypes):
+        if _kind(dt) not in kinds:
+            raise TypeError(
+                f"{name} does not accept dtype {dt} at position {pos}. Accepted dtypes at "
+                f"position {pos} are subtypes of {accepted}."
+            )
+
+
+def _operands(name, x, y):
+    x, y = _ops._match(x, y)
+    _ops._check_same_dtypes(name, x, y)
+    return _ops._broadcast_operands(name, x, y)
+
+
+def rem(x, y):
+    """jax.lax.rem: the remainder of x / y with the sign of x (C's fmod, XLA's rem), not the
+    floored remainder of numpy.remainder; integer and float operands only."""
+    x, y = _ops._match(x, y)
+    _reject("rem", (x.dtype, y.dtype), "integer, floating", "iuf")
+    _ops._check_same_dtypes("rem", x, y)
+    return bind1("fmod", *_ops._broadcast_operands("rem", x, y))
+
+
+def div(x, y):
+    """jax.lax.div: x / y; integer division rounds toward zero (as C and XLA), not down."""
+    x, y = _operands("div", x, y)
+    if x.dtype.kind == "b":
+        raise TypeError("div does not accept dtype bool. Accepted dtypes are subtypes of number.")
+    if x.dtype.kind not in "iu":
+        return bind1("div", x, y)
+    q = bind1("floor_div", x, y)
+    if x.dtype.kind == "u":
+        return q
+    # floor and truncation differ where the division is inexact and the quotient negative
+    zero = full(x.shape, 0, x.dtype)
+    inexact = bind1("ne", bind1("fmod", x, y), zero)
+    negative = bind1("ne", bind1("lt", x, zero), bind1("lt", y, zero))
+    fix = bind1("and", inexact, negative)
+    return select(fix, bind1("add", q, full(x.shape, 1, x.dtype)), q)
+
+
+def _comparison(name):
+    plain = getattr(_ops, name)
+
+    def op(x, y):
+        xa, ya = _ops._match(x, y)
+        _reject(name, (xa.dtype, ya.dtype), "integer, floating, bool", "iufb")
+        return plain(x, y)
+
+    op.__name__ = name
+    op.__doc__ = f"jax.lax.{name}: elementwise, for integer, float and bool operands (not complex)."
+    return op
+
+
+lt = _comparison("lt")
+le = _comparison("le")
+gt = _comparison("gt")
+ge = _comparison("ge")
+
+
+def population_count(x):
+    """jax.lax.population_count: the number of 1 bits of each element, for integers only."""
+    x = asarray(x)
+    if x.dtype.kind not in "iu":
+        raise TypeError(
+            f"population_count does not accept dtype {x.dtype}. Accepted dtypes are subtypes "
+            "of integer."
+        )
+    return _composites.population_count(x)
+
+
+def squeeze(array, dimensions):
+    """jax.lax.squeeze: removes the size-1 ``dimensions`` (each checked, as JAX's)."""
+    x = asarray(array)
+    dims = tuple(_operator.index(d) for d in dimensions)
+    for d in dims:
+        if not -x.ndim <= d < max(x.ndim, 1) or (x.ndim == 0):
+            raise ValueError(f"axis {d} is out of bounds for array of dimension {x.ndim}")
+    norm = tuple(d % x.ndim for d in dims)
+    if len(set(norm)) != len(norm):
+        raise ValueError(f"dimensions are not unique: {dims}")
+    if any(x.shape[d] != 1 for d in norm):
+        raise ValueError(
+            "cannot select an axis to squeeze out which has size not equal to one, got "
+            f"shape={x.shape} and dimensions={dims}"
+        )
+    return reshape(x, [s for i, s in enumerate(x.shape) if i not in norm])
+
+
+def _argminmax(name):
+    prim = name
+
+    def op(operand, axis, index_dtype=_onp.int64):
+        x = asarray(operand)
+        index_dtype = _onp.dtype(index_dtype)
+        if index_dtype.kind not in "iu":
+            raise TypeError(f"index_dtype must be an integer type, but got {index_dtype}")
+        axis = _operator.index(axis)
+        if not 0 <= axis < x.ndim:
+            raise ValueError(f"Invalid axis {axis} for operand shape {x.shape}")
+        if x.shape[axis] == 0:
+            raise ValueError(
+                "argmin and argmax require non-empty reduced dimension. "
+                f"operand.shape={x.shape} axis={axis}"
+            )
+        # (the primitive gives int32 or int64; other integer types are a conversion of it)
+        direct = index_dtype if index_dtype in (_onp.dtype("int32"), _onp.dtype("int64")) else None
+        out = bind1(prim, x, axis=axis, index_dtype=direct or _onp.dtype(_onp.int64))
+        return out if direct else convert_element_type(out, index_dtype)
+
+    op.__name__ = name
+    op.__doc__ = (
+        f"jax.lax.{name}: the index of the {name[3:]}imum along ``axis`` (0 <= axis < ndim, a "
+        "non-empty dimension), as any integer ``index_dtype``."
+    )
+    return op
+
+
+argmax = _argminmax("argmax")
+argmin = _argminmax("argmin")
+
+
+def _in_float32(fn, *args):
+    """fn of float16/bfloat16 operands computed in float32 and rounded back (as XLA does)."""
+    args = [asarray(a) for a in args]
+    dt = args[0].dtype if args else None
+    if dt in _LOW_FLOATS:
+        out = fn(*[convert_element_type(a, _onp.float32) for a in args])
+        return convert_element_type(out, dt)
+    return fn(*args)
+
+
+def erf_inv(x):
+    """jax.lax.erf_inv: the inverse error function (float16/bfloat16 through float32)."""
+    return _in_float32(_ops.erf_inv, x)
+
+
+def betainc(a, b, x):
+    """jax.lax.betainc: the regularized incomplete beta function (float16/bfloat16 through
+    float32)."""
+    return _in_float32(_composites.betainc, a, b, x)
+
+
+def _check_index_types(name, start_indices):
+    """JAX's rule: the start indices of a dynamic slice are integers of one dtype (Python ints
+    take the others' dtype)."""
+    if not isinstance(start_indices, (list, tuple)):
+        return
+    seen = []
+    for i in start_indices:
+        if isinstance(i, (bool, _onp.bool_)):
+            dt = _onp.dtype(bool)
+        elif isinstance(i, int):
+            continue
+        else:
+            dt = getattr(i, "dtype", None)
+            if dt is None:
+                continue
+            dt = _onp.dtype(dt)
+        if dt.kind not in "iu" or (seen and dt != seen[0]):
+            raise TypeError(
+                f"index arguments to {name} must be integers of the same type, got"
+                f"{':' if name == 'dynamic_slice' else ''} "
+                f"{', '.join(str(d) for d in seen + [dt])}"
+            )
+        seen.append(dt)
+
+
+def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
+    """jax.lax.dynamic_slice: the window of ``slice_sizes`` at ``start_indices`` (integers of one
+    dtype; a negative index counts from the end unless allow_negative_indices is False)."""
+    _check_index_types("dynamic_slice", start_indices)
+    return _ops.dynamic_slice(
+        operand, start_indices, slice_sizes, allow_negative_indices=allow_negative_indices
+    )
+
+
+def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
+    """jax.lax.dynamic_update_slice: ``update`` written over operand at ``start_indices``
+    (integers of one dtype)."""
+    _check_index_types("dynamic_update_slice", start_indices)
+    return _ops.dynamic_update_slice(
+        operand, update, start_indices, allow_negative_indices=allow_negative_indices
+    )
+
+
+def _dot_properties(dt):
+    """XLA's HigherPrecisionType order of a dtype (as JAX's dot_general dtype rule)."""
+    c = _onp.finfo(dt).dtype if dt.kind == "c" else dt
+    floating = c.kind == "f" or c in _LOW_FLOATS
+    fi = _ml_dtypes.finfo(c) if floating else None
+    bits = 1 if c.kind == "b" else 8 * c.itemsize
+    return (dt.kind == "c", fi.maxexp if fi else -1, fi.nmant if fi else -1, bits, c.kind != "u")
+
+
+def _dot_operands(name, lhs, rhs):
+    """Operands of different dtypes are computed in the one of higher precision (JAX's rule)."""
+    lhs, rhs = asarray(lhs), asarray(rhs)
+    if lhs.dtype == rhs.dtype:
+        return lhs, rhs
+    lp, rp = _dot_properties(lhs.dtype), _dot_properties(rhs.dtype)
+    if lp == rp:
+        raise TypeError(f"{name} argument type error: {lhs.dtype}, {rhs.dtype}")
+    dt = lhs.dtype if lp > rp else rhs.dtype
+    return convert_element_type(lhs, dt), convert_element_type(rhs, dt)
+
+
+def dot_general(
+    lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None, *, out_sharding=None
+):
+    """jax.lax.dot_general; operands of different dtypes are computed in the one of higher
+    precision (XLA's HigherPrecisionType: complex > wider exponent > more mantissa bits >
+    more bits > signed), as JAX's."""
+    lhs, rhs = _dot_operands("lax.dot_general", lhs, rhs)
+    return _ops.dot_general(
+        lhs, rhs, dimension_numbers, precision=precision,
+        preferred_element_type=preferred_element_type,
+    )  # fmt: skip
+
+
+def dot(
+    lhs, rhs, precision=None, preferred_element_type=None, *, dimension_numbers=None,
+    out_sharding=None,
+):  # fmt: skip
+    """jax.lax.dot, with dot_general's rule for operands of different dtypes."""
+    lhs, rhs = _dot_operands("lax.dot_general", lhs, rhs)
+    return _ops.dot(
+        lhs, rhs, precision, preferred_element_type, dimension_numbers=dimension_numbers
+    )
