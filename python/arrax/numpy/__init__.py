@@ -197,7 +197,7 @@ from arrax.numpy._utilities import *  # noqa: E402,F401,F403
 
 def matrix_transpose(x, /):
     """numpy.matrix_transpose (Array API): swap the last two axes."""
-    return swapaxes(asarray(x), -1, -2)  # noqa: F405
+    return linalg.matrix_transpose(x)
 
 
 @_takes_out("unsafe")

@@ -8,7 +8,7 @@ import functools
 import numpy as onp
 
 from arrax import _core
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, axes_last, from_numpy
 
 __all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise", "frompyfunc"]
 
@@ -390,6 +390,11 @@ class _PyUfunc:
         if axis is None:
             a, axis = a.reshape(-1), 0
             mask = None if mask is None else mask.reshape(-1)
+        elif isinstance(axis, tuple):  # several axes: folded as one, merged last
+            x, keep = axes_last(a, axis)
+            m = None if mask is None else axes_last(mask, axis)[0]
+            r = self.reduce(x, -1, None, None, False, initial, m)
+            return r.reshape(keep) if keepdims else r
         a = np.moveaxis(a, axis, 0)
         start = initial if initial is not None else self.identity
         if start is None:

@@ -118,7 +118,11 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
     it, NumPy's IndexError (traced indices are clamped, as JAX's)."""
     arr, indices = _arr(arr), _arr(indices)
     if axis is None:
-        arr, indices, axis = arr.reshape(-1), indices.reshape(-1), 0
+        if indices.ndim != 1:
+            raise ValueError(
+                "take_along_axis: when axis=None, `indices` must have a single dimension."
+            )
+        arr, axis = arr.reshape(-1), 0
     axis = _axis(axis, arr.ndim, "take_along_axis")
     n = arr.shape[axis]
     if mode is not None:
@@ -233,7 +237,11 @@ def choose(a, choices, out=None, mode="raise"):
         idx = np.clip(idx, 0, n - 1)
     elif not _traced(idx) and (onp.any(onp.asarray(idx) < 0) or onp.any(onp.asarray(idx) >= n)):
         raise ValueError("invalid entry in choice array")
-    arrays = np.broadcast_arrays(idx, *[_arr(c) for c in choices])
+    # NumPy's common dtype, Python scalars weak (choose(i, (1000, uint8 array)) is uint8);
+    # a Python int the dtype cannot hold wraps, as NumPy's unsafe cast of it does.
+    weak = (bool, int, float, complex)
+    dt = onp.result_type(*[c if type(c) in weak else _arr(c).dtype for c in choices])
+    arrays = np.broadcast_arrays(idx, *[_arr(c).astype(dt) for c in choices])
     stacked = np.stack(arrays[1:], axis=0)
     return take_along_axis(stacked, arrays[0][None].astype(onp.int64), axis=0)[0]
 
@@ -383,7 +391,9 @@ def ix_(*args):
     """numpy.ix_. Integer index arrays are only reshaped, so traced ones work too; a boolean
     mask needs its values (nonzero)."""
     if not any(isinstance(a, _core.ndarray) and a._is_tracer for a in args):
-        return from_numpy(onp.ix_(*[onp.asarray(a) for a in args]))
+        # (sequences as they are: NumPy makes an empty one intp, an empty array stays as is)
+        host = [onp.asarray(a) if isinstance(a, _core.ndarray) else a for a in args]
+        return from_numpy(onp.ix_(*host))
     out = []
     for k, a in enumerate(args):
         a = _arr(a)

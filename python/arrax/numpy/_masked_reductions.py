@@ -136,6 +136,17 @@ def _ddof(fname, ddof, correction):
     return correction
 
 
+def inexact_only(name, a, dtype, out):
+    """NumPy's nan-means and nan-moments of an inexact array: a dtype or out= of another kind
+    (bool, integer, object) is a TypeError."""
+    if not is_inexact(a.dtype):
+        return
+    if dtype is not None and not is_inexact(onp.dtype(dtype)):
+        raise TypeError(f"{name}: If a is inexact, then dtype must be inexact")
+    if out is not None and not is_inexact(onp.dtype(getattr(out, "dtype", onp.float64))):
+        raise TypeError(f"{name}: If a is inexact, then out must be inexact")
+
+
 def moment_function(name, skip_nan=False, root=False):
     """numpy.var / std (root) and, with skip_nan, nanvar / nanstd: where=, mean= and
     correction=; the nan forms leave NaNs out and give NaN where kept - ddof <= 0."""
@@ -156,6 +167,7 @@ def moment_function(name, skip_nan=False, root=False):
         ddof = _ddof(name, ddof, correction)
         a, m = kept(name, a, where)
         if skip_nan and is_inexact(a.dtype):
+            inexact_only(name, a, dtype, out)
             m = m & ~np().isnan(a)
         n = kept_count(m, axis, keepdims)
         v = masked_var(a, m, axis, dtype, ddof, keepdims, mean, n)

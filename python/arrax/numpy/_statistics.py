@@ -16,6 +16,7 @@ from arrax.numpy._common import (
     axes_last,
     complex_from_parts,
     from_numpy,
+    store_out,
     takes_out,
     warn_where,
 )
@@ -157,6 +158,8 @@ def quantile(
     # NumPy's dtype: a Python q is weak (float32 data stay float32), a q array is not.
     weak_q = type(q) in (int, float) or _percentile_weak_q
     dt = onp.result_type(a.dtype, 1.0) if weak_q else onp.result_type(a.dtype, q_arr.dtype, 1.0)
+    if _nan and a.size == 0:  # NumPy: the nanmean of nothing, whatever q's shape
+        return nanmean(a, axis, keepdims=keepdims)
     if weights is not None:
         return _weighted_quantile(a, q_arr, axis, method, keepdims, weights, _nan, dt)
     x, kd_shape = axes_last(a, axis)
@@ -350,30 +353,41 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if a.ndim and any(a.shape[d] == 0 for d in axes):
         # NumPy: the median of nothing is NaN (its mean's), in the result's shape and dtype
         return _np().mean(a, axis=axis, keepdims=keepdims)
-    if a.dtype.kind == "c":
-        return _complex_median(a, axis, keepdims)
-    return quantile(a, 0.5, axis, keepdims=keepdims)
+    return _median(a, axis, keepdims)
 
 
-def _complex_median(a, axis, keepdims, nan=False):
-    """NumPy's median of complex numbers: the middle one (or the mean of the middle two) in
-    NumPy's lexicographic order, which quantile's interpolation does not define. NaNs sort
-    last in that order: median gives a slice's last NaN for a slice holding one (as NumPy,
-    that NaN itself), nanmedian the median of the others (nan+0j for a slice of NaNs only)."""
+def _median(a, axis, keepdims, nan=False):
+    """NumPy's median: the middle element of each sorted slice, or the mean of the middle two
+    computed as NumPy's mean computes it (in float64 for integers and bools, in float32 for
+    the half floats), so [1, inf] has median inf and two values near the float64 maximum
+    overflow, as in NumPy (quantile's interpolation gives NaN and the midpoint). Complex
+    numbers sort in NumPy's lexicographic order. NaNs sort last: median gives a slice's last
+    NaN for a slice holding one (as NumPy, that NaN itself), nanmedian the median of the
+    others (NaN, with NumPy's warning, for a slice of NaNs only)."""
     np = _np()
     x, keep_shape = axes_last(a, axis)
     s = np.sort(x, axis=-1)
-    nans = np.sum(np.isnan(x), axis=-1, keepdims=True)
-    n = x.shape[-1] - nans if nan else lax.full(nans.shape, x.shape[-1], nans.dtype)
-    lo = np.maximum((n - 1) // 2, 0)
-    v_lo = np.take_along_axis(s, lo, axis=-1)[..., 0]
-    v_hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=-1)[..., 0]
-    m = np.where((n % 2 == 1)[..., 0], v_lo, (v_lo + v_hi) / 2)
-    if nan:
-        warn_where(n == 0, "All-NaN slice encountered")
-        m = np.where((n == 0)[..., 0], onp.array(complex("nan"), m.dtype), m)
+    if is_inexact(x.dtype):
+        nans = np.sum(np.isnan(x), axis=-1, keepdims=True)
     else:
-        m = np.where((nans > 0)[..., 0], s[..., -1], m)
+        nans = lax.full(x.shape[:-1] + (1,), 0, onp.int64)
+    n = x.shape[-1] - nans if nan else lax.full(nans.shape, x.shape[-1], nans.dtype)
+    v_lo = np.take_along_axis(s, np.maximum((n - 1) // 2, 0), axis=-1)[..., 0]
+    v_hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=-1)[..., 0]
+    dt = onp.dtype(x.dtype)
+    if dt.kind in "biu":
+        acc = out = onp.dtype(onp.float64)
+    elif dt.itemsize == 2:  # float16, bfloat16: NumPy's mean sums them in float32
+        acc, out = onp.dtype(onp.float32), dt
+    else:
+        acc = out = dt
+    v_lo = v_lo.astype(acc)
+    m = np.where((n % 2 == 1)[..., 0], v_lo, (v_lo + v_hi.astype(acc)) / 2).astype(out)
+    if nan and is_inexact(dt):
+        warn_where(n == 0, "All-NaN slice encountered")
+        m = np.where((n == 0)[..., 0], onp.array(onp.nan, out), m)
+    elif not nan and is_inexact(dt):
+        m = np.where((nans > 0)[..., 0], s[..., -1].astype(out), m)
     return m.reshape(keep_shape) if keepdims else m
 
 
@@ -516,16 +530,16 @@ def _valid_count(a, axis, keepdims):
     return np.sum(valid, axis=axis, keepdims=keepdims)
 
 
-@takes_out("unsafe")
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """numpy.nanmean (NaN where every value is NaN)."""
-    from arrax.numpy._masked_reductions import kept_count, masked_mean
+    from arrax.numpy._masked_reductions import inexact_only, kept_count, masked_mean
 
     a, m = _nan_kept("nanmean", a, where)
+    inexact_only("nanmean", a, dtype, out)
     n = kept_count(m, axis, keepdims)
     warn_where(n == 0, "Mean of empty slice", of=a)
     dt = _float_dtype(a) if dtype is None else onp.dtype(dtype)
-    return masked_mean(a, m, axis, dt, keepdims, n)
+    return store_out("nanmean", masked_mean(a, m, axis, dt, keepdims, n), out)
 
 
 # nanvar/nanstd: the masked moments with NaNs left out (NaN where kept - ddof <= 0, as NumPy).
@@ -629,9 +643,9 @@ nanpercentile = _percentile_of(nanquantile, "nanpercentile")
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """numpy.nanmedian."""
     a = _arr(a)
-    if a.dtype.kind == "c" and a.size:
-        return _complex_median(a, axis, keepdims, nan=True)
-    return nanquantile(a, 0.5, axis, keepdims=keepdims)
+    if a.size == 0:  # NumPy: the nanmean of nothing (NaN, warning "Mean of empty slice")
+        return nanmean(a, axis, keepdims=keepdims)
+    return _median(a, axis, keepdims, nan=True)
 
 
 # --- histograms (eagerly NumPy's own; traced, with a static number of bins, composed) -----

@@ -109,6 +109,8 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
             result = self(result, initial)
     else:
         a = anp.asarray(array)
+        if a.ndim == 0 and not isinstance(axis, tuple) and axis in (0, -1):
+            axis = ()  # (NumPy reduces a 0-d array along its "axis 0": the value itself)
         n_axes = a.ndim if axis is None else len(axis) if isinstance(axis, tuple) else 1
         if n_axes > 1 and self.__name__ not in _REORDERABLE:
             raise ValueError(
@@ -306,11 +308,15 @@ def _at(self, a, indices, b=None, *, inplace=True):
 
 def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     """ufunc.reduceat: NumPy's own, on concrete values."""
+    import numpy as onp
+
     from arrax.numpy._common import from_numpy, host_arrays, store_out
 
     if _traced(array, indices):  # no values for NumPy's reduceat: the traced loop
         r = reduceat_via_scan(self, self.__name__, array, indices, axis, dtype)
         return store_out(f"{self.__name__}.reduceat", r, out)
+    if not isinstance(indices, (_core.ndarray, onp.ndarray)):  # (NumPy: [] is intp too)
+        indices = onp.asarray(indices, dtype=onp.intp)
     host, host_indices = host_arrays(f"{self.__name__}.reduceat", array, indices)
     r = from_numpy(_numpy_ufunc(self).reduceat(host, host_indices, axis=axis, dtype=dtype))
     return store_out(f"{self.__name__}.reduceat", r, out)

@@ -693,8 +693,8 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
             sq = x * x
         return np.sqrt(np.sum(sq, axis=axis, keepdims=keepdims))
     ax = np.abs(x)
-    if ord == np.inf:
-        return np.max(ax, axis=axis, keepdims=keepdims)
+    if ord == np.inf:  # (NumPy's initial: the norm of no elements is 0)
+        return np.max(ax, axis=axis, keepdims=keepdims, initial=0)
     if ord == -np.inf:
         return np.min(ax, axis=axis, keepdims=keepdims)
     if ord == 0:
@@ -839,6 +839,8 @@ def lstsq(a, b, rcond=None, *, numpy_resid=False):
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     """numpy.linalg.matrix_rank."""
     np = _np()
+    if tol is not None and rtol is not None:
+        raise ValueError("matrix_rank: `tol` and `rtol` can't be both set.")
     A = _as_inexact(A)
     if A.ndim < 2:  # (1 if any entry is nonzero; traced arrays too)
         return np.any(A != 0).astype(onp.int64)
@@ -1008,13 +1010,25 @@ def diagonal(x, /, *, offset=0):
 
 
 def cross(x1, x2, /, *, axis=-1):
-    """numpy.linalg.cross."""
+    """numpy.linalg.cross: of 3-element vectors only (numpy.cross takes 2-element ones too)."""
+    x1, x2 = _arr(x1), _arr(x2)
+    n1, n2 = x1.shape[axis], x2.shape[axis]  # (IndexError for a bad axis, as NumPy's)
+    if n1 != 3 or n2 != 3:
+        raise ValueError(
+            "cross: both input arrays must be (arrays of) 3-dimensional vectors, "
+            f"but they are {n1} and {n2} dimensional instead."
+        )
     return _np().cross(x1, x2, axis=axis)
 
 
 def matrix_transpose(x, /):
     """numpy.linalg.matrix_transpose."""
-    return _mT(_arr(x))
+    x = _arr(x)
+    if x.ndim < 2:
+        raise ValueError(
+            f"matrix_transpose: input array must be at least 2-dimensional, but it is {x.ndim}"
+        )
+    return _mT(x)
 
 
 def tensordot(x1, x2, /, *, axes=2):
