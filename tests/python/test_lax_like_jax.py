@@ -2,7 +2,8 @@
 C-style ``rem`` and truncating integer ``div``, dot_general of mixed dtypes, float16/bfloat16
 erf_inv, betainc and reduce_precision, any integer index_dtype for argmin/argmax, and JAX's
 argument checks (broadcast_in_dim, squeeze, argmin/argmax, complex comparisons, population_count
-of bools, dynamic slice index dtypes, pad, split, reduce) with its exception types and messages."""
+of bools, dynamic slice index dtypes, pad, split, reduce) with its exception types and messages;
+rng_bit_generator's Threefry bits, bit for bit."""
 
 import arrax
 import ml_dtypes
@@ -234,3 +235,46 @@ def test_select_n_clamps_an_out_of_range_selector():
     which = np.array([-1, 0, 1, 2, 3, 7], np.int32)
     cases = [np.arange(6.0) * k for k in (1, 10, 100)]
     assert_like_jax(lambda L: L.select_n(which, *cases))
+
+
+RBG_SHAPES = [(), (1,), (5,), (4,), (2, 3), (2, 4), (4, 2), (3, 3), (3, 5), (5, 3, 5), (3, 4, 2),
+              (0,), (2, 0), (1, 3)]  # fmt: skip
+RBG_KEYS = [[1, 2, 3, 4], [7, 8, 0xFFFFFFFF, 9], [0, 0, 0xFFFFFFFE, 0xFFFFFFFF]]
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64"])
+@pytest.mark.parametrize("key", RBG_KEYS)
+def test_rng_bit_generator_threefry_bits_and_key(dtype, key):
+    k = np.array(key, np.uint32)
+    for shape in RBG_SHAPES:
+        a, j = both(lambda L: L.rng_bit_generator(k, shape, dtype, L.RandomAlgorithm.RNG_THREE_FRY))
+        for x, y in zip(a, j):
+            x, y = np.asarray(x), np.asarray(y)
+            assert x.dtype == y.dtype and x.shape == y.shape, (shape, x, y)
+            np.testing.assert_array_equal(x, y)
+
+
+def test_rng_bit_generator_under_jit_and_vmap():
+    def f(k):
+        return alax.rng_bit_generator(k, shape=(5, 7))
+
+    key = np.array([1, 2, 3, 4], np.uint32)
+    for x, y in zip(f(key), arrax.jit(f)(key)):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y))
+    keys = np.arange(12, dtype=np.uint32).reshape(3, 4)
+    new_keys, bits = arrax.vmap(f)(keys)
+    for i in range(3):
+        np.testing.assert_array_equal(np.asarray(new_keys[i]), np.asarray(f(keys[i])[0]))
+        np.testing.assert_array_equal(np.asarray(bits[i]), np.asarray(f(keys[i])[1]))
+    new_key, empty = alax.rng_bit_generator(key, (0,))
+    np.testing.assert_array_equal(np.asarray(new_key), key)
+
+
+def test_rng_bit_generator_errors():
+    key = np.array([1, 2, 3, 4], np.uint32)
+    with pytest.raises(TypeError, match="rng_bit_generator: unsupported dtype int32"):
+        alax.rng_bit_generator(key, (3,), np.int32)
+    with pytest.raises(TypeError, match="rng_bit_generator: the key must be uint32"):
+        alax.rng_bit_generator(key[:2], (3,))
+    with pytest.raises(NotImplementedError, match="RNG_PHILOX"):
+        alax.rng_bit_generator(key, (3,), algorithm=alax.RandomAlgorithm.RNG_PHILOX)
