@@ -1,9 +1,10 @@
 """The rest of jax.random's samplers, composed from random.py's uniform, normal and
 exponential by JAX's transformations, so each is a pure function of its key that traces and
 batches. gamma (and beta, dirichlet, chisquare, f, t, loggamma, generalized_normal through it)
-takes Marsaglia and Tsang's rejection with a fixed number of proposals drawn at once, the first
-accepted one kept: every sample stays a fixed-shape function of the key, and with 16 proposals
-all are rejected with probability below 1e-20 (the last is kept then)."""
+is Marsaglia and Tsang's rejection driven exactly as JAX drives it (one key split per element,
+a rejection loop per element, run here for all elements at once with the finished ones held),
+so for the same key the samples are JAX's; poisson is JAX's Knuth / transformed-rejection
+pair, likewise."""
 
 import operator
 
@@ -45,8 +46,6 @@ __all__ = [
     "multinomial",
 ]
 
-_PROPOSALS = 16
-
 
 def _setup(name, key, dtype, shape, *params):
     """The key, the float dtype, the parameters as arrays of it and the output shape
@@ -66,12 +65,11 @@ def _tiny(dt):
 
 
 def _log_gamma_samples(k, a, shape, dt):
-    """log of Gamma(a, 1) samples, differentiable in a by the implicit reparameterization
-    (_log_gamma_jvp); the rejection sampler itself is not differentiated."""
-    return _log_gamma_implicit(k, jnp.broadcast_to(a, shape), shape, dt)
+    """log of Gamma(a, 1) samples, differentiable in a by the implicit reparameterization."""
+    return _gamma_implicit(k, jnp.broadcast_to(a, shape), shape, dt, True)
 
 
-def _log_gamma_jvp(k, shape, dt, primals, tangents):
+def _gamma_jvp(k, shape, dt, log_space, primals, tangents):
     """d log z / da for z ~ Gamma(a): with P(a, z) the gamma CDF held at the sample's level,
     dz/da = -(dP/da) / (dP/dz), dP/dz = z^(a-1) e^-z / Gamma(a) (Figurnov et al., 2018, as JAX
     differentiates its gamma samples). dP/da is the derivative of the regularized incomplete
@@ -80,7 +78,8 @@ def _log_gamma_jvp(k, shape, dt, primals, tangents):
     from arrax.scipy.special import digamma, gammainc, gammaln
 
     (a,), (da,) = primals, tangents
-    log_z = _log_gamma_implicit(k, a, shape, dt)
+    out = _gamma_implicit(k, a, shape, dt, log_space)
+    log_z = out if log_space else jnp.log(out)
     # Where z is below eps (tiny a, loggamma's domain; z may underflow), P ~ z^a / Gamma(a+1)
     # to within eps gives d log z / da = -(log z - digamma(a + 1)) / a, in logs.
     small = log_z < float(_onp.log(_r._finfo(dt).eps))
@@ -90,41 +89,95 @@ def _log_gamma_jvp(k, shape, dt, primals, tangents):
     # z dP/dz = z^a e^-z / Gamma(a), in logs
     exact = -dp_da / jnp.exp(a * log_zs - z - gammaln(a))
     dlogz_da = jnp.where(small, -(log_z - digamma(a + 1)) / a, exact)
-    return log_z, dlogz_da * da
+    if log_space:
+        return out, dlogz_da * da
+    return out, jnp.where(out == 0, 0.0, out * dlogz_da) * da
 
 
-def _log_gamma_rejection(k, a, shape, dt):
-    """log of Gamma(a, 1) samples; a < 1 boosted (Gamma(a + 1) U^(1/a)), in log space so that
-    tiny shapes do not underflow to zero."""
-    a = jnp.broadcast_to(a, shape)
-    boost = a < 1
-    ab = jnp.where(boost, a + 1, a)
-    d = ab - 1.0 / 3
-    c = 1.0 / jnp.sqrt(9 * d)
-    k1, k2, k3 = _r.split(k, 3)
-    x = _r.normal(k1, (_PROPOSALS, *shape), dt)
-    u = _r.uniform(k2, (_PROPOSALS, *shape), dt, minval=_tiny(dt))
-    v = (1 + c * x) ** 3
-    safe_v = jnp.where(v > 0, v, 1.0)
-    ok = (v > 0) & (jnp.log(u) < 0.5 * x * x + d - d * safe_v + d * jnp.log(safe_v))
-    ok = jnp.concatenate([ok[:-1], jnp.ones((1, *shape), bool)], axis=0)  # the last as fallback
-    first = jnp.argmax(ok, axis=0)
-    log_sample = jnp.log(d) + jnp.log(jnp.take_along_axis(safe_v, first[None], axis=0)[0])
-    log_u = jnp.log(_r.uniform(k3, shape, dt, minval=_tiny(dt)))
-    return jnp.where(boost, log_sample + log_u / jnp.where(boost, a, 1.0), log_sample)
+def _each(fn, keys):
+    """fn(key) for each key of a (n, 2) stack (vmap)."""
+    import arrax
+
+    return arrax.vmap(fn)(keys)
 
 
-_log_gamma_implicit = _custom_jvp(
-    lambda k, a, shape, dt: _log_gamma_rejection(k, lax.stop_gradient(a), shape, dt),
-    nondiff_argnums=(0, 2, 3),
+def _gamma_rejection(k, a, shape, dt, log_space):
+    """Gamma(a, 1) samples (their logs with log_space), as JAX's _gamma_one for each element:
+    a < 1 boosted (Gamma(a + 1) U^(1/a), in log space for loggamma so that tiny shapes do not
+    underflow). The loops run for every element at once; an element's state stops changing
+    once it is accepted, so each follows its own key chain as under JAX's vmap."""
+    alpha = jnp.ravel(jnp.broadcast_to(a, shape)).astype(dt)
+    n = alpha.shape[0]
+    if n == 0:
+        return jnp.zeros(shape, dt)
+    c1 = lambda v: jnp.asarray(v, dt)  # noqa: E731 (a constant of the sample dtype)
+    keys = _r.split(k, n)
+    boost = alpha >= c1(1)
+    alpha_b = jnp.where(boost, alpha, alpha + c1(1))
+    d = alpha_b - c1(1.0 / 3.0)
+    c = c1(1.0 / 3.0) / jnp.sqrt(d)
+    pairs = _each(lambda kk: _r.split(kk), keys)
+    keys, sub = pairs[:, 0], pairs[:, 1]
+
+    def again(X, V, U):  # JAX's _cond_fn: reject (and so draw again)
+        first = U >= c1(1) - c1(0.0331) * (X * X)
+        return first & (jnp.log(U) >= X * c1(0.5) + d * ((c1(1) - V) + jnp.log(V)))
+
+    def outer_cond(st):
+        return jnp.any(again(*st[1:]))
+
+    def outer_body(st):
+        ks, X, V, U = st
+        live = again(X, V, U)
+        three = _each(lambda kk: _r.split(kk, 3), ks)
+
+        def inner_cond(s):
+            return jnp.any((s[2] <= c1(0)) & live)
+
+        def inner_body(s):
+            xk, x, v = s
+            go = (s[2] <= c1(0)) & live
+            two = _each(lambda kk: _r.split(kk), xk)
+            xn = _each(lambda kk: _r.normal(kk, (), dt), two[:, 1])
+            vn = c1(1) + xn * c
+            return jnp.where(go[:, None], two[:, 0], xk), jnp.where(go, xn, x), jnp.where(go, vn, v)
+
+        init = (three[:, 1], jnp.zeros(n, dt), jnp.full(n, -1, dt))
+        _, x, v = lax.while_loop(inner_cond, inner_body, init)
+        u = _each(lambda kk: _r.uniform(kk, (), dt), three[:, 2])
+        return (
+            jnp.where(live[:, None], three[:, 0], ks),
+            jnp.where(live, x * x, X),
+            jnp.where(live, (v * v) * v, V),
+            jnp.where(live, u, U),
+        )
+
+    init = (keys, jnp.zeros(n, dt), jnp.ones(n, dt), jnp.full(n, 2, dt))
+    _, _, V, _ = lax.while_loop(outer_cond, outer_body, init)
+    u = _each(lambda kk: _r.uniform(kk, (), dt), sub)
+    if log_space:
+        log_u = jnp.log1p(-u)  # (-exponential(subkey): JAX negates -log1p(-u), exactly)
+        log_boost = jnp.where(boost | (log_u == 0), c1(0), log_u * (c1(1) / alpha))
+        out = (jnp.log(d) + jnp.log(V)) + log_boost
+    else:
+        samples = c1(1) - u
+        out = (d * V) * jnp.where(boost, c1(1), samples ** (c1(1) / alpha))
+    return out.reshape(shape)
+
+
+_gamma_implicit = _custom_jvp(
+    lambda k, a, shape, dt, log_space: _gamma_rejection(
+        k, lax.stop_gradient(a), shape, dt, log_space
+    ),
+    nondiff_argnums=(0, 2, 3, 4),
 )
-_log_gamma_implicit.defjvp(_log_gamma_jvp)
+_gamma_implicit.defjvp(_gamma_jvp)
 
 
 def gamma(key, a, shape=None, dtype=jnp.float32):
     """Gamma(a, 1) samples."""
     k, dt, (a,), shape = _setup("gamma", key, dtype, shape, a)
-    return jnp.where(a == 0, 0.0, jnp.exp(_log_gamma_samples(k, a, shape, dt))).astype(dt)
+    return _gamma_implicit(k, jnp.broadcast_to(a, shape), shape, dt, False).astype(dt)
 
 
 def loggamma(key, a, shape=None, dtype=jnp.float32):
@@ -381,25 +434,77 @@ def _inversion_count(k, u, log_p0, log_ratio, limit, dt):
     return c
 
 
+def _poisson_knuth(key, lam, shape, dt):
+    """JAX's Knuth loop: count uniforms (one draw of the whole shape per step) until their
+    product falls below exp(-lam); every element steps until the last one is done."""
+
+    def cond(st):
+        return jnp.any(st[3] > -lam)
+
+    def body(st):
+        i, k, key, log_prod = st
+        key, sub = _r.split(key)
+        k = jnp.where(log_prod > -lam, k + 1, k)
+        u = _r.uniform(sub, shape, jnp.float32)
+        return i + 1, k, key, log_prod + jnp.log(u)
+
+    init = (0, jnp.zeros(shape, dt), key, jnp.zeros(shape, jnp.float32))
+    return lax.while_loop(cond, body, init)[1] - 1
+
+
+def _poisson_rejection(key, lam, shape, dt):
+    """JAX's transformed rejection (Hormann), for the elements with lam >= 10."""
+    from arrax.scipy.special import gammaln
+
+    f32 = lambda v: jnp.asarray(v, jnp.float32)  # noqa: E731
+    log_lam = jnp.log(lam)
+    b = f32(0.931) + f32(2.53) * jnp.sqrt(lam)
+    a = f32(-0.059) + f32(0.02483) * b
+    inv_alpha = f32(1.1239) + f32(1.1328) / (b - f32(3.4))
+    v_r = f32(0.9277) - f32(3.6224) / (b - f32(2))
+
+    def cond(st):
+        return jnp.any(~st[2])
+
+    def body(st):
+        i, k_out, accepted, key = st
+        key, k0, k1 = _r.split(key, 3)
+        u = _r.uniform(k0, shape, jnp.float32) - f32(0.5)
+        v = _r.uniform(k1, shape, jnp.float32)
+        u_shifted = f32(0.5) - jnp.abs(u)
+        k = jnp.floor((f32(2) * a / u_shifted + b) * u + lam + f32(0.43))
+        s = jnp.log(v * inv_alpha / (a / (u_shifted * u_shifted) + b))
+        t = -lam + k * log_lam - gammaln(k + f32(1))
+        accept1 = (u_shifted >= f32(0.07)) & (v <= v_r)
+        reject = (k < 0) | ((u_shifted < f32(0.013)) & (v > u_shifted))
+        accept = accept1 | (~reject & (s <= t))
+        return i + 1, jnp.where(accept, k, k_out), accepted | accept, key
+
+    init = (0, jnp.full(shape, -1, jnp.float32), jnp.zeros(shape, bool), key)
+    return lax.while_loop(cond, body, init)[1].astype(dt)
+
+
 def poisson(key, lam, shape=None, dtype=jnp.int32):
-    """Poisson(lam) counts, by inversion (a search from 0 in log space)."""
+    """Poisson(lam) counts, as JAX draws them (the same counts for the same key): Knuth's
+    product of uniforms below lam = 10, Hormann's transformed rejection above, in float32.
+    An invalid rate (negative or NaN) gives -1, as JAX's."""
     k = _r._check_key("poisson", key)
-    lam = jnp.asarray(lam).astype(jnp.float64)
+    dt = _onp.dtype(dtype)
+    if dt.kind not in "iu":
+        raise TypeError(f"poisson: dtype must be an integer type, got {dtype}")
+    lam = jnp.asarray(lam)
     shape = tuple(lam.shape) if shape is None else _r._shape(shape)
     _r._check_broadcast(shape, lam.shape)
-    lam = jnp.broadcast_to(lam, shape)
-    u = _r.uniform(k, shape, jnp.float64)
-    safe = jnp.maximum(lam, 1e-300)
-    c = _inversion_count(
-        k,
-        u,
-        -lam,
-        lambda c: jnp.log(safe) - jnp.log(c),
-        lam + 40 * jnp.sqrt(lam) + 100,
-        jnp.float64,
+    lam = jnp.broadcast_to(lam, shape).astype(jnp.float32)
+    knuth = jnp.isnan(lam) | (lam < 10)
+    lam_knuth = jnp.where(knuth, lam, jnp.float32(0))
+    lam_rejection = jnp.where(knuth, jnp.float32(1e5), lam)
+    out = jnp.where(
+        knuth,
+        _poisson_knuth(k, lam_knuth, shape, dt),
+        _poisson_rejection(k, lam_rejection, shape, dt),
     )
-    # JAX's convention for an invalid rate (negative or NaN): the count -1
-    return jnp.where(jnp.isnan(lam) | (lam < 0), -1, jnp.where(lam > 0, c, 0)).astype(dtype)
+    return jnp.where(lam == 0, jnp.zeros((), dt), out).astype(dt)
 
 
 def binomial(key, n, p, shape=None, dtype=jnp.float32):

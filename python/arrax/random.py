@@ -6,7 +6,8 @@ under ``vmap`` and ``jit``. The generator is Threefry-2x32 with 20 rounds (the `
 primitive), driven exactly as JAX drives it in its default configuration
 (``jax_threefry_partitionable=True``): for the same seed, ``split``, ``fold_in`` and ``bits`` give
 the same bits as JAX, and ``uniform``, ``normal``, ``randint``, ``bernoulli``, ``gumbel``,
-``exponential``, ``categorical`` and ``choice`` the same values (floats to within an ulp or two:
+``exponential``, ``categorical``, ``choice``, ``gamma``, ``loggamma``, ``beta``, ``dirichlet``,
+``chisquare`` and ``poisson`` the same values (floats to within an ulp or two:
 XLA's ``erf_inv``/``log`` differ in the last bit, and XLA contracts ``u * (maxval - minval) +
 minval`` into a fused multiply-add where arrax rounds twice, so ``uniform`` with a range other than
 [0, 1) can differ by one ulp). ``permutation`` and ``choice(replace=False)`` match whenever the random

@@ -8,6 +8,7 @@ import arrax.random as ar
 import numpy as onp
 import pytest
 from arrax import grad as arrax_grad
+from arrax import jit as arrax_jit
 from arrax import vmap as arrax_vmap
 
 N = 100_000
@@ -363,6 +364,40 @@ def test_jax_continuous_close(jax_random):
     close(ar.exponential(k, (1000,)), jr.exponential(jk, (1000,)))
     close(ar.truncated_normal(k, -1.0, 2.0, (1000,)), jr.truncated_normal(jk, -1.0, 2.0, (1000,)))
     close(ar.normal(k, (100,), onp.complex64), jr.normal(jk, (100,), "complex64"))
+
+
+@pytest.mark.parametrize("seed", [0, 9, 42])
+def test_jax_gamma_family_and_poisson(jax_random, seed):
+    # Marsaglia-Tsang per element with JAX's key chain, and JAX's Knuth/Hormann poisson: the
+    # same samples for the same key (float32 math: to within an ulp or two)
+    jr = jax_random.random
+    jnp = pytest.importorskip("jax.numpy")
+    k, jk = ar.PRNGKey(seed), jr.PRNGKey(seed)
+    a = onp.array([[0.01, 0.3, 1.0], [2.5, 40.0, 0.0]], onp.float32)
+
+    def close(x, y):
+        assert h(x).dtype == h(y).dtype and h(x).shape == h(y).shape
+        onp.testing.assert_allclose(h(x), h(y), rtol=2e-6, atol=1e-30)
+
+    close(ar.gamma(k, a), jr.gamma(jk, jnp.asarray(a)))
+    close(ar.gamma(k, 0.7, (50,)), jr.gamma(jk, 0.7, (50,)))
+    close(ar.loggamma(k, a), jr.loggamma(jk, jnp.asarray(a)))
+    close(ar.beta(k, 0.5, 2.0, (40,)), jr.beta(jk, 0.5, 2.0, (40,)))
+    alpha = onp.array([0.2, 1.0, 5.0], onp.float32)
+    close(ar.dirichlet(k, alpha, (6,)), jr.dirichlet(jk, jnp.asarray(alpha), (6,)))
+    close(ar.chisquare(k, 3.0, (10,)), jr.chisquare(jk, 3.0, (10,)))
+    lam = onp.array([0.0, 0.5, 3.0, 9.9, 10.0, 35.0, 1e4, -1.0, onp.nan], onp.float32)
+    assert onp.array_equal(h(ar.poisson(k, lam)), h(jr.poisson(jk, jnp.asarray(lam))))
+    assert onp.array_equal(h(ar.poisson(k, 4.0, (300,))), h(jr.poisson(jk, 4.0, (300,))))
+    ks, jks = ar.split(k, 3), jr.split(jk, 3)
+    close(
+        arrax_jit(lambda kk: ar.gamma(kk, 1.5, (4,)))(k),
+        jax_random.jit(lambda kk: jr.gamma(kk, 1.5, (4,)))(jk),
+    )
+    close(
+        arrax_vmap(lambda kk: ar.gamma(kk, 0.5, (3,)))(ks),
+        jax_random.vmap(lambda kk: jr.gamma(kk, 0.5, (3,)))(jks),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
