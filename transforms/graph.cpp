@@ -307,6 +307,10 @@ std::vector<Array> Graph::eval(const std::vector<Array>& args) const {
     } else {
       out = arrax::bind(*e.primitive, in, e.params);
     }
+    // (an interpreter written in Python, or a custom rule, may return another count)
+    if (out.size() != e.outputs.size())
+      throw ValueError(e.primitive->name + ": returned " + std::to_string(out.size()) +
+                       " outputs where its equation has " + std::to_string(e.outputs.size()));
     for (size_t i = 0; i < out.size(); ++i) env[e.outputs[i]] = std::move(out[i]);
     in.clear();
     for (int v : e.inputs)

@@ -249,6 +249,9 @@ Graph simplify(const Graph& g) {
       for (int v : e.inputs) ins.push_back(const_value[v]);
       DeviceScope on_cpu(Device{});
       std::vector<Array> res = e.primitive->cpu_kernel(ins, e.params);
+      if (res.size() != e.outputs.size())
+        throw ValueError(name + ": its kernel returned " + std::to_string(res.size()) +
+                         " outputs where its equation has " + std::to_string(e.outputs.size()));
       for (size_t i = 0; i < res.size(); ++i) {
         out.constvars.push_back(e.outputs[i]);
         out.consts.push_back(res[i]);

@@ -148,3 +148,17 @@ def test_ahead_of_time_lower_compile_and_trace():
     traced = f.trace(anp.ones(3))
     assert traced.jaxpr.primitives == ["sin", "add"]
     np.testing.assert_allclose(np.asarray(traced.lower().compile()(anp.zeros(3))), np.ones(3))
+
+
+def test_a_rule_returning_the_wrong_number_of_outputs_raises_not_crashes():
+    # A primitive whose kernel returns more outputs than its abstract evaluation promised
+    # (what a faulty custom rule did inside a scan): the graph evaluator raises a ValueError
+    # naming it; it wrote past the equation's outputs before.
+    from arrax import _core
+
+    name = "test_jit_two_outputs_for_one"
+    if name not in _core.primitive_names():
+        _core.def_primitive(name, lambda avals, params: [avals[0]], lambda xs, params: [xs[0]] * 2)
+    f = arrax.jit(lambda x: arrax.lax.bind(name, x)[0] + 1)
+    with pytest.raises(ValueError, match=f"{name}: returned 2 outputs where its equation has 1"):
+        f(anp.ones(3))
