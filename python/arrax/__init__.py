@@ -8,6 +8,7 @@ from arrax import numpy, random, tree_util  # noqa: I001
 from arrax._core import get_num_threads, set_num_threads
 from arrax._ad import (
     checkpoint,
+    closure_convert,
     custom_gradient,
     custom_jvp,
     custom_vjp,
@@ -147,6 +148,7 @@ __all__ = [
     "custom_jvp",
     "custom_vjp",
     "custom_gradient",
+    "closure_convert",
     "checkpoint",
     "remat",
     "get_num_threads",

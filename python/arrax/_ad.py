@@ -19,7 +19,7 @@ import numpy as onp
 from arrax import _core, tree_util
 from arrax._rules import RULES, UndefinedPrimal
 from arrax._rules.common import add_tangents, instantiate
-from arrax._trace_core import Trace, asarray, aval_of, describe, is_inexact, top_trace
+from arrax._trace_core import Trace, asarray, aval_of, describe, is_inexact
 from arrax.lax import _ops as lax
 from arrax.lax._ops import stop_gradient  # noqa: F401 (arrax.stop_gradient)
 
@@ -59,59 +59,10 @@ class JVPTrace(Trace):
         return [self.pure(o, t) for o, t in zip(outs, touts)]
 
     def process_custom_jvp(self, fn, args):
-        leaves, treedef = tree_util.tree_flatten(args)
-        pairs = [self.unpack(x) for x in leaves]
-        primals = [p for p, _ in pairs]
-        tangents = [
-            instantiate(t, p) if is_inexact(p.dtype) else lax.zeros_like(p) for p, t in pairs
-        ]
-        if all(t is None for _, t in pairs):
-            return fn.fun(*tree_util.tree_unflatten(treedef, primals))
-        p_args = tree_util.tree_unflatten(treedef, primals)
-        t_args = tree_util.tree_unflatten(treedef, tangents)
-        out, t_out = fn.jvp_rule(p_args, t_args)
-        out_leaves, out_tree = tree_util.tree_flatten(out)
-        t_leaves = tree_util.tree_leaves(t_out)
-        if len(t_leaves) != len(out_leaves):
-            raise TypeError("custom_jvp: the rule's primal and tangent outputs differ in structure")
-        return tree_util.tree_unflatten(
-            out_tree, [self.pure(o, asarray(t)) for o, t in zip(out_leaves, t_leaves)]
-        )
+        return _custom.jvp_of_custom_jvp(self, fn, args)
 
     def process_custom_vjp(self, fn, args):
-        leaves, treedef = tree_util.tree_flatten(args)
-        pairs = [self.unpack(x) for x in leaves]
-        primals = [p for p, _ in pairs]
-        if all(t is None for _, t in pairs):
-            return fn.fun(*tree_util.tree_unflatten(treedef, primals))
-        remat = hasattr(fn, "jvp_of_linear")  # (a checkpoint)
-        if remat and _closes_over_tracers(fn.fun, treedef, primals):
-            # A checkpoint recomputes from its arguments alone; a traced value it closes
-            # over (parameters being differentiated) would lose its derivative. It is
-            # differentiated as it is instead: right, without the recomputation.
-            return fn.fun(*args)
-        out, res = fn.fwd(*tree_util.tree_unflatten(treedef, primals))
-        out_leaves, out_tree = tree_util.tree_flatten(out)
-        out_leaves = [asarray(o) for o in out_leaves]
-        res_leaves, res_tree = tree_util.tree_flatten(res)
-        res_leaves = [asarray(r) for r in res_leaves]
-        if remat and any(self.payload(x) is not None for x in out_leaves + res_leaves):
-            return fn.fun(*args)  # (the same, found by running it: it could not be staged)
-        tangents = [instantiate(t, p) for p, t in pairs]
-        info = _core.Opaque(
-            _LinearCall(
-                fn,
-                treedef,
-                res_tree,
-                out_tree,
-                [aval_of(o) for o in out_leaves],
-                [aval_of(p) for p in primals],
-            )
-        )
-        t_out = lax.bind("custom_lin", *res_leaves, *tangents, info=info, num_res=len(res_leaves))
-        return tree_util.tree_unflatten(
-            out_tree, [self.pure(o, t) for o, t in zip(out_leaves, t_out)]
-        )
+        return _custom.jvp_of_custom_vjp(self, fn, args)
 
 
 class _LinearCall:
@@ -134,8 +85,9 @@ def _custom_lin_kernel(arrays, params):
     info, n = params["info"].value, params["num_res"]
     if not hasattr(info.fn, "jvp_of_linear"):
         raise TypeError(
-            "custom_vjp: a function with a custom VJP cannot be differentiated in forward mode "
-            "(jvp, jacfwd); use reverse mode (grad, vjp, jacrev)"
+            "can't apply forward-mode autodiff (jvp) to a custom_vjp function: a function "
+            "with a custom VJP cannot be differentiated in forward mode (jvp, jacfwd); use "
+            "reverse mode (grad, vjp, jacrev)"
         )
     res = tree_util.tree_unflatten(info.res_tree, arrays[:n])
     tangents = tree_util.tree_unflatten(info.in_tree, arrays[n:])
@@ -148,20 +100,7 @@ _core.def_primitive("custom_lin", _custom_lin_abstract, _custom_lin_kernel)
 def _custom_lin_transpose(cts, args, params):
     info, n = params["info"].value, params["num_res"]
     res = tree_util.tree_unflatten(info.res_tree, list(args[:n]))
-    cts = [instantiate(c, UndefinedPrimal(s, d)) for c, (s, d, _) in zip(cts, info.out_avals)]
-    ct_tree = tree_util.tree_unflatten(info.out_tree, cts)
-    in_cts = info.fn.bwd(res, ct_tree)
-    if not isinstance(in_cts, (tuple, list)):
-        raise TypeError("custom_vjp: bwd must return a tuple with one entry per argument")
-    flat = []
-    for c, arg_ct in zip(info.in_tree.children(), in_cts):
-        if arg_ct is None:
-            flat.extend([None] * c.num_leaves)
-        else:
-            flat.extend(asarray(v) for v in tree_util.tree_leaves(arg_ct))
-    if len(flat) != len(args) - n:
-        raise TypeError("custom_vjp: bwd's output does not match the function's arguments")
-    return [None] * n + flat
+    return [None] * n + _custom.bwd_cotangents(info, res, cts, len(args) - n)
 
 
 def _custom_lin_jvp(primals, tangents, params):
@@ -670,314 +609,16 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     return wrapped
 
 
-# --- custom rules ----------------------------------------------------------------------
+# --- custom rules (arrax._custom) -------------------------------------------------------
 
-
-class custom_jvp:  # noqa: N801 (JAX's name)
-    """Like ``jax.custom_jvp``: a function with a user-defined JVP rule.
-
-    ``@custom_jvp def f(x): ...`` then ``@f.defjvp def f_jvp(primals, tangents): return
-    f(*primals), tangent_out``.
-    """
-
-    def __init__(self, fun, nondiff_argnums=()):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = tuple(nondiff_argnums)
-        self.jvp_rule = self._user_rule = None
-
-    def defjvp(self, jvp_rule):
-        self._user_rule = jvp_rule
-        if self.nondiff_argnums:
-            nd = self.nondiff_argnums
-            rule = jvp_rule
-
-            def jvp_rule(primals, tangents):  # noqa: F811
-                static = [primals[i] for i in nd]
-                p = tuple(a for i, a in enumerate(primals) if i not in nd)
-                t = tuple(a for i, a in enumerate(tangents) if i not in nd)
-                return rule(*static, p, t)
-
-        self.jvp_rule = lambda p, t: jvp_rule(tuple(p), tuple(t))
-        return jvp_rule
-
-    def defjvps(self, *per_arg):
-        """One function per argument: (tangent, primal_out, *primals) -> tangent_out part."""
-
-        def rule(primals, tangents):
-            out = self(*primals)  # (the custom function: second derivatives use the rules too)
-            t_out = None
-            for f, t in zip(per_arg, tangents):
-                if f is not None:
-                    t_out = add_tangents(t_out, asarray(f(t, out, *primals)))
-            return out, instantiate(t_out, asarray(out))
-
-        self.jvp_rule = rule
-
-    def __call__(self, *args):
-        if self.jvp_rule is None:
-            raise AttributeError(
-                f"custom_jvp {self.__name__}: no JVP rule; define one with @f.defjvp"
-            )
-        if self.nondiff_argnums and self._user_rule is not None:
-            # The non-differentiable arguments (an axis) stay Python values: the call is one
-            # of a function closed over them, as in custom_vjp, so staging never traces them.
-            nd, rule = self.nondiff_argnums, self._user_rule
-            static = [args[i] for i in nd]
-            if _holds_tracer(static):
-                # A traced one (a key under vmap) cannot be closed over: a transformation
-                # would not see it and its tracers would leak. It is passed as an argument
-                # whose tangent the rule does not get.
-                fun, pos, closed = _pass_traced(self.fun, args, nd)
-                passed = custom_jvp(fun)
-                passed.__name__ = self.__name__
-
-                def passed_rule(p, t):
-                    full_p = _merge_closed(closed, p, pos)
-                    full_t = _merge_closed(closed, t, pos)
-                    diff = [i for i in range(len(args)) if i not in nd]
-                    return rule(
-                        *[full_p[i] for i in nd],
-                        tuple(full_p[i] for i in diff),
-                        tuple(full_t[i] for i in diff),
-                    )
-
-                passed.jvp_rule = passed_rule
-                return _call_custom(passed, tuple(args[i] for i in pos), "process_custom_jvp")
-            rest = tuple(a for i, a in enumerate(args) if i not in nd)
-            inner = custom_jvp(lambda *r: self.fun(*_merge(static, r, nd)))
-            inner.__name__ = self.__name__
-            inner.defjvp(lambda p, t: rule(*static, p, t))
-            return inner(*rest)
-        return _call_custom(self, args, "process_custom_jvp")
-
-
-class custom_vjp:  # noqa: N801 (JAX's name)
-    """Like ``jax.custom_vjp``: ``f.defvjp(fwd, bwd)`` with ``fwd(*args) -> (out, residuals)``
-    and ``bwd(residuals, ct_out) -> tuple of cotangents, one per argument``."""
-
-    def __init__(self, fun, nondiff_argnums=()):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = tuple(nondiff_argnums)
-        self.fwd = self.bwd = None
-
-    def defvjp(self, fwd, bwd):
-        self.fwd, self.bwd = fwd, bwd
-
-    def __call__(self, *args):
-        if self.fwd is None:
-            raise AttributeError(
-                f"custom_vjp {self.__name__}: no VJP rule; define one with f.defvjp(fwd, bwd)"
-            )
-        if self.nondiff_argnums:
-            nd = self.nondiff_argnums
-            static = [args[i] for i in nd]
-            if _holds_tracer(static):
-                # Traced non-differentiable arguments are passed (see custom_jvp), and kept
-                # with the residuals for bwd, which gives them no cotangent.
-                fun, pos, closed = _pass_traced(self.fun, args, nd)
-
-                def fwd(*p):
-                    full = _merge_closed(closed, p, pos)
-                    out, res = self.fwd(*full)
-                    return out, ([full[i] for i in nd], res)
-
-                def bwd(res, ct):
-                    cts = iter(self.bwd(*res[0], res[1], ct))
-                    return tuple(None if i in nd else next(cts) for i in pos)
-
-                passed = custom_vjp(fun)
-                passed.defvjp(fwd, bwd)
-                return passed(*[args[i] for i in pos])
-            rest = tuple(a for i, a in enumerate(args) if i not in nd)
-            inner = custom_vjp(lambda *r: self.fun(*_merge(static, r, nd)))
-            inner.defvjp(
-                lambda *r: self.fwd(*_merge(static, r, nd)),
-                lambda res, ct: self.bwd(*static, res, ct),
-            )
-            return inner(*rest)
-        return _call_custom(self, args, "process_custom_vjp")
-
-
-def _closes_over_tracers(fun, in_tree, primals):
-    """Whether fun, staged for these arguments, captures traced values (its closure's, or
-    globals'). False when it cannot be staged (Python control flow on values)."""
-    from arrax.lax._control_flow import trace_closed
-
-    def flat(*ls):
-        return tree_util.tree_leaves(fun(*tree_util.tree_unflatten(in_tree, list(ls))))
-
-    try:
-        _, consts = trace_closed(flat, [aval_of(asarray(p)) for p in primals])
-    except Exception:  # noqa: BLE001 (any failure to stage: the run-time check decides)
-        return False
-    return _holds_tracer(consts)
-
-
-def _holds_tracer(tree):
-    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in tree_util.tree_leaves(tree))
-
-
-def _pass_traced(fun, args, nd):
-    """fun over the arguments it is passed: all but the non-differentiable ones without
-    tracers (Python values such as shapes or dtypes), which stay closed over."""
-    closed = {i: args[i] for i in nd if not _holds_tracer(args[i])}
-    pos = [i for i in range(len(args)) if i not in closed]
-    return (lambda *p: fun(*_merge_closed(closed, p, pos))), pos, closed
-
-
-def _merge_closed(closed, passed, pos):
-    full = dict(closed)
-    full.update(zip(pos, passed))
-    return [full[i] for i in range(len(full))]
-
-
-def _call_custom(fn, args, method):
-    """A call of a custom_jvp / custom_vjp function: the innermost transformation applies its
-    rule. Under jit (a staging tracer innermost) the call is staged as one `custom_call`
-    primitive that keeps the rule, so grad(jit(f)) uses it too."""
-    leaves = tree_util.tree_leaves(args)
-    trace = top_trace(leaves)
-    if trace is not None:
-        return getattr(trace, method)(fn, args)
-    if any(isinstance(x, _core.ndarray) and x._is_tracer for x in leaves):
-        return _stage_custom(fn, args)
-    return fn.fun(*args)
-
-
-class _CustomCall:
-    """custom_call's parameter: the custom function and its argument/output structures."""
-
-    def __init__(self, fn, in_tree, out_tree, num_consts):
-        self.fn, self.in_tree, self.out_tree, self.num_consts = fn, in_tree, out_tree, num_consts
-
-    def __str__(self):
-        return getattr(self.fn, "__name__", "custom")
-
-    def flat_call(self, *leaves):
-        out = self.fn(*tree_util.tree_unflatten(self.in_tree, list(leaves)))
-        return [asarray(o) for o in tree_util.tree_leaves(out)]
-
-
-def _stage_custom(fn, args):
-    from arrax.lax._control_flow import trace_closed
-
-    leaves, in_tree = tree_util.tree_flatten(args)
-    leaves = [asarray(x) for x in leaves]
-    out_tree = []
-
-    def flat(*ls):
-        out_leaves, tree = tree_util.tree_flatten(fn.fun(*tree_util.tree_unflatten(in_tree, ls)))
-        out_tree.append(tree)
-        return out_leaves
-
-    graph, consts = trace_closed(flat, [aval_of(x) for x in leaves])
-    info = _core.Opaque(_CustomCall(fn, in_tree, out_tree[0], len(consts)))
-    outs = lax.bind("custom_call", *consts, *leaves, graph=graph, info=info)
-    return tree_util.tree_unflatten(out_tree[0], outs)
-
-
-_core.def_primitive(
-    "custom_call",
-    lambda avals, params: params["graph"][0].out_avals,
-    lambda arrays, params: params["graph"][0].eval(*arrays),
+from arrax import _custom  # noqa: E402
+from arrax._custom import (  # noqa: E402,F401 (re-exported)
+    _closes_over_tracers,
+    checkpoint,
+    closure_convert,
+    custom_gradient,
+    custom_jvp,
+    custom_vjp,
+    remat,
 )
-
-
-def _custom_call_jvp(primals, tangents, params):
-    call = params["info"].value
-    n = call.num_consts
-    if any(t is not None for t in tangents[:n]) and hasattr(call.fn, "jvp_of_linear"):
-        # A checkpoint closing over differentiated values: differentiated as it is.
-        g = params["graph"][0]
-        pairs = jvp_flat(lambda ins: g.eval(*ins), list(primals), list(tangents))
-        return [p for p, _ in pairs], [t for _, t in pairs]
-    if any(t is not None for t in tangents[:n]):
-        raise NotImplementedError(
-            f"custom function {call}: differentiating a value it closes over (under jit); "
-            "pass that value as an argument instead"
-        )
-    pairs = jvp_flat(lambda ins: call.flat_call(*ins), list(primals[n:]), list(tangents[n:]))
-    return [p for p, _ in pairs], [t for _, t in pairs]
-
-
-def _custom_call_batch(values, dims, params):
-    from arrax._batching import vmap
-    from arrax._rules.common import batch_size
-
-    call = params["info"].value
-    n = call.num_consts
-    if any(d is not None for d in dims[:n]):
-        raise NotImplementedError(
-            f"custom function {call}: batching a value it closes over (under jit); pass that "
-            "value as an argument instead"
-        )
-    size = batch_size(values, dims)
-    out = vmap(call.flat_call, in_axes=tuple(dims[n:]), out_axes=0, axis_size=size)(*values[n:])
-    return out, [0] * len(out)
-
-
-def _merge(static, rest, nd):
-    it_s, it_r = iter(static), iter(rest)
-    n = len(static) + len(rest)
-    return [next(it_s) if i in nd else next(it_r) for i in range(n)]
-
-
-def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
-    """Like ``jax.checkpoint`` (``jax.remat``): reverse mode keeps only ``fun``'s inputs and
-    recomputes its intermediate values while computing the cotangents, trading compute for
-    memory."""
-
-    def fwd(*args):
-        return fun(*args), args
-
-    def bwd(args, ct):
-        _, f_vjp = vjp(fun, *args)
-        return tuple(f_vjp(ct))
-
-    cv = custom_vjp(fun)
-    cv.defvjp(fwd, bwd)
-    # Forward mode through a checkpoint is an ordinary JVP of fun.
-    cv.jvp_of_linear = lambda args, tangents: jvp(fun, tuple(args), tuple(tangents), _float0=False)[
-        1
-    ]
-    return functools.wraps(fun)(lambda *args: cv(*args))
-
-
-remat = checkpoint
-
-
-defrules("custom_call", jvp=_custom_call_jvp, batch=_custom_call_batch)
-
-
-def custom_gradient(fun):
-    """Like ``jax.custom_gradient``: ``fun(*args)`` returns ``(out, vjp)`` where ``vjp(ct)`` gives
-    one cotangent per argument. Built on custom_vjp with the arguments as residuals: the
-    backward pass calls ``fun`` again for its ``vjp`` (the forward's closure values are
-    recomputed, not stored)."""
-
-    @functools.wraps(fun)
-    def primal(*args):
-        return fun(*args)[0]
-
-    wrapped = custom_vjp(primal)
-
-    def fwd(*args):
-        return fun(*args)[0], args
-
-    def bwd(args, ct):
-        cts = fun(*args)[1](ct)
-        cts = tuple(cts) if isinstance(cts, (tuple, list)) else (cts,)
-        if len(cts) != len(args):
-            raise TypeError(
-                f"custom_gradient {getattr(fun, '__name__', fun)}: the vjp function returned "
-                f"{len(cts)} cotangents for {len(args)} arguments"
-            )
-        return cts
-
-    wrapped.defvjp(fwd, bwd)
-    return wrapped
-
-
 from arrax._jacobians import hessian, jacfwd, jacrev  # noqa: E402,F401 (re-exported)

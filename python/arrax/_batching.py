@@ -48,7 +48,7 @@ class BatchTrace(Trace):
         return [self.wrap(o, d) for o, d in zip(outs, out_dims)]
 
     def process_custom_jvp(self, fn, args):
-        from arrax._ad import custom_jvp
+        from arrax._custom import SymbolicZero, custom_jvp
 
         leaves, treedef = tree_util.tree_flatten(args)
         pairs = [self.unpack(x) for x in leaves]
@@ -56,23 +56,68 @@ class BatchTrace(Trace):
         dims = tree_util.tree_unflatten(treedef, [d for _, d in pairs])
         size = self.axis_size
         batched = custom_jvp(vmap(fn.fun, in_axes=dims, out_axes=0, axis_size=size))
-        rule = vmap(fn.jvp_rule, in_axes=(dims, dims), out_axes=0, axis_size=size)
-        batched.jvp_rule = lambda p, t: rule(tuple(p), tuple(t))
+        batched.__name__ = getattr(fn, "__name__", "custom_jvp")
+        batched.symbolic_zeros = getattr(fn, "symbolic_zeros", False)
+        batched._user_rule = getattr(fn, "_user_rule", None)
+        d_flat = [d for _, d in pairs]
+
+        def rule(p, t):
+            # Symbolic-zero tangents are not batched: the rule gets them per example.
+            t_flat = tree_util.tree_leaves(t, is_leaf=lambda x: isinstance(x, SymbolicZero))
+            zero = [isinstance(z, SymbolicZero) for z in t_flat]
+            per_ex = [
+                SymbolicZero(tuple(s for i, s in enumerate(z.shape) if i != d), z.dtype)
+                if isinstance(z, SymbolicZero) and d is not None
+                else z
+                for z, d in zip(t_flat, d_flat)
+            ]
+
+            def inner(p_, t_live):
+                it = iter(t_live)
+                full = [z if isz else next(it) for z, isz in zip(per_ex, zero)]
+                return fn.jvp_rule(p_, tree_util.tree_unflatten(treedef, full))
+
+            live = [z for z, isz in zip(t_flat, zero) if not isz]
+            live_dims = [d for d, isz in zip(d_flat, zero) if not isz]
+            out, t_out = vmap(inner, in_axes=(dims, live_dims), out_axes=0, axis_size=size)(
+                tuple(p), live
+            )
+            return out, t_out
+
+        batched.jvp_rule = rule
         out = batched(*vals)
         return tree_util.tree_map(lambda o: self.wrap(o, 0), out)
 
     def process_custom_vjp(self, fn, args):
-        from arrax._ad import custom_vjp
+        from arrax._custom import SymbolicZero, custom_vjp
 
         leaves, treedef = tree_util.tree_flatten(args)
         pairs = [self.unpack(x) for x in leaves]
         vals = [bdim_at_front(v, d, self.axis_size) for v, d in pairs]
         size = self.axis_size
         batched = custom_vjp(vmap(fn.fun, out_axes=0, axis_size=size))
+        batched.__name__ = getattr(fn, "__name__", "custom_vjp")
+        v_bwd = vmap(fn.bwd, out_axes=0, axis_size=size)
+
+        def bwd(res, ct):
+            # Symbolic-zero cotangents are given per example (without the batch axis).
+            ct = tree_util.tree_map(
+                lambda z: SymbolicZero(z.shape[1:], z.dtype) if isinstance(z, SymbolicZero) else z,
+                ct,
+                is_leaf=lambda x: isinstance(x, SymbolicZero),
+            )
+            return tree_util.tree_map(
+                lambda z: None if isinstance(z, SymbolicZero) else z,
+                tuple(v_bwd(res, ct)),
+                is_leaf=lambda x: isinstance(x, SymbolicZero),
+            )
+
         batched.defvjp(
             vmap(fn.fwd, out_axes=0, axis_size=size),
-            vmap(fn.bwd, out_axes=0, axis_size=size),
+            bwd,
+            symbolic_zeros=getattr(fn, "symbolic_zeros", False),
         )
+        batched._user_bwd = getattr(fn, "_user_bwd", fn.bwd)
         if hasattr(fn, "jvp_of_linear"):
             batched.jvp_of_linear = vmap(fn.jvp_of_linear, out_axes=0, axis_size=size)
         out = batched(*tree_util.tree_unflatten(treedef, vals))

@@ -1,6 +1,24 @@
 """``arrax.custom_derivatives`` (``jax.custom_derivatives``): where JAX programs import the
-custom-derivative decorators from; they are the ones at the top of the package."""
+custom-derivative decorators and their helpers from."""
 
-from arrax._ad import custom_gradient, custom_jvp, custom_vjp
+from arrax._custom import (
+    CustomVJPPrimal,
+    SymbolicZero,
+    closure_convert,
+    custom_gradient,
+    custom_jvp,
+    custom_vjp,
+    custom_vjp_primal_tree_values,
+    zero_from_primal,
+)
 
-__all__ = ["custom_gradient", "custom_jvp", "custom_vjp"]
+__all__ = [
+    "CustomVJPPrimal",
+    "SymbolicZero",
+    "closure_convert",
+    "custom_gradient",
+    "custom_jvp",
+    "custom_vjp",
+    "custom_vjp_primal_tree_values",
+    "zero_from_primal",
+]
