@@ -70,11 +70,15 @@ def map_coordinates(input, coordinates, order, mode="constant", cval=0.0):
         )
     if mode not in _INDEX_MAPS:
         raise NotImplementedError(
-            f"map_coordinates: mode {mode!r} is not supported; supported modes are "
+            f"map_coordinates: mode {mode!r} is not supported (jax.scipy.ndimage."
+            f"map_coordinates does not yet support mode {mode}); supported modes are "
             f"{sorted(_INDEX_MAPS)}"
         )
     if order not in (0, 1):
-        raise NotImplementedError("map_coordinates: only order 0 and 1 are supported")
+        raise NotImplementedError(
+            "map_coordinates: only order 0 and 1 are supported (jax.scipy.ndimage."
+            "map_coordinates currently requires order<=1)"
+        )
     if input.size == 0:
         raise ValueError("map_coordinates: input must not be empty")
     coords = [c if c.dtype.kind in "fiu" else c.astype(onp.float64) for c in coords]

@@ -4,6 +4,7 @@ written with them (the incomplete gamma and beta functions in _incomplete.py).""
 
 import math
 
+import arrax
 import arrax.numpy as np
 from arrax import lax
 from arrax import nn as _nn
@@ -76,18 +77,63 @@ def polygamma(n, x):
     return lax.polygamma(n, _float(x))
 
 
-def zeta(x, q=None):
-    """Hurwitz zeta(x, q); Riemann's zeta(x) when q is None."""
-    x, q = _float2(x, 1.0 if q is None else q)
+def _zeta_coefs(m):
+    """(2k)! / B_2k for k = 1..m (B_2k the Bernoulli numbers), exactly then as floats."""
+    from fractions import Fraction
+
+    b = [Fraction(1)]
+    for n in range(1, 2 * m + 1):
+        b.append(-sum(math.comb(n + 1, j) * b[j] for j in range(n)) / (n + 1))
+    return [float(math.factorial(2 * k) / b[2 * k]) for k in range(1, m + 1)]
+
+
+_ZETA_COEFS = _zeta_coefs(16)
+
+
+def _zeta_series(s, a):
+    """Euler-Maclaurin form of zeta(s, a) (Johansson 2015, eq. 5; JAX's series), written
+    with differentiable operations: its derivative is the derivative of zeta in s and a."""
+    n = 8 if s.dtype == np.float32 else 16
+    dt = s.dtype.type
+    k = np.arange(n, dtype=s.dtype)
+    s_, a_ = s[..., None], a[..., None]
+    head = np.sum((a_ + k) ** -s_, axis=-1)
+    tail = (a + n) ** (dt(1) - s) / (s - dt(1))
+    t0 = (a + n) ** -s
+    m = np.arange(2 * n, dtype=s.dtype)
+    t1 = np.cumprod((s_ + m) / (a_ + n), axis=-1)[..., ::2]
+    t1 = np.minimum(t1, np.finfo(s.dtype).max) / np.asarray(_ZETA_COEFS[:n], dtype=s.dtype)
+    return head + tail + t0 * (dt(0.5) + np.sum(t1, axis=-1))
+
+
+@arrax.custom_jvp
+def _zeta(x, q):
     return lax.zeta(x, q)
 
 
+@_zeta.defjvp
+def _zeta_jvp(primals, tangents):
+    # As JAX: the tangent (in x and in q) is that of the series expansion.
+    return _zeta(*primals), arrax.jvp(_zeta_series, primals, tangents)[1]
+
+
+def zeta(x, q=None):
+    """Hurwitz zeta(x, q); Riemann's zeta(x) when q is None. Differentiable in both."""
+    x, q = _float2(x, 1.0 if q is None else q)
+    return _zeta(x, q)
+
+
 def gamma(x):
-    """Gamma(x): exp(gammaln(x)) with the sign of Gamma for negative x (NaN at the poles)."""
+    """Gamma(x) = gammasgn(x) exp(gammaln(x)) as in JAX: NaN at the poles (the non-positive
+    integers) and at -inf, -inf at -0.0."""
     x = _float(x)
+    fl = np.floor(x)
+    neg = x < 0
+    nan = (neg & (x == fl)) | np.isnan(x)
     # Gamma(x) < 0 exactly where floor(x) is negative and odd.
-    neg = (x < 0) & (np.floor(x) % 2 == 1)
-    return np.where(neg, -1.0, 1.0).astype(x.dtype) * np.exp(gammaln(x))
+    minus = (neg & (np.fmod(fl, 2) != 0)) | ((x == 0) & np.signbit(x))
+    sign = np.where(nan, np.nan, np.where(minus, -1.0, 1.0)).astype(x.dtype)
+    return sign * np.exp(gammaln(x))
 
 
 def betaln(a, b):
