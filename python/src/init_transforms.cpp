@@ -395,6 +395,13 @@ void init_transforms(py::module_& m) {
       });
   // The level of the interpreter owning x (0 for a concrete array).
   m.def("trace_level", [](const Array& x) { return x.is_tracer() ? x.tracer()->level() : 0; });
+  // What x's Python object holds now (its tracer, or its view's memory): an in-place update
+  // (x += 1 on a tracer) changes it while the object stays the same.
+  m.def("value_id", [](const Array& x) -> uintptr_t {
+    if (x.is_tracer()) return reinterpret_cast<uintptr_t>(x.tracer().get());
+    if (x.size()) return reinterpret_cast<uintptr_t>(x.data());
+    return reinterpret_cast<uintptr_t>(x.buffer().get());
+  });
   // Whether x is a weakly typed traced value (see Tracer::weak_type).
   m.def("weak_type", [](const Array& x) { return x.is_tracer() && x.tracer()->weak_type(); });
   m.def("new_level", []() { return new_interpreter_level(); });

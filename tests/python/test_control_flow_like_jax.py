@@ -378,3 +378,69 @@ def test_fori_loop_unroll_needs_static_bounds():
     f = arrax.jit(lambda u: alax.fori_loop(0, u, lambda i, c: c + 1, 10.0, unroll=3))
     with pytest.raises(ValueError, match="Can only use `unroll`"):
         f(10)
+
+
+# --- in-place updates of a body's arguments (x += 1 on a traced x) -------------------------
+
+
+def _inplace_while(X, N, L):
+    def body(inp):
+        val, i, j = inp
+        val += i + j  # in place: the argument object now holds the sum
+        j += 1
+        return (val, i, j)
+
+    return L.while_loop(lambda s: s[2] < 3, body, (0, 5, 0))
+
+
+def _inplace_nested_vmap(X, N, L):
+    # JAX's test_issue_3204: vmap of nested loops whose bodies update their carries in place
+    def test(a, b):
+        def outer(inp):
+            val, i, j = inp
+            j = 0
+
+            def inner(inp):
+                val, i, j = inp
+                val += i + j
+                j += 1
+                return (val, i, j)
+
+            val = L.while_loop(lambda s: s[2] < b + 1, inner, (val, i, j))[0]
+            i += 1
+            return (val, i, j)
+
+        return L.while_loop(lambda s: s[1] < a + 1, outer, (0, 0, 0))[0]
+
+    arr = np.arange(5)
+    return X.vmap(test)(arr, arr), X.jit(test)(3, 2)
+
+
+def _inplace_scan(X, N, L):
+    def f(c, x):
+        c += x  # the carry updated in place
+        return c, c * 2
+
+    return L.scan(f, N.zeros(2), N.arange(6.0).reshape(3, 2))
+
+
+def _inplace_fori_and_cond(X, N, L):
+    def body(i, c):
+        c += i
+        return c
+
+    def branch(x):
+        x *= 3
+        return x
+
+    return (
+        L.fori_loop(0, 4, body, N.zeros(())),
+        X.jit(lambda p, x: L.cond(p, branch, lambda x: x, x))(True, N.ones(2)),
+    )
+
+
+@pytest.mark.parametrize(
+    "fn", [_inplace_while, _inplace_nested_vmap, _inplace_scan, _inplace_fori_and_cond]
+)
+def test_bodies_updating_their_arguments_in_place(fn):
+    assert_like_jax(fn, dtypes=False)  # (arrax's Python ints are int64, JAX's int32)

@@ -22,12 +22,19 @@ def _avals(leaves):
     return [aval_of(x) for x in leaves]
 
 
-def _forwarded(outs, args):
-    """For each output, the index of the argument it is (the very same object), else None.
-    An output that only passes an argument through is that argument (JAX forwards such
+def _values(args):
+    """What each argument holds before a body runs (see _forwarded)."""
+    return [_core.value_id(a) for a in args]
+
+
+def _forwarded(outs, args, before):
+    """For each output, the index of the argument it is (the very same object, still holding
+    the value it held before the body ran: ``x += 1`` updates a traced x in place), else
+    None. An output that only passes an argument through is that argument (JAX forwards such
     values around the primitive), so it keeps its identity and stays unbatched under vmap."""
     ids = {id(a): j for j, a in enumerate(args)}
-    return [ids.get(id(o)) for o in outs]
+    fwd = [ids.get(id(o)) for o in outs]
+    return [j if j is not None and _core.value_id(args[j]) == before[j] else None for j in fwd]
 
 
 def _is_weak(x):
@@ -132,9 +139,10 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
 
     def flat(b):
         def f(*args):
+            before = _values(args)
             out_leaves, tree = tree_util.tree_flatten(b(*tree_util.tree_unflatten(in_tree, args)))
             out_tree.append(tree)
-            fwds.append(_forwarded(out_leaves, args))
+            fwds.append(_forwarded(out_leaves, args, before))
             return out_leaves
 
         return f
@@ -241,6 +249,7 @@ def while_loop(cond_fun, body_fun, init_val):
     fwd = []
 
     def body(*args):
+        before = _values(args)
         out_leaves, btree = tree_util.tree_flatten(
             body_fun(tree_util.tree_unflatten(tree, list(args)))
         )
@@ -249,7 +258,7 @@ def while_loop(cond_fun, body_fun, init_val):
                 "while_loop: body_fun must return the same structure as init_val: "
                 f"{tree} vs {btree}"
             )
-        fwd[:] = _forwarded(out_leaves, args)
+        fwd[:] = _forwarded(out_leaves, args, before)
         return out_leaves
 
     def cond(*args):
@@ -263,7 +272,9 @@ def while_loop(cond_fun, body_fun, init_val):
     keep, expand = _hoist_invariant(leaves, fwd)
     if len(keep) < len(leaves):
         bg, bconsts = trace_closed(
-            lambda *a: [body(*expand(a))[k] for k in keep], _avals([leaves[k] for k in keep])
+            # (body runs once: it may update its arguments in place, x += 1)
+            lambda *a: (lambda outs: [outs[k] for k in keep])(body(*expand(a))),
+            _avals([leaves[k] for k in keep]),
         )
     cg, cconsts = trace_closed(lambda *a: cond(*expand(a)), _avals([leaves[k] for k in keep]))
     outs = lax.bind(
@@ -323,6 +334,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     y_tree, fwd = [], []
 
     def body(*args):
+        before = _values(args[:nk])
         c = tree_util.tree_unflatten(c_tree, list(args[:nk]))
         x = tree_util.tree_unflatten(x_tree, list(args[nk:]))
         out = f(c, x)
@@ -336,7 +348,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
             )
         yl, yt = tree_util.tree_flatten(y)
         y_tree.append(yt)
-        fwd[:] = _forwarded(cl, args[:nk])
+        fwd[:] = _forwarded(cl, args[:nk], before)
         return [asarray(v) for v in cl] + [asarray(v) for v in yl]
 
     c_leaves = _promote_weak(
