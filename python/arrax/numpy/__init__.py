@@ -183,6 +183,7 @@ from arrax.numpy._apply import *  # noqa: E402,F401,F403
 from arrax.numpy._construction import *  # noqa: E402,F401,F403
 from arrax.numpy._convolve import *  # noqa: E402,F401,F403
 from arrax.numpy._float_and_complex import *  # noqa: E402,F401,F403
+from arrax.numpy._gufuncs import *  # noqa: E402,F401,F403
 from arrax.numpy._index_tricks import *  # noqa: E402,F401,F403
 from arrax.numpy._indexing import *  # noqa: E402,F401,F403
 from arrax.numpy._inplace import *  # noqa: E402,F401,F403
@@ -311,6 +312,11 @@ for _name in ("dot", "matmul", "einsum", "tensordot", "inner", "vdot", "vecdot",
     globals()[_name] = _with_jax_product_args(_name, globals()[_name])
 for _name in ("matmul", "tensordot", "vecdot", "multi_dot"):
     setattr(linalg, _name, _with_jax_product_args(_name, getattr(linalg, _name)))
+# NumPy's gufuncs: ufunc objects taking axes=, axis=, keepdims=, out=, dtype=, casting=.
+from arrax.numpy._gufuncs import gufunc as _gufunc  # noqa: E402
+
+for _name in ("matmul", "vecdot", "matvec", "vecmat"):
+    globals()[_name] = _gufunc(globals()[_name])
 del _name
 
 _where3 = where  # noqa: F405 (the engine's where, from _core)
@@ -365,6 +371,33 @@ def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     if x is not None or y is not None:
         raise ValueError("where: size and fill_value apply to the one-argument form only")
     return nonzero(condition, size=size, fill_value=fill_value)  # noqa: F405
+
+
+_clip = clip  # noqa: F405 (the engine's clip, from _core)
+
+
+def clip(a, *args, **kwargs):
+    """numpy.clip. As NumPy's, a Python int bound at or past an integer array's dtype limits is
+    no bound (so int8 clips to -1000 or 2**70 as to nothing), and one past int64 is a float's
+    bound for a float or complex array (its value as a float)."""
+    dt = getattr(a, "dtype", None)
+    dt = asarray(a).dtype if dt is None else _numpy_module.dtype(dt)  # noqa: F405
+
+    def bound(v, lower):
+        if type(v) is not _builtins.int:
+            return v
+        if dt.kind in "iu":
+            info = _numpy_module.iinfo(dt)
+            return None if (v <= info.min if lower else v >= info.max) else v
+        if dt.kind in "fc" and not -(2**63) <= v < 2**63:
+            return float(v)  # (OverflowError past float64, as NumPy's)
+        return v
+
+    args = [bound(v, i == 0) if i < 2 else v for i, v in enumerate(args)]
+    for key, lower in (("a_min", True), ("a_max", False), ("min", True), ("max", False)):
+        if key in kwargs:
+            kwargs[key] = bound(kwargs[key], lower)
+    return _clip(a, *args, **kwargs)
 
 
 from arrax.numpy import _inplace as _inplace_functions  # noqa: E402

@@ -56,7 +56,6 @@ __all__ = [
     "roots",
     "poly1d",
     "trim_zeros",
-    "vecdot",
     "astype",
     "unique_values",
     "unique_counts",
@@ -944,36 +943,6 @@ def trim_zeros(filt, trim="fb", axis=None):
     if isinstance(filt, list) and axis is None:  # NumPy slices the list itself: a list
         return onp.trim_zeros(filt, trim)
     return _core.asarray(onp.trim_zeros(onp.asarray(filt), trim, axis=axis), None, None)
-
-
-@takes_out("same_kind")
-def vecdot(x1, x2, /, *, axis=-1, keepdims=False):
-    """numpy.vecdot (Array API): sum(conj(x1) * x2) over axis."""
-    np = _np()
-    a, b = _arr(x1), _arr(x2)
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError("vecdot: a 0-d operand has no axis to contract (NumPy's gufunc needs one)")
-    from numpy.lib.array_utils import normalize_axis_index
-
-    na = a.shape[normalize_axis_index(axis, a.ndim)]
-    nb = b.shape[normalize_axis_index(axis, b.ndim)]
-    if na != nb:  # (the contracted axis is a core dimension: it does not broadcast)
-        raise ValueError(
-            f"vecdot: the contracted axis {axis} of shapes {a.shape} and {b.shape} differs in "
-            f"size ({na} and {nb})"
-        )
-    dt = np.result_type(a, b)
-    # The contracted axis is each operand's core dimension: moved last in both, so the others
-    # broadcast against each other (not against the contracted axis of the longer one).
-    a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
-    if dt == onp.bool_:  # NumPy's bool loop: any(a and b)
-        r = np.any(a & b, axis=-1)
-    else:
-        prod = (np.conj(a) if a.dtype.kind == "c" else a) * b
-        r = np.sum(prod, axis=-1, dtype=dt)  # (int8 stays int8, as NumPy)
-    if keepdims:  # (the kept axis of size 1 where axis says, in the result's rank)
-        r = np.expand_dims(r, normalize_axis_index(axis, r.ndim + 1))
-    return r
 
 
 def astype(x, dtype, /, *, copy=True, device=None):

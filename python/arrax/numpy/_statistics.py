@@ -34,6 +34,8 @@ __all__ = [
     "nanmean",
     "nanvar",
     "nanstd",
+    "var",
+    "std",
     "nanmin",
     "nanmax",
     "nanargmin",
@@ -545,6 +547,30 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
 # nanvar/nanstd: the masked moments with NaNs left out (NaN where kept - ddof <= 0, as NumPy).
 nanvar = _masked_reductions.moment_function("nanvar", skip_nan=True)
 nanstd = _masked_reductions.moment_function("nanstd", skip_nan=True, root=True)
+
+
+def _with_complex_dtype(fn):
+    """fn (var, std, nanvar or nanstd) taking NumPy's complex dtype= on any data: NumPy sums
+    the squared deviations in that dtype, so the result is the moment (computed in the dtype's
+    precision) as that complex dtype; where it is not finite (kept - ddof <= 0, NaNs) the
+    imaginary part is NaN, as NumPy's complex division gives."""
+    import functools
+
+    @functools.wraps(fn)
+    def moment(a, axis=None, dtype=None, out=None, *args, **kwargs):
+        if dtype is None or onp.dtype(dtype).kind != "c":
+            return fn(a, axis, dtype, out, *args, **kwargs)
+        np, dt = _np(), onp.dtype(dtype)
+        r = _arr(fn(a, axis, dt, None, *args, **kwargs))  # (real: the moment, in dt's precision)
+        c = r.astype(dt)
+        c = np.where(np.isfinite(r), c, c + complex(0, onp.nan))
+        return store_out(fn.__name__, c, out)
+
+    return moment
+
+
+nanvar, nanstd = _with_complex_dtype(nanvar), _with_complex_dtype(nanstd)
+var, std = _with_complex_dtype(_core.var), _with_complex_dtype(_core.std)
 
 
 def _np_scalar(value, dtype):

@@ -1,6 +1,6 @@
 """NumPy's utilities around arrays: memory overlap, index iteration, dtype helpers, bit
-packing, bin edges, text forms, integer text forms, the matvec/vecmat products, einsum_path
-and the deprecated row_stack. Bit packing and the products compose arrax ops (so they trace);
+packing, bin edges, text forms, integer text forms, einsum_path
+and the deprecated row_stack. Bit packing composes arrax ops (so they trace);
 the rest answer from the concrete array, dtype or shape, as NumPy does."""
 
 import inspect
@@ -9,7 +9,7 @@ import warnings
 import numpy as onp
 
 from arrax import _core
-from arrax.numpy._common import _arr, _np, from_numpy, host_arrays, takes_out
+from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
 __all__ = [
     "shares_memory",
@@ -27,8 +27,6 @@ __all__ = [
     "array_str",
     "base_repr",
     "binary_repr",
-    "matvec",
-    "vecmat",
     "einsum_path",
     "row_stack",
     "isfortran",
@@ -208,28 +206,6 @@ def array_str(a, max_line_width=None, precision=None, suppress_small=None):
     if max_line_width is None and precision is None and suppress_small is None:
         return str(_arr(a))
     return onp.array_str(_host("array_str", a), max_line_width, precision, suppress_small)
-
-
-@takes_out("same_kind")
-def matvec(x1, x2, /):
-    """numpy.matvec: matrix-vector products over broadcast stacks, (..., m, n) (..., n)."""
-    np = _np()
-    a, b = _arr(x1), _arr(x2)
-    if a.ndim < 2 or b.ndim < 1:
-        raise ValueError("matvec: needs a matrix (2 or more dims) and a vector (1 or more)")
-    return np.matmul(a, b[..., None])[..., 0]
-
-
-@takes_out("same_kind")
-def vecmat(x1, x2, /):
-    """numpy.vecmat: vector-matrix products, the vector conjugated: (..., n) (..., n, m)."""
-    np = _np()
-    a, b = _arr(x1), _arr(x2)
-    if a.ndim < 1 or b.ndim < 2:
-        raise ValueError("vecmat: needs a vector (1 or more dims) and a matrix (2 or more)")
-    if a.dtype.kind == "c":
-        a = np.conj(a)
-    return np.matmul(a[..., None, :], b)[..., 0, :]
 
 
 def einsum_path(*operands, optimize="greedy", einsum_call=False):
