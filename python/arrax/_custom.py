@@ -384,9 +384,10 @@ def _match(ct, d, flat):
 
 
 def _resolve_args(kind, fun, args, kwargs):
-    """args and kwargs as positional arguments (defaults filled in), as JAX resolves them."""
+    """args and kwargs as positional arguments (defaults filled in), as JAX resolves them; a
+    functools.partial's signature is opaque (JAX's rule: its bound arguments stay out)."""
     try:
-        sig = inspect.signature(fun)
+        sig = None if isinstance(fun, functools.partial) else inspect.signature(fun)
     except (TypeError, ValueError):
         sig = None
     if sig is None:
@@ -722,7 +723,13 @@ def checkpoint(fun, *, prevent_cse=True, policy=None, static_argnums=()):
         _, f_vjp = vjp(fun, *args)
         return tuple(f_vjp(ct))
 
-    cv = custom_vjp(fun)
+    # (opaque to _resolve_args: a checkpoint passes on only the arguments it is given, so a
+    # default such as training=False stays a Python value)
+    def opaque(*args):
+        return fun(*args)
+
+    opaque.__name__ = getattr(fun, "__name__", "checkpoint")
+    cv = custom_vjp(opaque)
     cv.defvjp(fwd, bwd)
     # Forward mode through a checkpoint is an ordinary JVP of fun.
     cv.jvp_of_linear = lambda args, tangents: jvp(fun, tuple(args), tuple(tangents), _float0=False)[

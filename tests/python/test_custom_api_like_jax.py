@@ -300,3 +300,37 @@ def test_closure_convert_like_jax():
         pure(2.0, *aux)
         with pytest.raises(TypeError, match="The inputs to the closure produced by closure"):
             pure(2.0, aux)
+
+
+def test_checkpoint_of_partial_and_defaults_stay_static_like_jax():
+    # A checkpointed functools.partial (JAX's scan_with_new_checkpoint) and a checkpointed
+    # function with a Python default: the partial's bound arguments and the default are not
+    # turned into traced arguments (scan's reverse=False stayed a Python bool).
+    d = np.array([0.3, -0.2])
+
+    def f(N):
+        def body(c, a):
+            b = N.cos(N.sum(N.sin(a)) + N.sum(N.cos(c)) + N.sum(d))
+            return N.sin(c * b), b
+
+        return body
+
+    def layer(N):
+        def g(x, training=False):
+            return x * 2 if training else x + 1
+
+        return g
+
+    xs, c0 = np.linspace(0, 1, 15).reshape(5, 3), np.linspace(-1, 1, 4)
+    results = []
+    for X, N in _both():
+
+        def scan_ck(body, *args):
+            return X.checkpoint(partial(X.lax.scan, body))(*args)
+
+        ys = X.jit(scan_ck, static_argnums=(0,))(f(N), c0, xs)[1]
+        g = X.grad(lambda c: scan_ck(f(N), c, xs)[1].sum())(c0)
+        h = X.jit(X.grad(lambda x: X.checkpoint(layer(N))(x).sum()))(np.ones(2))
+        results.append([np.asarray(ys), np.asarray(g), np.asarray(h)])
+    for a, j in zip(*results):
+        np.testing.assert_allclose(a, j, rtol=1e-12)
