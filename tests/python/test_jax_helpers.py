@@ -315,7 +315,20 @@ def test_lax_fft_as_jax(dtype):
         got, want = arrax.lax.fft(x, t_ax, lengths), jax.lax.fft(x, t_jax, lengths)
         assert got.dtype == want.dtype and got.shape == want.shape
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-4)
-    with pytest.raises(ValueError, match="fft"):
-        arrax.lax.fft(xc, "FFT", (5,))
-    with pytest.raises(TypeError, match="fft"):
-        arrax.lax.fft(xr, "FFT", (6,))
+    # real and integer operands of the complex transforms are made complex, as XLA's
+    for x in (xr, np.arange(6, dtype=np.int32), np.arange(6), np.ones(6, bool)):
+        got, want = arrax.lax.fft(x, "FFT", (6,)), jax.lax.fft(x, "FFT", (6,))
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-4, atol=1e-4)
+    # JAX's errors, with its messages
+    for x, kind, lengths, match in [
+        (np.ones((14, 15)), "fft", (4, 5, 6), r"FFT input shape \(14, 15\) must have at least"),
+        (np.ones((14, 15)), "fft", (17,), r"minor dimensions must be equal to fft_lengths"),
+        (np.ones((2, 14, 15)), "irfft", (13, 15), r"IRFFT input shape \(2, 14, 15\) minor"),
+        (xc, "rfft", (6,), "only real valued inputs supported for rfft"),
+        (np.ones(6, np.float16), "rfft", (6,), "RFFT input must be float32 or float64"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            arrax.lax.fft(x, kind, lengths)
+        with pytest.raises(ValueError, match=match):
+            jax.lax.fft(x, kind, lengths)

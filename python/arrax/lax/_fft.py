@@ -37,25 +37,34 @@ def fft(x, fft_type, fft_lengths):
     lengths = tuple(int(n) for n in fft_lengths)
     x = np.asarray(x)
     k = len(lengths)
-    if not 1 <= k <= 3 or k > x.ndim:
+    name = kind.name
+    if k > x.ndim:
         raise ValueError(
-            f"fft: fft_lengths {lengths} must name 1 to 3 of the input's {x.ndim} axes"
+            f"{name} input shape {x.shape} must have at least as many input dimensions as "
+            f"fft_lengths {lengths}"
         )
+    if not 1 <= k <= 3:
+        raise ValueError(f"fft: fft_lengths {lengths} must name 1 to 3 axes")
     axes = tuple(range(x.ndim - k, x.ndim))
-    expected = lengths if kind != FftType.IRFFT else lengths[:-1] + (lengths[-1] // 2 + 1,)
-    if tuple(x.shape[-k:]) != expected:
+    if kind == FftType.IRFFT:
+        if tuple(x.shape[-k:-1]) != lengths[:-1] or x.shape[-1] != lengths[-1] // 2 + 1:
+            raise ValueError(
+                f"IRFFT input shape {x.shape} minor dimensions must be equal to all except the "
+                f"last fft_length, got fft_lengths={lengths}"
+            )
+    elif tuple(x.shape[-k:]) != lengths:
         raise ValueError(
-            f"fft: {kind.name} of an input of shape {x.shape} needs its last axes to be "
-            f"{expected} for fft_lengths {lengths}"
+            f"{name} input shape {x.shape} minor dimensions must be equal to fft_lengths {lengths}"
         )
-    if kind in (FftType.FFT, FftType.IFFT):
-        if x.dtype.kind != "c":
-            raise TypeError(f"fft: {kind.name} takes a complex input, got {x.dtype}")
-        return (np.fft.fftn if kind == FftType.FFT else np.fft.ifftn)(x, axes=axes)
+    # (as XLA's: real or integer operands of the complex transforms are made complex)
     if kind == FftType.RFFT:
-        if x.dtype.kind != "f":
-            raise TypeError(f"fft: RFFT takes a real floating-point input, got {x.dtype}")
+        if x.dtype.kind == "c":
+            raise ValueError("only real valued inputs supported for rfft")
+        if x.dtype not in (np.float32, np.float64):
+            raise ValueError(f"RFFT input must be float32 or float64, got {x.dtype}")
         return np.fft.rfftn(x, axes=axes)
-    if x.dtype.kind != "c":
-        raise TypeError(f"fft: IRFFT takes a complex input, got {x.dtype}")
+    if x.dtype.kind != "c":  # (64-bit types to complex128, the others to complex64)
+        x = x.astype(np.complex128 if x.dtype.itemsize == 8 else np.complex64)
+    if kind in (FftType.FFT, FftType.IFFT):
+        return (np.fft.fftn if kind == FftType.FFT else np.fft.ifftn)(x, axes=axes)
     return np.fft.irfftn(x, s=lengths, axes=axes)
