@@ -85,9 +85,12 @@ def _jax_inexact_dtype(*dtypes):
     float or complex among them (int64 with float32 is float32); without one, 64-bit integers
     give float64 and narrower ones (and bools) float32. NumPy's rule would give float64."""
     dts = [_np.dtype(d) for d in dtypes]
-    inexact = [d for d in dts if d.kind in "fc"]
+    inexact = [d for d in dts if d.kind in "fc" or d.name == "bfloat16"]  # (bfloat16: kind V)
     if inexact:
-        return _np.result_type(*inexact)
+        try:
+            return _np.result_type(*inexact)
+        except _np.exceptions.DTypePromotionError:  # bfloat16 with float16: float32, as JAX
+            return _np.result_type(_np.float32, *[d for d in inexact if d.itemsize > 2])
     return _np.dtype(_np.float64 if _np.result_type(*dts).itemsize >= 8 else _np.float32)
 
 

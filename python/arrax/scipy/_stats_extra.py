@@ -443,7 +443,9 @@ def rankdata(a, method="average", *, axis=None, nan_policy="propagate"):
         lo = np.take_along_axis(start, inv, axis=-1).astype(out_dtype) + 1
         hi = np.take_along_axis(end, inv, axis=-1).astype(out_dtype) + 1
         ranked = {"min": lo, "max": hi, "average": 0.5 * (lo + hi)}[method]
-    has_nan = np.any(np.isnan(x), axis=-1, keepdims=True) if x.dtype.kind == "f" else False
+    # (issubdtype, not dtype.kind == 'f': bfloat16's kind is 'V'.)
+    floating = np.issubdtype(x.dtype, np.floating)
+    has_nan = np.any(np.isnan(x), axis=-1, keepdims=True) if floating else False
     out = np.where(has_nan, np.nan, ranked.astype(out_dtype))
     return out if axis is None else np.moveaxis(out, -1, axis)
 

@@ -32,10 +32,12 @@ def _check(name, type, norm):
 
 def _as_inexact(name, x):
     x = jnp.asarray(x)
-    if x.dtype.kind not in "biufc":
+    if jnp.issubdtype(x.dtype, jnp.inexact):
+        # Floating types include NumPy's extension types (bfloat16, whose kind is 'V'). The
+        # half types give float32 results (as JAX's FFT does), so they compute in float32.
+        return x.astype(onp.float32) if x.dtype.itemsize < 4 else x
+    if x.dtype.kind not in "biu":
         raise TypeError(f"{name}: expected a numeric array, got dtype {x.dtype}")
-    if x.dtype.kind in "fc":
-        return x
     return x.astype(_jax_inexact_dtype(x.dtype))
 
 
@@ -140,6 +142,8 @@ def _dct(name, x, type, n, axis, norm):
     x = _as_inexact(name, x)
     axis = int(onp.lib.array_utils.normalize_axis_index(axis, x.ndim))
     x = _resize(x, n, axis)
+    if x.shape[axis] == 0:
+        raise ValueError(f"invalid number of data points ({x.shape[axis]}) specified")
     norm = "backward" if norm is None else norm
     if name.startswith("i"):
         type, norm = _INVERSE_TYPE[type], _DUAL_NORM[norm]
@@ -165,7 +169,7 @@ def idct(x, type=2, n=None, axis=-1, norm=None):
 
 def _dctn(name, x, type, s, axes, norm):
     _check(name, type, norm)
-    x = _as_inexact(name, x)
+    x = jnp.asarray(x)
     if s is not None:
         try:
             s = [operator.index(d) for d in s]
@@ -180,7 +184,11 @@ def _dctn(name, x, type, s, axes, norm):
     else:
         axes = [axes] if isinstance(axes, int) else axes
     axes = onp.lib.array_utils.normalize_axis_tuple(tuple(axes), x.ndim, "axes")
+    if not axes:
+        # No axis to transform: x itself, in its own dtype (as JAX).
+        return x
     sizes = [None] * len(axes) if s is None else list(s) + [None] * (len(axes) - len(s))
+    x = _as_inexact(name, x)
     for axis, size in zip(axes, sizes):
         x = _dct(name[:-1], x, type, size, axis, norm)
     return x

@@ -57,8 +57,12 @@ class RegularGridInterpolator:
                 f"RegularGridInterpolator: there are {len(points)} point arrays, but values has "
                 f"{values.ndim} dimensions"
             )
-        if values.dtype.kind not in "fc":
+        if not jnp.issubdtype(values.dtype, jnp.inexact):
+            # (bfloat16, whose dtype kind is 'V', is inexact and stays as it is.)
             values = values.astype(_jax_inexact_dtype(values.dtype))
+        # A Python scalar fill value is weakly typed in JAX: it takes the result's dtype. Any
+        # other (a NumPy scalar, an array) promotes with it.
+        self._weak_fill = type(fill_value) in (bool, int, float, complex)
         if fill_value is not None:
             fill_value = jnp.asarray(fill_value)
             if not onp.can_cast(fill_value.dtype, values.dtype, casting="same_kind"):
@@ -91,9 +95,8 @@ class RegularGridInterpolator:
         if self.fill_value is not None:
             mask = outside.reshape(outside.shape + (1,) * (result.ndim - 1))
             fill = self.fill_value
-            if fill.ndim == 0:
-                # A scalar fill (NaN by default) takes the result's dtype, as JAX's weakly
-                # typed Python scalars do.
+            if self._weak_fill:
+                # A Python scalar fill (NaN by default) takes the result's dtype.
                 fill = fill.astype(result.dtype)
             result = jnp.where(mask, fill, result)
         return result.reshape(lead + self.values.shape[ndim:])
@@ -135,13 +138,13 @@ def _unflatten(aux, leaves):
     # Rebuilt without __init__: transformations unflatten with tracers or placeholders, which
     # need no checking again.
     r = object.__new__(RegularGridInterpolator)
-    r.method, r.bounds_error = aux
+    r.method, r.bounds_error, r._weak_fill = aux
     r.grid, r.values, r.fill_value = leaves
     return r
 
 
 tree_util.register_pytree_node(
     RegularGridInterpolator,
-    lambda r: ((r.grid, r.values, r.fill_value), (r.method, r.bounds_error)),
+    lambda r: ((r.grid, r.values, r.fill_value), (r.method, r.bounds_error, r._weak_fill)),
     _unflatten,
 )

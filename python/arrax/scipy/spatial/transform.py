@@ -168,7 +168,7 @@ class Rotation(typing.NamedTuple):
         'xyz' for extrinsic (fixed) axes, uppercase 'XYZ' for intrinsic (rotating) ones."""
         axes, intrinsic = _axes("Rotation.from_euler", seq, 3)
         angles = jnp.atleast_1d(jnp.asarray(angles))
-        if angles.dtype.kind not in "fc":
+        if not jnp.issubdtype(angles.dtype, jnp.inexact):  # (bfloat16 is inexact)
             angles = angles.astype(onp.float64)
         if len(axes) == 1 and angles.shape[-1] != 1:
             angles = angles[..., None]  # one angle per rotation (SciPy's shape (N,))
