@@ -78,10 +78,13 @@ class GUfunc(ComposedUfunc):
         super().__init__(fn, nin, nout)
         self._ins, self._outs = _parse_signature(getattr(onp, self.__name__).signature)
         self._need = [sum(not optional for _, optional in core) for core in self._ins]
+        # (matmul's core function checks its core sizes itself; vecdot's would broadcast them)
+        self._direct = self.__name__ == "matmul"
 
     def __call__(self, *args, **kwargs):
         if (
-            not kwargs
+            self._direct
+            and not kwargs
             and len(args) == self.nin
             and all(type(a) is _ndarray and a.ndim >= n for a, n in zip(args, self._need))
         ):
