@@ -444,3 +444,48 @@ def _inplace_fori_and_cond(X, N, L):
 )
 def test_bodies_updating_their_arguments_in_place(fn):
     assert_like_jax(fn, dtypes=False)  # (arrax's Python ints are int64, JAX's int32)
+
+
+# --- custom rules inside bodies that close over batched / differentiated values ------------
+
+
+def _custom_fns(X, N):
+    @X.custom_jvp
+    def softplus(x):
+        return N.log1p(N.exp(x))
+
+    softplus.defjvp(lambda p, t: (softplus(p[0]), t[0] / (1 + N.exp(-p[0]))))
+
+    @X.custom_vjp
+    def clip_g(x):
+        return x
+
+    clip_g.defvjp(lambda x: (x, None), lambda r, g: (N.clip(g, -0.1, 0.1),))
+    return softplus, clip_g
+
+
+CUSTOM_IN_BODY = {
+    "cond": lambda X, N, L, sp, cg: (
+        lambda x: L.cond(x > 0, lambda: sp(x) * 2.0, lambda: cg(x) ** 2)
+    ),
+    "fori": lambda X, N, L, sp, cg: lambda x: L.fori_loop(0, 3, lambda i, c: c + sp(x * c), 0.5),
+    "scan": lambda X, N, L, sp, cg: (
+        lambda x: L.scan(lambda c, _: (cg(c * x), None), 1.0, None, length=3)[0]
+    ),
+}
+
+
+@pytest.mark.parametrize("body", sorted(CUSTOM_IN_BODY))
+@pytest.mark.parametrize("how", ["vmap", "grad_vmap", "vmap_grad", "jit_vmap_grad"])
+def test_custom_rules_in_bodies_closing_over_tracers(body, how):
+    def fn(X, N, L):
+        f = CUSTOM_IN_BODY[body](X, N, L, *_custom_fns(X, N))
+        xs = N.array([-1.0, 0.5, 2.0])
+        return {
+            "vmap": lambda: X.vmap(f)(xs),
+            "grad_vmap": lambda: X.grad(lambda v: X.vmap(f)(v).sum())(xs),
+            "vmap_grad": lambda: X.vmap(X.grad(f))(xs),
+            "jit_vmap_grad": lambda: X.jit(X.vmap(X.grad(f)))(xs),
+        }[how]()
+
+    assert_like_jax(fn)
