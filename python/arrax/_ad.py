@@ -247,7 +247,8 @@ def _leaves_as_arrays(leaves):
 
 
 def _weak_leaves(leaves):
-    """Which leaves are Python scalars: weakly typed, as JAX takes them."""
+    """Which leaves are Python floats or complexes: weakly typed, as JAX takes them. (Python
+    ints and bools are not differentiated, so they get no JVP tracer to carry the flag.)"""
     return [type(x) in (float, complex) for x in leaves]
 
 
