@@ -15,14 +15,24 @@ int64_t as_int(py::handle h, const char* what) {
                     "' object cannot be interpreted as an integer (" + what + ")");
   return py_convert::index_value(h);
 }
+
+// Whether obj is read as a sequence of ints: tuples, lists, range(4), and 1-d arrays. A NumPy
+// array defines __index__ for its 0-d case only, so __index__ alone does not make an int.
+bool int_sequence(py::handle obj) {
+  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) return true;
+  if (PyUnicode_Check(obj.ptr()) || PyBytes_Check(obj.ptr()) || !PySequence_Check(obj.ptr()))
+    return false;
+  if (!PyIndex_Check(obj.ptr())) return true;
+  py::object ndim = py::getattr(obj, "ndim", py::none());
+  return !ndim.is_none() && ndim.cast<int64_t>() >= 1;
+}
 }  // namespace
 
 std::optional<std::vector<int64_t>> axes(py::handle obj) {
   if (obj.is_none()) return std::nullopt;
   std::vector<int64_t> out;
   // Tuples, lists and other sequences of ints (range(4), as NumPy takes); an int is one axis.
-  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr()) ||
-      (!PyIndex_Check(obj.ptr()) && PySequence_Check(obj.ptr()) && !PyUnicode_Check(obj.ptr()))) {
+  if (int_sequence(obj)) {
     for (auto h : obj) out.push_back(as_int(h, "axis"));
   } else {
     out.push_back(as_int(obj, "axis"));
@@ -45,10 +55,10 @@ std::optional<int64_t> axis(py::handle obj) {
 
 Shape shape(py::handle obj) {
   Shape s;
-  if (PyTuple_Check(obj.ptr()) || PyList_Check(obj.ptr())) {
-    for (auto h : obj) s.push_back(as_int(h, "shape"));
-  } else if (py::isinstance<Array>(obj) && obj.cast<const Array&>().ndim() == 1) {
+  if (py::isinstance<Array>(obj) && obj.cast<const Array&>().ndim() == 1) {
     for (auto h : to_numpy(obj.cast<const Array&>())) s.push_back(as_int(h, "shape"));
+  } else if (int_sequence(obj)) {
+    for (auto h : obj) s.push_back(as_int(h, "shape"));
   } else {
     s.push_back(as_int(obj, "shape"));
   }

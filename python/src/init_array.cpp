@@ -245,8 +245,10 @@ py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::han
   if (!try_operand_from_py(other, o)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   np::Operand me(self, py_convert::weak_kind_of(self));
   // An array and a Python scalar of no higher kind (x - 2 with x float32): NumPy's loop is the
-  // array's dtype, so the scalar only needs converting and broadcasting.
+  // array's dtype, so the scalar only needs converting and broadcasting. (A weakly typed traced
+  // array, as jit makes of where(c, 2.0, 1.0), can be larger than self: the general path.)
   if (me.weak == WeakKind::None && o.weak != WeakKind::None &&
+      (o.array.ndim() == 0 || o.array.shape() == self.shape()) &&
       static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) && np::weak_int_fits(o, self.dtype()))
     if (const Primitive* p = np::direct_primitive(u, self.dtype()))
       return bind_pair(

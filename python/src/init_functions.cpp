@@ -317,7 +317,15 @@ void init_functions(py::module_& m) {
         return np::vstack(A::arrays(tup), optional_dtype(dtype), casting);
       },
       arg("tup"), py::kw_only(), arg("dtype") = none, arg("casting") = "same_kind");
-  m.def("dstack", [](py::handle tup) { return np::dstack(A::arrays(tup)); }, arg("tup"));
+  // dtype= is jax.numpy's (NumPy's dstack has none): the joined array converted, unsafely.
+  m.def(
+      "dstack",
+      [](py::handle tup, py::handle dtype) {
+        Array r = np::dstack(A::arrays(tup));
+        auto dt = optional_dtype(dtype);
+        return dt && *dt != r.dtype() ? np::astype(r, *dt) : r;
+      },
+      arg("tup"), py::kw_only(), arg("dtype") = none);
   auto atleast = [&](const char* name, Array (*fn)(const Array&)) {
     m.def(name, [fn](py::args args) -> py::object {
       if (args.size() == 1) return py::cast(fn(A::array(args[0])));

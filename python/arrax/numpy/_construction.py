@@ -133,11 +133,14 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     s, e = _arr(start), _arr(stop)
     if not (s._is_tracer or e._is_tracer):
         return from_numpy(onp.geomspace(onp.asarray(s), onp.asarray(e), num, endpoint, dtype, axis))
-    # Traced ends: the same formula as NumPy's for real values of one sign.
     dt = onp.result_type(s.dtype, e.dtype, float)
-    sign = np.sign(s)
-    ls, le = np.log10(np.abs(s).astype(dt)), np.log10(np.abs(e).astype(dt))
-    out = np.logspace(ls, le, num, endpoint=endpoint, axis=axis) * sign
+    # NumPy's formula: the ends divided by the sign of the start (z/|z| for a complex one),
+    # logarithmically spaced, then multiplied back
+    sign = np.sign(s.astype(dt))
+    sign = np.broadcast_to(sign, onp.broadcast_shapes(s.shape, e.shape))
+    ls, le = np.log10(s.astype(dt) / sign), np.log10(e.astype(dt) / sign)
+    out = np.logspace(ls, le, num, endpoint=endpoint, axis=axis)
+    out = out * np.expand_dims(sign, axis % out.ndim)
     return out if dtype is None else out.astype(dtype)
 
 

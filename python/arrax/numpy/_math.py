@@ -16,7 +16,6 @@ from arrax.numpy._common import (
     _loop_float_dtype,
     _np,
     complex_from_parts,
-    from_numpy,
     takes_out,
 )
 from arrax.numpy._ufuncs import composed_ufunc
@@ -47,14 +46,10 @@ __all__ = [
     "trapezoid",
     "gradient",
     "interp",
-    "polyval",
     "unwrap",
     "gcd",
     "lcm",
     "i0",
-    "polyfit",
-    "roots",
-    "poly1d",
     "trim_zeros",
     "astype",
     "unique_values",
@@ -153,10 +148,19 @@ def round(a, decimals=0, out=None):  # noqa: A001 (NumPy's name)
     if a.dtype.kind in "iu":
         if decimals >= 0:
             return a.copy()
+        if -decimals > len(str(onp.iinfo(a.dtype).max)):  # (every value rounds to 0)
+            return np.zeros_like(a)
         f = 10 ** (-decimals)
         return (np.rint(a / f) * f).astype(a.dtype)
     if decimals == 0:
         return np.rint(a)
+    # Past the dtype's largest power of ten, 10**decimals overflows (NumPy returns NaN there):
+    # every value already has fewer decimals, or rounds to a signed 0, as JAX returns.
+    limit = int(np.finfo(a.dtype).maxexp * onp.log10(2))  # (arrax's finfo: also bfloat16)
+    if decimals > limit:
+        return a.copy()
+    if decimals < -limit:
+        return np.where(np.isfinite(a), a * 0, a)
     f = 10.0**decimals
     return (
         np.rint(a * f) / f if decimals > 0 else np.rint(a / (10.0**-decimals)) * (10.0**-decimals)
@@ -196,8 +200,30 @@ def sinc(x):
     """numpy.sinc: sin(pi x) / (pi x), 1 at 0."""
     np = _np()
     x = _arr(x)
-    y = np.pi * np.where(x == 0, 1.0e-20, x)
-    return np.where(x == 0, 1.0, np.sin(y) / y).astype(_float_dtype(x))
+    x = x.astype(_float_dtype(x))
+    zero = x == 0
+    y = np.pi * np.where(zero, 1, x)
+    # At 0 the value and every derivative come from sinc's Maclaurin series (the quotient's
+    # derivatives there are 0/0); elsewhere the quotient is differentiated as it is.
+    return np.where(zero, _sinc_series_term(0, np.pi * x), np.sin(y) / y)
+
+
+def _sinc_series_term(k, y):
+    """The k-th derivative of sin(y)/y at y = 0, shaped like y; its own derivative in y is
+    the (k+1)-th, so derivatives of every order at 0 are exact."""
+    from arrax._ad import custom_jvp
+
+    @custom_jvp
+    def term(y):
+        value = 0.0 if k % 2 else (-1.0) ** (k // 2) / (k + 1)
+        return _np().full_like(y, value)
+
+    @term.defjvp
+    def _(primals, tangents):
+        (y,), (t,) = primals, tangents
+        return term(y), _sinc_series_term(k + 1, y) * t
+
+    return term(y)
 
 
 def angle(z, deg=False):
@@ -263,10 +289,24 @@ def frexp(x):
     if not x._is_tracer:
         m, e = onp.frexp(onp.asarray(x))
         return _core.asarray(m, None, None), _core.asarray(e, None, None)
-    ax = np.abs(x)
-    e = np.where(ax == 0, 0, np.floor(np.log2(np.where(ax == 0, 1, ax))) + 1)
-    m = np.where(ax == 0, x, x / np.exp2(e))
-    return m, e.astype(onp.int32)
+    # Traced: read the exponent field of the bits (exact, unlike log2 near powers of two);
+    # a subnormal is first scaled into the normal range.
+    from arrax.lax import bitcast_convert_type
+
+    dt = onp.dtype(_loop_float_dtype(x))
+    x = x.astype(dt)
+    info = _np().finfo(dt)  # (ml_dtypes' finfo for bfloat16)
+    nmant, bias = int(info.nmant), int(info.maxexp) - 1
+    idt = onp.dtype(f"int{dt.itemsize * 8}")
+    sub = (np.abs(x) < info.tiny) & (x != 0)
+    bits = bitcast_convert_type(np.where(sub, x * float(2 ** (nmant + 1)), x), idt)
+    field = (bits >> nmant) & ((1 << (dt.itemsize * 8 - 1 - nmant)) - 1)
+    e = field.astype(onp.int32) - (bias - 1) - np.where(sub, nmant + 1, 0).astype(onp.int32)
+    # (the mantissa keeps its sign and fraction bits, with the exponent of [0.5, 1))
+    keep = ~(((1 << (dt.itemsize * 8 - 1 - nmant)) - 1) << nmant)
+    m = bitcast_convert_type((bits & onp.array(keep).astype(idt)) | ((bias - 1) << nmant), dt)
+    regular = np.isfinite(x) & (x != 0)
+    return np.where(regular, m, x), np.where(regular, e, 0).astype(onp.int32)
 
 
 # --- products ----------------------------------------------------------------------------
@@ -630,6 +670,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """numpy.trapezoid."""
     np = _np()
     y = _arr(y)
+    x_axis = axis  # (an N-d x takes the axis as given: -2 counts from x's own end)
     axis = axis % y.ndim
     hi = [slice(None)] * y.ndim
     lo = [slice(None)] * y.ndim
@@ -644,7 +685,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
             shape[axis] = d.shape[0]
             d = d.reshape(shape)
         else:
-            d = diff(x, axis=axis)
+            d = diff(x, axis=x_axis)
     return np.sum(d * (y[tuple(hi)] + y[tuple(lo)]) / 2.0, axis=axis)
 
 
@@ -788,22 +829,12 @@ def argsort_(a):
     return _np().argsort(a)
 
 
-def polyval(p, x, *, unroll=16):
-    """numpy.polyval (Horner; jax.numpy's unroll= is a compilation hint, taken and unused)."""
-    np = _np()
-    p, x = _arr(p), _arr(x)
-    y = np.zeros_like(x, dtype=np.result_type(p, x))
-    for i in range(p.shape[0]):
-        y = y * x + p[i]
-    return y
-
-
 def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
     """numpy.unwrap (integer arrays with an integer period stay integers, as NumPy)."""
     np = _np()
     p = _arr(p)
+    dd = diff(p, axis=axis)  # (NumPy's ValueError for a 0-d p)
     axis = axis % p.ndim
-    dd = diff(p, axis=axis)
     if discont is None:
         discont = period / 2
     dt = np.result_type(dd, period)
@@ -823,7 +854,9 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * onp.pi):
     rest = [slice(None)] * p.ndim
     rest[axis] = slice(1, None)
     p = p.astype(dt)
-    return np.concatenate([p[tuple(first)], p[tuple(rest)] + np.cumsum(ph, axis=axis)], axis=axis)
+    # (NumPy writes the sums into an array of dtype dt: a small integer cumsum's int64 wraps)
+    unwrapped = (p[tuple(rest)] + np.cumsum(ph, axis=axis)).astype(dt)
+    return np.concatenate([p[tuple(first)], unwrapped], axis=axis)
 
 
 # --- integer math, special functions, polynomials ---------------------------------------------
@@ -893,47 +926,6 @@ def i0(x):
         if k > 40 and not x._is_tracer and bool(np.all(term <= total * 1e-17)):
             break
     return total
-
-
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
-    """numpy.polyfit (least squares on the Vandermonde matrix; coefficients only under
-    transformations)."""
-    np = _np()
-    x, y = _arr(x).astype(onp.float64), _arr(y).astype(onp.float64)
-    if deg < 0:
-        raise ValueError("expected deg >= 0")
-    if x.ndim != 1:
-        raise TypeError("expected 1D vector for x")
-    if x.shape[0] == 0:
-        raise TypeError("expected non-empty vector for x")
-    if full or cov:
-        r = onp.polyfit(
-            onp.asarray(x),
-            onp.asarray(y),
-            deg,
-            rcond,
-            full,
-            None if w is None else onp.asarray(w),
-            cov,
-        )
-        return from_numpy(r)
-    V = np.stack([x**k for k in range(deg, -1, -1)], axis=1)
-    if w is not None:
-        wv = _arr(w).astype(onp.float64)
-        V = V * wv[:, None]
-        y = y * (wv if y.ndim == 1 else wv[:, None])
-    scale = np.sqrt(np.sum(V * V, axis=0))
-    coef = np.linalg.pinv(V / scale) @ y
-    return (coef.T / scale).T
-
-
-def roots(p):
-    """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients)."""
-    p = onp.asarray(p)
-    return _core.asarray(onp.roots(p), None, None)
-
-
-poly1d = onp.poly1d
 
 
 def trim_zeros(filt, trim="fb", axis=None):

@@ -288,9 +288,60 @@ def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
         raise TypeError(f"view: type must be a subtype of ndarray, got {type!r}")
     if dtype is None:
         return self[...]
+    if self._is_tracer:
+        return _traced_view(self, _anp().dtype(dtype))
     from arrax.numpy._common import from_numpy
 
     return from_numpy(_host(self, "view").view(dtype))
+
+
+def _traced_view(x, dst):
+    """x.view(dst) for a traced x, as jax.numpy does it: the bits regrouped through unsigned
+    words (bitcast_convert_type splits or joins the last axis); bools as bytes, complex numbers
+    as their two parts."""
+    from arrax import lax
+
+    src = x.dtype
+    if src == dst:
+        return x
+    shape = x.shape
+    if src.itemsize != dst.itemsize:
+        if x.ndim == 0:
+            raise ValueError(
+                "view: Changing the dtype of a 0d array is only supported if the itemsize "
+                "is unchanged"
+            )
+        if (shape[-1] * src.itemsize) % dst.itemsize:
+            raise ValueError(
+                "view: When changing to a larger dtype, its size must be a divisor of the total "
+                "size in bytes of the last axis of the array."
+            )
+    x = x.reshape(shape or (1,))
+    if src.kind == "b":
+        words = x.astype(_np.uint8)
+    elif src.kind == "c":
+        parts = _anp().stack([x.real, x.imag], axis=-1)
+        words = lax.bitcast_convert_type(parts, _np.dtype(f"uint{src.itemsize * 4}"))
+        words = words.reshape(*x.shape[:-1], -1)
+    else:
+        words = lax.bitcast_convert_type(x, _np.dtype(f"uint{src.itemsize * 8}"))
+    size = words.dtype.itemsize
+    want = dst.itemsize // 2 if dst.kind == "c" else dst.itemsize
+    if want < size:
+        words = lax.bitcast_convert_type(words, _np.dtype(f"uint{want * 8}"))
+        words = words.reshape(*words.shape[:-2], -1)
+    elif want > size:
+        words = words.reshape(*words.shape[:-1], -1, want // size)
+        words = lax.bitcast_convert_type(words, _np.dtype(f"uint{want * 8}"))
+    if dst.kind == "b":
+        out = words != 0
+    elif dst.kind == "c":
+        parts = lax.bitcast_convert_type(words, _np.dtype(f"float{want * 8}"))
+        parts = parts.reshape(*parts.shape[:-1], -1, 2)
+        out = lax.complex(parts[..., 0], parts[..., 1])
+    else:
+        out = lax.bitcast_convert_type(words, dst)
+    return out.reshape(shape) if not shape else out
 
 
 def tobytes(self, order="C"):

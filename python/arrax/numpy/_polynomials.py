@@ -1,15 +1,28 @@
 """NumPy's legacy polynomial functions on coefficient arrays, highest power first. Sums,
 products, derivatives and integrals compose arrax ops (so they trace and differentiate); poly
 (from roots) and polydiv, whose results depend on the values (eigenvalues, the remainder's
-trailing zeros trimmed), run on concrete arrays. polyval, polyfit and roots are in _math.py."""
+trailing zeros trimmed), run on concrete arrays, as do roots and polyfit's full=/cov= results."""
 
 import functools
 
 import numpy as onp
 
+from arrax import _core
 from arrax.numpy._common import _arr, _np, from_numpy, host_arrays
 
-__all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv"]
+__all__ = [
+    "poly",
+    "poly1d",
+    "polyadd",
+    "polysub",
+    "polymul",
+    "polyder",
+    "polyint",
+    "polydiv",
+    "polyval",
+    "polyfit",
+    "roots",
+]
 
 
 def _poly1d_in_poly1d_out(fn):
@@ -164,3 +177,54 @@ def polydiv(u, v, *, trim_leading_zeros=None):
     if trim_leading_zeros:
         u = _trim_leading(u, "polydiv", float(onp.sqrt(np.finfo(dt).eps)))
     return q, u
+
+
+def polyval(p, x, *, unroll=16):
+    """numpy.polyval (Horner; jax.numpy's unroll= is a compilation hint, taken and unused)."""
+    np = _np()
+    p, x = _arr(p), _arr(x)
+    y = np.zeros_like(x, dtype=np.result_type(p, x))
+    for i in range(p.shape[0]):
+        y = y * x + p[i]
+    return y
+
+
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """numpy.polyfit (least squares on the Vandermonde matrix; coefficients only under
+    transformations)."""
+    np = _np()
+    x, y = _arr(x).astype(onp.float64), _arr(y).astype(onp.float64)
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if x.ndim != 1:
+        raise TypeError("expected 1D vector for x")
+    if x.shape[0] == 0:
+        raise TypeError("expected non-empty vector for x")
+    if full or cov:
+        r = onp.polyfit(
+            onp.asarray(x),
+            onp.asarray(y),
+            deg,
+            rcond,
+            full,
+            None if w is None else onp.asarray(w),
+            cov,
+        )
+        return from_numpy(r)
+    V = np.stack([x**k for k in range(deg, -1, -1)], axis=1)
+    if w is not None:
+        wv = _arr(w).astype(onp.float64)
+        V = V * wv[:, None]
+        y = y * (wv if y.ndim == 1 else wv[:, None])
+    scale = np.sqrt(np.sum(V * V, axis=0))
+    coef = np.linalg.pinv(V / scale) @ y
+    return (coef.T / scale).T
+
+
+def roots(p):
+    """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients)."""
+    p = onp.asarray(p)
+    return _core.asarray(onp.roots(p), None, None)
+
+
+poly1d = onp.poly1d

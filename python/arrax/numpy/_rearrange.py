@@ -116,7 +116,15 @@ def roll(a, shift, axis=None):
     axes = normalize_axis_tuple(axis, a.ndim, allow_duplicate=True)
     traced = isinstance(shift, _core.ndarray) and shift._is_tracer
     if traced:
-        pairs = [(shift, ax) for ax in axes]
+        if shift.ndim > 1:
+            raise ValueError("roll: 'shift' and 'axis' should be scalars or 1D sequences")
+        # (shift and axis broadcast against each other, as NumPy's concrete ones do)
+        count = onp.broadcast_shapes(shift.shape, onp.shape(axis) if axis is not None else ())
+        count = count[0] if count else 1
+        pairs = [
+            (shift if shift.ndim == 0 else shift[i % shift.shape[0]], axes[i % len(axes)])
+            for i in range(count)
+        ]
     else:
         pairs = onp.broadcast(onp.asarray(shift), onp.asarray(axes))
         if pairs.ndim > 1:
@@ -204,7 +212,7 @@ def _repeat_to_length(a, repeats, axis, length):
     searched), the last item past the runs' end."""
     from arrax import numpy as np
 
-    if axis is None:
+    if axis is None or a.ndim == 0:  # (a 0-d array repeats as one item, as NumPy's does)
         a, axis = a.reshape(-1), 0
     axis = onp.lib.array_utils.normalize_axis_index(axis, a.ndim)
     n = a.shape[axis]
