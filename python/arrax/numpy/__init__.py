@@ -5,6 +5,7 @@ Everything here runs on arrax's C++ engine: each function is composed from primi
 """
 
 import builtins as _builtins  # (the module defines its own bool: NumPy's)
+import functools as _functools
 import inspect as _inspect
 import math as _math
 import operator as _operator
@@ -12,6 +13,7 @@ import operator as _operator
 import numpy as _numpy_module
 
 from arrax import _core as _engine
+from arrax.numpy._common import with_layout as _with_layout
 from arrax.numpy._dtypes import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import ufunc  # noqa: F401
@@ -80,6 +82,35 @@ def _eye(N, M=None, k=0, *args, **kwargs):
     return _engine.eye(N, M, k, *args, **kwargs)
 
 
+def _ordered(fn, like):
+    """A creation function that honours ``order=`` (the engine makes C-ordered arrays): 'F'
+    Fortran order, and for the *_like ones 'K'/'A' the prototype's layout, as NumPy's."""
+    names = tuple(_inspect.signature(getattr(_numpy_module, fn.__name__)).parameters)
+    order_at = names.index("order")
+
+    @_functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        if not (like or kwargs or len(args) > order_at):
+            return r  # (C order: the common case, kept quick)
+        if r.ndim < 2 or r._is_tracer:
+            return r  # (no layout to choose)
+        if "order" not in kwargs and len(args) <= order_at:
+            # The default order ('C', or 'K' from a C-contiguous prototype): the common case,
+            # kept quick.
+            if not like or (args and isinstance(args[0], ndarray) and args[0]._c_contiguous):
+                return r
+        bound = dict(zip(names, args)) | kwargs
+        order = bound.get("order", "K" if like else "C")
+        proto = bound.get(names[0]) if like else None  # (a, or prototype for empty_like)
+        shape = bound.get("shape")
+        if shape is not None and getattr(proto, "ndim", None) != r.ndim:
+            proto = None  # (NumPy keeps the prototype's layout only for as many dimensions)
+        return _with_layout(fn.__name__, r, order, proto)
+
+    return wrapper
+
+
 for _name in (
     "zeros",
     "ones",
@@ -94,6 +125,10 @@ for _name in (
     "eye",
 ):
     globals()[_name] = _on_device(_eye if _name == "eye" else getattr(_engine, _name))
+    if _name in ("zeros", "ones", "empty", "full"):
+        globals()[_name] = _ordered(globals()[_name], False)
+    elif _name.endswith("_like"):
+        globals()[_name] = _ordered(globals()[_name], True)
     # Introspection (inspect.signature, the Array API's signature checks) sees NumPy's
     # parameters, which these accept.
     globals()[_name].__signature__ = _inspect.signature(getattr(_numpy_module, _name))
@@ -113,6 +148,8 @@ def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
     ``device`` places (and commits) it there."""
     r = _engine.asarray(a, dtype, copy)
+    if order not in (None, "K", "k", "A", "a") or getattr(a, "flags", None) is None:
+        r = _with_layout("asarray", r, order)  # ('A'/'K' keep an array's layout: no copy)
     return r if device is None else _engine._device_put(r, _devices._key_of(device))
 
 
@@ -120,7 +157,7 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
     if ndmin > 64:
         raise ValueError(f"array: ndmin must be <= ndmax (64), got {ndmin}")
-    a = _engine.asarray(object, dtype, True if copy else None)
+    a = _with_layout("array", _engine.asarray(object, dtype, True if copy else None), order, object)
     if ndmin > a.ndim:
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
     return a

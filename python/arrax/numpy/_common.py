@@ -194,3 +194,29 @@ def takes_out(casting="unsafe", nin=None, broadcast=False):
         return wrapper
 
     return deco
+
+
+def with_layout(fname, x, order, proto=None):
+    """x in the memory order NumPy's ``order=`` asks for: 'C' or 'F' that layout, 'A' or 'K'
+    Fortran when ``proto`` (the array the result is made from or like) is Fortran- and not
+    C-contiguous, else C. Only the layout changes (a copy when needed), never the values:
+    code that hands arrays on by their strides or flags (tobytes(order='A'), ravel('K'),
+    extension modules) sees what it would under NumPy."""
+    if order is None:
+        return x
+    o = order.upper() if isinstance(order, str) else order
+    if o not in ("C", "F", "A", "K"):
+        raise ValueError(f"{fname}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if not isinstance(x, _core.ndarray) or x._is_tracer or x.ndim < 2:
+        return x  # (one dimension or none: C- and Fortran-contiguous alike)
+    if o in ("A", "K"):
+        p = x if proto is None else proto
+        flags = getattr(p, "flags", None)
+        fortran = bool(flags is not None and getattr(p, "ndim", 0) >= 2 and flags.f_contiguous
+                       and not flags.c_contiguous)  # fmt: skip
+        o = "F" if fortran else "C"
+    if o == "F" and not x.flags.f_contiguous:
+        return x.T.copy().T  # the transpose of a C-contiguous copy of the transpose
+    if o == "C" and not x.flags.c_contiguous:
+        return _core._astype(x, x.dtype, True)
+    return x

@@ -56,7 +56,9 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
 
 
 def copy(self, order="C"):
-    return _core._astype(self, self.dtype, True)
+    from arrax.numpy._common import with_layout
+
+    return with_layout("copy", _core._astype(self, self.dtype, True), order, self)
 
 
 def fill(self, value):

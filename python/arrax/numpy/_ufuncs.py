@@ -353,6 +353,11 @@ class ComposedUfunc(ufunc):
                 raise TypeError(f"{name}: cannot specify 'out' as both a positional and keyword")
             extra, args = args[self.nin :], args[: self.nin]
             out = extra if len(extra) > 1 else extra[0]
+        # Nested sequences become arrays up front, as a NumPy ufunc's inputs do (the composed
+        # functions ask result_type about their inputs, which reads a list as a dtype spec);
+        # Python scalars stay as they are so that they remain weakly typed.
+        args = tuple(a if isinstance(a, (bool, int, float, complex)) or hasattr(a, "dtype")
+                     else anp.asarray(a) for a in args)  # fmt: skip
         if dtype is not None or signature is not None:
             args = self._cast_to_loop(args, dtype, signature, casting)
         result = self._fn(*args)
