@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "errors.h"
 
@@ -101,6 +102,31 @@ DType promote_types(DType a, DType b) {
   DType breal = real_dtype(b);
   DType r = promote_floats(is_complex(af) ? real_dtype(af) : af, breal);
   return r == DType::Float64 ? DType::Complex128 : DType::Complex64;
+}
+
+DType promote_types(const std::vector<DType>& dtypes) {
+  if (dtypes.empty()) throw ValueError("promote_types: at least one dtype is required");
+  auto category = [](DType d) {
+    switch (dtype_kind(d)) {
+      case DTypeKind::Bool:
+        return 0;
+      case DTypeKind::SignedInt:
+      case DTypeKind::UnsignedInt:
+        return 1;
+      case DTypeKind::Float:
+        return 2;
+      default:
+        return 3;
+    }
+  };
+  int top = 0;
+  for (DType d : dtypes) top = std::max(top, category(d));
+  std::optional<DType> r;
+  for (DType d : dtypes)
+    if (category(d) == top) r = r ? promote_types(*r, d) : d;
+  for (DType d : dtypes)
+    if (category(d) != top) r = promote_types(*r, d);
+  return *r;
 }
 
 DType default_dtype(WeakKind w) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace arrax {
 
@@ -78,6 +79,11 @@ inline bool is_inexact(DType dt) {
 
 // numpy.promote_types for two dtypes.
 DType promote_types(DType a, DType b);
+
+// numpy.result_type of several dtypes, independent of their order as NumPy's is: the dtypes of
+// the highest category (bool < integer < float < complex) first, then each of the others
+// (int8, uint16, float32 is float32, where promoting in turn would give float64).
+DType promote_types(const std::vector<DType>& dtypes);
 // The dtype an array of dtype `a` keeps when combined with a weak Python scalar (NEP 50).
 DType promote_with_weak(DType a, WeakKind w);
 // The default dtype of a Python scalar standing alone: bool, int64, float64, complex128.

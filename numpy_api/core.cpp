@@ -45,16 +45,16 @@ int kind_rank(DType dt) {
 }
 
 DType result_type(const std::vector<Operand>& ops) {
-  std::optional<DType> strong;
+  std::vector<DType> strong;
   WeakKind weakest = WeakKind::None;
   for (auto& op : ops) {
     if (op.weak == WeakKind::None) {
-      strong = strong ? promote_types(*strong, op.array.dtype()) : op.array.dtype();
+      strong.push_back(op.array.dtype());
     } else if (static_cast<int>(op.weak) > static_cast<int>(weakest)) {
       weakest = op.weak;
     }
   }
-  if (!strong) {
+  if (strong.empty()) {
     if (weakest == WeakKind::None)
       throw ValueError("result_type: at least one array or dtype is required");
     // Only Python scalars: their default dtypes, uint64 kept for a big int.
@@ -64,7 +64,7 @@ DType result_type(const std::vector<Operand>& ops) {
         if (op.weak == WeakKind::Int && op.array.dtype() == DType::UInt64) r = DType::UInt64;
     return r;
   }
-  return promote_with_weak(*strong, weakest);
+  return promote_with_weak(promote_types(strong), weakest);
 }
 
 Shape broadcast_shapes(const char* fname, const std::vector<Shape>& shapes) {

@@ -72,6 +72,21 @@ def test_result_type_misc(args):
     run_both(lambda xp: xp.result_type(*args), compare=same_dtype)
 
 
+def test_result_type_of_several_dtypes_ignores_their_order():
+    """NumPy promotes a sequence at once, not in turn: int8, uint16 and float32 give float32
+    (int8 + uint16 first would be int32, which needs float64)."""
+    import itertools
+
+    dtypes = [np.int8, np.uint8, np.uint16, np.int32, np.uint64, np.float16, np.float32]
+    dtypes += [np.complex64, np.bool_]
+    for combo in itertools.combinations(dtypes, 3):
+        for perm in itertools.permutations(combo):
+            run_both(lambda xp: xp.result_type(*perm), compare=same_dtype)
+    parts = [np.ones(2, np.int8), np.ones(2, np.uint16), np.ones(2, np.float32)]
+    run_both(lambda xp, *a: xp.concatenate(a), *parts)
+    run_both(lambda xp, *a: xp.stack(a), *parts)
+
+
 def test_result_type_bfloat16():
     for other in (BFLOAT16, np.float32, np.float64):
         run_both(lambda xp: xp.result_type(BFLOAT16, other), compare=same_dtype)
