@@ -310,3 +310,33 @@ def test_repeat_of_0d_to_a_total_length(arrax):
         np.array(2.5), np.array(3)
     )
     np.testing.assert_array_equal(np.asarray(got), [2.5, 2.5, 2.5])
+
+
+# --- gradient with coordinate arrays (traced ones too) --------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.complex64, np.int32])
+@pytest.mark.parametrize("shape", [(5,), (5, 7), (4, 6, 3)])
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_with_coordinates(dtype, shape, edge_order):
+    rng = np.random.default_rng(0)
+    f = (rng.standard_normal(shape) * 3).astype(dtype)
+    cdt = np.float32 if dtype == np.complex64 else dtype
+    coords = [np.cumsum(rng.random(s) + 0.5 + (dtype == np.int32) * 2).astype(cdt) for s in shape]
+    tol = 20.0 if dtype == np.float16 else 1.0
+    run_both(lambda xp, f, *c: xp.gradient(f, *c, edge_order=edge_order), f, *coords,
+             tol_scale=tol)  # fmt: skip
+    even = np.arange(shape[0]) * 2.0  # (evenly spaced: NumPy's uniform formulas)
+    run_both(lambda xp, f: xp.gradient(f, even, axis=0, edge_order=edge_order), f, tol_scale=tol)
+
+
+@arrax_only
+@pytest.mark.parametrize("shape", [(5,), (5, 7)])
+def test_gradient_with_traced_coordinates(arrax, shape):
+    rng = np.random.default_rng(1)
+    f = rng.standard_normal(shape)
+    coords = [np.cumsum(rng.random(s) + 0.5) for s in shape]
+    got = arrax.jit(lambda f, *c: anp.gradient(f, *c))(f, *coords)
+    want = np.gradient(f, *coords)
+    for g, w in zip(*(((got,), (want,)) if len(shape) == 1 else (got, want))):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)

@@ -727,16 +727,23 @@ def gradient(f, *varargs, axis=None, edge_order=1):
                 "(edge_order + 1) elements are required."
             )
 
-        # (coordinates: NumPy's float64 coefficients make the sums float64, then stored)
-        src = f if onp.ndim(h) == 0 else f.astype(onp.result_type(f.dtype, onp.float64))
-
-        def sl(a, b, ax=ax, src=src):
+        def sl(a, b, ax=ax):
             s = [slice(None)] * f.ndim
             s[ax] = slice(a, b)
-            return src[tuple(s)]
+            return f[tuple(s)]
 
-        if onp.ndim(h) == 0:
-            h = float(h)
+        dx = None
+        if onp.ndim(h) == 1:
+            # Coordinates (traced ones too): NumPy's coefficients, in the coordinates' dtype
+            # (float64 for integers), so the sums take the dtype NumPy's do before the store.
+            xs = _arr(h)
+            if not is_inexact(xs.dtype):
+                xs = xs.astype(onp.float64)
+            dx = np.diff(xs)
+            if not dx._is_tracer and bool(np.all(dx == dx[0])):
+                h, dx = dx[0], None  # (evenly spaced: NumPy's uniform formulas, as NumPy)
+        if dx is None:
+            h = h if isinstance(h, _core.ndarray) else float(h)
             interior = (sl(2, None) - sl(None, -2)) / (2 * h)
             if edge_order == 1:
                 first = (sl(1, 2) - sl(0, 1)) / h
@@ -745,32 +752,29 @@ def gradient(f, *varargs, axis=None, edge_order=1):
                 first = (-1.5 * sl(0, 1) + 2 * sl(1, 2) - 0.5 * sl(2, 3)) / h
                 last = (0.5 * sl(-3, -2) - 2 * sl(-2, -1) + 1.5 * sl(-1, None)) / h
         else:
-            xs = onp.asarray(h, dtype=onp.float64)
-            dxs = onp.diff(xs)
             shape = [1] * f.ndim
             shape[ax] = n - 2
-            h1 = _core.asarray(dxs[:-1].reshape(shape), None, None)
-            h2 = _core.asarray(dxs[1:].reshape(shape), None, None)
+            h1, h2 = dx[:-1].reshape(shape), dx[1:].reshape(shape)
             interior = (
-                -(h2 / (h1 * (h1 + h2))) * sl(None, -2)
-                + ((h2 - h1) / (h1 * h2)) * sl(1, -1)
-                + (h1 / (h2 * (h1 + h2))) * sl(2, None)
+                -h2 / (h1 * (h1 + h2)) * sl(None, -2)
+                + (h2 - h1) / (h1 * h2) * sl(1, -1)
+                + h1 / (h2 * (h1 + h2)) * sl(2, None)
             )
             if edge_order == 1:
-                first = (sl(1, 2) - sl(0, 1)) / float(dxs[0])
-                last = (sl(-1, None) - sl(-2, -1)) / float(dxs[-1])
+                first = (sl(1, 2) - sl(0, 1)) / dx[0]
+                last = (sl(-1, None) - sl(-2, -1)) / dx[-1]
             else:
-                a1, a2 = float(dxs[0]), float(dxs[1])
+                a1, a2 = dx[0], dx[1]
                 first = (
-                    -(2 * a1 + a2) / (a1 * (a1 + a2)) * sl(0, 1)
+                    -(2.0 * a1 + a2) / (a1 * (a1 + a2)) * sl(0, 1)
                     + (a1 + a2) / (a1 * a2) * sl(1, 2)
                     - a1 / (a2 * (a1 + a2)) * sl(2, 3)
                 )
-                b1, b2 = float(dxs[-2]), float(dxs[-1])
+                b1, b2 = dx[-2], dx[-1]
                 last = (
                     b2 / (b1 * (b1 + b2)) * sl(-3, -2)
                     - (b2 + b1) / (b1 * b2) * sl(-2, -1)
-                    + (2 * b2 + b1) / (b2 * (b1 + b2)) * sl(-1, None)
+                    + (2.0 * b2 + b1) / (b2 * (b1 + b2)) * sl(-1, None)
                 )
         outs.append(np.concatenate([first, interior, last], axis=ax).astype(f.dtype))
     return outs[0] if len(outs) == 1 else tuple(outs)
