@@ -6,6 +6,8 @@ arrax arrays, so arrax.numpy works on them. ``bind`` in the engine routes a prim
 touches them to ``Trace.process``.
 """
 
+import functools
+
 import numpy as onp
 
 from arrax import _core
@@ -16,7 +18,11 @@ _active = {}  # level -> Trace, for the transformations in progress
 def describe(fun, what):
     """'what(name) at file:line' for error messages about tracers made while transforming fun."""
     fun = getattr(fun, "__wrapped__", fun)
-    name = getattr(fun, "__qualname__", None) or getattr(fun, "__name__", None) or repr(fun)
+    while isinstance(fun, functools.partial):  # its repr would print the bound (traced) arguments
+        fun = fun.func
+    name = getattr(fun, "__qualname__", None) or getattr(fun, "__name__", None)
+    if name is None:
+        name = type(fun).__name__
     code = getattr(fun, "__code__", None)
     where = f" at {code.co_filename}:{code.co_firstlineno}" if code is not None else ""
     return f"made by {what}({name}){where}"

@@ -93,7 +93,9 @@ def _abs_jvp(primals, tangents, params):
     if x.dtype.kind == "c":  # d|z| = Re(conj(z) dz) / |z|
         safe = np.where(np.equal(ans, 0), 1, ans)
         return [ans], [np.divide(np.real(np.multiply(np.conj(x), t)), safe)]
-    return [ans], [np.multiply(t, np.sign(x))]
+    # JAX's rule, select(x >= 0, t, -t): the derivative at 0 is 1 (not sign(0) = 0), so a
+    # descent on |x| (L1 penalties, norm(x, 1)) moves off zero as it does in JAX.
+    return [ans], [np.where(np.greater_equal(x, 0), t, np.negative(t))]
 
 
 defrules("abs", jvp=_abs_jvp, batch=batch_elementwise("abs"))

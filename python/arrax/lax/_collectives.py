@@ -8,11 +8,13 @@ result back through the traces above it (other vmaps, which map the collective p
 So collectives compose with nested vmaps and differentiate through the ordinary operations
 they are made of when the gradient is taken outside the mapped function."""
 
+import operator
+
 import arrax.numpy as jnp
 from arrax import _core, tree_util
 from arrax._trace_core import _active
 
-__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "axis_index", "axis_size"]
+__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "ppermute", "axis_index", "axis_size"]
 
 
 def _named_trace(axis_name, fname):
@@ -129,6 +131,41 @@ def all_gather(x, axis_name, *, axis_index_groups=None, axis=0, tiled=False):
         lambda v, a: gather(jnp.moveaxis(v, a, 0)),
         lambda v, t: gather(jnp.broadcast_to(v, (t.axis_size,) + v.shape)),
     )  # fmt: skip
+
+
+def ppermute(x, axis_name, perm):
+    """Member ``src``'s x sent to member ``dst`` for each (src, dst) pair of perm; members no
+    pair sends to get zeros (ring shifts in pmap/shard_map code)."""
+    perm = [(operator.index(s), operator.index(d)) for s, d in perm]
+    srcs, dsts = [s for s, _ in perm], [d for _, d in perm]
+    if len(set(srcs)) != len(srcs) or len(set(dsts)) != len(dsts):
+        raise ValueError(f"ppermute: sources and destinations must be unique, got perm={perm}")
+    names = axis_name if isinstance(axis_name, (tuple, list)) else (axis_name,)
+    if len(names) != 1:
+        raise NotImplementedError("ppermute: one axis name is supported")
+    trace = _named_trace(names[0], "ppermute")
+    n = trace.axis_size
+    if any(not 0 <= i < n for i in srcs + dsts):
+        raise ValueError(f"ppermute: perm={perm} has indices outside the axis of size {n}")
+    source = [0] * n
+    sent = [False] * n
+    for s, d in perm:
+        source[d], sent[d] = s, True
+
+    def shuffle(members):  # members: (axis size, *x.shape), the result varies along axis 0
+        out = jnp.take(members, jnp.asarray(source), axis=0)
+        keep = jnp.asarray(sent).reshape((n,) + (1,) * (members.ndim - 1))
+        return trace.wrap(jnp.where(keep, out, jnp.zeros((), out.dtype)), 0)
+
+    def one(leaf):
+        return _over_axis(
+            leaf, trace,
+            lambda v, a: shuffle(jnp.moveaxis(v, a, 0)),
+            lambda v: shuffle(jnp.broadcast_to(v, (n,) + v.shape)),
+            "ppermute", True,
+        )  # fmt: skip
+
+    return tree_util.tree_map(one, x)
 
 
 def axis_index(axis_name):

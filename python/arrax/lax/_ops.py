@@ -180,7 +180,23 @@ bitwise_and = _binary("and", "bitwise_and")
 bitwise_or = _binary("or", "bitwise_or")
 bitwise_xor = _binary("xor", "bitwise_xor")
 shift_left = _binary("shift_left")
-shift_right_logical = _binary("shift_right", "shift_right_logical")
+_shift_right = _binary("shift_right", "shift_right_logical")
+
+
+def shift_right_logical(x, y):
+    """jax.lax.shift_right_logical: x >> y with zeros shifted in. The engine's shift_right
+    copies the sign bit on signed integers (NumPy's >>), so signed operands are shifted as the
+    unsigned integers of their bits (a shift of the bit width or more, or a negative one, is 0,
+    as XLA's)."""
+    x, y = _match(x, y)
+    _check_same_dtypes("shift_right_logical", x, y)
+    if x.dtype.kind != "i":
+        return _shift_right(x, y)
+    u = _onp.dtype(f"u{x.dtype.itemsize}")
+    as_u = [bind1("bitcast_convert_type", v, new_dtype=u) for v in (x, y)]
+    return bind1("bitcast_convert_type", _shift_right(*as_u), new_dtype=x.dtype)
+
+
 _mul = mul  # noqa: F821 (defined by the globals() update above)
 _nextafter = nextafter  # noqa: F821
 

@@ -84,9 +84,27 @@ def __reduce__(self):
 
 
 def __format__(self, spec):
-    if self.ndim == 0:
+    # f"{x}" is str(x), which prints a tracer without a value as Traced<...> (JAX's f-strings
+    # of tracers work inside jit); only a format spec needs the scalar value.
+    if self.ndim == 0 and spec:
         return format(self.item(), spec)
     return format(str(self), spec)
+
+
+def _traced_text(printer):
+    """repr/str that print Traced<dtype(shape)> for a tracer whose value is an outer
+    transformation's tracer without one (grad inside jit): the engine's printer finds the
+    derivative's primal and then fails to read it, where print() of any tracer must work."""
+    from arrax.errors import ConcretizationTypeError, TracerArrayConversionError
+
+    def text(self):
+        try:
+            return printer(self)
+        except (ConcretizationTypeError, TracerArrayConversionError):
+            return f"Traced<{self.dtype.name}{self.shape}>"
+
+    text.__name__ = printer.__name__
+    return text
 
 
 class _Flags:
@@ -519,6 +537,8 @@ _FORWARDED = [
 
 for _name, _impl in _METHODS.items():
     setattr(ndarray, _name, _impl)
+ndarray.__repr__ = _traced_text(ndarray.__repr__)
+ndarray.__str__ = _traced_text(ndarray.__str__)
 
 # Construction: __new__ builds the C++ array itself, so that an object made by a subclass's
 # own __new__ (``ndarray.__new__(subtype, shape, dtype=...)``, NumPy's subclassing idiom) is

@@ -205,17 +205,44 @@ def logit(p):
 
 
 def xlogy(x, y):
-    """x * log(y), 0 where x == 0 (and its derivatives finite there)."""
+    """x * log(y), 0 where x == 0. As JAX's, d/dx is log(y) there too (not 0): the
+    log-densities written with it (gamma, beta, poisson, ...) then have the right derivative
+    in their shape parameters where a - 1 == 0."""
     x, y = _float2(x, y)
+    return _xlogy(x, y)
+
+
+@arrax.custom_jvp
+def _xlogy(x, y):
     zero = x == 0
     return np.where(zero, 0, x * np.log(np.where(zero, 1, y)))
 
 
+@_xlogy.defjvp
+def _xlogy_jvp(primals, tangents):
+    (x, y), (dx, dy) = primals, tangents
+    zero = x == 0
+    # d/dy = x / y, taken as 0 where x == 0 (JAX's gives NaN at x == y == 0)
+    return _xlogy(x, y), dx * np.log(y) + dy * np.where(zero, 0, x / np.where(zero, 1, y))
+
+
 def xlog1py(x, y):
-    """x * log1p(y), 0 where x == 0."""
+    """x * log1p(y), 0 where x == 0 (d/dx is log1p(y) there too, as xlogy's)."""
     x, y = _float2(x, y)
+    return _xlog1py(x, y)
+
+
+@arrax.custom_jvp
+def _xlog1py(x, y):
     zero = x == 0
     return np.where(zero, 0, x * np.log1p(np.where(zero, 0, y)))
+
+
+@_xlog1py.defjvp
+def _xlog1py_jvp(primals, tangents):
+    (x, y), (dx, dy) = primals, tangents
+    zero = x == 0
+    return _xlog1py(x, y), dx * np.log1p(y) + dy * np.where(zero, 0, x / np.where(zero, 1, 1 + y))
 
 
 def entr(x):
