@@ -3,6 +3,8 @@ updated array with primitives (dynamic_update_slice, or pad + select for strided
 select for a boolean mask) and the Python object holds the result from then on, so the
 update is part of the traced computation and gives what eager NumPy gives."""
 
+import operator
+
 import numpy as onp
 
 from arrax import _core
@@ -136,6 +138,30 @@ def _numpy_index(k):
     return k
 
 
+def _check_static_slices(items):
+    """JAX's IndexError for a slice with a traced bound: the selection's size would depend on
+    a value."""
+    for k in items:
+        if isinstance(k, slice) and any(_traced(b) for b in (k.start, k.stop, k.step)):
+            raise IndexError(
+                "index: array slice indices must be static (known when tracing) to be used "
+                f"with NumPy's indexing syntax; found a traced one in {k!r}. To read or update "
+                "a statically sized piece at a dynamic position, use lax.dynamic_slice / "
+                "lax.dynamic_update_slice"
+            )
+
+
+def _traced(b):
+    """Whether b is a traced array without a value (jit, a batched vmap value)."""
+    if not (isinstance(b, _core.ndarray) and b._is_tracer):
+        return False
+    try:
+        operator.index(b)
+    except TypeError:  # (arrax.errors' Tracer*ConversionError classes are TypeErrors)
+        return True
+    return False
+
+
 def take_flat(x, positions):
     """x's elements at flat (C-order) positions: the `take` primitive on a flat view."""
     flat = lax.reshape(x, (x.size,))
@@ -148,6 +174,7 @@ def flat_positions(x, key, oob="clip"):
     bounds raise IndexError, as NumPy's; traced ones are clamped to each axis (oob="clip", as
     JAX's gathers) or, with oob="drop", given the position x.size, which scatters drop."""
     items = key if isinstance(key, tuple) else (key,)
+    _check_static_slices(items)
     if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
         # Concrete indices: NumPy itself says which elements, applied to their positions.
         positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
@@ -160,6 +187,7 @@ def _at_positions(x, key, oob):
     """flat_positions with JAX's rules for ``x.at[key]``, concrete indices included: an index
     outside its axis is clamped (oob="clip") or its update dropped (oob="drop"), never
     raising and never reaching into another row (a flat position past a row's end would)."""
+    _check_static_slices(key if isinstance(key, tuple) else (key,))
     try:
         return flat_positions(x, key, oob)
     except IndexError:

@@ -49,8 +49,20 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
       return true;
     }
     if (PySlice_Check(p)) {
-      items.push_back(np::IndexItem::slice(opt_index(k.attr("start")), opt_index(k.attr("stop")),
-                                           opt_index(k.attr("step"))));
+      py::object start = k.attr("start"), stop = k.attr("stop"), step = k.attr("step");
+      // A traced bound would make the result's size depend on a value (JAX's IndexError).
+      for (py::handle b : {start, stop, step}) {
+        Array concrete;
+        if (py::isinstance<Array>(b) && b.cast<const Array&>().is_tracer() &&
+            !b.cast<const Array&>().tracer()->concrete_value(concrete))
+          throw IndexError(
+              "index: array slice indices must be static (known when tracing) to be used with "
+              "NumPy's indexing syntax; found a traced one in " +
+              py::repr(k).cast<std::string>() +
+              ". To take a statically sized piece at a dynamic position, use "
+              "lax.dynamic_slice / lax.dynamic_update_slice");
+      }
+      items.push_back(np::IndexItem::slice(opt_index(start), opt_index(stop), opt_index(step)));
       return true;
     }
     if (p == Py_Ellipsis) {

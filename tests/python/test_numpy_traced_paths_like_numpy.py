@@ -340,3 +340,31 @@ def test_gradient_with_traced_coordinates(arrax, shape):
     want = np.gradient(f, *coords)
     for g, w in zip(*(((got,), (want,)) if len(shape) == 1 else (got, want))):
         np.testing.assert_allclose(np.asarray(g), w, rtol=1e-12)
+
+
+# --- slices with traced bounds: JAX's IndexError, naming dynamic_slice -----------------------
+
+
+@arrax_only
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x, i: x[i : i + 2],
+        lambda x, i: x[:, i:],
+        lambda x, i: x[::i],
+        lambda x, i: x.at[i : i + 2].set(0.0),
+        lambda x, i: x.at[:, :i].add(1.0),
+        lambda x, i: x.at[i:].get(),
+    ],
+)
+def test_slice_with_a_traced_bound_is_an_index_error(arrax, fn):
+    with pytest.raises(IndexError, match="dynamic_slice"):
+        arrax.jit(fn)(np.ones((4, 5)), 1)
+
+
+@arrax_only
+def test_slice_bounds_with_values_still_work_under_grad_and_vmap(arrax):
+    g = arrax.grad(lambda x, i: x[i : i + 2].sum() + x.at[i:].set(0.0).sum())(np.arange(6.0), 2)
+    np.testing.assert_array_equal(np.asarray(g), [1, 1, 1, 1, 0, 0])
+    out = arrax.vmap(lambda row: row[1:3])(np.arange(10.0).reshape(2, 5))
+    np.testing.assert_array_equal(np.asarray(out), [[1, 2], [6, 7]])
