@@ -368,3 +368,44 @@ def test_slice_bounds_with_values_still_work_under_grad_and_vmap(arrax):
     np.testing.assert_array_equal(np.asarray(g), [1, 1, 1, 1, 0, 0])
     out = arrax.vmap(lambda row: row[1:3])(np.arange(10.0).reshape(2, 5))
     np.testing.assert_array_equal(np.asarray(out), [[1, 2], [6, 7]])
+
+
+# --- mode="raise" with traced indices: an error, never a silently clamped answer ---------------
+
+
+@arrax_only
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda i: anp.choose(i, [np.arange(3), np.arange(3) * 10]),
+        lambda i: anp.ravel_multi_index((i, i), (3, 3)),
+        lambda i: anp.take(np.arange(3), i, mode="raise"),
+    ],
+)
+def test_mode_raise_with_traced_indices_is_a_concretization_error(arrax, fn):
+    from arrax.errors import ConcretizationTypeError
+
+    with pytest.raises(ConcretizationTypeError, match="mode='wrap' or mode='clip'"):
+        arrax.jit(fn)(np.array([0, 1, 5]))
+
+
+@arrax_only
+@pytest.mark.parametrize("mode", ["wrap", "clip"])
+def test_wrap_and_clip_modes_with_traced_indices(arrax, mode):
+    i = np.array([0, 1, 5, -4])
+    choices = [np.arange(4), np.arange(4) * 10]
+    got = arrax.jit(lambda i: anp.choose(i, choices, mode=mode))(i)
+    np.testing.assert_array_equal(np.asarray(got), np.choose(i, choices, mode=mode))
+    got = arrax.jit(lambda i: anp.ravel_multi_index((i, i), (3, 3), mode=mode))(i)
+    np.testing.assert_array_equal(np.asarray(got), np.ravel_multi_index((i, i), (3, 3), mode=mode))
+    got = arrax.jit(lambda i: anp.take(np.arange(3), i, mode=mode))(i)
+    np.testing.assert_array_equal(np.asarray(got), np.take(np.arange(3), i, mode=mode))
+
+
+@arrax_only
+def test_mode_raise_keeps_working_where_values_are_known(arrax):
+    x = np.array([1.0, 3.0, 2.0])
+    g = arrax.grad(lambda x: anp.choose(anp.argmax(x) % 2, [x, 2 * x]).sum())(x)
+    np.testing.assert_array_equal(np.asarray(g), [2.0, 2.0, 2.0])
+    with pytest.raises(ValueError, match="invalid entry"):
+        anp.choose(np.array([0, 5]), [np.arange(2), np.arange(2)])

@@ -13,6 +13,7 @@ import functools
 import numpy as onp
 
 from arrax import _core
+from arrax.errors import _JAXTypeError
 
 # dtype kinds arrax arrays do not have: unicode and byte strings, objects, datetimes,
 # timedeltas, records (void; but ml_dtypes' bfloat16 is a "void" kind arrax holds).
@@ -79,8 +80,9 @@ def with_numpy_fallback(fn, numpy_fn):
     def call(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except TypeError:
-            if not (any(needs_numpy(a) for a in args)
+        except TypeError as exc:
+            # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
+            if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
                     or any(needs_numpy(v) for v in kwargs.values())):  # fmt: skip
                 raise
         return numpy_fn(*[_to_numpy(a) for a in args],

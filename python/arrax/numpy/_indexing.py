@@ -52,6 +52,26 @@ __all__ = [
 ]
 
 
+def _bounds_unknown(fname, idx, mode):
+    """JAX's ConcretizationTypeError for mode='raise' with traced indices: whether one is out
+    of bounds is not known while tracing, and clamping it silently would be a wrong answer."""
+    if not _has_values(idx):
+        raise ConcretizationTypeError(
+            f"{fname}: mode={mode!r} needs the indices' values to check their bounds, which "
+            "traced ones (under jit or vmap) do not have; use mode='wrap' or mode='clip'"
+        )
+
+
+def _has_values(*xs):
+    """Whether every x is concrete or a traced array that still knows its value (grad's)."""
+    try:
+        for x in xs:
+            onp.asarray(x)
+    except TypeError:  # (arrax.errors' TracerArrayConversionError)
+        return False
+    return True
+
+
 def _traced(*xs):
     return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
 
@@ -108,6 +128,8 @@ def take(
         return np.where(inside, got, np.asarray(fill, a.dtype))
     elif mode not in (None, "raise"):
         raise ValueError(f"take: mode must be 'raise', 'wrap', 'clip' or 'fill', got {mode!r}")
+    elif mode == "raise":  # (asked for by name: traced indices cannot be checked)
+        _bounds_unknown("take", idx, mode)
     return a[(slice(None),) * axis + (idx,)]
 
 
@@ -235,8 +257,10 @@ def choose(a, choices, out=None, mode="raise"):
         idx = np.mod(idx, n)
     elif mode == "clip":
         idx = np.clip(idx, 0, n - 1)
-    elif not _traced(idx) and (onp.any(onp.asarray(idx) < 0) or onp.any(onp.asarray(idx) >= n)):
-        raise ValueError("invalid entry in choice array")
+    else:
+        _bounds_unknown("choose", idx, mode)
+        if onp.any(onp.asarray(idx) < 0) or onp.any(onp.asarray(idx) >= n):
+            raise ValueError("invalid entry in choice array")
     # NumPy's common dtype, Python scalars weak (choose(i, (1000, uint8 array)) is uint8);
     # a Python int the dtype cannot hold wraps, as NumPy's unsafe cast of it does.
     weak = (bool, int, float, complex)
@@ -437,10 +461,12 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None)
             )
         return ravel_multi_index(multi_index, dims, mode, order).astype(dtype)
     idx = [_arr(i) for i in multi_index]
-    if not _traced(*idx):
+    if not _traced(*idx) or (mode not in ("wrap", "clip") and _has_values(*idx)):
         return _core.asarray(
             onp.ravel_multi_index(tuple(onp.asarray(i) for i in idx), dims, mode, order), None, None
         )
+    if mode not in ("wrap", "clip"):
+        _bounds_unknown("ravel_multi_index", idx[0], mode)
     np = _np()
     strides = (
         onp.cumprod((tuple(dims)[1:] + (1,))[::-1])[::-1]
