@@ -409,3 +409,11 @@ def test_mode_raise_keeps_working_where_values_are_known(arrax):
     np.testing.assert_array_equal(np.asarray(g), [2.0, 2.0, 2.0])
     with pytest.raises(ValueError, match="invalid entry"):
         anp.choose(np.array([0, 5]), [np.arange(2), np.arange(2)])
+
+
+@arrax_only
+def test_python_round_of_a_traced_0d_array(arrax):
+    jround = arrax.jit(round, static_argnums=1)
+    assert int(jround(anp.float32(1.634))) == 2 and jround(anp.float32(1.634)).dtype == np.int64
+    np.testing.assert_allclose(float(jround(anp.float32(1.234), 2)), 1.23, rtol=1e-6)
+    assert round(anp.float32(2.5)) == 2 and isinstance(round(anp.float32(2.5)), int)

@@ -460,6 +460,8 @@ def __round__(self, ndigits=None):
     """round(x): a 0-d array rounds as NumPy's scalars do (an int without ndigits); arrays
     as numpy.round."""
     if ndigits is None and self.ndim == 0:
+        if self._is_tracer:  # (no value to make an int of: an int64 array, as JAX's round)
+            return _anp().round(self).astype(_np.int64)
         return int(_anp().round(self))
     return _anp().round(self, 0 if ndigits is None else ndigits)
 
