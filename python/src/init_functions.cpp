@@ -404,10 +404,27 @@ void init_functions(py::module_& m) {
   like("zeros_like", &np::zeros_like);
   like("ones_like", &np::ones_like);
   like("empty_like", &np::empty_like);
+  // A length that depends on a traced value: JAX's ConcretizationTypeError, naming the argument.
+  auto static_length_args = [](const char* fname,
+                               std::initializer_list<std::pair<const char*, py::handle>> args) {
+    for (auto& [name, h] : args) {
+      Array concrete;
+      if (py::isinstance<Array>(h) && h.cast<const Array&>().is_tracer() &&
+          !h.cast<const Array&>().tracer()->concrete_value(concrete))
+        throw ConcretizationError(
+            std::string(fname) + ": the argument '" + name +
+                "' sets the result's length, so it must be concrete (known when tracing), not a "
+                "traced array; pass it as a static argument (jit's static_argnums)",
+            ConcretizationError::Kind::Generic);
+    }
+  };
   m.def(
       "arange",
-      [](py::handle start, py::handle stop, py::handle step, py::handle dtype, py::handle,
-         py::handle) {
+      [static_length_args](py::handle start, py::handle stop, py::handle step, py::handle dtype,
+                           py::handle, py::handle) {
+        // (arange(n)'s one argument is its stop)
+        static_length_args(
+            "arange", {{stop.is_none() ? "stop" : "start", start}, {"stop", stop}, {"step", step}});
         if (start.is_none() && stop.is_none())
           throw TypeError("arange() requires stop to be specified.");
         if (start.is_none())
@@ -423,8 +440,10 @@ void init_functions(py::module_& m) {
       py::kw_only(), arg("device") = none, arg("like") = none);
   m.def(
       "linspace",
-      [](py::handle start, py::handle stop, int64_t num, bool endpoint, bool retstep,
-         py::handle dtype, int64_t axis, py::handle) -> py::object {
+      [static_length_args](py::handle start, py::handle stop, py::handle num_obj, bool endpoint,
+                           bool retstep, py::handle dtype, int64_t axis, py::handle) -> py::object {
+        static_length_args("linspace", {{"num", num_obj}});
+        const int64_t num = py_convert::index_value(num_obj);
         if (retstep) {
           auto [y, step] = np::linspace_with_step(operand_from_py(start), operand_from_py(stop),
                                                   num, endpoint, optional_dtype(dtype), axis);

@@ -318,6 +318,26 @@ CASES += [
         lambda a: lax.sort(lax.real(lax.bind("linalg_eig", a)[0])),
         (_distinct_spectrum(3) + np.triu(real(3, 3), 1) * 0.1,),
     ),
+    # The Schur family has no derivative (none in JAX either): vmap and jit only.
+    Case("linalg_schur", lambda a: lax.bind("linalg_schur", a)[0], (real(4, 4),), diff=False),
+    Case(
+        "linalg_hessenberg",
+        lambda a: lax.bind("linalg_hessenberg", a)[0],
+        (real(4, 4),),
+        diff=False,
+    ),
+    Case(
+        "linalg_tridiagonal",
+        lambda a: lax.bind("linalg_tridiagonal", a, lower=0)[0],
+        (real(4, 4),),
+        diff=False,
+    ),
+    Case(
+        "linalg_householder_product",
+        lambda a, t: lax.bind1("linalg_householder_product", a, t),
+        (real(4, 3), real(2)),
+        diff=False,
+    ),
 ]
 
 CASES += [

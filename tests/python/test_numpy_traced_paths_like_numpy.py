@@ -417,3 +417,27 @@ def test_python_round_of_a_traced_0d_array(arrax):
     assert int(jround(anp.float32(1.634))) == 2 and jround(anp.float32(1.634)).dtype == np.int64
     np.testing.assert_allclose(float(jround(anp.float32(1.234), 2)), 1.23, rtol=1e-6)
     assert round(anp.float32(2.5)) == 2 and isinstance(round(anp.float32(2.5)), int)
+
+
+@arrax_only
+@pytest.mark.parametrize(
+    "fn,name",
+    [
+        (lambda n: anp.arange(n), "stop"),
+        (lambda s: anp.arange(s, 3), "start"),
+        (lambda s: anp.arange(0, s), "stop"),
+        (lambda s: anp.arange(0, 9, s), "step"),
+        (lambda n: anp.linspace(0, 1, n), "num"),
+    ],
+)
+def test_lengths_from_traced_values_name_the_argument(arrax, fn, name):
+    from arrax.errors import ConcretizationTypeError
+
+    with pytest.raises(ConcretizationTypeError, match=f"'{name}'"):
+        arrax.jit(fn)(3)
+
+
+def test_linspace_num_types():
+    run_both(lambda xp: xp.linspace(0, 1, np.int64(3)))
+    run_both(lambda xp: xp.linspace(0, 1, 3.0))
+    run_both(lambda xp: xp.linspace(0, 1, -1))

@@ -5,6 +5,7 @@ from arrax._rules import (  # noqa: E402,F401,I001
     control_flow,  # noqa: E402,F401,I001
     conv,
     elementwise,
+    linalg_schur,
     pooling,
     reductions,
     special,

@@ -103,3 +103,39 @@ def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True, u
     if compute_right_eigenvectors:
         out.append(vr)
     return out
+
+
+def schur(x, *, compute_schur_vectors=True, sort_eig_vals=False, select_callable=None):
+    """(T, Q) with x = Q T Q^H (T quasi-triangular for real x, triangular for complex x);
+    [T] alone without compute_schur_vectors. Eigenvalue sorting is not supported (as on
+    JAX's CPU). No derivative, as in JAX."""
+    if sort_eig_vals or select_callable is not None:
+        raise NotImplementedError("schur: sorting the eigenvalues is not supported")
+    t, q = _linalg_bind("linalg_schur", x)
+    return [t, q] if compute_schur_vectors else [t]
+
+
+def hessenberg(a):
+    """(a, taus) as LAPACK's gehrd: the Hessenberg form in the upper triangle and first
+    subdiagonal, the Householder vectors below it, and their scalar factors."""
+    return tuple(_linalg_bind("linalg_hessenberg", a))
+
+
+def householder_product(a, taus):
+    """The (..., m, n) product of the k elementary Householder reflectors whose vectors lie
+    below a's diagonal (as LAPACK's orgqr; m >= n, k <= n)."""
+    return _linalg_bind("linalg_householder_product", a, taus)[0]
+
+
+def tridiagonal(a, *, lower=True):
+    """(a, d, e, taus) as LAPACK's sytrd/hetrd for Hermitian a, reading its `lower` or upper
+    triangle only: the tridiagonal form (diagonal d, off-diagonal e, both real) and the
+    Householder reflectors packed in that triangle, the other returned as given."""
+    return tuple(_linalg_bind("linalg_tridiagonal", a, lower=int(bool(lower))))
+
+
+def _linalg_bind(name, *args, **params):
+    """Binds a Schur-family primitive on arrays (the kernels take float32/64 or complex)."""
+    np = _np()
+    args = [np.asarray(x) for x in args]
+    return np.linalg._bind(name, *args, **params)
