@@ -126,6 +126,9 @@ std::vector<Array> tridiagonal_kernel(const std::vector<Array>& in, const Params
       // B = Qb Tb Qb^H gives A = (J conj(Qb) J) (J Tb J) (J conj(Qb) J)^H, whose reflectors
       // are B's reversed and conjugated: sytrd's upper layout exactly.
       Mat<T> bm = lower ? Mat<T>(m) : Mat<T>(m.reverse().conjugate());
+      // Eigen's reduction reads more than the lower triangle: hand it the Hermitian matrix
+      // that triangle defines (the other may hold anything).
+      bm.template triangularView<Eigen::StrictlyUpper>() = bm.adjoint();
       Eigen::Tridiagonalization<Mat<T>> tr(bm);
       const Mat<T>& pb = tr.packedMatrix();
       const Vec<R> db = tr.diagonal(), eb = tr.subDiagonal();

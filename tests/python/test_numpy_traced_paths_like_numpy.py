@@ -441,3 +441,26 @@ def test_linspace_num_types():
     run_both(lambda xp: xp.linspace(0, 1, np.int64(3)))
     run_both(lambda xp: xp.linspace(0, 1, 3.0))
     run_both(lambda xp: xp.linspace(0, 1, -1))
+
+
+# --- bfloat16 through functions that promote dtypes (NumPy's own promotion rejects it) --------
+
+
+@arrax_only
+@pytest.mark.parametrize(
+    "fn,dtype",
+    [
+        (lambda b: anp.append(b, np.ones(2, np.float16)), np.float32),
+        (lambda b: anp.vander(b), np.float64),
+        (lambda b: anp.geomspace(b, b + 1, 3), np.float64),
+        (lambda b: anp.histogram(b)[1], ml_dtypes.bfloat16),
+        (lambda b: anp.quantile(b, 0.3), ml_dtypes.bfloat16),
+        (lambda b: anp.concatenate([b, np.ones(2, np.int8)]), np.float32),
+    ],
+)
+def test_bfloat16_through_promoting_functions(fn, dtype):
+    b = anp.asarray(np.array([1.0, 2.0, 4.0], ml_dtypes.bfloat16))
+    got = fn(b)
+    assert got.dtype == dtype
+    want = fn(anp.asarray(np.array([1.0, 2.0, 4.0], np.float32))).astype(dtype)
+    np.testing.assert_allclose(np.asarray(got, np.float64), np.asarray(want, np.float64), rtol=2e-2)

@@ -18,7 +18,7 @@ def _np():
 def _loop_float_dtype(x):
     """The float dtype of NumPy's ufunc loop for x: x's own if inexact, else the smallest float
     that holds its values (bool and 8-bit ints float16, 16-bit ints float32, others float64)."""
-    return x.dtype if is_inexact(x.dtype) else onp.result_type(x.dtype, onp.float16)
+    return x.dtype if is_inexact(x.dtype) else _np().result_type(x.dtype, onp.float16)
 
 
 def axes_last(a, axis):
@@ -53,8 +53,8 @@ def warn_where(flag, message, of=None):
 
 def _float_dtype(*arrays):
     """The inexact dtype NumPy computes in for these arrays (ints promote to float64)."""
-    dt = onp.result_type(*[a.dtype for a in arrays])
-    return dt if is_inexact(dt) else onp.result_type(dt, onp.float64)
+    dt = _np().result_type(*[a.dtype for a in arrays])
+    return dt if is_inexact(dt) else _np().result_type(dt, onp.float64)
 
 
 def complex_from_parts(re, im, dtype=onp.complex128):

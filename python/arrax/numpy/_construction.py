@@ -131,9 +131,10 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """numpy.geomspace."""
     np = _np()
     s, e = _arr(start), _arr(stop)
-    if not (s._is_tracer or e._is_tracer):
+    native = "bfloat16" not in (s.dtype.name, e.dtype.name)  # (NumPy's own cannot take it)
+    if not (s._is_tracer or e._is_tracer) and native:
         return from_numpy(onp.geomspace(onp.asarray(s), onp.asarray(e), num, endpoint, dtype, axis))
-    dt = onp.result_type(s.dtype, e.dtype, float)
+    dt = _np().result_type(s.dtype, e.dtype, float)
     # NumPy's formula: the ends divided by the sign of the start (z/|z| for a complex one),
     # logarithmically spaced, then multiplied back
     sign = np.sign(s.astype(dt))
@@ -180,7 +181,7 @@ def vander(x, N=None, increasing=False):
     if x.ndim != 1:
         raise ValueError("x must be a one-dimensional array or sequence.")
     n = x.shape[0] if N is None else int(N)
-    dt = onp.promote_types(x.dtype, int)
+    dt = _np().promote_types(x.dtype, int)
     cols = [np.ones(x.shape, dt)]
     if n > 1:
         xs = np.broadcast_to(x.astype(dt)[:, None], (x.shape[0], n - 1))

@@ -93,7 +93,7 @@ class _AxisConcatenator:
                     obj = np.transpose(obj, axes[:k1] + axes[k2:] + axes[k1:k2])
             objs.append((obj, scalar))
         arrays = [o for o, s in objs if not s]
-        dtype = onp.result_type(*[a.dtype for a in arrays], *scalars) if objs else onp.float64
+        dtype = _np().result_type(*[a.dtype for a in arrays], *scalars) if objs else onp.float64
         parts = [
             _with_ndmin(np.asarray(o, dtype=dtype), max(ndmin, 1)) if s else o.astype(dtype)
             for o, s in objs

@@ -264,7 +264,7 @@ def choose(a, choices, out=None, mode="raise"):
     # NumPy's common dtype, Python scalars weak (choose(i, (1000, uint8 array)) is uint8);
     # a Python int the dtype cannot hold wraps, as NumPy's unsafe cast of it does.
     weak = (bool, int, float, complex)
-    dt = onp.result_type(*[c if type(c) in weak else _arr(c).dtype for c in choices])
+    dt = _np().result_type(*[c if type(c) in weak else _arr(c).dtype for c in choices])
     arrays = np.broadcast_arrays(idx, *[_arr(c).astype(dt) for c in choices])
     stacked = np.stack(arrays[1:], axis=0)
     return take_along_axis(stacked, arrays[0][None].astype(onp.int64), axis=0)[0]

@@ -74,7 +74,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     np = _np()
     # NumPy's dtype: Python scalars weak (NEP 50), so isclose(float32 array, 0.99999999) is
     # computed in float32; integers in float64.
-    dt = onp.result_type(*[_weak_or_dtype(v) for v in (a, b)], 1.0)
+    dt = _np().result_type(*[_weak_or_dtype(v) for v in (a, b)], 1.0)
     x, y = _arr(a).astype(dt), _arr(b).astype(dt)
     tols = [_arr(t) for t in (atol, rtol)]
     if not any(t._is_tracer for t in tols) and not all(

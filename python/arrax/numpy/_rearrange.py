@@ -15,7 +15,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from arrax import _core
 from arrax._functional import take_flat
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, from_numpy, takes_out
+from arrax.numpy._common import _arr, _np, from_numpy, takes_out
 
 __all__ = [
     "flip",
@@ -54,7 +54,7 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
     """npfunc applied to the positions of ``arrays``; returns the gathered result(s)."""
     arrays = [_arr(a) for a in arrays]
     if dtype is None:
-        dtype = onp.result_type(*[a.dtype for a in arrays]) if arrays else onp.float64
+        dtype = _np().result_type(*[a.dtype for a in arrays]) if arrays else onp.float64
     parts, pos, offset = [], [], 1
     for a in arrays:
         pos.append(onp.arange(offset, offset + a.size, dtype=onp.int64).reshape(a.shape))
@@ -539,7 +539,7 @@ def _pad_statistic(a, pad_width, mode, kwargs):
             edge_at = 0 if side == 0 else n - 1
             if mode == "linear_ramp":
                 edge = np.take(out, [edge_at], axis=axis)
-                edge = edge.astype(onp.result_type(edge.dtype, onp.float64))
+                edge = edge.astype(_np().result_type(edge.dtype, onp.float64))
                 end = ends[axis][side]
                 steps = np.arange(width, dtype=onp.float64).reshape(
                     (-1,) + (1,) * (out.ndim - axis - 1)

@@ -18,7 +18,7 @@ def isin(element, test_elements, assume_unique=False, invert=False, *, kind=None
     np = _np()
     e = _arr(element)
     t = _arr(test_elements).reshape(-1)
-    dt = onp.result_type(e.dtype, t.dtype)
+    dt = _np().result_type(e.dtype, t.dtype)
     if t.shape[0] == 0:
         return np.full(e.shape, bool(invert))
     s = np.sort(t.astype(dt))
@@ -61,7 +61,7 @@ def _first_kept(name, values, keep, size, fill_value, default_fill):
 
 
 def _common_dtype(a, b):
-    dt = onp.result_type(_arr(a).dtype, _arr(b).dtype)
+    dt = _np().result_type(_arr(a).dtype, _arr(b).dtype)
     return _arr(a).astype(dt), _arr(b).astype(dt)
 
 

@@ -159,7 +159,7 @@ def quantile(
             raise ValueError("Quantiles must be in the range [0, 1]")
     # NumPy's dtype: a Python q is weak (float32 data stay float32), a q array is not.
     weak_q = type(q) in (int, float) or _percentile_weak_q
-    dt = onp.result_type(a.dtype, 1.0) if weak_q else onp.result_type(a.dtype, q_arr.dtype, 1.0)
+    dt = _np().result_type(a.dtype, 1.0) if weak_q else _np().result_type(a.dtype, q_arr.dtype, 1.0)
     if _nan and a.size == 0:  # NumPy: the nanmean of nothing, whatever q's shape
         return nanmean(a, axis, keepdims=keepdims)
     if weights is not None:
@@ -424,9 +424,9 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         if y.ndim > 2:
             raise ValueError("cov: y has more than 2 dimensions")
     if dtype is None:
-        dt = onp.result_type(m.dtype, onp.float64)
+        dt = _np().result_type(m.dtype, onp.float64)
         if y is not None:
-            dt = onp.result_type(dt, y.dtype)
+            dt = _np().result_type(dt, y.dtype)
     else:
         dt = onp.dtype(dtype)
     X = np.atleast_2d(m).astype(dt)
@@ -771,10 +771,10 @@ def _traced_bin_edges(a, bins, rng, name):
     if isinstance(bins, _core.ndarray) and bins._is_tracer:
         raise TypeError(f"{name}: the number of bins must be static (a Python int)")
     first, last, kinds = _outer_edges(a, rng, name)
-    bin_type = onp.result_type(*kinds, a.dtype)
+    bin_type = _np().result_type(*kinds, a.dtype)
     if bin_type.kind in "biu":
-        bin_type = onp.result_type(bin_type, float)
-    return _linspace_edges(first, last, bins, onp.result_type(*kinds, 1.0), bin_type, name), True
+        bin_type = _np().result_type(bin_type, float)
+    return _linspace_edges(first, last, bins, _np().result_type(*kinds, 1.0), bin_type, name), True
 
 
 def histogram_bin_edges_traced(a, bins=10, range=None, weights=None):  # noqa: A002
@@ -883,7 +883,7 @@ def _traced_histogramdd(sample, bins, rng, density, weights):
             if isinstance(bins[i], _core.ndarray) and bins[i]._is_tracer:
                 raise TypeError("histogramdd: the number of bins must be static (a Python int)")
             first, last, kinds = _outer_edges(col, rng[i], "histogramdd")
-            dt = onp.result_type(*kinds, 1.0)  # NumPy's linspace(first, last, n + 1)
+            dt = _np().result_type(*kinds, 1.0)  # NumPy's linspace(first, last, n + 1)
             e = _linspace_edges(first, last, bins[i], dt, dt, f"histogramdd: `bins[{i}]`")
         elif onp.ndim(bins[i]) == 1:
             e = _explicit_edges(bins[i])
