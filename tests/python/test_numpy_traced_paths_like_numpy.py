@@ -464,3 +464,15 @@ def test_bfloat16_through_promoting_functions(fn, dtype):
     assert got.dtype == dtype
     want = fn(anp.asarray(np.array([1.0, 2.0, 4.0], np.float32))).astype(dtype)
     np.testing.assert_allclose(np.asarray(got, np.float64), np.asarray(want, np.float64), rtol=2e-2)
+
+
+@arrax_only
+def test_bfloat16_round_trips_through_npy_and_npz(tmp_path):
+    b = anp.asarray(np.array([0.5, 1.0, -2.0], ml_dtypes.bfloat16))
+    anp.save(tmp_path / "b.npy", b)
+    got = anp.load(tmp_path / "b.npy")
+    assert got.dtype == ml_dtypes.bfloat16
+    np.testing.assert_array_equal(np.asarray(got, np.float32), [0.5, 1.0, -2.0])
+    anp.savez(tmp_path / "b.npz", b=b, f=anp.ones(2))
+    with anp.load(tmp_path / "b.npz") as z:
+        assert z["b"].dtype == ml_dtypes.bfloat16 and z["f"].dtype == np.float64

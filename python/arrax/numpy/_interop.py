@@ -104,6 +104,16 @@ def savez_compressed(file, *args, allow_pickle=True, **kwds):
     _savez(file, args, kwds, True)
 
 
+def _bfloat16_restored(a):
+    """NumPy writes ml_dtypes' bfloat16 as 2-byte voids ('|V2'), which it reads back as such:
+    read them as bfloat16 again (jax.numpy.load's rule; arrax holds no other 2-byte voids)."""
+    if isinstance(a, onp.ndarray) and a.dtype == onp.dtype("V2"):
+        import ml_dtypes
+
+        return a.view(ml_dtypes.bfloat16)
+    return a
+
+
 class NpzFile:
     """What load returns for an .npz file: arrays by name (as arrax arrays), like NumPy's."""
 
@@ -113,7 +123,7 @@ class NpzFile:
 
     def __getitem__(self, key):
         try:
-            return from_numpy(self._npz[key])
+            return from_numpy(_bfloat16_restored(self._npz[key]))
         except (ValueError, EOFError, zipfile.BadZipFile, OSError) as e:
             raise ValueError(f"load: array {key!r} of the .npz file is corrupt: {e}") from None
 
@@ -196,6 +206,7 @@ def load(
         return NpzFile(r)
     if isinstance(r, onp.ndarray) and r.dtype.kind == "O":
         return r
+    r = _bfloat16_restored(r)
     return from_numpy(onp.array(r)) if isinstance(r, onp.memmap) else from_numpy(r)
 
 
