@@ -1,6 +1,8 @@
 #include "primitive.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -8,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "debug_checks.h"
 #include "device.h"
 #include "errors.h"
 
@@ -206,8 +209,61 @@ std::vector<Array> committed(std::vector<Array> out) {
 }
 }  // namespace
 
+namespace {
+std::atomic<int> g_debug_checks{0};
+}  // namespace
+
+void set_debug_checks(int checks) {
+  g_debug_checks.store(checks);
+}
+int debug_checks() {
+  return g_debug_checks.load(std::memory_order_relaxed);
+}
+
+void check_special_values(const std::string& name, const std::vector<Array>& out) {
+  const int checks = debug_checks();
+  for (const Array& y : out) {
+    if (!y.buffer() || !is_inexact(y.dtype())) continue;
+    const Array h = to_host(y).contiguous();
+    bool nan = false, inf = false;
+    dispatch_dtype(h.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (is_float_v<T> || is_complex_v<T>) {
+        const T* d = h.data_as<T>();
+        for (int64_t i = 0; i < h.size() && !(nan && inf); ++i) {
+          if constexpr (is_complex_v<T>) {
+            nan = nan || std::isnan(d[i].real()) || std::isnan(d[i].imag());
+            inf = inf || std::isinf(d[i].real()) || std::isinf(d[i].imag());
+          } else {
+            const double v = static_cast<double>(d[i]);
+            nan = nan || std::isnan(v);
+            inf = inf || std::isinf(v);
+          }
+        }
+      }
+    });
+    // (JAX's messages)
+    if ((checks & 1) && nan) throw FloatingPointError("invalid value (nan) encountered in " + name);
+    if ((checks & 2) && inf) throw FloatingPointError("invalid value (inf) encountered in " + name);
+  }
+}
+
 std::vector<Array> EvalInterpreter::process(const Primitive& p, const std::vector<Array>& inputs,
                                             const Params& params) {
+  if (debug_checks()) {  // (rare: the checks wrap the usual path)
+    struct Off {         // the check's own operations run unchecked
+      int saved = debug_checks();
+      Off() { set_debug_checks(0); }
+      ~Off() { set_debug_checks(saved); }
+    };
+    std::vector<Array> out;
+    {
+      Off off;
+      out = process(p, inputs, params);
+    }
+    check_special_values(p.name, out);
+    return out;
+  }
   if (!p.cpu_kernel) throw std::logic_error(p.name + ": no CPU kernel");
   // The common case first: every operand on the CPU (a dispatch costs ~1 us; keep it lean).
   bool all_cpu = true, any_concrete = false, any_committed = false;

@@ -143,7 +143,8 @@ std::vector<Array> tridiagonal_kernel(const std::vector<Array>& in, const Params
         for (int64_t i = 0; i + 1 < n; ++i) out(i + 1, i) = T(ev(i));
       } else {
         for (int64_t j = 0; j < n; ++j)
-          for (int64_t i = 0; i + 2 <= j; ++i) out(i, j) = Eigen::numext::conj(pb(n - 1 - i, n - 1 - j));
+          for (int64_t i = 0; i + 2 <= j; ++i)
+            out(i, j) = Eigen::numext::conj(pb(n - 1 - i, n - 1 - j));
         dv = db.reverse();
         ev = eb.reverse();
         tau = hb.reverse();  // conj(conj(h)): B's LAPACK taus, conjugated with its vectors
@@ -166,8 +167,7 @@ void check_householder(const AbstractValue& a, const AbstractValue& taus) {
     throw TypeError(std::string("householder_product: a and taus must share a dtype, got ") +
                     dtype_name(a.dtype) + " and " + dtype_name(taus.dtype));
   if (taus.shape.size() != nd - 1 ||
-      !std::equal(a.shape.begin(), a.shape.end() - 2, taus.shape.begin()) ||
-      taus.shape.back() > n)
+      !std::equal(a.shape.begin(), a.shape.end() - 2, taus.shape.begin()) || taus.shape.back() > n)
     throw ValueError("householder_product: taus' shape " + shape_str(taus.shape) +
                      " does not match a's " + shape_str(a.shape) +
                      " (taus must be (..., k) with a's batch and k <= n)");
@@ -203,10 +203,10 @@ std::vector<Array> householder_product_kernel(const std::vector<Array>& in, cons
   return {q};
 }
 
-const Primitive& register_opaque(const char* name, int nin,
-                                 std::vector<AbstractValue> (*avals)(
-                                     const std::vector<AbstractValue>&, const Params&),
-                                 KernelFn kernel) {
+const Primitive& register_opaque(
+    const char* name, int nin,
+    std::vector<AbstractValue> (*avals)(const std::vector<AbstractValue>&, const Params&),
+    KernelFn kernel) {
   Primitive p;
   p.name = name;
   p.fusion = FusionClass::Opaque;
@@ -220,8 +220,7 @@ const Primitive& schur_p = register_opaque(
     "linalg_schur", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {
       check_matrix("schur", in[0], true);
-      return std::vector<AbstractValue>{av(in[0].shape, in[0].dtype),
-                                        av(in[0].shape, in[0].dtype)};
+      return std::vector<AbstractValue>{av(in[0].shape, in[0].dtype), av(in[0].shape, in[0].dtype)};
     },
     schur_kernel);
 

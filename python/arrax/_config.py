@@ -13,6 +13,8 @@ class _Config:
         "jax_default_device",
         "jax_disable_jit",
         "jax_default_matmul_precision",
+        "jax_debug_nans",
+        "jax_debug_infs",
     )
 
     def update(self, name, value):
@@ -34,6 +36,12 @@ class _Config:
             _core._set_default_device(_devices._key_of(target))
         elif name == "jax_disable_jit":
             _shapes._jit_disabled[0] = bool(value)
+        elif name in ("jax_debug_nans", "jax_debug_infs"):
+            # An eager primitive's NaN (infinite) result raises FloatingPointError; a jit'd
+            # function's is found by running it again op by op (arrax/_jit.py).
+            bit = 1 if name == "jax_debug_nans" else 2
+            checks = _core._debug_checks()
+            _core._set_debug_checks(checks | bit if value else checks & ~bit)
         elif name == "jax_default_matmul_precision":
             _devices.set_matmul_precision("float32" if value is None else str(value).lower())
         else:
@@ -51,6 +59,14 @@ class _Config:
         from arrax import _shapes
 
         return _shapes._jit_disabled[0]
+
+    @property
+    def jax_debug_nans(self):
+        return bool(_core._debug_checks() & 1)
+
+    @property
+    def jax_debug_infs(self):
+        return bool(_core._debug_checks() & 2)
 
     @property
     def jax_default_matmul_precision(self):

@@ -156,10 +156,31 @@ class JitFunction:
                 "jit", list(graph.consts) + list(leaves), {"graph": graph.with_consts_as_args()}
             )
             return tree_util.tree_unflatten(out_treedef, outs)
-        outs = optimized.run(*leaves)  # on a GPU: replayed as a CUDA graph (cuda.set_graphs)
+        if _core._debug_checks():
+            outs = self._debug_run(optimized, leaves, args, kwargs)
+        else:
+            outs = optimized.run(*leaves)  # on a GPU: replayed as a CUDA graph (cuda.set_graphs)
         if out_treedef.num_leaves == 1 and out_treedef.num_nodes == 1:
             return outs[0]
         return tree_util.tree_unflatten(out_treedef, outs)
+
+    def _debug_run(self, optimized, leaves, args, kwargs):
+        """The compiled function run under jax_debug_nans/infs: a NaN (infinite) value it
+        makes is traced to its primitive by running the function again op by op, as JAX does;
+        if that run is clean (a fused kernel rounds differently), the error names the jit'd
+        function."""
+        name = describe(self._fun, "jit")
+        try:
+            outs = optimized.run(*leaves)
+            _core._check_special_values(name, list(outs))
+            return outs
+        except FloatingPointError as exc:
+            with _shapes.disable_jit():
+                self._fun(*args, **kwargs)  # (raises, naming the primitive)
+            raise FloatingPointError(
+                f"{exc} (in {name}): running it again without jit produced no such value, so "
+                "it comes from the compiled computation's different rounding"
+            ) from None
 
     def lower(self, *args, **kwargs):
         """JAX's ahead-of-time API: the function lowered for these arguments' shapes and

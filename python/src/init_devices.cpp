@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "debug_checks.h"
 #include "device.h"
 #include "errors.h"
 #include "primitive.h"
@@ -110,6 +111,10 @@ void init_devices(py::module_& m) {
     return d;
   });
   m.def("_matmul_precision", &cuda::matmul_precision);
+  // jax_debug_nans / jax_debug_infs (arrax.config): bit 1 NaNs, bit 2 infinities.
+  m.def("_set_debug_checks", &set_debug_checks);
+  m.def("_debug_checks", &debug_checks);
+  m.def("_check_special_values", &check_special_values);
 }
 
 }  // namespace arrax::bindings

@@ -1,6 +1,7 @@
 // The extension module arrax._core: one init_* per binding file.
 #include <pybind11/pybind11.h>
 
+#include "debug_checks.h"
 #include "errors.h"
 #include "numpy_api/creation.h"
 #include "parallel.h"
@@ -52,6 +53,8 @@ void set_python_error(std::exception_ptr p) {
     PyErr_SetString(PyExc_OverflowError, e.what());
   } catch (const arrax::np::ZeroDivisionError& e) {
     PyErr_SetString(PyExc_ZeroDivisionError, e.what());
+  } catch (const arrax::FloatingPointError& e) {
+    PyErr_SetString(PyExc_FloatingPointError, e.what());
   } catch (const arrax::MemoryError& e) {
     PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const std::bad_alloc&) {
