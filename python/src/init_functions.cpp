@@ -58,6 +58,15 @@ np::AxisArg reduce_axes(const Array& x, py::handle axis) {
 
 }  // namespace
 
+// A reduction's initial= value: a scalar (NumPy's "setting an array element with a sequence").
+np::Operand initial_scalar(const char* fname, py::handle initial) {
+  np::Operand v = operand_from_py(initial);
+  if (v.array.ndim() != 0)
+    throw ValueError(std::string(fname) + ": initial must be a scalar, got an array of shape " +
+                     shape_str(v.array.shape()));
+  return v;
+}
+
 void init_functions(py::module_& m) {
   using py::arg;
   auto none = py::none();
@@ -83,7 +92,7 @@ void init_functions(py::module_& m) {
             // initial is cast to the result's dtype, as NumPy does (sum(int32, initial=1.5)
             // is an int64 sum).
             r = np::ufunc2(combine, np::Operand(r),
-                           np::Operand(np::full({}, operand_from_py(initial), r.dtype())));
+                           np::Operand(np::full({}, initial_scalar(name, initial), r.dtype())));
           }
           return A::maybe_out(r, out, name);
         },
@@ -158,12 +167,13 @@ void init_functions(py::module_& m) {
                 shape.push_back(x.shape()[k]);
               else if (keepdims)
                 shape.push_back(1);
-            return A::maybe_out(np::full(shape, operand_from_py(initial), x.dtype()), out, name);
+            return A::maybe_out(np::full(shape, initial_scalar(name, initial), x.dtype()), out,
+                                name);
           }
           Array r = fn(x, reduce_axes(x, axis), keepdims);
           if (!initial.is_none())  // in x's dtype, as NumPy (max(int32, initial=-1.5) is int32)
             r = np::ufunc2(combine, np::Operand(r),
-                           np::Operand(np::full({}, operand_from_py(initial), x.dtype())));
+                           np::Operand(np::full({}, initial_scalar(name, initial), x.dtype())));
           return A::maybe_out(r, out, name);
         },
         arg("a"), arg("axis") = none, arg("out") = none, arg("keepdims") = false,

@@ -476,3 +476,13 @@ def test_bfloat16_round_trips_through_npy_and_npz(tmp_path):
     anp.savez(tmp_path / "b.npz", b=b, f=anp.ones(2))
     with anp.load(tmp_path / "b.npz") as z:
         assert z["b"].dtype == ml_dtypes.bfloat16 and z["f"].dtype == np.float64
+
+
+@arrax_only
+@pytest.mark.parametrize("fn", ["sum", "prod", "max", "min"])
+def test_reduction_initial_must_be_a_scalar(fn):
+    x = np.ones((2, 3))
+    run_both(lambda xp, a: getattr(xp, fn)(a, initial=np.ones((1, 2, 3))), x)
+    run_both(lambda xp, a: getattr(xp, fn)(a, initial=np.array(2.0)), x)
+    with pytest.raises(ValueError, match=f"^{fn}: initial must be a scalar"):
+        getattr(anp, fn)(anp.asarray(x), initial=np.ones(2))
