@@ -9,7 +9,7 @@ import operator
 import numpy as np
 import pytest
 
-from conftest import anp, assert_raises, quiet
+from conftest import anp, arrax_only, assert_raises, quiet
 
 AXIS_ERROR = (ValueError, IndexError)
 
@@ -246,3 +246,33 @@ def test_errors_do_not_corrupt_state():
         with pytest.raises(TypeError):
             a &= 1
     np.testing.assert_array_equal(np.asarray(a), np.arange(6.0))
+
+
+# --- errors of composed functions name the function called, not the one it is made of ------
+
+
+@arrax_only
+@pytest.mark.parametrize(
+    "call,name,exc",
+    [
+        (lambda: anp.ptp(anp.ones(3), axis=2), "ptp", np.exceptions.AxisError),
+        (lambda: anp.median(anp.ones(3), axis=4), "median", np.exceptions.AxisError),
+        (lambda: anp.count_nonzero(anp.ones(3), axis=2), "count_nonzero", np.exceptions.AxisError),
+        (lambda: anp.clip(anp.ones(3), anp.ones(2), 3), "clip", ValueError),
+        (lambda: anp.zeros(3, -1), "zeros", TypeError),
+        (lambda: anp.gcd(anp.ones(3, int), anp.ones(2, int)), "gcd", ValueError),
+        (lambda: anp.ldexp(anp.ones((2, 3)), anp.ones(2, int)), "ldexp", ValueError),
+    ],
+)
+def test_composed_functions_errors_name_them(call, name, exc):
+    with pytest.raises(exc, match=f"^{name}: "):
+        call()
+
+
+@arrax_only
+def test_user_code_errors_keep_their_words():
+    def f(row):
+        raise ValueError("sum: my own message")
+
+    with pytest.raises(ValueError, match="^sum: my own message"):
+        anp.apply_along_axis(f, 0, anp.ones((2, 2)))

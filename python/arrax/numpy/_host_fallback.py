@@ -9,6 +9,7 @@ afterwards as usual (``np.where(labels == "cat", 1, 0)`` is an arrax array again
 runs only after a TypeError, so supported calls pay nothing."""
 
 import functools
+import re
 
 import numpy as onp
 
@@ -73,8 +74,38 @@ def _to_numpy(x):
     return x
 
 
-def with_numpy_fallback(fn, numpy_fn):
-    """fn, handing its call to numpy_fn when it raises TypeError on host-only arguments."""
+# Functions that call the user's code: its errors keep their words.
+_CALLS_USER_CODE = frozenset(
+    ["apply_along_axis", "apply_over_axes", "piecewise", "fromfunction", "frompyfunc"]
+)
+# The names install() collected (a one-item list: set once arrax.numpy is complete).
+_ARRAX_NAMES = [frozenset()]
+_LEADING_NAME = re.compile(r"^([A-Za-z_]\w*): ")
+
+
+def _named_for(exc, name, internal_names):
+    """exc with its message's leading name (an arrax function that `name` is composed of:
+    "max: axis 2 is out of bounds" from ptp) replaced by `name`, so that errors name the
+    function called, as arrax's own do."""
+    message = str(exc)
+    m = _LEADING_NAME.match(message)
+    if not m or m.group(1) == name or m.group(1) not in internal_names:
+        return exc
+    renamed = f"{name}: {message[m.end() :]}"
+    if exc.args == (message,):
+        exc.args = (renamed,)
+    # (numpy.exceptions.AxisError keeps its whole message, or only its prefix, in _msg)
+    if getattr(exc, "_msg", None) == message:
+        exc._msg = renamed
+    elif getattr(exc, "_msg", None) == m.group(1):
+        exc._msg = name
+    return exc
+
+
+def with_numpy_fallback(fn, numpy_fn, name=None, internal_names=frozenset()):
+    """fn, handing its call to numpy_fn when it raises TypeError on host-only arguments; its
+    errors name it (``name``) where they named a function it is composed of."""
+    rename = name is not None and name not in _CALLS_USER_CODE
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
@@ -84,7 +115,13 @@ def with_numpy_fallback(fn, numpy_fn):
             # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
             if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
                     or any(needs_numpy(v) for v in kwargs.values())):  # fmt: skip
+                if rename:
+                    _named_for(exc, name, internal_names)
                 raise
+        except (ValueError, IndexError) as exc:
+            if rename:
+                _named_for(exc, name, internal_names)
+            raise
         return numpy_fn(*[_to_numpy(a) for a in args],
                         **{k: _to_numpy(v) for k, v in kwargs.items()})  # fmt: skip
 
@@ -93,15 +130,24 @@ def with_numpy_fallback(fn, numpy_fn):
 
 def install(namespace, ndarray):
     """Wraps namespace's module functions that NumPy also has, and ndarray.astype."""
+    from arrax import _core
     from arrax.numpy._ufuncs import ufunc
 
+    # The names an error of arrax's own can start with: its functions, ufuncs, primitives and
+    # the argument parsers ("dtype: ...", "axis: ...").
+    internal = _ARRAX_NAMES[0] = frozenset(
+        [n for n in namespace if not n.startswith("_")]
+        + [getattr(f, "__name__", "") for f in namespace.values() if isinstance(f, ufunc)]
+        + list(_core.primitive_names())
+        + ["dtype", "axis", "index"]
+    )
     for name, fn in list(namespace.items()):
         if name.startswith("_") or isinstance(fn, (type, ufunc)) or not callable(fn):
             continue
         numpy_fn = getattr(onp, name, None)
         if numpy_fn is None or isinstance(numpy_fn, type) or not callable(numpy_fn):
             continue
-        namespace[name] = with_numpy_fallback(fn, numpy_fn)
+        namespace[name] = with_numpy_fallback(fn, numpy_fn, name, internal)
 
     astype = ndarray.astype
 

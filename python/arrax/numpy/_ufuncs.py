@@ -360,7 +360,12 @@ class ComposedUfunc(ufunc):
                      else anp.asarray(a) for a in args)  # fmt: skip
         if dtype is not None or signature is not None:
             args = self._cast_to_loop(args, dtype, signature, casting)
-        result = self._fn(*args)
+        try:
+            result = self._fn(*args)
+        except (ValueError, TypeError, IndexError) as exc:
+            from arrax.numpy._host_fallback import _ARRAX_NAMES, _named_for
+
+            raise _named_for(exc, self.__name__, _ARRAX_NAMES[0]) from None
         if where is not True and out is not None:  # elsewhere out keeps its values
             mask = anp.asarray(where)
             if isinstance(result, tuple):
