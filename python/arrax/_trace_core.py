@@ -72,7 +72,25 @@ def top_trace(leaves):
 
 
 def asarray(x):
-    return x if isinstance(x, _core.ndarray) else _core.asarray(x, None, None)
+    if isinstance(x, _core.ndarray):
+        return x
+    try:
+        return _core.asarray(x, None, None)
+    except ValueError:
+        r = from_array_method(x)
+        if r is None:
+            raise
+        return r
+
+
+def from_array_method(x):
+    """x.__array__() when it gives an arrax array (a class written against arrax.numpy, whose
+    __array__ returns np.array(...)), else None. NumPy's asarray, which the engine asks for
+    other objects, refuses anything but a NumPy array from __array__."""
+    if isinstance(x, (onp.ndarray, onp.generic)) or not hasattr(type(x), "__array__"):
+        return None
+    r = x.__array__()
+    return r if isinstance(r, _core.ndarray) else None
 
 
 def is_inexact(dtype):

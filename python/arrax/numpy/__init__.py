@@ -13,6 +13,7 @@ import operator as _operator
 import numpy as _numpy_module
 
 from arrax import _core as _engine
+from arrax._trace_core import from_array_method as _from_array_method
 from arrax.numpy._common import with_layout as _with_layout
 from arrax.numpy._dtypes import *  # noqa: F401,F403
 from arrax.numpy._ufuncs import *  # noqa: F401,F403
@@ -104,8 +105,10 @@ def _ordered(fn, like):
         order = bound.get("order", "K" if like else "C")
         proto = bound.get(names[0]) if like else None  # (a, or prototype for empty_like)
         shape = bound.get("shape")
-        if shape is not None and getattr(proto, "ndim", None) != r.ndim:
-            proto = None  # (NumPy keeps the prototype's layout only for as many dimensions)
+        if shape is not None and getattr(proto, "ndim", None) != r.ndim and order not in ("A", "a"):
+            # (NumPy keeps the prototype's stride order ('K') only for as many dimensions; 'A'
+            # asks only whether it is Fortran-contiguous, whatever the new shape)
+            proto = None
         return _with_layout(fn.__name__, r, order, proto)
 
     return wrapper
@@ -147,17 +150,44 @@ newaxis = None
 def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
     ``device`` places (and commits) it there."""
-    r = _engine.asarray(a, dtype, copy)
+    if not copy and type(a) is ndarray and _has_dtype(a, dtype):
+        r = a  # (the array itself, as NumPy's: code may test `np.asarray(x) is x`)
+    else:
+        r = _asarray_new(a, dtype, copy)
     if order not in (None, "K", "k", "A", "a") or getattr(a, "flags", None) is None:
         r = _with_layout("asarray", r, order)  # ('A'/'K' keep an array's layout: no copy)
     return r if device is None else _engine._device_put(r, _devices._key_of(device))
+
+
+def _has_dtype(a, dtype):
+    """Whether arrax array a already has the dtype asked for (None: any)."""
+    if dtype is None:
+        return True
+    try:
+        return a.dtype == _numpy_module.dtype(dtype)
+    except TypeError:  # (not a NumPy dtype: the engine says what it makes of it)
+        return False
+
+
+def _asarray_new(a, dtype, copy):
+    try:
+        return _engine.asarray(a, dtype, copy)
+    except ValueError:
+        r = _from_array_method(a)  # (an __array__ that returns an arrax array)
+        if r is None:
+            raise
+        return _engine.asarray(r, dtype, copy)
 
 
 def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
     if ndmin > 64:
         raise ValueError(f"array: ndmin must be <= ndmax (64), got {ndmin}")
-    a = _with_layout("array", _engine.asarray(object, dtype, True if copy else None), order, object)
+    if not copy and type(object) is ndarray and _has_dtype(object, dtype):
+        a = object  # (no copy asked or needed: the array itself, as NumPy's)
+    else:
+        a = _asarray_new(object, dtype, True if copy else None)
+    a = _with_layout("array", a, order, object)
     if ndmin > a.ndim:
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
     return a
@@ -435,6 +465,27 @@ def clip(a, *args, **kwargs):
         if key in kwargs:
             kwargs[key] = bound(kwargs[key], lower)
     return _clip(a, *args, **kwargs)
+
+
+_can_cast = can_cast  # noqa: F405 (the engine's can_cast, from _core)
+
+
+def can_cast(from_, to, casting="safe"):
+    """numpy.can_cast. A NumPy scalar stands for its dtype (NEP 50), np.float64 and
+    np.complex128 included, which subclass Python's float and complex (those raise)."""
+    if isinstance(from_, _numpy_module.generic):
+        from_ = from_.dtype
+    return _can_cast(from_, to, casting)
+
+
+_copy = copy  # noqa: F405 (the engine's copy, from _core)
+
+
+def copy(a, order="K", subok=False):
+    """numpy.copy: a new array, in the layout order= asks for ('K', the default, and 'A' keep
+    a Fortran-ordered array's layout, as NumPy's). arrax has no ndarray subclasses, so subok
+    is accepted and makes no difference."""
+    return _with_layout("copy", _copy(a), order, a)
 
 
 from arrax.numpy import _inplace as _inplace_functions  # noqa: E402

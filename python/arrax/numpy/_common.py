@@ -196,6 +196,23 @@ def takes_out(casting="unsafe", nin=None, broadcast=False):
     return deco
 
 
+def _stride_order(proto, ndim):
+    """The axes of array proto from the largest stride to the smallest (NumPy's order='K'
+    layout), when that is neither C's nor Fortran's order; else None."""
+    flags = getattr(proto, "flags", None)
+    strides = getattr(proto, "strides", None)
+    if flags is None or strides is None or len(strides) != ndim:
+        return None
+    if flags.c_contiguous or flags.f_contiguous:
+        return None
+    shape = proto.shape
+    # (axes of length 1 have any stride: they keep their place among the others)
+    perm = sorted(range(ndim), key=lambda i: -abs(strides[i]) if shape[i] > 1 else 0)
+    if perm == list(range(ndim)) or perm == list(range(ndim))[::-1]:
+        return None
+    return perm
+
+
 def with_layout(fname, x, order, proto=None):
     """x in the memory order NumPy's ``order=`` asks for: 'C' or 'F' that layout, 'A' or 'K'
     Fortran when ``proto`` (the array the result is made from or like) is Fortran- and not
@@ -209,6 +226,13 @@ def with_layout(fname, x, order, proto=None):
         raise ValueError(f"{fname}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     if not isinstance(x, _core.ndarray) or x._is_tracer or x.ndim < 2:
         return x  # (one dimension or none: C- and Fortran-contiguous alike)
+    if o == "K" and proto is not None:
+        perm = _stride_order(proto, x.ndim)
+        if perm is not None:  # (neither C nor Fortran order: the prototype's own)
+            inverse = [0] * len(perm)
+            for i, axis in enumerate(perm):
+                inverse[axis] = i
+            return _core._astype(x.transpose(perm), x.dtype, True).transpose(inverse)
     if o in ("A", "K"):
         p = x if proto is None else proto
         flags = getattr(p, "flags", None)

@@ -9,7 +9,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._trace_core import is_inexact
-from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._common import _arr, _np, from_numpy, with_layout
 
 __all__ = [
     "asanyarray",
@@ -163,7 +163,8 @@ def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
     np = _np()
     if _is_traced(k):
         return (_diagonal_offsets(N, M) == k).astype(onp.dtype(dtype))
-    return np._on_device(np._eye)(N, M, k, dtype, order, device=device, like=like)
+    r = np._on_device(np._eye)(N, M, k, dtype, order, device=device, like=like)
+    return with_layout("eye", r, order)  # (the engine makes it C-ordered)
 
 
 def tri(N, M=None, k=0, dtype=float, *, like=None):

@@ -100,8 +100,13 @@ def _dtype_of(x):
 
 
 def iscomplexobj(x):
-    """numpy.iscomplexobj: whether the dtype is complex (not the values)."""
-    return _dtype_of(x).kind == "c"
+    """numpy.iscomplexobj: whether the dtype is complex (not the values). As NumPy's, an
+    object's own dtype's scalar type decides (duck dtypes, as pandas' extension ones, too)."""
+    try:
+        type_ = x.dtype.type
+    except AttributeError:
+        return _dtype_of(x).kind == "c"
+    return isinstance(type_, type) and issubclass(type_, onp.complexfloating)
 
 
 def isrealobj(x):

@@ -9,6 +9,7 @@ afterwards as usual (``np.where(labels == "cat", 1, 0)`` is an arrax array again
 runs only after a TypeError, so supported calls pay nothing."""
 
 import functools
+import numbers
 import re
 
 import numpy as onp
@@ -58,6 +59,10 @@ def needs_numpy(x, depth=0):
         return _names_host_only_dtype(x)
     if isinstance(x, (list, tuple)) and depth < 32:
         return any(needs_numpy(v, depth + 1) for v in x)
+    if isinstance(x, numbers.Number) and not isinstance(
+        x, (int, float, complex, onp.generic, _core.ndarray)
+    ):
+        return True  # a Fraction or Decimal, even alone: NumPy keeps it in an object array
     # Inside a list, an object that is no number and no array-like (a Decimal, a user's
     # class): NumPy makes an object array.
     return depth > 0 and not (

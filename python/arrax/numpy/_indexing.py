@@ -436,7 +436,9 @@ def unravel_index(indices, shape, order="C"):
     """numpy.unravel_index (traced indices are clamped rather than checked)."""
     idx = _arr(indices)
     if not _traced(idx):
-        return from_numpy(onp.unravel_index(onp.asarray(idx), shape, order))
+        # (an empty list as given: NumPy's error says to give it an integer dtype)
+        src = indices if _empty_sequence(indices) else onp.asarray(idx)
+        return from_numpy(onp.unravel_index(src, shape, order))
     dims = list(shape) if order == "C" else list(shape)[::-1]
     out = []
     rest = idx.astype(onp.int64)
@@ -445,6 +447,10 @@ def unravel_index(indices, shape, order="C"):
         rest = rest // d
     out = out[::-1]
     return tuple(out if order == "C" else out[::-1])
+
+
+def _empty_sequence(x):
+    return isinstance(x, (list, tuple)) and not x
 
 
 def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None):
@@ -460,11 +466,12 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None)
                 f"for dims={tuple(dims)}. Use the dtype argument to pass a suitable dtype."
             )
         return ravel_multi_index(multi_index, dims, mode, order).astype(dtype)
-    idx = [_arr(i) for i in multi_index]
+    given = list(multi_index)
+    idx = [_arr(i) for i in given]
     if not _traced(*idx) or (mode not in ("wrap", "clip") and _has_values(*idx)):
-        return _core.asarray(
-            onp.ravel_multi_index(tuple(onp.asarray(i) for i in idx), dims, mode, order), None, None
-        )
+        # (empty lists as given: NumPy's error says to give them an integer dtype)
+        src = tuple(g if _empty_sequence(g) else onp.asarray(i) for g, i in zip(given, idx))
+        return _core.asarray(onp.ravel_multi_index(src, dims, mode, order), None, None)
     if mode not in ("wrap", "clip"):
         _bounds_unknown("ravel_multi_index", idx[0], mode)
     np = _np()

@@ -107,6 +107,9 @@ def _traced_text(printer):
     return text
 
 
+_NUMPY_FLAGS = type(_np.empty(0).flags)
+
+
 class _Flags:
     """The parts of NumPy's ndarray.flags that arrax arrays have."""
 
@@ -197,6 +200,11 @@ class _Flags:
         return (self.c_contiguous, self.f_contiguous, self.owndata, self.writeable)
 
     def __eq__(self, other):
+        if isinstance(other, _NUMPY_FLAGS):
+            # (a NumPy array's flags: equal when every flag is, as NumPy compares its own)
+            return self._state() + (True, False) == (
+                other.c_contiguous, other.f_contiguous, other.owndata, other.writeable,
+                other.aligned, other.writebackifcopy)  # fmt: skip
         if not isinstance(other, _Flags):
             return NotImplemented
         return self._state() == other._state()
@@ -418,6 +426,12 @@ class _FlatIter:
 
         from arrax.numpy._indexing import _in_place
 
+        # (NumPy's flat iterator takes NumPy arrays as indices; an arrax array there would be
+        # read as a sequence, and a boolean mask of them refused)
+        if isinstance(key, ndarray):
+            key = onp.asarray(key)
+        elif isinstance(key, tuple):
+            key = tuple(onp.asarray(k) if isinstance(k, ndarray) else k for k in key)
         with _in_place("ndarray.flat", self.base) as view:
             view.flat[key] = onp.asarray(value)
 

@@ -15,7 +15,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from arrax import _core
 from arrax._functional import take_flat
 from arrax.lax import _ops as lax
-from arrax.numpy._common import _arr, _np, from_numpy, takes_out
+from arrax.numpy._common import _arr, _np, from_numpy, takes_out, with_layout
 
 __all__ = [
     "flip",
@@ -57,7 +57,12 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
         dtype = _np().result_type(*[a.dtype for a in arrays]) if arrays else onp.float64
     parts, pos, offset = [], [], 1
     for a in arrays:
-        pos.append(onp.arange(offset, offset + a.size, dtype=onp.int64).reshape(a.shape))
+        at = onp.arange(offset, offset + a.size, dtype=onp.int64).reshape(a.shape)
+        if a.ndim >= 2 and not a._is_tracer and a._f_contiguous and not a._c_contiguous:
+            # (NumPy's delete, insert, block... keep a Fortran input's layout: so does the
+            # result when its positions are laid out as the input is)
+            at = onp.asfortranarray(at)
+        pos.append(at)
         offset += a.size
         parts.append(lax.reshape(a.astype(dtype), (a.size,)))
     fill_value = lax.full((1,), 0 if fill is None else fill, dtype)
@@ -69,9 +74,8 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
         if p.dtype.kind not in "iu":  # NumPy returned a value, not positions
             raise TypeError("internal: expected element positions")
         # (asarray, not ascontiguousarray, which makes a 0-d result 1-d)
-        return take_flat(
-            flat, _core.asarray(onp.asarray(p, dtype=onp.int64, order="C"), None, None)
-        )
+        r = take_flat(flat, _core.asarray(onp.asarray(p, dtype=onp.int64, order="C"), None, None))
+        return with_layout("_positions", r, "K", p)  # (the layout of NumPy's result)
 
     if isinstance(out, (list, tuple)):
         return (

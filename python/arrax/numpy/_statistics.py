@@ -614,8 +614,9 @@ def _nan_arg(a, axis, keepdims, fn, fill, name):
     np = _np()
     a = _arr(a)
     if is_inexact(a.dtype):
-        if not a._is_tracer and bool(np.any(_valid_count(a, axis, False) == 0)):
-            raise ValueError("All-NaN slice encountered")
+        # (an empty array has no all-NaN slice: argmin/argmax say it is empty, as NumPy's)
+        if not a._is_tracer and a.size and bool(np.any(_valid_count(a, axis, False) == 0)):
+            raise ValueError(f"{name}: All-NaN slice encountered")
         a = _nan_fill(a, fill)
     return fn(a, axis=axis, keepdims=keepdims)
 
