@@ -12,6 +12,7 @@ import functools
 import inspect
 import logging
 import os
+import types
 import weakref
 
 from arrax import _core, _shapes, tree_util
@@ -182,20 +183,54 @@ class JitFunction:
                 "it comes from the compiled computation's different rounding"
             ) from None
 
+    def _placeholders(self, args, kwargs):
+        """args and kwargs with each ShapeDtypeStruct (JAX's lower and trace take them for
+        arrays) a zero array of its shape and dtype: the signature and the trace read only
+        shapes and dtypes. Static arguments stay as they are."""
+        from arrax import numpy as np
+
+        def conv(x):
+            return np.zeros(x.shape, x.dtype) if isinstance(x, _shapes.ShapeDtypeStruct) else x
+
+        def dyn(x):
+            return tree_util.tree_map(conv, x)
+
+        args = tuple(a if i in self._static_argnums else dyn(a) for i, a in enumerate(args))
+        kwargs = {k: v if k in self._static_argnames else dyn(v) for k, v in kwargs.items()}
+        return args, kwargs
+
+    def __get__(self, obj, objtype=None):
+        # A method: jit'd functions bind as functions do (JAX's jit'd ones are descriptors),
+        # so @jit (or @partial(jit, static_argnums=0)) on a method gets self.
+        if obj is None:
+            return self
+        return types.MethodType(self, obj)
+
     def lower(self, *args, **kwargs):
         """JAX's ahead-of-time API: the function lowered for these arguments' shapes and
-        dtypes. The result reads as the optimized graph this function runs (its primitives,
-        fused regions, text) and ``.compile()`` gives the callable for that signature."""
+        dtypes (arrays or ShapeDtypeStructs). The result reads as the optimized graph this
+        function runs (its primitives, fused regions, text) and ``.compile()`` gives the
+        callable for that signature."""
+        args, kwargs = self._placeholders(args, kwargs)
         key = self._key(args, kwargs)[0]
         (_, _, optimized, _), _, _ = self._entry(args, kwargs)
-        return Lowered(self, key, optimized)
+        return Lowered(self, key, optimized, self._statics(args, kwargs))
+
+    def _statics(self, args, kwargs):
+        """The static arguments lowered for: JAX's compiled function takes the others only."""
+        return (
+            len(args),
+            {i: args[i] for i in self._static_argnums if i < len(args)},
+            {k: v for k, v in kwargs.items() if k in self._static_argnames},
+        )
 
     def trace(self, *args, **kwargs):
         """The function traced for these arguments: ``.jaxpr`` is the graph before the
         optimization passes (the object reads as that graph too); ``.lower()`` continues."""
+        args, kwargs = self._placeholders(args, kwargs)
         key = self._key(args, kwargs)[0]
         (graph, _, optimized, _), _, _ = self._entry(args, kwargs)
-        return Traced(self, key, graph, optimized)
+        return Traced(self, key, graph, optimized, self._statics(args, kwargs))
 
     def _cache_size(self):
         return len(self._cache)
@@ -225,11 +260,20 @@ class _GraphView:
 class Compiled(_GraphView):
     """``jit(f).lower(*args).compile()``: f for the lowered argument signature only."""
 
-    def __init__(self, jitted, key, graph):
+    def __init__(self, jitted, key, graph, statics=(0, {}, {})):
         super().__init__(graph)
-        self._jitted, self._key_expected = jitted, key
+        self._jitted, self._key_expected, self._statics = jitted, key, statics
 
     def __call__(self, *args, **kwargs):
+        n, static_args, static_kwargs = self._statics
+        if static_args and len(args) + len(static_args) == n:
+            # As JAX's: called with the dynamic arguments only, the static ones lowered for
+            # go back in their places. (All of them given, as before, is accepted too.)
+            args = list(args)
+            for i in sorted(static_args):
+                args.insert(i, static_args[i])
+        if static_kwargs and not any(k in kwargs for k in static_kwargs):
+            kwargs = {**kwargs, **static_kwargs}
         if self._jitted._key(args, kwargs)[0] != self._key_expected:
             raise TypeError(
                 "Compiled: the arguments' types or shapes differ from those it was lowered "
@@ -247,12 +291,12 @@ class Compiled(_GraphView):
 class Lowered(_GraphView):
     """``jit(f).lower(*args)``: reads as the optimized graph; ``compile()`` gives the callable."""
 
-    def __init__(self, jitted, key, graph):
+    def __init__(self, jitted, key, graph, statics=(0, {}, {})):
         super().__init__(graph)
-        self._jitted, self._key_expected = jitted, key
+        self._jitted, self._key_expected, self._statics = jitted, key, statics
 
     def compile(self, compiler_options=None):
-        return Compiled(self._jitted, self._key_expected, self._graph)
+        return Compiled(self._jitted, self._key_expected, self._graph, self._statics)
 
     def cost_analysis(self):
         return None
@@ -261,16 +305,17 @@ class Lowered(_GraphView):
 class Traced(_GraphView):
     """``jit(f).trace(*args)``: reads as the traced graph (``.jaxpr``); ``lower()`` goes on."""
 
-    def __init__(self, jitted, key, graph, optimized):
+    def __init__(self, jitted, key, graph, optimized, statics=(0, {}, {})):
         super().__init__(graph)
         self._jitted, self._key_expected, self._optimized = jitted, key, optimized
+        self._statics = statics
 
     @property
     def jaxpr(self):
         return self._graph
 
     def lower(self):
-        return Lowered(self._jitted, self._key_expected, self._optimized)
+        return Lowered(self._jitted, self._key_expected, self._optimized, self._statics)
 
 
 def jit(

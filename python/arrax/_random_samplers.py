@@ -405,35 +405,6 @@ def clone(key):
     return jnp.asarray(key).copy()
 
 
-def _inversion_count(k, u, log_p0, log_ratio, limit, dt):
-    """The smallest count c with CDF(c) >= u, by sequential search from 0: log_p0 is log P(0),
-    log_ratio(c) gives log P(c) - log P(c - 1); a lax.while_loop over all samples at once,
-    in log space so that large rates do not underflow P(0). Counts stop at `limit`."""
-    from arrax import lax
-
-    c0 = jnp.zeros(u.shape, dt)
-    logp0 = jnp.broadcast_to(log_p0, u.shape).astype(dt)
-    cdf0 = jnp.exp(logp0)
-
-    def cond(state):
-        c, _, cdf = state
-        return jnp.any((u > cdf) & (c < limit))
-
-    def body(state):
-        c, logp, cdf = state
-        active = (u > cdf) & (c < limit)
-        c1 = c + 1
-        logp1 = logp + log_ratio(c1)
-        return (
-            jnp.where(active, c1, c),
-            jnp.where(active, logp1, logp),
-            jnp.where(active, cdf + jnp.exp(logp1), cdf),
-        )
-
-    c, _, _ = lax.while_loop(cond, body, (c0, logp0, cdf0))
-    return c
-
-
 def _poisson_knuth(key, lam, shape, dt):
     """JAX's Knuth loop: count uniforms (one draw of the whole shape per step) until their
     product falls below exp(-lam); every element steps until the last one is done."""
@@ -507,30 +478,125 @@ def poisson(key, lam, shape=None, dtype=jnp.int32):
     return jnp.where(lam == 0, jnp.zeros((), dt), out).astype(dt)
 
 
+_STIRLING_TAIL = [
+    0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509,
+    0.0166446911898211, 0.0138761288230707, 0.0118967099458917, 0.0104112652619720,
+    0.00925546218271273, 0.00833056343336287,
+]  # fmt: skip
+
+
+def _stirling_approx_tail(k):
+    """log k! minus its Stirling approximation: a table to 9, the series past it (JAX's)."""
+    table = jnp.array(_STIRLING_TAIL, dtype=k.dtype)
+    kc = jnp.clip(k, 0, 9)
+    kp1sq = (kc + 1) * (kc + 1)
+    approx = (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (kc + 1)
+    # (clip: a NaN k, from an infinite count, takes the series' NaN either way)
+    tail = jnp.take(table, jnp.floor(kc).astype(jnp.int32), mode="clip")
+    return jnp.where(k <= 9, tail, approx)
+
+
+def _binomial_inversion(key, count, prob, shape):
+    """JAX's small-mean sampler: geometric waiting times summed until they pass the count (one
+    uniform draw of the whole shape per step, from the key's successive splits)."""
+    log1minusprob = jnp.log1p(-prob)
+
+    def body(carry):
+        i, num_geom, geom_sum, key = carry
+        subkey, key = _r.split(key)
+        num_geom = jnp.where(geom_sum <= count, num_geom + 1, num_geom)
+        u = _r.uniform(subkey, shape, prob.dtype)
+        geom_sum = geom_sum + jnp.ceil(jnp.log(u) / log1minusprob)
+        return i + 1, num_geom, geom_sum, key
+
+    def cond(carry):
+        return jnp.any(carry[2] <= count)
+
+    zeros = jnp.zeros(shape, prob.dtype)
+    return lax.while_loop(cond, body, (0, zeros, zeros, key))[1] - 1
+
+
+def _btrs(key, count, prob, shape):
+    """JAX's large-mean sampler: Hormann's transformed rejection (BTRS), all samples drawn
+    together until each has been accepted."""
+    stddev = jnp.sqrt(count * prob * (1 - prob))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = count * prob + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = prob / (1 - prob)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = jnp.floor((count + 1) * prob)
+
+    def body(carry):
+        i, k_out, accepted, key = carry
+        key, subkey_0, subkey_1 = _r.split(key, 3)
+        u = _r.uniform(subkey_0, shape, prob.dtype) - 0.5
+        v = _r.uniform(subkey_1, shape, prob.dtype)
+        us = 0.5 - jnp.abs(u)
+        accept1 = (us >= 0.07) & (v <= v_r)
+        k = jnp.floor((2 * a / us + b) * u + c)
+        reject = (k < 0) | (k > count)
+        v = jnp.log(v * alpha / (a / (us * us) + b))
+        ub = (
+            (m + 0.5) * jnp.log((m + 1) / (r * (count - m + 1)))
+            + (count + 1) * jnp.log((count - m + 1) / (count - k + 1))
+            + (k + 0.5) * jnp.log(r * (count - k + 1) / (k + 1))
+            + _stirling_approx_tail(m)
+            + _stirling_approx_tail(count - m)
+            - _stirling_approx_tail(k)
+            - _stirling_approx_tail(count - k)
+        )
+        accept = accept1 | (~reject & (v <= ub))
+        return i + 1, jnp.where(accept, k, k_out), accepted | accept, key
+
+    def cond(carry):
+        return jnp.any(~carry[2])
+
+    init = (0, jnp.full(shape, -1, prob.dtype), jnp.zeros(shape, bool), key)
+    return lax.while_loop(cond, body, init)[1]
+
+
 def binomial(key, n, p, shape=None, dtype=jnp.float32):
-    """Binomial(n, p) counts, by inversion on min(p, 1 - p)."""
+    """Binomial(n, p) counts, as JAX draws them (the same counts for the same key): inversion
+    of geometric waiting times where n * min(p, 1 - p) <= 10, BTRS rejection above, computed
+    in p's float dtype (float32 for float64 or integer p, as JAX's 32-bit default)."""
     k = _r._check_key("binomial", key)
-    n = jnp.asarray(n).astype(jnp.float64)
-    p = jnp.asarray(p).astype(jnp.float64)
+    dt = _onp.dtype(dtype)
+    if dt.kind != "f":
+        raise ValueError(f"binomial: dtype must be a float dtype, got {dtype}")
+    p = jnp.asarray(p)
+    pdt = p.dtype if p.dtype.kind == "f" and p.dtype.itemsize <= 4 else _onp.dtype(jnp.float32)
+    p = p.astype(pdt)
+    n = jnp.asarray(n).astype(pdt)
     if shape is None:
         shape = jnp.broadcast_shapes(n.shape, p.shape)
     shape = _r._shape(shape)
     _r._check_broadcast(shape, n.shape, p.shape)
-    n, p = jnp.broadcast_to(n, shape), jnp.broadcast_to(p, shape)
-    flip = p > 0.5
-    q = jnp.where(flip, 1 - p, p)
-    qs = jnp.clip(q, 1e-300, 1 - 1e-16)
-    u = _r.uniform(k, shape, jnp.float64)
-    ratio = jnp.log(qs) - jnp.log1p(-qs)
-    c = _inversion_count(
-        k, u, n * jnp.log1p(-qs), lambda c: jnp.log(n - c + 1) - jnp.log(c) + ratio, n, jnp.float64
-    )
-    c = jnp.where(q <= 0, 0.0, c)
-    c = jnp.where(flip, n - c, c)
+    count, prob = jnp.broadcast_to(n, shape), jnp.broadcast_to(p, shape)
+    p_lt_half = prob < 0.5
+    q = jnp.where(p_lt_half, prob, 1.0 - prob)
+    count_nan_or_neg = jnp.isnan(count) | (count < 0.0)
+    count_inf = jnp.isinf(count)
+    q_is_nan = jnp.isnan(q)
+    q_l_0 = q < 0.0
+    q = jnp.where(q_is_nan | q_l_0, jnp.full_like(q, 0.01), q)
+    use_inversion = count_nan_or_neg | (count * q <= 10.0)
+    count = jnp.floor(count)  # (NumPy's binomial floors a float count)
+    count_inv = jnp.where(use_inversion, count, jnp.zeros_like(count))
+    count_btrs = jnp.where(use_inversion, jnp.full_like(count, 1e4), count)
+    q_btrs = jnp.where(use_inversion, jnp.full_like(q, 0.5), q)
+    samples = jnp.where(
+        use_inversion,
+        _binomial_inversion(k, count_inv, q, shape),
+        _btrs(k, count_btrs, q_btrs, shape),
+    ).astype(dt)
     # JAX's conventions: NaN for a NaN or negative count or p outside [0, 1]; inf for n = inf
-    invalid = jnp.isnan(n) | (n < 0) | jnp.isnan(p) | (p < 0) | (p > 1)
-    c = jnp.where(jnp.isinf(n), jnp.inf, c)
-    return jnp.where(invalid, jnp.nan, c).astype(dtype)
+    invalid = q_l_0 | q_is_nan | count_nan_or_neg
+    samples = jnp.where(invalid, jnp.full_like(samples, jnp.nan), samples)
+    samples = jnp.where(count_inf & ~invalid, jnp.full_like(samples, jnp.inf), samples)
+    keep = p_lt_half | count_nan_or_neg | q_is_nan | count_inf
+    return jnp.where(keep, samples, count.astype(dt) - samples)
 
 
 def multinomial(key, n, p, *, shape=None, dtype=jnp.float32, unroll=1):

@@ -91,8 +91,13 @@ def test_config_update_maps_the_supported_options():
     cfg.update("jax_default_matmul_precision", "highest")
     assert cfg.jax_default_matmul_precision == "float32"
     arrax.set_matmul_precision(previous)
-    with pytest.raises(AttributeError, match="jax_debug_nans"):
-        cfg.update("jax_debug_nans", True)
+    cfg.update("jax_debug_nans", True)  # (test_debug_nans.py checks what it does)
+    try:
+        assert cfg.jax_debug_nans
+    finally:
+        cfg.update("jax_debug_nans", False)
+    with pytest.raises(AttributeError, match="jax_no_such_option"):
+        cfg.update("jax_no_such_option", True)
 
 
 # ---- host callbacks ------------------------------------------------------------------------

@@ -96,6 +96,26 @@ def _params_only(state):
     return state[0]
 
 
+def _lr(step_size, i, x):
+    """step_size(i) in x's dtype when x is a float array: JAX (32-bit) keeps float32
+    parameters float32 whatever the step count or the schedule computes, while NumPy's rules here would
+    make them float64 by a float64 0-d step size (an int32 count over decay_steps, a schedule's
+    own arrays), which breaks optimizers run in lax loops (mnist_vae's fori_loop)."""
+    lr = step_size(i)
+    if type(lr) in (int, float) or not jnp.issubdtype(jnp.result_type(x), jnp.floating):
+        return lr  # (Python scalars are weak already; NumPy scalars, float64 ones, are not)
+    return jnp.asarray(lr).astype(jnp.result_type(x))
+
+
+def _bias(b, i, like):
+    """1 - b ** (i + 1) in like's dtype (an int32 step count would make float32 ** int32 a
+    float64 under NumPy's rules; JAX keeps it float32)."""
+    count = i + 1
+    if not isinstance(count, int):
+        count = jnp.asarray(count).astype(like.dtype)
+    return 1 - jnp.asarray(b, like.dtype) ** count
+
+
 def _with_zeros(n):
     """The init of an optimizer whose state is (x, and n accumulators starting at zero)."""
 
@@ -114,7 +134,7 @@ def sgd(step_size):
         return x0
 
     def update(i, g, x):
-        return x - step_size(i) * g
+        return x - _lr(step_size, i, x) * g
 
     return init, update, lambda x: x
 
@@ -129,7 +149,7 @@ def momentum(step_size, mass):
     def update(i, g, state):
         x, velocity = state
         velocity = mass * velocity + g
-        return x - step_size(i) * velocity, velocity
+        return x - _lr(step_size, i, x) * velocity, velocity
 
     return init, update, _params_only
 
@@ -144,7 +164,7 @@ def nesterov(step_size, mass):
     def update(i, g, state):
         x, velocity = state
         velocity = mass * velocity + g
-        return x - step_size(i) * (mass * velocity + g), velocity
+        return x - _lr(step_size, i, x) * (mass * velocity + g), velocity
 
     return init, update, _params_only
 
@@ -161,7 +181,7 @@ def adagrad(step_size, momentum=0.9):
         g_sq = g_sq + jnp.square(g)
         g_sq_inv_sqrt = jnp.where(g_sq > 0, 1.0 / jnp.sqrt(g_sq), 0.0)
         m = (1.0 - momentum) * (g * g_sq_inv_sqrt) + momentum * m
-        return x - step_size(i) * m, g_sq, m
+        return x - _lr(step_size, i, x) * m, g_sq, m
 
     return init, update, _params_only
 
@@ -176,7 +196,7 @@ def rmsprop(step_size, gamma=0.9, eps=1e-8):
     def update(i, g, state):
         x, avg_sq_grad = state
         avg_sq_grad = avg_sq_grad * gamma + jnp.square(g) * (1.0 - gamma)
-        return x - step_size(i) * g / jnp.sqrt(avg_sq_grad + eps), avg_sq_grad
+        return x - _lr(step_size, i, x) * g / jnp.sqrt(avg_sq_grad + eps), avg_sq_grad
 
     return init, update, _params_only
 
@@ -191,7 +211,7 @@ def rmsprop_momentum(step_size, gamma=0.9, eps=1e-8, momentum=0.9):
     def update(i, g, state):
         x, avg_sq_grad, mom = state
         avg_sq_grad = avg_sq_grad * gamma + jnp.square(g) * (1.0 - gamma)
-        mom = momentum * mom + step_size(i) * g / jnp.sqrt(avg_sq_grad + eps)
+        mom = momentum * mom + _lr(step_size, i, x) * g / jnp.sqrt(avg_sq_grad + eps)
         return x - mom, avg_sq_grad, mom
 
     return init, update, _params_only
@@ -208,9 +228,9 @@ def adam(step_size, b1=0.9, b2=0.999, eps=1e-8):
         x, m, v = state
         m = (1 - b1) * g + b1 * m
         v = (1 - b2) * jnp.square(g) + b2 * v
-        m_hat = m / (1 - jnp.asarray(b1, m.dtype) ** (i + 1))
-        v_hat = v / (1 - jnp.asarray(b2, m.dtype) ** (i + 1))
-        return x - step_size(i) * m_hat / (jnp.sqrt(v_hat) + eps), m, v
+        m_hat = m / _bias(b1, i, m)
+        v_hat = v / _bias(b2, i, m)
+        return x - _lr(step_size, i, x) * m_hat / (jnp.sqrt(v_hat) + eps), m, v
 
     return init, update, _params_only
 
@@ -226,7 +246,7 @@ def adamax(step_size, b1=0.9, b2=0.999, eps=1e-8):
         x, m, u = state
         m = (1 - b1) * g + b1 * m
         u = jnp.maximum(b2 * u, jnp.abs(g))
-        x = x - (step_size(i) / (1 - jnp.asarray(b1, m.dtype) ** (i + 1))) * m / (u + eps)
+        x = x - (_lr(step_size, i, x) / _bias(b1, i, m)) * m / (u + eps)
         return x, m, u
 
     return init, update, _params_only
@@ -257,7 +277,7 @@ def sm3(step_size, momentum=0.9):
         accum = accum + jnp.square(g)
         accum_inv_sqrt = jnp.where(accum > 0, 1.0 / jnp.sqrt(accum), 0.0)
         m = (1.0 - momentum) * (g * accum_inv_sqrt) + momentum * m
-        x = x - step_size(i) * jnp.reshape(m, x.shape)
+        x = x - _lr(step_size, i, x) * jnp.reshape(m, x.shape)
         others = [tuple(b for b in range(m.ndim) if b != a) for a in range(m.ndim)]
         return x, m, [accum.max(axis=axes) for axes in others]
 

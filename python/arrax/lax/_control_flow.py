@@ -394,6 +394,10 @@ def _concrete_int(x):
         return None
 
 
+def _weak_index(i):
+    return lax.bind1("convert_element_type", i, new_dtype=i.dtype, weak_type=True)
+
+
 def fori_loop(lower, upper, body_fun, init_val, unroll=None):
     """Like ``jax.lax.fori_loop``: ``for i in range(lower, upper): val = body_fun(i, val)``.
 
@@ -415,7 +419,9 @@ def fori_loop(lower, upper, body_fun, init_val, unroll=None):
 
         def step(carry, _):
             i, v = carry
-            return (lax.bind1("add", i, lax.full((), 1, dt)), body_fun(i, v)), None
+            # The body sees a weakly typed index, as JAX's (its scan carries the Python int
+            # lower): x * i keeps a float32 x float32 rather than NumPy's float64.
+            return (lax.bind1("add", i, lax.full((), 1, dt)), body_fun(_weak_index(i), v)), None
 
         (_, out), _ = scan(
             step, (lax.asarray(lo_int, dt), init_val), None, length=max(hi_int - lo_int, 0)
@@ -435,7 +441,9 @@ def fori_loop(lower, upper, body_fun, init_val, unroll=None):
 
     def b(carry):
         i, v = carry
-        return lax.bind1("add", i, lax.full((), 1, dt)), body_fun(i, v)
+        # (weak as in the scan above: JAX's index of strong int32 bounds is int32, which
+        # float32 x int32 keeps float32 in JAX's promotion, not NumPy's)
+        return lax.bind1("add", i, lax.full((), 1, dt)), body_fun(_weak_index(i), v)
 
     return while_loop(c, b, (lo, init_val))[1]
 
