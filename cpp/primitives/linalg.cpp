@@ -234,18 +234,6 @@ std::vector<Array> qr_kernel(const std::vector<Array>& in, const Params&) {
 
 // ---- registration ---------------------------------------------------------------------------
 
-using AvalFn = std::vector<AbstractValue> (*)(const std::vector<AbstractValue>&, const Params&);
-
-const Primitive& register_linalg(const char* name, int nin, AvalFn avals, KernelFn kernel) {
-  Primitive p;
-  p.name = name;
-  p.fusion = FusionClass::Opaque;
-  p.num_inputs = nin;
-  p.abstract_eval = avals;
-  p.cpu_kernel = std::move(kernel);
-  return register_primitive(std::move(p));
-}
-
 std::vector<AbstractValue> same_aval(const std::vector<AbstractValue>& in, const Params&) {
   check_matrix("inv", in[0], true);
   return {av(in[0].shape, in[0].dtype)};

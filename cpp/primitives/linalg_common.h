@@ -84,4 +84,17 @@ void svd_stack(const Array& a, const Array& u, const Array& s, const Array& vh, 
 std::vector<Array> eigh_kernel(const std::vector<Array>& in, const Params& p);
 std::vector<Array> eig_kernel(const std::vector<Array>& in, const Params&);
 
+// Registers a linalg primitive: opaque to fusion, a CPU kernel (a GPU runs it through the host
+// unless the CUDA backend adds a kernel).
+using AvalFn = std::vector<AbstractValue> (*)(const std::vector<AbstractValue>&, const Params&);
+inline const Primitive& register_linalg(const char* name, int nin, AvalFn avals, KernelFn kernel) {
+  Primitive p;
+  p.name = name;
+  p.fusion = FusionClass::Opaque;
+  p.num_inputs = nin;
+  p.abstract_eval = avals;
+  p.cpu_kernel = std::move(kernel);
+  return register_primitive(std::move(p));
+}
+
 }  // namespace arrax::linalg

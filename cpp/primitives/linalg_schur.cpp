@@ -203,20 +203,7 @@ std::vector<Array> householder_product_kernel(const std::vector<Array>& in, cons
   return {q};
 }
 
-const Primitive& register_opaque(
-    const char* name, int nin,
-    std::vector<AbstractValue> (*avals)(const std::vector<AbstractValue>&, const Params&),
-    KernelFn kernel) {
-  Primitive p;
-  p.name = name;
-  p.fusion = FusionClass::Opaque;
-  p.num_inputs = nin;
-  p.abstract_eval = avals;
-  p.cpu_kernel = std::move(kernel);
-  return register_primitive(std::move(p));
-}
-
-const Primitive& schur_p = register_opaque(
+const Primitive& schur_p = register_linalg(
     "linalg_schur", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {
       check_matrix("schur", in[0], true);
@@ -224,7 +211,7 @@ const Primitive& schur_p = register_opaque(
     },
     schur_kernel);
 
-const Primitive& hessenberg_p = register_opaque(
+const Primitive& hessenberg_p = register_linalg(
     "linalg_hessenberg", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {
       check_matrix("hessenberg", in[0], true);
@@ -234,7 +221,7 @@ const Primitive& hessenberg_p = register_opaque(
     },
     hessenberg_kernel);
 
-const Primitive& tridiagonal_p = register_opaque(
+const Primitive& tridiagonal_p = register_linalg(
     "linalg_tridiagonal", 1,
     [](const std::vector<AbstractValue>& in, const Params&) {
       check_matrix("tridiagonal", in[0], true);
@@ -247,7 +234,7 @@ const Primitive& tridiagonal_p = register_opaque(
     },
     tridiagonal_kernel);
 
-const Primitive& householder_product_p = register_opaque(
+const Primitive& householder_product_p = register_linalg(
     "linalg_householder_product", 2,
     [](const std::vector<AbstractValue>& in, const Params&) {
       check_householder(in[0], in[1]);

@@ -6,7 +6,7 @@ either. A symbolic-zero tangent passes through, so the functions still run insid
 the differentiated value does not reach them."""
 
 from arrax import _core
-from arrax._rules.common import batch_size, bdim_at_front
+from arrax._rules.common import batch_elementwise
 from arrax._rules.registry import defrules
 
 _PUBLIC = {
@@ -30,18 +30,7 @@ def _no_jvp(name):
     return jvp
 
 
-def _batch_stacked(name):
-    """The kernels take stacked matrices: batched operands move their batch axis to the
-    front, unbatched ones are broadcast to it."""
-
-    def rule(values, dims, params):
-        size = batch_size(values, dims)
-        args = [bdim_at_front(v, d, size) for v, d in zip(values, dims)]
-        outs = _core.bind(name, args, params)
-        return outs, [0] * len(outs)
-
-    return rule
-
-
 for _name in _PUBLIC:
-    defrules(_name, jvp=_no_jvp(_name), batch=_batch_stacked(_name))
+    # (the kernels take stacked matrices: batch axes to the front, as elementwise rules move
+    # them)
+    defrules(_name, jvp=_no_jvp(_name), batch=batch_elementwise(_name))

@@ -18,7 +18,7 @@ from arrax.lax import _ops as _lax
 __all__ = ["schur", "rsf2csf", "sqrtm", "funm", "hessenberg", "expm_frechet"]
 
 
-def _inexact(name, *xs):
+def _inexact(*xs):
     """The operands in one dtype the decompositions take: float32, float64 or complex
     (integers and bools become float64, as in SciPy; half precisions float32)."""
     xs = [np.asarray(x) for x in xs]
@@ -67,7 +67,7 @@ def schur(a, output="real"):
     LAPACK, and the 2 x 2 blocks are not standardized (equal diagonal entries) as LAPACK's."""
     if output not in ("real", "complex"):
         raise ValueError(f"schur: output must be 'real' or 'complex', got {output!r}")
-    (a,) = _inexact("schur", a)
+    (a,) = _inexact(a)
     _square("schur", a)
     if output == "complex":
         a = a.astype(_complex_dtype(a.dtype))
@@ -79,7 +79,7 @@ def rsf2csf(T, Z, check_finite=True):
     """The complex Schur form (T, Z) of a real one: each 2 x 2 diagonal block of T is
     triangularized by a Givens rotation (the one SciPy's rsf2csf uses), applied to Z too.
     Batch dimensions of T and Z broadcast together."""
-    T, Z = _inexact("rsf2csf", T, Z)
+    T, Z = _inexact(T, Z)
     if T.ndim < 2 or T.shape[-1] != T.shape[-2]:
         raise ValueError("rsf2csf: Input 'T' must be square.")
     if Z.ndim < 2 or Z.shape[-1] != Z.shape[-2]:
@@ -145,7 +145,7 @@ def sqrtm(A, blocksize=1):
     not supported, as in JAX. No derivative (schur has none)."""
     if blocksize > 1:
         raise NotImplementedError("sqrtm: the blocked version (blocksize > 1) is not implemented")
-    (a,) = _inexact("sqrtm", A)
+    (a,) = _inexact(A)
     _square("sqrtm", a, "A")
     t, z = schur(a, output="complex")
     return z @ _sqrtm_triu(t) @ _H(z)
@@ -201,7 +201,7 @@ def hessenberg(a, *, calc_q=False, overwrite_a=False, check_finite=True):
     """The Hessenberg form H of a (zero below the first subdiagonal) with a = Q H Q^H; (H, Q)
     with calc_q. Batched over leading dimensions; Q is the product of LAPACK's (gehrd's)
     Householder reflectors, so H and Q are SciPy's to rounding. No derivative, as in JAX."""
-    (a,) = _inexact("hessenberg", a)
+    (a,) = _inexact(a)
     _square("hessenberg", a)
     n = a.shape[-1]
     if n == 0:
@@ -244,6 +244,6 @@ def expm_frechet(A, E, *, method=None, compute_expm=True):
             f"expm_frechet: expected A and E to be the same shape, got A.shape={a.shape} "
             f"E.shape={e.shape}"
         )
-    a, e = _inexact("expm_frechet", a, e)
+    a, e = _inexact(a, e)
     expm_a, frechet = jvp(expm, (a,), (e,))
     return (expm_a, frechet) if compute_expm else frechet

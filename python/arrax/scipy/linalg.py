@@ -11,6 +11,7 @@ from arrax import lax
 from arrax.numpy import linalg as _la
 from arrax.scipy import _linalg_schur, _linalg_special
 from arrax.scipy._linalg_schur import *  # noqa: F401,F403 (schur, sqrtm, funm, hessenberg, ...)
+from arrax.scipy._linalg_schur import _inexact
 from arrax.scipy._linalg_special import *  # noqa: F401,F403 (the special matrices, polar)
 
 __all__ = [
@@ -19,16 +20,6 @@ __all__ = [
     "eigh", "eigvalsh", "svd", "qr", "expm", "block_diag", "toeplitz",
     *_linalg_special.__all__, *_linalg_schur.__all__,
 ]  # fmt: skip
-
-
-def _inexact(*xs):
-    """The operands in one dtype the decompositions take: float32, float64 or complex
-    (integers and bools become float64, as in NumPy; half precisions float32)."""
-    xs = [np.asarray(x) for x in xs]
-    dt = np.result_type(*xs)
-    if dt.kind not in "fc" or dt.itemsize < 4:
-        dt = np.dtype(np.float32) if dt.kind in "fV" else np.dtype(np.float64)
-    return [x.astype(dt) for x in xs]
 
 
 def _square(name, a):
