@@ -247,6 +247,20 @@ WEAK_CASES = {
     "jit_weak_scan": lambda X, N, L: X.jit(
         lambda z: L.scan(lambda c, x: (c * x, None), z, N.ones(3, N.int8))[0]
     )(2),
+    # a counter carried from a Python 0 stays weak in the body: float32 values it meets
+    # stay float32 (x * step), as JAX's
+    "fori_step_counter_float32": lambda X, N, L: L.fori_loop(
+        0, 3, lambda i, c: (c[0] + 1, c[1] * 0.5 / (c[0] + 1)), (0, N.ones(3, N.float32))
+    )[1],
+    "scan_counter_times_float32": lambda X, N, L: L.scan(
+        lambda c, x: (c + 1, x * c), 0, N.ones(3, N.float32)
+    )[1],
+    "while_counter_times_float32": lambda X, N, L: L.while_loop(
+        lambda s: s[0] < 3, lambda s: (s[0] + 1, s[1] * (s[0] + 2)), (0, N.ones(2, N.float32))
+    )[1],
+    "jit_grad_counter_float32": lambda X, N, L: X.jit(
+        X.grad(lambda x: L.fori_loop(0, 3, lambda i, c: (c[0] + 1, c[1] * c[0]), (1, x))[1].sum())
+    )(N.ones(3, N.float32)),
 }
 
 

@@ -47,14 +47,23 @@ def _kind_rank(dtype):
     return {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}.get(kind, 2)  # bfloat16 is kind "V"
 
 
-def _promote_weak(raw, leaves, out_dtypes):
+def _carry_avals(leaves, weak):
+    """The avals a loop body is traced with: the carries in ``weak`` (indices) weakly typed."""
+    return [(tuple(x.shape), x.dtype, k in weak) for k, x in enumerate(leaves)]
+
+
+def _promote_weak(raw, leaves, out_avals):
     """JAX's _promote_weak_typed_inputs for loop carries: a weakly typed init leaf (a Python
     scalar, or a weak jit argument) takes the dtype the body gives its output carry
     (``scan(f, 0, int8_xs)`` carries int8).
 
-    ``raw``: the init leaves as given; ``leaves``: them as arrays; ``out_dtypes(avals)``: the
-    body's output carry dtypes for input carries of ``avals``. The body is traced with those
-    leaves weakly typed, so its operations defer to the other operands' dtypes as JAX's do."""
+    ``raw``: the init leaves as given; ``leaves``: them as arrays; ``out_avals(avals)``: the
+    body's output carry avals for input carries of ``avals``. The body is traced with those
+    leaves weakly typed, so its operations defer to the other operands' dtypes as JAX's do.
+
+    Returns the leaves and the indices of those that stay weak (the body gives them back weak
+    in their dtype): the body is traced with those weak, as JAX's carries stay weak, so a
+    counter carried from a Python 0 does not widen float32 values it meets (x * step)."""
     weak = {
         k
         for k, x in enumerate(raw)
@@ -62,18 +71,17 @@ def _promote_weak(raw, leaves, out_dtypes):
         or (isinstance(x, _core.ndarray) and _core.weak_type(x))
     }
     if not weak:
-        return leaves
-    avals = [(tuple(x.shape), x.dtype, k in weak) for k, x in enumerate(leaves)]
+        return leaves, set()
     try:
-        outs = out_dtypes(avals)
+        outs = out_avals(_carry_avals(leaves, weak))
     except Exception:  # noqa: BLE001 (the real trace follows, and reports its own errors)
-        return leaves
+        return leaves, set()
     leaves = list(leaves)
     for k in weak:
-        o, d = onp.dtype(outs[k]), leaves[k].dtype
+        o, d = onp.dtype(outs[k][1]), leaves[k].dtype
         if o != d and _kind_rank(o) >= _kind_rank(d):  # (result_type of the weak leaf and o)
             leaves[k] = lax.convert_element_type(leaves[k], o)
-    return leaves
+    return leaves, {k for k in weak if outs[k][2] and onp.dtype(outs[k][1]) == leaves[k].dtype}
 
 
 def trace_closed(fun, avals):
@@ -264,19 +272,18 @@ def while_loop(cond_fun, body_fun, init_val):
     def cond(*args):
         return tree_util.tree_leaves(cond_fun(tree_util.tree_unflatten(tree, list(args))))
 
-    leaves = _promote_weak(
-        raw, leaves, lambda avals: [a[1] for a in trace_closed(body, avals)[0].out_avals]
-    )
-    bg, bconsts = trace_closed(body, _avals(leaves))
+    leaves, weak = _promote_weak(raw, leaves, lambda avals: trace_closed(body, avals)[0].out_avals)
+    avals = _carry_avals(leaves, weak)
+    bg, bconsts = trace_closed(body, avals)
     _check_carry("while_loop", leaves, bg.out_avals)
     keep, expand = _hoist_invariant(leaves, fwd)
     if len(keep) < len(leaves):
         bg, bconsts = trace_closed(
             # (body runs once: it may update its arguments in place, x += 1)
             lambda *a: (lambda outs: [outs[k] for k in keep])(body(*expand(a))),
-            _avals([leaves[k] for k in keep]),
+            [avals[k] for k in keep],
         )
-    cg, cconsts = trace_closed(lambda *a: cond(*expand(a)), _avals([leaves[k] for k in keep]))
+    cg, cconsts = trace_closed(lambda *a: cond(*expand(a)), [avals[k] for k in keep])
     outs = lax.bind(
         "while",
         *cconsts,
@@ -351,12 +358,11 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         fwd[:] = _forwarded(cl, args[:nk], before)
         return [asarray(v) for v in cl] + [asarray(v) for v in yl]
 
-    c_leaves = _promote_weak(
-        raw,
-        c_leaves,
-        lambda avals: [a[1] for a in trace_closed(body, avals + x_avals)[0].out_avals[:nk]],
+    c_leaves, weak = _promote_weak(
+        raw, c_leaves, lambda avals: trace_closed(body, avals + x_avals)[0].out_avals[:nk]
     )
-    g, consts = trace_closed(body, _avals(c_leaves) + x_avals)
+    c_avals = _carry_avals(c_leaves, weak)
+    g, consts = trace_closed(body, c_avals + x_avals)
     _check_carry("scan", c_leaves, g.out_avals[:nk])
     keep, expand = _hoist_invariant(c_leaves, fwd)
     if len(keep) < nk:
@@ -365,7 +371,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
             outs = body(*expand(args[: len(keep)]), *args[len(keep) :])
             return [outs[k] for k in keep] + outs[nk:]
 
-        g, consts = trace_closed(reduced, _avals([c_leaves[k] for k in keep]) + x_avals)
+        g, consts = trace_closed(reduced, [c_avals[k] for k in keep] + x_avals)
     outs = lax.bind(
         "scan",
         *consts,
