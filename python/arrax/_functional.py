@@ -3,12 +3,10 @@ updated array with primitives (dynamic_update_slice, or pad + select for strided
 select for a boolean mask) and the Python object holds the result from then on, so the
 update is part of the traced computation and gives what eager NumPy gives."""
 
-import operator
-
 import numpy as onp
 
 from arrax import _core
-from arrax._trace_core import is_inexact
+from arrax._trace_core import is_inexact, knows_values
 from arrax.errors import NonConcreteBooleanIndexError
 from arrax.lax import _ops as lax
 
@@ -142,24 +140,13 @@ def _check_static_slices(items):
     """JAX's IndexError for a slice with a traced bound: the selection's size would depend on
     a value."""
     for k in items:
-        if isinstance(k, slice) and any(_traced(b) for b in (k.start, k.stop, k.step)):
+        if isinstance(k, slice) and not knows_values(k.start, k.stop, k.step):
             raise IndexError(
                 "index: array slice indices must be static (known when tracing) to be used "
                 f"with NumPy's indexing syntax; found a traced one in {k!r}. To read or update "
                 "a statically sized piece at a dynamic position, use lax.dynamic_slice / "
                 "lax.dynamic_update_slice"
             )
-
-
-def _traced(b):
-    """Whether b is a traced array without a value (jit, a batched vmap value)."""
-    if not (isinstance(b, _core.ndarray) and b._is_tracer):
-        return False
-    try:
-        operator.index(b)
-    except TypeError:  # (arrax.errors' Tracer*ConversionError classes are TypeErrors)
-        return True
-    return False
 
 
 def take_flat(x, positions):

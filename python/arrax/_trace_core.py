@@ -71,6 +71,28 @@ def top_trace(leaves):
     return best if level >= _core.dynamic_level() else None
 
 
+def any_tracer(*xs):
+    """Whether any of xs (or of the items of a list or tuple among them) is a traced array."""
+    for x in xs:
+        if isinstance(x, (list, tuple)):
+            if any_tracer(*x):
+                return True
+        elif isinstance(x, _core.ndarray) and x._is_tracer:
+            return True
+    return False
+
+
+def knows_values(*xs):
+    """Whether every x is concrete or a traced array that still knows its value (grad's JVP
+    tracers do; jit's staged values and vmap's batched ones do not)."""
+    try:
+        for x in xs:
+            onp.asarray(x)
+    except TypeError:  # (arrax.errors' Tracer*ConversionError classes are TypeErrors)
+        return False
+    return True
+
+
 def asarray(x):
     if isinstance(x, _core.ndarray):
         return x

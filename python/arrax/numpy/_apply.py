@@ -8,6 +8,7 @@ import functools
 import numpy as onp
 
 from arrax import _core
+from arrax._trace_core import any_tracer
 from arrax.numpy._common import _arr, _np, axes_last, from_numpy
 
 __all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise", "frompyfunc"]
@@ -18,10 +19,6 @@ def _needs_values(err):
     Python control flow on elements)."""
     msg = str(err)
     return isinstance(err, TypeError) and ("concrete value" in msg or "traced ones" in msg)
-
-
-def _any_traced(xs):
-    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
 
 
 def apply_along_axis(func1d, axis, arr, *args, **kwargs):
@@ -114,7 +111,7 @@ class vectorize:  # noqa: N801 (NumPy's name)
     def _numpy(self, args, kwargs):
         from arrax.numpy._host_fallback import needs_numpy
 
-        if _any_traced(list(args) + list(kwargs.values())):
+        if any_tracer(list(args) + list(kwargs.values())):
             raise TypeError(
                 "vectorize: the function needs concrete element values (or has a signature), "
                 "which traced arguments do not have"
@@ -204,7 +201,7 @@ class vectorize:  # noqa: N801 (NumPy's name)
         try:
             out = f(*batched)
         except TypeError as e:
-            if not _needs_values(e) or _any_traced(arrays):
+            if not _needs_values(e) or any_tracer(arrays):
                 raise
             return self._numpy(args, kwargs)
         if self.otypes:

@@ -13,7 +13,7 @@ import numpy as onp
 
 from arrax import _core
 from arrax._functional import take_along_axis as _take_along
-from arrax._trace_core import is_inexact
+from arrax._trace_core import any_tracer, is_inexact, knows_values
 from arrax.errors import ConcretizationTypeError
 from arrax.lax import _ops as lax
 from arrax.numpy._common import _arr, _np, from_numpy, takes_out
@@ -55,29 +55,15 @@ __all__ = [
 def _bounds_unknown(fname, idx, mode):
     """JAX's ConcretizationTypeError for mode='raise' with traced indices: whether one is out
     of bounds is not known while tracing, and clamping it silently would be a wrong answer."""
-    if not _has_values(idx):
+    if not knows_values(idx):
         raise ConcretizationTypeError(
             f"{fname}: mode={mode!r} needs the indices' values to check their bounds, which "
             "traced ones (under jit or vmap) do not have; use mode='wrap' or mode='clip'"
         )
 
 
-def _has_values(*xs):
-    """Whether every x is concrete or a traced array that still knows its value (grad's)."""
-    try:
-        for x in xs:
-            onp.asarray(x)
-    except TypeError:  # (arrax.errors' TracerArrayConversionError)
-        return False
-    return True
-
-
-def _traced(*xs):
-    return any(isinstance(x, _core.ndarray) and x._is_tracer for x in xs)
-
-
 def _concrete(name, *xs):
-    if _traced(*xs):
+    if any_tracer(*xs):
         raise ConcretizationTypeError(
             f"{name}: the result's shape depends on the values, which are not known under jit; "
             "pass size= (and fill_value=) to fix the shape"
@@ -161,7 +147,7 @@ def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None):
         fill = _fill_default(arr.dtype) if fill_value is None else fill_value
         inside = (idx >= 0) & (idx < n)
         return np.where(inside, out, np.asarray(fill).astype(arr.dtype))
-    if not _traced(indices) and indices.dtype.kind in "iu" and indices.size:
+    if not any_tracer(indices) and indices.dtype.kind in "iu" and indices.size:
         ix = onp.asarray(indices)  # NumPy's IndexError (traced indices are clamped, as JAX's)
         bad = ix[(ix < -n) | (ix >= n)]
         if bad.size:
@@ -435,7 +421,7 @@ def ix_(*args):
 def unravel_index(indices, shape, order="C"):
     """numpy.unravel_index (traced indices are clamped rather than checked)."""
     idx = _arr(indices)
-    if not _traced(idx):
+    if not any_tracer(idx):
         # (an empty list as given: NumPy's error says to give it an integer dtype)
         src = indices if _empty_sequence(indices) else onp.asarray(idx)
         return from_numpy(onp.unravel_index(src, shape, order))
@@ -468,7 +454,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None)
         return ravel_multi_index(multi_index, dims, mode, order).astype(dtype)
     given = list(multi_index)
     idx = [_arr(i) for i in given]
-    if not _traced(*idx) or (mode not in ("wrap", "clip") and _has_values(*idx)):
+    if not any_tracer(*idx) or (mode not in ("wrap", "clip") and knows_values(*idx)):
         # (empty lists as given: NumPy's error says to give them an integer dtype)
         src = tuple(g if _empty_sequence(g) else onp.asarray(i) for g, i in zip(given, idx))
         return _core.asarray(onp.ravel_multi_index(src, dims, mode, order), None, None)
@@ -781,7 +767,7 @@ def digitize(x, bins, right=False, *, method=None):
         raise TypeError("digitize: bins may not be complex")
     if bins.ndim != 1:
         raise ValueError("object too deep for desired array")
-    if not _traced(bins):
+    if not any_tracer(bins):
         b = onp.asarray(bins)
         if b.size > 1 and not (onp.all(b[1:] >= b[:-1]) or onp.all(b[1:] <= b[:-1])):
             raise ValueError("digitize: bins must be monotonically increasing or decreasing")

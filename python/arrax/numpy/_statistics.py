@@ -6,7 +6,7 @@ static number of bins or explicit edges)."""
 import numpy as onp
 
 from arrax import _core
-from arrax._trace_core import is_inexact
+from arrax._trace_core import any_tracer, is_inexact
 from arrax.lax import _ops as lax
 from arrax.numpy import _masked_reductions
 from arrax.numpy._common import (
@@ -685,17 +685,6 @@ def _concrete_numpy(name, *xs):
     return [onp.asarray(x) if isinstance(x, _core.ndarray) else x for x in xs]
 
 
-def _traced(*xs):
-    """Whether any of xs (or of the arrays in a list or tuple among them) is traced."""
-    for x in xs:
-        if isinstance(x, (list, tuple)):
-            if _traced(*x):
-                return True
-        elif isinstance(x, _core.ndarray) and x._is_tracer:
-            return True
-    return False
-
-
 def _promotes_as(v):
     """What NumPy's promotion sees of v: a Python scalar weakly (itself), else its dtype."""
     return v if type(v) in (bool, int, float, complex) else _arr(v).dtype
@@ -708,7 +697,7 @@ def _outer_edges(a, rng, name):
     np = _np()
     if rng is not None:
         first, last = rng
-        if not _traced(first, last):
+        if not any_tracer(first, last):
             if first > last:
                 raise ValueError("max must be larger than min in range parameter.")
             if not (onp.isfinite(first) and onp.isfinite(last)):
@@ -836,7 +825,7 @@ def _traced_histogram(a, bins, rng, density, weights):
 
 def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogram; traced (as JAX's under jit) for a static number of bins or edges."""
-    if _traced(a, bins, weights, range):
+    if any_tracer(a, bins, weights, range):
         return _traced_histogram(a, bins, range, density, weights)
     a, bins, weights = _concrete_numpy("histogram", a, bins, weights)
     return from_numpy(onp.histogram(a, bins, range, density=density, weights=weights))
@@ -844,7 +833,7 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
 
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogram2d; traced for static numbers of bins or edges."""
-    if _traced(x, y, bins, weights, range):
+    if any_tracer(x, y, bins, weights, range):
         try:
             nb = len(bins)
         except TypeError:
@@ -916,7 +905,7 @@ def _traced_histogramdd(sample, bins, rng, density, weights):
 
 def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
     """numpy.histogramdd; traced for static numbers of bins or edges."""
-    if _traced(sample, bins, weights, range):
+    if any_tracer(sample, bins, weights, range):
         return _traced_histogramdd(sample, bins, range, density, weights)
     sample, weights = _concrete_numpy("histogramdd", sample, weights)
     return from_numpy(onp.histogramdd(sample, bins, range, density, weights))
