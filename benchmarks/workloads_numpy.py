@@ -84,6 +84,18 @@ def transpose_copy(xp, a):
     return a.T.copy()
 
 
+@workload(
+    "exp_of_transposed_4096",
+    inputs=f32_normal((4096, 4096)),
+    description="exp(a.T) * 2 + a.T, a: 4096x4096 float32 (results in the inputs' memory order)",
+    rtol=1e-5,
+    atol=1e-5,
+)
+def exp_of_transposed(xp, a):
+    t = a.T
+    return xp.exp(t) * 2 + t
+
+
 # Eager workloads without an issue target: the library functions a session sped up, timed
 # beside NumPy so a regression shows as a ratio.
 @workload(

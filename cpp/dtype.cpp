@@ -106,26 +106,13 @@ DType promote_types(DType a, DType b) {
 
 DType promote_types(const std::vector<DType>& dtypes) {
   if (dtypes.empty()) throw ValueError("promote_types: at least one dtype is required");
-  auto category = [](DType d) {
-    switch (dtype_kind(d)) {
-      case DTypeKind::Bool:
-        return 0;
-      case DTypeKind::SignedInt:
-      case DTypeKind::UnsignedInt:
-        return 1;
-      case DTypeKind::Float:
-        return 2;
-      default:
-        return 3;
-    }
-  };
   int top = 0;
-  for (DType d : dtypes) top = std::max(top, category(d));
+  for (DType d : dtypes) top = std::max(top, kind_rank(d));
   std::optional<DType> r;
   for (DType d : dtypes)
-    if (category(d) == top) r = r ? promote_types(*r, d) : d;
+    if (kind_rank(d) == top) r = r ? promote_types(*r, d) : d;
   for (DType d : dtypes)
-    if (category(d) != top) r = promote_types(*r, d);
+    if (kind_rank(d) != top) r = promote_types(*r, d);
   return *r;
 }
 

@@ -76,6 +76,22 @@ inline bool is_complex(DType dt) {
 inline bool is_inexact(DType dt) {
   return is_floating(dt) || is_complex(dt);
 }
+// A dtype's kind on NumPy's promotion ladder, WeakKind's scale: bool 1 < integer 2 < float 3 <
+// complex 4. (A weak scalar takes part in type resolution only when its kind is above every
+// array's; promote_types(vector) combines the top kind first.)
+inline int kind_rank(DType dt) {
+  switch (dtype_kind(dt)) {
+    case DTypeKind::Bool:
+      return 1;
+    case DTypeKind::SignedInt:
+    case DTypeKind::UnsignedInt:
+      return 2;
+    case DTypeKind::Float:
+      return 3;
+    default:
+      return 4;
+  }
+}
 
 // numpy.promote_types for two dtypes.
 DType promote_types(DType a, DType b);

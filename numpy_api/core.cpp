@@ -30,18 +30,11 @@ Operand scalar_operand(complex128 v) {
   return make_scalar(v, DType::Complex128, WeakKind::Complex);
 }
 
-int kind_rank(DType dt) {
-  switch (dtype_kind(dt)) {
-    case DTypeKind::Bool:
-      return 1;
-    case DTypeKind::SignedInt:
-    case DTypeKind::UnsignedInt:
-      return 2;
-    case DTypeKind::Float:
-      return 3;
-    default:
-      return 4;
-  }
+Operand big_int_operand(double v) {
+  return make_scalar(v, DType::Float64, WeakKind::Int);
+}
+bool is_big_int(const Operand& op) {
+  return op.weak == WeakKind::Int && !op.array.is_tracer() && is_floating(op.array.dtype());
 }
 
 DType result_type(const std::vector<Operand>& ops) {
@@ -118,7 +111,8 @@ Array convert(const Array& x, DType dtype) {
 
 bool weak_int_fits(const Operand& op, DType dtype) {
   if (op.weak != WeakKind::Int || !is_integer(dtype)) return true;
-  if (op.array.is_tracer()) return true;         // a weak traced int: its value is not known
+  if (op.array.is_tracer()) return true;  // a weak traced int: its value is not known
+  if (is_big_int(op)) return false;
   bool big = op.array.dtype() == DType::UInt64;  // a Python int above int64's range
   int64_t v = *op.array.data_as<int64_t>();
   return dispatch_dtype(dtype, [&](auto tag) -> bool {
@@ -136,6 +130,10 @@ bool weak_int_fits(const Operand& op, DType dtype) {
 Array cast_operand(const Operand& op, DType dtype, const char* fname) {
   if (!weak_int_fits(op, dtype)) {
     // NEP 50: a Python int must fit the integer dtype it is combined with.
+    if (is_big_int(op))
+      throw OverflowError(std::string(fname) + ": Python integer " +
+                          (*op.array.data_as<double>() < 0 ? "below" : "above") +
+                          " 64 bits' range is out of bounds for " + dtype_name(dtype));
     bool big = op.array.dtype() == DType::UInt64;
     throw OverflowError(std::string(fname) + ": Python integer " +
                         (big ? std::to_string(*op.array.data_as<uint64_t>())

@@ -25,10 +25,12 @@ Operand scalar_operand(int64_t v);
 Operand scalar_operand(uint64_t v);
 Operand scalar_operand(double v);
 Operand scalar_operand(complex128 v);
+// A Python int past 64 bits (NumPy 2 takes it for a float when it meets a float array, compares
+// it exactly with integer arrays, and refuses it in integer arithmetic): a weak int operand
+// holding its value rounded to float64.
+Operand big_int_operand(double v);
+bool is_big_int(const Operand& op);
 
-// A dtype's kind on WeakKind's scale (bool 1, int 2, float 3, complex 4): a weak scalar takes
-// part in type resolution only when its kind is above every array's.
-int kind_rank(DType dt);
 // numpy.result_type over arrays and weak scalars (NEP 50).
 DType result_type(const std::vector<Operand>& ops);
 // numpy.broadcast_shapes; the error names `fname` and the shapes.

@@ -175,6 +175,7 @@ bool weak_int_beyond(const Operand& op, DType dt, bool low) {
   // Weak scalars are concrete host 0-d arrays (int64, or uint64 for ints above int64's range),
   // or weak traced values, whose value is not known.
   if (op.array.is_tracer()) return false;
+  if (is_big_int(op)) return (*op.array.data_as<double>() < 0) == low;
   const bool big = op.array.dtype() == DType::UInt64;
   const int64_t v = big ? 0 : *op.array.data_as<int64_t>();
   const uint64_t uv = big ? *op.array.data_as<uint64_t>() : 0;

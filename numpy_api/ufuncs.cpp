@@ -1,6 +1,8 @@
 #include "numpy_api/ufuncs.h"
 #include "device.h"
+#include "numpy_api/creation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -327,6 +329,36 @@ static Array mixed_sign_compare(const UfuncDef& u, const Array& x, const Array& 
   return where(Operand(negative), scalar_operand(below), Operand(exact));
 }
 
+namespace {
+// Where a weak Python int lies past an integer loop dtype's range (and past int64's, so the
+// int64 loop cannot hold it either), every comparison of the other operand with it has one
+// answer, which NumPy 2 gives: arr < 2**70 is all True, arr == 2**70 all False. (A float64
+// loop would round: int64 2**63-1 == 2**63 would be True.)
+std::optional<Array> compare_past_range(const UfuncDef& u, const std::vector<Operand>& inputs,
+                                        DType loop) {
+  static const char* const ordering[] = {"less",          "less_equal", "greater",
+                                         "greater_equal", "equal",      "not_equal"};
+  if (inputs.size() != 2 || std::none_of(std::begin(ordering), std::end(ordering),
+                                         [&](const char* n) { return u.name == n; }))
+    return std::nullopt;
+  int pos = -1;  // the operand out of range
+  for (int i = 0; i < 2; ++i)
+    if (!weak_int_fits(inputs[i], loop)) pos = pos < 0 ? i : 2;
+  if (pos < 0 || pos == 2) return std::nullopt;
+  const Operand& w = inputs[pos];
+  const bool above = is_big_int(w)                      ? *w.array.data_as<double>() > 0
+                     : w.array.dtype() == DType::UInt64 ? true
+                                                        : *w.array.data_as<int64_t>() >= 0;
+  const bool lhs_less = (pos == 1) == above;
+  bool r = u.name == "not_equal";
+  if (u.name == "less" || u.name == "less_equal") r = lhs_less;
+  if (u.name == "greater" || u.name == "greater_equal") r = !lhs_less;
+  Shape shape =
+      broadcast_shapes(u.name.c_str(), {inputs[0].array.shape(), inputs[1].array.shape()});
+  return full(shape, scalar_operand(r), DType::Bool);
+}
+}  // namespace
+
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype) {
   if (static_cast<int>(inputs.size()) != u.nin)
@@ -369,7 +401,12 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
       fits_int64 = fits_int64 && weak_int_fits(op, DType::Int64);
       has_uint64 = has_uint64 || (op.weak == WeakKind::None && op.array.dtype() == DType::UInt64);
     }
-    if (!fits) loop = fits_int64 && !has_uint64 ? DType::Int64 : DType::Float64;
+    if (!fits && fits_int64 && !has_uint64) {
+      loop = DType::Int64;
+    } else if (!fits) {
+      if (auto r = compare_past_range(u, inputs, loop)) return {*r};
+      loop = DType::Float64;  // (logical ops only test a scalar's truth)
+    }
   }
   auto cast = [&](const Operand& op) {
     return op.weak == WeakKind::None && op.array.dtype() == loop

@@ -1,8 +1,10 @@
 // Strided N-operand iteration shared by every elementwise kernel: dimensions are coalesced,
 // the innermost one becomes a tight loop, and large arrays are split over the thread pool.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "array.h"
@@ -28,6 +30,17 @@ NdSpace<N> make_space(const Shape& shape, const std::array<const Array*, N>& ops
   SmallVector<int, 8> dims;
   for (int d = 0; d < static_cast<int>(shape.size()); ++d)
     if (shape[d] != 1) dims.push_back(d);
+  // Walk the output's memory in order (its strides decreasing): an F-ordered output, and
+  // inputs laid out like it, then merge into one contiguous run instead of striding across it.
+  // (Kernels write fresh outputs, which never overlap their inputs, so the order is free.)
+  const Strides& os = ops[0]->strides();
+  bool positive = true, ordered = true;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    positive = positive && os[dims[i]] > 0;
+    ordered = ordered && (i == 0 || os[dims[i - 1]] >= os[dims[i]]);
+  }
+  if (positive && !ordered)
+    std::stable_sort(dims.begin(), dims.end(), [&](int a, int b) { return os[a] > os[b]; });
   for (int k = 0; k < N; ++k) sp.base[k] = ops[k]->data();
   Shape out_shape;
   std::array<Strides, N> st;
@@ -52,6 +65,48 @@ NdSpace<N> make_space(const Shape& shape, const std::array<const Array*, N>& ops
   sp.strides = std::move(st);
   sp.size = shape_size(sp.shape);
   return sp;
+}
+
+// A new array for an elementwise result of `shape`, laid out in its inputs' memory order
+// (NumPy's order='K'): exp(a.T) or an F-ordered array plus one is F-ordered, as in NumPy, and
+// its loop runs over contiguous memory. C order when an input is C-ordered, when the inputs'
+// orders disagree, or when none has one (broadcast views).
+inline Array empty_in_input_order(const Shape& shape, DType dtype,
+                                  std::initializer_list<const Array*> inputs) {
+  const int nd = static_cast<int>(shape.size());
+  if (nd < 2) return Array::empty(shape, dtype);
+  SmallVector<int, 8> order;  // axes of size > 1, outermost in memory first
+  for (const Array* a : inputs) {
+    if (a->shape() != shape) continue;
+    if (a->is_c_contiguous()) return Array::empty(shape, dtype);
+    SmallVector<int, 8> axes;
+    for (int d = 0; d < nd; ++d)
+      if (shape[d] != 1) axes.push_back(d);
+    // (a reversed axis counts by its stride's size, as in NumPy)
+    const Strides& st = a->strides();
+    auto mag = [&](int d) { return st[d] < 0 ? -st[d] : st[d]; };
+    std::stable_sort(axes.begin(), axes.end(), [&](int x, int y) { return mag(x) > mag(y); });
+    bool usable = true;
+    for (size_t i = 0; i < axes.size(); ++i)
+      usable = usable && mag(axes[i]) > 0 && (i == 0 || mag(axes[i - 1]) != mag(axes[i]));
+    if (!usable) continue;
+    if (order.empty()) {
+      order = axes;
+    } else if (!std::equal(order.begin(), order.end(), axes.begin(), axes.end())) {
+      return Array::empty(shape, dtype);
+    }
+  }
+  if (std::is_sorted(order.begin(), order.end())) return Array::empty(shape, dtype);
+  const int64_t n = shape_size(shape);
+  const auto isz = static_cast<int64_t>(itemsize(dtype));
+  Array flat = Array::empty({n}, dtype);
+  Strides strides(nd, isz);
+  int64_t acc = isz;
+  for (size_t i = order.size(); i-- > 0;) {
+    strides[order[i]] = acc;
+    acc *= shape[order[i]];
+  }
+  return Array(flat.buffer(), shape, strides, flat.offset(), dtype);
 }
 
 // Calls inner(ptrs, inner_strides, n) over runs of the innermost dimension covering the flat

@@ -223,7 +223,7 @@ const Primitive& register_unary(const char* name) {
   p.chunk_loop = &unary_chunk_rule<Op>;
   p.cpu_kernel = [name](const std::vector<Array>& in, const Params&) {
     const Array& x = in[0];
-    Array out = Array::empty(x.shape(), out_dtype<Op>(name, x.dtype()));
+    Array out = kernels::empty_in_input_order(x.shape(), out_dtype<Op>(name, x.dtype()), {&x});
     dispatch_dtype(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (Op::template supports<T>) unary_loop<Op, T>(x, out);
@@ -249,7 +249,7 @@ const Primitive& register_binary(const char* name) {
     const Array &x = in[0], &y = in[1];
     if (x.shape() != y.shape() || x.dtype() != y.dtype())
       throw std::logic_error(std::string(name) + ": primitive inputs must share shape and dtype");
-    Array out = Array::empty(x.shape(), out_dtype<Op>(name, x.dtype()));
+    Array out = kernels::empty_in_input_order(x.shape(), out_dtype<Op>(name, x.dtype()), {&x, &y});
     dispatch_dtype(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       if constexpr (Op::template supports<T>) binary_loop<Op, T>(x, y, out);

@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "errors.h"
+#include "kernels/loops.h"
 #include "primitive.h"
 
 namespace arrax {
@@ -26,7 +27,10 @@ const Primitive& convert_p = register_primitive({
       return std::vector<AbstractValue>{r};
     },
     [](const std::vector<Array>& in, const Params& p) {
-      return std::vector<Array>{astype(in[0], p.get_dtype("new_dtype"))};
+      // (NumPy's astype keeps the memory order: order='K')
+      Array out = kernels::empty_in_input_order(in[0].shape(), p.get_dtype("new_dtype"), {&in[0]});
+      copy_into(in[0], out);
+      return std::vector<Array>{out};
     },
     [](const std::vector<DType>& in, const Params& p) {
       return convert_chunk_loop(in[0], p.get_dtype("new_dtype"));

@@ -239,7 +239,10 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
       }
       PyErr_Clear();
     }
-    throw OverflowError("Python integer " + std::string(py::str(obj)) + " out of bounds for int64");
+    const double d = PyLong_AsDouble(p);  // (past float64 too: Python's OverflowError)
+    if (d == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    out = np::big_int_operand(d);
+    return true;
   }
   if (PyFloat_CheckExact(p)) {  // np.float64 subclasses float but is a strong scalar
     out = np::scalar_operand(PyFloat_AS_DOUBLE(p));

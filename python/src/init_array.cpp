@@ -261,7 +261,7 @@ py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::han
   // array, as jit makes of where(c, 2.0, 1.0), can be larger than self: the general path.)
   if (me.weak == WeakKind::None && o.weak != WeakKind::None &&
       (o.array.ndim() == 0 || o.array.shape() == self.shape()) &&
-      static_cast<int>(o.weak) <= np::kind_rank(self.dtype()) && np::weak_int_fits(o, self.dtype()))
+      static_cast<int>(o.weak) <= kind_rank(self.dtype()) && np::weak_int_fits(o, self.dtype()))
     if (const Primitive* p = np::direct_primitive(u, self.dtype()))
       return bind_pair(
           *p, self,
@@ -599,10 +599,11 @@ void init_array(py::module_& m) {
       return py::cast(np::apply_ufunc(U(name), {np::Operand(a)})[0]);
     };
     const bool inexact = is_floating(a.dtype()) || is_complex(a.dtype());
+    int overflow = 0;  // (a big exponent: power() takes it)
     if (PyLong_CheckExact(b.ptr())) {
-      const int64_t e = py_convert::index_value(b);
-      if (e == 2) return unary("square");
-      if (e == -1 && inexact) return unary("reciprocal");
+      const long long e = PyLong_AsLongLongAndOverflow(b.ptr(), &overflow);
+      if (!overflow && e == 2) return unary("square");
+      if (!overflow && e == -1 && inexact) return unary("reciprocal");
     } else if (PyFloat_CheckExact(b.ptr()) && PyFloat_AsDouble(b.ptr()) == 0.5 && inexact) {
       return unary("sqrt");
     }

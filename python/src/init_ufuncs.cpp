@@ -117,7 +117,7 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
     // (A Python scalar of a higher kind, 3.0 into an integer loop, is refused too.)
     for (auto& op : inputs)
       if (op.weak == WeakKind::None ? !np::can_cast(op.array.dtype(), *dtype, casting)
-                                    : static_cast<int>(op.weak) > np::kind_rank(*dtype))
+                                    : static_cast<int>(op.weak) > kind_rank(*dtype))
         throw TypeError(u.name + ": Cannot cast ufunc '" + u.name + "' input from dtype('" +
                         dtype_name(op.array.dtype()) + "') to dtype('" + dtype_name(*dtype) +
                         "') with casting rule '" + casting + "'");

@@ -312,15 +312,19 @@ def test_jax_normal_half_precision(jax_random, dtype):
     dt = onp.dtype(getattr(anp, dtype))
     for seed in SEEDS:
         k, jk = ar.PRNGKey(seed), jr.PRNGKey(seed)
-        for a, j in [
-            (ar.normal(k, (500,), dt), jr.normal(jk, (500,), dt)),
-            (
-                ar.truncated_normal(k, -1.0, 2.0, (500,), dt),
-                jr.truncated_normal(jk, -1.0, 2.0, (500,), dt),
-            ),
-        ]:
-            assert h(a).dtype == dt
-            onp.testing.assert_array_equal(h(a).astype(onp.float32), h(j).astype(onp.float32))
+        a, j = ar.normal(k, (500,), dt), jr.normal(jk, (500,), dt)
+        assert h(a).dtype == dt
+        onp.testing.assert_array_equal(h(a).astype(onp.float32), h(j).astype(onp.float32))
+        a = ar.truncated_normal(k, -1.0, 2.0, (500,), dt)
+        j = jr.truncated_normal(jk, -1.0, 2.0, (500,), dt)
+        assert h(a).dtype == dt
+        # (On a CPU with native float16 arithmetic (AVX512-FP16), XLA fuses the uniform's
+        # u * (b - a) + a into one rounding, which a float16 u near 0 after the cancellation
+        # shows, amplified by erf_inv: JAX's own samples then differ by a few float16 ulps
+        # from those on other CPUs, arrax's among them.)
+        onp.testing.assert_allclose(
+            h(a).astype(onp.float32), h(j).astype(onp.float32), rtol=0, atol=8e-3
+        )
 
 
 def test_jax_discrete_exact(jax_random):

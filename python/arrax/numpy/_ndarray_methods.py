@@ -305,9 +305,10 @@ def _host(self, name):
 
 
 def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
-    """A new array over the same memory, optionally reinterpreted as another dtype. The array
-    classes as `type` (or as the first argument, which NumPy also reads as a type) give an
-    arrax array: arrax has no ndarray subclasses."""
+    """A new array over the same memory, optionally reinterpreted as another dtype. A subclass
+    of arrax's ndarray as `type` (or as the first argument, which NumPy also reads as a type)
+    gives an instance of it over that memory, whose ``__array_finalize__`` (if it has one) is
+    called with self, as NumPy does; NumPy's array classes give an arrax array."""
     if isinstance(dtype, builtins.type) and issubclass(dtype, (ndarray, _np.ndarray)):
         dtype, type = None, dtype
     if type is not None and not (
@@ -315,12 +316,28 @@ def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
     ):
         raise TypeError(f"view: type must be a subtype of ndarray, got {type!r}")
     if dtype is None:
-        return self[...]
-    if self._is_tracer:
-        return _traced_view(self, _anp().dtype(dtype))
-    from arrax.numpy._common import from_numpy
+        out = self[...]
+    elif self._is_tracer:
+        out = _traced_view(self, _anp().dtype(dtype))
+    else:
+        from arrax.numpy._common import from_numpy
 
-    return from_numpy(_host(self, "view").view(dtype))
+        out = from_numpy(_host(self, "view").view(dtype))
+    if type is None or builtins.type(out) is type or not issubclass(type, ndarray):
+        return out
+    return _as_subclass(out, type, self)
+
+
+def _as_subclass(arr, cls, parent):
+    """arr as an instance of cls (a subclass of arrax's ndarray) over the same memory: NumPy's
+    view(cls), which runs no __new__ of cls and calls ``__array_finalize__(parent)``."""
+    obj = _allocate(cls)
+    _construct(obj, (0,))
+    obj._set_value(arr)
+    finalize = getattr(obj, "__array_finalize__", None)
+    if callable(finalize):
+        finalize(parent)
+    return obj
 
 
 def _traced_view(x, dst):

@@ -35,6 +35,7 @@ __all__ = [
     "format_float_scientific",
     "typename",
     "broadcast",
+    "info",
 ]
 
 # Pure functions of shapes, dtype codes and Python integers: NumPy's own.
@@ -304,3 +305,17 @@ class broadcast:
 broadcast.__signature__ = inspect.Signature(
     [inspect.Parameter("arrays", inspect.Parameter.VAR_POSITIONAL)]
 )
+
+
+def info(object=None, maxwidth=76, output=None, toplevel="arrax.numpy"):  # noqa: A002 (NumPy's name)
+    """numpy.info: help on an object, a name looked up in ``toplevel`` or, for an array, its
+    layout. arrax's ufuncs carry no docstring of their own, so a ufunc shows NumPy's of its
+    name; an array is described by its values (a traced array by its type, as NumPy does any
+    other object)."""
+    from arrax.numpy._ufuncs import ufunc
+
+    if isinstance(object, _np().ndarray) and not object._is_tracer:
+        object = _host("info", object)  # noqa: A001
+    elif isinstance(object, ufunc) and not object.__doc__:
+        object = getattr(onp, object.__name__, object)  # noqa: A001
+    return onp.info(object, maxwidth, output, toplevel)

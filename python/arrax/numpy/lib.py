@@ -2,6 +2,7 @@
 (windows by index arithmetic and a gather, so it traces under jit as JAX's does; NumPy's is a
 read-only view, arrax's a new array) and ``NumpyVersion``."""
 
+import sys
 import types
 
 import numpy as onp
@@ -10,7 +11,7 @@ from numpy.lib.array_utils import normalize_axis_index
 import arrax.numpy as anp
 from arrax.numpy._interop import NpzFile
 
-__all__ = ["stride_tricks", "array_utils", "npyio", "mixins", "NumpyVersion"]
+__all__ = ["stride_tricks", "array_utils", "npyio", "mixins", "scimath", "NumpyVersion"]
 
 NumpyVersion = onp.lib.NumpyVersion
 
@@ -60,7 +61,20 @@ def as_strided(x, shape=None, strides=None, subok=False, writeable=True):
     return from_numpy(onp.lib.stride_tricks.as_strided(h, shape, strides, writeable=writeable))
 
 
-stride_tricks = types.SimpleNamespace(
+def _submodule(name, doc, **attrs):
+    """A module arrax.numpy.lib.<name> holding attrs, importable as NumPy's submodule is
+    (``from numpy.lib.stride_tricks import sliding_window_view``): registered in sys.modules,
+    since this module is no package."""
+    module = types.ModuleType(f"{__name__}.{name}", doc)
+    module.__dict__.update(attrs)
+    module.__all__ = sorted(attrs)
+    sys.modules[module.__name__] = module
+    return module
+
+
+stride_tricks = _submodule(
+    "stride_tricks",
+    "numpy.lib.stride_tricks: windows and strided views of arrax arrays.",
     sliding_window_view=sliding_window_view,
     as_strided=as_strided,
     broadcast_to=anp.broadcast_to,
@@ -68,6 +82,15 @@ stride_tricks = types.SimpleNamespace(
     broadcast_shapes=anp.broadcast_shapes,
 )
 # npyio: arrax's NpzFile (what load returns for .npz) and NumPy's DataSource.
-npyio = types.SimpleNamespace(NpzFile=NpzFile, DataSource=onp.lib.npyio.DataSource)
+npyio = _submodule(
+    "npyio",
+    "numpy.lib.npyio: arrax's NpzFile and NumPy's DataSource.",
+    NpzFile=NpzFile,
+    DataSource=onp.lib.npyio.DataSource,
+)
+scimath = anp.emath  # numpy.lib.scimath is numpy.emath
 mixins = onp.lib.mixins  # NDArrayOperatorsMixin: for array-likes, calling the ufuncs it is given
 array_utils = onp.lib.array_utils  # normalize_axis_index/tuple, byte_bounds: about shapes only
+# NumPy's own modules, importable under arrax's names too
+for _name in ("scimath", "mixins", "array_utils"):
+    sys.modules[f"{__name__}.{_name}"] = globals()[_name]
