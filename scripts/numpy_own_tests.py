@@ -43,6 +43,23 @@ DEFAULT_FILES = [
     "linalg/tests/test_linalg.py",
     "fft/tests/test_pocketfft.py",
     "fft/tests/test_helper.py",
+    "_core/tests/test_api.py",
+    "_core/tests/test_item_selection.py",
+    "_core/tests/test_function_base.py",
+    "_core/tests/test_nep50_promotions.py",
+    "_core/tests/test_numerictypes.py",
+    "_core/tests/test_getlimits.py",
+    "_core/tests/test_conversion_utils.py",
+    "_core/tests/test_casting_unittests.py",
+    "_core/tests/test_arrayprint.py",
+    "lib/tests/test_ufunclike.py",
+    "lib/tests/test_arraypad.py",
+    "lib/tests/test_packbits.py",
+    "lib/tests/test_io.py",
+    "lib/tests/test_loadtxt.py",
+    "lib/tests/test_mixins.py",
+    "lib/tests/test_utils.py",
+    "lib/tests/test_array_utils.py",
 ]
 
 CONFTEST = """
@@ -60,11 +77,15 @@ def _conv(x):
         return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)  # (namedtuples)
     return x
 
-for _name in ["assert_equal", "assert_array_equal", "assert_almost_equal", "assert_allclose",
-              "assert_array_almost_equal", "assert_array_less", "assert_array_max_ulp",
-              "assert_array_almost_equal_nulp"]:
-    _f = getattr(nt, _name)
-    setattr(nt, _name, lambda *a, __f=_f, **k: __f(*[_conv(x) for x in a], **k))
+import numpy.ma.testutils as _mt  # (lib/tests/test_io.py asserts with numpy.ma's)
+
+for _mod in (nt, _mt):
+    for _name in ["assert_equal", "assert_array_equal", "assert_almost_equal", "assert_allclose",
+                  "assert_array_almost_equal", "assert_array_less", "assert_array_max_ulp",
+                  "assert_array_almost_equal_nulp", "assert_equal_records"]:
+        _f = getattr(_mod, _name, None)
+        if _f is not None:
+            setattr(_mod, _name, lambda *a, __f=_f, **k: __f(*[_conv(x) for x in a], **k))
 
 # Tests that hand arrays to NumPy's own C test helpers, which take any object for NumPy's
 # array struct (an arrax array there is a segfault in NumPy's code, not in arrax's).

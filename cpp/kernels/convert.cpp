@@ -89,12 +89,15 @@ void convert_loop(const Array& src, const Array& dst) {
           const From* a = reinterpret_cast<const From*>(p[1]);
           if constexpr (std::is_same_v<To, From>) {
             std::memmove(o, a, n * sizeof(To));
-          } else if constexpr (std::is_same_v<From, bool> && std::is_arithmetic_v<To>) {
+          } else if constexpr (std::is_same_v<From, bool>) {
             const uint8_t* b = reinterpret_cast<const uint8_t*>(a);  // see below
-            for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(b[i]);
+            for (int64_t i = 0; i < n; ++i) o[i] = convert<To, bool>(b[i] != 0);
           } else {
             for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
           }
+        } else if constexpr (std::is_same_v<From, bool>) {
+          for (int64_t i = 0; i < n; ++i)
+            *reinterpret_cast<To*>(p[0] + i * s[0]) = convert<To, bool>(p[1][i * s[1]] != 0);
         } else {
           for (int64_t i = 0; i < n; ++i)
             *reinterpret_cast<To*>(p[0] + i * s[0]) =
@@ -112,10 +115,11 @@ void convert_chunk(char* out, const char* const* in, const int64_t* step, int64_
     std::fill(o, o + n, convert<To, From>(*a));
   } else if constexpr (std::is_same_v<To, From>) {
     std::memcpy(o, a, n * sizeof(To));
-  } else if constexpr (std::is_same_v<From, bool> && std::is_arithmetic_v<To>) {
-    // Bools read as their bytes (0 or 1): GCC vectorizes conversions from uint8_t, not bool.
+  } else if constexpr (std::is_same_v<From, bool>) {
+    // Bools read as their bytes: GCC vectorizes conversions from uint8_t, not bool. Any
+    // non-zero byte is True (a bool view of other bytes, x.view(bool), casts as NumPy's).
     const uint8_t* __restrict b = reinterpret_cast<const uint8_t*>(a);
-    for (int64_t i = 0; i < n; ++i) o[i] = static_cast<To>(b[i]);
+    for (int64_t i = 0; i < n; ++i) o[i] = convert<To, bool>(b[i] != 0);
   } else {
     for (int64_t i = 0; i < n; ++i) o[i] = convert<To, From>(a[i]);
   }

@@ -26,7 +26,17 @@ from arrax._ad import (
 from arrax._batching import pmap, vmap
 from arrax._jit import jit
 from arrax._tracing import make_ir
-from arrax._config import config, enable_x64
+from arrax._config import (
+    config,
+    debug_infs,
+    debug_nans,
+    default_prng_impl,
+    enable_checks,
+    enable_x64,
+    log_compiles,
+    numpy_dtype_promotion,
+    numpy_rank_promotion,
+)
 from arrax._shapes import ShapeDtypeStruct, disable_jit, eval_shape, linear_transpose, typeof
 
 jacobian = jacrev  # jax.jacobian
@@ -123,6 +133,13 @@ __all__ = [
     "make_jaxpr",
     "config",
     "enable_x64",
+    "debug_nans",
+    "debug_infs",
+    "log_compiles",
+    "enable_checks",
+    "default_prng_impl",
+    "numpy_dtype_promotion",
+    "numpy_rank_promotion",
     "jacobian",
     "ShapeDtypeStruct",
     "typeof",

@@ -307,6 +307,14 @@ def _check_tangent(p, t, what):
     t = asarray(t)
     if p.shape != t.shape:
         raise ValueError(f"{what}: primal and tangent shapes differ: {p.shape} and {t.shape}")
+    if is_inexact(p.dtype) and t.dtype != p.dtype:
+        # (JAX's TypeError; the mismatch would otherwise fail inside the first primitive)
+        raise TypeError(
+            f"{what}: primal and tangent arguments do not match; dtypes must be equal, or in "
+            "case of int/bool primal dtype the tangent dtype must be float0. Got primal dtype "
+            f"{p.dtype} and so expected tangent dtype {p.dtype}, but got tangent dtype "
+            f"{t.dtype} instead."
+        )
     return t if is_inexact(p.dtype) else None
 
 

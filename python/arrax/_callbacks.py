@@ -11,7 +11,7 @@ from arrax._rules.common import batch_by_loop
 from arrax._rules.registry import defrules
 from arrax.lax import _ops as lax
 
-__all__ = ["pure_callback", "debug_callback"]
+__all__ = ["pure_callback", "debug_callback", "io_callback"]
 
 
 class _Callback:
@@ -36,6 +36,10 @@ def _kernel(arrays, params):
 
 _core.def_primitive("pure_callback", lambda avals, params: params["info"].value.out_avals, _kernel)
 _core.def_primitive("debug_callback", lambda avals, params: [], _kernel, effectful=True)
+# io_callback: a callback with results that is an effect (never dropped, run in program order)
+_core.def_primitive(
+    "io_callback", lambda avals, params: params["info"].value.out_avals, _kernel, effectful=True
+)
 
 
 def _no_jvp(name):
@@ -67,10 +71,39 @@ defrules("pure_callback", jvp=_no_jvp("pure_callback"), batch=batch_by_loop("pur
 defrules("debug_callback", jvp=_debug_jvp, batch=_debug_batch)
 
 
+def _io_jvp(primals, tangents, params):
+    if any(t is not None for t in tangents):
+        raise ValueError("IO callbacks do not support JVP.")
+    outs = lax.bind("io_callback", *primals, **params)
+    return outs, [None] * len(outs)
+
+
+_io_batch_loop = batch_by_loop("io_callback")
+
+
+def _io_batch(values, dims, params):
+    if params["info"].value.ordered:
+        raise ValueError("Cannot `vmap` ordered IO callback.")
+    return _io_batch_loop(values, dims, params)
+
+
+defrules("io_callback", jvp=_io_jvp, batch=_io_batch)
+
+
 def pure_callback(callback, result_shape_dtypes, *args, vmap_method=None, **kwargs):
     """jax.pure_callback: ``callback(*args, **kwargs)`` on NumPy arrays, returning arrays of
     the shapes and dtypes ``result_shape_dtypes`` gives (a pytree of objects with .shape and
     .dtype). Under vmap the callback runs once per batch element."""
+    flat, out_avals, name, leaves, out_tree = _flat_callback(
+        "pure_callback", callback, result_shape_dtypes, args, kwargs
+    )
+    info = _core.Opaque(_Callback(flat, out_avals, name))
+    outs = lax.bind("pure_callback", *[lax.asarray(x) for x in leaves], info=info)
+    return tree_util.tree_unflatten(out_tree, outs)
+
+
+def _flat_callback(fname, callback, result_shape_dtypes, args, kwargs):
+    """(flat function on NumPy arrays, its results' avals, operand leaves, output treedef)."""
     leaves, in_tree = tree_util.tree_flatten((args, kwargs))
     specs, out_tree = tree_util.tree_flatten(result_shape_dtypes)
     out_avals = [_aval(s) for s in specs]
@@ -81,20 +114,34 @@ def pure_callback(callback, result_shape_dtypes, *args, vmap_method=None, **kwar
         results = tree_util.tree_leaves(callback(*a, **k))
         if len(results) != len(out_avals):
             raise ValueError(
-                f"pure_callback: {name} returned {len(results)} arrays, expected {len(out_avals)}"
+                f"{fname}: {name} returned {len(results)} arrays, expected {len(out_avals)}"
             )
         out = []
         for r, (shape, dtype, _) in zip(results, out_avals):
             r = onp.asarray(r)
             if r.shape != shape:
                 raise ValueError(
-                    f"pure_callback: {name} returned an array of shape {r.shape}, expected {shape}"
+                    f"{fname}: {name} returned an array of shape {r.shape}, expected {shape}"
                 )
             out.append(r.astype(dtype, copy=False))
         return out
 
-    info = _core.Opaque(_Callback(flat, out_avals, name))
-    outs = lax.bind("pure_callback", *[lax.asarray(x) for x in leaves], info=info)
+    return flat, out_avals, name, leaves, out_tree
+
+
+def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=False, **kwargs):
+    """jax.experimental.io_callback: ``callback(*args, **kwargs)`` on NumPy arrays for its
+    effect, returning arrays shaped as ``result_shape_dtypes`` says. Unlike pure_callback it is
+    never dropped (even when its results go unused) and runs in program order under jit; it
+    has no derivative, and under vmap an unordered one runs once per batch element while an
+    ordered one raises (as in JAX)."""
+    flat, out_avals, name, leaves, out_tree = _flat_callback(
+        "io_callback", callback, result_shape_dtypes, args, kwargs
+    )
+    cb = _Callback(flat, out_avals, name)
+    cb.ordered = bool(ordered)
+    info = _core.Opaque(cb)
+    outs = lax.bind("io_callback", *[lax.asarray(x) for x in leaves], info=info)
     return tree_util.tree_unflatten(out_tree, outs)
 
 

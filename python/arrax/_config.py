@@ -15,7 +15,14 @@ class _Config:
         "jax_default_matmul_precision",
         "jax_debug_nans",
         "jax_debug_infs",
+        "jax_log_compiles",
+        "jax_enable_checks",
+        "jax_default_prng_impl",
+        "jax_numpy_dtype_promotion",
+        "jax_numpy_rank_promotion",
     )
+    # Options arrax keeps in Python (read by arrax/_jit.py).
+    _flags = {"jax_log_compiles": False, "jax_enable_checks": False}
 
     def update(self, name, value):
         """Sets one option (jax.config.update's form)."""
@@ -42,6 +49,37 @@ class _Config:
             bit = 1 if name == "jax_debug_nans" else 2
             checks = _core._debug_checks()
             _core._set_debug_checks(checks | bit if value else checks & ~bit)
+        elif name in ("jax_log_compiles", "jax_enable_checks"):
+            # log_compiles: each jit trace (a compilation) logs a warning naming the function
+            # and its argument types; enable_checks: each traced and optimized jit graph is
+            # verified (arrax's IR type checker), as JAX type-checks its jaxprs.
+            self._flags[name] = bool(value)
+        elif name == "jax_default_prng_impl":
+            if value != "threefry2x32":
+                raise ValueError(
+                    f"arrax.config: jax_default_prng_impl={value!r} is not supported: arrax's "
+                    "keys are threefry2x32 keys (JAX's default)"
+                )
+        elif name == "jax_numpy_dtype_promotion":
+            if value not in ("standard", "strict"):
+                raise ValueError(
+                    f"jax_numpy_dtype_promotion: expected 'standard' or 'strict', got {value!r}"
+                )
+            if value == "strict":
+                raise NotImplementedError(
+                    "arrax.config: jax_numpy_dtype_promotion='strict' is not supported (arrax's "
+                    "ufuncs and operators promote as NumPy does, in C++)"
+                )
+        elif name == "jax_numpy_rank_promotion":
+            if value not in ("allow", "warn", "raise"):
+                raise ValueError(
+                    f"jax_numpy_rank_promotion: expected 'allow', 'warn' or 'raise', got {value!r}"
+                )
+            if value != "allow":
+                raise NotImplementedError(
+                    f"arrax.config: jax_numpy_rank_promotion={value!r} is not supported (arrax's "
+                    "ufuncs and operators broadcast as NumPy does, in C++)"
+                )
         elif name == "jax_default_matmul_precision":
             _devices.set_matmul_precision("float32" if value is None else str(value).lower())
         else:
@@ -69,6 +107,26 @@ class _Config:
         return bool(_core._debug_checks() & 2)
 
     @property
+    def jax_log_compiles(self):
+        return self._flags["jax_log_compiles"]
+
+    @property
+    def jax_enable_checks(self):
+        return self._flags["jax_enable_checks"]
+
+    @property
+    def jax_default_prng_impl(self):
+        return "threefry2x32"
+
+    @property
+    def jax_numpy_dtype_promotion(self):
+        return "standard"
+
+    @property
+    def jax_numpy_rank_promotion(self):
+        return "allow"
+
+    @property
     def jax_default_matmul_precision(self):
         return _core._matmul_precision()
 
@@ -93,3 +151,82 @@ class enable_x64:
 
     def __exit__(self, *exc):
         return False
+
+
+class _OptionContext:
+    """A context manager (and decorator) setting one config option for its extent, then
+    restoring the value it had (jax.debug_nans(True) and the like)."""
+
+    def __init__(self, option, value):
+        self._option, self._value = option, value
+
+    def __enter__(self):
+        self._saved = getattr(config, self._option)
+        config.update(self._option, self._value)
+        return self
+
+    def __exit__(self, *exc):
+        config.update(self._option, self._saved)
+        return False
+
+    def __call__(self, fun):
+        import functools
+
+        @functools.wraps(fun)
+        def wrapped(*args, **kwargs):
+            with _OptionContext(self._option, self._value):
+                return fun(*args, **kwargs)
+
+        return wrapped
+
+
+def _option_context(option, default, doc):
+    def manager(new_val=default):
+        return _OptionContext(option, new_val)
+
+    manager.__name__ = manager.__qualname__ = option[len("jax_") :]
+    manager.__doc__ = doc
+    return manager
+
+
+debug_nans = _option_context(
+    "jax_debug_nans",
+    True,
+    "jax.debug_nans(True): within it, an operation making a NaN raises FloatingPointError "
+    "(a jit'd function's is found by running it again op by op).",
+)
+debug_infs = _option_context(
+    "jax_debug_infs",
+    True,
+    "jax.debug_infs(True): within it, an operation making an infinity raises FloatingPointError.",
+)
+log_compiles = _option_context(
+    "jax_log_compiles",
+    True,
+    "jax.log_compiles(True): within it, each jit compilation (a trace for a new signature) "
+    "logs a warning on the 'arrax.jit' logger naming the function and its argument types.",
+)
+enable_checks = _option_context(
+    "jax_enable_checks",
+    True,
+    "jax.enable_checks(True): within it, each graph jit traces, and its optimized form, is "
+    "type-checked by arrax's IR verifier (slower; an invariant broken raises).",
+)
+default_prng_impl = _option_context(
+    "jax_default_prng_impl",
+    "threefry2x32",
+    "jax.default_prng_impl(name): arrax's keys are threefry2x32 keys, the only implementation; "
+    "another name raises ValueError.",
+)
+numpy_dtype_promotion = _option_context(
+    "jax_numpy_dtype_promotion",
+    "standard",
+    "jax.numpy_dtype_promotion('standard'): arrax promotes as NumPy does; 'strict' (no "
+    "implicit promotion) raises NotImplementedError.",
+)
+numpy_rank_promotion = _option_context(
+    "jax_numpy_rank_promotion",
+    "allow",
+    "jax.numpy_rank_promotion('allow'): arrax broadcasts ranks as NumPy does; 'warn' and "
+    "'raise' raise NotImplementedError.",
+)

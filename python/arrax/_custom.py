@@ -224,7 +224,16 @@ def jvp_of_custom_jvp(trace, fn, args):
         if _is_zero_leaf(t) or (hasattr(t, "dtype") and onp.dtype(t.dtype) == float0):
             outs.append(trace.pure(o, None))
             continue
+        weak_t = _is_python_scalar(t) or (isinstance(t, _core.ndarray) and _core.weak_type(t))
         t = asarray(t)
+        if is_inexact(o.dtype) and t.dtype != o.dtype and not weak_t:
+            raise TypeError(
+                "Custom JVP rule must produce primal and tangent outputs with corresponding "
+                f"shapes and dtypes. Expected {_aval_str(o.shape, o.dtype)} (tangent type of "
+                f"{_aval_str(o.shape, o.dtype)}) but got {_aval_str(t.shape, t.dtype)}."
+            )
+        if is_inexact(o.dtype) and t.dtype != o.dtype:  # (a Python scalar: weakly typed)
+            t = t.astype(o.dtype)
         if is_inexact(o.dtype) and t.shape != o.shape:
             if t.ndim <= o.ndim and _broadcastable(t.shape, o.shape):
                 from arrax.numpy import broadcast_to
@@ -239,6 +248,10 @@ def jvp_of_custom_jvp(trace, fn, args):
             )
         outs.append(trace.pure(o, t if is_inexact(o.dtype) else None))
     return tree_util.tree_unflatten(out_tree, outs)
+
+
+def _is_python_scalar(x):
+    return isinstance(x, (bool, int, float, complex)) and not isinstance(x, onp.generic)
 
 
 def jvp_of_custom_vjp(trace, fn, args):

@@ -16,6 +16,7 @@ import types
 import weakref
 
 from arrax import _core, _shapes, tree_util
+from arrax._config import config
 from arrax._trace_core import describe
 from arrax._tracing import _aval
 
@@ -121,9 +122,9 @@ class JitFunction:
         if treedef is None:  # the fast key skipped flattening: the tracer needs the treedef
             leaves, treedef = tree_util.tree_flatten((list(args), {}))
         avals = [_aval(leaf) for leaf in leaves]
-        if os.environ.get("ARRAX_LOG_COMPILES"):
+        if os.environ.get("ARRAX_LOG_COMPILES") or config._flags["jax_log_compiles"]:
             _log.warning(
-                "arrax.jit: tracing %s for %s",
+                "Compiling jit(%s) with global shapes and types %s",
                 getattr(self._fun, "__name__", self._fun),
                 [(tuple(s), str(d)) for s, d, _ in avals],
             )
@@ -139,7 +140,11 @@ class JitFunction:
         graph = _core._trace(flat_fun, avals, describe(self._fun, "jit"))
         captured_tracer = any(c._is_tracer for c in graph.consts)
         # The traced graph is what other transformations see; the optimized one is what runs.
-        entry = (graph, out_tree[0], graph.optimized(), captured_tracer)
+        optimized = graph.optimized()
+        if config._flags["jax_enable_checks"]:  # (jax.enable_checks: type-check both)
+            graph.verify()
+            optimized.verify()
+        entry = (graph, out_tree[0], optimized, captured_tracer)
         # A graph that captured another transformation's tracer is only valid during that
         # transformation: it is not cached.
         if not captured_tracer:

@@ -35,6 +35,7 @@ __all__ = [
     "PRNGKey",
     "key",
     "key_data",
+    "key_impl",
     "wrap_key_data",
     "split",
     "fold_in",
@@ -122,6 +123,18 @@ def key(seed, *, impl=None) -> jnp.ndarray:
     """Same as :func:`PRNGKey` (arrax keys are always raw ``uint32[2]`` arrays)."""
     _check_impl("key", impl)
     return PRNGKey(seed)
+
+
+def key_impl(keys):
+    """The name of the PRNG implementation of keys (jax.random.key_impl): arrax's keys are all
+    threefry2x32 keys."""
+    k = jnp.asarray(keys)
+    if k.dtype != _onp.uint32 or k.ndim == 0 or k.shape[-1] != 2:
+        raise TypeError(
+            f"key_impl: expected a PRNG key or key array (uint32 with a last axis of 2), got "
+            f"{k.dtype} array of shape {k.shape}"
+        )
+    return "threefry2x32"
 
 
 def key_data(keys) -> jnp.ndarray:

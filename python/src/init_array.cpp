@@ -176,6 +176,15 @@ Array getitem(const Array& self, py::handle key) {
 // part kept silently; a Python float an integer type cannot hold (nan, 1e300) raises as int()
 // does; a complex array cast to a real one warns that its imaginary parts are dropped.
 Array stored_value(py::handle value, DType target) {
+  // None stored into a float or complex array is NaN and into a bool array False, as NumPy
+  // stores it (an integer array refuses it).
+  if (value.is_none()) {
+    if (is_inexact(target))
+      return np::cast_operand(np::scalar_operand(std::nan("")), target, "__setitem__");
+    if (is_bool(target)) return np::cast_operand(np::scalar_operand(false), target, "__setitem__");
+    throw TypeError(std::string("__setitem__: cannot store None in an array of ") +
+                    dtype_name(target) + " (int() argument must be a real number, not 'NoneType')");
+  }
   np::Operand v = operand_from_py(value);
   if (v.weak == WeakKind::Complex && !is_complex(target))
     throw TypeError(std::string("__setitem__: cannot store a Python complex in an array of ") +
@@ -503,7 +512,7 @@ void init_array(py::module_& m) {
       .def("__int__",
            [](const Array& a) {  // an exact int, also for bool arrays
              PyObject* r =
-                 PyNumber_Long(scalar_value(a, "int()", ConcretizationError::Kind::Integer).ptr());
+                 PyNumber_Long(scalar_value(a, "int()", ConcretizationError::Kind::Generic).ptr());
              if (!r) throw py::error_already_set();
              return py::reinterpret_steal<py::object>(r);
            })

@@ -436,4 +436,5 @@ COVERED_ELSEWHERE = {
     "test_scipy_sparse_linalg.py",
     "pure_callback": "host callbacks: test_jax_helpers.py",
     "debug_callback": "arrax.debug.print: test_jax_helpers.py",
+    "io_callback": "jax.experimental.io_callback: test_jax_api_gaps_like_jax.py",
 }

@@ -253,6 +253,7 @@ def _fixed_point_custom_vjp(jax, jnp, lax, nn, random):
         g=jax.grad(newton_sqrt)(2.0),
         gg=jax.grad(jax.grad(newton_sqrt))(2.0),
         vg=jax.vmap(jax.grad(newton_sqrt))(jnp.array([1.0, 4.0, 9.0])),
+        jvg=jax.jit(jax.vmap(jax.grad(newton_sqrt)))(jnp.array([1.0, 2.0, 4.0])),
     )
 
 

@@ -150,3 +150,39 @@ def test_float_power_with_a_big_int_exponent():
 def test_clip_with_big_int_bounds_is_a_no_op():
     x, nx = anp.asarray([1, -5, 7]), np.asarray([1, -5, 7])
     _same(anp.clip(x, -(2**70), 2**70), np.clip(nx, -(2**70), 2**70))
+
+
+# --- more found by NumPy's own tests and JAX's docs -------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "bool", "int64", "uint8"])
+def test_storing_none_like_numpy(dtype):
+    a, n = anp.ones((2, 3), dtype=dtype), np.ones((2, 3), dtype=dtype)
+    if np.dtype(dtype).kind in "iu":
+        with pytest.raises(TypeError):
+            n[0, 1] = None
+        with pytest.raises(TypeError, match="__setitem__"):
+            a[0, 1] = None
+        return
+    a[0, 1], n[0, 1] = None, None
+    a[1], n[1] = None, None
+    _same(a, n)
+
+
+def test_casting_a_bool_view_of_other_bytes_like_numpy():
+    raw, nraw = anp.asarray([0, 3, -7, 1], dtype=anp.int8), np.asarray([0, 3, -7, 1], np.int8)
+    b, nb = raw.view(anp.bool_), nraw.view(np.bool_)
+    for dt in ("int64", "float32", "uint8", "complex64"):
+        _same(b.astype(dt), nb.astype(dt))
+        _same(b[::-2].astype(dt), nb[::-2].astype(dt))  # (the strided loop)
+
+
+def test_int_of_a_traced_value_is_a_concretization_error_like_jax():
+    import arrax
+    from arrax.errors import ConcretizationTypeError, TracerIntegerConversionError
+
+    with pytest.raises(ConcretizationTypeError) as e:
+        arrax.jit(lambda x: int(x))(1.0)
+    assert not isinstance(e.value, TracerIntegerConversionError)  # (JAX's is for __index__)
+    with pytest.raises(TracerIntegerConversionError):
+        arrax.jit(lambda x: anp.zeros(x))(3)

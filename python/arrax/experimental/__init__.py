@@ -1,5 +1,7 @@
-"""``arrax.experimental`` (``jax.experimental``): ``ode.odeint`` and ``checkify`` (user checks)."""
+"""``arrax.experimental`` (``jax.experimental``): ``ode.odeint``, ``checkify`` (user checks)
+and ``io_callback``."""
 
+from arrax._callbacks import io_callback  # noqa: F401
 from arrax.experimental import (
     checkify,  # noqa: F401,E402
     ode,  # noqa: F401

@@ -4,6 +4,7 @@ from arrax.lax import linalg  # noqa: F401,E402
 from arrax.lax._collectives import *  # noqa: F401,F403,E402
 from arrax.lax._composites import *  # noqa: F401,F403,E402
 from arrax.lax._control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: F401,A004
+from arrax.lax._conv_extras import *  # noqa: F401,F403,E402
 from arrax.lax._convolution import *  # noqa: F401,F403,E402
 from arrax.lax._fft import *  # noqa: F401,F403,E402
 from arrax.lax._gather_scatter import *  # noqa: F401,F403,E402

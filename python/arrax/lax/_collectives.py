@@ -14,7 +14,16 @@ import arrax.numpy as jnp
 from arrax import _core, tree_util
 from arrax._trace_core import _active
 
-__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "ppermute", "axis_index", "axis_size"]
+__all__ = ["psum", "pmean", "pmax", "pmin", "all_gather", "ppermute", "axis_index", "axis_size",
+           "psum_scatter", "all_to_all", "pshuffle", "pswapaxes"]  # fmt: skip
+
+
+def _inside_transform(fname):
+    return NotImplementedError(
+        f"{fname}: a collective on a value transformed inside the mapped function (jit or "
+        "differentiation between the vmap/pmap and the collective) is not supported; apply the "
+        "collective outside jit/grad"
+    )
 
 
 def _named_trace(axis_name, fname):
@@ -55,11 +64,7 @@ def _over_axis(x, trace, batched, unbatched, fname, linear):
             return out
         return inner.pure(out, _over_axis(tangent, trace, batched, unbatched, fname, linear))
     if not isinstance(inner, BatchTrace):
-        raise NotImplementedError(
-            f"{fname}: a collective on a value transformed inside the mapped function "
-            "(jit or differentiation between the vmap/pmap and the collective) is not supported; "
-            "apply the collective outside jit/grad"
-        )
+        raise _inside_transform(fname)
     value, axis = inner.unpack(x)
     return inner.wrap(_over_axis(value, trace, batched, unbatched, fname, linear), axis)
 
@@ -85,9 +90,14 @@ def psum(x, axis_name, *, axis_index_groups=None):
         raise NotImplementedError("psum: axis_index_groups is not supported")
     return _collective(
         "psum", x, axis_name,
-        lambda v, a: jnp.sum(v, axis=a),
-        lambda v, t: v * t.axis_size,
+        lambda v, a: jnp.sum(v, axis=a, dtype=_sum_dtype(v)),
+        lambda v, t: (v * t.axis_size).astype(_sum_dtype(v)),
     )  # fmt: skip
+
+
+def _sum_dtype(v):
+    """A psum's dtype, as JAX's: the operand's (int32 stays int32), int32 for booleans."""
+    return jnp.int32 if v.dtype == jnp.bool_ else v.dtype
 
 
 def pmean(x, axis_name, *, axis_index_groups=None):
@@ -166,6 +176,136 @@ def ppermute(x, axis_name, perm):
         )  # fmt: skip
 
     return tree_util.tree_map(one, x)
+
+
+def _varying(fname, x, axis_name, per_member):
+    """A collective whose result differs between members: per_member(members, n, extra) maps
+    the (axis size, *x.shape, *extra batch dims) stack of every member's x to the stack of
+    their results (the extra trailing dims, those of vmaps inside the named one, kept last)."""
+    from arrax._ad import JVPTrace
+    from arrax._batching import BatchTrace
+
+    names = axis_name if isinstance(axis_name, (tuple, list)) else (axis_name,)
+    if len(names) != 1:
+        raise NotImplementedError(f"{fname}: one axis name is supported")
+    trace = _named_trace(names[0], fname)
+    n = trace.axis_size
+
+    def go(v, extra):
+        v = jnp.asarray(v)
+        level = _level(v)
+        if level < trace.level:
+            return trace.wrap(per_member(jnp.broadcast_to(v, (n,) + v.shape), n, extra), 0)
+        if level == trace.level:
+            value, axis = trace.unpack(v)
+            if axis is None:
+                value = jnp.broadcast_to(value, (n,) + value.shape)
+            else:
+                value = jnp.moveaxis(value, axis, 0)
+            return trace.wrap(per_member(value, n, extra), 0)
+        inner = _active.get(level)
+        if isinstance(inner, JVPTrace):  # (linear: the tangent goes through as the primal)
+            primal, tangent = inner.unpack(v)
+            out = go(primal, extra)
+            return out if tangent is None else inner.pure(out, go(tangent, extra))
+        if not isinstance(inner, BatchTrace):
+            raise _inside_transform(fname)
+        value, axis = inner.unpack(v)
+        if axis is None:
+            return inner.wrap(go(value, extra), None)
+        out = go(jnp.moveaxis(value, axis, -1), extra + 1)
+        return inner.wrap(out, out.ndim - 1)
+
+    return tree_util.tree_map(lambda leaf: go(leaf, 0), x)
+
+
+def _axis(fname, what, axis, ndim):
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{fname}: {what} {axis} is out of bounds for an operand of rank {ndim}")
+    return axis % ndim
+
+
+def psum_scatter(x, axis_name, *, scatter_dimension=0, axis_index_groups=None, tiled=False):
+    """The sum of x over the members of the named axis, scattered: member i gets the i-th
+    entry (tiled: the i-th of axis-size equal blocks) of the sum along scatter_dimension, which
+    must have the axis size (tiled: a multiple of it) and is removed (tiled: kept, shrunk)."""
+    fname = "psum_scatter"
+    if axis_index_groups is not None:
+        raise NotImplementedError(f"{fname}: axis_index_groups is not supported")
+
+    def scatter(members, n, extra):
+        total = jnp.sum(members, axis=0, dtype=_sum_dtype(members))
+        d = _axis(fname, "scatter_dimension", scatter_dimension, total.ndim - extra)
+        size = total.shape[d]
+        if tiled:
+            if size % n:
+                raise ValueError(
+                    f"{fname}: the scatter dimension's size {size} must be divisible by the "
+                    f"axis size {n}"
+                )
+            total = total.reshape(total.shape[:d] + (n, size // n) + total.shape[d + 1 :])
+        elif size != n:
+            raise ValueError(
+                f"{fname}: the scatter dimension's size {size} must equal the axis size {n} "
+                "(or pass tiled=True)"
+            )
+        return jnp.moveaxis(total, d, 0)
+
+    return _varying(fname, x, axis_name, scatter)
+
+
+def all_to_all(x, axis_name, split_axis, concat_axis, *, axis_index_groups=None, tiled=False):
+    """Each member splits x into axis-size chunks along split_axis and sends chunk j to member
+    j, which concatenates what it receives (in member order) along concat_axis. Without tiled,
+    split_axis must have the axis size: it is removed and the received chunks are stacked
+    along a new axis at concat_axis; with tiled, its size must be a multiple of the axis size
+    and the chunks are concatenated along the existing concat_axis."""
+    fname = "all_to_all"
+    if axis_index_groups is not None:
+        raise NotImplementedError(f"{fname}: axis_index_groups is not supported")
+
+    def exchange(members, n, extra):  # members: (source, *x.shape, *extra)
+        ndim = members.ndim - 1 - extra
+        s = _axis(fname, "split_axis", split_axis, ndim)
+        size = members.shape[1 + s]
+        if tiled:
+            if size % n:
+                raise ValueError(
+                    f"{fname}: the split axis's size {size} must be divisible by the axis size {n}"
+                )
+            c = _axis(fname, "concat_axis", concat_axis, ndim)
+            sh = members.shape
+            # (source, ..., destination, chunk, ...) -> (destination, source, ..., chunk, ...)
+            chunks = members.reshape(sh[: 1 + s] + (n, size // n) + sh[2 + s :])
+            chunks = jnp.moveaxis(chunks, 1 + s, 0)
+            out = jnp.moveaxis(chunks, 1, 1 + c)  # the sources just before concat_axis
+            osh = out.shape
+            return out.reshape(osh[: 1 + c] + (osh[1 + c] * osh[2 + c],) + osh[3 + c :])
+        if size != n:
+            raise ValueError(
+                f"{fname}: the split axis's size {size} must equal the axis size {n} "
+                "(or pass tiled=True)"
+            )
+        c = _axis(fname, "concat_axis", concat_axis, ndim)
+        out = jnp.moveaxis(members, 1 + s, 0)  # (destination, source, *rest)
+        return jnp.moveaxis(out, 1, 1 + c)
+
+    return _varying(fname, x, axis_name, exchange)
+
+
+def pswapaxes(x, axis_name, axis, *, axis_index_groups=None):
+    """all_to_all(x, axis_name, axis, axis): swaps the named mapped axis with x's axis
+    ``axis`` (whose size must be the axis size)."""
+    return all_to_all(x, axis_name, axis, axis, axis_index_groups=axis_index_groups)
+
+
+def pshuffle(x, axis_name, perm):
+    """Member i gets member perm[i]'s x (perm a permutation of range(axis size)): ppermute
+    with the sources listed by destination."""
+    perm = [operator.index(p) for p in perm]
+    if set(perm) != set(range(len(perm))):
+        raise ValueError(f"`perm` does not represent a permutation: {perm}")
+    return ppermute(x, axis_name, list(zip(perm, range(len(perm)))))
 
 
 def axis_index(axis_name):

@@ -11,6 +11,8 @@ import numpy as _onp
 __all__ = [
     "igamma",
     "igammac",
+    "igamma_grad_a",
+    "random_gamma_grad",
     "betainc",
     "clamp",
     "select_n",
@@ -362,6 +364,44 @@ def igamma(a, x):
     from arrax.scipy._incomplete import gammainc  # arrax.scipy imports arrax.lax
 
     return gammainc(a, x)
+
+
+def _float_pair(name, a, x):
+    """a and x as JAX's special-function primitives take them: one floating dtype."""
+    np = _np()
+    a, x = np.asarray(a), np.asarray(x)
+    for i, v in enumerate((a, x)):
+        if not np.issubdtype(v.dtype, np.floating):
+            raise TypeError(
+                f"{name} does not accept dtype {v.dtype} at position {i}. Accepted dtypes at "
+                f"position {i} are subtypes of floating."
+            )
+    if a.dtype != x.dtype:
+        raise TypeError(
+            f"lax.{name} requires arguments to have the same dtypes, got {a.dtype}, {x.dtype}."
+        )
+    return np.broadcast_arrays(a, x)
+
+
+def igamma_grad_a(a, x):
+    """d/da of the regularized lower incomplete gamma function P(a, x) (jax.lax's name)."""
+    import arrax
+    from arrax.scipy._incomplete import gammainc
+
+    np = _np()
+    a, x = _float_pair("igamma_grad_a", a, x)
+    return arrax.jvp(lambda s: gammainc(s, x), (a,), (np.ones_like(a),))[1]
+
+
+def random_gamma_grad(a, x):
+    """The derivative of a Gamma(a, 1) sample x with respect to its shape a, holding its CDF
+    P(a, x) fixed (implicit reparameterization): -(dP/da) / (dP/dx)."""
+    from arrax.scipy.special import gammaln
+
+    np = _np()
+    a, x = _float_pair("random_gamma_grad", a, x)
+    density = np.exp((a - 1) * np.log(x) - x - gammaln(a))
+    return -igamma_grad_a(a, x) / density
 
 
 def igammac(a, x):

@@ -61,8 +61,9 @@ def _promote_weak(raw, leaves, out_avals):
     body's output carry avals for input carries of ``avals``. The body is traced with those
     leaves weakly typed, so its operations defer to the other operands' dtypes as JAX's do.
 
-    Returns the leaves and the indices of those that stay weak (the body gives them back weak
-    in their dtype): the body is traced with those weak, as JAX's carries stay weak, so a
+    Returns the leaves and the indices of those that stay weak (the body gives them back in
+    their dtype, weak or not, as JAX's typematch ignores weakness): the body is traced with
+    those weak, as JAX's carries stay weak, so a
     counter carried from a Python 0 does not widen float32 values it meets (x * step)."""
     weak = {
         k
@@ -77,11 +78,16 @@ def _promote_weak(raw, leaves, out_avals):
     except Exception:  # noqa: BLE001 (the real trace follows, and reports its own errors)
         return leaves, set()
     leaves = list(leaves)
+    stay = set()
     for k in weak:
         o, d = onp.dtype(outs[k][1]), leaves[k].dtype
-        if o != d and _kind_rank(o) >= _kind_rank(d):  # (result_type of the weak leaf and o)
+        if o == d:
+            # JAX's carry stays weak when the body keeps its dtype, even when it gives it
+            # back strong: c * x32 of a Python-float carry c stays float32 in the body
+            stay.add(k)
+        elif _kind_rank(o) >= _kind_rank(d):  # (result_type of the weak leaf and o)
             leaves[k] = lax.convert_element_type(leaves[k], o)
-    return leaves, {k for k in weak if outs[k][2] and onp.dtype(outs[k][1]) == leaves[k].dtype}
+    return leaves, stay
 
 
 def trace_closed(fun, avals):
@@ -92,6 +98,22 @@ def trace_closed(fun, avals):
     # it too, as JAX does, rather than computed outside by their transformation.
     g = _core._trace(lambda *a: [asarray(o) for o in fun(*a)], list(avals), "", True)
     return g.with_consts_as_args(), list(g.consts)
+
+
+def _memo_trace(fun):
+    """trace_closed(fun, avals) remembered per avals: the weak-type probe of a loop body
+    (_promote_weak) and its real trace are one trace when the probe changes nothing, as JAX
+    traces a loop body once then (so a body's Python side effects, a print or an iterator's
+    next(), happen once, as in JAX)."""
+    cache = {}
+
+    def traced(avals):
+        key = tuple((tuple(s), onp.dtype(d), bool(w)) for s, d, w in avals)
+        if key not in cache:
+            cache[key] = trace_closed(fun, avals)
+        return cache[key]
+
+    return traced
 
 
 def _check_same(name, out_avals):
@@ -139,11 +161,14 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
         )
     leaves, in_tree = tree_util.tree_flatten(operands)
     leaves = [asarray(x) for x in leaves]
+    out_tree, fwds = [], []
     if not idx._is_tracer:
         i = min(max(int(idx), 0), len(branches) - 1)
         # Arrays, as JAX's cond returns on every path.
-        return tree_util.tree_map(asarray, branches[i](*operands))
-    out_tree, fwds = [], []
+        out = tree_util.tree_map(asarray, branches[i](*operands))
+        if len(branches) > 1:
+            _check_untaken(branches, i, out, in_tree, leaves)
+        return out
 
     def flat(b):
         def f(*args):
@@ -166,6 +191,32 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
         if len(src) == 1 and None not in src:
             outs[k] = leaves[src.pop()]
     return tree_util.tree_unflatten(out_tree[0], outs)
+
+
+def _check_untaken(branches, i, out, in_tree, leaves):
+    """A concrete index runs its branch alone; the others are traced, as JAX traces every
+    branch, so a branch whose output structure, shape or dtype differs raises JAX's TypeError
+    (and each branch's Python code runs once, as in JAX)."""
+    o_leaves, o_tree = tree_util.tree_flatten(out)
+    avals = _avals(leaves)
+    for j, b in enumerate(branches):
+        if j == i:
+            continue
+        tree = []
+
+        def f(*args, b=b, tree=tree):
+            out_leaves, t = tree_util.tree_flatten(b(*tree_util.tree_unflatten(in_tree, args)))
+            tree.append(t)
+            return out_leaves
+
+        g, _ = trace_closed(f, avals)
+        if tree[0] != o_tree:
+            raise TypeError(
+                f"cond: branches return different tree structures: {o_tree} and {tree[0]}"
+            )
+        _check_same(
+            "cond", [_avals(o_leaves), g.out_avals] if j > i else [g.out_avals, _avals(o_leaves)]
+        )
 
 
 def bind_cond(index, branch_fns, avals, operands):
@@ -272,9 +323,10 @@ def while_loop(cond_fun, body_fun, init_val):
     def cond(*args):
         return tree_util.tree_leaves(cond_fun(tree_util.tree_unflatten(tree, list(args))))
 
-    leaves, weak = _promote_weak(raw, leaves, lambda avals: trace_closed(body, avals)[0].out_avals)
+    traced = _memo_trace(body)
+    leaves, weak = _promote_weak(raw, leaves, lambda avals: traced(avals)[0].out_avals)
     avals = _carry_avals(leaves, weak)
-    bg, bconsts = trace_closed(body, avals)
+    bg, bconsts = traced(avals)
     _check_carry("while_loop", leaves, bg.out_avals)
     keep, expand = _hoist_invariant(leaves, fwd)
     if len(keep) < len(leaves):
@@ -293,7 +345,18 @@ def while_loop(cond_fun, body_fun, init_val):
         cond_nconsts=len(cconsts),
         body_nconsts=len(bconsts),
     )
-    return tree_util.tree_unflatten(tree, expand(outs))
+    return tree_util.tree_unflatten(tree, expand(_weak_outputs(outs, bg.out_avals)))
+
+
+def _weak_outputs(outs, out_avals):
+    """The loop's results weakly typed where its body's are, as JAX's (a carry counted from a
+    Python 0 stays weak after the loop: c * x32 is float32)."""
+    return [
+        lax.bind1("convert_element_type", o, new_dtype=o.dtype, weak_type=True)
+        if a[2] and o._is_tracer and not _core.weak_type(o)  # (concrete arrays are never weak)
+        else o
+        for o, a in zip(outs, out_avals)
+    ]
 
 
 def _check_carry(name, leaves, out_avals):
@@ -358,11 +421,12 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         fwd[:] = _forwarded(cl, args[:nk], before)
         return [asarray(v) for v in cl] + [asarray(v) for v in yl]
 
+    traced = _memo_trace(body)
     c_leaves, weak = _promote_weak(
-        raw, c_leaves, lambda avals: trace_closed(body, avals + x_avals)[0].out_avals[:nk]
+        raw, c_leaves, lambda avals: traced(avals + x_avals)[0].out_avals[:nk]
     )
     c_avals = _carry_avals(c_leaves, weak)
-    g, consts = trace_closed(body, c_avals + x_avals)
+    g, consts = traced(c_avals + x_avals)
     _check_carry("scan", c_leaves, g.out_avals[:nk])
     keep, expand = _hoist_invariant(c_leaves, fwd)
     if len(keep) < nk:
@@ -383,6 +447,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
         length=n,
         reverse=bool(reverse),
     )
+    outs = _weak_outputs(outs, g.out_avals)
     carry = tree_util.tree_unflatten(c_tree, expand(outs[: len(keep)]))
     ys = tree_util.tree_unflatten(y_tree[-1], outs[len(keep) :])
     return carry, ys

@@ -34,15 +34,6 @@ class ConvDimensionNumbers(NamedTuple):
     out_spec: tuple
 
 
-def _spec_of(layout, nd, kinds):
-    """Dim indices from a layout string ('NHWC'), batch/feature letters first."""
-    if len(layout) != nd:
-        raise ValueError(f"conv: layout {layout!r} does not have {nd} dims")
-    first, second = kinds
-    spatial = [i for i, ch in enumerate(layout) if ch not in (first, second)]
-    return (layout.index(first), layout.index(second), *spatial)
-
-
 def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
     """ConvDimensionNumbers from None (NC..., OI..., NC...), layout strings or specs."""
     nd = len(lhs_shape)
@@ -55,9 +46,13 @@ def conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers):
         return dimension_numbers
     lhs, rhs, out = dimension_numbers
     if isinstance(lhs, str):
-        return ConvDimensionNumbers(
-            _spec_of(lhs, nd, "NC"), _spec_of(rhs, nd, "OI"), _spec_of(out, nd, "NC")
-        )
+        # (the spatial dims of lhs and out in the order of their letters in rhs, as JAX's)
+        from arrax.lax._conv_extras import conv_general_permutations
+
+        for spec in (lhs, rhs, out):
+            if len(spec) != nd:
+                raise ValueError(f"conv: layout {spec!r} does not have {nd} dims")
+        return ConvDimensionNumbers(*conv_general_permutations((lhs, rhs, out)))
     return ConvDimensionNumbers(tuple(lhs), tuple(rhs), tuple(out))
 
 

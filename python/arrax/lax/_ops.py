@@ -530,13 +530,20 @@ _PRECISIONS = {None, "default", "high", "highest", "bfloat16", "tensorfloat32", 
                "bfloat16_3x", "fastest", "tf32", "bf16"}  # fmt: skip
 
 
+def _is_algorithm(key):
+    """Whether key names a lax.DotAlgorithmPreset (a hint on arrax's CPU, as Precision)."""
+    from arrax.lax._conv_extras import DotAlgorithmPreset
+
+    return str(key).upper() in DotAlgorithmPreset.__members__
+
+
 def _check_precision(name, precision):
     """JAX's precision argument (None, a lax.Precision, its name, or one per operand), checked.
     It is a hint, as in JAX: arrax computes float32 products exactly unless
     arrax.set_matmul_precision opted into TF32 or bf16 for the GPU, whatever the call asks."""
     for p in precision if isinstance(precision, (tuple, list)) else (precision,):
         key = getattr(p, "name", p)
-        if not (key is None or str(key).lower() in _PRECISIONS):
+        if not (key is None or str(key).lower() in _PRECISIONS or _is_algorithm(key)):
             raise ValueError(f"{name}: unknown precision {p!r}")
 
 

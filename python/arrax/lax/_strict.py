@@ -17,6 +17,8 @@ from arrax.lax import _composites, _ops
 from arrax.lax._ops import asarray, bind1, convert_element_type, full, reshape, select
 
 __all__ = [
+    "concatenate",
+    "slice",
     "dot",
     "dot_general",
     "argmax",
@@ -235,6 +237,57 @@ def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indic
     return _ops.dynamic_update_slice(
         operand, update, start_indices, allow_negative_indices=allow_negative_indices
     )
+
+
+def concatenate(operands, dimension):
+    """jax.lax.concatenate: operands of one rank and dtype, equal but along ``dimension`` (JAX's
+    shape-rule TypeErrors)."""
+    xs = [asarray(o) for o in operands]
+    if not xs:
+        raise ValueError("concatenate requires a non-empty sequences of arrays")
+    shapes = ", ".join(str(tuple(x.shape)) for x in xs)
+    if len({x.ndim for x in xs}) > 1:
+        raise TypeError(
+            f"Cannot concatenate arrays with different numbers of dimensions: got {shapes}."
+        )
+    d = _operator.index(dimension)
+    if not 0 <= d < xs[0].ndim:
+        raise TypeError(f"concatenate dimension out of bounds: dimension {d} for shapes {shapes}.")
+    if len({tuple(x.shape[:d] + x.shape[d + 1 :]) for x in xs}) > 1:
+        raise TypeError(
+            "Cannot concatenate arrays with shapes that differ in dimensions other than the one "
+            f"being concatenated: concatenating along dimension {d} for shapes {shapes}."
+        )
+    if len({x.dtype for x in xs}) > 1:
+        raise TypeError(
+            "lax.concatenate requires arguments to have the same dtypes, got "
+            f"{', '.join(str(x.dtype) for x in xs)}."
+        )
+    return _ops.concatenate(xs, d)
+
+
+def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
+    """jax.lax.slice, with JAX's TypeErrors for a limit beyond the operand or before the
+    start."""
+    x = asarray(operand)
+    # (negative strides, an arrax extension the slice primitive has, walk from start down)
+    forward = strides is None or all(_operator.index(s) > 0 for s in strides)
+    if forward and len(start_indices) == len(limit_indices) == x.ndim:
+        sizes = [
+            _operator.index(hi) - _operator.index(lo)
+            for lo, hi in zip(start_indices, limit_indices)
+        ]
+        if any(_operator.index(hi) > n for hi, n in zip(limit_indices, x.shape)):
+            raise TypeError(
+                "slice limit_indices must be less than or equal to operand shape, got "
+                f"limit_indices {tuple(limit_indices)} for operand shape {tuple(x.shape)}."
+            )
+        if any(n < 0 for n in sizes):
+            raise TypeError(
+                "slice limit_indices must be greater than or equal to start_indices, got "
+                f"start_indices {tuple(start_indices)} and limit_indices {tuple(limit_indices)}."
+            )
+    return _ops.slice(x, start_indices, limit_indices, strides)
 
 
 def _dot_properties(dt):

@@ -139,3 +139,134 @@ def _linalg_bind(name, *args, **params):
     np = _np()
     args = [np.asarray(x) for x in args]
     return np.linalg._bind(name, *args, **params)
+
+
+# --- tridiagonal_solve -------------------------------------------------------------------
+
+
+def _tridiagonal_product(dl, d, du, x):
+    """A x for the tridiagonal A of (dl, d, du) (dl[..., 0] and du[..., -1] unused); x is
+    (..., m, n)."""
+    np = _np()
+    y = d[..., :, None] * x
+    if x.shape[-2] > 1:
+        zero = np.zeros_like(x[..., :1, :])
+        below = dl[..., 1:, None] * x[..., :-1, :]
+        above = du[..., :-1, None] * x[..., 1:, :]
+        y = y + np.concatenate([zero, below], axis=-2) + np.concatenate([above, zero], axis=-2)
+    return y
+
+
+def _gtsv(dl, d, du, b):
+    """x with A x = b by Gaussian elimination with partial pivoting, as LAPACK's gtsv (the
+    kernel of JAX's CPU tridiagonal_solve): rows i and i+1 swap when |A[i+1, i]| exceeds the
+    pivot, which fills a second superdiagonal. A zero pivot (a singular A) makes that system's
+    whole solution NaN, as JAX returns it."""
+    from arrax.lax._control_flow import scan
+
+    np = _np()
+    m = d.shape[-1]
+    if m == 0:
+        return b
+    cplx = np.issubdtype(d.dtype, np.complexfloating)
+
+    def abs1(v):  # LAPACK's CABS1 for complex pivots
+        return np.abs(np.real(v)) + np.abs(np.imag(v)) if cplx else np.abs(v)
+
+    def rows(v):  # (..., m) diagonal -> (m, ..., 1), rows first
+        return np.moveaxis(v, -1, 0)[..., None]
+
+    dl_r, d_r, du_r = rows(dl), rows(d), rows(du)
+    du_r = np.concatenate([du_r[:-1], np.zeros_like(du_r[:1])])  # du[m-1] is not in A
+    b_r = np.moveaxis(b, -2, 0)
+    one = np.ones_like(d_r[0])
+
+    def eliminate(carry, row):
+        dc, uc, bc = carry  # row i as elimination left it
+        a, dn, un, bn = row  # row i + 1 as given; a = A[i+1, i]
+        swap = abs1(dc) < abs1(a)
+        fact = np.where(swap, dc / np.where(swap, a, one), a / np.where(swap | (dc == 0), one, dc))
+        pivot = (
+            np.where(swap, a, dc),
+            np.where(swap, dn, uc),
+            np.where(swap, un, np.zeros_like(un)),
+            np.where(swap, bn, bc),
+        )
+        nxt = (
+            np.where(swap, uc - fact * dn, dn - fact * uc),
+            np.where(swap, -fact * un, un),
+            np.where(swap, bc - fact * bn, bn - fact * bc),
+        )
+        return nxt, pivot
+
+    (d_last, _, b_last), (p_d, p_u, p_u2, p_b) = scan(
+        eliminate, (d_r[0], du_r[0], b_r[0]), (dl_r[1:], d_r[1:], du_r[1:], b_r[1:])
+    )
+    pivots = np.concatenate([p_d, d_last[None]])
+    singular = np.any(pivots == 0, axis=0)
+    safe = np.where(pivots == 0, np.ones_like(pivots), pivots)
+    x_last = b_last / safe[-1]
+
+    def substitute(carry, row):
+        x1, x2 = carry  # x[i + 1], x[i + 2]
+        dp, up, u2p, bp = row
+        x = (bp - up * x1 - u2p * x2) / dp
+        return (x, x1), x
+
+    _, xs = scan(
+        substitute, (x_last, np.zeros_like(x_last)), (safe[:-1], p_u, p_u2, p_b), reverse=True
+    )
+    x = np.concatenate([xs, x_last[None]])
+    x = np.where(singular, np.full_like(x_last, np.nan), x)
+    return np.moveaxis(x, 0, -2)
+
+
+def tridiagonal_solve(dl, d, du, b, *, perturb_singular=False):
+    """x with A x = b for the tridiagonal A of each batch entry: ``dl[..., i] = A[i, i-1]``
+    (dl[..., 0] is ignored), ``d[..., i] = A[i, i]``, ``du[..., i] = A[i, i+1]`` (du[..., -1]
+    ignored); b is (..., m, n). Solved as LAPACK's gtsv (partial pivoting; NaN for a singular
+    A), differentiable in all four inputs: dx = A^-1 (db - dA x), and reverse mode through the
+    transposed system (as JAX's rules)."""
+    from arrax.lax._implicit import custom_linear_solve
+
+    np = _np()
+    name = "tridiagonal_solve"
+    if perturb_singular:
+        raise NotImplementedError(f"{name}: perturb_singular=True is not supported")
+    dl, d, du, b = (np.asarray(v) for v in (dl, d, du, b))
+    for i, v in enumerate((dl, d, du, b)):
+        if not np.issubdtype(v.dtype, np.inexact):
+            raise TypeError(
+                f"{name} does not accept dtype {v.dtype} at position {i}. Accepted dtypes at "
+                f"position {i} are subtypes of floating, complexfloating."
+            )
+    if b.ndim < 2:
+        raise TypeError(f"Input 3 to {name} must have rank at least 2, but got shape={b.shape}")
+    if len({dl.dtype, d.dtype, du.dtype, b.dtype}) > 1:
+        raise TypeError(
+            f"{name} requires arguments to have the same dtypes, got "
+            f"{', '.join(str(v.dtype) for v in (dl, d, du, b))}."
+        )
+    if dl.shape != d.shape or dl.shape != du.shape:
+        raise TypeError(f"{name} requires that all diagonal arguments have the same shape.")
+    if dl.shape != b.shape[:-1]:
+        raise TypeError(
+            f"{name} requires that the leading ndim-1 dimensions of b equal the dimensions of "
+            f"the diagonal arguments."
+        )
+    if d.shape[-1] == 0:
+        return b
+
+    def transposed(lo, up):  # A^T's diagonals: its sub-diagonal is A's super-diagonal
+        zero = np.zeros_like(lo[..., :1])
+        return np.concatenate([zero, up[..., :-1]], axis=-1), np.concatenate(
+            [lo[..., 1:], zero], axis=-1
+        )
+
+    dl_t, du_t = transposed(dl, du)
+    return custom_linear_solve(
+        lambda x: _tridiagonal_product(dl, d, du, x),
+        b,
+        solve=lambda _, r: _gtsv(dl, d, du, r),
+        transpose_solve=lambda _, r: _gtsv(dl_t, d, du_t, r),
+    )

@@ -211,6 +211,8 @@ def _has_dtype(a, dtype):
 
 
 def _asarray_new(a, dtype, copy):
+    if a is None and dtype is not None and _numpy_module.dtype(dtype).kind in "fc":
+        a = nan  # (NumPy's float(None): np.array(None, dtype=float) is nan)
     try:
         return _engine.asarray(a, dtype, copy)
     except ValueError:

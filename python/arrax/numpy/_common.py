@@ -213,6 +213,16 @@ def _stride_order(proto, ndim):
     return perm
 
 
+def _fortran_ordered(a):
+    """Whether a's strides grow from its first axis to its last (Fortran's order), contiguous
+    or not (axes of length 1 aside)."""
+    strides, shape = getattr(a, "strides", None), getattr(a, "shape", ())
+    if strides is None or len(shape) < 2 or len(strides) != len(shape):
+        return False
+    dims = [abs(s) for s, n in zip(strides, shape) if n > 1]
+    return len(dims) > 1 and all(u < v for u, v in zip(dims, dims[1:]))
+
+
 def with_layout(fname, x, order, proto=None):
     """x in the memory order NumPy's ``order=`` asks for: 'C' or 'F' that layout, 'A' or 'K'
     Fortran when ``proto`` (the array the result is made from or like) is Fortran- and not
@@ -228,6 +238,8 @@ def with_layout(fname, x, order, proto=None):
         return x  # (one dimension or none: C- and Fortran-contiguous alike)
     if o == "K" and proto is not None:
         perm = _stride_order(proto, x.ndim)
+        if perm is not None and _stride_order(x, x.ndim) == perm:
+            return x  # (already in the prototype's order: a cast that kept it)
         if perm is not None:  # (neither C nor Fortran order: the prototype's own)
             inverse = [0] * len(perm)
             for i, axis in enumerate(perm):
@@ -238,6 +250,8 @@ def with_layout(fname, x, order, proto=None):
         flags = getattr(p, "flags", None)
         fortran = bool(flags is not None and getattr(p, "ndim", 0) >= 2 and flags.f_contiguous
                        and not flags.c_contiguous)  # fmt: skip
+        if o == "K" and not fortran and proto is not None:
+            fortran = _fortran_ordered(proto)  # (a strided Fortran array: K keeps its order)
         o = "F" if fortran else "C"
     if o == "F" and not x.flags.f_contiguous:
         return x.T.copy().T  # the transpose of a C-contiguous copy of the transpose

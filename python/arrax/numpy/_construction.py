@@ -45,6 +45,8 @@ def asanyarray(a, dtype=None, order=None, *, like=None):
 def ascontiguousarray(a, dtype=None, *, like=None):
     """numpy.ascontiguousarray: a C-contiguous array of at least one dimension."""
     x = _as(a, dtype)
+    if not isinstance(x, _core.ndarray):  # (NumPy's strings, objects, records: NumPy's)
+        return onp.ascontiguousarray(x)
     if x.ndim == 0:
         x = x.reshape(1)
     return x if x._is_tracer or x._c_contiguous else x.copy()
@@ -53,6 +55,8 @@ def ascontiguousarray(a, dtype=None, *, like=None):
 def asfortranarray(a, dtype=None, *, like=None):
     """numpy.asfortranarray: a Fortran-contiguous array of at least one dimension."""
     x = _as(a, dtype)
+    if not isinstance(x, _core.ndarray):  # (NumPy's strings, objects, records: NumPy's)
+        return onp.asfortranarray(x)
     if x.ndim == 0:
         x = x.reshape(1)
     if x._is_tracer or x._f_contiguous:

@@ -83,6 +83,10 @@ def _to_numpy(x):
 _CALLS_USER_CODE = frozenset(
     ["apply_along_axis", "apply_over_axes", "piecewise", "fromfunction", "frompyfunc"]
 )
+# Functions that hand their work to NumPy's function themselves (file and text readers): a
+# TypeError is NumPy's already, and a retry would read a file or generator the first call used
+# up (loadtxt of a generator of bad lines returned an empty array instead of the TypeError).
+_NUMPY_ITSELF = frozenset(["loadtxt", "genfromtxt", "fromregex", "fromfile", "load"])
 # The names install() collected (a one-item list: set once arrax.numpy is complete).
 _ARRAX_NAMES = [frozenset()]
 _LEADING_NAME = re.compile(r"^([A-Za-z_]\w*): ")
@@ -148,6 +152,8 @@ def install(namespace, ndarray):
     )
     for name, fn in list(namespace.items()):
         if name.startswith("_") or isinstance(fn, (type, ufunc)) or not callable(fn):
+            continue
+        if name in _NUMPY_ITSELF:
             continue
         numpy_fn = getattr(onp, name, None)
         if numpy_fn is None or isinstance(numpy_fn, type) or not callable(numpy_fn):

@@ -80,7 +80,7 @@ def save(file, arr, allow_pickle=True, fix_imports=True):
         onp.save(file, a, allow_pickle=allow_pickle)
 
 
-def _savez(file, args, kwds, compress):
+def _savez(file, args, kwds, compress, allow_pickle):
     arrays = {k: onp.asarray(v) for k, v in kwds.items()}
     positional = [onp.asarray(v) for v in args]
     fn = onp.savez_compressed if compress else onp.savez
@@ -89,19 +89,19 @@ def _savez(file, args, kwds, compress):
         if not str(path).endswith(".npz"):
             path = path + ".npz"
         with _atomic(path) as f:
-            fn(f, *positional, **arrays)
+            fn(f, *positional, allow_pickle=allow_pickle, **arrays)
     else:
-        fn(file, *positional, **arrays)
+        fn(file, *positional, allow_pickle=allow_pickle, **arrays)
 
 
 def savez(file, *args, allow_pickle=True, **kwds):
     """numpy.savez (written atomically)."""
-    _savez(file, args, kwds, False)
+    _savez(file, args, kwds, False, allow_pickle)
 
 
 def savez_compressed(file, *args, allow_pickle=True, **kwds):
     """numpy.savez_compressed (written atomically)."""
-    _savez(file, args, kwds, True)
+    _savez(file, args, kwds, True, allow_pickle)
 
 
 def _bfloat16_restored(a):
@@ -149,6 +149,10 @@ class NpzFile:
         return self[key] if key in self.files else default
 
     @property
+    def f(self):  # (NumPy's BagObj: npz.f.name is npz["name"])
+        return _Bag(self)
+
+    @property
     def fid(self):  # (NumPy's: the open file, None once closed)
         return self._npz.fid
 
@@ -171,6 +175,28 @@ class NpzFile:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class _Bag:
+    """The arrays of an NpzFile as attributes (NumPy's ``npz.f.x``)."""
+
+    def __init__(self, npz):
+        object.__setattr__(self, "_npz", npz)
+
+    def __getattribute__(self, key):
+        npz = object.__getattribute__(self, "_npz")
+        try:
+            return npz[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __dir__(self):
+        return list(object.__getattribute__(self, "_npz").files)
+
+
+class _NoDataLeft(ValueError, EOFError):
+    """load of a file with nothing (more) in it: NumPy's EOFError, so that reading arrays one
+    after another until EOFError works; a ValueError as arrax's other unreadable files."""
 
 
 def load(
@@ -196,7 +222,8 @@ def load(
         raise
     except (ValueError, EOFError, zipfile.BadZipFile, OSError, TypeError) as e:
         name = os.fspath(file) if _is_path(file) else "the file"
-        raise ValueError(
+        error = _NoDataLeft if isinstance(e, EOFError) else ValueError
+        raise error(
             f"load: {name} is not a valid .npy/.npz file (truncated or corrupt): {e}"
         ) from None
     except Exception as e:  # noqa: BLE001 (pickle errors of many kinds)
@@ -207,7 +234,11 @@ def load(
     if isinstance(r, onp.ndarray) and r.dtype.kind == "O":
         return r
     r = _bfloat16_restored(r)
-    return from_numpy(onp.array(r)) if isinstance(r, onp.memmap) else from_numpy(r)
+    if isinstance(r, onp.memmap) and mmap_mode == "r":
+        return from_numpy(onp.array(r))
+    # (a writeable memmap, mmap_mode='r+'/'c', is wrapped without a copy: writes to the array
+    # reach the file, as NumPy's)
+    return from_numpy(r)
 
 
 def loadtxt(fname, *args, **kwargs):
@@ -226,13 +257,37 @@ def fromregex(file, regexp, dtype, encoding=None):
     return from_numpy(onp.fromregex(file, regexp, dtype, encoding=encoding))
 
 
+@contextlib.contextmanager
+def _compressed_by_name(f, path):
+    """f, compressed as NumPy's savetxt compresses a path ending in .gz, .bz2, .xz or .lzma
+    (what loadtxt and genfromtxt of that path then decompress)."""
+    ext = os.path.splitext(os.fsdecode(path))[1]
+    if ext == ".gz":
+        import gzip
+
+        with gzip.GzipFile(filename=os.fsdecode(path), mode="wb", fileobj=f) as g:
+            yield g
+    elif ext == ".bz2":
+        import bz2
+
+        with bz2.BZ2File(f, "wb") as g:
+            yield g
+    elif ext in (".xz", ".lzma"):
+        import lzma
+
+        with lzma.LZMAFile(f, "wb") as g:
+            yield g
+    else:
+        yield f
+
+
 def savetxt(fname, X, *args, **kwargs):
     """numpy.savetxt (a path is written atomically)."""
     X = onp.asarray(X)
     if _is_path(fname):
         path = os.fspath(fname)
-        with _atomic(path) as f:
-            onp.savetxt(f, X, *args, **kwargs)
+        with _atomic(path) as f, _compressed_by_name(f, path) as g:
+            onp.savetxt(g, X, *args, **kwargs)
     else:
         onp.savetxt(fname, X, *args, **kwargs)
 

@@ -45,14 +45,58 @@ def transpose(self, *axes):
 
 
 def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
-    if casting != "unsafe" and not _core.can_cast(self.dtype, dtype, casting):
-        raise TypeError(
-            f"astype: Cannot cast array data from {self.dtype!r} to {_np.dtype(dtype)!r} "
-            f"according to the rule '{casting}'"
+    if casting != "unsafe":
+        if casting == "same_value":  # (NumPy 2.4: any cast, as long as no value changes)
+            r = astype(self, dtype, order, "unsafe", subok, copy)
+            _check_same_value(self, r)
+            return r
+        if not _core.can_cast(self.dtype, dtype, casting):
+            raise TypeError(
+                f"astype: Cannot cast array data from {self.dtype!r} to {_np.dtype(dtype)!r} "
+                f"according to the rule '{casting}'"
+            )
+    if copy is not True and isinstance(copy, _np._CopyMode):
+        raise ValueError(
+            "astype: _CopyMode enum is not allowed for astype function. Use true/false instead."
         )
     if not copy and _np.dtype(dtype) == self.dtype:
-        return self  # (the array itself, as NumPy and the Array API give)
-    return _core._astype(self, dtype, bool(copy))
+        o = order.upper() if isinstance(order, str) else order
+        if not (o == "C" and not self._c_contiguous) and not (o == "F" and not self._f_contiguous):
+            return self  # (the array itself, as NumPy and the Array API give)
+    r = _core._astype(self, dtype, bool(copy))
+    if order == "K" and (self.ndim < 2 or self._is_tracer or self._c_contiguous):
+        return r
+    # (order='K', NumPy's default, keeps the array's memory order: a Fortran array's cast is
+    # Fortran-ordered, as NumPy's; 'C', 'F' or 'A' ask for that layout)
+    from arrax.numpy._common import with_layout
+
+    return with_layout("astype", r, order, self)
+
+
+def _check_same_value(x, r):
+    """NumPy's casting='same_value': ValueError unless every value of x is one of r (cast
+    back, equal; NaN stays NaN; to bool any value is). Traced values are not checked."""
+    if r is x or r.dtype == x.dtype or r.dtype == _np.bool_ or x._is_tracer or r._is_tracer:
+        return
+    import warnings
+
+    a = _np.asarray(x)
+    # (the way back may discard a zero imaginary part, or overflow: both are the check's own)
+    with warnings.catch_warnings(), _np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", _np.exceptions.ComplexWarning)
+        b = _np.asarray(r).astype(x.dtype)
+
+    def same(u, v):
+        return (u == v) | (_np.isnan(u) & _np.isnan(v)) if u.dtype.kind in "fc" else u == v
+
+    ok = same(a.real, b.real) & same(a.imag, b.imag) if a.dtype.kind == "c" else same(a, b)
+    if r.dtype.kind in "iu":  # (the round trip alone misses a sign flipped, or an infinity)
+        ok &= _np.isfinite(a) if a.dtype.kind in "fc" else (a < 0) == (_np.asarray(r) < 0)
+    if not ok.all():
+        imag = " imag is not 0" if a.dtype.kind == "c" and r.dtype.kind != "c" else ""
+        raise ValueError(
+            f"astype: could not cast 'same_value' {x.dtype} to {r.dtype}:{imag}".rstrip(":")
+        )
 
 
 def copy(self, order="C"):
@@ -572,6 +616,19 @@ for _name, _impl in _METHODS.items():
     setattr(ndarray, _name, _impl)
 ndarray.__repr__ = _traced_text(ndarray.__repr__)
 ndarray.__str__ = _traced_text(ndarray.__str__)
+_to_numpy = ndarray.__array__
+
+
+def __array__(self, dtype=None, copy=None):
+    """The array as NumPy's (a view of its memory where it can be). copy=False with another
+    dtype is NumPy's ValueError: the cast needs a copy (np.array(obj, dtype, copy=False) of
+    an object whose __array__ hands on to an arrax array's)."""
+    if copy is False and dtype is not None and _np.dtype(dtype) != self.dtype:
+        raise ValueError("__array__: Unable to avoid copy while creating an array as requested.")
+    return _to_numpy(self, dtype, copy)
+
+
+ndarray.__array__ = __array__
 
 # Construction: __new__ builds the C++ array itself, so that an object made by a subclass's
 # own __new__ (``ndarray.__new__(subtype, shape, dtype=...)``, NumPy's subclassing idiom) is

@@ -77,6 +77,8 @@ def polymul(a1, a2, *, trim_leading_zeros=False):
     """numpy.polymul: the coefficients' convolution. trim_leading_zeros (JAX's keyword): the
     operands' leading zeros dropped first, as NumPy's poly1d does (concrete operands only)."""
     a, b = _coeffs(a1), _coeffs(a2)
+    # (no coefficients: the zero polynomial, [0], as NumPy's poly1d([]) reads them)
+    a, b = (_np().zeros(1, x.dtype) if x.shape[0] == 0 else x for x in (a, b))
     if trim_leading_zeros and (a.shape[0] > 1 or b.shape[0] > 1):
         dt = _np().result_type(a, b)
         a, b = (_trim_leading(x.astype(dt), "polymul", 0) for x in (a, b))

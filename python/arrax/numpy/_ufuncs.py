@@ -273,6 +273,7 @@ def reduceat_via_scan(fn, name, array, indices, axis=0, dtype=None):
     return anp.moveaxis(res, 0, axis)
 
 
+@_overridden("at")
 def _at(self, a, indices, b=None, *, inplace=True):
     """ufunc.at: self applied at a[indices] with b, repeated indices each applied (NumPy's
     unbuffered in-place update). In place by default, as NumPy (an arrax array, not traced);
@@ -306,6 +307,7 @@ def _at(self, a, indices, b=None, *, inplace=True):
     return None
 
 
+@_overridden("reduceat")
 def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     """ufunc.reduceat: NumPy's own, on concrete values."""
     import numpy as onp

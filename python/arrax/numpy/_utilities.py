@@ -120,9 +120,11 @@ def min_scalar_type(a, /):
     return onp.min_scalar_type(a)
 
 
-def _bit_weights(bitorder, dtype):
+def _bit_weights(bitorder, dtype, fname):
+    if not isinstance(bitorder, str):  # (NumPy's TypeError for bitorder=None or 10)
+        raise TypeError(f"{fname}: bitorder must be a str, not {type(bitorder).__name__}")
     if bitorder not in ("big", "little"):
-        raise ValueError("'order' must be either 'little' or 'big'")
+        raise ValueError(f"{fname}: 'order' must be either 'little' or 'big'")
     w = 1 << onp.arange(8, dtype=onp.uint16)
     return (w[::-1] if bitorder == "big" else w).astype(dtype)
 
@@ -144,7 +146,7 @@ def packbits(a, /, axis=None, bitorder="big"):
     if pad:
         x = np.concatenate([x, np.zeros(x.shape[:-1] + (pad,), bool)], axis=-1)
     groups = x.reshape(x.shape[:-1] + ((n + pad) // 8, 8)).astype(onp.uint16)
-    packed = np.sum(groups * np.asarray(_bit_weights(bitorder, onp.uint16)), axis=-1)
+    packed = np.sum(groups * np.asarray(_bit_weights(bitorder, onp.uint16, "packbits")), axis=-1)
     return np.moveaxis(packed.astype(onp.uint8), -1, axis)
 
 
@@ -160,7 +162,7 @@ def unpackbits(a, /, axis=None, count=None, bitorder="big"):
     if not -x.ndim <= axis < max(x.ndim, 1):
         raise onp.exceptions.AxisError(axis, x.ndim)
     x = np.moveaxis(x, axis, -1)
-    w = np.asarray(_bit_weights(bitorder, onp.uint8))
+    w = np.asarray(_bit_weights(bitorder, onp.uint8, "unpackbits"))
     bits = ((x[..., None] & w) != 0).astype(onp.uint8)
     bits = bits.reshape(x.shape[:-1] + (x.shape[-1] * 8,))
     total = bits.shape[-1]

@@ -57,7 +57,7 @@ def _zoom(phi_dphi, wolfe_one, wolfe_two, lo, hi, g_0, pass_through):
     that satisfies both Wolfe conditions. A no-op where pass_through holds."""
     a_lo, phi_lo, dphi_lo = lo
     a_hi, phi_hi, dphi_hi = hi
-    zero = np.zeros((), np.int32)
+    zero = np.zeros((), np.int64)
     state = dict(
         done=np.asarray(False), failed=np.asarray(False), j=zero,
         a_lo=a_lo, phi_lo=phi_lo, dphi_lo=dphi_lo,
@@ -140,9 +140,9 @@ def line_search(f, xk, pk, old_fval=None, old_old_fval=None, gfk=None, c1=1e-4, 
     def wolfe_two(dphi_i):
         return np.abs(dphi_i) <= -c2 * dphi_0
 
-    count = np.asarray(1 if fresh else 0, np.int32)
+    count = np.asarray(1 if fresh else 0, np.int64)
     state = dict(
-        done=np.asarray(False), failed=np.asarray(False), i=np.ones((), np.int32),
+        done=np.asarray(False), failed=np.asarray(False), i=np.ones((), np.int64),
         a_i1=np.zeros((), rdt), phi_i1=phi_0, dphi_i1=dphi_0, nfev=count, ngev=count,
         a_star=np.zeros((), rdt), phi_star=phi_0, dphi_star=dphi_0, g_star=gfk,
     )  # fmt: skip

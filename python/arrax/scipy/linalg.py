@@ -9,7 +9,8 @@ import numpy as onp
 import arrax.numpy as np
 from arrax import lax
 from arrax.numpy import linalg as _la
-from arrax.scipy import _linalg_schur, _linalg_special
+from arrax.scipy import _linalg_extra, _linalg_schur, _linalg_special
+from arrax.scipy._linalg_extra import *  # noqa: F401,F403 (solve_sylvester, eigh_tridiagonal, ...)
 from arrax.scipy._linalg_schur import *  # noqa: F401,F403 (schur, sqrtm, funm, hessenberg, ...)
 from arrax.scipy._linalg_schur import _inexact
 from arrax.scipy._linalg_special import *  # noqa: F401,F403 (the special matrices, polar)
@@ -18,7 +19,7 @@ __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu", "lu_factor", "lu_solve",
     "solve", "inv", "det",
     "eigh", "eigvalsh", "svd", "qr", "expm", "block_diag", "toeplitz",
-    *_linalg_special.__all__, *_linalg_schur.__all__,
+    *_linalg_special.__all__, *_linalg_schur.__all__, *_linalg_extra.__all__,
 ]  # fmt: skip
 
 

@@ -52,8 +52,9 @@ def _backtrack(fun, x, f, g, p, active, c1=1e-4, maxiter=30):
     return alpha, active & (fa <= f + c1 * alpha * slope) & (slope < 0), i
 
 
+# (counts and statuses are int64, as JAX's with 64-bit mode, arrax's integer default)
 def _i0():
-    return np.zeros((), np.int32)
+    return np.zeros((), np.int64)
 
 
 def _bfgs(fun, x0, maxiter=None, norm=np.inf, gtol=1e-5, line_search_maxiter=10):
@@ -63,7 +64,7 @@ def _bfgs(fun, x0, maxiter=None, norm=np.inf, gtol=1e-5, line_search_maxiter=10)
     d = x0.shape[0]
     eye = np.eye(d, dtype=x0.dtype)
     f_0, g_0 = arrax.value_and_grad(fun)(x0)
-    zero = np.zeros((), np.int32)
+    zero = np.zeros((), np.int64)
     init = dict(
         converged=_norm(g_0, norm) < gtol, failed=np.asarray(False), k=zero,
         nfev=zero + 1, ngev=zero + 1, x_k=x0, f_k=f_0, g_k=g_0, H_k=eye,
@@ -95,7 +96,7 @@ def _bfgs(fun, x0, maxiter=None, norm=np.inf, gtol=1e-5, line_search_maxiter=10)
             converged=_norm(g_kp1, norm) < gtol, failed=ls.failed & ~fb_ok, k=s["k"] + 1,
             nfev=s["nfev"] + ls.nfev + extra, ngev=s["ngev"] + ls.ngev + use_fb,
             x_k=s["x_k"] + s_k, f_k=f_kp1, g_k=g_kp1, H_k=h, old_old_fval=s["f_k"],
-            ls_status=ls.status.astype(np.int32),
+            ls_status=ls.status.astype(np.int64),
         )  # fmt: skip
 
     s = lax.while_loop(cond, body, init)
@@ -103,7 +104,7 @@ def _bfgs(fun, x0, maxiter=None, norm=np.inf, gtol=1e-5, line_search_maxiter=10)
         s["converged"],
         0,
         np.where(s["k"] == maxiter, 1, np.where(s["failed"], 2 + s["ls_status"], -1)),
-    ).astype(np.int32)
+    ).astype(np.int64)
     return OptimizeResults(
         x=s["x_k"], success=s["converged"] & ~s["failed"], status=status, fun=s["f_k"],
         jac=s["g_k"], hess_inv=s["H_k"], nfev=s["nfev"], njev=s["ngev"], nit=s["k"],
@@ -145,7 +146,7 @@ def _lbfgs(fun, x0, maxiter=None, norm=np.inf, maxcor=10, ftol=2.220446049250313
         maxiter = d * 200
     maxiter, maxfun, maxgrad = (np.inf if v is None else v for v in (maxiter, maxfun, maxgrad))
     f_0, g_0 = arrax.value_and_grad(fun)(x0)
-    zero = np.zeros((), np.int32)
+    zero = np.zeros((), np.int64)
     init = dict(
         converged=np.asarray(False), failed=np.asarray(False), k=zero, nfev=zero + 1,
         ngev=zero + 1, x_k=x0, f_k=f_0, g_k=g_0, s_his=np.zeros((maxcor, d), dt),
@@ -165,7 +166,7 @@ def _lbfgs(fun, x0, maxiter=None, norm=np.inf, maxcor=10, ftol=2.220446049250313
         status = np.where(s["ngev"] >= maxgrad, 3, status)
         status = np.where(s["nfev"] >= maxfun, 2, status)
         status = np.where(s["k"] >= maxiter, 1, status)
-        status = np.where(ls.failed, 5, status).astype(np.int32)
+        status = np.where(ls.failed, 5, status).astype(np.int64)
         converged = _norm(ls.g_k, norm) < gtol
         return dict(
             converged=converged, failed=(status > 0) & ~converged, k=s["k"] + 1,
@@ -173,7 +174,7 @@ def _lbfgs(fun, x0, maxiter=None, norm=np.inf, maxcor=10, ftol=2.220446049250313
             x_k=(s["x_k"] + s_k).astype(dt), f_k=ls.f_k.astype(s["f_k"].dtype),
             g_k=ls.g_k.astype(dt), s_his=_push(s["s_his"], s_k), y_his=_push(s["y_his"], y_k),
             rho=_push(s["rho"], rho_k), gamma=gamma.astype(dt),
-            status=np.where(converged, 0, status).astype(np.int32),
+            status=np.where(converged, 0, status).astype(np.int64),
         )  # fmt: skip
 
     s = lax.while_loop(lambda s: ~s["converged"] & ~s["failed"], body, init)
