@@ -71,9 +71,16 @@ TEST_CASE("strided iteration coalesces contiguous dimensions and walks broadcast
   Array a = Array::empty({4, 5, 6}, DType::Float32);
   auto sp = kernels::make_space<1>(a.shape(), {&a});
   CHECK(sp.shape == Shape{120});  // fully contiguous: one dimension
+  // A transposed operand is walked in its memory order, so it merges into one run too.
   Array t = np::transpose(a, {2, 1, 0});
   auto st = kernels::make_space<1>(t.shape(), {&t});
-  CHECK(st.shape.size() == 3);
+  CHECK(st.shape == Shape{120});
+  CHECK(st.strides[0][0] == 4);
+  // Operands in different orders: the output's (operand 0's) order is walked, unmerged.
+  Array c = Array::empty({6, 5, 4}, DType::Float32);
+  auto sm = kernels::make_space<2>(c.shape(), {&c, &t});
+  CHECK(sm.shape == Shape{6, 5, 4});
+  CHECK(sm.strides[0][2] == 4);
   // A (3,) row broadcast against a (2, 3) output: the row's outer stride is 0.
   Array out = Array::empty({2, 3}, DType::Int32);
   Array row = Array::empty({3}, DType::Int32);
