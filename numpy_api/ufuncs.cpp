@@ -330,17 +330,19 @@ static Array mixed_sign_compare(const UfuncDef& u, const Array& x, const Array& 
 }
 
 namespace {
+// The six ordering comparisons (not the logical ops, which share the comparison flag).
+bool is_ordering(const UfuncDef& u) {
+  return u.name == "less" || u.name == "less_equal" || u.name == "greater" ||
+         u.name == "greater_equal" || u.name == "equal" || u.name == "not_equal";
+}
+
 // Where a weak Python int lies past an integer loop dtype's range (and past int64's, so the
 // int64 loop cannot hold it either), every comparison of the other operand with it has one
 // answer, which NumPy 2 gives: arr < 2**70 is all True, arr == 2**70 all False. (A float64
 // loop would round: int64 2**63-1 == 2**63 would be True.)
 std::optional<Array> compare_past_range(const UfuncDef& u, const std::vector<Operand>& inputs,
                                         DType loop) {
-  static const char* const ordering[] = {"less",          "less_equal", "greater",
-                                         "greater_equal", "equal",      "not_equal"};
-  if (inputs.size() != 2 || std::none_of(std::begin(ordering), std::end(ordering),
-                                         [&](const char* n) { return u.name == n; }))
-    return std::nullopt;
+  if (inputs.size() != 2 || !is_ordering(u)) return std::nullopt;
   int pos = -1;  // the operand out of range
   for (int i = 0; i < 2; ++i)
     if (!weak_int_fits(inputs[i], loop)) pos = pos < 0 ? i : 2;
@@ -387,9 +389,7 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
       return o.weak == WeakKind::None && is_integer(o.array.dtype());
     };
     const Operand &x = inputs[0], &y = inputs[1];
-    const bool ordering = u.name == "less" || u.name == "less_equal" || u.name == "greater" ||
-                          u.name == "greater_equal" || u.name == "equal" || u.name == "not_equal";
-    if (ordering && strong_int(x) && strong_int(y) &&
+    if (is_ordering(u) && strong_int(x) && strong_int(y) &&
         is_unsigned(x.array.dtype()) != is_unsigned(y.array.dtype()))
       return {mixed_sign_compare(u, x.array, y.array)};
   }
