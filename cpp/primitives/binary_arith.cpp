@@ -195,6 +195,11 @@ struct Pow {
           return T(x.real() * y.real() - x.imag() * y.imag(),
                    x.real() * y.imag() + x.imag() * y.real());
         };
+        // NumPy unrolls 1, 2 and 3 (starting from 1 * a would turn an infinite part's zero
+        // partner into NaN).
+        if (b.real() == 1) return a;
+        if (b.real() == 2) return mul(a, a);
+        if (b.real() == 3) return mul(a, mul(a, a));
         int64_t n = static_cast<int64_t>(std::abs(b.real()));
         T result(1), base = a;
         while (n) {

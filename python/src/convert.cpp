@@ -86,6 +86,22 @@ py::object dtype_to_py(DType dt) {
   return o;
 }
 
+namespace {
+// Buffer::owner's deleter for wrapped NumPy arrays (a named type: std::get_deleter finds it).
+struct NumpyOwnerRelease {
+  void operator()(void* p) const {
+    py::gil_scoped_acquire gil;
+    delete static_cast<py::object*>(p);
+  }
+};
+}  // namespace
+
+bool sole_owner_of_wrapped_numpy(const Buffer& buf) {
+  if (!buf.owner || !std::get_deleter<NumpyOwnerRelease>(buf.owner)) return false;
+  const auto& arr = *static_cast<py::object*>(buf.owner.get());
+  return Py_REFCNT(arr.ptr()) == 1 && py::reinterpret_borrow<py::array>(arr).owndata();
+}
+
 Array array_from_numpy(py::array arr) {
   DType dt = dtype_from_py(arr.dtype());
   if (py::str(arr.dtype().attr("byteorder")).cast<std::string>() ==
@@ -108,11 +124,7 @@ Array array_from_numpy(py::array arr) {
     else
       high += ext;
   }
-  auto* keep = new py::object(arr);
-  std::shared_ptr<void> owner(keep, [](void* p) {
-    py::gil_scoped_acquire gil;
-    delete static_cast<py::object*>(p);
-  });
+  std::shared_ptr<void> owner(new py::object(arr), NumpyOwnerRelease{});
   auto buf =
       Buffer::wrap(data + low, static_cast<size_t>(high - low) + itemsize(dt), owner, readonly);
   Array host(buf, shape, strides, -low, dt);

@@ -26,6 +26,9 @@ bool try_operand_from_py(py::handle obj, np::Operand& out);
 Array array_from_py(py::handle obj, std::optional<DType> dtype = std::nullopt);
 // Wraps a NumPy array's memory (no copy); the NumPy array stays alive while the buffer does.
 Array array_from_numpy(py::array arr);
+// Whether buf wraps (array_from_numpy) a NumPy array that owns its memory and that nothing
+// but buf refers to: a result arrax computed through NumPy, whose memory arrax alone owns.
+bool sole_owner_of_wrapped_numpy(const Buffer& buf);
 // The Array inside an arrax.numpy.ndarray object of exactly that type (no subclass), read
 // straight from the pybind11 instance; nullptr for anything else. The operators' fast path.
 const Array* exact_array(PyObject* obj);

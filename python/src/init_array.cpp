@@ -467,11 +467,24 @@ void init_array(py::module_& m) {
                throw ValueError("setflags: cannot set WRITEABLE flag to True of this array");
              a.buffer()->frozen = !write;
            })
-      .def_property_readonly("_owns_data",
-                             [](const Array& a) {
-                               return a.buffer() && a.offset() == 0 && !a.buffer()->owner &&
-                                      a.nbytes() == a.buffer()->nbytes;
-                             })
+      .def_property_readonly(
+          "_owns_data",
+          [](const Array& a) {
+            return a.buffer() && a.offset() == 0 && a.nbytes() == a.buffer()->nbytes &&
+                   (!a.buffer()->owner || sole_owner_of_wrapped_numpy(*a.buffer()));
+          })
+      // ndarray.base of a view: the whole buffer it views, as a 1-D array (of the view's dtype
+      // where the buffer holds a whole number of its elements, else of bytes).
+      .def_property_readonly(
+          "_buffer_array",
+          [](const Array& a) -> py::object {
+            if (!a.buffer()) return py::none();
+            const size_t n = a.buffer()->nbytes, size = itemsize(a.dtype());
+            const bool whole = n % size == 0;
+            const DType dt = whole ? a.dtype() : DType::UInt8;
+            const int64_t len = static_cast<int64_t>(whole ? n / size : n);
+            return py::cast(Array(a.buffer(), {len}, {static_cast<int64_t>(itemsize(dt))}, 0, dt));
+          })
       .def_property_readonly("_is_tracer", &Array::is_tracer)
       .def("_shares_buffer",
            [](const Array& a, const Array& b) { return a.buffer() == b.buffer(); })

@@ -37,6 +37,28 @@ std::optional<DType> joined_dtype(const char* fname, py::handle out, py::handle 
   return out.cast<const Array&>().dtype();
 }
 
+// concatenate(..., axis=None) joins Python scalars as NumPy 2 does: as weak scalars (NEP 50),
+// so concatenate([np.float32(1), 1.], axis=None) stays float32; each scalar is cast to the
+// result type as NumPy casts a Python int (uint8 joined with 300 wraps). nullopt when the
+// sequence holds no Python scalar.
+std::optional<std::pair<std::vector<Array>, DType>> with_weak_scalars(py::handle arrays) {
+  if (!PyList_Check(arrays.ptr()) && !PyTuple_Check(arrays.ptr())) return std::nullopt;
+  bool any_python_scalar = false;
+  std::vector<np::Operand> ops;
+  for (auto h : arrays) {
+    PyObject* p = h.ptr();
+    const bool scalar = PyLong_CheckExact(p) || PyFloat_CheckExact(p) || PyComplex_CheckExact(p);
+    any_python_scalar |= scalar;
+    ops.push_back(scalar ? operand_from_py(h) : np::Operand(A::array(h)));
+  }
+  if (!any_python_scalar) return std::nullopt;
+  const DType dt = np::result_type(ops);
+  std::vector<Array> joined;
+  for (const auto& op : ops)
+    joined.push_back(op.weak == WeakKind::None ? op.array : astype(op.array, dt));
+  return std::make_pair(std::move(joined), dt);
+}
+
 std::optional<np::Operand> optional_operand(py::handle h) {
   if (h.is_none()) return std::nullopt;
   return operand_from_py(h);
@@ -298,9 +320,14 @@ void init_functions(py::module_& m) {
         if (py::hasattr(arrays, "__len__") && py::len(arrays) > max_arrays)
           throw py::value_error("concatenate() only supports up to " + std::to_string(max_arrays) +
                                 " arrays but got " + std::to_string(py::len(arrays)) + ".");
-        return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis),
-                                            joined_dtype("concatenate", out, dtype), casting),
-                            out, "concatenate");
+        std::optional<DType> dt = joined_dtype("concatenate", out, dtype);
+        if (!dt && axis.is_none())
+          if (auto joined = with_weak_scalars(arrays))
+            return A::maybe_out(
+                np::concatenate(joined->first, std::nullopt, joined->second, casting), out,
+                "concatenate");
+        return A::maybe_out(np::concatenate(A::arrays(arrays), A::axis(axis), dt, casting), out,
+                            "concatenate");
       },
       arg("arrays"), arg("axis") = 0, arg("out") = none, py::kw_only(), arg("dtype") = none,
       arg("casting") = "same_kind");
@@ -336,17 +363,23 @@ void init_functions(py::module_& m) {
         return dt && *dt != r.dtype() ? np::astype(r, *dt) : r;
       },
       arg("tup"), py::kw_only(), arg("dtype") = none);
-  auto atleast = [&](const char* name, Array (*fn)(const Array&)) {
-    m.def(name, [fn](py::args args) -> py::object {
-      if (args.size() == 1) return py::cast(fn(A::array(args[0])));
+  // An arrax array with enough dimensions is returned itself, as NumPy does (atleast_1d(x) is x).
+  auto atleast = [&](const char* name, Array (*fn)(const Array&), int64_t ndim) {
+    m.def(name, [fn, ndim](py::args args) -> py::object {
+      auto one = [&](py::handle h) -> py::object {
+        if (py::isinstance<Array>(h) && h.cast<const Array&>().ndim() >= ndim)
+          return py::reinterpret_borrow<py::object>(h);
+        return py::cast(fn(A::array(h)));
+      };
+      if (args.size() == 1) return one(args[0]);
       py::tuple t(args.size());
-      for (size_t i = 0; i < args.size(); ++i) t[i] = py::cast(fn(A::array(args[i])));
+      for (size_t i = 0; i < args.size(); ++i) t[i] = one(args[i]);
       return t;
     });
   };
-  atleast("atleast_1d", &np::atleast_1d);
-  atleast("atleast_2d", &np::atleast_2d);
-  atleast("atleast_3d", &np::atleast_3d);
+  atleast("atleast_1d", &np::atleast_1d, 1);
+  atleast("atleast_2d", &np::atleast_2d, 2);
+  atleast("atleast_3d", &np::atleast_3d, 3);
   m.def(
       "clip",
       [](py::handle a, py::handle a_min, py::handle a_max, py::handle out, py::handle min,

@@ -582,6 +582,9 @@ template <class R> __device__ __forceinline__ ax_cplx<R> ax_cpow(ax_cplx<R> a, a
     return b.re > R(0) ? ax_cplx<R>{R(0), R(0)} : ax_cplx<R>{nan, nan};
   }
   if (b.im == R(0) && b.re == ax_trunc(b.re) && ax_abs(b.re) < R(100)) {
+    if (b.re == R(1)) return a;  // 1, 2 and 3 unrolled as NumPy's (keeps inf + 0j's zero)
+    if (b.re == R(2)) return ax_cmul(a, a);
+    if (b.re == R(3)) return ax_cmul(a, ax_cmul(a, a));
     long long n = (long long)ax_abs(b.re);
     ax_cplx<R> result{R(1), R(0)}, base = a;
     while (n) {

@@ -306,6 +306,12 @@ from arrax.numpy._statistics import *  # noqa: E402,F401,F403
 from arrax.numpy._utilities import *  # noqa: E402,F401,F403
 
 
+def broadcast_arrays(*args, subok=False):
+    """numpy.broadcast_arrays: the arrays broadcast against each other, as a tuple (NumPy 2's;
+    jax.numpy's list unpacks and indexes alike)."""
+    return tuple(_engine.broadcast_arrays(*args))
+
+
 def matrix_transpose(x, /):
     """numpy.matrix_transpose (Array API): swap the last two axes."""
     return linalg.matrix_transpose(x)

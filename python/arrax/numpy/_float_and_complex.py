@@ -105,7 +105,10 @@ def iscomplexobj(x):
     try:
         type_ = x.dtype.type
     except AttributeError:
-        return _dtype_of(x).kind == "c"
+        try:
+            return _dtype_of(x).kind == "c"
+        except TypeError:  # None, a set, a user's object: NumPy's object array, not complex
+            return onp.asarray(x).dtype.kind == "c"
     return isinstance(type_, type) and issubclass(type_, onp.complexfloating)
 
 

@@ -305,7 +305,41 @@ seterrcall = onp.seterrcall
 geterrcall = onp.geterrcall
 little_endian = onp.little_endian
 typecodes = onp.typecodes
-testing = onp.testing  # its assertions take arrax arrays (through __array__)
+
+
+def _host_tree(x):
+    """x with its arrax arrays (also inside lists, tuples and dicts) as NumPy arrays."""
+    if isinstance(x, _core.ndarray):
+        return onp.asarray(x)
+    if isinstance(x, (list, tuple)) and not hasattr(x, "_fields"):
+        return type(x)(_host_tree(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _host_tree(v) for k, v in x.items()}
+    return x
+
+
+def _testing_module():
+    """numpy.testing, whose assertions take arrax arrays: the array ones through __array__,
+    and assert_equal / assert_almost_equal (which test for NumPy's ndarray, and otherwise
+    compare as scalars: "truth value of an array is ambiguous") on NumPy views of them."""
+    import functools
+    import types
+
+    mod = types.ModuleType("arrax.numpy.testing", onp.testing.__doc__)
+    mod.__dict__.update({k: v for k, v in vars(onp.testing).items() if not k.startswith("__")})
+    mod.__all__ = list(getattr(onp.testing, "__all__", []))
+    for name in ("assert_equal", "assert_almost_equal", "assert_approx_equal"):
+        numpy_fn = getattr(onp.testing, name)
+
+        def call(actual, desired, *args, _fn=numpy_fn, **kwargs):
+            __tracebackhide__ = True  # (pytest: the failure points at the caller)
+            return _fn(_host_tree(actual), _host_tree(desired), *args, **kwargs)
+
+        setattr(mod, name, functools.wraps(numpy_fn)(call))
+    return mod
+
+
+testing = _testing_module()
 
 
 def fromstring(string, dtype=float, count=-1, *, sep, like=None):
@@ -353,7 +387,7 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     # bound, pass through: arrax's ufuncs and functions write them as NumPy casts.)
     if out is not None and any(not isinstance(o, (_core.ndarray, onp.ndarray)) for o in out):
         return NotImplemented
-    if mine is None:
+    if mine is None or mine is ufunc:  # (NumPy's own ufunc, as isnat: NumPy runs it)
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     if out is not None:
         kwargs["out"] = out[0] if len(out) == 1 else out

@@ -260,6 +260,10 @@ def ldexp(x1, x2):
             raise OverflowError(f"Python integer {x2} out of bounds for int32")
     a, e = _arr(x1), _arr(x2)
     dt = onp.dtype(_loop_float_dtype(a))
+    if type(x1) is int and not isinstance(x2, (int, float, complex)):
+        # NEP 50: a Python int fits any loop, and NumPy's first loop for an integer array of
+        # exponents is float16's ('ei->e', 'el->e'): ldexp(5, arange(4)) is float16.
+        dt = onp.dtype(onp.float16)
     if e.dtype.kind not in "biu" or e.dtype == onp.uint64 or dt.kind != "f":
         raise TypeError(
             "ufunc 'ldexp' not supported for the input types, and the inputs could not be "

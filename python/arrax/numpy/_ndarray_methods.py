@@ -472,9 +472,32 @@ class _FlatIter:
 
     def __init__(self, a):
         self.base = a
+        self.index = 0  # NumPy's flatiter is its own iterator, with a position
+        self._flat = None
+
+    @property
+    def coords(self):
+        """The N-dimensional index of the current position, as NumPy's flatiter.coords."""
+        shape, rest, coords = self.base.shape, self.index, []
+        for n in reversed(shape[1:]):  # (past the end the first coordinate runs on, as NumPy's)
+            rest, c = divmod(rest, n) if n else (rest, 0)
+            coords.append(c)
+        return (rest, *reversed(coords)) if shape else ()
 
     def __iter__(self):
-        return iter(self.base.ravel())
+        return self
+
+    def __next__(self):
+        if self.index >= self.base.size:
+            raise StopIteration
+        if self._flat is None:
+            self._flat = self.base.ravel()
+        value = self._flat[self.index]
+        self.index += 1
+        return value
+
+    def __array__(self, dtype=None, copy=None):
+        return _np.asarray(self.base.ravel(), dtype=dtype)
 
     def __len__(self):
         return self.base.size
@@ -508,18 +531,20 @@ def __array_wrap__(self, array, context=None, return_scalar=False):
 
 
 def resize(self, *new_shape, refcheck=True):
-    """ndarray.resize: in place, the elements in C order cut or padded with zeros (unlike
-    numpy.resize, which repeats them)."""
+    """ndarray.resize: in place, the elements in memory order (C, or Fortran for a Fortran-
+    ordered array) cut or padded with zeros (unlike numpy.resize, which repeats them)."""
     np = _anp()
     shape = _shape_args(new_shape)
     shape = (shape,) if isinstance(shape, int) else tuple(shape or ())
     n = int(_np.prod(shape))
-    flat = self.ravel()
+    # (NumPy resizes the memory: a Fortran-ordered array's elements, in Fortran order)
+    order = "F" if self.flags.f_contiguous and not self.flags.c_contiguous else "C"
+    flat = self.ravel(order=order)
     if n <= flat.size:
         new = flat[:n].copy()
     else:
         new = np.concatenate([flat, np.zeros(n - flat.size, self.dtype)])
-    self._set_value(new.reshape(shape))
+    self._set_value(new.reshape(shape, order=order))
 
 
 def __hash__(self):
@@ -541,7 +566,19 @@ def __round__(self, ndigits=None):
     return _anp().round(self, 0 if ndigits is None else ndigits)
 
 
+def _base(self):
+    """ndarray.base: None for an array that owns its memory (a copy, a fresh result), else an
+    array over the memory the view shares. arrax does not keep the object a view was made
+    from, so ``v.base`` is not that object (``v.base is a`` is False) and a view covering
+    its whole buffer in order (a reshape of a fresh array) counts as owning it, as
+    flags.owndata does."""
+    if self._is_tracer or self._owns_data:
+        return None
+    return self._buffer_array
+
+
 _METHODS = {
+    "base": property(_base),
     "resize": resize,
     "__hash__": __hash__,
     "__round__": __round__,

@@ -312,8 +312,14 @@ def diagflat(v, k=0):
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
-    """numpy.diagonal (a copy, as a gather)."""
-    return _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
+    """numpy.diagonal (a copy, as a gather). NumPy's is a read-only view, so the copy is
+    read-only too: a write to it raises as NumPy's does, where it would be silently lost."""
+    out = _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
+    if isinstance(out, _core.ndarray) and not out._is_tracer:
+        if isinstance(a, _core.ndarray) and out._shares_buffer(a):
+            out = out.copy()
+        out._set_writeable(False)
+    return out
 
 
 @takes_out("unsafe")

@@ -17,8 +17,24 @@ def _complex_if(name, x, outside):
     if x.dtype.kind in "biuf":
         (v,) = host_arrays(f"emath.{name}", x)
         if onp.any(outside(v)):
-            return x.astype(onp.result_type(x.dtype, onp.complex64))
+            return x.astype(_COMPLEX_OF.get(x.dtype.name, onp.complex128))
     return x
+
+
+# NumPy's scimath makes float32 and the 8- and 16-bit integers complex64, all else (float16
+# too) complex128.
+_COMPLEX_OF = {n: onp.complex64 for n in ("float32", "int8", "int16", "uint8", "uint16")}
+
+
+def _float_if_negative_int(name, p):
+    """p as an array, made float (as ``p * 1.0``) when it is an integer one with some negative
+    value: NumPy's emath.power takes negative integer powers (2**-2 is 0.25)."""
+    p = anp.asarray(p)
+    if p.dtype.kind in "iu":
+        (v,) = host_arrays(f"emath.{name}", p)
+        if onp.any(v < 0):
+            return p * 1.0
+    return p
 
 
 def sqrt(x):
@@ -43,7 +59,7 @@ def logn(n, x):
 
 
 def power(x, p):
-    return anp.power(_complex_if("power", x, lambda v: v < 0), p)
+    return anp.power(_complex_if("power", x, lambda v: v < 0), _float_if_negative_int("power", p))
 
 
 def arccos(x):

@@ -39,15 +39,29 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
                 "the same length"
             )
     axis = tuple(normalize_axis_index(a, x.ndim) for a in axis)
+    sizes = list(x.shape)
+    for ax, w in zip(axis, window_shape):
+        if w > sizes[ax]:
+            raise ValueError(
+                f"sliding_window_view: window {w} is larger than x's axis {ax} of {sizes[ax]} items"
+            )
+        sizes[ax] -= w - 1
+    if writeable and not x._is_tracer:
+        # NumPy's writeable view: writes to it are writes to x (the host buffer's view)
+        from arrax.numpy._common import from_numpy, host_arrays
+
+        (h,) = host_arrays("sliding_window_view", x)
+        view = onp.lib.stride_tricks.sliding_window_view(h, window_shape, axis, writeable=True)
+        return from_numpy(view)
     out = x
     for ax, w in zip(axis, window_shape):
         n = out.shape[ax]
-        if w > n:
-            raise ValueError(
-                f"sliding_window_view: window {w} is larger than x's axis {ax} of {n} items"
-            )
         idx = anp.arange(n - w + 1)[:, None] + anp.arange(w)[None, :]
         out = anp.moveaxis(anp.take(out, idx, axis=ax), ax + 1, -1)
+    if not writeable and isinstance(out, anp.ndarray) and not out._is_tracer:
+        if out._shares_buffer(x):  # (no window axes: x itself, which must stay writable)
+            out = out.copy()
+        out._set_writeable(False)  # NumPy's view is read-only unless writeable=True
     return out
 
 
