@@ -60,6 +60,16 @@ DEFAULT_FILES = [
     "lib/tests/test_mixins.py",
     "lib/tests/test_utils.py",
     "lib/tests/test_array_utils.py",
+    "polynomial/tests/test_polynomial.py",
+    "polynomial/tests/test_chebyshev.py",
+    "polynomial/tests/test_legendre.py",
+    "polynomial/tests/test_laguerre.py",
+    "polynomial/tests/test_hermite.py",
+    "polynomial/tests/test_hermite_e.py",
+    "polynomial/tests/test_polyutils.py",
+    "polynomial/tests/test_classes.py",
+    "polynomial/tests/test_printing.py",
+    "polynomial/tests/test_symbol.py",
 ]
 
 CONFTEST = """
@@ -102,6 +112,13 @@ REWRITES = [
     (r"^import numpy as np$", "import arrax.numpy as np"),
     (r"^from numpy import ", "from arrax.numpy import "),
     (r"^from numpy\.linalg import ", "from arrax.numpy.linalg import "),
+    (r"^import numpy\.polynomial", "import arrax.numpy.polynomial"),
+    (r"^from numpy\.polynomial", "from arrax.numpy.polynomial"),
+    # (numpy/polynomial/tests' array constructors and print options, from numpy._core)
+    (
+        r"^from numpy\._core import ((?:arange|array|printoptions)(?:, (?:arange|array|printoptions))*)$",
+        r"from arrax.numpy import \1",
+    ),
     (r"np\.__config__", '__import__("numpy").__config__'),
 ]
 

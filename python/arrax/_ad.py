@@ -469,6 +469,42 @@ def vjp(fun, *primals, has_aux=False, _what="vjp"):
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
 
 
+def fwd_and_bwd(fun, argnums, has_aux=False, jitted=True):
+    """Like ``jax.fwd_and_bwd``: ``fwd(*args)`` returns ``(fun(*args), residuals[, aux])`` and
+    ``bwd(residuals, ct)`` the cotangents of the arguments ``argnums`` names (one, or a tuple
+    for a sequence): ``jax.vjp`` split in two functions, each jitted once (``jitted``) and
+    reused across calls."""
+    import operator
+
+    single = isinstance(argnums, int)
+    nums = (operator.index(argnums),) if single else tuple(operator.index(n) for n in argnums)
+
+    def fwd(*args):
+        for n in nums:
+            if not -len(args) <= n < len(args):
+                raise TypeError(
+                    f"fwd_and_bwd: argnums {n} out of range for {len(args)} positional arguments"
+                )
+
+        def partial_fun(*diff):
+            full = list(args)
+            for n, d in zip(nums, diff):
+                full[n] = d
+            return fun(*full)
+
+        return vjp(partial_fun, *[args[n] for n in nums], has_aux=has_aux, _what="fwd_and_bwd")
+
+    def bwd(residuals, cotangent):
+        cts = residuals(cotangent)
+        return cts[0] if single else cts
+
+    if jitted:
+        from arrax._jit import jit
+
+        return jit(fwd), jit(bwd)
+    return fwd, bwd
+
+
 def _vjp_pullback(fun, primals, has_aux, what):
     """(output, pullback, its constants, aux): vjp's parts, the pullback called as
     pull(consts, ct) (grad calls it so, without the Partial vjp wraps it in)."""

@@ -4,10 +4,12 @@ as a program computes them. Both are primitives whose kernels call back into Pyt
 the call happens when the compiled function runs. A pure callback whose results go unused may
 be dropped, as in JAX; debug printing is an effect, which the jit keeps in program order."""
 
+import functools
+
 import numpy as onp
 
 from arrax import _core, tree_util
-from arrax._rules.common import batch_by_loop
+from arrax._rules.common import batch_by_loop, batch_size
 from arrax._rules.registry import defrules
 from arrax.lax import _ops as lax
 
@@ -45,9 +47,11 @@ _core.def_primitive(
 def _no_jvp(name):
     def jvp(primals, tangents, params):
         if any(t is not None for t in tangents):
-            raise TypeError(
-                f"{name}: cannot differentiate through a host callback; give the function a "
-                "custom_jvp or custom_vjp"
+            # JAX: "Pure callbacks do not support JVP. ..." (a ValueError)
+            raise ValueError(
+                f"{name}: pure callbacks do not support JVP (cannot differentiate through a "
+                "host callback); use custom_jvp or custom_vjp to use callbacks while taking "
+                "gradients"
             )
         return lax.bind("pure_callback", *primals, **params), [None] * len(
             params["info"].value.out_avals
@@ -62,12 +66,53 @@ def _debug_jvp(primals, tangents, params):
 
 
 def _debug_batch(values, dims, params):
-    # Prints the batched values as they are (as JAX's debug.print under vmap).
-    lax.bind("debug_callback", *values, **params)
+    # As JAX's debug_callback batching rule: the callback runs once per batch element, in
+    # order, on that element's values (debug.print under vmap prints each element).
+    for i in range(batch_size(values, dims)):
+        args = [v if d is None else lax.index_in_dim(v, i, d, keepdims=False)
+                for v, d in zip(values, dims)]  # fmt: skip
+        lax.bind("debug_callback", *args, **params)
     return [], []
 
 
-defrules("pure_callback", jvp=_no_jvp("pure_callback"), batch=batch_by_loop("pure_callback"))
+_VMAP_METHODS = ("sequential", "sequential_unrolled", "expand_dims", "broadcast_all",
+                 "legacy_vectorized")  # fmt: skip
+_pure_batch_loop = batch_by_loop("pure_callback")
+
+
+def _pure_batch(values, dims, params):
+    """JAX's batching of a pure callback by its ``vmap_method``: "sequential" (and
+    "sequential_unrolled") call it once per batch element; "expand_dims", "broadcast_all" and
+    "legacy_vectorized" call it once on the batched operands (batch axis first; the unbatched
+    ones get a new leading axis of size 1, of the batch size, or none); no method raises."""
+    cb = params["info"].value
+    method = getattr(cb, "vmap_method", None)
+    if method is None:
+        raise NotImplementedError(
+            "pure_callback: vmap is only supported for the pure_callback primitive when "
+            "vmap_method is one of 'sequential', 'sequential_unrolled', 'expand_dims', "
+            "'broadcast_all', or 'legacy_vectorized'. Got vmap_method=None."
+        )
+    if method in ("sequential", "sequential_unrolled"):
+        return _pure_batch_loop(values, dims, params)
+    size = batch_size(values, dims)
+    args = []
+    for v, d in zip(values, dims):
+        if d is not None:
+            args.append(lax.moveaxis(v, d, 0))
+        elif method == "legacy_vectorized":
+            args.append(v)
+        else:
+            n = size if method == "broadcast_all" else 1
+            args.append(lax.broadcast(v, (n,)))
+    out_avals = [((size, *shape), dtype, weak) for shape, dtype, weak in cb.out_avals]
+    new = _Callback(functools.partial(cb.fn, out_avals=out_avals), out_avals, cb.name)
+    new.vmap_method = method
+    outs = lax.bind("pure_callback", *args, info=_core.Opaque(new))
+    return list(outs), [0] * len(out_avals)
+
+
+defrules("pure_callback", jvp=_no_jvp("pure_callback"), batch=_pure_batch)
 defrules("debug_callback", jvp=_debug_jvp, batch=_debug_batch)
 
 
@@ -93,11 +138,20 @@ defrules("io_callback", jvp=_io_jvp, batch=_io_batch)
 def pure_callback(callback, result_shape_dtypes, *args, vmap_method=None, **kwargs):
     """jax.pure_callback: ``callback(*args, **kwargs)`` on NumPy arrays, returning arrays of
     the shapes and dtypes ``result_shape_dtypes`` gives (a pytree of objects with .shape and
-    .dtype). Under vmap the callback runs once per batch element."""
+    .dtype). Under vmap, ``vmap_method`` says how (as in JAX): "sequential" runs it once per
+    batch element, "expand_dims"/"broadcast_all" once on the whole batch; without one, vmap
+    raises NotImplementedError."""
+    if vmap_method is not None and vmap_method not in _VMAP_METHODS:
+        raise ValueError(
+            f"pure_callback: vmap_method must be one of the allowed methods "
+            f"{[*_VMAP_METHODS, None]}, but got: {vmap_method}"
+        )
     flat, out_avals, name, leaves, out_tree = _flat_callback(
         "pure_callback", callback, result_shape_dtypes, args, kwargs
     )
-    info = _core.Opaque(_Callback(flat, out_avals, name))
+    cb = _Callback(flat, out_avals, name)
+    cb.vmap_method = vmap_method
+    info = _core.Opaque(cb)
     outs = lax.bind("pure_callback", *[lax.asarray(x) for x in leaves], info=info)
     return tree_util.tree_unflatten(out_tree, outs)
 
@@ -109,7 +163,7 @@ def _flat_callback(fname, callback, result_shape_dtypes, args, kwargs):
     out_avals = [_aval(s) for s in specs]
     name = getattr(callback, "__name__", "callback")
 
-    def flat(*arrays):
+    def flat(*arrays, out_avals=out_avals):
         a, k = tree_util.tree_unflatten(in_tree, list(arrays))
         results = tree_util.tree_leaves(callback(*a, **k))
         if len(results) != len(out_avals):

@@ -112,6 +112,17 @@ class JitFunction:
         sig, tracer = _core.jit_signature(leaves)
         return (treedef, static_key, sig), leaves, treedef, tracer
 
+    def _signature(self, args, kwargs):
+        """The arguments' cache key in its general (flattened) form, whatever their types:
+        the fast key of an all-array call and the general key of the same signature differ
+        in form, so the ahead-of-time stages compare this one."""
+        if not kwargs and not self._static_argnums and not self._static_argnames:
+            static_key, dyn_args, dyn_kwargs = (), list(args), {}
+        else:
+            static_key, dyn_args, dyn_kwargs = self._split(args, kwargs)
+        leaves, treedef = tree_util.tree_flatten((dyn_args, dyn_kwargs))
+        return (treedef, static_key, _core.jit_signature(leaves)[0])
+
     def _entry(self, args, kwargs):
         key, leaves, treedef, tracer = self._key(args, kwargs)
         entry = self._cache.get(key)
@@ -217,7 +228,7 @@ class JitFunction:
         function runs (its primitives, fused regions, text) and ``.compile()`` gives the
         callable for that signature."""
         args, kwargs = self._placeholders(args, kwargs)
-        key = self._key(args, kwargs)[0]
+        key = self._signature(args, kwargs)
         (_, _, optimized, _), _, _ = self._entry(args, kwargs)
         return Lowered(self, key, optimized, self._statics(args, kwargs))
 
@@ -233,7 +244,7 @@ class JitFunction:
         """The function traced for these arguments: ``.jaxpr`` is the graph before the
         optimization passes (the object reads as that graph too); ``.lower()`` continues."""
         args, kwargs = self._placeholders(args, kwargs)
-        key = self._key(args, kwargs)[0]
+        key = self._signature(args, kwargs)
         (graph, _, optimized, _), _, _ = self._entry(args, kwargs)
         return Traced(self, key, graph, optimized, self._statics(args, kwargs))
 
@@ -279,7 +290,7 @@ class Compiled(_GraphView):
                 args.insert(i, static_args[i])
         if static_kwargs and not any(k in kwargs for k in static_kwargs):
             kwargs = {**kwargs, **static_kwargs}
-        if self._jitted._key(args, kwargs)[0] != self._key_expected:
+        if self._jitted._signature(args, kwargs) != self._key_expected:
             raise TypeError(
                 "Compiled: the arguments' types or shapes differ from those it was lowered "
                 "for; lower and compile again for them (or call the jit'd function)"

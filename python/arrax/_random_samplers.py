@@ -14,6 +14,7 @@ import arrax.numpy as jnp
 from arrax import lax
 from arrax import random as _r
 from arrax._ad import custom_jvp as _custom_jvp
+from arrax._prng_keys import PRNGKeyArray
 
 __all__ = [
     "gamma",
@@ -402,7 +403,7 @@ def ball(key, d, p=2, shape=(), dtype=jnp.float32):
 
 def clone(key):
     """The same key (JAX's key reuse checker is not arrax's)."""
-    return jnp.asarray(key).copy()
+    return key.copy() if isinstance(key, PRNGKeyArray) else jnp.asarray(key).copy()
 
 
 def _poisson_knuth(key, lam, shape, dt):

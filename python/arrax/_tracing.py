@@ -41,3 +41,9 @@ def make_ir(fun, *, static_argnums=()):
         return _core._trace(flat_fun, [_aval(leaf) for leaf in leaves], describe(fun, "make_ir"))
 
     return traced
+
+
+# JAX's make_jaxpr gives a ClosedJaxpr, whose ``.jaxpr`` is the open graph (invars, outvars,
+# eqns) next to its ``.consts``; arrax's IR is both at once, so ``ir.jaxpr`` is the IR itself
+# (code written for JAX reads ``make_jaxpr(f)(x).jaxpr.invars`` and the like).
+_core.IR.jaxpr = property(lambda self: self, doc="The graph itself (JAX's ClosedJaxpr.jaxpr).")

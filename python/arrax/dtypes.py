@@ -5,17 +5,20 @@ returns it unchanged. bfloat16 counts as a floating type here, as in JAX."""
 
 import numpy as onp
 
+from arrax._prng_keys import extended, prng_key
 from arrax.numpy._dtypes import bfloat16, finfo, iinfo, issubdtype
 
 __all__ = [
     "TypePromotionError",
     "bfloat16",
     "canonicalize_dtype",
+    "extended",
     "finfo",
     "float0",
     "iinfo",
     "issubdtype",
     "itemsize_bits",
+    "prng_key",
     "result_type",
     "scalar_type_of",
 ]

@@ -1,6 +1,7 @@
 """Counter-based, splittable pseudo-random numbers, as ``jax.random``.
 
-A key is a ``uint32`` array of shape ``(2,)`` (JAX's raw ``PRNGKey`` layout). Every sampler is a
+A key is a ``uint32`` array of shape ``(2,)`` (JAX's raw ``PRNGKey`` layout), or a typed key
+array from ``key``/``wrap_key_data`` over such data (arrax/_prng_keys.py). Every sampler is a
 pure function of its key, so results are the same eagerly and, once the transformations land,
 under ``vmap`` and ``jit``. The generator is Threefry-2x32 with 20 rounds (the ``threefry2x32``
 primitive), driven exactly as JAX drives it in its default configuration
@@ -30,6 +31,7 @@ import numpy as _onp
 
 import arrax.numpy as jnp
 from arrax import _core
+from arrax._prng_keys import PRNGKeyArray
 
 __all__ = [
     "PRNGKey",
@@ -76,6 +78,14 @@ def _shape(shape) -> tuple[int, ...]:
 
 
 def _check_key(name: str, key):
+    """The raw uint32[2] data of a key (raw, or a typed key of shape ())."""
+    if isinstance(key, PRNGKeyArray):
+        if key.shape != ():
+            raise ValueError(
+                f"{name} accepts a single key, but was given a key array of shape {key.shape} "
+                "!= (). Use jax.vmap for batching."
+            )
+        return key._data
     k = jnp.asarray(key)
     if k.dtype != _onp.uint32 or k.shape != (2,):
         raise TypeError(
@@ -119,16 +129,22 @@ def PRNGKey(seed, *, impl=None) -> jnp.ndarray:
     return jnp.asarray([0, s & _MASK32], dtype=jnp.uint32)
 
 
-def key(seed, *, impl=None) -> jnp.ndarray:
-    """Same as :func:`PRNGKey` (arrax keys are always raw ``uint32[2]`` arrays)."""
+def key(seed, *, impl=None) -> PRNGKeyArray:
+    """A typed key of shape ``()`` and dtype ``key<fry>`` over :func:`PRNGKey`'s data, as
+    ``jax.random.key``."""
     _check_impl("key", impl)
-    return PRNGKey(seed)
+    return PRNGKeyArray(PRNGKey(seed))
+
+
+def _same_kind(key, data):
+    """data (raw key data) as the kind of key the caller gave: typed for a typed key."""
+    return PRNGKeyArray(data) if isinstance(key, PRNGKeyArray) else data
 
 
 def key_impl(keys):
     """The name of the PRNG implementation of keys (jax.random.key_impl): arrax's keys are all
     threefry2x32 keys."""
-    k = jnp.asarray(keys)
+    k = keys._data if isinstance(keys, PRNGKeyArray) else jnp.asarray(keys)
     if k.dtype != _onp.uint32 or k.ndim == 0 or k.shape[-1] != 2:
         raise TypeError(
             f"key_impl: expected a PRNG key or key array (uint32 with a last axis of 2), got "
@@ -138,8 +154,8 @@ def key_impl(keys):
 
 
 def key_data(keys) -> jnp.ndarray:
-    """The ``uint32`` data of a key or key array (the key itself)."""
-    k = jnp.asarray(keys)
+    """The ``uint32`` data of a key or key array (a raw key is its own data)."""
+    k = keys._data if isinstance(keys, PRNGKeyArray) else jnp.asarray(keys)
     if k.dtype != _onp.uint32 or k.ndim == 0 or k.shape[-1] != 2:
         raise TypeError(
             f"key_data: expected uint32 keys with a trailing axis of 2, got {k.dtype}{k.shape}"
@@ -147,8 +163,12 @@ def key_data(keys) -> jnp.ndarray:
     return k
 
 
-def wrap_key_data(key_bits_array) -> jnp.ndarray:
-    return key_data(key_bits_array)
+def wrap_key_data(key_bits_array, *, impl=None) -> PRNGKeyArray:
+    """A typed key array over uint32 key data (trailing axis of 2), as jax.random.wrap_key_data."""
+    _check_impl("wrap_key_data", impl)
+    if isinstance(key_bits_array, PRNGKeyArray):
+        raise TypeError("wrap_key_data: expected uint32 key data, got a typed key array")
+    return PRNGKeyArray(key_data(key_bits_array))
 
 
 def _threefry(k, x0, x1):
@@ -184,7 +204,7 @@ def split(key, num=2) -> jnp.ndarray:
     shape = _shape(num)
     hi, lo = _iota_2x32(shape, k)
     b1, b2 = _threefry(k, hi, lo)
-    return jnp.stack([b1, b2], axis=len(shape))
+    return _same_kind(key, jnp.stack([b1, b2], axis=len(shape)))
 
 
 def fold_in(key, data) -> jnp.ndarray:
@@ -200,7 +220,7 @@ def fold_in(key, data) -> jnp.ndarray:
         d = jnp.asarray([operator.index(data) & _MASK32], dtype=jnp.uint32)
     # JAX seeds a key from data ([0, data]) and hashes that pair under `key`.
     b1, b2 = _threefry(k, jnp.zeros((1,), dtype=jnp.uint32), d)
-    return jnp.concatenate([b1, b2])
+    return _same_kind(key, jnp.concatenate([b1, b2]))
 
 
 def _random_bits(k, bit_width: int, shape: tuple[int, ...]):

@@ -104,7 +104,10 @@ def test_config_update_maps_the_supported_options():
 
 
 def _sin2(x):
-    y = arrax.pure_callback(lambda a: np.sin(a) * 2, arrax.ShapeDtypeStruct(x.shape, x.dtype), x)
+    y = arrax.pure_callback(
+        lambda a: np.sin(a) * 2, arrax.ShapeDtypeStruct(x.shape, x.dtype), x,
+        vmap_method="sequential",
+    )  # fmt: skip
     return y + 1
 
 
@@ -138,7 +141,7 @@ def test_pure_callback_errors():
     spec = arrax.ShapeDtypeStruct((3,), np.float64)
     with pytest.raises(ValueError, match="shape"):
         arrax.pure_callback(lambda a: np.ones(4), spec, anp.ones(3))
-    with pytest.raises(TypeError, match="differentiate"):
+    with pytest.raises(ValueError, match="differentiate"):
         arrax.grad(lambda a: arrax.pure_callback(np.sin, spec, a).sum())(anp.ones(3))
 
 

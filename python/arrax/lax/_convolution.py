@@ -315,15 +315,16 @@ def reduce_window(
     init_value,
     computation,
     window_dimensions,
-    window_strides,
-    padding,
+    window_strides=None,
+    padding="VALID",
     base_dilation=None,
     window_dilation=None,
 ):
     """jax.lax.reduce_window: `computation` (an elementwise monoid such as lax.add or
     lax.max) over each window, starting from init_value. Variadic as JAX's: operand and
     init_value may be pytrees of one structure (arrays of one shape), and computation then
-    takes and returns such pytrees. A padding string is resolved against the operand's own
+    takes and returns such pytrees. window_strides defaults to ones and padding to "VALID" (as
+    JAX's). A padding string is resolved against the operand's own
     shape (before base_dilation), as JAX does."""
     from arrax import numpy as np
     from arrax import tree_util
@@ -344,7 +345,7 @@ def reduce_window(
     x = xs[0]
     nd = x.ndim
     win = tuple(int(w) for w in window_dimensions)
-    strides = tuple(int(s) for s in window_strides)
+    strides = (1,) * nd if window_strides is None else tuple(int(s) for s in window_strides)
     for what, vals in (("window_dimensions", win), ("window_strides", strides)):
         if any(v <= 0 for v in vals):
             raise TypeError(

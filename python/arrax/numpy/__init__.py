@@ -567,7 +567,7 @@ from arrax.numpy import _host_fallback  # noqa: E402
 _host_fallback.install(globals(), ndarray)
 flatiter = _ndarray_methods._FlatIter  # numpy.flatiter: the type of a.flat
 # NumPy's non-numeric types and modules, as they are (they make NumPy arrays): dates, strings,
-# records, masked arrays, memmaps, and numpy.polynomial's classes (NumPy's arrays inside).
+# records, masked arrays and memmaps.
 from numpy import (  # noqa: E402,F401
     ScalarType,
     _CopyMode,
@@ -596,7 +596,6 @@ from numpy import (  # noqa: E402,F401
     nditer,
     nested_iters,
     object_,
-    polynomial,
     rec,
     recarray,
     record,
@@ -610,6 +609,8 @@ from numpy import (  # noqa: E402,F401
     typing,
     void,
 )
+
+from arrax.numpy import polynomial  # noqa: E402,F401 (numpy.polynomial, on arrax arrays)
 
 # Last: every module function exists now, so the methods that forward to them can be set.
 _ndarray_methods.install_forwarded()

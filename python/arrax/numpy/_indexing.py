@@ -748,10 +748,25 @@ def bincount(x, weights=None, minlength=0, *, length=None):
         if xn.size and xn.min() < 0:
             raise ValueError("'list' argument must have no negative elements")
         length = max(int(xn.max()) + 1 if xn.size else 0, minlength)
+        given = False
+    else:
+        given = True
+        length = operator.index(length)
+        if length < 0:
+            raise ValueError("bincount: 'length' must not be negative")
     w = np.ones(x.shape, onp.int64) if weights is None else _arr(weights)
     if weights is not None and w.dtype.kind not in "fc":
         w = w.astype(onp.float64)
-    return lax.bind1("scatter_add", w, x.astype(onp.int64), size=int(length))
+    x = x.astype(onp.int64)
+    if length == 0:
+        return np.zeros((0,), w.dtype)
+    if given:
+        # JAX's length=: negative values count in bin 0, values past the end are dropped
+        x = np.maximum(x, 0)
+        inside = x < length
+        w = np.where(inside, w, np.zeros((), w.dtype))
+        x = np.where(inside, x, 0)
+    return lax.bind1("scatter_add", w, x, size=int(length))
 
 
 def digitize(x, bins, right=False, *, method=None):

@@ -136,6 +136,8 @@ def poly(seq_of_zeros):
     """numpy.poly: the coefficients of the polynomial with these roots (or of a square
     matrix's characteristic polynomial)."""
     z = _arr(seq_of_zeros)
+    if z.ndim == 0:  # one root (NumPy's dispatcher fails on a scalar; JAX's takes it)
+        z = z.reshape(1)
     if not z._is_tracer:
         (z,) = host_arrays("poly", z)
         return from_numpy(onp.poly(z))
@@ -223,10 +225,18 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     return (coef.T / scale).T
 
 
-def roots(p):
-    """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients)."""
+def roots(p, *, strip_zeros=True):
+    """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients).
+    strip_zeros=False (JAX's keyword) keeps the result's length fixed at ``len(p) - 1``: each
+    leading zero coefficient gives a NaN root, after the others."""
     p = onp.asarray(p)
-    return _core.asarray(onp.roots(p), None, None)
+    r = onp.roots(p)
+    if not strip_zeros and p.ndim == 1 and r.shape[0] < p.shape[0] - 1:
+        nan = onp.full(p.shape[0] - 1 - r.shape[0], onp.nan, r.dtype)
+        if r.dtype.kind == "c":
+            nan = nan + 1j * onp.nan
+        r = onp.concatenate([r, nan])
+    return _core.asarray(r, None, None)
 
 
 poly1d = onp.poly1d

@@ -570,17 +570,54 @@ def _pad_statistic(a, pad_width, mode, kwargs):
     return out
 
 
+def _returned_or_modified(function):
+    def call(vector, *args):
+        result = function(vector, *args)
+        return vector if result is None else result
+
+    return call
+
+
+def _pad_func(a, pad_width, function, kwargs):
+    """pad with a callable mode: the array zero-padded, then ``function(vector, pad_width[axis],
+    axis, kwargs)`` on each 1-D slice along each axis in turn. NumPy's functions modify the
+    slice (a view) in place and return None; JAX's return the new slice (``vector.at[...]
+    .set(...)``): a returned value replaces the slice. On a traced array the function must
+    return its slice (it is mapped with vmap, as JAX's apply_along_axis)."""
+    from arrax import numpy as np
+
+    widths = onp.broadcast_to(onp.asarray(pad_width, dtype=onp.int64), (a.ndim, 2))
+    widths = [(int(lo), int(hi)) for lo, hi in widths.tolist()]
+    padded = pad(a, widths, "constant")
+    for axis in range(padded.ndim):
+        if padded._is_tracer:
+            padded = np.apply_along_axis(
+                _returned_or_modified(function), axis, padded, widths[axis], axis, kwargs
+            )
+            continue
+        view = np.moveaxis(padded, axis, -1)
+        for ind in onp.ndindex(view.shape[:-1]):
+            row = view[ind + (Ellipsis,)]
+            result = function(row, widths[axis], axis, kwargs)
+            if result is not None:
+                view[ind + (Ellipsis,)] = result
+    return padded
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     """numpy.pad: every mode. constant, edge, reflect, symmetric and wrap (and empty, as zeros)
     are gathers; the statistic modes (mean, median, maximum, minimum, linear_ramp) are NumPy's
     on concrete arrays (ten times faster than composing them) and compose reductions on traced
-    ones (jit, vmap, derivatives); a callable mode is NumPy's, on concrete arrays."""
+    ones (jit, vmap, derivatives); a callable mode takes NumPy's in-place functions and JAX's
+    functions returning the padded vector."""
     a = _arr(array)
     if isinstance(pad_width, _core.ndarray):
         pad_width = onp.asarray(pad_width)
     if mode in _STATISTIC_PAD_MODES and a.size and a._is_tracer:
         return _pad_statistic(a, pad_width, mode, kwargs)
-    if callable(mode) or mode not in _REARRANGING_PAD_MODES:
+    if callable(mode):
+        return _pad_func(a, pad_width, mode, kwargs)
+    if mode not in _REARRANGING_PAD_MODES:
         if a._is_tracer:
             raise NotImplementedError(
                 f"pad: a {'callable' if callable(mode) else repr(mode)} mode needs the "
