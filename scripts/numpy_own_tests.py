@@ -9,12 +9,15 @@ pointed at arrax.numpy, and a conftest lets ``numpy.testing`` see arrax arrays a
 arrays and 0-d arrays as scalars (arrax returns 0-d arrays where NumPy returns scalars, by
 design, which numpy.testing's scalar checks would otherwise count). What still fails is a
 difference from NumPy worth a look: the known, chosen ones are scalar types, subclasses,
-float128, object arrays, ``.base``, and floating-point error reporting (see the README).
+float128, object arrays, ``.base``, and floating-point error reporting (see the README); in
+random/tests, bit generator states (NumPy's arrays, not ``np.ndarray``s: comp_state and
+assert_state_equal fail on them) and warnings' reported file.
 This is a development aid, not part of CI: NumPy's suite expects NumPy's internals too.
 """
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +73,15 @@ DEFAULT_FILES = [
     "polynomial/tests/test_classes.py",
     "polynomial/tests/test_printing.py",
     "polynomial/tests/test_symbol.py",
+    "random/tests/test_generator_mt19937.py",
+    "random/tests/test_random.py",
+    "random/tests/test_randomstate.py",
+    "random/tests/test_smoke.py",
+    "random/tests/test_direct.py",
+    "random/tests/test_seed_sequence.py",
+    "random/tests/test_generator_mt19937_regressions.py",
+    "random/tests/test_randomstate_regression.py",
+    "random/tests/test_regression.py",
 ]
 
 CONFTEST = """
@@ -112,6 +124,7 @@ REWRITES = [
     (r"^import numpy as np$", "import arrax.numpy as np"),
     (r"^from numpy import ", "from arrax.numpy import "),
     (r"^from numpy\.linalg import ", "from arrax.numpy.linalg import "),
+    (r"^from numpy\.random import ", "from arrax.numpy.random import "),
     (r"^import numpy\.polynomial", "import arrax.numpy.polynomial"),
     (r"^from numpy\.polynomial", "from arrax.numpy.polynomial"),
     # (numpy/polynomial/tests' array constructors and print options, from numpy._core)
@@ -134,6 +147,10 @@ def main(argv):
             src = open(os.path.join(root, rel)).read()
             for pattern, repl in REWRITES:
                 src = re.sub(pattern, repl, src, flags=re.M)
+            # (the data files some tests read, e.g. random/tests/data's reference streams)
+            data = os.path.join(root, os.path.dirname(rel), "data")
+            if os.path.isdir(data):
+                shutil.copytree(data, os.path.join(tmp, "data"), dirs_exist_ok=True)
             name = rel.replace("/", "_")
             with open(os.path.join(tmp, name), "w") as f:
                 f.write(src)

@@ -202,3 +202,9 @@ __all__ = [
     "process_count",
     "process_index",
 ]
+
+# jnp/lax operations that move or select elements take typed key arrays, as JAX's do.
+from arrax._prng_key_ops import install_all as _install_key_ops  # noqa: E402
+
+_install_key_ops()
+del _install_key_ops

@@ -8,6 +8,7 @@ import warnings
 import numpy as onp
 
 from arrax import _core, tree_util
+from arrax._prng_keys import is_typed_key
 from arrax._rules import RULES
 from arrax._rules.common import batch_by_loop, bdim_at_front
 from arrax._trace_core import Trace, asarray, describe
@@ -129,8 +130,21 @@ def _broadcast_prefix(prefix, tree, name):
     leaves = []
 
     def expand(p, t):
-        n = len(tree_util.tree_leaves(t))
-        leaves.extend([p] * n)
+        if not (_is_axis(p) and p is not None):
+            leaves.extend([p] * len(tree_util.tree_leaves(t)))
+            return
+        # A typed key array's leaf is its data, with a trailing axis of key words: its axes
+        # are the key array's, read against its own shape.
+        for x in tree_util.tree_leaves(t, is_leaf=is_typed_key):
+            if not is_typed_key(x):
+                leaves.append(p)
+                continue
+            nd = x.ndim + (name == "out_axes")
+            if not -nd <= p < nd:
+                raise ValueError(
+                    f"vmap: {name} {p} is out of bounds for a key array of shape {x.shape}"
+                )
+            leaves.append(p % nd)
 
     try:
         tree_util.tree_map(expand, prefix, tree, is_leaf=lambda x: x is None or isinstance(x, int))

@@ -11,9 +11,29 @@ import numpy as onp
 from arrax import _core
 from arrax._devices import devices
 
-# jax.Array: every arrax array, and the tracers transformations pass to functions, are
-# instances of this class.
-Array = _core.ndarray
+
+class _ArrayType(type):
+    """isinstance/issubclass of jax.Array: arrax arrays (and the tracers transformations pass
+    to functions, which are arrax arrays) and typed key arrays, as JAX's key arrays are
+    jax.Arrays."""
+
+    def __instancecheck__(cls, x):
+        from arrax._prng_keys import PRNGKeyArray
+
+        return isinstance(x, (_core.ndarray, PRNGKeyArray))
+
+    def __subclasscheck__(cls, c):
+        from arrax._prng_keys import PRNGKeyArray
+
+        return c is cls or (isinstance(c, type) and issubclass(c, (_core.ndarray, PRNGKeyArray)))
+
+
+class Array(metaclass=_ArrayType):
+    """jax.Array: the type of arrax arrays and typed key arrays, for isinstance checks and
+    annotations (not constructible; make arrays with arrax.numpy)."""
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("jax.Array cannot be instantiated; use arrax.numpy.asarray")
 
 
 def default_backend():

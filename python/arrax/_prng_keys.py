@@ -74,17 +74,43 @@ class PRNGKeyArray:
 
     def __len__(self):
         if not self.shape:
-            raise TypeError("len() of unsized object (a key array of shape ())")
+            raise TypeError("len() of unsized object")
         return self.shape[0]
 
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.size * self.dtype.itemsize
+
     def __getitem__(self, index):
+        if isinstance(index, PRNGKeyArray):
+            raise TypeError("key arrays cannot index arrays (got a key array as an index)")
         index = index if isinstance(index, tuple) else (index,)
-        used = sum(1 for i in index if i is not None and i is not Ellipsis)
-        if Ellipsis not in index and used > self.ndim:
+        used = 0  # (by identity: `in` would compare index arrays elementwise)
+        for i in index:
+            if i is None or i is Ellipsis:
+                continue
+            dtype = getattr(i, "dtype", None)
+            used += getattr(i, "ndim", 1) if dtype is not None and dtype == _onp.bool_ else 1
+        if not any(i is Ellipsis for i in index) and used > self.ndim:
             raise IndexError(
-                f"Too many indices for a key array of shape {self.shape}: {used} given"
+                f"Too many indices: array is {self.ndim}-dimensional, but {used} were indexed"
             )
-        return PRNGKeyArray(self._data[(*index, slice(None))])
+        return PRNGKeyArray(self._data[_data_index(index)])
+
+    @property
+    def at(self):
+        """``keys.at[index].get()`` and ``.set(keys)``, as JAX's key arrays have them."""
+        return _KeyIndexUpdateHelper(self)
+
+    def swapaxes(self, axis1, axis2):
+        perm = list(range(self.ndim))
+        a, b = axis1 % self.ndim, axis2 % self.ndim
+        perm[a], perm[b] = perm[b], perm[a]
+        return self.transpose(perm)
 
     def __iter__(self):
         if not self.shape:
@@ -159,6 +185,40 @@ class PRNGKeyArray:
             "JAX array with PRNGKey dtype cannot be converted to a NumPy array. Use "
             "jax.random.key_data(arr) if you wish to extract the underlying integer array."
         )
+
+
+def _data_index(index):
+    """A key array's index as an index of its data (the words axis kept whole)."""
+    index = index if isinstance(index, tuple) else (index,)
+    if any(i is Ellipsis for i in index):
+        return (*index, slice(None))
+    return (*index, Ellipsis, slice(None))
+
+
+class _KeyIndexUpdateRef:
+    def __init__(self, keys, index):
+        self._keys, self._index = keys, index
+
+    def get(self, **kwargs):
+        return self._keys[self._index]
+
+    def set(self, values, **kwargs):
+        if not isinstance(values, PRNGKeyArray):
+            raise TypeError(
+                f"set: a key array can only be updated with key arrays, got "
+                f"{getattr(values, 'dtype', type(values).__name__)}"
+            )
+        return PRNGKeyArray(
+            self._keys._data.at[_data_index(self._index)].set(values._data, **kwargs)
+        )
+
+
+class _KeyIndexUpdateHelper:
+    def __init__(self, keys):
+        self._keys = keys
+
+    def __getitem__(self, index):
+        return _KeyIndexUpdateRef(self._keys, index)
 
 
 register_pytree_node(

@@ -16,8 +16,10 @@ class ShapeDtypeStruct:
     __slots__ = ("shape", "dtype", "weak_type")
 
     def __init__(self, shape, dtype, *, weak_type=False, sharding=None):
+        from arrax._prng_keys import KEY_DTYPE, is_key_dtype
+
         self.shape = tuple(int(s) for s in shape)
-        self.dtype = _np.dtype(dtype)
+        self.dtype = KEY_DTYPE if is_key_dtype(dtype) else _np.dtype(dtype)
         self.weak_type = bool(weak_type)
 
     @property
@@ -75,6 +77,10 @@ class ShapedArray(ShapeDtypeStruct):
 def typeof(x):
     """Like ``jax.typeof``: x's abstract value as a ShapedArray, for arrays, tracers (under
     jit, grad, vmap: the shape the function sees) and Python or NumPy scalars."""
+    from arrax._prng_keys import is_typed_key
+
+    if is_typed_key(x):
+        return ShapedArray(x.shape, x.dtype)
     shape, dtype, weak = _leaf_aval(x)
     return ShapedArray(shape, dtype, weak)
 
@@ -90,6 +96,17 @@ def _leaf_aval(leaf):
 def eval_shape(fun, *args, **kwargs):
     """Like ``jax.eval_shape``: ``fun``'s outputs as ShapeDtypeStructs (a pytree like the
     outputs), from arguments that are arrays or ShapeDtypeStructs; nothing is computed."""
+    from arrax._prng_keys import PRNGKeyArray, is_key_dtype, is_typed_key
+
+    def key_in(x):  # a ShapeDtypeStruct of keys stands for a key array over uint32 data
+        if isinstance(x, ShapeDtypeStruct) and is_key_dtype(x.dtype):
+            return PRNGKeyArray(ShapeDtypeStruct((*x.shape, 2), _np.uint32))
+        return x
+
+    def key_out(x):
+        return ShapeDtypeStruct(x.shape, x.dtype) if is_typed_key(x) else x
+
+    args, kwargs = tree_util.tree_map(key_in, (args, kwargs))
     leaves, treedef = tree_util.tree_flatten((args, kwargs))
     out_tree = []
 
@@ -101,7 +118,8 @@ def eval_shape(fun, *args, **kwargs):
 
     graph = _core._trace(flat, [_leaf_aval(x) for x in leaves], "eval_shape")
     outs = [ShapeDtypeStruct(s, d, weak_type=w) for s, d, w in graph.out_avals]
-    return tree_util.tree_unflatten(out_tree[0], outs)
+    out = tree_util.tree_unflatten(out_tree[0], outs)
+    return tree_util.tree_map(key_out, out, is_leaf=is_typed_key)
 
 
 def linear_transpose(fun, *primals):

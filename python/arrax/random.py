@@ -95,6 +95,7 @@ def _check_key(name: str, key):
 
 
 _THREEFRY_NAMES = ("threefry2x32", "threefry", "default")
+_JAX_IMPL_NAMES = ("threefry2x32", "rbg", "unsafe_rbg", "philox2x32", "philox4x32", "threefry4x32")
 
 
 def _check_impl(name, impl):
@@ -102,8 +103,20 @@ def _check_impl(name, impl):
     (rbg, unsafe_rbg) are refused rather than silently replaced."""
     if impl is None:
         return
-    label = impl if isinstance(impl, str) else getattr(impl, "name", repr(impl))
+    if not isinstance(impl, str):
+        label = getattr(impl, "name", None)
+        if not isinstance(label, str):  # (JAX's TypeError: not a name nor a PRNG impl)
+            raise TypeError(
+                f"{name}: unrecognized type {type(impl)} for specifying PRNG implementation."
+            )
+    else:
+        label = impl
     if label not in _THREEFRY_NAMES:
+        if label not in _JAX_IMPL_NAMES:
+            raise ValueError(
+                f'{name}: unrecognized PRNG implementation "{label}". Did you mean one of: '
+                + ", ".join(f'"{n}"' for n in _JAX_IMPL_NAMES)
+            )
         raise NotImplementedError(
             f"{name}: impl={label!r} is not supported; arrax's keys are threefry2x32 keys"
         )
@@ -111,10 +124,17 @@ def _check_impl(name, impl):
 
 def PRNGKey(seed, *, impl=None) -> jnp.ndarray:
     """A key from an integer seed: ``[0, seed mod 2**32]``, as ``jax.random.PRNGKey`` (32-bit mode)."""
-    _check_impl("PRNGKey", impl)
+    return _seed_key("PRNGKey", seed, impl)
+
+
+def _seed_key(name, seed, impl):
+    _check_impl(name, impl)
+    if isinstance(seed, PRNGKeyArray):
+        raise TypeError(f"{name} accepts a scalar seed, but was given a PRNG key.")
     if hasattr(seed, "shape") and tuple(seed.shape) != ():
         raise TypeError(
-            f"PRNGKey accepts a scalar seed, but was given an array of shape {tuple(seed.shape)}"
+            f"{name} accepts a scalar seed, but was given an array of shape "
+            f"{tuple(seed.shape)} != (). Use jax.vmap for batching"
         )
     if hasattr(seed, "dtype") and not _onp.issubdtype(_onp.dtype(seed.dtype), _onp.integer):
         raise TypeError(f"PRNG key seed must be an integer; got {seed!r}")
@@ -132,8 +152,7 @@ def PRNGKey(seed, *, impl=None) -> jnp.ndarray:
 def key(seed, *, impl=None) -> PRNGKeyArray:
     """A typed key of shape ``()`` and dtype ``key<fry>`` over :func:`PRNGKey`'s data, as
     ``jax.random.key``."""
-    _check_impl("key", impl)
-    return PRNGKeyArray(PRNGKey(seed))
+    return PRNGKeyArray(_seed_key("key", seed, impl))
 
 
 def _same_kind(key, data):
@@ -239,7 +258,7 @@ def bits(key, shape=(), dtype=None) -> jnp.ndarray:
     k = _check_key("bits", key)
     dt = _onp.dtype(dtype if dtype is not None else _onp.uint32)
     if dt.kind != "u":
-        raise TypeError(f"bits: dtype must be an unsigned integer type, got {dt}")
+        raise ValueError(f"bits: dtype argument to `bits` must be an unsigned int dtype, got {dt}")
     return _random_bits(k, dt.itemsize * 8, _shape(shape))
 
 

@@ -67,13 +67,17 @@ def finfo(dtype):
 def issubdtype(arg1, arg2):
     """numpy.issubdtype, with bfloat16 a floating type (NumPy sees an opaque one), as in
     jnp.issubdtype, and typed PRNG keys' dtype a subtype of jax.dtypes.prng_key only."""
-    from arrax._prng_keys import KeyDType, extended
+    from arrax._prng_keys import KeyDType, PRNGKeyArray, extended
 
+    if isinstance(arg1, PRNGKeyArray):
+        raise TypeError(f"issubdtype: Cannot interpret '{arg1.dtype}' array as a data type")
     key1 = isinstance(arg1, KeyDType) or (isinstance(arg1, type) and issubclass(arg1, extended))
     key2 = isinstance(arg2, KeyDType) or (isinstance(arg2, type) and issubclass(arg2, extended))
     if key1 or key2:
         t1 = arg1.type if isinstance(arg1, KeyDType) else arg1
         t2 = arg2.type if isinstance(arg2, KeyDType) else arg2
+        if key1 and t2 is _np.generic:  # (JAX's extended dtypes are np.generic subtypes)
+            return True
         return key1 and key2 and issubclass(t1, t2)
     if _is_bfloat16(arg1):
         if _is_bfloat16(arg2):
