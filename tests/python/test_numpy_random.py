@@ -6,6 +6,7 @@ dtypes and shapes; arguments may be arrax arrays and results are arrax arrays.""
 import arrax.numpy as anp
 import numpy as np
 import pytest
+
 from conftest import AGAINST_NUMPY
 
 pytestmark = pytest.mark.skipif(AGAINST_NUMPY, reason="compares arrax's wrappers with NumPy")
