@@ -81,11 +81,19 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
             e = std::min(e, n - 1);
           }
         }
+        // (written so that a step near the int64 limits cannot overflow)
+        int64_t len =
+            s > 0 ? (e > b ? (e - b - 1) / s + 1 : 0) : (b > e ? (b - e - 1) / (-s) + 1 : 0);
+        // One element or none with a stride past 2**31 (a[::2**63]): the same elements with a
+        // unit step, whose byte strides cannot overflow. (Smaller steps keep NumPy's strides.)
+        constexpr int64_t kBigStep = int64_t{1} << 31;
+        if (len <= 1 && (s > kBigStep || s < -kBigStep)) {
+          s = s > 0 ? 1 : -1;
+          e = b + s * len;
+        }
         start[dim] = b;
         limit[dim] = e;
         step[dim] = s;
-        int64_t len = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0)
-                            : std::max<int64_t>((b - e - s - 1) / (-s), 0);
         if (b != 0 || e != n || s != 1) any_slice_change = true;
         out_shape.push_back(len);
         is_new.push_back(false);

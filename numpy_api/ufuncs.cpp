@@ -492,6 +492,11 @@ std::vector<Array> apply_ufunc_out(const UfuncDef& u, const std::vector<Operand>
       assign(o, r);
       final_out.push_back(o);
     } else {
+      // Without out=, the mask still takes part in the broadcast (NumPy's shape and error).
+      if (where) {
+        Shape bshape = broadcast_shapes(u.name.c_str(), {r.shape(), where->shape()});
+        if (bshape != r.shape()) r = broadcast_to(r, bshape);
+      }
       final_out.push_back(r);
     }
   }

@@ -19,7 +19,7 @@ import numpy as onp
 from arrax import _core, tree_util
 from arrax._rules import RULES, UndefinedPrimal
 from arrax._rules.common import add_tangents, instantiate
-from arrax._trace_core import Trace, asarray, aval_of, describe, is_inexact
+from arrax._trace_core import Trace, asarray, aval_of, check_callable, describe, is_inexact
 from arrax.lax import _ops as lax
 from arrax.lax._ops import stop_gradient  # noqa: F401 (arrax.stop_gradient)
 
@@ -322,6 +322,7 @@ def jvp(fun, primals, tangents, has_aux=False, _float0=True):
     """Like ``jax.jvp``: (fun(*primals), the directional derivative along ``tangents``). An
     integer or boolean primal takes a float0 tangent and such outputs get float0 tangents
     (``_float0=False``, for arrax's own callers under vmap: integer zeros instead)."""
+    check_callable(fun, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples or lists")
     p_leaves, p_tree = tree_util.tree_flatten(tuple(primals))
@@ -464,6 +465,7 @@ class _Pullback(_LinearFn):
 def vjp(fun, *primals, has_aux=False, _what="vjp"):
     """Like ``jax.vjp``: (fun(*primals), vjp_fun[, aux]); ``vjp_fun(ct)`` returns one
     cotangent per primal argument (float0 zeros for integer or boolean ones)."""
+    check_callable(fun, _what)
     out, pull, consts, aux = _vjp_pullback(fun, primals, has_aux, _what)
     f_vjp = tree_util.Partial(pull, consts)
     return (out, f_vjp, aux) if has_aux else (out, f_vjp)
@@ -572,12 +574,18 @@ def _argnums_tuple(argnums):
 
 def value_and_grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Like ``jax.value_and_grad``."""
+    check_callable(fun, "value_and_grad")
     nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         for i in nums:
-            if i >= len(args) or i < -len(args):
+            if i < -len(args):  # (JAX's error for a negative index past the arguments)
+                raise ValueError(
+                    f"grad: argnums {argnums} is out of range for {len(args)} positional "
+                    "arguments: a negative index must be >= -len(args)"
+                )
+            if i >= len(args):
                 raise TypeError(
                     f"grad: argnums {argnums} is out of range for {len(args)} positional arguments"
                 )
@@ -642,6 +650,7 @@ def grad(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     """Like ``jax.grad``: the gradient of a scalar-valued function with respect to argument(s)
     ``argnums``; with ``has_aux`` the function returns (value, aux) and grad returns
     (gradient, aux)."""
+    check_callable(fun, "grad")
     vg = value_and_grad(fun, argnums, has_aux, holomorphic, allow_int)
 
     @functools.wraps(fun)

@@ -11,7 +11,7 @@ from arrax import _core, tree_util
 from arrax._prng_keys import is_typed_key
 from arrax._rules import RULES
 from arrax._rules.common import batch_by_loop, bdim_at_front
-from arrax._trace_core import Trace, asarray, describe
+from arrax._trace_core import Trace, asarray, check_callable, describe
 from arrax.lax import _ops as lax
 
 
@@ -166,6 +166,11 @@ def _move_out(x, bdim, out_axis, size):
     if bdim is None:
         x = lax.broadcast(x, (size,))
         bdim = 0
+    if not -x.ndim <= out_axis < x.ndim:
+        raise ValueError(
+            f"vmap: out_axes {out_axis} is out of bounds for an output of dimension {x.ndim} "
+            "(with the mapped axis)"
+        )
     out_axis = out_axis % x.ndim
     return lax.moveaxis(x, bdim, out_axis)
 
@@ -198,6 +203,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
     them); ``out_axes`` likewise for the outputs. ``axis_size`` is needed when no input is
     mapped.
     """
+    check_callable(fun, "vmap")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
     _check_in_axes(in_axes)

@@ -6,7 +6,7 @@ import functools
 
 from arrax import _core, tree_util
 from arrax._ad import _argnums_tuple, _leaves_as_arrays, jvp, vjp
-from arrax._trace_core import asarray, is_inexact
+from arrax._trace_core import asarray, check_callable, is_inexact
 from arrax.lax import _ops as lax
 
 
@@ -57,6 +57,7 @@ def jacfwd(fun, argnums=0, has_aux=False, holomorphic=False):
     result has the output's shape followed by the input's."""
     from arrax._batching import vmap
 
+    check_callable(fun, "jacfwd")
     nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
@@ -112,6 +113,7 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     output space); the result has the output's shape followed by the input's."""
     from arrax._batching import vmap
 
+    check_callable(fun, "jacrev")
     nums = _argnums_tuple(argnums)
 
     @functools.wraps(fun)

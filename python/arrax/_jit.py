@@ -17,7 +17,7 @@ import weakref
 
 from arrax import _core, _shapes, tree_util
 from arrax._config import config
-from arrax._trace_core import describe
+from arrax._trace_core import check_callable, describe
 from arrax._tracing import _aval
 
 _ndarray = _core.ndarray
@@ -40,6 +40,7 @@ def _static_by_signature(fun, nums, names):
         return frozenset(nums), frozenset(names)
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     positional = [p for p in params if p.kind in kinds]
+    _validate_static(params, positional, nums, names)
     nums = {i + len(positional) if i < 0 else i for i in nums}
     for i, p in enumerate(positional):
         if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
@@ -48,6 +49,34 @@ def _static_by_signature(fun, nums, names):
             if i in nums:
                 names.add(p.name)
     return frozenset(nums), frozenset(names)
+
+
+def _validate_static(params, positional, nums, names):
+    """JAX's checks of static_argnums/static_argnames against the signature (ValueError)."""
+    P = inspect.Parameter
+    if nums and not any(p.kind is P.VAR_POSITIONAL for p in params):
+        n = len(positional)
+        if -min(nums) > n or max(nums) >= n:
+            raise ValueError(
+                f"jit: Jitted function has static_argnums={tuple(sorted(nums))}, but only "
+                f"accepts {n} positional arguments."
+            )
+    if not names:
+        return
+    pos_only = {p.name for p in params if p.kind is P.POSITIONAL_ONLY} & set(names)
+    if pos_only:
+        raise ValueError(
+            f"jit: Jitted function has invalid argnames {pos_only} in static_argnames. These "
+            "are positional-only"
+        )
+    if any(p.kind is P.VAR_KEYWORD for p in params):
+        return
+    valid = {p.name for p in params if p.kind in (P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)}
+    if set(names) - valid:
+        raise ValueError(
+            f"jit: Jitted function has invalid argnames {set(names) - valid} in "
+            "static_argnames. Function does not take these args."
+        )
 
 
 class JitFunction:
@@ -374,6 +403,7 @@ def jit(
             static_argnames=static_argnames,
             donate_argnums=donate_argnums,
         )
+    check_callable(fun, "jit")
     return JitFunction(
         fun, as_tuple(static_argnums), as_tuple(static_argnames), as_tuple(donate_argnums)
     )

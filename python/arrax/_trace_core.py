@@ -15,6 +15,12 @@ from arrax import _core
 _active = {}  # level -> Trace, for the transformations in progress
 
 
+def check_callable(fun, name):
+    """JAX's check that a transformed function is callable (jit(3) is a TypeError at once)."""
+    if not callable(fun):
+        raise TypeError(f"{name}: Expected a callable value, got {fun!r}")
+
+
 def describe(fun, what):
     """'what(name) at file:line' for error messages about tracers made while transforming fun."""
     fun = getattr(fun, "__wrapped__", fun)

@@ -16,6 +16,15 @@ int64_t as_int(py::handle h, const char* what) {
   return py_convert::index_value(h);
 }
 
+// A dimension of a shape: one past int64 is NumPy's ValueError, not an OverflowError.
+int64_t as_dim(py::handle h) {
+  try {
+    return as_int(h, "shape");
+  } catch (const OverflowError&) {
+    throw ValueError("Maximum allowed dimension exceeded");
+  }
+}
+
 // Whether obj is read as a sequence of ints: tuples, lists, range(4), and 1-d arrays. A NumPy
 // array defines __index__ for its 0-d case only, so __index__ alone does not make an int.
 bool int_sequence(py::handle obj) {
@@ -56,11 +65,11 @@ std::optional<int64_t> axis(py::handle obj) {
 Shape shape(py::handle obj) {
   Shape s;
   if (py::isinstance<Array>(obj) && obj.cast<const Array&>().ndim() == 1) {
-    for (auto h : to_numpy(obj.cast<const Array&>())) s.push_back(as_int(h, "shape"));
+    for (auto h : to_numpy(obj.cast<const Array&>())) s.push_back(as_dim(h));
   } else if (int_sequence(obj)) {
-    for (auto h : obj) s.push_back(as_int(h, "shape"));
+    for (auto h : obj) s.push_back(as_dim(h));
   } else {
-    s.push_back(as_int(obj, "shape"));
+    s.push_back(as_dim(obj));
   }
   return s;
 }

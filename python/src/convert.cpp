@@ -48,6 +48,9 @@ DType dtype_from_py(py::handle obj) {
   auto& c = cache();
   auto it = c.by_obj.find(obj.ptr());
   if (it != c.by_obj.end()) return it->second;
+  // numpy.dtype(x) reads x.dtype of any object, but refuses arrays (NumPy's TypeError).
+  if (py::isinstance<Array>(obj) || py::isinstance<py::array>(obj))
+    throw TypeError("dtype: Cannot construct a dtype from an array");
   py::object d;
   try {
     d = c.np_dtype(obj);

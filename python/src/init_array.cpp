@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "args.h"
@@ -29,9 +30,19 @@ py::tuple to_tuple(const std::vector<int64_t>& v) {
   return t;
 }
 
+// A slice bound: Python's slice.indices clamps integers past the index range (a[:2**64] is
+// all of a), so these are clamped to +-(2**63 - 1) instead of overflowing.
 std::optional<int64_t> opt_index(py::handle h) {
   if (h.is_none()) return std::nullopt;
-  return py_convert::index_value(h);
+  PyObject* r = PyNumber_Index(h.ptr());
+  if (!r) throw py::error_already_set();
+  py::object i = py::reinterpret_steal<py::object>(r);
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (overflow) return overflow > 0 ? kMax : -kMax;
+  return std::max<int64_t>(v, -kMax);
 }
 
 // Parses a basic index; returns false if the key needs advanced indexing.
@@ -79,8 +90,8 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
       // A traced integer scalar without a value (jit, vmap) is a dynamic index: a gather.
       if (a.is_tracer() && !a.tracer()->concrete_value(concrete)) return false;
       if (a.ndim() == 0 && is_integer(a.dtype())) {
-        items.push_back(np::IndexItem::integer(
-            py::reinterpret_borrow<py::object>(k).attr("__index__")().cast<int64_t>()));
+        // (a uint64 value past int64: NumPy's OverflowError, not pybind11's cast error)
+        items.push_back(np::IndexItem::integer(py_convert::index_value(k)));
         return true;
       }
       return false;

@@ -305,7 +305,11 @@ void init_functions(py::module_& m) {
   });
   m.def("broadcast_shapes", [](py::args args) {
     std::vector<Shape> shapes;
-    for (auto h : args) shapes.push_back(A::shape(h));
+    for (auto h : args) {
+      shapes.push_back(A::shape(h));
+      for (int64_t d : shapes.back())
+        if (d < 0) throw ValueError("broadcast_shapes: negative dimensions are not allowed");
+    }
     Shape s = np::broadcast_shapes("broadcast_shapes", shapes);
     py::tuple t(s.size());
     for (size_t i = 0; i < s.size(); ++i) t[i] = py::int_(s[i]);
@@ -511,7 +515,13 @@ void init_functions(py::module_& m) {
       [](int64_t n, py::handle mm, int64_t k, py::handle dtype, py::handle, py::handle,
          py::handle) {
         std::optional<int64_t> mv;
-        if (!mm.is_none()) mv = mm.cast<int64_t>();
+        if (!mm.is_none()) {
+          try {
+            mv = py_convert::index_value(mm);
+          } catch (const OverflowError&) {  // (NumPy's error for a size past int64)
+            throw ValueError("eye: Maximum allowed dimension exceeded");
+          }
+        }
         return np::eye(n, mv, k, dtype_or(dtype, DType::Float64));
       },
       arg("N"), arg("M") = none, arg("k") = 0, arg("dtype") = none, arg("order") = "C",

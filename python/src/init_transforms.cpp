@@ -64,7 +64,7 @@ py::object param_to_py(const ParamValue& v) {
 
 ParamValue param_from_py(const std::string& key, py::handle v) {
   if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
-  if (py::isinstance<py::int_>(v)) return v.cast<int64_t>();
+  if (py::isinstance<py::int_>(v)) return py_convert::index_value(v);  // (OverflowError past int64)
   if (py::isinstance<py::float_>(v)) return v.cast<double>();
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
   if (py::isinstance<ir::Graph>(v)) return GraphList{v.cast<GraphPtr>()};

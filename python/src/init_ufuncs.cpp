@@ -75,7 +75,11 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
     if (o.is_none() || o.ptr() == Py_Ellipsis || host_outs.take(o, i, outs)) return;
     outs[i] = out_array(o, u);
   };
-  for (size_t i = u.nin; i < nargs; ++i) take_out(args[i], static_cast<int>(i) - u.nin);
+  for (size_t i = u.nin; i < nargs; ++i) {
+    if (args[i].ptr() == Py_Ellipsis)  // (NumPy's error)
+      throw TypeError(u.name + ": out=... is only allowed as a keyword argument.");
+    take_out(args[i], static_cast<int>(i) - u.nin);
+  }
   std::optional<Array> where;
   std::optional<DType> dtype;
   std::string casting = "same_kind";
@@ -95,16 +99,43 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
           take_out(v, 0);
         }
       } else if (key == "where") {
-        if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True))
-          where = np::convert(array_from_py(v), DType::Bool);
+        if (!(PyBool_Check(v.ptr()) && v.ptr() == Py_True)) {
+          Array w = array_from_py(v);
+          // An array mask must be boolean (NumPy casts it with the 'safe' rule); Python
+          // scalars and lists are converted.
+          if ((py::isinstance<Array>(v) || py::isinstance<py::array>(v)) &&
+              w.dtype() != DType::Bool)
+            throw TypeError(u.name + ": Cannot cast array data from dtype('" +
+                            dtype_name(w.dtype()) +
+                            "') to dtype('bool') according to the rule 'safe'");
+          where = np::convert(w, DType::Bool);
+        }
       } else if (key == "dtype") {
         dtype = optional_dtype(v);
       } else if (key == "casting") {
+        if (!PyUnicode_Check(v.ptr()))
+          throw TypeError(u.name + ": casting must be str, not " + Py_TYPE(v.ptr())->tp_name);
         casting = py::str(v);
+        if (casting != "no" && casting != "equiv" && casting != "safe" && casting != "same_kind" &&
+            casting != "unsafe")
+          throw ValueError(u.name +
+                           ": casting must be one of 'no', 'equiv', 'safe', 'same_kind', "
+                           "'unsafe' (got '" +
+                           casting + "')");
       } else if (key == "signature" || key == "sig") {
         if (auto loop = signature_dtype(u, v)) dtype = loop;
-      } else if (key == "order" || key == "subok") {
-        // Accepted for compatibility; arrax's outputs are C-ordered arrays.
+      } else if (key == "order") {
+        // Checked as NumPy does; arrax's outputs are C-ordered arrays.
+        if (!v.is_none()) {
+          if (!PyUnicode_Check(v.ptr()))
+            throw TypeError(u.name + ": order must be str, not " + Py_TYPE(v.ptr())->tp_name);
+          std::string order = py::str(v);
+          if (order.size() != 1 || std::string("CFAKcfak").find(order[0]) == std::string::npos)
+            throw ValueError(u.name + ": order must be one of 'C', 'F', 'A', or 'K' (got '" +
+                             order + "')");
+        }
+      } else if (key == "subok") {
+        if (!PyBool_Check(v.ptr())) throw TypeError(u.name + ": 'subok' must be a boolean");
       } else {
         throw TypeError(u.name + "() got an unexpected keyword argument '" + key + "'");
       }

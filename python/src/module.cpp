@@ -1,6 +1,8 @@
 // The extension module arrax._core: one init_* per binding file.
 #include <pybind11/pybind11.h>
 
+#include <variant>
+
 #include "debug_checks.h"
 #include "errors.h"
 #include "numpy_api/creation.h"
@@ -59,6 +61,15 @@ void set_python_error(std::exception_ptr p) {
     PyErr_SetString(PyExc_MemoryError, e.what());
   } catch (const std::bad_alloc&) {
     PyErr_SetString(PyExc_MemoryError, "arrax: out of memory");
+  } catch (const py::cast_error& e) {
+    // A value pybind11 could not convert inside a binding (an int past int64, say).
+    PyErr_SetString(
+        PyExc_TypeError,
+        (std::string("arrax: an argument has the wrong type or is out of range (") + e.what() + ")")
+            .c_str());
+  } catch (const std::bad_variant_access&) {
+    // A primitive's parameter of the wrong type (a float axis, say) reached the engine.
+    PyErr_SetString(PyExc_TypeError, "arrax: a parameter of the operation has the wrong type");
   } catch (const std::logic_error& e) {
     PyErr_SetString(PyExc_RuntimeError, (std::string("arrax internal error: ") + e.what()).c_str());
   }

@@ -99,6 +99,8 @@ def sort(operand, dimension=-1, is_stable=True, num_keys=1):
     np = _np()
     if not isinstance(operand, (tuple, list)):
         return np.sort(operand, axis=dimension, stable=True)
+    if not operand:
+        raise TypeError("sort: Sort requires at least one operand")
     ops = [np.asarray(o) for o in operand]
     keys = ops[:num_keys]
     # lexsort sorts by its last key first: keys reversed, along the dimension.

@@ -7,6 +7,7 @@ operand against any shape, and size-1 dimensions of operands of one rank.
 
 import builtins as _builtins
 import enum as _enum
+import operator as _operator
 
 import numpy as _onp
 
@@ -75,7 +76,7 @@ def _unary(name):
         def op(x):
             return bind1(name, asarray(x))
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The ``{name}`` primitive, elementwise."
     return op
 
@@ -124,7 +125,7 @@ def _binary(name, jax_name=None):
         _check_same_dtypes(jax_name, x, y)
         return bind1(name, *_broadcast_operands(jax_name, x, y))
 
-    op.__name__ = jax_name
+    op.__name__ = op.__qualname__ = jax_name
     op.__doc__ = (
         f"The ``{name}`` primitive, elementwise: no promotion; a rank-0 operand or size-1 "
         "dimensions broadcast (as JAX's)."
@@ -360,7 +361,18 @@ def reshape(operand, new_sizes, dimensions=None, *, out_sharding=None):
 def expand_dims(array, dimensions):
     x = asarray(array)
     shape = list(x.shape)
-    for d in sorted(d % (x.ndim + len(dimensions)) for d in dimensions):
+    ndim_out = x.ndim + len(dimensions)
+    dims = []
+    for d in dimensions:
+        d = _operator.index(d)
+        if not -ndim_out <= d < ndim_out:  # (JAX's error)
+            raise ValueError(
+                f"expand_dims: axis {d} is out of bounds for array of dimension {ndim_out}"
+            )
+        dims.append(d % ndim_out)
+    if len(set(dims)) != len(dims):
+        raise ValueError(f"expand_dims: repeated axis in lax.expand_dims: {tuple(dimensions)}")
+    for d in sorted(dims):
         shape.insert(d, 1)
     return reshape(x, shape)
 
@@ -485,7 +497,7 @@ def _reduce(name):
         x = asarray(operand)
         return bind1(name, x, axes=tuple(sorted(_axis(a, x.ndim, name) for a in axes)))
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name
     return op
 
 
@@ -516,7 +528,7 @@ def _cumulative(name):
         x = asarray(operand)
         return bind1(name, x, axis=_axis(axis, x.ndim, name), reverse=bool(reverse))
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name
     return op
 
 

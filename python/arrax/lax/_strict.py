@@ -17,6 +17,15 @@ from arrax.lax import _composites, _ops
 from arrax.lax._ops import asarray, bind1, convert_element_type, full, reshape, select
 
 __all__ = [
+    "floor",
+    "ceil",
+    "round",
+    "is_finite",
+    "real",
+    "imag",
+    "abs",
+    "square",
+    "reciprocal",
     "concatenate",
     "slice",
     "dot",
@@ -102,10 +111,37 @@ def _comparison(name):
         _reject(name, (xa.dtype, ya.dtype), "integer, floating, bool", "iufb")
         return plain(x, y)
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name
     op.__doc__ = f"jax.lax.{name}: elementwise, for integer, float and bool operands (not complex)."
     return op
 
+
+def _unary(name, kinds, accepted):
+    plain = getattr(_ops, name, None) or getattr(_composites, name)  # (arrax.lax's before)
+
+    def op(x, *args, **kwargs):
+        dt = asarray(x).dtype
+        if _kind(dt) not in kinds:
+            raise TypeError(
+                f"{name} does not accept dtype {dt}. Accepted dtypes are subtypes of {accepted}."
+            )
+        return plain(x, *args, **kwargs)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = plain.__doc__ or f"jax.lax.{name}: elementwise, for {accepted} operands."
+    return op
+
+
+# JAX's dtype rules of the elementwise ops that NumPy's ufuncs take more widely.
+floor = _unary("floor", "f", "floating")
+ceil = _unary("ceil", "f", "floating")
+round = _unary("round", "f", "floating")  # noqa: A001
+is_finite = _unary("is_finite", "f", "floating")
+real = _unary("real", "c", "complexfloating")
+imag = _unary("imag", "c", "complexfloating")
+abs = _unary("abs", "fci", "floating, complexfloating, signedinteger")  # noqa: A001
+square = _unary("square", "iufc", "integer, floating, complexfloating")
+reciprocal = _unary("reciprocal", "fc", "floating, complexfloating")
 
 lt = _comparison("lt")
 le = _comparison("le")
@@ -163,7 +199,7 @@ def _argminmax(name):
         out = bind1(prim, x, axis=axis, index_dtype=direct or _onp.dtype(_onp.int64))
         return out if direct else convert_element_type(out, index_dtype)
 
-    op.__name__ = name
+    op.__name__ = op.__qualname__ = name
     op.__doc__ = (
         f"jax.lax.{name}: the index of the {name[3:]}imum along ``axis`` (0 <= axis < ndim, a "
         "non-empty dimension), as any integer ``index_dtype``."

@@ -94,7 +94,14 @@ def _ordered(fn, like):
         r = fn(*args, **kwargs)
         if not (like or kwargs or len(args) > order_at):
             return r  # (C order: the common case, kept quick)
+        order = args[order_at] if len(args) > order_at else kwargs.get("order")
+        if order is not None and not isinstance(order, str):  # (NumPy's TypeError)
+            raise TypeError(f"{fn.__name__}: order must be str, not {type(order).__name__}")
         if r.ndim < 2 or r._is_tracer:
+            if order is not None and (len(order) != 1 or order not in "CFAKcfak"):
+                raise ValueError(
+                    f"{fn.__name__}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})"
+                )
             return r  # (no layout to choose)
         if "order" not in kwargs and len(args) <= order_at:
             # The default order ('C', or 'K' from a C-contiguous prototype): the common case,
@@ -194,6 +201,8 @@ def asarray(a, dtype=None, order=None, *, copy=None, device=None):
     if not copy and type(a) is ndarray and _has_dtype(a, dtype):
         r = a  # (the array itself, as NumPy's: code may test `np.asarray(x) is x`)
     else:
+        if copy is False:
+            _never_copy_check("asarray", a, dtype)
         r = _asarray_new(a, dtype, copy)
     if order not in (None, "K", "k", "A", "a") or getattr(a, "flags", None) is None:
         r = _with_layout("asarray", r, order)  # ('A'/'K' keep an array's layout: no copy)
@@ -208,6 +217,19 @@ def _has_dtype(a, dtype):
         return a.dtype == _numpy_module.dtype(dtype)
     except TypeError:  # (not a NumPy dtype: the engine says what it makes of it)
         return False
+
+
+def _never_copy_check(name, a, dtype):
+    """copy=False: NumPy's (and the Array API's) ValueError where a new buffer is unavoidable:
+    Python scalars and sequences, NumPy scalars, a NumPy array cast to another dtype."""
+    if isinstance(a, (_numpy_module.ndarray, ndarray)):
+        needs = dtype is not None and a.dtype != _numpy_module.dtype(dtype)
+    else:
+        needs = isinstance(
+            a, (bool, int, float, complex, list, tuple, range, _numpy_module.generic)
+        )
+    if needs:
+        raise ValueError(f"{name}: Unable to avoid copy while creating an array as requested.")
 
 
 def _asarray_new(a, dtype, copy):
@@ -229,6 +251,8 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     if not copy and type(object) is ndarray and _has_dtype(object, dtype):
         a = object  # (no copy asked or needed: the array itself, as NumPy's)
     else:
+        if copy is False:
+            _never_copy_check("array", object, dtype)
         a = _asarray_new(object, dtype, True if copy else None)
     a = _with_layout("array", a, order, object)
     if ndmin > a.ndim:
@@ -254,7 +278,7 @@ def size(a, axis=None):
     if isinstance(axis, (tuple, list)):  # NumPy 2.4: the product over several axes
         axes = _numpy_module.lib.array_utils.normalize_axis_tuple(tuple(axis), a.ndim)
         return int(_numpy_module.prod([a.shape[k] for k in axes]))
-    return a.shape[axis]
+    return a.shape[_numpy_module.lib.array_utils.normalize_axis_index(axis, a.ndim)]
 
 
 def real(val):
@@ -350,9 +374,25 @@ class _ArrayNamespaceInfo:
         gpus = devices("gpu") if _engine._cuda_device_count() else []
         return devices("cpu") + gpus
 
+    def _check_device(self, name, device):
+        """NumPy's ValueError for a device that is none of this namespace's."""
+        if device is None:
+            return
+        from arrax._devices import _key_of
+
+        try:
+            key = _key_of(device)
+        except TypeError:
+            key = None
+        if key not in [d._key() for d in self.devices()]:
+            raise ValueError(
+                f"{name}: device not understood: {device!r} is not one of {self.devices()}"
+            )
+
     def default_dtypes(self, *, device=None):
         import numpy as onp
 
+        self._check_device("default_dtypes", device)
         return {
             "real floating": onp.dtype(onp.float64),
             "complex floating": onp.dtype(onp.complex128),
@@ -363,6 +403,7 @@ class _ArrayNamespaceInfo:
     def dtypes(self, *, device=None, kind=None):
         import numpy as onp
 
+        self._check_device("dtypes", device)
         names = [
             "bool",
             "int8",
@@ -509,6 +550,12 @@ def clip(a, *args, **kwargs):
             return float(v)  # (OverflowError past float64, as NumPy's)
         return v
 
+    if (len(args) > 0 or "a_min" in kwargs) and (len(args) > 1 or "a_max" in kwargs):
+        if "min" in kwargs or "max" in kwargs:
+            raise ValueError(
+                "clip: Passing `min` or `max` keyword argument when `a_min` and `a_max` are "
+                "provided is forbidden."
+            )
     args = [bound(v, i == 0) if i < 2 else v for i, v in enumerate(args)]
     for key, lower in (("a_min", True), ("a_max", False), ("min", True), ("max", False)):
         if key in kwargs:

@@ -231,7 +231,9 @@ def with_layout(fname, x, order, proto=None):
     extension modules) sees what it would under NumPy."""
     if order is None:
         return x
-    o = order.upper() if isinstance(order, str) else order
+    if not isinstance(order, str):  # (NumPy's TypeError)
+        raise TypeError(f"{fname}: order must be str, not {type(order).__name__}")
+    o = order.upper()
     if o not in ("C", "F", "A", "K"):
         raise ValueError(f"{fname}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     if not isinstance(x, _core.ndarray) or x._is_tracer or x.ndim < 2:

@@ -39,7 +39,19 @@ def _as(a, dtype):
 
 def asanyarray(a, dtype=None, order=None, *, like=None):
     """numpy.asanyarray: asarray (arrax has no ndarray subclasses to keep)."""
+    _check_order("asanyarray", order)
     return _as(a, dtype)
+
+
+def _check_order(fname, order):
+    """NumPy's checks of order= (the layout itself is not kept here, as asarray's is not for
+    one dimension)."""
+    if order is None:
+        return
+    if not isinstance(order, str):
+        raise TypeError(f"{fname}: order must be str, not {type(order).__name__}")
+    if len(order) != 1 or order not in "CFAKcfak":
+        raise ValueError(f"{fname}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
 
 
 def ascontiguousarray(a, dtype=None, *, like=None):
@@ -106,6 +118,7 @@ def require(a, dtype=None, requirements=None, *, like=None):
 
 def asarray_chkfinite(a, dtype=None, order=None):
     """numpy.asarray_chkfinite: ValueError if the array holds inf or NaN."""
+    _check_order("asarray_chkfinite", order)
     x = _as(a, dtype)
     if is_inexact(x.dtype) and not x._is_tracer and not bool(_np().isfinite(x).all()):
         raise ValueError("array must not contain infs or NaNs")

@@ -71,6 +71,11 @@ def issubdtype(arg1, arg2):
 
     if isinstance(arg1, PRNGKeyArray):
         raise TypeError(f"issubdtype: Cannot interpret '{arg1.dtype}' array as a data type")
+    from arrax import _core
+
+    for arg in (arg1, arg2):
+        if isinstance(arg, (_np.ndarray, _core.ndarray)):  # (numpy.dtype refuses arrays)
+            raise TypeError("issubdtype: Cannot construct a dtype from an array")
     key1 = isinstance(arg1, KeyDType) or (isinstance(arg1, type) and issubclass(arg1, extended))
     key2 = isinstance(arg2, KeyDType) or (isinstance(arg2, type) and issubclass(arg2, extended))
     if key1 or key2:

@@ -172,6 +172,8 @@ def install(namespace, ndarray):
 
     def contains(self, value):
         """``value in x``: whether any element equals value (NumPy's __contains__)."""
-        return bool((self == value).any())
+        eq = self == value
+        # (a value arrax cannot compare, a string say, gives Python's False, as NumPy's)
+        return bool(eq.any()) if isinstance(eq, ndarray) else bool(eq)
 
     ndarray.__contains__ = contains

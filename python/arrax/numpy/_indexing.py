@@ -71,6 +71,12 @@ def _concrete(name, *xs):
 
 
 def _axis(axis, ndim, name):
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError(
+            f"{name}: '{type(axis).__name__}' object cannot be interpreted as an integer"
+        ) from None
     if not -ndim <= axis < max(ndim, 1):
         raise onp.exceptions.AxisError(
             f"{name}: axis {axis} is out of bounds for array of dimension {ndim}"
@@ -96,6 +102,16 @@ def take(
     np = _np()
     a = _arr(a)
     idx = _arr(indices)
+    if idx.dtype.kind in "fcb":
+        # NumPy converts the indices to intp: an array 'same_kind' (a float or complex one is
+        # refused, booleans are the integers 0 and 1, not a mask), Python numbers as ints.
+        if idx.dtype.kind != "b" and isinstance(indices, (onp.ndarray, _core.ndarray)):
+            raise TypeError(
+                f"take: Cannot cast array data from dtype('{idx.dtype}') to dtype('int64') "
+                "according to the rule 'same_kind'"
+            )
+        if idx.dtype.kind != "c":
+            idx = idx.astype(onp.int64)
     if axis is None:
         a, axis = a.reshape(-1), 0
     axis = _axis(axis, a.ndim, "take")

@@ -347,6 +347,11 @@ def tensordot(a, b, axes=2):
     if isinstance(axes, int):
         if axes < 0:
             raise ValueError("tensordot: axes must be non-negative")
+        if axes > min(a.ndim, b.ndim):  # (NumPy's IndexError; AxisError is one)
+            raise onp.exceptions.AxisError(
+                f"tensordot: axes={axes} is more than the dimensions of the arrays "
+                f"({a.ndim} and {b.ndim})"
+            )
         ax_a = list(range(a.ndim - axes, a.ndim))
         ax_b = list(range(axes))
     else:
@@ -355,6 +360,12 @@ def tensordot(a, b, axes=2):
         ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
     if len(ax_a) != len(ax_b):
         raise ValueError("shape-mismatch for sum")
+    for axs, x in ((ax_a, a), (ax_b, b)):
+        for ax in axs:
+            if not -x.ndim <= ax < x.ndim:  # (NumPy's IndexError; AxisError is one)
+                raise onp.exceptions.AxisError(
+                    f"tensordot: axis {ax} is out of bounds for array of dimension {x.ndim}"
+                )
     ax_a = [x % a.ndim for x in ax_a]
     ax_b = [x % b.ndim for x in ax_b]
     for i, j in zip(ax_a, ax_b):

@@ -359,6 +359,8 @@ def view(self, dtype=None, type=None):  # noqa: A002 (NumPy's name)
         isinstance(type, builtins.type) and issubclass(type, (ndarray, _np.ndarray))
     ):
         raise TypeError(f"view: type must be a subtype of ndarray, got {type!r}")
+    if isinstance(dtype, (ndarray, _np.ndarray)):  # (numpy.dtype refuses arrays)
+        raise TypeError("view: Cannot construct a dtype from an array")
     if dtype is None:
         out = self[...]
     elif self._is_tracer:

@@ -9,6 +9,8 @@ differentiable, batchable and jit-able like any primitive composition. Position 
 for a fill element (the zeros of ``tril`` or ``diag``, the value of a constant ``pad``).
 """
 
+import operator
+
 import numpy as onp
 from numpy.lib.array_utils import normalize_axis_tuple
 
@@ -208,7 +210,32 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
         return _repeat_to_length(_arr(a), repeats, axis, int(total_repeat_length))
     if isinstance(repeats, _core.ndarray):
         repeats = onp.asarray(repeats)
+    _check_repeat_size(_arr(a), repeats, axis)
     return _positions(lambda p: onp.repeat(p, repeats, axis), [a])
+
+
+def _check_repeat_size(a, repeats, axis):
+    """NumPy's repeat lets a total count past int64 wrap around, and then writes past what it
+    allocated (a crash: repeat(ones(4), 2**62)); such a size is refused here first. Other bad
+    input is left to NumPy's own errors."""
+    try:
+        r = onp.asarray(repeats)
+        if r.dtype.kind not in "iub" or r.size == 0 or (r < 0).any():
+            return
+        if axis is None or a.ndim == 0:
+            n, rest = a.size, 1
+        else:
+            ax = onp.lib.array_utils.normalize_axis_index(operator.index(axis), a.ndim)
+            n = a.shape[ax]
+            rest = a.size // n if n else 0
+    except (TypeError, ValueError, IndexError):
+        return
+    total = float(r.sum(dtype=onp.float64)) * (n if r.size == 1 else 1)
+    if total * rest * 16 >= 2.0**63:  # (elements of up to 16 bytes: complex128)
+        raise ValueError(
+            "repeat: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+            "maximum possible size."
+        )
 
 
 def _repeat_to_length(a, repeats, axis, length):
@@ -456,6 +483,8 @@ def _delete_unique(arr, obj, axis):
 
 def resize(a, new_shape):
     """numpy.resize: repeats a to fill the new shape."""
+    if isinstance(new_shape, _core.ndarray):  # (else NumPy's reshape hands it back to arrax)
+        new_shape = onp.asarray(new_shape)
     return _positions(lambda p: onp.resize(p, new_shape), [a])
 
 

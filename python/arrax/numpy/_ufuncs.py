@@ -324,6 +324,35 @@ def _reduceat(self, array, indices, axis=0, dtype=None, out=None):
     return store_out(f"{self.__name__}.reduceat", r, out)
 
 
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def check_ufunc_keywords(name, casting="same_kind", order="K", subok=True, where=True):
+    """NumPy's checks of a ufunc call's casting=, order=, subok= and where= (the engine's
+    ufuncs make the same ones in C++)."""
+    if not isinstance(casting, str):
+        raise TypeError(f"{name}: casting must be str, not {type(casting).__name__}")
+    if casting not in _CASTINGS:
+        raise ValueError(
+            f"{name}: casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe' "
+            f"(got {casting!r})"
+        )
+    if order is not None:
+        if not isinstance(order, str):
+            raise TypeError(f"{name}: order must be str, not {type(order).__name__}")
+        if len(order) != 1 or order not in "CFAKcfak":
+            raise ValueError(f"{name}: order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if not isinstance(subok, bool):
+        raise TypeError(f"{name}: 'subok' must be a boolean")
+    import numpy as onp
+
+    if isinstance(where, (onp.ndarray, _core.ndarray)) and where.dtype != onp.bool_:
+        raise TypeError(
+            f"{name}: Cannot cast array data from dtype('{where.dtype}') to dtype('bool') "
+            "according to the rule 'safe'"
+        )
+
+
 class ComposedUfunc(ufunc):
     """A NumPy ufunc that arrax composes from other operations in Python (gcd, frexp, ...):
     called with NumPy's ufunc keywords (out, where, dtype, casting) and given the ufunc
@@ -345,6 +374,7 @@ class ComposedUfunc(ufunc):
         if taken:  # a duck array's __array_ufunc__ took the call (NEP 13)
             return result
         name = self.__name__
+        check_ufunc_keywords(name, casting, order, subok, where)
         if not self.nin <= len(args) <= self.nargs:
             raise TypeError(
                 f"{name}() takes from {self.nin} to {self.nargs} positional arguments but "

@@ -9,6 +9,7 @@ the tangent; the transpose of ``fft`` is ``fft`` (the DFT matrix is symmetric), 
 ``rfft``/``irfft`` are the transposes of their definitions through ``fft``.
 """
 
+import operator
 import warnings
 
 import numpy as onp
@@ -260,6 +261,7 @@ def _axes_sizes(a, s, axes, default_all=True):
             axes = list(range(a.ndim)) if default_all else [-2, -1]
         else:
             axes = list(range(a.ndim - len(s), a.ndim))
+    axes = [_index("axis", ax) for ax in axes]
     for ax in axes:
         if not -a.ndim <= ax < a.ndim:
             raise onp.exceptions.AxisError(
@@ -268,7 +270,22 @@ def _axes_sizes(a, s, axes, default_all=True):
     axes = [ax % a.ndim for ax in axes]
     if s is not None and len(s) != len(axes):
         raise ValueError("Shape and axes have different lengths.")
-    return axes, (list(s) if s is not None else [None] * len(axes))
+    # (sizes must be integers: NumPy's TypeError for 2.0 or True)
+    sizes = [None if n is None else _index("s", n) for n in s] if s is not None else None
+    return axes, (sizes if sizes is not None else [None] * len(axes))
+
+
+def _index(what, v):
+    if isinstance(v, (bool, onp.bool_)) or (hasattr(v, "dtype") and v.dtype.kind == "b"):
+        raise TypeError(f"fft: an integer is required for {what}, got {v!r}")
+    try:
+        return operator.index(v)
+    except TypeError as e:
+        if "Tracer" in type(e).__name__ or "Concretization" in type(e).__name__:
+            raise  # (a traced size: JAX's error)
+        raise TypeError(
+            f"fft: '{type(v).__name__}' object cannot be interpreted as an integer ({what})"
+        ) from None
 
 
 def _c2c(a, s, axes, norm, inverse, default_all=True):

@@ -74,11 +74,15 @@ def _real(dtype):
     return onp.finfo(onp.dtype(dtype)).dtype
 
 
-def _square(name, shape):
+def _at_least_2d(shape):
     if len(shape) < 2:
         raise LinAlgError(
             f"{len(shape)}-dimensional array given. Array must be at least two-dimensional"
         )
+
+
+def _square(name, shape):
+    _at_least_2d(shape)
     if shape[-1] != shape[-2]:
         raise LinAlgError("Last 2 dimensions of the array must be square")
 
@@ -580,6 +584,7 @@ def qr(a, mode="reduced"):
     (LAPACK's Q too, to rounding). raw (LAPACK's reflectors) and the deprecated economic are
     NumPy's, on concrete arrays."""
     a = _as_inexact(a)
+    _at_least_2d(a.shape)
     if mode in ("full", "f", "economic", "e"):
         full = mode in ("full", "f")
         warnings.warn(
@@ -621,6 +626,7 @@ def qr(a, mode="reduced"):
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """numpy.linalg.svd."""
     a = _as_inexact(a)
+    _at_least_2d(a.shape)
     m, n = a.shape[-2], a.shape[-1]
     if full_matrices and compute_uv and m != n and not a._is_tracer:
         # NumPy's own (LAPACK's gesdd): the same basis of the null space, not only a valid one
@@ -923,6 +929,7 @@ def multi_dot(arrays, *, out=None):
 def cond(x, p=None):
     """numpy.linalg.cond."""
     x = _as_inexact(x)
+    _at_least_2d(x.shape)
     if p is None or p in (2, -2):
         if x.shape[-1] == 0 or x.shape[-2] == 0:  # NumPy's error (its svd has no singular values)
             raise LinAlgError("cond is not defined on empty arrays")

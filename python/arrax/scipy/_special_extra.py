@@ -248,9 +248,24 @@ def _comb_jvp(primals, tangents):
     return y, np.where(ok, y * dy, 0.0)
 
 
-def comb(N, k, *, repetition=False):
+def _comb_exact(N, k, repetition):
+    """comb with exact=True (SciPy): a Python int from integer scalars."""
+    import numbers
+
+    if not all(isinstance(v, numbers.Integral) for v in (N, k)):
+        raise ValueError("comb: non-integer `N` and `k` with `exact=True` is not supported")
+    N, k = int(N), int(k)
+    if repetition:
+        return math.comb(N + k - 1, k) if k >= 0 and N + k - 1 >= 0 else int(k == 0 and N >= 0)
+    return math.comb(N, k) if 0 <= k <= N else 0
+
+
+def comb(N, k, *, exact=False, repetition=False):
     """The number of combinations of N things taken k at a time, as a float: 0 unless
-    0 <= k <= N; with repetition, comb(N + k - 1, k) (1 where k == 0 and N >= 0, as JAX)."""
+    0 <= k <= N; with repetition, comb(N + k - 1, k) (1 where k == 0 and N >= 0, as JAX).
+    exact=True (integer scalars) gives the exact Python int, as SciPy."""
+    if exact:
+        return _comb_exact(N, k, repetition)
     N, k = _floats(N, k)
     if repetition:
         return np.where((k == 0) & (N >= 0), 1.0, _comb(N + k - 1, k)).astype(N.dtype)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import arrax.numpy as np
 from arrax import lax
+from arrax.errors import ConcretizationTypeError
 from arrax.lax._bessel import bessel_i0e
 from arrax.scipy import special
 from arrax.scipy import stats as _stats
@@ -421,7 +422,8 @@ def _runs(s):
 
 def rankdata(a, method="average", *, axis=None, nan_policy="propagate"):
     """Ranks of the data (1-based), ties per method ('average', 'min', 'max', 'dense',
-    'ordinal'); a slice with a NaN ranks as all NaN. Output is the default float."""
+    'ordinal'); a slice with a NaN ranks as all NaN. Output is the default float for
+    'average' (or with a NaN), else integers, as SciPy."""
     _check_nan_policy(nan_policy, "rankdata")
     if method not in ("average", "min", "max", "dense", "ordinal"):
         raise ValueError(f"unknown method '{method}'")
@@ -446,6 +448,16 @@ def rankdata(a, method="average", *, axis=None, nan_policy="propagate"):
     # (issubdtype, not dtype.kind == 'f': bfloat16's kind is 'V'.)
     floating = np.issubdtype(x.dtype, np.floating)
     has_nan = np.any(np.isnan(x), axis=-1, keepdims=True) if floating else False
+    if method != "average":
+        # SciPy's integer ranks: an intp array unless a NaN makes the result float (known
+        # only from concrete values; a traced float input keeps the float result).
+        try:
+            any_nan = bool(np.any(has_nan)) if floating else False
+        except ConcretizationTypeError:
+            any_nan = True
+        if not any_nan:
+            out = ranked.astype(np.int64)
+            return out if axis is None else np.moveaxis(out, -1, axis)
     out = np.where(has_nan, np.nan, ranked.astype(out_dtype))
     return out if axis is None else np.moveaxis(out, -1, axis)
 

@@ -203,3 +203,74 @@ def dctn(x, type=2, s=None, axes=None, norm=None):
 def idctn(x, type=2, s=None, axes=None, norm=None):
     """N-dimensional inverse discrete cosine transform (scipy.fft.idctn)."""
     return _dctn("idctn", x, type, s, axes, norm)
+
+
+# ---------------------------------------------------------------------------------------------
+# The discrete Fourier transforms (scipy.fft's fft family). They are NumPy's (arrax.numpy.fft)
+# with SciPy's extra arguments: overwrite_x and workers are accepted and ignored (arrays are
+# immutable and the engine chooses its own threads); plan must be None, as in SciPy.
+
+
+def _fft_family(name, npfunc, multi):
+    if multi:
+
+        def f(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, plan=None):
+            if plan is not None:
+                raise NotImplementedError(
+                    f"{name}: passing a precomputed plan is not yet supported by scipy"
+                )
+            return npfunc(x, s=s, axes=axes, norm=norm)
+
+    else:
+
+        def f(x, n=None, axis=-1, norm=None, overwrite_x=False, workers=None, *, plan=None):
+            if plan is not None:
+                raise NotImplementedError(
+                    f"{name}: passing a precomputed plan is not yet supported by scipy"
+                )
+            return npfunc(x, n=n, axis=axis, norm=norm)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"scipy.fft.{name}: arrax.numpy.fft.{name} with SciPy's signature."
+    return f
+
+
+def _make_2d(name, npfunc):
+    def f(x, s=None, axes=(-2, -1), norm=None, overwrite_x=False, workers=None, *, plan=None):
+        if plan is not None:
+            raise NotImplementedError(
+                f"{name}: passing a precomputed plan is not yet supported by scipy"
+            )
+        return npfunc(x, s=s, axes=axes, norm=norm)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"scipy.fft.{name}: arrax.numpy.fft.{name} with SciPy's signature."
+    return f
+
+
+_1D = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
+_ND = ("fftn", "ifftn", "rfftn", "irfftn")
+_2D = ("fft2", "ifft2", "rfft2", "irfft2")
+for _n in _1D:
+    globals()[_n] = _fft_family(_n, getattr(jnp.fft, _n), False)
+for _n in _ND:
+    globals()[_n] = _fft_family(_n, getattr(jnp.fft, _n), True)
+for _n in _2D:
+    globals()[_n] = _make_2d(_n, getattr(jnp.fft, _n))
+del _n
+
+
+def fftfreq(n, d=1.0, *, xp=None, device=None):
+    """scipy.fft.fftfreq: the sample frequencies of an n-point DFT with sample spacing d."""
+    return jnp.fft.fftfreq(n, d)
+
+
+def rfftfreq(n, d=1.0, *, xp=None, device=None):
+    """scipy.fft.rfftfreq: the sample frequencies of rfft's n-point output."""
+    return jnp.fft.rfftfreq(n, d)
+
+
+fftshift = jnp.fft.fftshift
+ifftshift = jnp.fft.ifftshift
+
+__all__ += list(_1D + _ND + _2D) + ["fftfreq", "rfftfreq", "fftshift", "ifftshift"]

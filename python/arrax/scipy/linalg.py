@@ -18,7 +18,7 @@ from arrax.scipy._linalg_special import *  # noqa: F401,F403 (the special matric
 __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu", "lu_factor", "lu_solve",
     "solve", "inv", "det",
-    "eigh", "eigvalsh", "svd", "qr", "expm", "block_diag", "toeplitz",
+    "eig", "eigvals", "eigh", "eigvalsh", "svd", "qr", "expm", "block_diag", "toeplitz",
     *_linalg_special.__all__, *_linalg_schur.__all__, *_linalg_extra.__all__,
 ]  # fmt: skip
 
@@ -175,6 +175,45 @@ def eigh(a, b=None, lower=True, eigvals_only=False, overwrite_a=False, overwrite
         raise NotImplementedError("eigh: subsets of the eigenvalues are not supported")
     w, v = np.linalg.eigh(a, UPLO="L" if lower else "U")
     return w if eigvals_only else (w, v)
+
+
+def eig(
+    a,
+    b=None,
+    left=False,
+    right=True,
+    overwrite_a=False,
+    overwrite_b=False,
+    check_finite=True,
+    homogeneous_eigvals=False,
+):
+    """Eigenvalues (complex, as SciPy) and, with right=True, the normalized right eigenvectors
+    of a square matrix. The generalized problem (b) and left eigenvectors are not supported."""
+    del overwrite_a, overwrite_b, check_finite
+    if b is not None:
+        raise NotImplementedError("eig: the generalized eigenvalue problem (b) is not supported")
+    if left:
+        raise NotImplementedError("eig: left eigenvectors are not supported")
+    a = np.asarray(a)
+    _square("eig", a)
+    w, v = _la.eig(a)
+    ctype = np.result_type(w.dtype, np.complex64)
+    w = w.astype(ctype)
+    if homogeneous_eigvals:
+        w = np.stack([w, np.ones_like(w)], axis=-2)
+    return (w, v.astype(ctype)) if right else w
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """The eigenvalues of a square matrix, complex (as SciPy)."""
+    return eig(
+        a,
+        b,
+        right=False,
+        overwrite_a=overwrite_a,
+        check_finite=check_finite,
+        homogeneous_eigvals=homogeneous_eigvals,
+    )
 
 
 def eigvalsh(a, b=None, lower=True, **kwargs):

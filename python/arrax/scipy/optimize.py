@@ -10,7 +10,7 @@ import arrax.numpy as np
 from arrax import lax
 from arrax.scipy._line_search import _dot, line_search
 
-__all__ = ["minimize", "OptimizeResults", "line_search"]
+__all__ = ["minimize", "OptimizeResults", "line_search", "rosen", "rosen_der", "rosen_hess"]
 
 
 class OptimizeResults(NamedTuple):
@@ -217,3 +217,35 @@ def minimize(fun, x0, args=(), *, method, tol=None, options=None):
     raise ValueError(
         f"Method {method} not recognized (minimize: method must be 'BFGS' or {_LBFGS!r})"
     )
+
+
+def rosen(x):
+    """The Rosenbrock function sum(100 (x[1:] - x[:-1]**2)**2 + (1 - x[:-1])**2), along the
+    first axis (as scipy.optimize.rosen)."""
+    x = np.asarray(x)
+    x = x.astype(np.float64) if x.dtype.kind in "biu" else x
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2.0) ** 2.0 + (1 - x[:-1]) ** 2.0, axis=0)
+
+
+def rosen_der(x):
+    """The gradient of rosen."""
+    x = np.asarray(x)
+    x = x.astype(np.float64) if x.dtype.kind in "biu" else x
+    xm, xm_m1, xm_p1 = x[1:-1], x[:-2], x[2:]
+    mid = 200 * (xm - xm_m1**2) - 400 * (xm_p1 - xm**2) * xm - 2 * (1 - xm)
+    first = -400 * x[0] * (x[1] - x[0] ** 2) - 2 * (1 - x[0])
+    last = 200 * (x[-1] - x[-2] ** 2)
+    return np.concatenate([first[None], mid, last[None]])
+
+
+def rosen_hess(x):
+    """The Hessian of rosen (a 1-D x)."""
+    x = np.atleast_1d(np.asarray(x))
+    x = x.astype(np.float64) if x.dtype.kind in "biu" else x
+    n = x.shape[0]
+    off = -400 * x[:-1]
+    diag = np.zeros(n, x.dtype)
+    diag = diag.at[0].set(1200 * x[0] ** 2 - 400 * x[1] + 2)
+    diag = diag.at[-1].set(200)
+    diag = diag.at[1:-1].set(202 + 1200 * x[1:-1] ** 2 - 400 * x[2:])
+    return np.diag(diag) + np.diag(off, 1) + np.diag(off, -1)

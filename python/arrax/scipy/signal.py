@@ -7,6 +7,7 @@ convolution with real and imaginary parts as channels, axes beyond two folded in
 batches under ``vmap`` and differentiates under ``grad``. Integer inputs compute in the default
 float dtype; float32/complex64 inputs stay in single precision, as in JAX."""
 
+import types
 import warnings
 
 import numpy as onp
@@ -14,7 +15,7 @@ import numpy as onp
 import arrax.numpy as jnp
 from arrax import lax
 from arrax.numpy._dtypes import _jax_inexact_dtype
-from arrax.scipy._signal_windows import get_window, istft_window, triage_segments
+from arrax.scipy._signal_windows import _WINDOWS, get_window, istft_window, triage_segments
 
 __all__ = [
     "convolve", "convolve2d", "correlate", "correlate2d", "csd", "detrend", "fftconvolve",
@@ -565,3 +566,47 @@ def istft(Zxx, fs=1.0, window="hann", nperseg=None, noverlap=None, nfft=None,
         x = jnp.moveaxis(x, -1, time_axis - 1 if freq_axis < time_axis else time_axis)
     time = jnp.arange(x.shape[0], dtype=onp.finfo(x.dtype).dtype) / fs
     return time, x
+
+
+def correlation_lags(in1_len, in2_len, mode="full"):
+    """The lag indices of the 1-D cross-correlation of inputs of lengths in1_len and in2_len
+    in ``mode`` (as scipy.signal.correlation_lags): an integer array."""
+    if mode == "full":
+        lags = onp.arange(-in2_len + 1, in1_len)
+    elif mode == "same":
+        lags = onp.arange(-in2_len + 1, in1_len)
+        mid = lags.size // 2
+        lag_bound = in1_len // 2
+        lags = lags[mid - lag_bound : mid + lag_bound + in1_len % 2]
+    elif mode == "valid":
+        lag_bound = in1_len - in2_len
+        lags = onp.arange(lag_bound + 1) if lag_bound >= 0 else onp.arange(lag_bound, 1)
+    else:
+        raise ValueError(f"correlation_lags: mode must be one of {_MODES}, got {mode!r}")
+    return jnp.asarray(lags)
+
+
+def _make_window(name, nparams):
+    def w(M, *params, sym=True, **kw):
+        if not (isinstance(M, (int, onp.integer)) and M >= 0):
+            raise ValueError(f"{name}: Window length M must be a non-negative integer")
+        if M <= 1:
+            return jnp.ones((M,), jnp.float64)
+        return get_window((name, *params, *kw.values()), M, fftbins=not sym)
+
+    w.__name__ = w.__qualname__ = name
+    w.__doc__ = (
+        f"scipy.signal.windows.{name}: a {name} window of M points (symmetric unless sym=False)."
+    )
+    return w
+
+
+windows = types.ModuleType("arrax.scipy.signal.windows")
+windows.__doc__ = "The window functions of scipy.signal.windows, each get_window of its name."
+for _name, (_, _nparams) in _WINDOWS.items():
+    setattr(windows, _name, _make_window(_name, _nparams))
+windows.get_window = get_window
+windows.__all__ = [*_WINDOWS, "get_window"]
+del _name, _nparams
+
+__all__ += ["correlation_lags", "windows"]

@@ -10,7 +10,7 @@ from arrax import lax
 from arrax import nn as _nn
 
 __all__ = [
-    "erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "polygamma", "zeta", "betaln",
+    "erf", "erfc", "erfinv", "gammaln", "gamma", "digamma", "psi", "polygamma", "zeta", "betaln",
     "logsumexp", "expit", "logit", "xlogy", "xlog1py", "entr", "ndtr", "ndtri", "log_ndtr",
     "softmax", "log_softmax", "factorial", "multigammaln", "gammainc", "gammaincc", "betainc",
 ]  # fmt: skip
@@ -73,6 +73,9 @@ def digamma(x):
     return lax.digamma(_float(x))
 
 
+psi = digamma  # SciPy's alias
+
+
 def polygamma(n, x):
     return lax.polygamma(n, _float(x))
 
@@ -117,9 +120,55 @@ def _zeta_jvp(primals, tangents):
     return _zeta(*primals), arrax.jvp(_zeta_series, primals, tangents)[1]
 
 
+def _borwein_coefs(n=48):
+    """(d_k - d_n) / d_n, k < n, of Borwein's algorithm 2 for the Dirichlet eta function."""
+    d, acc = [], 0
+    for i in range(n + 1):
+        acc += (
+            math.factorial(n + i - 1) * 4**i * n // (math.factorial(n - i) * math.factorial(2 * i))
+        )
+        d.append(acc)
+    return [float((d[k] - d[n]) / d[n]) * (-1) ** k for k in range(n)]
+
+
+_BORWEIN = _borwein_coefs()
+
+
+def _sinpi_half(x):
+    """sin(pi x / 2), exactly 0 at the even integers."""
+    r = x - 4.0 * np.round(x / 4.0)  # in [-2, 2]
+    return np.where(r == np.round(r / 2) * 2, 0.0, np.sin(0.5 * np.pi * r)).astype(x.dtype)
+
+
+def _riemann_zeta(x):
+    """Riemann's zeta(x) for every real x, as SciPy: the Hurwitz series for x > 1, Borwein.s
+    alternating series of eta(x) / (1 - 2^(1 - x)) for -1/2 < x < 1 and the reflection
+    zeta(x) = 2^x pi^(x-1) sin(pi x / 2) Gamma(1 - x) zeta(1 - x) below."""
+    one = np.ones_like(x)
+    big = _zeta(np.where(x > 1, x, 2.0).astype(x.dtype), one)
+    mid_x = np.where((x > -0.5) & (x < 1), x, 0.5).astype(x.dtype)
+    k = np.arange(1, len(_BORWEIN) + 1, dtype=x.dtype)
+    eta = -np.sum(np.asarray(_BORWEIN, x.dtype) * k ** -mid_x[..., None], axis=-1)
+    mid = eta / -np.expm1((1 - mid_x) * math.log(2.0))
+    neg_x = np.where(x < 0, x, -1.0).astype(x.dtype)
+    refl = _zeta(1 - neg_x, one)
+    # 2^x pi^(x-1) Gamma(1 - x) computed in logs so that it overflows only when the value does.
+    lg = neg_x * math.log(2.0) + (neg_x - 1) * math.log(math.pi) + gammaln(1 - neg_x)
+    neg = _sinpi_half(neg_x) * np.exp(lg) * refl
+    out = np.where(x > 1, big, np.where(x > -0.5, mid, neg))
+    out = np.where(np.isnan(x), np.nan, out)
+    return np.where(x == 1, np.inf, out).astype(x.dtype)
+
+
 def zeta(x, q=None):
-    """Hurwitz zeta(x, q); Riemann's zeta(x) when q is None. Differentiable in both."""
-    x, q = _float2(x, 1.0 if q is None else q)
+    """Hurwitz zeta(x, q); Riemann's zeta(x) when q is None (for every real x, as SciPy).
+    Differentiable in both."""
+    if q is None:
+        x = _float(x)
+        if x.dtype.kind == "c":
+            raise TypeError(f"zeta: expected a real floating operand, got {x.dtype}")
+        return _riemann_zeta(x)
+    x, q = _float2(x, q)
     return _zeta(x, q)
 
 
