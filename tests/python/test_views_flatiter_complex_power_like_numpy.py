@@ -168,3 +168,16 @@ def test_diagonal_is_read_only_as_numpys_view():
         c = a.diagonal().copy()
         c[0] = 1.0
         assert float(c[0]) == 1.0
+
+
+def test_reshape_method_copy_keyword():
+    for m in (np, anp):
+        with pytest.raises(ValueError):
+            m.arange(6).reshape(2, 3).T.reshape(6, copy=False)
+        b = m.arange(6)
+        c = b.reshape(2, 3, copy=True)
+        c[0, 0] = 9
+        assert int(b[0]) == 0
+        v = b.reshape(2, 3, copy=False)
+        v[0, 0] = 7
+        assert int(b[0]) == 7

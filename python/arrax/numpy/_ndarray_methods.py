@@ -36,7 +36,7 @@ def _forward(name):
 
 
 def reshape(self, *shape, order="C", copy=None):
-    return _anp().reshape(self, _shape_args(shape), order=order)
+    return _anp().reshape(self, _shape_args(shape), order=order, copy=copy)
 
 
 def transpose(self, *axes):
