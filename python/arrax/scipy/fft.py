@@ -211,37 +211,29 @@ def idctn(x, type=2, s=None, axes=None, norm=None):
 # immutable and the engine chooses its own threads); plan must be None, as in SciPy.
 
 
-def _fft_family(name, npfunc, multi):
-    if multi:
+def _no_plan(name, plan):
+    if plan is not None:
+        raise NotImplementedError(
+            f"{name}: passing a precomputed plan is not yet supported by scipy"
+        )
 
-        def f(x, s=None, axes=None, norm=None, overwrite_x=False, workers=None, *, plan=None):
-            if plan is not None:
-                raise NotImplementedError(
-                    f"{name}: passing a precomputed plan is not yet supported by scipy"
-                )
-            return npfunc(x, s=s, axes=axes, norm=norm)
 
-    else:
+def _fft_family(name, npfunc, kind):
+    """scipy.fft.<name> over arrax.numpy.fft's function: kind "1d" (n, axis), "nd" (s, axes)
+    or "2d" (s, axes=(-2, -1))."""
+    if kind == "1d":
 
         def f(x, n=None, axis=-1, norm=None, overwrite_x=False, workers=None, *, plan=None):
-            if plan is not None:
-                raise NotImplementedError(
-                    f"{name}: passing a precomputed plan is not yet supported by scipy"
-                )
+            _no_plan(name, plan)
             return npfunc(x, n=n, axis=axis, norm=norm)
 
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = f"scipy.fft.{name}: arrax.numpy.fft.{name} with SciPy's signature."
-    return f
+    else:
+        default_axes = None if kind == "nd" else (-2, -1)
 
-
-def _make_2d(name, npfunc):
-    def f(x, s=None, axes=(-2, -1), norm=None, overwrite_x=False, workers=None, *, plan=None):
-        if plan is not None:
-            raise NotImplementedError(
-                f"{name}: passing a precomputed plan is not yet supported by scipy"
-            )
-        return npfunc(x, s=s, axes=axes, norm=norm)
+        def f(x, s=None, axes=default_axes, norm=None, overwrite_x=False, workers=None, *,
+              plan=None):  # fmt: skip
+            _no_plan(name, plan)
+            return npfunc(x, s=s, axes=axes, norm=norm)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"scipy.fft.{name}: arrax.numpy.fft.{name} with SciPy's signature."
@@ -251,13 +243,10 @@ def _make_2d(name, npfunc):
 _1D = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft")
 _ND = ("fftn", "ifftn", "rfftn", "irfftn")
 _2D = ("fft2", "ifft2", "rfft2", "irfft2")
-for _n in _1D:
-    globals()[_n] = _fft_family(_n, getattr(jnp.fft, _n), False)
-for _n in _ND:
-    globals()[_n] = _fft_family(_n, getattr(jnp.fft, _n), True)
-for _n in _2D:
-    globals()[_n] = _make_2d(_n, getattr(jnp.fft, _n))
-del _n
+for _names, _kind in ((_1D, "1d"), (_ND, "nd"), (_2D, "2d")):
+    for _n in _names:
+        globals()[_n] = _fft_family(_n, getattr(jnp.fft, _n), _kind)
+del _names, _kind, _n
 
 
 def fftfreq(n, d=1.0, *, xp=None, device=None):

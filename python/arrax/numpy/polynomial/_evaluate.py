@@ -81,74 +81,51 @@ def _power_series(x, c):
     return c0
 
 
-def _chebyshev_series(x, c):
+def _clenshaw(c, step, last):
+    """The recurrence the orthogonal series share (NumPy's order of operations): (c0, c1) from
+    the top two coefficients down, ``(c0, c1) = step(c[-i], c0, c1, nd)`` with nd counting down
+    from len(c) - 1, then ``last(c0, c1)``."""
     if len(c) == 1:
         c0, c1 = c[0], 0
     elif len(c) == 2:
         c0, c1 = c[0], c[1]
     else:
-        x2 = 2 * x
+        nd = len(c)
         c0, c1 = c[-2], c[-1]
         for i in range(3, len(c) + 1):
-            c0, c1 = c[-i] - c1, c0 + c1 * x2
-    return c0 + c1 * x
+            nd = nd - 1
+            c0, c1 = step(c[-i], c0, c1, nd)
+    return last(c0, c1)
+
+
+def _chebyshev_series(x, c):
+    x2 = 2 * x
+    return _clenshaw(c, lambda ci, c0, c1, nd: (ci - c1, c0 + c1 * x2), lambda c0, c1: c0 + c1 * x)
 
 
 def _legendre_series(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            nd = nd - 1
-            c0, c1 = c[-i] - c1 * ((nd - 1) / nd), c0 + c1 * x * ((2 * nd - 1) / nd)
-    return c0 + c1 * x
+    def step(ci, c0, c1, nd):
+        return ci - c1 * ((nd - 1) / nd), c0 + c1 * x * ((2 * nd - 1) / nd)
+
+    return _clenshaw(c, step, lambda c0, c1: c0 + c1 * x)
 
 
 def _laguerre_series(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            nd = nd - 1
-            c0, c1 = c[-i] - (c1 * (nd - 1)) / nd, c0 + (c1 * ((2 * nd - 1) - x)) / nd
-    return c0 + c1 * (1 - x)
+    def step(ci, c0, c1, nd):
+        return ci - (c1 * (nd - 1)) / nd, c0 + (c1 * ((2 * nd - 1) - x)) / nd
+
+    return _clenshaw(c, step, lambda c0, c1: c0 + c1 * (1 - x))
 
 
 def _hermite_series(x, c):
     x2 = x * 2
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            nd = nd - 1
-            c0, c1 = c[-i] - c1 * (2 * (nd - 1)), c0 + c1 * x2
-    return c0 + c1 * x2
+    step = lambda ci, c0, c1, nd: (ci - c1 * (2 * (nd - 1)), c0 + c1 * x2)  # noqa: E731
+    return _clenshaw(c, step, lambda c0, c1: c0 + c1 * x2)
 
 
 def _hermite_e_series(x, c):
-    if len(c) == 1:
-        c0, c1 = c[0], 0
-    elif len(c) == 2:
-        c0, c1 = c[0], c[1]
-    else:
-        nd = len(c)
-        c0, c1 = c[-2], c[-1]
-        for i in range(3, len(c) + 1):
-            nd = nd - 1
-            c0, c1 = c[-i] - c1 * (nd - 1), c0 + c1 * x
-    return c0 + c1 * x
+    step = lambda ci, c0, c1, nd: (ci - c1 * (nd - 1), c0 + c1 * x)  # noqa: E731
+    return _clenshaw(c, step, lambda c0, c1: c0 + c1 * x)
 
 
 def _make_val(numpy_fn, series, module):
