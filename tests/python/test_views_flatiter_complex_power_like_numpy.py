@@ -181,3 +181,10 @@ def test_reshape_method_copy_keyword():
         v = b.reshape(2, 3, copy=False)
         v[0, 0] = 7
         assert int(b[0]) == 7
+
+
+def test_reshape_method_needs_a_shape():
+    for m in (np, anp):
+        with pytest.raises(TypeError, match="reshape"):
+            m.arange(1).reshape()
+        assert m.arange(1).reshape(()).shape == ()

@@ -36,6 +36,8 @@ def _forward(name):
 
 
 def reshape(self, *shape, order="C", copy=None):
+    if not shape:
+        raise TypeError("reshape() takes exactly 1 argument (0 given)")
     return _anp().reshape(self, _shape_args(shape), order=order, copy=copy)
 
 
