@@ -188,3 +188,18 @@ def test_reshape_method_needs_a_shape():
         with pytest.raises(TypeError, match="reshape"):
             m.arange(1).reshape()
         assert m.arange(1).reshape(()).shape == ()
+
+
+def test_flatiter_index_is_read_only_and_items_cannot_be_deleted():
+    for m in (np, anp):
+        it = m.arange(10).reshape(2, 1, 5).flat
+        with pytest.raises(AttributeError):
+            it.index = 10
+        for _ in it:
+            pass
+        assert it.index == 10
+        with pytest.raises(TypeError):
+            del it[1]
+        strided = m.arange(6.0)[::2].flat.__array__()
+        assert not strided.flags.writeable  # (a copy, read-only as NumPy's)
+        assert m.arange(6.0).flat.__array__().flags.writeable

@@ -476,13 +476,18 @@ class _FlatIter:
 
     def __init__(self, a):
         self.base = a
-        self.index = 0  # NumPy's flatiter is its own iterator, with a position
+        self._index = 0  # NumPy's flatiter is its own iterator, with a position
         self._flat = None
+
+    @property
+    def index(self):
+        """The position of the next element (read-only, as NumPy's)."""
+        return self._index
 
     @property
     def coords(self):
         """The N-dimensional index of the current position, as NumPy's flatiter.coords."""
-        shape, rest, coords = self.base.shape, self.index, []
+        shape, rest, coords = self.base.shape, self._index, []
         for n in reversed(shape[1:]):  # (past the end the first coordinate runs on, as NumPy's)
             rest, c = divmod(rest, n) if n else (rest, 0)
             coords.append(c)
@@ -492,16 +497,24 @@ class _FlatIter:
         return self
 
     def __next__(self):
-        if self.index >= self.base.size:
+        if self._index >= self.base.size:
             raise StopIteration
         if self._flat is None:
             self._flat = self.base.ravel()
-        value = self._flat[self.index]
-        self.index += 1
+        value = self._flat[self._index]
+        self._index += 1
         return value
 
     def __array__(self, dtype=None, copy=None):
-        return _np.asarray(self.base.ravel(), dtype=dtype)
+        # (a view of a contiguous array's memory; a copy of another's, read-only as NumPy's)
+        flat = self.base.ravel()
+        out = _np.asarray(flat, dtype=dtype)
+        if not flat._shares_buffer(self.base):
+            out.setflags(write=False)
+        return out
+
+    def __delitem__(self, key):
+        raise TypeError("'numpy.flatiter' object does not support item deletion")
 
     def __len__(self):
         return self.base.size
