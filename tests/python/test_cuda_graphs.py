@@ -2,8 +2,6 @@
 replays give what direct runs give, return new arrays, see their arguments' current values,
 and functions that cannot be recorded (or would not gain) run directly."""
 
-import os
-
 import arrax
 import arrax.lax as lax
 import arrax.numpy as anp
@@ -256,9 +254,10 @@ def test_trial_keeps_the_faster_way_and_the_same_results():
 
 def test_trial_decision_holds_for_big_arguments():
     # Big arguments, little work: the graph's argument copies cost GPU time, its launch saves
-    # host time. On the emulator (copies by the host) the direct runs win; on an H100 the
-    # replays won (the launches saved outweighed 4 MB of copies). Either way the decision
-    # holds for the later calls and the results are right.
+    # host time. On an H100 the replays won (the launches saved outweighed 4 MB of copies); on
+    # the emulator (copies by the host) the direct runs usually win, but the trial is a timing,
+    # so which one wins is not asserted. Either way the decision holds for the later calls and
+    # the results are right.
     was = arrax.cuda.graphs_enabled()
     f = arrax.jit(lambda x, y: (anp.sum(x[:4] * 2.0) + anp.max(y[:4]), anp.exp(x[:4]) + y[:4]))
     xh = np.linspace(-1, 1, 1 << 19, dtype=np.float32)
@@ -272,8 +271,6 @@ def test_trial_decision_holds_for_big_arguments():
         arrax.cuda.set_graphs(was)
     assert d["captured"] == 1 and d["chose_direct"] + d["chose_replay"] == 1, d
     assert d["replayed"] == 4 + (4 if d["chose_replay"] else 0), d
-    if os.environ.get("ARRAX_CUDA_EMULATOR"):
-        assert d["chose_direct"] == 1, d
     want = (np.sum(xh[:4] * 2) + xh[::-1][:4].max(), np.exp(xh[:4]) + xh[::-1][:4])
     for r in results:
         np.testing.assert_allclose(float(r[0]), want[0], rtol=1e-6)
