@@ -248,20 +248,10 @@ def mapdomain(x, old, new):
 def polyvalfromroots(x, r, tensor=True):
     if not (evaluable(x) and evaluable(r)):
         return _numpy_call(_poly.polyvalfromroots, "polyvalfromroots", x, r, tensor)
-    np = _np()
-    r = np.asarray(r)
-    if r.ndim == 0:
-        r = r.reshape(1)
-    if r.dtype.char in _INTEGER_CHARS:
-        r = r.astype(onp.float64)
-    if isinstance(x, (tuple, list, onp.ndarray)):
-        x = np.asarray(x)
-    if isinstance(x, _core.ndarray):
-        if tensor:
-            r = r.reshape(r.shape + (1,) * x.ndim)
-        elif x.ndim >= r.ndim:
-            raise ValueError("polyvalfromroots: x.ndim must be < r.ndim when tensor == False")
-    return np.prod(x - r, axis=0)
+    x, r = _prepare(x, r, tensor)
+    if isinstance(x, _core.ndarray) and not tensor and x.ndim >= r.ndim:
+        raise ValueError("polyvalfromroots: x.ndim must be < r.ndim when tensor == False")
+    return _np().prod(x - r, axis=0)
 
 
 SERIES = {
