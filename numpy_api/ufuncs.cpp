@@ -152,7 +152,8 @@ std::vector<UfuncDef> build_table() {
       {"logical_not", 1, 1, kAll, "",
        [](const std::vector<Array>& in) {
          return std::vector<Array>{bind_named("not", {ne_zero(in[0])})};
-       }},
+       },
+       false, "", false, true},
       {"bitwise_and", 2, 1, kIntBool, "and"},
       {"bitwise_or", 2, 1, kIntBool, "or"},
       {"bitwise_xor", 2, 1, kIntBool, "xor"},
@@ -308,6 +309,16 @@ const Primitive* direct_primitive(const UfuncDef& u, DType dt) {
   if (!has_loop(u, dt)) return nullptr;
   if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
   return u.primitive_record;
+}
+
+bool has_bool_output(const UfuncDef& u) {
+  if (u.comparison) return true;  // (comparisons and the logical ops)
+  if (u.primitive.empty() || u.loops.empty()) return false;
+  if (!u.primitive_record) u.primitive_record = &primitive(u.primitive);
+  std::vector<AbstractValue> in(u.nin);
+  for (auto& a : in) a.dtype = dtype_of_char(u.loops.back());
+  auto out = u.primitive_record->abstract_eval(in, Params{});
+  return !out.empty() && out[0].dtype == DType::Bool;
 }
 
 // NumPy 2 compares a signed integer array with a uint64 one exactly, where their common type

@@ -37,6 +37,9 @@ DType resolve_loop(const UfuncDef& u, const std::vector<Operand>& inputs,
 // The primitive computing `u` directly on arrays of dtype `dt` (all inputs of that dtype and
 // one shape), or nullptr when the ufunc needs more than one primitive application there.
 const Primitive* direct_primitive(const UfuncDef& u, DType dt);
+// Whether every loop of `u` gives a boolean output (comparisons, logical ops, isnan...): their
+// dtype= names the output's dtype, so only bool is accepted there, as in NumPy.
+bool has_bool_output(const UfuncDef& u);
 // Applies the ufunc: promotion, casting, broadcasting, then the primitive.
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype = std::nullopt);

@@ -54,8 +54,20 @@ std::optional<DType> signature_dtype(const np::UfuncDef& u, py::handle sig) {
     throw ValueError(u.name + ": a type-tuple must be specified of length " +
                      std::to_string(u.nin + u.nout) + " for ufunc '" + u.name + "'");
   std::optional<DType> out;
-  for (auto& e : entries)
-    if (!e.is_none()) out = optional_dtype(e);  // (the last named: the output's if named)
+  const bool bool_output = np::has_bool_output(u);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].is_none()) continue;
+    std::optional<DType> named = optional_dtype(entries[i]);
+    if (bool_output && static_cast<int>(i) >= u.nin) {  // (a boolean ufunc's output is bool)
+      if (named && *named != DType::Bool)
+        throw TypeError(u.name +
+                        ": No loop matching the specified signature and casting was found for "
+                        "ufunc " +
+                        u.name);
+      continue;
+    }
+    out = named;  // (the last named: the output's if named)
+  }
   return out;
 }
 
@@ -112,6 +124,15 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
         }
       } else if (key == "dtype") {
         dtype = optional_dtype(v);
+        // dtype= names the output's dtype: a boolean ufunc has only boolean outputs.
+        if (dtype && np::has_bool_output(u)) {
+          if (*dtype != DType::Bool)
+            throw TypeError(u.name +
+                            ": No loop matching the specified signature and casting was found "
+                            "for ufunc " +
+                            u.name);
+          dtype.reset();
+        }
       } else if (key == "casting") {
         if (!PyUnicode_Check(v.ptr()))
           throw TypeError(u.name + ": casting must be str, not " + Py_TYPE(v.ptr())->tp_name);

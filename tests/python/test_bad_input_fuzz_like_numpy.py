@@ -89,6 +89,38 @@ def test_ufunc_keyword_errors(name):
     assert ":" in str(exc)  # "add: ..." (the ufunc's name first)
 
 
+# A boolean ufunc's dtype= (and signature= output) names its output's dtype: only bool has a loop.
+BOOL_UFUNC_OUTPUT_DTYPES = {
+    "isnan_float": lambda xp: xp.isnan(a23(xp), dtype=float),
+    "isfinite_int": lambda xp: xp.isfinite(a23(xp), dtype=xp.int32),
+    "signbit_float": lambda xp: xp.signbit(a23(xp), dtype=float),
+    "greater_float": lambda xp: xp.greater(a23(xp), 1, dtype=float),
+    "logical_and_float": lambda xp: xp.logical_and(a23(xp), 1, dtype=float),
+    "logical_not_int8": lambda xp: xp.logical_not(a23(xp), dtype=xp.int8),
+    "equal_signature_output": lambda xp: xp.equal(a23(xp), 1, signature=(None, None, float)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOOL_UFUNC_OUTPUT_DTYPES))
+def test_boolean_ufunc_output_dtype_must_be_bool(name):
+    raises_like_numpy(BOOL_UFUNC_OUTPUT_DTYPES[name], prefix=name.split("_")[0])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda xp: xp.isnan(a23(xp), dtype=bool),
+        lambda xp: xp.greater(a23(xp), 1, dtype=bool),
+        lambda xp: xp.logical_and(a23(xp), 0, dtype=bool),
+        lambda xp: xp.logical_not(a23(xp), dtype=bool),
+        lambda xp: xp.equal(a23(xp), 1, signature=(None, None, bool)),
+        lambda xp: xp.logical_not(2**70),
+    ],
+)
+def test_boolean_ufunc_with_a_bool_output_dtype(call):
+    assert_same(call(anp), call(np))
+
+
 def test_ufunc_where_takes_part_in_the_broadcast():
     # A mask of more dimensions gives NumPy's (larger) result shape; the masked-out elements
     # are unspecified in NumPy, so only the shape and dtype are compared there.
