@@ -24,12 +24,14 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
   // Output shape built item by item: for each output axis, where it comes from.
   Shape out_shape;
   std::vector<bool> is_new;  // per output axis: inserted by None
+  std::vector<int> source;   // per output axis: the axis of x it walks (-1 for a new one)
   bool any_slice_change = false;
   int dim = 0;
   auto add_full_dims = [&](int upto) {
     for (; dim < upto; ++dim) {
       out_shape.push_back(x.shape()[dim]);
       is_new.push_back(false);
+      source.push_back(dim);
     }
   };
   for (auto& it : items) {
@@ -40,6 +42,7 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
       case IndexItem::NewAxis:
         out_shape.push_back(1);
         is_new.push_back(true);
+        source.push_back(-1);
         break;
       case IndexItem::Int: {
         int64_t n = x.shape()[dim];
@@ -97,12 +100,26 @@ Array basic_index(const Array& x, const std::vector<IndexItem>& items) {
         if (b != 0 || e != n || s != 1) any_slice_change = true;
         out_shape.push_back(len);
         is_new.push_back(false);
+        source.push_back(dim);
         ++dim;
         break;
       }
     }
   }
   add_full_dims(nd);
+  if (!x.is_tracer() && x.device().kind == DeviceKind::CPU) {
+    // A concrete array: the view directly, as slice, reshape and broadcast_in_dim would make
+    // it (three primitive applications cost ~3 us where NumPy's view takes 0.3).
+    int64_t offset = x.offset();
+    for (int d = 0; d < nd; ++d) {
+      const int64_t len = step[d] > 0 ? (limit[d] - start[d] + step[d] - 1) / step[d]
+                                      : (start[d] - limit[d] - step[d] - 1) / (-step[d]);
+      if (len > 0) offset += start[d] * x.strides()[d];
+    }
+    Strides strides;
+    for (int s : source) strides.push_back(s < 0 ? 0 : x.strides()[s] * step[s]);
+    return x.view(out_shape, strides, offset);
+  }
   Array r = x;
   if (any_slice_change) {
     static const Primitive& p = primitive("slice");

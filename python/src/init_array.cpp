@@ -61,9 +61,11 @@ bool parse_basic_index(py::handle key, std::vector<np::IndexItem>& items) {
       return true;
     }
     if (PySlice_Check(p)) {
-      py::object start = k.attr("start"), stop = k.attr("stop"), step = k.attr("step");
+      auto* sl = reinterpret_cast<PySliceObject*>(p);
+      py::handle start = sl->start, stop = sl->stop, step = sl->step;
       // A traced bound would make the result's size depend on a value (JAX's IndexError).
       for (py::handle b : {start, stop, step}) {
+        if (b.is_none() || PyLong_CheckExact(b.ptr())) continue;
         Array concrete;
         if (py::isinstance<Array>(b) && b.cast<const Array&>().is_tracer() &&
             !b.cast<const Array&>().tracer()->concrete_value(concrete))

@@ -9,10 +9,18 @@ from arrax import _core
 ndarray = _core.ndarray
 
 
-def _anp():
-    from arrax import numpy
+_numpy_module = None
 
-    return numpy
+
+def _anp():
+    # (imported on first use: this module is imported while arrax.numpy is; a function-level
+    # import on every call cost about a microsecond per method call)
+    global _numpy_module
+    if _numpy_module is None:
+        from arrax import numpy
+
+        _numpy_module = numpy
+    return _numpy_module
 
 
 def _shape_args(shape):
@@ -38,6 +46,8 @@ def _forward(name):
 def reshape(self, *shape, order="C", copy=None):
     if not shape:
         raise TypeError("reshape() takes exactly 1 argument (0 given)")
+    if order == "C" and copy is None:  # (keywords cost pybind11's slower dispatch)
+        return _anp().reshape(self, _shape_args(shape))
     return _anp().reshape(self, _shape_args(shape), order=order, copy=copy)
 
 
