@@ -311,6 +311,49 @@ const Primitive* direct_primitive(const UfuncDef& u, DType dt) {
   return u.primitive_record;
 }
 
+namespace {
+RankPromotion rank_promotion_mode = RankPromotion::Allow;
+std::function<void(const std::string&)> rank_promotion_warn;
+
+// JAX's check (numpy/util.py promote_shapes): operands of two or more nonzero ranks.
+void check_rank_promotion(const UfuncDef& u, const std::vector<Operand>& inputs) {
+  int rank = 0;
+  bool mixed = false;
+  for (auto& op : inputs) {
+    const int r = op.array.ndim();
+    if (r == 0) continue;
+    mixed = mixed || (rank != 0 && r != rank);
+    rank = r;
+  }
+  if (!mixed) return;
+  std::string shapes;
+  for (auto& op : inputs) shapes += (shapes.empty() ? "" : " ") + shape_str(op.array.shape());
+  const std::string link =
+      "for more information, see https://docs.jax.dev/en/latest/rank_promotion_warning.html.";
+  if (rank_promotion_mode == RankPromotion::Raise)
+    throw ValueError(u.name + ": Operands could not be broadcast together for " + u.name +
+                     " on shapes " + shapes +
+                     " and with the config option jax_numpy_rank_promotion='raise'. For more "
+                     "information, see "
+                     "https://docs.jax.dev/en/latest/rank_promotion_warning.html.");
+  if (rank_promotion_warn)
+    rank_promotion_warn("Following NumPy automatic rank promotion for " + u.name + " on shapes " +
+                        shapes +
+                        ". Set the jax_numpy_rank_promotion config option to 'allow' to "
+                        "disable this warning; " +
+                        link);
+}
+}  // namespace
+
+void set_rank_promotion(RankPromotion mode, std::function<void(const std::string&)> warn) {
+  rank_promotion_mode = mode;
+  rank_promotion_warn = std::move(warn);
+}
+
+RankPromotion rank_promotion() {
+  return rank_promotion_mode;
+}
+
 bool has_bool_output(const UfuncDef& u) {
   if (u.comparison) return true;  // (comparisons and the logical ops)
   if (u.primitive.empty() || u.loops.empty()) return false;
@@ -394,6 +437,8 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
       }
     }
   }
+  if (rank_promotion_mode != RankPromotion::Allow && inputs.size() > 1)
+    check_rank_promotion(u, inputs);
   DType loop = resolve_loop(u, inputs, dtype);
   if (u.comparison && loop == DType::Float64 && inputs.size() == 2) {
     auto strong_int = [](const Operand& o) {

@@ -40,6 +40,13 @@ const Primitive* direct_primitive(const UfuncDef& u, DType dt);
 // Whether every loop of `u` gives a boolean output (comparisons, logical ops, isnan...): their
 // dtype= names the output's dtype, so only bool is accepted there, as in NumPy.
 bool has_bool_output(const UfuncDef& u);
+
+// JAX's jax_numpy_rank_promotion: whether ufuncs broadcast operands of different (nonzero)
+// ranks silently ("allow", NumPy's way), with a warning, or raise ValueError. `warn` reports
+// the warning text (the bindings make it a Python UserWarning).
+enum class RankPromotion { Allow, Warn, Raise };
+void set_rank_promotion(RankPromotion mode, std::function<void(const std::string&)> warn);
+RankPromotion rank_promotion();
 // Applies the ufunc: promotion, casting, broadcasting, then the primitive.
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype = std::nullopt);

@@ -75,11 +75,12 @@ class _Config:
                 raise ValueError(
                     f"jax_numpy_rank_promotion: expected 'allow', 'warn' or 'raise', got {value!r}"
                 )
-            if value != "allow":
-                raise NotImplementedError(
-                    f"arrax.config: jax_numpy_rank_promotion={value!r} is not supported (arrax's "
-                    "ufuncs and operators broadcast as NumPy does, in C++)"
-                )
+            if value != _core._rank_promotion():
+                _core._set_rank_promotion(value)
+                # (the check runs while tracing: graphs traced under the old mode retrace)
+                from arrax._environment import clear_caches
+
+                clear_caches()
         elif name == "jax_default_matmul_precision":
             _devices.set_matmul_precision("float32" if value is None else str(value).lower())
         else:
@@ -124,7 +125,7 @@ class _Config:
 
     @property
     def jax_numpy_rank_promotion(self):
-        return "allow"
+        return _core._rank_promotion()
 
     @property
     def jax_default_matmul_precision(self):
@@ -227,6 +228,7 @@ numpy_dtype_promotion = _option_context(
 numpy_rank_promotion = _option_context(
     "jax_numpy_rank_promotion",
     "allow",
-    "jax.numpy_rank_promotion('allow'): arrax broadcasts ranks as NumPy does; 'warn' and "
-    "'raise' raise NotImplementedError.",
+    "jax.numpy_rank_promotion(mode): 'allow' broadcasts operands of different ranks as "
+    "NumPy does; with 'warn' each ufunc or operator doing so warns, with 'raise' it raises "
+    "ValueError (JAX's check: two or more nonzero ranks among the operands).",
 )

@@ -249,6 +249,27 @@ PyObject* ufunc_tp_call(PyObject* self, PyObject* args, PyObject* kwargs) {
 void init_ufuncs(py::module_& m) {
   // For the ufunc methods composed in Python (NumPy reports their FP errors "in reduce").
   m.def("_fp_watch_start", &start_fp_watch);
+  // arrax.config's jax_numpy_rank_promotion ("allow", "warn" or "raise").
+  m.def("_set_rank_promotion", [](const std::string& mode) {
+    if (mode == "allow") return np::set_rank_promotion(np::RankPromotion::Allow, nullptr);
+    if (mode == "raise") return np::set_rank_promotion(np::RankPromotion::Raise, nullptr);
+    if (mode != "warn")
+      throw ValueError("jax_numpy_rank_promotion: expected 'allow', 'warn' or 'raise', got '" +
+                       mode + "'");
+    np::set_rank_promotion(np::RankPromotion::Warn, [](const std::string& message) {
+      if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) < 0) throw py::error_already_set();
+    });
+  });
+  m.def("_rank_promotion", [] {
+    switch (np::rank_promotion()) {
+      case np::RankPromotion::Warn:
+        return "warn";
+      case np::RankPromotion::Raise:
+        return "raise";
+      default:
+        return "allow";
+    }
+  });
   m.def("_fp_watch_kinds", &raised_fp_kinds);
   // For the ufunc methods composed in Python (reduce, accumulate, outer): (True, result) when
   // an argument's __array_ufunc__ took the call, else (False, None).

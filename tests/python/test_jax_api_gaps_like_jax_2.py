@@ -173,13 +173,11 @@ def test_numpy_promotion_context_managers_accept_defaults_and_refuse_the_rest():
         with X.numpy_dtype_promotion("standard"), X.numpy_rank_promotion("allow"):
             out = X.numpy.ones((2, 3), np.float32) + X.numpy.ones(3, np.float32)
             assert out.shape == (2, 3) and out.dtype == np.float32
-    # strict promotion and rank-promotion warnings/errors are not implemented: they raise
-    # instead of silently allowing what JAX would refuse
-    for cm, value in [(arrax.numpy_dtype_promotion, "strict"), (arrax.numpy_rank_promotion, "raise"),
-                      (arrax.numpy_rank_promotion, "warn")]:  # fmt: skip
-        with pytest.raises(NotImplementedError):
-            with cm(value):
-                pass
+    # strict dtype promotion is not implemented: it raises instead of silently allowing what
+    # JAX would refuse
+    with pytest.raises(NotImplementedError):
+        with arrax.numpy_dtype_promotion("strict"):
+            pass
     with pytest.raises(ValueError):
         with arrax.numpy_rank_promotion("bogus"):
             pass
@@ -244,3 +242,50 @@ def test_gamma_derivative_functions_like_jax(name, dtype):
             getattr(jax.lax, name)(*args)
         with pytest.raises(TypeError, match=name):
             getattr(arrax.lax, name)(*args)
+
+
+RANK_PROMOTION_CALLS = {
+    "operator": lambda X, x, y: x + y,
+    "ufunc": lambda X, x, y: X.numpy.maximum(x, y),
+    "same_rank_broadcast": lambda X, x, y: x * X.numpy.ones((1, 3)),
+    "python_scalar": lambda X, x, y: x - 1.0,
+    "zero_d_array": lambda X, x, y: x / X.numpy.asarray(2.0),
+    "under_jit": lambda X, x, y: X.jit(lambda a, b: a * b)(x, y),
+    "under_vmap": lambda X, x, y: X.vmap(lambda a: a + y)(x),
+    "comparison": lambda X, x, y: x < y,
+}
+
+
+@pytest.mark.parametrize("mode", ["raise", "warn"])
+@pytest.mark.parametrize("name", sorted(RANK_PROMOTION_CALLS))
+def test_numpy_rank_promotion_like_jax(mode, name):
+    jax = _jax()
+    import warnings
+
+    call = RANK_PROMOTION_CALLS[name]
+    outcomes = []
+    for X in (jax, arrax):
+        x, y = X.numpy.ones((2, 3)), X.numpy.ones(3)
+        with X.numpy_rank_promotion(mode), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = call(X, x, y)
+                outcome = ("ok", tuple(out.shape))
+            except ValueError as e:
+                assert "jax_numpy_rank_promotion='raise'" in str(e)
+                outcome = ("ValueError",)
+        warned = [w for w in caught if "automatic rank promotion" in str(w.message)]
+        assert all(w.category is UserWarning for w in warned)
+        outcomes.append((outcome, bool(warned)))
+        assert X.config.jax_numpy_rank_promotion == "allow"
+    assert outcomes[0] == outcomes[1]
+
+
+def test_numpy_rank_promotion_retraces_jit():
+    f = arrax.jit(lambda a, b: a + b)
+    x, y = arrax.numpy.ones((2, 3)), arrax.numpy.ones(3)
+    assert f(x, y).shape == (2, 3)  # traced under "allow"
+    with arrax.numpy_rank_promotion("raise"):
+        with pytest.raises(ValueError, match="^add: "):
+            f(x, y)
+    assert f(x, y).shape == (2, 3)
