@@ -343,7 +343,43 @@ void check_rank_promotion(const UfuncDef& u, const std::vector<Operand>& inputs)
                         "disable this warning; " +
                         link);
 }
+std::function<void(const std::string&)> strict_promotion_error;
+
+// JAX's strict promotion: one dtype among the arrays; a weak Python scalar of no higher kind.
+void check_strict_promotion(const std::vector<Operand>& inputs) {
+  std::optional<DType> strong;
+  bool mismatch = false;
+  for (auto& op : inputs)
+    if (op.weak == WeakKind::None || op.weak == WeakKind::Bool) {  // (a Python bool is bool)
+      const DType dt = op.weak == WeakKind::Bool ? DType::Bool : op.array.dtype();
+      mismatch = mismatch || (strong && *strong != dt);
+      strong = dt;
+    }
+  for (auto& op : inputs)
+    mismatch = mismatch || (strong && op.weak != WeakKind::None &&
+                            static_cast<int>(op.weak) > kind_rank(*strong));
+  if (!mismatch) return;
+  static const char* weak_names[] = {"", "bool", "int", "float", "complex"};
+  std::string names;
+  for (auto& op : inputs)
+    names += (names.empty() ? "" : ", ") +
+             (op.weak == WeakKind::None
+                  ? "'" + std::string(dtype_name(op.array.dtype())) + "'"
+                  : "\"<class '" + std::string(weak_names[static_cast<int>(op.weak)]) + "'>\"");
+  strict_promotion_error("Input dtypes (" + names +
+                         ") have no available implicit dtype promotion path when "
+                         "jax_numpy_dtype_promotion=strict. Try explicitly casting inputs to "
+                         "the desired output type, or set jax_numpy_dtype_promotion=standard.");
+}
 }  // namespace
+
+void set_strict_dtype_promotion(std::function<void(const std::string&)> error) {
+  strict_promotion_error = std::move(error);
+}
+
+bool strict_dtype_promotion() {
+  return static_cast<bool>(strict_promotion_error);
+}
 
 void set_rank_promotion(RankPromotion mode, std::function<void(const std::string&)> warn) {
   rank_promotion_mode = mode;
@@ -439,6 +475,7 @@ std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& in
   }
   if (rank_promotion_mode != RankPromotion::Allow && inputs.size() > 1)
     check_rank_promotion(u, inputs);
+  if (strict_promotion_error && inputs.size() > 1) check_strict_promotion(inputs);
   DType loop = resolve_loop(u, inputs, dtype);
   if (u.comparison && loop == DType::Float64 && inputs.size() == 2) {
     auto strong_int = [](const Operand& o) {

@@ -47,6 +47,11 @@ bool has_bool_output(const UfuncDef& u);
 enum class RankPromotion { Allow, Warn, Raise };
 void set_rank_promotion(RankPromotion mode, std::function<void(const std::string&)> warn);
 RankPromotion rank_promotion();
+// JAX's jax_numpy_dtype_promotion='strict': ufuncs refuse operands of different dtypes (a
+// Python scalar may join an array of its kind or a higher one). `error` raises the error
+// (the bindings raise arrax.dtypes.TypePromotionError); nullptr turns the check off.
+void set_strict_dtype_promotion(std::function<void(const std::string&)> error);
+bool strict_dtype_promotion();
 // Applies the ufunc: promotion, casting, broadcasting, then the primitive.
 std::vector<Array> apply_ufunc(const UfuncDef& u, const std::vector<Operand>& inputs,
                                std::optional<DType> dtype = std::nullopt);

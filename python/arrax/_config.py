@@ -65,11 +65,11 @@ class _Config:
                 raise ValueError(
                     f"jax_numpy_dtype_promotion: expected 'standard' or 'strict', got {value!r}"
                 )
-            if value == "strict":
-                raise NotImplementedError(
-                    "arrax.config: jax_numpy_dtype_promotion='strict' is not supported (arrax's "
-                    "ufuncs and operators promote as NumPy does, in C++)"
-                )
+            if value != _core._dtype_promotion():
+                _core._set_dtype_promotion(value)
+                from arrax._environment import clear_caches
+
+                clear_caches()
         elif name == "jax_numpy_rank_promotion":
             if value not in ("allow", "warn", "raise"):
                 raise ValueError(
@@ -121,7 +121,7 @@ class _Config:
 
     @property
     def jax_numpy_dtype_promotion(self):
-        return "standard"
+        return _core._dtype_promotion()
 
     @property
     def jax_numpy_rank_promotion(self):
@@ -222,8 +222,9 @@ default_prng_impl = _option_context(
 numpy_dtype_promotion = _option_context(
     "jax_numpy_dtype_promotion",
     "standard",
-    "jax.numpy_dtype_promotion('standard'): arrax promotes as NumPy does; 'strict' (no "
-    "implicit promotion) raises NotImplementedError.",
+    "jax.numpy_dtype_promotion(mode): 'standard' promotes as NumPy does; with 'strict' ufuncs "
+    "and operators refuse operands of different dtypes (TypePromotionError), a Python scalar "
+    "joining an array of its kind or a higher one as in JAX.",
 )
 numpy_rank_promotion = _option_context(
     "jax_numpy_rank_promotion",

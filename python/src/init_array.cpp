@@ -303,7 +303,7 @@ py::object binary_op_unwatched(const np::UfuncDef& u, const Array& self, py::han
   // An array and a Python scalar of no higher kind (x - 2 with x float32): NumPy's loop is the
   // array's dtype, so the scalar only needs converting and broadcasting. (A weakly typed traced
   // array, as jit makes of where(c, 2.0, 1.0), can be larger than self: the general path.)
-  if (me.weak == WeakKind::None && o.weak != WeakKind::None &&
+  if (me.weak == WeakKind::None && o.weak != WeakKind::None && !np::strict_dtype_promotion() &&
       (o.array.ndim() == 0 || o.array.shape() == self.shape()) &&
       static_cast<int>(o.weak) <= kind_rank(self.dtype()) && np::weak_int_fits(o, self.dtype()))
     if (const Primitive* p = np::direct_primitive(u, self.dtype()))

@@ -6,6 +6,7 @@
 #include "fp_errors.h"
 #include "numpy_api/ufuncs.h"
 #include "overrides.h"
+#include "py_held.h"
 
 namespace arrax::bindings {
 
@@ -260,6 +261,20 @@ void init_ufuncs(py::module_& m) {
       if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) < 0) throw py::error_already_set();
     });
   });
+  // arrax.config's jax_numpy_dtype_promotion ("standard" or "strict").
+  m.def("_set_dtype_promotion", [](const std::string& mode) {
+    if (mode == "standard") return np::set_strict_dtype_promotion(nullptr);
+    if (mode != "strict")
+      throw ValueError("jax_numpy_dtype_promotion: expected 'standard' or 'strict', got '" + mode +
+                       "'");
+    np::set_strict_dtype_promotion([](const std::string& message) {
+      static py::handle error =
+          arrax::held(py::module_::import("arrax.dtypes").attr("TypePromotionError"));
+      PyErr_SetString(error.ptr(), message.c_str());
+      throw py::error_already_set();
+    });
+  });
+  m.def("_dtype_promotion", [] { return np::strict_dtype_promotion() ? "strict" : "standard"; });
   m.def("_rank_promotion", [] {
     switch (np::rank_promotion()) {
       case np::RankPromotion::Warn:

@@ -173,10 +173,8 @@ def test_numpy_promotion_context_managers_accept_defaults_and_refuse_the_rest():
         with X.numpy_dtype_promotion("standard"), X.numpy_rank_promotion("allow"):
             out = X.numpy.ones((2, 3), np.float32) + X.numpy.ones(3, np.float32)
             assert out.shape == (2, 3) and out.dtype == np.float32
-    # strict dtype promotion is not implemented: it raises instead of silently allowing what
-    # JAX would refuse
-    with pytest.raises(NotImplementedError):
-        with arrax.numpy_dtype_promotion("strict"):
+    with pytest.raises(ValueError):
+        with arrax.numpy_dtype_promotion("bogus"):
             pass
     with pytest.raises(ValueError):
         with arrax.numpy_rank_promotion("bogus"):
@@ -289,3 +287,35 @@ def test_numpy_rank_promotion_retraces_jit():
         with pytest.raises(ValueError, match="^add: "):
             f(x, y)
     assert f(x, y).shape == (2, 3)
+
+
+# (dtype names: JAX in float64 mode, as arrax is; unary ufuncs and int/int division keep
+# NumPy's result types in arrax, so only the promotion between operands is compared)
+STRICT_PROMOTION_CALLS = {
+    "f32_f64": lambda X: X.numpy.ones(3, np.float32) + X.numpy.ones(3, np.float64),
+    "f32_pyfloat": lambda X: X.numpy.ones(3, np.float32) + 1.0,
+    "i32_pyfloat": lambda X: X.numpy.ones(3, np.int32) + 1.5,
+    "i32_i64": lambda X: X.numpy.ones(3, np.int32) - X.numpy.ones(3, np.int64),
+    "bool_i32": lambda X: X.numpy.ones(3, bool) + X.numpy.ones(3, np.int32),
+    "i32_pybool": lambda X: X.numpy.ones(3, np.int32) * True,
+    "f32_f32": lambda X: X.numpy.ones(3, np.float32) * X.numpy.ones(3, np.float32),
+    "f16_f32_ufunc": lambda X: X.numpy.maximum(X.numpy.ones(3, np.float16), X.numpy.ones(3)),
+    "c64_pyfloat": lambda X: X.numpy.ones(3, np.complex64) * 1.0,
+    "under_jit": lambda X: X.jit(lambda a, b: a * b)(X.numpy.ones(3, np.float32), X.numpy.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRICT_PROMOTION_CALLS))
+def test_numpy_dtype_promotion_strict_like_jax(name, jax_x64):
+    jax = _jax()
+    outcomes = []
+    for X in (jax, arrax):
+        with X.numpy_dtype_promotion("strict"):
+            assert X.config.jax_numpy_dtype_promotion == "strict"
+            try:
+                outcomes.append(str(STRICT_PROMOTION_CALLS[name](X).dtype))
+            except X.dtypes.TypePromotionError as e:
+                assert "jax_numpy_dtype_promotion=strict" in str(e)
+                outcomes.append("TypePromotionError")
+        assert X.config.jax_numpy_dtype_promotion == "standard"
+    assert outcomes[0] == outcomes[1]
