@@ -488,6 +488,11 @@ def _scatter_transpose(cts, args, params):
             ct_x = lax.bind1("scatter", ct, idx, u, mode="mul")
     if is_undefined(u):
         ct_u = lax.bind1("take", ct, idx)
+        n = ct.shape[0]
+        full = lambda v: lax.full(idx.shape, v, idx.dtype)  # noqa: E731
+        inside = lax.bind1("and", lax.bind1("ge", idx, full(0)), lax.bind1("lt", idx, full(n)))
+        zero = lax.zeros_like_aval(ct_u.shape, ct_u.dtype)
+        ct_u = lax.select(inside, ct_u, zero)  # a dropped update had no effect: no cotangent
         if mode == "set":  # an update overwritten by a later one at its index had no effect
             ct_u = lax.select(_landed(idx, ct.shape[0]), ct_u,
                               lax.zeros_like_aval(ct_u.shape, ct_u.dtype))  # fmt: skip
