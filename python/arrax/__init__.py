@@ -68,6 +68,8 @@ _init_from_environment()
 from arrax import (  # noqa: E402
     ad_checkpoint,
     checkpoint_policies,
+    core,
+    custom_batching,
     custom_derivatives,
     debug,
     dlpack,
@@ -81,8 +83,22 @@ from arrax import (  # noqa: E402
     scipy,  # noqa: E402
     sharding,
     typing,  # noqa: E402,A004
+    version,
 )
 from arrax._callbacks import pure_callback  # noqa: E402
+from arrax._config_options import (  # noqa: E402
+    check_tracer_leaks,
+    checking_leaks,
+    debug_key_reuse,
+    enable_custom_prng,
+    legacy_prng_key,
+    no_tracing,
+    threefry_partitionable,
+    transfer_guard,
+    transfer_guard_device_to_device,
+    transfer_guard_device_to_host,
+    transfer_guard_host_to_device,
+)
 from arrax._environment import (  # noqa: E402
     Array,
     clear_caches,
@@ -96,7 +112,19 @@ from arrax._environment import (  # noqa: E402
     process_count,
     process_index,
 )
-from arrax.sharding import NamedSharding, P, make_mesh, shard_map  # noqa: E402
+from arrax._jax_api_extras import (  # noqa: E402
+    copy_to_host_async,
+    effects_barrier,
+    host_count,
+    host_id,
+    host_ids,
+    live_arrays,
+    make_array_from_callback,
+    make_array_from_process_local_data,
+    make_array_from_single_device_arrays,
+    process_indices,
+)
+from arrax.sharding import NamedSharding, P, make_mesh, reshard, set_mesh, shard_map  # noqa: E402
 
 float0 = dtypes.float0
 
@@ -201,6 +229,32 @@ __all__ = [
     "print_environment_info",
     "process_count",
     "process_index",
+    "core",
+    "custom_batching",
+    "version",
+    "check_tracer_leaks",
+    "checking_leaks",
+    "debug_key_reuse",
+    "enable_custom_prng",
+    "legacy_prng_key",
+    "no_tracing",
+    "threefry_partitionable",
+    "transfer_guard",
+    "transfer_guard_device_to_device",
+    "transfer_guard_device_to_host",
+    "transfer_guard_host_to_device",
+    "copy_to_host_async",
+    "effects_barrier",
+    "host_count",
+    "host_id",
+    "host_ids",
+    "live_arrays",
+    "make_array_from_callback",
+    "make_array_from_process_local_data",
+    "make_array_from_single_device_arrays",
+    "process_indices",
+    "reshard",
+    "set_mesh",
 ]
 
 # jnp/lax operations that move or select elements take typed key arrays, as JAX's do.

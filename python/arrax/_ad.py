@@ -64,6 +64,11 @@ class JVPTrace(Trace):
     def process_custom_vjp(self, fn, args):
         return _custom.jvp_of_custom_vjp(self, fn, args)
 
+    def process_custom_vmap(self, fn, args):
+        from arrax.custom_batching import jvp_custom_vmap
+
+        return jvp_custom_vmap(self, fn, args)
+
 
 class _LinearCall:
     """The linear part of a custom_vjp (or checkpoint) call: tangents -> output tangents,
@@ -169,6 +174,17 @@ def linearize_flat(fun, primals, aux=None, origin="", weak=None):
     out_primals = []
 
     def tangent_fn(*tangents):
+        from arrax.custom_batching import _LINEARIZE_LEVELS
+
+        if tangents:  # (custom_vmap functions refuse to be linearized, as in JAX)
+            _LINEARIZE_LEVELS.append(_core.trace_level(tangents[0]))
+        try:
+            return _tangent_fn(*tangents)
+        finally:
+            if tangents:
+                _LINEARIZE_LEVELS.pop()
+
+    def _tangent_fn(*tangents):
         it = iter(tangents)
         with JVPTrace(origin) as trace:
             ins = [

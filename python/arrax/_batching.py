@@ -89,6 +89,11 @@ class BatchTrace(Trace):
         out = batched(*vals)
         return tree_util.tree_map(lambda o: self.wrap(o, 0), out)
 
+    def process_custom_vmap(self, fn, args):
+        from arrax.custom_batching import batch_custom_vmap
+
+        return batch_custom_vmap(self, fn, args)
+
     def process_custom_vjp(self, fn, args):
         from arrax._custom import SymbolicZero, custom_vjp
 

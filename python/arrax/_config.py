@@ -2,7 +2,7 @@
 ``jax.config.update(...)`` lines at the top of JAX programs keep working. Each supported
 option changes what it says; an option arrax cannot honour raises, naming why."""
 
-from arrax import _core
+from arrax import _config_options, _core
 
 
 class _Config:
@@ -20,6 +20,7 @@ class _Config:
         "jax_default_prng_impl",
         "jax_numpy_dtype_promotion",
         "jax_numpy_rank_promotion",
+        *_config_options.OPTIONS,
     )
     # Options arrax keeps in Python (read by arrax/_jit.py).
     _flags = {"jax_log_compiles": False, "jax_enable_checks": False}
@@ -83,6 +84,8 @@ class _Config:
                 clear_caches()
         elif name == "jax_default_matmul_precision":
             _devices.set_matmul_precision("float32" if value is None else str(value).lower())
+        elif name in _config_options.OPTIONS:
+            _config_options.update(name, value)
         else:
             raise AttributeError(
                 f"arrax.config: unknown or unsupported option {name!r} "
@@ -130,6 +133,11 @@ class _Config:
     @property
     def jax_default_matmul_precision(self):
         return _core._matmul_precision()
+
+    def __getattr__(self, name):
+        if name in _config_options.OPTIONS:
+            return _config_options.values[name]
+        raise AttributeError(f"arrax.config has no option {name!r}")
 
     def __repr__(self):
         return "arrax.config"

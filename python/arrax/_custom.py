@@ -440,6 +440,15 @@ def _nondiff(fun, nondiff_argnums, nondiff_argnames):
 # --- custom_jvp / custom_vjp ---------------------------------------------------------------
 
 
+def _forward_attr(self, name):
+    """JAX's forward_attr: a custom function's public attributes it lacks are its wrapped
+    function's, so ``@custom_vjp @custom_vmap def f`` lets ``f.def_vmap`` set the rule."""
+    fun = self.__dict__.get("fun")
+    if fun is None or name.startswith("_") or name == "jvp_of_linear":
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    return getattr(fun, name)
+
+
 class custom_jvp:  # noqa: N801 (JAX's name)
     """Like ``jax.custom_jvp``: a function with a user-defined JVP rule.
 
@@ -453,6 +462,9 @@ class custom_jvp:  # noqa: N801 (JAX's name)
         self.nondiff_argnums = _nondiff(fun, nondiff_argnums, nondiff_argnames)
         self.jvp_rule = self._user_rule = None
         self.symbolic_zeros = False
+
+    def __getattr__(self, name):
+        return _forward_attr(self, name)
 
     def defjvp(self, jvp_rule, symbolic_zeros=False):
         self._user_rule = jvp_rule
@@ -540,6 +552,9 @@ class custom_vjp:  # noqa: N801 (JAX's name)
         self.nondiff_argnums = _nondiff(fun, nondiff_argnums, nondiff_argnames)
         self.fwd = self.bwd = None
         self.symbolic_zeros = False
+
+    def __getattr__(self, name):
+        return _forward_attr(self, name)
 
     def defvjp(self, fwd, bwd, symbolic_zeros=False, optimize_remat=False):
         # optimize_remat (JAX: let remat drop fwd's primal output work) changes no value.

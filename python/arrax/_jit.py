@@ -15,7 +15,7 @@ import os
 import types
 import weakref
 
-from arrax import _core, _shapes, tree_util
+from arrax import _config_options, _core, _shapes, tree_util
 from arrax._config import config
 from arrax._trace_core import check_callable, describe
 from arrax._tracing import _aval
@@ -159,6 +159,11 @@ class JitFunction:
             self.hits += 1
             return entry, leaves, tracer
         self.misses += 1
+        if _config_options.values["jax_no_tracing"]:
+            raise RuntimeError(
+                f"re-tracing function {getattr(self._fun, '__name__', self._fun)} for `jit`, "
+                "but 'no_tracing' is set"
+            )
         if treedef is None:  # the fast key skipped flattening: the tracer needs the treedef
             leaves, treedef = tree_util.tree_flatten((list(args), {}))
         avals = [_aval(leaf) for leaf in leaves]

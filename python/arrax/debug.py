@@ -7,8 +7,19 @@ element under vmap. ``callback(fn, *args)`` calls fn for its effect the same way
 import builtins
 
 from arrax._callbacks import debug_callback
+from arrax._sharding_extras import (
+    inspect_array_sharding,
+    visualize_array_sharding,
+    visualize_sharding,
+)
 
-__all__ = ["callback", "print"]
+__all__ = [
+    "callback",
+    "print",
+    "inspect_array_sharding",
+    "visualize_array_sharding",
+    "visualize_sharding",
+]
 
 
 def callback(callback, *args, ordered=False, partitioned=False, **kwargs):

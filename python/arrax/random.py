@@ -34,6 +34,7 @@ from arrax import _core
 from arrax._prng_keys import PRNGKeyArray
 
 __all__ = [
+    "key_dtype",
     "PRNGKey",
     "key",
     "key_data",
@@ -120,6 +121,15 @@ def _check_impl(name, impl):
         raise NotImplementedError(
             f"{name}: impl={label!r} is not supported; arrax's keys are threefry2x32 keys"
         )
+
+
+def key_dtype(impl_spec=None):
+    """Like ``jax.random.key_dtype``: the dtype of typed key arrays of a PRNG implementation
+    (``key<fry>``: arrax's keys are threefry2x32 keys)."""
+    from arrax._prng_keys import KEY_DTYPE
+
+    _check_impl("key_dtype", impl_spec)
+    return KEY_DTYPE
 
 
 def PRNGKey(seed, *, impl=None) -> jnp.ndarray:

@@ -187,3 +187,15 @@ def shard_map(f=None, /, *, out_specs, in_specs=Infer, mesh=None, axis_names=fro
         return tree_util.tree_map(lambda y: anp.reshape(y, y.shape[len(mesh.axis_names) :]), out)
 
     return run
+
+
+from arrax._sharding_extras import (  # noqa: E402,F401 (jax.sharding's names)
+    AbstractMesh,
+    AxisType,
+    get_abstract_mesh,
+    get_mesh,
+    make_single_device_sharding,
+    reshard,
+    set_mesh,
+    use_mesh,
+)

@@ -8,6 +8,14 @@ def _np():
     return np
 
 
+from arrax.lax._linalg_jax_extras import (  # noqa: E402,F401
+    cholesky_update,
+    ormqr,
+    qdwh,
+    symmetric_product,
+)
+
+
 def cholesky(x, *, symmetrize_input=True):
     """The lower Cholesky factor; with symmetrize_input, of (x + x^H) / 2."""
     np = _np()

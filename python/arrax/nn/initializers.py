@@ -5,6 +5,7 @@ uniform-based ones give JAX's numbers to within an ulp (arrax's uniform bits are
 jax.random's)."""
 
 import math
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as onp
 
@@ -15,8 +16,18 @@ __all__ = [
     "constant", "zeros", "ones", "normal", "uniform", "truncated_normal", "variance_scaling",
     "glorot_uniform", "glorot_normal", "xavier_uniform", "xavier_normal", "lecun_uniform",
     "lecun_normal", "he_uniform", "he_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
-    "delta_orthogonal",
+    "delta_orthogonal", "Initializer",
 ]  # fmt: skip
+
+
+@runtime_checkable
+class Initializer(Protocol):
+    """Like ``jax.nn.initializers.Initializer``: the type of an initializer, a callable
+    ``init(key, shape, dtype=None) -> Array`` (a typing protocol: any such callable is one)."""
+
+    def __call__(self, key: Any, shape: Any, dtype: Any = None, out_sharding: Any = None) -> Any:
+        raise NotImplementedError
+
 
 _DEFAULT = onp.float32
 
