@@ -292,10 +292,10 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
   return true;
 }
 
-np::Operand operand_from_py(py::handle obj) {
+np::Operand operand_from_py(py::handle obj, const std::string& caller) {
   np::Operand op;
   if (!try_operand_from_py(obj, op))
-    throw TypeError("arrax: cannot convert an object of type '" +
+    throw TypeError(caller + ": cannot convert an object of type '" +
                     std::string(py::str(py::type::handle_of(obj).attr("__name__"))) +
                     "' to an array");
   return op;

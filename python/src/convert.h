@@ -18,7 +18,8 @@ py::object dtype_to_py(DType dt);
 
 // An operand: arrax arrays as they are, Python scalars as weak scalars, everything else
 // through numpy.asarray (NumPy arrays are wrapped without a copy).
-np::Operand operand_from_py(py::handle obj);
+// (TypeError naming `caller` for an object arrax cannot convert)
+np::Operand operand_from_py(py::handle obj, const std::string& caller = "arrax");
 // Like operand_from_py, but returns false instead of raising for unconvertible objects
 // (so binary operators can return NotImplemented).
 bool try_operand_from_py(py::handle obj, np::Operand& out);

@@ -386,6 +386,13 @@ py::object scalar_value(const Array& a, const char* what,
   return to_numpy(a, kind).attr("item")();
 }
 
+// An object with __array_ufunc__ = None (a sparse matrix, say) takes NumPy's operators with an
+// array through its own reflected ones: the array's operator returns NotImplemented.
+bool defers_operators(py::handle other) {
+  return !py_convert::exact_array(other.ptr()) && overrides_ufuncs(other) &&
+         py::type::handle_of(other).attr("__array_ufunc__").is_none();
+}
+
 // Direct CPython number slots for the hottest operators. pybind11 fills nb_add and friends
 // with CPython's generic wrappers, which look `__add__` up by name and go through pybind11's
 // overload dispatcher on every call; these go straight to the ufunc.
@@ -622,14 +629,14 @@ void init_array(py::module_& m) {
       .def("__matmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;
-             if (!try_operand_from_py(b, o))
+             if (defers_operators(b) || !try_operand_from_py(b, o))
                return py::reinterpret_borrow<py::object>(Py_NotImplemented);
              return py::cast(matmul_dispatch(a, o.array));
            })
       .def("__rmatmul__",
            [](const Array& a, py::handle b) -> py::object {
              np::Operand o;
-             if (!try_operand_from_py(b, o))
+             if (defers_operators(b) || !try_operand_from_py(b, o))
                return py::reinterpret_borrow<py::object>(Py_NotImplemented);
              return py::cast(matmul_dispatch(o.array, a));
            })

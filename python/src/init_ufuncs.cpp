@@ -80,7 +80,7 @@ py::object call_ufunc_unwatched(const np::UfuncDef& u, py::args args, py::kwargs
                     std::to_string(nargs) + " were given");
   std::vector<np::Operand> inputs;
   inputs.reserve(u.nin);
-  for (int i = 0; i < u.nin; ++i) inputs.push_back(operand_from_py(args[i]));
+  for (int i = 0; i < u.nin; ++i) inputs.push_back(operand_from_py(args[i], u.name));
   std::vector<std::optional<Array>> outs(u.nout);
   HostOuts host_outs;
   // (out=... is NumPy 2's "return an array": the same as no out here)
@@ -226,7 +226,7 @@ PyObject* ufunc_tp_call(PyObject* self, PyObject* args, PyObject* kwargs) {
           .ptr();
     std::vector<np::Operand> inputs;
     inputs.reserve(n);
-    for (Py_ssize_t i = 0; i < n; ++i) inputs.push_back(operand_from_py(a[i]));
+    for (Py_ssize_t i = 0; i < n; ++i) inputs.push_back(operand_from_py(a[i], u.name));
     start_fp_watch();
     py::object result = arrays_to_py(np::apply_ufunc(u, inputs));
     return finish_fp_watch(

@@ -518,3 +518,29 @@ def test_more_silent_answers_now_errors(name):
     raises_like_numpy(MORE_SILENT[name])
     # out=... as a keyword stays NumPy's "return an array"
     assert_same(anp.isnan(anp.ones(2), out=...), np.isnan(np.ones(2), out=...))
+
+
+@pytest.mark.parametrize("name", ["add", "exp", "maximum"])
+def test_ufunc_of_an_unconvertible_object_names_the_ufunc(name):
+    ufunc = getattr(anp, name)
+    args = [object()] + [1.0] * (ufunc.nin - 1)
+    with pytest.raises(TypeError, match=f"^{name}: cannot convert an object of type 'object'"):
+        ufunc(*args)
+
+
+def test_operators_defer_to_objects_refusing_ufuncs():
+    # NumPy's protocol: __array_ufunc__ = None makes an array's operators return NotImplemented,
+    # so the other object's reflected operator answers (as for a SciPy sparse matrix)
+    class Deferring:
+        __array_ufunc__ = None
+
+        def __rmatmul__(self, other):
+            return "rmatmul"
+
+        def __radd__(self, other):
+            return "radd"
+
+    for xp in (np, anp):
+        x = xp.ones((2, 2))
+        assert x @ Deferring() == "rmatmul"
+        assert x + Deferring() == "radd"
