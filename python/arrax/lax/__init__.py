@@ -11,6 +11,7 @@ from arrax.lax._gather_scatter import *  # noqa: F401,F403,E402
 from arrax.lax._implicit import *  # noqa: F401,F403,E402
 from arrax.lax._ops import *  # noqa: F401,F403
 from arrax.lax._ops import slice  # noqa: F401,A004
+from arrax.lax._ragged import *  # noqa: F401,F403,E402
 from arrax.lax._rng import *  # noqa: F401,F403,E402
 from arrax.lax._strict import *  # noqa: F401,F403,E402  (JAX's checks: after _ops, _composites)
 
