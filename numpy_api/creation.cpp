@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
@@ -208,6 +209,29 @@ Array arange(const Operand& start_in, const std::optional<Operand>& stop_in,
   if (len > std::numeric_limits<int64_t>::max() / static_cast<int64_t>(itemsize(dt)))
     throw ValueError("arange: Maximum allowed size exceeded");
   if (len == 0) return zeros({0}, dt);
+  if (is_integer(dt) && start.kind == 0 && step.kind == 0 &&
+      current_device().kind == DeviceKind::CPU) {
+    // Integers: the values written directly (NumPy's fill, start + i * step, wrapping in the
+    // dtype). Composed of primitives, arange(16) took ~10 dispatches where NumPy takes 0.3 us.
+    Array out = Array::empty({len}, dt);
+    dispatch_dtype(dt, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // (NumPy converts the first two values: one out of the dtype's range is its error)
+        const PyNum second = py_add(start, step);
+        for (const PyNum* v : {&start, &second})
+          if ((v == &start || len > 1) &&
+              (v->i < std::numeric_limits<T>::min() || v->i > std::numeric_limits<T>::max()))
+            cast_operand(to_operand(*v), dt, "arange");
+        using U = std::make_unsigned_t<T>;
+        const U first = static_cast<U>(static_cast<T>(start.i));
+        const U delta = static_cast<U>(static_cast<T>(start.i + step.i)) - first;
+        T* o = out.data_as<T>();
+        for (int64_t k = 0; k < len; ++k) o[k] = static_cast<T>(first + static_cast<U>(k) * delta);
+      }
+    });
+    return out;
+  }
   Array first = cast_operand(to_operand(start), dt, "arange");
   if (len == 1) return copy(reshape(first, {1}));
   Array second = cast_operand(to_operand(py_add(start, step)), dt, "arange");
