@@ -430,3 +430,25 @@ def test_python_int_too_large_for_any_dtype_is_numpys_object_array():
         got = anp.asarray(value)
         assert isinstance(got, np.ndarray) and got.dtype == object
         assert got.tolist() == np.asarray(value).tolist()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(16,), (0,), (1,), (3, 10), (10, 3, -2), (-5, 5, 3), (0, 300, 7), (250, 260), (250, 251),
+     (127, 129), (2**63 - 2, 2**63 - 1), (-3,), (5, 1)],
+    ids=str,
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "dtype", [None, "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64"]
+)
+def test_arange_of_integers_like_numpy(args, dtype):
+    # values, dtype, and NumPy's OverflowError for a first or second value out of range
+    try:
+        want = np.arange(*args, dtype=dtype)
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            anp.arange(*args, dtype=dtype)
+        return
+    got = anp.arange(*args, dtype=dtype)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(np.asarray(got), want)
