@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as _onp
 
 from arrax._pytree import register_pytree_node
+from arrax._shaped import ShapedMixin
 
 
 class extended:
@@ -51,7 +52,7 @@ class KeyDType:
 KEY_DTYPE = KeyDType()
 
 
-class PRNGKeyArray:
+class PRNGKeyArray(ShapedMixin):
     """A typed key array: ``_data`` is the uint32 key data, of shape ``self.shape + (2,)``."""
 
     __slots__ = ("_data",)
@@ -63,19 +64,6 @@ class PRNGKeyArray:
     @property
     def shape(self):
         return tuple(self._data.shape[:-1])
-
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    @property
-    def size(self):
-        return int(_onp.prod(self.shape, dtype=_onp.int64))
-
-    def __len__(self):
-        if not self.shape:
-            raise TypeError("len() of unsized object")
-        return self.shape[0]
 
     @property
     def itemsize(self):

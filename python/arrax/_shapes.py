@@ -7,10 +7,11 @@ import contextlib
 import numpy as _np
 
 from arrax import _core, tree_util
+from arrax._shaped import ShapedMixin
 from arrax._tracing import _aval
 
 
-class ShapeDtypeStruct:
+class ShapeDtypeStruct(ShapedMixin):
     """Like ``jax.ShapeDtypeStruct``: a shape and a dtype standing for an array."""
 
     __slots__ = ("shape", "dtype", "weak_type")
@@ -21,19 +22,6 @@ class ShapeDtypeStruct:
         self.shape = tuple(int(s) for s in shape)
         self.dtype = KEY_DTYPE if is_key_dtype(dtype) else _np.dtype(dtype)
         self.weak_type = bool(weak_type)
-
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    @property
-    def size(self):
-        return int(_np.prod(self.shape, dtype=_np.int64))
-
-    def __len__(self):
-        if not self.shape:
-            raise TypeError("len() of unsized object")
-        return self.shape[0]
 
     def __eq__(self, other):
         return isinstance(other, ShapeDtypeStruct) and (self.shape, self.dtype, self.weak_type) == (
