@@ -11,14 +11,15 @@ the same bits as JAX, and ``uniform``, ``normal``, ``randint``, ``bernoulli``, `
 ``chisquare`` and ``poisson`` the same values (floats to within an ulp or two:
 XLA's ``erf_inv``/``log`` differ in the last bit, and XLA contracts ``u * (maxval - minval) +
 minval`` into a fused multiply-add where arrax rounds twice, so ``uniform`` with a range other than
-[0, 1) can differ by one ulp). ``permutation`` and ``choice(replace=False)`` match whenever the random
-sort keys have no ties. ``PRNGKey`` follows JAX's default 32-bit mode: the seed is taken modulo
-2**32.
+[0, 1) can differ by one ulp). ``permutation`` and ``choice(replace=False)`` shuffle as JAX does
+(rounds of stable sorts keyed by random uint32 bits; weighted draws by the Gumbel top-k), so they
+match bit for bit, eagerly and under ``jit``/``vmap``. ``PRNGKey`` follows JAX's default 32-bit
+mode: the seed is taken modulo 2**32.
 
 Samplers are composed from ``arrax.numpy`` operations and the ``threefry2x32``,
-``bitcast_convert_type`` and ``erf_inv`` primitives. Exceptions, until the sort/gather/erf
-primitives land: ``permutation`` and ``choice(replace=False)``/``categorical(replace=False)`` sort
-through NumPy, and ``truncated_normal`` evaluates ``erf`` of its bounds through Python's ``math``.
+``bitcast_convert_type`` and ``erf_inv`` primitives, and ``arrax.lax.sort_key_val``/``top_k`` for
+the shuffles and draws without replacement. Exception, until an erf primitive lands:
+``truncated_normal`` evaluates ``erf`` of its bounds through Python's ``math``.
 """
 
 from __future__ import annotations
@@ -491,39 +492,44 @@ def _take(arr, ind, axis):
     return arr[(slice(None),) * axis + (ind,)]
 
 
-def _shuffle_1d_index(k, n):
-    """A random permutation of ``range(n)`` by repeated stable sorts on random 32-bit keys."""
-    x = _onp.arange(n, dtype=_onp.int64)
-    rounds = int(_onp.ceil(3 * _onp.log(max(1, n)) / _onp.log(_MASK32)))
+def _canonical_axis(name, axis, ndim):
+    axis = operator.index(axis)
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}: axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
+def _shuffle(k, x, axis):
+    """``x`` shuffled along ``axis`` as JAX's ``_shuffle``: rounds of stable sorts of ``x`` keyed
+    by fresh random uint32 bits of ``x``'s shape (sorts that collide in one round are broken
+    by the next). The rounds are traced operations, so this runs under jit and vmap."""
+    from arrax import lax
+
+    rounds = int(_onp.ceil(3 * _onp.log(max(1, x.size)) / _onp.log(_MASK32)))
     for _ in range(rounds):
         k, sub = split(k)
-        sort_keys = _onp.asarray(_random_bits(sub, 32, (n,)))
-        x = x[_onp.argsort(sort_keys, kind="stable")]
+        sort_keys = _random_bits(sub, 32, tuple(x.shape))
+        _, x = lax.sort_key_val(sort_keys, x, axis)
     return x
 
 
 def permutation(key, x, axis=0, independent=False) -> jnp.ndarray:
-    """A shuffled ``arange(x)`` (int ``x``) or a copy of ``x`` shuffled along ``axis``."""
+    """A shuffled ``arange(x)`` (int ``x``) or a copy of ``x`` shuffled along ``axis``: all of
+    it by one permutation, or each slice along ``axis`` by its own (``independent=True``)."""
     k = _check_key("permutation", key)
-    if (
-        _onp.ndim(x) == 0
-        and not isinstance(x, jnp.ndarray)
-        or (isinstance(x, jnp.ndarray) and x.ndim == 0)
-    ):
+    if _onp.ndim(x) == 0:
+        dt = _onp.dtype(x.dtype) if hasattr(x, "dtype") else _onp.asarray(x).dtype
+        if dt.kind not in "iu":
+            raise TypeError("permutation: x must be an integer or at least 1-dimensional")
+        _canonical_axis("permutation", axis, 1)
         n = operator.index(x)
-        return jnp.asarray(_shuffle_1d_index(k, n), dtype=jnp.int32)
+        # int32 indices, as JAX's default 32-bit mode (arrax.random's dtype convention).
+        return _shuffle(k, jnp.arange(max(n, 0), dtype=jnp.int32), 0)
     arr = jnp.asarray(x)
-    axis = operator.index(axis) % arr.ndim
-    if independent and arr.ndim > 1:
-        rounds = int(_onp.ceil(3 * _onp.log(max(1, arr.size)) / _onp.log(_MASK32)))
-        host = _onp.array(arr)
-        for _ in range(rounds):
-            k, sub = split(k)
-            sort_keys = _onp.asarray(_random_bits(sub, 32, tuple(arr.shape)))
-            order = _onp.argsort(sort_keys, axis=axis, kind="stable")
-            host = _onp.take_along_axis(host, order, axis=axis)
-        return jnp.asarray(host)
-    ind = jnp.asarray(_shuffle_1d_index(k, arr.shape[axis]))
+    axis = _canonical_axis("permutation", axis, arr.ndim)
+    if independent or arr.ndim == 1:
+        return _shuffle(k, arr, axis)
+    ind = _shuffle(k, jnp.arange(arr.shape[axis], dtype=jnp.int32), 0)
     return _take(arr, ind, axis)
 
 
@@ -542,7 +548,7 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None) -> jnp.nda
     if arr.ndim == 0:
         n_inputs = operator.index(a)
     else:
-        axis = operator.index(axis) % arr.ndim
+        axis = _canonical_axis("choice", axis, arr.ndim)
         n_inputs = arr.shape[axis]
     n_draws = math.prod(shape)
     if n_draws == 0:
@@ -574,9 +580,11 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None) -> jnp.nda
             # searchsorted(p_cuml, r, side="left"): how many cumulative weights lie below r.
             ind = jnp.sum(p_cuml < jnp.expand_dims(r, -1), axis=-1).astype(jnp.int32)
         else:
+            # The Gumbel top-k trick, as JAX.
+            from arrax import lax
+
             g = _gumbel(k, (n_inputs,), p_arr.dtype, mode) + jnp.log(p_arr)
-            top = _onp.argsort(-_onp.asarray(g), kind="stable")[:n_draws]
-            ind = jnp.asarray(top.astype(_onp.int32))
+            ind = lax.top_k(g, n_draws)[1]
         result = ind if arr.ndim == 0 else _take(arr, ind, axis)
     out_shape = (
         shape if arr.ndim == 0 else tuple(arr.shape[:axis]) + shape + tuple(arr.shape[axis + 1 :])
@@ -616,10 +624,10 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None) -> jn
         raise ValueError(
             f"Number of samples without replacement ({n}) cannot exceed number of categories ({logits.shape[axis]})."
         )
-    host = _onp.moveaxis(_onp.asarray(noisy), axis, -1)
-    top = _onp.argsort(-host, axis=-1, kind="stable")[..., :n]
-    top = _onp.moveaxis(top, -1, 0).reshape(shape)
-    return jnp.asarray(top.astype(_onp.int32))
+    from arrax import lax
+
+    top = lax.top_k(jnp.moveaxis(noisy, axis, -1), n)[1]
+    return jnp.moveaxis(top, -1, 0).reshape(shape)
 
 
 # The samplers composed from the ones above (gamma and its relatives, the continuous
