@@ -657,6 +657,8 @@ from numpy import (  # noqa: E402,F401
     void,
 )
 
+ComplexWarning = exceptions.ComplexWarning  # (jax.numpy exports NumPy's; NumPy 2 does not)
+
 from arrax.numpy import polynomial  # noqa: E402,F401 (numpy.polynomial, on arrax arrays)
 
 # Last: every module function exists now, so the methods that forward to them can be set.
