@@ -75,7 +75,12 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         o = order.upper() if isinstance(order, str) else order
         if not (o == "C" and not self._c_contiguous) and not (o == "F" and not self._f_contiguous):
             return self  # (the array itself, as NumPy and the Array API give)
-    r = _core._astype(self, dtype, bool(copy))
+    if self.dtype.kind == "c" and _np.dtype(dtype).kind != "c":
+        r = _discarding_imaginary(self, dtype, copy)
+    else:
+        r = _core._astype(self, dtype, bool(copy))
+    if r is not self and r.dtype != self.dtype:
+        _report_cast(self, r)
     if order == "K" and (self.ndim < 2 or self._is_tracer or self._c_contiguous):
         return r
     # (order='K', NumPy's default, keeps the array's memory order: a Fortran array's cast is
@@ -83,6 +88,36 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
     from arrax.numpy._common import with_layout
 
     return with_layout("astype", r, order, self)
+
+
+def _discarding_imaginary(x, dtype, copy):
+    """x.astype(dtype) of a complex x to a real dtype, with NumPy's ComplexWarning at the line
+    of the program's call (past arrax's wrappers of astype)."""
+    import warnings
+
+    from arrax.numpy._fp_errors import user_depth
+
+    warnings.warn(
+        "Casting complex values to real discards the imaginary part",
+        _np.exceptions.ComplexWarning,
+        stacklevel=user_depth(internal_too=True),  # (level 1: this function)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", _np.exceptions.ComplexWarning)
+        return _core._astype(x, dtype, bool(copy))
+
+
+_fp_errors_module = None
+
+
+def _report_cast(x, r):
+    """NumPy's "invalid value encountered in cast" and the like (arrax.numpy._fp_errors)."""
+    global _fp_errors_module
+    if _fp_errors_module is None:  # (imported on first use, as _anp)
+        from arrax.numpy import _fp_errors
+
+        _fp_errors_module = _fp_errors
+    _fp_errors_module.report_cast(x, r)
 
 
 def _check_same_value(x, r):

@@ -1,6 +1,7 @@
 """numpy.lib: the parts NumPy programs reach for: ``stride_tricks.sliding_window_view``
-(windows by index arithmetic and a gather, so it traces under jit as JAX's does; NumPy's is a
-read-only view, arrax's a new array) and ``NumpyVersion``."""
+(NumPy's read-only view of a concrete array's memory; for traced arrays, and arrays on a GPU,
+windows by index arithmetic and a gather, a new array, so it traces under jit as JAX's does)
+and ``NumpyVersion``."""
 
 import sys
 import types
@@ -46,12 +47,14 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
                 f"sliding_window_view: window {w} is larger than x's axis {ax} of {sizes[ax]} items"
             )
         sizes[ax] -= w - 1
-    if writeable and not x._is_tracer:
-        # NumPy's writeable view: writes to it are writes to x (the host buffer's view)
+    if not x._is_tracer and (writeable or x.device.platform == "cpu"):
+        # NumPy's view of x's memory (the host buffer's view): no copy of the windows, NumPy's
+        # strides, x's later writes show in it; read-only unless writeable=True, when writes to
+        # it are writes to x
         from arrax.numpy._common import from_numpy, host_arrays
 
         (h,) = host_arrays("sliding_window_view", x)
-        view = onp.lib.stride_tricks.sliding_window_view(h, window_shape, axis, writeable=True)
+        view = onp.lib.stride_tricks.sliding_window_view(h, window_shape, axis, writeable=writeable)
         return from_numpy(view)
     out = x
     for ax, w in zip(axis, window_shape):
