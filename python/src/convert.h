@@ -65,4 +65,22 @@ void refuse_unrepresentable_float(py::handle value, DType target);
 // Sets the Python error NumPy would raise for a C++ exception (the module's exception
 // translator); rethrows exceptions it does not know.
 void set_python_error(std::exception_ptr p);
+
+// A CPython slot's body (tp_call, nb_add...): f()'s object, or nullptr with the Python error
+// set from whatever f threw, as pybind11's dispatcher would set it.
+template <typename F>
+PyObject* slot_call(F&& f) {
+  try {
+    return f().release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (...) {
+    try {
+      set_python_error(std::current_exception());
+    } catch (...) {
+      py::detail::translate_exception(std::current_exception());
+    }
+  }
+  return nullptr;
+}
 }  // namespace arrax::bindings

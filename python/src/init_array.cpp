@@ -399,22 +399,13 @@ bool defers_operators(py::handle other) {
 template <const char* Name>
 PyObject* number_slot(PyObject* a, PyObject* b) {
   static const np::UfuncDef* u = &np::ufunc(Name);
-  try {
+  return slot_call([&] {
     static PyTypeObject* type = reinterpret_cast<PyTypeObject*>(py::type::of<Array>().ptr());
     bool left = Py_TYPE(a) == type || PyObject_TypeCheck(a, type);
     py::handle self = left ? a : b, other = left ? b : a;
     const Array* s = py_convert::exact_array(self.ptr());
-    return binary_op(*u, s ? *s : py::cast<const Array&>(self), other, !left).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    try {
-      set_python_error(std::current_exception());
-    } catch (...) {
-      py::detail::translate_exception(std::current_exception());
-    }
-  }
-  return nullptr;
+    return binary_op(*u, s ? *s : py::cast<const Array&>(self), other, !left);
+  });
 }
 constexpr char kAdd[] = "add", kSub[] = "subtract", kMul[] = "multiply", kDiv[] = "true_divide";
 
@@ -422,20 +413,11 @@ constexpr char kAdd[] = "add", kSub[] = "subtract", kMul[] = "multiply", kDiv[] 
 template <const char* Name>
 PyObject* unary_slot(PyObject* a) {
   static const np::UfuncDef* u = &np::ufunc(Name);
-  try {
+  return slot_call([&] {
     const Array* s = py_convert::exact_array(a);
     const Array& x = s ? *s : py::cast<const Array&>(py::handle(a));
-    return py::cast(np::apply_ufunc(*u, {np::Operand(x, weak_kind_of(x))})[0]).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    try {
-      set_python_error(std::current_exception());
-    } catch (...) {
-      py::detail::translate_exception(std::current_exception());
-    }
-  }
-  return nullptr;
+    return py::cast(np::apply_ufunc(*u, {np::Operand(x, weak_kind_of(x))})[0]);
+  });
 }
 constexpr char kNeg[] = "negative", kPos[] = "positive", kAbs[] = "absolute", kInv[] = "invert";
 

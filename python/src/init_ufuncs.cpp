@@ -213,7 +213,7 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
 // py::args and py::kwargs for every call (about half of np.exp(x)'s time on a small array);
 // a plain call with arrays, np.exp(x) or np.add(x, y), goes to the ufunc directly.
 PyObject* ufunc_tp_call(PyObject* self, PyObject* args, PyObject* kwargs) {
-  try {
+  return slot_call([&]() -> py::object {
     const auto& u = py::cast<const np::UfuncDef&>(py::handle(self));
     const Py_ssize_t n = PyTuple_GET_SIZE(args);
     bool plain = (!kwargs || PyDict_GET_SIZE(kwargs) == 0) && n == u.nin;
@@ -221,28 +221,14 @@ PyObject* ufunc_tp_call(PyObject* self, PyObject* args, PyObject* kwargs) {
       plain = py_convert::exact_array(PyTuple_GET_ITEM(args, i)) != nullptr;
     py::args a = py::reinterpret_borrow<py::args>(args);
     if (!plain)
-      return call_ufunc(u, a, kwargs ? py::reinterpret_borrow<py::kwargs>(kwargs) : py::kwargs())
-          .release()
-          .ptr();
+      return call_ufunc(u, a, kwargs ? py::reinterpret_borrow<py::kwargs>(kwargs) : py::kwargs());
     std::vector<np::Operand> inputs;
     inputs.reserve(n);
     for (Py_ssize_t i = 0; i < n; ++i) inputs.push_back(operand_from_py(a[i], u.name));
     start_fp_watch();
     py::object result = arrays_to_py(np::apply_ufunc(u, inputs));
-    return finish_fp_watch(
-               u.name, std::move(result), [&] { return a; }, u.nin, py::none())
-        .release()
-        .ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-  } catch (...) {
-    try {
-      set_python_error(std::current_exception());
-    } catch (...) {
-      py::detail::translate_exception(std::current_exception());
-    }
-  }
-  return nullptr;
+    return finish_fp_watch(u.name, std::move(result), [&] { return a; }, u.nin, py::none());
+  });
 }
 
 }  // namespace
