@@ -168,34 +168,12 @@ def update(name, value):
 # --- context managers (jax.check_tracer_leaks(True) and the like) ------------------------------
 
 
-class _State:
-    """A config option's context manager (and decorator), as JAX's ``config.State``."""
+def _State(option, new_val):
+    """A config option's context manager (and decorator): _config's, imported late (_config
+    imports this module)."""
+    from arrax._config import _OptionContext
 
-    def __init__(self, option, new_val):
-        self._option, self._value = option, new_val
-
-    def __enter__(self):
-        from arrax._config import config
-
-        self._saved = getattr(config, self._option)
-        config.update(self._option, self._value)
-        return self
-
-    def __exit__(self, *exc):
-        from arrax._config import config
-
-        config.update(self._option, self._saved)
-        return False
-
-    def __call__(self, fun):
-        import functools
-
-        @functools.wraps(fun)
-        def wrapped(*args, **kwargs):
-            with _State(self._option, self._value):
-                return fun(*args, **kwargs)
-
-        return wrapped
+    return _OptionContext(option, new_val)
 
 
 _NO_DEFAULT = object()
