@@ -50,6 +50,18 @@ def _np():
     return numpy
 
 
+def _ops_as_operand(x, name):
+    from arrax.lax._ops import as_operand
+
+    return as_operand(x, name)
+
+
+def _core_ndarray():
+    from arrax import _core
+
+    return _core.ndarray
+
+
 class Precision(enum.Enum):
     """jax.lax.Precision: a matmul's precision (arrax computes in the operands' own dtype
     unless arrax.set_matmul_precision says otherwise)."""
@@ -216,7 +228,9 @@ def collapse(operand, start_dimension, stop_dimension=None):
 
 
 def tile(operand, reps):
-    return _np().tile(operand, reps)
+    from arrax.lax._ops import as_operand
+
+    return _np().tile(as_operand(operand, "tile"), reps)
 
 
 def reduce(operands, init_values, computation, dimensions):
@@ -251,6 +265,14 @@ def reduce(operands, init_values, computation, dimensions):
     if len(leaves) != len(inits):
         raise ValueError(
             f"reduce: {len(leaves)} operands but {len(inits)} init_values; they must match"
+        )
+    leaves = [_ops.as_operand(x, "reduce") for x in leaves]
+    # (an array init value has its operand's dtype, JAX's rule; a scalar one takes it)
+    if any(isinstance(i, _core_ndarray()) and i.dtype != x.dtype for x, i in zip(leaves, inits)):
+        shapes = lambda vs: ", ".join(f"{v.dtype}{list(_onp.shape(v))}" for v in vs)  # noqa: E731
+        raise TypeError(
+            "reduce operand dtypes should match corresponding initial value dtypes, got "
+            f"operands=({shapes(leaves)}) and initial_values=({shapes(inits)})"
         )
     if fn is None:
         return _reduce_pairwise(leaves, inits, tree, computation, axes)
@@ -428,7 +450,7 @@ def bitcast_convert_type(operand, new_dtype):
     from arrax.lax import _ops
 
     np = _np()
-    x = np.asarray(operand)
+    x = _ops_as_operand(operand, "bitcast_convert_type")
     new = _onp.dtype(new_dtype)
     a, b = x.dtype.itemsize, new.itemsize
     if a == b:
@@ -453,8 +475,10 @@ def bitcast_convert_type(operand, new_dtype):
 
 def clz(x):
     """The number of leading zero bits of each integer (of its bits as an unsigned integer)."""
+    from arrax.lax._ops import as_operand
+
     np = _np()
-    x = np.asarray(x)
+    x = as_operand(x, "clz")
     if x.dtype.kind not in "iu":
         raise TypeError(f"clz: integers only, got {x.dtype}")
     width = 8 * x.dtype.itemsize
@@ -473,8 +497,11 @@ def clz(x):
 
 def reduce_xor(operand, axes):
     """The bitwise (bool: logical) xor of operand over axes."""
+    from arrax.lax._ops import as_operand
+
     np = _np()
-    return np.bitwise_xor.reduce(np.asarray(operand), axis=tuple(int(a) for a in axes))
+    x = as_operand(operand, "reduce_xor")
+    return np.bitwise_xor.reduce(x, axis=tuple(int(a) for a in axes))
 
 
 def broadcast_to_rank(x, rank):

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as _onp
 
-from arrax.lax._ops import asarray, bind1, pad, slice, transpose
+from arrax.lax._ops import _check_same_dtypes, as_operand, asarray, bind1, pad, slice, transpose
 
 __all__ = [
     "ConvDimensionNumbers",
@@ -83,6 +83,13 @@ def _dilate_and_pad(x, spatial_axes, dilation, pads, value=0):
     return pad(x, value, config)
 
 
+def _conv_operands(lhs, rhs):
+    """A convolution's operands: arrays of one dtype (JAX's rule and message)."""
+    lhs, rhs = as_operand(lhs, "conv_general_dilated"), as_operand(rhs, "conv_general_dilated")
+    _check_same_dtypes("conv_general_dilated", lhs, rhs)
+    return lhs, rhs
+
+
 def conv_general_dilated(
     lhs,
     rhs,
@@ -98,7 +105,7 @@ def conv_general_dilated(
 ):
     """jax.lax.conv_general_dilated: 1 or 2 spatial dims on the conv primitive; 3 and more
     as sums of convolutions of one dim fewer (one per kernel position along the first)."""
-    lhs, rhs = asarray(lhs), asarray(rhs)
+    lhs, rhs = _conv_operands(lhs, rhs)
     dn = conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers)
     nsp = lhs.ndim - 2
     if nsp < 1:
@@ -277,7 +284,7 @@ def conv_transpose(
     use_consistent_padding=False,
 ):
     """jax.lax.conv_transpose: the gradient-of-convolution form (Keras' Conv2DTranspose)."""
-    lhs, rhs = asarray(lhs), asarray(rhs)
+    lhs, rhs = _conv_operands(lhs, rhs)
     nd = lhs.ndim
     if dimension_numbers is None:
         defaults = {3: ("NHC", "HIO", "NHC"), 4: ("NHWC", "HWIO", "NHWC")}

@@ -29,6 +29,57 @@ def asarray(x, dtype=None):
     return _core.asarray(x, dtype, None)
 
 
+_NOT_ARRAYS = (list, tuple, str, bytes, dict, set, frozenset, type(None))
+
+
+def as_operand(x, name):
+    """x as an operand of lax op ``name``: an array (arrax's or NumPy's), a NumPy scalar or a
+    Python scalar, as JAX's lax takes them. A list, tuple or other non-array value is a
+    TypeError, as JAX's (lax does not convert sequences: jax.numpy does)."""
+    if isinstance(x, _core.ndarray):
+        return x
+    if isinstance(x, _NOT_ARRAYS):
+        raise TypeError(
+            f"{name}: Error interpreting argument to {name} as a JAX value. The problematic "
+            f"value is of type {type(x)!r}; lax operands must be arrays or scalars (convert "
+            "sequences with arrax.numpy.asarray first)."
+        )
+    return _core.asarray(x, None, None)
+
+
+# The dtype a Python scalar stands for, and the kinds of array dtype it takes. JAX's lax gives a
+# Python scalar its default dtype and requires equal dtypes; arrax's lax keeps Python scalars
+# weak (of the other operand's dtype, as JAX's lax has them for its default widths) where no
+# value changes kind: a bool takes bool operands, an int numeric ones, a float floating ones, a
+# complex complex ones (lax.add(int32_array, 1.5) is a TypeError, as in JAX).
+_SCALAR_RULES = ((bool, "bool", "b"), (int, "int64", "iufcV"), (float, "float64", "fV"),
+                 (complex, "complex128", "c"))  # fmt: skip
+
+
+def _check_scalar(name, s, dt, pos):
+    """Whether Python scalar ``s`` may take dtype ``dt`` (JAX's rule, see _SCALAR_RULES); a
+    TypeError as JAX's otherwise. pos: the scalar's position among the two operands."""
+    for t, default, kinds in _SCALAR_RULES:
+        if isinstance(s, t):
+            if dt.kind in kinds and (dt.kind != "V" or _is_float(dt)):
+                return
+            got = (default, str(dt)) if pos == 0 else (str(dt), default)
+            raise TypeError(
+                f"lax.{name} requires arguments to have the same dtypes, got {', '.join(got)}."
+            )
+
+
+def _is_float(dt):
+    """Whether dt (of NumPy kind "V") is one of ml_dtypes' floats (bfloat16, the float8s)."""
+    import ml_dtypes
+
+    try:
+        ml_dtypes.finfo(dt)
+        return True
+    except ValueError:
+        return False
+
+
 def full(shape, fill_value, dtype=None, *, sharding=None):
     """An array of ``shape`` filled with a scalar: a broadcast view of one element, so it costs
     no memory eagerly and stays a broadcast of a literal under tracing."""
@@ -49,15 +100,29 @@ def zeros_like(x):
     return full(x.shape, 0, x.dtype)
 
 
-def _match(x, y):
-    """Elementwise operands: a Python scalar takes the other operand's dtype."""
+def _match(x, y, name="lax"):
+    """Elementwise operands of lax op ``name``: a Python scalar takes the other operand's dtype
+    if it is of the scalar's kind (bool, integer, floating, complex: a TypeError otherwise, as
+    JAX's); lists and other non-arrays are TypeErrors."""
     if isinstance(x, _PY_SCALARS) and not isinstance(y, _PY_SCALARS):
-        y = asarray(y)
+        y = as_operand(y, name)
+        _check_scalar(name, x, y.dtype, 0)
         return full(y.shape, x, y.dtype), y
     if isinstance(y, _PY_SCALARS) and not isinstance(x, _PY_SCALARS):
-        x = asarray(x)
+        x = as_operand(x, name)
+        _check_scalar(name, y, x.dtype, 1)
         return x, full(x.shape, y, x.dtype)
-    return asarray(x), asarray(y)
+    return as_operand(x, name), as_operand(y, name)
+
+
+def _reject_kinds(name, x, kinds, accepted, pos=0):
+    """JAX's dtype rule of an op: a TypeError for an operand whose dtype kind is in ``kinds``."""
+    if x.dtype.kind in kinds:
+        at = f" at position {pos}" if pos is not None else ""
+        raise TypeError(
+            f"{name} does not accept dtype {x.dtype}{at}. Accepted dtypes{at} are subtypes of "
+            f"{accepted}."
+        )
 
 
 # JAX's transcendental functions take an accuracy hint (keyword only); arrax has one
@@ -69,12 +134,12 @@ def _unary(name):
     if name in _ACCURACY:
 
         def op(x, *, accuracy=None):
-            return bind1(name, asarray(x))
+            return bind1(name, as_operand(x, name))
 
     else:
 
         def op(x):
-            return bind1(name, asarray(x))
+            return bind1(name, as_operand(x, name))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"The ``{name}`` primitive, elementwise."
@@ -115,14 +180,31 @@ def _check_same_dtypes(name, *args):
         )
 
 
+# JAX's dtype rules the engine's primitives (NumPy's ufunc loops) are wider than: the kinds an
+# op refuses, and the ones it accepts (for the message).
+_BINARY_REFUSES = {
+    "add": ("b", "integer, floating, complexfloating"),
+    "sub": ("b", "integer, floating, complexfloating"),
+    "mul": ("b", "integer, floating, complexfloating"),
+    "pow": ("biu", "floating, complexfloating"),
+}
+
+
 def _binary(name, jax_name=None):
     jax_name = jax_name or name
+    refuses, accepted = _BINARY_REFUSES.get(name, ("", ""))
 
     def op(x, y):
-        x, y = _match(x, y)
+        if name == "pow" and isinstance(y, int) and not isinstance(y, bool):
+            x = as_operand(x, jax_name)  # (a Python int exponent: of any floating x, as JAX's)
+            y = full(x.shape, y, x.dtype) if x.dtype.kind in "fc" else as_operand(y, name)
+        else:
+            x, y = _match(x, y, jax_name)
         if name == "pow" and x.dtype.kind in "fc" and y.dtype.kind in "iu":
             y = convert_element_type(y, x.dtype)  # (an integer exponent, as JAX's pow)
         _check_same_dtypes(jax_name, x, y)
+        if refuses:
+            _reject_kinds(jax_name, x, refuses, accepted)
         return bind1(name, *_broadcast_operands(jax_name, x, y))
 
     op.__name__ = op.__qualname__ = jax_name
@@ -146,7 +228,7 @@ _conj = _unary("conj")
 
 def conj(x):
     """jax.lax.conj: the complex conjugate, complex for a real x too (as JAX's)."""
-    x = asarray(x)
+    x = as_operand(x, "conj")
     if x.dtype.kind not in "fc":
         raise TypeError(f"conj does not accept dtype {x.dtype}: floating or complex only")
     if x.dtype.kind == "f":
@@ -164,7 +246,7 @@ class RoundingMethod(_enum.IntEnum):
 def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 (JAX's name)
     """jax.lax.round: to the nearest integer, ties away from zero by default (JAX's default;
     numpy.round's is to even, TO_NEAREST_EVEN here)."""
-    x = asarray(x)
+    x = as_operand(x, "round")
     if RoundingMethod(int(rounding_method)) == RoundingMethod.TO_NEAREST_EVEN:
         return _round_half_even(x)
     t = bind1("trunc", x)
@@ -189,7 +271,7 @@ def shift_right_logical(x, y):
     copies the sign bit on signed integers (NumPy's >>), so signed operands are shifted as the
     unsigned integers of their bits (a shift of the bit width or more, or a negative one, is 0,
     as XLA's)."""
-    x, y = _match(x, y)
+    x, y = _match(x, y, "shift_right_logical")
     _check_same_dtypes("shift_right_logical", x, y)
     if x.dtype.kind != "i":
         return _shift_right(x, y)
@@ -239,14 +321,15 @@ def polygamma(m, x):
 
 def zeta(x, q):
     """jax.lax.zeta: the Hurwitz zeta function sum_k (k + q)^-x, for x > 1."""
-    x, q = asarray(x), asarray(q)
+    x, q = as_operand(x, "zeta"), as_operand(q, "zeta")
     _check_same_dtypes("zeta", x, q)
     return bind1("zeta", *_broadcast_operands("zeta", x, q))
 
 
 def integer_pow(x, y: int):
     """x ** y for a Python int y, by repeated multiplication (as jax.lax.integer_pow)."""
-    x = asarray(x)
+    x = as_operand(x, "integer_pow")
+    _reject_kinds("integer_pow", x, "b", "number", pos=None)  # (JAX's rule)
     if y == 0:
         return full(x.shape, 1, x.dtype)
     neg = y < 0
@@ -263,17 +346,17 @@ def integer_pow(x, y: int):
 
 
 def square(x):
-    x = asarray(x)
+    x = as_operand(x, "square")
     return bind1("mul", x, x)
 
 
 def rsqrt(x, *, accuracy=None):
-    x = asarray(x)
+    x = as_operand(x, "rsqrt")
     return bind1("div", full(x.shape, 1, x.dtype), bind1("sqrt", x))
 
 
 def logistic(x, *, accuracy=None):
-    x = asarray(x)
+    x = as_operand(x, "logistic")
     one = full(x.shape, 1, x.dtype)
     return bind1("div", one, bind1("add", one, bind1("exp", bind1("neg", x))))
 
@@ -281,7 +364,11 @@ def logistic(x, *, accuracy=None):
 def select(pred, on_true, on_false):
     """``on_true`` where ``pred`` else ``on_false``: the cases share a shape and dtype, and pred
     (bool) has their shape or is a scalar (as jax.lax.select)."""
-    pred, on_true, on_false = asarray(pred), asarray(on_true), asarray(on_false)
+    pred, on_true, on_false = (
+        as_operand(pred, "select"),
+        as_operand(on_true, "select"),
+        as_operand(on_false, "select"),
+    )
     if on_true.shape != on_false.shape:
         raise TypeError(
             f"select cases must have the same shapes, got [{on_false.shape}, {on_true.shape}]."
@@ -298,7 +385,7 @@ def select(pred, on_true, on_false):
 
 
 def convert_element_type(operand, new_dtype):
-    x = asarray(operand)
+    x = as_operand(operand, "convert_element_type")
     new_dtype = _onp.dtype(new_dtype)
     if x.dtype == new_dtype:
         return x
@@ -332,7 +419,7 @@ def _check_broadcast_in_dim(op_shape, shape, dims):
 
 
 def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None):
-    x = asarray(operand)
+    x = as_operand(operand, "broadcast_in_dim")
     shape = tuple(int(d) for d in shape)
     broadcast_dimensions = tuple(int(d) for d in broadcast_dimensions)
     _check_broadcast_in_dim(x.shape, shape, broadcast_dimensions)
@@ -343,13 +430,13 @@ def broadcast_in_dim(operand, shape, broadcast_dimensions, *, out_sharding=None)
 
 def broadcast(operand, sizes, *, out_sharding=None):
     """Adds leading dimensions of ``sizes``."""
-    x = asarray(operand)
+    x = as_operand(operand, "broadcast")
     n = len(sizes)
     return broadcast_in_dim(x, tuple(sizes) + x.shape, tuple(range(n, n + x.ndim)))
 
 
 def reshape(operand, new_sizes, dimensions=None, *, out_sharding=None):
-    x = asarray(operand)
+    x = as_operand(operand, "reshape")
     if dimensions is not None:
         x = transpose(x, dimensions)
     new_sizes = tuple(int(d) for d in new_sizes)
@@ -359,7 +446,7 @@ def reshape(operand, new_sizes, dimensions=None, *, out_sharding=None):
 
 
 def expand_dims(array, dimensions):
-    x = asarray(array)
+    x = as_operand(array, "expand_dims")
     shape = list(x.shape)
     ndim_out = x.ndim + len(dimensions)
     dims = []
@@ -378,13 +465,13 @@ def expand_dims(array, dimensions):
 
 
 def squeeze(array, dimensions):
-    x = asarray(array)
+    x = as_operand(array, "squeeze")
     dims = {d % x.ndim for d in dimensions}
     return reshape(x, [s for i, s in enumerate(x.shape) if i not in dims])
 
 
 def transpose(operand, permutation):
-    x = asarray(operand)
+    x = as_operand(operand, "transpose")
     permutation = tuple(int(p) for p in permutation)
     if permutation == tuple(range(x.ndim)):
         return x
@@ -400,7 +487,7 @@ def moveaxis(x, src, dst):
 
 
 def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
-    x = asarray(operand)
+    x = as_operand(operand, "slice")
     strides = tuple(strides) if strides is not None else (1,) * x.ndim
     if (
         tuple(start_indices) == (0,) * x.ndim
@@ -420,7 +507,7 @@ def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
 def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
     """jax.lax.slice_in_dim: ``operand[..., start_index:limit_index:stride]`` along ``axis``; a
     None start or limit is the axis's beginning or end, a negative one counts from the end."""
-    x = asarray(operand)
+    x = as_operand(operand, "slice_in_dim")
     axis = int(axis)
     n = x.shape[axis]
     start = 0 if start_index is None else int(start_index)
@@ -435,7 +522,7 @@ def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
 
 def index_in_dim(operand, index, axis=0, keepdims=True):
     """jax.lax.index_in_dim: item ``index`` (negative counts from the end) along ``axis``."""
-    x = asarray(operand)
+    x = as_operand(operand, "index_in_dim")
     index, axis = int(index), int(axis)
     n = x.shape[axis]
     wrapped = index + n if index < 0 else index
@@ -447,8 +534,15 @@ def index_in_dim(operand, index, axis=0, keepdims=True):
 
 def pad(operand, padding_value, padding_config):
     """``padding_config``: (low, high, interior) per dimension, as jax.lax.pad."""
-    x = asarray(operand)
-    v = asarray(padding_value, x.dtype)
+    x = as_operand(operand, "pad")
+    v = as_operand(padding_value, "pad")
+    if isinstance(padding_value, _PY_SCALARS):
+        _check_scalar("pad", padding_value, x.dtype, 1)
+        v = asarray(padding_value, x.dtype)
+    elif v.dtype != x.dtype:  # (JAX's rule and message)
+        raise TypeError(
+            f"pad operand and padding_value must be same dtype: got {x.dtype} and {v.dtype}."
+        )
     if v.ndim:
         raise ValueError(f"padding_value must be a scalar; got {v.shape}")
     padding_config = [tuple(int(p) for p in c) for c in padding_config]
@@ -472,14 +566,14 @@ def pad(operand, padding_value, padding_config):
 
 
 def concatenate(operands, dimension):
-    operands = [asarray(o) for o in operands]
+    operands = [as_operand(o, "concatenate") for o in operands]
     if len(operands) == 1:
         return operands[0]
     return bind1("concatenate", *operands, dimension=int(dimension))
 
 
 def rev(operand, dimensions):
-    x = asarray(operand)
+    x = as_operand(operand, "rev")
     if not dimensions:
         return x
     return bind1("rev", x, dimensions=tuple(int(d) for d in dimensions))
@@ -494,7 +588,9 @@ def _axis(a, ndim, name):
 
 def _reduce(name):
     def op(operand, axes):
-        x = asarray(operand)
+        x = as_operand(operand, name)
+        if name in ("reduce_sum", "reduce_prod"):
+            _reject_kinds(name, x, "b", "number", pos=None)  # (JAX's rule)
         return bind1(name, x, axes=tuple(sorted(_axis(a, x.ndim, name) for a in axes)))
 
     op.__name__ = op.__qualname__ = name
@@ -516,16 +612,21 @@ reduce_or = _reduce("reduce_or")
 
 
 def argmax(operand, axis, index_dtype=_onp.int64):
-    return bind1("argmax", asarray(operand), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+    return bind1(
+        "argmax", as_operand(operand, "argmax"), axis=int(axis), index_dtype=_onp.dtype(index_dtype)
+    )
 
 
 def argmin(operand, axis, index_dtype=_onp.int64):
-    return bind1("argmin", asarray(operand), axis=int(axis), index_dtype=_onp.dtype(index_dtype))
+    return bind1(
+        "argmin", as_operand(operand, "argmin"), axis=int(axis), index_dtype=_onp.dtype(index_dtype)
+    )
 
 
 def _cumulative(name):
     def op(operand, axis=0, reverse=False):
-        x = asarray(operand)
+        x = as_operand(operand, name)
+        _reject_kinds(name, x, "b", "number", pos=None)  # (JAX's rule)
         return bind1(name, x, axis=_axis(axis, x.ndim, name), reverse=bool(reverse))
 
     op.__name__ = op.__qualname__ = name
@@ -583,7 +684,9 @@ def dot_general(
     """``dimension_numbers`` = ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch))."""
     _check_precision("dot_general", precision)
     (lc, rc), (lb, rb) = dimension_numbers
-    lhs, rhs, out_dtype = preferred_operands(asarray(lhs), asarray(rhs), preferred_element_type)
+    lhs, rhs, out_dtype = preferred_operands(
+        as_operand(lhs, "dot_general"), as_operand(rhs, "dot_general"), preferred_element_type
+    )
     out = bind1(
         "dot_general",
         lhs,
@@ -608,7 +711,7 @@ def dot(
     """jax.lax.dot: lhs's last dimension contracted with rhs's first, or as dimension_numbers
     say (then as lax.dot_general). (precision and preferred_element_type are keyword-only in
     JAX; they are accepted by position too.)"""
-    lhs, rhs = asarray(lhs), asarray(rhs)
+    lhs, rhs = as_operand(lhs, "dot"), as_operand(rhs, "dot")
     if dimension_numbers is None:
         dimension_numbers = (((lhs.ndim - 1,), (0,)), ((), ()))
     return dot_general(
@@ -672,7 +775,7 @@ def _index_operands(operand, start_indices, allow_negative_indices=True):
 def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices=True):
     """The window of ``slice_sizes`` at ``start_indices`` (a negative index counting from the
     end, unless allow_negative_indices is False; then clamped to fit), as jax.lax's."""
-    operand = asarray(operand)
+    operand = as_operand(operand, "dynamic_slice")
     return bind1(
         "dynamic_slice",
         operand,
@@ -682,8 +785,14 @@ def dynamic_slice(operand, start_indices, slice_sizes, *, allow_negative_indices
 
 
 def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indices=True):
-    operand = asarray(operand)
-    update = asarray(update, operand.dtype)
+    operand = as_operand(operand, "dynamic_update_slice")
+    update = as_operand(update, "dynamic_update_slice")
+    _check_same_dtypes("dynamic_update_slice", operand, update)
+    if update.ndim != operand.ndim:  # (JAX's shape rule and message)
+        raise TypeError(
+            "dynamic_update_slice update must have the same rank as operand, got update shape "
+            f"{update.shape} for operand shape {operand.shape}."
+        )
     starts = _index_operands(operand, start_indices, allow_negative_indices)
     return bind1("dynamic_update_slice", operand, update, *starts)
 
@@ -697,7 +806,7 @@ def _in_dim(ndim, axis, start_index, allow_negative_indices):
 
 
 def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0, *, allow_negative_indices=True):
-    operand = asarray(operand)
+    operand = as_operand(operand, "dynamic_slice_in_dim")
     axis, starts, negative = _in_dim(operand.ndim, axis, start_index, allow_negative_indices)
     sizes = list(operand.shape)
     sizes[axis] = int(slice_size)
@@ -710,14 +819,14 @@ def dynamic_index_in_dim(operand, index, axis=0, keepdims=True, *, allow_negativ
 
 
 def dynamic_update_slice_in_dim(operand, update, start_index, axis, *, allow_negative_indices=True):
-    operand = asarray(operand)
+    operand = as_operand(operand, "dynamic_update_slice_in_dim")
     _, starts, negative = _in_dim(operand.ndim, axis, start_index, allow_negative_indices)
     return dynamic_update_slice(operand, update, starts, allow_negative_indices=negative)
 
 
 def dynamic_update_index_in_dim(operand, update, index, axis, *, allow_negative_indices=True):
-    update = asarray(update)
-    operand = asarray(operand)
+    update = as_operand(update, "dynamic_update_index_in_dim")
+    operand = as_operand(operand, "dynamic_update_index_in_dim")
     axis = int(axis)
     if update.ndim != operand.ndim:
         if update.ndim + 1 != operand.ndim:
@@ -775,7 +884,7 @@ def broadcast_like(arr, like_arr):
 
 def stack(operands, axis=0):
     """jax.lax.stack: operands of one shape and dtype stacked along a new axis."""
-    operands = [asarray(o) for o in operands]
+    operands = [as_operand(o, "stack") for o in operands]
     if not operands:
         raise ValueError("stack expects at least one operand, got 0.")
     if len({o.shape for o in operands}) != 1:
@@ -790,7 +899,7 @@ def stack(operands, axis=0):
 
 def unstack(x, axis=0):
     """jax.lax.unstack: the slices of x along axis, as a tuple."""
-    x = asarray(x)
+    x = as_operand(x, "unstack")
     axis = _axis(axis, x.ndim, "unstack")
     return tuple(index_in_dim(x, i, axis, keepdims=False) for i in range(x.shape[axis]))
 
@@ -812,7 +921,7 @@ def mulhi(x, y, /):
     """jax.lax.mulhi: the high half of the bits of each product of two N-bit integers (of the
     full 2N-bit product, signed for signed dtypes)."""
     np = _np()
-    x, y = _match(x, y)
+    x, y = _match(x, y, "mulhi")
     if x.dtype.kind not in "iu":
         raise TypeError(f"mulhi does not accept dtype {x.dtype}: integers only")
     _check_same_dtypes("mulhi", x, y)
@@ -840,7 +949,7 @@ def reduce_precision(operand, exponent_bits, mantissa_bits):
     numbers of exponent and mantissa bits, and kept in operand's dtype (XLA's ReducePrecision:
     out-of-range values overflow to inf or flush to zero; a NaN stays as it is)."""
     np = _np()
-    x = np.asarray(operand)
+    x = as_operand(operand, "reduce_precision")
     if not np.issubdtype(x.dtype, np.floating):  # (bfloat16 too)
         raise TypeError(f"reduce_precision does not accept dtype {x.dtype}: floats only")
     exponent_bits, mantissa_bits = int(exponent_bits), int(mantissa_bits)

@@ -14,7 +14,7 @@ import ml_dtypes as _ml_dtypes
 import numpy as _onp
 
 from arrax.lax import _composites, _ops
-from arrax.lax._ops import asarray, bind1, convert_element_type, full, reshape, select
+from arrax.lax._ops import as_operand, asarray, bind1, convert_element_type, full, reshape, select
 
 __all__ = [
     "floor",
@@ -71,7 +71,7 @@ def _reject(name, dtypes, accepted, kinds):
 
 
 def _operands(name, x, y):
-    x, y = _ops._match(x, y)
+    x, y = _ops._match(x, y, name)
     _ops._check_same_dtypes(name, x, y)
     return _ops._broadcast_operands(name, x, y)
 
@@ -79,7 +79,7 @@ def _operands(name, x, y):
 def rem(x, y):
     """jax.lax.rem: the remainder of x / y with the sign of x (C's fmod, XLA's rem), not the
     floored remainder of numpy.remainder; integer and float operands only."""
-    x, y = _ops._match(x, y)
+    x, y = _ops._match(x, y, "rem")
     _reject("rem", (x.dtype, y.dtype), "integer, floating", "iuf")
     _ops._check_same_dtypes("rem", x, y)
     return bind1("fmod", *_ops._broadcast_operands("rem", x, y))
@@ -107,7 +107,7 @@ def _comparison(name):
     plain = getattr(_ops, name)
 
     def op(x, y):
-        xa, ya = _ops._match(x, y)
+        xa, ya = _ops._match(x, y, name)
         _reject(name, (xa.dtype, ya.dtype), "integer, floating, bool", "iufb")
         return plain(x, y)
 
@@ -120,7 +120,7 @@ def _unary(name, kinds, accepted):
     plain = getattr(_ops, name, None) or getattr(_composites, name)  # (arrax.lax's before)
 
     def op(x, *args, **kwargs):
-        dt = asarray(x).dtype
+        dt = as_operand(x, name).dtype
         if _kind(dt) not in kinds:
             raise TypeError(
                 f"{name} does not accept dtype {dt}. Accepted dtypes are subtypes of {accepted}."
@@ -151,7 +151,7 @@ ge = _comparison("ge")
 
 def population_count(x):
     """jax.lax.population_count: the number of 1 bits of each element, for integers only."""
-    x = asarray(x)
+    x = as_operand(x, "population_count")
     if x.dtype.kind not in "iu":
         raise TypeError(
             f"population_count does not accept dtype {x.dtype}. Accepted dtypes are subtypes "
@@ -162,7 +162,7 @@ def population_count(x):
 
 def squeeze(array, dimensions):
     """jax.lax.squeeze: removes the size-1 ``dimensions`` (each checked, as JAX's)."""
-    x = asarray(array)
+    x = as_operand(array, "squeeze")
     dims = tuple(_operator.index(d) for d in dimensions)
     for d in dims:
         if not -x.ndim <= d < max(x.ndim, 1) or (x.ndim == 0):
@@ -182,7 +182,12 @@ def _argminmax(name):
     prim = name
 
     def op(operand, axis, index_dtype=_onp.int64):
-        x = asarray(operand)
+        x = as_operand(operand, name)
+        if x.dtype.kind == "c":  # (JAX's rule: the comparison it makes)
+            raise TypeError(
+                f"{name} does not accept dtype {x.dtype}. Accepted dtypes are subtypes of "
+                "integer, floating, bool."
+            )
         index_dtype = _onp.dtype(index_dtype)
         if index_dtype.kind not in "iu":
             raise TypeError(f"index_dtype must be an integer type, but got {index_dtype}")
@@ -213,7 +218,7 @@ argmin = _argminmax("argmin")
 
 def _in_float32(fn, *args):
     """fn of float16/bfloat16 operands computed in float32 and rounded back (as XLA does)."""
-    args = [asarray(a) for a in args]
+    args = [as_operand(a, fn.__name__) for a in args]
     dt = args[0].dtype if args else None
     if dt in _LOW_FLOATS:
         out = fn(*[convert_element_type(a, _onp.float32) for a in args])
@@ -227,9 +232,10 @@ def erf_inv(x):
 
 
 def betainc(a, b, x):
-    """jax.lax.betainc: the regularized incomplete beta function (float16/bfloat16 through
-    float32)."""
-    return _in_float32(_composites.betainc, a, b, x)
+    """jax.lax.betainc: the regularized incomplete beta function, floating operands of one dtype
+    (float16/bfloat16 through float32)."""
+    args = _floating("betainc", (a, b, x), "regularized_incomplete_beta")
+    return _in_float32(_composites.betainc, *args)
 
 
 def _check_index_types(name, start_indices):
@@ -278,7 +284,7 @@ def dynamic_update_slice(operand, update, start_indices, *, allow_negative_indic
 def concatenate(operands, dimension):
     """jax.lax.concatenate: operands of one rank and dtype, equal but along ``dimension`` (JAX's
     shape-rule TypeErrors)."""
-    xs = [asarray(o) for o in operands]
+    xs = [as_operand(o, "concatenate") for o in operands]
     if not xs:
         raise ValueError("concatenate requires a non-empty sequences of arrays")
     shapes = ", ".join(str(tuple(x.shape)) for x in xs)
@@ -305,7 +311,7 @@ def concatenate(operands, dimension):
 def slice(operand, start_indices, limit_indices, strides=None):  # noqa: A001
     """jax.lax.slice, with JAX's TypeErrors for a limit beyond the operand or before the
     start."""
-    x = asarray(operand)
+    x = as_operand(operand, "slice")
     # (negative strides, an arrax extension the slice primitive has, walk from start down)
     forward = strides is None or all(_operator.index(s) > 0 for s in strides)
     if forward and len(start_indices) == len(limit_indices) == x.ndim:
@@ -337,7 +343,8 @@ def _dot_properties(dt):
 
 def _dot_operands(name, lhs, rhs):
     """Operands of different dtypes are computed in the one of higher precision (JAX's rule)."""
-    lhs, rhs = asarray(lhs), asarray(rhs)
+    short = name.removeprefix("lax.")
+    lhs, rhs = as_operand(lhs, short), as_operand(rhs, short)
     if lhs.dtype == rhs.dtype:
         return lhs, rhs
     lp, rp = _dot_properties(lhs.dtype), _dot_properties(rhs.dtype)
@@ -347,6 +354,26 @@ def _dot_operands(name, lhs, rhs):
     return convert_element_type(lhs, dt), convert_element_type(rhs, dt)
 
 
+def _check_dot_dimensions(lhs, rhs, dimension_numbers):
+    """JAX's shape rule of dot_general (its TypeErrors and messages)."""
+    (lc, rc), (lb, rb) = dimension_numbers
+    lc, rc, lb, rb = (tuple(_operator.index(d) for d in ds) for ds in (lc, rc, lb, rb))
+    for side, x, batch, contracting in (("lhs", lhs, lb, lc), ("rhs", rhs, rb, rc)):
+        if not all(0 <= d < x.ndim for d in batch + contracting):
+            raise TypeError(
+                f"dot_general requires {side} dimension numbers to be nonnegative and less than "
+                f"the number of axes of the {side} value, got {side}_batch of {batch} and "
+                f"{side}_contracting of {contracting} for {side} of rank {x.ndim}"
+            )
+    for what, ld, rd in (("lhs batch dimensions and rhs batch", lb, rb), ("", lc, rc)):
+        ls, rs = tuple(lhs.shape[d] for d in ld), tuple(rhs.shape[d] for d in rd)
+        if ls != rs:
+            what = what or "contracting"
+            raise TypeError(
+                f"dot_general requires {what} dimensions to have the same shape, got {ls} and {rs}."
+            )
+
+
 def dot_general(
     lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None, *, out_sharding=None
 ):
@@ -354,6 +381,7 @@ def dot_general(
     precision (XLA's HigherPrecisionType: complex > wider exponent > more mantissa bits >
     more bits > signed), as JAX's."""
     lhs, rhs = _dot_operands("lax.dot_general", lhs, rhs)
+    _check_dot_dimensions(lhs, rhs, dimension_numbers)
     return _ops.dot_general(
         lhs, rhs, dimension_numbers, precision=precision,
         preferred_element_type=preferred_element_type,
@@ -369,3 +397,178 @@ def dot(
     return _ops.dot(
         lhs, rhs, precision, preferred_element_type, dimension_numbers=dimension_numbers
     )
+
+
+__all__ += [
+    "clamp",
+    "select_n",
+    "complex",
+    "shift_right_arithmetic",
+    "cumlogsumexp",
+    "igamma",
+    "igammac",
+    "igamma_grad_a",
+    "random_gamma_grad",
+    "polygamma",
+    "sort",
+    "sort_key_val",
+    "top_k",
+]
+
+
+def _same_dtype_operands(name, args, accepted=None, kinds=None, jax_name=None):
+    """The operands of an n-ary elementwise op ``name`` as JAX's lax takes them: arrays or
+    scalars (a Python scalar of the others' kind takes their dtype), of one dtype (of
+    ``kinds`` when given) and JAX's broadcasting shapes; JAX's TypeErrors otherwise.
+    jax_name: the primitive's name in JAX's messages when it differs."""
+    jax_name = jax_name or name
+    arrays = [as_operand(a, name) for a in args if not isinstance(a, _ops._PY_SCALARS)]
+    if arrays:
+        dt = arrays[0].dtype
+        shape = ()
+        out = []
+        for pos, a in enumerate(args):
+            if isinstance(a, _ops._PY_SCALARS):
+                _ops._check_scalar(jax_name, a, dt, pos)
+                a = full(shape, a, dt)
+            else:
+                a = as_operand(a, name)
+            out.append(a)
+    else:
+        out = [asarray(a) for a in args]
+    if kinds is not None:
+        _reject(jax_name, [a.dtype for a in out], accepted, kinds)
+    _ops._check_same_dtypes(jax_name, *out)
+    return _ops._broadcast_operands(jax_name, *out)
+
+
+def clamp(min, x, max):  # noqa: A002 (JAX's names)
+    """jax.lax.clamp: x clipped to [min, max]; min and max of x's dtype (a Python scalar of its
+    kind takes it), each of x's shape or a scalar (JAX's TypeErrors otherwise)."""
+    x = as_operand(x, "clamp")
+    ops = []
+    for pos, v in enumerate((min, x, max)):
+        if isinstance(v, _ops._PY_SCALARS):
+            _ops._check_scalar("clamp", v, x.dtype, 0 if pos == 0 else 1)
+            v = full((), v, x.dtype)
+        else:
+            v = as_operand(v, "clamp")
+        ops.append(v)
+    _ops._check_same_dtypes("clamp", *ops)
+    for label, v in (("min", ops[0]), ("max", ops[2])):
+        if v.shape not in ((), x.shape):
+            raise TypeError(
+                f"clamp requires {label}.shape == operand.shape or {label}.shape == (), got "
+                f"{label}.shape={v.shape}, operand.shape={x.shape}."
+            )
+    return _composites.clamp(ops[0], x, ops[2])
+
+
+def select_n(which, *cases):
+    """jax.lax.select_n: cases[which] elementwise; ``which`` bool (two cases) or integer, a
+    scalar or of the cases' shape; the cases of one shape and dtype (JAX's TypeErrors)."""
+    if not cases:
+        raise ValueError("select_n() must have at least one case")
+    which = as_operand(which, "select_n")
+    cases = [as_operand(c, "select_n") for c in cases]
+    if which.dtype.kind not in "biu":
+        raise TypeError(f"select `which` must be boolean or integer type, got {which.dtype}.")
+    if len({c.shape for c in cases}) > 1:
+        raise TypeError(
+            f"select cases must have the same shapes, got [{', '.join(str(c.shape) for c in cases)}]."
+        )
+    _ops._check_same_dtypes("select", *cases)
+    if which.shape not in ((), cases[0].shape):
+        raise TypeError(
+            "select `which` must be scalar or have the same shape as cases, got `which` shape "
+            f"{which.shape} but case shape {cases[0].shape}."
+        )
+    return _composites.select_n(which, *cases)
+
+
+def complex(x, y):  # noqa: A001 (JAX's name)
+    """jax.lax.complex: x + i y of float32 or float64 operands of one dtype."""
+    x, y = _same_dtype_operands("complex", (x, y))
+    if x.dtype not in (_onp.dtype(_onp.float32), _onp.dtype(_onp.float64)):
+        raise TypeError(
+            f"complex does not accept dtype {x.dtype} at position 0. Accepted dtypes at "
+            "position 0 are subtypes of float32, float64."
+        )
+    return _composites.complex(x, y)
+
+
+def shift_right_arithmetic(x, y):
+    """jax.lax.shift_right_arithmetic: x >> y with the sign bit copied in, integer operands of
+    one dtype."""
+    x, y = _same_dtype_operands("shift_right_arithmetic", (x, y), "integer", "iu")
+    return _composites.shift_right_arithmetic(x, y)
+
+
+def cumlogsumexp(operand, axis=0, reverse=False):
+    """jax.lax.cumlogsumexp: log(cumsum(exp(x))) along axis (numbers, not bools)."""
+    x = as_operand(operand, "cumlogsumexp")
+    _ops._reject_kinds("cumlogsumexp", x, "b", "number", pos=None)
+    return _composites.cumlogsumexp(x, axis, reverse)
+
+
+def _floating(name, args, jax_name=None):
+    return _same_dtype_operands(name, args, "floating", "f", jax_name)
+
+
+def igamma(a, x):
+    """jax.lax.igamma: the regularized lower incomplete gamma function, floating operands of one
+    dtype."""
+    return _composites.igamma(*_floating("igamma", (a, x)))
+
+
+def igammac(a, x):
+    """jax.lax.igammac: the regularized upper incomplete gamma function, floating operands of
+    one dtype."""
+    return _composites.igammac(*_floating("igammac", (a, x)))
+
+
+def igamma_grad_a(a, x):
+    """jax.lax.igamma_grad_a: d/da of the regularized lower incomplete gamma function."""
+    return _composites.igamma_grad_a(*_floating("igamma_grad_a", (a, x)))
+
+
+def random_gamma_grad(a, x):
+    """jax.lax.random_gamma_grad: the derivative of a Gamma(a, 1) sample x with respect to a."""
+    return _composites.random_gamma_grad(*_floating("random_gamma_grad", (a, x)))
+
+
+def polygamma(m, x):
+    """jax.lax.polygamma: the m-th derivative of digamma at x; m and x floating arrays of one
+    dtype (or a Python or concrete integer order m, an arrax extension)."""
+    if hasattr(m, "dtype") and _kind(_onp.dtype(m.dtype)) in "fV" or isinstance(m, float):
+        m, x = _floating("polygamma", (m, x))
+    return _ops.polygamma(m, x)
+
+
+def sort(operand, dimension=-1, is_stable=True, num_keys=1):
+    """jax.lax.sort: one operand, or a sequence of operands of one shape sorted by the first
+    num_keys of them (JAX's checks)."""
+    if isinstance(operand, (tuple, list)):
+        ops = [as_operand(o, "sort") for o in operand]
+        if len({o.shape for o in ops}) > 1:
+            raise TypeError(
+                "sort: Arguments to sort must have equal shapes, got: "
+                + " ".join(str(o.shape) for o in ops)
+            )
+        if ops and not 1 <= num_keys <= len(ops):
+            raise ValueError(f"num_keys={num_keys} must be between 1 and len(operand)={len(ops)}")
+        return _composites.sort(ops, dimension, is_stable, num_keys)
+    return _composites.sort(as_operand(operand, "sort"), dimension, is_stable, num_keys)
+
+
+def sort_key_val(keys, values, dimension=-1, is_stable=True):
+    """jax.lax.sort_key_val: keys sorted along dimension, values (of their shape) carried."""
+    return sort((keys, values), dimension, is_stable, 1)
+
+
+def top_k(operand, k, *, axis=-1):
+    """jax.lax.top_k: the k largest values along axis and their indices (not for complex)."""
+    x = as_operand(operand, "top_k")
+    if x.dtype.kind == "c":
+        raise ValueError("top_k is not compatible with complex inputs.")
+    return _composites.top_k(x, k, axis=axis)

@@ -529,7 +529,16 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
 
 
 def _check_sort_kind(name, kind, stable):
-    """NumPy's checks of sort's kind (every kind sorts stably here, which each one allows)."""
+    """NumPy's checks of sort's kind and stable flag (every kind sorts stably here, which each
+    one allows)."""
+    if stable is not None and not isinstance(stable, (bool, onp.bool_)):
+        try:  # (a flag is taken by its truth value, as NumPy's: an array of several is an error)
+            bool(stable)
+        except ValueError:
+            raise ValueError(
+                f"{name}: the truth value of an array with more than one element is ambiguous "
+                "(stable must be a bool)"
+            ) from None
     if kind is None:
         return
     if stable is not None:
