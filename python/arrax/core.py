@@ -1,7 +1,7 @@
 """The part of ``jax.core`` that programs use, mapped onto arrax: ``Tracer`` (the class of
 traced values: ``isinstance(x, arrax.core.Tracer)`` holds under jit, grad and vmap, not for
-concrete arrays), ``ShapedArray`` / ``get_aval`` (abstract values), ``concrete_or_error``
-and ``ConcretizationTypeError``."""
+concrete arrays), ``ShapedArray`` / ``get_aval`` (abstract values), ``concrete_or_error``,
+``eval_jaxpr`` and ``ConcretizationTypeError``."""
 
 import numpy as _onp
 
@@ -19,6 +19,7 @@ __all__ = [
     "concrete_or_error",
     "ensure_compile_time_eval",
     "eval_context",
+    "eval_jaxpr",
     "get_aval",
     "typeof",
 ]
@@ -75,3 +76,25 @@ def concrete_or_error(force, val, context=""):
     from arrax.numpy import asarray
 
     return force(asarray(value))
+
+
+def eval_jaxpr(jaxpr, consts, *args, propagate_source_info=True):
+    """Like ``jax.core.eval_jaxpr``: runs ``jaxpr`` (``make_jaxpr(f)(...).jaxpr``, arrax's graph)
+    on ``args`` with ``consts`` for its constants (``make_jaxpr(f)(...).consts``) and returns
+    the list of its outputs. Traced arguments are traced through (jit, grad, vmap). arrax's
+    graph holds its 0-d constants where JAX's jaxpr has literals, so empty ``consts`` (JAX's
+    for such a jaxpr) runs it with its own."""
+    del propagate_source_info
+    if not isinstance(jaxpr, _core.IR):
+        raise TypeError(f"eval_jaxpr: expected a jaxpr from make_jaxpr, got {type(jaxpr).__name__}")
+    consts = list(consts)
+    if consts and len(consts) != jaxpr.num_consts:
+        raise TypeError(
+            f"eval_jaxpr: the jaxpr has {jaxpr.num_consts} constants, got {len(consts)}"
+        )
+    if len(args) != len(jaxpr.in_avals):
+        raise TypeError(
+            f"eval_jaxpr: the jaxpr takes {len(jaxpr.in_avals)} arguments, got {len(args)}"
+        )
+    graph = jaxpr.with_consts_as_args() if consts else jaxpr
+    return list(graph.eval(*consts, *args))

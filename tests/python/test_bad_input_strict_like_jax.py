@@ -8,6 +8,7 @@ import arrax.numpy as anp
 import numpy as np
 import pytest
 from arrax import lax
+
 from primitive_table import CASES
 
 jax = pytest.importorskip("jax")

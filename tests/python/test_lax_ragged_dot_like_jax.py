@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import AGAINST_NUMPY
+from test_jax_programs_like_jax_5 import _assert_same
 
 jax = pytest.importorskip("jax")
 pytestmark = [
@@ -64,3 +65,95 @@ def test_ragged_dot_shape_errors_are_type_errors(shapes):
         jax.lax.ragged_dot(l, r, g)
     with pytest.raises(TypeError, match="^ragged_dot: "):
         arrax.lax.ragged_dot(l, r, g)
+
+
+# --- lax.ragged_dot_general: JAX's three modes (ragged non-contracting, contracting, batch) ---
+
+
+def _rand(i, *shape):
+    return np.random.RandomState(i).normal(size=shape)
+
+
+_GS = [2, 4, 1]
+_RAGGED_CASES = {
+    "nonc": ((7, 4), (3, 4, 2), _GS, ((([1], [1]), ([], [])), [0], [0])),
+    "nonc_group_mid": ((7, 4), (4, 3, 2), _GS, ((([1], [0]), ([], [])), [0], [1])),
+    "nonc_ragged_last": ((4, 7), (3, 4, 2), _GS, ((([0], [1]), ([], [])), [1], [0])),
+    "nonc_batch": ((2, 7, 4), (3, 2, 4, 5), _GS, ((([2], [2]), ([0], [1])), [1], [0])),
+    "nonc_batched_sizes": (
+        (2, 7, 4),
+        (3, 2, 4, 5),
+        [[2, 4, 1], [0, 3, 3]],
+        ((([2], [2]), ([0], [1])), [1], [0]),
+    ),
+    "contracting": ((5, 7), (7, 3), _GS, ((([1], [0]), ([], [])), [1], [])),
+    "contracting_batch": ((2, 5, 7), (2, 7, 3), _GS, ((([2], [1]), ([0], [0])), [2], [])),
+    "contracting_batched_sizes": (
+        (2, 5, 7),
+        (2, 7, 3),
+        [[2, 4, 1], [1, 1, 1]],
+        ((([2], [1]), ([0], [0])), [2], []),
+    ),
+    "batch": ((7, 5, 4), (7, 4, 3), [1, 1, 1], ((([2], [1]), ([0], [0])), [0], [])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_RAGGED_CASES))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ragged_dot_general_modes_like_jax(case, dtype):
+    lhs_shape, rhs_shape, gs, dn = _RAGGED_CASES[case]
+    lhs = _rand(0, *lhs_shape).astype(dtype)
+    rhs = _rand(1, *rhs_shape).astype(dtype)
+    gs = np.array(gs, np.int32)
+
+    def run(jax, jnp):
+        d = jax.lax.RaggedDotDimensionNumbers(*dn)
+        out = jax.lax.ragged_dot_general(jnp.asarray(lhs), jnp.asarray(rhs), jnp.asarray(gs), d)
+        wide = jax.lax.ragged_dot_general(
+            jnp.asarray(lhs),
+            jnp.asarray(rhs),
+            jnp.asarray(gs),
+            d,
+            preferred_element_type=jnp.float64,
+        )
+        if not case.startswith("nonc"):  # JAX differentiates only the non-contracting mode
+            return out, wide
+        grads = jax.jit(
+            jax.grad(lambda a, b: jnp.sum(jax.lax.ragged_dot_general(a, b, gs, d) ** 2), (0, 1))
+        )(jnp.asarray(lhs), jnp.asarray(rhs))
+        return out, wide, grads
+
+    _assert_same(run(arrax, arrax.numpy), run(jax, jax.numpy))
+
+
+@pytest.mark.parametrize(
+    "dn, gs_dtype",
+    [
+        (
+            ((([1], [1]), ([], [])), [0], []),
+            "int32",
+        ),  # a ragged non-contracting dim needs a group dim
+        (((([1], [0]), ([], [])), [1], [0]), "int32"),  # a ragged contracting dim takes none
+        (((([1], [1]), ([], [])), [0], [0]), "float64"),  # group sizes are integers
+    ],
+)
+def test_ragged_dot_general_errors_like_jax(dn, gs_dtype):
+    lhs = _rand(0, 7, 4)
+    rhs = _rand(1, 3, 4, 2) if dn[2] or dn[1] == [0] else _rand(1, 4, 3)
+    for lib in (arrax, jax):
+        d = lib.lax.RaggedDotDimensionNumbers(*dn)
+        with pytest.raises(TypeError, match="ragged_dot_general"):
+            lib.lax.ragged_dot_general(lhs, rhs, np.array(_GS, gs_dtype), d)
+
+
+def test_ragged_dot_general_matches_ragged_dot():
+    lhs, rhs, gs = (
+        arrax.numpy.asarray(_rand(0, 7, 4)),
+        arrax.numpy.asarray(_rand(1, 3, 4, 2)),
+        np.array(_GS),
+    )
+    d = arrax.lax.RaggedDotDimensionNumbers((([1], [1]), ([], [])), [0], [0])
+    np.testing.assert_allclose(
+        np.asarray(arrax.lax.ragged_dot_general(lhs, rhs, gs, d)),
+        np.asarray(arrax.lax.ragged_dot(lhs, rhs, gs)),
+    )
