@@ -23,6 +23,21 @@ def add_small(xp, a, b):
 
 
 @workload(
+    "small_mix_16_x2k",
+    inputs=f32_normal((4, 4)),
+    description="2,000 rounds of small eager calls on a 4x4 float32: m[1, 2], m[1:3], m.T, "
+    "m.reshape(16), np.exp(m), np.add(m, m), -m (per-call cost of indexing, views, ufunc calls)",
+    budget_s=1.0,
+)
+def small_mix(xp, m):
+    r = None
+    for _ in range(2_000):
+        m[1, 2], m[1:3], m.T, m.reshape(16), -m
+        r = xp.add(xp.exp(m), m)
+    return r
+
+
+@workload(
     "elementwise_16M",
     inputs=f32_normal(N_16M),
     target=0.6,
