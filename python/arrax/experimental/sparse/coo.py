@@ -16,7 +16,26 @@ def _check_2d(shape, name):
         raise ValueError(f"{name} must have ndim=2; got shape={tuple(shape)}")
 
 
-class COO(JAXSparse):
+class _Legacy2D(JAXSparse):
+    """What COO, CSR and CSC share: their data's nse and dtype, and todense and ``@`` through
+    the BCOO form each gives (``_bcoo``)."""
+
+    nse = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+
+    def todense(self):
+        return self._bcoo().todense()
+
+    def __matmul__(self, other):
+        if isinstance(other, JAXSparse):
+            raise NotImplementedError("matmul between two sparse objects.")
+        other = asarray(other)
+        if other.ndim > 2:
+            raise NotImplementedError(f"matmul with object of shape {other.shape}")
+        return self._bcoo() @ other
+
+
+class COO(_Legacy2D):
     """2-d COO sparse matrix (JAX's ``COO``)."""
 
     def __init__(self, args, *, shape, rows_sorted=False, cols_sorted=False):
@@ -24,9 +43,6 @@ class COO(JAXSparse):
         self._rows_sorted, self._cols_sorted = rows_sorted, cols_sorted
         super().__init__(args, shape=shape)
         _check_2d(self.shape, "COO")
-
-    nse = property(lambda self: self.data.size)
-    dtype = property(lambda self: self.data.dtype)
 
     def tree_flatten(self):
         return (self.data, self.row, self.col), (self.shape, self._rows_sorted, self._cols_sorted)
@@ -63,34 +79,20 @@ class COO(JAXSparse):
         return cls((b.data, b.indices[:, 0], b.indices[:, 1]), shape=(N, M), rows_sorted=True,
                    cols_sorted=True)  # fmt: skip
 
-    def todense(self):
-        return self._bcoo().todense()
-
     def transpose(self, axes=None):
         if axes is not None:
             raise NotImplementedError("axes argument to transpose()")
         return COO((self.data, self.col, self.row), shape=self.shape[::-1],
                    rows_sorted=self._cols_sorted, cols_sorted=self._rows_sorted)  # fmt: skip
 
-    def __matmul__(self, other):
-        if isinstance(other, JAXSparse):
-            raise NotImplementedError("matmul between two sparse objects.")
-        other = asarray(other)
-        if other.ndim > 2:
-            raise NotImplementedError(f"matmul with object of shape {other.shape}")
-        return self._bcoo() @ other
 
-
-class CSR(JAXSparse):
+class CSR(_Legacy2D):
     """2-d CSR sparse matrix (JAX's ``CSR``)."""
 
     def __init__(self, args, *, shape):
         self.data, self.indices, self.indptr = (asarray(a) for a in args)
         super().__init__(args, shape=shape)
         _check_2d(self.shape, "CSR")
-
-    nse = property(lambda self: self.data.size)
-    dtype = property(lambda self: self.data.dtype)
 
     def tree_flatten(self):
         return (self.data, self.indices, self.indptr), (self.shape,)
@@ -124,24 +126,13 @@ class CSR(JAXSparse):
         b = BCSR._eye(N, M, k, dtype=dtype, index_dtype=index_dtype)
         return cls((b.data, b.indices, b.indptr), shape=(N, M))
 
-    def todense(self):
-        return self._bcoo().todense()
-
     def transpose(self, axes=None):
         if axes is not None:
             raise NotImplementedError("axes argument to transpose()")
         return CSC((self.data, self.indices, self.indptr), shape=self.shape[::-1])
 
-    def __matmul__(self, other):
-        if isinstance(other, JAXSparse):
-            raise NotImplementedError("matmul between two sparse objects.")
-        other = asarray(other)
-        if other.ndim > 2:
-            raise NotImplementedError(f"matmul with object of shape {other.shape}")
-        return self._bcoo() @ other
 
-
-class CSC(JAXSparse):
+class CSC(_Legacy2D):
     """2-d CSC sparse matrix (JAX's ``CSC``): the transpose of a CSR one."""
 
     def __init__(self, args, *, shape):
@@ -149,8 +140,6 @@ class CSC(JAXSparse):
         super().__init__(args, shape=shape)
         _check_2d(self.shape, "CSC")
 
-    nse = property(lambda self: self.data.size)
-    dtype = property(lambda self: self.data.dtype)
     tree_flatten = CSR.tree_flatten
     tree_unflatten = classmethod(CSR.tree_unflatten.__func__)
 
@@ -169,15 +158,10 @@ class CSC(JAXSparse):
     def _eye(cls, N, M, k, *, dtype=None, index_dtype="int32"):
         return CSR._eye(M, N, -k, dtype=dtype, index_dtype=index_dtype).T
 
-    def todense(self):
-        return self._bcoo().todense()
-
     def transpose(self, axes=None):
         if axes is not None:
             raise NotImplementedError("axes argument to transpose()")
         return CSR((self.data, self.indices, self.indptr), shape=self.shape[::-1])
-
-    __matmul__ = CSR.__matmul__
 
 
 for _cls in (COO, CSR, CSC):
