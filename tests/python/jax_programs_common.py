@@ -37,3 +37,21 @@ def _assert_trees_close(ours, theirs, rtol=1e-5, atol=1e-6):
         assert a.shape == j.shape
         tol = (2e-4, 1e-4) if np.float32 in (a.dtype, j.dtype) else (rtol, atol)
         np.testing.assert_allclose(a.astype(j.dtype), j, rtol=tol[0], atol=tol[1])
+
+
+def _assert_same_trees(ours, theirs, rtol, atol, f32_tol, loose=(np.float32, np.complex64)):
+    """Same pytree structure; per leaf the same shape and dtype, close floating values
+    (``f32_tol`` = (rtol, atol) for leaves of the ``loose`` dtypes) and equal other values."""
+    jax = _jax()
+    a_leaves, a_tree = arrax.tree_util.tree_flatten_with_path(ours)
+    j_leaves, j_tree = jax.tree_util.tree_flatten_with_path(theirs)
+    assert len(a_leaves) == len(j_leaves), (a_tree, j_tree)
+    for (_, a), (path, j) in zip(a_leaves, j_leaves):
+        where = jax.tree_util.keystr(path)
+        a, j = np.asarray(a), np.asarray(j)
+        assert (a.shape, a.dtype) == (j.shape, j.dtype), where
+        if a.dtype.kind in "fc":
+            tol = f32_tol if a.dtype in loose else (rtol, atol)
+            np.testing.assert_allclose(a, j, rtol=tol[0], atol=tol[1], err_msg=where)
+        else:
+            np.testing.assert_array_equal(a, j, err_msg=where)

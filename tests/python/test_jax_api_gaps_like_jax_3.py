@@ -14,25 +14,13 @@ import arrax
 import numpy as np
 import pytest
 
-from jax_programs_common import _jax, _jax_x64_here  # noqa: F401
+from jax_programs_common import _assert_same_trees, _jax, _jax_x64_here  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("_jax_x64_here")
 
 
 def _assert_same(ours, theirs, rtol=1e-9, atol=1e-12):
-    """Same pytree of leaves with equal shapes, dtypes and (close) values."""
-    jax = _jax()
-    a_leaves, a_tree = arrax.tree_util.tree_flatten(ours)
-    j_leaves, j_tree = jax.tree_util.tree_flatten(theirs)
-    assert len(a_leaves) == len(j_leaves), (a_tree, j_tree)
-    for a, j in zip(a_leaves, j_leaves):
-        a, j = np.asarray(a), np.asarray(j)
-        assert a.shape == j.shape, (a.shape, j.shape)
-        assert a.dtype == j.dtype, (a.dtype, j.dtype)
-        if j.dtype == np.float32:
-            np.testing.assert_allclose(a, j, rtol=2e-5, atol=1e-6)
-        else:
-            np.testing.assert_allclose(a, j, rtol=rtol, atol=atol)
+    _assert_same_trees(ours, theirs, rtol, atol, f32_tol=(2e-5, 1e-6), loose=(np.float32,))
 
 
 def _both(program):

@@ -30,7 +30,7 @@ import arrax
 import numpy as np
 import pytest
 
-from jax_programs_common import _jax, _jax_x64_here  # noqa: F401
+from jax_programs_common import _assert_same_trees, _jax, _jax_x64_here  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("_jax_x64_here")
 
@@ -40,20 +40,7 @@ def _rand(i, *shape):
 
 
 def _assert_same(ours, theirs, rtol=1e-6, atol=1e-7):
-    """Same pytree structure; per leaf the same shape and dtype and close values."""
-    jax = _jax()
-    a_leaves, a_tree = arrax.tree_util.tree_flatten_with_path(ours)
-    j_leaves, j_tree = jax.tree_util.tree_flatten_with_path(theirs)
-    assert len(a_leaves) == len(j_leaves), (a_tree, j_tree)
-    for (_, a), (path, j) in zip(a_leaves, j_leaves):
-        where = jax.tree_util.keystr(path)
-        a, j = np.asarray(a), np.asarray(j)
-        assert (a.shape, a.dtype) == (j.shape, j.dtype), where
-        if a.dtype.kind in "fc":
-            tol = (2e-4, 1e-4) if a.dtype in (np.float32, np.complex64) else (rtol, atol)
-            np.testing.assert_allclose(a, j, rtol=tol[0], atol=tol[1], err_msg=where)
-        else:
-            np.testing.assert_array_equal(a, j, err_msg=where)
+    _assert_same_trees(ours, theirs, rtol, atol, f32_tol=(2e-4, 1e-4))
 
 
 def transformer(jax, jnp):
