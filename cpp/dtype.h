@@ -1,6 +1,9 @@
 // DType: the element types arrax supports, their sizes and names, and NumPy 2 (NEP 50) promotion.
 #pragma once
 #include <Eigen/Core>
+#if defined(__F16C__) && !defined(__CUDACC__)
+#include <immintrin.h>
+#endif
 #include <complex>
 #include <cstdint>
 #include <stdexcept>
@@ -185,5 +188,18 @@ template <typename T>
 constexpr bool is_float_v = std::is_floating_point_v<T> || is_half_v<T>;
 template <typename T>
 constexpr bool is_int_v = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// float -> float16/bfloat16, rounded to nearest even. float16 goes through the CPU's F16C
+// instruction where the build has it: Eigen's conversion is software, raises no floating-point
+// flags (float16 arithmetic or casts overflowing to inf went unreported, where NumPy reports
+// them) and is slower.
+template <typename H>
+inline H round_to_half(float f) {
+#if defined(__F16C__) && !defined(__CUDACC__)
+  if constexpr (std::is_same_v<H, float16>)
+    return Eigen::numext::bit_cast<float16>(static_cast<uint16_t>(_cvtss_sh(f, 0)));
+#endif
+  return H(f);
+}
 
 }  // namespace arrax

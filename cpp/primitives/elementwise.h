@@ -59,7 +59,7 @@ inline auto apply1(T x) {
     using COut = out_type_t<Op, C>;
     COut r = Op::template apply<C>(static_cast<C>(x));
     if constexpr (std::is_same_v<COut, C>)
-      return static_cast<Out>(r);
+      return round_to_half<Out>(r);
     else
       return r;
   } else {
@@ -75,7 +75,7 @@ inline auto apply2(T x, T y) {
     using COut = out_type_t<Op, C>;
     COut r = Op::template apply<C>(static_cast<C>(x), static_cast<C>(y));
     if constexpr (std::is_same_v<COut, C>)
-      return static_cast<Out>(r);
+      return round_to_half<Out>(r);
     else
       return r;
   } else {

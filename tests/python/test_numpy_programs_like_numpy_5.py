@@ -987,7 +987,9 @@ def test_sliding_window_view_rolling_mean_and_writeable():
         ([-1e20], "f8", "u8"),
         ([onp.nan], "f4", "i2"),
         ([onp.nan, 1.0], "f2", "i4"),
-        # (overflow in float -> narrower float casts is not checked by arrax: a known difference)
+        ([1e300, 1.0], "f8", "f4"),  # (overflow)
+        ([1e5], "f4", "f2"),
+        ([1e300], "f8", "f2"),
         ([onp.inf], "f8", "f4"),  # (infinite already: no report)
         ([1e-300], "f8", "f4"),  # (underflow: ignored by default)
         ([60000], "u2", "f2"),

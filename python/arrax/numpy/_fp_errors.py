@@ -144,21 +144,6 @@ def _act(mode, message, text, kinds, stacklevel=3):
         onp.geterrcall().write(f"Warning: {message}\n")
 
 
-# Casts whose values NumPy's cast loops check ("invalid value encountered in cast" for a float
-# to an integer, "overflow encountered in cast" past the target float's range). A float in
-# int32's range converts to every integer type without a flag on NumPy's x86 loops, whose
-# casts go through int32 or int64; past it, NumPy's own cast of the values tells.
-_INT32_RANGE = (-(2.0**31), 2.0**31)
-
-
-def _cast_may_raise(src, dst):
-    """Whether arrax checks the values of a cast from src to dst as NumPy's cast does: a float
-    (or complex) to an integer (NaN, infinities, values past the type). NumPy also reports
-    overflow in casts to a narrower float (1e300 to float32, 70000 to float16); those are not
-    checked here, as the check is a pass over the data on a common cast: a known difference."""
-    return src.kind in "fc" and dst.kind in "iu"
-
-
 # arrax's frames between a program's x.astype(...) or np.astype(x, ...) and the cast
 _CAST_WRAPPERS = {
     ("arrax.numpy._fp_errors", "report_cast"),
@@ -184,46 +169,15 @@ def user_depth(wrappers=_CAST_WRAPPERS, internal_too=False):
     return depth
 
 
-def report_cast(x, r):
-    """NumPy's reporting of x.astype's cast to r (eager, on the CPU): the kinds NumPy's cast of
-    the same values raises, acted on as its errstate says. Casts that arrax's own code makes
-    are not reported, as for the ufuncs."""
-    src, dst = x.dtype, r.dtype
-    key = (src, dst)
-    may = _MAY_RAISE.get(key)
-    if may is None:
-        may = _MAY_RAISE[key] = _cast_may_raise(onp.dtype(src), onp.dtype(dst))
-    if not may or x._is_tracer or r._is_tracer or x.size == 0:
-        return
-    if not _core._array_device(x).startswith("cpu"):
-        return
-    h = _host(x)
-    if h is None:
-        return
-    if h.dtype.kind == "c":
-        h = h.real
-    if dst.kind in "iu":
-        # (Python floats: a float16 compared with -2**31 would overflow; NaN: not in range)
-        lo, hi = float(_min(h, axis=None)), float(_max(h, axis=None))
-        if lo >= _INT32_RANGE[0] and hi < _INT32_RANGE[1]:
-            return
-    else:  # (see _cast_may_raise: float-to-float casts are not checked)
+def report_cast(x, r, kinds):
+    """NumPy's reporting of x.astype's cast to r (eager, on the CPU): the flags the cast
+    raised (kinds, bits as _KINDS; arrax's cast loops raise them as NumPy's x86 loops do:
+    invalid for NaN, infinities and values past int32/int64 to an integer type, overflow and
+    underflow past a narrower float's range), acted on as NumPy's errstate says. Casts that
+    arrax's own code makes are not reported, as for the ufuncs."""
+    if x._is_tracer or r._is_tracer or not _core._array_device(x).startswith("cpu"):
         return
     depth = user_depth()
-    if depth is None:
-        return
-    kinds = []
-    with onp.errstate(all="call", call=lambda kind, flag: kinds.append(flag)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", onp.exceptions.ComplexWarning)
-            _host(x).astype(dst)
-    raised = 0
-    for flag in kinds:
-        raised |= flag
-    if raised:
+    if depth is not None:
         # (warnings.warn's level 1 is _act's frame, 3 report_cast's, depth - 1 frames above it)
-        _act_on_shown(raised, "cast", lambda kind: True, stacklevel=depth + 2)
-
-
-_MAY_RAISE = {}  # (from, to) dtypes: _cast_may_raise
-_min, _max = onp.minimum.reduce, onp.maximum.reduce
+        _act_on_shown(kinds, "cast", lambda kind: True, stacklevel=depth + 2)

@@ -75,12 +75,14 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         o = order.upper() if isinstance(order, str) else order
         if not (o == "C" and not self._c_contiguous) and not (o == "F" and not self._f_contiguous):
             return self  # (the array itself, as NumPy and the Array API give)
+    _core._fp_watch_start()  # (the cast's floating-point flags: NumPy's cast warnings)
     if self.dtype.kind == "c" and _np.dtype(dtype).kind != "c":
         r = _discarding_imaginary(self, dtype, copy)
     else:
         r = _core._astype(self, dtype, bool(copy))
-    if r is not self and r.dtype != self.dtype:
-        _report_cast(self, r)
+    kinds = _core._fp_watch_kinds()
+    if kinds and r is not self and r.dtype != self.dtype:
+        _report_cast(self, r, kinds)
     if order == "K" and (self.ndim < 2 or self._is_tracer or self._c_contiguous):
         return r
     # (order='K', NumPy's default, keeps the array's memory order: a Fortran array's cast is
@@ -110,14 +112,14 @@ def _discarding_imaginary(x, dtype, copy):
 _fp_errors_module = None
 
 
-def _report_cast(x, r):
+def _report_cast(x, r, kinds):
     """NumPy's "invalid value encountered in cast" and the like (arrax.numpy._fp_errors)."""
     global _fp_errors_module
     if _fp_errors_module is None:  # (imported on first use, as _anp)
         from arrax.numpy import _fp_errors
 
         _fp_errors_module = _fp_errors
-    _fp_errors_module.report_cast(x, r)
+    _fp_errors_module.report_cast(x, r, kinds)
 
 
 def _check_same_value(x, r):
