@@ -1,12 +1,14 @@
 // Reduction kernels shared by reduce_*, argmax/argmin and the cumulative primitives: one
 // accumulator type and one combine function per reduction kind, and the inner loops over a
-// run of elements (contiguous or strided). Float sums are pairwise over blocks of many
-// independent SIMD lanes, as accurate as NumPy's pairwise summation; NaN propagates through
-// max/min as NumPy's maximum/minimum do; integer sums and products wrap (accumulated in uint64).
+// run of elements (contiguous or strided). Float sums add in NumPy's order (NumpySum), so that
+// they are NumPy's bit for bit; other kinds run over blocks of many independent SIMD lanes; NaN
+// propagates through max/min as NumPy's maximum/minimum do; integer sums and products wrap
+// (accumulated in uint64).
 #pragma once
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -67,13 +69,8 @@ inline A red_identity() {
   if constexpr (std::is_same_v<A, bool>) {
     return and_like<K>;
   } else if constexpr (K == RedKind::Sum) {
-    // -0.0 is IEEE's additive identity: -0.0 + x == x for every x, signed zeros included.
-    if constexpr (is_complex_v<A>)
-      return A(-0.0, -0.0);
-    else if constexpr (std::is_floating_point_v<A>)
-      return A(-0.0);
-    else
-      return A(0);
+    // +0.0, NumPy's identity, where a sum starts: a sum of -0.0s is 0.0, as NumPy's.
+    return A(0);
   } else if constexpr (K == RedKind::Prod) {
     return A(1);
   } else {
@@ -129,6 +126,146 @@ inline A red_combine(A a, A b) {
   }
 }
 
+// NumPy's pairwise summation (its loops_utils.h.src), in NumPy's order, so that float sums are
+// NumPy's bit for bit (a printed mean or standard deviation shows every digit): a run under 8
+// items is added one by one from -0.0; up to 128, item i goes to accumulator i % 8, and the
+// eight are combined as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)) before the last
+// n % 8 items are added one by one; a longer run splits at half its length rounded down to a
+// multiple of 8, its sum the halves' sums added. Complex runs are NumPy's too: the same on the
+// interleaved (re, im) parts, whose accumulators combine as (r0 + r2) + (r4 + r6) for the real
+// part, (r1 + r3) + (r5 + r7) for the imaginary one. A run of float16 adds in float32, as NumPy.
+// NumPy's split of a long run (n scalars) for its pairwise sums, for threads to share: the
+// pieces `depth` levels down its tree, and the sum from the pieces' sums as the tree adds them.
+struct NumpySplit {
+  static constexpr int64_t kBlock = 128;  // NumPy's PW_BLOCKSIZE, in scalars
+  // The pieces of the top of sum's split tree, `depth` levels down, for threads to sum.
+  static void pieces(int64_t b, int64_t n, int depth,
+                     std::vector<std::pair<int64_t, int64_t>>& out) {
+    if (depth == 0 || n <= kBlock) {
+      out.push_back({b, n});
+      return;
+    }
+    int64_t h = n / 2;
+    h -= h % 8;
+    pieces(b, h, depth - 1, out);
+    pieces(b + h, n - h, depth - 1, out);
+  }
+  // sum() from the pieces' sums, combined as sum's tree combines them.
+  template <typename A>
+  static A combine(int64_t n, int depth, const A* sums, size_t& next) {
+    if (depth == 0 || n <= kBlock) return sums[next++];
+    int64_t h = n / 2;
+    h -= h % 8;
+    A a = combine(h, depth - 1, sums, next);
+    return a + combine(n - h, depth - 1, sums, next);
+  }
+};
+
+template <typename T, typename A>
+struct NumpySum : NumpySplit {
+  static A at(const char* p, int64_t i, int64_t st) {
+    return static_cast<A>(*reinterpret_cast<const T*>(p + i * st));
+  }
+
+  static A block(const char* p, int64_t n, int64_t st) {
+    if (n < 8) {
+      A r = A(-0.0);
+      for (int64_t i = 0; i < n; ++i) r += at(p, i, st);
+      return r;
+    }
+    A r[8];
+    for (int k = 0; k < 8; ++k) r[k] = at(p, k, st);
+    int64_t i = 8;
+    const int64_t full = n - n % 8;
+    if (st == static_cast<int64_t>(sizeof(T))) {  // (vectorized: 8 lanes, NumPy's order)
+      const T* x = reinterpret_cast<const T*>(p);
+      for (; i < full; i += 8)
+        for (int k = 0; k < 8; ++k) r[k] += static_cast<A>(x[i + k]);
+    } else {
+      for (; i < full; i += 8)
+        for (int k = 0; k < 8; ++k) r[k] += at(p, i + k, st);
+    }
+    A res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += at(p, i, st);
+    return res;
+  }
+
+  static A sum(const char* p, int64_t n, int64_t st) {
+    if (n <= kBlock) return block(p, n, st);
+    int64_t h = n / 2;
+    h -= h % 8;
+    return sum(p, h, st) + sum(p + h * st, n - h, st);
+  }
+};
+
+template <typename R>
+struct NumpySum<std::complex<R>, std::complex<R>> : NumpySplit {  // (scalars: 2 per item)
+  using C = std::complex<R>;
+
+  // n scalars (n / 2 items) from p, items st bytes apart.
+  static void block(const char* p, int64_t n, int64_t st, R& rr, R& ri) {
+    auto re = [&](int64_t i) { return reinterpret_cast<const R*>(p + (i / 2) * st)[0]; };
+    auto im = [&](int64_t i) { return reinterpret_cast<const R*>(p + (i / 2) * st)[1]; };
+    if (n < 8) {
+      rr = R(-0.0), ri = R(-0.0);
+      for (int64_t i = 0; i < n; i += 2) rr += re(i), ri += im(i);
+      return;
+    }
+    R r[8];
+    for (int k = 0; k < 8; k += 2) r[k] = re(k), r[k + 1] = im(k);
+    int64_t i = 8;
+    const int64_t full = n - n % 8;
+    if (st == static_cast<int64_t>(sizeof(C))) {
+      const R* x = reinterpret_cast<const R*>(p);
+      for (; i < full; i += 8)
+        for (int k = 0; k < 8; ++k) r[k] += x[i + k];
+    } else {
+      for (; i < full; i += 8)
+        for (int k = 0; k < 8; k += 2) r[k] += re(i + k), r[k + 1] += im(i + k);
+    }
+    rr = (r[0] + r[2]) + (r[4] + r[6]);
+    ri = (r[1] + r[3]) + (r[5] + r[7]);
+    for (; i < n; i += 2) rr += re(i), ri += im(i);
+  }
+
+  static C sum2(const char* p, int64_t n, int64_t st) {
+    if (n <= kBlock) {
+      R rr, ri;
+      block(p, n, st, rr, ri);
+      return C(rr, ri);
+    }
+    int64_t h = n / 2;
+    h -= h % 8;
+    C a = sum2(p, h, st), b = sum2(p + (h / 2) * st, n - h, st);
+    return C(a.real() + b.real(), a.imag() + b.imag());
+  }
+  static C sum(const char* p, int64_t n, int64_t st) { return sum2(p, 2 * n, st); }
+};
+
+// Whether reductions of kind K over T take NumPy's summation order (float and complex sums).
+template <RedKind K, typename T>
+constexpr bool numpy_order_v = K == RedKind::Sum && (is_float_v<T> || is_complex_v<T>);
+
+// Float products multiply one item after another, NumPy's order everywhere (its multiply loop
+// carries the running product from run to run, row to row and buffer to buffer).
+template <RedKind K, typename T>
+constexpr bool sequential_order_v = K == RedKind::Prod && (is_float_v<T> || is_complex_v<T>);
+
+// Reductions whose order NumPy's results depend on (float sums and products): columns are
+// accumulated row after row, not four rows combined first, nor split over threads.
+template <RedKind K, typename T>
+constexpr bool ordered_v = numpy_order_v<K, T> || sequential_order_v<K, T>;
+
+// NumPy keeps a float16 sum's running total in float16 between runs and rows (its loops add a
+// run's float32 sum, or a row's values, to it and round): sums of halves round there too.
+template <typename T, typename A>
+inline A settle(A v) {
+  if constexpr (is_half_v<T>)
+    return static_cast<A>(round_to_half<T>(v));
+  else
+    return v;
+}
+
 // Reduction of one run of n elements starting at p, stride st bytes.
 template <RedKind K, typename T, typename A = red_acc_t<K, T>>
 struct RedRun {
@@ -174,23 +311,20 @@ struct RedRun {
   }
 
   static A run(const char* p, int64_t n, int64_t st) {
-    if constexpr (K == RedKind::Sum && is_complex_v<T>) {
-      // A contiguous complex sum is a real sum over interleaved (re, im): even lanes hold real
-      // parts, odd lanes imaginary parts.
-      using R = typename T::value_type;
-      using RR = RedRun<RedKind::Sum, R, R>;
-      if (st == static_cast<int64_t>(sizeof(T)) && 2 * n >= RR::L) {
-        auto acc = RR::lanes(p, 2 * n, sizeof(R));
-        for (int w = RR::L / 2; w >= 2; w /= 2)
-          for (int k = 0; k < w; ++k) acc[k] += acc[k + w];
-        return A(acc[0], acc[1]);
-      }
-    }
+    if constexpr (numpy_order_v<K, T>) return NumpySum<T, A>::sum(p, n, st);
+    if constexpr (sequential_order_v<K, T>) return run_from(red_identity<K, A>(), p, n, st);
     if (n < 4 * L) return run_short(p, n, st);
     Lanes acc = lanes(p, n, st);
     for (int w = L / 2; w >= 1; w /= 2)
       for (int k = 0; k < w; ++k) acc[k] = red_combine<K, A>(acc[k], acc[k + w]);
     return acc[0];
+  }
+
+  // acc combined with the n items one after another (float products: NumPy's order).
+  static A run_from(A acc, const char* p, int64_t n, int64_t st) {
+    for (int64_t i = 0; i < n; ++i)
+      acc = red_combine<K, A>(acc, static_cast<A>(*reinterpret_cast<const T*>(p + i * st)));
+    return acc;
   }
 
   // Short runs (a row of 96 in a layer norm): one register of lanes, whose reduction at the
@@ -201,8 +335,8 @@ struct RedRun {
     std::array<A, SL> acc;
     for (int k = 0; k < SL; ++k) acc[k] = red_identity<K, A>();
     int64_t i = 0;
-    if constexpr (std::is_same_v<A, T> && (std::is_same_v<A, float> || std::is_same_v<A, double>)&&(
-                                              K == RedKind::Max || K == RedKind::Min)) {
+    if constexpr (std::is_same_v<A, T> && (std::is_same_v<A, float> || std::is_same_v<A, double>) &&
+                  (K == RedKind::Max || K == RedKind::Min)) {
       // A float maximum's NaN test is kept off the lanes' dependency chain, in a register of
       // its own: each step is one maxps (GCC left the combine below scalar, and a softmax's
       // row maxima over rows of 64 took 4x a sum's time). A row with a NaN (rare) is reduced
@@ -244,6 +378,12 @@ struct RedRun {
 
   // acc[j] = combine(acc[j], x[j]) for j < n: one row of a reduction over a leading axis.
   static void accumulate(A* acc, const char* p, int64_t n, int64_t st) {
+    if constexpr (ordered_v<K, T> && is_half_v<T>) {
+      for (int64_t j = 0; j < n; ++j)
+        acc[j] = settle<T>(
+            red_combine<K, A>(acc[j], static_cast<A>(*reinterpret_cast<const T*>(p + j * st))));
+      return;
+    }
     if (st == static_cast<int64_t>(sizeof(T))) {
       const T* x = reinterpret_cast<const T*>(p);
       for (int64_t j = 0; j < n; ++j) acc[j] = red_combine<K, A>(acc[j], static_cast<A>(x[j]));
@@ -259,9 +399,17 @@ struct RedRun {
     if (st == static_cast<int64_t>(sizeof(T))) {
       const T *a = reinterpret_cast<const T*>(p[0]), *b = reinterpret_cast<const T*>(p[1]),
               *d = reinterpret_cast<const T*>(p[2]), *e = reinterpret_cast<const T*>(p[3]);
-      for (int64_t j = 0; j < n; ++j)
-        acc[j] = c(acc[j], c(c(static_cast<A>(a[j]), static_cast<A>(b[j])),
-                             c(static_cast<A>(d[j]), static_cast<A>(e[j]))));
+      if constexpr (ordered_v<K, T>)  // (row after row, NumPy's order)
+        for (int64_t j = 0; j < n; ++j) {
+          A v = settle<T>(c(acc[j], static_cast<A>(a[j])));
+          v = settle<T>(c(v, static_cast<A>(b[j])));
+          v = settle<T>(c(v, static_cast<A>(d[j])));
+          acc[j] = settle<T>(c(v, static_cast<A>(e[j])));
+        }
+      else
+        for (int64_t j = 0; j < n; ++j)
+          acc[j] = c(acc[j], c(c(static_cast<A>(a[j]), static_cast<A>(b[j])),
+                               c(static_cast<A>(d[j]), static_cast<A>(e[j]))));
     } else {
       for (int k = 0; k < 4; ++k) accumulate(acc, p[k], n, st);
     }
@@ -272,7 +420,7 @@ struct RedRun {
 template <typename T, typename A>
 inline T red_cast(A v) {
   if constexpr (is_half_v<T>)
-    return T(static_cast<float>(v));
+    return round_to_half<T>(static_cast<float>(v));
   else
     return static_cast<T>(v);
 }

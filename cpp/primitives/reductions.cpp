@@ -5,12 +5,14 @@
 // (argmax/argmin and the scans live in scans.cpp.)
 //
 // The plan (kernels/reduce.h) orders and merges dims. Then
-//   * innermost dim reduced  -> "rows": each output reduces runs along that dim (contiguous
-//     runs use the pairwise SIMD kernel); outputs in parallel, or, for a full reduction, the
-//     reduced range split over threads with per-thread partials;
+//   * innermost dim reduced  -> "rows": each output reduces runs along that dim (float sums
+//     in NumPy's pairwise order, others by the SIMD lanes kernel); outputs in parallel, or, for
+//     a full reduction, the reduced range split over threads (float sums: at the nodes of
+//     NumPy's split tree, or in NumPy's 8192-item buffers for an array that is not one run);
 //   * innermost dim kept     -> "columns": whole rows are accumulated into an output-sized
-//     vector (vectorised along the kept dim); blocks of it in parallel, or the reduced range
-//     split over threads when there are few blocks.
+//     vector (vectorised along the kept dim, row after row as NumPy); blocks of it in
+//     parallel, or, except for float sums, the reduced range split over threads when there
+//     are few blocks.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -34,6 +36,50 @@ using kernels::walk;
 // a table of offsets.
 constexpr size_t kSmallWindow = 64;
 
+// A float sum of all of a big contiguous (or evenly strided) run on nt threads, in NumPy's
+// order: the run is cut at the top of NumpySum's split tree (a few pieces per thread) and the
+// pieces' sums combined as that tree combines them.
+template <typename T, typename A>
+A split_numpy_sum(const char* in, const RDim& rin, int nt) {
+  using S = kernels::NumpySum<T, A>;
+  const int64_t scalars = is_complex_v<T> ? 2 : 1;  // (complex runs split in scalars)
+  int depth = 0;
+  while ((int64_t{1} << depth) < 2 * nt) ++depth;  // (pieces of unequal cost: a few spare)
+  std::vector<std::pair<int64_t, int64_t>> pieces;
+  S::pieces(0, scalars * rin.n, depth, pieces);
+  std::vector<A> sums(pieces.size());
+  parallel_for(static_cast<int64_t>(pieces.size()), 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      sums[i] = S::sum(in + pieces[i].first / scalars * rin.st, pieces[i].second / scalars, rin.st);
+  });
+  size_t next = 0;
+  return kernels::red_identity<RedKind::Sum, A>() +
+         S::combine(scalars * rin.n, depth, sums.data(), next);  // (NumPy's start: +0.0)
+}
+
+// A float sum of all of an array that is not one run (a[:, ::2]), in NumPy's order: NumPy's
+// iterator copies such an array into buffers of 8192 items, in memory order, and adds each
+// buffer's pairwise sum in turn. Buffers are summed in parallel, then added in order.
+template <typename T, typename A>
+A buffered_numpy_sum(const char* in, const std::vector<RDim>& dims, int64_t n) {
+  constexpr int64_t kBuffer = 8192;  // NumPy's default buffer size, in items
+  const int64_t nbuf = (n + kBuffer - 1) / kBuffer;
+  std::vector<A> sums(nbuf);
+  parallel_for(nbuf, std::max<int64_t>(1, kParallelGrain / kBuffer), [&](int64_t b, int64_t e) {
+    auto buf = kernels::scratch<T>(kBuffer);
+    for (int64_t c = b; c < e; ++c) {
+      const int64_t lo = c * kBuffer, hi = std::min(n, lo + kBuffer);
+      T* w = buf.get();
+      walk(dims, lo, hi, [&](int64_t off, int64_t) { std::memcpy(w++, in + off, sizeof(T)); });
+      sums[c] = kernels::NumpySum<T, A>::sum(reinterpret_cast<const char*>(buf.get()), hi - lo,
+                                             sizeof(T));
+    }
+  });
+  A acc = kernels::red_identity<RedKind::Sum, A>();
+  for (const A& v : sums) acc = kernels::settle<T>(acc + v);
+  return acc;
+}
+
 template <RedKind K, typename T, typename O = T>
 void reduce_impl(const Array& x, const Plan& pl, O* out) {
   using A = kernels::red_acc_t<K, T>;
@@ -50,11 +96,26 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
     auto reduce_at = [&](const char* p, int64_t r0, int64_t r1, int64_t s, int64_t f) {
       A acc = id;
       walk(rout, r0, r1, [&](int64_t off, int64_t) {
-        acc = comb(acc, R::run(p + off + s * rin.st, f - s, rin.st));
+        if constexpr (kernels::numpy_order_v<K, T>)
+          acc = kernels::settle<T>(acc + R::run(p + off + s * rin.st, f - s, rin.st));
+        else if constexpr (kernels::sequential_order_v<K, T>)
+          acc = kernels::settle<T>(R::run_from(acc, p + off + s * rin.st, f - s, rin.st));
+        else
+          acc = comb(acc, R::run(p + off + s * rin.st, f - s, rin.st));
       });
       return acc;
     };
-    if (pl.out_n == 1 && pl.red_n >= kSplitMin && nt > 1) {
+    if constexpr (kernels::numpy_order_v<K, T>) {
+      if (pl.out_n == 1 && rout_n > 1) {
+        out[0] = kernels::red_cast<O>(buffered_numpy_sum<T, A>(in, pl.red, pl.red_n));
+        return;
+      }
+      if (pl.out_n == 1 && pl.red_n >= kSplitMin && nt > 1) {
+        out[0] = kernels::red_cast<O>(split_numpy_sum<T, A>(in, rin, nt));
+        return;
+      }
+    }
+    if (!kernels::sequential_order_v<K, T> && pl.out_n == 1 && pl.red_n >= kSplitMin && nt > 1) {
       auto part = kernels::scratch<A>(nt);  // not std::vector: bool partials share words
       std::fill(part.get(), part.get() + nt, id);
       if (rout_n >= nt) {
@@ -73,7 +134,9 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
       return;
     }
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / pl.red_n);
-    if (rin.n < R::L && pl.red_n <= kSmallWindow) {
+    // (NumPy's order sums runs of 8 or more in blocks: those take R::run)
+    if (rin.n < (kernels::numpy_order_v<K, T> ? (is_complex_v<T> ? 4 : 8) : R::L) &&
+        pl.red_n <= kSmallWindow) {
       // Small windows over several dims (axes (3, 5) of (N, C, Ho, kh, Wo, kw)): each output
       // combines its red_n elements one after another, at offsets computed once, instead of
       // walking the reduced dims per output.
@@ -83,8 +146,17 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
         walk(pl.outer, b, e, [&](int64_t io, int64_t oo) {
           const char* p = in + io;
           A acc = id;
-          for (int64_t off : offs)
-            acc = comb(acc, static_cast<A>(*reinterpret_cast<const T*>(p + off)));
+          if constexpr (kernels::numpy_order_v<K, T>) {  // NumPy's: each run's sum, then added
+            for (size_t r = 0; r < offs.size(); r += rin.n) {
+              A run = A(-0.0);
+              for (int64_t k = 0; k < rin.n; ++k)
+                run += static_cast<A>(*reinterpret_cast<const T*>(p + offs[r + k]));
+              acc = kernels::settle<T>(acc + run);
+            }
+          } else {
+            for (int64_t off : offs)
+              acc = comb(acc, static_cast<A>(*reinterpret_cast<const T*>(p + off)));
+          }
           out[oo] = kernels::red_cast<O>(acc);
         });
       });
@@ -100,43 +172,38 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
 
   // Columns: accumulate whole rows of the kept innermost dim j.
   const RDim J = pl.j;
-  const int64_t JB = std::max<int64_t>(16, 16384 / static_cast<int64_t>(sizeof(A)));
+  int64_t JB = std::max<int64_t>(16, 16384 / static_cast<int64_t>(sizeof(A)));
+  if (kernels::ordered_v<K, T> && nt > 1 && (pl.out_n / J.n) * ((J.n + JB - 1) / JB) < nt)
+    JB = std::max<int64_t>(16, (J.n + 16 * nt - 1) / (16 * nt) * 16);  // (threads share the row)
   const int64_t nblk = (J.n + JB - 1) / JB;
   const int64_t outer_n = pl.out_n / J.n;
   const int64_t tasks = outer_n * nblk;
-  // Rows are taken kRows at a time (their offsets gathered first) and four by four. Float
-  // sums add each group into a zeroed scratch row first, then that into acc: the error grows
-  // with n / kRows instead of n (NumPy adds row by row).
-  constexpr bool blocked = K == RedKind::Sum && (std::is_floating_point_v<A> || is_complex_v<A>);
+  // Rows are taken kRows at a time (their offsets gathered first) and four by four, each added
+  // into acc in turn: NumPy's order for float sums (row after row).
   constexpr int64_t kRows = 128;
-  auto accumulate = [&](const char* p, int64_t r0, int64_t r1, A* acc, int64_t jn, A* tmp) {
+  auto accumulate = [&](const char* p, int64_t r0, int64_t r1, A* acc, int64_t jn) {
     const char* rows[kRows];
     for (int64_t s = r0; s < r1; s += kRows) {
       int64_t m = 0;
       walk(pl.red, s, std::min(r1, s + kRows), [&](int64_t off, int64_t) { rows[m++] = p + off; });
-      A* dst = acc;
-      if (blocked && r1 - r0 > kRows) {
-        dst = tmp;
-        std::fill(tmp, tmp + jn, id);
-      }
       int64_t i = 0;
-      for (; i + 4 <= m; i += 4) R::accumulate4(dst, rows + i, jn, J.st);
-      for (; i < m; ++i) R::accumulate(dst, rows[i], jn, J.st);
-      if (dst != acc)
-        for (int64_t j = 0; j < jn; ++j) acc[j] = comb(acc[j], tmp[j]);
+      for (; i + 4 <= m; i += 4) R::accumulate4(acc, rows + i, jn, J.st);
+      for (; i < m; ++i) R::accumulate(acc, rows[i], jn, J.st);
     }
   };
-  const bool split = nt > 1 && tasks < 2 * nt && pl.red_n >= 2 * nt && pl.red_n * J.n >= kSplitMin;
+  // (Splitting the rows over threads would combine partial results: not NumPy's order for float
+  // sums and products)
+  const bool split = !kernels::ordered_v<K, T> && nt > 1 && tasks < 2 * nt && pl.red_n >= 2 * nt &&
+                     pl.red_n * J.n >= kSplitMin;
   if (!split) {
     const int64_t grain = std::max<int64_t>(1, kParallelGrain / (pl.red_n * std::min(J.n, JB)));
     parallel_for(tasks, grain, [&](int64_t b, int64_t e) {
-      auto acc = kernels::scratch<A>(std::min(J.n, JB)),
-           tmp = kernels::scratch<A>(blocked ? std::min(J.n, JB) : 1);
+      auto acc = kernels::scratch<A>(std::min(J.n, JB));
       for (int64_t t = b; t < e; ++t) {
         const int64_t j0 = (t % nblk) * JB, jn = std::min(JB, J.n - j0);
         auto [io, oo] = offsets_of(pl.outer, t / nblk);
         std::fill(acc.get(), acc.get() + jn, id);
-        accumulate(in + io + j0 * J.st, 0, pl.red_n, acc.get(), jn, tmp.get());
+        accumulate(in + io + j0 * J.st, 0, pl.red_n, acc.get(), jn);
         for (int64_t j = 0; j < jn; ++j) out[oo + (j0 + j) * J.ost] = kernels::red_cast<O>(acc[j]);
       }
     });
@@ -146,12 +213,10 @@ void reduce_impl(const Array& x, const Plan& pl, O* out) {
   std::fill(part.get(), part.get() + nt * pl.out_n, id);
   kernels::parallel_parts(pl.red_n, nt, [&](int t, int64_t b, int64_t e) {
     A* base = part.get() + static_cast<size_t>(t) * pl.out_n;
-    auto tmp = kernels::scratch<A>(blocked ? std::min(J.n, JB) : 1);
     for (int64_t o = 0; o < outer_n; ++o) {
       const int64_t io = offsets_of(pl.outer, o).first;
       for (int64_t j0 = 0; j0 < J.n; j0 += JB)
-        accumulate(in + io + j0 * J.st, b, e, base + o * J.n + j0, std::min(JB, J.n - j0),
-                   tmp.get());
+        accumulate(in + io + j0 * J.st, b, e, base + o * J.n + j0, std::min(JB, J.n - j0));
     }
   });
   for (int64_t o = 0; o < outer_n; ++o) {
@@ -260,6 +325,15 @@ const Primitive& register_reduce(const char* name) {
       for (int d = 0, k = 0; d < x.ndim(); ++d)
         if (!std::binary_search(axes.begin(), axes.end(), int64_t{d})) st[d] = out.strides()[k++];
       copy_into(x, out.view(x.shape(), st, out.offset()));
+      if constexpr (K == RedKind::Sum) {  // (NumPy's sum starts at +0.0: -0.0 sums to 0.0)
+        dispatch_dtype(out.dtype(), [&](auto tag) {
+          using T = decltype(tag);
+          if constexpr (std::is_floating_point_v<T> || is_complex_v<T>) {
+            T* o = out.data_as<T>();
+            for (int64_t i = 0; i < out.size(); ++i) o[i] += T(0);
+          }
+        });
+      }
       return std::vector<Array>{out};
     }
     if (out.dtype() != x.dtype()) {
