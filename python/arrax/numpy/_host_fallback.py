@@ -57,6 +57,8 @@ def needs_numpy(x, depth=0):
         return host_only_dtype(x.dtype)
     if isinstance(x, (onp.dtype, type)):
         return _names_host_only_dtype(x)
+    if isinstance(x, dict):  # a record dtype's {"names": ..., "formats": ...}; inside a list,
+        return depth > 0 or _names_host_only_dtype(x)  # an object
     if isinstance(x, (list, tuple)) and depth < 32:
         return any(needs_numpy(v, depth + 1) for v in x)
     if isinstance(x, numbers.Number) and not isinstance(

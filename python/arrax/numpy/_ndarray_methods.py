@@ -1,6 +1,7 @@
 """ndarray methods that forward to arrax.numpy functions (the operators live in C++)."""
 
 import builtins
+import sys
 
 import numpy as _np
 
@@ -594,13 +595,42 @@ def __array_wrap__(self, array, context=None, return_scalar=False):
     return array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
 
 
+def _refs_seen_by_a_method(x):
+    """sys.getrefcount(self) in a method called on an object that one name holds."""
+    return sys.getrefcount(x)
+
+
+_ONE_HOLDER_REFS = []
+
+
+def _referenced_elsewhere(refs):
+    """Whether refs (sys.getrefcount(self) in ndarray.resize) says that more than the
+    caller's one name holds the array (NumPy's refcheck: ``b = a; a.resize(8)`` raises)."""
+    if not _ONE_HOLDER_REFS:
+        probe = _anp().zeros(1)
+        _ONE_HOLDER_REFS.append(_refs_seen_by_a_method(probe))
+    return refs > _ONE_HOLDER_REFS[0]
+
+
 def resize(self, *new_shape, refcheck=True):
     """ndarray.resize: in place, the elements in memory order (C, or Fortran for a Fortran-
-    ordered array) cut or padded with zeros (unlike numpy.resize, which repeats them)."""
+    ordered array) cut or padded with zeros (unlike numpy.resize, which repeats them). As
+    NumPy, a change of size refuses a view of another array's memory and, with refcheck, an
+    array that another name or object also holds."""
+    refs = sys.getrefcount(self)
     np = _anp()
     shape = _shape_args(new_shape)
     shape = (shape,) if isinstance(shape, int) else tuple(shape or ())
     n = int(_np.prod(shape))
+    if n != self.size and not self._is_tracer:
+        if not self._owns_data:
+            raise ValueError("cannot resize this array: it does not own its data")
+        if refcheck and _referenced_elsewhere(refs):
+            raise ValueError(
+                "cannot resize an array that references or is referenced\nby another object in"
+                " this way.\nUse the np.resize function to get a new resized copy or\n set"
+                " refcheck=False to disable this check"
+            )
     # (NumPy resizes the memory: a Fortran-ordered array's elements, in Fortran order)
     order = "F" if self.flags.f_contiguous and not self.flags.c_contiguous else "C"
     flat = self.ravel(order=order)
@@ -630,6 +660,23 @@ def __round__(self, ndigits=None):
     return _anp().round(self, 0 if ndigits is None else ndigits)
 
 
+_DTYPE_OF = ndarray.dtype.fget
+
+
+def _set_dtype(self, dtype):
+    """``a.dtype = t``: NumPy's in-place ``a = a.view(t)``, the same memory read as another
+    dtype (the last axis regrouped where the item sizes differ)."""
+    self._set_value(self.view(dtype))
+
+
+def _ctypes(self):
+    """ndarray.ctypes: NumPy's ctypes interface to the array's memory (``data``, the address;
+    ``shape``, ``strides``, ``data_as``, ``shape_as``, ``strides_as``)."""
+    if self._is_tracer:
+        raise AttributeError("ctypes: a traced array has no memory to point to")
+    return _np.asarray(self).ctypes
+
+
 def _base(self):
     """ndarray.base: None for an array that owns its memory (a copy, a fresh result), else an
     array over the memory the view shares. arrax does not keep the object a view was made
@@ -643,6 +690,8 @@ def _base(self):
 
 _METHODS = {
     "base": property(_base),
+    "ctypes": property(_ctypes),
+    "dtype": property(_DTYPE_OF, _set_dtype, doc=ndarray.dtype.__doc__),
     "resize": resize,
     "__hash__": __hash__,
     "__round__": __round__,
