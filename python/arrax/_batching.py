@@ -11,7 +11,7 @@ from arrax import _core, tree_util
 from arrax._prng_keys import is_typed_key
 from arrax._rules import RULES
 from arrax._rules.common import batch_by_loop, bdim_at_front
-from arrax._trace_core import Trace, asarray, check_callable, describe
+from arrax._trace_core import Trace, _active, asarray, check_callable, describe
 from arrax.lax import _ops as lax
 
 
@@ -160,6 +160,33 @@ def _broadcast_prefix(prefix, tree, name):
     return leaves
 
 
+def _is_float0(x):
+    from arrax._ad import float0
+
+    return isinstance(x, onp.ndarray) and x.dtype == float0
+
+
+class _Float0Out:
+    """A float0 output of a vmapped function, a leaf while the outputs are matched with
+    out_axes: it holds no values, so mapping it only inserts the mapped axis."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def batched(self, size, out_axis, traced):
+        from arrax._ad import _float0_zeros, _Float0Zeros
+
+        shape = list(self.x.shape)
+        if out_axis is not None:
+            if not -len(shape) - 1 <= out_axis <= len(shape):
+                raise ValueError(
+                    f"vmap: out_axes {out_axis} is out of bounds for an output of dimension "
+                    f"{len(shape) + 1} (with the mapped axis)"
+                )
+            shape.insert(out_axis % (len(shape) + 1), size)
+        return _float0_zeros(shape, traced and isinstance(self.x, _Float0Zeros))
+
+
 def _move_out(x, bdim, out_axis, size):
     x = asarray(x)
     if out_axis is None:
@@ -262,10 +289,22 @@ def vmap(fun, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_n
             ins = [x if a is None else trace.wrap(x, a) for x, a in zip(leaves, norm_axes)]
             a, kw = tree_util.tree_unflatten(treedef, ins)
             out = fun(*a, **kw)
+            # float0 outputs (integer inputs' tangents and cotangents) are NumPy arrays the
+            # engine cannot hold: they are leaves here and get the mapped axis as JAX's do.
+            out = tree_util.tree_map(
+                lambda x: _Float0Out(x) if _is_float0(x) else x, out, is_leaf=_is_float0
+            )
             out_leaves, out_tree = tree_util.tree_flatten(out)
-            unpacked = [trace.unpack(asarray(o)) for o in out_leaves]
+            unpacked = [
+                None if isinstance(o, _Float0Out) else trace.unpack(asarray(o)) for o in out_leaves
+            ]
         oaxes = _broadcast_prefix(out_axes, out, "out_axes")
-        results = [_move_out(v, d, oa, size) for (v, d), oa in zip(unpacked, oaxes)]
+        # (Out of every trace, a float0 output is a plain NumPy array, as JAX's.)
+        traced = bool(_active) or any(isinstance(x, _core.ndarray) and x._is_tracer for x in leaves)
+        results = [
+            o.batched(size, oa, traced) if isinstance(o, _Float0Out) else _move_out(*vd, oa, size)
+            for o, vd, oa in zip(out_leaves, unpacked, oaxes)
+        ]
         return tree_util.tree_unflatten(out_tree, results)
 
     return wrapped

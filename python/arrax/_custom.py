@@ -246,8 +246,34 @@ def jvp_of_custom_jvp(trace, fn, args):
                 f"shapes and dtypes. Expected {_aval_str(o.shape, o.dtype)} (tangent type of "
                 f"{_aval_str(o.shape, o.dtype)}) but got {_aval_str(t.shape, t.dtype)}."
             )
-        outs.append(trace.pure(o, t if is_inexact(o.dtype) else None))
+        outs.append(_pure_under(trace, o, t if is_inexact(o.dtype) else None))
     return tree_util.tree_unflatten(out_tree, outs)
+
+
+def _pure_under(trace, o, t):
+    """trace.pure(o, t), where the rule's outputs may be tracers of a vmap inside this
+    differentiation that the custom function or its rule closes over (a custom_jvp defined
+    in a vmapped function, called on an argument that is not batched): such a vmap's tracer
+    is made the outermost wrapper, around the JVP pair of its per-example values, as
+    nesting the two transformations makes them (JAX: process_env_traces)."""
+    from arrax._batching import BatchTrace
+    from arrax._rules.common import bdim_at_front
+    from arrax._trace_core import _active
+
+    level = 0
+    for x in (o, t):
+        if isinstance(x, _core.ndarray) and x._is_tracer:
+            level = max(level, _core.trace_level(x))
+    outer = _active.get(level) if level > trace.level else None
+    if not isinstance(outer, BatchTrace):
+        return trace.pure(o, t)
+    ov, od = outer.unpack(o)
+    size = outer.axis_size
+    if t is None:
+        return outer.wrap(_pure_under(trace, ov, None), od)
+    tv, td = outer.unpack(t)
+    ov, tv = bdim_at_front(ov, od, size), bdim_at_front(tv, td, size)
+    return outer.wrap(_pure_under(trace, ov, tv), 0)
 
 
 def _is_python_scalar(x):
@@ -299,7 +325,9 @@ def jvp_of_custom_vjp(trace, fn, args):
         )
     )
     t_out = lax.bind("custom_lin", *res_leaves, *tangents, info=info, num_res=len(res_leaves))
-    return tree_util.tree_unflatten(out_tree, [trace.pure(o, t) for o, t in zip(out_leaves, t_out)])
+    return tree_util.tree_unflatten(
+        out_tree, [_pure_under(trace, o, t) for o, t in zip(out_leaves, t_out)]
+    )
 
 
 def bwd_cotangents(info, res, cts, n_in):
@@ -714,6 +742,11 @@ def _custom_call_transpose(cts, args, params):
     # transposed through the function itself, as JAX inlines it in linear graphs.
     from arrax._ad import backward_pass
 
+    call = params["info"].value
+    rule = getattr(call.fn, "linear_transpose_rule", None)
+    if rule is not None:  # (linear_call: its own transpose)
+        n = call.num_consts
+        return [None] * n + rule(call, cts, list(args[n:]), params["graph"][0].out_avals)
     return backward_pass(params["graph"][0], cts, list(args))
 
 
@@ -850,3 +883,75 @@ def closure_convert(fun, *example_args):
         return tree_util.tree_unflatten(out_tree[0], list(outs))
 
     return converted, hoisted
+
+
+# --- linear_call ---------------------------------------------------------------------------
+
+
+def linear_call(fun, fun_transpose, residual_args, linear_args):
+    """Like ``jax.custom_derivatives.linear_call``: ``fun(residual_args, linear_args)``, a
+    function linear in ``linear_args``, whose transpose (under ``grad``, ``vjp`` and
+    ``linear_transpose``) is ``fun_transpose(residual_args, cotangent)`` rather than the
+    transpose of ``fun``'s own operations. Its JVP with respect to ``linear_args`` is
+    ``linear_call`` of the tangents (it is linear); the residuals are not differentiated."""
+    for f, what in ((fun, "fun"), (fun_transpose, "fun_transpose")):
+        if not callable(f):
+            raise TypeError(f"linear_call: {what} must be callable, got {f!r}")
+
+    @custom_vjp
+    def call(res, lin):
+        return fun(res, lin)
+
+    def fwd(res, lin):
+        return fun(res, lin), (res, lin)
+
+    def bwd(saved, ct):
+        res, lin = saved
+        ct_lin = linear_call(fun_transpose, fun, res, ct)
+        lin_leaves, lin_tree = tree_util.tree_flatten(lin)
+        ct_leaves, ct_tree = tree_util.tree_flatten(ct_lin)
+        if ct_tree != lin_tree:
+            raise TypeError(
+                "linear_call: the transpose output pytree structure must match that of the "
+                f"linear inputs, got {ct_tree} and {lin_tree}"
+            )
+        for c, x in zip(ct_leaves, lin_leaves):
+            c, x = asarray(c), asarray(x)
+            if c.shape != x.shape:
+                raise TypeError(
+                    "linear_call: the transpose output pytree must match the linear inputs' "
+                    f"shapes and dtypes, got {_aval_str(c.shape, c.dtype)} for "
+                    f"{_aval_str(x.shape, x.dtype)}"
+                )
+        # The residuals get no cotangent (linear_call does not differentiate them).
+        return tree_util.tree_map(lambda _: None, res), ct_lin
+
+    call.defvjp(fwd, bwd)
+    call.__name__ = getattr(fun, "__name__", "linear_call")
+
+    def transpose_rule(info, cts, args, out_avals):
+        # Staged on tangents (the JVP below, under grad or linear_transpose): the
+        # cotangents of the linear operands are fun_transpose's, none for the residuals.
+        res, lin = tree_util.tree_unflatten(info.in_tree, args)
+        n_res = len(tree_util.tree_leaves(res))
+        cts = [lax.full(tuple(a[0]), 0, a[1]) if c is None else c for c, a in zip(cts, out_avals)]
+        placeholders = [lax.full(tuple(a.shape), 0, a.dtype) for a in args[n_res:]]
+        lin_like = tree_util.tree_unflatten(tree_util.tree_structure(lin), placeholders)
+        ct_lin = bwd((res, lin_like), tree_util.tree_unflatten(info.out_tree, cts))[1]
+        return [None] * n_res + [
+            asarray(c).astype(p.dtype) for c, p in zip(tree_util.tree_leaves(ct_lin), placeholders)
+        ]
+
+    call.linear_transpose_rule = transpose_rule
+
+    @custom_jvp
+    def outer(res, lin):
+        return call(res, lin)
+
+    @outer.defjvp
+    def outer_jvp(primals, tangents):
+        res, lin = primals
+        _, t_lin = tangents
+        return outer(res, lin), call(res, t_lin)
+
+    return outer(residual_args, linear_args)

@@ -120,7 +120,8 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
     def wrapped(*args, **kwargs):  # (keywords are passed to fun, not differentiated)
         diff = [args[i] for i in nums]
         d_leaves = _leaves_as_arrays(tree_util.tree_leaves(tuple(diff)))
-        _check_inexact("jacrev", d_leaves)
+        if not allow_int:
+            _check_inexact("jacrev", d_leaves)
         _check_complex("jacrev", d_leaves, holomorphic, "input", False)
 
         def f_diff(*d):
@@ -140,6 +141,15 @@ def jacrev(fun, argnums=0, has_aux=False, holomorphic=False, allow_int=False):
             return f_vjp(tree_util.tree_unflatten(o_tree, list(ct_leaves)))
 
         cts = vmap(pull)(*basis)  # tuple over args, each leaf (total, *in_shape)
+        if allow_int:
+            # An integer or boolean input's float0 rows are zeros of its dtype, as JAX
+            # converts each Jacobian part to its input's dtype.
+            ct_leaves, ct_tree = tree_util.tree_flatten(cts)
+            ct_leaves = [
+                c if is_inexact(x.dtype) else lax.full((total,) + tuple(x.shape), 0, x.dtype)
+                for c, x in zip(ct_leaves, d_leaves)
+            ]
+            cts = tree_util.tree_unflatten(ct_tree, ct_leaves)
         per_arg = cts[0] if isinstance(argnums, int) else tuple(cts)
 
         def split(j):

@@ -216,7 +216,7 @@ def chisquare(key, df, shape=None, dtype=jnp.float32):
 
 def f(key, dfnum, dfden, shape=None, dtype=jnp.float32):
     k, dt, (dn, dd), shape = _setup("f", key, dtype, shape, dfnum, dfden)
-    kn, kd = _r.split(k)
+    kd, kn = _r.split(k)  # (JAX's order: the first key draws the denominator)
     num = chisquare(kn, dn, shape, dt) / dn
     den = chisquare(kd, dd, shape, dt) / dd
     return (num / den).astype(dt)

@@ -353,9 +353,52 @@ def fromfile(file, dtype=float, count=-1, sep="", offset=0, *, like=None):
     return _core.asarray(data, None, None)
 
 
+_KIND_NAMES = (
+    "bool",
+    "signed integer",
+    "unsigned integer",
+    "integral",
+    "real floating",
+    "complex floating",
+    "numeric",
+)
+
+
 def isdtype(dtype, kind):
-    """numpy.isdtype (Array API dtype kinds)."""
-    return onp.isdtype(onp.dtype(dtype), kind)
+    """numpy.isdtype (Array API dtype kinds), which also knows bfloat16 (a real floating
+    dtype, as in JAX; NumPy's own isdtype refuses dtypes from outside NumPy)."""
+    dt = onp.dtype(dtype)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not _is_extension_float(dt) and not any(
+        not isinstance(k, str) and _is_extension_float(_as_dtype(k)) for k in kinds
+    ):
+        return onp.isdtype(dt, kind)
+    for k in kinds:
+        if isinstance(k, str):
+            if k not in _KIND_NAMES:
+                raise ValueError(f"kind argument is a string, but {k!r} is not a known kind name.")
+            if _is_extension_float(dt):
+                if k in ("real floating", "numeric"):
+                    return True
+            elif onp.isdtype(dt, k):
+                return True
+        elif _as_dtype(k) == dt:
+            return True
+    return False
+
+
+def _as_dtype(k):
+    try:
+        return onp.dtype(k)
+    except TypeError:
+        raise TypeError(
+            f"kind argument must be comprised of NumPy dtypes or strings only, but is a {k!r}."
+        ) from None
+
+
+def _is_extension_float(dt):
+    """bfloat16 and the other ml_dtypes floats: kind 'V' to NumPy, floating point to JAX."""
+    return dt.kind == "V" and (dt.name == "bfloat16" or dt.name.startswith("float8"))
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
