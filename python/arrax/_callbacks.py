@@ -11,6 +11,7 @@ import numpy as onp
 from arrax import _core, tree_util
 from arrax._rules.common import batch_by_loop, batch_size
 from arrax._rules.registry import defrules
+from arrax._trace_core import staging_anchor
 from arrax.lax import _ops as lax
 
 __all__ = ["pure_callback", "debug_callback", "io_callback"]
@@ -192,11 +193,28 @@ def io_callback(callback, result_shape_dtypes, *args, sharding=None, ordered=Fal
     flat, out_avals, name, leaves, out_tree = _flat_callback(
         "io_callback", callback, result_shape_dtypes, args, kwargs
     )
+    operands, flat = _anchored([lax.asarray(x) for x in leaves], flat)
     cb = _Callback(flat, out_avals, name)
     cb.ordered = bool(ordered)
     info = _core.Opaque(cb)
-    outs = lax.bind("io_callback", *[lax.asarray(x) for x in leaves], info=info)
+    outs = lax.bind("io_callback", *operands, info=info)
     return tree_util.tree_unflatten(out_tree, outs)
+
+
+def _anchored(operands, flat):
+    """(operands, flat) for an effectful callback. When no operand is traced but a staging
+    trace (jit, a loop body) is being built, a zero-size slice of one of its tracers joins the
+    operands (and flat drops it), so the callback is staged there and runs each time the
+    compiled function or loop body runs, as in JAX, not once while tracing."""
+    anchor = staging_anchor()
+    if anchor is None or any(x._is_tracer for x in operands):
+        return operands, flat
+    extra = lax.slice(lax.reshape(anchor, (anchor.size,)), (0,), (0,))
+
+    def without_anchor(*arrays, **kw):
+        return flat(*arrays[:-1], **kw)
+
+    return [*operands, extra], without_anchor
 
 
 def debug_callback(fn, *args, **kwargs):
@@ -210,5 +228,6 @@ def debug_callback(fn, *args, **kwargs):
         fn(*a, **k)
         return []
 
+    operands, flat = _anchored([lax.asarray(x) for x in leaves], flat)
     info = _core.Opaque(_Callback(flat, [], name))
-    lax.bind("debug_callback", *[lax.asarray(x) for x in leaves], info=info)
+    lax.bind("debug_callback", *operands, info=info)

@@ -17,7 +17,7 @@ import weakref
 
 from arrax import _config_options, _core, _shapes, tree_util
 from arrax._config import config
-from arrax._trace_core import check_callable, describe
+from arrax._trace_core import check_callable, describe, stage
 from arrax._tracing import _aval
 
 _ndarray = _core.ndarray
@@ -182,7 +182,7 @@ class JitFunction:
             out_tree.append(out_treedef)
             return out_leaves
 
-        graph = _core._trace(flat_fun, avals, describe(self._fun, "jit"))
+        graph = stage(flat_fun, avals, describe(self._fun, "jit"))
         captured_tracer = any(c._is_tracer for c in graph.consts)
         # The traced graph is what other transformations see; the optimized one is what runs.
         optimized = graph.optimized()

@@ -8,6 +8,7 @@ import numpy as _np
 
 from arrax import _core, tree_util
 from arrax._shaped import ShapedMixin
+from arrax._trace_core import stage
 from arrax._tracing import _aval
 
 
@@ -104,7 +105,7 @@ def eval_shape(fun, *args, **kwargs):
         out_tree.append(tree)
         return out_leaves
 
-    graph = _core._trace(flat, [_leaf_aval(x) for x in leaves], "eval_shape")
+    graph = stage(flat, [_leaf_aval(x) for x in leaves], "eval_shape")
     outs = [ShapeDtypeStruct(s, d, weak_type=w) for s, d, w in graph.out_avals]
     out = tree_util.tree_unflatten(out_tree[0], outs)
     return tree_util.tree_map(key_out, out, is_leaf=is_typed_key)

@@ -7,12 +7,38 @@ touches them to ``Trace.process``.
 """
 
 import functools
+import threading
 
 import numpy as onp
 
 from arrax import _core
 
 _active = {}  # level -> Trace, for the transformations in progress
+_staging = threading.local()  # .anchors: per staging trace being built, a tracer of it or None
+
+
+def stage(fun, avals, origin="", dynamic=False):
+    """``_core._trace(fun, avals, origin, dynamic)``, remembering one of the trace's argument
+    tracers while ``fun`` runs (see :func:`staging_anchor`)."""
+
+    def anchored(*tracers):
+        anchors = _staging.__dict__.setdefault("anchors", [])
+        anchors.append(next((t for t in tracers if isinstance(t, _core.ndarray)), None))
+        try:
+            return fun(*tracers)
+        finally:
+            anchors.pop()
+
+    return _core._trace(anchored, avals, origin, dynamic)
+
+
+def staging_anchor():
+    """A tracer of the innermost staging trace (jit, a control-flow body, make_ir, eval_shape)
+    being built, or None outside one (or when it has no array argument). An effect (a debug
+    callback) whose operands are all concrete binds it as an extra operand so that it is staged
+    into that trace, as JAX stages every effect, rather than run once while tracing."""
+    anchors = getattr(_staging, "anchors", None)
+    return anchors[-1] if anchors else None
 
 
 def check_callable(fun, name):

@@ -5,7 +5,7 @@ import functools
 import numpy as _np
 
 from arrax import _core, tree_util
-from arrax._trace_core import describe
+from arrax._trace_core import describe, stage
 
 _PY_SCALARS = {bool: _np.bool_, int: _np.int64, float: _np.float64, complex: _np.complex128}
 
@@ -38,7 +38,7 @@ def make_ir(fun, *, static_argnums=()):
             full = [args[i] if i in static else next(it) for i in range(len(args))]
             return tree_util.tree_leaves(fun(*full, **kw))
 
-        return _core._trace(flat_fun, [_aval(leaf) for leaf in leaves], describe(fun, "make_ir"))
+        return stage(flat_fun, [_aval(leaf) for leaf in leaves], describe(fun, "make_ir"))
 
     return traced
 

@@ -1,6 +1,8 @@
 """``arrax.flatten_util.ravel_pytree`` (``jax.flatten_util``): a pytree of arrays as one flat
 vector and back, for code that wants a single parameter vector (optimizers, Hessians, ...)."""
 
+import warnings
+
 import numpy as onp
 
 import arrax.numpy as jnp
@@ -59,7 +61,11 @@ class _Unravel:
             pieces = [flat_vector]
         out = [p.reshape(s) for p, s in zip(pieces, self._shapes)]
         if self._dtypes is not None:
-            out = [p.astype(d) for p, d in zip(out, self._dtypes)]
+            # A complex vector's real part goes back to a real leaf without a ComplexWarning
+            # (JAX's convert_element_type(..., warn_on_complex_to_real_cast=False)).
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", jnp.ComplexWarning)
+                out = [p.astype(d) for p, d in zip(out, self._dtypes)]
         return tree_util.tree_unflatten(self._treedef, out)
 
 

@@ -279,6 +279,11 @@ def reduce(operands, init_values, computation, dimensions):
     out = []
     for x, init in zip(leaves, inits):
         x = np.asarray(x)
+        if fn in (np.max, np.min) and any(x.shape[a] == 0 for a in axes):
+            # max/min have no identity: over nothing the result is the init value (XLA's)
+            kept = tuple(n for a, n in enumerate(x.shape) if a not in {d % x.ndim for d in axes})
+            out.append(np.broadcast_to(np.asarray(init, dtype=x.dtype), kept))
+            continue
         r = np.asarray(fn(x, axis=axes), dtype=x.dtype)
         out.append(computation(r, np.broadcast_to(np.asarray(init, dtype=x.dtype), r.shape)))
     return tree_util.tree_unflatten(tree, out)
@@ -330,12 +335,19 @@ def associative_scan(fn, elems, reverse=False, axis=0):
     every leaf of ``elems``, by the parallel odd/even recursion (log depth; traces under jit)."""
     from arrax import tree_util
 
+    if not callable(fn):
+        raise TypeError("lax.associative_scan: fn argument should be callable.")
     np = _np()
     leaves, tree = tree_util.tree_flatten(elems)
     leaves = [np.asarray(x) for x in leaves]
     if not leaves:
         return elems
-    axis = axis % leaves[0].ndim
+    ndim = leaves[0].ndim
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"associative_scan: axis {axis} is out of bounds for array of dimension {ndim}"
+        )
+    axis = axis % ndim
     n = leaves[0].shape[axis]
     if any(x.shape[axis] != n for x in leaves):
         raise ValueError("associative_scan: every leaf needs the same length along axis")

@@ -9,7 +9,7 @@ carries the graphs, so jit, grad and vmap all see and transform the loop as a wh
 import numpy as onp
 
 from arrax import _core, tree_util
-from arrax._trace_core import asarray, aval_of
+from arrax._trace_core import asarray, aval_of, stage
 from arrax.errors import (
     ConcretizationTypeError,
     TracerArrayConversionError,
@@ -96,7 +96,7 @@ def trace_closed(fun, avals):
     Returns (graph, consts): the graph takes the consts first, then the arguments."""
     # dynamic: what the body computes from values it closes over (outer tracers) is staged in
     # it too, as JAX does, rather than computed outside by their transformation.
-    g = _core._trace(lambda *a: [asarray(o) for o in fun(*a)], list(avals), "", True)
+    g = stage(lambda *a: [asarray(o) for o in fun(*a)], list(avals), "", True)
     return g.with_consts_as_args(), list(g.consts)
 
 
@@ -151,7 +151,7 @@ def switch(index, branches, *operands, operand=_NO_OPERAND):
     if not branches:
         raise ValueError("switch: Empty branch sequence; needs at least one branch")
     if not all(callable(b) for b in branches):
-        raise TypeError("switch: branches argument should be a sequence of callables.")
+        raise TypeError("lax.switch: branches argument should be a sequence of callables.")
     if index is None:
         raise TypeError("switch: the index is None; it must be an integer scalar")
     idx = asarray(index)
@@ -264,7 +264,7 @@ def cond(pred, true_fun, false_fun, *operands, operand=_NO_OPERAND):
     if not (callable(true_fun) and callable(false_fun)):
         legacy = callable(false_fun) and len(operands) == 2 and callable(operands[1])
         if not legacy or operand is not _NO_OPERAND:
-            raise TypeError("cond: true_fun and false_fun arguments should be callable.")
+            raise TypeError("lax.cond: true_fun and false_fun arguments should be callable.")
         x_true, f_true, x_false, f_false = true_fun, false_fun, *operands
         return cond(pred, lambda x, _: f_true(x), lambda _, x: f_false(x), x_true, x_false)
     operands = _operand_keyword(operands, operand)
@@ -302,7 +302,7 @@ def _hoist_invariant(leaves, fwd):
 def while_loop(cond_fun, body_fun, init_val):
     """Like ``jax.lax.while_loop``: ``while cond_fun(val): val = body_fun(val)``."""
     if not (callable(cond_fun) and callable(body_fun)):
-        raise TypeError("while_loop: cond_fun and body_fun arguments should be callable.")
+        raise TypeError("lax.while_loop: cond_fun and body_fun arguments should be callable.")
     raw, tree = tree_util.tree_flatten(init_val)
     leaves = [asarray(x) for x in raw]
     fwd = []
@@ -384,7 +384,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpos
     returns (final carry, stacked ys). ``unroll`` and JAX's private ``_split_transpose`` only
     tune JAX's compilation and are ignored."""
     if not callable(f):
-        raise TypeError("scan: f argument should be callable.")
+        raise TypeError("lax.scan: f argument should be callable.")
     raw, c_tree = tree_util.tree_flatten(init)
     c_leaves = [asarray(x) for x in raw]
     x_leaves, x_tree = tree_util.tree_flatten(xs)

@@ -111,7 +111,11 @@ def conv_general_dilated(
     if nsp < 1:
         raise ValueError("conv_general_dilated: operands need at least one spatial dim")
     if batch_group_count != 1:
-        raise NotImplementedError("conv_general_dilated: batch_group_count > 1")
+        return _conv_batch_groups(
+            lhs, rhs, dn, int(batch_group_count), window_strides, padding, lhs_dilation,
+            rhs_dilation, dimension_numbers, feature_group_count, precision,
+            preferred_element_type,
+        )  # fmt: skip
     strides = tuple(int(s) for s in window_strides)
     lhs_dil = tuple(lhs_dilation) if lhs_dilation is not None else (1,) * nsp
     rhs_dil = tuple(rhs_dilation) if rhs_dilation is not None else (1,) * nsp
@@ -166,6 +170,64 @@ def conv_general_dilated(
         y = y[:, :, 0, :]
     out = transpose(y, tuple(_onp.argsort(dn.out_spec)))
     return out if preferred_element_type is None else out.astype(preferred_element_type)
+
+
+def _conv_batch_groups(
+    lhs,
+    rhs,
+    dn,
+    groups,
+    strides,
+    padding,
+    lhs_dilation,
+    rhs_dilation,
+    dimension_numbers,
+    feature_group_count,
+    precision,
+    preferred,
+):
+    """XLA's batch_group_count (the filter gradient of a grouped convolution): the lhs batch
+    and the kernel's output features split into ``groups`` consecutive blocks, block g of the
+    output features the convolution of lhs block g with kernel block g; the output batch is
+    the lhs batch / groups."""
+    from arrax import numpy as anp
+
+    n, o = lhs.shape[dn.lhs_spec[0]], rhs.shape[dn.rhs_spec[0]]
+    if groups < 1:
+        raise ValueError(f"conv_general_dilated: batch_group_count must be >= 1, got {groups}")
+    if feature_group_count != 1:
+        raise ValueError(
+            "conv_general_dilated: at most one of batch_group_count and feature_group_count "
+            f"may be > 1, got batch_group_count={groups} and "
+            f"feature_group_count={feature_group_count}"
+        )
+    if n % groups:
+        raise ValueError(
+            "conv_general_dilated: batch_group_count must divide lhs batch dimension size, "
+            f"got {groups} for lhs of shape {tuple(lhs.shape)}"
+        )
+    if o % groups:
+        raise ValueError(
+            "conv_general_dilated: batch_group_count must divide rhs output feature dimension "
+            f"size, got {groups} for rhs of shape {tuple(rhs.shape)}"
+        )
+    outs = [
+        conv_general_dilated(
+            x,
+            w,
+            strides,
+            padding,
+            lhs_dilation,
+            rhs_dilation,
+            dimension_numbers,
+            precision=precision,
+            preferred_element_type=preferred,
+        )
+        for x, w in zip(
+            anp.split(lhs, groups, axis=dn.lhs_spec[0]), anp.split(rhs, groups, axis=dn.rhs_spec[0])
+        )
+    ]
+    return anp.concatenate(outs, axis=dn.out_spec[1])
 
 
 def _conv_primitive(x, w, **params):

@@ -150,7 +150,7 @@ def _transpose(cts, args, params):
     info = _info(params)
     if info.graphs[3] is None:
         raise TypeError(
-            "custom_linear_solve: transpose_solve is required for reverse-mode "
+            "custom_linear_solve: transpose_solve required for backwards mode automatic "
             "differentiation (grad, vjp); pass transpose_solve, or symmetric=True when the "
             "operator is symmetric"
         )

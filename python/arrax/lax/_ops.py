@@ -607,8 +607,29 @@ def reduce_sum(operand, axes, *, out_sharding=None):
 reduce_prod = _reduce("reduce_prod")
 reduce_max = _reduce("reduce_max")
 reduce_min = _reduce("reduce_min")
-reduce_and = _reduce("reduce_and")
-reduce_or = _reduce("reduce_or")
+_reduce_and = _reduce("reduce_and")
+_reduce_or = _reduce("reduce_or")
+
+
+def _bitwise_reduce(name, logical, ufunc):
+    """JAX's reduce_and / reduce_or: logical for bool operands (the primitive), bitwise for
+    integer ones (the ufunc's reduce, with its identity for an empty reduction)."""
+
+    def op(operand, axes):
+        x = as_operand(operand, name)
+        if x.dtype.kind not in "iu":
+            return logical(x, axes)
+        from arrax import numpy as anp
+
+        dims = tuple(sorted(_axis(a, x.ndim, name) for a in axes))
+        return getattr(anp, ufunc).reduce(x, axis=dims)
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+reduce_and = _bitwise_reduce("reduce_and", _reduce_and, "bitwise_and")
+reduce_or = _bitwise_reduce("reduce_or", _reduce_or, "bitwise_or")
 
 
 def argmax(operand, axis, index_dtype=_onp.int64):
