@@ -1,6 +1,8 @@
 """jax.lax.linalg: the linear-algebra operations under jax.numpy.linalg and jax.scipy.linalg,
 with JAX's signatures (batched over leading dimensions)."""
 
+import enum
+
 
 def _np():
     import arrax.numpy as np  # arrax.numpy imports arrax.lax: import it when first used
@@ -14,6 +16,48 @@ from arrax.lax._linalg_jax_extras import (  # noqa: E402,F401
     qdwh,
     symmetric_product,
 )
+
+
+class EigImplementation(enum.Enum):
+    """jax.lax.linalg.EigImplementation: which library computes eig (arrax has one, on CPU
+    LAPACK's algorithm; every choice gives its result)."""
+
+    CUSOLVER = "cusolver"
+    MAGMA = "magma"
+    LAPACK = "lapack"
+
+
+class EighImplementation(enum.Enum):
+    """jax.lax.linalg.EighImplementation (every choice gives arrax's eigh)."""
+
+    QR = "qr"
+    JACOBI = "jacobi"
+    QDWH = "qdwh"
+
+
+class SvdAlgorithm(enum.Enum):
+    """jax.lax.linalg.SvdAlgorithm (every choice gives arrax's SVD: the same factors)."""
+
+    DEFAULT = "default"
+    QR = "QR"
+    JACOBI = "Jacobi"
+    POLAR = "polar"
+    DIVIDE_AND_CONQUER = "divide_and_conquer"
+
+
+def _check_choice(what, value, enum_type):
+    if value is not None and not isinstance(value, enum_type):
+        raise TypeError(f"{what}: expected None or a {enum_type.__name__}, got {value!r}")
+
+
+def _subset(what, subset_by_index, n):
+    """The (start, end) of subset_by_index, checked as JAX does; None for all n."""
+    if subset_by_index is None:
+        return None
+    lo, hi = (int(i) for i in subset_by_index)
+    if not 0 <= lo <= hi <= n:
+        raise ValueError(f"{what}: subset_by_index {tuple(subset_by_index)} is not within [0, {n}]")
+    return None if (lo, hi) == (0, n) else (lo, hi)
 
 
 def cholesky(x, *, symmetrize_input=True):
@@ -71,36 +115,81 @@ def lu_pivots_to_permutation(pivots, permutation_size):
     return _pivots_to_permutation(pivots, permutation_size)
 
 
-def qr(x, *, full_matrices=True):
-    """(q, r): q is m x m with full_matrices, else m x min(m, n)."""
+def qr(x, *, pivoting=False, full_matrices=True, use_magma=None):
+    """(q, r): q is m x m with full_matrices, else m x min(m, n). Column pivoting (JAX's
+    pivoting=True, LAPACK's geqp3) is not supported."""
+    if pivoting:
+        raise NotImplementedError("qr: pivoting=True (column pivoting) is not supported")
     return _np().linalg.qr(x, mode="complete" if full_matrices else "reduced")
 
 
-def svd(x, *, full_matrices=True, compute_uv=True):
-    return _np().linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
-
-
-def eigh(x, *, lower=True, symmetrize_input=True):
-    """(v, w) as JAX orders them: eigenvectors, then ascending eigenvalues."""
+def svd(x, *, full_matrices=True, compute_uv=True, subset_by_index=None, algorithm=None):
+    """The SVD as jax.lax.linalg.svd: s, or (u, s, vh); subset_by_index (start, end) keeps
+    those singular values (descending) and vectors (not with full_matrices). algorithm is
+    accepted: every SvdAlgorithm gives this SVD."""
     np = _np()
+    _check_choice("svd", algorithm, SvdAlgorithm)
+    x = np.asarray(x)
+    rank = min(x.shape[-2:]) if x.ndim >= 2 else 0
+    subset = _subset("svd", subset_by_index, rank)
+    if subset is not None and full_matrices:
+        raise ValueError("svd: full_matrices and subset_by_index cannot both be set")
+    out = np.linalg.svd(x, full_matrices=full_matrices, compute_uv=compute_uv)
+    if subset is None:
+        return out
+    lo, hi = subset
+    if not compute_uv:
+        return out[..., lo:hi]
+    u, s, vh = out
+    return u[..., :, lo:hi], s[..., lo:hi], vh[..., lo:hi, :]
+
+
+def eigh(x, *, lower=True, symmetrize_input=True, sort_eigenvalues=True, subset_by_index=None,
+         implementation=None):  # fmt: skip
+    """(v, w) as JAX orders them: eigenvectors, then ascending eigenvalues (always sorted);
+    subset_by_index (start, end) keeps those eigenpairs. implementation is accepted: every
+    EighImplementation gives this result."""
+    np = _np()
+    _check_choice("eigh", implementation, EighImplementation)
+    x = np.asarray(x)
+    subset = _subset("eigh", subset_by_index, x.shape[-1])
     if symmetrize_input:
         x = (x + np.conj(np.swapaxes(x, -1, -2))) / 2
     w, v = np.linalg.eigh(x, UPLO="L" if lower else "U")
+    if subset is not None:
+        w, v = w[..., subset[0] : subset[1]], v[..., :, subset[0] : subset[1]]
     return v, w
 
 
-def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True, use_magma=None):
+def eig(x, *, compute_left_eigenvectors=True, compute_right_eigenvectors=True,
+        enable_eigvec_derivs=False, implementation=None, use_magma=None):  # fmt: skip
     """[w, vl, vr] as jax.lax.linalg.eig lists them (the eigenvector entries as asked), all
     complex. A left eigenvector u of eigenvalue w has u^H x = w u^H: the columns of the right
     eigenvectors' inverse, conjugate-transposed, normalized as LAPACK's geev does (unit norm,
-    largest component real)."""
+    largest component real). The eigenvectors are differentiable with enable_eigvec_derivs
+    or without (JAX refuses their derivatives without it); implementation is accepted: every
+    EigImplementation gives this result."""
     np = _np()
+    _check_choice("eig", implementation, EigImplementation)
     x = np.linalg._as_inexact(x)
     if x.shape[-1] == 0:  # (an empty matrix: empty results, no normalization to do)
         ct = np.result_type(x.dtype, np.complex64)
         w = np.zeros(x.shape[:-1], ct)
         empty = np.zeros(x.shape, ct)
         return [w] + [empty] * (compute_left_eigenvectors + compute_right_eigenvectors)
+    # A matrix with a NaN or an infinity has NaN results, as in JAX (LAPACK would not converge:
+    # numpy.linalg's LinAlgError): it is decomposed as zeros and its results replaced.
+    bad = ~np.all(np.isfinite(x), axis=(-2, -1))
+    out = _eig_finite(np.where(bad[..., None, None], 0, x), compute_left_eigenvectors,
+                      compute_right_eigenvectors)  # fmt: skip
+    nan = complex(np.nan, np.nan)
+    return [np.where(bad[..., None], nan, out[0])] + [
+        np.where(bad[..., None, None], nan, v) for v in out[1:]
+    ]
+
+
+def _eig_finite(x, compute_left_eigenvectors, compute_right_eigenvectors):
+    np = _np()
     w, vr = np.linalg._bind("linalg_eig", x)
     out = [w]
     if compute_left_eigenvectors:

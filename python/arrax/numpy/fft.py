@@ -308,7 +308,9 @@ def _r2c(a, s, axes, norm, default_all=True):
         raise TypeError("rfft: the input must be real")
     axes, sizes = _axes_sizes(a, s, axes, default_all)
     if len(set(axes)) < len(axes):  # as NumPy: rfft over the last, then fft over the others
-        x = _r2c(a, None if sizes[-1] is None else [sizes[-1]], axes[-1:], norm)
+        # (the sizes default to the input's lengths, not those of the rfft's output)
+        sizes = [a.shape[ax] if n is None else n for ax, n in zip(axes, sizes)]
+        x = _r2c(a, [sizes[-1]], axes[-1:], norm)
         return _c2c(x, sizes[:-1], axes[:-1], norm, False)
     x = lax.convert_element_type(a, _real_of(a.dtype) if is_inexact(a.dtype) else onp.float64)
     x = _resize(x, axes, sizes)
@@ -318,6 +320,12 @@ def _r2c(a, s, axes, norm, default_all=True):
 def _c2r(a, s, axes, norm, default_all=True):
     a = _arr(a)
     axes, sizes = _axes_sizes(a, s, axes, default_all)
+    if len(set(axes)) < len(axes):  # as NumPy: ifft over each axis but the last in turn, then irfft
+        last = 2 * (a.shape[axes[-1]] - 1) if sizes[-1] is None else sizes[-1]
+        sizes = [a.shape[ax] if n is None else n for ax, n in zip(axes, sizes)][:-1] + [last]
+        for ax, n in zip(axes[:-1], sizes[:-1]):
+            a = _c2c(a, [n], [ax], norm, True)
+        return _c2r(a, [sizes[-1]], axes[-1:], norm)
     x = lax.convert_element_type(a, _complex_of(a.dtype) if is_inexact(a.dtype) else onp.complex128)
     n = sizes[-1] if sizes[-1] is not None else 2 * (x.shape[axes[-1]] - 1)
     if n < 1:

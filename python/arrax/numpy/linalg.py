@@ -251,6 +251,12 @@ def _svd_jvp(primals, tangents, params):
     fS = f.astype(a.dtype)
     du = u @ (fS * (ds_mat * S + S.swapaxes(-1, -2) * _H(ds_mat)))
     dv = v @ (fS * (S.swapaxes(-1, -2) * ds_mat + _H(ds_mat) * S))
+    if a.dtype.kind == "c":  # the phase of each singular pair: i Im(u_i^H t v_i) / s_i, in du
+        safe = np.where(s == 0, 1, s)
+        phase = (
+            1j * np.imag(np.diagonal(ds_mat, axis1=-2, axis2=-1)) * np.where(s == 0, 0, 1 / safe)
+        )
+        du = du + u * phase[..., None, :].astype(a.dtype)
     m, n = a.shape[-2], a.shape[-1]
     if m > k:
         du = du + (t @ v - u @ (_H(u) @ t @ v)) * sinv
@@ -274,6 +280,11 @@ def _eig_jvp(primals, tangents, params):
     dv = v @ (f * vt)
     # keep the normalization of numpy's eigenvectors (unit length, per column)
     dv = dv - v * np.real(np.sum(np.conj(v) * dv, axis=-2, keepdims=True))
+    # and their phase (LAPACK's: the largest-magnitude component is real), as JAX does
+    if dv.dtype.kind == "c":
+        k = np.argmax(np.abs(v), axis=-2)[..., None, :]
+        vk, dvk = np.take_along_axis(v, k, axis=-2), np.take_along_axis(dv, k, axis=-2)
+        dv = dv - 1j * v * (np.imag(dvk) / np.real(vk))
     return [w, v], [dw, dv]
 
 
@@ -836,10 +847,26 @@ def lstsq(a, b, rcond=None, *, numpy_resid=False):
         raise TypeError(
             "lstsq: numpy_resid=True needs concrete arrays (its shape depends on the rank)"
         )
-    x = pinv(a) @ b
-    s = svd(a, compute_uv=False)
-    resid = np.sum(np.abs(b - a @ x) ** 2, axis=0)
-    return x, resid, matrix_rank(a), s
+    if a.ndim != 2 or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        raise LinAlgError(f"lstsq: incompatible shapes {a.shape} and {b.shape}")
+    m, n = a.shape
+    eps = float(onp.finfo(a.real.dtype).eps)
+    # rcond as NumPy's: None is eps * max(m, n), a negative one the machine precision; singular
+    # values below rcond times the largest do not count (JAX's algorithm)
+    if rcond is None:
+        rcond = eps * max(m, n)
+    else:
+        rcond = np.where(np.asarray(rcond) < 0, eps, rcond)
+    b2 = b[:, None] if b.ndim == 1 else b
+    b2 = b2.astype(np.result_type(a, b2))
+    u, s, vh = svd(a, full_matrices=False)
+    smax = s[0] if s.shape[0] else np.zeros((), s.dtype)
+    mask = s >= np.asarray(rcond, s.dtype) * smax
+    safe = np.where(mask, s, 1)
+    s_inv = np.where(mask, 1 / safe, 0).astype(b2.dtype)[:, None]
+    x = np.conj(vh.T) @ (s_inv * (np.conj(u.T) @ b2))
+    resid = np.sum(np.abs(b2 - a @ x) ** 2, axis=0)  # (one per column; (1,) for a vector b)
+    return (x[:, 0] if b.ndim == 1 else x), resid, np.sum(mask), s
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
@@ -936,6 +963,7 @@ def cond(x, p=None):
         s = svd(x, compute_uv=False)
         r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
     else:
+        _square("cond", x.shape)  # (NumPy's LinAlgError: not an inverse of infs)
         r = norm(x, p, axis=(-2, -1)) * norm(_inv_or_inf(x), p, axis=(-2, -1))
     # NumPy: a singular matrix (0/0 above, an inverse of infs) has an infinite condition number;
     # NaN stays only where x itself holds NaN.

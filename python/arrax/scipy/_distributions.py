@@ -341,9 +341,23 @@ def _dirichlet_logpdf(x, alpha):
     x, alpha = special._float(x), special._float(alpha)
     dt = np.result_type(x, alpha)
     x, alpha = x.astype(dt), alpha.astype(dt)
+    if alpha.ndim != 1:
+        raise ValueError(
+            f"dirichlet.logpdf: `alpha` must be one-dimensional; got alpha.shape={alpha.shape}"
+        )
+    if x.ndim == 0 or x.shape[0] not in (alpha.shape[0], alpha.shape[0] - 1):
+        raise ValueError(
+            "dirichlet.logpdf: `x` must have either the same number of entries as `alpha` or one "
+            f"entry fewer; got x.shape={x.shape}, alpha.shape={alpha.shape}"
+        )
+    if x.shape[0] != alpha.shape[0]:  # the last component is 1 - the sum of the others
+        x = np.concatenate([x, 1 - np.sum(x, axis=0, keepdims=True)], axis=0)
     a = alpha.reshape(alpha.shape + (1,) * (x.ndim - 1))
     norm = np.sum(special.gammaln(alpha)) - special.gammaln(np.sum(alpha))
-    return np.sum(special.xlogy(a - 1, x), axis=0) - norm
+    log_probs = np.sum(special.xlogy(a - 1, x), axis=0) - norm
+    # (JAX: -inf off the simplex, where SciPy raises)
+    on_simplex = np.all(x > 0, axis=0) & (abs(np.sum(x, axis=0) - 1) < 1e-6)
+    return np.where(on_simplex, log_probs, -np.inf)
 
 
 dirichlet = types.SimpleNamespace(

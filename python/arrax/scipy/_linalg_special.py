@@ -308,16 +308,16 @@ def polar(a, side="right", *, method="svd", eps=None, max_iterations=None):
     """The polar decomposition (u, p): a = u p ('right') or a = p u ('left'), with u having
     orthonormal columns (rows when n > m) and p Hermitian positive semidefinite (n x n or
     m x m), for a (..., m, n). From the SVD a = U S V^H: u = U V^H, p = V S V^H or U S U^H.
-    Only method 'svd' is implemented (JAX's default 'qdwh', an iteration reaching the same
-    factors, is not); eps and max_iterations are qdwh's and are ignored, as JAX ignores
-    them for 'svd'."""
+    method 'qdwh' (JAX's default) iterates lax.linalg.qdwh to the same factors, for m >= n
+    with side 'right' or m < n with side 'left' (JAX's NotImplementedError otherwise); eps
+    is qdwh's (JAX ignores max_iterations, and 'svd' ignores both)."""
     a = np.asarray(a)
     if a.ndim < 2:
         raise ValueError("polar: the input `a` must be at least a 2-D array.")
     if side not in ("right", "left"):
         raise ValueError("polar: the argument `side` must be either 'right' or 'left'.")
     if method == "qdwh":
-        raise NotImplementedError("polar: method='qdwh' is not implemented; use method='svd'")
+        return _polar_qdwh(_inexact(a), side, eps)
     if method != "svd":
         raise ValueError(f"polar: unknown polar decomposition method {method}.")
     a = _inexact(a)
@@ -329,3 +329,28 @@ def polar(a, side="right", *, method="svd", eps=None, max_iterations=None):
     else:
         posdef = (u * s[..., None, :]) @ np.conj(np.swapaxes(u, -1, -2))
     return unitary, posdef
+
+
+def _polar_qdwh(a, side, eps):
+    import arrax
+    from arrax.lax import linalg as lax_linalg
+
+    m, n = a.shape[-2:]
+    if not ((m >= n and side == "right") or (m < n and side == "left")):
+        raise NotImplementedError(
+            "polar: method='qdwh' only supports mxn matrices where m < n where side='right' "
+            f"and m >= n side='left', got {a.shape[-2:]} with side={side!r}"
+        )
+
+    def one(x):
+        if side == "left":  # a = p u: the right factors of a^H, conjugate-transposed
+            u, p, _, _ = lax_linalg.qdwh(np.conj(x.T), is_hermitian=False, eps=eps)
+            return np.conj(u.T), np.conj(p.T)
+        u, p, _, _ = lax_linalg.qdwh(x, is_hermitian=False, eps=eps)
+        return u, p
+
+    if a.ndim == 2:
+        return one(a)
+    batch = a.shape[:-2]
+    u, p = arrax.vmap(one)(a.reshape((-1,) + a.shape[-2:]))
+    return u.reshape(batch + u.shape[1:]), p.reshape(batch + p.shape[1:])

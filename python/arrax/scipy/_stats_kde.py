@@ -48,7 +48,9 @@ class gaussian_kde:
             factor = bw_method
         else:
             raise ValueError("`bw_method` should be 'scott', 'silverman', a scalar, or a callable.")
-        data_cov = np.atleast_2d(np.cov(dataset, rowvar=True, bias=False, aweights=weights))
+        # (in the data's precision, as JAX: NumPy's cov computes weighted covariances in float64)
+        data_cov = np.cov(dataset, rowvar=True, bias=False, aweights=weights)
+        data_cov = np.atleast_2d(data_cov.astype(dataset.dtype))
         self.covariance = data_cov * factor**2
         self.inv_cov = np.linalg.inv(data_cov) / factor**2
 

@@ -43,6 +43,8 @@ def solve_triangular(
     _square("solve_triangular", a)
     n = a.shape[-1]
     vector = b.ndim == a.ndim - 1 or b.ndim == 1
+    if vector and b.ndim > 1 and b.shape[-1] != n and b.shape[-2] == n:
+        vector = False  # (a matrix b for a stack of a's, as SciPy's batching)
     bm = b[..., None] if vector else b
     if bm.ndim < 2 or bm.shape[-2] != n:
         raise ValueError(
@@ -91,6 +93,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
 def _pivots_to_permutation(piv, size=None):
     """The row order the interchanges make: a's row perm[i] is row i of L U (of `size` rows,
     by default as many as the interchanges; the later rows stay in place)."""
+    piv = np.asarray(piv)  # (a NumPy array cannot be indexed by the loop's traced index)
     n = piv.shape[-1]
     size = n if size is None else size
     idx = np.arange(size, dtype=np.int32)
@@ -112,11 +115,17 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     trans = _TRANS[trans]
     lu_, b = _inexact(lu_, b)
     _square("lu_solve", lu_)
-    vector = b.ndim == lu_.ndim - 1
+    n = lu_.shape[-1]
+    vector = b.ndim == lu_.ndim - 1 or b.ndim == 1
+    if vector and b.ndim > 1 and b.shape[-1] != n and b.shape[-2] == n:
+        vector = False  # (a matrix b for a stack of lu's, as SciPy's batching)
     bm = b[..., None] if vector else b
-    if bm.ndim < 2 or bm.shape[-2] != lu_.shape[-1]:
+    if bm.ndim < 2 or bm.shape[-2] != n:
         raise ValueError(f"lu_solve: b's shape {b.shape} does not match lu's {lu_.shape}")
     perm = _pivots_to_permutation(piv).astype(np.int64)
+    batch = np.broadcast_shapes(lu_.shape[:-2], bm.shape[:-2], perm.shape[:-1])
+    bm = np.broadcast_to(bm, batch + bm.shape[-2:])
+    perm = np.broadcast_to(perm, batch + perm.shape[-1:])
     if trans == 0:  # L U x = b[perm]
         y = np.take_along_axis(bm, perm[..., :, None], axis=-2)
         y = solve_triangular(lu_, y, lower=True, unit_diagonal=True)

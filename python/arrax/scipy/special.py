@@ -206,6 +206,14 @@ def multigammaln(a, d):
     )
 
 
+def _reduces_nothing(shape, axis):
+    """Whether a reduction of an array of this shape over axis has no elements to reduce."""
+    if axis is None:
+        return math.prod(shape) == 0
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    return any(shape[ax] == 0 for ax in axes if -len(shape) <= ax < len(shape))
+
+
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=None):
     """log(sum(b * exp(a))) over axis, computed stably; with return_sign, (log|s|, sign(s))."""
     a = _float(a)
@@ -219,7 +227,11 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False, where=Non
     if b is not None:
         shift = np.where(b != 0, shift, -np.inf)
     # initial=-inf: an empty sum has the log -inf (JAX and SciPy), not max's zero-size error
-    m = np.max(shift, axis=axis, keepdims=True, initial=-np.inf)
+    # (only then: an infinite constant trips debug_infs, which logsumexp(ones) must not)
+    if _reduces_nothing(shift.shape, axis):
+        m = np.max(shift, axis=axis, keepdims=True, initial=-np.inf)
+    else:
+        m = np.max(shift, axis=axis, keepdims=True)
     m = lax.stop_gradient(np.where(np.isfinite(m), m, 0))
     e = np.exp(a - m)
     if b is not None:

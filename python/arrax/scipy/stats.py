@@ -64,11 +64,12 @@ def _logsf(x, loc=0, scale=1):
 
 
 def _ppf(q, loc=0, scale=1):
-    return special.ndtri(q) * scale + loc
+    # (the default float, as JAX's norm.ppf/isf and SciPy: float32 arguments give float64)
+    return np.asarray(special.ndtri(q) * scale + loc, float)
 
 
 def _isf(q, loc=0, scale=1):
-    return -special.ndtri(q) * scale + loc
+    return np.asarray(-special.ndtri(q) * scale + loc, float)
 
 
 norm = types.SimpleNamespace(
