@@ -93,7 +93,7 @@ const Primitive& scatter_add_p = register_primitive({
           for (int64_t i = 0; i < m; ++i) {
             T& d = o[clamp_index(ix[i], n)];
             if constexpr (is_half_v<T>)
-              d = static_cast<T>(static_cast<float>(d) + static_cast<float>(s[i]));
+              d = round_to_half<T>(static_cast<float>(d) + static_cast<float>(s[i]));
             else
               d = static_cast<T>(d + s[i]);
           }
@@ -122,9 +122,9 @@ void scatter_loop(T* o, const T* u, const int64_t* ix, int64_t m, int64_t n,
       each([](T a, T b) { return a && b; });
   } else if constexpr (is_half_v<T>) {
     if (mode == "add")
-      each([](T a, T b) { return T(float(a) + float(b)); });
+      each([](T a, T b) { return round_to_half<T>(float(a) + float(b)); });
     else if (mode == "mul")
-      each([](T a, T b) { return T(float(a) * float(b)); });
+      each([](T a, T b) { return round_to_half<T>(float(a) * float(b)); });
     else if (mode == "min")
       each([](T a, T b) { return float(b) < float(a) || float(b) != float(b) ? b : a; });
     else

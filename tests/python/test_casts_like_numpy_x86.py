@@ -125,3 +125,23 @@ def test_casts_to_bool_raise_nothing():
     want, want_w = _warned(lambda: x.astype(bool))
     onp.testing.assert_array_equal(onp.asarray(got), want)
     assert got_w == want_w == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, a: m.multiply.at(a, [0, 0, 1], m.array([60000.0, 60000.0, 2.0], dtype=a.dtype)),
+        lambda m, a: m.add.at(a, [0, 0], m.array([60000.0, 60000.0], dtype=a.dtype)),
+        lambda m, a: m.add.at(a, [0, 1], m.array([1.0, 2.0], dtype=a.dtype)),
+    ],
+)
+def test_ufunc_at_reports_float16_overflow_as_numpy(call):
+    def run(m):
+        a = m.ones(4, dtype=m.float16)
+        call(m, a)
+        return a
+
+    got, got_w = _warned(lambda: run(anp))
+    want, want_w = _warned(lambda: run(onp))
+    onp.testing.assert_array_equal(onp.asarray(got), want)
+    assert got_w == want_w

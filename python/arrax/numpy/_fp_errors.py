@@ -73,6 +73,27 @@ def watched_method(method, ufunc, fn, args, kwargs):
     return result
 
 
+def watched_at(ufunc, fn, args, kwargs):
+    """fn(ufunc, *args, **kwargs), ufunc.at, with NumPy's reporting: the kinds its updates
+    raised, when an updated value shows them (an infinite one where no operand held one, a NaN
+    where none held a NaN), named as NumPy names them ("overflow encountered in multiply";
+    a unary ufunc's "... in at"). Calls from arrax's own code are not reported."""
+    caller = sys._getframe(2).f_globals.get("__name__", "")
+    _core._fp_watch_start()
+    result = fn(ufunc, *args, **kwargs)
+    kinds = _core._fp_watch_kinds()
+    if not kinds or not args or caller == "arrax" or caller.startswith("arrax."):
+        return result
+    target = args[0] if result is None else result
+    if isinstance(target, _core.ndarray) and not target._is_tracer:
+        if target.device.platform == "cpu":
+            operands = [x for x in args[2:3] if x is not None]
+            where = ufunc.__name__ if ufunc.nin == 2 else "at"
+            _act_on_shown(kinds, where, lambda kind: _shown(kind, ufunc.__name__, [target],
+                          operands, len(operands), None, elementwise=False), stacklevel=5)  # fmt: skip
+    return result
+
+
 def _act_on_shown(kinds, where_name, shown, stacklevel=4):
     """NumPy's action for each raised kind its errstate does not ignore and shown(kind) holds,
     in NumPy's order ("divide by zero encountered in log")."""

@@ -82,6 +82,10 @@ def _overridden(method):
                 from arrax.numpy._fp_errors import watched_method
 
                 return watched_method(method, self, fn, args, kwargs)
+            if method == "at" and self.__name__ in _AT_UPDATES:  # (NumPy's at reports its own)
+                from arrax.numpy._fp_errors import watched_at
+
+                return watched_at(self, fn, args, kwargs)
             return fn(self, *args, **kwargs)
 
         return method_call
