@@ -14,25 +14,7 @@ import pytest
 
 import numpy_programs_6a
 import numpy_programs_6b
-
-
-def _same(a, n, path="result", rtol=1e-9, atol=1e-12):
-    """a (arrax's) is n (NumPy's): through lists and tuples; strings and dtypes equal; arrays
-    of the same dtype, shape and values."""
-    if isinstance(n, (tuple, list)):
-        assert isinstance(a, (tuple, list)) and len(a) == len(n), (path, type(a), type(n))
-        for i, (x, y) in enumerate(zip(a, n)):
-            _same(x, y, f"{path}[{i}]", rtol, atol)
-        return
-    if isinstance(n, (str, onp.dtype, type)):
-        assert str(a) == str(n), (path, a, n)
-        return
-    x, y = onp.asarray(a), onp.asarray(n)
-    assert x.dtype == y.dtype and x.shape == y.shape, (path, x.dtype, x.shape, y.dtype, y.shape)
-    if y.dtype.kind in "fc":
-        onp.testing.assert_allclose(x, y, rtol=rtol, atol=atol, equal_nan=True, err_msg=path)
-    else:
-        onp.testing.assert_array_equal(x, y, err_msg=path)
+from test_numpy_programs_like_numpy_5 import _same
 
 
 def _run(program, m):
