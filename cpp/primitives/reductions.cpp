@@ -266,8 +266,9 @@ void reduce_widening(const Array& x, const Plan& pl, uint64_t* out) {
   }
 }
 
-// The row reduction of fused regions (Primitive::row_reduce): the same pairwise SIMD runs as
-// the standalone kernel, one per row.
+// The row reduction of fused regions (Primitive::row_reduce): the standalone kernel's runs, one
+// per row of a chunk, combined with the earlier chunks' results (so a fused float sum adds in
+// NumPy's order within a chunk only, as XLA's fused reductions add in their own).
 template <RedKind K, typename T>
 void row_reduce(char* out, const char* in, int64_t rows, int64_t n, bool accumulate) {
   using A = kernels::red_acc_t<K, T>;
