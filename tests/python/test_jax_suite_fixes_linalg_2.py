@@ -11,10 +11,13 @@ from conftest import AGAINST_NUMPY, anp
 jax_only = pytest.mark.skipif(AGAINST_NUMPY, reason="arrax/JAX behaviour")
 
 
+# JAX in float64 for this module's comparisons only (a module-level switch changed JAX's dtypes
+# for the test files that ran after it)
+pytestmark = pytest.mark.usefixtures("jax_x64")
+
+
 def _jax():
-    jax = pytest.importorskip("jax")
-    jax.config.update("jax_enable_x64", True)
-    return jax
+    return pytest.importorskip("jax")
 
 
 def _same(got, want, rtol=1e-10, atol=1e-12):
