@@ -10,7 +10,7 @@ class StagingTracer : public Tracer {
   StagingTracer(std::shared_ptr<StagingInterpreter> interp, int var)
       : interp_(std::move(interp)), var_(var) {}
   Interpreter& interpreter() const override {
-    if (interp_->finished()) throw ValueError(leaked_tracer_message(interp_->origin()));
+    if (interp_->finished()) throw UnexpectedTracerError(leaked_tracer_message(interp_->origin()));
     return *interp_;
   }
   int level() const override { return interp_->level(); }

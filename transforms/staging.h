@@ -4,6 +4,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "errors.h"
 #include "transforms/graph.h"
 
 namespace arrax::ir {
@@ -40,5 +41,11 @@ class StagingInterpreter : public Interpreter,
 
 // The error for a tracer used after its transformation ended, naming where it was made.
 std::string leaked_tracer_message(const std::string& origin);
+
+// What that error is thrown as: JAX's jax.errors.UnexpectedTracerError, a TypeError (the
+// bindings raise arrax.errors.UnexpectedTracerError).
+struct UnexpectedTracerError : TypeError {
+  using TypeError::TypeError;
+};
 
 }  // namespace arrax::ir

@@ -44,8 +44,9 @@ class NonConcreteBooleanIndexError(_JAXIndexError):
     """Boolean-mask indexing of a traced array: the result's shape would depend on its values."""
 
 
-class UnexpectedTracerError(Exception):
-    """A traced value escaped the transformation that made it."""
+class UnexpectedTracerError(_JAXTypeError):
+    """A traced value escaped the transformation that made it (stored in a global, a list or an
+    object attribute) and was used after that transformation ended."""
 
 
 class KeyReuseError(_JAXTypeError):

@@ -126,7 +126,8 @@ class PyInterpreter : public Interpreter {
       : impl_(std::move(impl)), origin_(std::move(origin)), level_(new_interpreter_level()) {}
   std::vector<Array> process(const Primitive& p, const std::vector<Array>& inputs,
                              const Params& params) override {
-    if (!impl_ || impl_.is_none()) throw ValueError(ir::leaked_tracer_message(origin_));
+    if (!impl_ || impl_.is_none())
+      throw ir::UnexpectedTracerError(ir::leaked_tracer_message(origin_));
     // Below a dynamic staging interpreter, the rules compute at this level (see bind).
     std::optional<DynamicStagingScope> outside;
     if (level_ < DynamicStagingScope::current_level()) outside.emplace(nullptr, 0);

@@ -8,6 +8,7 @@
 #include "numpy_api/creation.h"
 #include "parallel.h"
 #include "py_held.h"
+#include "transforms/staging.h"
 
 namespace py = pybind11;
 
@@ -44,6 +45,9 @@ void set_python_error(std::exception_ptr p) {
                        : e.kind == Kind::Integer ? "TracerIntegerConversionError"
                                                  : "ConcretizationTypeError";
     py::object cls = py::module_::import("arrax.errors").attr(name);
+    PyErr_SetString(cls.ptr(), e.what());
+  } catch (const arrax::ir::UnexpectedTracerError& e) {
+    py::object cls = py::module_::import("arrax.errors").attr("UnexpectedTracerError");
     PyErr_SetString(cls.ptr(), e.what());
   } catch (const arrax::ValueError& e) {
     PyErr_SetString(PyExc_ValueError, e.what());

@@ -86,7 +86,7 @@ def test_concrete_value_needed_raises_clearly():
 def test_leaked_tracer_raises():
     leaked = []
     arrax.make_ir(lambda x: leaked.append(x) or x)(anp.ones(2))
-    with pytest.raises(ValueError, match="leaked"):
+    with pytest.raises(arrax.errors.UnexpectedTracerError, match="leaked"):
         leaked[0] + 1
 
 

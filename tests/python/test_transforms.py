@@ -175,10 +175,10 @@ def test_leaked_tracer_raises():
         return x * 2
 
     arrax.jit(f)(anp.ones(2))
-    with pytest.raises(ValueError, match="leaked|escaped"):
+    with pytest.raises(arrax.errors.UnexpectedTracerError, match="leaked|escaped"):
         leaked[0] + 1
     arrax.grad(lambda x: (leaked.append(x), anp.sum(x))[1])(anp.ones(2))
-    with pytest.raises(ValueError, match="leaked|escaped"):
+    with pytest.raises(arrax.errors.UnexpectedTracerError, match="leaked|escaped"):
         leaked[-1] * 2
 
 
@@ -526,3 +526,19 @@ def test_jacobians_check_complex_dtypes_and_keep_names():
             return x * x if flag else anp.zeros_like(x)
 
         assert float(f(1.5, False)) == 0.0 and float(f(1.5, flag=True)) > 0
+
+
+@pytest.mark.parametrize("transform", ["jit", "grad", "vmap", "make_ir"])
+def test_leaked_tracer_is_jax_unexpected_tracer_error(transform):
+    # JAX raises jax.errors.UnexpectedTracerError, a TypeError; programs catch it by name.
+    leaked = []
+
+    def f(x):
+        leaked.append(x)
+        return anp.sum(x * 2)
+
+    getattr(arrax, transform)(f)(anp.ones(2))
+    with pytest.raises(arrax.errors.UnexpectedTracerError, match="leaked") as info:
+        leaked[0] * 3
+    assert isinstance(info.value, TypeError)
+    assert "UnexpectedTracerError" in [c.__name__ for c in type(info.value).__mro__]
