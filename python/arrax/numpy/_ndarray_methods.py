@@ -48,7 +48,11 @@ def reshape(self, *shape, order="C", copy=None):
     if not shape:
         raise TypeError("reshape() takes exactly 1 argument (0 given)")
     if order == "C" and copy is None:  # (keywords cost pybind11's slower dispatch)
-        return _anp().reshape(self, _shape_args(shape))
+        shape = _shape_args(shape)
+        try:  # (the engine's own reshape: a method call on an array needs no other layer)
+            return _core.reshape(self, shape)
+        except TypeError:  # (a shape the engine cannot read: arrax.numpy's reshape says why)
+            return _anp().reshape(self, shape)
     return _anp().reshape(self, _shape_args(shape), order=order, copy=copy)
 
 
@@ -150,9 +154,12 @@ def _check_same_value(x, r):
 
 
 def copy(self, order="C"):
+    r = _core._astype(self, self.dtype, True)
+    if order == "C" and (r.ndim < 2 or r._is_tracer or r._c_contiguous):
+        return r  # (the usual case, without with_layout's checks: a microsecond per copy)
     from arrax.numpy._common import with_layout
 
-    return with_layout("copy", _core._astype(self, self.dtype, True), order, self)
+    return with_layout("copy", r, order, self)
 
 
 def fill(self, value):
