@@ -10,6 +10,7 @@ are known to be zero and, for custom_vjp, ``CustomVJPPrimal(value, perturbed)`` 
 
 import functools
 import inspect
+import weakref
 
 import numpy as onp
 
@@ -424,13 +425,43 @@ def _match(ct, d, flat):
 # --- argument resolution -----------------------------------------------------------------
 
 
-def _resolve_args(kind, fun, args, kwargs):
-    """args and kwargs as positional arguments (defaults filled in), as JAX resolves them; a
-    functools.partial's signature is opaque (JAX's rule: its bound arguments stay out)."""
+# fun -> (its signature or None, the number of its parameters when all are positional ones
+# without defaults, else None): resolving a call's arguments needs them at every call, and
+# inspect.signature costs tens of microseconds (a loop calling pinv or nn.relu paid it each time)
+_SIGNATURES = weakref.WeakKeyDictionary()
+
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _signature(fun):
+    """fun's signature (None where opaque) and its count of plain positional parameters."""
+    try:
+        return _SIGNATURES[fun]
+    except (KeyError, TypeError):  # (TypeError: fun is not hashable or weakly referable)
+        pass
     try:
         sig = None if isinstance(fun, functools.partial) else inspect.signature(fun)
     except (TypeError, ValueError):
         sig = None
+    plain = None
+    if sig is not None and all(
+        p.kind in _POSITIONAL and p.default is p.empty for p in sig.parameters.values()
+    ):
+        plain = len(sig.parameters)
+    entry = (sig, plain)
+    try:
+        _SIGNATURES[fun] = entry
+    except TypeError:
+        pass
+    return entry
+
+
+def _resolve_args(kind, fun, args, kwargs):
+    """args and kwargs as positional arguments (defaults filled in), as JAX resolves them; a
+    functools.partial's signature is opaque (JAX's rule: its bound arguments stay out)."""
+    sig, plain = _signature(fun)
+    if not kwargs and plain is not None and len(args) == plain:
+        return tuple(args)  # (what binding them would give)
     if sig is None:
         if kwargs:
             raise TypeError(
