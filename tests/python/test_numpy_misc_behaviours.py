@@ -3,6 +3,7 @@ numpy/_core/tests) against arrax.numpy, each checked against NumPy itself."""
 
 import warnings
 
+import arrax
 import arrax.numpy as anp
 import numpy as onp
 import pytest
@@ -675,3 +676,67 @@ def test_none_where_an_axis_is_required_is_a_type_error(fn):
 def test_pad_refuses_other_modes_keywords_like_numpy(mode, kwargs):
     with pytest.raises(ValueError, match=f"unsupported keyword arguments for mode '{mode}'"):
         anp.pad(anp.asarray([1, 2, 3]), 1, mode, **kwargs)
+
+
+# --- tile, repeat and constant pad: NumPy's values, dtypes and layouts, eager and under jit ------
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (3,), (1,), (2, 3), (1, 3), (2, 0, 3)])
+@pytest.mark.parametrize("reps", [0, 1, 2, (2,), (2, 1), (1, 2), (2, 0, 3), (1, 1, 1, 1)])
+def test_tile_like_numpy_eager_and_traced(shape, reps):
+    x = (onp.arange(int(onp.prod(shape))) % 5).reshape(shape).astype(onp.int32)
+    want = onp.tile(x, reps)
+    for got in (anp.tile(anp.asarray(x), reps), arrax.jit(lambda a: anp.tile(a, reps))(x)):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        onp.testing.assert_array_equal(onp.asarray(got), want)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (1,), (2, 3), (3, 1), (2, 0, 3)])
+@pytest.mark.parametrize("r", [0, 1, 3])
+@pytest.mark.parametrize("axis", [None, 0, -1])
+def test_repeat_like_numpy_eager_and_traced(shape, r, axis):
+    x = onp.arange(int(onp.prod(shape)), dtype=onp.float32).reshape(shape)
+    if axis is not None and x.ndim == 0:
+        return
+    want = onp.repeat(x, r, axis=axis)
+    for got in (
+        anp.repeat(anp.asarray(x), r, axis=axis),
+        arrax.jit(lambda a: anp.repeat(a, r, axis=axis))(x),
+    ):
+        assert got.shape == want.shape and got.dtype == want.dtype
+        onp.testing.assert_array_equal(onp.asarray(got), want)
+
+
+def test_tile_and_repeat_return_new_writable_arrays():
+    x = anp.ones(3)
+    for r in (anp.tile(x, 1), anp.repeat(x, 1), arrax.jit(lambda a: anp.tile(a, 1))(x)):
+        r[0] = 5.0
+    assert float(x[0]) == 1.0
+    y = anp.ones(1)
+    r = anp.repeat(y, 4)  # (a broadcast of one element must still come back writable)
+    r[1] = 3.0
+    assert r.tolist() == [1.0, 3.0, 1.0, 1.0] and y.tolist() == [1.0]
+    g = arrax.grad(lambda a: (anp.tile(a, 3) ** 2).sum() + anp.repeat(a, 2).sum())(anp.arange(2.0))
+    onp.testing.assert_allclose(onp.asarray(g), [2.0, 8.0])
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("pad_width", [0, 1, (1, 2), ((1, 2),), [[1], [2]], ((0, 1), (2, 0))])
+@pytest.mark.parametrize("cv", [0, 5, 1.5])
+def test_constant_pad_like_numpy(order, pad_width, cv):
+    x = onp.asarray(onp.arange(6).reshape(2, 3).astype(onp.uint8), order=order)
+    want = onp.pad(x, pad_width, constant_values=cv)
+    got = anp.pad(anp.asarray(x), pad_width, constant_values=cv)
+    assert got.dtype == want.dtype and got.flags.f_contiguous == want.flags.f_contiguous
+    onp.testing.assert_array_equal(onp.asarray(got), want)
+    traced = arrax.jit(lambda a: anp.pad(a, pad_width, constant_values=cv))(x)
+    onp.testing.assert_array_equal(onp.asarray(traced), want)
+
+
+def test_diagonal_is_a_read_only_view_like_numpy():
+    a = anp.arange(12.0).reshape(3, 4)
+    d = anp.diagonal(a)
+    a[1, 1] = 100.0  # (NumPy's diagonal is a view: the write shows through it)
+    assert d.tolist() == [0.0, 100.0, 10.0]
+    with pytest.raises(ValueError, match="read-only"):
+        d[0] = 1.0

@@ -52,12 +52,23 @@ __all__ = [
 ]
 
 
-def _positions(npfunc, arrays, fill=None, dtype=None):
-    """npfunc applied to the positions of ``arrays``; returns the gathered result(s)."""
+def _on_host(arrays):
+    """Whether every array is concrete and in the CPU's memory (NumPy can read it in place)."""
+    return all(not a._is_tracer and _core._array_device(a).startswith("cpu") for a in arrays)
+
+
+def _positions(npfunc, arrays, fill=None, dtype=None, values_ok=False):
+    """npfunc applied to the positions of ``arrays``; returns the gathered result(s). With
+    ``values_ok`` (npfunc only moves elements, so applied to the values it gives the result) and
+    concrete arrays in the CPU's memory, npfunc runs on NumPy views of them instead: the gather
+    of positions cost tens of microseconds more per call, and the result is the same."""
     arrays = [_arr(a) for a in arrays]
+    if values_ok and _on_host(arrays) and all(a.dtype == arrays[0].dtype for a in arrays):
+        # (one dtype: NumPy's promotion, which refuses bfloat16 with float16, is not asked)
+        return from_numpy(npfunc(*[onp.asarray(a) for a in arrays]))
     if dtype is None:
         dtype = _np().result_type(*[a.dtype for a in arrays]) if arrays else onp.float64
-    parts, pos, offset = [], [], 1
+    pos, offset = [], 1
     for a in arrays:
         at = onp.arange(offset, offset + a.size, dtype=onp.int64).reshape(a.shape)
         if a.ndim >= 2 and not a._is_tracer and a._f_contiguous and not a._c_contiguous:
@@ -66,26 +77,37 @@ def _positions(npfunc, arrays, fill=None, dtype=None):
             at = onp.asfortranarray(at)
         pos.append(at)
         offset += a.size
-        parts.append(lax.reshape(a.astype(dtype), (a.size,)))
-    fill_value = lax.full((1,), 0 if fill is None else fill, dtype)
-    flat = lax.concatenate([fill_value] + parts, 0)
     out = npfunc(*pos)
+    results = list(out) if isinstance(out, (list, tuple)) else [out]
+    results = [onp.asarray(p) for p in results]
+    if any(p.dtype.kind not in "iu" for p in results):  # NumPy returned a value, not positions
+        raise TypeError("internal: expected element positions")
+    if len(arrays) == 1 and all(p.size == 0 or p.min() > 0 for p in results):
+        # One input and no fill element taken (tile, repeat, diagonal, delete...): gathered
+        # from the input itself, without a copy joining the fill element and the input.
+        flat, shift = arrays[0], 1
+        if flat.dtype != dtype:
+            flat = flat.astype(dtype)
+    else:
+        parts = [lax.reshape(a if a.dtype == dtype else a.astype(dtype), (a.size,)) for a in arrays]
+        fill_value = lax.full((1,), 0 if fill is None else fill, dtype)
+        flat, shift = lax.concatenate([fill_value] + parts, 0), 0
 
     def gather(p):
-        p = onp.asarray(p)
-        if p.dtype.kind not in "iu":  # NumPy returned a value, not positions
-            raise TypeError("internal: expected element positions")
         # (asarray, not ascontiguousarray, which makes a 0-d result 1-d)
-        r = take_flat(flat, _core.asarray(onp.asarray(p, dtype=onp.int64, order="C"), None, None))
+        at = onp.asarray(p - shift if shift else p, dtype=onp.int64, order="C")
+        r = take_flat(flat, _core.asarray(at, None, None))
+        if p.ndim < 2 or p.flags.c_contiguous:
+            return r  # (take's result is C-contiguous, as NumPy's is here)
         return with_layout("_positions", r, "K", p)  # (the layout of NumPy's result)
 
     if isinstance(out, (list, tuple)):
         return (
-            type(out)(gather(p) for p in out)
+            type(out)(gather(p) for p in results)
             if isinstance(out, tuple)
-            else [gather(p) for p in out]
+            else [gather(p) for p in results]
         )
-    return gather(out)
+    return gather(results[0])
 
 
 def flip(m, axis=None):
@@ -197,9 +219,43 @@ def rollaxis(a, axis, start=0):
     return a.transpose(axes)
 
 
+def _counts(reps):
+    """reps as a tuple of non-negative ints, or None (NumPy's tile then says what is wrong)."""
+    try:
+        tup = tuple(reps)
+    except TypeError:
+        tup = (reps,)
+    ok = all(isinstance(t, (int, onp.integer)) and t >= 0 for t in tup)
+    return tuple(int(t) for t in tup) if ok else None
+
+
+def _fresh(out, a):
+    """out as a new writable array when it is a's memory or a broadcast view (NumPy's tile and
+    repeat always return a new array)."""
+    if out._is_tracer or (not out._shares_buffer(a) and out._writeable):
+        return out
+    return out.copy()
+
+
 def tile(A, reps):
-    """numpy.tile."""
-    return _positions(lambda p: onp.tile(p, reps), [A])
+    """numpy.tile: NumPy's own on a concrete array in the CPU's memory; else A broadcast along
+    a new axis before each of its own, the pairs then merged (a broadcast and a reshape, as
+    jax.numpy's)."""
+    a = _arr(A)
+    if _on_host([a]):  # (NumPy's own tile of the values, in place)
+        return from_numpy(onp.tile(onp.asarray(a), reps))
+    tup = _counts(reps)
+    if tup is None:
+        return _positions(lambda p: onp.tile(p, reps), [a], values_ok=True)
+    d = max(len(tup), a.ndim)
+    tup = (1,) * (d - len(tup)) + tup
+    shape = (1,) * (d - a.ndim) + a.shape
+    x = lax.reshape(a, shape)
+    if all(t == 1 for t in tup):  # (NumPy's copy of A, in A's memory order)
+        return x if x._is_tracer else x.copy(order="K")
+    big = tuple(n for pair in zip(tup, shape) for n in pair)
+    b = lax.broadcast_in_dim(x, big, tuple(range(1, 2 * d, 2)))
+    return _fresh(lax.reshape(b, tuple(t * n for t, n in zip(tup, shape))), a)
 
 
 def repeat(a, repeats, axis=None, *, total_repeat_length=None):
@@ -210,14 +266,33 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
         return _repeat_to_length(_arr(a), repeats, axis, int(total_repeat_length))
     if isinstance(repeats, _core.ndarray):
         repeats = onp.asarray(repeats)
-    _check_repeat_size(_arr(a), repeats, axis)
-    return _positions(lambda p: onp.repeat(p, repeats, axis), [a])
+    a = _arr(a)
+    _check_repeat_size(a, repeats, axis)
+    if _on_host([a]):  # (NumPy's own repeat of the values, in place)
+        return from_numpy(onp.repeat(onp.asarray(a), repeats, axis))
+    r = _counts(repeats) if isinstance(repeats, int) or onp.ndim(repeats) == 0 else None
+    if r is not None and (axis is None or a.ndim):
+        try:
+            ax = 0 if axis is None else onp.lib.array_utils.normalize_axis_index(axis, a.ndim)
+        except (TypeError, ValueError, IndexError):
+            ax = None  # (NumPy's error, below)
+        if ax is not None:
+            # One count: a broadcast along a new axis after `axis`, merged into it.
+            x = lax.reshape(a, (a.size,)) if axis is None else a
+            n = x.shape
+            big = n[: ax + 1] + r + n[ax + 1 :]
+            dims = tuple(range(ax + 1)) + tuple(range(ax + 2, len(n) + 1))
+            b = lax.broadcast_in_dim(x, big, dims)
+            return _fresh(lax.reshape(b, n[:ax] + (n[ax] * r[0],) + n[ax + 1 :]), a)
+    return _positions(lambda p: onp.repeat(p, repeats, axis), [a], values_ok=True)
 
 
 def _check_repeat_size(a, repeats, axis):
     """NumPy's repeat lets a total count past int64 wrap around, and then writes past what it
     allocated (a crash: repeat(ones(4), 2**62)); such a size is refused here first. Other bad
     input is left to NumPy's own errors."""
+    if isinstance(repeats, int) and 0 <= repeats and a.size * repeats * 16 < 2**63:
+        return  # (the usual case, without NumPy's checks of a count array)
     try:
         r = onp.asarray(repeats)
         if r.dtype.kind not in "iub" or r.size == 0 or (r < 0).any():
@@ -330,17 +405,21 @@ def _select_mask(mask, m):
 
 def diag(v, k=0):
     """numpy.diag: the k-th diagonal of a 2-D array, or a 2-D array with v on it."""
-    return _positions(lambda p: onp.diag(p, k), [v])
+    return _positions(lambda p: onp.diag(p, k), [v], values_ok=True)
 
 
 def diagflat(v, k=0):
     """numpy.diagflat."""
-    return _positions(lambda p: onp.diagflat(p, k), [v])
+    return _positions(lambda p: onp.diagflat(p, k), [v], values_ok=True)
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
-    """numpy.diagonal (a copy, as a gather). NumPy's is a read-only view, so the copy is
-    read-only too: a write to it raises as NumPy's does, where it would be silently lost."""
+    """numpy.diagonal: NumPy's read-only view of a concrete array's memory (so a later write
+    to the array shows through it, as in NumPy); a gather of a traced or device array, read-only
+    too: a write to it raises as NumPy's does, where it would be silently lost."""
+    x = _arr(a)
+    if not x._is_tracer and x.ndim >= 2 and getattr(x.device, "platform", "cpu") == "cpu":
+        return _core.asarray(onp.diagonal(onp.asarray(x), offset, axis1, axis2), None, None)
     out = _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
     if isinstance(out, _core.ndarray) and not out._is_tracer:
         if isinstance(a, _core.ndarray) and out._shares_buffer(a):
@@ -363,7 +442,7 @@ def column_stack(tup):
         raise TypeError(
             'column_stack: arrays to stack must be passed as a "sequence" type such as list or tuple.'
         )
-    return _positions(lambda *ps: onp.column_stack(ps), list(tup))
+    return _positions(lambda *ps: onp.column_stack(ps), list(tup), values_ok=True)
 
 
 def block(arrays):
@@ -389,7 +468,7 @@ def block(arrays):
 
 def append(arr, values, axis=None):
     """numpy.append."""
-    return _positions(lambda a, v: onp.append(a, v, axis), [arr, values])
+    return _positions(lambda a, v: onp.append(a, v, axis), [arr, values], values_ok=True)
 
 
 def insert(arr, obj, values, axis=None):
@@ -460,7 +539,7 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
             return _delete_unique(arr, _arr(o), axis)
     if isinstance(obj, _core.ndarray):
         obj = onp.asarray(obj)
-    return _positions(lambda p: onp.delete(p, obj, axis), [arr])
+    return _positions(lambda p: onp.delete(p, obj, axis), [arr], values_ok=True)
 
 
 def _delete_unique(arr, obj, axis):
@@ -485,7 +564,7 @@ def resize(a, new_shape):
     """numpy.resize: repeats a to fill the new shape."""
     if isinstance(new_shape, _core.ndarray):  # (else NumPy's reshape hands it back to arrax)
         new_shape = onp.asarray(new_shape)
-    return _positions(lambda p: onp.resize(p, new_shape), [a])
+    return _positions(lambda p: onp.resize(p, new_shape), [a], values_ok=True)
 
 
 _REARRANGING_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "empty")
@@ -633,6 +712,18 @@ def _pad_func(a, pad_width, function, kwargs):
     return padded
 
 
+def _pad_pairs(pad_width, ndim):
+    """pad_width as (before, after) per axis when it is plain non-negative integers (NumPy's
+    broadcast of it to (ndim, 2)); None for anything else, left to NumPy's own checks."""
+    try:
+        w = onp.asarray(pad_width)
+        if w.dtype.kind not in "iu" or (w < 0).any():
+            return None
+        return [(int(lo), int(hi)) for lo, hi in onp.broadcast_to(w, (ndim, 2))]
+    except (TypeError, ValueError):
+        return None
+
+
 def pad(array, pad_width, mode="constant", **kwargs):
     """numpy.pad: every mode. constant, edge, reflect, symmetric and wrap (and empty, as zeros)
     are gathers; the statistic modes (mean, median, maximum, minimum, linear_ramp) are NumPy's
@@ -667,6 +758,17 @@ def pad(array, pad_width, mode="constant", **kwargs):
             base = _positions(lambda p: onp.pad(p, pad_width, "constant"), [a], dtype=a.dtype)
             return np.where(_core.asarray(border, None, None), cv.astype(a.dtype), base)
         cv_arr = onp.asarray(cv.__array__() if isinstance(cv, _core.ndarray) else cv)
+        widths = _pad_pairs(pad_width, a.ndim)
+        if cv_arr.ndim == 0 and widths is not None:
+            # (lax.pad: one pass writing the border and the array, where a gather of positions
+            # cost a NumPy pad of int64 positions, a join and a gather)
+            fill = lax.full((), cv_arr[()], a.dtype)
+            r = lax.pad(a, fill, [(lo, hi, 0) for lo, hi in widths])
+            if not r._is_tracer and r._shares_buffer(a):
+                r = r.copy()  # (no padding at all: still a new array, as NumPy's)
+            if a.ndim >= 2 and not a._is_tracer and a._f_contiguous and not a._c_contiguous:
+                r = with_layout("pad", r, "F")  # (NumPy pads a Fortran array in Fortran order)
+            return r
         if cv_arr.ndim == 0:
             return _positions(
                 lambda p: onp.pad(p, pad_width, "constant"), [a], fill=cv_arr[()], dtype=a.dtype
@@ -684,7 +786,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
         onp.pad(onp.zeros(a.shape, onp.int8), pad_width, mode, **kwargs)  # NumPy's errors
         if a.size:
             return _pad_reflect_odd(a, pad_width, mode)
-    return _positions(lambda p: onp.pad(p, pad_width, mode, **kwargs), [a])
+    return _positions(lambda p: onp.pad(p, pad_width, mode, **kwargs), [a], values_ok=True)
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
