@@ -49,10 +49,20 @@ class ShapedArray(ShapeDtypeStruct):
     def __init__(self, shape, dtype, weak_type=False):
         super().__init__(shape, dtype, weak_type=weak_type)
 
-    def str_short(self):
-        return f"{'~' if self.weak_type else ''}{self.dtype.name}{list(self.shape)}".replace(
-            " ", ""
-        )
+    def str_short(self, short_dtypes=False, mesh_axis_types=False):
+        """``float32[2,3]``; with ``short_dtypes`` JAX's short names (``f32[2,3]``, ``bf16``,
+        ``u8``, ``c64``, ``bool``). arrax arrays have no mesh: ``mesh_axis_types`` is ignored."""
+        del mesh_axis_types
+        name = self.dtype.name
+        if short_dtypes:
+            name = (
+                name.replace("bfloat", "bf")
+                .replace("float", "f")
+                .replace("uint", "u")
+                .replace("int", "i")
+                .replace("complex", "c")
+            )
+        return f"{'~' if self.weak_type else ''}{name}{list(self.shape)}".replace(" ", "")
 
     def __str__(self):
         return self.str_short()
@@ -71,6 +81,8 @@ def typeof(x):
     if is_typed_key(x):
         return ShapedArray(x.shape, x.dtype)
     shape, dtype, weak = _leaf_aval(x)
+    if isinstance(x, _core.ndarray) and _core.weak_type(x):
+        weak = True  # a weakly typed tracer (jit of a Python scalar, weak loop carries)
     return ShapedArray(shape, dtype, weak)
 
 

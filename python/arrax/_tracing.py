@@ -4,7 +4,7 @@ import functools
 
 import numpy as _np
 
-from arrax import _core, tree_util
+from arrax import _core, _jaxpr_eqns, tree_util  # noqa: F401  (_jaxpr_eqns: eqn attributes)
 from arrax._trace_core import describe, stage
 
 _PY_SCALARS = {bool: _np.bool_, int: _np.int64, float: _np.float64, complex: _np.complex128}

@@ -7,12 +7,16 @@ import numpy as _onp
 
 from arrax import _core
 from arrax._environment import ensure_compile_time_eval
+from arrax._jaxpr_eqns import JaxprEqn, Literal, Primitive
 from arrax._shapes import ShapedArray, typeof
 from arrax._trace_core import Trace
 from arrax.errors import ConcretizationTypeError
 
 __all__ = [
     "ConcretizationTypeError",
+    "JaxprEqn",
+    "Literal",
+    "Primitive",
     "ShapedArray",
     "Trace",
     "Tracer",

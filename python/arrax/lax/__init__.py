@@ -1,5 +1,6 @@
 """arrax.lax: primitive-level operations and structured control flow (like ``jax.lax``)."""
 
+from arrax._jaxpr_eqns import primitives as _primitives  # noqa: E402
 from arrax.lax import linalg  # noqa: F401,E402
 from arrax.lax._collectives import *  # noqa: F401,F403,E402
 from arrax.lax._composites import *  # noqa: F401,F403,E402
@@ -14,6 +15,11 @@ from arrax.lax._ops import slice  # noqa: F401,A004
 from arrax.lax._ragged import *  # noqa: F401,F403,E402
 from arrax.lax._rng import *  # noqa: F401,F403,E402
 from arrax.lax._strict import *  # noqa: F401,F403,E402  (JAX's checks: after _ops, _composites)
+
+# The primitives as JAX names them, lax.<name>_p (exp_p, tanh_p, add_p, dot_general_p, ...):
+# what ``make_jaxpr(f)(x).jaxpr.eqns[i].primitive`` is, for custom interpreters.
+globals().update({f"{_name}_p": _prim for _name, _prim in _primitives().items()})
+del _primitives
 
 
 def __getattr__(name):
