@@ -563,6 +563,20 @@ def clip(a, *args, **kwargs):
     return _clip(a, *args, **kwargs)
 
 
+_result_type = result_type  # noqa: F405 (the engine's result_type, from _core)
+
+
+def result_type(*arrays_and_dtypes):
+    """numpy.result_type. A Python int alone is NumPy's array of it (uint64 past int64's range);
+    among other operands it is weak, and only its kind counts (NEP 50): result_type(2**63, 0)
+    is the default integer, as NumPy's."""
+    if len(arrays_and_dtypes) > 1:
+        arrays_and_dtypes = [
+            0 if type(x) is int and not -(2**63) <= x < 2**63 else x for x in arrays_and_dtypes
+        ]
+    return _result_type(*arrays_and_dtypes)
+
+
 _can_cast = can_cast  # noqa: F405 (the engine's can_cast, from _core)
 
 

@@ -43,6 +43,12 @@ def report(name, kinds, inputs, nin, result, where):
     if caller == "arrax" or caller.startswith("arrax."):
         _internal.kinds = getattr(_internal, "kinds", 0) | kinds
         return
+    _report(name, kinds, inputs, nin, result, where)
+
+
+def _report(name, kinds, inputs, nin, result, where, stacklevel=5):
+    if name == "nextafter":  # (an overflow is x's step from finite to infinite, toward any y)
+        nin = 1
     results = [r for r in (result if isinstance(result, tuple) else (result,))
                if isinstance(r, _core.ndarray)]  # fmt: skip
     if not results or any(r._is_tracer or r.device.platform != "cpu" for r in results):
@@ -50,8 +56,30 @@ def report(name, kinds, inputs, nin, result, where):
     both = kinds & 3 == 3  # divide and overflow: an overflow needs a result of nonzero inputs
     numpy_name = getattr(getattr(onp, name, None), "__name__", name)  # (true_divide: "divide")
     _act_on_shown(
-        kinds, numpy_name, lambda kind: _shown(kind, name, results, inputs, nin, where, both)
+        kinds,
+        numpy_name,
+        lambda kind: _shown(kind, name, results, inputs, nin, where, both),
+        stacklevel,
     )
+
+
+def watched_call(ufunc, inputs, kwargs, name, nin):
+    """ufunc(*inputs, **kwargs), arrax's ufunc called for NumPy's `name` (NEP 13's __array_ufunc__:
+    ``np.multiply(x, y)`` of NumPy's ufunc, a NumPy scalar's operator, ``np.float16(1e-4) * x``),
+    with NumPy's reporting: the call is the user's, though arrax's code makes it."""
+    saved, _internal.kinds = getattr(_internal, "kinds", 0), 0
+    try:
+        result = ufunc(*inputs, **kwargs)
+        kinds = _internal.kinds
+    finally:
+        _internal.kinds = saved
+    if kinds:
+        caller = sys._getframe(2).f_globals.get("__name__", "")  # (who called NumPy's ufunc)
+        if caller == "arrax" or caller.startswith("arrax."):
+            _internal.kinds |= kinds
+        else:
+            _report(name, kinds, inputs, nin, result, kwargs.get("where"), 6)
+    return result
 
 
 def watched_method(method, ufunc, fn, args, kwargs):

@@ -73,11 +73,16 @@ def needs_numpy(x, depth=0):
     )
 
 
-def _to_numpy(x):
+def _to_numpy(x, depth=0):
+    """x with the arrax arrays in it NumPy's. Lists and tuples holding none are x's own (NumPy's
+    object arrays hold the very objects given: np.array([items], dtype=object)[0] is items),
+    and a list holding itself is no endless recursion."""
     if isinstance(x, _core.ndarray):
         return onp.asarray(x)
-    if isinstance(x, (list, tuple)):
-        return type(x)(_to_numpy(v) for v in x)
+    if isinstance(x, (list, tuple)) and depth < 32:
+        items = [_to_numpy(v, depth + 1) for v in x]
+        if any(new is not old for new, old in zip(items, x)):
+            return type(x)(items)
     return x
 
 
@@ -124,8 +129,10 @@ def with_numpy_fallback(fn, numpy_fn, name=None, internal_names=frozenset()):
             return fn(*args, **kwargs)
         except TypeError as exc:
             # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
+            # (dtype=[] names a record dtype without fields, though no item of it does)
             if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
-                    or any(needs_numpy(v) for v in kwargs.values())):  # fmt: skip
+                    or any(needs_numpy(v) for v in kwargs.values())
+                    or _names_host_only_dtype(kwargs.get("dtype"))):  # fmt: skip
                 if rename:
                     _named_for(exc, name, internal_names)
                 raise

@@ -5,6 +5,7 @@ ones included; the grids are constants built by NumPy from the (Python) slice bo
 import numpy as onp
 
 from arrax.numpy._common import _arr, _np, from_numpy
+from arrax.numpy._host_fallback import _to_numpy, needs_numpy
 
 __all__ = ["r_", "c_", "s_", "index_exp", "mgrid", "ogrid"]
 
@@ -36,13 +37,17 @@ class _AxisConcatenator:
     linspace for a complex step), a leading string 'axis[,ndmin[,trans1d]]' sets the layout,
     arrays and scalars are joined along axis."""
 
-    def __init__(self, axis, ndmin, trans1d):
+    def __init__(self, axis, ndmin, trans1d, numpy_concatenator):
         self.axis, self.ndmin, self.trans1d = axis, ndmin, trans1d
+        self._numpy = numpy_concatenator
 
     def __getitem__(self, key):
         np = _np()
         if not isinstance(key, tuple):
             key = (key,)
+        if any(not isinstance(k, (str, slice)) and needs_numpy(k) for k in key):
+            # (records, strings, objects: NumPy's r_/c_ joins them, into a NumPy array)
+            return self._numpy[tuple(_to_numpy(k) for k in key)]
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         objs, scalars, matrix = [], [], None
         for k, item in enumerate(key):
@@ -109,5 +114,5 @@ class _AxisConcatenator:
         return 0
 
 
-r_ = _AxisConcatenator(0, 1, -1)
-c_ = _AxisConcatenator(-1, 2, 0)
+r_ = _AxisConcatenator(0, 1, -1, onp.r_)
+c_ = _AxisConcatenator(-1, 2, 0, onp.c_)

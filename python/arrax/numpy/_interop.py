@@ -125,7 +125,9 @@ class NpzFile:
         try:
             return from_numpy(_bfloat16_restored(self._npz[key]))
         except (ValueError, EOFError, zipfile.BadZipFile, OSError) as e:
-            raise ValueError(f"load: array {key!r} of the .npz file is corrupt: {e}") from None
+            # (NumPy's UnicodeError for a pickle that needs encoding=: a ValueError too)
+            error = UnicodeError if isinstance(e, UnicodeError) else ValueError
+            raise error(f"load: array {key!r} of the .npz file is corrupt: {e}") from None
 
     def __contains__(self, key):
         return key in self.files
@@ -215,14 +217,22 @@ def load(
             file,
             mmap_mode=mmap_mode,
             allow_pickle=allow_pickle,
+            fix_imports=fix_imports,
             encoding=encoding,
             max_header_size=max_header_size,
         )
-    except FileNotFoundError:
-        raise
+    except (FileNotFoundError, ImportError):
+        raise  # (ImportError: a module the pickle names, fix_imports=False with Python 2's)
     except (ValueError, EOFError, zipfile.BadZipFile, OSError, TypeError) as e:
         name = os.fspath(file) if _is_path(file) else "the file"
-        error = _NoDataLeft if isinstance(e, EOFError) else ValueError
+        # (NumPy's UnicodeError for a pickle that needs encoding=: a ValueError too)
+        error = (
+            _NoDataLeft
+            if isinstance(e, EOFError)
+            else UnicodeError
+            if isinstance(e, UnicodeError)
+            else ValueError
+        )
         raise error(
             f"load: {name} is not a valid .npy/.npz file (truncated or corrupt): {e}"
         ) from None
@@ -435,7 +445,9 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if out is not None:
         kwargs["out"] = out[0] if len(out) == 1 else out
     if method == "__call__":
-        return mine(*inputs, **kwargs)
+        from arrax.numpy._fp_errors import watched_call
+
+        return watched_call(mine, inputs, kwargs, ufunc.__name__, ufunc.nin)
     impl = getattr(mine, method, None)
     if impl is None:
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
@@ -447,10 +459,21 @@ def _numpy_fallback(func, args, kwargs):
     array results come back as arrax arrays."""
     from arrax import tree_util
 
-    conv = lambda x: _to_numpy(x)  # noqa: E731
+    views = {}  # id of a NumPy view -> (the view, the arrax array it shows)
+
+    def conv(x):
+        r = _to_numpy(x)
+        if r is not x:
+            views[id(r)] = (r, x)
+        return r
+
     a = tree_util.tree_map(conv, args)
     k = tree_util.tree_map(conv, kwargs)
-    return from_numpy(func(*a, **k))
+    r = func(*a, **k)
+    given = views.get(id(r))
+    if given is not None and given[0] is r:
+        return given[1]  # (NumPy's function returned its argument itself: so does arrax)
+    return from_numpy(r)
 
 
 def _array_function(self, func, types, args, kwargs):

@@ -1,7 +1,8 @@
 """numpy.lib: the parts NumPy programs reach for: ``stride_tricks.sliding_window_view``
 (NumPy's read-only view of a concrete array's memory; for traced arrays, and arrays on a GPU,
-windows by index arithmetic and a gather, a new array, so it traces under jit as JAX's does)
-and ``NumpyVersion``."""
+windows by index arithmetic and a gather, a new array, so it traces under jit as JAX's does),
+``format`` (the .npy format, on arrax arrays), ``recfunctions`` (NumPy's: record arrays are
+NumPy's) and ``NumpyVersion``."""
 
 import sys
 import types
@@ -12,7 +13,16 @@ from numpy.lib.array_utils import normalize_axis_index
 import arrax.numpy as anp
 from arrax.numpy._interop import NpzFile
 
-__all__ = ["stride_tricks", "array_utils", "npyio", "mixins", "scimath", "NumpyVersion"]
+__all__ = [
+    "stride_tricks",
+    "array_utils",
+    "npyio",
+    "mixins",
+    "scimath",
+    "format",
+    "recfunctions",
+    "NumpyVersion",
+]
 
 NumpyVersion = onp.lib.NumpyVersion
 
@@ -111,3 +121,50 @@ array_utils = onp.lib.array_utils  # normalize_axis_index/tuple, byte_bounds: ab
 # NumPy's own modules, importable under arrax's names too
 for _name in ("scimath", "mixins", "array_utils"):
     sys.modules[f"{__name__}.{_name}"] = globals()[_name]
+
+
+def _format_write_array(fp, array, version=None, allow_pickle=True, pickle_kwargs=None):
+    """numpy.lib.format.write_array: an arrax array is written as NumPy writes its values."""
+    from arrax.numpy._interop import _to_numpy
+
+    onp.lib.format.write_array(fp, _to_numpy(array), version, allow_pickle, pickle_kwargs)
+
+
+def _format_read_array(fp, allow_pickle=False, pickle_kwargs=None, *, max_header_size=10000):
+    """numpy.lib.format.read_array: the array as an arrax array (object and record arrays stay
+    NumPy's, as arrax's load returns them)."""
+    from arrax.numpy._common import from_numpy
+    from arrax.numpy._interop import _bfloat16_restored
+
+    r = onp.lib.format.read_array(
+        fp, allow_pickle=allow_pickle, pickle_kwargs=pickle_kwargs, max_header_size=max_header_size
+    )
+    return r if r.dtype.kind == "O" else from_numpy(_bfloat16_restored(r))
+
+
+def _format_header_data_from_array_1_0(array):
+    """numpy.lib.format.header_data_from_array_1_0 (shape, order and descr of an arrax array)."""
+    from arrax.numpy._interop import _to_numpy
+
+    return onp.lib.format.header_data_from_array_1_0(_to_numpy(array))
+
+
+# format: NumPy's .npy format (its headers, magic strings, descr conversions and memory maps,
+# NumPy's memmap as arrax's memmap is), reading and writing arrax arrays.
+format = _submodule(  # noqa: A001 (numpy.lib.format's name)
+    "format",
+    onp.lib.format.__doc__,
+    **{
+        name: getattr(onp.lib.format, name)
+        for name in dir(onp.lib.format)
+        if not name.startswith("_")
+    },
+)
+for _fn in (_format_write_array, _format_read_array, _format_header_data_from_array_1_0):
+    _fn.__name__ = _fn.__qualname__ = _fn.__name__.removeprefix("_format_")
+    setattr(format, _fn.__name__, _fn)
+# recfunctions: NumPy's, on record arrays (which are NumPy arrays in arrax, see the README)
+import numpy.lib.recfunctions  # noqa: E402
+
+recfunctions = onp.lib.recfunctions
+sys.modules[f"{__name__}.recfunctions"] = recfunctions
