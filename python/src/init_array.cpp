@@ -220,6 +220,21 @@ Array stored_value(py::handle value, DType target) {
     throw TypeError(std::string("__setitem__: cannot store None in an array of ") +
                     dtype_name(target) + " (int() argument must be a real number, not 'NoneType')");
   }
+  // A NumPy float or integer scalar stored into a signed integer array goes through int() too,
+  // as NumPy's setitem takes it (a_int8[0] = np.float64(nan) is ValueError, np.int64(300) an
+  // OverflowError), where its cast would store 0 or a wrapped value silently. NumPy casts them
+  // into unsigned arrays (np.int8(-1) stored into uint8 is 255), and so does arrax.
+  py::object as_int;
+  if (is_integer(target) && !is_unsigned(target) && !PyLong_CheckExact(value.ptr()) &&
+      !PyFloat_CheckExact(value.ptr())) {
+    static py::handle floating = arrax::held(py::module_::import("numpy").attr("floating"));
+    static py::handle integer = arrax::held(py::module_::import("numpy").attr("integer"));
+    if (py::isinstance(value, floating) || py::isinstance(value, integer)) {
+      as_int = py::reinterpret_steal<py::object>(PyNumber_Long(value.ptr()));
+      if (!as_int) throw py::error_already_set();
+      value = as_int;
+    }
+  }
   np::Operand v = operand_from_py(value);
   if (v.weak == WeakKind::Complex && !is_complex(target))
     throw TypeError(std::string("__setitem__: cannot store a Python complex in an array of ") +

@@ -41,8 +41,9 @@ void warn_if_discarding_imaginary(DType from, DType to, int stacklevel) {
 
 // A Python float stored into an integer array goes through int(), as in NumPy: NaN is a
 // ValueError and infinity, or a value past the dtype's range, an OverflowError (not the cast's
-// INT_MIN or wrapped value). Arrays and NumPy scalars of floats are cast, as NumPy casts them
-// (NumPy itself is not consistent there).
+// INT_MIN or wrapped value). Arrays of floats are cast, as NumPy casts them; so are NumPy
+// scalars given to np.array(x, dtype=int), while __setitem__ takes them through int() too
+// (NumPy itself is not consistent there: see stored_value).
 void refuse_unrepresentable_float(py::handle value, DType target) {
   if (!is_integer(target) || !PyFloat_CheckExact(value.ptr())) return;
   const double x = PyFloat_AsDouble(value.ptr());

@@ -284,3 +284,44 @@ def test_numpy_function_returning_its_argument_returns_the_arrax_array():
     y = stack_arrays((x, anp.array([4, 5])), usemask=False)  # (a new array otherwise)
     assert isinstance(y, anp.ndarray) and y is not x
     _same(y, stack_arrays((np.array([1, 2, 3]), np.array([4, 5])), usemask=False))
+
+
+# --- a NumPy scalar stored into a signed integer array goes through int(), as NumPy's setitem ---
+# (test_array_coercion's test_scalar_to_int_coerce_does_not_cast; unsigned targets cast)
+
+
+def _stored(mod, dtype, value, how):
+    a = mod.zeros(3, dtype)
+    try:
+        if how == "item":
+            a[0] = value
+        elif how == "slice":
+            a[:] = value
+        else:
+            a.fill(value)
+    except (ValueError, OverflowError) as e:
+        return type(e)
+    return int(a[0].item() if how == "item" else a[2].item())
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "bool"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.float64("nan"),
+        np.float16("inf"),
+        np.int64(300),
+        np.uint64(2**64 - 1),
+        np.float64(-3.7),
+        np.float64(1e10),
+        np.int8(-1),
+        np.bool_(True),
+        np.float32(2.5),
+    ],  # fmt: skip
+    ids=repr,
+)
+@pytest.mark.parametrize("how", ["item", "slice", "fill"])
+def test_numpy_scalar_stored_into_integer_array_like_numpy(dtype, value, how):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (NumPy's cast warning, unsigned)
+        assert _stored(anp, dtype, value, how) == _stored(np, dtype, value, how)
