@@ -325,3 +325,17 @@ def test_numpy_scalar_stored_into_integer_array_like_numpy(dtype, value, how):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # (NumPy's cast warning, unsigned)
         assert _stored(anp, dtype, value, how) == _stored(np, dtype, value, how)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_nextafter_to_infinity_warns_overflow_like_numpy(dtype):
+    # (test_half's test_half_fpe: float16's bit-arithmetic nextafter raised no flag)
+    def run(mod):
+        big = np.finfo(dtype).max
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            with mod.errstate(over="warn"):
+                r = mod.nextafter(mod.array([big, 1.0], dtype), mod.array([np.inf, 2.0], dtype))
+        return np.asarray(r).tolist(), [str(x.message) for x in w]
+
+    assert run(anp) == run(np)
