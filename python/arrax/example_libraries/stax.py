@@ -79,7 +79,11 @@ def _conv_layer(conv, dimension_numbers, out_chan, filter_shape, strides, paddin
     W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
 
     def apply(inputs, W):
-        return conv(inputs, W, strides, padding, dimension_numbers)
+        # the inputs and kernel in one dtype, as jnp.dot's promotion gives Dense (a float64
+        # batch with the float32 kernel the initializers draw; lax's convolutions take one)
+        dt = jnp.result_type(inputs, W)
+        return conv(jnp.asarray(inputs, dt), jnp.asarray(W, dt), strides, padding,
+                    dimension_numbers)  # fmt: skip
 
     def init_fun(rng, input_shape):
         kernel_shape = _kernel_shape(rhs_spec, lhs_spec, input_shape, out_chan, filter_shape)

@@ -40,6 +40,8 @@ _C_MID = 0.5 * onp.array([
 
 
 def _rms(x):
+    if jnp.iscomplexobj(x):
+        return jnp.sqrt(jnp.mean(x.real * x.real + x.imag * x.imag))
     return jnp.sqrt(jnp.mean(x * x))
 
 
@@ -82,7 +84,7 @@ def _first_step(f, y0, t0, f0, rtol, atol):
 def _solve(f, y0, ts, rtol, atol, mxstep, hmax):
     """The solution (len(ts), y0.size) of dy/dt = f(y, t) for a flat y."""
     f0 = f(y0, ts[0])
-    dt = _first_step(f, y0, ts[0], f0, rtol, atol).astype(y0.dtype)
+    dt = _first_step(f, y0, ts[0], f0, rtol, atol).astype(ts.dtype)
     poly = jnp.stack([jnp.zeros_like(y0)] * 4 + [y0])
 
     def advance(carry, t_target):
@@ -135,10 +137,14 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=jnp.inf, hmax=jn
     if t.ndim != 1:
         raise ValueError(f"odeint: t must be one-dimensional, got shape {t.shape}")
     dtype = flat_y0.dtype
-    if not jnp.issubdtype(dtype, jnp.floating):
+    if not jnp.issubdtype(dtype, jnp.inexact):
         raise TypeError(f"odeint: y0 must hold floating-point values, got {dtype}")
-    t = t.astype(dtype)
+    real = jnp.finfo(dtype).dtype  # the times' dtype (real for a complex y, as JAX's)
+    t = t.astype(real)
     options = (rtol, atol, mxstep, hmax)
+    # values func closes over become arguments, so gradients reach them (as JAX's odeint)
+    func, consts = arrax.closure_convert(func, y0, t[0], *args)
+    args = (*args, *consts)
 
     def flat_func(y, t, *args):
         return ravel_pytree(func(unravel(y), t, *args))[0].astype(dtype)
@@ -177,6 +183,10 @@ def odeint(func, y0, t, *args, rtol=1.4e-8, atol=1.4e-8, mxstep=jnp.inf, hmax=jn
         init = (g[-1], jnp.zeros((), dtype), jnp.zeros((m,), dtype))
         (a, t0_bar, args_bar), rev_t_bar = lax.scan(back, init, jnp.arange(len(ts) - 1, 0, -1))
         ts_bar = jnp.concatenate([t0_bar[None], rev_t_bar[::-1]])
+        if jnp.iscomplexobj(ts_bar):  # real times (and real arguments) take real cotangents
+            ts_bar = ts_bar.real
+            if not jnp.iscomplexobj(args_flat):
+                args_bar = args_bar.real
         return (a, ts_bar, *unravel_args(args_bar))
 
     solve.defvjp(solve_fwd, solve_bwd)

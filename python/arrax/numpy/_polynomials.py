@@ -225,10 +225,49 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     return (coef.T / scale).T
 
 
+def _roots_fixed_length(p):
+    """roots(p, strip_zeros=False) in arrax ops, so it traces (as jax.numpy.roots does): the
+    eigenvalues of the companion matrix of p's part between its leading and trailing zeros,
+    embedded in a matrix of size len(p) - 1 whose other rows and columns are zero (exact zero
+    roots, sorted last, as NumPy's for trailing zeros); one root per leading zero made NaN."""
+    np = _np()
+    p = _arr(p)
+    p = p.reshape(1) if p.ndim == 0 else p
+    if p.ndim != 1:
+        raise ValueError("roots: input must be a rank-1 array")
+    if p.dtype.kind in "fc" and p.dtype.itemsize >= 4:
+        dt = p.dtype
+    else:
+        dt = onp.dtype(onp.float32 if p.dtype == onp.float16 else onp.float64)
+    cdt = onp.result_type(dt, onp.complex64)
+    n = p.shape[0]
+    if n < 2:
+        return np.zeros(0, cdt)
+    p = p.astype(dt)
+    zero = p == 0
+    allzero = np.all(zero)
+    # the numbers of leading and trailing zeros (n and 0 when all are zero: every root is NaN)
+    lead = np.where(allzero, n, np.argmin(zero))
+    trail = np.where(allzero, 0, np.argmin(zero[::-1]))
+    m = n - lead - trail  # the length of the part between them
+    p = p[(np.arange(n) + lead) % n]  # that part first, zeros after it
+    p = np.where(allzero, np.ones((), dt), p)
+    idx = np.arange(n - 1)
+    a = np.where(idx[:, None] == idx[None, :] + 1, (idx < m - 1)[:, None], False).astype(dt)
+    a = a.at[0, :].set(-p[1:] / p[0])
+    r = np.linalg.eigvals(a).astype(cdt)
+    r = r[np.argsort(r == 0, stable=True)]  # the zero roots last
+    nan = np.asarray(complex(onp.nan, onp.nan), cdt)
+    return np.where(idx < n - 1 - lead, r, nan)
+
+
 def roots(p, *, strip_zeros=True):
     """numpy.roots (eigenvalues of the companion matrix; needs concrete coefficients).
     strip_zeros=False (JAX's keyword) keeps the result's length fixed at ``len(p) - 1``: each
-    leading zero coefficient gives a NaN root, after the others."""
+    leading zero coefficient gives a NaN root, after the others; so it traces under jit/vmap
+    (complex roots then, as jax.numpy.roots)."""
+    if not strip_zeros and _arr(p)._is_tracer:
+        return _roots_fixed_length(p)
     p = onp.asarray(p)
     r = onp.roots(p)
     if not strip_zeros and p.ndim == 1 and r.shape[0] < p.shape[0] - 1:
