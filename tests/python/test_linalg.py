@@ -225,3 +225,20 @@ def test_inner_products_against_numpy(dtype, n):
     assert float(anp.linalg.norm(anp.asarray(a))) == pytest.approx(
         float(np.linalg.norm(a)), rel=tol
     )
+
+
+def test_det_takes_numpys_steps():
+    # NumPy's det is sign * exp(sum of log|pivot|), not the pivots' product: the textbook
+    # det([[1, 2], [3, 4]]) prints -2.0000000000000004 in NumPy (the product gives -2.0).
+    assert anp.linalg.det(anp.array([[1.0, 2.0], [3.0, 4.0]])).item() == np.linalg.det(
+        np.array([[1.0, 2.0], [3.0, 4.0]])
+    )
+    rng = np.random.default_rng(0)
+    same = 0
+    for _ in range(100):
+        a = rng.integers(-5, 6, (3, 3)).astype(float)
+        got, want = anp.linalg.det(anp.asarray(a)).item(), np.linalg.det(a)
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+        same += got == want
+    assert same >= 80  # (the LU's own rounding still differs from LAPACK's now and then)
+    assert anp.linalg.det(anp.zeros((3, 3))).item() == 0.0

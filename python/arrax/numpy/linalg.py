@@ -453,8 +453,9 @@ def slogdet(a, *, method=None):
 
 
 def det(a):
-    """numpy.linalg.det: the product of LU's diagonal, sign-flipped per row swap, as LAPACK
-    gives it to NumPy (exp(logdet) would lose digits: 36.000004 for 36 in complex64)."""
+    """numpy.linalg.det as NumPy computes it from LU's diagonal: sign * exp(sum(log|u_ii|)),
+    the logs added one after another (det([[1, 2], [3, 4]]) is -2.0000000000000004, as NumPy
+    prints it; the diagonal's product, JAX's, gives -2.0). 32-bit matrices: see below."""
     np = _np()
     a = _as_inexact(a)
     _square("det", a.shape)
@@ -479,12 +480,19 @@ def _lu_sign(pivots, dtype):
 
 @custom_jvp
 def _det_lu(a):
-    """det of a stack of n x n (n >= 1) float64/complex128 matrices, from its LU."""
+    """det of a stack of n x n (n >= 1) float64/complex128 matrices, from its LU, in NumPy's
+    steps (umath_linalg's det): the sign of the row swaps times each pivot's sign (p / |p|),
+    times exp of the logs of |p| summed in order (cumsum: a sum would pair them up)."""
     np = _np()
     lu, pivots, _ = _bind("linalg_lu", a)
-    d = np.prod(np.diagonal(lu, axis1=-2, axis2=-1), axis=-1)
-    # (a singular matrix's determinant is +0.0, as NumPy's sign * exp(logdet) gives it)
-    return np.where(d == 0, np.zeros((), d.dtype), d * _lu_sign(pivots, d.dtype))
+    d = np.diagonal(lu, axis1=-2, axis2=-1)
+    size = np.abs(d)
+    singular = np.any(d == 0, axis=-1)
+    safe = np.where(d == 0, np.ones((), d.dtype), d)  # (no log(0) inside the arithmetic)
+    sign = _lu_sign(pivots, d.dtype) * np.prod(safe / np.abs(safe), axis=-1)
+    logdet = np.cumsum(np.log(np.where(d == 0, np.ones((), size.dtype), size)), axis=-1)[..., -1]
+    # (a singular matrix's determinant is +0.0, as NumPy's sign 0 * exp(-inf) gives it)
+    return np.where(singular, np.zeros((), d.dtype), sign * np.exp(logdet))
 
 
 def _cofactor_solve(a, b):
