@@ -44,10 +44,17 @@ __all__ = [
 ]
 
 
-def _np():
-    from arrax import numpy
+_np_module = None
 
-    return numpy
+
+def _np():
+    global _np_module
+    if _np_module is None:  # (imported on first use, then kept: a function-level import
+        # on every call cost a few tenths of a microsecond per call)
+        from arrax import numpy
+
+        _np_module = numpy
+    return _np_module
 
 
 def _ops_as_operand(x, name):

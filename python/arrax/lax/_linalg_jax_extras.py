@@ -3,11 +3,17 @@ operations (so they trace, batch over leading dimensions where JAX's do, and dif
 
 import numpy as onp
 
+_np_module = None
+
 
 def _np():
-    import arrax.numpy as np  # (arrax.numpy imports arrax.lax)
+    global _np_module
+    if _np_module is None:  # (imported on first use, then kept: a function-level import
+        # on every call cost a few tenths of a microsecond per call)
+        from arrax import numpy
 
-    return np
+        _np_module = numpy
+    return _np_module
 
 
 def _mT(x):  # noqa: N802

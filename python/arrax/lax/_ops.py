@@ -867,10 +867,17 @@ def stop_gradient(x):
     return tree_util.tree_map(lambda leaf: bind1("stop_gradient", asarray(leaf)), x)
 
 
-def _np():
-    from arrax import numpy
+_np_module = None
 
-    return numpy
+
+def _np():
+    global _np_module
+    if _np_module is None:  # (imported on first use, then kept: a function-level import
+        # on every call cost a few tenths of a microsecond per call)
+        from arrax import numpy
+
+        _np_module = numpy
+    return _np_module
 
 
 _PY_SCALAR_DTYPES = {bool: "bool", int: "int64", float: "float64", complex: "complex128"}

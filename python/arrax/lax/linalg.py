@@ -3,11 +3,17 @@ with JAX's signatures (batched over leading dimensions)."""
 
 import enum
 
+_np_module = None
+
 
 def _np():
-    import arrax.numpy as np  # arrax.numpy imports arrax.lax: import it when first used
+    global _np_module
+    if _np_module is None:  # (imported on first use, then kept: a function-level import
+        # on every call cost a few tenths of a microsecond per call)
+        from arrax import numpy
 
-    return np
+        _np_module = numpy
+    return _np_module
 
 
 from arrax.lax._linalg_jax_extras import (  # noqa: E402,F401

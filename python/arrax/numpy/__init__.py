@@ -204,7 +204,10 @@ def asarray(a, dtype=None, order=None, *, copy=None, device=None):
         if copy is False:
             _never_copy_check("asarray", a, dtype)
         r = _asarray_new(a, dtype, copy)
-    if order not in (None, "K", "k", "A", "a") or getattr(a, "flags", None) is None:
+    # (an arrax array always has flags: its getattr, which makes a flags object, is skipped)
+    if order not in (None, "K", "k", "A", "a") or (
+        type(a) is not ndarray and getattr(a, "flags", None) is None
+    ):
         r = _with_layout("asarray", r, order)  # ('A'/'K' keep an array's layout: no copy)
     return r if device is None else _engine._device_put(r, _devices._key_of(device))
 
@@ -255,7 +258,7 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
             _never_copy_check("array", object, dtype)
         a = _asarray_new(object, dtype, True if copy else None)
     a = _with_layout("array", a, order, object)
-    if ndmin > a.ndim:
+    if ndmin and ndmin > a.ndim:  # (ndmin=0, the default: nothing to add)
         a = a.reshape((1,) * (ndmin - a.ndim) + a.shape)
     return a
 
@@ -537,6 +540,12 @@ def clip(a, *args, **kwargs):
     """numpy.clip. As NumPy's, a Python int bound at or past an integer array's dtype limits is
     no bound (so int8 clips to -1000 or 2**70 as to nothing), and one past int64 is a float's
     bound for a float or complex array (its value as a float)."""
+    if (
+        type(a) is ndarray
+        and not (args and (type(args[0]) is _builtins.int or args[1:2] and type(args[1]) is _builtins.int))
+        and not (kwargs and ("a_min" in kwargs or "a_max" in kwargs or "min" in kwargs or "max" in kwargs))
+    ):  # fmt: skip
+        return _clip(a, *args, **kwargs)  # (no Python int bound to check: the engine's clip)
     dt = getattr(a, "dtype", None)
     dt = asarray(a).dtype if dt is None else _numpy_module.dtype(dt)  # noqa: F405
 

@@ -7,12 +7,18 @@ from arrax._trace_core import asarray as _arr  # noqa: F401 (a as an arrax array
 from arrax._trace_core import is_inexact
 from arrax.numpy._host_fallback import host_only_dtype
 
+_np_module = None
+
 
 def _np():
     """The arrax.numpy module (imported late: these modules are part of it)."""
-    from arrax import numpy
+    global _np_module
+    if _np_module is None:  # (imported on first use, then kept: a function-level import
+        # on every call cost a few tenths of a microsecond per call)
+        from arrax import numpy
 
-    return numpy
+        _np_module = numpy
+    return _np_module
 
 
 def _loop_float_dtype(x):
@@ -223,6 +229,11 @@ def _fortran_ordered(a):
     return len(dims) > 1 and all(u < v for u, v in zip(dims, dims[1:]))
 
 
+# Prototypes without a layout of their own (no strides or flags): with_layout's 'K' and 'A'
+# orders make C order from them.
+_NO_LAYOUT = frozenset([list, tuple, int, float, complex, bool, range])
+
+
 def with_layout(fname, x, order, proto=None):
     """x in the memory order NumPy's ``order=`` asks for: 'C' or 'F' that layout, 'A' or 'K'
     Fortran when ``proto`` (the array the result is made from or like) is Fortran- and not
@@ -231,6 +242,14 @@ def with_layout(fname, x, order, proto=None):
     extension modules) sees what it would under NumPy."""
     if order is None:
         return x
+    # (the common case, kept quick: a C-contiguous array asked for in C order, or in 'K'/'A'
+    # order without a prototype or with one that has no layout of its own (a list, a Python
+    # scalar), which the checks below also make C order: x itself)
+    if type(x) is _core.ndarray and (
+        order == "C" or ((order == "K" or order == "A") and (proto is None or type(proto) in _NO_LAYOUT))
+    ):  # fmt: skip
+        if x._c_contiguous:
+            return x
     if not isinstance(order, str):  # (NumPy's TypeError)
         raise TypeError(f"{fname}: order must be str, not {type(order).__name__}")
     o = order.upper()

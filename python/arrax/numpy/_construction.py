@@ -180,7 +180,10 @@ def eye(N, M=None, k=0, dtype=float, order="C", *, device=None, like=None):
     np = _np()
     if _is_traced(k):
         return (_diagonal_offsets(N, M) == k).astype(onp.dtype(dtype))
-    r = np._on_device(np._eye)(N, M, k, dtype, order, device=device, like=like)
+    if device is None:  # (the default device: no wrapper made per call)
+        r = np._eye(N, M, k, dtype, order, like=like)
+    else:
+        r = np._on_device(np._eye)(N, M, k, dtype, order, device=device, like=like)
     return with_layout("eye", r, order)  # (the engine makes it C-ordered)
 
 

@@ -30,11 +30,26 @@ def host_only_dtype(dt):
     return dt.kind in _HOST_ONLY_KINDS and dt.name != "bfloat16"
 
 
+# _names_host_only_dtype's answers for dtypes and scalar types (immutable, and named the same
+# way by every call: x.astype(np.float32) in a loop pays for onp.dtype once).
+_HOST_ONLY_ANSWERS = {}
+_BUILTIN_SCALAR_TYPES = frozenset([bool, int, float, complex])
+
+
 def _names_host_only_dtype(x):
+    answer = _HOST_ONLY_ANSWERS.get(x) if type(x) is type or isinstance(x, onp.dtype) else None
+    if answer is not None:
+        return answer
     try:
-        return host_only_dtype(onp.dtype(x))
+        answer = host_only_dtype(onp.dtype(x))
     except (TypeError, ValueError):
         return False
+    if len(_HOST_ONLY_ANSWERS) < 512 and (
+        isinstance(x, onp.dtype)
+        or (type(x) is type and (x in _BUILTIN_SCALAR_TYPES or issubclass(x, onp.generic)))
+    ):
+        _HOST_ONLY_ANSWERS[x] = answer
+    return answer
 
 
 def _names_numeric_dtype(x):
@@ -128,22 +143,38 @@ def with_numpy_fallback(fn, numpy_fn, name=None, internal_names=frozenset()):
         try:
             return fn(*args, **kwargs)
         except TypeError as exc:
-            # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
-            # (dtype=[] names a record dtype without fields, though no item of it does)
-            if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
-                    or any(needs_numpy(v) for v in kwargs.values())
-                    or _names_host_only_dtype(kwargs.get("dtype"))):  # fmt: skip
-                if rename:
-                    _named_for(exc, name, internal_names)
+            if not falls_back(exc, args, kwargs, rename, name, internal_names):
                 raise
         except (ValueError, IndexError) as exc:
             if rename:
                 _named_for(exc, name, internal_names)
             raise
-        return numpy_fn(*[_to_numpy(a) for a in args],
-                        **{k: _to_numpy(v) for k, v in kwargs.items()})  # fmt: skip
+        return numpy_call(numpy_fn, args, kwargs)
 
+    # (for wrappers of call that inline it, _prng_key_ops's: one Python frame less per call)
+    call._numpy_fallback = (fn, numpy_fn, rename, name, internal_names)
     return call
+
+
+def falls_back(exc, args, kwargs, rename, name, internal_names):
+    """Whether the TypeError exc, raised by an arrax function called with args and kwargs,
+    hands the call to NumPy's function (host-only arguments); if not, exc named for `name`
+    (when rename) for the caller to raise."""
+    # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
+    # (dtype=[] names a record dtype without fields, though no item of it does)
+    if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
+            or any(needs_numpy(v) for v in kwargs.values())
+            or _names_host_only_dtype(kwargs.get("dtype"))):  # fmt: skip
+        if rename:
+            _named_for(exc, name, internal_names)
+        return False
+    return True
+
+
+def numpy_call(numpy_fn, args, kwargs):
+    """numpy_fn called with args and kwargs as NumPy's values."""
+    return numpy_fn(*[_to_numpy(a) for a in args],
+                    **{k: _to_numpy(v) for k, v in kwargs.items()})  # fmt: skip
 
 
 def install(namespace, ndarray):

@@ -2,6 +2,7 @@
 comparisons, products (outer, tensordot, einsum, kron, cross), differences and integrals,
 polynomials, integer and special functions. Statistics are in _statistics.py."""
 
+import math
 import operator
 from collections import namedtuple
 
@@ -74,12 +75,17 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     np = _np()
     # NumPy's dtype: Python scalars weak (NEP 50), so isclose(float32 array, 0.99999999) is
     # computed in float32; integers in float64.
-    dt = _np().result_type(*[_weak_or_dtype(v) for v in (a, b)], 1.0)
-    x, y = _arr(a).astype(dt), _arr(b).astype(dt)
-    tols = [_arr(t) for t in (atol, rtol)]
-    if not any(t._is_tracer for t in tols) and not all(
-        bool(onp.all(onp.isfinite(onp.asarray(t)))) for t in tols
-    ):
+    dt = np.result_type(_weak_or_dtype(a), _weak_or_dtype(b), 1.0)
+    # (copy=False: x and y are only read; a and b of that dtype are used as they are)
+    x, y = _arr(a).astype(dt, copy=False), _arr(b).astype(dt, copy=False)
+    if type(atol) is float and type(rtol) is float:  # (the usual tolerances: no arrays made)
+        invalid = not (math.isfinite(atol) and math.isfinite(rtol))
+    else:
+        tols = [_arr(t) for t in (atol, rtol)]
+        invalid = not any(t._is_tracer for t in tols) and not all(
+            bool(onp.all(onp.isfinite(onp.asarray(t)))) for t in tols
+        )
+    if invalid:
         # NumPy (2.3+): a NaN or infinite tolerance reports an invalid value, as geterr says
         msg = f"isclose: One of rtol or atol is not valid, atol: {atol}, rtol: {rtol}"
         mode = np.geterr()["invalid"]
@@ -319,7 +325,8 @@ def frexp(x):
 @takes_out("unsafe")
 def outer(a, b, out=None):
     """numpy.outer."""
-    a, b = _arr(a).reshape(-1), _arr(b).reshape(-1)
+    # (the engine's reshape: ndarray.reshape's own for a shape it reads)
+    a, b = _core.reshape(_arr(a), (-1,)), _core.reshape(_arr(b), (-1,))
     return a[:, None] * b[None, :]
 
 

@@ -6,6 +6,7 @@ import sys
 import numpy as _np
 
 from arrax import _core
+from arrax.numpy import _host_fallback as _hf
 
 ndarray = _core.ndarray
 
@@ -35,9 +36,47 @@ def _shape_args(shape):
     return shape
 
 
+def _engine_function(f):
+    """(fn, numpy_fn, rename, name, internal_names, key_fn, has_key) for f, arrax.numpy's
+    function: the function under f's wrappers and theirs (the NumPy fallback's, and the
+    typed-key dispatch's or None) when those are its only wrappers; else None."""
+    key_fn = getattr(f, "_key_version", None)
+    g = f.__wrapped__ if key_fn is not None else f
+    parts = getattr(g, "_numpy_fallback", None)
+    if parts is None:
+        return None
+    from arrax._prng_key_ops import _has_key
+
+    return (*parts, key_fn, _has_key)
+
+
 def _forward(name):
+    seen = [None, None]  # (the module function last called, and _engine_function's answer)
+
     def method(self, *args, **kwargs):
-        return getattr(_anp(), name)(self, *args, **kwargs)
+        f = getattr(_numpy_module or _anp(), name)
+        if f is not seen[0]:
+            seen[0], seen[1] = f, _engine_function(f)
+        if seen[1] is None:
+            return f(self, *args, **kwargs)
+        # f's wrappers' work done here (a Python call or two less): the same results, errors
+        # (named for f) and fallbacks, to NumPy's function and then to the key arrays' one
+        fn, numpy_fn, rename, fname, internal_names, key_fn, has_key = seen[1]
+        try:
+            try:
+                return fn(self, *args, **kwargs)
+            except TypeError as exc:
+                if not _hf.falls_back(exc, (self, *args), kwargs, rename, fname, internal_names):
+                    raise
+            except (ValueError, IndexError) as exc:
+                if rename:
+                    _hf._named_for(exc, fname, internal_names)
+                raise
+            return _hf.numpy_call(numpy_fn, (self, *args), kwargs)
+        except TypeError:
+            if key_fn is None or not has_key((self, *args), kwargs):
+                raise
+        return key_fn(self, *args, **kwargs)
 
     method.__name__ = name
     method.__doc__ = f"Same as arrax.numpy.{name}(self, ...)."
@@ -88,7 +127,7 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
     kinds = _core._fp_watch_kinds()
     if kinds and r is not self and r.dtype != self.dtype:
         _report_cast(self, r, kinds)
-    if order == "K" and (self.ndim < 2 or self._is_tracer or self._c_contiguous):
+    if order == "K" and (self._c_contiguous or self.ndim < 2 or self._is_tracer):
         return r
     # (order='K', NumPy's default, keeps the array's memory order: a Fortran array's cast is
     # Fortran-ordered, as NumPy's; 'C', 'F' or 'A' ask for that layout)
@@ -155,7 +194,7 @@ def _check_same_value(x, r):
 
 def copy(self, order="C"):
     r = _core._astype(self, self.dtype, True)
-    if order == "C" and (r.ndim < 2 or r._is_tracer or r._c_contiguous):
+    if order == "C" and (r._c_contiguous or r.ndim < 2 or r._is_tracer):
         return r  # (the usual case, without with_layout's checks: a microsecond per copy)
     from arrax.numpy._common import with_layout
 

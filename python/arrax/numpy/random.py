@@ -107,11 +107,25 @@ def _host_out(out):
     return host
 
 
+# Arguments _to_numpy leaves as they are, checked by their type alone.
+_PLAIN_ARGS = frozenset([int, float, bool, type(None)])
+
+
+def _is_plain(a):
+    """Whether _to_numpy leaves a as it is, told by its type (a tuple: of ints)."""
+    return type(a) in _PLAIN_ARGS or (type(a) is tuple and all(type(v) is int for v in a))
+
+
 def _wrapped(numpy_method):
     """numpy_method with arrax arrays accepted and returned (out= writes into an arrax array)."""
 
+    name = numpy_method.__name__
+
     @functools.wraps(numpy_method)
     def method(self, *args, **kwargs):
+        if all(map(_is_plain, args)) and (not kwargs or all(map(_is_plain, kwargs.values()))):
+            # (sizes and parameters as Python numbers, randn(3, 4): nothing to convert)
+            return _to_arrax(getattr(self._numpy, name)(*args, **kwargs))
         out = kwargs.get("out")
         if isinstance(out, _core.ndarray):
             kwargs["out"] = _host_out(out)

@@ -1,0 +1,535 @@
+"""Fast paths for calls on small arrays (benchmarks/small_calls.py): each is checked to be
+taken (the Python functions a call runs) and to give NumPy's values, dtypes, shapes and
+errors, as is the full path it falls back to for the inputs it does not take."""
+
+import sys
+import warnings
+
+import arrax
+import arrax.numpy as anp
+import numpy as onp
+import pytest
+
+
+def _python_calls(fn, *args, **kwargs):
+    """fn(*args, **kwargs) and the names of the Python functions the call ran."""
+    names = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            names.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        r = fn(*args, **kwargs)
+    finally:
+        sys.setprofile(None)
+    return r, names
+
+
+def _same(got, expected):
+    got = onp.asarray(got)
+    assert got.dtype == expected.dtype
+    assert got.shape == expected.shape
+    onp.testing.assert_array_equal(got, expected)
+
+
+# --- arrax.numpy's late imports of itself -----------------------------------------------------
+
+
+def test_composed_functions_do_not_import_arrax_numpy_per_call():
+    v = anp.asarray([3.0, 4.0])
+    anp.linalg.norm(v)
+    r, names = _python_calls(anp.linalg.norm, v)
+    assert "_handle_fromlist" not in names
+    assert float(r) == onp.linalg.norm(onp.array([3.0, 4.0]))
+    r, names = _python_calls(anp.eye, 3)
+    assert "_handle_fromlist" not in names
+
+
+# --- with_layout: C order without a look at the prototype ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "obj", [[[1.0, 2.0], [3.0, 4.0]], ((1, 2), (3, 4)), [[True], [False]], 2.5, [1, 2, 3]]
+)
+@pytest.mark.parametrize("order", ["K", "A", "C", "F"])
+def test_array_of_lists_in_each_order(obj, order):
+    got, names = _python_calls(anp.array, obj, order=order)
+    expected = onp.array(obj, order=order)
+    _same(got, expected)
+    assert got.flags.c_contiguous == expected.flags.c_contiguous
+    assert got.flags.f_contiguous == expected.flags.f_contiguous
+    if order != "F":
+        assert "_stride_order" not in names and "_fortran_ordered" not in names
+
+
+@pytest.mark.parametrize("order", ["K", "A", "C", "F"])
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "transposed3"])
+def test_array_of_arrays_keeps_numpy_layouts(order, layout):
+    base = onp.arange(24.0).reshape(2, 3, 4)
+    src = {
+        "C": base,
+        "F": onp.asfortranarray(base),
+        "strided": base[:, ::2, :],
+        "transposed3": base.transpose(1, 2, 0),
+    }[layout]
+    a = anp.asarray(src)
+    if layout == "transposed3":
+        a = anp.asarray(base).transpose(1, 2, 0)
+    for got, expected in [
+        (anp.array(a, order=order), onp.array(src, order=order)),
+        (anp.asarray(a, order=order), onp.asarray(src, order=order)),
+        (anp.array(src, order=order), onp.array(src, order=order)),
+    ]:
+        _same(got, expected)
+        assert got.flags.c_contiguous == expected.flags.c_contiguous
+        assert got.flags.f_contiguous == expected.flags.f_contiguous
+
+
+def test_array_ndmin_and_asarray_of_an_array():
+    _same(anp.array([1.0, 2.0], ndmin=3), onp.array([1.0, 2.0], ndmin=3))
+    _same(anp.array([1.0, 2.0], ndmin=0), onp.array([1.0, 2.0], ndmin=0))
+    a = anp.ones((2, 3))
+    r, names = _python_calls(anp.asarray, a)
+    assert r is a and "<lambda>" not in names  # (no flags object made)
+    with pytest.raises(TypeError, match="order must be str"):
+        anp.array([[1.0]], order=1)
+    with pytest.raises(ValueError, match="order must be one of"):
+        anp.array([[1.0]], order="X")
+
+
+def test_with_layout_under_jit_and_grad():
+    x = onp.arange(6.0).reshape(2, 3)
+    f = arrax.jit(lambda a: anp.array(a, order="C") * 2 + anp.asarray(a, order="F"))
+    _same(f(anp.asarray(x)), x * 3)
+    g = arrax.grad(lambda a: anp.sum(anp.array(a, order="K") ** 2))
+    _same(g(anp.asarray(x)), 2 * x)
+
+
+# --- eye -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [(3,), (3, 4), (4, 3, 1), (3, None, -1), (2, 2, 5)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_eye_without_a_device(args, order):
+    got, names = _python_calls(anp.eye, *args, dtype=onp.float32, order=order)
+    expected = onp.eye(*args, dtype=onp.float32, order=order)
+    _same(got, expected)
+    assert got.flags.f_contiguous == expected.flags.f_contiguous
+    assert "_on_device" not in names
+
+
+def test_eye_on_a_device_and_traced_offset():
+    d = arrax.devices()[0]
+    r = anp.eye(3, device=d)
+    _same(r, onp.eye(3))
+    assert r.device == d
+    f = arrax.jit(lambda k: anp.eye(4, k=k))
+    _same(f(1), onp.eye(4, k=1))
+
+
+# --- astype's host-only dtype check -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [onp.float32, float, int, bool, complex, onp.dtype("int16"), "float32", "f2", onp.uint8],
+)
+def test_astype_numeric_dtypes_checked_once(dtype):
+    x = onp.array([[1.5, -2.0, 3.25]])
+    a = anp.asarray(x)
+    _same(a.astype(dtype), x.astype(dtype))
+    r, names = _python_calls(a.astype, dtype)
+    _same(r, x.astype(dtype))
+    if not isinstance(dtype, str):  # (strings are not kept: NumPy may warn about some)
+        assert "host_only_dtype" not in names
+
+
+@pytest.mark.parametrize("dtype", [str, "U3", onp.str_, object, onp.dtype("S4"), onp.longdouble])
+def test_astype_host_only_dtypes_still_numpys(dtype):
+    x = onp.array([1.5, -2.0])
+    a = anp.asarray(x)
+    for _ in range(2):  # (the second time from the kept answer)
+        got, expected = a.astype(dtype), x.astype(dtype)
+        assert isinstance(got, onp.ndarray)
+        assert got.dtype == expected.dtype
+        onp.testing.assert_array_equal(got, expected)
+
+
+def test_astype_errors_and_cast_warnings():
+    a = anp.asarray([1.0, onp.nan])
+    with pytest.raises(TypeError):
+        a.astype("not a dtype")
+    with pytest.raises(TypeError, match="Cannot cast"):
+        a.astype(onp.int32, casting="safe")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        a.astype(onp.int64)
+        a.astype(onp.int64)
+    assert [str(x.message) for x in w] == ["invalid value encountered in cast"] * 2
+    assert all(x.filename == __file__ for x in w)
+
+
+# --- typed-key dispatch with the NumPy fallback in one frame -------------------------------
+
+
+def test_key_dispatch_and_numpy_fallback_in_one_python_call():
+    a = anp.ones((2, 3))
+    r, names = _python_calls(anp.concatenate, [a, a])
+    _same(r, onp.ones((4, 3)))
+    assert names.count("wrapper") == 1 and "call" not in names
+    _same(anp.reshape(a, (3, 2)), onp.ones((3, 2)))
+    _same(anp.where(a > 0, a, 0.0), onp.ones((2, 3)))
+    assert anp.concatenate.__wrapped__.__wrapped__ is not None  # (functools.wraps chain kept)
+
+
+def test_key_dispatch_still_reaches_key_arrays():
+    ks = arrax.random.split(arrax.random.key(0), 4)
+    assert anp.reshape(ks, (2, 2)).shape == (2, 2)
+    assert anp.concatenate([ks, ks]).shape == (8,)
+    assert anp.where(anp.asarray([True, False, True, False]), ks, ks).shape == (4,)
+    assert anp.squeeze(ks[None]).shape == (4,)
+
+
+def test_numpy_fallback_and_errors_of_inlined_wrappers():
+    got = anp.concatenate([onp.array(["a"]), onp.array(["bc"])])
+    onp.testing.assert_array_equal(got, onp.array(["a", "bc"]))
+    assert isinstance(got, onp.ndarray)
+    with pytest.raises(ValueError, match="^reshape: cannot reshape array of size 6"):
+        anp.reshape(anp.arange(6), (4, 3))
+    with pytest.raises(ValueError, match="^concatenate: all the input arrays"):
+        anp.concatenate([anp.ones(2), anp.ones((2, 2))])
+    with pytest.raises(onp.exceptions.AxisError):
+        anp.squeeze(anp.ones((2, 3)), axis=5)
+    with pytest.raises(TypeError):
+        anp.reshape(anp.ones(4), "ab")
+
+
+def test_inlined_wrappers_under_jit_grad_and_vmap():
+    x = onp.arange(6.0).reshape(2, 3)
+    f = arrax.jit(lambda a: anp.concatenate([anp.ravel(a), anp.reshape(a, (-1,))]))
+    _same(f(anp.asarray(x)), onp.concatenate([x.ravel(), x.ravel()]))
+    g = arrax.grad(lambda a: anp.sum(anp.where(a > 2, a, 0.0) ** 2))
+    _same(g(anp.asarray(x)), onp.where(x > 2, 2 * x, 0.0))
+    h = arrax.vmap(lambda a: anp.stack([a, a]))
+    _same(h(anp.asarray(x)), onp.stack([x, x], axis=1))
+
+
+# --- ndarray methods -------------------------------------------------------------------------
+
+
+def test_forwarded_methods():
+    x = onp.arange(12.0).reshape(3, 4) - 5
+    a = anp.asarray(x)
+    _same(a.ravel(), x.ravel())
+    _same(a.sum(axis=0), x.sum(axis=0))
+    _same(a.max(axis=1, keepdims=True), x.max(axis=1, keepdims=True))
+    _same(a.argmax(), onp.asarray(x.argmax()))
+    r, names = _python_calls(a.ravel)
+    assert "_anp" not in names and "wrapper" not in names and "call" not in names
+    r, names = _python_calls(a.sum, axis=1, keepdims=True)
+    _same(r, x.sum(axis=1, keepdims=True))
+    assert "call" not in names
+    with pytest.raises(onp.exceptions.AxisError):
+        a.sum(axis=2)
+
+
+@pytest.mark.parametrize(
+    "method,args,kwargs",
+    [
+        ("sum", (), {"axis": 5}),
+        ("max", (), {"axis": (0, 0)}),
+        ("argmax", (), {"axis": "x"}),
+        ("ravel", ("Q",), {}),
+        ("squeeze", (), {"axis": 0}),
+        ("swapaxes", (0, 3), {}),
+        ("cumsum", (), {"dtype": "not a dtype"}),
+        ("dot", (onp.ones(5),), {}),
+        ("take", ([20],), {}),
+        ("var", (), {"ddof": "a"}),
+    ],
+)
+def test_forwarded_method_errors_like_numpy(method, args, kwargs):
+    x = onp.arange(12.0).reshape(3, 4)
+    with pytest.raises(Exception) as expected:
+        getattr(x, method)(*args, **kwargs)
+    with pytest.raises(Exception) as got:
+        getattr(anp.asarray(x), method)(*args, **kwargs)
+    assert isinstance(got.value, expected.type) or issubclass(expected.type, type(got.value))
+    # (the method's error is the module function's, through its wrappers: named for it)
+    with pytest.raises(type(got.value)) as module_error:
+        getattr(anp, method)(anp.asarray(x), *args, **kwargs)
+    assert str(got.value) == str(module_error.value)
+
+
+def test_forwarded_methods_follow_a_replaced_module_function(monkeypatch):
+    a = anp.ones((2, 3))
+    assert float(a.sum()) == 6.0
+    monkeypatch.setattr(anp, "sum", lambda self, *args, **kwargs: "replaced")
+    assert a.sum() == "replaced"
+    monkeypatch.undo()
+    assert float(a.sum()) == 6.0
+
+
+def test_forwarded_methods_numpy_fallback_and_key_arrays():
+    a = anp.asarray([[1.0, 2.0], [3.0, 4.0]])
+    # (a host-only dtype: NumPy's function does the work, as arrax.numpy.cumsum hands it on)
+    onp.testing.assert_array_equal(
+        anp.cumsum(a, dtype=object), onp.cumsum(onp.asarray(a), dtype=object)
+    )
+    ks = arrax.random.split(arrax.random.key(1), 4).reshape(2, 2)
+    assert ks.ravel().shape == (4,)
+    assert ks.squeeze().shape == (2, 2)
+    assert ks.swapaxes(0, 1).shape == (2, 2)
+
+
+def test_forwarded_methods_traced():
+    x = onp.arange(6.0).reshape(2, 3)
+    f = arrax.jit(lambda a: a.sum(axis=0) + a.max() + a.ravel()[:3] + a.mean(axis=0))
+    _same(f(anp.asarray(x)), x.sum(axis=0) + x.max() + x.ravel()[:3] + x.mean(axis=0))
+    g = arrax.grad(lambda a: (a * a).sum() + a.dot(anp.ones(3)).sum())
+    _same(g(anp.asarray(x)), 2 * x + 1)
+    h = arrax.vmap(lambda a: a.argmax())
+    _same(h(anp.asarray(x)), onp.array([2, 2]))
+
+
+# --- clip -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [onp.float64, onp.float32, onp.int8, onp.int64, onp.uint8])
+@pytest.mark.parametrize(
+    "bounds",
+    [(-1.5, 1.5), (-1000, 1000), (2, 5), (None, 3.0), (0.5, None), (-(2**70), 2**70)],
+)
+def test_clip_bounds_like_numpy(dtype, bounds):
+    x = onp.array([0, 3, 2, 7] if dtype == onp.uint8 else [-3, 0, 2, 7], dtype=dtype)
+    lo, hi = bounds
+    try:
+        expected = onp.clip(x, lo, hi)
+    except (TypeError, OverflowError, ValueError) as e:
+        with pytest.raises(type(e)):
+            anp.clip(anp.asarray(x), lo, hi)
+        return
+    got, names = _python_calls(anp.clip, anp.asarray(x), lo, hi)
+    _same(got, expected)
+    if type(lo) is not int and type(hi) is not int:
+        assert "bound" not in names
+
+
+def test_clip_out_keywords_and_errors():
+    x = onp.linspace(-2, 2, 12).reshape(3, 4)
+    out, o = anp.zeros((3, 4)), onp.zeros((3, 4))
+    r = anp.clip(anp.asarray(x), -1.0, 1.0, out=out)
+    onp.clip(x, -1.0, 1.0, out=o)
+    assert r is out
+    _same(out, o)
+    _same(anp.clip(anp.asarray(x), min=-1.0, max=0.5), onp.clip(x, min=-1.0, max=0.5))
+    _same(anp.clip(anp.asarray(x), a_min=-1.0, a_max=0.5), onp.clip(x, a_min=-1.0, a_max=0.5))
+    _same(anp.clip(x, -1.0, 1.0), onp.clip(x, -1.0, 1.0))  # (a NumPy array: the full path)
+    with pytest.raises(ValueError, match="Passing `min` or `max`"):
+        anp.clip(anp.asarray(x), -1.0, 1.0, min=0.0)
+    g = arrax.grad(lambda a: anp.sum(anp.clip(a, -1.0, 1.0)))
+    _same(g(anp.asarray(x)), ((x >= -1) & (x <= 1)).astype(float))
+
+
+# --- isclose / allclose -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tols",
+    [
+        {},
+        {"atol": 0.5},
+        {"rtol": 0.1, "atol": 0.0},
+        {"atol": 1},
+        {"atol": onp.float32(0.5)},
+        {"rtol": onp.array([0.0, 1.0, 0.0])},
+    ],
+)
+def test_isclose_tolerances(tols):
+    x = onp.array([1.0, 2.0, onp.nan])
+    y = onp.array([1.2, 3.0, onp.nan])
+    _same(anp.isclose(anp.asarray(x), anp.asarray(y), **tols), onp.isclose(x, y, **tols))
+    assert anp.allclose(anp.asarray(x), anp.asarray(x), equal_nan=True, **tols) is True
+    f32 = onp.ones(3, onp.float32)
+    _same(anp.isclose(anp.asarray(f32), 0.99999999, **tols), onp.isclose(f32, 0.99999999, **tols))
+    _same(anp.isclose(anp.arange(3), 1, **tols), onp.isclose(onp.arange(3), 1, **tols))
+
+
+def test_isclose_does_not_copy_or_check_float_tolerances_with_numpy():
+    a = anp.ones((2, 3))
+    r, names = _python_calls(anp.allclose, a, a)
+    assert r is True
+    assert "all" not in names  # (NumPy's all of NumPy's isfinite of each tolerance)
+    assert names.count("astype") <= 2
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_isclose_invalid_float_tolerance_reports_as_numpy(bad):
+    a, x = anp.ones(2), onp.ones(2)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        got = anp.isclose(a, a, atol=bad)
+    with warnings.catch_warnings(record=True) as w_np:
+        warnings.simplefilter("always")
+        expected = onp.isclose(x, x, atol=bad)
+    _same(got, expected)
+    assert [type(m.message) for m in w] == [type(m.message) for m in w_np]
+    with anp.errstate(invalid="raise"), pytest.raises(FloatingPointError):
+        anp.isclose(a, a, rtol=bad)
+
+
+def test_isclose_traced():
+    x = onp.array([1.0, 2.0])
+    f = arrax.jit(lambda a, t: anp.isclose(a, a + 0.1, atol=t))
+    _same(f(anp.asarray(x), 0.5), onp.array([True, True]))
+    assert bool(arrax.jit(lambda a: anp.allclose(a, a))(anp.asarray(x)))
+
+
+# --- numpy.random with Python numbers ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        ("randn", (3, 4)),
+        ("rand", (2,)),
+        ("uniform", (-1, 1, (3, 4))),
+        ("normal", (0.0, 2.0, (2, 2))),
+        ("randint", (0, 10, (5,))),
+        ("choice", (10,)),
+        ("choice", (10, 3, False)),
+        ("random", ()),
+        ("randn", ()),
+    ],
+)
+def test_random_module_functions_like_numpy(call):
+    name, args = call
+    anp.random.seed(7)
+    onp.random.seed(7)
+    got, names = _python_calls(getattr(anp.random, name), *args)
+    expected = getattr(onp.random, name)(*args)
+    expected = onp.asarray(expected)
+    got = onp.asarray(got)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    onp.testing.assert_array_equal(got, expected)
+    assert "_to_numpy" not in names
+
+
+def test_random_with_arrays_keywords_and_out():
+    anp.random.seed(3)
+    onp.random.seed(3)
+    lo = anp.asarray([0.0, 1.0])
+    _same(anp.random.uniform(lo, 2.0), onp.random.uniform(onp.array([0.0, 1.0]), 2.0))
+    _same(anp.random.normal(size=(2, 3)), onp.random.normal(size=(2, 3)))
+    _same(anp.random.choice(5, size=anp.asarray(2)), onp.random.choice(5, size=2))
+    g, n = anp.random.default_rng(0), onp.random.default_rng(0)
+    out, o = anp.zeros(3), onp.zeros(3)
+    assert g.random(out=out) is out
+    n.random(out=o)
+    _same(out, o)
+    with pytest.raises(ValueError):
+        anp.random.uniform(0, 1, (-1,))
+
+
+def test_random_keywords_of_python_numbers():
+    anp.random.seed(5)
+    onp.random.seed(5)
+    got, names = _python_calls(anp.random.choice, 10, 3, replace=False)
+    _same(got, onp.random.choice(10, 3, replace=False))
+    assert "_to_numpy" not in names
+    _same(anp.random.normal(loc=1.0, scale=2.0, size=(2, 3)), onp.random.normal(1.0, 2.0, (2, 3)))
+    _same(anp.random.randint(0, 5, size=4, dtype=onp.int8), onp.random.randint(0, 5, 4, onp.int8))
+    with pytest.raises(ValueError):
+        anp.random.choice(3, 5, replace=False)
+    with pytest.raises(TypeError):
+        anp.random.randn(3, bogus=1)
+
+
+# --- linalg.norm of a vector, outer, copy --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        onp.array([3.0, 4.0]),
+        onp.array([3, 4], onp.int32),
+        onp.array([1.0, 2.0], onp.float32),
+        onp.array([1 + 2j, 3.0]),
+        onp.arange(6.0).reshape(2, 3),
+        onp.array([[1.0]]),
+        onp.zeros(0),
+    ],
+)
+@pytest.mark.parametrize("kw", [{}, {"ord": 2}, {"keepdims": True}, {"ord": "fro"}, {"ord": 1}])
+def test_norm_like_numpy(x, kw):
+    try:
+        expected = onp.linalg.norm(x, **kw)
+    except ValueError as e:
+        with pytest.raises(type(e)):
+            anp.linalg.norm(anp.asarray(x), **kw)
+        return
+    got, names = _python_calls(anp.linalg.norm, anp.asarray(x), **kw)
+    got, expected = onp.asarray(got), onp.asarray(expected)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    onp.testing.assert_allclose(got, expected, rtol=1e-6)
+    if x.ndim == 1 and x.dtype.kind != "c" and not kw.get("keepdims") and kw.get("ord", 2) == 2:
+        assert "vector_norm" not in names
+
+
+def test_norm_of_a_vector_traced():
+    x = onp.array([3.0, 4.0])
+    onp.testing.assert_allclose(onp.asarray(arrax.grad(anp.linalg.norm)(anp.asarray(x))), x / 5)
+    _same(arrax.jit(anp.linalg.norm)(anp.asarray(x)), onp.asarray(5.0))
+    _same(arrax.vmap(anp.linalg.norm)(anp.asarray([x, 2 * x])), onp.array([5.0, 10.0]))
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        (onp.arange(3.0), onp.arange(4.0)),
+        (onp.arange(6).reshape(2, 3), onp.array([1.5, 2.0])),
+        (2.0, [1, 2]),
+        (onp.zeros((0,)), onp.ones(2)),
+    ],
+)
+def test_outer_like_numpy(a, b):
+    got, names = _python_calls(anp.outer, a, b)
+    _same(got, onp.outer(a, b))
+    assert "_shape_args" not in names
+    out, o = anp.zeros(onp.outer(a, b).shape), onp.zeros(onp.outer(a, b).shape)
+    assert anp.outer(a, b, out=out) is out
+    onp.outer(a, b, out=o)
+    _same(out, o)
+
+
+def test_outer_under_grad():
+    v, w = onp.arange(3.0), onp.arange(2.0) + 1
+    g = arrax.grad(lambda a: anp.sum(anp.outer(a, anp.asarray(w))))
+    _same(g(anp.asarray(v)), onp.full(3, w.sum()))
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "1d"])
+@pytest.mark.parametrize("order", ["C", "F", "A", "K"])
+def test_copy_and_astype_layouts(layout, order):
+    base = onp.arange(12.0).reshape(3, 4)
+    src = {"C": base, "F": onp.asfortranarray(base), "strided": base[:, ::2], "1d": base[0]}[layout]
+    a = anp.asarray(src)
+    for got, expected in [
+        (a.copy(order=order), src.copy(order=order)),
+        (a.astype(onp.float32, order=order), src.astype(onp.float32, order=order)),
+    ]:
+        _same(got, expected)
+        assert got.flags.c_contiguous == expected.flags.c_contiguous
+        assert got.flags.f_contiguous == expected.flags.f_contiguous
+    r = a.copy()
+    assert r is not a
+
+
+def test_copy_and_astype_traced():
+    x = onp.arange(6.0).reshape(2, 3)
+    f = arrax.jit(lambda a: a.copy() + a.T.copy().T + a.astype(onp.float32))
+    _same(f(anp.asarray(x)), (3 * x).astype(onp.float64))
+    g = arrax.grad(lambda a: anp.sum(a.T.copy() * a.astype(onp.float64).T))
+    _same(g(anp.asarray(x)), 2 * x)
