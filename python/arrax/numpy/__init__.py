@@ -9,6 +9,7 @@ import functools as _functools
 import inspect as _inspect
 import math as _math
 import operator as _operator
+import sys as _sys
 
 import numpy as _numpy_module
 
@@ -643,7 +644,6 @@ from numpy import (  # noqa: E402,F401
     _CopyMode,
     _NoValue,
     asmatrix,
-    bmat,
     busday_count,
     busday_offset,
     busdaycalendar,
@@ -657,6 +657,7 @@ from numpy import (  # noqa: E402,F401
     dtypes,
     exceptions,
     flexible,
+    get_include,
     getbufsize,
     is_busday,
     isnat,
@@ -679,6 +680,26 @@ from numpy import (  # noqa: E402,F401
     typing,
     void,
 )
+
+
+def bmat(obj, ldict=None, gdict=None):
+    """numpy.bmat: a matrix built from blocks, named in a string ("A, B; C, D", looked up in
+    the caller's names unless ldict/gdict are given) or nested lists of arrays. arrax arrays
+    are blocks as NumPy's are (NumPy's reads a list of arrax arrays as one row of 1-d rows)."""
+    if isinstance(obj, str):
+        if gdict is None:
+            frame = _sys._getframe().f_back
+            ldict, gdict = frame.f_locals, frame.f_globals
+        return _numpy_module.bmat(obj, ldict, gdict)
+
+    def host(x):
+        return _numpy_module.asarray(x) if isinstance(x, ndarray) else x
+
+    if isinstance(obj, (tuple, list)):
+        obj = [[host(b) for b in row] if isinstance(row, (tuple, list)) else host(row)
+               for row in obj]  # fmt: skip
+    return _numpy_module.bmat(host(obj), ldict, gdict)
+
 
 ComplexWarning = exceptions.ComplexWarning  # (jax.numpy exports NumPy's; NumPy 2 does not)
 
@@ -711,3 +732,24 @@ for _name in [
     globals()[_name] = _unbound(globals()[_name])
 
 from arrax.numpy import _core  # noqa: E402,F401 (numpy._core's public corners; after every name exists)
+
+# NumPy's names that its module __getattr__ answers with a warning or a guiding error:
+# np.chararray (deprecated, still given), np.str/np.bytes/np.object (FutureWarning, absent),
+# the aliases NumPy removed (np.float: "was a deprecated alias for the builtin `float`") and
+# NumPy 2's expired attributes (np.float_: "was removed in the NumPy 2.0 release").
+_NUMPY_GETATTR_NAMES = frozenset(
+    ["chararray"]
+    + list(getattr(_numpy_module, "__former_attrs__", ()))
+    + list(getattr(_numpy_module, "__future_scalars__", ()))
+    + list(getattr(_numpy_module, "__expired_attributes__", ()))
+)
+
+
+def __getattr__(name):
+    if name in _NUMPY_GETATTR_NAMES:
+        try:
+            return _numpy_module.__getattr__(name)
+        except AttributeError as exc:
+            message = str(exc).replace("module 'numpy'", "module 'arrax.numpy'", 1)
+            raise AttributeError(message, name=name, obj=None) from None
+    raise AttributeError(f"module 'arrax.numpy' has no attribute {name!r}", name=name, obj=None)

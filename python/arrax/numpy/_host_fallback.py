@@ -8,6 +8,7 @@ function of the same name, which returns a NumPy array. NumPy arrays mix with ar
 afterwards as usual (``np.where(labels == "cat", 1, 0)`` is an arrax array again). The check
 runs only after a TypeError, so supported calls pay nothing."""
 
+import collections.abc
 import functools
 import numbers
 import re
@@ -17,9 +18,10 @@ import numpy as onp
 from arrax import _core
 from arrax.errors import _JAXTypeError
 
-# dtype kinds arrax arrays do not have: unicode and byte strings, objects, datetimes,
-# timedeltas, records (void; but ml_dtypes' bfloat16 is a "void" kind arrax holds).
-_HOST_ONLY_KINDS = frozenset("USOMmV")
+# dtype kinds arrax arrays do not have: unicode and byte strings, NumPy 2's variable-width
+# strings (StringDType, "T"), objects, datetimes, timedeltas, records (void; but ml_dtypes'
+# bfloat16 is a "void" kind arrax holds).
+_HOST_ONLY_KINDS = frozenset("USTOMmV")
 
 
 def host_only_dtype(dt):
@@ -80,11 +82,15 @@ def needs_numpy(x, depth=0):
         x, (int, float, complex, onp.generic, _core.ndarray)
     ):
         return True  # a Fraction or Decimal, even alone: NumPy keeps it in an object array
+    array_like = any(hasattr(x, a) for a in ("__array__", "__array_interface__", "__dlpack__"))
+    if isinstance(x, collections.abc.Iterator) and not array_like:
+        # A generator or map object: NumPy makes a 0-d object array of it (np.all(v == i for v
+        # in vals) is NumPy's True, np.sum(generator) NumPy's TypeError).
+        return True
     # Inside a list, an object that is no number and no array-like (a Decimal, a user's
     # class): NumPy makes an object array.
     return depth > 0 and not (
-        isinstance(x, (int, float, complex, onp.generic, _core.ndarray))
-        or any(hasattr(x, a) for a in ("__array__", "__array_interface__", "__dlpack__"))
+        isinstance(x, (int, float, complex, onp.generic, _core.ndarray)) or array_like
     )
 
 
@@ -101,6 +107,8 @@ def _to_numpy(x, depth=0):
     return x
 
 
+# arrax's error for a None read as an array (NumPy's 0-d object array of None).
+_NONE_AS_ARRAY = "cannot convert an object of type 'NoneType' to an array"
 # Functions that call the user's code: its errors keep their words.
 _CALLS_USER_CODE = frozenset(
     ["apply_along_axis", "apply_over_axes", "piecewise", "fromfunction", "frompyfunc"]
@@ -162,9 +170,12 @@ def falls_back(exc, args, kwargs, rename, name, internal_names):
     (when rename) for the caller to raise."""
     # (a traced value's errors are arrax's to report: NumPy cannot take tracers)
     # (dtype=[] names a record dtype without fields, though no item of it does)
+    # (a None that arrax tried to read as an array, np.full(3, None), is NumPy's object array:
+    # None alone is no value elsewhere, axis=None say)
     if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
             or any(needs_numpy(v) for v in kwargs.values())
-            or _names_host_only_dtype(kwargs.get("dtype"))):  # fmt: skip
+            or _names_host_only_dtype(kwargs.get("dtype"))
+            or _NONE_AS_ARRAY in str(exc)):  # fmt: skip
         if rename:
             _named_for(exc, name, internal_names)
         return False

@@ -43,6 +43,11 @@ class _AxisConcatenator:
 
     def __getitem__(self, key):
         np = _np()
+        if isinstance(key, str):  # NumPy's matrix builder, np.r_["A, B; C, D"]: the caller's names
+            import sys
+
+            frame = sys._getframe().f_back
+            return np.bmat(key, frame.f_globals, frame.f_locals)
         if not isinstance(key, tuple):
             key = (key,)
         if any(not isinstance(k, (str, slice)) and needs_numpy(k) for k in key):

@@ -753,7 +753,19 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     minlength = operator.index(minlength)  # TypeError for a str, as NumPy's
     if minlength < 0:
         raise ValueError("bincount: 'minlength' must not be negative")
+    given_list = not hasattr(x, "dtype")
     x = _arr(x)
+    if given_list and x.dtype.kind == "f" and x.size:
+        # (NumPy 2.1 deprecated non-integer lists, bincount([0.5, 1.2]), and casts them)
+        import warnings
+
+        warnings.warn(
+            "Non-integer input passed to bincount. In a future version of NumPy, this will be "
+            "an error. (Deprecated NumPy 2.1)",
+            DeprecationWarning,
+            stacklevel=3,  # (the caller's line: bincount runs inside the host-fallback wrapper)
+        )
+        x = x.astype(onp.intp)
     if x.ndim != 1:
         raise ValueError(
             "object too deep for desired array"

@@ -476,16 +476,30 @@ def _numpy_fallback(func, args, kwargs):
     return from_numpy(r)
 
 
+# NumPy modules whose arrax counterpart has another name (numpy.emath is numpy.lib.scimath).
+_MODULE_ALIASES = {"scimath": "emath"}
+
+
+def _arrax_counterpart(func):
+    """arrax.numpy's function for NumPy's func: the one of the same name in the same module
+    (numpy.linalg.norm is arrax.numpy.linalg.norm, numpy.emath.sqrt arrax.numpy.emath.sqrt), or
+    None. A function of a module arrax leaves to NumPy (numpy.strings.mod, numpy.char.add,
+    numpy.lib.recfunctions) is not arrax.numpy's function of that name (np.mod, np.add)."""
+    module = (func.__module__ or "").split(".")
+    if module[0] != "numpy":
+        return None
+    target = _anp()
+    for part in module[1:]:
+        target = getattr(target, _MODULE_ALIASES.get(part, part), None)
+        if target is None:
+            return None
+    return getattr(target, func.__name__, None)
+
+
 def _array_function(self, func, types, args, kwargs):
     """NumPy functions on arrax arrays run as arrax.numpy's function of the same name (NEP 18),
     so they return arrax arrays; functions arrax lacks run in NumPy on NumPy views."""
-    module = func.__module__ or ""
-    name = func.__name__
-    target = _anp()
-    for part in module.split(".")[1:]:
-        if part in ("linalg", "fft", "random"):
-            target = getattr(target, part)
-    mine = getattr(target, name, None)
+    mine = _arrax_counterpart(func)
     active = _dispatching.__dict__.setdefault("funcs", set())
     # arrax's function may itself call NumPy's (histogram2d hands its work to NumPy's); with
     # arrax arrays nested in the arguments that call comes back here, and runs NumPy's own

@@ -565,6 +565,20 @@ def byteswap(self, inplace=False):
     return from_numpy(a.byteswap())
 
 
+def _deprecated_flat_key(key):
+    """Whether key is a flat-iterator index NumPy 2.4 deprecated: a 0-d boolean (a.flat[True]),
+    a float (a.flat[1.0]) or a list of floats (a.flat[[1.0]])."""
+    if isinstance(key, (bool, float, _np.bool_, _np.floating)):
+        return True
+    if isinstance(key, (ndarray, _np.ndarray)):
+        return key.ndim == 0 and key.dtype == _np.bool_
+    return (
+        isinstance(key, list)
+        and len(key) > 0
+        and all(isinstance(k, (float, _np.floating)) for k in key)
+    )
+
+
 class _FlatIter:
     """a.flat: iteration, indexing and assignment over the elements in C order."""
 
@@ -614,6 +628,12 @@ class _FlatIter:
         return self.base.size
 
     def __getitem__(self, key):
+        if _deprecated_flat_key(key):
+            # (NumPy 2.4 deprecated these, a.flat[True] and a.flat[1.0]; its flat iterator
+            # warns and reads them as it did: a.flat[True] is a.flat[0])
+            if isinstance(key, ndarray):
+                key = _np.asarray(key)
+            return _anp().asarray(_np.asarray(self.base).flat[key])
         return self.base.ravel()[key]
 
     def __setitem__(self, key, value):
@@ -706,6 +726,28 @@ def __round__(self, ndigits=None):
     return _anp().round(self, 0 if ndigits is None else ndigits)
 
 
+def _scalar_method(kinds, name, compute):
+    """A method of NumPy's scalars of dtype kinds (float64(2.5).as_integer_ratio()), which a
+    0-d array of those dtypes has too, as it stands where NumPy gives a scalar; other arrays
+    lack it, as NumPy's arrays do (hasattr is False)."""
+
+    def get(self):
+        if self.ndim != 0 or self.dtype.kind not in kinds:
+            raise AttributeError(f"'arrax.numpy.ndarray' object has no attribute '{name}'")
+
+        def method():
+            return compute(self.item())
+
+        method.__name__ = name
+        return method
+
+    return property(get)
+
+
+def _is_integer(v):
+    return v.is_integer() if isinstance(v, float) else True
+
+
 _DTYPE_OF = ndarray.dtype.fget
 
 
@@ -741,6 +783,8 @@ _METHODS = {
     "resize": resize,
     "__hash__": __hash__,
     "__round__": __round__,
+    "is_integer": _scalar_method("fiu", "is_integer", _is_integer),
+    "as_integer_ratio": _scalar_method("f", "as_integer_ratio", lambda v: v.as_integer_ratio()),
     "__array_wrap__": __array_wrap__,
     "__array_interface__": property(_array_interface),
     "sort": sort,

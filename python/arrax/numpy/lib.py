@@ -168,3 +168,18 @@ import numpy.lib.recfunctions  # noqa: E402
 
 recfunctions = onp.lib.recfunctions
 sys.modules[f"{__name__}.recfunctions"] = recfunctions
+
+
+# The names numpy.lib's module __getattr__ answers: np.lib.math (NumPy's deprecated alias of
+# the math module) and the guiding errors for the submodules NumPy 2 made private.
+_NUMPY_LIB_GETATTR_NAMES = frozenset(
+    ["math", "emath", "arrayterator", "histograms", "type_check", "nanfunctions",
+     "function_base", "arraypad", "arraysetops", "ufunclike", "utils", "twodim_base",
+     "shape_base", "polynomial", "index_tricks"]
+)  # fmt: skip
+
+
+def __getattr__(name):
+    if name in _NUMPY_LIB_GETATTR_NAMES:
+        return onp.lib.__getattr__(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name, obj=None)
