@@ -204,7 +204,19 @@ py::object call_ufunc(const np::UfuncDef& u, py::args args, py::kwargs kwargs) {
     return *call_array_ufunc(py::cast(&u, py::return_value_policy::reference), "__call__", args,
                              kwargs ? py::dict(kwargs) : py::dict());
   start_fp_watch();
-  py::object result = call_ufunc_unwatched(u, args, kwargs);
+  py::object result;
+  try {
+    result = call_ufunc_unwatched(u, args, kwargs);
+  } catch (const arrax::ConcretizationError&) {
+    throw;
+  } catch (const arrax::TypeError&) {
+    // Strings, objects or dates (NumPy arrays of them): NumPy's own ufunc takes the call.
+    static py::handle on_host =
+        arrax::held(py::module_::import("arrax.numpy._host_fallback").attr("ufunc_on_host"));
+    py::object r = on_host(u.name, args, kwargs ? py::dict(kwargs) : py::dict());
+    if (r.is_none()) throw;
+    return r;
+  }
   py::object where = kwargs && kwargs.contains("where") ? py::object(kwargs["where"]) : py::none();
   return finish_fp_watch(u.name, std::move(result), [&] { return args; }, u.nin, where);
 }

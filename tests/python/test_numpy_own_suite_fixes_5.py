@@ -340,3 +340,32 @@ def test_bmat_and_r_matrix_builder_strings_like_numpy():
             else:
                 for g, w in zip(got, want):
                     _same_matrix(g, w)
+
+
+# --- arrax's ufuncs on NumPy arrays arrax cannot hold (strings, objects, dates): NumPy's ufunc ---
+
+
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("equal", (np.array(["a", "b"]), np.array(["a", "c"]))),
+        ("not_equal", (np.array(["a", "b"]), "a")),
+        ("less", (np.array(["a", "b"]), np.array(["b", "b"]))),
+        ("add", (np.array(["a", "b"]), np.array(["x", "y"]))),
+        ("subtract", (np.array(["2021-01-02"], "datetime64[D]"), np.datetime64("2021-01-01"))),
+        ("add", (np.array([1, "x"], dtype=object), np.array([2, "y"], dtype=object))),
+        ("isnat", (np.array(["NaT", "2020-01-01"], "datetime64[D]"),)),
+    ],
+)
+def test_ufuncs_of_numpy_only_dtypes_are_numpys(name, args):
+    want = getattr(np, name)(*args)
+    got = getattr(anp, name)(*args)
+    assert np.asarray(got).dtype == want.dtype
+    assert np.asarray(got).tolist() == want.tolist()
+
+
+def test_ufunc_of_an_unsupported_pair_raises_numpys_type_error():
+    with pytest.raises(TypeError):
+        anp.maximum(np.array(["a"]), np.array(["b"]))
+    with pytest.raises(TypeError):
+        anp.add(anp.ones(2), "x")

@@ -182,6 +182,19 @@ def falls_back(exc, args, kwargs, rename, name, internal_names):
     return True
 
 
+def ufunc_on_host(name, args, kwargs):
+    """NumPy's ufunc `name` on arguments arrax arrays cannot hold (strings, objects, dates:
+    np.equal(names, names), np.subtract(dates, dates)), its array results arrax's where they
+    can be; None when no argument needs NumPy (arrax's own TypeError stands). Called by the
+    engine's ufuncs after that TypeError, so supported calls pay nothing."""
+    # (the operands decide, and dtype=: a signature=(None, None, float) is no object array)
+    if not (any(needs_numpy(a) for a in args) or _names_host_only_dtype(kwargs.get("dtype"))):
+        return None
+    from arrax.numpy._common import from_numpy
+
+    return from_numpy(numpy_call(getattr(onp, name), args, kwargs))
+
+
 def numpy_call(numpy_fn, args, kwargs):
     """numpy_fn called with args and kwargs as NumPy's values."""
     return numpy_fn(*[_to_numpy(a) for a in args],
