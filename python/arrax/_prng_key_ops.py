@@ -441,26 +441,9 @@ def make_inlined(orig, key_fn, fn, numpy_fn, rename, name, internal_names):
     """install's wrapper of orig, a with_numpy_fallback wrapper of fn, with that wrapper's
     work done in the same frame (one Python call less on every call: the same results,
     errors and fallbacks, to NumPy's function and then to key_fn)."""
-    from arrax.numpy._host_fallback import _named_for, falls_back, numpy_call
+    from arrax.numpy._host_fallback import fallback_call
 
-    @functools.wraps(orig)
-    def wrapper(*args, **kwargs):
-        try:
-            try:
-                return fn(*args, **kwargs)
-            except TypeError as exc:
-                if not falls_back(exc, args, kwargs, rename, name, internal_names):
-                    raise
-            except (ValueError, IndexError) as exc:
-                if rename:
-                    _named_for(exc, name, internal_names)
-                raise
-            return numpy_call(numpy_fn, args, kwargs)
-        except TypeError:
-            if not _has_key(args, kwargs):
-                raise
-        return key_fn(*args, **kwargs)
-
+    wrapper = fallback_call(orig, fn, numpy_fn, rename, name, internal_names, key_fn, _has_key)
     del wrapper._numpy_fallback  # (copied from orig by wraps: this wrapper is not orig)
     wrapper._key_version = key_fn
     return wrapper

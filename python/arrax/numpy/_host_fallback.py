@@ -145,22 +145,36 @@ def with_numpy_fallback(fn, numpy_fn, name=None, internal_names=frozenset()):
     """fn, handing its call to numpy_fn when it raises TypeError on host-only arguments; its
     errors name it (``name``) where they named a function it is composed of."""
     rename = name is not None and name not in _CALLS_USER_CODE
+    call = fallback_call(fn, fn, numpy_fn, rename, name, internal_names)
+    # (for wrappers of call that do its work in their own frame: _prng_key_ops's)
+    call._numpy_fallback = (fn, numpy_fn, rename, name, internal_names)
+    return call
 
-    @functools.wraps(fn)
+
+def fallback_call(wrapped, fn, numpy_fn, rename, name, internal_names, key_fn=None, has_key=None):
+    """fn's call with with_numpy_fallback's handling (NumPy's function for host-only arguments,
+    errors named for `name`) and, given key_fn, then a typed-key array's version of it
+    (_prng_key_ops.install): both in one Python frame, which every call of the wrapped
+    function pays."""
+
+    @functools.wraps(wrapped)
     def call(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
-        except TypeError as exc:
-            if not falls_back(exc, args, kwargs, rename, name, internal_names):
+            try:
+                return fn(*args, **kwargs)
+            except TypeError as exc:
+                if not falls_back(exc, args, kwargs, rename, name, internal_names):
+                    raise
+            except (ValueError, IndexError) as exc:
+                if rename:
+                    _named_for(exc, name, internal_names)
                 raise
-        except (ValueError, IndexError) as exc:
-            if rename:
-                _named_for(exc, name, internal_names)
-            raise
-        return numpy_call(numpy_fn, args, kwargs)
+            return numpy_call(numpy_fn, args, kwargs)
+        except TypeError:
+            if key_fn is None or not has_key(args, kwargs):
+                raise
+        return key_fn(*args, **kwargs)
 
-    # (for wrappers of call that inline it, _prng_key_ops's: one Python frame less per call)
-    call._numpy_fallback = (fn, numpy_fn, rename, name, internal_names)
     return call
 
 
