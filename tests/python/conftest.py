@@ -154,6 +154,15 @@ def assert_same(
     assert_values(got, expected, rtol=rtol, atol=atol, tol_scale=tol_scale, err_msg=err_msg)
 
 
+def assert_exactly(actual, expected):
+    """actual (arrax's, or any array-like) equals expected exactly: dtype, shape and every
+    value (NaNs at the same places), with no tolerance."""
+    a, e = np.asarray(actual), np.asarray(expected)
+    assert a.dtype == e.dtype, (a.dtype, e.dtype)
+    assert a.shape == e.shape, (a.shape, e.shape)
+    np.testing.assert_array_equal(a, e)
+
+
 def assert_values(got, expected, *, rtol=None, atol=None, tol_scale=1.0, err_msg=""):
     """Compare two NumPy arrays of the same dtype by value (see ``assert_same``)."""
     got = np.asarray(got)

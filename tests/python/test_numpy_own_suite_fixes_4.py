@@ -12,15 +12,12 @@ import arrax.numpy as anp
 import numpy as np
 import pytest
 
+from conftest import assert_exactly
+
 _NUMPY_TEST_DATA = os.path.join(os.path.dirname(np.__file__), "lib", "tests", "data")
 
 
-def _same(a, n):
-    a = np.asarray(a)
-    n = np.asarray(n)
-    assert a.dtype == n.dtype, (a.dtype, n.dtype)
-    assert a.shape == n.shape, (a.shape, n.shape)
-    np.testing.assert_array_equal(a, n)
+_same = assert_exactly  # (conftest: dtype, shape and values, no tolerance)
 
 
 # --- numpy.lib.format: the .npy format on arrax arrays --------------------------------------

@@ -9,13 +9,9 @@ import arrax.numpy as anp
 import numpy as np
 import pytest
 
+from conftest import assert_exactly
 
-def _same(a, n):
-    a = np.asarray(a)
-    n = np.asarray(n)
-    assert a.dtype == n.dtype, (a.dtype, n.dtype)
-    assert a.shape == n.shape, (a.shape, n.shape)
-    np.testing.assert_array_equal(a, n)
+_same = assert_exactly  # (conftest: dtype, shape and values, no tolerance)
 
 
 # --- NumPy's functions of its own submodules on arrax arrays (NEP 18) -----------------------
