@@ -214,10 +214,15 @@ def _traced_positions(x, items, oob="clip"):
             ranges[d] = range(*k.indices(n))
             continue
         a = k if isinstance(k, _core.ndarray) else _core.asarray(k, None, None)
-        if a.dtype.kind not in "iu":
+        if a.dtype.kind == "b":
             raise NonConcreteBooleanIndexError(
                 "indexing with traced arrays needs integer index arrays (a boolean mask's "
                 "shape depends on its values; use arrax.numpy.where instead)"
+            )
+        if a.dtype.kind not in "iu":  # (a float index: NumPy's IndexError)
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+                f"integer or boolean arrays are valid indices, got an index of dtype {a.dtype}"
             )
         a = a.astype(onp.int64)
         a = np.where(a < 0, a + n, a)
@@ -350,14 +355,19 @@ class _IndexUpdateRef:
     mul = multiply
 
     def divide(self, values, **kwargs):
+        """x / (the product of the values, cast to x's dtype, scattered to each element), as
+        JAX: rounded once (not multiplied by a rounded reciprocal); an integer x gives the true
+        quotient's float dtype, as JAX (its values' integer reciprocals made zeros)."""
         from arrax import numpy as np
 
-        return self._update(np.reciprocal(_as_array(values, self.x.dtype)), "mul", kwargs)
+        return np.divide(self.x, self._update(values, "mul", kwargs, np.ones_like(self.x)))
 
     def power(self, values, **kwargs):
+        """x ** (the product of the values scattered to each element), as JAX (a repeated
+        index raises to each of its values in turn, like NumPy's ``power.at``)."""
         from arrax import numpy as np
 
-        return self.set(np.power(self.get(**kwargs), values), **kwargs)
+        return np.power(self.x, self._update(values, "mul", kwargs, np.ones_like(self.x)))
 
     def min(self, values, **kwargs):
         return self._update(values, "min", kwargs)
@@ -365,11 +375,13 @@ class _IndexUpdateRef:
     def max(self, values, **kwargs):
         return self._update(values, "max", kwargs)
 
-    def _update(self, values, kind, kwargs):
+    def _update(self, values, kind, kwargs, target=None):
         """JAX's scatter modes: out-of-bounds updates dropped (the default, "drop", "fill",
-        "promise_in_bounds") or clamped into bounds ("clip")."""
+        "promise_in_bounds") or clamped into bounds ("clip"). ``target``: the array scattered
+        into (x by default)."""
         mode = _at_mode(kwargs.get("mode"))
-        return scatter(self.x, self.key, values, kind, "clip" if mode == "clip" else "drop")
+        x = self.x if target is None else target
+        return scatter(x, self.key, values, kind, "clip" if mode == "clip" else "drop")
 
     def apply(self, func, **kwargs):
         """JAX's scatter-apply: func applied to each element x[key] selects, once per

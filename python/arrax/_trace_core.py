@@ -23,11 +23,14 @@ def stage(fun, avals, origin="", dynamic=False):
 
     def anchored(*tracers):
         anchors = _staging.__dict__.setdefault("anchors", [])
+        origins = _staging.__dict__.setdefault("origins", [])
         anchors.append(next((t for t in tracers if isinstance(t, _core.ndarray)), None))
+        origins.append(origin)
         try:
             return fun(*tracers)
         finally:
             anchors.pop()
+            origins.pop()
 
     return _core._trace(anchored, avals, origin, dynamic)
 
@@ -39,6 +42,12 @@ def staging_anchor():
     into that trace, as JAX stages every effect, rather than run once while tracing."""
     anchors = getattr(_staging, "anchors", None)
     return anchors[-1] if anchors else None
+
+
+def staging_origins():
+    """The origins (as given to :func:`stage`) of the staging traces being built, outermost
+    first: empty outside jit, control-flow bodies, make_ir and eval_shape."""
+    return list(getattr(_staging, "origins", ()))
 
 
 def check_callable(fun, name):

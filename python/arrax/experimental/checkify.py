@@ -31,7 +31,7 @@ import numpy as onp
 from arrax import _core, tree_util
 from arrax._batching import BatchTrace
 from arrax._jit import JitFunction, jit
-from arrax._trace_core import Trace, _active
+from arrax._trace_core import Trace, _active, staging_origins
 
 __all__ = [
     "DivisionByZeroError",
@@ -359,12 +359,25 @@ def _nested_staged():
     )
 
 
+def _abstract_only(origins):
+    """Whether the staging traces ``origins`` are only evaluated abstractly (eval_shape,
+    make_jaxpr), never run."""
+    return any(o == "eval_shape" or o.startswith("made by make_ir(") for o in origins)
+
+
 def _report(error):
-    """A new error: folded into the innermost checkify, else raised if it failed."""
+    """A new error: folded into the innermost checkify, else raised if it failed. A check
+    staged (jit, control flow) outside checkify is JAX's functionalization ValueError whatever
+    its predicate, except under eval_shape/make_jaxpr, which do not run it."""
     if _frames:
         frame = _frames[-1]
         frame.error = frame.error._merged(_lower(error, frame.floor, _nested_staged))
         return
+    origins = staging_origins()
+    if origins:
+        if _abstract_only(origins):
+            return
+        raise ValueError(_FUNCTIONALIZATION)
     error = _lower(error, 0, lambda: ValueError(_FUNCTIONALIZATION))
     _raise_if_failed(error)
 
