@@ -69,6 +69,21 @@ def describe(fun, what):
     return f"made by {what}({name}){where}"
 
 
+_numpy_module = None
+
+
+def numpy_module():
+    """The arrax.numpy module, imported on first use and then kept: modules it imports (lax,
+    arrax.numpy's own) cannot import it at their top, and a function-level import on every
+    call cost a few tenths of a microsecond per call."""
+    global _numpy_module
+    if _numpy_module is None:
+        from arrax import numpy
+
+        _numpy_module = numpy
+    return _numpy_module
+
+
 class Trace:
     def __init__(self, origin=""):
         self.ctx = _core.TraceContext(self, origin)

@@ -44,17 +44,7 @@ __all__ = [
 ]
 
 
-_np_module = None
-
-
-def _np():
-    global _np_module
-    if _np_module is None:  # (imported on first use, then kept: a function-level import
-        # on every call cost a few tenths of a microsecond per call)
-        from arrax import numpy
-
-        _np_module = numpy
-    return _np_module
+from arrax._trace_core import numpy_module as _np  # noqa: E402 (arrax.numpy, imported late)
 
 
 def _ops_as_operand(x, name):

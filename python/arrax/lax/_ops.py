@@ -867,18 +867,7 @@ def stop_gradient(x):
     return tree_util.tree_map(lambda leaf: bind1("stop_gradient", asarray(leaf)), x)
 
 
-_np_module = None
-
-
-def _np():
-    global _np_module
-    if _np_module is None:  # (imported on first use, then kept: a function-level import
-        # on every call cost a few tenths of a microsecond per call)
-        from arrax import numpy
-
-        _np_module = numpy
-    return _np_module
-
+from arrax._trace_core import numpy_module as _np  # noqa: E402 (arrax.numpy, imported late)
 
 _PY_SCALAR_DTYPES = {bool: "bool", int: "int64", float: "float64", complex: "complex128"}
 

@@ -3,19 +3,7 @@ with JAX's signatures (batched over leading dimensions)."""
 
 import enum
 
-_np_module = None
-
-
-def _np():
-    global _np_module
-    if _np_module is None:  # (imported on first use, then kept: a function-level import
-        # on every call cost a few tenths of a microsecond per call)
-        from arrax import numpy
-
-        _np_module = numpy
-    return _np_module
-
-
+from arrax._trace_core import numpy_module as _np  # noqa: E402 (arrax.numpy, imported late)
 from arrax.lax._linalg_jax_extras import (  # noqa: E402,F401
     cholesky_update,
     ormqr,

@@ -5,20 +5,8 @@ import numpy as onp
 from arrax import _core
 from arrax._trace_core import asarray as _arr  # noqa: F401 (a as an arrax array, no copy)
 from arrax._trace_core import is_inexact
+from arrax._trace_core import numpy_module as _np  # noqa: E402 (arrax.numpy, imported late)
 from arrax.numpy._host_fallback import host_only_dtype
-
-_np_module = None
-
-
-def _np():
-    """The arrax.numpy module (imported late: these modules are part of it)."""
-    global _np_module
-    if _np_module is None:  # (imported on first use, then kept: a function-level import
-        # on every call cost a few tenths of a microsecond per call)
-        from arrax import numpy
-
-        _np_module = numpy
-    return _np_module
 
 
 def _loop_float_dtype(x):

@@ -421,10 +421,7 @@ def from_dlpack(x, /, *, device=None, copy=None):
 # --- protocols ----------------------------------------------------------------------------
 
 
-def _anp():
-    from arrax import numpy
-
-    return numpy
+from arrax._trace_core import numpy_module as _anp  # noqa: E402 (arrax.numpy, imported late)
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):

@@ -5,24 +5,13 @@ import sys
 
 import numpy as _np
 
-from arrax import _core
+from arrax import _core, _trace_core
 from arrax.numpy import _host_fallback as _hf
 
 ndarray = _core.ndarray
 
 
-_numpy_module = None
-
-
-def _anp():
-    # (imported on first use: this module is imported while arrax.numpy is; a function-level
-    # import on every call cost about a microsecond per method call)
-    global _numpy_module
-    if _numpy_module is None:
-        from arrax import numpy
-
-        _numpy_module = numpy
-    return _numpy_module
+from arrax._trace_core import numpy_module as _anp  # noqa: E402 (arrax.numpy, imported late)
 
 
 def _shape_args(shape):
@@ -54,7 +43,7 @@ def _forward(name):
     seen = [None, None]  # (the module function last called, and _engine_function's answer)
 
     def method(self, *args, **kwargs):
-        f = getattr(_numpy_module or _anp(), name)
+        f = getattr(_trace_core._numpy_module or _anp(), name)  # (no call once imported)
         if f is not seen[0]:
             seen[0], seen[1] = f, _engine_function(f)
         if seen[1] is None:
