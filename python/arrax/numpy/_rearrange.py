@@ -246,7 +246,7 @@ def tile(A, reps):
         return from_numpy(onp.tile(onp.asarray(a), reps))
     tup = _counts(reps)
     if tup is None:
-        return _positions(lambda p: onp.tile(p, reps), [a], values_ok=True)
+        return _positions(lambda p: onp.tile(p, reps), [a])  # (reps NumPy takes or refuses)
     d = max(len(tup), a.ndim)
     tup = (1,) * (d - len(tup)) + tup
     shape = (1,) * (d - a.ndim) + a.shape
@@ -284,7 +284,7 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
             dims = tuple(range(ax + 1)) + tuple(range(ax + 2, len(n) + 1))
             b = lax.broadcast_in_dim(x, big, dims)
             return _fresh(lax.reshape(b, n[:ax] + (n[ax] * r[0],) + n[ax + 1 :]), a)
-    return _positions(lambda p: onp.repeat(p, repeats, axis), [a], values_ok=True)
+    return _positions(lambda p: onp.repeat(p, repeats, axis), [a])
 
 
 def _check_repeat_size(a, repeats, axis):
@@ -418,7 +418,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     to the array shows through it, as in NumPy); a gather of a traced or device array, read-only
     too: a write to it raises as NumPy's does, where it would be silently lost."""
     x = _arr(a)
-    if not x._is_tracer and x.ndim >= 2 and getattr(x.device, "platform", "cpu") == "cpu":
+    if x.ndim >= 2 and _on_host([x]):
         return _core.asarray(onp.diagonal(onp.asarray(x), offset, axis1, axis2), None, None)
     out = _positions(lambda p: onp.diagonal(p, offset, axis1, axis2), [a])
     if isinstance(out, _core.ndarray) and not out._is_tracer:
