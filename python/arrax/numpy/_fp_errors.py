@@ -36,11 +36,16 @@ _INTEGER_DIVISIONS = {"floor_divide", "remainder", "fmod", "divmod"}
 _internal = threading.local()
 
 
+def _arrax_module(name):
+    """Whether module `name` is arrax's own (its calls are arrax's, not the program's)."""
+    return name == "arrax" or name.startswith("arrax.")
+
+
 def report(name, kinds, inputs, nin, result, where):
     """Acts on the raised kinds (bits as _KINDS) of ufunc `name`'s call, computed from
     inputs[:nin] (None: overwritten by an in-place operator) under `where` (None for all)."""
     caller = sys._getframe(1).f_globals.get("__name__", "")
-    if caller == "arrax" or caller.startswith("arrax."):
+    if _arrax_module(caller):
         _internal.kinds = getattr(_internal, "kinds", 0) | kinds
         return
     _report(name, kinds, inputs, nin, result, where)
@@ -75,7 +80,7 @@ def watched_call(ufunc, inputs, kwargs, name, nin):
         _internal.kinds = saved
     if kinds:
         caller = sys._getframe(2).f_globals.get("__name__", "")  # (who called NumPy's ufunc)
-        if caller == "arrax" or caller.startswith("arrax."):
+        if _arrax_module(caller):
             _internal.kinds |= kinds
         else:
             _report(name, kinds, inputs, nin, result, kwargs.get("where"), 6)
@@ -110,7 +115,7 @@ def watched_at(ufunc, fn, args, kwargs):
     _core._fp_watch_start()
     result = fn(ufunc, *args, **kwargs)
     kinds = _core._fp_watch_kinds()
-    if not kinds or not args or caller == "arrax" or caller.startswith("arrax."):
+    if not kinds or not args or _arrax_module(caller):
         return result
     target = args[0] if result is None else result
     if isinstance(target, _core.ndarray) and not target._is_tracer:
@@ -213,7 +218,7 @@ def user_depth(wrappers=_CAST_WRAPPERS, internal_too=False):
     while frame is not None and (frame.f_globals.get("__name__"), frame.f_code.co_name) in wrappers:
         frame, depth = frame.f_back, depth + 1
     caller = frame.f_globals.get("__name__", "") if frame is not None else ""
-    if not internal_too and (caller == "arrax" or caller.startswith("arrax.")):
+    if not internal_too and _arrax_module(caller):
         return None
     return depth
 
