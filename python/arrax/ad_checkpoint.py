@@ -31,12 +31,13 @@ def _arg_names(f, args, kwargs, n_leaves):
     from arrax import tree_util
 
     try:
-        bound = inspect.signature(f).bind(*args, **kwargs)
+        sig = inspect.signature(f)
+        bound = sig.bind(*args, **kwargs)
     except (TypeError, ValueError):
         return [None] * n_leaves
     names = []
     for pname, value in bound.arguments.items():
-        kind = inspect.signature(f).parameters[pname].kind
+        kind = sig.parameters[pname].kind
         if kind is inspect.Parameter.VAR_POSITIONAL:
             value = tuple(value)
         elif kind is inspect.Parameter.VAR_KEYWORD:
