@@ -86,7 +86,7 @@ fi
 #    Ninja state) stays valid between runs and rebuilds are incremental.
 # ---------------------------------------------------------------------------------------------
 step "Python build tools ($("$PY" --version 2>&1))"
-build_tools=("scikit-build-core>=0.10" "pybind11>=2.12")
+build_tools=("scikit-build-core>=0.10" "pybind11>=2.12,<4")
 cmake_ok=0
 if command -v cmake > /dev/null 2>&1; then
   cmake_ver="$(cmake --version | head -n1 | awk '{print $3}')"

@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include "array_caster.h"
 #include "numpy_api/core.h"
 
 namespace py = pybind11;

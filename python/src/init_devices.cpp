@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "array_caster.h"
 #include "debug_checks.h"
 #include "device.h"
 #include "errors.h"

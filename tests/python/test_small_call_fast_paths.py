@@ -534,3 +534,109 @@ def test_copy_and_astype_traced():
     _same(f(anp.asarray(x)), (3 * x).astype(onp.float64))
     g = arrax.grad(lambda a: anp.sum(a.T.copy() * a.astype(onp.float64).T))
     _same(g(anp.asarray(x)), 2 * x)
+
+
+# --- element reads and writes in the engine (a[i, j], a[i, j] = x, item, float, bool) ----------
+
+_ELEMENT_DTYPES = [
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+]
+
+
+@pytest.mark.parametrize("dtype", _ELEMENT_DTYPES)
+def test_element_reads_give_numpys_python_scalars(dtype):
+    # (read in place from a transposed view: strides other than C order's)
+    base = onp.arange(-5, 7).reshape(3, 4).astype(dtype).T
+    a = anp.asarray(onp.ascontiguousarray(onp.arange(-5, 7).reshape(3, 4).astype(dtype))).T
+    for i in range(-12, 12):
+        got, expected = a.item(i), base.item(i)
+        assert type(got) is type(expected) and got == expected
+    assert [a.item(i, j) for i in range(4) for j in range(3)] == [
+        base.item(i, j) for i in range(4) for j in range(3)
+    ]
+    for i in range(4):
+        for j in range(3):
+            x, y = a[i, j], base[i, j]
+            assert bool(x) == bool(y)
+            if dtype.startswith("complex"):
+                assert complex(x) == complex(y)
+            else:
+                assert float(x) == float(y) and int(x) == int(y)
+                assert type(float(x)) is float and type(int(x)) is int
+
+
+def test_element_reads_of_special_values_and_errors_like_numpy():
+    for v in [float("nan"), float("inf"), -0.0, 1e-310]:
+        for dt in ["float16", "float32", "float64"]:
+            got, expected = anp.asarray(v, dtype=dt), onp.asarray(v, dtype=dt)
+            assert repr(got.item()) == repr(expected.item())
+            assert bool(got) == bool(expected)
+    a, b = anp.ones((2, 3)), onp.ones((2, 3))
+    for args in [(6,), (-7,), (1.0,), (), (5, 0)]:
+        with pytest.raises(Exception) as got:
+            a.item(*args)
+        with pytest.raises(Exception) as expected:
+            b.item(*args)
+        assert got.type is expected.type
+    assert anp.ones((1, 1, 1)).item() == 1.0 and bool(anp.zeros((1, 1))) is False
+
+
+@pytest.mark.parametrize(
+    "dtype,value",
+    [
+        ("float64", 2.5),
+        ("float64", -3),
+        ("float64", 2**63 + 1),
+        ("float64", 10**400),
+        ("float32", 1e38),
+        ("float32", float("inf")),
+        ("float32", float("nan")),
+        ("float32", 2**70),
+        ("int64", 7),
+        ("int64", -(2**63)),
+        ("int64", 2**63),
+        ("int64", 2.5),
+        ("int64", True),
+        ("int32", 2**31),
+        ("int32", -(2**31)),
+        ("int8", 300),
+        ("uint8", -1),
+        ("float16", 1.5),
+        ("complex128", 2.0),
+        ("bool", 3),
+    ],
+)
+def test_element_writes_like_numpy(dtype, value):
+    results = []
+    for mod in (onp, anp):
+        a = mod.zeros((2, 3), dtype=dtype)[:, ::2]  # (a strided view: writes reach its base)
+        try:
+            a[1, -1] = value
+            results.append((repr(onp.asarray(a).tolist()), str(onp.asarray(a).dtype)))
+        except Exception as exc:
+            results.append(type(exc))
+    assert results[1] == results[0]
+
+
+def test_element_writes_refuse_read_only_and_broadcast_arrays_and_deletion():
+    a = anp.ones((2, 2))
+    a.setflags(write=False)
+    with pytest.raises(ValueError, match="read-only"):
+        a[0, 0] = 2.0
+    with pytest.raises(ValueError, match="read-only"):
+        anp.broadcast_to(anp.ones(2), (2, 2))[0, 0] = 2.0
+    with pytest.raises(ValueError, match="cannot delete array elements"):
+        del anp.ones(3)[0]
