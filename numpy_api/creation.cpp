@@ -67,6 +67,23 @@ PyNum read_scalar(const Operand& op) {
   const DType dt = a.dtype();
   PyNum n;
   n.kind = is_complex(dt) ? 2 : is_floating(dt) ? 1 : 0;
+  if (!a.is_tracer() && a.buffer() && a.device().kind == DeviceKind::CPU) {
+    // A concrete value in the CPU's memory, read in place (three conversions took ~2 us of
+    // arange(10)'s 2.7; NumPy's whole call takes 0.7).
+    dispatch_dtype(dt, [&](auto tag) {
+      using T = decltype(tag);
+      T v;
+      std::memcpy(&v, a.data(), sizeof v);
+      if constexpr (std::is_same_v<T, complex64> || std::is_same_v<T, complex128>)
+        n.c = complex128(static_cast<double>(v.real()), static_cast<double>(v.imag()));
+      else if constexpr (std::is_same_v<T, float16> || std::is_same_v<T, bfloat16>)
+        n.c = complex128(static_cast<double>(static_cast<float>(v)), 0.0);
+      else
+        n.c = complex128(static_cast<double>(v), 0.0);
+      if constexpr (std::is_integral_v<T>) n.i = static_cast<__int128>(v);
+    });
+    return n;
+  }
   // arange needs concrete arguments: read them through a conversion to a known dtype.
   n.c = *to_host(convert(a, DType::Complex128)).data_as<complex128>();
   if (n.kind == 0) {
@@ -233,6 +250,40 @@ Array arange(const Operand& start_in, const std::optional<Operand>& stop_in,
       }
     });
     return out;
+  }
+  if ((dt == DType::Float64 || dt == DType::Float32) && start.kind < 2 && step.kind < 2 &&
+      current_device().kind == DeviceKind::CPU) {
+    // Real floats: NumPy's fill written directly (below, composed of primitives, arange(0.5,
+    // 3, 0.25) took ~9 us where NumPy takes 1). A value past float32's range is the general
+    // path's (its cast warns as NumPy's does).
+    const double first = start.c.real(), second = py_add(start, step).c.real();
+    const double limit = std::numeric_limits<float>::max();
+    const bool fits =
+        dt == DType::Float64 || (std::fabs(first) <= limit && std::fabs(second) <= limit);
+    if (fits) {
+      Array out = Array::empty({len}, dt);
+      auto fill = [&](auto* o) {
+        using T = std::remove_pointer_t<decltype(o)>;
+        const T f = static_cast<T>(first), s = static_cast<T>(second), delta = s - f;
+        o[0] = f;
+        if (len > 1) o[1] = s;
+        for (int64_t k = 2; k < len; ++k) {
+          // (the product rounded before the add, as NumPy's loop does: never one FMA)
+#if defined(__x86_64__)
+          T step_k = static_cast<T>(k) * delta;
+          asm("" : "+x"(step_k));
+#else
+          volatile T step_k = static_cast<T>(k) * delta;
+#endif
+          o[k] = f + step_k;
+        }
+      };
+      if (dt == DType::Float64)
+        fill(out.data_as<double>());
+      else
+        fill(out.data_as<float>());
+      return out;
+    }
   }
   Array first = cast_operand(to_operand(start), dt, "arange");
   if (len == 1) return copy(reshape(first, {1}));

@@ -455,6 +455,7 @@ void init_functions(py::module_& m) {
   auto static_length_args = [](const char* fname,
                                std::initializer_list<std::pair<const char*, py::handle>> args) {
     for (auto& [name, h] : args) {
+      if (h.is_none() || PyLong_CheckExact(h.ptr()) || PyFloat_CheckExact(h.ptr())) continue;
       Array concrete;
       if (py::isinstance<Array>(h) && h.cast<const Array&>().is_tracer() &&
           !h.cast<const Array&>().tracer()->concrete_value(concrete))

@@ -640,3 +640,30 @@ def test_element_writes_refuse_read_only_and_broadcast_arrays_and_deletion():
         anp.broadcast_to(anp.ones(2), (2, 2))[0, 0] = 2.0
     with pytest.raises(ValueError, match="cannot delete array elements"):
         del anp.ones(3)[0]
+
+
+def test_arange_of_floats_matches_numpys_fill_bit_for_bit():
+    # (the CPU's direct fill: out[k] = start + k * delta, the product rounded first as in
+    # NumPy's loop; a fused multiply-add would differ in the last bit)
+    rng = onp.random.default_rng(0)
+    for _ in range(400):
+        start = float(rng.uniform(-100, 100))
+        step = float(rng.uniform(-3, 3)) if rng.random() < 0.7 else int(rng.integers(1, 5))
+        stop = start + step * int(rng.integers(0, 300))
+        for dtype in (None, "float32", "float64"):
+            _same(
+                anp.arange(start, stop, step, dtype=dtype),
+                onp.arange(start, stop, step, dtype=dtype),
+            )
+    for args in [
+        (10.0,),
+        (0.5, 3, 0.25),
+        (1, 2, 0.1),
+        (5, dict(dtype=float)),
+        (3e38, 3.5e38, 1e37),
+    ]:
+        kwargs = args[-1] if isinstance(args[-1], dict) else {}
+        pos = args[:-1] if kwargs else args
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _same(anp.arange(*pos, **kwargs), onp.arange(*pos, **kwargs))
