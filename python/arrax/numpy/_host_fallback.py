@@ -63,6 +63,8 @@ def _names_numeric_dtype(x):
 
 def needs_numpy(x, depth=0):
     """Whether x is (or holds, or names as a dtype) something only NumPy can store."""
+    if isinstance(x, _core.ndarray):  # (the common case, NumPy's ufuncs on arrax arrays: at once)
+        return False
     if isinstance(x, (str, bytes)):
         # A value ("cat"), or a dtype name: host-only unless it names a numeric dtype.
         return depth > 0 or not _names_numeric_dtype(x)
@@ -92,6 +94,22 @@ def needs_numpy(x, depth=0):
     return depth > 0 and not (
         isinstance(x, (int, float, complex, onp.generic, _core.ndarray)) or array_like
     )
+
+
+def host_only_array_like(x, depth=0):
+    """Whether x is (or a list or tuple holds) another library's array-like, one with
+    __array__ (a pandas Series, Index or DataFrame), that NumPy makes an array of strings,
+    objects or dates of. It converts x, so it is asked only after a TypeError."""
+    if isinstance(x, (list, tuple)) and depth < 2:
+        return any(host_only_array_like(v, depth + 1) for v in x)
+    if isinstance(x, (_core.ndarray, onp.ndarray, onp.generic)) or not hasattr(
+        type(x), "__array__"
+    ):
+        return False
+    try:
+        return host_only_dtype(onp.asarray(x).dtype)
+    except Exception:  # (its own conversion's error: arrax's TypeError stands)
+        return False
 
 
 def _to_numpy(x, depth=0):
@@ -186,10 +204,14 @@ def falls_back(exc, args, kwargs, rename, name, internal_names):
     # (dtype=[] names a record dtype without fields, though no item of it does)
     # (a None that arrax tried to read as an array, np.full(3, None), is NumPy's object array:
     # None alone is no value elsewhere, axis=None say)
+    # (another library's array-like, a pandas Series of labels or dates, that converts to a
+    # NumPy array of strings or objects: np.unique(series), np.asarray(data_frame))
     if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
             or any(needs_numpy(v) for v in kwargs.values())
             or _names_host_only_dtype(kwargs.get("dtype"))
-            or _NONE_AS_ARRAY in str(exc)):  # fmt: skip
+            or _NONE_AS_ARRAY in str(exc)
+            or any(host_only_array_like(a) for a in args)
+            or any(host_only_array_like(v) for v in kwargs.values())):  # fmt: skip
         if rename:
             _named_for(exc, name, internal_names)
         return False

@@ -431,6 +431,10 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
 
     if any(needs_numpy(x) for x in inputs):
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
+    if method == "at" and inputs and isinstance(inputs[0], onp.ndarray):
+        # np.add.at(numpy_array, indices, arrax_values) updates the NumPy array in place, as
+        # NumPy does: NumPy runs it, on NumPy views of the arrax operands.
+        return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     mine = getattr(_anp(), ufunc.__name__, None)
     out = kwargs.get("out")
     # (NumPy's own arrays as out, numpy_array.clip(lo, hi, out=numpy_array) with an arrax

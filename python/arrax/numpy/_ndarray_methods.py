@@ -765,6 +765,16 @@ def _base(self):
     return self._buffer_array
 
 
+def to_numpy(self, dtype=None, copy=False):
+    """The array as NumPy's, a view of its memory where it can be (a copy with copy=True): the
+    method pandas, xarray and polars objects share, which libraries call to get NumPy arrays
+    of their inputs (matplotlib's hist and boxplot read an array that has none element by
+    element, as a sequence). Not a NumPy method; arrax's extension for that interchange."""
+    if copy:
+        return _np.array(self, dtype=dtype, copy=True)
+    return _np.asarray(self, dtype=dtype)
+
+
 _METHODS = {
     "base": property(_base),
     "ctypes": property(_ctypes),
@@ -784,6 +794,7 @@ _METHODS = {
     "choose": choose,
     "view": view,
     "tobytes": tobytes,
+    "to_numpy": to_numpy,
     "tofile": tofile,
     "dump": dump,
     "dumps": dumps,
