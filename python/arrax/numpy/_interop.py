@@ -422,13 +422,13 @@ def from_dlpack(x, /, *, device=None, copy=None):
 
 
 from arrax._trace_core import numpy_module as _anp  # noqa: E402 (arrax.numpy, imported late)
+from arrax.numpy._fp_errors import watched_call  # noqa: E402
+from arrax.numpy._host_fallback import needs_numpy  # noqa: E402
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """NumPy ufuncs on arrax arrays run as arrax's ufunc of the same name; with strings, dates
     or objects among the inputs (np.datetime64("2020-01-01") + x), NumPy runs them."""
-    from arrax.numpy._host_fallback import needs_numpy
-
     if any(needs_numpy(x) for x in inputs):
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     if method == "at" and inputs and isinstance(inputs[0], onp.ndarray):
@@ -446,8 +446,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if out is not None:
         kwargs["out"] = out[0] if len(out) == 1 else out
     if method == "__call__":
-        from arrax.numpy._fp_errors import watched_call
-
         return watched_call(mine, inputs, kwargs, ufunc.__name__, ufunc.nin)
     impl = getattr(mine, method, None)
     if impl is None:
