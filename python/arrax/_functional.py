@@ -6,7 +6,7 @@ update is part of the traced computation and gives what eager NumPy gives."""
 import numpy as onp
 
 from arrax import _core
-from arrax._trace_core import is_inexact, knows_values
+from arrax._trace_core import any_tracer, is_inexact, knows_values
 from arrax.errors import NonConcreteBooleanIndexError
 from arrax.lax import _ops as lax
 
@@ -162,7 +162,7 @@ def flat_positions(x, key, oob="clip"):
     JAX's gathers) or, with oob="drop", given the position x.size, which scatters drop."""
     items = key if isinstance(key, tuple) else (key,)
     _check_static_slices(items)
-    if not any(isinstance(k, _core.ndarray) and k._is_tracer for k in items):
+    if not any_tracer(*items):  # (also looks into sequences: x[[i, j]] with traced i, j)
         # Concrete indices: NumPy itself says which elements, applied to their positions.
         positions = onp.arange(x.size, dtype=onp.int64).reshape(x.shape)[_numpy_index(key)]
         # (onp.array, not ascontiguousarray, which makes a 0-d result 1-d)
@@ -188,6 +188,12 @@ def getitem(x, key):
     return take_flat(x, flat_positions(x, key))
 
 
+# Set by arrax.experimental.checkify while a checkify with index_checks runs: called with
+# (shape, [(axis, indices), ...]), the integer indices of each indexed axis (negative ones
+# normalized) before they are clamped or dropped.
+index_hook = None
+
+
 def _traced_positions(x, items, oob="clip"):
     """flat_positions for keys with traced integer arrays: integer arrays (and ints) broadcast
     together; slices keep their dimensions; the broadcast dimensions go where NumPy puts them
@@ -208,12 +214,18 @@ def _traced_positions(x, items, oob="clip"):
     expanded = _expand_ellipsis(items, x.ndim)
     adv, ranges = {}, {}
     valid = None  # (oob="drop") where every axis's index is in bounds
+    checked = []  # (axis, its indices before they are clamped or dropped)
     for d, k in enumerate(expanded):
         n = x.shape[d]
         if isinstance(k, slice):
             ranges[d] = range(*k.indices(n))
             continue
-        a = k if isinstance(k, _core.ndarray) else _core.asarray(k, None, None)
+        if isinstance(k, _core.ndarray):
+            a = k
+        elif isinstance(k, (list, tuple)):
+            a = np.asarray(k)  # (a sequence holding traced integers)
+        else:
+            a = _core.asarray(k, None, None)
         if a.dtype.kind == "b":
             raise NonConcreteBooleanIndexError(
                 "indexing with traced arrays needs integer index arrays (a boolean mask's "
@@ -226,12 +238,15 @@ def _traced_positions(x, items, oob="clip"):
             )
         a = a.astype(onp.int64)
         a = np.where(a < 0, a + n, a)
+        checked.append((d, a))
         if oob == "clip":
             a = np.clip(a, 0, max(n - 1, 0))
         else:
             in_bounds = (a >= 0) & (a < n)
             valid = in_bounds if valid is None else valid & in_bounds
         adv[d] = a
+    if index_hook is not None:
+        index_hook(x.shape, checked)
     dims = sorted(adv)
     bshape = np.broadcast_shapes(*[tuple(adv[d].shape) for d in dims])
     adjacent = dims == list(range(dims[0], dims[-1] + 1))
