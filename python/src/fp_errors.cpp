@@ -25,4 +25,10 @@ void report_fp_kinds(const std::string& name, int kinds, py::handle inputs, int 
   report(name, kinds, inputs, nin, result, where);
 }
 
+void report_assignment_fp_kinds(int kinds) {
+  static py::handle report =
+      arrax::held(py::module_::import("arrax.numpy._fp_errors").attr("report_assignment"));
+  report(kinds);
+}
+
 }  // namespace arrax::bindings

@@ -17,6 +17,9 @@ int raised_fp_kinds();
 void report_fp_kinds(const std::string& name, int kinds, py::handle inputs, int nin,
                      py::handle result, py::handle where);
 
+// Hands the kinds an assignment's cast raised to arrax.numpy._fp_errors.report_assignment.
+void report_assignment_fp_kinds(int kinds);
+
 // After computing `result` from inputs[:nin] (make_inputs() builds them, only when a flag was
 // raised: the common call pays nothing for it; with where=, or None): reports the raised flags.
 template <typename MakeInputs>

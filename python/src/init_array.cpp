@@ -314,6 +314,43 @@ bool accepts_writes(const Array& a) {
 
 // A traced array cannot be written in place: the update becomes a new value (computed by
 // arrax._functional.setitem) that this Python object holds from now on.
+// a[key] = value for a basic key (ints, slices, None, Ellipsis) of a concrete array; the FP
+// flags raised since start_fp_watch() (by the value's cast).
+int assign_basic(Array& self, const std::vector<np::IndexItem>& items, py::handle value) {
+  Array view = np::basic_index(self, items);
+  Array src = stored_value(value, view.dtype());
+  bool single_element = static_cast<int>(items.size()) == self.ndim();
+  for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
+  if (single_element && src.ndim() > 0)
+    throw ValueError("setting an array element with a sequence.");
+  // NumPy lets the value carry extra leading size-1 dimensions.
+  while (src.ndim() > view.ndim() && src.shape()[0] == 1) {
+    Shape s(src.shape().begin() + 1, src.shape().end());
+    src = np::reshape(src, s);
+  }
+  np::assign(view, src);
+  return raised_fp_kinds();
+}
+
+// a[key] = value for any other key (integer arrays, masks) of a concrete array: NumPy assigns
+// on a view of its memory (a host copy of a GPU array, written back). The FP flags as
+// assign_basic's (read before NumPy's assignment, which clears them).
+int assign_advanced(Array& self, py::handle key, py::handle value) {
+  Array src = stored_value(value, self.dtype());
+  const int kinds = raised_fp_kinds();
+  py::object nv = to_numpy(self);
+  nv[numpy_key(key)] = to_numpy(src);
+  if (self.device().kind != DeviceKind::CPU) {
+    Array host;
+    {
+      DeviceScope on_cpu(Device{});
+      host = array_from_numpy(py::array(nv));
+    }
+    copy_into(host, self);
+  }
+  return kinds;
+}
+
 void setitem(Array& self, py::handle key, py::handle value) {
   const Array* v = py_convert::exact_array(value.ptr());
   bool traced_value =
@@ -325,33 +362,19 @@ void setitem(Array& self, py::handle key, py::handle value) {
   }
   if (!accepts_writes(self)) throw ValueError("assignment destination is read-only");
   std::vector<np::IndexItem> items;
-  if (parse_basic_index(key, items)) {
-    if (store_element(self, items, value.ptr())) return;
-    Array view = np::basic_index(self, items);
-    Array src = stored_value(value, view.dtype());
-    bool single_element = static_cast<int>(items.size()) == self.ndim();
-    for (auto& it : items) single_element = single_element && it.kind == np::IndexItem::Int;
-    if (single_element && src.ndim() > 0)
-      throw ValueError("setting an array element with a sequence.");
-    // NumPy lets the value carry extra leading size-1 dimensions.
-    while (src.ndim() > view.ndim() && src.shape()[0] == 1) {
-      Shape s(src.shape().begin() + 1, src.shape().end());
-      src = np::reshape(src, s);
-    }
-    np::assign(view, src);
-    return;
-  }
-  py::object nv = to_numpy(self);
-  nv[numpy_key(key)] = to_numpy(stored_value(value, self.dtype()));
-  if (self.device().kind != DeviceKind::CPU) {
-    // nv was a host copy of a GPU array: write the result back.
-    Array host;
-    {
-      DeviceScope on_cpu(Device{});
-      host = array_from_numpy(py::array(nv));
-    }
-    copy_into(host, self);
-  }
+  const bool basic = parse_basic_index(key, items);
+  if (basic && store_element(self, items, value.ptr())) return;
+  // The value's cast to the array's dtype is a NumPy "cast" for floating-point errors (1e300
+  // into float32 overflows, NaN into an integer type is invalid): reported as NumPy reports it.
+  start_fp_watch();
+  int kinds = basic ? assign_basic(self, items, value) : assign_advanced(self, key, value);
+  // (NumPy stores one number into a float or complex array checking overflow alone: 1e-300
+  // into float32 is no underflow there, though astype's cast reports one)
+  const PyObject* v_ptr = value.ptr();
+  if (is_inexact(self.dtype()) &&
+      (PyFloat_Check(v_ptr) || PyLong_Check(v_ptr) || PyComplex_Check(v_ptr)))
+    kinds &= 2;
+  if (kinds) report_assignment_fp_kinds(kinds);
 }
 
 const np::UfuncDef& U(const char* name) {

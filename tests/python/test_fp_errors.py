@@ -201,3 +201,64 @@ def test_ufunc_methods_warn_and_raise_as_numpy(name):
     fn = METHOD_CASES[name]
     assert _warnings_of(lambda: fn(anp)) == _warnings_of(lambda: fn(onp))
     assert _raised_by(lambda: fn(anp)) == _raised_by(lambda: fn(onp))
+
+
+# --- assignments: the value's cast to the array's dtype is NumPy's "cast" -------------------
+
+
+def _assignments(np, dtype, value):
+    """The ways NumPy's test_casting_floatingpoint_errors stores a value into an array."""
+
+    def scalar(arr):
+        arr[0] = value
+
+    def fill(arr):
+        arr.fill(value)
+
+    def slice_of_array(arr):
+        arr[1:] = np.array([value, value])
+
+    def mask(arr):
+        arr[[True, False, True]] = np.array([value, value])
+
+    def integers(arr):
+        arr[[0, 1]] = np.array([value, value])
+
+    return [scalar, fill, slice_of_array, mask, integers]
+
+
+@pytest.mark.skipif(AGAINST_NUMPY, reason="compares arrax with NumPy")
+@pytest.mark.parametrize(
+    "dtype,value",
+    [("float16", 70000), ("float16", 70000.0), ("float32", 1e300), ("float32", onp.float64(1e300)),
+     ("complex64", 2e300j), ("uint8", onp.float32(onp.inf)), ("int32", onp.float64(onp.inf)),
+     ("int64", onp.float32(onp.nan)), ("float32", 1e-300), ("float64", 1e300)],
+)  # fmt: skip
+def test_assignments_report_their_casts_like_numpy(dtype, value):
+    def outcome(np, assign, mode):
+        arr = np.zeros(3, dtype=dtype)
+        with warnings.catch_warnings(record=True) as seen, onp.errstate(all=mode):
+            warnings.simplefilter("always")
+            try:
+                assign(arr)
+            except Exception as exc:
+                return type(exc).__name__, str(exc)
+        return [
+            (w.category.__name__, str(w.message))
+            for w in seen
+            if w.category is not onp.exceptions.ComplexWarning
+        ]
+
+    for mode in ("warn", "raise", "ignore"):
+        for mine, theirs in zip(_assignments(anp, dtype, value), _assignments(onp, dtype, value)):
+            assert outcome(anp, mine, mode) == outcome(onp, theirs, mode), (mine.__name__, mode)
+
+
+def test_assignment_warning_points_at_the_users_line():
+    arr = anp.zeros(2, anp.float32)
+    with pytest.warns(RuntimeWarning, match="overflow encountered in cast") as seen:
+        arr[0] = 1e300  # (the fast path refuses a value past float32's range)
+    assert seen[0].filename == __file__
+    with pytest.warns(RuntimeWarning) as seen:
+        arr.fill(1e300)
+    assert seen[0].filename == __file__

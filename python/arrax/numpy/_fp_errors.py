@@ -223,6 +223,22 @@ def user_depth(wrappers=_CAST_WRAPPERS, internal_too=False):
     return depth
 
 
+# (an assignment's frames: the report itself, and fill, which assigns for its caller)
+_ASSIGNMENT_WRAPPERS = _CAST_WRAPPERS | {
+    ("arrax.numpy._fp_errors", "report_assignment"),
+    ("arrax.numpy._ndarray_methods", "fill"),
+}
+
+
+def report_assignment(kinds):
+    """NumPy's reporting of the cast an assignment made (``a[0] = 1e300`` into float32:
+    "overflow encountered in cast"; NaN into an integer array: "invalid value ..."), kinds as
+    report_cast's. Assignments arrax's own code makes are not reported."""
+    depth = user_depth(_ASSIGNMENT_WRAPPERS)
+    if depth is not None:
+        _act_on_shown(kinds, "cast", lambda kind: True, stacklevel=depth + 2)
+
+
 def report_cast(x, r, kinds):
     """NumPy's reporting of x.astype's cast to r (eager, on the CPU): the flags the cast
     raised (kinds, bits as _KINDS; arrax's cast loops raise them as NumPy's x86 loops do:
