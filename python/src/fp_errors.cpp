@@ -2,6 +2,9 @@
 #include "py_held.h"
 
 #include <cfenv>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 
 #include "parallel.h"
 
@@ -9,6 +12,22 @@ namespace arrax::bindings {
 
 void start_fp_watch() {
   clear_fp_flags();
+}
+
+int suspend_fp_watch() {
+  const int flags = raised_fp_flags();
+  clear_fp_flags();
+  return flags;
+}
+
+void resume_fp_watch(int flags) {
+  if (!flags) return;
+#if defined(__x86_64__)
+  // (the SSE register, which raised_fp_flags reads: feraiseexcept would set x87's)
+  _mm_setcsr(_mm_getcsr() | static_cast<unsigned>(flags));
+#else
+  std::feraiseexcept(flags);
+#endif
 }
 
 int raised_fp_kinds() {

@@ -11,6 +11,10 @@ namespace arrax::bindings {
 
 // Clears the flags; call before computing.
 void start_fp_watch();
+// For a watch inside another's (an assignment that ufunc.at's reporting watches): the flags
+// raised so far, which suspend_fp_watch clears and resume_fp_watch raises again afterwards.
+int suspend_fp_watch();
+void resume_fp_watch(int flags);
 // The flags raised since, as NumPy's kind bits (1 divide, 2 over, 4 under, 8 invalid).
 int raised_fp_kinds();
 // Hands raised kinds to arrax.numpy._fp_errors.report.

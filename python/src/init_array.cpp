@@ -366,8 +366,9 @@ void setitem(Array& self, py::handle key, py::handle value) {
   if (basic && store_element(self, items, value.ptr())) return;
   // The value's cast to the array's dtype is a NumPy "cast" for floating-point errors (1e300
   // into float32 overflows, NaN into an integer type is invalid): reported as NumPy reports it.
-  start_fp_watch();
+  const int enclosing = suspend_fp_watch();
   int kinds = basic ? assign_basic(self, items, value) : assign_advanced(self, key, value);
+  resume_fp_watch(enclosing);
   // (NumPy stores one number into a float or complex array checking overflow alone: 1e-300
   // into float32 is no underflow there, though astype's cast reports one)
   const PyObject* v_ptr = value.ptr();
