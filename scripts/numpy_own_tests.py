@@ -117,6 +117,20 @@ DEFAULT_FILES = [
     "matrixlib/tests/test_multiarray.py",
     "matrixlib/tests/test_numeric.py",
     "matrixlib/tests/test_regression.py",
+    "_core/tests/test_scalarmath.py",
+    "_core/tests/test_arrayobject.py",
+    "_core/tests/test_finfo.py",
+    "_core/tests/test_array_api_info.py",
+    "_core/tests/test_dlpack.py",
+    "_core/tests/test_overrides.py",
+    "_core/tests/test_unicode.py",
+    "_core/tests/test_scalar_ctors.py",
+    "_core/tests/test_abc.py",
+    "_core/tests/test_datetime.py",
+    "ma/tests/test_core.py",
+    "ma/tests/test_extras.py",
+    "linalg/tests/test_deprecations.py",
+    "lib/tests/test__datasource.py",
 ]
 
 CONFTEST = """

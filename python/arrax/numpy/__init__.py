@@ -57,11 +57,20 @@ from arrax import _devices  # noqa: E402
 from arrax.numpy._common import takes_out as _takes_out  # noqa: E402
 
 
-def _on_device(fn):
+def _on_device(fn, takes_like=False):
     """fn with its ``device=`` keyword honoured: the array is made on that device (committed
-    there, as JAX does); without it, on the default device."""
+    there, as JAX does); without it, on the default device. With takes_like, NEP 35's like=
+    (like_dispatch)."""
 
-    def wrapper(*args, device=None, **kwargs):
+    def wrapper(*args, device=None, like=None, **kwargs):
+        if like is not None:
+            if not takes_like:
+                kwargs["like"] = like  # (fn's to take or refuse)
+            else:  # (NEP 35: another library's like= array makes its own)
+                kw = kwargs if device is None else {**kwargs, "device": device}
+                r = _like_dispatch(fn.__name__, like, args, kw)
+                if r is not _LIKE_PROCEED:
+                    return r
         if device is None:
             return fn(*args, **kwargs)
         key = _devices._key_of(device)
@@ -126,6 +135,9 @@ def _c_ordered(a):
     return type(a) is ndarray and a._c_contiguous
 
 
+_QUICK_DEFAULTS = {"dtype": None, "order": "C", "device": None}  # (for like=: those given)
+
+
 def _quick(name, general):
     """The creation function `name`: the engine's call itself when neither device= nor a memory
     order other than C (or, for the *_like ones, a C-contiguous prototype's) asks for more, the
@@ -137,6 +149,12 @@ def _quick(name, general):
         def fn(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
             if device is None and order == "C" and like is None:
                 return e(shape, fill_value, dtype)
+            if like is not None:
+                kw = {"dtype": dtype, "order": order, "device": device}
+                kw = {k: v for k, v in kw.items() if v is not _QUICK_DEFAULTS[k]}
+                r = _like_dispatch(name, like, (shape, fill_value), kw)
+                if r is not _LIKE_PROCEED:
+                    return r
             return general(shape, fill_value, dtype, order, device=device, like=like)
 
     elif name == "full_like":
@@ -158,6 +176,12 @@ def _quick(name, general):
         def fn(shape, dtype=None, order="C", *, device=None, like=None):
             if device is None and order == "C" and like is None:
                 return e(shape, dtype)
+            if like is not None:
+                kw = {"dtype": dtype, "order": order, "device": device}
+                kw = {k: v for k, v in kw.items() if v is not _QUICK_DEFAULTS[k]}
+                r = _like_dispatch(name, like, (shape,), kw)
+                if r is not _LIKE_PROCEED:
+                    return r
             return general(shape, dtype, order, device=device, like=like)
 
     fn.__name__ = fn.__qualname__ = name
@@ -178,7 +202,9 @@ for _name in (
     "linspace",
     "eye",
 ):
-    globals()[_name] = _on_device(_eye if _name == "eye" else getattr(_engine, _name))
+    globals()[_name] = _on_device(
+        _eye if _name == "eye" else getattr(_engine, _name), takes_like=_name == "arange"
+    )
     if _name in ("zeros", "ones", "empty", "full") or _name.endswith("_like"):
         globals()[_name] = _quick(_name, _ordered(globals()[_name], _name.endswith("_like")))
     # Introspection (inspect.signature, the Array API's signature checks) sees NumPy's
@@ -196,9 +222,15 @@ euler_gamma = 0.5772156649015329
 newaxis = None
 
 
-def asarray(a, dtype=None, order=None, *, copy=None, device=None):
+def asarray(a, dtype=None, order=None, *, copy=None, device=None, like=None):
     """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
     ``device`` places (and commits) it there."""
+    if like is not None:
+        kw = {"dtype": dtype, "order": order, "copy": copy, "device": device}
+        kw = {k: v for k, v in kw.items() if v is not None}  # (the arguments given, as NumPy)
+        r = _like_dispatch("asarray", like, (a,), kw)
+        if r is not _LIKE_PROCEED:
+            return r
     if not copy and type(a) is ndarray and _has_dtype(a, dtype):
         r = a  # (the array itself, as NumPy's: code may test `np.asarray(x) is x`)
     else:
@@ -252,6 +284,13 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
     if ndmin > 64:
         raise ValueError(f"array: ndmin must be <= ndmax (64), got {ndmin}")
+    if like is not None:
+        kw = {"dtype": dtype, "copy": copy, "order": order, "ndmin": ndmin}
+        defaults = {"dtype": None, "copy": True, "order": "K", "ndmin": 0}
+        kw = {k: v for k, v in kw.items() if v is not defaults[k]}  # (the arguments given)
+        r = _like_dispatch("array", like, (object,), kw)
+        if r is not _LIKE_PROCEED:
+            return r
     if not copy and type(object) is ndarray and _has_dtype(object, dtype):
         a = object  # (no copy asked or needed: the array itself, as NumPy's)
     else:
@@ -315,6 +354,9 @@ from arrax.numpy import _ndarray_methods  # noqa: E402,F401,I001
 from arrax.numpy import fft, linalg, random  # noqa: E402,F401,I001
 from arrax.numpy import emath, lib  # noqa: E402,F401,I001
 from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I001
+from arrax.numpy._interop import _PROCEED as _LIKE_PROCEED  # noqa: E402,I001
+from arrax.numpy._interop import like_dispatch as _like_dispatch  # noqa: E402,I001
+from arrax.numpy._interop import with_like as _with_like  # noqa: E402,I001
 
 _install_protocols(ndarray)
 from arrax.numpy._apply import *  # noqa: E402,F401,F403
@@ -390,7 +432,7 @@ class _ArrayNamespaceInfo:
             key = None
         if key not in [d._key() for d in self.devices()]:
             raise ValueError(
-                f"{name}: device not understood: {device!r} is not one of {self.devices()}"
+                f"{name}: Device not understood: {device!r} is not one of {self.devices()}"
             )
 
     def default_dtypes(self, *, device=None):
@@ -426,7 +468,25 @@ class _ArrayNamespaceInfo:
         out = {n: onp.dtype(n) for n in names}
         if kind is None:
             return out
+        # (the Array API's kind names, alone or in a tuple: NumPy's ValueError for any other,
+        # a dtype too, which isdtype would take)
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        for k in kinds:
+            if not isinstance(k, str) or k not in self._KINDS:
+                raise ValueError(f"dtypes: unsupported kind: {k!r}")
         return {n: d for n, d in out.items() if onp.isdtype(d, kind)}
+
+    _KINDS = frozenset(
+        [
+            "bool",
+            "signed integer",
+            "unsigned integer",
+            "integral",
+            "real floating",
+            "complex floating",
+            "numeric",
+        ]
+    )
 
 
 def __array_namespace_info__():
@@ -631,6 +691,24 @@ for _name in ("put", "place", "fill_diagonal"):  # (put_along_axis takes inplace
         globals()[_name], getattr(_inplace_functions, _name + "_functional")
     )
 
+
+# NEP 35's like= (another library's array makes its own), in the creation functions that do not
+# check it themselves.
+for _name in (  # (arange: _on_device's)
+    "asanyarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "eye",
+    "frombuffer",
+    "fromfile",
+    "fromfunction",
+    "fromiter",
+    "fromstring",
+    "identity",
+    "require",
+    "tri",
+):
+    globals()[_name] = _with_like(globals()[_name], _name)
 
 # Strings, objects, dates and records: NumPy's functions take the calls arrax cannot hold.
 from arrax.numpy import _host_fallback  # noqa: E402

@@ -9,9 +9,12 @@ afterwards as usual (``np.where(labels == "cat", 1, 0)`` is an arrax array again
 runs only after a TypeError, so supported calls pay nothing."""
 
 import collections.abc
+import datetime
 import functools
+import inspect
 import numbers
 import re
+import types
 
 import numpy as onp
 
@@ -84,6 +87,8 @@ def needs_numpy(x, depth=0):
         x, (int, float, complex, onp.generic, _core.ndarray)
     ):
         return True  # a Fraction or Decimal, even alone: NumPy keeps it in an object array
+    if isinstance(x, (datetime.date, datetime.timedelta)):
+        return True  # (NumPy's object array of it, even alone, which astype makes dates of)
     array_like = any(hasattr(x, a) for a in ("__array__", "__array_interface__", "__dlpack__"))
     if isinstance(x, collections.abc.Iterator) and not array_like:
         # A generator or map object: NumPy makes a 0-d object array of it (np.all(v == i for v
@@ -206,16 +211,30 @@ def falls_back(exc, args, kwargs, rename, name, internal_names):
     # None alone is no value elsewhere, axis=None say)
     # (another library's array-like, a pandas Series of labels or dates, that converts to a
     # NumPy array of strings or objects: np.unique(series), np.asarray(data_frame))
+    # (another library's duck array, which overrides NumPy's functions (NEP 18): NumPy's
+    # function hands it the call, np.sum(duck) or np.std(x, where=duck))
     if isinstance(exc, _JAXTypeError) or not (any(needs_numpy(a) for a in args)
             or any(needs_numpy(v) for v in kwargs.values())
             or _names_host_only_dtype(kwargs.get("dtype"))
             or _NONE_AS_ARRAY in str(exc)
             or any(host_only_array_like(a) for a in args)
-            or any(host_only_array_like(v) for v in kwargs.values())):  # fmt: skip
+            or any(host_only_array_like(v) for v in kwargs.values())
+            or any(_overrides_functions(a) for a in args)
+            or any(_overrides_functions(v) for v in kwargs.values())):  # fmt: skip
         if rename:
             _named_for(exc, name, internal_names)
         return False
     return True
+
+
+def _overrides_functions(x, depth=0):
+    """Whether x (or an item of a list or tuple x) is a duck array of another library that
+    overrides NumPy's functions (``__array_function__``; not arrax's or NumPy's arrays)."""
+    if isinstance(x, (list, tuple)):
+        return depth < 2 and any(_overrides_functions(v, depth + 1) for v in x)
+    return hasattr(type(x), "__array_function__") and not isinstance(
+        x, (_core.ndarray, onp.ndarray)
+    )
 
 
 def ufunc_on_host(name, args, kwargs):
@@ -259,6 +278,16 @@ def install(namespace, ndarray):
         if numpy_fn is None or isinstance(numpy_fn, type) or not callable(numpy_fn):
             continue
         namespace[name] = with_numpy_fallback(fn, numpy_fn, name, internal)
+        if (
+            isinstance(inspect.unwrap(fn), types.BuiltinFunctionType)
+            and getattr(fn, "__signature__", None) is None
+        ):
+            # (the engine's functions have no signature Python can read: inspect.signature
+            # sees NumPy's parameters, which they take, as the creation functions' do)
+            try:
+                namespace[name].__signature__ = inspect.signature(numpy_fn)
+            except (TypeError, ValueError):
+                pass
 
     astype = ndarray.astype
 

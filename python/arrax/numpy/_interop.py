@@ -3,6 +3,7 @@ errstate, isdtype, and the protocols that let NumPy and other libraries take arr
 ``__array_ufunc__``, ``__array_function__``, ``__array_namespace__`` and DLPack."""
 
 import contextlib
+import functools
 import os
 import tempfile
 import threading
@@ -412,10 +413,12 @@ def _is_extension_float(dt):
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
-    """numpy.from_dlpack: a zero-copy arrax array over another library's memory."""
-    return _core.asarray(
+    """numpy.from_dlpack: a zero-copy arrax array over another library's memory (on `device`,
+    one of arrax's devices, when given: NumPy's ValueError for another)."""
+    r = _core.asarray(
         onp.from_dlpack(x, copy=copy) if copy is not None else onp.from_dlpack(x), None, None
     )
+    return r if device is None else _anp().asarray(r, device=device)
 
 
 # --- protocols ----------------------------------------------------------------------------
@@ -497,7 +500,16 @@ def _arrax_counterpart(func):
 
 def _array_function(self, func, types, args, kwargs):
     """NumPy functions on arrax arrays run as arrax.numpy's function of the same name (NEP 18),
-    so they return arrax arrays; functions arrax lacks run in NumPy on NumPy views."""
+    so they return arrax arrays; functions arrax lacks run in NumPy on NumPy views. With another
+    library's duck array among the arguments (a type neither arrax's nor NumPy's arrays),
+    NotImplemented, as NumPy's ndarray: that library's __array_function__ takes the call."""
+    if not isinstance(args, tuple):
+        raise TypeError("__array_function__: args must be a tuple")
+    if not isinstance(kwargs, dict):
+        raise TypeError("__array_function__: kwargs must be a dict")
+    for t in types:
+        if not issubclass(t, _ARRAY_TYPES):
+            return NotImplemented
     mine = _arrax_counterpart(func)
     active = _dispatching.__dict__.setdefault("funcs", set())
     # arrax's function may itself call NumPy's (histogram2d hands its work to NumPy's); with
@@ -515,6 +527,45 @@ def _array_function(self, func, types, args, kwargs):
 
 
 _dispatching = threading.local()
+_ARRAY_TYPES = (_core.ndarray, onp.ndarray)
+_PROCEED = object()  # (like_dispatch: no other library's like= array, the function runs)
+
+
+def like_dispatch(name, like, args, kwargs):
+    """NEP 35's ``like=`` of a creation function `name` (not None): _PROCEED for an arrax or
+    NumPy array (the function makes an arrax array), else like's __array_function__ gets
+    NumPy's function with the other arguments, as NumPy hands it; NumPy's TypeErrors for an
+    object without that protocol and for NotImplemented."""
+    method = getattr(type(like), "__array_function__", None)
+    if method is None:
+        raise TypeError(
+            f"{name}: The `like` argument must be an array-like that implements the "
+            "`__array_function__` protocol."
+        )
+    if method is _core.ndarray.__array_function__ or method is onp.ndarray.__array_function__:
+        return _PROCEED
+    func = getattr(onp, name)
+    result = method(like, func, (type(like),), args, kwargs)
+    if result is NotImplemented:
+        raise TypeError(
+            f"{name}: no implementation found for 'numpy.{name}' on types that implement "
+            f"__array_function__: [{type(like)}]"
+        )
+    return result
+
+
+def with_like(fn, name):
+    """Creation function fn taking NEP 35's ``like=`` (like_dispatch) instead of ignoring it."""
+
+    @functools.wraps(fn)
+    def call(*args, like=None, **kwargs):
+        if like is not None:
+            result = like_dispatch(name, like, args, kwargs)
+            if result is not _PROCEED:
+                return result
+        return fn(*args, **kwargs)
+
+    return call
 
 
 def _array_namespace(self, /, *, api_version=None):
@@ -526,9 +577,15 @@ def _array_namespace(self, /, *, api_version=None):
 def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     if self._is_tracer:
         raise TypeError("__dlpack__: a traced array has no memory to share")
+    # (the capsule is of the host array, device (1, 0) as __dlpack_device__ says: NumPy's
+    # __dlpack__ checks stream and dl_device, RuntimeError and BufferError)
     kw = {}
+    if stream is not None:
+        kw["stream"] = stream
     if max_version is not None:
         kw["max_version"] = max_version
+    if dl_device is not None:
+        kw["dl_device"] = dl_device
     if copy is not None:
         kw["copy"] = copy
     return onp.asarray(self).__dlpack__(**kw)

@@ -644,10 +644,19 @@ class _FlatIter:
 
 
 def __array_wrap__(self, array, context=None, return_scalar=False):
-    """NumPy's hook for a result to take the type of self: an arrax array of its values."""
+    """NumPy's hook for a result to take the type of self: an arrax array of its values, viewed
+    as self's subclass when self is one (as NumPy's, whatever the type of array)."""
     from arrax.numpy._common import from_numpy
 
-    return array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
+    out = array if isinstance(array, ndarray) else from_numpy(_np.asarray(array))
+    return out if type(out) is type(self) else out.view(type(self))
+
+
+def _matrix_transpose(self):
+    """x.mT: the last two axes swapped; NumPy's ValueError for fewer than two."""
+    if self.ndim < 2:
+        raise ValueError("ndarray.mT: matrix transpose with ndim < 2 is undefined")
+    return _anp().swapaxes(self, -1, -2)
 
 
 def _refs_seen_by_a_method(x):
@@ -815,7 +824,7 @@ _METHODS = {
     "__reduce__": __reduce__,
     "__format__": __format__,
     "flags": property(lambda self: _Flags(self)),
-    "mT": property(lambda self: _anp().swapaxes(self, -1, -2)),
+    "mT": property(_matrix_transpose),
     "real": property(lambda self: _anp().real(self), lambda self, v: _set_part(self, "real", v)),
     "imag": property(lambda self: _anp().imag(self), lambda self, v: _set_part(self, "imag", v)),
 }

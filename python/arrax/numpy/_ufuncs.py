@@ -78,15 +78,29 @@ def _overridden(method):
             taken, result = _core._array_ufunc_override(self, method, args, kwargs)
             if taken:
                 return result
-            if method in ("reduce", "accumulate"):  # (NumPy's FP errors "in reduce")
-                from arrax.numpy._fp_errors import watched_method
+            try:
+                if method in ("reduce", "accumulate"):  # (NumPy's FP errors "in reduce")
+                    from arrax.numpy._fp_errors import watched_method
 
-                return watched_method(method, self, fn, args, kwargs)
-            if method == "at" and self.__name__ in _AT_UPDATES:  # (NumPy's at reports its own)
-                from arrax.numpy._fp_errors import watched_at
+                    return watched_method(method, self, fn, args, kwargs)
+                if method == "at" and self.__name__ in _AT_UPDATES:  # (NumPy's at: its own)
+                    from arrax.numpy._fp_errors import watched_at
 
-                return watched_at(self, fn, args, kwargs)
-            return fn(self, *args, **kwargs)
+                    return watched_at(self, fn, args, kwargs)
+                return fn(self, *args, **kwargs)
+            except TypeError:
+                # Dates, strings or objects, which arrax does not hold: NumPy's ufunc method
+                # takes them (its result, or its TypeError: np.subtract.reduce(dates)).
+                import numpy as onp
+
+                from arrax.numpy import _host_fallback as hf
+                from arrax.numpy._common import from_numpy
+
+                if not (any(hf.needs_numpy(a) for a in args)
+                        or hf._names_host_only_dtype(kwargs.get("dtype"))):  # fmt: skip
+                    raise
+                numpy_method = getattr(getattr(onp, self.__name__), method)
+                return from_numpy(hf.numpy_call(numpy_method, args, kwargs))
 
         return method_call
 
