@@ -268,7 +268,11 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
     return true;
   }
   if (py::isinstance<py::array>(obj)) {
-    out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(obj)));
+    try {
+      out = np::Operand(array_from_numpy(py::reinterpret_borrow<py::array>(obj)));
+    } catch (const TypeError&) {
+      return false;  // (strings, objects, dates: NumPy's operator decides, x == names is False)
+    }
     return true;
   }
   // Sequences holding traced arrays: stacked in Python, so the values stay traced (numpy.asarray

@@ -294,10 +294,11 @@ void init_functions(py::module_& m) {
       arg("a"), arg("order") = "C");
   m.def(
       "broadcast_to",
-      [](py::handle a, py::handle shape) {
+      // (subok: arrax's arrays have no subclasses to keep; taken, as NumPy's keyword)
+      [](py::handle a, py::handle shape, bool) {
         return np::broadcast_to_np(A::array(a), A::shape(shape));
       },
-      arg("array"), arg("shape"));
+      arg("array"), arg("shape"), arg("subok") = false);
   m.def("broadcast_arrays", [](py::args args) {
     std::vector<Array> xs;
     for (auto h : args) xs.push_back(A::array(h));

@@ -5,6 +5,7 @@ and messages must be NumPy's."""
 
 import datetime
 import inspect
+import operator
 
 import arrax.numpy as anp
 import numpy as np
@@ -223,3 +224,29 @@ def test_ufunc_methods_of_dates_like_numpy(method):
     want = getattr(np.maximum, method)(deltas)
     got = getattr(anp.maximum, method)(deltas)
     assert np.asarray(got).dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_comparisons_with_numpy_string_arrays_like_numpy():
+    # test_scalarmath's test_comparision_different_types: arrax raised "dtype: arrax does not
+    # support the data type <U1"; its operators now leave NumPy's string arrays to NumPy.
+    a, b = anp.arange(3.0), np.arange(3.0)
+    for other in (np.array("s"), np.array(["a", "b", "c"])):
+        for op in (operator.eq, operator.ne):
+            got, want = op(a, other), op(b, other)
+            assert np.asarray(got).tolist() == np.asarray(want).tolist()
+            got, want = op(other, a), op(other, b)
+            assert np.asarray(got).tolist() == np.asarray(want).tolist()
+    with pytest.raises(TypeError) as got:
+        a + np.array("s")
+    with pytest.raises(TypeError) as want:
+        b + np.array("s")
+    assert got.type is want.type
+
+
+def test_broadcast_to_takes_subok():
+    x = np.arange(3.0)
+    for subok in (False, True):
+        assert_exactly(
+            anp.broadcast_to(anp.asarray(x), (2, 3), subok=subok),
+            np.broadcast_to(x, (2, 3), subok=subok),
+        )
