@@ -106,8 +106,21 @@ _binary("fmod", lambda x, y, a: 1.0, lambda x, y, a: np.negative(np.trunc(np.div
 
 
 def _pow_dx(x, y, a):
-    # y * x ** (y - 1), with 0 ** 0 = 1 so that d(x ** 1) = 1 at x = 0.
-    return np.multiply(y, lax.bind1("pow", x, np.subtract(y, 1).astype(x.dtype)))
+    # y * x ** (y - 1), with 0 ** 0 = 1 so that d(x ** 1) = 1 at x = 0; 0 where y == 0 (JAX's
+    # rule for integer y, which x ** 2 is in JAX: integer_pow), not 0 * x ** -1, NaN at x = 0,
+    # so that no derivative of x ** 1 is NaN there. The y == 0 items take y = 1 inside the
+    # select, so that differentiating it again makes no 0 * inf either. Checked on the host
+    # for a concrete y.
+    if not y._is_tracer:
+        zero = np.equal(y, 0)
+        if not np.any(zero):
+            return np.multiply(y, lax.bind1("pow", x, np.subtract(y, 1).astype(x.dtype)))
+        if np.all(zero):
+            return np.multiply(y, np.zeros_like(x))
+    zero = np.equal(y, 0)
+    ys = np.where(zero, np.ones((), y.dtype), y)
+    d = np.multiply(ys, lax.bind1("pow", x, np.subtract(ys, 1).astype(x.dtype)))
+    return np.where(zero, np.zeros((), d.dtype), d)
 
 
 def _pow_dy(x, y, a):

@@ -19,6 +19,27 @@ from arrax._trace_core import asarray, is_inexact
 __all__ = ["jet"]
 
 
+def fact(n):
+    """Like ``jax.experimental.jet.fact``: ``n!`` as ``exp(lgamma(n + 1))``, a float array (n
+    may be an array or traced)."""
+    from arrax import lax
+
+    return lax.exp(lax.lgamma(asarray(n) + 1.0))
+
+
+class ZeroTerm:
+    """``jax.experimental.jet.ZeroTerm``: the type of ``zero_term``, a term known to be zero."""
+
+
+class ZeroSeries:
+    """``jax.experimental.jet.ZeroSeries``: the type of ``zero_series``, a series known to be
+    zero. arrax's ``jet`` always gives instantiated terms (arrays), never ``zero_series``."""
+
+
+zero_term = ZeroTerm()
+zero_series = ZeroSeries()
+
+
 def jet(fun, primals, series, factorial_scaled=True, **_):
     """Like ``jax.experimental.jet.jet``: ``(fun(*primals), series_out)``, where
     ``series_out`` has fun's output structure with a list of ``order`` terms per leaf.

@@ -37,9 +37,10 @@ _ASSOCIATIVE = {"bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor", "fmax
 # The ufuncs NumPy reduces over several axes at once (lcm, oddly, is not one of them).
 _REORDERABLE = (set(_REDUCERS) | _ASSOCIATIVE) - {"lcm"}
 # NumPy's identities of those ufuncs (the result of reducing nothing; bitwise_and's is all
-# bits set).
+# bits set). lcm has none in NumPy (np.lcm.identity is None): reducing nothing raises, and a
+# where mask needs initial.
 _IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_xor": False,
-               "gcd": 0, "lcm": 1, "logaddexp": float("-inf"), "logaddexp2": float("-inf"),
+               "gcd": 0, "logaddexp": float("-inf"), "logaddexp2": float("-inf"),
                "hypot": 0}  # fmt: skip
 
 
@@ -66,6 +67,17 @@ def _fold(self, x, mask=None):
         return anp.where(m, self(c, v).astype(dt), c), None
 
     return lax.scan(step, first.astype(dt), (rest, rest_mask))[0]
+
+
+def _check_int_power(self, x):
+    """power folded over x's last axis raises as NumPy's loop does when an exponent (any item
+    after the first) is a negative integer; the traced calls of the fold cannot (concrete x
+    only)."""
+    if self.__name__ == "power" and x.dtype.kind == "i" and x.shape[-1] > 1 and not x._is_tracer:
+        from arrax import numpy as anp
+
+        if bool(anp.any(anp.less(x[..., 1:], 0))):
+            raise ValueError("Integers to negative integer powers are not allowed.")
 
 
 def _overridden(method):
@@ -138,34 +150,40 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
         x, keep_dims = axes_last(a, axis)
         if dtype is not None:
             x = x.astype(dtype)
-        mask = None
+        mask = none_selected = None
+        identity = None
+        if self.__name__ in _IDENTITIES:
+            fill = _IDENTITIES[self.__name__]
+            identity = anp.invert(anp.zeros((), x.dtype)) if fill is None else anp.asarray(fill)
+            identity = identity.astype(x.dtype)
         if where is not True:
-            if initial is None and self.__name__ not in _IDENTITIES:
+            if initial is None and identity is None:
                 raise ValueError(
                     f"reduction operation '{self.__name__}' does not have an identity, so to "
                     "use a where mask one has to specify 'initial'"
                 )
             mask, _ = axes_last(anp.broadcast_to(anp.asarray(where, bool), a.shape), axis)
-            if self.__name__ in _IDENTITIES:  # the masked-out items count as the identity
-                fill = _IDENTITIES[self.__name__]
-                filler = anp.invert(anp.zeros((), x.dtype)) if fill is None else anp.asarray(fill)
-                x, mask = anp.where(mask, x, filler.astype(x.dtype)), None
-        if initial is not None:
-            x = anp.concatenate([anp.full(x.shape[:-1] + (1,), initial, x.dtype), x], axis=-1)
+            if identity is not None:  # the masked-out items count as the identity
+                if initial is not None:  # initial itself where nothing is selected (gcd(-4, 0) = 4)
+                    none_selected = anp.logical_not(anp.any(mask, axis=-1))
+                x, mask = anp.where(mask, x, identity), None
+        if initial is not None or (identity is not None and x.shape[-1] < 2):
+            # NumPy starts from initial, else from the ufunc's identity (gcd.reduce([-4]) is 4;
+            # with two items or more, combining with the identity first changes nothing)
+            start = identity if initial is None else initial
+            x = anp.concatenate([anp.full(x.shape[:-1] + (1,), start, x.dtype), x], axis=-1)
             if mask is not None:  # (the initial value is never skipped)
                 mask = anp.concatenate([anp.ones(mask.shape[:-1] + (1,), bool), mask], axis=-1)
         if x.shape[-1] == 0:
-            if self.__name__ not in _IDENTITIES:
-                raise ValueError(
-                    f"zero-size array to reduction operation {self.__name__} which has no identity"
-                )
-            dt = self(x, x).dtype  # (x has no items)
-            if self.__name__ == "bitwise_and":  # all bits set, in any integer dtype (or True)
-                result = anp.invert(anp.zeros(x.shape[:-1], dt))
-            else:
-                result = anp.full(x.shape[:-1], _IDENTITIES[self.__name__], dt)
-        else:
-            result = _fold(self, x, mask)
+            raise ValueError(
+                f"zero-size array to reduction operation {self.__name__} which has no identity"
+            )
+        _check_int_power(self, x)
+        result = _fold(self, x, mask)
+        if x.shape[-1] == 1:  # (nothing was combined: the ufunc's output dtype, NumPy's)
+            result = result.astype(self(x[..., :0], x[..., :0]).dtype)
+        if none_selected is not None:
+            result = anp.where(none_selected, x[..., 0].astype(result.dtype), result)
         if keepdims:
             result = result.reshape(keep_dims)
     # (NumPy casts a reduction's result into out unsafely, and requires its shape)
@@ -189,13 +207,16 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
         if dtype is not None:
             a = a.astype(dtype)
         x = anp.moveaxis(a, axis, -1)
-        if name is not None:
+        if name is not None and x.dtype == bool:  # (lax's cummax/cummin take numbers only)
+            y = getattr(lax, name)(x.astype("uint8"), x.ndim - 1).astype(bool)
+        elif name is not None:
             y = getattr(lax, name)(x, x.ndim - 1)
         elif x.shape[-1] == 0:
             y = x
         elif self.__name__ in _ASSOCIATIVE:
             y = lax.associative_scan(self, x, axis=x.ndim - 1)
         else:
+            _check_int_power(self, x)
             dt = self(x[..., :0], x[..., :0]).dtype  # (asked of no items)
 
             def step(c, v):

@@ -80,6 +80,12 @@ def is_array(x):
     return hasattr(x, "shape") and hasattr(x, "dtype") and not isinstance(x, JAXSparse)
 
 
+def scalar_or_asarray(x):
+    """x itself when a Python scalar (weak: int32 data * 2 stays int32, as in JAX and NumPy),
+    else asarray(x)."""
+    return x if type(x) in (bool, int, float, complex) else asarray(x)
+
+
 def asarray(x):
     return x if isinstance(x, jnp.ndarray) or _is_tracer(x) else jnp.asarray(x)
 

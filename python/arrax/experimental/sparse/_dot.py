@@ -96,7 +96,7 @@ def _sparse_dense(mat, rhs, lc, rc, lb, rb):
         out = jnp.zeros(tshape + tuple(prod.shape[1:]), dtype)
         out = out.at[tuple(cols)].add(prod, mode="drop")
     else:
-        out = jnp.sum(prod, axis=0)
+        out = jnp.sum(prod, axis=0, dtype=dtype)  # (NumPy's sum would widen ints)
     # out: (sparse batch pairs, sparse free, dense batch pairs, lhs dense free, rhs free)
     nsb, nsf, ndb = len(sb), len(sfree), len(dbi)
     where = {i: k for k, i in enumerate(sb)}

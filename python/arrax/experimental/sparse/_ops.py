@@ -9,7 +9,12 @@ import numpy as onp
 
 import arrax.numpy as jnp
 from arrax import lax
-from arrax.experimental.sparse._base import JAXSparse, SparseEfficiencyError, asarray
+from arrax.experimental.sparse._base import (
+    JAXSparse,
+    SparseEfficiencyError,
+    asarray,
+    scalar_or_asarray,
+)
 from arrax.experimental.sparse.bcoo import (
     BCOO,
     _flat_keys,
@@ -162,8 +167,8 @@ def _mul(sp, other):
         return bcoo_multiply_sparse(sp, other)
     if isinstance(other, JAXSparse):
         return NotImplemented
-    other = asarray(other)
-    if other.ndim == 0:
+    other = scalar_or_asarray(other)
+    if onp.ndim(other) == 0:
         return BCOO((sp.data * other, sp.indices), shape=sp.shape, indices_sorted=sp.indices_sorted,
                     unique_indices=sp.unique_indices)  # fmt: skip
     data = bcoo_multiply_dense(sp, other)

@@ -20,6 +20,7 @@ from arrax.experimental.sparse._base import (
     broadcast_batch,
     concrete_int,
     iota,
+    scalar_or_asarray,
     split,
 )
 
@@ -164,8 +165,8 @@ class BCOO(JAXSparse):
     def __truediv__(self, other):
         if isinstance(other, JAXSparse):
             raise NotImplementedError("BCOO.__truediv__ by a sparse array")
-        other = asarray(other)
-        if other.ndim:
+        other = scalar_or_asarray(other)
+        if onp.ndim(other):
             from arrax.experimental.sparse._ops import _mul
 
             return _mul(self, 1 / other)
@@ -327,7 +328,7 @@ def bcoo_todense(mat):
         key = (b,) + tuple(indices[..., i] for i in range(mat.n_sparse))
         out = out.at[key].add(data, mode="drop")
     else:
-        out = out + jnp.sum(data, axis=1)
+        out = out + jnp.sum(data, axis=1, dtype=out.dtype)  # (NumPy's sum would widen ints)
     return jnp.reshape(out, mat.shape)
 
 
@@ -385,6 +386,9 @@ def bcoo_reduce_sum(mat, *, axes):
         raise ValueError(f"bcoo_reduce_sum: axes {axes} out of range for shape {mat.shape}")
     nb, ns = mat.n_batch, mat.n_sparse
     data = mat.data
+    sum_dtype = onp.sum(onp.zeros(0, data.dtype)).dtype  # (JAX's: small ints widen, as jnp.sum)
+    if data.dtype != sum_dtype:
+        data = data.astype(sum_dtype)
     dense_axes = tuple(a - ns + 1 for a in axes if a >= nb + ns)
     if dense_axes:
         data = jnp.sum(data, axis=dense_axes)
@@ -459,7 +463,7 @@ def bcoo_sum_duplicates(mat, nse=None):
     nb, ns = mat.n_batch, mat.n_sparse
     sparse_shape = _sparse_shape(mat)
     if ns == 0:
-        data = jnp.sum(mat.data, axis=nb, keepdims=True)
+        data = jnp.sum(mat.data, axis=nb, keepdims=True, dtype=mat.data.dtype)
         out = BCOO((data, mat.indices[..., :1, :]), shape=mat.shape, indices_sorted=True,
                    unique_indices=True)  # fmt: skip
         return out if nse is None else _set_nse(out, nse)
@@ -539,8 +543,8 @@ def _set_nse(mat, nse):
 
 def bcoo_multiply_dense(sp_mat, v):
     """The data of sp_mat * v (v broadcasting to sp_mat's shape): an array like sp_mat.data."""
-    v = asarray(v)
-    if v.ndim == 0:
+    v = scalar_or_asarray(v)
+    if onp.ndim(v) == 0:
         return sp_mat.data * v
     shape = sp_mat.shape
     if tuple(onp.broadcast_shapes(tuple(v.shape), shape)) != shape:

@@ -8,7 +8,7 @@ import numpy as onp
 
 import arrax
 import arrax.numpy as jnp
-from arrax.experimental.sparse._base import JAXSparse, asarray
+from arrax.experimental.sparse._base import JAXSparse, asarray, scalar_or_asarray
 from arrax.experimental.sparse.bcoo import BCOO, bcoo_fromdense, bcoo_sort_indices
 
 
@@ -104,8 +104,8 @@ class BCSR(JAXSparse):
                     indices_sorted=self.indices_sorted, unique_indices=self.unique_indices)  # fmt: skip
 
     def __mul__(self, other):
-        other = asarray(other)
-        if other.ndim:
+        other = scalar_or_asarray(other)
+        if onp.ndim(other):
             raise NotImplementedError("BCSR.__mul__ by a non-scalar")
         return BCSR((self.data * other, self.indices, self.indptr), shape=self.shape,
                     indices_sorted=self.indices_sorted, unique_indices=self.unique_indices)  # fmt: skip
