@@ -6,7 +6,7 @@ update is part of the traced computation and gives what eager NumPy gives."""
 import numpy as onp
 
 from arrax import _core
-from arrax._trace_core import any_tracer, is_inexact, knows_values
+from arrax._trace_core import any_tracer, is_inexact, knows_values, numpy_module
 from arrax.errors import NonConcreteBooleanIndexError
 from arrax.lax import _ops as lax
 
@@ -474,7 +474,7 @@ class _IndexUpdateHelper:
 def take_along_axis(x, indices, axis):
     """numpy.take_along_axis as a gather: x's elements at ``indices`` along ``axis``, the
     other dimensions broadcast between x and indices."""
-    from arrax import numpy as np
+    np = numpy_module()
 
     indices = indices if isinstance(indices, _core.ndarray) else _core.asarray(indices, None, None)
     if indices.dtype.kind not in "iu":

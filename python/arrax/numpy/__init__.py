@@ -581,12 +581,21 @@ def _where_python_ints(x, y):
     return convert(x), convert(y)
 
 
+# (types that are no Python int: where(c, a, 0.0) needs no call of _big_python_int)
+_NO_PYTHON_INT = frozenset([ndarray, _builtins.float])
+
+
 def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
     """numpy.where: elements of x where condition holds, else of y; with the condition alone,
     its nonzero indices (jax.numpy's size= and fill_value= give them a fixed size). Python ints
     the result dtype cannot hold convert as NumPy's where converts them."""
     if size is None and fill_value is None:
-        if x is not None and y is not None and (_big_python_int(x) or _big_python_int(y)):
+        if (
+            x is not None
+            and y is not None
+            and not (type(x) in _NO_PYTHON_INT and type(y) in _NO_PYTHON_INT)
+            and (_big_python_int(x) or _big_python_int(y))
+        ):
             x, y = _where_python_ints(x, y)
         return _where3(condition, x, y)
     if x is not None or y is not None:

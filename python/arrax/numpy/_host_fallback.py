@@ -293,9 +293,13 @@ def install(namespace, ndarray):
 
     @functools.wraps(astype)
     def astype_or_numpy(self, dtype, *args, **kwargs):
-        if _names_host_only_dtype(dtype):  # x.astype(str): NumPy's strings of the values
+        # (_names_host_only_dtype's kept answer read here for a scalar type, x.astype(np.float32))
+        host_only = _HOST_ONLY_ANSWERS.get(dtype) if type(dtype) is type else None
+        if host_only is None:
+            host_only = _names_host_only_dtype(dtype)
+        if host_only:  # x.astype(str): NumPy's strings of the values
             return onp.asarray(self).astype(dtype, *args, **kwargs)
-        return astype(self, dtype, *args, **kwargs)
+        return astype(self, dtype, *args, **kwargs) if args or kwargs else astype(self, dtype)
 
     ndarray.astype = astype_or_numpy
 

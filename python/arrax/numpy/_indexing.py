@@ -503,10 +503,14 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     a = _arr(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
-    if a.ndim == 0:
+    ndim = a.ndim
+    if ndim == 0:
         raise onp.exceptions.AxisError("sort: axis -1 is out of bounds for array of dimension 0")
-    axis = _axis(axis, a.ndim, "sort")
-    out = lax.bind1("sort", a, axis=axis)
+    if type(axis) is int and -ndim <= axis < ndim:  # (_axis's answer for an axis in range)
+        axis %= ndim
+    else:
+        axis = _axis(axis, ndim, "sort")
+    out = _core.bind("sort", [a], {"axis": axis})[0]  # (lax.bind1's call)
     return lax.rev(out, (axis,)) if descending else out
 
 
@@ -519,9 +523,15 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False)
         a, axis = a.reshape(-1), 0
     if a.ndim == 0:  # NumPy sorts a 0-d array as a 1-d one
         a, axis = a.reshape(1), 0
-    axis = _axis(axis, a.ndim, "argsort")
+    ndim = a.ndim
+    if type(axis) is int and -ndim <= axis < ndim:  # (_axis's answer for an axis in range)
+        axis %= ndim
+    elif isinstance(axis, (bool, onp.bool_)):  # (NumPy's argsort refuses it; its sort takes it)
+        raise TypeError("argsort: an integer is required for the axis")
+    else:
+        axis = _axis(axis, ndim, "argsort")
     if not descending:
-        return lax.bind1("argsort", a, axis=axis)
+        return _core.bind("argsort", [a], {"axis": axis})[0]  # (lax.bind1's call)
     # the ascending positions in the reversed array, mapped back and reversed: ties stay in
     # their original order
     idx = lax.bind1("argsort", lax.rev(a, (axis,)), axis=axis)

@@ -424,25 +424,29 @@ def from_dlpack(x, /, *, device=None, copy=None):
 # --- protocols ----------------------------------------------------------------------------
 
 
+from arrax import _trace_core  # noqa: E402
 from arrax._trace_core import numpy_module as _anp  # noqa: E402 (arrax.numpy, imported late)
 from arrax.numpy._fp_errors import watched_call  # noqa: E402
 from arrax.numpy._host_fallback import needs_numpy  # noqa: E402
+
+_ndarray = _core.ndarray
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """NumPy ufuncs on arrax arrays run as arrax's ufunc of the same name; with strings, dates
     or objects among the inputs (np.datetime64("2020-01-01") + x), NumPy runs them."""
-    if any(needs_numpy(x) for x in inputs):
-        return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
+    for x in inputs:  # (arrax arrays, the common operands, need no call of needs_numpy)
+        if not isinstance(x, _ndarray) and needs_numpy(x):
+            return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
     if method == "at" and inputs and isinstance(inputs[0], onp.ndarray):
         # np.add.at(numpy_array, indices, arrax_values) updates the NumPy array in place, as
         # NumPy does: NumPy runs it, on NumPy views of the arrax operands.
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
-    mine = getattr(_anp(), ufunc.__name__, None)
+    mine = getattr(_trace_core._numpy_module or _anp(), ufunc.__name__, None)  # (no call)
     out = kwargs.get("out")
     # (NumPy's own arrays as out, numpy_array.clip(lo, hi, out=numpy_array) with an arrax
     # bound, pass through: arrax's ufuncs and functions write them as NumPy casts.)
-    if out is not None and any(not isinstance(o, (_core.ndarray, onp.ndarray)) for o in out):
+    if out is not None and any(not isinstance(o, (_ndarray, onp.ndarray)) for o in out):
         return NotImplemented
     if mine is None or mine is ufunc:  # (NumPy's own ufunc, as isnat: NumPy runs it)
         return _numpy_fallback(getattr(ufunc, method), inputs, kwargs)
@@ -456,11 +460,18 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     return impl(*inputs, **kwargs)
 
 
+_tree_util = None
+
+
 def _numpy_fallback(func, args, kwargs):
     """A NumPy function arrax does not have: NumPy runs it on NumPy views of the arrays, and
     array results come back as arrax arrays."""
-    from arrax import tree_util
+    global _tree_util
+    if _tree_util is None:  # (imported on first use: arrax.tree_util imports arrax.numpy)
+        from arrax import tree_util
 
+        _tree_util = tree_util
+    tree_util = _tree_util
     views = {}  # id of a NumPy view -> (the view, the arrax array it shows)
 
     def conv(x):
@@ -478,8 +489,10 @@ def _numpy_fallback(func, args, kwargs):
     return from_numpy(r)
 
 
-# NumPy modules whose arrax counterpart has another name (numpy.emath is numpy.lib.scimath).
+# NumPy modules whose arrax counterpart has another name (numpy.emath's functions live in
+# numpy.lib.scimath, arrax's in arrax.numpy.emath).
 _MODULE_ALIASES = {"scimath": "emath"}
+_MODULE_PATHS = {"numpy.lib.scimath": "numpy.emath"}
 
 
 def _arrax_counterpart(func):
@@ -487,15 +500,29 @@ def _arrax_counterpart(func):
     (numpy.linalg.norm is arrax.numpy.linalg.norm, numpy.emath.sqrt arrax.numpy.emath.sqrt), or
     None. A function of a module arrax leaves to NumPy (numpy.strings.mod, numpy.char.add,
     numpy.lib.recfunctions) is not arrax.numpy's function of that name (np.mod, np.add)."""
-    module = (func.__module__ or "").split(".")
-    if module[0] != "numpy":
-        return None
-    target = _anp()
+    target = _counterpart_module(func.__module__)
+    return None if target is None else getattr(target, func.__name__, None)
+
+
+# NumPy module name -> arrax.numpy's module of that name, or None (found once per module: a
+# NumPy function on arrax arrays paid for the walk down the module path on every call)
+_counterpart_modules = {}
+
+
+def _counterpart_module(name):
+    try:
+        return _counterpart_modules[name]
+    except (KeyError, TypeError):
+        pass
+    module = (_MODULE_PATHS.get(name, name) if isinstance(name, str) else "").split(".")
+    target = _anp() if module[0] == "numpy" else None
     for part in module[1:]:
-        target = getattr(target, _MODULE_ALIASES.get(part, part), None)
         if target is None:
-            return None
-    return getattr(target, func.__name__, None)
+            break
+        target = getattr(target, _MODULE_ALIASES.get(part, part), None)
+    if isinstance(name, str):
+        _counterpart_modules[name] = target
+    return target
 
 
 def _array_function(self, func, types, args, kwargs):
@@ -511,7 +538,10 @@ def _array_function(self, func, types, args, kwargs):
         if not issubclass(t, _ARRAY_TYPES):
             return NotImplemented
     mine = _arrax_counterpart(func)
-    active = _dispatching.__dict__.setdefault("funcs", set())
+    try:
+        active = _dispatching.funcs
+    except AttributeError:
+        active = _dispatching.funcs = set()
     # arrax's function may itself call NumPy's (histogram2d hands its work to NumPy's); with
     # arrax arrays nested in the arguments that call comes back here, and runs NumPy's own
     # implementation instead of recursing.

@@ -325,9 +325,8 @@ def frexp(x):
 @takes_out("unsafe")
 def outer(a, b, out=None):
     """numpy.outer."""
-    # (the engine's reshape: ndarray.reshape's own for a shape it reads)
-    a, b = _core.reshape(_arr(a), (-1,)), _core.reshape(_arr(b), (-1,))
-    return a[:, None] * b[None, :]
+    # (the engine's reshape, ndarray.reshape's own for a shape it reads, to a column and a row)
+    return _core.reshape(_arr(a), (-1, 1)) * _core.reshape(_arr(b), (1, -1))
 
 
 def inner(a, b):

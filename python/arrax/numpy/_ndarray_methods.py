@@ -46,23 +46,27 @@ def _forward(name):
         f = getattr(_trace_core._numpy_module or _anp(), name)  # (no call once imported)
         if f is not seen[0]:
             seen[0], seen[1] = f, _engine_function(f)
-        if seen[1] is None:
-            return f(self, *args, **kwargs)
+        parts = seen[1]
+        if parts is None:
+            return f(self, *args, **kwargs) if args or kwargs else f(self)
         # f's wrappers' work done here (a Python call or two less): the same results, errors
         # (named for f) and fallbacks, to NumPy's function and then to the key arrays' one
-        fn, numpy_fn, rename, fname, internal_names, key_fn, has_key = seen[1]
         try:
             try:
-                return fn(self, *args, **kwargs)
+                # (a.ravel(), a.sum(): no argument tuple and dict to build for the engine)
+                return parts[0](self, *args, **kwargs) if args or kwargs else parts[0](self)
             except TypeError as exc:
+                _, _, rename, fname, internal_names, _, _ = parts
                 if not _hf.falls_back(exc, (self, *args), kwargs, rename, fname, internal_names):
                     raise
             except (ValueError, IndexError) as exc:
+                _, _, rename, fname, internal_names, _, _ = parts
                 if rename:
                     _hf._named_for(exc, fname, internal_names)
                 raise
-            return _hf.numpy_call(numpy_fn, (self, *args), kwargs)
+            return _hf.numpy_call(parts[1], (self, *args), kwargs)
         except TypeError:
+            key_fn, has_key = parts[5], parts[6]
             if key_fn is None or not has_key((self, *args), kwargs):
                 raise
         return key_fn(self, *args, **kwargs)

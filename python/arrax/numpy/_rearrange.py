@@ -431,7 +431,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 @takes_out("unsafe")
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """numpy.trace."""
-    from arrax import numpy as np
+    np = _np()
 
     return np.sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
@@ -793,7 +793,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     """numpy.meshgrid."""
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
-    from arrax import numpy as np
+    np = _np()
 
     # NumPy's construction, so each grid keeps its own array's dtype
     n = len(xi)

@@ -8,7 +8,23 @@ import functools
 import operator
 
 from arrax import _core
+from arrax._trace_core import numpy_module
 from arrax.numpy._common import axes_last, store_out
+from arrax.numpy._fp_errors import watched_at, watched_method
+
+_lax_module = None
+
+
+def _lax():
+    """arrax.lax, imported on first use and then kept (it imports arrax.numpy, which imports
+    this module; an import statement in a method cost about a microsecond per call)."""
+    global _lax_module
+    if _lax_module is None:
+        from arrax import lax
+
+        _lax_module = lax
+    return _lax_module
+
 
 _engine_ufunc = _core.ufunc
 
@@ -47,8 +63,8 @@ _IDENTITIES = {"bitwise_and": None, "bitwise_or": 0, "bitwise_xor": 0, "logical_
 def _fold(self, x, mask=None):
     """self folded over x's last axis (not empty); where mask (x's shape) is False the item is
     skipped, which the first item may not be."""
-    from arrax import lax
-    from arrax import numpy as anp
+    lax = _lax()
+    anp = numpy_module()
 
     if self.__name__ in _ASSOCIATIVE and mask is None:
         while x.shape[-1] > 1:
@@ -74,8 +90,7 @@ def _check_int_power(self, x):
     after the first) is a negative integer; the traced calls of the fold cannot (concrete x
     only)."""
     if self.__name__ == "power" and x.dtype.kind == "i" and x.shape[-1] > 1 and not x._is_tracer:
-        from arrax import numpy as anp
-
+        anp = numpy_module()
         if bool(anp.any(anp.less(x[..., 1:], 0))):
             raise ValueError("Integers to negative integer powers are not allowed.")
 
@@ -92,12 +107,8 @@ def _overridden(method):
                 return result
             try:
                 if method in ("reduce", "accumulate"):  # (NumPy's FP errors "in reduce")
-                    from arrax.numpy._fp_errors import watched_method
-
                     return watched_method(method, self, fn, args, kwargs)
                 if method == "at" and self.__name__ in _AT_UPDATES:  # (NumPy's at: its own)
-                    from arrax.numpy._fp_errors import watched_at
-
                     return watched_at(self, fn, args, kwargs)
                 return fn(self, *args, **kwargs)
             except TypeError:
@@ -123,7 +134,7 @@ def _overridden(method):
 def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
     """ufunc.reduce: the named reduction where NumPy defines one (sum, prod, max, ...), else
     the ufunc folded over the axes (any binary ufunc, as NumPy)."""
-    from arrax import numpy as anp
+    anp = numpy_module()
 
     if self.nin != 2 or self.nout != 1:
         raise ValueError(f"reduce only supported for binary functions, not {self.__name__}")
@@ -194,8 +205,8 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
 def _accumulate(self, array, axis=0, dtype=None, out=None):
     """ufunc.accumulate: the cumulative reduction where one exists (cumsum, cumprod, cummax,
     cummin), else the running fold of the ufunc along the axis."""
-    from arrax import lax
-    from arrax import numpy as anp
+    lax = _lax()
+    anp = numpy_module()
 
     if self.nin != 2 or self.nout != 1:
         raise ValueError(f"accumulate only supported for binary functions, not {self.__name__}")
@@ -232,7 +243,7 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
 
 @_overridden("outer")
 def _outer(self, a, b, **kwargs):
-    from arrax import numpy as anp
+    anp = numpy_module()
 
     a = anp.asarray(a)
     b = anp.asarray(b)
@@ -261,8 +272,8 @@ def at_via_scan(fn, a, indices, b=None):
     """ufunc.at as a traceable loop (lax.scan) over the indexed elements in order, each update
     seeing the previous ones, so repeated indices apply repeatedly (NumPy's unbuffered at);
     results are cast to a's dtype, as NumPy's in-place update."""
-    from arrax import lax
-    from arrax import numpy as anp
+    lax = _lax()
+    anp = numpy_module()
 
     a = anp.asarray(a)
     pos = anp.arange(a.size).reshape(a.shape)[indices]  # the flat positions, in NumPy's order
@@ -286,8 +297,8 @@ def reduceat_via_scan(fn, name, array, indices, axis=0, dtype=None):
     """ufunc.reduceat as a traceable loop: every output i starts from a[indices[i]] and folds
     in the items before the next index (just a[indices[i]] when that index is not larger),
     all outputs at once in one lax.scan along the axis (NumPy's semantics)."""
-    from arrax import lax
-    from arrax import numpy as anp
+    lax = _lax()
+    anp = numpy_module()
 
     a = anp.asarray(array)
     if dtype is not None:
@@ -319,7 +330,7 @@ def _at(self, a, indices, b=None, *, inplace=True):
     inplace=False returns the new array instead, as jax.numpy's."""
     import numpy as onp
 
-    from arrax import numpy as anp
+    anp = numpy_module()
     from arrax.numpy._common import host_arrays
 
     target = anp.asarray(a)
@@ -403,7 +414,7 @@ class ComposedUfunc(ufunc):
 
     def __call__(self, *args, out=None, where=True, dtype=None, casting="same_kind", order="K",
                  subok=True, signature=None):  # fmt: skip
-        from arrax import numpy as anp
+        anp = numpy_module()
 
         given = {"out": out, "where": where, "dtype": dtype, "casting": casting}
         unset = {"out": out is None, "where": where is True, "dtype": dtype is None,
@@ -453,7 +464,7 @@ class ComposedUfunc(ufunc):
         chooses the loop, so spacing(float16, dtype=float64) measures float64 spacing)."""
         import numpy as onp
 
-        from arrax import numpy as anp
+        anp = numpy_module()
 
         if signature is None:
             signature = (None,) * self.nin + (onp.dtype(dtype),) * self.nout
@@ -481,7 +492,7 @@ def composed_ufunc(nin, nout=1):
 
 
 def _ufunc_named(name):
-    from arrax import numpy as anp
+    anp = numpy_module()
 
     return getattr(anp, name)
 

@@ -17,13 +17,14 @@ def _complex_if(name, x, outside):
     if x.dtype.kind in "biuf":
         (v,) = host_arrays(f"emath.{name}", x)
         if onp.any(outside(v)):
-            return x.astype(_COMPLEX_OF.get(x.dtype.name, onp.complex128))
+            return x.astype(_COMPLEX_OF.get(x.dtype, onp.complex128))
     return x
 
 
 # NumPy's scimath makes float32 and the 8- and 16-bit integers complex64, all else (float16
 # too) complex128.
-_COMPLEX_OF = {n: onp.complex64 for n in ("float32", "int8", "int16", "uint8", "uint16")}
+# (keyed by dtype: dtype.name imports a NumPy module on every read)
+_COMPLEX_OF = {onp.dtype(n): onp.complex64 for n in ("float32", "int8", "int16", "uint8", "uint16")}
 
 
 def _float_if_negative_int(name, p):

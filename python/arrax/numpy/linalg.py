@@ -741,7 +741,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if axis is None:
         if ord is None or (ord in ("fro", "f") and x.ndim == 2) or (ord == 2 and x.ndim == 1):
             if x.ndim == 1 and not keepdims and x.dtype.kind != "c":
-                return np.sqrt(np.dot(x, x))  # (vector_norm's one pass, without its checks)
+                # (vector_norm's one pass, without its checks; the engine's dot: np.dot's
+                # wrappers have nothing to do for one real inexact array)
+                return np.sqrt(_core.dot(x, x))
             r = vector_norm(x.reshape(-1), ord=2)
             return r.reshape((1,) * x.ndim) if keepdims else r
         axis = tuple(range(x.ndim))

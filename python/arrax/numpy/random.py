@@ -123,9 +123,16 @@ def _wrapped(numpy_method):
 
     @functools.wraps(numpy_method)
     def method(self, *args, **kwargs):
-        if all(map(_is_plain, args)) and (not kwargs or all(map(_is_plain, kwargs.values()))):
-            # (sizes and parameters as Python numbers, randn(3, 4): nothing to convert)
-            return _to_arrax(getattr(self._numpy, name)(*args, **kwargs))
+        for a in args:  # (randn(3, 4): ints, told by their type without a call of _is_plain)
+            if type(a) is not int and not _is_plain(a):
+                break
+        else:
+            if not kwargs or all(map(_is_plain, kwargs.values())):
+                # (sizes and parameters as Python numbers, randn(3, 4): nothing to convert)
+                r = getattr(self._numpy, name)(*args, **kwargs)
+                if type(r) is onp.ndarray and not host_only_dtype(r.dtype):  # (_to_arrax's own)
+                    return _core.asarray(r, None, None)
+                return _to_arrax(r)
         out = kwargs.get("out")
         if isinstance(out, _core.ndarray):
             kwargs["out"] = _host_out(out)
