@@ -15,8 +15,13 @@ __all__ = ["apply_along_axis", "apply_over_axes", "vectorize", "piecewise", "fro
 
 
 def _needs_values(err):
-    """Whether an error is a traced value asked for its concrete value (the function has
-    Python control flow on elements)."""
+    """Whether an error is a traced value asked for its concrete value: the function has
+    Python control flow on elements, or a value-dependent shape (bincount, unique, nonzero,
+    a boolean mask), which NumPy's element-by-element loop has no trouble with."""
+    from arrax.errors import ConcretizationTypeError, NonConcreteBooleanIndexError
+
+    if isinstance(err, (ConcretizationTypeError, NonConcreteBooleanIndexError)):
+        return True
     msg = str(err)
     return isinstance(err, TypeError) and ("concrete value" in msg or "traced ones" in msg)
 
@@ -44,7 +49,7 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
         batched = arrax.vmap(batched, in_axes=0, out_axes=0)
     try:
         return batched(a)
-    except TypeError as e:
+    except (TypeError, IndexError) as e:
         if not _needs_values(e) or a._is_tracer:
             raise
     out = onp.apply_along_axis(lambda r: onp.asarray(fn(_arr(r))), axis, onp.asarray(a))
@@ -200,7 +205,7 @@ class vectorize:  # noqa: N801 (NumPy's name)
         ]
         try:
             out = f(*batched)
-        except TypeError as e:
+        except (TypeError, IndexError) as e:
             if not _needs_values(e) or any_tracer(arrays):
                 raise
             return self._numpy(args, kwargs)
@@ -314,11 +319,42 @@ def piecewise(x, condlist, funclist, *args, **kw):
     return y
 
 
+def _host_when_needed(method):
+    """A _PyUfunc method that, when its batched run fails for want of Python values (a
+    function of Python scalars: math.factorial, math.gcd, Fraction, "%03d" % x, an `if` on an
+    element) or on operands arrax arrays cannot hold (object arrays: big integers), runs as
+    NumPy's frompyfunc ufunc does on concrete operands: element by element, an object array."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (TypeError, IndexError) as e:
+            from arrax.errors import NonConcreteBooleanIndexError
+            from arrax.numpy._host_fallback import numpy_call
+
+            if isinstance(e, IndexError) and not isinstance(e, NonConcreteBooleanIndexError):
+                raise
+            if any_tracer(list(args) + list(kwargs.values())):
+                raise
+            extra = {} if self.identity is None else {"identity": self.identity}
+            ufunc = onp.frompyfunc(self.func, self.nin, self.nout, **extra)
+            fn = ufunc if name == "__call__" else getattr(ufunc, name)
+            try:
+                return numpy_call(fn, args, kwargs)
+            except Exception:  # (NumPy's call fails too: arrax's error stands)
+                raise e from None
+
+    return run
+
+
 class _PyUfunc:
     """What ``frompyfunc`` returns (``jax.numpy.frompyfunc``'s ufunc): ``func`` applied
     elementwise over broadcast inputs, batched through vmap (so it traces, differentiates and
     runs under jit), with reduce, accumulate and outer for binary functions. Unlike NumPy's,
-    results are arrays of the function's dtype, not object arrays."""
+    results are arrays of the function's dtype, not object arrays; a function that needs
+    Python scalars, or object operands, runs as NumPy's does (_host_when_needed)."""
 
     # JAX's ufunc properties: read-only, and nargs counts the inputs only (JAX takes no out)
     _READONLY = ("func", "_func", "nin", "nout", "nargs", "identity")
@@ -355,6 +391,7 @@ class _PyUfunc:
     def __repr__(self):
         return f"<arrax.numpy.ufunc '{self.__name__}'>"
 
+    @_host_when_needed
     def __call__(self, *args):
         import arrax
 
@@ -373,6 +410,7 @@ class _PyUfunc:
         if self.nin != 2 or self.nout != 1:
             raise ValueError(f"{self.__name__}.{name}: only for functions of 2 inputs, 1 output")
 
+    @_host_when_needed
     def reduce(self, a, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=None):
         """Folds the function along axis (left to right), from `initial` or the identity when
         given, else from the first item."""
@@ -426,6 +464,7 @@ class _PyUfunc:
             raise ValueError(f"{self.__name__}.at: only for functions of 1 or 2 inputs, 1 output")
         return at_via_scan(self, a, indices, b)
 
+    @_host_when_needed
     def reduceat(self, a, indices, axis=0, dtype=None, out=None):
         """ufunc.reduceat (NumPy's semantics), traceable."""
         from arrax.numpy._ufuncs import reduceat_via_scan
@@ -435,6 +474,7 @@ class _PyUfunc:
             raise NotImplementedError(f"{self.__name__}.reduceat: out is not supported")
         return reduceat_via_scan(self, self.__name__, a, indices, axis, dtype)
 
+    @_host_when_needed
     def accumulate(self, a, axis=0, dtype=None, out=None):
         """The running fold along axis: item i is the reduction of items 0..i."""
         from arrax import lax
@@ -455,6 +495,7 @@ class _PyUfunc:
         _, rest = lax.scan(step, a[0], a[1:])
         return np.moveaxis(np.concatenate([a[:1], rest], axis=0), 0, axis)
 
+    @_host_when_needed
     def outer(self, a, b):
         self._binary("outer")
         np = _np()

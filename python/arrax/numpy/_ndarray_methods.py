@@ -217,9 +217,11 @@ def __reduce__(self):
 
 
 def __format__(self, spec):
-    # f"{x}" is str(x), which prints a tracer without a value as Traced<...> (JAX's f-strings
-    # of tracers work inside jit); only a format spec needs the scalar value.
-    if self.ndim == 0 and spec:
+    # A 0-d array formats its Python scalar, as NumPy's (and JAX's) do: f"{x}" of a float32
+    # 0.1 is '0.10000000149011612', not str(x)'s '0.1'. f"{x}" of a tracer is str(x), which
+    # prints one without a value as Traced<...> (JAX's f-strings of tracers work inside jit);
+    # only a format spec needs its value.
+    if self.ndim == 0 and (spec or not self._is_tracer):
         return format(self.item(), spec)
     return format(str(self), spec)
 

@@ -949,3 +949,21 @@ from arrax.numpy._linalg_products import (  # noqa: E402
     tensorinv,
     tensorsolve,
 )
+
+
+def _install_numpy_fallback():
+    """Hands a call whose arguments arrax arrays cannot hold to numpy.linalg's function, as the
+    main namespace's functions do: Python objects (Rosetta Code's matrix_power of an object
+    array for big Fibonacci numbers, of Fractions), integers past int64; for the LAPACK ones
+    that is NumPy's own TypeError."""
+    from arrax.numpy._host_fallback import with_numpy_fallback
+
+    namespace = globals()
+    for name in __all__:
+        fn, numpy_fn = namespace[name], getattr(onp.linalg, name, None)
+        if isinstance(fn, type) or not callable(numpy_fn) or isinstance(numpy_fn, type):
+            continue
+        namespace[name] = with_numpy_fallback(fn, numpy_fn)
+
+
+_install_numpy_fallback()
