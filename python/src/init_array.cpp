@@ -264,7 +264,8 @@ Array getitem(const Array& self, py::handle key) {
   if (self.is_tracer() || key_has_tracer(key))
     return py::module_::import("arrax._functional").attr("getitem")(self, key).cast<Array>();
   py::object r = to_numpy(self)[numpy_key(key)];
-  return array_from_numpy(py::array(py::module_::import("numpy").attr("array")(r)));
+  static py::handle numpy_array = arrax::held(py::module_::import("numpy").attr("array"));
+  return array_from_numpy(py::array(numpy_array(r)));
 }
 
 // The value of `a[key] = value`, cast to the array's dtype with NumPy's checks: a Python

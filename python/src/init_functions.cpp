@@ -7,6 +7,7 @@
 #include "numpy_api/reductions.h"
 #include "numpy_api/shape_ops.h"
 #include "numpy_api/ufuncs.h"
+#include "py_held.h"
 
 namespace arrax::bindings {
 
@@ -398,8 +399,11 @@ void init_functions(py::module_& m) {
   m.def(
       "where",
       [](py::handle cond, py::handle x, py::handle y) -> py::object {
-        if (x.is_none() && y.is_none())
-          return py::module_::import("arrax.numpy").attr("nonzero")(cond);
+        if (x.is_none() && y.is_none()) {
+          static py::handle nonzero =
+              arrax::held(py::module_::import("arrax.numpy").attr("nonzero"));
+          return nonzero(cond);
+        }
         if (x.is_none() || y.is_none())
           throw ValueError("where: either both or neither of x and y should be given");
         return py::cast(np::where(operand_from_py(cond), operand_from_py(x), operand_from_py(y)));
