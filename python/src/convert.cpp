@@ -224,6 +224,58 @@ static bool holds_tracer(PyObject* seq, int depth) {
   return false;
 }
 
+// A flat list or tuple of Python floats and ints (ints within int64, no bools), or of concrete
+// 0-d arrax arrays of one dtype in the CPU's memory: the array NumPy makes of it (float64 if
+// any float, else int64; the arrays' dtype), filled directly. Through numpy.asarray three
+// floats took ~5 us where NumPy's np.array takes 0.9, and 0-d arrays went through __array__
+// one by one (8.5 us). nullopt for anything else, which numpy.asarray converts.
+std::optional<Array> array_from_flat_sequence(PyObject* seq) {
+  if (current_device().kind != DeviceKind::CPU) return std::nullopt;
+  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+  if (n == 0) return std::nullopt;
+  PyObject** items = PySequence_Fast_ITEMS(seq);
+  if (PyFloat_CheckExact(items[0]) || PyLong_CheckExact(items[0])) {
+    bool any_float = false;
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      if (PyFloat_CheckExact(items[i]))
+        any_float = true;
+      else if (!PyLong_CheckExact(items[i]))
+        return std::nullopt;
+    }
+    Array out = Array::empty({static_cast<int64_t>(n)}, any_float ? DType::Float64 : DType::Int64,
+                             Device{});
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      PyObject* v = items[i];
+      if (PyFloat_CheckExact(v)) {
+        out.data_as<double>()[i] = PyFloat_AS_DOUBLE(v);
+        continue;
+      }
+      int overflow = 0;
+      const long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+      if (overflow) return std::nullopt;  // (NumPy's big-int rules: the general path)
+      if (any_float)
+        out.data_as<double>()[i] = static_cast<double>(x);
+      else
+        out.data_as<int64_t>()[i] = x;
+    }
+    return out;
+  }
+  const Array* first = exact_array(items[0]);
+  if (!first || first->ndim() != 0) return std::nullopt;
+  const DType dt = first->dtype();
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    const Array* a = exact_array(items[i]);
+    if (!a || a->ndim() != 0 || a->dtype() != dt || a->is_tracer() || !a->buffer() ||
+        a->device().kind != DeviceKind::CPU)
+      return std::nullopt;
+  }
+  Array out = Array::empty({static_cast<int64_t>(n)}, dt, Device{});
+  const size_t size = itemsize(dt);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    std::memcpy(out.data() + i * size, exact_array(items[i])->data(), size);
+  return out;
+}
+
 bool try_operand_from_py(py::handle obj, np::Operand& out) {
   if (const Array* a = exact_array(obj.ptr())) {
     out = np::Operand(*a, weak_kind_of(*a));
@@ -282,6 +334,12 @@ bool try_operand_from_py(py::handle obj, np::Operand& out) {
         arrax::held(py::module_::import("arrax.numpy._construction").attr("from_nested"));
     out = np::Operand(from_nested(obj).cast<Array>());
     return true;
+  }
+  if (PyList_Check(p) || PyTuple_Check(p)) {
+    if (auto a = array_from_flat_sequence(p)) {
+      out = np::Operand(std::move(*a));
+      return true;
+    }
   }
   // NumPy scalars, sequences, objects with __array__: through numpy.asarray.
   static py::handle asarray = arrax::held(py::module_::import("numpy").attr("asarray"));

@@ -24,6 +24,9 @@ np::Operand operand_from_py(py::handle obj, const std::string& caller = "arrax")
 // Like operand_from_py, but returns false instead of raising for unconvertible objects
 // (so binary operators can return NotImplemented).
 bool try_operand_from_py(py::handle obj, np::Operand& out);
+// A flat list or tuple of Python numbers, or of 0-d arrays of one dtype, filled directly as
+// NumPy would make it; nullopt for anything else.
+std::optional<Array> array_from_flat_sequence(PyObject* seq);
 // A strong array: weak scalars take their default dtype.
 Array array_from_py(py::handle obj, std::optional<DType> dtype = std::nullopt);
 // Wraps a NumPy array's memory (no copy); the NumPy array stays alive while the buffer does.

@@ -79,7 +79,9 @@ void init_numpy(py::module_& m) {
           }
           return force ? np::copy(a) : a;
         }
-        if (dt) refuse_unrepresentable_float(obj, *dt);  // np.array(nan, dtype=int)
+        if (!dt && (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr())))
+          if (auto a = array_from_flat_sequence(obj.ptr())) return *a;  // (new memory already)
+        if (dt) refuse_unrepresentable_float(obj, *dt);                 // np.array(nan, dtype=int)
         Array a = array_from_py(obj, dt);
         bool force = !copy.is_none() && copy.cast<bool>();
         // Memory NumPy owns is copied when asked, or when it is not writeable (a literal); a

@@ -8,11 +8,12 @@ namespace arrax::bindings {
 
 bool overrides_ufuncs(py::handle obj) {
   PyObject* p = obj.ptr();
-  if (py_convert::exact_array(p) || py::isinstance<Array>(obj)) return false;
+  // (Python numbers first: `x - 1.0` asks this on every call)
   if (p == Py_None || PyBool_Check(p) || PyLong_CheckExact(p) || PyFloat_CheckExact(p) ||
       PyComplex_CheckExact(p) || PyUnicode_Check(p) || PyBytes_Check(p) || PyList_Check(p) ||
       PyTuple_Check(p))
     return false;
+  if (py_convert::exact_array(p) || py::isinstance<Array>(obj)) return false;
   py::handle type = py::type::handle_of(obj);
   if (!py::hasattr(type, "__array_ufunc__")) return false;
   // NumPy's own arrays and scalars keep NumPy's (arrax converts them); their subclasses that

@@ -947,3 +947,37 @@ def test_argsort_refuses_a_bool_axis_as_numpy():
     with pytest.raises(TypeError, match="an integer is required for the axis"):
         anp.argsort(anp.asarray(a), axis=True)
     _same(anp.sort(anp.asarray(a), axis=True), onp.sort(a, axis=True))
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[1.0, 2.0, 3.0], [1, 2, 3], [1, 2.5], (1.5,), [True, 1], [True, False], [2**63],
+     [1.0, 2**70], [-(2**63), 5], [onp.float32(1.0), 2.0], [1.0, onp.float64(2.0)], [-0.0, float("nan")]],
+)  # fmt: skip
+def test_flat_lists_of_numbers_like_numpy(items):
+    # (Python floats and ints are filled in directly; everything else goes through NumPy)
+    for make in (
+        lambda m: m.array(items),
+        lambda m: m.asarray(items),
+        lambda m: m.array(items) + 0,
+    ):
+        got, expected = make(anp), make(onp)
+        assert onp.asarray(got).dtype == expected.dtype
+        assert repr(onp.asarray(got).tolist()) == repr(expected.tolist())
+
+
+def test_flat_lists_of_0d_arrays_like_numpy():
+    x, y, z = anp.asarray(1.5), anp.asarray(2.5), anp.asarray(3, dtype=anp.float32)
+    _same(anp.array([x, y, x]), onp.array([1.5, 2.5, 1.5]))
+    _same(anp.array((z, z)), onp.array([3, 3], dtype=onp.float32))
+    _same(anp.array([x, z]), onp.array([onp.float64(1.5), onp.float32(3)]))
+    _same(anp.array([x, 2.0]), onp.array([onp.float64(1.5), 2.0]))
+    # a new array: writing it leaves the elements alone
+    a = anp.array([x, y])
+    a[0] = 7.0
+    assert float(x) == 1.5
+    # traced elements stay traced (the stacking path), concrete ones under jit are constants
+    f = arrax.jit(lambda u: anp.array([u, u * 2.0, x]))
+    _same(f(anp.asarray(1.0)), onp.array([1.0, 2.0, 1.5]))
+    g = arrax.grad(lambda u: anp.array([u, u * 2.0]).sum())
+    assert float(g(anp.asarray(1.0))) == 3.0
