@@ -354,6 +354,7 @@ from arrax.numpy import _ndarray_methods  # noqa: E402,F401,I001
 from arrax.numpy import fft, linalg, random  # noqa: E402,F401,I001
 from arrax.numpy import emath, lib  # noqa: E402,F401,I001
 from arrax.numpy._interop import install as _install_protocols  # noqa: E402,I001
+from arrax.numpy._interop import _KIND_NAMES  # noqa: E402,I001
 from arrax.numpy._interop import _PROCEED as _LIKE_PROCEED  # noqa: E402,I001
 from arrax.numpy._interop import like_dispatch as _like_dispatch  # noqa: E402,I001
 from arrax.numpy._interop import with_like as _with_like  # noqa: E402,I001
@@ -476,17 +477,7 @@ class _ArrayNamespaceInfo:
                 raise ValueError(f"dtypes: unsupported kind: {k!r}")
         return {n: d for n, d in out.items() if onp.isdtype(d, kind)}
 
-    _KINDS = frozenset(
-        [
-            "bool",
-            "signed integer",
-            "unsigned integer",
-            "integral",
-            "real floating",
-            "complex floating",
-            "numeric",
-        ]
-    )
+    _KINDS = frozenset(_KIND_NAMES)  # (isdtype's)
 
 
 def __array_namespace_info__():
