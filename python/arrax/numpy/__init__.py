@@ -225,6 +225,8 @@ newaxis = None
 def asarray(a, dtype=None, order=None, *, copy=None, device=None, like=None):
     """numpy.asarray: no copy when `a` already is an arrax array (or a NumPy array) of that dtype;
     ``device`` places (and commits) it there."""
+    if copy is not None and copy is not True and copy is not False:
+        copy = _copy_flag(copy)
     if like is not None:
         kw = {"dtype": dtype, "order": order, "copy": copy, "device": device}
         kw = {k: v for k, v in kw.items() if v is not None}  # (the arguments given, as NumPy)
@@ -280,10 +282,40 @@ def _asarray_new(a, dtype, copy):
         return _engine.asarray(r, dtype, copy)
 
 
-def array(object, dtype=None, *, copy=True, order="K", ndmin=0, like=None):
+def _copy_flag(copy):
+    """copy= as True, False or None: NumPy's _CopyMode (ALWAYS, NEVER, IF_NEEDED) and other
+    objects by their truth (np.True_)."""
+    if isinstance(copy, _CopyMode):
+        return {_CopyMode.ALWAYS: True, _CopyMode.NEVER: False}.get(copy)
+    return _builtins.bool(copy)
+
+
+def _ndmax_checked(object, dtype, ndmin, ndmax):
+    """NumPy 2.4's ndmax= of array: checked, and a nested sequence discovered only to that many
+    dimensions (deeper items are left as they are: an error unless dtype=object)."""
+    ndmax = _operator.index(ndmax)
+    if not 0 <= ndmax <= 64:
+        raise ValueError("array: ndmax must be in the range [0, NPY_MAXDIMS (64)]")
+    if ndmin > ndmax:
+        raise ValueError(f"array: ndmin must be <= ndmax ({ndmax})")
+    if isinstance(object, (list, tuple)):
+        from arrax.numpy._host_fallback import _to_numpy
+
+        try:
+            return _numpy_module.array(_to_numpy(object), dtype=dtype, ndmax=ndmax)
+        except ValueError as e:
+            raise ValueError(f"array: {e}") from None
+    return object
+
+
+def array(object, dtype=None, *, copy=True, order="K", ndmin=0, ndmax=64, like=None):
     """numpy.array: a new array (a copy unless copy=False allows a view)."""
     if ndmin > 64:
         raise ValueError(f"array: ndmin must be <= ndmax (64), got {ndmin}")
+    if ndmax != 64:
+        object = _ndmax_checked(object, dtype, ndmin, ndmax)
+    if copy is not True and copy is not False and copy is not None:
+        copy = _copy_flag(copy)
     if like is not None:
         kw = {"dtype": dtype, "copy": copy, "order": order, "ndmin": ndmin}
         defaults = {"dtype": None, "copy": True, "order": "K", "ndmin": 0}

@@ -52,16 +52,20 @@ def _float_dtype(*arrays):
 
 
 def complex_from_parts(re, im, dtype=onp.complex128):
-    """re + i*im with each part kept as it is (re + 1j*im would turn an infinite imaginary part
-    into a NaN real part: inf * 0)."""
+    """re + i*im with each part kept as it is, signed zeros too (re + 1j*im would turn an
+    infinite imaginary part into a NaN real part, inf * 0, and -0.0 parts into +0.0): computed
+    as (re - 0j) - (0 - i*im), whose parts are re - 0 and -0 + im, exact for every value."""
     np = _np()
     rdt = onp.finfo(dtype).dtype
     re, im = _arr(re).astype(rdt), _arr(im).astype(rdt)
-    inf, nan = complex(0, onp.inf), complex(0, onp.nan)
-    special = np.where(np.isnan(im), nan, np.where(im > 0, inf, -inf)).astype(dtype)
+    minus_inf, plus_inf, nan = complex(0, -onp.inf), complex(0, onp.inf), complex(0, onp.nan)
+    special = np.where(np.isnan(im), nan, np.where(im > 0, minus_inf, plus_inf)).astype(dtype)
     finite = np.isfinite(im)
-    im_term = np.where(finite, np.where(finite, im, 0) * onp.asarray(1j, dtype), special)
-    return re.astype(dtype) + im_term
+    # (+0, -im): conj((-im) + 0j) is (-im, -0), and times 1j its real part is +0 and its
+    # imaginary part -im + -0, exactly -im
+    neg_im = np.negative(np.where(finite, im, 0)).astype(dtype)
+    c = np.where(finite, np.conjugate(neg_im) * onp.asarray(1j, dtype), special)
+    return np.conjugate(re.astype(dtype)) - c
 
 
 def host_arrays(name, *xs):

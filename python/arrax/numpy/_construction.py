@@ -37,10 +37,13 @@ def _as(a, dtype):
     return np.asarray(a) if dtype is None else np.asarray(a, dtype=dtype)
 
 
-def asanyarray(a, dtype=None, order=None, *, like=None):
-    """numpy.asanyarray: asarray (arrax has no ndarray subclasses to keep)."""
+def asanyarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    """numpy.asanyarray: asarray (arrax has no ndarray subclasses to keep), with NumPy 2's
+    device= and copy=."""
     _check_order("asanyarray", order)
-    return _as(a, dtype)
+    if device is None and copy is None:
+        return _as(a, dtype)
+    return _np().asarray(a, dtype=dtype, copy=copy, device=device)
 
 
 def _check_order(fname, order):

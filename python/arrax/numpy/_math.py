@@ -964,6 +964,10 @@ def trim_zeros(filt, trim="fb", axis=None):
 
 def astype(x, dtype, /, *, copy=True, device=None):
     """numpy.astype (Array API)."""
+    if isinstance(x, (list, tuple)):  # (NumPy's and jax.numpy's: an array, not a sequence)
+        raise TypeError(
+            f"astype: Input should be a NumPy array or scalar. It is a {type(x)} instead."
+        )
     return _arr(x).astype(dtype, copy=copy) if copy is not True else _arr(x).astype(dtype)
 
 

@@ -1,6 +1,7 @@
 """ndarray methods that forward to arrax.numpy functions (the operators live in C++)."""
 
 import builtins
+import operator
 import sys
 
 import numpy as _np
@@ -416,7 +417,9 @@ def sort(self, axis=-1, kind=None, order=None, *, stable=None, descending=False)
 
 
 def partition(self, kth, axis=-1, kind="introselect", order=None):
-    """In place, as NumPy's method."""
+    """In place, as NumPy's method (which takes no axis=None: it cannot flatten in place)."""
+    if axis is None:
+        raise TypeError("partition: 'NoneType' object cannot be interpreted as an integer")
     self[...] = _anp().partition(self, kth, axis=axis, kind=kind)
 
 
@@ -429,7 +432,13 @@ def compress(self, condition, axis=None, out=None):
     return _anp().compress(condition, self, axis=axis, out=out)
 
 
-def choose(self, choices, out=None, mode="raise"):
+def choose(self, *choices, out=None, mode="raise"):
+    """ndarray.choose: as NumPy's method, several positional arguments are the choices
+    themselves (a.choose(c0, c1)); out and mode are keywords."""
+    if len(choices) == 1:
+        choices = choices[0]
+    elif not choices:
+        raise TypeError("choose() takes exactly 1 argument (0 given)")
     return _anp().choose(self, choices, out=out, mode=mode)
 
 
@@ -689,8 +698,14 @@ def resize(self, *new_shape, refcheck=True):
     array that another name or object also holds."""
     refs = sys.getrefcount(self)
     np = _anp()
+    refcheck = operator.index(refcheck)  # (NumPy's: an integer)
     shape = _shape_args(new_shape)
-    shape = (shape,) if isinstance(shape, int) else tuple(shape or ())
+    if shape is None or not new_shape:  # (resize() and resize(None): nothing changes, as NumPy)
+        return
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = tuple(operator.index(d) for d in shape)
+    if any(d < 0 for d in shape):
+        raise ValueError("resize: negative dimensions not allowed")
     n = int(_np.prod(shape))
     if n != self.size and not self._is_tracer:
         if not self._owns_data:

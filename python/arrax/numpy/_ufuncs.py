@@ -46,12 +46,26 @@ _REDUCERS = {
     "logical_or": "any",
 }
 _ACCUMULATORS = {"add": "cumsum", "multiply": "cumprod", "maximum": "cummax", "minimum": "cummin"}
-# Other binary ufuncs that are associative and commutative: reduced by a log-depth tree of
-# pairwise calls (accumulated by lax.associative_scan); the rest fold left to right, as NumPy.
+# Other binary ufuncs that are exactly associative and commutative: reduced by a log-depth tree
+# of pairwise calls (accumulated by lax.associative_scan); the rest fold left to right, as NumPy
+# (logaddexp, logaddexp2 and hypot round at each step, so only NumPy's order gives its values).
 _ASSOCIATIVE = {"bitwise_and", "bitwise_or", "bitwise_xor", "logical_xor", "fmax", "fmin", "gcd",
-                "lcm", "logaddexp", "logaddexp2", "hypot"}  # fmt: skip
+                "lcm"}  # fmt: skip
+# Comparisons: their loops give bool from other dtypes, so NumPy reduces and accumulates only
+# booleans with them (the result is fed back in as an input).
+_COMPARISONS = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal"}
+
+
+def _check_comparison_fold(self, method, dtype):
+    if self.__name__ in _COMPARISONS and dtype.kind != "b":
+        raise TypeError(
+            f"{self.__name__}.{method}: No loop matching the specified signature and casting "
+            f"was found for ufunc {self.__name__}"
+        )
+
+
 # The ufuncs NumPy reduces over several axes at once (lcm, oddly, is not one of them).
-_REORDERABLE = (set(_REDUCERS) | _ASSOCIATIVE) - {"lcm"}
+_REORDERABLE = (set(_REDUCERS) | _ASSOCIATIVE | {"logaddexp", "logaddexp2", "hypot"}) - {"lcm"}
 # NumPy's identities of those ufuncs (the result of reducing nothing; bitwise_and's is all
 # bits set). lcm has none in NumPy (np.lcm.identity is None): reducing nothing raises, and a
 # where mask needs initial.
@@ -95,6 +109,18 @@ def _check_int_power(self, x):
             raise ValueError("Integers to negative integer powers are not allowed.")
 
 
+def _ellipsis_out(self, method, kwargs):
+    """NumPy 2's out=...: "return an array", which arrax always does (so no out); an
+    Ellipsis inside an out tuple is NumPy's TypeError."""
+    out = kwargs["out"]
+    if out is Ellipsis:
+        kwargs["out"] = None
+    elif type(out) is tuple and any(o is Ellipsis for o in out):
+        raise TypeError(
+            f"{self.__name__}.{method}: must use `...` as `out=...` and not per-operand/in a tuple"
+        )
+
+
 def _overridden(method):
     """Decorator of a ufunc method: a duck array among its arguments whose __array_ufunc__
     takes the call gets it (NEP 13), as it gets the ufunc's own call."""
@@ -105,6 +131,12 @@ def _overridden(method):
             taken, result = _core._array_ufunc_override(self, method, args, kwargs)
             if taken:
                 return result
+            if "out" in kwargs:
+                _ellipsis_out(self, method, kwargs)
+            if len(args) > 3 and any(a is Ellipsis for a in args[3:]):  # (NumPy's error)
+                raise TypeError(
+                    f"{self.__name__}.{method}: out=... is only allowed as a keyword argument."
+                )
             try:
                 if method in ("reduce", "accumulate"):  # (NumPy's FP errors "in reduce")
                     return watched_method(method, self, fn, args, kwargs)
@@ -130,11 +162,33 @@ def _overridden(method):
     return deco
 
 
+_NO_INITIAL = object()  # (reduce's initial not given; initial=None is NumPy's "no identity")
+
+
+def _check_empty_without_identity(self, a, axis):
+    """initial=None given: NumPy reduces without the identity, so an empty reduction raises."""
+    if axis is None:
+        empty = a.size == 0
+    else:
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        empty = any(a.shape[operator.index(k)] == 0 for k in axes) if a.ndim else False
+    if empty:
+        raise ValueError(
+            f"zero-size array to reduction operation {self.__name__} which has no identity"
+        )
+
+
 @_overridden("reduce")
-def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=None, where=True):
+def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=_NO_INITIAL,
+            where=True):  # fmt: skip
     """ufunc.reduce: the named reduction where NumPy defines one (sum, prod, max, ...), else
     the ufunc folded over the axes (any binary ufunc, as NumPy)."""
     anp = numpy_module()
+
+    if initial is _NO_INITIAL:
+        initial = None
+    elif initial is None and where is True:
+        _check_empty_without_identity(self, anp.asarray(array), axis)
 
     if self.nin != 2 or self.nout != 1:
         raise ValueError(f"reduce only supported for binary functions, not {self.__name__}")
@@ -161,6 +215,7 @@ def _reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=N
         x, keep_dims = axes_last(a, axis)
         if dtype is not None:
             x = x.astype(dtype)
+        _check_comparison_fold(self, "reduce", x.dtype)
         mask = none_selected = None
         identity = None
         if self.__name__ in _IDENTITIES:
@@ -218,6 +273,7 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
         if dtype is not None:
             a = a.astype(dtype)
         x = anp.moveaxis(a, axis, -1)
+        _check_comparison_fold(self, "accumulate", x.dtype)
         if name is not None and x.dtype == bool:  # (lax's cummax/cummin take numbers only)
             y = getattr(lax, name)(x.astype("uint8"), x.ndim - 1).astype(bool)
         elif name is not None:
@@ -225,7 +281,8 @@ def _accumulate(self, array, axis=0, dtype=None, out=None):
         elif x.shape[-1] == 0:
             y = x
         elif self.__name__ in _ASSOCIATIVE:
-            y = lax.associative_scan(self, x, axis=x.ndim - 1)
+            dt = self(x[..., :0], x[..., :0]).dtype  # (logical_xor's bool: the first item too)
+            y = lax.associative_scan(self, x if x.dtype == dt else x.astype(dt), axis=x.ndim - 1)
         else:
             _check_int_power(self, x)
             dt = self(x[..., :0], x[..., :0]).dtype  # (asked of no items)
@@ -333,6 +390,16 @@ def _at(self, a, indices, b=None, *, inplace=True):
     anp = numpy_module()
     from arrax.numpy._common import host_arrays
 
+    if isinstance(a, onp.ndarray):
+        # NumPy's array (float128 and objects too): NumPy's own at updates it in place, as a
+        # NumPy ufunc would (or a copy of it, for inplace=False)
+        from arrax.numpy import _host_fallback as hf
+        from arrax.numpy._common import from_numpy
+
+        target = a if inplace else a.copy()
+        args = () if b is None else (hf._to_numpy(b),)
+        _numpy_ufunc(self).at(target, hf._to_numpy(indices), *args)
+        return None if inplace else from_numpy(target)
     target = anp.asarray(a)
     if self.__name__ in _AT_UPDATES and b is not None:
         result = getattr(target.at[indices], _AT_UPDATES[self.__name__])(b)
@@ -441,13 +508,24 @@ class ComposedUfunc(ufunc):
         args = tuple(a if isinstance(a, (bool, int, float, complex)) or hasattr(a, "dtype")
                      else anp.asarray(a) for a in args)  # fmt: skip
         if dtype is not None or signature is not None:
+            from arrax.numpy._host_fallback import _names_host_only_dtype
+
+            if _names_host_only_dtype(dtype):  # (dtype=object: NumPy's loop, on its values)
+                return self._numpy_call(args, out, where, dtype, casting, order, subok,
+                                        signature)  # fmt: skip
             args = self._cast_to_loop(args, dtype, signature, casting)
         try:
             result = self._fn(*args)
         except (ValueError, TypeError, IndexError) as exc:
-            from arrax.numpy._host_fallback import _ARRAX_NAMES, _named_for
+            from arrax.numpy import _host_fallback as hf
 
-            raise _named_for(exc, self.__name__, _ARRAX_NAMES[0]) from None
+            if isinstance(exc, TypeError) and (
+                any(hf.needs_numpy(a) for a in args) or hf._names_host_only_dtype(dtype)
+            ):
+                # float128, objects, ...: NumPy's own ufunc takes them (as the engine's do)
+                return self._numpy_call(args, out, where, dtype, casting, order, subok,
+                                        signature)  # fmt: skip
+            raise hf._named_for(exc, self.__name__, hf._ARRAX_NAMES[0]) from None
         if where is not True and out is not None:  # elsewhere out keeps its values
             mask = anp.asarray(where)
             if isinstance(result, tuple):
@@ -458,6 +536,17 @@ class ComposedUfunc(ufunc):
                 o = out[0] if isinstance(out, tuple) else out
                 result = anp.where(mask, result, o)
         return store_out(name, result, out, casting)
+
+    def _numpy_call(self, args, out, where, dtype, casting, order, subok, signature):
+        """The call made by NumPy's ufunc of the same name, for values only NumPy holds."""
+        from arrax.numpy import _host_fallback as hf
+        from arrax.numpy._common import from_numpy
+
+        kwargs = {"where": where, "dtype": dtype, "casting": casting, "order": order,
+                  "subok": subok, "signature": signature}  # fmt: skip
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        result = from_numpy(hf.numpy_call(_numpy_ufunc(self), args, kwargs))
+        return result if out is None else store_out(self.__name__, result, out, casting)
 
     def _cast_to_loop(self, args, dtype, signature, casting):
         """The inputs cast to the loop NumPy picks for dtype=/signature= (the output dtype
