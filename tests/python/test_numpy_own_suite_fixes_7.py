@@ -7,6 +7,7 @@ import itertools
 import arrax.numpy as anp
 import numpy as np
 import pytest
+
 from conftest import assert_exactly
 
 _same = assert_exactly  # (conftest: dtype, shape and values, no tolerance)
