@@ -101,7 +101,16 @@ def _ordered(fn, like):
 
     @_functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        r = fn(*args, **kwargs)
+        try:
+            r = fn(*args, **kwargs)
+        except TypeError:
+            # (JAX's *_like take a duck-typed prototype: any object with shape and dtype, a
+            # ShapeDtypeStruct; only such a call, which the engine refuses, pays for this)
+            proto = args[0] if like and args else None
+            if not (hasattr(proto, "shape") and hasattr(proto, "dtype")):
+                raise
+            proto = _engine.empty(tuple(proto.shape), proto.dtype)
+            r = fn(proto, *args[1:], **kwargs)
         if not (like or kwargs or len(args) > order_at):
             return r  # (C order: the common case, kept quick)
         order = args[order_at] if len(args) > order_at else kwargs.get("order")

@@ -514,9 +514,15 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
     return lax.rev(out, (axis,)) if descending else out
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False):
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None, descending=False, dtype=None):
     """numpy.argsort (stable; NaN last); descending=True (the Array API's and JAX's keyword) is
-    stable too: equal items keep their order."""
+    stable too: equal items keep their order. dtype: JAX's keyword, the indices' integer
+    dtype."""
+    if dtype is not None:
+        dt = onp.dtype(dtype)
+        if dt.kind not in "iu":
+            raise ValueError(f"argsort: dtype must be an integer dtype, got {dt}")
+        return argsort(a, axis, kind, order, stable=stable, descending=descending).astype(dt)
     _check_sort_kind("argsort", kind, stable)
     a = _arr(a)
     if axis is None:
@@ -802,8 +808,8 @@ def bincount(x, weights=None, minlength=0, *, length=None):
         if length < 0:
             raise ValueError("bincount: 'length' must not be negative")
     w = np.ones(x.shape, onp.int64) if weights is None else _arr(weights)
-    if weights is not None and w.dtype.kind not in "fc":
-        w = w.astype(onp.float64)
+    if weights is not None and w.dtype.kind != "c":
+        w = w.astype(onp.float64)  # (NumPy's: real weights are summed as doubles)
     x = x.astype(onp.int64)
     if length == 0:
         return np.zeros((0,), w.dtype)
@@ -836,4 +842,11 @@ def digitize(x, bins, right=False, *, method=None):
         if b.size > 1 and onp.all(b[1:] <= b[:-1]) and not onp.all(b[1:] == b[:-1]):
             # decreasing bins
             return bins.shape[0] - searchsorted(bins[::-1], x, side="left" if right else "right")
-    return searchsorted(bins, x, side="left" if right else "right")
+        return searchsorted(bins, x, side="left" if right else "right")
+    # traced bins: the direction from their ends, as jax.numpy.digitize
+    side = "left" if right else "right"
+    up = searchsorted(bins, x, side=side)
+    if bins.shape[0] < 2:
+        return up
+    down = bins.shape[0] - searchsorted(bins[::-1], x, side=side)
+    return _np().where(bins[-1] >= bins[0], up, down)

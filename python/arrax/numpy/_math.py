@@ -270,7 +270,16 @@ def ldexp(x1, x2):
         # NEP 50: a Python int fits any loop, and NumPy's first loop for an integer array of
         # exponents is float16's ('ei->e', 'el->e'): ldexp(5, arange(4)) is float16.
         dt = onp.dtype(onp.float16)
-    if e.dtype.kind not in "biu" or e.dtype == onp.uint64 or dt.kind != "f":
+    if dt.name == "bfloat16" and e.dtype.kind in "biu" and not isinstance(x2, int):
+        # ml_dtypes' loop for NumPy: bfloat16 with int32 exponents; exponents int32 cannot hold
+        # safely (int64, uint32) take float32's loop, as its ldexp(bfloat16, int64) does
+        if e.dtype != onp.uint64 and not onp.can_cast(e.dtype, onp.int32):
+            dt = onp.dtype(onp.float32)
+    if (
+        e.dtype.kind not in "biu"
+        or e.dtype == onp.uint64
+        or not (dt.kind == "f" or dt.name == "bfloat16")
+    ):
         raise TypeError(
             "ufunc 'ldexp' not supported for the input types, and the inputs could not be "
             "safely coerced to any supported types according to the casting rule ''safe''"
@@ -803,9 +812,16 @@ def gradient(f, *varargs, axis=None, edge_order=1):
 
 def interp(x, xp, fp, left=None, right=None, period=None):
     """numpy.interp (xp increasing). Like NumPy, it computes in float64 (complex128 for complex
-    fp), and interpolates the real and imaginary parts of complex fp separately."""
+    fp), and interpolates the real and imaginary parts of complex fp separately. As JAX's,
+    left/right may be "extrapolate" (the end segments' lines continued)."""
     np = _np()
     x, xp, fp = _arr(x), _arr(xp), _arr(fp)
+    for a in (x, xp):  # (NumPy's safe cast of x and xp to float64)
+        if a.dtype.kind == "c":
+            raise TypeError(
+                f"interp: Cannot cast array data from {a.dtype!r} to dtype('float64') according "
+                "to the rule 'safe'"
+            )
     if xp.ndim != 1 or fp.ndim != 1:
         raise ValueError("interp: data points must be 1-D sequences")
     if xp.shape[0] != fp.shape[0]:
@@ -814,11 +830,18 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         raise ValueError("interp: array of sample points is empty")
     if period is not None and period == 0:
         raise ValueError("interp: period must be a non-zero value")
+    # JAX's left/right="extrapolate": the first/last segment's line beyond the sample points
+    for side, value in (("left", left), ("right", right)):
+        if isinstance(value, str) and value != "extrapolate":
+            raise ValueError(
+                f"interp: the only valid string value of `{side}` is 'extrapolate', but got: "
+                f"{value!r}"
+            )
     if fp.dtype.kind == "c":
         parts = []
         for part in (np.real, np.imag):
-            lp = None if left is None else part(_arr(left))
-            rp = None if right is None else part(_arr(right))
+            lp = left if left is None or isinstance(left, str) else part(_arr(left))
+            rp = right if right is None or isinstance(right, str) else part(_arr(right))
             parts.append(interp(x, xp, part(fp), lp, rp, period))
         return complex_from_parts(*parts)
     dt = onp.float64
@@ -845,8 +868,10 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     r = np.where(x == xp[n - 1], fp[n - 1], r)
     lv = fp[0] if left is None else left
     rv = fp[n - 1] if right is None else right
-    r = np.where(x < xp[0], lv, r)
-    r = np.where(x > xp[n - 1], rv, r)
+    if not isinstance(left, str):
+        r = np.where(x < xp[0], lv, r)
+    if not isinstance(right, str):
+        r = np.where(x > xp[n - 1], rv, r)
     return r.astype(dt)
 
 

@@ -1,7 +1,7 @@
 """NumPy's legacy polynomial functions on coefficient arrays, highest power first. Sums,
 products, derivatives and integrals compose arrax ops (so they trace and differentiate); poly
 (from roots) and polydiv, whose results depend on the values (eigenvalues, the remainder's
-trailing zeros trimmed), run on concrete arrays, as do roots and polyfit's full=/cov= results."""
+trailing zeros trimmed), run on concrete arrays, as do roots and polyfit (traced: in arrax ops)."""
 
 import functools
 
@@ -194,35 +194,67 @@ def polyval(p, x, *, unroll=16):
 
 
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
-    """numpy.polyfit (least squares on the Vandermonde matrix; coefficients only under
-    transformations)."""
+    """numpy.polyfit: NumPy's on concrete arrays. Traced (jit, grad, vmap), JAX's algorithm in
+    arrax ops, in NumPy's float64 (complex128 for complex data): least squares on the scaled
+    Vandermonde matrix (lstsq with rcond), full= giving (coefficients, squared residuals of
+    every column, rank, singular values, rcond) and cov= the covariance matrices."""
+    xa, ya = _arr(x), _arr(y)
+    wa = None if w is None else _arr(w)
+    if not (xa._is_tracer or ya._is_tracer or (wa is not None and wa._is_tracer)):
+        a, b = host_arrays("polyfit", xa, ya)
+        wn = None if wa is None else host_arrays("polyfit", wa)[0]
+        return from_numpy(onp.polyfit(a, b, deg, rcond, full, wn, cov))
+    return _polyfit_traced(xa, ya, deg, rcond, full, wa, cov)
+
+
+def _polyfit_traced(x, y, deg, rcond, full, w, cov):
     np = _np()
-    x, y = _arr(x).astype(onp.float64), _arr(y).astype(onp.float64)
+    deg = int(deg)
+    order = deg + 1
     if deg < 0:
-        raise ValueError("expected deg >= 0")
+        raise ValueError("polyfit: expected deg >= 0")
     if x.ndim != 1:
-        raise TypeError("expected 1D vector for x")
+        raise TypeError("polyfit: expected 1D vector for x")
     if x.shape[0] == 0:
-        raise TypeError("expected non-empty vector for x")
-    if full or cov:
-        r = onp.polyfit(
-            onp.asarray(x),
-            onp.asarray(y),
-            deg,
-            rcond,
-            full,
-            None if w is None else onp.asarray(w),
-            cov,
-        )
-        return from_numpy(r)
-    V = np.stack([x**k for k in range(deg, -1, -1)], axis=1)
+        raise TypeError("polyfit: expected non-empty vector for x")
+    if y.ndim < 1 or y.ndim > 2:
+        raise TypeError("polyfit: expected 1D or 2D array for y")
+    if x.shape[0] != y.shape[0]:
+        raise TypeError("polyfit: expected x and y to have same length")
+    dt = onp.result_type(x.dtype, y.dtype, onp.float64)
+    x, y = x.astype(dt), y.astype(dt)
+    if rcond is None:
+        rcond = x.shape[0] * float(onp.finfo(dt).eps)
+    lhs, rhs = np.vander(x, order), y
     if w is not None:
-        wv = _arr(w).astype(onp.float64)
-        V = V * wv[:, None]
-        y = y * (wv if y.ndim == 1 else wv[:, None])
-    scale = np.sqrt(np.sum(V * V, axis=0))
-    coef = np.linalg.pinv(V / scale) @ y
-    return (coef.T / scale).T
+        w = w.astype(onp.result_type(w.dtype, onp.float64))
+        if w.ndim != 1:
+            raise TypeError("polyfit: expected a 1-d array for weights")
+        if w.shape[0] != y.shape[0]:
+            raise TypeError("polyfit: expected w and y to have the same length")
+        lhs = lhs * w[:, None]
+        rhs = rhs * (w if rhs.ndim == 1 else w[:, None])
+    # (the columns scaled for the condition number, as NumPy's: lhs * lhs, also for complex x)
+    scale = np.sqrt(np.sum(lhs * lhs, axis=0))
+    lhs = lhs / scale
+    c, resids, rank, s = np.linalg.lstsq(lhs, rhs, rcond)
+    c = (c.T / scale).T
+    if full:
+        # (the rank as NumPy's polyfit gives it: LAPACK's int32; rcond as given)
+        return c, resids, rank.astype(onp.int32), s, np.asarray(rcond)
+    if not cov:
+        return c
+    vbase = np.linalg.inv(lhs.T @ lhs) / np.outer(scale, scale)
+    if cov == "unscaled":
+        fac = 1
+    else:
+        if x.shape[0] <= order:
+            raise ValueError(
+                "polyfit: the number of data points must exceed order to scale the covariance "
+                "matrix"
+            )
+        fac = resids / (x.shape[0] - order)
+    return c, (vbase * fac if y.ndim == 1 else vbase[:, :, None] * fac)
 
 
 def _roots_fixed_length(p):
