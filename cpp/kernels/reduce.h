@@ -626,7 +626,8 @@ int64_t arg_run(const char* p, int64_t n, int64_t st) {
 // ---- cumulative ops -------------------------------------------------------------------------
 
 // The accumulator of a scan: the same as a reduction's, except integers scan in their own type
-// (through its unsigned twin, so overflow wraps without undefined behaviour).
+// (through its unsigned twin, so overflow wraps without undefined behaviour). Halves add in
+// float but each partial result is rounded to the half type, as NumPy's accumulate loop does.
 template <typename T, typename = void>
 struct scan_acc {
   using type = std::conditional_t<is_half_v<T>, float, T>;
@@ -668,6 +669,7 @@ void scan_run(const T* x, T* out, int64_t n, int64_t s, bool reverse) {
     po += step;
     acc = scan_combine<K, T>(acc, static_cast<S>(*px));
     *po = red_cast<T>(acc);
+    if constexpr (is_half_v<T>) acc = static_cast<S>(*po);  // (NumPy's loop: a half each step)
   }
 }
 
@@ -691,6 +693,7 @@ void scan_cols(const T* x, T* out, int64_t n, int64_t m, int64_t rs, bool revers
     for (int64_t j = 0; j < m; ++j) {
       acc[j] = scan_combine<K, T>(acc[j], static_cast<S>(px[j]));
       po[j] = red_cast<T>(acc[j]);
+      if constexpr (is_half_v<T>) acc[j] = static_cast<S>(po[j]);
     }
   }
 }

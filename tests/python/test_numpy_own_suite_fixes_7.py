@@ -41,10 +41,13 @@ def test_multi_axis_reduce_of_hypot_still_allowed_like_numpy():
 def test_comparison_reduce_of_non_bool_raises_like_numpy(name, method, dtype):
     # NumPy has no loop that feeds a comparison's bool back in with another dtype; arrax
     # compared the items anyway.
+    # (NumPy words it "did not contain a loop with signature matching types" once its
+    # promotion cache has seen the pair: either text is NumPy's)
     x = np.array([0, 0, 1], dtype)
-    with pytest.raises(TypeError, match="No loop matching the specified signature"):
+    no_loop = "No loop matching the specified signature|did not contain a loop with signature"
+    with pytest.raises(TypeError, match=no_loop):
         getattr(getattr(np, name), method)(x)
-    with pytest.raises(TypeError, match="No loop matching the specified signature"):
+    with pytest.raises(TypeError, match=no_loop):
         getattr(getattr(anp, name), method)(anp.asarray(x))
 
 

@@ -90,10 +90,21 @@ def put_functional(a, ind, v, mode="raise"):
 
 
 def place_functional(arr, mask, vals):
-    """numpy.place's result as a new array (the mask must be concrete: it sets how many)."""
-    from arrax.numpy._indexing import _concrete
+    """numpy.place's result as a new array. A traced mask selects, for each masked element,
+    vals[(its rank among the masked) % len(vals)] (JAX's); the shape is arr's either way."""
+    if isinstance(mask, _core.ndarray) and mask._is_tracer:
+        from arrax import numpy as np
 
-    _concrete("place", mask)
+        a = _arr(arr)
+        m = np.asarray(mask).astype(bool)
+        if m.size != a.size:
+            raise ValueError("place: mask and data must be the same size")
+        vals = np.asarray(vals).astype(a.dtype).reshape(-1)
+        if vals.size == 0 or a.size == 0:  # (NumPy: an error only where the mask is set)
+            return np.array(a, copy=True)
+        m = m.reshape(a.shape)
+        picked = vals[(np.cumsum(m.reshape(-1)) - 1) % vals.size].reshape(a.shape)
+        return np.where(m, picked, a)
     return _scatter_flat(arr, onp.flatnonzero(onp.asarray(mask)), vals)
 
 

@@ -303,18 +303,40 @@ def ldexp(x1, x2):
 @composed_ufunc(1, 2)
 def frexp(x):
     """numpy.frexp: (mantissa in [0.5, 1), exponent)."""
-    np = _np()
     x = _arr(x)
     if not x._is_tracer:
         m, e = onp.frexp(onp.asarray(x))
         return _core.asarray(m, None, None), _core.asarray(e, None, None)
-    # Traced: read the exponent field of the bits (exact, unlike log2 near powers of two);
-    # a subnormal is first scaled into the normal range.
+    return _frexp_traced(x.astype(onp.dtype(_loop_float_dtype(x))))
+
+
+def _frexp_traced(x):
+    """frexp of a traced float array; the mantissa's derivative is 2**-exponent (JAX's)."""
+    global _frexp_traced
+    from arrax._ad import custom_jvp
+
+    @custom_jvp
+    def frexp_traced(x):
+        return _frexp_bits(x)
+
+    @frexp_traced.defjvp
+    def _(primals, tangents):
+        (x,), (t,) = primals, tangents
+        m, e = frexp_traced(x)
+        return (m, e), (t * _np().exp2(-e.astype(t.dtype)), _np().zeros_like(e))
+
+    _frexp_traced = frexp_traced  # (made once, on first use)
+    return frexp_traced(x)
+
+
+def _frexp_bits(x):
+    # Read the exponent field of the bits (exact, unlike log2 near powers of two); a subnormal
+    # is first scaled into the normal range.
     from arrax.lax import bitcast_convert_type
 
-    dt = onp.dtype(_loop_float_dtype(x))
-    x = x.astype(dt)
-    info = _np().finfo(dt)  # (ml_dtypes' finfo for bfloat16)
+    np = _np()
+    dt = x.dtype
+    info = np.finfo(dt)  # (ml_dtypes' finfo for bfloat16)
     nmant, bias = int(info.nmant), int(info.maxexp) - 1
     idt = onp.dtype(f"int{dt.itemsize * 8}")
     sub = (np.abs(x) < info.tiny) & (x != 0)

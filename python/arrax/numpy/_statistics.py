@@ -413,16 +413,20 @@ def _cov_weights(name, w, n):
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *, dtype=None):
     """numpy.cov (NumPy's algorithm: an empty sample gives NaN with NumPy's warnings, fewer
     degrees of freedom than 1 divide by zero, and the result is squeezed)."""
+    return _cov("cov", m, y, rowvar, bias, ddof, fweights, aweights, dtype)
+
+
+def _cov(fname, m, y, rowvar, bias, ddof, fweights, aweights, dtype):
     np = _np()
     if ddof is not None and ddof != int(ddof):
-        raise ValueError("cov: ddof must be integer")
+        raise ValueError(f"{fname}: ddof must be integer")
     m = _arr(m)
     if m.ndim > 2:
-        raise ValueError("cov: m has more than 2 dimensions")
+        raise ValueError(f"{fname}: m has more than 2 dimensions")
     if y is not None:
         y = _arr(y)
         if y.ndim > 2:
-            raise ValueError("cov: y has more than 2 dimensions")
+            raise ValueError(f"{fname}: y has more than 2 dimensions")
     if dtype is None:
         dt = _np().result_type(m.dtype, onp.float64)
         if y is not None:
@@ -434,6 +438,11 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         X = X.T
     if X.shape[0] == 0:
         return np.zeros((0, 0), dt)
+    if not is_inexact(dt):  # (NumPy's: the mean, float64, subtracted in place from X)
+        raise TypeError(
+            f"{fname}: Cannot cast ufunc 'subtract' output from dtype('float64') to {dt!r} "
+            "with casting rule 'same_kind'"
+        )
     if y is not None:
         Y = np.atleast_2d(y).astype(dt)
         if not rowvar and Y.shape[0] != 1:
@@ -472,7 +481,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """numpy.corrcoef."""
     np = _np()
-    c = cov(x, y, rowvar, dtype=dtype)
+    c = _cov("corrcoef", x, y, rowvar, False, None, None, None, dtype)
     if c.ndim == 0:
         return c / c
     d = np.sqrt(np.real(np.diagonal(c)))
