@@ -85,7 +85,10 @@ Shape broadcast_shapes(const char* fname, const std::vector<Shape>& shapes) {
 Array broadcast_to(const Array& x, const Shape& shape, const char* fname) {
   if (x.shape() == shape) return x;
   if (x.ndim() > static_cast<int>(shape.size()))
-    throw ValueError(std::string(fname) + ": cannot broadcast a non-scalar to a scalar array");
+    throw ValueError(std::string(fname) + (shape.empty()
+                                               ? ": cannot broadcast a non-scalar to a scalar array"
+                                               : ": input operand has more dimensions than "
+                                                 "allowed by the axis remapping"));
   std::vector<int64_t> bdims;
   size_t off = shape.size() - x.ndim();
   for (int i = 0; i < x.ndim(); ++i) {

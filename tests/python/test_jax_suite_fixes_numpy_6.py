@@ -116,3 +116,12 @@ def test_float16_scans_round_each_step_as_numpy(shape, axis, name):
     got = np.asarray(getattr(anp, name)(anp.asarray(x), axis=axis))
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+def test_broadcast_to_fewer_dimensions_message_like_numpy():
+    for shape, to in [((3, 4, 5), (4, 5)), ((3,), ())]:
+        with pytest.raises(ValueError) as want:
+            np.broadcast_to(np.zeros(shape), to)
+        with pytest.raises(ValueError) as got:
+            anp.broadcast_to(anp.zeros(shape), to)
+        assert str(want.value) in str(got.value)
